@@ -1,0 +1,3 @@
+from floe_lint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,251 @@
+"""Command line: arguments -> one call into the engine -> exit code.
+
+Exit 0: no error-level findings. 1: at least one. 2: usage, config or internal error.
+Heavy modules are imported inside the commands that need them, so `--version` stays instant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from floe_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input to the command line itself; reported in one line with exit code 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="floe-lint",
+        description="Policy linter for Floe manifests and data products (ADR-0010).",
+    )
+    parser.add_argument("--version", action="version", version=f"floe-lint {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint manifests and floe.yaml files")
+    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
+    )
+    check.add_argument(
+        "--ref",
+        action="append",
+        default=[],
+        metavar="REF=PATH",
+        help="resolve REF (e.g. oci://host/repo:tag) to a local manifest file; repeatable",
+    )
+    check.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="only these rules (ids, names, comma-separated); repeatable",
+    )
+    check.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="RULES",
+        help="skip these rules (ids, names, comma-separated); repeatable",
+    )
+    check.add_argument(
+        "--config",
+        type=Path,
+        help="config file (default: nearest .floe-lint.yaml "
+        "or pyproject.toml with [tool.floe-lint])",
+    )
+    check.add_argument(
+        "--show-source",
+        action="store_true",
+        default=None,
+        help="print the offending source line (default on a terminal)",
+    )
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+
+    commands.add_parser("rules", help="list every rule")
+    rule = commands.add_parser("rule", help="show a rule's documentation")
+    rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
+    schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
+    schema.add_argument("name", choices=("manifest", "floe", "report"))
+    return parser
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _parse_refs(values: Sequence[str]) -> dict[str, Path]:
+    refs: dict[str, Path] = {}
+    for value in values:
+        ref, sep, path = value.partition("=")
+        if not sep or not ref or not path:
+            raise UsageError(f"--ref expects REF=PATH, got '{value}'")
+        refs[ref.strip()] = Path(path.strip())
+    return refs
+
+
+def _check_rule_keys(keys: Sequence[str]) -> None:
+    from floe_lint.engine import builtin_rules
+    from floe_lint.suggest import did_you_mean
+
+    rules = builtin_rules()
+    names = [r.name for r in rules] + [r.id for r in rules]
+    for key in keys:
+        bare = key.rstrip("*").upper()
+        if key.upper() == "ALL" or any(
+            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
+        ):
+            continue
+        raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
+
+
+def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from floe_lint import engine
+    from floe_lint.config import load_config
+    from floe_lint.reporters import sorted_findings
+
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    select, ignore = _split(args.select), _split(args.ignore)
+    _check_rule_keys([*select, *ignore])
+    config = load_config(args.config, Path.cwd())
+    result = engine.run(
+        args.paths, config, select=select, ignore=ignore, refs=_parse_refs(args.ref)
+    )
+    findings = sorted_findings(result.findings)
+
+    out: TextIO = stdout
+    handle = None
+    if args.output is not None:
+        try:
+            handle = args.output.open("w", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
+        out = handle
+    try:
+        if args.format == "json":
+            from floe_lint.reporters import json_report
+
+            json_report.write(findings, len(result.files), out)
+        else:
+            from floe_lint.reporters import text
+
+            is_tty = handle is None and stdout.isatty()
+            colour = args.color == "always" or (
+                args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
+            )
+            lines = {s.path.resolve(): s.lines for s in result.files}
+            text.write(
+                findings,
+                out,
+                show_source=args.show_source if args.show_source is not None else is_tty,
+                colour=colour,
+                read_lines=lambda p: lines.get(p.resolve()) or _read_lines(p),
+            )
+    finally:
+        if handle is not None:
+            handle.close()
+    errors = sum(1 for f in findings if f.severity == "error")
+    stderr.write(_summary(findings, errors, len(result.files)) + "\n")
+    return EXIT_FINDINGS if errors else EXIT_CLEAN
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def _summary(findings: Sequence[object], errors: int, files: int) -> str:
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not findings:
+        return f"floe-lint: no problems ({checked})"
+    others = len(findings) - errors
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if others:
+        parts.append(f"{others} warning{'s' if others != 1 else ''}")
+    return f"floe-lint: {', '.join(parts)} ({checked})"
+
+
+def _cmd_rules(stdout: TextIO) -> int:
+    from floe_lint.engine import builtin_rules
+
+    rules = builtin_rules()
+    width = max(len(r.name) for r in rules)
+    stdout.write(f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY\n")
+    for r in rules:
+        stdout.write(f"{r.id:<6} {r.name:<{width}} {r.severity:<8} {r.summary}\n")
+    return EXIT_CLEAN
+
+
+def _cmd_rule(key: str, stdout: TextIO) -> int:
+    import inspect
+
+    from floe_lint.engine import builtin_rules, find_rule
+    from floe_lint.suggest import did_you_mean
+
+    rule = find_rule(key)
+    if rule is None:
+        names = [r.name for r in builtin_rules()] + [r.id for r in builtin_rules()]
+        raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
+    stdout.write(f"{rule.id} {rule.name} (default severity: {rule.severity})\n\n")
+    stdout.write(inspect.cleandoc(rule.doc) + "\n")
+    return EXIT_CLEAN
+
+
+def _cmd_schema(name: str, stdout: TextIO) -> int:
+    from importlib import resources
+
+    stdout.write(resources.files("floe_lint.schemas").joinpath(f"{name}.json").read_text("utf-8"))
+    return EXIT_CLEAN
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return _cmd_check(args, stdout, stderr)
+        if args.command == "rules":
+            return _cmd_rules(stdout)
+        if args.command == "rule":
+            return _cmd_rule(args.rule, stdout)
+        if args.command == "schema":
+            return _cmd_schema(args.name, stdout)
+        parser.print_help(stderr)
+        return EXIT_USAGE
+    except UsageError as error:
+        stderr.write(f"floe-lint: error: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        stderr.write("floe-lint: interrupted\n")
+        return EXIT_USAGE
+    except Exception as error:
+        from floe_lint.config import ConfigError
+
+        if isinstance(error, ConfigError):
+            stderr.write(f"floe-lint: error: {error}\n")
+            return EXIT_USAGE
+        if args.debug:
+            raise
+        stderr.write(
+            f"floe-lint: internal error: {type(error).__name__}: {error} (rerun with --debug)\n"
+        )
+        return EXIT_USAGE

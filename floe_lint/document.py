@@ -1,0 +1,286 @@
+"""Safe YAML loading that keeps, for every node, its exact span under its JSON pointer.
+
+One libyaml parse serves both the data and the positions. Problems that PyYAML would hide or
+raise (syntax errors, duplicate keys, alias bombs, oversize or non-UTF-8 input) come back as
+values so that one bad file never stops the run.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from floe_lint import pointer as ptr
+from floe_lint.findings import FILE_START, Span
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is present in every supported wheel
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Kind = Literal["manifest", "floe"]
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+_SCALAR_TAGS = "tag:yaml.org,2002:"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpans:
+    """Where a node sits: its key (for mapping entries) and its value."""
+
+    value: Span
+    key: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A problem found while reading a file; `rule` names the rule that reports it."""
+
+    rule: Literal["yaml-syntax", "duplicate-key"]
+    message: str
+    span: Span
+    pointer: str = ""
+    related_span: Span | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document of a file, with its data and the span of every node."""
+
+    path: Path
+    index: int
+    data: Any
+    spans: dict[str, NodeSpans]
+    kind: Kind | None = None
+
+    def span(self, pointer: str, at: Literal["key", "value"] = "value") -> Span:
+        """The span of `pointer`, falling back to the nearest ancestor that exists."""
+        current = pointer
+        while True:
+            spans = self.spans.get(current)
+            if spans is not None:
+                if at == "key" and spans.key is not None:
+                    return spans.key
+                return spans.value
+            if not current:
+                return FILE_START
+            current = ptr.parent(current)
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        node = self.data
+        if not pointer:
+            return node
+        for token in pointer.split("/")[1:]:
+            key = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                node = node[int(key)]
+            else:
+                return default
+        return node
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: Path
+    text: str
+    documents: list[Document] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+class _TooManyNodes(Exception):
+    pass
+
+
+def _span(node: yaml.Node, lines: list[str]) -> Span:
+    start, end = node.start_mark, node.end_mark
+    end_line, end_col = end.line + 1, end.column + 1
+    # Block collections end at column 0 of the next line; clamp to the last real character.
+    if end.column == 0 and end.line > start.line:
+        end_line = end.line
+        end_col = len(lines[end.line - 1]) + 1 if end.line - 1 < len(lines) else 1
+    return Span(start.line + 1, start.column + 1, end_line, end_col)
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording spans and duplicate keys."""
+
+    def __init__(self, doc: Document, lines: list[str], problems: list[LoadProblem]):
+        self.doc, self.lines, self.problems = doc, lines, problems
+        self.count = 0
+
+    def build(self, node: yaml.Node, pointer: str, key_span: Span | None = None) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooManyNodes
+        self.doc.spans.setdefault(pointer, NodeSpans(_span(node, self.lines), key_span))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, ptr.join(pointer, i)) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, Span] = {}
+        merged: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                sources = (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                )
+                merged.extend(s for s in sources if isinstance(s, yaml.MappingNode))
+                continue
+            key = (
+                _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            )
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                key = str(key)
+            key_span = _span(key_node, self.lines)
+            child = ptr.join(pointer, str(key))
+            if key in seen:
+                self.problems.append(
+                    LoadProblem(
+                        "duplicate-key",
+                        f"duplicate key '{key}': YAML keeps only the last value, "
+                        f"silently discarding the one at line {seen[key].start_line}",
+                        key_span,
+                        child,
+                        related_span=seen[key],
+                    )
+                )
+                self.doc.spans[child] = NodeSpans(_span(value_node, self.lines), key_span)
+            seen[key] = key_span
+            result[key] = self.build(value_node, child, key_span)
+        for source in merged:  # explicit keys win over merged ones, as in YAML 1.1
+            for key, value in self._mapping(source, pointer).items():
+                result.setdefault(key, value)
+        return result
+
+
+def _scalar(node: yaml.Node) -> Any:
+    tag = node.tag or ""
+    if tag.startswith(_SCALAR_TAGS) and tag[len(_SCALAR_TAGS) :] in (
+        "int",
+        "float",
+        "bool",
+        "null",
+    ):
+        return _constructor.construct_object(node)
+    # Timestamps, binary and custom tags stay the text the author wrote.
+    return str(node.value)
+
+
+def _problem_span(error: yaml.YAMLError) -> Span:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is None:
+        return FILE_START
+    return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+
+
+def _syntax_message(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+
+
+def parse(path: Path, raw: bytes) -> SourceFile:
+    """Parse bytes into a SourceFile; every failure is recorded, nothing is raised."""
+    if len(raw) > MAX_BYTES:
+        source = SourceFile(path, "")
+        source.problems.append(
+            LoadProblem(
+                "yaml-syntax", f"file is {len(raw)} bytes; the limit is {MAX_BYTES}", FILE_START
+            )
+        )
+        return source
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        source = SourceFile(path, "")
+        source.problems.append(
+            LoadProblem("yaml-syntax", "file is not valid UTF-8", Span(line, col, line, col + 1))
+        )
+        return source
+    source = SourceFile(path, text)
+    lines = source.lines
+    try:
+        for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
+            if root is None:
+                continue
+            doc = Document(path, index, None, {})
+            doc.data = _Builder(doc, lines, source.problems).build(root, "")
+            doc.kind = classify(doc.data, path)
+            source.documents.append(doc)
+    except yaml.YAMLError as error:
+        source.problems.append(
+            LoadProblem("yaml-syntax", _syntax_message(error), _problem_span(error))
+        )
+    except _TooManyNodes:
+        source.problems.append(
+            LoadProblem(
+                "yaml-syntax",
+                f"document expands to more than {MAX_NODES} nodes (an alias bomb?)",
+                FILE_START,
+            )
+        )
+    except RecursionError:
+        source.problems.append(
+            LoadProblem("yaml-syntax", "document is nested too deeply", FILE_START)
+        )
+    return source
+
+
+def load(path: Path) -> SourceFile:
+    """Read and parse a file; an unreadable file becomes a yaml-syntax problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        source = SourceFile(path, "")
+        source.problems.append(
+            LoadProblem("yaml-syntax", f"cannot read file: {error.strerror or error}", FILE_START)
+        )
+        return source
+    return parse(path, raw)
+
+
+_MANIFEST_KEYS = frozenset({"plugins", "scope", "parent_manifest"})
+_FLOE_KEYS = frozenset({"transforms", "platform"})
+_KIND_NAMES: dict[str, Kind] = {"manifest": "manifest", "floespec": "floe", "floe": "floe"}
+ENV_VARIANT = re.compile(
+    r"^(?P<base>floe|manifest|.*[-_.]manifest)\.(?P<env>[A-Za-z0-9_-]+)\.ya?ml$"
+)
+
+
+def classify(data: Any, path: Path) -> Kind | None:
+    """A document's kind from `kind:`, else its keys, else its file name; None means 'not ours'."""
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind.lower() in _KIND_NAMES:
+        return _KIND_NAMES[kind.lower()]
+    keys = set(data)
+    if keys & _MANIFEST_KEYS and not keys & _FLOE_KEYS:
+        return "manifest"
+    if keys & _FLOE_KEYS and not keys & _MANIFEST_KEYS:
+        return "floe"
+    name = path.name.lower()
+    if name.startswith("floe"):
+        return "floe"
+    if "manifest" in name:
+        return "manifest"
+    return None

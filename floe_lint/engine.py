@@ -1,0 +1,243 @@
+"""Discovers rules, runs each on the subjects it asks for, and stamps id, name and severity.
+
+A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
+docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
+document), `manifest` (a hierarchy `Level`), `product` (a floe.yaml `Document`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Literal
+
+from floe_lint import document as documents
+from floe_lint.compute import known_compute_names
+from floe_lint.config import Config
+from floe_lint.document import Document, SourceFile
+from floe_lint.findings import Finding, Location, Related, Severity, Span
+from floe_lint.hierarchy import Hierarchy, Level
+from floe_lint.refs import OciFetcher, Resolver
+from floe_lint.validation import SchemaProblem, validate
+from floe_lint.workspace import Workspace, discover
+
+Subject = Literal["file", "document", "manifest", "product"]
+SUBJECTS: tuple[Subject, ...] = ("file", "document", "manifest", "product")
+
+
+class RuleError(Exception):
+    """A rule module that does not follow the rule contract."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    severity: Severity
+    subject: Subject
+    check: Callable[[Any, Context], Iterable[Finding]]
+    doc: str
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+
+
+def rule_from_module(module: ModuleType) -> Rule:
+    missing = [a for a in ("ID", "NAME", "SEVERITY", "SUBJECT", "check") if not hasattr(module, a)]
+    if missing or not module.__doc__:
+        raise RuleError(
+            f"rule module {module.__name__} lacks {', '.join(missing) or 'a docstring'}"
+        )
+    if module.SUBJECT not in SUBJECTS:
+        raise RuleError(f"rule module {module.__name__} has unknown SUBJECT {module.SUBJECT!r}")
+    return Rule(
+        module.ID, module.NAME, module.SEVERITY, module.SUBJECT, module.check, module.__doc__
+    )
+
+
+@cache
+def builtin_rules() -> tuple[Rule, ...]:
+    """Every rule module in `floe_lint.rules`, ordered by id."""
+    package = importlib.import_module("floe_lint.rules")
+    rules = [
+        rule_from_module(importlib.import_module(f"floe_lint.rules.{info.name}"))
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    ]
+    return tuple(sorted(rules, key=lambda r: r.id))
+
+
+def find_rule(key: str, rules: Sequence[Rule] | None = None) -> Rule | None:
+    for rule in rules if rules is not None else builtin_rules():
+        if key.upper() == rule.id or key == rule.name:
+            return rule
+    return None
+
+
+def _matches(rule: Rule, keys: Iterable[str]) -> bool:
+    """A key selects a rule by id, id prefix (`FL2`), name or name prefix ending in `*`."""
+    for key in keys:
+        if key.upper() == rule.id or key == rule.name or key.upper() == "ALL":
+            return True
+        if key.endswith("*") and rule.name.startswith(key[:-1]):
+            return True
+        if key.upper().startswith("FL") and rule.id.startswith(key.upper()):
+            return True
+    return False
+
+
+def enabled_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
+    rules = builtin_rules()
+    chosen = [r for r in rules if not select or _matches(r, select)]
+    return [r for r in chosen if not _matches(r, ignore)]
+
+
+class Context:
+    """What a rule may consult: documents, the hierarchy, schema results and known computes."""
+
+    def __init__(self, workspace: Workspace, hierarchy: Hierarchy):
+        self.workspace = workspace
+        self.hierarchy = hierarchy
+        self._schema: dict[int, list[SchemaProblem]] = {}
+
+    @property
+    def known_computes(self) -> frozenset[str]:
+        return known_compute_names()
+
+    def schema_problems(self, doc: Document) -> list[SchemaProblem]:
+        """Schema problems of a document, validated once and shared by the schema-* rules."""
+        key = id(doc)
+        if key not in self._schema:
+            self._schema[key] = validate(doc.data, doc.kind) if doc.kind else []
+        return self._schema[key]
+
+    def load(self, path: Path) -> SourceFile:
+        return self.workspace.load(path)
+
+    @staticmethod
+    def location(doc: Document, pointer: str, at: Literal["key", "value"] = "value") -> Location:
+        return Location(doc.path, doc.span(pointer, at), pointer)
+
+    def related(
+        self, doc: Document, pointer: str, message: str, at: Literal["key", "value"] = "value"
+    ) -> Related:
+        return Related(self.location(doc, pointer, at), message)
+
+    def finding(
+        self,
+        doc: Document,
+        pointer: str,
+        message: str,
+        *,
+        at: Literal["key", "value"] = "value",
+        related: Sequence[Related] = (),
+        sensitive: bool = False,
+    ) -> Finding:
+        """A finding at a node; the engine fills in the rule id, name and severity."""
+        return Finding(
+            "", "", "error", message, self.location(doc, pointer, at), tuple(related), sensitive
+        )
+
+    @staticmethod
+    def file_finding(
+        source: SourceFile,
+        span: Span,
+        message: str,
+        pointer: str = "",
+        related: Sequence[Related] = (),
+    ) -> Finding:
+        return Finding(
+            "", "", "error", message, Location(source.path, span, pointer), tuple(related)
+        )
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    files: list[SourceFile]
+    rules: list[Rule]
+
+
+def is_env_variant(doc: Document) -> bool:
+    """`floe.prod.yaml`-style overlays are compared with their base file, not linted alone."""
+    return documents.ENV_VARIANT.match(doc.path.name) is not None
+
+
+def run(
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    refs: dict[str, Path] | None = None,
+    fetch: OciFetcher | None = None,
+) -> Result:
+    """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings."""
+    workspace = Workspace()
+    for path, explicit in discover(paths):
+        workspace.add(path, explicit)
+    resolver = Resolver({**config.refs, **(refs or {})}, fetch)
+    hierarchy = Hierarchy(workspace, resolver)
+    ctx = Context(workspace, hierarchy)
+
+    # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
+    products: list[Document] = []
+    manifests: list[Level] = []
+    pending = True
+    seen: set[int] = set()
+    while pending:
+        pending = False
+        for doc in list(workspace.documents()):
+            if id(doc) in seen or is_env_variant(doc):
+                continue
+            seen.add(id(doc))
+            pending = True
+            if doc.kind == "floe":
+                products.append(doc)
+                hierarchy.platform(doc)
+            elif doc.kind == "manifest":
+                manifests.append(hierarchy.level(doc))
+
+    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore])
+    subjects: dict[Subject, list[Any]] = {
+        "file": workspace.files(),
+        "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
+        "manifest": manifests,
+        "product": products,
+    }
+    findings: list[Finding] = []
+    for rule in rules:
+        severity = config.severity.get(rule.id) or config.severity.get(rule.name) or rule.severity
+        for subject in subjects[rule.subject]:
+            for finding in rule.check(subject, ctx):
+                findings.append(
+                    dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
+                )
+    findings = _drop_shadowed_schema_findings(findings)
+    return Result(_dedupe(findings), workspace.files(), rules)
+
+
+def _drop_shadowed_schema_findings(findings: list[Finding]) -> list[Finding]:
+    """A schema finding is dropped when a semantic rule explains the same node more precisely."""
+    semantic = {
+        (f.path, f.pointer) for f in findings if not f.name.startswith("schema-") and f.pointer
+    }
+    return [
+        f
+        for f in findings
+        if not (f.name.startswith("schema-") and (f.path, f.pointer) in semantic)
+    ]
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    unique: dict[tuple[Any, ...], Finding] = {}
+    for f in findings:
+        unique.setdefault((f.rule_id, f.path, f.location.span, f.message), f)
+    return list(unique.values())

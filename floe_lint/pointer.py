@@ -1,0 +1,25 @@
+"""JSON Pointer (RFC 6901) helpers: every finding names its node by pointer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def escape(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join(base: str, *tokens: str | int) -> str:
+    return base + "".join("/" + escape(t) for t in tokens)
+
+
+def from_path(tokens: Iterable[str | int]) -> str:
+    return join("", *tokens)
+
+
+def parent(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[0] if pointer else ""
+
+
+def last(pointer: str) -> str:
+    return pointer.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")

@@ -1,0 +1,54 @@
+"""Machine output: the versioned JSON report described by `schemas/report.json`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from floe_lint import __version__
+from floe_lint.findings import Finding, Location
+from floe_lint.reporters import display_path
+
+REPORT_VERSION = 1
+
+
+def _location(location: Location) -> dict[str, Any]:
+    span = location.span
+    return {
+        "file": display_path(location.path),
+        "line": span.start_line,
+        "column": span.start_col,
+        "end_line": span.end_line,
+        "end_column": span.end_col,
+        "pointer": location.pointer,
+    }
+
+
+def report(findings: list[Finding], files_checked: int) -> dict[str, Any]:
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "note")}
+    return {
+        "version": REPORT_VERSION,
+        "tool": {"name": "floe-lint", "version": __version__},
+        "findings": [
+            {
+                "rule": f.rule_id,
+                "name": f.name,
+                "severity": f.severity,
+                "message": f.message,
+                **_location(f.location),
+                "related": [{**_location(r.location), "message": r.message} for r in f.related],
+            }
+            for f in findings
+        ],
+        "summary": {
+            "files": files_checked,
+            "errors": counts["error"],
+            "warnings": counts["warning"],
+            "notes": counts["note"],
+        },
+    }
+
+
+def write(findings: list[Finding], files_checked: int, out: TextIO) -> None:
+    json.dump(report(findings, files_checked), out, indent=2, ensure_ascii=False)
+    out.write("\n")

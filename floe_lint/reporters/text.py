@@ -1,0 +1,62 @@
+"""Human output: `path:line:col: SEVERITY FL### [name] message`, with optional source excerpts.
+
+Colour only on a terminal and never with NO_COLOR; secrets are masked in excerpts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TextIO
+
+from floe_lint.findings import Finding
+from floe_lint.reporters import display_path
+
+_COLOURS = {"error": "\033[31;1m", "warning": "\033[33;1m", "note": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
+    span = finding.location.span
+    if not 0 < span.start_line <= len(lines):
+        return []
+    line = lines[span.start_line - 1]
+    end = span.end_col if span.end_line == span.start_line else len(line) + 1
+    end = max(end, span.start_col + 1)
+    if finding.sensitive:
+        line = line[: span.start_col - 1] + "*" * max(end - span.start_col, 1) + line[end - 1 :]
+    number = f"{span.start_line:>5} | "
+    caret = (
+        " " * (len(number) - 2) + "| " + " " * (span.start_col - 1) + "^" * (end - span.start_col)
+    )
+    return [number + line, caret]
+
+
+def write(
+    findings: list[Finding],
+    out: TextIO,
+    *,
+    show_source: bool,
+    colour: bool,
+    read_lines: Callable[[Path], list[str]],
+) -> None:
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    for finding in findings:
+        span = finding.location.span
+        where = f"{display_path(finding.path)}:{span.start_line}:{span.start_col}:"
+        severity = paint(_COLOURS[finding.severity], finding.severity.upper())
+        out.write(
+            f"{paint(_BOLD, where)} {severity} {finding.rule_id} "
+            f"{paint(_DIM, f'[{finding.name}]')} {finding.message}\n"
+        )
+        if show_source:
+            for line in _excerpt(finding, read_lines(finding.path)):
+                out.write(line + "\n")
+            for related in finding.related:
+                rspan = related.location.span
+                out.write(
+                    f"      {paint(_DIM, 'note:')} {display_path(related.location.path)}:"
+                    f"{rspan.start_line}:{rspan.start_col}: {related.message}\n"
+                )

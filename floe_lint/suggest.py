@@ -1,0 +1,26 @@
+"""'Did you mean' suggestions, case-insensitive first, then edit distance."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    options = sorted(set(candidates))
+    for option in options:
+        if option.lower() == word.lower():
+            return option
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if not matches:
+        lowered = {o.lower(): o for o in options}
+        matches = [
+            lowered[m] for m in difflib.get_close_matches(word.lower(), lowered, n=1, cutoff=0.6)
+        ]
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """A ready-to-append clause: ``; did you mean 'x'?`` or an empty string."""
+    match = closest(word, candidates)
+    return f"; did you mean '{match}'?" if match and match != word else ""

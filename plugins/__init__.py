@@ -1,0 +1,1 @@
+"""Built-in compute plugins, one module per engine (see floe_lint.compute)."""

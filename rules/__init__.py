@@ -1,0 +1,1 @@
+"""Built-in lint rules: one module per rule, discovered by the engine."""

@@ -1,0 +1,16 @@
+"""Shared body of the schema-* rules: each reports one category of schema problem."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.validation import Category
+
+
+def findings(doc: Document, ctx: Context, category: Category) -> Iterator[Finding]:
+    for problem in ctx.schema_problems(doc):
+        if problem.category == category:
+            yield ctx.finding(doc, problem.pointer, problem.message, at=problem.at)

@@ -1,0 +1,66 @@
+"""A level's effective default compute must be in its effective approved list.
+
+Why: transforms that name no compute run on the default. A default outside the approved
+list, including one inherited from a parent that the child's narrower list excludes, sends
+those transforms to an unapproved engine.
+
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: [duckdb]
+        default: spark
+
+Fails:
+    # file: enterprise.manifest.yaml
+    scope: enterprise
+    plugins: {compute: {approved: [duckdb, spark], default: spark}}
+    # file: manifest.yaml
+    scope: domain
+    parent_manifest: enterprise.manifest.yaml
+    plugins: {compute: {approved: [duckdb]}}
+
+Passes:
+    # file: enterprise.manifest.yaml
+    scope: enterprise
+    plugins: {compute: {approved: [duckdb, spark], default: spark}}
+    # file: manifest.yaml
+    scope: domain
+    parent_manifest: enterprise.manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.hierarchy import APPROVED_POINTER, DEFAULT_POINTER, Level
+from floe_lint.secrets import is_templated
+from floe_lint.suggest import did_you_mean
+
+ID, NAME, SEVERITY, SUBJECT = "FL203", "default-not-approved", "error", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    default, origin = level.default, level.default_level
+    if default is None or origin is None or is_templated(default) or default in level.approved:
+        return
+    approved = ", ".join(level.approved) or "none"
+    if origin is level:
+        yield ctx.finding(
+            level.doc,
+            DEFAULT_POINTER,
+            f"default compute '{default}' is not in the effective approved list of {level.label} "
+            f"({approved}){did_you_mean(default, level.approved)}",
+            related=[ctx.related(level.doc, APPROVED_POINTER, "effective approved list", "key")],
+        )
+    elif level.parent is not None and default in level.parent.approved:
+        # Only the level whose narrowing excluded the inherited default is at fault.
+        yield ctx.finding(
+            level.doc,
+            APPROVED_POINTER,
+            f"{level.label} inherits default compute '{default}' from {origin.label}, but its "
+            f"approved list ({approved}) excludes it; set plugins.compute.default",
+            at="key",
+            related=[ctx.related(origin.doc, DEFAULT_POINTER, f"default set by {origin.label}")],
+        )

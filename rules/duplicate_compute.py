@@ -1,0 +1,41 @@
+"""An approved list must name each compute once.
+
+Why: a repeated compute is at best noise and at worst two conflicting configs, of which
+only the first is used.
+
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: [duckdb, spark, duckdb]
+        default: duckdb
+
+Passes:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: [duckdb, spark]
+        default: duckdb
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.hierarchy import ComputeEntry, Level
+
+ID, NAME, SEVERITY, SUBJECT = "FL206", "duplicate-compute", "error", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    first: dict[str, ComputeEntry] = {}
+    for entry in level.entries:
+        if entry.name not in first:
+            first[entry.name] = entry
+            continue
+        yield ctx.finding(
+            level.doc,
+            entry.name_pointer,
+            f"compute '{entry.name}' is approved twice; only the first entry is used",
+            related=[ctx.related(level.doc, first[entry.name].name_pointer, "first approved here")],
+        )

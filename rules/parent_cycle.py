@@ -1,0 +1,38 @@
+"""Following `parent_manifest` must never return to a manifest already visited.
+
+Why: a cycle (including a manifest naming itself) has no root, so no level's effective
+approved list or default can be computed.
+
+Fails:
+    # file: a.manifest.yaml
+    scope: domain
+    parent_manifest: b.manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    # file: b.manifest.yaml
+    scope: domain
+    parent_manifest: a.manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Passes:
+    # file: a.manifest.yaml
+    scope: domain
+    parent_manifest: b.manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    # file: b.manifest.yaml
+    scope: enterprise
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.hierarchy import Level
+
+ID, NAME, SEVERITY, SUBJECT = "FL302", "parent-cycle", "error", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    for problem in ctx.hierarchy.problems:
+        if problem.doc is level.doc and problem.cycle:
+            yield ctx.finding(level.doc, problem.pointer, problem.message)

@@ -1,0 +1,31 @@
+"""A list that must not be empty is empty, such as an approved-compute list.
+
+Why: a platform that approves nothing leaves every transform without a legal compute.
+
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: []
+
+Passes:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: [duckdb]
+        default: duckdb
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.rules import _schema
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+
+ID, NAME, SEVERITY, SUBJECT = "FL105", "schema-empty-list", "error", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    yield from _schema.findings(doc, ctx, "empty-list")

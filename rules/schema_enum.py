@@ -1,0 +1,28 @@
+"""A value outside the allowed set, reported with the closest allowed value.
+
+Why: `scope: enterprize` is not a scope; the manifest would be treated as a central platform.
+
+Fails:
+    # file: manifest.yaml
+    scope: enterprize
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Passes:
+    # file: manifest.yaml
+    scope: enterprise
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.rules import _schema
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+
+ID, NAME, SEVERITY, SUBJECT = "FL104", "schema-enum", "error", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    yield from _schema.findings(doc, ctx, "enum")

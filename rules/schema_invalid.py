@@ -1,0 +1,31 @@
+"""Any other schema violation: an empty string, a malformed compute name, and so on.
+
+Why: the schemas in `schemas/` are the contract Floe reads; anything they reject breaks later.
+
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: ["duck db"]
+
+Passes:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: [duckdb]
+        default: duckdb
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.rules import _schema
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+
+ID, NAME, SEVERITY, SUBJECT = "FL106", "schema-invalid", "error", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    yield from _schema.findings(doc, ctx, "invalid")

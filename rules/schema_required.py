@@ -1,0 +1,40 @@
+"""A required key is missing; reported at the mapping that should hold it.
+
+Why: without `platform.ref` a product has no governance; without `path` a transform selects
+nothing. Missing keys make every downstream check meaningless.
+
+Fails:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms:
+      - type: dbt
+        compute: duckdb
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Passes:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms:
+      - type: dbt
+        path: models/x/
+        compute: duckdb
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.rules import _schema
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+
+ID, NAME, SEVERITY, SUBJECT = "FL103", "schema-required", "error", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    yield from _schema.findings(doc, ctx, "required")

@@ -1,0 +1,36 @@
+"""A value of the wrong type (a list where a name is expected, a number where text is).
+
+Why: Floe reads these values by type; `version: 1.0` is the number 1 and loses its text.
+
+Fails:
+    # file: floe.yaml
+    name: orders
+    version: 1.0
+    platform: {ref: manifest.yaml}
+    transforms: [{path: models/x/}]
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Passes:
+    # file: floe.yaml
+    name: orders
+    version: "1.0"
+    platform: {ref: manifest.yaml}
+    transforms: [{path: models/x/}]
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.rules import _schema
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+
+ID, NAME, SEVERITY, SUBJECT = "FL102", "schema-type", "error", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    yield from _schema.findings(doc, ctx, "type")

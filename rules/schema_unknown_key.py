@@ -1,0 +1,38 @@
+"""A key that the schema does not define: usually a typo, reported with "did you mean".
+
+Why: an unknown key is ignored by Floe, so `comptue: spark` silently runs on the default.
+
+Fails:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms:
+      - path: models/x/
+        comptue: duckdb
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Passes:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms:
+      - path: models/x/
+        compute: duckdb
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.rules import _schema
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+
+ID, NAME, SEVERITY, SUBJECT = "FL101", "schema-unknown-key", "error", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    yield from _schema.findings(doc, ctx, "unknown-key")

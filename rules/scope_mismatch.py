@@ -1,0 +1,63 @@
+"""`scope` and `parent_manifest` must agree.
+
+Why: an enterprise is the root and has no parent; a domain always has one; a central
+(unscoped) platform is a single level. A mismatch means the hierarchy is not what its
+authors think, and policy is silently inherited, or not.
+
+Fails:
+    # file: manifest.yaml
+    scope: domain
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Fails:
+    # file: manifest.yaml
+    scope: enterprise
+    parent_manifest: other.manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    # file: other.manifest.yaml
+    scope: enterprise
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Passes:
+    # file: manifest.yaml
+    scope: enterprise
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.hierarchy import PARENT_POINTER, Level
+
+ID, NAME, SEVERITY, SUBJECT = "FL303", "scope-mismatch", "error", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    has_parent = level.doc.get(PARENT_POINTER) is not None
+    scope = level.scope
+    if scope == "enterprise" and has_parent:
+        yield ctx.finding(
+            level.doc,
+            PARENT_POINTER,
+            "an enterprise manifest is the root of its hierarchy and cannot have a parent_manifest",
+            at="key",
+        )
+    elif scope == "domain" and not has_parent:
+        yield ctx.finding(
+            level.doc, "/scope", "a domain manifest must name its parent in parent_manifest"
+        )
+    elif scope is None and has_parent:
+        yield ctx.finding(
+            level.doc,
+            PARENT_POINTER,
+            "a central manifest (no scope) cannot have a parent_manifest; set 'scope: domain'",
+            at="key",
+        )
+    elif scope == "domain" and level.parent is not None and level.parent.scope is None:
+        yield ctx.finding(
+            level.doc,
+            PARENT_POINTER,
+            f"the parent of a domain must be an enterprise or domain manifest, not the central "
+            f"{level.parent.label}",
+        )

@@ -1,0 +1,73 @@
+"""A credential-like key must not hold a literal value; use `env_var()` or a secret ref.
+
+Why: a password committed to a manifest is leaked to everyone who can read the repository
+and every registry it is published to. Values must come from `{{ env_var('...') }}` or the
+compute's `connection_secret_ref`. floe-lint never prints the value, not even with
+`--show-source`.
+
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved:
+          - name: snowflake
+            config: {account: acme, password: hunter2}
+        default: snowflake
+
+Passes:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved:
+          - name: snowflake
+            config: {account: acme, password: "{{ env_var('SNOWFLAKE_PASSWORD') }}"}
+            connection_secret_ref: snowflake-credentials
+        default: snowflake
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from floe_lint import pointer as ptr
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.secrets import is_env_var_reference, is_secret_key
+
+ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "document"
+SKIPPED = frozenset({"metadata", "description"})
+
+
+def _literals(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if str(key) in SKIPPED:
+                continue
+            child_pointer = ptr.join(pointer, str(key))
+            if is_secret_key(str(key)) and _is_literal(child):
+                yield child_pointer, str(key)
+            else:
+                yield from _literals(child, child_pointer)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _literals(child, ptr.join(pointer, index))
+
+
+def _is_literal(value: Any) -> bool:
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and value.strip() != "" and not is_env_var_reference(value)
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    for pointer, key in _literals(doc.data, ""):
+        env = "".join(c if c.isalnum() else "_" for c in key).upper()
+        yield ctx.finding(
+            doc,
+            pointer,
+            f"'{key}' holds a literal credential; use \"{{{{ env_var('{env}') }}}}\" "
+            "or the compute's connection_secret_ref",
+            sensitive=True,
+        )

@@ -1,0 +1,42 @@
+"""Every approved compute must be an engine that some installed compute plugin provides.
+
+Why: Floe renders a dbt profile for each approved compute through its plugin; a name no
+plugin knows (often a typo such as `duckbd`) cannot be rendered or run.
+
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: [duckbd]
+
+Passes:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved: [duckdb]
+        default: duckdb
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.hierarchy import Level
+from floe_lint.suggest import did_you_mean
+
+ID, NAME, SEVERITY, SUBJECT = "FL205", "unknown-compute", "error", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    known = ctx.known_computes
+    seen: set[str] = set()
+    for entry in level.entries:
+        if entry.name in known or entry.name in seen:
+            continue
+        seen.add(entry.name)
+        yield ctx.finding(
+            level.doc,
+            entry.name_pointer,
+            f"no compute plugin provides '{entry.name}'{did_you_mean(entry.name, known)} "
+            f"(known: {', '.join(sorted(known))})",
+        )

@@ -1,0 +1,47 @@
+"""An `oci://` ref should be pinned by digest, not a missing or moving tag such as `latest`.
+
+Why: a mutable tag lets the platform's policy change under a product between two runs, so
+the same commit can lint clean today and fail tomorrow. `oci://host/repo@sha256:...`
+always names the same manifest.
+
+Fails:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: "oci://registry.example.com/platform:latest"}
+    transforms: [{path: models/x/}]
+
+Passes:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: "oci://registry.example.com/platform@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945"}
+    transforms: [{path: models/x/}]
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+from floe_lint.hierarchy import PARENT_POINTER, PLATFORM_POINTER
+from floe_lint.refs import RefError, is_oci, parse_oci
+
+ID, NAME, SEVERITY, SUBJECT = "FL304", "unpinned-ref", "warning", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    pointer = PLATFORM_POINTER if doc.kind == "floe" else PARENT_POINTER
+    text = doc.get(pointer)
+    if not isinstance(text, str) or not is_oci(text):
+        return
+    try:
+        ref = parse_oci(text)
+    except RefError:
+        return  # unresolved-ref explains a malformed ref
+    if ref.is_mutable:
+        what = f"the mutable tag '{ref.tag}'" if ref.tag else "no tag (implicitly 'latest')"
+        yield ctx.finding(
+            doc,
+            pointer,
+            f"'{text}' uses {what}; pin it by digest (oci://{ref.host}/{ref.repository}@sha256:...) "
+            "so every run checks the same manifest",
+        )

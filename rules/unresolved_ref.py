@@ -1,0 +1,34 @@
+"""`platform.ref` and `parent_manifest` must resolve to a manifest.
+
+Why: a ref that resolves to nothing would silently skip every hierarchy rule; floe-lint
+never passes what it could not check. Relative paths resolve from the referencing file;
+`oci://` refs resolve through `--ref REF=PATH`, the config's `refs` table, or a registry.
+
+Fails:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: ../platform/missing.yaml}
+    transforms: [{path: models/x/}]
+
+Passes:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms: [{path: models/x/}]
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.document import Document
+from floe_lint.engine import Context
+from floe_lint.findings import Finding
+
+ID, NAME, SEVERITY, SUBJECT = "FL301", "unresolved-ref", "error", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    for problem in ctx.hierarchy.problems:
+        if problem.doc is doc and not problem.cycle:
+            yield ctx.finding(doc, problem.pointer, problem.message)
