@@ -85,8 +85,8 @@ class Resolver:
                 return self._existing(self.overrides[str(ref)], f"the override for '{text}'")
             if self.fetch is None:
                 raise RefError(
-                    f"no source for '{text}': pass --ref {text}=PATH or add it to the 'refs' "
-                    "table of the config file"
+                    f"no local source is configured for it; pass --ref '{text}=PATH' or add it "
+                    "to the 'refs' table of the config file"
                 )
             return self.fetch(ref)
         if "://" in text:

@@ -19,6 +19,22 @@ def is_secret_key(key: str) -> bool:
     return bool(_SECRET_WORDS.search(key)) and not _NOT_A_SECRET_SUFFIX.search(key)
 
 
+_KEY_VALUE = re.compile(r"""(?P<key>[\w.\-]+)["']?\s*:\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s#][^,}\]#]*)""")
+
+
+def mask(line: str) -> str:
+    """A source line with the literal value of every credential-like key replaced by stars."""
+
+    def replace(match: re.Match[str]) -> str:
+        value = match["value"].rstrip()
+        if not is_secret_key(match["key"]) or is_env_var_reference(value.strip("'\"")):
+            return match[0]
+        start = match.start("value") - match.start()
+        return match[0][:start] + "*" * len(value) + match[0][start + len(value) :]
+
+    return _KEY_VALUE.sub(replace, line)
+
+
 def is_templated(value: object) -> bool:
     """True when a string is resolved at run time (``{{ env_var(...) }}`` or ``${...}``)."""
     return isinstance(value, str) and bool(_TEMPLATE.search(value))

@@ -70,6 +70,6 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             f"{transform.pointer}/compute",
             f"{transform.label} selects compute '{compute}', which {level.label} does not approve "
             f"({_why(level, compute)}); approved: {', '.join(approved) or 'none'}"
-            f"{did_you_mean(compute, approved)}",
+            f"{did_you_mean(compute, approved) or did_you_mean(compute, ctx.known_computes)}",
             related=related,
         )

@@ -43,6 +43,8 @@ ID, NAME, SEVERITY, SUBJECT = "FL203", "default-not-approved", "error", "manifes
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     default, origin = level.default, level.default_level
+    if not level.entries:
+        return  # an empty or malformed approved list is the schema's finding
     if default is None or origin is None or is_templated(default) or default in level.approved:
         return
     approved = ", ".join(level.approved) or "none"

@@ -40,7 +40,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 doc,
                 transform.pointer,
-                f"{transform.label} names no compute and no level of {level.label}'s hierarchy "
-                f"sets a default; add 'compute: <{'|'.join(level.approved) or 'name'}>' "
+                f"{transform.label} names no compute and no level of the hierarchy of "
+                f"{level.label} sets a default; add 'compute: <{'|'.join(level.approved) or 'name'}>' "
                 "or set plugins.compute.default",
             )

@@ -4,9 +4,11 @@ Why: the schemas in `schemas/` are the contract Floe reads; anything they reject
 
 Fails:
     # file: manifest.yaml
+    metadata: {name: ""}
     plugins:
       compute:
-        approved: ["duck db"]
+        approved: [duckdb]
+        default: duckdb
 
 Passes:
     # file: manifest.yaml

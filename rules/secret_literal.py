@@ -38,19 +38,22 @@ ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "document"
 SKIPPED = frozenset({"metadata", "description"})
 
 
-def _literals(value: Any, pointer: str) -> Iterator[tuple[str, str]]:
+def _literals(value: Any, pointer: str, owner: str) -> Iterator[tuple[str, str, str]]:
+    """(pointer, key, owning compute name) of each literal credential."""
     if isinstance(value, dict):
+        name = value.get("name")
+        owner = name if isinstance(name, str) else owner
         for key, child in value.items():
             if str(key) in SKIPPED:
                 continue
             child_pointer = ptr.join(pointer, str(key))
             if is_secret_key(str(key)) and _is_literal(child):
-                yield child_pointer, str(key)
+                yield child_pointer, str(key), owner
             else:
-                yield from _literals(child, child_pointer)
+                yield from _literals(child, child_pointer, owner)
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _literals(child, ptr.join(pointer, index))
+            yield from _literals(child, ptr.join(pointer, index), owner)
 
 
 def _is_literal(value: Any) -> bool:
@@ -62,8 +65,9 @@ def _is_literal(value: Any) -> bool:
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    for pointer, key in _literals(doc.data, ""):
-        env = "".join(c if c.isalnum() else "_" for c in key).upper()
+    for pointer, key, owner in _literals(doc.data, "", ""):
+        words = f"{owner}_{key}" if owner else key
+        env = "".join(c if c.isalnum() else "_" for c in words).upper()
         yield ctx.finding(
             doc,
             pointer,

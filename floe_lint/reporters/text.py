@@ -11,6 +11,7 @@ from typing import TextIO
 
 from floe_lint.findings import Finding
 from floe_lint.reporters import display_path
+from floe_lint.secrets import mask
 
 _COLOURS = {"error": "\033[31;1m", "warning": "\033[33;1m", "note": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -25,6 +26,7 @@ def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
     end = max(end, span.start_col + 1)
     if finding.sensitive:
         line = line[: span.start_col - 1] + "*" * max(end - span.start_col, 1) + line[end - 1 :]
+    line = mask(line)
     number = f"{span.start_line:>5} | "
     caret = (
         " " * (len(number) - 2) + "| " + " " * (span.start_col - 1) + "^" * (end - span.start_col)

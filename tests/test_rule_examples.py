@@ -1,0 +1,56 @@
+"""Every rule's docstring examples are executable specifications."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+
+from floe_lint.engine import Rule, builtin_rules
+from tests.conftest import run_cli
+
+_SECTION = re.compile(r"^(Fails|Passes):\n((?:(?:    .*)?\n)+)", re.M)
+_FILE = re.compile(r"^# file: (\S+)\s*$", re.M)
+
+
+def examples(rule: Rule) -> list[tuple[str, dict[str, str]]]:
+    doc = inspect.cleandoc(rule.doc) + "\n"
+    found = []
+    for kind, block in _SECTION.findall(doc):
+        body = "\n".join(line[4:] for line in block.splitlines()) + "\n"
+        parts = _FILE.split(body)
+        files = {parts[i]: parts[i + 1].strip("\n") + "\n" for i in range(1, len(parts), 2)}
+        found.append((kind, files))
+    return found
+
+
+CASES = [
+    pytest.param(rule, kind, files, id=f"{rule.id}-{rule.name}-{kind}-{n}")
+    for rule in builtin_rules()
+    for n, (kind, files) in enumerate(examples(rule))
+]
+
+
+def test_every_rule_documents_a_failing_and_a_passing_example() -> None:
+    for rule in builtin_rules():
+        kinds = {kind for kind, _ in examples(rule)}
+        assert kinds == {"Fails", "Passes"}, f"{rule.id} {rule.name} lacks examples: {kinds}"
+        assert "Why:" in rule.doc, f"{rule.id} has no rationale"
+
+
+@pytest.mark.parametrize(("rule", "kind", "files"), CASES)
+def test_docstring_example(
+    rule: Rule, kind: str, files: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert files, "an example must name its files with '# file: NAME'"
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", ".", "--format", "json")
+    fired = run.named(rule.name)
+    if kind == "Fails":
+        assert fired, f"{rule.id} did not fire on its failing example; got {run.findings}"
+    else:
+        assert not fired, f"{rule.id} fired on its passing example: {fired}"
