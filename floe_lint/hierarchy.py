@@ -101,6 +101,7 @@ class RefProblem:
     pointer: str
     message: str
     cycle: bool = False
+    rule: str = "unresolved-ref"
 
 
 def compute_entries(doc: Document) -> list[ComputeEntry]:
@@ -147,7 +148,9 @@ class Hierarchy:
             path = self.resolver.resolve(text, doc.path)
         except RefError as error:
             self.problems.append(
-                RefProblem(doc, pointer, f"cannot resolve {what} '{text}': {error}")
+                RefProblem(
+                    doc, pointer, f"cannot resolve {what} '{text}': {error}", rule=error.rule
+                )
             )
             return None
         source = self.workspace.reach(path)

@@ -48,7 +48,12 @@ class OciRef:
 
 
 class RefError(Exception):
-    """A ref that cannot be parsed or resolved; the message says why and how to fix it."""
+    """A ref that cannot be parsed or resolved; the message says why and how to fix it.
+
+    `rule` names the rule that reports it: a subclass may pick another (e.g. `ref-integrity`).
+    """
+
+    rule = "unresolved-ref"
 
 
 def is_oci(text: str) -> bool:

@@ -30,5 +30,5 @@ ID, NAME, SEVERITY, SUBJECT = "FL301", "unresolved-ref", "error", "document"
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     for problem in ctx.hierarchy.problems:
-        if problem.doc is doc and not problem.cycle:
+        if problem.doc is doc and not problem.cycle and problem.rule == NAME:
             yield ctx.finding(doc, problem.pointer, problem.message)
