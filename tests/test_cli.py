@@ -1,0 +1,231 @@
+"""The command line as users meet it: commands, formats, exit codes and error messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from floe_lint.validation import schema
+from tests.conftest import EXAMPLES, REPO, run_cli, write_files
+
+
+def floe_lint(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "floe_lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_mesh_example_is_clean(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    run = run_cli("check", "examples/mesh")
+    assert run.code == 0, run.stdout
+    assert run.stdout == ""
+    assert "no problems" in run.stderr
+
+
+# Rules that need something a static example cannot hold (a registry, a lock file) are exempt.
+NEEDS_A_REGISTRY = {"ref-integrity", "lock-stale"}
+
+
+def test_broken_example_fires_every_rule(monkeypatch) -> None:
+    from floe_lint.engine import builtin_rules
+
+    monkeypatch.chdir(REPO)
+    run = run_cli("check", "examples/broken", "--format", "json")
+    assert run.code == 1
+    fired = {f["name"] for f in run.findings}
+    assert {r.name for r in builtin_rules()} - fired - NEEDS_A_REGISTRY == set()
+
+
+def test_text_format_is_path_line_col_severity_id_name_message(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    run = run_cli("check", "examples/broken/products/orders/floe.yaml", "--select", "FL201")
+    first = run.stdout.splitlines()[0]
+    assert first.startswith(
+        "examples/broken/products/orders/floe.yaml:8:14: ERROR FL201 [compute-not-approved] "
+        "transform 'models/staging/' selects compute 'snowflake'"
+    )
+    assert "\033[" not in run.stdout  # not a terminal: no colour
+    assert run.stderr.startswith("floe-lint: 2 errors")
+
+
+def test_show_source_prints_the_line_and_a_caret(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    run = run_cli(
+        "check", "examples/broken/products/orders/floe.yaml", "--select", "FL201", "--show-source"
+    )
+    lines = run.stdout.splitlines()
+    assert lines[1] == "    8 |     compute: snowflake  # compute-not-approved: sales removed it"
+    assert lines[2] == "      |              ^^^^^^^^^"
+
+
+def test_json_report_matches_its_schema_and_is_sorted(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    run = run_cli("check", "examples/broken", "--format", "json")
+    report = run.report
+    jsonschema.Draft202012Validator(schema("report")).validate(report)
+    keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in report["findings"]]
+    assert keys == sorted(keys)
+    assert report["summary"]["errors"] == sum(f["severity"] == "error" for f in report["findings"])
+    assert all("\\" not in f["file"] and not f["file"].startswith("/") for f in report["findings"])
+
+
+def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "report.json"
+    run = run_cli("check", "examples/broken", "--format", "json", "--output", str(out))
+    assert run.stdout == ""
+    assert json.loads(out.read_text())["findings"]
+
+
+def test_select_and_ignore_by_id_and_name(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    selected = run_cli(
+        "check", "examples/broken", "--format", "json", "--select", "secret-literal,FL206"
+    )
+    assert {f["name"] for f in selected.findings} == {"secret-literal", "duplicate-compute"}
+    ignored = run_cli("check", "examples/broken", "--format", "json", "--ignore", "FL2,schema-*")
+    names = {f["name"] for f in ignored.findings}
+    assert names and not any(n.startswith("schema-") or n.startswith("compute-") for n in names)
+
+
+def test_exit_0_when_only_warnings(lint) -> None:
+    digest_free = (
+        "name: x\nplatform: {ref: 'oci://reg.example/p:latest'}\ntransforms: [{path: a/}]\n"
+    )
+    run = lint(
+        {
+            "floe.yaml": digest_free,
+            "m.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+        },
+        "--ref",
+        "oci://reg.example/p:latest=m.yaml",
+    )
+    assert [f["name"] for f in run.findings] == ["unpinned-ref"]
+    assert run.code == 0
+
+
+def test_usage_errors_exit_2_with_one_line(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args, expected in [
+        (["check", "missing.yaml"], "no such file or directory: missing.yaml"),
+        (["check", ".", "--select", "FL999x"], "unknown rule 'FL999x'"),
+        (["check", ".", "--ignore", "compute-not-aproved"], "did you mean 'compute-not-approved'?"),
+        (["check", ".", "--ref", "oci://x/y:1"], "--ref expects REF=PATH"),
+        (["rule", "FL9"], "unknown rule"),
+    ]:
+        run = run_cli(*args)
+        assert run.code == 2, args
+        assert expected in run.stderr and "Traceback" not in run.stderr
+
+
+def test_unreadable_config_is_exit_2_naming_the_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {".floe-lint.yaml": "refs: [1, 2\n"})
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert ".floe-lint.yaml" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_config_refs_table_resolves_oci_refs_relative_to_the_config(tmp_path, monkeypatch) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".floe-lint.yaml": "refs:\n  oci://reg.example/platform:1.0: platform/manifest.yaml\n",
+            "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+            "product/floe.yaml": "name: x\nplatform: {ref: 'oci://reg.example/platform:1.0'}\n"
+            "transforms: [{path: a/}]\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path / "product")
+    run = run_cli("check", ".", "--format", "json")
+    assert run.code == 0, run.stdout
+
+
+def test_rules_lists_every_rule_and_rule_prints_its_doc() -> None:
+    run = run_cli("rules")
+    assert run.code == 0
+    assert "FL201  compute-not-approved error" in run.stdout
+    doc = run_cli("rule", "FL201")
+    assert doc.stdout.startswith("FL201 compute-not-approved (default severity: error)")
+    assert "Fails:" in doc.stdout and "Why:" in doc.stdout
+    assert run_cli("rule", "compute-not-approved").stdout == doc.stdout
+
+
+def test_schema_command_prints_valid_draft_2020_12_schemas() -> None:
+    for name in ("manifest", "floe", "report"):
+        run = run_cli("schema", name)
+        printed = json.loads(run.stdout)
+        jsonschema.Draft202012Validator.check_schema(printed)
+        assert printed["$schema"].endswith("2020-12/schema")
+
+
+def test_colour_only_on_request_and_never_with_no_color(monkeypatch) -> None:
+    monkeypatch.chdir(REPO)
+    coloured = run_cli("check", "examples/broken/products/ghost", "--color", "always")
+    assert "\033[" in coloured.stdout
+    proc = floe_lint("check", "examples/broken/products/ghost", env={"NO_COLOR": "1"})
+    assert "\033[" not in proc.stdout
+
+
+def test_version_and_module_entry_point() -> None:
+    proc = floe_lint("--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("floe-lint ")
+
+
+def test_internal_errors_are_one_line_without_traceback(tmp_path) -> None:
+    # A rule that crashes must not leak a traceback (unless --debug).
+    script = (
+        "import floe_lint.engine as e, sys\n"
+        "def boom(*a, **k): raise RuntimeError('kaboom')\n"
+        "e.run = boom\n"
+        "from floe_lint.cli import main\n"
+        "sys.exit(main(['check', '.']))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip()
+        == "floe-lint: internal error: RuntimeError: kaboom (rerun with --debug)"
+    )
+
+
+def test_files_that_are_not_floe_documents_are_ignored(lint) -> None:
+    run = lint(
+        {
+            "dbt_project.yml": "name: x\nversion: '1.0'\n",
+            "models/schema.yml": "version: 2\n",
+            "other.yaml": "key: [unclosed\n",
+        }
+    )
+    assert run.findings == [] and run.code == 0
+
+
+def test_examples_dir_paths_resolve_from_any_working_directory(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", str(EXAMPLES / "mesh"), "--format", "json")
+    assert run.code == 0
+
+
+def test_readme_lists_every_rule() -> None:
+    from floe_lint.engine import builtin_rules
+
+    readme = (REPO / "README.md").read_text()
+    missing = [
+        r.id for r in builtin_rules() if f"| {r.id} | `{r.name}` | {r.severity} |" not in readme
+    ]
+    assert missing == [], f"README rules table lacks {missing}"

@@ -1,0 +1,67 @@
+"""Loading YAML safely: spans, kinds, and hostile input turned into findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from floe_lint.document import classify, parse
+from floe_lint.findings import Span
+
+
+def test_spans_are_one_based_with_exclusive_end() -> None:
+    source = parse(Path("m.yaml"), b"plugins:\n  compute:\n    approved: [duckdb, spark]\n")
+    doc = source.documents[0]
+    assert doc.span("/plugins/compute/approved/1") == Span(3, 24, 3, 29)
+    assert doc.span("/plugins/compute/approved", at="key") == Span(3, 5, 3, 13)
+    assert doc.span("/plugins/compute/missing/deeper") == doc.span("/plugins/compute")
+
+
+def test_duplicate_keys_are_reported_with_both_positions() -> None:
+    source = parse(Path("m.yaml"), b"a: 1\nb: 2\na: 3\n")
+    [problem] = source.problems
+    assert (problem.rule, problem.span.start_line, problem.related_span) == (
+        "duplicate-key",
+        3,
+        Span(1, 1, 1, 2),
+    )
+    assert source.documents[0].data == {"a": 3, "b": 2}
+
+
+def test_invalid_utf8_and_oversize_input_become_problems() -> None:
+    bad = parse(Path("floe.yaml"), b"name: ok\npath: \xff\xfe\n")
+    assert bad.problems[0].message == "file is not valid UTF-8"
+    assert (bad.problems[0].span.start_line, bad.problems[0].span.start_col) == (2, 7)
+    huge = parse(Path("floe.yaml"), b"#" * (6 * 1024 * 1024))
+    assert "limit" in huge.problems[0].message
+
+
+def test_alias_bombs_are_refused() -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join(['*a' + str(i - 1)] * 10)}]" for i in range(1, 8)]
+    source = parse(Path("manifest.yaml"), "\n".join(lines).encode())
+    assert "alias bomb" in source.problems[0].message
+
+
+def test_merge_keys_and_multiple_documents() -> None:
+    text = b"base: &b {threads: 4}\nconfig:\n  <<: *b\n  path: x\n---\nkind: FloeSpec\n"
+    source = parse(Path("x.yaml"), text)
+    assert source.documents[0].data["config"] == {"path": "x", "threads": 4}
+    assert source.documents[1].kind == "floe"
+
+
+def test_scalars_keep_their_text_except_core_types() -> None:
+    doc = parse(
+        Path("floe.yaml"), b"version: 1.0\ndate: 2024-01-01\nflag: yes\nnone: ~\n"
+    ).documents[0]
+    assert doc.data == {"version": 1.0, "date": "2024-01-01", "flag": True, "none": None}
+
+
+def test_kind_from_kind_key_then_content_then_file_name() -> None:
+    assert classify({"kind": "Manifest", "transforms": []}, Path("floe.yaml")) == "manifest"
+    assert classify({"kind": "FloeSpec"}, Path("x.yaml")) == "floe"
+    assert classify({"plugins": {}}, Path("x.yaml")) == "manifest"
+    assert classify({"transforms": []}, Path("x.yaml")) == "floe"
+    assert classify({"name": "x"}, Path("floe.yaml")) == "floe"
+    assert classify({"name": "x"}, Path("sales-manifest.yaml")) == "manifest"
+    assert classify({"name": "x"}, Path("dbt_project.yml")) is None
+    assert classify(["not", "a", "mapping"], Path("floe.yaml")) is None
