@@ -102,7 +102,9 @@ def test_inherited_default_excluded_by_the_child_is_reported_at_the_child(lint) 
 
 
 def test_own_default_outside_the_list_points_at_the_default(lint) -> None:
-    run = lint({"manifest.yaml": "plugins:\n  compute:\n    approved: [duckdb]\n    default: spark\n"})
+    run = lint(
+        {"manifest.yaml": "plugins:\n  compute:\n    approved: [duckdb]\n    default: spark\n"}
+    )
     assert at(only(run, "default-not-approved")) == ("manifest.yaml", 4, 14)
 
 
@@ -136,8 +138,12 @@ def test_unknown_compute_duplicate_compute_and_duplicate_transform_locations(lin
 
 
 def test_parent_cycle_including_self_reference(lint) -> None:
-    run = lint({"manifest.yaml": "scope: domain\nparent_manifest: manifest.yaml\n"
-                "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"})
+    run = lint(
+        {
+            "manifest.yaml": "scope: domain\nparent_manifest: manifest.yaml\n"
+            "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+        }
+    )
     f = only(run, "parent-cycle")
     assert at(f) == ("manifest.yaml", 2, 18)
     assert f["pointer"] == "/parent_manifest"
@@ -147,7 +153,9 @@ def test_scope_mismatch_for_each_shape(lint) -> None:
     run = lint(
         {
             "root.yaml": ENTERPRISE,
-            "e.yaml": ENTERPRISE.replace("scope: enterprise", "scope: enterprise\nparent_manifest: root.yaml"),
+            "e.yaml": ENTERPRISE.replace(
+                "scope: enterprise", "scope: enterprise\nparent_manifest: root.yaml"
+            ),
             "d.yaml": ENTERPRISE.replace("scope: enterprise", "scope: domain"),
             "c.yaml": ENTERPRISE.replace("scope: enterprise", "parent_manifest: root.yaml"),
         }
@@ -289,7 +297,9 @@ def test_schema_findings_point_at_keys_values_and_parents(lint) -> None:
     assert at(enum) == ("manifest.yaml", 1, 8) and "did you mean 'enterprise'?" in enum["message"]
     assert at(only(run, "schema-empty-list")) == ("manifest.yaml", 4, 15)
     unknown = only(run, "schema-unknown-key")
-    assert at(unknown) == ("manifest.yaml", 5, 5) and "did you mean 'default'?" in unknown["message"]
+    assert (
+        at(unknown) == ("manifest.yaml", 5, 5) and "did you mean 'default'?" in unknown["message"]
+    )
     assert at(only(run, "schema-type")) == ("floe.yaml", 2, 10)
     required = sorted(at(f) for f in run.named("schema-required"))
     assert required == [("floe.yaml", 3, 1), ("floe.yaml", 5, 5)]
