@@ -303,3 +303,34 @@ def test_schema_findings_point_at_keys_values_and_parents(lint) -> None:
     assert at(only(run, "schema-type")) == ("floe.yaml", 2, 10)
     required = sorted(at(f) for f in run.named("schema-required"))
     assert required == [("floe.yaml", 3, 1), ("floe.yaml", 5, 5)]
+
+
+def test_a_parent_finding_is_reported_once_however_many_products_share_it(lint) -> None:
+    product = "name: {n}\nplatform: {{ref: ../manifest.yaml}}\ntransforms: [{{path: a/}}]\n"
+    run = lint(
+        {
+            "manifest.yaml": "plugins:\n  compute:\n    approved: [duckdb]\n    default: spark\n",
+            **{f"p{n}/floe.yaml": product.format(n=n) for n in range(5)},
+        }
+    )
+    assert [at(f) for f in run.named("default-not-approved")] == [("manifest.yaml", 4, 14)]
+
+
+def test_only_the_product_given_still_loads_its_parents(tmp_path, monkeypatch) -> None:
+    from tests.conftest import run_cli, write_files
+
+    write_files(
+        tmp_path,
+        {
+            "platform/enterprise.yaml": ENTERPRISE,
+            "platform/domain.yaml": DOMAIN.replace("[duckdb, spark]", "[duckdb, bigquery]"),
+            "product/floe.yaml": "name: x\nplatform: {ref: ../platform/domain.yaml}\n"
+            "transforms: [{path: a/, compute: spark}]\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "product/floe.yaml", "--format", "json")
+    assert {(f["name"], f["file"]) for f in run.findings} == {
+        ("compute-not-approved", "product/floe.yaml"),
+        ("approved-not-subset", "platform/domain.yaml"),
+    }
