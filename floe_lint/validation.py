@@ -13,6 +13,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint import pointer as ptr
+from floe_lint.fastschema import Check, compile_schema, proves_valid
 from floe_lint.secrets import is_secret_key
 from floe_lint.suggest import did_you_mean
 
@@ -37,6 +38,11 @@ def schema(name: str) -> dict[str, Any]:
     text = resources.files("floe_lint.schemas").joinpath(f"{name}.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
+
+
+@cache
+def _quick_check(name: str) -> Check | None:
+    return compile_schema(schema(name))
 
 
 @cache
@@ -171,6 +177,8 @@ def _problems(error: ValidationError) -> list[SchemaProblem]:
 
 def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
     """All schema problems of `data`, one per node and category, in document order."""
+    if proves_valid(_quick_check(schema_name), data):
+        return []  # the common case, without importing or running jsonschema
     seen: set[tuple[str, ...]] = set()
     found: list[SchemaProblem] = []
     for error in _validator(schema_name).iter_errors(data):

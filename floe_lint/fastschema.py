@@ -1,0 +1,199 @@
+"""A quick yes/no JSON Schema check that lets valid documents skip `jsonschema` altogether.
+
+Most documents in a repository are valid, and `jsonschema` costs ~50 ms to import and a few
+milliseconds per document. `compile_schema` turns a schema that uses only the keywords below
+into a function that decides validity exactly as `jsonschema` does (Draft 2020-12, `format`
+as an annotation); a schema with any other keyword does not compile, and an instance the
+function cannot judge (an `enum` compared with a non-string) raises `Undecided`. Only a
+`True` answer is acted on: invalid or undecided documents still go through `jsonschema`,
+which alone writes the messages, so the findings are the same with or without this shortcut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+# Keywords that never affect validity (in Draft 2020-12 without a format checker).
+_ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "format",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "then",  # compiled with `if`
+        "else",
+    }
+)
+_TYPES: dict[str, Check] = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": lambda v: (
+        not isinstance(v, bool)
+        and (isinstance(v, int) or (isinstance(v, float) and v.is_integer()))
+    ),
+    "number": lambda v: not isinstance(v, bool) and isinstance(v, int | float),
+}
+
+
+class Undecided(Exception):
+    """The instance holds something the compiled check does not judge."""
+
+
+class _Unsupported(Exception):
+    """The schema uses a keyword or form the compiler does not handle."""
+
+
+def _true(value: Any) -> bool:
+    return True
+
+
+def _false(value: Any) -> bool:
+    return False
+
+
+class _Compiler:
+    def __init__(self, root: dict[str, Any]):
+        self.root = root
+        self.defs: dict[str, Check] = {}
+
+    def compile(self, schema: Any) -> Check:
+        if schema is True:
+            return _true
+        if schema is False:
+            return _false
+        if not isinstance(schema, dict):
+            raise _Unsupported("a schema must be an object or a boolean")
+        if "$id" in schema and schema is not self.root:
+            raise _Unsupported("nested $id")  # it would change what "#/..." means
+        checks = [
+            self.keyword(key, value, schema)
+            for key, value in schema.items()
+            if key not in _ANNOTATIONS
+        ]
+        if not checks:
+            return _true
+        if len(checks) == 1:
+            return checks[0]
+
+        def every(value: Any) -> bool:
+            return all(check(value) for check in checks)
+
+        return every
+
+    def ref(self, target: Any) -> Check:
+        prefix = "#/$defs/"
+        name = target[len(prefix) :] if isinstance(target, str) else ""
+        if not isinstance(target, str) or not target.startswith(prefix):
+            raise _Unsupported(f"$ref {target!r}")
+        if name not in self.root.get("$defs", {}):
+            raise _Unsupported(f"$ref {target!r}")
+        if name not in self.defs:
+            self.defs[name] = _false  # placeholder while compiling a recursive definition
+            self.defs[name] = self.compile(self.root["$defs"][name])
+        defs = self.defs
+        return lambda value: defs[name](value)
+
+    def keyword(self, key: str, expected: Any, schema: dict[str, Any]) -> Check:
+        if key == "type":
+            names = [expected] if isinstance(expected, str) else list(expected)
+            if not all(name in _TYPES for name in names):
+                raise _Unsupported(f"type {expected!r}")
+            types = [_TYPES[name] for name in names]
+            return types[0] if len(types) == 1 else lambda v: any(t(v) for t in types)
+        if key == "$ref":
+            return self.ref(expected)
+        if key in ("enum", "const"):
+            options = list(expected) if key == "enum" else [expected]
+            strings = frozenset(o for o in options if isinstance(o, str))
+
+            def one_of_options(value: Any) -> bool:
+                if not isinstance(value, str):
+                    raise Undecided(key)  # jsonschema's rules for bools and numbers differ
+                return value in strings
+
+            return one_of_options
+        if key == "if":
+            condition = self.compile(expected)
+            then = self.compile(schema.get("then", True))
+            otherwise = self.compile(schema.get("else", True))
+            return lambda v: then(v) if condition(v) else otherwise(v)
+        if key == "not":
+            negated = self.compile(expected)
+            return lambda v: not negated(v)
+        if key in ("allOf", "anyOf", "oneOf"):
+            subs = [self.compile(sub) for sub in expected]
+            if key == "allOf":
+                return lambda v: all(s(v) for s in subs)
+            if key == "anyOf":
+                return lambda v: any(s(v) for s in subs)
+            return lambda v: sum(s(v) for s in subs) == 1
+        return self.typed_keyword(key, expected, schema)
+
+    def typed_keyword(self, key: str, expected: Any, schema: dict[str, Any]) -> Check:
+        if key == "properties":
+            props = [(name, self.compile(sub)) for name, sub in expected.items()]
+            return lambda v: (
+                not isinstance(v, dict) or all(c(v[name]) for name, c in props if name in v)
+            )
+        if key == "required":
+            required = list(expected)
+            return lambda v: not isinstance(v, dict) or all(name in v for name in required)
+        if key == "additionalProperties":
+            if "patternProperties" in schema:
+                raise _Unsupported("patternProperties")
+            known = frozenset(schema.get("properties", {}))
+            extra = self.compile(expected)
+            return lambda v: (
+                not isinstance(v, dict)
+                or all(extra(item) for name, item in v.items() if name not in known)
+            )
+        if key == "items":
+            if "prefixItems" in schema:
+                raise _Unsupported("prefixItems")
+            item_check = self.compile(expected)
+            return lambda v: not isinstance(v, list) or all(item_check(i) for i in v)
+        if key in ("minItems", "maxItems", "minLength", "maxLength") and isinstance(expected, int):
+            kind = list if key.endswith("Items") else str
+            if key.startswith("min"):
+                return lambda v: not isinstance(v, kind) or len(v) >= expected
+            return lambda v: not isinstance(v, kind) or len(v) <= expected
+        if key == "pattern":
+            try:
+                search = re.compile(expected).search
+            except (re.error, TypeError) as error:
+                raise _Unsupported(f"pattern {expected!r}") from error
+            return lambda v: not isinstance(v, str) or search(v) is not None
+        raise _Unsupported(f"keyword {key!r}")
+
+
+def compile_schema(schema: dict[str, Any]) -> Check | None:
+    """A function deciding validity exactly like `jsonschema`, or None if `schema` is beyond it."""
+    try:
+        return _Compiler(schema).compile(schema)
+    except _Unsupported:
+        return None
+
+
+def proves_valid(check: Check | None, value: Any) -> bool:
+    """True only when `value` is certainly valid."""
+    if check is None:
+        return False
+    try:
+        return check(value)
+    except (Undecided, RecursionError):
+        return False
