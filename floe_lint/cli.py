@@ -33,7 +33,12 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="lint manifests and floe.yaml files")
     check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "github", "auto"),
+        help="report format (default: the config's, else text); auto: github inside "
+        "GitHub Actions, text elsewhere",
+    )
     check.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
     )
@@ -71,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
         help="print the offending source line (default on a terminal)",
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    _add_ci_arguments(check)
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     commands.add_parser("rules", help="list every rule")
@@ -78,7 +84,40 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
     schema.add_argument("name", choices=("manifest", "floe", "report"))
+    config = commands.add_parser("config", help="print the effective configuration")
+    config.add_argument("--config", type=Path, help="config file (default: the nearest)")
     return parser
+
+
+def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
+    ci = check.add_argument_group("CI and pre-commit")
+    ci.add_argument("--sarif-category", metavar="ID", help="SARIF automationDetails.id")
+    ci.add_argument(
+        "--sarif-file", type=Path, metavar="FILE", help="also write a SARIF report to FILE"
+    )
+    ci.add_argument(
+        "--include-suppressed",
+        action="store_true",
+        help="list suppressed and baselined findings in SARIF, marked as suppressed",
+    )
+    ci.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
+    ci.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        help="lowest severity that fails the run (default: the config's, else error)",
+    )
+    ci.add_argument("--baseline", type=Path, metavar="FILE", help="ignore findings in FILE")
+    ci.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record every current finding in FILE and exit 0",
+    )
+    ci.add_argument(
+        "--require-suppression-reason",
+        action="store_true",
+        help="a '# floe-lint: disable=' comment without '-- reason' silences nothing",
+    )
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -111,7 +150,7 @@ def _check_rule_keys(keys: Sequence[str]) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint import engine
+    from floe_lint import ci, engine
     from floe_lint.config import load_config
     from floe_lint.reporters import sorted_findings
 
@@ -121,10 +160,20 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     select, ignore = _split(args.select), _split(args.ignore)
     _check_rule_keys([*select, *ignore])
     config = load_config(args.config, Path.cwd())
+    run = ci.CheckRun(args, config)
     result = engine.run(
-        args.paths, config, select=select, ignore=ignore, refs=_parse_refs(args.ref)
+        args.paths,
+        config,
+        select=select,
+        ignore=ignore,
+        refs=_parse_refs(args.ref),
+        baseline=run.baseline,
+        require_suppression_reason=args.require_suppression_reason,
     )
+    if args.write_baseline is not None:
+        return run.write_baseline(result, stderr)
     findings = sorted_findings(result.findings)
+    args.format = run.format
 
     out: TextIO = stdout
     handle = None
@@ -139,6 +188,8 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             from floe_lint.reporters import json_report
 
             json_report.write(findings, len(result.files), out)
+        elif args.format in ("sarif", "github"):
+            run.report(result, findings, out)
         else:
             from floe_lint.reporters import text
 
@@ -157,9 +208,11 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     finally:
         if handle is not None:
             handle.close()
+    run.write_sarif_file(result, findings)
     errors = sum(1 for f in findings if f.severity == "error")
     stderr.write(_summary(findings, errors, len(result.files)) + "\n")
-    return EXIT_FINDINGS if errors else EXIT_CLEAN
+    run.warn_stale(result, stderr)
+    return EXIT_FINDINGS if run.fails(findings) else EXIT_CLEAN
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -229,6 +282,11 @@ def main(
             return _cmd_rule(args.rule, stdout)
         if args.command == "schema":
             return _cmd_schema(args.name, stdout)
+        if args.command == "config":
+            from floe_lint.config import load_config, render
+
+            stdout.write(render(load_config(args.config, Path.cwd())))
+            return EXIT_CLEAN
         parser.print_help(stderr)
         return EXIT_USAGE
     except UsageError as error:

@@ -1,20 +1,24 @@
 """Run configuration: `[tool.floe-lint]` in pyproject.toml or `.floe-lint.yaml`, plus CLI flags.
 
 The nearest config file to the working directory wins; `--config FILE` overrides the search.
+The config is validated by `schemas/config.json`: an unknown key or a bad value is an error
+that names the file, the line and the closest valid key.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
 from floe_lint.findings import Severity
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
+FailOn = Literal["error", "warning"]
 
 
 class ConfigError(Exception):
@@ -28,6 +32,39 @@ class Config:
     ignore: list[str] = field(default_factory=list)
     severity: dict[str, Severity] = field(default_factory=dict)
     refs: dict[str, Path] = field(default_factory=dict)
+    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    rule_folders: list[Path] = field(default_factory=list)
+    fail_on: FailOn = "error"
+    format: str | None = None
+    require_suppression_reason: bool = False
+    baseline: Path | None = None
+    oci: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> Path:
+        """The folder that relative paths and globs of the config are resolved against."""
+        return self.path.parent if self.path is not None else Path.cwd()
+
+    def effective(self) -> dict[str, Any]:
+        """Every key with its effective value, as plain data (for `floe-lint config`)."""
+        return {
+            "config-file": str(self.path) if self.path else None,
+            "select": self.select or ["ALL"],
+            "ignore": self.ignore,
+            "severity": dict(self.severity),
+            "per-path-ignores": self.per_path_ignores,
+            "include": self.include,
+            "exclude": self.exclude,
+            "rule-folders": [str(p) for p in self.rule_folders],
+            "refs": {k: str(v) for k, v in self.refs.items()},
+            "fail-on": self.fail_on,
+            "format": self.format or "text",
+            "require-suppression-reason": self.require_suppression_reason,
+            "baseline": str(self.baseline) if self.baseline else None,
+            "oci": self.oci,
+        }
 
 
 def find_config(start: Path) -> Path | None:
@@ -45,30 +82,70 @@ def find_config(start: Path) -> Path | None:
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read config: {error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from error
 
 
-def _raw(path: Path) -> dict[str, Any]:
+def _raw(path: Path) -> tuple[dict[str, Any], Any]:
+    """The config table and a `where(pointer) -> (line, col)` function for messages."""
     if path.name == "pyproject.toml":
         table = _read_toml(path).get("tool", {}).get("floe-lint", {})
-    else:
-        try:
-            table = yaml.load(path.read_text("utf-8"), Loader=yaml.SafeLoader) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-            raise ConfigError(f"{path}: cannot read config: {error}") from error
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: the floe-lint config must be a mapping")
-    return table
+        text = path.read_text("utf-8")
+        return table, lambda pointer: (_toml_line(text, pointer), 1)
+    from floe_lint import document
+
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config: {error.strerror or error}") from error
+    source = document.parse(path, raw)
+    if source.problems:
+        problem = source.problems[0]
+        span = problem.span
+        raise ConfigError(f"{path}:{span.start_line}:{span.start_col}: {problem.message}")
+    if not source.documents:
+        return {}, lambda pointer: (1, 1)
+    doc = source.documents[0]
+
+    def where(pointer: str) -> tuple[int, int]:
+        span = doc.span(pointer, "key")
+        return span.start_line, span.start_col
+
+    if not isinstance(doc.data, dict):
+        raise ConfigError(f"{path}:1:1: the floe-lint config must be a mapping")
+    return doc.data, where
 
 
-def _string_list(path: Path, table: dict[str, Any], key: str) -> list[str]:
-    value = table.get(key, [])
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ConfigError(f"{path}: '{key}' must be a list of rule ids or names")
-    return value
+_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?floe-lint[\"']?\s*(?:\.\s*(.*?))?\s*\]\s*$")
+
+
+def _toml_line(text: str, pointer: str) -> int:
+    """The line of a key of `[tool.floe-lint]` (best effort: tomllib gives no positions)."""
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+    lines = text.splitlines()
+    best, in_table = 1, False
+    for number, line in enumerate(lines, start=1):
+        header = _TABLE.match(line)
+        if header:
+            in_table = True
+            sub = (header.group(1) or "").strip().strip("\"'")
+            if not tokens or (sub and sub == tokens[0]):
+                best = number
+            if not tokens and best > 1:
+                return best
+            continue
+        if line.lstrip().startswith("["):
+            in_table = False
+        if in_table and tokens:
+            for token in tokens:
+                key = re.escape(token)
+                if re.match(rf"^\s*[\"']?{key}[\"']?\s*=", line) or re.search(
+                    rf"[{{,]\s*[\"']?{key}[\"']?\s*=", line
+                ):
+                    best = number
+    return best
 
 
 def load_config(explicit: Path | None, cwd: Path) -> Config:
@@ -77,27 +154,40 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         return Config()
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
-    table = _raw(path)
-    known = {"select", "ignore", "severity", "refs"}
-    for key in table:
-        if key not in known:
-            from floe_lint.suggest import did_you_mean
+    table, where = _raw(path)
+    from floe_lint.validation import validate
 
-            raise ConfigError(f"{path}: unknown config key '{key}'{did_you_mean(str(key), known)}")
-    refs = table.get("refs", {})
-    severity = table.get("severity", {})
-    if not isinstance(refs, dict) or not all(isinstance(v, str) for v in refs.values()):
-        raise ConfigError(f"{path}: 'refs' must map each ref to a file path")
-    if not isinstance(severity, dict) or not all(
-        v in ("error", "warning", "note") for v in severity.values()
-    ):
-        raise ConfigError(
-            f"{path}: 'severity' must map rule ids or names to error, warning or note"
-        )
+    problems = validate(table, "config")
+    if problems:
+        lines = []
+        for problem in problems:
+            line, col = where(problem.pointer)
+            message = problem.message.replace("in the document", "in the floe-lint config")
+            lines.append(f"{path}:{line}:{col}: {message}")
+        raise ConfigError("\n".join(lines))
+    base = path.parent
+    baseline = table.get("baseline")
     return Config(
         path=path,
-        select=_string_list(path, table, "select"),
-        ignore=_string_list(path, table, "ignore"),
-        severity=dict(severity),
-        refs={str(k): (path.parent / v) for k, v in refs.items()},
+        select=list(table.get("select", [])),
+        ignore=list(table.get("ignore", [])),
+        severity=dict(table.get("severity", {})),
+        refs={str(k): base / v for k, v in table.get("refs", {}).items()},
+        per_path_ignores={str(k): list(v) for k, v in table.get("per-path-ignores", {}).items()},
+        include=list(table.get("include", [])),
+        exclude=list(table.get("exclude", [])),
+        rule_folders=[base / p for p in table.get("rule-folders", [])],
+        fail_on=table.get("fail-on", "error"),
+        format=table.get("format"),
+        require_suppression_reason=bool(table.get("require-suppression-reason", False)),
+        baseline=base / baseline if baseline else None,
+        oci=dict(table.get("oci", {})),
     )
+
+
+def render(config: Config) -> str:
+    """The effective config as YAML, ready to paste into `.floe-lint.yaml`."""
+    data = config.effective()
+    source = data.pop("config-file")
+    header = f"# effective floe-lint config (from {source or 'defaults: no config file found'})\n"
+    return header + yaml.safe_dump(data, sort_keys=False, default_flow_style=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +18,8 @@ from types import ModuleType
 from typing import Any, Literal
 
 from floe_lint import document as documents
+from floe_lint import filtering
+from floe_lint.baseline import Baseline, Entry
 from floe_lint.compute import known_compute_names
 from floe_lint.config import Config
 from floe_lint.document import Document, SourceFile
@@ -27,8 +29,9 @@ from floe_lint.refs import OciFetcher, Resolver
 from floe_lint.validation import SchemaProblem, validate
 from floe_lint.workspace import Workspace, discover
 
-Subject = Literal["file", "document", "manifest", "product"]
-SUBJECTS: tuple[Subject, ...] = ("file", "document", "manifest", "product")
+Subject = Literal["file", "document", "manifest", "product", "suppression"]
+# `suppression` rules run in the filter stage, after every other rule, on each unused code.
+SUBJECTS: tuple[Subject, ...] = ("file", "document", "manifest", "product", "suppression")
 
 
 class RuleError(Exception):
@@ -163,6 +166,8 @@ class Result:
     findings: list[Finding]
     files: list[SourceFile]
     rules: list[Rule]
+    suppressed: list[filtering.Suppressed] = dataclasses.field(default_factory=list)
+    stale: list[Entry] = dataclasses.field(default_factory=list)
 
 
 def is_env_variant(doc: Document) -> bool:
@@ -178,11 +183,14 @@ def run(
     ignore: Sequence[str] = (),
     refs: dict[str, Path] | None = None,
     fetch: OciFetcher | None = None,
+    baseline: Baseline | None = None,
+    require_suppression_reason: bool = False,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings."""
     workspace = Workspace()
     for path, explicit in discover(paths):
-        workspace.add(path, explicit)
+        if filtering.selected(path, config):
+            workspace.add(path, explicit)
     resolver = Resolver({**config.refs, **(refs or {})}, fetch)
     hierarchy = Hierarchy(workspace, resolver)
     ctx = Context(workspace, hierarchy)
@@ -211,17 +219,38 @@ def run(
         "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
         "manifest": manifests,
         "product": products,
+        "suppression": [],
     }
     findings: list[Finding] = []
     for rule in rules:
-        severity = config.severity.get(rule.id) or config.severity.get(rule.name) or rule.severity
         for subject in subjects[rule.subject]:
-            for finding in rule.check(subject, ctx):
-                findings.append(
-                    dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
-                )
+            findings.extend(_checked(rule, subject, ctx, config))
     findings = _drop_shadowed_schema_findings(findings)
-    return Result(_dedupe(findings), workspace.files(), rules)
+    late = [r for r in rules if r.subject == "suppression"]
+    filtered = filtering.apply(
+        _dedupe(findings),
+        workspace.files(),
+        config,
+        rule_keys=(
+            {k for r in rules for k in (r.id, r.name)},
+            {k for r in builtin_rules() for k in (r.id, r.name)},
+        ),
+        check_unused=(
+            (lambda unused: [f for r in late for f in _checked(r, unused, ctx, config)])
+            if late
+            else None
+        ),
+        baseline=baseline,
+        require_reason=require_suppression_reason,
+    )
+    return Result(filtered.findings, workspace.files(), rules, filtered.suppressed, filtered.stale)
+
+
+def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:
+    """A rule's findings on one subject, stamped with its id, name and configured severity."""
+    severity = config.severity.get(rule.id) or config.severity.get(rule.name) or rule.severity
+    for finding in rule.check(subject, ctx):
+        yield dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
 
 
 def _drop_shadowed_schema_findings(findings: list[Finding]) -> list[Finding]:

@@ -1,0 +1,109 @@
+"""The CI side of `floe-lint check`: format choice, SARIF and GitHub output, the baseline,
+and the exit status (`--fail-on`, `--exit-zero`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from floe_lint.baseline import Baseline
+from floe_lint.config import Config, ConfigError
+from floe_lint.findings import Finding
+
+if TYPE_CHECKING:
+    from floe_lint.engine import Result
+
+_FAILING = {"error": ("error",), "warning": ("error", "warning")}
+
+
+def resolve_format(requested: str | None, config: Config) -> str:
+    chosen = requested or config.format or "text"
+    if chosen == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return chosen
+
+
+class CheckRun:
+    """What a `check` invocation asked for beyond linting, resolved against the config."""
+
+    def __init__(self, args: argparse.Namespace, config: Config):
+        self.args = args
+        self.config = config
+        self.format = resolve_format(args.format, config)
+        self.fail_on = args.fail_on or config.fail_on
+        path = args.baseline or (config.baseline if args.write_baseline is None else None)
+        if args.baseline is not None and args.write_baseline is not None:
+            raise ConfigError("--baseline and --write-baseline cannot be combined")
+        self.baseline = Baseline.load(path) if path is not None else None
+
+    def fails(self, findings: Sequence[Finding]) -> bool:
+        if self.args.exit_zero:
+            return False
+        return any(f.severity in _FAILING[self.fail_on] for f in findings)
+
+    def write_baseline(self, result: Result, stderr: TextIO) -> int:
+        from floe_lint.filtering import lines_reader
+
+        baseline = Baseline(self.args.write_baseline)
+        count = baseline.write(result.findings, lines_reader(result.files))
+        stderr.write(
+            f"floe-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline "
+            f"{self.args.write_baseline}\n"
+        )
+        return 0
+
+    def sarif(self, result: Result, findings: Sequence[Finding]) -> dict[str, Any]:
+        from floe_lint.filtering import lines_reader
+        from floe_lint.reporters import sarif
+
+        return sarif.build(
+            findings,
+            result.rules,
+            lines_of=lines_reader(result.files),
+            severity=self.config.severity,
+            suppressed=result.suppressed,
+            include_suppressed=self.args.include_suppressed,
+            category=self.args.sarif_category,
+        )
+
+    def report(self, result: Result, findings: Sequence[Finding], out: TextIO) -> None:
+        if self.format == "sarif":
+            from floe_lint.reporters import sarif
+
+            sarif.write(self.sarif(result, findings), out)
+        else:
+            from floe_lint.reporters import github
+
+            sarif_file = self.args.sarif_file
+            github.write(
+                findings,
+                out,
+                files_checked=len(result.files),
+                full_report=f"the SARIF report {sarif_file}" if sarif_file else None,
+            )
+
+    def write_sarif_file(self, result: Result, findings: Sequence[Finding]) -> None:
+        target: Path | None = self.args.sarif_file
+        if target is None:
+            return
+        from floe_lint.reporters import sarif
+
+        try:
+            with target.open("w", encoding="utf-8") as handle:
+                sarif.write(self.sarif(result, findings), handle)
+        except OSError as error:
+            raise ConfigError(f"cannot write {target}: {error.strerror or error}") from error
+
+    def warn_stale(self, result: Result, stderr: TextIO) -> None:
+        if not result.stale or self.baseline is None:
+            return
+        stderr.write(
+            f"floe-lint: {len(result.stale)} stale baseline "
+            f"entr{'ies' if len(result.stale) != 1 else 'y'} in {self.baseline.path} "
+            "(fixed or changed; rewrite it with --write-baseline):\n"
+        )
+        for entry in result.stale:
+            stderr.write(f"  {entry.rule} {entry.file} {entry.pointer or '/'}\n")

@@ -1,0 +1,120 @@
+"""The filter stage, after the rules: include/exclude globs, per-path ignores, suppression
+comments (and the unused-suppression rule), then the baseline.
+
+What it removes is not lost: suppressed findings are kept with the reason, so SARIF can show
+them with `--include-suppressed`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Literal
+
+from floe_lint import suppressions
+from floe_lint.baseline import Baseline, Entry
+from floe_lint.config import Config
+from floe_lint.document import SourceFile
+from floe_lint.findings import Finding
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """A finding that was silenced; `kind` uses SARIF's words (inSource, external)."""
+
+    finding: Finding
+    kind: Literal["inSource", "external"]
+    justification: str
+
+
+@dataclass
+class Filtered:
+    findings: list[Finding]
+    suppressed: list[Suppressed] = field(default_factory=list)
+    stale: list[Entry] = field(default_factory=list)
+
+
+def relative_to(path: Path, root: Path) -> str:
+    try:
+        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.resolve().as_posix()
+
+
+def _glob_match(relative: str, patterns: Iterable[str]) -> bool:
+    """fnmatch semantics (`*` also crosses `/`); a pattern without `/` also matches a base name."""
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pattern = pattern.removeprefix("./")
+        if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern.rstrip("/") + "/*"):
+            return True
+        if "/" not in pattern and fnmatchcase(name, pattern):
+            return True
+    return False
+
+
+def selected(path: Path, config: Config) -> bool:
+    """Whether a discovered file passes the config's include and exclude globs."""
+    relative = relative_to(path, config.root)
+    if config.include and not _glob_match(relative, config.include):
+        return False
+    return not (config.exclude and _glob_match(relative, config.exclude))
+
+
+def _path_ignored(finding: Finding, config: Config) -> bool:
+    relative = relative_to(finding.path, config.root)
+    return any(
+        _glob_match(relative, [pattern])
+        and any(suppressions.code_matches(code, finding) for code in codes)
+        for pattern, codes in config.per_path_ignores.items()
+    )
+
+
+def apply(
+    findings: list[Finding],
+    files: Sequence[SourceFile],
+    config: Config,
+    *,
+    rule_keys: tuple[set[str], set[str]],
+    check_unused: Callable[[suppressions.Unused], Iterable[Finding]] | None,
+    baseline: Baseline | None = None,
+    require_reason: bool = False,
+) -> Filtered:
+    """Filter `findings`. `rule_keys` is (ids and names of enabled rules, of all known rules);
+    `check_unused` runs the unused-suppression rule on one unused code (None when disabled)."""
+    findings = [f for f in findings if not _path_ignored(f, config)]
+    directives = [d for source in files for d in suppressions.directives(source)]
+    kept, silenced = suppressions.apply(
+        findings, directives, require_reason=require_reason or config.require_suppression_reason
+    )
+    suppressed = [
+        Suppressed(s.finding, "inSource", s.directive.reason or "no reason given") for s in silenced
+    ]
+    if check_unused is not None:
+        enabled, known = rule_keys
+        for unused in suppressions.unused(directives, enabled, known):
+            kept.extend(f for f in check_unused(unused) if not _path_ignored(f, config))
+    stale: list[Entry] = []
+    if baseline is not None:
+        kept, known_findings, stale = baseline.match(kept, lines_reader(files))
+        suppressed.extend(
+            Suppressed(f, "external", f"accepted in baseline {baseline.path.name}")
+            for f in known_findings
+        )
+    return Filtered(kept, suppressed, stale)
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        return path.read_text("utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
+def lines_reader(files: Sequence[SourceFile]) -> Callable[[Path], list[str]]:
+    """Source lines by path: from the loaded files, else read from disk."""
+    texts: dict[Path, list[str]] = {s.path.resolve(): s.lines for s in files}
+    return lambda path: texts.get(path.resolve()) or _read_lines(path)
