@@ -1,0 +1,94 @@
+"""Databricks: a SQL warehouse or cluster reached over HTTP (dbt-databricks)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from floe_lint.compute import (
+    REMOTE_RESOURCES,
+    SECRET,
+    ComputeConfig,
+    ComputePlugin,
+    ConnectionResult,
+    config_schema,
+    missing_env,
+    not_checked,
+    profile_schema,
+)
+
+
+class DatabricksPlugin(ComputePlugin):
+    name = "databricks"
+    version = "1.0.0"
+    is_self_hosted = False
+    config_schema = config_schema(
+        "Databricks compute config",
+        {
+            "host": {"type": "string", "minLength": 1, "description": "Workspace host name."},
+            "http_path": {"type": "string", "minLength": 1, "description": "Warehouse path."},
+            "catalog": {"type": "string", "minLength": 1},
+            "schema": {"type": "string", "minLength": 1},
+            "auth_type": {"enum": ["token", "oauth"]},
+            "connect_retries": {"type": "integer", "minimum": 0},
+            "connect_timeout": {"type": "integer", "minimum": 1},
+        },
+        ("host", "http_path"),
+    )
+    profile_schema = profile_schema(
+        "databricks",
+        {
+            "host": {"type": "string", "minLength": 1},
+            "http_path": {"type": "string", "minLength": 1},
+            "catalog": {"type": "string"},
+            "schema": {"type": "string", "minLength": 1},
+            "token": SECRET,
+            "auth_type": {"const": "oauth"},
+            "client_id": SECRET,
+            "client_secret": SECRET,
+            "connect_retries": {"type": "integer"},
+            "connect_timeout": {"type": "integer"},
+        },
+        ("host", "http_path", "schema"),
+    )
+    resources = REMOTE_RESOURCES
+
+    def generate_dbt_profile(self, config: ComputeConfig) -> dict[str, Any]:
+        props = config.properties
+        profile: dict[str, Any] = {
+            "type": "databricks",
+            "host": props.get("host"),
+            "http_path": props.get("http_path"),
+            "schema": props.get("schema", "default"),
+            "threads": props.get("threads", 4),
+        }
+        if "catalog" in props:
+            profile["catalog"] = props["catalog"]
+        if props.get("auth_type") == "oauth":
+            profile.update(
+                auth_type="oauth",
+                client_id=self.env(config, "CLIENT_ID"),
+                client_secret=self.env(config, "CLIENT_SECRET"),
+            )
+        else:
+            profile["token"] = self.env(config, "TOKEN")
+        for key in ("connect_retries", "connect_timeout"):
+            if key in props:
+                profile[key] = props[key]
+        return profile
+
+    def get_required_dbt_packages(self) -> list[str]:
+        return ["dbt-databricks>=1.9"]
+
+    def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
+        profile = self.generate_dbt_profile(config)
+        return not_checked(
+            self,
+            str(profile["host"]),
+            "databricks.sql",
+            "dbt-databricks",
+            missing_env(profile, os.environ),
+        )
+
+
+PLUGIN = DatabricksPlugin()

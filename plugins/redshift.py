@@ -1,0 +1,109 @@
+"""Redshift: AWS's managed warehouse (dbt-redshift), by password or IAM."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from floe_lint.compute import (
+    REMOTE_RESOURCES,
+    SECRET,
+    ComputeConfig,
+    ComputePlugin,
+    ConnectionResult,
+    config_schema,
+    missing_env,
+    not_checked,
+    profile_schema,
+)
+
+
+class RedshiftPlugin(ComputePlugin):
+    name = "redshift"
+    version = "1.0.0"
+    is_self_hosted = False
+    config_schema = config_schema(
+        "Redshift compute config",
+        {
+            "host": {"type": "string", "minLength": 1},
+            "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+            "dbname": {"type": "string", "minLength": 1},
+            "schema": {"type": "string", "minLength": 1},
+            "method": {"enum": ["database", "iam"]},
+            "cluster_id": {"type": "string", "minLength": 1, "description": "For method iam."},
+            "region": {"type": "string", "minLength": 1},
+            "iam_profile": {"type": "string", "minLength": 1},
+            "sslmode": {
+                "enum": ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
+            },
+            "ra3_node": {"type": "boolean"},
+            "autocommit": {"type": "boolean"},
+            "connect_timeout": {"type": "integer", "minimum": 1},
+        },
+        ("host", "dbname"),
+    )
+    profile_schema = profile_schema(
+        "redshift",
+        {
+            "method": {"enum": ["database", "iam"]},
+            "host": {"type": "string", "minLength": 1},
+            "port": {"type": "integer"},
+            "dbname": {"type": "string", "minLength": 1},
+            "schema": {"type": "string", "minLength": 1},
+            "user": {"type": "string", "minLength": 1},
+            "password": SECRET,
+            "cluster_id": {"type": "string"},
+            "region": {"type": "string"},
+            "iam_profile": {"type": "string"},
+            "sslmode": {"type": "string"},
+            "ra3_node": {"type": "boolean"},
+            "autocommit": {"type": "boolean"},
+            "connect_timeout": {"type": "integer"},
+        },
+        ("method", "host", "port", "dbname", "schema", "user"),
+    )
+    resources = REMOTE_RESOURCES
+
+    def generate_dbt_profile(self, config: ComputeConfig) -> dict[str, Any]:
+        props = config.properties
+        method = props.get("method", "database")
+        profile: dict[str, Any] = {
+            "type": "redshift",
+            "method": method,
+            "host": props.get("host"),
+            "port": props.get("port", 5439),
+            "dbname": props.get("dbname"),
+            "schema": props.get("schema", "public"),
+            "user": self.env(config, "USER"),
+            "threads": props.get("threads", 4),
+        }
+        if method == "database":
+            profile["password"] = self.env(config, "PASSWORD")
+        for key in (
+            "cluster_id",
+            "region",
+            "iam_profile",
+            "sslmode",
+            "ra3_node",
+            "autocommit",
+            "connect_timeout",
+        ):
+            if key in props:
+                profile[key] = props[key]
+        return profile
+
+    def get_required_dbt_packages(self) -> list[str]:
+        return ["dbt-redshift>=1.9"]
+
+    def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
+        profile = self.generate_dbt_profile(config)
+        return not_checked(
+            self,
+            f"{profile['host']}:{profile['port']}",
+            "redshift_connector",
+            "dbt-redshift",
+            missing_env(profile, os.environ),
+        )
+
+
+PLUGIN = RedshiftPlugin()

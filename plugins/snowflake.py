@@ -1,0 +1,115 @@
+"""Snowflake: a managed cloud warehouse (dbt-snowflake); credentials come from the environment."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from floe_lint.compute import (
+    REMOTE_RESOURCES,
+    SECRET,
+    ComputeConfig,
+    ComputePlugin,
+    ConnectionResult,
+    config_schema,
+    missing_env,
+    not_checked,
+    profile_schema,
+)
+
+AUTH_METHODS = ("password", "keypair", "oauth", "externalbrowser")
+
+
+class SnowflakePlugin(ComputePlugin):
+    name = "snowflake"
+    version = "1.0.0"
+    is_self_hosted = False
+    config_schema = config_schema(
+        "Snowflake compute config",
+        {
+            "account": {"type": "string", "minLength": 1, "description": "Account identifier."},
+            "warehouse": {"type": "string", "minLength": 1},
+            "database": {"type": "string", "minLength": 1},
+            "schema": {"type": "string", "minLength": 1},
+            "role": {"type": "string", "minLength": 1},
+            "auth": {"enum": list(AUTH_METHODS), "description": "How dbt authenticates."},
+            "query_tag": {"type": "string"},
+            "client_session_keep_alive": {"type": "boolean"},
+            "connect_retries": {"type": "integer", "minimum": 0},
+            "connect_timeout": {"type": "integer", "minimum": 1},
+        },
+        ("database",),
+    )
+    profile_schema = profile_schema(
+        "snowflake",
+        {
+            "account": {"type": "string", "minLength": 1},
+            "user": {"type": "string", "minLength": 1},
+            "password": SECRET,
+            "private_key": SECRET,
+            "private_key_passphrase": SECRET,
+            "token": SECRET,
+            "authenticator": {"enum": ["oauth", "externalbrowser"]},
+            "warehouse": {"type": "string"},
+            "database": {"type": "string", "minLength": 1},
+            "schema": {"type": "string", "minLength": 1},
+            "role": {"type": "string"},
+            "query_tag": {"type": "string"},
+            "client_session_keep_alive": {"type": "boolean"},
+            "connect_retries": {"type": "integer"},
+            "connect_timeout": {"type": "integer"},
+        },
+        ("account", "user", "database", "schema"),
+    )
+    resources = REMOTE_RESOURCES
+
+    def generate_dbt_profile(self, config: ComputeConfig) -> dict[str, Any]:
+        props = config.properties
+        profile: dict[str, Any] = {
+            "type": "snowflake",
+            "account": props.get("account") or self.env(config, "ACCOUNT"),
+            "user": self.env(config, "USER"),
+        }
+        auth = props.get("auth", "password")
+        if auth == "password":
+            profile["password"] = self.env(config, "PASSWORD")
+        elif auth == "keypair":
+            profile["private_key"] = self.env(config, "PRIVATE_KEY")
+            profile["private_key_passphrase"] = self.env(config, "PRIVATE_KEY_PASSPHRASE", "")
+        elif auth == "oauth":
+            profile.update(authenticator="oauth", token=self.env(config, "TOKEN"))
+        else:
+            profile["authenticator"] = "externalbrowser"
+        profile.update(
+            warehouse=props.get("warehouse", "COMPUTE_WH"),
+            database=props.get("database"),
+            schema=props.get("schema", "PUBLIC"),
+            threads=props.get("threads", 4),
+        )
+        for key in (
+            "role",
+            "query_tag",
+            "client_session_keep_alive",
+            "connect_retries",
+            "connect_timeout",
+        ):
+            if key in props:
+                profile[key] = props[key]
+        return profile
+
+    def get_required_dbt_packages(self) -> list[str]:
+        return ["dbt-snowflake>=1.9"]
+
+    def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
+        profile = self.generate_dbt_profile(config)
+        account = config.properties.get("account") or f"${self.env_prefix(config)}ACCOUNT"
+        return not_checked(
+            self,
+            f"account {account}",
+            "snowflake.connector",
+            "dbt-snowflake",
+            missing_env(profile, os.environ),
+        )
+
+
+PLUGIN = SnowflakePlugin()
