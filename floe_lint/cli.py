@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from floe_lint import __version__
+from floe_lint import __version__, oci_commands
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -77,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     _add_ci_arguments(check)
+    oci_commands.add_check_arguments(check)
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
     commands.add_parser("rules", help="list every rule")
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
     schema.add_argument("name", choices=("manifest", "floe", "report"))
+    oci_commands.add_parsers(commands)
     config = commands.add_parser("config", help="print the effective configuration")
     config.add_argument("--config", type=Path, help="config file (default: the nearest)")
     return parser
@@ -167,6 +169,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         select=select,
         ignore=ignore,
         refs=_parse_refs(args.ref),
+        fetch=oci_commands.fetcher(config, args.paths, offline=args.offline),
         baseline=run.baseline,
         require_suppression_reason=args.require_suppression_reason,
     )
@@ -280,6 +283,8 @@ def main(
             return _cmd_rules(stdout)
         if args.command == "rule":
             return _cmd_rule(args.rule, stdout)
+        if args.command in ("lock", "publish"):
+            return oci_commands.run(args, stdout, stderr)
         if args.command == "schema":
             return _cmd_schema(args.name, stdout)
         if args.command == "config":
