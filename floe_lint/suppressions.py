@@ -128,6 +128,7 @@ def apply(
             if code is None:
                 continue
             if require_reason and not directive.reason:
+                directive.used.add(code)  # matched: the finding says why it stays
                 refused = directive
                 continue
             directive.used.add(code)

@@ -1,0 +1,206 @@
+"""Configuration: where it is found, what it may say, how mistakes in it are reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from floe_lint.validation import schema
+from tests.conftest import run_cli, write_files
+
+MANIFEST = """
+plugins:
+  compute:
+    approved: [duckdb, spark]
+    default: duckdb
+"""
+PRODUCT = """
+name: orders
+platform: {ref: manifest.yaml}
+transforms:
+  - {type: dbt, path: models/x/, compute: snowflake}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": PRODUCT})
+    return tmp_path
+
+
+def test_config_schema_is_a_valid_draft_2020_12_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(schema("config"))
+
+
+def test_unknown_yaml_key_is_exit_2_with_line_and_did_you_mean(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("fail-on: error\nselct: [FL201]\n", "utf-8")
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert ".floe-lint.yaml:2:1: unknown key 'selct'" in run.stderr
+    assert "did you mean 'select'?" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_bad_enum_value_names_its_line_and_the_closest_value(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("select: [FL2]\nfail-on: warn\n", "utf-8")
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert ".floe-lint.yaml:2:1:" in run.stderr
+    assert "did you mean 'warning'?" in run.stderr
+
+
+def test_bad_severity_names_the_rule_key_line(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("severity:\n  FL201: eror\n", "utf-8")
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert ".floe-lint.yaml:2:3:" in run.stderr and "did you mean 'error'?" in run.stderr
+
+
+def test_pyproject_unknown_key_names_its_line(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.floe-lint]\nselect = ["FL2"]\nfial-on = "warning"\n',
+        "utf-8",
+    )
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert "pyproject.toml:6:1: unknown key 'fial-on'" in run.stderr
+    assert "did you mean 'fail-on'?" in run.stderr
+
+
+def test_pyproject_subtable_value_error_names_its_line(project: Path) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.floe-lint]\nselect = ["FL2"]\n\n[tool.floe-lint.severity]\nFL201 = "fatal"\n',
+        "utf-8",
+    )
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert "pyproject.toml:5:" in run.stderr and "FL201" in run.stderr
+
+
+def test_invalid_yaml_config_is_exit_2_with_position(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("select: [FL2\n", "utf-8")
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert ".floe-lint.yaml:2:" in run.stderr
+
+
+def test_nearest_config_wins_and_pyproject_without_our_table_is_skipped(
+    project: Path, monkeypatch
+) -> None:
+    (project / ".floe-lint.yaml").write_text("ignore: [FL201]\n", "utf-8")
+    sub = project / "sub"
+    write_files(sub, {"pyproject.toml": '[project]\nname = "x"\n'})
+    monkeypatch.chdir(sub)
+    assert run_cli("check", "..").code == 0  # the parent's .floe-lint.yaml applies
+    (sub / "pyproject.toml").write_text('[tool.floe-lint]\nselect = ["ALL"]\n', "utf-8")
+    assert run_cli("check", "..").code == 1  # now the nearer pyproject.toml wins
+
+
+def test_explicit_config_overrides_the_search(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("ignore: [FL201]\n", "utf-8")
+    write_files(project, {"ci/strict.yaml": "select: [ALL]\n"})
+    assert run_cli("check", ".").code == 0
+    assert run_cli("check", ".", "--config", "ci/strict.yaml").code == 1
+
+
+def test_missing_explicit_config_is_exit_2(project: Path) -> None:
+    run = run_cli("check", ".", "--config", "nope.yaml")
+    assert run.code == 2 and "nope.yaml: config file not found" in run.stderr
+
+
+def test_config_command_prints_every_key_with_its_effective_value(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text(
+        "fail-on: warning\nseverity: {FL201: warning}\noci: {offline: true}\n", "utf-8"
+    )
+    run = run_cli("config")
+    assert run.code == 0
+    assert run.stdout.startswith("# effective floe-lint config (from ")
+    data = yaml.safe_load(run.stdout)
+    assert data["fail-on"] == "warning"
+    assert data["severity"] == {"FL201": "warning"}
+    assert data["select"] == ["ALL"] and data["format"] == "text"
+    assert data["oci"] == {"offline": True}
+    assert set(data) == set(schema("config")["properties"])
+
+
+def test_config_command_without_a_file_prints_the_defaults(project: Path) -> None:
+    run = run_cli("config")
+    assert "no config file found" in run.stdout
+    assert yaml.safe_load(run.stdout)["fail-on"] == "error"
+
+
+def test_config_command_reports_config_errors_with_exit_2(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("formatt: sarif\n", "utf-8")
+    run = run_cli("config")
+    assert run.code == 2 and "did you mean 'format'?" in run.stderr
+
+
+def test_per_path_ignores_apply_to_matching_files_only(project: Path) -> None:
+    write_files(project, {"legacy/floe.yaml": PRODUCT.replace("manifest.yaml", "../manifest.yaml")})
+    (project / ".floe-lint.yaml").write_text("per-path-ignores:\n  legacy/*: [FL201]\n", "utf-8")
+    run = run_cli("check", ".", "--format", "json")
+    assert {f["file"] for f in run.findings if f["rule"] == "FL201"} == {"floe.yaml"}
+
+
+def test_exclude_and_include_globs_choose_the_files(project: Path) -> None:
+    write_files(project, {"legacy/floe.yaml": PRODUCT.replace("manifest.yaml", "../manifest.yaml")})
+    (project / ".floe-lint.yaml").write_text("exclude: [legacy/**]\n", "utf-8")
+    run = run_cli("check", ".", "--format", "json")
+    assert {f["file"] for f in run.findings} == {"floe.yaml"}
+    (project / ".floe-lint.yaml").write_text("include: [legacy/*, manifest.yaml]\n", "utf-8")
+    run = run_cli("check", ".", "--format", "json")
+    assert {f["file"] for f in run.findings} == {"legacy/floe.yaml"}
+
+
+def test_fail_on_warning_from_config_and_flag(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("severity: {FL201: warning}\n", "utf-8")
+    assert run_cli("check", ".").code == 0
+    assert run_cli("check", ".", "--fail-on", "warning").code == 1
+    (project / ".floe-lint.yaml").write_text(
+        "severity: {FL201: warning}\nfail-on: warning\n", "utf-8"
+    )
+    assert run_cli("check", ".").code == 1
+    assert run_cli("check", ".", "--fail-on", "error").code == 0
+
+
+def test_exit_zero_reports_but_never_fails(project: Path) -> None:
+    run = run_cli("check", ".", "--exit-zero", "--format", "json")
+    assert run.code == 0 and run.named("compute-not-approved")
+
+
+def test_refs_are_resolved_relative_to_the_config_file(project: Path, monkeypatch) -> None:
+    write_files(
+        project,
+        {
+            "platform/manifest.yaml": MANIFEST,
+            "ci/floe-lint.yaml": "refs:\n  oci://registry.example/platform:1.0: ../platform/manifest.yaml\n",
+            "floe.yaml": PRODUCT.replace("manifest.yaml", "oci://registry.example/platform:1.0"),
+        },
+    )
+    (project / "manifest.yaml").unlink()
+    run = run_cli("check", "floe.yaml", "--config", "ci/floe-lint.yaml", "--format", "json")
+    assert [f["rule"] for f in run.findings if f["rule"].startswith("FL3")] in ([], ["FL304"])
+    assert run.named("compute-not-approved")
+
+
+def test_json_schema_of_config_lists_each_documented_key() -> None:
+    keys = set(schema("config")["properties"])
+    assert {
+        "select",
+        "ignore",
+        "severity",
+        "per-path-ignores",
+        "include",
+        "exclude",
+        "rule-folders",
+        "refs",
+        "fail-on",
+        "format",
+        "oci",
+    } <= keys
+    json.dumps(schema("config"))
