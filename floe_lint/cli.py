@@ -84,7 +84,10 @@ def _parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
-    schema.add_argument("name", choices=("manifest", "floe", "report"))
+    schema.add_argument("name", choices=("manifest", "floe", "report", "compiled_artifacts"))
+    from floe_lint import commands_compute
+
+    commands_compute.add_parsers(commands)
     oci_commands.add_parsers(commands)
     config = commands.add_parser("config", help="print the effective configuration")
     config.add_argument("--config", type=Path, help="config file (default: the nearest)")
@@ -285,6 +288,10 @@ def main(
             return _cmd_rule(args.rule, stdout)
         if args.command in ("lock", "publish"):
             return oci_commands.run(args, stdout, stderr)
+        if args.command in ("compile", "plugins", "check-connections"):
+            from floe_lint import commands_compute
+
+            return commands_compute.run(args, stdout, stderr)
         if args.command == "schema":
             return _cmd_schema(args.name, stdout)
         if args.command == "config":

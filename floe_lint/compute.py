@@ -25,6 +25,8 @@ from typing import Any, ClassVar
 from floe_lint.secrets import is_env_var_reference, is_secret_key
 
 ENTRY_POINT_GROUP = "floe_lint.compute"
+#: The seven engines of ADR-0010, each a module of `plugins/` named after it.
+BUILTIN_ENGINES = ("bigquery", "databricks", "duckdb", "postgres", "redshift", "snowflake", "spark")
 WORKLOAD_SIZES = ("small", "medium", "large")
 DEFAULT_WORKLOAD_SIZE = "medium"
 
@@ -108,10 +110,21 @@ class ComputePlugin(ABC):
         """`{{ env_var('PREFIX_SUFFIX') }}`, the only form a credential may take in a profile."""
         return env_var(self.env_prefix(config) + suffix, default)
 
+    def secret(self, config: ComputeConfig, key: str, default: str | None = None) -> str:
+        """A credential: the config's own `env_var()` reference, else `PREFIX_KEY`."""
+        value = config.properties.get(key)
+        if isinstance(value, str) and value:
+            return value
+        return self.env(config, key.upper(), default)
+
 
 ENV_VAR_PATTERN = r"^\{\{\s*env_var\(.*\)\s*(\|\s*as_number\s*)?\}\}$"
-#: A profile value that must come from the environment.
-SECRET = {"type": "string", "pattern": ENV_VAR_PATTERN}
+#: A profile or config value that must come from the environment.
+SECRET = {
+    "type": "string",
+    "pattern": ENV_VAR_PATTERN,
+    "description": "Only as {{ env_var('NAME') }}; default: the PREFIX_KEY variable.",
+}
 _COMMON_PROPERTIES: dict[str, Any] = {
     "threads": {"type": "integer", "minimum": 1, "description": "dbt threads."},
     "env_prefix": {
@@ -363,4 +376,4 @@ def known_compute_names() -> frozenset[str]:
 
     Built-in modules are named after their engine; entry points after the compute they provide.
     """
-    return frozenset(_builtin_modules()) | {entry.name for entry in _entry_points()}
+    return frozenset(BUILTIN_ENGINES) | {entry.name for entry in _entry_points()}

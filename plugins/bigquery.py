@@ -28,6 +28,7 @@ class BigQueryPlugin(ComputePlugin):
             "project": {"type": "string", "minLength": 1, "description": "GCP project id."},
             "dataset": {"type": "string", "minLength": 1},
             "location": {"type": "string", "minLength": 1, "description": "e.g. EU, US."},
+            "keyfile": SECRET,
             "method": {
                 "enum": ["oauth", "service-account"],
                 "description": "oauth: workload identity / gcloud; service-account: key file.",
@@ -70,7 +71,7 @@ class BigQueryPlugin(ComputePlugin):
         }
         if method == "service-account":
             # A path to the key file mounted from the connection secret.
-            profile["keyfile"] = self.env(config, "KEYFILE")
+            profile["keyfile"] = self.secret(config, "keyfile")
         for key in (
             "location",
             "priority",

@@ -30,6 +30,9 @@ class DatabricksPlugin(ComputePlugin):
             "catalog": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
             "auth_type": {"enum": ["token", "oauth"]},
+            "token": SECRET,
+            "client_id": SECRET,
+            "client_secret": SECRET,
             "connect_retries": {"type": "integer", "minimum": 0},
             "connect_timeout": {"type": "integer", "minimum": 1},
         },
@@ -67,11 +70,11 @@ class DatabricksPlugin(ComputePlugin):
         if props.get("auth_type") == "oauth":
             profile.update(
                 auth_type="oauth",
-                client_id=self.env(config, "CLIENT_ID"),
-                client_secret=self.env(config, "CLIENT_SECRET"),
+                client_id=self.secret(config, "client_id"),
+                client_secret=self.secret(config, "client_secret"),
             )
         else:
-            profile["token"] = self.env(config, "TOKEN")
+            profile["token"] = self.secret(config, "token")
         for key in ("connect_retries", "connect_timeout"):
             if key in props:
                 profile[key] = props[key]

@@ -34,6 +34,8 @@ class PostgresPlugin(ComputePlugin):
             "port": {"type": "integer", "minimum": 1, "maximum": 65535},
             "dbname": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
+            "user": SECRET,
+            "password": SECRET,
             "sslmode": {
                 "enum": ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
             },
@@ -67,8 +69,8 @@ class PostgresPlugin(ComputePlugin):
             "type": "postgres",
             "host": props.get("host") or self.env(config, "HOST"),
             "port": props.get("port") or f"{{{{ env_var('{prefix}PORT', '5432') | as_number }}}}",
-            "user": self.env(config, "USER"),
-            "password": self.env(config, "PASSWORD"),
+            "user": self.secret(config, "user"),
+            "password": self.secret(config, "password"),
             "dbname": props.get("dbname"),
             "schema": props.get("schema", "public"),
             "threads": props.get("threads", 4),

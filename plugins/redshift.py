@@ -30,6 +30,8 @@ class RedshiftPlugin(ComputePlugin):
             "dbname": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
             "method": {"enum": ["database", "iam"]},
+            "user": SECRET,
+            "password": SECRET,
             "cluster_id": {"type": "string", "minLength": 1, "description": "For method iam."},
             "region": {"type": "string", "minLength": 1},
             "iam_profile": {"type": "string", "minLength": 1},
@@ -74,11 +76,11 @@ class RedshiftPlugin(ComputePlugin):
             "port": props.get("port", 5439),
             "dbname": props.get("dbname"),
             "schema": props.get("schema", "public"),
-            "user": self.env(config, "USER"),
+            "user": self.secret(config, "user"),
             "threads": props.get("threads", 4),
         }
         if method == "database":
-            profile["password"] = self.env(config, "PASSWORD")
+            profile["password"] = self.secret(config, "password")
         for key in (
             "cluster_id",
             "region",

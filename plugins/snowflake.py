@@ -28,6 +28,11 @@ class SnowflakePlugin(ComputePlugin):
         "Snowflake compute config",
         {
             "account": {"type": "string", "minLength": 1, "description": "Account identifier."},
+            "user": SECRET,
+            "password": SECRET,
+            "private_key": SECRET,
+            "private_key_passphrase": SECRET,
+            "token": SECRET,
             "warehouse": {"type": "string", "minLength": 1},
             "database": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
@@ -68,16 +73,16 @@ class SnowflakePlugin(ComputePlugin):
         profile: dict[str, Any] = {
             "type": "snowflake",
             "account": props.get("account") or self.env(config, "ACCOUNT"),
-            "user": self.env(config, "USER"),
+            "user": self.secret(config, "user"),
         }
         auth = props.get("auth", "password")
         if auth == "password":
-            profile["password"] = self.env(config, "PASSWORD")
+            profile["password"] = self.secret(config, "password")
         elif auth == "keypair":
-            profile["private_key"] = self.env(config, "PRIVATE_KEY")
-            profile["private_key_passphrase"] = self.env(config, "PRIVATE_KEY_PASSPHRASE", "")
+            profile["private_key"] = self.secret(config, "private_key")
+            profile["private_key_passphrase"] = self.secret(config, "private_key_passphrase", "")
         elif auth == "oauth":
-            profile.update(authenticator="oauth", token=self.env(config, "TOKEN"))
+            profile.update(authenticator="oauth", token=self.secret(config, "token"))
         else:
             profile["authenticator"] = "externalbrowser"
         profile.update(

@@ -28,7 +28,11 @@ class SparkPlugin(ComputePlugin):
     config_schema = config_schema(
         "Spark compute config",
         {
-            "cluster": {"type": "string", "minLength": 1, "description": "Thrift server host."},
+            "host": {"type": "string", "minLength": 1, "description": "Thrift server host."},
+            "cluster": {"type": "string", "minLength": 1, "description": "Alias of host."},
+            "user": SECRET,
+            "password": SECRET,
+            "token": SECRET,
             "port": {"type": "integer", "minimum": 1, "maximum": 65535},
             "schema": {"type": "string", "minLength": 1},
             "method": {"enum": ["thrift", "http"], "description": "dbt-spark connection method."},
@@ -70,18 +74,20 @@ class SparkPlugin(ComputePlugin):
         profile: dict[str, Any] = {
             "type": "spark",
             "method": method,
-            "host": props.get("cluster", DEFAULT_HOST),
+            "host": props.get("host") or props.get("cluster") or DEFAULT_HOST,
             "port": props.get("port", 10001 if method == "thrift" else 443),
             "schema": props.get("schema", "default"),
             "threads": props.get("threads", 4),
         }
         if method == "http":
-            profile["token"] = self.env(config, "TOKEN")
+            profile["token"] = self.secret(config, "token")
             if "http_cluster" in props:
                 profile["cluster"] = props["http_cluster"]
         elif props.get("auth") == "LDAP":
             profile.update(
-                auth="LDAP", user=self.env(config, "USER"), password=self.env(config, "PASSWORD")
+                auth="LDAP",
+                user=self.secret(config, "user"),
+                password=self.secret(config, "password"),
             )
         elif "auth" in props:
             profile["auth"] = props["auth"]

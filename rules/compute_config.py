@@ -80,8 +80,10 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
                         )
             elif error.validator == "required":
                 continue  # may be supplied by a parent or child level; compile checks the merge
-            elif is_templated(error.instance):
-                continue  # resolved by dbt at run time, e.g. "{{ env_var('PORT') | as_number }}"
+            elif is_templated(error.instance) or is_secret_key(key):
+                # templated: resolved by dbt at run time, e.g. "{{ env_var('PORT') | as_number }}";
+                # a literal credential is secret-literal's finding, never echoed here
+                continue
             elif error.validator == "type":
                 wanted = error.validator_value
                 words = " or ".join(
