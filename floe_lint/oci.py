@@ -132,10 +132,10 @@ class Settings:
         cache = table.get("cache-dir")
         if cache is not None and not isinstance(cache, str):
             raise ConfigError(f"{where}: 'oci.cache-dir' must be a folder path")
-        if env.get(CACHE_ENV):
-            cache_dir = Path(env[CACHE_ENV])
-        elif cache is not None:
+        if cache is not None:
             cache_dir = base / Path(cache).expanduser()
+        elif env.get(CACHE_ENV):
+            cache_dir = Path(env[CACHE_ENV])
         else:
             cache_dir = default_cache_dir(env)
         return cls(
@@ -346,6 +346,9 @@ def _short_reason(error: BaseException) -> str:
     match = _ERRNO.search(str(error))
     if match:
         return match.group(1).strip().lower()
+    ssl = re.search(r"\[SSL: ([A-Z_]+)\]", str(error))
+    if ssl:
+        return ssl.group(1).lower().replace("_", " ")
     if "timed out" in str(error).lower():
         return "timed out"
     return type(error).__name__
@@ -425,6 +428,12 @@ class _Transport:
                 waited = min(self.settings.timeout, self.deadline.seconds)
                 problem = f"did not answer within {waited:g}s"
                 continue
+            except requests.exceptions.SSLError as error:
+                problem = (
+                    f"failed the TLS handshake ({_short_reason(error)}); if it serves plain "
+                    "HTTP, list it in oci.insecure"
+                )
+                break
             except requests.ConnectionError as error:
                 problem = f"is unreachable ({_short_reason(error)})"
                 continue

@@ -1,0 +1,180 @@
+"""A registry that is down or never answers fails fast and clearly; bad oci settings are refused."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from floe_lint.config import ConfigError
+from floe_lint.oci import Settings
+from tests.conftest import Run, run_cli, write_files
+from tests.oci_support import free_port
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLOE_LINT_OFFLINE", raising=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """Accepts every connection and never sends a byte."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    server.close()
+
+
+def lint_products(tmp_path: Path, refs: list[str], oci: str = "") -> tuple[Run, float]:
+    files = {".floe-lint.yaml": f"oci:\n  insecure: ['127.0.0.1']\n{oci}"}
+    for n, ref in enumerate(refs):
+        files[f"p{n}/floe.yaml"] = (
+            f"name: p{n}\nplatform: {{ref: '{ref}'}}\ntransforms: [{{path: models/a/}}]\n"
+        )
+    write_files(tmp_path, files)
+    started = time.monotonic()
+    run = run_cli("check", ".", "--format", "json")
+    return run, time.monotonic() - started
+
+
+def test_a_server_that_never_answers_times_out_within_the_budget(
+    tmp_path: Path, silent_server: str
+) -> None:
+    run, elapsed = lint_products(
+        tmp_path, [f"oci://{silent_server}/platform:v1"], "  timeout: 0.5\n  budget: 2\n"
+    )
+    [finding] = run.findings
+    assert finding["name"] == "unresolved-ref"
+    assert silent_server in finding["message"]
+    assert "did not answer within 0.5s" in finding["message"] or "budget" in finding["message"]
+    assert 0.5 <= elapsed < 3.5
+
+
+def test_the_budget_caps_retries_of_a_silent_server(tmp_path: Path, silent_server: str) -> None:
+    run, elapsed = lint_products(
+        tmp_path, [f"oci://{silent_server}/platform:v1"], "  timeout: 2\n  budget: 1\n"
+    )
+    [finding] = run.findings
+    assert "1s budget" in finding["message"] or "within 1s" in finding["message"]
+    assert elapsed < 2.5
+
+
+def test_a_registry_that_is_down_is_a_clear_error_within_the_default_budget(
+    tmp_path: Path,
+) -> None:
+    host = f"127.0.0.1:{free_port()}"
+    run, elapsed = lint_products(tmp_path, [f"oci://{host}/platform:v1"])
+    [finding] = run.findings
+    assert finding["name"] == "unresolved-ref"
+    assert (
+        f"registry http://{host} is unreachable (connection refused) (3 attempts)"
+        in (finding["message"])
+    )
+    assert elapsed < 2
+
+
+def test_a_host_that_failed_is_not_asked_again_in_the_same_run(
+    tmp_path: Path, silent_server: str
+) -> None:
+    refs = [f"oci://{silent_server}/platform/{name}:v1" for name in ("a", "b", "c")]
+    run, elapsed = lint_products(tmp_path, refs, "  timeout: 0.5\n  budget: 1.5\n")
+    assert len(run.findings) == 3
+    assert sum("not retried" in f["message"] for f in run.findings) == 2
+    assert elapsed < 3
+
+
+def test_offline_never_touches_the_network(tmp_path: Path, silent_server: str) -> None:
+    write_files(
+        tmp_path,
+        {"p/floe.yaml": f"name: p\nplatform: {{ref: 'oci://{silent_server}/x:v1'}}\n"},
+    )
+    started = time.monotonic()
+    run = run_cli("check", ".", "--format", "json", "--offline")
+    assert time.monotonic() - started < 1
+    [finding] = [f for f in run.findings if f["name"] == "unresolved-ref"]
+    assert "offline" in finding["message"]
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"timout": 3}, "unknown key 'oci.timout'; did you mean 'timeout'"),
+        ({"retries": 9}, "'oci.retries' must be a whole number from 0 to 5"),
+        ({"budget": "10s"}, "'oci.budget' must be a number of seconds"),
+        ({"mirrors": {"r.example.com": "ftp://m"}}, "must be an http:// or https:// URL"),
+        ({"mirrors": {"r.example.com": "https://u:p@m"}}, "must not contain credentials"),
+        ({"insecure": "localhost"}, "'oci.insecure' must be a list of registry hosts"),
+    ],
+)
+def test_bad_oci_settings_are_config_errors(table: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=r"^cfg\.yaml: ") as error:
+        Settings.load(table, Path("."), "cfg.yaml", env={})
+    assert message in str(error.value)
+
+
+def test_a_bad_oci_setting_fails_check_with_exit_2(tmp_path: Path) -> None:
+    write_files(tmp_path, {".floe-lint.yaml": "oci: {retries: -1}\n", "floe.yaml": "name: x\n"})
+    run = run_cli("check", ".")
+    assert run.code == 2 and "oci.retries" in run.stderr
+
+
+def test_cache_location_precedence(tmp_path: Path) -> None:
+    env = {"FLOE_LINT_CACHE_DIR": "/env/cache", "XDG_CACHE_HOME": "/xdg"}
+    assert Settings.load({"cache-dir": "c"}, tmp_path, env=env).cache_dir == tmp_path / "c"
+    assert Settings.load({}, tmp_path, env=env).cache_dir == Path("/env/cache")
+    assert Settings.load({}, tmp_path, env={"XDG_CACHE_HOME": "/xdg"}).cache_dir == Path(
+        "/xdg/floe-lint/oci"
+    )
+
+
+def test_plain_http_only_for_listed_hosts_and_explicit_mirrors() -> None:
+    settings = Settings.load(
+        {"insecure": ["localhost"], "mirrors": {"r.example.com": "http://127.0.0.1:5000"}},
+        Path("."),
+        env={},
+    )
+    assert settings.endpoint("localhost:5000") == ("http", "localhost:5000")
+    assert settings.endpoint("registry.example.com") == ("https", "registry.example.com")
+    assert settings.endpoint("r.example.com") == ("http", "127.0.0.1:5000")
+
+
+def test_an_invalid_lock_file_is_reported_at_the_product(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+            ".floe-lint.yaml": "refs: {'oci://r.example.com/p:v1': manifest.yaml}\n",
+            "floe.yaml": "name: x\nplatform: {ref: 'oci://r.example.com/p:v1'}\n"
+            "transforms: [{path: models/a/}]\n",
+            "floe.lock": "{not json",
+        },
+    )
+    run = run_cli("check", ".", "--format", "json")
+    [finding] = [f for f in run.findings if f["name"] == "lock-stale"]
+    assert "floe.lock: not valid JSON" in finding["message"] and finding["line"] == 2
