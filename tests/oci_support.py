@@ -1,7 +1,8 @@
 """A real OCI registry (Debian's `docker-registry`, distribution 2.8) on 127.0.0.1 for tests.
 
 Each instance gets a free port and filesystem storage in a temp folder; `auth` adds an
-htpasswd file (bcrypt) so the registry demands basic auth.
+htpasswd file (bcrypt) so the registry demands basic auth; `extra_config` adds a line of
+YAML to its config (e.g. token auth).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def free_port() -> int:
 class Registry:
     root: Path
     auth: tuple[str, str] | None = None
+    extra_config: str = ""
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
 
@@ -63,6 +65,8 @@ class Registry:
             lines.append(
                 f"auth: {{htpasswd: {{realm: floe-tests, path: {self.root / 'htpasswd'}}}}}"
             )
+        if self.extra_config:
+            lines.append(self.extra_config)
         config = self.root / "config.yml"
         config.write_text("\n".join(lines) + "\n")
         log = (self.root / "registry.log").open("ab")
