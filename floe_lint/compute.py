@@ -296,7 +296,11 @@ def config_problems(plugin: ComputePlugin, properties: Mapping[str, Any]) -> lis
     problems = []
     for error in sorted(validator.iter_errors(dict(properties)), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in error.absolute_path)
-        problems.append(f"config {where + ': ' if where else ''}{error.message}")
+        if any(is_secret_key(str(p)) for p in error.absolute_path):
+            message = "must be {{ env_var('...') }}"  # never echo a credential
+        else:
+            message = error.message
+        problems.append(f"config {where + ': ' if where else ''}{message}")
     return problems
 
 
