@@ -78,7 +78,7 @@ def test_a_domain_restating_config_is_checked_at_its_own_lines(lint: Any) -> Non
     [finding] = run.named("compute-config")
     assert finding["file"].endswith("domain-manifest.yaml")
     assert (finding["line"], finding["column"]) == (8, 23)
-    assert finding["message"] == "compute 'duckdb' config 'extensions' must be a list"
+    assert finding["message"] == "compute 'duckdb' config 'extensions' must be a list ('parquet')"
 
 
 def test_a_valid_config_and_a_bare_name_pass(lint: Any) -> None:
