@@ -1,0 +1,213 @@
+"""The composite GitHub Action and the workflow documented in docs/github-actions.md.
+
+The workflow and the action are parsed and cross-checked (every input and output they use
+exists), and the action's shell steps are run for real, the way a runner would: expressions
+substituted into `env`, scripts run by `bash -eo pipefail`, outputs read from $GITHUB_OUTPUT.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import REPO, write_files
+from tests.test_sarif_report import validate
+
+ACTION: dict[str, Any] = yaml.safe_load((REPO / "action.yml").read_text("utf-8"))
+DOC = (REPO / "docs/github-actions.md").read_text("utf-8")
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def _workflow() -> dict[str, Any]:
+    blocks = re.findall(r"```yaml\n(.*?)```", DOC, re.S)
+    workflows = [yaml.safe_load(b) for b in blocks if "jobs:" in b]
+    assert len(workflows) == 1
+    loaded: dict[str, Any] = workflows[0]
+    return loaded
+
+
+def _steps() -> list[dict[str, Any]]:
+    [job] = _workflow()["jobs"].values()
+    steps: list[dict[str, Any]] = job["steps"]
+    return steps
+
+
+def _lint_step() -> dict[str, Any]:
+    [step] = [s for s in _steps() if str(s.get("uses", "")).startswith("floe-dev/floe-lint@")]
+    return step
+
+
+def _expressions(node: Any) -> list[str]:
+    return EXPRESSION.findall(json.dumps(node))
+
+
+def test_action_is_composite_and_every_input_has_a_description_and_default() -> None:
+    assert ACTION["runs"]["using"] == "composite"
+    assert set(ACTION["inputs"]) == {
+        "paths",
+        "format",
+        "sarif-file",
+        "category",
+        "fail-on",
+        "version",
+    }
+    for name, spec in ACTION["inputs"].items():
+        assert spec["description"], name
+        assert "default" in spec, name
+
+
+def test_action_uses_only_inputs_and_steps_it_defines() -> None:
+    ids = {s["id"] for s in ACTION["runs"]["steps"] if "id" in s}
+    for expression in _expressions(ACTION):
+        for ref in re.findall(r"inputs\.([\w-]+)", expression):
+            assert ref in ACTION["inputs"], expression
+        for ref in re.findall(r"steps\.([\w-]+)\.", expression):
+            assert ref in ids, expression
+
+
+def test_action_scripts_never_splice_expressions_into_shell_text() -> None:
+    for step in ACTION["runs"]["steps"]:
+        if "run" in step:
+            assert step["shell"] == "bash"
+            assert "${{" not in step["run"], step["name"]
+
+
+def test_workflow_uses_only_inputs_and_outputs_the_action_has() -> None:
+    step = _lint_step()
+    assert set(step["with"]) <= set(ACTION["inputs"])
+    used_outputs = {
+        m for e in _expressions(_steps()) for m in re.findall(r"steps\.lint\.outputs\.([\w-]+)", e)
+    }
+    assert used_outputs and used_outputs <= set(ACTION["outputs"])
+
+
+def test_workflow_uploads_sarif_with_category_permission_and_a_guard() -> None:
+    [job] = _workflow()["jobs"].values()
+    assert job["permissions"]["security-events"] == "write"
+    [upload] = [s for s in _steps() if "upload-sarif" in str(s.get("uses", ""))]
+    assert set(upload["with"]) == {"sarif_file", "category"}
+    assert "category" in upload["with"]["category"]
+    assert upload["continue-on-error"] is True
+    assert "!cancelled()" in upload["if"] and "private" in upload["if"]
+    assert _lint_step()["with"]["format"] == "github"
+
+
+def _expand(value: str, context: dict[str, str]) -> str:
+    def one(match: re.Match[str]) -> str:
+        key = match[1]
+        assert key in context, f"unknown expression {key}"
+        return context[key]
+
+    return EXPRESSION.sub(one, value)
+
+
+def _run_step(step: dict[str, Any], context: dict[str, str], cwd: Path, tmp: Path) -> int:
+    """Run one composite `run` step like a runner; its outputs land in context."""
+    output = tmp / f"output-{step.get('id', 'step')}"
+    output.write_text("", "utf-8")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")},
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_ACTIONS": "true",
+        "RUNNER_TEMP": str(tmp),
+        **{k: _expand(str(v), context) for k, v in step.get("env", {}).items()},
+    }
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    context[f"stdout.{step.get('id', step['name'])}"] = proc.stdout
+    for line in output.read_text("utf-8").splitlines():
+        key, _, value = line.partition("=")
+        context[f"steps.{step['id']}.outputs.{key}"] = value
+    return proc.returncode
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The action's install step, run for real: a fresh venv with this checkout installed."""
+    tmp = tmp_path_factory.mktemp("runner")
+    [install] = [s for s in ACTION["runs"]["steps"] if s.get("id") == "install"]
+    context = {"inputs.version": "", "github.action_path": str(REPO)}
+    assert _run_step(install, context, tmp, tmp) == 0
+    return context
+
+
+def _lint(installed: dict[str, str], cwd: Path, tmp: Path, **inputs: str) -> dict[str, str]:
+    context = dict(installed)
+    for name, spec in ACTION["inputs"].items():
+        context[f"inputs.{name}"] = inputs.get(name.replace("-", "_"), spec["default"])
+    steps = [s for s in ACTION["runs"]["steps"] if "run" in s and s.get("id") != "install"]
+    context["exit"] = str([_run_step(s, context, cwd, tmp) for s in steps])
+    return context
+
+
+MANIFEST = "plugins:\n  compute:\n    approved: [duckdb]\n    default: duckdb\n"
+PRODUCT = (
+    "name: orders\nplatform: {ref: ../../platform/manifest.yaml}\ntransforms:\n"
+    "  - {type: dbt, path: models/x/, compute: snowflake}\n"
+)
+
+
+def test_action_annotates_writes_sarif_and_fails_the_job(installed, tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {"platform/manifest.yaml": MANIFEST, "products/orders/floe.yaml": PRODUCT},
+    )
+    context = _lint(installed, tmp_path, tmp_path, paths="platform products")
+    assert context["exit"] == "[0, 1]"  # lint step succeeds, then the job fails on findings
+    assert context["steps.lint.outputs.exit-code"] == "1"
+    assert context["steps.lint.outputs.sarif-file"] == "floe-lint.sarif"
+    assert context["steps.lint.outputs.category"] == "floe-lint"
+    annotations = context["stdout.lint"]
+    assert "::error file=products/orders/floe.yaml,line=4,col=43," in annotations
+    log = validate(json.loads((tmp_path / "floe-lint.sarif").read_text("utf-8")))
+    assert log["runs"][0]["automationDetails"] == {"id": "floe-lint"}
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["FL201"]
+
+
+def test_action_passes_a_clean_tree_and_writes_empty_results(installed, tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "platform/manifest.yaml": MANIFEST,
+            "products/orders/floe.yaml": PRODUCT.replace("snowflake", "duckdb"),
+        },
+    )
+    context = _lint(installed, tmp_path, tmp_path, category="floe-lint/products")
+    assert context["exit"] == "[0, 0]"
+    log = validate(json.loads((tmp_path / "floe-lint.sarif").read_text("utf-8")))
+    assert log["runs"][0]["results"] == []
+
+
+def test_action_inputs_are_data_not_shell(installed, tmp_path: Path) -> None:
+    write_files(tmp_path, {"platform/manifest.yaml": MANIFEST})
+    context = _lint(installed, tmp_path, tmp_path, paths="platform", category="$(touch pwned)")
+    assert context["exit"] == "[0, 0]"
+    assert not (tmp_path / "pwned").exists()
+    assert context["steps.lint.outputs.category"] == "$(touch pwned)"
+
+
+def test_fail_on_warning_input_fails_on_a_warning(installed, tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "platform/manifest.yaml": MANIFEST + "# floe-lint: disable-file=FL201 -- unused\n",
+        },
+    )
+    assert _lint(installed, tmp_path, tmp_path, paths="platform")["exit"] == "[0, 0]"
+    context = _lint(installed, tmp_path, tmp_path, paths="platform", fail_on="warning")
+    assert context["exit"] == "[0, 1]"
+    assert "::warning file=platform/manifest.yaml" in context["stdout.lint"]
