@@ -96,8 +96,48 @@ def _matches(rule: Rule, keys: Iterable[str]) -> bool:
     return False
 
 
-def enabled_rules(select: Sequence[str], ignore: Sequence[str]) -> list[Rule]:
-    rules = builtin_rules()
+def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
+    """Rule modules (`*.py` not starting with `_`) of the config's `rule-folders`.
+
+    Loading them runs their code, as with any plugin: only folders the config names are read.
+    """
+    import hashlib
+    import importlib.util
+    import sys
+
+    from floe_lint.config import ConfigError
+
+    rules = []
+    for folder in folders:
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: rule folder not found (rule-folders in the config)")
+        tag = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:8]
+        for path in sorted(folder.glob("*.py")):
+            if path.name.startswith("_"):
+                continue
+            name = f"floe_lint_folder_rules_{tag}.{path.stem}"
+            spec = importlib.util.spec_from_file_location(name, path)
+            if spec is None or spec.loader is None:
+                raise ConfigError(f"{path}: cannot load rule module")
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[name] = module
+            try:
+                spec.loader.exec_module(module)
+                rules.append(rule_from_module(module))
+            except RuleError as error:
+                raise ConfigError(f"{path}: {error}") from error
+            except Exception as error:
+                raise ConfigError(f"{path}: rule module failed to load: {error!r}") from error
+            taken = {k for r in (*builtin_rules(), *rules[:-1]) for k in (r.id, r.name)}
+            if rules[-1].id in taken or rules[-1].name in taken:
+                raise ConfigError(f"{path}: rule id or name is already taken by another rule")
+    return tuple(rules)
+
+
+def enabled_rules(
+    select: Sequence[str], ignore: Sequence[str], extra: Sequence[Rule] = ()
+) -> list[Rule]:
+    rules = sorted([*builtin_rules(), *extra], key=lambda r: r.id)
     chosen = [r for r in rules if not select or _matches(r, select)]
     return [r for r in chosen if not _matches(r, ignore)]
 
@@ -213,7 +253,8 @@ def run(
             elif doc.kind == "manifest":
                 manifests.append(hierarchy.level(doc))
 
-    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore])
+    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
+    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
     subjects: dict[Subject, list[Any]] = {
         "file": workspace.files(),
         "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
@@ -233,7 +274,7 @@ def run(
         config,
         rule_keys=(
             {k for r in rules for k in (r.id, r.name)},
-            {k for r in builtin_rules() for k in (r.id, r.name)},
+            {k for r in (*builtin_rules(), *extra) for k in (r.id, r.name)},
         ),
         check_unused=(
             (lambda unused: [f for r in late for f in _checked(r, unused, ctx, config)])

@@ -204,3 +204,42 @@ def test_json_schema_of_config_lists_each_documented_key() -> None:
         "oci",
     } <= keys
     json.dumps(schema("config"))
+
+
+CUSTOM_RULE = '''
+"""A product name must start with the team prefix `acme-`.
+
+Why: house convention, shows that rule folders work.
+"""
+
+ID, NAME, SEVERITY, SUBJECT = "ACME1", "acme-prefix", "warning", "product"
+
+
+def check(doc, ctx):
+    if not str(doc.get("/name", "")).startswith("acme-"):
+        yield ctx.finding(doc, "/name", "product name lacks the 'acme-' prefix")
+'''
+
+
+def test_rule_folders_add_rules_relative_to_the_config(project: Path) -> None:
+    write_files(project, {"ci/rules/acme_prefix.py": CUSTOM_RULE, "ci/rules/_helper.py": "x = 1\n"})
+    (project / ".floe-lint.yaml").write_text("rule-folders: [ci/rules]\n", "utf-8")
+    run = run_cli("check", ".", "--format", "json")
+    [finding] = run.named("acme-prefix")
+    assert finding["rule"] == "ACME1" and finding["severity"] == "warning"
+    assert finding["file"] == "floe.yaml" and finding["line"] == 1
+    assert run_cli("check", ".", "--format", "json", "--ignore", "FL2").code == 0
+
+
+def test_broken_rule_folder_is_exit_2_naming_the_file(project: Path) -> None:
+    (project / ".floe-lint.yaml").write_text("rule-folders: [rules]\n", "utf-8")
+    run = run_cli("check", ".")
+    assert run.code == 2 and "rule folder not found" in run.stderr
+    write_files(project, {"rules/bad.py": '"""Doc."""\nID = "X1"\n'})
+    run = run_cli("check", ".")
+    assert run.code == 2 and "bad.py: rule module" in run.stderr and "lacks" in run.stderr
+    write_files(
+        project, {"rules/bad.py": CUSTOM_RULE.replace('"ACME1", "acme-prefix"', '"FL201", "x"')}
+    )
+    run = run_cli("check", ".")
+    assert run.code == 2 and "already taken" in run.stderr
