@@ -12,17 +12,20 @@ plugin, and it refuses any credential-like key whose value is not `{{ env_var('â
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 import re
+import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import metadata
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from floe_lint.secrets import is_env_var_reference, is_secret_key
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 ENTRY_POINT_GROUP = "floe_lint.compute"
 #: The seven engines of ADR-0010, each a module of `plugins/` named after it.
@@ -126,7 +129,7 @@ SECRET = {
     "description": "Only as {{ env_var('NAME') }}; default: the PREFIX_KEY variable.",
 }
 _COMMON_PROPERTIES: dict[str, Any] = {
-    "threads": {"type": "integer", "minimum": 1, "description": "dbt threads."},
+    "threads": {"type": "integer", "description": "dbt threads."},
     "env_prefix": {
         "type": "string",
         "pattern": "^[A-Z][A-Z0-9_]*$",
@@ -161,7 +164,7 @@ def profile_schema(
         "type": "object",
         "properties": {
             "type": {"const": adapter},
-            "threads": {"type": "integer", "minimum": 1},
+            "threads": {"type": "integer"},
             **properties,
         },
         "required": ["type", *required],
@@ -327,6 +330,8 @@ class Registry:
 
 
 def _builtin_modules() -> list[str]:
+    import pkgutil
+
     package = importlib.import_module("floe_lint.plugins")
     return sorted(
         info.name
@@ -335,7 +340,42 @@ def _builtin_modules() -> list[str]:
     )
 
 
-def _entry_points() -> list[metadata.EntryPoint]:
+def _may_have_entry_points() -> bool:
+    """A quick scan of installed packages' entry_points.txt for our group.
+
+    `importlib.metadata.entry_points()` reads every package's metadata (~100 ms in a large
+    environment); most environments have no compute plugin, and this finds that out in a few
+    milliseconds. Anything it cannot scan (a zip on sys.path) counts as 'maybe'.
+    """
+    marker = f"[{ENTRY_POINT_GROUP}]"
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return True
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(
+                        os.path.join(folder, name, "entry_points.txt"), encoding="utf-8"
+                    ) as f:
+                        if marker in f.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
+def _entry_points() -> list[EntryPoint]:
+    if not _may_have_entry_points():
+        return []
+    from importlib import metadata
+
     return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
 
 

@@ -33,8 +33,8 @@ class DatabricksPlugin(ComputePlugin):
             "token": SECRET,
             "client_id": SECRET,
             "client_secret": SECRET,
-            "connect_retries": {"type": "integer", "minimum": 0},
-            "connect_timeout": {"type": "integer", "minimum": 1},
+            "connect_retries": {"type": "integer"},
+            "connect_timeout": {"type": "integer"},
         },
         ("host", "http_path"),
     )

@@ -31,7 +31,7 @@ class PostgresPlugin(ComputePlugin):
         "PostgreSQL compute config",
         {
             "host": {"type": "string", "minLength": 1},
-            "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+            "port": {"type": "integer"},
             "dbname": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
             "user": SECRET,
@@ -39,7 +39,7 @@ class PostgresPlugin(ComputePlugin):
             "sslmode": {
                 "enum": ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
             },
-            "connect_timeout": {"type": "integer", "minimum": 1},
+            "connect_timeout": {"type": "integer"},
             "search_path": {"type": "string"},
         },
         ("dbname",),

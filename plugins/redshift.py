@@ -26,7 +26,7 @@ class RedshiftPlugin(ComputePlugin):
         "Redshift compute config",
         {
             "host": {"type": "string", "minLength": 1},
-            "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+            "port": {"type": "integer"},
             "dbname": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
             "method": {"enum": ["database", "iam"]},
@@ -40,7 +40,7 @@ class RedshiftPlugin(ComputePlugin):
             },
             "ra3_node": {"type": "boolean"},
             "autocommit": {"type": "boolean"},
-            "connect_timeout": {"type": "integer", "minimum": 1},
+            "connect_timeout": {"type": "integer"},
         },
         ("host", "dbname"),
     )

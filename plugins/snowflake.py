@@ -40,8 +40,8 @@ class SnowflakePlugin(ComputePlugin):
             "auth": {"enum": list(AUTH_METHODS), "description": "How dbt authenticates."},
             "query_tag": {"type": "string"},
             "client_session_keep_alive": {"type": "boolean"},
-            "connect_retries": {"type": "integer", "minimum": 0},
-            "connect_timeout": {"type": "integer", "minimum": 1},
+            "connect_retries": {"type": "integer"},
+            "connect_timeout": {"type": "integer"},
         },
         ("database",),
     )

@@ -33,14 +33,14 @@ class SparkPlugin(ComputePlugin):
             "user": SECRET,
             "password": SECRET,
             "token": SECRET,
-            "port": {"type": "integer", "minimum": 1, "maximum": 65535},
+            "port": {"type": "integer"},
             "schema": {"type": "string", "minLength": 1},
             "method": {"enum": ["thrift", "http"], "description": "dbt-spark connection method."},
             "auth": {"enum": ["NONE", "NOSASL", "LDAP", "KERBEROS"]},
             "http_cluster": {"type": "string", "description": "Cluster id (method http)."},
             "use_ssl": {"type": "boolean"},
-            "connect_retries": {"type": "integer", "minimum": 0},
-            "connect_timeout": {"type": "integer", "minimum": 1},
+            "connect_retries": {"type": "integer"},
+            "connect_timeout": {"type": "integer"},
         },
     )
     profile_schema = profile_schema(

@@ -25,11 +25,13 @@ Passes:
 """
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from floe_lint import pointer as ptr
 from floe_lint.compute import registry
 from floe_lint.engine import Context
+from floe_lint.fastschema import Check, compile_schema, proves_valid
 from floe_lint.findings import Finding
 from floe_lint.hierarchy import Level
 from floe_lint.secrets import is_secret_key, is_templated
@@ -53,14 +55,20 @@ def _shown(key: str, value: Any) -> str:
     return f" ({value!r})" if len(str(value)) <= 40 else ""
 
 
-def check(level: Level, ctx: Context) -> Iterator[Finding]:
-    from jsonschema import Draft202012Validator
+@cache
+def _quick(name: str) -> Check | None:
+    plugin = registry().get(name)
+    return compile_schema(plugin.config_schema) if plugin is not None else None
 
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
     plugins = registry()
     for entry in level.entries:
         plugin = plugins.get(entry.name)
-        if plugin is None or not entry.config:
+        if plugin is None or not entry.config or proves_valid(_quick(entry.name), entry.config):
             continue  # unknown-compute reports the name; a bare name has no config
+        from jsonschema import Draft202012Validator
+
         schema = plugin.config_schema
         allowed = list(schema.get("properties", {}))
         base = ptr.join(entry.pointer, "config")
