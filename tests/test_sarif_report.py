@@ -258,23 +258,33 @@ def _finding(line: int) -> Finding:
     )
 
 
-def test_more_than_25000_results_are_truncated_with_a_warning(tmp_path: Path) -> None:
+def test_more_than_25000_results_are_truncated_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from floe_lint.engine import find_rule
 
+    assert sarif.MAX_RESULTS == 25_000  # GitHub's limit of results per run
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 30)  # the same code path, 1000 times faster
     warnings: list[str] = []
     rule = find_rule("FL201")
     assert rule is not None
-    log = sarif.build(
-        [_finding(n) for n in range(1, sarif.MAX_RESULTS + 2)],
-        [rule],
-        lines_of=lambda path: [],
-        root=tmp_path,
-        warn=warnings.append,
+    log = validate(
+        sarif.build(
+            [_finding(n) for n in range(1, 32)],
+            [rule],
+            lines_of=lambda path: [],
+            root=tmp_path,
+            warn=warnings.append,
+        )
     )
-    assert len(results(log)) == sarif.MAX_RESULTS
-    assert warnings and "25000" in warnings[0]
+    assert len(results(log)) == 30
+    assert warnings == [
+        "31 results exceed GitHub's limit of 30 per run; only the first 30 are included"
+    ]
     [notification] = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert notification["level"] == "warning"
+    small = sarif.build([_finding(1)], [rule], lines_of=lambda path: [], root=tmp_path)
+    assert "invocations" not in small["runs"][0]
 
 
 def test_sarif_om_is_imported_only_for_sarif(project: Path) -> None:
