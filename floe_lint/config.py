@@ -165,6 +165,8 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
             message = problem.message.replace("in the document", "in the floe-lint config")
             lines.append(f"{path}:{line}:{col}: {message}")
         raise ConfigError("\n".join(lines))
+    if not table.get("rule-folders"):  # rules of rule folders are known only once loaded
+        _check_rule_keys(path, table, where)
     base = path.parent
     baseline = table.get("baseline")
     return Config(
@@ -183,6 +185,33 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         baseline=base / baseline if baseline else None,
         oci=dict(table.get("oci", {})),
     )
+
+
+def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
+    """Every rule id, prefix or name the config mentions must name at least one rule."""
+    from floe_lint.engine import builtin_rules
+    from floe_lint.suggest import did_you_mean
+
+    rules = builtin_rules()
+    names = [r.id for r in rules] + [r.name for r in rules]
+    mentions = [
+        (f"/{key}/{i}", v) for key in ("select", "ignore") for i, v in enumerate(table.get(key, []))
+    ]
+    mentions += [(f"/severity/{k}", k) for k in table.get("severity", {})]
+    for glob, codes in table.get("per-path-ignores", {}).items():
+        glob_token = glob.replace("~", "~0").replace("/", "~1")
+        mentions += [(f"/per-path-ignores/{glob_token}/{i}", c) for i, c in enumerate(codes)]
+    for pointer, key in mentions:
+        bare = str(key).rstrip("*").upper()
+        if bare == "ALL" or any(
+            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
+        ):
+            continue
+        line, col = where(pointer)
+        raise ConfigError(
+            f"{path}:{line}:{col}: unknown rule '{key}'{did_you_mean(str(key), names)}; "
+            "see 'floe-lint rules'"
+        )
 
 
 def render(config: Config) -> str:

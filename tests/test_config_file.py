@@ -243,3 +243,35 @@ def test_broken_rule_folder_is_exit_2_naming_the_file(project: Path) -> None:
     )
     run = run_cli("check", ".")
     assert run.code == 2 and "already taken" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "suggestion"),
+    [
+        ("select: [FL201, compute-not-aproved]\n", ":1:17:", "compute-not-approved"),
+        ("severity:\n  FL2O1: warning\n", ":2:3:", "FL201"),
+        ("per-path-ignores:\n  legacy/*: [secret-litteral]\n", ":2:14:", "secret-literal"),
+    ],
+)
+def test_unknown_rule_in_config_is_exit_2_with_did_you_mean(
+    project: Path, text: str, where: str, suggestion: str
+) -> None:
+    (project / ".floe-lint.yaml").write_text(text, "utf-8")
+    run = run_cli("check", ".")
+    assert run.code == 2
+    assert f".floe-lint.yaml{where} unknown rule" in run.stderr
+    assert f"did you mean '{suggestion}'?" in run.stderr
+
+
+def test_a_valid_config_is_checked_without_importing_jsonschema(project: Path) -> None:
+    import subprocess
+    import sys
+
+    (project / ".floe-lint.yaml").write_text(
+        "select: [FL2]\nseverity: {FL201: warning}\nfail-on: warning\nformat: text\n"
+        "per-path-ignores: {'legacy/*': [FL201]}\n",
+        "utf-8",
+    )
+    code = "import sys\nfrom floe_lint.cli import main\nmain(['config'])\nprint('jsonschema' in sys.modules)\n"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert proc.stdout.splitlines()[-1] == "False", proc.stdout + proc.stderr
