@@ -10,10 +10,8 @@ value out, so the baseline cannot be used to guess the secret.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -57,6 +55,8 @@ def offending_text(finding: Finding, lines: list[str]) -> str:
 
 
 def _hash(finding: Finding, lines: list[str]) -> str:
+    import hashlib
+
     value = "<sensitive>" if finding.sensitive else offending_text(finding, lines)
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
@@ -159,6 +159,8 @@ class Baseline:
                 for e in entries
             ],
         }
+        import tempfile
+
         folder = self.path.parent
         try:
             folder.mkdir(parents=True, exist_ok=True)

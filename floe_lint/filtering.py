@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Literal
 
@@ -46,6 +45,8 @@ def relative_to(path: Path, root: Path) -> str:
 
 def _glob_match(relative: str, patterns: Iterable[str]) -> bool:
     """fnmatch semantics (`*` also crosses `/`); a pattern without `/` also matches a base name."""
+    from fnmatch import fnmatchcase
+
     name = relative.rsplit("/", 1)[-1]
     for pattern in patterns:
         pattern = pattern.removeprefix("./")
@@ -58,6 +59,8 @@ def _glob_match(relative: str, patterns: Iterable[str]) -> bool:
 
 def selected(path: Path, config: Config) -> bool:
     """Whether a discovered file passes the config's include and exclude globs."""
+    if not config.include and not config.exclude:
+        return True
     relative = relative_to(path, config.root)
     if config.include and not _glob_match(relative, config.include):
         return False
@@ -65,6 +68,8 @@ def selected(path: Path, config: Config) -> bool:
 
 
 def _path_ignored(finding: Finding, config: Config) -> bool:
+    if not config.per_path_ignores:
+        return False
     relative = relative_to(finding.path, config.root)
     return any(
         _glob_match(relative, [pattern])

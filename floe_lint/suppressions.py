@@ -16,18 +16,24 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from floe_lint.document import SourceFile
 from floe_lint.findings import Finding, Span
 
-_DIRECTIVE = re.compile(
-    r"(?:^|\s)#\s*floe-lint:\s*(?P<kind>disable-file|disable)\s*=\s*"
-    r"(?P<codes>[A-Za-z0-9_*\-]+(?:\s*,\s*[A-Za-z0-9_*\-]+)*)"
-    r"(?:\s+--\s*(?P<reason>.*?))?\s*$"
-)
 _MARKER = "floe-lint:"
+
+
+@cache
+def _directive() -> re.Pattern[str]:
+    """Compiled on first use: most files hold no directive, and the hook must start fast."""
+    return re.compile(
+        r"(?:^|\s)#\s*floe-lint:\s*(?P<kind>disable-file|disable)\s*=\s*"
+        r"(?P<codes>[A-Za-z0-9_*\-]+(?:\s*,\s*[A-Za-z0-9_*\-]+)*)"
+        r"(?:\s+--\s*(?P<reason>.*?))?\s*$"
+    )
 
 
 @dataclass
@@ -69,7 +75,7 @@ def directives(source: SourceFile) -> list[Directive]:
     for number, line in enumerate(source.lines, start=1):
         if _MARKER not in line:
             continue
-        match = _DIRECTIVE.search(line)
+        match = _directive().search(line)
         if match is None:
             continue
         start = match.start() + (1 if line[match.start()] != "#" else 0)
