@@ -11,19 +11,7 @@ import yaml
 
 from floe_lint.validation import schema
 from tests.conftest import run_cli, write_files
-
-MANIFEST = """
-plugins:
-  compute:
-    approved: [duckdb, spark]
-    default: duckdb
-"""
-PRODUCT = """
-name: orders
-platform: {ref: manifest.yaml}
-transforms:
-  - {type: dbt, path: models/x/, compute: snowflake}
-"""
+from tests.test_sarif_report import MANIFEST, PRODUCT
 
 
 @pytest.fixture

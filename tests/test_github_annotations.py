@@ -9,19 +9,8 @@ import pytest
 
 from floe_lint.reporters.github import escape_data, escape_property
 from tests.conftest import run_cli, write_files
+from tests.test_sarif_report import MANIFEST, PRODUCT
 
-MANIFEST = """
-plugins:
-  compute:
-    approved: [duckdb, spark]
-    default: duckdb
-"""
-PRODUCT = """
-name: orders
-platform: {ref: manifest.yaml}
-transforms:
-  - {type: dbt, path: models/x/, compute: snowflake}
-"""
 COMMAND = re.compile(r"^::(error|warning|notice) (?P<props>[^:]*)::(?P<message>.*)$")
 
 
