@@ -312,3 +312,32 @@ def test_output_file_and_extra_sarif_file_hold_the_same_log(project: Path) -> No
     a = validate(json.loads((project / "a.sarif").read_text("utf-8")))
     b = validate(json.loads((project / "b.sarif").read_text("utf-8")))
     assert a == b
+
+
+def test_uris_are_percent_encoded_posix_paths(project: Path) -> None:
+    (project / "floe.yaml").unlink()
+    write_files(
+        project,
+        {"my products/café/floe.yaml": PRODUCT.replace("manifest.yaml", "../../manifest.yaml")},
+    )
+    [result] = results(sarif_of("."))
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "my%20products/caf%C3%A9/floe.yaml"
+
+
+def test_a_file_outside_the_source_root_gets_an_absolute_uri_without_base(
+    tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.delenv("GITHUB_WORKSPACE", raising=False)
+    write_files(tmp_path, {"platform/manifest.yaml": MANIFEST.replace("spark]", "spark, spark]")})
+    write_files(
+        tmp_path, {"repo/floe.yaml": PRODUCT.replace("manifest.yaml", "../platform/manifest.yaml")}
+    )
+    (tmp_path / "repo/.git").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    locations = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"] for r in results(sarif_of("."))
+    ]
+    outside = (tmp_path / "platform/manifest.yaml").resolve().as_uri()
+    assert {"uri": outside} in locations
+    assert {"uri": "floe.yaml", "uriBaseId": "%SRCROOT%"} in locations
