@@ -163,8 +163,9 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = _split(args.select), _split(args.ignore)
-    _check_rule_keys([*select, *ignore])
     config = load_config(args.config, Path.cwd())
+    if not config.rule_folders:  # rules of rule folders are known only once loaded
+        _check_rule_keys([*select, *ignore])
     run = ci.CheckRun(args, config)
     result = engine.run(
         args.paths,

@@ -263,3 +263,10 @@ def test_a_valid_config_is_checked_without_importing_jsonschema(project: Path) -
     code = "import sys\nfrom floe_lint.cli import main\nmain(['config'])\nprint('jsonschema' in sys.modules)\n"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert proc.stdout.splitlines()[-1] == "False", proc.stdout + proc.stderr
+
+
+def test_select_on_the_command_line_reaches_folder_rules(project: Path) -> None:
+    write_files(project, {"ci/rules/acme_prefix.py": CUSTOM_RULE})
+    (project / ".floe-lint.yaml").write_text("rule-folders: [ci/rules]\n", "utf-8")
+    run = run_cli("check", ".", "--format", "json", "--select", "acme-prefix")
+    assert [f["rule"] for f in run.findings] == ["ACME1"]
