@@ -602,6 +602,7 @@ class Fetcher:
         self._transports: dict[str, _Transport] = {}
         self._down: dict[str, str] = {}
         self._deadline = _Deadline(settings.budget)
+        self._current: dict[str, str | None] = {}
 
     @property
     def offline(self) -> bool:
@@ -627,11 +628,13 @@ class Fetcher:
         """What a tag points to now (cached for tag-ttl); None when offline or unknowable."""
         if ref.tag is None or self.offline:
             return None
-        try:
-            with self._budget(ref):
-                return self._tag(ref)[0]
-        except RefError:
-            return None
+        if str(ref) not in self._current:
+            try:
+                with self._budget(ref):
+                    self._current[str(ref)] = self._tag(ref)[0]
+            except RefError:
+                self._current[str(ref)] = None
+        return self._current[str(ref)]
 
     @contextlib.contextmanager
     def _budget(self, ref: OciRef) -> Iterator[None]:

@@ -125,6 +125,8 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
                 stderr.write(f"floe-lint: {site.text} resolves through an override; not locked\n")
         text = lockfile.render(refs)
         current = target.read_text("utf-8") if target.is_file() else None
+        if not refs and current is None:
+            continue  # no registry refs: nothing to lock, and no file to create
         if current == text:
             stdout.write(f"{shown}: up to date ({len(refs)} refs)\n")
         elif args.check:

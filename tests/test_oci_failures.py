@@ -178,3 +178,16 @@ def test_an_invalid_lock_file_is_reported_at_the_product(tmp_path: Path) -> None
     run = run_cli("check", ".", "--format", "json")
     [finding] = [f for f in run.findings if f["name"] == "lock-stale"]
     assert "floe.lock: not valid JSON" in finding["message"] and finding["line"] == 2
+
+
+def test_lock_writes_nothing_for_a_product_without_registry_refs(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+            "floe.yaml": "name: x\nplatform: {ref: manifest.yaml}\ntransforms: [{path: models/a/}]\n",
+        },
+    )
+    run = run_cli("lock", ".")
+    assert run.code == 0, run.stderr
+    assert not (tmp_path / "floe.lock").exists()
