@@ -8,6 +8,7 @@ values so that one bad file never stops the run.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -52,13 +53,25 @@ class LoadProblem:
 
 @dataclass(slots=True)
 class Document:
-    """One YAML document of a file, with its data and the span of every node."""
+    """One YAML document of a file, with its data and the span of every node.
+
+    Spans are located on first use: most documents never get a finding, so loading records
+    none and the first `span()` composes the file's text again to record them all. This
+    halves the cost of loading and keeps large repositories small in memory.
+    """
 
     path: Path
     index: int
     data: Any
-    spans: dict[str, NodeSpans]
+    text: str = field(default="", repr=False)
     kind: Kind | None = None
+    _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
+
+    @property
+    def spans(self) -> dict[str, NodeSpans]:
+        if self._spans is None:
+            self._spans = _locate(self.text, self.index)
+        return self._spans
 
     def span(self, pointer: str, at: Literal["key", "value"] = "value") -> Span:
         """The span of `pointer`, falling back to the nearest ancestor that exists."""
@@ -115,17 +128,25 @@ def _span(node: yaml.Node, lines: list[str]) -> Span:
 
 
 class _Builder:
-    """Turns a composed node tree into plain data, recording spans and duplicate keys."""
+    """Turns a composed node tree into plain data, noting duplicate keys and, when given a
+    `spans` dict, the span of every node."""
 
-    def __init__(self, doc: Document, lines: list[str], problems: list[LoadProblem]):
-        self.doc, self.lines, self.problems = doc, lines, problems
+    def __init__(
+        self,
+        lines: list[str],
+        problems: list[LoadProblem],
+        spans: dict[str, NodeSpans] | None = None,
+    ):
+        self.lines, self.problems, self.spans = lines, problems, spans
         self.count = 0
 
-    def build(self, node: yaml.Node, pointer: str, key_span: Span | None = None) -> Any:
+    def build(self, node: yaml.Node, pointer: str, key_node: yaml.Node | None = None) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooManyNodes
-        self.doc.spans.setdefault(pointer, NodeSpans(_span(node, self.lines), key_span))
+        if self.spans is not None and pointer not in self.spans:
+            key_span = _span(key_node, self.lines) if key_node is not None else None
+            self.spans[pointer] = NodeSpans(_span(node, self.lines), key_span)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer)
         if isinstance(node, yaml.SequenceNode):
@@ -134,7 +155,7 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        seen: dict[Any, Span] = {}
+        seen: dict[Any, yaml.Node] = {}
         merged: list[yaml.MappingNode] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
@@ -148,22 +169,23 @@ class _Builder:
             )
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
-            key_span = _span(key_node, self.lines)
             child = ptr.join(pointer, str(key))
             if key in seen:
+                key_span, first = _span(key_node, self.lines), _span(seen[key], self.lines)
                 self.problems.append(
                     LoadProblem(
                         "duplicate-key",
                         f"duplicate key '{key}': YAML keeps only the last value, "
-                        f"silently discarding the one at line {seen[key].start_line}",
+                        f"silently discarding the one at line {first.start_line}",
                         key_span,
                         child,
-                        related_span=seen[key],
+                        related_span=first,
                     )
                 )
-                self.doc.spans[child] = NodeSpans(_span(value_node, self.lines), key_span)
-            seen[key] = key_span
-            result[key] = self.build(value_node, child, key_span)
+                if self.spans is not None:
+                    self.spans[child] = NodeSpans(_span(value_node, self.lines), key_span)
+            seen[key] = key_node
+            result[key] = self.build(value_node, child, key_node)
         for source in merged:  # explicit keys win over merged ones, as in YAML 1.1
             for key, value in self._mapping(source, pointer).items():
                 result.setdefault(key, value)
@@ -179,8 +201,9 @@ def _scalar(node: yaml.Node) -> Any:
         "null",
     ):
         return _constructor.construct_object(node)
-    # Timestamps, binary and custom tags stay the text the author wrote.
-    return str(node.value)
+    # Timestamps, binary and custom tags stay the text the author wrote. Interned: keys and
+    # values repeat across thousands of files, and one copy each keeps memory flat.
+    return sys.intern(str(node.value))
 
 
 def _problem_span(error: yaml.YAMLError) -> Span:
@@ -222,8 +245,8 @@ def parse(path: Path, raw: bytes) -> SourceFile:
         for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
             if root is None:
                 continue
-            doc = Document(path, index, None, {})
-            doc.data = _Builder(doc, lines, source.problems).build(root, "")
+            doc = Document(path, index, None, text)
+            doc.data = _Builder(lines, source.problems).build(root, "")
             doc.kind = classify(doc.data, path)
             source.documents.append(doc)
     except yaml.YAMLError as error:
@@ -243,6 +266,20 @@ def parse(path: Path, raw: bytes) -> SourceFile:
             LoadProblem("yaml-syntax", "document is nested too deeply", FILE_START)
         )
     return source
+
+
+def _locate(text: str, index: int) -> dict[str, NodeSpans]:
+    """The span of every node of the `index`-th document of `text` (see `Document`)."""
+    spans: dict[str, NodeSpans] = {}
+    try:
+        for number, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
+            if number == index:
+                if root is not None:
+                    _Builder(text.splitlines(), [], spans).build(root, "")
+                break
+    except (yaml.YAMLError, _TooManyNodes, RecursionError):
+        pass  # parse() reported it; the spans found so far still serve
+    return spans
 
 
 def load(path: Path) -> SourceFile:

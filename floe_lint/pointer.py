@@ -6,10 +6,15 @@ from collections.abc import Iterable
 
 
 def escape(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
+    text = str(token)
+    if "~" in text or "/" in text:  # rare; the check keeps building spans cheap
+        text = text.replace("~", "~0").replace("/", "~1")
+    return text
 
 
 def join(base: str, *tokens: str | int) -> str:
+    if len(tokens) == 1:
+        return f"{base}/{escape(tokens[0])}"
     return base + "".join("/" + escape(t) for t in tokens)
 
 

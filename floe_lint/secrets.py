@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SECRET_WORDS = re.compile(
     r"(^|[_\-.])(password|passwd|pwd|passphrase|token|secret|private[_\-]?key|api[_\-]?key|apikey"
@@ -14,6 +15,7 @@ _NOT_A_SECRET_SUFFIX = re.compile(r"[_\-](ref|env|var|path|file|name|uri|url|met
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.S)
 
 
+@lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
     """True for keys such as ``password`` or ``private_key`` but not ``private_key_path``."""
     return bool(_SECRET_WORDS.search(key)) and not _NOT_A_SECRET_SUFFIX.search(key)

@@ -42,9 +42,17 @@ class Workspace:
     def __init__(self) -> None:
         self._files: dict[Path, SourceFile] = {}
         self.reported: dict[Path, SourceFile] = {}
+        self._keys: dict[Path, Path] = {}
+
+    def key(self, path: Path) -> Path:
+        """`path.resolve()`, once per path (it costs a system call per path component)."""
+        key = self._keys.get(path)
+        if key is None:
+            key = self._keys[path] = path.resolve()
+        return key
 
     def load(self, path: Path) -> SourceFile:
-        key = path.resolve()
+        key = self.key(path)
         source = self._files.get(key)
         if source is None:
             source = document.load(path)
@@ -57,12 +65,12 @@ class Workspace:
         if (source.documents and any(d.kind for d in source.documents)) or (
             source.problems and (explicit or _looks_ours(path))
         ):
-            self.reported.setdefault(path.resolve(), source)
+            self.reported.setdefault(self.key(path), source)
 
     def reach(self, path: Path) -> SourceFile:
         """Load a file reached through a ref; it is reported on like any given file."""
         source = self.load(path)
-        self.reported.setdefault(path.resolve(), source)
+        self.reported.setdefault(self.key(path), source)
         return source
 
     def documents(self) -> Iterator[Document]:

@@ -46,14 +46,14 @@ def _literals(value: Any, pointer: str, owner: str) -> Iterator[tuple[str, str, 
         for key, child in value.items():
             if str(key) in SKIPPED:
                 continue
-            child_pointer = ptr.join(pointer, str(key))
             if is_secret_key(str(key)) and _is_literal(child):
-                yield child_pointer, str(key), owner
-            else:
-                yield from _literals(child, child_pointer, owner)
+                yield ptr.join(pointer, str(key)), str(key), owner
+            elif isinstance(child, dict | list):
+                yield from _literals(child, ptr.join(pointer, str(key)), owner)
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _literals(child, ptr.join(pointer, index), owner)
+            if isinstance(child, dict | list):
+                yield from _literals(child, ptr.join(pointer, index), owner)
 
 
 def _is_literal(value: Any) -> bool:
