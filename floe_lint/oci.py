@@ -81,7 +81,7 @@ class Settings:
     insecure: frozenset[str] = frozenset()
     timeout: float = 5.0
     retries: int = 2
-    budget: float = 15.0
+    budget: float = 10.0
     tag_ttl: float = 300.0
     offline: bool = False
 
@@ -144,7 +144,7 @@ class Settings:
             insecure=frozenset(insecure),
             timeout=number("timeout", 5.0, 0.05, 300),
             retries=retries,
-            budget=number("budget", 15.0, 0.1, 3600),
+            budget=number("budget", 10.0, 0.1, 3600),
             tag_ttl=number("tag-ttl", 300.0, 0, 31 * 86400),
             offline=offline or offline_value or env.get(OFFLINE_ENV, "") not in ("", "0"),
         )
@@ -445,6 +445,8 @@ class _Transport:
         tries = f"{attempt + 1} attempt{'s' if attempt else ''}"
         if not problem:
             raise _Unavailable(self._budget_message())
+        if self.deadline.remaining() <= 0.05:
+            tries += f" in the {self.deadline.seconds:g}s budget per ref"
         raise _Unavailable(f"registry {self.where} {problem} ({tries})")
 
     def _authenticated(

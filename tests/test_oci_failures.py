@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -191,3 +193,21 @@ def test_lock_writes_nothing_for_a_product_without_registry_refs(tmp_path: Path)
     run = run_cli("lock", ".")
     assert run.code == 0, run.stderr
     assert not (tmp_path / "floe.lock").exists()
+
+
+def test_a_run_without_registry_refs_never_imports_oras(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+            "floe.yaml": "name: x\nplatform: {ref: manifest.yaml}\ntransforms: [{path: models/a/}]\n",
+        },
+    )
+    code = (
+        "import sys; from floe_lint.cli import main; main(['check', '.']); "
+        "print(sorted(m for m in ('oras', 'requests') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr

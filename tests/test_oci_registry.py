@@ -360,8 +360,9 @@ def test_basic_auth_with_credentials_from_docker_config(
     _no_secret_anywhere(tmp_path, run)
 
 
+@pytest.mark.parametrize("key", ["credHelpers", "credsStore"])
 def test_basic_auth_through_a_docker_credential_helper(
-    tmp_path: Path, auth_registry: Registry, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, auth_registry: Registry, monkeypatch: pytest.MonkeyPatch, key: str
 ) -> None:
     _published_with_env(tmp_path, auth_registry, "helperauth", monkeypatch)
     helper = tmp_path / "bin/docker-credential-floetest"
@@ -370,7 +371,11 @@ def test_basic_auth_through_a_docker_credential_helper(
         {
             "bin/docker-credential-floetest": "#!/bin/sh\nread host\n"
             'printf \'{"ServerURL":"%s","Username":"alice","Secret":"pa55-w0rd"}\' "$host"\n',
-            "docker/config.json": json.dumps({"credHelpers": {auth_registry.host: "floetest"}}),
+            "docker/config.json": json.dumps(
+                {"credHelpers": {auth_registry.host: "floetest"}}
+                if key == "credHelpers"
+                else {"credsStore": "floetest"}
+            ),
         },
     )
     helper.chmod(0o755)
