@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import bcrypt
+import pytest
 
 BINARY = "docker-registry"
 
@@ -90,3 +91,12 @@ class Registry:
             self.process.terminate()
             self.process.wait(10)
         self.process = None
+
+
+def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No real Docker config, cache, offline switch or credentials leak into a test; cwd = tmp."""
+    for name in ("FLOE_LINT_OFFLINE", "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)

@@ -15,15 +15,12 @@ import pytest
 from floe_lint.config import ConfigError
 from floe_lint.oci import Settings
 from tests.conftest import Run, run_cli, write_files
-from tests.oci_support import free_port
+from tests.oci_support import free_port, isolate
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("FLOE_LINT_OFFLINE", raising=False)
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
+    isolate(tmp_path, monkeypatch)
 
 
 @pytest.fixture

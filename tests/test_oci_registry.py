@@ -16,7 +16,7 @@ import pytest
 from floe_lint.oci import MEDIA_TYPE, Fetcher, Settings
 from floe_lint.refs import parse_oci
 from tests.conftest import REPO, Run, run_cli, write_files
-from tests.oci_support import Registry
+from tests.oci_support import Registry, isolate
 
 ENTERPRISE = """
 scope: enterprise
@@ -61,12 +61,7 @@ def auth_registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No real Docker config, cache or credentials leak into a test."""
-    for name in ("FLOE_LINT_OFFLINE", "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
+    isolate(tmp_path, monkeypatch)
 
 
 def project(root: Path, host: str, repo: str = "platform", *, extra_oci: str = "") -> None:

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from tests.conftest import Run, run_cli, write_files
-from tests.oci_support import Registry
+from tests.oci_support import Registry, isolate
 
 USER, PASSWORD = "bob", "t0ken-pa55"
 SERVICE, ISSUER = "floe-tests-registry", "floe-tests-token-issuer"
@@ -121,11 +121,7 @@ def token_registry(
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("FLOE_LINT_OFFLINE", "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
-    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
+    isolate(tmp_path, monkeypatch)
 
 
 def _files(host: str) -> None:
