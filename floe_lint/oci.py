@@ -56,6 +56,7 @@ _HELPER = re.compile(r"^[A-Za-z0-9_.-]+$")
 _ERRNO = re.compile(r"\[Errno -?\d+\] ([^'\")]+)")
 OFFLINE_ENV = "FLOE_LINT_OFFLINE"
 USERNAME_ENV, PASSWORD_ENV = "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"
+HOSTS_ENV = "FLOE_LINT_REGISTRY_HOSTS"
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 
 
@@ -267,9 +268,14 @@ def docker_config_path(env: Mapping[str, str]) -> Path:
 def find_credentials(
     hosts: list[str], env: Mapping[str, str], timeout: float
 ) -> tuple[str, str] | None:
-    """(username, secret) for the first of `hosts` that has any, or None."""
+    """(username, secret) for the first of `hosts` that has any, or None.
+
+    The environment's credentials go to any registry that asks, unless FLOE_LINT_REGISTRY_HOSTS
+    (comma-separated) names the hosts they belong to: set it where refs are untrusted.
+    """
     user, password = env.get(USERNAME_ENV), env.get(PASSWORD_ENV)
-    if user and password:
+    allowed = {h.strip() for h in env.get(HOSTS_ENV, "").split(",") if h.strip()}
+    if user and password and (not allowed or allowed & set(hosts)):
         return user, password
     try:
         config = json.loads(docker_config_path(env).read_text("utf-8"))

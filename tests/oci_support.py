@@ -95,7 +95,12 @@ class Registry:
 
 def isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No real Docker config, cache, offline switch or credentials leak into a test; cwd = tmp."""
-    for name in ("FLOE_LINT_OFFLINE", "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"):
+    for name in (
+        "FLOE_LINT_OFFLINE",
+        "FLOE_LINT_REGISTRY_USERNAME",
+        "FLOE_LINT_REGISTRY_PASSWORD",
+        "FLOE_LINT_REGISTRY_HOSTS",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path / "docker"))
     monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))

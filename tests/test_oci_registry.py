@@ -341,6 +341,19 @@ def test_basic_auth_with_credentials_from_the_environment(
     _no_secret_anywhere(tmp_path, run)
 
 
+def test_environment_credentials_are_kept_from_hosts_not_listed_for_them(
+    tmp_path: Path, auth_registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _published_with_env(tmp_path, auth_registry, "scoped", monkeypatch)
+    monkeypatch.setenv("FLOE_LINT_REGISTRY_USERNAME", "alice")
+    monkeypatch.setenv("FLOE_LINT_REGISTRY_PASSWORD", "pa55-w0rd")
+    monkeypatch.setenv("FLOE_LINT_REGISTRY_HOSTS", "registry.example.com")
+    [finding] = check().findings
+    assert "401" in finding["message"]
+    monkeypatch.setenv("FLOE_LINT_REGISTRY_HOSTS", f"registry.example.com,{auth_registry.host}")
+    assert names(check()) == ["compute-not-approved"]
+
+
 def test_basic_auth_with_credentials_from_docker_config(
     tmp_path: Path, auth_registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
