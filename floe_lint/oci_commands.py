@@ -146,9 +146,16 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
     from floe_lint.refs import RefError, parse_oci
     from floe_lint.reporters import display_path, sorted_findings
 
-    ref = parse_oci(args.ref)
+    try:
+        ref = parse_oci(args.ref)
+    except RefError as error:
+        stderr.write(f"floe-lint: error: {error}\n")
+        return EXIT_USAGE
     if ref.tag is None and ref.digest is None:
-        raise RefError(f"'{args.ref}' names no tag; publish to oci://host/repository:TAG")
+        stderr.write(
+            f"floe-lint: error: '{args.ref}' names no tag; use oci://host/repository:TAG\n"
+        )
+        return EXIT_USAGE
     annotations: dict[str, str] = {}
     for item in args.annotation:
         key, sep, value = item.partition("=")

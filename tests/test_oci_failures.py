@@ -208,3 +208,11 @@ def test_a_run_without_registry_refs_never_imports_oras(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+@pytest.mark.parametrize("ref", ["notaref", "oci://r.example.com/platform", "https://r/x:v1"])
+def test_publish_to_a_bad_ref_is_a_usage_error(tmp_path: Path, ref: str) -> None:
+    write_files(tmp_path, {"m.manifest.yaml": "plugins: {compute: {approved: [duckdb]}}\n"})
+    run = run_cli("publish", "m.manifest.yaml", ref)
+    assert run.code == 2 and run.stdout == ""
+    assert ref in run.stderr
