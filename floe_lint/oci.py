@@ -700,12 +700,21 @@ class Fetcher:
         if self.offline:
             raise self._offline_miss(ref, f"the digest of tag '{ref}'")
         tag = ref.tag or "latest"
-        body, headers = self._get(
-            ref,
-            f"/v2/{ref.repository}/manifests/{tag}",
-            f"{OCI_MANIFEST}, {DOCKER_MANIFEST}",
-            f"'{ref}'",
-        )
+        try:
+            body, headers = self._get(
+                ref,
+                f"/v2/{ref.repository}/manifests/{tag}",
+                f"{OCI_MANIFEST}, {DOCKER_MANIFEST}",
+                f"'{ref}'",
+            )
+        except _Unavailable as error:
+            if cached is None:
+                raise
+            minutes = cached[1] / 60
+            raise _Unavailable(
+                f"{error}; the cache knows this tag from {minutes:.0f} min ago: "
+                "--offline lints with that"
+            ) from error
         digest = sha256_digest(body)
         claimed = headers.get("Docker-Content-Digest")
         if claimed and claimed != digest:

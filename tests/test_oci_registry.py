@@ -200,6 +200,30 @@ def test_lock_records_every_ref_and_check_uses_the_locked_digests(
     assert names(check()) == []
 
 
+def test_offline_resolves_locked_tags_without_any_cached_tag_lookup(
+    tmp_path: Path, registry: Registry
+) -> None:
+    project(tmp_path, registry.host, "offlinelock")
+    publish(tmp_path, registry.host, "offlinelock")
+    assert run_cli("lock", "prod").code == 0
+    for lookup in (tmp_path / "cache").glob("tag-*.json"):
+        lookup.unlink()
+    assert names(check("--offline")) == ["compute-not-approved"]
+
+
+def test_a_registry_gone_down_points_to_the_cached_tag(tmp_path: Path) -> None:
+    reg = Registry(tmp_path / "own-registry").start()
+    try:
+        project(tmp_path, reg.host)
+        publish(tmp_path, reg.host)
+    finally:
+        reg.stop()
+    [finding] = check().findings  # tag-ttl 0: the tag must be asked for again
+    assert "connection refused" in finding["message"]
+    assert "the cache knows this tag" in finding["message"] and "--offline" in finding["message"]
+    assert names(check("--offline")) == ["compute-not-approved"]
+
+
 def test_lock_stale_reports_a_ref_missing_from_the_lock(tmp_path: Path, registry: Registry) -> None:
     project(tmp_path, registry.host, "partial")
     publish(tmp_path, registry.host, "partial")
