@@ -78,6 +78,8 @@ ADAPTER_MODULE = {
     "postgres": "dbt.adapters.postgres",
 }
 ENV_VALUE = "from-the-environment"
+# dbt-databricks still uses pydantic v1-style validators
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 def _profile(engine: str, config: dict[str, Any]) -> dict[str, Any]:
