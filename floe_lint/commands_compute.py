@@ -186,7 +186,10 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout.write(f"floe-lint: {display_path(out)} is up to date\n")
         return EXIT_FAILED if problems else EXIT_CLEAN
     for name, text_ in compiled.files.items():
-        changed = artifacts.write_atomic(out / name, text_)
+        try:
+            changed = artifacts.write_atomic(out / name, text_)
+        except OSError as error:
+            raise _usage(f"cannot write {out / name}: {error.strerror or error}") from error
         stdout.write(f"{'wrote' if changed else 'unchanged'} {display_path(out / name)}\n")
     return EXIT_CLEAN
 
