@@ -76,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
         help="print the offending source line (default on a terminal)",
     )
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        metavar="N",
+        help="parse files in N processes (default: all cores for 200+ files, else 1); "
+        "the output is the same",
+    )
     _add_ci_arguments(check)
     oci_commands.add_check_arguments(check)
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -123,6 +131,12 @@ def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a '# floe-lint: disable=' comment without '-- reason' silences nothing",
     )
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got '{text}'")
+    return int(text)
 
 
 def _split(values: Sequence[str]) -> list[str]:
@@ -176,6 +190,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         fetch=oci_commands.fetcher(config, args.paths, offline=args.offline),
         baseline=run.baseline,
         require_suppression_reason=args.require_suppression_reason,
+        jobs=args.jobs,
     )
     if args.write_baseline is not None:
         return run.write_baseline(result, stderr)

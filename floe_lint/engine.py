@@ -17,8 +17,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
+from floe_lint import bulk, filtering
 from floe_lint import document as documents
-from floe_lint import filtering
 from floe_lint.baseline import Baseline, Entry
 from floe_lint.compute import known_compute_names
 from floe_lint.config import Config
@@ -215,6 +215,7 @@ def is_env_variant(doc: Document) -> bool:
     return documents.ENV_VARIANT.match(doc.path.name) is not None
 
 
+@bulk.gc_paused
 def run(
     paths: Sequence[Path],
     config: Config,
@@ -225,12 +226,20 @@ def run(
     fetch: OciFetcher | None = None,
     baseline: Baseline | None = None,
     require_suppression_reason: bool = False,
+    jobs: int | None = None,
 ) -> Result:
-    """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings."""
+    """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
+
+    `jobs` processes parse the files (None: all cores for large inputs); the rest is serial,
+    so the output does not depend on it.
+    """
     workspace = Workspace()
-    for path, explicit in discover(paths):
-        if filtering.selected(path, config):
-            workspace.add(path, explicit)
+    found = [
+        (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
+    ]
+    workspace.preload([path for path, _ in found], bulk.jobs_for(len(found), jobs))
+    for path, explicit in found:
+        workspace.add(path, explicit)
     resolver = Resolver({**config.refs, **(refs or {})}, fetch)
     hierarchy = Hierarchy(workspace, resolver)
     ctx = Context(workspace, hierarchy)

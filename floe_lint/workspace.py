@@ -6,10 +6,10 @@ Every file is read and parsed once, however many products reference it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from floe_lint import document
+from floe_lint import bulk, document
 from floe_lint.document import Document, SourceFile
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -58,6 +58,12 @@ class Workspace:
             source = document.load(path)
             self._files[key] = source
         return source
+
+    def preload(self, paths: Sequence[Path], jobs: int) -> None:
+        """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
+        if jobs > 1:
+            for path, source in zip(paths, bulk.load_all(paths, jobs), strict=True):
+                self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
         """Load a discovered file; keep it if it is a Floe document or was named explicitly."""
