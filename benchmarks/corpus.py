@@ -42,10 +42,28 @@ VIOLATIONS = (
     "literal-secret",
     "compute-per-env",
 )
-WORDS = (
-    "orders customers events sessions invoices payments shipments returns stock leads "
-    "campaigns tickets churn margin forecast ledger claims quotes visits clicks"
-).split()
+WORDS = [
+    "orders",
+    "customers",
+    "events",
+    "sessions",
+    "invoices",
+    "payments",
+    "shipments",
+    "returns",
+    "stock",
+    "leads",
+    "campaigns",
+    "tickets",
+    "churn",
+    "margin",
+    "forecast",
+    "ledger",
+    "claims",
+    "quotes",
+    "visits",
+    "clicks",
+]
 
 _ENTERPRISE = """\
 apiVersion: floe.dev/v1
@@ -65,11 +83,12 @@ plugins:
       - name: spark
         config:
           cluster: spark-thrift.floe-platform.svc.cluster.local
-          executor_memory: 8g
+          connect_retries: 3
       - name: snowflake
         config:
           account: acme-eu
           warehouse: COMPUTE_WH
+          database: ANALYTICS
           password: "{{ env_var('SNOWFLAKE_PASSWORD') }}"
         connection_secret_ref: snowflake-credentials
       - name: bigquery

@@ -1,0 +1,64 @@
+"""Start-up is the pre-commit hook's cost: heavy libraries are imported only when needed.
+
+Each case runs in a fresh interpreter and reports which top-level packages it imported.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import generate
+from tests.conftest import REPO
+
+HEAVY = ("jsonschema", "pydantic", "oras", "sarif_om", "requests", "dbt")
+PROBE = """
+import io, json, sys
+from floe_lint.cli import main
+try:
+    main(sys.argv[1:], stdout=io.StringIO(), stderr=io.StringIO())
+except SystemExit:
+    pass
+print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))
+"""
+
+
+def imported(*args: str, cwd: Path = REPO) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(json.loads(result.stdout.splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
+def test_version_and_help_import_nothing_heavy(args: list[str]) -> None:
+    modules = imported(*args)
+    assert not modules & {*HEAVY, "yaml"}, modules & {*HEAVY, "yaml"}
+
+
+@pytest.fixture(scope="module")
+def trio(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """A valid product and its two parent manifests: what a pre-commit hook is given."""
+    corpus = generate(tmp_path_factory.mktemp("imports") / "repo", products=20, seed=1)
+    product = next(p for p in corpus.products if p not in corpus.violations)
+    return [str(p) for p in (product, *corpus.parents(product))]
+
+
+def test_checking_valid_files_does_not_import_jsonschema(trio: list[str]) -> None:
+    modules = imported("check", *trio)
+    assert not modules & set(HEAVY), modules & set(HEAVY)
+
+
+def test_an_invalid_file_still_gets_jsonschema_messages(tmp_path: Path, trio: list[str]) -> None:
+    bad = tmp_path / "floe.yaml"
+    bad.write_text(Path(trio[0]).read_text() + "colour: blue\n")  # not in the schema
+    modules = imported("check", str(bad), *trio[1:])
+    assert "jsonschema" in modules
