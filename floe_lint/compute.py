@@ -236,9 +236,15 @@ def driver_available(module: str) -> bool:
 
 
 def not_checked(
-    plugin: ComputePlugin, where: str, driver: str, package: str, missing: list[str]
+    plugin: ComputePlugin,
+    config: ComputeConfig,
+    where: str,
+    driver: str,
+    package: str,
+    also_missing: tuple[str, ...] = (),
 ) -> ConnectionResult:
     """A check that floe-lint does not attempt for a remote engine: say what it needs."""
+    missing = [*missing_env(plugin.generate_dbt_profile(config), os.environ), *also_missing]
     needs = [] if driver_available(driver) else [f"driver {driver} (pip install {package})"]
     if missing:
         needs.append("environment variables " + ", ".join(missing))
@@ -247,6 +253,11 @@ def not_checked(
     else:
         message = f"not checked: driver and credentials for {plugin.name} at {where} are present"
     return ConnectionResult(False, message, checked=False)
+
+
+def copied(properties: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    """The config keys that pass into the dbt output unchanged, where present."""
+    return {key: properties[key] for key in keys if key in properties}
 
 
 def timed(check: Callable[[], str]) -> ConnectionResult:

@@ -12,7 +12,7 @@ from floe_lint.compute import (
     ComputePlugin,
     ConnectionResult,
     config_schema,
-    missing_env,
+    copied,
     not_checked,
     profile_schema,
 )
@@ -72,32 +72,33 @@ class BigQueryPlugin(ComputePlugin):
         if method == "service-account":
             # A path to the key file mounted from the connection secret.
             profile["keyfile"] = self.secret(config, "keyfile")
-        for key in (
-            "location",
-            "priority",
-            "job_execution_timeout_seconds",
-            "job_retries",
-            "maximum_bytes_billed",
-            "impersonate_service_account",
-        ):
-            if key in props:
-                profile[key] = props[key]
+        profile.update(
+            copied(
+                props,
+                "location",
+                "priority",
+                "job_execution_timeout_seconds",
+                "job_retries",
+                "maximum_bytes_billed",
+                "impersonate_service_account",
+            )
+        )
         return profile
 
     def get_required_dbt_packages(self) -> list[str]:
         return ["dbt-bigquery>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
-        profile = self.generate_dbt_profile(config)
-        missing = missing_env(profile, os.environ)
-        if profile["method"] == "oauth" and "GOOGLE_APPLICATION_CREDENTIALS" not in os.environ:
-            missing.append("GOOGLE_APPLICATION_CREDENTIALS (or workload identity)")
+        props = config.properties
+        adc = props.get("method", "oauth") == "oauth"
+        also = ("GOOGLE_APPLICATION_CREDENTIALS (or workload identity)",)
         return not_checked(
             self,
-            f"project {profile['project']}",
+            config,
+            f"project {props.get('project')}",
             "google.cloud.bigquery",
             "dbt-bigquery",
-            missing,
+            also if adc and "GOOGLE_APPLICATION_CREDENTIALS" not in os.environ else (),
         )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from floe_lint.compute import (
@@ -12,7 +11,7 @@ from floe_lint.compute import (
     ComputePlugin,
     ConnectionResult,
     config_schema,
-    missing_env,
+    copied,
     not_checked,
     profile_schema,
 )
@@ -75,23 +74,15 @@ class DatabricksPlugin(ComputePlugin):
             )
         else:
             profile["token"] = self.secret(config, "token")
-        for key in ("connect_retries", "connect_timeout"):
-            if key in props:
-                profile[key] = props[key]
+        profile.update(copied(props, "connect_retries", "connect_timeout"))
         return profile
 
     def get_required_dbt_packages(self) -> list[str]:
         return ["dbt-databricks>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
-        profile = self.generate_dbt_profile(config)
-        return not_checked(
-            self,
-            str(profile["host"]),
-            "databricks.sql",
-            "dbt-databricks",
-            missing_env(profile, os.environ),
-        )
+        where = str(config.properties.get("host"))
+        return not_checked(self, config, where, "databricks.sql", "dbt-databricks")
 
 
 PLUGIN = DatabricksPlugin()

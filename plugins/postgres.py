@@ -17,6 +17,7 @@ from floe_lint.compute import (
     ConnectionResult,
     PluginError,
     config_schema,
+    copied,
     profile_schema,
     resolve_env,
     timed,
@@ -75,9 +76,7 @@ class PostgresPlugin(ComputePlugin):
             "schema": props.get("schema", "public"),
             "threads": props.get("threads", 4),
         }
-        for key in ("sslmode", "connect_timeout", "search_path"):
-            if key in props:
-                profile[key] = props[key]
+        profile.update(copied(props, "sslmode", "connect_timeout", "search_path"))
         return profile
 
     def get_required_dbt_packages(self) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from floe_lint.compute import (
@@ -12,7 +11,7 @@ from floe_lint.compute import (
     ComputePlugin,
     ConnectionResult,
     config_schema,
-    missing_env,
+    copied,
     not_checked,
     profile_schema,
 )
@@ -81,31 +80,26 @@ class RedshiftPlugin(ComputePlugin):
         }
         if method == "database":
             profile["password"] = self.secret(config, "password")
-        for key in (
-            "cluster_id",
-            "region",
-            "iam_profile",
-            "sslmode",
-            "ra3_node",
-            "autocommit",
-            "connect_timeout",
-        ):
-            if key in props:
-                profile[key] = props[key]
+        profile.update(
+            copied(
+                props,
+                "cluster_id",
+                "region",
+                "iam_profile",
+                "sslmode",
+                "ra3_node",
+                "autocommit",
+                "connect_timeout",
+            )
+        )
         return profile
 
     def get_required_dbt_packages(self) -> list[str]:
         return ["dbt-redshift>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
-        profile = self.generate_dbt_profile(config)
-        return not_checked(
-            self,
-            f"{profile['host']}:{profile['port']}",
-            "redshift_connector",
-            "dbt-redshift",
-            missing_env(profile, os.environ),
-        )
+        where = f"{config.properties.get('host')}:{config.properties.get('port', 5439)}"
+        return not_checked(self, config, where, "redshift_connector", "dbt-redshift")
 
 
 PLUGIN = RedshiftPlugin()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from floe_lint.compute import (
@@ -12,7 +11,7 @@ from floe_lint.compute import (
     ComputePlugin,
     ConnectionResult,
     config_schema,
-    missing_env,
+    copied,
     not_checked,
     profile_schema,
 )
@@ -91,29 +90,25 @@ class SnowflakePlugin(ComputePlugin):
             schema=props.get("schema", "PUBLIC"),
             threads=props.get("threads", 4),
         )
-        for key in (
-            "role",
-            "query_tag",
-            "client_session_keep_alive",
-            "connect_retries",
-            "connect_timeout",
-        ):
-            if key in props:
-                profile[key] = props[key]
+        profile.update(
+            copied(
+                props,
+                "role",
+                "query_tag",
+                "client_session_keep_alive",
+                "connect_retries",
+                "connect_timeout",
+            )
+        )
         return profile
 
     def get_required_dbt_packages(self) -> list[str]:
         return ["dbt-snowflake>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
-        profile = self.generate_dbt_profile(config)
         account = config.properties.get("account") or f"${self.env_prefix(config)}ACCOUNT"
         return not_checked(
-            self,
-            f"account {account}",
-            "snowflake.connector",
-            "dbt-snowflake",
-            missing_env(profile, os.environ),
+            self, config, f"account {account}", "snowflake.connector", "dbt-snowflake"
         )
 
 

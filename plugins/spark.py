@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from floe_lint.compute import (
@@ -12,7 +11,7 @@ from floe_lint.compute import (
     ConnectionResult,
     ResourceSpec,
     config_schema,
-    missing_env,
+    copied,
     not_checked,
     profile_schema,
     sized,
@@ -91,9 +90,7 @@ class SparkPlugin(ComputePlugin):
             )
         elif "auth" in props:
             profile["auth"] = props["auth"]
-        for key in ("use_ssl", "connect_retries", "connect_timeout"):
-            if key in props:
-                profile[key] = props[key]
+        profile.update(copied(props, "use_ssl", "connect_retries", "connect_timeout"))
         return profile
 
     def get_required_dbt_packages(self) -> list[str]:
@@ -101,13 +98,8 @@ class SparkPlugin(ComputePlugin):
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
         profile = self.generate_dbt_profile(config)
-        return not_checked(
-            self,
-            f"{profile['host']}:{profile['port']}",
-            "pyhive",
-            "'dbt-spark[PyHive]'",
-            missing_env(profile, os.environ),
-        )
+        where = f"{profile['host']}:{profile['port']}"
+        return not_checked(self, config, where, "pyhive", "'dbt-spark[PyHive]'")
 
 
 PLUGIN = SparkPlugin()

@@ -36,17 +36,9 @@ from floe_lint.findings import Finding
 from floe_lint.hierarchy import Level
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
+from floe_lint.validation import _TYPE_WORDS  # one wording for types in every message
 
 ID, NAME, SEVERITY, SUBJECT = "FL208", "compute-config", "error", "manifest"
-
-_TYPES = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "true or false",
-}
 
 
 def _shown(key: str, value: Any) -> str:
@@ -95,7 +87,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             elif error.validator == "type":
                 wanted = error.validator_value
                 words = " or ".join(
-                    _TYPES.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)
+                    _TYPE_WORDS.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)
                 )
                 yield ctx.finding(
                     level.doc,

@@ -48,6 +48,18 @@ def dbt(
     )
 
 
+def compile_in(project: Path) -> None:
+    """`floe-lint compile` with the project as working directory (session fixtures cannot
+    use monkeypatch.chdir)."""
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        compiled = run_cli("compile")
+    finally:
+        os.chdir(cwd)
+    assert compiled.code == 0, compiled.stdout + compiled.stderr
+
+
 @pytest.fixture(scope="session")
 def duckdb_dbt(tmp_path_factory: pytest.TempPathFactory) -> DbtRuns:
     if not DBT.exists():
@@ -56,13 +68,7 @@ def duckdb_dbt(tmp_path_factory: pytest.TempPathFactory) -> DbtRuns:
     shutil.copytree(
         EXAMPLES / "multi-compute", project, ignore=shutil.ignore_patterns("compiled", "*.duckdb")
     )
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        compiled = run_cli("compile")
-    finally:
-        os.chdir(cwd)
-    assert compiled.code == 0, compiled.stdout + compiled.stderr
+    compile_in(project)
     debug = dbt(project, "debug", "--target", "duckdb")
     run = dbt(project, "run", "--target", "duckdb", "--select", "path:models/marts")
     return DbtRuns(project, debug, run)

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLES, run_cli, write_files
-from tests.test_compile_dbt_duckdb import dbt
+from tests.test_compile_dbt_duckdb import compile_in, dbt
 
 
 @dataclass
@@ -152,13 +152,7 @@ def postgres_dbt(postgres: Server, tmp_path_factory: pytest.TempPathFactory) -> 
             """,
         },
     )
-    cwd = Path.cwd()
-    os.chdir(project)
-    try:
-        compiled = run_cli("compile")
-    finally:
-        os.chdir(cwd)
-    assert compiled.code == 0, compiled.stdout + compiled.stderr
+    compile_in(project)
     profiles = (project / "target/floe/profiles.yml").read_text("utf-8")
     assert postgres.password not in profiles and str(postgres.port) not in profiles
     debug = dbt(project, "debug", "--target", "postgres", env=postgres.env)
