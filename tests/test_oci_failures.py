@@ -50,6 +50,43 @@ def silent_server() -> Iterator[str]:
     server.close()
 
 
+@pytest.fixture
+def trickling_server() -> Iterator[str]:
+    """Answers 200 at once, then sends its body one byte every 0.1 s (never timing out a read)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            for _ in range(60):  # 6 s at most, so a regression fails instead of hanging
+                if stop.wait(0.1):
+                    return
+                try:
+                    conn.sendall(b"x")
+                except OSError:
+                    return
+
+    def accept() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                conn = server.accept()[0]
+            except OSError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
 def lint_products(tmp_path: Path, refs: list[str], oci: str = "") -> tuple[Run, float]:
     files = {".floe-lint.yaml": f"oci:\n  insecure: ['127.0.0.1']\n{oci}"}
     for n, ref in enumerate(refs):
@@ -82,6 +119,17 @@ def test_the_budget_caps_retries_of_a_silent_server(tmp_path: Path, silent_serve
     [finding] = run.findings
     assert "1s budget" in finding["message"] or "within 1s" in finding["message"]
     assert elapsed < 2.5
+
+
+def test_a_server_trickling_its_answer_is_cut_off_at_the_budget(
+    tmp_path: Path, trickling_server: str
+) -> None:
+    run, elapsed = lint_products(
+        tmp_path, [f"oci://{trickling_server}/platform:v1"], "  timeout: 1\n  budget: 1.5\n"
+    )
+    [finding] = run.findings
+    assert "1.5s budget" in finding["message"]
+    assert elapsed < 3
 
 
 def test_a_registry_that_is_down_is_a_clear_error_within_the_default_budget(
