@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
+    import difflib  # only when there is a message to write; it costs 2 ms to import
+
     options = sorted(set(candidates))
     for option in options:
         if option.lower() == word.lower():

@@ -6,10 +6,11 @@ The schemas in `schemas/` are the single source of truth; validators are built o
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint import pointer as ptr
@@ -35,7 +36,9 @@ class SchemaProblem:
 @cache
 def schema(name: str) -> dict[str, Any]:
     """A bundled schema by name (`manifest`, `floe`, ...)."""
-    text = resources.files("floe_lint.schemas").joinpath(f"{name}.json").read_text("utf-8")
+    # The package's folder, not importlib.resources: that costs 4 ms of imports at start-up.
+    folder = Path(str(importlib.import_module("floe_lint.schemas").__file__)).parent
+    text = (folder / f"{name}.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 
