@@ -293,6 +293,9 @@ def main(
 ) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
+    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
+        stdout.write(f"floe-lint {__version__}\n")  # without building every parser first
+        return EXIT_CLEAN
     parser = _parser()
     args = parser.parse_args(argv)
     try:
