@@ -438,7 +438,9 @@ class _Transport:
             if self.deadline.remaining() <= 0:
                 break
             try:
-                response = self._authenticated(method, url, data, dict(headers or {}), stream)
+                response = self._within_budget(
+                    lambda: self._authenticated(method, url, data, dict(headers or {}), stream)
+                )
             except requests.Timeout:
                 waited = min(self.settings.timeout, self.deadline.seconds)
                 problem = f"did not answer within {waited:g}s"
@@ -463,6 +465,31 @@ class _Transport:
         if self.deadline.remaining() <= 0.05:
             tries += f" in the {self.deadline.seconds:g}s budget per ref"
         raise _Unavailable(f"registry {self.where} {problem} ({tries})")
+
+    def _within_budget(self, call: Callable[[], requests.Response]) -> requests.Response:
+        """`call()` in a daemon thread, abandoned when the budget runs out.
+
+        Socket timeouts bound each read, not a name lookup or headers trickled byte by byte;
+        this bounds everything. An abandoned request dies with the process.
+        """
+        import threading
+
+        outcome: list[requests.Response | BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(call())
+            except BaseException as error:  # handed to the caller's thread
+                outcome.append(error)
+
+        worker = threading.Thread(target=run, name="floe-lint-oci", daemon=True)
+        worker.start()
+        worker.join(max(0.0, self.deadline.remaining()) + 0.05)
+        if not outcome:
+            raise _Unavailable(self._budget_message())
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
 
     def _authenticated(
         self, method: str, url: str, data: bytes | None, headers: dict[str, str], stream: bool

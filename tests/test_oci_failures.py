@@ -50,23 +50,25 @@ def silent_server() -> Iterator[str]:
     server.close()
 
 
-@pytest.fixture
-def trickling_server() -> Iterator[str]:
-    """Answers 200 at once, then sends its body one byte every 0.1 s (never timing out a read)."""
+@pytest.fixture(params=["body", "headers"])
+def trickling_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Sends its answer (the body, or the headers) one piece every 0.1 s: no read times out."""
     server = socket.socket()
     server.bind(("127.0.0.1", 0))
     server.listen(16)
     stop = threading.Event()
+    head = b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n"
+    first, piece = (head + b"\r\n", b"x") if request.param == "body" else (head, b"X-Slow: 1\r\n")
 
     def serve(conn: socket.socket) -> None:
         with conn:
             conn.recv(65536)
-            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            conn.sendall(first)
             for _ in range(60):  # 6 s at most, so a regression fails instead of hanging
                 if stop.wait(0.1):
                     return
                 try:
-                    conn.sendall(b"x")
+                    conn.sendall(piece)
                 except OSError:
                     return
 
