@@ -29,6 +29,7 @@ MAX_NODES = 200_000
 
 _SCALAR_TAGS = "tag:yaml.org,2002:"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
 
 
@@ -194,6 +195,8 @@ class _Builder:
 
 def _scalar(node: yaml.Node) -> Any:
     tag = node.tag or ""
+    if tag == _STR_TAG:  # most scalars: skip the checks below
+        return sys.intern(node.value)
     if tag.startswith(_SCALAR_TAGS) and tag[len(_SCALAR_TAGS) :] in (
         "int",
         "float",
