@@ -45,10 +45,16 @@ def load_all(paths: Sequence[Path], jobs: int) -> list[SourceFile]:
     if jobs <= 1 or len(paths) < 2:
         return [document.load(path) for path in paths]
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     chunk = max(1, min(CHUNK, len(paths) // (jobs * 4)))
-    with ProcessPoolExecutor(min(jobs, len(paths))) as pool:
-        return list(pool.map(document.load, paths, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(min(jobs, len(paths))) as pool:
+            return list(pool.map(document.load, paths, chunksize=chunk))
+    except (OSError, NotImplementedError, BrokenProcessPool):
+        # No worker processes here (a sandbox without semaphores, a killed worker): parsing is
+        # pure, so doing it in this process gives the same result, only later.
+        return [document.load(path) for path in paths]
 
 
 def gc_paused(function: Callable[P, R]) -> Callable[P, R]:

@@ -83,3 +83,19 @@ def test_jobs_must_be_a_positive_number(value: str) -> None:
     assert result.returncode == 2
     assert f"expected a number of processes, got '{value}'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_without_worker_processes_files_are_parsed_in_this_process(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    class NoProcesses:  # what a sandbox without POSIX semaphores does
+        def __init__(self, *args: object) -> None:
+            raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", NoProcesses)
+    paths = sorted(corpus.rglob("*.yaml"))[:5]
+    loaded = bulk.load_all(paths, jobs=2)
+    assert [s.path for s in loaded] == paths
+    assert all(s.documents or s.problems for s in loaded)
