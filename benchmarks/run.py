@@ -213,7 +213,7 @@ def main() -> None:
     work = args.work or Path(tempfile.gettempdir()) / "floe-lint-bench"
     work.mkdir(parents=True, exist_ok=True)
     bin_dir = tools(args, work)
-    results: dict[str, object] = {"cores": len(os.sched_getaffinity(0)), "sizes": {}}
+    results: dict[str, object] = {"cores": os.cpu_count(), "sizes": {}}
     header = f"  {'':<34} {'wall ms':>10} {'cpu ms':>10} {'files/s':>10} {'RSS MB':>8}"
 
     small = generate(work / "corpus-hook", 20, args.seed)
