@@ -62,3 +62,17 @@ def test_an_invalid_file_still_gets_jsonschema_messages(tmp_path: Path, trio: li
     bad.write_text(Path(trio[0]).read_text() + "colour: blue\n")  # not in the schema
     modules = imported("check", str(bad), *trio[1:])
     assert "jsonschema" in modules
+
+
+def test_a_config_missing_only_a_required_key_does_not_import_jsonschema(tmp_path: Path) -> None:
+    """compute-config leaves missing keys to compile (another level may supply them)."""
+    from floe_lint.compute import registry
+
+    assert "database" in registry().plugins["snowflake"].config_schema["required"]
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(
+        "plugins:\n  compute:\n    approved:\n"
+        "      - {name: snowflake, config: {account: acme, warehouse: WH}}\n"
+        "    default: snowflake\n"
+    )
+    assert "jsonschema" not in imported("check", str(manifest))
