@@ -21,7 +21,10 @@ def is_secret_key(key: str) -> bool:
     return bool(_SECRET_WORDS.search(key)) and not _NOT_A_SECRET_SUFFIX.search(key)
 
 
-_KEY_VALUE = re.compile(r"""(?P<key>[\w.\-]+)["']?\s*:\s*(?P<value>"[^"]*"|'[^']*'|[^,}\]\s#][^,}\]#]*)""")
+_KEY_VALUE = re.compile(
+    r"""(?P<key>[\w.\-]+)["']?\s*:\s*"""
+    r"""(?P<value>"[^"]*"|'[^']*'|[^,}\]\s#][^,}\]#]*)"""
+)
 
 
 def mask(line: str) -> str:
