@@ -27,11 +27,11 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.rules import _schema
-
 from floe_lint.document import Document
 from floe_lint.engine import Context
 from floe_lint.findings import Finding
+
+from . import _schema
 
 ID, NAME, SEVERITY, SUBJECT = "FL103", "schema-required", "error", "document"
 
