@@ -14,12 +14,9 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint import __version__, oci_commands
+from floe_lint.usage import UsageError, parse_ref_overrides, split_list
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class UsageError(Exception):
-    """Bad input to the command line itself; reported in one line with exit code 2."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -139,20 +136,6 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def _split(values: Sequence[str]) -> list[str]:
-    return [part.strip() for value in values for part in value.split(",") if part.strip()]
-
-
-def _parse_refs(values: Sequence[str]) -> dict[str, Path]:
-    refs: dict[str, Path] = {}
-    for value in values:
-        ref, sep, path = value.partition("=")
-        if not sep or not ref or not path:
-            raise UsageError(f"--ref expects REF=PATH, got '{value}'")
-        refs[ref.strip()] = Path(path.strip())
-    return refs
-
-
 def _check_rule_keys(keys: Sequence[str]) -> None:
     from floe_lint.engine import builtin_rules
     from floe_lint.suggest import did_you_mean
@@ -176,7 +159,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for path in args.paths:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
-    select, ignore = _split(args.select), _split(args.ignore)
+    select, ignore = split_list(args.select), split_list(args.ignore)
     config = load_config(args.config, Path.cwd())
     if not config.rule_folders:  # rules of rule folders are known only once loaded
         _check_rule_keys([*select, *ignore])
@@ -186,7 +169,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         config,
         select=select,
         ignore=ignore,
-        refs=_parse_refs(args.ref),
+        refs=parse_ref_overrides(args.ref),
         fetch=oci_commands.fetcher(config, args.paths, offline=args.offline),
         baseline=run.baseline,
         require_suppression_reason=args.require_suppression_reason,

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from floe_lint.usage import UsageError, parse_ref_overrides
+
 if TYPE_CHECKING:
     from floe_lint.config import Config
     from floe_lint.document import Document
@@ -81,26 +83,14 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return _check_connections(args, stdout, stderr)
 
 
-def _usage(message: str) -> Exception:
-    from floe_lint.cli import UsageError
-
-    return UsageError(message)
-
-
-def _parse_refs(values: Sequence[str]) -> dict[str, Path]:
-    from floe_lint.cli import _parse_refs
-
-    return _parse_refs(values)
-
-
 def _product_file(path: Path) -> Path:
     if path.is_dir():
         for name in ("floe.yaml", "floe.yml"):
             if (path / name).is_file():
                 return path / name
-        raise _usage(f"no floe.yaml in {path}")
+        raise UsageError(f"no floe.yaml in {path}")
     if not path.is_file():
-        raise _usage(f"no such file: {path}")
+        raise UsageError(f"no such file: {path}")
     return path
 
 
@@ -129,8 +119,8 @@ def _first(hierarchy: Hierarchy, path: Path, kinds: tuple[str, ...]) -> Document
             return doc
     if source.problems:
         problem = source.problems[0]
-        raise _usage(f"{path}:{problem.span.start_line}: {problem.message}")
-    raise _usage(f"{path} is not a {' or '.join(kinds)} document")
+        raise UsageError(f"{path}:{problem.span.start_line}: {problem.message}")
+    raise UsageError(f"{path} is not a {' or '.join(kinds)} document")
 
 
 def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -141,7 +131,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     product = _product_file(args.product)
     config = load_config(args.config, Path.cwd())
-    refs = _parse_refs(args.ref)
+    refs = parse_ref_overrides(args.ref)
     fetch = _fetcher(config, [product])
     result = engine.run([product], config, refs=refs, fetch=fetch)
     errors = [f for f in sorted_findings(result.findings) if f.severity == "error"]
@@ -189,7 +179,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         try:
             changed = artifacts.write_atomic(out / name, text_)
         except OSError as error:
-            raise _usage(f"cannot write {out / name}: {error.strerror or error}") from error
+            raise UsageError(f"cannot write {out / name}: {error.strerror or error}") from error
         stdout.write(f"{'wrote' if changed else 'unchanged'} {display_path(out / name)}\n")
     return EXIT_CLEAN
 
@@ -220,9 +210,9 @@ def _check_connections(args: argparse.Namespace, stdout: TextIO, stderr: TextIO)
 
     path = _product_file(args.path) if args.path.is_dir() else args.path
     if not path.is_file():
-        raise _usage(f"no such file: {path}")
+        raise UsageError(f"no such file: {path}")
     config = load_config(args.config, Path.cwd())
-    hierarchy = _hierarchy(config, _parse_refs(args.ref), _fetcher(config, [path]))
+    hierarchy = _hierarchy(config, parse_ref_overrides(args.ref), _fetcher(config, [path]))
     doc = _first(hierarchy, path, ("floe", "manifest"))
     level = hierarchy.platform(doc) if doc.kind == "floe" else hierarchy.level(doc)
     if level is None or hierarchy.problems:

@@ -55,7 +55,7 @@ def _validator(name: str) -> Any:
     return Draft202012Validator(schema(name))
 
 
-_TYPE_WORDS = {
+TYPE_WORDS = {
     "object": "a mapping",
     "array": "a list",
     "string": "a string",
@@ -135,7 +135,7 @@ def _problems(error: ValidationError) -> list[SchemaProblem]:
         ]
     if keyword == "type":
         wanted = [expected] if isinstance(expected, str) else list(expected)
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in wanted)
+        words = " or ".join(TYPE_WORDS.get(t, t) for t in wanted)
         got = _type_of(instance)
         if _shows_value(where, instance) and not isinstance(instance, str):
             got += f" ({instance!r})"

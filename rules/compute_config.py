@@ -36,7 +36,7 @@ from floe_lint.findings import Finding
 from floe_lint.hierarchy import Level
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
-from floe_lint.validation import _TYPE_WORDS  # one wording for types in every message
+from floe_lint.validation import TYPE_WORDS  # one wording for types in every message
 
 ID, NAME, SEVERITY, SUBJECT = "FL208", "compute-config", "error", "manifest"
 
@@ -92,7 +92,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             elif error.validator == "type":
                 wanted = error.validator_value
                 words = " or ".join(
-                    _TYPE_WORDS.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)
+                    TYPE_WORDS.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)
                 )
                 yield ctx.finding(
                     level.doc,
