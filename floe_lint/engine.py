@@ -215,6 +215,18 @@ def is_env_variant(doc: Document) -> bool:
     return documents.ENV_VARIANT.match(doc.path.name) is not None
 
 
+def _variant_base(path: Path) -> Path | None:
+    """`floe.yaml` for `floe.prod.yaml`, when it exists."""
+    match = documents.ENV_VARIANT.match(path.name)
+    if match is None:
+        return None
+    for suffix in (".yaml", ".yml"):
+        base = path.with_name(match["base"] + suffix)
+        if base.is_file():
+            return base
+    return None
+
+
 @bulk.gc_paused
 def run(
     paths: Sequence[Path],
@@ -240,6 +252,9 @@ def run(
     workspace.preload([path for path, _ in found], bulk.jobs_for(len(found), jobs))
     for path, explicit in found:
         workspace.add(path, explicit)
+        base = _variant_base(path)
+        if base is not None:  # an overlay alone (say, from pre-commit) is checked against its base
+            workspace.add(base, False)
     resolver = Resolver({**config.refs, **(refs or {})}, fetch)
     hierarchy = Hierarchy(workspace, resolver)
     ctx = Context(workspace, hierarchy)

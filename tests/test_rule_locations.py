@@ -334,3 +334,19 @@ def test_only_the_product_given_still_loads_its_parents(tmp_path, monkeypatch) -
         ("compute-not-approved", "product/floe.yaml"),
         ("approved-not-subset", "platform/domain.yaml"),
     }
+
+
+def test_a_per_environment_file_given_alone_is_compared_with_its_base(tmp_path, monkeypatch) -> None:
+    from tests.conftest import run_cli, write_files
+
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": "plugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n",
+            "floe.yaml": "name: x\nplatform: {ref: manifest.yaml}\ntransforms: [{path: a/, compute: duckdb}]\n",
+            "floe.prod.yaml": "transforms: [{path: a/, compute: spark}]\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "floe.prod.yaml", "--format", "json")
+    assert [at(f) for f in run.named("environment-override")] == [("floe.prod.yaml", 1, 34)]
