@@ -336,7 +336,9 @@ def test_only_the_product_given_still_loads_its_parents(tmp_path, monkeypatch) -
     }
 
 
-def test_a_per_environment_file_given_alone_is_compared_with_its_base(tmp_path, monkeypatch) -> None:
+def test_a_per_environment_file_given_alone_is_compared_with_its_base(
+    tmp_path, monkeypatch
+) -> None:
     from tests.conftest import run_cli, write_files
 
     write_files(
