@@ -19,6 +19,7 @@ from pathlib import Path
 
 from floe_lint.config import ConfigError
 from floe_lint.findings import Finding
+from floe_lint.paths import relative_posix
 
 VERSION = 1
 
@@ -59,13 +60,6 @@ def _hash(finding: Finding, lines: list[str]) -> str:
 
     value = "<sensitive>" if finding.sensitive else offending_text(finding, lines)
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
-
-
-def _relative(path: Path, base: Path) -> str:
-    try:
-        return Path(os.path.relpath(path.resolve(), base.resolve())).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.resolve().as_posix()
 
 
 class Baseline:
@@ -113,7 +107,7 @@ class Baseline:
     def entry(self, finding: Finding, lines: list[str]) -> Entry:
         return Entry(
             finding.rule_id,
-            _relative(finding.path, self.path.parent),
+            relative_posix(finding.path, self.path.parent),
             finding.pointer,
             _hash(finding, lines),
             finding.message,

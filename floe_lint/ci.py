@@ -45,7 +45,7 @@ class CheckRun:
         return any(f.severity in _FAILING[self.fail_on] for f in findings)
 
     def write_baseline(self, result: Result, stderr: TextIO) -> int:
-        from floe_lint.filtering import lines_reader
+        from floe_lint.paths import lines_reader
 
         baseline = Baseline(self.args.write_baseline)
         count = baseline.write(result.findings, lines_reader(result.files))
@@ -56,7 +56,7 @@ class CheckRun:
         return 0
 
     def sarif(self, result: Result, findings: Sequence[Finding]) -> dict[str, Any]:
-        from floe_lint.filtering import lines_reader
+        from floe_lint.paths import lines_reader
         from floe_lint.reporters import sarif
 
         return sarif.build(

@@ -196,19 +196,19 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         elif args.format in ("sarif", "github"):
             run.report(result, findings, out)
         else:
+            from floe_lint.paths import lines_reader
             from floe_lint.reporters import text
 
             is_tty = handle is None and stdout.isatty()
             colour = args.color == "always" or (
                 args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
             )
-            lines = {s.path.resolve(): s.lines for s in result.files}
             text.write(
                 findings,
                 out,
                 show_source=args.show_source if args.show_source is not None else is_tty,
                 colour=colour,
-                read_lines=lambda p: lines.get(p.resolve()) or _read_lines(p),
+                read_lines=lines_reader(result.files),
             )
     finally:
         if handle is not None:
@@ -218,13 +218,6 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     stderr.write(_summary(findings, errors, len(result.files)) + "\n")
     run.warn_stale(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) else EXIT_CLEAN
-
-
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text("utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
 
 
 def _summary(findings: Sequence[object], errors: int, files: int) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from floe_lint.paths import lines_reader
 from floe_lint.usage import UsageError, parse_ref_overrides
 
 if TYPE_CHECKING:
@@ -138,13 +139,12 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if errors:
         from floe_lint.reporters import text
 
-        lines = {s.path.resolve(): s.lines for s in result.files}
         text.write(
             errors,
             stdout,
             show_source=False,
             colour=False,
-            read_lines=lambda p: lines.get(p.resolve(), []),
+            read_lines=lines_reader(result.files),
         )
         stderr.write(
             f"floe-lint: compile refused: {len(errors)} error{'s' if len(errors) != 1 else ''}"

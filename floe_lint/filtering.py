@@ -7,7 +7,6 @@ them with `--include-suppressed`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from floe_lint.baseline import Baseline, Entry
 from floe_lint.config import Config
 from floe_lint.document import SourceFile
 from floe_lint.findings import Finding
+from floe_lint.paths import lines_reader, relative_posix
 
 
 @dataclass(frozen=True)
@@ -34,13 +34,6 @@ class Filtered:
     findings: list[Finding]
     suppressed: list[Suppressed] = field(default_factory=list)
     stale: list[Entry] = field(default_factory=list)
-
-
-def relative_to(path: Path, root: Path) -> str:
-    try:
-        return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
-    except ValueError:  # another drive on Windows
-        return path.resolve().as_posix()
 
 
 def _glob_match(relative: str, patterns: Iterable[str]) -> bool:
@@ -61,7 +54,7 @@ def selected(path: Path, config: Config) -> bool:
     """Whether a discovered file passes the config's include and exclude globs."""
     if not config.include and not config.exclude:
         return True
-    relative = relative_to(path, config.root)
+    relative = relative_posix(path, config.root)
     if config.include and not _glob_match(relative, config.include):
         return False
     return not (config.exclude and _glob_match(relative, config.exclude))
@@ -70,7 +63,7 @@ def selected(path: Path, config: Config) -> bool:
 def _path_ignored(finding: Finding, config: Config) -> bool:
     if not config.per_path_ignores:
         return False
-    relative = relative_to(finding.path, config.root)
+    relative = relative_posix(finding.path, config.root)
     return any(
         _glob_match(relative, [pattern])
         and any(suppressions.code_matches(code, finding) for code in codes)
@@ -110,16 +103,3 @@ def apply(
             for f in known_findings
         )
     return Filtered(kept, suppressed, stale)
-
-
-def _read_lines(path: Path) -> list[str]:
-    try:
-        return path.read_text("utf-8", errors="replace").splitlines()
-    except OSError:
-        return []
-
-
-def lines_reader(files: Sequence[SourceFile]) -> Callable[[Path], list[str]]:
-    """Source lines by path: from the loaded files, else read from disk."""
-    texts: dict[Path, list[str]] = {s.path.resolve(): s.lines for s in files}
-    return lambda path: texts.get(path.resolve()) or _read_lines(path)

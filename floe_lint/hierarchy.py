@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from floe_lint import pointer as ptr
 from floe_lint.document import Document
+from floe_lint.paths import relative_posix
 from floe_lint.refs import RefError, Resolver
 from floe_lint.workspace import Workspace
 
@@ -235,7 +236,4 @@ def _apply_policy(level: Level) -> None:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
+    return relative_posix(path)

@@ -13,9 +13,16 @@ from tests.conftest import EXAMPLES, REPO
 
 
 def test_wheel_installs_into_a_fresh_venv_and_lints_from_another_directory(tmp_path: Path) -> None:
+    # Build from a clean copy: setuptools keeps a build/ folder whose stale files could ship.
+    source = tmp_path / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(".venv", ".git", ".cache", "build", "*.egg-info", "target"),
+    )
     dist = tmp_path / "dist"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(REPO)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
         check=True,
         capture_output=True,
     )
