@@ -25,8 +25,21 @@ def _resolved_absolute(path: Path) -> Path:
     return path.resolve()
 
 
+_FETCHED: dict[Path, str] = {}
+
+
+def name_fetched(path: Path, ref: str) -> None:
+    """Show a fetched file (an OCI artifact in the cache) as the ref that named it."""
+    _FETCHED[resolved(path)] = ref
+
+
 def relative_posix(path: Path, base: Path | None = None) -> str:
-    """`path` relative to `base` (default: the working directory), `..` included, POSIX form."""
+    """`path` relative to `base` (default: the working directory), `..` included, POSIX form.
+
+    A file fetched for an `oci://` ref is shown as that ref: its cache path means nothing to users.
+    """
+    if _FETCHED and (fetched := _FETCHED.get(resolved(path))) is not None:
+        return fetched
     try:
         return Path(os.path.relpath(resolved(path), resolved(base or Path.cwd()))).as_posix()
     except ValueError:  # another drive on Windows

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from floe_lint.paths import name_fetched
+
 OCI_SCHEME = "oci://"
 MUTABLE_TAGS = frozenset({"latest", "main", "master", "stable", "edge", "nightly", "dev", "head"})
 _OCI = re.compile(
@@ -93,7 +95,9 @@ class Resolver:
                     f"no local source is configured for it; pass --ref '{text}=PATH' or add it "
                     "to the 'refs' table of the config file"
                 )
-            return self.fetch(ref)
+            path = self.fetch(ref)
+            name_fetched(path, str(ref))
+            return path
         if "://" in text:
             raise RefError(f"unsupported ref scheme in '{text}'; use a relative path or oci://")
         return self._existing(base.parent / text, f"'{text}'")

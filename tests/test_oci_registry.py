@@ -476,3 +476,21 @@ def _status(url: str) -> int:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
+
+
+def test_findings_in_a_pulled_manifest_name_the_ref_not_the_cache_file(
+    tmp_path: Path, registry: Registry
+) -> None:
+    project(tmp_path, registry.host, "named")
+    sales = tmp_path / "pub/sales.manifest.yaml"
+    sales.write_text(sales.read_text().replace("enterprise:v1", "enterprise:latest"))
+    latest = f"oci://{registry.host}/named/enterprise:latest"
+    assert run_cli("publish", "pub/enterprise.manifest.yaml", latest).code == 0
+    publish(tmp_path, registry.host, "named")
+    run = check()
+    [unpinned] = [f for f in run.findings if f["name"] == "unpinned-ref"]
+    assert unpinned["file"] == f"oci://{registry.host}/named/sales:v2"
+    assert (unpinned["line"], unpinned["column"]) == (3, 18)
+    text = run_cli("check", "prod", "--select", "unpinned-ref", "--show-source")
+    assert text.stdout.startswith(f"oci://{registry.host}/named/sales:v2:3:18: WARNING FL304")
+    assert "parent_manifest: oci://" in text.stdout  # the excerpt still comes from the cached file
