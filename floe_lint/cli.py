@@ -11,10 +11,13 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from floe_lint import __version__, oci_commands
 from floe_lint.usage import UsageError, parse_ref_overrides, split_list
+
+if TYPE_CHECKING:
+    from floe_lint.engine import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -85,9 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     oci_commands.add_check_arguments(check)
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
 
-    commands.add_parser("rules", help="list every rule")
+    rules = commands.add_parser("rules", help="list every rule (with the config's rule-folders)")
+    rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
+    rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
     schema.add_argument("name", choices=("manifest", "floe", "report", "compiled_artifacts"))
     from floe_lint import commands_compute
@@ -231,10 +236,18 @@ def _summary(findings: Sequence[object], errors: int, files: int) -> str:
     return f"floe-lint: {', '.join(parts)} ({checked})"
 
 
-def _cmd_rules(stdout: TextIO) -> int:
-    from floe_lint.engine import builtin_rules
+def _all_rules(config_file: Path | None) -> tuple[Rule, ...]:
+    """Built-in rules and those of the config's rule-folders, as `check` would run them."""
+    from floe_lint.config import load_config
+    from floe_lint.engine import builtin_rules, folder_rules
 
-    rules = builtin_rules()
+    config = load_config(config_file, Path.cwd())
+    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
+    return tuple(sorted((*builtin_rules(), *extra), key=lambda r: r.id))
+
+
+def _cmd_rules(config_file: Path | None, stdout: TextIO) -> int:
+    rules = _all_rules(config_file)
     width = max(len(r.name) for r in rules)
     stdout.write(f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY\n")
     for r in rules:
@@ -242,15 +255,16 @@ def _cmd_rules(stdout: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def _cmd_rule(key: str, stdout: TextIO) -> int:
+def _cmd_rule(key: str, config_file: Path | None, stdout: TextIO) -> int:
     import inspect
 
-    from floe_lint.engine import builtin_rules, find_rule
+    from floe_lint.engine import find_rule
     from floe_lint.suggest import did_you_mean
 
-    rule = find_rule(key)
+    rules = _all_rules(config_file)
+    rule = find_rule(key, rules)
     if rule is None:
-        names = [r.name for r in builtin_rules()] + [r.id for r in builtin_rules()]
+        names = [r.name for r in rules] + [r.id for r in rules]
         raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
     stdout.write(f"{rule.id} {rule.name} (default severity: {rule.severity})\n\n")
     stdout.write(inspect.cleandoc(rule.doc) + "\n")
@@ -278,9 +292,9 @@ def main(
         if args.command == "check":
             return _cmd_check(args, stdout, stderr)
         if args.command == "rules":
-            return _cmd_rules(stdout)
+            return _cmd_rules(args.config, stdout)
         if args.command == "rule":
-            return _cmd_rule(args.rule, stdout)
+            return _cmd_rule(args.rule, args.config, stdout)
         if args.command in ("lock", "publish"):
             return oci_commands.run(args, stdout, stderr)
         if args.command in ("compile", "plugins", "check-connections"):

@@ -217,6 +217,9 @@ def test_rule_folders_add_rules_relative_to_the_config(project: Path) -> None:
     assert finding["rule"] == "ACME1" and finding["severity"] == "warning"
     assert finding["file"] == "floe.yaml" and finding["line"] == 1
     assert run_cli("check", ".", "--format", "json", "--ignore", "FL2").code == 0
+    listed = run_cli("rules")
+    assert "ACME1  acme-prefix" in listed.stdout and "FL201" in listed.stdout
+    assert run_cli("rule", "acme-prefix").stdout.startswith("ACME1 acme-prefix (default severity")
 
 
 def test_broken_rule_folder_is_exit_2_naming_the_file(project: Path) -> None:
