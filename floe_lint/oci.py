@@ -355,6 +355,9 @@ class _Deadline:
         return self.end - time.monotonic()
 
 
+_NO_SUCH_HOST = re.compile(r"name or service not known|nodename nor servname", re.IGNORECASE)
+
+
 def _short_reason(error: BaseException) -> str:
     match = _ERRNO.search(str(error))
     if match:
@@ -453,6 +456,8 @@ class _Transport:
                 break
             except requests.ConnectionError as error:
                 problem = f"is unreachable ({_short_reason(error)})"
+                if _NO_SUCH_HOST.search(str(error)):
+                    break  # a name that does not exist will not exist a moment later
                 continue
             if response.status_code in RETRY_STATUSES and attempt < self.settings.retries:
                 problem = f"answered HTTP {response.status_code}"

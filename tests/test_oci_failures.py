@@ -148,6 +148,13 @@ def test_a_registry_that_is_down_is_a_clear_error_within_the_default_budget(
     assert elapsed < 2
 
 
+def test_a_host_name_that_does_not_exist_is_not_retried(tmp_path: Path) -> None:
+    run, elapsed = lint_products(tmp_path, ["oci://floe-lint-test.invalid/platform:v1"])
+    [finding] = run.findings
+    assert "is unreachable (name or service not known) (1 attempt)" in finding["message"]
+    assert elapsed < 1
+
+
 def test_a_host_that_failed_is_not_asked_again_in_the_same_run(
     tmp_path: Path, silent_server: str
 ) -> None:
