@@ -251,7 +251,10 @@ def not_checked(
     if needs:
         message = f"not checked: {plugin.name} at {where} needs " + " and ".join(needs)
     else:
-        message = f"not checked: driver and credentials for {plugin.name} at {where} are present"
+        message = (
+            f"not checked: {plugin.name} at {where} has its driver and credentials; "
+            f"'dbt debug --target {plugin.name}' connects for real"
+        )
     return ConnectionResult(False, message, checked=False)
 
 
