@@ -125,7 +125,8 @@ def test_agrees_with_jsonschema_keyword_by_keyword(
     raw_schema: dict[str, Any], values: list[Any]
 ) -> None:
     answers = [assert_agrees(value, raw_schema) for value in values]
-    assert True in answers or False in answers
+    # A quick check that always answers "undecided" would agree trivially: it must decide some.
+    assert any(answer is not None for answer in answers), "the quick check decided no case"
 
 
 @pytest.mark.parametrize(
