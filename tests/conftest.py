@@ -14,6 +14,16 @@ import pytest
 from floe_lint.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+# An enterprise manifest that many tests build hierarchies under.
+ENTERPRISE = """
+scope: enterprise
+metadata: {name: acme}
+plugins:
+  compute:
+    approved: [duckdb, spark, snowflake]
+    default: duckdb
+"""
+
 EXAMPLES = REPO / "examples"
 
 

@@ -15,17 +15,9 @@ import pytest
 
 from floe_lint.oci import MEDIA_TYPE, Fetcher, Settings
 from floe_lint.refs import parse_oci
-from tests.conftest import REPO, Run, run_cli, write_files
+from tests.conftest import ENTERPRISE, REPO, Run, run_cli, write_files
 from tests.oci_support import Registry, isolate
 
-ENTERPRISE = """
-scope: enterprise
-metadata: {name: acme}
-plugins:
-  compute:
-    approved: [duckdb, spark, snowflake]
-    default: duckdb
-"""
 DOMAIN = """
 scope: domain
 metadata: {name: sales}

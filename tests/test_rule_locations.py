@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-ENTERPRISE = """
-scope: enterprise
-metadata: {name: acme}
-plugins:
-  compute:
-    approved: [duckdb, spark, snowflake]
-    default: duckdb
-"""
+from tests.conftest import ENTERPRISE
+
 DOMAIN = """
 scope: domain
 metadata: {name: sales}

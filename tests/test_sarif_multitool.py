@@ -1,8 +1,8 @@
 """Microsoft's SARIF validator with GitHub's ingestion rules accepts every kind of log we write.
 
-`scripts/test` installs the npm package `@microsoft/sarif-multitool-linux` into `.cache/npm`
-and sets FLOE_LINT_REQUIRE_SARIF_MULTITOOL=1, so in CI a missing validator fails this test
-instead of skipping it. A deliberately broken log proves the validator applies GitHub's rules.
+`scripts/test` installs the npm package `@microsoft/sarif-multitool-linux` into `.cache/npm`;
+a missing validator fails this test. A deliberately broken log proves the validator applies
+GitHub's rules.
 """
 
 from __future__ import annotations
@@ -25,11 +25,10 @@ MULTITOOL = Path(
 
 
 def _multitool() -> Path:
-    if MULTITOOL.is_file() and os.access(MULTITOOL, os.X_OK):
-        return MULTITOOL
-    if os.environ.get("FLOE_LINT_REQUIRE_SARIF_MULTITOOL") == "1":
-        pytest.fail(f"SARIF multitool missing at {MULTITOOL}; scripts/test installs it")
-    pytest.skip(f"SARIF multitool not installed at {MULTITOOL} (scripts/test installs it)")
+    assert MULTITOOL.is_file() and os.access(MULTITOOL, os.X_OK), (
+        f"SARIF multitool missing at {MULTITOOL}; scripts/test installs it"
+    )
+    return MULTITOOL
 
 
 def _logs(tmp: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, dict[str, Any]]:
