@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from floe_lint.secrets import is_env_var_reference, is_secret_key
+from floe_lint.secrets import REFERENCE_PATTERN, literal_credentials
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -121,19 +121,21 @@ class ComputePlugin(ABC):
         return self.env(config, key.upper(), default)
 
 
-ENV_VAR_PATTERN = r"^\{\{\s*env_var\(.*\)\s*(\|\s*as_number\s*)?\}\}$"
+ENV_VAR_PATTERN = rf"^\s*{REFERENCE_PATTERN}\s*$"
 #: A profile or config value that must come from the environment.
 SECRET = {
     "type": "string",
     "pattern": ENV_VAR_PATTERN,
-    "description": "Only as {{ env_var('NAME') }}; default: the PREFIX_KEY variable.",
+    "description": "Only as {{ env_var('NAME') }}, without a default value; "
+    "default: the PREFIX_KEY variable.",
 }
 _COMMON_PROPERTIES: dict[str, Any] = {
     "threads": {"type": "integer", "description": "dbt threads."},
     "env_prefix": {
         "type": "string",
         "pattern": "^[A-Z][A-Z0-9_]*$",
-        "description": "Prefix of the credential environment variables (default: NAME_).",
+        "description": "upper-case letters, digits and _, starting with a letter: the prefix "
+        "of the credential environment variables (default: NAME_)",
     },
 }
 
@@ -275,23 +277,20 @@ def timed(check: Callable[[], str]) -> ConnectionResult:
     return ConnectionResult(True, message, round((time.perf_counter() - start) * 1000, 1))
 
 
-def literal_secrets(profile: Mapping[str, Any], path: str = "") -> Iterator[str]:
-    """Keys of `profile` that hold a credential not deferred to the environment."""
-    for key, value in profile.items():
-        where = f"{path}.{key}" if path else str(key)
-        if isinstance(value, Mapping):
-            yield from literal_secrets(value, where)
-        elif (
-            is_secret_key(str(key))
-            and value not in (None, "")
-            and not isinstance(value, bool)
-            and not is_env_var_reference(value)
-        ):
-            yield where
+def literal_secrets(profile: Mapping[str, Any]) -> Iterator[str]:
+    """Where `profile` holds a credential not deferred to the environment (`a.b[0]` form)."""
+    for path in literal_credentials(profile):
+        yield "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in path).lstrip(".")
 
 
 def render_profile(plugin: ComputePlugin, config: ComputeConfig) -> dict[str, Any]:
     """A plugin's dbt output, validated against its config schema and free of literal secrets."""
+    held = list(literal_secrets(config.properties))
+    if held:  # the config is copied into compiled_artifacts.json too: refuse it whole
+        raise PluginError(
+            f"compute '{config.name}' config holds a literal credential in {', '.join(held)}; "
+            "a credential may only be {{ env_var('NAME') }}"
+        )
     problems = config_problems(plugin, config.properties)
     if problems:
         raise PluginError(f"compute '{config.name}': {'; '.join(problems)}")
@@ -317,12 +316,53 @@ def config_problems(plugin: ComputePlugin, properties: Mapping[str, Any]) -> lis
     problems = []
     for error in sorted(validator.iter_errors(dict(properties)), key=lambda e: list(e.path)):
         where = ".".join(str(p) for p in error.absolute_path)
-        if any(is_secret_key(str(p)) for p in error.absolute_path):
-            message = "must be {{ env_var('...') }}"  # never echo a credential
-        else:
-            message = error.message
-        problems.append(f"config {where + ': ' if where else ''}{message}")
+        problems.append(f"config {where + ': ' if where else ''}{expected(error)}")
     return problems
+
+
+def is_credential_schema(schema: object) -> bool:
+    """True for a config property that only takes `{{ env_var('NAME') }}` (see SECRET)."""
+    return isinstance(schema, dict) and schema.get("pattern") == ENV_VAR_PATTERN
+
+
+def expected(error: Any) -> str:
+    """What a plugin's config schema expects where `error` (a jsonschema ValidationError)
+    failed, in words. Never the rejected value (it may be a credential) nor a raw regex."""
+    from floe_lint.validation import TYPE_WORDS  # one wording for types in every message
+
+    keyword, wanted, schema = error.validator, error.validator_value, error.schema
+    described = schema.get("description") if isinstance(schema, dict) else None
+    if is_credential_schema(schema):
+        return "must be {{ env_var('NAME') }} without a default value (a credential)"
+    if keyword == "type":
+        kinds = [wanted] if isinstance(wanted, str) else list(wanted)
+        return "must be " + " or ".join(TYPE_WORDS.get(str(k), str(k)) for k in kinds)
+    if keyword == "enum":
+        return "must be one of " + ", ".join(str(v) for v in wanted)
+    if keyword == "const":
+        return f"must be {wanted}"
+    if keyword == "required" and isinstance(error.instance, dict):
+        missing = [str(k) for k in wanted if k not in error.instance]
+        return "missing required key " + ", ".join(f"'{k}'" for k in missing)
+    if keyword == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = list(schema.get("properties", {})) if isinstance(schema, dict) else []
+        unknown = [str(k) for k in error.instance if k not in allowed]
+        return f"unknown key {', '.join(map(repr, unknown))} (keys: {', '.join(allowed)})"
+    if keyword in ("minLength", "minItems", "minProperties") and wanted == 1:
+        return "must not be empty"
+    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        return f"must be {_BOUNDS[keyword]} {wanted}"
+    if keyword == "pattern" and described:
+        return f"does not have the expected form ({described})"
+    return "is not valid here" + (f" ({described})" if described else "")
+
+
+_BOUNDS = {
+    "minimum": "at least",
+    "exclusiveMinimum": "more than",
+    "maximum": "at most",
+    "exclusiveMaximum": "less than",
+}
 
 
 @dataclass

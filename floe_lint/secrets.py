@@ -1,50 +1,175 @@
-"""What counts as a credential, shared by every place that must never echo one."""
+"""What counts as a credential, and what counts as a reference to one.
+
+Shared by every place that must never echo or write a secret (the secret-literal rule, source
+excerpts, messages, compiled profiles), so that one place decides. Everything here runs in time
+linear in its input: keys and values are user text.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
-_SECRET_WORDS = re.compile(
-    r"(^|[_\-.])(password|passwd|pwd|passphrase|token|secret|private[_\-]?key|api[_\-]?key|apikey"
-    r"|access[_\-]?key|secret[_\-]?key|client[_\-]?secret|credentials?|keyfile[_\-]?json"
-    r"|auth[_\-]?token|session[_\-]?token|sas[_\-]?token)($|[_\-.])",
-    re.IGNORECASE,
+#: A key word that, on its own, names a credential (`dbPassword`, `pw`, `secret_token`).
+_SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "pw",
+        "pass",
+        "passcode",
+        "passphrase",
+        "token",
+        "secret",
+        "credential",
+        "credentials",
+        "apikey",
+        "keyfile",
+        "privatekey",
+        "accesskey",
+        "secretkey",
+    }
 )
-_NOT_A_SECRET_SUFFIX = re.compile(r"[_\-](ref|env|var|path|file|name|uri|url|method|type)$", re.I)
-_TEMPLATE = re.compile(r"\{\{.*?\}\}|\$\{[^}]*\}", re.S)
+#: Words that make a following `key` a credential (`private_key`, `secretAccessKey`).
+_KEY_QUALIFIERS = frozenset(
+    {"private", "api", "access", "secret", "signing", "encryption", "master", "account"}
+)
+#: A last word that says the key names where a credential is, not the credential itself:
+#: `password_env_var`, `private_key_path`, `connection_secret_ref`, `token_ttl`.
+_NOT_A_CREDENTIAL = frozenset(
+    {
+        "ref",
+        "refs",
+        "reference",
+        "env",
+        "var",
+        "variable",
+        "path",
+        "file",
+        "dir",
+        "name",
+        "uri",
+        "url",
+        "method",
+        "type",
+        "kind",
+        "provider",
+        "backend",
+        "namespace",
+        "source",
+        "mount",
+        "ttl",
+        "timeout",
+        "expiry",
+        "length",
+        "policy",
+        "version",
+        "region",
+        "scope",
+        "mode",
+        "format",
+    }
+)
+_PARTS = re.compile(r"[A-Za-z0-9]+")
+# One word of a part: `db`+`Password`, `HTTP`+`Token`, `password`+`1`. No alternative can
+# overlap another's text, so a scan is linear in the key's length.
+_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+
+
+def key_words(key: str) -> list[str]:
+    """A key split into lower-case words at `_`, `-`, `.`, case changes and digits."""
+    return [w.lower() for part in _PARTS.findall(key) for w in _WORD.findall(part)]
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
 @lru_cache(maxsize=4096)
 def is_secret_key(key: str) -> bool:
-    """True for keys such as ``password`` or ``private_key`` but not ``private_key_path``."""
-    return bool(_SECRET_WORDS.search(key)) and not _NOT_A_SECRET_SUFFIX.search(key)
+    """True for `password`, `dbPassword`, `secretAccessKey`, `pw`, `password1`, `passwords`;
+    false for `passthrough`, `bypass`, `password_env_var`, `private_key_path`."""
+    words = key_words(key)
+    if not words or words[-1] in _NOT_A_CREDENTIAL:
+        return False
+    previous = ""
+    for word in words:
+        single = _singular(word)
+        if word in _SECRET_WORDS or single in _SECRET_WORDS:
+            return True
+        if single == "key" and previous in _KEY_QUALIFIERS:
+            return True
+        previous = word
+    return False
 
 
-_KEY_VALUE = re.compile(
-    r"""(?P<key>[\w.\-]+)["']?\s*:\s*"""
-    r"""(?P<value>"[^"]*"|'[^']*'|[^,}\]\s#][^,}\]#]*)"""
+def names_no_credential(key: str) -> bool:
+    """Inside a credential's mapping, a key such as `type` or `secret_ref` holds no secret."""
+    words = key_words(key)
+    return bool(words) and words[-1] in _NOT_A_CREDENTIAL
+
+
+# `{{ env_var('NAME') }}`, optionally `| as_number`: nothing else, no default value but the
+# empty one (an optional passphrase). Each quantifier is followed by a character it cannot
+# match, so matching is linear. The same text is the JSON Schema pattern of a plugin's SECRET.
+REFERENCE_PATTERN = (
+    r"\{\{\s*env_var\(\s*(?:'[A-Za-z_][A-Za-z0-9_]*'|\"[A-Za-z_][A-Za-z0-9_]*\")"
+    r"\s*(?:,\s*(?:''|\"\")\s*)?\)\s*(?:\|\s*as_number\s*)?\}\}"
 )
+_REFERENCE = re.compile(REFERENCE_PATTERN)
 
 
-def mask(line: str) -> str:
-    """A source line with the literal value of every credential-like key replaced by stars."""
+def is_reference(value: object) -> bool:
+    """True when the whole value is `{{ env_var('NAME') }}` (optionally `| as_number`, or an
+    empty default).
 
-    def replace(match: re.Match[str]) -> str:
-        value = match["value"].rstrip()
-        if not is_secret_key(match["key"]) or is_env_var_reference(value.strip("'\"")):
-            return match[0]
-        start = match.start("value") - match.start()
-        return match[0][:start] + "*" * len(value) + match[0][start + len(value) :]
-
-    return _KEY_VALUE.sub(replace, line)
+    A default (`env_var('X', 's3cr3t')`), a literal template (`{{ 'x' }}`) or a shell form
+    (`${X:-x}`) is not: each can carry the credential itself.
+    """
+    return isinstance(value, str) and _REFERENCE.fullmatch(value.strip()) is not None
 
 
 def is_templated(value: object) -> bool:
-    """True when a string is resolved at run time (``{{ env_var(...) }}`` or ``${...}``)."""
-    return isinstance(value, str) and bool(_TEMPLATE.search(value))
+    """True when a string is resolved at run time: it holds `{{ … }}` or `${…}`.
+
+    Two `find`s instead of a regex: a value of 20,000 `{{` is checked in linear time.
+    """
+    if not isinstance(value, str):
+        return False
+    start = value.find("{{")
+    if start >= 0 and value.find("}}", start + 2) >= 0:
+        return True
+    start = value.find("${")
+    return start >= 0 and value.find("}", start + 2) >= 0
 
 
-def is_env_var_reference(value: object) -> bool:
-    """True when the whole value defers to the environment or a secret store."""
-    return isinstance(value, str) and bool(_TEMPLATE.fullmatch(value.strip()))
+def is_literal(value: object) -> bool:
+    """A value in a credential position that carries the credential itself."""
+    if isinstance(value, bool) or value is None:
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, str) and value.strip() != "" and not is_reference(value)
+
+
+Path = tuple[str | int, ...]
+
+
+def literal_credentials(value: Any, path: Path = (), inside: bool = False) -> Iterator[Path]:
+    """The path of every literal credential in `value`: a scalar under a credential-like key,
+    however deeply nested in mappings and lists below it (`password: [x]`,
+    `s3_secret_access_key: {value: x}`)."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            name = str(key)
+            if inside and names_no_credential(name):
+                continue
+            yield from literal_credentials(child, (*path, name), inside or is_secret_key(name))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from literal_credentials(child, (*path, index), inside)
+    elif inside and is_literal(value):
+        yield path

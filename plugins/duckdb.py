@@ -33,7 +33,7 @@ class DuckDBPlugin(ComputePlugin):
             "memory_limit": {
                 "type": "string",
                 "pattern": r"^[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
-                "description": "DuckDB memory_limit setting, e.g. 4GB.",
+                "description": "a size such as 4GB or 512MiB: DuckDB's memory_limit setting",
             },
             "extensions": {"type": "array", "items": {"type": "string", "minLength": 1}},
             "settings": {"type": "object", "description": "Other DuckDB settings."},

@@ -26,25 +26,17 @@ Passes:
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Any
 
 from floe_lint import pointer as ptr
-from floe_lint.compute import registry
+from floe_lint.compute import expected, is_credential_schema, registry
 from floe_lint.engine import Context
 from floe_lint.fastschema import Check, compile_schema, proves_valid
 from floe_lint.findings import Finding
 from floe_lint.hierarchy import Level
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
-from floe_lint.validation import TYPE_WORDS  # one wording for types in every message
 
 ID, NAME, SEVERITY, SUBJECT = "FL208", "compute-config", "error", "manifest"
-
-
-def _shown(key: str, value: Any) -> str:
-    if is_secret_key(key) or not isinstance(value, str | int | float | bool):
-        return ""
-    return f" ({value!r})" if len(str(value)) <= 40 else ""
 
 
 @cache
@@ -85,32 +77,18 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
                         )
             elif error.validator == "required":
                 continue  # may be supplied by a parent or child level; compile checks the merge
-            elif is_templated(error.instance) or is_secret_key(key):
-                # templated: resolved by dbt at run time, e.g. "{{ env_var('PORT') | as_number }}";
-                # a literal credential is secret-literal's finding, never echoed here
-                continue
-            elif error.validator == "type":
-                wanted = error.validator_value
-                words = " or ".join(
-                    TYPE_WORDS.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)
-                )
+            elif is_secret_key(key):
+                continue  # a literal credential is secret-literal's finding, never echoed here
+            elif is_templated(error.instance) and not is_credential_schema(error.schema):
+                continue  # resolved by dbt at run time: "{{ env_var('PORT') | as_number }}"
+            else:  # in words: never the rejected value nor a raw regex
+                hint = ""
+                if error.validator == "enum":  # an allowed value close to the given one
+                    hint = did_you_mean(
+                        str(error.instance), [str(o) for o in error.validator_value]
+                    )
                 yield ctx.finding(
                     level.doc,
                     where,
-                    f"compute '{entry.name}' config '{key}' must be {words}"
-                    f"{_shown(key, error.instance)}",
-                )
-            elif error.validator == "enum":
-                options = [str(o) for o in error.validator_value]
-                yield ctx.finding(
-                    level.doc,
-                    where,
-                    f"compute '{entry.name}' config '{key}' must be one of {', '.join(options)}"
-                    f"{_shown(key, error.instance)}"
-                    f"{did_you_mean(str(error.instance), options)}",
-                )
-            else:
-                detail = error.message if not is_secret_key(key) else "invalid value"
-                yield ctx.finding(
-                    level.doc, where, f"compute '{entry.name}' config '{key}': {detail}"
+                    f"compute '{entry.name}' config '{key}' {expected(error)}{hint}",
                 )

@@ -1,9 +1,12 @@
 """A credential-like key must not hold a literal value; use `env_var()` or a secret ref.
 
 Why: a password committed to a manifest is leaked to everyone who can read the repository
-and every registry it is published to. Values must come from `{{ env_var('...') }}` or the
-compute's `connection_secret_ref`. floe-lint never prints the value, not even with
-`--show-source`.
+and every registry it is published to. Values must come from `{{ env_var('NAME') }}`
+(optionally `| as_number`) or the compute's `connection_secret_ref`. A default value
+(`env_var('PW', 's3cr3t')`), a literal template (`{{ 'x' }}`) or `${PW:-x}` is a literal.
+Keys match word by word (`dbPassword`, `secretAccessKey`, `pw`, `password1`), values nested
+under them in mappings or lists count, and per-environment overlays are scanned too.
+floe-lint never prints the value, not even with `--show-source`.
 
 Fails:
     # file: manifest.yaml
@@ -11,7 +14,7 @@ Fails:
       compute:
         approved:
           - name: snowflake
-            config: {account: acme, password: hunter2}
+            config: {account: acme, password: "{{ env_var('SF_PW', 's3cr3t') }}"}
         default: snowflake
 
 Passes:
@@ -29,49 +32,45 @@ from collections.abc import Iterator
 from typing import Any
 
 from floe_lint import pointer as ptr
-from floe_lint.document import Document
+from floe_lint.document import SourceFile
 from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.secrets import is_env_var_reference, is_secret_key
+from floe_lint.secrets import literal_credentials
 
-ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "document"
+# A file, not a document: per-environment overlays (`manifest.prod.yaml`), which no other rule
+# lints alone, are scanned too.
+ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "file"
 SKIPPED = frozenset({"metadata", "description"})
 
 
-def _literals(value: Any, pointer: str, owner: str) -> Iterator[tuple[str, str, str]]:
-    """(pointer, key, owning compute name) of each literal credential."""
-    if isinstance(value, dict):
-        name = value.get("name")
-        owner = name if isinstance(name, str) else owner
-        for key, child in value.items():
-            if str(key) in SKIPPED:
+def _owner(data: Any, path: tuple[str | int, ...]) -> str:
+    """The name of the compute (or other named entry) that holds `path`, if any."""
+    owner, node = "", data
+    for step in path:
+        if isinstance(node, dict):
+            owner = node["name"] if isinstance(node.get("name"), str) else owner
+            node = node.get(step)
+        elif isinstance(node, list) and isinstance(step, int):
+            node = node[step]
+    return owner
+
+
+def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
+    for doc in source.documents:
+        if doc.kind is None or not isinstance(doc.data, dict):
+            continue
+        for top, value in doc.data.items():
+            if str(top) in SKIPPED:
                 continue
-            if is_secret_key(str(key)) and _is_literal(child):
-                yield ptr.join(pointer, str(key)), str(key), owner
-            elif isinstance(child, dict | list):
-                yield from _literals(child, ptr.join(pointer, str(key)), owner)
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            if isinstance(child, dict | list):
-                yield from _literals(child, ptr.join(pointer, index), owner)
-
-
-def _is_literal(value: Any) -> bool:
-    if isinstance(value, bool) or value is None:
-        return False
-    if isinstance(value, int | float):
-        return True
-    return isinstance(value, str) and value.strip() != "" and not is_env_var_reference(value)
-
-
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    for pointer, key, owner in _literals(doc.data, "", ""):
-        words = f"{owner}_{key}" if owner else key
-        env = "".join(c if c.isalnum() else "_" for c in words).upper()
-        yield ctx.finding(
-            doc,
-            pointer,
-            f"'{key}' holds a literal credential; use \"{{{{ env_var('{env}') }}}}\" "
-            "or the compute's connection_secret_ref",
-            sensitive=True,
-        )
+            for path in literal_credentials({top: value}):
+                key = next(str(s) for s in reversed(path) if isinstance(s, str))
+                owner = _owner(doc.data, path)
+                words = f"{owner}_{key}" if owner else key
+                env = "".join(c if c.isascii() and c.isalnum() else "_" for c in words).upper()
+                yield ctx.finding(
+                    doc,
+                    ptr.join("", *path),
+                    f"'{key}' holds a literal credential; use \"{{{{ env_var('{env}') }}}}\" "
+                    "or the compute's connection_secret_ref",
+                    sensitive=True,
+                )

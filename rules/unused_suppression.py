@@ -19,7 +19,7 @@ Passes:
       compute:
         approved:
           - name: snowflake
-            config: {account: acme, password: hunter2}  # floe-lint: disable=FL501 -- fixture
+            config: {account: acme, password: s3cr3t}  # floe-lint: disable=FL501 -- fixture
         default: snowflake
 """
 

@@ -30,7 +30,7 @@ def _fl208(run: Any) -> list[tuple[int, int, str]]:
 def test_typo_wrong_type_and_bad_enum_at_their_exact_places(lint: Any) -> None:
     found = _fl208(lint({"manifest.yaml": MANIFEST}))
     assert found == [
-        (6, 20, "compute 'duckdb' config 'threads' must be an integer ('eight')"),
+        (6, 20, "compute 'duckdb' config 'threads' must be an integer"),
         (
             7,
             11,
@@ -40,8 +40,7 @@ def test_typo_wrong_type_and_bad_enum_at_their_exact_places(lint: Any) -> None:
         (
             11,
             19,
-            "compute 'spark' config 'method' must be one of thrift, http ('thrfit'); "
-            "did you mean 'thrift'?",
+            "compute 'spark' config 'method' must be one of thrift, http; did you mean 'thrift'?",
         ),
     ]
 
@@ -78,7 +77,7 @@ def test_a_domain_restating_config_is_checked_at_its_own_lines(lint: Any) -> Non
     [finding] = run.named("compute-config")
     assert finding["file"].endswith("domain-manifest.yaml")
     assert (finding["line"], finding["column"]) == (8, 23)
-    assert finding["message"] == "compute 'duckdb' config 'extensions' must be a list ('parquet')"
+    assert finding["message"] == "compute 'duckdb' config 'extensions' must be a list"
 
 
 def test_a_valid_config_and_a_bare_name_pass(lint: Any) -> None:

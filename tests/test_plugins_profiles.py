@@ -24,7 +24,7 @@ from floe_lint.compute import (
     registry,
     render_profile,
 )
-from floe_lint.secrets import is_env_var_reference, is_secret_key
+from floe_lint.secrets import is_reference, is_secret_key
 
 # (engine, config, adapter module) - every auth method each plugin can emit
 CASES: list[tuple[str, dict[str, Any]]] = [
@@ -112,7 +112,7 @@ def test_every_credential_comes_from_the_environment(case: tuple[str, dict[str, 
     profile = _profile(*case)
     assert list(literal_secrets(profile)) == []
     secrets = {k: v for k, v in profile.items() if is_secret_key(k)}
-    assert all(is_env_var_reference(v) for v in secrets.values()), secrets
+    assert all(is_reference(v) for v in secrets.values()), secrets
 
 
 @pytest.fixture(scope="module")
