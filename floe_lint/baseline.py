@@ -11,7 +11,6 @@ value out, so the baseline cannot be used to guess the secret.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -153,16 +152,10 @@ class Baseline:
                 for e in entries
             ],
         }
-        import tempfile
+        from floe_lint.safe_write import write_file
 
-        folder = self.path.parent
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".floe-lint-baseline.", dir=folder)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, indent=2, ensure_ascii=False)
-                handle.write("\n")
-            os.replace(tmp, self.path)
+            write_file(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
         except OSError as error:
             raise BaselineError(
                 f"{self.path}: cannot write baseline: {error.strerror or error}"

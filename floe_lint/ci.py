@@ -89,11 +89,15 @@ class CheckRun:
         target: Path | None = self.args.sarif_file
         if target is None:
             return
-        from floe_lint.reporters import sarif
+        import io
 
+        from floe_lint.reporters import sarif
+        from floe_lint.safe_write import write_file
+
+        text = io.StringIO()
+        sarif.write(self.sarif(result, findings), text)
         try:
-            with target.open("w", encoding="utf-8") as handle:
-                sarif.write(self.sarif(result, findings), handle)
+            write_file(target, text.getvalue())
         except OSError as error:
             raise ConfigError(f"cannot write {target}: {error.strerror or error}") from error
 

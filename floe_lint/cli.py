@@ -7,6 +7,7 @@ Heavy modules are imported inside the commands that need them, so `--version` st
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -185,39 +186,36 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     findings = sorted_findings(result.findings)
     args.format = run.format
 
-    out: TextIO = stdout
-    handle = None
-    if args.output is not None:
+    # A report to --output is written whole, atomically: a reader never sees part of one.
+    out: TextIO = io.StringIO() if args.output is not None else stdout
+    if args.format == "json":
+        from floe_lint.reporters import json_report
+
+        json_report.write(findings, len(result.files), out)
+    elif args.format in ("sarif", "github"):
+        run.report(result, findings, out)
+    else:
+        from floe_lint import masking
+        from floe_lint.reporters import text
+
+        is_tty = args.output is None and stdout.isatty()
+        colour = args.color == "always" or (
+            args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
+        )
+        text.write(
+            findings,
+            out,
+            show_source=args.show_source if args.show_source is not None else is_tty,
+            colour=colour,
+            read_lines=masking.reader(result.files),
+        )
+    if args.output is not None and isinstance(out, io.StringIO):
+        from floe_lint.safe_write import write_file
+
         try:
-            handle = args.output.open("w", encoding="utf-8")
+            write_file(args.output, out.getvalue())
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
-        out = handle
-    try:
-        if args.format == "json":
-            from floe_lint.reporters import json_report
-
-            json_report.write(findings, len(result.files), out)
-        elif args.format in ("sarif", "github"):
-            run.report(result, findings, out)
-        else:
-            from floe_lint.paths import lines_reader
-            from floe_lint.reporters import text
-
-            is_tty = handle is None and stdout.isatty()
-            colour = args.color == "always" or (
-                args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
-            )
-            text.write(
-                findings,
-                out,
-                show_source=args.show_source if args.show_source is not None else is_tty,
-                colour=colour,
-                read_lines=lines_reader(result.files),
-            )
-    finally:
-        if handle is not None:
-            handle.close()
     run.write_sarif_file(result, findings)
     errors = sum(1 for f in findings if f.severity == "error")
     stderr.write(_summary(findings, errors, len(result.files)) + "\n")
@@ -311,20 +309,24 @@ def main(
         parser.print_help(stderr)
         return EXIT_USAGE
     except UsageError as error:
-        stderr.write(f"floe-lint: error: {error}\n")
+        from floe_lint.reporters import printable
+
+        stderr.write(f"floe-lint: error: {printable(str(error))}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:
         stderr.write("floe-lint: interrupted\n")
         return EXIT_USAGE
     except Exception as error:
         from floe_lint.config import ConfigError
+        from floe_lint.reporters import printable
 
         if isinstance(error, ConfigError):
-            stderr.write(f"floe-lint: error: {error}\n")
+            stderr.write(f"floe-lint: error: {printable(str(error))}\n")
             return EXIT_USAGE
         if args.debug:
             raise
         stderr.write(
-            f"floe-lint: internal error: {type(error).__name__}: {error} (rerun with --debug)\n"
+            f"floe-lint: internal error: {type(error).__name__}: {printable(str(error))} "
+            "(rerun with --debug)\n"
         )
         return EXIT_USAGE

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from floe_lint.paths import lines_reader
 from floe_lint.usage import UsageError, parse_ref_overrides
 
 if TYPE_CHECKING:
@@ -128,7 +127,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint import artifacts, engine
     from floe_lint.compiler import CompileError, compile_product
     from floe_lint.config import load_config
-    from floe_lint.reporters import display_path, sorted_findings
+    from floe_lint.reporters import display_path, printable, sorted_findings
 
     product = _product_file(args.product)
     config = load_config(args.config, Path.cwd())
@@ -137,6 +136,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     result = engine.run([product], config, refs=refs, fetch=fetch)
     errors = [f for f in sorted_findings(result.findings) if f.severity == "error"]
     if errors:
+        from floe_lint import masking
         from floe_lint.reporters import text
 
         text.write(
@@ -144,7 +144,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout,
             show_source=False,
             colour=False,
-            read_lines=lines_reader(result.files),
+            read_lines=masking.reader(result.files),
         )
         stderr.write(
             f"floe-lint: compile refused: {len(errors)} error{'s' if len(errors) != 1 else ''}"
@@ -157,7 +157,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     try:
         compiled = compile_product(doc, hierarchy.platform(doc))
     except CompileError as error:
-        stderr.write(f"floe-lint: compile failed: {error}\n")
+        stderr.write(f"floe-lint: compile failed: {printable(str(error))}\n")
         return EXIT_FAILED
 
     out: Path = args.out
@@ -175,9 +175,16 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if not problems:
             stdout.write(f"floe-lint: {display_path(out)} is up to date\n")
         return EXIT_FAILED if problems else EXIT_CLEAN
+    from floe_lint.safe_write import check_no_symlink, write_file
+
+    try:  # every target first: a refused link must not leave the other file written
+        for name in compiled.files:
+            check_no_symlink(out / name)
+    except OSError as error:
+        raise UsageError(f"cannot write {display_path(out)}: {error.strerror or error}") from error
     for name, text_ in compiled.files.items():
         try:
-            changed = artifacts.write_atomic(out / name, text_)
+            changed = write_file(out / name, text_)
         except OSError as error:
             raise UsageError(f"cannot write {out / name}: {error.strerror or error}") from error
         stdout.write(f"{'wrote' if changed else 'unchanged'} {display_path(out / name)}\n")
@@ -186,6 +193,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 def _plugins(stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.compute import registry
+    from floe_lint.reporters import printable
 
     found = registry()
     rows = [
@@ -200,13 +208,14 @@ def _plugins(stdout: TextIO, stderr: TextIO) -> int:
     ]
     _table(("NAME", "VERSION", "SELF-HOSTED", "SOURCE", "DBT PACKAGES"), rows, stdout)
     for error in found.errors:
-        stderr.write(f"floe-lint: plugin error: {error}\n")
+        stderr.write(f"floe-lint: plugin error: {printable(error)}\n")
     return EXIT_FAILED if found.errors else EXIT_CLEAN
 
 
 def _check_connections(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.compute import ComputeConfig, registry
     from floe_lint.config import load_config
+    from floe_lint.reporters import printable
 
     path = _product_file(args.path) if args.path.is_dir() else args.path
     if not path.is_file():
@@ -217,7 +226,9 @@ def _check_connections(args: argparse.Namespace, stdout: TextIO, stderr: TextIO)
     level = hierarchy.platform(doc) if doc.kind == "floe" else hierarchy.level(doc)
     if level is None or hierarchy.problems:
         reason = hierarchy.problems[0].message if hierarchy.problems else "no platform"
-        stderr.write(f"floe-lint: error: cannot resolve the platform of {path}: {reason}\n")
+        stderr.write(
+            f"floe-lint: error: cannot resolve the platform of {path}: {printable(reason)}\n"
+        )
         return EXIT_FAILED
     plugins = registry()
     rows: list[tuple[str, ...]] = []
@@ -239,7 +250,10 @@ def _check_connections(args: argparse.Namespace, stdout: TextIO, stderr: TextIO)
     return EXIT_FAILED if failed else EXIT_CLEAN
 
 
-def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]], out: TextIO) -> None:
+def _table(header: tuple[str, ...], table: Sequence[tuple[str, ...]], out: TextIO) -> None:
+    from floe_lint.reporters import printable
+
+    rows = [tuple(printable(cell) for cell in row) for row in table]  # plugin and driver text
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
     for row in (header, *rows):
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]

@@ -157,7 +157,7 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
         transforms=steps,
     )
     profiles = art.profiles_text(
-        profile, default or next(iter(configs)), outputs, f"{doc.path.name} ({name})"
+        art.profiles_document(profile, default or next(iter(configs)), outputs)
     )
     return Compiled(
         artifacts,

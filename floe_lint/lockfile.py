@@ -16,8 +16,8 @@ from pathlib import Path
 
 from floe_lint.document import Document
 from floe_lint.hierarchy import PARENT_POINTER, PLATFORM_POINTER, Hierarchy
-from floe_lint.oci import atomic_write
 from floe_lint.refs import RefError, is_oci, parse_oci
+from floe_lint.safe_write import write_file
 
 LOCK_NAME = "floe.lock"
 VERSION = 1
@@ -74,7 +74,7 @@ def render(refs: Mapping[str, str]) -> str:
 
 
 def write(path: Path, refs: Mapping[str, str]) -> None:
-    atomic_write(path, render(refs).encode("utf-8"))
+    write_file(path, render(refs))
 
 
 def collect(paths: Iterable[Path]) -> dict[str, str]:

@@ -189,18 +189,9 @@ def sha256_digest(data: bytes) -> str:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write via a temp file in the same folder and rename: readers never see half a file."""
-    import tempfile
+    from floe_lint.safe_write import write_file
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_file(path, data, root=path.parent)
 
 
 class Cache:

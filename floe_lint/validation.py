@@ -166,6 +166,10 @@ def _problems(error: ValidationError) -> list[SchemaProblem]:
         ]
     if keyword == "minLength" and instance == "":
         return [SchemaProblem("invalid", where, "value", f"{name} must not be empty")]
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if keyword in ("pattern", "maxLength") and isinstance(described, str):
+        shown = f" '{instance}'" if _shows_value(where, instance) else ""
+        return [SchemaProblem("invalid", where, "value", f"{name}{shown} must be {described}")]
     if keyword == "pattern" and _shows_value(where, instance):
         return [
             SchemaProblem(

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 
 from floe_lint import artifacts
 from floe_lint.compute import registry
+from floe_lint.safe_write import write_file
 from tests.conftest import EXAMPLES, REPO, run_cli, write_files
 
 EXAMPLE = EXAMPLES / "multi-compute"
@@ -168,7 +169,7 @@ def test_a_config_incomplete_after_merge_is_reported_at_its_entry(
     run = _compile()
     assert run.code == 1
     assert (
-        "manifest.yaml:5:9: compute 'snowflake': config 'database' is a required property"
+        "manifest.yaml:5:9: compute 'snowflake': config missing required key 'database'"
         in run.stderr
     )
 
@@ -217,7 +218,7 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_temporary(
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
-        artifacts.write_atomic(target, "new\n")
+        write_file(target, "new\n")
     assert target.read_text("utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["profiles.yml"]
 

@@ -1,0 +1,82 @@
+"""The one way floe-lint writes a file: atomically, never through a symbolic link.
+
+Reports (`--output`, `--sarif-file`), compiled artifacts, profiles.yml, baselines, lock files
+and cache entries all go through `write_file`. A reader sees the old file or the new one,
+never half of one; a link planted where output goes (`target/floe -> ~/.dbt`) is refused by
+name instead of followed; the file gets the usual mode for the user's umask.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+
+class SymlinkRefused(OSError):
+    """A path that floe-lint would write through is a symbolic link."""
+
+
+def _refuse(link: Path) -> SymlinkRefused:
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    return SymlinkRefused(
+        errno.ELOOP, f"{link} is a symbolic link (to {target}); floe-lint never writes through one"
+    )
+
+
+def check_no_symlink(path: Path, root: Path | None = None) -> None:
+    """Raise SymlinkRefused when `path`, its folder, or any folder between `root` (default: the
+    working directory) and it is a symbolic link. Folders above `root` are the user's own."""
+    absolute = Path(os.path.abspath(path))
+    base = Path(os.path.abspath(root or Path.cwd()))
+    if absolute.is_symlink():
+        raise _refuse(absolute)
+    folder = absolute.parent
+    if folder.is_symlink():
+        raise _refuse(folder)
+    if folder == base or base in folder.parents:
+        for parent in reversed(folder.parents):
+            if (parent == base or base in parent.parents) and parent.is_symlink():
+                raise _refuse(parent)
+
+
+def write_file(path: Path, data: bytes | str, root: Path | None = None) -> bool:
+    """Write `data` to `path` atomically (a temporary file in the same folder, then a rename).
+
+    False when the file already holds exactly `data` (nothing is written). Raises OSError,
+    SymlinkRefused included, with a message fit for the user.
+    """
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    check_no_symlink(path, root)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    check_no_symlink(path, root)  # mkdir may have raced with a link; look again
+    try:
+        with open(path, "rb", opener=_no_follow) as current:
+            if current.read(len(payload) + 1) == payload:
+                return False
+    except OSError:
+        pass
+    temporary = folder / f".{path.name}.{os.urandom(6).hex()}.tmp"
+    # O_EXCL | O_NOFOLLOW: a name someone else created (or linked) is never opened; mode 0o666
+    # lets the umask decide, as for any file the user creates.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    handle = os.open(temporary, flags | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)  # replaces a link planted meanwhile, never follows it
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _no_follow(name: str, flags: int) -> int:
+    """Open without following a link, and without blocking on a FIFO put in the file's place."""
+    return os.open(name, flags | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
