@@ -209,14 +209,27 @@ def _scalar(node: yaml.Node) -> Any:
     return sys.intern(str(node.value))
 
 
-def _problem_span(error: yaml.YAMLError) -> Span:
+def _problem_span(error: yaml.YAMLError, text: str) -> Span:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     if mark is None:
+        if isinstance(error, yaml.reader.ReaderError):
+            return _character_span(text, error.position)
         return FILE_START
     return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
 
 
+def _character_span(text: str, byte_offset: int) -> Span:
+    """The span of the character at a UTF-8 byte offset of `text` (libyaml's reader reports
+    a forbidden character, such as NUL, by offset, not by line), in code-point columns."""
+    index = len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="ignore"))
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Span(line, col, line, col + 1)
+
+
 def _syntax_message(error: yaml.YAMLError) -> str:
+    if isinstance(error, yaml.reader.ReaderError):
+        return f"invalid YAML: {error.reason} (U+{error.character:04X})"
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
     context = getattr(error, "context", None)
     return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
@@ -235,8 +248,12 @@ def parse(path: Path, raw: bytes) -> SourceFile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        body = error.object  # after the byte-order mark, which error.start does not count
+        line = body[: error.start].count(b"\n") + 1
+        line_start = body.rfind(b"\n", 0, error.start) + 1
+        # Columns count code points, as everywhere (SARIF's columnKind), not bytes; the
+        # line's bytes before the error are valid UTF-8.
+        col = len(body[line_start : error.start].decode("utf-8", errors="replace")) + 1
         source = SourceFile(path, "")
         source.problems.append(
             LoadProblem("yaml-syntax", "file is not valid UTF-8", Span(line, col, line, col + 1))
@@ -254,7 +271,7 @@ def parse(path: Path, raw: bytes) -> SourceFile:
             source.documents.append(doc)
     except yaml.YAMLError as error:
         source.problems.append(
-            LoadProblem("yaml-syntax", _syntax_message(error), _problem_span(error))
+            LoadProblem("yaml-syntax", _syntax_message(error), _problem_span(error, text))
         )
     except _TooManyNodes:
         source.problems.append(

@@ -69,6 +69,7 @@ def fetcher(config: Config, paths: Sequence[Path], *, offline: bool = False) -> 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.config import load_config
     from floe_lint.refs import RefError
+    from floe_lint.reporters import printable
 
     config = load_config(args.config, Path.cwd())
     try:
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             return _lock(args, config, stdout, stderr)
         return _publish(args, config, stdout, stderr)
     except RefError as error:
-        stderr.write(f"floe-lint: error: {error}\n")
+        stderr.write(f"floe-lint: error: {printable(str(error))}\n")
         return EXIT_FINDINGS
 
 
@@ -144,12 +145,12 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
     from floe_lint import engine
     from floe_lint.document import load
     from floe_lint.refs import RefError, parse_oci
-    from floe_lint.reporters import display_path, sorted_findings
+    from floe_lint.reporters import display_path, printable, sorted_findings
 
     try:
         ref = parse_oci(args.ref)
     except RefError as error:
-        stderr.write(f"floe-lint: error: {error}\n")
+        stderr.write(f"floe-lint: error: {printable(str(error))}\n")
         return EXIT_USAGE
     if ref.tag is None and ref.digest is None:
         stderr.write(
@@ -179,8 +180,8 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
         for f in errors:
             span = f.location.span
             stderr.write(
-                f"{display_path(f.path)}:{span.start_line}:{span.start_col}: "
-                f"{f.rule_id} [{f.name}] {f.message}\n"
+                f"{printable(display_path(f.path))}:{span.start_line}:{span.start_col}: "
+                f"{f.rule_id} [{f.name}] {printable(f.message)}\n"
             )
         stderr.write(f"floe-lint: not published: {len(errors)} error(s) in {path}\n")
         return EXIT_FINDINGS

@@ -6,9 +6,12 @@ from collections.abc import Iterable
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate `word` is most likely a typo of, if any."""
     import difflib  # only when there is a message to write; it costs 2 ms to import
 
     options = sorted(set(candidates))
+    if not options or len(word) > 2 * max(map(len, options)) + 8:
+        return None  # too long to be a typo of any; comparing it would cost its length times theirs
     for option in options:
         if option.lower() == word.lower():
             return option

@@ -18,3 +18,25 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
 def sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: f.sort_key(display_path(f.path)))
+
+
+# Control characters (C0 but tab, DEL, C1), Unicode line and paragraph separators and bidi
+# controls: in user text they could start a forged line (a GitHub `::error` command), move the
+# cursor or recolour a terminal, or reorder what a reader sees.
+_ESCAPES: dict[int, str] = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09
+}
+_ESCAPES.update({0x0A: "\\n", 0x0D: "\\r"})
+_ESCAPES.update(
+    {
+        code: f"\\u{code:04x}"
+        for code in (0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F))
+    }
+)
+_ESCAPES.update({code: f"\\u{code:04x}" for code in range(0x2066, 0x206A)})
+
+
+def printable(text: str) -> str:
+    """`text` with every control character written as an escape (`\\n`, `\\x1b`), so that user
+    text (keys, values, paths, messages) can never end a line or drive a terminal."""
+    return text.translate(_ESCAPES)

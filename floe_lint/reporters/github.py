@@ -12,14 +12,17 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint.findings import Finding
-from floe_lint.reporters import display_path
+from floe_lint.reporters import display_path, printable
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 SHOWN_PER_LEVEL = 10
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: GitHub's %-encoding of `%`, CR and LF (so no line of the input
+    can become a command of its own), every other control character escaped as in text."""
+    encoded = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(encoded)
 
 
 def escape_property(text: str) -> str:

@@ -1,6 +1,7 @@
 """Human output: `path:line:col: SEVERITY FL### [name] message`, with optional source excerpts.
 
-Colour only on a terminal and never with NO_COLOR; secrets are masked in excerpts.
+Colour only on a terminal and never with NO_COLOR; secrets are masked in excerpts; control
+characters in anything taken from the input are escaped (`reporters.printable`).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint.findings import Finding
-from floe_lint.reporters import display_path
-from floe_lint.secrets import mask
+from floe_lint.masking import mask
+from floe_lint.reporters import display_path, printable
 
 _COLOURS = {"error": "\033[31;1m", "warning": "\033[33;1m", "note": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -27,10 +28,12 @@ def _excerpt(finding: Finding, lines: list[str]) -> list[str]:
     if finding.sensitive:
         line = line[: span.start_col - 1] + "*" * max(end - span.start_col, 1) + line[end - 1 :]
     line = mask(line)
+    start, stop = span.start_col - 1, end - 1
+    # The caret is placed under the escaped text, as wide as what it marks.
+    indent, marked = len(printable(line[:start])), max(len(printable(line[start:stop])), 1)
     number = f"{span.start_line:>5} | "
-    caret = (
-        " " * (len(number) - 2) + "| " + " " * (span.start_col - 1) + "^" * (end - span.start_col)
-    )
+    caret = " " * (len(number) - 2) + "| " + " " * indent + "^" * marked
+    line = printable(line)
     return [number + line, caret]
 
 
@@ -47,11 +50,11 @@ def write(
 
     for finding in findings:
         span = finding.location.span
-        where = f"{display_path(finding.path)}:{span.start_line}:{span.start_col}:"
+        where = f"{printable(display_path(finding.path))}:{span.start_line}:{span.start_col}:"
         severity = paint(_COLOURS[finding.severity], finding.severity.upper())
         out.write(
-            f"{paint(_BOLD, where)} {severity} {finding.rule_id} "
-            f"{paint(_DIM, f'[{finding.name}]')} {finding.message}\n"
+            f"{paint(_BOLD, where)} {severity} {printable(finding.rule_id)} "
+            f"{paint(_DIM, f'[{printable(finding.name)}]')} {printable(finding.message)}\n"
         )
         if show_source:
             for line in _excerpt(finding, read_lines(finding.path)):
@@ -59,6 +62,6 @@ def write(
             for related in finding.related:
                 rspan = related.location.span
                 out.write(
-                    f"      {paint(_DIM, 'note:')} {display_path(related.location.path)}:"
-                    f"{rspan.start_line}:{rspan.start_col}: {related.message}\n"
+                    f"      {paint(_DIM, 'note:')} {printable(display_path(related.location.path))}"
+                    f":{rspan.start_line}:{rspan.start_col}: {printable(related.message)}\n"
                 )
