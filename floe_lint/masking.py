@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from floe_lint import pointer as ptr
-from floe_lint.document import SourceFile
-from floe_lint.paths import lines_reader, resolved
+from floe_lint.load import pointer as ptr
+from floe_lint.load.document import SourceFile
+from floe_lint.load.paths import lines_reader, resolved
 from floe_lint.secrets import is_reference, is_secret_key, literal_credentials
 
 _OPENERS, _CLOSERS = "{[", "}]"

@@ -31,11 +31,7 @@ Passes:
 from collections.abc import Iterator
 from typing import Any
 
-from floe_lint import pointer as ptr
-from floe_lint.document import SourceFile
-from floe_lint.engine import Context
-from floe_lint.findings import Finding
-from floe_lint.secrets import literal_credentials
+from floe_lint.api import Context, Finding, SourceFile, literal_credentials
 
 # A file, not a document: per-environment overlays (`manifest.prod.yaml`), which no other rule
 # lints alone, are scanned too.
@@ -68,8 +64,7 @@ def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
                 words = f"{owner}_{key}" if owner else key
                 env = "".join(c if c.isascii() and c.isalnum() else "_" for c in words).upper()
                 yield ctx.finding(
-                    doc,
-                    ptr.join("", *path),
+                    doc.node().child(*path),
                     f"'{key}' holds a literal credential; use \"{{{{ env_var('{env}') }}}}\" "
                     "or the compute's connection_secret_ref",
                     sensitive=True,

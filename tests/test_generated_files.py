@@ -75,7 +75,7 @@ def test_an_injected_profile_never_reaches_profiles_yml(workdir: Path) -> None:
 
 
 def test_profiles_text_is_the_serializers_rendering_of_the_document() -> None:
-    from floe_lint import artifacts
+    from floe_lint.compute import artifacts
 
     document = artifacts.profiles_document(
         "orders)\ninjected_profile:\n  target: prod\n#", "duckdb", {"duckdb": {"type": "duckdb"}}
@@ -111,11 +111,11 @@ def _compiled_product(root: Path) -> None:
 
 
 def test_every_generated_file_parses_back_to_what_was_meant(workdir: Path) -> None:
-    from floe_lint import artifacts
-    from floe_lint.compiler import compile_product
-    from floe_lint.hierarchy import Hierarchy
-    from floe_lint.refs import Resolver
-    from floe_lint.workspace import Workspace
+    from floe_lint.compute import artifacts
+    from floe_lint.compute.compiler import compile_product
+    from floe_lint.model.hierarchy import Hierarchy
+    from floe_lint.model.refs import Resolver
+    from floe_lint.load.workspace import Workspace
 
     _compiled_product(workdir)
     assert run_cli("compile", "floe.yaml", "--out", "out").code == 0

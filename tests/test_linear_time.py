@@ -87,7 +87,7 @@ def test_show_source_masking_is_linear(shape: str) -> None:
 
 
 def test_the_secret_scan_and_span_masking_are_linear(tmp_path: Path) -> None:
-    from floe_lint.document import parse
+    from floe_lint.load.document import parse
 
     def document(n: int) -> str:
         return "settings:\n" + "".join(f"  password{i}: value-{i}\n" for i in range(n))
