@@ -113,9 +113,9 @@ def _compiled_product(root: Path) -> None:
 def test_every_generated_file_parses_back_to_what_was_meant(workdir: Path) -> None:
     from floe_lint.compute import artifacts
     from floe_lint.compute.compiler import compile_product
+    from floe_lint.load.workspace import Workspace
     from floe_lint.model.hierarchy import Hierarchy
     from floe_lint.model.refs import Resolver
-    from floe_lint.load.workspace import Workspace
 
     _compiled_product(workdir)
     assert run_cli("compile", "floe.yaml", "--out", "out").code == 0
@@ -246,3 +246,24 @@ def test_the_writer_refuses_links_and_replaces_a_fifo_without_blocking(workdir: 
     assert write_file(workdir / "real" / "fifo", "data\n")
     assert (workdir / "real" / "fifo").read_text() == "data\n"
     assert not write_file(workdir / "real" / "fifo", "data\n")  # unchanged: not rewritten
+
+
+def test_a_compute_name_longer_than_64_characters_is_a_finding(workdir: Path) -> None:
+    write_files(workdir, {"manifest.yaml": f"plugins: {{compute: {{approved: [{'d' * 65}]}}}}\n"})
+    run = run_cli("check", "manifest.yaml", "--format", "json")
+    assert run.code == 1
+    assert [f["line"] for f in run.findings] == [1]
+
+
+def test_baselines_and_lock_files_are_never_written_through_a_link(workdir: Path) -> None:
+    from floe_lint.oci import lockfile
+
+    write_files(workdir, {"manifest.yaml": MANIFEST, "floe.yaml": PRODUCT, "keep": "K\n"})
+    (workdir / "baseline.json").symlink_to(workdir / "keep")
+    run = run_cli("check", ".", "--write-baseline", "baseline.json")
+    assert run.code == 2
+    assert "baseline.json is a symbolic link" in run.stderr
+    (workdir / "floe.lock").symlink_to(workdir / "keep")
+    with pytest.raises(SymlinkRefused):
+        lockfile.write(workdir / "floe.lock", {"oci://r/x:1": "sha256:" + "0" * 64})
+    assert (workdir / "keep").read_text() == "K\n"

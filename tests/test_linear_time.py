@@ -7,6 +7,7 @@ the security reproducer: redos_template, redos_show_source.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,11 +22,17 @@ MAX_RATIO = 12
 
 
 def _seconds(work: Callable[[], object], calls: int) -> float:
-    """CPU seconds of `calls` calls: other processes on a shared machine do not count."""
-    start = time.process_time()
-    for _ in range(calls):
-        work()
-    return time.process_time() - start
+    """CPU seconds of `calls` calls: other processes on a shared machine do not count, nor
+    does the garbage collector (a run pauses it, see floe_lint.load.bulk)."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.process_time()
+        for _ in range(calls):
+            work()
+        return time.process_time() - start
+    finally:
+        gc.enable()
 
 
 def assert_linear(run: Callable[[str], object], make: Callable[[int], str], size: int) -> None:
