@@ -267,3 +267,13 @@ def test_baselines_and_lock_files_are_never_written_through_a_link(workdir: Path
     with pytest.raises(SymlinkRefused):
         lockfile.write(workdir / "floe.lock", {"oci://r/x:1": "sha256:" + "0" * 64})
     assert (workdir / "keep").read_text() == "K\n"
+
+
+def test_an_env_prefix_with_a_trailing_newline_is_a_finding(workdir: Path) -> None:
+    manifest = (
+        'plugins: {compute: {approved: [{name: duckdb, config: {env_prefix: "ACME_\\n"}}]}}\n'
+    )
+    write_files(workdir, {"manifest.yaml": manifest})
+    run = run_cli("check", "manifest.yaml", "--format", "json")
+    assert [(f["name"], f["line"]) for f in run.findings] == [("compute-config", 1)]
+    assert "upper-case letters, digits and _" in run.findings[0]["message"]

@@ -133,7 +133,7 @@ _COMMON_PROPERTIES: dict[str, Any] = {
     "threads": {"type": "integer", "description": "dbt threads."},
     "env_prefix": {
         "type": "string",
-        "pattern": "^[A-Z][A-Z0-9_]*$",
+        "pattern": r"^[A-Z][A-Z0-9_]*(?![\s\S])",  # no trailing newline, unlike $
         "description": "upper-case letters, digits and _, starting with a letter: the prefix "
         "of the credential environment variables (default: NAME_)",
     },
