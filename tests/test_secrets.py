@@ -305,3 +305,26 @@ def test_show_source_masks_the_whole_value_however_punctuated(workdir: Path) -> 
 )
 def test_a_source_line_is_masked_without_parsing_it(line: str, shown: str) -> None:
     assert mask(line) == shown
+
+
+def test_fingerprints_and_baseline_hashes_are_taken_with_credentials_starred(
+    workdir: Path,
+) -> None:
+    def hashes(secret: str) -> tuple[list[str], list[str]]:
+        manifest = (
+            "plugins:\n  compute:\n    approved:\n"
+            f"      - {{name: duckdb, config: [{{password: {secret}}}]}}\n    default: duckdb\n"
+        )
+        write_files(workdir, {"manifest.yaml": manifest, "floe.yaml": PRODUCT})
+        sarif = json.loads(run_cli("check", ".", "--format", "sarif").stdout)
+        prints = [
+            r["partialFingerprints"]["floeLintFingerprint/v1"] for r in sarif["runs"][0]["results"]
+        ]
+        assert run_cli("check", ".", "--write-baseline", "b.json").code == 0
+        baseline = json.loads((workdir / "b.json").read_text("utf-8"))
+        assert SECRET[:6] not in json.dumps(baseline)
+        return prints, [e["hash"] for e in baseline["findings"]]
+
+    first = hashes(SECRET)
+    assert first[0] and first[1]
+    assert hashes("xyzzy42") == first  # stars keep the length (carets align), nothing else

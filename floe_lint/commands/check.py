@@ -53,10 +53,11 @@ class CheckRun:
         return any(f.severity in _FAILING[self.fail_on] for f in findings)
 
     def write_baseline(self, result: Result, stderr: TextIO) -> int:
-        from floe_lint.load.paths import lines_reader
+        from floe_lint import masking
 
+        # Hashes of offending text are taken with credentials starred, as everywhere.
         baseline = Baseline(self.args.write_baseline)
-        count = baseline.write(result.findings, lines_reader(result.files))
+        count = baseline.write(result.findings, masking.reader(result.files))
         stderr.write(
             f"floe-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline "
             f"{self.args.write_baseline}\n"
@@ -64,13 +65,13 @@ class CheckRun:
         return 0
 
     def sarif(self, result: Result, findings: Sequence[Finding]) -> dict[str, Any]:
-        from floe_lint.load.paths import lines_reader
+        from floe_lint import masking
         from floe_lint.reporters import sarif
 
         return sarif.build(
             findings,
             result.rules,
-            lines_of=lines_reader(result.files),
+            lines_of=masking.reader(result.files),  # fingerprints never hash a credential
             severity=self.config.severity,
             suppressed=result.suppressed,
             include_suppressed=self.args.include_suppressed,
