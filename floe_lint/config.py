@@ -218,5 +218,8 @@ def render(config: Config) -> str:
     """The effective config as YAML, ready to paste into `.floe-lint.yaml`."""
     data = config.effective()
     source = data.pop("config-file")
-    header = f"# effective floe-lint config (from {source or 'defaults: no config file found'})\n"
+    from floe_lint.reporters import printable  # a folder name could hold a newline
+
+    shown = printable(str(source)) if source else "defaults: no config file found"
+    header = f"# effective floe-lint config (from {shown})\n"
     return header + yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
