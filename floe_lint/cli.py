@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from floe_lint import __version__, oci_commands
 from floe_lint.usage import UsageError, parse_ref_overrides, split_list
+from floe_lint.workspace_root import WorkspaceError
 
 if TYPE_CHECKING:
     from floe_lint.engine import Rule
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         help="parse files in N processes (default: all cores for 200+ files, else 1); "
         "the output is the same",
     )
+    add_dependents_arguments(check)
     _add_ci_arguments(check)
     oci_commands.add_check_arguments(check)
     check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
@@ -94,14 +96,39 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
-    schema.add_argument("name", choices=("manifest", "floe", "report", "compiled_artifacts"))
+    schema.add_argument(
+        "name",
+        choices=("manifest", "floe", "report", "compiled_artifacts", "impact", "explain"),
+    )
     from floe_lint import commands_compute
 
     commands_compute.add_parsers(commands)
     oci_commands.add_parsers(commands)
+    from floe_lint import commands_impact
+
+    commands_impact.add_parser(commands)
+    from floe_lint import commands_explain
+
+    commands_explain.add_parser(commands)
     config = commands.add_parser("config", help="print the effective configuration")
     config.add_argument("--config", type=Path, help="config file (default: the nearest)")
     return parser
+
+
+def add_dependents_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-dependents",
+        action="store_true",
+        help="do not also lint the domains and products whose hierarchy passes through a "
+        "given manifest",
+    )
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="DIR",
+        help="where dependents are searched for (default: the git root, else the config "
+        "file's folder, else the working directory)",
+    )
 
 
 def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
@@ -169,6 +196,11 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not config.rule_folders:  # rules of rule folders are known only once loaded
         _check_rule_keys([*select, *ignore])
     run = ci.CheckRun(args, config)
+    root = None
+    if not args.no_dependents:
+        from floe_lint.workspace_root import workspace_root
+
+        root = workspace_root(args.workspace, config.path, Path.cwd())
     result = engine.run(
         args.paths,
         config,
@@ -179,6 +211,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         baseline=run.baseline,
         require_suppression_reason=args.require_suppression_reason,
         jobs=args.jobs,
+        dependents_root=root,
     )
     if args.write_baseline is not None:
         return run.write_baseline(result, stderr)
@@ -220,13 +253,18 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             handle.close()
     run.write_sarif_file(result, findings)
     errors = sum(1 for f in findings if f.severity == "error")
-    stderr.write(_summary(findings, errors, len(result.files)) + "\n")
+    stderr.write(_summary(findings, errors, len(result.files), len(result.dependents)) + "\n")
     run.warn_stale(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) else EXIT_CLEAN
 
 
-def _summary(findings: Sequence[object], errors: int, files: int) -> str:
+def _summary(findings: Sequence[object], errors: int, files: int, dependents: int = 0) -> str:
     checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if dependents:
+        checked += (
+            f", {dependents} of them dependent{'s' if dependents != 1 else ''} "
+            "of the changed manifests"
+        )
     if not findings:
         return f"floe-lint: no problems ({checked})"
     others = len(findings) - errors
@@ -301,6 +339,14 @@ def main(
             from floe_lint import commands_compute
 
             return commands_compute.run(args, stdout, stderr)
+        if args.command == "impact":
+            from floe_lint import commands_impact
+
+            return commands_impact.run(args, stdout, stderr)
+        if args.command == "explain":
+            from floe_lint import commands_explain
+
+            return commands_explain.run(args, stdout, stderr)
         if args.command == "schema":
             return _cmd_schema(args.name, stdout)
         if args.command == "config":
@@ -310,7 +356,7 @@ def main(
             return EXIT_CLEAN
         parser.print_help(stderr)
         return EXIT_USAGE
-    except UsageError as error:
+    except (UsageError, WorkspaceError) as error:
         stderr.write(f"floe-lint: error: {error}\n")
         return EXIT_USAGE
     except KeyboardInterrupt:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -23,9 +23,11 @@ from floe_lint.baseline import Baseline, Entry
 from floe_lint.compute import known_compute_names
 from floe_lint.config import Config
 from floe_lint.document import Document, SourceFile
-from floe_lint.findings import Finding, Location, Related, Severity, Span
+from floe_lint.findings import FILE_START, Finding, Location, Related, Severity, Span
 from floe_lint.hierarchy import Hierarchy, Level
-from floe_lint.refs import OciFetcher, Resolver
+from floe_lint.paths import relative_posix
+from floe_lint.refs import OciFetcher, Resolver, is_oci
+from floe_lint.reverse_index import Dependent, ReverseIndex
 from floe_lint.validation import SchemaProblem, validate
 from floe_lint.workspace import Workspace, discover
 
@@ -208,6 +210,9 @@ class Result:
     rules: list[Rule]
     suppressed: list[filtering.Suppressed] = dataclasses.field(default_factory=list)
     stale: list[Entry] = dataclasses.field(default_factory=list)
+    dependents: list[Dependent] = dataclasses.field(default_factory=list)
+    hierarchy: Hierarchy | None = None
+    products: list[Document] = dataclasses.field(default_factory=list)
 
 
 def is_env_variant(doc: Document) -> bool:
@@ -239,13 +244,20 @@ def run(
     baseline: Baseline | None = None,
     require_suppression_reason: bool = False,
     jobs: int | None = None,
+    dependents_root: Path | None = None,
+    sources: Mapping[Path, bytes] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
     `jobs` processes parse the files (None: all cores for large inputs); the rest is serial,
-    so the output does not depend on it.
+    so the output does not depend on it. With `dependents_root`, every file of that workspace
+    whose hierarchy passes through a manifest among `paths` is linted too, and its findings name
+    that manifest in `related`. `sources` replaces files' contents (by resolved path), so a
+    manifest can be linted as it was at another revision.
     """
     workspace = Workspace()
+    for path, raw in (sources or {}).items():
+        workspace.put(path, raw)
     found = [
         (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
     ]
@@ -255,7 +267,14 @@ def run(
         base = _variant_base(path)
         if base is not None:  # an overlay alone (say, from pre-commit) is checked against its base
             workspace.add(base, False)
-    resolver = Resolver({**config.refs, **(refs or {})}, fetch)
+    overrides = {**config.refs, **(refs or {})}
+    dependents: list[Dependent] = []
+    if dependents_root is not None:
+        dependents = _add_dependents(workspace, found, dependents_root, config, overrides)
+        # A ref that reaches a changed manifest through a lock file's digest is linted
+        # against the changed file, not the published one.
+        overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
+    resolver = Resolver(overrides, fetch)
     hierarchy = Hierarchy(workspace, resolver)
     ctx = Context(workspace, hierarchy)
 
@@ -308,7 +327,73 @@ def run(
         baseline=baseline,
         require_reason=require_suppression_reason,
     )
-    return Result(filtered.findings, workspace.files(), rules, filtered.suppressed, filtered.stale)
+    return Result(
+        _with_causes(filtered.findings, dependents, workspace),
+        workspace.files(),
+        rules,
+        filtered.suppressed,
+        filtered.stale,
+        dependents,
+        hierarchy,
+        products,
+    )
+
+
+def _add_dependents(
+    workspace: Workspace,
+    found: Sequence[tuple[Path, bool]],
+    root: Path,
+    config: Config,
+    overrides: Mapping[str, Path],
+) -> list[Dependent]:
+    """Add the workspace's files that depend on the manifests among `found`; return them."""
+    given = {workspace.key(path) for path, _ in found}
+    if any(root.is_relative_to(path) for path in given):
+        return []  # the whole workspace is linted already
+    changed = [
+        workspace.key(path)
+        for path, _ in found
+        if any(
+            d.kind == "manifest" and not is_env_variant(d) for d in workspace.load(path).documents
+        )
+    ]
+    if not changed:
+        return []
+    index = ReverseIndex(
+        root, workspace, overrides, selected=lambda p: filtering.selected(p, config)
+    )
+    dependents = [d for d in index.dependents(changed) if d.path not in given]
+    for dependent in dependents:
+        workspace.add(dependent.path, False)
+    return dependents
+
+
+def _with_causes(
+    findings: list[Finding], dependents: Sequence[Dependent], workspace: Workspace
+) -> list[Finding]:
+    """A dependent's findings name the changed manifest that brought it in, in `related`."""
+    if not dependents:
+        return findings
+    causes = {d.path: d.cause for d in dependents}
+    out = []
+    for finding in findings:
+        cause = causes.get(workspace.key(finding.path))
+        if cause is None:
+            out.append(finding)
+            continue
+        shown = relative_posix(cause)
+        note = Related(
+            Location(cause, FILE_START),
+            f"checked because its hierarchy passes through the changed manifest {shown}",
+        )
+        out.append(
+            dataclasses.replace(
+                finding,
+                related=(*finding.related, note),
+                extra={**finding.extra, "cause": shown},
+            )
+        )
+    return out
 
 
 def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:
