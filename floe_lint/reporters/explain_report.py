@@ -46,15 +46,16 @@ def _level_lines(level: LevelView) -> list[str]:
 
 
 def _transform_line(t: TransformView) -> str:
+    head = f"  {_p(t.label)} at line {t.site.line}"
     if t.compute is None:
-        return f"  {_p(t.label)} -> no compute: it names none and no level sets a default"
+        return f"{head} -> no compute: it names none and no level sets a default"
     if t.source == "transform":
         where = f"its own compute ({_at(t.compute_site)})" if t.compute_site else "its own"
     else:
         where = f"default of {_p(t.default_of or '?')}" + (
             f" ({_at(t.compute_site)})" if t.compute_site else ""
         )
-    line = f"  {_p(t.label)} -> {_p(t.compute)}, {where}"
+    line = f"{head} -> {_p(t.compute)}, {where}"
     if not t.approved:
         line += ": not approved" + (f", removed by {_p(t.removed_by)}" if t.removed_by else "")
     return line
