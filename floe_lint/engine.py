@@ -270,7 +270,7 @@ def run(
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     if dependents_root is not None:
-        dependents = _add_dependents(workspace, found, dependents_root, config, overrides)
+        dependents = _add_dependents(workspace, found, dependents_root, config, overrides, jobs)
         # A ref that reaches a changed manifest through a lock file's digest is linted
         # against the changed file, not the published one.
         overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
@@ -345,6 +345,7 @@ def _add_dependents(
     root: Path,
     config: Config,
     overrides: Mapping[str, Path],
+    jobs: int | None,
 ) -> list[Dependent]:
     """Add the workspace's files that depend on the manifests among `found`; return them."""
     given = {workspace.key(path) for path, _ in found}
@@ -360,7 +361,7 @@ def _add_dependents(
     if not changed:
         return []
     index = ReverseIndex(
-        root, workspace, overrides, selected=lambda p: filtering.selected(p, config)
+        root, workspace, overrides, selected=lambda p: filtering.selected(p, config), jobs=jobs
     )
     dependents = [d for d in index.dependents(changed) if d.path not in given]
     for dependent in dependents:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from floe_lint import lockfile
+from floe_lint import bulk, lockfile
 from floe_lint.document import MAX_BYTES, Document
 from floe_lint.refs import RefError, is_oci, parse_oci
 from floe_lint.workspace import Workspace, discover
@@ -176,8 +176,10 @@ class ReverseIndex:
         overrides: Mapping[str, Path],
         *,
         selected: Callable[[Path], bool] = lambda _: True,
+        jobs: int | None = None,
     ):
         self.root = root
+        self.jobs = jobs
         self.workspace = workspace
         self.selected = selected
         self.overrides = overrides
@@ -245,14 +247,20 @@ class ReverseIndex:
             for target in frontier:
                 needles |= _names(target)
             folders = [t.parent for t in frontier]
+            candidates = [
+                path
+                for path, text in self._texts.items()
+                if path not in causes
+                and (
+                    path in self._refs
+                    or any(n in text for n in needles)
+                    or any(path.is_relative_to(f) for f in folders)
+                )
+            ]
+            fresh = [path for path in candidates if path not in self._refs]
+            self.workspace.preload(fresh, bulk.jobs_for(len(fresh), self.jobs))
             level: list[Dependent] = []
-            for path, text in self._texts.items():
-                if path in causes:
-                    continue
-                if path not in self._refs and not (
-                    any(n in text for n in needles) or any(path.is_relative_to(f) for f in folders)
-                ):
-                    continue
+            for path in candidates:
                 for pointer, ref, resolved in self._refs_of(path):
                     if resolved in frontier:
                         level.append(Dependent(path, causes[resolved], resolved, pointer, ref))
