@@ -188,3 +188,10 @@ def test_remote_refs_are_explained_offline_from_the_cache(
         f"  transform 'm/' at line 3 -> duckdb, default of enterprise manifest "
         f"sha256-{LAYER[7:]}.manifest.yaml ({ref}:2)",
     ]
+
+
+def test_the_readme_example_is_this_output(tree: Path) -> None:
+    write_files(tree, {"platform/sales/manifest.yaml": SALES.replace("      - bigquery\n", "")})
+    readme = (REPO / "README.md").read_text("utf-8")
+    block = readme.split("$ floe-lint explain products/orders/floe.yaml\n", 1)[1].split("```")[0]
+    assert run_cli("explain", "products/orders/floe.yaml").stdout == block
