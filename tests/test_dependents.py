@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from floe_lint.cli import main
-from floe_lint.workspace_root import git_root, workspace_root
+from floe_lint.load.root import git_root, workspace_root
 from tests.conftest import Run, run_cli, write_files
 
 ENTERPRISE = """

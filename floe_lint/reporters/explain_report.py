@@ -9,7 +9,14 @@ import json
 from typing import Any, TextIO
 
 from floe_lint import __version__
-from floe_lint.explain import EXPLAIN_VERSION, Explanation, Item, LevelView, Site, TransformView
+from floe_lint.model.explain import (
+    EXPLAIN_VERSION,
+    Explanation,
+    Item,
+    LevelView,
+    Site,
+    TransformView,
+)
 from floe_lint.reporters import display_path
 
 

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from floe_lint import __version__
 from floe_lint.findings import Finding
-from floe_lint.impact import IMPACT_VERSION, Impact, ProductChange, TransformPolicy
+from floe_lint.lint.impact import IMPACT_VERSION, Impact, ProductChange, TransformPolicy
 from floe_lint.reporters import display_path
 
 
