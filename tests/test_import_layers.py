@@ -162,3 +162,31 @@ def test_the_api_carries_its_version_and_names_what_it_exports() -> None:
     assert {"Context", "Finding", "Node", "Product", "Level", "Transform", "ComputePlugin"} <= set(
         api.__all__
     )
+
+
+def test_every_package_folder_is_listed_for_the_wheel() -> None:
+    """pyproject lists packages by name, so a new folder must be added there to ship."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    folders = {name for name, path in modules().items() if path.name == "__init__.py"}
+    assert folders <= listed, folders - listed
+
+
+def test_oras_is_imported_by_the_transport_alone() -> None:
+    importers = set()
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            if "oras" in roots:
+                importers.add(name)
+    assert importers == {"floe_lint.oci.transport"}
