@@ -87,6 +87,16 @@ def test_a_changed_enterprise_manifest_brings_in_every_domain_and_product_below_
     assert "4 files checked, 3 of them dependents of the changed manifests" in run.stderr
 
 
+def test_a_fifo_in_the_workspace_does_not_block_the_scan(tree: Path) -> None:
+    import os
+
+    (tree / "products/pipe").mkdir()
+    os.mkfifo(tree / "products/pipe/floe.yaml")
+    run = run_cli("check", "platform/enterprise/manifest.yaml", "--format", "json")
+    assert run.code == 1
+    assert "pipe" not in run.stdout
+
+
 def test_no_dependents_lints_only_the_given_file(tree: Path) -> None:
     run = run_cli("check", "platform/enterprise/manifest.yaml", "--no-dependents")
     assert run.code == 0, run.stdout

@@ -14,7 +14,8 @@ from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 def old_version(manifest: Path, against: str | None) -> tuple[str, bytes]:
     """(what it is compared with, its bytes): a file when one exists at `against`, else a rev."""
-    from floe_lint.load.revision import RevisionError, read_bounded, show
+    from floe_lint.load.bounded import read_bounded
+    from floe_lint.load.revision import RevisionError, show
 
     if against is not None and Path(against).is_file():
         raw = read_bounded(Path(against))

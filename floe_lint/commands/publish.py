@@ -104,7 +104,7 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
 def _published(config: Config, ref: OciRef) -> bytes | None:
     """What the tag holds now, fetched afresh; None when it holds nothing (or is unreachable)."""
     from floe_lint.commands.fetching import settings
-    from floe_lint.load.revision import read_bounded
+    from floe_lint.load.bounded import read_bounded
     from floe_lint.model.refs import OciRef, RefError
     from floe_lint.oci.pull import Fetcher
 

@@ -8,7 +8,6 @@ read up to the load limit only.
 from __future__ import annotations
 
 import os
-import stat
 import subprocess
 from pathlib import Path
 
@@ -64,18 +63,6 @@ def show(rev: str, path: Path) -> bytes:
         reason = errors.strip().splitlines()[-1] if errors.strip() else f"git exit {code}"
         raise RevisionError(f"cannot read {path} at revision {rev}: {_printable(reason)}")
     return data
-
-
-def read_bounded(path: Path) -> bytes | None:
-    """The bytes of a regular file no larger than the load limit, else None."""
-    try:
-        with path.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
-                return None
-            return handle.read(MAX_BYTES + 1)
-    except OSError:
-        return None
 
 
 def _printable(text: str) -> str:

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from floe_lint.load import bulk
+from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import Document
-from floe_lint.load.revision import read_bounded
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.refs import RefError, is_oci, parse_oci
@@ -212,6 +212,9 @@ class ReverseIndex:
             self._refs[path] = refs
         return refs
 
+    def _is_manifest(self, path: Path) -> bool:
+        return any(d.kind == "manifest" for d in self.workspace.load(path).documents)
+
     def dependents(self, changed: Sequence[Path]) -> list[Dependent]:
         """Every file that references a changed manifest, or a file that does, and so on.
 
@@ -250,6 +253,7 @@ class ReverseIndex:
             for dependent in level:
                 if dependent.path not in causes:
                     causes[dependent.path] = dependent.cause
-                    frontier.add(dependent.path)
                     found.append(dependent)
+                    if self._is_manifest(dependent.path):  # only a manifest has dependents
+                        frontier.add(dependent.path)
         return found
