@@ -131,8 +131,10 @@ def test_text_and_github_formats_name_the_changed_manifest(tree: Path) -> None:
 
 
 def test_sarif_related_locations_name_the_changed_manifest(tree: Path) -> None:
+    from tests.test_sarif_report import validate
+
     run = run_cli("check", "platform/enterprise/manifest.yaml", "--format", "sarif")
-    results = json.loads(run.stdout)["runs"][0]["results"]
+    results = validate(json.loads(run.stdout))["runs"][0]["results"]
     assert len(results) == 3
     for result in results:
         cause = result["relatedLocations"][-1]
