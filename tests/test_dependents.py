@@ -326,3 +326,30 @@ def test_the_default_workspace_is_the_git_root_above_the_working_directory(
     assert code == 1
     files = {f["file"] for f in json.loads(out.getvalue())["findings"]}
     assert files == {"sales/manifest.yaml", "../products/orders/floe.yaml"}
+
+
+def test_the_scan_parses_only_files_that_can_name_the_changed_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staging a manifest that nothing depends on reads the tree but parses almost nothing."""
+    from floe_lint.load.workspace import Workspace
+
+    monkeypatch.chdir(tmp_path)
+    files = {"platform/enterprise/manifest.yaml": ENTERPRISE, "platform/sales/manifest.yaml": SALES}
+    files["platform/lone/manifest.yaml"] = SALES.replace("sales", "lone")
+    for n in range(300):
+        files[f"products/p{n:03}/floe.yaml"] = CUSTOMERS.replace("customers", f"p{n:03}")
+    write_files(tmp_path, files)
+    parsed: list[str] = []
+    load = Workspace.load
+
+    def counting(self: Workspace, path: Path):  # type: ignore[no-untyped-def]
+        if self.key(path) not in self._files:
+            parsed.append(path.resolve().relative_to(tmp_path.resolve()).as_posix())
+        return load(self, path)
+
+    monkeypatch.setattr(Workspace, "load", counting)
+    run = run_cli("check", "platform/lone/manifest.yaml", "--format", "json")
+    assert run.code == 0, run.stdout
+    assert sorted(parsed) == ["platform/enterprise/manifest.yaml", "platform/lone/manifest.yaml"]
+    assert run.report["summary"]["files"] == 2
