@@ -104,6 +104,12 @@ def test_explain_json_follows_its_schema(tree: Path) -> None:
     jsonschema.validate(run.report, SCHEMA)
     report = run.report
     assert report["kind"] == "product"
+    assert report["platform_ref"] == {
+        "text": "../../platform/sales/manifest.yaml",
+        "key": "platform.ref",
+        "file": "products/orders/floe.yaml",
+        "line": 2,
+    }
     assert [level["label"] for level in report["levels"]] == ["enterprise 'acme'", "domain 'sales'"]
     domain = report["levels"][1]
     assert domain["removes"] == [{"name": "snowflake", "approved_by": "enterprise 'acme'"}]

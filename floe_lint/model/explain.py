@@ -33,6 +33,15 @@ class Item:
 
 
 @dataclass(frozen=True, slots=True)
+class Ref:
+    """A ref as written: its text, the key that holds it (`platform.ref`), and where."""
+
+    text: str
+    key: str
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
 class Removed:
     name: str
     approved_by: str  # the parent's label
@@ -51,7 +60,7 @@ class LevelView:
     label: str
     scope: str | None
     path: Path
-    parent_ref: Item | None
+    parent_ref: Ref | None
     approves: list[Item] = field(default_factory=list)
     removes: list[Removed] = field(default_factory=list)
     not_in_parent: list[Item] = field(default_factory=list)
@@ -75,7 +84,7 @@ class Explanation:
     path: Path
     kind: str  # "product" | "manifest"
     label: str
-    platform_ref: Item | None
+    platform_ref: Ref | None
     levels: list[LevelView]  # top (enterprise) first
     transforms: list[TransformView]
     problems: list[tuple[Site, str]]
@@ -85,9 +94,11 @@ def _site(node: Node) -> Site:
     return Site(node.doc.path, node.doc.span(node.pointer).start_line)
 
 
-def _ref(node: Node) -> Item | None:
+def _ref(node: Node) -> Ref | None:
+    """The ref at `node`, named by its key path in the document (`parent_manifest`)."""
     text = node.value
-    return Item(text.strip(), _site(node)) if isinstance(text, str) else None
+    key = ".".join(node.pointer.lstrip("/").split("/"))
+    return Ref(text.strip(), key, _site(node)) if isinstance(text, str) else None
 
 
 def level_view(level: Level) -> LevelView:

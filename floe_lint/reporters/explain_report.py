@@ -14,6 +14,7 @@ from floe_lint.model.explain import (
     Explanation,
     Item,
     LevelView,
+    Ref,
     Site,
     TransformView,
 )
@@ -32,7 +33,8 @@ def _level_lines(level: LevelView) -> list[str]:
     lines = [f"{_p(level.label)}: {display_path(level.path)}"]
     if level.parent_ref is not None:
         lines.append(
-            f"  parent_manifest {_p(level.parent_ref.name)} ({_at(level.parent_ref.site)})"
+            f"  {_p(level.parent_ref.key)} {_p(level.parent_ref.text)} "
+            f"({_at(level.parent_ref.site)})"
         )
     lines += [f"  approves {_p(i.name)} ({_at(i.site)})" for i in level.approves]
     lines += [f"  removes {_p(r.name)} (approved by {_p(r.approved_by)})" for r in level.removes]
@@ -76,7 +78,7 @@ def write_text(explanation: Explanation, out: TextIO) -> None:
         out.write(f"{_p(explanation.label)}: {display_path(explanation.path)}\n")
         if explanation.platform_ref is not None:
             ref = explanation.platform_ref
-            out.write(f"  platform.ref {_p(ref.name)} ({_at(ref.site)})\n")
+            out.write(f"  {_p(ref.key)} {_p(ref.text)} ({_at(ref.site)})\n")
         for transform in explanation.transforms:
             out.write(_transform_line(transform) + "\n")
     for site, message in explanation.problems:
@@ -85,6 +87,12 @@ def write_text(explanation: Explanation, out: TextIO) -> None:
 
 def _site_json(site: Site | None) -> dict[str, Any] | None:
     return None if site is None else {"file": display_path(site.path), "line": site.line}
+
+
+def _ref_json(ref: Ref | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {"text": ref.text, "key": ref.key, **(_site_json(ref.site) or {})}
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -97,7 +105,7 @@ def _level_json(level: LevelView) -> dict[str, Any]:
         "label": level.label,
         "scope": level.scope,
         "file": display_path(level.path),
-        "parent_ref": _item_json(level.parent_ref) if level.parent_ref else None,
+        "parent_ref": _ref_json(level.parent_ref),
         "approves": [_item_json(i) for i in level.approves],
         "removes": [{"name": r.name, "approved_by": r.approved_by} for r in level.removes],
         "not_in_parent": [_item_json(i) for i in level.not_in_parent],
@@ -132,7 +140,7 @@ def report(explanation: Explanation) -> dict[str, Any]:
         "file": display_path(explanation.path),
         "kind": explanation.kind,
         "label": explanation.label,
-        "platform_ref": _item_json(explanation.platform_ref) if explanation.platform_ref else None,
+        "platform_ref": _ref_json(explanation.platform_ref),
         "levels": [_level_json(level) for level in explanation.levels],
         "transforms": [_transform_json(t) for t in explanation.transforms],
         "problems": [
