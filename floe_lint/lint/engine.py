@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from floe_lint.config import Config
-from floe_lint.findings import FILE_START, Finding, Location, Related
+from floe_lint.findings import Finding
+from floe_lint.lint import dependents as lint_dependents
 from floe_lint.lint import filtering
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
@@ -18,12 +19,11 @@ from floe_lint.lint.registry import Rule, Subject, builtin_rules, enabled_rules,
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
-from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.hierarchy import Hierarchy, Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
-from floe_lint.model.reverse_index import Dependent, ReverseIndex
+from floe_lint.model.reverse_index import Dependent
 
 
 @dataclass
@@ -93,7 +93,9 @@ def run(
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     if dependents_root is not None:
-        dependents = _add_dependents(workspace, found, dependents_root, config, overrides, jobs)
+        dependents = lint_dependents.add(
+            workspace, paths, found, dependents_root, config, overrides, jobs
+        )
         # A ref that reaches a changed manifest through a lock file's digest is linted
         # against the changed file, not the published one.
         overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
@@ -150,7 +152,7 @@ def run(
         require_reason=require_suppression_reason,
     )
     return Result(
-        _with_causes(filtered.findings, dependents, workspace),
+        lint_dependents.with_causes(filtered.findings, dependents, workspace),
         workspace.files(),
         rules,
         filtered.suppressed,
@@ -159,79 +161,6 @@ def run(
         hierarchy,
         products,
     )
-
-
-def _read_lock(folder: Path) -> Mapping[str, str] | None:
-    """The refs a folder's floe.lock records; an unreadable one is lock-stale's to report."""
-    from floe_lint.oci import lockfile
-
-    try:
-        return lockfile.read(folder / lockfile.LOCK_NAME)
-    except lockfile.LockError:
-        return None
-
-
-def _add_dependents(
-    workspace: Workspace,
-    found: Sequence[tuple[Path, bool]],
-    root: Path,
-    config: Config,
-    overrides: Mapping[str, Path],
-    jobs: int | None,
-) -> list[Dependent]:
-    """Add the workspace's files that depend on the manifests among `found`; return them."""
-    given = {workspace.key(path) for path, _ in found}
-    if any(root.is_relative_to(path) for path in given):
-        return []  # the whole workspace is linted already
-    changed = [
-        workspace.key(path)
-        for path, _ in found
-        if any(
-            d.kind == "manifest" and not is_env_variant(d) for d in workspace.load(path).documents
-        )
-    ]
-    if not changed:
-        return []
-    index = ReverseIndex(
-        root,
-        workspace,
-        overrides,
-        read_lock=_read_lock,
-        selected=lambda p: filtering.selected(p, config),
-        jobs=jobs,
-    )
-    dependents = [d for d in index.dependents(changed) if d.path not in given]
-    for dependent in dependents:
-        workspace.add(dependent.path, False)
-    return dependents
-
-
-def _with_causes(
-    findings: list[Finding], dependents: Sequence[Dependent], workspace: Workspace
-) -> list[Finding]:
-    """A dependent's findings name the changed manifest that brought it in, in `related`."""
-    if not dependents:
-        return findings
-    causes = {d.path: d.cause for d in dependents}
-    out = []
-    for finding in findings:
-        cause = causes.get(workspace.key(finding.path))
-        if cause is None:
-            out.append(finding)
-            continue
-        shown = relative_posix(cause)
-        note = Related(
-            Location(cause, FILE_START),
-            f"checked because its hierarchy passes through the changed manifest {shown}",
-        )
-        out.append(
-            dataclasses.replace(
-                finding,
-                related=(*finding.related, note),
-                extra={**finding.extra, "cause": shown},
-            )
-        )
-    return out
 
 
 def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:
