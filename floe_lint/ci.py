@@ -34,6 +34,7 @@ class CheckRun:
         self.config = config
         self.format = resolve_format(args.format, config)
         self.fail_on = args.fail_on or config.fail_on
+        self.fail_on_empty = bool(getattr(args, "fail_on_empty", False) or config.fail_on_empty)
         path = args.baseline or (config.baseline if args.write_baseline is None else None)
         if args.baseline is not None and args.write_baseline is not None:
             raise ConfigError("--baseline and --write-baseline cannot be combined")
@@ -107,3 +108,25 @@ class CheckRun:
         )
         for entry in result.stale:
             stderr.write(f"  {entry.rule} {entry.file} {entry.pointer or '/'}\n")
+
+    def warn_empty(self, result: Result, stderr: TextIO) -> bool:
+        """Say which folders given held no Floe file; True when that fails the run."""
+        from floe_lint.paths import relative_posix, resolved
+
+        checked = [resolved(source.path) for source in result.files]
+        empty = [
+            folder
+            for folder in self.args.paths
+            if folder.is_dir() and not any(p.is_relative_to(resolved(folder)) for p in checked)
+        ]
+        for folder in empty:
+            stderr.write(
+                f"floe-lint: {relative_posix(folder) or '.'} holds no manifest or floe.yaml "
+                "(nothing checked there)\n"
+            )
+        if not empty and not checked:
+            stderr.write("floe-lint: no manifest or floe.yaml was checked\n")
+        failed = self.fail_on_empty and bool(empty or not checked)
+        if failed:
+            stderr.write("floe-lint: failing because of --fail-on-empty\n")
+        return failed

@@ -54,14 +54,15 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="RULES",
-        help="only these rules (ids, names, comma-separated); repeatable",
+        help="only these rules: ids (FL201), id prefixes (FL2), names or name prefixes "
+        "(compute, schema-*), ALL; any case, comma-separated; repeatable",
     )
     check.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="RULES",
-        help="skip these rules (ids, names, comma-separated); repeatable",
+        help="skip these rules (selectors as for --select); repeatable",
     )
     check.add_argument(
         "--config",
@@ -117,6 +118,11 @@ def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
     )
     ci.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     ci.add_argument(
+        "--fail-on-empty",
+        action="store_true",
+        help="exit 1 when a folder given holds no manifest or floe.yaml, or nothing was checked",
+    )
+    ci.add_argument(
         "--fail-on",
         choices=("error", "warning"),
         help="lowest severity that fails the run (default: the config's, else error)",
@@ -141,21 +147,6 @@ def _jobs(text: str) -> int:
     return int(text)
 
 
-def _check_rule_keys(keys: Sequence[str]) -> None:
-    from floe_lint.engine import builtin_rules
-    from floe_lint.suggest import did_you_mean
-
-    rules = builtin_rules()
-    names = [r.name for r in rules] + [r.id for r in rules]
-    for key in keys:
-        bare = key.rstrip("*").upper()
-        if key.upper() == "ALL" or any(
-            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
-        ):
-            continue
-        raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
-
-
 def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint import ci, engine
     from floe_lint.config import load_config
@@ -166,8 +157,6 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
     config = load_config(args.config, Path.cwd())
-    if not config.rule_folders:  # rules of rule folders are known only once loaded
-        _check_rule_keys([*select, *ignore])
     run = ci.CheckRun(args, config)
     result = engine.run(
         args.paths,
@@ -222,7 +211,8 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     errors = sum(1 for f in findings if f.severity == "error")
     stderr.write(_summary(findings, errors, len(result.files)) + "\n")
     run.warn_stale(result, stderr)
-    return EXIT_FINDINGS if run.fails(findings) else EXIT_CLEAN
+    empty = run.warn_empty(result, stderr)
+    return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
 
 
 def _summary(findings: Sequence[object], errors: int, files: int) -> str:

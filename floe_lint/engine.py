@@ -17,7 +17,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
-from floe_lint import bulk, filtering
+from floe_lint import bulk, filtering, selectors
 from floe_lint import document as documents
 from floe_lint.baseline import Baseline, Entry
 from floe_lint.compute import known_compute_names
@@ -26,6 +26,7 @@ from floe_lint.document import Document, SourceFile
 from floe_lint.findings import Finding, Location, Related, Severity, Span
 from floe_lint.hierarchy import Hierarchy, Level
 from floe_lint.refs import OciFetcher, Resolver
+from floe_lint.usage import UsageError
 from floe_lint.validation import SchemaProblem, validate
 from floe_lint.workspace import Workspace, discover
 
@@ -78,22 +79,8 @@ def builtin_rules() -> tuple[Rule, ...]:
 
 
 def find_rule(key: str, rules: Sequence[Rule] | None = None) -> Rule | None:
-    for rule in rules if rules is not None else builtin_rules():
-        if key.upper() == rule.id or key == rule.name:
-            return rule
-    return None
-
-
-def _matches(rule: Rule, keys: Iterable[str]) -> bool:
-    """A key selects a rule by id, id prefix (`FL2`), name or name prefix ending in `*`."""
-    for key in keys:
-        if key.upper() == rule.id or key == rule.name or key.upper() == "ALL":
-            return True
-        if key.endswith("*") and rule.name.startswith(key[:-1]):
-            return True
-        if key.upper().startswith("FL") and rule.id.startswith(key.upper()):
-            return True
-    return False
+    """The rule whose id or name is `key` (any case)."""
+    return selectors.find(key, rules if rules is not None else builtin_rules())
 
 
 def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
@@ -137,17 +124,20 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
 def enabled_rules(
     select: Sequence[str], ignore: Sequence[str], extra: Sequence[Rule] = ()
 ) -> list[Rule]:
-    rules = sorted([*builtin_rules(), *extra], key=lambda r: r.id)
-    chosen = [r for r in rules if not select or _matches(r, select)]
-    return [r for r in chosen if not _matches(r, ignore)]
+    """The rules that `select` names (all when empty) minus those `ignore` names."""
+    return selectors.select(sorted([*builtin_rules(), *extra], key=lambda r: r.id), select, ignore)
 
 
 class Context:
     """What a rule may consult: documents, the hierarchy, schema results and known computes."""
 
-    def __init__(self, workspace: Workspace, hierarchy: Hierarchy):
+    def __init__(
+        self, workspace: Workspace, hierarchy: Hierarchy, known_rules: Sequence[Rule] = ()
+    ):
         self.workspace = workspace
         self.hierarchy = hierarchy
+        #: Every rule of the run, enabled or not (to suggest a rule for a misspelt selector).
+        self.known_rules = tuple(known_rules) or builtin_rules()
         self._schema: dict[int, list[SchemaProblem]] = {}
 
     @property
@@ -245,6 +235,14 @@ def run(
     `jobs` processes parse the files (None: all cores for large inputs); the rest is serial,
     so the output does not depend on it.
     """
+    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
+    known = (*builtin_rules(), *extra)
+    if extra:  # without rule folders, load_config checked the config's selectors already
+        config.check_selectors(known)
+    for selector in (*select, *ignore):
+        if not selectors.names_a_rule(selector, known):
+            raise UsageError(selectors.unknown_message(selector, known))
+    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
     workspace = Workspace()
     found = [
         (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
@@ -257,7 +255,7 @@ def run(
             workspace.add(base, False)
     resolver = Resolver({**config.refs, **(refs or {})}, fetch)
     hierarchy = Hierarchy(workspace, resolver)
-    ctx = Context(workspace, hierarchy)
+    ctx = Context(workspace, hierarchy, known)
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
     products: list[Document] = []
@@ -277,8 +275,6 @@ def run(
             elif doc.kind == "manifest":
                 manifests.append(hierarchy.level(doc))
 
-    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
-    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
     subjects: dict[Subject, list[Any]] = {
         "file": workspace.files(),
         "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
@@ -297,8 +293,8 @@ def run(
         workspace.files(),
         config,
         rule_keys=(
-            {k for r in rules for k in (r.id, r.name)},
-            {k for r in (*builtin_rules(), *extra) for k in (r.id, r.name)},
+            rules,
+            known,
         ),
         check_unused=(
             (lambda unused: [f for r in late for f in _checked(r, unused, ctx, config)])
@@ -313,7 +309,7 @@ def run(
 
 def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:
     """A rule's findings on one subject, stamped with its id, name and configured severity."""
-    severity = config.severity.get(rule.id) or config.severity.get(rule.name) or rule.severity
+    severity = selectors.most_specific(config.severity, rule) or rule.severity
     for finding in rule.check(subject, ctx):
         yield dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
 

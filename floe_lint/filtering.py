@@ -18,6 +18,7 @@ from floe_lint.config import Config
 from floe_lint.document import SourceFile
 from floe_lint.findings import Finding
 from floe_lint.paths import lines_reader, relative_posix
+from floe_lint.selectors import Named
 
 
 @dataclass(frozen=True)
@@ -76,12 +77,12 @@ def apply(
     files: Sequence[SourceFile],
     config: Config,
     *,
-    rule_keys: tuple[set[str], set[str]],
+    rule_keys: tuple[Sequence[Named], Sequence[Named]],
     check_unused: Callable[[suppressions.Unused], Iterable[Finding]] | None,
     baseline: Baseline | None = None,
     require_reason: bool = False,
 ) -> Filtered:
-    """Filter `findings`. `rule_keys` is (ids and names of enabled rules, of all known rules);
+    """Filter `findings`. `rule_keys` is (the enabled rules, every known rule);
     `check_unused` runs the unused-suppression rule on one unused code (None when disabled)."""
     findings = [f for f in findings if not _path_ignored(f, config)]
     directives = [d for source in files for d in suppressions.directives(source)]

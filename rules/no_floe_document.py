@@ -1,0 +1,55 @@
+"""A file named on the command line, or called floe.yaml or manifest.yaml, must hold a manifest
+or a product.
+
+Why: floe-lint skips YAML files that are not Floe documents, which is right for a folder
+full of dbt and CI files but wrong for a file whose name promises a product or a manifest,
+or that someone named explicitly: an empty `floe.yaml`, one holding only comments, a list or
+a single value would otherwise pass as "0 files checked", and the pipeline built from it
+would have no transforms at all.
+
+Fails:
+    # file: floe.yaml
+    # name: orders (everything commented out)
+
+Fails:
+    # file: manifest.yaml
+    - duckdb
+    - spark
+
+Passes:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms: [{type: dbt, path: models/}]
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.document import SourceFile
+from floe_lint.engine import Context
+from floe_lint.findings import FILE_START, Finding
+from floe_lint.workspace import holds_floe
+
+ID, NAME, SEVERITY, SUBJECT = "FL003", "no-floe-document", "error", "file"
+
+_EXPECTED = "expected a manifest (plugins:, scope:) or a product (name:, platform:, transforms:)"
+
+
+def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
+    if source.problems or holds_floe(source) or not ctx.workspace.is_expected(source.path):
+        return  # a file that does not parse is yaml-syntax's finding
+    name = source.path.name
+    if not source.documents:
+        what = "is empty" if not source.text.strip() else "holds only comments"
+        yield ctx.file_finding(source, FILE_START, f"{name} {what}: {_EXPECTED}")
+        return
+    doc = source.documents[0]
+    if isinstance(doc.data, list):
+        what = "holds a list, not a mapping"
+    elif isinstance(doc.data, dict):
+        what = "holds a mapping with no manifest or product keys (add kind: Manifest or FloeSpec)"
+    else:
+        what = "holds a single value, not a mapping"
+    yield ctx.file_finding(source, doc.span(""), f"{name} {what}: {_EXPECTED}")
