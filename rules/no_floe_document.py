@@ -41,11 +41,11 @@ def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
     if source.problems or holds_floe(source) or not ctx.workspace.is_expected(source.path):
         return  # a file that does not parse is yaml-syntax's finding
     name = source.path.name
-    if not source.documents:
-        what = "is empty" if not source.text.strip() else "holds only comments"
-        yield ctx.file_finding(source, FILE_START, f"{name} {what}: {_EXPECTED}")
+    documents = [d for d in source.documents if d.data is not None]
+    if not documents:
+        yield ctx.file_finding(source, FILE_START, f"{name} {_nothing(source)}: {_EXPECTED}")
         return
-    doc = source.documents[0]
+    doc = documents[0]
     if isinstance(doc.data, list):
         what = "holds a list, not a mapping"
     elif isinstance(doc.data, dict):
@@ -53,3 +53,13 @@ def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
     else:
         what = "holds a single value, not a mapping"
     yield ctx.file_finding(source, doc.span(""), f"{name} {what}: {_EXPECTED}")
+
+
+def _nothing(source: SourceFile) -> str:
+    """How a file without data is empty: blank, comments and document markers, or a null."""
+    lines = [line.strip() for line in source.lines]
+    if not any(lines):
+        return "is empty"
+    if all(not line or line.startswith("#") or line in ("---", "...") for line in lines):
+        return "holds only comments"
+    return "holds only a null value"
