@@ -50,7 +50,14 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     _add_common(build)
 
-    commands.add_parser("plugins", help="list compute plugins, their versions and dbt packages")
+    plugins = commands.add_parser(
+        "plugins", help="list compute plugins, their versions and dbt packages"
+    )
+    plugins.add_argument(
+        "--schema",
+        metavar="NAME",
+        help="print the JSON Schema of compute NAME's config (for editors) instead",
+    )
 
     connections = commands.add_parser(
         "check-connections", help="try to connect to each approved compute and print a table"
@@ -80,6 +87,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.command == "compile":
         return _compile(args, stdout, stderr)
     if args.command == "plugins":
+        if args.schema is not None:
+            return _plugin_schema(args.schema, stdout)
         return _plugins(stdout, stderr)
     return _check_connections(args, stdout, stderr)
 
@@ -202,6 +211,24 @@ def _plugins(stdout: TextIO, stderr: TextIO) -> int:
     for error in found.errors:
         stderr.write(f"floe-lint: plugin error: {error}\n")
     return EXIT_FAILED if found.errors else EXIT_CLEAN
+
+
+def _plugin_schema(name: str, stdout: TextIO) -> int:
+    """A plugin's config schema as JSON: what `config:` of an approved compute may hold."""
+    import json
+
+    from floe_lint.compute import registry
+    from floe_lint.suggest import did_you_mean
+
+    found = registry()
+    plugin = found.get(name)
+    if plugin is None:
+        raise UsageError(
+            f"no compute plugin '{name}'{did_you_mean(name, found.plugins)} "
+            f"(installed: {', '.join(sorted(found.plugins))})"
+        )
+    stdout.write(json.dumps(plugin.config_schema, indent=2, sort_keys=True) + "\n")
+    return EXIT_CLEAN
 
 
 def _check_connections(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

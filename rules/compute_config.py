@@ -3,7 +3,11 @@
 Why: Floe hands `config` to the compute plugin that renders the dbt profile. A misspelt key
 (`memory_limt`) is silently ignored, so the engine runs with its default; a value of the
 wrong type (`threads: eight`) only fails at run time, in every pipeline of the platform.
-Each plugin publishes a JSON Schema of its config; `floe-lint plugins` lists the plugins.
+A required key (snowflake's `database`) may come from a parent or a child level, so it is
+judged on the merged config of each level products may be compiled on (one a product names,
+or a domain or central platform without child domains): missing there, `floe-lint compile`
+would refuse every product on it. Each plugin publishes a JSON Schema of its config:
+`floe-lint plugins --schema NAME` prints it.
 
 Fails:
     # file: manifest.yaml
@@ -14,6 +18,15 @@ Fails:
             config: {threads: 8, memory_limt: 4GB}
         default: duckdb
 
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved:
+          - name: snowflake
+            config: {account: acme, warehouse: WH}
+        default: snowflake
+
 Passes:
     # file: manifest.yaml
     plugins:
@@ -21,6 +34,8 @@ Passes:
         approved:
           - name: duckdb
             config: {threads: 8, memory_limit: 4GB}
+          - name: snowflake
+            config: {account: acme, database: ANALYTICS}
         default: duckdb
 """
 
@@ -33,7 +48,7 @@ from floe_lint.compute import registry
 from floe_lint.engine import Context
 from floe_lint.fastschema import Check, compile_schema, proves_valid
 from floe_lint.findings import Finding
-from floe_lint.hierarchy import Level
+from floe_lint.hierarchy import ComputeEntry, Level
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
 from floe_lint.validation import TYPE_WORDS  # one wording for types in every message
@@ -59,6 +74,7 @@ def _quick(name: str) -> Check | None:
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    yield from _incomplete(level, ctx)
     plugins = registry()
     for entry in level.entries:
         plugin = plugins.get(entry.name)
@@ -84,7 +100,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
                             at="key",
                         )
             elif error.validator == "required":
-                continue  # may be supplied by a parent or child level; compile checks the merge
+                continue  # judged on the merged config, by _incomplete
             elif is_templated(error.instance) or is_secret_key(key):
                 # templated: resolved by dbt at run time, e.g. "{{ env_var('PORT') | as_number }}";
                 # a literal credential is secret-literal's finding, never echoed here
@@ -114,3 +130,33 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
                 yield ctx.finding(
                     level.doc, where, f"compute '{entry.name}' config '{key}': {detail}"
                 )
+
+
+def _incomplete(level: Level, ctx: Context) -> Iterator[Finding]:
+    """Required keys missing from the merged config of a level products may be compiled on:
+    the same check `floe-lint compile` makes before rendering a profile, reported here first."""
+    if not ctx.hierarchy.may_be_compiled_on(level):
+        return
+    plugins = registry()
+    for name, effective in level.approved.items():
+        plugin = plugins.get(name)
+        required = plugin.config_schema.get("required", []) if plugin is not None else []
+        missing = [key for key in required if key not in effective.config]
+        if not missing:
+            continue
+        entry = effective.entry
+        pointer = ptr.join(entry.pointer, "config") if "config" in _item(level, entry) else ""
+        keys = ", ".join(f"'{key}'" for key in missing)
+        yield ctx.finding(
+            level.doc,
+            pointer or entry.name_pointer,
+            f"compute '{name}' lacks required config {keys}, even merged with its parents'; "
+            f"'floe-lint compile' refuses products on {level.label} without it "
+            f"(see 'floe-lint plugins --schema {name}')",
+            at="key" if pointer else "value",
+        )
+
+
+def _item(level: Level, entry: ComputeEntry) -> dict[str, Any]:
+    item = level.doc.get(entry.pointer)
+    return item if isinstance(item, dict) else {}
