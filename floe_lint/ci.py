@@ -46,13 +46,33 @@ class CheckRun:
         return any(f.severity in _FAILING[self.fail_on] for f in findings)
 
     def write_baseline(self, result: Result, stderr: TextIO) -> int:
+        """Write every finding of the run; entries of files the run did not check are kept
+        from the file being replaced (when they still exist), so a partial run drops none."""
+        from floe_lint.baseline import BaselineError, data_reader
         from floe_lint.paths import lines_reader
 
-        baseline = Baseline(self.args.write_baseline)
-        count = baseline.write(result.findings, lines_reader(result.files))
+        target: Path = self.args.write_baseline
+        baseline = Baseline(target)
+        keep = []
+        if target.is_file():
+            try:
+                previous = Baseline.load(target)
+            except BaselineError:
+                previous = None  # not ours to keep: it is replaced
+            if previous is not None:
+                checked = {baseline.file_of(source.path) for source in result.files}
+                keep = [
+                    e
+                    for e in previous.entries
+                    if e.file not in checked and (target.parent / e.file).is_file()
+                ]
+        count = baseline.write(
+            result.findings, lines_reader(result.files), data_reader(result.files), keep
+        )
+        kept = f", {len(keep)} of them kept for files this run did not check" if keep else ""
         stderr.write(
             f"floe-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline "
-            f"{self.args.write_baseline}\n"
+            f"{target}{kept}\n"
         )
         return 0
 
@@ -99,12 +119,21 @@ class CheckRun:
             raise ConfigError(f"cannot write {target}: {error.strerror or error}") from error
 
     def warn_stale(self, result: Result, stderr: TextIO) -> None:
+        """List stale entries (only files the run checked can have them), with advice that
+        never drops entries: a partial run is told to remove the entries, not to rewrite."""
         if not result.stale or self.baseline is None:
             return
+        checked = {self.baseline.file_of(source.path) for source in result.files}
+        partial = any(e.file not in checked for e in self.baseline.entries)
+        advice = (
+            "remove them from the file; this run checked only some of its files"
+            if partial
+            else "rewrite it with --write-baseline"
+        )
         stderr.write(
             f"floe-lint: {len(result.stale)} stale baseline "
             f"entr{'ies' if len(result.stale) != 1 else 'y'} in {self.baseline.path} "
-            "(fixed or changed; rewrite it with --write-baseline):\n"
+            f"(fixed or changed; {advice}):\n"
         )
         for entry in result.stale:
             stderr.write(f"  {entry.rule} {entry.file} {entry.pointer or '/'}\n")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 from floe_lint import suppressions
-from floe_lint.baseline import Baseline, Entry
+from floe_lint.baseline import Baseline, Entry, data_reader
 from floe_lint.config import Config
 from floe_lint.document import SourceFile
 from floe_lint.findings import Finding
@@ -98,7 +98,9 @@ def apply(
             kept.extend(f for f in check_unused(unused) if not _path_ignored(f, config))
     stale: list[Entry] = []
     if baseline is not None:
-        kept, known_findings, stale = baseline.match(kept, lines_reader(files))
+        kept, known_findings, stale = baseline.match(
+            kept, lines_reader(files), data_reader(files), [source.path for source in files]
+        )
         suppressed.extend(
             Suppressed(f, "external", f"accepted in baseline {baseline.path.name}")
             for f in known_findings
