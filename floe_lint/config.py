@@ -15,17 +15,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
+from floe_lint.errors import ConfigError
 from floe_lint.findings import Severity
 
 if TYPE_CHECKING:
-    from floe_lint.selectors import Named
+    from floe_lint.lint.selectors import Named
+
+__all__ = ["Config", "ConfigError", "load_config", "render"]
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 FailOn = Literal["error", "warning"]
-
-
-class ConfigError(Exception):
-    """A config problem; the message names the file and what is wrong."""
 
 
 @dataclass
@@ -50,7 +49,7 @@ class Config:
 
     def check_selectors(self, rules: Sequence[Named]) -> None:
         """Every selector of the config must name at least one of `rules` (else exit 2)."""
-        from floe_lint import selectors
+        from floe_lint.lint import selectors
 
         for selector, where in self.selectors:
             if not selectors.names_a_rule(selector, rules):
@@ -111,7 +110,7 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
         table = _read_toml(path).get("tool", {}).get("floe-lint", {})
         text = path.read_text("utf-8")
         return table, lambda pointer: (_toml_line(text, pointer), 1)
-    from floe_lint import document
+    from floe_lint.load import document
 
     try:
         raw = path.read_bytes()
@@ -172,7 +171,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     table, where = _raw(path)
-    from floe_lint.validation import validate
+    from floe_lint.load.validation import validate
 
     problems = validate(table, "config")
     if problems:
@@ -203,7 +202,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         selectors=_selectors(path, table, where),
     )
     if not config.rule_folders:  # rules of rule folders are known only once loaded (engine.run)
-        from floe_lint.engine import builtin_rules
+        from floe_lint.lint.registry import builtin_rules
 
         config.check_selectors(builtin_rules())
     return config

@@ -40,123 +40,38 @@ Passes:
 """
 
 from collections.abc import Iterator
-from functools import cache
-from typing import Any
 
-from floe_lint import pointer as ptr
-from floe_lint.compute import registry
-from floe_lint.engine import Context
-from floe_lint.fastschema import Check, compile_schema, proves_valid
-from floe_lint.findings import Finding
-from floe_lint.hierarchy import ComputeEntry, Level
-from floe_lint.secrets import is_secret_key, is_templated
-from floe_lint.suggest import did_you_mean
-from floe_lint.validation import TYPE_WORDS  # one wording for types in every message
+from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL208", "compute-config", "error", "manifest"
 
 
-def _shown(key: str, value: Any) -> str:
-    if is_secret_key(key) or not isinstance(value, str | int | float | bool):
-        return ""
-    return f" ({value!r})" if len(str(value)) <= 40 else ""
-
-
-@cache
-def _quick(name: str) -> Check | None:
-    plugin = registry().get(name)
-    if plugin is None:
-        return None
-    # Missing required keys are not reported here (see below), so they must not send a config
-    # to jsonschema either: that import alone costs a pre-commit hook ~45 ms.
-    schema = {k: v for k, v in plugin.config_schema.items() if k != "required"}
-    return compile_schema(schema)
-
-
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     yield from _incomplete(level, ctx)
-    plugins = registry()
     for entry in level.entries:
-        plugin = plugins.get(entry.name)
-        if plugin is None or not entry.config or proves_valid(_quick(entry.name), entry.config):
-            continue  # unknown-compute reports the name; a bare name has no config
-        from jsonschema import Draft202012Validator
-
-        schema = plugin.config_schema
-        allowed = list(schema.get("properties", {}))
-        base = ptr.join(entry.pointer, "config")
-        errors = Draft202012Validator(schema).iter_errors(entry.config)
-        for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
-            where = ptr.join(base, *error.absolute_path)
-            key = ptr.last(where)
-            if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-                for unknown in error.instance:
-                    if unknown not in allowed:
-                        yield ctx.finding(
-                            level.doc,
-                            ptr.join(where, str(unknown)),
-                            f"compute '{entry.name}' has no config key '{unknown}'"
-                            f"{did_you_mean(str(unknown), allowed)} (keys: {', '.join(allowed)})",
-                            at="key",
-                        )
-            elif error.validator == "required":
-                continue  # judged on the merged config, by _incomplete
-            elif is_templated(error.instance) or is_secret_key(key):
-                # templated: resolved by dbt at run time, e.g. "{{ env_var('PORT') | as_number }}";
-                # a literal credential is secret-literal's finding, never echoed here
-                continue
-            elif error.validator == "type":
-                wanted = error.validator_value
-                words = " or ".join(
-                    TYPE_WORDS.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)
-                )
-                yield ctx.finding(
-                    level.doc,
-                    where,
-                    f"compute '{entry.name}' config '{key}' must be {words}"
-                    f"{_shown(key, error.instance)}",
-                )
-            elif error.validator == "enum":
-                options = [str(o) for o in error.validator_value]
-                yield ctx.finding(
-                    level.doc,
-                    where,
-                    f"compute '{entry.name}' config '{key}' must be one of {', '.join(options)}"
-                    f"{_shown(key, error.instance)}"
-                    f"{did_you_mean(str(error.instance), options)}",
-                )
-            else:
-                detail = error.message if not is_secret_key(key) else "invalid value"
-                yield ctx.finding(
-                    level.doc, where, f"compute '{entry.name}' config '{key}': {detail}"
-                )
+        for problem in ctx.compute_config_problems(entry.name, entry.config):
+            yield ctx.finding(
+                entry.config_node.child(*problem.path), problem.message, at=problem.at
+            )
 
 
 def _incomplete(level: Level, ctx: Context) -> Iterator[Finding]:
     """Required keys missing from the merged config of a level products may be compiled on:
     the same check `floe-lint compile` makes before rendering a profile, reported here first."""
-    if not ctx.hierarchy.may_be_compiled_on(level):
+    if not ctx.may_be_compiled_on(level):
         return
-    plugins = registry()
     for name, effective in level.approved.items():
-        plugin = plugins.get(name)
-        required = plugin.config_schema.get("required", []) if plugin is not None else []
-        missing = [key for key in required if key not in effective.config]
+        missing = ctx.missing_compute_config(name, effective.config)
         if not missing:
             continue
         entry = effective.entry
-        pointer = ptr.join(entry.pointer, "config") if "config" in _item(level, entry) else ""
         keys = ", ".join(f"'{key}'" for key in missing)
-        yield ctx.finding(
-            level.doc,
-            pointer or entry.name_pointer,
+        message = (
             f"compute '{name}' lacks required config {keys}, even merged with its parents'; "
             f"'floe-lint compile' refuses products on {level.label} without it "
-            f"(see 'floe-lint plugins --schema {name}')",
-            at="key" if pointer else "value",
+            f"(see 'floe-lint plugins --schema {name}')"
         )
-
-
-def _item(level: Level, entry: ComputeEntry) -> dict[str, Any]:
-    item = level.doc.get(entry.pointer)
-    return item if isinstance(item, dict) else {}
+        if entry.config_node.exists:
+            yield ctx.finding(entry.config_node, message, at="key")
+        else:
+            yield ctx.finding(entry.name_node, message)

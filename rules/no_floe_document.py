@@ -27,23 +27,23 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.document import SourceFile
-from floe_lint.engine import Context
-from floe_lint.findings import FILE_START, Finding
-from floe_lint.workspace import holds_floe
+from floe_lint.api import Context, Finding, SourceFile, Span
 
 ID, NAME, SEVERITY, SUBJECT = "FL003", "no-floe-document", "error", "file"
 
+_FILE_START = Span(1, 1, 1, 1)
 _EXPECTED = "expected a manifest (plugins:, scope:) or a product (name:, platform:, transforms:)"
 
 
 def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
-    if source.problems or holds_floe(source) or not ctx.workspace.is_expected(source.path):
+    if source.problems or any(d.kind for d in source.documents):
         return  # a file that does not parse is yaml-syntax's finding
+    if not ctx.must_hold_floe(source):
+        return
     name = source.path.name
     documents = [d for d in source.documents if d.data is not None]
     if not documents:
-        yield ctx.file_finding(source, FILE_START, f"{name} {_nothing(source)}: {_EXPECTED}")
+        yield ctx.file_finding(source, _FILE_START, f"{name} {_nothing(source)}: {_EXPECTED}")
         return
     doc = documents[0]
     if isinstance(doc.data, list):

@@ -25,10 +25,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint import selectors
-from floe_lint.engine import Context
-from floe_lint.findings import Finding
-from floe_lint.suppressions import Unused
+from floe_lint.api import Context, Finding, Unused
 
 ID, NAME, SEVERITY, SUBJECT = "FL901", "unused-suppression", "warning", "suppression"
 
@@ -40,7 +37,7 @@ def check(unused: Unused, ctx: Context) -> Iterator[Finding]:
         message = f"suppression of '{unused.code}' is unused: no such finding on {scope}; remove it"
     else:
         message = (
-            f"suppression names no known rule '{unused.code}'"
-            f"{selectors.suggestion(unused.code, ctx.known_rules)}; see 'floe-lint rules'"
+            f"suppression names no known rule '{unused.code}'{unused.suggestion}; "
+            "see 'floe-lint rules'"
         )
     yield ctx.file_finding(directive.source, directive.span, message)

@@ -67,9 +67,9 @@ def compile_where_check_passed(args: list[str]) -> None:
 
     from floe_lint.cli import _parser
     from floe_lint.config import load_config
-    from floe_lint.document import load
-    from floe_lint.engine import is_env_variant
-    from floe_lint.workspace import discover
+    from floe_lint.lint.engine import is_env_variant
+    from floe_lint.load.document import load
+    from floe_lint.load.workspace import discover
 
     ns = _parser().parse_args(args)
     if ns.select or ns.ignore or ns.exit_zero or ns.baseline or ns.write_baseline:

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from floe_lint.compute import registry
+from floe_lint.compute.plugin import registry
 from tests import conftest
 from tests.conftest import EXAMPLES, REPO, run_cli, write_files
 

@@ -3,7 +3,7 @@ select, ignore, severity and per-path-ignores, and suppression comments.
 
 The property test enumerates, for each rule, every string that names it (its id, its name,
 each of their prefixes, with or without `*`, in any case, and ALL) independently of
-`floe_lint.selectors`, and checks that `--select` runs exactly the rules named that way.
+`floe_lint.lint.selectors`, and checks that `--select` runs exactly the rules named that way.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.engine import Rule, builtin_rules
+from floe_lint.lint.registry import Rule, builtin_rules
 from tests.conftest import REPO, run_cli, write_files
 from tests.test_config_file import CUSTOM_RULE
 
