@@ -16,12 +16,13 @@ from floe_lint.cli import main
 from floe_lint.load.root import git_root, workspace_root
 from tests.conftest import Run, run_cli, write_files
 
-ENTERPRISE = """
+SNOWFLAKE = "{name: snowflake, config: {account: acme, warehouse: WH, database: DB}}"
+ENTERPRISE = f"""
 scope: enterprise
-metadata: {name: acme}
+metadata: {{name: acme}}
 plugins:
   compute:
-    approved: [duckdb, spark, snowflake]
+    approved: [duckdb, spark, {SNOWFLAKE}]
     default: duckdb
 """
 SALES = """
@@ -52,7 +53,7 @@ TREE = {
     "products/orders/floe.yaml": ORDERS,
     "products/customers/floe.yaml": CUSTOMERS,
 }
-WITHOUT_SNOWFLAKE = ENTERPRISE.replace("[duckdb, spark, snowflake]", "[duckdb, spark]")
+WITHOUT_SNOWFLAKE = ENTERPRISE.replace(f"[duckdb, spark, {SNOWFLAKE}]", "[duckdb, spark]")
 
 
 @pytest.fixture
@@ -243,7 +244,13 @@ def test_a_manifest_referenced_by_500_products(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    files = {"platform/enterprise/manifest.yaml": ENTERPRISE, "platform/sales/manifest.yaml": SALES}
+    duckdb_only = SALES.replace("[duckdb, snowflake]", "[duckdb]").replace(
+        "default: snowflake", "default: duckdb"
+    )
+    files = {
+        "platform/enterprise/manifest.yaml": ENTERPRISE,
+        "platform/sales/manifest.yaml": duckdb_only,
+    }
     for n in range(500):
         compute = "spark" if n % 50 == 7 else "duckdb"  # spark: not approved by sales
         files[f"products/p{n:03}/floe.yaml"] = CUSTOMERS.replace("customers", f"p{n:03}").replace(
