@@ -277,3 +277,19 @@ def test_an_env_prefix_with_a_trailing_newline_is_a_finding(workdir: Path) -> No
     run = run_cli("check", "manifest.yaml", "--format", "json")
     assert [(f["name"], f["line"]) for f in run.findings] == [("compute-config", 1)]
     assert "upper-case letters, digits and _" in run.findings[0]["message"]
+
+
+def test_a_link_anywhere_inside_the_repository_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    write_files(repo, {"products/orders/manifest.yaml": MANIFEST})
+    write_files(repo, {"products/orders/floe.yaml": PRODUCT})
+    (repo / ".git").mkdir()  # the repository's root, above the working directory
+    elsewhere.mkdir()
+    (repo / "build").symlink_to(elsewhere)
+    monkeypatch.chdir(repo / "products" / "orders")
+    run = run_cli("compile", "floe.yaml", "--out", "../../build/floe")
+    assert run.code == 2
+    assert "build is a symbolic link" in run.stderr
+    assert list(elsewhere.iterdir()) == []

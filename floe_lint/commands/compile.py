@@ -68,16 +68,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if not problems:
             stdout.write(f"floe-lint: {display_path(out)} is up to date\n")
         return EXIT_FINDINGS if problems else EXIT_CLEAN
+    from floe_lint.load.root import workspace_root
     from floe_lint.safe_write import check_no_symlink, write_file
 
+    # Links in folders inside the repository (git's root, else the config's folder, else the
+    # working directory) are refused, and the output folder and files wherever they are.
+    root = workspace_root(None, config.path, Path.cwd())
     try:  # every target first: a refused link must not leave the other file written
         for name in compiled.files:
-            check_no_symlink(out / name)
+            check_no_symlink(out / name, root)
     except OSError as error:
         raise UsageError(f"cannot write {display_path(out)}: {error.strerror or error}") from error
     for name, text_ in compiled.files.items():
         try:
-            changed = write_file(out / name, text_)
+            changed = write_file(out / name, text_, root)
         except OSError as error:
             raise UsageError(f"cannot write {out / name}: {error.strerror or error}") from error
         stdout.write(f"{'wrote' if changed else 'unchanged'} {display_path(out / name)}\n")

@@ -36,8 +36,8 @@ def _quick(name: str) -> Check | None:
 def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     """What is wrong with `config` for the plugin `name` (nothing when no plugin provides it).
 
-    Missing required keys are left out: another level may supply them, and compile checks
-    the merged config.
+    Missing required keys are left out: another level may supply them, so `missing` judges
+    the merged config instead.
     """
     plugin = registry().get(name)
     if plugin is None or not config or proves_valid(_quick(name), config):
@@ -60,7 +60,7 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
                         at="key",
                     )
         elif error.validator == "required":
-            continue  # may be supplied by a parent or child level; compile checks the merge
+            continue  # another level may supply it: `missing` judges the merged config
         elif is_secret_key(key):
             continue  # a literal credential is secret-literal's finding, never echoed here
         elif is_templated(error.instance) and not is_credential_schema(error.schema):
@@ -70,3 +70,11 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
             if error.validator == "enum":  # an allowed value close to the given one
                 hint = did_you_mean(str(error.instance), [str(o) for o in error.validator_value])
             yield ConfigProblem(path, f"compute '{name}' config '{key}' {expected(error)}{hint}")
+
+
+def missing(name: str, merged: dict[str, Any]) -> list[str]:
+    """Keys the plugin `name` requires that the merged config of a level lacks: what
+    `floe-lint compile` would refuse before rendering the profile."""
+    plugin = registry().get(name)
+    required = plugin.config_schema.get("required", []) if plugin is not None else []
+    return [key for key in required if key not in merged]
