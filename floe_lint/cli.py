@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from floe_lint import __version__, oci_commands
-from floe_lint.usage import UsageError, parse_ref_overrides, split_list
+from floe_lint.usage import UsageError, parse_ref_overrides, split_list, unknown_arguments
 
 if TYPE_CHECKING:
     from floe_lint.engine import Rule
@@ -35,9 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
     check.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "github", "auto"),
-        help="report format (default: the config's, else text); auto: github inside "
-        "GitHub Actions, text elsewhere",
+        choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto"),
+        help="report format (default: the config's, else text); gitlab: GitLab Code Quality "
+        "JSON; junit: JUnit XML; auto: github inside GitHub Actions, text elsewhere",
     )
     check.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
@@ -71,11 +71,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--show-source",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="print the offending source line (default on a terminal)",
+        help="print the offending source line (default: on a terminal)",
     )
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="auto (default): colour on a terminal unless NO_COLOR is set; always and never "
+        "override NO_COLOR",
+    )
     check.add_argument(
         "--jobs",
         "-j",
@@ -86,7 +92,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_ci_arguments(check)
     oci_commands.add_check_arguments(check)
-    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    # also after the command; SUPPRESS keeps `floe-lint --debug check` from being reset
+    check.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     rules = commands.add_parser("rules", help="list every rule (with the config's rule-folders)")
     rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
@@ -106,7 +115,11 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
     ci = check.add_argument_group("CI and pre-commit")
-    ci.add_argument("--sarif-category", metavar="ID", help="SARIF automationDetails.id")
+    ci.add_argument(
+        "--sarif-category",
+        metavar="NAME",
+        help="code scanning category, one per lint job (SARIF automationDetails.id NAME/)",
+    )
     ci.add_argument(
         "--sarif-file", type=Path, metavar="FILE", help="also write a SARIF report to FILE"
     )
@@ -200,6 +213,15 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             json_report.write(findings, len(result.files), out)
         elif args.format in ("sarif", "github"):
             run.report(result, findings, out)
+        elif args.format == "gitlab":
+            from floe_lint.paths import lines_reader
+            from floe_lint.reporters import gitlab
+
+            gitlab.write(findings, out, lines_reader(result.files))
+        elif args.format == "junit":
+            from floe_lint.reporters import junit
+
+            junit.write(findings, [f.path for f in result.files], out)
         else:
             from floe_lint.paths import lines_reader
             from floe_lint.reporters import text
@@ -287,7 +309,10 @@ def main(
         stdout.write(f"floe-lint {__version__}\n")  # without building every parser first
         return EXIT_CLEAN
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        stderr.write(f"floe-lint: error: {unknown_arguments(parser, args.command, unknown)}\n")
+        return EXIT_USAGE
     try:
         if args.command == "check":
             return _cmd_check(args, stdout, stderr)
@@ -323,7 +348,10 @@ def main(
             stderr.write(f"floe-lint: error: {error}\n")
             return EXIT_USAGE
         if args.debug:
-            raise
+            import traceback
+
+            traceback.print_exc(file=stderr)
+            return EXIT_USAGE
         stderr.write(
             f"floe-lint: internal error: {type(error).__name__}: {error} (rerun with --debug)\n"
         )

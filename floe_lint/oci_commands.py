@@ -114,7 +114,8 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
                     f"{display_path(problem.doc.path)}:{span.start_line}:{span.start_col}: "
                     f"{problem.message}\n"
                 )
-            stderr.write(f"floe-lint: {shown} not written: the hierarchy did not resolve\n")
+            outcome = "cannot be checked" if args.check else "not written"
+            stderr.write(f"floe-lint: {shown} {outcome}: the hierarchy did not resolve\n")
             continue
         refs: dict[str, str] = {}
         for site in sites:
@@ -126,7 +127,9 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
         text = lockfile.render(refs)
         current = target.read_text("utf-8") if target.is_file() else None
         if not refs and current is None:
-            continue  # no registry refs: nothing to lock, and no file to create
+            # no registry refs: nothing to lock, and no file to create
+            stdout.write(f"{display_path(product.path)}: no oci:// refs; nothing to lock\n")
+            continue
         if current == text:
             stdout.write(f"{shown}: up to date ({len(refs)} refs)\n")
         elif args.check:
@@ -176,13 +179,15 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
     result = engine.run([path], config, fetch=fetch)
     errors = [f for f in sorted_findings(result.findings) if f.severity == "error"]
     if errors:
-        for f in errors:
-            span = f.location.span
-            stderr.write(
-                f"{display_path(f.path)}:{span.start_line}:{span.start_col}: "
-                f"{f.rule_id} [{f.name}] {f.message}\n"
-            )
-        stderr.write(f"floe-lint: not published: {len(errors)} error(s) in {path}\n")
+        from floe_lint.paths import lines_reader
+        from floe_lint.reporters import text
+
+        # the same lines as `check` prints, severity included
+        text.write(
+            errors, stderr, show_source=False, colour=False, read_lines=lines_reader(result.files)
+        )
+        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        stderr.write(f"floe-lint: not published: {count} in {display_path(path)}\n")
         return EXIT_FINDINGS
     doc = manifests[0]
     for key, pointer in (("io.floe.manifest.name", "/metadata/name"), ("io.floe.scope", "/scope")):
