@@ -368,7 +368,8 @@ def _lookup_failure(error: BaseException) -> str | None:
             continue
         seen.add(id(current))
         if isinstance(current, socket.gaierror):
-            return _lookup_problems().get(current.errno, _short_reason(current))
+            known = _lookup_problems()
+            return known.get(current.errno or 0, _short_reason(current))
         linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
         stack.extend(e for e in (*linked, *current.args) if isinstance(e, BaseException))
     return None
