@@ -207,3 +207,40 @@ def test_debug_shows_the_traceback_and_exits_2_as_documented(tmp_path: Path) -> 
         assert "RuntimeError: kaboom" in proc.stderr
     readme = (EXAMPLES.parent / "README.md").read_text("utf-8")
     assert "`2` usage, config or internal error" in readme and "`--debug`" in readme
+
+
+def test_check_connections_shows_what_the_user_wrote_and_never_fails_on_defaults(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("DBX_HOST", "SNOWFLAKE_ACCOUNT", "SPARK_HOST"):
+        monkeypatch.delenv(name, raising=False)
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": """\
+                plugins:
+                  compute:
+                    approved:
+                      - bigquery
+                      - redshift
+                      - duckdb
+                      - {name: databricks, config: {host: "{{ env_var('DBX_HOST') }}"}}
+                      - {name: snowflake, config: {account: "{{ env_var('SNOWFLAKE_ACCOUNT') }}"}}
+                      - {name: spark, config: {host: "{{ env_var('SPARK_HOST', 'spark.local') }}"}}
+                    default: duckdb
+                """
+        },
+    )
+    run = run_cli("check-connections", "manifest.yaml")
+    assert run.code == 0, run.stdout + run.stderr  # nothing that was really checked failed
+    assert "None" not in run.stdout and "{{" not in run.stdout and "env_var" not in run.stdout
+    rows = {line.split()[0]: line for line in run.stdout.splitlines()[1:]}
+    assert "bigquery at project (no project configured)" in rows["bigquery"]
+    assert "redshift at (no host configured):5439" in rows["redshift"]
+    assert "databricks at $DBX_HOST" in rows["databricks"]
+    assert "snowflake at account $SNOWFLAKE_ACCOUNT" in rows["snowflake"]
+    assert "spark at $SPARK_HOST:10001" in rows["spark"]
+    assert rows["duckdb"].split()[1] in ("yes", "skipped")
+    if not Path("/data").is_dir():
+        assert "no path configured; dbt uses /data/warehouse.duckdb in the pod" in rows["duckdb"]
