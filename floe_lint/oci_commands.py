@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from floe_lint.config import Config
+    from floe_lint.document import Document
     from floe_lint.oci import Fetcher, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -134,13 +135,25 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
             stdout.write(f"{shown}: up to date ({len(refs)} refs)\n")
         elif args.check:
             stale += 1
-            stdout.write(f"{shown}: out of date; run `floe-lint lock`\n")
+            stdout.write(f"{shown}: out of date; to update it, run: {_relock(args, product)}\n")
         else:
             lockfile.write(target, refs)
             stdout.write(f"{shown}: locked {len(refs)} refs\n")
     if not products:
         stderr.write("floe-lint: no floe.yaml products found; nothing to lock\n")
     return EXIT_FINDINGS if failed or stale else EXIT_CLEAN
+
+
+def _relock(args: argparse.Namespace, product: Document) -> str:
+    """The `lock` command that rewrites exactly this product's lock, as `--check` read it."""
+    import shlex
+
+    from floe_lint.reporters import display_path
+
+    words = ["floe-lint", "lock", display_path(product.path)]
+    if args.config is not None:
+        words += ["--config", display_path(args.config)]
+    return shlex.join(words)
 
 
 def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: TextIO) -> int:
