@@ -5,6 +5,10 @@ Jenkins' JUnit schema (tests/junit-10.xsd) and junitparser, a JUnit reader used 
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +16,7 @@ import jsonschema
 import junitparser
 import pytest
 import xmlschema
+import yaml
 
 from tests.conftest import REPO, run_cli, write_files
 
@@ -152,3 +157,42 @@ def test_junit_report_escapes_what_xml_cannot_carry(project: Path) -> None:
 def test_formats_are_documented_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     assert "gitlab" in readme and "junit" in readme
+
+
+def test_the_documented_gitlab_job_writes_both_reports(project: Path) -> None:
+    doc = (REPO / "docs/gitlab-ci.md").read_text("utf-8")
+    [block] = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    job = yaml.safe_load(block)["floe-lint"]
+    install, *commands = job["script"]
+    assert install.startswith("pip install ")  # run as written by tests/test_install_docs.py
+    write_files(
+        project,
+        {
+            "platform/manifest.yaml": MANIFEST,
+            "products/orders/floe.yaml": PRODUCT.replace(
+                "ref: manifest.yaml", "ref: ../../platform/manifest.yaml"
+            ),
+        },
+    )
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    env["CI_PROJECT_DIR"] = str(project)
+    codes = []
+    for command in commands:  # as GitLab runs a script: each line in the project folder
+        done = subprocess.run(
+            ["bash", "-c", command],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        codes.append(done.returncode)
+    assert codes == [0, 1]  # the test report never fails the job; the lint does
+    reports = job["artifacts"]["reports"]
+    issues = json.loads((project / reports["codequality"]).read_text("utf-8"))
+    schema = json.loads((HERE / "gitlab-codequality.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(issues)
+    assert {i["location"]["path"] for i in issues} == {"products/orders/floe.yaml"}
+    xml = (project / reports["junit"]).read_text("utf-8")
+    xmlschema.XMLSchema(str(HERE / "junit-10.xsd")).validate(xml)
+    assert 'name="products/orders/floe.yaml"' in xml
