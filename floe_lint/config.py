@@ -14,14 +14,13 @@ from typing import Any, Literal
 
 import yaml
 
+from floe_lint.errors import ConfigError
 from floe_lint.findings import Severity
+
+__all__ = ["Config", "ConfigError", "load_config", "render"]
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 FailOn = Literal["error", "warning"]
-
-
-class ConfigError(Exception):
-    """A config problem; the message names the file and what is wrong."""
 
 
 @dataclass
@@ -107,7 +106,7 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
         table = _read_toml(path).get("tool", {}).get("floe-lint", {})
         text = path.read_text("utf-8")
         return table, lambda pointer: (_toml_line(text, pointer), 1)
-    from floe_lint import document
+    from floe_lint.load import document
 
     try:
         raw = path.read_bytes()
@@ -168,7 +167,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     table, where = _raw(path)
-    from floe_lint.validation import validate
+    from floe_lint.load.validation import validate
 
     problems = validate(table, "config")
     if problems:
@@ -202,7 +201,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
 
 def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
     """Every rule id, prefix or name the config mentions must name at least one rule."""
-    from floe_lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
     from floe_lint.suggest import did_you_mean
 
     rules = builtin_rules()

@@ -12,7 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from floe_lint.validation import schema
+from floe_lint.load.validation import schema
 from tests.conftest import EXAMPLES, REPO, run_cli, write_files
 
 
@@ -47,7 +47,7 @@ def _readme_command(readme: Path, lead: str) -> str:
 
 
 def test_broken_example_fires_every_rule_as_the_readmes_say() -> None:
-    from floe_lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
 
     every = {r.id for r in builtin_rules()}
     for readme, lead, cwd in (
@@ -255,7 +255,7 @@ def test_version_and_module_entry_point() -> None:
 def test_internal_errors_are_one_line_without_traceback(tmp_path) -> None:
     # A rule that crashes must not leak a traceback (unless --debug).
     script = (
-        "import floe_lint.engine as e, sys\n"
+        "import floe_lint.lint.engine as e, sys\n"
         "def boom(*a, **k): raise RuntimeError('kaboom')\n"
         "e.run = boom\n"
         "from floe_lint.cli import main\n"
@@ -289,7 +289,7 @@ def test_examples_dir_paths_resolve_from_any_working_directory(tmp_path, monkeyp
 
 
 def test_readme_lists_every_rule() -> None:
-    from floe_lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
 
     readme = (REPO / "README.md").read_text()
     missing = [

@@ -188,7 +188,7 @@ def test_unknown_options_get_a_did_you_mean(argv: list[str], message: str) -> No
 
 def test_debug_shows_the_traceback_and_exits_2_as_documented(tmp_path: Path) -> None:
     script = (
-        "import floe_lint.engine as e, sys\n"
+        "import floe_lint.lint.engine as e, sys\n"
         "def boom(*a, **k): raise RuntimeError('kaboom')\n"
         "e.run = boom\n"
         "from floe_lint.cli import main\n"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from floe_lint.config import ConfigError
-from floe_lint.oci import Settings
+from floe_lint.oci.settings import Settings
 from tests.conftest import Run, run_cli, write_files
 from tests.oci_support import free_port, isolate
 

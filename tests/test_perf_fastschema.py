@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from benchmarks.corpus import generate
-from floe_lint import document
-from floe_lint.fastschema import Undecided, compile_schema, proves_valid
-from floe_lint.validation import schema
+from floe_lint.load import document
+from floe_lint.load.fastschema import Undecided, compile_schema, proves_valid
+from floe_lint.load.validation import schema
 
 KINDS = ("floe", "manifest")
 
@@ -42,7 +42,7 @@ def assert_agrees(value: Any, raw_schema: dict[str, Any]) -> bool | None:
 def test_bundled_schemas_compile(kind: str) -> None:
     assert compile_schema(schema(kind)) is not None, (
         f"schemas/{kind}.json uses a keyword the quick check does not decide: every "
-        "document would go through jsonschema (slow); extend floe_lint/fastschema.py"
+        "document would go through jsonschema (slow); extend floe_lint/load/fastschema.py"
     )
 
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from floe_lint.baseline import offending_text
 from floe_lint.findings import Finding
+from floe_lint.lint.baseline import offending_text
 from floe_lint.reporters import display_path
 
 SEVERITY = {"error": "major", "warning": "minor", "note": "info"}

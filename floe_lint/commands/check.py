@@ -1,0 +1,221 @@
+"""`floe-lint check`: lint, then report; with its CI side (format choice, SARIF and GitHub
+output, the baseline, and the exit status: `--fail-on`, `--exit-zero`)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from floe_lint.commands.usage import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    UsageError,
+    parse_ref_overrides,
+    split_list,
+)
+from floe_lint.config import Config, ConfigError
+from floe_lint.findings import Finding
+from floe_lint.lint.baseline import Baseline
+
+if TYPE_CHECKING:
+    from floe_lint.lint.engine import Result
+
+_FAILING = {"error": ("error",), "warning": ("error", "warning")}
+
+
+def resolve_format(requested: str | None, config: Config) -> str:
+    chosen = requested or config.format or "text"
+    if chosen == "auto":
+        return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    return chosen
+
+
+class CheckRun:
+    """What a `check` invocation asked for beyond linting, resolved against the config."""
+
+    def __init__(self, args: argparse.Namespace, config: Config):
+        self.args = args
+        self.config = config
+        self.format = resolve_format(args.format, config)
+        self.fail_on = args.fail_on or config.fail_on
+        path = args.baseline or (config.baseline if args.write_baseline is None else None)
+        if args.baseline is not None and args.write_baseline is not None:
+            raise ConfigError("--baseline and --write-baseline cannot be combined")
+        self.baseline = Baseline.load(path) if path is not None else None
+
+    def fails(self, findings: Sequence[Finding]) -> bool:
+        if self.args.exit_zero:
+            return False
+        return any(f.severity in _FAILING[self.fail_on] for f in findings)
+
+    def write_baseline(self, result: Result, stderr: TextIO) -> int:
+        from floe_lint.load.paths import lines_reader
+
+        baseline = Baseline(self.args.write_baseline)
+        count = baseline.write(result.findings, lines_reader(result.files))
+        stderr.write(
+            f"floe-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline "
+            f"{self.args.write_baseline}\n"
+        )
+        return 0
+
+    def sarif(self, result: Result, findings: Sequence[Finding]) -> dict[str, Any]:
+        from floe_lint.load.paths import lines_reader
+        from floe_lint.reporters import sarif
+
+        return sarif.build(
+            findings,
+            result.rules,
+            lines_of=lines_reader(result.files),
+            severity=self.config.severity,
+            suppressed=result.suppressed,
+            include_suppressed=self.args.include_suppressed,
+            category=self.args.sarif_category,
+        )
+
+    def report(self, result: Result, findings: Sequence[Finding], out: TextIO) -> None:
+        if self.format == "sarif":
+            from floe_lint.reporters import sarif
+
+            sarif.write(self.sarif(result, findings), out)
+        else:
+            from floe_lint.reporters import github
+
+            sarif_file = self.args.sarif_file
+            github.write(
+                findings,
+                out,
+                files_checked=len(result.files),
+                full_report=f"the SARIF report {sarif_file}" if sarif_file else None,
+            )
+
+    def write_sarif_file(self, result: Result, findings: Sequence[Finding]) -> None:
+        target: Path | None = self.args.sarif_file
+        if target is None:
+            return
+        from floe_lint.reporters import sarif
+
+        try:
+            with target.open("w", encoding="utf-8") as handle:
+                sarif.write(self.sarif(result, findings), handle)
+        except OSError as error:
+            raise ConfigError(f"cannot write {target}: {error.strerror or error}") from error
+
+    def warn_stale(self, result: Result, stderr: TextIO) -> None:
+        if not result.stale or self.baseline is None:
+            return
+        stderr.write(
+            f"floe-lint: {len(result.stale)} stale baseline "
+            f"entr{'ies' if len(result.stale) != 1 else 'y'} in {self.baseline.path} "
+            "(fixed or changed; rewrite it with --write-baseline):\n"
+        )
+        for entry in result.stale:
+            stderr.write(f"  {entry.rule} {entry.file} {entry.pointer or '/'}\n")
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from floe_lint.commands.fetching import fetcher
+    from floe_lint.config import load_config
+    from floe_lint.lint import engine
+    from floe_lint.reporters import sorted_findings
+
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    select, ignore = split_list(args.select), split_list(args.ignore)
+    config = load_config(args.config, Path.cwd())
+    if not config.rule_folders:  # rules of rule folders are known only once loaded
+        _check_rule_keys([*select, *ignore])
+    run = CheckRun(args, config)
+    result = engine.run(
+        args.paths,
+        config,
+        select=select,
+        ignore=ignore,
+        refs=parse_ref_overrides(args.ref),
+        fetch=fetcher(config, args.paths, offline=args.offline),
+        baseline=run.baseline,
+        require_suppression_reason=args.require_suppression_reason,
+        jobs=args.jobs,
+    )
+    if args.write_baseline is not None:
+        return run.write_baseline(result, stderr)
+    findings = sorted_findings(result.findings)
+    args.format = run.format
+
+    out: TextIO = stdout
+    handle = None
+    if args.output is not None:
+        try:
+            handle = args.output.open("w", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
+        out = handle
+    try:
+        if args.format == "json":
+            from floe_lint.reporters import json_report
+
+            json_report.write(findings, len(result.files), out)
+        elif args.format in ("sarif", "github"):
+            run.report(result, findings, out)
+        elif args.format == "gitlab":
+            from floe_lint.load.paths import lines_reader
+            from floe_lint.reporters import gitlab
+
+            gitlab.write(findings, out, lines_reader(result.files))
+        elif args.format == "junit":
+            from floe_lint.reporters import junit
+
+            junit.write(findings, [f.path for f in result.files], out)
+        else:
+            from floe_lint.load.paths import lines_reader
+            from floe_lint.reporters import text
+
+            is_tty = handle is None and stdout.isatty()
+            colour = args.color == "always" or (
+                args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
+            )
+            text.write(
+                findings,
+                out,
+                show_source=args.show_source if args.show_source is not None else is_tty,
+                colour=colour,
+                read_lines=lines_reader(result.files),
+            )
+    finally:
+        if handle is not None:
+            handle.close()
+    run.write_sarif_file(result, findings)
+    errors = sum(1 for f in findings if f.severity == "error")
+    stderr.write(_summary(findings, errors, len(result.files)) + "\n")
+    run.warn_stale(result, stderr)
+    return EXIT_FINDINGS if run.fails(findings) else EXIT_CLEAN
+
+
+def _check_rule_keys(keys: Sequence[str]) -> None:
+    from floe_lint.lint.registry import builtin_rules
+    from floe_lint.suggest import did_you_mean
+
+    rules = builtin_rules()
+    names = [r.name for r in rules] + [r.id for r in rules]
+    for key in keys:
+        bare = key.rstrip("*").upper()
+        if key.upper() == "ALL" or any(
+            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
+        ):
+            continue
+        raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
+
+
+def _summary(findings: Sequence[object], errors: int, files: int) -> str:
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not findings:
+        return f"floe-lint: no problems ({checked})"
+    others = len(findings) - errors
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if others:
+        parts.append(f"{others} warning{'s' if others != 1 else ''}")
+    return f"floe-lint: {', '.join(parts)} ({checked})"

@@ -1,0 +1,96 @@
+"""`floe-lint compile`: lint a product, then write (or, with --check, compare) its
+compiled_artifacts.json and profiles.yml.
+
+pydantic is imported only here, when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from floe_lint.commands import targets
+from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError, parse_ref_overrides
+from floe_lint.load.paths import lines_reader
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from floe_lint.commands.fetching import fetcher
+    from floe_lint.compute import artifacts
+    from floe_lint.compute.compiler import CompileError, compile_product
+    from floe_lint.config import load_config
+    from floe_lint.lint import engine
+    from floe_lint.reporters import display_path, sorted_findings
+
+    product = targets.product_file(args.product)
+    config = load_config(args.config, Path.cwd())
+    refs = parse_ref_overrides(args.ref)
+    fetch = fetcher(config, [product])
+    result = engine.run([product], config, refs=refs, fetch=fetch)
+    errors = [f for f in sorted_findings(result.findings) if f.severity == "error"]
+    if errors:
+        from floe_lint.reporters import text
+
+        text.write(
+            errors,
+            stdout,
+            show_source=False,
+            colour=False,
+            read_lines=lines_reader(result.files),
+        )
+        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        outcome = "nothing compared" if args.check else "nothing written"
+        stderr.write(
+            f"floe-lint: compile refused: {count} in {display_path(product)} or its platform; "
+            f"{outcome}\n"
+        )
+        return EXIT_FINDINGS
+
+    hierarchy = targets.hierarchy(config, refs, fetch)
+    doc = targets.first(hierarchy, product, ("floe",))
+    try:
+        compiled = compile_product(doc, hierarchy.platform(doc))
+    except CompileError as error:
+        stderr.write(f"floe-lint: compile failed: {error}\n")
+        return EXIT_FINDINGS
+
+    out: Path = args.out
+    if args.check:
+        problems = [
+            (name, why)
+            for name, text_ in compiled.files.items()
+            if (why := artifacts.stale(out / name, text_)) is not None
+        ]
+        for name, why in problems:
+            stderr.write(
+                f"floe-lint: {display_path(out / name)} is {why}; run this and commit the "
+                f"result: {_rewrite_command(args, product)}\n"
+            )
+        if not problems:
+            stdout.write(f"floe-lint: {display_path(out)} is up to date\n")
+        return EXIT_FINDINGS if problems else EXIT_CLEAN
+    for name, text_ in compiled.files.items():
+        try:
+            changed = artifacts.write_atomic(out / name, text_)
+        except OSError as error:
+            raise UsageError(f"cannot write {out / name}: {error.strerror or error}") from error
+        stdout.write(f"{'wrote' if changed else 'unchanged'} {display_path(out / name)}\n")
+    return EXIT_CLEAN
+
+
+def _rewrite_command(args: argparse.Namespace, product: Path) -> str:
+    """The `compile` command that rewrites exactly what `compile --check` compared."""
+    import shlex
+
+    from floe_lint.cli import DEFAULT_OUT
+    from floe_lint.reporters import display_path
+
+    words = ["floe-lint", "compile", display_path(product)]
+    if args.out != DEFAULT_OUT:
+        words += ["--out", display_path(args.out)]
+    if args.config is not None:
+        words += ["--config", display_path(args.config)]
+    for ref in args.ref:
+        words += ["--ref", ref]
+    return shlex.join(words)

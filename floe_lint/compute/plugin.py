@@ -1,0 +1,450 @@
+"""Compute plugins: the seed ADR's `ComputePlugin` contract and the registry of engines.
+
+Built-in engines live in `plugins/` (package `floe_lint.plugins`), one module per engine, each
+exposing `PLUGIN`. Third parties add engines through the entry point group `floe_lint.compute`;
+an entry point names a `ComputePlugin` subclass (or instance) and is loaded only when a
+command needs plugins, so linting stays fast: `known_compute_names()` reads names only.
+
+A plugin never emits a literal secret: `render_profile()` is the one way a profile leaves a
+plugin, and it refuses any credential-like key whose value is not `{{ env_var('…') }}`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from floe_lint.secrets import is_env_var_reference, is_secret_key
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
+ENTRY_POINT_GROUP = "floe_lint.compute"
+#: The seven engines of ADR-0010, each a module of `plugins/` named after it.
+BUILTIN_ENGINES = ("bigquery", "databricks", "duckdb", "postgres", "redshift", "snowflake", "spark")
+WORKLOAD_SIZES = ("small", "medium", "large")
+DEFAULT_WORKLOAD_SIZE = "medium"
+
+
+class PluginError(Exception):
+    """A plugin cannot do what was asked (bad config, unknown size, a literal secret)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComputeConfig:
+    """What a plugin is given: one effective approved compute of a platform."""
+
+    name: str
+    connection_secret: str | None = None
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionResult:
+    """Outcome of `validate_connection`. `checked` is False when nothing was attempted
+    (missing driver or credentials); `message` then says what is needed."""
+
+    success: bool
+    message: str
+    latency_ms: float | None = None
+    checked: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceSpec:
+    """Kubernetes requests and limits of the pod that runs a dbt step."""
+
+    cpu_request: str
+    cpu_limit: str
+    memory_request: str
+    memory_limit: str
+
+
+class ComputePlugin(ABC):
+    """An engine that dbt transforms run on (ADR-0010)."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    is_self_hosted: ClassVar[bool]
+    #: JSON Schema (Draft 2020-12) of the `config` mapping of an approved compute.
+    config_schema: ClassVar[dict[str, Any]]
+    #: JSON Schema of the dbt output this plugin generates (documents the contract; the tests
+    #: also validate outputs with the adapter's own credentials class where it is installed).
+    profile_schema: ClassVar[dict[str, Any]]
+    #: Resource specs by workload size.
+    resources: ClassVar[Mapping[str, ResourceSpec]]
+
+    @abstractmethod
+    def generate_dbt_profile(self, config: ComputeConfig) -> dict[str, Any]:
+        """The dbt output (one target of profiles.yml); secrets only as `env_var()`."""
+
+    @abstractmethod
+    def get_required_dbt_packages(self) -> list[str]:
+        """pip requirements of the dbt adapter, e.g. `["dbt-duckdb>=1.9"]`."""
+
+    @abstractmethod
+    def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
+        """Try to reach the engine, or say exactly what is missing to try."""
+
+    def get_resource_requirements(self, workload_size: str) -> ResourceSpec:
+        """Pod resources for a workload size; an unknown size is an error, never a default."""
+        spec = self.resources.get(workload_size)
+        if spec is None:
+            raise PluginError(
+                f"unknown workload size '{workload_size}' for compute '{self.name}' "
+                f"(expected one of: {', '.join(self.resources)})"
+            )
+        return spec
+
+    def env_prefix(self, config: ComputeConfig) -> str:
+        """Prefix of the environment variables that carry this compute's credentials."""
+        prefix = config.properties.get("env_prefix")
+        return prefix if isinstance(prefix, str) and prefix else self.name.upper() + "_"
+
+    def env(self, config: ComputeConfig, suffix: str, default: str | None = None) -> str:
+        """`{{ env_var('PREFIX_SUFFIX') }}`, the only form a credential may take in a profile."""
+        return env_var(self.env_prefix(config) + suffix, default)
+
+    def secret(self, config: ComputeConfig, key: str, default: str | None = None) -> str:
+        """A credential: the config's own `env_var()` reference, else `PREFIX_KEY`."""
+        value = config.properties.get(key)
+        if isinstance(value, str) and value:
+            return value
+        return self.env(config, key.upper(), default)
+
+
+ENV_VAR_PATTERN = r"^\{\{\s*env_var\(.*\)\s*(\|\s*as_number\s*)?\}\}$"
+#: A profile or config value that must come from the environment.
+SECRET = {
+    "type": "string",
+    "pattern": ENV_VAR_PATTERN,
+    "description": "Only as {{ env_var('NAME') }}; default: the PREFIX_KEY variable.",
+}
+_COMMON_PROPERTIES: dict[str, Any] = {
+    "threads": {"type": "integer", "description": "dbt threads."},
+    "env_prefix": {
+        "type": "string",
+        "pattern": "^[A-Z][A-Z0-9_]*$",
+        "description": "Prefix of the credential environment variables (default: NAME_).",
+    },
+}
+
+
+def config_schema(
+    title: str, properties: dict[str, Any], required: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """A plugin's config schema: its own properties plus `threads` and `env_prefix`."""
+    schema: dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": title,
+        "type": "object",
+        "properties": {**properties, **_COMMON_PROPERTIES},
+        "additionalProperties": False,
+    }
+    if required:
+        schema["required"] = list(required)
+    return schema
+
+
+def profile_schema(
+    adapter: str, properties: dict[str, Any], required: tuple[str, ...]
+) -> dict[str, Any]:
+    """The documented shape of a generated dbt output (used where an adapter is absent)."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"dbt output of type {adapter} generated by floe-lint",
+        "type": "object",
+        "properties": {
+            "type": {"const": adapter},
+            "threads": {"type": "integer"},
+            **properties,
+        },
+        "required": ["type", *required],
+        "additionalProperties": False,
+    }
+
+
+def sized(
+    small: ResourceSpec, medium: ResourceSpec, large: ResourceSpec
+) -> dict[str, ResourceSpec]:
+    return {"small": small, "medium": medium, "large": large}
+
+
+#: Pods of remote engines only drive dbt; the work happens elsewhere.
+REMOTE_RESOURCES = sized(
+    ResourceSpec("250m", "500m", "256Mi", "512Mi"),
+    ResourceSpec("250m", "1000m", "512Mi", "1Gi"),
+    ResourceSpec("500m", "1000m", "1Gi", "2Gi"),
+)
+
+
+def env_var(name: str, default: str | None = None) -> str:
+    if default is None:
+        return f"{{{{ env_var('{name}') }}}}"
+    return f"{{{{ env_var('{name}', '{default}') }}}}"
+
+
+_ENV_VAR = re.compile(
+    r"\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*(?:\|\s*as_number\s*)?\}\}"
+)
+
+
+def resolve_env(value: Any, environ: Mapping[str, str]) -> Any:
+    """Substitute `{{ env_var('X') }}` the way dbt would, for connection checks.
+
+    Raises PluginError naming the variable when it is unset and has no default.
+    """
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in environ:
+            return environ[name]
+        if default is not None:
+            return default
+        raise PluginError(f"environment variable {name} is not set")
+
+    return _ENV_VAR.sub(substitute, value)
+
+
+def shown(value: Any, key: str) -> str:
+    """A config value as a message shows it: `$NAME` for an `env_var('NAME')` reference (its
+    value may be a secret), and `(no KEY configured)` when it is absent."""
+    if value is None or value == "":
+        return f"(no {key} configured)"
+    text = str(value)
+    return _ENV_VAR.sub(lambda match: "$" + match.group(1), text)
+
+
+def missing_env(profile: Mapping[str, Any], environ: Mapping[str, str]) -> list[str]:
+    """Environment variables a profile needs (without a default) that are not set."""
+    missing: list[str] = []
+    for value in profile.values():
+        if isinstance(value, str):
+            for match in _ENV_VAR.finditer(value):
+                if match.group(2) is None and match.group(1) not in environ:
+                    missing.append(match.group(1))
+    return sorted(set(missing))
+
+
+def driver_available(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def not_checked(
+    plugin: ComputePlugin,
+    config: ComputeConfig,
+    where: str,
+    driver: str,
+    package: str,
+    also_missing: tuple[str, ...] = (),
+) -> ConnectionResult:
+    """A check that floe-lint does not attempt for a remote engine: say what it needs."""
+    missing = [*missing_env(plugin.generate_dbt_profile(config), os.environ), *also_missing]
+    needs = [] if driver_available(driver) else [f"driver {driver} (pip install {package})"]
+    if missing:
+        needs.append("environment variables " + ", ".join(missing))
+    if needs:
+        message = f"not checked: {plugin.name} at {where} needs " + " and ".join(needs)
+    else:
+        message = (
+            f"not checked: {plugin.name} at {where} has its driver and credentials; "
+            f"'dbt debug --target {plugin.name}' connects for real"
+        )
+    return ConnectionResult(False, message, checked=False)
+
+
+def copied(properties: Mapping[str, Any], *keys: str) -> dict[str, Any]:
+    """The config keys that pass into the dbt output unchanged, where present."""
+    return {key: properties[key] for key in keys if key in properties}
+
+
+def timed(check: Callable[[], str]) -> ConnectionResult:
+    """Run a real connection check; its message on success, the error on failure."""
+    start = time.perf_counter()
+    try:
+        message = check()
+    except Exception as error:  # a driver's error of any kind is the check's result
+        elapsed = (time.perf_counter() - start) * 1000
+        text = " ".join(str(error).split()) or type(error).__name__
+        return ConnectionResult(False, f"{type(error).__name__}: {text}", round(elapsed, 1))
+    return ConnectionResult(True, message, round((time.perf_counter() - start) * 1000, 1))
+
+
+def literal_secrets(profile: Mapping[str, Any], path: str = "") -> Iterator[str]:
+    """Keys of `profile` that hold a credential not deferred to the environment."""
+    for key, value in profile.items():
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(value, Mapping):
+            yield from literal_secrets(value, where)
+        elif (
+            is_secret_key(str(key))
+            and value not in (None, "")
+            and not isinstance(value, bool)
+            and not is_env_var_reference(value)
+        ):
+            yield where
+
+
+def render_profile(plugin: ComputePlugin, config: ComputeConfig) -> dict[str, Any]:
+    """A plugin's dbt output, validated against its config schema and free of literal secrets."""
+    problems = config_problems(plugin, config.properties)
+    if problems:
+        raise PluginError(f"compute '{config.name}': {'; '.join(problems)}")
+    profile = plugin.generate_dbt_profile(config)
+    leaked = list(literal_secrets(profile))
+    if leaked:
+        raise PluginError(
+            f"plugin '{plugin.name}' put a literal credential in {', '.join(leaked)}; "
+            "a profile may only carry secrets as {{ env_var('...') }}"
+        )
+    return profile
+
+
+def config_problems(plugin: ComputePlugin, properties: Mapping[str, Any]) -> list[str]:
+    """Every way `properties` break the plugin's config schema, as short sentences."""
+    from floe_lint.load.fastschema import compile_schema, proves_valid
+
+    if proves_valid(compile_schema(plugin.config_schema), dict(properties)):
+        return []  # the common case, without importing jsonschema
+    from jsonschema import Draft202012Validator
+
+    validator = Draft202012Validator(plugin.config_schema)
+    problems = []
+    for error in sorted(validator.iter_errors(dict(properties)), key=lambda e: list(e.path)):
+        where = ".".join(str(p) for p in error.absolute_path)
+        if any(is_secret_key(str(p)) for p in error.absolute_path):
+            message = "must be {{ env_var('...') }}"  # never echo a credential
+        else:
+            message = error.message
+        problems.append(f"config {where + ': ' if where else ''}{message}")
+    return problems
+
+
+@dataclass
+class Registry:
+    """Every compute plugin found, by name, with the entry points that failed to load."""
+
+    plugins: dict[str, ComputePlugin] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def get(self, name: str) -> ComputePlugin | None:
+        return self.plugins.get(name)
+
+    def add(self, plugin: ComputePlugin, source: str) -> None:
+        if plugin.name in self.plugins:
+            self.errors.append(
+                f"{source}: compute '{plugin.name}' is already provided by "
+                f"{self.sources[plugin.name]}; ignored"
+            )
+            return
+        self.plugins[plugin.name] = plugin
+        self.sources[plugin.name] = source
+
+
+def _builtin_modules() -> list[str]:
+    import pkgutil
+
+    package = importlib.import_module("floe_lint.plugins")
+    return sorted(
+        info.name
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def _may_have_entry_points() -> bool:
+    """A quick scan of installed packages' entry_points.txt for our group.
+
+    `importlib.metadata.entry_points()` reads every package's metadata (~100 ms in a large
+    environment); most environments have no compute plugin, and this finds that out in a few
+    milliseconds. Anything it cannot scan (a zip on sys.path) counts as 'maybe'.
+    """
+    marker = f"[{ENTRY_POINT_GROUP}]"
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return True
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                try:
+                    with open(
+                        os.path.join(folder, name, "entry_points.txt"), encoding="utf-8"
+                    ) as f:
+                        if marker in f.read():
+                            return True
+                except OSError:
+                    continue
+    return False
+
+
+def _entry_points() -> list[EntryPoint]:
+    if not _may_have_entry_points():
+        return []
+    from importlib import metadata
+
+    return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+
+
+def _as_plugin(obj: object) -> ComputePlugin:
+    if isinstance(obj, type) and issubclass(obj, ComputePlugin):
+        obj = obj()
+    if not isinstance(obj, ComputePlugin):
+        raise PluginError(f"{obj!r} is not a ComputePlugin subclass or instance")
+    for attribute in ("name", "version", "is_self_hosted", "config_schema", "resources"):
+        if not hasattr(obj, attribute):
+            raise PluginError(f"{type(obj).__name__} lacks '{attribute}'")
+    return obj
+
+
+@cache
+def registry() -> Registry:
+    """Built-in plugins, then entry point plugins; a broken entry point becomes an error line."""
+    found = Registry()
+    for module_name in _builtin_modules():
+        module = importlib.import_module(f"floe_lint.plugins.{module_name}")
+        found.add(_as_plugin(module.PLUGIN), "built-in")
+    for entry in _entry_points():
+        source = f"{entry.dist.name if entry.dist else '?'} ({entry.value})"
+        try:
+            plugin = _as_plugin(entry.load())
+        except Exception as error:  # a third party's import error must not stop the run
+            found.errors.append(f"entry point '{entry.name}' = {source}: {error}")
+            continue
+        if plugin.name != entry.name:
+            found.errors.append(
+                f"entry point '{entry.name}' = {source} provides '{plugin.name}'; "
+                "the entry point name must be the compute name"
+            )
+            continue
+        found.add(plugin, source)
+    return found
+
+
+@cache
+def known_compute_names() -> frozenset[str]:
+    """Names of every compute engine a plugin is installed for, without importing plugins.
+
+    Built-in modules are named after their engine; entry points after the compute they provide.
+    """
+    return frozenset(BUILTIN_ENGINES) | {entry.name for entry in _entry_points()}

@@ -1,0 +1,159 @@
+"""The run: load, resolve the hierarchy, run each enabled rule on the subjects it asks for,
+stamp id, name and severity, then filter. The rules come from `floe_lint.lint.registry`."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from floe_lint.config import Config
+from floe_lint.findings import Finding
+from floe_lint.lint import filtering
+from floe_lint.lint.baseline import Baseline, Entry
+from floe_lint.lint.context import Context
+from floe_lint.lint.registry import Rule, Subject, builtin_rules, enabled_rules, folder_rules
+from floe_lint.load import bulk
+from floe_lint.load import document as documents
+from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.workspace import Workspace, discover
+from floe_lint.model.hierarchy import Hierarchy, Level
+from floe_lint.model.product import Product
+from floe_lint.model.refs import OciFetcher, Resolver
+
+
+@dataclass
+class Result:
+    findings: list[Finding]
+    files: list[SourceFile]
+    rules: list[Rule]
+    suppressed: list[filtering.Suppressed] = dataclasses.field(default_factory=list)
+    stale: list[Entry] = dataclasses.field(default_factory=list)
+
+
+def is_env_variant(doc: Document) -> bool:
+    """`floe.prod.yaml`-style overlays are compared with their base file, not linted alone."""
+    return documents.ENV_VARIANT.match(doc.path.name) is not None
+
+
+def _variant_base(path: Path) -> Path | None:
+    """`floe.yaml` for `floe.prod.yaml`, when it exists."""
+    match = documents.ENV_VARIANT.match(path.name)
+    if match is None:
+        return None
+    for suffix in (".yaml", ".yml"):
+        base = path.with_name(match["base"] + suffix)
+        if base.is_file():
+            return base
+    return None
+
+
+@bulk.gc_paused
+def run(
+    paths: Sequence[Path],
+    config: Config,
+    *,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    refs: dict[str, Path] | None = None,
+    fetch: OciFetcher | None = None,
+    baseline: Baseline | None = None,
+    require_suppression_reason: bool = False,
+    jobs: int | None = None,
+) -> Result:
+    """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
+
+    `jobs` processes parse the files (None: all cores for large inputs); the rest is serial,
+    so the output does not depend on it.
+    """
+    workspace = Workspace()
+    found = [
+        (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
+    ]
+    workspace.preload([path for path, _ in found], bulk.jobs_for(len(found), jobs))
+    for path, explicit in found:
+        workspace.add(path, explicit)
+        base = _variant_base(path)
+        if base is not None:  # an overlay alone (say, from pre-commit) is checked against its base
+            workspace.add(base, False)
+    resolver = Resolver({**config.refs, **(refs or {})}, fetch)
+    hierarchy = Hierarchy(workspace, resolver)
+    ctx = Context(workspace, hierarchy)
+
+    # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
+    products: list[Product] = []
+    manifests: list[Level] = []
+    pending = True
+    seen: set[int] = set()
+    while pending:
+        pending = False
+        for doc in list(workspace.documents()):
+            if id(doc) in seen or is_env_variant(doc):
+                continue
+            seen.add(id(doc))
+            pending = True
+            if doc.kind == "floe":
+                products.append(hierarchy.product(doc))
+            elif doc.kind == "manifest":
+                manifests.append(hierarchy.level(doc))
+
+    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
+    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
+    subjects: dict[Subject, list[Any]] = {
+        "file": workspace.files(),
+        "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
+        "manifest": manifests,
+        "product": products,
+        "suppression": [],
+    }
+    findings: list[Finding] = []
+    for rule in rules:
+        for subject in subjects[rule.subject]:
+            findings.extend(_checked(rule, subject, ctx, config))
+    findings = _drop_shadowed_schema_findings(findings)
+    late = [r for r in rules if r.subject == "suppression"]
+    filtered = filtering.apply(
+        _dedupe(findings),
+        workspace.files(),
+        config,
+        rule_keys=(
+            {k for r in rules for k in (r.id, r.name)},
+            {k for r in (*builtin_rules(), *extra) for k in (r.id, r.name)},
+        ),
+        check_unused=(
+            (lambda unused: [f for r in late for f in _checked(r, unused, ctx, config)])
+            if late
+            else None
+        ),
+        baseline=baseline,
+        require_reason=require_suppression_reason,
+    )
+    return Result(filtered.findings, workspace.files(), rules, filtered.suppressed, filtered.stale)
+
+
+def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:
+    """A rule's findings on one subject, stamped with its id, name and configured severity."""
+    severity = config.severity.get(rule.id) or config.severity.get(rule.name) or rule.severity
+    for finding in rule.check(subject, ctx):
+        yield dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
+
+
+def _drop_shadowed_schema_findings(findings: list[Finding]) -> list[Finding]:
+    """A schema finding is dropped when a semantic rule explains the same node more precisely."""
+    semantic = {
+        (f.path, f.pointer) for f in findings if not f.name.startswith("schema-") and f.pointer
+    }
+    return [
+        f
+        for f in findings
+        if not (f.name.startswith("schema-") and (f.path, f.pointer) in semantic)
+    ]
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    unique: dict[tuple[Any, ...], Finding] = {}
+    for f in findings:
+        unique.setdefault((f.rule_id, f.path, f.location.span, f.message), f)
+    return list(unique.values())

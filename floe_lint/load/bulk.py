@@ -1,0 +1,78 @@
+"""Loading many files fast: parsing in parallel processes, with the cyclic GC paused.
+
+Parsing is a pure function of a file's path and bytes, so parsing in worker processes and
+linting serially afterwards gives exactly the output of a serial run; only the wall time
+changes. Small inputs (a pre-commit hook's few files) stay in one process: starting workers
+would cost more than it saves.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from floe_lint.load import document
+from floe_lint.load.document import SourceFile
+
+PARALLEL_FROM = 200  # files; below this one process is faster
+CHUNK = 32
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
+def jobs_for(files: int, requested: int | None) -> int:
+    """Processes to parse `files` files with: as requested, else all cores for large inputs."""
+    if requested is not None:
+        return max(1, requested)
+    return cores() if files >= PARALLEL_FROM else 1
+
+
+def load_all(paths: Sequence[Path], jobs: int) -> list[SourceFile]:
+    """`document.load` of every path, in order, using up to `jobs` processes."""
+    if jobs <= 1 or len(paths) < 2:
+        return [document.load(path) for path in paths]
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunk = max(1, min(CHUNK, len(paths) // (jobs * 4)))
+    try:
+        with ProcessPoolExecutor(min(jobs, len(paths))) as pool:
+            return list(pool.map(document.load, paths, chunksize=chunk))
+    except (OSError, NotImplementedError, BrokenProcessPool):
+        # No worker processes here (a sandbox without semaphores, a killed worker): parsing is
+        # pure, so doing it in this process gives the same result, only later.
+        return [document.load(path) for path in paths]
+
+
+def gc_paused(function: Callable[P, R]) -> Callable[P, R]:
+    """Run `function` with the cyclic garbage collector off.
+
+    A lint run allocates millions of small acyclic objects (parsed YAML) that all stay alive
+    until the report; each collection would walk them again for nothing (~10% of the time on
+    10,000 files). Reference counting still frees everything as usual.
+    """
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> R:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused

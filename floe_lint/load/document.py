@@ -1,0 +1,428 @@
+"""Safe YAML loading that keeps, for every node, its exact span under its JSON pointer.
+
+One libyaml parse serves both the data and the positions. Problems that PyYAML would hide or
+raise (syntax errors, duplicate keys, alias bombs, oversize or non-UTF-8 input) come back as
+values so that one bad file never stops the run.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from floe_lint.findings import FILE_START, Span
+from floe_lint.load import pointer as ptr
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is present in every supported wheel
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+Kind = Literal["manifest", "floe"]
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+_SCALAR_TAGS = "tag:yaml.org,2002:"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_constructor = yaml.constructor.SafeConstructor()
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpans:
+    """Where a node sits: its key (for mapping entries) and its value."""
+
+    value: Span
+    key: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """A problem found while reading a file; `rule` names the rule that reports it."""
+
+    rule: Literal["yaml-syntax", "duplicate-key"]
+    message: str
+    span: Span
+    pointer: str = ""
+    related_span: Span | None = None
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document of a file, with its data and the span of every node.
+
+    Spans are located on first use: most documents never get a finding, so loading records
+    none and the first `span()` composes the file's text again to record them all. This
+    halves the cost of loading and keeps large repositories small in memory.
+    """
+
+    path: Path
+    index: int
+    data: Any
+    text: str = field(default="", repr=False)
+    kind: Kind | None = None
+    _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
+
+    @property
+    def spans(self) -> dict[str, NodeSpans]:
+        if self._spans is None:
+            self._spans = _locate(self.text, self.index)
+        return self._spans
+
+    def span(self, pointer: str, at: Literal["key", "value"] = "value") -> Span:
+        """The span of `pointer`, falling back to the nearest ancestor that exists."""
+        current = pointer
+        while True:
+            spans = self.spans.get(current)
+            if spans is not None:
+                if at == "key" and spans.key is not None:
+                    return spans.key
+                return spans.value
+            if not current:
+                return FILE_START
+            current = ptr.parent(current)
+
+    def node(self, pointer: str = "") -> Node:
+        """The place `pointer` names in this document (it need not exist)."""
+        return Node(self, pointer)
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        node = self.data
+        if not pointer:
+            return node
+        for token in pointer.split("/")[1:]:
+            key = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict) and key in node:
+                node = node[key]
+            elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
+                node = node[int(key)]
+            else:
+                return default
+        return node
+
+
+class Node:
+    """A place in a loaded document, named by JSON pointer: what a finding points at.
+
+    The model hands rules nodes ("the node of this transform's compute") instead of pointer
+    strings, so a rule does not depend on where a dialect keeps a field. (A plain class, not
+    a dataclass: it is created on every check, and a dataclass costs start-up to define.)
+    """
+
+    __slots__ = ("doc", "pointer")
+
+    def __init__(self, doc: Document, pointer: str):
+        self.doc = doc
+        self.pointer = pointer
+
+    def __repr__(self) -> str:
+        return f"Node({self.doc.path.name}, {self.pointer!r})"
+
+    def child(self, *tokens: str | int) -> Node:
+        return Node(self.doc, ptr.join(self.pointer, *tokens) if tokens else self.pointer)
+
+    @property
+    def parent(self) -> Node:
+        return Node(self.doc, ptr.parent(self.pointer))
+
+    @property
+    def key(self) -> str:
+        """The last token of the pointer (a mapping key or list index), unescaped."""
+        return ptr.last(self.pointer)
+
+    @property
+    def value(self) -> Any:
+        """The data at this node, or None where the document has none."""
+        return self.doc.get(self.pointer)
+
+    @property
+    def exists(self) -> bool:
+        missing = object()
+        return self.doc.get(self.pointer, missing) is not missing
+
+    def span(self, at: Literal["key", "value"] = "value") -> Span:
+        return self.doc.span(self.pointer, at)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and other.doc is self.doc and other.pointer == self.pointer
+
+    def __hash__(self) -> int:
+        return hash((id(self.doc), self.pointer))
+
+
+@dataclass(slots=True)
+class SourceFile:
+    path: Path
+    text: str
+    documents: list[Document] = field(default_factory=list)
+    problems: list[LoadProblem] = field(default_factory=list)
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+class _TooManyNodes(Exception):
+    pass
+
+
+def _span(node: yaml.Node, lines: list[str]) -> Span:
+    start, end = node.start_mark, node.end_mark
+    end_line, end_col = end.line + 1, end.column + 1
+    # Block collections end at column 0 of the next line; clamp to the last real character.
+    if end.column == 0 and end.line > start.line:
+        end_line = end.line
+        end_col = len(lines[end.line - 1]) + 1 if end.line - 1 < len(lines) else 1
+    return Span(start.line + 1, start.column + 1, end_line, end_col)
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, noting duplicate keys and, when given a
+    `spans` dict, the span of every node."""
+
+    def __init__(
+        self,
+        lines: list[str],
+        problems: list[LoadProblem],
+        spans: dict[str, NodeSpans] | None = None,
+    ):
+        self.lines, self.problems, self.spans = lines, problems, spans
+        self.count = 0
+
+    def build(self, node: yaml.Node, pointer: str, key_node: yaml.Node | None = None) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooManyNodes
+        if self.spans is not None and pointer not in self.spans:
+            key_span = _span(key_node, self.lines) if key_node is not None else None
+            self.spans[pointer] = NodeSpans(_span(node, self.lines), key_span)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, ptr.join(pointer, i)) for i, item in enumerate(node.value)]
+        return _scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, yaml.Node] = {}
+        merged: list[yaml.MappingNode] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                sources = (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                )
+                merged.extend(s for s in sources if isinstance(s, yaml.MappingNode))
+                continue
+            key = (
+                _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            )
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                key = str(key)
+            child = ptr.join(pointer, str(key))
+            if key in seen:
+                key_span, first = _span(key_node, self.lines), _span(seen[key], self.lines)
+                self.problems.append(
+                    LoadProblem(
+                        "duplicate-key",
+                        f"duplicate key '{key}': YAML keeps only the last value, "
+                        f"silently discarding the one at line {first.start_line}",
+                        key_span,
+                        child,
+                        related_span=first,
+                    )
+                )
+                if self.spans is not None:
+                    self.spans[child] = NodeSpans(_span(value_node, self.lines), key_span)
+            seen[key] = key_node
+            result[key] = self.build(value_node, child, key_node)
+        for source in merged:  # explicit keys win over merged ones, as in YAML 1.1
+            for key, value in self._mapping(source, pointer).items():
+                result.setdefault(key, value)
+        return result
+
+
+def _scalar(node: yaml.Node) -> Any:
+    tag = node.tag or ""
+    if tag == _STR_TAG:  # most scalars: skip the checks below
+        return sys.intern(node.value)
+    if tag.startswith(_SCALAR_TAGS) and tag[len(_SCALAR_TAGS) :] in (
+        "int",
+        "float",
+        "bool",
+        "null",
+    ):
+        return _constructor.construct_object(node)
+    # Timestamps, binary and custom tags stay the text the author wrote. Interned: keys and
+    # values repeat across thousands of files, and one copy each keeps memory flat.
+    return sys.intern(str(node.value))
+
+
+def _problem_span(error: yaml.YAMLError) -> Span:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is None:
+        return FILE_START
+    return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+
+
+def _syntax_message(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+
+
+def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, Span]:
+    """The message and place of a syntax error, in the terms of the mistakes people make.
+
+    libyaml reports where it gave up; for a tab in indentation and for a quote that is never
+    closed, the place to look is the tab and the opening quote."""
+    mark = getattr(error, "problem_mark", None)
+    if mark is not None and 0 <= mark.line < len(lines):
+        line = lines[mark.line]
+        if line[mark.column : mark.column + 1] == "\t" or "tab" in str(
+            getattr(error, "problem", "")
+        ):
+            start = len(line) - len(line.lstrip(" \t"))
+            tabs = line[:start]
+            if "\t" in tabs:
+                col = tabs.index("\t")
+                return (
+                    "invalid YAML: a tab in the indentation; YAML forbids tabs there, "
+                    "indent with spaces",
+                    Span(mark.line + 1, col + 1, mark.line + 1, start + 1),
+                )
+            if line[mark.column : mark.column + 1] == "\t":
+                return (
+                    "invalid YAML: a tab where YAML expects a value or a space; "
+                    "YAML forbids tabs outside quoted text, use spaces",
+                    Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+                )
+    context = getattr(error, "context", None) or ""
+    start_mark = getattr(error, "context_mark", None)
+    problem = str(getattr(error, "problem", ""))
+    unclosed = "end of stream" in problem or "document separator" in problem
+    if "quoted scalar" in context and unclosed and start_mark is not None:
+        end = "the end of the file"
+        if "separator" in problem and mark is not None:
+            end = f"the '---' on line {mark.line + 1}"
+        quote = '"' if "double" in context else "'"
+        if 0 <= start_mark.line < len(lines):
+            quote = lines[start_mark.line][start_mark.column : start_mark.column + 1] or quote
+        return (
+            f"invalid YAML: the quoted value that starts here ({quote}) is never closed; "
+            f"the parser reached {end} looking for its closing {quote}",
+            Span(
+                start_mark.line + 1,
+                start_mark.column + 1,
+                start_mark.line + 1,
+                start_mark.column + 2,
+            ),
+        )
+    return _syntax_message(error), _problem_span(error)
+
+
+def parse(path: Path, raw: bytes) -> SourceFile:
+    """Parse bytes into a SourceFile; every failure is recorded, nothing is raised."""
+    if len(raw) > MAX_BYTES:
+        source = SourceFile(path, "")
+        source.problems.append(
+            LoadProblem(
+                "yaml-syntax", f"file is {len(raw)} bytes; the limit is {MAX_BYTES}", FILE_START
+            )
+        )
+        return source
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        col = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        source = SourceFile(path, "")
+        source.problems.append(
+            LoadProblem("yaml-syntax", "file is not valid UTF-8", Span(line, col, line, col + 1))
+        )
+        return source
+    source = SourceFile(path, text)
+    lines = source.lines
+    try:
+        for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
+            if root is None:
+                continue
+            doc = Document(path, index, None, text)
+            doc.data = _Builder(lines, source.problems).build(root, "")
+            doc.kind = classify(doc.data, path)
+            source.documents.append(doc)
+    except yaml.YAMLError as error:
+        message, span = _explain(error, lines)
+        source.problems.append(LoadProblem("yaml-syntax", message, span))
+    except _TooManyNodes:
+        source.problems.append(
+            LoadProblem(
+                "yaml-syntax",
+                f"document expands to more than {MAX_NODES} nodes (an alias bomb?)",
+                FILE_START,
+            )
+        )
+    except RecursionError:
+        source.problems.append(
+            LoadProblem("yaml-syntax", "document is nested too deeply", FILE_START)
+        )
+    return source
+
+
+def _locate(text: str, index: int) -> dict[str, NodeSpans]:
+    """The span of every node of the `index`-th document of `text` (see `Document`)."""
+    spans: dict[str, NodeSpans] = {}
+    try:
+        for number, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
+            if number == index:
+                if root is not None:
+                    _Builder(text.splitlines(), [], spans).build(root, "")
+                break
+    except (yaml.YAMLError, _TooManyNodes, RecursionError):
+        pass  # parse() reported it; the spans found so far still serve
+    return spans
+
+
+def load(path: Path) -> SourceFile:
+    """Read and parse a file; an unreadable file becomes a yaml-syntax problem."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        source = SourceFile(path, "")
+        source.problems.append(
+            LoadProblem("yaml-syntax", f"cannot read file: {error.strerror or error}", FILE_START)
+        )
+        return source
+    return parse(path, raw)
+
+
+_MANIFEST_KEYS = frozenset({"plugins", "scope", "parent_manifest"})
+_FLOE_KEYS = frozenset({"transforms", "platform"})
+_KIND_NAMES: dict[str, Kind] = {"manifest": "manifest", "floespec": "floe", "floe": "floe"}
+ENV_VARIANT = re.compile(
+    r"^(?P<base>floe|manifest|.*[-_.]manifest)\.(?P<env>[A-Za-z0-9_-]+)\.ya?ml$"
+)
+
+
+def classify(data: Any, path: Path) -> Kind | None:
+    """A document's kind from `kind:`, else its keys, else its file name; None means 'not ours'."""
+    if not isinstance(data, dict):
+        return None
+    kind = data.get("kind")
+    if isinstance(kind, str) and kind.lower() in _KIND_NAMES:
+        return _KIND_NAMES[kind.lower()]
+    keys = set(data)
+    if keys & _MANIFEST_KEYS and not keys & _FLOE_KEYS:
+        return "manifest"
+    if keys & _FLOE_KEYS and not keys & _MANIFEST_KEYS:
+        return "floe"
+    name = path.name.lower()
+    if name.startswith("floe"):
+        return "floe"
+    if "manifest" in name:
+        return "manifest"
+    return None

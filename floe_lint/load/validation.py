@@ -1,0 +1,234 @@
+"""JSON Schema validation of documents, with each error mapped to a category, a node and a message.
+
+The schemas in `schemas/` are the single source of truth; validators are built once per schema.
+`jsonschema` is imported only here and only when a document is actually validated.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from floe_lint.load import pointer as ptr
+from floe_lint.load.fastschema import Check, compile_schema, proves_valid
+from floe_lint.secrets import is_secret_key
+from floe_lint.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
+Category = Literal["unknown-key", "type", "required", "enum", "empty-list", "invalid"]
+SCHEMA_NAMES = ("manifest", "floe", "report")
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    category: Category
+    pointer: str
+    at: Literal["key", "value"]
+    message: str
+    key: str | None = None  # the unknown or missing key of an unknown-key/required problem
+
+
+@cache
+def schema(name: str) -> dict[str, Any]:
+    """A bundled schema by name (`manifest`, `floe`, ...)."""
+    # The package's folder, not importlib.resources: that costs 4 ms of imports at start-up.
+    folder = Path(str(importlib.import_module("floe_lint.schemas").__file__)).parent
+    text = (folder / f"{name}.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@cache
+def _quick_check(name: str) -> Check | None:
+    return compile_schema(schema(name))
+
+
+@cache
+def _validator(name: str) -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(schema(name))
+
+
+TYPE_WORDS = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
+def _type_of(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, float):
+        return "a number"
+    if value is None:
+        return "null"
+    return "a string"
+
+
+def _describe(pointer: str) -> str:
+    """A human name for a node: `plugins.compute.approved[2]`."""
+    if not pointer:
+        return "the document"
+    out = ""
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        out += f"[{token}]" if token.isdigit() else (f".{token}" if out else token)
+    return f"'{out}'"
+
+
+def _shows_value(pointer: str, value: Any) -> bool:
+    """Values are quoted in messages only when short, scalar and not under a secret-like key."""
+    return (
+        isinstance(value, str | int | float | bool)
+        and len(str(value)) <= 60
+        and not any(is_secret_key(t) for t in pointer.split("/"))
+    )
+
+
+def _problems(error: ValidationError) -> list[SchemaProblem]:
+    where = ptr.from_path(error.absolute_path)
+    name = _describe(where)
+    keyword, instance = error.validator, error.instance
+    expected: Any = error.validator_value
+    if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        subschema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = subschema.get("properties", {})
+        return [
+            SchemaProblem(
+                "unknown-key",
+                ptr.join(where, str(key)),
+                "key",
+                f"unknown key '{key}' in {name}{did_you_mean(str(key), allowed)}"
+                + (f" (allowed: {', '.join(allowed)})" if 0 < len(allowed) <= 8 else ""),
+                str(key),
+            )
+            for key in instance
+            if key not in allowed
+        ]
+    if keyword == "required" and isinstance(instance, dict):
+        present = [k for k in instance if isinstance(k, str)]
+        return [
+            SchemaProblem(
+                "required",
+                where,
+                "key",
+                f"missing required key '{key}' in {name}{did_you_mean(key, present)}",
+                key,
+            )
+            for key in expected
+            if key not in instance
+        ]
+    if keyword == "type":
+        wanted = [expected] if isinstance(expected, str) else list(expected)
+        words = " or ".join(TYPE_WORDS.get(t, t) for t in wanted)
+        got = _type_of(instance)
+        if _shows_value(where, instance) and not isinstance(instance, str):
+            got += f" ({instance!r})"
+        hint = ""
+        if (
+            "string" in wanted
+            and isinstance(instance, int | float)
+            and not isinstance(instance, bool)
+        ):
+            hint = f'; quote it: "{instance}"'
+        return [SchemaProblem("type", where, "value", f"{name} must be {words}, not {got}{hint}")]
+    if keyword in ("enum", "const"):
+        options = [str(o) for o in (expected if keyword == "enum" else [expected])]
+        shown = f" '{instance}'" if _shows_value(where, instance) else ""
+        suggestion = did_you_mean(str(instance), options) if shown else ""
+        return [
+            SchemaProblem(
+                "enum",
+                where,
+                "value",
+                f"{name} must be one of {', '.join(options)}, "
+                f"not{shown or ' this value'}{suggestion}",
+            )
+        ]
+    if keyword == "minItems" and isinstance(instance, list) and not instance:
+        return [
+            SchemaProblem("empty-list", where, "value", f"{name} is empty: list at least one item")
+        ]
+    if keyword == "minLength" and instance == "":
+        return [SchemaProblem("invalid", where, "value", f"{name} must not be empty")]
+    if keyword == "pattern" and _shows_value(where, instance):
+        return [
+            SchemaProblem(
+                "invalid",
+                where,
+                "value",
+                f"{name} '{instance}' does not match the pattern {expected}",
+            )
+        ]
+    return [SchemaProblem("invalid", where, "value", f"{name} is invalid: {error.message}")]
+
+
+def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
+    """All schema problems of `data`, one per node and category, in document order."""
+    if proves_valid(_quick_check(schema_name), data):
+        return []  # the common case, without importing or running jsonschema
+    seen: set[tuple[str, ...]] = set()
+    found: list[SchemaProblem] = []
+    for error in _validator(schema_name).iter_errors(data):
+        for problem in _problems(error):
+            # Alternatives (if/then/else) can report one wrong type twice; keep the first.
+            key: tuple[str, ...] = (problem.category, problem.pointer)
+            if problem.category != "type":
+                key += (problem.message,)
+            if key not in seen:
+                seen.add(key)
+                found.append(problem)
+    return _pair_misspellings(found)
+
+
+def _pair_misspellings(found: list[SchemaProblem]) -> list[SchemaProblem]:
+    """A misspelled required key is one mistake, not two: the unknown key (where the fix goes)
+    names the required key it stands for, and the "missing" problem of that key is dropped."""
+    from floe_lint.suggest import closest
+
+    missing = {(p.pointer, p.key) for p in found if p.category == "required" and p.key}
+    if not missing:
+        return found
+    paired: dict[SchemaProblem, SchemaProblem] = {}
+    dropped: set[tuple[str, str]] = set()
+    for problem in found:
+        if problem.category != "unknown-key" or problem.key is None:
+            continue
+        parent = ptr.parent(problem.pointer)
+        wanted = [k for where, k in missing if where == parent and (where, k) not in dropped]
+        match = closest(problem.key, wanted) if wanted else None
+        if match is None:
+            continue
+        dropped.add((parent, match))
+        name = _describe(parent)
+        paired[problem] = SchemaProblem(
+            "unknown-key",
+            problem.pointer,
+            "key",
+            f"unknown key '{problem.key}' in {name}; did you mean '{match}'? "
+            f"('{match}' is required and missing)",
+            problem.key,
+        )
+    return [
+        paired.get(p, p)
+        for p in found
+        if not (p.category == "required" and (p.pointer, p.key) in dropped)
+    ]

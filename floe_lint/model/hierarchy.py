@@ -1,0 +1,242 @@
+"""The governance hierarchy: product -> domain(s) -> enterprise, and each level's effective policy.
+
+A level's effective approved list is its own list narrowed to what its parent effectively
+approves; a restated compute's config overrides the parent's key by key. A level without a
+`default` inherits its parent's. Each manifest is resolved once, whatever references it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from floe_lint.load.document import Document, Node
+from floe_lint.load.paths import relative_posix
+from floe_lint.load.workspace import Workspace
+from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.manifest import ComputeEntry, Manifest
+from floe_lint.model.product import Product
+from floe_lint.model.refs import RefError, Resolver
+
+ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveCompute:
+    name: str
+    config: dict[str, Any]
+    connection_secret_ref: str | None
+    entry: ComputeEntry
+    level: Level
+
+
+@dataclass(eq=False)
+class Level:
+    """One manifest in the hierarchy with its effective policy."""
+
+    manifest: Manifest
+    parent: Level | None = None
+    parent_status: ParentStatus = "none"
+    approved: dict[str, EffectiveCompute] = field(default_factory=dict)
+    default: str | None = None
+    default_level: Level | None = None
+
+    @property
+    def doc(self) -> Document:
+        return self.manifest.doc
+
+    @property
+    def node(self) -> Node:
+        return self.manifest.node
+
+    @property
+    def entries(self) -> tuple[ComputeEntry, ...]:
+        """The approved list as written (before narrowing by the parent)."""
+        return self.manifest.entries
+
+    @property
+    def scope(self) -> str | None:
+        return self.manifest.scope
+
+    @property
+    def scope_node(self) -> Node:
+        return self.manifest.scope_node
+
+    @property
+    def has_parent(self) -> bool:
+        return self.manifest.has_parent
+
+    @property
+    def parent_node(self) -> Node:
+        return self.manifest.parent_node
+
+    @property
+    def ref_node(self) -> Node:
+        """The node naming the level above (for a manifest: its parent ref)."""
+        return self.manifest.parent_node
+
+    @property
+    def approved_node(self) -> Node:
+        return self.manifest.approved_node
+
+    @property
+    def default_node(self) -> Node:
+        """The node of this level's own default (a missing key points at its parent)."""
+        return self.manifest.default_node
+
+    @property
+    def label(self) -> str:
+        """`domain 'sales' (platform/sales/manifest.yaml)`-style name for messages."""
+        return self.manifest.label
+
+    def chain(self) -> list[Level]:
+        """This level and its ancestors, nearest first."""
+        levels: list[Level] = []
+        level: Level | None = self
+        while level is not None and level not in levels:
+            levels.append(level)
+            level = level.parent
+        return levels
+
+    def remover_of(self, name: str) -> Level | None:
+        """The level that dropped `name` from what its parent approved, if any level did."""
+        chain = self.chain()
+        for child, parent in itertools.pairwise(chain):
+            if name in parent.approved and name not in child.approved:
+                return child
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RefProblem:
+    """A ref that could not be followed, reported at the referencing node."""
+
+    node: Node
+    message: str
+    cycle: bool = False
+    rule: str = "unresolved-ref"
+
+    @property
+    def doc(self) -> Document:
+        return self.node.doc
+
+    @property
+    def pointer(self) -> str:
+        return self.node.pointer
+
+
+class Hierarchy:
+    """Resolves refs lazily and memoizes one `Level` per manifest document."""
+
+    def __init__(self, workspace: Workspace, resolver: Resolver):
+        self.workspace = workspace
+        self.resolver = resolver
+        self.problems: list[RefProblem] = []
+        self._levels: dict[int, Level] = {}
+        self._in_progress: set[int] = set()
+        self._platforms: dict[int, Level | None] = {}
+        self._products: dict[int, Product] = {}
+
+    def _follow(self, node: Node, what: str) -> Document | None:
+        text = node.value
+        if not isinstance(text, str) or not text.strip():
+            return None
+        try:
+            path = self.resolver.resolve(text, node.doc.path)
+        except RefError as error:
+            self.problems.append(
+                RefProblem(node, f"cannot resolve {what} '{text}': {error}", rule=error.rule)
+            )
+            return None
+        source = self.workspace.reach(path)
+        for target in source.documents:
+            if target.kind == "manifest":
+                return target
+        reason = (
+            "it is not valid YAML (see its own findings)"
+            if source.problems
+            else "it is not a manifest"
+        )
+        self.problems.append(
+            RefProblem(node, f"{what} '{text}' resolves to {_shown(path)}, but {reason}")
+        )
+        return None
+
+    def level(self, doc: Document) -> Level:
+        """The effective policy of a manifest document, resolving its parents first."""
+        key = id(doc)
+        if key in self._levels:
+            return self._levels[key]
+        self._in_progress.add(key)
+        manifest = manifest_of(doc)
+        level = Level(manifest)
+        if manifest.has_parent:
+            parent_doc = self._follow(manifest.parent_node, "parent_manifest")
+            if parent_doc is None:
+                level.parent_status = "unresolved"
+            elif id(parent_doc) in self._in_progress:
+                level.parent_status = "cycle"
+                self.problems.append(
+                    RefProblem(
+                        manifest.parent_node,
+                        f"parent_manifest '{manifest.parent_node.value}' leads back to "
+                        f"{_shown(parent_doc.path)}, which is already in this hierarchy (a cycle)",
+                        cycle=True,
+                    )
+                )
+            else:
+                level.parent = self.level(parent_doc)
+                level.parent_status = "resolved"
+        _apply_policy(level)
+        self._in_progress.discard(key)
+        self._levels[key] = level
+        return level
+
+    def platform(self, product: Document) -> Level | None:
+        """The level a product's `platform.ref` names, or None when it cannot be resolved."""
+        key = id(product)
+        if key not in self._platforms:
+            target = self._follow(product_of(product).platform_node, "platform.ref")
+            self._platforms[key] = self.level(target) if target is not None else None
+        return self._platforms[key]
+
+    def product(self, doc: Document) -> Product:
+        """The model of a product document, with the level its platform ref resolves to."""
+        key = id(doc)
+        if key not in self._products:
+            self._products[key] = product_of(doc)._replace(platform=self.platform(doc))
+        return self._products[key]
+
+    def levels(self) -> list[Level]:
+        return list(self._levels.values())
+
+
+def _apply_policy(level: Level) -> None:
+    parent = level.parent
+    for entry in level.entries:
+        if entry.name in level.approved:
+            continue
+        if parent is None:
+            level.approved[entry.name] = EffectiveCompute(
+                entry.name, dict(entry.config), entry.connection_secret_ref, entry, level
+            )
+        elif entry.name in parent.approved:
+            inherited = parent.approved[entry.name]
+            level.approved[entry.name] = EffectiveCompute(
+                entry.name,
+                {**inherited.config, **entry.config},
+                entry.connection_secret_ref or inherited.connection_secret_ref,
+                entry,
+                level,
+            )
+    own_default = level.manifest.default
+    if isinstance(own_default, str):
+        level.default, level.default_level = own_default, level
+    elif parent is not None:
+        level.default, level.default_level = parent.default, parent.default_level
+
+
+def _shown(path: Path) -> str:
+    return relative_posix(path)

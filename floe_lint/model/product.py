@@ -1,0 +1,84 @@
+"""A data product as the model sees it, whatever dialect it was written in: its platform
+ref and its transforms, each naming the node it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from floe_lint.load.document import Document, Node
+
+if TYPE_CHECKING:
+    from floe_lint.model.hierarchy import Level
+
+
+@dataclass(frozen=True, slots=True)
+class Transform:
+    """One transform. `identity` is what makes two transforms the same step (ADR-0010: the
+    dbt path); `compute` is the value as written (a name, or something rules explain)."""
+
+    index: int
+    data: dict[str, Any]
+    node: Node
+    identity: str | None
+    identity_node: Node
+    compute_node: Node
+
+    @property
+    def pointer(self) -> str:
+        return self.node.pointer
+
+    @property
+    def path(self) -> str | None:
+        path = self.data.get("path")
+        return path if isinstance(path, str) else None
+
+    @property
+    def label(self) -> str:
+        return f"transform '{self.identity}'" if self.identity else f"transform #{self.index + 1}"
+
+    @property
+    def compute(self) -> Any:
+        return self.compute_node.value
+
+    @property
+    def names_compute(self) -> bool:
+        return self.compute is not None
+
+
+class Product(NamedTuple):
+    """A floe.yaml product: its platform ref and transforms; `platform` is the level its ref
+    resolves to (None when it does not resolve, or when the product was read on its own)."""
+
+    doc: Document
+    node: Node
+    name: str | None
+    platform_ref: str | None
+    platform_node: Node
+    transforms: tuple[Transform, ...]
+    platform: Level | None = None
+
+    @property
+    def path(self) -> Any:
+        return self.doc.path
+
+    @property
+    def kind(self) -> str | None:
+        return self.doc.kind
+
+    @property
+    def ref_node(self) -> Node:
+        """The node naming the level above (for a product: its platform ref)."""
+        return self.platform_node
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        """Raw access to the document by JSON pointer, for rules written for one dialect."""
+        return self.doc.get(pointer, default)
+
+
+def normalized_path(path: str) -> str:
+    """`./models/x/` and `models/x` name the same dbt selection."""
+    path = path.strip()
+    while path.startswith("./"):
+        path = path[2:]
+    return path.rstrip("/")
