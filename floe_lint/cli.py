@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from floe_lint import __version__, oci_commands
-from floe_lint.usage import UsageError, parse_ref_overrides, split_list
+from floe_lint import __version__
+from floe_lint.commands import lock as oci_commands
+from floe_lint.commands.usage import UsageError, parse_ref_overrides, split_list
 
 if TYPE_CHECKING:
-    from floe_lint.engine import Rule
+    from floe_lint.lint.engine import Rule
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -95,7 +96,7 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
     schema.add_argument("name", choices=("manifest", "floe", "report", "compiled_artifacts"))
-    from floe_lint import commands_compute
+    from floe_lint.commands import compile as commands_compute
 
     commands_compute.add_parsers(commands)
     oci_commands.add_parsers(commands)
@@ -142,7 +143,7 @@ def _jobs(text: str) -> int:
 
 
 def _check_rule_keys(keys: Sequence[str]) -> None:
-    from floe_lint.engine import builtin_rules
+    from floe_lint.lint.engine import builtin_rules
     from floe_lint.suggest import did_you_mean
 
     rules = builtin_rules()
@@ -157,8 +158,9 @@ def _check_rule_keys(keys: Sequence[str]) -> None:
 
 
 def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint import ci, engine
+    from floe_lint.commands import check as ci
     from floe_lint.config import load_config
+    from floe_lint.lint import engine
     from floe_lint.reporters import sorted_findings
 
     for path in args.paths:
@@ -201,7 +203,7 @@ def _cmd_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         elif args.format in ("sarif", "github"):
             run.report(result, findings, out)
         else:
-            from floe_lint.paths import lines_reader
+            from floe_lint.load.paths import lines_reader
             from floe_lint.reporters import text
 
             is_tty = handle is None and stdout.isatty()
@@ -239,7 +241,7 @@ def _summary(findings: Sequence[object], errors: int, files: int) -> str:
 def _all_rules(config_file: Path | None) -> tuple[Rule, ...]:
     """Built-in rules and those of the config's rule-folders, as `check` would run them."""
     from floe_lint.config import load_config
-    from floe_lint.engine import builtin_rules, folder_rules
+    from floe_lint.lint.engine import builtin_rules, folder_rules
 
     config = load_config(config_file, Path.cwd())
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
@@ -258,7 +260,7 @@ def _cmd_rules(config_file: Path | None, stdout: TextIO) -> int:
 def _cmd_rule(key: str, config_file: Path | None, stdout: TextIO) -> int:
     import inspect
 
-    from floe_lint.engine import find_rule
+    from floe_lint.lint.engine import find_rule
     from floe_lint.suggest import did_you_mean
 
     rules = _all_rules(config_file)
@@ -298,7 +300,7 @@ def main(
         if args.command in ("lock", "publish"):
             return oci_commands.run(args, stdout, stderr)
         if args.command in ("compile", "plugins", "check-connections"):
-            from floe_lint import commands_compute
+            from floe_lint.commands import compile as commands_compute
 
             return commands_compute.run(args, stdout, stderr)
         if args.command == "schema":

@@ -95,7 +95,7 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
         table = _read_toml(path).get("tool", {}).get("floe-lint", {})
         text = path.read_text("utf-8")
         return table, lambda pointer: (_toml_line(text, pointer), 1)
-    from floe_lint import document
+    from floe_lint.load import document
 
     try:
         raw = path.read_bytes()
@@ -156,7 +156,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
     if not path.is_file():
         raise ConfigError(f"{path}: config file not found")
     table, where = _raw(path)
-    from floe_lint.validation import validate
+    from floe_lint.load.validation import validate
 
     problems = validate(table, "config")
     if problems:
@@ -190,7 +190,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
 
 def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
     """Every rule id, prefix or name the config mentions must name at least one rule."""
-    from floe_lint.engine import builtin_rules
+    from floe_lint.lint.engine import builtin_rules
     from floe_lint.suggest import did_you_mean
 
     rules = builtin_rules()

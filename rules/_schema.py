@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from floe_lint.document import Document
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.validation import Category
+from floe_lint.lint.engine import Context
+from floe_lint.load.document import Document
+from floe_lint.load.validation import Category
 
 
 def findings(doc: Document, ctx: Context, category: Category) -> Iterator[Finding]:

@@ -28,15 +28,15 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from floe_lint import pointer as ptr
-from floe_lint.compute import registry
-from floe_lint.engine import Context
-from floe_lint.fastschema import Check, compile_schema, proves_valid
+from floe_lint.compute.plugin import registry
 from floe_lint.findings import Finding
-from floe_lint.hierarchy import Level
+from floe_lint.lint.engine import Context
+from floe_lint.load import pointer as ptr
+from floe_lint.load.fastschema import Check, compile_schema, proves_valid
+from floe_lint.load.validation import TYPE_WORDS  # one wording for types in every message
+from floe_lint.model.hierarchy import Level
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
-from floe_lint.validation import TYPE_WORDS  # one wording for types in every message
 
 ID, NAME, SEVERITY, SUBJECT = "FL208", "compute-config", "error", "manifest"
 

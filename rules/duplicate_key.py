@@ -21,9 +21,9 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.document import SourceFile
-from floe_lint.engine import Context
 from floe_lint.findings import Finding, Location, Related
+from floe_lint.lint.engine import Context
+from floe_lint.load.document import SourceFile
 
 ID, NAME, SEVERITY, SUBJECT = "FL002", "duplicate-key", "error", "file"
 

@@ -25,10 +25,10 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.document import Document
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.product import Transform, normalized_path, transforms
+from floe_lint.lint.engine import Context
+from floe_lint.load.document import Document
+from floe_lint.model.product import Transform, normalized_path, transforms
 
 ID, NAME, SEVERITY, SUBJECT = "FL207", "duplicate-transform", "error", "product"
 

@@ -58,12 +58,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from floe_lint import pointer as ptr
-from floe_lint.document import ENV_VARIANT, Document
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.hierarchy import DEFAULT_POINTER, compute_entries
-from floe_lint.product import normalized_path, transforms
+from floe_lint.lint.engine import Context
+from floe_lint.load import pointer as ptr
+from floe_lint.load.document import ENV_VARIANT, Document
+from floe_lint.model.hierarchy import DEFAULT_POINTER, compute_entries
+from floe_lint.model.product import normalized_path, transforms
 from floe_lint.secrets import is_templated
 
 ID, NAME, SEVERITY, SUBJECT = "FL401", "environment-override", "error", "document"

@@ -39,13 +39,13 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint import lockfile
-from floe_lint.document import Document
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.hierarchy import PLATFORM_POINTER
-from floe_lint.oci import Fetcher
-from floe_lint.refs import parse_oci
+from floe_lint.lint.engine import Context
+from floe_lint.load.document import Document
+from floe_lint.model.hierarchy import PLATFORM_POINTER
+from floe_lint.model.refs import parse_oci
+from floe_lint.oci import lockfile
+from floe_lint.oci.fetcher import Fetcher
 
 ID, NAME, SEVERITY, SUBJECT = "FL306", "lock-stale", "error", "product"
 

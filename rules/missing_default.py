@@ -23,10 +23,10 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.document import Document
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.product import transforms
+from floe_lint.lint.engine import Context
+from floe_lint.load.document import Document
+from floe_lint.model.product import transforms
 
 ID, NAME, SEVERITY, SUBJECT = "FL204", "missing-default", "error", "product"
 

@@ -26,9 +26,9 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.hierarchy import PARENT_POINTER, Level
+from floe_lint.lint.engine import Context
+from floe_lint.model.hierarchy import PARENT_POINTER, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL303", "scope-mismatch", "error", "manifest"
 

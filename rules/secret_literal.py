@@ -28,10 +28,10 @@ Passes:
 from collections.abc import Iterator
 from typing import Any
 
-from floe_lint import pointer as ptr
-from floe_lint.document import Document
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
+from floe_lint.lint.engine import Context
+from floe_lint.load import pointer as ptr
+from floe_lint.load.document import Document
 from floe_lint.secrets import is_env_var_reference, is_secret_key
 
 ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "document"

@@ -19,9 +19,9 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.hierarchy import Level
+from floe_lint.lint.engine import Context
+from floe_lint.model.hierarchy import Level
 from floe_lint.suggest import did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL205", "unknown-compute", "error", "manifest"

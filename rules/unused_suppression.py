@@ -25,9 +25,9 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.engine import Context
 from floe_lint.findings import Finding
-from floe_lint.suppressions import Unused
+from floe_lint.lint.engine import Context
+from floe_lint.lint.suppressions import Unused
 
 ID, NAME, SEVERITY, SUBJECT = "FL901", "unused-suppression", "warning", "suppression"
 

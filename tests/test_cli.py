@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 
-from floe_lint.validation import schema
+from floe_lint.load.validation import schema
 from tests.conftest import EXAMPLES, REPO, run_cli, write_files
 
 
@@ -40,7 +40,7 @@ NEEDS_A_REGISTRY = {"ref-integrity", "lock-stale"}
 
 
 def test_broken_example_fires_every_rule(monkeypatch) -> None:
-    from floe_lint.engine import builtin_rules
+    from floe_lint.lint.engine import builtin_rules
 
     monkeypatch.chdir(REPO)
     run = run_cli("check", "examples/broken", "--format", "json")
@@ -188,7 +188,7 @@ def test_version_and_module_entry_point() -> None:
 def test_internal_errors_are_one_line_without_traceback(tmp_path) -> None:
     # A rule that crashes must not leak a traceback (unless --debug).
     script = (
-        "import floe_lint.engine as e, sys\n"
+        "import floe_lint.lint.engine as e, sys\n"
         "def boom(*a, **k): raise RuntimeError('kaboom')\n"
         "e.run = boom\n"
         "from floe_lint.cli import main\n"
@@ -222,7 +222,7 @@ def test_examples_dir_paths_resolve_from_any_working_directory(tmp_path, monkeyp
 
 
 def test_readme_lists_every_rule() -> None:
-    from floe_lint.engine import builtin_rules
+    from floe_lint.lint.engine import builtin_rules
 
     readme = (REPO / "README.md").read_text()
     missing = [

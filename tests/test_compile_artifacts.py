@@ -12,8 +12,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from floe_lint import artifacts
-from floe_lint.compute import registry
+from floe_lint.compute import artifacts
+from floe_lint.compute.plugin import registry
 from tests.conftest import EXAMPLES, REPO, run_cli, write_files
 
 EXAMPLE = EXAMPLES / "multi-compute"
@@ -34,7 +34,7 @@ def _compile(*args: str) -> Any:
 
 def test_bundled_schema_is_exported_from_the_pydantic_model() -> None:
     bundled = (REPO / "schemas" / "compiled_artifacts.json").read_text("utf-8")
-    assert bundled == artifacts.schema_text(), "run: python -m floe_lint.artifacts"
+    assert bundled == artifacts.schema_text(), "run: python -m floe_lint.compute.artifacts"
     assert run_cli("schema", "compiled_artifacts").stdout == bundled
 
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from floe_lint.validation import schema
+from floe_lint.load.validation import schema
 from tests.conftest import run_cli, write_files
 from tests.test_sarif_report import MANIFEST, PRODUCT
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from floe_lint.document import classify, parse
 from floe_lint.findings import Span
+from floe_lint.load.document import classify, parse
 
 
 def test_spans_are_one_based_with_exclusive_end() -> None:

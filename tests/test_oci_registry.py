@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from floe_lint.oci import MEDIA_TYPE, Fetcher, Settings
-from floe_lint.refs import parse_oci
+from floe_lint.model.refs import parse_oci
+from floe_lint.oci.fetcher import MEDIA_TYPE, Fetcher, Settings
 from tests.conftest import ENTERPRISE, REPO, Run, run_cli, write_files
 from tests.oci_support import Registry, isolate
 

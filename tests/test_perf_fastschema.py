@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from benchmarks.corpus import generate
-from floe_lint import document
-from floe_lint.fastschema import Undecided, compile_schema, proves_valid
-from floe_lint.validation import schema
+from floe_lint.load import document
+from floe_lint.load.fastschema import Undecided, compile_schema, proves_valid
+from floe_lint.load.validation import schema
 
 KINDS = ("floe", "manifest")
 

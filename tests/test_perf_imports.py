@@ -66,7 +66,7 @@ def test_an_invalid_file_still_gets_jsonschema_messages(tmp_path: Path, trio: li
 
 def test_a_config_missing_only_a_required_key_does_not_import_jsonschema(tmp_path: Path) -> None:
     """compute-config leaves missing keys to compile (another level may supply them)."""
-    from floe_lint.compute import registry
+    from floe_lint.compute.plugin import registry
 
     assert "database" in registry().plugins["snowflake"].config_schema["required"]
     manifest = tmp_path / "manifest.yaml"

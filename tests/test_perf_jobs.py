@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from floe_lint import bulk
+from floe_lint.load import bulk
 from tests.conftest import REPO
 
 

@@ -20,7 +20,7 @@ from tests.conftest import write_files
 
 PLUGIN_SOURCE = '''
 """Trino compute for floe-lint (a third-party plugin used by floe-lint's tests)."""
-from floe_lint.compute import (
+from floe_lint.compute.plugin import (
     REMOTE_RESOURCES, ComputePlugin, ConnectionResult, config_schema, profile_schema,
 )
 

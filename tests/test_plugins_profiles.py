@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from floe_lint.compute import (
+from floe_lint.compute.plugin import (
     BUILTIN_ENGINES,
     ComputeConfig,
     literal_secrets,

@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from floe_lint.compute import (
+from floe_lint.compute.plugin import (
     BUILTIN_ENGINES,
     WORKLOAD_SIZES,
     ComputeConfig,

@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.compute import BUILTIN_ENGINES
+from floe_lint.compute.plugin import BUILTIN_ENGINES
 from floe_lint.config import Config
-from floe_lint.engine import run
+from floe_lint.lint.engine import run
 
 PROFILE = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

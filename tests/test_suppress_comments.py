@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from floe_lint.document import parse
-from floe_lint.suppressions import directives
+from floe_lint.lint.suppressions import directives
+from floe_lint.load.document import parse
 from tests.conftest import run_cli, write_files
 
 MANIFEST = """

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from floe_lint.findings import Finding
-from floe_lint.paths import relative_posix
+from floe_lint.load.paths import relative_posix
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

@@ -24,10 +24,10 @@ import attr
 import sarif_om as om  # type: ignore[import-untyped]
 
 from floe_lint import __version__
-from floe_lint.baseline import offending_text
-from floe_lint.engine import Rule
-from floe_lint.filtering import Suppressed
 from floe_lint.findings import Finding, Location
+from floe_lint.lint.baseline import offending_text
+from floe_lint.lint.engine import Rule
+from floe_lint.lint.filtering import Suppressed
 
 HOMEPAGE = "https://github.com/floe-dev/floe-lint"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

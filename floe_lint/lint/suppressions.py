@@ -20,8 +20,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from floe_lint.document import SourceFile
 from floe_lint.findings import Finding, Span
+from floe_lint.load.document import SourceFile
 
 _MARKER = "floe-lint:"
 

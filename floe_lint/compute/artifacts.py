@@ -3,8 +3,8 @@ artifacts and of dbt's profiles.yml.
 
 Downstream consumers (orchestrators, dbt job pods) read `compiled_artifacts.json`; its JSON
 Schema lives in `schemas/compiled_artifacts.json` and is regenerated with
-`python -m floe_lint.artifacts` (a test fails while it is stale). Nothing here depends on the
-time, the machine or absolute paths, so a rerun is byte-identical.
+`python -m floe_lint.compute.artifacts` (a test fails while it is stale). Nothing here depends on
+the time, the machine or absolute paths, so a rerun is byte-identical.
 """
 
 from __future__ import annotations
@@ -155,5 +155,5 @@ def _schema_path() -> Path:
     return Path(__file__).resolve().parent.parent / "schemas" / "compiled_artifacts.json"
 
 
-if __name__ == "__main__":  # python -m floe_lint.artifacts: regenerate the bundled schema
+if __name__ == "__main__":  # python -m floe_lint.compute.artifacts: regenerate the bundled schema
     write_atomic(_schema_path(), schema_text())

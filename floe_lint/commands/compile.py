@@ -11,14 +11,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from floe_lint.paths import lines_reader
-from floe_lint.usage import UsageError, parse_ref_overrides
+from floe_lint.commands.usage import UsageError, parse_ref_overrides
+from floe_lint.load.paths import lines_reader
 
 if TYPE_CHECKING:
     from floe_lint.config import Config
-    from floe_lint.document import Document
-    from floe_lint.hierarchy import Hierarchy
-    from floe_lint.refs import OciFetcher
+    from floe_lint.load.document import Document
+    from floe_lint.model.hierarchy import Hierarchy
+    from floe_lint.model.refs import OciFetcher
 
 COMMANDS = ("compile", "plugins", "check-connections")
 DEFAULT_OUT = Path("target/floe")
@@ -98,7 +98,7 @@ def _product_file(path: Path) -> Path:
 def _fetcher(config: Config, paths: Sequence[Path]) -> OciFetcher | None:
     """The same oci:// fetcher as `check`, where the OCI support is installed."""
     try:
-        from floe_lint import oci_commands
+        from floe_lint.commands import lock as oci_commands
     except ImportError:  # pragma: no cover - OCI support is part of the package
         return None
     fetch: OciFetcher = oci_commands.fetcher(config, paths)
@@ -106,9 +106,9 @@ def _fetcher(config: Config, paths: Sequence[Path]) -> OciFetcher | None:
 
 
 def _hierarchy(config: Config, refs: dict[str, Path], fetch: OciFetcher | None) -> Hierarchy:
-    from floe_lint.hierarchy import Hierarchy
-    from floe_lint.refs import Resolver
-    from floe_lint.workspace import Workspace
+    from floe_lint.load.workspace import Workspace
+    from floe_lint.model.hierarchy import Hierarchy
+    from floe_lint.model.refs import Resolver
 
     return Hierarchy(Workspace(), Resolver({**config.refs, **refs}, fetch))
 
@@ -125,9 +125,10 @@ def _first(hierarchy: Hierarchy, path: Path, kinds: tuple[str, ...]) -> Document
 
 
 def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint import artifacts, engine
-    from floe_lint.compiler import CompileError, compile_product
+    from floe_lint.compute import artifacts
+    from floe_lint.compute.compiler import CompileError, compile_product
     from floe_lint.config import load_config
+    from floe_lint.lint import engine
     from floe_lint.reporters import display_path, sorted_findings
 
     product = _product_file(args.product)
@@ -185,7 +186,7 @@ def _compile(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _plugins(stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint.compute import registry
+    from floe_lint.compute.plugin import registry
 
     found = registry()
     rows = [
@@ -205,7 +206,7 @@ def _plugins(stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _check_connections(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint.compute import ComputeConfig, registry
+    from floe_lint.compute.plugin import ComputeConfig, registry
     from floe_lint.config import load_config
 
     path = _product_file(args.path) if args.path.is_dir() else args.path

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from floe_lint.config import ConfigError
 from floe_lint.findings import Finding
-from floe_lint.paths import relative_posix
+from floe_lint.load.paths import relative_posix
 
 VERSION = 1
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from floe_lint import __version__
-from floe_lint import artifacts as art
-from floe_lint.compute import (
+from floe_lint.compute import artifacts as art
+from floe_lint.compute.plugin import (
     DEFAULT_WORKLOAD_SIZE,
     ComputeConfig,
     ComputePlugin,
@@ -22,9 +22,9 @@ from floe_lint.compute import (
     registry,
     render_profile,
 )
-from floe_lint.document import Document
-from floe_lint.hierarchy import APPROVED_POINTER, DEFAULT_POINTER, Level
-from floe_lint.product import normalized_path, transforms
+from floe_lint.load.document import Document
+from floe_lint.model.hierarchy import APPROVED_POINTER, DEFAULT_POINTER, Level
+from floe_lint.model.product import normalized_path, transforms
 from floe_lint.reporters import display_path
 
 

@@ -307,7 +307,7 @@ def render_profile(plugin: ComputePlugin, config: ComputeConfig) -> dict[str, An
 
 def config_problems(plugin: ComputePlugin, properties: Mapping[str, Any]) -> list[str]:
     """Every way `properties` break the plugin's config schema, as short sentences."""
-    from floe_lint.fastschema import compile_schema, proves_valid
+    from floe_lint.load.fastschema import compile_schema, proves_valid
 
     if proves_valid(compile_schema(plugin.config_schema), dict(properties)):
         return []  # the common case, without importing jsonschema

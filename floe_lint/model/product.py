@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from floe_lint import pointer as ptr
-from floe_lint.document import Document
+from floe_lint.load import pointer as ptr
+from floe_lint.load.document import Document
 
 TRANSFORMS_POINTER = "/transforms"
 

@@ -14,10 +14,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from floe_lint.document import Document
-from floe_lint.hierarchy import PARENT_POINTER, PLATFORM_POINTER, Hierarchy
-from floe_lint.oci import atomic_write
-from floe_lint.refs import RefError, is_oci, parse_oci
+from floe_lint.load.document import Document
+from floe_lint.model.hierarchy import PARENT_POINTER, PLATFORM_POINTER, Hierarchy
+from floe_lint.model.refs import RefError, is_oci, parse_oci
+from floe_lint.oci.fetcher import atomic_write
 
 LOCK_NAME = "floe.lock"
 VERSION = 1
@@ -83,7 +83,7 @@ def collect(paths: Iterable[Path]) -> dict[str, str]:
     The first lock to name a ref wins; `lock-stale` reports products whose own lock disagrees.
     Unreadable lock files are skipped here and reported by `lock-stale`.
     """
-    from floe_lint.workspace import discover
+    from floe_lint.load.workspace import discover
 
     folders: dict[Path, None] = {}
     for path, _ in discover(paths):

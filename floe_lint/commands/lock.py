@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from floe_lint.config import Config
-    from floe_lint.oci import Fetcher, Settings
+    from floe_lint.oci.fetcher import Fetcher, Settings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -52,7 +52,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def settings(config: Config, *, offline: bool = False) -> Settings:
-    from floe_lint.oci import Settings
+    from floe_lint.oci.fetcher import Settings
 
     where = str(config.path) if config.path else "config"
     return Settings.load(config.oci, config.root, where, offline=offline)
@@ -60,15 +60,15 @@ def settings(config: Config, *, offline: bool = False) -> Settings:
 
 def fetcher(config: Config, paths: Sequence[Path], *, offline: bool = False) -> Fetcher:
     """The fetcher for `check`: locks from floe.lock files near `paths`, looked up lazily."""
-    from floe_lint import lockfile
-    from floe_lint.oci import Fetcher
+    from floe_lint.oci import lockfile
+    from floe_lint.oci.fetcher import Fetcher
 
     return Fetcher(settings(config, offline=offline), lambda: lockfile.collect(paths))
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.config import load_config
-    from floe_lint.refs import RefError
+    from floe_lint.model.refs import RefError
 
     config = load_config(args.config, Path.cwd())
     try:
@@ -81,13 +81,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint import lockfile
-    from floe_lint.engine import is_env_variant
-    from floe_lint.hierarchy import Hierarchy
-    from floe_lint.oci import Fetcher
-    from floe_lint.refs import Resolver
+    from floe_lint.lint.engine import is_env_variant
+    from floe_lint.load.workspace import Workspace, discover
+    from floe_lint.model.hierarchy import Hierarchy
+    from floe_lint.model.refs import Resolver
+    from floe_lint.oci import lockfile
+    from floe_lint.oci.fetcher import Fetcher
     from floe_lint.reporters import display_path
-    from floe_lint.workspace import Workspace, discover
 
     for path in args.paths:
         if not path.exists():
@@ -141,9 +141,9 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
 
 
 def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint import engine
-    from floe_lint.document import load
-    from floe_lint.refs import RefError, parse_oci
+    from floe_lint.lint import engine
+    from floe_lint.load.document import load
+    from floe_lint.model.refs import RefError, parse_oci
     from floe_lint.reporters import display_path, sorted_findings
 
     try:

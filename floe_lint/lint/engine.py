@@ -17,17 +17,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
-from floe_lint import bulk, filtering
-from floe_lint import document as documents
-from floe_lint.baseline import Baseline, Entry
-from floe_lint.compute import known_compute_names
+from floe_lint.compute.plugin import known_compute_names
 from floe_lint.config import Config
-from floe_lint.document import Document, SourceFile
 from floe_lint.findings import Finding, Location, Related, Severity, Span
-from floe_lint.hierarchy import Hierarchy, Level
-from floe_lint.refs import OciFetcher, Resolver
-from floe_lint.validation import SchemaProblem, validate
-from floe_lint.workspace import Workspace, discover
+from floe_lint.lint import filtering
+from floe_lint.lint.baseline import Baseline, Entry
+from floe_lint.load import bulk
+from floe_lint.load import document as documents
+from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.validation import SchemaProblem, validate
+from floe_lint.load.workspace import Workspace, discover
+from floe_lint.model.hierarchy import Hierarchy, Level
+from floe_lint.model.refs import OciFetcher, Resolver
 
 Subject = Literal["file", "document", "manifest", "product", "suppression"]
 # `suppression` rules run in the filter stage, after every other rule, on each unused code.

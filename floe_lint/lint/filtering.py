@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from floe_lint import suppressions
-from floe_lint.baseline import Baseline, Entry
 from floe_lint.config import Config
-from floe_lint.document import SourceFile
 from floe_lint.findings import Finding
-from floe_lint.paths import lines_reader, relative_posix
+from floe_lint.lint import suppressions
+from floe_lint.lint.baseline import Baseline, Entry
+from floe_lint.load.document import SourceFile
+from floe_lint.load.paths import lines_reader, relative_posix
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from floe_lint.baseline import Baseline
 from floe_lint.config import Config, ConfigError
 from floe_lint.findings import Finding
+from floe_lint.lint.baseline import Baseline
 
 if TYPE_CHECKING:
-    from floe_lint.engine import Result
+    from floe_lint.lint.engine import Result
 
 _FAILING = {"error": ("error",), "warning": ("error", "warning")}
 
@@ -45,7 +45,7 @@ class CheckRun:
         return any(f.severity in _FAILING[self.fail_on] for f in findings)
 
     def write_baseline(self, result: Result, stderr: TextIO) -> int:
-        from floe_lint.paths import lines_reader
+        from floe_lint.load.paths import lines_reader
 
         baseline = Baseline(self.args.write_baseline)
         count = baseline.write(result.findings, lines_reader(result.files))
@@ -56,7 +56,7 @@ class CheckRun:
         return 0
 
     def sarif(self, result: Result, findings: Sequence[Finding]) -> dict[str, Any]:
-        from floe_lint.paths import lines_reader
+        from floe_lint.load.paths import lines_reader
         from floe_lint.reporters import sarif
 
         return sarif.build(

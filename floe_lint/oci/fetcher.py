@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from floe_lint.config import ConfigError
-from floe_lint.refs import OciRef, RefError
+from floe_lint.model.refs import OciRef, RefError
 
 if TYPE_CHECKING:
     import requests

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from floe_lint.document import SourceFile
+    from floe_lint.load.document import SourceFile
 
 
 def resolved(path: Path) -> Path:

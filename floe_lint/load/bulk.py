@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from floe_lint import document
-from floe_lint.document import SourceFile
+from floe_lint.load import document
+from floe_lint.load.document import SourceFile
 
 PARALLEL_FROM = 200  # files; below this one process is faster
 CHUNK = 32

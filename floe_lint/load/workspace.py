@@ -9,8 +9,8 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from floe_lint import bulk, document
-from floe_lint.document import Document, SourceFile
+from floe_lint.load import bulk, document
+from floe_lint.load.document import Document, SourceFile
 
 YAML_SUFFIXES = (".yaml", ".yml")
 SKIP_DIRS = frozenset(

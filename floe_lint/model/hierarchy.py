@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from floe_lint import pointer as ptr
-from floe_lint.document import Document
-from floe_lint.paths import relative_posix
-from floe_lint.refs import RefError, Resolver
-from floe_lint.workspace import Workspace
+from floe_lint.load import pointer as ptr
+from floe_lint.load.document import Document
+from floe_lint.load.paths import relative_posix
+from floe_lint.load.workspace import Workspace
+from floe_lint.model.refs import RefError, Resolver
 
 ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
 PARENT_POINTER = "/parent_manifest"

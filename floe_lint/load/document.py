@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 import yaml
 
-from floe_lint import pointer as ptr
 from floe_lint.findings import FILE_START, Span
+from floe_lint.load import pointer as ptr
 
 try:
     from yaml import CSafeLoader as _Loader

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from floe_lint.paths import name_fetched
+from floe_lint.load.paths import name_fetched
 
 OCI_SCHEME = "oci://"
 MUTABLE_TAGS = frozenset({"latest", "main", "master", "stable", "edge", "nightly", "dev", "head"})

@@ -13,8 +13,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from floe_lint import pointer as ptr
-from floe_lint.fastschema import Check, compile_schema, proves_valid
+from floe_lint.load import pointer as ptr
+from floe_lint.load.fastschema import Check, compile_schema, proves_valid
 from floe_lint.secrets import is_secret_key
 from floe_lint.suggest import did_you_mean
 

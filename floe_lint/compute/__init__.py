@@ -1,0 +1,1 @@
+"""Compute: the ComputePlugin contract and registry, compile, artifacts."""

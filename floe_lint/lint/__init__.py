@@ -1,0 +1,1 @@
+"""Linting: the rule registry, the engine, filters, suppressions and the baseline."""

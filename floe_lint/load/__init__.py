@@ -1,0 +1,1 @@
+"""Loading: discover files, read them boundedly, parse YAML with spans, check schemas."""

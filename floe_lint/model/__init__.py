@@ -1,0 +1,1 @@
+"""The model: refs, the governance hierarchy, products and transforms."""

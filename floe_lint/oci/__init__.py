@@ -1,0 +1,1 @@
+"""The OCI registry client and the floe.lock file."""
