@@ -18,6 +18,7 @@ from floe_lint.findings import Severity
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 FailOn = Literal["error", "warning"]
+Dialect = Literal["auto", "adr-0010", "floe"]
 
 
 class ConfigError(Exception):
@@ -40,6 +41,10 @@ class Config:
     require_suppression_reason: bool = False
     baseline: Path | None = None
     oci: dict[str, Any] = field(default_factory=dict)
+    #: how documents are read: per document (`auto`), or all in one dialect
+    dialect: Dialect = "auto"
+    #: the platform of products that name none (a path relative to the config file, or a ref)
+    manifest: str | None = None
 
     @property
     def root(self) -> Path:
@@ -63,6 +68,8 @@ class Config:
             "require-suppression-reason": self.require_suppression_reason,
             "baseline": str(self.baseline) if self.baseline else None,
             "oci": self.oci,
+            "dialect": self.dialect,
+            "manifest": self.manifest,
         }
 
 
@@ -185,7 +192,16 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         require_suppression_reason=bool(table.get("require-suppression-reason", False)),
         baseline=base / baseline if baseline else None,
         oci=dict(table.get("oci", {})),
+        dialect=table.get("dialect", "auto"),
+        manifest=_manifest(base, table.get("manifest")),
     )
+
+
+def _manifest(base: Path, text: str | None) -> str | None:
+    """`manifest:` as a ref: an `oci://` ref stays as written, a path becomes absolute."""
+    if text is None or "://" in text:
+        return text
+    return str(base / text)
 
 
 def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:

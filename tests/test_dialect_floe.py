@@ -679,10 +679,12 @@ def test_documents_of_another_kind_and_helm_values_are_not_ours(lint) -> None:
               orchestrator: {default: dagster}
             """,
             "charts/floe-platform/values.yaml": """
+            global: {image: ghcr.io/acme/floe-jobs}
+            defaults: {compute: spark}
+            secrets: []
             platform:
-              image: ghcr.io/acme/floe-platform
-              replicas: 2
-            transforms: []
+              releaseName: ""
+              servicePrefix: floe-platform
             """,
             "validation.yaml": "kind: ValidationSpec\nplugins: [a]\n",
         }

@@ -13,6 +13,10 @@ from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 
 YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIX = ".json"
+#: a discovered JSON file is read only if its first bytes declare Floe's API version
+_JSON_MARKER = b'"floe.dev/v1"'
+_JSON_SNIFF_BYTES = 4096
 SKIP_DIRS = frozenset(
     {"node_modules", "target", "dbt_packages", "__pycache__", "venv", "site-packages"}
 )
@@ -23,17 +27,33 @@ def _looks_ours(path: Path) -> bool:
     return name.startswith("floe") or "manifest" in name
 
 
+def _declares_floe(path: Path) -> bool:
+    """A JSON file whose start names `"floe.dev/v1"` (most JSON in a repository is not ours)."""
+    try:
+        with path.open("rb") as handle:
+            return _JSON_MARKER in handle.read(_JSON_SNIFF_BYTES)
+    except OSError:
+        return False
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """YAML files under `paths`, each with whether it was named explicitly."""
+    """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
+    with whether it was named explicitly."""
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES):
+                    if name.endswith(YAML_SUFFIXES) or (
+                        name.endswith(JSON_SUFFIX) and _declares_floe(Path(root) / name)
+                    ):
                         yield Path(root) / name, False
         else:
             yield path, True
+
+
+def _api_version(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and doc.data.get("apiVersion") == "floe.dev/v1"
 
 
 class Workspace:
@@ -66,10 +86,14 @@ class Workspace:
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
-        """Load a discovered file; keep it if it is a Floe document or was named explicitly."""
+        """Load a discovered file; keep it if it is a Floe document or was named explicitly.
+
+        A discovered JSON file must also declare `apiVersion: floe.dev/v1`.
+        """
         source = self.load(path)
-        if (source.documents and any(d.kind for d in source.documents)) or (
-            source.problems and (explicit or _looks_ours(path))
+        json = path.suffix == JSON_SUFFIX and not explicit
+        if any(d.kind and (not json or _api_version(d)) for d in source.documents) or (
+            source.problems and (explicit or (_looks_ours(path) and not json))
         ):
             self.reported.setdefault(self.key(path), source)
 
