@@ -1,0 +1,309 @@
+"""Upstream Floe's code dialect: which documents are written in it, and what they say.
+
+ADR-0010 writes a level's computes as an approved list; upstream Floe's code writes one
+selection per plugin category (`plugins.compute: {type, ...}`), an enterprise whitelist in
+`approved_plugins`, a default in `defaults.compute`, products under `platform.manifest` and
+transforms by dbt model `name`. This module reads those documents into plain facts with the
+JSON pointer of every node they came from; the model turns the facts into levels and products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from floe_lint.load import pointer as ptr
+
+DialectName = Literal["adr-0010", "floe"]
+DIALECTS: tuple[DialectName, ...] = ("adr-0010", "floe")
+
+#: upstream's closed set of plugin categories (`plugins.py`); `quality` has a `provider`
+CATEGORIES = (
+    "compute",
+    "orchestrator",
+    "catalog",
+    "storage",
+    "semantic_layer",
+    "ingestion",
+    "secrets",
+    "telemetry_backend",
+    "lineage_backend",
+    "identity",
+    "dbt",
+    "quality",
+)
+#: manifests are environment-agnostic: the runtime picks the environment with FLOE_ENV
+ENVIRONMENT_KEYS = frozenset(
+    {
+        "env_overrides",
+        "environments",
+        "environment",
+        "env",
+        "dev",
+        "staging",
+        "prod",
+        "production",
+        "target_env",
+        "floe_env",
+    }
+)
+#: connection and credential keys that must never appear in a floe.yaml (compared lowercased)
+PRODUCT_FORBIDDEN_KEYS = frozenset(
+    {
+        "database",
+        "schema",
+        "host",
+        "port",
+        "username",
+        "password",
+        "credentials",
+        "connection_string",
+        "endpoint",
+        "access_key",
+        "secret_key",
+        "token",
+        "api_key",
+    }
+)
+#: top-level manifest keys upstream defines; any other is allowed with a warning
+MANIFEST_KEYS = frozenset(
+    {
+        "apiVersion",
+        "kind",
+        "metadata",
+        "scope",
+        "parent_manifest",
+        "plugins",
+        "governance",
+        "approved_plugins",
+        "approved_sinks",
+        "approved_products",
+        "defaults",
+        "artifacts",
+        "observability",
+        "resource_presets",
+    }
+)
+#: keys that only one scope may carry: key -> the scope upstream allows it on
+SCOPED_KEYS: dict[str, str] = {
+    "approved_plugins": "enterprise",
+    "approved_sinks": "enterprise",
+    "approved_products": "domain",
+}
+
+_MANIFEST_FLOE_KEYS = (
+    "approved_plugins",
+    "approved_sinks",
+    "approved_products",
+    "defaults",
+    "governance",
+    "observability",
+    "resource_presets",
+    "artifacts",
+)
+_PRODUCT_FLOE_KEYS = ("schedule", "outputPorts", "output_ports", "destinations")
+_TRANSFORM_FLOE_KEYS = ("dependsOn", "depends_on", "tier", "qualityChecks", "quality_checks")
+_TRANSFORM_ADR_KEYS = ("path", "type", "workload_size")
+
+
+@dataclass(frozen=True, slots=True)
+class Markers:
+    """The first node that shows each dialect in a document (None: no sign of it)."""
+
+    adr: str | None
+    floe: str | None
+
+    @property
+    def mixed(self) -> bool:
+        return self.adr is not None and self.floe is not None
+
+
+def _first(pointers: Iterator[str]) -> str | None:
+    return next(pointers, None)
+
+
+def _manifest_markers(data: dict[str, Any]) -> Markers:
+    plugins = data.get("plugins")
+    compute = plugins.get("compute") if isinstance(plugins, dict) else None
+
+    def adr() -> Iterator[str]:
+        if isinstance(compute, dict):
+            for key in ("approved", "default"):
+                if key in compute:
+                    yield f"/plugins/compute/{key}"
+
+    def floe() -> Iterator[str]:
+        if isinstance(plugins, dict):
+            for category, selection in plugins.items():
+                if isinstance(selection, dict) and ("type" in selection or "provider" in selection):
+                    yield ptr.join("/plugins", str(category))
+        for key in _MANIFEST_FLOE_KEYS:
+            if key in data:
+                yield f"/{key}"
+
+    return Markers(_first(adr()), _first(floe()))
+
+
+def _product_markers(data: dict[str, Any]) -> Markers:
+    platform = data.get("platform")
+    items = data.get("transforms")
+    transforms = [t for t in items if isinstance(t, dict)] if isinstance(items, list) else []
+
+    def adr() -> Iterator[str]:
+        if isinstance(platform, dict) and "ref" in platform:
+            yield "/platform/ref"
+        for key in ("name", "version"):
+            if key in data:
+                yield f"/{key}"
+        for index, item in enumerate(transforms):
+            for key in _TRANSFORM_ADR_KEYS:
+                if key in item:
+                    yield f"/transforms/{index}/{key}"
+
+    def floe() -> Iterator[str]:
+        if isinstance(platform, dict) and "manifest" in platform:
+            yield "/platform/manifest"
+        for key in _PRODUCT_FLOE_KEYS:
+            if key in data:
+                yield f"/{key}"
+        for index, item in enumerate(transforms):
+            for key in _TRANSFORM_FLOE_KEYS:
+                if key in item:
+                    yield f"/transforms/{index}/{key}"
+            if "name" in item and not any(k in item for k in _TRANSFORM_ADR_KEYS):
+                yield f"/transforms/{index}/name"
+
+    return Markers(_first(adr()), _first(floe()))
+
+
+def markers(data: Any, kind: str) -> Markers:
+    if not isinstance(data, dict):
+        return Markers(None, None)
+    return _manifest_markers(data) if kind == "manifest" else _product_markers(data)
+
+
+def decide(data: Any, found: Markers, pinned: str = "auto") -> DialectName:
+    """The dialect a document is read in: the pinned one, else the one its keys show.
+
+    A document that shows neither is read as ADR-0010 (floe-lint's first dialect, whose schema
+    then names what is missing). One that shows both is read as upstream's when it carries
+    upstream's required `apiVersion` and `kind`, else as ADR-0010's, and `mixed-dialect`
+    reports the marker that was not followed.
+    """
+    if pinned in DIALECTS:
+        return pinned  # type: ignore[return-value]
+    if found.floe is None:
+        return "adr-0010"
+    if found.adr is None:
+        return "floe"
+    upstream = isinstance(data, dict) and "apiVersion" in data and "kind" in data
+    return "floe" if upstream else "adr-0010"
+
+
+# --- what a code-dialect document says ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """`plugins.<category>: {type, ...}` (`provider` for quality)."""
+
+    category: str
+    type: str
+    pointer: str
+    config: dict[str, Any]
+    connection_secret_ref: str | None
+
+    @property
+    def type_pointer(self) -> str:
+        key = "provider" if self.category == "quality" else "type"
+        return ptr.join(self.pointer, key)
+
+
+def selections(data: dict[str, Any]) -> list[Selection]:
+    plugins = data.get("plugins")
+    found: list[Selection] = []
+    if not isinstance(plugins, dict):
+        return found
+    for category, value in plugins.items():
+        if not isinstance(value, dict):
+            continue
+        name = value.get("provider" if category == "quality" else "type")
+        if not isinstance(name, str) or not name.strip():
+            continue
+        config = value.get("config")
+        secret = value.get("connection_secret_ref")
+        found.append(
+            Selection(
+                str(category),
+                name.strip(),
+                ptr.join("/plugins", str(category)),
+                config if isinstance(config, dict) else {},
+                secret if isinstance(secret, str) else None,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Whitelist:
+    """`approved_plugins.<category>` of an enterprise."""
+
+    category: str
+    names: tuple[str, ...]
+    pointer: str
+
+
+def whitelists(data: dict[str, Any]) -> dict[str, Whitelist]:
+    approved = data.get("approved_plugins")
+    found: dict[str, Whitelist] = {}
+    if isinstance(approved, dict):
+        for category, names in approved.items():
+            if isinstance(names, list):
+                found[str(category)] = Whitelist(
+                    str(category),
+                    tuple(n for n in names if isinstance(n, str)),
+                    ptr.join("/approved_plugins", str(category)),
+                )
+    return found
+
+
+def environment_keys(data: dict[str, Any]) -> list[str]:
+    return [f"/{k}" for k in data if isinstance(k, str) and k in ENVIRONMENT_KEYS]
+
+
+def unknown_keys(data: dict[str, Any]) -> list[str]:
+    return [
+        ptr.join("", str(k))
+        for k in data
+        if not (isinstance(k, str) and (k in MANIFEST_KEYS or k in ENVIRONMENT_KEYS))
+    ]
+
+
+def misplaced_keys(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """(pointer, the scope it belongs to) of each whitelist on a level of another scope."""
+    scope = data.get("scope")
+    return [
+        (f"/{key}", allowed)
+        for key, allowed in SCOPED_KEYS.items()
+        if data.get(key) is not None and scope != allowed
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ForbiddenKey:
+    pointer: str
+    key: str
+
+
+def forbidden_keys(value: Any, pointer: str = "") -> Iterator[ForbiddenKey]:
+    """Every connection or credential key anywhere in a product, in document order."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            child_pointer = ptr.join(pointer, str(key))
+            if str(key).lower() in PRODUCT_FORBIDDEN_KEYS:
+                yield ForbiddenKey(child_pointer, str(key))
+            yield from forbidden_keys(child, child_pointer)
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from forbidden_keys(child, ptr.join(pointer, index))
