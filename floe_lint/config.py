@@ -14,15 +14,14 @@ from typing import Any, Literal
 
 import yaml
 
+from floe_lint.errors import ConfigError
 from floe_lint.findings import Severity
+
+__all__ = ["Config", "ConfigError", "load_config", "render"]
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 FailOn = Literal["error", "warning"]
 Dialect = Literal["auto", "adr-0010", "floe"]
-
-
-class ConfigError(Exception):
-    """A config problem; the message names the file and what is wrong."""
 
 
 @dataclass
@@ -206,7 +205,7 @@ def _manifest(base: Path, text: str | None) -> str | None:
 
 def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
     """Every rule id, prefix or name the config mentions must name at least one rule."""
-    from floe_lint.lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
     from floe_lint.suggest import did_you_mean
 
     rules = builtin_rules()

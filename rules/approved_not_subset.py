@@ -27,7 +27,7 @@ Passes:
 from collections.abc import Iterator
 
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.model.hierarchy import APPROVED_POINTER, Level
 from floe_lint.suggest import did_you_mean
 

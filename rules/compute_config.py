@@ -30,7 +30,7 @@ from typing import Any
 
 from floe_lint.compute.plugin import registry
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.load import pointer as ptr
 from floe_lint.load.fastschema import Check, compile_schema, proves_valid
 from floe_lint.load.validation import TYPE_WORDS  # one wording for types in every message

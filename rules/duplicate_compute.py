@@ -21,7 +21,7 @@ Passes:
 from collections.abc import Iterator
 
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.model.hierarchy import ComputeEntry, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL206", "duplicate-compute", "error", "manifest"

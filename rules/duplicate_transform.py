@@ -26,7 +26,7 @@ Passes:
 from collections.abc import Iterator
 
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.load.document import Document
 from floe_lint.model.product import Transform, normalized_path, transforms
 

@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import ENV_VARIANT, Document
 from floe_lint.model.hierarchy import DEFAULT_POINTER, compute_entries

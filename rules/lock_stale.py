@@ -40,7 +40,7 @@ Passes:
 from collections.abc import Iterator
 
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.load.document import Document
 from floe_lint.model.hierarchy import PLATFORM_POINTER
 from floe_lint.model.refs import parse_oci

@@ -27,7 +27,7 @@ Passes:
 from collections.abc import Iterator
 
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.model.hierarchy import PARENT_POINTER, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL303", "scope-mismatch", "error", "manifest"

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
+from floe_lint.lint.context import Context
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document
 from floe_lint.secrets import is_env_var_reference, is_secret_key
