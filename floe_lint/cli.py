@@ -50,7 +50,18 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
-    schema.add_argument("name", choices=("manifest", "floe", "report", "compiled_artifacts"))
+    schema.add_argument(
+        "name",
+        choices=(
+            "manifest",
+            "floe",
+            "manifest-floe",
+            "floe-floe",
+            "report",
+            "compiled_artifacts",
+        ),
+        help="manifest/floe: ADR-0010's dialect; manifest-floe/floe-floe: upstream Floe's code",
+    )
     _add_compute(commands)
     _add_registry(commands)
     config = commands.add_parser("config", help="print the effective configuration")
@@ -77,6 +88,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="REF=PATH",
         help="resolve REF (e.g. oci://host/repo:tag) to a local manifest file; repeatable",
     )
+    _add_manifest(check)
     check.add_argument(
         "--select",
         action="append",
@@ -192,6 +204,15 @@ def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_ref_and_config(connections)
 
 
+def _add_manifest(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--manifest",
+        metavar="PATH_OR_REF",
+        help="the platform manifest of products that name none (no platform.manifest or "
+        "platform.ref): a file, a folder holding manifest.yaml, or an oci:// ref",
+    )
+
+
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ref",
@@ -200,6 +221,7 @@ def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
         metavar="REF=PATH",
         help="resolve REF (e.g. oci://host/repo:tag) to a local manifest file; repeatable",
     )
+    _add_manifest(parser)
     parser.add_argument("--config", type=Path, help="config file (default: the nearest)")
 
 
