@@ -28,7 +28,7 @@ from collections.abc import Iterator
 
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
-from floe_lint.model.hierarchy import APPROVED_POINTER, Level
+from floe_lint.model.hierarchy import Level
 from floe_lint.suggest import did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL202", "approved-not-subset", "error", "manifest"
@@ -38,21 +38,28 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     parent = level.parent
     if parent is None:
         return
-    allowed = list(parent.approved)
+    allowance = parent.children_allowed
+    if allowance.names is None:
+        return  # upstream's dialect: a category missing from approved_plugins is unrestricted
+    owner = allowance.level
+    allowed = list(parent.approved) if owner.allowance is None else sorted(allowance.names)
+    whose = f"its parent {parent.label}" if owner is parent else f"{owner.label} (above it)"
     reported: set[str] = set()
     for entry in level.entries:
-        if entry.name in parent.approved or entry.name in reported:
+        if entry.name in allowance.names or entry.name in reported:
             continue
         reported.add(entry.name)
-        listed = any(e.name == entry.name for e in parent.entries)
+        listed = any(e.name == entry.name for e in owner.entries)
         reason = " (it lists it, but its own parent does not approve it)" if listed else ""
+        if owner.allowance is not None:  # a whitelist, not an approved list
+            reason = ""
         yield ctx.finding(
             level.doc,
             entry.name_pointer,
-            f"{level.label} approves '{entry.name}', which its parent {parent.label} does not "
-            f"approve{reason}; parent approves: {', '.join(allowed) or 'none'}"
-            f"{did_you_mean(entry.name, allowed)}",
+            f"{level.label} approves '{entry.name}', which {whose} does not "
+            f"approve{reason}; {'parent' if owner is parent else owner.label} approves: "
+            f"{', '.join(allowed) or 'none'}{did_you_mean(entry.name, allowed)}",
             related=[
-                ctx.related(parent.doc, APPROVED_POINTER, f"approved list of {parent.label}", "key")
+                ctx.related(owner.doc, allowance.pointer, f"approved list of {owner.label}", "key")
             ],
         )

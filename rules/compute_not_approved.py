@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import APPROVED_POINTER, Level
+from floe_lint.model.hierarchy import Level
 from floe_lint.model.product import transforms
 from floe_lint.secrets import is_templated
 from floe_lint.suggest import did_you_mean
@@ -55,15 +55,21 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         compute = transform.compute
         if not isinstance(compute, str) or is_templated(compute) or compute in level.approved:
             continue
+        source = level.approver
         related = [
             ctx.related(
-                level.doc, APPROVED_POINTER, f"effective approved list of {level.label}", "key"
+                source.doc,
+                source.approved_pointer,
+                f"effective approved list of {level.label}",
+                "key",
             )
         ]
         remover = level.remover_of(compute)
         if remover is not None and remover is not level:
             related.append(
-                ctx.related(remover.doc, APPROVED_POINTER, f"{remover.label} removes it", "key")
+                ctx.related(
+                    remover.doc, remover.approved_pointer, f"{remover.label} removes it", "key"
+                )
             )
         yield ctx.finding(
             doc,

@@ -34,7 +34,7 @@ from collections.abc import Iterator
 
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
-from floe_lint.model.hierarchy import APPROVED_POINTER, DEFAULT_POINTER, Level
+from floe_lint.model.hierarchy import Level
 from floe_lint.secrets import is_templated
 from floe_lint.suggest import did_you_mean
 
@@ -43,7 +43,7 @@ ID, NAME, SEVERITY, SUBJECT = "FL203", "default-not-approved", "error", "manifes
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     default, origin = level.default, level.default_level
-    if not level.entries:
+    if not level.entries and not level.inherits:
         return  # an empty or malformed approved list is the schema's finding
     if default is None or origin is None or is_templated(default) or default in level.approved:
         return
@@ -51,18 +51,22 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     if origin is level:
         yield ctx.finding(
             level.doc,
-            DEFAULT_POINTER,
+            level.default_pointer,
             f"default compute '{default}' is not in the effective approved list of {level.label} "
             f"({approved}){did_you_mean(default, level.approved)}",
-            related=[ctx.related(level.doc, APPROVED_POINTER, "effective approved list", "key")],
+            related=[
+                ctx.related(level.doc, level.approved_pointer, "effective approved list", "key")
+            ],
         )
     elif level.parent is not None and default in level.parent.approved:
         # Only the level whose narrowing excluded the inherited default is at fault.
         yield ctx.finding(
             level.doc,
-            APPROVED_POINTER,
+            level.approved_pointer,
             f"{level.label} inherits default compute '{default}' from {origin.label}, but its "
-            f"approved list ({approved}) excludes it; set plugins.compute.default",
+            f"approved list ({approved}) excludes it; set {level.default_key}",
             at="key",
-            related=[ctx.related(origin.doc, DEFAULT_POINTER, f"default set by {origin.label}")],
+            related=[
+                ctx.related(origin.doc, origin.default_pointer, f"default set by {origin.label}")
+            ],
         )

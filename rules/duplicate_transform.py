@@ -1,6 +1,7 @@
-"""Two transforms of one product must not select the same `path`.
+"""Two transforms of one product must not select the same `path` (or dbt model `name`).
 
-Why: the same models would be built twice, possibly on two different computes.
+Why: the same models would be built twice, possibly on two different computes. Upstream
+Floe's code dialect identifies a transform by its dbt model `name`, ADR-0010 by its `path`.
 
 Fails:
     # file: floe.yaml
@@ -36,15 +37,18 @@ ID, NAME, SEVERITY, SUBJECT = "FL207", "duplicate-transform", "error", "product"
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     first: dict[str, Transform] = {}
     for transform in transforms(doc):
-        if transform.path is None:
+        identity = transform.identity
+        if identity is None:
             continue
-        key = normalized_path(transform.path)
+        key = normalized_path(identity) if transform.identity_key == "path" else identity
         if key not in first:
             first[key] = transform
             continue
+        word = "selected" if transform.identity_key == "path" else "named"
         yield ctx.finding(
             doc,
-            f"{transform.pointer}/path",
-            f"path '{transform.path}' is already selected by transform #{first[key].index + 1}",
-            related=[ctx.related(doc, f"{first[key].pointer}/path", "first selected here")],
+            transform.identity_pointer,
+            f"{transform.identity_key} '{identity}' is already {word} by transform "
+            f"#{first[key].index + 1}",
+            related=[ctx.related(doc, first[key].identity_pointer, f"first {word} here")],
         )

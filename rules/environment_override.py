@@ -62,13 +62,12 @@ from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import ENV_VARIANT, Document
-from floe_lint.model.hierarchy import DEFAULT_POINTER, compute_entries
+from floe_lint.model.hierarchy import DEFAULT_POINTER, compute_entries, overlay_blocks, own_default
 from floe_lint.model.product import normalized_path, transforms
 from floe_lint.secrets import is_templated
 
 ID, NAME, SEVERITY, SUBJECT = "FL401", "environment-override", "error", "document"
 
-BLOCKS = ("environments", "env_overrides", "overrides")
 PARITY = "a transform must run on the same compute in every environment (ADR-0010)"
 
 
@@ -90,11 +89,9 @@ def _inline(doc: Document, ctx: Context) -> Iterator[Finding]:
                     doc, where, f"{t.label} takes its compute from a template; {PARITY}"
                 )
     else:
-        default = doc.get(DEFAULT_POINTER)
+        default, where = own_default(doc)
         if isinstance(default, dict) or is_templated(default):
-            yield ctx.finding(
-                doc, DEFAULT_POINTER, f"the default compute varies by environment; {PARITY}"
-            )
+            yield ctx.finding(doc, where, f"the default compute varies by environment; {PARITY}")
         for entry in compute_entries(doc):
             if is_templated(entry.name):
                 yield ctx.finding(
@@ -151,12 +148,13 @@ def _variants(doc: Document, ctx: Context) -> Iterator[Document]:
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _inline(doc, ctx)
-    for block in BLOCKS:
+    blocks = overlay_blocks(doc)
+    for block in blocks:
         if isinstance(doc.get(f"/{block}"), dict):
             yield from _overlay(doc, doc, f"/{block}", ctx)
     for variant in _variants(doc, ctx):
         yield from _inline(variant, ctx)
         yield from _overlay(variant, doc, "", ctx)
-        for block in BLOCKS:
+        for block in blocks:
             if isinstance(variant.get(f"/{block}"), dict):
                 yield from _overlay(variant, doc, f"/{block}", ctx)

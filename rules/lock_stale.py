@@ -42,7 +42,7 @@ from collections.abc import Iterator
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import PLATFORM_POINTER
+from floe_lint.model.hierarchy import platform_pointer
 from floe_lint.model.refs import parse_oci
 from floe_lint.oci import lockfile
 from floe_lint.oci.fetcher import Fetcher
@@ -55,7 +55,7 @@ def check(product: Document, ctx: Context) -> Iterator[Finding]:
     try:
         locked = lockfile.read(lockfile.lock_path(product.path))
     except lockfile.LockError as error:
-        yield ctx.finding(product, PLATFORM_POINTER, str(error))
+        yield ctx.finding(product, platform_pointer(product), str(error))
         return
     if locked is None:
         return
@@ -84,4 +84,4 @@ def check(product: Document, ctx: Context) -> Iterator[Finding]:
             )
         else:
             continue
-        yield ctx.finding(product, PLATFORM_POINTER, message, related=related)
+        yield ctx.finding(product, platform_pointer(product), message, related=related)

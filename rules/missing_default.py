@@ -42,5 +42,5 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                 transform.pointer,
                 f"{transform.label} names no compute and no level of the hierarchy of "
                 f"{level.label} sets a default; add 'compute: <{'|'.join(level.approved) or 'name'}>' "
-                "or set plugins.compute.default",
+                f"or set {level.default_key}",
             )

@@ -22,14 +22,14 @@ from collections.abc import Iterator
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import PARENT_POINTER, PLATFORM_POINTER
+from floe_lint.model.hierarchy import PARENT_POINTER, platform_pointer
 from floe_lint.model.refs import RefError, is_oci, parse_oci
 
 ID, NAME, SEVERITY, SUBJECT = "FL304", "unpinned-ref", "warning", "document"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    pointer = PLATFORM_POINTER if doc.kind == "floe" else PARENT_POINTER
+    pointer = platform_pointer(doc) if doc.kind == "floe" else PARENT_POINTER
     text = doc.get(pointer)
     if not isinstance(text, str) or not is_oci(text):
         return

@@ -15,6 +15,12 @@ from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 
 
+def schema_name(doc: Document) -> str:
+    """The bundled schema of a document: `manifest`/`floe`, or `manifest-floe`/`floe-floe`
+    for upstream Floe's code dialect."""
+    return f"{doc.kind}-floe" if doc.dialect == "floe" else str(doc.kind)
+
+
 class Context:
     """What a rule may consult: documents, the hierarchy, schema results and known computes."""
 
@@ -31,7 +37,7 @@ class Context:
         """Schema problems of a document, validated once and shared by the schema-* rules."""
         key = id(doc)
         if key not in self._schema:
-            self._schema[key] = validate(doc.data, doc.kind) if doc.kind else []
+            self._schema[key] = validate(doc.data, schema_name(doc)) if doc.kind else []
         return self._schema[key]
 
     def load(self, path: Path) -> SourceFile:

@@ -67,7 +67,7 @@ def run(
     `jobs` processes parse the files (None: all cores for large inputs); the rest is serial,
     so the output does not depend on it.
     """
-    workspace = Workspace()
+    workspace = Workspace(config.dialect)
     found = [
         (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
     ]
@@ -78,7 +78,7 @@ def run(
         if base is not None:  # an overlay alone (say, from pre-commit) is checked against its base
             workspace.add(base, False)
     resolver = Resolver({**config.refs, **(refs or {})}, fetch)
-    hierarchy = Hierarchy(workspace, resolver)
+    hierarchy = Hierarchy(workspace, resolver, config.manifest)
     ctx = Context(workspace, hierarchy)
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.

@@ -66,6 +66,8 @@ class Document:
     data: Any
     text: str = field(default="", repr=False)
     kind: Kind | None = None
+    #: `adr-0010` or `floe`: which dialect the document is read in (see model.floe_dialect)
+    dialect: str = "adr-0010"
     _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
 
     @property

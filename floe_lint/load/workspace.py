@@ -59,7 +59,8 @@ def _api_version(doc: Document) -> bool:
 class Workspace:
     """Loaded files keyed by resolved path, plus which of them the run reports on."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: str = "auto") -> None:
+        self.dialect = dialect
         self._files: dict[Path, SourceFile] = {}
         self.reported: dict[Path, SourceFile] = {}
         self._keys: dict[Path, Path] = {}
@@ -76,13 +77,22 @@ class Workspace:
         source = self._files.get(key)
         if source is None:
             source = document.load(path)
+            self._read_dialects(source)
             self._files[key] = source
         return source
+
+    def _read_dialects(self, source: SourceFile) -> None:
+        from floe_lint.load.dialect import decide
+
+        for doc in source.documents:
+            if doc.kind is not None:
+                doc.dialect = decide(doc.data, doc.kind, self.dialect)
 
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
         if jobs > 1:
             for path, source in zip(paths, bulk.load_all(paths, jobs), strict=True):
+                self._read_dialects(source)
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:

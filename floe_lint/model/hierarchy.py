@@ -16,6 +16,7 @@ from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace
+from floe_lint.model import floe_dialect
 from floe_lint.model.refs import RefError, Resolver
 
 ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
@@ -23,6 +24,12 @@ PARENT_POINTER = "/parent_manifest"
 PLATFORM_POINTER = "/platform/ref"
 APPROVED_POINTER = "/plugins/compute/approved"
 DEFAULT_POINTER = "/plugins/compute/default"
+# upstream Floe's code dialect
+MANIFEST_POINTER = "/platform/manifest"
+SELECTION_POINTER = "/plugins/compute"
+DEFAULTS_POINTER = "/defaults/compute"
+WHITELIST_POINTER = "/approved_plugins/compute"
+APPROVED_PRODUCTS_POINTER = "/approved_products"
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +41,12 @@ class ComputeEntry:
     config: dict[str, Any]
     connection_secret_ref: str | None
     bare: bool = True
+    name_key: str = "name"
 
     @property
     def name_pointer(self) -> str:
-        """The node holding the name: the item itself, or its `name` key."""
-        return self.pointer if self.bare else ptr.join(self.pointer, "name")
+        """The node holding the name: the item itself, or its `name` (`type`) key."""
+        return self.pointer if self.bare else ptr.join(self.pointer, self.name_key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,19 @@ class EffectiveCompute:
     connection_secret_ref: str | None
     entry: ComputeEntry
     level: Level
+
+
+@dataclass(frozen=True, slots=True)
+class Allowance:
+    """What a level lets the levels below it approve, and where that list is written.
+
+    ADR-0010: its own effective approved list. Upstream's dialect: an enterprise's
+    `approved_plugins.compute`; a domain passes its parent's on. `names` None: unrestricted.
+    """
+
+    names: frozenset[str] | None
+    level: Level
+    pointer: str
 
 
 @dataclass(eq=False)
@@ -61,6 +82,72 @@ class Level:
     approved: dict[str, EffectiveCompute] = field(default_factory=dict)
     default: str | None = None
     default_level: Level | None = None
+    #: the level states no compute of its own and takes its parent's (upstream's dialect)
+    inherits: bool = False
+    allowance: Allowance | None = None
+
+    @property
+    def approved_pointer(self) -> str:
+        """The node that lists this level's own computes (or would)."""
+        return APPROVED_POINTER if self.doc.dialect != "floe" else SELECTION_POINTER
+
+    # What upstream's dialect states beyond computes (ADR-0010 levels state none of it).
+
+    @property
+    def selections(self) -> list[floe_dialect.Selection]:
+        """One plugin per category (`plugins.<category>.type`)."""
+        return floe_dialect.selections(self.doc.data) if self.doc.dialect == "floe" else []
+
+    @property
+    def whitelists(self) -> dict[str, floe_dialect.Whitelist]:
+        """`approved_plugins`: category -> the plugin types levels below may select."""
+        return floe_dialect.whitelists(self.doc.data) if self.doc.dialect == "floe" else {}
+
+    @property
+    def approved_products(self) -> list[str] | None:
+        """The products a domain approves (`approved_products`); None: no such list."""
+        names = self.doc.get(APPROVED_PRODUCTS_POINTER) if self.doc.dialect == "floe" else None
+        return [n for n in names if isinstance(n, str)] if isinstance(names, list) else None
+
+    @property
+    def environment_keys(self) -> list[str]:
+        """Pointers of environment-specific top-level keys (upstream forbids them)."""
+        return floe_dialect.environment_keys(self.doc.data) if self.doc.dialect == "floe" else []
+
+    @property
+    def unknown_keys(self) -> list[str]:
+        """Pointers of top-level keys upstream tolerates with a warning."""
+        return floe_dialect.unknown_keys(self.doc.data) if self.doc.dialect == "floe" else []
+
+    @property
+    def misplaced_keys(self) -> list[tuple[str, str]]:
+        """(pointer, the scope it belongs to) of whitelists on a level of another scope."""
+        return floe_dialect.misplaced_keys(self.doc.data) if self.doc.dialect == "floe" else []
+
+    @property
+    def approver(self) -> Level:
+        """The nearest level (this one or above) that states the computes this one has."""
+        level = self
+        while level.inherits and level.parent is not None:
+            level = level.parent
+        return level
+
+    @property
+    def default_pointer(self) -> str:
+        """The node that sets this level's own default compute."""
+        return own_default(self.doc)[1]
+
+    @property
+    def default_key(self) -> str:
+        """How a user sets a default in this level's dialect, for messages."""
+        return "plugins.compute.default" if self.doc.dialect != "floe" else "defaults.compute"
+
+    @property
+    def children_allowed(self) -> Allowance:
+        """What levels below this one may approve."""
+        if self.allowance is not None:
+            return self.allowance
+        return Allowance(frozenset(self.approved), self, self.approved_pointer)
 
     @property
     def scope(self) -> str | None:
@@ -106,7 +193,12 @@ class RefProblem:
 
 
 def compute_entries(doc: Document) -> list[ComputeEntry]:
-    """The approved list of a manifest, tolerating (and skipping) malformed items."""
+    """The computes a manifest approves itself, tolerating (and skipping) malformed items.
+
+    ADR-0010: its approved list. Upstream's dialect: its one `plugins.compute` selection.
+    """
+    if doc.dialect == "floe":
+        return _selected_compute(doc)
     approved = doc.get(APPROVED_POINTER)
     entries: list[ComputeEntry] = []
     if not isinstance(approved, list):
@@ -130,19 +222,72 @@ def compute_entries(doc: Document) -> list[ComputeEntry]:
     return entries
 
 
+def _selected_compute(doc: Document) -> list[ComputeEntry]:
+    selection = doc.get(SELECTION_POINTER)
+    name = selection.get("type") if isinstance(selection, dict) else None
+    if not isinstance(selection, dict) or not isinstance(name, str) or not name.strip():
+        return []
+    config = selection.get("config")
+    secret = selection.get("connection_secret_ref")
+    return [
+        ComputeEntry(
+            name.strip(),
+            SELECTION_POINTER,
+            config if isinstance(config, dict) else {},
+            secret if isinstance(secret, str) else None,
+            bare=False,
+            name_key="type",
+        )
+    ]
+
+
+def own_default(doc: Document) -> tuple[Any, str]:
+    """A manifest's own default compute as written (None: it sets none) and its node.
+
+    Upstream's dialect: `defaults.compute`, else the one selected compute.
+    """
+    if doc.dialect != "floe":
+        return doc.get(DEFAULT_POINTER), DEFAULT_POINTER
+    if doc.get(DEFAULTS_POINTER) is not None:
+        return doc.get(DEFAULTS_POINTER), DEFAULTS_POINTER
+    entries = _selected_compute(doc)
+    if entries:
+        return entries[0].name, entries[0].name_pointer
+    return None, DEFAULTS_POINTER
+
+
+def overlay_blocks(doc: Document) -> tuple[str, ...]:
+    """ADR-0010's per-environment blocks of a document. Upstream's dialect has none: its
+    manifests are environment-agnostic and such keys are errors of their own."""
+    return () if doc.dialect == "floe" else ("environments", "env_overrides", "overrides")
+
+
+def platform_pointer(doc: Document) -> str:
+    """The node of a product that names its platform manifest."""
+    return MANIFEST_POINTER if doc.dialect == "floe" else PLATFORM_POINTER
+
+
+def platform_optional(doc: Document) -> bool:
+    """Upstream's products may leave the platform to `--manifest` (ADR-0010's must name it)."""
+    return doc.dialect == "floe"
+
+
 class Hierarchy:
     """Resolves refs lazily and memoizes one `Level` per manifest document."""
 
-    def __init__(self, workspace: Workspace, resolver: Resolver):
+    def __init__(self, workspace: Workspace, resolver: Resolver, manifest: str | None = None):
         self.workspace = workspace
         self.resolver = resolver
+        #: the platform of products that name none (`--manifest`, the config's `manifest`)
+        self.manifest = manifest
         self.problems: list[RefProblem] = []
         self._levels: dict[int, Level] = {}
         self._in_progress: set[int] = set()
         self._platforms: dict[int, Level | None] = {}
+        self._unlinked: set[int] = set()
 
-    def _follow(self, doc: Document, pointer: str, what: str) -> Document | None:
-        text = doc.get(pointer)
+    def _follow(self, doc: Document, pointer: str, what: str, text: Any = None) -> Document | None:
+        text = doc.get(pointer) if text is None else text
         if not isinstance(text, str) or not text.strip():
             return None
         try:
@@ -199,12 +344,35 @@ class Hierarchy:
         return level
 
     def platform(self, product: Document) -> Level | None:
-        """The level a product's `platform.ref` names, or None when it cannot be resolved."""
+        """The level a product's `platform.ref` (`platform.manifest`) names, or None when it
+        cannot be resolved. A product that may name none takes `--manifest` (the config's
+        `manifest`), else the manifest.yaml beside it."""
         key = id(product)
         if key not in self._platforms:
-            target = self._follow(product, PLATFORM_POINTER, "platform.ref")
+            pointer = platform_pointer(product)
+            if product.get(pointer) is None and platform_optional(product):
+                target = self._fallback(product)
+            else:
+                target = self._follow(product, pointer, pointer[1:].replace("/", "."))
             self._platforms[key] = self.level(target) if target is not None else None
         return self._platforms[key]
+
+    def unlinked(self, product: Document) -> bool:
+        """True when a product names no platform and none was given or found beside it."""
+        self.platform(product)
+        return id(product) in self._unlinked
+
+    def _fallback(self, product: Document) -> Document | None:
+        if self.manifest is not None:
+            return self._follow(product, MANIFEST_POINTER, "--manifest", self.manifest)
+        for name in ("manifest.yaml", "manifest.yml"):
+            sibling = product.path.parent / name
+            if sibling.is_file():
+                for target in self.workspace.reach(sibling).documents:
+                    if target.kind == "manifest":
+                        return target
+        self._unlinked.add(id(product))
+        return None
 
     def levels(self) -> list[Level]:
         return list(self._levels.values())
@@ -212,27 +380,41 @@ class Hierarchy:
 
 def _apply_policy(level: Level) -> None:
     parent = level.parent
+    doc = level.doc
+    if doc.dialect == "floe" and parent is not None and doc.get(SELECTION_POINTER) is None:
+        level.inherits = True  # upstream: a domain without plugins.compute keeps its parent's
+        level.approved = dict(parent.approved)
+    allowed = parent.children_allowed.names if parent is not None else None
     for entry in level.entries:
-        if entry.name in level.approved:
+        if entry.name in level.approved or (allowed is not None and entry.name not in allowed):
             continue
-        if parent is None:
-            level.approved[entry.name] = EffectiveCompute(
-                entry.name, dict(entry.config), entry.connection_secret_ref, entry, level
-            )
-        elif entry.name in parent.approved:
-            inherited = parent.approved[entry.name]
-            level.approved[entry.name] = EffectiveCompute(
-                entry.name,
-                {**inherited.config, **entry.config},
-                entry.connection_secret_ref or inherited.connection_secret_ref,
-                entry,
-                level,
-            )
-    own_default = level.doc.get(DEFAULT_POINTER)
-    if isinstance(own_default, str):
-        level.default, level.default_level = own_default, level
+        inherited = parent.approved.get(entry.name) if parent is not None else None
+        level.approved[entry.name] = EffectiveCompute(
+            entry.name,
+            {**(inherited.config if inherited else {}), **entry.config},
+            entry.connection_secret_ref or (inherited.connection_secret_ref if inherited else None),
+            entry,
+            level,
+        )
+    if doc.dialect == "floe":
+        level.allowance = _whitelist(level, allowed)
+    value, _ = own_default(doc)
+    if isinstance(value, str):
+        level.default, level.default_level = value, level
     elif parent is not None:
         level.default, level.default_level = parent.default, parent.default_level
+
+
+def _whitelist(level: Level, above: frozenset[str] | None) -> Allowance:
+    """Upstream's dialect: a level's `approved_plugins.compute` narrows what is allowed below
+    it; without one, what its parent allows passes through (unrestricted at the top)."""
+    names = level.doc.get(WHITELIST_POINTER)
+    if isinstance(names, list):
+        own = frozenset(n for n in names if isinstance(n, str))
+        return Allowance(own if above is None else own & above, level, WHITELIST_POINTER)
+    if level.parent is not None:
+        return level.parent.children_allowed
+    return Allowance(None, level, WHITELIST_POINTER)
 
 
 def _shown(path: Path) -> str:

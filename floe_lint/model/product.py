@@ -8,6 +8,8 @@ from typing import Any
 
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document
+from floe_lint.model import floe_dialect
+from floe_lint.model.floe_dialect import ForbiddenKey
 
 TRANSFORMS_POINTER = "/transforms"
 
@@ -16,6 +18,8 @@ TRANSFORMS_POINTER = "/transforms"
 class Transform:
     index: int
     data: dict[str, Any]
+    #: what identifies a transform: its dbt `path` (ADR-0010) or dbt model `name` (upstream)
+    identity_key: str = "path"
 
     @property
     def pointer(self) -> str:
@@ -27,8 +31,18 @@ class Transform:
         return path if isinstance(path, str) else None
 
     @property
+    def identity(self) -> str | None:
+        value = self.data.get(self.identity_key)
+        return value if isinstance(value, str) else None
+
+    @property
+    def identity_pointer(self) -> str:
+        return ptr.join(self.pointer, self.identity_key)
+
+    @property
     def label(self) -> str:
-        return f"transform '{self.path}'" if self.path else f"transform #{self.index + 1}"
+        identity = self.identity
+        return f"transform '{identity}'" if identity else f"transform #{self.index + 1}"
 
     @property
     def compute(self) -> Any:
@@ -44,7 +58,22 @@ def transforms(doc: Document) -> Iterator[Transform]:
     if isinstance(items, list):
         for index, item in enumerate(items):
             if isinstance(item, dict):
-                yield Transform(index, item)
+                yield Transform(index, item, "name" if doc.dialect == "floe" else "path")
+
+
+def name_of(doc: Document) -> tuple[str | None, str]:
+    """A product's name and its node: `metadata.name`, else a top-level `name` (ADR-0010)."""
+    for pointer in ("/metadata/name", "/name"):
+        value = doc.get(pointer)
+        if isinstance(value, str):
+            return value, pointer
+    return None, "/metadata/name"
+
+
+def forbidden_keys(doc: Document) -> list[ForbiddenKey]:
+    """Connection and credential keys of a product; upstream's dialect forbids them anywhere
+    (ADR-0010's closed schema already rejects unknown keys)."""
+    return list(floe_dialect.forbidden_keys(doc.data)) if doc.dialect == "floe" else []
 
 
 def normalized_path(path: str) -> str:

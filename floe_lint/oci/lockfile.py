@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import PARENT_POINTER, PLATFORM_POINTER, Hierarchy
+from floe_lint.model.hierarchy import PARENT_POINTER, Hierarchy, platform_pointer
 from floe_lint.model.refs import RefError, is_oci, parse_oci
 from floe_lint.oci.fetcher import atomic_write
 
@@ -101,7 +101,7 @@ def collect(paths: Iterable[Path]) -> dict[str, str]:
 
 def hierarchy_refs(hierarchy: Hierarchy, product: Document) -> Iterator[RefSite]:
     """The `oci://` refs along a product's hierarchy: its platform.ref, then each parent."""
-    sites = [(product, PLATFORM_POINTER)]
+    sites = [(product, platform_pointer(product))]
     level = hierarchy.platform(product)
     sites += [(lvl.doc, PARENT_POINTER) for lvl in (level.chain() if level else [])]
     for doc, pointer in sites:

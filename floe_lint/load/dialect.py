@@ -1,0 +1,128 @@
+"""Which dialect a document is written in: ADR-0010's, or the one upstream Floe's code accepts.
+
+Each dialect has marker keys that the other never uses (`plugins.compute.approved` against
+`plugins.compute.type`, `platform.ref` against `platform.manifest`, a transform's `path` against
+its `dependsOn`, ...). The config's `dialect:` pins one for every document; `auto` decides per
+document from its markers, and a document showing both is read as one and reported
+(`mixed-dialect`), never guessed silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from floe_lint.load import pointer as ptr
+
+DialectName = Literal["adr-0010", "floe"]
+DIALECTS: tuple[DialectName, ...] = ("adr-0010", "floe")
+
+_MANIFEST_FLOE_KEYS = (
+    "approved_plugins",
+    "approved_sinks",
+    "approved_products",
+    "defaults",
+    "governance",
+    "observability",
+    "resource_presets",
+    "artifacts",
+)
+_PRODUCT_FLOE_KEYS = ("schedule", "outputPorts", "output_ports", "destinations")
+_TRANSFORM_FLOE_KEYS = ("dependsOn", "depends_on", "tier", "qualityChecks", "quality_checks")
+_TRANSFORM_ADR_KEYS = ("path", "type", "workload_size")
+
+
+@dataclass(frozen=True, slots=True)
+class Markers:
+    """The first node that shows each dialect in a document (None: no sign of it)."""
+
+    adr: str | None
+    floe: str | None
+
+    @property
+    def mixed(self) -> bool:
+        return self.adr is not None and self.floe is not None
+
+
+def _first(pointers: Iterator[str]) -> str | None:
+    return next(pointers, None)
+
+
+def _manifest_markers(data: dict[str, Any]) -> Markers:
+    plugins = data.get("plugins")
+    compute = plugins.get("compute") if isinstance(plugins, dict) else None
+
+    def adr() -> Iterator[str]:
+        if isinstance(compute, dict):
+            for key in ("approved", "default"):
+                if key in compute:
+                    yield f"/plugins/compute/{key}"
+
+    def floe() -> Iterator[str]:
+        if isinstance(plugins, dict):
+            for category, selection in plugins.items():
+                if isinstance(selection, dict) and ("type" in selection or "provider" in selection):
+                    yield ptr.join("/plugins", str(category))
+        for key in _MANIFEST_FLOE_KEYS:
+            if key in data:
+                yield f"/{key}"
+
+    return Markers(_first(adr()), _first(floe()))
+
+
+def _product_markers(data: dict[str, Any]) -> Markers:
+    platform = data.get("platform")
+    items = data.get("transforms")
+    transforms = [t for t in items if isinstance(t, dict)] if isinstance(items, list) else []
+
+    def adr() -> Iterator[str]:
+        if isinstance(platform, dict) and "ref" in platform:
+            yield "/platform/ref"
+        for key in ("name", "version"):
+            if key in data:
+                yield f"/{key}"
+        for index, item in enumerate(transforms):
+            for key in _TRANSFORM_ADR_KEYS:
+                if key in item:
+                    yield f"/transforms/{index}/{key}"
+
+    def floe() -> Iterator[str]:
+        if isinstance(platform, dict) and "manifest" in platform:
+            yield "/platform/manifest"
+        for key in _PRODUCT_FLOE_KEYS:
+            if key in data:
+                yield f"/{key}"
+        for index, item in enumerate(transforms):
+            for key in _TRANSFORM_FLOE_KEYS:
+                if key in item:
+                    yield f"/transforms/{index}/{key}"
+            if "name" in item and not any(k in item for k in _TRANSFORM_ADR_KEYS):
+                yield f"/transforms/{index}/name"
+
+    return Markers(_first(adr()), _first(floe()))
+
+
+def markers(data: Any, kind: str) -> Markers:
+    if not isinstance(data, dict):
+        return Markers(None, None)
+    return _manifest_markers(data) if kind == "manifest" else _product_markers(data)
+
+
+def decide(data: Any, kind: str, pinned: str = "auto") -> DialectName:
+    """The dialect a document is read in: the pinned one, else the one its keys show.
+
+    A document that shows neither is read as ADR-0010 (floe-lint's first dialect, whose schema
+    then names what is missing). One that shows both is read as upstream's when it carries
+    upstream's required `apiVersion` and `kind`, else as ADR-0010's, and `mixed-dialect`
+    reports the marker that was not followed.
+    """
+    if pinned in DIALECTS:
+        return pinned  # type: ignore[return-value]
+    found = markers(data, kind)
+    if found.floe is None:
+        return "adr-0010"
+    if found.adr is None:
+        return "floe"
+    upstream = isinstance(data, dict) and "apiVersion" in data and "kind" in data
+    return "floe" if upstream else "adr-0010"

@@ -1,0 +1,44 @@
+"""A manifest key that upstream Floe does not define is ignored by it: usually a typo.
+
+Why: upstream Floe's manifest model allows unknown top-level keys for forward compatibility
+and only warns that it ignores them; a misspelt `governanse:` therefore silently drops the
+whole section. floe-lint warns the same way, with the closest known key.
+
+Fails:
+    # file: manifest.yaml
+    apiVersion: floe.dev/v1
+    kind: Manifest
+    metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}
+    plugins: {compute: {type: duckdb}}
+    governanse: {audit_logging: enabled}
+
+Passes:
+    # file: manifest.yaml
+    apiVersion: floe.dev/v1
+    kind: Manifest
+    metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}
+    plugins: {compute: {type: duckdb}}
+    governance: {audit_logging: enabled}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.findings import Finding
+from floe_lint.lint.context import Context
+from floe_lint.model.floe_dialect import MANIFEST_KEYS
+from floe_lint.model.hierarchy import Level
+from floe_lint.suggest import did_you_mean
+
+ID, NAME, SEVERITY, SUBJECT = "FL107", "unknown-top-level-key", "warning", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    for pointer in level.unknown_keys:
+        key = pointer[1:].replace("~1", "/").replace("~0", "~")
+        yield ctx.finding(
+            level.doc,
+            pointer,
+            f"unknown top-level key '{key}': upstream Floe ignores it"
+            f"{did_you_mean(key, MANIFEST_KEYS)}",
+            at="key",
+        )
