@@ -45,7 +45,7 @@ from floe_lint.load.document import Document
 from floe_lint.model.hierarchy import platform_pointer
 from floe_lint.model.refs import parse_oci
 from floe_lint.oci import lockfile
-from floe_lint.oci.fetcher import Fetcher
+from floe_lint.oci.pull import Fetcher
 
 ID, NAME, SEVERITY, SUBJECT = "FL306", "lock-stale", "error", "product"
 

@@ -31,7 +31,7 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
     from floe_lint.model.hierarchy import Hierarchy
     from floe_lint.model.refs import Resolver
     from floe_lint.oci import lockfile
-    from floe_lint.oci.fetcher import Fetcher
+    from floe_lint.oci.pull import Fetcher
     from floe_lint.reporters import display_path
 
     for path in args.paths:

@@ -17,7 +17,7 @@ from pathlib import Path
 from floe_lint.load.document import Document
 from floe_lint.model.hierarchy import PARENT_POINTER, Hierarchy, platform_pointer
 from floe_lint.model.refs import RefError, is_oci, parse_oci
-from floe_lint.oci.fetcher import atomic_write
+from floe_lint.oci.cache import atomic_write
 
 LOCK_NAME = "floe.lock"
 VERSION = 1
