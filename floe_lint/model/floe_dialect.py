@@ -184,12 +184,21 @@ class ForbiddenKey:
     key: str
 
 
+def _is_port_schema(pointer: str) -> bool:
+    """`outputPorts[i].schema` is an output port's column list, not a database schema.
+
+    (Upstream's own check rejects it too, which makes every output port invalid there.)
+    """
+    parts = pointer.split("/")
+    return len(parts) == 4 and parts[1] in ("outputPorts", "output_ports") and parts[3] == "schema"
+
+
 def forbidden_keys(value: Any, pointer: str = "") -> Iterator[ForbiddenKey]:
     """Every connection or credential key anywhere in a product, in document order."""
     if isinstance(value, dict):
         for key, child in value.items():
             child_pointer = ptr.join(pointer, str(key))
-            if str(key).lower() in PRODUCT_FORBIDDEN_KEYS:
+            if str(key).lower() in PRODUCT_FORBIDDEN_KEYS and not _is_port_schema(child_pointer):
                 yield ForbiddenKey(child_pointer, str(key))
             yield from forbidden_keys(child, child_pointer)
     elif isinstance(value, list):
