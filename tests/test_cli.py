@@ -39,13 +39,16 @@ def test_mesh_example_is_clean(monkeypatch) -> None:
 NEEDS_A_REGISTRY = {"ref-integrity", "lock-stale"}
 
 
-def test_broken_example_fires_every_rule(monkeypatch) -> None:
+def test_broken_examples_fire_every_rule(monkeypatch) -> None:
+    """One broken example per dialect: ADR-0010's and upstream Floe's code."""
     from floe_lint.lint.registry import builtin_rules
 
     monkeypatch.chdir(REPO)
-    run = run_cli("check", "examples/broken", "--format", "json")
-    assert run.code == 1
-    fired = {f["name"] for f in run.findings}
+    fired: set[str] = set()
+    for example in ("examples/broken", "examples/floe-upstream-style-broken"):
+        run = run_cli("check", example, "--format", "json")
+        assert run.code == 1
+        fired |= {f["name"] for f in run.findings}
     assert {r.name for r in builtin_rules()} - fired - NEEDS_A_REGISTRY == set()
 
 

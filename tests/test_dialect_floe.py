@@ -123,6 +123,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
         ("default-not-approved", "marketing/manifest.yaml", 21, 12),
         ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
         ("manifest-environment-key", "enterprise/manifest.yaml", 17, 1),
+        ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
         ("platform-not-checked", "standalone/floe.yaml", 6, 1),
         ("plugin-not-whitelisted", "marketing/manifest.yaml", 13, 11),
         ("product-connection-key", "marketing/leads/floe.yaml", 17, 7),
