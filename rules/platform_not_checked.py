@@ -6,19 +6,19 @@ product may name no platform. floe-lint then looks for `check --manifest`, the c
 product's compute selections, and a clean run must not suggest otherwise.
 
 Fails:
-    # file: orders/floe.yaml
+    # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec
     metadata: {name: orders, version: 1.0.0}
     transforms: [{name: stg_orders, compute: spark}]
 
 Passes:
-    # file: orders/floe.yaml
+    # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec
     metadata: {name: orders, version: 1.0.0}
     transforms: [{name: stg_orders, compute: duckdb}]
-    # file: orders/manifest.yaml
+    # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest
     metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}

@@ -58,7 +58,7 @@ from floe_lint.model.hierarchy import APPROVED_PRODUCTS_POINTER
 from floe_lint.model.product import name_of
 from floe_lint.suggest import did_you_mean
 
-ID, NAME, SEVERITY, SUBJECT = "FL210", "product-not-approved", "error", "product"
+ID, NAME, SEVERITY, SUBJECT = "FL308", "product-not-approved", "error", "product"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -122,16 +122,16 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
         ("compute-not-approved", "quickstart/floe.yaml", 10, 14),
         ("default-not-approved", "marketing/manifest.yaml", 21, 12),
         ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
-        ("manifest-environment-key", "enterprise/manifest.yaml", 17, 1),
+        ("environment-key", "enterprise/manifest.yaml", 17, 1),
         ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
         ("platform-not-checked", "standalone/floe.yaml", 6, 1),
-        ("plugin-not-whitelisted", "marketing/manifest.yaml", 13, 11),
-        ("product-connection-key", "marketing/leads/floe.yaml", 17, 7),
+        ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
+        ("connection-key", "marketing/leads/floe.yaml", 17, 7),
         ("product-not-approved", "marketing/leads/floe.yaml", 4, 9),
         ("schema-invalid", "marketing/leads/floe.yaml", 5, 12),
         ("scope-mismatch", "enterprise/manifest.yaml", 16, 1),
         ("secret-literal", "marketing/manifest.yaml", 19, 24),
-        ("unknown-top-level-key", "enterprise/manifest.yaml", 19, 1),
+        ("unknown-manifest-key", "enterprise/manifest.yaml", 19, 1),
     ]
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")
     assert quickstart["message"].startswith(
@@ -140,7 +140,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
     )
     severities = {f["name"]: f["severity"] for f in run.findings}
     assert severities["platform-not-checked"] == "warning"
-    assert severities["unknown-top-level-key"] == "warning"
+    assert severities["unknown-manifest-key"] == "warning"
     assert run.code == 1
 
 
@@ -249,7 +249,7 @@ def test_the_whitelist_covers_every_plugin_category_and_a_missing_category_is_un
             """,
         }
     )
-    f = only(run, "plugin-not-whitelisted")
+    f = only(run, "plugin-not-approved")
     assert at(f) == ("sales/manifest.yaml", 8, 24)
     assert f["pointer"] == "/plugins/orchestrator/type"
     assert "orchestrator 'airflow'" in f["message"] and "dagster" in f["message"]
@@ -281,7 +281,7 @@ def test_nested_domains_are_checked_against_the_enterprise_whitelist(lint) -> No
             """,
         }
     )
-    assert places(run) == [("plugin-not-whitelisted", "sales/emea/manifest.yaml", 8, 24)]
+    assert places(run) == [("plugin-not-approved", "sales/emea/manifest.yaml", 8, 24)]
     assert "enterprise 'acme'" in run.findings[0]["message"]
 
 
@@ -346,7 +346,7 @@ def test_a_product_missing_from_its_domains_approved_products_is_reported(lint) 
 
 def test_environment_keys_in_a_manifest_are_errors_pointing_at_floe_env(lint) -> None:
     run = lint({"manifest.yaml": PLATFORM + "env: dev\nprod:\n  compute: {type: snowflake}\n"})
-    found = run.named("manifest-environment-key")
+    found = run.named("environment-key")
     assert sorted(at(f) for f in found) == [("manifest.yaml", 10, 1), ("manifest.yaml", 11, 1)]
     assert all("FLOE_ENV" in f["message"] for f in found)
     assert run.code == 1
@@ -354,7 +354,7 @@ def test_environment_keys_in_a_manifest_are_errors_pointing_at_floe_env(lint) ->
 
 def test_unknown_top_level_manifest_keys_are_warnings_as_upstream_warns(lint) -> None:
     run = lint({"manifest.yaml": PLATFORM + "cost_center: data-42\n"})
-    f = only(run, "unknown-top-level-key")
+    f = only(run, "unknown-manifest-key")
     assert at(f) == ("manifest.yaml", 10, 1)
     assert f["severity"] == "warning"
     assert run.code == 0
@@ -574,7 +574,7 @@ def test_connection_and_credential_keys_are_forbidden_anywhere_in_a_product(lint
             + "    config: {host: crm.acme.example, API_KEY: abc}\n",
         }
     )
-    found = run.named("product-connection-key")
+    found = run.named("connection-key")
     assert sorted(at(f) for f in found) == [("floe.yaml", 11, 14), ("floe.yaml", 11, 38)]
     assert "platform manifest" in found[0]["message"]
     assert "abc" not in json.dumps(run.report)
@@ -721,13 +721,13 @@ def test_a_json_manifest_is_linted_when_named_and_when_discovered_with_exact_lin
         "floe.lock": '{"version": 1, "refs": {}}',
     }
     discovered = lint(files)
-    f = only(discovered, "manifest-environment-key")
+    f = only(discovered, "environment-key")
     assert at(f) == ("v1.0_manifest.json", 23, 3)
     assert len(discovered.findings) == 1
     assert discovered.report["summary"]["files"] == 1
     named = run_cli("check", str(tmp_path / "v1.0_manifest.json"), "--format", "json")
     assert [(x["name"], x["line"], x["column"]) for x in named.findings] == [
-        ("manifest-environment-key", 23, 3)
+        ("environment-key", 23, 3)
     ]
 
 

@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from floe_lint.load import pointer as ptr
-
 DialectName = Literal["adr-0010", "floe"]
 DIALECTS: tuple[DialectName, ...] = ("adr-0010", "floe")
 
@@ -39,6 +37,9 @@ class Markers:
 
     adr: str | None
     floe: str | None
+    #: a sign of upstream's dialect that ADR-0010 also allows (a non-compute plugin's `type`):
+    #: it decides only a document that shows no other marker
+    hint: bool = False
 
     @property
     def mixed(self) -> bool:
@@ -60,15 +61,17 @@ def _manifest_markers(data: dict[str, Any]) -> Markers:
                     yield f"/plugins/compute/{key}"
 
     def floe() -> Iterator[str]:
-        if isinstance(plugins, dict):
-            for category, selection in plugins.items():
-                if isinstance(selection, dict) and ("type" in selection or "provider" in selection):
-                    yield ptr.join("/plugins", str(category))
+        if isinstance(compute, dict) and "type" in compute:
+            yield "/plugins/compute/type"
         for key in _MANIFEST_FLOE_KEYS:
             if key in data:
                 yield f"/{key}"
 
-    return Markers(_first(adr()), _first(floe()))
+    hint = isinstance(plugins, dict) and any(
+        isinstance(selection, dict) and ("type" in selection or "provider" in selection)
+        for selection in plugins.values()
+    )
+    return Markers(_first(adr()), _first(floe()), hint)
 
 
 def _product_markers(data: dict[str, Any]) -> Markers:
@@ -113,15 +116,15 @@ def decide(data: Any, kind: str, pinned: str = "auto") -> DialectName:
     """The dialect a document is read in: the pinned one, else the one its keys show.
 
     A document that shows neither is read as ADR-0010 (floe-lint's first dialect, whose schema
-    then names what is missing). One that shows both is read as upstream's when it carries
-    upstream's required `apiVersion` and `kind`, else as ADR-0010's, and `mixed-dialect`
-    reports the marker that was not followed.
+    then names what is missing), unless it selects a plugin by `type` as upstream does. One
+    that shows both is read as upstream's when it carries upstream's required `apiVersion`
+    and `kind`, else as ADR-0010's, and `mixed-dialect` reports the marker not followed.
     """
     if pinned in DIALECTS:
         return pinned  # type: ignore[return-value]
     found = markers(data, kind)
     if found.floe is None:
-        return "adr-0010"
+        return "floe" if found.adr is None and found.hint else "adr-0010"
     if found.adr is None:
         return "floe"
     upstream = isinstance(data, dict) and "apiVersion" in data and "kind" in data

@@ -29,7 +29,7 @@ from floe_lint.model.floe_dialect import MANIFEST_KEYS
 from floe_lint.model.hierarchy import Level
 from floe_lint.suggest import did_you_mean
 
-ID, NAME, SEVERITY, SUBJECT = "FL107", "unknown-top-level-key", "warning", "manifest"
+ID, NAME, SEVERITY, SUBJECT = "FL107", "unknown-manifest-key", "warning", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

@@ -45,7 +45,7 @@ from floe_lint.lint.context import Context
 from floe_lint.model.hierarchy import Level
 from floe_lint.suggest import did_you_mean
 
-ID, NAME, SEVERITY, SUBJECT = "FL209", "plugin-not-whitelisted", "error", "manifest"
+ID, NAME, SEVERITY, SUBJECT = "FL209", "plugin-not-approved", "error", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

@@ -48,7 +48,7 @@ from floe_lint.lint.context import Context
 from floe_lint.load.document import Document
 from floe_lint.model.product import forbidden_keys
 
-ID, NAME, SEVERITY, SUBJECT = "FL502", "product-connection-key", "error", "product"
+ID, NAME, SEVERITY, SUBJECT = "FL502", "connection-key", "error", "product"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -28,7 +28,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.model.hierarchy import Level
 
-ID, NAME, SEVERITY, SUBJECT = "FL402", "manifest-environment-key", "error", "manifest"
+ID, NAME, SEVERITY, SUBJECT = "FL402", "environment-key", "error", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
