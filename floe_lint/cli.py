@@ -8,7 +8,6 @@ A command's module (floe_lint/commands/) is imported only when that command runs
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -269,6 +268,8 @@ def main(
         parser.print_help(stderr)
         return EXIT_USAGE
     try:
+        import importlib  # here, not at the top: `--version` and `--help` never need it
+
         command = importlib.import_module(f"floe_lint.commands.{COMMANDS[args.command]}")
         status: int = command.run(args, stdout, stderr)
         return status

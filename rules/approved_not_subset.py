@@ -3,7 +3,9 @@
 Why: governance flows downwards: an enterprise approves a set, each domain narrows it. A
 domain that widens the set escapes enterprise policy. The check is transitive (a nested
 domain is compared with its parent's effective list) and case-sensitive (`Spark` is not
-`spark`).
+`spark`). In upstream Floe's code dialect the set is the enterprise's
+`approved_plugins.compute` (without it, any compute), and a domain's one `plugins.compute`
+must be in it.
 
 Fails:
     # file: enterprise.manifest.yaml
@@ -26,10 +28,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.model.hierarchy import Level
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL202", "approved-not-subset", "error", "manifest"
 
@@ -40,26 +39,22 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
         return
     allowance = parent.children_allowed
     if allowance.names is None:
-        return  # upstream's dialect: a category missing from approved_plugins is unrestricted
+        return  # upstream's dialect: no approved_plugins.compute above, so any compute
     owner = allowance.level
-    allowed = list(parent.approved) if owner.allowance is None else sorted(allowance.names)
-    whose = f"its parent {parent.label}" if owner is parent else f"{owner.label} (above it)"
+    listing = allowance.node != owner.approved_node  # a whitelist, not an approved list
+    allowed = sorted(allowance.names) if listing else list(parent.approved)
+    whose = f"its parent {parent.label}" if owner is parent else f"{owner.label}, above it,"
     reported: set[str] = set()
     for entry in level.entries:
         if entry.name in allowance.names or entry.name in reported:
             continue
         reported.add(entry.name)
-        listed = any(e.name == entry.name for e in owner.entries)
+        listed = not listing and any(e.name == entry.name for e in owner.entries)
         reason = " (it lists it, but its own parent does not approve it)" if listed else ""
-        if owner.allowance is not None:  # a whitelist, not an approved list
-            reason = ""
         yield ctx.finding(
-            level.doc,
-            entry.name_pointer,
+            entry.name_node,
             f"{level.label} approves '{entry.name}', which {whose} does not "
             f"approve{reason}; {'parent' if owner is parent else owner.label} approves: "
             f"{', '.join(allowed) or 'none'}{did_you_mean(entry.name, allowed)}",
-            related=[
-                ctx.related(owner.doc, allowance.pointer, f"approved list of {owner.label}", "key")
-            ],
+            related=[ctx.related(allowance.node, f"approved list of {owner.label}", at="key")],
         )

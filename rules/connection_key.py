@@ -43,20 +43,16 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.load.document import Document
-from floe_lint.model.product import forbidden_keys
+from floe_lint.api import Context, Finding, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL502", "connection-key", "error", "product"
 
 
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    for found in forbidden_keys(doc):
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
+    for node, key in product.forbidden:
         yield ctx.finding(
-            doc,
-            found.pointer,
-            f"'{found.key}' is a connection or credential setting; it belongs in the platform "
+            node,
+            f"'{key}' is a connection or credential setting; it belongs in the platform "
             "manifest (with a connection_secret_ref), not in a data product",
             at="key",
             sensitive=True,

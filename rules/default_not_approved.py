@@ -32,11 +32,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.model.hierarchy import Level
-from floe_lint.secrets import is_templated
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean, is_templated
 
 ID, NAME, SEVERITY, SUBJECT = "FL203", "default-not-approved", "error", "manifest"
 
@@ -50,23 +46,19 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     approved = ", ".join(level.approved) or "none"
     if origin is level:
         yield ctx.finding(
-            level.doc,
-            level.default_pointer,
+            level.default_node,
             f"default compute '{default}' is not in the effective approved list of {level.label} "
             f"({approved}){did_you_mean(default, level.approved)}",
             related=[
-                ctx.related(level.doc, level.approved_pointer, "effective approved list", "key")
+                ctx.related(level.approver.approved_node, "effective approved list", at="key")
             ],
         )
     elif level.parent is not None and default in level.parent.approved:
         # Only the level whose narrowing excluded the inherited default is at fault.
         yield ctx.finding(
-            level.doc,
-            level.approved_pointer,
+            level.approved_node,
             f"{level.label} inherits default compute '{default}' from {origin.label}, but its "
             f"approved list ({approved}) excludes it; set {level.default_key}",
             at="key",
-            related=[
-                ctx.related(origin.doc, origin.default_pointer, f"default set by {origin.label}")
-            ],
+            related=[ctx.related(origin.default_node, f"default set by {origin.label}")],
         )

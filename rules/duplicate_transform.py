@@ -1,7 +1,7 @@
 """Two transforms of one product must not select the same `path` (or dbt model `name`).
 
-Why: the same models would be built twice, possibly on two different computes. Upstream
-Floe's code dialect identifies a transform by its dbt model `name`, ADR-0010 by its `path`.
+Why: the same models would be built twice, possibly on two different computes. ADR-0010
+identifies a transform by its `path`, upstream Floe's code dialect by its dbt model `name`.
 
 Fails:
     # file: floe.yaml
@@ -26,29 +26,25 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.load.document import Document
-from floe_lint.model.product import Transform, normalized_path, transforms
+from floe_lint.api import Context, Finding, Product, Transform, normalized_path
 
 ID, NAME, SEVERITY, SUBJECT = "FL207", "duplicate-transform", "error", "product"
 
 
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
     first: dict[str, Transform] = {}
-    for transform in transforms(doc):
-        identity = transform.identity
-        if identity is None:
+    for transform in product.transforms:
+        if transform.identity is None:
             continue
-        key = normalized_path(identity) if transform.identity_key == "path" else identity
+        by_path = transform.identity_key == "path"
+        key = normalized_path(transform.identity) if by_path else transform.identity
         if key not in first:
             first[key] = transform
             continue
-        word = "selected" if transform.identity_key == "path" else "named"
+        word = "selected" if by_path else "named"
         yield ctx.finding(
-            doc,
-            transform.identity_pointer,
-            f"{transform.identity_key} '{identity}' is already {word} by transform "
+            transform.identity_node,
+            f"{transform.identity_key} '{transform.identity}' is already {word} by transform "
             f"#{first[key].index + 1}",
-            related=[ctx.related(doc, first[key].identity_pointer, f"first {word} here")],
+            related=[ctx.related(first[key].identity_node, f"first {word} here")],
         )

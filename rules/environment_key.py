@@ -24,19 +24,16 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.model.hierarchy import Level
+from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL402", "environment-key", "error", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
-    for pointer in level.environment_keys:
+    for node in level.manifest.environment_nodes:
         yield ctx.finding(
-            level.doc,
-            pointer,
-            f"'{pointer[1:]}' makes this manifest environment-specific; manifests are "
+            node,
+            f"'{node.key}' makes this manifest environment-specific; manifests are "
             "environment-agnostic and the runtime selects the environment with FLOE_ENV",
             at="key",
         )

@@ -24,29 +24,29 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.load.dialect import markers
-from floe_lint.load.document import Document
+from floe_lint.api import Context, Document, Finding
 
 ID, NAME, SEVERITY, SUBJECT = "FL108", "mixed-dialect", "error", "document"
 
 _NAMES = {"adr-0010": "ADR-0010's", "floe": "upstream Floe's code"}
 
 
+def _dotted(pointer: str) -> str:
+    return pointer[1:].replace("/", ".")
+
+
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    found = markers(doc.data, str(doc.kind))
-    if not found.mixed or found.adr is None or found.floe is None:
+    mixed = ctx.mixed_dialect(doc)
+    if mixed is None:
         return
-    ignored, kept = (found.adr, found.floe) if doc.dialect == "floe" else (found.floe, found.adr)
-    other = "adr-0010" if doc.dialect == "floe" else "floe"
+    ignored, kept = mixed
+    read_as = _NAMES.get(doc.dialect, doc.dialect)
+    other = _NAMES["adr-0010" if doc.dialect == "floe" else "floe"]
     yield ctx.finding(
-        doc,
         ignored,
-        f"this document mixes two dialects: '{ignored[1:].replace('/', '.')}' is "
-        f"{_NAMES[other]} shape, '{kept[1:].replace('/', '.')}' is {_NAMES[doc.dialect]}; it is "
-        f"read as {_NAMES[doc.dialect]} dialect. Write it in one, or pin it with 'dialect:' "
-        "in the config",
+        f"this document mixes two dialects: '{_dotted(ignored.pointer)}' is {other} shape, "
+        f"'{_dotted(kept.pointer)}' is {read_as}; it is read as {read_as} dialect. Write it in "
+        "one, or pin it with 'dialect:' in the config",
         at="key",
-        related=[ctx.related(doc, kept, f"{_NAMES[doc.dialect]} dialect", "key")],
+        related=[ctx.related(kept, f"{read_as} dialect", at="key")],
     )

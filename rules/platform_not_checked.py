@@ -27,22 +27,18 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.load.document import Document
-from floe_lint.model.product import TRANSFORMS_POINTER
+from floe_lint.api import Context, Finding, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL307", "platform-not-checked", "warning", "product"
 
 
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    if doc.get(TRANSFORMS_POINTER) is None or not ctx.hierarchy.unlinked(doc):
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
+    if not product.unlinked or not product.transforms:
         return
     yield ctx.finding(
-        doc,
-        TRANSFORMS_POINTER,
-        "this product names no platform (platform.manifest), so its compute selections were "
-        "not checked; pass 'check --manifest PATH_OR_REF', set 'manifest:' in the config, or "
-        "put the platform's manifest.yaml beside it",
+        product.transforms[0].node.parent,
+        f"this product names no platform ({product.platform_key}), so its compute selections "
+        "were not checked; pass 'check --manifest PATH_OR_REF', set 'manifest:' in the config, "
+        "or put the platform's manifest.yaml beside it",
         at="key",
     )

@@ -40,33 +40,25 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.model.hierarchy import Level
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL209", "plugin-not-approved", "error", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     ancestors = level.chain()[1:]
-    for selection in level.selections:
-        if selection.category == "compute":
-            continue  # approved-not-subset
-        owner = next((a for a in ancestors if selection.category in a.whitelists), None)
+    for selection in level.manifest.selections:
+        owner = next((a for a in ancestors if selection.category in a.manifest.whitelists), None)
         if owner is None:
             continue
-        whitelist = owner.whitelists[selection.category]
+        whitelist = owner.manifest.whitelists[selection.category]
         if selection.type in whitelist.names:
             continue
         allowed = list(whitelist.names)
         yield ctx.finding(
-            level.doc,
-            selection.type_pointer,
+            selection.type_node,
             f"{level.label} selects {selection.category} '{selection.type}', which "
             f"{owner.label} does not approve; approved_plugins.{selection.category}: "
             f"{', '.join(allowed) or 'none'}{did_you_mean(selection.type, allowed)}",
-            related=[
-                ctx.related(owner.doc, whitelist.pointer, f"whitelist of {owner.label}", "key")
-            ],
+            related=[ctx.related(whitelist.node, f"whitelist of {owner.label}", at="key")],
         )

@@ -51,34 +51,28 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import APPROVED_PRODUCTS_POINTER
-from floe_lint.model.product import name_of
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Product, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL308", "product-not-approved", "error", "product"
 
 
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    level = ctx.hierarchy.platform(doc)
-    name, pointer = name_of(doc)
-    if level is None or name is None:
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
+    level = product.platform
+    if level is None or product.name is None or product.name_node is None:
         return
-    domain = next((lvl for lvl in level.chain() if lvl.approved_products is not None), None)
-    if domain is None or domain.approved_products is None or name in domain.approved_products:
+    domain = next(
+        (lvl for lvl in level.chain() if lvl.manifest.approved_products is not None), None
+    )
+    if domain is None:
         return
-    listed = domain.approved_products
+    listed = list(domain.manifest.approved_products or ())
+    if product.name in listed:
+        return
+    related = domain.manifest.approved_products_node or domain.node
     yield ctx.finding(
-        doc,
-        pointer,
-        f"product '{name}' is not in the approved_products of {domain.label} "
-        f"({', '.join(listed) or 'none'}){did_you_mean(name, listed)}; ask its owners to add "
-        "it, or point platform.manifest at the domain that hosts it",
-        related=[
-            ctx.related(
-                domain.doc, APPROVED_PRODUCTS_POINTER, f"products {domain.label} approves", "key"
-            )
-        ],
+        product.name_node,
+        f"product '{product.name}' is not in the approved_products of {domain.label} "
+        f"({', '.join(listed) or 'none'}){did_you_mean(product.name, listed)}; ask its owners "
+        f"to add it, or point {product.platform_key} at the domain that hosts it",
+        related=[ctx.related(related, f"products {domain.label} approves", at="key")],
     )

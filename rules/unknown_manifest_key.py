@@ -23,22 +23,17 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.context import Context
-from floe_lint.model.floe_dialect import MANIFEST_KEYS
-from floe_lint.model.hierarchy import Level
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL107", "unknown-manifest-key", "warning", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
-    for pointer in level.unknown_keys:
-        key = pointer[1:].replace("~1", "/").replace("~0", "~")
+    known = level.manifest.known_keys
+    for node in level.manifest.unknown_nodes:
         yield ctx.finding(
-            level.doc,
-            pointer,
-            f"unknown top-level key '{key}': upstream Floe ignores it"
-            f"{did_you_mean(key, MANIFEST_KEYS)}",
+            node,
+            f"unknown top-level key '{node.key}': upstream Floe ignores it"
+            f"{did_you_mean(node.key, known)}",
             at="key",
         )

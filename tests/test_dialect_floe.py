@@ -116,23 +116,25 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
 ) -> None:
     monkeypatch.chdir(BROKEN)
     run = run_cli("check", ".", "--format", "json")
-    assert places(run) == [
-        ("approved-not-subset", "marketing/manifest.yaml", 11, 11),
-        ("compute-not-approved", "marketing/leads/floe.yaml", 11, 14),
-        ("compute-not-approved", "quickstart/floe.yaml", 10, 14),
-        ("default-not-approved", "marketing/manifest.yaml", 21, 12),
-        ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
-        ("environment-key", "enterprise/manifest.yaml", 17, 1),
-        ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
-        ("platform-not-checked", "standalone/floe.yaml", 6, 1),
-        ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
-        ("connection-key", "marketing/leads/floe.yaml", 17, 7),
-        ("product-not-approved", "marketing/leads/floe.yaml", 4, 9),
-        ("schema-invalid", "marketing/leads/floe.yaml", 5, 12),
-        ("scope-mismatch", "enterprise/manifest.yaml", 16, 1),
-        ("secret-literal", "marketing/manifest.yaml", 19, 24),
-        ("unknown-manifest-key", "enterprise/manifest.yaml", 19, 1),
-    ]
+    assert places(run) == sorted(
+        [
+            ("approved-not-subset", "marketing/manifest.yaml", 11, 11),
+            ("compute-not-approved", "marketing/leads/floe.yaml", 11, 14),
+            ("compute-not-approved", "quickstart/floe.yaml", 10, 14),
+            ("default-not-approved", "marketing/manifest.yaml", 21, 12),
+            ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
+            ("environment-key", "enterprise/manifest.yaml", 17, 1),
+            ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
+            ("platform-not-checked", "standalone/floe.yaml", 6, 1),
+            ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
+            ("connection-key", "marketing/leads/floe.yaml", 17, 7),
+            ("product-not-approved", "marketing/leads/floe.yaml", 4, 9),
+            ("schema-invalid", "marketing/leads/floe.yaml", 5, 12),
+            ("scope-mismatch", "enterprise/manifest.yaml", 16, 1),
+            ("secret-literal", "marketing/manifest.yaml", 19, 24),
+            ("unknown-manifest-key", "enterprise/manifest.yaml", 19, 1),
+        ]
+    )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")
     assert quickstart["message"].startswith(
         "transform 'int_customer_orders' selects compute 'spark', which platform "

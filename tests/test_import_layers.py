@@ -120,3 +120,73 @@ def test_the_walker_sees_lazy_imports_and_finds_a_cycle() -> None:
 
 def test_the_package_has_no_import_cycle() -> None:
     assert cycles(graph()) == []
+
+
+def floe_lint_imports(path: Path) -> set[str]:
+    """The floe_lint modules a file imports by absolute name, wherever the import is."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "floe_lint")
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+            if node.module == "floe_lint":
+                found.update(names)
+            elif node.module.startswith("floe_lint."):
+                found.add(node.module)
+    return found
+
+
+def test_built_in_rules_and_plugins_import_only_the_api() -> None:
+    files = sorted([*(REPO / "rules").glob("*.py"), *(REPO / "plugins").glob("*.py")])
+    assert len(files) > 20
+    others = {
+        str(path.relative_to(REPO)): imports - {"floe_lint.api"}
+        for path in files
+        if (imports := floe_lint_imports(path)) - {"floe_lint.api"}
+    }
+    assert others == {}
+
+
+def test_the_api_check_sees_an_internal_import(tmp_path: Path) -> None:
+    rule = tmp_path / "rule.py"
+    rule.write_text("from floe_lint.api import Context\nfrom floe_lint import config\n")
+    assert floe_lint_imports(rule) == {"floe_lint.api", "floe_lint.config"}
+
+
+def test_the_api_carries_its_version_and_names_what_it_exports() -> None:
+    import floe_lint.api as api
+
+    assert isinstance(api.API_VERSION, int) and api.API_VERSION >= 1
+    assert all(hasattr(api, name) for name in api.__all__)
+    assert {"Context", "Finding", "Node", "Product", "Level", "Transform", "ComputePlugin"} <= set(
+        api.__all__
+    )
+
+
+def test_every_package_folder_is_listed_for_the_wheel() -> None:
+    """pyproject lists packages by name, so a new folder must be added there to ship."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    folders = {name for name, path in modules().items() if path.name == "__init__.py"}
+    assert folders <= listed, folders - listed
+
+
+def test_oras_is_imported_by_the_transport_alone() -> None:
+    importers = set()
+    for name, path in modules().items():
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                roots = {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                roots = {node.module.split(".")[0]}
+            else:
+                continue
+            if "oras" in roots:
+                importers.add(name)
+    assert importers == {"floe_lint.oci.transport"}

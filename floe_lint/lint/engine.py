@@ -20,6 +20,7 @@ from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.hierarchy import Hierarchy, Level
+from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver
 
 
@@ -82,7 +83,7 @@ def run(
     ctx = Context(workspace, hierarchy)
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
-    products: list[Document] = []
+    products: list[Product] = []
     manifests: list[Level] = []
     pending = True
     seen: set[int] = set()
@@ -94,8 +95,7 @@ def run(
             seen.add(id(doc))
             pending = True
             if doc.kind == "floe":
-                products.append(doc)
-                hierarchy.platform(doc)
+                products.append(hierarchy.product(doc))
             elif doc.kind == "manifest":
                 manifests.append(hierarchy.level(doc))
 

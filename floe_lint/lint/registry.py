@@ -3,7 +3,8 @@ rule folders, and selection by id, prefix or name.
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
 docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
-document), `manifest` (a hierarchy `Level`), `product` (a floe.yaml `Document`).
+document), `manifest` (a hierarchy `Level`), `product` (a `Product` view with its platform).
+Rules import only `floe_lint.api` (see docs/extending.md).
 """
 
 from __future__ import annotations

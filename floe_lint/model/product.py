@@ -1,29 +1,34 @@
-"""Read-only views of a floe.yaml document that several rules share."""
+"""A data product as the model sees it, whatever dialect it was written in: its platform
+ref and its transforms, each naming the node it came from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from floe_lint.load import pointer as ptr
-from floe_lint.load.document import Document
-from floe_lint.model import floe_dialect
-from floe_lint.model.floe_dialect import ForbiddenKey
+from floe_lint.load.document import Document, Node
 
-TRANSFORMS_POINTER = "/transforms"
+if TYPE_CHECKING:
+    from floe_lint.model.hierarchy import Level
 
 
 @dataclass(frozen=True, slots=True)
 class Transform:
+    """One transform. `identity` is what makes two transforms the same step (ADR-0010: the
+    dbt path); `compute` is the value as written (a name, or something rules explain)."""
+
     index: int
     data: dict[str, Any]
-    #: what identifies a transform: its dbt `path` (ADR-0010) or dbt model `name` (upstream)
+    node: Node
+    identity: str | None
+    identity_node: Node
+    compute_node: Node
+    #: what `identity` is, for messages: `path` (ADR-0010) or the dbt model `name` (upstream)
     identity_key: str = "path"
 
     @property
     def pointer(self) -> str:
-        return ptr.join(TRANSFORMS_POINTER, self.index)
+        return self.node.pointer
 
     @property
     def path(self) -> str | None:
@@ -31,49 +36,59 @@ class Transform:
         return path if isinstance(path, str) else None
 
     @property
-    def identity(self) -> str | None:
-        value = self.data.get(self.identity_key)
-        return value if isinstance(value, str) else None
-
-    @property
-    def identity_pointer(self) -> str:
-        return ptr.join(self.pointer, self.identity_key)
-
-    @property
     def label(self) -> str:
-        identity = self.identity
-        return f"transform '{identity}'" if identity else f"transform #{self.index + 1}"
+        return f"transform '{self.identity}'" if self.identity else f"transform #{self.index + 1}"
 
     @property
     def compute(self) -> Any:
-        return self.data.get("compute")
+        return self.compute_node.value
 
     @property
     def names_compute(self) -> bool:
-        return self.data.get("compute") is not None
+        return self.compute is not None
 
 
-def transforms(doc: Document) -> Iterator[Transform]:
-    items = doc.get(TRANSFORMS_POINTER)
-    if isinstance(items, list):
-        for index, item in enumerate(items):
-            if isinstance(item, dict):
-                yield Transform(index, item, "name" if doc.dialect == "floe" else "path")
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A floe.yaml product: its platform ref and transforms; `platform` is the level its ref
+    resolves to (None when it does not resolve, or when the product was read on its own)."""
 
+    doc: Document
+    node: Node
+    name: str | None
+    platform_ref: str | None
+    platform_node: Node
+    transforms: tuple[Transform, ...]
+    platform: Level | None = field(default=None, compare=False)
+    #: the node of `name` (a missing one points at the document)
+    name_node: Node | None = None
+    #: how the platform ref is written, for messages (`platform.ref`, `platform.manifest`)
+    platform_key: str = "platform.ref"
+    #: the dialect lets a product name no platform (`--manifest`, the config, a sibling)
+    platform_optional: bool = False
+    #: the product names no platform and none was given or found (its computes are unchecked)
+    unlinked: bool = field(default=False, compare=False)
+    #: (node, key) of each connection or credential key the dialect forbids in a product
+    forbidden: tuple[tuple[Node, str], ...] = ()
+    #: per-environment blocks compared with the base by environment-override
+    environment_blocks: tuple[str, ...] = ("environments", "env_overrides", "overrides")
 
-def name_of(doc: Document) -> tuple[str | None, str]:
-    """A product's name and its node: `metadata.name`, else a top-level `name` (ADR-0010)."""
-    for pointer in ("/metadata/name", "/name"):
-        value = doc.get(pointer)
-        if isinstance(value, str):
-            return value, pointer
-    return None, "/metadata/name"
+    @property
+    def path(self) -> Any:
+        return self.doc.path
 
+    @property
+    def kind(self) -> str | None:
+        return self.doc.kind
 
-def forbidden_keys(doc: Document) -> list[ForbiddenKey]:
-    """Connection and credential keys of a product; upstream's dialect forbids them anywhere
-    (ADR-0010's closed schema already rejects unknown keys)."""
-    return list(floe_dialect.forbidden_keys(doc.data)) if doc.dialect == "floe" else []
+    @property
+    def ref_node(self) -> Node:
+        """The node naming the level above (for a product: its platform ref)."""
+        return self.platform_node
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        """Raw access to the document by JSON pointer, for rules written for one dialect."""
+        return self.doc.get(pointer, default)
 
 
 def normalized_path(path: str) -> str:
