@@ -51,7 +51,8 @@ def hierarchies(draw: st.DrawFn) -> dict[str, Any]:
     return {"levels": levels, "transforms": transforms, "platform": f"level{depth - 1}.yaml"}
 
 
-def mutate(h: dict[str, Any], data: st.DataObject) -> None:
+def mutate(h: dict[str, Any], data: st.DataObject) -> bool:
+    """Apply one random mutation; True when it changed the hierarchy (each change is an error)."""
     kind = data.draw(st.sampled_from(MUTATIONS))
     other = data.draw(st.sampled_from([e for e in ENGINES if e != h["levels"][0]["compute"]]))
     last = h["levels"][-1]
@@ -67,6 +68,9 @@ def mutate(h: dict[str, Any], data: st.DataObject) -> None:
         h["transforms"][-1]["id"] = h["transforms"][0]["id"]
     elif kind == "dangling-platform":
         h["platform"] = "missing.yaml"
+    else:
+        return False
+    return True
 
 
 def write_adr(root: Path, h: dict[str, Any]) -> None:
@@ -169,6 +173,7 @@ def test_a_valid_hierarchy_lints_clean_in_either_dialect(h: dict[str, Any]) -> N
 def test_either_dialect_gives_the_same_findings_after_a_mutation(
     h: dict[str, Any], data: st.DataObject
 ) -> None:
-    mutate(h, data)
+    changed = mutate(h, data)
     adr, floe = both(h)
     assert floe == adr, f"ADR-0010: {adr}\nfloe: {floe}\nhierarchy: {h}"
+    assert adr[0] == (1 if changed else 0), f"the mutation should be an error: {adr}, {h}"

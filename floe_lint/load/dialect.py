@@ -116,16 +116,18 @@ def decide(data: Any, kind: str, pinned: str = "auto") -> DialectName:
     """The dialect a document is read in: the pinned one, else the one its keys show.
 
     A document that shows neither is read as ADR-0010 (floe-lint's first dialect, whose schema
-    then names what is missing), unless it selects a plugin by `type` as upstream does. One
+    then names what is missing), unless it selects a plugin by `type` or carries the
+    `apiVersion` and `kind` that upstream requires (a domain that keeps its parent's compute
+    shows nothing else). One
     that shows both is read as upstream's when it carries upstream's required `apiVersion`
     and `kind`, else as ADR-0010's, and `mixed-dialect` reports the marker not followed.
     """
     if pinned in DIALECTS:
         return pinned  # type: ignore[return-value]
     found = markers(data, kind)
+    upstream = isinstance(data, dict) and "apiVersion" in data and "kind" in data
     if found.floe is None:
-        return "floe" if found.adr is None and found.hint else "adr-0010"
+        return "floe" if found.adr is None and (found.hint or upstream) else "adr-0010"
     if found.adr is None:
         return "floe"
-    upstream = isinstance(data, dict) and "apiVersion" in data and "kind" in data
     return "floe" if upstream else "adr-0010"
