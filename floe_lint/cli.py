@@ -80,14 +80,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
     )
-    check.add_argument(
-        "--ref",
-        action="append",
-        default=[],
-        metavar="REF=PATH",
-        help="resolve REF (e.g. oci://host/repo:tag) to a local manifest file; repeatable",
-    )
-    _add_manifest(check)
+    _add_ref(check)
     check.add_argument(
         "--select",
         action="append",
@@ -213,6 +206,11 @@ def _add_manifest(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
+    _add_ref(parser)
+    parser.add_argument("--config", type=Path, help="config file (default: the nearest)")
+
+
+def _add_ref(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ref",
         action="append",
@@ -221,7 +219,6 @@ def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
         help="resolve REF (e.g. oci://host/repo:tag) to a local manifest file; repeatable",
     )
     _add_manifest(parser)
-    parser.add_argument("--config", type=Path, help="config file (default: the nearest)")
 
 
 def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

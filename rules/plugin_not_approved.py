@@ -48,11 +48,11 @@ ID, NAME, SEVERITY, SUBJECT = "FL209", "plugin-not-approved", "error", "manifest
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     ancestors = level.chain()[1:]
     for selection in level.manifest.selections:
-        owner = next((a for a in ancestors if selection.category in a.manifest.whitelists), None)
-        if owner is None:
-            continue
-        whitelist = owner.manifest.whitelists[selection.category]
-        if selection.type in whitelist.names:
+        found = (
+            (a, w) for a in ancestors if (w := a.manifest.whitelist(selection.category)) is not None
+        )
+        owner, whitelist = next(found, (None, None))
+        if owner is None or whitelist is None or selection.type in whitelist.names:
             continue
         allowed = list(whitelist.names)
         yield ctx.finding(

@@ -5,9 +5,11 @@ oras is not imported here: the fetcher loads it only when a ref needs the networ
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
+
+from floe_lint.commands.usage import EXIT_FINDINGS
 
 if TYPE_CHECKING:
     from floe_lint.config import Config
@@ -28,3 +30,14 @@ def fetcher(config: Config, paths: Sequence[Path], *, offline: bool = False) -> 
     from floe_lint.oci.pull import Fetcher
 
     return Fetcher(settings(config, offline=offline), lambda: lockfile.collect(paths))
+
+
+def reporting_ref_errors(command: Callable[[], int], stderr: TextIO) -> int:
+    """Run a registry command; a ref that cannot be pulled or pushed is one line, exit 1."""
+    from floe_lint.model.refs import RefError
+
+    try:
+        return command()
+    except RefError as error:
+        stderr.write(f"floe-lint: error: {error}\n")
+        return EXIT_FINDINGS

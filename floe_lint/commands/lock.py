@@ -13,15 +13,11 @@ if TYPE_CHECKING:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from floe_lint.commands.fetching import reporting_ref_errors
     from floe_lint.config import load_config
-    from floe_lint.model.refs import RefError
 
     config = load_config(args.config, Path.cwd())
-    try:
-        return _lock(args, config, stdout, stderr)
-    except RefError as error:
-        stderr.write(f"floe-lint: error: {error}\n")
-        return EXIT_FINDINGS
+    return reporting_ref_errors(lambda: _lock(args, config, stdout, stderr), stderr)
 
 
 def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: TextIO) -> int:

@@ -9,11 +9,10 @@ default inherits its parent's. Each manifest is resolved once, whatever referenc
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from floe_lint.load.document import Document, Node
 from floe_lint.load.paths import relative_posix
@@ -35,8 +34,7 @@ class EffectiveCompute:
     level: Level
 
 
-@dataclass(frozen=True, slots=True)
-class Allowance:
+class Allowance(NamedTuple):
     """What a level lets the levels below it approve (`names` None: anything), and the level
     and node that say so."""
 
@@ -127,7 +125,7 @@ class Level:
         """What levels below this one may approve: a `compute` whitelist of this level, else
         (when it has whitelists of its own kind) what its parent allows, else its own
         effective approved list."""
-        whitelist = self.manifest.whitelists.get("compute")
+        whitelist = self.manifest.whitelist("compute")
         above = self.parent.children_allowed if self.parent is not None else None
         if whitelist is not None:
             names = frozenset(whitelist.names)
@@ -277,8 +275,8 @@ class Hierarchy:
         key = id(doc)
         if key not in self._products:
             platform = self.platform(doc)
-            self._products[key] = dataclasses.replace(
-                product_of(doc), platform=platform, unlinked=id(doc) in self._unlinked
+            self._products[key] = product_of(doc)._replace(
+                platform=platform, unlinked=id(doc) in self._unlinked
             )
         return self._products[key]
 

@@ -3,8 +3,8 @@ its parent ref, its approved computes and its default, each with the node it cam
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from floe_lint.load.document import Document, Node
 
@@ -29,8 +29,7 @@ class ComputeEntry:
         return self.name_node.pointer
 
 
-@dataclass(frozen=True, slots=True)
-class Selection:
+class Selection(NamedTuple):
     """The plugin a manifest selects for one category (upstream Floe: `plugins.<category>`)."""
 
     category: str
@@ -38,8 +37,7 @@ class Selection:
     type_node: Node
 
 
-@dataclass(frozen=True, slots=True)
-class Whitelist:
+class Whitelist(NamedTuple):
     """The plugins a level lets the levels below it select in one category."""
 
     category: str
@@ -47,8 +45,7 @@ class Whitelist:
     node: Node
 
 
-@dataclass(frozen=True, slots=True)
-class Manifest:
+class Manifest(NamedTuple):
     """What a manifest document says, before its parents are resolved.
 
     `default` is the value as written (a name, or something malformed that rules explain);
@@ -72,8 +69,8 @@ class Manifest:
     #: the level states no compute and keeps its parent's (upstream: no `plugins.compute`)
     inherits: bool = False
     #: per category, what levels below may select (upstream: `approved_plugins`); the
-    #: `compute` entry narrows what they may approve (ADR-0010: the approved list itself)
-    whitelists: dict[str, Whitelist] = field(default_factory=dict)
+    #: `compute` one narrows what they may approve (ADR-0010: the approved list does)
+    whitelists: tuple[Whitelist, ...] = ()
     #: levels below are restricted by the whitelists alone (upstream), not by this level's
     #: approved list (ADR-0010)
     restricts_by_whitelist: bool = False
@@ -92,6 +89,10 @@ class Manifest:
     #: blocks that override settings per environment, compared with the base by
     #: environment-override (ADR-0010); none in a dialect that forbids them
     environment_blocks: tuple[str, ...] = ("environments", "env_overrides", "overrides")
+
+    def whitelist(self, category: str) -> Whitelist | None:
+        """What levels below may select in `category`; None: this level does not say."""
+        return next((w for w in self.whitelists if w.category == category), None)
 
     @property
     def ref_node(self) -> Node:

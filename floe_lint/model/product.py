@@ -3,8 +3,8 @@ ref and its transforms, each naming the node it came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from floe_lint.load.document import Document, Node
 
@@ -48,8 +48,7 @@ class Transform:
         return self.compute is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Product:
+class Product(NamedTuple):
     """A floe.yaml product: its platform ref and transforms; `platform` is the level its ref
     resolves to (None when it does not resolve, or when the product was read on its own)."""
 
@@ -59,7 +58,7 @@ class Product:
     platform_ref: str | None
     platform_node: Node
     transforms: tuple[Transform, ...]
-    platform: Level | None = field(default=None, compare=False)
+    platform: Level | None = None
     #: the node of `name` (a missing one points at the document)
     name_node: Node | None = None
     #: how the platform ref is written, for messages (`platform.ref`, `platform.manifest`)
@@ -67,7 +66,7 @@ class Product:
     #: the dialect lets a product name no platform (`--manifest`, the config, a sibling)
     platform_optional: bool = False
     #: the product names no platform and none was given or found (its computes are unchecked)
-    unlinked: bool = field(default=False, compare=False)
+    unlinked: bool = False
     #: (node, key) of each connection or credential key the dialect forbids in a product
     forbidden: tuple[tuple[Node, str], ...] = ()
     #: per-environment blocks compared with the base by environment-override

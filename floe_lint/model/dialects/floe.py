@@ -134,15 +134,15 @@ def _default(doc: Document, entries: tuple[ComputeEntry, ...]) -> tuple[Any, Nod
     return entries[0].name, entries[0].name_node
 
 
-def _whitelists(doc: Document) -> dict[str, Whitelist]:
-    found: dict[str, Whitelist] = {}
+def _whitelists(doc: Document) -> tuple[Whitelist, ...]:
+    found: list[Whitelist] = []
     approved = doc.get(WHITELISTS)
     if isinstance(approved, dict):
         for category, names in approved.items():
             if isinstance(names, list):
                 node = doc.node(WHITELISTS).child(str(category))
-                found[str(category)] = Whitelist(str(category), _names(names), node)
-    return found
+                found.append(Whitelist(str(category), _names(names), node))
+    return tuple(found)
 
 
 def _selections(doc: Document) -> tuple[Selection, ...]:
