@@ -10,8 +10,7 @@ document from its markers, and a document showing both is read as one and report
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 DialectName = Literal["adr-0010", "floe"]
 DIALECTS: tuple[DialectName, ...] = ("adr-0010", "floe")
@@ -31,8 +30,7 @@ _TRANSFORM_FLOE_KEYS = ("dependsOn", "depends_on", "tier", "qualityChecks", "qua
 _TRANSFORM_ADR_KEYS = ("path", "type", "workload_size")
 
 
-@dataclass(frozen=True, slots=True)
-class Markers:
+class Markers(NamedTuple):
     """The first node that shows each dialect in a document (None: no sign of it)."""
 
     adr: str | None
