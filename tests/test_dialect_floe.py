@@ -702,6 +702,13 @@ def test_documents_of_another_kind_and_helm_values_are_not_ours(lint) -> None:
     assert run.report["summary"]["files"] == 1
 
 
+def test_a_misspelt_kind_is_still_ours_and_reported(lint) -> None:
+    run = lint({"platform.yaml": PLATFORM.replace("kind: Manifest", "kind: Manifset")})
+    f = only(run, "schema-enum")
+    assert at(f) == ("platform.yaml", 2, 7)
+    assert "did you mean 'Manifest'?" in f["message"]
+
+
 def test_a_json_manifest_is_linted_when_named_and_when_discovered_with_exact_lines(
     lint, tmp_path: Path
 ) -> None:
