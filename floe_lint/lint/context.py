@@ -83,15 +83,9 @@ class Context:
     def mixed_dialect(doc: Document) -> tuple[Node, Node] | None:
         """For a document written half in each dialect: (the node of the dialect it is not read
         in, the node of the one it is read in); None for a document written in one."""
-        from floe_lint.load.dialect import markers
-
-        found = markers(doc.data, str(doc.kind))
-        if found.adr is None or found.floe is None:
+        if doc.mixed is None:
             return None
-        ignored, kept = (
-            (found.adr, found.floe) if doc.dialect == "floe" else (found.floe, found.adr)
-        )
-        return doc.node(ignored), doc.node(kept)
+        return doc.node(doc.mixed[0]), doc.node(doc.mixed[1])
 
     def environment_overlays(self, doc: Document) -> Iterator[Document]:
         """The documents of `doc`'s per-environment files (`floe.prod.yaml` for `floe.yaml`)."""

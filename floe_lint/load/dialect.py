@@ -110,22 +110,23 @@ def markers(data: Any, kind: str) -> Markers:
     return _manifest_markers(data) if kind == "manifest" else _product_markers(data)
 
 
-def decide(data: Any, kind: str, pinned: str = "auto") -> DialectName:
-    """The dialect a document is read in: the pinned one, else the one its keys show.
+def read(data: Any, kind: str, pinned: str = "auto") -> tuple[DialectName, tuple[str, str] | None]:
+    """The dialect a document is read in and, for one that mixes both, the pointers of the
+    marker not followed and of the one followed (for `mixed-dialect`).
 
-    A document that shows neither is read as ADR-0010 (floe-lint's first dialect, whose schema
-    then names what is missing), unless it selects a plugin by `type` or carries the
-    `apiVersion` and `kind` that upstream requires (a domain that keeps its parent's compute
-    shows nothing else). One
-    that shows both is read as upstream's when it carries upstream's required `apiVersion`
-    and `kind`, else as ADR-0010's, and `mixed-dialect` reports the marker not followed.
+    The pinned dialect wins. Otherwise a document that shows neither dialect's markers is read
+    as ADR-0010 (floe-lint's first dialect, whose schema then names what is missing), unless it
+    selects a plugin by `type` or carries the `apiVersion` and `kind` that upstream requires (a
+    domain that keeps its parent's compute shows nothing else). One that shows both is read as
+    upstream's when it carries that `apiVersion` and `kind`, else as ADR-0010's.
     """
     if pinned in DIALECTS:
-        return pinned  # type: ignore[return-value]
+        return pinned, None  # type: ignore[return-value]
     found = markers(data, kind)
     upstream = isinstance(data, dict) and "apiVersion" in data and "kind" in data
-    if found.floe is None:
-        return "floe" if found.adr is None and (found.hint or upstream) else "adr-0010"
-    if found.adr is None:
-        return "floe"
-    return "floe" if upstream else "adr-0010"
+    if found.adr is None or found.floe is None:
+        shows_floe = found.floe is not None or (found.adr is None and (found.hint or upstream))
+        return ("floe" if shows_floe else "adr-0010"), None
+    if upstream:
+        return "floe", (found.adr, found.floe)
+    return "adr-0010", (found.floe, found.adr)

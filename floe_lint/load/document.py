@@ -68,6 +68,9 @@ class Document:
     kind: Kind | None = None
     #: `adr-0010` or `floe`: which dialect the document is read in (see model.floe_dialect)
     dialect: str = "adr-0010"
+    #: for a document mixing both dialects: (pointer of the marker not followed, of the one
+    #: followed); None otherwise
+    mixed: tuple[str, str] | None = None
     _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
 
     @property

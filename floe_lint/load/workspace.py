@@ -82,11 +82,11 @@ class Workspace:
         return source
 
     def _read_dialects(self, source: SourceFile) -> None:
-        from floe_lint.load.dialect import decide
+        from floe_lint.load.dialect import read
 
         for doc in source.documents:
             if doc.kind is not None:
-                doc.dialect = decide(doc.data, doc.kind, self.dialect)
+                doc.dialect, doc.mixed = read(doc.data, doc.kind, self.dialect)
 
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
