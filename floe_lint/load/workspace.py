@@ -36,6 +36,15 @@ def _declares_floe(path: Path) -> bool:
         return False
 
 
+#: Names that promise a Floe document: such a file holding none is a finding, not a skip.
+FLOE_NAMES = frozenset({"floe.yaml", "floe.yml", "manifest.yaml", "manifest.yml"})
+
+
+def holds_floe(source: SourceFile) -> bool:
+    """Whether a file holds at least one manifest or product document."""
+    return any(d.kind for d in source.documents)
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
     with whether it was named explicitly."""
@@ -63,6 +72,8 @@ class Workspace:
         self.dialect = dialect
         self._files: dict[Path, SourceFile] = {}
         self.reported: dict[Path, SourceFile] = {}
+        #: Files that must hold a Floe document: named on the command line or by their name.
+        self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
 
     def key(self, path: Path) -> Path:
@@ -96,16 +107,21 @@ class Workspace:
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
-        """Load a discovered file; keep it if it is a Floe document or was named explicitly.
-
-        A discovered JSON file must also declare `apiVersion: floe.dev/v1`.
-        """
+        """Load a discovered file; keep it if it is a Floe document, was named explicitly, or
+        is called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding). A
+        discovered JSON file must also declare `apiVersion: floe.dev/v1`."""
         source = self.load(path)
+        expected = explicit or path.name.lower() in FLOE_NAMES
+        if expected:
+            self.expected.add(self.key(path))
         json = path.suffix == JSON_SUFFIX and not explicit
-        if any(d.kind and (not json or _api_version(d)) for d in source.documents) or (
-            source.problems and (explicit or (_looks_ours(path) and not json))
-        ):
+        ours = any(d.kind and (not json or _api_version(d)) for d in source.documents)
+        if ours or expected or (source.problems and _looks_ours(path) and not json):
             self.reported.setdefault(self.key(path), source)
+
+    def is_expected(self, path: Path) -> bool:
+        """Whether `path` was named on the command line or is called floe.yaml/manifest.yaml."""
+        return self.key(path) in self.expected
 
     def reach(self, path: Path) -> SourceFile:
         """Load a file reached through a ref; it is reported on like any given file."""
