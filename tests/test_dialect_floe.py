@@ -245,7 +245,7 @@ def test_the_whitelist_covers_every_plugin_category_and_a_missing_category_is_un
             scope: domain
             parent_manifest: ../enterprise/manifest.yaml
             plugins:
-              compute: {type: snowflake}
+              compute: {type: snowflake, config: {database: SALES}}
               orchestrator: {type: airflow}
               catalog: {type: glue}
             """,
@@ -772,7 +772,7 @@ scope: enterprise
 metadata: {name: acme}
 plugins:
   compute:
-    approved: [duckdb, snowflake]
+    approved: [duckdb, {name: snowflake, config: {database: ANALYTICS}}]
     default: duckdb
 """
 
@@ -787,20 +787,20 @@ def test_an_adr_domain_under_a_code_dialect_enterprise(lint) -> None:
             parent_manifest: enterprise.yaml
             plugins:
               compute:
-                approved: [snowflake, spark]
-                default: snowflake
+                approved: [duckdb, spark]
+                default: duckdb
             """,
             "floe.yaml": """
             name: orders
             platform: {ref: sales.yaml}
             transforms:
               - {type: dbt, path: models/a/}
-              - {type: dbt, path: models/b/, compute: duckdb}
+              - {type: dbt, path: models/b/, compute: snowflake}
             """,
         }
     )
     assert places(run) == [
-        ("approved-not-subset", "sales.yaml", 6, 27),
+        ("approved-not-subset", "sales.yaml", 6, 24),
         ("compute-not-approved", "floe.yaml", 5, 43),
     ]
     assert "duckdb, snowflake" in run.named("approved-not-subset")[0]["message"]

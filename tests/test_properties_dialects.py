@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import run_cli
 
-ENGINES = ("duckdb", "spark", "snowflake")
+ENGINES = ("duckdb", "spark")  # engines whose config needs no key
 PROFILE = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MUTATIONS = (
     "none",
