@@ -99,6 +99,12 @@ class Workspace:
             if doc.kind is not None:
                 doc.dialect, doc.mixed = read(doc.data, doc.kind, self.dialect)
 
+    def put(self, path: Path, raw: bytes) -> None:
+        """Use `raw` as the content of `path` (say, a manifest as committed), not the disk's."""
+        source = document.parse(path, raw)
+        self._read_dialects(source)
+        self._files[self.key(path)] = source
+
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
         if jobs > 1:
