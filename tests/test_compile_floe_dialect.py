@@ -120,7 +120,7 @@ def test_compile_refuses_a_transform_on_a_compute_the_platform_lacks(
 ) -> None:
     """Upstream's compiler writes artifacts here and the run then has no profile for spark."""
     tree = tmp_path / "tree"
-    shutil.copytree(EXAMPLES / "floe-upstream-style-broken/quickstart", tree)
+    shutil.copytree(EXAMPLES / "broken/upstream/quickstart", tree)
     monkeypatch.chdir(tree)
     run = run_cli("compile", "floe.yaml", "--out", "target/floe")
     assert run.code == 1

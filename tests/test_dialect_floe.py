@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import EXAMPLES, run_cli, write_files
 
 UPSTREAM = EXAMPLES / "floe-upstream-style"
-BROKEN = EXAMPLES / "floe-upstream-style-broken"
+BROKEN = EXAMPLES / "broken" / "upstream"
 
 PLATFORM = """
 apiVersion: floe.dev/v1
