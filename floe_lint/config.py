@@ -96,7 +96,11 @@ class Config:
             "fail-on-empty": self.fail_on_empty,
             "oci": self.oci,
             "dialect": self.dialect,
-            "manifest": self.manifest,
+            "manifest": (
+                self.relative(Path(self.manifest))
+                if self.manifest and "://" not in self.manifest
+                else self.manifest
+            ),
         }
 
 
