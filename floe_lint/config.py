@@ -189,11 +189,9 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
 
 def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
     """Every rule id, prefix or name the config mentions must name at least one rule."""
-    from floe_lint.lint.registry import builtin_rules
+    from floe_lint.lint.registry import installed_rules, is_rule_key
     from floe_lint.suggest import did_you_mean
 
-    rules = builtin_rules()
-    names = [r.id for r in rules] + [r.name for r in rules]
     mentions = [
         (f"/{key}/{i}", v) for key in ("select", "ignore") for i, v in enumerate(table.get(key, []))
     ]
@@ -202,11 +200,10 @@ def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
         glob_token = glob.replace("~", "~0").replace("/", "~1")
         mentions += [(f"/per-path-ignores/{glob_token}/{i}", c) for i, c in enumerate(codes)]
     for pointer, key in mentions:
-        bare = str(key).rstrip("*").upper()
-        if bare == "ALL" or any(
-            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
-        ):
+        if is_rule_key(str(key)):
             continue
+        rules = installed_rules()
+        names = [r.id for r in rules] + [r.name for r in rules]
         line, col = where(pointer)
         raise ConfigError(
             f"{path}:{line}:{col}: unknown rule '{key}'{did_you_mean(str(key), names)}; "

@@ -9,3 +9,9 @@ from __future__ import annotations
 
 class ConfigError(Exception):
     """A config problem; the message names the file and what is wrong."""
+
+
+def one_line(text: str) -> str:
+    """Third-party text fit for a one-line message: whitespace runs become one space, other
+    control characters are escaped (a plugin's error must not rewrite the terminal)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))

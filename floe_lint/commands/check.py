@@ -187,18 +187,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _check_rule_keys(keys: Sequence[str]) -> None:
-    from floe_lint.lint.registry import builtin_rules
+    from floe_lint.lint.registry import installed_rules, is_rule_key
     from floe_lint.suggest import did_you_mean
 
-    rules = builtin_rules()
-    names = [r.name for r in rules] + [r.id for r in rules]
     for key in keys:
-        bare = key.rstrip("*").upper()
-        if key.upper() == "ALL" or any(
-            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
-        ):
-            continue
-        raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
+        if not is_rule_key(key):
+            rules = installed_rules()
+            names = [r.name for r in rules] + [r.id for r in rules]
+            raise UsageError(
+                f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'"
+            )
 
 
 def _summary(findings: Sequence[object], errors: int, files: int) -> str:

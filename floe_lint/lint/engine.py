@@ -14,7 +14,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint import filtering
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
-from floe_lint.lint.registry import Rule, Subject, builtin_rules, enabled_rules, folder_rules
+from floe_lint.lint.registry import Rule, Subject, enabled_rules, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
@@ -120,7 +120,7 @@ def run(
         config,
         rule_keys=(
             {k for r in rules for k in (r.id, r.name)},
-            {k for r in (*builtin_rules(), *extra) for k in (r.id, r.name)},
+            {k for r in (*installed_rules(), *extra) for k in (r.id, r.name)},
         ),
         check_unused=(
             (lambda unused: [f for r in late for f in _checked(r, unused, ctx, config)])

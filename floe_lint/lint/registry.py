@@ -1,5 +1,6 @@
-"""The rule registry: what a rule module must declare, the built-in rules, the config's
-rule folders, and selection by id, prefix or name.
+"""The rule registry: what a rule module must declare, the built-in rules, rules installed
+through the entry point group `floe_lint.rules`, the config's rule folders, and selection by
+id, prefix or name.
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
 docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
@@ -18,11 +19,17 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
-from floe_lint.errors import ConfigError
+from floe_lint.entry_points import installed
+from floe_lint.entry_points import source as entry_point_source
+from floe_lint.errors import ConfigError, one_line
 from floe_lint.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from floe_lint.lint.context import Context
+
+ENTRY_POINT_GROUP = "floe_lint.rules"
 
 Subject = Literal["file", "document", "manifest", "product", "suppression"]
 # `suppression` rules run in the filter stage, after every other rule, on each unused code.
@@ -72,8 +79,68 @@ def builtin_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: r.id))
 
 
+def _check_untaken(rule: Rule, others: Iterable[Rule], where: str) -> None:
+    """Rule ids and names are unique across built-in, installed and folder rules."""
+    for other in others:
+        if rule.id in (other.id, other.name) or rule.name in (other.id, other.name):
+            raise ConfigError(
+                f"{where}: rule id or name of {rule.id} {rule.name} is already taken by "
+                f"{other.id} {other.name}"
+            )
+
+
+def rules_of_entry_points(entries: Iterable[EntryPoint]) -> tuple[Rule, ...]:
+    """The rule modules that entry points name, each checked like a folder's rule.
+
+    A broken one stops the run (ConfigError, exit 2): a missing rule must never pass silently.
+    """
+    rules: list[Rule] = []
+    for entry in entries:
+        where = one_line(f"rule entry point '{entry.name}' = {entry_point_source(entry)}")
+        try:
+            module = entry.load()
+        except Exception as error:  # a third party's import error of any kind
+            reason = one_line(f"{type(error).__name__}: {error}")
+            raise ConfigError(f"{where}: failed to load: {reason}") from error
+        if not isinstance(module, ModuleType):
+            raise ConfigError(f"{where}: names {type(module).__name__}, not a rule module")
+        try:
+            rule = rule_from_module(module)
+        except RuleError as error:
+            raise ConfigError(f"{where}: {error}") from error
+        if rule.id != entry.name:
+            raise ConfigError(
+                f"{where}: provides {rule.id!r}; the entry point name must be the rule id"
+            )
+        _check_untaken(rule, (*builtin_rules(), *rules), where)
+        rules.append(rule)
+    return tuple(rules)
+
+
+@cache
+def installed_rules() -> tuple[Rule, ...]:
+    """Built-in rules and those of the `floe_lint.rules` entry points, ordered by id."""
+    extra = rules_of_entry_points(installed(ENTRY_POINT_GROUP))
+    return tuple(sorted((*builtin_rules(), *extra), key=lambda r: r.id))
+
+
+def is_rule_key(key: str) -> bool:
+    """Whether `key` selects a rule: `ALL`, an id or name, or a prefix of one.
+
+    Built-in rules answer first, so installed ones are loaded only for a key they do not know.
+    """
+    bare = key.rstrip("*").upper()
+
+    def known(rules: Iterable[Rule]) -> bool:
+        return bare == "ALL" or any(
+            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
+        )
+
+    return known(builtin_rules()) or known(installed_rules())
+
+
 def find_rule(key: str, rules: Sequence[Rule] | None = None) -> Rule | None:
-    for rule in rules if rules is not None else builtin_rules():
+    for rule in rules if rules is not None else installed_rules():
         if key.upper() == rule.id or key == rule.name:
             return rule
     return None
@@ -121,15 +188,13 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
                 raise ConfigError(f"{path}: {error}") from error
             except Exception as error:
                 raise ConfigError(f"{path}: rule module failed to load: {error!r}") from error
-            taken = {k for r in (*builtin_rules(), *rules[:-1]) for k in (r.id, r.name)}
-            if rules[-1].id in taken or rules[-1].name in taken:
-                raise ConfigError(f"{path}: rule id or name is already taken by another rule")
+            _check_untaken(rules[-1], (*installed_rules(), *rules[:-1]), str(path))
     return tuple(rules)
 
 
 def enabled_rules(
     select: Sequence[str], ignore: Sequence[str], extra: Sequence[Rule] = ()
 ) -> list[Rule]:
-    rules = sorted([*builtin_rules(), *extra], key=lambda r: r.id)
+    rules = sorted([*installed_rules(), *extra], key=lambda r: r.id)
     chosen = [r for r in rules if not select or _matches(r, select)]
     return [r for r in chosen if not _matches(r, ignore)]
