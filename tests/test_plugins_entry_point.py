@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+from importlib.metadata import EntryPoint
 from pathlib import Path
 
 import pytest
@@ -299,10 +300,29 @@ def test_a_broken_rule_entry_point_is_one_line_and_exit_2(
 def test_a_rule_entry_point_is_checked_like_a_rule_folder(
     name: str, value: str, problem: str
 ) -> None:
-    from importlib.metadata import EntryPoint
-
     entry = EntryPoint(name, value, ENTRY_POINT_GROUP)
     with pytest.raises(ConfigError) as raised:
         rules_of_entry_points([entry])
     assert str(raised.value).startswith(f"rule entry point '{name}' = ? ({value}): ")
+    assert problem in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('SEVERITY = "fatal"', "has unknown SEVERITY 'fatal'"),
+        ("ID = 102", "has a malformed ID 102"),
+        ('NAME = "two words"', "has a malformed NAME 'two words'"),
+        ("check = None", "has a check that is not a function"),
+    ],
+)
+def test_a_rule_module_with_a_malformed_declaration_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, problem: str
+) -> None:
+    name = f"floe_acme_malformed_{line.split()[0].lower()}"  # one module per case
+    (tmp_path / f"{name}.py").write_text(RULE_PACKAGE["floe_acme_rules.py"] + line + "\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    entry = EntryPoint("ACME102", name, ENTRY_POINT_GROUP)
+    with pytest.raises(ConfigError, match=f"rule module {name} ") as raised:
+        rules_of_entry_points([entry])
     assert problem in str(raised.value)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from floe_lint.entry_points import installed
 from floe_lint.entry_points import source as entry_point_source
 from floe_lint.errors import ConfigError, one_line
-from floe_lint.findings import Finding, Severity
+from floe_lint.findings import SEVERITIES, Finding, Severity
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -62,6 +62,14 @@ def rule_from_module(module: ModuleType) -> Rule:
         )
     if module.SUBJECT not in SUBJECTS:
         raise RuleError(f"rule module {module.__name__} has unknown SUBJECT {module.SUBJECT!r}")
+    if module.SEVERITY not in SEVERITIES:
+        raise RuleError(f"rule module {module.__name__} has unknown SEVERITY {module.SEVERITY!r}")
+    for attribute in ("ID", "NAME"):
+        value = getattr(module, attribute)
+        if not isinstance(value, str) or not value.isprintable() or not value or " " in value:
+            raise RuleError(f"rule module {module.__name__} has a malformed {attribute} {value!r}")
+    if not callable(module.check):
+        raise RuleError(f"rule module {module.__name__} has a check that is not a function")
     return Rule(
         module.ID, module.NAME, module.SEVERITY, module.SUBJECT, module.check, module.__doc__
     )
