@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: Something on sys.path this scan cannot read (a zip): every group may be there.
 _ANY = "*"
+#: More than any real entry_points.txt; a larger one is read only this far.
+_MAX_BYTES = 1 << 20
 
 
 @cache
@@ -40,7 +42,7 @@ def _declared_groups() -> frozenset[str]:
                 continue
             try:
                 with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
-                    text = f.read()
+                    text = f.read(_MAX_BYTES)
             except (OSError, UnicodeDecodeError):
                 continue
             for line in text.splitlines():
