@@ -30,6 +30,8 @@ COMMANDS = {
     "lock": "lock",
     "publish": "publish",
     "config": "config",
+    "impact": "impact",
+    "explain": "explain",
 }
 
 
@@ -49,9 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
-    schema.add_argument("name", choices=("manifest", "floe", "report", "compiled_artifacts"))
+    schema.add_argument(
+        "name",
+        choices=("manifest", "floe", "report", "compiled_artifacts", "impact", "explain"),
+    )
     _add_compute(commands)
     _add_registry(commands)
+    _add_impact_and_explain(commands)
     config = commands.add_parser("config", help="print the effective configuration")
     config.add_argument("--config", type=Path, help="config file (default: the nearest)")
     return parser
@@ -75,14 +81,15 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="RULES",
-        help="only these rules (ids, names, comma-separated); repeatable",
+        help="only these rules: ids (FL201), id prefixes (FL2), names or name prefixes "
+        "(compute, schema-*), ALL; any case, comma-separated; repeatable",
     )
     check.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="RULES",
-        help="skip these rules (ids, names, comma-separated); repeatable",
+        help="skip these rules (selectors as for --select); repeatable",
     )
     check.add_argument(
         "--config",
@@ -105,6 +112,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="parse files in N processes (default: all cores for 200+ files, else 1); "
         "the output is the same",
     )
+    _add_dependents(check)
     _add_ci_arguments(check)
     check.add_argument(
         "--offline",
@@ -127,6 +135,11 @@ def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
     )
     ci.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     ci.add_argument(
+        "--fail-on-empty",
+        action="store_true",
+        help="exit 1 when a folder given holds no manifest or floe.yaml, or nothing was checked",
+    )
+    ci.add_argument(
         "--fail-on",
         choices=("error", "warning"),
         help="lowest severity that fails the run (default: the config's, else error)",
@@ -143,6 +156,60 @@ def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a '# floe-lint: disable=' comment without '-- reason' silences nothing",
     )
+
+
+def _add_workspace(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="DIR",
+        help="where dependents are searched for (default: the git root, else the config "
+        "file's folder, else the working directory)",
+    )
+
+
+def _add_dependents(check: argparse.ArgumentParser) -> None:
+    check.add_argument(
+        "--no-dependents",
+        action="store_true",
+        help="do not also lint the domains and products whose hierarchy passes through a "
+        "given manifest",
+    )
+    _add_workspace(check)
+
+
+def _add_impact_and_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    impact = commands.add_parser(
+        "impact",
+        help="what a manifest change does to the domains and products below it",
+        description="Lint the manifest and its dependents as they are and with the manifest "
+        "as it was; report what appears and disappears. Exit 1 if the change introduces errors.",
+    )
+    impact.add_argument("manifest", type=Path, help="the changed manifest.yaml")
+    impact.add_argument(
+        "--against",
+        metavar="REV|FILE",
+        help="the version to compare with: a file, else a git revision read with `git show` "
+        "(default: HEAD)",
+    )
+    impact.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="default: text"
+    )
+    impact.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+    _add_ref_and_config(impact)
+    _add_workspace(impact)
+    impact.add_argument(
+        "--offline", action="store_true", help="oci:// refs only from the cache and floe.lock"
+    )
+    explain = commands.add_parser(
+        "explain",
+        help="the effective policy of a product or manifest, level by level",
+        description="What each level approves, removes and defaults to, and the compute each "
+        "transform resolves to, with file:line. oci:// refs are read from the cache only.",
+    )
+    explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    _add_ref_and_config(explain)
 
 
 def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -170,7 +237,14 @@ def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     _add_ref_and_config(build)
 
-    commands.add_parser("plugins", help="list compute plugins, their versions and dbt packages")
+    plugins = commands.add_parser(
+        "plugins", help="list compute plugins, their versions and dbt packages"
+    )
+    plugins.add_argument(
+        "--schema",
+        metavar="NAME",
+        help="print the JSON Schema of compute NAME's config (for editors) instead",
+    )
 
     connections = commands.add_parser(
         "check-connections", help="try to connect to each approved compute and print a table"
@@ -222,6 +296,12 @@ def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         metavar="KEY=VALUE",
         help="an extra manifest annotation; repeatable",
     )
+    publish.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even when the manifest breaks dependents in the workspace",
+    )
+    _add_workspace(publish)
 
 
 def _jobs(text: str) -> int:

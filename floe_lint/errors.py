@@ -11,6 +11,10 @@ class ConfigError(Exception):
     """A config problem; the message names the file and what is wrong."""
 
 
+class UnknownRuleError(ConfigError):
+    """A rule selector, on the command line or in the config, that names no rule."""
+
+
 def one_line(text: str) -> str:
     """Third-party text fit for a one-line message: whitespace runs become one space, other
     control characters are escaped (a plugin's error must not rewrite the terminal)."""

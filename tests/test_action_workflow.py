@@ -25,11 +25,12 @@ DOC = (REPO / "docs/github-actions.md").read_text("utf-8")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
-def _workflow() -> dict[str, Any]:
+def _workflow(name: str = "floe-lint") -> dict[str, Any]:
     blocks = re.findall(r"```yaml\n(.*?)```", DOC, re.S)
     workflows = [yaml.safe_load(b) for b in blocks if "jobs:" in b]
-    assert len(workflows) == 1
-    loaded: dict[str, Any] = workflows[0]
+    assert [w["name"] for w in workflows] == ["floe-lint", "floe-lint impact"]
+    [loaded] = [w for w in workflows if w["name"] == name]
+    assert isinstance(loaded, dict)
     return loaded
 
 
@@ -211,3 +212,45 @@ def test_fail_on_warning_input_fails_on_a_warning(installed, tmp_path: Path) -> 
     context = _lint(installed, tmp_path, tmp_path, paths="platform", fail_on="warning")
     assert context["exit"] == "[0, 1]"
     assert "::warning file=platform/manifest.yaml" in context["stdout.lint"]
+
+
+def test_the_impact_job_appends_markdown_to_the_job_summary(tmp_path: Path) -> None:
+    """The documented impact step, run as a runner would, in a real pull-request-like repo."""
+    import shutil
+    import sys
+
+    from tests.test_dependents import TREE, WITHOUT_SNOWFLAKE
+    from tests.test_impact import git
+
+    [job] = _workflow("floe-lint impact")["jobs"].values()
+    [step] = [s for s in job["steps"] if s.get("name") == "Impact of the changed manifests"]
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    assert "${{" not in step["run"], "inputs reach the script only through env"
+    repo = tmp_path / "repo"
+    write_files(repo, {**TREE, "products/orders/manifest-notes.txt": "not yaml"})
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    write_files(repo, {"platform/enterprise/manifest.yaml": WITHOUT_SNOWFLAKE})
+    git(repo, "commit", "-qam", "drop snowflake")
+    summary = tmp_path / "summary.md"
+    bin_dir = Path(shutil.which("floe-lint", path=str(Path(sys.executable).parent)) or "").parent
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=repo,
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "BASE_SHA": base,
+            "GITHUB_STEP_SUMMARY": str(summary),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    text = summary.read_text("utf-8")
+    assert text.startswith("## floe-lint impact: platform/enterprise/manifest.yaml\n")
+    assert "**3 new errors**" in text
+    assert "Breaks: platform/sales/manifest.yaml, products/orders/floe.yaml" in text

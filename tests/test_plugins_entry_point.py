@@ -248,6 +248,7 @@ def test_the_installed_rule_is_selected_and_ignored_by_id_or_name(
     assert rules_found("--select", "ACME102") == ["ACME102"]
     assert rules_found("--select", "named-connection-secret") == ["ACME102"]
     assert rules_found("--ignore", "ACME102") == ["FL208"]
+    assert rules_found("--ignore", "acme1") == ["FL208"]  # an id prefix, in any case
     config = product / ".floe-lint.yaml"
     config.write_text("ignore: [named-connection-secret]\n", "utf-8")
     assert rules_found() == ["FL208"]

@@ -1,6 +1,6 @@
 """The rule registry: what a rule module must declare, the built-in rules, rules installed
-through the entry point group `floe_lint.rules`, the config's rule folders, and selection by
-id, prefix or name.
+through the entry point group `floe_lint.rules`, the config's rule folders, and selection
+(the grammar of `floe_lint.lint.selectors`).
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
 docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
@@ -23,6 +23,7 @@ from floe_lint.entry_points import installed
 from floe_lint.entry_points import source as entry_point_source
 from floe_lint.errors import ConfigError, one_line
 from floe_lint.findings import SEVERITIES, Finding, Severity
+from floe_lint.lint import selectors
 
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
@@ -132,38 +133,18 @@ def installed_rules() -> tuple[Rule, ...]:
     return tuple(sorted((*builtin_rules(), *extra), key=lambda r: r.id))
 
 
-def is_rule_key(key: str) -> bool:
-    """Whether `key` selects a rule: `ALL`, an id or name, or a prefix of one.
-
-    Built-in rules answer first, so installed ones are loaded only for a key they do not know.
-    """
-    bare = key.rstrip("*").upper()
-
-    def known(rules: Iterable[Rule]) -> bool:
-        return bare == "ALL" or any(
-            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
-        )
-
-    return known(builtin_rules()) or known(installed_rules())
+def rules_for(keys: Iterable[str]) -> tuple[Rule, ...]:
+    """The rules to check selectors against: the built-in ones when they name every key
+    (installed rules are then not loaded: `compile` or `lock` need no rule), else all installed."""
+    builtin = builtin_rules()
+    if all(selectors.names_a_rule(key, builtin) for key in keys):
+        return builtin
+    return installed_rules()
 
 
 def find_rule(key: str, rules: Sequence[Rule] | None = None) -> Rule | None:
-    for rule in rules if rules is not None else installed_rules():
-        if key.upper() == rule.id or key == rule.name:
-            return rule
-    return None
-
-
-def _matches(rule: Rule, keys: Iterable[str]) -> bool:
-    """A key selects a rule by id, id prefix (`FL2`), name or name prefix ending in `*`."""
-    for key in keys:
-        if key.upper() == rule.id or key == rule.name or key.upper() == "ALL":
-            return True
-        if key.endswith("*") and rule.name.startswith(key[:-1]):
-            return True
-        if key.upper().startswith("FL") and rule.id.startswith(key.upper()):
-            return True
-    return False
+    """The rule whose id or name is `key` (any case)."""
+    return selectors.find(key, rules if rules is not None else installed_rules())
 
 
 def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
@@ -203,6 +184,6 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
 def enabled_rules(
     select: Sequence[str], ignore: Sequence[str], extra: Sequence[Rule] = ()
 ) -> list[Rule]:
+    """The rules that `select` names (all when empty) minus those `ignore` names."""
     rules = sorted([*installed_rules(), *extra], key=lambda r: r.id)
-    chosen = [r for r in rules if not select or _matches(r, select)]
-    return [r for r in chosen if not _matches(r, ignore)]
+    return selectors.select(rules, select, ignore)

@@ -6,21 +6,25 @@
     # floe-lint: disable-file=FL304 -- legacy product, migrating in Q3
 
 `disable=` covers findings that start on its own line or, when the comment stands alone on
-its line, on the next line. `disable-file=` covers the whole file. Codes are rule ids, id
-prefixes or names, comma-separated. A directive that silences nothing is reported by the
-`unused-suppression` rule, so stale suppressions do not pile up.
+its line, on the next line. `disable-file=` covers the whole file. Codes are rule selectors
+(`floe_lint.lint.selectors`: id, id prefix, name, name prefix or ALL), comma-separated. A
+directive that silences nothing is reported by the `unused-suppression` rule, so stale
+suppressions do not pile up.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Literal
 
 from floe_lint.findings import Finding, Span
+from floe_lint.lint import selectors
+from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 
 _MARKER = "floe-lint:"
@@ -65,6 +69,8 @@ class Unused:
     directive: Directive
     code: str
     known: bool
+    #: `; did you mean 'x'?` for a code that names no rule.
+    suggestion: str = ""
 
 
 def directives(source: SourceFile) -> list[Directive]:
@@ -93,12 +99,8 @@ def directives(source: SourceFile) -> list[Directive]:
 
 
 def code_matches(code: str, finding: Finding) -> bool:
-    key = code.upper()
-    if key == "ALL" or key == finding.rule_id or code == finding.name:
-        return True
-    if code.endswith("*") and finding.name.startswith(code[:-1]):
-        return True
-    return key.startswith("FL") and finding.rule_id.startswith(key)
+    """Whether a directive's code names the finding's rule (the grammar of `selectors`)."""
+    return selectors.names(code, finding.rule_id, finding.name)
 
 
 @dataclass
@@ -156,28 +158,22 @@ def apply(
     return kept, silenced
 
 
-def unused(all_directives: list[Directive], enabled: set[str], known: set[str]) -> list[Unused]:
+def unused(
+    all_directives: list[Directive], enabled: Sequence[Named], known: Sequence[Named]
+) -> list[Unused]:
     """Codes that silenced nothing, among codes naming rules that ran (others cannot be judged).
 
-    `enabled` and `known` hold rule ids and names; a code naming no known rule is always unused.
+    `enabled` holds the rules that ran, `known` every rule; a code naming no known rule is
+    always unused.
     """
     result = []
     for directive in all_directives:
         for code in directive.codes:
             if code in directive.used:
                 continue
-            is_known = code.upper() == "ALL" or _names_any(code, known)
-            if is_known and not _names_any(code, enabled):
+            is_known = selectors.names_a_rule(code, known)
+            if is_known and not selectors.names_a_rule(code, enabled):
                 continue
-            result.append(Unused(directive, code, is_known))
+            hint = "" if is_known else selectors.suggestion(code, known)
+            result.append(Unused(directive, code, is_known, hint))
     return result
-
-
-def _names_any(code: str, keys: set[str]) -> bool:
-    key = code.upper()
-    return any(
-        key in ("ALL", k.upper())
-        or (code.endswith("*") and k.startswith(code[:-1]))
-        or (key.startswith("FL") and k.upper().startswith(key))
-        for k in keys
-    )

@@ -23,6 +23,15 @@ def _looks_ours(path: Path) -> bool:
     return name.startswith("floe") or "manifest" in name
 
 
+#: Names that promise a Floe document: such a file holding none is a finding, not a skip.
+FLOE_NAMES = frozenset({"floe.yaml", "floe.yml", "manifest.yaml", "manifest.yml"})
+
+
+def holds_floe(source: SourceFile) -> bool:
+    """Whether a file holds at least one manifest or product document."""
+    return any(d.kind for d in source.documents)
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """YAML files under `paths`, each with whether it was named explicitly."""
     for path in paths:
@@ -42,6 +51,8 @@ class Workspace:
     def __init__(self) -> None:
         self._files: dict[Path, SourceFile] = {}
         self.reported: dict[Path, SourceFile] = {}
+        #: Files that must hold a Floe document: named on the command line or by their name.
+        self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
 
     def key(self, path: Path) -> Path:
@@ -59,6 +70,10 @@ class Workspace:
             self._files[key] = source
         return source
 
+    def put(self, path: Path, raw: bytes) -> None:
+        """Use `raw` as the content of `path` (say, a manifest as committed), not the disk's."""
+        self._files[self.key(path)] = document.parse(path, raw)
+
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
         if jobs > 1:
@@ -66,12 +81,18 @@ class Workspace:
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
-        """Load a discovered file; keep it if it is a Floe document or was named explicitly."""
+        """Load a discovered file; keep it if it is a Floe document, was named explicitly, or
+        is called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding)."""
         source = self.load(path)
-        if (source.documents and any(d.kind for d in source.documents)) or (
-            source.problems and (explicit or _looks_ours(path))
-        ):
+        expected = explicit or path.name.lower() in FLOE_NAMES
+        if expected:
+            self.expected.add(self.key(path))
+        if holds_floe(source) or expected or (source.problems and _looks_ours(path)):
             self.reported.setdefault(self.key(path), source)
+
+    def is_expected(self, path: Path) -> bool:
+        """Whether `path` was named on the command line or is called floe.yaml/manifest.yaml."""
+        return self.key(path) in self.expected
 
     def reach(self, path: Path) -> SourceFile:
         """Load a file reached through a ref; it is reported on like any given file."""
