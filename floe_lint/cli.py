@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint import __version__
-from floe_lint.commands.usage import EXIT_CLEAN, EXIT_USAGE, UsageError
+from floe_lint.commands.usage import EXIT_CLEAN, EXIT_USAGE, UsageError, unknown_arguments
 
 DEFAULT_OUT = Path("target/floe")
 
@@ -68,9 +68,9 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
     check.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "github", "auto"),
-        help="report format (default: the config's, else text); auto: github inside "
-        "GitHub Actions, text elsewhere",
+        choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto"),
+        help="report format (default: the config's, else text); gitlab: GitLab Code Quality "
+        "JSON; junit: JUnit XML; auto: github inside GitHub Actions, text elsewhere",
     )
     check.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
@@ -99,11 +99,17 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.add_argument(
         "--show-source",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="print the offending source line (default on a terminal)",
+        help="print the offending source line (default: on a terminal)",
     )
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="auto (default): colour on a terminal unless NO_COLOR is set; always and never "
+        "override NO_COLOR",
+    )
     check.add_argument(
         "--jobs",
         "-j",
@@ -119,12 +125,19 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="resolve oci:// refs only from the cache and floe.lock (also FLOE_LINT_OFFLINE=1)",
     )
-    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    # also after the command; SUPPRESS keeps `floe-lint --debug check` from being reset
+    check.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
 
 def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
     ci = check.add_argument_group("CI and pre-commit")
-    ci.add_argument("--sarif-category", metavar="ID", help="SARIF automationDetails.id")
+    ci.add_argument(
+        "--sarif-category",
+        metavar="NAME",
+        help="code scanning category, one per lint job (SARIF automationDetails.id NAME/)",
+    )
     ci.add_argument(
         "--sarif-file", type=Path, metavar="FILE", help="also write a SARIF report to FILE"
     )
@@ -319,7 +332,10 @@ def main(
         stdout.write(f"floe-lint {__version__}\n")  # without building every parser first
         return EXIT_CLEAN
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        stderr.write(f"floe-lint: error: {unknown_arguments(parser, args.command, unknown)}\n")
+        return EXIT_USAGE
     if args.command not in COMMANDS:
         parser.print_help(stderr)
         return EXIT_USAGE
@@ -342,7 +358,10 @@ def main(
             stderr.write(f"floe-lint: error: {error}\n")
             return EXIT_USAGE
         if args.debug:
-            raise
+            import traceback
+
+            traceback.print_exc(file=stderr)
+            return EXIT_USAGE
         stderr.write(
             f"floe-lint: internal error: {type(error).__name__}: {error} (rerun with --debug)\n"
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,22 @@ def test_workflow_uses_only_inputs_and_outputs_the_action_has() -> None:
     assert used_outputs and used_outputs <= set(ACTION["outputs"])
 
 
+def test_action_keeps_the_jobs_python_and_never_calls_a_bare_python() -> None:
+    [setup] = [s for s in ACTION["runs"]["steps"] if "setup-python" in str(s.get("uses", ""))]
+    assert setup["with"]["update-environment"] is False
+    for step in ACTION["runs"]["steps"]:
+        if "run" in step:  # `python` is absent on Debian and some runners; python3 is not
+            assert not re.search(r"(^|[\s;&|(])python(\s|$)", step["run"]), step["name"]
+    [install] = [s for s in ACTION["runs"]["steps"] if s.get("id") == "install"]
+    assert install["env"]["SETUP_PYTHON"] == "${{ steps.python.outputs.python-path }}"
+
+
+def test_workflow_uses_upload_sarif_v4() -> None:
+    uses = [str(s.get("uses", "")) for s in _steps()]
+    assert "github/codeql-action/upload-sarif@v4" in uses
+    assert not [u for u in uses if u.startswith("github/codeql-action/") and not u.endswith("@v4")]
+
+
 def test_workflow_uploads_sarif_with_category_permission_and_a_guard() -> None:
     [job] = _workflow()["jobs"].values()
     assert job["permissions"]["security-events"] == "write"
@@ -141,7 +158,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The action's install step, run for real: a fresh venv with this checkout installed."""
     tmp = tmp_path_factory.mktemp("runner")
     [install] = [s for s in ACTION["runs"]["steps"] if s.get("id") == "install"]
-    context = {"inputs.version": "", "github.action_path": str(REPO)}
+    context = {
+        "inputs.version": "",
+        "github.action_path": str(REPO),
+        "steps.python.outputs.python-path": shutil.which("python3") or "python3",
+    }
     assert _run_step(install, context, tmp, tmp) == 0
     return context
 
@@ -175,7 +196,7 @@ def test_action_annotates_writes_sarif_and_fails_the_job(installed, tmp_path: Pa
     annotations = context["stdout.lint"]
     assert "::error file=products/orders/floe.yaml,line=4,col=43," in annotations
     log = validate(json.loads((tmp_path / "floe-lint.sarif").read_text("utf-8")))
-    assert log["runs"][0]["automationDetails"] == {"id": "floe-lint"}
+    assert log["runs"][0]["automationDetails"] == {"id": "floe-lint/"}
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["FL201"]
 
 

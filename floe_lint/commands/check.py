@@ -217,6 +217,15 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             json_report.write(findings, len(result.files), out)
         elif args.format in ("sarif", "github"):
             run.report(result, findings, out)
+        elif args.format == "gitlab":
+            from floe_lint.load.paths import lines_reader
+            from floe_lint.reporters import gitlab
+
+            gitlab.write(findings, out, lines_reader(result.files))
+        elif args.format == "junit":
+            from floe_lint.reporters import junit
+
+            junit.write(findings, [f.path for f in result.files], out)
         else:
             from floe_lint.load.paths import lines_reader
             from floe_lint.reporters import text

@@ -61,13 +61,15 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
     result = engine.run([path], config, fetch=fetch)
     errors = [f for f in sorted_findings(result.findings) if f.severity == "error"]
     if errors:
-        for f in errors:
-            span = f.location.span
-            stderr.write(
-                f"{display_path(f.path)}:{span.start_line}:{span.start_col}: "
-                f"{f.rule_id} [{f.name}] {f.message}\n"
-            )
-        stderr.write(f"floe-lint: not published: {len(errors)} error(s) in {path}\n")
+        from floe_lint.load.paths import lines_reader
+        from floe_lint.reporters import text
+
+        # the same lines as `check` prints, severity included
+        text.write(
+            errors, stderr, show_source=False, colour=False, read_lines=lines_reader(result.files)
+        )
+        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        stderr.write(f"floe-lint: not published: {count} in {display_path(path)}\n")
         return EXIT_FINDINGS
     broken, new_errors = _breaks(args, config, ref, fetch)
     if broken:

@@ -7,6 +7,7 @@ nothing is reported, never skipped.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -100,15 +101,52 @@ class Resolver:
             return path
         if "://" in text:
             raise RefError(f"unsupported ref scheme in '{text}'; use a relative path or oci://")
-        return self._existing(base.parent / text, f"'{text}'")
+        return self._existing(base.parent / text, f"'{text}'", base.parent)
 
     @staticmethod
-    def _existing(path: Path, what: str) -> Path:
+    def _existing(path: Path, what: str, relative_to: Path | None = None) -> Path:
         if path.is_dir():
             for name in ("manifest.yaml", "manifest.yml"):
                 if (path / name).is_file():
                     return path / name
             raise RefError(f"{what} is a directory with no manifest.yaml: {path}")
         if not path.is_file():
-            raise RefError(f"{what} points to a file that does not exist: {path}")
+            hint = ""
+            near = nearest_existing(path)
+            if near is not None:
+                shown = Path(os.path.relpath(near, relative_to)) if relative_to else near
+                hint = f"; did you mean '{shown.as_posix()}'?"
+            raise RefError(f"{what} points to a file that does not exist: {path}{hint}")
         return path
+
+
+_MAX_ENTRIES = 2000  # a folder listed for a suggestion; larger ones are not searched
+
+
+def nearest_existing(path: Path) -> Path | None:
+    """The existing manifest (or folder holding one) whose path is closest to `path`, going
+    down from its deepest existing folder one close name at a time; None if none is close."""
+    from floe_lint.suggest import closest
+
+    parts = path.parts
+    depth = len(parts)
+    while depth > 0 and not Path(*parts[:depth]).is_dir():
+        depth -= 1
+    if depth == 0:
+        return None
+    current = Path(*parts[:depth])
+    for part in parts[depth:]:
+        if part in ("..", "."):
+            return None
+        try:
+            with os.scandir(current) as entries:
+                names = [e.name for _, e in zip(range(_MAX_ENTRIES), entries, strict=False)]
+        except OSError:
+            return None
+        match = closest(part, names)
+        if match is None:
+            return None
+        current = current / match
+    if current.is_file() or any((current / n).is_file() for n in ("manifest.yaml", "manifest.yml")):
+        return current
+    return None

@@ -1,6 +1,6 @@
 """Human output: `path:line:col: SEVERITY FL### [name] message`, with optional source excerpts.
 
-Colour only on a terminal and never with NO_COLOR; secrets are masked in excerpts.
+Colour is the caller's decision (`--color`, NO_COLOR); secrets are masked in excerpts.
 """
 
 from __future__ import annotations
