@@ -87,7 +87,7 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace()
+    workspace = Workspace(config.dialect)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [
@@ -109,7 +109,7 @@ def run(
         # against the changed file, not the published one.
         overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
     resolver = Resolver(overrides, fetch)
-    hierarchy = Hierarchy(workspace, resolver)
+    hierarchy = Hierarchy(workspace, resolver, config.manifest)
     ctx = Context(workspace, hierarchy)
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
