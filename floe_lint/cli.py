@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check(commands)
 
-    rules = commands.add_parser("rules", help="list every rule (with the config's rule-folders)")
+    rules = commands.add_parser("rules", help="list every rule (built-in, installed, rule-folders)")
     rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")

@@ -227,9 +227,9 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         selectors=_selectors(path, table, where),
     )
     if not config.rule_folders:  # rules of rule folders are known only once loaded (engine.run)
-        from floe_lint.lint.registry import builtin_rules
+        from floe_lint.lint.registry import rules_for
 
-        config.check_selectors(builtin_rules())
+        config.check_selectors(rules_for(key for key, _ in config.selectors))
     return config
 
 

@@ -16,7 +16,7 @@ from floe_lint.lint import dependents as lint_dependents
 from floe_lint.lint import filtering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
-from floe_lint.lint.registry import Rule, Subject, builtin_rules, enabled_rules, folder_rules
+from floe_lint.lint.registry import Rule, Subject, enabled_rules, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
@@ -80,7 +80,7 @@ def run(
     be linted as it was at another revision.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
-    known = (*builtin_rules(), *extra)
+    known = (*installed_rules(), *extra)
     if extra:  # without rule folders, load_config checked the config's selectors already
         config.check_selectors(known)
     for selector in (*select, *ignore):
