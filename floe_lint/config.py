@@ -81,26 +81,40 @@ def find_config(start: Path) -> Path | None:
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib  # only when a pyproject.toml is read; a hook's start-up counts
 
+    text = _read(path)
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read config: {error}") from error
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    except (ValueError, RecursionError) as error:  # an integer too long, nesting too deep
+        raise ConfigError(
+            f"{path}: invalid TOML: it is nested too deeply or holds a number too large"
+        ) from error
+
+
+def _read(path: Path) -> str:
+    """The text of a config file: a regular UTF-8 file within the size limit."""
+    from floe_lint.load.reading import read_text
+
+    try:
+        return read_text(path)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config: {error}") from error
 
 
 def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     """The config table and a `where(pointer) -> (line, col)` function for messages."""
     if path.name == "pyproject.toml":
         table = _read_toml(path).get("tool", {}).get("floe-lint", {})
-        text = path.read_text("utf-8")
+        text = _read(path)
         return table, lambda pointer: (_toml_line(text, pointer), 1)
     from floe_lint.load import document
+    from floe_lint.load.reading import read_regular
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read config: {error.strerror or error}") from error
+        raise ConfigError(f"{path}: cannot read config: {error}") from error
     source = document.parse(path, raw)
     if source.problems:
         problem = source.problems[0]

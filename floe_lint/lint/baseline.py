@@ -20,6 +20,7 @@ from pathlib import Path
 from floe_lint.config import ConfigError
 from floe_lint.findings import Finding
 from floe_lint.load.paths import relative_posix
+from floe_lint.load.reading import json_value, read_text
 
 VERSION = 1
 
@@ -62,6 +63,17 @@ def _hash(finding: Finding, lines: list[str]) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
+def _entry(item: object) -> Entry | None:
+    """An entry from its JSON form, or None when a field is missing or is not a string."""
+    if not isinstance(item, dict):
+        return None
+    rule, file, pointer, digest = (item.get(k) for k in ("rule", "file", "pointer", "hash"))
+    message = item.get("message", "")
+    if not all(isinstance(v, str) for v in (rule, file, pointer, digest, message)):
+        return None
+    return Entry(str(rule), str(file), str(pointer), str(digest), str(message))
+
+
 class Baseline:
     """The entries of a baseline file, matched against the findings of a run."""
 
@@ -72,36 +84,33 @@ class Baseline:
     @classmethod
     def load(cls, path: Path) -> Baseline:
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = json_value(read_text(path))
         except FileNotFoundError as error:
             raise BaselineError(
                 f"{path}: baseline file not found (create it with --write-baseline)"
             ) from error
+        except json.JSONDecodeError as error:
+            raise BaselineError(
+                f"{path}:{error.lineno}:{error.colno}: baseline is not valid JSON"
+            ) from error
+        except ValueError as error:
+            raise BaselineError(f"{path}: baseline is not valid JSON ({error})") from error
         except OSError as error:
-            raise BaselineError(f"{path}: cannot read baseline: {error.strerror}") from error
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            where = ""
-            if isinstance(error, json.JSONDecodeError):
-                where = f":{error.lineno}:{error.colno}"
-            raise BaselineError(f"{path}{where}: baseline is not valid JSON") from error
+            raise BaselineError(f"{path}: cannot read baseline: {error}") from error
         if not isinstance(data, dict) or data.get("version") != VERSION:
             raise BaselineError(f"{path}: not a floe-lint baseline of version {VERSION}")
+        items = data.get("findings", [])
+        if not isinstance(items, list):
+            raise BaselineError(f"{path}: 'findings' must be a list of findings")
         entries = []
-        for index, item in enumerate(data.get("findings", [])):
-            try:
-                entries.append(
-                    Entry(
-                        str(item["rule"]),
-                        str(item["file"]),
-                        str(item["pointer"]),
-                        str(item["hash"]),
-                        str(item.get("message", "")),
-                    )
-                )
-            except (KeyError, TypeError) as error:
+        for index, item in enumerate(items):
+            entry = _entry(item)
+            if entry is None:
                 raise BaselineError(
-                    f"{path}: findings[{index}] needs rule, file, pointer and hash"
-                ) from error
+                    f"{path}: findings[{index}] needs rule, file, pointer and hash (and an "
+                    "optional message), each a string"
+                )
+            entries.append(entry)
         return cls(path, entries)
 
     def entry(self, finding: Finding, lines: list[str]) -> Entry:

@@ -74,9 +74,14 @@ class Workspace:
             self.reported.setdefault(self.key(path), source)
 
     def reach(self, path: Path) -> SourceFile:
-        """Load a file reached through a ref; it is reported on like any given file."""
+        """Load a file reached through a ref; a Floe document is reported on like any given file.
+
+        Anything else (a file that cannot be read or parsed, YAML that is no Floe document) is
+        reported at the referencing line only: its lines are never quoted in a report.
+        """
         source = self.load(path)
-        self.reported.setdefault(self.key(path), source)
+        if any(d.kind for d in source.documents):
+            self.reported.setdefault(self.key(path), source)
         return source
 
     def documents(self) -> Iterator[Document]:
