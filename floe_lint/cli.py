@@ -87,7 +87,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_ci_arguments(check)
     oci_commands.add_check_arguments(check)
-    check.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    # default=SUPPRESS: a `--debug` before the subcommand is not reset to False by this one
+    check.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
 
     rules = commands.add_parser("rules", help="list every rule (with the config's rule-folders)")
     rules.add_argument("--config", type=Path, help="config file (default: the nearest)")

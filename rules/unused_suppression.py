@@ -39,4 +39,4 @@ def check(unused: Unused, ctx: Context) -> Iterator[Finding]:
         message = f"suppression of '{unused.code}' is unused: no such finding on {scope}; remove it"
     else:
         message = f"suppression names no known rule '{unused.code}'; see 'floe-lint rules'"
-    yield ctx.file_finding(directive.source, directive.span, message)
+    yield ctx.file_finding(directive.source, unused.span, message)

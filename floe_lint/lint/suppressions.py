@@ -14,9 +14,7 @@ prefixes or names, comma-separated. A directive that silences nothing is reporte
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -26,14 +24,75 @@ from floe_lint.load.document import SourceFile
 _MARKER = "floe-lint:"
 
 
-@cache
-def _directive() -> re.Pattern[str]:
-    """Compiled on first use: most files hold no directive, and the hook must start fast."""
-    return re.compile(
-        r"(?:^|\s)#\s*floe-lint:\s*(?P<kind>disable-file|disable)\s*=\s*"
-        r"(?P<codes>[A-Za-z0-9_*\-]+(?:\s*,\s*[A-Za-z0-9_*\-]+)*)"
-        r"(?:\s+--\s*(?P<reason>.*?))?\s*$"
-    )
+_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_*-")
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    start: int  # index of the '#'
+    kind: Literal["line", "file"]
+    codes: tuple[str, ...]
+    columns: tuple[tuple[int, int], ...]  # [start, end) of each code
+    reason: str
+
+
+def _parse(line: str) -> _Parsed | None:
+    """The first `# floe-lint: disable[-file]=CODES [-- reason]` comment of a line.
+
+    A hand-written scanner, not a regular expression: each attempt starts at a '#' and stops
+    at the first character that does not fit, before the next '#', so a line is read once
+    however it is built (a backtracking pattern took seconds on a 40 KB comment).
+    """
+    at = line.find("#")
+    while at >= 0:
+        if at == 0 or line[at - 1].isspace():
+            parsed = _parse_at(line, at)
+            if parsed is not None:
+                return parsed
+        at = line.find("#", at + 1)
+    return None
+
+
+def _skip_space(line: str, i: int) -> int:
+    while i < len(line) and line[i].isspace():
+        i += 1
+    return i
+
+
+def _parse_at(line: str, at: int) -> _Parsed | None:
+    i = _skip_space(line, at + 1)
+    if not line.startswith(_MARKER, i):
+        return None
+    i = _skip_space(line, i + len(_MARKER))
+    kind: Literal["line", "file"]
+    if line.startswith("disable-file", i):
+        kind, i = "file", i + len("disable-file")
+    elif line.startswith("disable", i):
+        kind, i = "line", i + len("disable")
+    else:
+        return None
+    i = _skip_space(line, i)
+    if not line.startswith("=", i):
+        return None
+    codes: list[str] = []
+    columns: list[tuple[int, int]] = []
+    while True:
+        i = _skip_space(line, i + 1)  # past the '=' or the ','
+        end = i
+        while end < len(line) and line[end] in _CODE_CHARS:
+            end += 1
+        if end == i:
+            return None
+        codes.append(line[i:end])
+        columns.append((i, end))
+        i = _skip_space(line, end)
+        if not line.startswith(",", i):
+            break
+    if i == len(line):
+        return _Parsed(at, kind, tuple(codes), tuple(columns), "")
+    if i > end and line.startswith("--", i):
+        return _Parsed(at, kind, tuple(codes), tuple(columns), line[i + 2 :].strip())
+    return None
 
 
 @dataclass
@@ -46,11 +105,21 @@ class Directive:
     reason: str
     span: Span
     own_line: bool
+    code_spans: tuple[Span, ...] = ()  # where each code is written, in the order of `codes`
     used: set[str] = field(default_factory=set)
+    _matches: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> Path:
         return self.source.path
+
+    def code_for(self, finding: Finding) -> str | None:
+        """The first code that names the finding's rule; remembered per rule, so that many
+        findings and a comment naming many codes cost their sum, not their product."""
+        key = (finding.rule_id, finding.name)
+        if key not in self._matches:
+            self._matches[key] = next((c for c in self.codes if code_matches(c, finding)), None)
+        return self._matches[key]
 
     def covers_line(self, line: int) -> bool:
         if self.kind == "file":
@@ -65,6 +134,7 @@ class Unused:
     directive: Directive
     code: str
     known: bool
+    span: Span  # the code in the comment (not the whole comment: it may name thousands)
 
 
 def directives(source: SourceFile) -> list[Directive]:
@@ -75,18 +145,18 @@ def directives(source: SourceFile) -> list[Directive]:
     for number, line in enumerate(source.lines, start=1):
         if _MARKER not in line:
             continue
-        match = _directive().search(line)
-        if match is None:
+        parsed = _parse(line)
+        if parsed is None:
             continue
-        start = match.start() + (1 if line[match.start()] != "#" else 0)
         found.append(
             Directive(
                 source=source,
-                kind="file" if match["kind"] == "disable-file" else "line",
-                codes=tuple(c.strip() for c in match["codes"].split(",")),
-                reason=(match["reason"] or "").strip(),
-                span=Span(number, start + 1, number, len(line.rstrip()) + 1),
-                own_line=not line[:start].strip(),
+                kind=parsed.kind,
+                codes=parsed.codes,
+                reason=parsed.reason,
+                span=Span(number, parsed.start + 1, number, len(line.rstrip()) + 1),
+                own_line=not line[: parsed.start].strip(),
+                code_spans=tuple(Span(number, a + 1, number, b + 1) for a, b in parsed.columns),
             )
         )
     return found
@@ -130,7 +200,7 @@ def apply(
         for directive in candidates:
             if not directive.covers_line(line):
                 continue
-            code = next((c for c in directive.codes if code_matches(c, finding)), None)
+            code = directive.code_for(finding)
             if code is None:
                 continue
             if require_reason and not directive.reason:
@@ -161,23 +231,38 @@ def unused(all_directives: list[Directive], enabled: set[str], known: set[str]) 
 
     `enabled` and `known` hold rule ids and names; a code naming no known rule is always unused.
     """
+    names_enabled, names_known = _Names(enabled), _Names(known)
     result = []
     for directive in all_directives:
-        for code in directive.codes:
+        for index, code in enumerate(directive.codes):
             if code in directive.used:
                 continue
-            is_known = code.upper() == "ALL" or _names_any(code, known)
-            if is_known and not _names_any(code, enabled):
+            is_known = code.upper() == "ALL" or names_known(code)
+            if is_known and not names_enabled(code):
                 continue
-            result.append(Unused(directive, code, is_known))
+            span = directive.code_spans[index] if directive.code_spans else directive.span
+            result.append(Unused(directive, code, is_known, span))
     return result
 
 
-def _names_any(code: str, keys: set[str]) -> bool:
-    key = code.upper()
-    return any(
-        key in ("ALL", k.upper())
-        or (code.endswith("*") and k.startswith(code[:-1]))
-        or (key.startswith("FL") and k.upper().startswith(key))
-        for k in keys
-    )
+class _Names:
+    """Whether a code names any of `keys` (as `code_matches` would match their findings).
+
+    Every prefix is in a set, so a comment naming thousands of codes costs a lookup per code.
+    """
+
+    def __init__(self, keys: set[str]):
+        upper = [k.upper() for k in keys]
+        self.any = bool(keys)
+        self.exact = set(upper)
+        self.name_prefixes = {k[:i] for k in keys for i in range(len(k) + 1)}
+        self.id_prefixes = {k[:i] for k in upper if k.startswith("FL") for i in range(len(k) + 1)}
+
+    def __call__(self, code: str) -> bool:
+        key = code.upper()
+        return self.any and (
+            key == "ALL"
+            or key in self.exact
+            or (code.endswith("*") and code[:-1] in self.name_prefixes)
+            or (key.startswith("FL") and key in self.id_prefixes)
+        )

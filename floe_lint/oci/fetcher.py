@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from floe_lint.config import ConfigError
-from floe_lint.model.refs import OciRef, RefError
+from floe_lint.load.reading import json_value, read_regular
+from floe_lint.model.refs import OciRef, RefError, host_problem
 
 if TYPE_CHECKING:
     import requests
@@ -161,9 +162,15 @@ class Settings:
 def _check_mirror(host: str, url: object, where: str) -> None:
     if not isinstance(url, str):
         raise ConfigError(f"{where}: 'oci.mirrors.{host}' must be a URL such as https://host:5000")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": an unclosed bracket
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{where}: 'oci.mirrors.{host}' must be an http:// or https:// URL")
+    problem = host_problem(parts.netloc.rpartition("@")[2])
+    if problem:
+        raise ConfigError(f"{where}: 'oci.mirrors.{host}' is not a valid URL: {problem}")
     if parts.username or parts.password:
         raise ConfigError(
             f"{where}: 'oci.mirrors.{host}' must not contain credentials; use "
@@ -247,7 +254,7 @@ class Cache:
     def tag(self, ref: OciRef) -> tuple[str, float] | None:
         """(digest, seconds since it was looked up) for a tag ref, if cached."""
         try:
-            data = json.loads(self._tag_path(ref).read_text("utf-8"))
+            data = json_value(read_regular(self._tag_path(ref), 64 * 1024))
             digest, checked = data["digest"], float(data["checked"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -281,7 +288,7 @@ def find_credentials(
     if user and password and (not allowed or allowed & set(hosts)):
         return user, password
     try:
-        config = json.loads(docker_config_path(env).read_text("utf-8"))
+        config = json_value(read_regular(docker_config_path(env), MAX_MANIFEST_BYTES))
     except (OSError, ValueError):
         return None
     if not isinstance(config, dict):
@@ -332,7 +339,7 @@ def _from_helper(helper: str, host: str, timeout: float) -> tuple[str, str] | No
             timeout=max(0.1, timeout),
             check=False,
         )
-        payload = json.loads(done.stdout) if done.returncode == 0 else None
+        payload = json_value(done.stdout) if done.returncode == 0 else None
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return None
     if not isinstance(payload, dict):
@@ -431,6 +438,7 @@ class _Transport:
     ) -> requests.Response:
         """One request with bounded retries on network errors and 429/5xx answers."""
         import requests
+        import urllib3
 
         problem = ""
         for attempt in range(self.settings.retries + 1):
@@ -459,6 +467,9 @@ class _Transport:
                 if _NO_SUCH_HOST.search(str(error)):
                     break  # a name that does not exist will not exist a moment later
                 continue
+            except (requests.exceptions.InvalidURL, urllib3.exceptions.LocationValueError):
+                problem = "cannot be addressed (not a valid host name or port)"
+                break
             if response.status_code in RETRY_STATUSES and attempt < self.settings.retries:
                 problem = f"answered HTTP {response.status_code}"
                 response.close()
@@ -609,7 +620,7 @@ def _registry_error(response: requests.Response, ref: OciRef, where: str, what: 
     """A clear message for a refused request: not found, unauthorized, forbidden, other."""
     codes = ""
     with contextlib.suppress(ValueError, AttributeError, TypeError):
-        errors = json.loads(next(response.iter_content(65536), b"")).get("errors") or []
+        errors = json_value(next(response.iter_content(65536), b"")).get("errors") or []
         codes = ", ".join(sorted({str(e.get("code")) for e in errors if e.get("code")}))
     status = response.status_code
     detail = f"HTTP {status}{f' {codes}' if codes else ''}"
@@ -910,7 +921,7 @@ def _container(transport: _Transport, ref: OciRef) -> Any:
 def _floe_layer(manifest: bytes, ref: OciRef) -> dict[str, Any]:
     """The one layer of media type MEDIA_TYPE, chosen by type and never by position."""
     try:
-        data = json.loads(manifest)
+        data = json_value(manifest)
     except ValueError as error:
         raise RefError(f"'{ref}' is not an OCI artifact (its manifest is not JSON)") from error
     media_type = data.get("mediaType") if isinstance(data, dict) else None
