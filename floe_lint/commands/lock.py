@@ -124,7 +124,7 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
             else:
                 stderr.write(f"floe-lint: {site.text} resolves through an override; not locked\n")
         text = lockfile.render(refs)
-        current = target.read_text("utf-8") if target.is_file() else None
+        current = _current(target)
         if not refs and current is None:
             continue  # no registry refs: nothing to lock, and no file to create
         if current == text:
@@ -138,6 +138,16 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
     if not products:
         stderr.write("floe-lint: no floe.yaml products found; nothing to lock\n")
     return EXIT_FINDINGS if failed or stale else EXIT_CLEAN
+
+
+def _current(lock: Path) -> str | None:
+    """The text of an existing lock file, None when there is none (or none readable)."""
+    from floe_lint.load.reading import read_text
+
+    try:
+        return read_text(lock, 1024 * 1024)
+    except OSError:
+        return None  # a missing lock is written; any other is replaced atomically
 
 
 def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: TextIO) -> int:
@@ -189,7 +199,14 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
         value = doc.get(pointer)
         if isinstance(value, str):
             annotations.setdefault(key, value)
-    published = fetch.push(ref, path.read_bytes(), annotations)
+    from floe_lint.load.reading import read_regular
+
+    try:
+        content = read_regular(path)
+    except OSError as error:
+        stderr.write(f"floe-lint: error: cannot read {path}: {error}\n")
+        return EXIT_USAGE
+    published = fetch.push(ref, content, annotations)
     stdout.write(published.digest + "\n")
     pinned = f"oci://{ref.host}/{ref.repository}{f':{ref.tag}' if ref.tag else ''}"
     stderr.write(

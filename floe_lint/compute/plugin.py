@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from floe_lint.load.reading import read_regular
 from floe_lint.secrets import is_env_var_reference, is_secret_key
 
 if TYPE_CHECKING:
@@ -379,13 +380,11 @@ def _may_have_entry_points() -> bool:
         for name in names:
             if name.endswith((".dist-info", ".egg-info")):
                 try:
-                    with open(
-                        os.path.join(folder, name, "entry_points.txt"), encoding="utf-8"
-                    ) as f:
-                        if marker in f.read():
-                            return True
+                    text = read_regular(os.path.join(folder, name, "entry_points.txt"))
                 except OSError:
                     continue
+                if marker.encode() in text:
+                    return True
     return False
 
 

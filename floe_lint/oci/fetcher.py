@@ -214,7 +214,11 @@ class Cache:
     """Content-addressed files in one flat folder.
 
     `sha256-<hex>.json` an OCI manifest, `sha256-<hex>.manifest.yaml` a Floe manifest layer,
-    `tag-<hash of ref>.json` a tag -> digest lookup with the time it was made.
+    `sha256-<hex><suffix>.repositories` the repositories (`host/name`, one a line) the blob was
+    pulled from or pushed to, `tag-<hash of ref>.json` a tag -> digest lookup with the time it
+    was made. A blob answers a ref only for a repository it is recorded for: a registry serves
+    a digest only in the repositories that hold it, and the verdict on `oci://host/x@<digest>`
+    must not depend on what else this machine once pulled.
     """
 
     def __init__(self, root: Path):
@@ -223,10 +227,14 @@ class Cache:
     def blob_path(self, digest: str, suffix: str) -> Path:
         return self.root / f"{digest.replace(':', '-')}{suffix}"
 
-    def read(self, digest: str, suffix: str) -> bytes | None:
-        """A cached blob, or None; raises IntegrityError if its bytes no longer match."""
+    def read(self, digest: str, suffix: str, repository: str) -> bytes | None:
+        """A cached blob known in `repository`, or None; IntegrityError if its bytes changed."""
+        if repository not in self.repositories(digest, suffix):
+            return None
         try:
-            data = self.blob_path(digest, suffix).read_bytes()
+            data = read_regular(
+                self.blob_path(digest, suffix), MAX_LAYER_BYTES, follow_symlinks=False
+            )
         except OSError:
             return None
         if sha256_digest(data) != digest:
@@ -236,10 +244,26 @@ class Cache:
             )
         return data
 
-    def write(self, digest: str, suffix: str, data: bytes) -> Path:
+    def write(self, digest: str, suffix: str, data: bytes, repository: str) -> Path:
+        """Store a blob (verified by the caller) as found in `repository`."""
         path = self.blob_path(digest, suffix)
         atomic_write(path, data)
+        known = self.repositories(digest, suffix)
+        if repository not in known:
+            lines = "".join(f"{name}\n" for name in sorted({*known, repository}))
+            atomic_write(self._repositories_path(digest, suffix), lines.encode("utf-8"))
         return path
+
+    def repositories(self, digest: str, suffix: str) -> set[str]:
+        """The repositories a blob was pulled from or pushed to (none for an unknown blob)."""
+        try:
+            data = read_regular(self._repositories_path(digest, suffix), 1024 * 1024)
+        except OSError:
+            return set()
+        return set(data.decode("utf-8", errors="replace").split())
+
+    def _repositories_path(self, digest: str, suffix: str) -> Path:
+        return self.root / f"{digest.replace(':', '-')}{suffix}.repositories"
 
     def drop(self, digest: str, suffix: str) -> None:
         with contextlib.suppress(OSError):
@@ -784,14 +808,15 @@ class Fetcher:
                 f"the registry says tag '{ref}' is {claimed}, but the manifest it sent hashes "
                 f"to {digest}"
             )
-        self.cache.write(digest, ".json", body)
+        self.cache.write(digest, ".json", body, _repository(ref))
         self.cache.set_tag(ref, digest)
         return digest, body
 
-    def _cached(self, digest: str, suffix: str) -> bytes | None:
-        """A verified cached blob; a corrupted one is dropped when online (to download again)."""
+    def _cached(self, ref: OciRef, digest: str, suffix: str) -> bytes | None:
+        """A verified cached blob known in the ref's repository; a corrupted one is dropped
+        when online (to download again)."""
         try:
-            return self.cache.read(digest, suffix)
+            return self.cache.read(digest, suffix, _repository(ref))
         except IntegrityError:
             if self.offline:
                 raise
@@ -800,7 +825,7 @@ class Fetcher:
 
     def _materialize(self, ref: OciRef, digest: str, manifest: bytes | None) -> Path:
         if manifest is None:
-            manifest = self._cached(digest, ".json")
+            manifest = self._cached(ref, digest, ".json")
         if manifest is None:
             if self.offline:
                 raise self._offline_miss(ref, f"'{ref}' ({digest})")
@@ -811,11 +836,11 @@ class Fetcher:
                 raise IntegrityError(
                     f"the manifest of '{ref}' hashes to {sha256_digest(manifest)}, not {digest}"
                 )
-            self.cache.write(digest, ".json", manifest)
+            self.cache.write(digest, ".json", manifest, _repository(ref))
         layer = _floe_layer(manifest, ref)
         layer_digest = layer["digest"]
         path = self.cache.blob_path(layer_digest, ".manifest.yaml")
-        if self._cached(layer_digest, ".manifest.yaml") is not None:
+        if self._cached(ref, layer_digest, ".manifest.yaml") is not None:
             return path
         if self.offline:
             raise self._offline_miss(ref, f"the manifest layer of '{ref}' ({layer_digest})")
@@ -832,7 +857,7 @@ class Fetcher:
                 f"{layer_digest} ({layer['size']} bytes), got {actual} ({len(body)} bytes); "
                 "the registry content was tampered with or corrupted"
             )
-        return self.cache.write(layer_digest, ".manifest.yaml", body)
+        return self.cache.write(layer_digest, ".manifest.yaml", body, _repository(ref))
 
     # --- publishing ----------------------------------------------------------------------
 
@@ -883,11 +908,16 @@ class Fetcher:
             claimed = response.headers.get("Docker-Content-Digest")
             if claimed and claimed != digest:
                 raise IntegrityError(f"the registry stored {claimed}, but we sent {digest}")
-        self.cache.write(layer["digest"], ".manifest.yaml", content)
-        self.cache.write(digest, ".json", body)
+        self.cache.write(layer["digest"], ".manifest.yaml", content, _repository(ref))
+        self.cache.write(digest, ".json", body, _repository(ref))
         if ref.tag:
             self.cache.set_tag(ref, digest)
         return Published(ref, digest, len(body))
+
+
+def _repository(ref: OciRef) -> str:
+    """How the cache names the repository of a ref: `host[:port]/name`."""
+    return f"{ref.host}/{ref.repository}"
 
 
 def _descriptor(
