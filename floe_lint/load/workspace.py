@@ -66,23 +66,37 @@ class Workspace:
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
-        """Load a discovered file; keep it if it is a Floe document or was named explicitly."""
+        """Load a discovered file; keep it if it is worth reporting (see `_worth_reporting`)."""
         source = self.load(path)
-        if (source.documents and any(d.kind for d in source.documents)) or (
-            source.problems and (explicit or _looks_ours(path))
-        ):
+        if self._worth_reporting(path, source, explicit):
             self.reported.setdefault(self.key(path), source)
 
     def reach(self, path: Path) -> SourceFile:
-        """Load a file reached through a ref; a Floe document is reported on like any given file.
+        """Load a file reached through a ref; it is reported on like a discovered file.
 
-        Anything else (a file that cannot be read or parsed, YAML that is no Floe document) is
-        reported at the referencing line only: its lines are never quoted in a report.
+        Anything else (YAML that is no Floe document, a broken file without a Floe name) is
+        reported at the referencing line only: a ref may name any file, such as a private key
+        or /proc/self/environ, and its lines are never quoted in a report.
         """
         source = self.load(path)
-        if any(d.kind for d in source.documents):
+        if self._worth_reporting(path, source, False):
             self.reported.setdefault(self.key(path), source)
         return source
+
+    def _worth_reporting(self, path: Path, source: SourceFile, explicit: bool) -> bool:
+        """A Floe document, a file named on the command line, or a file with a Floe name that
+        could not be read or parsed. A parsed file's name is the one its symlinks lead to: a
+        `manifest.yaml` link to a private key must not get its lines quoted as YAML errors."""
+        if any(d.kind for d in source.documents):
+            return True
+        if not source.problems:
+            return False
+        if explicit:
+            return True
+        return _looks_ours(path if not source.text else self.key(path))
+
+    def is_reported(self, path: Path) -> bool:
+        return self.key(path) in self.reported
 
     def documents(self) -> Iterator[Document]:
         for source in self.files():

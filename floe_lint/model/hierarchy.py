@@ -162,7 +162,8 @@ class Hierarchy:
             RefProblem(
                 doc,
                 pointer,
-                f"{what} '{text}' resolves to {_shown(path)}, but {_not_a_manifest(source)}",
+                f"{what} '{text}' resolves to {_shown(path)}, but "
+                + _not_a_manifest(source, self.workspace.is_reported(path)),
             )
         )
         return None
@@ -234,14 +235,16 @@ def _apply_policy(level: Level) -> None:
         level.default, level.default_level = parent.default, parent.default_level
 
 
-def _not_a_manifest(source: SourceFile) -> str:
+def _not_a_manifest(source: SourceFile, reported: bool) -> str:
     """Why a ref's target is no manifest, in words that quote nothing of it.
 
-    A target that is not a Floe document is not reported on its own (see `Workspace.reach`):
-    it may be any file the ref names, such as /proc/self/environ or a private key.
+    A target that is not reported on its own (see `Workspace.reach`) may be any file the ref
+    names, such as /proc/self/environ or a private key: only its line and column are given.
     """
     if any(d.kind for d in source.documents):
         return "it is not a manifest (it is a floe.yaml product)"
+    if reported:
+        return "it is not valid YAML (see its own findings)"
     read = next((p for p in source.problems if p.message.startswith("cannot read")), None)
     if read is not None:
         return read.message.replace("cannot read file", "it cannot be read", 1)
