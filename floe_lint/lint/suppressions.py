@@ -14,6 +14,7 @@ prefixes or names, comma-separated. A directive that silences nothing is reporte
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,7 +25,10 @@ from floe_lint.load.document import SourceFile
 _MARKER = "floe-lint:"
 
 
-_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_*-")
+# Runs of one character class, matched at a given position: each reads its run once and
+# never backtracks, so the scanner below stays linear.
+_SPACES = re.compile(r"\s*")
+_CODE = re.compile(r"[A-Za-z0-9_*\-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +57,14 @@ def _parse(line: str) -> _Parsed | None:
     return None
 
 
+def _run_end(pattern: re.Pattern[str], line: str, i: int) -> int:
+    """Where the run of `pattern` (a character class with `*`) starting at `i` ends."""
+    match = pattern.match(line, i)
+    return match.end() if match else i
+
+
 def _skip_space(line: str, i: int) -> int:
-    while i < len(line) and line[i].isspace():
-        i += 1
-    return i
+    return _run_end(_SPACES, line, i)
 
 
 def _parse_at(line: str, at: int) -> _Parsed | None:
@@ -78,9 +86,7 @@ def _parse_at(line: str, at: int) -> _Parsed | None:
     columns: list[tuple[int, int]] = []
     while True:
         i = _skip_space(line, i + 1)  # past the '=' or the ','
-        end = i
-        while end < len(line) and line[end] in _CODE_CHARS:
-            end += 1
+        end = _run_end(_CODE, line, i)
         if end == i:
             return None
         codes.append(line[i:end])

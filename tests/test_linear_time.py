@@ -1,0 +1,114 @@
+"""Any input within the size limit is checked in time linear in its size.
+
+Each case times the same work on a 1x and an 8x input and asserts the ratio stays under 12:
+linear work gives about 8, quadratic work about 64. Every timing is the best of a few runs,
+so a busy machine slows both sides alike instead of failing the test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from floe_lint.lint.suppressions import directives
+from floe_lint.load.document import SourceFile
+from tests.conftest import run_cli, write_files
+
+MANIFEST = "plugins:\n  compute:\n    approved: [duckdb]\n    default: duckdb\n"
+PRODUCT = (
+    "name: orders\nversion: '1.0.0'\nplatform: {ref: manifest.yaml}\n"
+    "transforms:\n  - {type: dbt, path: models/a/}\n"
+)
+MAX_RATIO = 12
+
+
+def best_time(work: Callable[[], object], repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def assert_linear(make: Callable[[int], Callable[[], object]], unit: int, repeat: int = 3) -> None:
+    """`make(size)` returns the work for an input of `size`; 1x and 8x are timed."""
+    small, large = make(unit), make(8 * unit)
+    small()  # warm-up: imports and caches are not part of the input's cost
+    ratio = best_time(large, repeat) / best_time(small, repeat)
+    assert ratio < MAX_RATIO, f"8x the input took {ratio:.1f}x the time"
+
+
+# --- suppression comments --------------------------------------------------------------------
+
+HOSTILE_COMMENTS: dict[str, Callable[[int], str]] = {
+    # security.py's redos_suppression: the reason's spaces made the old pattern backtrack.
+    "spaces before the end": lambda n: "# floe-lint: disable=FL201 -- r" + " " * n + "x",
+    "spaces after the codes": lambda n: "# floe-lint: disable=FL201" + " " * n + "x",
+    "many codes, then junk": lambda n: "# floe-lint: disable=" + "A," * (n // 2) + "A x",
+    "many hashes": lambda n: "# floe-lint:" * (n // 12),
+    "many failed directives": lambda n: "# floe-lint: disable=A x " * (n // 25),
+}
+
+
+@pytest.mark.parametrize("shape", HOSTILE_COMMENTS)
+def test_the_suppression_parser_is_linear(shape: str) -> None:
+    def make(size: int) -> Callable[[], object]:
+        source = SourceFile(Path("floe.yaml"), HOSTILE_COMMENTS[shape](size) + "\n" + PRODUCT)
+        return lambda: directives(source)
+
+    assert_linear(make, 40_000)
+
+
+def test_a_40_kb_suppression_comment_is_read_quickly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST})
+
+    def make(size: int) -> Callable[[], object]:
+        def work() -> None:
+            comment = HOSTILE_COMMENTS["spaces before the end"](size)
+            (tmp_path / "floe.yaml").write_text(comment + "\n" + PRODUCT, encoding="utf-8")
+            run = run_cli("check", "floe.yaml", "--format", "json")
+            assert run.code == 0, run.stdout + run.stderr  # FL201 silences nothing: a warning
+
+        return work
+
+    assert_linear(make, 40_000)
+
+
+# --- SARIF for a comment naming many codes ---------------------------------------------------
+
+
+def test_sarif_for_a_comment_naming_20000_codes_is_linear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST})
+
+    def make(codes: int) -> Callable[[], object]:
+        def work() -> None:
+            names = ",".join(f"FL{i}" for i in range(codes))
+            comment = f"# floe-lint: disable={names} -- r\n"
+            (tmp_path / "floe.yaml").write_text(comment + PRODUCT, encoding="utf-8")
+            run = run_cli("check", "floe.yaml", "--format", "sarif")
+            assert run.code == 0 and len(run.report["runs"][0]["results"]) == codes
+
+        return work
+
+    assert_linear(make, 2_500, repeat=2)
+
+
+def test_each_unused_code_is_reported_at_the_code_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    comment = "# floe-lint: disable=FL9, FL8 -- r\n"
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": comment + PRODUCT})
+    run = run_cli("check", "floe.yaml", "--format", "json")
+    spans = [(f["line"], f["column"], f["end_column"]) for f in run.named("unused-suppression")]
+    assert spans == [(1, 22, 25), (1, 27, 30)]
