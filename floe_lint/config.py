@@ -14,14 +14,13 @@ from typing import Any, Literal
 
 import yaml
 
+from floe_lint.errors import ConfigError
 from floe_lint.findings import Severity
+
+__all__ = ["Config", "ConfigError", "load_config", "render"]
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 FailOn = Literal["error", "warning"]
-
-
-class ConfigError(Exception):
-    """A config problem; the message names the file and what is wrong."""
 
 
 @dataclass
@@ -204,7 +203,7 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
 
 def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
     """Every rule id, prefix or name the config mentions must name at least one rule."""
-    from floe_lint.lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
     from floe_lint.suggest import did_you_mean
 
     rules = builtin_rules()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from floe_lint.compute.plugin import (
+from floe_lint.api import (
     REMOTE_RESOURCES,
     SECRET,
     ComputeConfig,

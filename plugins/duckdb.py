@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from floe_lint.compute.plugin import (
+from floe_lint.api import (
     ComputeConfig,
     ComputePlugin,
     ConnectionResult,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from floe_lint.compute.plugin import (
+from floe_lint.api import (
     REMOTE_RESOURCES,
     SECRET,
     ComputeConfig,

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
-from floe_lint.load.validation import Category
+from floe_lint.api import Context, Document, Finding, SchemaCategory
 
 
-def findings(doc: Document, ctx: Context, category: Category) -> Iterator[Finding]:
+def findings(doc: Document, ctx: Context, category: SchemaCategory) -> Iterator[Finding]:
     for problem in ctx.schema_problems(doc):
         if problem.category == category:
-            yield ctx.finding(doc, problem.pointer, problem.message, at=problem.at)
+            yield ctx.finding(doc.node(problem.pointer), problem.message, at=problem.at)

@@ -26,10 +26,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.model.hierarchy import APPROVED_POINTER, Level
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL202", "approved-not-subset", "error", "manifest"
 
@@ -47,12 +44,11 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
         listed = any(e.name == entry.name for e in parent.entries)
         reason = " (it lists it, but its own parent does not approve it)" if listed else ""
         yield ctx.finding(
-            level.doc,
-            entry.name_pointer,
+            entry.name_node,
             f"{level.label} approves '{entry.name}', which its parent {parent.label} does not "
             f"approve{reason}; parent approves: {', '.join(allowed) or 'none'}"
             f"{did_you_mean(entry.name, allowed)}",
             related=[
-                ctx.related(parent.doc, APPROVED_POINTER, f"approved list of {parent.label}", "key")
+                ctx.related(parent.approved_node, f"approved list of {parent.label}", at="key")
             ],
         )

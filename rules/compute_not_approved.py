@@ -26,13 +26,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import APPROVED_POINTER, Level
-from floe_lint.model.product import transforms
-from floe_lint.secrets import is_templated
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, Product, did_you_mean, is_templated
 
 ID, NAME, SEVERITY, SUBJECT = "FL201", "compute-not-approved", "error", "product"
 
@@ -46,28 +40,25 @@ def _why(level: Level, compute: str) -> str:
     return "no level of the hierarchy approves it"
 
 
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    level = ctx.hierarchy.platform(doc)
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
+    level = product.platform
     if level is None:
         return
     approved = list(level.approved)
-    for transform in transforms(doc):
+    for transform in product.transforms:
         compute = transform.compute
         if not isinstance(compute, str) or is_templated(compute) or compute in level.approved:
             continue
         related = [
-            ctx.related(
-                level.doc, APPROVED_POINTER, f"effective approved list of {level.label}", "key"
-            )
+            ctx.related(level.approved_node, f"effective approved list of {level.label}", at="key")
         ]
         remover = level.remover_of(compute)
         if remover is not None and remover is not level:
             related.append(
-                ctx.related(remover.doc, APPROVED_POINTER, f"{remover.label} removes it", "key")
+                ctx.related(remover.approved_node, f"{remover.label} removes it", at="key")
             )
         yield ctx.finding(
-            doc,
-            f"{transform.pointer}/compute",
+            transform.compute_node,
             f"{transform.label} selects compute '{compute}', which {level.label} does not approve "
             f"({_why(level, compute)}); approved: {', '.join(approved) or 'none'}"
             f"{did_you_mean(compute, approved) or did_you_mean(compute, ctx.known_computes)}",

@@ -32,11 +32,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.model.hierarchy import APPROVED_POINTER, DEFAULT_POINTER, Level
-from floe_lint.secrets import is_templated
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean, is_templated
 
 ID, NAME, SEVERITY, SUBJECT = "FL203", "default-not-approved", "error", "manifest"
 
@@ -50,19 +46,17 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     approved = ", ".join(level.approved) or "none"
     if origin is level:
         yield ctx.finding(
-            level.doc,
-            DEFAULT_POINTER,
+            level.default_node,
             f"default compute '{default}' is not in the effective approved list of {level.label} "
             f"({approved}){did_you_mean(default, level.approved)}",
-            related=[ctx.related(level.doc, APPROVED_POINTER, "effective approved list", "key")],
+            related=[ctx.related(level.approved_node, "effective approved list", at="key")],
         )
     elif level.parent is not None and default in level.parent.approved:
         # Only the level whose narrowing excluded the inherited default is at fault.
         yield ctx.finding(
-            level.doc,
-            APPROVED_POINTER,
+            level.approved_node,
             f"{level.label} inherits default compute '{default}' from {origin.label}, but its "
             f"approved list ({approved}) excludes it; set plugins.compute.default",
             at="key",
-            related=[ctx.related(origin.doc, DEFAULT_POINTER, f"default set by {origin.label}")],
+            related=[ctx.related(origin.default_node, f"default set by {origin.label}")],
         )

@@ -20,9 +20,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.model.hierarchy import ComputeEntry, Level
+from floe_lint.api import ComputeEntry, Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL206", "duplicate-compute", "error", "manifest"
 
@@ -34,8 +32,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             first[entry.name] = entry
             continue
         yield ctx.finding(
-            level.doc,
-            entry.name_pointer,
+            entry.name_node,
             f"compute '{entry.name}' is approved twice; only the first entry is used",
-            related=[ctx.related(level.doc, first[entry.name].name_pointer, "first approved here")],
+            related=[ctx.related(first[entry.name].name_node, "first approved here")],
         )

@@ -21,9 +21,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding, Location, Related
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import SourceFile
+from floe_lint.api import Context, Finding, Location, Related, SourceFile
 
 ID, NAME, SEVERITY, SUBJECT = "FL002", "duplicate-key", "error", "file"
 

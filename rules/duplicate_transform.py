@@ -25,26 +25,22 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
-from floe_lint.model.product import Transform, normalized_path, transforms
+from floe_lint.api import Context, Finding, Product, Transform, normalized_path
 
 ID, NAME, SEVERITY, SUBJECT = "FL207", "duplicate-transform", "error", "product"
 
 
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
     first: dict[str, Transform] = {}
-    for transform in transforms(doc):
-        if transform.path is None:
+    for transform in product.transforms:
+        if transform.identity is None:
             continue
-        key = normalized_path(transform.path)
+        key = normalized_path(transform.identity)
         if key not in first:
             first[key] = transform
             continue
         yield ctx.finding(
-            doc,
-            f"{transform.pointer}/path",
-            f"path '{transform.path}' is already selected by transform #{first[key].index + 1}",
-            related=[ctx.related(doc, f"{first[key].pointer}/path", "first selected here")],
+            transform.identity_node,
+            f"path '{transform.identity}' is already selected by transform #{first[key].index + 1}",
+            related=[ctx.related(first[key].identity_node, "first selected here")],
         )

@@ -55,16 +55,9 @@ Passes:
 """
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load import pointer as ptr
-from floe_lint.load.document import ENV_VARIANT, Document
-from floe_lint.model.hierarchy import DEFAULT_POINTER, compute_entries
-from floe_lint.model.product import normalized_path, transforms
-from floe_lint.secrets import is_templated
+from floe_lint.api import Context, Document, Finding, Node, Product, is_templated, normalized_path
 
 ID, NAME, SEVERITY, SUBJECT = "FL401", "environment-override", "error", "document"
 
@@ -72,63 +65,66 @@ BLOCKS = ("environments", "env_overrides", "overrides")
 PARITY = "a transform must run on the same compute in every environment (ADR-0010)"
 
 
-def _base_computes(doc: Document) -> dict[str, Any]:
-    return {normalized_path(t.path): t.compute for t in transforms(doc) if t.path}
-
-
 def _inline(doc: Document, ctx: Context) -> Iterator[Finding]:
-    if doc.kind == "floe":
-        for t in transforms(doc):
-            where = f"{t.pointer}/compute"
+    model = ctx.model_of(doc)
+    if isinstance(model, Product):
+        for t in model.transforms:
             if isinstance(t.compute, dict):
                 envs = ", ".join(str(k) for k in t.compute)
                 yield ctx.finding(
-                    doc, where, f"{t.label} selects compute per environment ({envs}); {PARITY}"
+                    t.compute_node, f"{t.label} selects compute per environment ({envs}); {PARITY}"
                 )
             elif is_templated(t.compute):
                 yield ctx.finding(
-                    doc, where, f"{t.label} takes its compute from a template; {PARITY}"
+                    t.compute_node, f"{t.label} takes its compute from a template; {PARITY}"
                 )
     else:
-        default = doc.get(DEFAULT_POINTER)
-        if isinstance(default, dict) or is_templated(default):
+        if isinstance(model.default, dict) or is_templated(model.default):
             yield ctx.finding(
-                doc, DEFAULT_POINTER, f"the default compute varies by environment; {PARITY}"
+                model.default_node, f"the default compute varies by environment; {PARITY}"
             )
-        for entry in compute_entries(doc):
+        for entry in model.entries:
             if is_templated(entry.name):
                 yield ctx.finding(
-                    doc, entry.name_pointer, f"an approved compute name is templated; {PARITY}"
+                    entry.name_node, f"an approved compute name is templated; {PARITY}"
                 )
 
 
-def _walk(value: Any, pointer: str, parent_key: str) -> Iterator[tuple[str, str, Any, str]]:
+def _walk(value: Any, node: Node, parent_key: str) -> Iterator[tuple[Node, str, Any, str]]:
     if isinstance(value, dict):
         for key, child in value.items():
-            child_pointer = ptr.join(pointer, str(key))
-            yield child_pointer, str(key), child, parent_key
-            yield from _walk(child, child_pointer, str(key))
+            child_node = node.child(str(key))
+            yield child_node, str(key), child, parent_key
+            yield from _walk(child, child_node, str(key))
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _walk(child, ptr.join(pointer, index), parent_key)
+            yield from _walk(child, node.child(index), parent_key)
 
 
-def _overlay(overlay: Document, base: Document, root: str, ctx: Context) -> Iterator[Finding]:
+def _overlay(overlay: Document, base: Document, root: Node, ctx: Context) -> Iterator[Finding]:
     """Findings for an overlay (a block, or a per-environment file) compared with its base."""
-    where = "a per-environment file" if overlay is not base else f"'{root.lstrip('/')}'"
-    base_paths = _base_computes(base)
-    base_names = [e.name for e in compute_entries(base)]
-    for pointer, key, value, parent_key in _walk(overlay.get(root), root, ""):
+    where = "a per-environment file" if overlay is not base else f"'{root.key}'"
+    model = ctx.model_of(base)
+    if isinstance(model, Product):
+        base_paths = {
+            normalized_path(t.identity): t.compute for t in model.transforms if t.identity
+        }
+        base_names: list[str] = []
+        base_default = None
+    else:
+        base_paths, base_names = {}, [e.name for e in model.entries]
+        base_default = model.default
+    for node, key, value, parent_key in _walk(root.value, root, ""):
         if key == "compute" and (
             isinstance(value, str) or (isinstance(value, dict) and parent_key != "plugins")
         ):
-            item = overlay.get(ptr.parent(pointer))
+            item = node.parent.value
             path = item.get("path") if isinstance(item, dict) else None
             if isinstance(path, str) and base_paths.get(normalized_path(path)) == value:
                 continue
-            yield ctx.finding(overlay, pointer, f"{where} changes the compute; {PARITY}")
-        elif key == "default" and parent_key == "compute" and value != base.get(DEFAULT_POINTER):
-            yield ctx.finding(overlay, pointer, f"{where} changes the default compute; {PARITY}")
+            yield ctx.finding(node, f"{where} changes the compute; {PARITY}")
+        elif key == "default" and parent_key == "compute" and value != base_default:
+            yield ctx.finding(node, f"{where} changes the default compute; {PARITY}")
         elif key == "approved" and parent_key == "compute" and isinstance(value, list):
             names = [
                 v if isinstance(v, str) else v.get("name")
@@ -136,27 +132,22 @@ def _overlay(overlay: Document, base: Document, root: str, ctx: Context) -> Iter
                 if isinstance(v, str | dict)
             ]
             if names != base_names:
-                yield ctx.finding(
-                    overlay, pointer, f"{where} changes the approved computes; {PARITY}"
-                )
+                yield ctx.finding(node, f"{where} changes the approved computes; {PARITY}")
 
 
-def _variants(doc: Document, ctx: Context) -> Iterator[Document]:
-    base_name = doc.path.name.rsplit(".", 1)[0]
-    for sibling in sorted(doc.path.parent.glob(f"{base_name}.*.y*ml")):
-        match = ENV_VARIANT.match(sibling.name)
-        if match and match["base"] == base_name and sibling != doc.path:
-            yield from (d for d in ctx.load(Path(sibling)).documents if isinstance(d.data, dict))
+def _blocks(doc: Document) -> Iterator[Node]:
+    for block in BLOCKS:
+        node = doc.node().child(block)
+        if isinstance(node.value, dict):
+            yield node
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     yield from _inline(doc, ctx)
-    for block in BLOCKS:
-        if isinstance(doc.get(f"/{block}"), dict):
-            yield from _overlay(doc, doc, f"/{block}", ctx)
-    for variant in _variants(doc, ctx):
+    for block in _blocks(doc):
+        yield from _overlay(doc, doc, block, ctx)
+    for variant in ctx.environment_overlays(doc):
         yield from _inline(variant, ctx)
-        yield from _overlay(variant, doc, "", ctx)
-        for block in BLOCKS:
-            if isinstance(variant.get(f"/{block}"), dict):
-                yield from _overlay(variant, doc, f"/{block}", ctx)
+        yield from _overlay(variant, doc, variant.node(), ctx)
+        for block in _blocks(variant):
+            yield from _overlay(variant, doc, block, ctx)

@@ -39,49 +39,13 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import PLATFORM_POINTER
-from floe_lint.model.refs import parse_oci
-from floe_lint.oci import lockfile
-from floe_lint.oci.fetcher import Fetcher
+from floe_lint.api import Context, Finding, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL306", "lock-stale", "error", "product"
 
 
-def check(product: Document, ctx: Context) -> Iterator[Finding]:
-    name = lockfile.LOCK_NAME
-    try:
-        locked = lockfile.read(lockfile.lock_path(product.path))
-    except lockfile.LockError as error:
-        yield ctx.finding(product, PLATFORM_POINTER, str(error))
-        return
-    if locked is None:
-        return
-    resolver = ctx.hierarchy.resolver
-    fetch = resolver.fetch if isinstance(resolver.fetch, Fetcher) else None
-    for site in lockfile.hierarchy_refs(ctx.hierarchy, product):
-        if site.text in resolver.overrides or site.key in resolver.overrides:
-            continue  # a local stand-in, not a registry artifact
-        related = [] if site.doc is product else [ctx.related(site.doc, site.pointer, "ref")]
-        digest = locked.get(site.key)
-        pinned = site.key.partition("@")[2]
-        used = fetch.resolved.get(site.key) if fetch else None
-        if digest is None:
-            message = f"'{site.text}' has no entry in {name}; run `floe-lint lock` to record it"
-        elif pinned and pinned != digest:
-            message = f"'{site.text}' is pinned to {pinned} but {name} records {digest}"
-        elif used and used != digest:
-            message = f"'{site.text}' resolved to {used} (another lock file), not {digest}"
-        elif fetch and used and not pinned:
-            current = fetch.current_digest(parse_oci(site.text))
-            if current is None or current == digest:
-                continue
-            message = (
-                f"tag '{site.text}' now points to {current}, but {name} records {digest}; "
-                "review the change and run `floe-lint lock` to accept it"
-            )
-        else:
-            continue
-        yield ctx.finding(product, PLATFORM_POINTER, message, related=related)
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
+    for stale in ctx.stale_locks(product):
+        site = stale.site
+        related = [] if site is None or site.doc is product.doc else [ctx.related(site.node, "ref")]
+        yield ctx.finding(product.platform_node, stale.message, related=related)

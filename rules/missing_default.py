@@ -23,23 +23,19 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
-from floe_lint.model.product import transforms
+from floe_lint.api import Context, Finding, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL204", "missing-default", "error", "product"
 
 
-def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    level = ctx.hierarchy.platform(doc)
+def check(product: Product, ctx: Context) -> Iterator[Finding]:
+    level = product.platform
     if level is None or level.default is not None:
         return
-    for transform in transforms(doc):
+    for transform in product.transforms:
         if not transform.names_compute:
             yield ctx.finding(
-                doc,
-                transform.pointer,
+                transform.node,
                 f"{transform.label} names no compute and no level of the hierarchy of "
                 f"{level.label} sets a default; add 'compute: <{'|'.join(level.approved) or 'name'}>' "
                 "or set plugins.compute.default",

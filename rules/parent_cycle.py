@@ -25,14 +25,12 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.model.hierarchy import Level
+from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL302", "parent-cycle", "error", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
-    for problem in ctx.hierarchy.problems:
-        if problem.doc is level.doc and problem.cycle:
-            yield ctx.finding(level.doc, problem.pointer, problem.message)
+    for problem in ctx.ref_problems(level.doc):
+        if problem.cycle:
+            yield ctx.finding(problem.node, problem.message)

@@ -43,14 +43,12 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
+from floe_lint.api import Context, Document, Finding
 
 ID, NAME, SEVERITY, SUBJECT = "FL305", "ref-integrity", "error", "document"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    for problem in ctx.hierarchy.problems:
-        if problem.doc is doc and problem.rule == NAME:
-            yield ctx.finding(doc, problem.pointer, problem.message)
+    for problem in ctx.ref_problems(doc):
+        if problem.rule == NAME:
+            yield ctx.finding(problem.node, problem.message)

@@ -20,9 +20,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
+from floe_lint.api import Context, Document, Finding
 
 from . import _schema
 

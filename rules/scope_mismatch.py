@@ -26,38 +26,33 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.model.hierarchy import PARENT_POINTER, Level
+from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL303", "scope-mismatch", "error", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
-    has_parent = level.doc.get(PARENT_POINTER) is not None
+    has_parent = level.has_parent
     scope = level.scope
     if scope == "enterprise" and has_parent:
         yield ctx.finding(
-            level.doc,
-            PARENT_POINTER,
+            level.parent_node,
             "an enterprise manifest is the root of its hierarchy and cannot have a parent_manifest",
             at="key",
         )
     elif scope == "domain" and not has_parent:
         yield ctx.finding(
-            level.doc, "/scope", "a domain manifest must name its parent in parent_manifest"
+            level.scope_node, "a domain manifest must name its parent in parent_manifest"
         )
     elif scope is None and has_parent:
         yield ctx.finding(
-            level.doc,
-            PARENT_POINTER,
+            level.parent_node,
             "a central manifest (no scope) cannot have a parent_manifest; set 'scope: domain'",
             at="key",
         )
     elif scope == "domain" and level.parent is not None and level.parent.scope is None:
         yield ctx.finding(
-            level.doc,
-            PARENT_POINTER,
+            level.parent_node,
             f"the parent of a domain must be an enterprise or domain manifest, not the central "
             f"{level.parent.label}",
         )

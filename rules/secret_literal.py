@@ -28,18 +28,15 @@ Passes:
 from collections.abc import Iterator
 from typing import Any
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load import pointer as ptr
-from floe_lint.load.document import Document
-from floe_lint.secrets import is_env_var_reference, is_secret_key
+from floe_lint.api import Context, Document, Finding, Node, is_env_var_reference, is_secret_key
 
 ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "document"
+
 SKIPPED = frozenset({"metadata", "description"})
 
 
-def _literals(value: Any, pointer: str, owner: str) -> Iterator[tuple[str, str, str]]:
-    """(pointer, key, owning compute name) of each literal credential."""
+def _literals(value: Any, node: Node, owner: str) -> Iterator[tuple[Node, str, str]]:
+    """(node, key, owning compute name) of each literal credential."""
     if isinstance(value, dict):
         name = value.get("name")
         owner = name if isinstance(name, str) else owner
@@ -47,13 +44,13 @@ def _literals(value: Any, pointer: str, owner: str) -> Iterator[tuple[str, str, 
             if str(key) in SKIPPED:
                 continue
             if is_secret_key(str(key)) and _is_literal(child):
-                yield ptr.join(pointer, str(key)), str(key), owner
+                yield node.child(str(key)), str(key), owner
             elif isinstance(child, dict | list):
-                yield from _literals(child, ptr.join(pointer, str(key)), owner)
+                yield from _literals(child, node.child(str(key)), owner)
     elif isinstance(value, list):
         for index, child in enumerate(value):
             if isinstance(child, dict | list):
-                yield from _literals(child, ptr.join(pointer, index), owner)
+                yield from _literals(child, node.child(index), owner)
 
 
 def _is_literal(value: Any) -> bool:
@@ -65,12 +62,11 @@ def _is_literal(value: Any) -> bool:
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    for pointer, key, owner in _literals(doc.data, "", ""):
+    for node, key, owner in _literals(doc.data, doc.node(), ""):
         words = f"{owner}_{key}" if owner else key
         env = "".join(c if c.isalnum() else "_" for c in words).upper()
         yield ctx.finding(
-            doc,
-            pointer,
+            node,
             f"'{key}' holds a literal credential; use \"{{{{ env_var('{env}') }}}}\" "
             "or the compute's connection_secret_ref",
             sensitive=True,

@@ -19,10 +19,7 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.model.hierarchy import Level
-from floe_lint.suggest import did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL205", "unknown-compute", "error", "manifest"
 
@@ -35,8 +32,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             continue
         seen.add(entry.name)
         yield ctx.finding(
-            level.doc,
-            entry.name_pointer,
+            entry.name_node,
             f"no compute plugin provides '{entry.name}'{did_you_mean(entry.name, known)} "
             f"(known: {', '.join(sorted(known))})",
         )

@@ -19,18 +19,14 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.findings import Finding
-from floe_lint.lint.engine import Context
-from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import PARENT_POINTER, PLATFORM_POINTER
-from floe_lint.model.refs import RefError, is_oci, parse_oci
+from floe_lint.api import Context, Document, Finding, RefError, is_oci, parse_oci
 
 ID, NAME, SEVERITY, SUBJECT = "FL304", "unpinned-ref", "warning", "document"
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    pointer = PLATFORM_POINTER if doc.kind == "floe" else PARENT_POINTER
-    text = doc.get(pointer)
+    node = ctx.model_of(doc).ref_node
+    text = node.value
     if not isinstance(text, str) or not is_oci(text):
         return
     try:
@@ -40,8 +36,7 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if ref.is_mutable:
         what = f"the mutable tag '{ref.tag}'" if ref.tag else "no tag (implicitly 'latest')"
         yield ctx.finding(
-            doc,
-            pointer,
+            node,
             f"'{text}' uses {what}; pin it by digest (oci://{ref.host}/{ref.repository}@sha256:...) "
             "so every run checks the same manifest",
         )

@@ -40,7 +40,7 @@ NEEDS_A_REGISTRY = {"ref-integrity", "lock-stale"}
 
 
 def test_broken_example_fires_every_rule(monkeypatch) -> None:
-    from floe_lint.lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
 
     monkeypatch.chdir(REPO)
     run = run_cli("check", "examples/broken", "--format", "json")
@@ -222,7 +222,7 @@ def test_examples_dir_paths_resolve_from_any_working_directory(tmp_path, monkeyp
 
 
 def test_readme_lists_every_rule() -> None:
-    from floe_lint.lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
 
     readme = (REPO / "README.md").read_text()
     missing = [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from floe_lint.config import ConfigError
-from floe_lint.oci.fetcher import Settings
+from floe_lint.oci.settings import Settings
 from tests.conftest import Run, run_cli, write_files
 from tests.oci_support import free_port, isolate
 

@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from floe_lint.model.refs import parse_oci
-from floe_lint.oci.fetcher import MEDIA_TYPE, Fetcher, Settings
+from floe_lint.oci.artifact import MEDIA_TYPE
+from floe_lint.oci.pull import Fetcher
+from floe_lint.oci.settings import Settings
 from tests.conftest import ENTERPRISE, REPO, Run, run_cli, write_files
 from tests.oci_support import Registry, isolate
 

@@ -42,7 +42,7 @@ def assert_agrees(value: Any, raw_schema: dict[str, Any]) -> bool | None:
 def test_bundled_schemas_compile(kind: str) -> None:
     assert compile_schema(schema(kind)) is not None, (
         f"schemas/{kind}.json uses a keyword the quick check does not decide: every "
-        "document would go through jsonschema (slow); extend floe_lint/fastschema.py"
+        "document would go through jsonschema (slow); extend floe_lint/load/fastschema.py"
     )
 
 

@@ -76,3 +76,38 @@ def test_a_config_missing_only_a_required_key_does_not_import_jsonschema(tmp_pat
         "    default: snowflake\n"
     )
     assert "jsonschema" not in imported("check", str(manifest))
+
+
+def floe_lint_modules(*args: str) -> set[str]:
+    """The floe_lint modules a fresh `floe-lint ARGS` imports."""
+    probe = PROBE.replace(
+        'name.split(".")[0] for name in sys.modules', "name for name in sys.modules"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *args], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return {m for m in json.loads(result.stdout.splitlines()[-1]) if m.startswith("floe_lint")}
+
+
+def test_version_imports_only_the_command_line() -> None:
+    assert floe_lint_modules("--version") == {
+        "floe_lint",
+        "floe_lint.cli",
+        "floe_lint.commands",
+        "floe_lint.commands.usage",
+    }
+
+
+def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
+    trio: list[str],
+) -> None:
+    modules = floe_lint_modules("check", *trio)
+    assert "floe_lint.commands.check" in modules
+    commands = {m for m in modules if m.startswith("floe_lint.commands.")}
+    assert commands == {
+        "floe_lint.commands.check",
+        "floe_lint.commands.fetching",
+        "floe_lint.commands.usage",
+    }
+    unused = {"floe_lint.compute.compiler", "floe_lint.compute.artifacts", "floe_lint.oci.push"}
+    assert not modules & unused, modules & unused

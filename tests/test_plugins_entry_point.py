@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,70 +17,39 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import write_files
+from tests.conftest import REPO, write_files
 
-PLUGIN_SOURCE = '''
-"""Trino compute for floe-lint (a third-party plugin used by floe-lint's tests)."""
-from floe_lint.compute.plugin import (
-    REMOTE_RESOURCES, ComputePlugin, ConnectionResult, config_schema, profile_schema,
-)
+DOC = REPO / "docs" / "extending.md"
+FILE_BLOCK = re.compile(r"^```[a-z]*\n# file: (?P<path>\S+)\n(?P<body>.*?)^```$", re.M | re.S)
 
 
-class TrinoPlugin(ComputePlugin):
-    name = "trino"
-    version = "0.3.0"
-    is_self_hosted = True
-    config_schema = config_schema(
-        "Trino compute config",
-        {"host": {"type": "string"}, "port": {"type": "integer"}, "catalog": {"type": "string"}},
-    )
-    profile_schema = profile_schema("trino", {}, ())
-    resources = REMOTE_RESOURCES
+def doc_files(prefix: str) -> dict[str, str]:
+    """The blocks of docs/extending.md that start with `# file: PATH`, under `prefix`."""
+    text = DOC.read_text("utf-8")
+    return {
+        m["path"].removeprefix(prefix): f"# file: {m['path']}\n{m['body']}"
+        for m in FILE_BLOCK.finditer(text)
+        if m["path"].startswith(prefix)
+    }
 
-    def generate_dbt_profile(self, config):
-        props = config.properties
-        return {
-            "type": "trino",
-            "method": "ldap",
-            "host": props.get("host", "trino"),
-            "port": props.get("port", 8080),
-            "database": props.get("catalog", "hive"),
-            "schema": "analytics",
-            "user": self.env(config, "USER"),
-            "password": self.env(config, "PASSWORD"),
-        }
 
-    def get_required_dbt_packages(self):
-        return ["dbt-trino>=1.9"]
+PACKAGE = doc_files("floe-compute-trino/")
+# The documented package, plus one entry point that does not load (the section is last).
+BROKEN = 'broken = "floe_compute_trino:DoesNotExist"\n'
 
-    def validate_connection(self, config):
-        return ConnectionResult(False, "not checked: trino", checked=False)
-'''
 
-PYPROJECT = """
-[build-system]
-requires = ["setuptools>=61"]
-build-backend = "setuptools.build_meta"
-
-[project]
-name = "floe-compute-trino"
-version = "0.3.0"
-
-[project.entry-points."floe_lint.compute"]
-trino = "floe_compute_trino:TrinoPlugin"
-broken = "floe_compute_trino:DoesNotExist"
-
-[tool.setuptools]
-py-modules = ["floe_compute_trino"]
-"""
+def test_the_documented_package_is_what_this_test_installs() -> None:
+    assert sorted(PACKAGE) == ["floe_compute_trino.py", "pyproject.toml"]
+    assert PACKAGE["pyproject.toml"].rstrip().endswith('trino = "floe_compute_trino:TrinoPlugin"')
+    assert "from floe_lint.api import" in PACKAGE["floe_compute_trino.py"]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The plugin package, built and installed by pip into a folder of its own."""
     source = tmp_path_factory.mktemp("floe-compute-trino")
-    (source / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (source / "floe_compute_trino.py").write_text(PLUGIN_SOURCE, encoding="utf-8")
+    (source / "pyproject.toml").write_text(PACKAGE["pyproject.toml"] + BROKEN, encoding="utf-8")
+    (source / "floe_compute_trino.py").write_text(PACKAGE["floe_compute_trino.py"], "utf-8")
     target = tmp_path_factory.mktemp("site")
     done = subprocess.run(
         [
@@ -189,3 +159,23 @@ def test_compile_renders_the_third_party_profile(site: Path, product: Path) -> N
     artifacts = json.loads((product / "target/floe/compiled_artifacts.json").read_text("utf-8"))
     assert artifacts["dbt_packages"] == ["dbt-trino>=1.9"]
     assert artifacts["compute_registry"]["configs"]["trino"]["plugin_version"] == "0.3.0"
+
+
+def test_the_documented_rule_folder_rule_runs_with_its_config(site: Path, product: Path) -> None:
+    files = doc_files("")
+    for name in ("ci/floe-rules/explicit_compute.py", ".floe-lint.yaml"):
+        (product / name).parent.mkdir(parents=True, exist_ok=True)
+        (product / name).write_text(files[name], "utf-8")
+    floe = product / "floe.yaml"
+    floe.write_text(floe.read_text("utf-8") + "  - {type: dbt, path: models/y/}\n", "utf-8")
+    run = floe_lint(product, "check", ".", "--format", "json", site=site)
+    found = [f for f in json.loads(run.stdout)["findings"] if f["rule"] == "ACME101"]
+    assert [(f["name"], f["severity"], f["file"], f["line"]) for f in found] == [
+        ("explicit-compute", "warning", "floe.yaml", 5)
+    ]
+    assert found[0]["message"] == (
+        "transform 'models/y/' relies on the platform's default compute; name it"
+    )
+    assert [(r["file"], r["line"]) for r in found[0]["related"]] == [("manifest.yaml", 7)]
+    listed = floe_lint(product, "rules", site=site).stdout
+    assert "ACME101 explicit-compute" in listed

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from floe_lint.lint.engine import Rule, builtin_rules
+from floe_lint.lint.registry import Rule, builtin_rules
 from tests.conftest import run_cli
 
 _SECTION = re.compile(r"^(Fails|Passes):\n((?:(?:    .*)?\n)+)", re.M)

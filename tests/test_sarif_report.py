@@ -79,7 +79,7 @@ def test_broken_example_is_valid_sarif_with_one_run_and_every_rule(monkeypatch) 
     tool = driver(log)
     assert tool["name"] == "floe-lint"
     assert tool["semanticVersion"] and tool["informationUri"].startswith("https://")
-    from floe_lint.lint.engine import builtin_rules
+    from floe_lint.lint.registry import builtin_rules
 
     assert [r["id"] for r in tool["rules"]] == [r.id for r in builtin_rules()]
     fired = {r["ruleId"] for r in results(log)}
@@ -261,7 +261,7 @@ def _finding(line: int) -> Finding:
 def test_more_than_25000_results_are_truncated_with_a_warning(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from floe_lint.lint.engine import find_rule
+    from floe_lint.lint.registry import find_rule
 
     assert sarif.MAX_RESULTS == 25_000  # GitHub's limit of results per run
     monkeypatch.setattr(sarif, "MAX_RESULTS", 30)  # the same code path, 1000 times faster

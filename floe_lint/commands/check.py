@@ -1,5 +1,5 @@
-"""The CI side of `floe-lint check`: format choice, SARIF and GitHub output, the baseline,
-and the exit status (`--fail-on`, `--exit-zero`)."""
+"""`floe-lint check`: lint, then report; with its CI side (format choice, SARIF and GitHub
+output, the baseline, and the exit status: `--fail-on`, `--exit-zero`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from floe_lint.commands.usage import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    UsageError,
+    parse_ref_overrides,
+    split_list,
+)
 from floe_lint.config import Config, ConfigError
 from floe_lint.findings import Finding
 from floe_lint.lint.baseline import Baseline
@@ -107,3 +114,99 @@ class CheckRun:
         )
         for entry in result.stale:
             stderr.write(f"  {entry.rule} {entry.file} {entry.pointer or '/'}\n")
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from floe_lint.commands.fetching import fetcher
+    from floe_lint.config import load_config
+    from floe_lint.lint import engine
+    from floe_lint.reporters import sorted_findings
+
+    for path in args.paths:
+        if not path.exists():
+            raise UsageError(f"no such file or directory: {path}")
+    select, ignore = split_list(args.select), split_list(args.ignore)
+    config = load_config(args.config, Path.cwd())
+    if not config.rule_folders:  # rules of rule folders are known only once loaded
+        _check_rule_keys([*select, *ignore])
+    run = CheckRun(args, config)
+    result = engine.run(
+        args.paths,
+        config,
+        select=select,
+        ignore=ignore,
+        refs=parse_ref_overrides(args.ref),
+        fetch=fetcher(config, args.paths, offline=args.offline),
+        baseline=run.baseline,
+        require_suppression_reason=args.require_suppression_reason,
+        jobs=args.jobs,
+    )
+    if args.write_baseline is not None:
+        return run.write_baseline(result, stderr)
+    findings = sorted_findings(result.findings)
+    args.format = run.format
+
+    out: TextIO = stdout
+    handle = None
+    if args.output is not None:
+        try:
+            handle = args.output.open("w", encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
+        out = handle
+    try:
+        if args.format == "json":
+            from floe_lint.reporters import json_report
+
+            json_report.write(findings, len(result.files), out)
+        elif args.format in ("sarif", "github"):
+            run.report(result, findings, out)
+        else:
+            from floe_lint.load.paths import lines_reader
+            from floe_lint.reporters import text
+
+            is_tty = handle is None and stdout.isatty()
+            colour = args.color == "always" or (
+                args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
+            )
+            text.write(
+                findings,
+                out,
+                show_source=args.show_source if args.show_source is not None else is_tty,
+                colour=colour,
+                read_lines=lines_reader(result.files),
+            )
+    finally:
+        if handle is not None:
+            handle.close()
+    run.write_sarif_file(result, findings)
+    errors = sum(1 for f in findings if f.severity == "error")
+    stderr.write(_summary(findings, errors, len(result.files)) + "\n")
+    run.warn_stale(result, stderr)
+    return EXIT_FINDINGS if run.fails(findings) else EXIT_CLEAN
+
+
+def _check_rule_keys(keys: Sequence[str]) -> None:
+    from floe_lint.lint.registry import builtin_rules
+    from floe_lint.suggest import did_you_mean
+
+    rules = builtin_rules()
+    names = [r.name for r in rules] + [r.id for r in rules]
+    for key in keys:
+        bare = key.rstrip("*").upper()
+        if key.upper() == "ALL" or any(
+            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
+        ):
+            continue
+        raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
+
+
+def _summary(findings: Sequence[object], errors: int, files: int) -> str:
+    checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if not findings:
+        return f"floe-lint: no problems ({checked})"
+    others = len(findings) - errors
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if others:
+        parts.append(f"{others} warning{'s' if others != 1 else ''}")
+    return f"floe-lint: {', '.join(parts)} ({checked})"

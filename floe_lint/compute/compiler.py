@@ -23,8 +23,9 @@ from floe_lint.compute.plugin import (
     render_profile,
 )
 from floe_lint.load.document import Document
-from floe_lint.model.hierarchy import APPROVED_POINTER, DEFAULT_POINTER, Level
-from floe_lint.model.product import normalized_path, transforms
+from floe_lint.model.dialects import product_of
+from floe_lint.model.hierarchy import Level
+from floe_lint.model.product import normalized_path
 from floe_lint.reporters import display_path
 
 
@@ -60,7 +61,11 @@ def _text(doc: Document, *pointers: str) -> str | None:
 def compile_product(doc: Document, level: Level | None) -> Compiled:
     """Artifacts for one product; `level` is the platform its `platform.ref` resolves to."""
     if level is None:
-        raise _at(doc, "/platform/ref", "the platform manifest could not be resolved")
+        raise _at(
+            doc,
+            product_of(doc).platform_node.pointer,
+            "the platform manifest could not be resolved",
+        )
     name = _text(doc, "/metadata/name", "/name")
     if name is None:
         raise _at(doc, "", "the product has no name (name: or metadata.name:)")
@@ -91,14 +96,16 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
             approved_by=level.label,
         )
     if not configs:
-        raise _at(level.doc, APPROVED_POINTER, f"{level.label} approves no compute")
+        raise _at(level.doc, level.approved_node.pointer, f"{level.label} approves no compute")
     default = level.default if level.default in configs else None
     if level.default is not None and default is None:
         where = level.default_level or level
-        raise _at(where.doc, DEFAULT_POINTER, f"default '{level.default}' is not approved")
+        raise _at(
+            where.doc, where.default_node.pointer, f"default '{level.default}' is not approved"
+        )
 
     steps: list[art.TransformConfig] = []
-    for transform in transforms(doc):
+    for transform in product_of(doc).transforms:
         path = transform.path
         if path is None:
             raise _at(doc, transform.pointer, f"{transform.label} has no path")
@@ -107,7 +114,7 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
         if resolved is None or resolved not in configs:
             raise _at(
                 doc,
-                f"{transform.pointer}/compute" if named else transform.pointer,
+                transform.compute_node.pointer if named else transform.pointer,
                 f"{transform.label} runs on '{resolved}', which {level.label} does not approve"
                 if resolved
                 else f"{transform.label} names no compute and {level.label} has no default",

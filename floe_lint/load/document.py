@@ -91,6 +91,10 @@ class Document:
                 return FILE_START
             current = ptr.parent(current)
 
+    def node(self, pointer: str = "") -> Node:
+        """The place `pointer` names in this document (it need not exist)."""
+        return Node(self, pointer)
+
     def get(self, pointer: str, default: Any = None) -> Any:
         node = self.data
         if not pointer:
@@ -104,6 +108,49 @@ class Document:
             else:
                 return default
         return node
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Node:
+    """A place in a loaded document, named by JSON pointer: what a finding points at.
+
+    The model hands rules nodes ("the node of this transform's compute") instead of pointer
+    strings, so a rule does not depend on where a dialect keeps a field.
+    """
+
+    doc: Document
+    pointer: str
+
+    def child(self, *tokens: str | int) -> Node:
+        return Node(self.doc, ptr.join(self.pointer, *tokens) if tokens else self.pointer)
+
+    @property
+    def parent(self) -> Node:
+        return Node(self.doc, ptr.parent(self.pointer))
+
+    @property
+    def key(self) -> str:
+        """The last token of the pointer (a mapping key or list index), unescaped."""
+        return ptr.last(self.pointer)
+
+    @property
+    def value(self) -> Any:
+        """The data at this node, or None where the document has none."""
+        return self.doc.get(self.pointer)
+
+    @property
+    def exists(self) -> bool:
+        missing = object()
+        return self.doc.get(self.pointer, missing) is not missing
+
+    def span(self, at: Literal["key", "value"] = "value") -> Span:
+        return self.doc.span(self.pointer, at)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Node) and other.doc is self.doc and other.pointer == self.pointer
+
+    def __hash__(self) -> int:
+        return hash((id(self.doc), self.pointer))
 
 
 @dataclass(slots=True)

@@ -7,38 +7,21 @@ approves; a restated compute's config overrides the parent's key by key. A level
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from floe_lint.load import pointer as ptr
-from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace
+from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.manifest import ComputeEntry, Manifest
+from floe_lint.model.product import Product
 from floe_lint.model.refs import RefError, Resolver
 
 ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
-PARENT_POINTER = "/parent_manifest"
-PLATFORM_POINTER = "/platform/ref"
-APPROVED_POINTER = "/plugins/compute/approved"
-DEFAULT_POINTER = "/plugins/compute/default"
-
-
-@dataclass(frozen=True, slots=True)
-class ComputeEntry:
-    """One item of an approved list, as written (`pointer` is the item's node)."""
-
-    name: str
-    pointer: str
-    config: dict[str, Any]
-    connection_secret_ref: str | None
-    bare: bool = True
-
-    @property
-    def name_pointer(self) -> str:
-        """The node holding the name: the item itself, or its `name` key."""
-        return self.pointer if self.bare else ptr.join(self.pointer, "name")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,27 +37,60 @@ class EffectiveCompute:
 class Level:
     """One manifest in the hierarchy with its effective policy."""
 
-    doc: Document
+    manifest: Manifest
     parent: Level | None = None
     parent_status: ParentStatus = "none"
-    entries: list[ComputeEntry] = field(default_factory=list)
     approved: dict[str, EffectiveCompute] = field(default_factory=dict)
     default: str | None = None
     default_level: Level | None = None
 
     @property
+    def doc(self) -> Document:
+        return self.manifest.doc
+
+    @property
+    def node(self) -> Node:
+        return self.manifest.node
+
+    @property
+    def entries(self) -> tuple[ComputeEntry, ...]:
+        """The approved list as written (before narrowing by the parent)."""
+        return self.manifest.entries
+
+    @property
     def scope(self) -> str | None:
-        scope = self.doc.get("/scope")
-        return scope if isinstance(scope, str) else None
+        return self.manifest.scope
+
+    @property
+    def scope_node(self) -> Node:
+        return self.manifest.scope_node
+
+    @property
+    def has_parent(self) -> bool:
+        return self.manifest.has_parent
+
+    @property
+    def parent_node(self) -> Node:
+        return self.manifest.parent_node
+
+    @property
+    def ref_node(self) -> Node:
+        """The node naming the level above (for a manifest: its parent ref)."""
+        return self.manifest.parent_node
+
+    @property
+    def approved_node(self) -> Node:
+        return self.manifest.approved_node
+
+    @property
+    def default_node(self) -> Node:
+        """The node of this level's own default (a missing key points at its parent)."""
+        return self.manifest.default_node
 
     @property
     def label(self) -> str:
         """`domain 'sales' (platform/sales/manifest.yaml)`-style name for messages."""
-        name = self.doc.get("/metadata/name")
-        kind = self.scope or "platform"
-        return (
-            f"{kind} '{name}'" if isinstance(name, str) else f"{kind} manifest {self.doc.path.name}"
-        )
+        return self.manifest.label
 
     def chain(self) -> list[Level]:
         """This level and its ancestors, nearest first."""
@@ -98,36 +114,18 @@ class Level:
 class RefProblem:
     """A ref that could not be followed, reported at the referencing node."""
 
-    doc: Document
-    pointer: str
+    node: Node
     message: str
     cycle: bool = False
     rule: str = "unresolved-ref"
 
+    @property
+    def doc(self) -> Document:
+        return self.node.doc
 
-def compute_entries(doc: Document) -> list[ComputeEntry]:
-    """The approved list of a manifest, tolerating (and skipping) malformed items."""
-    approved = doc.get(APPROVED_POINTER)
-    entries: list[ComputeEntry] = []
-    if not isinstance(approved, list):
-        return entries
-    for index, item in enumerate(approved):
-        pointer = ptr.join(APPROVED_POINTER, index)
-        if isinstance(item, str):
-            entries.append(ComputeEntry(item, pointer, {}, None))
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            config = item.get("config")
-            secret = item.get("connection_secret_ref")
-            entries.append(
-                ComputeEntry(
-                    item["name"],
-                    pointer,
-                    config if isinstance(config, dict) else {},
-                    secret if isinstance(secret, str) else None,
-                    bare=False,
-                )
-            )
-    return entries
+    @property
+    def pointer(self) -> str:
+        return self.node.pointer
 
 
 class Hierarchy:
@@ -140,18 +138,17 @@ class Hierarchy:
         self._levels: dict[int, Level] = {}
         self._in_progress: set[int] = set()
         self._platforms: dict[int, Level | None] = {}
+        self._products: dict[int, Product] = {}
 
-    def _follow(self, doc: Document, pointer: str, what: str) -> Document | None:
-        text = doc.get(pointer)
+    def _follow(self, node: Node, what: str) -> Document | None:
+        text = node.value
         if not isinstance(text, str) or not text.strip():
             return None
         try:
-            path = self.resolver.resolve(text, doc.path)
+            path = self.resolver.resolve(text, node.doc.path)
         except RefError as error:
             self.problems.append(
-                RefProblem(
-                    doc, pointer, f"cannot resolve {what} '{text}': {error}", rule=error.rule
-                )
+                RefProblem(node, f"cannot resolve {what} '{text}': {error}", rule=error.rule)
             )
             return None
         source = self.workspace.reach(path)
@@ -160,8 +157,7 @@ class Hierarchy:
                 return target
         self.problems.append(
             RefProblem(
-                doc,
-                pointer,
+                node,
                 f"{what} '{text}' resolves to {_shown(path)}, but "
                 + _not_a_manifest(source, self.workspace.is_reported(path)),
             )
@@ -174,18 +170,18 @@ class Hierarchy:
         if key in self._levels:
             return self._levels[key]
         self._in_progress.add(key)
-        level = Level(doc, entries=compute_entries(doc))
-        if doc.get(PARENT_POINTER) is not None:
-            parent_doc = self._follow(doc, PARENT_POINTER, "parent_manifest")
+        manifest = manifest_of(doc)
+        level = Level(manifest)
+        if manifest.has_parent:
+            parent_doc = self._follow(manifest.parent_node, "parent_manifest")
             if parent_doc is None:
                 level.parent_status = "unresolved"
             elif id(parent_doc) in self._in_progress:
                 level.parent_status = "cycle"
                 self.problems.append(
                     RefProblem(
-                        doc,
-                        PARENT_POINTER,
-                        f"parent_manifest '{doc.get(PARENT_POINTER)}' leads back to "
+                        manifest.parent_node,
+                        f"parent_manifest '{manifest.parent_node.value}' leads back to "
                         f"{_shown(parent_doc.path)}, which is already in this hierarchy (a cycle)",
                         cycle=True,
                     )
@@ -202,9 +198,16 @@ class Hierarchy:
         """The level a product's `platform.ref` names, or None when it cannot be resolved."""
         key = id(product)
         if key not in self._platforms:
-            target = self._follow(product, PLATFORM_POINTER, "platform.ref")
+            target = self._follow(product_of(product).platform_node, "platform.ref")
             self._platforms[key] = self.level(target) if target is not None else None
         return self._platforms[key]
+
+    def product(self, doc: Document) -> Product:
+        """The model of a product document, with the level its platform ref resolves to."""
+        key = id(doc)
+        if key not in self._products:
+            self._products[key] = dataclasses.replace(product_of(doc), platform=self.platform(doc))
+        return self._products[key]
 
     def levels(self) -> list[Level]:
         return list(self._levels.values())
@@ -228,7 +231,7 @@ def _apply_policy(level: Level) -> None:
                 entry,
                 level,
             )
-    own_default = level.doc.get(DEFAULT_POINTER)
+    own_default = level.manifest.default
     if isinstance(own_default, str):
         level.default, level.default_level = own_default, level
     elif parent is not None:

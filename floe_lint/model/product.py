@@ -1,25 +1,32 @@
-"""Read-only views of a floe.yaml document that several rules share."""
+"""A data product as the model sees it, whatever dialect it was written in: its platform
+ref and its transforms, each naming the node it came from."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from floe_lint.load import pointer as ptr
-from floe_lint.load.document import Document
+from floe_lint.load.document import Document, Node
 
-TRANSFORMS_POINTER = "/transforms"
+if TYPE_CHECKING:
+    from floe_lint.model.hierarchy import Level
 
 
 @dataclass(frozen=True, slots=True)
 class Transform:
+    """One transform. `identity` is what makes two transforms the same step (ADR-0010: the
+    dbt path); `compute` is the value as written (a name, or something rules explain)."""
+
     index: int
     data: dict[str, Any]
+    node: Node
+    identity: str | None
+    identity_node: Node
+    compute_node: Node
 
     @property
     def pointer(self) -> str:
-        return ptr.join(TRANSFORMS_POINTER, self.index)
+        return self.node.pointer
 
     @property
     def path(self) -> str | None:
@@ -28,23 +35,46 @@ class Transform:
 
     @property
     def label(self) -> str:
-        return f"transform '{self.path}'" if self.path else f"transform #{self.index + 1}"
+        return f"transform '{self.identity}'" if self.identity else f"transform #{self.index + 1}"
 
     @property
     def compute(self) -> Any:
-        return self.data.get("compute")
+        return self.compute_node.value
 
     @property
     def names_compute(self) -> bool:
-        return self.data.get("compute") is not None
+        return self.compute is not None
 
 
-def transforms(doc: Document) -> Iterator[Transform]:
-    items = doc.get(TRANSFORMS_POINTER)
-    if isinstance(items, list):
-        for index, item in enumerate(items):
-            if isinstance(item, dict):
-                yield Transform(index, item)
+@dataclass(frozen=True, slots=True)
+class Product:
+    """A floe.yaml product: its platform ref and transforms; `platform` is the level its ref
+    resolves to (None when it does not resolve, or when the product was read on its own)."""
+
+    doc: Document
+    node: Node
+    name: str | None
+    platform_ref: str | None
+    platform_node: Node
+    transforms: tuple[Transform, ...]
+    platform: Level | None = field(default=None, compare=False)
+
+    @property
+    def path(self) -> Any:
+        return self.doc.path
+
+    @property
+    def kind(self) -> str | None:
+        return self.doc.kind
+
+    @property
+    def ref_node(self) -> Node:
+        """The node naming the level above (for a product: its platform ref)."""
+        return self.platform_node
+
+    def get(self, pointer: str, default: Any = None) -> Any:
+        """Raw access to the document by JSON pointer, for rules written for one dialect."""
+        return self.doc.get(pointer, default)
 
 
 def normalized_path(path: str) -> str:

@@ -14,11 +14,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from floe_lint.load.document import Document
+from floe_lint.load.document import Document, Node
 from floe_lint.load.reading import json_value, read_text
-from floe_lint.model.hierarchy import PARENT_POINTER, PLATFORM_POINTER, Hierarchy
+from floe_lint.model.dialects import product_of
+from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.refs import RefError, is_oci, parse_oci
-from floe_lint.oci.fetcher import atomic_write
+from floe_lint.oci.cache import atomic_write
 
 LOCK_NAME = "floe.lock"
 VERSION = 1
@@ -37,6 +38,10 @@ class RefSite:
     pointer: str
     text: str
     key: str
+
+    @property
+    def node(self) -> Node:
+        return self.doc.node(self.pointer)
 
 
 def lock_path(product: Path) -> Path:
@@ -102,15 +107,62 @@ def collect(paths: Iterable[Path]) -> dict[str, str]:
 
 def hierarchy_refs(hierarchy: Hierarchy, product: Document) -> Iterator[RefSite]:
     """The `oci://` refs along a product's hierarchy: its platform.ref, then each parent."""
-    sites = [(product, PLATFORM_POINTER)]
+    sites = [product_of(product).platform_node]
     level = hierarchy.platform(product)
-    sites += [(lvl.doc, PARENT_POINTER) for lvl in (level.chain() if level else [])]
-    for doc, pointer in sites:
-        text = doc.get(pointer)
+    sites += [lvl.parent_node for lvl in (level.chain() if level else [])]
+    for node in sites:
+        text = node.value
         if not isinstance(text, str) or not is_oci(text.strip()):
             continue
         try:
             key = str(parse_oci(text.strip()))
         except RefError:
             continue
-        yield RefSite(doc, pointer, text.strip(), key)
+        yield RefSite(node.doc, node.pointer, text.strip(), key)
+
+
+@dataclass(frozen=True, slots=True)
+class StaleLock:
+    """Why a product's floe.lock disagrees with its refs; `site` is the ref, when it has one."""
+
+    message: str
+    site: RefSite | None = None
+
+
+def stale(hierarchy: Hierarchy, product: Document) -> Iterator[StaleLock]:
+    """Each ref of the product's hierarchy that its floe.lock does not record as used."""
+    from floe_lint.oci.pull import Fetcher  # a product with a lock file resolves through it
+
+    name = LOCK_NAME
+    try:
+        locked = read(lock_path(product.path))
+    except LockError as error:
+        yield StaleLock(str(error))
+        return
+    if locked is None:
+        return
+    resolver = hierarchy.resolver
+    fetch = resolver.fetch if isinstance(resolver.fetch, Fetcher) else None
+    for site in hierarchy_refs(hierarchy, product):
+        if site.text in resolver.overrides or site.key in resolver.overrides:
+            continue  # a local stand-in, not a registry artifact
+        digest = locked.get(site.key)
+        pinned = site.key.partition("@")[2]
+        used = fetch.resolved.get(site.key) if fetch else None
+        if digest is None:
+            message = f"'{site.text}' has no entry in {name}; run `floe-lint lock` to record it"
+        elif pinned and pinned != digest:
+            message = f"'{site.text}' is pinned to {pinned} but {name} records {digest}"
+        elif used and used != digest:
+            message = f"'{site.text}' resolved to {used} (another lock file), not {digest}"
+        elif fetch and used and not pinned:
+            current = fetch.current_digest(parse_oci(site.text))
+            if current is None or current == digest:
+                continue
+            message = (
+                f"tag '{site.text}' now points to {current}, but {name} records {digest}; "
+                "review the change and run `floe-lint lock` to accept it"
+            )
+        else:
+            continue
+        yield StaleLock(message, site)

@@ -27,8 +27,8 @@ import sarif_om as om  # type: ignore[import-untyped]
 from floe_lint import __version__
 from floe_lint.findings import Finding, Location
 from floe_lint.lint.baseline import offending_text
-from floe_lint.lint.engine import Rule
 from floe_lint.lint.filtering import Suppressed
+from floe_lint.lint.registry import Rule
 from floe_lint.load import paths
 
 HOMEPAGE = "https://github.com/floe-dev/floe-lint"

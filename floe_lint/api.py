@@ -1,0 +1,105 @@
+"""The stable surface for extensions: rule folders, entry-point rules and compute plugins
+import this module and nothing else of floe_lint, so the internals can move freely.
+
+A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
+docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `check` gets:
+
+    "product"      a `Product`: its `platform` (a `Level`, or None) and its `transforms`
+    "manifest"     a `Level`: scope, parent, approved computes and default, resolved
+    "document"     every Floe `Document` (raw data by JSON pointer; `ctx.model_of(doc)`)
+    "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
+    "suppression"  each `Unused` suppression comment, after every other rule
+
+The model's views name the node each value came from (`transform.compute_node`,
+`level.approved_node`, `level.default_node`, `product.platform_node`, `entry.name_node`);
+a rule points its finding at such a node: `ctx.finding(node, message, related=[...])`.
+Rules see the model, not a dialect's pointers, so they work for every input dialect.
+
+A compute plugin subclasses `ComputePlugin` and is found through the entry point group
+`floe_lint.compute`. See docs/extending.md for a rule and a plugin package end to end.
+
+`API_VERSION` changes only when something here changes incompatibly.
+"""
+
+from __future__ import annotations
+
+from floe_lint.compute.plugin import (
+    REMOTE_RESOURCES,
+    SECRET,
+    ComputeConfig,
+    ComputePlugin,
+    ConnectionResult,
+    PluginError,
+    ResourceSpec,
+    config_schema,
+    copied,
+    driver_available,
+    env_var,
+    not_checked,
+    profile_schema,
+    resolve_env,
+    sized,
+    timed,
+)
+from floe_lint.findings import Finding, Location, Related, Severity, Span
+from floe_lint.lint.context import Context
+from floe_lint.lint.suppressions import Unused
+from floe_lint.load.document import Document, Node, SourceFile
+from floe_lint.load.validation import Category as SchemaCategory
+from floe_lint.load.validation import SchemaProblem
+from floe_lint.model.hierarchy import EffectiveCompute, Level, RefProblem
+from floe_lint.model.manifest import ComputeEntry, Manifest
+from floe_lint.model.product import Product, Transform, normalized_path
+from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
+from floe_lint.secrets import is_env_var_reference, is_secret_key, is_templated
+from floe_lint.suggest import did_you_mean
+
+API_VERSION = 1
+
+__all__ = [
+    "API_VERSION",
+    "REMOTE_RESOURCES",
+    "SECRET",
+    "ComputeConfig",
+    "ComputeEntry",
+    "ComputePlugin",
+    "ConnectionResult",
+    "Context",
+    "Document",
+    "EffectiveCompute",
+    "Finding",
+    "Level",
+    "Location",
+    "Manifest",
+    "Node",
+    "OciRef",
+    "PluginError",
+    "Product",
+    "RefError",
+    "RefProblem",
+    "Related",
+    "ResourceSpec",
+    "SchemaCategory",
+    "SchemaProblem",
+    "Severity",
+    "SourceFile",
+    "Span",
+    "Transform",
+    "Unused",
+    "config_schema",
+    "copied",
+    "did_you_mean",
+    "driver_available",
+    "env_var",
+    "is_env_var_reference",
+    "is_oci",
+    "is_secret_key",
+    "is_templated",
+    "normalized_path",
+    "not_checked",
+    "parse_oci",
+    "profile_schema",
+    "resolve_env",
+    "sized",
+    "timed",
+]

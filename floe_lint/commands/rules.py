@@ -1,0 +1,31 @@
+"""`floe-lint rules`: every rule (built-in and the config's rule-folders), one line each."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from floe_lint.commands.usage import EXIT_CLEAN
+
+if TYPE_CHECKING:
+    from floe_lint.lint.registry import Rule
+
+
+def all_rules(config_file: Path | None) -> tuple[Rule, ...]:
+    """Built-in rules and those of the config's rule-folders, as `check` would run them."""
+    from floe_lint.config import load_config
+    from floe_lint.lint.registry import builtin_rules, folder_rules
+
+    config = load_config(config_file, Path.cwd())
+    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
+    return tuple(sorted((*builtin_rules(), *extra), key=lambda r: r.id))
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    rules = all_rules(args.config)
+    width = max(len(r.name) for r in rules)
+    stdout.write(f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY\n")
+    for r in rules:
+        stdout.write(f"{r.id:<6} {r.name:<{width}} {r.severity:<8} {r.summary}\n")
+    return EXIT_CLEAN

@@ -1,0 +1,94 @@
+"""A compute's `config` checked against its plugin's JSON Schema, as messages for the
+compute-config rule. Documents that the compiled quick check proves valid never import
+jsonschema (that import alone costs a pre-commit hook ~45 ms)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from floe_lint.compute.plugin import registry
+from floe_lint.load.fastschema import Check, compile_schema, proves_valid
+from floe_lint.load.validation import TYPE_WORDS  # one wording for types in every message
+from floe_lint.secrets import is_secret_key, is_templated
+from floe_lint.suggest import did_you_mean
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """A problem at `path` (keys and indexes below `config`), reported at its key or value."""
+
+    path: tuple[str | int, ...]
+    message: str
+    at: Literal["key", "value"] = "value"
+
+
+def _shown(key: str, value: Any) -> str:
+    if is_secret_key(key) or not isinstance(value, str | int | float | bool):
+        return ""
+    return f" ({value!r})" if len(str(value)) <= 40 else ""
+
+
+@cache
+def _quick(name: str) -> Check | None:
+    plugin = registry().get(name)
+    if plugin is None:
+        return None
+    # Missing required keys are not reported here (see below), so they must not send a config
+    # to jsonschema either.
+    schema = {k: v for k, v in plugin.config_schema.items() if k != "required"}
+    return compile_schema(schema)
+
+
+def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
+    """What is wrong with `config` for the plugin `name` (nothing when no plugin provides it).
+
+    Missing required keys are left out: another level may supply them, and compile checks
+    the merged config.
+    """
+    plugin = registry().get(name)
+    if plugin is None or not config or proves_valid(_quick(name), config):
+        return  # unknown-compute reports the name; a bare name has no config
+    from jsonschema import Draft202012Validator
+
+    schema = plugin.config_schema
+    allowed = list(schema.get("properties", {}))
+    errors = Draft202012Validator(schema).iter_errors(config)
+    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+        path: tuple[str | int, ...] = tuple(error.absolute_path)
+        key = str(path[-1]) if path else "config"
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            for unknown in error.instance:
+                if unknown not in allowed:
+                    yield ConfigProblem(
+                        (*path, str(unknown)),
+                        f"compute '{name}' has no config key '{unknown}'"
+                        f"{did_you_mean(str(unknown), allowed)} (keys: {', '.join(allowed)})",
+                        at="key",
+                    )
+        elif error.validator == "required":
+            continue  # may be supplied by a parent or child level; compile checks the merge
+        elif is_templated(error.instance) or is_secret_key(key):
+            # templated: resolved by dbt at run time, e.g. "{{ env_var('PORT') | as_number }}";
+            # a literal credential is secret-literal's finding, never echoed here
+            continue
+        elif error.validator == "type":
+            wanted = error.validator_value
+            words = " or ".join(
+                TYPE_WORDS.get(t, t) for t in ([wanted] if isinstance(wanted, str) else wanted)
+            )
+            shown = _shown(key, error.instance)
+            yield ConfigProblem(path, f"compute '{name}' config '{key}' must be {words}{shown}")
+        elif error.validator == "enum":
+            options = [str(o) for o in error.validator_value]
+            yield ConfigProblem(
+                path,
+                f"compute '{name}' config '{key}' must be one of {', '.join(options)}"
+                f"{_shown(key, error.instance)}"
+                f"{did_you_mean(str(error.instance), options)}",
+            )
+        else:
+            detail = error.message if not is_secret_key(key) else "invalid value"
+            yield ConfigProblem(path, f"compute '{name}' config '{key}': {detail}")

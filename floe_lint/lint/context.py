@@ -1,0 +1,176 @@
+"""What a rule may consult while it runs, and how it states a finding.
+
+A rule sees the model (products, levels, transforms and the nodes they came from), schema
+results, unresolved refs, and the compute names that plugins provide; it points a finding at
+a node. The engine fills in the rule's id, name and severity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal, overload
+
+from floe_lint.compute.plugin import known_compute_names
+from floe_lint.findings import Finding, Location, Related, Span
+from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
+from floe_lint.load.validation import SchemaProblem, validate
+from floe_lint.load.workspace import Workspace
+from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.hierarchy import Hierarchy, Level, RefProblem
+from floe_lint.model.manifest import Manifest
+from floe_lint.model.product import Product
+
+At = Literal["key", "value"]
+
+
+def _node(where: Any, pointer: str | None) -> Node:
+    """A node from a Node, or (for rule folders written before the API) a document and a
+    pointer; products and levels stand for their documents."""
+    if isinstance(where, Node):
+        return where
+    doc = where if isinstance(where, Document) else where.doc
+    return Node(doc, pointer or "")
+
+
+class Context:
+    """What a rule may consult: the model, schema results, ref problems, known computes."""
+
+    def __init__(self, workspace: Workspace, hierarchy: Hierarchy):
+        self.workspace = workspace
+        self.hierarchy = hierarchy
+        self._schema: dict[int, list[SchemaProblem]] = {}
+
+    @property
+    def known_computes(self) -> frozenset[str]:
+        """Every compute name that a plugin (built-in or installed) provides."""
+        return known_compute_names()
+
+    def schema_problems(self, doc: Document) -> list[SchemaProblem]:
+        """Schema problems of a document, validated once and shared by the schema-* rules."""
+        key = id(doc)
+        if key not in self._schema:
+            self._schema[key] = validate(doc.data, doc.kind) if doc.kind else []
+        return self._schema[key]
+
+    def ref_problems(self, doc: Document) -> list[RefProblem]:
+        """The refs written in `doc` that could not be followed (or lead into a cycle)."""
+        return [p for p in self.hierarchy.problems if p.doc is doc]
+
+    def model_of(self, doc: Document) -> Product | Manifest:
+        """What a product or manifest document says, read in its dialect (unresolved)."""
+        return product_of(doc) if doc.kind == "floe" else manifest_of(doc)
+
+    def compute_config_problems(self, name: str, config: dict[str, Any]) -> Iterator[Any]:
+        """Problems of a compute's config under its plugin's schema (`path`, `message`, `at`)."""
+        from floe_lint.compute import config_check
+
+        return config_check.problems(name, config)
+
+    def stale_locks(self, product: Product) -> Iterator[Any]:
+        """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
+        from floe_lint.oci import lockfile
+
+        return lockfile.stale(self.hierarchy, product.doc)
+
+    def environment_overlays(self, doc: Document) -> Iterator[Document]:
+        """The documents of `doc`'s per-environment files (`floe.prod.yaml` for `floe.yaml`)."""
+        base_name = doc.path.name.rsplit(".", 1)[0]
+        for sibling in sorted(doc.path.parent.glob(f"{base_name}.*.y*ml")):
+            match = ENV_VARIANT.match(sibling.name)
+            if match and match["base"] == base_name and sibling != doc.path:
+                loaded = self.load(Path(sibling)).documents
+                yield from (d for d in loaded if isinstance(d.data, dict))
+
+    def load(self, path: Path) -> SourceFile:
+        """A file by path (say, a per-environment overlay), loaded once per run."""
+        return self.workspace.load(path)
+
+    @staticmethod
+    def location(node: Node, at: At = "value") -> Location:
+        return Location(node.doc.path, node.span(at), node.pointer)
+
+    @overload
+    def related(self, node: Node, message: str, /, *, at: At = "value") -> Related: ...
+
+    @overload
+    def related(
+        self, doc: Document | Product | Level, pointer: str, message: str, at: At = "value", /
+    ) -> Related: ...
+
+    def related(
+        self,
+        where: Any,
+        first: str,
+        second: str | None = None,
+        legacy_at: At = "value",
+        /,
+        *,
+        at: At = "value",
+    ) -> Related:
+        """A related location: `related(node, message, at="value")`.
+
+        `related(doc, pointer, message, at)` is kept for rule folders written before API 1.
+        """
+        if second is None:
+            return Related(self.location(_node(where, None), at), first)
+        return Related(self.location(_node(where, first), legacy_at), second)
+
+    @overload
+    def finding(
+        self,
+        node: Node,
+        message: str,
+        /,
+        *,
+        at: At = "value",
+        related: Sequence[Related] = (),
+        sensitive: bool = False,
+    ) -> Finding: ...
+
+    @overload
+    def finding(
+        self,
+        doc: Document | Product | Level,
+        pointer: str,
+        message: str,
+        /,
+        *,
+        at: At = "value",
+        related: Sequence[Related] = (),
+        sensitive: bool = False,
+    ) -> Finding: ...
+
+    def finding(
+        self,
+        where: Any,
+        first: str,
+        second: str | None = None,
+        /,
+        *,
+        at: At = "value",
+        related: Sequence[Related] = (),
+        sensitive: bool = False,
+    ) -> Finding:
+        """A finding at a node: `finding(node, message, at=..., related=...)`.
+
+        `finding(doc, pointer, message)` is kept for rule folders written before API 1.
+        """
+        if second is None:
+            node, message = _node(where, None), first
+        else:
+            node, message = _node(where, first), second
+        return Finding("", "", "error", message, self.location(node, at), tuple(related), sensitive)
+
+    @staticmethod
+    def file_finding(
+        source: SourceFile,
+        span: Span,
+        message: str,
+        pointer: str = "",
+        related: Sequence[Related] = (),
+    ) -> Finding:
+        """A finding at a span of a file (for `file` rules: syntax, duplicate keys)."""
+        return Finding(
+            "", "", "error", message, Location(source.path, span, pointer), tuple(related)
+        )
