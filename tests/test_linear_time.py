@@ -25,20 +25,26 @@ PRODUCT = (
 MAX_RATIO = 12
 
 
-def best_time(work: Callable[[], object], repeat: int) -> float:
+def best_time(work: Callable[[], object], repeat: int, inner: int = 1) -> float:
     best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
-        work()
+        for _ in range(inner):
+            work()
         best = min(best, time.perf_counter() - started)
     return best
 
 
 def assert_linear(make: Callable[[int], Callable[[], object]], unit: int, repeat: int = 3) -> None:
-    """`make(size)` returns the work for an input of `size`; 1x and 8x are timed."""
+    """`make(size)` returns the work for an input of `size`; 1x and 8x are timed.
+
+    Work that takes a few milliseconds is repeated until the 1x side takes about 50 ms, so
+    that the scheduler's noise on a shared machine does not decide the ratio.
+    """
     small, large = make(unit), make(8 * unit)
-    small()  # warm-up: imports and caches are not part of the input's cost
-    ratio = best_time(large, repeat) / best_time(small, repeat)
+    once = best_time(small, 1)  # also a warm-up: imports and caches are not the input's cost
+    inner = max(1, int(0.05 / max(once, 1e-6)))
+    ratio = best_time(large, repeat, inner) / best_time(small, repeat, inner)
     assert ratio < MAX_RATIO, f"8x the input took {ratio:.1f}x the time"
 
 
@@ -84,7 +90,7 @@ def test_a_40_kb_suppression_comment_is_read_quickly(
 # --- SARIF for a comment naming many codes ---------------------------------------------------
 
 
-def test_sarif_for_a_comment_naming_20000_codes_is_linear(
+def test_sarif_for_a_comment_naming_10000_codes_is_linear(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -100,7 +106,7 @@ def test_sarif_for_a_comment_naming_20000_codes_is_linear(
 
         return work
 
-    assert_linear(make, 2_500, repeat=2)
+    assert_linear(make, 1_250)
 
 
 def test_each_unused_code_is_reported_at_the_code_itself(
