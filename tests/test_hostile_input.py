@@ -171,6 +171,7 @@ LONG_REF = "a" * 300
         ("floe.yaml", product("oci://[::1]:" + "9" * 5000 + "/f/p:1"), 3, "is not between 1 and"),
         ("floe.yaml", product("oci://[zz]/floe/p:1.0"), 3, "is not a valid OCI reference"),
         ("floe.yaml", product("a\\0b", '"'), 3, "cannot be opened: embedded null byte"),
+        ("floe.yaml", product("loop.yaml"), 3, "cannot be opened: Too many levels of symbolic"),
     ],
 )
 def test_odd_values_are_findings_never_internal_errors(
@@ -179,6 +180,7 @@ def test_odd_values_are_findings_never_internal_errors(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "loop.yaml").symlink_to("loop.yaml")
     run = run_cli("check", name, "--format", "json", "--offline")
     no_internal_error(run.stderr)
     assert run.code == 1
@@ -193,8 +195,9 @@ def test_nesting_beyond_100_levels_is_a_finding_at_the_deep_node(tmp_path: Path)
     assert problem.message.startswith("document is nested more than 100 levels deep")
     # x's mapping is level 1, so the 100th flow mapping is level 101: at column 3 + 99 * 4.
     assert (problem.span.start_line, problem.span.start_col) == (2, 3 + 99 * 4)
-    recursive = parse(Path("m.yaml"), b"a: &a {b: 1, <<: *a}\n")
-    assert recursive.problems or recursive.documents[0].data == {"a": {"b": 1}}
+    for recursive in (b"a: &a {b: 1, <<: *a}\n", b"a: &a [1, *a]\n", b"a: &a {b: *a}\n"):
+        [problem] = parse(Path("m.yaml"), recursive).problems
+        assert "or an alias refers to a node that contains it" in problem.message
     assert parse(Path("m.yaml"), ("{a: " * 99 + "1" + "}" * 99).encode()).problems == []
 
 
