@@ -179,3 +179,5 @@ def test_the_documented_rule_folder_rule_runs_with_its_config(site: Path, produc
     assert [(r["file"], r["line"]) for r in found[0]["related"]] == [("manifest.yaml", 7)]
     listed = floe_lint(product, "rules", site=site).stdout
     assert "ACME101 explicit-compute" in listed
+    shown = floe_lint(product, "rule", "ACME101", site=site).stdout
+    assert shown.startswith("ACME101 explicit-compute (default severity: warning)")

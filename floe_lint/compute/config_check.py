@@ -5,9 +5,8 @@ jsonschema (that import alone costs a pre-commit hook ~45 ms)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from floe_lint.compute.plugin import registry
 from floe_lint.load.fastschema import Check, compile_schema, proves_valid
@@ -16,8 +15,7 @@ from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigProblem:
+class ConfigProblem(NamedTuple):
     """A problem at `path` (keys and indexes below `config`), reported at its key or value."""
 
     path: tuple[str | int, ...]

@@ -110,16 +110,22 @@ class Document:
         return node
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Node:
     """A place in a loaded document, named by JSON pointer: what a finding points at.
 
     The model hands rules nodes ("the node of this transform's compute") instead of pointer
-    strings, so a rule does not depend on where a dialect keeps a field.
+    strings, so a rule does not depend on where a dialect keeps a field. (A plain class, not
+    a dataclass: it is created on every check, and a dataclass costs start-up to define.)
     """
 
-    doc: Document
-    pointer: str
+    __slots__ = ("doc", "pointer")
+
+    def __init__(self, doc: Document, pointer: str):
+        self.doc = doc
+        self.pointer = pointer
+
+    def __repr__(self) -> str:
+        return f"Node({self.doc.path.name}, {self.pointer!r})"
 
     def child(self, *tokens: str | int) -> Node:
         return Node(self.doc, ptr.join(self.pointer, *tokens) if tokens else self.pointer)

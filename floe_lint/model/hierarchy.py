@@ -7,7 +7,6 @@ approves; a restated compute's config overrides the parent's key by key. A level
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -206,7 +205,7 @@ class Hierarchy:
         """The model of a product document, with the level its platform ref resolves to."""
         key = id(doc)
         if key not in self._products:
-            self._products[key] = dataclasses.replace(product_of(doc), platform=self.platform(doc))
+            self._products[key] = product_of(doc)._replace(platform=self.platform(doc))
         return self._products[key]
 
     def levels(self) -> list[Level]:

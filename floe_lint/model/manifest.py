@@ -4,7 +4,7 @@ its parent ref, its approved computes and its default, each with the node it cam
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from floe_lint.load.document import Document, Node
 
@@ -29,8 +29,7 @@ class ComputeEntry:
         return self.name_node.pointer
 
 
-@dataclass(frozen=True, slots=True)
-class Manifest:
+class Manifest(NamedTuple):
     """What a manifest document says, before its parents are resolved.
 
     `default` is the value as written (a name, or something malformed that rules explain);

@@ -3,8 +3,8 @@ ref and its transforms, each naming the node it came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from floe_lint.load.document import Document, Node
 
@@ -46,8 +46,7 @@ class Transform:
         return self.compute is not None
 
 
-@dataclass(frozen=True, slots=True)
-class Product:
+class Product(NamedTuple):
     """A floe.yaml product: its platform ref and transforms; `platform` is the level its ref
     resolves to (None when it does not resolve, or when the product was read on its own)."""
 
@@ -57,7 +56,7 @@ class Product:
     platform_ref: str | None
     platform_node: Node
     transforms: tuple[Transform, ...]
-    platform: Level | None = field(default=None, compare=False)
+    platform: Level | None = None
 
     @property
     def path(self) -> Any:

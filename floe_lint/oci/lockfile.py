@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from floe_lint.load.document import Document, Node
 from floe_lint.load.reading import json_value, read_text
@@ -121,8 +122,7 @@ def hierarchy_refs(hierarchy: Hierarchy, product: Document) -> Iterator[RefSite]
         yield RefSite(node.doc, node.pointer, text.strip(), key)
 
 
-@dataclass(frozen=True, slots=True)
-class StaleLock:
+class StaleLock(NamedTuple):
     """Why a product's floe.lock disagrees with its refs; `site` is the ref, when it has one."""
 
     message: str

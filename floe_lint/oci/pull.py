@@ -21,20 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floe_lint.model.refs import OciRef, RefError
-from floe_lint.oci.artifact import (
-    DOCKER_MANIFEST,
-    MAX_LAYER_BYTES,
-    MAX_MANIFEST_BYTES,
-    MEDIA_TYPE,
-    OCI_MANIFEST,
-    floe_layer,
-)
 from floe_lint.oci.cache import Cache, IntegrityError, repository_of, sha256_digest
 from floe_lint.oci.settings import OFFLINE_ENV, Settings
-from floe_lint.oci.transport import Deadline, Transport, Unavailable, registry_error
 
+# The transport and the artifact format are imported by the methods that reach a registry:
+# most runs have no oci:// ref, and a pre-commit hook's start-up counts.
 if TYPE_CHECKING:
     from floe_lint.oci.push import Published
+    from floe_lint.oci.transport import Deadline, Transport
 
 
 class Fetcher:
@@ -62,7 +56,7 @@ class Fetcher:
         self.network_requests = 0
         self._transports: dict[str, Transport] = {}
         self._down: dict[str, str] = {}
-        self._deadline = Deadline(settings.budget)
+        self._deadline: Deadline | None = None
         self._current: dict[str, str | None] = {}
 
     @property
@@ -99,6 +93,8 @@ class Fetcher:
 
     @contextlib.contextmanager
     def _budget(self, ref: OciRef) -> Iterator[None]:
+        from floe_lint.oci.transport import Deadline
+
         deadline = Deadline(self.settings.budget)
         for transport in self._transports.values():
             transport.deadline = deadline
@@ -106,16 +102,23 @@ class Fetcher:
         yield
 
     def _transport(self, ref: OciRef) -> Transport:
+        from floe_lint.oci.transport import Deadline, Transport, Unavailable
+
         netloc = self.settings.endpoint(ref.host)[1]
         if netloc in self._down:
             raise Unavailable(f"{self._down[netloc]}; not retried for '{ref}'")
         transport = self._transports.get(ref.host)
         if transport is None:
             transport = self._transports[ref.host] = Transport(self.settings, ref.host, self.env)
+        if self._deadline is None:
+            self._deadline = Deadline(self.settings.budget)
         transport.deadline = self._deadline
         return transport
 
     def _get(self, ref: OciRef, path: str, accept: str, what: str) -> tuple[bytes, Any]:
+        from floe_lint.oci.artifact import MAX_LAYER_BYTES, MAX_MANIFEST_BYTES
+        from floe_lint.oci.transport import Unavailable, registry_error
+
         transport = self._transport(ref)
         self.network_requests += 1
         try:
@@ -145,6 +148,9 @@ class Fetcher:
 
     def _tag(self, ref: OciRef) -> tuple[str, bytes | None]:
         """(manifest digest, manifest bytes if just downloaded) for a tag ref."""
+        from floe_lint.oci.artifact import DOCKER_MANIFEST, OCI_MANIFEST
+        from floe_lint.oci.transport import Unavailable
+
         cached = self.cache.tag(ref)
         if cached is not None and (
             self.offline or (not self.refresh_tags and cached[1] < self.settings.tag_ttl)
@@ -191,6 +197,8 @@ class Fetcher:
             return None
 
     def _materialize(self, ref: OciRef, digest: str, manifest: bytes | None) -> Path:
+        from floe_lint.oci.artifact import MEDIA_TYPE, OCI_MANIFEST, floe_layer
+
         if manifest is None:
             manifest = self._cached(ref, digest, ".json")
         if manifest is None:
