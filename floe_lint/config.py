@@ -132,7 +132,26 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     return doc.data, where
 
 
-_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?floe-lint[\"']?\s*(?:\.\s*(.*?))?\s*\]\s*$")
+_TABLE_HEAD = re.compile(r"\s*tool\s*\.\s*[\"']?floe-lint[\"']?\s*")
+
+
+def _table_header(line: str) -> str | None:
+    r"""The sub-table a `[tool.floe-lint...]` header names ('' for the table itself), else None.
+
+    Plain string work around one anchored pattern: a lazy `(.*?)` before `\s*\]\s*$` took
+    time quadratic in the length of a hostile header line.
+    """
+    text = line.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    inner = text[1:-1]
+    head = _TABLE_HEAD.match(inner)
+    if head is None:
+        return None
+    rest = inner[head.end() :]
+    if not rest:
+        return ""
+    return rest[1:].strip() if rest.startswith(".") else None
 
 
 def _toml_line(text: str, pointer: str) -> int:
@@ -141,10 +160,10 @@ def _toml_line(text: str, pointer: str) -> int:
     lines = text.splitlines()
     best, in_table = 1, False
     for number, line in enumerate(lines, start=1):
-        header = _TABLE.match(line)
-        if header:
+        header = _table_header(line)
+        if header is not None:
             in_table = True
-            sub = (header.group(1) or "").strip().strip("\"'")
+            sub = header.strip("\"'")
             if not tokens or (sub and sub == tokens[0]):
                 best = number
             if not tokens and best > 1:

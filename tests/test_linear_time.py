@@ -118,3 +118,27 @@ def test_each_unused_code_is_reported_at_the_code_itself(
     run = run_cli("check", "floe.yaml", "--format", "json")
     spans = [(f["line"], f["column"], f["end_column"]) for f in run.named("unused-suppression")]
     assert spans == [(1, 22, 25), (1, 27, 30)]
+
+
+# --- the pyproject.toml header scan behind config error lines --------------------------------
+
+
+def test_locating_a_config_error_in_pyproject_toml_is_linear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST})
+
+    def make(size: int) -> Callable[[], object]:
+        # A valid header, then a long run of spaces before a comment: the old pattern's lazy
+        # group retried its whitespace run from every position of it.
+        text = "[tool.floe-lint]\nbogus = 1\n[tool.floe-lint.severity]" + " " * size + "#x\n"
+
+        def work() -> None:
+            (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+            run = run_cli("check", "manifest.yaml")
+            assert run.code == 2 and "pyproject.toml:2:1:" in run.stderr, run.stderr
+
+        return work
+
+    assert_linear(make, 40_000)
