@@ -74,19 +74,18 @@ def to_json(value: Any) -> Any:
         if attr.has(type(value)):
             raise TypeError(f"{type(value).__name__} was not built with make()")
         return value
-    out = {
-        prop: to_json(getattr(value, name))
-        for name, prop in _properties(value.__class__)
-        if name in explicit
-    }
+    out = {prop: to_json(getattr(value, name)) for name, prop in _set(value.__class__, explicit)}
     out.update({k: to_json(v) for k, v in getattr(value, _EXTRA).items()})
     return out
 
 
 @functools.cache
-def _properties(cls: Any) -> tuple[tuple[str, str], ...]:
-    """(attribute, SARIF property name) of a sarif-om class, in the schema's order."""
-    return tuple((f.name, f.metadata["schema_property_name"]) for f in attr.fields(cls))
+def _set(cls: Any, explicit: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(attribute, SARIF property name) of the set fields of a sarif-om class, in the schema's
+    order; cached, since every result sets the same few of its class's thirty fields."""
+    return tuple(
+        (f.name, f.metadata["schema_property_name"]) for f in attr.fields(cls) if f.name in explicit
+    )
 
 
 def source_root(cwd: Path | None = None) -> Path:
