@@ -75,14 +75,15 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="append",
         default=[],
         metavar="RULES",
-        help="only these rules (ids, names, comma-separated); repeatable",
+        help="only these rules: ids (FL201), id prefixes (FL2), names or name prefixes "
+        "(compute, schema-*), ALL; any case, comma-separated; repeatable",
     )
     check.add_argument(
         "--ignore",
         action="append",
         default=[],
         metavar="RULES",
-        help="skip these rules (ids, names, comma-separated); repeatable",
+        help="skip these rules (selectors as for --select); repeatable",
     )
     check.add_argument(
         "--config",
@@ -130,6 +131,11 @@ def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
     )
     ci.add_argument("--exit-zero", action="store_true", help="exit 0 even with findings")
     ci.add_argument(
+        "--fail-on-empty",
+        action="store_true",
+        help="exit 1 when a folder given holds no manifest or floe.yaml, or nothing was checked",
+    )
+    ci.add_argument(
         "--fail-on",
         choices=("error", "warning"),
         help="lowest severity that fails the run (default: the config's, else error)",
@@ -173,7 +179,14 @@ def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     _add_ref_and_config(build)
 
-    commands.add_parser("plugins", help="list compute plugins, their versions and dbt packages")
+    plugins = commands.add_parser(
+        "plugins", help="list compute plugins, their versions and dbt packages"
+    )
+    plugins.add_argument(
+        "--schema",
+        metavar="NAME",
+        help="print the JSON Schema of compute NAME's config (for editors) instead",
+    )
 
     connections = commands.add_parser(
         "check-connections", help="try to connect to each approved compute and print a table"

@@ -8,14 +8,18 @@ that names the file, the line and the closest valid key.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from floe_lint.errors import ConfigError
 from floe_lint.findings import Severity
+
+if TYPE_CHECKING:
+    from floe_lint.lint.selectors import Named
 
 __all__ = ["Config", "ConfigError", "load_config", "render"]
 
@@ -39,6 +43,17 @@ class Config:
     require_suppression_reason: bool = False
     baseline: Path | None = None
     oci: dict[str, Any] = field(default_factory=dict)
+    fail_on_empty: bool = False
+    #: Every rule selector the config file writes, with where: (selector, "file:line:col").
+    selectors: list[tuple[str, str]] = field(default_factory=list)
+
+    def check_selectors(self, rules: Sequence[Named]) -> None:
+        """Every selector of the config must name at least one of `rules` (else exit 2)."""
+        from floe_lint.lint import selectors
+
+        for selector, where in self.selectors:
+            if not selectors.names_a_rule(selector, rules):
+                raise ConfigError(f"{where}: {selectors.unknown_message(selector, rules)}")
 
     @property
     def root(self) -> Path:
@@ -61,6 +76,7 @@ class Config:
             "format": self.format or "text",
             "require-suppression-reason": self.require_suppression_reason,
             "baseline": str(self.baseline) if self.baseline else None,
+            "fail-on-empty": self.fail_on_empty,
             "oci": self.oci,
         }
 
@@ -198,11 +214,9 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
             message = problem.message.replace("in the document", "in the floe-lint config")
             lines.append(f"{path}:{line}:{col}: {message}")
         raise ConfigError("\n".join(lines))
-    if not table.get("rule-folders"):  # rules of rule folders are known only once loaded
-        _check_rule_keys(path, table, where)
     base = path.parent
     baseline = table.get("baseline")
-    return Config(
+    config = Config(
         path=path,
         select=list(table.get("select", [])),
         ignore=list(table.get("ignore", [])),
@@ -217,34 +231,33 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         require_suppression_reason=bool(table.get("require-suppression-reason", False)),
         baseline=base / baseline if baseline else None,
         oci=dict(table.get("oci", {})),
+        fail_on_empty=bool(table.get("fail-on-empty", False)),
+        selectors=_selectors(path, table, where),
     )
+    if not config.rule_folders:  # rules of rule folders are known only once loaded (engine.run)
+        from floe_lint.lint.registry import builtin_rules
+
+        config.check_selectors(builtin_rules())
+    return config
 
 
-def _check_rule_keys(path: Path, table: dict[str, Any], where: Any) -> None:
-    """Every rule id, prefix or name the config mentions must name at least one rule."""
-    from floe_lint.lint.registry import builtin_rules
-    from floe_lint.suggest import did_you_mean
-
-    rules = builtin_rules()
-    names = [r.id for r in rules] + [r.name for r in rules]
+def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str, str]]:
+    """Every rule selector of the config with its `file:line:col`, for `check_selectors`."""
     mentions = [
         (f"/{key}/{i}", v) for key in ("select", "ignore") for i, v in enumerate(table.get(key, []))
     ]
-    mentions += [(f"/severity/{k}", k) for k in table.get("severity", {})]
+    mentions += [(f"/severity/{_token(k)}", k) for k in table.get("severity", {})]
     for glob, codes in table.get("per-path-ignores", {}).items():
-        glob_token = glob.replace("~", "~0").replace("/", "~1")
-        mentions += [(f"/per-path-ignores/{glob_token}/{i}", c) for i, c in enumerate(codes)]
+        mentions += [(f"/per-path-ignores/{_token(glob)}/{i}", c) for i, c in enumerate(codes)]
+    found = []
     for pointer, key in mentions:
-        bare = str(key).rstrip("*").upper()
-        if bare == "ALL" or any(
-            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
-        ):
-            continue
         line, col = where(pointer)
-        raise ConfigError(
-            f"{path}:{line}:{col}: unknown rule '{key}'{did_you_mean(str(key), names)}; "
-            "see 'floe-lint rules'"
-        )
+        found.append((str(key), f"{path}:{line}:{col}"))
+    return found
+
+
+def _token(key: str) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
 
 
 def render(config: Config) -> str:

@@ -9,3 +9,7 @@ from __future__ import annotations
 
 class ConfigError(Exception):
     """A config problem; the message names the file and what is wrong."""
+
+
+class UnknownRuleError(ConfigError):
+    """A rule selector, on the command line or in the config, that names no rule."""

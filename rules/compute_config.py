@@ -3,7 +3,11 @@
 Why: Floe hands `config` to the compute plugin that renders the dbt profile. A misspelt key
 (`memory_limt`) is silently ignored, so the engine runs with its default; a value of the
 wrong type (`threads: eight`) only fails at run time, in every pipeline of the platform.
-Each plugin publishes a JSON Schema of its config; `floe-lint plugins` lists the plugins.
+A required key (snowflake's `database`) may come from a parent or a child level, so it is
+judged on the merged config of each level products may be compiled on (one a product names,
+or a domain or central platform without child domains): missing there, `floe-lint compile`
+would refuse every product on it. Each plugin publishes a JSON Schema of its config:
+`floe-lint plugins --schema NAME` prints it.
 
 Fails:
     # file: manifest.yaml
@@ -14,6 +18,15 @@ Fails:
             config: {threads: 8, memory_limt: 4GB}
         default: duckdb
 
+Fails:
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved:
+          - name: snowflake
+            config: {account: acme, warehouse: WH}
+        default: snowflake
+
 Passes:
     # file: manifest.yaml
     plugins:
@@ -21,6 +34,8 @@ Passes:
         approved:
           - name: duckdb
             config: {threads: 8, memory_limit: 4GB}
+          - name: snowflake
+            config: {account: acme, database: ANALYTICS}
         default: duckdb
 """
 
@@ -32,8 +47,31 @@ ID, NAME, SEVERITY, SUBJECT = "FL208", "compute-config", "error", "manifest"
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    yield from _incomplete(level, ctx)
     for entry in level.entries:
         for problem in ctx.compute_config_problems(entry.name, entry.config):
             yield ctx.finding(
                 entry.config_node.child(*problem.path), problem.message, at=problem.at
             )
+
+
+def _incomplete(level: Level, ctx: Context) -> Iterator[Finding]:
+    """Required keys missing from the merged config of a level products may be compiled on:
+    the same check `floe-lint compile` makes before rendering a profile, reported here first."""
+    if not ctx.may_be_compiled_on(level):
+        return
+    for name, effective in level.approved.items():
+        missing = ctx.missing_compute_config(name, effective.config)
+        if not missing:
+            continue
+        entry = effective.entry
+        keys = ", ".join(f"'{key}'" for key in missing)
+        message = (
+            f"compute '{name}' lacks required config {keys}, even merged with its parents'; "
+            f"'floe-lint compile' refuses products on {level.label} without it "
+            f"(see 'floe-lint plugins --schema {name}')"
+        )
+        if entry.config_node.exists:
+            yield ctx.finding(entry.config_node, message, at="key")
+        else:
+            yield ctx.finding(entry.name_node, message)

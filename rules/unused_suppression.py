@@ -36,5 +36,8 @@ def check(unused: Unused, ctx: Context) -> Iterator[Finding]:
     if unused.known:
         message = f"suppression of '{unused.code}' is unused: no such finding on {scope}; remove it"
     else:
-        message = f"suppression names no known rule '{unused.code}'; see 'floe-lint rules'"
+        message = (
+            f"suppression names no known rule '{unused.code}'{unused.suggestion}; "
+            "see 'floe-lint rules'"
+        )
     yield ctx.file_finding(directive.source, unused.span, message)

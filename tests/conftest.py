@@ -48,7 +48,56 @@ class Run:
 def run_cli(*args: str) -> Run:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(args), stdout=out, stderr=err)
+    if code == 0 and args and args[0] == "check":
+        compile_where_check_passed(list(args))
     return Run(code, out.getvalue(), err.getvalue())
+
+
+#: Products that `compile_where_check_passed` compiled during this test session.
+COMPILED: list[Path] = []
+
+
+def compile_where_check_passed(args: list[str]) -> None:
+    """check/compile parity over the whole suite: every product of every test tree and example
+    that `check` passes (exit 0) must also compile. Runs that lint less than compile does
+    (--select, --ignore, --exit-zero, a baseline, a config that turns rules off or down, a
+    suppression comment) prove nothing about compile and are skipped.
+    """
+    import tempfile
+
+    from floe_lint.cli import _parser
+    from floe_lint.config import load_config
+    from floe_lint.lint.engine import is_env_variant
+    from floe_lint.load.document import load
+    from floe_lint.load.workspace import discover
+
+    ns = _parser().parse_args(args)
+    if ns.select or ns.ignore or ns.exit_zero or ns.baseline or ns.write_baseline:
+        return
+    config = load_config(ns.config, Path.cwd())
+    if config.baseline or config.select or config.ignore or config.per_path_ignores:
+        return
+    if any(level != "error" for level in config.severity.values()):
+        return
+    sources = [load(path) for path, _ in discover(ns.paths)]
+    if any("floe-lint: disable" in source.text for source in sources):
+        return
+    products = [
+        source.path
+        for source in sources
+        if any(d.kind == "floe" and not is_env_variant(d) for d in source.documents)
+    ]
+    options = [f"--ref={ref}" for ref in ns.ref]
+    if ns.config is not None:
+        options.append(f"--config={ns.config}")
+    for product in products:
+        with tempfile.TemporaryDirectory() as out_dir:
+            out, err = io.StringIO(), io.StringIO()
+            code = main(["compile", str(product), "--out", out_dir, *options], out, err)
+            assert code == 0, (
+                f"check passed but compile refused {product}:\n{out.getvalue()}{err.getvalue()}"
+            )
+        COMPILED.append(product)
 
 
 def write_files(root: Path, files: dict[str, str]) -> None:

@@ -38,11 +38,12 @@ def check(*args: str):  # type: ignore[no-untyped-def]
     return run_cli("check", ".", "--baseline", "baseline.json", "--format", "json", *args)
 
 
-def test_written_baseline_is_keyed_on_rule_file_pointer_and_value_hash(project: Path) -> None:
+def test_written_baseline_is_keyed_on_rule_file_node_and_value_hash(project: Path) -> None:
     data = json.loads((project / "baseline.json").read_text("utf-8"))
-    assert data["version"] == 1
+    assert data["version"] == 2
     [entry] = data["findings"]
     assert entry["rule"] == "FL201" and entry["file"] == "floe.yaml"
+    assert entry["node"] == '/transforms/[path="models/x/"]/compute'
     assert entry["pointer"] == "/transforms/0/compute"
     assert len(entry["hash"]) == 16
     assert "line" not in json.dumps(entry).replace("pipeline", "")
@@ -120,7 +121,7 @@ def test_secret_values_are_not_hashed_into_the_baseline(tmp_path: Path, monkeypa
     [
         (None, "baseline file not found"),
         ("{not json", "baseline.json:1:2: baseline is not valid JSON"),
-        ('{"version": 7}', "not a floe-lint baseline of version 1"),
+        ('{"version": 7}', "not a floe-lint baseline of version 1 or 2"),
         ('{"version": 1, "findings": [{"rule": "FL201"}]}', "findings[0] needs rule"),
     ],
 )

@@ -141,7 +141,7 @@ def test_compile_refuses_when_lint_finds_errors(
     assert not (tmp_path / "target").exists()
 
 
-def test_a_config_incomplete_after_merge_is_reported_at_its_entry(
+def test_a_config_incomplete_after_merge_is_reported_by_lint_at_its_config(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -167,10 +167,14 @@ def test_a_config_incomplete_after_merge_is_reported_at_its_entry(
     )
     run = _compile()
     assert run.code == 1
+    # lint reports it first (check gives the same finding), at the config's line
     assert (
-        "manifest.yaml:5:9: compute 'snowflake': config 'database' is a required property"
-        in run.stderr
+        "manifest.yaml:6:9: ERROR FL208 [compute-config] compute 'snowflake' lacks required "
+        "config 'database'" in run.stdout
     )
+    assert "compile refused: 1 error" in run.stderr
+    check = run_cli("check", "floe.yaml")
+    assert check.code == 1 and "manifest.yaml:6:9: ERROR FL208" in check.stdout
 
 
 def test_profiles_carry_credentials_only_as_env_vars(

@@ -178,7 +178,7 @@ def test_lock_records_every_ref_and_check_uses_the_locked_digests(
 
     # the domain team moves the tag: now snowflake is approved
     moved = DOMAIN.replace("HOST/platform", f"{registry.host}/locked").replace(
-        "[duckdb, spark]", "[duckdb, spark, snowflake]"
+        "[duckdb, spark]", "[duckdb, spark, {name: snowflake, config: {database: SALES}}]"
     )
     write_files(tmp_path, {"pub/sales.manifest.yaml": moved})
     assert (

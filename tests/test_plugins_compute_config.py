@@ -88,7 +88,7 @@ def test_a_valid_config_and_a_bare_name_pass(lint: Any) -> None:
                 plugins:
                   compute:
                     approved:
-                      - snowflake
+                      - spark
                       - name: duckdb
                         config: {threads: 8, memory_limit: 4GB, extensions: [httpfs]}
                     default: duckdb

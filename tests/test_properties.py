@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from floe_lint.cli import main
 from floe_lint.compute.plugin import BUILTIN_ENGINES
 from floe_lint.config import Config
 from floe_lint.lint.engine import run
@@ -47,9 +49,23 @@ def hierarchies(draw: st.DrawFn) -> dict[str, Any]:
     return {"levels": levels, "transforms": transforms}
 
 
+#: The config keys each engine's plugin requires, given once at the enterprise and inherited.
+REQUIRED = {
+    "bigquery": {"project": "acme"},
+    "databricks": {"host": "dbc.example.com", "http_path": "/sql/1.0/warehouses/x"},
+    "postgres": {"dbname": "analytics"},
+    "redshift": {"host": "rs.example.com", "dbname": "analytics"},
+    "snowflake": {"database": "ANALYTICS"},
+}
+
+
 def write(root: Path, h: dict[str, Any]) -> None:
     for index, level in enumerate(h["levels"]):
-        compute: dict[str, Any] = {"approved": level["approved"]}
+        approved = [
+            {"name": name, "config": REQUIRED[name]} if index == 0 and name in REQUIRED else name
+            for name in level["approved"]
+        ]
+        compute: dict[str, Any] = {"approved": approved}
         if index == 0 or level.get("own_default"):
             compute["default"] = level["default"]
         doc: dict[str, Any] = {"scope": level["scope"], "plugins": {"compute": compute}}
@@ -70,10 +86,42 @@ def lint(root: Path) -> list[str]:
 
 @PROFILE
 @given(hierarchies())
-def test_valid_hierarchies_lint_clean(h: dict[str, Any]) -> None:
+def test_valid_hierarchies_lint_clean_and_compile(h: dict[str, Any]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         write(Path(folder), h)
         assert lint(Path(folder)) == []
+        out = io.StringIO()
+        code = main(["compile", f"{folder}/floe.yaml", "--out", f"{folder}/out"], out, out)
+        assert code == 0, out.getvalue()
+
+
+@PROFILE
+@given(hierarchies(), st.data())
+def test_a_required_key_missing_after_the_merge_is_found_by_check_and_compile(
+    h: dict[str, Any], data: st.DataObject
+) -> None:
+    """Whatever compile refuses for an incomplete config, check reports first."""
+    needy = [n for n in h["levels"][-1]["approved"] if n in REQUIRED]
+    if not needy:
+        for level in h["levels"]:
+            level["approved"].append("snowflake")
+        needy = ["snowflake"]
+    victim = data.draw(st.sampled_from(needy))
+    saved = REQUIRED[victim]
+    REQUIRED[victim] = {}
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            write(Path(folder), h)
+            found = lint(Path(folder))
+            assert any(
+                line.startswith("compute-config:") and f"'{victim}' lacks required" in line
+                for line in found
+            ), found
+            out = io.StringIO()
+            code = main(["compile", f"{folder}/floe.yaml", "--out", f"{folder}/out"], out, out)
+            assert code == 1 and "lacks required" in out.getvalue()
+    finally:
+        REQUIRED[victim] = saved
 
 
 @PROFILE

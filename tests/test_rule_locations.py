@@ -235,6 +235,7 @@ def test_env_var_in_connection_config_is_not_an_override(lint) -> None:
                     config:
                       host: "{{ env_var('PG_HOST') }}"
                       password: "{{ env_var('PG_PASSWORD') }}"
+                      dbname: analytics
                 default: postgres
             """
         }

@@ -41,6 +41,7 @@ class CheckRun:
         self.config = config
         self.format = resolve_format(args.format, config)
         self.fail_on = args.fail_on or config.fail_on
+        self.fail_on_empty = bool(getattr(args, "fail_on_empty", False) or config.fail_on_empty)
         path = args.baseline or (config.baseline if args.write_baseline is None else None)
         if args.baseline is not None and args.write_baseline is not None:
             raise ConfigError("--baseline and --write-baseline cannot be combined")
@@ -52,13 +53,33 @@ class CheckRun:
         return any(f.severity in _FAILING[self.fail_on] for f in findings)
 
     def write_baseline(self, result: Result, stderr: TextIO) -> int:
+        """Write every finding of the run; entries of files the run did not check are kept
+        from the file being replaced (when they still exist), so a partial run drops none."""
+        from floe_lint.lint.baseline import BaselineError, data_reader
         from floe_lint.load.paths import lines_reader
 
-        baseline = Baseline(self.args.write_baseline)
-        count = baseline.write(result.findings, lines_reader(result.files))
+        target: Path = self.args.write_baseline
+        baseline = Baseline(target)
+        keep = []
+        if target.is_file():
+            try:
+                previous = Baseline.load(target)
+            except BaselineError:
+                previous = None  # not ours to keep: it is replaced
+            if previous is not None:
+                checked = {baseline.file_of(source.path) for source in result.files}
+                keep = [
+                    e
+                    for e in previous.entries
+                    if e.file not in checked and (target.parent / e.file).is_file()
+                ]
+        count = baseline.write(
+            result.findings, lines_reader(result.files), data_reader(result.files), keep
+        )
+        kept = f", {len(keep)} of them kept for files this run did not check" if keep else ""
         stderr.write(
             f"floe-lint: wrote {count} finding{'s' if count != 1 else ''} to baseline "
-            f"{self.args.write_baseline}\n"
+            f"{target}{kept}\n"
         )
         return 0
 
@@ -105,15 +126,46 @@ class CheckRun:
             raise ConfigError(f"cannot write {target}: {error.strerror or error}") from error
 
     def warn_stale(self, result: Result, stderr: TextIO) -> None:
+        """List stale entries (only files the run checked can have them), with advice that
+        never drops entries: a partial run is told to remove the entries, not to rewrite."""
         if not result.stale or self.baseline is None:
             return
+        checked = {self.baseline.file_of(source.path) for source in result.files}
+        partial = any(e.file not in checked for e in self.baseline.entries)
+        advice = (
+            "remove them from the file; this run checked only some of its files"
+            if partial
+            else "rewrite it with --write-baseline"
+        )
         stderr.write(
             f"floe-lint: {len(result.stale)} stale baseline "
             f"entr{'ies' if len(result.stale) != 1 else 'y'} in {self.baseline.path} "
-            "(fixed or changed; rewrite it with --write-baseline):\n"
+            f"(fixed or changed; {advice}):\n"
         )
         for entry in result.stale:
             stderr.write(f"  {entry.rule} {entry.file} {entry.pointer or '/'}\n")
+
+    def warn_empty(self, result: Result, stderr: TextIO) -> bool:
+        """Say which folders given held no Floe file; True when that fails the run."""
+        from floe_lint.load.paths import relative_posix, resolved
+
+        checked = [resolved(source.path) for source in result.files]
+        empty = [
+            folder
+            for folder in self.args.paths
+            if folder.is_dir() and not any(p.is_relative_to(resolved(folder)) for p in checked)
+        ]
+        for folder in empty:
+            stderr.write(
+                f"floe-lint: {relative_posix(folder) or '.'} holds no manifest or floe.yaml "
+                "(nothing checked there)\n"
+            )
+        if not empty and not checked:
+            stderr.write("floe-lint: no manifest or floe.yaml was checked\n")
+        failed = self.fail_on_empty and bool(empty or not checked)
+        if failed:
+            stderr.write("floe-lint: failing because of --fail-on-empty\n")
+        return failed
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -127,8 +179,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
     config = load_config(args.config, Path.cwd())
-    if not config.rule_folders:  # rules of rule folders are known only once loaded
-        _check_rule_keys([*select, *ignore])
     run = CheckRun(args, config)
     result = engine.run(
         args.paths,
@@ -183,22 +233,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     errors = sum(1 for f in findings if f.severity == "error")
     stderr.write(_summary(findings, errors, len(result.files)) + "\n")
     run.warn_stale(result, stderr)
-    return EXIT_FINDINGS if run.fails(findings) else EXIT_CLEAN
-
-
-def _check_rule_keys(keys: Sequence[str]) -> None:
-    from floe_lint.lint.registry import builtin_rules
-    from floe_lint.suggest import did_you_mean
-
-    rules = builtin_rules()
-    names = [r.name for r in rules] + [r.id for r in rules]
-    for key in keys:
-        bare = key.rstrip("*").upper()
-        if key.upper() == "ALL" or any(
-            r.id.startswith(bare) or r.name.upper().startswith(bare) for r in rules
-        ):
-            continue
-        raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
+    empty = run.warn_empty(result, stderr)
+    return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
 
 
 def _summary(findings: Sequence[object], errors: int, files: int) -> str:

@@ -1,4 +1,5 @@
-"""`floe-lint plugins`: the compute plugins found, their versions, sources and dbt packages."""
+"""`floe-lint plugins`: the compute plugins found, their versions, sources and dbt packages;
+`--schema NAME`: one plugin's config schema, for editors."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import argparse
 from typing import TextIO
 
 from floe_lint.commands.tables import write_table
-from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS
+from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.compute.plugin import registry
+
+    if args.schema is not None:
+        return _schema(args.schema, stdout)
 
     found = registry()
     rows = [
@@ -27,3 +31,21 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for error in found.errors:
         stderr.write(f"floe-lint: plugin error: {error}\n")
     return EXIT_FINDINGS if found.errors else EXIT_CLEAN
+
+
+def _schema(name: str, stdout: TextIO) -> int:
+    """A plugin's config schema as JSON: what `config:` of an approved compute may hold."""
+    import json
+
+    from floe_lint.compute.plugin import registry
+    from floe_lint.suggest import did_you_mean
+
+    found = registry()
+    plugin = found.get(name)
+    if plugin is None:
+        raise UsageError(
+            f"no compute plugin '{name}'{did_you_mean(name, found.plugins)} "
+            f"(installed: {', '.join(sorted(found.plugins))})"
+        )
+    stdout.write(json.dumps(plugin.config_schema, indent=2, sort_keys=True) + "\n")
+    return EXIT_CLEAN

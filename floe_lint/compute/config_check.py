@@ -43,8 +43,8 @@ def _quick(name: str) -> Check | None:
 def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     """What is wrong with `config` for the plugin `name` (nothing when no plugin provides it).
 
-    Missing required keys are left out: another level may supply them, and compile checks
-    the merged config.
+    Missing required keys are left out: another level may supply them, so `missing` judges
+    the merged config instead.
     """
     plugin = registry().get(name)
     if plugin is None or not config or proves_valid(_quick(name), config):
@@ -67,7 +67,7 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
                         at="key",
                     )
         elif error.validator == "required":
-            continue  # may be supplied by a parent or child level; compile checks the merge
+            continue  # another level may supply it: `missing` judges the merged config
         elif is_templated(error.instance) or is_secret_key(key):
             # templated: resolved by dbt at run time, e.g. "{{ env_var('PORT') | as_number }}";
             # a literal credential is secret-literal's finding, never echoed here
@@ -90,3 +90,11 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
         else:
             detail = error.message if not is_secret_key(key) else "invalid value"
             yield ConfigProblem(path, f"compute '{name}' config '{key}': {detail}")
+
+
+def missing(name: str, merged: dict[str, Any]) -> list[str]:
+    """Keys the plugin `name` requires that the merged config of a level lacks: what
+    `floe-lint compile` would refuse before rendering the profile."""
+    plugin = registry().get(name)
+    required = plugin.config_schema.get("required", []) if plugin is not None else []
+    return [key for key in required if key not in merged]

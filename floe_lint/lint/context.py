@@ -67,6 +67,22 @@ class Context:
 
         return config_check.problems(name, config)
 
+    def must_hold_floe(self, source: SourceFile) -> bool:
+        """Whether a file was named on the command line or is called floe.yaml or
+        manifest.yaml: holding no Floe document, it is a finding, not a file to skip."""
+        return self.workspace.is_expected(source.path)
+
+    def missing_compute_config(self, name: str, config: dict[str, Any]) -> list[str]:
+        """Keys the plugin `name` requires that `config` (merged across levels) lacks."""
+        from floe_lint.compute import config_check
+
+        return config_check.missing(name, config)
+
+    def may_be_compiled_on(self, level: Level) -> bool:
+        """Whether products may be compiled on `level`, so its merged config must be complete
+        (see `Hierarchy.may_be_compiled_on`)."""
+        return self.hierarchy.may_be_compiled_on(level)
+
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
         from floe_lint.oci import lockfile

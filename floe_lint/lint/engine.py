@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from floe_lint.config import Config
+from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
-from floe_lint.lint import filtering
+from floe_lint.lint import filtering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
 from floe_lint.lint.registry import Rule, Subject, builtin_rules, enabled_rules, folder_rules
@@ -68,6 +69,14 @@ def run(
     `jobs` processes parse the files (None: all cores for large inputs); the rest is serial,
     so the output does not depend on it.
     """
+    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
+    known = (*builtin_rules(), *extra)
+    if extra:  # without rule folders, load_config checked the config's selectors already
+        config.check_selectors(known)
+    for selector in (*select, *ignore):
+        if not selectors.names_a_rule(selector, known):
+            raise UnknownRuleError(selectors.unknown_message(selector, known))
+    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
     workspace = Workspace()
     found = [
         (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
@@ -99,8 +108,6 @@ def run(
             elif doc.kind == "manifest":
                 manifests.append(hierarchy.level(doc))
 
-    extra = folder_rules(config.rule_folders) if config.rule_folders else ()
-    rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
     subjects: dict[Subject, list[Any]] = {
         "file": workspace.files(),
         "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
@@ -119,8 +126,8 @@ def run(
         workspace.files(),
         config,
         rule_keys=(
-            {k for r in rules for k in (r.id, r.name)},
-            {k for r in (*builtin_rules(), *extra) for k in (r.id, r.name)},
+            rules,
+            known,
         ),
         check_unused=(
             (lambda unused: [f for r in late for f in _checked(r, unused, ctx, config)])
@@ -135,7 +142,7 @@ def run(
 
 def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:
     """A rule's findings on one subject, stamped with its id, name and configured severity."""
-    severity = config.severity.get(rule.id) or config.severity.get(rule.name) or rule.severity
+    severity = selectors.most_specific(config.severity, rule) or rule.severity
     for finding in rule.check(subject, ctx):
         yield dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
 

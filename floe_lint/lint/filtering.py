@@ -15,7 +15,8 @@ from typing import Literal
 from floe_lint.config import Config
 from floe_lint.findings import Finding
 from floe_lint.lint import suppressions
-from floe_lint.lint.baseline import Baseline, Entry
+from floe_lint.lint.baseline import Baseline, Entry, data_reader
+from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import lines_reader, relative_posix
 
@@ -76,12 +77,12 @@ def apply(
     files: Sequence[SourceFile],
     config: Config,
     *,
-    rule_keys: tuple[set[str], set[str]],
+    rule_keys: tuple[Sequence[Named], Sequence[Named]],
     check_unused: Callable[[suppressions.Unused], Iterable[Finding]] | None,
     baseline: Baseline | None = None,
     require_reason: bool = False,
 ) -> Filtered:
-    """Filter `findings`. `rule_keys` is (ids and names of enabled rules, of all known rules);
+    """Filter `findings`. `rule_keys` is (the enabled rules, every known rule);
     `check_unused` runs the unused-suppression rule on one unused code (None when disabled)."""
     findings = [f for f in findings if not _path_ignored(f, config)]
     directives = [d for source in files for d in suppressions.directives(source)]
@@ -97,7 +98,9 @@ def apply(
             kept.extend(f for f in check_unused(unused) if not _path_ignored(f, config))
     stale: list[Entry] = []
     if baseline is not None:
-        kept, known_findings, stale = baseline.match(kept, lines_reader(files))
+        kept, known_findings, stale = baseline.match(
+            kept, lines_reader(files), data_reader(files), [source.path for source in files]
+        )
         suppressed.extend(
             Suppressed(f, "external", f"accepted in baseline {baseline.path.name}")
             for f in known_findings

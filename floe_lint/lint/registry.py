@@ -1,5 +1,5 @@
 """The rule registry: what a rule module must declare, the built-in rules, the config's
-rule folders, and selection by id, prefix or name.
+rule folders, and selection (the grammar of `floe_lint.lint.selectors`).
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
 docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint.errors import ConfigError
 from floe_lint.findings import Finding, Severity
+from floe_lint.lint import selectors
 
 if TYPE_CHECKING:
     from floe_lint.lint.context import Context
@@ -73,22 +74,8 @@ def builtin_rules() -> tuple[Rule, ...]:
 
 
 def find_rule(key: str, rules: Sequence[Rule] | None = None) -> Rule | None:
-    for rule in rules if rules is not None else builtin_rules():
-        if key.upper() == rule.id or key == rule.name:
-            return rule
-    return None
-
-
-def _matches(rule: Rule, keys: Iterable[str]) -> bool:
-    """A key selects a rule by id, id prefix (`FL2`), name or name prefix ending in `*`."""
-    for key in keys:
-        if key.upper() == rule.id or key == rule.name or key.upper() == "ALL":
-            return True
-        if key.endswith("*") and rule.name.startswith(key[:-1]):
-            return True
-        if key.upper().startswith("FL") and rule.id.startswith(key.upper()):
-            return True
-    return False
+    """The rule whose id or name is `key` (any case)."""
+    return selectors.find(key, rules if rules is not None else builtin_rules())
 
 
 def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
@@ -130,6 +117,5 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
 def enabled_rules(
     select: Sequence[str], ignore: Sequence[str], extra: Sequence[Rule] = ()
 ) -> list[Rule]:
-    rules = sorted([*builtin_rules(), *extra], key=lambda r: r.id)
-    chosen = [r for r in rules if not select or _matches(r, select)]
-    return [r for r in chosen if not _matches(r, ignore)]
+    """The rules that `select` names (all when empty) minus those `ignore` names."""
+    return selectors.select(sorted([*builtin_rules(), *extra], key=lambda r: r.id), select, ignore)

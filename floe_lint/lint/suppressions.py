@@ -6,23 +6,28 @@
     # floe-lint: disable-file=FL304 -- legacy product, migrating in Q3
 
 `disable=` covers findings that start on its own line or, when the comment stands alone on
-its line, on the next line. `disable-file=` covers the whole file. Codes are rule ids, id
-prefixes or names, comma-separated. A directive that silences nothing is reported by the
-`unused-suppression` rule, so stale suppressions do not pile up.
+its line, on the next line. `disable-file=` covers the whole file. Codes are rule selectors
+(`floe_lint.lint.selectors`: id, id prefix, name, name prefix or ALL), comma-separated. A
+directive that silences nothing is reported by the `unused-suppression` rule, so stale
+suppressions do not pile up.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from floe_lint.findings import Finding, Span
+from floe_lint.lint import selectors
+from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 
 _MARKER = "floe-lint:"
+MAX_SUGGESTIONS = 20
 
 
 # Runs of one character class, matched at a given position: each reads its run once and
@@ -141,6 +146,8 @@ class Unused:
     code: str
     known: bool
     span: Span  # the code in the comment (not the whole comment: it may name thousands)
+    #: `; did you mean 'x'?` for a code that names no rule.
+    suggestion: str = ""
 
 
 def directives(source: SourceFile) -> list[Directive]:
@@ -169,12 +176,8 @@ def directives(source: SourceFile) -> list[Directive]:
 
 
 def code_matches(code: str, finding: Finding) -> bool:
-    key = code.upper()
-    if key == "ALL" or key == finding.rule_id or code == finding.name:
-        return True
-    if code.endswith("*") and finding.name.startswith(code[:-1]):
-        return True
-    return key.startswith("FL") and finding.rule_id.startswith(key)
+    """Whether a directive's code names the finding's rule (the grammar of `selectors`)."""
+    return selectors.names(code, finding.rule_id, finding.name)
 
 
 @dataclass
@@ -232,43 +235,28 @@ def apply(
     return kept, silenced
 
 
-def unused(all_directives: list[Directive], enabled: set[str], known: set[str]) -> list[Unused]:
+def unused(
+    all_directives: list[Directive], enabled: Sequence[Named], known: Sequence[Named]
+) -> list[Unused]:
     """Codes that silenced nothing, among codes naming rules that ran (others cannot be judged).
 
-    `enabled` and `known` hold rule ids and names; a code naming no known rule is always unused.
+    `enabled` holds the rules that ran, `known` every rule; a code naming no known rule is
+    always unused. Only the first MAX_SUGGESTIONS unknown codes of a comment get a "did you
+    mean": finding one compares the code with every rule's id and name, and a comment may
+    name twenty thousand codes.
     """
-    names_enabled, names_known = _Names(enabled), _Names(known)
     result = []
     for directive in all_directives:
+        suggested = 0
         for index, code in enumerate(directive.codes):
             if code in directive.used:
                 continue
-            is_known = code.upper() == "ALL" or names_known(code)
-            if is_known and not names_enabled(code):
+            is_known = selectors.names_a_rule(code, known)
+            if is_known and not selectors.names_a_rule(code, enabled):
                 continue
+            hint = ""
+            if not is_known and suggested < MAX_SUGGESTIONS:
+                hint, suggested = selectors.suggestion(code, known), suggested + 1
             span = directive.code_spans[index] if directive.code_spans else directive.span
-            result.append(Unused(directive, code, is_known, span))
+            result.append(Unused(directive, code, is_known, span, hint))
     return result
-
-
-class _Names:
-    """Whether a code names any of `keys` (as `code_matches` would match their findings).
-
-    Every prefix is in a set, so a comment naming thousands of codes costs a lookup per code.
-    """
-
-    def __init__(self, keys: set[str]):
-        upper = [k.upper() for k in keys]
-        self.any = bool(keys)
-        self.exact = set(upper)
-        self.name_prefixes = {k[:i] for k in keys for i in range(len(k) + 1)}
-        self.id_prefixes = {k[:i] for k in upper if k.startswith("FL") for i in range(len(k) + 1)}
-
-    def __call__(self, code: str) -> bool:
-        key = code.upper()
-        return self.any and (
-            key == "ALL"
-            or key in self.exact
-            or (code.endswith("*") and code[:-1] in self.name_prefixes)
-            or (key.startswith("FL") and key in self.id_prefixes)
-        )

@@ -23,6 +23,15 @@ def _looks_ours(path: Path) -> bool:
     return name.startswith("floe") or "manifest" in name
 
 
+#: Names that promise a Floe document: such a file holding none is a finding, not a skip.
+FLOE_NAMES = frozenset({"floe.yaml", "floe.yml", "manifest.yaml", "manifest.yml"})
+
+
+def holds_floe(source: SourceFile) -> bool:
+    """Whether a file holds at least one manifest or product document."""
+    return any(d.kind for d in source.documents)
+
+
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
     """YAML files under `paths`, each with whether it was named explicitly."""
     for path in paths:
@@ -42,6 +51,8 @@ class Workspace:
     def __init__(self) -> None:
         self._files: dict[Path, SourceFile] = {}
         self.reported: dict[Path, SourceFile] = {}
+        #: Files that must hold a Floe document: named on the command line or by their name.
+        self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
 
     def key(self, path: Path) -> Path:
@@ -66,10 +77,23 @@ class Workspace:
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
-        """Load a discovered file; keep it if it is worth reporting (see `_worth_reporting`)."""
+        """Load a discovered file; keep it if it is a Floe document, was named explicitly, is
+        called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding), or is
+        otherwise worth reporting (see `_worth_reporting`)."""
         source = self.load(path)
-        if self._worth_reporting(path, source, explicit):
+        # The name counts where the file's symlinks lead: a `manifest.yaml` link to a private
+        # key is not reported (and quoted) as a broken manifest.
+        expected = explicit or (
+            path.name.lower() in FLOE_NAMES and self.key(path).name.lower() in FLOE_NAMES
+        )
+        if expected:
+            self.expected.add(self.key(path))
+        if expected or self._worth_reporting(path, source, explicit):
             self.reported.setdefault(self.key(path), source)
+
+    def is_expected(self, path: Path) -> bool:
+        """Whether `path` was named on the command line or is called floe.yaml/manifest.yaml."""
+        return self.key(path) in self.expected
 
     def reach(self, path: Path) -> SourceFile:
         """Load a file reached through a ref; it is reported on like a discovered file.
@@ -87,7 +111,7 @@ class Workspace:
         """A Floe document, a file named on the command line, or a file with a Floe name that
         could not be read or parsed. A parsed file's name is the one its symlinks lead to: a
         `manifest.yaml` link to a private key must not get its lines quoted as YAML errors."""
-        if any(d.kind for d in source.documents):
+        if holds_floe(source):
             return True
         if not source.problems:
             return False

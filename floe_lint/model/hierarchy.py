@@ -211,6 +211,21 @@ class Hierarchy:
     def levels(self) -> list[Level]:
         return list(self._levels.values())
 
+    def is_platform(self, level: Level) -> bool:
+        """Whether a product of this run names `level` as its platform."""
+        return any(found is level for found in self._platforms.values())
+
+    def may_be_compiled_on(self, level: Level) -> bool:
+        """Whether products may be compiled on `level`, so its effective policy must be complete:
+        a product of the run names it, or it is a domain or central platform that no level of
+        the run takes as its parent (an enterprise, or a level with child domains here, may
+        leave config for the levels below it to complete)."""
+        if self.is_platform(level):
+            return True
+        return level.scope != "enterprise" and not any(
+            other.parent is level for other in self._levels.values()
+        )
+
 
 def _apply_policy(level: Level) -> None:
     parent = level.parent

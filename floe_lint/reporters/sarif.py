@@ -26,6 +26,7 @@ import sarif_om as om  # type: ignore[import-untyped]
 
 from floe_lint import __version__
 from floe_lint.findings import Finding, Location
+from floe_lint.lint import selectors
 from floe_lint.lint.baseline import offending_text
 from floe_lint.lint.filtering import Suppressed
 from floe_lint.lint.registry import Rule
@@ -277,7 +278,7 @@ def build(
     overrides = severity or {}
     index = {rule.id: i for i, rule in enumerate(rules)}
     descriptors = [
-        _descriptor(r, overrides.get(r.id) or overrides.get(r.name) or r.severity) for r in rules
+        _descriptor(r, selectors.most_specific(overrides, r) or r.severity) for r in rules
     ]
     results = [_result(f, index.get(f.rule_id, -1), root, lines_of(f.path)) for f in findings]
     if include_suppressed:
