@@ -10,8 +10,13 @@ processes, interleaved round-robin so that a busy machine slows every command al
                   `--schemafile schemas/manifest.json` on the manifests (schema only)
   floor           one Python process that reads and parses the same files with CSafeLoader
 
-and, once: the pre-commit case (one product and its two parent manifests; check-jsonschema
-needs one hook per schema, so two processes), `floe-lint --version` and `--help`, and
+and, for 1,000 products, a manifest change as the pre-commit hook checks it (with its dependents):
+the enterprise manifest staged alone (every domain and product depends on it) and a domain
+manifest that nothing depends on, each against the full check;
+
+and, once: the pre-commit case (one product and its two parent manifests, `--no-dependents`:
+what it cost before dependents were re-checked; check-jsonschema needs one hook per schema,
+so two processes), `floe-lint --version` and `--help`, and
 `python -c pass` (the interpreter's own start-up). It reports medians of wall time and CPU
 time (user + system, steadier on a shared machine), files/s, peak RSS and the ratios of the
 budgets in issue 6.
@@ -162,6 +167,34 @@ def corpus_cases(corpus: Corpus, bin_dir: Path, work: Path) -> dict[str, Case]:
     }
 
 
+LONE_MANIFEST = """\
+scope: domain
+metadata: {name: sandbox}
+parent_manifest: ../../enterprise/manifest.yaml
+plugins: {compute: {approved: [duckdb], default: duckdb}}
+"""
+
+
+def dependents_cases(corpus: Corpus, bin_dir: Path) -> dict[str, Case]:
+    """A staged manifest, checked with its dependents: the enterprise, and one without any."""
+    lone = corpus.root / "platform" / "domains" / "sandbox" / "manifest.yaml"
+    lone.parent.mkdir(parents=True, exist_ok=True)
+    lone.write_text(LONE_MANIFEST, encoding="utf-8")
+    floe_lint, root = str(bin_dir / "floe-lint"), str(corpus.root)
+    return {
+        "staged_enterprise": Case(
+            "staged enterprise + dependents",
+            [[floe_lint, "check", "--workspace", root, str(corpus.enterprise)]],
+            len(corpus.files),
+        ),
+        "staged_lone": Case(
+            "staged manifest, no dependents",
+            [[floe_lint, "check", "--workspace", root, str(lone)]],
+            1,
+        ),
+    }
+
+
 def startup_cases(corpus: Corpus, bin_dir: Path, work: Path) -> dict[str, Case]:
     product = next(p for p in corpus.products if p not in corpus.violations)
     trio = [product, *corpus.parents(product)]
@@ -169,7 +202,11 @@ def startup_cases(corpus: Corpus, bin_dir: Path, work: Path) -> dict[str, Case]:
     cj = str(bin_dir / "check-jsonschema")
     floe_schema, manifest_schema = str(SCHEMAS / "floe.json"), str(SCHEMAS / "manifest.json")
     return {
-        "hook": Case("pre-commit: floe-lint check", [[floe_lint, "check", *map(str, trio)]], 3),
+        "hook": Case(
+            "pre-commit: floe-lint check",
+            [[floe_lint, "check", "--no-dependents", *map(str, trio)]],
+            3,
+        ),
         "hook_cj": Case(
             "pre-commit: check-jsonschema x2",
             [
@@ -242,6 +279,8 @@ def main() -> None:
     for size in sizes:
         corpus = generate(work / f"corpus-{size}", size, args.seed)
         cases = corpus_cases(corpus, bin_dir, work)
+        if size == 1000:
+            cases.update(dependents_cases(corpus, bin_dir))
         repeat = args.repeat if size < 10_000 else max(1, min(args.repeat, 3))
         measure(list(cases.values()), repeat, work, warmup=size < 10_000)
         ours, serial, cj, floor = cases["ours"], cases["serial"], cases["cj"], cases["floor"]
@@ -262,6 +301,14 @@ def main() -> None:
             print(
                 f"  {verdict(ours.wall <= 2 * floor.wall)} floe-lint <= 2x floor\n"
                 f"  {verdict(cj.wall >= 5 * ours.wall)} >= 5x faster than check-jsonschema"
+            )
+            staged, lone = cases["staged_enterprise"], cases["staged_lone"]
+            print(
+                f"  {verdict(staged.wall <= 2 * ours.wall)} staged enterprise manifest / full "
+                f"check = {staged.wall / ours.wall:.2f} (budget <= 2; cpu "
+                f"{staged.cpu / ours.cpu:.2f})\n"
+                f"  {verdict(lone.wall <= ours.wall)} staged manifest without dependents / full "
+                f"check = {lone.wall / ours.wall:.2f} (budget <= 1; cpu {lone.cpu / ours.cpu:.2f})"
             )
         if size >= 10_000 and 1000 in per_file:
             growth = per_file[size] / per_file[1000]

@@ -38,6 +38,7 @@ from floe_lint.compute.plugin import (
     not_checked,
     profile_schema,
     resolve_env,
+    shown,
     sized,
     timed,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "parse_oci",
     "profile_schema",
     "resolve_env",
+    "shown",
     "sized",
     "timed",
 ]

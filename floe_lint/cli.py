@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint import __version__
-from floe_lint.commands.usage import EXIT_CLEAN, EXIT_USAGE, UsageError
+from floe_lint.commands.usage import EXIT_CLEAN, EXIT_USAGE, UsageError, unknown_arguments
 
 DEFAULT_OUT = Path("target/floe")
 
@@ -30,6 +30,8 @@ COMMANDS = {
     "lock": "lock",
     "publish": "publish",
     "config": "config",
+    "impact": "impact",
+    "explain": "explain",
 }
 
 
@@ -49,9 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
-    schema.add_argument("name", choices=("manifest", "floe", "report", "compiled_artifacts"))
+    schema.add_argument(
+        "name",
+        choices=("manifest", "floe", "report", "compiled_artifacts", "impact", "explain"),
+    )
     _add_compute(commands)
     _add_registry(commands)
+    _add_impact_and_explain(commands)
     config = commands.add_parser("config", help="print the effective configuration")
     config.add_argument("--config", type=Path, help="config file (default: the nearest)")
     return parser
@@ -62,9 +68,9 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
     check.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "github", "auto"),
-        help="report format (default: the config's, else text); auto: github inside "
-        "GitHub Actions, text elsewhere",
+        choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto"),
+        help="report format (default: the config's, else text); gitlab: GitLab Code Quality "
+        "JSON; junit: JUnit XML; auto: github inside GitHub Actions, text elsewhere",
     )
     check.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
@@ -93,11 +99,17 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     check.add_argument(
         "--show-source",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
-        help="print the offending source line (default on a terminal)",
+        help="print the offending source line (default: on a terminal)",
     )
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    check.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="auto (default): colour on a terminal unless NO_COLOR is set; always and never "
+        "override NO_COLOR",
+    )
     check.add_argument(
         "--jobs",
         "-j",
@@ -106,13 +118,14 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="parse files in N processes (default: all cores for 200+ files, else 1); "
         "the output is the same",
     )
+    _add_dependents(check)
     _add_ci_arguments(check)
     check.add_argument(
         "--offline",
         action="store_true",
         help="resolve oci:// refs only from the cache and floe.lock (also FLOE_LINT_OFFLINE=1)",
     )
-    # default=SUPPRESS: a `--debug` before the subcommand is not reset to False by this one
+    # also after the command; SUPPRESS keeps `floe-lint --debug check` from being reset
     check.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
@@ -120,7 +133,11 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
     ci = check.add_argument_group("CI and pre-commit")
-    ci.add_argument("--sarif-category", metavar="ID", help="SARIF automationDetails.id")
+    ci.add_argument(
+        "--sarif-category",
+        metavar="NAME",
+        help="code scanning category, one per lint job (SARIF automationDetails.id NAME/)",
+    )
     ci.add_argument(
         "--sarif-file", type=Path, metavar="FILE", help="also write a SARIF report to FILE"
     )
@@ -152,6 +169,60 @@ def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
         action="store_true",
         help="a '# floe-lint: disable=' comment without '-- reason' silences nothing",
     )
+
+
+def _add_workspace(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        type=Path,
+        metavar="DIR",
+        help="where dependents are searched for (default: the git root, else the config "
+        "file's folder, else the working directory)",
+    )
+
+
+def _add_dependents(check: argparse.ArgumentParser) -> None:
+    check.add_argument(
+        "--no-dependents",
+        action="store_true",
+        help="do not also lint the domains and products whose hierarchy passes through a "
+        "given manifest",
+    )
+    _add_workspace(check)
+
+
+def _add_impact_and_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    impact = commands.add_parser(
+        "impact",
+        help="what a manifest change does to the domains and products below it",
+        description="Lint the manifest and its dependents as they are and with the manifest "
+        "as it was; report what appears and disappears. Exit 1 if the change introduces errors.",
+    )
+    impact.add_argument("manifest", type=Path, help="the changed manifest.yaml")
+    impact.add_argument(
+        "--against",
+        metavar="REV|FILE",
+        help="the version to compare with: a file, else a git revision read with `git show` "
+        "(default: HEAD)",
+    )
+    impact.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="text", help="default: text"
+    )
+    impact.add_argument("--output", "-o", type=Path, help="write the report to FILE")
+    _add_ref_and_config(impact)
+    _add_workspace(impact)
+    impact.add_argument(
+        "--offline", action="store_true", help="oci:// refs only from the cache and floe.lock"
+    )
+    explain = commands.add_parser(
+        "explain",
+        help="the effective policy of a product or manifest, level by level",
+        description="What each level approves, removes and defaults to, and the compute each "
+        "transform resolves to, with file:line. oci:// refs are read from the cache only.",
+    )
+    explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    _add_ref_and_config(explain)
 
 
 def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -238,6 +309,12 @@ def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         metavar="KEY=VALUE",
         help="an extra manifest annotation; repeatable",
     )
+    publish.add_argument(
+        "--force",
+        action="store_true",
+        help="publish even when the manifest breaks dependents in the workspace",
+    )
+    _add_workspace(publish)
 
 
 def _jobs(text: str) -> int:
@@ -255,7 +332,10 @@ def main(
         stdout.write(f"floe-lint {__version__}\n")  # without building every parser first
         return EXIT_CLEAN
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        stderr.write(f"floe-lint: error: {unknown_arguments(parser, args.command, unknown)}\n")
+        return EXIT_USAGE
     if args.command not in COMMANDS:
         parser.print_help(stderr)
         return EXIT_USAGE
@@ -282,7 +362,10 @@ def main(
             stderr.write(f"floe-lint: error: {error.filename}: {error.strerror or error}\n")
             return EXIT_USAGE
         if args.debug:
-            raise
+            import traceback
+
+            traceback.print_exc(file=stderr)
+            return EXIT_USAGE
         stderr.write(
             f"floe-lint: internal error: {type(error).__name__}: {error} (rerun with --debug)\n"
         )

@@ -60,8 +60,20 @@ class Config:
         """The folder that relative paths and globs of the config are resolved against."""
         return self.path.parent if self.path is not None else Path.cwd()
 
+    def relative(self, path: Path) -> str:
+        """`path` as the config would write it: relative to the config's folder, POSIX form."""
+        import os
+
+        try:
+            return Path(os.path.relpath(path, self.root)).as_posix()
+        except ValueError:  # another drive on Windows
+            return path.as_posix()
+
     def effective(self) -> dict[str, Any]:
-        """Every key with its effective value, as plain data (for `floe-lint config`)."""
+        """Every key with its effective value, as plain data (for `floe-lint config`).
+
+        Paths are written relative to the config's folder, as the config file itself takes
+        them, so the output can be pasted into `.floe-lint.yaml` next to it."""
         return {
             "config-file": str(self.path) if self.path else None,
             "select": self.select or ["ALL"],
@@ -70,12 +82,12 @@ class Config:
             "per-path-ignores": self.per_path_ignores,
             "include": self.include,
             "exclude": self.exclude,
-            "rule-folders": [str(p) for p in self.rule_folders],
-            "refs": {k: str(v) for k, v in self.refs.items()},
+            "rule-folders": [self.relative(p) for p in self.rule_folders],
+            "refs": {k: self.relative(v) for k, v in self.refs.items()},
             "fail-on": self.fail_on,
             "format": self.format or "text",
             "require-suppression-reason": self.require_suppression_reason,
-            "baseline": str(self.baseline) if self.baseline else None,
+            "baseline": self.relative(self.baseline) if self.baseline else None,
             "fail-on-empty": self.fail_on_empty,
             "oci": self.oci,
         }

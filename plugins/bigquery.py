@@ -15,6 +15,7 @@ from floe_lint.api import (
     copied,
     not_checked,
     profile_schema,
+    shown,
 )
 
 
@@ -95,7 +96,7 @@ class BigQueryPlugin(ComputePlugin):
         return not_checked(
             self,
             config,
-            f"project {props.get('project')}",
+            f"project {shown(props.get('project'), 'project')}",
             "google.cloud.bigquery",
             "dbt-bigquery",
             also if adc and "GOOGLE_APPLICATION_CREDENTIALS" not in os.environ else (),

@@ -14,6 +14,7 @@ from floe_lint.api import (
     copied,
     not_checked,
     profile_schema,
+    shown,
 )
 
 
@@ -81,7 +82,7 @@ class DatabricksPlugin(ComputePlugin):
         return ["dbt-databricks>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
-        where = str(config.properties.get("host"))
+        where = shown(config.properties.get("host"), "host")
         return not_checked(self, config, where, "databricks.sql", "dbt-databricks")
 
 

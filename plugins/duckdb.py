@@ -79,6 +79,14 @@ class DuckDBPlugin(ComputePlugin):
         return ["dbt-duckdb>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
+        if "path" not in config.properties and not Path(DEFAULT_PATH).parent.is_dir():
+            # The default is where the pod mounts its volume; nobody asked for it here.
+            return ConnectionResult(
+                False,
+                f"not checked: no path configured; dbt uses {DEFAULT_PATH} in the pod, whose "
+                "folder this machine does not have; set 'path' in the config to check a file",
+                checked=False,
+            )
         try:
             path = str(resolve_env(config.properties.get("path", DEFAULT_PATH), os.environ))
         except PluginError as error:

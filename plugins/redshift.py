@@ -14,6 +14,7 @@ from floe_lint.api import (
     copied,
     not_checked,
     profile_schema,
+    shown,
 )
 
 
@@ -98,7 +99,8 @@ class RedshiftPlugin(ComputePlugin):
         return ["dbt-redshift>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
-        where = f"{config.properties.get('host')}:{config.properties.get('port', 5439)}"
+        props = config.properties
+        where = f"{shown(props.get('host'), 'host')}:{shown(props.get('port', 5439), 'port')}"
         return not_checked(self, config, where, "redshift_connector", "dbt-redshift")
 
 

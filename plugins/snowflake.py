@@ -14,6 +14,7 @@ from floe_lint.api import (
     copied,
     not_checked,
     profile_schema,
+    shown,
 )
 
 AUTH_METHODS = ("password", "keypair", "oauth", "externalbrowser")
@@ -106,7 +107,9 @@ class SnowflakePlugin(ComputePlugin):
         return ["dbt-snowflake>=1.9"]
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
-        account = config.properties.get("account") or f"${self.env_prefix(config)}ACCOUNT"
+        account = shown(config.properties.get("account"), "account")
+        if not config.properties.get("account"):
+            account = f"${self.env_prefix(config)}ACCOUNT"
         return not_checked(
             self, config, f"account {account}", "snowflake.connector", "dbt-snowflake"
         )

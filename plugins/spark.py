@@ -14,6 +14,7 @@ from floe_lint.api import (
     copied,
     not_checked,
     profile_schema,
+    shown,
     sized,
 )
 
@@ -98,7 +99,7 @@ class SparkPlugin(ComputePlugin):
 
     def validate_connection(self, config: ComputeConfig) -> ConnectionResult:
         profile = self.generate_dbt_profile(config)
-        where = f"{profile['host']}:{profile['port']}"
+        where = f"{shown(profile['host'], 'host')}:{shown(profile['port'], 'port')}"
         return not_checked(self, config, where, "pyhive", "'dbt-spark[PyHive]'")
 
 

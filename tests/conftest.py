@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,42 @@ plugins:
 """
 
 EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(autouse=True)
+def no_dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test may depend on DNS: results would change with the network (and its speed).
+
+    Every in-process name lookup other than an IP address or localhost fails the test.
+    Registry tests use 127.0.0.1 or `oci.mirrors`; the lookup failures floe-lint reports
+    are produced by tests/test_oci_failures.py's stand-in resolver.
+    """
+    import ipaddress
+    import socket
+
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if isinstance(name, str) and not _local(name, ipaddress):
+            asked.append(name)
+            raise AssertionError(f"a test looked up '{name}' through DNS")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    yield
+    assert not asked, f"names looked up through DNS: {sorted(set(asked))}"
+
+
+def _local(name: str, ipaddress: Any) -> bool:
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass

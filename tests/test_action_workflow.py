@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -25,11 +26,12 @@ DOC = (REPO / "docs/github-actions.md").read_text("utf-8")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
-def _workflow() -> dict[str, Any]:
+def _workflow(name: str = "floe-lint") -> dict[str, Any]:
     blocks = re.findall(r"```yaml\n(.*?)```", DOC, re.S)
     workflows = [yaml.safe_load(b) for b in blocks if "jobs:" in b]
-    assert len(workflows) == 1
-    loaded: dict[str, Any] = workflows[0]
+    assert [w["name"] for w in workflows] == ["floe-lint", "floe-lint impact"]
+    [loaded] = [w for w in workflows if w["name"] == name]
+    assert isinstance(loaded, dict)
     return loaded
 
 
@@ -88,6 +90,22 @@ def test_workflow_uses_only_inputs_and_outputs_the_action_has() -> None:
     assert used_outputs and used_outputs <= set(ACTION["outputs"])
 
 
+def test_action_keeps_the_jobs_python_and_never_calls_a_bare_python() -> None:
+    [setup] = [s for s in ACTION["runs"]["steps"] if "setup-python" in str(s.get("uses", ""))]
+    assert setup["with"]["update-environment"] is False
+    for step in ACTION["runs"]["steps"]:
+        if "run" in step:  # `python` is absent on Debian and some runners; python3 is not
+            assert not re.search(r"(^|[\s;&|(])python(\s|$)", step["run"]), step["name"]
+    [install] = [s for s in ACTION["runs"]["steps"] if s.get("id") == "install"]
+    assert install["env"]["SETUP_PYTHON"] == "${{ steps.python.outputs.python-path }}"
+
+
+def test_workflow_uses_upload_sarif_v4() -> None:
+    uses = [str(s.get("uses", "")) for s in _steps()]
+    assert "github/codeql-action/upload-sarif@v4" in uses
+    assert not [u for u in uses if u.startswith("github/codeql-action/") and not u.endswith("@v4")]
+
+
 def test_workflow_uploads_sarif_with_category_permission_and_a_guard() -> None:
     [job] = _workflow()["jobs"].values()
     assert job["permissions"]["security-events"] == "write"
@@ -140,7 +158,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The action's install step, run for real: a fresh venv with this checkout installed."""
     tmp = tmp_path_factory.mktemp("runner")
     [install] = [s for s in ACTION["runs"]["steps"] if s.get("id") == "install"]
-    context = {"inputs.version": "", "github.action_path": str(REPO)}
+    context = {
+        "inputs.version": "",
+        "github.action_path": str(REPO),
+        "steps.python.outputs.python-path": shutil.which("python3") or "python3",
+    }
     assert _run_step(install, context, tmp, tmp) == 0
     return context
 
@@ -174,7 +196,7 @@ def test_action_annotates_writes_sarif_and_fails_the_job(installed, tmp_path: Pa
     annotations = context["stdout.lint"]
     assert "::error file=products/orders/floe.yaml,line=4,col=43," in annotations
     log = validate(json.loads((tmp_path / "floe-lint.sarif").read_text("utf-8")))
-    assert log["runs"][0]["automationDetails"] == {"id": "floe-lint"}
+    assert log["runs"][0]["automationDetails"] == {"id": "floe-lint/"}
     assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["FL201"]
 
 
@@ -211,3 +233,45 @@ def test_fail_on_warning_input_fails_on_a_warning(installed, tmp_path: Path) -> 
     context = _lint(installed, tmp_path, tmp_path, paths="platform", fail_on="warning")
     assert context["exit"] == "[0, 1]"
     assert "::warning file=platform/manifest.yaml" in context["stdout.lint"]
+
+
+def test_the_impact_job_appends_markdown_to_the_job_summary(tmp_path: Path) -> None:
+    """The documented impact step, run as a runner would, in a real pull-request-like repo."""
+    import shutil
+    import sys
+
+    from tests.test_dependents import TREE, WITHOUT_SNOWFLAKE
+    from tests.test_impact import git
+
+    [job] = _workflow("floe-lint impact")["jobs"].values()
+    [step] = [s for s in job["steps"] if s.get("name") == "Impact of the changed manifests"]
+    assert step["env"] == {"BASE_SHA": "${{ github.event.pull_request.base.sha }}"}
+    assert "${{" not in step["run"], "inputs reach the script only through env"
+    repo = tmp_path / "repo"
+    write_files(repo, {**TREE, "products/orders/manifest-notes.txt": "not yaml"})
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    write_files(repo, {"platform/enterprise/manifest.yaml": WITHOUT_SNOWFLAKE})
+    git(repo, "commit", "-qam", "drop snowflake")
+    summary = tmp_path / "summary.md"
+    bin_dir = Path(shutil.which("floe-lint", path=str(Path(sys.executable).parent)) or "").parent
+    result = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=repo,
+        env={
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+            "BASE_SHA": base,
+            "GITHUB_STEP_SUMMARY": str(summary),
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    text = summary.read_text("utf-8")
+    assert text.startswith("## floe-lint impact: platform/enterprise/manifest.yaml\n")
+    assert "**3 new errors**" in text
+    assert "Breaks: platform/sales/manifest.yaml, products/orders/floe.yaml" in text

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from floe_lint.load.validation import schema
 from tests.conftest import EXAMPLES, REPO, run_cli, write_files
@@ -35,18 +37,36 @@ def test_mesh_example_is_clean(monkeypatch) -> None:
     assert "no problems" in run.stderr
 
 
-# Rules that need something a static example cannot hold (a registry, a lock file) are exempt.
-NEEDS_A_REGISTRY = {"ref-integrity", "lock-stale"}
+BROKEN = EXAMPLES / "broken"
 
 
-def test_broken_example_fires_every_rule(monkeypatch) -> None:
+def _readme_command(readme: Path, lead: str) -> str:
+    match = re.search(re.escape(lead) + r" `([^`]+)`", readme.read_text("utf-8"))
+    assert match, f"{readme} no longer says {lead!r}"
+    return match[1]
+
+
+def test_broken_example_fires_every_rule_as_the_readmes_say() -> None:
     from floe_lint.lint.registry import builtin_rules
 
-    monkeypatch.chdir(REPO)
-    run = run_cli("check", "examples/broken", "--format", "json")
-    assert run.code == 1
-    fired = {f["name"] for f in run.findings}
-    assert {r.name for r in builtin_rules()} - fired - NEEDS_A_REGISTRY == set()
+    every = {r.id for r in builtin_rules()}
+    for readme, lead, cwd in (
+        (REPO / "README.md", "To see every rule fire:", REPO),
+        (BROKEN / "README.md", "Every rule of floe-lint fires at least once here:", REPO),
+    ):
+        command = _readme_command(readme, lead)
+        # run as written, with the floe-lint this suite tests (`floe-lint` on PATH)
+        env = {
+            **os.environ,
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        }
+        env.pop("FLOE_LINT_OFFLINE", None)
+        proc = subprocess.run(
+            ["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 1, proc.stderr
+        fired = set(re.findall(r" (?:ERROR|WARNING|NOTE) (FL\d{3}) ", proc.stdout))
+        assert every - fired == set(), f"{command}: never fires {sorted(every - fired)}"
 
 
 def test_text_format_is_path_line_col_severity_id_name_message(monkeypatch) -> None:
@@ -72,8 +92,8 @@ def test_show_source_prints_the_line_and_a_caret(monkeypatch) -> None:
 
 
 def test_json_report_matches_its_schema_and_is_sorted(monkeypatch) -> None:
-    monkeypatch.chdir(REPO)
-    run = run_cli("check", "examples/broken", "--format", "json")
+    monkeypatch.chdir(BROKEN)
+    run = run_cli("check", ".", "--format", "json")
     report = run.report
     jsonschema.Draft202012Validator(schema("report")).validate(report)
     keys = [(f["file"], f["line"], f["column"], f["rule"]) for f in report["findings"]]
@@ -83,20 +103,18 @@ def test_json_report_matches_its_schema_and_is_sorted(monkeypatch) -> None:
 
 
 def test_output_file_gets_the_report_and_stdout_stays_empty(tmp_path, monkeypatch) -> None:
-    monkeypatch.chdir(REPO)
+    monkeypatch.chdir(BROKEN)
     out = tmp_path / "report.json"
-    run = run_cli("check", "examples/broken", "--format", "json", "--output", str(out))
+    run = run_cli("check", ".", "--format", "json", "--output", str(out))
     assert run.stdout == ""
     assert json.loads(out.read_text())["findings"]
 
 
 def test_select_and_ignore_by_id_and_name(monkeypatch) -> None:
-    monkeypatch.chdir(REPO)
-    selected = run_cli(
-        "check", "examples/broken", "--format", "json", "--select", "secret-literal,FL206"
-    )
+    monkeypatch.chdir(BROKEN)
+    selected = run_cli("check", ".", "--format", "json", "--select", "secret-literal,FL206")
     assert {f["name"] for f in selected.findings} == {"secret-literal", "duplicate-compute"}
-    ignored = run_cli("check", "examples/broken", "--format", "json", "--ignore", "FL2,schema-*")
+    ignored = run_cli("check", ".", "--format", "json", "--ignore", "FL2,schema-*")
     names = {f["name"] for f in ignored.findings}
     assert names and not any(n.startswith("schema-") or n.startswith("compute-") for n in names)
 
@@ -172,12 +190,61 @@ def test_schema_command_prints_valid_draft_2020_12_schemas() -> None:
         assert printed["$schema"].endswith("2020-12/schema")
 
 
-def test_colour_only_on_request_and_never_with_no_color(monkeypatch) -> None:
-    monkeypatch.chdir(REPO)
-    coloured = run_cli("check", "examples/broken/products/ghost", "--color", "always")
-    assert "\033[" in coloured.stdout
-    proc = floe_lint("check", "examples/broken/products/ghost", env={"NO_COLOR": "1"})
-    assert "\033[" not in proc.stdout
+def _on_terminal(*args: str, no_color: bool) -> str:
+    """stdout of floe-lint run on a pseudo-terminal, as in an interactive shell."""
+    import pty
+
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "floe_lint", *args],
+            cwd=REPO,
+            stdin=subprocess.DEVNULL,
+            stdout=follower,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(timeout=60) == 1
+    finally:
+        os.close(leader)
+    return b"".join(chunks).decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("options", "no_color", "coloured"),
+    [
+        ((), False, True),  # a terminal: colour
+        ((), True, False),  # NO_COLOR: none
+        (("--color", "never"), False, False),
+        (("--color", "always"), True, True),  # an explicit request wins (no-color.org)
+    ],
+)
+def test_colour_on_a_terminal_unless_no_color_or_told_otherwise(
+    options: tuple[str, ...], no_color: bool, coloured: bool
+) -> None:
+    orders = "examples/broken/products/orders/floe.yaml"
+    out = _on_terminal("check", orders, "--select", "FL201", *options, no_color=no_color)
+    assert "FL201" in out
+    assert ("\033[" in out) is coloured
+
+
+def test_colour_on_a_pipe_only_when_asked_for() -> None:
+    orders = "examples/broken/products/orders/floe.yaml"
+    assert "\033[" not in floe_lint("check", orders).stdout
+    assert "\033[" in floe_lint("check", orders, "--color", "always", env={"NO_COLOR": "1"}).stdout
 
 
 def test_version_and_module_entry_point() -> None:

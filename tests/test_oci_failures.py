@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -148,10 +149,57 @@ def test_a_registry_that_is_down_is_a_clear_error_within_the_default_budget(
     assert elapsed < 2
 
 
-def test_a_host_name_that_does_not_exist_is_not_retried(tmp_path: Path) -> None:
-    run, elapsed = lint_products(tmp_path, ["oci://floe-lint-test.invalid/platform:v1"])
+@pytest.fixture
+def resolver(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The system resolver's two failure answers, without DNS: for `*.nxdomain.test` the
+    name does not exist (EAI_NONAME), for `*.dns-down.test` no resolver answers (EAI_AGAIN).
+
+    A real resolver cannot be made to give these answers on every machine (that needs root
+    to point /etc/resolv.conf elsewhere), so only getaddrinfo is stood in for, and only for
+    these names; urllib3 and floe-lint run unchanged. Returns the names looked up.
+    """
+    real = socket.getaddrinfo
+    asked: list[str] = []
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(host, str) and host.endswith(".nxdomain.test"):
+            asked.append(host)
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        if isinstance(host, str) and host.endswith(".dns-down.test"):
+            asked.append(host)
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_a_host_name_that_does_not_exist_is_not_retried(
+    tmp_path: Path, resolver: list[str]
+) -> None:
+    run, elapsed = lint_products(tmp_path, ["oci://floe-lint.nxdomain.test/platform:v1"])
     [finding] = run.findings
-    assert "is unreachable (name or service not known) (1 attempt)" in finding["message"]
+    assert (
+        "registry https://floe-lint.nxdomain.test is unreachable (name or service not known: "
+        "the host name does not exist) (1 attempt)" in finding["message"]
+    )
+    assert resolver == ["floe-lint.nxdomain.test"]
+    assert elapsed < 1
+
+
+def test_a_resolver_that_cannot_be_reached_is_its_own_error_and_not_retried(
+    tmp_path: Path, resolver: list[str]
+) -> None:
+    refs = [f"oci://registry.dns-down.test/platform/{name}:v1" for name in ("a", "b")]
+    run, elapsed = lint_products(tmp_path, refs)
+    first, second = sorted(run.findings, key=lambda f: f["file"])
+    assert (
+        "registry https://registry.dns-down.test cannot be looked up: the DNS resolver did not "
+        "answer (temporary failure in name resolution); check the network, or lint offline "
+        "(--offline) from the cache and floe.lock (1 attempt)" in first["message"]
+    )
+    assert "not retried" in second["message"]
+    assert resolver == ["registry.dns-down.test"]  # once: no retry loop, not per ref
     assert elapsed < 1
 
 

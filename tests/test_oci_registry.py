@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 import time
@@ -189,8 +191,12 @@ def test_lock_records_every_ref_and_check_uses_the_locked_digests(
     assert names(stale) == ["compute-not-approved", "lock-stale"], "the locked content is linted"
     message = next(f["message"] for f in stale.findings if f["name"] == "lock-stale")
     assert "now points to" in message and sales in message
-    assert run_cli("lock", "prod", "--check").code == 1
-    assert run_cli("lock", "prod").code == 0
+    out_of_date = run_cli("lock", "prod", "--check")
+    assert out_of_date.code == 1
+    [hint] = re.findall(r"to update it, run: (.+)$", out_of_date.stdout, re.M)
+    words = shlex.split(hint)  # the hinted command, run as printed
+    assert words[0] == "floe-lint" and run_cli(*words[1:]).code == 0
+    assert run_cli("lock", "prod", "--check").code == 0
     assert names(check()) == []
 
 

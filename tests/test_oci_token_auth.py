@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime
 import json
+import os
 import secrets
 import threading
 import time
@@ -51,6 +52,7 @@ class TokenService:
         self.bundle = folder / "token-ca.pem"
         self.bundle.write_bytes(self.cert.public_bytes(serialization.Encoding.PEM))
         self.issued = 0
+        self.tokens: list[str] = []
         service = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -94,9 +96,11 @@ class TokenService:
         }
         der = self.cert.public_bytes(serialization.Encoding.DER)
         self.issued += 1
-        return jwt.encode(
+        token = jwt.encode(
             claims, self.key, algorithm="RS256", headers={"x5c": [base64.b64encode(der).decode()]}
         )
+        self.tokens.append(token)
+        return token
 
     def close(self) -> None:
         self.server.shutdown()
@@ -137,12 +141,22 @@ def _files(host: str) -> None:
     )
 
 
-def _secret_free(*runs: Run) -> None:
+def _secret_free(runs: list[Run], caches: list[Path], tokens: list[str]) -> None:
+    """Neither the password nor any token the service issued is in the output, or in any
+    file of the caches the runs used (each must hold what was pulled or pushed)."""
+    assert tokens, "the token service issued no token: nothing was proven"
+    forbidden = [PASSWORD, *tokens, *(t.rsplit(".", 1)[-1] for t in tokens)]  # and signatures
     for run in runs:
-        assert PASSWORD not in run.stdout + run.stderr
-    for path in Path("cache").glob("*"):
-        assert PASSWORD.encode() not in path.read_bytes()
-        assert b"eyJ" not in path.read_bytes(), "no bearer token in the cache"
+        for secret in forbidden:
+            assert secret not in run.stdout + run.stderr
+    for cache in caches:
+        files = [p for p in cache.rglob("*") if p.is_file()]
+        assert files, f"{cache} is empty: the run did not use it"
+        for path in files:
+            data = path.read_bytes()
+            for secret in forbidden:
+                assert secret.encode() not in data, f"a credential in {path}"
+            assert b"eyJ" not in data, f"a JWT in {path}"
 
 
 def test_publish_and_pull_through_a_token_service(
@@ -155,11 +169,13 @@ def test_publish_and_pull_through_a_token_service(
     issued = service.issued
     pushed = run_cli("publish", "platform.manifest.yaml", f"oci://{registry.host}/tok/platform:v1")
     assert pushed.code == 0, pushed.stderr
-    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(Path.cwd() / "consumer-cache"))
+    publisher_cache = Path(os.environ["FLOE_LINT_CACHE_DIR"])
+    consumer_cache = Path.cwd() / "consumer-cache"
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(consumer_cache))
     run = run_cli("check", "prod", "--format", "json")
     assert [f["name"] for f in run.findings] == ["compute-not-approved"]
     assert service.issued > issued, "the registry's bearer challenge went to the token service"
-    _secret_free(pushed, run)
+    _secret_free([pushed, run], [publisher_cache, consumer_cache], service.tokens)
 
 
 def test_a_token_service_refusing_the_credentials_is_a_clear_error(

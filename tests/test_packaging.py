@@ -46,8 +46,8 @@ def test_wheel_installs_into_a_fresh_venv_and_lints_from_another_directory(tmp_p
         [exe, "check", "mesh"], cwd=workdir, capture_output=True, text=True, check=False
     )
     assert clean.returncode == 0, clean.stdout + clean.stderr
-    broken = subprocess.run(
-        [exe, "check", "broken"], cwd=workdir, capture_output=True, text=True, check=False
+    broken = subprocess.run(  # from its folder: its config keeps it offline
+        [exe, "check"], cwd=workdir / "broken", capture_output=True, text=True, check=False
     )
     assert broken.returncode == 1 and "FL201" in broken.stdout
     schema = subprocess.run(

@@ -144,3 +144,35 @@ def test_try_repo_fails_on_a_broken_product_and_passes_once_fixed(tmp_path: Path
     assert re.search(r"^floe-lint compile --check\.+Failed$", out, re.M), out
     assert "target/floe/compiled_artifacts.json is stale" in out
     assert fixed.returncode == 1
+
+
+def test_staging_only_a_manifest_that_breaks_its_dependents_is_refused(tmp_path: Path) -> None:
+    """The issue's scenario: the enterprise drops snowflake; only its manifest is staged.
+
+    The hook re-checks the domain and the products below it and names the one that breaks.
+    """
+    from tests.test_dependents import TREE, WITHOUT_SNOWFLAKE
+
+    target, home = tmp_path / "target", tmp_path / "pre-commit-home"
+    write_files(target, TREE)
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    _git(target, "commit", "-qm", "init")
+    clean = _try_repo(target, home, "--files", "platform/enterprise/manifest.yaml")
+    assert re.search(r"^floe-lint\.+Passed$", clean.stdout, re.M), clean.stdout + clean.stderr
+
+    write_files(target, {"platform/enterprise/manifest.yaml": WITHOUT_SNOWFLAKE})
+    _git(target, "add", "platform/enterprise/manifest.yaml")
+    staged = _try_repo(target, home)  # no --files: what `git commit` would run on
+    out = staged.stdout
+    assert staged.returncode == 1, out + staged.stderr
+    assert re.search(r"^floe-lint\.+Failed$", out, re.M), out
+    assert "products/orders/floe.yaml:5:47: ERROR FL201 [compute-not-approved]" in out
+    assert "platform/sales/manifest.yaml:6:24: ERROR FL202 [approved-not-subset]" in out
+    assert "platform/sales/manifest.yaml:7:14: ERROR FL203 [default-not-approved]" in out
+    assert (
+        out.count("note: a dependent of the changed manifest platform/enterprise/manifest.yaml")
+        == 3
+    )
+    assert "products/customers" not in out  # a dependent without findings is not mentioned
+    assert "3 errors (4 files checked, 3 of them dependents of the changed manifests)" in out

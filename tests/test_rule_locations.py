@@ -167,7 +167,8 @@ def test_unresolved_ref_is_an_error_at_the_referencing_line(lint) -> None:
             "floe.yaml": "name: x\nplatform:\n  ref: oci://reg.example/platform:1.0\ntransforms: [{path: a/}]\n",
             "sub/manifest.yaml": "scope: domain\nparent_manifest: ../nope.yaml\n"
             "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
-        }
+        },
+        "--offline",  # the registry is never asked (tests use no DNS)
     )
     found = sorted(at(f) for f in run.named("unresolved-ref"))
     assert found == [("floe.yaml", 3, 8), ("sub/manifest.yaml", 2, 18)]
@@ -193,7 +194,8 @@ def test_unpinned_ref_is_a_warning_and_digests_are_fine(lint) -> None:
             "b/floe.yaml": f"name: b\nplatform: {{ref: 'oci://reg.example/p@{digest}'}}\n"
             "transforms: [{path: x/}]\n",
             "c/floe.yaml": "name: c\nplatform: {ref: 'oci://reg.example/p:v1.2.3'}\ntransforms: [{path: x/}]\n",
-        }
+        },
+        "--offline",
     )
     found = run.named("unpinned-ref")
     assert [(f["file"], f["severity"]) for f in found] == [("a/floe.yaml", "warning")]

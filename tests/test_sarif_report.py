@@ -72,8 +72,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_broken_example_is_valid_sarif_with_one_run_and_every_rule(monkeypatch) -> None:
-    monkeypatch.chdir(EXAMPLES.parent)
-    log = sarif_of("examples/broken")
+    monkeypatch.chdir(EXAMPLES / "broken")  # its config keeps it offline
+    log = sarif_of(".")
     assert log["version"] == "2.1.0"
     assert len(log["runs"]) == 1
     tool = driver(log)
@@ -87,8 +87,8 @@ def test_broken_example_is_valid_sarif_with_one_run_and_every_rule(monkeypatch) 
 
 
 def test_every_result_points_at_its_rule_by_index(monkeypatch) -> None:
-    monkeypatch.chdir(EXAMPLES.parent)
-    log = sarif_of("examples/broken")
+    monkeypatch.chdir(EXAMPLES / "broken")  # its config keeps it offline
+    log = sarif_of(".")
     rules = driver(log)["rules"]
     for result in results(log):
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
@@ -204,10 +204,29 @@ def test_fingerprint_changes_with_the_offending_value(project: Path) -> None:
     assert before[0]["partialFingerprints"] != after[0]["partialFingerprints"]
 
 
-def test_category_sets_automation_details_id(project: Path) -> None:
+def test_category_sets_automation_details_id_the_way_github_reads_it(project: Path) -> None:
     log = sarif_of(".", "--sarif-category", "floe-lint/products")
-    assert log["runs"][0]["automationDetails"] == {"id": "floe-lint/products"}
+    assert log["runs"][0]["automationDetails"] == {"id": "floe-lint/products/"}
     assert "automationDetails" not in sarif_of(".")["runs"][0]
+
+
+def github_category(automation_id: str) -> str:
+    """GitHub's reading of automationDetails.id: the category is the part before the last
+    "/" (docs.github.com, "SARIF support for code scanning", runAutomationDetails)."""
+    return automation_id.rpartition("/")[0] if "/" in automation_id else automation_id
+
+
+def test_two_jobs_with_their_own_categories_get_distinct_github_categories(
+    project: Path,
+) -> None:
+    # GitHub's category is the part of automationDetails.id before the last "/": the docs'
+    # two jobs must not share one, or each upload closes the other job's alerts.
+    ids = [
+        sarif_of(".", "--sarif-category", category)["runs"][0]["automationDetails"]["id"]
+        for category in ("floe-lint/platform", "floe-lint/products", "floe-lint")
+    ]
+    categories = [github_category(i) for i in ids]
+    assert categories == ["floe-lint/platform", "floe-lint/products", "floe-lint"]
 
 
 def test_suppressed_findings_appear_only_with_include_suppressed(project: Path) -> None:
@@ -227,8 +246,8 @@ def test_baselined_findings_are_external_suppressions(project: Path) -> None:
 
 
 def test_security_severity_only_on_secret_literal(monkeypatch) -> None:
-    monkeypatch.chdir(EXAMPLES.parent)
-    rules = driver(sarif_of("examples/broken"))["rules"]
+    monkeypatch.chdir(EXAMPLES / "broken")
+    rules = driver(sarif_of("."))["rules"]
     marked = {r["name"]: r["properties"] for r in rules if "security-severity" in r["properties"]}
     assert list(marked) == ["secret-literal"]
     assert float(marked["secret-literal"]["security-severity"]) >= 7.0

@@ -180,6 +180,11 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     select, ignore = split_list(args.select), split_list(args.ignore)
     config = load_config(args.config, Path.cwd())
     run = CheckRun(args, config)
+    root = None
+    if not args.no_dependents:
+        from floe_lint.load.root import workspace_root
+
+        root = workspace_root(args.workspace, config.path, Path.cwd())
     result = engine.run(
         args.paths,
         config,
@@ -190,6 +195,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         baseline=run.baseline,
         require_suppression_reason=args.require_suppression_reason,
         jobs=args.jobs,
+        dependents_root=root,
     )
     if args.write_baseline is not None:
         return run.write_baseline(result, stderr)
@@ -211,6 +217,15 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             json_report.write(findings, len(result.files), out)
         elif args.format in ("sarif", "github"):
             run.report(result, findings, out)
+        elif args.format == "gitlab":
+            from floe_lint.load.paths import lines_reader
+            from floe_lint.reporters import gitlab
+
+            gitlab.write(findings, out, lines_reader(result.files))
+        elif args.format == "junit":
+            from floe_lint.reporters import junit
+
+            junit.write(findings, [f.path for f in result.files], out)
         else:
             from floe_lint.load.paths import lines_reader
             from floe_lint.reporters import text
@@ -231,14 +246,19 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             handle.close()
     run.write_sarif_file(result, findings)
     errors = sum(1 for f in findings if f.severity == "error")
-    stderr.write(_summary(findings, errors, len(result.files)) + "\n")
+    stderr.write(_summary(findings, errors, len(result.files), len(result.dependents)) + "\n")
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
 
 
-def _summary(findings: Sequence[object], errors: int, files: int) -> str:
+def _summary(findings: Sequence[object], errors: int, files: int, dependents: int = 0) -> str:
     checked = f"{files} file{'s' if files != 1 else ''} checked"
+    if dependents:
+        checked += (
+            f", {dependents} of them dependent{'s' if dependents != 1 else ''} "
+            "of the changed manifests"
+        )
     if not findings:
         return f"floe-lint: no problems ({checked})"
     others = len(findings) - errors

@@ -39,9 +39,11 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             colour=False,
             read_lines=lines_reader(result.files),
         )
+        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        outcome = "nothing compared" if args.check else "nothing written"
         stderr.write(
-            f"floe-lint: compile refused: {len(errors)} error{'s' if len(errors) != 1 else ''}"
-            f" in {display_path(product)} or its platform; nothing written\n"
+            f"floe-lint: compile refused: {count} in {display_path(product)} or its platform; "
+            f"{outcome}\n"
         )
         return EXIT_FINDINGS
 
@@ -62,8 +64,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         ]
         for name, why in problems:
             stderr.write(
-                f"floe-lint: {display_path(out / name)} is {why}; "
-                f"run 'floe-lint compile {display_path(product)}' and commit the result\n"
+                f"floe-lint: {display_path(out / name)} is {why}; run this and commit the "
+                f"result: {_rewrite_command(args, product)}\n"
             )
         if not problems:
             stdout.write(f"floe-lint: {display_path(out)} is up to date\n")
@@ -75,3 +77,20 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(f"cannot write {out / name}: {error.strerror or error}") from error
         stdout.write(f"{'wrote' if changed else 'unchanged'} {display_path(out / name)}\n")
     return EXIT_CLEAN
+
+
+def _rewrite_command(args: argparse.Namespace, product: Path) -> str:
+    """The `compile` command that rewrites exactly what `compile --check` compared."""
+    import shlex
+
+    from floe_lint.cli import DEFAULT_OUT
+    from floe_lint.reporters import display_path
+
+    words = ["floe-lint", "compile", display_path(product)]
+    if args.out != DEFAULT_OUT:
+        words += ["--out", display_path(args.out)]
+    if args.config is not None:
+        words += ["--config", display_path(args.config)]
+    for ref in args.ref:
+        words += ["--ref", ref]
+    return shlex.join(words)

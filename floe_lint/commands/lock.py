@@ -10,6 +10,7 @@ from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 
 if TYPE_CHECKING:
     from floe_lint.config import Config
+    from floe_lint.load.document import Document
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -55,7 +56,8 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
                     f"{display_path(problem.doc.path)}:{span.start_line}:{span.start_col}: "
                     f"{problem.message}\n"
                 )
-            stderr.write(f"floe-lint: {shown} not written: the hierarchy did not resolve\n")
+            outcome = "cannot be checked" if args.check else "not written"
+            stderr.write(f"floe-lint: {shown} {outcome}: the hierarchy did not resolve\n")
             continue
         refs: dict[str, str] = {}
         for site in sites:
@@ -67,12 +69,14 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
         text = lockfile.render(refs)
         current = _current(target)
         if not refs and current is None:
-            continue  # no registry refs: nothing to lock, and no file to create
+            # no registry refs: nothing to lock, and no file to create
+            stdout.write(f"{display_path(product.path)}: no oci:// refs; nothing to lock\n")
+            continue
         if current == text:
             stdout.write(f"{shown}: up to date ({len(refs)} refs)\n")
         elif args.check:
             stale += 1
-            stdout.write(f"{shown}: out of date; run `floe-lint lock`\n")
+            stdout.write(f"{shown}: out of date; to update it, run: {_relock(args, product)}\n")
         else:
             lockfile.write(target, refs)
             stdout.write(f"{shown}: locked {len(refs)} refs\n")
@@ -89,3 +93,15 @@ def _current(lock: Path) -> str | None:
         return read_text(lock, 1024 * 1024)
     except OSError:
         return None  # a missing lock is written; any other is replaced atomically
+
+
+def _relock(args: argparse.Namespace, product: Document) -> str:
+    """The `lock` command that rewrites exactly this product's lock, as `--check` read it."""
+    import shlex
+
+    from floe_lint.reporters import display_path
+
+    words = ["floe-lint", "lock", display_path(product.path)]
+    if args.config is not None:
+        words += ["--config", display_path(args.config)]
+    return shlex.join(words)

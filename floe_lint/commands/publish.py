@@ -11,6 +11,9 @@ from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE
 
 if TYPE_CHECKING:
     from floe_lint.config import Config
+    from floe_lint.findings import Finding
+    from floe_lint.model.refs import OciRef
+    from floe_lint.oci.pull import Fetcher
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
@@ -58,14 +61,33 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
     result = engine.run([path], config, fetch=fetch)
     errors = [f for f in sorted_findings(result.findings) if f.severity == "error"]
     if errors:
-        for f in errors:
+        from floe_lint.load.paths import lines_reader
+        from floe_lint.reporters import text
+
+        # the same lines as `check` prints, severity included
+        text.write(
+            errors, stderr, show_source=False, colour=False, read_lines=lines_reader(result.files)
+        )
+        count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+        stderr.write(f"floe-lint: not published: {count} in {display_path(path)}\n")
+        return EXIT_FINDINGS
+    broken, new_errors = _breaks(args, config, ref, fetch)
+    if broken:
+        for f in new_errors:
             span = f.location.span
             stderr.write(
                 f"{display_path(f.path)}:{span.start_line}:{span.start_col}: "
                 f"{f.rule_id} [{f.name}] {f.message}\n"
             )
-        stderr.write(f"floe-lint: not published: {len(errors)} error(s) in {path}\n")
-        return EXIT_FINDINGS
+        what = (
+            f"{display_path(path)} breaks {len(broken)} dependent{'s' if len(broken) != 1 else ''}"
+            f": {', '.join(broken)} ({len(new_errors)} new error"
+            f"{'s' if len(new_errors) != 1 else ''}; see `floe-lint impact`)"
+        )
+        if not args.force:
+            stderr.write(f"floe-lint: not published: {what}; --force publishes anyway\n")
+            return EXIT_FINDINGS
+        stderr.write(f"floe-lint: {what}; published anyway (--force)\n")
     doc = manifests[0]
     for key, pointer in (("io.floe.manifest.name", "/metadata/name"), ("io.floe.scope", "/scope")):
         value = doc.get(pointer)
@@ -86,3 +108,57 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
         f"({json.dumps(annotations, sort_keys=True)})\n"
     )
     return EXIT_CLEAN
+
+
+def _published(config: Config, ref: OciRef) -> bytes | None:
+    """What the tag holds now, fetched afresh; None when it holds nothing (or is unreachable)."""
+    from floe_lint.commands.fetching import settings
+    from floe_lint.load.bounded import read_bounded
+    from floe_lint.model.refs import OciRef, RefError
+    from floe_lint.oci.pull import Fetcher
+
+    if ref.tag is None:
+        return None
+    try:
+        path = Fetcher(settings(config), refresh_tags=True)(
+            OciRef(ref.host, ref.repository, ref.tag, None)
+        )
+    except RefError:
+        return None
+    return read_bounded(path)
+
+
+def _breaks(
+    args: argparse.Namespace, config: Config, ref: OciRef, fetch: Fetcher
+) -> tuple[list[str], list[Finding]]:
+    """The workspace's dependents of the manifest that gain errors, and those errors.
+
+    "Gain" compares with what the tag holds now; on a first publish, every error counts.
+    """
+    from floe_lint.lint import engine
+    from floe_lint.lint.impact import measure
+    from floe_lint.load.paths import relative_posix
+    from floe_lint.load.root import workspace_root
+    from floe_lint.reporters import sorted_findings
+
+    path: Path = args.manifest
+    root = workspace_root(args.workspace, config.path, Path.cwd())
+
+    def lint(sources: dict[Path, bytes] | None) -> engine.Result:
+        return engine.run([path], config, fetch=fetch, dependents_root=root, sources=sources)
+
+    previous = _published(config, ref)
+    if previous is None:
+        result = lint(None)
+        dependents = {d.path for d in result.dependents}
+        found = [
+            f for f in result.findings if f.severity == "error" and f.path.resolve() in dependents
+        ]
+    else:
+        impact = measure(path, str(ref), previous, lint)
+        dependents = set(impact.dependents)
+        found = [
+            f for f in impact.appeared if f.severity == "error" and f.path.resolve() in dependents
+        ]
+    found = sorted_findings(found)
+    return sorted({relative_posix(f.path) for f in found}), found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,3 +27,25 @@ def parse_ref_overrides(values: Sequence[str]) -> dict[str, Path]:
             raise UsageError(f"--ref expects REF=PATH, got '{value}'")
         refs[ref.strip()] = Path(path.strip())
     return refs
+
+
+def unknown_arguments(
+    parser: argparse.ArgumentParser, command: str | None, extra: Sequence[str]
+) -> str:
+    """The message for arguments that no option takes: the first one, with a "did you mean"
+    among the options of the command it was given to."""
+    from floe_lint.suggest import did_you_mean
+
+    target = parser
+    for action in parser._actions:  # the command's own parser knows its options
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            target = action.choices[command]
+    word = extra[0]
+    where = f"floe-lint {command}" if command else "floe-lint"
+    if not word.startswith("-"):
+        return f"unexpected argument '{word}' for '{where}'; see '{where} --help'"
+    name = word.partition("=")[0]
+    actions = [*parser._actions, *(target._actions if target is not parser else [])]
+    options = [o for a in actions for o in a.option_strings if o.startswith("--")]
+    hint = did_you_mean(name, options)
+    return f"unknown option '{name}' for '{where}'{hint}; see '{where} --help'"

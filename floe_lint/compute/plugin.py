@@ -217,6 +217,15 @@ def resolve_env(value: Any, environ: Mapping[str, str]) -> Any:
     return _ENV_VAR.sub(substitute, value)
 
 
+def shown(value: Any, key: str) -> str:
+    """A config value as a message shows it: `$NAME` for an `env_var('NAME')` reference (its
+    value may be a secret), and `(no KEY configured)` when it is absent."""
+    if value is None or value == "":
+        return f"(no {key} configured)"
+    text = str(value)
+    return _ENV_VAR.sub(lambda match: "$" + match.group(1), text)
+
+
 def missing_env(profile: Mapping[str, Any], environ: Mapping[str, str]) -> list[str]:
     """Environment variables a profile needs (without a default) that are not set."""
     missing: list[str] = []

@@ -4,7 +4,7 @@ stamp id, name and severity, then filter. The rules come from `floe_lint.lint.re
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
+from floe_lint.lint import dependents as lint_dependents
 from floe_lint.lint import filtering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
@@ -22,7 +23,8 @@ from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.hierarchy import Hierarchy, Level
 from floe_lint.model.product import Product
-from floe_lint.model.refs import OciFetcher, Resolver
+from floe_lint.model.refs import OciFetcher, Resolver, is_oci
+from floe_lint.model.reverse_index import Dependent
 
 
 @dataclass
@@ -32,6 +34,9 @@ class Result:
     rules: list[Rule]
     suppressed: list[filtering.Suppressed] = dataclasses.field(default_factory=list)
     stale: list[Entry] = dataclasses.field(default_factory=list)
+    dependents: list[Dependent] = dataclasses.field(default_factory=list)
+    hierarchy: Hierarchy | None = None
+    products: list[Product] = dataclasses.field(default_factory=list)
 
 
 def is_env_variant(doc: Document) -> bool:
@@ -63,11 +68,16 @@ def run(
     baseline: Baseline | None = None,
     require_suppression_reason: bool = False,
     jobs: int | None = None,
+    dependents_root: Path | None = None,
+    sources: Mapping[Path, bytes] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
     `jobs` processes parse the files (None: all cores for large inputs); the rest is serial,
-    so the output does not depend on it.
+    so the output does not depend on it. With `dependents_root`, every file of that workspace
+    whose hierarchy passes through a manifest among `paths` is linted too, and its findings name
+    that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
+    be linted as it was at another revision.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*builtin_rules(), *extra)
@@ -78,6 +88,8 @@ def run(
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
     workspace = Workspace()
+    for path, raw in (sources or {}).items():
+        workspace.put(path, raw)
     found = [
         (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
     ]
@@ -87,7 +99,16 @@ def run(
         base = _variant_base(path)
         if base is not None:  # an overlay alone (say, from pre-commit) is checked against its base
             workspace.add(base, False)
-    resolver = Resolver({**config.refs, **(refs or {})}, fetch)
+    overrides = {**config.refs, **(refs or {})}
+    dependents: list[Dependent] = []
+    if dependents_root is not None:
+        dependents = lint_dependents.add(
+            workspace, paths, found, dependents_root, config, overrides, jobs
+        )
+        # A ref that reaches a changed manifest through a lock file's digest is linted
+        # against the changed file, not the published one.
+        overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
+    resolver = Resolver(overrides, fetch)
     hierarchy = Hierarchy(workspace, resolver)
     ctx = Context(workspace, hierarchy)
 
@@ -137,7 +158,16 @@ def run(
         baseline=baseline,
         require_reason=require_suppression_reason,
     )
-    return Result(filtered.findings, workspace.files(), rules, filtered.suppressed, filtered.stale)
+    return Result(
+        lint_dependents.with_causes(filtered.findings, dependents, workspace),
+        workspace.files(),
+        rules,
+        filtered.suppressed,
+        filtered.stale,
+        dependents,
+        hierarchy,
+        products,
+    )
 
 
 def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:

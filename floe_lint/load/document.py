@@ -317,6 +317,56 @@ def _syntax_message(error: yaml.YAMLError) -> str:
     return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
 
 
+def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, Span]:
+    """The message and place of a syntax error, in the terms of the mistakes people make.
+
+    libyaml reports where it gave up; for a tab in indentation and for a quote that is never
+    closed, the place to look is the tab and the opening quote."""
+    mark = getattr(error, "problem_mark", None)
+    if mark is not None and 0 <= mark.line < len(lines):
+        line = lines[mark.line]
+        if line[mark.column : mark.column + 1] == "\t" or "tab" in str(
+            getattr(error, "problem", "")
+        ):
+            start = len(line) - len(line.lstrip(" \t"))
+            tabs = line[:start]
+            if "\t" in tabs:
+                col = tabs.index("\t")
+                return (
+                    "invalid YAML: a tab in the indentation; YAML forbids tabs there, "
+                    "indent with spaces",
+                    Span(mark.line + 1, col + 1, mark.line + 1, start + 1),
+                )
+            if line[mark.column : mark.column + 1] == "\t":
+                return (
+                    "invalid YAML: a tab where YAML expects a value or a space; "
+                    "YAML forbids tabs outside quoted text, use spaces",
+                    Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2),
+                )
+    context = getattr(error, "context", None) or ""
+    start_mark = getattr(error, "context_mark", None)
+    problem = str(getattr(error, "problem", ""))
+    unclosed = "end of stream" in problem or "document separator" in problem
+    if "quoted scalar" in context and unclosed and start_mark is not None:
+        end = "the end of the file"
+        if "separator" in problem and mark is not None:
+            end = f"the '---' on line {mark.line + 1}"
+        quote = '"' if "double" in context else "'"
+        if 0 <= start_mark.line < len(lines):
+            quote = lines[start_mark.line][start_mark.column : start_mark.column + 1] or quote
+        return (
+            f"invalid YAML: the quoted value that starts here ({quote}) is never closed; "
+            f"the parser reached {end} looking for its closing {quote}",
+            Span(
+                start_mark.line + 1,
+                start_mark.column + 1,
+                start_mark.line + 1,
+                start_mark.column + 2,
+            ),
+        )
+    return _syntax_message(error), _problem_span(error)
+
+
 def parse(path: Path, raw: bytes) -> SourceFile:
     """Parse bytes into a SourceFile; every failure is recorded, nothing is raised."""
     if len(raw) > MAX_BYTES:
@@ -348,9 +398,8 @@ def parse(path: Path, raw: bytes) -> SourceFile:
             doc.kind = classify(doc.data, path)
             source.documents.append(doc)
     except yaml.YAMLError as error:
-        source.problems.append(
-            LoadProblem("yaml-syntax", _syntax_message(error), _problem_span(error))
-        )
+        message, span = _explain(error, lines)
+        source.problems.append(LoadProblem("yaml-syntax", message, span))
     except _TooManyNodes:
         source.problems.append(
             LoadProblem(

@@ -31,6 +31,7 @@ class SchemaProblem:
     pointer: str
     at: Literal["key", "value"]
     message: str
+    key: str | None = None  # the unknown or missing key of an unknown-key/required problem
 
 
 @cache
@@ -117,6 +118,7 @@ def _problems(error: ValidationError) -> list[SchemaProblem]:
                 "key",
                 f"unknown key '{key}' in {name}{did_you_mean(str(key), allowed)}"
                 + (f" (allowed: {', '.join(allowed)})" if 0 < len(allowed) <= 8 else ""),
+                str(key),
             )
             for key in instance
             if key not in allowed
@@ -129,6 +131,7 @@ def _problems(error: ValidationError) -> list[SchemaProblem]:
                 where,
                 "key",
                 f"missing required key '{key}' in {name}{did_you_mean(key, present)}",
+                key,
             )
             for key in expected
             if key not in instance
@@ -193,4 +196,39 @@ def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
             if key not in seen:
                 seen.add(key)
                 found.append(problem)
-    return found
+    return _pair_misspellings(found)
+
+
+def _pair_misspellings(found: list[SchemaProblem]) -> list[SchemaProblem]:
+    """A misspelled required key is one mistake, not two: the unknown key (where the fix goes)
+    names the required key it stands for, and the "missing" problem of that key is dropped."""
+    from floe_lint.suggest import closest
+
+    missing = {(p.pointer, p.key) for p in found if p.category == "required" and p.key}
+    if not missing:
+        return found
+    paired: dict[SchemaProblem, SchemaProblem] = {}
+    dropped: set[tuple[str, str]] = set()
+    for problem in found:
+        if problem.category != "unknown-key" or problem.key is None:
+            continue
+        parent = ptr.parent(problem.pointer)
+        wanted = [k for where, k in missing if where == parent and (where, k) not in dropped]
+        match = closest(problem.key, wanted) if wanted else None
+        if match is None:
+            continue
+        dropped.add((parent, match))
+        name = _describe(parent)
+        paired[problem] = SchemaProblem(
+            "unknown-key",
+            problem.pointer,
+            "key",
+            f"unknown key '{problem.key}' in {name}; did you mean '{match}'? "
+            f"('{match}' is required and missing)",
+            problem.key,
+        )
+    return [
+        paired.get(p, p)
+        for p in found
+        if not (p.category == "required" and (p.pointer, p.key) in dropped)
+    ]

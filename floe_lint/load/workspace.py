@@ -70,6 +70,10 @@ class Workspace:
             self._files[key] = source
         return source
 
+    def put(self, path: Path, raw: bytes) -> None:
+        """Use `raw` as the content of `path` (say, a manifest as committed), not the disk's."""
+        self._files[self.key(path)] = document.parse(path, raw)
+
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
         if jobs > 1:

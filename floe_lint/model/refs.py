@@ -138,18 +138,23 @@ class Resolver:
             return path
         if "://" in text:
             raise RefError(f"unsupported ref scheme in '{text}'; use a relative path or oci://")
-        return self._existing(base.parent / text, f"'{text}'")
+        return self._existing(base.parent / text, f"'{text}'", base.parent)
 
     @staticmethod
-    def _existing(path: Path, what: str) -> Path:
+    def _existing(path: Path, what: str, relative_to: Path | None = None) -> Path:
         """`path`, or the manifest in the folder it names, when that is a regular file.
 
         Nothing else is read: a FIFO would block and a device or /dev/zero has no end. A name
-        the system refuses (too long, a symlink loop) is reported like a missing file.
+        the system refuses (too long, a symlink loop) is a RefError that says so.
         """
         mode = _mode(path, what)
         if mode is None:
-            raise RefError(f"{what} points to a file that does not exist: {path}")
+            hint = ""
+            near = nearest_existing(path)
+            if near is not None:
+                shown = Path(os.path.relpath(near, relative_to)) if relative_to else near
+                hint = f"; did you mean '{shown.as_posix()}'?"
+            raise RefError(f"{what} points to a file that does not exist: {path}{hint}")
         if stat.S_ISDIR(mode):
             for name in ("manifest.yaml", "manifest.yml"):
                 if _mode(path / name, what) is not None:
@@ -170,3 +175,35 @@ def _mode(path: Path, what: str) -> int | None:
     except (OSError, ValueError) as error:  # ValueError: a NUL in the name
         reason = error.strerror if isinstance(error, OSError) else None
         raise RefError(f"{what} cannot be opened: {reason or error}") from error
+
+
+_MAX_ENTRIES = 2000  # a folder listed for a suggestion; larger ones are not searched
+
+
+def nearest_existing(path: Path) -> Path | None:
+    """The existing manifest (or folder holding one) whose path is closest to `path`, going
+    down from its deepest existing folder one close name at a time; None if none is close."""
+    from floe_lint.suggest import closest
+
+    parts = path.parts
+    depth = len(parts)
+    while depth > 0 and not Path(*parts[:depth]).is_dir():
+        depth -= 1
+    if depth == 0:
+        return None
+    current = Path(*parts[:depth])
+    for part in parts[depth:]:
+        if part in ("..", "."):
+            return None
+        try:
+            with os.scandir(current) as entries:
+                names = [e.name for _, e in zip(range(_MAX_ENTRIES), entries, strict=False)]
+        except OSError:
+            return None
+        match = closest(part, names)
+        if match is None:
+            return None
+        current = current / match
+    if current.is_file() or any((current / n).is_file() for n in ("manifest.yaml", "manifest.yml")):
+        return current
+    return None

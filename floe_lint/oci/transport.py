@@ -37,7 +37,39 @@ class Deadline:
         return self.end - time.monotonic()
 
 
-_NO_SUCH_HOST = re.compile(r"name or service not known|nodename nor servname", re.IGNORECASE)
+def _lookup_failure(error: BaseException) -> str | None:
+    """What went wrong looking up the host name behind a failed request, or None if the
+    lookup was not the problem. Neither case is retried: a name that does not exist will not
+    exist a moment later, and a resolver that cannot be reached would only be waited for."""
+    import socket
+
+    stack, seen = [error], set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror):
+            known = _lookup_problems()
+            return known.get(current.errno or 0, _short_reason(current))
+        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
+        stack.extend(e for e in (*linked, *current.args) if isinstance(e, BaseException))
+    return None
+
+
+def _lookup_problems() -> dict[int, str]:
+    import socket
+
+    missing = "name or service not known: the host name does not exist"
+    down = (
+        "cannot be looked up: the DNS resolver did not answer (temporary failure in name "
+        "resolution); check the network, or lint offline (--offline) from the cache and floe.lock"
+    )
+    codes = {socket.EAI_NONAME: missing, socket.EAI_AGAIN: down}
+    nodata = getattr(socket, "EAI_NODATA", None)  # glibc: the name exists, without an address
+    if nodata is not None:
+        codes[nodata] = "no address associated with hostname"
+    return codes
 
 
 def _short_reason(error: BaseException) -> str:
@@ -138,9 +170,13 @@ class Transport:
                 )
                 break
             except requests.ConnectionError as error:
+                lookup = _lookup_failure(error)
+                if lookup is not None:
+                    problem = (
+                        lookup if lookup.startswith("cannot") else f"is unreachable ({lookup})"
+                    )
+                    break  # see _lookup_failure: retrying a failed name lookup cannot help
                 problem = f"is unreachable ({_short_reason(error)})"
-                if _NO_SUCH_HOST.search(str(error)):
-                    break  # a name that does not exist will not exist a moment later
                 continue
             except (requests.exceptions.InvalidURL, urllib3.exceptions.LocationValueError):
                 problem = "cannot be addressed (not a valid host name or port)"

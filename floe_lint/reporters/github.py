@@ -39,7 +39,11 @@ def annotation(finding: Finding, root: Path) -> str:
     if span.end_line != span.start_line:
         del properties["endColumn"]  # GitHub honours columns only within one line
     props = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties.items())
-    return f"::{COMMANDS[finding.severity]} {props}::{escape_data(finding.message)}"
+    message = finding.message
+    cause = finding.extra.get("cause")
+    if cause:
+        message += f" (a dependent of the changed manifest {cause})"
+    return f"::{COMMANDS[finding.severity]} {props}::{escape_data(message)}"
 
 
 def write(

@@ -308,7 +308,7 @@ def build(
             )
         ]
     if category:
-        run_fields["automation_details"] = make(om.RunAutomationDetails, id=category)
+        run_fields["automation_details"] = make(om.RunAutomationDetails, id=automation_id(category))
     run = make(
         om.Run,
         tool=make(
@@ -332,6 +332,16 @@ def build(
     log = make(om.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
     data: dict[str, Any] = to_json(log)
     return data
+
+
+def automation_id(category: str) -> str:
+    """`runs[].automationDetails.id` for a code scanning category: `CATEGORY/`.
+
+    GitHub takes the category as the part of the id before its last `/` (the rest is a run
+    id), so a bare `floe-lint/platform` would be category `floe-lint`, shared with every
+    other job; the trailing slash keeps the whole name.
+    """
+    return category.rstrip("/") + "/"
 
 
 def write(data: Mapping[str, Any], out: TextIO) -> None:

@@ -1,6 +1,6 @@
 """Human output: `path:line:col: SEVERITY FL### [name] message`, with optional source excerpts.
 
-Colour only on a terminal and never with NO_COLOR; secrets are masked in excerpts.
+Colour is the caller's decision (`--color`, NO_COLOR); secrets are masked in excerpts.
 """
 
 from __future__ import annotations
@@ -53,6 +53,9 @@ def write(
             f"{paint(_BOLD, where)} {severity} {finding.rule_id} "
             f"{paint(_DIM, f'[{finding.name}]')} {finding.message}\n"
         )
+        cause = finding.extra.get("cause")
+        if cause and not show_source:
+            out.write(f"      {paint(_DIM, 'note:')} a dependent of the changed manifest {cause}\n")
         if show_source:
             for line in _excerpt(finding, read_lines(finding.path)):
                 out.write(line + "\n")

@@ -1,0 +1,102 @@
+"""A changed manifest's dependents in a run: found through the reverse index, added to the
+workspace, and named as the cause of their findings.
+
+`check` of a manifest also lints every domain and product whose hierarchy passes through it;
+each of their findings carries a `related` location at the changed manifest (and `extra["cause"]`
+for the one-line formats), so a reader sees why a file they did not touch is reported.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from floe_lint.config import Config
+from floe_lint.findings import FILE_START, Finding, Location, Related
+from floe_lint.lint import filtering
+from floe_lint.load import document as documents
+from floe_lint.load.paths import relative_posix
+from floe_lint.load.workspace import Workspace
+from floe_lint.model.reverse_index import Dependent, ReverseIndex
+
+
+def is_env_variant(path: Path) -> bool:
+    """`manifest.prod.yaml`: an overlay of its base; nothing depends on it by ref."""
+    return documents.ENV_VARIANT.match(path.name) is not None
+
+
+def _read_lock(folder: Path) -> Mapping[str, str] | None:
+    """The refs a folder's floe.lock records; an unreadable one is lock-stale's to report."""
+    from floe_lint.oci import lockfile
+
+    try:
+        return lockfile.read(folder / lockfile.LOCK_NAME)
+    except lockfile.LockError:
+        return None
+
+
+def add(
+    workspace: Workspace,
+    paths: Sequence[Path],
+    found: Sequence[tuple[Path, bool]],
+    root: Path,
+    config: Config,
+    overrides: Mapping[str, Path],
+    jobs: int | None,
+) -> list[Dependent]:
+    """Add the workspace's files that depend on the manifests among `found` (the files
+    discovered under `paths`); return them."""
+    if any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths):
+        return []  # the whole workspace is linted already
+    given = {workspace.key(path) for path, _ in found}
+    changed = [
+        workspace.key(path)
+        for path, _ in found
+        if any(
+            d.kind == "manifest" and not is_env_variant(d.path)
+            for d in workspace.load(path).documents
+        )
+    ]
+    if not changed:
+        return []
+    index = ReverseIndex(
+        root,
+        workspace,
+        overrides,
+        read_lock=_read_lock,
+        selected=lambda p: filtering.selected(p, config),
+        jobs=jobs,
+    )
+    dependents = [d for d in index.dependents(changed) if d.path not in given]
+    for dependent in dependents:
+        workspace.add(dependent.path, False)
+    return dependents
+
+
+def with_causes(
+    findings: list[Finding], dependents: Sequence[Dependent], workspace: Workspace
+) -> list[Finding]:
+    """A dependent's findings name the changed manifest that brought it in, in `related`."""
+    if not dependents:
+        return findings
+    causes = {d.path: d.cause for d in dependents}
+    out = []
+    for finding in findings:
+        cause = causes.get(workspace.key(finding.path))
+        if cause is None:
+            out.append(finding)
+            continue
+        shown = relative_posix(cause)
+        note = Related(
+            Location(cause, FILE_START),
+            f"checked because its hierarchy passes through the changed manifest {shown}",
+        )
+        out.append(
+            dataclasses.replace(
+                finding,
+                related=(*finding.related, note),
+                extra={**finding.extra, "cause": shown},
+            )
+        )
+    return out

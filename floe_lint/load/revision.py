@@ -1,0 +1,69 @@
+"""A file's content at a git revision, read with `git show` (never a checkout, never a shell).
+
+`impact` compares a manifest with its committed version. The revision is checked before use
+(no option-like or control text reaches git), git runs with an argument list, and its output is
+read up to the load limit only.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from floe_lint.load.reading import MAX_BYTES
+
+GIT_TIMEOUT = 30.0
+
+
+class RevisionError(Exception):
+    """The revision or the file at it cannot be read; the message says which and why."""
+
+
+def _checked(rev: str) -> str:
+    if not rev or rev.startswith("-") or any(ord(c) < 0x20 or c in ":\x7f" for c in rev):
+        raise RevisionError(f"'{rev}' is not a git revision floe-lint accepts")
+    return rev
+
+
+def show(rev: str, path: Path) -> bytes:
+    """The bytes of `path` at `rev`, from the repository that holds `path`."""
+    rev = _checked(rev)
+    folder = path.resolve().parent
+    spec = f"{rev}:./{path.name}"  # ./ : relative to the folder git runs in
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    try:
+        process = subprocess.Popen(
+            ["git", "-C", str(folder), "show", "--no-textconv", "--end-of-options", spec],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        )
+    except OSError as error:
+        raise RevisionError(f"cannot run git to read {path} at {rev}: {error}") from error
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        data = process.stdout.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            process.kill()
+            raise RevisionError(f"{path} at {rev} is larger than {MAX_BYTES} bytes")
+        errors = process.stderr.read(4096).decode("utf-8", "replace")
+        code = process.wait(timeout=GIT_TIMEOUT)
+    except subprocess.TimeoutExpired as error:
+        process.kill()
+        raise RevisionError(f"git took too long to read {path} at {rev}") from error
+    finally:
+        process.stdout.close()
+        process.stderr.close()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if code != 0:
+        reason = errors.strip().splitlines()[-1] if errors.strip() else f"git exit {code}"
+        raise RevisionError(f"cannot read {path} at revision {rev}: {_printable(reason)}")
+    return data
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)

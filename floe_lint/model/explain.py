@@ -1,0 +1,199 @@
+"""The effective policy of a product or manifest, level by level, with where each part comes from.
+
+A level approves the computes it lists that its parent approves; it removes what its parent
+approves and it does not list; it lists in vain what its parent does not approve. Its default is
+its own or inherited. A transform runs on the compute it names, else on the default. Every item
+names the file and line it comes from, so a reader can go and change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from floe_lint.load.document import Document, Node
+from floe_lint.model.hierarchy import Hierarchy, Level, RefProblem
+from floe_lint.model.product import Product
+
+EXPLAIN_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """A place in a file: what a reader opens to change something."""
+
+    path: Path
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    name: str
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A ref as written: its text, the key that holds it (`platform.ref`), and where."""
+
+    text: str
+    key: str
+    site: Site
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    name: str
+    approved_by: str  # the parent's label
+
+
+@dataclass(frozen=True, slots=True)
+class Default:
+    name: str
+    site: Site
+    inherited_from: str | None  # the label of the level that sets it, when not this one
+    approved: bool
+
+
+@dataclass
+class LevelView:
+    label: str
+    scope: str | None
+    path: Path
+    parent_ref: Ref | None
+    approves: list[Item] = field(default_factory=list)
+    removes: list[Removed] = field(default_factory=list)
+    not_in_parent: list[Item] = field(default_factory=list)
+    default: Default | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransformView:
+    label: str
+    site: Site
+    compute: str | None
+    source: str  # "transform" (it names its compute) or "default"
+    compute_site: Site | None
+    default_of: str | None
+    approved: bool
+    removed_by: str | None
+
+
+@dataclass
+class Explanation:
+    path: Path
+    kind: str  # "product" | "manifest"
+    label: str
+    platform_ref: Ref | None
+    levels: list[LevelView]  # top (enterprise) first
+    transforms: list[TransformView]
+    problems: list[tuple[Site, str]]
+
+
+def _site(node: Node) -> Site:
+    return Site(node.doc.path, node.doc.span(node.pointer).start_line)
+
+
+def _ref(node: Node) -> Ref | None:
+    """The ref at `node`, named by its key path in the document (`parent_manifest`)."""
+    text = node.value
+    key = ".".join(node.pointer.lstrip("/").split("/"))
+    return Ref(text.strip(), key, _site(node)) if isinstance(text, str) else None
+
+
+def level_view(level: Level) -> LevelView:
+    view = LevelView(level.label, level.scope, level.doc.path, _ref(level.ref_node))
+    parent = level.parent
+    listed = set()
+    for entry in level.entries:
+        if entry.name in listed:
+            continue
+        listed.add(entry.name)
+        item = Item(entry.name, _site(entry.name_node))
+        if entry.name in level.approved:
+            view.approves.append(item)
+        else:
+            view.not_in_parent.append(item)
+    if parent is not None:
+        view.removes = [Removed(n, parent.label) for n in parent.approved if n not in listed]
+    origin = level.default_level
+    if level.default is not None and origin is not None:
+        view.default = Default(
+            level.default,
+            _site(origin.default_node),
+            None if origin is level else origin.label,
+            level.default in level.approved,
+        )
+    return view
+
+
+def _product_label(product: Product) -> str:
+    name = product.name
+    return f"product '{name}'" if name is not None else f"product {product.doc.path.name}"
+
+
+def _transform_views(product: Product, level: Level | None) -> list[TransformView]:
+    views = []
+    for transform in product.transforms:
+        site = _site(transform.node)
+        named = transform.compute if isinstance(transform.compute, str) else None
+        if named is not None:
+            compute: str | None = named
+            source = "transform"
+            compute_site: Site | None = _site(transform.compute_node)
+            default_of = None
+        else:
+            origin = level.default_level if level is not None else None
+            compute = level.default if level is not None else None
+            source = "default"
+            compute_site = _site(origin.default_node) if origin is not None else None
+            default_of = origin.label if origin is not None else None
+        approved = level is not None and compute is not None and compute in level.approved
+        remover = level.remover_of(compute) if level is not None and compute else None
+        views.append(
+            TransformView(
+                transform.label,
+                site,
+                compute,
+                source,
+                compute_site,
+                default_of,
+                approved,
+                remover.label if remover is not None else None,
+            )
+        )
+    return views
+
+
+def _problems(hierarchy: Hierarchy, docs: set[int]) -> list[tuple[Site, str]]:
+    found: list[RefProblem] = [p for p in hierarchy.problems if id(p.doc) in docs]
+    return [(_site(p.node), p.message) for p in found]
+
+
+def explain(doc: Document, hierarchy: Hierarchy) -> Explanation:
+    """The explanation of a product (`floe`) or manifest document, in whichever dialect."""
+    if doc.kind == "floe":
+        product = hierarchy.product(doc)
+        level = product.platform
+        chain = level.chain() if level is not None else []
+        docs = {id(doc), *(id(lvl.doc) for lvl in chain)}
+        return Explanation(
+            doc.path,
+            "product",
+            _product_label(product),
+            _ref(product.ref_node),
+            [level_view(lvl) for lvl in reversed(chain)],
+            _transform_views(product, level),
+            _problems(hierarchy, docs),
+        )
+    level = hierarchy.level(doc)
+    chain = level.chain()
+    return Explanation(
+        doc.path,
+        "manifest",
+        level.label,
+        None,
+        [level_view(lvl) for lvl in reversed(chain)],
+        [],
+        _problems(hierarchy, {id(lvl.doc) for lvl in chain}),
+    )

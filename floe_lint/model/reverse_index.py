@@ -1,0 +1,259 @@
+"""Which files of the workspace depend on a manifest: the reverse of platform and parent refs.
+
+`check` of a changed manifest must also lint every domain and product whose hierarchy passes
+through it, and finding them must cost less than linting the tree. So the scan reads each
+candidate file's bytes once (bounded, regular files only) and parses only the files that could
+name a target:
+
+- a relative ref that resolves to `dir/manifest.yaml` names `dir` (or the file's own name), unless
+  it is made of `.`/`..` alone, and then the referencing file lies below `dir`;
+- an `oci://` ref (or any `--ref`/config `refs` key) reaches a local file only through that table:
+  directly, or through a digest that a floe.lock or a pinned key records for it.
+
+A file that passes this test is parsed (through the run's workspace, so the lint reuses it) and
+its refs are resolved exactly; the test only saves parsing. Dependents are followed level by level
+(enterprise -> domains -> products), each reported with the changed manifest it depends on.
+A symlinked folder that a ref names by its link's name is not seen (the needle is the target's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from floe_lint.load import bulk
+from floe_lint.load.bounded import read_bounded
+from floe_lint.load.document import Document
+from floe_lint.load.workspace import Workspace, discover
+from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.refs import RefError, is_oci, parse_oci
+
+_MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Dependent:
+    """A file whose hierarchy passes through a changed manifest.
+
+    `path` references `via` at `pointer` (a changed manifest or another dependent); `cause` is the
+    changed manifest at the top of that chain. `ref` is the text as written.
+    """
+
+    path: Path
+    cause: Path
+    via: Path
+    pointer: str
+    ref: str
+
+
+def level_refs(doc: Document) -> Iterator[tuple[str, str]]:
+    """(pointer, ref text) of the ref by which `doc` names the level above it, in its dialect."""
+    if doc.kind == "floe":
+        node = product_of(doc).ref_node
+    elif doc.kind == "manifest":
+        node = manifest_of(doc).ref_node
+    else:
+        return
+    text = node.value
+    if isinstance(text, str) and text.strip():
+        yield node.pointer, text.strip()
+
+
+class OciTable:
+    """Maps `oci://` refs (and other override keys) to local files, as `check` resolves them.
+
+    A ref reaches a local file when it is an override key, or when its digest (pinned in the ref,
+    or recorded for it by a floe.lock) is the digest of an override key (pinned in the key, or
+    recorded for the key by a floe.lock).
+    """
+
+    def __init__(self, overrides: Mapping[str, Path], locks: Mapping[str, str]):
+        self.overrides = {key.strip(): path for key, path in overrides.items()}
+        self.locks = dict(locks)
+        self.by_digest: dict[str, Path] = {}
+        for key, path in self.overrides.items():
+            digest = self._digest(key)
+            if digest is not None:
+                self.by_digest.setdefault(digest, path)
+
+    def _digest(self, key: str) -> str | None:
+        if not is_oci(key):
+            return None
+        try:
+            ref = parse_oci(key)
+        except RefError:
+            return None
+        return ref.digest or self.locks.get(str(ref))
+
+    def target(self, text: str) -> Path | None:
+        if text in self.overrides:
+            return self.overrides[text]
+        if not is_oci(text):
+            return None
+        try:
+            normal = str(parse_oci(text))
+        except RefError:
+            return None
+        if normal in self.overrides:
+            return self.overrides[normal]
+        digest = self._digest(normal)
+        return self.by_digest.get(digest) if digest is not None else None
+
+    def needles(self, targets: Iterable[Path]) -> set[bytes]:
+        """Text that any ref reaching one of `targets` through this table must contain."""
+        wanted = set(targets)
+        found: set[bytes] = set()
+        for key, path in self.overrides.items():
+            if _key(path) not in wanted:
+                continue
+            if is_oci(key):
+                try:
+                    ref = parse_oci(key)
+                except RefError:
+                    continue
+                found.add(f"{ref.host}/{ref.repository}".encode())
+            else:
+                found.add(key.encode())
+        return found
+
+
+def _key(path: Path) -> Path:
+    return path.resolve()
+
+
+def _local_target(text: str, base: Path) -> Path | None:
+    """The file a relative ref names, as the resolver would find it (a folder: its manifest)."""
+    if "://" in text:
+        return None
+    path = base.parent / text
+    try:
+        if path.is_dir():
+            for name in _MANIFEST_NAMES:
+                if (path / name).is_file():
+                    return _key(path / name)
+            return None
+        return _key(path) if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _names(path: Path) -> set[bytes]:
+    """What a relative ref to `path` names: its file name unless generic, and its folder's name."""
+    names: set[bytes] = set()
+    for form in (path, path.resolve()):
+        if form.name not in _MANIFEST_NAMES:
+            names.add(form.name.encode())
+        if form.parent.name:
+            names.add(form.parent.name.encode())
+    return names
+
+
+class ReverseIndex:
+    """The files of a workspace that depend, directly or not, on given manifests."""
+
+    def __init__(
+        self,
+        root: Path,
+        workspace: Workspace,
+        overrides: Mapping[str, Path],
+        *,
+        read_lock: Callable[[Path], Mapping[str, str] | None] = lambda _: None,
+        selected: Callable[[Path], bool] = lambda _: True,
+        jobs: int | None = None,
+    ):
+        self.read_lock = read_lock
+        self.root = root
+        self.jobs = jobs
+        self.workspace = workspace
+        self.selected = selected
+        self.overrides = overrides
+        self._texts: dict[Path, bytes] = {}
+        self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
+        self._scanned = False
+        self._table: OciTable | None = None
+
+    def _scan(self) -> None:
+        """Read every candidate file of the workspace once; note the lock files on the way."""
+        if self._scanned:
+            return
+        self._scanned = True
+        locks: dict[str, str] = {}
+        folders: set[Path] = set()
+        for path, _ in discover([self.root]):
+            if not self.selected(path):
+                continue
+            raw = read_bounded(path)
+            if raw is not None:
+                self._texts[_key(path)] = raw
+            if path.parent not in folders:
+                folders.add(path.parent)
+                for ref, digest in (self.read_lock(path.parent) or {}).items():
+                    locks.setdefault(ref, digest)
+        self._table = OciTable(self.overrides, locks)
+
+    @property
+    def table(self) -> OciTable:
+        self._scan()
+        assert self._table is not None
+        return self._table
+
+    def _refs_of(self, path: Path) -> list[tuple[str, str, Path]]:
+        """(pointer, text, resolved target) of each level ref in the file, parsed once."""
+        refs = self._refs.get(path)
+        if refs is None:
+            refs = []
+            for doc in self.workspace.load(path).documents:
+                for pointer, text in level_refs(doc):
+                    target = self.table.target(text)
+                    resolved = _key(target) if target is not None else _local_target(text, path)
+                    if resolved is not None:
+                        refs.append((pointer, text, resolved))
+            self._refs[path] = refs
+        return refs
+
+    def _is_manifest(self, path: Path) -> bool:
+        return any(d.kind == "manifest" for d in self.workspace.load(path).documents)
+
+    def dependents(self, changed: Sequence[Path]) -> list[Dependent]:
+        """Every file that references a changed manifest, or a file that does, and so on.
+
+        The changed files themselves are never among them; the order is stable (by level, then
+        path).
+        """
+        self._scan()
+        causes: dict[Path, Path] = {_key(p): _key(p) for p in changed}
+        frontier = set(causes)
+        found: list[Dependent] = []
+        while frontier:
+            needles = self.table.needles(frontier)
+            for target in frontier:
+                needles |= _names(target)
+            folders = [t.parent for t in frontier]
+            candidates = [
+                path
+                for path, text in self._texts.items()
+                if path not in causes
+                and (
+                    path in self._refs
+                    or any(n in text for n in needles)
+                    or any(path.is_relative_to(f) for f in folders)
+                )
+            ]
+            fresh = [path for path in candidates if path not in self._refs]
+            self.workspace.preload(fresh, bulk.jobs_for(len(fresh), self.jobs))
+            level: list[Dependent] = []
+            for path in candidates:
+                for pointer, ref, resolved in self._refs_of(path):
+                    if resolved in frontier:
+                        level.append(Dependent(path, causes[resolved], resolved, pointer, ref))
+                        break
+            level.sort(key=lambda d: str(d.path))
+            frontier = set()
+            for dependent in level:
+                if dependent.path not in causes:
+                    causes[dependent.path] = dependent.cause
+                    found.append(dependent)
+                    if self._is_manifest(dependent.path):  # only a manifest has dependents
+                        frontier.add(dependent.path)
+        return found

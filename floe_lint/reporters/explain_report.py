@@ -1,0 +1,155 @@
+"""`floe-lint explain` output: text, level by level, and JSON (schemas/explain.json).
+
+Names and refs come from users' files: control characters are escaped in the text.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from floe_lint import __version__
+from floe_lint.model.explain import (
+    EXPLAIN_VERSION,
+    Explanation,
+    Item,
+    LevelView,
+    Ref,
+    Site,
+    TransformView,
+)
+from floe_lint.reporters import display_path
+
+
+def _p(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def _at(site: Site) -> str:
+    return f"{display_path(site.path)}:{site.line}"
+
+
+def _level_lines(level: LevelView) -> list[str]:
+    lines = [f"{_p(level.label)}: {display_path(level.path)}"]
+    if level.parent_ref is not None:
+        lines.append(
+            f"  {_p(level.parent_ref.key)} {_p(level.parent_ref.text)} "
+            f"({_at(level.parent_ref.site)})"
+        )
+    lines += [f"  approves {_p(i.name)} ({_at(i.site)})" for i in level.approves]
+    lines += [f"  removes {_p(r.name)} (approved by {_p(r.approved_by)})" for r in level.removes]
+    lines += [
+        f"  lists {_p(i.name)} ({_at(i.site)}), which its parent does not approve: ignored"
+        for i in level.not_in_parent
+    ]
+    if level.default is None:
+        lines.append("  no default")
+    else:
+        default = level.default
+        inherited = (
+            f", inherited from {_p(default.inherited_from)}" if default.inherited_from else ""
+        )
+        unapproved = "" if default.approved else ": not approved at this level"
+        lines.append(f"  default {_p(default.name)}{inherited} ({_at(default.site)}){unapproved}")
+    return lines
+
+
+def _transform_line(t: TransformView) -> str:
+    head = f"  {_p(t.label)} at line {t.site.line}"
+    if t.compute is None:
+        return f"{head} -> no compute: it names none and no level sets a default"
+    if t.source == "transform":
+        where = f"its own compute ({_at(t.compute_site)})" if t.compute_site else "its own"
+    else:
+        where = f"default of {_p(t.default_of or '?')}" + (
+            f" ({_at(t.compute_site)})" if t.compute_site else ""
+        )
+    line = f"{head} -> {_p(t.compute)}, {where}"
+    if not t.approved:
+        line += ": not approved" + (f", removed by {_p(t.removed_by)}" if t.removed_by else "")
+    return line
+
+
+def write_text(explanation: Explanation, out: TextIO) -> None:
+    for level in explanation.levels:
+        for line in _level_lines(level):
+            out.write(line + "\n")
+    if explanation.kind == "product":
+        out.write(f"{_p(explanation.label)}: {display_path(explanation.path)}\n")
+        if explanation.platform_ref is not None:
+            ref = explanation.platform_ref
+            out.write(f"  {_p(ref.key)} {_p(ref.text)} ({_at(ref.site)})\n")
+        for transform in explanation.transforms:
+            out.write(_transform_line(transform) + "\n")
+    for site, message in explanation.problems:
+        out.write(f"{_at(site)}: {_p(message)}\n")
+
+
+def _site_json(site: Site | None) -> dict[str, Any] | None:
+    return None if site is None else {"file": display_path(site.path), "line": site.line}
+
+
+def _ref_json(ref: Ref | None) -> dict[str, Any] | None:
+    if ref is None:
+        return None
+    return {"text": ref.text, "key": ref.key, **(_site_json(ref.site) or {})}
+
+
+def _item_json(item: Item) -> dict[str, Any]:
+    return {"name": item.name, **(_site_json(item.site) or {})}
+
+
+def _level_json(level: LevelView) -> dict[str, Any]:
+    default = level.default
+    return {
+        "label": level.label,
+        "scope": level.scope,
+        "file": display_path(level.path),
+        "parent_ref": _ref_json(level.parent_ref),
+        "approves": [_item_json(i) for i in level.approves],
+        "removes": [{"name": r.name, "approved_by": r.approved_by} for r in level.removes],
+        "not_in_parent": [_item_json(i) for i in level.not_in_parent],
+        "default": None
+        if default is None
+        else {
+            "name": default.name,
+            "inherited_from": default.inherited_from,
+            "approved": default.approved,
+            **(_site_json(default.site) or {}),
+        },
+    }
+
+
+def _transform_json(t: TransformView) -> dict[str, Any]:
+    return {
+        "transform": t.label,
+        **(_site_json(t.site) or {}),
+        "compute": t.compute,
+        "source": t.source,
+        "compute_at": _site_json(t.compute_site),
+        "default_of": t.default_of,
+        "approved": t.approved,
+        "removed_by": t.removed_by,
+    }
+
+
+def report(explanation: Explanation) -> dict[str, Any]:
+    return {
+        "version": EXPLAIN_VERSION,
+        "tool": {"name": "floe-lint", "version": __version__},
+        "file": display_path(explanation.path),
+        "kind": explanation.kind,
+        "label": explanation.label,
+        "platform_ref": _ref_json(explanation.platform_ref),
+        "levels": [_level_json(level) for level in explanation.levels],
+        "transforms": [_transform_json(t) for t in explanation.transforms],
+        "problems": [
+            {**(_site_json(site) or {}), "message": message}
+            for site, message in explanation.problems
+        ],
+    }
+
+
+def write_json(explanation: Explanation, out: TextIO) -> None:
+    json.dump(report(explanation), out, indent=2, ensure_ascii=False)
+    out.write("\n")

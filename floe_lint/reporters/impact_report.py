@@ -1,0 +1,185 @@
+"""`floe-lint impact` output: text for a terminal, JSON (schemas/impact.json), and Markdown for a
+pull-request comment or `$GITHUB_STEP_SUMMARY`.
+
+Every value that comes from a user's file is escaped for the format it lands in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from floe_lint import __version__
+from floe_lint.findings import Finding
+from floe_lint.lint.impact import IMPACT_VERSION, Impact, ProductChange, TransformPolicy
+from floe_lint.reporters import display_path
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+def _where(finding: Finding) -> str:
+    span = finding.location.span
+    return f"{display_path(finding.path)}:{span.start_line}:{span.start_col}"
+
+
+def _listed(names: Sequence[str] | None) -> str:
+    if names is None:
+        return "(unresolved)"
+    return ", ".join(names) if names else "(none)"
+
+
+def _policy(t: TransformPolicy | None) -> str:
+    if t is None:
+        return "(absent)"
+    compute = t.compute or "(no compute)"
+    return f"{compute} ({'approved' if t.approved else 'not approved'})"
+
+
+def _finding_line(f: Finding) -> str:
+    return f"{_where(f)}: {f.severity.upper()} {f.rule_id} [{f.name}] {_printable(f.message)}"
+
+
+def write_text(impact: Impact, out: TextIO) -> None:
+    manifest = display_path(impact.manifest)
+    count = len(impact.dependents)
+    out.write(
+        f"impact of {manifest} against {_printable(impact.against)}: "
+        f"{count} dependent{'s' if count != 1 else ''}\n"
+    )
+    out.write(f"findings that appear: {len(impact.appeared)}\n")
+    for f in impact.appeared:
+        out.write(f"  + {_finding_line(f)}\n")
+    out.write(f"findings that disappear: {len(impact.disappeared)}\n")
+    for f in impact.disappeared:
+        out.write(f"  - {_finding_line(f)}\n")
+    out.write(f"products whose policy changes: {len(impact.products)}\n")
+    for product in impact.products:
+        out.write(f"  {display_path(product.path)} ({_printable(product.name)})\n")
+        if product.approved_before != product.approved_after:
+            out.write(
+                f"    approved: {_listed(product.approved_before)} -> "
+                f"{_listed(product.approved_after)}\n"
+            )
+        for t in product.transforms:
+            out.write(
+                f"    {_printable(t.label)} (line {t.line}): {_policy(t.before)} -> "
+                f"{_policy(t.after)}\n"
+            )
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    span = f.location.span
+    return {
+        "rule": f.rule_id,
+        "name": f.name,
+        "severity": f.severity,
+        "message": f.message,
+        "file": display_path(f.path),
+        "line": span.start_line,
+        "column": span.start_col,
+        "pointer": f.pointer,
+    }
+
+
+def _transform_json(t: TransformPolicy | None) -> dict[str, Any] | None:
+    return None if t is None else {"compute": t.compute, "approved": t.approved}
+
+
+def _product_json(p: ProductChange) -> dict[str, Any]:
+    return {
+        "file": display_path(p.path),
+        "name": p.name,
+        "approved_before": list(p.approved_before) if p.approved_before is not None else None,
+        "approved_after": list(p.approved_after) if p.approved_after is not None else None,
+        "transforms": [
+            {
+                "transform": t.label,
+                "line": t.line,
+                "before": _transform_json(t.before),
+                "after": _transform_json(t.after),
+            }
+            for t in p.transforms
+        ],
+    }
+
+
+def report(impact: Impact) -> dict[str, Any]:
+    return {
+        "version": IMPACT_VERSION,
+        "tool": {"name": "floe-lint", "version": __version__},
+        "manifest": display_path(impact.manifest),
+        "against": impact.against,
+        "dependents": [display_path(p) for p in impact.dependents],
+        "appeared": [_finding_json(f) for f in impact.appeared],
+        "disappeared": [_finding_json(f) for f in impact.disappeared],
+        "products": [_product_json(p) for p in impact.products],
+        "summary": {
+            "dependents": len(impact.dependents),
+            "appeared": len(impact.appeared),
+            "appeared_errors": sum(1 for f in impact.appeared if f.severity == "error"),
+            "disappeared": len(impact.disappeared),
+            "products_changed": len(impact.products),
+            "breaks": impact.broken_products(),
+        },
+    }
+
+
+def write_json(impact: Impact, out: TextIO) -> None:
+    json.dump(report(impact), out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _md(text: str) -> str:
+    """Text in a Markdown table cell: no HTML, no table or code breaks, one line."""
+    text = _printable(text)
+    for char in "\\`*_[]<>|#!~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _md_findings(title: str, findings: Sequence[Finding], out: TextIO) -> None:
+    out.write(f"\n### {title} ({len(findings)})\n\n")
+    if not findings:
+        out.write("None.\n")
+        return
+    out.write("| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n")
+    for f in findings:
+        out.write(
+            f"| {f.severity} | {f.rule_id} {_md(f.name)} | {_md(_where(f))} | {_md(f.message)} |\n"
+        )
+
+
+def write_markdown(impact: Impact, out: TextIO) -> None:
+    errors = sum(1 for f in impact.appeared if f.severity == "error")
+    verdict = f"**{errors} new error{'s' if errors != 1 else ''}**" if errors else "no new errors"
+    out.write(
+        f"## floe-lint impact: {_md(display_path(impact.manifest))}\n\n"
+        f"Against {_md(impact.against)}: {len(impact.dependents)} dependents, {verdict}, "
+        f"{len(impact.disappeared)} findings fixed, {len(impact.products)} products whose "
+        "policy changes.\n"
+    )
+    broken = impact.broken_products()
+    if broken:
+        out.write(f"\nBreaks: {', '.join(_md(b) for b in broken)}\n")
+    _md_findings("Findings that appear", impact.appeared, out)
+    _md_findings("Findings that disappear", impact.disappeared, out)
+    out.write(f"\n### Products whose policy changes ({len(impact.products)})\n\n")
+    if not impact.products:
+        out.write("None.\n")
+        return
+    out.write("| Product | Transform | Before | After |\n| --- | --- | --- | --- |\n")
+    for p in impact.products:
+        product = f"{_md(p.name)} ({_md(display_path(p.path))})"
+        if p.approved_before != p.approved_after:
+            out.write(
+                f"| {product} | approved list | {_md(_listed(p.approved_before))} | "
+                f"{_md(_listed(p.approved_after))} |\n"
+            )
+        for t in p.transforms:
+            out.write(
+                f"| {product} | {_md(t.label)} (line {t.line}) | {_md(_policy(t.before))} | "
+                f"{_md(_policy(t.after))} |\n"
+            )
