@@ -49,7 +49,7 @@ from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
 from floe_lint.load.validation import SchemaProblem
 from floe_lint.model.hierarchy import EffectiveCompute, Level, RefProblem
-from floe_lint.model.manifest import ComputeEntry, Manifest
+from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, normalized_path
 from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
 from floe_lint.secrets import is_env_var_reference, is_secret_key, is_templated
@@ -82,11 +82,13 @@ __all__ = [
     "ResourceSpec",
     "SchemaCategory",
     "SchemaProblem",
+    "Selection",
     "Severity",
     "SourceFile",
     "Span",
     "Transform",
     "Unused",
+    "Whitelist",
     "config_schema",
     "copied",
     "did_you_mean",

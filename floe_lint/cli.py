@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check(commands)
 
-    rules = commands.add_parser("rules", help="list every rule (with the config's rule-folders)")
+    rules = commands.add_parser("rules", help="list every rule (built-in, installed, rule-folders)")
     rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
@@ -53,7 +53,17 @@ def _parser() -> argparse.ArgumentParser:
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
     schema.add_argument(
         "name",
-        choices=("manifest", "floe", "report", "compiled_artifacts", "impact", "explain"),
+        choices=(
+            "manifest",
+            "floe",
+            "manifest-floe",
+            "floe-floe",
+            "report",
+            "compiled_artifacts",
+            "impact",
+            "explain",
+        ),
+        help="manifest/floe: ADR-0010's dialect; manifest-floe/floe-floe: upstream Floe's code",
     )
     _add_compute(commands)
     _add_registry(commands)
@@ -272,6 +282,15 @@ def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _add_ref_and_config(connections)
 
 
+def _add_manifest(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--manifest",
+        metavar="PATH_OR_REF",
+        help="the platform manifest of products that name none (no platform.manifest or "
+        "platform.ref): a file, a folder holding manifest.yaml, or an oci:// ref",
+    )
+
+
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
     _add_ref(parser)
     parser.add_argument("--config", type=Path, help="config file (default: the nearest)")
@@ -285,6 +304,7 @@ def _add_ref(parser: argparse.ArgumentParser) -> None:
         metavar="REF=PATH",
         help="resolve REF (e.g. oci://host/repo:tag) to a local manifest file; repeatable",
     )
+    _add_manifest(parser)
 
 
 def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -25,6 +25,7 @@ __all__ = ["Config", "ConfigError", "load_config", "render"]
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 FailOn = Literal["error", "warning"]
+Dialect = Literal["auto", "adr-0010", "floe"]
 
 
 @dataclass
@@ -43,6 +44,10 @@ class Config:
     require_suppression_reason: bool = False
     baseline: Path | None = None
     oci: dict[str, Any] = field(default_factory=dict)
+    #: how documents are read: per document (`auto`), or all in one dialect
+    dialect: Dialect = "auto"
+    #: the platform of products that name none (a path relative to the config file, or a ref)
+    manifest: str | None = None
     fail_on_empty: bool = False
     #: Every rule selector the config file writes, with where: (selector, "file:line:col").
     selectors: list[tuple[str, str]] = field(default_factory=list)
@@ -90,6 +95,12 @@ class Config:
             "baseline": self.relative(self.baseline) if self.baseline else None,
             "fail-on-empty": self.fail_on_empty,
             "oci": self.oci,
+            "dialect": self.dialect,
+            "manifest": (
+                self.relative(Path(self.manifest))
+                if self.manifest and "://" not in self.manifest
+                else self.manifest
+            ),
         }
 
 
@@ -243,14 +254,23 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         require_suppression_reason=bool(table.get("require-suppression-reason", False)),
         baseline=base / baseline if baseline else None,
         oci=dict(table.get("oci", {})),
+        dialect=table.get("dialect", "auto"),
+        manifest=_manifest(base, table.get("manifest")),
         fail_on_empty=bool(table.get("fail-on-empty", False)),
         selectors=_selectors(path, table, where),
     )
     if not config.rule_folders:  # rules of rule folders are known only once loaded (engine.run)
-        from floe_lint.lint.registry import builtin_rules
+        from floe_lint.lint.registry import rules_for
 
-        config.check_selectors(builtin_rules())
+        config.check_selectors(rules_for(key for key, _ in config.selectors))
     return config
+
+
+def _manifest(base: Path, text: str | None) -> str | None:
+    """`manifest:` as a ref: an `oci://` ref stays as written, a path becomes absolute."""
+    if text is None or "://" in text:
+        return text
+    return str(base / text)
 
 
 def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str, str]]:

@@ -13,3 +13,9 @@ class ConfigError(Exception):
 
 class UnknownRuleError(ConfigError):
     """A rule selector, on the command line or in the config, that names no rule."""
+
+
+def one_line(text: str) -> str:
+    """Third-party text fit for a one-line message: whitespace runs become one space, other
+    control characters are escaped (a plugin's error must not rewrite the terminal)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))

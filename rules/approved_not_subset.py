@@ -3,7 +3,9 @@
 Why: governance flows downwards: an enterprise approves a set, each domain narrows it. A
 domain that widens the set escapes enterprise policy. The check is transitive (a nested
 domain is compared with its parent's effective list) and case-sensitive (`Spark` is not
-`spark`).
+`spark`). In upstream Floe's code dialect the set is the enterprise's
+`approved_plugins.compute` (without it, any compute), and a domain's one `plugins.compute`
+must be in it.
 
 Fails:
     # file: enterprise.manifest.yaml
@@ -35,20 +37,24 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     parent = level.parent
     if parent is None:
         return
-    allowed = list(parent.approved)
+    allowance = parent.children_allowed
+    if allowance.names is None:
+        return  # upstream's dialect: no approved_plugins.compute above, so any compute
+    owner = allowance.level
+    listing = allowance.node != owner.approved_node  # a whitelist, not an approved list
+    allowed = sorted(allowance.names) if listing else list(parent.approved)
+    whose = f"its parent {parent.label}" if owner is parent else f"{owner.label}, above it,"
     reported: set[str] = set()
     for entry in level.entries:
-        if entry.name in parent.approved or entry.name in reported:
+        if entry.name in allowance.names or entry.name in reported:
             continue
         reported.add(entry.name)
-        listed = any(e.name == entry.name for e in parent.entries)
+        listed = not listing and any(e.name == entry.name for e in owner.entries)
         reason = " (it lists it, but its own parent does not approve it)" if listed else ""
         yield ctx.finding(
             entry.name_node,
-            f"{level.label} approves '{entry.name}', which its parent {parent.label} does not "
-            f"approve{reason}; parent approves: {', '.join(allowed) or 'none'}"
-            f"{did_you_mean(entry.name, allowed)}",
-            related=[
-                ctx.related(parent.approved_node, f"approved list of {parent.label}", at="key")
-            ],
+            f"{level.label} approves '{entry.name}', which {whose} does not "
+            f"approve{reason}; {'parent' if owner is parent else owner.label} approves: "
+            f"{', '.join(allowed) or 'none'}{did_you_mean(entry.name, allowed)}",
+            related=[ctx.related(allowance.node, f"approved list of {owner.label}", at="key")],
         )

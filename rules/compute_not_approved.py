@@ -50,7 +50,11 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
         if not isinstance(compute, str) or is_templated(compute) or compute in level.approved:
             continue
         related = [
-            ctx.related(level.approved_node, f"effective approved list of {level.label}", at="key")
+            ctx.related(
+                level.approver.approved_node,
+                f"effective approved list of {level.label}",
+                at="key",
+            )
         ]
         remover = level.remover_of(compute)
         if remover is not None and remover is not level:

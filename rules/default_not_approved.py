@@ -39,7 +39,7 @@ ID, NAME, SEVERITY, SUBJECT = "FL203", "default-not-approved", "error", "manifes
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     default, origin = level.default, level.default_level
-    if not level.entries:
+    if not level.entries and not level.inherits:
         return  # an empty or malformed approved list is the schema's finding
     if default is None or origin is None or is_templated(default) or default in level.approved:
         return
@@ -49,14 +49,16 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             level.default_node,
             f"default compute '{default}' is not in the effective approved list of {level.label} "
             f"({approved}){did_you_mean(default, level.approved)}",
-            related=[ctx.related(level.approved_node, "effective approved list", at="key")],
+            related=[
+                ctx.related(level.approver.approved_node, "effective approved list", at="key")
+            ],
         )
     elif level.parent is not None and default in level.parent.approved:
         # Only the level whose narrowing excluded the inherited default is at fault.
         yield ctx.finding(
             level.approved_node,
             f"{level.label} inherits default compute '{default}' from {origin.label}, but its "
-            f"approved list ({approved}) excludes it; set plugins.compute.default",
+            f"approved list ({approved}) excludes it; set {level.default_key}",
             at="key",
             related=[ctx.related(origin.default_node, f"default set by {origin.label}")],
         )

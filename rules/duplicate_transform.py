@@ -1,6 +1,7 @@
-"""Two transforms of one product must not select the same `path`.
+"""Two transforms of one product must not select the same `path` (or dbt model `name`).
 
-Why: the same models would be built twice, possibly on two different computes.
+Why: the same models would be built twice, possibly on two different computes. ADR-0010
+identifies a transform by its `path`, upstream Floe's code dialect by its dbt model `name`.
 
 Fails:
     # file: floe.yaml
@@ -35,12 +36,15 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
     for transform in product.transforms:
         if transform.identity is None:
             continue
-        key = normalized_path(transform.identity)
+        by_path = transform.identity_key == "path"
+        key = normalized_path(transform.identity) if by_path else transform.identity
         if key not in first:
             first[key] = transform
             continue
+        word = "selected" if by_path else "named"
         yield ctx.finding(
             transform.identity_node,
-            f"path '{transform.identity}' is already selected by transform #{first[key].index + 1}",
-            related=[ctx.related(first[key].identity_node, "first selected here")],
+            f"{transform.identity_key} '{transform.identity}' is already {word} by transform "
+            f"#{first[key].index + 1}",
+            related=[ctx.related(first[key].identity_node, f"first {word} here")],
         )

@@ -57,16 +57,23 @@ Passes:
 from collections.abc import Iterator
 from typing import Any
 
-from floe_lint.api import Context, Document, Finding, Node, Product, is_templated, normalized_path
+from floe_lint.api import (
+    Context,
+    Document,
+    Finding,
+    Manifest,
+    Node,
+    Product,
+    is_templated,
+    normalized_path,
+)
 
 ID, NAME, SEVERITY, SUBJECT = "FL401", "environment-override", "error", "document"
 
-BLOCKS = ("environments", "env_overrides", "overrides")
 PARITY = "a transform must run on the same compute in every environment (ADR-0010)"
 
 
-def _inline(doc: Document, ctx: Context) -> Iterator[Finding]:
-    model = ctx.model_of(doc)
+def _inline(model: Product | Manifest, ctx: Context) -> Iterator[Finding]:
     if isinstance(model, Product):
         for t in model.transforms:
             if isinstance(t.compute, dict):
@@ -135,19 +142,21 @@ def _overlay(overlay: Document, base: Document, root: Node, ctx: Context) -> Ite
                 yield ctx.finding(node, f"{where} changes the approved computes; {PARITY}")
 
 
-def _blocks(doc: Document) -> Iterator[Node]:
-    for block in BLOCKS:
+def _blocks(doc: Document, names: tuple[str, ...]) -> Iterator[Node]:
+    for block in names:
         node = doc.node().child(block)
         if isinstance(node.value, dict):
             yield node
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
-    yield from _inline(doc, ctx)
-    for block in _blocks(doc):
+    model = ctx.model_of(doc)
+    names = model.environment_blocks  # none where the dialect forbids them outright
+    yield from _inline(model, ctx)
+    for block in _blocks(doc, names):
         yield from _overlay(doc, doc, block, ctx)
     for variant in ctx.environment_overlays(doc):
-        yield from _inline(variant, ctx)
+        yield from _inline(ctx.model_of(variant), ctx)
         yield from _overlay(variant, doc, variant.node(), ctx)
-        for block in _blocks(variant):
+        for block in _blocks(variant, names):
             yield from _overlay(variant, doc, block, ctx)

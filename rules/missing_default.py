@@ -38,5 +38,5 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
                 transform.node,
                 f"{transform.label} names no compute and no level of the hierarchy of "
                 f"{level.label} sets a default; add 'compute: <{'|'.join(level.approved) or 'name'}>' "
-                "or set plugins.compute.default",
+                f"or set {level.default_key}",
             )

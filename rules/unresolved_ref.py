@@ -1,4 +1,4 @@
-"""`platform.ref` and `parent_manifest` must resolve to a manifest.
+"""`platform.ref` (`platform.manifest`) and `parent_manifest` must resolve to a manifest.
 
 Why: a ref that resolves to nothing would silently skip every hierarchy rule; floe-lint
 never passes what it could not check. Relative paths resolve from the referencing file;

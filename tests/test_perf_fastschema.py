@@ -19,7 +19,7 @@ from floe_lint.load import document
 from floe_lint.load.fastschema import Undecided, compile_schema, proves_valid
 from floe_lint.load.validation import schema
 
-KINDS = ("floe", "manifest")
+KINDS = ("floe", "manifest", "floe-floe", "manifest-floe")  # both dialects
 
 
 def quick(value: Any, compiled: Any) -> bool | None:
@@ -75,6 +75,7 @@ KEYS = sorted(
     {k for kind in KINDS for k in schema(kind)["properties"]}
     | {"compute", "approved", "default", "name", "path", "ref", "config", "type", "tags"}
     | {"workload_size", "transforms", "platform", "metadata", "comptue", "connection_secret_ref"}
+    | {"manifest", "dependsOn", "tier", "orchestrator", "requests", "cpu_request", "defaults"}
 )
 DOCUMENTS = st.recursive(
     _scalars(),

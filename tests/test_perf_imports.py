@@ -113,3 +113,16 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     # without an oci:// ref the registry client is set up, but never its network side
     unused |= {"floe_lint.oci.transport", "floe_lint.oci.credentials", "floe_lint.oci.artifact"}
     assert not modules & unused, modules & unused
+
+
+def test_without_plugins_importlib_metadata_is_never_imported(trio: list[str]) -> None:
+    """Entry points of both groups are looked up by a scan of entry_points.txt first."""
+    probe = PROBE.replace(
+        'name.split(".")[0] for name in sys.modules', "name for name in sys.modules"
+    )
+    for args in (["check", *trio], ["rules"], ["plugins"]):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *args], cwd=REPO, capture_output=True, text=True
+        )
+        assert result.returncode == 0, result.stderr
+        assert "importlib.metadata" not in json.loads(result.stdout.splitlines()[-1]), args

@@ -15,6 +15,7 @@ from floe_lint.commands.usage import (
     UsageError,
     parse_ref_overrides,
     split_list,
+    with_manifest,
 )
 from floe_lint.config import Config, ConfigError
 from floe_lint.findings import Finding
@@ -178,7 +179,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if not path.exists():
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
-    config = load_config(args.config, Path.cwd())
+    config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
     run = CheckRun(args, config)
     root = None
     if not args.no_dependents:

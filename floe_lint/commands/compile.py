@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint.commands import targets
-from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError, parse_ref_overrides
+from floe_lint.commands.usage import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    UsageError,
+    parse_ref_overrides,
+    with_manifest,
+)
 from floe_lint.load.paths import lines_reader
 
 
@@ -24,7 +30,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.reporters import display_path, sorted_findings
 
     product = targets.product_file(args.product)
-    config = load_config(args.config, Path.cwd())
+    config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
     refs = parse_ref_overrides(args.ref)
     fetch = fetcher(config, [product])
     result = engine.run([product], config, refs=refs, fetch=fetch)

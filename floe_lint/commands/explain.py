@@ -28,7 +28,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     config = load_config(args.config, Path.cwd())
-    workspace = Workspace()
+    workspace = Workspace(config.dialect)
     source = workspace.reach(path)
     docs = [d for d in source.documents if d.kind and not is_env_variant(d)]
     if len(docs) != 1:
@@ -36,7 +36,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"{display_path(path)} {what}; run `floe-lint check {path}`")
     fetch = fetcher(config, [path], offline=True)
     resolver = Resolver({**config.refs, **parse_ref_overrides(args.ref)}, fetch)
-    explanation = explain(docs[0], Hierarchy(workspace, resolver))
+    explanation = explain(docs[0], Hierarchy(workspace, resolver, config.manifest))
     if args.format == "json":
         explain_report.write_json(explanation, stdout)
     else:

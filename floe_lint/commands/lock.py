@@ -36,10 +36,10 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
             stderr.write(f"floe-lint: error: no such file or directory: {path}\n")
             return EXIT_USAGE
     fetch = Fetcher(settings(config), refresh_tags=True)
-    workspace = Workspace()
+    workspace = Workspace(config.dialect)
     for path, explicit in discover(args.paths):
         workspace.add(path, explicit)
-    hierarchy = Hierarchy(workspace, Resolver(dict(config.refs), fetch))
+    hierarchy = Hierarchy(workspace, Resolver(dict(config.refs), fetch), config.manifest)
     products = [d for d in workspace.documents() if d.kind == "floe" and not is_env_variant(d)]
     failed = stale = 0
     for product in products:

@@ -1,4 +1,4 @@
-"""`floe-lint rules`: every rule (built-in and the config's rule-folders), one line each."""
+"""`floe-lint rules`: every rule (built-in, installed, the config's rule-folders), one line each."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ if TYPE_CHECKING:
 
 
 def all_rules(config_file: Path | None) -> tuple[Rule, ...]:
-    """Built-in rules and those of the config's rule-folders, as `check` would run them."""
+    """Built-in and installed rules and those of the config's rule-folders, as `check` runs them."""
     from floe_lint.config import load_config
-    from floe_lint.lint.registry import builtin_rules, folder_rules
+    from floe_lint.lint.registry import folder_rules, installed_rules
 
     config = load_config(config_file, Path.cwd())
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
-    return tuple(sorted((*builtin_rules(), *extra), key=lambda r: r.id))
+    return tuple(sorted((*installed_rules(), *extra), key=lambda r: r.id))
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:

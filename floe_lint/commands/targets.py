@@ -30,7 +30,9 @@ def hierarchy(config: Config, refs: dict[str, Path], fetch: OciFetcher | None) -
     from floe_lint.model.hierarchy import Hierarchy
     from floe_lint.model.refs import Resolver
 
-    return Hierarchy(Workspace(), Resolver({**config.refs, **refs}, fetch))
+    return Hierarchy(
+        Workspace(config.dialect), Resolver({**config.refs, **refs}, fetch), config.manifest
+    )
 
 
 def first(hierarchy: Hierarchy, path: Path, kinds: tuple[str, ...]) -> Document:

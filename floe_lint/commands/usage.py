@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from floe_lint.config import Config
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -27,6 +32,17 @@ def parse_ref_overrides(values: Sequence[str]) -> dict[str, Path]:
             raise UsageError(f"--ref expects REF=PATH, got '{value}'")
         refs[ref.strip()] = Path(path.strip())
     return refs
+
+
+def with_manifest(config: Config, manifest: str | None) -> Config:
+    """The config with `--manifest` (a path relative to the working directory, or a ref) as
+    the platform of products that name none; it overrides the config's `manifest`."""
+    if manifest is None:
+        return config
+    if "://" not in manifest and not Path(manifest).exists():
+        raise UsageError(f"--manifest {manifest}: no such file or directory")
+    absolute = manifest if "://" in manifest else str(Path(manifest).resolve())
+    return dataclasses.replace(config, manifest=absolute)
 
 
 def unknown_arguments(

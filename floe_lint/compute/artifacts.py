@@ -64,7 +64,9 @@ class TransformConfig(_Model):
     """One pipeline step and the compute it runs on, the same in every environment."""
 
     type: str
-    path: str
+    path: str | None = Field(
+        default=None, description="The step's dbt models by path (ADR-0010); None: by name."
+    )
     name: str | None = None
     compute: str | None = Field(description="The compute the transform names (None: default).")
     resolved_compute: str = Field(description="The compute it runs on; the dbt target.")
@@ -72,7 +74,9 @@ class TransformConfig(_Model):
     resources: ResourceSpec
     tags: list[str] = Field(default_factory=list)
     dbt_target: str
-    dbt_select: str = Field(description="dbt --select argument, e.g. path:models/staging")
+    dbt_select: str = Field(
+        description="dbt --select argument: path:models/staging (ADR-0010) or a model name"
+    )
 
 
 class Product(_Model):
@@ -154,7 +158,7 @@ def stale(path: Path, text: str) -> str | None:
 
 
 def _schema_path() -> Path:
-    return Path(__file__).resolve().parent.parent / "schemas" / "compiled_artifacts.json"
+    return Path(__file__).resolve().parents[2] / "schemas" / "compiled_artifacts.json"
 
 
 if __name__ == "__main__":  # python -m floe_lint.compute.artifacts: regenerate the bundled schema

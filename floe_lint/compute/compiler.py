@@ -8,8 +8,10 @@ failure is a `CompileError` that names the file, line and column.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from floe_lint import __version__
@@ -45,6 +47,11 @@ def _at(doc: Document, pointer: str, message: str) -> CompileError:
     return CompileError(f"{display_path(doc.path)}:{span.start_line}:{span.start_col}: {message}")
 
 
+def _relative(target: Path, start: Path) -> str:
+    """How a product would name the platform it was given (`--manifest`, beside it)."""
+    return Path(os.path.relpath(target.resolve(), start.resolve())).as_posix()
+
+
 def profile_name(product_name: str) -> str:
     """The dbt profile name for a product: its name with anything but [A-Za-z0-9_] as `_`."""
     return re.sub(r"[^A-Za-z0-9_]", "_", product_name)
@@ -60,11 +67,14 @@ def _text(doc: Document, *pointers: str) -> str | None:
 
 def compile_product(doc: Document, level: Level | None) -> Compiled:
     """Artifacts for one product; `level` is the platform its `platform.ref` resolves to."""
+    model = product_of(doc)
     if level is None:
         raise _at(
             doc,
-            product_of(doc).platform_node.pointer,
-            "the platform manifest could not be resolved",
+            model.platform_node.pointer,
+            "the platform manifest could not be resolved"
+            if model.platform_node.value is not None or not model.platform_optional
+            else f"the product names no platform ({model.platform_key}); pass --manifest",
         )
     name = _text(doc, "/metadata/name", "/name")
     if name is None:
@@ -105,10 +115,12 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
         )
 
     steps: list[art.TransformConfig] = []
-    for transform in product_of(doc).transforms:
+    for transform in model.transforms:
         path = transform.path
-        if path is None:
-            raise _at(doc, transform.pointer, f"{transform.label} has no path")
+        if transform.identity is None:
+            raise _at(doc, transform.pointer, f"{transform.label} has no {transform.identity_key}")
+        # ADR-0010 selects a step's dbt models by path, upstream Floe by model name
+        select = f"path:{normalized_path(path)}" if path is not None else transform.identity
         named = transform.compute if isinstance(transform.compute, str) else None
         resolved = named or default
         if resolved is None or resolved not in configs:
@@ -144,7 +156,7 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
                 ),
                 tags=[str(t) for t in tags] if isinstance(tags, list) else [],
                 dbt_target=resolved,
-                dbt_select=f"path:{normalized_path(path)}",
+                dbt_select=select,
             )
         )
 
@@ -154,7 +166,7 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
         product=art.Product(
             name=name,
             version=_text(doc, "/metadata/version", "/version"),
-            platform_ref=str(doc.get("/platform/ref")),
+            platform_ref=model.platform_ref or _relative(level.doc.path, doc.path.parent),
         ),
         dbt_profile=profile,
         dbt_packages=sorted(

@@ -14,7 +14,6 @@ from __future__ import annotations
 import importlib
 import os
 import re
-import sys
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
@@ -22,7 +21,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from floe_lint.load.reading import read_regular
+from floe_lint.entry_points import installed
+from floe_lint.entry_points import source as entry_point_source
 from floe_lint.secrets import is_env_var_reference, is_secret_key
 
 if TYPE_CHECKING:
@@ -368,41 +368,8 @@ def _builtin_modules() -> list[str]:
     )
 
 
-def _may_have_entry_points() -> bool:
-    """A quick scan of installed packages' entry_points.txt for our group.
-
-    `importlib.metadata.entry_points()` reads every package's metadata (~100 ms in a large
-    environment); most environments have no compute plugin, and this finds that out in a few
-    milliseconds. Anything it cannot scan (a zip on sys.path) counts as 'maybe'.
-    """
-    marker = f"[{ENTRY_POINT_GROUP}]"
-    for entry in sys.path:
-        folder = entry or "."
-        if not os.path.isdir(folder):
-            if os.path.exists(folder):
-                return True
-            continue
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith((".dist-info", ".egg-info")):
-                try:
-                    text = read_regular(os.path.join(folder, name, "entry_points.txt"))
-                except OSError:
-                    continue
-                if marker.encode() in text:
-                    return True
-    return False
-
-
 def _entry_points() -> list[EntryPoint]:
-    if not _may_have_entry_points():
-        return []
-    from importlib import metadata
-
-    return sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name)
+    return installed(ENTRY_POINT_GROUP)
 
 
 def _as_plugin(obj: object) -> ComputePlugin:
@@ -424,7 +391,7 @@ def registry() -> Registry:
         module = importlib.import_module(f"floe_lint.plugins.{module_name}")
         found.add(_as_plugin(module.PLUGIN), "built-in")
     for entry in _entry_points():
-        source = f"{entry.dist.name if entry.dist else '?'} ({entry.value})"
+        source = entry_point_source(entry)
         try:
             plugin = _as_plugin(entry.load())
         except Exception as error:  # a third party's import error must not stop the run

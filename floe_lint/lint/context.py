@@ -33,6 +33,12 @@ def _node(where: Any, pointer: str | None) -> Node:
     return Node(doc, pointer or "")
 
 
+def schema_name(doc: Document) -> str:
+    """The bundled schema of a document: `manifest`/`floe`, or `manifest-floe`/`floe-floe`
+    for upstream Floe's code dialect."""
+    return f"{doc.kind}-floe" if doc.dialect == "floe" else str(doc.kind)
+
+
 class Context:
     """What a rule may consult: the model, schema results, ref problems, known computes."""
 
@@ -50,7 +56,7 @@ class Context:
         """Schema problems of a document, validated once and shared by the schema-* rules."""
         key = id(doc)
         if key not in self._schema:
-            self._schema[key] = validate(doc.data, doc.kind) if doc.kind else []
+            self._schema[key] = validate(doc.data, schema_name(doc)) if doc.kind else []
         return self._schema[key]
 
     def ref_problems(self, doc: Document) -> list[RefProblem]:
@@ -88,6 +94,14 @@ class Context:
         from floe_lint.oci import lockfile
 
         return lockfile.stale(self.hierarchy, product.doc)
+
+    @staticmethod
+    def mixed_dialect(doc: Document) -> tuple[Node, Node] | None:
+        """For a document written half in each dialect: (the node of the dialect it is not read
+        in, the node of the one it is read in); None for a document written in one."""
+        if doc.mixed is None:
+            return None
+        return doc.node(doc.mixed[0]), doc.node(doc.mixed[1])
 
     def environment_overlays(self, doc: Document) -> Iterator[Document]:
         """The documents of `doc`'s per-environment files (`floe.prod.yaml` for `floe.yaml`)."""

@@ -16,7 +16,7 @@ from floe_lint.lint import dependents as lint_dependents
 from floe_lint.lint import filtering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
-from floe_lint.lint.registry import Rule, Subject, builtin_rules, enabled_rules, folder_rules
+from floe_lint.lint.registry import Rule, Subject, enabled_rules, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
@@ -80,14 +80,14 @@ def run(
     be linted as it was at another revision.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
-    known = (*builtin_rules(), *extra)
+    known = (*installed_rules(), *extra)
     if extra:  # without rule folders, load_config checked the config's selectors already
         config.check_selectors(known)
     for selector in (*select, *ignore):
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace()
+    workspace = Workspace(config.dialect)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [
@@ -109,7 +109,7 @@ def run(
         # against the changed file, not the published one.
         overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
     resolver = Resolver(overrides, fetch)
-    hierarchy = Hierarchy(workspace, resolver)
+    hierarchy = Hierarchy(workspace, resolver, config.manifest)
     ctx = Context(workspace, hierarchy)
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.

@@ -1,5 +1,6 @@
-"""The rule registry: what a rule module must declare, the built-in rules, the config's
-rule folders, and selection (the grammar of `floe_lint.lint.selectors`).
+"""The rule registry: what a rule module must declare, the built-in rules, rules installed
+through the entry point group `floe_lint.rules`, the config's rule folders, and selection
+(the grammar of `floe_lint.lint.selectors`).
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
 docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
@@ -18,12 +19,18 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Literal
 
-from floe_lint.errors import ConfigError
-from floe_lint.findings import Finding, Severity
+from floe_lint.entry_points import installed
+from floe_lint.entry_points import source as entry_point_source
+from floe_lint.errors import ConfigError, one_line
+from floe_lint.findings import SEVERITIES, Finding, Severity
 from floe_lint.lint import selectors
 
 if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
+
     from floe_lint.lint.context import Context
+
+ENTRY_POINT_GROUP = "floe_lint.rules"
 
 Subject = Literal["file", "document", "manifest", "product", "suppression"]
 # `suppression` rules run in the filter stage, after every other rule, on each unused code.
@@ -56,6 +63,14 @@ def rule_from_module(module: ModuleType) -> Rule:
         )
     if module.SUBJECT not in SUBJECTS:
         raise RuleError(f"rule module {module.__name__} has unknown SUBJECT {module.SUBJECT!r}")
+    if module.SEVERITY not in SEVERITIES:
+        raise RuleError(f"rule module {module.__name__} has unknown SEVERITY {module.SEVERITY!r}")
+    for attribute in ("ID", "NAME"):
+        value = getattr(module, attribute)
+        if not isinstance(value, str) or not value.isprintable() or not value or " " in value:
+            raise RuleError(f"rule module {module.__name__} has a malformed {attribute} {value!r}")
+    if not callable(module.check):
+        raise RuleError(f"rule module {module.__name__} has a check that is not a function")
     return Rule(
         module.ID, module.NAME, module.SEVERITY, module.SUBJECT, module.check, module.__doc__
     )
@@ -73,9 +88,63 @@ def builtin_rules() -> tuple[Rule, ...]:
     return tuple(sorted(rules, key=lambda r: r.id))
 
 
+def _check_untaken(rule: Rule, others: Iterable[Rule], where: str) -> None:
+    """Rule ids and names are unique across built-in, installed and folder rules."""
+    for other in others:
+        if rule.id in (other.id, other.name) or rule.name in (other.id, other.name):
+            raise ConfigError(
+                f"{where}: rule id or name of {rule.id} {rule.name} is already taken by "
+                f"{other.id} {other.name}"
+            )
+
+
+def rules_of_entry_points(entries: Iterable[EntryPoint]) -> tuple[Rule, ...]:
+    """The rule modules that entry points name, each checked like a folder's rule.
+
+    A broken one stops the run (ConfigError, exit 2): a missing rule must never pass silently.
+    """
+    rules: list[Rule] = []
+    for entry in entries:
+        where = one_line(f"rule entry point '{entry.name}' = {entry_point_source(entry)}")
+        try:
+            module = entry.load()
+        except Exception as error:  # a third party's import error of any kind
+            reason = one_line(f"{type(error).__name__}: {error}")
+            raise ConfigError(f"{where}: failed to load: {reason}") from error
+        if not isinstance(module, ModuleType):
+            raise ConfigError(f"{where}: names {type(module).__name__}, not a rule module")
+        try:
+            rule = rule_from_module(module)
+        except RuleError as error:
+            raise ConfigError(f"{where}: {error}") from error
+        if rule.id != entry.name:
+            raise ConfigError(
+                f"{where}: provides {rule.id!r}; the entry point name must be the rule id"
+            )
+        _check_untaken(rule, (*builtin_rules(), *rules), where)
+        rules.append(rule)
+    return tuple(rules)
+
+
+@cache
+def installed_rules() -> tuple[Rule, ...]:
+    """Built-in rules and those of the `floe_lint.rules` entry points, ordered by id."""
+    extra = rules_of_entry_points(installed(ENTRY_POINT_GROUP))
+    return tuple(sorted((*builtin_rules(), *extra), key=lambda r: r.id))
+
+
+def rules_for(keys: Iterable[str]) -> tuple[Rule, ...]:
+    """The rules to check selectors against: the built-in ones when they name every key
+    (installed rules are then not loaded: `compile` or `lock` need no rule), else all installed."""
+    builtin = builtin_rules()
+    if all(selectors.names_a_rule(key, builtin) for key in keys):
+        return builtin
+    return installed_rules()
+
+
 def find_rule(key: str, rules: Sequence[Rule] | None = None) -> Rule | None:
     """The rule whose id or name is `key` (any case)."""
-    return selectors.find(key, rules if rules is not None else builtin_rules())
+    return selectors.find(key, rules if rules is not None else installed_rules())
 
 
 def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
@@ -108,9 +177,7 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
                 raise ConfigError(f"{path}: {error}") from error
             except Exception as error:
                 raise ConfigError(f"{path}: rule module failed to load: {error!r}") from error
-            taken = {k for r in (*builtin_rules(), *rules[:-1]) for k in (r.id, r.name)}
-            if rules[-1].id in taken or rules[-1].name in taken:
-                raise ConfigError(f"{path}: rule id or name is already taken by another rule")
+            _check_untaken(rules[-1], (*installed_rules(), *rules[:-1]), str(path))
     return tuple(rules)
 
 
@@ -118,4 +185,5 @@ def enabled_rules(
     select: Sequence[str], ignore: Sequence[str], extra: Sequence[Rule] = ()
 ) -> list[Rule]:
     """The rules that `select` names (all when empty) minus those `ignore` names."""
-    return selectors.select(sorted([*builtin_rules(), *extra], key=lambda r: r.id), select, ignore)
+    rules = sorted([*installed_rules(), *extra], key=lambda r: r.id)
+    return selectors.select(rules, select, ignore)

@@ -70,6 +70,11 @@ class Document:
     data: Any
     text: str = field(default="", repr=False)
     kind: Kind | None = None
+    #: `adr-0010` or `floe`: which dialect the document is read in (see model.floe_dialect)
+    dialect: str = "adr-0010"
+    #: for a document mixing both dialects: (pointer of the marker not followed, of the one
+    #: followed); None otherwise
+    mixed: tuple[str, str] | None = None
     _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
 
     @property
@@ -317,6 +322,24 @@ def _syntax_message(error: yaml.YAMLError) -> str:
     return f"invalid YAML: {problem}" + (f" ({context})" if context else "")
 
 
+def _valid_json(text: str, source: SourceFile) -> bool:
+    """JSON is read with the YAML parser (for its spans), which also accepts what JSON does not."""
+    import json
+
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as error:
+        span = Span(error.lineno, error.colno, error.lineno, error.colno + 1)
+        source.problems.append(LoadProblem("yaml-syntax", f"invalid JSON: {error.msg}", span))
+        return False
+    except RecursionError:
+        source.problems.append(
+            LoadProblem("yaml-syntax", "document is nested too deeply", FILE_START)
+        )
+        return False
+    return True
+
+
 def _explain(error: yaml.YAMLError, lines: list[str]) -> tuple[str, Span]:
     """The message and place of a syntax error, in the terms of the mistakes people make.
 
@@ -389,6 +412,8 @@ def parse(path: Path, raw: bytes) -> SourceFile:
         return source
     source = SourceFile(path, text)
     lines = source.lines
+    if path.suffix.lower() == ".json" and not _valid_json(text, source):
+        return source
     try:
         for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
             if root is None:
@@ -453,14 +478,32 @@ ENV_VARIANT = re.compile(
 )
 
 
+def _misspelt_kind(kind: object) -> bool:
+    """`kind: Manifset` is ours, misspelt (the schema says so); `kind: Deployment` is not."""
+    from floe_lint.suggest import closest
+
+    return isinstance(kind, str) and closest(kind, ("Manifest", "FloeSpec")) is not None
+
+
 def classify(data: Any, path: Path) -> Kind | None:
-    """A document's kind from `kind:`, else its keys, else its file name; None means 'not ours'."""
+    """A document's kind from `kind:`, else its keys, else its file name; None means 'not ours'.
+
+    A document with a `kind:` of its own (`PlatformEnvironmentContract`, a Kubernetes resource)
+    is not ours, unless the kind is a misspelling of ours. A sniffed `platform` key counts only
+    in its Floe shape (holding `ref` or `manifest`): a Helm `values.yaml` with a `platform:`
+    block is not a product.
+    """
     if not isinstance(data, dict):
         return None
     kind = data.get("kind")
     if isinstance(kind, str) and kind.lower() in _KIND_NAMES:
         return _KIND_NAMES[kind.lower()]
-    keys = set(data)
+    if kind is not None and not _misspelt_kind(kind):
+        return None
+    keys = {k for k in data if k != "platform"}
+    platform = data.get("platform")
+    if isinstance(platform, dict) and ("ref" in platform or "manifest" in platform):
+        keys.add("platform")
     if keys & _MANIFEST_KEYS and not keys & _FLOE_KEYS:
         return "manifest"
     if keys & _FLOE_KEYS and not keys & _MANIFEST_KEYS:

@@ -13,6 +13,10 @@ from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 
 YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIX = ".json"
+#: a discovered JSON file is read only if its first bytes declare Floe's API version
+_JSON_MARKER = b'"floe.dev/v1"'
+_JSON_SNIFF_BYTES = 4096
 SKIP_DIRS = frozenset(
     {"node_modules", "target", "dbt_packages", "__pycache__", "venv", "site-packages"}
 )
@@ -21,6 +25,15 @@ SKIP_DIRS = frozenset(
 def _looks_ours(path: Path) -> bool:
     name = path.name.lower()
     return name.startswith("floe") or "manifest" in name
+
+
+def _declares_floe(path: Path) -> bool:
+    """A JSON file whose start names `"floe.dev/v1"` (most JSON in a repository is not ours)."""
+    try:
+        with path.open("rb") as handle:
+            return _JSON_MARKER in handle.read(_JSON_SNIFF_BYTES)
+    except OSError:
+        return False
 
 
 #: Names that promise a Floe document: such a file holding none is a finding, not a skip.
@@ -33,22 +46,30 @@ def holds_floe(source: SourceFile) -> bool:
 
 
 def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """YAML files under `paths`, each with whether it was named explicitly."""
+    """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
+    with whether it was named explicitly."""
     for path in paths:
         if path.is_dir():
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES):
+                    if name.endswith(YAML_SUFFIXES) or (
+                        name.endswith(JSON_SUFFIX) and _declares_floe(Path(root) / name)
+                    ):
                         yield Path(root) / name, False
         else:
             yield path, True
 
 
+def _api_version(doc: Document) -> bool:
+    return isinstance(doc.data, dict) and doc.data.get("apiVersion") == "floe.dev/v1"
+
+
 class Workspace:
     """Loaded files keyed by resolved path, plus which of them the run reports on."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: str = "auto") -> None:
+        self.dialect = dialect
         self._files: dict[Path, SourceFile] = {}
         self.reported: dict[Path, SourceFile] = {}
         #: Files that must hold a Floe document: named on the command line or by their name.
@@ -67,23 +88,35 @@ class Workspace:
         source = self._files.get(key)
         if source is None:
             source = document.load(path)
+            self._read_dialects(source)
             self._files[key] = source
         return source
 
+    def _read_dialects(self, source: SourceFile) -> None:
+        from floe_lint.load.dialect import read
+
+        for doc in source.documents:
+            if doc.kind is not None:
+                doc.dialect, doc.mixed = read(doc.data, doc.kind, self.dialect)
+
     def put(self, path: Path, raw: bytes) -> None:
         """Use `raw` as the content of `path` (say, a manifest as committed), not the disk's."""
-        self._files[self.key(path)] = document.parse(path, raw)
+        source = document.parse(path, raw)
+        self._read_dialects(source)
+        self._files[self.key(path)] = source
 
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
         if jobs > 1:
             for path, source in zip(paths, bulk.load_all(paths, jobs), strict=True):
+                self._read_dialects(source)
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
         """Load a discovered file; keep it if it is a Floe document, was named explicitly, is
         called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding), or is
-        otherwise worth reporting (see `_worth_reporting`)."""
+        otherwise worth reporting (see `_worth_reporting`). A discovered JSON file must also
+        declare `apiVersion: floe.dev/v1`."""
         source = self.load(path)
         # The name counts where the file's symlinks lead: a `manifest.yaml` link to a private
         # key is not reported (and quoted) as a broken manifest.
@@ -92,7 +125,9 @@ class Workspace:
         )
         if expected:
             self.expected.add(self.key(path))
-        if expected or self._worth_reporting(path, source, explicit):
+        json = path.suffix == JSON_SUFFIX and not explicit
+        ours = any(d.kind and (not json or _api_version(d)) for d in source.documents)
+        if ours or expected or (not json and self._worth_reporting(path, source, explicit)):
             self.reported.setdefault(self.key(path), source)
 
     def is_expected(self, path: Path) -> bool:

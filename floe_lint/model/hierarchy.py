@@ -1,8 +1,10 @@
 """The governance hierarchy: product -> domain(s) -> enterprise, and each level's effective policy.
 
-A level's effective approved list is its own list narrowed to what its parent effectively
-approves; a restated compute's config overrides the parent's key by key. A level without a
-`default` inherits its parent's. Each manifest is resolved once, whatever references it.
+A level's effective approved list is its own list narrowed to what its parent allows levels
+below it (ADR-0010: the parent's effective list; upstream Floe: the enterprise's
+`approved_plugins.compute`, when it has one); a restated compute's config overrides the
+parent's key by key. A level that states no compute keeps its parent's; one without a
+default inherits its parent's. Each manifest is resolved once, whatever references it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.paths import relative_posix
@@ -30,6 +32,15 @@ class EffectiveCompute:
     connection_secret_ref: str | None
     entry: ComputeEntry
     level: Level
+
+
+class Allowance(NamedTuple):
+    """What a level lets the levels below it approve (`names` None: anything), and the level
+    and node that say so."""
+
+    names: frozenset[str] | None
+    level: Level
+    node: Node
 
 
 @dataclass(eq=False)
@@ -91,6 +102,40 @@ class Level:
         """`domain 'sales' (platform/sales/manifest.yaml)`-style name for messages."""
         return self.manifest.label
 
+    @property
+    def default_key(self) -> str:
+        """How a user sets this level's default (`plugins.compute.default`, ...), for messages."""
+        return self.manifest.default_key
+
+    @property
+    def inherits(self) -> bool:
+        """The level states no compute and keeps its parent's."""
+        return self.manifest.inherits and self.parent is not None
+
+    @property
+    def approver(self) -> Level:
+        """The nearest level, this one or above, that states the computes this one has."""
+        level = self
+        while level.inherits and level.parent is not None:
+            level = level.parent
+        return level
+
+    @property
+    def children_allowed(self) -> Allowance:
+        """What levels below this one may approve: a `compute` whitelist of this level, else
+        (when it has whitelists of its own kind) what its parent allows, else its own
+        effective approved list."""
+        whitelist = self.manifest.whitelist("compute")
+        above = self.parent.children_allowed if self.parent is not None else None
+        if whitelist is not None:
+            names = frozenset(whitelist.names)
+            if above is not None and above.names is not None:
+                names &= above.names
+            return Allowance(names, self, whitelist.node)
+        if self.manifest.restricts_by_whitelist:  # upstream's dialect: a domain passes it on
+            return above if above is not None else Allowance(None, self, self.approved_node)
+        return Allowance(frozenset(self.approved), self, self.approved_node)
+
     def chain(self) -> list[Level]:
         """This level and its ancestors, nearest first."""
         levels: list[Level] = []
@@ -130,17 +175,20 @@ class RefProblem:
 class Hierarchy:
     """Resolves refs lazily and memoizes one `Level` per manifest document."""
 
-    def __init__(self, workspace: Workspace, resolver: Resolver):
+    def __init__(self, workspace: Workspace, resolver: Resolver, manifest: str | None = None):
         self.workspace = workspace
         self.resolver = resolver
+        #: the platform of products that name none (`--manifest`, the config's `manifest`)
+        self.manifest = manifest
         self.problems: list[RefProblem] = []
         self._levels: dict[int, Level] = {}
         self._in_progress: set[int] = set()
         self._platforms: dict[int, Level | None] = {}
         self._products: dict[int, Product] = {}
+        self._unlinked: set[int] = set()
 
-    def _follow(self, node: Node, what: str) -> Document | None:
-        text = node.value
+    def _follow(self, node: Node, what: str, text: Any = None) -> Document | None:
+        text = node.value if text is None else text
         if not isinstance(text, str) or not text.strip():
             return None
         try:
@@ -194,18 +242,41 @@ class Hierarchy:
         return level
 
     def platform(self, product: Document) -> Level | None:
-        """The level a product's `platform.ref` names, or None when it cannot be resolved."""
+        """The level a product's platform ref names, or None when it cannot be resolved.
+
+        A product whose dialect lets it name none takes `--manifest` (or the config's
+        `manifest`), else the manifest.yaml beside it; with neither it is unlinked.
+        """
         key = id(product)
         if key not in self._platforms:
-            target = self._follow(product_of(product).platform_node, "platform.ref")
+            model = product_of(product)
+            if model.platform_node.value is None and model.platform_optional:
+                target = self._fallback(model)
+            else:
+                target = self._follow(model.platform_node, model.platform_key)
             self._platforms[key] = self.level(target) if target is not None else None
         return self._platforms[key]
+
+    def _fallback(self, product: Product) -> Document | None:
+        if self.manifest is not None:
+            return self._follow(product.platform_node, "--manifest", self.manifest)
+        for name in ("manifest.yaml", "manifest.yml"):
+            sibling = product.doc.path.parent / name
+            if sibling.is_file():
+                for target in self.workspace.reach(sibling).documents:
+                    if target.kind == "manifest":
+                        return target
+        self._unlinked.add(id(product.doc))
+        return None
 
     def product(self, doc: Document) -> Product:
         """The model of a product document, with the level its platform ref resolves to."""
         key = id(doc)
         if key not in self._products:
-            self._products[key] = product_of(doc)._replace(platform=self.platform(doc))
+            platform = self.platform(doc)
+            self._products[key] = product_of(doc)._replace(
+                platform=platform, unlinked=id(doc) in self._unlinked
+            )
         return self._products[key]
 
     def levels(self) -> list[Level]:
@@ -229,22 +300,20 @@ class Hierarchy:
 
 def _apply_policy(level: Level) -> None:
     parent = level.parent
+    if level.inherits and parent is not None:
+        level.approved = dict(parent.approved)
+    allowed = parent.children_allowed.names if parent is not None else None
     for entry in level.entries:
-        if entry.name in level.approved:
+        if entry.name in level.approved or (allowed is not None and entry.name not in allowed):
             continue
-        if parent is None:
-            level.approved[entry.name] = EffectiveCompute(
-                entry.name, dict(entry.config), entry.connection_secret_ref, entry, level
-            )
-        elif entry.name in parent.approved:
-            inherited = parent.approved[entry.name]
-            level.approved[entry.name] = EffectiveCompute(
-                entry.name,
-                {**inherited.config, **entry.config},
-                entry.connection_secret_ref or inherited.connection_secret_ref,
-                entry,
-                level,
-            )
+        inherited = parent.approved.get(entry.name) if parent is not None else None
+        level.approved[entry.name] = EffectiveCompute(
+            entry.name,
+            {**(inherited.config if inherited else {}), **entry.config},
+            entry.connection_secret_ref or (inherited.connection_secret_ref if inherited else None),
+            entry,
+            level,
+        )
     own_default = level.manifest.default
     if isinstance(own_default, str):
         level.default, level.default_level = own_default, level

@@ -29,6 +29,22 @@ class ComputeEntry:
         return self.name_node.pointer
 
 
+class Selection(NamedTuple):
+    """The plugin a manifest selects for one category (upstream Floe: `plugins.<category>`)."""
+
+    category: str
+    type: str
+    type_node: Node
+
+
+class Whitelist(NamedTuple):
+    """The plugins a level lets the levels below it select in one category."""
+
+    category: str
+    names: tuple[str, ...]
+    node: Node
+
+
 class Manifest(NamedTuple):
     """What a manifest document says, before its parents are resolved.
 
@@ -48,6 +64,35 @@ class Manifest(NamedTuple):
     approved_node: Node
     default: Any
     default_node: Node
+    #: how a user sets this level's default, for messages
+    default_key: str = "plugins.compute.default"
+    #: the level states no compute and keeps its parent's (upstream: no `plugins.compute`)
+    inherits: bool = False
+    #: per category, what levels below may select (upstream: `approved_plugins`); the
+    #: `compute` one narrows what they may approve (ADR-0010: the approved list does)
+    whitelists: tuple[Whitelist, ...] = ()
+    #: levels below are restricted by the whitelists alone (upstream), not by this level's
+    #: approved list (ADR-0010)
+    restricts_by_whitelist: bool = False
+    #: non-compute plugin selections, checked against the whitelists above
+    selections: tuple[Selection, ...] = ()
+    #: the products a domain approves (None: no such list) and the node listing them
+    approved_products: tuple[str, ...] | None = None
+    approved_products_node: Node | None = None
+    #: keys that make the manifest environment-specific (upstream forbids them)
+    environment_nodes: tuple[Node, ...] = ()
+    #: top-level keys the dialect tolerates but does not know (warned about), and those it knows
+    unknown_nodes: tuple[Node, ...] = ()
+    known_keys: frozenset[str] = frozenset()
+    #: (key node, the only scope it is valid on) for keys placed at another scope
+    misplaced: tuple[tuple[Node, str], ...] = ()
+    #: blocks that override settings per environment, compared with the base by
+    #: environment-override (ADR-0010); none in a dialect that forbids them
+    environment_blocks: tuple[str, ...] = ("environments", "env_overrides", "overrides")
+
+    def whitelist(self, category: str) -> Whitelist | None:
+        """What levels below may select in `category`; None: this level does not say."""
+        return next((w for w in self.whitelists if w.category == category), None)
 
     @property
     def ref_node(self) -> Node:

@@ -23,6 +23,8 @@ class Transform:
     identity: str | None
     identity_node: Node
     compute_node: Node
+    #: what `identity` is, for messages: `path` (ADR-0010) or the dbt model `name` (upstream)
+    identity_key: str = "path"
 
     @property
     def pointer(self) -> str:
@@ -57,6 +59,18 @@ class Product(NamedTuple):
     platform_node: Node
     transforms: tuple[Transform, ...]
     platform: Level | None = None
+    #: the node of `name` (a missing one points at the document)
+    name_node: Node | None = None
+    #: how the platform ref is written, for messages (`platform.ref`, `platform.manifest`)
+    platform_key: str = "platform.ref"
+    #: the dialect lets a product name no platform (`--manifest`, the config, a sibling)
+    platform_optional: bool = False
+    #: the product names no platform and none was given or found (its computes are unchecked)
+    unlinked: bool = False
+    #: (node, key) of each connection or credential key the dialect forbids in a product
+    forbidden: tuple[tuple[Node, str], ...] = ()
+    #: per-environment blocks compared with the base by environment-override
+    environment_blocks: tuple[str, ...] = ("environments", "env_overrides", "overrides")
 
     @property
     def path(self) -> Any:

@@ -1,22 +1,23 @@
 """Dialects: each maps a loaded document onto the model (`Manifest`, `Product`).
 
-A document is read in its own dialect; today there is one, ADR-0010's (`adr0010`). The
-hierarchy, the compiler and the rules see only the model, so they never branch on dialect.
+A document is read in its own dialect: ADR-0010's (`adr0010`) or the one upstream Floe's code
+accepts (`floe`); `load.dialect` decides which, per document. The hierarchy, the compiler
+and the rules see only the model, so they never branch on dialect.
 """
 
 from __future__ import annotations
 
 from floe_lint.load.document import Document
-from floe_lint.model.dialects import adr0010
+from floe_lint.model.dialects import adr0010, floe
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
 
 
 def manifest_of(doc: Document) -> Manifest:
     """The model of a manifest document, read in its dialect."""
-    return adr0010.manifest(doc)
+    return floe.manifest(doc) if doc.dialect == "floe" else adr0010.manifest(doc)
 
 
 def product_of(doc: Document) -> Product:
     """The model of a product document, read in its dialect (not yet resolved)."""
-    return adr0010.product(doc)
+    return floe.product(doc) if doc.dialect == "floe" else adr0010.product(doc)

@@ -92,4 +92,5 @@ def product(doc: Document) -> Product:
         platform_ref=_text(doc.get(PLATFORM)),
         platform_node=doc.node(PLATFORM),
         transforms=tuple(transforms),
+        name_node=doc.node(PRODUCT_NAME),
     )

@@ -1,0 +1,64 @@
+"""A domain may only select, in every plugin category, a plugin its enterprise whitelists.
+
+Why: upstream Floe's enterprise manifest lists in `approved_plugins` the plugins its domains
+may use, per category (orchestrator, catalog, storage, ...); a domain selecting another one
+escapes enterprise policy. A category missing from `approved_plugins` is unrestricted. Nested
+domains are held to the same whitelist. Computes are checked by `approved-not-subset`.
+
+Fails:
+    # file: enterprise.yaml
+    apiVersion: floe.dev/v1
+    kind: Manifest
+    metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+    scope: enterprise
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+    approved_plugins: {orchestrator: [dagster]}
+    # file: manifest.yaml
+    apiVersion: floe.dev/v1
+    kind: Manifest
+    metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}
+    scope: domain
+    parent_manifest: enterprise.yaml
+    plugins: {orchestrator: {type: airflow}}
+
+Passes:
+    # file: enterprise.yaml
+    apiVersion: floe.dev/v1
+    kind: Manifest
+    metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+    scope: enterprise
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+    approved_plugins: {orchestrator: [dagster]}
+    # file: manifest.yaml
+    apiVersion: floe.dev/v1
+    kind: Manifest
+    metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}
+    scope: domain
+    parent_manifest: enterprise.yaml
+    plugins: {orchestrator: {type: dagster}, catalog: {type: glue}}
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.api import Context, Finding, Level, did_you_mean
+
+ID, NAME, SEVERITY, SUBJECT = "FL209", "plugin-not-approved", "error", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    ancestors = level.chain()[1:]
+    for selection in level.manifest.selections:
+        found = (
+            (a, w) for a in ancestors if (w := a.manifest.whitelist(selection.category)) is not None
+        )
+        owner, whitelist = next(found, (None, None))
+        if owner is None or whitelist is None or selection.type in whitelist.names:
+            continue
+        allowed = list(whitelist.names)
+        yield ctx.finding(
+            selection.type_node,
+            f"{level.label} selects {selection.category} '{selection.type}', which "
+            f"{owner.label} does not approve; approved_plugins.{selection.category}: "
+            f"{', '.join(allowed) or 'none'}{did_you_mean(selection.type, allowed)}",
+            related=[ctx.related(whitelist.node, f"whitelist of {owner.label}", at="key")],
+        )
