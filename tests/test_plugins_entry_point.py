@@ -260,8 +260,11 @@ def test_the_installed_rule_is_selected_and_ignored_by_id_or_name(
 def test_rules_and_rule_show_the_installed_rule(rule_site: Path, tmp_path: Path) -> None:
     listed = floe_lint(tmp_path, "rules", site=rule_site)
     assert listed.returncode == 0, listed.stderr
-    line = next(x for x in listed.stdout.splitlines() if x.startswith("ACME102"))
+    header, *lines = listed.stdout.splitlines()
+    line = next(x for x in lines if x.startswith("ACME102"))
     assert line.split()[:3] == ["ACME102", "named-connection-secret", "error"]
+    columns = [header.index(title) for title in ("NAME", "SEVERITY")]
+    assert all(x[c - 1] == " " and x[c] != " " for x in lines for c in columns), "aligned"
     assert line.endswith("A configured compute names its connection secret.")
     shown = floe_lint(tmp_path, "rule", "named-connection-secret", site=rule_site)
     assert shown.returncode == 0, shown.stderr

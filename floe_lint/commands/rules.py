@@ -24,8 +24,9 @@ def all_rules(config_file: Path | None) -> tuple[Rule, ...]:
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     rules = all_rules(args.config)
+    ids = max(6, *(len(r.id) for r in rules))  # 6: the listing of the built-in rules as before
     width = max(len(r.name) for r in rules)
-    stdout.write(f"{'ID':<6} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY\n")
+    stdout.write(f"{'ID':<{ids}} {'NAME':<{width}} {'SEVERITY':<8} SUMMARY\n")
     for r in rules:
-        stdout.write(f"{r.id:<6} {r.name:<{width}} {r.severity:<8} {r.summary}\n")
+        stdout.write(f"{r.id:<{ids}} {r.name:<{width}} {r.severity:<8} {r.summary}\n")
     return EXIT_CLEAN
