@@ -360,3 +360,26 @@ def test_the_scan_parses_only_files_that_can_name_the_changed_manifest(
     assert run.code == 0, run.stdout
     assert sorted(parsed) == ["platform/enterprise/manifest.yaml", "platform/lone/manifest.yaml"]
     assert run.report["summary"]["files"] == 2
+
+
+def test_an_upstream_product_without_a_platform_ref_depends_on_the_manifest_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upstream Floe's code dialect: no `platform.manifest`, so the sibling manifest.yaml."""
+    from tests.test_explain import UPSTREAM
+
+    monkeypatch.chdir(tmp_path)
+    sibling = """
+    apiVersion: floe.dev/v1
+    kind: FloeSpec
+    metadata: {name: payments, version: 1.0.0, owner: billing@nw.example}
+    transforms:
+      - name: stg_payments
+        compute: duckdb
+    """
+    write_files(tmp_path, {**UPSTREAM, "sales/floe.yaml": sibling})
+    run = run_cli("check", "sales/manifest.yaml", "--format", "json")
+    assert "4 files checked, 2 of them dependents" in run.stderr, run.stderr
+    payments = [f for f in run.findings if f["file"] == "sales/floe.yaml"]
+    assert payments, run.findings
+    assert all(f["related"][-1]["file"] == "sales/manifest.yaml" for f in payments)

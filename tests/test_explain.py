@@ -112,7 +112,9 @@ def test_explain_json_follows_its_schema(tree: Path) -> None:
     }
     assert [level["label"] for level in report["levels"]] == ["enterprise 'acme'", "domain 'sales'"]
     domain = report["levels"][1]
-    assert domain["removes"] == [{"name": "snowflake", "approved_by": "enterprise 'acme'"}]
+    assert domain["removes"] == [
+        {"name": "snowflake", "approved_by": "enterprise 'acme'", "whitelist": False}
+    ]
     assert domain["default"] == {
         "name": "duckdb",
         "inherited_from": "enterprise 'acme'",
@@ -178,6 +180,9 @@ def test_remote_refs_are_explained_offline_from_the_cache(
     (tmp_path / ".floe-lint.yaml").write_text("oci: {cache-dir: .}\n", "utf-8")
     (tmp_path / f"sha256-{DIGEST[7:]}.json").write_text(OCI_MANIFEST + "\n", "utf-8")
     (tmp_path / f"sha256-{LAYER[7:]}.manifest.yaml").write_text(CACHED_PLATFORM, "utf-8")
+    for blob in (f"sha256-{DIGEST[7:]}.json", f"sha256-{LAYER[7:]}.manifest.yaml"):
+        # the cache answers a digest only for the repositories it was pulled from
+        (tmp_path / f"{blob}.repositories").write_text("registry.example.com/platform\n", "utf-8")
     write_files(
         tmp_path,
         {"floe.yaml": f'name: p\nplatform: {{ref: "{ref}"}}\ntransforms: [{{path: m/}}]\n'},
@@ -201,3 +206,72 @@ def test_the_readme_example_is_this_output(tree: Path) -> None:
     readme = (REPO / "README.md").read_text("utf-8")
     block = readme.split("$ floe-lint explain products/orders/floe.yaml\n", 1)[1].split("```")[0]
     assert run_cli("explain", "products/orders/floe.yaml").stdout == block
+
+
+UPSTREAM = {
+    # upstream Floe's code dialect: one selected compute per level, a whitelist at the top
+    "enterprise/manifest.json": """
+    {
+      "apiVersion": "floe.dev/v1",
+      "kind": "Manifest",
+      "metadata": {"name": "northwind", "version": "2.0.0", "owner": "platform@nw.example"},
+      "scope": "enterprise",
+      "plugins": {"compute": {"type": "duckdb"}},
+      "approved_plugins": {"compute": ["duckdb", "spark"]}
+    }
+    """,
+    "sales/manifest.yaml": """
+    apiVersion: floe.dev/v1
+    kind: Manifest
+    metadata: {name: sales, version: 1.0.0, owner: sales@nw.example}
+    scope: domain
+    parent_manifest: ../enterprise/manifest.json
+    plugins:
+      compute:
+        type: spark
+    """,
+    "sales/invoices/floe.yaml": """
+    apiVersion: floe.dev/v1
+    kind: FloeSpec
+    metadata: {name: invoices, version: 1.0.0, owner: billing@nw.example}
+    platform:
+      manifest: ../manifest.yaml
+    transforms:
+      - name: stg_invoices
+      - name: fct_invoices
+        compute: duckdb
+    """,
+}
+
+
+def test_a_product_in_upstream_floes_dialect_is_explained_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, UPSTREAM)
+    run = run_cli("explain", "sales/invoices/floe.yaml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines() == [
+        "enterprise 'northwind': enterprise/manifest.json",
+        "  approves duckdb (enterprise/manifest.json:6)",
+        "  allows below duckdb, spark (enterprise/manifest.json:7)",
+        "  default duckdb (enterprise/manifest.json:6)",
+        "domain 'sales': sales/manifest.yaml",
+        "  parent_manifest ../enterprise/manifest.json (sales/manifest.yaml:5)",
+        "  approves spark (sales/manifest.yaml:8)",
+        "  removes duckdb (allowed by enterprise 'northwind')",
+        "  default spark (sales/manifest.yaml:8)",
+        "product 'invoices': sales/invoices/floe.yaml",
+        "  platform.manifest ../manifest.yaml (sales/invoices/floe.yaml:5)",
+        "  transform 'stg_invoices' at line 7 -> spark, default of domain 'sales' "
+        "(sales/manifest.yaml:8)",
+        "  transform 'fct_invoices' at line 8 -> duckdb, its own compute "
+        "(sales/invoices/floe.yaml:9): not approved, removed by domain 'sales'",
+    ]
+    report = run_cli("explain", "sales/invoices/floe.yaml", "--format", "json").report
+    jsonschema.validate(report, SCHEMA)
+    assert report["levels"][0]["allows"] == {
+        "names": ["duckdb", "spark"],
+        "file": "enterprise/manifest.json",
+        "line": 7,
+    }

@@ -67,6 +67,7 @@ def add(
         read_lock=_read_lock,
         selected=lambda p: filtering.selected(p, config),
         jobs=jobs,
+        fallback=config.manifest,
     )
     dependents = [d for d in index.dependents(changed) if d.path not in given]
     for dependent in dependents:

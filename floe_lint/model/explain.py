@@ -1,9 +1,10 @@
 """The effective policy of a product or manifest, level by level, with where each part comes from.
 
 A level approves the computes it lists that its parent approves; it removes what its parent
-approves and it does not list; it lists in vain what its parent does not approve. Its default is
-its own or inherited. A transform runs on the compute it names, else on the default. Every item
-names the file and line it comes from, so a reader can go and change it.
+offers (its approved list, or a whitelist for the levels below) and it does not list; it lists in
+vain what its parent does not approve. Its default is its own or inherited. A transform runs on
+the compute it names, else on the default. Every item names the file and line it comes from, so
+a reader can go and change it. Only the model is read, so both dialects are explained alike.
 """
 
 from __future__ import annotations
@@ -44,7 +45,16 @@ class Ref:
 @dataclass(frozen=True, slots=True)
 class Removed:
     name: str
-    approved_by: str  # the parent's label
+    approved_by: str  # the label of the level that offers it (its approved list or whitelist)
+    whitelisted: bool = False  # offered by a whitelist (upstream's approved_plugins)
+
+
+@dataclass(frozen=True, slots=True)
+class Allows:
+    """A level's own whitelist of what the levels below it may select (`approved_plugins`)."""
+
+    names: tuple[str, ...]
+    site: Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,8 @@ class LevelView:
     approves: list[Item] = field(default_factory=list)
     removes: list[Removed] = field(default_factory=list)
     not_in_parent: list[Item] = field(default_factory=list)
+    allows: Allows | None = None
+    inherits_from: str | None = None  # states no compute and keeps this level's
     default: Default | None = None
 
 
@@ -114,8 +126,19 @@ def level_view(level: Level) -> LevelView:
             view.approves.append(item)
         else:
             view.not_in_parent.append(item)
-    if parent is not None:
-        view.removes = [Removed(n, parent.label) for n in parent.approved if n not in listed]
+    if level.inherits and parent is not None:
+        view.inherits_from = level.approver.label
+    elif parent is not None:
+        offer = parent.children_allowed
+        names = offer.names if offer.names is not None else frozenset()
+        ordered = [n for n in parent.approved if n in names] + sorted(names - set(parent.approved))
+        whitelisted = offer.node != offer.level.approved_node
+        view.removes = [
+            Removed(n, offer.level.label, whitelisted) for n in ordered if n not in listed
+        ]
+    whitelist = level.manifest.whitelist("compute")
+    if whitelist is not None:
+        view.allows = Allows(whitelist.names, _site(whitelist.node))
     origin = level.default_level
     if level.default is not None and origin is not None:
         view.default = Default(

@@ -47,10 +47,24 @@ class Dependent:
     ref: str
 
 
-def level_refs(doc: Document) -> Iterator[tuple[str, str]]:
-    """(pointer, ref text) of the ref by which `doc` names the level above it, in its dialect."""
+def level_refs(doc: Document, fallback: str | None = None) -> Iterator[tuple[str, str]]:
+    """(pointer, ref text) of the ref by which `doc` names the level above it, in its dialect.
+
+    A product whose dialect lets it name none takes `fallback` (`--manifest`, the config's
+    `manifest`), else the manifest.yaml beside it, as the hierarchy does.
+    """
     if doc.kind == "floe":
-        node = product_of(doc).ref_node
+        product = product_of(doc)
+        node = product.ref_node
+        if node.value is None and product.platform_optional:
+            if fallback is not None:
+                yield node.pointer, fallback
+                return
+            for name in _MANIFEST_NAMES:
+                if (doc.path.parent / name).is_file():
+                    yield node.pointer, name
+                    return
+            return
     elif doc.kind == "manifest":
         node = manifest_of(doc).ref_node
     else:
@@ -161,7 +175,9 @@ class ReverseIndex:
         read_lock: Callable[[Path], Mapping[str, str] | None] = lambda _: None,
         selected: Callable[[Path], bool] = lambda _: True,
         jobs: int | None = None,
+        fallback: str | None = None,
     ):
+        self.fallback = fallback
         self.read_lock = read_lock
         self.root = root
         self.jobs = jobs
@@ -204,7 +220,7 @@ class ReverseIndex:
         if refs is None:
             refs = []
             for doc in self.workspace.load(path).documents:
-                for pointer, text in level_refs(doc):
+                for pointer, text in level_refs(doc, self.fallback):
                     target = self.table.target(text)
                     resolved = _key(target) if target is not None else _local_target(text, path)
                     if resolved is not None:

@@ -37,11 +37,20 @@ def _level_lines(level: LevelView) -> list[str]:
             f"({_at(level.parent_ref.site)})"
         )
     lines += [f"  approves {_p(i.name)} ({_at(i.site)})" for i in level.approves]
-    lines += [f"  removes {_p(r.name)} (approved by {_p(r.approved_by)})" for r in level.removes]
+    if level.inherits_from is not None:
+        lines.append(f"  inherits its computes from {_p(level.inherits_from)}")
+    lines += [
+        f"  removes {_p(r.name)} ({'allowed' if r.whitelisted else 'approved'} by "
+        f"{_p(r.approved_by)})"
+        for r in level.removes
+    ]
     lines += [
         f"  lists {_p(i.name)} ({_at(i.site)}), which its parent does not approve: ignored"
         for i in level.not_in_parent
     ]
+    if level.allows is not None:
+        names = ", ".join(_p(n) for n in level.allows.names) or "nothing"
+        lines.append(f"  allows below {names} ({_at(level.allows.site)})")
     if level.default is None:
         lines.append("  no default")
     else:
@@ -107,7 +116,14 @@ def _level_json(level: LevelView) -> dict[str, Any]:
         "file": display_path(level.path),
         "parent_ref": _ref_json(level.parent_ref),
         "approves": [_item_json(i) for i in level.approves],
-        "removes": [{"name": r.name, "approved_by": r.approved_by} for r in level.removes],
+        "removes": [
+            {"name": r.name, "approved_by": r.approved_by, "whitelist": r.whitelisted}
+            for r in level.removes
+        ],
+        "allows": None
+        if level.allows is None
+        else {"names": list(level.allows.names), **(_site_json(level.allows.site) or {})},
+        "inherits_from": level.inherits_from,
         "not_in_parent": [_item_json(i) for i in level.not_in_parent],
         "default": None
         if default is None
