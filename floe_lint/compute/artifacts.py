@@ -16,6 +16,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from floe_lint.load.reading import read_regular
+
 SCHEMA_VERSION: Literal["1"] = "1"
 ARTIFACTS_FILE = "compiled_artifacts.json"
 PROFILES_FILE = "profiles.yml"
@@ -128,11 +130,11 @@ def profiles_text(document: dict[str, Any]) -> str:
 def stale(path: Path, text: str) -> str | None:
     """Why `path` differs from what would be written, or None when it is current."""
     try:
-        current = path.read_bytes()
+        current = read_regular(path)
     except FileNotFoundError:
         return "missing"
     except OSError as error:
-        return f"unreadable ({error.strerror or error})"
+        return f"unreadable ({error})"
     return None if current == text.encode("utf-8") else "stale"
 
 
