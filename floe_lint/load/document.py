@@ -318,6 +318,20 @@ def _problem_span(error: yaml.YAMLError, text: str) -> Span:
     return Span(mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
 
 
+def _inside(span: Span, lines: list[str]) -> Span:
+    """`span` moved within the file's lines: libyaml counts lines its own way (NEL) and points
+    past the last one at the end of the input; the place shown is then the last line's end."""
+    if not lines:
+        return FILE_START
+    line = min(span.start_line, len(lines))
+    col = min(span.start_col, len(lines[line - 1]) + 1)
+    end_line = min(max(span.end_line, line), len(lines))
+    end_col = min(span.end_col, len(lines[end_line - 1]) + 1)
+    if end_line == line:
+        end_col = max(end_col, col)
+    return Span(line, col, end_line, end_col)
+
+
 def _character_span(text: str, byte_offset: int) -> Span:
     """The span of the character at a UTF-8 byte offset of `text` (libyaml's reader reports
     a forbidden character, such as NUL, by offset, not by line), in code-point columns."""
@@ -441,7 +455,7 @@ def parse(path: Path, raw: bytes) -> SourceFile:
             source.documents.append(doc)
     except yaml.YAMLError as error:
         message, span = _explain(error, lines, text)
-        source.problems.append(LoadProblem("yaml-syntax", message, span))
+        source.problems.append(LoadProblem("yaml-syntax", message, _inside(span, lines)))
     except _TooManyNodes:
         source.problems.append(
             LoadProblem(
