@@ -377,6 +377,10 @@ def main(
         if isinstance(error, ConfigError):
             stderr.write(f"floe-lint: error: {error}\n")
             return EXIT_USAGE
+        if isinstance(error, OSError) and error.filename is not None and not args.debug:
+            # A path the system refuses (too long, a loop, no permission): the user's to fix.
+            stderr.write(f"floe-lint: error: {error.filename}: {error.strerror or error}\n")
+            return EXIT_USAGE
         if args.debug:
             import traceback
 

@@ -119,26 +119,40 @@ def find_config(start: Path) -> Path | None:
 def _read_toml(path: Path) -> dict[str, Any]:
     import tomllib  # only when a pyproject.toml is read; a hook's start-up counts
 
+    text = _read(path)
     try:
-        return tomllib.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: cannot read config: {error}") from error
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    except (ValueError, RecursionError) as error:  # an integer too long, nesting too deep
+        raise ConfigError(
+            f"{path}: invalid TOML: it is nested too deeply or holds a number too large"
+        ) from error
+
+
+def _read(path: Path) -> str:
+    """The text of a config file: a regular UTF-8 file within the size limit."""
+    from floe_lint.load.reading import read_text
+
+    try:
+        return read_text(path)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config: {error}") from error
 
 
 def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     """The config table and a `where(pointer) -> (line, col)` function for messages."""
     if path.name == "pyproject.toml":
         table = _read_toml(path).get("tool", {}).get("floe-lint", {})
-        text = path.read_text("utf-8")
+        text = _read(path)
         return table, lambda pointer: (_toml_line(text, pointer), 1)
     from floe_lint.load import document
+    from floe_lint.load.reading import read_regular
 
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path)
     except OSError as error:
-        raise ConfigError(f"{path}: cannot read config: {error.strerror or error}") from error
+        raise ConfigError(f"{path}: cannot read config: {error}") from error
     source = document.parse(path, raw)
     if source.problems:
         problem = source.problems[0]
@@ -157,7 +171,26 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     return doc.data, where
 
 
-_TABLE = re.compile(r"^\s*\[\s*tool\s*\.\s*[\"']?floe-lint[\"']?\s*(?:\.\s*(.*?))?\s*\]\s*$")
+_TABLE_HEAD = re.compile(r"\s*tool\s*\.\s*[\"']?floe-lint[\"']?\s*")
+
+
+def _table_header(line: str) -> str | None:
+    r"""The sub-table a `[tool.floe-lint...]` header names ('' for the table itself), else None.
+
+    Plain string work around one anchored pattern: a lazy `(.*?)` before `\s*\]\s*$` took
+    time quadratic in the length of a hostile header line.
+    """
+    text = line.strip()
+    if not (text.startswith("[") and text.endswith("]")):
+        return None
+    inner = text[1:-1]
+    head = _TABLE_HEAD.match(inner)
+    if head is None:
+        return None
+    rest = inner[head.end() :]
+    if not rest:
+        return ""
+    return rest[1:].strip() if rest.startswith(".") else None
 
 
 def _toml_line(text: str, pointer: str) -> int:
@@ -166,10 +199,10 @@ def _toml_line(text: str, pointer: str) -> int:
     lines = text.splitlines()
     best, in_table = 1, False
     for number, line in enumerate(lines, start=1):
-        header = _TABLE.match(line)
-        if header:
+        header = _table_header(line)
+        if header is not None:
             in_table = True
-            sub = (header.group(1) or "").strip().strip("\"'")
+            sub = header.strip("\"'")
             if not tokens or (sub and sub == tokens[0]):
                 best = number
             if not tokens and best > 1:

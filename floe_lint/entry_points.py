@@ -14,12 +14,14 @@ import sys
 from functools import cache
 from typing import TYPE_CHECKING
 
+from floe_lint.load.reading import read_regular
+
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
 
 #: Something on sys.path this scan cannot read (a zip): every group may be there.
 _ANY = "*"
-#: More than any real entry_points.txt; a larger one is read only this far.
+#: More than any real entry_points.txt; a larger one is skipped.
 _MAX_BYTES = 1 << 20
 
 
@@ -40,10 +42,10 @@ def _declared_groups() -> frozenset[str]:
         for name in names:
             if not name.endswith((".dist-info", ".egg-info")):
                 continue
-            try:
-                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
-                    text = f.read(_MAX_BYTES)
-            except (OSError, UnicodeDecodeError):
+            try:  # a regular file only: sys.path may hold the cwd, and a FIFO there would block
+                path = os.path.join(folder, name, "entry_points.txt")
+                text = read_regular(path, _MAX_BYTES).decode("utf-8", errors="replace")
+            except OSError:
                 continue
             for line in text.splitlines():
                 line = line.strip()

@@ -3,7 +3,8 @@
 Why: a digest names exact content. A registry blob that was tampered with or corrupted, or a
 cached copy that changed on disk, would otherwise be checked as if it were the manifest the
 platform team published. floe-lint hashes every manifest and layer it pulls or reads from
-its cache and reports a mismatch at the ref that led to it.
+its cache and reports a mismatch at the ref that led to it. (A cached blob answers only the
+repositories listed in its `.repositories` file: those it was pulled from or pushed to.)
 
 Fails:
     # file: .floe-lint.yaml
@@ -14,6 +15,10 @@ Fails:
     transforms: [{path: models/x/, compute: spark}]
     # file: sha256-5432c40c8130036cd0e441ccb187b3839d34a68b9f7544efd23179690892f4ee.json
     {"artifactType":"application/vnd.floe.manifest.v1+yaml","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","mediaType":"application/vnd.oci.empty.v1+json","size":2},"layers":[{"annotations":{"org.opencontainers.image.title":"manifest.yaml"},"digest":"sha256:f67b52bd229ff4a2530c603329920506eb8211cceb6f3edaece32e4115ef2777","mediaType":"application/vnd.floe.manifest.v1+yaml","size":83}],"mediaType":"application/vnd.oci.image.manifest.v1+json","schemaVersion":2}
+    # file: sha256-5432c40c8130036cd0e441ccb187b3839d34a68b9f7544efd23179690892f4ee.json.repositories
+    registry.example.com/platform
+    # file: sha256-f67b52bd229ff4a2530c603329920506eb8211cceb6f3edaece32e4115ef2777.manifest.yaml.repositories
+    registry.example.com/platform
     # file: sha256-f67b52bd229ff4a2530c603329920506eb8211cceb6f3edaece32e4115ef2777.manifest.yaml
     scope: enterprise
     plugins: {compute: {approved: [duckdb, spark, snowflake], default: duckdb}}
@@ -27,6 +32,10 @@ Passes:
     transforms: [{path: models/x/, compute: spark}]
     # file: sha256-5432c40c8130036cd0e441ccb187b3839d34a68b9f7544efd23179690892f4ee.json
     {"artifactType":"application/vnd.floe.manifest.v1+yaml","config":{"digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","mediaType":"application/vnd.oci.empty.v1+json","size":2},"layers":[{"annotations":{"org.opencontainers.image.title":"manifest.yaml"},"digest":"sha256:f67b52bd229ff4a2530c603329920506eb8211cceb6f3edaece32e4115ef2777","mediaType":"application/vnd.floe.manifest.v1+yaml","size":83}],"mediaType":"application/vnd.oci.image.manifest.v1+json","schemaVersion":2}
+    # file: sha256-5432c40c8130036cd0e441ccb187b3839d34a68b9f7544efd23179690892f4ee.json.repositories
+    registry.example.com/platform
+    # file: sha256-f67b52bd229ff4a2530c603329920506eb8211cceb6f3edaece32e4115ef2777.manifest.yaml.repositories
+    registry.example.com/platform
     # file: sha256-f67b52bd229ff4a2530c603329920506eb8211cceb6f3edaece32e4115ef2777.manifest.yaml
     scope: enterprise
     plugins: {compute: {approved: [duckdb, spark], default: duckdb}}

@@ -40,4 +40,4 @@ def check(unused: Unused, ctx: Context) -> Iterator[Finding]:
             f"suppression names no known rule '{unused.code}'{unused.suggestion}; "
             "see 'floe-lint rules'"
         )
-    yield ctx.file_finding(directive.source, directive.span, message)
+    yield ctx.file_finding(directive.source, unused.span, message)

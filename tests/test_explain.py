@@ -180,6 +180,9 @@ def test_remote_refs_are_explained_offline_from_the_cache(
     (tmp_path / ".floe-lint.yaml").write_text("oci: {cache-dir: .}\n", "utf-8")
     (tmp_path / f"sha256-{DIGEST[7:]}.json").write_text(OCI_MANIFEST + "\n", "utf-8")
     (tmp_path / f"sha256-{LAYER[7:]}.manifest.yaml").write_text(CACHED_PLATFORM, "utf-8")
+    for blob in (f"sha256-{DIGEST[7:]}.json", f"sha256-{LAYER[7:]}.manifest.yaml"):
+        # the cache answers a digest only for the repositories it was pulled from
+        (tmp_path / f"{blob}.repositories").write_text("registry.example.com/platform\n", "utf-8")
     write_files(
         tmp_path,
         {"floe.yaml": f'name: p\nplatform: {{ref: "{ref}"}}\ntransforms: [{{path: m/}}]\n'},

@@ -494,3 +494,39 @@ def test_findings_in_a_pulled_manifest_name_the_ref_not_the_cache_file(
     text = run_cli("check", "prod", "--select", "unpinned-ref", "--show-source")
     assert text.stdout.startswith(f"oci://{registry.host}/named/sales:v2:3:18: WARNING FL304")
     assert "parent_manifest: oci://" in text.stdout  # the excerpt still comes from the cached file
+
+
+def test_a_cached_digest_answers_only_a_repository_it_was_pulled_from(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project(tmp_path, registry.host, "scoped")
+    enterprise, _ = publish(tmp_path, registry.host, "scoped")
+    pinned = f"oci://{registry.host}/scoped/enterprise@{enterprise}"
+    foreign = f"oci://{registry.host}/x/finance@{enterprise}"
+    write_files(
+        tmp_path,
+        {
+            "pulled/floe.yaml": f"name: a\nplatform: {{ref: '{pinned}'}}\n"
+            "transforms: [{path: m/}]\n",
+            "foreign/floe.yaml": f"name: b\nplatform: {{ref: '{foreign}'}}\n"
+            "transforms: [{path: m/}]\n",
+        },
+    )
+
+    def verdict(folder: str, cache: str) -> tuple[int, list[str]]:
+        monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / cache))
+        run = run_cli("check", folder, "--format", "json")
+        return run.code, [f"{f['name']}: {f['message']}" for f in run.findings]
+
+    # Only the enterprise repository is pulled into this cache: its ref resolves.
+    assert not [f for f in verdict("pulled", "warm")[1] if f.startswith("unresolved-ref")]
+    warm = verdict("foreign", "warm")
+    clean = verdict("foreign", "clean")
+    assert warm == clean, "the verdict must not depend on what the cache holds"
+    code, [finding] = warm
+    assert code == 1 and finding.startswith("unresolved-ref:") and "HTTP 404" in finding
+    # Pushing records the repository too: publish's blobs answer the refs it pushed.
+    settings = Settings.load({"cache-dir": "cache"}, tmp_path, env={})
+    assert Fetcher(settings).cache.repositories(enterprise, ".json") == {
+        f"{registry.host}/scoped/enterprise"
+    }

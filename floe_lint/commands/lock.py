@@ -67,7 +67,7 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
             else:
                 stderr.write(f"floe-lint: {site.text} resolves through an override; not locked\n")
         text = lockfile.render(refs)
-        current = target.read_text("utf-8") if target.is_file() else None
+        current = _current(target)
         if not refs and current is None:
             # no registry refs: nothing to lock, and no file to create
             stdout.write(f"{display_path(product.path)}: no oci:// refs; nothing to lock\n")
@@ -83,6 +83,16 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
     if not products:
         stderr.write("floe-lint: no floe.yaml products found; nothing to lock\n")
     return EXIT_FINDINGS if failed or stale else EXIT_CLEAN
+
+
+def _current(lock: Path) -> str | None:
+    """The text of an existing lock file, None when there is none (or none readable)."""
+    from floe_lint.load.reading import read_text
+
+    try:
+        return read_text(lock, 1024 * 1024)
+    except OSError:
+        return None  # a missing lock is written; any other is replaced atomically
 
 
 def _relock(args: argparse.Namespace, product: Document) -> str:

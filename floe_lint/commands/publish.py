@@ -93,7 +93,14 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
         value = doc.get(pointer)
         if isinstance(value, str):
             annotations.setdefault(key, value)
-    published = fetch.push(ref, path.read_bytes(), annotations)
+    from floe_lint.load.reading import read_regular
+
+    try:
+        content = read_regular(path)
+    except OSError as error:
+        stderr.write(f"floe-lint: error: cannot read {path}: {error}\n")
+        return EXIT_USAGE
+    published = fetch.push(ref, content, annotations)
     stdout.write(published.digest + "\n")
     pinned = f"oci://{ref.host}/{ref.repository}{f':{ref.tag}' if ref.tag else ''}"
     stderr.write(

@@ -18,6 +18,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from floe_lint.load.reading import read_regular
+
 SCHEMA_VERSION: Literal["1"] = "1"
 ARTIFACTS_FILE = "compiled_artifacts.json"
 PROFILES_FILE = "profiles.yml"
@@ -126,7 +128,7 @@ def write_atomic(path: Path, text: str) -> bool:
     """Write `text` to `path` through a temporary file and a rename; False when unchanged."""
     data = text.encode("utf-8")
     try:
-        if path.read_bytes() == data:
+        if read_regular(path) == data:
             return False
     except OSError:
         pass
@@ -147,11 +149,11 @@ def write_atomic(path: Path, text: str) -> bool:
 def stale(path: Path, text: str) -> str | None:
     """Why `path` differs from what would be written, or None when it is current."""
     try:
-        current = path.read_bytes()
+        current = read_regular(path)
     except FileNotFoundError:
         return "missing"
     except OSError as error:
-        return f"unreadable ({error.strerror or error})"
+        return f"unreadable ({error})"
     return None if current == text.encode("utf-8") else "stale"
 
 

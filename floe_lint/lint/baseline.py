@@ -33,6 +33,7 @@ from floe_lint.config import ConfigError
 from floe_lint.findings import Finding
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import relative_posix
+from floe_lint.load.reading import json_value, read_text
 
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -146,6 +147,20 @@ def _hash(finding: Finding, lines: list[str]) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()[:16]
 
 
+def _entry(item: object, *, with_node: bool) -> Entry | None:
+    """An entry from its JSON form, or None when a field is missing or is not a string."""
+    if not isinstance(item, dict):
+        return None
+    rule, file, pointer, digest = (item.get(k) for k in ("rule", "file", "pointer", "hash"))
+    message = item.get("message", "")
+    node = item.get("node") if with_node else None
+    if not all(isinstance(v, str) for v in (rule, file, pointer, digest, message)):
+        return None
+    if node is not None and not isinstance(node, str):
+        return None
+    return Entry(str(rule), str(file), str(pointer), str(digest), str(message), node)
+
+
 class Baseline:
     """The entries of a baseline file, matched against the findings of a run."""
 
@@ -157,42 +172,35 @@ class Baseline:
     @classmethod
     def load(cls, path: Path) -> Baseline:
         try:
-            data = json.loads(path.read_text("utf-8"))
+            data = json_value(read_text(path))
         except FileNotFoundError as error:
             raise BaselineError(
                 f"{path}: baseline file not found (create it with --write-baseline)"
             ) from error
+        except json.JSONDecodeError as error:
+            raise BaselineError(
+                f"{path}:{error.lineno}:{error.colno}: baseline is not valid JSON"
+            ) from error
+        except ValueError as error:
+            raise BaselineError(f"{path}: baseline is not valid JSON ({error})") from error
         except OSError as error:
-            raise BaselineError(f"{path}: cannot read baseline: {error.strerror}") from error
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            where = ""
-            if isinstance(error, json.JSONDecodeError):
-                where = f":{error.lineno}:{error.colno}"
-            raise BaselineError(f"{path}{where}: baseline is not valid JSON") from error
+            raise BaselineError(f"{path}: cannot read baseline: {error}") from error
         if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
             versions = " or ".join(str(v) for v in READABLE_VERSIONS)
             raise BaselineError(f"{path}: not a floe-lint baseline of version {versions}")
         version = data["version"]
+        items = data.get("findings", [])
+        if not isinstance(items, list):
+            raise BaselineError(f"{path}: 'findings' must be a list of findings")
         entries = []
-        findings = data.get("findings", [])
-        if not isinstance(findings, list):
-            raise BaselineError(f"{path}: 'findings' must be a list")
-        for index, item in enumerate(findings):
-            try:
-                entries.append(
-                    Entry(
-                        str(item["rule"]),
-                        str(item["file"]),
-                        str(item["pointer"]),
-                        str(item["hash"]),
-                        str(item.get("message", "")),
-                        _node(item) if version >= 2 else None,
-                    )
-                )
-            except (KeyError, TypeError) as error:
+        for index, item in enumerate(items):
+            entry = _entry(item, with_node=version >= 2)
+            if entry is None:
                 raise BaselineError(
-                    f"{path}: findings[{index}] needs rule, file, pointer and hash"
-                ) from error
+                    f"{path}: findings[{index}] needs rule, file, pointer and hash (and an "
+                    "optional message and node), each a string"
+                )
+            entries.append(entry)
         baseline = cls(path, entries)
         baseline.version = version
         return baseline

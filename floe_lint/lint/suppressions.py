@@ -18,7 +18,6 @@ import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -28,16 +27,83 @@ from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 
 _MARKER = "floe-lint:"
+MAX_SUGGESTIONS = 20
 
 
-@cache
-def _directive() -> re.Pattern[str]:
-    """Compiled on first use: most files hold no directive, and the hook must start fast."""
-    return re.compile(
-        r"(?:^|\s)#\s*floe-lint:\s*(?P<kind>disable-file|disable)\s*=\s*"
-        r"(?P<codes>[A-Za-z0-9_*\-]+(?:\s*,\s*[A-Za-z0-9_*\-]+)*)"
-        r"(?:\s+--\s*(?P<reason>.*?))?\s*$"
-    )
+# Runs of one character class, matched at a given position: each reads its run once and
+# never backtracks, so the scanner below stays linear.
+_SPACES = re.compile(r"\s*")
+_CODE = re.compile(r"[A-Za-z0-9_*\-]*")
+
+
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    start: int  # index of the '#'
+    kind: Literal["line", "file"]
+    codes: tuple[str, ...]
+    columns: tuple[tuple[int, int], ...]  # [start, end) of each code
+    reason: str
+
+
+def _parse(line: str) -> _Parsed | None:
+    """The first `# floe-lint: disable[-file]=CODES [-- reason]` comment of a line.
+
+    A hand-written scanner, not a regular expression: each attempt starts at a '#' and stops
+    at the first character that does not fit, before the next '#', so a line is read once
+    however it is built (a backtracking pattern took seconds on a 40 KB comment).
+    """
+    at = line.find("#")
+    while at >= 0:
+        if at == 0 or line[at - 1].isspace():
+            parsed = _parse_at(line, at)
+            if parsed is not None:
+                return parsed
+        at = line.find("#", at + 1)
+    return None
+
+
+def _run_end(pattern: re.Pattern[str], line: str, i: int) -> int:
+    """Where the run of `pattern` (a character class with `*`) starting at `i` ends."""
+    match = pattern.match(line, i)
+    return match.end() if match else i
+
+
+def _skip_space(line: str, i: int) -> int:
+    return _run_end(_SPACES, line, i)
+
+
+def _parse_at(line: str, at: int) -> _Parsed | None:
+    i = _skip_space(line, at + 1)
+    if not line.startswith(_MARKER, i):
+        return None
+    i = _skip_space(line, i + len(_MARKER))
+    kind: Literal["line", "file"]
+    if line.startswith("disable-file", i):
+        kind, i = "file", i + len("disable-file")
+    elif line.startswith("disable", i):
+        kind, i = "line", i + len("disable")
+    else:
+        return None
+    i = _skip_space(line, i)
+    if not line.startswith("=", i):
+        return None
+    codes: list[str] = []
+    columns: list[tuple[int, int]] = []
+    while True:
+        i = _skip_space(line, i + 1)  # past the '=' or the ','
+        end = _run_end(_CODE, line, i)
+        if end == i:
+            return None
+        codes.append(line[i:end])
+        columns.append((i, end))
+        i = _skip_space(line, end)
+        if not line.startswith(",", i):
+            break
+    if i == len(line):
+        return _Parsed(at, kind, tuple(codes), tuple(columns), "")
+    if i > end and line.startswith("--", i):
+        return _Parsed(at, kind, tuple(codes), tuple(columns), line[i + 2 :].strip())
+    return None
 
 
 @dataclass
@@ -50,11 +116,21 @@ class Directive:
     reason: str
     span: Span
     own_line: bool
+    code_spans: tuple[Span, ...] = ()  # where each code is written, in the order of `codes`
     used: set[str] = field(default_factory=set)
+    _matches: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
 
     @property
     def path(self) -> Path:
         return self.source.path
+
+    def code_for(self, finding: Finding) -> str | None:
+        """The first code that names the finding's rule; remembered per rule, so that many
+        findings and a comment naming many codes cost their sum, not their product."""
+        key = (finding.rule_id, finding.name)
+        if key not in self._matches:
+            self._matches[key] = next((c for c in self.codes if code_matches(c, finding)), None)
+        return self._matches[key]
 
     def covers_line(self, line: int) -> bool:
         if self.kind == "file":
@@ -69,6 +145,7 @@ class Unused:
     directive: Directive
     code: str
     known: bool
+    span: Span  # the code in the comment (not the whole comment: it may name thousands)
     #: `; did you mean 'x'?` for a code that names no rule.
     suggestion: str = ""
 
@@ -81,18 +158,18 @@ def directives(source: SourceFile) -> list[Directive]:
     for number, line in enumerate(source.lines, start=1):
         if _MARKER not in line:
             continue
-        match = _directive().search(line)
-        if match is None:
+        parsed = _parse(line)
+        if parsed is None:
             continue
-        start = match.start() + (1 if line[match.start()] != "#" else 0)
         found.append(
             Directive(
                 source=source,
-                kind="file" if match["kind"] == "disable-file" else "line",
-                codes=tuple(c.strip() for c in match["codes"].split(",")),
-                reason=(match["reason"] or "").strip(),
-                span=Span(number, start + 1, number, len(line.rstrip()) + 1),
-                own_line=not line[:start].strip(),
+                kind=parsed.kind,
+                codes=parsed.codes,
+                reason=parsed.reason,
+                span=Span(number, parsed.start + 1, number, len(line.rstrip()) + 1),
+                own_line=not line[: parsed.start].strip(),
+                code_spans=tuple(Span(number, a + 1, number, b + 1) for a, b in parsed.columns),
             )
         )
     return found
@@ -132,7 +209,7 @@ def apply(
         for directive in candidates:
             if not directive.covers_line(line):
                 continue
-            code = next((c for c in directive.codes if code_matches(c, finding)), None)
+            code = directive.code_for(finding)
             if code is None:
                 continue
             if require_reason and not directive.reason:
@@ -164,16 +241,22 @@ def unused(
     """Codes that silenced nothing, among codes naming rules that ran (others cannot be judged).
 
     `enabled` holds the rules that ran, `known` every rule; a code naming no known rule is
-    always unused.
+    always unused. Only the first MAX_SUGGESTIONS unknown codes of a comment get a "did you
+    mean": finding one compares the code with every rule's id and name, and a comment may
+    name twenty thousand codes.
     """
     result = []
     for directive in all_directives:
-        for code in directive.codes:
+        suggested = 0
+        for index, code in enumerate(directive.codes):
             if code in directive.used:
                 continue
             is_known = selectors.names_a_rule(code, known)
             if is_known and not selectors.names_a_rule(code, enabled):
                 continue
-            hint = "" if is_known else selectors.suggestion(code, known)
-            result.append(Unused(directive, code, is_known, hint))
+            hint = ""
+            if not is_known and suggested < MAX_SUGGESTIONS:
+                hint, suggested = selectors.suggestion(code, known), suggested + 1
+            span = directive.code_spans[index] if directive.code_spans else directive.span
+            result.append(Unused(directive, code, is_known, span, hint))
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +18,7 @@ import yaml
 
 from floe_lint.findings import FILE_START, Span
 from floe_lint.load import pointer as ptr
+from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -24,8 +26,10 @@ except ImportError:  # pragma: no cover - libyaml is present in every supported 
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 Kind = Literal["manifest", "floe"]
-MAX_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
+MAX_DEPTH = 100  # nesting levels; no Floe document comes close, and deeper costs the stack
+MAX_INT_DIGITS = 4300  # Python's limit for int <-> str
+MAX_INT_BITS = 14_000  # about as many digits, for hexadecimal, octal and 1:2:3 integers
 
 _SCALAR_TAGS = "tag:yaml.org,2002:"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -176,6 +180,12 @@ class _TooManyNodes(Exception):
     pass
 
 
+class _TooDeep(Exception):
+    def __init__(self, node: yaml.Node):
+        super().__init__()
+        self.node = node
+
+
 def _span(node: yaml.Node, lines: list[str]) -> Span:
     start, end = node.start_mark, node.end_mark
     end_line, end_col = end.line + 1, end.column + 1
@@ -197,7 +207,7 @@ class _Builder:
         spans: dict[str, NodeSpans] | None = None,
     ):
         self.lines, self.problems, self.spans = lines, problems, spans
-        self.count = 0
+        self.count = self.depth = 0
 
     def build(self, node: yaml.Node, pointer: str, key_node: yaml.Node | None = None) -> Any:
         self.count += 1
@@ -206,13 +216,22 @@ class _Builder:
         if self.spans is not None and pointer not in self.spans:
             key_span = _span(key_node, self.lines) if key_node is not None else None
             self.spans[pointer] = NodeSpans(_span(node, self.lines), key_span)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, ptr.join(pointer, i)) for i, item in enumerate(node.value)]
-        return _scalar(node)
+        self._enter(node)  # a sequence
+        items = [self.build(item, ptr.join(pointer, i)) for i, item in enumerate(node.value)]
+        self.depth -= 1
+        return items
+
+    def _enter(self, node: yaml.Node) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _TooDeep(node)
 
     def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[Any, Any]:
+        self._enter(node)
         result: dict[Any, Any] = {}
         seen: dict[Any, yaml.Node] = {}
         merged: list[yaml.MappingNode] = []
@@ -224,7 +243,9 @@ class _Builder:
                 merged.extend(s for s in sources if isinstance(s, yaml.MappingNode))
                 continue
             key = (
-                _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+                self._scalar(key_node)
+                if isinstance(key_node, yaml.ScalarNode)
+                else str(key_node.value)
             )
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
@@ -248,23 +269,44 @@ class _Builder:
         for source in merged:  # explicit keys win over merged ones, as in YAML 1.1
             for key, value in self._mapping(source, pointer).items():
                 result.setdefault(key, value)
+        self.depth -= 1
         return result
 
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        """The value of a scalar; a tagged or plain number that cannot be one is a problem."""
+        tag = node.tag or ""
+        if tag == _STR_TAG:  # most scalars: skip the checks below
+            return sys.intern(node.value)
+        construct = _CONSTRUCTORS.get(tag)
+        if construct is None:
+            # Timestamps, binary and custom tags stay the text the author wrote. Interned: keys
+            # and values repeat across thousands of files, and one copy each keeps memory flat.
+            return sys.intern(str(node.value))
+        name = tag[len(_SCALAR_TAGS) :]
+        text = str(node.value)
+        if name == "int" and len(text) > MAX_INT_DIGITS:
+            why = _TOO_BIG
+        else:
+            try:
+                value = construct(node)
+            except (ValueError, KeyError, TypeError, OverflowError):
+                why = f"the value is tagged !!{name} but is not {_TAG_WORDS.get(name, name)}"
+            else:
+                if not (isinstance(value, int) and value.bit_length() > MAX_INT_BITS):
+                    return value
+                why = _TOO_BIG
+        self.problems.append(LoadProblem("yaml-syntax", why, _span(node, self.lines)))
+        return sys.intern(text)
 
-def _scalar(node: yaml.Node) -> Any:
-    tag = node.tag or ""
-    if tag == _STR_TAG:  # most scalars: skip the checks below
-        return sys.intern(node.value)
-    if tag.startswith(_SCALAR_TAGS) and tag[len(_SCALAR_TAGS) :] in (
-        "int",
-        "float",
-        "bool",
-        "null",
-    ):
-        return _constructor.construct_object(node)
-    # Timestamps, binary and custom tags stay the text the author wrote. Interned: keys and
-    # values repeat across thousands of files, and one copy each keeps memory flat.
-    return sys.intern(str(node.value))
+
+_TOO_BIG = f"an integer must have at most {MAX_INT_DIGITS:,} digits"
+_TAG_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+_CONSTRUCTORS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    _SCALAR_TAGS + "int": _constructor.construct_yaml_int,
+    _SCALAR_TAGS + "float": _constructor.construct_yaml_float,
+    _SCALAR_TAGS + "bool": _constructor.construct_yaml_bool,
+    _SCALAR_TAGS + "null": _constructor.construct_yaml_null,
+}
 
 
 def _problem_span(error: yaml.YAMLError) -> Span:
@@ -391,9 +433,14 @@ def parse(path: Path, raw: bytes) -> SourceFile:
                 FILE_START,
             )
         )
-    except RecursionError:
+    except _TooDeep as error:
         source.problems.append(
-            LoadProblem("yaml-syntax", "document is nested too deeply", FILE_START)
+            LoadProblem(
+                "yaml-syntax",
+                f"document is nested more than {MAX_DEPTH} levels deep (or an alias refers "
+                "to a node that contains it)",
+                _span(error.node, lines),
+            )
         )
     return source
 
@@ -407,7 +454,7 @@ def _locate(text: str, index: int) -> dict[str, NodeSpans]:
                 if root is not None:
                     _Builder(text.splitlines(), [], spans).build(root, "")
                 break
-    except (yaml.YAMLError, _TooManyNodes, RecursionError):
+    except (yaml.YAMLError, _TooManyNodes, _TooDeep):
         pass  # parse() reported it; the spans found so far still serve
     return spans
 
@@ -415,12 +462,10 @@ def _locate(text: str, index: int) -> dict[str, NodeSpans]:
 def load(path: Path) -> SourceFile:
     """Read and parse a file; an unreadable file becomes a yaml-syntax problem."""
     try:
-        raw = path.read_bytes()
-    except OSError as error:
+        raw = read_regular(path, MAX_BYTES)
+    except ReadError as error:
         source = SourceFile(path, "")
-        source.problems.append(
-            LoadProblem("yaml-syntax", f"cannot read file: {error.strerror or error}", FILE_START)
-        )
+        source.problems.append(LoadProblem("yaml-syntax", f"cannot read file: {error}", FILE_START))
         return source
     return parse(path, raw)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,12 +16,12 @@ if TYPE_CHECKING:
 
 
 def resolved(path: Path) -> Path:
-    """`path.resolve()`, cached for absolute paths (a relative one depends on the cwd)."""
-    return _resolved_absolute(path) if path.is_absolute() else path.resolve()
+    """`path.resolve()`, cached (a relative path together with the cwd it depends on)."""
+    return _resolved(path, "" if path.is_absolute() else os.getcwd())
 
 
 @cache
-def _resolved_absolute(path: Path) -> Path:
+def _resolved(path: Path, cwd: str) -> Path:
     return path.resolve()
 
 
@@ -38,22 +38,39 @@ def relative_posix(path: Path, base: Path | None = None) -> str:
 
     A file fetched for an `oci://` ref is shown as that ref: its cache path means nothing to users.
     """
-    if _FETCHED and (fetched := _FETCHED.get(resolved(path))) is not None:
+    target = resolved(path)
+    if _FETCHED and (fetched := _FETCHED.get(target)) is not None:
         return fetched
+    return _relative(target, resolved(base if base is not None else Path(os.getcwd())))
+
+
+@lru_cache(maxsize=4096)  # every finding, filter and reporter names its file
+def _relative(target: Path, base: Path) -> str:
     try:
-        return Path(os.path.relpath(resolved(path), resolved(base or Path.cwd()))).as_posix()
+        return Path(os.path.relpath(target, base)).as_posix()
     except ValueError:  # another drive on Windows
-        return resolved(path).as_posix()
+        return target.as_posix()
 
 
 def _read_lines(path: Path) -> list[str]:
+    from floe_lint.load.reading import read_regular
+
     try:
-        return path.read_text("utf-8", errors="replace").splitlines()
+        return read_regular(path).decode("utf-8", errors="replace").splitlines()
     except OSError:
         return []
 
 
 def lines_reader(files: Sequence[SourceFile]) -> Callable[[Path], list[str]]:
-    """Source lines by path: from the loaded files, else read from disk."""
+    """Source lines by path: from the loaded files, else read from disk (a regular file).
+
+    A loaded file is never read again: one that could not be read (a FIFO, /proc/...) has no
+    lines, and its content must not reach a report through a second read.
+    """
     texts: dict[Path, list[str]] = {resolved(s.path): s.lines for s in files}
-    return lambda path: texts.get(resolved(path)) or _read_lines(path)
+
+    def lines(path: Path) -> list[str]:
+        found = texts.get(resolved(path))
+        return found if found is not None else _read_lines(path)
+
+    return lines

@@ -11,7 +11,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from floe_lint.load.document import MAX_BYTES
+from floe_lint.load.reading import MAX_BYTES
 
 GIT_TIMEOUT = 30.0
 

@@ -113,16 +113,21 @@ class Workspace:
                 self._files.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
-        """Load a discovered file; keep it if it is a Floe document, was named explicitly, or
-        is called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding). A
-        discovered JSON file must also declare `apiVersion: floe.dev/v1`."""
+        """Load a discovered file; keep it if it is a Floe document, was named explicitly, is
+        called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding), or is
+        otherwise worth reporting (see `_worth_reporting`). A discovered JSON file must also
+        declare `apiVersion: floe.dev/v1`."""
         source = self.load(path)
-        expected = explicit or path.name.lower() in FLOE_NAMES
+        # The name counts where the file's symlinks lead: a `manifest.yaml` link to a private
+        # key is not reported (and quoted) as a broken manifest.
+        expected = explicit or (
+            path.name.lower() in FLOE_NAMES and self.key(path).name.lower() in FLOE_NAMES
+        )
         if expected:
             self.expected.add(self.key(path))
         json = path.suffix == JSON_SUFFIX and not explicit
         ours = any(d.kind and (not json or _api_version(d)) for d in source.documents)
-        if ours or expected or (source.problems and _looks_ours(path) and not json):
+        if ours or expected or (not json and self._worth_reporting(path, source, explicit)):
             self.reported.setdefault(self.key(path), source)
 
     def is_expected(self, path: Path) -> bool:
@@ -130,10 +135,31 @@ class Workspace:
         return self.key(path) in self.expected
 
     def reach(self, path: Path) -> SourceFile:
-        """Load a file reached through a ref; it is reported on like any given file."""
+        """Load a file reached through a ref; it is reported on like a discovered file.
+
+        Anything else (YAML that is no Floe document, a broken file without a Floe name) is
+        reported at the referencing line only: a ref may name any file, such as a private key
+        or /proc/self/environ, and its lines are never quoted in a report.
+        """
         source = self.load(path)
-        self.reported.setdefault(self.key(path), source)
+        if self._worth_reporting(path, source, False):
+            self.reported.setdefault(self.key(path), source)
         return source
+
+    def _worth_reporting(self, path: Path, source: SourceFile, explicit: bool) -> bool:
+        """A Floe document, a file named on the command line, or a file with a Floe name that
+        could not be read or parsed. A parsed file's name is the one its symlinks lead to: a
+        `manifest.yaml` link to a private key must not get its lines quoted as YAML errors."""
+        if holds_floe(source):
+            return True
+        if not source.problems:
+            return False
+        if explicit:
+            return True
+        return _looks_ours(path if not source.text else self.key(path))
+
+    def is_reported(self, path: Path) -> bool:
+        return self.key(path) in self.reported
 
     def documents(self) -> Iterator[Document]:
         for source in self.files():

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from floe_lint.load.document import Document, Node
+from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
@@ -202,13 +202,12 @@ class Hierarchy:
         for target in source.documents:
             if target.kind == "manifest":
                 return target
-        reason = (
-            "it is not valid YAML (see its own findings)"
-            if source.problems
-            else "it is not a manifest"
-        )
         self.problems.append(
-            RefProblem(node, f"{what} '{text}' resolves to {_shown(path)}, but {reason}")
+            RefProblem(
+                node,
+                f"{what} '{text}' resolves to {_shown(path)}, but "
+                + _not_a_manifest(source, self.workspace.is_reported(path)),
+            )
         )
         return None
 
@@ -320,6 +319,28 @@ def _apply_policy(level: Level) -> None:
         level.default, level.default_level = own_default, level
     elif parent is not None:
         level.default, level.default_level = parent.default, parent.default_level
+
+
+def _not_a_manifest(source: SourceFile, reported: bool) -> str:
+    """Why a ref's target is no manifest, in words that quote nothing of it.
+
+    A target that is not reported on its own (see `Workspace.reach`) may be any file the ref
+    names, such as /proc/self/environ or a private key: only its line and column are given.
+    """
+    if any(d.kind for d in source.documents):
+        return "it is not a manifest (it is a floe.yaml product)"
+    if reported:
+        return "it is not valid YAML (see its own findings)"
+    read = next((p for p in source.problems if p.message.startswith("cannot read")), None)
+    if read is not None:
+        return read.message.replace("cannot read file", "it cannot be read", 1)
+    if source.problems:
+        span = source.problems[0].span
+        return (
+            f"it is not valid YAML (line {span.start_line}, column {span.start_col}; "
+            "lint it on its own to see why)"
+        )
+    return "it is not a Floe manifest"
 
 
 def _shown(path: Path) -> str:

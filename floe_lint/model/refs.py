@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from floe_lint.load.paths import name_fetched
+from floe_lint.load.reading import special_kind
 
 OCI_SCHEME = "oci://"
 MUTABLE_TAGS = frozenset({"latest", "main", "master", "stable", "edge", "nightly", "dev", "head"})
@@ -70,7 +72,42 @@ def parse_oci(text: str) -> OciRef:
             f"'{text}' is not a valid OCI reference; expected oci://host/repository:tag "
             "or oci://host/repository@sha256:<64 hex digits>"
         )
+    problem = host_problem(match["host"])
+    if problem:
+        raise RefError(f"'{text}' is not a valid OCI reference: {problem}")
     return OciRef(match["host"], match["repository"], match["tag"], match["digest"])
+
+
+def host_problem(host: str) -> str | None:
+    """Why `host[:port]` cannot name a registry (checked here, not first by the network).
+
+    `host` is what the `_OCI` pattern or a URL's netloc allows: a name or a bracketed address.
+    """
+    if host.startswith("["):
+        address, _, port = host[1:].partition("]")
+        import ipaddress  # only for a bracketed address
+
+        try:
+            ipaddress.IPv6Address(address)
+        except ValueError:
+            return f"[{address}] is not an IPv6 address"
+        port = port.removeprefix(":")
+    else:
+        name, _, port = host.partition(":")
+        labels = name.split(".")
+        if len(name) > 253 or any(
+            not 0 < len(label) <= 63 or label.startswith("-") or label.endswith("-")
+            for label in labels
+        ):
+            return (
+                f"'{name}' is not a host name (dot-separated labels of 1 to 63 letters, "
+                "digits or inner hyphens)"
+            )
+    if port and not (
+        port.isascii() and port.isdigit() and len(port) <= 5 and 0 < int(port) <= 65535
+    ):
+        return f"port {port} is not between 1 and 65535"
+    return None
 
 
 OciFetcher = Callable[[OciRef], Path]
@@ -105,19 +142,39 @@ class Resolver:
 
     @staticmethod
     def _existing(path: Path, what: str, relative_to: Path | None = None) -> Path:
-        if path.is_dir():
-            for name in ("manifest.yaml", "manifest.yml"):
-                if (path / name).is_file():
-                    return path / name
-            raise RefError(f"{what} is a directory with no manifest.yaml: {path}")
-        if not path.is_file():
+        """`path`, or the manifest in the folder it names, when that is a regular file.
+
+        Nothing else is read: a FIFO would block and a device or /dev/zero has no end. A name
+        the system refuses (too long, a symlink loop) is a RefError that says so.
+        """
+        mode = _mode(path, what)
+        if mode is None:
             hint = ""
             near = nearest_existing(path)
             if near is not None:
                 shown = Path(os.path.relpath(near, relative_to)) if relative_to else near
                 hint = f"; did you mean '{shown.as_posix()}'?"
             raise RefError(f"{what} points to a file that does not exist: {path}{hint}")
+        if stat.S_ISDIR(mode):
+            for name in ("manifest.yaml", "manifest.yml"):
+                if _mode(path / name, what) is not None:
+                    return Resolver._existing(path / name, what)
+            raise RefError(f"{what} is a directory with no manifest.yaml: {path}")
+        kind = special_kind(mode)
+        if kind is not None:
+            raise RefError(f"{what} points to {kind}, not a regular file: {path}")
         return path
+
+
+def _mode(path: Path, what: str) -> int | None:
+    """The mode of what `path` names (symlinks followed), None when there is nothing there."""
+    try:
+        return os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        reason = error.strerror if isinstance(error, OSError) else None
+        raise RefError(f"{what} cannot be opened: {reason or error}") from error
 
 
 _MAX_ENTRIES = 2000  # a folder listed for a suggestion; larger ones are not searched

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
+from floe_lint.load.reading import json_value
 from floe_lint.model.refs import OciRef, RefError
 from floe_lint.oci.cache import DIGEST, sha256_digest
 
@@ -36,7 +36,7 @@ def descriptor_of(
 def floe_layer(manifest: bytes, ref: OciRef) -> dict[str, Any]:
     """The one layer of media type MEDIA_TYPE, chosen by type and never by position."""
     try:
-        data = json.loads(manifest)
+        data = json_value(manifest)
     except ValueError as error:
         raise RefError(f"'{ref}' is not an OCI artifact (its manifest is not JSON)") from error
     media_type = data.get("mediaType") if isinstance(data, dict) else None

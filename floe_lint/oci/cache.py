@@ -12,9 +12,11 @@ import re
 import time
 from pathlib import Path
 
+from floe_lint.load.reading import json_value, read_regular
 from floe_lint.model.refs import OciRef, RefError
 
 DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
+MAX_BLOB = 16 * 1024 * 1024  # the largest manifest layer a registry may send (pull.py)
 
 
 class IntegrityError(RefError):
@@ -49,7 +51,11 @@ class Cache:
     """Content-addressed files in one flat folder.
 
     `sha256-<hex>.json` an OCI manifest, `sha256-<hex>.manifest.yaml` a Floe manifest layer,
-    `tag-<hash of ref>.json` a tag -> digest lookup with the time it was made.
+    `sha256-<hex><suffix>.repositories` the repositories (`host/name`, one a line) the blob was
+    pulled from or pushed to, `tag-<hash of ref>.json` a tag -> digest lookup with the time it
+    was made. A blob answers a ref only for a repository it is recorded for: a registry serves
+    a digest only in the repositories that hold it, and the verdict on `oci://host/x@<digest>`
+    must not depend on what else this machine once pulled.
     """
 
     def __init__(self, root: Path):
@@ -58,10 +64,12 @@ class Cache:
     def blob_path(self, digest: str, suffix: str) -> Path:
         return self.root / f"{digest.replace(':', '-')}{suffix}"
 
-    def read(self, digest: str, suffix: str) -> bytes | None:
-        """A cached blob, or None; raises IntegrityError if its bytes no longer match."""
+    def read(self, digest: str, suffix: str, repository: str) -> bytes | None:
+        """A cached blob known in `repository`, or None; IntegrityError if its bytes changed."""
+        if repository not in self.repositories(digest, suffix):
+            return None
         try:
-            data = self.blob_path(digest, suffix).read_bytes()
+            data = read_regular(self.blob_path(digest, suffix), MAX_BLOB, follow_symlinks=False)
         except OSError:
             return None
         if sha256_digest(data) != digest:
@@ -71,10 +79,26 @@ class Cache:
             )
         return data
 
-    def write(self, digest: str, suffix: str, data: bytes) -> Path:
+    def write(self, digest: str, suffix: str, data: bytes, repository: str) -> Path:
+        """Store a blob (verified by the caller) as found in `repository`."""
         path = self.blob_path(digest, suffix)
         atomic_write(path, data)
+        known = self.repositories(digest, suffix)
+        if repository not in known:
+            lines = "".join(f"{name}\n" for name in sorted({*known, repository}))
+            atomic_write(self._repositories_path(digest, suffix), lines.encode("utf-8"))
         return path
+
+    def repositories(self, digest: str, suffix: str) -> set[str]:
+        """The repositories a blob was pulled from or pushed to (none for an unknown blob)."""
+        try:
+            data = read_regular(self._repositories_path(digest, suffix), 1024 * 1024)
+        except OSError:
+            return set()
+        return set(data.decode("utf-8", errors="replace").split())
+
+    def _repositories_path(self, digest: str, suffix: str) -> Path:
+        return self.root / f"{digest.replace(':', '-')}{suffix}.repositories"
 
     def drop(self, digest: str, suffix: str) -> None:
         with contextlib.suppress(OSError):
@@ -89,7 +113,7 @@ class Cache:
     def tag(self, ref: OciRef) -> tuple[str, float] | None:
         """(digest, seconds since it was looked up) for a tag ref, if cached."""
         try:
-            data = json.loads(self._tag_path(ref).read_text("utf-8"))
+            data = json_value(read_regular(self._tag_path(ref), 64 * 1024))
             digest, checked = data["digest"], float(data["checked"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -100,3 +124,8 @@ class Cache:
     def set_tag(self, ref: OciRef, digest: str) -> None:
         entry = {"ref": str(ref), "digest": digest, "checked": time.time()}
         atomic_write(self._tag_path(ref), (json.dumps(entry, sort_keys=True) + "\n").encode())
+
+
+def repository_of(ref: OciRef) -> str:
+    """How the cache names the repository of a ref: `host[:port]/name`."""
+    return f"{ref.host}/{ref.repository}"

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from floe_lint.load.reading import json_value, read_regular
 from floe_lint.oci.settings import HOSTS_ENV, PASSWORD_ENV, USERNAME_ENV
 
 _HELPER = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -32,7 +32,7 @@ def find_credentials(
     if user and password and (not allowed or allowed & set(hosts)):
         return user, password
     try:
-        config = json.loads(docker_config_path(env).read_text("utf-8"))
+        config = json_value(read_regular(docker_config_path(env), 4 * 1024 * 1024))
     except (OSError, ValueError):
         return None
     if not isinstance(config, dict):
@@ -83,7 +83,7 @@ def _from_helper(helper: str, host: str, timeout: float) -> tuple[str, str] | No
             timeout=max(0.1, timeout),
             check=False,
         )
-        payload = json.loads(done.stdout) if done.returncode == 0 else None
+        payload = json_value(done.stdout) if done.returncode == 0 else None
     except (OSError, ValueError, subprocess.TimeoutExpired):
         return None
     if not isinstance(payload, dict):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from floe_lint.load.document import Document, Node
+from floe_lint.load.reading import json_value, read_text
 from floe_lint.model.dialects import product_of
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.refs import RefError, is_oci, parse_oci
@@ -51,13 +52,13 @@ def lock_path(product: Path) -> Path:
 def read(path: Path) -> dict[str, str] | None:
     """ref -> manifest digest, or None when there is no lock file."""
     try:
-        text = path.read_text("utf-8")
+        text = read_text(path)
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise LockError(f"{path}: cannot read the lock file: {error}") from error
     try:
-        data = json.loads(text)
+        data = json_value(text)
     except ValueError as error:
         raise LockError(f"{path}: not valid JSON ({error}); rerun `floe-lint lock`") from error
     refs = data.get("refs") if isinstance(data, dict) else None

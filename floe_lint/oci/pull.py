@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floe_lint.model.refs import OciRef, RefError
-from floe_lint.oci.cache import Cache, IntegrityError, sha256_digest
+from floe_lint.oci.cache import Cache, IntegrityError, repository_of, sha256_digest
 from floe_lint.oci.settings import OFFLINE_ENV, Settings
 
 # The transport and the artifact format are imported by the methods that reach a registry:
@@ -181,14 +181,15 @@ class Fetcher:
                 f"the registry says tag '{ref}' is {claimed}, but the manifest it sent hashes "
                 f"to {digest}"
             )
-        self.cache.write(digest, ".json", body)
+        self.cache.write(digest, ".json", body, repository_of(ref))
         self.cache.set_tag(ref, digest)
         return digest, body
 
-    def _cached(self, digest: str, suffix: str) -> bytes | None:
-        """A verified cached blob; a corrupted one is dropped when online (to download again)."""
+    def _cached(self, ref: OciRef, digest: str, suffix: str) -> bytes | None:
+        """A verified cached blob known in the ref's repository; a corrupted one is dropped
+        when online (to download again)."""
         try:
-            return self.cache.read(digest, suffix)
+            return self.cache.read(digest, suffix, repository_of(ref))
         except IntegrityError:
             if self.offline:
                 raise
@@ -199,7 +200,7 @@ class Fetcher:
         from floe_lint.oci.artifact import MEDIA_TYPE, OCI_MANIFEST, floe_layer
 
         if manifest is None:
-            manifest = self._cached(digest, ".json")
+            manifest = self._cached(ref, digest, ".json")
         if manifest is None:
             if self.offline:
                 raise self._offline_miss(ref, f"'{ref}' ({digest})")
@@ -210,11 +211,11 @@ class Fetcher:
                 raise IntegrityError(
                     f"the manifest of '{ref}' hashes to {sha256_digest(manifest)}, not {digest}"
                 )
-            self.cache.write(digest, ".json", manifest)
+            self.cache.write(digest, ".json", manifest, repository_of(ref))
         layer = floe_layer(manifest, ref)
         layer_digest = layer["digest"]
         path = self.cache.blob_path(layer_digest, ".manifest.yaml")
-        if self._cached(layer_digest, ".manifest.yaml") is not None:
+        if self._cached(ref, layer_digest, ".manifest.yaml") is not None:
             return path
         if self.offline:
             raise self._offline_miss(ref, f"the manifest layer of '{ref}' ({layer_digest})")
@@ -231,7 +232,7 @@ class Fetcher:
                 f"{layer_digest} ({layer['size']} bytes), got {actual} ({len(body)} bytes); "
                 "the registry content was tampered with or corrupted"
             )
-        return self.cache.write(layer_digest, ".manifest.yaml", body)
+        return self.cache.write(layer_digest, ".manifest.yaml", body, repository_of(ref))
 
     def push(self, ref: OciRef, content: bytes, annotations: Mapping[str, str]) -> Published:
         """Upload a manifest YAML as a Floe artifact at `ref` (see `floe_lint.oci.push`)."""

@@ -18,7 +18,7 @@ from floe_lint.oci.artifact import (
     TITLE,
     descriptor_of,
 )
-from floe_lint.oci.cache import IntegrityError, sha256_digest
+from floe_lint.oci.cache import IntegrityError, repository_of, sha256_digest
 from floe_lint.oci.transport import Unavailable, oras_container, registry_error
 
 if TYPE_CHECKING:
@@ -81,8 +81,8 @@ def push(
         claimed = response.headers.get("Docker-Content-Digest")
         if claimed and claimed != digest:
             raise IntegrityError(f"the registry stored {claimed}, but we sent {digest}")
-    fetcher.cache.write(layer["digest"], ".manifest.yaml", content)
-    fetcher.cache.write(digest, ".json", body)
+    fetcher.cache.write(layer["digest"], ".manifest.yaml", content, repository_of(ref))
+    fetcher.cache.write(digest, ".json", body, repository_of(ref))
     if ref.tag:
         fetcher.cache.set_tag(ref, digest)
     return Published(ref, digest, len(body))

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from floe_lint.errors import ConfigError
+from floe_lint.model.refs import host_problem
 
 OFFLINE_ENV = "FLOE_LINT_OFFLINE"
 USERNAME_ENV, PASSWORD_ENV = "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"
@@ -108,9 +109,15 @@ class Settings:
 def _check_mirror(host: str, url: object, where: str) -> None:
     if not isinstance(url, str):
         raise ConfigError(f"{where}: 'oci.mirrors.{host}' must be a URL such as https://host:5000")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[::1": an unclosed bracket
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{where}: 'oci.mirrors.{host}' must be an http:// or https:// URL")
+    problem = host_problem(parts.netloc.rpartition("@")[2])
+    if problem:
+        raise ConfigError(f"{where}: 'oci.mirrors.{host}' is not a valid URL: {problem}")
     if parts.username or parts.password:
         raise ConfigError(
             f"{where}: 'oci.mirrors.{host}' must not contain credentials; use "

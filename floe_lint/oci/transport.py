@@ -6,12 +6,12 @@ the network."""
 from __future__ import annotations
 
 import contextlib
-import json
 import re
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from floe_lint.load.reading import json_value
 from floe_lint.model.refs import OciRef, RefError
 from floe_lint.oci.credentials import find_credentials
 from floe_lint.oci.settings import PASSWORD_ENV, USERNAME_ENV, Settings
@@ -145,6 +145,7 @@ class Transport:
     ) -> requests.Response:
         """One request with bounded retries on network errors and 429/5xx answers."""
         import requests
+        import urllib3
 
         problem = ""
         for attempt in range(self.settings.retries + 1):
@@ -177,6 +178,9 @@ class Transport:
                     break  # see _lookup_failure: retrying a failed name lookup cannot help
                 problem = f"is unreachable ({_short_reason(error)})"
                 continue
+            except (requests.exceptions.InvalidURL, urllib3.exceptions.LocationValueError):
+                problem = "cannot be addressed (not a valid host name or port)"
+                break
             if response.status_code in RETRY_STATUSES and attempt < self.settings.retries:
                 problem = f"answered HTTP {response.status_code}"
                 response.close()
@@ -324,7 +328,7 @@ def registry_error(response: requests.Response, ref: OciRef, where: str, what: s
     """A clear message for a refused request: not found, unauthorized, forbidden, other."""
     codes = ""
     with contextlib.suppress(ValueError, AttributeError, TypeError):
-        errors = json.loads(next(response.iter_content(65536), b"")).get("errors") or []
+        errors = json_value(next(response.iter_content(65536), b"")).get("errors") or []
         codes = ", ".join(sorted({str(e.get("code")) for e in errors if e.get("code")}))
     status = response.status_code
     detail = f"HTTP {status}{f' {codes}' if codes else ''}"

@@ -11,6 +11,7 @@ This module is imported only when SARIF is requested, so `sarif_om` costs nothin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import inspect
 import os
@@ -29,6 +30,7 @@ from floe_lint.lint import selectors
 from floe_lint.lint.baseline import offending_text
 from floe_lint.lint.filtering import Suppressed
 from floe_lint.lint.registry import Rule
+from floe_lint.load import paths
 
 HOMEPAGE = "https://github.com/floe-dev/floe-lint"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -62,22 +64,29 @@ def make(cls: Callable[..., T], extra: Mapping[str, Any] | None = None, **fields
 
 def to_json(value: Any) -> Any:
     """Plain JSON data of a sarif-om tree: every field that was set, under its SARIF name."""
-    if attr.has(type(value)):
-        explicit = getattr(value, _SET, None)
-        if explicit is None:
-            raise TypeError(f"{type(value).__name__} was not built with make()")
-        out = {
-            field.metadata["schema_property_name"]: to_json(getattr(value, field.name))
-            for field in attr.fields(type(value))
-            if field.name in explicit
-        }
-        out.update({k: to_json(v) for k, v in getattr(value, _EXTRA).items()})
-        return out
+    if isinstance(value, str | int | float) or value is None:
+        return value
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     if isinstance(value, dict):
         return {str(k): to_json(v) for k, v in value.items()}
-    return value
+    explicit = getattr(value, _SET, None)
+    if explicit is None:
+        if attr.has(type(value)):
+            raise TypeError(f"{type(value).__name__} was not built with make()")
+        return value
+    out = {prop: to_json(getattr(value, name)) for name, prop in _set(value.__class__, explicit)}
+    out.update({k: to_json(v) for k, v in getattr(value, _EXTRA).items()})
+    return out
+
+
+@functools.cache
+def _set(cls: Any, explicit: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """(attribute, SARIF property name) of the set fields of a sarif-om class, in the schema's
+    order; cached, since every result sets the same few of its class's thirty fields."""
+    return tuple(
+        (f.name, f.metadata["schema_property_name"]) for f in attr.fields(cls) if f.name in explicit
+    )
 
 
 def source_root(cwd: Path | None = None) -> Path:
@@ -94,7 +103,11 @@ def source_root(cwd: Path | None = None) -> Path:
 
 def _uri(path: Path, root: Path) -> tuple[str, bool]:
     """A repo-relative POSIX uri (True), or an absolute file uri outside the root (False)."""
-    resolved = path.resolve()
+    return _uri_of(paths.resolved(path), root)
+
+
+@functools.lru_cache(maxsize=4096)  # every result names its file twice
+def _uri_of(resolved: Path, root: Path) -> tuple[str, bool]:
     try:
         relative = resolved.relative_to(root)
     except ValueError:
@@ -334,5 +347,6 @@ def automation_id(category: str) -> str:
 def write(data: Mapping[str, Any], out: TextIO) -> None:
     import json
 
-    json.dump(data, out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    # Compact, in one write: SARIF is read by tools, and json encodes indented output in
+    # Python (six times slower: seconds for a comment naming 20,000 codes).
+    out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")

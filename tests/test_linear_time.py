@@ -1,0 +1,154 @@
+"""Any input within the size limit is checked in time linear in its size.
+
+Each case times the same work on a 1x and an 8x input and asserts the ratio stays under 12:
+linear work gives about 8, quadratic work about 64. Timings are this process's CPU time (the
+machine's other work does not count, nor does the garbage collector), the best of a few
+runs, interleaved.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from floe_lint.lint.suppressions import directives
+from floe_lint.load.document import SourceFile
+from tests.conftest import run_cli, write_files
+
+MANIFEST = "plugins:\n  compute:\n    approved: [duckdb]\n    default: duckdb\n"
+PRODUCT = (
+    "name: orders\nversion: '1.0.0'\nplatform: {ref: manifest.yaml}\n"
+    "transforms:\n  - {type: dbt, path: models/a/}\n"
+)
+MAX_RATIO = 12
+
+
+def cpu_time(work: Callable[[], object], inner: int) -> float:
+    """CPU seconds of `inner` calls, without the garbage collector: in a long test session its
+    full collections walk every object the session holds, which says nothing of the input."""
+    gc.collect()
+    gc.disable()
+    try:
+        started = time.process_time()
+        for _ in range(inner):
+            work()
+        return time.process_time() - started
+    finally:
+        gc.enable()
+
+
+def assert_linear(make: Callable[[int], Callable[[], object]], unit: int, repeat: int = 5) -> None:
+    """`make(size)` returns the work for an input of `size`; 1x and 8x are timed.
+
+    Work that takes a few milliseconds is repeated until the 1x side takes about 30 ms, so
+    that the clock's granularity and the caches do not decide the ratio.
+    """
+    small, large = make(unit), make(8 * unit)
+    once = cpu_time(small, 1)  # also a warm-up: imports and caches are not the input's cost
+    inner = max(1, int(0.03 / max(once, 1e-6)))
+    small_best = large_best = float("inf")
+    for _ in range(repeat):
+        small_best = min(small_best, cpu_time(small, inner))
+        large_best = min(large_best, cpu_time(large, inner))
+    ratio = large_best / small_best
+    assert ratio < MAX_RATIO, f"8x the input took {ratio:.1f}x the time"
+
+
+# --- suppression comments --------------------------------------------------------------------
+
+HOSTILE_COMMENTS: dict[str, Callable[[int], str]] = {
+    # security.py's redos_suppression: the reason's spaces made the old pattern backtrack.
+    "spaces before the end": lambda n: "# floe-lint: disable=FL201 -- r" + " " * n + "x",
+    "spaces after the codes": lambda n: "# floe-lint: disable=FL201" + " " * n + "x",
+    "many codes, then junk": lambda n: "# floe-lint: disable=" + "A," * (n // 2) + "A x",
+    "many hashes": lambda n: "# floe-lint:" * (n // 12),
+    "many failed directives": lambda n: "# floe-lint: disable=A x " * (n // 25),
+}
+
+
+@pytest.mark.parametrize("shape", HOSTILE_COMMENTS)
+def test_the_suppression_parser_is_linear(shape: str) -> None:
+    def make(size: int) -> Callable[[], object]:
+        source = SourceFile(Path("floe.yaml"), HOSTILE_COMMENTS[shape](size) + "\n" + PRODUCT)
+        return lambda: directives(source)
+
+    assert_linear(make, 40_000)
+
+
+def test_a_40_kb_suppression_comment_is_read_quickly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST})
+
+    def make(size: int) -> Callable[[], object]:
+        def work() -> None:
+            comment = HOSTILE_COMMENTS["spaces before the end"](size)
+            (tmp_path / "floe.yaml").write_text(comment + "\n" + PRODUCT, encoding="utf-8")
+            run = run_cli("check", "floe.yaml", "--format", "json")
+            assert run.code == 0, run.stdout + run.stderr  # FL201 silences nothing: a warning
+
+        return work
+
+    assert_linear(make, 40_000)
+
+
+# --- SARIF for a comment naming many codes ---------------------------------------------------
+
+
+def test_sarif_for_a_comment_naming_10000_codes_is_linear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST})
+
+    def make(codes: int) -> Callable[[], object]:
+        def work() -> None:
+            names = ",".join(f"FL{i}" for i in range(codes))
+            comment = f"# floe-lint: disable={names} -- r\n"
+            (tmp_path / "floe.yaml").write_text(comment + PRODUCT, encoding="utf-8")
+            run = run_cli("check", "floe.yaml", "--format", "sarif")
+            assert run.code == 0 and len(run.report["runs"][0]["results"]) == codes
+
+        return work
+
+    assert_linear(make, 1_250, repeat=3)
+
+
+def test_each_unused_code_is_reported_at_the_code_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    comment = "# floe-lint: disable=FL9, FL8 -- r\n"
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": comment + PRODUCT})
+    run = run_cli("check", "floe.yaml", "--format", "json")
+    spans = [(f["line"], f["column"], f["end_column"]) for f in run.named("unused-suppression")]
+    assert spans == [(1, 22, 25), (1, 27, 30)]
+
+
+# --- the pyproject.toml header scan behind config error lines --------------------------------
+
+
+def test_locating_a_config_error_in_pyproject_toml_is_linear(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST})
+
+    def make(size: int) -> Callable[[], object]:
+        # A valid header, then a long run of spaces before a comment: the old pattern's lazy
+        # group retried its whitespace run from every position of it.
+        text = "[tool.floe-lint]\nbogus = 1\n[tool.floe-lint.severity]" + " " * size + "#x\n"
+
+        def work() -> None:
+            (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+            run = run_cli("check", "manifest.yaml")
+            assert run.code == 2 and "pyproject.toml:2:1:" in run.stderr, run.stderr
+
+        return work
+
+    assert_linear(make, 40_000)
