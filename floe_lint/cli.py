@@ -16,6 +16,8 @@ from typing import TextIO
 from floe_lint import __version__
 from floe_lint.commands.usage import EXIT_CLEAN, EXIT_USAGE, UsageError, unknown_arguments
 
+EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
+
 DEFAULT_OUT = Path("target/floe")
 
 # subcommand -> module of floe_lint.commands that runs it: `run(args, stdout, stderr) -> int`
@@ -337,6 +339,21 @@ def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     _add_workspace(publish)
 
 
+def _reader_went_away(stdout: TextIO) -> int:
+    """`floe-lint rules | head`: the reader closed the pipe, which is not an error of ours.
+
+    Exit like a Unix tool killed by SIGPIPE, and point fd 1 at /dev/null so that the
+    interpreter's final flush cannot raise again.
+    """
+    if stdout is sys.stdout:
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return EXIT_BROKEN_PIPE
+
+
 def _jobs(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a number of processes, got '{text}'")
@@ -371,6 +388,8 @@ def main(
     except KeyboardInterrupt:
         stderr.write("floe-lint: interrupted\n")
         return EXIT_USAGE
+    except BrokenPipeError:
+        return _reader_went_away(stdout)
     except Exception as error:
         from floe_lint.errors import ConfigError
 

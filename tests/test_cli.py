@@ -296,3 +296,20 @@ def test_readme_lists_every_rule() -> None:
         r.id for r in builtin_rules() if f"| {r.id} | `{r.name}` | {r.severity} |" not in readme
     ]
     assert missing == [], f"README rules table lacks {missing}"
+
+
+@pytest.mark.parametrize("args", [("rules",), ("schema", "manifest")])
+def test_a_reader_that_goes_away_ends_the_run_quietly(args: tuple[str, ...]) -> None:
+    """`floe-lint rules | head -1`: no traceback, no internal error, the SIGPIPE status."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "floe_lint", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1", "FLOE_LINT_OFFLINE": "1"},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # before the interpreter has started: every write meets EPIPE
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr
+    assert "BrokenPipeError" not in stderr and "Exception ignored" not in stderr

@@ -123,16 +123,17 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("compute-not-approved", "quickstart/floe.yaml", 10, 14),
             ("default-not-approved", "marketing/manifest.yaml", 21, 12),
             ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
-            ("environment-key", "enterprise/manifest.yaml", 17, 1),
+            ("environment-key", "enterprise/manifest.yaml", 18, 1),
             ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
             ("platform-not-checked", "standalone/floe.yaml", 6, 1),
             ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
             ("connection-key", "marketing/leads/floe.yaml", 17, 7),
             ("product-not-approved", "marketing/leads/floe.yaml", 4, 9),
             ("schema-invalid", "marketing/leads/floe.yaml", 5, 12),
-            ("scope-mismatch", "enterprise/manifest.yaml", 16, 1),
+            ("scope-mismatch", "enterprise/manifest.yaml", 17, 1),
             ("secret-literal", "marketing/manifest.yaml", 19, 24),
-            ("unknown-manifest-key", "enterprise/manifest.yaml", 19, 1),
+            ("unknown-manifest-key", "enterprise/manifest.yaml", 20, 1),
+            ("sink-not-approved", "marketing/leads/floe.yaml", 14, 16),
         ]
     )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")
@@ -939,3 +940,16 @@ def test_the_code_dialect_schemas_are_printable(name: str) -> None:
     assert run.code == 0
     schema = json.loads(run.stdout)
     assert schema["$id"].endswith(f"/{name}.json")
+
+
+def test_destinations_are_held_to_the_enterprises_approved_sinks(lint) -> None:
+    destination = (
+        "destinations:\n  - {name: crm, sink_type: salesforce, connection_secret_ref: crm-key}\n"
+    )
+    files = {"floe.yaml": product("manifest.yaml") + destination}
+    approved = lint({**files, "manifest.yaml": ENTERPRISE + "approved_sinks: [rest_api]\n"})
+    f = only(approved, "sink-not-approved")
+    assert at(f) == ("floe.yaml", 8, 28)
+    assert "rest_api" in f["message"]
+    unrestricted = lint({**files, "manifest.yaml": ENTERPRISE})
+    assert unrestricted.findings == []  # no approved_sinks: any sink

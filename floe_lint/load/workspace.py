@@ -6,6 +6,7 @@ Every file is read and parsed once, however many products reference it.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -28,12 +29,19 @@ def _looks_ours(path: Path) -> bool:
 
 
 def _declares_floe(path: Path) -> bool:
-    """A JSON file whose start names `"floe.dev/v1"` (most JSON in a repository is not ours)."""
+    """A regular JSON file whose start names `"floe.dev/v1"` (most JSON in a repository is
+    not ours). Non-blocking, so a FIFO named `x.json` cannot hang discovery."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        with path.open("rb") as handle:
-            return _JSON_MARKER in handle.read(_JSON_SNIFF_BYTES)
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and _JSON_MARKER in os.read(fd, _JSON_SNIFF_BYTES)
     except OSError:
         return False
+    finally:
+        os.close(fd)
 
 
 #: Names that promise a Floe document: such a file holding none is a finding, not a skip.

@@ -79,6 +79,9 @@ class Manifest(NamedTuple):
     #: the products a domain approves (None: no such list) and the node listing them
     approved_products: tuple[str, ...] | None = None
     approved_products_node: Node | None = None
+    #: the sink types an enterprise lets reverse-ETL destinations use (None: no such list)
+    approved_sinks: tuple[str, ...] | None = None
+    approved_sinks_node: Node | None = None
     #: keys that make the manifest environment-specific (upstream forbids them)
     environment_nodes: tuple[Node, ...] = ()
     #: top-level keys the dialect tolerates but does not know (warned about), and those it knows

@@ -69,6 +69,8 @@ class Product(NamedTuple):
     unlinked: bool = False
     #: (node, key) of each connection or credential key the dialect forbids in a product
     forbidden: tuple[tuple[Node, str], ...] = ()
+    #: (sink type, node) of each reverse-ETL destination (upstream: `destinations[].sink_type`)
+    sinks: tuple[tuple[str, Node], ...] = ()
     #: per-environment blocks compared with the base by environment-override
     environment_blocks: tuple[str, ...] = ("environments", "env_overrides", "overrides")
 

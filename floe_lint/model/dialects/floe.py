@@ -26,6 +26,8 @@ COMPUTE = "/plugins/compute"
 DEFAULTS = "/defaults/compute"
 WHITELISTS = "/approved_plugins"
 PRODUCTS = "/approved_products"
+SINKS = "/approved_sinks"
+DESTINATIONS = "/destinations"
 PLATFORM = "/platform/manifest"
 TRANSFORMS = "/transforms"
 
@@ -91,6 +93,11 @@ SCOPED_KEYS = {
 
 def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
+
+
+def _listed(value: Any) -> tuple[str, ...] | None:
+    """The names of a list (None when the key is absent or not a list)."""
+    return _names(value) if isinstance(value, list) else None
 
 
 def _names(value: Any) -> tuple[str, ...]:
@@ -185,10 +192,10 @@ def manifest(doc: Document) -> Manifest:
         whitelists=_whitelists(doc),
         restricts_by_whitelist=True,
         selections=_selections(doc),
-        approved_products=_names(doc.get(PRODUCTS))
-        if isinstance(doc.get(PRODUCTS), list)
-        else None,
+        approved_products=_listed(doc.get(PRODUCTS)),
         approved_products_node=doc.node(PRODUCTS),
+        approved_sinks=_listed(doc.get(SINKS)),
+        approved_sinks_node=doc.node(SINKS),
         environment_nodes=tuple(node for key, node in keys if key in ENVIRONMENT_KEYS),
         unknown_nodes=tuple(
             node for key, node in keys if key not in MANIFEST_KEYS and key not in ENVIRONMENT_KEYS
@@ -226,6 +233,17 @@ def forbidden_keys(node: Node) -> Iterator[tuple[Node, str]]:
             yield from forbidden_keys(node.child(index))
 
 
+def _sinks(doc: Document) -> tuple[tuple[str, Node], ...]:
+    items = doc.get(DESTINATIONS)
+    found: list[tuple[str, Node]] = []
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            sink = item.get("sink_type") if isinstance(item, dict) else None
+            if isinstance(sink, str):
+                found.append((sink, doc.node(DESTINATIONS).child(index, "sink_type")))
+    return tuple(found)
+
+
 def product(doc: Document) -> Product:
     items = doc.get(TRANSFORMS)
     transforms: list[Transform] = []
@@ -255,5 +273,6 @@ def product(doc: Document) -> Product:
         platform_key="platform.manifest",
         platform_optional=True,
         forbidden=tuple(forbidden_keys(doc.node())),
+        sinks=_sinks(doc),
         environment_blocks=(),
     )
