@@ -275,3 +275,21 @@ def test_a_product_in_upstream_floes_dialect_is_explained_alike(
         "file": "enterprise/manifest.json",
         "line": 7,
     }
+
+
+def test_an_upstream_domain_that_selects_no_compute_keeps_its_parents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    domain = UPSTREAM["sales/manifest.yaml"].replace(
+        "plugins:\n      compute:\n        type: spark\n", ""
+    )
+    write_files(tmp_path, {**UPSTREAM, "sales/manifest.yaml": domain})
+    run = run_cli("explain", "sales/manifest.yaml")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines()[4:] == [
+        "domain 'sales': sales/manifest.yaml",
+        "  parent_manifest ../enterprise/manifest.json (sales/manifest.yaml:5)",
+        "  inherits its computes from enterprise 'northwind'",
+        "  default duckdb, inherited from enterprise 'northwind' (enterprise/manifest.json:6)",
+    ]
