@@ -99,7 +99,7 @@ def test_a_fifo_in_the_tree_does_not_block_and_a_named_one_is_a_finding(tmp_path
         ("/dev/zero", "points to a character device, not a regular file"),
         ("fifo.yaml", "points to a FIFO (named pipe), not a regular file"),
         ("notes.yaml", "but it is not a Floe manifest"),
-        ("broken.yaml", "but it is not valid YAML (line 1, column 1; lint it on its own"),
+        ("broken.yaml", "but it is not valid YAML (line 1, column 18; lint it on its own"),
     ],
 )
 def test_a_ref_to_what_is_not_a_manifest_quotes_nothing_of_it(

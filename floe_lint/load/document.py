@@ -323,7 +323,9 @@ def _inside(span: Span, lines: list[str]) -> Span:
     past the last one at the end of the input; the place shown is then the last line's end."""
     if not lines:
         return FILE_START
-    line = min(span.start_line, len(lines))
+    if span.start_line > len(lines):
+        return Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 1)
+    line = span.start_line
     col = min(span.start_col, len(lines[line - 1]) + 1)
     end_line = min(max(span.end_line, line), len(lines))
     end_col = min(span.end_col, len(lines[end_line - 1]) + 1)
