@@ -76,6 +76,9 @@ class Document:
     #: followed); None otherwise
     mixed: tuple[str, str] | None = None
     _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
+    #: the model read from this document, keyed by (what was read, dialect): rules, the
+    #: hierarchy and the reverse index all ask for it, so it is read once
+    _models: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def spans(self) -> dict[str, NodeSpans]:

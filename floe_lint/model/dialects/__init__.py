@@ -14,10 +14,18 @@ from floe_lint.model.product import Product
 
 
 def manifest_of(doc: Document) -> Manifest:
-    """The model of a manifest document, read in its dialect."""
-    return floe.manifest(doc) if doc.dialect == "floe" else adr0010.manifest(doc)
+    """The model of a manifest document, read in its dialect (once per document)."""
+    key = ("manifest", doc.dialect)
+    if key not in doc._models:
+        doc._models[key] = floe.manifest(doc) if doc.dialect == "floe" else adr0010.manifest(doc)
+    model: Manifest = doc._models[key]
+    return model
 
 
 def product_of(doc: Document) -> Product:
-    """The model of a product document, read in its dialect (not yet resolved)."""
-    return floe.product(doc) if doc.dialect == "floe" else adr0010.product(doc)
+    """The model of a product document, read in its dialect (once per document; unresolved)."""
+    key = ("product", doc.dialect)
+    if key not in doc._models:
+        doc._models[key] = floe.product(doc) if doc.dialect == "floe" else adr0010.product(doc)
+    model: Product = doc._models[key]
+    return model
