@@ -60,8 +60,8 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
 def _incomplete(level: Level, ctx: Context) -> Iterator[Finding]:
     """Required keys missing from the merged config of a level products may be compiled on:
     the same check `floe-lint compile` makes before rendering a profile, reported here first."""
-    if not ctx.may_be_compiled_on(level):
-        return
+    if not ctx.may_be_compiled_on(level) or level.unloaded() is not None:
+        return  # a parent that could not be loaded may supply the keys
     for name, effective in level.approved.items():
         missing = ctx.missing_compute_config(name, effective.config)
         if not missing:

@@ -30,8 +30,8 @@ ID, NAME, SEVERITY, SUBJECT = "FL204", "missing-default", "error", "product"
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
-    if level is None or level.default is not None:
-        return
+    if level is None or level.default is not None or level.unloaded() is not None:
+        return  # the default may come from a parent that could not be loaded
     for transform in product.transforms:
         if not transform.names_compute:
             yield ctx.finding(

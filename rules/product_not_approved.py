@@ -58,7 +58,9 @@ ID, NAME, SEVERITY, SUBJECT = "FL308", "product-not-approved", "error", "product
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
-    if level is None or product.name is None or product.name_node is None:
+    if level is None or level.unloaded() is not None:
+        return  # platform-not-checked names the parent that could not be loaded
+    if product.name is None or product.name_node is None:
         return
     domain = next(
         (lvl for lvl in level.chain() if lvl.manifest.approved_products is not None), None

@@ -48,7 +48,7 @@ ID, NAME, SEVERITY, SUBJECT = "FL220", "sink-not-approved", "error", "product"
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
-    if product.platform is None or not product.sinks:
+    if product.platform is None or not product.sinks or product.platform.unloaded() is not None:
         return
     chain = product.platform.chain()
     owner = next((lvl for lvl in chain if lvl.manifest.approved_sinks is not None), None)
