@@ -18,6 +18,7 @@ from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.governance import Allowed, InForce, Weakening, Widening, narrow, resolve
 from floe_lint.model.manifest import ComputeEntry, Manifest
 from floe_lint.model.product import Product
 from floe_lint.model.refs import RefError, Resolver
@@ -53,6 +54,14 @@ class Level:
     approved: dict[str, EffectiveCompute] = field(default_factory=dict)
     default: str | None = None
     default_level: Level | None = None
+    #: governance in force here (dotted field -> value and where it is written), and the
+    #: values this level writes weaker than what is in force above it
+    governance: dict[str, InForce] = field(default_factory=dict)
+    weakenings: list[Weakening] = field(default_factory=list)
+    #: per plugin category, what levels below may select, and the names this level's
+    #: whitelists add to what is allowed above it
+    plugins_allowed: dict[str, Allowed] = field(default_factory=dict)
+    widenings: list[Widening] = field(default_factory=list)
 
     @property
     def doc(self) -> Document:
@@ -300,6 +309,12 @@ class Hierarchy:
 
 def _apply_policy(level: Level) -> None:
     parent = level.parent
+    level.governance, level.weakenings = resolve(
+        level.manifest.governance, parent.governance if parent else {}, level.label
+    )
+    level.plugins_allowed, level.widenings = narrow(
+        level.manifest.whitelists, parent.plugins_allowed if parent else {}, level.label
+    )
     if level.inherits and parent is not None:
         level.approved = dict(parent.approved)
     allowed = parent.children_allowed.names if parent is not None else None
