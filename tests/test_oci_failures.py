@@ -331,13 +331,13 @@ def redirecting_server(request: pytest.FixtureRequest) -> Iterator[str]:
     target = request.param
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             self.send_response(302)
             self.send_header("Location", target)
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        do_HEAD = do_GET  # noqa: N815
+        do_HEAD = do_GET
 
         def log_message(self, *args: Any) -> None:
             pass
