@@ -48,7 +48,8 @@ from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
 from floe_lint.load.validation import SchemaProblem
-from floe_lint.model.hierarchy import EffectiveCompute, Level, RefProblem
+from floe_lint.model.hierarchy import RefProblem
+from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, normalized_path
 from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
