@@ -197,3 +197,18 @@ def test_approved_plugins_widened_below_the_enterprise_is_reported_at_the_added_
     assert related(f) == [("enterprise.yaml", 6, 20, "whitelist of enterprise 'acme'")]
     # a category the enterprise does not restrict is not widened
     assert "polaris" not in str(run.findings)
+
+
+def test_both_dialects_read_the_same_governance_schema() -> None:
+    """ADR-0010 defines no governance: its manifests take upstream's block, as upstream reads it."""
+    import json
+
+    from tests.conftest import REPO
+
+    adr = json.loads((REPO / "schemas/manifest.json").read_text("utf-8"))
+    floe = json.loads((REPO / "schemas/manifest-floe.json").read_text("utf-8"))
+    assert adr["properties"]["governance"] == floe["properties"]["governance"]
+    shared = ("governance", "naming", "percent", "qualityGates")
+    assert {k: adr["$defs"][k] for k in shared} == {k: floe["$defs"][k] for k in shared}, (
+        "copy the governance definitions of schemas/manifest-floe.json into schemas/manifest.json"
+    )

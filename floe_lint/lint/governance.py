@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.model.governance import shown
-from floe_lint.model.hierarchy import Level
+from floe_lint.model.level import Level
 
 
 def weakenings(level: Level, ctx: Context, prefix: str) -> Iterator[Finding]:
