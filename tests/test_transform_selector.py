@@ -57,7 +57,9 @@ def _product(path: str) -> dict[str, object]:
 
 
 @given(st.text(min_size=1), st.sampled_from(CONTROL), st.text())
-def test_every_control_character_in_a_path_is_refused(before: str, control: str, after: str) -> None:
+def test_every_control_character_in_a_path_is_refused(
+    before: str, control: str, after: str
+) -> None:
     problems = validate(_product(before + control + after), "floe")
     assert [p.pointer for p in problems] == ["/transforms/0/path"]
 

@@ -49,7 +49,7 @@ class NodeSpans:
 class LoadProblem:
     """A problem found while reading a file; `rule` names the rule that reports it."""
 
-    rule: Literal["yaml-syntax", "duplicate-key"]
+    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents"]
     message: str
     span: Span
     pointer: str = ""
@@ -450,10 +450,15 @@ def parse(path: Path, raw: bytes) -> SourceFile:
     lines = source.lines
     if path.suffix.lower() == ".json" and not _valid_json(text, source):
         return source
+    starts: list[Span] = []
+    count = 0
     try:
         for index, root in enumerate(yaml.compose_all(text, Loader=_Loader)):
             if root is None:
                 continue
+            count += 1
+            if count <= 2:
+                starts.append(_span(root, lines))
             doc = Document(path, index, None, text)
             doc.data = _Builder(lines, source.problems).build(root, "")
             doc.kind = classify(doc.data, path)
@@ -478,7 +483,23 @@ def parse(path: Path, raw: bytes) -> SourceFile:
                 _span(error.node, lines),
             )
         )
+    if len(starts) > 1:
+        source.problems.append(_several_documents(count, _inside(starts[1], lines), lines))
     return source
+
+
+def _several_documents(count: int, second: Span, lines: list[str]) -> LoadProblem:
+    """The second document's first line is where the file stops being one document."""
+    line = second.start_line
+    end = second.end_col if second.end_line == line else len(lines[line - 1]) + 1
+    start = Span(line, second.start_col, line, max(end, second.start_col))
+    return LoadProblem(
+        "multiple-documents",
+        f"this file holds {count} YAML documents (the second starts here); upstream Floe reads "
+        "a manifest or floe.yaml with yaml.safe_load, which refuses more than one, so it "
+        "would not run what floe-lint checked: keep one document per file",
+        start,
+    )
 
 
 def _locate(text: str, index: int) -> dict[str, NodeSpans]:
