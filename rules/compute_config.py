@@ -3,11 +3,12 @@
 Why: Floe hands `config` to the compute plugin that renders the dbt profile. A misspelt key
 (`memory_limt`) is silently ignored, so the engine runs with its default; a value of the
 wrong type (`threads: eight`) only fails at run time, in every pipeline of the platform.
-A required key (snowflake's `database`) may come from a parent or a child level, so it is
-judged on the merged config of each level products may be compiled on (one a product names,
-or a domain or central platform without child domains): missing there, `floe-lint compile`
-would refuse every product on it. Each plugin publishes a JSON Schema of its config:
-`floe-lint plugins --schema NAME` prints it.
+Connection details a config leaves out are not errors: the profile takes them from the
+environment at run time, as the seed's plugins do (snowflake's `database` becomes
+`{{ env_var('SNOWFLAKE_DATABASE') }}`; `floe-lint plugins --schema NAME` names each variable).
+Only a third-party plugin that declares `required` keys is judged on the merged config of each
+level products may be compiled on, since `floe-lint compile` refuses it there. Each plugin
+publishes a JSON Schema of its config: `floe-lint plugins --schema NAME` prints it.
 
 Fails:
     # file: manifest.yaml
@@ -24,7 +25,7 @@ Fails:
       compute:
         approved:
           - name: snowflake
-            config: {account: acme, warehouse: WH}
+            config: {warehouse: [WH]}
         default: snowflake
 
 Passes:
@@ -35,7 +36,8 @@ Passes:
           - name: duckdb
             config: {threads: 8, memory_limit: 4GB}
           - name: snowflake
-            config: {account: acme, database: ANALYTICS}
+            config: {warehouse: COMPUTE_WH}
+          - bigquery
         default: duckdb
 """
 

@@ -100,7 +100,9 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
     except OSError as error:
         stderr.write(f"floe-lint: error: cannot read {path}: {error}\n")
         return EXIT_USAGE
-    published = fetch.push(ref, content, annotations)
+    from floe_lint.oci.push import push
+
+    published = push(fetch, ref, content, annotations)
     stdout.write(published.digest + "\n")
     pinned = f"oci://{ref.host}/{ref.repository}{f':{ref.tag}' if ref.tag else ''}"
     stderr.write(

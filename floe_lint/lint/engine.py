@@ -21,7 +21,8 @@ from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace, discover
-from floe_lint.model.hierarchy import Hierarchy, Level
+from floe_lint.model.hierarchy import Hierarchy
+from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.reverse_index import Dependent

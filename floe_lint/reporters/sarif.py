@@ -118,7 +118,8 @@ def _uri_of(resolved: Path, root: Path) -> tuple[str, bool]:
 def _escape_segment(segment: str) -> str:
     from urllib.parse import quote
 
-    return quote(segment, safe="!$&'()*+,;=:@-._~")
+    # bytes, so a name that is not UTF-8 is percent-encoded as it is on disk
+    return quote(os.fsencode(segment), safe="!$&'()*+,;=:@-._~")
 
 
 def help_markdown(rule: Rule, url: str) -> str:
