@@ -58,7 +58,17 @@ class Hierarchy:
 
     def _follow(self, node: Node, what: str, text: Any = None) -> Document | None:
         text = node.value if text is None else text
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str):
+            return None
+        if not text.strip():
+            if what != "parent_manifest":  # scope-mismatch explains a blank parent
+                self.problems.append(
+                    RefProblem(
+                        node,
+                        f"{what} is blank, so it names no manifest and nothing about this "
+                        "product is checked against a platform; write a path or an oci:// ref",
+                    )
+                )
             return None
         try:
             path = self.resolver.resolve(text, node.doc.path)
