@@ -1,13 +1,20 @@
 """`platform.ref` (`platform.manifest`) and `parent_manifest` must resolve to a manifest.
 
 Why: a ref that resolves to nothing would silently skip every hierarchy rule; floe-lint
-never passes what it could not check. Relative paths resolve from the referencing file;
-`oci://` refs resolve through `--ref REF=PATH`, the config's `refs` table, or a registry.
+never passes what it could not check, and a blank ref names nothing. Relative paths resolve
+from the referencing file; `oci://` refs resolve through `--ref REF=PATH`, the config's
+`refs` table, or a registry.
 
 Fails:
     # file: floe.yaml
     name: orders
     platform: {ref: ../platform/missing.yaml}
+    transforms: [{path: models/x/}]
+
+Fails:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: "  "}
     transforms: [{path: models/x/}]
 
 Passes:

@@ -382,3 +382,68 @@ def test_an_upstream_product_without_a_platform_ref_depends_on_the_manifest_besi
     payments = [f for f in run.findings if f["file"] == "sales/floe.yaml"]
     assert payments, run.findings
     assert all(f["related"][-1]["file"] == "sales/manifest.yaml" for f in payments)
+
+
+def _counting_loads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """The files the run parses (relative to `root`), in order."""
+    from floe_lint.load.workspace import Workspace
+
+    parsed: list[str] = []
+    load = Workspace.load
+
+    def counting(self: Workspace, path: Path):  # type: ignore[no-untyped-def]
+        if self.key(path) not in self._files:
+            parsed.append(path.resolve().relative_to(root.resolve()).as_posix())
+        return load(self, path)
+
+    monkeypatch.setattr(Workspace, "load", counting)
+    return parsed
+
+
+@pytest.mark.parametrize("given", ["a/platform/enterprise/manifest.yaml", "a"])
+def test_a_sibling_tree_of_the_same_shape_is_read_but_never_parsed(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its refs hold the same text (`../enterprise/manifest.yaml`) but resolve into itself."""
+    monkeypatch.chdir(tmp_path)
+    tree = {**TREE, "platform/enterprise/manifest.yaml": WITHOUT_SNOWFLAKE}
+    write_files(tmp_path, {f"a/{path}": text for path, text in tree.items()})
+    alone = run_cli("check", given, "--format", "json")
+    write_files(tmp_path, {f"b/{path}": text for path, text in tree.items()})
+    parsed = _counting_loads(monkeypatch, tmp_path)
+    run = run_cli("check", given, "--format", "json")
+    assert (run.code, run.stdout, run.stderr) == (alone.code, alone.stdout, alone.stderr)
+    assert [p for p in parsed if not p.startswith("a/")] == []
+    assert ("a/products/orders/floe.yaml", 5, "compute-not-approved") in _where(run)
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        'platform: {ref: "../../platform/my sales/manifest.yaml"}',
+        "platform:\n  ref: '../../platform/my sales'  # the domain",
+        'platform: {"ref": "../../platform/my sales/manifest.yaml"}',
+        "platform:\n  ref: ../../platform/./my sales/../my sales/",
+    ],
+)
+def test_ref_text_is_matched_in_every_form_yaml_writes_it(
+    ref: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    product = ORDERS.replace("platform: {ref: ../../platform/sales/manifest.yaml}", ref)
+    write_files(
+        tmp_path,
+        {
+            "platform/enterprise/manifest.yaml": WITHOUT_SNOWFLAKE,
+            "platform/my sales/manifest.yaml": SALES,
+            "products/orders/floe.yaml": product,
+            "products/other/floe.yaml": ORDERS.replace("sales", "my sales/../sales"),
+        },
+    )
+    parsed = _counting_loads(monkeypatch, tmp_path)
+    run = run_cli("check", "platform/my sales/manifest.yaml", "--format", "json")
+    assert "3 files checked, 1 of them dependent " in run.stderr, run.stderr
+    assert "products/other/floe.yaml" not in parsed
+    lines = product.lstrip("\n").splitlines()
+    line = lines.index("  - {type: dbt, path: models/marts/, compute: snowflake}") + 1
+    assert ("products/orders/floe.yaml", line, "compute-not-approved") in _where(run)

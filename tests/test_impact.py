@@ -175,3 +175,32 @@ def test_a_manifest_not_yet_committed_needs_a_file_to_compare_with(repo: Path) -
     run = run_cli("impact", "platform/new/manifest.yaml")
     assert run.code == 2
     assert "cannot read platform/new/manifest.yaml at revision HEAD: " in run.stderr
+
+
+def test_impact_parses_each_file_once_and_locates_only_what_it_reports(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both versions are linted, but the files other than the manifest read the same: each is
+    parsed once; spans are located only in files with a finding or a reported transform."""
+    from floe_lint.load import document, yaml_tree
+
+    loaded: list[str] = []
+    located: list[str] = []
+    load, locate = document.load, yaml_tree.locate
+
+    def counting_load(path: Path) -> document.SourceFile:
+        loaded.append(path.resolve().relative_to(repo.resolve()).as_posix())
+        return load(path)
+
+    def counting_locate(text: str, index: int) -> dict[str, yaml_tree.NodeSpans]:
+        located.append(text.splitlines()[0] if text else "")
+        return locate(text, index)
+
+    monkeypatch.setattr(document, "load", counting_load)
+    monkeypatch.setattr(document, "locate", counting_locate)
+    run = run_cli("impact", ENTERPRISE)
+    assert run.stdout.splitlines()[-len(PRODUCTS) :] == PRODUCTS
+    assert sorted(loaded) == sorted(TREE)
+    # the sales manifest and orders (findings, a reported transform); customers has neither
+    assert "name: customers" not in located
+    assert "name: orders" in located

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from floe_lint.load.document import Document, Node
+from floe_lint.model.governance import Allowed, InForce, Weakening, Widening
 from floe_lint.model.manifest import ComputeEntry, Manifest
 
 ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
@@ -41,6 +42,14 @@ class Level:
     approved: dict[str, EffectiveCompute] = field(default_factory=dict)
     default: str | None = None
     default_level: Level | None = None
+    #: governance in force here (dotted field -> value and where it is written), and the
+    #: values this level writes weaker than what is in force above it
+    governance: dict[str, InForce] = field(default_factory=dict)
+    weakenings: list[Weakening] = field(default_factory=list)
+    #: per plugin category, what levels below may select, and the names this level's
+    #: whitelists add to what is allowed above it
+    plugins_allowed: dict[str, Allowed] = field(default_factory=dict)
+    widenings: list[Widening] = field(default_factory=list)
 
     @property
     def doc(self) -> Document:
