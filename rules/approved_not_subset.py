@@ -8,6 +8,7 @@ domain is compared with its parent's effective list) and case-sensitive (`Spark`
 must be in it.
 
 Fails:
+    # expect: manifest.yaml:3:40 domain manifest manifest.yaml approves 'Spark', which its parent enterprise manifest
     # file: enterprise.manifest.yaml
     scope: enterprise
     plugins: {compute: {approved: [duckdb, spark], default: duckdb}}

@@ -11,6 +11,7 @@ level products may be compiled on, since `floe-lint compile` refuses it there. E
 publishes a JSON Schema of its config: `floe-lint plugins --schema NAME` prints it.
 
 Fails:
+    # expect: manifest.yaml:5:30 compute 'duckdb' has no config key 'memory_limt'; did you mean 'memory_limit'? (keys:
     # file: manifest.yaml
     plugins:
       compute:
@@ -20,6 +21,7 @@ Fails:
         default: duckdb
 
 Fails:
+    # expect: manifest.yaml:5:29 compute 'snowflake' config 'warehouse' must be a string
     # file: manifest.yaml
     plugins:
       compute:

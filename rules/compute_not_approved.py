@@ -6,6 +6,7 @@ approves can still be removed by the domain. The message names the list and the 
 removed the compute.
 
 Fails:
+    # expect: floe.yaml:4:43 transform 'models/x/' selects compute 'snowflake', which platform manifest manifest.yaml
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}

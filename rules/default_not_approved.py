@@ -6,6 +6,7 @@ those transforms to an unapproved engine. A default the level itself approves bu
 does not is one cause with one finding: `approved-not-subset` reports it at the entry.
 
 Fails:
+    # expect: manifest.yaml:4:14 default compute 'spark' is not in the effective approved list of platform manifest
     # file: manifest.yaml
     plugins:
       compute:
@@ -13,6 +14,7 @@ Fails:
         default: spark
 
 Fails:
+    # expect: manifest.yaml:3:21 domain manifest manifest.yaml inherits default compute 'spark' from enterprise manifest
     # file: enterprise.manifest.yaml
     scope: enterprise
     plugins: {compute: {approved: [duckdb, spark], default: spark}}

@@ -11,6 +11,7 @@ describes one compute (`compute: {type: duckdb}`) is not per environment: it is 
 reported by `schema-type` at the value.
 
 Fails:
+    # expect: floe.yaml:5:14 transform 'models/x/' selects compute per environment (dev, prod); a transform must run
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -21,6 +22,7 @@ Fails:
     plugins: {compute: {approved: [duckdb, spark], default: duckdb}}
 
 Fails:
+    # expect: floe.yaml:4:32 transform 'models/x/' takes its compute from a template; a transform must run on the same
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -30,6 +32,7 @@ Fails:
     plugins: {compute: {approved: [duckdb, spark], default: duckdb}}
 
 Fails:
+    # expect: floe.prod.yaml:2:32 a per-environment file changes the compute; a transform must run on the same compute in
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}

@@ -3,6 +3,7 @@
 Why: without `compute` and without a default, Floe cannot tell where the transform runs.
 
 Fails:
+    # expect: floe.yaml:4:5 transform 'models/x/' names no compute and no level of the hierarchy of platform manifest
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}

@@ -10,6 +10,7 @@ the product is marked not checked instead of being blamed for a missing default 
 unapproved compute that the lost parent might have supplied.
 
 Fails:
+    # expect: floe.yaml:4:1 this product names no platform (platform.manifest), so its compute selections were not
     # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec
@@ -17,6 +18,7 @@ Fails:
     transforms: [{name: stg_orders, compute: spark}]
 
 Fails:
+    # expect: floe.yaml:2:17 this product's compute selections were not checked: the parent_manifest of domain
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}

@@ -5,6 +5,7 @@ points at a domain without being on its list runs on a platform that never agree
 (often a copy-pasted `platform.manifest`, or a renamed product).
 
 Fails:
+    # expect: floe.yaml:3:18 product 'orders' is not in the approved_products of domain 'sales' (invoices); ask its
     # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest

@@ -6,6 +6,7 @@ to another one moves governed data somewhere nobody approved. Without `approved_
 sink is allowed.
 
 Fails:
+    # expect: floe.yaml:7:28 destination sink type 'salesforce' is not in the approved_sinks of enterprise 'acme'
     # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest
