@@ -81,7 +81,20 @@ def _add_config(config: argparse.ArgumentParser) -> None:
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path(".")],
+        help="files or folders; - for standard input (with --stdin-filename)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="with 'check -': lint standard input as if it were the file PATH (which need not "
+        "exist): findings name PATH, its refs and dependents are resolved from there",
+    )
     check.add_argument(
         "--format",
         choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto", "concise", "full"),
