@@ -466,8 +466,9 @@ def main(
         from floe_lint.errors import ConfigError
         from floe_lint.reporters import printable
 
-        if isinstance(error, ConfigError):
-            stderr.write(f"floe-lint: error: {printable(str(error))}\n")
+        if isinstance(error, ConfigError):  # every problem of a config file, one line each
+            for message in getattr(error, "messages", None) or [str(error)]:
+                stderr.write(f"floe-lint: error: {printable(message)}\n")
             return EXIT_USAGE
         if isinstance(error, OSError) and error.filename is not None and not args.debug:
             # A path the system refuses (too long, a loop, no permission): the user's to fix.
