@@ -45,6 +45,7 @@ _TAGS = {
     "FL3": "hierarchy",
     "FL4": "environments",
     "FL5": "security",
+    "FL6": "governance",
     "FL9": "suppressions",
 }
 
