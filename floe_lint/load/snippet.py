@@ -58,8 +58,9 @@ def _required(node: dict[str, Any]) -> list[str]:
     names = list(node.get("required", []))
     for part in node.get("allOf", []):
         if isinstance(part, dict):
-            choice = next(iter(part.get("anyOf", part.get("oneOf", [part]))), {})
-            names += [n for n in choice.get("required", []) if n not in names]
+            choices: list[Any] = part.get("anyOf") or part.get("oneOf") or [part]
+            first = choices[0] if isinstance(choices[0], dict) else {}
+            names += [n for n in first.get("required", []) if n not in names]
     return [n for n in names if isinstance(n, str)]
 
 
