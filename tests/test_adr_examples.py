@@ -28,10 +28,12 @@ DELIBERATE: dict[tuple[str, int], list[str]] = {
     # name (it names the dbt profile; upstream's FloeSpec requires metadata.name too), so
     # floe-lint keeps that error rather than invent a name; the last example has one.
     ("ADR-0010-multi-compute-pipeline.md", 0): [
-        "floe.yaml:1:1: ERROR FL103 [schema-required] missing required key 'name' in the document"
+        "floe.yaml:1:1: ERROR FL103 [schema-required] missing required key 'name' in the "
+        "document; smallest valid: name: orders"
     ],
     ("ADR-0010-multi-compute-pipeline.md", 1): [
-        "floe.yaml:1:1: ERROR FL103 [schema-required] missing required key 'name' in the document"
+        "floe.yaml:1:1: ERROR FL103 [schema-required] missing required key 'name' in the "
+        "document; smallest valid: name: orders"
     ],
 }
 
