@@ -45,6 +45,7 @@ from floe_lint.compute.plugin import (
 )
 from floe_lint.findings import Finding, Location, Related, Severity, Span
 from floe_lint.lint.context import Context
+from floe_lint.lint.governance import weakenings as governance_weakenings
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
@@ -104,6 +105,7 @@ __all__ = [
     "driver_available",
     "env_var",
     "from_environment",
+    "governance_weakenings",
     "is_env_var_reference",
     "is_oci",
     "is_reference",
