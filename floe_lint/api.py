@@ -9,6 +9,8 @@ docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `c
     "document"     every Floe `Document` (raw data by JSON pointer; `ctx.model_of(doc)`)
     "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
     "suppression"  each `Unused` suppression comment, after every other rule
+    "control"      each `Refusal` of central control (a suppression of a mandatory rule,
+                   an expired exception), in the filter stage
 
 The model's views name the node each value came from (`transform.compute_node`,
 `level.approved_node`, `level.default_node`, `product.platform_node`, `entry.name_node`);
@@ -45,6 +47,7 @@ from floe_lint.compute.plugin import (
 )
 from floe_lint.findings import Finding, Location, Related, Severity, Span
 from floe_lint.lint.context import Context
+from floe_lint.lint.mandatory import Refusal
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
@@ -87,6 +90,7 @@ __all__ = [
     "Product",
     "RefError",
     "RefProblem",
+    "Refusal",
     "Related",
     "ResourceSpec",
     "SchemaCategory",

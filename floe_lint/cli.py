@@ -48,10 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     _add_check(commands)
 
     rules = commands.add_parser("rules", help="list every rule (built-in, installed, rule-folders)")
-    rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    _add_config(rules)
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
-    rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    _add_config(rule)
     schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
     schema.add_argument(
         "name",
@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_registry(commands)
     _add_impact_and_explain(commands)
     config = commands.add_parser("config", help="print the effective configuration")
-    config.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    _add_config(config)
     return parser
 
 
@@ -103,12 +103,8 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="RULES",
         help="skip these rules (selectors as for --select); repeatable",
     )
-    check.add_argument(
-        "--config",
-        type=Path,
-        help="config file (default: nearest .floe-lint.yaml "
-        "or pyproject.toml with [tool.floe-lint])",
-    )
+    _add_config(check)
+    _add_trusted_root(check)
     check.add_argument(
         "--show-source",
         action=argparse.BooleanOptionalAction,
@@ -235,6 +231,7 @@ def _add_impact_and_explain(commands: argparse._SubParsersAction[argparse.Argume
     explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_ref_and_config(explain)
+    _add_trusted_root(explain)
 
 
 def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -293,9 +290,34 @@ def _add_manifest(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_trusted_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trusted-root",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="a sanctioned enterprise manifest (a path, or an oci:// ref pinned by digest); "
+        "every manifest chain must end at one; repeatable; replaces the config's trusted-roots",
+    )
+
+
+def _add_config(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="config file (default: the nearest .floe-lint.yaml or pyproject.toml with "
+        "[tool.floe-lint]); precedence: command line > --config > the discovered file",
+    )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore every discovered config file (use only --config and the command line)",
+    )
+
+
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
     _add_ref(parser)
-    parser.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    _add_config(parser)
 
 
 def _add_ref(parser: argparse.ArgumentParser) -> None:
@@ -314,7 +336,7 @@ def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "lock", help="record the digest of every oci:// ref of each product in its floe.lock"
     )
     lock.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
-    lock.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    _add_config(lock)
     lock.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a floe.lock is out of date"
     )
@@ -323,7 +345,7 @@ def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     publish.add_argument("manifest", type=Path, help="the manifest.yaml to publish")
     publish.add_argument("ref", help="where to push it: oci://host/repository:tag")
-    publish.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    _add_config(publish)
     publish.add_argument(
         "--annotation",
         action="append",

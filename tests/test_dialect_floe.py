@@ -134,6 +134,9 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("secret-literal", "marketing/manifest.yaml", 19, 24),
             ("unknown-manifest-key", "enterprise/manifest.yaml", 20, 1),
             ("sink-not-approved", "marketing/leads/floe.yaml", 14, 16),
+            # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
+            ("untrusted-root", "standalone/floe.yaml", 1, 1),
+            ("exception-expired", "../.floe-lint.yaml", 18, 5),
         ]
     )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")

@@ -45,6 +45,15 @@ def with_manifest(config: Config, manifest: str | None) -> Config:
     return dataclasses.replace(config, manifest=absolute)
 
 
+def with_trusted_roots(config: Config, roots: Sequence[str] | None) -> Config:
+    """The config with `--trusted-root` values (paths relative to the working directory, or
+    oci:// refs), which replace the config's `trusted-roots` when any is given."""
+    if not roots:
+        return config
+    absolute = [r if "://" in r else str(Path(r).absolute()) for r in roots]
+    return dataclasses.replace(config, trusted_roots=absolute)
+
+
 def unknown_arguments(
     parser: argparse.ArgumentParser, command: str | None, extra: Sequence[str]
 ) -> str:
