@@ -81,7 +81,20 @@ def _add_config(config: argparse.ArgumentParser) -> None:
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path(".")],
+        help="files or folders; - for standard input (with --stdin-filename)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="with 'check -': lint standard input as if it were the file PATH (which need not "
+        "exist): findings name PATH, its refs and dependents are resolved from there",
+    )
     check.add_argument(
         "--format",
         choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto", "concise", "full"),
@@ -453,8 +466,9 @@ def main(
         from floe_lint.errors import ConfigError
         from floe_lint.reporters import printable
 
-        if isinstance(error, ConfigError):
-            stderr.write(f"floe-lint: error: {printable(str(error))}\n")
+        if isinstance(error, ConfigError):  # every problem of a config file, one line each
+            for message in getattr(error, "messages", None) or [str(error)]:
+                stderr.write(f"floe-lint: error: {printable(message)}\n")
             return EXIT_USAGE
         if isinstance(error, OSError) and error.filename is not None and not args.debug:
             # A path the system refuses (too long, a loop, no permission): the user's to fix.

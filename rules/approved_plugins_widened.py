@@ -8,6 +8,7 @@ What is allowed below a level is what every whitelist above it allows. ADR-0010'
 lists are held to the same by `approved-not-subset`.
 
 Fails:
+    # expect: manifest.yaml:7:44 domain 'sales' allows orchestrator 'airflow' below it, which enterprise 'acme' does not
     # file: enterprise.yaml
     apiVersion: floe.dev/v1
     kind: Manifest

@@ -5,6 +5,7 @@ sets `audit_logging: disabled` removes that record for all its products. Upstrea
 the values `enabled > disabled`. A level that does not write the value inherits it.
 
 Fails:
+    # expect: manifest.yaml:6:18 domain 'sales' sets governance.audit_logging to 'disabled', weaker than 'enabled' set by
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}

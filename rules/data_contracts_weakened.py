@@ -6,6 +6,7 @@ lowers `data_contracts.enforcement` (`strict > warn > off`) or turns off `auto_g
 Floe documents this ordering on `DataContractsConfig`.
 
 Fails:
+    # expect: manifest.yaml:6:33 domain 'sales' sets governance.data_contracts.enforcement to 'off', weaker than 'strict'
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}

@@ -5,6 +5,7 @@ is reported (`warn`) or is ignored (`off`); a domain that lowers it turns the en
 errors into warnings for all its products. Upstream Floe orders `strict > warn > off`.
 
 Fails:
+    # expect: manifest.yaml:6:29 domain 'sales' sets governance.policy_enforcement_level to 'warn', weaker than 'strict'
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}

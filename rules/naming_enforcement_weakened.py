@@ -5,6 +5,7 @@ kimball, custom) fails the compile; a domain lowering it lets its products drift
 names the enterprise's catalogue and lineage rely on. Upstream Floe orders `strict > warn > off`.
 
 Fails:
+    # expect: manifest.yaml:6:25 domain 'sales' sets governance.naming.enforcement to 'warn', weaker than 'strict' set by
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}

@@ -7,6 +7,7 @@ compares a child with its parent. A level that does not write the value inherits
 not a weakening. Both dialects read `governance:` at the top of a manifest.
 
 Fails:
+    # expect: manifest.yaml:6:19 domain 'sales' sets governance.pii_encryption to 'optional', weaker than 'required' set
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}

@@ -6,6 +6,7 @@ data product must clear; a domain lowering one ships untested or undocumented mo
 enterprise's name. Upstream Floe orders numbers higher-is-stricter and switches `true > false`.
 
 Fails:
+    # expect: manifest.yaml:6:42 domain 'sales' sets governance.quality_gates.minimum_test_coverage to 60, weaker than 80
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}

@@ -5,6 +5,7 @@ shorter `data_retention_days` deletes what the enterprise must keep. Upstream Fl
 numerically: higher is stricter.
 
 Fails:
+    # expect: manifest.yaml:6:24 domain 'sales' sets governance.data_retention_days to 30, weaker than 90 set by
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}

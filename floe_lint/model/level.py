@@ -142,6 +142,22 @@ class Level:
             level = level.parent
         return levels
 
+    @property
+    def list_unknown(self) -> bool:
+        """Whether this level's computes would be inherited from a parent that could not be
+        loaded (its effective approved list is then unknown, not empty)."""
+        approver = self.approver
+        return approver.manifest.inherits and approver.parent_status in ("unresolved", "cycle")
+
+    def unloaded(self) -> Level | None:
+        """The nearest level of the chain (this one or above) whose parent manifest could not
+        be loaded (an unresolved ref, a file that is not a manifest, a cycle): what it would
+        inherit is unknown, so nothing below it can be judged on inherited policy."""
+        for level in self.chain():
+            if level.parent_status in ("unresolved", "cycle"):
+                return level
+        return None
+
     def remover_of(self, name: str) -> Level | None:
         """The level that dropped `name` from what its parent approved, if any level did."""
         chain = self.chain()
