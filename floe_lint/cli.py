@@ -131,6 +131,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "the output is the same",
     )
     _add_dependents(check)
+    _add_fix_arguments(check)
     _add_ci_arguments(check)
     check.add_argument(
         "--offline",
@@ -140,6 +141,26 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     # also after the command; SUPPRESS keeps `floe-lint --debug check` from being reset
     check.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+
+
+def _add_fix_arguments(check: argparse.ArgumentParser) -> None:
+    fixes = check.add_argument_group("fixes")
+    fixes.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply safe fixes in place (minimal edits; comments and layout kept), then report "
+        "what remains",
+    )
+    fixes.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply fixes that may change behaviour (with --fix or --diff)",
+    )
+    fixes.add_argument(
+        "--diff",
+        action="store_true",
+        help="print what --fix would change as a unified diff; write nothing",
     )
 
 

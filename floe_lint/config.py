@@ -49,6 +49,9 @@ class Config:
     #: the platform of products that name none (a path relative to the config file, or a ref)
     manifest: str | None = None
     fail_on_empty: bool = False
+    #: the rules whose fixes `--fix` applies (empty: all) and those it never applies
+    fixable: list[str] = field(default_factory=list)
+    unfixable: list[str] = field(default_factory=list)
     #: Every rule selector the config file writes, with where: (selector, "file:line:col").
     selectors: list[tuple[str, str]] = field(default_factory=list)
 
@@ -94,6 +97,8 @@ class Config:
             "require-suppression-reason": self.require_suppression_reason,
             "baseline": self.relative(self.baseline) if self.baseline else None,
             "fail-on-empty": self.fail_on_empty,
+            "fixable": self.fixable or ["ALL"],
+            "unfixable": self.unfixable,
             "oci": self.oci,
             "dialect": self.dialect,
             "manifest": (
@@ -257,6 +262,8 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         dialect=table.get("dialect", "auto"),
         manifest=_manifest(base, table.get("manifest")),
         fail_on_empty=bool(table.get("fail-on-empty", False)),
+        fixable=list(table.get("fixable", [])),
+        unfixable=list(table.get("unfixable", [])),
         selectors=_selectors(path, table, where),
     )
     if not config.rule_folders:  # rules of rule folders are known only once loaded (engine.run)
@@ -276,7 +283,9 @@ def _manifest(base: Path, text: str | None) -> str | None:
 def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str, str]]:
     """Every rule selector of the config with its `file:line:col`, for `check_selectors`."""
     mentions = [
-        (f"/{key}/{i}", v) for key in ("select", "ignore") for i, v in enumerate(table.get(key, []))
+        (f"/{key}/{i}", v)
+        for key in ("select", "ignore", "fixable", "unfixable")
+        for i, v in enumerate(table.get(key, []))
     ]
     mentions += [(f"/severity/{_token(k)}", k) for k in table.get("severity", {})]
     for glob, codes in table.get("per-path-ignores", {}).items():

@@ -3,8 +3,10 @@ through the entry point group `floe_lint.rules`, the config's rule folders, and 
 (the grammar of `floe_lint.lint.selectors`).
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
-docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
-document), `manifest` (a hierarchy `Level`), `product` (a `Product` view with its platform).
+docstring is its documentation. A rule that attaches fixes declares them in `FIXES`:
+applicability (`safe`, `unsafe`, `display-only`) -> what the fix does.
+Subjects: `file` (a SourceFile), `document` (every Floe document), `manifest` (a hierarchy
+`Level`), `product` (a `Product` view with its platform).
 Rules import only `floe_lint.api` (see docs/extending.md).
 """
 
@@ -22,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from floe_lint.entry_points import installed
 from floe_lint.entry_points import source as entry_point_source
 from floe_lint.errors import ConfigError, one_line
-from floe_lint.findings import SEVERITIES, Finding, Severity
+from floe_lint.findings import APPLICABILITIES, SEVERITIES, Finding, Severity
 from floe_lint.lint import selectors
 
 if TYPE_CHECKING:
@@ -49,6 +51,8 @@ class Rule:
     subject: Subject
     check: Callable[[Any, Context], Iterable[Finding]]
     doc: str
+    #: (applicability, what the fix does) for each kind of fix the rule may attach
+    fixes: tuple[tuple[str, str], ...] = ()
 
     @property
     def summary(self) -> str:
@@ -71,8 +75,23 @@ def rule_from_module(module: ModuleType) -> Rule:
             raise RuleError(f"rule module {module.__name__} has a malformed {attribute} {value!r}")
     if not callable(module.check):
         raise RuleError(f"rule module {module.__name__} has a check that is not a function")
+    fixes = getattr(module, "FIXES", {})
+    if not isinstance(fixes, dict) or any(
+        k not in APPLICABILITIES or not isinstance(v, str) for k, v in fixes.items()
+    ):
+        raise RuleError(
+            f"rule module {module.__name__} has malformed FIXES (applicability -> description; "
+            f"applicabilities: {', '.join(APPLICABILITIES)})"
+        )
+    order: dict[str, int] = {k: i for i, k in enumerate(APPLICABILITIES)}
     return Rule(
-        module.ID, module.NAME, module.SEVERITY, module.SUBJECT, module.check, module.__doc__
+        module.ID,
+        module.NAME,
+        module.SEVERITY,
+        module.SUBJECT,
+        module.check,
+        module.__doc__,
+        tuple(sorted(fixes.items(), key=lambda item: order[item[0]])),
     )
 
 
