@@ -39,6 +39,7 @@ from floe_lint.compute.plugin import (
     copied,
     driver_available,
     env_var,
+    from_environment,
     not_checked,
     profile_schema,
     resolve_env,
@@ -48,11 +49,13 @@ from floe_lint.compute.plugin import (
 )
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Severity, Span
 from floe_lint.lint.context import Context
+from floe_lint.lint.governance import weakenings as governance_weakenings
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
 from floe_lint.load.validation import SchemaProblem
-from floe_lint.model.hierarchy import EffectiveCompute, Level, RefProblem
+from floe_lint.model.hierarchy import RefProblem
+from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, normalized_path
 from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
@@ -107,6 +110,8 @@ __all__ = [
     "did_you_mean",
     "driver_available",
     "env_var",
+    "from_environment",
+    "governance_weakenings",
     "is_env_var_reference",
     "is_oci",
     "is_reference",

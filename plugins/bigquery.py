@@ -13,6 +13,7 @@ from floe_lint.api import (
     ConnectionResult,
     config_schema,
     copied,
+    from_environment,
     not_checked,
     profile_schema,
     shown,
@@ -26,7 +27,11 @@ class BigQueryPlugin(ComputePlugin):
     config_schema = config_schema(
         "BigQuery compute config",
         {
-            "project": {"type": "string", "minLength": 1, "description": "GCP project id."},
+            "project": from_environment(
+                "bigquery",
+                "project",
+                {"type": "string", "minLength": 1, "description": "GCP project id."},
+            ),
             "dataset": {"type": "string", "minLength": 1},
             "location": {"type": "string", "minLength": 1, "description": "e.g. EU, US."},
             "keyfile": SECRET,
@@ -40,7 +45,6 @@ class BigQueryPlugin(ComputePlugin):
             "maximum_bytes_billed": {"type": "integer"},
             "impersonate_service_account": {"type": "string"},
         },
-        ("project",),
     )
     profile_schema = profile_schema(
         "bigquery",
@@ -66,7 +70,7 @@ class BigQueryPlugin(ComputePlugin):
         profile: dict[str, Any] = {
             "type": "bigquery",
             "method": method,
-            "project": props.get("project"),
+            "project": self.setting(config, "project"),
             "dataset": props.get("dataset", "analytics"),
             "threads": props.get("threads", 4),
         }

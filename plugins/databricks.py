@@ -12,6 +12,7 @@ from floe_lint.api import (
     ConnectionResult,
     config_schema,
     copied,
+    from_environment,
     not_checked,
     profile_schema,
     shown,
@@ -25,8 +26,16 @@ class DatabricksPlugin(ComputePlugin):
     config_schema = config_schema(
         "Databricks compute config",
         {
-            "host": {"type": "string", "minLength": 1, "description": "Workspace host name."},
-            "http_path": {"type": "string", "minLength": 1, "description": "Warehouse path."},
+            "host": from_environment(
+                "databricks",
+                "host",
+                {"type": "string", "minLength": 1, "description": "Workspace host name."},
+            ),
+            "http_path": from_environment(
+                "databricks",
+                "http_path",
+                {"type": "string", "minLength": 1, "description": "Warehouse path."},
+            ),
             "catalog": {"type": "string", "minLength": 1},
             "schema": {"type": "string", "minLength": 1},
             "auth_type": {"enum": ["token", "oauth"]},
@@ -36,7 +45,6 @@ class DatabricksPlugin(ComputePlugin):
             "connect_retries": {"type": "integer"},
             "connect_timeout": {"type": "integer"},
         },
-        ("host", "http_path"),
     )
     profile_schema = profile_schema(
         "databricks",
@@ -60,8 +68,8 @@ class DatabricksPlugin(ComputePlugin):
         props = config.properties
         profile: dict[str, Any] = {
             "type": "databricks",
-            "host": props.get("host"),
-            "http_path": props.get("http_path"),
+            "host": self.setting(config, "host"),
+            "http_path": self.setting(config, "http_path"),
             "schema": props.get("schema", "default"),
             "threads": props.get("threads", 4),
         }

@@ -18,6 +18,7 @@ from floe_lint.api import (
     PluginError,
     config_schema,
     copied,
+    from_environment,
     profile_schema,
     resolve_env,
     timed,
@@ -31,9 +32,13 @@ class PostgresPlugin(ComputePlugin):
     config_schema = config_schema(
         "PostgreSQL compute config",
         {
-            "host": {"type": "string", "minLength": 1},
-            "port": {"type": "integer"},
-            "dbname": {"type": "string", "minLength": 1},
+            "host": from_environment("postgres", "host", {"type": "string", "minLength": 1}),
+            "port": {
+                "type": "integer",
+                "description": "Absent: the environment variable POSTGRES_PORT (PREFIX_PORT "
+                "with env_prefix), else 5432.",
+            },
+            "dbname": from_environment("postgres", "dbname", {"type": "string", "minLength": 1}),
             "schema": {"type": "string", "minLength": 1},
             "user": SECRET,
             "password": SECRET,
@@ -43,7 +48,6 @@ class PostgresPlugin(ComputePlugin):
             "connect_timeout": {"type": "integer"},
             "search_path": {"type": "string"},
         },
-        ("dbname",),
     )
     profile_schema = profile_schema(
         "postgres",
@@ -68,11 +72,11 @@ class PostgresPlugin(ComputePlugin):
         prefix = self.env_prefix(config)
         profile: dict[str, Any] = {
             "type": "postgres",
-            "host": props.get("host") or self.env(config, "HOST"),
+            "host": self.setting(config, "host"),
             "port": props.get("port") or f"{{{{ env_var('{prefix}PORT', '5432') | as_number }}}}",
             "user": self.secret(config, "user"),
             "password": self.secret(config, "password"),
-            "dbname": props.get("dbname"),
+            "dbname": self.setting(config, "dbname"),
             "schema": props.get("schema", "public"),
             "threads": props.get("threads", 4),
         }

@@ -12,6 +12,7 @@ from floe_lint.api import (
     ConnectionResult,
     config_schema,
     copied,
+    from_environment,
     not_checked,
     profile_schema,
     shown,
@@ -25,9 +26,9 @@ class RedshiftPlugin(ComputePlugin):
     config_schema = config_schema(
         "Redshift compute config",
         {
-            "host": {"type": "string", "minLength": 1},
+            "host": from_environment("redshift", "host", {"type": "string", "minLength": 1}),
             "port": {"type": "integer"},
-            "dbname": {"type": "string", "minLength": 1},
+            "dbname": from_environment("redshift", "dbname", {"type": "string", "minLength": 1}),
             "schema": {"type": "string", "minLength": 1},
             "method": {"enum": ["database", "iam"]},
             "user": SECRET,
@@ -42,7 +43,6 @@ class RedshiftPlugin(ComputePlugin):
             "autocommit": {"type": "boolean"},
             "connect_timeout": {"type": "integer"},
         },
-        ("host", "dbname"),
     )
     profile_schema = profile_schema(
         "redshift",
@@ -72,9 +72,9 @@ class RedshiftPlugin(ComputePlugin):
         profile: dict[str, Any] = {
             "type": "redshift",
             "method": method,
-            "host": props.get("host"),
+            "host": self.setting(config, "host"),
             "port": props.get("port", 5439),
-            "dbname": props.get("dbname"),
+            "dbname": self.setting(config, "dbname"),
             "schema": props.get("schema", "public"),
             "user": self.secret(config, "user"),
             "threads": props.get("threads", 4),

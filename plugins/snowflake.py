@@ -12,6 +12,7 @@ from floe_lint.api import (
     ConnectionResult,
     config_schema,
     copied,
+    from_environment,
     not_checked,
     profile_schema,
     shown,
@@ -27,14 +28,20 @@ class SnowflakePlugin(ComputePlugin):
     config_schema = config_schema(
         "Snowflake compute config",
         {
-            "account": {"type": "string", "minLength": 1, "description": "Account identifier."},
+            "account": from_environment(
+                "snowflake",
+                "account",
+                {"type": "string", "minLength": 1, "description": "Account identifier."},
+            ),
             "user": SECRET,
             "password": SECRET,
             "private_key": SECRET,
             "private_key_passphrase": SECRET,
             "token": SECRET,
             "warehouse": {"type": "string", "minLength": 1},
-            "database": {"type": "string", "minLength": 1},
+            "database": from_environment(
+                "snowflake", "database", {"type": "string", "minLength": 1}
+            ),
             "schema": {"type": "string", "minLength": 1},
             "role": {"type": "string", "minLength": 1},
             "auth": {"enum": list(AUTH_METHODS), "description": "How dbt authenticates."},
@@ -43,7 +50,6 @@ class SnowflakePlugin(ComputePlugin):
             "connect_retries": {"type": "integer"},
             "connect_timeout": {"type": "integer"},
         },
-        ("database",),
     )
     profile_schema = profile_schema(
         "snowflake",
@@ -72,7 +78,7 @@ class SnowflakePlugin(ComputePlugin):
         props = config.properties
         profile: dict[str, Any] = {
             "type": "snowflake",
-            "account": props.get("account") or self.env(config, "ACCOUNT"),
+            "account": self.setting(config, "account"),
             "user": self.secret(config, "user"),
         }
         auth = props.get("auth", "password")
@@ -87,7 +93,7 @@ class SnowflakePlugin(ComputePlugin):
             profile["authenticator"] = "externalbrowser"
         profile.update(
             warehouse=props.get("warehouse", "COMPUTE_WH"),
-            database=props.get("database"),
+            database=self.setting(config, "database"),
             schema=props.get("schema", "PUBLIC"),
             threads=props.get("threads", 4),
         )

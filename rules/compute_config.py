@@ -3,13 +3,15 @@
 Why: Floe hands `config` to the compute plugin that renders the dbt profile. A misspelt key
 (`memory_limt`) is silently ignored, so the engine runs with its default; a value of the
 wrong type (`threads: eight`) only fails at run time, in every pipeline of the platform.
-A required key (snowflake's `database`) may come from a parent or a child level, so it is
-judged on the merged config of each level products may be compiled on (one a product names,
-or a domain or central platform without child domains): missing there, `floe-lint compile`
-would refuse every product on it. Each plugin publishes a JSON Schema of its config:
-`floe-lint plugins --schema NAME` prints it.
+Connection details a config leaves out are not errors: the profile takes them from the
+environment at run time, as the seed's plugins do (snowflake's `database` becomes
+`{{ env_var('SNOWFLAKE_DATABASE') }}`; `floe-lint plugins --schema NAME` names each variable).
+Only a third-party plugin that declares `required` keys is judged on the merged config of each
+level products may be compiled on, since `floe-lint compile` refuses it there. Each plugin
+publishes a JSON Schema of its config: `floe-lint plugins --schema NAME` prints it.
 
 Fails:
+    # expect: manifest.yaml:5:30 compute 'duckdb' has no config key 'memory_limt'; did you mean 'memory_limit'? (keys:
     # file: manifest.yaml
     plugins:
       compute:
@@ -19,12 +21,13 @@ Fails:
         default: duckdb
 
 Fails:
+    # expect: manifest.yaml:5:29 compute 'snowflake' config 'warehouse' must be a string
     # file: manifest.yaml
     plugins:
       compute:
         approved:
           - name: snowflake
-            config: {account: acme, warehouse: WH}
+            config: {warehouse: [WH]}
         default: snowflake
 
 Passes:
@@ -35,7 +38,8 @@ Passes:
           - name: duckdb
             config: {threads: 8, memory_limit: 4GB}
           - name: snowflake
-            config: {account: acme, database: ANALYTICS}
+            config: {warehouse: COMPUTE_WH}
+          - bigquery
         default: duckdb
 """
 
@@ -58,8 +62,8 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
 def _incomplete(level: Level, ctx: Context) -> Iterator[Finding]:
     """Required keys missing from the merged config of a level products may be compiled on:
     the same check `floe-lint compile` makes before rendering a profile, reported here first."""
-    if not ctx.may_be_compiled_on(level):
-        return
+    if not ctx.may_be_compiled_on(level) or level.unloaded() is not None:
+        return  # a parent that could not be loaded may supply the keys
     for name, effective in level.approved.items():
         missing = ctx.missing_compute_config(name, effective.config)
         if not missing:

@@ -6,6 +6,7 @@ approves can still be removed by the domain. The message names the list and the 
 removed the compute.
 
 Fails:
+    # expect: floe.yaml:4:43 transform 'models/x/' selects compute 'snowflake', which platform manifest manifest.yaml
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -67,8 +68,8 @@ def _fix(ctx: Context, level: Level, node: Node, compute: str) -> Fix | None:
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
-    if level is None:
-        return
+    if level is None or level.unloaded() is not None:
+        return  # platform-not-checked names the parent that could not be loaded
     approved = list(level.approved)
     for transform in product.transforms:
         compute = transform.compute

@@ -4,6 +4,7 @@ Why: a repeated compute is at best noise and at worst two conflicting configs, o
 only the first is used.
 
 Fails:
+    # expect: manifest.yaml:3:31 compute 'duckdb' is approved twice; only the first entry is used
     # file: manifest.yaml
     plugins:
       compute:

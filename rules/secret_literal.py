@@ -9,6 +9,7 @@ under them in mappings or lists count, and per-environment overlays are scanned 
 floe-lint never prints the value, not even with `--show-source`.
 
 Fails:
+    # expect: manifest.yaml:5:43 'password' holds a literal credential; use "{{ env_var('SNOWFLAKE_PASSWORD') }}" or the
     # file: manifest.yaml
     plugins:
       compute:

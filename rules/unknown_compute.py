@@ -4,6 +4,7 @@ Why: Floe renders a dbt profile for each approved compute through its plugin; a 
 plugin knows (often a typo such as `duckbd`) cannot be rendered or run.
 
 Fails:
+    # expect: manifest.yaml:3:16 no compute plugin provides 'duckbd'; did you mean 'duckdb'? (known: bigquery, databricks
     # file: manifest.yaml
     plugins:
       compute:

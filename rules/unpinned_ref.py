@@ -5,6 +5,7 @@ the same commit can lint clean today and fail tomorrow. `oci://host/repo@sha256:
 always names the same manifest.
 
 Fails:
+    # expect: floe.yaml:2:17 'oci://registry.example.com/platform:latest' uses the mutable tag 'latest'; pin it by
     # file: floe.yaml
     name: orders
     platform: {ref: "oci://registry.example.com/platform:latest"}

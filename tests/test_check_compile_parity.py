@@ -6,13 +6,16 @@ of every test tree and example that a `check` run passes is compiled, and must c
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
+import yaml
 
-from floe_lint.compute.plugin import registry
+from floe_lint.compute.plugin import ComputeConfig, is_credential_schema, registry
 from tests import conftest
 from tests.conftest import EXAMPLES, REPO, run_cli, write_files
 
@@ -56,19 +59,25 @@ def test_the_suite_compiles_what_check_passes(
 
 
 @pytest.mark.parametrize(
-    ("approved", "missing"),
+    ("approved", "rendered"),
     [
-        ("[snowflake]", "'database'"),
-        ("[{name: snowflake, config: {account: acme, warehouse: WH}}]", "'database'"),
-        ("[bigquery]", "'project'"),
-        ("[postgres]", "'dbname'"),
-        ("[{name: redshift, config: {host: h}}]", "'dbname'"),
-        ("[{name: databricks, config: {host: h}}]", "'http_path'"),
+        ("[snowflake]", {"database": "SNOWFLAKE_DATABASE", "account": "SNOWFLAKE_ACCOUNT"}),
+        (
+            "[{name: snowflake, config: {warehouse: COMPUTE_WH}}]",
+            {"database": "SNOWFLAKE_DATABASE"},
+        ),
+        ("[bigquery]", {"project": "BIGQUERY_PROJECT"}),
+        ("[postgres]", {"dbname": "POSTGRES_DBNAME", "host": "POSTGRES_HOST"}),
+        ("[{name: redshift, config: {host: h}}]", {"dbname": "REDSHIFT_DBNAME"}),
+        ("[{name: databricks, config: {host: h}}]", {"http_path": "DATABRICKS_HTTP_PATH"}),
+        ("[{name: postgres, config: {env_prefix: PG_}}]", {"dbname": "PG_DBNAME"}),
     ],
 )
-def test_a_required_plugin_key_is_reported_by_check_at_the_config(
-    approved: str, missing: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_connection_detail_left_out_is_rendered_from_the_environment_by_both_commands(
+    approved: str, rendered: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The seed's plugins read optional settings with `.get` and credentials with env_var():
+    neither check nor compile refuses a config without its connection details."""
     monkeypatch.chdir(tmp_path)
     engine = approved.strip("[]{").split(",")[0].removeprefix("name: ")
     write_files(
@@ -80,26 +89,65 @@ def test_a_required_plugin_key_is_reported_by_check_at_the_config(
             "transforms: [{type: dbt, path: models/a/}]\n",
         },
     )
-    check = run_cli("check", ".", "--format", "json")
-    assert check.code == 1
-    [finding] = check.findings
-    assert finding["name"] == "compute-config" and finding["file"] == "manifest.yaml"
-    assert finding["line"] == 3 and f"lacks required config {missing}" in finding["message"]
+    check = run_cli("check", ".")
+    assert (check.code, check.stdout) == (0, "")
     compiled = run_cli("compile", "floe.yaml", "--out", "out")
-    assert compiled.code == 1 and not (tmp_path / "out").exists()
+    assert compiled.code == 0, compiled.stdout + compiled.stderr
+    output = yaml.safe_load((tmp_path / "out" / "profiles.yml").read_text("utf-8"))
+    profile = output["p"]["outputs"][engine]
+    for key, variable in rendered.items():
+        assert profile[key] == "{{ env_var('" + variable + "') }}", key
 
 
-def test_a_key_an_enterprise_leaves_to_its_domains_is_judged_where_products_compile(
+def test_every_key_left_to_the_environment_is_documented_in_the_plugins_schema() -> None:
+    """`plugins --schema NAME` names the variable of every key a bare name leaves out."""
+    for name, plugin in registry().plugins.items():
+        profile = plugin.generate_dbt_profile(ComputeConfig(name, None, {}))
+        schema = json.loads(run_cli("plugins", "--schema", name).stdout)["properties"]
+        for key, value in profile.items():
+            variable = f"{name.upper()}_{key.upper()}"
+            if value == "{{ env_var('" + variable + "') }}" and not is_credential_schema(
+                schema[key]
+            ):
+                assert schema[key]["default"] == value, (name, key)
+                assert f"the environment variable {variable}" in schema[key]["description"]
+
+
+def test_the_readme_table_of_environment_variables_is_what_the_schemas_say() -> None:
+    text = (REPO / "README.md").read_text("utf-8")
+    start = text.index(
+        "| compute | keys taken from the environment when the config leaves them out |"
+    )
+    rows = text[start:].split("\n\n")[0].splitlines()[2:]
+    documented: dict[str, dict[str, str]] = {}
+    for row in rows:
+        name, keys = (cell.strip() for cell in row.strip("|").split("|"))
+        documented[name] = dict(re.findall(r"`(\w+)` \(`(\w+)`", keys))
+    for name, plugin in registry().plugins.items():
+        properties = plugin.config_schema["properties"]
+        from_env = {
+            k for k, v in properties.items() if "default" in v and "env_var" in v["default"]
+        }
+        assert from_env <= set(documented.get(name, {})), name
+        for key, variable in documented.get(name, {}).items():
+            assert f"the environment variable {variable} " in properties[key]["description"]
+
+
+def test_a_key_a_plugin_declares_required_is_judged_where_products_compile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    # a third-party style plugin that declares a required key, which compile refuses
+    strict = copy.copy(registry().plugins["postgres"])
+    strict.config_schema = {**strict.config_schema, "required": ["dbname"]}
+    monkeypatch.setitem(registry().plugins, "postgres", strict)
     product = "name: p\nplatform: {ref: domain.yaml}\ntransforms: [{type: dbt, path: models/a/}]\n"
     enterprise = (
-        "scope: enterprise\nplugins: {compute: {approved: [snowflake], default: snowflake}}\n"
+        "scope: enterprise\nplugins: {compute: {approved: [postgres], default: postgres}}\n"
     )
     complete = (
         "scope: domain\nparent_manifest: enterprise.yaml\nplugins:\n  compute:\n"
-        "    approved: [{name: snowflake, config: {database: SALES}}]\n"
+        "    approved: [{name: postgres, config: {dbname: sales}}]\n"
     )
     write_files(
         tmp_path, {"enterprise.yaml": enterprise, "domain.yaml": complete, "floe.yaml": product}
@@ -108,12 +156,16 @@ def test_a_key_an_enterprise_leaves_to_its_domains_is_judged_where_products_comp
     assert run_cli("check", "enterprise.yaml").code == 0  # domains may complete it
     bare = (
         "scope: domain\nparent_manifest: enterprise.yaml\n"
-        "plugins: {compute: {approved: [snowflake]}}\n"
+        "plugins: {compute: {approved: [postgres]}}\n"
     )
     (tmp_path / "domain.yaml").write_text(bare, "utf-8")
+    message = (
+        "domain.yaml:3:32: ERROR FL208 [compute-config] compute 'postgres' lacks required "
+        "config 'dbname', even merged with its parents'"
+    )
     for given in (".", "domain.yaml", "floe.yaml"):
         run = run_cli("check", given)
-        assert run.code == 1 and "domain.yaml:3:32: ERROR FL208" in run.stdout, (given, run.stdout)
+        assert run.code == 1 and message in run.stdout, (given, run.stdout)
     assert run_cli("compile", "floe.yaml", "--out", "out").code == 1
 
 

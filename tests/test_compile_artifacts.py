@@ -142,7 +142,7 @@ def test_compile_refuses_when_lint_finds_errors(
     assert not (tmp_path / "target").exists()
 
 
-def test_a_config_incomplete_after_merge_is_reported_by_lint_at_its_config(
+def test_a_config_of_the_wrong_type_is_reported_by_lint_at_its_value(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -161,7 +161,7 @@ def test_a_config_incomplete_after_merge_is_reported_by_lint_at_its_config(
                     approved:
                       - duckdb
                       - name: snowflake
-                        config: {warehouse: WH}
+                        config: {warehouse: [WH]}
                     default: duckdb
             """,
         },
@@ -170,12 +170,12 @@ def test_a_config_incomplete_after_merge_is_reported_by_lint_at_its_config(
     assert run.code == 1
     # lint reports it first (check gives the same finding), at the config's line
     assert (
-        "manifest.yaml:6:9: ERROR FL208 [compute-config] compute 'snowflake' lacks required "
-        "config 'database'" in run.stdout
+        "manifest.yaml:6:29: ERROR FL208 [compute-config] compute 'snowflake' config "
+        "'warehouse' must be a string" in run.stdout
     )
     assert "compile refused: 1 error" in run.stderr
     check = run_cli("check", "floe.yaml")
-    assert check.code == 1 and "manifest.yaml:6:9: ERROR FL208" in check.stdout
+    assert check.code == 1 and "manifest.yaml:6:29: ERROR FL208" in check.stdout
 
 
 def test_profiles_carry_credentials_only_as_env_vars(

@@ -1,15 +1,16 @@
-"""The package's imports form no cycle, and extensions see only `floe_lint.api`.
+"""The package's imports form no cycle, no module grows past 500 lines, and extensions see
+only `floe_lint.api`.
 
 The imports are read from the source (ast), not executed. Every import counts, also those
-inside functions (a lazy import still runs, just later), except those under
-`if TYPE_CHECKING:`, which never run. Imports by name at run time (`importlib.import_module`
-of a command or a rule) are not seen; they go from the dispatcher down to a leaf.
+inside functions (a lazy import still runs, just later) and those under `if TYPE_CHECKING:`
+(they never run, but a cycle of types is still two modules that cannot be understood, tested or
+moved apart). Imports by name at run time (`importlib.import_module` of a command or a rule)
+are not seen; they go from the dispatcher down to a leaf.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from pathlib import Path
 
 from tests.conftest import REPO
@@ -30,23 +31,14 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def _runtime_nodes(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node except the bodies of `if TYPE_CHECKING:` blocks."""
-    for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-            for child in node.orelse:
-                yield child
-                yield from _runtime_nodes(child)
-            continue
-        yield node
-        yield from _runtime_nodes(node)
+MAX_LINES = 500
 
 
 def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     """The floe_lint modules that importing `name` runs (its own imports and their packages)."""
     is_package = path.name == "__init__.py"
     targets: set[str] = set()
-    for node in _runtime_nodes(ast.parse(path.read_text("utf-8"))):
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
         if isinstance(node, ast.Import):
             targets.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -112,14 +104,32 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 def test_the_walker_sees_lazy_imports_and_finds_a_cycle() -> None:
     edges = graph()
     assert "floe_lint.lint.registry" in edges["floe_lint.config"]  # imported inside a function
-    assert "floe_lint.oci.push" in edges["floe_lint.oci.pull"]
-    assert "floe_lint.oci.pull" not in edges["floe_lint.oci.push"]  # only under TYPE_CHECKING
+    assert "floe_lint.load.reading" in edges["floe_lint.load.document"]
     looped = {**edges, "floe_lint.findings": {*edges["floe_lint.findings"], "floe_lint.config"}}
     assert any({"floe_lint.config", "floe_lint.findings"} <= set(c) for c in cycles(looped))
 
 
+def test_an_import_under_type_checking_counts(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from floe_lint import config\n"
+    )
+    known = {"floe_lint.m": module, "floe_lint.config": REPO / "floe_lint" / "config.py"}
+    assert imports_of("floe_lint.m", module, known) == {"floe_lint.config"}
+
+
 def test_the_package_has_no_import_cycle() -> None:
     assert cycles(graph()) == []
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """One responsibility per module; a module past 500 lines holds two (split it by them)."""
+    long = {
+        str(path.relative_to(REPO)): lines
+        for path in modules().values()
+        if (lines := len(path.read_text("utf-8").splitlines())) > MAX_LINES
+    }
+    assert long == {}, f"modules over {MAX_LINES} lines (split them by responsibility): {long}"
 
 
 def floe_lint_imports(path: Path) -> set[str]:

@@ -321,3 +321,50 @@ def test_publish_to_a_bad_ref_is_a_usage_error(tmp_path: Path, ref: str) -> None
     run = run_cli("publish", "m.manifest.yaml", ref)
     assert run.code == 2 and run.stdout == ""
     assert ref in run.stderr
+
+
+@pytest.fixture(params=["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/"])
+def redirecting_server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Answers every request with a redirect to a URL that is not HTTP(S)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    target = request.param
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", target)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_HEAD = do_GET
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_redirect_to_a_non_http_url_is_an_unresolved_ref_at_the_ref(
+    tmp_path: Path, redirecting_server: str
+) -> None:
+    """Not an internal error that loses every other file's findings: FL301 at the ref."""
+    write_files(
+        tmp_path,
+        {
+            "other/manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+            "other/floe.yaml": "name: o\nplatform: {ref: manifest.yaml}\n"
+            "transforms: [{path: m/, compute: spark}]\n",
+        },
+    )
+    run, _ = lint_products(tmp_path, [f"oci://{redirecting_server}/floe/platform:1.0"])
+    assert run.code == 1, run.stderr
+    [finding] = run.named("unresolved-ref")
+    assert (finding["file"], finding["line"], finding["column"]) == ("p0/floe.yaml", 2, 17)
+    assert "redirected to a URL that is not http:// or https:// (refused)" in finding["message"]
+    assert [f["file"] for f in run.named("compute-not-approved")] == ["other/floe.yaml"]

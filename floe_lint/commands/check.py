@@ -21,11 +21,15 @@ from floe_lint.commands.usage import (
 from floe_lint.config import Config, ConfigError
 from floe_lint.findings import Finding
 from floe_lint.lint.baseline import Baseline
+from floe_lint.reporters.summary import Silenced
 
 if TYPE_CHECKING:
     from floe_lint.lint.engine import Result
 
 _FAILING = {"error": ("error",), "warning": ("error", "warning")}
+# The human formats: `text` shows source excerpts on a terminal, `full` on any stream (a CI
+# log), `concise` never (one line per finding); `--show-source` decides for all three.
+TEXT_FORMATS = ("text", "concise", "full")
 
 
 def resolve_format(requested: str | None, config: Config) -> str:
@@ -97,7 +101,12 @@ class CheckRun:
             suppressed=result.suppressed,
             include_suppressed=self.args.include_suppressed,
             category=self.args.sarif_category,
+            silenced=self.silenced(result),
         )
+
+    @staticmethod
+    def silenced(result: Result) -> Silenced:
+        return Silenced.of([s.kind for s in result.suppressed])
 
     def report(self, result: Result, findings: Sequence[Finding], out: TextIO) -> None:
         if self.format == "sarif":
@@ -113,6 +122,7 @@ class CheckRun:
                 out,
                 files_checked=len(result.files),
                 full_report=f"the SARIF report {sarif_file}" if sarif_file else None,
+                silenced=self.silenced(result),
             )
 
     def write_sarif_file(self, result: Result, findings: Sequence[Finding]) -> None:
@@ -229,7 +239,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         from floe_lint.reporters import json_report
 
-        json_report.write(findings, len(result.files), out)
+        json_report.write(findings, len(result.files), out, run.silenced(result))
     elif args.format in ("sarif", "github"):
         run.report(result, findings, out)
     elif args.format == "gitlab":
@@ -240,7 +250,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     elif args.format == "junit":
         from floe_lint.reporters import junit
 
-        junit.write(findings, [f.path for f in result.files], out)
+        junit.write(findings, [f.path for f in result.files], out, run.silenced(result))
     else:
         from floe_lint import masking
         from floe_lint.reporters import text
@@ -249,13 +259,21 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         colour = args.color == "always" or (
             args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
         )
+        default = {"text": is_tty, "full": True, "concise": False}[args.format]
         text.write(
             findings,
             out,
-            show_source=args.show_source if args.show_source is not None else is_tty,
+            show_source=args.show_source if args.show_source is not None else default,
             colour=colour,
             read_lines=masking.reader(result.files),
+            concise=args.format == "concise",
         )
+    if args.statistics:
+        from floe_lint.reporters.summary import statistics
+
+        # beside the findings in a human format; on stderr when stdout is a machine's report
+        stats = out if args.format in TEXT_FORMATS else stderr
+        stats.writelines(f"{line}\n" for line in statistics(findings))
     if args.output is not None and isinstance(out, io.StringIO):
         from floe_lint.safe_write import write_file
 
@@ -264,8 +282,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
     run.write_sarif_file(result, findings)
-    errors = sum(1 for f in findings if f.severity == "error")
-    stderr.write(_summary(findings, errors, len(result.files), len(result.dependents)) + "\n")
+    from floe_lint.reporters import summary
+
+    line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
+    stderr.write(line + "\n")
     if outcome is not None or any(f.fix is not None for f in findings):
         from floe_lint.commands import fixing
 
@@ -275,19 +295,3 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
-
-
-def _summary(findings: Sequence[object], errors: int, files: int, dependents: int = 0) -> str:
-    checked = f"{files} file{'s' if files != 1 else ''} checked"
-    if dependents:
-        checked += (
-            f", {dependents} of them dependent{'s' if dependents != 1 else ''} "
-            "of the changed manifests"
-        )
-    if not findings:
-        return f"floe-lint: no problems ({checked})"
-    others = len(findings) - errors
-    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
-    if others:
-        parts.append(f"{others} warning{'s' if others != 1 else ''}")
-    return f"floe-lint: {', '.join(parts)} ({checked})"

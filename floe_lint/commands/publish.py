@@ -100,7 +100,9 @@ def _publish(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: T
     except OSError as error:
         stderr.write(f"floe-lint: error: cannot read {path}: {error}\n")
         return EXIT_USAGE
-    published = fetch.push(ref, content, annotations)
+    from floe_lint.oci.push import push
+
+    published = push(fetch, ref, content, annotations)
     stdout.write(published.digest + "\n")
     pinned = f"oci://{ref.host}/{ref.repository}{f':{ref.tag}' if ref.tag else ''}"
     stderr.write(
@@ -137,6 +139,7 @@ def _breaks(
     """
     from floe_lint.lint import engine
     from floe_lint.lint.impact import measure
+    from floe_lint.load.document import SourceFile
     from floe_lint.load.paths import relative_posix
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import sorted_findings
@@ -144,8 +147,12 @@ def _breaks(
     path: Path = args.manifest
     root = workspace_root(args.workspace, config.path, Path.cwd())
 
-    def lint(sources: dict[Path, bytes] | None) -> engine.Result:
-        return engine.run([path], config, fetch=fetch, dependents_root=root, sources=sources)
+    def lint(
+        sources: dict[Path, bytes] | None, parsed: dict[Path, SourceFile] | None = None
+    ) -> engine.Result:
+        return engine.run(
+            [path], config, fetch=fetch, dependents_root=root, sources=sources, parsed=parsed
+        )
 
     previous = _published(config, ref)
     if previous is None:

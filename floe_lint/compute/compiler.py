@@ -26,7 +26,7 @@ from floe_lint.compute.plugin import (
 )
 from floe_lint.load.document import Document
 from floe_lint.model.dialects import product_of
-from floe_lint.model.hierarchy import Level
+from floe_lint.model.level import Level
 from floe_lint.model.product import normalized_path
 from floe_lint.reporters import display_path
 

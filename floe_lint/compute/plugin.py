@@ -114,6 +114,12 @@ class ComputePlugin(ABC):
         """`{{ env_var('PREFIX_SUFFIX') }}`, the only form a credential may take in a profile."""
         return env_var(self.env_prefix(config) + suffix, default)
 
+    def setting(self, config: ComputeConfig, key: str) -> Any:
+        """A connection setting the config may leave out (see `from_environment`): its value,
+        else `{{ env_var('PREFIX_KEY') }}`, rendered by dbt at run time."""
+        value = config.properties.get(key)
+        return self.env(config, key.upper()) if value is None or value == "" else value
+
     def secret(self, config: ComputeConfig, key: str, default: str | None = None) -> str:
         """A credential: the config's own `env_var()` reference, else `PREFIX_KEY`."""
         value = config.properties.get(key)
@@ -139,6 +145,21 @@ _COMMON_PROPERTIES: dict[str, Any] = {
         "of the credential environment variables (default: NAME_)",
     },
 }
+
+
+def from_environment(engine: str, key: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A config property that may be left out: the profile then takes it from the environment
+    variable PREFIX_KEY at run time (`SNOWFLAKE_DATABASE`; `env_prefix` changes the prefix), as
+    the seed's plugins read optional settings with `.get` and credentials with `env_var()`.
+    Its `default` annotation says which variable, for editors and `plugins --schema`."""
+    variable = f"{engine.upper()}_{key.upper()}"
+    note = f"Absent: the environment variable {variable} (PREFIX_{key.upper()} with env_prefix)."
+    text = f"{schema['description']} {note}" if "description" in schema else note
+    return {
+        **schema,
+        "description": text,
+        "default": env_var(variable),
+    }
 
 
 def config_schema(

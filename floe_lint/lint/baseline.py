@@ -32,7 +32,10 @@ from floe_lint.config import ConfigError
 from floe_lint.findings import Finding
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import relative_posix
-from floe_lint.load.reading import json_value, read_text
+from floe_lint.load.reading import MAX_BYTES, json_value, read_text
+
+#: The largest baseline `--baseline` reads, and so the largest `--write-baseline` writes.
+MAX_BASELINE_BYTES = MAX_BYTES
 
 VERSION = 2
 READABLE_VERSIONS = (1, 2)
@@ -171,7 +174,7 @@ class Baseline:
     @classmethod
     def load(cls, path: Path) -> Baseline:
         try:
-            data = json_value(read_text(path))
+            data = json_value(read_text(path, MAX_BASELINE_BYTES))
         except FileNotFoundError as error:
             raise BaselineError(
                 f"{path}: baseline file not found (create it with --write-baseline)"
@@ -295,8 +298,18 @@ class Baseline:
         }
         from floe_lint.safe_write import write_file
 
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        if len(text.encode("utf-8")) > MAX_BASELINE_BYTES:  # the compact form, if that fits
+            text = json.dumps(data, separators=(",", ":"), ensure_ascii=False) + "\n"
+        size = len(text.encode("utf-8"))
+        if size > MAX_BASELINE_BYTES:
+            raise BaselineError(
+                f"{self.path}: not written: {len(entries)} findings make a baseline of {size} "
+                f"bytes, more than the {MAX_BASELINE_BYTES} bytes --baseline reads; fix or "
+                "ignore some rules first"
+            )
         try:
-            write_file(self.path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+            write_file(self.path, text)
         except OSError as error:
             raise BaselineError(
                 f"{self.path}: cannot write baseline: {error.strerror or error}"

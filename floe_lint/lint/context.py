@@ -17,7 +17,8 @@ from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
 from floe_lint.load.validation import SchemaProblem, validate
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
-from floe_lint.model.hierarchy import Hierarchy, Level, RefProblem
+from floe_lint.model.hierarchy import Hierarchy, RefProblem
+from floe_lint.model.level import Level
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
 

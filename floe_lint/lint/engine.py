@@ -21,7 +21,8 @@ from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace, discover
-from floe_lint.model.hierarchy import Hierarchy, Level
+from floe_lint.model.hierarchy import Hierarchy
+from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.reverse_index import Dependent
@@ -70,6 +71,7 @@ def run(
     jobs: int | None = None,
     dependents_root: Path | None = None,
     sources: Mapping[Path, bytes] | None = None,
+    parsed: dict[Path, SourceFile] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -77,7 +79,8 @@ def run(
     so the output does not depend on it. With `dependents_root`, every file of that workspace
     whose hierarchy passes through a manifest among `paths` is linted too, and its findings name
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
-    be linted as it was at another revision.
+    be linted as it was at another revision. `parsed` is shared by runs over the same files
+    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -87,7 +90,7 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect)
+    workspace = Workspace(config.dialect, parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [

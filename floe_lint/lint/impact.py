@@ -14,6 +14,7 @@ from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint.engine import Result
+from floe_lint.load.document import Node, SourceFile
 from floe_lint.load.paths import relative_posix
 
 IMPACT_VERSION = 1
@@ -24,9 +25,14 @@ class TransformPolicy:
     """A transform's effective compute under one version of the manifest."""
 
     label: str
-    line: int
+    node: Node = field(compare=False)
     compute: str | None
     approved: bool
+
+    @property
+    def line(self) -> int:
+        """Located on demand: only the transforms an impact reports need a place."""
+        return self.node.span().start_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +109,7 @@ def policies(result: Result) -> dict[Path, ProductPolicy]:
                 compute = level.default
             policy.transforms[transform.label] = TransformPolicy(
                 transform.label,
-                product.doc.span(transform.pointer).start_line,
+                transform.node,
                 compute,
                 level is not None and compute in level.approved,
             )
@@ -151,11 +157,13 @@ def compare(
     return impact
 
 
-Linter = Callable[[dict[Path, bytes] | None], Result]
+Linter = Callable[[dict[Path, bytes] | None, dict[Path, SourceFile]], Result]
 
 
 def measure(manifest: Path, against: str, old: bytes, lint: Linter) -> Impact:
-    """Lint with `old` in the manifest's place, then as it is, and compare."""
-    before = lint({manifest.resolve(): old})
-    after = lint(None)
+    """Lint with `old` in the manifest's place, then as it is, and compare. Both runs share
+    the files they parse (all but the manifest read the same), so each is parsed once."""
+    parsed: dict[Path, SourceFile] = {}
+    before = lint({manifest.resolve(): old}, parsed)
+    after = lint(None, parsed)
     return compare(manifest, against, before, after)

@@ -56,7 +56,8 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+        """The docstring's first paragraph on one line: its first sentence, never cut."""
+        return " ".join(self.doc.strip().split("\n\n", 1)[0].split())
 
 
 def rule_from_module(module: ModuleType) -> Rule:

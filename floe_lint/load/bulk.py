@@ -20,6 +20,8 @@ from floe_lint.load.document import SourceFile
 
 PARALLEL_FROM = 200  # files; below this one process is faster
 CHUNK = 32
+#: the most processes `--jobs` starts, whatever it asks for: each one costs memory and start-up
+MAX_JOBS = 64
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -34,10 +36,11 @@ def cores() -> int:
 
 
 def jobs_for(files: int, requested: int | None) -> int:
-    """Processes to parse `files` files with: as requested, else all cores for large inputs."""
+    """Processes to parse `files` files with: as requested, else all cores for large inputs;
+    never more than the files, nor than MAX_JOBS."""
     if requested is not None:
-        return max(1, requested)
-    return cores() if files >= PARALLEL_FROM else 1
+        return max(1, min(requested, files, MAX_JOBS))
+    return min(cores(), MAX_JOBS) if files >= PARALLEL_FROM else 1
 
 
 def load_all(paths: Sequence[Path], jobs: int) -> list[SourceFile]:

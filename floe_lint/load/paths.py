@@ -47,9 +47,19 @@ def relative_posix(path: Path, base: Path | None = None) -> str:
 @lru_cache(maxsize=4096)  # every finding, filter and reporter names its file
 def _relative(target: Path, base: Path) -> str:
     try:
-        return Path(os.path.relpath(target, base)).as_posix()
+        return shown_name(Path(os.path.relpath(target, base)).as_posix())
     except ValueError:  # another drive on Windows
-        return target.as_posix()
+        return shown_name(target.as_posix())
+
+
+def shown_name(name: str) -> str:
+    r"""A file name as text every output can carry: bytes that are not UTF-8 (which Python
+    keeps as lone surrogates, and which no UTF-8 writer accepts) are written `\xff`."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -15,6 +15,50 @@ from floe_lint.load.reading import MAX_BYTES
 
 GIT_TIMEOUT = 30.0
 
+#: Every program a repository's own config could make git run is switched off: no transport
+#: at all (a promisor remote's lazy fetch through an `ext::` URL would run its command; the
+#: per-protocol keys are named too, since a repository's `protocol.ext.allow` would beat the
+#: general one), no textconv, external diff, fsmonitor hook, pager or signature check.
+_SETTINGS = (
+    *(
+        f"{key}=never"
+        for key in (
+            "protocol.allow",
+            "protocol.ext.allow",
+            "protocol.file.allow",
+            "protocol.git.allow",
+            "protocol.ssh.allow",
+            "protocol.http.allow",
+            "protocol.https.allow",
+        )
+    ),
+    "core.fsmonitor=false",
+    "core.hooksPath=/dev/null",
+    "log.showSignature=false",
+    "diff.external=",
+    "core.pager=cat",
+)
+_HARDENING = tuple(part for setting in _SETTINGS for part in ("-c", setting))
+
+
+def git_command(folder: Path, *args: str) -> list[str]:
+    """`git -C folder ARGS` with every repository-controlled program disabled."""
+    return ["git", *_HARDENING, "-C", str(folder), *args]
+
+
+def git_env() -> dict[str, str]:
+    """The environment git runs in: no prompt, no lock, no lazy fetch, no transport at all
+    (GIT_ALLOW_PROTOCOL overrides any protocol config of the repository)."""
+    return {
+        **os.environ,
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_OPTIONAL_LOCKS": "0",
+        "GIT_NO_LAZY_FETCH": "1",
+        "GIT_ALLOW_PROTOCOL": "none",
+        "GIT_PAGER": "cat",
+        "GIT_EXTERNAL_DIFF": "",
+    }
+
 
 class RevisionError(Exception):
     """The revision or the file at it cannot be read; the message says which and why."""
@@ -31,14 +75,13 @@ def show(rev: str, path: Path) -> bytes:
     rev = _checked(rev)
     folder = path.resolve().parent
     spec = f"{rev}:./{path.name}"  # ./ : relative to the folder git runs in
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
     try:
         process = subprocess.Popen(
-            ["git", "-C", str(folder), "show", "--no-textconv", "--end-of-options", spec],
+            git_command(folder, "show", "--no-textconv", "--no-ext-diff", "--end-of-options", spec),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            env=env,
+            env=git_env(),
         )
     except OSError as error:
         raise RevisionError(f"cannot run git to read {path} at {rev}: {error}") from error

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from floe_lint.load.document import Document, Node
-from floe_lint.model.hierarchy import Hierarchy, Level, RefProblem
+from floe_lint.model.hierarchy import Hierarchy, RefProblem
+from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 
 EXPLAIN_VERSION = 1

@@ -9,149 +9,18 @@ default inherits its parent's. Each manifest is resolved once, whatever referenc
 
 from __future__ import annotations
 
-import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import Any
 
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
-from floe_lint.model.manifest import ComputeEntry, Manifest
+from floe_lint.model.governance import narrow, resolve
+from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import RefError, Resolver
-
-ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
-
-
-@dataclass(frozen=True, slots=True)
-class EffectiveCompute:
-    name: str
-    config: dict[str, Any]
-    connection_secret_ref: str | None
-    entry: ComputeEntry
-    level: Level
-
-
-class Allowance(NamedTuple):
-    """What a level lets the levels below it approve (`names` None: anything), and the level
-    and node that say so."""
-
-    names: frozenset[str] | None
-    level: Level
-    node: Node
-
-
-@dataclass(eq=False)
-class Level:
-    """One manifest in the hierarchy with its effective policy."""
-
-    manifest: Manifest
-    parent: Level | None = None
-    parent_status: ParentStatus = "none"
-    approved: dict[str, EffectiveCompute] = field(default_factory=dict)
-    default: str | None = None
-    default_level: Level | None = None
-
-    @property
-    def doc(self) -> Document:
-        return self.manifest.doc
-
-    @property
-    def node(self) -> Node:
-        return self.manifest.node
-
-    @property
-    def entries(self) -> tuple[ComputeEntry, ...]:
-        """The approved list as written (before narrowing by the parent)."""
-        return self.manifest.entries
-
-    @property
-    def scope(self) -> str | None:
-        return self.manifest.scope
-
-    @property
-    def scope_node(self) -> Node:
-        return self.manifest.scope_node
-
-    @property
-    def has_parent(self) -> bool:
-        return self.manifest.has_parent
-
-    @property
-    def parent_node(self) -> Node:
-        return self.manifest.parent_node
-
-    @property
-    def ref_node(self) -> Node:
-        """The node naming the level above (for a manifest: its parent ref)."""
-        return self.manifest.parent_node
-
-    @property
-    def approved_node(self) -> Node:
-        return self.manifest.approved_node
-
-    @property
-    def default_node(self) -> Node:
-        """The node of this level's own default (a missing key points at its parent)."""
-        return self.manifest.default_node
-
-    @property
-    def label(self) -> str:
-        """`domain 'sales' (platform/sales/manifest.yaml)`-style name for messages."""
-        return self.manifest.label
-
-    @property
-    def default_key(self) -> str:
-        """How a user sets this level's default (`plugins.compute.default`, ...), for messages."""
-        return self.manifest.default_key
-
-    @property
-    def inherits(self) -> bool:
-        """The level states no compute and keeps its parent's."""
-        return self.manifest.inherits and self.parent is not None
-
-    @property
-    def approver(self) -> Level:
-        """The nearest level, this one or above, that states the computes this one has."""
-        level = self
-        while level.inherits and level.parent is not None:
-            level = level.parent
-        return level
-
-    @property
-    def children_allowed(self) -> Allowance:
-        """What levels below this one may approve: a `compute` whitelist of this level, else
-        (when it has whitelists of its own kind) what its parent allows, else its own
-        effective approved list."""
-        whitelist = self.manifest.whitelist("compute")
-        above = self.parent.children_allowed if self.parent is not None else None
-        if whitelist is not None:
-            names = frozenset(whitelist.names)
-            if above is not None and above.names is not None:
-                names &= above.names
-            return Allowance(names, self, whitelist.node)
-        if self.manifest.restricts_by_whitelist:  # upstream's dialect: a domain passes it on
-            return above if above is not None else Allowance(None, self, self.approved_node)
-        return Allowance(frozenset(self.approved), self, self.approved_node)
-
-    def chain(self) -> list[Level]:
-        """This level and its ancestors, nearest first."""
-        levels: list[Level] = []
-        level: Level | None = self
-        while level is not None and level not in levels:
-            levels.append(level)
-            level = level.parent
-        return levels
-
-    def remover_of(self, name: str) -> Level | None:
-        """The level that dropped `name` from what its parent approved, if any level did."""
-        chain = self.chain()
-        for child, parent in itertools.pairwise(chain):
-            if name in parent.approved and name not in child.approved:
-                return child
-        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +58,17 @@ class Hierarchy:
 
     def _follow(self, node: Node, what: str, text: Any = None) -> Document | None:
         text = node.value if text is None else text
-        if not isinstance(text, str) or not text.strip():
+        if not isinstance(text, str):
+            return None
+        if not text.strip():
+            if what != "parent_manifest":  # scope-mismatch explains a blank parent
+                self.problems.append(
+                    RefProblem(
+                        node,
+                        f"{what} is blank, so it names no manifest and nothing about this "
+                        "product is checked against a platform; write a path or an oci:// ref",
+                    )
+                )
             return None
         try:
             path = self.resolver.resolve(text, node.doc.path)
@@ -300,6 +179,12 @@ class Hierarchy:
 
 def _apply_policy(level: Level) -> None:
     parent = level.parent
+    level.governance, level.weakenings = resolve(
+        level.manifest.governance, parent.governance if parent else {}, level.label
+    )
+    level.plugins_allowed, level.widenings = narrow(
+        level.manifest.whitelists, parent.plugins_allowed if parent else {}, level.label
+    )
     if level.inherits and parent is not None:
         level.approved = dict(parent.approved)
     allowed = parent.children_allowed.names if parent is not None else None

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from floe_lint.load.document import Document, Node
 
 if TYPE_CHECKING:
-    from floe_lint.model.hierarchy import Level
+    from floe_lint.model.level import Level
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ oras-py does the registry protocol (sessions, bearer-token service, blob upload)
 - `--offline`: only the cache and the lock file, a miss says which ref and how to fix it.
 
 The package's other modules: `settings`, `credentials`, `transport` (deadlines, the only
-importer of `oras`), `cache`, `artifact` (the media types), `push` and `lockfile`.
+importer of `oras`), `cache`, `artifact` (the media types), `push` (publishing through a
+`Fetcher`) and `lockfile`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from floe_lint.oci.settings import OFFLINE_ENV, Settings
 # The transport and the artifact format are imported by the methods that reach a registry:
 # most runs have no oci:// ref, and a pre-commit hook's start-up counts.
 if TYPE_CHECKING:
-    from floe_lint.oci.push import Published
     from floe_lint.oci.transport import Deadline, Transport
 
 
@@ -233,9 +233,3 @@ class Fetcher:
                 "the registry content was tampered with or corrupted"
             )
         return self.cache.write(layer_digest, ".manifest.yaml", body, repository_of(ref))
-
-    def push(self, ref: OciRef, content: bytes, annotations: Mapping[str, str]) -> Published:
-        """Upload a manifest YAML as a Floe artifact at `ref` (see `floe_lint.oci.push`)."""
-        from floe_lint.oci.push import push
-
-        return push(self, ref, content, annotations)

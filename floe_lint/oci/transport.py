@@ -178,6 +178,10 @@ class Transport:
                     break  # see _lookup_failure: retrying a failed name lookup cannot help
                 problem = f"is unreachable ({_short_reason(error)})"
                 continue
+            except (requests.exceptions.InvalidSchema, requests.exceptions.MissingSchema):
+                # a redirect to file://, ftp://, ...: only HTTP(S) is ever followed
+                problem = "redirected to a URL that is not http:// or https:// (refused)"
+                break
             except (requests.exceptions.InvalidURL, urllib3.exceptions.LocationValueError):
                 problem = "cannot be addressed (not a valid host name or port)"
                 break

@@ -1,0 +1,167 @@
+"""One manifest in the governance hierarchy with its effective policy (see `hierarchy`, which
+builds the levels): what it approves, its default, and what it lets the levels below approve."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+from floe_lint.load.document import Document, Node
+from floe_lint.model.governance import Allowed, InForce, Weakening, Widening
+from floe_lint.model.manifest import ComputeEntry, Manifest
+
+ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
+
+
+@dataclass(frozen=True, slots=True)
+class EffectiveCompute:
+    name: str
+    config: dict[str, Any]
+    connection_secret_ref: str | None
+    entry: ComputeEntry
+    level: Level
+
+
+class Allowance(NamedTuple):
+    """What a level lets the levels below it approve (`names` None: anything), and the level
+    and node that say so."""
+
+    names: frozenset[str] | None
+    level: Level
+    node: Node
+
+
+@dataclass(eq=False)
+class Level:
+    """One manifest in the hierarchy with its effective policy."""
+
+    manifest: Manifest
+    parent: Level | None = None
+    parent_status: ParentStatus = "none"
+    approved: dict[str, EffectiveCompute] = field(default_factory=dict)
+    default: str | None = None
+    default_level: Level | None = None
+    #: governance in force here (dotted field -> value and where it is written), and the
+    #: values this level writes weaker than what is in force above it
+    governance: dict[str, InForce] = field(default_factory=dict)
+    weakenings: list[Weakening] = field(default_factory=list)
+    #: per plugin category, what levels below may select, and the names this level's
+    #: whitelists add to what is allowed above it
+    plugins_allowed: dict[str, Allowed] = field(default_factory=dict)
+    widenings: list[Widening] = field(default_factory=list)
+
+    @property
+    def doc(self) -> Document:
+        return self.manifest.doc
+
+    @property
+    def node(self) -> Node:
+        return self.manifest.node
+
+    @property
+    def entries(self) -> tuple[ComputeEntry, ...]:
+        """The approved list as written (before narrowing by the parent)."""
+        return self.manifest.entries
+
+    @property
+    def scope(self) -> str | None:
+        return self.manifest.scope
+
+    @property
+    def scope_node(self) -> Node:
+        return self.manifest.scope_node
+
+    @property
+    def has_parent(self) -> bool:
+        return self.manifest.has_parent
+
+    @property
+    def parent_node(self) -> Node:
+        return self.manifest.parent_node
+
+    @property
+    def ref_node(self) -> Node:
+        """The node naming the level above (for a manifest: its parent ref)."""
+        return self.manifest.parent_node
+
+    @property
+    def approved_node(self) -> Node:
+        return self.manifest.approved_node
+
+    @property
+    def default_node(self) -> Node:
+        """The node of this level's own default (a missing key points at its parent)."""
+        return self.manifest.default_node
+
+    @property
+    def label(self) -> str:
+        """`domain 'sales' (platform/sales/manifest.yaml)`-style name for messages."""
+        return self.manifest.label
+
+    @property
+    def default_key(self) -> str:
+        """How a user sets this level's default (`plugins.compute.default`, ...), for messages."""
+        return self.manifest.default_key
+
+    @property
+    def inherits(self) -> bool:
+        """The level states no compute and keeps its parent's."""
+        return self.manifest.inherits and self.parent is not None
+
+    @property
+    def approver(self) -> Level:
+        """The nearest level, this one or above, that states the computes this one has."""
+        level = self
+        while level.inherits and level.parent is not None:
+            level = level.parent
+        return level
+
+    @property
+    def children_allowed(self) -> Allowance:
+        """What levels below this one may approve: a `compute` whitelist of this level, else
+        (when it has whitelists of its own kind) what its parent allows, else its own
+        effective approved list."""
+        whitelist = self.manifest.whitelist("compute")
+        above = self.parent.children_allowed if self.parent is not None else None
+        if whitelist is not None:
+            names = frozenset(whitelist.names)
+            if above is not None and above.names is not None:
+                names &= above.names
+            return Allowance(names, self, whitelist.node)
+        if self.manifest.restricts_by_whitelist:  # upstream's dialect: a domain passes it on
+            return above if above is not None else Allowance(None, self, self.approved_node)
+        return Allowance(frozenset(self.approved), self, self.approved_node)
+
+    def chain(self) -> list[Level]:
+        """This level and its ancestors, nearest first."""
+        levels: list[Level] = []
+        level: Level | None = self
+        while level is not None and level not in levels:
+            levels.append(level)
+            level = level.parent
+        return levels
+
+    @property
+    def list_unknown(self) -> bool:
+        """Whether this level's computes would be inherited from a parent that could not be
+        loaded (its effective approved list is then unknown, not empty)."""
+        approver = self.approver
+        return approver.manifest.inherits and approver.parent_status in ("unresolved", "cycle")
+
+    def unloaded(self) -> Level | None:
+        """The nearest level of the chain (this one or above) whose parent manifest could not
+        be loaded (an unresolved ref, a file that is not a manifest, a cycle): what it would
+        inherit is unknown, so nothing below it can be judged on inherited policy."""
+        for level in self.chain():
+            if level.parent_status in ("unresolved", "cycle"):
+                return level
+        return None
+
+    def remover_of(self, name: str) -> Level | None:
+        """The level that dropped `name` from what its parent approved, if any level did."""
+        chain = self.chain()
+        for child, parent in itertools.pairwise(chain):
+            if name in parent.approved and name not in child.approved:
+                return child
+        return None
