@@ -81,7 +81,20 @@ def _add_config(config: argparse.ArgumentParser) -> None:
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path(".")],
+        help="files or folders; - for standard input (with --stdin-filename)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="with 'check -': lint standard input as if it were the file PATH (which need not "
+        "exist): findings name PATH, its refs and dependents are resolved from there",
+    )
     check.add_argument(
         "--format",
         choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto", "concise", "full"),
@@ -157,22 +170,12 @@ def _add_check(check: argparse.ArgumentParser) -> None:
 
 def _add_fix_arguments(check: argparse.ArgumentParser) -> None:
     fixes = check.add_argument_group("fixes")
-    fixes.add_argument(
-        "--fix",
-        action="store_true",
-        help="apply safe fixes in place (minimal edits; comments and layout kept), then report "
-        "what remains",
-    )
-    fixes.add_argument(
-        "--unsafe-fixes",
-        action="store_true",
-        help="also apply fixes that may change behaviour (with --fix or --diff)",
-    )
-    fixes.add_argument(
-        "--diff",
-        action="store_true",
-        help="print what --fix would change as a unified diff; write nothing",
-    )
+    for flag, text in (
+        ("--fix", "apply safe fixes in place (minimal edits), then report what remains"),
+        ("--unsafe-fixes", "also apply fixes that may change behaviour (with --fix or --diff)"),
+        ("--diff", "print what --fix would change as a unified diff; write nothing"),
+    ):
+        fixes.add_argument(flag, action="store_true", help=text)
 
 
 def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
@@ -474,8 +477,9 @@ def main(
         from floe_lint.errors import ConfigError
         from floe_lint.reporters import printable
 
-        if isinstance(error, ConfigError):
-            stderr.write(f"floe-lint: error: {printable(str(error))}\n")
+        if isinstance(error, ConfigError):  # every problem of a config file, one line each
+            for message in getattr(error, "messages", None) or [str(error)]:
+                stderr.write(f"floe-lint: error: {printable(message)}\n")
             return EXIT_USAGE
         if isinstance(error, OSError) and error.filename is not None and not args.debug:
             # A path the system refuses (too long, a loop, no permission): the user's to fix.

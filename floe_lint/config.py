@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from floe_lint.errors import ConfigError
+from floe_lint.errors import ConfigError, ConfigErrors
 from floe_lint.findings import Severity
 
 if TYPE_CHECKING:
@@ -59,9 +59,13 @@ class Config:
         """Every selector of the config must name at least one of `rules` (else exit 2)."""
         from floe_lint.lint import selectors
 
-        for selector, where in self.selectors:
-            if not selectors.names_a_rule(selector, rules):
-                raise ConfigError(f"{where}: {selectors.unknown_message(selector, rules)}")
+        messages = [
+            f"{where}: {selectors.unknown_message(selector, rules)}"
+            for selector, where in self.selectors
+            if not selectors.names_a_rule(selector, rules)
+        ]
+        if messages:
+            raise ConfigErrors(sorted(messages, key=_file_order))
 
     @property
     def root(self) -> Path:
@@ -241,7 +245,9 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
             line, col = where(problem.pointer)
             message = problem.message.replace("in the document", "in the floe-lint config")
             lines.append(f"{path}:{line}:{col}: {message}")
-        raise ConfigError("\n".join(lines))
+        if not table.get("rule-folders"):  # and every unknown selector with them
+            lines += _unknown_selectors(_selectors(path, table, where))
+        raise ConfigErrors(sorted(lines, key=_file_order))
     base = path.parent
     baseline = table.get("baseline")
     config = Config(
@@ -273,6 +279,24 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
     return config
 
 
+def _file_order(message: str) -> tuple[int, int]:
+    """`(line, column)` of a `path:line:col: message` line."""
+    head = message.split(": ", 1)[0].rsplit(":", 2)
+    return (int(head[1]), int(head[2])) if len(head) == 3 and head[1].isdigit() else (0, 0)
+
+
+def _unknown_selectors(found: list[tuple[str, str]]) -> list[str]:
+    from floe_lint.lint import selectors
+    from floe_lint.lint.registry import rules_for
+
+    rules = rules_for(key for key, _ in found)
+    return [
+        f"{where}: {selectors.unknown_message(selector, rules)}"
+        for selector, where in found
+        if not selectors.names_a_rule(selector, rules)
+    ]
+
+
 def _manifest(base: Path, text: str | None) -> str | None:
     """`manifest:` as a ref: an `oci://` ref stays as written, a path becomes absolute."""
     if text is None or "://" in text:
@@ -282,14 +306,26 @@ def _manifest(base: Path, text: str | None) -> str | None:
 
 def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str, str]]:
     """Every rule selector of the config with its `file:line:col`, for `check_selectors`."""
+
+    def items(value: Any) -> list[Any]:  # the config may be invalid: take what has a shape
+        return value if isinstance(value, list) else []
+
+    def keys(value: Any) -> dict[Any, Any]:
+        return value if isinstance(value, dict) else {}
+
     mentions = [
         (f"/{key}/{i}", v)
         for key in ("select", "ignore", "fixable", "unfixable")
-        for i, v in enumerate(table.get(key, []))
+        for i, v in enumerate(items(table.get(key)))
+        if isinstance(v, str)
     ]
-    mentions += [(f"/severity/{_token(k)}", k) for k in table.get("severity", {})]
-    for glob, codes in table.get("per-path-ignores", {}).items():
-        mentions += [(f"/per-path-ignores/{_token(glob)}/{i}", c) for i, c in enumerate(codes)]
+    mentions += [(f"/severity/{_token(k)}", k) for k in keys(table.get("severity"))]
+    for glob, codes in keys(table.get("per-path-ignores")).items():
+        mentions += [
+            (f"/per-path-ignores/{_token(glob)}/{i}", c)
+            for i, c in enumerate(items(codes))
+            if isinstance(c, str)
+        ]
     found = []
     for pointer, key in mentions:
         line, col = where(pointer)

@@ -38,6 +38,7 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 transform.node,
                 f"{transform.label} names no compute and no level of the hierarchy of "
-                f"{level.label} sets a default; add 'compute: <{'|'.join(level.approved) or 'name'}>' "
-                f"or set {level.default_key}",
+                f"{level.label} sets a default; add "
+                f"'compute: {next(iter(level.approved), '<name>')}' (approved: "
+                f"{', '.join(level.approved) or 'none'}) or set {level.default_key}",
             )

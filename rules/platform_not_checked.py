@@ -68,8 +68,9 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
     yield ctx.finding(
         product.transforms[0].node.parent,
         f"this product names no platform ({product.platform_key}), so its compute selections "
-        "were not checked; pass 'check --manifest PATH_OR_REF', set 'manifest:' in the config, "
-        "or put the platform's manifest.yaml beside it",
+        "were not checked; write 'platform: {manifest: ../manifest.yaml}' (the platform's "
+        "path or oci:// ref), pass 'check --manifest PATH_OR_REF', set 'manifest:' in the "
+        "config, or put the platform's manifest.yaml beside it",
         at="key",
     )
 

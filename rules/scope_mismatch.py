@@ -68,7 +68,9 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
         )
     elif scope == "domain" and not has_parent:
         yield ctx.finding(
-            level.scope_node, "a domain manifest must name its parent in parent_manifest"
+            level.scope_node,
+            "a domain manifest must name its parent in parent_manifest; smallest valid: "
+            "parent_manifest: ../enterprise/manifest.yaml",
         )
     elif scope is None and has_parent:
         yield ctx.finding(

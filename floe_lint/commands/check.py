@@ -188,8 +188,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.lint import engine
     from floe_lint.reporters import sorted_findings
 
+    stdin = _stdin_source(args)
     for path in args.paths:
-        if not path.exists():
+        if path not in stdin and not path.exists():
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
     config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
@@ -213,7 +214,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             require_suppression_reason=args.require_suppression_reason,
             jobs=args.jobs,
             dependents_root=root,
-            sources=sources,
+            sources={**stdin, **sources},
         )
 
     outcome = None
@@ -295,3 +296,30 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
+
+
+def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:
+    """`check -`: the text on standard input, linted as if it were at `--stdin-filename`
+    (its name decides its kind, its folder resolves its refs, its dependents are found);
+    `-` in `args.paths` is replaced by that path. At most MAX_BYTES are read."""
+    import sys
+
+    from floe_lint.load.reading import MAX_BYTES
+
+    named = args.stdin_filename
+    if Path("-") not in args.paths:
+        if named is not None:
+            raise UsageError("--stdin-filename is for 'check -' (the text on standard input)")
+        return {}
+    if named is None:
+        raise UsageError(
+            "'check -' needs --stdin-filename PATH: where the text would be (its name decides "
+            "what it is, its folder resolves its refs)"
+        )
+    if named.is_dir():
+        raise UsageError(f"--stdin-filename {named} is a folder; name a file in it")
+    raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise UsageError(f"standard input is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    args.paths = [named if path == Path("-") else path for path in args.paths]
+    return {named: raw}

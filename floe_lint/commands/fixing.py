@@ -18,7 +18,12 @@ if TYPE_CHECKING:
 
 
 def refuse_conflicts(args: argparse.Namespace) -> None:
-    """--diff owns stdout and writes nothing: no report file, no baseline."""
+    """--diff owns stdout and writes nothing: no report file, no baseline; standard input is
+    no file to fix."""
+    if getattr(args, "stdin_filename", None) is not None:
+        raise UsageError(
+            "--fix and --diff change files on disk; with --stdin-filename there is none to change"
+        )
     if args.diff and (args.output is not None or args.write_baseline is not None):
         raise UsageError(
             "--diff prints a diff on stdout; it cannot be combined with --output "
