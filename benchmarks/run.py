@@ -62,8 +62,12 @@ class Case:
     commands: list[list[str]]
     files: int
     samples: list[Sample] = field(default_factory=list)
+    #: where it runs: its corpus's root, so that the workspace (the dependents search) is that
+    #: corpus alone, not the folder holding every corpus side by side
+    cwd: Path | None = None
 
     def run(self, cwd: Path) -> None:
+        cwd = self.cwd or cwd
         wall = cpu = rss = 0.0
         for command in self.commands:
             with tempfile.TemporaryFile() as errors:
@@ -147,9 +151,14 @@ def corpus_cases(corpus: Corpus, bin_dir: Path, work: Path) -> dict[str, Case]:
     floe_lint, python = str(bin_dir / "floe-lint"), str(bin_dir / "python")
     cj = str(bin_dir / "check-jsonschema")
     return {
-        "ours": Case("floe-lint check", [[floe_lint, "check", str(corpus.root)]], n),
+        "ours": Case(
+            "floe-lint check", [[floe_lint, "check", str(corpus.root)]], n, cwd=corpus.root
+        ),
         "serial": Case(
-            "floe-lint check --jobs 1", [[floe_lint, "check", "-j", "1", str(corpus.root)]], n
+            "floe-lint check --jobs 1",
+            [[floe_lint, "check", "-j", "1", str(corpus.root)]],
+            n,
+            cwd=corpus.root,
         ),
         "cj": Case(
             "check-jsonschema (2 schemas)",
@@ -186,11 +195,13 @@ def dependents_cases(corpus: Corpus, bin_dir: Path) -> dict[str, Case]:
             "staged enterprise + dependents",
             [[floe_lint, "check", "--workspace", root, str(corpus.enterprise)]],
             len(corpus.files),
+            cwd=corpus.root,
         ),
         "staged_lone": Case(
             "staged manifest, no dependents",
             [[floe_lint, "check", "--workspace", root, str(lone)]],
             1,
+            cwd=corpus.root,
         ),
     }
 
@@ -206,6 +217,7 @@ def startup_cases(corpus: Corpus, bin_dir: Path, work: Path) -> dict[str, Case]:
             "pre-commit: floe-lint check",
             [[floe_lint, "check", "--no-dependents", *map(str, trio)]],
             3,
+            cwd=corpus.root,
         ),
         "hook_cj": Case(
             "pre-commit: check-jsonschema x2",

@@ -6,6 +6,7 @@ day it stops applying (its findings come back) and this warning, at the exceptio
 config file, names it, so that it is renewed on purpose or removed.
 
 Fails:
+    # expect: .floe-lint.yaml:3:5 the exception for 'FL201' on 'floe.yaml' (pilot, OPS-7) expired on 2001-01-31: it excuses nothing now
     # file: .floe-lint.yaml
     mandatory: [compute-not-approved]
     exceptions:

@@ -8,6 +8,7 @@ stays, and the comment that tried to silence it is this error, at the code it na
 the config's `exceptions` (with a reason and an expiry) excuse a mandatory finding.
 
 Fails:
+    # expect: floe.yaml:4:72 suppression of 'FL201' is not allowed: the config makes this rule mandatory; the finding stays
     # file: .floe-lint.yaml
     mandatory: [compute-not-approved]
     # file: manifest.yaml

@@ -11,6 +11,7 @@ trusted roots, a product that names no platform is reported too. This rule canno
 silenced by a suppression comment, an ignore or a baseline: only the config's `exceptions`.
 
 Fails:
+    # expect: floe.yaml:2:17 platform.ref 'own.manifest.yaml' leaves the trusted tree: this hierarchy ends at enterprise manifest own.manifest.yaml (own.manifest.yaml), which is not a trusted root (trusted: enterprise.manifest.yaml)
     # file: .floe-lint.yaml
     trusted-roots: [enterprise.manifest.yaml]
     # file: enterprise.manifest.yaml

@@ -73,8 +73,8 @@ def test_a_changed_enterprise_manifest_brings_in_every_domain_and_product_below_
     run = run_cli("check", "platform/enterprise/manifest.yaml", "--format", "json")
     assert run.code == 1, run.stderr
     assert _where(run) == [
+        # one cause, one finding: the default snowflake is not reported again
         ("platform/sales/manifest.yaml", 6, "approved-not-subset"),
-        ("platform/sales/manifest.yaml", 7, "default-not-approved"),
         ("products/orders/floe.yaml", 5, "compute-not-approved"),
     ]
     for finding in run.findings:
@@ -108,7 +108,6 @@ def test_a_product_alone_has_no_dependents_and_its_findings_no_cause(tree: Path)
     run = run_cli("check", "products/orders/floe.yaml", "--format", "json")
     assert [f["file"] for f in run.findings] == [
         "platform/sales/manifest.yaml",
-        "platform/sales/manifest.yaml",
         "products/orders/floe.yaml",
     ]
     assert all("changed manifest" not in r["message"] for f in run.findings for r in f["related"])
@@ -136,7 +135,7 @@ def test_sarif_related_locations_name_the_changed_manifest(tree: Path) -> None:
 
     run = run_cli("check", "platform/enterprise/manifest.yaml", "--format", "sarif")
     results = validate(json.loads(run.stdout))["runs"][0]["results"]
-    assert len(results) == 3
+    assert len(results) == 2
     for result in results:
         cause = result["relatedLocations"][-1]
         uri = cause["physicalLocation"]["artifactLocation"]["uri"]
@@ -200,7 +199,7 @@ def test_dependents_through_a_ref_override(tmp_path: Path, monkeypatch: pytest.M
     assert ("products/orders/floe.yaml", 5, "compute-not-approved") in _where(run)
     # Without the override the product cannot be tied to the local file: it is not a dependent.
     alone = run_cli(*args, "--offline")
-    assert [f["file"] for f in alone.findings] == ["platform/sales/manifest.yaml"] * 2
+    assert [f["file"] for f in alone.findings] == ["platform/sales/manifest.yaml"]
 
 
 def test_dependents_through_the_config_refs_table(
@@ -285,7 +284,7 @@ def test_dependents_are_followed_level_by_level_and_cycles_end(
     )
     run = run_cli("check", "b/manifest.yaml", "--format", "json")
     assert "3 files checked, 2 of them dependents" in run.stderr
-    assert {f["name"] for f in run.findings} == {"parent-cycle"}
+    assert {f["name"] for f in run.findings} == {"parent-cycle", "platform-not-checked"}
 
 
 def test_workspace_limits_where_dependents_are_searched(tree: Path) -> None:
@@ -383,3 +382,68 @@ def test_an_upstream_product_without_a_platform_ref_depends_on_the_manifest_besi
     payments = [f for f in run.findings if f["file"] == "sales/floe.yaml"]
     assert payments, run.findings
     assert all(f["related"][-1]["file"] == "sales/manifest.yaml" for f in payments)
+
+
+def _counting_loads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """The files the run parses (relative to `root`), in order."""
+    from floe_lint.load.workspace import Workspace
+
+    parsed: list[str] = []
+    load = Workspace.load
+
+    def counting(self: Workspace, path: Path):  # type: ignore[no-untyped-def]
+        if self.key(path) not in self._files:
+            parsed.append(path.resolve().relative_to(root.resolve()).as_posix())
+        return load(self, path)
+
+    monkeypatch.setattr(Workspace, "load", counting)
+    return parsed
+
+
+@pytest.mark.parametrize("given", ["a/platform/enterprise/manifest.yaml", "a"])
+def test_a_sibling_tree_of_the_same_shape_is_read_but_never_parsed(
+    given: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its refs hold the same text (`../enterprise/manifest.yaml`) but resolve into itself."""
+    monkeypatch.chdir(tmp_path)
+    tree = {**TREE, "platform/enterprise/manifest.yaml": WITHOUT_SNOWFLAKE}
+    write_files(tmp_path, {f"a/{path}": text for path, text in tree.items()})
+    alone = run_cli("check", given, "--format", "json")
+    write_files(tmp_path, {f"b/{path}": text for path, text in tree.items()})
+    parsed = _counting_loads(monkeypatch, tmp_path)
+    run = run_cli("check", given, "--format", "json")
+    assert (run.code, run.stdout, run.stderr) == (alone.code, alone.stdout, alone.stderr)
+    assert [p for p in parsed if not p.startswith("a/")] == []
+    assert ("a/products/orders/floe.yaml", 5, "compute-not-approved") in _where(run)
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        'platform: {ref: "../../platform/my sales/manifest.yaml"}',
+        "platform:\n  ref: '../../platform/my sales'  # the domain",
+        'platform: {"ref": "../../platform/my sales/manifest.yaml"}',
+        "platform:\n  ref: ../../platform/./my sales/../my sales/",
+    ],
+)
+def test_ref_text_is_matched_in_every_form_yaml_writes_it(
+    ref: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    product = ORDERS.replace("platform: {ref: ../../platform/sales/manifest.yaml}", ref)
+    write_files(
+        tmp_path,
+        {
+            "platform/enterprise/manifest.yaml": WITHOUT_SNOWFLAKE,
+            "platform/my sales/manifest.yaml": SALES,
+            "products/orders/floe.yaml": product,
+            "products/other/floe.yaml": ORDERS.replace("sales", "my sales/../sales"),
+        },
+    )
+    parsed = _counting_loads(monkeypatch, tmp_path)
+    run = run_cli("check", "platform/my sales/manifest.yaml", "--format", "json")
+    assert "3 files checked, 1 of them dependent " in run.stderr, run.stderr
+    assert "products/other/floe.yaml" not in parsed
+    lines = product.lstrip("\n").splitlines()
+    line = lines.index("  - {type: dbt, path: models/marts/, compute: snowflake}") + 1
+    assert ("products/orders/floe.yaml", line, "compute-not-approved") in _where(run)

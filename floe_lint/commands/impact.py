@@ -35,6 +35,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.config import load_config
     from floe_lint.lint import engine
     from floe_lint.lint.impact import measure
+    from floe_lint.load.document import SourceFile
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import impact_report
 
@@ -47,9 +48,15 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     refs = parse_ref_overrides(args.ref)
     fetch = fetcher(config, [manifest], offline=args.offline)
 
-    def lint(sources: dict[Path, bytes] | None) -> engine.Result:
+    def lint(sources: dict[Path, bytes] | None, parsed: dict[Path, SourceFile]) -> engine.Result:
         return engine.run(
-            [manifest], config, refs=refs, fetch=fetch, dependents_root=root, sources=sources
+            [manifest],
+            config,
+            refs=refs,
+            fetch=fetch,
+            dependents_root=root,
+            sources=sources,
+            parsed=parsed,
         )
 
     impact = measure(manifest, against, old, lint)

@@ -139,6 +139,7 @@ def _breaks(
     """
     from floe_lint.lint import engine
     from floe_lint.lint.impact import measure
+    from floe_lint.load.document import SourceFile
     from floe_lint.load.paths import relative_posix
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import sorted_findings
@@ -146,8 +147,12 @@ def _breaks(
     path: Path = args.manifest
     root = workspace_root(args.workspace, config.path, Path.cwd())
 
-    def lint(sources: dict[Path, bytes] | None) -> engine.Result:
-        return engine.run([path], config, fetch=fetch, dependents_root=root, sources=sources)
+    def lint(
+        sources: dict[Path, bytes] | None, parsed: dict[Path, SourceFile] | None = None
+    ) -> engine.Result:
+        return engine.run(
+            [path], config, fetch=fetch, dependents_root=root, sources=sources, parsed=parsed
+        )
 
     previous = _published(config, ref)
     if previous is None:

@@ -68,6 +68,7 @@ def add(
         selected=lambda p: filtering.selected(p, config),
         jobs=jobs,
         fallback=config.manifest,
+        given=paths,
     )
     dependents = [d for d in index.dependents(changed) if d.path not in given]
     for dependent in dependents:

@@ -7,12 +7,11 @@ import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
-from floe_lint.lint import dependents as lint_dependents
 from floe_lint.lint import filtering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
@@ -27,8 +26,10 @@ from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
-from floe_lint.model.reverse_index import Dependent
 from floe_lint.model.trust import Trust
+
+if TYPE_CHECKING:
+    from floe_lint.model.reverse_index import Dependent
 
 
 @dataclass
@@ -74,6 +75,7 @@ def run(
     jobs: int | None = None,
     dependents_root: Path | None = None,
     sources: Mapping[Path, bytes] | None = None,
+    parsed: dict[Path, SourceFile] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -81,7 +83,8 @@ def run(
     so the output does not depend on it. With `dependents_root`, every file of that workspace
     whose hierarchy passes through a manifest among `paths` is linted too, and its findings name
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
-    be linted as it was at another revision.
+    be linted as it was at another revision. `parsed` is shared by runs over the same files
+    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -91,7 +94,7 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect)
+    workspace = Workspace(config.dialect, parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [
@@ -105,7 +108,9 @@ def run(
             workspace.add(base, False)
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
-    if dependents_root is not None:
+    if dependents_root is not None and _may_have_dependents(workspace, found):
+        from floe_lint.lint import dependents as lint_dependents
+
         dependents = lint_dependents.add(
             workspace, paths, found, dependents_root, config, overrides, jobs
         )
@@ -181,8 +186,13 @@ def run(
             f for r in controls for f in _checked(r, refusal, ctx, config, control)
         ],
     )
+    findings = filtered.findings
+    if dependents:
+        from floe_lint.lint.dependents import with_causes
+
+        findings = with_causes(findings, dependents, workspace)
     return Result(
-        lint_dependents.with_causes(filtered.findings, dependents, workspace),
+        findings,
         workspace.files(),
         rules,
         filtered.suppressed,
@@ -190,6 +200,13 @@ def run(
         dependents,
         hierarchy,
         products,
+    )
+
+
+def _may_have_dependents(workspace: Workspace, found: Sequence[tuple[Path, bool]]) -> bool:
+    """Only a manifest has dependents: a run given none (a product changed) searches nothing."""
+    return any(
+        doc.kind == "manifest" for path, _ in found for doc in workspace.load(path).documents
     )
 
 

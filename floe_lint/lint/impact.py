@@ -3,7 +3,8 @@
 The manifest and its dependents are linted twice, once with the manifest as it is and once as
 it was (another revision's or another file's content, put in its place so its own relative refs
 still resolve). The difference is the impact: findings that appear, findings that disappear, and
-per product the approved list and the transforms whose effective compute or approval changes.
+per product the approved list and the transforms whose effective compute or approval changes,
+and per manifest or product the governance in force that becomes weaker or stronger.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint.engine import Result
+from floe_lint.lint.governance_impact import DependentGovernance
+from floe_lint.lint.governance_impact import compare as compare_governance
+from floe_lint.load.document import Node, SourceFile
 from floe_lint.load.paths import relative_posix
 
 IMPACT_VERSION = 1
@@ -24,9 +28,14 @@ class TransformPolicy:
     """A transform's effective compute under one version of the manifest."""
 
     label: str
-    line: int
+    node: Node = field(compare=False)
     compute: str | None
     approved: bool
+
+    @property
+    def line(self) -> int:
+        """Located on demand: only the transforms an impact reports need a place."""
+        return self.node.span().start_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +70,8 @@ class Impact:
     appeared: list[Finding] = field(default_factory=list)
     disappeared: list[Finding] = field(default_factory=list)
     products: list[ProductChange] = field(default_factory=list)
+    #: manifests and products whose governance in force changes (see governance_impact)
+    governance: list[DependentGovernance] = field(default_factory=list)
 
     @property
     def introduces_errors(self) -> bool:
@@ -103,7 +114,7 @@ def policies(result: Result) -> dict[Path, ProductPolicy]:
                 compute = level.default
             policy.transforms[transform.label] = TransformPolicy(
                 transform.label,
-                product.doc.span(transform.pointer).start_line,
+                transform.node,
                 compute,
                 level is not None and compute in level.approved,
             )
@@ -148,14 +159,17 @@ def compare(
                     tuple(changes),
                 )
             )
+    impact.governance = compare_governance(before, after)
     return impact
 
 
-Linter = Callable[[dict[Path, bytes] | None], Result]
+Linter = Callable[[dict[Path, bytes] | None, dict[Path, SourceFile]], Result]
 
 
 def measure(manifest: Path, against: str, old: bytes, lint: Linter) -> Impact:
-    """Lint with `old` in the manifest's place, then as it is, and compare."""
-    before = lint({manifest.resolve(): old})
-    after = lint(None)
+    """Lint with `old` in the manifest's place, then as it is, and compare. Both runs share
+    the files they parse (all but the manifest read the same), so each is parsed once."""
+    parsed: dict[Path, SourceFile] = {}
+    before = lint({manifest.resolve(): old}, parsed)
+    after = lint(None, parsed)
     return compare(manifest, against, before, after)

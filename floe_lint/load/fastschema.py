@@ -58,6 +58,10 @@ class _Unsupported(Exception):
     """The schema uses a keyword or form the compiler does not handle."""
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _true(value: Any) -> bool:
     return True
 
@@ -124,7 +128,11 @@ class _Compiler:
             options = list(expected) if key == "enum" else [expected]
             strings = frozenset(o for o in options if isinstance(o, str))
 
+            has_null = any(o is None for o in options)
+
             def one_of_options(value: Any) -> bool:
+                if value is None:
+                    return has_null
                 if not isinstance(value, str):
                     raise Undecided(key)  # jsonschema's rules for bools and numbers differ
                 return value in strings
@@ -194,6 +202,11 @@ class _Compiler:
             if key.startswith("min"):
                 return lambda v: not isinstance(v, kind) or len(v) >= expected
             return lambda v: not isinstance(v, kind) or len(v) <= expected
+        if key in ("minimum", "maximum") and _is_number(expected):
+            bound = expected
+            if key == "minimum":
+                return lambda v: not _is_number(v) or v >= bound
+            return lambda v: not _is_number(v) or v <= bound
         if key == "pattern":
             try:
                 search = re.compile(expected).search

@@ -76,13 +76,17 @@ def _api_version(doc: Document) -> bool:
 class Workspace:
     """Loaded files keyed by resolved path, plus which of them the run reports on."""
 
-    def __init__(self, dialect: str = "auto") -> None:
+    def __init__(self, dialect: str = "auto", shared: dict[Path, SourceFile] | None = None):
         self.dialect = dialect
         self._files: dict[Path, SourceFile] = {}
+        #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`)
+        self._shared = shared if shared is not None else {}
         self.reported: dict[Path, SourceFile] = {}
         #: Files that must hold a Floe document: named on the command line or by their name.
         self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
+        #: files whose content was given (`put`), not read from disk
+        self._overlaid: set[Path] = set()
 
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
@@ -95,8 +99,10 @@ class Workspace:
         key = self.key(path)
         source = self._files.get(key)
         if source is None:
-            source = document.load(path)
-            self._read_dialects(source)
+            source = self._shared.get(key)
+            if source is None:
+                source = self._shared[key] = document.load(path)
+                self._read_dialects(source)
             self._files[key] = source
         return source
 
@@ -112,13 +118,27 @@ class Workspace:
         source = document.parse(path, raw)
         self._read_dialects(source)
         self._files[self.key(path)] = source
+        self._overlaid.add(self.key(path))
+
+    def overlay(self, path: Path) -> str | None:
+        """The text given for `path` by `put` (an unsaved edit, a fix not yet written), if any:
+        readers of side files (floe.lock) see it instead of the disk's."""
+        key = self.key(path)
+        return self._files[key].text if key in self._overlaid else None
+
+    def _parsed(self, key: Path) -> bool:
+        return key in self._files or key in self._shared
 
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
-        if jobs > 1:
+        paths = [
+            p for p in paths if self.key(p) not in self._files and self.key(p) not in self._shared
+        ]
+        if jobs > 1 and len(paths) > 1:
             for path, source in zip(paths, bulk.load_all(paths, jobs), strict=True):
                 self._read_dialects(source)
                 self._files.setdefault(self.key(path), source)
+                self._shared.setdefault(self.key(path), source)
 
     def add(self, path: Path, explicit: bool) -> None:
         """Load a discovered file; keep it if it is a Floe document, was named explicitly, is

@@ -30,6 +30,10 @@ _SCALAR_TAGS = "tag:yaml.org,2002:"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
+#: Every tag a safe loader constructs; any other (`!custom`, `!!python/object`) is refused.
+_SAFE_TAGS = frozenset(
+    tag for tag in yaml.constructor.SafeConstructor.yaml_constructors if tag is not None
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +48,7 @@ class NodeSpans:
 class LoadProblem:
     """A problem found while reading a file; `rule` names the rule that reports it."""
 
-    rule: Literal["yaml-syntax", "duplicate-key"]
+    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents"]
     message: str
     span: Span
     pointer: str = ""
@@ -91,6 +95,8 @@ class Builder:
         if self.spans is not None and pointer not in self.spans:
             key_span = span_of(key_node, self.lines) if key_node is not None else None
             self.spans[pointer] = NodeSpans(span_of(node, self.lines), key_span)
+        if node.tag not in _SAFE_TAGS:
+            self._unknown_tag(node)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
@@ -99,6 +105,21 @@ class Builder:
         items = [self.build(item, ptr.join(pointer, i)) for i, item in enumerate(node.value)]
         self.depth -= 1
         return items
+
+    def _unknown_tag(self, node: yaml.Node) -> None:
+        """A tag a safe loader has no constructor for: upstream Floe's `yaml.safe_load` refuses
+        the whole file, so the tag is reported where it is written (the value is still read)."""
+        tag = str(node.tag)
+        shown = "!!" + tag[len(_SCALAR_TAGS) :] if tag.startswith(_SCALAR_TAGS) else tag
+        line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        self.problems.append(
+            LoadProblem(
+                "yaml-syntax",
+                f"unknown YAML tag '{shown}': a safe YAML loader (upstream Floe's yaml.safe_load) "
+                "refuses the file; remove the tag",
+                Span(line, col, line, col + len(shown)),
+            )
+        )
 
     def _enter(self, node: yaml.Node) -> None:
         self.depth += 1

@@ -18,6 +18,7 @@ A symlinked folder that a ref names by its link's name is not seen (the needle i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,15 +153,72 @@ def _local_target(text: str, base: Path) -> Path | None:
         return None
 
 
-def _names(path: Path) -> set[bytes]:
-    """What a relative ref to `path` names: its file name unless generic, and its folder's name."""
-    names: set[bytes] = set()
-    for form in (path, path.resolve()):
-        if form.name not in _MANIFEST_NAMES:
-            names.add(form.name.encode())
-        if form.parent.name:
-            names.add(form.parent.name.encode())
-    return names
+#: what ends a ref's text on its line: quotes, flow punctuation, a comment, spaces
+_STOPS = frozenset(" \t\"',[]{}#")
+
+
+def _ref_texts(text: str, needle: str) -> Iterator[str]:
+    """The ref-like strings of `text` around each occurrence of `needle`: the run of characters
+    on its line between stops (quotes, spaces, flow punctuation). A ref with a space inside (a
+    rare folder name) is also tried as the line's value after `key:` or `- `."""
+    start = text.find(needle)
+    while start >= 0:
+        left = start
+        while left > 0 and text[left - 1] not in _STOPS and text[left - 1] != "\n":
+            left -= 1
+        right = start + len(needle)
+        while right < len(text) and text[right] not in _STOPS and text[right] != "\n":
+            right += 1
+        yield text[left:right]
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        value = line.split("#", 1)[0].strip().removeprefix("- ").split(": ", 1)[-1]
+        yield value.strip().strip("\"'")
+        start = text.find(needle, right)
+
+
+class _Targets:
+    """The frontier of a dependents search as paths a relative ref's text can resolve to:
+    each changed manifest, and its folder when its name is generic (a ref may name the folder).
+    Folder resolutions are cached: the refs of a tree name the same few folders again and again."""
+
+    def __init__(self, targets: Iterable[Path]):
+        self.paths: set[str] = set()
+        self.needles: set[str] = set()
+        for target in targets:
+            for form in {target, target.resolve()}:
+                self.paths.add(str(form))
+                if form.name in _MANIFEST_NAMES:
+                    self.paths.add(str(form.parent))
+                else:
+                    self.needles.add(form.name)
+                if form.parent.name:
+                    self.needles.add(form.parent.name)
+        self._real: dict[str, str] = {}
+
+    def _resolves(self, folder: str, ref: str) -> bool:
+        joined = os.path.normpath(os.path.join(folder, ref))
+        if joined in self.paths:
+            return True
+        real = self._real.get(joined)
+        if real is None:  # through a symlink: one stat for most texts, which name nothing
+            real = self._real[joined] = os.path.realpath(joined) if os.path.exists(joined) else ""
+        return real in self.paths
+
+    def named_by(self, path: Path, text: str) -> bool:
+        """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
+        folder = ""
+        for needle in self.needles:
+            if needle not in text:
+                continue
+            for ref in _ref_texts(text, needle):
+                if "://" in ref or needle not in ref.split("/"):
+                    continue  # the needle must be a whole folder or file name of the ref
+                folder = folder or os.path.dirname(os.path.abspath(path))
+                if self._resolves(folder, ref):
+                    return True
+        return False
 
 
 class ReverseIndex:
@@ -176,6 +234,7 @@ class ReverseIndex:
         selected: Callable[[Path], bool] = lambda _: True,
         jobs: int | None = None,
         fallback: str | None = None,
+        given: Sequence[Path] = (),
     ):
         self.fallback = fallback
         self.read_lock = read_lock
@@ -184,13 +243,22 @@ class ReverseIndex:
         self.workspace = workspace
         self.selected = selected
         self.overrides = overrides
-        self._texts: dict[Path, bytes] = {}
+        #: folders and files the run was given: linted already, so not searched again
+        self._given = [os.path.abspath(p) for p in given]
+        self._paths: list[Path] = []
+        #: files that passed a level's test (as absolute paths): parsed, so tested no more
+        self._candidate: set[str] = set()
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
         self._scanned = False
         self._table: OciTable | None = None
 
+    def _outside_given(self, path: Path) -> bool:
+        text = os.path.abspath(path)
+        return not any(text == g or text.startswith(g + os.sep) for g in self._given)
+
     def _scan(self) -> None:
-        """Read every candidate file of the workspace once; note the lock files on the way."""
+        """List the candidate files of the workspace (names only: each level of the search
+        reads them again rather than keeping their bytes); note the lock files on the way."""
         if self._scanned:
             return
         self._scanned = True
@@ -199,13 +267,12 @@ class ReverseIndex:
         for path, _ in discover([self.root]):
             if not self.selected(path):
                 continue
-            raw = read_bounded(path)
-            if raw is not None:
-                self._texts[_key(path)] = raw
             if path.parent not in folders:
                 folders.add(path.parent)
                 for ref, digest in (self.read_lock(path.parent) or {}).items():
                     locks.setdefault(ref, digest)
+            if self._outside_given(path):
+                self._paths.append(path)
         self._table = OciTable(self.overrides, locks)
 
     @property
@@ -231,6 +298,29 @@ class ReverseIndex:
     def _is_manifest(self, path: Path) -> bool:
         return any(d.kind == "manifest" for d in self.workspace.load(path).documents)
 
+    def _candidates(self, frontier: set[Path], causes: Mapping[Path, Path]) -> list[Path]:
+        """The files that may reference a file of `frontier`: parsed already, below one's
+        folder (a ref of `..` alone), holding an `oci://` or override key that reaches one, or
+        holding ref text that resolves to one. Bytes are read, tested and dropped."""
+        needles = self.table.needles(frontier)
+        targets = _Targets(frontier)
+        folders = [str(t.parent) + os.sep for t in frontier]
+        found: list[Path] = []
+        for path in self._paths:
+            text = os.path.abspath(path)
+            if text in self._candidate or text.startswith(tuple(folders)):
+                found.append(self.workspace.key(path))
+                continue
+            raw = read_bounded(path)
+            if raw is None:
+                continue
+            if any(n in raw for n in needles) or targets.named_by(
+                path, raw.decode("utf-8", errors="replace")
+            ):
+                self._candidate.add(text)
+                found.append(self.workspace.key(path))
+        return [key for key in found if key not in causes]
+
     def dependents(self, changed: Sequence[Path]) -> list[Dependent]:
         """Every file that references a changed manifest, or a file that does, and so on.
 
@@ -242,20 +332,7 @@ class ReverseIndex:
         frontier = set(causes)
         found: list[Dependent] = []
         while frontier:
-            needles = self.table.needles(frontier)
-            for target in frontier:
-                needles |= _names(target)
-            folders = [t.parent for t in frontier]
-            candidates = [
-                path
-                for path, text in self._texts.items()
-                if path not in causes
-                and (
-                    path in self._refs
-                    or any(n in text for n in needles)
-                    or any(path.is_relative_to(f) for f in folders)
-                )
-            ]
+            candidates = self._candidates(frontier, causes)
             fresh = [path for path in candidates if path not in self._refs]
             self.workspace.preload(fresh, bulk.jobs_for(len(fresh), self.jobs))
             level: list[Dependent] = []
