@@ -21,6 +21,8 @@ from floe_lint.commands.usage import (
     Parser,
     UsageError,
     command_of,
+    config_options,
+    trusted_root_option,
     unknown_arguments,
 )
 
@@ -49,12 +51,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _add_rules(rules: argparse.ArgumentParser) -> None:
-    _config_option(rules)
+    config_options(rules)
 
 
 def _add_rule(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
-    _config_option(rule)
+    config_options(rule)
 
 
 def _add_schema(schema: argparse.ArgumentParser) -> None:
@@ -77,7 +79,7 @@ def _add_schema(schema: argparse.ArgumentParser) -> None:
 
 
 def _add_config(config: argparse.ArgumentParser) -> None:
-    _config_option(config)
+    config_options(config)
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
@@ -126,8 +128,8 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         metavar="RULES",
         help="skip these rules (selectors as for --select); repeatable",
     )
-    _config_option(check)
-    _add_trusted_root(check)
+    config_options(check)
+    trusted_root_option(check)
     check.add_argument(
         "--show-source",
         action=argparse.BooleanOptionalAction,
@@ -265,7 +267,7 @@ def _add_explain(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_ref_and_config(explain)
-    _add_trusted_root(explain)
+    trusted_root_option(explain)
 
 
 def _add_compile(build: argparse.ArgumentParser) -> None:
@@ -320,34 +322,9 @@ def _add_manifest(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_trusted_root(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--trusted-root",
-        action="append",
-        default=[],
-        metavar="REF",
-        help="a sanctioned enterprise manifest (a path, or an oci:// ref pinned by digest); "
-        "every manifest chain must end at one; repeatable; replaces the config's trusted-roots",
-    )
-
-
-def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--config",
-        type=Path,
-        help="config file (default: the nearest .floe-lint.yaml or pyproject.toml with "
-        "[tool.floe-lint]); precedence: command line > --config > the discovered file",
-    )
-    parser.add_argument(
-        "--isolated",
-        action="store_true",
-        help="ignore every discovered config file (use only --config and the command line)",
-    )
-
-
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
     _add_ref(parser)
-    _config_option(parser)
+    config_options(parser)
 
 
 def _add_ref(parser: argparse.ArgumentParser) -> None:
@@ -363,7 +340,7 @@ def _add_ref(parser: argparse.ArgumentParser) -> None:
 
 def _add_lock(lock: argparse.ArgumentParser) -> None:
     lock.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
-    _config_option(lock)
+    config_options(lock)
     lock.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a floe.lock is out of date"
     )
@@ -372,7 +349,7 @@ def _add_lock(lock: argparse.ArgumentParser) -> None:
 def _add_publish(publish: argparse.ArgumentParser) -> None:
     publish.add_argument("manifest", type=Path, help="the manifest.yaml to publish")
     publish.add_argument("ref", help="where to push it: oci://host/repository:tag")
-    _config_option(publish)
+    config_options(publish)
     publish.add_argument(
         "--annotation",
         action="append",

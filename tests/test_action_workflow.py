@@ -276,7 +276,7 @@ def test_the_impact_job_appends_markdown_to_the_job_summary(tmp_path: Path) -> N
     assert result.returncode == 1, result.stderr
     text = summary.read_text("utf-8")
     assert text.startswith("## floe-lint impact: platform/enterprise/manifest.yaml\n")
-    assert "**3 new errors**" in text
+    assert "**2 new errors**" in text  # snowflake without database is lenient (6a9310c)
     assert "Breaks: platform/sales/manifest.yaml, products/orders/floe.yaml" in text
 
 

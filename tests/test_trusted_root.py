@@ -132,8 +132,8 @@ def test_the_config_names_trusted_roots_and_the_command_line_replaces_them(
     tmp_path: Path,
 ) -> None:
     tree(tmp_path, evil__manifest_yaml=EVIL)
-    write_files(tmp_path, {"ci/floe-lint.yaml": "trusted-roots: [../evil/manifest.yaml]\n"})
-    assert untrusted("--config=ci/floe-lint.yaml") == [
+    write_files(tmp_path, {"ci/lint.yaml": "trusted-roots: [../evil/manifest.yaml]\n"})
+    assert untrusted("--config=ci/lint.yaml") == [
         (
             "platform/sales/manifest.yaml",
             3,
@@ -143,7 +143,7 @@ def test_the_config_names_trusted_roots_and_the_command_line_replaces_them(
             "not a trusted root (trusted: evil/manifest.yaml)",
         )
     ]
-    assert untrusted("--config=ci/floe-lint.yaml", TRUSTED) == []
+    assert untrusted("--config=ci/lint.yaml", TRUSTED) == []
 
 
 def test_a_product_without_a_platform_cannot_be_trusted(tmp_path: Path) -> None:
@@ -171,7 +171,8 @@ def test_a_suppression_cannot_silence_it(tmp_path: Path) -> None:
         "platform: {ref: ../../evil/manifest.yaml}  # floe-lint: disable=untrusted-root -- ok\n"
         "transforms: [{type: dbt, path: models/a/, compute: duckdb}]\n"
     )
-    run = run_cli("check", ".", "--format", "json", TRUSTED, "--ignore=FL3")
+    write_files(tmp_path, {".floe-lint.yaml": "ignore: [FL3]\n"})  # the repository's own config
+    run = run_cli("check", ".", "--format", "json", TRUSTED)
     assert run.code == 1
     assert [(f["file"], f["line"]) for f in run.named("untrusted-root")] == [
         ("products/orders/floe.yaml", 2)
