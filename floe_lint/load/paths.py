@@ -37,7 +37,7 @@ def forget_links() -> None:
 def real(path: Path) -> Path:
     """`path.resolve()` with each name's "is it a symlink?" remembered for the run: the paths
     of a tree share their folders, so resolving 10,000 refs costs a few hundred `lstat`s, not
-    one per folder of each. A symlink is resolved by `Path.resolve` (a loop raises as there)."""
+    one per folder of each. A path through a symlink is resolved by `Path.resolve` itself."""
     if os.sep != "/":  # pragma: no cover - Windows: drives and UNC names
         return path.resolve()
     text = os.fspath(path)
@@ -57,7 +57,9 @@ def real(path: Path) -> Path:
             if len(_is_link) >= _LINK_ENTRIES:
                 _is_link.clear()
             _is_link[candidate] = link
-        current = str(Path(candidate).resolve()) if link else candidate
+        if link:  # rare: the exact answer, loops included, is Path.resolve's
+            return path.resolve()
+        current = candidate
     return Path(current or "/")
 
 
