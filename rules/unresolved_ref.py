@@ -1,13 +1,22 @@
 """`platform.ref` (`platform.manifest`) and `parent_manifest` must resolve to a manifest.
 
 Why: a ref that resolves to nothing would silently skip every hierarchy rule; floe-lint
-never passes what it could not check. Relative paths resolve from the referencing file;
-`oci://` refs resolve through `--ref REF=PATH`, the config's `refs` table, or a registry.
+never passes what it could not check, and a blank ref names nothing. Relative paths resolve
+from the referencing file; `oci://` refs resolve through `--ref REF=PATH`, the config's
+`refs` table, or a registry.
 
 Fails:
+    # expect: floe.yaml:2:17 cannot resolve platform.ref '../platform/missing.yaml': '../platform/missing.yaml' points
     # file: floe.yaml
     name: orders
     platform: {ref: ../platform/missing.yaml}
+    transforms: [{path: models/x/}]
+
+Fails:
+    # expect: floe.yaml:2:17 platform.ref is blank, so it names no manifest and nothing about this product is checked
+    # file: floe.yaml
+    name: orders
+    platform: {ref: "  "}
     transforms: [{path: models/x/}]
 
 Passes:

@@ -205,10 +205,15 @@ def parse(path: Path, raw: bytes) -> SourceFile:
     if path.suffix.lower() == ".json" and (problem := json_problem(text)) is not None:
         source.problems.append(problem)
         return source
+    starts: list[Span] = []
+    count = 0
     try:
         for index, root in enumerate(compose_all(text)):
             if root is None:
                 continue
+            count += 1
+            if count <= 2:
+                starts.append(span_of(root, lines))
             doc = Document(path, index, None, text)
             doc.data = Builder(lines, source.problems).build(root, "")
             doc.kind = classify(doc.data, path)
@@ -233,7 +238,23 @@ def parse(path: Path, raw: bytes) -> SourceFile:
                 span_of(error.node, lines),
             )
         )
+    if len(starts) > 1:
+        source.problems.append(_several_documents(count, inside(starts[1], lines), lines))
     return source
+
+
+def _several_documents(count: int, second: Span, lines: list[str]) -> LoadProblem:
+    """The second document's first line is where the file stops being one document."""
+    line = second.start_line
+    end = second.end_col if second.end_line == line else len(lines[line - 1]) + 1
+    start = Span(line, second.start_col, line, max(end, second.start_col))
+    return LoadProblem(
+        "multiple-documents",
+        f"this file holds {count} YAML documents (the second starts here); upstream Floe reads "
+        "a manifest or floe.yaml with yaml.safe_load, which refuses more than one, so it "
+        "would not run what floe-lint checked: keep one document per file",
+        start,
+    )
 
 
 def load(path: Path) -> SourceFile:

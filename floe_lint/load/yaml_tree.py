@@ -48,7 +48,7 @@ class NodeSpans:
 class LoadProblem:
     """A problem found while reading a file; `rule` names the rule that reports it."""
 
-    rule: Literal["yaml-syntax", "duplicate-key"]
+    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents"]
     message: str
     span: Span
     pointer: str = ""
