@@ -9,6 +9,12 @@ docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `c
     "document"     every Floe `Document` (raw data by JSON pointer; `ctx.model_of(doc)`)
     "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
     "suppression"  each `Unused` suppression comment, after every other rule
+    "control"      each `Refusal` of central control (a suppression of a mandatory rule,
+                   an expired exception), in the filter stage
+
+A finding may carry a fix (`ctx.finding(..., fix=ctx.fix("safe", title, edit, ...))`),
+made of minimal text edits (`ctx.replace_value`, `ctx.remove_item`); the module declares
+`FIXES = {applicability: what it does}` (see docs/fixes.md).
 
 The model's views name the node each value came from (`transform.compute_node`,
 `level.approved_node`, `level.default_node`, `product.platform_node`, `entry.name_node`);
@@ -43,9 +49,10 @@ from floe_lint.compute.plugin import (
     sized,
     timed,
 )
-from floe_lint.findings import Finding, Location, Related, Severity, Span
+from floe_lint.findings import Edit, Finding, Fix, Location, Related, Severity, Span
 from floe_lint.lint.context import Context
 from floe_lint.lint.governance import weakenings as governance_weakenings
+from floe_lint.lint.mandatory import Refusal
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
@@ -61,7 +68,7 @@ from floe_lint.secrets import (
     is_templated,
     literal_credentials,
 )
-from floe_lint.suggest import did_you_mean
+from floe_lint.suggest import did_you_mean, same_name
 
 API_VERSION = 1
 #: The name API 1 gave `is_reference` (a bare `{{ env_var('NAME') }}`).
@@ -77,8 +84,10 @@ __all__ = [
     "ConnectionResult",
     "Context",
     "Document",
+    "Edit",
     "EffectiveCompute",
     "Finding",
+    "Fix",
     "Level",
     "Location",
     "Manifest",
@@ -88,6 +97,7 @@ __all__ = [
     "Product",
     "RefError",
     "RefProblem",
+    "Refusal",
     "Related",
     "ResourceSpec",
     "SchemaCategory",
@@ -117,6 +127,7 @@ __all__ = [
     "parse_oci",
     "profile_schema",
     "resolve_env",
+    "same_name",
     "shown",
     "sized",
     "timed",

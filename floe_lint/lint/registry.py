@@ -3,8 +3,10 @@ through the entry point group `floe_lint.rules`, the config's rule folders, and 
 (the grammar of `floe_lint.lint.selectors`).
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
-docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
-document), `manifest` (a hierarchy `Level`), `product` (a `Product` view with its platform).
+docstring is its documentation. A rule that attaches fixes declares them in `FIXES`:
+applicability (`safe`, `unsafe`, `display-only`) -> what the fix does.
+Subjects: `file` (a SourceFile), `document` (every Floe document), `manifest` (a hierarchy
+`Level`), `product` (a `Product` view with its platform).
 Rules import only `floe_lint.api` (see docs/extending.md).
 """
 
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from floe_lint.entry_points import installed
 from floe_lint.entry_points import source as entry_point_source
 from floe_lint.errors import ConfigError, one_line
-from floe_lint.findings import SEVERITIES, Finding, Severity
+from floe_lint.findings import APPLICABILITIES, SEVERITIES, Finding, Severity
 from floe_lint.lint import selectors
 
 if TYPE_CHECKING:
@@ -30,9 +32,17 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "floe_lint.rules"
 
-Subject = Literal["file", "document", "manifest", "product", "suppression"]
-# `suppression` rules run in the filter stage, after every other rule, on each unused code.
-SUBJECTS: tuple[Subject, ...] = ("file", "document", "manifest", "product", "suppression")
+Subject = Literal["file", "document", "manifest", "product", "suppression", "control"]
+# `suppression` rules run in the filter stage, after every other rule, on each unused code;
+# `control` rules there too, on what central control refused (`floe_lint.lint.mandatory`).
+SUBJECTS: tuple[Subject, ...] = (
+    "file",
+    "document",
+    "manifest",
+    "product",
+    "suppression",
+    "control",
+)
 
 
 class RuleError(Exception):
@@ -47,7 +57,7 @@ class Rule:
     dataclass: defining one costs start-up.)
     """
 
-    __slots__ = ("_check", "_doc", "id", "module", "name", "severity", "subject")
+    __slots__ = ("_check", "_doc", "_fixes", "id", "module", "name", "severity", "subject")
 
     def __init__(
         self,
@@ -58,9 +68,10 @@ class Rule:
         check: Callable[[Any, Context], Iterable[Finding]] | None,
         doc: str,
         module: str | None = None,
+        fixes: tuple[tuple[str, str], ...] | None = None,
     ):
         self.id, self.name, self.severity, self.subject = id, name, severity, subject
-        self._check, self._doc = check, doc
+        self._check, self._doc, self._fixes = check, doc, fixes
         #: the module that holds the rule (set for a built-in rule read from the table)
         self.module = module if module is not None else getattr(check, "__module__", None)
 
@@ -74,6 +85,15 @@ class Rule:
     @property
     def doc(self) -> str:
         return self._doc
+
+    @property
+    def fixes(self) -> tuple[tuple[str, str], ...]:
+        """(applicability, what the fix does) for each kind of fix the rule may attach (its
+        module's `FIXES`; a built-in rule's module is imported when this is asked for)."""
+        if self._fixes is None:
+            module = importlib.import_module(str(self.module)) if self.module else None
+            self._fixes = fixes_of(module) if module is not None else ()
+        return self._fixes
 
     @property
     def summary(self) -> str:
@@ -111,8 +131,29 @@ def rule_from_module(module: ModuleType) -> Rule:
     if not callable(module.check):
         raise RuleError(f"rule module {module.__name__} has a check that is not a function")
     return Rule(
-        module.ID, module.NAME, module.SEVERITY, module.SUBJECT, module.check, module.__doc__
+        module.ID,
+        module.NAME,
+        module.SEVERITY,
+        module.SUBJECT,
+        module.check,
+        module.__doc__,
+        fixes=fixes_of(module),
     )
+
+
+def fixes_of(module: ModuleType) -> tuple[tuple[str, str], ...]:
+    """A rule module's `FIXES` (applicability -> what the fix does), checked and ordered
+    safe, unsafe, display-only."""
+    fixes = getattr(module, "FIXES", {})
+    if not isinstance(fixes, dict) or any(
+        k not in APPLICABILITIES or not isinstance(v, str) for k, v in fixes.items()
+    ):
+        raise RuleError(
+            f"rule module {module.__name__} has malformed FIXES (applicability -> description; "
+            f"applicabilities: {', '.join(APPLICABILITIES)})"
+        )
+    order: dict[str, int] = {k: i for i, k in enumerate(APPLICABILITIES)}
+    return tuple(sorted(fixes.items(), key=lambda item: order[item[0]]))
 
 
 _PACKAGE = "floe_lint.rules"

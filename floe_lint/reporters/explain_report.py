@@ -6,6 +6,7 @@ Names and refs come from users' files: control characters are escaped in the tex
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
 
 from floe_lint import __version__
@@ -17,7 +18,9 @@ from floe_lint.model.explain import (
     Ref,
     Site,
     TransformView,
+    TrustView,
 )
+from floe_lint.model.governance import shown
 from floe_lint.reporters import display_path
 
 
@@ -60,6 +63,33 @@ def _level_lines(level: LevelView) -> list[str]:
         )
         unapproved = "" if default.approved else ": not approved at this level"
         lines.append(f"  default {_p(default.name)}{inherited} ({_at(default.site)}){unapproved}")
+    return lines + _governance_lines(level)
+
+
+def _value(value: Any) -> str:
+    """A governance value as YAML writes it (`required`, `90`, `true`)."""
+    return _p(shown(value).strip("'"))
+
+
+def _governance_lines(level: LevelView) -> list[str]:
+    lines = []
+    for g in level.governance:
+        inherited = f", inherited from {_p(g.inherited_from)}" if g.inherited_from else ""
+        lines.append(f"  governance {g.field} {_value(g.value)}{inherited} ({_at(g.site)})")
+    lines += [
+        f"  governance {n.field} {_value(n.value)} ({_at(n.site)}): weaker than "
+        f"{_value(n.in_force)} of {_p(n.set_by)}, not in force"
+        for n in level.not_in_force
+    ]
+    for a in level.plugins_allowed:
+        inherited = f", inherited from {_p(a.inherited_from)}" if a.inherited_from else ""
+        names = ", ".join(_p(n) for n in a.names) or "nothing"
+        lines.append(f"  approved_plugins {_p(a.category)}: {names}{inherited} ({_at(a.site)})")
+    lines += [
+        f"  approved_plugins {_p(w.category)} lists {_p(w.name)} ({_at(w.site)}), which "
+        f"{_p(w.allowed_by)} does not approve: ignored"
+        for w in level.plugins_not_allowed
+    ]
     return lines
 
 
@@ -92,6 +122,13 @@ def write_text(explanation: Explanation, out: TextIO) -> None:
             out.write(_transform_line(transform) + "\n")
     for site, message in explanation.problems:
         out.write(f"{_at(site)}: {_p(message)}\n")
+    trust = explanation.trust
+    if trust is not None:
+        if trust.trusted:
+            shown = _p(_root(trust.root or ""))
+            out.write(f"trusted: yes, the hierarchy ends at trusted root {shown}\n")
+        else:
+            out.write(f"trusted: NO, {_p(trust.reason)}\n")
 
 
 def _site_json(site: Site | None) -> dict[str, Any] | None:
@@ -133,6 +170,43 @@ def _level_json(level: LevelView) -> dict[str, Any]:
             "approved": default.approved,
             **(_site_json(default.site) or {}),
         },
+        "governance": [
+            {
+                "field": g.field,
+                "value": g.value,
+                "inherited_from": g.inherited_from,
+                **(_site_json(g.site) or {}),
+            }
+            for g in level.governance
+        ],
+        "governance_not_in_force": [
+            {
+                "field": n.field,
+                "value": n.value,
+                **(_site_json(n.site) or {}),
+                "in_force": n.in_force,
+                "set_by": n.set_by,
+            }
+            for n in level.not_in_force
+        ],
+        "approved_plugins": [
+            {
+                "category": a.category,
+                "names": list(a.names),
+                "inherited_from": a.inherited_from,
+                **(_site_json(a.site) or {}),
+            }
+            for a in level.plugins_allowed
+        ],
+        "approved_plugins_not_allowed": [
+            {
+                "category": w.category,
+                "name": w.name,
+                **(_site_json(w.site) or {}),
+                "allowed_by": w.allowed_by,
+            }
+            for w in level.plugins_not_allowed
+        ],
     }
 
 
@@ -163,7 +237,29 @@ def report(explanation: Explanation) -> dict[str, Any]:
             {**(_site_json(site) or {}), "message": message}
             for site, message in explanation.problems
         ],
+        "trust": _trust_json(explanation.trust),
     }
+
+
+def _root(root: str) -> str:
+    """A trusted root as given: an oci:// ref (credentials masked), else a path."""
+    from floe_lint.secrets import mask_url_credentials
+
+    return mask_url_credentials(root) if "://" in root else display_path(Path(root))
+
+
+def _trust_json(trust: TrustView | None) -> dict[str, Any] | None:
+    if trust is None:
+        return None
+    found: dict[str, Any] = {
+        "trusted": trust.trusted,
+        "ends_at": display_path(trust.ends_at) if trust.ends_at is not None else None,
+        "root": _root(trust.root) if trust.root is not None else None,
+        "trusted_roots": [_root(r) for r in trust.roots],
+    }
+    if not trust.trusted:
+        found["reason"] = trust.reason
+    return found
 
 
 def write_json(explanation: Explanation, out: TextIO) -> None:
