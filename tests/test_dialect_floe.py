@@ -149,7 +149,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
             # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
             ("untrusted-root", "standalone/floe.yaml", 1, 1),
-            ("exception-expired", "../.floe-lint.yaml", 18, 5),
+            ("exception-expired", "../.floe-lint.yaml", 19, 5),
         ]
     )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")
