@@ -155,6 +155,7 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         "the output is the same",
     )
     _add_dependents(check)
+    _add_fix_arguments(check)
     _add_ci_arguments(check)
     check.add_argument(
         "--offline",
@@ -165,6 +166,16 @@ def _add_check(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+
+
+def _add_fix_arguments(check: argparse.ArgumentParser) -> None:
+    fixes = check.add_argument_group("fixes")
+    for flag, text in (
+        ("--fix", "apply safe fixes in place (minimal edits), then report what remains"),
+        ("--unsafe-fixes", "also apply fixes that may change behaviour (with --fix or --diff)"),
+        ("--diff", "print what --fix would change as a unified diff; write nothing"),
+    ):
+        fixes.add_argument(flag, action="store_true", help=text)
 
 
 def _add_ci_arguments(check: argparse.ArgumentParser) -> None:

@@ -49,6 +49,9 @@ class Config:
     #: the platform of products that name none (a path relative to the config file, or a ref)
     manifest: str | None = None
     fail_on_empty: bool = False
+    #: the rules whose fixes `--fix` applies (empty: all) and those it never applies
+    fixable: list[str] = field(default_factory=list)
+    unfixable: list[str] = field(default_factory=list)
     #: Every rule selector the config file writes, with where: (selector, "file:line:col").
     selectors: list[tuple[str, str]] = field(default_factory=list)
 
@@ -98,6 +101,8 @@ class Config:
             "require-suppression-reason": self.require_suppression_reason,
             "baseline": self.relative(self.baseline) if self.baseline else None,
             "fail-on-empty": self.fail_on_empty,
+            "fixable": self.fixable or ["ALL"],
+            "unfixable": self.unfixable,
             "oci": self.oci,
             "dialect": self.dialect,
             "manifest": (
@@ -263,6 +268,8 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         dialect=table.get("dialect", "auto"),
         manifest=_manifest(base, table.get("manifest")),
         fail_on_empty=bool(table.get("fail-on-empty", False)),
+        fixable=list(table.get("fixable", [])),
+        unfixable=list(table.get("unfixable", [])),
         selectors=_selectors(path, table, where),
     )
     if not config.rule_folders:  # rules of rule folders are known only once loaded (engine.run)
@@ -308,7 +315,7 @@ def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str,
 
     mentions = [
         (f"/{key}/{i}", v)
-        for key in ("select", "ignore")
+        for key in ("select", "ignore", "fixable", "unfixable")
         for i, v in enumerate(items(table.get(key)))
         if isinstance(v, str)
     ]

@@ -29,9 +29,24 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.api import ComputeEntry, Context, Finding, Level, did_you_mean
+from floe_lint.api import ComputeEntry, Context, Finding, Fix, Level, did_you_mean, same_name
 
 ID, NAME, SEVERITY, SUBJECT = "FL202", "approved-not-subset", "error", "manifest"
+FIXES = {
+    "safe": "write the parent's name, when the compute differs from it only in case or spaces",
+    "unsafe": "remove the compute from the domain's approved list",
+}
+
+
+def _fix(ctx: Context, level: Level, entry: ComputeEntry, allowed: frozenset[str]) -> Fix | None:
+    same = same_name(entry.name, allowed)
+    if same is not None and all(e.name != same for e in level.entries):  # else: a duplicate
+        return ctx.fix("safe", f"write '{same}'", ctx.replace_value(entry.name_node, same))
+    if entry.name == level.manifest.default or sum(e.name == entry.name for e in level.entries) > 1:
+        return None  # the default would go too, or a copy would stay (duplicate-compute's fix)
+    if not any(e.name in allowed for e in level.entries):
+        return None  # the list would be left empty
+    return ctx.fix("unsafe", f"remove '{entry.name}'", ctx.remove_item(entry.node))
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
@@ -59,6 +74,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             f"approve{reason}; {'parent' if owner is parent else owner.label} approves: "
             f"{', '.join(allowed) or 'none'}{did_you_mean(entry.name, allowed)}{also}",
             related=[ctx.related(allowance.node, f"approved list of {owner.label}", at="key")],
+            fix=_fix(ctx, level, entry, allowance.names),
         )
 
 

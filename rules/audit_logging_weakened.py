@@ -5,7 +5,7 @@ sets `audit_logging: disabled` removes that record for all its products. Upstrea
 the values `enabled > disabled`. A level that does not write the value inherits it.
 
 Fails:
-    # expect: manifest.yaml:6:18 domain 'sales' sets governance.audit_logging to 'disabled', weaker than 'enabled' set by
+    # expect: manifest.yaml:6:18 domain 'sales' sets governance.audit_logging to 'disabled', weaker than 'enabled' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('disabled' < 'enabled')
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}
@@ -19,9 +19,6 @@ Fails:
     plugins: {compute: {approved: [duckdb]}}
     governance:
       audit_logging: disabled
-
-Reports:
-    manifest.yaml:6:18: domain 'sales' sets governance.audit_logging to 'disabled', weaker than 'enabled' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('disabled' < 'enabled')
 
 Passes:
     # file: enterprise.manifest.yaml

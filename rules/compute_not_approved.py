@@ -27,9 +27,23 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Finding, Level, Product, did_you_mean, is_templated
+from floe_lint.api import (
+    Context,
+    Finding,
+    Fix,
+    Level,
+    Node,
+    Product,
+    did_you_mean,
+    is_templated,
+    same_name,
+)
 
 ID, NAME, SEVERITY, SUBJECT = "FL201", "compute-not-approved", "error", "product"
+FIXES = {
+    "safe": "write the approved name, when the compute differs from it only in case or spaces",
+    "unsafe": "move the transform onto its platform's effective default compute",
+}
 
 
 def _why(level: Level, compute: str) -> str:
@@ -39,6 +53,17 @@ def _why(level: Level, compute: str) -> str:
     if any(compute in lvl.approved for lvl in level.chain()):
         return "it is approved higher up but not at this level"
     return "no level of the hierarchy approves it"
+
+
+def _fix(ctx: Context, level: Level, node: Node, compute: str) -> Fix | None:
+    same = same_name(compute, level.approved)
+    if same is not None:
+        return ctx.fix("safe", f"write '{same}'", ctx.replace_value(node, same))
+    default = level.default
+    if default is not None and default in level.approved and not is_templated(default):
+        edit = ctx.replace_value(node, default)
+        return ctx.fix("unsafe", f"run it on the default compute '{default}'", edit)
+    return None
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
@@ -68,4 +93,5 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
             f"({_why(level, compute)}); approved: {', '.join(approved) or 'none'}"
             f"{did_you_mean(compute, approved) or did_you_mean(compute, ctx.known_computes)}",
             related=related,
+            fix=_fix(ctx, level, transform.compute_node, compute),
         )

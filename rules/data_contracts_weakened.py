@@ -6,7 +6,7 @@ lowers `data_contracts.enforcement` (`strict > warn > off`) or turns off `auto_g
 Floe documents this ordering on `DataContractsConfig`.
 
 Fails:
-    # expect: manifest.yaml:6:33 domain 'sales' sets governance.data_contracts.enforcement to 'off', weaker than 'strict'
+    # expect: manifest.yaml:6:33 domain 'sales' sets governance.data_contracts.enforcement to 'off', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}
@@ -20,9 +20,6 @@ Fails:
     plugins: {compute: {approved: [duckdb]}}
     governance:
       data_contracts: {enforcement: 'off'}
-
-Reports:
-    manifest.yaml:6:33: domain 'sales' sets governance.data_contracts.enforcement to 'off', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')
 
 Passes:
     # file: enterprise.manifest.yaml

@@ -5,7 +5,7 @@ is reported (`warn`) or is ignored (`off`); a domain that lowers it turns the en
 errors into warnings for all its products. Upstream Floe orders `strict > warn > off`.
 
 Fails:
-    # expect: manifest.yaml:6:29 domain 'sales' sets governance.policy_enforcement_level to 'warn', weaker than 'strict'
+    # expect: manifest.yaml:6:29 domain 'sales' sets governance.policy_enforcement_level to 'warn', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}
@@ -19,9 +19,6 @@ Fails:
     plugins: {compute: {approved: [duckdb]}}
     governance:
       policy_enforcement_level: warn
-
-Reports:
-    manifest.yaml:6:29: domain 'sales' sets governance.policy_enforcement_level to 'warn', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')
 
 Passes:
     # file: enterprise.manifest.yaml

@@ -5,7 +5,7 @@ kimball, custom) fails the compile; a domain lowering it lets its products drift
 names the enterprise's catalogue and lineage rely on. Upstream Floe orders `strict > warn > off`.
 
 Fails:
-    # expect: manifest.yaml:6:25 domain 'sales' sets governance.naming.enforcement to 'warn', weaker than 'strict' set by
+    # expect: manifest.yaml:6:25 domain 'sales' sets governance.naming.enforcement to 'warn', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}
@@ -19,9 +19,6 @@ Fails:
     plugins: {compute: {approved: [duckdb]}}
     governance:
       naming: {enforcement: warn, pattern: medallion}
-
-Reports:
-    manifest.yaml:6:25: domain 'sales' sets governance.naming.enforcement to 'warn', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')
 
 Passes:
     # file: enterprise.manifest.yaml

@@ -6,7 +6,7 @@ data product must clear; a domain lowering one ships untested or undocumented mo
 enterprise's name. Upstream Floe orders numbers higher-is-stricter and switches `true > false`.
 
 Fails:
-    # expect: manifest.yaml:6:42 domain 'sales' sets governance.quality_gates.minimum_test_coverage to 60, weaker than 80
+    # expect: manifest.yaml:6:42 domain 'sales' sets governance.quality_gates.minimum_test_coverage to 60, weaker than 80 set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it (a whole number, higher is stricter)
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}
@@ -20,9 +20,6 @@ Fails:
     plugins: {compute: {approved: [duckdb]}}
     governance:
       quality_gates: {minimum_test_coverage: 60}
-
-Reports:
-    manifest.yaml:6:42: domain 'sales' sets governance.quality_gates.minimum_test_coverage to 60, weaker than 80 set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it (a whole number, higher is stricter)
 
 Passes:
     # file: enterprise.manifest.yaml

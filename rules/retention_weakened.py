@@ -5,7 +5,7 @@ shorter `data_retention_days` deletes what the enterprise must keep. Upstream Fl
 numerically: higher is stricter.
 
 Fails:
-    # expect: manifest.yaml:6:24 domain 'sales' sets governance.data_retention_days to 30, weaker than 90 set by
+    # expect: manifest.yaml:6:24 domain 'sales' sets governance.data_retention_days to 30, weaker than 90 set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it (a whole number, higher is stricter)
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}
@@ -19,9 +19,6 @@ Fails:
     plugins: {compute: {approved: [duckdb]}}
     governance:
       data_retention_days: 30
-
-Reports:
-    manifest.yaml:6:24: domain 'sales' sets governance.data_retention_days to 30, weaker than 90 set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it (a whole number, higher is stricter)
 
 Passes:
     # file: enterprise.manifest.yaml

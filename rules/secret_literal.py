@@ -37,6 +37,9 @@ from floe_lint.api import Context, Finding, SourceFile, literal_credentials
 # A file, not a document: per-environment overlays (`manifest.prod.yaml`), which no other rule
 # lints alone, are scanned too.
 ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "file"
+FIXES = {
+    "display-only": "replace the literal by {{ env_var('NAME') }} (store the value there first)"
+}
 SKIPPED = frozenset({"metadata", "description"})
 
 
@@ -64,9 +67,16 @@ def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
                 owner = _owner(doc.data, path)
                 words = f"{owner}_{key}" if owner else key
                 env = "".join(c if c.isascii() and c.isalnum() else "_" for c in words).upper()
+                node = doc.node().child(*path)
+                reference = f"{{{{ env_var('{env}') }}}}"
                 yield ctx.finding(
-                    doc.node().child(*path),
+                    node,
                     f"'{key}' holds a literal credential; use \"{{{{ env_var('{env}') }}}}\" "
                     "or the compute's connection_secret_ref",
                     sensitive=True,
+                    fix=ctx.fix(
+                        "display-only",
+                        f"use {reference} (set {env} first)",
+                        ctx.replace_value(node, reference),
+                    ),
                 )

@@ -83,7 +83,8 @@ def test_the_upstream_style_example_lints_clean(monkeypatch: pytest.MonkeyPatch)
     run = run_cli("check", ".", "--format", "json")
     assert run.findings == [], run.findings
     assert run.code == 0
-    assert run.report["summary"]["files"] == 6  # 3 manifests (one JSON), 3 products
+    # 3 manifests (one JSON) and 3 products; three-tier/: 3 manifests and 3 products
+    assert run.report["summary"]["files"] == 12
 
 
 def test_upstream_style_products_are_linked_to_the_manifest_they_point_at(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -188,9 +188,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.lint import engine
     from floe_lint.reporters import sorted_findings
 
-    sources = _stdin_source(args)
+    stdin = _stdin_source(args)
     for path in args.paths:
-        if path not in sources and not path.exists():
+        if path not in stdin and not path.exists():
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
     config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
@@ -200,19 +200,36 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from floe_lint.load.root import workspace_root
 
         root = workspace_root(args.workspace, config.path, Path.cwd())
-    result = engine.run(
-        args.paths,
-        config,
-        select=select,
-        ignore=ignore,
-        refs=parse_ref_overrides(args.ref),
-        fetch=fetcher(config, args.paths, offline=args.offline),
-        baseline=run.baseline,
-        require_suppression_reason=args.require_suppression_reason,
-        jobs=args.jobs,
-        dependents_root=root,
-        sources=sources,
-    )
+    fetch = fetcher(config, args.paths, offline=args.offline)
+
+    def lint(sources: Mapping[Path, bytes]) -> Result:
+        return engine.run(
+            args.paths,
+            config,
+            select=select,
+            ignore=ignore,
+            refs=parse_ref_overrides(args.ref),
+            fetch=fetch,
+            baseline=run.baseline,
+            require_suppression_reason=args.require_suppression_reason,
+            jobs=args.jobs,
+            dependents_root=root,
+            sources={**stdin, **sources},
+        )
+
+    outcome = None
+    if args.fix or args.diff:
+        from floe_lint.commands import fixing
+
+        fixing.refuse_conflicts(args)
+        outcome = fixing.fix(args, config, lint)
+        fixing.write(outcome, args, stdout)
+        if args.diff:  # nothing was written: every finding remains
+            stderr.write(f"{fixing.summary(args, config, outcome.result.findings, outcome)}\n")
+            return EXIT_FINDINGS if run.fails(outcome.initial.findings) else EXIT_CLEAN
+        result = outcome.result
+    else:
+        result = lint({})
     if args.write_baseline is not None:
         return run.write_baseline(result, stderr)
     findings = sorted_findings(result.findings)
@@ -270,6 +287,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
     stderr.write(line + "\n")
+    if outcome is not None or any(f.fix is not None for f in findings):
+        from floe_lint.commands import fixing
+
+        fixes = fixing.summary(args, config, findings, outcome)
+        if fixes is not None:
+            stderr.write(fixes + "\n")
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN

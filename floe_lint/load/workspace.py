@@ -12,6 +12,7 @@ from pathlib import Path
 
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.paths import forget_links, real
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
@@ -78,6 +79,7 @@ class Workspace:
 
     def __init__(self, dialect: str = "auto", shared: dict[Path, SourceFile] | None = None):
         self.dialect = dialect
+        forget_links()  # a new run: the tree may have changed since the last one
         self._files: dict[Path, SourceFile] = {}
         #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`)
         self._shared = shared if shared is not None else {}
@@ -85,12 +87,14 @@ class Workspace:
         #: Files that must hold a Floe document: named on the command line or by their name.
         self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
+        #: files whose content was given (`put`), not read from disk
+        self._overlaid: set[Path] = set()
 
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
         if key is None:
-            key = self._keys[path] = path.resolve()
+            key = self._keys[path] = real(path)
         return key
 
     def load(self, path: Path) -> SourceFile:
@@ -116,6 +120,13 @@ class Workspace:
         source = document.parse(path, raw)
         self._read_dialects(source)
         self._files[self.key(path)] = source
+        self._overlaid.add(self.key(path))
+
+    def overlay(self, path: Path) -> str | None:
+        """The text given for `path` by `put` (an unsaved edit, a fix not yet written), if any:
+        readers of side files (floe.lock) see it instead of the disk's."""
+        key = self.key(path)
+        return self._files[key].text if key in self._overlaid else None
 
     def _parsed(self, key: Path) -> bool:
         return key in self._files or key in self._shared

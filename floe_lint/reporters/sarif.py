@@ -154,7 +154,7 @@ def _why(rule: Rule) -> str:
 
 
 def rule_url(rule: Rule) -> str:
-    module = getattr(rule.check, "__module__", "")
+    module = rule.module or ""  # from the rule table: the rule's module is not imported
     if module.startswith("floe_lint.rules."):
         return f"{HOMEPAGE}/blob/main/rules/{module.rsplit('.', 1)[-1]}.py"
     return HOMEPAGE
