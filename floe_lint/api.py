@@ -10,6 +10,10 @@ docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `c
     "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
     "suppression"  each `Unused` suppression comment, after every other rule
 
+A finding may carry a fix (`ctx.finding(..., fix=ctx.fix("safe", title, edit, ...))`),
+made of minimal text edits (`ctx.replace_value`, `ctx.remove_item`); the module declares
+`FIXES = {applicability: what it does}` (see docs/fixes.md).
+
 The model's views name the node each value came from (`transform.compute_node`,
 `level.approved_node`, `level.default_node`, `product.platform_node`, `entry.name_node`);
 a rule points its finding at such a node: `ctx.finding(node, message, related=[...])`.
@@ -43,8 +47,9 @@ from floe_lint.compute.plugin import (
     sized,
     timed,
 )
-from floe_lint.findings import Finding, Location, Related, Severity, Span
+from floe_lint.findings import Edit, Finding, Fix, Location, Related, Severity, Span
 from floe_lint.lint.context import Context
+from floe_lint.lint.governance import weakenings as governance_weakenings
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
@@ -60,7 +65,7 @@ from floe_lint.secrets import (
     is_templated,
     literal_credentials,
 )
-from floe_lint.suggest import did_you_mean
+from floe_lint.suggest import did_you_mean, same_name
 
 API_VERSION = 1
 #: The name API 1 gave `is_reference` (a bare `{{ env_var('NAME') }}`).
@@ -76,8 +81,10 @@ __all__ = [
     "ConnectionResult",
     "Context",
     "Document",
+    "Edit",
     "EffectiveCompute",
     "Finding",
+    "Fix",
     "Level",
     "Location",
     "Manifest",
@@ -104,6 +111,7 @@ __all__ = [
     "driver_available",
     "env_var",
     "from_environment",
+    "governance_weakenings",
     "is_env_var_reference",
     "is_oci",
     "is_reference",
@@ -115,6 +123,7 @@ __all__ = [
     "parse_oci",
     "profile_schema",
     "resolve_env",
+    "same_name",
     "shown",
     "sized",
     "timed",

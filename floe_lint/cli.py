@@ -9,50 +9,55 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from floe_lint import __version__
-from floe_lint.commands.usage import EXIT_CLEAN, EXIT_USAGE, UsageError, unknown_arguments
+from floe_lint.commands.usage import (
+    EXIT_CLEAN,
+    EXIT_USAGE,
+    ArgumentsError,
+    Parser,
+    UsageError,
+    command_of,
+    unknown_arguments,
+)
 
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
 
 DEFAULT_OUT = Path("target/floe")
 
-# subcommand -> module of floe_lint.commands that runs it: `run(args, stdout, stderr) -> int`
-COMMANDS = {
-    "check": "check",
-    "rules": "rules",
-    "rule": "rule",
-    "schema": "schema",
-    "compile": "compile",
-    "plugins": "plugins",
-    "check-connections": "connections",
-    "lock": "lock",
-    "publish": "publish",
-    "config": "config",
-    "impact": "impact",
-    "explain": "explain",
-}
 
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only that subcommand's sub-parser is built (the others
+    cost start-up for nothing). Without one, every subcommand is listed by name and help only,
+    for `--help` and for the "did you mean" of an unknown command."""
+    parser = Parser(
         prog="floe-lint",
         description="Policy linter for Floe manifests and data products (ADR-0010).",
     )
     parser.add_argument("--version", action="version", version=f"floe-lint {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_check(commands)
+    for name, (_, help_text, build) in COMMANDS.items():
+        if command is None or name == command:
+            sub = commands.add_parser(name, help=help_text)
+            if name == command:
+                build(sub)
+    return parser
 
-    rules = commands.add_parser("rules", help="list every rule (built-in, installed, rule-folders)")
+
+def _add_rules(rules: argparse.ArgumentParser) -> None:
     rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
-    rule = commands.add_parser("rule", help="show a rule's documentation")
+
+
+def _add_rule(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
-    schema = commands.add_parser("schema", help="print a bundled JSON Schema (for editors)")
+
+
+def _add_schema(schema: argparse.ArgumentParser) -> None:
     schema.add_argument(
         "name",
         choices=(
@@ -60,29 +65,47 @@ def _parser() -> argparse.ArgumentParser:
             "floe",
             "manifest-floe",
             "floe-floe",
+            "config",
             "report",
             "compiled_artifacts",
             "impact",
             "explain",
         ),
-        help="manifest/floe: ADR-0010's dialect; manifest-floe/floe-floe: upstream Floe's code",
+        help="manifest/floe: ADR-0010's dialect; manifest-floe/floe-floe: upstream Floe's "
+        "code; config: .floe-lint.yaml",
     )
-    _add_compute(commands)
-    _add_registry(commands)
-    _add_impact_and_explain(commands)
-    config = commands.add_parser("config", help="print the effective configuration")
+
+
+def _add_config(config: argparse.ArgumentParser) -> None:
     config.add_argument("--config", type=Path, help="config file (default: the nearest)")
-    return parser
 
 
-def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    check = commands.add_parser("check", help="lint manifests and floe.yaml files")
-    check.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
+def _add_check(check: argparse.ArgumentParser) -> None:
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path(".")],
+        help="files or folders; - for standard input (with --stdin-filename)",
+    )
+    check.add_argument(
+        "--stdin-filename",
+        type=Path,
+        metavar="PATH",
+        help="with 'check -': lint standard input as if it were the file PATH (which need not "
+        "exist): findings name PATH, its refs and dependents are resolved from there",
+    )
     check.add_argument(
         "--format",
-        choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto"),
+        choices=("text", "json", "sarif", "github", "gitlab", "junit", "auto", "concise", "full"),
         help="report format (default: the config's, else text); gitlab: GitLab Code Quality "
-        "JSON; junit: JUnit XML; auto: github inside GitHub Actions, text elsewhere",
+        "JSON; junit: JUnit XML; auto: github inside GitHub Actions, text elsewhere; "
+        "concise: text, one line per finding; full: text with source excerpts on any stream",
+    )
+    check.add_argument(
+        "--statistics",
+        action="store_true",
+        help="also print how many findings each rule has (on stderr for machine formats)",
     )
     check.add_argument(
         "--output", "-o", type=Path, help="write the report to FILE instead of stdout"
@@ -113,7 +136,8 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--show-source",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="print the offending source line (default: on a terminal)",
+        help="print the offending source line, on any stream (default: --format full, or "
+        "text on a terminal)",
     )
     check.add_argument(
         "--color",
@@ -131,6 +155,7 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "the output is the same",
     )
     _add_dependents(check)
+    _add_fix_arguments(check)
     _add_ci_arguments(check)
     check.add_argument(
         "--offline",
@@ -141,6 +166,16 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
     )
+
+
+def _add_fix_arguments(check: argparse.ArgumentParser) -> None:
+    fixes = check.add_argument_group("fixes")
+    for flag, text in (
+        ("--fix", "apply safe fixes in place (minimal edits), then report what remains"),
+        ("--unsafe-fixes", "also apply fixes that may change behaviour (with --fix or --diff)"),
+        ("--diff", "print what --fix would change as a unified diff; write nothing"),
+    ):
+        fixes.add_argument(flag, action="store_true", help=text)
 
 
 def _add_ci_arguments(check: argparse.ArgumentParser) -> None:
@@ -203,12 +238,10 @@ def _add_dependents(check: argparse.ArgumentParser) -> None:
     _add_workspace(check)
 
 
-def _add_impact_and_explain(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    impact = commands.add_parser(
-        "impact",
-        help="what a manifest change does to the domains and products below it",
-        description="Lint the manifest and its dependents as they are and with the manifest "
-        "as it was; report what appears and disappears. Exit 1 if the change introduces errors.",
+def _add_impact(impact: argparse.ArgumentParser) -> None:
+    impact.description = (
+        "Lint the manifest and its dependents as they are and with the manifest "
+        "as it was; report what appears and disappears. Exit 1 if the change introduces errors."
     )
     impact.add_argument("manifest", type=Path, help="the changed manifest.yaml")
     impact.add_argument(
@@ -226,24 +259,23 @@ def _add_impact_and_explain(commands: argparse._SubParsersAction[argparse.Argume
     impact.add_argument(
         "--offline", action="store_true", help="oci:// refs only from the cache and floe.lock"
     )
-    explain = commands.add_parser(
-        "explain",
-        help="the effective policy of a product or manifest, level by level",
-        description="What each level approves, removes and defaults to, and the compute each "
-        "transform resolves to, with file:line. oci:// refs are read from the cache only.",
+
+
+def _add_explain(explain: argparse.ArgumentParser) -> None:
+    explain.description = (
+        "What each level approves, removes and defaults to, and the compute each "
+        "transform resolves to, with file:line. oci:// refs are read from the cache only."
     )
     explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_ref_and_config(explain)
 
 
-def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    build = commands.add_parser(
-        "compile",
-        help="lint a product, then write compiled_artifacts.json and profiles.yml",
-        description="Lint the product and its platform hierarchy; when there is no error, "
+def _add_compile(build: argparse.ArgumentParser) -> None:
+    build.description = (
+        "Lint the product and its platform hierarchy; when there is no error, "
         "write compiled_artifacts.json and a dbt profiles.yml with one output per approved "
-        "compute. --check only compares (for pre-commit and CI).",
+        "compute. --check only compares (for pre-commit and CI)."
     )
     build.add_argument(
         "product",
@@ -262,18 +294,16 @@ def _add_compute(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     _add_ref_and_config(build)
 
-    plugins = commands.add_parser(
-        "plugins", help="list compute plugins, their versions and dbt packages"
-    )
+
+def _add_plugins(plugins: argparse.ArgumentParser) -> None:
     plugins.add_argument(
         "--schema",
         metavar="NAME",
         help="print the JSON Schema of compute NAME's config (for editors) instead",
     )
 
-    connections = commands.add_parser(
-        "check-connections", help="try to connect to each approved compute and print a table"
-    )
+
+def _add_connections(connections: argparse.ArgumentParser) -> None:
     connections.add_argument(
         "path",
         nargs="?",
@@ -309,18 +339,15 @@ def _add_ref(parser: argparse.ArgumentParser) -> None:
     _add_manifest(parser)
 
 
-def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    lock = commands.add_parser(
-        "lock", help="record the digest of every oci:// ref of each product in its floe.lock"
-    )
+def _add_lock(lock: argparse.ArgumentParser) -> None:
     lock.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
     lock.add_argument("--config", type=Path, help="config file (default: the nearest)")
     lock.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a floe.lock is out of date"
     )
-    publish = commands.add_parser(
-        "publish", help="lint a manifest and push it to a registry as a Floe OCI artifact"
-    )
+
+
+def _add_publish(publish: argparse.ArgumentParser) -> None:
     publish.add_argument("manifest", type=Path, help="the manifest.yaml to publish")
     publish.add_argument("ref", help="where to push it: oci://host/repository:tag")
     publish.add_argument("--config", type=Path, help="config file (default: the nearest)")
@@ -337,6 +364,48 @@ def _add_registry(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="publish even when the manifest breaks dependents in the workspace",
     )
     _add_workspace(publish)
+
+
+# subcommand -> (module of floe_lint.commands that runs it: `run(args, stdout, stderr) -> int`,
+# its one-line help, the function that adds its arguments); in the order `--help` lists them
+COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
+    "check": ("check", "lint manifests and floe.yaml files", _add_check),
+    "rules": ("rules", "list every rule (built-in, installed, rule-folders)", _add_rules),
+    "rule": ("rule", "show a rule's documentation", _add_rule),
+    "schema": ("schema", "print a bundled JSON Schema (for editors)", _add_schema),
+    "compile": (
+        "compile",
+        "lint a product, then write compiled_artifacts.json and profiles.yml",
+        _add_compile,
+    ),
+    "plugins": ("plugins", "list compute plugins, their versions and dbt packages", _add_plugins),
+    "check-connections": (
+        "connections",
+        "try to connect to each approved compute and print a table",
+        _add_connections,
+    ),
+    "lock": (
+        "lock",
+        "record the digest of every oci:// ref of each product in its floe.lock",
+        _add_lock,
+    ),
+    "publish": (
+        "publish",
+        "lint a manifest and push it to a registry as a Floe OCI artifact",
+        _add_publish,
+    ),
+    "impact": (
+        "impact",
+        "what a manifest change does to the domains and products below it",
+        _add_impact,
+    ),
+    "explain": (
+        "explain",
+        "the effective policy of a product or manifest, level by level",
+        _add_explain,
+    ),
+    "config": ("config", "print the effective configuration", _add_config),
+}
 
 
 def _reader_went_away(stdout: TextIO) -> int:
@@ -365,13 +434,25 @@ def main(
 ) -> int:
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    if list(sys.argv[1:] if argv is None else argv) == ["--version"]:
-        stdout.write(f"floe-lint {__version__}\n")  # without building every parser first
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words == ["--version"]:
+        stdout.write(f"floe-lint {__version__}\n")  # without building any parser first
         return EXIT_CLEAN
-    parser = _parser()
-    args, unknown = parser.parse_known_args(argv)
+    command = command_of(words)
+    parser = _parser(command if command in COMMANDS else None)
+    try:
+        args, unknown = parser.parse_known_args(words)
+    except ArgumentsError as error:
+        from floe_lint.reporters import printable
+
+        stderr.write(f"floe-lint: error: {printable(str(error))}\n")
+        return EXIT_USAGE
     if unknown:
-        stderr.write(f"floe-lint: error: {unknown_arguments(parser, args.command, unknown)}\n")
+        from floe_lint.reporters import printable
+
+        stderr.write(
+            f"floe-lint: error: {printable(unknown_arguments(parser, args.command, unknown))}\n"
+        )
         return EXIT_USAGE
     if args.command not in COMMANDS:
         parser.print_help(stderr)
@@ -379,8 +460,8 @@ def main(
     try:
         import importlib  # here, not at the top: `--version` and `--help` never need it
 
-        command = importlib.import_module(f"floe_lint.commands.{COMMANDS[args.command]}")
-        status: int = command.run(args, stdout, stderr)
+        module = importlib.import_module(f"floe_lint.commands.{COMMANDS[args.command][0]}")
+        status: int = module.run(args, stdout, stderr)
         return status
     except UsageError as error:
         from floe_lint.reporters import printable
@@ -396,8 +477,9 @@ def main(
         from floe_lint.errors import ConfigError
         from floe_lint.reporters import printable
 
-        if isinstance(error, ConfigError):
-            stderr.write(f"floe-lint: error: {printable(str(error))}\n")
+        if isinstance(error, ConfigError):  # every problem of a config file, one line each
+            for message in getattr(error, "messages", None) or [str(error)]:
+                stderr.write(f"floe-lint: error: {printable(message)}\n")
             return EXIT_USAGE
         if isinstance(error, OSError) and error.filename is not None and not args.debug:
             # A path the system refuses (too long, a loop, no permission): the user's to fix.

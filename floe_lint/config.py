@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
-from floe_lint.errors import ConfigError
+from floe_lint.errors import ConfigError, ConfigErrors
 from floe_lint.findings import Severity
 
 if TYPE_CHECKING:
@@ -49,6 +49,9 @@ class Config:
     #: the platform of products that name none (a path relative to the config file, or a ref)
     manifest: str | None = None
     fail_on_empty: bool = False
+    #: the rules whose fixes `--fix` applies (empty: all) and those it never applies
+    fixable: list[str] = field(default_factory=list)
+    unfixable: list[str] = field(default_factory=list)
     #: Every rule selector the config file writes, with where: (selector, "file:line:col").
     selectors: list[tuple[str, str]] = field(default_factory=list)
 
@@ -56,9 +59,13 @@ class Config:
         """Every selector of the config must name at least one of `rules` (else exit 2)."""
         from floe_lint.lint import selectors
 
-        for selector, where in self.selectors:
-            if not selectors.names_a_rule(selector, rules):
-                raise ConfigError(f"{where}: {selectors.unknown_message(selector, rules)}")
+        messages = [
+            f"{where}: {selectors.unknown_message(selector, rules)}"
+            for selector, where in self.selectors
+            if not selectors.names_a_rule(selector, rules)
+        ]
+        if messages:
+            raise ConfigErrors(sorted(messages, key=_file_order))
 
     @property
     def root(self) -> Path:
@@ -94,6 +101,8 @@ class Config:
             "require-suppression-reason": self.require_suppression_reason,
             "baseline": self.relative(self.baseline) if self.baseline else None,
             "fail-on-empty": self.fail_on_empty,
+            "fixable": self.fixable or ["ALL"],
+            "unfixable": self.unfixable,
             "oci": self.oci,
             "dialect": self.dialect,
             "manifest": (
@@ -236,7 +245,9 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
             line, col = where(problem.pointer)
             message = problem.message.replace("in the document", "in the floe-lint config")
             lines.append(f"{path}:{line}:{col}: {message}")
-        raise ConfigError("\n".join(lines))
+        if not table.get("rule-folders"):  # and every unknown selector with them
+            lines += _unknown_selectors(_selectors(path, table, where))
+        raise ConfigErrors(sorted(lines, key=_file_order))
     base = path.parent
     baseline = table.get("baseline")
     config = Config(
@@ -257,6 +268,8 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         dialect=table.get("dialect", "auto"),
         manifest=_manifest(base, table.get("manifest")),
         fail_on_empty=bool(table.get("fail-on-empty", False)),
+        fixable=list(table.get("fixable", [])),
+        unfixable=list(table.get("unfixable", [])),
         selectors=_selectors(path, table, where),
     )
     if not config.rule_folders:  # rules of rule folders are known only once loaded (engine.run)
@@ -264,6 +277,24 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
 
         config.check_selectors(rules_for(key for key, _ in config.selectors))
     return config
+
+
+def _file_order(message: str) -> tuple[int, int]:
+    """`(line, column)` of a `path:line:col: message` line."""
+    head = message.split(": ", 1)[0].rsplit(":", 2)
+    return (int(head[1]), int(head[2])) if len(head) == 3 and head[1].isdigit() else (0, 0)
+
+
+def _unknown_selectors(found: list[tuple[str, str]]) -> list[str]:
+    from floe_lint.lint import selectors
+    from floe_lint.lint.registry import rules_for
+
+    rules = rules_for(key for key, _ in found)
+    return [
+        f"{where}: {selectors.unknown_message(selector, rules)}"
+        for selector, where in found
+        if not selectors.names_a_rule(selector, rules)
+    ]
 
 
 def _manifest(base: Path, text: str | None) -> str | None:
@@ -275,12 +306,26 @@ def _manifest(base: Path, text: str | None) -> str | None:
 
 def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str, str]]:
     """Every rule selector of the config with its `file:line:col`, for `check_selectors`."""
+
+    def items(value: Any) -> list[Any]:  # the config may be invalid: take what has a shape
+        return value if isinstance(value, list) else []
+
+    def keys(value: Any) -> dict[Any, Any]:
+        return value if isinstance(value, dict) else {}
+
     mentions = [
-        (f"/{key}/{i}", v) for key in ("select", "ignore") for i, v in enumerate(table.get(key, []))
+        (f"/{key}/{i}", v)
+        for key in ("select", "ignore", "fixable", "unfixable")
+        for i, v in enumerate(items(table.get(key)))
+        if isinstance(v, str)
     ]
-    mentions += [(f"/severity/{_token(k)}", k) for k in table.get("severity", {})]
-    for glob, codes in table.get("per-path-ignores", {}).items():
-        mentions += [(f"/per-path-ignores/{_token(glob)}/{i}", c) for i, c in enumerate(codes)]
+    mentions += [(f"/severity/{_token(k)}", k) for k in keys(table.get("severity"))]
+    for glob, codes in keys(table.get("per-path-ignores")).items():
+        mentions += [
+            (f"/per-path-ignores/{_token(glob)}/{i}", c)
+            for i, c in enumerate(items(codes))
+            if isinstance(c, str)
+        ]
     found = []
     for pointer, key in mentions:
         line, col = where(pointer)

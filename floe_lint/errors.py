@@ -11,6 +11,14 @@ class ConfigError(Exception):
     """A config problem; the message names the file and what is wrong."""
 
 
+class ConfigErrors(ConfigError):
+    """Every problem of one config file, each a message of its own, in file order."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
 class UnknownRuleError(ConfigError):
     """A rule selector, on the command line or in the config, that names no rule."""
 

@@ -1,4 +1,4 @@
-"""Plain data that flows from rules to reporters: locations and findings."""
+"""Plain data that flows from rules to reporters: locations, findings and their fixes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from typing import Literal
 
 Severity = Literal["error", "warning", "note"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")
+#: ruff's model: `safe` keeps meaning and comments (`--fix`), `unsafe` may change behaviour
+#: (only with `--unsafe-fixes`), `display-only` is shown and never applied
+Applicability = Literal["safe", "unsafe", "display-only"]
+APPLICABILITIES: tuple[Applicability, ...] = ("safe", "unsafe", "display-only")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -37,6 +41,25 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text at `span` of `path` by `text` (an empty span inserts, empty text
+    deletes); columns count code points, as in every span."""
+
+    path: Path
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """What would make a finding go away: minimal text edits and how safe they are."""
+
+    applicability: Applicability
+    title: str
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem. `sensitive` marks findings whose source text must never be shown."""
 
@@ -48,6 +71,7 @@ class Finding:
     related: tuple[Related, ...] = ()
     sensitive: bool = False
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    fix: Fix | None = field(default=None, compare=False, hash=False)
 
     @property
     def path(self) -> Path:

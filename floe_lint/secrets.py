@@ -156,18 +156,28 @@ def is_literal(value: object) -> bool:
 
 
 Path = tuple[str | int, ...]
+#: Top-level keys whose own keys name plugin categories, not credentials: upstream Floe's
+#: `secrets` category (`plugins.secrets: {type: kubernetes}`, `approved_plugins.secrets:
+#: [kubernetes, external-secrets]`) holds plugin names; a credential inside it still counts.
+CATEGORY_HOLDERS = frozenset({"plugins", "approved_plugins"})
+
+
+def _names_category(path: Path) -> bool:
+    return len(path) == 1 and path[0] in CATEGORY_HOLDERS
 
 
 def literal_credentials(value: Any, path: Path = (), inside: bool = False) -> Iterator[Path]:
     """The path of every literal credential in `value`: a scalar under a credential-like key,
     however deeply nested in mappings and lists below it (`password: [x]`,
-    `s3_secret_access_key: {value: x}`)."""
+    `s3_secret_access_key: {value: x}`). `value` is a whole document when `path` is empty:
+    a plugin category named like a credential (`plugins.secrets`) is not one."""
     if isinstance(value, dict):
         for key, child in value.items():
             name = str(key)
             if inside and names_no_credential(name):
                 continue
-            yield from literal_credentials(child, (*path, name), inside or is_secret_key(name))
+            secret = is_secret_key(name) and not _names_category(path)
+            yield from literal_credentials(child, (*path, name), inside or secret)
     elif isinstance(value, list):
         for index, child in enumerate(value):
             yield from literal_credentials(child, (*path, index), inside)

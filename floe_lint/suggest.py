@@ -28,3 +28,14 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """A ready-to-append clause: ``; did you mean 'x'?`` or an empty string."""
     match = closest(word, candidates)
     return f"; did you mean '{match}'?" if match and match != word else ""
+
+
+def same_name(word: str, candidates: Iterable[str]) -> str | None:
+    """The one candidate that `word` spells but for case and surrounding spaces (`' Spark'`
+    for `spark`), or None: no candidate, several, or `word` is already one of them."""
+    wanted = word.strip().casefold()
+    options = set(candidates)
+    if word in options:
+        return None
+    found = [c for c in options if c.casefold() == wanted]
+    return found[0] if len(found) == 1 else None

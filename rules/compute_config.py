@@ -11,6 +11,7 @@ level products may be compiled on, since `floe-lint compile` refuses it there. E
 publishes a JSON Schema of its config: `floe-lint plugins --schema NAME` prints it.
 
 Fails:
+    # expect: manifest.yaml:5:30 compute 'duckdb' has no config key 'memory_limt'; did you mean 'memory_limit'? (keys:
     # file: manifest.yaml
     plugins:
       compute:
@@ -20,6 +21,7 @@ Fails:
         default: duckdb
 
 Fails:
+    # expect: manifest.yaml:5:29 compute 'snowflake' config 'warehouse' must be a string
     # file: manifest.yaml
     plugins:
       compute:
@@ -60,8 +62,8 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
 def _incomplete(level: Level, ctx: Context) -> Iterator[Finding]:
     """Required keys missing from the merged config of a level products may be compiled on:
     the same check `floe-lint compile` makes before rendering a profile, reported here first."""
-    if not ctx.may_be_compiled_on(level):
-        return
+    if not ctx.may_be_compiled_on(level) or level.unloaded() is not None:
+        return  # a parent that could not be loaded may supply the keys
     for name, effective in level.approved.items():
         missing = ctx.missing_compute_config(name, effective.config)
         if not missing:

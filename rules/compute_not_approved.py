@@ -6,6 +6,7 @@ approves can still be removed by the domain. The message names the list and the 
 removed the compute.
 
 Fails:
+    # expect: floe.yaml:4:43 transform 'models/x/' selects compute 'snowflake', which platform manifest manifest.yaml
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -26,9 +27,23 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Finding, Level, Product, did_you_mean, is_templated
+from floe_lint.api import (
+    Context,
+    Finding,
+    Fix,
+    Level,
+    Node,
+    Product,
+    did_you_mean,
+    is_templated,
+    same_name,
+)
 
 ID, NAME, SEVERITY, SUBJECT = "FL201", "compute-not-approved", "error", "product"
+FIXES = {
+    "safe": "write the approved name, when the compute differs from it only in case or spaces",
+    "unsafe": "move the transform onto its platform's effective default compute",
+}
 
 
 def _why(level: Level, compute: str) -> str:
@@ -40,10 +55,21 @@ def _why(level: Level, compute: str) -> str:
     return "no level of the hierarchy approves it"
 
 
+def _fix(ctx: Context, level: Level, node: Node, compute: str) -> Fix | None:
+    same = same_name(compute, level.approved)
+    if same is not None:
+        return ctx.fix("safe", f"write '{same}'", ctx.replace_value(node, same))
+    default = level.default
+    if default is not None and default in level.approved and not is_templated(default):
+        edit = ctx.replace_value(node, default)
+        return ctx.fix("unsafe", f"run it on the default compute '{default}'", edit)
+    return None
+
+
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
-    if level is None:
-        return
+    if level is None or level.unloaded() is not None:
+        return  # platform-not-checked names the parent that could not be loaded
     approved = list(level.approved)
     for transform in product.transforms:
         compute = transform.compute
@@ -67,4 +93,5 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
             f"({_why(level, compute)}); approved: {', '.join(approved) or 'none'}"
             f"{did_you_mean(compute, approved) or did_you_mean(compute, ctx.known_computes)}",
             related=related,
+            fix=_fix(ctx, level, transform.compute_node, compute),
         )

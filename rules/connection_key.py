@@ -7,6 +7,7 @@ rejects `database`, `schema`, `host`, `port`, `username`, `password`, `credentia
 `connection_string`, `endpoint`, `access_key`, `secret_key`, `token` and `api_key` at any depth.
 
 Fails:
+    # expect: floe.yaml:9:14 'host' is a connection or credential setting; it belongs in the platform manifest (with a
     # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec

@@ -2,9 +2,11 @@
 
 Why: transforms that name no compute run on the default. A default outside the approved
 list, including one inherited from a parent that the child's narrower list excludes, sends
-those transforms to an unapproved engine.
+those transforms to an unapproved engine. A default the level itself approves but its parent
+does not is one cause with one finding: `approved-not-subset` reports it at the entry.
 
 Fails:
+    # expect: manifest.yaml:4:14 default compute 'spark' is not in the effective approved list of platform manifest
     # file: manifest.yaml
     plugins:
       compute:
@@ -12,6 +14,7 @@ Fails:
         default: spark
 
 Fails:
+    # expect: manifest.yaml:3:21 domain manifest manifest.yaml inherits default compute 'spark' from enterprise manifest
     # file: enterprise.manifest.yaml
     scope: enterprise
     plugins: {compute: {approved: [duckdb, spark], default: spark}}
@@ -44,6 +47,8 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     if default is None or origin is None or is_templated(default) or default in level.approved:
         return
     approved = ", ".join(level.approved) or "none"
+    if origin is level and _narrowed_away(level, default):
+        return  # approved-not-subset reports the root cause at the entry
     if origin is level:
         yield ctx.finding(
             level.default_node,
@@ -62,3 +67,9 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             at="key",
             related=[ctx.related(origin.default_node, f"default set by {origin.label}")],
         )
+
+
+def _narrowed_away(level: Level, default: str) -> bool:
+    """Whether the level approves its own default but its parent does not (so it is missing
+    from the effective list)."""
+    return level.parent is not None and any(e.name == default for e in level.entries)

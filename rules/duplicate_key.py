@@ -4,6 +4,7 @@ Why: YAML loaders silently keep the last value, so the first one (often the comp
 reviewer saw) is discarded without a word. floe-lint reads the node tree to catch it.
 
 Fails:
+    # expect: manifest.yaml:5:5 duplicate key 'default': YAML keeps only the last value, silently discarding the one at
     # file: manifest.yaml
     plugins:
       compute:

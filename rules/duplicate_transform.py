@@ -4,6 +4,7 @@ Why: the same models would be built twice, possibly on two different computes. A
 identifies a transform by its `path`, upstream Floe's code dialect by its dbt model `name`.
 
 Fails:
+    # expect: floe.yaml:5:23 path './models/x' is already selected by transform #1
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}

@@ -6,6 +6,7 @@ with `FLOE_ENV`, and its manifest model rejects `env_overrides`, `environments`,
 Such a key means the same manifest behaves differently per environment, or not at all.
 
 Fails:
+    # expect: manifest.yaml:5:1 'prod' makes this manifest environment-specific; manifests are environment-agnostic and
     # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest

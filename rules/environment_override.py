@@ -6,9 +6,12 @@ environments, `environments:` / `env_overrides:` / `overrides:` blocks that chan
 transform's compute or a manifest's default or approved list, templated compute
 (`{{ env_var(...) }}`, `${...}`), and per-environment files (`floe.prod.yaml`,
 `manifest.dev.yaml`) whose compute differs from the base file. `env_var()` inside a
-compute's connection `config` is how credentials should vary, and is fine.
+compute's connection `config` is how credentials should vary, and is fine. A mapping that
+describes one compute (`compute: {type: duckdb}`) is not per environment: it is the wrong type,
+reported by `schema-type` at the value.
 
 Fails:
+    # expect: floe.yaml:5:14 transform 'models/x/' selects compute per environment (dev, prod); a transform must run
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -19,6 +22,7 @@ Fails:
     plugins: {compute: {approved: [duckdb, spark], default: duckdb}}
 
 Fails:
+    # expect: floe.yaml:4:32 transform 'models/x/' takes its compute from a template; a transform must run on the same
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -28,6 +32,7 @@ Fails:
     plugins: {compute: {approved: [duckdb, spark], default: duckdb}}
 
 Fails:
+    # expect: floe.prod.yaml:2:32 a per-environment file changes the compute; a transform must run on the same compute in
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -71,12 +76,19 @@ from floe_lint.api import (
 ID, NAME, SEVERITY, SUBJECT = "FL401", "environment-override", "error", "document"
 
 PARITY = "a transform must run on the same compute in every environment (ADR-0010)"
+#: Keys of a mapping that describes one compute (a plugin selection written where a name goes):
+#: a type error, not a compute chosen per environment.
+COMPUTE_FIELDS = frozenset({"type", "name", "config", "version", "connection_secret_ref"})
+
+
+def _per_environment(value: Any) -> bool:
+    return isinstance(value, dict) and not COMPUTE_FIELDS.intersection(map(str, value))
 
 
 def _inline(model: Product | Manifest, ctx: Context) -> Iterator[Finding]:
     if isinstance(model, Product):
         for t in model.transforms:
-            if isinstance(t.compute, dict):
+            if _per_environment(t.compute):
                 envs = ", ".join(str(k) for k in t.compute)
                 yield ctx.finding(
                     t.compute_node, f"{t.label} selects compute per environment ({envs}); {PARITY}"
@@ -86,7 +98,7 @@ def _inline(model: Product | Manifest, ctx: Context) -> Iterator[Finding]:
                     t.compute_node, f"{t.label} takes its compute from a template; {PARITY}"
                 )
     else:
-        if isinstance(model.default, dict) or is_templated(model.default):
+        if _per_environment(model.default) or is_templated(model.default):
             yield ctx.finding(
                 model.default_node, f"the default compute varies by environment; {PARITY}"
             )

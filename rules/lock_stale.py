@@ -7,6 +7,7 @@ to the recorded digest, so a ref missing from it still floats, and a tag that mo
 floe.lock is not checked; whether a tag moved is only known online.
 
 Fails:
+    # expect: floe.yaml:2:17 'oci://registry.example.com/platform@sha256:5432c40c8130036cd0e441ccb187b3839d34a68b9f754
     # file: .floe-lint.yaml
     oci: {cache-dir: ., offline: true}
     # file: floe.yaml

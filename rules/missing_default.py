@@ -3,6 +3,7 @@
 Why: without `compute` and without a default, Floe cannot tell where the transform runs.
 
 Fails:
+    # expect: floe.yaml:4:5 transform 'models/x/' names no compute and no level of the hierarchy of platform manifest
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}
@@ -30,13 +31,14 @@ ID, NAME, SEVERITY, SUBJECT = "FL204", "missing-default", "error", "product"
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
-    if level is None or level.default is not None:
-        return
+    if level is None or level.default is not None or level.unloaded() is not None:
+        return  # the default may come from a parent that could not be loaded
     for transform in product.transforms:
         if not transform.names_compute:
             yield ctx.finding(
                 transform.node,
                 f"{transform.label} names no compute and no level of the hierarchy of "
-                f"{level.label} sets a default; add 'compute: <{'|'.join(level.approved) or 'name'}>' "
-                f"or set {level.default_key}",
+                f"{level.label} sets a default; add "
+                f"'compute: {next(iter(level.approved), '<name>')}' (approved: "
+                f"{', '.join(level.approved) or 'none'}) or set {level.default_key}",
             )

@@ -6,6 +6,7 @@ product with both `platform.ref` and `platform.manifest`, means different things
 tools; floe-lint reads it one way and says which, instead of guessing silently.
 
 Fails:
+    # expect: manifest.yaml:5:27 this document mixes two dialects: 'plugins.compute.approved' is ADR-0010's shape
     # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest

@@ -6,6 +6,7 @@ first manifest of its target, so what passed here is not what Floe would run (or
 not run at all). A `---` before the only document, or a `...` after it, is one document.
 
 Fails:
+    # expect: manifest.yaml:3:1 this file holds 2 YAML documents (the second starts here); upstream Floe reads a manifest
     # file: manifest.yaml
     plugins: {compute: {approved: [duckdb], default: duckdb}}
     ---

@@ -8,10 +8,12 @@ a single value would otherwise pass as "0 files checked", and the pipeline built
 would have no transforms at all.
 
 Fails:
+    # expect: floe.yaml:1:1 floe.yaml holds only comments: expected a manifest (plugins:, scope:) or a product
     # file: floe.yaml
     # name: orders (everything commented out)
 
 Fails:
+    # expect: manifest.yaml:1:1 manifest.yaml holds a list, not a mapping: expected a manifest (plugins:, scope:) or a
     # file: manifest.yaml
     - duckdb
     - spark

@@ -4,6 +4,7 @@ Why: a cycle (including a manifest naming itself) has no root, so no level's eff
 approved list or default can be computed.
 
 Fails:
+    # expect: b.manifest.yaml:2:18 parent_manifest 'a.manifest.yaml' leads back to a.manifest.yaml, which is already in this
     # file: a.manifest.yaml
     scope: domain
     parent_manifest: b.manifest.yaml

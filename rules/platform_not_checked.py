@@ -3,14 +3,30 @@
 Why: upstream Floe's `platform.manifest` is optional (its compiler takes `--manifest`), so a
 product may name no platform. floe-lint then looks for `check --manifest`, the config's
 `manifest:`, or a `manifest.yaml` beside the product; with none of them, nothing governs the
-product's compute selections, and a clean run must not suggest otherwise.
+product's compute selections, and a clean run must not suggest otherwise. The same holds for a
+product whose platform's hierarchy could not be loaded (a parent manifest that is missing,
+unreachable, malformed or in a cycle): that cause is reported once where it is written, and
+the product is marked not checked instead of being blamed for a missing default or an
+unapproved compute that the lost parent might have supplied.
 
 Fails:
+    # expect: floe.yaml:4:1 this product names no platform (platform.manifest), so its compute selections were not
     # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec
     metadata: {name: orders, version: 1.0.0}
     transforms: [{name: stg_orders, compute: spark}]
+
+Fails:
+    # expect: floe.yaml:2:17 this product's compute selections were not checked: the parent_manifest of domain
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms: [{type: dbt, path: models/a/}]
+    # file: manifest.yaml
+    scope: domain
+    parent_manifest: enterprise/manifest.yaml
+    plugins: {compute: {approved: [duckdb]}}
 
 Passes:
     # file: floe.yaml
@@ -27,18 +43,37 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Finding, Product
+from floe_lint.api import Context, Finding, Level, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL307", "platform-not-checked", "warning", "product"
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
-    if not product.unlinked or not product.transforms:
+    if not product.transforms:
+        return
+    level = product.platform
+    broken = level.unloaded() if level is not None else None
+    if level is not None and broken is not None:
+        where = broken.parent_node.span()
+        named = product.platform_node.exists
+        yield ctx.finding(
+            product.platform_node if named else product.transforms[0].node.parent,
+            f"this product's compute selections were not checked: the parent_manifest of "
+            f"{broken.label} (line {where.start_line}) {_why(broken)}, as reported there",
+            at="value" if named else "key",
+            related=[ctx.related(broken.parent_node, "the parent that could not be loaded")],
+        )
+    if not product.unlinked:
         return
     yield ctx.finding(
         product.transforms[0].node.parent,
         f"this product names no platform ({product.platform_key}), so its compute selections "
-        "were not checked; pass 'check --manifest PATH_OR_REF', set 'manifest:' in the config, "
-        "or put the platform's manifest.yaml beside it",
+        "were not checked; write 'platform: {manifest: ../manifest.yaml}' (the platform's "
+        "path or oci:// ref), pass 'check --manifest PATH_OR_REF', set 'manifest:' in the "
+        "config, or put the platform's manifest.yaml beside it",
         at="key",
     )
+
+
+def _why(broken: Level) -> str:
+    return "leads into a cycle" if broken.parent_status == "cycle" else "could not be loaded"

@@ -6,6 +6,7 @@ escapes enterprise policy. A category missing from `approved_plugins` is unrestr
 domains are held to the same whitelist. Computes are checked by `approved-not-subset`.
 
 Fails:
+    # expect: manifest.yaml:6:32 domain 'sales' selects orchestrator 'airflow', which enterprise 'acme' does not approve
     # file: enterprise.yaml
     apiVersion: floe.dev/v1
     kind: Manifest

@@ -7,6 +7,7 @@ its cache and reports a mismatch at the ref that led to it. (A cached blob answe
 repositories listed in its `.repositories` file: those it was pulled from or pushed to.)
 
 Fails:
+    # expect: floe.yaml:2:17 the cached copy of sha256:f67b52bd229ff4a2530c603329920506eb8211cceb6f3edaece32e4115ef2777 is corrupted
     # file: .floe-lint.yaml
     oci: {cache-dir: ., offline: true}
     # file: floe.yaml

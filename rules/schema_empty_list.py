@@ -3,6 +3,7 @@
 Why: a platform that approves nothing leaves every transform without a legal compute.
 
 Fails:
+    # expect: manifest.yaml:3:15 'plugins.compute.approved' is empty: list at least one item
     # file: manifest.yaml
     plugins:
       compute:

@@ -3,6 +3,7 @@
 Why: `scope: enterprize` is not a scope; the manifest would be treated as a central platform.
 
 Fails:
+    # expect: manifest.yaml:1:8 'scope' must be one of enterprise, domain, not 'enterprize'; did you mean 'enterprise'?
     # file: manifest.yaml
     scope: enterprize
     plugins: {compute: {approved: [duckdb], default: duckdb}}

@@ -3,6 +3,7 @@
 Why: the schemas in `schemas/` are the contract Floe reads; anything they reject breaks later.
 
 Fails:
+    # expect: manifest.yaml:1:18 'metadata.name' must not be empty
     # file: manifest.yaml
     metadata: {name: ""}
     plugins:

@@ -4,6 +4,7 @@ Why: without `platform.ref` a product has no governance; without `path` a transf
 nothing. Missing keys make every downstream check meaningless.
 
 Fails:
+    # expect: floe.yaml:4:5 missing required key 'path' in 'transforms[0]'
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}

@@ -3,6 +3,7 @@
 Why: Floe reads these values by type; `version: 1.0` is the number 1 and loses its text.
 
 Fails:
+    # expect: floe.yaml:2:10 'version' must be a string, not a number (1.0); quote it: "1.0"
     # file: floe.yaml
     name: orders
     version: 1.0

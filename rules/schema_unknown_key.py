@@ -3,6 +3,7 @@
 Why: an unknown key is ignored by Floe, so `comptue: spark` silently runs on the default.
 
 Fails:
+    # expect: floe.yaml:5:5 unknown key 'comptue' in 'transforms[0]'; did you mean 'compute'? (allowed: name, type
     # file: floe.yaml
     name: orders
     platform: {ref: manifest.yaml}

@@ -9,11 +9,13 @@ is the level's place in the hierarchy, not a file that went missing. In upstream
 domain; anywhere else they govern nothing.
 
 Fails:
+    # expect: manifest.yaml:1:8 a domain manifest must name its parent in parent_manifest
     # file: manifest.yaml
     scope: domain
     plugins: {compute: {approved: [duckdb], default: duckdb}}
 
 Fails:
+    # expect: manifest.yaml:2:1 an enterprise manifest is the root of its hierarchy and cannot have a parent_manifest
     # file: manifest.yaml
     scope: enterprise
     parent_manifest: other.manifest.yaml
@@ -23,12 +25,14 @@ Fails:
     plugins: {compute: {approved: [duckdb], default: duckdb}}
 
 Fails:
+    # expect: manifest.yaml:2:18 parent_manifest is blank, so this domain has no parent and none of its policy is
     # file: manifest.yaml
     scope: domain
     parent_manifest: " "
     plugins: {compute: {approved: [duckdb], default: duckdb}}
 
 Fails:
+    # expect: manifest.yaml:6:1 'approved_products' is only valid on a domain manifest, not on scope: enterprise; it
     # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest
@@ -64,7 +68,9 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
         )
     elif scope == "domain" and not has_parent:
         yield ctx.finding(
-            level.scope_node, "a domain manifest must name its parent in parent_manifest"
+            level.scope_node,
+            "a domain manifest must name its parent in parent_manifest; smallest valid: "
+            "parent_manifest: ../enterprise/manifest.yaml",
         )
     elif scope is None and has_parent:
         yield ctx.finding(

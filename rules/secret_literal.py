@@ -9,6 +9,7 @@ under them in mappings or lists count, and per-environment overlays are scanned 
 floe-lint never prints the value, not even with `--show-source`.
 
 Fails:
+    # expect: manifest.yaml:5:43 'password' holds a literal credential; use "{{ env_var('SNOWFLAKE_PASSWORD') }}" or the
     # file: manifest.yaml
     plugins:
       compute:
@@ -36,6 +37,9 @@ from floe_lint.api import Context, Finding, SourceFile, literal_credentials
 # A file, not a document: per-environment overlays (`manifest.prod.yaml`), which no other rule
 # lints alone, are scanned too.
 ID, NAME, SEVERITY, SUBJECT = "FL501", "secret-literal", "error", "file"
+FIXES = {
+    "display-only": "replace the literal by {{ env_var('NAME') }} (store the value there first)"
+}
 SKIPPED = frozenset({"metadata", "description"})
 
 
@@ -63,9 +67,16 @@ def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
                 owner = _owner(doc.data, path)
                 words = f"{owner}_{key}" if owner else key
                 env = "".join(c if c.isascii() and c.isalnum() else "_" for c in words).upper()
+                node = doc.node().child(*path)
+                reference = f"{{{{ env_var('{env}') }}}}"
                 yield ctx.finding(
-                    doc.node().child(*path),
+                    node,
                     f"'{key}' holds a literal credential; use \"{{{{ env_var('{env}') }}}}\" "
                     "or the compute's connection_secret_ref",
                     sensitive=True,
+                    fix=ctx.fix(
+                        "display-only",
+                        f"use {reference} (set {env} first)",
+                        ctx.replace_value(node, reference),
+                    ),
                 )

@@ -6,6 +6,7 @@ to another one moves governed data somewhere nobody approved. Without `approved_
 sink is allowed.
 
 Fails:
+    # expect: floe.yaml:7:28 destination sink type 'salesforce' is not in the approved_sinks of enterprise 'acme'
     # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest
@@ -48,7 +49,7 @@ ID, NAME, SEVERITY, SUBJECT = "FL220", "sink-not-approved", "error", "product"
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
-    if product.platform is None or not product.sinks:
+    if product.platform is None or not product.sinks or product.platform.unloaded() is not None:
         return
     chain = product.platform.chain()
     owner = next((lvl for lvl in chain if lvl.manifest.approved_sinks is not None), None)

@@ -4,6 +4,7 @@ Why: Floe renders a dbt profile for each approved compute through its plugin; a 
 plugin knows (often a typo such as `duckbd`) cannot be rendered or run.
 
 Fails:
+    # expect: manifest.yaml:3:16 no compute plugin provides 'duckbd'; did you mean 'duckdb'? (known: bigquery, databricks
     # file: manifest.yaml
     plugins:
       compute:
@@ -19,9 +20,10 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Finding, Level, did_you_mean
+from floe_lint.api import Context, Finding, Level, did_you_mean, same_name
 
 ID, NAME, SEVERITY, SUBJECT = "FL205", "unknown-compute", "error", "manifest"
+FIXES = {"safe": "write the plugin's name, when the compute differs from it only in case or spaces"}
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
@@ -31,8 +33,17 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
         if entry.name in known or entry.name in seen:
             continue
         seen.add(entry.name)
+        same = same_name(entry.name, known)
+        if any(e.name == same for e in level.entries):
+            same = None  # writing it would approve it twice
+        fix = (
+            ctx.fix("safe", f"write '{same}'", ctx.replace_value(entry.name_node, same))
+            if same is not None
+            else None
+        )
         yield ctx.finding(
             entry.name_node,
             f"no compute plugin provides '{entry.name}'{did_you_mean(entry.name, known)} "
             f"(known: {', '.join(sorted(known))})",
+            fix=fix,
         )

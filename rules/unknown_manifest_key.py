@@ -5,6 +5,7 @@ and only warns that it ignores them; a misspelt `governanse:` therefore silently
 whole section. floe-lint warns the same way, with the closest known key.
 
 Fails:
+    # expect: manifest.yaml:5:1 unknown top-level key 'governanse': upstream Floe ignores it; did you mean 'governance'?
     # file: manifest.yaml
     apiVersion: floe.dev/v1
     kind: Manifest

@@ -5,6 +5,7 @@ the same commit can lint clean today and fail tomorrow. `oci://host/repo@sha256:
 always names the same manifest.
 
 Fails:
+    # expect: floe.yaml:2:17 'oci://registry.example.com/platform:latest' uses the mutable tag 'latest'; pin it by
     # file: floe.yaml
     name: orders
     platform: {ref: "oci://registry.example.com/platform:latest"}
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding, RefError, is_oci, parse_oci
 
 ID, NAME, SEVERITY, SUBJECT = "FL304", "unpinned-ref", "warning", "document"
+FIXES = {"safe": "pin the tag to the digest the product's floe.lock records (and rename its entry)"}
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
@@ -35,8 +37,11 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         return  # unresolved-ref explains a malformed ref
     if ref.is_mutable:
         what = f"the mutable tag '{ref.tag}'" if ref.tag else "no tag (implicitly 'latest')"
+        pinned = ctx.pin_ref(node)
+        fix = ctx.fix("safe", f"pin to {pinned[0]}", *pinned[1]) if pinned else None
         yield ctx.finding(
             node,
             f"'{text}' uses {what}; pin it by digest (oci://{ref.host}/{ref.repository}@sha256:...) "
             "so every run checks the same manifest",
+            fix=fix,
         )

@@ -6,12 +6,14 @@ from the referencing file; `oci://` refs resolve through `--ref REF=PATH`, the c
 `refs` table, or a registry.
 
 Fails:
+    # expect: floe.yaml:2:17 cannot resolve platform.ref '../platform/missing.yaml': '../platform/missing.yaml' points
     # file: floe.yaml
     name: orders
     platform: {ref: ../platform/missing.yaml}
     transforms: [{path: models/x/}]
 
 Fails:
+    # expect: floe.yaml:2:17 platform.ref is blank, so it names no manifest and nothing about this product is checked
     # file: floe.yaml
     name: orders
     platform: {ref: "  "}

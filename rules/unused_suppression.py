@@ -7,6 +7,7 @@ selected, or ignored) are not judged. This rule runs after every other rule, in 
 stage, on each unused code.
 
 Fails:
+    # expect: manifest.yaml:3:46 suppression of 'FL201' is unused: no such finding on its line; remove it
     # file: manifest.yaml
     plugins:
       compute:

@@ -8,6 +8,7 @@ environment-specific database setting, so any product with an output port is ref
 column list is not a database schema, so floe-lint accepts it and warns here.
 
 Fails:
+    # expect: floe.yaml:7:5 floe-core 0.1.0a1 refuses this file: its FloeSpec rejects the key 'schema' anywhere in a
     # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec

@@ -4,6 +4,7 @@ Why: a file that does not parse cannot be checked at all; every other rule is si
 so the parse error itself is reported at the exact position where the parser gave up.
 
 Fails:
+    # expect: floe.yaml:4:4 invalid YAML: did not find expected '-' indicator (while parsing a block collection)
     # file: floe.yaml
     name: orders
     transforms:

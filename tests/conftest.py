@@ -115,7 +115,7 @@ def compile_where_check_passed(args: list[str]) -> None:
     from floe_lint.load.document import load
     from floe_lint.load.workspace import discover
 
-    ns = _parser().parse_args(args)
+    ns = _parser(args[0]).parse_args(args)
     if ns.select or ns.ignore or ns.exit_zero or ns.baseline or ns.write_baseline:
         return
     config = load_config(ns.config, Path.cwd())

@@ -175,7 +175,8 @@ def test_config_refs_table_resolves_oci_refs_relative_to_the_config(tmp_path, mo
 def test_rules_lists_every_rule_and_rule_prints_its_doc() -> None:
     run = run_cli("rules")
     assert run.code == 0
-    assert "FL201  compute-not-approved error" in run.stdout
+    # columns are as wide as the longest id and name
+    assert re.search(r"^FL201  compute-not-approved +error ", run.stdout, re.M)
     doc = run_cli("rule", "FL201")
     assert doc.stdout.startswith("FL201 compute-not-approved (default severity: error)")
     assert "Fails:" in doc.stdout and "Why:" in doc.stdout

@@ -83,7 +83,8 @@ def test_the_upstream_style_example_lints_clean(monkeypatch: pytest.MonkeyPatch)
     run = run_cli("check", ".", "--format", "json")
     assert run.findings == [], run.findings
     assert run.code == 0
-    assert run.report["summary"]["files"] == 6  # 3 manifests (one JSON), 3 products
+    # 3 manifests (one JSON) and 3 products; three-tier/: 3 manifests and 3 products
+    assert run.report["summary"]["files"] == 12
 
 
 def test_upstream_style_products_are_linked_to_the_manifest_they_point_at(
@@ -134,6 +135,15 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("secret-literal", "marketing/manifest.yaml", 19, 24),
             ("unknown-manifest-key", "enterprise/manifest.yaml", 20, 1),
             ("sink-not-approved", "marketing/leads/floe.yaml", 14, 16),
+            ("scope-mismatch", "finance/manifest.yaml", 13, 1),
+            ("approved-plugins-widened", "finance/manifest.yaml", 14, 27),
+            ("pii-encryption-weakened", "finance/manifest.yaml", 16, 19),
+            ("audit-logging-weakened", "finance/manifest.yaml", 17, 18),
+            ("enforcement-level-weakened", "finance/manifest.yaml", 18, 29),
+            ("retention-weakened", "finance/manifest.yaml", 19, 24),
+            ("naming-enforcement-weakened", "finance/manifest.yaml", 20, 25),
+            ("quality-gates-weakened", "finance/manifest.yaml", 21, 37),
+            ("data-contracts-weakened", "finance/manifest.yaml", 22, 47),
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
         ]
     )
@@ -840,8 +850,7 @@ def test_a_code_dialect_domain_under_an_adr_enterprise(lint) -> None:
     assert places(run) == [
         ("approved-not-subset", "sales/manifest.yaml", 7, 19),
         ("compute-not-approved", "marketing/leads/floe.yaml", 8, 24),
-        # sales' default is its one compute, which is not approved either
-        ("default-not-approved", "sales/manifest.yaml", 7, 19),
+        # sales' default is its one compute: one cause, reported once (approved-not-subset)
     ]
 
 

@@ -56,10 +56,10 @@ def test_other_quoted_value_errors_keep_libyamls_words(lint) -> None:  # type: i
     ("text", "where", "message"),
     [
         (
-            "name: x\nplatfrom:\n  ref: manifest.yaml\ntransforms: [{path: a/}]\n",
-            (2, 1),
-            "unknown key 'platfrom' in the document; did you mean 'platform'? "
-            "('platform' is required and missing)",
+            "nmae: x\nplatform:\n  ref: manifest.yaml\ntransforms: [{path: a/}]\n",
+            (1, 1),
+            "unknown key 'nmae' in the document; did you mean 'name'? "
+            "('name' is required and missing)",
         ),
         (
             "name: x\nplatform: {ref: manifest.yaml}\ntransforms: [{pth: a/}]\n",
@@ -80,9 +80,9 @@ def test_a_misspelled_required_key_is_one_finding_at_the_misspelling(
 
 
 def test_an_unknown_key_far_from_any_missing_one_stays_two_findings(lint) -> None:  # type: ignore[no-untyped-def]
-    run = lint({"floe.yaml": "name: x\ncolour: blue\ntransforms: [{path: a/}]\n"})
+    run = lint({"floe.yaml": "colour: blue\ntransforms: [{path: a/}]\n"})
     assert "did you mean" not in _only(run, "schema-unknown-key")["message"]
-    assert "missing required key 'platform'" in _only(run, "schema-required")["message"]
+    assert "missing required key 'name'" in _only(run, "schema-required")["message"]
 
 
 @pytest.mark.parametrize(

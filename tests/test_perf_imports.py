@@ -126,3 +126,44 @@ def test_without_plugins_importlib_metadata_is_never_imported(trio: list[str]) -
         )
         assert result.returncode == 0, result.stderr
         assert "importlib.metadata" not in json.loads(result.stdout.splitlines()[-1]), args
+
+
+FULL_PROBE = PROBE.replace(
+    'print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})))',
+    "print(json.dumps(sorted(sys.modules)))",
+)
+
+
+def test_a_run_that_cannot_have_dependents_loads_none_of_their_machinery(
+    trio: list[str],
+) -> None:
+    """A product changed (nothing depends on a product): no reverse index, no lock reading."""
+    product = trio[0]
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_PROBE, "check", product],
+        cwd=Path(product).parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    modules = set(json.loads(result.stdout.splitlines()[-1]))
+    assert "floe_lint.lint.engine" in modules
+    dependents = {"floe_lint.lint.dependents", "floe_lint.model.reverse_index"}
+    assert not modules & dependents, modules & dependents
+
+
+def test_the_version_script_imports_no_floe_lint_module_but_the_package() -> None:
+    code = (
+        "import io, json, sys, contextlib\n"
+        "sys.argv = ['floe-lint', '--version']\n"
+        "from floe_lint.launch import main\n"
+        "out = io.StringIO()\n"
+        "with contextlib.redirect_stdout(out):\n"
+        "    assert main() == 0\n"
+        "assert out.getvalue().startswith('floe-lint '), out.getvalue()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('floe_lint'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout.splitlines()[-1]) == ["floe_lint", "floe_lint.launch"]

@@ -328,3 +328,54 @@ def test_fingerprints_and_baseline_hashes_are_taken_with_credentials_starred(
     first = hashes(SECRET)
     assert first[0] and first[1]
     assert hashes("xyzzy42") == first  # stars keep the length (carets align), nothing else
+
+
+def test_plugin_names_under_the_secrets_category_are_not_credentials(lint) -> None:
+    """Upstream's plugin category `secrets` lists plugin names (issue 20: reported twice)."""
+    run = lint(
+        {
+            "manifest.yaml": """
+            apiVersion: floe.dev/v1
+            kind: Manifest
+            metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+            scope: enterprise
+            plugins:
+              compute: {type: duckdb}
+              secrets: {type: kubernetes, config: {namespace: floe-secrets}}
+            approved_plugins:
+              compute: [duckdb]
+              secrets: [kubernetes, external-secrets]
+            """
+        }
+    )
+    assert run.findings == []
+    assert run.code == 0
+
+
+def test_a_credential_inside_the_secrets_category_is_still_found(lint) -> None:
+    run = lint(
+        {
+            "manifest.yaml": f"""
+            apiVersion: floe.dev/v1
+            kind: Manifest
+            metadata: {{name: acme, version: 1.0.0, owner: platform@acme.example}}
+            plugins:
+              compute: {{type: duckdb}}
+              secrets:
+                type: infisical
+                config: {{site_url: "https://vault.acme.example", client_secret: {SECRET}}}
+            """
+        }
+    )
+    (f,) = run.findings
+    assert (f["name"], f["file"], f["line"], f["column"]) == (
+        "secret-literal",
+        "manifest.yaml",
+        8,
+        69,
+    )
+    assert f["message"].startswith("'client_secret' holds a literal credential")
+    assert SECRET not in run.stdout
+    # a top-level key named like a credential is still one (only plugin categories are not)
+    assert list(literal_credentials({"secrets": ["x"]})) == [("secrets", 0)]
+    assert list(literal_credentials({"plugins": {"secrets": ["x"]}})) == []

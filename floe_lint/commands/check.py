@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -21,11 +21,15 @@ from floe_lint.commands.usage import (
 from floe_lint.config import Config, ConfigError
 from floe_lint.findings import Finding
 from floe_lint.lint.baseline import Baseline
+from floe_lint.reporters.summary import Silenced
 
 if TYPE_CHECKING:
     from floe_lint.lint.engine import Result
 
 _FAILING = {"error": ("error",), "warning": ("error", "warning")}
+# The human formats: `text` shows source excerpts on a terminal, `full` on any stream (a CI
+# log), `concise` never (one line per finding); `--show-source` decides for all three.
+TEXT_FORMATS = ("text", "concise", "full")
 
 
 def resolve_format(requested: str | None, config: Config) -> str:
@@ -97,7 +101,12 @@ class CheckRun:
             suppressed=result.suppressed,
             include_suppressed=self.args.include_suppressed,
             category=self.args.sarif_category,
+            silenced=self.silenced(result),
         )
+
+    @staticmethod
+    def silenced(result: Result) -> Silenced:
+        return Silenced.of([s.kind for s in result.suppressed])
 
     def report(self, result: Result, findings: Sequence[Finding], out: TextIO) -> None:
         if self.format == "sarif":
@@ -113,6 +122,7 @@ class CheckRun:
                 out,
                 files_checked=len(result.files),
                 full_report=f"the SARIF report {sarif_file}" if sarif_file else None,
+                silenced=self.silenced(result),
             )
 
     def write_sarif_file(self, result: Result, findings: Sequence[Finding]) -> None:
@@ -178,8 +188,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.lint import engine
     from floe_lint.reporters import sorted_findings
 
+    stdin = _stdin_source(args)
     for path in args.paths:
-        if not path.exists():
+        if path not in stdin and not path.exists():
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
     config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
@@ -189,18 +200,36 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from floe_lint.load.root import workspace_root
 
         root = workspace_root(args.workspace, config.path, Path.cwd())
-    result = engine.run(
-        args.paths,
-        config,
-        select=select,
-        ignore=ignore,
-        refs=parse_ref_overrides(args.ref),
-        fetch=fetcher(config, args.paths, offline=args.offline),
-        baseline=run.baseline,
-        require_suppression_reason=args.require_suppression_reason,
-        jobs=args.jobs,
-        dependents_root=root,
-    )
+    fetch = fetcher(config, args.paths, offline=args.offline)
+
+    def lint(sources: Mapping[Path, bytes]) -> Result:
+        return engine.run(
+            args.paths,
+            config,
+            select=select,
+            ignore=ignore,
+            refs=parse_ref_overrides(args.ref),
+            fetch=fetch,
+            baseline=run.baseline,
+            require_suppression_reason=args.require_suppression_reason,
+            jobs=args.jobs,
+            dependents_root=root,
+            sources={**stdin, **sources},
+        )
+
+    outcome = None
+    if args.fix or args.diff:
+        from floe_lint.commands import fixing
+
+        fixing.refuse_conflicts(args)
+        outcome = fixing.fix(args, config, lint)
+        fixing.write(outcome, args, stdout)
+        if args.diff:  # nothing was written: every finding remains
+            stderr.write(f"{fixing.summary(args, config, outcome.result.findings, outcome)}\n")
+            return EXIT_FINDINGS if run.fails(outcome.initial.findings) else EXIT_CLEAN
+        result = outcome.result
+    else:
+        result = lint({})
     if args.write_baseline is not None:
         return run.write_baseline(result, stderr)
     findings = sorted_findings(result.findings)
@@ -211,7 +240,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if args.format == "json":
         from floe_lint.reporters import json_report
 
-        json_report.write(findings, len(result.files), out)
+        json_report.write(findings, len(result.files), out, run.silenced(result))
     elif args.format in ("sarif", "github"):
         run.report(result, findings, out)
     elif args.format == "gitlab":
@@ -222,7 +251,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     elif args.format == "junit":
         from floe_lint.reporters import junit
 
-        junit.write(findings, [f.path for f in result.files], out)
+        junit.write(findings, [f.path for f in result.files], out, run.silenced(result))
     else:
         from floe_lint import masking
         from floe_lint.reporters import text
@@ -231,13 +260,21 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         colour = args.color == "always" or (
             args.color == "auto" and is_tty and "NO_COLOR" not in os.environ
         )
+        default = {"text": is_tty, "full": True, "concise": False}[args.format]
         text.write(
             findings,
             out,
-            show_source=args.show_source if args.show_source is not None else is_tty,
+            show_source=args.show_source if args.show_source is not None else default,
             colour=colour,
             read_lines=masking.reader(result.files),
+            concise=args.format == "concise",
         )
+    if args.statistics:
+        from floe_lint.reporters.summary import statistics
+
+        # beside the findings in a human format; on stderr when stdout is a machine's report
+        stats = out if args.format in TEXT_FORMATS else stderr
+        stats.writelines(f"{line}\n" for line in statistics(findings))
     if args.output is not None and isinstance(out, io.StringIO):
         from floe_lint.safe_write import write_file
 
@@ -246,24 +283,43 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         except OSError as error:
             raise UsageError(f"cannot write {args.output}: {error.strerror or error}") from error
     run.write_sarif_file(result, findings)
-    errors = sum(1 for f in findings if f.severity == "error")
-    stderr.write(_summary(findings, errors, len(result.files), len(result.dependents)) + "\n")
+    from floe_lint.reporters import summary
+
+    line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
+    stderr.write(line + "\n")
+    if outcome is not None or any(f.fix is not None for f in findings):
+        from floe_lint.commands import fixing
+
+        fixes = fixing.summary(args, config, findings, outcome)
+        if fixes is not None:
+            stderr.write(fixes + "\n")
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
 
 
-def _summary(findings: Sequence[object], errors: int, files: int, dependents: int = 0) -> str:
-    checked = f"{files} file{'s' if files != 1 else ''} checked"
-    if dependents:
-        checked += (
-            f", {dependents} of them dependent{'s' if dependents != 1 else ''} "
-            "of the changed manifests"
+def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:
+    """`check -`: the text on standard input, linted as if it were at `--stdin-filename`
+    (its name decides its kind, its folder resolves its refs, its dependents are found);
+    `-` in `args.paths` is replaced by that path. At most MAX_BYTES are read."""
+    import sys
+
+    from floe_lint.load.reading import MAX_BYTES
+
+    named = args.stdin_filename
+    if Path("-") not in args.paths:
+        if named is not None:
+            raise UsageError("--stdin-filename is for 'check -' (the text on standard input)")
+        return {}
+    if named is None:
+        raise UsageError(
+            "'check -' needs --stdin-filename PATH: where the text would be (its name decides "
+            "what it is, its folder resolves its refs)"
         )
-    if not findings:
-        return f"floe-lint: no problems ({checked})"
-    others = len(findings) - errors
-    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
-    if others:
-        parts.append(f"{others} warning{'s' if others != 1 else ''}")
-    return f"floe-lint: {', '.join(parts)} ({checked})"
+    if named.is_dir():
+        raise UsageError(f"--stdin-filename {named} is a folder; name a file in it")
+    raw = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        raise UsageError(f"standard input is larger than {MAX_BYTES // (1024 * 1024)} MiB")
+    args.paths = [named if path == Path("-") else path for path in args.paths]
+    return {named: raw}

@@ -22,4 +22,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"unknown rule '{key}'{did_you_mean(key, names)}; see 'floe-lint rules'")
     stdout.write(f"{rule.id} {rule.name} (default severity: {rule.severity})\n\n")
     stdout.write(inspect.cleandoc(rule.doc) + "\n")
+    if rule.fixes:
+        stdout.write("\nFixes (check --fix applies safe ones; --unsafe-fixes also unsafe ones):\n")
+        for applicability, what in rule.fixes:
+            stdout.write(f"  {applicability}: {what}\n")
+    else:
+        stdout.write("\nFixes: none (fix it by hand)\n")
     return EXIT_CLEAN

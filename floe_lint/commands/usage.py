@@ -6,7 +6,7 @@ import argparse
 import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from floe_lint.config import Config
@@ -45,12 +45,46 @@ def with_manifest(config: Config, manifest: str | None) -> Config:
     return dataclasses.replace(config, manifest=absolute)
 
 
+class ArgumentsError(Exception):
+    """The command line does not parse: one line for stderr, exit 2, no usage dump."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line with a "did you mean" instead of a usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        raise ArgumentsError(f"{message}; see '{self.prog} --help'")
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        choices = action.choices
+        if choices is None or value in choices:
+            return
+        from floe_lint.suggest import did_you_mean
+
+        names = [str(choice) for choice in choices]
+        hint = did_you_mean(str(value), names)
+        if isinstance(action, argparse._SubParsersAction):
+            raise ArgumentsError(f"unknown command '{value}'{hint}; see '{self.prog} --help'")
+        what = "/".join(action.option_strings) or action.metavar or action.dest
+        raise ArgumentsError(
+            f"unknown value '{value}' for '{self.prog} {what}'{hint} "
+            f"(choose from {', '.join(names)})"
+        )
+
+
+def command_of(argv: Sequence[str]) -> str | None:
+    """The subcommand word of a command line: the first that is not an option (the top-level
+    options, --debug, --version and --help, take no value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def unknown_arguments(
     parser: argparse.ArgumentParser, command: str | None, extra: Sequence[str]
 ) -> str:
     """The message for arguments that no option takes: the first one, with a "did you mean"
-    among the options of the command it was given to."""
-    from floe_lint.suggest import did_you_mean
+    among the options of the command it was given to (compared without their dashes, so that
+    `--fix` is not taken for `--config`)."""
+    from floe_lint.suggest import closest
 
     target = parser
     for action in parser._actions:  # the command's own parser knows its options
@@ -62,6 +96,7 @@ def unknown_arguments(
         return f"unexpected argument '{word}' for '{where}'; see '{where} --help'"
     name = word.partition("=")[0]
     actions = [*parser._actions, *(target._actions if target is not parser else [])]
-    options = [o for a in actions for o in a.option_strings if o.startswith("--")]
-    hint = did_you_mean(name, options)
+    options = {o.lstrip("-"): o for a in actions for o in a.option_strings if o.startswith("--")}
+    match = closest(name.lstrip("-"), options)
+    hint = f"; did you mean '{options[match]}'?" if match else ""
     return f"unknown option '{name}' for '{where}'{hint}; see '{where} --help'"

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from floe_lint.compute.plugin import known_compute_names
-from floe_lint.findings import Finding, Location, Related, Span
+from floe_lint.findings import Applicability, Edit, Finding, Fix, Location, Related, Span
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
 from floe_lint.load.validation import SchemaProblem, validate
 from floe_lint.load.workspace import Workspace
@@ -157,6 +157,7 @@ class Context:
         at: At = "value",
         related: Sequence[Related] = (),
         sensitive: bool = False,
+        fix: Fix | None = None,
     ) -> Finding: ...
 
     @overload
@@ -170,6 +171,7 @@ class Context:
         at: At = "value",
         related: Sequence[Related] = (),
         sensitive: bool = False,
+        fix: Fix | None = None,
     ) -> Finding: ...
 
     def finding(
@@ -182,8 +184,9 @@ class Context:
         at: At = "value",
         related: Sequence[Related] = (),
         sensitive: bool = False,
+        fix: Fix | None = None,
     ) -> Finding:
-        """A finding at a node: `finding(node, message, at=..., related=...)`.
+        """A finding at a node: `finding(node, message, at=..., related=..., fix=...)`.
 
         `finding(doc, pointer, message)` is kept for rule folders written before API 1.
         """
@@ -191,7 +194,40 @@ class Context:
             node, message = _node(where, None), first
         else:
             node, message = _node(where, first), second
-        return Finding("", "", "error", message, self.location(node, at), tuple(related), sensitive)
+        location = self.location(node, at)
+        return Finding("", "", "error", message, location, tuple(related), sensitive, fix=fix)
+
+    @staticmethod
+    def fix(applicability: Applicability, title: str, *edits: Edit | None) -> Fix | None:
+        """A fix made of `edits`, or None when one of them could not be stated (see
+        `replace_value`, `remove_item`): a rule then reports its finding without a fix."""
+        if not edits or any(edit is None for edit in edits):
+            return None
+        return Fix(applicability, title, tuple(e for e in edits if e is not None))
+
+    @staticmethod
+    def replace_value(node: Node, value: str) -> Edit | None:
+        """An edit setting the string at `node` to `value`, quoted as it was written; None
+        when its text is not plainly its value (escapes, several lines)."""
+        from floe_lint.fix.edits import replace_scalar
+
+        return replace_scalar(node, value)
+
+    @staticmethod
+    def remove_item(node: Node) -> Edit | None:
+        """An edit deleting the list item at `node` and its separator, keeping every comment
+        and other line; None when it shares a line with something else, holds a comment,
+        or is the list's only item."""
+        from floe_lint.fix import edits
+
+        return edits.remove_item(node)
+
+    def pin_ref(self, node: Node) -> tuple[str, tuple[Edit, ...]] | None:
+        """(pinned ref, edits) that pin the `oci://` tag at `node` of a product to the digest
+        its floe.lock records (renaming the lock's entry to match); None without one."""
+        from floe_lint.fix.pins import pin
+
+        return pin(node, self.load, self.workspace.overlay)
 
     @staticmethod
     def file_finding(

@@ -7,12 +7,11 @@ import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
-from floe_lint.lint import dependents as lint_dependents
 from floe_lint.lint import filtering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
@@ -25,7 +24,9 @@ from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
-from floe_lint.model.reverse_index import Dependent
+
+if TYPE_CHECKING:
+    from floe_lint.model.reverse_index import Dependent
 
 
 @dataclass
@@ -104,7 +105,9 @@ def run(
             workspace.add(base, False)
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
-    if dependents_root is not None:
+    if dependents_root is not None and _may_have_dependents(workspace, found):
+        from floe_lint.lint import dependents as lint_dependents
+
         dependents = lint_dependents.add(
             workspace, paths, found, dependents_root, config, overrides, jobs
         )
@@ -161,8 +164,13 @@ def run(
         baseline=baseline,
         require_reason=require_suppression_reason,
     )
+    findings = filtered.findings
+    if dependents:
+        from floe_lint.lint.dependents import with_causes
+
+        findings = with_causes(findings, dependents, workspace)
     return Result(
-        lint_dependents.with_causes(filtered.findings, dependents, workspace),
+        findings,
         workspace.files(),
         rules,
         filtered.suppressed,
@@ -170,6 +178,13 @@ def run(
         dependents,
         hierarchy,
         products,
+    )
+
+
+def _may_have_dependents(workspace: Workspace, found: Sequence[tuple[Path, bool]]) -> bool:
+    """Only a manifest has dependents: a run given none (a product changed) searches nothing."""
+    return any(
+        doc.kind == "manifest" for path, _ in found for doc in workspace.load(path).documents
     )
 
 

@@ -3,7 +3,8 @@
 The manifest and its dependents are linted twice, once with the manifest as it is and once as
 it was (another revision's or another file's content, put in its place so its own relative refs
 still resolve). The difference is the impact: findings that appear, findings that disappear, and
-per product the approved list and the transforms whose effective compute or approval changes.
+per product the approved list and the transforms whose effective compute or approval changes,
+and per manifest or product the governance in force that becomes weaker or stronger.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint.engine import Result
+from floe_lint.lint.governance_impact import DependentGovernance
+from floe_lint.lint.governance_impact import compare as compare_governance
 from floe_lint.load.document import Node, SourceFile
 from floe_lint.load.paths import relative_posix
 
@@ -67,6 +70,8 @@ class Impact:
     appeared: list[Finding] = field(default_factory=list)
     disappeared: list[Finding] = field(default_factory=list)
     products: list[ProductChange] = field(default_factory=list)
+    #: manifests and products whose governance in force changes (see governance_impact)
+    governance: list[DependentGovernance] = field(default_factory=list)
 
     @property
     def introduces_errors(self) -> bool:
@@ -154,6 +159,7 @@ def compare(
                     tuple(changes),
                 )
             )
+    impact.governance = compare_governance(before, after)
     return impact
 
 

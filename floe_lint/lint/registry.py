@@ -3,17 +3,17 @@ through the entry point group `floe_lint.rules`, the config's rule folders, and 
 (the grammar of `floe_lint.lint.selectors`).
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
-docstring is its documentation. Subjects: `file` (a SourceFile), `document` (every Floe
-document), `manifest` (a hierarchy `Level`), `product` (a `Product` view with its platform).
+docstring is its documentation. A rule that attaches fixes declares them in `FIXES`:
+applicability (`safe`, `unsafe`, `display-only`) -> what the fix does.
+Subjects: `file` (a SourceFile), `document` (every Floe document), `manifest` (a hierarchy
+`Level`), `product` (a `Product` view with its platform).
 Rules import only `floe_lint.api` (see docs/extending.md).
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import ModuleType
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from floe_lint.entry_points import installed
 from floe_lint.entry_points import source as entry_point_source
 from floe_lint.errors import ConfigError, one_line
-from floe_lint.findings import SEVERITIES, Finding, Severity
+from floe_lint.findings import APPLICABILITIES, SEVERITIES, Finding, Severity
 from floe_lint.lint import selectors
 
 if TYPE_CHECKING:
@@ -41,18 +41,69 @@ class RuleError(Exception):
     """A rule module that does not follow the rule contract."""
 
 
-@dataclass(frozen=True)
 class Rule:
-    id: str
-    name: str
-    severity: Severity
-    subject: Subject
-    check: Callable[[Any, Context], Iterable[Finding]]
-    doc: str
+    """A rule: id, name, default severity, subject, and its check and documentation.
+
+    A built-in rule comes from the static table (`rules/_table.py`): its module is imported
+    when its `check` is first asked for, that is when it runs. (A plain class, not a
+    dataclass: defining one costs start-up.)
+    """
+
+    __slots__ = ("_check", "_doc", "_fixes", "id", "module", "name", "severity", "subject")
+
+    def __init__(
+        self,
+        id: str,
+        name: str,
+        severity: Severity,
+        subject: Subject,
+        check: Callable[[Any, Context], Iterable[Finding]] | None,
+        doc: str,
+        module: str | None = None,
+        fixes: tuple[tuple[str, str], ...] | None = None,
+    ):
+        self.id, self.name, self.severity, self.subject = id, name, severity, subject
+        self._check, self._doc, self._fixes = check, doc, fixes
+        #: the module that holds the rule (set for a built-in rule read from the table)
+        self.module = module if module is not None else getattr(check, "__module__", None)
+
+    @property
+    def check(self) -> Callable[[Any, Context], Iterable[Finding]]:
+        if self._check is None:
+            module = importlib.import_module(str(self.module))
+            self._check = module.check
+        return self._check
+
+    @property
+    def doc(self) -> str:
+        return self._doc
+
+    @property
+    def fixes(self) -> tuple[tuple[str, str], ...]:
+        """(applicability, what the fix does) for each kind of fix the rule may attach (its
+        module's `FIXES`; a built-in rule's module is imported when this is asked for)."""
+        if self._fixes is None:
+            module = importlib.import_module(str(self.module)) if self.module else None
+            self._fixes = fixes_of(module) if module is not None else ()
+        return self._fixes
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0] if self.doc.strip() else ""
+        """The docstring's first paragraph on one line: its first sentence, never cut."""
+        return " ".join(self.doc.strip().split("\n\n", 1)[0].split())
+
+    def __repr__(self) -> str:
+        return f"Rule({self.id!r}, {self.name!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rule) and (self.id, self.name, self.module) == (
+            other.id,
+            other.name,
+            other.module,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.id, self.name))
 
 
 def rule_from_module(module: ModuleType) -> Rule:
@@ -72,16 +123,79 @@ def rule_from_module(module: ModuleType) -> Rule:
     if not callable(module.check):
         raise RuleError(f"rule module {module.__name__} has a check that is not a function")
     return Rule(
-        module.ID, module.NAME, module.SEVERITY, module.SUBJECT, module.check, module.__doc__
+        module.ID,
+        module.NAME,
+        module.SEVERITY,
+        module.SUBJECT,
+        module.check,
+        module.__doc__,
+        fixes=fixes_of(module),
+    )
+
+
+def fixes_of(module: ModuleType) -> tuple[tuple[str, str], ...]:
+    """A rule module's `FIXES` (applicability -> what the fix does), checked and ordered
+    safe, unsafe, display-only."""
+    fixes = getattr(module, "FIXES", {})
+    if not isinstance(fixes, dict) or any(
+        k not in APPLICABILITIES or not isinstance(v, str) for k, v in fixes.items()
+    ):
+        raise RuleError(
+            f"rule module {module.__name__} has malformed FIXES (applicability -> description; "
+            f"applicabilities: {', '.join(APPLICABILITIES)})"
+        )
+    order: dict[str, int] = {k: i for i, k in enumerate(APPLICABILITIES)}
+    return tuple(sorted(fixes.items(), key=lambda item: order[item[0]]))
+
+
+_PACKAGE = "floe_lint.rules"
+
+
+def _module_names() -> set[str] | None:
+    """The rule modules of `rules/` by file name (no import); None when not a plain folder."""
+    import os
+
+    package = importlib.import_module(_PACKAGE)
+    names: set[str] = set()
+    for folder in package.__path__:
+        try:
+            entries = os.listdir(folder)
+        except OSError:
+            return None
+        names.update(
+            entry[:-3] for entry in entries if entry.endswith(".py") and not entry.startswith("_")
+        )
+    return names
+
+
+def _table_rules() -> tuple[Rule, ...] | None:
+    """The built-in rules from the static table, or None when it lists other modules than
+    `rules/` holds (a rule added without regenerating it: see floe_lint.lint.rule_table)."""
+    try:
+        table = importlib.import_module(f"{_PACKAGE}._table")
+    except ImportError:
+        return None
+    rows = table.RULES
+    if {row[4] for row in rows} != _module_names():
+        return None
+    return tuple(
+        Rule(id, name, severity, subject, None, doc, f"{_PACKAGE}.{module}")
+        for id, name, severity, subject, module, doc in rows
     )
 
 
 @cache
 def builtin_rules() -> tuple[Rule, ...]:
-    """Every rule module in `floe_lint.rules`, ordered by id."""
-    package = importlib.import_module("floe_lint.rules")
+    """Every rule module in `floe_lint.rules`, ordered by id: from the static table, each
+    module imported when its rule runs; from the modules themselves when the table is stale."""
+    table = _table_rules()
+    if table is not None:
+        return tuple(sorted(table, key=lambda r: r.id))
+    import pkgutil
+
+    package = importlib.import_module(_PACKAGE)
     rules = [
-        rule_from_module(importlib.import_module(f"floe_lint.rules.{info.name}"))
+        rule_from_module(importlib.import_module(f"{_PACKAGE}.{info.name}"))
         for info in pkgutil.iter_modules(package.__path__)
         if not info.name.startswith("_")
     ]

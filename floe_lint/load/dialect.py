@@ -15,12 +15,12 @@ from typing import Any, Literal, NamedTuple
 DialectName = Literal["adr-0010", "floe"]
 DIALECTS: tuple[DialectName, ...] = ("adr-0010", "floe")
 
+# `governance` is read in both dialects (ADR-0010 defines none; floe-lint reads upstream's block).
 _MANIFEST_FLOE_KEYS = (
     "approved_plugins",
     "approved_sinks",
     "approved_products",
     "defaults",
-    "governance",
     "observability",
     "resource_presets",
     "artifacts",

@@ -103,7 +103,18 @@ def _shows_value(pointer: str, value: Any) -> bool:
     )
 
 
-def _problems(error: ValidationError) -> list[SchemaProblem]:
+def _smallest(key: str, error: ValidationError, root: dict[str, Any]) -> str:
+    """`; smallest valid: KEY: VALUE`, the least a reader must write, from the schema."""
+    from floe_lint.load.snippet import snippet
+
+    properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+    if key not in properties and error.absolute_path == error.path and not error.path:
+        properties = root.get("properties", {})  # an if/then at the top names no properties
+    text = snippet(key, properties.get(key), root)
+    return f"; smallest valid: {text}" if text else ""
+
+
+def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProblem]:
     where = ptr.from_path(error.absolute_path)
     name = _describe(where)
     keyword, instance = error.validator, error.instance
@@ -130,7 +141,8 @@ def _problems(error: ValidationError) -> list[SchemaProblem]:
                 "required",
                 where,
                 "key",
-                f"missing required key '{key}' in {name}{did_you_mean(key, present)}",
+                f"missing required key '{key}' in {name}{did_you_mean(key, present)}"
+                + _smallest(key, error, root),
                 key,
             )
             for key in expected
@@ -192,7 +204,7 @@ def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
     seen: set[tuple[str, ...]] = set()
     found: list[SchemaProblem] = []
     for error in _validator(schema_name).iter_errors(data):
-        for problem in _problems(error):
+        for problem in _problems(error, schema(schema_name)):
             # Alternatives (if/then/else) can report one wrong type twice; keep the first.
             key: tuple[str, ...] = (problem.category, problem.pointer)
             if problem.category != "type":

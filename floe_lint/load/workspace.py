@@ -85,6 +85,8 @@ class Workspace:
         #: Files that must hold a Floe document: named on the command line or by their name.
         self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
+        #: files whose content was given (`put`), not read from disk
+        self._overlaid: set[Path] = set()
 
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
@@ -116,6 +118,13 @@ class Workspace:
         source = document.parse(path, raw)
         self._read_dialects(source)
         self._files[self.key(path)] = source
+        self._overlaid.add(self.key(path))
+
+    def overlay(self, path: Path) -> str | None:
+        """The text given for `path` by `put` (an unsaved edit, a fix not yet written), if any:
+        readers of side files (floe.lock) see it instead of the disk's."""
+        key = self.key(path)
+        return self._files[key].text if key in self._overlaid else None
 
     def _parsed(self, key: Path) -> bool:
         return key in self._files or key in self._shared

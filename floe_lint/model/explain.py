@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from floe_lint.load.document import Document, Node
+from floe_lint.model.governance import FIELDS
 from floe_lint.model.hierarchy import Hierarchy, RefProblem
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
@@ -66,6 +68,47 @@ class Default:
     approved: bool
 
 
+@dataclass(frozen=True, slots=True)
+class Governed:
+    """A governance value in force at a level (`field` dotted), or one it writes in vain."""
+
+    field: str
+    value: Any
+    site: Site
+    inherited_from: str | None  # the label of the level that writes it, when not this one
+
+
+@dataclass(frozen=True, slots=True)
+class NotInForce:
+    """A governance value a level writes weaker than the one in force above it."""
+
+    field: str
+    value: Any
+    site: Site
+    in_force: Any
+    set_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PluginsAllowed:
+    """What levels below may select in a plugin category (`approved_plugins`), and whence."""
+
+    category: str
+    names: tuple[str, ...]
+    site: Site
+    inherited_from: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PluginNotAllowed:
+    """A name a level's whitelist adds that the whitelist above it does not allow."""
+
+    category: str
+    name: str
+    site: Site
+    allowed_by: str
+
+
 @dataclass
 class LevelView:
     label: str
@@ -78,6 +121,10 @@ class LevelView:
     allows: Allows | None = None
     inherits_from: str | None = None  # states no compute and keeps this level's
     default: Default | None = None
+    governance: list[Governed] = field(default_factory=list)
+    not_in_force: list[NotInForce] = field(default_factory=list)
+    plugins_allowed: list[PluginsAllowed] = field(default_factory=list)
+    plugins_not_allowed: list[PluginNotAllowed] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +195,38 @@ def level_view(level: Level) -> LevelView:
             None if origin is level else origin.label,
             level.default in level.approved,
         )
+    _governance(level, view)
     return view
+
+
+def _governance(level: Level, view: LevelView) -> None:
+    """The governance in force at `level` (in upstream's field order), each value with the
+    level that writes it; the values it writes in vain; its plugin whitelists but compute's
+    (`allows` shows that one)."""
+    for path in (f.path for f in FIELDS if f.path in level.governance):
+        held = level.governance[path]
+        own = None if held.node.doc is level.doc else held.label
+        view.governance.append(Governed(path, held.value, _site(held.node), own))
+    view.not_in_force = [
+        NotInForce(
+            w.setting.field.path,
+            w.setting.value,
+            _site(w.setting.node),
+            w.above.value,
+            w.above.label,
+        )
+        for w in level.weakenings
+    ]
+    for category, allowed in level.plugins_allowed.items():
+        if category != "compute":
+            own = None if allowed.node.doc is level.doc else allowed.label
+            view.plugins_allowed.append(
+                PluginsAllowed(category, allowed.names, _site(allowed.node), own)
+            )
+    view.plugins_not_allowed = [
+        PluginNotAllowed(w.above.category, w.name, _site(w.node), w.above.label)
+        for w in level.widenings
+    ]
 
 
 def _product_label(product: Product) -> str:

@@ -17,6 +17,7 @@ from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.governance import narrow, resolve
 from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import RefError, Resolver
@@ -178,6 +179,12 @@ class Hierarchy:
 
 def _apply_policy(level: Level) -> None:
     parent = level.parent
+    level.governance, level.weakenings = resolve(
+        level.manifest.governance, parent.governance if parent else {}, level.label
+    )
+    level.plugins_allowed, level.widenings = narrow(
+        level.manifest.whitelists, parent.plugins_allowed if parent else {}, level.label
+    )
     if level.inherits and parent is not None:
         level.approved = dict(parent.approved)
     allowed = parent.children_allowed.names if parent is not None else None

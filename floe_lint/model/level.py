@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from floe_lint.load.document import Document, Node
+from floe_lint.model.governance import Allowed, InForce, Weakening, Widening
 from floe_lint.model.manifest import ComputeEntry, Manifest
 
 ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
@@ -41,6 +42,14 @@ class Level:
     approved: dict[str, EffectiveCompute] = field(default_factory=dict)
     default: str | None = None
     default_level: Level | None = None
+    #: governance in force here (dotted field -> value and where it is written), and the
+    #: values this level writes weaker than what is in force above it
+    governance: dict[str, InForce] = field(default_factory=dict)
+    weakenings: list[Weakening] = field(default_factory=list)
+    #: per plugin category, what levels below may select, and the names this level's
+    #: whitelists add to what is allowed above it
+    plugins_allowed: dict[str, Allowed] = field(default_factory=dict)
+    widenings: list[Widening] = field(default_factory=list)
 
     @property
     def doc(self) -> Document:
@@ -132,6 +141,22 @@ class Level:
             levels.append(level)
             level = level.parent
         return levels
+
+    @property
+    def list_unknown(self) -> bool:
+        """Whether this level's computes would be inherited from a parent that could not be
+        loaded (its effective approved list is then unknown, not empty)."""
+        approver = self.approver
+        return approver.manifest.inherits and approver.parent_status in ("unresolved", "cycle")
+
+    def unloaded(self) -> Level | None:
+        """The nearest level of the chain (this one or above) whose parent manifest could not
+        be loaded (an unresolved ref, a file that is not a manifest, a cycle): what it would
+        inherit is unknown, so nothing below it can be judged on inherited policy."""
+        for level in self.chain():
+            if level.parent_status in ("unresolved", "cycle"):
+                return level
+        return None
 
     def remover_of(self, name: str) -> Level | None:
         """The level that dropped `name` from what its parent approved, if any level did."""

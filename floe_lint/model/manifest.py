@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from floe_lint.load.document import Document, Node
+from floe_lint.model.governance import Setting
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,8 @@ class Manifest(NamedTuple):
     #: blocks that override settings per environment, compared with the base by
     #: environment-override (ADR-0010); none in a dialect that forbids them
     environment_blocks: tuple[str, ...] = ("environments", "env_overrides", "overrides")
+    #: the ordered governance values this level writes (`governance:`), see model.governance
+    governance: tuple[Setting, ...] = ()
 
     def whitelist(self, category: str) -> Whitelist | None:
         """What levels below may select in `category`; None: this level does not say."""

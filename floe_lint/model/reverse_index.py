@@ -202,25 +202,21 @@ class _Targets:
         if joined in self.paths:
             return True
         real = self._real.get(joined)
-        if real is None:
-            real = self._real[joined] = os.path.realpath(joined)
+        if real is None:  # through a symlink: one stat for most texts, which name nothing
+            real = self._real[joined] = os.path.realpath(joined) if os.path.exists(joined) else ""
         return real in self.paths
 
     def named_by(self, path: Path, text: str) -> bool:
         """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
-        folders: list[str] = []
+        folder = ""
         for needle in self.needles:
             if needle not in text:
                 continue
             for ref in _ref_texts(text, needle):
-                if not ref or "://" in ref:
-                    continue
-                if not folders:  # the file's folder as found, and where its links lead
-                    folders = [os.path.dirname(os.path.abspath(path))]
-                    real = os.path.dirname(os.path.realpath(path))
-                    if real != folders[0]:
-                        folders.append(real)
-                if any(self._resolves(folder, ref) for folder in folders):
+                if "://" in ref or needle not in ref.split("/"):
+                    continue  # the needle must be a whole folder or file name of the ref
+                folder = folder or os.path.dirname(os.path.abspath(path))
+                if self._resolves(folder, ref):
                     return True
         return False
 
@@ -250,6 +246,8 @@ class ReverseIndex:
         #: folders and files the run was given: linted already, so not searched again
         self._given = [os.path.abspath(p) for p in given]
         self._paths: list[Path] = []
+        #: files that passed a level's test (as absolute paths): parsed, so tested no more
+        self._candidate: set[str] = set()
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
         self._scanned = False
         self._table: OciTable | None = None
@@ -309,21 +307,19 @@ class ReverseIndex:
         folders = [str(t.parent) + os.sep for t in frontier]
         found: list[Path] = []
         for path in self._paths:
-            key = self.workspace.key(path)
-            if key in causes:
-                continue
-            if key in self._refs or str(key).startswith(tuple(folders)):
-                found.append(key)
+            text = os.path.abspath(path)
+            if text in self._candidate or text.startswith(tuple(folders)):
+                found.append(self.workspace.key(path))
                 continue
             raw = read_bounded(path)
             if raw is None:
                 continue
-            if any(n in raw for n in needles):
-                found.append(key)
-                continue
-            if targets.named_by(path, raw.decode("utf-8", errors="replace")):
-                found.append(key)
-        return found
+            if any(n in raw for n in needles) or targets.named_by(
+                path, raw.decode("utf-8", errors="replace")
+            ):
+                self._candidate.add(text)
+                found.append(self.workspace.key(path))
+        return [key for key in found if key not in causes]
 
     def dependents(self, changed: Sequence[Path]) -> list[Dependent]:
         """Every file that references a changed manifest, or a file that does, and so on.

@@ -49,14 +49,16 @@ def lock_path(product: Path) -> Path:
     return product.parent / LOCK_NAME
 
 
-def read(path: Path) -> dict[str, str] | None:
-    """ref -> manifest digest, or None when there is no lock file."""
-    try:
-        text = read_text(path)
-    except FileNotFoundError:
-        return None
-    except OSError as error:
-        raise LockError(f"{path}: cannot read the lock file: {error}") from error
+def read(path: Path, text: str | None = None) -> dict[str, str] | None:
+    """ref -> manifest digest, or None when there is no lock file (`text`: its content as
+    given, not as on disk)."""
+    if text is None:
+        try:
+            text = read_text(path)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            raise LockError(f"{path}: cannot read the lock file: {error}") from error
     try:
         data = json_value(text)
     except ValueError as error:
@@ -135,7 +137,8 @@ def stale(hierarchy: Hierarchy, product: Document) -> Iterator[StaleLock]:
 
     name = LOCK_NAME
     try:
-        locked = read(lock_path(product.path))
+        path = lock_path(product.path)
+        locked = read(path, hierarchy.workspace.overlay(path))
     except LockError as error:
         yield StaleLock(str(error))
         return

@@ -18,6 +18,7 @@ from floe_lint.model.explain import (
     Site,
     TransformView,
 )
+from floe_lint.model.governance import shown
 from floe_lint.reporters import display_path
 
 
@@ -60,6 +61,33 @@ def _level_lines(level: LevelView) -> list[str]:
         )
         unapproved = "" if default.approved else ": not approved at this level"
         lines.append(f"  default {_p(default.name)}{inherited} ({_at(default.site)}){unapproved}")
+    return lines + _governance_lines(level)
+
+
+def _value(value: Any) -> str:
+    """A governance value as YAML writes it (`required`, `90`, `true`)."""
+    return _p(shown(value).strip("'"))
+
+
+def _governance_lines(level: LevelView) -> list[str]:
+    lines = []
+    for g in level.governance:
+        inherited = f", inherited from {_p(g.inherited_from)}" if g.inherited_from else ""
+        lines.append(f"  governance {g.field} {_value(g.value)}{inherited} ({_at(g.site)})")
+    lines += [
+        f"  governance {n.field} {_value(n.value)} ({_at(n.site)}): weaker than "
+        f"{_value(n.in_force)} of {_p(n.set_by)}, not in force"
+        for n in level.not_in_force
+    ]
+    for a in level.plugins_allowed:
+        inherited = f", inherited from {_p(a.inherited_from)}" if a.inherited_from else ""
+        names = ", ".join(_p(n) for n in a.names) or "nothing"
+        lines.append(f"  approved_plugins {_p(a.category)}: {names}{inherited} ({_at(a.site)})")
+    lines += [
+        f"  approved_plugins {_p(w.category)} lists {_p(w.name)} ({_at(w.site)}), which "
+        f"{_p(w.allowed_by)} does not approve: ignored"
+        for w in level.plugins_not_allowed
+    ]
     return lines
 
 
@@ -133,6 +161,43 @@ def _level_json(level: LevelView) -> dict[str, Any]:
             "approved": default.approved,
             **(_site_json(default.site) or {}),
         },
+        "governance": [
+            {
+                "field": g.field,
+                "value": g.value,
+                "inherited_from": g.inherited_from,
+                **(_site_json(g.site) or {}),
+            }
+            for g in level.governance
+        ],
+        "governance_not_in_force": [
+            {
+                "field": n.field,
+                "value": n.value,
+                **(_site_json(n.site) or {}),
+                "in_force": n.in_force,
+                "set_by": n.set_by,
+            }
+            for n in level.not_in_force
+        ],
+        "approved_plugins": [
+            {
+                "category": a.category,
+                "names": list(a.names),
+                "inherited_from": a.inherited_from,
+                **(_site_json(a.site) or {}),
+            }
+            for a in level.plugins_allowed
+        ],
+        "approved_plugins_not_allowed": [
+            {
+                "category": w.category,
+                "name": w.name,
+                **(_site_json(w.site) or {}),
+                "allowed_by": w.allowed_by,
+            }
+            for w in level.plugins_not_allowed
+        ],
     }
 
 

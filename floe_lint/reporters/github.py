@@ -13,6 +13,7 @@ from typing import TextIO
 
 from floe_lint.findings import Finding
 from floe_lint.reporters import display_path, printable
+from floe_lint.reporters.summary import NOTHING_SILENCED, Silenced
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
 SHOWN_PER_LEVEL = 10
@@ -56,6 +57,7 @@ def write(
     files_checked: int,
     full_report: str | None = None,
     root: Path | None = None,
+    silenced: Silenced = NOTHING_SILENCED,
 ) -> None:
     """Annotations for `findings`, then the closing count (a plain line, not a command)."""
     base = root or Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd())
@@ -65,6 +67,8 @@ def write(
     parts = [f"{n} {level}{'s' if n != 1 else ''}" for level, n in counts.items() if n]
     summary = ", ".join(parts) if parts else "no problems"
     out.write(f"floe-lint: {summary} in {files_checked} file{'s' if files_checked != 1 else ''}")
+    if silenced.clause():
+        out.write(f"; {silenced.clause()}")
     if any(n > SHOWN_PER_LEVEL for n in counts.values()):
         where = full_report or "the list above in this step's log"
         out.write(

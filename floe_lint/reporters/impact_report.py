@@ -12,7 +12,9 @@ from typing import Any, TextIO
 
 from floe_lint import __version__
 from floe_lint.findings import Finding
+from floe_lint.lint.governance_impact import DependentGovernance, Held
 from floe_lint.lint.impact import IMPACT_VERSION, Impact, ProductChange, TransformPolicy
+from floe_lint.model.governance import shown
 from floe_lint.reporters import display_path
 
 
@@ -68,6 +70,29 @@ def write_text(impact: Impact, out: TextIO) -> None:
                 f"    {_printable(t.label)} (line {t.line}): {_policy(t.before)} -> "
                 f"{_policy(t.after)}\n"
             )
+    if impact.governance:
+        _governance_text(impact.governance, out)
+
+
+def _held(held: Held | None) -> str:
+    """A value in force and who sets it: `required (enterprise 'acme')`, `(not set)`."""
+    if held is None:
+        return "(not set)"
+    value = held.value
+    names = isinstance(value, tuple)  # a whitelist's names
+    text = (", ".join(value) or "nothing") if names else shown(value).strip("'")
+    return f"{_printable(text)} ({_printable(held.set_by)})"
+
+
+def _governance_text(changed: Sequence[DependentGovernance], out: TextIO) -> None:
+    weaker = sum(1 for d in changed if d.weakened)
+    out.write(f"governance that changes: {len(changed)} ({weaker} weaker)\n")
+    for dependent in changed:
+        out.write(f"  {display_path(dependent.path)} ({_printable(dependent.label)})\n")
+        for c in dependent.changes:
+            out.write(
+                f"    {_printable(c.field)}: {_held(c.before)} -> {_held(c.after)}: {c.change}\n"
+            )
 
 
 def _finding_json(f: Finding) -> dict[str, Any]:
@@ -106,6 +131,31 @@ def _product_json(p: ProductChange) -> dict[str, Any]:
     }
 
 
+def _held_json(held: Held | None) -> dict[str, Any] | None:
+    if held is None:
+        return None
+    value = list(held.value) if isinstance(held.value, tuple) else held.value
+    return {"value": value, "set_by": held.set_by}
+
+
+def _governance_json(d: DependentGovernance) -> dict[str, Any]:
+    return {
+        "file": display_path(d.path),
+        "label": d.label,
+        "kind": d.kind,
+        "weakened": d.weakened,
+        "changes": [
+            {
+                "field": c.field,
+                "before": _held_json(c.before),
+                "after": _held_json(c.after),
+                "change": c.change,
+            }
+            for c in d.changes
+        ],
+    }
+
+
 def report(impact: Impact) -> dict[str, Any]:
     return {
         "version": IMPACT_VERSION,
@@ -116,6 +166,7 @@ def report(impact: Impact) -> dict[str, Any]:
         "appeared": [_finding_json(f) for f in impact.appeared],
         "disappeared": [_finding_json(f) for f in impact.disappeared],
         "products": [_product_json(p) for p in impact.products],
+        "governance": [_governance_json(d) for d in impact.governance],
         "summary": {
             "dependents": len(impact.dependents),
             "appeared": len(impact.appeared),
@@ -123,6 +174,7 @@ def report(impact: Impact) -> dict[str, Any]:
             "disappeared": len(impact.disappeared),
             "products_changed": len(impact.products),
             "breaks": impact.broken_products(),
+            "weakened": [display_path(d.path) for d in impact.governance if d.weakened],
         },
     }
 
@@ -166,6 +218,8 @@ def write_markdown(impact: Impact, out: TextIO) -> None:
         out.write(f"\nBreaks: {', '.join(_md(b) for b in broken)}\n")
     _md_findings("Findings that appear", impact.appeared, out)
     _md_findings("Findings that disappear", impact.disappeared, out)
+    if impact.governance:
+        _md_governance(impact.governance, out)
     out.write(f"\n### Products whose policy changes ({len(impact.products)})\n\n")
     if not impact.products:
         out.write("None.\n")
@@ -182,4 +236,18 @@ def write_markdown(impact: Impact, out: TextIO) -> None:
             out.write(
                 f"| {product} | {_md(t.label)} (line {t.line}) | {_md(_policy(t.before))} | "
                 f"{_md(_policy(t.after))} |\n"
+            )
+
+
+def _md_governance(changed: Sequence[DependentGovernance], out: TextIO) -> None:
+    out.write(f"\n### Governance that changes ({len(changed)})\n\n")
+    out.write(
+        "| Level or product | Field | Before | After | Change |\n| --- | --- | --- | --- | --- |\n"
+    )
+    for d in changed:
+        who = f"{_md(d.label)} ({_md(display_path(d.path))})"
+        for c in d.changes:
+            out.write(
+                f"| {who} | {_md(c.field)} | {_md(_held(c.before))} | {_md(_held(c.after))} | "
+                f"{c.change} |\n"
             )

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 from floe_lint import __version__
 from floe_lint.findings import Finding, Location
 from floe_lint.reporters import display_path
+from floe_lint.reporters.summary import NOTHING_SILENCED, Silenced, by_rule
 
 REPORT_VERSION = 1
 
@@ -24,7 +25,9 @@ def _location(location: Location) -> dict[str, Any]:
     }
 
 
-def report(findings: list[Finding], files_checked: int) -> dict[str, Any]:
+def report(
+    findings: list[Finding], files_checked: int, silenced: Silenced = NOTHING_SILENCED
+) -> dict[str, Any]:
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "note")}
     return {
         "version": REPORT_VERSION,
@@ -45,10 +48,16 @@ def report(findings: list[Finding], files_checked: int) -> dict[str, Any]:
             "errors": counts["error"],
             "warnings": counts["warning"],
             "notes": counts["note"],
+            "suppressed": silenced.suppressed,
+            "baselined": silenced.baselined,
+            "rules": by_rule(findings),
         },
     }
 
 
-def write(findings: list[Finding], files_checked: int, out: TextIO) -> None:
+def write(
+    findings: list[Finding], files_checked: int, out: TextIO, silenced: Silenced = NOTHING_SILENCED
+) -> None:
     # One write: json.dump writes each token on its own, a call per few bytes.
-    out.write(json.dumps(report(findings, files_checked), indent=2, ensure_ascii=False) + "\n")
+    data = report(findings, files_checked, silenced)
+    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")

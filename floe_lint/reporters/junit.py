@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 from floe_lint.findings import Finding
 from floe_lint.reporters import display_path
+from floe_lint.reporters.summary import NOTHING_SILENCED, Silenced
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
@@ -31,7 +32,9 @@ def _line(finding: Finding) -> str:
     )
 
 
-def build(findings: Sequence[Finding], files: Sequence[Path]) -> ET.Element:
+def build(
+    findings: Sequence[Finding], files: Sequence[Path], silenced: Silenced = NOTHING_SILENCED
+) -> ET.Element:
     by_file: dict[str, list[Finding]] = {display_path(p): [] for p in files}
     for finding in findings:
         by_file.setdefault(display_path(finding.path), []).append(finding)
@@ -39,6 +42,9 @@ def build(findings: Sequence[Finding], files: Sequence[Path]) -> ET.Element:
     totals = {"tests": str(len(by_file)), "failures": str(failures), "errors": "0"}
     suites = ET.Element("testsuites", {"name": "floe-lint", **totals})
     suite = ET.SubElement(suites, "testsuite", {"name": "floe-lint", **totals, "skipped": "0"})
+    properties = ET.SubElement(suite, "properties")  # what the run found but does not report
+    for count, word in silenced.counts():
+        ET.SubElement(properties, "property", {"name": word, "value": str(count)})
     for name in sorted(by_file):
         case = ET.SubElement(suite, "testcase", {"name": _xml_text(name), "classname": "floe-lint"})
         for finding in by_file[name]:
@@ -54,8 +60,13 @@ def build(findings: Sequence[Finding], files: Sequence[Path]) -> ET.Element:
     return suites
 
 
-def write(findings: Sequence[Finding], files: Sequence[Path], out: TextIO) -> None:
-    tree = build(findings, files)
+def write(
+    findings: Sequence[Finding],
+    files: Sequence[Path],
+    out: TextIO,
+    silenced: Silenced = NOTHING_SILENCED,
+) -> None:
+    tree = build(findings, files, silenced)
     ET.indent(tree)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     out.write(ET.tostring(tree, encoding="unicode"))

@@ -31,6 +31,7 @@ from floe_lint.lint.baseline import offending_text
 from floe_lint.lint.filtering import Suppressed
 from floe_lint.lint.registry import Rule
 from floe_lint.load import paths
+from floe_lint.reporters.summary import Silenced
 
 HOMEPAGE = "https://github.com/floe-dev/floe-lint"
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -44,6 +45,7 @@ _TAGS = {
     "FL3": "hierarchy",
     "FL4": "environments",
     "FL5": "security",
+    "FL6": "governance",
     "FL9": "suppressions",
 }
 
@@ -152,7 +154,7 @@ def _why(rule: Rule) -> str:
 
 
 def rule_url(rule: Rule) -> str:
-    module = getattr(rule.check, "__module__", "")
+    module = rule.module or ""  # from the rule table: the rule's module is not imported
     if module.startswith("floe_lint.rules."):
         return f"{HOMEPAGE}/blob/main/rules/{module.rsplit('.', 1)[-1]}.py"
     return HOMEPAGE
@@ -273,8 +275,10 @@ def build(
     category: str | None = None,
     root: Path | None = None,
     warn: Callable[[str], None] | None = None,
+    silenced: Silenced | None = None,
 ) -> dict[str, Any]:
-    """The SARIF log as plain JSON data (one run)."""
+    """The SARIF log as plain JSON data (one run); the counts of `silenced` findings are the
+    run's properties `suppressed` and `baselined` (whether or not they are listed)."""
     root = root or source_root()
     overrides = severity or {}
     index = {rule.id: i for i, rule in enumerate(rules)}
@@ -332,6 +336,8 @@ def build(
     )
     log = make(om.SarifLog, version="2.1.0", schema_uri=SCHEMA_URI, runs=[run])
     data: dict[str, Any] = to_json(log)
+    if silenced is not None:
+        data["runs"][0]["properties"] = {word: n for n, word in silenced.counts()}
     return data
 
 

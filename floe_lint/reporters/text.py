@@ -44,7 +44,12 @@ def write(
     show_source: bool,
     colour: bool,
     read_lines: Callable[[Path], list[str]],
+    concise: bool = False,
 ) -> None:
+    """One line per finding; without `concise`, a dependent's cause on a note line below it
+    (or, with `show_source`, the excerpt and every related location); with it, the cause at
+    the end of the line and nothing else."""
+
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
@@ -52,11 +57,16 @@ def write(
         span = finding.location.span
         where = f"{printable(display_path(finding.path))}:{span.start_line}:{span.start_col}:"
         severity = paint(_COLOURS[finding.severity], finding.severity.upper())
+        cause = finding.extra.get("cause")
+        message = finding.message
+        if concise and cause:
+            message += f" (a dependent of the changed manifest {cause})"
         out.write(
             f"{paint(_BOLD, where)} {severity} {printable(finding.rule_id)} "
-            f"{paint(_DIM, f'[{printable(finding.name)}]')} {printable(finding.message)}\n"
+            f"{paint(_DIM, f'[{printable(finding.name)}]')} {printable(message)}\n"
         )
-        cause = finding.extra.get("cause")
+        if concise and not show_source:
+            continue
         if cause and not show_source:
             out.write(f"      {paint(_DIM, 'note:')} a dependent of the changed manifest {cause}\n")
         if show_source:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from floe_lint.load.document import Document
+from floe_lint.model.governance import settings
 from floe_lint.model.manifest import ComputeEntry, Manifest
 from floe_lint.model.product import Product, Transform
 
@@ -15,6 +16,7 @@ NAME = "/metadata/name"
 PARENT = "/parent_manifest"
 APPROVED = "/plugins/compute/approved"
 DEFAULT = "/plugins/compute/default"
+GOVERNANCE = "/governance"
 PLATFORM = "/platform/ref"
 PRODUCT_NAME = "/name"
 TRANSFORMS = "/transforms"
@@ -64,6 +66,7 @@ def manifest(doc: Document) -> Manifest:
         approved_node=doc.node(APPROVED),
         default=doc.get(DEFAULT),
         default_node=doc.node(DEFAULT),
+        governance=settings(doc.node(GOVERNANCE)),
     )
 
 
@@ -93,4 +96,7 @@ def product(doc: Document) -> Product:
         platform_node=doc.node(PLATFORM),
         transforms=tuple(transforms),
         name_node=doc.node(PRODUCT_NAME),
+        # ADR-0010's own multi-compute example names no platform: like upstream's, it takes
+        # --manifest or the manifest.yaml beside it (else platform-not-checked says so)
+        platform_optional=isinstance(doc.data, dict) and "platform" not in doc.data,
     )

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from floe_lint.load.document import Document, Node
+from floe_lint.model.governance import settings
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform
 
@@ -25,6 +26,7 @@ PLUGINS = "/plugins"
 COMPUTE = "/plugins/compute"
 DEFAULTS = "/defaults/compute"
 WHITELISTS = "/approved_plugins"
+GOVERNANCE = "/governance"
 PRODUCTS = "/approved_products"
 SINKS = "/approved_sinks"
 DESTINATIONS = "/destinations"
@@ -207,6 +209,7 @@ def manifest(doc: Document) -> Manifest:
             if key in SCOPED_KEYS and node.value is not None and scope != SCOPED_KEYS[key]
         ),
         environment_blocks=(),
+        governance=settings(doc.node(GOVERNANCE)),
     )
 
 

@@ -1,0 +1,193 @@
+"""Governance along the hierarchy: what each level writes, what is in force there, and where
+each value comes from.
+
+The fields and their orderings are upstream Floe's (`GovernanceConfig` and its strength
+ordering, checked by floe-core's `validate_security_policy_not_weakened`; data contracts by
+the ordering `DataContractsConfig` documents). A level may only keep or strengthen what is in
+force above it. A value a level does not write (absent or null) is inherited, never a
+weakening. The value in force at a level is the strictest along its chain: a weaker value is
+reported where it is written and does not take effect; on a tie the higher level keeps the
+credit, because that is where the value must change. Values outside a field's domain (a
+typo, a string for a number) are left to the schema rules and neither set nor compared.
+
+`approved_plugins` works the same way per category: what a level lists is narrowed to what
+is allowed above it, and a name it adds is a widening.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from floe_lint.load.document import Node
+
+#: upstream's symbolic orderings, weakest first
+_ENFORCEMENT = ("off", "warn", "strict")
+_SWITCH = (False, True)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One ordered governance field: its dotted path under `governance` and its order
+    (`values` weakest first; None: a number, higher is stricter)."""
+
+    path: str
+    values: tuple[Any, ...] | None = None
+
+    def rank(self, value: Any) -> float | None:
+        """How strict `value` is (None: outside the field's domain, so not compared)."""
+        if self.values is None:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return None
+            return float(value) if float(value).is_integer() else None
+        for index, allowed in enumerate(self.values):
+            if type(value) is type(allowed) and value == allowed:
+                return float(index)
+        return None
+
+    @property
+    def domain(self) -> str:
+        if self.values is None:
+            return "a whole number, higher is stricter"
+        return " < ".join(shown(v) for v in self.values)
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("pii_encryption", ("optional", "required")),
+    Field("audit_logging", ("disabled", "enabled")),
+    Field("policy_enforcement_level", _ENFORCEMENT),
+    Field("data_retention_days"),
+    Field("naming.enforcement", _ENFORCEMENT),
+    Field("quality_gates.minimum_test_coverage"),
+    Field("quality_gates.require_descriptions", _SWITCH),
+    Field("quality_gates.require_column_descriptions", _SWITCH),
+    Field("quality_gates.block_on_failure", _SWITCH),
+    Field("quality_gates.layer_thresholds.bronze"),
+    Field("quality_gates.layer_thresholds.silver"),
+    Field("quality_gates.layer_thresholds.gold"),
+    Field("data_contracts.enforcement", _ENFORCEMENT),
+    Field("data_contracts.auto_generation.enabled", _SWITCH),
+    Field("data_contracts.drift_detection.enabled", _SWITCH),
+)
+BY_PATH = {f.path: f for f in FIELDS}
+
+
+def shown(value: Any) -> str:
+    """A governance value as a message quotes it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value) if isinstance(value, int | float) else f"'{value}'"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """A governance value as one level writes it."""
+
+    field: Field
+    value: Any
+    node: Node
+
+    @property
+    def rank(self) -> float:
+        rank = self.field.rank(self.value)
+        assert rank is not None  # settings are read only inside their field's domain
+        return rank
+
+
+@dataclass(frozen=True, slots=True)
+class InForce:
+    """The value in force at a level, the level that writes it (its label) and where."""
+
+    setting: Setting
+    label: str
+
+    @property
+    def value(self) -> Any:
+        return self.setting.value
+
+    @property
+    def node(self) -> Node:
+        return self.setting.node
+
+
+@dataclass(frozen=True, slots=True)
+class Weakening:
+    """A level writes a value weaker than the one in force above it."""
+
+    setting: Setting
+    above: InForce
+
+
+def settings(node: Node) -> tuple[Setting, ...]:
+    """Every ordered value written under a `governance` mapping, in FIELDS order; absent and
+    null values, and values outside a field's domain, are not settings."""
+    if not isinstance(node.value, dict):
+        return ()
+    found = []
+    for field in FIELDS:
+        child = node.child(*field.path.split("."))
+        value = child.value
+        if value is not None and field.rank(value) is not None:
+            found.append(Setting(field, value, child))
+    return tuple(found)
+
+
+def resolve(
+    own: Iterable[Setting], above: dict[str, InForce], label: str
+) -> tuple[dict[str, InForce], list[Weakening]]:
+    """What is in force at a level that writes `own` below `above`, and its weakenings."""
+    in_force = dict(above)
+    weakenings: list[Weakening] = []
+    for setting in own:
+        inherited = above.get(setting.field.path)
+        if inherited is None or setting.rank > inherited.setting.rank:
+            in_force[setting.field.path] = InForce(setting, label)
+        elif setting.rank < inherited.setting.rank:
+            weakenings.append(Weakening(setting, inherited))
+    return in_force, weakenings
+
+
+@dataclass(frozen=True, slots=True)
+class Allowed:
+    """What levels below may select in one plugin category, and the whitelist that says so."""
+
+    category: str
+    names: tuple[str, ...]
+    node: Node
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Widening:
+    """A level's whitelist lists a plugin that the whitelist above it does not allow."""
+
+    name: str
+    node: Node
+    above: Allowed
+
+
+def narrow(
+    whitelists: Iterable[tuple[str, tuple[str, ...], Node]],
+    above: dict[str, Allowed],
+    label: str,
+) -> tuple[dict[str, Allowed], list[Widening]]:
+    """What a level with these whitelists (category, names, node) allows below it, and the
+    names it adds to what is allowed above it."""
+    allowed = dict(above)
+    widenings: list[Widening] = []
+    for category, names, node in whitelists:
+        inherited = above.get(category)
+        if inherited is None:
+            allowed[category] = Allowed(category, names, node, label)
+            continue
+        items = node.value if isinstance(node.value, list) else []
+        for index, item in enumerate(items):
+            if isinstance(item, str) and item not in inherited.names:
+                widenings.append(Widening(item, node.child(index), inherited))
+        kept = tuple(n for n in names if n in inherited.names)
+        if set(kept) != set(inherited.names):
+            allowed[category] = Allowed(category, kept, node, label)
+    return allowed, widenings

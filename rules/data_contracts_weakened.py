@@ -1,0 +1,48 @@
+"""Data-contract checks may only be kept or tightened below the level that sets them.
+
+Why: data contracts keep an output port's schema what its consumers expect; a domain that
+lowers `data_contracts.enforcement` (`strict > warn > off`) or turns off `auto_generation` or
+`drift_detection` that its parent turned on lets a breaking schema change through. Upstream
+Floe documents this ordering on `DataContractsConfig`.
+
+Fails:
+    # expect: manifest.yaml:6:33 domain 'sales' sets governance.data_contracts.enforcement to 'off', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')
+    # file: enterprise.manifest.yaml
+    scope: enterprise
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      data_contracts: {enforcement: strict, drift_detection: {enabled: true}}
+    # file: manifest.yaml
+    scope: domain
+    metadata: {name: sales}
+    parent_manifest: enterprise.manifest.yaml
+    plugins: {compute: {approved: [duckdb]}}
+    governance:
+      data_contracts: {enforcement: 'off'}
+
+Passes:
+    # file: enterprise.manifest.yaml
+    scope: enterprise
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      data_contracts: {enforcement: strict, drift_detection: {enabled: true}}
+    # file: manifest.yaml
+    scope: domain
+    metadata: {name: sales}
+    parent_manifest: enterprise.manifest.yaml
+    plugins: {compute: {approved: [duckdb]}}
+    governance:
+      audit_logging: enabled
+"""
+
+from collections.abc import Iterator
+
+from floe_lint.api import Context, Finding, Level, governance_weakenings
+
+ID, NAME, SEVERITY, SUBJECT = "FL607", "data-contracts-weakened", "error", "manifest"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    yield from governance_weakenings(level, ctx, "data_contracts")
