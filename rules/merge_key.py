@@ -8,6 +8,7 @@ while the runtime may read another. Sources that agree, or a key the mapping set
 read the same everywhere and pass.
 
 Fails:
+    # expect: manifest.yaml:4:5 the sources merged here disagree on 'default' (line 1, column 54 and line 4,
     # file: manifest.yaml
     base: &base {approved: [duckdb, snowflake], default: duckdb}
     plugins:
@@ -15,6 +16,7 @@ Fails:
         <<: [*base, {default: snowflake}]
 
 Fails:
+    # expect: manifest.yaml:6:5 a second merge key '<<' in one mapping (the first is at line 5): PyYAML lets the
     # file: manifest.yaml
     a: &a {approved: [duckdb], default: duckdb}
     b: &b {approved: [duckdb, spark], default: duckdb}
