@@ -56,11 +56,18 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     hierarchy = targets.hierarchy(config, refs, fetch)
     doc = targets.first(hierarchy, product, ("floe",))
     try:
-        compiled = compile_product(doc, hierarchy.platform(doc))
+        if doc.dialect == "floe":  # upstream's code dialect: upstream's CompiledArtifacts
+            from floe_lint.compute.floe_compile import compile_floe_product
+
+            compiled = compile_floe_product(doc, hierarchy.platform(doc))
+        else:
+            compiled = compile_product(doc, hierarchy.platform(doc))
     except CompileError as error:
         stderr.write(f"floe-lint: compile failed: {printable(str(error))}\n")
         return EXIT_FINDINGS
 
+    for target, source in compiled.rendered_by.items():
+        stdout.write(f"profile {printable(target)}: rendered by {printable(source)}\n")
     out: Path = args.out
     if args.check:
         problems = [

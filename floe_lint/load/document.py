@@ -26,11 +26,11 @@ from floe_lint.load.yaml_tree import (
     MAX_INT_BITS,
     MAX_INT_DIGITS,
     MAX_NODES,
-    Builder,
     LoadProblem,
     NodeSpans,
     TooDeep,
     TooManyNodes,
+    build,
     compose_all,
     span_of,
 )
@@ -108,7 +108,7 @@ class Document:
         if not pointer:
             return node
         for token in pointer.split("/")[1:]:
-            key = token.replace("~1", "/").replace("~0", "~")
+            key = token.replace("~1", "/").replace("~0", "~") if "~" in token else token
             if isinstance(node, dict) and key in node:
                 node = node[key]
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
@@ -219,7 +219,7 @@ def parse(path: Path, raw: bytes) -> SourceFile:
             if count <= 2:
                 starts.append(span_of(root, lines))
             doc = Document(path, index, None, text, located=located)
-            doc.data = Builder(lines, source.problems).build(root, "")
+            doc.data = build(root, lines, source.problems)
             doc.kind = classify(doc.data, path)
             source.documents.append(doc)
     except yaml.YAMLError as error:

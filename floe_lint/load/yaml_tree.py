@@ -17,9 +17,45 @@ from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - libyaml is present in every supported wheel
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+_MEMO_ENTRIES = 8192  # distinct plain scalars remembered; then the memo starts over
+_MEMO_LENGTH = 256  # longer scalars are resolved each time (and not kept)
+_resolved: dict[tuple[str, bool], str] = {}
+
+
+class _Loader(_BaseLoader):
+    """libyaml's safe loader with PyYAML's implicit resolver (Python, called for every node)
+    memoized for plain scalars: keys and values repeat across files, and the tag of a plain
+    scalar depends on its text alone. The safe loader has no path resolvers, so descending
+    and ascending the node path is skipped."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _MEMO_LENGTH:
+            key = (value, implicit[1])
+            tag = _resolved.get(key)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(_resolved) >= _MEMO_ENTRIES:
+                    _resolved.clear()
+                _resolved[key] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+
+    if not _BaseLoader.yaml_path_resolvers:
+
+        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+
+class NeedPointers(Exception):
+    """A build without pointers met a duplicate key, whose problem names its pointer."""
+
 
 MAX_NODES = 200_000
 MAX_DEPTH = 100  # nesting levels; no Floe document comes close, and deeper costs the stack
@@ -95,10 +131,15 @@ class Builder:
         problems: list[LoadProblem],
         spans: dict[str, NodeSpans] | None = None,
         aliases: AliasPlaces | None = None,
+        *,
+        pointers: bool = True,
     ):
         self.lines, self.problems, self.spans = lines, problems, spans
         self.aliases: AliasPlaces = aliases or {}
         self.count = self.depth = 0
+        #: build each node's JSON pointer (spans need them; loading does not, unless a key
+        #: is duplicated: then NeedPointers is raised and the caller builds again with them)
+        self.pointers = pointers or spans is not None
 
     def build(
         self,
@@ -121,10 +162,13 @@ class Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer, place)
         self._enter(node)  # a sequence
-        items = [
-            self.build(item, ptr.join(pointer, i), None, place or self._alias(node, i))
-            for i, item in enumerate(node.value)
-        ]
+        if self.pointers:
+            items = [
+                self.build(item, ptr.join(pointer, i), None, place or self._alias(node, i))
+                for i, item in enumerate(node.value)
+            ]
+        else:
+            items = [self.build(item, "") for item in node.value]
         self.depth -= 1
         return items
 
@@ -181,10 +225,12 @@ class Builder:
             )
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
-            child = ptr.join(pointer, str(key))
+            child = ptr.join(pointer, str(key)) if self.pointers else ""
             key_place = place or self._alias(node, (index, 0))
             value_place = place or self._alias(node, (index, 1))
             if key in seen:
+                if not self.pointers:
+                    raise NeedPointers
                 key_span, first = span_of(key_node, self.lines), span_of(seen[key], self.lines)
                 self.problems.append(
                     LoadProblem(
@@ -386,3 +432,16 @@ def compose_all(text: str) -> Iterator[yaml.Node | None]:
 def scan(text: str) -> Iterator[yaml.Token]:
     """The tokens of `text` (libyaml's scanner), for what the node tree does not keep."""
     return yaml.scan(text, Loader=_Loader)
+
+
+def build(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> Any:
+    """The data of a composed document, its problems appended to `problems`; pointers are
+    built only when a duplicate key needs one."""
+    found: list[LoadProblem] = []
+    try:
+        return Builder(lines, found, pointers=False).build(root, "")
+    except NeedPointers:
+        found = []
+        return Builder(lines, found).build(root, "")
+    finally:
+        problems.extend(found)
