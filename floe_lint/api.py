@@ -5,7 +5,8 @@ A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, 
 docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `check` gets:
 
     "product"      a `Product`: its `platform` (a `Level`, or None) and its `transforms`
-    "manifest"     a `Level`: scope, parent, approved computes and default, resolved
+    "manifest"     a `Level`: scope, parent, approved computes and default, resolved; the
+                   governance in force (`level.governance`) and its `weakenings`
     "document"     every Floe `Document` (raw data by JSON pointer; `ctx.model_of(doc)`)
     "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
     "suppression"  each `Unused` suppression comment, after every other rule

@@ -37,6 +37,14 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         'A manifest or floe.yaml holds one YAML document.\n\nWhy: upstream Floe reads each file with `yaml.safe_load`, which refuses a stream of several\ndocuments ("expected a single document"). floe-lint checks each document, and a ref takes the\nfirst manifest of its target, so what passed here is not what Floe would run (or it would\nnot run at all). A `---` before the only document, or a `...` after it, is one document.\n\nFails:\n    # expect: manifest.yaml:3:1 this file holds 2 YAML documents (the second starts here); upstream Floe reads a manifest\n    # file: manifest.yaml\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    ---\n    plugins: {compute: {approved: [snowflake], default: snowflake}}\n\nPasses:\n    # file: manifest.yaml\n    ---\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    ...\n',
     ),
     (
+        "FL005",
+        "merge-key",
+        "error",
+        "file",
+        "merge_key",
+        "A YAML merge (`<<`) must read the same in every YAML loader Floe may run with.\n\nWhy: upstream Floe reads files with PyYAML, and PyYAML's merges changed: within one\n`<<: [*a, *b]` the first source wins up to 6.0.3 and the last from 6.0.4 on, and upstream\naccepts any 6.x. A second `<<` in one mapping is a repeated key, and a merge of something that\nis not a mapping makes PyYAML refuse the file. Either way floe-lint would check one compute\nwhile the runtime may read another. Sources that agree, or a key the mapping sets itself,\nread the same everywhere and pass.\n\nFails:\n    # expect: manifest.yaml:4:5 the sources merged here disagree on 'default' (line 1, column 54 and line 4,\n    # file: manifest.yaml\n    base: &base {approved: [duckdb, snowflake], default: duckdb}\n    plugins:\n      compute:\n        <<: [*base, {default: snowflake}]\n\nFails:\n    # expect: manifest.yaml:6:5 a second merge key '<<' in one mapping (the first is at line 5): PyYAML lets the\n    # file: manifest.yaml\n    a: &a {approved: [duckdb], default: duckdb}\n    b: &b {approved: [duckdb, spark], default: duckdb}\n    plugins:\n      compute:\n        <<: *a\n        <<: *b\n\nPasses:\n    # file: manifest.yaml\n    base: &base {approved: [duckdb, snowflake], default: duckdb}\n    plugins:\n      compute:\n        <<: [*base, {default: snowflake}]\n        default: snowflake\n",
+    ),
+    (
         "FL101",
         "schema-unknown-key",
         "error",
