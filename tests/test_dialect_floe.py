@@ -145,6 +145,9 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("quality-gates-weakened", "finance/manifest.yaml", 21, 37),
             ("data-contracts-weakened", "finance/manifest.yaml", 22, 47),
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
+            # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
+            ("untrusted-root", "standalone/floe.yaml", 1, 1),
+            ("exception-expired", "../.floe-lint.yaml", 18, 5),
         ]
     )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")
