@@ -222,8 +222,12 @@ def tests_for(rel: str, tests: dict[str, str]) -> list[str]:
             return ["tests/test_rule_examples.py", *files, "-k", own]
     dotted = rel.removesuffix(".py").replace("/", ".")
     stem = Path(rel).stem
-    files = [t for t, body in tests.items() if dotted in body or f"import {stem}" in body]
-    return sorted(set(files) | set(CORE_TESTS))
+    files = {t for t, body in tests.items() if dotted in body or f"import {stem}" in body}
+    files |= {t for t in tests if stem in Path(t).stem}  # test_baseline_file.py for baseline
+    naming = [t for t, body in tests.items() if re.search(rf"\b{stem}\b", body)]
+    if len(naming) <= 8:  # a word few test files use names the module's feature
+        files |= set(naming)
+    return sorted(files | set(CORE_TESTS))
 
 
 def run_tests(root: Path, files: list[str], timeout: float) -> str:
@@ -261,12 +265,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--equivalent", type=Path, help="file of mutant ids judged equivalent")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument(
+        "--rerun",
+        type=Path,
+        help="a --json file of an earlier run: test its survivors again, keep its other verdicts",
+    )
     args = parser.parse_args(argv)
 
     mutants = [m for p in targets(args.only) for m in mutants_of(p)]
     total = len(mutants)
     if args.sample is not None and args.sample < total:
         mutants = sorted(random.Random(args.seed).sample(mutants, args.sample), key=lambda m: m.id)
+    earlier: list[dict[str, object]] = []
+    if args.rerun:
+        earlier = json.loads(args.rerun.read_text("utf-8"))
+        again = {r["id"] for r in earlier if r["verdict"] in ("survived", "equivalent")}
+        mutants = [m for m in mutants if m.id in again]
+        earlier = [r for r in earlier if r["id"] not in again]
     if args.list:
         for m in mutants:
             print(m.id, "->", m.replacement)
@@ -289,7 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             for p in (root / "tests").glob("test_*.py")
             if p.relative_to(root).as_posix() not in SLOW_TESTS
         }
-        results = []
+        results: list[dict[str, object]] = list(earlier)
         started = time.perf_counter()
         for index, mutant in enumerate(mutants, 1):
             target = installed_path(root, mutant.path)
