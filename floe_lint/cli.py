@@ -15,8 +15,10 @@ from typing import TextIO
 
 from floe_lint import __version__
 from floe_lint.commands.usage import (
+    DEFAULT_PATHS,
     EXIT_CLEAN,
     EXIT_USAGE,
+    HOOK_HELP,
     ArgumentsError,
     Parser,
     UsageError,
@@ -87,9 +89,10 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         type=Path,
-        default=[Path(".")],
+        default=DEFAULT_PATHS,
         help="files or folders; - for standard input (with --stdin-filename)",
     )
+    check.add_argument("--hook", action="store_true", help=HOOK_HELP)
     check.add_argument(
         "--stdin-filename",
         type=Path,

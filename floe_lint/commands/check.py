@@ -198,6 +198,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         with_manifest(load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest),
         args.trusted_root,
     )
+    if args.hook:
+        from floe_lint.commands.hook import hook_paths
+
+        args.paths = hook_paths(args, config, stderr)
+        if not args.paths:
+            return EXIT_CLEAN  # nothing of Floe's in this commit
     run = CheckRun(args, config)
     root = None
     if not args.no_dependents:
@@ -219,6 +225,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             jobs=args.jobs,
             dependents_root=root,
             sources={**stdin, **sources},
+            hook=args.hook,
         )
 
     outcome = None

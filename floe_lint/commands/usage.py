@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from floe_lint.config import Config
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: `check`'s paths when none are given (compared by identity: `check --hook` alone is no `.`)
+DEFAULT_PATHS: list[Path] = [Path(".")]
+HOOK_HELP = (
+    "as the pre-commit hook runs it: files that are not Floe's are skipped, and the files that "
+    "named a manifest the staged changes delete or rename are checked too"
+)
 
 
 class UsageError(Exception):

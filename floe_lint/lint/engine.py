@@ -76,6 +76,7 @@ def run(
     dependents_root: Path | None = None,
     sources: Mapping[Path, bytes] | None = None,
     parsed: dict[Path, SourceFile] | None = None,
+    hook: bool = False,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -83,7 +84,8 @@ def run(
     so the output does not depend on it. With `dependents_root`, every file of that workspace
     whose hierarchy passes through a manifest among `paths` is linted too, and its findings name
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
-    be linted as it was at another revision. `parsed` is shared by runs over the same files
+    be linted as it was at another revision. With `hook`, files named in `paths` are taken as
+    if discovered (see `discover`). `parsed` is shared by runs over the same files
     (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
@@ -98,7 +100,9 @@ def run(
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [
-        (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
+        (path, explicit)
+        for path, explicit in discover(paths, hook=hook)
+        if filtering.selected(path, config)
     ]
     workspace.preload([path for path, _ in found], bulk.jobs_for(len(found), jobs))
     for path, explicit in found:
