@@ -67,6 +67,7 @@ from floe_lint.secrets import (
     is_secret_key,
     is_templated,
     literal_credentials,
+    mask_url_credentials,
 )
 from floe_lint.suggest import did_you_mean, same_name
 
@@ -122,6 +123,7 @@ __all__ = [
     "is_secret_key",
     "is_templated",
     "literal_credentials",
+    "mask_url_credentials",
     "normalized_path",
     "not_checked",
     "parse_oci",

@@ -27,6 +27,7 @@ from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.trust import Trust
+from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
     from floe_lint.model.reverse_index import Dependent
@@ -190,7 +191,10 @@ def run(
             f for r in controls for f in _checked(r, refusal, ctx, config, control)
         ],
     )
-    findings = filtered.findings
+    findings = [_masked(f) for f in filtered.findings]
+    filtered.suppressed = [
+        dataclasses.replace(s, finding=_masked(s.finding)) for s in filtered.suppressed
+    ]
     if dependents:
         from floe_lint.lint.dependents import with_causes
 
@@ -204,6 +208,19 @@ def run(
         dependents,
         hierarchy,
         products,
+    )
+
+
+def _masked(finding: Finding) -> Finding:
+    """A finding whose message (or a related one) quotes a `scheme://user:password@` URL, with
+    the password starred: every output format prints messages."""
+    if "://" not in finding.message and not any("://" in r.message for r in finding.related):
+        return finding
+    related = tuple(
+        dataclasses.replace(r, message=mask_url_credentials(r.message)) for r in finding.related
+    )
+    return dataclasses.replace(
+        finding, message=mask_url_credentials(finding.message), related=related
     )
 
 
