@@ -5,10 +5,13 @@ A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, 
 docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `check` gets:
 
     "product"      a `Product`: its `platform` (a `Level`, or None) and its `transforms`
-    "manifest"     a `Level`: scope, parent, approved computes and default, resolved
+    "manifest"     a `Level`: scope, parent, approved computes and default, resolved; the
+                   governance in force (`level.governance`) and its `weakenings`
     "document"     every Floe `Document` (raw data by JSON pointer; `ctx.model_of(doc)`)
     "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
     "suppression"  each `Unused` suppression comment, after every other rule
+    "control"      each `Refusal` of central control (a suppression of a mandatory rule,
+                   an expired exception), in the filter stage
 
 A finding may carry a fix (`ctx.finding(..., fix=ctx.fix("safe", title, edit, ...))`),
 made of minimal text edits (`ctx.replace_value`, `ctx.remove_item`); the module declares
@@ -50,6 +53,7 @@ from floe_lint.compute.plugin import (
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Severity, Span
 from floe_lint.lint.context import Context
 from floe_lint.lint.governance import weakenings as governance_weakenings
+from floe_lint.lint.mandatory import Refusal
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
@@ -94,6 +98,7 @@ __all__ = [
     "Product",
     "RefError",
     "RefProblem",
+    "Refusal",
     "Related",
     "ResourceSpec",
     "SchemaCategory",

@@ -21,6 +21,8 @@ from floe_lint.commands.usage import (
     Parser,
     UsageError,
     command_of,
+    config_options,
+    trusted_root_option,
     unknown_arguments,
 )
 
@@ -49,12 +51,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _add_rules(rules: argparse.ArgumentParser) -> None:
-    rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(rules)
 
 
 def _add_rule(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
-    rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(rule)
 
 
 def _add_schema(schema: argparse.ArgumentParser) -> None:
@@ -77,7 +79,7 @@ def _add_schema(schema: argparse.ArgumentParser) -> None:
 
 
 def _add_config(config: argparse.ArgumentParser) -> None:
-    config.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(config)
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
@@ -126,12 +128,8 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         metavar="RULES",
         help="skip these rules (selectors as for --select); repeatable",
     )
-    check.add_argument(
-        "--config",
-        type=Path,
-        help="config file (default: nearest .floe-lint.yaml "
-        "or pyproject.toml with [tool.floe-lint])",
-    )
+    config_options(check)
+    trusted_root_option(check)
     check.add_argument(
         "--show-source",
         action=argparse.BooleanOptionalAction,
@@ -269,6 +267,7 @@ def _add_explain(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_ref_and_config(explain)
+    trusted_root_option(explain)
 
 
 def _add_compile(build: argparse.ArgumentParser) -> None:
@@ -325,7 +324,7 @@ def _add_manifest(parser: argparse.ArgumentParser) -> None:
 
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
     _add_ref(parser)
-    parser.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(parser)
 
 
 def _add_ref(parser: argparse.ArgumentParser) -> None:
@@ -341,7 +340,7 @@ def _add_ref(parser: argparse.ArgumentParser) -> None:
 
 def _add_lock(lock: argparse.ArgumentParser) -> None:
     lock.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
-    lock.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(lock)
     lock.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a floe.lock is out of date"
     )
@@ -350,7 +349,7 @@ def _add_lock(lock: argparse.ArgumentParser) -> None:
 def _add_publish(publish: argparse.ArgumentParser) -> None:
     publish.add_argument("manifest", type=Path, help="the manifest.yaml to publish")
     publish.add_argument("ref", help="where to push it: oci://host/repository:tag")
-    publish.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(publish)
     publish.add_argument(
         "--annotation",
         action="append",

@@ -26,6 +26,7 @@ class DuckDBPlugin(ComputePlugin):
     name = "duckdb"
     version = "1.0.0"
     is_self_hosted = True
+    timeout_key = "timeout_seconds"
     config_schema = config_schema(
         "DuckDB compute config",
         {

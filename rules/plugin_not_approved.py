@@ -3,7 +3,8 @@
 Why: upstream Floe's enterprise manifest lists in `approved_plugins` the plugins its domains
 may use, per category (orchestrator, catalog, storage, ...); a domain selecting another one
 escapes enterprise policy. A category missing from `approved_plugins` is unrestricted. Nested
-domains are held to the same whitelist. Computes are checked by `approved-not-subset`.
+domains are held to the same whitelist, even when a domain between them widens it (that is
+`approved-plugins-widened`). Computes are checked by `approved-not-subset`.
 
 Fails:
     # expect: manifest.yaml:6:32 domain 'sales' selects orchestrator 'airflow', which enterprise 'acme' does not approve
@@ -47,19 +48,18 @@ ID, NAME, SEVERITY, SUBJECT = "FL209", "plugin-not-approved", "error", "manifest
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
-    ancestors = level.chain()[1:]
+    if level.parent is None:
+        return
     for selection in level.manifest.selections:
-        found = (
-            (a, w) for a in ancestors if (w := a.manifest.whitelist(selection.category)) is not None
-        )
-        owner, whitelist = next(found, (None, None))
-        if owner is None or whitelist is None or selection.type in whitelist.names:
+        # what every whitelist above allows: a level below the enterprise cannot widen it
+        allowed = level.parent.plugins_allowed.get(selection.category)
+        if allowed is None or selection.type in allowed.names:
             continue
-        allowed = list(whitelist.names)
+        names = list(allowed.names)
         yield ctx.finding(
             selection.type_node,
             f"{level.label} selects {selection.category} '{selection.type}', which "
-            f"{owner.label} does not approve; approved_plugins.{selection.category}: "
-            f"{', '.join(allowed) or 'none'}{did_you_mean(selection.type, allowed)}",
-            related=[ctx.related(whitelist.node, f"whitelist of {owner.label}", at="key")],
+            f"{allowed.label} does not approve; approved_plugins.{selection.category}: "
+            f"{', '.join(names) or 'none'}{did_you_mean(selection.type, names)}",
+            related=[ctx.related(allowed.node, f"whitelist of {allowed.label}", at="key")],
         )

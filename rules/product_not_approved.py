@@ -12,14 +12,14 @@ Fails:
     metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}
     scope: domain
     parent_manifest: enterprise.yaml
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
     approved_products: [invoices]
     # file: enterprise.yaml
     apiVersion: floe.dev/v1
     kind: Manifest
     metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
     scope: enterprise
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
     # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec
@@ -34,14 +34,14 @@ Passes:
     metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}
     scope: domain
     parent_manifest: enterprise.yaml
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
     approved_products: [invoices, orders]
     # file: enterprise.yaml
     apiVersion: floe.dev/v1
     kind: Manifest
     metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
     scope: enterprise
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
     # file: floe.yaml
     apiVersion: floe.dev/v1
     kind: FloeSpec

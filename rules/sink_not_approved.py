@@ -12,7 +12,7 @@ Fails:
     kind: Manifest
     metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
     scope: enterprise
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
     approved_sinks: [rest_api]
     # file: floe.yaml
     apiVersion: floe.dev/v1
@@ -29,7 +29,7 @@ Passes:
     kind: Manifest
     metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
     scope: enterprise
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
     approved_sinks: [rest_api]
     # file: floe.yaml
     apiVersion: floe.dev/v1

@@ -21,7 +21,7 @@ Fails:
     apiVersion: floe.dev/v1
     kind: Manifest
     metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
 
 Passes:
     # file: floe.yaml
@@ -33,7 +33,7 @@ Passes:
     apiVersion: floe.dev/v1
     kind: Manifest
     metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}
-    plugins: {compute: {type: duckdb}}
+    plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
 """
 
 from collections.abc import Iterator

@@ -67,33 +67,32 @@ def orders(tmp_path_factory: pytest.TempPathFactory) -> Compiled:
     assert compiled.code == 0, compiled.stdout + compiled.stderr
     artifacts = json.loads((project / "target/floe/compiled_artifacts.json").read_text())
     profiles = (project / "target/floe/profiles.yml").read_text()
-    debug = dbt(project, "debug", "--target", "duckdb")
-    run = dbt(project, "run", "--target", "duckdb", "--select", "stg_orders", "mart_daily_orders")
+    debug = dbt(project, "debug", "--target", "dev")
+    run = dbt(project, "run", "--target", "dev", "--select", "stg_orders", "mart_daily_orders")
     return Compiled(project, artifacts, profiles, debug, run)
 
 
-def test_artifacts_select_each_dbt_model_by_name_on_the_platforms_compute(orders: Compiled) -> None:
+def test_artifacts_resolve_each_dbt_model_on_the_platforms_compute(orders: Compiled) -> None:
     steps = [
-        (t["name"], t["dbt_select"], t["compute"], t["resolved_compute"])
-        for t in orders.artifacts["transforms"]
+        (m["name"], m["compute"], m["depends_on"], m["quality_tier"])
+        for m in orders.artifacts["transforms"]["models"]
     ]
     assert steps == [
-        ("stg_orders", "stg_orders", None, "duckdb"),
-        ("mart_daily_orders", "mart_daily_orders", "duckdb", "duckdb"),
+        ("stg_orders", "duckdb", None, "bronze"),
+        ("mart_daily_orders", "duckdb", ["stg_orders"], "gold"),
     ]
-    assert orders.artifacts["product"] == {
-        "name": "orders",
-        "version": "0.3.0",
-        "platform_ref": "../manifest.yaml",
+    assert orders.artifacts["transforms"]["default_compute"] == "duckdb"
+    assert orders.artifacts["metadata"]["product_name"] == "orders"
+    assert orders.artifacts["plugins"]["compute"] == {
+        "type": "duckdb",
+        "version": "1.1.0",
+        "config": {"path": "northwind.duckdb", "threads": 2},
     }
-    registry = orders.artifacts["compute_registry"]
-    assert list(registry["configs"]) == ["duckdb"] and registry["default"] == "duckdb"
-    assert registry["configs"]["duckdb"]["properties"] == {"path": "northwind.duckdb", "threads": 2}
-    assert registry["configs"]["duckdb"]["approved_by"] == "platform 'northwind-platform'"
 
 
-def test_the_profile_has_one_output_for_the_one_compute(orders: Compiled) -> None:
-    assert "orders:\n  target: duckdb\n  outputs:\n    duckdb:\n" in orders.profiles
+def test_the_profile_has_one_output_named_after_the_environment(orders: Compiled) -> None:
+    assert "orders:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n" in orders.profiles
+    assert "timeout_seconds: 3600" in orders.profiles
     assert "spark" not in orders.profiles
 
 
@@ -139,4 +138,4 @@ def test_compile_a_product_without_platform_through_manifest(
     run = run_cli("compile", "floe.yaml", "--manifest", "../manifest.yaml", "--out", "out")
     assert run.code == 0, run.stdout + run.stderr
     artifacts = json.loads((tree / "orders/out/compiled_artifacts.json").read_text())
-    assert artifacts["product"]["platform_ref"] == "../manifest.yaml"
+    assert artifacts["plugins"]["orchestrator"]["type"] == "dagster"

@@ -83,7 +83,8 @@ def test_the_upstream_style_example_lints_clean(monkeypatch: pytest.MonkeyPatch)
     run = run_cli("check", ".", "--format", "json")
     assert run.findings == [], run.findings
     assert run.code == 0
-    assert run.report["summary"]["files"] == 6  # 3 manifests (one JSON), 3 products
+    # 3 manifests (one JSON) and 3 products; three-tier/: 3 manifests and 3 products
+    assert run.report["summary"]["files"] == 12
 
 
 def test_upstream_style_products_are_linked_to_the_manifest_they_point_at(
@@ -125,6 +126,8 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
             ("environment-key", "enterprise/manifest.yaml", 18, 1),
             ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
+            ("required-plugin-missing", "nightly/manifest.yaml", 8, 1),
+            ("quality-provider-unknown", "nightly/manifest.yaml", 12, 15),
             ("platform-not-checked", "standalone/floe.yaml", 6, 1),
             ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
             ("connection-key", "marketing/leads/floe.yaml", 17, 7),
@@ -144,6 +147,9 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("quality-gates-weakened", "finance/manifest.yaml", 21, 37),
             ("data-contracts-weakened", "finance/manifest.yaml", 22, 47),
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
+            # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
+            ("untrusted-root", "standalone/floe.yaml", 1, 1),
+            ("exception-expired", "../.floe-lint.yaml", 19, 5),
         ]
     )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")

@@ -65,3 +65,55 @@ def test_kind_from_kind_key_then_content_then_file_name() -> None:
     assert classify({"name": "x"}, Path("sales-manifest.yaml")) == "manifest"
     assert classify({"name": "x"}, Path("dbt_project.yml")) is None
     assert classify(["not", "a", "mapping"], Path("floe.yaml")) is None
+
+
+def test_a_nested_duplicate_key_names_its_pointer_though_loading_builds_none() -> None:
+    """Loading builds no pointers; a duplicate key makes it build them, once, for its problem."""
+    source = parse(
+        Path("m.yaml"),
+        b"x:\n  - {a: 1}\n  - y:\n      a/b: 1\n      a/b: 2\n      u: !!bool maybe\n",
+    )
+    [problem, bad] = source.problems
+    assert (problem.rule, problem.pointer, problem.span) == (
+        "duplicate-key",
+        "/x/1/y/a~1b",
+        Span(5, 7, 5, 10),
+    )
+    assert (bad.rule, bad.span.start_line) == ("yaml-syntax", 6)  # reported once, not twice
+    assert source.documents[0].data == {"x": [{"a": 1}, {"y": {"a/b": 2, "u": "maybe"}}]}
+
+
+def test_the_resolver_memo_tags_every_scalar_as_pyyaml_does() -> None:
+    """The memo keys a plain scalar's tag by its text: the same text quoted stays a string,
+    and a remembered text gets the tag PyYAML's own resolver gives it."""
+    import yaml
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from floe_lint.load.yaml_tree import compose_all
+
+    scalars = st.sampled_from(
+        ["1", "1.5", "true", "yes", "null", "~", "0x1F", "1_000", "2026-12-06", "abc", "", ".inf"]
+    ) | st.text(alphabet="0123456789.-+eE_xotrufalsyn:", max_size=8)
+
+    def tags(node: yaml.Node) -> list[str]:
+        if isinstance(node, yaml.ScalarNode):
+            return [node.tag]
+        if isinstance(node, yaml.MappingNode):
+            return [t for pair in node.value for item in pair for t in tags(item)]
+        return [t for item in node.value for t in tags(item)]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.tuples(scalars, st.booleans()), min_size=1, max_size=6))
+    def same(items: list[tuple[str, bool]]) -> None:
+        lines = [f"k{i}: {repr(s) if quoted else s}" for i, (s, quoted) in enumerate(items)]
+        text = "\n".join(lines) + "\n"
+        try:
+            expected = yaml.compose(text, Loader=yaml.SafeLoader)
+        except yaml.YAMLError:
+            return
+        for _ in range(2):  # the second time from the memo
+            [root] = list(compose_all(text))
+            assert tags(root) == tags(expected)
+
+    same()

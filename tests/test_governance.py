@@ -212,3 +212,32 @@ def test_both_dialects_read_the_same_governance_schema() -> None:
     assert {k: adr["$defs"][k] for k in shared} == {k: floe["$defs"][k] for k in shared}, (
         "copy the governance definitions of schemas/manifest-floe.json into schemas/manifest.json"
     )
+
+
+def test_a_nested_domain_is_held_to_the_enterprise_whitelist_that_its_parent_widened(
+    lint,
+) -> None:
+    enterprise = FLOE_ENTERPRISE.replace(
+        "plugins: {compute: {type: duckdb}}",
+        "plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}\n"
+        "approved_plugins: {orchestrator: [dagster]}",
+    )
+    run = lint(
+        {
+            "enterprise.yaml": enterprise,
+            "sales.yaml": floe_domain(
+                "sales", "enterprise.yaml", "approved_plugins: {orchestrator: [dagster, airflow]}\n"
+            ),
+            "emea.yaml": floe_domain("emea", "sales.yaml").replace("dagster", "airflow"),
+        }
+    )
+    (f,) = run.named("plugin-not-approved")
+    assert (f["file"], f["line"], f["column"]) == ("emea.yaml", 6, 32)
+    assert f["message"] == (
+        "domain 'emea' selects orchestrator 'airflow', which enterprise 'acme' does not "
+        "approve; approved_plugins.orchestrator: dagster"
+    )
+    assert [r["file"] for r in f["related"]] == ["enterprise.yaml"]
+    assert [x["name"] for x in run.named("approved-plugins-widened")] == [
+        "approved-plugins-widened"
+    ]

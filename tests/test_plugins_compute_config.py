@@ -35,7 +35,7 @@ def test_typo_wrong_type_and_bad_enum_at_their_exact_places(lint: Any) -> None:
             7,
             11,
             "compute 'duckdb' has no config key 'memory_limt'; did you mean 'memory_limit'? "
-            "(keys: path, memory_limit, extensions, settings, schema, threads, env_prefix)",
+            "(keys: path, memory_limit, extensions, settings, schema, threads, timeout_seconds, env_prefix)",
         ),
         (
             11,

@@ -50,7 +50,6 @@ def test_listing_and_selecting_rules_imports_no_rule_module(tmp_path) -> None:  
         "import io\n"
         "from floe_lint.cli import main\n"
         "main(['rules'], io.StringIO(), io.StringIO())\n"
-        "main(['rule', 'FL201'], io.StringIO(), io.StringIO())\n"
         "from floe_lint.lint.registry import installed_rules\n"
         "from floe_lint.reporters import sarif\n"
         "log = sarif.build([], list(installed_rules()), lines_of=lambda _: [], severity={})\n"
@@ -59,6 +58,12 @@ def test_listing_and_selecting_rules_imports_no_rule_module(tmp_path) -> None:  
         "assert [r.id for r in enabled_rules(['FL2'], ['FL201'])][:1] == ['FL202']\n"
     )
     assert _modules_after(code, str(tmp_path)) == ["floe_lint.rules._table"]
+    # `rule FL201` shows that rule's fixes, from its module: that one module, no other
+    code += "main(['rule', 'FL201'], io.StringIO(), io.StringIO())\n"
+    assert _modules_after(code, str(tmp_path)) == [
+        "floe_lint.rules._table",
+        "floe_lint.rules.compute_not_approved",
+    ]
 
 
 def test_a_check_imports_the_rules_that_run_and_only_those(tmp_path) -> None:  # type: ignore[no-untyped-def]

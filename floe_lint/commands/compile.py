@@ -29,7 +29,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.reporters import display_path, printable, sorted_findings
 
     product = targets.product_file(args.product)
-    config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
+    config = with_manifest(
+        load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest
+    )
     refs = parse_ref_overrides(args.ref)
     fetch = fetcher(config, [product])
     result = engine.run([product], config, refs=refs, fetch=fetch)
@@ -56,11 +58,18 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     hierarchy = targets.hierarchy(config, refs, fetch)
     doc = targets.first(hierarchy, product, ("floe",))
     try:
-        compiled = compile_product(doc, hierarchy.platform(doc))
+        if doc.dialect == "floe":  # upstream's code dialect: upstream's CompiledArtifacts
+            from floe_lint.compute.floe_compile import compile_floe_product
+
+            compiled = compile_floe_product(doc, hierarchy.platform(doc))
+        else:
+            compiled = compile_product(doc, hierarchy.platform(doc))
     except CompileError as error:
         stderr.write(f"floe-lint: compile failed: {printable(str(error))}\n")
         return EXIT_FINDINGS
 
+    for target, source in compiled.rendered_by.items():
+        stdout.write(f"profile {printable(target)}: rendered by {printable(source)}\n")
     out: Path = args.out
     if args.check:
         problems = [

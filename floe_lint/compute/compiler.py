@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +37,12 @@ class CompileError(Exception):
 
 @dataclass(frozen=True)
 class Compiled:
-    artifacts: art.CompiledArtifacts
+    #: the seed's contract (ADR-0010 dialect) or upstream's CompiledArtifacts document
+    artifacts: art.CompiledArtifacts | dict[str, Any]
     #: file name -> exact text to write
     files: dict[str, str]
+    #: `profile.target` -> the plugin that rendered it (source and version)
+    rendered_by: dict[str, str] = field(default_factory=dict)
 
 
 def _at(doc: Document, pointer: str, message: str) -> CompileError:
@@ -181,4 +184,9 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
     return Compiled(
         artifacts,
         {art.ARTIFACTS_FILE: art.artifacts_text(artifacts), art.PROFILES_FILE: profiles},
+        {
+            f"{profile}.{name_}": f"{name_} {plugins.plugins[name_].version} from "
+            f"{plugins.sources[name_]}"
+            for name_ in outputs
+        },
     )

@@ -105,6 +105,10 @@ class ComputePlugin(ABC):
             )
         return spec
 
+    #: the dbt output key of a query timeout in seconds, where the adapter has one (upstream
+    #: Floe's profiles carry `timeout_seconds` for DuckDB)
+    timeout_key: ClassVar[str | None] = None
+
     def env_prefix(self, config: ComputeConfig) -> str:
         """Prefix of the environment variables that carry this compute's credentials."""
         prefix = config.properties.get("env_prefix")
@@ -138,6 +142,10 @@ SECRET = {
 }
 _COMMON_PROPERTIES: dict[str, Any] = {
     "threads": {"type": "integer", "description": "dbt threads."},
+    "timeout_seconds": {
+        "type": "integer",
+        "description": "query timeout (upstream Floe's ComputeConfig; default 3600)",
+    },
     "env_prefix": {
         "type": "string",
         "pattern": r"^[A-Z][A-Z0-9_]*(?![\s\S])",  # no trailing newline, unlike $

@@ -6,7 +6,7 @@ Resolving is cached because every finding, filter and reporter names its file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +22,45 @@ def resolved(path: Path) -> Path:
 
 @cache
 def _resolved(path: Path, cwd: str) -> Path:
-    return path.resolve()
+    return real(path)
+
+
+_LINK_ENTRIES = 65_536  # names remembered as symlink or not; then the memo starts over
+_is_link: dict[str, bool] = {}
+
+
+def forget_links() -> None:
+    """Start the symlink memo over: a run sees the tree as it is when it starts."""
+    _is_link.clear()
+
+
+def real(path: Path) -> Path:
+    """`path.resolve()` with each name's "is it a symlink?" remembered for the run: the paths
+    of a tree share their folders, so resolving 10,000 refs costs a few hundred `lstat`s, not
+    one per folder of each. A path through a symlink is resolved by `Path.resolve` itself."""
+    if os.sep != "/":  # pragma: no cover - Windows: drives and UNC names
+        return path.resolve()
+    text = os.fspath(path)
+    if not text.startswith("/"):
+        text = os.getcwd() + "/" + text
+    current = ""
+    for name in text.split("/"):
+        if not name or name == ".":
+            continue
+        if name == "..":
+            current = current.rsplit("/", 1)[0]
+            continue
+        candidate = current + "/" + name
+        link = _is_link.get(candidate)
+        if link is None:
+            link = os.path.islink(candidate)
+            if len(_is_link) >= _LINK_ENTRIES:
+                _is_link.clear()
+            _is_link[candidate] = link
+        if link:  # rare: the exact answer, loops included, is Path.resolve's
+            return path.resolve()
+        current = candidate
+    return Path(current or "/")
 
 
 _FETCHED: dict[Path, str] = {}
@@ -60,6 +98,20 @@ def shown_name(name: str) -> str:
     except UnicodeEncodeError:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return name
+
+
+def glob_match(relative: str, patterns: Iterable[str]) -> bool:
+    """fnmatch semantics (`*` also crosses `/`); a pattern without `/` also matches a base name."""
+    from fnmatch import fnmatchcase
+
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pattern = pattern.removeprefix("./")
+        if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern.rstrip("/") + "/*"):
+            return True
+        if "/" not in pattern and fnmatchcase(name, pattern):
+            return True
+    return False
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.paths import forget_links, real
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
@@ -78,6 +79,7 @@ class Workspace:
 
     def __init__(self, dialect: str = "auto", shared: dict[Path, SourceFile] | None = None):
         self.dialect = dialect
+        forget_links()  # a new run: the tree may have changed since the last one
         self._files: dict[Path, SourceFile] = {}
         #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`)
         self._shared = shared if shared is not None else {}
@@ -92,7 +94,7 @@ class Workspace:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
         if key is None:
-            key = self._keys[path] = path.resolve()
+            key = self._keys[path] = real(path)
         return key
 
     def load(self, path: Path) -> SourceFile:

@@ -308,18 +308,21 @@ class ReverseIndex:
         found: list[Path] = []
         for path in self._paths:
             text = os.path.abspath(path)
-            if text in self._candidate or text.startswith(tuple(folders)):
-                found.append(self.workspace.key(path))
+            if not (text in self._candidate or text.startswith(tuple(folders))):
+                raw = read_bounded(path)
+                if raw is None or not (
+                    any(n in raw for n in needles)
+                    or targets.named_by(path, raw.decode("utf-8", errors="replace"))
+                ):
+                    continue
+            try:
+                key = self.workspace.key(path)
+            except (OSError, RuntimeError):  # a symlink loop, a name the system refuses
                 continue
-            raw = read_bounded(path)
-            if raw is None:
-                continue
-            if any(n in raw for n in needles) or targets.named_by(
-                path, raw.decode("utf-8", errors="replace")
-            ):
-                self._candidate.add(text)
-                found.append(self.workspace.key(path))
-        return [key for key in found if key not in causes]
+            self._candidate.add(text)
+            if key not in causes:
+                found.append(key)
+        return found
 
     def dependents(self, changed: Sequence[Path]) -> list[Dependent]:
         """Every file that references a changed manifest, or a file that does, and so on.

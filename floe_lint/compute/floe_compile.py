@@ -1,0 +1,113 @@
+"""Compile a product written in upstream Floe's code dialect into upstream's contract:
+compiled_artifacts.json as floe-core's `CompiledArtifacts` defines it (see `floe_contract`) and
+the profiles.yml dbt reads, both from the same `dbt_profiles`.
+
+As upstream's compile does, the profile has one output per environment (`dev`), named after
+it, rendered for the platform's one compute with `{product_slug}` and `{product_name}`
+expanded in its config, `threads` (default 4) and `timeout_seconds` (default 3600). The
+compute's plugin is upstream's own when one is installed (entry point group `floe.computes`),
+else floe-lint's built-in one of the same name; `Compiled.rendered_by` says which.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from floe_lint.compute import artifacts as art
+from floe_lint.compute import floe_contract as contract
+from floe_lint.compute.compiler import Compiled, CompileError, _at, _relative
+from floe_lint.compute.plugin import ComputeConfig, PluginError, render_profile
+from floe_lint.compute.upstream_plugins import preferring_upstream
+from floe_lint.load.document import Document
+from floe_lint.model.dialects import product_of
+from floe_lint.model.level import Level
+
+#: the categories upstream's compile cannot do without
+REQUIRED = ("compute", "orchestrator")
+
+
+def _platform_of(doc: Document, level: Level | None) -> Level:
+    model = product_of(doc)
+    if level is None:
+        raise _at(
+            doc,
+            model.platform_node.pointer,
+            "the platform manifest could not be resolved"
+            if model.platform_node.value is not None
+            else f"the product names no platform ({model.platform_key}); pass --manifest",
+        )
+    for category in REQUIRED:
+        if contract.selection(level, category) is None:
+            raise _at(
+                level.doc,
+                "/plugins",
+                f"{level.label} selects no {category} plugin (plugins.{category}), which "
+                "upstream's CompiledArtifacts requires; floe platform compile refuses it too",
+            )
+    return level
+
+
+def render(level: Level, product: str) -> tuple[dict[str, Any], str]:
+    """The dbt output of the platform's compute for one environment, and who rendered it."""
+    selected = contract.selection(level, "compute") or {}
+    compute = str(selected.get("type"))
+    threads, timeout, connection = contract.compute_config(selected, product)
+    found = preferring_upstream()
+    plugin = found.get(compute)
+    secret_ref = selected.get("connection_secret_ref")
+    where = next(
+        (c.doc for c in contract.chain(level) if c.doc.get("/plugins/compute") is selected),
+        level.doc,
+    )
+    if plugin is None:
+        raise _at(where, "/plugins/compute/type", f"no compute plugin for '{compute}'")
+    properties = {**connection, "threads": threads}
+    if plugin.timeout_key is not None or plugin.config_schema.get("properties") is None:
+        properties["timeout_seconds"] = timeout  # upstream's ComputeConfig field
+    try:
+        output = render_profile(
+            plugin,
+            ComputeConfig(compute, secret_ref if isinstance(secret_ref, str) else None, properties),
+        )
+    except PluginError as error:
+        raise _at(where, "/plugins/compute", str(error)) from error
+    if plugin.timeout_key is not None:
+        output.setdefault(plugin.timeout_key, timeout)
+    return output, f"{compute} {plugin.version} from {found.sources[compute]}"
+
+
+def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
+    platform = _platform_of(doc, level)
+    name = doc.get("/metadata/name")
+    if not isinstance(name, str):
+        raise _at(doc, "/metadata", "the product has no metadata.name")
+    model = product_of(doc)
+    default = contract.default_compute(platform)
+    for transform in model.transforms:
+        compute = transform.compute if isinstance(transform.compute, str) else default
+        if compute not in platform.approved:
+            raise _at(
+                doc,
+                transform.compute_node.pointer if transform.names_compute else transform.pointer,
+                f"{transform.label} runs on '{compute}', which {platform.label} does not "
+                "select; upstream renders a dbt profile for plugins.compute only",
+            )
+    outputs: dict[str, Any] = {}
+    rendered_by: dict[str, str] = {}
+    for environment in contract.ENVIRONMENTS:
+        outputs[environment], rendered_by[f"{name}.{environment}"] = render(platform, name)
+    dbt_profiles = {name: {"target": contract.ENVIRONMENTS[0], "outputs": outputs}}
+    product_ref = model.platform_ref or _relative(platform.doc.path, doc.path.parent)
+    document = contract.artifacts(doc, platform, product_ref, dbt_profiles)
+    return Compiled(
+        document,
+        {
+            art.ARTIFACTS_FILE: json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+            art.PROFILES_FILE: art.profiles_text(dbt_profiles, art.PER_ENVIRONMENT),
+        },
+        rendered_by,
+    )
+
+
+__all__ = ["CompileError", "compile_floe_product", "render"]
