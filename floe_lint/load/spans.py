@@ -36,6 +36,8 @@ class FileSpans:
         self._roots: dict[int, yaml.Node] | None = None
         self._lines: list[str] = []
         self._aliases: dict[int, AliasPlaces] = {}
+        #: what others derive from the whole text once per file (say, a fixer's line table)
+        self.cache: dict[tuple[str, str], Any] = {}
 
     def of(self, index: int) -> dict[str, NodeSpans]:
         """The span of every node of the `index`-th document, by JSON pointer."""
