@@ -26,6 +26,9 @@ import yaml
 
 from tests.conftest import REPO, write_files
 
+# one xdist worker runs this module: its git server is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_install_docs")
+
 README = (REPO / "README.md").read_text("utf-8")
 URL = "https://github.com/floe-dev/floe-lint"
 GIT_ENV = {
