@@ -263,3 +263,16 @@ async def test_editing_an_open_manifest_updates_the_open_products_below_it(
         await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     assert not client.diagnostics[orders]  # snowflake is approved now (unsaved edit)
     assert (tree / "sales/manifest.yaml").read_text() == SALES  # nothing written
+
+
+@pytest.mark.asyncio
+async def test_save_lints_again_with_what_is_on_disk_now(client: LanguageClient) -> None:
+    tree: Path = client.tree  # type: ignore[attr-defined]
+    assert [d.code for d in await _open(client, tree, "orders/floe.yaml")] == ["FL201"]
+    (tree / "sales/manifest.yaml").write_text(SALES.replace("Spark", "snowflake"))
+    orders = _uri(tree, "orders/floe.yaml")
+    client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(orders))
+    )
+    await client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert not client.diagnostics[orders]

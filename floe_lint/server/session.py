@@ -119,7 +119,11 @@ class Session:
     def below(self, path: Path) -> list[Path]:
         """The open files, other than `path`, whose hierarchy passes through it."""
         key = _key(path)
-        return [self.paths[k] for k, chain in self.chains.items() if k != key and key in chain]
+        return [
+            self.paths[k]
+            for k, chain in self.chains.items()
+            if k != key and key in chain and k in self.paths
+        ]
 
     def fix_all(self, path: Path) -> Outcome:
         """Every safe fix of `path` applied in memory, as `check --fix` would."""
