@@ -147,9 +147,13 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("quality-gates-weakened", "finance/manifest.yaml", 21, 37),
             ("data-contracts-weakened", "finance/manifest.yaml", 22, 47),
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
+            ("upstream-description", "strict/payments/floe.yaml", 9, 3),
+            ("upstream-dependency-cycle", "strict/payments/floe.yaml", 12, 17),
+            ("upstream-missing-ref", "strict/payments/floe.yaml", 14, 17),
+            ("upstream-naming", "strict/payments/floe.yaml", 15, 11),
             # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
             ("untrusted-root", "standalone/floe.yaml", 1, 1),
-            ("exception-expired", "../.floe-lint.yaml", 19, 5),
+            ("exception-expired", "../.floe-lint.yaml", 20, 5),
         ]
     )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")
