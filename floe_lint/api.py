@@ -5,7 +5,8 @@ A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, 
 docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `check` gets:
 
     "product"      a `Product`: its `platform` (a `Level`, or None) and its `transforms`
-    "manifest"     a `Level`: scope, parent, approved computes and default, resolved
+    "manifest"     a `Level`: scope, parent, approved computes and default, resolved; the
+                   governance in force (`level.governance`) and its `weakenings`
     "document"     every Floe `Document` (raw data by JSON pointer; `ctx.model_of(doc)`)
     "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
     "suppression"  each `Unused` suppression comment, after every other rule
@@ -62,6 +63,12 @@ from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, normalized_path
 from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
+from floe_lint.model.upstream_enforcement import (
+    Enforcement,
+    depends_on,
+    matches_naming,
+    strict_enforcement,
+)
 from floe_lint.secrets import (
     is_reference,
     is_secret_key,
@@ -87,6 +94,7 @@ __all__ = [
     "Document",
     "Edit",
     "EffectiveCompute",
+    "Enforcement",
     "Finding",
     "Fix",
     "Level",
@@ -112,6 +120,7 @@ __all__ = [
     "Whitelist",
     "config_schema",
     "copied",
+    "depends_on",
     "did_you_mean",
     "driver_available",
     "env_var",
@@ -124,6 +133,7 @@ __all__ = [
     "is_templated",
     "literal_credentials",
     "mask_url_credentials",
+    "matches_naming",
     "normalized_path",
     "not_checked",
     "parse_oci",
@@ -132,5 +142,6 @@ __all__ = [
     "same_name",
     "shown",
     "sized",
+    "strict_enforcement",
     "timed",
 ]

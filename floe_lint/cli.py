@@ -407,6 +407,7 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         _add_explain,
     ),
     "config": ("config", "print the effective configuration", _add_config),
+    "server": ("server", "a language server for editors, over stdio", _add_config),
 }
 
 
