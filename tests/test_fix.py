@@ -310,3 +310,33 @@ def test_fix_and_diff_refuse_standard_input(tree: Path, monkeypatch: pytest.Monk
         "floe-lint: error: --fix and --diff change files on disk; with --stdin-filename there "
         "is none to change\n"
     )
+
+
+def test_the_json_report_says_how_each_finding_would_be_fixed(tree: Path) -> None:
+    import jsonschema
+
+    report = run_cli("check", ".", "--format", "json").report
+    schema = json.loads((REPO / "schemas/report.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    [duplicate] = [f for f in report["findings"] if f["rule"] == "FL206"]
+    assert duplicate["fix"] == {
+        "applicability": "safe",
+        "title": "remove the repeated entry",
+        "edits": [
+            {
+                "file": "enterprise/manifest.yaml",
+                "line": 5,
+                "column": 40,  # ", duckdb" after snowflake
+                "end_line": 5,
+                "end_column": 48,
+                "content": "",
+            }
+        ],
+    }
+    unsafe = [f["fix"]["applicability"] for f in report["findings"] if f["rule"] == "FL201"]
+    assert sorted(unsafe) == ["unsafe", "unsafe"]
+    assert all(
+        "fix" not in f
+        for f in report["findings"]
+        if f["rule"] not in ("FL201", "FL202", "FL205", "FL206")
+    )
