@@ -230,6 +230,11 @@ def _add_workspace(parser: argparse.ArgumentParser) -> None:
 
 def _add_dependents(check: argparse.ArgumentParser) -> None:
     check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file, neither replaying nor storing results (see 'floe-lint cache')",
+    )
+    check.add_argument(
         "--no-dependents",
         action="store_true",
         help="do not also lint the domains and products whose hierarchy passes through a "
@@ -368,6 +373,14 @@ def _add_publish(publish: argparse.ArgumentParser) -> None:
 
 # subcommand -> (module of floe_lint.commands that runs it: `run(args, stdout, stderr) -> int`,
 # its one-line help, the function that adds its arguments); in the order `--help` lists them
+def _add_cache(cache: argparse.ArgumentParser) -> None:
+    cache.add_argument(
+        "action",
+        choices=("dir", "clean"),
+        help="dir: print the cache folder; clean: remove every stored result",
+    )
+
+
 COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
     "check": ("check", "lint manifests and floe.yaml files", _add_check),
     "rules": ("rules", "list every rule (built-in, installed, rule-folders)", _add_rules),
@@ -405,6 +418,7 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         _add_explain,
     ),
     "config": ("config", "print the effective configuration", _add_config),
+    "cache": ("cache", "the result cache: where it is, or clean it", _add_cache),
 }
 
 
