@@ -5,10 +5,13 @@ A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, 
 docstring (Why / Fails / Passes) is its documentation. `SUBJECT` chooses what `check` gets:
 
     "product"      a `Product`: its `platform` (a `Level`, or None) and its `transforms`
-    "manifest"     a `Level`: scope, parent, approved computes and default, resolved
+    "manifest"     a `Level`: scope, parent, approved computes and default, resolved; the
+                   governance in force (`level.governance`) and its `weakenings`
     "document"     every Floe `Document` (raw data by JSON pointer; `ctx.model_of(doc)`)
     "file"         every `SourceFile` (its load problems; syntax, duplicate keys)
     "suppression"  each `Unused` suppression comment, after every other rule
+    "control"      each `Refusal` of central control (a suppression of a mandatory rule,
+                   an expired exception), in the filter stage
 
 A finding may carry a fix (`ctx.finding(..., fix=ctx.fix("safe", title, edit, ...))`),
 made of minimal text edits (`ctx.replace_value`, `ctx.remove_item`); the module declares
@@ -50,6 +53,7 @@ from floe_lint.compute.plugin import (
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Severity, Span
 from floe_lint.lint.context import Context
 from floe_lint.lint.governance import weakenings as governance_weakenings
+from floe_lint.lint.mandatory import Refusal
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.validation import Category as SchemaCategory
@@ -59,6 +63,12 @@ from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, normalized_path
 from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
+from floe_lint.model.upstream_enforcement import (
+    Enforcement,
+    depends_on,
+    matches_naming,
+    strict_enforcement,
+)
 from floe_lint.secrets import (
     is_reference,
     is_secret_key,
@@ -83,6 +93,7 @@ __all__ = [
     "Document",
     "Edit",
     "EffectiveCompute",
+    "Enforcement",
     "Finding",
     "Fix",
     "Level",
@@ -94,6 +105,7 @@ __all__ = [
     "Product",
     "RefError",
     "RefProblem",
+    "Refusal",
     "Related",
     "ResourceSpec",
     "SchemaCategory",
@@ -107,6 +119,7 @@ __all__ = [
     "Whitelist",
     "config_schema",
     "copied",
+    "depends_on",
     "did_you_mean",
     "driver_available",
     "env_var",
@@ -118,6 +131,7 @@ __all__ = [
     "is_secret_key",
     "is_templated",
     "literal_credentials",
+    "matches_naming",
     "normalized_path",
     "not_checked",
     "parse_oci",
@@ -126,5 +140,6 @@ __all__ = [
     "same_name",
     "shown",
     "sized",
+    "strict_enforcement",
     "timed",
 ]

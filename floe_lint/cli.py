@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint import __version__
+from floe_lint.commands import cache as cache_command
 from floe_lint.commands.usage import (
     EXIT_CLEAN,
     EXIT_USAGE,
@@ -21,6 +22,8 @@ from floe_lint.commands.usage import (
     Parser,
     UsageError,
     command_of,
+    config_options,
+    trusted_root_option,
     unknown_arguments,
 )
 
@@ -49,12 +52,12 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _add_rules(rules: argparse.ArgumentParser) -> None:
-    rules.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(rules)
 
 
 def _add_rule(rule: argparse.ArgumentParser) -> None:
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
-    rule.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(rule)
 
 
 def _add_schema(schema: argparse.ArgumentParser) -> None:
@@ -77,7 +80,7 @@ def _add_schema(schema: argparse.ArgumentParser) -> None:
 
 
 def _add_config(config: argparse.ArgumentParser) -> None:
-    config.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(config)
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
@@ -126,12 +129,8 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         metavar="RULES",
         help="skip these rules (selectors as for --select); repeatable",
     )
-    check.add_argument(
-        "--config",
-        type=Path,
-        help="config file (default: nearest .floe-lint.yaml "
-        "or pyproject.toml with [tool.floe-lint])",
-    )
+    config_options(check)
+    trusted_root_option(check)
     check.add_argument(
         "--show-source",
         action=argparse.BooleanOptionalAction,
@@ -229,11 +228,7 @@ def _add_workspace(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_dependents(check: argparse.ArgumentParser) -> None:
-    check.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="check every file, neither replaying nor storing results (see 'floe-lint cache')",
-    )
+    check.add_argument("--no-cache", action="store_true", help=cache_command.NO_CACHE_HELP)
     check.add_argument(
         "--no-dependents",
         action="store_true",
@@ -274,6 +269,7 @@ def _add_explain(explain: argparse.ArgumentParser) -> None:
     explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_ref_and_config(explain)
+    trusted_root_option(explain)
 
 
 def _add_compile(build: argparse.ArgumentParser) -> None:
@@ -330,7 +326,7 @@ def _add_manifest(parser: argparse.ArgumentParser) -> None:
 
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
     _add_ref(parser)
-    parser.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(parser)
 
 
 def _add_ref(parser: argparse.ArgumentParser) -> None:
@@ -346,7 +342,7 @@ def _add_ref(parser: argparse.ArgumentParser) -> None:
 
 def _add_lock(lock: argparse.ArgumentParser) -> None:
     lock.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
-    lock.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(lock)
     lock.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if a floe.lock is out of date"
     )
@@ -355,7 +351,7 @@ def _add_lock(lock: argparse.ArgumentParser) -> None:
 def _add_publish(publish: argparse.ArgumentParser) -> None:
     publish.add_argument("manifest", type=Path, help="the manifest.yaml to publish")
     publish.add_argument("ref", help="where to push it: oci://host/repository:tag")
-    publish.add_argument("--config", type=Path, help="config file (default: the nearest)")
+    config_options(publish)
     publish.add_argument(
         "--annotation",
         action="append",
@@ -373,14 +369,6 @@ def _add_publish(publish: argparse.ArgumentParser) -> None:
 
 # subcommand -> (module of floe_lint.commands that runs it: `run(args, stdout, stderr) -> int`,
 # its one-line help, the function that adds its arguments); in the order `--help` lists them
-def _add_cache(cache: argparse.ArgumentParser) -> None:
-    cache.add_argument(
-        "action",
-        choices=("dir", "clean"),
-        help="dir: print the cache folder; clean: remove every stored result",
-    )
-
-
 COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = {
     "check": ("check", "lint manifests and floe.yaml files", _add_check),
     "rules": ("rules", "list every rule (built-in, installed, rule-folders)", _add_rules),
@@ -418,7 +406,8 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
         _add_explain,
     ),
     "config": ("config", "print the effective configuration", _add_config),
-    "cache": ("cache", "the result cache: where it is, or clean it", _add_cache),
+    "server": ("server", "a language server for editors, over stdio", _add_config),
+    "cache": ("cache", "the result cache: where it is, or clean it", cache_command.add_arguments),
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -26,6 +27,22 @@ __all__ = ["Config", "ConfigError", "load_config", "render"]
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 FailOn = Literal["error", "warning"]
 Dialect = Literal["auto", "adr-0010", "floe"]
+
+
+@dataclass(frozen=True)
+class RuleException:
+    """One entry of the config's `exceptions`: excuses `rule` findings in files matching
+    `path` (a glob relative to the config file) until the end of `expires`."""
+
+    path: str
+    rule: str
+    reason: str
+    expires: date
+    #: where the entry is written: the config file, line and column
+    site: tuple[Path, int, int]
+
+    def expired(self, today: date) -> bool:
+        return today > self.expires
 
 
 @dataclass
@@ -49,6 +66,11 @@ class Config:
     #: the platform of products that name none (a path relative to the config file, or a ref)
     manifest: str | None = None
     fail_on_empty: bool = False
+    #: the sanctioned enterprise manifests: absolute paths, or oci:// refs as written
+    trusted_roots: list[str] = field(default_factory=list)
+    #: rule selectors whose findings nothing but `exceptions` can silence
+    mandatory: list[str] = field(default_factory=list)
+    exceptions: list[RuleException] = field(default_factory=list)
     #: the rules whose fixes `--fix` applies (empty: all) and those it never applies
     fixable: list[str] = field(default_factory=list)
     unfixable: list[str] = field(default_factory=list)
@@ -105,6 +127,19 @@ class Config:
             "unfixable": self.unfixable,
             "oci": self.oci,
             "dialect": self.dialect,
+            "trusted-roots": [
+                r if "://" in r else self.relative(Path(r)) for r in self.trusted_roots
+            ],
+            "mandatory": self.mandatory,
+            "exceptions": [
+                {
+                    "path": e.path,
+                    "rule": e.rule,
+                    "reason": e.reason,
+                    "expires": e.expires.isoformat(),
+                }
+                for e in self.exceptions
+            ],
             "manifest": (
                 self.relative(Path(self.manifest))
                 if self.manifest and "://" not in self.manifest
@@ -229,8 +264,14 @@ def _toml_line(text: str, pointer: str) -> int:
     return best
 
 
-def load_config(explicit: Path | None, cwd: Path) -> Config:
-    path = explicit if explicit is not None else find_config(cwd)
+def load_config(explicit: Path | None, cwd: Path, *, isolated: bool = False) -> Config:
+    """The config: `explicit` (--config), else the nearest discovered file, else defaults.
+
+    Precedence is command line > `--config` > discovered file: a discovered file is read only
+    when no `--config` is given, and never with `isolated` (`--isolated`: CI that passes its
+    own config from a protected place must not take keys from files a pull request edits).
+    """
+    path = explicit if explicit is not None else (None if isolated else find_config(cwd))
     if path is None:
         return Config()
     if not path.is_file():
@@ -268,6 +309,9 @@ def load_config(explicit: Path | None, cwd: Path) -> Config:
         dialect=table.get("dialect", "auto"),
         manifest=_manifest(base, table.get("manifest")),
         fail_on_empty=bool(table.get("fail-on-empty", False)),
+        trusted_roots=[r if "://" in r else str(base / r) for r in table.get("trusted-roots", [])],
+        mandatory=list(table.get("mandatory", [])),
+        exceptions=_exceptions(path, table, where),
         fixable=list(table.get("fixable", [])),
         unfixable=list(table.get("unfixable", [])),
         selectors=_selectors(path, table, where),
@@ -304,6 +348,28 @@ def _manifest(base: Path, text: str | None) -> str | None:
     return str(base / text)
 
 
+def _exceptions(path: Path, table: dict[str, Any], where: Any) -> list[RuleException]:
+    """The `exceptions` entries (the schema checked their keys); a day that does not exist
+    (2026-02-30) is a config error at its line."""
+    found = []
+    for index, item in enumerate(table.get("exceptions", [])):
+        line, col = where(f"/exceptions/{index}/expires")
+        try:
+            expires = date.fromisoformat(item["expires"])
+        except ValueError as error:
+            raise ConfigError(
+                f"{path}:{line}:{col}: exception expires on '{item['expires']}', which is not a "
+                f"day (YYYY-MM-DD): {error}"
+            ) from error
+        line, col = where(f"/exceptions/{index}")
+        found.append(
+            RuleException(
+                item["path"], item["rule"], item["reason"].strip(), expires, (path, line, col)
+            )
+        )
+    return found
+
+
 def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str, str]]:
     """Every rule selector of the config with its `file:line:col`, for `check_selectors`."""
 
@@ -315,9 +381,14 @@ def _selectors(path: Path, table: dict[str, Any], where: Any) -> list[tuple[str,
 
     mentions = [
         (f"/{key}/{i}", v)
-        for key in ("select", "ignore", "fixable", "unfixable")
+        for key in ("select", "ignore", "fixable", "unfixable", "mandatory")
         for i, v in enumerate(items(table.get(key)))
         if isinstance(v, str)
+    ]
+    mentions += [
+        (f"/exceptions/{i}/rule", e["rule"])
+        for i, e in enumerate(items(table.get("exceptions")))
+        if isinstance(e, dict) and isinstance(e.get("rule"), str)
     ]
     mentions += [(f"/severity/{_token(k)}", k) for k in keys(table.get("severity"))]
     for glob, codes in keys(table.get("per-path-ignores")).items():

@@ -183,3 +183,36 @@ def literal_credentials(value: Any, path: Path = (), inside: bool = False) -> It
             yield from literal_credentials(child, (*path, index), inside)
     elif inside and is_literal(value):
         yield path
+
+
+_URL_STOPS = frozenset("/@ \t\r\n\"'")
+
+
+def url_passwords(text: str) -> Iterator[tuple[int, int]]:
+    """[start, end) of the password in every `scheme://user:password@` of `text`.
+
+    A scan from each `://` to the first `/`, `@`, quote or blank, so each character is read a
+    bounded number of times (a pattern that tries every start position would not be linear).
+    """
+    at = text.find("://")
+    while at >= 0:
+        start = at + 3
+        end = start
+        while end < len(text) and text[end] not in _URL_STOPS:
+            end += 1
+        if end < len(text) and text[end] == "@":
+            colon = text.find(":", start, end)
+            if colon >= 0 and colon + 1 < end:
+                yield colon + 1, end
+        at = text.find("://", max(end, at + 3))
+
+
+def mask_url_credentials(text: str) -> str:
+    """`text` with the password of every `scheme://user:password@host` starred (`user:***@`)."""
+    if "://" not in text:
+        return text
+    parts, last = [], 0
+    for start, end in url_passwords(text):
+        parts += [text[last:start], "***"]
+        last = end
+    return "".join(parts) + text[last:] if parts else text

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+#: Characters typed for one another (after lower-casing): o for zero, i and l for one.
+_LOOKALIKE = str.maketrans("oil", "011")
+
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate `word` is most likely a typo of, if any."""
@@ -14,6 +17,10 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
         return None  # too long to be a typo of any; comparing it would cost its length times theirs
     for option in options:
         if option.lower() == word.lower():
+            return option
+    looks = word.lower().translate(_LOOKALIKE)
+    for option in options:  # FL2O1 is FL201, not the equally distant FL221
+        if option.lower().translate(_LOOKALIKE) == looks:
             return option
     matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if not matches:

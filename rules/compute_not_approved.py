@@ -70,6 +70,8 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
     if level is None or level.unloaded() is not None:
         return  # platform-not-checked names the parent that could not be loaded
+    if not any(lvl.entries for lvl in level.chain()):
+        return  # no compute at all: the schema or required-plugin-missing names that cause
     approved = list(level.approved)
     for transform in product.transforms:
         compute = transform.compute

@@ -33,6 +33,8 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
     if level is None or level.default is not None or level.unloaded() is not None:
         return  # the default may come from a parent that could not be loaded
+    if not any(lvl.entries for lvl in level.chain()):
+        return  # no compute at all: the schema or required-plugin-missing names that cause
     for transform in product.transforms:
         if not transform.names_compute:
             yield ctx.finding(

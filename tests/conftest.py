@@ -126,8 +126,12 @@ def compile_where_check_passed(args: list[str]) -> None:
     ns = _parser(args[0]).parse_args(args)
     if ns.select or ns.ignore or ns.exit_zero or ns.baseline or ns.write_baseline:
         return
+    if getattr(ns, "trusted_root", None):  # replaces the config's, which compile reads
+        return
     config = load_config(ns.config, Path.cwd())
     if config.baseline or config.select or config.ignore or config.per_path_ignores:
+        return
+    if config.exceptions:  # an exception excuses findings that compile would refuse
         return
     if any(level != "error" for level in config.severity.values()):
         return

@@ -21,6 +21,9 @@ import yaml
 from tests.conftest import REPO, write_files
 from tests.test_sarif_report import validate
 
+# one xdist worker runs this module: the action's installed venv is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_action_workflow")
+
 ACTION: dict[str, Any] = yaml.safe_load((REPO / "action.yml").read_text("utf-8"))
 DOC = (REPO / "docs/github-actions.md").read_text("utf-8")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
@@ -58,6 +61,9 @@ def test_action_is_composite_and_every_input_has_a_description_and_default() -> 
         "sarif-file",
         "category",
         "fail-on",
+        "config",
+        "isolated",
+        "trusted-roots",
         "version",
     }
     for name, spec in ACTION["inputs"].items():
@@ -273,5 +279,69 @@ def test_the_impact_job_appends_markdown_to_the_job_summary(tmp_path: Path) -> N
     assert result.returncode == 1, result.stderr
     text = summary.read_text("utf-8")
     assert text.startswith("## floe-lint impact: platform/enterprise/manifest.yaml\n")
-    assert "**3 new errors**" in text
+    assert "**2 new errors**" in text  # snowflake without database is lenient (6a9310c)
     assert "Breaks: platform/sales/manifest.yaml, products/orders/floe.yaml" in text
+
+
+def test_the_pull_request_workflow_lints_with_the_base_config_and_a_trusted_root(
+    installed, tmp_path: Path
+) -> None:
+    """The documented steps, run for real in a pull-request-like repository: the config comes
+    from the base commit (the pull request's own edit of it does not count: --isolated), and a
+    product pointing at its own "enterprise" fails as untrusted-root."""
+    from tests.test_impact import git
+
+    [job] = _workflow()["jobs"].values()
+    [base_step] = [s for s in job["steps"] if s.get("name") == "Config from the base branch"]
+    assert "${{" not in base_step["run"], "the base SHA reaches the script only through env"
+    lint = _lint_step()["with"]
+    assert lint["isolated"] == "true"
+    assert lint["config"] == "${{ runner.temp }}/floe-lint.yaml"
+    assert re.fullmatch(r"oci://[^@\s]+@sha256:[0-9a-f]{64}", lint["trusted-roots"])
+    repo = tmp_path / "repo"
+    write_files(
+        repo,
+        {
+            ".floe-lint.yaml": "trusted-roots: [platform/manifest.yaml]\n",
+            "platform/manifest.yaml": MANIFEST,
+            "products/orders/floe.yaml": PRODUCT.replace("snowflake", "duckdb"),
+        },
+    )
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    base = git(repo, "rev-parse", "HEAD").strip()
+    # the pull request: its own platform, and a config that would trust it and ignore all
+    write_files(
+        repo,
+        {
+            ".floe-lint.yaml": "trusted-roots: [products/orders/manifest.yaml]\nignore: [ALL]\n",
+            "products/orders/manifest.yaml": MANIFEST.replace("[duckdb]", "[duckdb, snowflake]"),
+            "products/orders/floe.yaml": PRODUCT.replace("../../platform/", ""),
+        },
+    )
+    runner = tmp_path / "runner"
+    runner.mkdir()
+    context = {"github.event.pull_request.base.sha || github.sha": base}
+    env = {k: _expand(str(v), context) for k, v in base_step["env"].items()}
+    fetched = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", base_step["run"]],
+        cwd=repo,
+        env={**os.environ, **env, "RUNNER_TEMP": str(runner)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert fetched.returncode == 0, fetched.stderr
+    context = _lint(
+        installed,
+        repo,
+        tmp_path,
+        paths="platform products",
+        config=str(runner / "floe-lint.yaml"),
+        isolated="true",
+        trusted_roots="platform/manifest.yaml",
+    )
+    assert context["exit"] == "[0, 1]"
+    assert "::error file=products/orders/floe.yaml,line=2,col=17," in context["stdout.lint"]
+    assert "untrusted-root" in context["stdout.lint"]

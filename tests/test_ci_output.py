@@ -36,7 +36,10 @@ EXCERPT = [
     "      note: platform/manifest.yaml:3:5: effective approved list of platform manifest "
     "manifest.yaml",
 ]
-SUMMARY = "floe-lint: 1 error (4 files checked; 1 suppressed, 1 baselined not shown)\n"
+SUMMARY = (
+    "floe-lint: 1 error (4 files checked; 1 suppressed, 1 baselined not shown)\n"
+    "floe-lint: 0 fixable with --fix; 1 more with --unsafe-fixes\n"  # FL201 offers an unsafe fix
+)
 
 
 def floe_lint(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:

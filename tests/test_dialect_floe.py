@@ -126,6 +126,8 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
             ("environment-key", "enterprise/manifest.yaml", 18, 1),
             ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
+            ("required-plugin-missing", "nightly/manifest.yaml", 8, 1),
+            ("quality-provider-unknown", "nightly/manifest.yaml", 12, 15),
             ("platform-not-checked", "standalone/floe.yaml", 6, 1),
             ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
             ("connection-key", "marketing/leads/floe.yaml", 17, 7),
@@ -145,6 +147,13 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("quality-gates-weakened", "finance/manifest.yaml", 21, 37),
             ("data-contracts-weakened", "finance/manifest.yaml", 22, 47),
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
+            ("upstream-description", "strict/payments/floe.yaml", 9, 3),
+            ("upstream-dependency-cycle", "strict/payments/floe.yaml", 12, 17),
+            ("upstream-missing-ref", "strict/payments/floe.yaml", 14, 17),
+            ("upstream-naming", "strict/payments/floe.yaml", 15, 11),
+            # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
+            ("untrusted-root", "standalone/floe.yaml", 1, 1),
+            ("exception-expired", "../.floe-lint.yaml", 20, 5),
         ]
     )
     quickstart = next(f for f in run.findings if f["file"] == "quickstart/floe.yaml")

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -182,19 +183,19 @@ def test_impact_parses_each_file_once_and_locates_only_what_it_reports(
 ) -> None:
     """Both versions are linted, but the files other than the manifest read the same: each is
     parsed once; spans are located only in files with a finding or a reported transform."""
-    from floe_lint.load import document, yaml_tree
+    from floe_lint.load import document, spans
 
     loaded: list[str] = []
     located: list[str] = []
-    load, locate = document.load, yaml_tree.locate
+    load, locate = document.load, spans.locate
 
     def counting_load(path: Path) -> document.SourceFile:
         loaded.append(path.resolve().relative_to(repo.resolve()).as_posix())
         return load(path)
 
-    def counting_locate(text: str, index: int) -> dict[str, yaml_tree.NodeSpans]:
+    def counting_locate(text: str, index: int, *shared: Any) -> dict[str, spans.NodeSpans]:
         located.append(text.splitlines()[0] if text else "")
-        return locate(text, index)
+        return locate(text, index, *shared)
 
     monkeypatch.setattr(document, "load", counting_load)
     monkeypatch.setattr(document, "locate", counting_locate)

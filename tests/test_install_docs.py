@@ -1,5 +1,6 @@
-"""The installs the README documents work today, run as written: pip from a git URL at a
-commit, and pre-commit with `rev:` set to a commit. Nothing is on PyPI and there are no tags.
+"""The installs the README and docs/ document work today, run as written: every pip line
+(from a git URL at a commit), and pre-commit with `rev:` set to a commit. Nothing is on PyPI
+and there are no tags, so no page may name a version or tag.
 
 GitHub is not reachable from the tests, so the URL of this repository is replaced by that of
 a local git server holding the working tree as one commit; the rest of each command is as
@@ -24,6 +25,9 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, write_files
+
+# one xdist worker runs this module: its git server is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_install_docs")
 
 README = (REPO / "README.md").read_text("utf-8")
 URL = "https://github.com/floe-dev/floe-lint"
@@ -85,16 +89,68 @@ def _as_written(text: str, url: str, commit: str) -> str:
     return text.replace(URL, url).replace("COMMIT", commit)
 
 
-def test_pip_install_from_a_git_url_at_a_commit(snapshot: tuple[str, str], tmp_path: Path) -> None:
-    [line] = [m for m in re.findall(r"^pip install .*$", README, re.M) if "git+" in m]
+def _install_docs() -> dict[str, str]:
+    """Every page that tells a reader how to install floe-lint, by its path."""
+    pages = [
+        REPO / "README.md",
+        *sorted(REPO.glob("docs/**/*.md")),
+        *sorted(REPO.glob("examples/*/README.md")),
+        REPO / ".pre-commit-hooks.yaml",
+        REPO / "action.yml",
+    ]
+    return {str(p.relative_to(REPO)): p.read_text("utf-8") for p in pages}
+
+
+def install_lines() -> dict[str, list[str]]:
+    """Each pip command that installs floe-lint from anywhere but this checkout, as written
+    (without a YAML list dash or `run:`), with the pages that hold it."""
+    found: dict[str, list[str]] = {}
+    for page, text in _install_docs().items():
+        for line in text.splitlines():
+            command = re.sub(r"^\s*(?:-\s+)?(?:run:\s+)?", "", line)
+            if re.match(r"(?:python3? -m )?pip install .*floe-lint", command):
+                found.setdefault(command, []).append(page)
+    return found
+
+
+def test_every_install_line_is_the_pinned_commit() -> None:
+    lines = install_lines()
+    assert len([page for pages in lines.values() for page in pages]) >= 3, lines
+    for command, pages in lines.items():
+        assert f'"floe-lint @ git+{URL}@COMMIT"' in command, (pages, command)
+
+
+def test_no_page_names_a_version_or_tag_that_does_not_exist() -> None:
+    """`floe-lint==0.1.0`, `rev: v0.1.0`, `floe-lint@v0.1.0` only once such a tag exists."""
+    tags = set(_git(REPO, "tag", "--list").split())
+    versions = {tag.removeprefix("v") for tag in tags}
+    named = re.compile(
+        r"floe-lint\s*(?:==|>=|~=|<=)\s*(?P<version>[\w.]+)"
+        r"|\brev:\s*(?P<rev>v?\d[\w.]*)"
+        r"|floe-lint@(?P<ref>v?\d[\w.]*)"
+        # a release tag anywhere, even in a comment (not an oci:// ref's tag, `platform:v1.2.3`)
+        r"|(?<![\w:/.-])(?P<tag>v\d+\.\d+\.\d+)\b"
+    )
+    for page, text in _install_docs().items():
+        for match in named.finditer(text):
+            version, ref = match["version"], match["rev"] or match["ref"] or match["tag"]
+            assert version is None or version in versions, f"{page}: {match[0]}: no such release"
+            assert ref is None or ref in tags, f"{page}: {match[0]}: no such tag"
+
+
+@pytest.mark.parametrize("command", sorted(install_lines()))
+def test_each_install_line_installs_from_a_git_url_at_a_commit(
+    snapshot: tuple[str, str], tmp_path: Path, command: str
+) -> None:
     url, commit = snapshot
-    words = shlex.split(_as_written(line, url, commit))
-    assert words[:2] == ["pip", "install"]
+    words = shlex.split(_as_written(command, url, commit))
+    pip = words.index("pip")
+    assert words[pip + 1] == "install", command
     target = tmp_path / "site"
     # --no-deps --target: the dependencies are those of this venv; the package is what pip
     # built from the commit, imported ahead of this checkout
     done = subprocess.run(
-        [sys.executable, "-m", "pip", *words[1:], "--no-deps", "--target", str(target), "-q"],
+        [sys.executable, "-m", "pip", *words[pip + 1 :], "--no-deps", "--target", str(target)],
         capture_output=True,
         text=True,
         check=False,

@@ -132,5 +132,9 @@ def test_plugins_command_lists_names_versions_and_dbt_packages() -> None:
     assert lines[0].split() == ["NAME", "VERSION", "SELF-HOSTED", "SOURCE", "DBT", "PACKAGES"]
     rows = {line.split()[0]: line for line in lines[1:]}
     assert set(rows) == set(BUILTIN_ENGINES)
-    assert "1.0.0" in rows["duckdb"] and "dbt-duckdb>=1.9" in rows["duckdb"]
+    # the test extras install upstream's floe-compute-duckdb: its plugin is listed, and said so
+    assert rows["duckdb"].split()[:3] == ["duckdb", "0.1.0", "yes"]
+    assert "floe-compute-duckdb 0.1.0a1 (upstream floe.computes:" in rows["duckdb"]
+    assert "dbt-duckdb>=1.7.0" in rows["duckdb"]
+    assert "1.0.0" in rows["postgres"] and "built-in" in rows["postgres"]
     assert "dbt-spark[PyHive]>=1.9" in rows["spark"]

@@ -250,3 +250,12 @@ def test_an_unpinned_ref_says_what_moves_and_how_to_pin_it(
         "digest (oci://registry.example.com/platform@sha256:...) so every run checks the same "
         "manifest"
     ]
+
+
+def test_a_look_alike_typo_suggests_the_rule_it_spells() -> None:
+    """With FL221 beside FL201, `FL2O1` (letter O) is equally far from both; it spells FL201."""
+    from floe_lint.suggest import closest
+
+    assert closest("FL2O1", ["FL221", "FL201"]) == "FL201"
+    assert closest("fl2o1", ["FL221", "FL201"]) == "FL201"
+    assert closest("FLl02", ["FL102", "FL112"]) == "FL102"

@@ -209,7 +209,7 @@ def test_a_domain_that_states_its_own_list_is_still_checked_below_a_lost_parent(
             {
                 "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
                 "metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}\n"
-                "plugins:\n  compute: {type: duckdb}\n",
+                "plugins:\n  compute: {type: duckdb}\n  orchestrator: {type: dagster}\n",
                 "floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\n"
                 "metadata: {name: orders, version: 1.0.0}\n"
                 "transforms:\n  - name: a\n    compute: {type: duckdb}\n",

@@ -122,6 +122,8 @@ def write_floe(root: Path, h: dict[str, Any]) -> None:
             doc["scope"] = level["scope"]
         if index:
             doc["parent_manifest"] = f"level{index - 1}.yaml"
+        else:  # upstream's compile requires one (required-plugin-missing); ADR-0010 has none
+            plugins["orchestrator"] = {"type": "dagster"}
         doc["plugins"] = plugins
         if level["scope"] == "enterprise":
             doc["approved_plugins"] = {"compute": [level["compute"]]}

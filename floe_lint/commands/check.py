@@ -17,6 +17,7 @@ from floe_lint.commands.usage import (
     parse_ref_overrides,
     split_list,
     with_manifest,
+    with_trusted_roots,
 )
 from floe_lint.config import Config, ConfigError
 from floe_lint.findings import Finding
@@ -193,7 +194,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if path not in stdin and not path.exists():
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
-    config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
+    config = with_trusted_roots(
+        with_manifest(load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest),
+        args.trusted_root,
+    )
     run = CheckRun(args, config)
     root = None
     if not args.no_dependents:

@@ -29,7 +29,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.reporters import display_path, printable, sorted_findings
 
     product = targets.product_file(args.product)
-    config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
+    config = with_manifest(
+        load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest
+    )
     refs = parse_ref_overrides(args.ref)
     fetch = fetcher(config, [product])
     result = engine.run([product], config, refs=refs, fetch=fetch)

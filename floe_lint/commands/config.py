@@ -12,5 +12,5 @@ from floe_lint.commands.usage import EXIT_CLEAN
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.config import load_config, render
 
-    stdout.write(render(load_config(args.config, Path.cwd())))
+    stdout.write(render(load_config(args.config, Path.cwd(), isolated=args.isolated)))
     return EXIT_CLEAN

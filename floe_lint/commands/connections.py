@@ -26,7 +26,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     path = targets.product_file(args.path) if args.path.is_dir() else args.path
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    config = with_manifest(load_config(args.config, Path.cwd()), args.manifest)
+    config = with_manifest(
+        load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest
+    )
     hierarchy = targets.hierarchy(config, parse_ref_overrides(args.ref), fetcher(config, [path]))
     doc = targets.first(hierarchy, path, ("floe", "manifest"))
     level = hierarchy.platform(doc) if doc.kind == "floe" else hierarchy.level(doc)

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     manifest: Path = args.manifest
     if not manifest.is_file():
         raise UsageError(f"no such file: {manifest}")
-    config = load_config(args.config, Path.cwd())
+    config = load_config(args.config, Path.cwd(), isolated=args.isolated)
     against, old = old_version(manifest, args.against)
     root = workspace_root(args.workspace, config.path, Path.cwd())
     refs = parse_ref_overrides(args.ref)

@@ -11,13 +11,13 @@ from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint.compute.plugin import registry
+    from floe_lint.compute.upstream_plugins import preferring_upstream
     from floe_lint.reporters import printable
 
     if args.schema is not None:
         return _schema(args.schema, stdout)
 
-    found = registry()
+    found = preferring_upstream()
     rows = [
         (
             name,

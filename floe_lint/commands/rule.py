@@ -15,7 +15,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.suggest import did_you_mean
 
     key: str = args.rule
-    rules = all_rules(args.config)
+    rules = all_rules(args.config, args.isolated)
     rule = find_rule(key, rules)
     if rule is None:
         names = [r.name for r in rules] + [r.id for r in rules]

@@ -45,6 +45,15 @@ def with_manifest(config: Config, manifest: str | None) -> Config:
     return dataclasses.replace(config, manifest=absolute)
 
 
+def with_trusted_roots(config: Config, roots: Sequence[str] | None) -> Config:
+    """The config with `--trusted-root` values (paths relative to the working directory, or
+    oci:// refs), which replace the config's `trusted-roots` when any is given."""
+    if not roots:
+        return config
+    absolute = [r if "://" in r else str(Path(r).absolute()) for r in roots]
+    return dataclasses.replace(config, trusted_roots=absolute)
+
+
 class ArgumentsError(Exception):
     """The command line does not parse: one line for stderr, exit 2, no usage dump."""
 
@@ -100,3 +109,28 @@ def unknown_arguments(
     match = closest(name.lstrip("-"), options)
     hint = f"; did you mean '{options[match]}'?" if match else ""
     return f"unknown option '{name}' for '{where}'{hint}; see '{where} --help'"
+
+
+def trusted_root_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--trusted-root",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="a sanctioned enterprise manifest (a path, or an oci:// ref pinned by digest); "
+        "every manifest chain must end at one; repeatable; replaces the config's trusted-roots",
+    )
+
+
+def config_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="config file (default: the nearest .floe-lint.yaml or pyproject.toml with "
+        "[tool.floe-lint]); precedence: command line > --config > the discovered file",
+    )
+    parser.add_argument(
+        "--isolated",
+        action="store_true",
+        help="ignore every discovered config file (use only --config and the command line)",
+    )

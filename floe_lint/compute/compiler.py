@@ -184,4 +184,9 @@ def compile_product(doc: Document, level: Level | None) -> Compiled:
     return Compiled(
         artifacts,
         {art.ARTIFACTS_FILE: art.artifacts_text(artifacts), art.PROFILES_FILE: profiles},
+        {
+            f"{profile}.{name_}": f"{name_} {plugins.plugins[name_].version} from "
+            f"{plugins.sources[name_]}"
+            for name_ in outputs
+        },
     )

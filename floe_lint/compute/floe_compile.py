@@ -17,7 +17,8 @@ from typing import Any
 from floe_lint.compute import artifacts as art
 from floe_lint.compute import floe_contract as contract
 from floe_lint.compute.compiler import Compiled, CompileError, _at, _relative
-from floe_lint.compute.plugin import ComputeConfig, PluginError, registry, render_profile
+from floe_lint.compute.plugin import ComputeConfig, PluginError, render_profile
+from floe_lint.compute.upstream_plugins import preferring_upstream
 from floe_lint.load.document import Document
 from floe_lint.model.dialects import product_of
 from floe_lint.model.level import Level
@@ -52,7 +53,7 @@ def render(level: Level, product: str) -> tuple[dict[str, Any], str]:
     selected = contract.selection(level, "compute") or {}
     compute = str(selected.get("type"))
     threads, timeout, connection = contract.compute_config(selected, product)
-    found = registry()
+    found = preferring_upstream()
     plugin = found.get(compute)
     secret_ref = selected.get("connection_secret_ref")
     where = next(
@@ -62,6 +63,8 @@ def render(level: Level, product: str) -> tuple[dict[str, Any], str]:
     if plugin is None:
         raise _at(where, "/plugins/compute/type", f"no compute plugin for '{compute}'")
     properties = {**connection, "threads": threads}
+    if plugin.timeout_key is not None or plugin.config_schema.get("properties") is None:
+        properties["timeout_seconds"] = timeout  # upstream's ComputeConfig field
     try:
         output = render_profile(
             plugin,
@@ -71,7 +74,7 @@ def render(level: Level, product: str) -> tuple[dict[str, Any], str]:
         raise _at(where, "/plugins/compute", str(error)) from error
     if plugin.timeout_key is not None:
         output.setdefault(plugin.timeout_key, timeout)
-    return output, f"{found.sources[compute]} {plugin.version}"
+    return output, f"{compute} {plugin.version} from {found.sources[compute]}"
 
 
 def compile_floe_product(doc: Document, level: Level | None) -> Compiled:

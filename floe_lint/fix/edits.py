@@ -24,10 +24,12 @@ _TRAILER = re.compile(r"[ \t]*(?:#[^\r\n]*)?")
 
 
 def _table(doc: Document) -> LineTable:
-    """The document's line table, built once (on the first fix a rule states in it)."""
-    table = doc._models.get(("fix-lines", ""))
+    """The line table of the document's file, built once per file (on the first fix a rule
+    states in it): every document of a file holds the whole file's text."""
+    cache = doc.located.cache if doc.located is not None else doc._models
+    table = cache.get(("fix-lines", ""))
     if not isinstance(table, LineTable) or table.text is not doc.text:
-        table = doc._models[("fix-lines", "")] = LineTable(doc.text)
+        table = cache[("fix-lines", "")] = LineTable(doc.text)
     return table
 
 

@@ -21,6 +21,7 @@ from floe_lint.model.hierarchy import Hierarchy, RefProblem
 from floe_lint.model.level import Level
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
+from floe_lint.model.trust import Trust, Verdict
 
 At = Literal["key", "value"]
 
@@ -43,9 +44,11 @@ def schema_name(doc: Document) -> str:
 class Context:
     """What a rule may consult: the model, schema results, ref problems, known computes."""
 
-    def __init__(self, workspace: Workspace, hierarchy: Hierarchy):
+    def __init__(self, workspace: Workspace, hierarchy: Hierarchy, trust: Trust | None = None):
         self.workspace = workspace
         self.hierarchy = hierarchy
+        #: the trusted roots (`--trusted-root`, the config's `trusted-roots`), if any
+        self.trust = trust
         self._schema: dict[int, list[SchemaProblem]] = {}
 
     @property
@@ -59,6 +62,14 @@ class Context:
         if key not in self._schema:
             self._schema[key] = validate(doc.data, schema_name(doc)) if doc.kind else []
         return self._schema[key]
+
+    def trust_verdict(self, doc: Document) -> Verdict | None:
+        """Whether a product's or a domain's hierarchy ends at a trusted root (`verdict.node`
+        and `verdict.message` say where and how it leaves the trusted tree); None without
+        trusted roots, for a top level, and for a chain broken by a ref of its own."""
+        if self.trust is None:
+            return None
+        return self.trust.verdict_of(doc, self.hierarchy)
 
     def ref_problems(self, doc: Document) -> list[RefProblem]:
         """The refs written in `doc` that could not be followed (or lead into a cycle)."""

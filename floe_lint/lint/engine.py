@@ -15,15 +15,18 @@ from floe_lint.findings import Finding
 from floe_lint.lint import filtering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
+from floe_lint.lint.mandatory import Control
 from floe_lint.lint.registry import Rule, Subject, enabled_rules, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace, discover
+from floe_lint.model.enforcement import is_strict
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
+from floe_lint.model.trust import Trust
 
 if TYPE_CHECKING:
     from floe_lint.lint.replay import Replay
@@ -132,7 +135,12 @@ def run(
         overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
     resolver = Resolver(overrides, fetch)
     hierarchy = Hierarchy(workspace, resolver, config.manifest)
-    ctx = Context(workspace, hierarchy)
+    trust = (
+        Trust(config.trusted_roots, resolver, workspace.is_reported)
+        if config.trusted_roots
+        else None
+    )
+    ctx = Context(workspace, hierarchy, trust)
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
     products: list[Product] = []
@@ -157,21 +165,34 @@ def run(
         "manifest": manifests,
         "product": products,
         "suppression": [],
+        "control": [],
     }
+    strict = _strict_files(products, hierarchy)
+    if replay is not None:
+        strict += replay.strict
+    control = Control.of(config, strict)
+    # Mandatory rules run whatever the config's select and ignore say (only their mandatory
+    # findings stay); the command line's own --select/--ignore are the invoker's to decide.
+    enabled = {rule.id for rule in rules}
+    every = enabled_rules(select, ignore, extra)
+    forced = [r for r in every if r.id not in enabled and r.subject not in _LATE]
+    forced = [r for r in forced if control.may_be_mandatory(r)]
     findings: list[Finding] = list(replayed)
     owners: dict[str, list[Finding]] = {}
-    for rule in rules:
+    for rule in [*rules, *forced]:
         for subject in subjects[rule.subject]:
-            produced = list(_checked(rule, subject, ctx, config))
+            produced = list(_checked(rule, subject, ctx, config, control))
             findings.extend(produced)
             if replay is not None and produced:
                 owners.setdefault(replay.owner(subject), []).extend(produced)
     if replay is not None:
-        replay.record(hierarchy, owners, ctx.environment_overlays)
+        replay.record(hierarchy, owners, ctx.environment_overlays, strict)
+    findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
     findings.sort(key=_total_order)
     findings = _drop_shadowed_schema_findings(findings)
     late = [r for r in rules if r.subject == "suppression"]
+    controls = [r for r in every if r.subject == "control"]  # whatever the config says
     filtered = filtering.apply(
         _dedupe(findings),
         workspace.files(),
@@ -187,6 +208,10 @@ def run(
         ),
         baseline=baseline,
         require_reason=require_suppression_reason,
+        control=control,
+        check_control=lambda refusal: [
+            f for r in controls for f in _checked(r, refusal, ctx, config, control)
+        ],
     )
     findings = filtered.findings
     if dependents:
@@ -267,11 +292,24 @@ def _may_have_dependents(
     )
 
 
-def _checked(rule: Rule, subject: Any, ctx: Context, config: Config) -> Iterator[Finding]:
-    """A rule's findings on one subject, stamped with its id, name and configured severity."""
+def _checked(
+    rule: Rule, subject: Any, ctx: Context, config: Config, control: Control | None = None
+) -> Iterator[Finding]:
+    """A rule's findings on one subject, stamped with its id, name and configured severity
+    (a mandatory finding keeps at least its rule's own)."""
     severity = selectors.most_specific(config.severity, rule) or rule.severity
     for finding in rule.check(subject, ctx):
-        yield dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
+        stamped = dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
+        yield control.severity(stamped, rule.severity) if control is not None else stamped
+
+
+_LATE = ("suppression", "control")
+
+
+def _strict_files(products: Sequence[Product], hierarchy: Hierarchy) -> list[Path]:
+    """The documents a platform with a strict `policy_enforcement_level` governs."""
+    found = [p.doc.path for p in products if is_strict(p.platform)]
+    return found + [level.doc.path for level in hierarchy.levels() if is_strict(level)]
 
 
 def _drop_shadowed_schema_findings(findings: list[Finding]) -> list[Finding]:

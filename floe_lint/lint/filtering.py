@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import Literal
 
 from floe_lint.config import Config
-from floe_lint.findings import Finding
+from floe_lint.findings import Finding, Span
 from floe_lint.lint import suppressions
 from floe_lint.lint.baseline import Baseline, Entry, data_reader
+from floe_lint.lint.mandatory import Control, Refusal
 from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
-from floe_lint.load.paths import relative_posix
+from floe_lint.load.paths import glob_match, relative_posix
 
 
 @dataclass(frozen=True)
@@ -37,28 +38,14 @@ class Filtered:
     stale: list[Entry] = field(default_factory=list)
 
 
-def _glob_match(relative: str, patterns: Iterable[str]) -> bool:
-    """fnmatch semantics (`*` also crosses `/`); a pattern without `/` also matches a base name."""
-    from fnmatch import fnmatchcase
-
-    name = relative.rsplit("/", 1)[-1]
-    for pattern in patterns:
-        pattern = pattern.removeprefix("./")
-        if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern.rstrip("/") + "/*"):
-            return True
-        if "/" not in pattern and fnmatchcase(name, pattern):
-            return True
-    return False
-
-
 def selected(path: Path, config: Config) -> bool:
     """Whether a discovered file passes the config's include and exclude globs."""
     if not config.include and not config.exclude:
         return True
     relative = relative_posix(path, config.root)
-    if config.include and not _glob_match(relative, config.include):
+    if config.include and not glob_match(relative, config.include):
         return False
-    return not (config.exclude and _glob_match(relative, config.exclude))
+    return not (config.exclude and glob_match(relative, config.exclude))
 
 
 def _path_ignored(finding: Finding, config: Config) -> bool:
@@ -66,7 +53,7 @@ def _path_ignored(finding: Finding, config: Config) -> bool:
         return False
     relative = relative_posix(finding.path, config.root)
     return any(
-        _glob_match(relative, [pattern])
+        glob_match(relative, [pattern])
         and any(suppressions.code_matches(code, finding) for code in codes)
         for pattern, codes in config.per_path_ignores.items()
     )
@@ -81,28 +68,56 @@ def apply(
     check_unused: Callable[[suppressions.Unused], Iterable[Finding]] | None,
     baseline: Baseline | None = None,
     require_reason: bool = False,
+    control: Control | None = None,
+    check_control: Callable[[Refusal], Iterable[Finding]] | None = None,
 ) -> Filtered:
     """Filter `findings`. `rule_keys` is (the enabled rules, every known rule);
-    `check_unused` runs the unused-suppression rule on one unused code (None when disabled)."""
-    findings = [f for f in findings if not _path_ignored(f, config)]
+    `check_unused` runs the unused-suppression rule on one unused code (None when disabled).
+
+    `control` says which findings are mandatory: exceptions excuse them, nothing else does;
+    `check_control` runs the control rules on each refused suppression and expired exception.
+    """
+    control = control or Control()
+    findings, excused = control.excused(findings)
+    suppressed = [Suppressed(f, "external", why) for f, why in excused]
+    findings = [f for f in findings if control.why(f) is not None or not _path_ignored(f, config)]
     directives = [d for source in files for d in suppressions.directives(source)]
     kept, silenced = suppressions.apply(
         findings, directives, require_reason=require_reason or config.require_suppression_reason
     )
-    suppressed = [
-        Suppressed(s.finding, "inSource", s.directive.reason or "no reason given") for s in silenced
-    ]
+    refusals: dict[tuple[Path, Span], Refusal] = {}
+    for s in silenced:
+        why = control.why(s.finding)
+        if why is None:
+            suppressed.append(
+                Suppressed(s.finding, "inSource", s.directive.reason or "no reason given")
+            )
+            continue
+        kept.append(s.finding)  # a mandatory finding: the comment is refused, not obeyed
+        code = s.directive.code_for(s.finding) or s.directive.codes[0]
+        index = s.directive.codes.index(code)
+        spans = s.directive.code_spans
+        span = spans[index] if index < len(spans) else s.directive.span
+        refusals.setdefault(
+            (s.directive.path, span), Refusal("suppression", s.directive.path, span, code, why)
+        )
     if check_unused is not None:
         enabled, known = rule_keys
         for unused in suppressions.unused(directives, enabled, known):
             kept.extend(f for f in check_unused(unused) if not _path_ignored(f, config))
+    if check_control is not None:
+        for refusal in [*refusals.values(), *control.expired()]:
+            kept.extend(check_control(refusal))
     stale: list[Entry] = []
     if baseline is not None:
         from floe_lint import masking  # hashed as written: credentials starred
 
-        kept, known_findings, stale = baseline.match(
-            kept, masking.reader(files), data_reader(files), [source.path for source in files]
+        forced = [f for f in kept if control.why(f) is not None]  # a baseline cannot accept these
+        optional = [f for f in kept if control.why(f) is None]
+        optional, known_findings, stale = baseline.match(
+            optional, masking.reader(files), data_reader(files), [source.path for source in files]
         )
+        kept = [*forced, *optional]
         suppressed.extend(
             Suppressed(f, "external", f"accepted in baseline {baseline.path.name}")
             for f in known_findings

@@ -32,9 +32,17 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "floe_lint.rules"
 
-Subject = Literal["file", "document", "manifest", "product", "suppression"]
-# `suppression` rules run in the filter stage, after every other rule, on each unused code.
-SUBJECTS: tuple[Subject, ...] = ("file", "document", "manifest", "product", "suppression")
+Subject = Literal["file", "document", "manifest", "product", "suppression", "control"]
+# `suppression` rules run in the filter stage, after every other rule, on each unused code;
+# `control` rules there too, on what central control refused (`floe_lint.lint.mandatory`).
+SUBJECTS: tuple[Subject, ...] = (
+    "file",
+    "document",
+    "manifest",
+    "product",
+    "suppression",
+    "control",
+)
 
 
 class RuleError(Exception):

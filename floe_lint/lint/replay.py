@@ -39,6 +39,8 @@ class Replay:
         self.set_hash = ""
         self._all_hash: str | None = None
         self.replayed: set[str] = set()
+        #: the replayed files that a strict platform governs (see engine's Control)
+        self.strict: list[Path] = []
         self._keys: dict[Path, str] = {}
 
     # -- hashes --------------------------------------------------------------------------
@@ -126,6 +128,7 @@ class Replay:
         self.workspace.replay(path, raw, bool(entry.get("rep")), bool(entry.get("exp")))
         self.store.written[key] = entry
         findings = [cache.decode(f) for f in entry.get("f", [])]
+        self.strict.extend(Path(p) for p in entry.get("strict", []))
         for reached in entry.get("reach", []):
             findings.extend(self.replay(Path(reached)))
         return findings
@@ -137,9 +140,14 @@ class Replay:
         hierarchy: Hierarchy,
         owners: dict[str, list[Finding]],
         overlays: Callable[[Document], Iterable[Document]],
+        strict: Sequence[Path],
     ) -> None:
-        """Store an entry for every file of the run that was checked and can be replayed."""
+        """Store an entry for every file of the run that was checked and can be replayed.
+        `strict`: the files a strict platform governs (mandatory rules), noted per file."""
         found = set(self.explicit)
+        governed: dict[str, list[str]] = {}
+        for path in strict:
+            governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
         for key, source in self.workspace.loaded():
             if key in self.replayed or not (
@@ -162,6 +170,7 @@ class Replay:
                 "deps": {dep: self.hash(dep) for dep in sorted(deps)},
                 "reach": sorted(r for r in reach - found - {key} if self.hash(r) is not None),
                 "f": [cache.encode(f) for f in owners.get(key, [])],
+                "strict": governed.get(key, []),
             }
         if fresh or self.store.written.keys() != self.store.entries.keys():
             self.store.save()  # else every entry was replayed: the store stays as it is

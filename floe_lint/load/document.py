@@ -19,6 +19,7 @@ from floe_lint.findings import FILE_START, Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load.kinds import ENV_VARIANT, Kind, classify
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
+from floe_lint.load.spans import FileSpans, locate
 from floe_lint.load.syntax import explain, inside, json_problem
 from floe_lint.load.yaml_tree import (
     MAX_DEPTH,
@@ -31,7 +32,6 @@ from floe_lint.load.yaml_tree import (
     TooManyNodes,
     build,
     compose_all,
-    locate,
     span_of,
 )
 
@@ -58,9 +58,10 @@ __all__ = [
 class Document:
     """One YAML document of a file, with its data and the span of every node.
 
-    Spans are located on first use: most documents never get a finding, so loading records
-    none and the first `span()` composes the file's text again to record them all. This
-    halves the cost of loading and keeps large repositories small in memory.
+    Spans are located on first use (see `floe_lint.load.spans`): most documents never get a
+    finding, so loading records none, and the first `span()` in a file composes it once for
+    all its documents. This halves the cost of loading and keeps large repositories small in
+    memory.
     """
 
     path: Path
@@ -74,6 +75,8 @@ class Document:
     #: followed); None otherwise
     mixed: tuple[str, str] | None = None
     _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
+    #: shared by the documents of one file, which it composes once
+    located: FileSpans | None = field(default=None, repr=False, compare=False)
     #: the model read from this document, keyed by (what was read, dialect): rules, the
     #: hierarchy and the reverse index all ask for it, so it is read once
     _models: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
@@ -81,7 +84,7 @@ class Document:
     @property
     def spans(self) -> dict[str, NodeSpans]:
         if self._spans is None:
-            self._spans = locate(self.text, self.index)
+            self._spans = locate(self.text, self.index, self.located)
         return self._spans
 
     def span(self, pointer: str, at: Literal["key", "value"] = "value") -> Span:
@@ -243,6 +246,7 @@ def parse(path: Path, raw: bytes) -> SourceFile:
         return source
     starts: list[Span] = []
     count = 0
+    located = FileSpans(text)
     try:
         for index, root in enumerate(compose_all(text)):
             if root is None:
@@ -250,7 +254,7 @@ def parse(path: Path, raw: bytes) -> SourceFile:
             count += 1
             if count <= 2:
                 starts.append(span_of(root, lines))
-            doc = Document(path, index, None, text)
+            doc = Document(path, index, None, text, located=located)
             doc.data = build(root, lines, source.problems)
             doc.kind = classify(doc.data, path)
             source.documents.append(doc)

@@ -6,7 +6,7 @@ Resolving is cached because every finding, filter and reporter names its file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -99,6 +99,20 @@ def shown_name(name: str) -> str:
     except UnicodeEncodeError:
         return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return name
+
+
+def glob_match(relative: str, patterns: Iterable[str]) -> bool:
+    """fnmatch semantics (`*` also crosses `/`); a pattern without `/` also matches a base name."""
+    from fnmatch import fnmatchcase
+
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pattern = pattern.removeprefix("./")
+        if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern.rstrip("/") + "/*"):
+            return True
+        if "/" not in pattern and fnmatchcase(name, pattern):
+            return True
+    return False
 
 
 def _read_lines(path: Path) -> list[str]:

@@ -84,7 +84,7 @@ class NodeSpans:
 class LoadProblem:
     """A problem found while reading a file; `rule` names the rule that reports it."""
 
-    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents"]
+    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents", "merge-key"]
     message: str
     span: Span
     pointer: str = ""
@@ -111,44 +111,81 @@ def span_of(node: yaml.Node, lines: list[str]) -> Span:
     return Span(start.line + 1, start.column + 1, end_line, end_col)
 
 
+#: where an alias is written, by the slot it fills: (id of the parent node, list index or
+#: (pair index, 0 for the key / 1 for the value))
+AliasPlaces = dict[tuple[int, Any], Span]
+
+
 class Builder:
-    """Turns a composed node tree into plain data, noting duplicate keys and, when given a
-    `spans` dict, the span of every node."""
+    """Turns a composed node tree into plain data, noting duplicate keys, merge keys whose
+    reading depends on the YAML loader, and, when given a `spans` dict, the span of every node.
+
+    With `aliases` (see `AliasPlaces`), a node reached through an alias, and everything under
+    it, is placed where the alias is written, not at its anchor: a finding on one transform's
+    `compute: *c` must not land on (and be silenced at) the line another transform shares.
+    """
 
     def __init__(
         self,
         lines: list[str],
         problems: list[LoadProblem],
         spans: dict[str, NodeSpans] | None = None,
+        aliases: AliasPlaces | None = None,
         *,
         pointers: bool = True,
     ):
         self.lines, self.problems, self.spans = lines, problems, spans
+        self.aliases: AliasPlaces = aliases or {}
         self.count = self.depth = 0
         #: build each node's JSON pointer (spans need them; loading does not, unless a key
         #: is duplicated: then NeedPointers is raised and the caller builds again with them)
         self.pointers = pointers or spans is not None
 
-    def build(self, node: yaml.Node, pointer: str, key_node: yaml.Node | None = None) -> Any:
+    def build(
+        self,
+        node: yaml.Node,
+        pointer: str,
+        key_node: yaml.Node | None = None,
+        place: Span | None = None,
+        key_place: Span | None = None,
+    ) -> Any:
+        """The data of `node`; `place` (an alias's span) stands for its span and its children's."""
         self.count += 1
         if self.count > MAX_NODES:
             raise TooManyNodes
         if self.spans is not None and pointer not in self.spans:
-            key_span = span_of(key_node, self.lines) if key_node is not None else None
-            self.spans[pointer] = NodeSpans(span_of(node, self.lines), key_span)
+            self.spans[pointer] = self._spans_of(node, key_node, place, key_place)
         if node.tag not in _SAFE_TAGS:
             self._unknown_tag(node)
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, pointer)
+            return self._mapping(node, pointer, place)
         self._enter(node)  # a sequence
         if self.pointers:
-            items = [self.build(item, ptr.join(pointer, i)) for i, item in enumerate(node.value)]
+            items = [
+                self.build(item, ptr.join(pointer, i), None, place or self._alias(node, i))
+                for i, item in enumerate(node.value)
+            ]
         else:
             items = [self.build(item, "") for item in node.value]
         self.depth -= 1
         return items
+
+    def _spans_of(
+        self,
+        node: yaml.Node,
+        key_node: yaml.Node | None,
+        place: Span | None,
+        key_place: Span | None,
+    ) -> NodeSpans:
+        key_span = None
+        if key_node is not None:
+            key_span = key_place or span_of(key_node, self.lines)
+        return NodeSpans(place or span_of(node, self.lines), key_span)
+
+    def _alias(self, parent: yaml.Node, slot: Any) -> Span | None:
+        return self.aliases.get((id(parent), slot)) if self.aliases else None
 
     def _unknown_tag(self, node: yaml.Node) -> None:
         """A tag a safe loader has no constructor for: upstream Floe's `yaml.safe_load` refuses
@@ -170,17 +207,16 @@ class Builder:
         if self.depth > MAX_DEPTH:
             raise TooDeep(node)
 
-    def _mapping(self, node: yaml.MappingNode, pointer: str) -> dict[Any, Any]:
+    def _mapping(
+        self, node: yaml.MappingNode, pointer: str, place: Span | None = None
+    ) -> dict[Any, Any]:
         self._enter(node)
         result: dict[Any, Any] = {}
         seen: dict[Any, yaml.Node] = {}
-        merged: list[yaml.MappingNode] = []
-        for key_node, value_node in node.value:
+        merges = Merges(self, node, place)
+        for index, (key_node, value_node) in enumerate(node.value):
             if key_node.tag == _MERGE_TAG:
-                sources = (
-                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-                )
-                merged.extend(s for s in sources if isinstance(s, yaml.MappingNode))
+                merges.add(index, key_node, value_node)
                 continue
             key = (
                 self._scalar(key_node)
@@ -190,6 +226,8 @@ class Builder:
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
             child = ptr.join(pointer, str(key)) if self.pointers else ""
+            key_place = place or self._alias(node, (index, 0))
+            value_place = place or self._alias(node, (index, 1))
             if key in seen:
                 if not self.pointers:
                     raise NeedPointers
@@ -205,12 +243,12 @@ class Builder:
                     )
                 )
                 if self.spans is not None:
-                    self.spans[child] = NodeSpans(span_of(value_node, self.lines), key_span)
+                    self.spans[child] = self._spans_of(value_node, key_node, value_place, key_place)
             seen[key] = key_node
-            result[key] = self.build(value_node, child, key_node)
-        for source in merged:  # explicit keys win over merged ones, as in YAML 1.1
-            for key, value in self._mapping(source, pointer).items():
-                result.setdefault(key, value)
+            result[key] = self.build(value_node, child, key_node, value_place, key_place)
+        if merges:
+            for key, value in merges.read(pointer, result).items():
+                result.setdefault(key, value)  # explicit keys win over merged ones
         self.depth -= 1
         return result
 
@@ -241,6 +279,141 @@ class Builder:
         return sys.intern(text)
 
 
+class Merges:
+    """The merge keys (`<<`) of one mapping, read as PyYAML reads them, and reported where
+    YAML loaders read them differently.
+
+    PyYAML lets a later `<<` win over an earlier one (every version), and within one
+    `<<: [a, b]` the first source wins up to 6.0.3 but the last from 6.0.4 on; upstream Floe
+    accepts any 6.x. So a second `<<`, sources of one list that disagree on a key the mapping
+    does not set itself, and a merge of something that is no mapping (PyYAML refuses the
+    file) are reported. The data read is 6.0.4's; the finding is what makes it safe.
+    """
+
+    def __init__(self, builder: Builder, node: yaml.MappingNode, place: Span | None):
+        self.builder, self.node, self.place = builder, node, place
+        self.keys: list[yaml.Node] = []
+        self.groups: list[list[tuple[yaml.MappingNode, Span | None]]] = []
+
+    def __bool__(self) -> bool:
+        return bool(self.keys)
+
+    def _problem(self, message: str, node: yaml.Node, related: Span | None = None) -> None:
+        where = span_of(node, self.builder.lines)
+        self.builder.problems.append(LoadProblem("merge-key", message, where, related_span=related))
+
+    def add(self, index: int, key_node: yaml.Node, value_node: yaml.Node) -> None:
+        builder = self.builder
+        if self.keys:
+            first = span_of(self.keys[0], builder.lines)
+            self._problem(
+                f"a second merge key '<<' in one mapping (the first is at line "
+                f"{first.start_line}): PyYAML lets the later win where they overlap, other "
+                "loaders refuse a repeated key or keep the first; merge every source in one '<<'",
+                key_node,
+                first,
+            )
+        self.keys.append(key_node)
+        place = self.place or builder._alias(self.node, (index, 1))
+        if isinstance(value_node, yaml.SequenceNode):
+            items = [
+                (item, place or builder._alias(value_node, j))
+                for j, item in enumerate(value_node.value)
+            ]
+        else:
+            items = [(value_node, place)]
+        group: list[tuple[yaml.MappingNode, Span | None]] = []
+        for item, item_place in items:
+            if isinstance(item, yaml.MappingNode):
+                group.append((item, item_place))
+            else:
+                self._problem(
+                    "a merge key '<<' takes a mapping or a list of mappings; PyYAML (upstream "
+                    "Floe's loader) refuses this file",
+                    item,
+                )
+        self.groups.append(group)
+
+    def read(self, pointer: str, explicit: dict[Any, Any]) -> dict[Any, Any]:
+        """The merged keys. The winning source is built first, so spans name where the value
+        read comes from."""
+        merged: dict[Any, Any] = {}
+        for key_node, group in reversed(list(zip(self.keys, self.groups, strict=True))):
+            built = [
+                (self.builder._mapping(source, pointer, place), source)
+                for source, place in reversed(group)
+            ]
+            for data, _ in built:
+                for key, value in data.items():
+                    merged.setdefault(key, value)
+            if len(built) > 1:
+                self._disagreements(key_node, built[::-1], explicit)
+        return merged
+
+    def _disagreements(
+        self,
+        key_node: yaml.Node,
+        built: list[tuple[dict[Any, Any], yaml.MappingNode]],
+        explicit: dict[Any, Any],
+    ) -> None:
+        """Keys that sources of one `<<` list (in written order) give different values."""
+        reported: set[Any] = set()
+        for index, (data, source) in enumerate(built):
+            for key, value in data.items():
+                if key in explicit or key in reported:
+                    continue
+                other = next(
+                    (s for d, s in built[index + 1 :] if key in d and not _same(d[key], value)),
+                    None,
+                )
+                if other is None:
+                    continue
+                reported.add(key)
+                first = span_of(_value_of(source, key), self.builder.lines)
+                last = span_of(_value_of(other, key), self.builder.lines)
+                self._problem(
+                    f"the sources merged here disagree on '{key}' (line {first.start_line}, "
+                    f"column {first.start_col} and line {last.start_line}, column "
+                    f"{last.start_col}): PyYAML up to 6.0.3 reads the first, 6.0.4 the last, so "
+                    f"Floe may run either; set '{key}' in this mapping",
+                    key_node,
+                    first,
+                )
+
+
+def _value_of(source: yaml.MappingNode, key: Any) -> yaml.Node:
+    """The value node of `key` in a merge source, looking through the source's own merges,
+    each node once (the source itself when it is not found)."""
+    seen: set[int] = set()
+    pending: list[yaml.Node] = [source]
+    while pending:
+        node = pending.pop()
+        if id(node) in seen or not isinstance(node, yaml.MappingNode):
+            continue
+        seen.add(id(node))
+        nested: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                sequence = isinstance(value_node, yaml.SequenceNode)
+                nested.extend(value_node.value if sequence else [value_node])
+            elif isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
+                found: yaml.Node = value_node
+                return found
+        pending.extend(nested)  # the last source first, as it is read
+    return source
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal and of the same types throughout (1, 1.0 and true are different readings)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b)
+
+
 _TOO_BIG = f"an integer must have at most {MAX_INT_DIGITS:,} digits"
 _TAG_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
 _CONSTRUCTORS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
@@ -256,6 +429,11 @@ def compose_all(text: str) -> Iterator[yaml.Node | None]:
     return yaml.compose_all(text, Loader=_Loader)
 
 
+def scan(text: str) -> Iterator[yaml.Token]:
+    """The tokens of `text` (libyaml's scanner), for what the node tree does not keep."""
+    return yaml.scan(text, Loader=_Loader)
+
+
 def build(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> Any:
     """The data of a composed document, its problems appended to `problems`; pointers are
     built only when a duplicate key needs one."""
@@ -267,17 +445,3 @@ def build(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> Any
         return Builder(lines, found).build(root, "")
     finally:
         problems.extend(found)
-
-
-def locate(text: str, index: int) -> dict[str, NodeSpans]:
-    """The span of every node of the `index`-th document of `text` (see `Document`)."""
-    spans: dict[str, NodeSpans] = {}
-    try:
-        for number, root in enumerate(compose_all(text)):
-            if number == index:
-                if root is not None:
-                    Builder(text.splitlines(), [], spans).build(root, "")
-                break
-    except (yaml.YAMLError, TooManyNodes, TooDeep):
-        pass  # parse() reported it; the spans found so far still serve
-    return spans

@@ -18,6 +18,7 @@ from floe_lint.model.governance import FIELDS
 from floe_lint.model.hierarchy import Hierarchy, RefProblem
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
+from floe_lint.model.trust import Trust
 
 EXPLAIN_VERSION = 1
 
@@ -139,6 +140,17 @@ class TransformView:
     removed_by: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class TrustView:
+    """Whether the hierarchy ends at a trusted root (`--trusted-root`, `trusted-roots`)."""
+
+    trusted: bool
+    ends_at: Path | None  # the top of the hierarchy (None: a product with no platform)
+    root: str | None  # the trusted root it ends at, as given
+    roots: tuple[str, ...]
+    reason: str  # untrusted: why
+
+
 @dataclass
 class Explanation:
     path: Path
@@ -148,6 +160,7 @@ class Explanation:
     levels: list[LevelView]  # top (enterprise) first
     transforms: list[TransformView]
     problems: list[tuple[Site, str]]
+    trust: TrustView | None = None
 
 
 def _site(node: Node) -> Site:
@@ -299,3 +312,17 @@ def explain(doc: Document, hierarchy: Hierarchy) -> Explanation:
         [],
         _problems(hierarchy, {id(lvl.doc) for lvl in chain}),
     )
+
+
+def trust_view(doc: Document, hierarchy: Hierarchy, trust: Trust) -> TrustView | None:
+    """Whether `doc`'s hierarchy ends at a trusted root; None when a ref of it is broken."""
+    verdict = trust.verdict_of(doc, hierarchy)
+    if verdict is None:
+        if doc.kind != "manifest" or hierarchy.level(doc).parent_status != "none":
+            return None
+        level = hierarchy.level(doc)  # a top level: trusted when it is a trusted root
+        root = trust.root_of(level)
+        reason = "" if root else f"it is not a trusted root (trusted: {trust.shown})"
+        return TrustView(root is not None, level.doc.path, root, trust.roots, reason)
+    ends_at = verdict.end.doc.path if verdict.end is not None else None
+    return TrustView(verdict.trusted, ends_at, verdict.root, trust.roots, verdict.reason)

@@ -6,6 +6,7 @@ Names and refs come from users' files: control characters are escaped in the tex
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, TextIO
 
 from floe_lint import __version__
@@ -17,6 +18,7 @@ from floe_lint.model.explain import (
     Ref,
     Site,
     TransformView,
+    TrustView,
 )
 from floe_lint.model.governance import shown
 from floe_lint.reporters import display_path
@@ -120,6 +122,13 @@ def write_text(explanation: Explanation, out: TextIO) -> None:
             out.write(_transform_line(transform) + "\n")
     for site, message in explanation.problems:
         out.write(f"{_at(site)}: {_p(message)}\n")
+    trust = explanation.trust
+    if trust is not None:
+        if trust.trusted:
+            shown = _p(_root(trust.root or ""))
+            out.write(f"trusted: yes, the hierarchy ends at trusted root {shown}\n")
+        else:
+            out.write(f"trusted: NO, {_p(trust.reason)}\n")
 
 
 def _site_json(site: Site | None) -> dict[str, Any] | None:
@@ -228,7 +237,29 @@ def report(explanation: Explanation) -> dict[str, Any]:
             {**(_site_json(site) or {}), "message": message}
             for site, message in explanation.problems
         ],
+        "trust": _trust_json(explanation.trust),
     }
+
+
+def _root(root: str) -> str:
+    """A trusted root as given: an oci:// ref (credentials masked), else a path."""
+    from floe_lint.secrets import mask_url_credentials
+
+    return mask_url_credentials(root) if "://" in root else display_path(Path(root))
+
+
+def _trust_json(trust: TrustView | None) -> dict[str, Any] | None:
+    if trust is None:
+        return None
+    found: dict[str, Any] = {
+        "trusted": trust.trusted,
+        "ends_at": display_path(trust.ends_at) if trust.ends_at is not None else None,
+        "root": _root(trust.root) if trust.root is not None else None,
+        "trusted_roots": [_root(r) for r in trust.roots],
+    }
+    if not trust.trusted:
+        found["reason"] = trust.reason
+    return found
 
 
 def write_json(explanation: Explanation, out: TextIO) -> None:

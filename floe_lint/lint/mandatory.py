@@ -1,0 +1,151 @@
+"""Central control of silencing: which findings nothing but a config exception can silence.
+
+A finding is mandatory when its rule is named by the config's `mandatory` selectors, when it
+is `untrusted-root` (a root of trust that a pull request could silence would protect
+nothing), or when it is a policy rule's (FL2xx, FL3xx, FL4xx, FL5xx) in a file governed by a
+platform whose effective `governance.policy_enforcement_level` is `strict`. A mandatory
+finding is not silenced by suppression comments (each such comment is itself a
+`suppression-not-allowed` error), `per-path-ignores`, `ignore`/`select`, a lowered
+`severity` or a baseline. The config's `exceptions` (files, rule, reason, expiry) are the one
+way to excuse it; an expired exception excuses nothing and is an `exception-expired` warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+from floe_lint.config import Config, RuleException
+from floe_lint.findings import Finding, Span
+from floe_lint.lint import selectors
+from floe_lint.lint.selectors import Named
+from floe_lint.load.document import ENV_VARIANT
+from floe_lint.load.paths import glob_match, relative_posix, resolved
+
+#: The policy rules: what a strict enforcement level makes mandatory.
+POLICY_PREFIXES = ("FL2", "FL3", "FL4", "FL5")
+#: Rules that are always mandatory.
+ALWAYS = frozenset({"untrusted-root"})
+_RANK = {"note": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Something central control refused, the subject of the filter stage's control rules:
+    a suppression comment of a mandatory rule (`code` at `span`), or an expired exception."""
+
+    kind: Literal["suppression", "expired-exception"]
+    path: Path
+    span: Span
+    code: str
+    why: str
+    exception: RuleException | None = None
+
+
+def is_policy_rule(rule_id: str) -> bool:
+    return rule_id.upper().startswith(POLICY_PREFIXES)
+
+
+@dataclass
+class Control:
+    """The mandatory rules of a run and its exceptions."""
+
+    selectors: Sequence[str] = ()
+    #: resolved paths of the documents a strict platform governs
+    strict: frozenset[Path] = frozenset()
+    exceptions: Sequence[RuleException] = ()
+    root: Path = field(default_factory=Path.cwd)
+    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+
+    @classmethod
+    def of(cls, config: Config, strict: Iterable[Path] = ()) -> Control:
+        return cls(
+            config.mandatory, frozenset(resolved(p) for p in strict), config.exceptions, config.root
+        )
+
+    def names_mandatory(self, code: str, rule_id: str, rule_name: str) -> bool:
+        """Whether the rule is mandatory wherever its findings are (not only where strict)."""
+        return rule_name in ALWAYS or any(
+            selectors.names(s, rule_id, rule_name) for s in self.selectors
+        )
+
+    def may_be_mandatory(self, rule: Named) -> bool:
+        """Whether some finding of `rule` could be mandatory in this run (so it must run)."""
+        return self.names_mandatory("", rule.id, rule.name) or (
+            bool(self.strict) and is_policy_rule(rule.id)
+        )
+
+    def why(self, finding: Finding) -> str | None:
+        """Why `finding` is mandatory, or None when it is not."""
+        if finding.name in ALWAYS:
+            return f"'{finding.name}' is a root-of-trust check and can never be silenced"
+        if any(selectors.names(s, finding.rule_id, finding.name) for s in self.selectors):
+            return "the config makes this rule mandatory"
+        if is_policy_rule(finding.rule_id) and self._strict_file(finding.path):
+            return (
+                "its platform enforces policy strictly (governance.policy_enforcement_level: "
+                "strict)"
+            )
+        return None
+
+    def _strict_file(self, path: Path) -> bool:
+        if not self.strict:
+            return False
+        if resolved(path) in self.strict:
+            return True
+        match = ENV_VARIANT.match(path.name)  # an overlay is governed as its base file
+        return match is not None and any(
+            resolved(path.with_name(match["base"] + s)) in self.strict for s in (".yaml", ".yml")
+        )
+
+    def severity(self, finding: Finding, default: str) -> Finding:
+        """A mandatory finding keeps at least its rule's own severity."""
+        import dataclasses
+
+        if _RANK.get(finding.severity, 2) >= _RANK.get(default, 2) or self.why(finding) is None:
+            return finding
+        return dataclasses.replace(finding, severity=default)  # type: ignore[arg-type]
+
+    def excused(self, findings: list[Finding]) -> tuple[list[Finding], list[tuple[Finding, str]]]:
+        """(findings no exception excuses, (finding, justification) of those one does)."""
+        live = [e for e in self.exceptions if not e.expired(self.today)]
+        if not live:
+            return findings, []
+        kept, excused = [], []
+        for finding in findings:
+            relative = relative_posix(finding.path, self.root)
+            hit = next(
+                (
+                    e
+                    for e in live
+                    if selectors.names(e.rule, finding.rule_id, finding.name)
+                    and glob_match(relative, [e.path])
+                ),
+                None,
+            )
+            if hit is None:
+                kept.append(finding)
+            else:
+                excused.append((finding, f"exception until {hit.expires}: {hit.reason}"))
+        return kept, excused
+
+    def expired(self) -> list[Refusal]:
+        """Every expired exception, as the subject of `exception-expired`."""
+        found = []
+        for exception in self.exceptions:
+            if exception.expired(self.today):
+                path, line, col = exception.site
+                found.append(
+                    Refusal(
+                        "expired-exception",
+                        path,
+                        Span(line, col, line, col + 1),
+                        exception.rule,
+                        f"expired on {exception.expires.isoformat()}",
+                        exception,
+                    )
+                )
+        return found
