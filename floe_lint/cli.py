@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TextIO
 
 from floe_lint import __version__
-from floe_lint.commands import cache as cache_command
 from floe_lint.commands.usage import (
     EXIT_CLEAN,
     EXIT_USAGE,
     ArgumentsError,
     Parser,
     UsageError,
+    cache_options,
     command_of,
     config_options,
     trusted_root_option,
@@ -228,7 +228,7 @@ def _add_workspace(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_dependents(check: argparse.ArgumentParser) -> None:
-    check.add_argument("--no-cache", action="store_true", help=cache_command.NO_CACHE_HELP)
+    cache_options(check, for_check=True)
     check.add_argument(
         "--no-dependents",
         action="store_true",
@@ -407,7 +407,7 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     ),
     "config": ("config", "print the effective configuration", _add_config),
     "server": ("server", "a language server for editors, over stdio", _add_config),
-    "cache": ("cache", "the result cache: where it is, or clean it", cache_command.add_arguments),
+    "cache": ("cache", "the result cache: where it is, or clean it", cache_options),
 }
 
 

@@ -7,16 +7,6 @@ from typing import TextIO
 
 from floe_lint.commands.usage import EXIT_CLEAN
 
-NO_CACHE_HELP = "check every file, neither replaying nor storing results (see 'floe-lint cache')"
-
-
-def add_arguments(cache: argparse.ArgumentParser) -> None:
-    cache.add_argument(
-        "action",
-        choices=("dir", "clean"),
-        help="dir: print the cache folder; clean: remove every stored result",
-    )
-
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.lint import cache
