@@ -156,3 +156,20 @@ def cache_options(parser: argparse.ArgumentParser, for_check: bool = False) -> N
         choices=("dir", "clean"),
         help="dir: print the cache folder; clean: remove every stored result",
     )
+
+
+def check_options(parser: argparse.ArgumentParser) -> None:
+    """`check`'s options of central control: `--config`/`--isolated`, `--trusted-root` and
+    `--hook`."""
+    config_options(parser)
+    trusted_root_option(parser)
+    parser.add_argument("--hook", action="store_true", help=HOOK_HELP)
+
+
+def jobs_count(text: str) -> int:
+    """`--jobs N`: a positive number (the run then starts no more processes than it has files,
+    nor more than `bulk.MAX_JOBS`)."""
+    digits = text.lstrip("0")
+    if not text.isascii() or not text.isdigit() or not digits:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got '{text}'")
+    return int(digits) if len(digits) <= 19 else 10**19  # capped to the files anyway
