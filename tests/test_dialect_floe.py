@@ -130,6 +130,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("quality-provider-unknown", "nightly/manifest.yaml", 12, 15),
             ("platform-not-checked", "standalone/floe.yaml", 6, 1),
             ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
+            ("own-plugin-not-approved", "selfish/manifest.yaml", 6, 19),
             ("connection-key", "marketing/leads/floe.yaml", 17, 7),
             ("product-not-approved", "marketing/leads/floe.yaml", 4, 9),
             ("schema-invalid", "marketing/leads/floe.yaml", 5, 12),

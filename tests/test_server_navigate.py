@@ -64,3 +64,16 @@ def test_the_session_never_goes_online_unless_the_config_says_so(tmp_path: Path)
     assert Session(tmp_path).fetch.offline
     (tmp_path / ".floe-lint.yaml").write_text("oci: {offline: false}\n")
     assert not Session(tmp_path).fetch.offline
+
+
+def test_yaml_that_is_no_floe_file_gets_no_diagnostics(tmp_path: Path) -> None:
+    workflow = tmp_path / ".github/workflows/ci.yaml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text("on: push\njobs: {lint: {runs-on: ubuntu-latest}}\n")
+    values = tmp_path / "values.yaml"
+    values.write_text("platform:\n  image: floe\n")
+    session = Session(tmp_path)
+    assert session.lint(workflow) == [] and session.lint(values) == []
+    empty = tmp_path / "floe.yaml"
+    empty.write_text("# nothing yet\n")
+    assert [f.rule_id for f in session.lint(empty)] == ["FL003"]  # its name promises a product

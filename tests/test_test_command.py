@@ -38,6 +38,7 @@ INDIRECT = {
     "str(_multitool())": "the SARIF multitool scripts/test installs with npm",
     "binary": "docker-registry, found with shutil.which(BINARY)",
     "pre_commit": "pre-commit of this venv, found with shutil.which",
+    "EXE": "floe-lint of this venv (test_server_command)",
     "str(FLOE)": "upstream's floe CLI of this venv (floe-core, the test extra)",
 }
 

@@ -104,9 +104,24 @@ class Session:
             require_suppression_reason=self.config.require_suppression_reason,
         )
 
+    def ours(self, path: Path) -> bool:
+        """Whether `path` is a Floe file: it holds a manifest or a product, or is called
+        floe.yaml or manifest.yaml. An editor sends every YAML file it opens (CI workflows,
+        Helm values); those get no diagnostics, as `check` of a folder skips them."""
+        from floe_lint.load.document import parse
+        from floe_lint.load.workspace import FLOE_NAMES, holds_floe
+
+        if path.name.lower() in FLOE_NAMES:
+            return True
+        return holds_floe(parse(path, self.text(path).encode("utf-8")))
+
     def lint(self, path: Path) -> list[Finding]:
-        """The findings of `path` (buffers overlaid), remembered for code actions."""
+        """The findings of `path` (buffers overlaid), remembered for code actions; none for
+        a file that is not a Floe file."""
         key = _key(path)
+        if not self.ours(path):
+            self.findings[key], self.chains[key] = [], {key}
+            return []
         result = self.run(path)
         findings = [f for f in result.findings if _key(f.path) == key]
         hierarchy = result.hierarchy
