@@ -153,8 +153,10 @@ def cache_options(parser: argparse.ArgumentParser, for_check: bool = False) -> N
         return
     parser.add_argument(
         "action",
+        nargs="?",
+        default="dir",
         choices=("dir", "clean"),
-        help="dir: print the cache folder; clean: remove every stored result",
+        help="dir (the default): print the cache folder; clean: remove every stored result",
     )
 
 
