@@ -63,11 +63,18 @@ from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, normalized_path
 from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
+from floe_lint.model.upstream_enforcement import (
+    Enforcement,
+    depends_on,
+    matches_naming,
+    strict_enforcement,
+)
 from floe_lint.secrets import (
     is_reference,
     is_secret_key,
     is_templated,
     literal_credentials,
+    mask_url_credentials,
 )
 from floe_lint.suggest import did_you_mean, same_name
 
@@ -87,6 +94,7 @@ __all__ = [
     "Document",
     "Edit",
     "EffectiveCompute",
+    "Enforcement",
     "Finding",
     "Fix",
     "Level",
@@ -112,6 +120,7 @@ __all__ = [
     "Whitelist",
     "config_schema",
     "copied",
+    "depends_on",
     "did_you_mean",
     "driver_available",
     "env_var",
@@ -123,6 +132,8 @@ __all__ = [
     "is_secret_key",
     "is_templated",
     "literal_credentials",
+    "mask_url_credentials",
+    "matches_naming",
     "normalized_path",
     "not_checked",
     "parse_oci",
@@ -131,5 +142,6 @@ __all__ = [
     "same_name",
     "shown",
     "sized",
+    "strict_enforcement",
     "timed",
 ]

@@ -6,7 +6,9 @@ environments, `environments:` / `env_overrides:` / `overrides:` blocks that chan
 transform's compute or a manifest's default or approved list, templated compute
 (`{{ env_var(...) }}`, `${...}`), and per-environment files (`floe.prod.yaml`,
 `manifest.dev.yaml`) whose compute differs from the base file. `env_var()` inside a
-compute's connection `config` is how credentials should vary, and is fine. A mapping that
+compute's connection `config` is how credentials should vary, and is fine. Nor may an
+environment change what decides the compute: a product's `platform.ref`/`platform.manifest`,
+a domain's `parent_manifest`, upstream's `plugins.compute.type` or `defaults.compute`. A mapping that
 describes one compute (`compute: {type: duckdb}`) is not per environment: it is the wrong type,
 reported by `schema-type` at the value.
 
@@ -43,6 +45,17 @@ Fails:
       - {path: models/x/, compute: spark}
     # file: manifest.yaml
     plugins: {compute: {approved: [duckdb, spark], default: duckdb}}
+
+Fails:
+    # expect: floe.prod.yaml:1:17 a per-environment file changes platform.ref, which the base floe.yaml sets at line 2,
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms: [{path: models/x/, compute: duckdb}]
+    # file: floe.prod.yaml
+    platform: {ref: lenient.yaml}
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
 
 Passes:
     # file: floe.yaml
@@ -133,12 +146,15 @@ def _overlay(overlay: Document, base: Document, root: Node, ctx: Context) -> Ite
     else:
         base_paths, base_names = {}, [e.name for e in model.entries]
         base_default = model.default
+    yield from _pinned(root, base, where, ctx)
     for node, key, value, parent_key in _walk(root.value, root, ""):
+        if key == "compute" and parent_key == "defaults":
+            continue  # a pinned setting, compared with the base above
         if key == "compute" and (
             isinstance(value, str) or (isinstance(value, dict) and parent_key != "plugins")
         ):
             item = node.parent.value
-            path = item.get("path") if isinstance(item, dict) else None
+            path = item.get("path", item.get("name")) if isinstance(item, dict) else None
             if isinstance(path, str) and base_paths.get(normalized_path(path)) == value:
                 continue
             yield ctx.finding(node, f"{where} changes the compute; {PARITY}")
@@ -152,6 +168,55 @@ def _overlay(overlay: Document, base: Document, root: Node, ctx: Context) -> Ite
             ]
             if names != base_names:
                 yield ctx.finding(node, f"{where} changes the approved computes; {PARITY}")
+
+
+SAME_PLATFORM = (
+    "the platform a product is checked against must be the one it runs on, in every environment"
+)
+SAME_PARENT = (
+    "a domain's parent, and so the policy it inherits, must be the same in every environment"
+)
+#: settings an environment may not change, by the keys that lead to them: (name, why)
+PINNED: dict[tuple[str, ...], tuple[str, str]] = {
+    ("platform", "ref"): ("platform.ref", SAME_PLATFORM),
+    ("platform", "manifest"): ("platform.manifest", SAME_PLATFORM),
+    ("parent_manifest",): ("parent_manifest", SAME_PARENT),
+    ("plugins", "compute", "type"): ("plugins.compute.type", PARITY),
+    ("defaults", "compute"): ("defaults.compute", PARITY),
+}
+
+
+def _paths(value: Any, node: Node, keys: tuple[str, ...]) -> Iterator[tuple[Node, tuple[str, ...]]]:
+    """Every mapping value under `value` with the keys that lead to it (lists skipped)."""
+    if isinstance(value, dict):
+        for key, child in value.items():
+            child_node = node.child(str(key))
+            path = (*keys, str(key))
+            yield child_node, path
+            yield from _paths(child, child_node, path)
+
+
+def _pinned(overlay_root: Node, base: Document, where: str, ctx: Context) -> Iterator[Finding]:
+    """An overlay that changes the platform, a parent or the compute selection: reported at
+    the overlay's value, naming where the base file sets it."""
+    for node, keys in _paths(overlay_root.value, overlay_root, ()):
+        match = next((p for p in PINNED if keys[-len(p) :] == p), None)
+        if match is None:
+            continue
+        label, why = PINNED[match]
+        base_node = base.node("/" + "/".join(match))
+        if base_node.exists and base_node.value == node.value:
+            continue
+        if base_node.exists:
+            at = base_node.span()
+            said = (
+                f"changes {label}, which the base {base.path.name} sets at line "
+                f"{at.start_line}, column {at.start_col}"
+            )
+            related = [ctx.related(base_node, f"{label} in the base file")]
+        else:
+            said, related = f"sets {label}, which the base {base.path.name} does not set", []
+        yield ctx.finding(node, f"{where} {said}; {why}", related=related)
 
 
 def _blocks(doc: Document, names: tuple[str, ...]) -> Iterator[Node]:

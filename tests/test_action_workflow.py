@@ -21,6 +21,9 @@ import yaml
 from tests.conftest import REPO, write_files
 from tests.test_sarif_report import validate
 
+# one xdist worker runs this module: the action's installed venv is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_action_workflow")
+
 ACTION: dict[str, Any] = yaml.safe_load((REPO / "action.yml").read_text("utf-8"))
 DOC = (REPO / "docs/github-actions.md").read_text("utf-8")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")

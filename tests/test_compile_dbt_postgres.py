@@ -23,6 +23,9 @@ import pytest
 from tests.conftest import EXAMPLES, run_cli, write_files
 from tests.test_compile_dbt_duckdb import compile_in, dbt
 
+# one xdist worker runs this module: its PostgreSQL server and dbt runs is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_compile_dbt_postgres")
+
 
 @dataclass
 class Server:

@@ -174,9 +174,10 @@ def test_compile_check_compares_the_contract_and_names_a_stale_file(
     assert "profiles.yml" not in stale.stderr  # the profile did not change
 
 
-def test_compile_refuses_a_platform_without_an_orchestrator_at_its_plugins(
+def test_compile_refuses_a_platform_without_an_orchestrator_before_writing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """check reports it first (required-plugin-missing); compile's own guard stays behind it."""
     (tmp_path / "manifest.yaml").write_text(
         "apiVersion: floe.dev/v1\nkind: Manifest\n"
         "metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}\n"
@@ -189,8 +190,6 @@ def test_compile_refuses_a_platform_without_an_orchestrator_at_its_plugins(
     monkeypatch.chdir(tmp_path)
     run = run_cli("compile", "floe.yaml", "--out", "out")
     assert run.code == 1
-    assert (
-        "manifest.yaml:5:3: platform 'acme' selects no orchestrator plugin (plugins.orchestrator)"
-        in run.stderr
-    )
+    assert "manifest.yaml:4:1: ERROR FL221 [required-plugin-missing]" in run.stdout
+    assert "compile refused: 1 error" in run.stderr
     assert not (tmp_path / "out").exists()

@@ -20,6 +20,9 @@ import pytest
 
 from tests.conftest import EXAMPLES, run_cli
 
+# one xdist worker runs this module: its dbt runs is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_compile_floe_dialect")
+
 DBT = Path(sys.executable).with_name("dbt")
 
 

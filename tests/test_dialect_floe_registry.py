@@ -12,6 +12,9 @@ import pytest
 from tests.conftest import Run, run_cli, write_files
 from tests.oci_support import Registry, isolate
 
+# one xdist worker runs this module: its registry is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_dialect_floe_registry")
+
 ENTERPRISE = """
 apiVersion: floe.dev/v1
 kind: Manifest

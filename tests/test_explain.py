@@ -204,7 +204,8 @@ def test_remote_refs_are_explained_offline_from_the_cache(
 def test_the_readme_example_is_this_output(tree: Path) -> None:
     write_files(tree, {"platform/sales/manifest.yaml": SALES.replace("      - bigquery\n", "")})
     readme = (REPO / "README.md").read_text("utf-8")
-    block = readme.split("$ floe-lint explain products/orders/floe.yaml\n", 1)[1].split("```")[0]
+    section = readme.split("### Dependents, impact and explain\n", 1)[1]
+    block = section.split("$ floe-lint explain products/orders/floe.yaml\n", 1)[1].split("```")[0]
     assert run_cli("explain", "products/orders/floe.yaml").stdout == block
 
 

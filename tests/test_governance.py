@@ -3,6 +3,7 @@ that a weakening is reported once, where it is written, in both dialects."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.conftest import Run
@@ -241,3 +242,19 @@ def test_a_nested_domain_is_held_to_the_enterprise_whitelist_that_its_parent_wid
     assert [x["name"] for x in run.named("approved-plugins-widened")] == [
         "approved-plugins-widened"
     ]
+
+
+def test_governance_rules_are_tagged_governance_in_sarif(lint) -> None:
+    run = lint(
+        {
+            "enterprise.yaml": ADR_ENTERPRISE,
+            "manifest.yaml": adr_domain(
+                "sales", "enterprise.yaml", "governance: {pii_encryption: optional}\n"
+            ),
+        },
+        "--format",
+        "sarif",
+    )
+    rules = {r["id"]: r for r in json.loads(run.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["FL601"]["properties"]["tags"] == ["floe", "governance"]
+    assert rules["FL608"]["name"] == "approved-plugins-widened"

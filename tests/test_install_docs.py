@@ -26,6 +26,9 @@ import yaml
 
 from tests.conftest import REPO, write_files
 
+# one xdist worker runs this module: its git server is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_install_docs")
+
 README = (REPO / "README.md").read_text("utf-8")
 URL = "https://github.com/floe-dev/floe-lint"
 GIT_ENV = {
@@ -114,7 +117,8 @@ def test_every_install_line_is_the_pinned_commit() -> None:
     lines = install_lines()
     assert len([page for pages in lines.values() for page in pages]) >= 3, lines
     for command, pages in lines.items():
-        assert f'"floe-lint @ git+{URL}@COMMIT"' in command, (pages, command)
+        pinned = re.search(rf'"floe-lint(?:\[[a-z,]+\])? @ git\+{re.escape(URL)}@COMMIT"', command)
+        assert pinned, (pages, command)
 
 
 def test_no_page_names_a_version_or_tag_that_does_not_exist() -> None:
@@ -167,22 +171,134 @@ def test_each_install_line_installs_from_a_git_url_at_a_commit(
     assert commit in direct_url.read_text("utf-8")
 
 
-def test_pre_commit_with_rev_at_a_commit(snapshot: tuple[str, str], tmp_path: Path) -> None:
-    [block] = [b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "rev:" in b]
-    url, commit = snapshot
-    config = yaml.safe_load(_as_written(block, url, commit))
-    assert config[0]["rev"] == commit
-    target, home = tmp_path / "project", tmp_path / "pre-commit-home"
-    write_files(
-        target,
-        {
-            ".pre-commit-config.yaml": yaml.safe_dump({"repos": config}),
-            "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
-            "products/orders/floe.yaml": "name: orders\n"
-            "platform: {ref: ../../platform/manifest.yaml}\n"
-            "transforms: [{type: dbt, path: models/x/, compute: snowflake}]\n",
-        },
+def quick_start() -> str:
+    """The README's section "Lint your repository in two minutes"."""
+    return README.split("## Lint your repository in two minutes\n", 1)[1].split("\n## ", 1)[0]
+
+
+def quick_start_files(url: str = URL, commit: str = "COMMIT") -> dict[str, str]:
+    """The files of the quick start: its yaml blocks that begin with `# file: PATH`."""
+    files = {}
+    for block in re.findall(r"```yaml\n(.*?)```", quick_start(), re.S):
+        head, _, body = block.partition("\n")
+        assert head.startswith("# file: "), head
+        files[head.removeprefix("# file: ")] = body.replace(URL, url).replace("COMMIT", commit)
+    return files
+
+
+def shown_output(command: str) -> str:
+    """What the README's first screen or its quick start shows `command` printing, in a block
+    that starts with `$ COMMAND`."""
+    text = README.split("## Two commands")[0] + quick_start()
+    [block] = re.findall(rf"```\n\$ {re.escape(command)}\n(.*?)```", text, re.S)
+    return block
+
+
+def on_terminal(argv: list[str], cwd: Path) -> tuple[int, str]:
+    """Exit status and what a terminal shows (stdout and stderr, without colour: NO_COLOR)."""
+    import pty
+
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("GITHUB_ACTIONS", None)
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        code = proc.wait(timeout=120)
+    finally:
+        os.close(leader)
+    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+def test_the_quick_start_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """Its files written, its commands run as written from the repository's root, on a
+    terminal; `floe-lint check` prints the run shown on the README's first screen."""
+    write_files(tmp_path, quick_start_files())
+    [commands] = re.findall(r"```sh\n(.*?)```", quick_start(), re.S)
+    install, *lint = commands.splitlines()
+    assert install in install_lines()  # run as written by the install-line test above
+    assert lint == ["floe-lint check", "floe-lint explain products/orders/floe.yaml"]
+    exe = shutil.which("floe-lint", path=str(Path(sys.executable).parent))
+    assert exe
+    expected = {"floe-lint check": 1, "floe-lint explain products/orders/floe.yaml": 0}
+    for command in lint:
+        code, shown = on_terminal([exe, *shlex.split(command)[1:]], tmp_path)
+        assert (code, shown) == (expected[command], shown_output(command)), command
+    first_screen = README.split("\n## ", 2)[1]  # the intro and the two commands
+    assert "$ floe-lint check\n" in README.split("## Two commands")[0]
+    assert "```sh\n./scripts/test\n```" in first_screen
+
+
+def test_the_quick_start_action_annotates_the_pull_request(tmp_path: Path) -> None:
+    """The workflow's floe-lint step, run with the action's own steps as a runner runs them."""
+    from tests.test_action_workflow import ACTION, _run_step
+
+    workflow = yaml.safe_load(quick_start_files()[".github/workflows/floe-lint.yml"])
+    [step] = [
+        s for s in workflow["jobs"]["floe-lint"]["steps"] if "floe-lint@" in s.get("uses", "")
+    ]
+    assert step["uses"] == "floe-dev/floe-lint@COMMIT"
+    assert set(step["with"]) <= set(ACTION["inputs"])
+    repo = tmp_path / "repo"
+    write_files(repo, quick_start_files())
+    context = {
+        "github.action_path": str(REPO),
+        "steps.python.outputs.python-path": shutil.which("python3") or "python3",
+    }
+    for name, spec in ACTION["inputs"].items():
+        context[f"inputs.{name}"] = str(step["with"].get(name, spec["default"]))
+    codes = [_run_step(s, context, repo, tmp_path) for s in ACTION["runs"]["steps"] if "run" in s]
+    assert codes == [0, 0, 1]  # installed, linted, and the job fails on the finding
+    assert (
+        context["stdout.lint"]
+        .splitlines()[0]
+        .startswith(
+            "::error file=products/orders/floe.yaml,line=6,col=47,endLine=6,endColumn=56,"
+            "title=FL201 compute-not-approved::transform 'models/marts/' selects compute 'snowflake'"
+        )
     )
+    assert context["steps.lint.outputs.sarif-file"] == ""
+
+
+@pytest.mark.parametrize("which", ["quick start", "CI and pre-commit"])
+def test_pre_commit_with_rev_at_a_commit(
+    snapshot: tuple[str, str], tmp_path: Path, which: str
+) -> None:
+    blocks = [b for b in re.findall(r"```yaml\n(.*?)```", README, re.S) if "rev:" in b]
+    assert len(blocks) == 2
+    url, commit = snapshot
+    target, home = tmp_path / "project", tmp_path / "pre-commit-home"
+    if which == "quick start":
+        write_files(target, quick_start_files(url, commit))
+        config = yaml.safe_load((target / ".pre-commit-config.yaml").read_text("utf-8"))
+        assert config["repos"][0]["rev"] == commit
+        line = "products/orders/floe.yaml:6:47: ERROR FL201 [compute-not-approved] "
+    else:
+        [block] = [b for b in blocks if not b.startswith("# file: ")]
+        config = yaml.safe_load(_as_written(block, url, commit))
+        assert config[0]["rev"] == commit
+        write_files(
+            target,
+            {
+                ".pre-commit-config.yaml": yaml.safe_dump({"repos": config}),
+                "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+                "products/orders/floe.yaml": "name: orders\n"
+                "platform: {ref: ../../platform/manifest.yaml}\n"
+                "transforms: [{type: dbt, path: models/x/, compute: snowflake}]\n",
+            },
+        )
+        line = "products/orders/floe.yaml:3:"
     _git(target, "init", "-q")
     _git(target, "add", "-A")
     pre_commit = shutil.which("pre-commit", path=str(Path(sys.executable).parent))
@@ -200,5 +316,5 @@ def test_pre_commit_with_rev_at_a_commit(snapshot: tuple[str, str], tmp_path: Pa
     )
     # the hook installed from the commit ran and found the product's error
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "products/orders/floe.yaml:3:" in done.stdout and "FL201" in done.stdout
+    assert line in done.stdout and "FL201" in done.stdout
     assert "mutable reference" not in done.stdout + done.stderr

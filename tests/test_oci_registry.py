@@ -22,6 +22,9 @@ from floe_lint.oci.settings import Settings
 from tests.conftest import ENTERPRISE, REPO, Run, run_cli, write_files
 from tests.oci_support import Registry, isolate
 
+# one xdist worker runs this module: the session's registries are built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_oci_registry")
+
 DOMAIN = """
 scope: domain
 metadata: {name: sales}

@@ -29,6 +29,9 @@ from cryptography.x509.oid import NameOID
 from tests.conftest import Run, run_cli, write_files
 from tests.oci_support import Registry, isolate
 
+# one xdist worker runs this module: its registry and token service is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_oci_token_auth")
+
 USER, PASSWORD = "bob", "t0ken-pa55"
 SERVICE, ISSUER = "floe-tests-registry", "floe-tests-token-issuer"
 

@@ -15,6 +15,9 @@ import pytest
 from benchmarks.corpus import generate
 from tests.conftest import REPO
 
+# one xdist worker runs this module: its corpus is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_perf_imports")
+
 HEAVY = ("jsonschema", "pydantic", "oras", "sarif_om", "requests", "dbt")
 PROBE = """
 import io, json, sys

@@ -12,6 +12,9 @@ from benchmarks.corpus import generate
 from floe_lint.load import bulk
 from tests.conftest import REPO
 
+# one xdist worker runs this module: its corpus is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_perf_jobs")
+
 
 def check(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(

@@ -23,6 +23,9 @@ from floe_lint.errors import ConfigError
 from floe_lint.lint.registry import ENTRY_POINT_GROUP, rules_of_entry_points
 from tests.conftest import REPO, write_files
 
+# one xdist worker runs this module: its installed packages is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_plugins_entry_point")
+
 DOC = REPO / "docs" / "extending.md"
 FILE_BLOCK = re.compile(r"^```[a-z]*\n# file: (?P<path>\S+)\n(?P<body>.*?)^```$", re.M | re.S)
 

@@ -85,7 +85,11 @@ ADAPTER_MODULE = {
 }
 ENV_VALUE = "from-the-environment"
 # dbt-databricks still uses pydantic v1-style validators
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+# one xdist worker runs this module: its module fixture is built once (scripts/test, --dist loadgroup)
+pytestmark = [
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+    pytest.mark.xdist_group("test_plugins_profiles"),
+]
 
 
 def _profile(engine: str, config: dict[str, Any]) -> dict[str, Any]:

@@ -133,3 +133,42 @@ def test_a_finding_exactly_when_the_child_is_weaker(
     assert found == expected
     assert not [f for f in report["findings"] if f["file"].endswith("enterprise.yaml")]
     assert [f["name"] for f in report["findings"] if not f["rule"].startswith("FL6")] == []
+
+
+@PROFILE
+@given(
+    dialect=st.sampled_from(["adr-0010", "floe"]),
+    chain=st.lists(governance, min_size=3, max_size=3),
+)
+def test_each_level_is_compared_with_the_strictest_value_above_it(
+    dialect: str, chain: list[dict[str, Any]]
+) -> None:
+    """enterprise -> sales -> emea: a weaker value is reported where it is written and does not
+    take effect, so a level below is still compared with the strictest value above it."""
+    top, middle, bottom = chain
+    files = {
+        "enterprise.yaml": manifest(dialect, "enterprise", top),
+        "sales.yaml": manifest(dialect, "domain", middle),
+        "emea.yaml": manifest(dialect, "domain", bottom),
+    }
+    files["emea.yaml"]["parent_manifest"] = "sales.yaml"
+    if dialect == "floe":
+        files["sales.yaml"]["metadata"]["name"] = "sales"
+        files["emea.yaml"]["metadata"]["name"] = "emea"
+    else:
+        files["sales.yaml"]["metadata"] = {"name": "sales"}
+        files["emea.yaml"]["metadata"] = {"name": "emea"}
+    report = lint(files)
+    expected = []
+    for name, own, above in (("sales.yaml", middle, [top]), ("emea.yaml", bottom, [top, middle])):
+        for field, value in own.items():
+            strongest = max((strength(field, a[field]) for a in above if field in a), default=None)
+            if strongest is not None and strength(field, value) < strongest:
+                expected.append((name, ORDERED[field][1], "/governance/" + field.replace(".", "/")))
+    found = [
+        (Path(f["file"]).name, f["name"], f["pointer"])
+        for f in report["findings"]
+        if f["rule"].startswith("FL6")
+    ]
+    assert sorted(found) == sorted(expected)
+    assert [f["name"] for f in report["findings"] if not f["rule"].startswith("FL6")] == []

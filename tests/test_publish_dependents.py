@@ -15,6 +15,9 @@ from tests.conftest import run_cli, write_files
 from tests.oci_support import Registry, isolate
 from tests.test_dependents import TREE, WITHOUT_SNOWFLAKE
 
+# one xdist worker runs this module: its registry is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_publish_dependents")
+
 ENTERPRISE = "platform/enterprise/manifest.yaml"
 
 

@@ -38,6 +38,8 @@ INDIRECT = {
     "str(_multitool())": "the SARIF multitool scripts/test installs with npm",
     "binary": "docker-registry, found with shutil.which(BINARY)",
     "pre_commit": "pre-commit of this venv, found with shutil.which",
+    "EXE": "floe-lint of this venv (test_server_command)",
+    "str(FLOE)": "upstream's floe CLI of this venv (floe-core, the test extra)",
 }
 
 
@@ -157,3 +159,23 @@ def test_the_script_parses_as_bash_and_installs_before_the_venv() -> None:
     assert subprocess.run(["bash", "-n", str(SCRIPT)], check=False).returncode == 0
     text = SCRIPT.read_text("utf-8")
     assert text.index("apt-get install") < text.index('"$PYTHON" -m venv .venv')
+
+
+def test_the_suite_runs_on_every_core_with_shared_fixtures_kept_together() -> None:
+    """scripts/test runs pytest-xdist with --dist loadgroup, and every module whose fixtures
+    outlive a test (a registry, PostgreSQL, dbt runs, an installed venv) is one xdist group, so
+    each such fixture is built once, on one worker, as without xdist."""
+    script = SCRIPT.read_text("utf-8")
+    assert re.search(
+        r'^\.venv/bin/python -m pytest -n "\$\{FLOE_LINT_TEST_WORKERS:-auto\}" '
+        r'--dist loadgroup "\$@"$',
+        script,
+        re.M,
+    )
+    for path in sorted((REPO / "tests").glob("test_*.py")):
+        text = path.read_text("utf-8")
+        if re.search(r"scope=\"(?:module|session)\"", text):
+            assert f'pytest.mark.xdist_group("{path.stem}")' in text, (
+                f"{path.name} has a module or session fixture: mark the module "
+                f'pytestmark = pytest.mark.xdist_group("{path.stem}")'
+            )

@@ -17,6 +17,9 @@ import pytest
 from tests.conftest import REPO, run_cli, write_files
 from tests.oci_support import Registry, isolate
 
+# one xdist worker runs this module: its registry is built once (scripts/test, --dist loadgroup)
+pytestmark = pytest.mark.xdist_group("test_trusted_root")
+
 ENTERPRISE = """
 scope: enterprise
 metadata: {name: acme}

@@ -15,8 +15,9 @@ suppressions do not pile up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,6 +26,7 @@ from floe_lint.findings import Finding, Span
 from floe_lint.lint import selectors
 from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
+from floe_lint.load.paths import resolved
 
 _MARKER = "floe-lint:"
 MAX_SUGGESTIONS = 20
@@ -45,8 +47,9 @@ class _Parsed:
     reason: str
 
 
-def _parse(line: str) -> _Parsed | None:
-    """The first `# floe-lint: disable[-file]=CODES [-- reason]` comment of a line.
+def _parse(line: str, is_comment: Callable[[int], bool] = lambda at: True) -> _Parsed | None:
+    """The first `# floe-lint: disable[-file]=CODES [-- reason]` comment of a line whose '#'
+    `is_comment` accepts (one inside a quoted or block string is text, not a comment).
 
     A hand-written scanner, not a regular expression: each attempt starts at a '#' and stops
     at the first character that does not fit, before the next '#', so a line is read once
@@ -56,7 +59,7 @@ def _parse(line: str) -> _Parsed | None:
     while at >= 0:
         if at == 0 or line[at - 1].isspace():
             parsed = _parse_at(line, at)
-            if parsed is not None:
+            if parsed is not None and is_comment(at):
                 return parsed
         at = line.find("#", at + 1)
     return None
@@ -151,14 +154,18 @@ class Unused:
 
 
 def directives(source: SourceFile) -> list[Directive]:
-    """Every directive in a file's comments, in line order."""
+    """Every directive in a file's comments, in line order: only YAML comments count, not
+    text inside a string that looks like one (see `floe_lint.load.comments`)."""
     if _MARKER not in source.text:
         return []
+    from floe_lint.load.comments import Comments, yaml_lines
+
+    comments = Comments(source.text)
     found = []
-    for number, line in enumerate(source.lines, start=1):
+    for number, line in enumerate(yaml_lines(source.text), start=1):
         if _MARKER not in line:
             continue
-        parsed = _parse(line)
+        parsed = _parse(line, functools.partial(comments.at, number - 1))
         if parsed is None:
             continue
         found.append(
@@ -198,11 +205,11 @@ def apply(
     """
     by_path: dict[Path, list[Directive]] = {}
     for directive in all_directives:
-        by_path.setdefault(directive.path.resolve(), []).append(directive)
+        by_path.setdefault(resolved(directive.path), []).append(directive)
     kept: list[Finding] = []
     silenced: list[Silenced] = []
     for finding in findings:
-        candidates = by_path.get(finding.path.resolve(), [])
+        candidates = by_path.get(resolved(finding.path), [])
         line = finding.location.span.start_line
         hit = None
         refused = None

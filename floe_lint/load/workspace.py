@@ -12,7 +12,7 @@ from pathlib import Path
 
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
-from floe_lint.load.paths import forget_links, real
+from floe_lint.load.paths import forget_links, resolved
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
@@ -54,20 +54,42 @@ def holds_floe(source: SourceFile) -> bool:
     return any(d.kind for d in source.documents)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+def discover(paths: Iterable[Path], *, hook: bool = False) -> Iterator[tuple[Path, bool]]:
     """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
-    with whether it was named explicitly."""
+    with whether it was named explicitly.
+
+    A folder's walk skips hidden folders and SKIP_DIRS, and never leaves the folder: a
+    symbolic link (to a folder or a file) whose target lies outside it is not followed. With
+    `hook` (a pre-commit hook hands every staged YAML and JSON file), files are taken as if
+    discovered: one that holds no Floe document is skipped, not reported, and JSON only
+    counts when it declares Floe's API version.
+    """
     for path in paths:
         if path.is_dir():
+            inside = os.path.realpath(path)
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES) or (
-                        name.endswith(JSON_SUFFIX) and _declares_floe(Path(root) / name)
+                    found = Path(root) / name
+                    if not (
+                        name.endswith(YAML_SUFFIXES)
+                        or (name.endswith(JSON_SUFFIX) and _declares_floe(found))
                     ):
-                        yield Path(root) / name, False
+                        continue
+                    if os.path.islink(found) and not _within(os.path.realpath(found), inside):
+                        continue  # a link out of the folder: its target is not ours to read
+                    yield found, False
+        elif hook:
+            if path.name.endswith(YAML_SUFFIXES) or (
+                path.name.endswith(JSON_SUFFIX) and _declares_floe(path)
+            ):
+                yield path, False
         else:
             yield path, True
+
+
+def _within(target: str, folder: str) -> bool:
+    return target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _api_version(doc: Document) -> bool:
@@ -87,6 +109,8 @@ class Workspace:
         #: Files that must hold a Floe document: named on the command line or by their name.
         self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
+        #: files replayed from the result cache: reported, but their documents are no subjects
+        self.replayed: set[Path] = set()
         #: files whose content was given (`put`), not read from disk
         self._overlaid: set[Path] = set()
 
@@ -94,7 +118,7 @@ class Workspace:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
         if key is None:
-            key = self._keys[path] = real(path)
+            key = self._keys[path] = resolved(path)
         return key
 
     def load(self, path: Path) -> SourceFile:
@@ -191,9 +215,24 @@ class Workspace:
     def is_reported(self, path: Path) -> bool:
         return self.key(path) in self.reported
 
+    def replay(self, path: Path, raw: bytes, reported: bool, expected: bool) -> None:
+        """A file whose stored results stand for it (see floe_lint.lint.replay)."""
+        key = self.key(path)
+        self.replayed.add(key)
+        if expected:
+            self.expected.add(key)
+        if reported:
+            self.reported.setdefault(key, document.LazySourceFile(path, raw))
+
+    def loaded(self) -> Iterator[tuple[str, SourceFile]]:
+        """Every file parsed in this run, by resolved path."""
+        for key, source in self._files.items():
+            yield str(key), source
+
     def documents(self) -> Iterator[Document]:
-        for source in self.files():
-            yield from source.documents
+        for key in sorted(self.reported):
+            if key not in self.replayed:
+                yield from self.reported[key].documents
 
     def files(self) -> list[SourceFile]:
         return [self.reported[k] for k in sorted(self.reported)]
