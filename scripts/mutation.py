@@ -81,6 +81,17 @@ SLOW_TESTS = frozenset(
         "tests/test_action_workflow.py",
     }
 )
+#: modules whose tests are named for the feature, not the module
+FEATURE_TESTS = {
+    "replay": ("cache",),
+    "context": ("cli", "fix"),
+    "suppressions": ("suppress",),
+    "filtering": ("config_file", "mandatory"),
+    "engine": ("cli",),
+    "reverse_index": ("dependents",),
+    "refs": ("oci_failures", "hostile"),
+    "upstream_enforcement": ("upstream",),
+}
 FLIP = {
     ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq,
@@ -225,6 +236,8 @@ def tests_for(rel: str, tests: dict[str, str]) -> list[str]:
     stem = Path(rel).stem
     files = {t for t, body in tests.items() if dotted in body or f"import {stem}" in body}
     files |= {t for t in tests if stem in Path(t).stem}  # test_baseline_file.py for baseline
+    words = FEATURE_TESTS.get(stem, ())
+    files |= {t for t in tests if any(word in Path(t).stem for word in words)}
     naming = [t for t, body in tests.items() if re.search(rf"\b{stem}\b", body)]
     if len(naming) <= 8:  # a word few test files use names the module's feature
         files |= set(naming)
