@@ -20,6 +20,7 @@ from floe_lint.commands.usage import (
     ArgumentsError,
     Parser,
     UsageError,
+    cache_options,
     command_of,
     config_options,
     trusted_root_option,
@@ -227,6 +228,7 @@ def _add_workspace(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_dependents(check: argparse.ArgumentParser) -> None:
+    cache_options(check, for_check=True)
     check.add_argument(
         "--no-dependents",
         action="store_true",
@@ -405,6 +407,7 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     ),
     "config": ("config", "print the effective configuration", _add_config),
     "server": ("server", "a language server for editors, over stdio", _add_config),
+    "cache": ("cache", "the result cache: where it is, or clean it", cache_options),
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import tempfile
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +17,12 @@ import pytest
 from floe_lint.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+# The result cache: never the user's (a folder of this session), and off unless a test turns it
+# on (tests/test_cache.py), so that no output of the suite depends on an earlier run. Set in the
+# environment, so that floe-lint processes the tests start see it too.
+os.environ["FLOE_LINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="floe-lint-test-cache-")
+os.environ["FLOE_LINT_NO_CACHE"] = "1"
 # An enterprise manifest that many tests build hierarchies under.
 ENTERPRISE = """
 scope: enterprise

@@ -286,3 +286,57 @@ def test_the_readme_and_docs_list_every_rule_with_fixes_and_their_applicability(
         assert (row in readme) == bool(rule.fixes), rule.id
         for applicability, _ in rule.fixes:
             assert f"{row} {applicability} |" in docs, (rule.id, applicability)
+
+
+def test_only_files_given_to_check_are_fixed_not_the_manifests_their_refs_reach(
+    tree: Path,
+) -> None:
+    sales = (tree / "sales/manifest.yaml").read_text()
+    run = run_cli("check", "orders", "--fix")
+    assert (tree / "sales/manifest.yaml").read_text() == sales  # reached by a ref: left alone
+    assert "FL202 [approved-not-subset] domain 'sales' approves 'Spark'" in run.stdout
+    # SPARK differs from no name the domain approves yet (Spark is not approved): no safe fix
+    assert "compute: SPARK }" in (tree / "orders/floe.yaml").read_text()
+
+
+def test_fix_and_diff_refuse_standard_input(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"name: x\n")))
+    run = run_cli("check", "-", "--stdin-filename", "orders/floe.yaml", "--fix")
+    assert run.code == 2
+    assert run.stderr == (
+        "floe-lint: error: --fix and --diff change files on disk; with --stdin-filename there "
+        "is none to change\n"
+    )
+
+
+def test_the_json_report_says_how_each_finding_would_be_fixed(tree: Path) -> None:
+    import jsonschema
+
+    report = run_cli("check", ".", "--format", "json").report
+    schema = json.loads((REPO / "schemas/report.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(report)
+    [duplicate] = [f for f in report["findings"] if f["rule"] == "FL206"]
+    assert duplicate["fix"] == {
+        "applicability": "safe",
+        "title": "remove the repeated entry",
+        "edits": [
+            {
+                "file": "enterprise/manifest.yaml",
+                "line": 5,
+                "column": 40,  # ", duckdb" after snowflake
+                "end_line": 5,
+                "end_column": 48,
+                "content": "",
+            }
+        ],
+    }
+    unsafe = [f["fix"]["applicability"] for f in report["findings"] if f["rule"] == "FL201"]
+    assert sorted(unsafe) == ["unsafe", "unsafe"]
+    assert all(
+        "fix" not in f
+        for f in report["findings"]
+        if f["rule"] not in ("FL201", "FL202", "FL205", "FL206")
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -55,10 +56,24 @@ def hierarchies(draw: st.DrawFn) -> dict[str, str]:
     transforms = "".join(
         f"  - {{type: dbt, path: models/m{i}/, compute: {c}}}\n" for i, c in enumerate(computes)
     )
+    if draw(st.booleans()):  # the enterprise in JSON: fixed in place, still JSON
+        listing = ", ".join(json.dumps(name) for name in top)
+        enterprise = (
+            "enterprise/manifest.json",
+            '{\n  "apiVersion": "floe.dev/v1",\n  "scope": "enterprise",\n'
+            f'  "plugins": {{"compute": {{"approved": [{listing}],\n'
+            f'                          "default": "{top[0]}"}}}}\n}}\n',
+        )
+    else:
+        enterprise = (
+            "enterprise/manifest.yaml",
+            "# the enterprise\nscope: enterprise\nplugins:\n  compute:\n"
+            f"    approved: {_listing(top, flow, comment, '    ')}    default: {top[0]}\n",
+        )
     return {
-        "enterprise/manifest.yaml": "# the enterprise\nscope: enterprise\nplugins:\n  compute:\n"
-        f"    approved: {_listing(top, flow, comment, '    ')}    default: {top[0]}\n",
-        "sales/manifest.yaml": "scope: domain\nparent_manifest: ../enterprise/manifest.yaml\n"
+        enterprise[0]: enterprise[1],
+        "sales/manifest.yaml": "scope: domain\n"
+        f"parent_manifest: ../{enterprise[0]}\n"
         f"plugins:\n  compute:\n    approved: {_listing(domain, not flow, comment, '    ')}",
         "orders/floe.yaml": "name: orders  # the product\nplatform: {ref: ../sales/manifest.yaml}\n"
         f"transforms:\n{transforms}",
@@ -109,10 +124,13 @@ def test_fixing_keeps_what_it_does_not_fix_and_fixes_for_good(
         policy = fixing.policy(args, config)
         assert not [f for f in recheck.findings if policy.applies(f)], "something left to fix"
 
+        for path in root.rglob("*.json"):
+            json.loads(path.read_text())  # still JSON
+
         # A second --fix changes nothing.
-        texts = {p: p.read_bytes() for p in root.rglob("*.yaml")}
+        texts = {p: p.read_bytes() for p in root.rglob("*.*")}
         _check(root)
-        assert {p: p.read_bytes() for p in root.rglob("*.yaml")} == texts
+        assert {p: p.read_bytes() for p in root.rglob("*.*")} == texts
 
 
 def _after(outcome: runner.Outcome, step: runner.Pass) -> str:

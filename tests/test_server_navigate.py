@@ -77,3 +77,24 @@ def test_yaml_that_is_no_floe_file_gets_no_diagnostics(tmp_path: Path) -> None:
     empty = tmp_path / "floe.yaml"
     empty.write_text("# nothing yet\n")
     assert [f.rule_id for f in session.lint(empty)] == ["FL003"]  # its name promises a product
+
+
+def test_a_mandatory_finding_is_known_so_no_suppression_is_offered(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            ".floe-lint.yaml": "mandatory: [compute-not-approved]\n",
+            "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+            "floe.yaml": "name: x\nplatform: {ref: manifest.yaml}\n"
+            "transforms: [{path: m/, compute: spark}]\n",
+        },
+    )
+    session = Session(tmp_path)
+    product = tmp_path / "floe.yaml"
+    [finding] = session.lint(product)
+    assert finding.rule_id == "FL201"
+    assert session.mandatory[product.resolve()] == {finding}
+    (tmp_path / ".floe-lint.yaml").write_text("{}\n")
+    session = Session(tmp_path)
+    session.lint(product)
+    assert session.mandatory[product.resolve()] == set()

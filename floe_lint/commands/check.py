@@ -205,6 +205,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
         root = workspace_root(args.workspace, config.path, Path.cwd())
     fetch = fetcher(config, args.paths, offline=args.offline)
+    cache_dir = _cache_dir(args, bool(stdin))
 
     def lint(sources: Mapping[Path, bytes]) -> Result:
         return engine.run(
@@ -219,6 +220,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             jobs=args.jobs,
             dependents_root=root,
             sources={**stdin, **sources},
+            cache_dir=cache_dir if not sources else None,
         )
 
     outcome = None
@@ -327,3 +329,13 @@ def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:
         raise UsageError(f"standard input is larger than {MAX_BYTES // (1024 * 1024)} MiB")
     args.paths = [named if path == Path("-") else path for path in args.paths]
     return {named: raw}
+
+
+def _cache_dir(args: argparse.Namespace, stdin: bool) -> Path | None:
+    """Where results are replayed from and stored, unless turned off (`--no-cache`,
+    FLOE_LINT_NO_CACHE) or unfit: a run that fixes files or reads one from stdin."""
+    from floe_lint.lint import cache
+
+    if stdin or args.fix or args.diff or not cache.enabled(args.no_cache):
+        return None
+    return cache.directory()

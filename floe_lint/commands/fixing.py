@@ -35,12 +35,13 @@ def _scope(paths: Sequence[Path]) -> Callable[[Path, Path], bool]:
     """A finding's file may be edited when it lies under a path given to `check` (a file
     named, or a folder's contents); a fix may also edit a file beside it (its floe.lock).
     Never through a symbolic link."""
+    from floe_lint.load.paths import resolved
     from floe_lint.safe_write import SymlinkRefused, check_no_symlink
 
-    roots = [p.resolve() for p in paths]
+    roots = [resolved(p) for p in paths]
 
     def inside(path: Path) -> bool:
-        key = path.resolve()
+        key = resolved(path)
         return any(key == root or key.is_relative_to(root) for root in roots)
 
     def may_edit(finding: Path, edit: Path) -> bool:
@@ -115,7 +116,8 @@ def summary(
     if more_unsafe and not args.unsafe_fixes:
         hint = f"; {more_unsafe} more with --unsafe-fixes"
     if outcome is None:
-        fixable = sum(1 for f in findings if policy(args, config).applies(f))
+        chosen = policy(args, config)  # once: a policy resolves the paths given
+        fixable = sum(1 for f in findings if chosen.applies(f))
         if not fixable and not hint:
             return None
         return f"floe-lint: {fixable} fixable with --fix{hint}"

@@ -134,3 +134,21 @@ def config_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="ignore every discovered config file (use only --config and the command line)",
     )
+
+
+def cache_options(parser: argparse.ArgumentParser, for_check: bool = False) -> None:
+    """`check --no-cache`, or the arguments of `floe-lint cache` (see floe_lint.lint.cache)."""
+    if for_check:
+        parser.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="check every file, neither replaying nor storing results (see 'floe-lint cache')",
+        )
+        return
+    parser.add_argument(
+        "action",
+        nargs="?",
+        default="dir",
+        choices=("dir", "clean"),
+        help="dir (the default): print the cache folder; clean: remove every stored result",
+    )

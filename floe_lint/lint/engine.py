@@ -29,6 +29,7 @@ from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.trust import Trust
 
 if TYPE_CHECKING:
+    from floe_lint.lint.replay import Replay
     from floe_lint.model.reverse_index import Dependent
 
 
@@ -76,6 +77,7 @@ def run(
     dependents_root: Path | None = None,
     sources: Mapping[Path, bytes] | None = None,
     parsed: dict[Path, SourceFile] | None = None,
+    cache_dir: Path | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -85,6 +87,8 @@ def run(
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
     be linted as it was at another revision. `parsed` is shared by runs over the same files
     (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
+    With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
+    stored it is replayed, not checked; the output is the same.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -100,15 +104,27 @@ def run(
     found = [
         (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
     ]
-    workspace.preload([path for path, _ in found], bulk.jobs_for(len(found), jobs))
+    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs)
+    replayed: list[Finding] = []
+
+    def add(path: Path, explicit: bool) -> None:
+        if replay is not None and replay.replayable(path):
+            replayed.extend(replay.replay(path))
+        else:
+            workspace.add(path, explicit)
+
+    fresh = [p for p, _ in found if replay is None or not replay.replayable(p)]
+    workspace.preload(fresh, bulk.jobs_for(len(fresh), jobs))
     for path, explicit in found:
-        workspace.add(path, explicit)
+        add(path, explicit)
         base = _variant_base(path)
         if base is not None:  # an overlay alone (say, from pre-commit) is checked against its base
-            workspace.add(base, False)
+            add(base, False)
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
-    if dependents_root is not None and _may_have_dependents(workspace, found):
+    if dependents_root is not None and _may_have_dependents(
+        workspace, paths, found, dependents_root
+    ):
         from floe_lint.lint import dependents as lint_dependents
 
         dependents = lint_dependents.add(
@@ -144,25 +160,36 @@ def run(
                 manifests.append(hierarchy.level(doc))
 
     subjects: dict[Subject, list[Any]] = {
-        "file": workspace.files(),
+        "file": [f for f in workspace.files() if workspace.key(f.path) not in workspace.replayed],
         "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
         "manifest": manifests,
         "product": products,
         "suppression": [],
         "control": [],
     }
-    control = Control.of(config, _strict_files(products, hierarchy))
+    strict = _strict_files(products, hierarchy)
+    if replay is not None:
+        strict += replay.strict
+    control = Control.of(config, strict)
     # Mandatory rules run whatever the config's select and ignore say (only their mandatory
     # findings stay); the command line's own --select/--ignore are the invoker's to decide.
     enabled = {rule.id for rule in rules}
     every = enabled_rules(select, ignore, extra)
     forced = [r for r in every if r.id not in enabled and r.subject not in _LATE]
     forced = [r for r in forced if control.may_be_mandatory(r)]
-    findings: list[Finding] = []
+    findings: list[Finding] = list(replayed)
+    owners: dict[str, list[Finding]] = {}
     for rule in [*rules, *forced]:
         for subject in subjects[rule.subject]:
-            findings.extend(_checked(rule, subject, ctx, config, control))
+            produced = list(_checked(rule, subject, ctx, config, control))
+            findings.extend(produced)
+            if replay is not None and produced:
+                owners.setdefault(replay.owner(subject), []).extend(produced)
+    if replay is not None:
+        replay.record(hierarchy, owners, ctx.environment_overlays, strict)
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
+    # One order whatever was replayed: the deduplication below keeps the first of equals.
+    findings.sort(key=_total_order)
     findings = _drop_shadowed_schema_findings(findings)
     late = [r for r in rules if r.subject == "suppression"]
     controls = [r for r in every if r.subject == "control"]  # whatever the config says
@@ -203,8 +230,63 @@ def run(
     )
 
 
-def _may_have_dependents(workspace: Workspace, found: Sequence[tuple[Path, bool]]) -> bool:
-    """Only a manifest has dependents: a run given none (a product changed) searches nothing."""
+def _replay(
+    folder: Path | None,
+    workspace: Workspace,
+    found: Sequence[tuple[Path, bool]],
+    config: Config,
+    rules: Sequence[Rule],
+    select: Sequence[str],
+    ignore: Sequence[str],
+    refs: Mapping[str, Path] | None,
+) -> Replay | None:
+    """The run's use of the result cache in `folder`, under a key of everything but the files."""
+    if folder is None:
+        return None
+    from floe_lint.lint import cache
+    from floe_lint.lint.replay import Replay
+
+    rule_files = [
+        [str(p), cache.digest(p.read_bytes())]
+        for folder_ in config.rule_folders
+        for p in sorted(Path(folder_).glob("*.py"))
+    ]
+    material = [
+        repr(config),
+        [[r.id, r.name, r.severity, r.subject, r.module] for r in rules],
+        rule_files,
+        list(select),
+        list(ignore),
+        sorted((k, str(v)) for k, v in (refs or {}).items()),
+    ]
+    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace)
+    replay.plan(found)
+    return replay
+
+
+def _total_order(f: Finding) -> tuple[Any, ...]:
+    related = [
+        (str(r.location.path), r.location.span, r.location.pointer, r.message) for r in f.related
+    ]
+    return (
+        f.rule_id,
+        str(f.location.path),
+        f.location.span,
+        f.location.pointer,
+        f.message,
+        related,
+        f.sensitive,
+        sorted(f.extra.items()),
+    )
+
+
+def _may_have_dependents(
+    workspace: Workspace, paths: Sequence[Path], found: Sequence[tuple[Path, bool]], root: Path
+) -> bool:
+    """Only a manifest has dependents: a run given none (a product changed) searches nothing,
+    nor one given the whole workspace."""
+    if any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths):
+        return False
     return any(
         doc.kind == "manifest" for path, _ in found for doc in workspace.load(path).documents
     )

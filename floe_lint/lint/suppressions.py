@@ -26,6 +26,7 @@ from floe_lint.findings import Finding, Span
 from floe_lint.lint import selectors
 from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
+from floe_lint.load.paths import resolved
 
 _MARKER = "floe-lint:"
 MAX_SUGGESTIONS = 20
@@ -204,11 +205,11 @@ def apply(
     """
     by_path: dict[Path, list[Directive]] = {}
     for directive in all_directives:
-        by_path.setdefault(directive.path.resolve(), []).append(directive)
+        by_path.setdefault(resolved(directive.path), []).append(directive)
     kept: list[Finding] = []
     silenced: list[Silenced] = []
     for finding in findings:
-        candidates = by_path.get(finding.path.resolve(), [])
+        candidates = by_path.get(resolved(finding.path), [])
         line = finding.location.span.start_line
         hit = None
         refused = None

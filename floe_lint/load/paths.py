@@ -32,6 +32,7 @@ _is_link: dict[str, bool] = {}
 def forget_links() -> None:
     """Start the symlink memo over: a run sees the tree as it is when it starts."""
     _is_link.clear()
+    _resolved.cache_clear()
 
 
 def real(path: Path) -> Path:
@@ -129,10 +130,16 @@ def lines_reader(files: Sequence[SourceFile]) -> Callable[[Path], list[str]]:
     A loaded file is never read again: one that could not be read (a FIFO, /proc/...) has no
     lines, and its content must not reach a report through a second read.
     """
-    texts: dict[Path, list[str]] = {resolved(s.path): s.lines for s in files}
+    sources: dict[Path, SourceFile] = {resolved(s.path): s for s in files}
+    split: dict[Path, list[str]] = {}  # each file's lines, split when first asked for
 
     def lines(path: Path) -> list[str]:
-        found = texts.get(resolved(path))
-        return found if found is not None else _read_lines(path)
+        key = resolved(path)
+        found = sources.get(key)
+        if found is None:
+            return _read_lines(path)
+        if key not in split:
+            split[key] = found.lines
+        return split[key]
 
     return lines

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
-from floe_lint.load.paths import forget_links, real
+from floe_lint.load.paths import forget_links, resolved
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
@@ -87,6 +87,8 @@ class Workspace:
         #: Files that must hold a Floe document: named on the command line or by their name.
         self.expected: set[Path] = set()
         self._keys: dict[Path, Path] = {}
+        #: files replayed from the result cache: reported, but their documents are no subjects
+        self.replayed: set[Path] = set()
         #: files whose content was given (`put`), not read from disk
         self._overlaid: set[Path] = set()
 
@@ -94,7 +96,7 @@ class Workspace:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
         if key is None:
-            key = self._keys[path] = real(path)
+            key = self._keys[path] = resolved(path)
         return key
 
     def load(self, path: Path) -> SourceFile:
@@ -191,9 +193,24 @@ class Workspace:
     def is_reported(self, path: Path) -> bool:
         return self.key(path) in self.reported
 
+    def replay(self, path: Path, raw: bytes, reported: bool, expected: bool) -> None:
+        """A file whose stored results stand for it (see floe_lint.lint.replay)."""
+        key = self.key(path)
+        self.replayed.add(key)
+        if expected:
+            self.expected.add(key)
+        if reported:
+            self.reported.setdefault(key, document.LazySourceFile(path, raw))
+
+    def loaded(self) -> Iterator[tuple[str, SourceFile]]:
+        """Every file parsed in this run, by resolved path."""
+        for key, source in self._files.items():
+            yield str(key), source
+
     def documents(self) -> Iterator[Document]:
-        for source in self.files():
-            yield from source.documents
+        for key in sorted(self.reported):
+            if key not in self.replayed:
+                yield from self.reported[key].documents
 
     def files(self) -> list[SourceFile]:
         return [self.reported[k] for k in sorted(self.reported)]

@@ -185,9 +185,15 @@ def _apply_policy(level: Level) -> None:
     level.plugins_allowed, level.widenings = narrow(
         level.manifest.whitelists, parent.plugins_allowed if parent else {}, level.label
     )
-    if level.inherits and parent is not None:
-        level.approved = dict(parent.approved)
     allowed = parent.children_allowed.names if parent is not None else None
+    if level.inherits and parent is not None:
+        # What a level inherits is held to the whitelist above it, like what it states: an
+        # enterprise selecting a compute its own whitelist excludes hands it to no domain.
+        level.approved = {
+            name: compute
+            for name, compute in parent.approved.items()
+            if allowed is None or name in allowed
+        }
     for entry in level.entries:
         if entry.name in level.approved or (allowed is not None and entry.name not in allowed):
             continue

@@ -25,6 +25,22 @@ def _location(location: Location) -> dict[str, Any]:
     }
 
 
+def _fix(finding: Finding) -> dict[str, Any]:
+    """`fix`: how the finding would be fixed (an edit's text never holds a credential: a
+    display-only fix replaces one by an env_var() reference)."""
+    fix = finding.fix
+    if fix is None:
+        return {}
+    edits = [
+        {
+            **{k: v for k, v in _location(Location(e.path, e.span)).items() if k != "pointer"},
+            "content": e.text,
+        }
+        for e in fix.edits
+    ]
+    return {"fix": {"applicability": fix.applicability, "title": fix.title, "edits": edits}}
+
+
 def report(
     findings: list[Finding], files_checked: int, silenced: Silenced = NOTHING_SILENCED
 ) -> dict[str, Any]:
@@ -40,6 +56,7 @@ def report(
                 "message": f.message,
                 **_location(f.location),
                 "related": [{**_location(r.location), "message": r.message} for r in f.related],
+                **_fix(f),
             }
             for f in findings
         ],

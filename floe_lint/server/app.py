@@ -222,7 +222,8 @@ def code_action(ls: FloeServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
                     is_preferred=fix.applicability == "safe",
                 )
             )
-        suppression = _suppression(path, finding, lines)
+        mandatory = finding in state.mandatory.get(path.resolve(), set())
+        suppression = None if mandatory else _suppression(path, finding, lines)
         if suppression is not None:
             actions.append(
                 lsp.CodeAction(
@@ -243,7 +244,7 @@ def code_action(ls: FloeServer, params: lsp.CodeActionParams) -> list[lsp.CodeAc
 
 def _suppression(path: Path, finding: Finding, lines: Lines) -> lsp.TextEdit | None:
     """A `# floe-lint: disable=ID -- reason` line above the finding (YAML only: JSON has no
-    comments), for a rule a comment may silence."""
+    comments), for a rule a comment may silence (not a mandatory finding: the caller asks)."""
     if path.suffix.lower() == ".json" or finding.rule_id in _UNSUPPRESSIBLE:
         return None
     line = finding.location.span.start_line

@@ -39,6 +39,20 @@ def _key(path: Path) -> Path:
     return path.resolve()
 
 
+def _mandatory(config: Config, result: Result, findings: list[Finding]) -> set[Finding]:
+    """The findings a suppression comment may not silence (see `floe_lint.lint.mandatory`):
+    the server offers no "suppress" action for them."""
+    from floe_lint.lint.mandatory import Control
+    from floe_lint.model.enforcement import is_strict
+
+    hierarchy = result.hierarchy
+    strict = [p.doc.path for p in result.products if is_strict(p.platform)]
+    if hierarchy is not None:
+        strict += [level.doc.path for level in hierarchy.levels() if is_strict(level)]
+    control = Control.of(config, strict)
+    return {f for f in findings if control.why(f) is not None}
+
+
 class Session:
     def __init__(self, root: Path, config: Config | None = None):
         self.root = root
@@ -47,6 +61,8 @@ class Session:
         self.paths: dict[Path, Path] = {}  # resolved -> as the editor named it
         self.findings: dict[Path, list[Finding]] = {}
         self.chains: dict[Path, set[Path]] = {}
+        #: per open file, its findings that nothing but a config exception may silence
+        self.mandatory: dict[Path, set[Finding]] = {}
         self._fetch: Fetcher | None = None
         self._index: tuple[Model, list[Product]] | None = None
 
@@ -64,6 +80,7 @@ class Session:
         self.paths.pop(key, None)
         self.findings.pop(key, None)
         self.chains.pop(key, None)
+        self.mandatory.pop(key, None)
         self._index = None
 
     def text(self, path: Path) -> str:
@@ -129,6 +146,7 @@ class Session:
         if hierarchy is not None:
             chain |= {_key(level.doc.path) for level in hierarchy.levels()}
         self.findings[key], self.chains[key] = findings, chain
+        self.mandatory[key] = _mandatory(self.config, result, findings)
         return findings
 
     def below(self, path: Path) -> list[Path]:

@@ -1,0 +1,254 @@
+"""Results across runs, as ruff keeps them: a file whose inputs did not change is not checked again.
+
+What a file's subjects (the file, its documents, its product or manifest) found is stored with
+the content hash of every file it depended on: itself, each manifest of its hierarchy, its
+per-environment files and its folder's floe.lock. A later run replays those findings when every
+one of those hashes, the run's key and the set of files checked are the same; anything else is
+checked again. The run's key covers floe-lint's version (and its installed files), the effective
+config, the rule selection, the installed rule and compute plugins, the refs given, the working
+directory and the environment. A manifest's rules may consult the whole run (which products
+name it), so a manifest is replayed only when no file of the run changed; a file whose hierarchy
+has an unresolved ref, a ref cycle or an `oci://` ref is always checked again (a tag may have
+moved, a missing file may have appeared). Suppressions, the baseline and every report are
+applied after the replay, on every run, so a replayed run prints exactly what a cold one does.
+
+The store is JSON (never pickle: repository content is hostile), one file per run key in
+`FLOE_LINT_CACHE_DIR` (default: `$XDG_CACHE_HOME/floe-lint`, else `~/.cache/floe-lint`), outside
+the checkout, written atomically (`safe_write`), so concurrent runs each see a whole store; the
+folder is kept under `MAX_BYTES` by dropping the stores used least recently. `--no-cache` or
+`FLOE_LINT_NO_CACHE=1` turn it off; `floe-lint cache clean` empties it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
+
+CACHE_ENV = "FLOE_LINT_CACHE_DIR"
+DISABLE_ENV = "FLOE_LINT_NO_CACHE"
+STORE_VERSION = 1
+MAX_BYTES = 256 * 1024 * 1024  # the whole folder; the stores used least recently go first
+MAX_STORE_BYTES = 128 * 1024 * 1024  # one store larger than this is not read
+_PREFIX = "results-"
+#: the environment of a shell that changes between runs without changing any finding
+_VOLATILE_ENV = ("PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TERM", "PS1", "PS2")
+_VOLATILE_PREFIXES = ("PYTEST_", "HIST", "SSH_", "TMUX", "WINDOW", "LS_COLORS", "COV_CORE")
+#: the fields a stored finding has; a field added to Finding turns the cache off until the
+#: codec below stores it too, so no finding ever loses part of itself in a replay
+_FINDING_FIELDS = (
+    "rule_id",
+    "name",
+    "severity",
+    "message",
+    "location",
+    "related",
+    "sensitive",
+    "extra",
+    "fix",
+)
+
+
+def directory(environ: Mapping[str, str] | None = None) -> Path:
+    environ = os.environ if environ is None else environ
+    if environ.get(CACHE_ENV):
+        return Path(environ[CACHE_ENV])
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "floe-lint"
+
+
+def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
+    environ = os.environ if environ is None else environ
+    if no_cache or environ.get(DISABLE_ENV, "") not in ("", "0"):
+        return False
+    return tuple(f.name for f in dataclasses.fields(Finding)) == _FINDING_FIELDS
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _installation() -> list[Any]:
+    """floe-lint's own files (a development checkout changes them without a new version)."""
+    import floe_lint
+
+    seen: list[Any] = [floe_lint.__version__]
+    roots = [Path(floe_lint.__file__).parent]
+    for package in ("floe_lint.rules", "floe_lint.plugins"):
+        module = __import__(package, fromlist=["_"])
+        roots.extend(Path(p) for p in module.__path__)
+    for root in roots:
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".py", ".json")):
+                    info = os.stat(os.path.join(folder, name))
+                    seen.append([os.path.join(folder, name), info.st_size, info.st_mtime_ns])
+    return seen
+
+
+def _plugins() -> list[Any]:
+    from floe_lint.entry_points import installed
+
+    found: list[Any] = []
+    for group in ("floe_lint.rules", "floe_lint.compute"):
+        for entry in installed(group):
+            dist = entry.dist
+            found.append([group, entry.name, entry.value, dist.version if dist else None])
+    return found
+
+
+def run_key(material: Iterable[Any], environ: Mapping[str, str] | None = None) -> str:
+    """The key of everything but the files: version, config, rules, plugins, environment."""
+    environ = os.environ if environ is None else environ
+    env = sorted(
+        (k, v)
+        for k, v in environ.items()
+        if k not in _VOLATILE_ENV and not k.startswith(_VOLATILE_PREFIXES)
+    )
+    parts = [STORE_VERSION, _installation(), _plugins(), os.getcwd(), env, list(material)]
+    return digest(json.dumps(parts, sort_keys=True, default=str).encode())
+
+
+# -- findings as JSON ------------------------------------------------------------------------
+
+
+def _span(span: Span) -> list[int]:
+    return [span.start_line, span.start_col, span.end_line, span.end_col]
+
+
+def _location(location: Location) -> list[Any]:
+    return [str(location.path), _span(location.span), location.pointer]
+
+
+def encode(finding: Finding) -> dict[str, Any]:
+    fix = finding.fix
+    return {
+        "r": finding.rule_id,
+        "n": finding.name,
+        "s": finding.severity,
+        "m": finding.message,
+        "l": _location(finding.location),
+        "rel": [[_location(r.location), r.message] for r in finding.related],
+        "sen": finding.sensitive,
+        "x": dict(finding.extra),
+        "fix": None
+        if fix is None
+        else [
+            fix.applicability,
+            fix.title,
+            [[str(e.path), _span(e.span), e.text] for e in fix.edits],
+        ],
+    }
+
+
+def _loc(data: list[Any]) -> Location:
+    return Location(Path(data[0]), Span(*data[1]), data[2])
+
+
+def decode(data: dict[str, Any]) -> Finding:
+    fix = data["fix"]
+    return Finding(
+        data["r"],
+        data["n"],
+        data["s"],
+        data["m"],
+        _loc(data["l"]),
+        tuple(Related(_loc(location), message) for location, message in data["rel"]),
+        bool(data["sen"]),
+        {str(k): str(v) for k, v in data["x"].items()},
+        None
+        if fix is None
+        else Fix(fix[0], fix[1], tuple(Edit(Path(p), Span(*s), t) for p, s, t in fix[2])),
+    )
+
+
+# -- the store -------------------------------------------------------------------------------
+
+
+class Store:
+    """The stored results of one run key: entries by file (its resolved path)."""
+
+    def __init__(self, folder: Path, key: str):
+        self.folder = folder
+        self.path = folder / f"{_PREFIX}{key}.json"
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.written: dict[str, dict[str, Any]] = {}
+
+    def load(self) -> None:
+        from floe_lint.load.reading import ReadError, read_regular
+
+        try:
+            raw = read_regular(self.path, MAX_STORE_BYTES, follow_symlinks=False)
+            data = json.loads(raw)
+        except (ReadError, OSError, ValueError, RecursionError):
+            return  # no store yet, or one that is not ours: start over
+        if isinstance(data, dict) and data.get("version") == STORE_VERSION:
+            entries = data.get("entries")
+            if isinstance(entries, dict):
+                self.entries = entries
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
+
+    def save(self) -> None:
+        from floe_lint.safe_write import write_file
+
+        text = json.dumps(
+            {"version": STORE_VERSION, "entries": self.written}, separators=(",", ":")
+        )
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_file(self.path, text)
+        except OSError:
+            return  # a read-only home or a full disk: the run's output is unaffected
+        trim(self.folder)
+
+
+def trim(folder: Path, limit: int = MAX_BYTES) -> None:
+    """Drop the stores used least recently until the folder holds at most `limit` bytes."""
+    stores = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith(_PREFIX) and entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    stores.append((info.st_mtime_ns, info.st_size, entry.path))
+    except OSError:
+        return
+    total = sum(size for _, size, _ in stores)
+    for _, size, path in sorted(stores):
+        if total <= limit:
+            break
+        try:
+            os.unlink(path)
+        except OSError:
+            continue
+        total -= size
+
+
+def clean(folder: Path) -> int:
+    """Remove every store (and nothing else) from `folder`; how many were removed."""
+    removed = 0
+    try:
+        with os.scandir(folder) as entries:
+            names = [
+                e.path
+                for e in entries
+                if e.name.startswith(_PREFIX) and e.is_file(follow_symlinks=False)
+            ]
+    except FileNotFoundError:
+        return 0
+    for path in names:
+        try:
+            os.unlink(path)
+            removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
