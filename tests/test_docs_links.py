@@ -3,6 +3,7 @@ absolute URL): a reader's first click must not fall outside the checkout."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import sys
@@ -196,13 +197,16 @@ def sandbox(tmp_path: Path) -> Path:
 
 
 def _shown(command: str) -> str | None:
-    """The output a page shows after `$ COMMAND`, if it shows one."""
+    """The output a page shows after `$ COMMAND`: the lines up to the next `$ ` line or the
+    end of the block; None when it shows none."""
     for page in PAGES:
-        blocks = re.findall(
-            rf"```\n\$ {re.escape(command)}\n(.*?)```", page.read_text("utf-8"), re.S
-        )
-        if blocks:
-            return str(blocks[0])
+        for block in re.findall(r"```\n(\$ .*?)```", page.read_text("utf-8"), re.S):
+            lines = block.splitlines(keepends=True)
+            if f"$ {command}\n" not in lines:
+                continue
+            after = lines[lines.index(f"$ {command}\n") + 1 :]
+            output = "".join(itertools.takewhile(lambda line: not line.startswith("$ "), after))
+            return output or None
     return None
 
 
@@ -233,6 +237,7 @@ def test_a_documented_command_runs_as_written(command: str, sandbox: Path, tmp_p
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
         "NO_COLOR": "1",
+        "FLOE_LINT_CACHE_DIR": str(tmp_path / "cache"),  # `cache clean` cleans only its own
     }
     env.pop("GITHUB_ACTIONS", None)
     script = _filled(command)
