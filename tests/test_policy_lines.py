@@ -259,3 +259,68 @@ def test_a_look_alike_typo_suggests_the_rule_it_spells() -> None:
     assert closest("FL2O1", ["FL221", "FL201"]) == "FL201"
     assert closest("fl2o1", ["FL221", "FL201"]) == "FL201"
     assert closest("FLl02", ["FL102", "FL112"]) == "FL102"
+
+
+UPSTREAM_ENTERPRISE = (
+    "apiVersion: floe.dev/v1\nkind: Manifest\n"
+    "metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}\nscope: enterprise\n"
+    "plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (  # an empty approved list is the schema's one finding, not also a default's
+            {"manifest.yaml": "plugins: {compute: {approved: [], default: duckdb}}\n"},
+            [
+                "manifest.yaml:1:31: ERROR FL105 [schema-empty-list] 'plugins.compute.approved' "
+                "is empty: list at least one item"
+            ],
+        ),
+        (  # a templated default is environment-override's finding alone
+            {
+                "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: \"{{ env_var('C') }}\"}}\n"
+            },
+            [
+                "manifest.yaml:1:50: ERROR FL401 [environment-override] the default compute "
+                "varies by environment; a transform must run on the same compute in every "
+                "environment (ADR-0010)"
+            ],
+        ),
+        (  # nothing of the domain's own list survives: the list is named 'none'
+            {
+                "e.yaml": "scope: enterprise\n"
+                "plugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n",
+                "manifest.yaml": "scope: domain\nparent_manifest: e.yaml\n"
+                "plugins: {compute: {approved: [snowflake], default: duckdb}}\n",
+            },
+            [
+                "manifest.yaml:3:32: ERROR FL202 [approved-not-subset] domain manifest "
+                "manifest.yaml approves 'snowflake', which its parent enterprise manifest e.yaml "
+                "does not approve; parent approves: duckdb, spark",
+                "manifest.yaml:3:53: ERROR FL203 [default-not-approved] default compute 'duckdb' "
+                "is not in the effective approved list of domain manifest manifest.yaml (none)",
+            ],
+        ),
+        (  # an upstream domain keeping its parent's compute, with a default it does not have
+            {
+                "e.yaml": UPSTREAM_ENTERPRISE,
+                "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
+                "metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}\n"
+                "scope: domain\nparent_manifest: e.yaml\nplugins: {catalog: {type: polaris}}\n"
+                "defaults: {compute: spark}\n",
+            },
+            [
+                "manifest.yaml:7:21: ERROR FL203 [default-not-approved] default compute 'spark' "
+                "is not in the effective approved list of domain 'sales' (duckdb)"
+            ],
+        ),
+    ],
+)
+def test_default_not_approved_judges_only_a_default_it_owns(
+    files: dict[str, str], expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, files)
+    assert run_cli("check", ".").stdout.splitlines() == expected

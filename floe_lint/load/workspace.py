@@ -54,20 +54,42 @@ def holds_floe(source: SourceFile) -> bool:
     return any(d.kind for d in source.documents)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+def discover(paths: Iterable[Path], *, hook: bool = False) -> Iterator[tuple[Path, bool]]:
     """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
-    with whether it was named explicitly."""
+    with whether it was named explicitly.
+
+    A folder's walk skips hidden folders and SKIP_DIRS, and never leaves the folder: a
+    symbolic link (to a folder or a file) whose target lies outside it is not followed. With
+    `hook` (a pre-commit hook hands every staged YAML and JSON file), files are taken as if
+    discovered: one that holds no Floe document is skipped, not reported, and JSON only
+    counts when it declares Floe's API version.
+    """
     for path in paths:
         if path.is_dir():
+            inside = os.path.realpath(path)
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES) or (
-                        name.endswith(JSON_SUFFIX) and _declares_floe(Path(root) / name)
+                    found = Path(root) / name
+                    if not (
+                        name.endswith(YAML_SUFFIXES)
+                        or (name.endswith(JSON_SUFFIX) and _declares_floe(found))
                     ):
-                        yield Path(root) / name, False
+                        continue
+                    if os.path.islink(found) and not _within(os.path.realpath(found), inside):
+                        continue  # a link out of the folder: its target is not ours to read
+                    yield found, False
+        elif hook:
+            if path.name.endswith(YAML_SUFFIXES) or (
+                path.name.endswith(JSON_SUFFIX) and _declares_floe(path)
+            ):
+                yield path, False
         else:
             yield path, True
+
+
+def _within(target: str, folder: str) -> bool:
+    return target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _api_version(doc: Document) -> bool:
