@@ -354,3 +354,14 @@ def test_each_probe_agrees_with_floe_core(
     if kind == "product":
         write(tmp_path, "manifest.yaml", MANIFEST)
     agree(write(tmp_path, "floe.yaml" if kind == "product" else "manifest.yaml", data))
+
+
+def test_a_file_of_several_documents_is_refused_by_both(tmp_path: Path) -> None:
+    """floe-core's yaml.safe_load expects a single document; multiple-documents (FL004)."""
+    one = yaml.safe_dump(MANIFEST, sort_keys=False)
+    path = tmp_path / "manifest.yaml"
+    path.write_text(one + "---\n" + one, "utf-8")
+    assert upstream_refusal(path) is not None
+    errors = [f for f in floe_lint(path).on(path) if f["severity"] == "error"]
+    assert [(f["rule"], f["line"]) for f in errors] == [("FL004", one.count("\n") + 2)]
+    agree(path)
