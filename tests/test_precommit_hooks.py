@@ -206,7 +206,11 @@ def test_renaming_a_domain_manifest_is_refused_naming_its_former_dependents(
     _committed_tree(target, TREE)
     _git(target, "mv", "platform/sales/manifest.yaml", "platform/sales/sales.manifest.yaml")
     out = _refused(_try_repo(target, hook_home, "floe-lint"))
-    assert "floe-lint: platform/sales/manifest.yaml is renamed in this commit" in out
+    assert (
+        "floe-lint: platform/sales/manifest.yaml is renamed to "
+        "platform/sales/sales.manifest.yaml in this commit; checking the files that named it: "
+        "products/customers/floe.yaml, products/orders/floe.yaml"
+    ) in out
     assert "products/orders/floe.yaml:2:17: ERROR FL301 [unresolved-ref]" in out
     # the staged change to what still refers to it is the fix: the commit then passes
     for name in ("orders", "customers"):

@@ -34,10 +34,13 @@ class Removal:
     path: Path
     renamed_to: Path | None = None
 
-    def describe(self, shown: str) -> str:
+    def describe(self) -> str:
+        from floe_lint.load.paths import relative_posix
+
+        shown = relative_posix(self.path)
         if self.renamed_to is None:
             return f"{shown} is deleted in this commit"
-        return f"{shown} is renamed in this commit"
+        return f"{shown} is renamed to {relative_posix(self.renamed_to)} in this commit"
 
 
 def _entries(output: bytes) -> Iterator[tuple[str, str, str | None]]:
