@@ -206,7 +206,11 @@ def test_renaming_a_domain_manifest_is_refused_naming_its_former_dependents(
     _committed_tree(target, TREE)
     _git(target, "mv", "platform/sales/manifest.yaml", "platform/sales/sales.manifest.yaml")
     out = _refused(_try_repo(target, hook_home, "floe-lint"))
-    assert "floe-lint: platform/sales/manifest.yaml is renamed in this commit" in out
+    assert (
+        "floe-lint: platform/sales/manifest.yaml is renamed to "
+        "platform/sales/sales.manifest.yaml in this commit; checking the files that named it: "
+        "products/customers/floe.yaml, products/orders/floe.yaml"
+    ) in out
     assert "products/orders/floe.yaml:2:17: ERROR FL301 [unresolved-ref]" in out
     # the staged change to what still refers to it is the fix: the commit then passes
     for name in ("orders", "customers"):
@@ -265,11 +269,19 @@ def test_files_that_are_not_floes_never_fail_the_hook(tmp_path: Path, hook_home:
             "tsconfig.json": "{\n  // comments: not JSON\n}\n",
             ".github/workflows/ci.yaml": "on: [push]\njobs: {}\n",
             "charts/values.yaml": "platform: {replicas: 2}\n",
+            "deploy/manifest.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n",
             "broken.yaml": "not: [yaml\n",
         },
     )
     run = _try_repo(target, hook_home, "floe-lint", "--all-files")
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"^floe-lint\.+Passed$", run.stdout, re.M), run.stdout
-    for name in ("package.json", "tsconfig.json", "ci.yaml", "values.yaml", "broken.yaml"):
+    for name in (
+        "package.json",
+        "tsconfig.json",
+        "ci.yaml",
+        "values.yaml",
+        "broken.yaml",
+        "deploy",
+    ):
         assert name not in run.stdout

@@ -184,10 +184,7 @@ class CheckRun:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint.commands.fetching import fetcher
     from floe_lint.config import load_config
-    from floe_lint.lint import engine
-    from floe_lint.reporters import sorted_findings
 
     stdin = _stdin_source(args)
     for path in args.paths:
@@ -205,6 +202,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         args.paths = hook_paths(args, config, stderr)
         if not args.paths:
             return EXIT_CLEAN  # nothing of Floe's in this commit
+    from floe_lint.commands.fetching import fetcher
+    from floe_lint.lint import engine
+    from floe_lint.reporters import sorted_findings
+
     run = CheckRun(args, config)
     root = None
     if not args.no_dependents:

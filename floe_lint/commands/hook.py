@@ -34,11 +34,10 @@ def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list
         return paths
     former = former_dependents(removals, root, config)
     for removal in removals:
-        shown = relative_posix(removal.path)
         named = sorted(relative_posix(p) for p, r in former if r is removal)
         what = ", ".join(named) if named else "nothing names it"
         stderr.write(
-            f"floe-lint: {printable(removal.describe(shown))}; checking the files that named "
+            f"floe-lint: {printable(removal.describe())}; checking the files that named "
             f"it: {printable(what)}\n"
         )
     given = {p.absolute() for p in paths}
