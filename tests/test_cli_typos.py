@@ -94,8 +94,15 @@ def test_a_mistyped_command_line_is_one_line_with_a_suggestion(argv: list[str], 
 
 def test_fix_is_not_taken_for_config(tmp_path: Path) -> None:
     """`--fix` once suggested `--config` (an edit distance that ignored the dashes); an option
-    is compared without them. `check` has `--fix` now and accepts it; `config`, whose only
-    option besides `--isolated` is `--config`, still refuses it with no suggestion."""
+    is compared without them. `check` has `--fix` now: a typo of it is told so, and `config`,
+    whose only option besides `--isolated` is `--config`, refuses it with no suggestion."""
+    done = floe_lint("check", "--fxi", ".")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        "floe-lint: error: unknown option '--fxi' for 'floe-lint check'; did you mean "
+        "'--fix'?; see 'floe-lint check --help'\n",
+    )
     done = floe_lint("config", "--fix")
     assert (done.returncode, done.stdout, done.stderr) == (
         2,

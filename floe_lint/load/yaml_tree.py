@@ -285,7 +285,7 @@ class Builder:
         else:
             try:
                 value = construct(node)
-            except (ValueError, KeyError, TypeError, OverflowError):
+            except (ValueError, KeyError, TypeError, OverflowError, IndexError):
                 why = f"the value is tagged !!{name} but is not {_TAG_WORDS.get(name, name)}"
             else:
                 if not (isinstance(value, int) and value.bit_length() > MAX_INT_BITS):
