@@ -302,11 +302,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
     stderr.write(line + "\n")
-    # text read from stdin is no file --fix could change (fixing.refuse_conflicts): no hint
-    offered = getattr(args, "stdin_filename", None) is None and any(
-        f.fix is not None for f in findings
-    )
-    if outcome is not None or offered:
+    if outcome is not None or any(f.fix is not None for f in findings):
         from floe_lint.commands import fixing
 
         fixes = fixing.summary(args, config, findings, outcome)
