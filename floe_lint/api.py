@@ -74,6 +74,7 @@ from floe_lint.secrets import (
     is_secret_key,
     is_templated,
     literal_credentials,
+    mask_url_credentials,
 )
 from floe_lint.suggest import did_you_mean, same_name
 
@@ -131,6 +132,7 @@ __all__ = [
     "is_secret_key",
     "is_templated",
     "literal_credentials",
+    "mask_url_credentials",
     "matches_naming",
     "normalized_path",
     "not_checked",

@@ -15,14 +15,17 @@ from typing import TextIO
 
 from floe_lint import __version__
 from floe_lint.commands.usage import (
+    DEFAULT_PATHS,
     EXIT_CLEAN,
     EXIT_USAGE,
     ArgumentsError,
     Parser,
     UsageError,
     cache_options,
+    check_options,
     command_of,
     config_options,
+    jobs_count,
     trusted_root_option,
     unknown_arguments,
 )
@@ -88,7 +91,7 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         "paths",
         nargs="*",
         type=Path,
-        default=[Path(".")],
+        default=DEFAULT_PATHS,
         help="files or folders; - for standard input (with --stdin-filename)",
     )
     check.add_argument(
@@ -129,8 +132,7 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         metavar="RULES",
         help="skip these rules (selectors as for --select); repeatable",
     )
-    config_options(check)
-    trusted_root_option(check)
+    check_options(check)
     check.add_argument(
         "--show-source",
         action=argparse.BooleanOptionalAction,
@@ -148,7 +150,7 @@ def _add_check(check: argparse.ArgumentParser) -> None:
     check.add_argument(
         "--jobs",
         "-j",
-        type=_jobs,
+        type=jobs_count,
         metavar="N",
         help="parse files in N processes (default: all cores for 200+ files, else 1); "
         "the output is the same",
@@ -424,12 +426,6 @@ def _reader_went_away(stdout: TextIO) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     return EXIT_BROKEN_PIPE
-
-
-def _jobs(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of processes, got '{text}'")
-    return int(text)
 
 
 def main(

@@ -14,7 +14,13 @@ from pathlib import Path
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import lines_reader, resolved
-from floe_lint.secrets import is_reference, is_secret_key, literal_credentials
+from floe_lint.secrets import (
+    is_reference,
+    is_secret_key,
+    literal_credentials,
+    mask_url_credentials,
+    url_passwords,
+)
 
 _OPENERS, _CLOSERS = "{[", "}]"
 
@@ -128,6 +134,10 @@ def shown_lines(source: SourceFile) -> list[str]:
                     start = span.start_col - 1 if number == span.start_line else indent
                     end = span.end_col - 1 if number == span.end_line else len(text)
                     ranges.setdefault(number - 1, []).append((start, end))
+    if "://" in source.text:  # the password of a `scheme://user:password@host` URL
+        for index, line in enumerate(lines):
+            for start, end in url_passwords(line) if "://" in line else ():
+                ranges.setdefault(index, []).append((start, end))
     if not ranges:
         return lines
     return [_starred(line, ranges.get(index, ())) for index, line in enumerate(lines)]
@@ -143,7 +153,11 @@ def reader(files: Sequence[SourceFile]) -> Callable[[Path], list[str]]:
         key = resolved(path)
         if key not in cache:
             source = sources.get(key)
-            cache[key] = shown_lines(source) if source is not None else fallback(path)
+            cache[key] = (
+                shown_lines(source)
+                if source is not None
+                else [mask_url_credentials(line) for line in fallback(path)]
+            )
         return cache[key]
 
     return read

@@ -208,11 +208,12 @@ def url_passwords(text: str) -> Iterator[tuple[int, int]]:
 
 
 def mask_url_credentials(text: str) -> str:
-    """`text` with the password of every `scheme://user:password@host` starred (`user:***@`)."""
+    """`text` with the password of every `scheme://user:password@host` starred, character for
+    character (`user:*******@`), so that columns into the text still hold."""
     if "://" not in text:
         return text
     parts, last = [], 0
     for start, end in url_passwords(text):
-        parts += [text[last:start], "***"]
+        parts += [text[last:start], "*" * (end - start)]  # the same length: columns hold
         last = end
     return "".join(parts) + text[last:] if parts else text

@@ -22,17 +22,10 @@ Passes:
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Finding, Location, Related, SourceFile
+from floe_lint.api import Context, Finding, SourceFile
 
 ID, NAME, SEVERITY, SUBJECT = "FL002", "duplicate-key", "error", "file"
 
 
 def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
-    for problem in source.problems:
-        if problem.rule != NAME:
-            continue
-        related = []
-        if problem.related_span is not None:
-            first = Location(source.path, problem.related_span, problem.pointer)
-            related.append(Related(first, "first occurrence"))
-        yield ctx.file_finding(source, problem.span, problem.message, problem.pointer, related)
+    return ctx.load_findings(source, NAME, related="first occurrence")

@@ -183,6 +183,10 @@ PINNED: dict[tuple[str, ...], tuple[str, str]] = {
     ("parent_manifest",): ("parent_manifest", SAME_PARENT),
     ("plugins", "compute", "type"): ("plugins.compute.type", PARITY),
     ("defaults", "compute"): ("defaults.compute", PARITY),
+    ("approved_plugins", "compute"): (
+        "approved_plugins.compute",
+        "the computes an enterprise lets its domains select must be the same in every environment",
+    ),
 }
 
 

@@ -29,6 +29,4 @@ ID, NAME, SEVERITY, SUBJECT = "FL004", "multiple-documents", "error", "file"
 def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
     if not any(doc.kind for doc in source.documents):
         return  # not Floe's (a Helm template of several resources, say)
-    for problem in source.problems:
-        if problem.rule == NAME:
-            yield ctx.file_finding(source, problem.span, problem.message)
+    yield from ctx.load_findings(source, NAME)

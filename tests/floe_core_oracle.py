@@ -25,7 +25,19 @@ from floe_lint.cli import main
 
 #: Findings that are schema errors: the file is not what the schema describes.
 SCHEMA_RULES = frozenset(
-    {"FL001", "FL002", "FL003", "FL101", "FL102", "FL103", "FL104", "FL105", "FL106", "FL108"}
+    {
+        "FL001",
+        "FL002",
+        "FL003",
+        "FL004",
+        "FL101",
+        "FL102",
+        "FL103",
+        "FL104",
+        "FL105",
+        "FL106",
+        "FL108",
+    }
 )
 #: The warning that names what upstream refuses where floe-lint deliberately accepts it.
 UPSTREAM_REFUSES = "FL701"

@@ -152,6 +152,8 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("upstream-dependency-cycle", "strict/payments/floe.yaml", 12, 17),
             ("upstream-missing-ref", "strict/payments/floe.yaml", 14, 17),
             ("upstream-naming", "strict/payments/floe.yaml", 15, 11),
+            ("upstream-no-inheritance", "inherits/manifest.yaml", 13, 1),
+            ("upstream-duckdb-path", "inherits/manifest.yaml", 17, 13),
             # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
             ("untrusted-root", "standalone/floe.yaml", 1, 1),
             ("exception-expired", "../.floe-lint.yaml", 20, 5),
@@ -228,7 +230,11 @@ def test_a_domain_without_plugins_compute_inherits_its_parents_selection(lint) -
             ),
         }
     )
-    assert places(run) == [("compute-not-approved", "sales/orders/floe.yaml", 8, 24)]
+    assert places(run) == [
+        ("compute-not-approved", "sales/orders/floe.yaml", 8, 24),
+        # upstream's compile, given the domain alone, finds no orchestrator: said, as a warning
+        ("upstream-no-inheritance", "sales/manifest.yaml", 6, 1),
+    ]
 
 
 def test_a_domain_compute_outside_the_enterprise_whitelist_is_approved_not_subset(lint) -> None:

@@ -287,3 +287,81 @@ def test_the_ingestion_block_floe_core_accepts_is_accepted(tmp_path: Path) -> No
     assert "ingestion" in PRODUCT
     assert upstream_refusal(path) is None
     assert floe_lint(path).on(path) == []
+
+
+#: (document, path, value): single changes of a valid document, each where floe-core's models
+#: check more than a key's type (endpoints, bounds, discriminated rules, ingestion paths)
+PROBES: list[tuple[str, tuple[str | int, ...], Any]] = [
+    ("manifest", ("observability", "tracing", "endpoint"), "http://localhost:4317"),
+    ("manifest", ("observability", "tracing", "endpoint"), "ftp://otel.example"),
+    ("manifest", ("observability", "lineage", "endpoint"), "http://10.0.0.1/api"),
+    ("manifest", ("observability", "lineage", "endpoint"), "https://marquez.acme.example"),
+    ("manifest", ("plugins", "compute", "version"), "1.0"),
+    ("manifest", ("plugins", "catalog", "connection_secret_ref"), "Bad_Ref"),
+    ("manifest", ("metadata", "name"), "Acme"),
+    ("manifest", ("resource_presets", "small", "requests", "cpu"), ""),
+    (
+        "manifest",
+        ("governance", "custom_rules"),
+        [{"type": "require_tags_for_prefix", "prefix": "x", "required_tags": []}],
+    ),
+    (
+        "manifest",
+        ("governance", "policies"),
+        [{"name": "p", "type": "bogus", "action": "warn", "message": "m"}],
+    ),
+    ("manifest", ("governance", "rbac"), {"enabled": "maybe"}),
+    ("manifest", ("governance", "secret_scanning"), {"enabled": True, "severity": "fatal"}),
+    (
+        "manifest",
+        ("governance", "policy_overrides"),
+        [{"pattern": "legacy_*", "action": "exclude"}],
+    ),
+    ("manifest", ("artifacts", "registry", "auth"), {"type": "basic"}),
+    (
+        "manifest",
+        ("artifacts", "registry", "auth"),
+        {"type": "aws-irsa", "credentials_ref": {"name": "x"}},
+    ),
+    ("manifest", ("artifacts", "registry", "cache"), {"max_size_gb": 0}),
+    ("manifest", ("artifacts", "registry", "resilience"), {"retry": {"max_attempts": 11}}),
+    ("manifest", ("artifacts", "promotion"), {"environments": []}),
+    ("product", ("destinations", 0, "batch_size"), 0),
+    ("product", ("destinations", 0, "batch_size"), 100_001),
+    ("product", ("destinations", 0, "config"), {f"k{i}": i for i in range(51)}),
+    ("product", ("transforms", 1, "qualityChecks", 0, "custom_weight"), 50),
+    ("product", ("ingestion", "sources", 0, "path"), "/abs/orders.csv"),
+    ("product", ("ingestion", "sources", 0, "path"), "s3://"),
+    ("product", ("ingestion", "sources", 0, "path"), "s3://lake/raw/orders.csv"),
+    ("product", ("ingestion", "sources", 0, "path"), "https://example.com/orders.csv"),
+    ("product", ("ingestion", "sources", 0, "writeMode"), "merge"),
+    ("product", ("ingestion", "sources", 0, "name"), "bad name"),
+    ("product", ("ingestion", "sources", 0, "destinationTable"), "orders"),
+]
+
+
+@pytest.mark.parametrize(("kind", "where", "value"), PROBES, ids=lambda x: str(x)[:40])
+def test_each_probe_agrees_with_floe_core(
+    tmp_path: Path, kind: str, where: tuple[str | int, ...], value: Any
+) -> None:
+    import copy
+
+    data = copy.deepcopy(MANIFEST if kind == "manifest" else PRODUCT)
+    node: Any = data
+    for step in where[:-1]:
+        node = node.setdefault(step, {}) if isinstance(step, str) else node[step]
+    node[where[-1]] = value
+    if kind == "product":
+        write(tmp_path, "manifest.yaml", MANIFEST)
+    agree(write(tmp_path, "floe.yaml" if kind == "product" else "manifest.yaml", data))
+
+
+def test_a_file_of_several_documents_is_refused_by_both(tmp_path: Path) -> None:
+    """floe-core's yaml.safe_load expects a single document; multiple-documents (FL004)."""
+    one = yaml.safe_dump(MANIFEST, sort_keys=False)
+    path = tmp_path / "manifest.yaml"
+    path.write_text(one + "---\n" + one, "utf-8")
+    assert upstream_refusal(path) is not None
+    errors = [f for f in floe_lint(path).on(path) if f["severity"] == "error"]
+    assert [(f["rule"], f["line"]) for f in errors] == [("FL004", one.count("\n") + 2)]
+    agree(path)

@@ -67,11 +67,9 @@ def test_a_manifest_symlinked_to_dev_zero_is_a_finding_naming_it(tmp_path: Path)
     assert time.monotonic() - started < 10
     no_internal_error(done.stdout + done.stderr)
     assert done.returncode == 1
-    # Paths are shown resolved, so the finding names the device the link points to.
-    assert (
-        "dev/zero:1:1: ERROR FL001 [yaml-syntax] cannot read file: it is a character "
-        "device, not a regular file" in done.stdout
-    )
+    # The walk does not follow a link out of the folder (the device is never opened as a
+    # discovered file); the ref to it is the finding, naming it.
+    assert "dev/zero" not in done.stdout
     assert (
         "floe.yaml:3:17: ERROR FL301 [unresolved-ref] cannot resolve platform.ref "
         "'manifest.yaml': 'manifest.yaml' points to a character device" in done.stdout

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -30,7 +31,8 @@ from tests.conftest import REPO, write_files
 pytestmark = pytest.mark.xdist_group("test_install_docs")
 
 README = (REPO / "README.md").read_text("utf-8")
-URL = "https://github.com/floe-dev/floe-lint"
+# The repository's URL is written once, in pyproject.toml; every page names the same one.
+URL = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["urls"]["Homepage"]
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "floe-lint tests",
     "GIT_AUTHOR_EMAIL": "tests@example.invalid",
@@ -318,3 +320,14 @@ def test_pre_commit_with_rev_at_a_commit(
     assert done.returncode == 1, done.stdout + done.stderr
     assert line in done.stdout and "FL201" in done.stdout
     assert "mutable reference" not in done.stdout + done.stderr
+
+
+def test_every_page_names_the_repository_of_pyproject() -> None:
+    """One URL everywhere (pages, the hooks file, the action's `uses:` slug), so that the day
+    it changes, one edit of pyproject.toml and these pages is checked whole."""
+    slug = URL.removeprefix("https://github.com/")
+    for page, text in _install_docs().items():
+        for found in re.findall(r"github\.com/([\w.-]+/floe-lint)\b", text):
+            assert found == slug, f"{page}: github.com/{found}"
+        for found in re.findall(r"uses:\s*([\w.-]+/floe-lint)@", text):
+            assert found == slug, f"{page}: uses: {found}"

@@ -220,3 +220,18 @@ def test_a_weaker_enforcement_level_leaves_silencing_to_the_files(
     run = strict_tree(tmp_path, level)
     assert run.named("compute-not-approved") == []
     assert run.named("suppression-not-allowed") == []
+
+
+def test_a_domain_may_make_its_own_products_strict(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "platform/enterprise/manifest.yaml": ENTERPRISE.replace("LEVEL", "warn"),
+            "platform/sales/manifest.yaml": DOMAIN.replace("level: warn", "level: strict"),
+            "products/orders/floe.yaml": FLOE,
+            ".floe-lint.yaml": "{}\n",
+        },
+    )
+    run = run_cli("check", ".", "--format", "json")
+    assert places(run, "compute-not-approved") == [("products/orders/floe.yaml", 6, 33, "error")]
+    assert len(run.named("suppression-not-allowed")) == 1

@@ -115,3 +115,18 @@ def test_an_overlay_that_adds_a_platform_the_base_lacks_is_reported(lint) -> Non
     )
     assert [(f[0], f[1], f[2]) for f in found(run)] == [("orders/floe.prod.yaml", 1, 22)]
     assert "sets platform.manifest, which the base floe.yaml does not set" in found(run)[0][3]
+
+
+def test_an_overlay_may_not_widen_the_enterprise_whitelist(lint) -> None:
+    run = lint(
+        {
+            "manifest.yaml": ENTERPRISE,
+            "manifest.prod.yaml": "approved_plugins: {compute: [duckdb, snowflake]}\n",
+        }
+    )
+    assert [(f[0], f[1], f[2], f[4]) for f in found(run)] == [
+        ("manifest.prod.yaml", 1, 29, [("manifest.yaml", 6)])
+    ]
+    assert found(run)[0][3].startswith(
+        "a per-environment file changes approved_plugins.compute, which the base manifest.yaml"
+    )

@@ -273,6 +273,8 @@ def test_rules_and_rule_show_the_installed_rule(rule_site: Path, tmp_path: Path)
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith("ACME102 named-connection-secret (default severity: error)")
     assert "Why: a compute with a `config` reaches a server" in shown.stdout
+    by_id = floe_lint(tmp_path, "rule", "ACME102", site=rule_site)  # as docs/extending.md says
+    assert (by_id.returncode, by_id.stdout) == (0, shown.stdout)
     assert "ACME102" not in floe_lint(tmp_path, "rules").stdout
 
 
@@ -333,3 +335,13 @@ def test_a_rule_module_with_a_malformed_declaration_is_refused(
     with pytest.raises(ConfigError, match=f"rule module {name} ") as raised:
         rules_of_entry_points([entry])
     assert problem in str(raised.value)
+
+
+def test_plugins_schema_prints_the_installed_plugins_config_schema(
+    site: Path, tmp_path: Path
+) -> None:
+    """docs/extending.md's `floe-lint plugins --schema trino`, as written, once installed."""
+    assert "`floe-lint plugins --schema trino`" in DOC.read_text("utf-8")
+    run = floe_lint(tmp_path, "plugins", "--schema", "trino", site=site)
+    schema = json.loads(run.stdout)
+    assert schema["type"] == "object" and "properties" in schema

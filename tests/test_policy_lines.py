@@ -4,10 +4,13 @@ it names is flipped, dropped or forced true, and asserts the place and the messa
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from floe_lint.lint import selectors
 from tests.conftest import run_cli, write_files
@@ -259,3 +262,115 @@ def test_a_look_alike_typo_suggests_the_rule_it_spells() -> None:
     assert closest("FL2O1", ["FL221", "FL201"]) == "FL201"
     assert closest("fl2o1", ["FL221", "FL201"]) == "FL201"
     assert closest("FLl02", ["FL102", "FL112"]) == "FL102"
+
+
+UPSTREAM_ENTERPRISE = (
+    "apiVersion: floe.dev/v1\nkind: Manifest\n"
+    "metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}\nscope: enterprise\n"
+    "plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (  # an empty approved list is the schema's one finding, not also a default's
+            {"manifest.yaml": "plugins: {compute: {approved: [], default: duckdb}}\n"},
+            [
+                "manifest.yaml:1:31: ERROR FL105 [schema-empty-list] 'plugins.compute.approved' "
+                "is empty: list at least one item"
+            ],
+        ),
+        (  # a templated default is environment-override's finding alone
+            {
+                "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: \"{{ env_var('C') }}\"}}\n"
+            },
+            [
+                "manifest.yaml:1:50: ERROR FL401 [environment-override] the default compute "
+                "varies by environment; a transform must run on the same compute in every "
+                "environment (ADR-0010)"
+            ],
+        ),
+        (  # nothing of the domain's own list survives: the list is named 'none'
+            {
+                "e.yaml": "scope: enterprise\n"
+                "plugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n",
+                "manifest.yaml": "scope: domain\nparent_manifest: e.yaml\n"
+                "plugins: {compute: {approved: [snowflake], default: duckdb}}\n",
+            },
+            [
+                "manifest.yaml:3:32: ERROR FL202 [approved-not-subset] domain manifest "
+                "manifest.yaml approves 'snowflake', which its parent enterprise manifest e.yaml "
+                "does not approve; parent approves: duckdb, spark",
+                "manifest.yaml:3:53: ERROR FL203 [default-not-approved] default compute 'duckdb' "
+                "is not in the effective approved list of domain manifest manifest.yaml (none)",
+            ],
+        ),
+        (  # an upstream domain keeping its parent's compute, with a default it does not have
+            {
+                "e.yaml": UPSTREAM_ENTERPRISE,
+                "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
+                "metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}\n"
+                "scope: domain\nparent_manifest: e.yaml\nplugins: {catalog: {type: polaris}}\n"
+                "defaults: {compute: spark}\n",
+            },
+            [
+                "manifest.yaml:7:21: ERROR FL203 [default-not-approved] default compute 'spark' "
+                "is not in the effective approved list of domain 'sales' (duckdb)"
+            ],
+        ),
+    ],
+)
+def test_default_not_approved_judges_only_a_default_it_owns(
+    files: dict[str, str], expected: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, files)
+    assert run_cli("check", ".").stdout.splitlines() == expected
+
+
+@given(
+    st.sampled_from(["bronze", "silver", "gold", "dim", "fact", "stg", "Gold", ""]),
+    st.text(alphabet="az09_-XÉ", max_size=8),
+    st.sampled_from(["medallion", "kimball", "custom"]),
+)
+def test_upstream_naming_is_a_known_prefix_then_snake_case(
+    prefix: str, rest: str, pattern: str
+) -> None:
+    """matches_naming agrees with upstream's regex: `<prefix>_[a-z][a-z0-9_]*` to the end."""
+    from floe_lint.model.upstream_enforcement import NAMING_PATTERNS, matches_naming
+
+    name = f"{prefix}_{rest}"
+    prefixes = "|".join(NAMING_PATTERNS.get(pattern, ())) or "(?!)"
+    expected = re.fullmatch(rf"(?:{prefixes})_[a-z][a-z0-9_]*", name, re.ASCII) is not None
+    assert matches_naming(name, pattern) is expected, name
+
+
+def test_a_registry_host_name_is_at_most_253_characters() -> None:
+    from floe_lint.model.refs import RefError, parse_oci
+
+    longest = ".".join(["a" * 63] * 3 + ["b" * 61])  # 253
+    assert parse_oci(f"oci://{longest}/x:1").host == longest
+    with pytest.raises(RefError, match="is not a host name"):
+        parse_oci(f"oci://{longest}c/x:1")
+
+
+def test_a_product_without_a_name_is_not_judged_against_approved_products(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The missing name is the schema's finding; product-not-approved needs a name to judge."""
+    monkeypatch.chdir(tmp_path)
+    write_files(
+        tmp_path,
+        {
+            "e.yaml": UPSTREAM_ENTERPRISE,
+            "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
+            "metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}\n"
+            "scope: domain\nparent_manifest: e.yaml\nplugins: {catalog: {type: polaris}}\n"
+            "approved_products: [invoices]\n",
+            "floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\nmetadata: {version: 1.0.0}\n"
+            "platform: {manifest: manifest.yaml}\ntransforms: [{name: stg_orders}]\n",
+        },
+    )
+    names = [f["name"] for f in run_cli("check", ".", "--format", "json").findings]
+    assert "schema-required" in names and "product-not-approved" not in names

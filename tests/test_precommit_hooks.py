@@ -52,31 +52,12 @@ def test_hooks_are_defined_for_check_and_compile_check() -> None:
     for hook in HOOKS:
         assert hook["language"] == "python"
         assert hook["require_serial"] is True
-    assert BY_ID["floe-lint"]["entry"] == "floe-lint check"
-    assert BY_ID["floe-lint"]["types"] == ["yaml"]
+    assert BY_ID["floe-lint"]["entry"] == "floe-lint check --hook"
+    assert BY_ID["floe-lint"]["types_or"] == ["yaml", "json"]
+    assert BY_ID["floe-lint"]["always_run"] is True  # a commit of deletions only runs it too
+    assert "files" not in BY_ID["floe-lint"]  # every file `check` would lint reaches it
     assert BY_ID["floe-lint-compile-check"]["entry"] == "floe-lint compile --check"
     assert BY_ID["floe-lint-compile-check"]["pass_filenames"] is False
-
-
-@pytest.mark.parametrize(
-    ("path", "matched"),
-    [
-        ("floe.yaml", True),
-        ("products/orders/floe.yaml", True),
-        ("products/orders/floe.prod.yaml", True),
-        ("platform/manifest.yml", True),
-        ("platform/manifest.staging.yaml", True),
-        ("platform/sales-manifest.yaml", True),
-        (".github/workflows/ci.yaml", False),
-        ("docker-compose.yaml", False),
-        ("notfloe.yaml", False),
-        ("floe.yaml.bak", False),
-    ],
-)
-def test_files_pattern_matches_products_manifests_and_their_variants(
-    path: str, matched: bool
-) -> None:
-    assert bool(re.search(BY_ID["floe-lint"]["files"], path)) is matched
 
 
 def _git(cwd: Path, *args: str) -> None:
@@ -169,10 +150,138 @@ def test_staging_only_a_manifest_that_breaks_its_dependents_is_refused(tmp_path:
     assert re.search(r"^floe-lint\.+Failed$", out, re.M), out
     assert "products/orders/floe.yaml:5:47: ERROR FL201 [compute-not-approved]" in out
     assert "platform/sales/manifest.yaml:6:24: ERROR FL202 [approved-not-subset]" in out
-    assert "platform/sales/manifest.yaml:7:14: ERROR FL203 [default-not-approved]" in out
+    assert "it is also its default" in out  # one finding for the default it lost, not two
     assert (
         out.count("note: a dependent of the changed manifest platform/enterprise/manifest.yaml")
-        == 3
+        == 2
     )
     assert "products/customers" not in out  # a dependent without findings is not mentioned
-    assert "3 errors (4 files checked, 3 of them dependents of the changed manifests)" in out
+    assert "2 errors (4 files checked, 3 of them dependents of the changed manifests)" in out
+
+
+@pytest.fixture(scope="module")
+def hook_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One pre-commit home for the hook tests below: the hook's environment is built once."""
+    return tmp_path_factory.mktemp("pre-commit-home")
+
+
+def _committed_tree(target: Path, files: dict[str, str]) -> None:
+    write_files(target, files)
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    _git(target, "commit", "-qm", "init")
+
+
+def _refused(run: subprocess.CompletedProcess[str]) -> str:
+    out = run.stdout
+    assert run.returncode == 1, out + run.stderr
+    assert re.search(r"^floe-lint\.+Failed$", out, re.M), out
+    return out
+
+
+def test_deleting_a_domain_manifest_is_refused_naming_its_former_dependents(
+    tmp_path: Path, hook_home: Path
+) -> None:
+    """pre-commit hands the hook no file at all for this commit: the hook asks git."""
+    from tests.test_dependents import TREE
+
+    target = tmp_path / "target"
+    _committed_tree(target, TREE)
+    _git(target, "rm", "-q", "platform/sales/manifest.yaml")
+    out = _refused(_try_repo(target, hook_home, "floe-lint"))
+    assert (
+        "floe-lint: platform/sales/manifest.yaml is deleted in this commit; checking the files "
+        "that named it: products/customers/floe.yaml, products/orders/floe.yaml"
+    ) in out
+    assert "products/customers/floe.yaml:2:17: ERROR FL301 [unresolved-ref]" in out
+    assert "products/orders/floe.yaml:2:17: ERROR FL301 [unresolved-ref]" in out
+
+
+def test_renaming_a_domain_manifest_is_refused_naming_its_former_dependents(
+    tmp_path: Path, hook_home: Path
+) -> None:
+    from tests.test_dependents import TREE
+
+    target = tmp_path / "target"
+    _committed_tree(target, TREE)
+    _git(target, "mv", "platform/sales/manifest.yaml", "platform/sales/sales.manifest.yaml")
+    out = _refused(_try_repo(target, hook_home, "floe-lint"))
+    assert (
+        "floe-lint: platform/sales/manifest.yaml is renamed to "
+        "platform/sales/sales.manifest.yaml in this commit; checking the files that named it: "
+        "products/customers/floe.yaml, products/orders/floe.yaml"
+    ) in out
+    assert "products/orders/floe.yaml:2:17: ERROR FL301 [unresolved-ref]" in out
+    # the staged change to what still refers to it is the fix: the commit then passes
+    for name in ("orders", "customers"):
+        product = target / f"products/{name}/floe.yaml"
+        product.write_text(product.read_text().replace("/manifest.yaml", "/sales.manifest.yaml"))
+    _git(target, "add", "-A")
+    fixed = _try_repo(target, hook_home, "floe-lint")
+    assert re.search(r"^floe-lint\.+Passed$", fixed.stdout, re.M), fixed.stdout
+
+
+def test_a_json_manifest_and_a_manifest_of_any_name_reach_the_hook(
+    tmp_path: Path, hook_home: Path
+) -> None:
+    target = tmp_path / "target"
+    enterprise = (
+        '{"apiVersion": "floe.dev/v1", "kind": "Manifest",\n'
+        ' "metadata": {"name": "acme", "version": "1.0.0", "owner": "p@acme.example"},\n'
+        ' "scope": "enterprise",\n'
+        ' "approved_plugins": {"compute": ["duckdb", "spark"]},\n'
+        ' "plugins": {"compute": {"type": "duckdb"}, "orchestrator": {"type": "dagster"}}}\n'
+    )
+    domain = (
+        "apiVersion: floe.dev/v1\nkind: Manifest\n"
+        "metadata: {name: sales, version: 1.0.0, owner: s@acme.example}\n"
+        "scope: domain\nparent_manifest: ../enterprise.json\n"
+        "plugins: {compute: {type: spark}, orchestrator: {type: dagster}}\n"
+    )
+    _committed_tree(
+        target, {"platform/enterprise.json": enterprise, "platform/sales/domain.yaml": domain}
+    )
+    clean = _try_repo(target, hook_home, "floe-lint", "--all-files")
+    assert re.search(r"^floe-lint\.+Passed$", clean.stdout, re.M), clean.stdout + clean.stderr
+    # the JSON enterprise drops spark: the domain below it (not staged) breaks
+    write_files(target, {"platform/enterprise.json": enterprise.replace(', "spark"', "")})
+    _git(target, "add", "-A")
+    out = _refused(_try_repo(target, hook_home, "floe-lint"))
+    assert "platform/sales/domain.yaml:6:27: ERROR FL202 [approved-not-subset]" in out
+    # a domain manifest whose name matched no pattern of the old hook is linted when staged
+    write_files(target, {"platform/enterprise.json": enterprise})
+    write_files(
+        target, {"platform/sales/domain.yaml": domain.replace("type: spark", "type: snowflake")}
+    )
+    _git(target, "add", "-A")
+    out = _refused(_try_repo(target, hook_home, "floe-lint"))
+    assert "platform/sales/domain.yaml:6:27: ERROR FL202 [approved-not-subset]" in out
+
+
+def test_files_that_are_not_floes_never_fail_the_hook(tmp_path: Path, hook_home: Path) -> None:
+    target = tmp_path / "target"
+    _committed_tree(
+        target,
+        {
+            "manifest.yaml": MANIFEST,
+            "floe.yaml": GOOD,
+            "package.json": '{"name": "web", "version": "1.0.0", "dependencies": {}}\n',
+            "tsconfig.json": "{\n  // comments: not JSON\n}\n",
+            ".github/workflows/ci.yaml": "on: [push]\njobs: {}\n",
+            "charts/values.yaml": "platform: {replicas: 2}\n",
+            "deploy/manifest.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n",
+            "broken.yaml": "not: [yaml\n",
+        },
+    )
+    run = _try_repo(target, hook_home, "floe-lint", "--all-files")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert re.search(r"^floe-lint\.+Passed$", run.stdout, re.M), run.stdout
+    for name in (
+        "package.json",
+        "tsconfig.json",
+        "ci.yaml",
+        "values.yaml",
+        "broken.yaml",
+        "deploy",
+    ):
+        assert name not in run.stdout

@@ -5,18 +5,24 @@ input is read up to the limit every file has, never whole."""
 
 from __future__ import annotations
 
+import io
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from floe_lint.cli import main
 from floe_lint.load.reading import MAX_BYTES
 from tests.conftest import write_files
 
 FLOE_LINT = shutil.which("floe-lint", path=str(Path(sys.executable).parent)) or "floe-lint"
 MANIFEST = "plugins:\n  compute:\n    approved: [duckdb, spark]\n    default: duckdb\n"
+FIX_HINT = "floe-lint: 0 fixable with --fix; 1 more with --unsafe-fixes\n"  # FL201's fix
 PRODUCT = """\
 name: {name}
 version: 1.0.0
@@ -60,7 +66,7 @@ def test_the_text_is_linted_where_it_would_be(tree: Path) -> None:
         "selects compute 'snowflake', which platform manifest manifest.yaml does not approve "
         "(no level of the hierarchy approves it); approved: duckdb, spark\n"
     )
-    assert done.stderr.decode() == "floe-lint: 1 error (2 files checked)\n"
+    assert done.stderr.decode() == "floe-lint: 1 error (2 files checked)\n" + FIX_HINT
     # the file on disk is clean: what was linted is the text
     clean = floe_lint(tree, b"", "check", "products/a/floe.yaml")
     assert (clean.returncode, clean.stdout) == (0, b"")
@@ -128,3 +134,57 @@ def test_stdin_usage_errors_are_one_line(tree: Path, argv: list[str], message: s
     done = floe_lint(tree, b"name: x\n", *argv)
     assert (done.returncode, done.stdout) == (2, b"")
     assert done.stderr.decode() == f"floe-lint: error: {message}\n"
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    computes=st.lists(st.sampled_from(["duckdb", "spark", "snowflake", "", "duck db"]), max_size=4),
+    extra=st.sampled_from(
+        ["", "colour: blue\n", "version: [1]\n", "platform: {ref: nowhere.yaml}\n"]
+    ),
+    at=st.sampled_from(["products/a/floe.yaml", "products/a/draft.yaml", "platform/manifest.yaml"]),
+)
+def test_stdin_reports_what_the_same_text_on_disk_reports(
+    tree: Path, computes: list[str], extra: str, at: str
+) -> None:
+    """Any text, linted through stdin as if at PATH, gets the report that the same text saved
+    at PATH gets (in-process, to keep the property fast)."""
+    lines = "".join(
+        f"  - {{type: dbt, path: models/m{i}/, compute: '{c}'}}\n" for i, c in enumerate(computes)
+    )
+    if at.startswith("platform/"):
+        text = (
+            MANIFEST.replace(
+                "[duckdb, spark]", f"[{', '.join(c for c in computes if c) or 'duckdb'}]"
+            )
+            + extra
+        )
+    else:
+        text = PRODUCT.format(name="a", compute="duckdb") + lines + extra
+    raw = text.encode()
+    original = (tree / at).read_bytes() if (tree / at).exists() else None
+    cwd = os.getcwd()
+    os.chdir(tree)
+    try:
+        stdin, sys.stdin = sys.stdin, io.TextIOWrapper(io.BytesIO(raw))
+        try:
+            piped = _lint_json(["check", "-", "--stdin-filename", at])
+        finally:
+            sys.stdin = stdin
+        (tree / at).write_bytes(raw)
+        saved = _lint_json(["check", at])
+    finally:
+        if original is None:
+            (tree / at).unlink(missing_ok=True)
+        else:
+            (tree / at).write_bytes(original)
+        os.chdir(cwd)
+    assert piped == saved
+
+
+def _lint_json(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main([*argv, "--format", "json"], out, err)
+    return code, out.getvalue(), err.getvalue()

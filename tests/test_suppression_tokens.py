@@ -94,3 +94,14 @@ def test_no_directive_is_read_from_inside_a_scalar(body: str) -> None:
         f'a: "{escaped}\n  # floe-lint: disable=FL201 -- r\n  # floe-lint: disable-file=ALL\n  "\n'
     )
     assert directives(SourceFile(Path("floe.yaml"), text)) == []
+
+
+def test_a_comment_on_a_block_scalar_header_line_is_a_comment(lint) -> None:
+    text = (
+        HEAD + "transforms:\n  - path: models/a/\n    compute: snowflake\n"
+        "    description: |  # floe-lint: disable=FL201 -- a comment, not text\n      text\n"
+    )
+    run = lint({"manifest.yaml": MANIFEST, "floe.yaml": text})
+    # a real comment, so a real directive: it names a rule with no finding on its line
+    [unused] = run.named("unused-suppression")
+    assert (unused["line"], unused["column"]) == (6, 42)

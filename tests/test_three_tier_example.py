@@ -82,7 +82,7 @@ def test_a_domain_weakening_the_enterprise_is_caught_at_its_line(
     monkeypatch.chdir(tree)
     run = run_cli("check", ".", "--format", "json")
     assert [(f["rule"], f["file"], f["line"], f["column"]) for f in run.findings] == [
-        ("FL601", "sales/manifest.yaml", 35, 19)
+        ("FL601", "sales/manifest.yaml", 38, 19)
     ]
     assert run.findings[0]["related"][0]["file"] == "enterprise/manifest.yaml"
     assert run.findings[0]["related"][0]["line"] == 54

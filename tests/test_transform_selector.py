@@ -1,4 +1,4 @@
-"""A transform's path (a dbt selector) and an upstream transform's name hold one line and no
+"""A transform's path (a dbt selector) and an upstream transform's name hold one word and no
 control characters: a line break would smuggle a second selector or option (issue 16)."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from floe_lint.load.validation import validate
 
 MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
-CONTROL = [chr(c) for c in (*range(0x20), *range(0x7F, 0xA0))] + ["\u2028", "\u2029"]
+#: what a selector path may not hold: control characters and anything Python calls a space
+FORBIDDEN = [chr(c) for c in range(0x3001) if chr(c).isspace() or c < 0x20 or 0x7F <= c < 0xA0]
 
 
 def test_a_line_break_in_a_transform_path_is_a_finding_at_the_value(lint) -> None:
@@ -23,7 +24,10 @@ def test_a_line_break_in_a_transform_path_is_a_finding_at_the_value(lint) -> Non
         }
     )
     found = [(f["line"], f["column"], f["message"]) for f in run.named("schema-invalid")]
-    rest = " must be a dbt path selector, on one line and without control characters"
+    rest = (
+        " must be a dbt path selector: one word, without spaces (dbt reads a space as a second "
+        "selector) or control characters"
+    )
     assert found == [
         (4, 12, "'transforms[0].path' 'models/x\n--select models/y'" + rest),
         (5, 11, "'transforms[1].path' 'models/\x01z'" + rest),
@@ -56,14 +60,27 @@ def _product(path: str) -> dict[str, object]:
     return {"name": "p", "platform": {"ref": "m.yaml"}, "transforms": [{"path": path}]}
 
 
-@given(st.text(min_size=1), st.sampled_from(CONTROL), st.text())
-def test_every_control_character_in_a_path_is_refused(
+@given(st.text(min_size=1), st.sampled_from(FORBIDDEN), st.text())
+def test_every_control_character_or_space_in_a_path_is_refused(
     before: str, control: str, after: str
 ) -> None:
     problems = validate(_product(before + control + after), "floe")
     assert [p.pointer for p in problems] == ["/transforms/0/path"]
 
 
-@given(st.text(min_size=1).filter(lambda s: not any(c in CONTROL for c in s)))
-def test_a_path_without_control_characters_passes(path: str) -> None:
+@given(st.text(min_size=1).filter(lambda s: not any(c in FORBIDDEN for c in s)))
+def test_a_path_without_control_characters_or_spaces_passes(path: str) -> None:
     assert validate(_product(path), "floe") == []
+
+
+def test_a_space_in_a_transform_path_is_a_finding(lint) -> None:
+    run = lint(
+        {
+            "manifest.yaml": MANIFEST,
+            "floe.yaml": "name: p\nplatform: {ref: manifest.yaml}\ntransforms:\n"
+            "  - {path: models/a models/other, compute: duckdb}\n",
+        }
+    )
+    [found] = run.named("schema-invalid")
+    assert (found["line"], found["column"]) == (4, 12)
+    assert "'models/a models/other' must be a dbt path selector: one word" in found["message"]

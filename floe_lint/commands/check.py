@@ -184,10 +184,7 @@ class CheckRun:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint.commands.fetching import fetcher
     from floe_lint.config import load_config
-    from floe_lint.lint import engine
-    from floe_lint.reporters import sorted_findings
 
     stdin = _stdin_source(args)
     for path in args.paths:
@@ -198,6 +195,17 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         with_manifest(load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest),
         args.trusted_root,
     )
+    _say_links_out(args.paths, args.workspace, config, stderr)
+    if args.hook:
+        from floe_lint.commands.hook import hook_paths
+
+        args.paths = hook_paths(args, config, stderr)
+        if not args.paths:
+            return EXIT_CLEAN  # nothing of Floe's in this commit
+    from floe_lint.commands.fetching import fetcher
+    from floe_lint.lint import engine
+    from floe_lint.reporters import sorted_findings
+
     run = CheckRun(args, config)
     root = None
     if not args.no_dependents:
@@ -220,6 +228,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             jobs=args.jobs,
             dependents_root=root,
             sources={**stdin, **sources},
+            hook=args.hook,
             cache_dir=cache_dir if not sources else None,
         )
 
@@ -302,6 +311,28 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
     return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
+
+
+def _say_links_out(
+    paths: Sequence[Path], workspace: Path | None, config: Config, stderr: TextIO
+) -> None:
+    """A file named on the command line is read even through a symbolic link that leads out
+    of the workspace (a walk of a folder never follows one): say so."""
+    links = [p for p in paths if p.is_symlink() and p.is_file()]
+    if not links:
+        return
+    from floe_lint.load.root import workspace_root
+    from floe_lint.reporters import printable
+
+    root = workspace_root(workspace, config.path, Path.cwd())
+    for link in links:
+        target = link.resolve()
+        if not target.is_relative_to(root):
+            stderr.write(
+                f"floe-lint: {printable(link.as_posix())} is a symbolic link to "
+                f"{printable(str(target))}, outside the workspace {printable(str(root))}; it is "
+                "read because it was named on the command line\n"
+            )
 
 
 def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:

@@ -12,6 +12,12 @@ if TYPE_CHECKING:
     from floe_lint.config import Config
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+#: `check`'s paths when none are given (compared by identity: `check --hook` alone is no `.`)
+DEFAULT_PATHS: list[Path] = [Path(".")]
+HOOK_HELP = (
+    "as the pre-commit hook runs it: files that are not Floe's are skipped, and the files that "
+    "named a manifest the staged changes delete or rename are checked too"
+)
 
 
 class UsageError(Exception):
@@ -152,3 +158,20 @@ def cache_options(parser: argparse.ArgumentParser, for_check: bool = False) -> N
         choices=("dir", "clean"),
         help="dir (the default): print the cache folder; clean: remove every stored result",
     )
+
+
+def check_options(parser: argparse.ArgumentParser) -> None:
+    """`check`'s options of central control: `--config`/`--isolated`, `--trusted-root` and
+    `--hook`."""
+    config_options(parser)
+    trusted_root_option(parser)
+    parser.add_argument("--hook", action="store_true", help=HOOK_HELP)
+
+
+def jobs_count(text: str) -> int:
+    """`--jobs N`: a positive number (the run then starts no more processes than it has files,
+    nor more than `bulk.MAX_JOBS`)."""
+    digits = text.lstrip("0")
+    if not text.isascii() or not text.isdigit() or not digits:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got '{text}'")
+    return int(digits) if len(digits) <= 19 else 10**19  # capped to the files anyway

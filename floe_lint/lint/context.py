@@ -252,3 +252,15 @@ class Context:
         return Finding(
             "", "", "error", message, Location(source.path, span, pointer), tuple(related)
         )
+
+    def load_findings(self, source: SourceFile, rule: str, related: str = "") -> Iterator[Finding]:
+        """A finding for each problem the loader noted for `rule` in a file (duplicate keys,
+        merge keys, ...); `related` names the problem's second place, when it has one."""
+        for problem in source.problems:
+            if problem.rule != rule:
+                continue
+            also = []
+            if related and problem.related_span is not None:
+                where = Location(source.path, problem.related_span, problem.pointer)
+                also.append(Related(where, related))
+            yield self.file_finding(source, problem.span, problem.message, problem.pointer, also)

@@ -27,6 +27,7 @@ from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.trust import Trust
+from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
     from floe_lint.lint.replay import Replay
@@ -77,6 +78,7 @@ def run(
     dependents_root: Path | None = None,
     sources: Mapping[Path, bytes] | None = None,
     parsed: dict[Path, SourceFile] | None = None,
+    hook: bool = False,
     cache_dir: Path | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
@@ -85,7 +87,8 @@ def run(
     so the output does not depend on it. With `dependents_root`, every file of that workspace
     whose hierarchy passes through a manifest among `paths` is linted too, and its findings name
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
-    be linted as it was at another revision. `parsed` is shared by runs over the same files
+    be linted as it was at another revision. With `hook`, files named in `paths` are taken as
+    if discovered (see `discover`). `parsed` is shared by runs over the same files
     (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
     stored it is replayed, not checked; the output is the same.
@@ -102,7 +105,9 @@ def run(
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [
-        (path, explicit) for path, explicit in discover(paths) if filtering.selected(path, config)
+        (path, explicit)
+        for path, explicit in discover(paths, hook=hook)
+        if filtering.selected(path, config)
     ]
     replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs)
     replayed: list[Finding] = []
@@ -213,7 +218,10 @@ def run(
             f for r in controls for f in _checked(r, refusal, ctx, config, control)
         ],
     )
-    findings = filtered.findings
+    findings = [_masked(f) for f in filtered.findings]
+    filtered.suppressed = [
+        dataclasses.replace(s, finding=_masked(s.finding)) for s in filtered.suppressed
+    ]
     if dependents:
         from floe_lint.lint.dependents import with_causes
 
@@ -227,6 +235,19 @@ def run(
         dependents,
         hierarchy,
         products,
+    )
+
+
+def _masked(finding: Finding) -> Finding:
+    """A finding whose message (or a related one) quotes a `scheme://user:password@` URL, with
+    the password starred: every output format prints messages."""
+    if "://" not in finding.message and not any("://" in r.message for r in finding.related):
+        return finding
+    related = tuple(
+        dataclasses.replace(r, message=mask_url_credentials(r.message)) for r in finding.related
+    )
+    return dataclasses.replace(
+        finding, message=mask_url_credentials(finding.message), related=related
     )
 
 

@@ -3,7 +3,11 @@
 A finding is mandatory when its rule is named by the config's `mandatory` selectors, when it
 is `untrusted-root` (a root of trust that a pull request could silence would protect
 nothing), or when it is a policy rule's (FL2xx, FL3xx, FL4xx, FL5xx) in a file governed by a
-platform whose effective `governance.policy_enforcement_level` is `strict`. A mandatory
+platform whose effective `governance.policy_enforcement_level` is `strict`. The reading rules
+(`yaml-syntax`, `multiple-documents`, `merge-key`: floe-lint and upstream Floe's
+`yaml.safe_load` would read the file differently, or Floe refuses it) are mandatory wherever
+anything is (any `mandatory` selector, trusted roots, a strict file): every verdict on a file
+rests on reading it as Floe does, so silencing them would forge the rest. A mandatory
 finding is not silenced by suppression comments (each such comment is itself a
 `suppression-not-allowed` error), `per-path-ignores`, `ignore`/`select`, a lowered
 `severity` or a baseline. The config's `exceptions` (files, rule, reason, expiry) are the one
@@ -29,6 +33,8 @@ from floe_lint.load.paths import glob_match, relative_posix, resolved
 POLICY_PREFIXES = ("FL2", "FL3", "FL4", "FL5")
 #: Rules that are always mandatory.
 ALWAYS = frozenset({"untrusted-root"})
+#: Rules whose findings say that Floe would not read the file as floe-lint did.
+READING = frozenset({"yaml-syntax", "multiple-documents", "merge-key"})
 _RANK = {"note": 0, "warning": 1, "error": 2}
 
 
@@ -59,12 +65,23 @@ class Control:
     exceptions: Sequence[RuleException] = ()
     root: Path = field(default_factory=Path.cwd)
     today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    #: whether trusted roots are given (then untrusted-root, and so the reading rules, count)
+    trusted: bool = False
 
     @classmethod
     def of(cls, config: Config, strict: Iterable[Path] = ()) -> Control:
         return cls(
-            config.mandatory, frozenset(resolved(p) for p in strict), config.exceptions, config.root
+            config.mandatory,
+            frozenset(resolved(p) for p in strict),
+            config.exceptions,
+            config.root,
+            trusted=bool(config.trusted_roots),
         )
+
+    @property
+    def _guarded(self) -> bool:
+        """Whether some finding may be mandatory anywhere, whatever its file."""
+        return bool(self.selectors) or self.trusted
 
     def names_mandatory(self, code: str, rule_id: str, rule_name: str) -> bool:
         """Whether the rule is mandatory wherever its findings are (not only where strict)."""
@@ -75,7 +92,8 @@ class Control:
     def may_be_mandatory(self, rule: Named) -> bool:
         """Whether some finding of `rule` could be mandatory in this run (so it must run)."""
         return self.names_mandatory("", rule.id, rule.name) or (
-            bool(self.strict) and is_policy_rule(rule.id)
+            (bool(self.strict) or self._guarded)
+            and (is_policy_rule(rule.id) or rule.name in READING)
         )
 
     def why(self, finding: Finding) -> str | None:
@@ -84,6 +102,11 @@ class Control:
             return f"'{finding.name}' is a root-of-trust check and can never be silenced"
         if any(selectors.names(s, finding.rule_id, finding.name) for s in self.selectors):
             return "the config makes this rule mandatory"
+        if finding.name in READING and (self._guarded or self._strict_file(finding.path)):
+            return (
+                "floe-lint and upstream Floe would not read this file alike, and mandatory "
+                "verdicts rest on how it is read"
+            )
         if is_policy_rule(finding.rule_id) and self._strict_file(finding.path):
             return (
                 "its platform enforces policy strictly (governance.policy_enforcement_level: "

@@ -37,7 +37,10 @@ class Comments:
             for token in scan(text):
                 if isinstance(token, yaml.ScalarToken):
                     start, end = token.start_mark, token.end_mark
-                    self._starts.append((start.line, start.column))
+                    first = (start.line, start.column)
+                    if token.style in ("|", ">"):  # a comment may follow the `|` header
+                        first = (start.line + 1, 0)
+                    self._starts.append(first)
                     self._ends.append((end.line, end.column))
         except yaml.YAMLError as error:
             found = (getattr(error, name, None) for name in ("context_mark", "problem_mark"))

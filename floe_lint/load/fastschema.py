@@ -202,6 +202,10 @@ class _Compiler:
             if key.startswith("min"):
                 return lambda v: not isinstance(v, kind) or len(v) >= expected
             return lambda v: not isinstance(v, kind) or len(v) <= expected
+        if key in ("minProperties", "maxProperties") and isinstance(expected, int):
+            if key == "minProperties":
+                return lambda v: not isinstance(v, dict) or len(v) >= expected
+            return lambda v: not isinstance(v, dict) or len(v) <= expected
         if key in ("minimum", "maximum") and _is_number(expected):
             bound = expected
             if key == "minimum":

@@ -73,29 +73,45 @@ def _checked(rev: str) -> str:
 def show(rev: str, path: Path) -> bytes:
     """The bytes of `path` at `rev`, from the repository that holds `path`."""
     rev = _checked(rev)
-    folder = path.resolve().parent
     spec = f"{rev}:./{path.name}"  # ./ : relative to the folder git runs in
+    args = ("show", "--no-textconv", "--no-ext-diff", "--end-of-options", spec)
+    return run_git(
+        path.resolve().parent, args, f"{path} at {rev}", f"read {path} at revision {rev}"
+    )
+
+
+def show_in(root: Path, rev: str, relative: str) -> bytes:
+    """The bytes of `relative` (a path from the repository's top, as git names it) at `rev`;
+    for a file that no longer exists in the working tree (a staged deletion)."""
+    rev = _checked(rev)
+    args = ("show", "--no-textconv", "--no-ext-diff", "--end-of-options", f"{rev}:{relative}")
+    return run_git(root, args, f"{relative} at {rev}", f"read {relative} at revision {rev}")
+
+
+def run_git(folder: Path, args: tuple[str, ...], what: str, doing: str) -> bytes:
+    """The output of hardened `git -C folder ARGS` (an argument list, never a shell), read up
+    to the load limit; RevisionError when git fails, names `what` and says what it was doing."""
     try:
         process = subprocess.Popen(
-            git_command(folder, "show", "--no-textconv", "--no-ext-diff", "--end-of-options", spec),
+            git_command(folder, *args),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=git_env(),
         )
     except OSError as error:
-        raise RevisionError(f"cannot run git to read {path} at {rev}: {error}") from error
+        raise RevisionError(f"cannot run git to {doing}: {error}") from error
     assert process.stdout is not None and process.stderr is not None
     try:
         data = process.stdout.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
             process.kill()
-            raise RevisionError(f"{path} at {rev} is larger than {MAX_BYTES} bytes")
+            raise RevisionError(f"{what} is larger than {MAX_BYTES} bytes")
         errors = process.stderr.read(4096).decode("utf-8", "replace")
         code = process.wait(timeout=GIT_TIMEOUT)
     except subprocess.TimeoutExpired as error:
         process.kill()
-        raise RevisionError(f"git took too long to read {path} at {rev}") from error
+        raise RevisionError(f"git took too long to {doing}") from error
     finally:
         process.stdout.close()
         process.stderr.close()
@@ -104,7 +120,7 @@ def show(rev: str, path: Path) -> bytes:
             process.wait()
     if code != 0:
         reason = errors.strip().splitlines()[-1] if errors.strip() else f"git exit {code}"
-        raise RevisionError(f"cannot read {path} at revision {rev}: {_printable(reason)}")
+        raise RevisionError(f"cannot {doing}: {_printable(reason)}")
     return data
 
 

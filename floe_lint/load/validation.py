@@ -182,6 +182,17 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
     if keyword == "minLength" and instance == "":
         return [SchemaProblem("invalid", where, "value", f"{name} must not be empty")]
     described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    if (
+        keyword == "not"
+        and isinstance(expected, dict)
+        and isinstance(expected.get("description"), str)
+    ):
+        shown = f" '{instance}'" if _shows_value(where, instance) else ""
+        return [
+            SchemaProblem(
+                "invalid", where, "value", f"{name}{shown} must not be {expected['description']}"
+            )
+        ]
     if keyword in ("pattern", "maxLength") and isinstance(described, str):
         shown = f" '{instance}'" if _shows_value(where, instance) else ""
         return [SchemaProblem("invalid", where, "value", f"{name}{shown} must be {described}")]

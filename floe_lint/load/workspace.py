@@ -54,20 +54,51 @@ def holds_floe(source: SourceFile) -> bool:
     return any(d.kind for d in source.documents)
 
 
-def discover(paths: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+def discover(paths: Iterable[Path], *, hook: bool = False) -> Iterator[tuple[Path, bool]]:
     """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
-    with whether it was named explicitly."""
+    with whether it was named explicitly.
+
+    A folder's walk skips hidden folders and SKIP_DIRS, and never leaves the folder: a
+    symbolic link (to a folder or a file) whose target lies outside it is not followed. With
+    `hook` (a pre-commit hook hands every staged YAML and JSON file), files are taken as if
+    discovered: one that holds no Floe document is skipped, not reported, and JSON only
+    counts when it declares Floe's API version.
+    """
     for path in paths:
         if path.is_dir():
+            inside = os.path.realpath(path)
             for root, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
                 for name in sorted(files):
-                    if name.endswith(YAML_SUFFIXES) or (
-                        name.endswith(JSON_SUFFIX) and _declares_floe(Path(root) / name)
+                    found = Path(root) / name
+                    if not (
+                        name.endswith(YAML_SUFFIXES)
+                        or (name.endswith(JSON_SUFFIX) and _declares_floe(found))
                     ):
-                        yield Path(root) / name, False
+                        continue
+                    if os.path.islink(found) and not _within(os.path.realpath(found), inside):
+                        continue  # a link out of the folder: its target is not ours to read
+                    yield found, False
+        elif hook:
+            if path.name.endswith(YAML_SUFFIXES) or (
+                path.name.endswith(JSON_SUFFIX) and _declares_floe(path)
+            ):
+                yield path, False
         else:
             yield path, True
+
+
+def _within(target: str, folder: str) -> bool:
+    return target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _declares_another_kind(source: SourceFile) -> bool:
+    """Every document names a `kind:` that is not Floe's (a Kubernetes `manifest.yaml`): the
+    file is someone else's, whatever its name promises."""
+    return bool(source.documents) and all(
+        doc.kind is None and isinstance(doc.data, dict) and isinstance(doc.data.get("kind"), str)
+        for doc in source.documents
+    )
 
 
 def _api_version(doc: Document) -> bool:
@@ -153,7 +184,9 @@ class Workspace:
         # The name counts where the file's symlinks lead: a `manifest.yaml` link to a private
         # key is not reported (and quoted) as a broken manifest.
         expected = explicit or (
-            path.name.lower() in FLOE_NAMES and self.key(path).name.lower() in FLOE_NAMES
+            path.name.lower() in FLOE_NAMES
+            and self.key(path).name.lower() in FLOE_NAMES
+            and not _declares_another_kind(source)
         )
         if expected:
             self.expected.add(self.key(path))

@@ -252,10 +252,26 @@ class Builder:
         self.depth -= 1
         return result
 
+    def _bare_bang(self, node: yaml.ScalarNode) -> bool:
+        """An empty value tagged only `!`: libyaml reads '', PyYAML's own loader (upstream
+        Floe's `yaml.safe_load`) reads null, and null is what Floe runs with."""
+        mark = node.start_mark
+        line = self.lines[mark.line] if mark.line < len(self.lines) else ""
+        # the node's properties (an anchor and a tag, in either order); a bounded slice, so
+        # many such values on one line cost no more than the line
+        for token in line[mark.column : mark.column + 256].split(None, 2)[:2]:
+            if token == "!":
+                return True
+            if not token.startswith(("&", "!")):
+                break
+        return False
+
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         """The value of a scalar; a tagged or plain number that cannot be one is a problem."""
         tag = node.tag or ""
         if tag == _STR_TAG:  # most scalars: skip the checks below
+            if not node.value and not node.style and self._bare_bang(node):
+                return None
             return sys.intern(node.value)
         construct = _CONSTRUCTORS.get(tag)
         if construct is None:
@@ -269,7 +285,7 @@ class Builder:
         else:
             try:
                 value = construct(node)
-            except (ValueError, KeyError, TypeError, OverflowError):
+            except (ValueError, KeyError, TypeError, OverflowError, IndexError):
                 why = f"the value is tagged !!{name} but is not {_TAG_WORDS.get(name, name)}"
             else:
                 if not (isinstance(value, int) and value.bit_length() > MAX_INT_BITS):

@@ -38,5 +38,10 @@ _ESCAPES.update({code: f"\\u{code:04x}" for code in range(0x2066, 0x206A)})
 
 def printable(text: str) -> str:
     """`text` with every control character written as an escape (`\\n`, `\\x1b`), so that user
-    text (keys, values, paths, messages) can never end a line or drive a terminal."""
+    text (keys, values, paths, messages) can never end a line or drive a terminal, nor show
+    the password of a URL."""
+    if "://" in text:  # and the password of a `scheme://user:password@host` starred
+        from floe_lint.secrets import mask_url_credentials
+
+        text = mask_url_credentials(text)
     return text.translate(_ESCAPES)

@@ -25,6 +25,9 @@ from floe_lint.reporters import display_path
 
 
 def _p(text: str) -> str:
+    from floe_lint.secrets import mask_url_credentials  # a ref may hold user:password@
+
+    text = mask_url_credentials(text)
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
@@ -135,10 +138,19 @@ def _site_json(site: Site | None) -> dict[str, Any] | None:
     return None if site is None else {"file": display_path(site.path), "line": site.line}
 
 
+def _masked(text: str) -> str:
+    from floe_lint.secrets import mask_url_credentials
+
+    return mask_url_credentials(text)
+
+
 def _ref_json(ref: Ref | None) -> dict[str, Any] | None:
     if ref is None:
         return None
-    return {"text": ref.text, "key": ref.key, **(_site_json(ref.site) or {})}
+    from floe_lint.secrets import mask_url_credentials
+
+    text = mask_url_credentials(ref.text)  # a ref may hold user:password@
+    return {"text": text, "key": ref.key, **(_site_json(ref.site) or {})}
 
 
 def _item_json(item: Item) -> dict[str, Any]:
@@ -234,7 +246,7 @@ def report(explanation: Explanation) -> dict[str, Any]:
         "levels": [_level_json(level) for level in explanation.levels],
         "transforms": [_transform_json(t) for t in explanation.transforms],
         "problems": [
-            {**(_site_json(site) or {}), "message": message}
+            {**(_site_json(site) or {}), "message": _masked(message)}
             for site, message in explanation.problems
         ],
         "trust": _trust_json(explanation.trust),

@@ -19,6 +19,9 @@ from floe_lint.reporters import display_path
 
 
 def _printable(text: str) -> str:
+    from floe_lint.secrets import mask_url_credentials  # a ref may hold user:password@
+
+    text = mask_url_credentials(text)
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 

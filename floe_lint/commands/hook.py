@@ -1,0 +1,44 @@
+"""`check --hook`: what the pre-commit hook lints.
+
+pre-commit hands the hook every staged YAML and JSON file that exists (`types_or`), and runs
+it on every commit (`always_run`), even one that only deletes files. Those files are taken as
+if discovered (one that is not Floe's, a `package.json` or a CI workflow, is skipped, never an
+error), and to them are added the files that named a manifest the commit deletes or renames
+(`floe_lint.lint.removals`): their refs now lead nowhere, so the commit is refused naming them.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from floe_lint.commands.usage import DEFAULT_PATHS
+from floe_lint.config import Config
+
+
+def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list[Path]:
+    """The files to lint: those pre-commit handed over, and the former dependents of every
+    manifest the staged changes delete or rename (each named on stderr with why)."""
+    from floe_lint.lint.removals import former_dependents, staged_removals
+    from floe_lint.load.paths import relative_posix
+    from floe_lint.load.root import git_root
+    from floe_lint.reporters import printable
+
+    paths = [] if args.paths is DEFAULT_PATHS else list(args.paths)
+    root = git_root(Path.cwd())
+    if root is None:
+        return paths
+    removals = staged_removals(root)
+    if not removals:
+        return paths
+    former = former_dependents(removals, root, config)
+    for removal in removals:
+        named = sorted(relative_posix(p) for p, r in former if r is removal)
+        what = ", ".join(named) if named else "nothing names it"
+        stderr.write(
+            f"floe-lint: {printable(removal.describe())}; checking the files that named "
+            f"it: {printable(what)}\n"
+        )
+    given = {p.absolute() for p in paths}
+    return paths + [p for p, _ in former if p.absolute() not in given]

@@ -1,0 +1,147 @@
+"""Manifests a commit deletes or renames, and the files that named them.
+
+pre-commit hands a hook only files that exist, so a commit that deletes or renames a domain
+manifest would reach the hook with nothing to check while every product below it breaks.
+`check --hook` therefore asks git itself for the staged deletions and renames
+(`git diff --cached --name-status -z`, an argument list, with every repository-controlled
+program off), reads each old file from HEAD, and, when it was a Floe manifest, finds the
+workspace's files whose refs named it: they are linted with the commit, and since their ref
+now leads nowhere, the commit is refused naming them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from floe_lint.load.revision import RevisionError, run_git, show_in
+
+# A commit that deletes nothing (nearly every one) costs one `git diff`: the rest is imported
+# only when there is a removal to follow.
+if TYPE_CHECKING:
+    from floe_lint.config import Config
+    from floe_lint.load.workspace import Workspace
+
+_SUFFIXES = (".yaml", ".yml", ".json")
+
+_MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """A Floe manifest the index no longer has at `path` (absolute)."""
+
+    path: Path
+    renamed_to: Path | None = None
+
+    def describe(self) -> str:
+        from floe_lint.load.paths import relative_posix
+
+        shown = relative_posix(self.path)
+        if self.renamed_to is None:
+            return f"{shown} is deleted in this commit"
+        return f"{shown} is renamed to {relative_posix(self.renamed_to)} in this commit"
+
+
+def _entries(output: bytes) -> Iterator[tuple[str, str, str | None]]:
+    """(status, path, new path) of `git diff --name-status -z` output."""
+    fields = output.split(b"\0")
+    i = 0
+    while i + 1 < len(fields) and fields[i]:
+        status = fields[i].decode("ascii", "replace")
+        old = os.fsdecode(fields[i + 1])
+        if status[:1] in ("R", "C") and i + 2 < len(fields):
+            yield status, old, os.fsdecode(fields[i + 2])
+            i += 3
+        else:
+            yield status, old, None
+            i += 2
+
+
+def staged_removals(root: Path) -> list[Removal]:
+    """The Floe manifests that the staged changes of the repository at `root` delete or rename
+    away; none outside a git repository or before its first commit."""
+    try:
+        output = run_git(
+            root,
+            ("diff", "--cached", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv"),
+            "the staged changes",
+            "list the staged changes",
+        )
+    except RevisionError:
+        return []
+    found = []
+    for status, old, new in _entries(output):
+        if status[:1] not in ("D", "R") or not old.endswith(_SUFFIXES):
+            continue
+        try:
+            raw = show_in(root, "HEAD", old)
+        except RevisionError:
+            continue
+        from floe_lint.load.workspace import Workspace
+
+        path = root / old
+        workspace = Workspace()
+        workspace.put(path, raw)
+        if any(d.kind == "manifest" for d in workspace.load(path).documents):
+            found.append(Removal(path, root / new if new is not None else None))
+    return found
+
+
+def former_dependents(
+    removals: Sequence[Removal], root: Path, config: Config
+) -> list[tuple[Path, Removal]]:
+    """The workspace's files (with the removal they depended on) whose platform or parent
+    ref named a removed manifest: by its path, its folder, or as the manifest beside them."""
+    from floe_lint.lint import filtering
+    from floe_lint.load.bounded import read_bounded
+    from floe_lint.load.workspace import Workspace, discover
+
+    targets: dict[str, Removal] = {}
+    for removal in removals:
+        targets[os.path.normpath(removal.path)] = removal
+        if removal.path.name in _MANIFEST_NAMES:
+            targets.setdefault(os.path.normpath(removal.path.parent), removal)
+    needles = {removal.path.name.encode() for removal in removals}
+    needles |= {removal.path.parent.name.encode() for removal in removals}
+    workspace = Workspace(config.dialect)
+    found: list[tuple[Path, Removal]] = []
+    for path, _ in discover([root]):
+        if not filtering.selected(path, config):
+            continue
+        raw = read_bounded(path)
+        sibling = targets.get(os.path.normpath(path.parent.absolute() / "manifest.yaml"))
+        if raw is None or not (sibling or any(n in raw for n in needles if n)):
+            continue
+        hit = _named(workspace, path, targets, config, sibling)
+        if hit is not None:
+            found.append((path, hit))
+    return found
+
+
+def _named(
+    workspace: Workspace,
+    path: Path,
+    targets: dict[str, Removal],
+    config: Config,
+    sibling: Removal | None,
+) -> Removal | None:
+    from floe_lint.model.dialects import product_of
+    from floe_lint.model.reverse_index import level_refs
+
+    for doc in workspace.load(path).documents:
+        if doc.kind == "floe" and sibling is not None:
+            product = product_of(doc)
+            implicit = product.platform_node.value is None and product.platform_optional
+            if implicit and config.manifest is None:
+                return sibling  # it took the manifest beside it, which is gone
+        for _, ref in level_refs(doc, config.manifest):
+            if "://" in ref:
+                continue
+            target = os.path.normpath(path.parent.absolute() / ref)
+            if target in targets:
+                return targets[target]
+    return None

@@ -1,0 +1,117 @@
+"""Files that floe-lint (libyaml's parser) and upstream Floe (PyYAML's own parser, through
+`yaml.safe_load`) would read differently, found by red-teaming main: each such reading is a
+finding at its place, and nobody below central control can silence it, since every other
+verdict on the file rests on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import run_cli, write_files
+
+MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+#: floe-lint reads compute duckdb (the line after the mark overrides the merge); Floe reads
+#: spark (the line is a stray top-level key for it)
+PRODUCT = (
+    "name: orders\n"
+    "platform: {ref: manifest.yaml}\n"
+    "transforms:\n"
+    "  - path: models/a/\n"
+    "    <<: {compute: spark}\n"
+    "\ufeff   compute: duckdb\n"
+)
+BOM_MESSAGE = (
+    "a byte-order mark (U+FEFF) begins this line: libyaml skips it as indentation but upstream "
+    "Floe's yaml.safe_load reads it as text, so they read different documents; remove it"
+)
+REFUSED = (
+    "suppression of 'FL005' is not allowed: floe-lint and upstream Floe would not read this file "
+    "alike, and mandatory verdicts rest on how it is read; the finding stays (only the config's "
+    "exceptions can excuse it)"
+)
+
+
+@pytest.fixture(autouse=True)
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+
+
+def test_a_byte_order_mark_that_begins_a_line_is_a_finding_at_it(tmp_path: Path) -> None:
+    assert yaml.safe_load(PRODUCT)["transforms"][0]["compute"] == "spark"  # what Floe runs
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": PRODUCT})
+    run = run_cli("check", ".", "--format", "json")
+    assert run.code == 1
+    [found] = run.named("yaml-syntax")
+    assert (found["file"], found["line"], found["column"]) == ("floe.yaml", 6, 1)
+    assert found["message"] == BOM_MESSAGE
+
+
+def test_a_second_byte_order_mark_at_the_start_of_the_file_is_one(tmp_path: Path) -> None:
+    # the first mark is the encoding's; Floe's parser skips it and reads the second as text
+    (tmp_path / "manifest.yaml").write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + MANIFEST.encode())
+    run = run_cli("check", "manifest.yaml", "--format", "json")
+    [found] = run.named("yaml-syntax")
+    assert (found["line"], found["column"], found["message"]) == (1, 1, BOM_MESSAGE)
+
+
+def test_a_byte_order_mark_inside_a_line_or_only_first_is_no_finding(tmp_path: Path) -> None:
+    (tmp_path / "manifest.yaml").write_bytes(b"\xef\xbb\xbf" + MANIFEST.encode())
+    write_files(
+        tmp_path, {"floe.yaml": PRODUCT.replace("\ufeff   compute: duckdb", "    x: \ufeffy")}
+    )
+    run = run_cli("check", ".", "--format", "json", "--select=FL001")
+    assert run.findings == []
+
+
+MERGED = (
+    "name: orders\n"
+    "platform: {ref: manifest.yaml}\n"
+    "base: &base {path: models/a/, compute: duckdb}\n"
+    "transforms:\n"
+    "  - <<: [*base, {compute: spark}]  # floe-lint: disable=FL005 -- fine\n"
+)
+
+
+@pytest.mark.parametrize(
+    "config", ["mandatory: [compute-not-approved]\n", "trusted-roots: [manifest.yaml]\n"]
+)
+def test_a_reading_finding_cannot_be_silenced_where_anything_is_mandatory(
+    tmp_path: Path, config: str
+) -> None:
+    """Silencing merge-key would let the PyYAML release that reads duckdb decide FL201."""
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": MERGED, "ci.yaml": config})
+    run = run_cli("check", ".", "--format", "json", "--isolated", "--config=ci.yaml")
+    assert run.code == 1
+    [merge] = run.named("merge-key")
+    assert (merge["file"], merge["line"], merge["column"]) == ("floe.yaml", 5, 5)
+    [refused] = run.named("suppression-not-allowed")
+    assert (refused["line"], refused["column"], refused["message"]) == (5, 57, REFUSED)
+
+
+def test_a_reading_finding_is_mandatory_under_a_strict_platform(tmp_path: Path) -> None:
+    strict = "governance: {policy_enforcement_level: strict}\n" + MANIFEST
+    write_files(tmp_path, {"manifest.yaml": strict, "floe.yaml": MERGED})
+    run = run_cli("check", ".", "--format", "json")
+    assert [(f["line"], f["column"]) for f in run.named("merge-key")] == [(5, 5)]
+    assert [f["message"] for f in run.named("suppression-not-allowed")] == [REFUSED]
+
+
+def test_without_central_control_a_reading_finding_may_be_suppressed(tmp_path: Path) -> None:
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": MERGED})
+    run = run_cli("check", ".", "--format", "json", "--select=FL005,FL902")
+    assert run.findings == []
+
+
+@pytest.mark.parametrize("tagged", ["!!int", "!!int ''", "!!float", "!!bool ''"])
+def test_an_empty_tagged_number_is_a_finding_not_an_internal_error(
+    tmp_path: Path, tagged: str
+) -> None:
+    write_files(tmp_path, {"manifest.yaml": f"scope: {tagged}\n" + MANIFEST, "floe.yaml": "x: 1\n"})
+    run = run_cli("check", ".", "--format", "json")
+    assert run.code == 1, run.stderr
+    [found] = run.named("yaml-syntax")
+    assert (found["file"], found["line"], found["column"]) == ("manifest.yaml", 1, 8)
+    assert found["message"].startswith("the value is tagged !!")
