@@ -152,7 +152,8 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("upstream-dependency-cycle", "strict/payments/floe.yaml", 12, 17),
             ("upstream-missing-ref", "strict/payments/floe.yaml", 14, 17),
             ("upstream-naming", "strict/payments/floe.yaml", 15, 11),
-            ("upstream-no-inheritance", "inherits/manifest.yaml", 12, 1),
+            ("upstream-no-inheritance", "inherits/manifest.yaml", 13, 1),
+            ("upstream-duckdb-path", "inherits/manifest.yaml", 17, 13),
             # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
             ("untrusted-root", "standalone/floe.yaml", 1, 1),
             ("exception-expired", "../.floe-lint.yaml", 20, 5),

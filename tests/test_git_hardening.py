@@ -71,3 +71,42 @@ def test_impact_never_runs_a_program_the_repository_configures(
     assert not marker.exists(), "git ran the repository's ext:: command"
     assert run.code == 2
     assert "cannot read manifest.yaml at revision HEAD" in run.stderr
+
+
+def test_the_hooks_git_calls_run_no_filter_diff_driver_fsmonitor_or_pager(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check --hook` asks git for staged deletions and reads old files: a repository whose
+    config names a program for every filter, diff driver, external diff, fsmonitor and pager
+    (each would touch a marker) gets none of them run."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    (repo / "platform").mkdir()
+    (repo / "platform/manifest.yaml").write_text(MANIFEST)
+    (repo / "floe.yaml").write_text(
+        "name: o\nplatform: {ref: platform/manifest.yaml}\ntransforms: [{type: dbt, path: m/}]\n"
+    )
+    (repo / ".gitattributes").write_text("* filter=evil diff=evil\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "init")
+    _git(repo, "rm", "-q", "platform/manifest.yaml")
+    marker = tmp_path / "marker"
+    for key, value in (
+        ("filter.evil.clean", f"touch {marker}-clean; cat"),
+        ("filter.evil.smudge", f"touch {marker}-smudge; cat"),
+        ("filter.evil.process", f"touch {marker}-process"),
+        ("diff.evil.textconv", f"touch {marker}-textconv; cat"),
+        ("diff.evil.command", f"touch {marker}-diff"),
+        ("diff.external", f"touch {marker}-external"),
+        ("core.fsmonitor", f"touch {marker}-fsmonitor; echo"),
+        ("core.pager", f"touch {marker}-pager"),
+    ):
+        _git(repo, "config", key, value)
+    monkeypatch.chdir(repo)
+    run = run_cli("check", "--hook", "--format", "json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo"], "git ran a configured program"
+    assert [(f["file"], f["line"], f["name"]) for f in run.findings] == [
+        ("floe.yaml", 2, "unresolved-ref")
+    ]
+    assert "platform/manifest.yaml is deleted in this commit" in run.stderr

@@ -64,3 +64,18 @@ def test_several_documents_that_are_not_floe_are_not_reported(lint) -> None:
     helm = "kind: ConfigMap\nmetadata: {name: a}\n---\nkind: Secret\nmetadata: {name: b}\n"
     run = lint({"manifest.yaml": MANIFEST, "floe.yaml": PRODUCT, "chart/templates/x.yaml": helm})
     assert run.findings == []
+
+
+def test_an_oci_ref_target_of_several_documents_is_a_finding(lint) -> None:
+    ref = "oci://registry.example.com/floe/platform@sha256:" + "a" * 64
+    run = lint(
+        {
+            ".pulled/platform.yaml": MANIFEST + "---\n" + MANIFEST,
+            "floe.yaml": PRODUCT.replace("manifest.yaml", ref),
+        },
+        "--ref",
+        f"{ref}=.pulled/platform.yaml",
+        "--offline",
+    )
+    assert places(run) == [(".pulled/platform.yaml", 3, 1, message(2))]  # reached only by the ref
+    assert run.code == 1

@@ -184,10 +184,7 @@ class CheckRun:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint.commands.fetching import fetcher
     from floe_lint.config import load_config
-    from floe_lint.lint import engine
-    from floe_lint.reporters import sorted_findings
 
     stdin = _stdin_source(args)
     for path in args.paths:
@@ -205,6 +202,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         args.paths = hook_paths(args, config, stderr)
         if not args.paths:
             return EXIT_CLEAN  # nothing of Floe's in this commit
+    from floe_lint.commands.fetching import fetcher
+    from floe_lint.lint import engine
+    from floe_lint.reporters import sorted_findings
+
     run = CheckRun(args, config)
     root = None
     if not args.no_dependents:
@@ -364,8 +365,10 @@ def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:
 def _cache_dir(args: argparse.Namespace, stdin: bool) -> Path | None:
     """Where results are replayed from and stored, unless turned off (`--no-cache`,
     FLOE_LINT_NO_CACHE) or unfit: a run that fixes files or reads one from stdin."""
+    if stdin or args.fix or args.diff or args.no_cache:
+        return None
+    if os.environ.get("FLOE_LINT_NO_CACHE", "") not in ("", "0"):
+        return None  # before importing the cache: a hook that turns it off pays nothing
     from floe_lint.lint import cache
 
-    if stdin or args.fix or args.diff or not cache.enabled(args.no_cache):
-        return None
-    return cache.directory()
+    return cache.directory() if cache.enabled(False) else None

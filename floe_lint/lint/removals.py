@@ -15,14 +15,17 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from floe_lint.config import Config
-from floe_lint.lint import filtering
-from floe_lint.load.bounded import read_bounded
 from floe_lint.load.revision import RevisionError, run_git, show_in
-from floe_lint.load.workspace import JSON_SUFFIX, YAML_SUFFIXES, Workspace, discover
-from floe_lint.model.dialects import product_of
-from floe_lint.model.reverse_index import level_refs
+
+# A commit that deletes nothing (nearly every one) costs one `git diff`: the rest is imported
+# only when there is a removal to follow.
+if TYPE_CHECKING:
+    from floe_lint.config import Config
+    from floe_lint.load.workspace import Workspace
+
+_SUFFIXES = (".yaml", ".yml", ".json")
 
 _MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 
@@ -72,12 +75,14 @@ def staged_removals(root: Path) -> list[Removal]:
         return []
     found = []
     for status, old, new in _entries(output):
-        if status[:1] not in ("D", "R") or not old.endswith((*YAML_SUFFIXES, JSON_SUFFIX)):
+        if status[:1] not in ("D", "R") or not old.endswith(_SUFFIXES):
             continue
         try:
             raw = show_in(root, "HEAD", old)
         except RevisionError:
             continue
+        from floe_lint.load.workspace import Workspace
+
         path = root / old
         workspace = Workspace()
         workspace.put(path, raw)
@@ -91,6 +96,10 @@ def former_dependents(
 ) -> list[tuple[Path, Removal]]:
     """The workspace's files (with the removal they depended on) whose platform or parent
     ref named a removed manifest: by its path, its folder, or as the manifest beside them."""
+    from floe_lint.lint import filtering
+    from floe_lint.load.bounded import read_bounded
+    from floe_lint.load.workspace import Workspace, discover
+
     targets: dict[str, Removal] = {}
     for removal in removals:
         targets[os.path.normpath(removal.path)] = removal
@@ -120,6 +129,9 @@ def _named(
     config: Config,
     sibling: Removal | None,
 ) -> Removal | None:
+    from floe_lint.model.dialects import product_of
+    from floe_lint.model.reverse_index import level_refs
+
     for doc in workspace.load(path).documents:
         if doc.kind == "floe" and sibling is not None:
             product = product_of(doc)
