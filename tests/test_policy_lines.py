@@ -4,10 +4,13 @@ it names is flipped, dropped or forced true, and asserts the place and the messa
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from floe_lint.lint import selectors
 from tests.conftest import run_cli, write_files
@@ -324,3 +327,50 @@ def test_default_not_approved_judges_only_a_default_it_owns(
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, files)
     assert run_cli("check", ".").stdout.splitlines() == expected
+
+
+@given(
+    st.sampled_from(["bronze", "silver", "gold", "dim", "fact", "stg", "Gold", ""]),
+    st.text(alphabet="az09_-XÉ", max_size=8),
+    st.sampled_from(["medallion", "kimball", "custom"]),
+)
+def test_upstream_naming_is_a_known_prefix_then_snake_case(
+    prefix: str, rest: str, pattern: str
+) -> None:
+    """matches_naming agrees with upstream's regex: `<prefix>_[a-z][a-z0-9_]*` to the end."""
+    from floe_lint.model.upstream_enforcement import NAMING_PATTERNS, matches_naming
+
+    name = f"{prefix}_{rest}"
+    prefixes = "|".join(NAMING_PATTERNS.get(pattern, ())) or "(?!)"
+    expected = re.fullmatch(rf"(?:{prefixes})_[a-z][a-z0-9_]*", name, re.ASCII) is not None
+    assert matches_naming(name, pattern) is expected, name
+
+
+def test_a_registry_host_name_is_at_most_253_characters() -> None:
+    from floe_lint.model.refs import RefError, parse_oci
+
+    longest = ".".join(["a" * 63] * 3 + ["b" * 61])  # 253
+    assert parse_oci(f"oci://{longest}/x:1").host == longest
+    with pytest.raises(RefError, match="is not a host name"):
+        parse_oci(f"oci://{longest}c/x:1")
+
+
+def test_a_product_without_a_name_is_not_judged_against_approved_products(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The missing name is the schema's finding; product-not-approved needs a name to judge."""
+    monkeypatch.chdir(tmp_path)
+    write_files(
+        tmp_path,
+        {
+            "e.yaml": UPSTREAM_ENTERPRISE,
+            "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
+            "metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}\n"
+            "scope: domain\nparent_manifest: e.yaml\nplugins: {catalog: {type: polaris}}\n"
+            "approved_products: [invoices]\n",
+            "floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\nmetadata: {version: 1.0.0}\n"
+            "platform: {manifest: manifest.yaml}\ntransforms: [{name: stg_orders}]\n",
+        },
+    )
+    names = [f["name"] for f in run_cli("check", ".", "--format", "json").findings]
+    assert "schema-required" in names and "product-not-approved" not in names
