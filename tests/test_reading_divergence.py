@@ -168,3 +168,18 @@ def test_no_divergence_finding_on_a_text_both_parsers_read_alike(pieces: list[st
         return
     if repr(fast) == repr(pure):
         assert divergence.problems(text) == []
+
+
+@pytest.mark.parametrize(("key", "col"), [("[a, b]", 3), ("{a: b}", 3), ("? [a]\n  ", 5)])
+def test_a_list_or_mapping_as_a_key_is_a_finding_at_it(tmp_path: Path, key: str, col: int) -> None:
+    manifest = MANIFEST + f"x:\n  {key}: 1\n"
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(manifest)
+    write_files(tmp_path, {"manifest.yaml": manifest})
+    run = run_cli("check", "manifest.yaml", "--format", "json")
+    [found] = run.named("yaml-syntax")
+    assert (found["line"], found["column"]) == (3, col)
+    assert found["message"] == (
+        "a list or mapping as a key: upstream Floe's yaml.safe_load refuses the file (found "
+        "unhashable key); use a plain key"
+    )
