@@ -29,7 +29,9 @@ kind: Manifest
 metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}
 scope: domain
 parent_manifest: oci://HOST/REPO/enterprise:v1
-plugins: {compute: {type: snowflake, config: {account: acme, warehouse: WH, database: SALES}}}
+plugins:
+  compute: {type: snowflake, config: {account: acme, warehouse: WH, database: SALES}}
+  orchestrator: {type: dagster}  # restated: upstream's compile loads no parent (FL706)
 """
 PRODUCT = """
 apiVersion: floe.dev/v1
