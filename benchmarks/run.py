@@ -36,10 +36,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks import budgets
+from benchmarks.budgets import COLD
 from benchmarks.corpus import Corpus, generate
 
 REPO = Path(__file__).resolve().parent.parent
@@ -65,15 +68,21 @@ class Case:
     #: where it runs: its corpus's root, so that the workspace (the dependents search) is that
     #: corpus alone, not the folder holding every corpus side by side
     cwd: Path | None = None
+    #: the environment (floe-lint cases: the cache off, or a cache folder of their own)
+    env: dict[str, str] | None = field(default_factory=lambda: dict(COLD))
+    #: run before each sample (say, editing a file), not timed
+    prepare: Callable[[], None] | None = None
 
     def run(self, cwd: Path) -> None:
         cwd = self.cwd or cwd
+        if self.prepare is not None:
+            self.prepare()
         wall = cpu = rss = 0.0
         for command in self.commands:
             with tempfile.TemporaryFile() as errors:
                 start = time.perf_counter()
                 process = subprocess.Popen(
-                    command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors
+                    command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors, env=self.env
                 )
                 _, status, usage = os.wait4(process.pid, 0)
                 wall += time.perf_counter() - start
@@ -284,6 +293,14 @@ def main() -> None:
         f"  {verdict(start['help'].wall <= 0.080)} --help {start['help'].wall * 1000:.0f} ms"
         " (budget <= 80 ms)"
     )
+    version_ratio = start["version"].cpu / start["python"].cpu
+    hook_ratio = hook.cpu / start["hook_floor"].cpu
+    print(
+        f"  {verdict(hook_ratio <= 1.5)} pre-commit / parse floor = {hook_ratio:.2f} "
+        "(cpu; budget <= 1.5)\n"
+        f"  {verdict(version_ratio <= 1.5)} --version / python -c pass = {version_ratio:.2f} "
+        "(cpu; budget <= 1.5)"
+    )
     results["startup"] = {k: c.as_dict() for k, c in start.items()}
 
     per_file: dict[int, float] = {}
@@ -293,6 +310,10 @@ def main() -> None:
         cases = corpus_cases(corpus, bin_dir, work)
         if size == 1000:
             cases.update(dependents_cases(corpus, bin_dir))
+        if size >= 1000:
+            cases.update(budgets.cases(Case, corpus, bin_dir, work, args.seed))
+            cases["warm"].run(work)  # fill the cache (and the edit case's) before timing
+            cases["warm"].samples.clear()
         repeat = args.repeat if size < 10_000 else max(1, min(args.repeat, 3))
         measure(list(cases.values()), repeat, work, warmup=size < 10_000)
         ours, serial, cj, floor = cases["ours"], cases["serial"], cases["cj"], cases["floor"]
@@ -322,6 +343,9 @@ def main() -> None:
                 f"  {verdict(lone.wall <= ours.wall)} staged manifest without dependents / full "
                 f"check = {lone.wall / ours.wall:.2f} (budget <= 1; cpu {lone.cpu / ours.cpu:.2f})"
             )
+        if size >= 1000:
+            print("\n".join(budgets.report(verdict, size, cases, ours, floor, corpus)))
+            print(f"  peak RSS {ours.rss:.0f} MB (budget at 10,000 products <= 150 MB)")
         if size >= 10_000 and 1000 in per_file:
             growth = per_file[size] / per_file[1000]
             print(
@@ -331,6 +355,15 @@ def main() -> None:
             )
         sizes_out[str(size)] = {k: c.as_dict() for k, c in cases.items()}
     results["sizes"] = sizes_out
+    if 1000 in sizes:
+        twin = budgets.sibling_cases(Case, work, bin_dir, args.seed)
+        measure(list(twin.values()), args.repeat, work, warmup=True)
+        print(f"\na domain manifest checked with its dependents ({args.repeat} runs)\n{header}")
+        for case in twin.values():
+            print(case.row())
+        ratio = twin["sibling"].cpu / twin["alone"].cpu
+        print(f"  {verdict(ratio <= 1.1)} twin beside / alone = {ratio:.2f} (cpu; budget <= 1.1)")
+        results["sibling"] = {k: c.as_dict() for k, c in twin.items()}
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

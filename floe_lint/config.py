@@ -416,4 +416,8 @@ def render(config: Config) -> str:
 
     shown = printable(str(source)) if source else "defaults: no config file found"
     header = f"# effective floe-lint config (from {shown})\n"
-    return header + yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
+    from floe_lint.secrets import mask_url_credentials  # a ref may hold user:password@
+
+    return header + mask_url_credentials(
+        yaml.safe_dump(data, sort_keys=False, default_flow_style=False)
+    )

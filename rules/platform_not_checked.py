@@ -18,6 +18,13 @@ Fails:
     transforms: [{name: stg_orders, compute: spark}]
 
 Fails:
+    # expect: floe.yaml:3:1 names no platform (platform.ref), so its compute selections were not checked; write 'platform: {ref: ../manifest.yaml}'
+    # file: floe.yaml
+    name: orders
+    version: 1.0.0
+    transforms: [{type: dbt, path: models/a/, compute: spark}]
+
+Fails:
     # expect: floe.yaml:2:17 this product's compute selections were not checked: the parent_manifest of domain
     # file: floe.yaml
     name: orders
@@ -65,10 +72,12 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
         )
     if not product.unlinked:
         return
+    # the key of the product's own dialect: platform.manifest upstream, platform.ref in ADR-0010
+    outer, _, inner = product.platform_key.partition(".")
     yield ctx.finding(
         product.transforms[0].node.parent,
         f"this product names no platform ({product.platform_key}), so its compute selections "
-        "were not checked; write 'platform: {manifest: ../manifest.yaml}' (the platform's "
+        f"were not checked; write '{outer}: {{{inner}: ../manifest.yaml}}' (the platform's "
         "path or oci:// ref), pass 'check --manifest PATH_OR_REF', set 'manifest:' in the "
         "config, or put the platform's manifest.yaml beside it",
         at="key",

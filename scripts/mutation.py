@@ -35,6 +35,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -80,6 +81,17 @@ SLOW_TESTS = frozenset(
         "tests/test_action_workflow.py",
     }
 )
+#: modules whose tests are named for the feature, not the module
+FEATURE_TESTS = {
+    "replay": ("cache",),
+    "context": ("cli", "fix"),
+    "suppressions": ("suppress",),
+    "filtering": ("config_file", "mandatory"),
+    "engine": ("cli",),
+    "reverse_index": ("dependents",),
+    "refs": ("oci_failures", "hostile"),
+    "upstream_enforcement": ("upstream",),
+}
 FLIP = {
     ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq,
@@ -129,6 +141,12 @@ def mutants_of(path: Path) -> Iterator[Mutant]:
     tree = ast.parse(source)
     rel = path.relative_to(REPO).as_posix()
     skip = _docstring_nodes(tree)
+    # Not behaviour: decorator arguments (`@dataclass(frozen=True)`) and `if TYPE_CHECKING:`.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            skip |= {id(n) for d in node.decorator_list for n in ast.walk(d)}
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            skip.add(id(node))
 
     def make(node: ast.AST, operator: str, new: ast.AST) -> Mutant:
         line, col, end_line, end_col = _segment(node)
@@ -151,7 +169,7 @@ def mutants_of(path: Path) -> Iterator[Mutant]:
             isinstance(node, ast.Constant) and isinstance(node.value, bool) and id(node) not in skip
         ):
             yield make(node, "const", ast.Constant(not node.value))
-        if isinstance(node, ast.If | ast.While | ast.IfExp):
+        if isinstance(node, ast.If | ast.While | ast.IfExp) and id(node) not in skip:
             test = node.test
             yield make(test, "true", ast.Constant(True))
             yield make(test, "false", ast.Constant(False))
@@ -224,6 +242,8 @@ def tests_for(rel: str, tests: dict[str, str]) -> list[str]:
     stem = Path(rel).stem
     files = {t for t, body in tests.items() if dotted in body or f"import {stem}" in body}
     files |= {t for t in tests if stem in Path(t).stem}  # test_baseline_file.py for baseline
+    words = FEATURE_TESTS.get(stem, ())
+    files |= {t for t in tests if any(word in Path(t).stem for word in words)}
     naming = [t for t, body in tests.items() if re.search(rf"\b{stem}\b", body)]
     if len(naming) <= 8:  # a word few test files use names the module's feature
         files |= set(naming)
@@ -264,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds per mutant")
     parser.add_argument("--equivalent", type=Path, help="file of mutant ids judged equivalent")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
+    parser.add_argument("--minutes", type=float, help="stop testing new mutants after this long")
     parser.add_argument("--json", type=Path, help="write every result to this file")
     parser.add_argument(
         "--rerun",
@@ -274,8 +295,11 @@ def main(argv: list[str] | None = None) -> int:
 
     mutants = [m for p in targets(args.only) for m in mutants_of(p)]
     total = len(mutants)
-    if args.sample is not None and args.sample < total:
-        mutants = sorted(random.Random(args.seed).sample(mutants, args.sample), key=lambda m: m.id)
+    # A seeded random order: the first k mutants tested are a random sample of size k, so a run
+    # stopped early (Ctrl-C, SIGTERM, --minutes) still reports an unbiased score.
+    mutants = random.Random(args.seed).sample(mutants, len(mutants))
+    if args.sample is not None:
+        mutants = mutants[: args.sample]
     earlier: list[dict[str, object]] = []
     if args.rerun:
         earlier = json.loads(args.rerun.read_text("utf-8"))
@@ -306,34 +330,63 @@ def main(argv: list[str] | None = None) -> int:
         }
         results: list[dict[str, object]] = list(earlier)
         started = time.perf_counter()
-        for index, mutant in enumerate(mutants, 1):
-            target = installed_path(root, mutant.path)
-            original = target.read_text("utf-8")
-            mutated = apply(original, mutant)
-            try:
-                compile(mutated, str(target), "exec")
-            except SyntaxError:
-                continue
-            target.write_text(mutated, "utf-8")
-            try:
-                files = tests_for(mutant.path, tests)
-                verdict = run_tests(root, files, args.timeout)
-            finally:
-                target.write_text(original, "utf-8")
-            if mutant.id in equivalent:
-                verdict = "equivalent" if verdict == "survived" else verdict
-            results.append({**asdict(mutant), "id": mutant.id, "verdict": verdict})
-            print(
-                f"[{index}/{len(mutants)}] {verdict:10} {mutant.id} -> {mutant.replacement}",
-                flush=True,
-            )
+        signal.signal(signal.SIGTERM, _stop)
+        try:
+            _test_all(root, mutants, tests, equivalent, results, args)
+        except KeyboardInterrupt:
+            print("stopped early: the score below is over the mutants tested", flush=True)
         elapsed = time.perf_counter() - started
     finally:
         shutil.rmtree(root, ignore_errors=True)
+    _report(results, total, elapsed, args.json)
+    return 0
 
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _test_all(
+    root: Path,
+    mutants: list[Mutant],
+    tests: dict[str, str],
+    equivalent: set[str],
+    results: list[dict[str, object]],
+    args: argparse.Namespace,
+) -> None:
+    started = time.perf_counter()
+    for index, mutant in enumerate(mutants, 1):
+        if args.minutes is not None and time.perf_counter() - started > args.minutes * 60:
+            print(f"stopped after {args.minutes} minutes", flush=True)
+            return
+        target = installed_path(root, mutant.path)
+        original = target.read_text("utf-8")
+        mutated = apply(original, mutant)
+        try:
+            compile(mutated, str(target), "exec")
+        except SyntaxError:
+            continue
+        target.write_text(mutated, "utf-8")
+        try:
+            files = tests_for(mutant.path, tests)
+            verdict = run_tests(root, files, args.timeout)
+        finally:
+            target.write_text(original, "utf-8")
+        if mutant.id in equivalent:
+            verdict = "equivalent" if verdict == "survived" else verdict
+        results.append({**asdict(mutant), "id": mutant.id, "verdict": verdict})
+        print(
+            f"[{index}/{len(mutants)}] {verdict:10} {mutant.id} -> {mutant.replacement}",
+            flush=True,
+        )
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=1), "utf-8")
+
+
+def _report(results: list[dict[str, object]], total: int, elapsed: float, out: Path | None) -> None:
     print()
     for folder in TARGETS:
-        mine = [r for r in results if r["path"].startswith(folder + "/")]
+        mine = [r for r in results if str(r["path"]).startswith(folder + "/")]
         judged = [r for r in mine if r["verdict"] != "equivalent"]
         killed = [r for r in judged if r["verdict"] in ("killed", "timeout", "error")]
         score = 100 * len(killed) / len(judged) if judged else 100.0
@@ -351,9 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     for r in results:
         if r["verdict"] == "survived":
             print(f"survived: {r['id']} -> {r['replacement']}")
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1), "utf-8")
-    return 0
+    if out:
+        out.write_text(json.dumps(results, indent=1), "utf-8")
 
 
 if __name__ == "__main__":

@@ -92,25 +92,30 @@ def test_a_mistyped_command_line_is_one_line_with_a_suggestion(argv: list[str], 
     assert (done.returncode, done.stdout, done.stderr) == (2, "", line + "\n")
 
 
-def test_fix_is_not_taken_for_config() -> None:
+def test_fix_is_not_taken_for_config(tmp_path: Path) -> None:
     """`--fix` once suggested `--config` (an edit distance that ignored the dashes); an option
-    is compared without them. When `check` gains `--fix`, it is simply accepted."""
-    if "--fix" in options_of("check"):  # it has one now: a typo of it is told so
-        done = floe_lint("check", "--fxi", ".")
-        assert (done.returncode, done.stdout, done.stderr) == (
-            2,
-            "",
-            "floe-lint: error: unknown option '--fxi' for 'floe-lint check'; did you mean "
-            "'--fix'?; see 'floe-lint check --help'\n",
-        )
-        return
-    done = floe_lint("check", "--fix", ".")
+    is compared without them. `check` has `--fix` now: a typo of it is told so, and `config`,
+    whose only option besides `--isolated` is `--config`, refuses it with no suggestion."""
+    done = floe_lint("check", "--fxi", ".")
     assert (done.returncode, done.stdout, done.stderr) == (
         2,
         "",
-        "floe-lint: error: unknown option '--fix' for 'floe-lint check'; "
-        "see 'floe-lint check --help'\n",
+        "floe-lint: error: unknown option '--fxi' for 'floe-lint check'; did you mean "
+        "'--fix'?; see 'floe-lint check --help'\n",
     )
+    done = floe_lint("config", "--fix")
+    assert (done.returncode, done.stdout, done.stderr) == (
+        2,
+        "",
+        "floe-lint: error: unknown option '--fix' for 'floe-lint config'; "
+        "see 'floe-lint config --help'\n",
+    )
+    done = floe_lint("check", "--fix", ".", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr.splitlines()[:2] == [
+        "floe-lint: no problems (0 files checked)",
+        "floe-lint: nothing fixed",
+    ]
 
 
 @settings(max_examples=60, deadline=None)

@@ -40,9 +40,14 @@ def floe_lint(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
     [
         (
             {"floe.yaml": "name: orders\nversion: 1.0.0\ntransforms: [{path: models/}]\n"},
+            # platform is optional since 8b54283 (ADR-0010's own example names none): what to
+            # write comes from platform-not-checked, in this dialect's key
             [
-                "floe.yaml:1:1: ERROR FL103 [schema-required] missing required key 'platform' "
-                "in the document; smallest valid: platform: {ref: ../platform/manifest.yaml}"
+                "floe.yaml:3:1: WARNING FL307 [platform-not-checked] this product names no "
+                "platform (platform.ref), so its compute selections were not checked; write "
+                "'platform: {ref: ../manifest.yaml}' (the platform's path or oci:// ref), "
+                "pass 'check --manifest PATH_OR_REF', set 'manifest:' in the config, or put the "
+                "platform's manifest.yaml beside it"
             ],
         ),
         (

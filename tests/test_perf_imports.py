@@ -67,18 +67,73 @@ def test_an_invalid_file_still_gets_jsonschema_messages(tmp_path: Path, trio: li
     assert "jsonschema" in modules
 
 
+# A plugin that declares a required key (no built-in one does since 6a9310c: their connection
+# details may come from the environment). Found as a real installed package is: a dist-info
+# folder with its entry point, on sys.path as the working folder.
+ACME_PLUGIN = """
+from floe_lint.api import (
+    REMOTE_RESOURCES,
+    ComputePlugin,
+    ConnectionResult,
+    config_schema,
+    profile_schema,
+)
+
+
+class AcmePlugin(ComputePlugin):
+    name = "acme"
+    version = "1.0.0"
+    is_self_hosted = False
+    config_schema = config_schema(
+        "Acme compute config",
+        {"account": {"type": "string"}, "database": {"type": "string"}},
+        required=("database",),
+    )
+    profile_schema = profile_schema("acme", {}, ())
+    resources = REMOTE_RESOURCES
+
+    def generate_dbt_profile(self, config):
+        return {"type": "acme"}
+
+    def get_required_dbt_packages(self):
+        return []
+
+    def validate_connection(self, config):
+        return ConnectionResult(False, "not checked: acme", checked=False)
+"""
+
+
 def test_a_config_missing_only_a_required_key_does_not_import_jsonschema(tmp_path: Path) -> None:
     """compute-config leaves missing keys to compile (another level may supply them)."""
-    from floe_lint.compute.plugin import registry
-
-    assert "database" in registry().plugins["snowflake"].config_schema["required"]
+    (tmp_path / "floe_compute_acme.py").write_text(ACME_PLUGIN)
+    dist = tmp_path / "floe_compute_acme-1.0.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: floe-compute-acme\nVersion: 1.0.0\n"
+    )
+    (dist / "entry_points.txt").write_text(
+        "[floe_lint.compute]\nacme = floe_compute_acme:AcmePlugin\n"
+    )
     manifest = tmp_path / "manifest.yaml"
     manifest.write_text(
         "plugins:\n  compute:\n    approved:\n"
-        "      - {name: snowflake, config: {account: acme, warehouse: WH}}\n"
-        "    default: snowflake\n"
+        "      - {name: acme, config: {account: acme}}\n"
+        "    default: acme\n"
     )
-    assert "jsonschema" not in imported("check", str(manifest))
+    probe = PROBE.replace(
+        "print(json.dumps(",
+        "from floe_lint.compute.plugin import registry\n"
+        "assert registry().plugins['acme'].config_schema['required'] == ['database']\n"
+        "print(json.dumps(",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "check", "manifest.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "jsonschema" not in json.loads(result.stdout.splitlines()[-1])
 
 
 def floe_lint_modules(*args: str) -> set[str]:

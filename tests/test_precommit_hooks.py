@@ -18,6 +18,9 @@ import yaml
 
 from tests.conftest import REPO, write_files
 
+# one xdist worker runs this module: its pre-commit home (hook_home) is built once
+pytestmark = pytest.mark.xdist_group("test_precommit_hooks")
+
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
 BY_ID = {hook["id"]: hook for hook in HOOKS}
 
@@ -269,11 +272,19 @@ def test_files_that_are_not_floes_never_fail_the_hook(tmp_path: Path, hook_home:
             "tsconfig.json": "{\n  // comments: not JSON\n}\n",
             ".github/workflows/ci.yaml": "on: [push]\njobs: {}\n",
             "charts/values.yaml": "platform: {replicas: 2}\n",
+            "deploy/manifest.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n",
             "broken.yaml": "not: [yaml\n",
         },
     )
     run = _try_repo(target, hook_home, "floe-lint", "--all-files")
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(r"^floe-lint\.+Passed$", run.stdout, re.M), run.stdout
-    for name in ("package.json", "tsconfig.json", "ci.yaml", "values.yaml", "broken.yaml"):
+    for name in (
+        "package.json",
+        "tsconfig.json",
+        "ci.yaml",
+        "values.yaml",
+        "broken.yaml",
+        "deploy",
+    ):
         assert name not in run.stdout

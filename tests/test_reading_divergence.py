@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from floe_lint.load import divergence
 from tests.conftest import run_cli, write_files
 
 MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
@@ -115,3 +118,68 @@ def test_an_empty_tagged_number_is_a_finding_not_an_internal_error(
     [found] = run.named("yaml-syntax")
     assert (found["file"], found["line"], found["column"]) == ("manifest.yaml", 1, 8)
     assert found["message"].startswith("the value is tagged !!")
+
+
+def test_a_tab_that_yaml_safe_load_refuses_is_a_finding_at_it(tmp_path: Path) -> None:
+    product = "name: orders\nplatform: {ref: manifest.yaml}\ntransforms:\n  - path: models/a/\n"
+    product += "    compute:\tduckdb\n"
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(product)  # upstream's compile stops here (E002)
+    assert yaml.load(product, Loader=yaml.CSafeLoader)["transforms"][0]["compute"] == "duckdb"
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": product})
+    run = run_cli("check", ".", "--format", "json")
+    [found] = run.named("yaml-syntax")
+    assert (found["file"], found["line"], found["column"]) == ("floe.yaml", 5, 13)
+    assert found["message"] == (
+        "a tab here: upstream Floe's yaml.safe_load (PyYAML's own parser) refuses a tab outside "
+        "quoted text, block text and comments, although libyaml reads it; use spaces"
+    )
+
+
+def test_tabs_in_quoted_text_block_text_and_comments_are_no_finding(tmp_path: Path) -> None:
+    product = (
+        "name: orders  #\tthe product\n"
+        "platform: {ref: manifest.yaml}\n"
+        "transforms:\n"
+        "  - {path: models/a/, tags: ['a\tb', \"c\td\"]}  # x\ty\n"
+        "description: |\n"
+        "  one\ttab\n"
+        "#\tend\n"
+    )
+    yaml.safe_load(product)
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": product})
+    assert run_cli("check", ".", "--format", "json", "--select=FL001").findings == []
+
+
+_PIECES = ["a", "b", ":", ": ", "- ", "\n", "\n  ", " ", " #x", "#", "'", '"', "[", "]", "{"]
+_PIECES += ["}", ",", "? ", "&x ", "*x", "|", ">", "\r\n", "<<: ", "1", "\t", "\n\t", "x\ty"]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=12))
+def test_no_divergence_finding_on_a_text_both_parsers_read_alike(pieces: list[str]) -> None:
+    """Precision: a text both libyaml and PyYAML's own parser accept, reading the same data,
+    gets no finding from the divergence checks."""
+    text = "k: " + "".join(pieces)
+    try:
+        fast = list(yaml.load_all(text, Loader=yaml.CSafeLoader))
+        pure = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+    except (yaml.YAMLError, TypeError):
+        return
+    if repr(fast) == repr(pure):
+        assert divergence.problems(text) == []
+
+
+@pytest.mark.parametrize(("key", "col"), [("[a, b]", 3), ("{a: b}", 3), ("? [a]\n  ", 5)])
+def test_a_list_or_mapping_as_a_key_is_a_finding_at_it(tmp_path: Path, key: str, col: int) -> None:
+    manifest = MANIFEST + f"x:\n  {key}: 1\n"
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(manifest)
+    write_files(tmp_path, {"manifest.yaml": manifest})
+    run = run_cli("check", "manifest.yaml", "--format", "json")
+    [found] = run.named("yaml-syntax")
+    assert (found["line"], found["column"]) == (3, col)
+    assert found["message"] == (
+        "a list or mapping as a key: upstream Floe's yaml.safe_load refuses the file (found "
+        "unhashable key); use a plain key"
+    )

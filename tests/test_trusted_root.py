@@ -286,3 +286,13 @@ def test_an_oci_root_pinned_by_digest_trusts_what_resolves_to_that_digest(
     assert [(f["file"], f["line"]) for f in moved.named("untrusted-root")] == [
         ("products/orders/floe.yaml", 2)
     ]
+
+
+def test_a_trusted_root_that_is_not_a_manifest_is_a_usage_error(tmp_path: Path) -> None:
+    tree(tmp_path)
+    run = run_cli("check", ".", "--trusted-root=products/orders/floe.yaml")
+    assert run.code == 2
+    assert (
+        "trusted root 'products/orders/floe.yaml' is not a Floe manifest (no document in it is "
+        "one); name the enterprise manifest.yaml"
+    ) in run.stderr

@@ -77,3 +77,11 @@ def test_masking_keeps_the_length_and_hides_the_password(prefix: str, password: 
     masked = mask_url_credentials(text)
     assert len(masked) == len(text)
     assert masked.endswith(f"https://user:{'*' * len(password)}@host/x")
+
+
+def test_the_effective_config_does_not_print_it(tmp_path: Path) -> None:
+    write_files(tmp_path, {"ci.yaml": f"trusted-roots: ['{REF}']\nrefs: {{'{REF}': floe.yaml}}\n"})
+    run = run_cli("config", "--config=ci.yaml")
+    assert run.code == 0, run.stderr
+    assert PASSWORD not in run.stdout
+    assert run.stdout.count("oci://ci:**********@registry.example.com") == 2

@@ -365,8 +365,10 @@ def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:
 def _cache_dir(args: argparse.Namespace, stdin: bool) -> Path | None:
     """Where results are replayed from and stored, unless turned off (`--no-cache`,
     FLOE_LINT_NO_CACHE) or unfit: a run that fixes files or reads one from stdin."""
+    if stdin or args.fix or args.diff or args.no_cache:
+        return None
+    if os.environ.get("FLOE_LINT_NO_CACHE", "") not in ("", "0"):
+        return None  # before importing the cache: a hook that turns it off pays nothing
     from floe_lint.lint import cache
 
-    if stdin or args.fix or args.diff or not cache.enabled(args.no_cache):
-        return None
-    return cache.directory()
+    return cache.directory() if cache.enabled(False) else None

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import yaml
 
 from floe_lint.findings import FILE_START, Span
+from floe_lint.load import divergence
 from floe_lint.load import pointer as ptr
 from floe_lint.load.kinds import ENV_VARIANT, Kind, classify
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
@@ -244,8 +245,7 @@ def parse(path: Path, raw: bytes) -> SourceFile:
     if path.suffix.lower() == ".json" and (problem := json_problem(text)) is not None:
         source.problems.append(problem)
         return source
-    if (bom := _line_start_bom(text)) is not None:
-        source.problems.append(bom)
+    source.problems.extend(divergence.problems(text))
     starts: list[Span] = []
     count = 0
     located = FileSpans(text)
@@ -283,30 +283,6 @@ def parse(path: Path, raw: bytes) -> SourceFile:
     if len(starts) > 1:
         source.problems.append(_several_documents(count, inside(starts[1], lines), lines))
     return source
-
-
-_BREAKS = "\r\n\x85\u2028\u2029"
-
-
-def _line_start_bom(text: str) -> LoadProblem | None:
-    """The first byte-order mark that begins a line (the file's own first one is gone).
-    libyaml skips such a mark as if it were a space of indentation; PyYAML's own parser, which
-    upstream Floe's `yaml.safe_load` is, reads it as text. So a key after it sits at another
-    depth for each of them: a line `\\ufeff   type: x` overrides a merged `type` for floe-lint
-    and is a stray top-level key for Floe. Whatever floe-lint concluded would not be what runs."""
-    index = text.find("\ufeff")
-    while index > 0 and text[index - 1] not in _BREAKS:
-        index = text.find("\ufeff", index + 1)
-    if index < 0:
-        return None
-    line = len(text[:index].splitlines()) + 1 if index else 1
-    return LoadProblem(
-        "yaml-syntax",
-        "a byte-order mark (U+FEFF) begins this line: libyaml skips it as indentation but "
-        "upstream Floe's yaml.safe_load reads it as text, so they read different documents; "
-        "remove it",
-        Span(line, 1, line, 2),
-    )
 
 
 def _several_documents(count: int, second: Span, lines: list[str]) -> LoadProblem:

@@ -92,6 +92,15 @@ def _within(target: str, folder: str) -> bool:
     return target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)
 
 
+def _declares_another_kind(source: SourceFile) -> bool:
+    """Every document names a `kind:` that is not Floe's (a Kubernetes `manifest.yaml`): the
+    file is someone else's, whatever its name promises."""
+    return bool(source.documents) and all(
+        doc.kind is None and isinstance(doc.data, dict) and isinstance(doc.data.get("kind"), str)
+        for doc in source.documents
+    )
+
+
 def _api_version(doc: Document) -> bool:
     return isinstance(doc.data, dict) and doc.data.get("apiVersion") == "floe.dev/v1"
 
@@ -175,7 +184,9 @@ class Workspace:
         # The name counts where the file's symlinks lead: a `manifest.yaml` link to a private
         # key is not reported (and quoted) as a broken manifest.
         expected = explicit or (
-            path.name.lower() in FLOE_NAMES and self.key(path).name.lower() in FLOE_NAMES
+            path.name.lower() in FLOE_NAMES
+            and self.key(path).name.lower() in FLOE_NAMES
+            and not _declares_another_kind(source)
         )
         if expected:
             self.expected.add(self.key(path))

@@ -218,11 +218,18 @@ class Builder:
             if key_node.tag == _MERGE_TAG:
                 merges.add(index, key_node, value_node)
                 continue
-            key = (
-                self._scalar(key_node)
-                if isinstance(key_node, yaml.ScalarNode)
-                else str(key_node.value)
-            )
+            if isinstance(key_node, yaml.ScalarNode):
+                key = self._scalar(key_node)
+            else:
+                key = str(key_node.value)
+                self.problems.append(
+                    LoadProblem(
+                        "yaml-syntax",
+                        "a list or mapping as a key: upstream Floe's yaml.safe_load refuses the "
+                        "file (found unhashable key); use a plain key",
+                        span_of(key_node, self.lines),
+                    )
+                )
             if not isinstance(key, str | int | float | bool) and key is not None:
                 key = str(key)
             child = ptr.join(pointer, str(key)) if self.pointers else ""

@@ -66,6 +66,11 @@ class Trust:
                     raise ConfigError(
                         f"trusted root '{_shown_root(root)}' cannot be resolved: {error}"
                     ) from error
+                if not _is_manifest(path):
+                    raise ConfigError(
+                        f"trusted root '{_shown_root(root)}' is not a Floe manifest (no document "
+                        "in it is one); name the enterprise manifest.yaml"
+                    )
                 if is_oci(root):
                     self._digests[_sha256(path)] = root
                 else:
@@ -133,6 +138,12 @@ class Trust:
         if level.parent is None:
             return None
         return self.verdict(level.parent, level.parent_node, "parent_manifest")
+
+
+def _is_manifest(path: Path) -> bool:
+    from floe_lint.load.document import load
+
+    return any(doc.kind == "manifest" for doc in load(path).documents)
 
 
 def _sha256(path: Path) -> str:

@@ -1,0 +1,108 @@
+"""Texts that libyaml (floe-lint's parser) and PyYAML's own parser (upstream Floe's
+`yaml.safe_load`) read differently, found without running the slow parser: each is a
+`yaml-syntax` problem at its place, since Floe would not run (or refuse) what floe-lint checked.
+
+- A byte-order mark (U+FEFF) that begins a line other than the file's first: libyaml skips it
+  as a space of indentation, PyYAML reads it as text, so a key after it sits at another depth
+  (a line `<U+FEFF>   type: x` overrides a merged `type` for floe-lint, and is a stray top-level
+  key for Floe).
+- A tab outside quoted or block text and comments: PyYAML's scanner never skips one between
+  tokens (nor ends a plain scalar's spaces with one) and refuses the file; libyaml accepts it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from floe_lint.findings import Span
+from floe_lint.load.yaml_tree import LoadProblem, scan
+
+_BREAKS = "\r\n\x85\u2028\u2029"
+_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
+_BREAK_LINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # one line break each
+
+
+def problems(text: str) -> list[LoadProblem]:
+    """The first of each kind of divergence in `text`."""
+    return [p for p in (_line_start_bom(text), _tab(text)) if p is not None]
+
+
+def _place(text: str, index: int) -> Span:
+    before = text[:index]
+    line = len(_BREAK_LINES.findall(before)) + 1
+    start = max(before.rfind(c) for c in _BREAKS) + 1
+    col = index - start + 1
+    return Span(line, col, line, col + 1)
+
+
+def _line_start_bom(text: str) -> LoadProblem | None:
+    """The first byte-order mark that begins a line (the file's own first one is gone)."""
+    index = text.find("\ufeff")
+    while index > 0 and text[index - 1] not in _BREAKS:
+        index = text.find("\ufeff", index + 1)
+    if index < 0:
+        return None
+    return LoadProblem(
+        "yaml-syntax",
+        "a byte-order mark (U+FEFF) begins this line: libyaml skips it as indentation but "
+        "upstream Floe's yaml.safe_load reads it as text, so they read different documents; "
+        "remove it",
+        _place(text, index),
+    )
+
+
+def _tab(text: str) -> LoadProblem | None:
+    """The first tab PyYAML's own parser refuses: one outside every quoted or block scalar
+    and every comment. Linear: the text is walked forward once."""
+    index = text.find("\t")
+    if index < 0:
+        return None
+    scalars: list[tuple[int, int, bool]] = []  # (start, end, quoted or block) of each scalar
+    try:
+        for token in scan(text):
+            if isinstance(token, yaml.ScalarToken):
+                text_style = token.style in ('"', "'", "|", ">")
+                scalars.append((token.start_mark.index, token.end_mark.index, text_style))
+    except yaml.YAMLError:
+        return None  # libyaml refuses the file too: that is a finding already
+    at = line_start = seen = 0
+    while index >= 0:
+        while at < len(scalars) and scalars[at][1] <= index:
+            at += 1
+        inside = at < len(scalars) and scalars[at][0] <= index
+        if inside and scalars[at][2]:
+            index = text.find("\t", scalars[at][1])
+            continue
+        for found in _BREAK.finditer(text, seen, index):
+            line_start = found.end()
+        seen = index
+        if _comment_between(text, line_start, index, scalars, at):
+            after = _BREAK.search(text, index)
+            index = text.find("\t", after.end()) if after else -1
+            continue
+        return LoadProblem(
+            "yaml-syntax",
+            "a tab here: upstream Floe's yaml.safe_load (PyYAML's own parser) refuses a tab "
+            "outside quoted text, block text and comments, although libyaml reads it; use spaces",
+            _place(text, index),
+        )
+    return None
+
+
+def _comment_between(
+    text: str, start: int, end: int, scalars: list[tuple[int, int, bool]], at: int
+) -> bool:
+    """Whether a `#` outside every scalar (a comment, for both parsers) lies in [start, end).
+    `scalars[at]` is the first scalar not ending before `end`; the scalars before it on the
+    line are looked at from the last one back."""
+    hash_at = text.rfind("#", start, end)
+    back = min(at, len(scalars) - 1)
+    while hash_at >= 0:
+        while back >= 0 and scalars[back][0] > hash_at:
+            back -= 1
+        if back < 0 or scalars[back][1] <= hash_at:
+            return True
+        hash_at = text.rfind("#", start, scalars[back][0])
+    return False
