@@ -18,6 +18,9 @@ import yaml
 
 from tests.conftest import REPO, write_files
 
+# one xdist worker runs this module: its pre-commit home (hook_home) is built once
+pytestmark = pytest.mark.xdist_group("test_precommit_hooks")
+
 HOOKS = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
 BY_ID = {hook["id"]: hook for hook in HOOKS}
 

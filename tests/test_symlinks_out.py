@@ -48,3 +48,22 @@ def test_a_link_named_on_the_command_line_is_read_and_said(workspace: Path) -> N
         f"floe-lint: platform/other.manifest.yaml is a symbolic link to {target}, outside the "
         f"workspace {workspace.resolve()}; it is read because it was named on the command line"
     ) in run.stderr
+
+
+def test_discovery_skips_hidden_and_build_folders_unless_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the README lists as skipped is skipped, and naming the folder lints it."""
+    bad = "plugins: {compute: {approved: [duckdb], default: spark}}\n"
+    skipped = [".platform", "node_modules/x", "target", "dbt_packages/p", "venv", "__pycache__"]
+    write_files(tmp_path, {f"{folder}/manifest.yaml": bad for folder in skipped})
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("check", ".", "--format", "json").report["summary"]["files"] == 0
+    for folder in skipped:
+        run = run_cli("check", folder, "--format", "json")
+        assert [(f["file"], f["name"]) for f in run.findings] == [
+            (f"{folder}/manifest.yaml", "default-not-approved")
+        ], folder
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text("utf-8")
+    for name in ("`node_modules/`", "`target/`", "`dbt_packages/`", "`__pycache__/`", "`venv/`"):
+        assert name in readme
