@@ -141,6 +141,12 @@ def mutants_of(path: Path) -> Iterator[Mutant]:
     tree = ast.parse(source)
     rel = path.relative_to(REPO).as_posix()
     skip = _docstring_nodes(tree)
+    # Not behaviour: decorator arguments (`@dataclass(frozen=True)`) and `if TYPE_CHECKING:`.
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            skip |= {id(n) for d in node.decorator_list for n in ast.walk(d)}
+        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
+            skip.add(id(node))
 
     def make(node: ast.AST, operator: str, new: ast.AST) -> Mutant:
         line, col, end_line, end_col = _segment(node)
@@ -163,7 +169,7 @@ def mutants_of(path: Path) -> Iterator[Mutant]:
             isinstance(node, ast.Constant) and isinstance(node.value, bool) and id(node) not in skip
         ):
             yield make(node, "const", ast.Constant(not node.value))
-        if isinstance(node, ast.If | ast.While | ast.IfExp):
+        if isinstance(node, ast.If | ast.While | ast.IfExp) and id(node) not in skip:
             test = node.test
             yield make(test, "true", ast.Constant(True))
             yield make(test, "false", ast.Constant(False))

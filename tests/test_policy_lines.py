@@ -353,6 +353,10 @@ def test_a_registry_host_name_is_at_most_253_characters() -> None:
     assert parse_oci(f"oci://{longest}/x:1").host == longest
     with pytest.raises(RefError, match="is not a host name"):
         parse_oci(f"oci://{longest}c/x:1")
+    for host in ("-reg.example", "reg-.example", "reg..example", f"{'a' * 64}.example"):
+        with pytest.raises(RefError, match="is not a host name"):
+            parse_oci(f"oci://{host}/x:1")
+    assert parse_oci(f"oci://{'a' * 63}.example/x:1").host == f"{'a' * 63}.example"
 
 
 def test_a_product_without_a_name_is_not_judged_against_approved_products(
@@ -374,3 +378,65 @@ def test_a_product_without_a_name_is_not_judged_against_approved_products(
     )
     names = [f["name"] for f in run_cli("check", ".", "--format", "json").findings]
     assert "schema-required" in names and "product-not-approved" not in names
+
+
+def test_per_path_ignores_drop_only_the_rules_they_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": "plugins:\n  compute:\n    approved:\n"
+            "      - {name: duckdb, config: {memory_limt: 4GB}}\n      - duckdb\n"
+            "    default: duckdb\n",
+            ".floe-lint.yaml": "per-path-ignores: {'manifest.yaml': [compute-config]}\n",
+        },
+    )
+    assert run_cli("check", ".").stdout.splitlines() == [
+        "manifest.yaml:5:9: ERROR FL206 [duplicate-compute] compute 'duckdb' is approved twice; "
+        "only the first entry is used"
+    ]
+
+
+def test_a_missing_parent_is_unresolved_ref_only_never_ref_integrity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write_files(
+        tmp_path,
+        {"manifest.yaml": "scope: domain\nparent_manifest: gone.yaml\n" + PLATFORM},
+    )
+    names = [f["name"] for f in run_cli("check", ".", "--format", "json").findings]
+    assert names == ["unresolved-ref"]
+
+
+def test_an_upstream_domain_passes_its_enterprise_whitelist_on_to_nested_domains(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A domain without approved_plugins of its own restricts nothing: a nested domain may
+    select any compute the enterprise whitelists, not only the one its parent selected."""
+    monkeypatch.chdir(tmp_path)
+
+    def domain(name: str, parent: str, compute: str) -> str:
+        return (
+            f"apiVersion: floe.dev/v1\nkind: Manifest\n"
+            f"metadata: {{name: {name}, version: 1.0.0, owner: {name}@acme.example}}\n"
+            f"scope: domain\nparent_manifest: {parent}\nplugins: {{compute: {{type: {compute}}}}}\n"
+        )
+
+    write_files(
+        tmp_path,
+        {
+            "e.yaml": UPSTREAM_ENTERPRISE + "approved_plugins: {compute: [duckdb, spark]}\n",
+            "sales.yaml": domain("sales", "e.yaml", "duckdb"),
+            "emea.yaml": domain("emea", "sales.yaml", "spark"),
+        },
+    )
+    assert run_cli("check", ".").stdout == ""
+    (tmp_path / "emea.yaml").write_text(domain("emea", "sales.yaml", "snowflake"))
+    assert run_cli("check", ".").stdout.splitlines() == [
+        "emea.yaml:6:27: ERROR FL202 [approved-not-subset] domain 'emea' approves 'snowflake', "
+        "which enterprise 'acme', above it, does not approve; enterprise 'acme' approves: "
+        "duckdb, spark"
+    ]
