@@ -29,7 +29,9 @@ kind: Manifest
 metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}
 scope: domain
 parent_manifest: oci://HOST/REPO/enterprise:v1
-plugins: {compute: {type: snowflake, config: {account: acme, warehouse: WH, database: SALES}}}
+plugins:
+  compute: {type: snowflake, config: {account: acme, warehouse: WH, database: SALES}}
+  orchestrator: {type: dagster}  # restated: upstream's compile loads no parent (FL706)
 """
 PRODUCT = """
 apiVersion: floe.dev/v1
@@ -84,7 +86,7 @@ def test_an_upstream_hierarchy_resolves_from_the_registry_and_is_locked(
     enterprise, sales = published(tmp_path, registry.host, "upstream")
     run = run_cli("check", "prod", "--format", "json")
     assert places(run) == [("compute-not-approved", "prod/floe.yaml", 8, 33)]
-    assert "domain 'sales'" in run.findings[0]["message"]
+    assert "domain 'sales'" in run.named("compute-not-approved")[0]["message"]
 
     assert run_cli("lock", "prod").code == 0
     lock = json.loads((tmp_path / "prod/floe.lock").read_text())

@@ -264,10 +264,12 @@ class ReverseIndex:
         self._scanned = True
         locks: dict[str, str] = {}
         folders: set[Path] = set()
+        # A lock file maps a ref to a digest, which only an `oci://` override key can match.
+        wants_locks = any(is_oci(key.strip()) for key in self.overrides)
         for path, _ in discover([self.root]):
             if not self.selected(path):
                 continue
-            if path.parent not in folders:
+            if wants_locks and path.parent not in folders:
                 folders.add(path.parent)
                 for ref, digest in (self.read_lock(path.parent) or {}).items():
                     locks.setdefault(ref, digest)
