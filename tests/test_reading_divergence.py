@@ -6,6 +6,7 @@ verdict on the file rests on it."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -13,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from floe_lint.load import divergence
+from floe_lint.load.document import parse
 from tests.conftest import run_cli, write_files
+from tests.test_linear_time import assert_linear
 
 MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
 #: floe-lint reads compute duckdb (the line after the mark overrides the merge); Floe reads
@@ -183,3 +186,30 @@ def test_a_list_or_mapping_as_a_key_is_a_finding_at_it(tmp_path: Path, key: str,
         "a list or mapping as a key: upstream Floe's yaml.safe_load refuses the file (found "
         "unhashable key); use a plain key"
     )
+
+
+def _merged_sources(sources: int, keys: int, disagree: bool) -> bytes:
+    """`sources` anchored mappings of `keys` keys, all merged into one mapping by one `<<`."""
+    lines = [
+        f"a{s}: &a{s} {{" + ", ".join(f"k{k}: {s if disagree else 0}" for k in range(keys)) + "}"
+        for s in range(sources)
+    ]
+    lines.append("x:\n  <<: [" + ", ".join(f"*a{s}" for s in range(sources)) + "]")
+    return ("\n".join(lines) + "\n" + MANIFEST).encode()
+
+
+@pytest.mark.parametrize(
+    ("shape", "make"),
+    [
+        # hundreds of agreeing sources: each key was compared with every later source (cubic)
+        ("many agreeing sources", lambda n: _merged_sources(n // 8, 40, disagree=False)),
+        # two large disagreeing sources: each report searched its source from the top again
+        ("two disagreeing sources", lambda n: _merged_sources(2, n, disagree=True)),
+    ],
+)
+def test_merge_disagreements_are_found_in_linear_time(shape: str, make: Any) -> None:
+    def work(size: int) -> Any:
+        raw = make(size)
+        return lambda: parse(Path("m.yaml"), raw)
+
+    assert_linear(work, 160 if shape.startswith("many") else 600)

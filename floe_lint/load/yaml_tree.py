@@ -379,34 +379,49 @@ class Merges:
         built: list[tuple[dict[Any, Any], yaml.MappingNode]],
         explicit: dict[Any, Any],
     ) -> None:
-        """Keys that sources of one `<<` list (in written order) give different values."""
+        """Keys that sources of one `<<` list (in written order) give different values: each
+        key's first value against every later one, each key reported once. Linear in the
+        sources' size (a hostile list of hundreds of agreeing sources must not be cubic)."""
+        first: dict[Any, tuple[Any, yaml.MappingNode]] = {}
         reported: set[Any] = set()
-        for index, (data, source) in enumerate(built):
+        places = _Places()
+        for data, source in built:
             for key, value in data.items():
                 if key in explicit or key in reported:
                     continue
-                other = next(
-                    (s for d, s in built[index + 1 :] if key in d and not _same(d[key], value)),
-                    None,
-                )
-                if other is None:
+                seen = first.setdefault(key, (value, source))
+                if seen[1] is source or _same(seen[0], value):
                     continue
                 reported.add(key)
-                first = span_of(_value_of(source, key), self.builder.lines)
-                last = span_of(_value_of(other, key), self.builder.lines)
+                span_first = span_of(places.value_of(seen[1], key), self.builder.lines)
+                last = span_of(places.value_of(source, key), self.builder.lines)
                 self._problem(
-                    f"the sources merged here disagree on '{key}' (line {first.start_line}, "
-                    f"column {first.start_col} and line {last.start_line}, column "
+                    f"the sources merged here disagree on '{key}' (line {span_first.start_line}, "
+                    f"column {span_first.start_col} and line {last.start_line}, column "
                     f"{last.start_col}): PyYAML up to 6.0.3 reads the first, 6.0.4 the last, so "
                     f"Floe may run either; set '{key}' in this mapping",
                     key_node,
-                    first,
+                    span_first,
                 )
 
 
-def _value_of(source: yaml.MappingNode, key: Any) -> yaml.Node:
-    """The value node of `key` in a merge source, looking through the source's own merges,
-    each node once (the source itself when it is not found)."""
+class _Places:
+    """The value node of each key of a merge source, looking through the source's own
+    merges (the last source first, as it is read), each node once: indexed once per source,
+    so reporting many keys of one source stays linear."""
+
+    def __init__(self) -> None:
+        self._index: dict[int, dict[str, yaml.Node]] = {}
+
+    def value_of(self, source: yaml.MappingNode, key: Any) -> yaml.Node:
+        index = self._index.get(id(source))
+        if index is None:
+            index = self._index[id(source)] = _key_nodes(source)
+        return index.get(str(key), source)
+
+
+def _key_nodes(source: yaml.MappingNode) -> dict[str, yaml.Node]:
+    found: dict[str, yaml.Node] = {}
     seen: set[int] = set()
     pending: list[yaml.Node] = [source]
     while pending:
@@ -419,11 +434,10 @@ def _value_of(source: yaml.MappingNode, key: Any) -> yaml.Node:
             if key_node.tag == _MERGE_TAG:
                 sequence = isinstance(value_node, yaml.SequenceNode)
                 nested.extend(value_node.value if sequence else [value_node])
-            elif isinstance(key_node, yaml.ScalarNode) and key_node.value == str(key):
-                found: yaml.Node = value_node
-                return found
+            elif isinstance(key_node, yaml.ScalarNode):
+                found.setdefault(key_node.value, value_node)
         pending.extend(nested)  # the last source first, as it is read
-    return source
+    return found
 
 
 def _same(a: Any, b: Any) -> bool:
