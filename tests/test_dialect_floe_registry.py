@@ -29,7 +29,9 @@ kind: Manifest
 metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}
 scope: domain
 parent_manifest: oci://HOST/REPO/enterprise:v1
-plugins: {compute: {type: snowflake, config: {account: acme, warehouse: WH, database: SALES}}}
+plugins:
+  compute: {type: snowflake, config: {account: acme, warehouse: WH, database: SALES}}
+  orchestrator: {type: dagster}  # restated: upstream's compile loads no parent (FL706)
 """
 PRODUCT = """
 apiVersion: floe.dev/v1
@@ -75,13 +77,7 @@ def published(root: Path, host: str, repo: str) -> tuple[str, str]:
 
 
 def places(run: Run) -> list[tuple[str, str, int, int]]:
-    """Findings by place, but upstream-no-inheritance's warning on the published domain (it
-    inherits its compute, which upstream's compile, loading no parent, would not find)."""
-    return sorted(
-        (f["name"], f["file"], f["line"], f["column"])
-        for f in run.findings
-        if f["name"] != "upstream-no-inheritance"
-    )
+    return sorted((f["name"], f["file"], f["line"], f["column"]) for f in run.findings)
 
 
 def test_an_upstream_hierarchy_resolves_from_the_registry_and_is_locked(
