@@ -29,12 +29,13 @@ FIXES = {"safe": "write the plugin's name, when the compute differs from it only
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     known = ctx.known_computes
     seen: set[str] = set()
+    names = {e.name for e in level.entries}
     for entry in level.entries:
         if entry.name in known or entry.name in seen:
             continue
         seen.add(entry.name)
         same = same_name(entry.name, known)
-        if any(e.name == same for e in level.entries):
+        if same in names:
             same = None  # writing it would approve it twice
         fix = (
             ctx.fix("safe", f"write '{same}'", ctx.replace_value(entry.name_node, same))

@@ -89,7 +89,7 @@ FEATURE_TESTS = {
     "filtering": ("config_file", "mandatory"),
     "engine": ("cli",),
     "reverse_index": ("dependents",),
-    "refs": ("oci_failures", "hostile"),
+    "refs": ("oci_failures", "hostile", "first_messages"),
     "upstream_enforcement": ("upstream",),
 }
 FLIP = {
@@ -305,7 +305,9 @@ def main(argv: list[str] | None = None) -> int:
         earlier = json.loads(args.rerun.read_text("utf-8"))
         again = {r["id"] for r in earlier if r["verdict"] in ("survived", "equivalent")}
         mutants = [m for m in mutants if m.id in again]
-        earlier = [r for r in earlier if r["id"] not in again]
+        # a survivor whose line has moved since cannot be tested again: it stays a survivor
+        retested = {m.id for m in mutants}
+        earlier = [r for r in earlier if r["id"] not in retested]
     if args.list:
         for m in mutants:
             print(m.id, "->", m.replacement)
@@ -328,7 +330,12 @@ def main(argv: list[str] | None = None) -> int:
             for p in (root / "tests").glob("test_*.py")
             if p.relative_to(root).as_posix() not in SLOW_TESTS
         }
-        results: list[dict[str, object]] = list(earlier)
+        results: list[dict[str, object]] = [
+            {**r, "verdict": "equivalent"}
+            if r["id"] in equivalent and r["verdict"] == "survived"
+            else r
+            for r in earlier
+        ]
         started = time.perf_counter()
         signal.signal(signal.SIGTERM, _stop)
         try:

@@ -183,3 +183,28 @@ def test_plugins_schema_of_an_unknown_compute_is_exit_2_with_did_you_mean() -> N
     assert run.code == 2 and run.stdout == ""
     assert "no compute plugin 'snowflak'; did you mean 'snowflake'?" in run.stderr
     assert "installed: bigquery" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_an_upstream_platform_on_snowflake_by_name_lints_clean_and_compiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The three-tier quickstart's shape: `plugins.compute: {type: snowflake}`, no config."""
+    monkeypatch.chdir(tmp_path)
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
+            "metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}\n"
+            "plugins:\n  compute: {type: snowflake}\n  orchestrator: {type: dagster}\n",
+            "floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\n"
+            "metadata: {name: orders, version: 1.0.0}\n"
+            "platform: {manifest: manifest.yaml}\ntransforms: [{name: stg_orders}]\n",
+        },
+    )
+    check = run_cli("check", ".")
+    assert (check.code, check.stdout) == (0, "")
+    assert run_cli("compile", "floe.yaml", "--out", "out").code == 0
+    profile = yaml.safe_load((tmp_path / "out" / "profiles.yml").read_text("utf-8"))
+    output = profile["orders"]["outputs"]["dev"]  # upstream renders one output per environment
+    assert output["database"] == "{{ env_var('SNOWFLAKE_DATABASE') }}"
+    assert output["account"] == "{{ env_var('SNOWFLAKE_ACCOUNT') }}"

@@ -408,7 +408,7 @@ def test_a_missing_parent_is_unresolved_ref_only_never_ref_integrity(
         {"manifest.yaml": "scope: domain\nparent_manifest: gone.yaml\n" + PLATFORM},
     )
     names = [f["name"] for f in run_cli("check", ".", "--format", "json").findings]
-    assert names == ["unresolved-ref"]
+    assert names == ["unresolved-ref"] and "ref-integrity" not in names
 
 
 def test_an_upstream_domain_passes_its_enterprise_whitelist_on_to_nested_domains(
@@ -440,3 +440,23 @@ def test_an_upstream_domain_passes_its_enterprise_whitelist_on_to_nested_domains
         "which enterprise 'acme', above it, does not approve; enterprise 'acme' approves: "
         "duckdb, spark"
     ]
+
+
+def test_the_configs_require_suppression_reason_holds_without_the_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    product = UNAPPROVED.replace("compute: spark}", "compute: spark}  # floe-lint: disable=FL201")
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": PLATFORM,
+            "floe.yaml": product,
+            ".floe-lint.yaml": "require-suppression-reason: true\n",
+        },
+    )
+    run = run_cli("check", ".", "--select", "FL201")
+    assert run.stdout.splitlines()[0] == FINDING.format("ERROR") + (
+        " (the suppression at line 4 is ignored: it gives no reason after '--', and reasons are "
+        "required)"
+    )
