@@ -234,3 +234,14 @@ def test_many_suppression_comments_are_applied_in_linear_time() -> None:
         return lambda: suppressions.apply(findings, found, require_reason=False)
 
     assert_linear(work, 500)
+
+
+def test_only_the_first_hundred_unknown_computes_get_a_suggestion(tmp_path: Path) -> None:
+    """A hostile list of unknown computes costs no suggestion search beyond the first 100."""
+    names = ", ".join(f"duckdb{i}" for i in range(101))
+    manifest = f"plugins:\n  compute:\n    default: duckdb\n    approved: [duckdb, {names}]\n"
+    write_files(tmp_path, {"manifest.yaml": manifest})
+    found = run_cli("check", "manifest.yaml", "--format", "json").named("unknown-compute")
+    assert len(found) == 101
+    assert found[0]["message"].startswith("no compute plugin provides 'duckdb0'; did you mean")
+    assert found[100]["message"].startswith("no compute plugin provides 'duckdb100' (known: ")
