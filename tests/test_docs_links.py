@@ -178,14 +178,22 @@ def test_every_command_is_run_somewhere() -> None:
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Path:
     """The quick start's repository, committed with git, its manifest then narrowed (so that
-    `impact` has a change to report), with a config file and a .vscode folder."""
+    `impact` has a change to report), with a config file, a hidden .platform/ folder and a
+    .vscode folder."""
     import subprocess
 
     from tests.test_install_docs import GIT_ENV, quick_start_files
 
     root = tmp_path / "repo"
     write_files(root, quick_start_files())
-    write_files(root, {".floe-lint.yaml": "fail-on: error\n"})
+    write_files(
+        root,
+        {
+            ".floe-lint.yaml": "fail-on: error\n",
+            # a hidden folder, which a walk skips and `floe-lint check .platform/` names
+            ".platform/manifest.yaml": quick_start_files()["platform/manifest.yaml"],
+        },
+    )
     (root / ".vscode").mkdir()
     for git in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "quick start"]):
         subprocess.run(

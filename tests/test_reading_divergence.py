@@ -213,3 +213,35 @@ def test_merge_disagreements_are_found_in_linear_time(shape: str, make: Any) -> 
         return lambda: parse(Path("m.yaml"), raw)
 
     assert_linear(work, 160 if shape.startswith("many") else 600)
+
+
+def test_many_suppression_comments_are_applied_in_linear_time() -> None:
+    """Each finding was compared with every suppression comment of its file."""
+    from floe_lint.findings import Finding, Location, Span
+    from floe_lint.lint import suppressions
+    from floe_lint.load.document import SourceFile
+
+    def work(size: int) -> Any:
+        text = "".join(f"x{i}: 1  # floe-lint: disable=FL101 -- r\n" for i in range(size))
+        source = SourceFile(Path("m.yaml"), text)
+        found = suppressions.directives(source)
+        findings = [
+            Finding(
+                "FL101", "schema-unknown-key", "error", "x", Location(source.path, Span(i, 1, i, 2))
+            )
+            for i in range(1, size + 1)
+        ]
+        return lambda: suppressions.apply(findings, found, require_reason=False)
+
+    assert_linear(work, 500)
+
+
+def test_only_the_first_hundred_unknown_computes_get_a_suggestion(tmp_path: Path) -> None:
+    """A hostile list of unknown computes costs no suggestion search beyond the first 100."""
+    names = ", ".join(f"duckdb{i}" for i in range(101))
+    manifest = f"plugins:\n  compute:\n    default: duckdb\n    approved: [duckdb, {names}]\n"
+    write_files(tmp_path, {"manifest.yaml": manifest})
+    found = run_cli("check", "manifest.yaml", "--format", "json").named("unknown-compute")
+    assert len(found) == 101
+    assert found[0]["message"].startswith("no compute plugin provides 'duckdb0'; did you mean")
+    assert found[100]["message"].startswith("no compute plugin provides 'duckdb100' (known: ")
