@@ -36,6 +36,21 @@ plugins:
 EXAMPLES = REPO / "examples"
 
 
+def clean_checkout(destination: Path) -> Path:
+    """A copy of this checkout as a fresh clone would hold it (no venv, caches or build output).
+    pip builds a local folder in place (setuptools writes build/ and *.egg-info there), so tests
+    that install the checkout install a copy: two xdist workers never build in one folder, and
+    no stale build/ file can ship."""
+    import shutil
+
+    shutil.copytree(
+        REPO,
+        destination,
+        ignore=shutil.ignore_patterns(".venv", ".git", ".cache", "build", "*.egg-info", "target"),
+    )
+    return destination
+
+
 @pytest.fixture(autouse=True)
 def no_dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test may depend on DNS: results would change with the network (and its speed).

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import REPO, write_files
+from tests.conftest import REPO, clean_checkout, write_files
 from tests.test_sarif_report import validate
 
 # one xdist worker runs this module: the action's installed venv is built once (scripts/test, --dist loadgroup)
@@ -166,7 +166,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     [install] = [s for s in ACTION["runs"]["steps"] if s.get("id") == "install"]
     context = {
         "inputs.version": "",
-        "github.action_path": str(REPO),
+        "github.action_path": str(clean_checkout(tmp / "action")),
         "steps.python.outputs.python-path": shutil.which("python3") or "python3",
     }
     assert _run_step(install, context, tmp, tmp) == 0

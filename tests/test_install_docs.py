@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, write_files
+from tests.conftest import REPO, clean_checkout, write_files
 
 # one xdist worker runs this module: its git server is built once (scripts/test, --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("test_install_docs")
@@ -255,7 +255,7 @@ def test_the_quick_start_action_annotates_the_pull_request(tmp_path: Path) -> No
     repo = tmp_path / "repo"
     write_files(repo, quick_start_files())
     context = {
-        "github.action_path": str(REPO),
+        "github.action_path": str(clean_checkout(tmp_path / "action")),
         "steps.python.outputs.python-path": shutil.which("python3") or "python3",
     }
     for name, spec in ACTION["inputs"].items():

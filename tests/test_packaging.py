@@ -9,17 +9,12 @@ import venv
 import zipfile
 from pathlib import Path
 
-from tests.conftest import EXAMPLES, REPO
+from tests.conftest import EXAMPLES, REPO, clean_checkout
 
 
 def test_wheel_installs_into_a_fresh_venv_and_lints_from_another_directory(tmp_path: Path) -> None:
     # Build from a clean copy: setuptools keeps a build/ folder whose stale files could ship.
-    source = tmp_path / "source"
-    shutil.copytree(
-        REPO,
-        source,
-        ignore=shutil.ignore_patterns(".venv", ".git", ".cache", "build", "*.egg-info", "target"),
-    )
+    source = clean_checkout(tmp_path / "source")
     dist = tmp_path / "dist"
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(dist), str(source)],
@@ -72,12 +67,7 @@ def _release_script() -> str:
 
 
 def _clean_copy(tmp_path: Path) -> Path:
-    source = tmp_path / "source"
-    shutil.copytree(
-        REPO,
-        source,
-        ignore=shutil.ignore_patterns(".venv", ".git", ".cache", "build", "*.egg-info", "target"),
-    )
+    source = clean_checkout(tmp_path / "source")
     return source
 
 
