@@ -46,21 +46,31 @@ def cpu_time(work: Callable[[], object], inner: int) -> float:
         gc.enable()
 
 
-def assert_linear(make: Callable[[int], Callable[[], object]], unit: int, repeat: int = 5) -> None:
+def assert_linear(
+    make: Callable[[int], Callable[[], object]], unit: int, repeat: int = 5, attempts: int = 3
+) -> None:
     """`make(size)` returns the work for an input of `size`; 1x and 8x are timed.
 
     Work that takes a few milliseconds is repeated until the 1x side takes about 30 ms, so
-    that the clock's granularity and the caches do not decide the ratio.
+    that the clock's granularity and the caches do not decide the ratio. Linear work measures
+    8-10x here (a larger input misses the caches more), so a core shared with another test
+    worker can push one measurement past 12; the measurement is then taken again, at most
+    `attempts` times. Quadratic work (about 64x) fails every attempt.
     """
     small, large = make(unit), make(8 * unit)
     once = cpu_time(small, 1)  # also a warm-up: imports and caches are not the input's cost
     inner = max(1, int(0.03 / max(once, 1e-6)))
-    small_best = large_best = float("inf")
-    for _ in range(repeat):
-        small_best = min(small_best, cpu_time(small, inner))
-        large_best = min(large_best, cpu_time(large, inner))
-    ratio = large_best / small_best
-    assert ratio < MAX_RATIO, f"8x the input took {ratio:.1f}x the time"
+    ratios = []
+    for _ in range(attempts):
+        small_best = large_best = float("inf")
+        for _ in range(repeat):
+            small_best = min(small_best, cpu_time(small, inner))
+            large_best = min(large_best, cpu_time(large, inner))
+        ratios.append(large_best / small_best)
+        if ratios[-1] < MAX_RATIO:
+            return
+    shown = ", ".join(f"{r:.1f}x" for r in ratios)
+    raise AssertionError(f"8x the input took {shown} the time ({attempts} measurements)")
 
 
 # --- suppression comments --------------------------------------------------------------------
