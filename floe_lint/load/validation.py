@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 Category = Literal["unknown-key", "type", "required", "enum", "empty-list", "invalid"]
 SCHEMA_NAMES = ("manifest", "floe", "report")
+#: Only the first unknown keys of one mapping get a "did you mean": each costs a fuzzy comparison
+#: with every allowed key, and a hostile file may hold 80,000 unknown keys (10 s of suggestions).
+MAX_KEY_SUGGESTIONS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,17 +125,18 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
     if keyword in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         subschema = error.schema if isinstance(error.schema, dict) else {}
         allowed = subschema.get("properties", {})
+        unknown = [key for key in instance if key not in allowed]
         return [
             SchemaProblem(
                 "unknown-key",
                 ptr.join(where, str(key)),
                 "key",
-                f"unknown key '{key}' in {name}{did_you_mean(str(key), allowed)}"
+                f"unknown key '{key}' in {name}"
+                + (did_you_mean(str(key), allowed) if index < MAX_KEY_SUGGESTIONS else "")
                 + (f" (allowed: {', '.join(allowed)})" if 0 < len(allowed) <= 8 else ""),
                 str(key),
             )
-            for key in instance
-            if key not in allowed
+            for index, key in enumerate(unknown)
         ]
     if keyword == "required" and isinstance(instance, dict):
         present = [k for k in instance if isinstance(k, str)]
