@@ -68,17 +68,24 @@ def _text(doc: Document, *pointers: str) -> str | None:
     return None
 
 
+def no_platform(doc: Document) -> CompileError:
+    """The product's platform did not resolve: at its ref, or, where none is written and none
+    is required, a hint to pass --manifest (both compilers)."""
+    model = product_of(doc)
+    return _at(
+        doc,
+        model.platform_node.pointer,
+        "the platform manifest could not be resolved"
+        if model.platform_node.value is not None or not model.platform_optional
+        else f"the product names no platform ({model.platform_key}); pass --manifest",
+    )
+
+
 def compile_product(doc: Document, level: Level | None) -> Compiled:
     """Artifacts for one product; `level` is the platform its `platform.ref` resolves to."""
-    model = product_of(doc)
     if level is None:
-        raise _at(
-            doc,
-            model.platform_node.pointer,
-            "the platform manifest could not be resolved"
-            if model.platform_node.value is not None or not model.platform_optional
-            else f"the product names no platform ({model.platform_key}); pass --manifest",
-        )
+        raise no_platform(doc)
+    model = product_of(doc)
     name = _text(doc, "/metadata/name", "/name")
     if name is None:
         raise _at(doc, "", "the product has no name (name: or metadata.name:)")

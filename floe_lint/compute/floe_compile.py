@@ -16,7 +16,7 @@ from typing import Any
 
 from floe_lint.compute import artifacts as art
 from floe_lint.compute import floe_contract as contract
-from floe_lint.compute.compiler import Compiled, CompileError, _at, _relative
+from floe_lint.compute.compiler import Compiled, CompileError, _at, _relative, no_platform
 from floe_lint.compute.plugin import ComputeConfig, PluginError, render_profile
 from floe_lint.compute.upstream_plugins import preferring_upstream
 from floe_lint.load.document import Document
@@ -28,15 +28,8 @@ REQUIRED = ("compute", "orchestrator")
 
 
 def _platform_of(doc: Document, level: Level | None) -> Level:
-    model = product_of(doc)
     if level is None:
-        raise _at(
-            doc,
-            model.platform_node.pointer,
-            "the platform manifest could not be resolved"
-            if model.platform_node.value is not None
-            else f"the product names no platform ({model.platform_key}); pass --manifest",
-        )
+        raise no_platform(doc)
     for category in REQUIRED:
         if contract.selection(level, category) is None:
             raise _at(
