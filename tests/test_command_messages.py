@@ -244,3 +244,23 @@ def test_check_connections_shows_what_the_user_wrote_and_never_fails_on_defaults
     assert rows["duckdb"].split()[1] in ("yes", "skipped")
     if not Path("/data").is_dir():
         assert "no path configured; dbt uses /data/warehouse.duckdb in the pod" in rows["duckdb"]
+
+
+def test_compile_of_an_upstream_product_without_a_platform_says_to_pass_manifest(
+    tmp_path: Path,
+) -> None:
+    """Upstream's platform.manifest is optional; compile then needs --manifest, and says so."""
+    product = tmp_path / "floe.yaml"
+    write_files(
+        tmp_path,
+        {
+            "floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\n"
+            "metadata: {name: orders, version: 1.0.0}\ntransforms:\n  - {name: stg_orders}\n"
+        },
+    )
+    run = run_cli("compile", str(product), "--out", str(tmp_path / "out"))
+    assert run.code == 1
+    assert f"{product}:1:1: the product names no platform (platform.manifest); pass --manifest" in (
+        run.stderr
+    ), run.stderr
+    assert not (tmp_path / "out").exists()
