@@ -247,10 +247,10 @@ def test_check_connections_shows_what_the_user_wrote_and_never_fails_on_defaults
 
 
 def test_compile_of_an_upstream_product_without_a_platform_says_to_pass_manifest(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Upstream's platform.manifest is optional; compile then needs --manifest, and says so."""
-    product = tmp_path / "floe.yaml"
+    monkeypatch.chdir(tmp_path)
     write_files(
         tmp_path,
         {
@@ -258,9 +258,10 @@ def test_compile_of_an_upstream_product_without_a_platform_says_to_pass_manifest
             "metadata: {name: orders, version: 1.0.0}\ntransforms:\n  - {name: stg_orders}\n"
         },
     )
-    run = run_cli("compile", str(product), "--out", str(tmp_path / "out"))
+    run = run_cli("compile", "floe.yaml", "--out", "out")
     assert run.code == 1
-    assert f"{product}:1:1: the product names no platform (platform.manifest); pass --manifest" in (
-        run.stderr
-    ), run.stderr
+    assert run.stderr == (
+        "floe-lint: compile failed: floe.yaml:1:1: the product names no platform "
+        "(platform.manifest); pass --manifest\n"
+    )
     assert not (tmp_path / "out").exists()
