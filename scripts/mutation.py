@@ -91,6 +91,10 @@ FEATURE_TESTS = {
     "reverse_index": ("dependents",),
     "refs": ("oci_failures", "hostile", "first_messages"),
     "upstream_enforcement": ("upstream",),
+    "removals": ("git_hardening", "hook_mode", "removals"),
+    "adr0010": ("adr_examples", "properties_dialects", "governance"),
+    "level": ("governance", "own_whitelist", "properties_dialects"),
+    "hierarchy": ("governance", "own_whitelist", "symlinks_out", "hostile_input"),
 }
 FLIP = {
     ast.Eq: ast.NotEq,
@@ -115,10 +119,21 @@ class Mutant:
     end_col: int
     operator: str
     replacement: str
+    scope: str = ""  # the enclosing class and function, `Class.method`, or "" at module level
+    original: str = ""  # the source text the mutant replaces
+    nth: int = 0  # how many earlier mutants of the module have the same scope, operator, text
 
     @property
     def id(self) -> str:
         return f"{self.path}:{self.line}:{self.col}:{self.operator}"
+
+    @property
+    def key(self) -> str:
+        """The mutant named by where it is, not by line: it survives edits elsewhere in the
+        module (the line numbers of `id` move with every edit above it)."""
+        text = " ".join(self.original.split())
+        tail = f"#{self.nth}" if self.nth else ""
+        return f"{self.path}::{self.scope}::{self.operator}::{text}{tail}"
 
 
 def _segment(node: ast.AST) -> tuple[int, int, int, int]:
@@ -148,9 +163,28 @@ def mutants_of(path: Path) -> Iterator[Mutant]:
         if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
             skip.add(id(node))
 
+    scopes: dict[int, str] = {}
+
+    def name_scopes(node: ast.AST, scope: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                inner = f"{scope}.{child.name}" if scope else child.name
+            scopes[id(child)] = inner
+            name_scopes(child, inner)
+
+    name_scopes(tree, "")
+    seen: dict[tuple[str, str, str], int] = {}
+
     def make(node: ast.AST, operator: str, new: ast.AST) -> Mutant:
         line, col, end_line, end_col = _segment(node)
-        return Mutant(rel, line, col, end_line, end_col, operator, ast.unparse(new))
+        original = ast.get_source_segment(source, node) or ast.unparse(node)
+        scope = scopes.get(id(node), "")
+        nth = seen.setdefault((scope, operator, original), 0)
+        seen[(scope, operator, original)] += 1
+        return Mutant(
+            rel, line, col, end_line, end_col, operator, ast.unparse(new), scope, original, nth
+        )
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in FLIP:
@@ -303,21 +337,20 @@ def main(argv: list[str] | None = None) -> int:
     earlier: list[dict[str, object]] = []
     if args.rerun:
         earlier = json.loads(args.rerun.read_text("utf-8"))
-        again = {r["id"] for r in earlier if r["verdict"] in ("survived", "equivalent")}
-        mutants = [m for m in mutants if m.id in again]
-        # a survivor whose line has moved since cannot be tested again: it stays a survivor
-        retested = {m.id for m in mutants}
-        earlier = [r for r in earlier if r["id"] not in retested]
+        again = {_key(r) for r in earlier if r["verdict"] in ("survived", "equivalent")}
+        mutants = [m for m in mutants if m.key in again]
+        # found by key (scope and text), so a survivor whose line has moved is tested again;
+        # one whose code has changed or gone cannot be, and stays a survivor
+        retested = {m.key for m in mutants}
+        earlier = [r for r in earlier if _key(r) not in retested]
     if args.list:
         for m in mutants:
-            print(m.id, "->", m.replacement)
+            print(m.id, "->", m.replacement, f"   [{m.key}]")
         print(f"{len(mutants)} of {total} mutants", file=sys.stderr)
         return 0
     equivalent: set[str] = set()
     if args.equivalent:
-        for line in args.equivalent.read_text("utf-8").splitlines():
-            if line.split("#")[0].strip():
-                equivalent.add(line.split("#")[0].strip())
+        equivalent = read_equivalent(args.equivalent)
 
     root = scratch_copy()
     try:
@@ -332,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         results: list[dict[str, object]] = [
             {**r, "verdict": "equivalent"}
-            if r["id"] in equivalent and r["verdict"] == "survived"
+            if _key(r) in equivalent and r["verdict"] == "survived"
             else r
             for r in earlier
         ]
@@ -347,6 +380,20 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(root, ignore_errors=True)
     _report(results, total, elapsed, args.json)
     return 0
+
+
+def read_equivalent(path: Path) -> set[str]:
+    """The keys of a file of equivalent mutants: one `key  # why` a line (two spaces before
+    the `#`, since the source text in a key may hold one), `#` lines are comments."""
+    keys = set()
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            keys.add(line.split("  #")[0].strip())
+    return keys
+
+
+def _key(result: dict[str, object]) -> str:
+    return str(result.get("key") or result["id"])
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -379,9 +426,9 @@ def _test_all(
             verdict = run_tests(root, files, args.timeout)
         finally:
             target.write_text(original, "utf-8")
-        if mutant.id in equivalent:
+        if mutant.key in equivalent:
             verdict = "equivalent" if verdict == "survived" else verdict
-        results.append({**asdict(mutant), "id": mutant.id, "verdict": verdict})
+        results.append({**asdict(mutant), "id": mutant.id, "key": mutant.key, "verdict": verdict})
         print(
             f"[{index}/{len(mutants)}] {verdict:10} {mutant.id} -> {mutant.replacement}",
             flush=True,
@@ -410,7 +457,7 @@ def _report(results: list[dict[str, object]], total: int, elapsed: float, out: P
     )
     for r in results:
         if r["verdict"] == "survived":
-            print(f"survived: {r['id']} -> {r['replacement']}")
+            print(f"survived: {r['id']} -> {r['replacement']}\n    key: {_key(r)}")
     if out:
         out.write_text(json.dumps(results, indent=1), "utf-8")
 
