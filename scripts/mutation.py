@@ -315,11 +315,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="path prefix, repeatable")
     parser.add_argument("--sample", type=int, help="test a seeded random sample of N mutants")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--start",
+        type=int,
+        default=0,
+        help="skip the first K mutants of the seeded order (a second process shares a sample)",
+    )
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds per mutant")
     parser.add_argument("--equivalent", type=Path, help="file of mutant ids judged equivalent")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--minutes", type=float, help="stop testing new mutants after this long")
     parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument(
+        "--coverage",
+        type=Path,
+        help="run only the tests that execute a mutant's line, as traced once into this file "
+        "(reused while the code and tests are unchanged; see scripts/mutation_coverage.py)",
+    )
     parser.add_argument(
         "--rerun",
         type=Path,
@@ -333,7 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     # stopped early (Ctrl-C, SIGTERM, --minutes) still reports an unbiased score.
     mutants = random.Random(args.seed).sample(mutants, len(mutants))
     if args.sample is not None:
-        mutants = mutants[: args.sample]
+        mutants = mutants[args.start : args.start + args.sample]
+    else:
+        mutants = mutants[args.start :]
     earlier: list[dict[str, object]] = []
     if args.rerun:
         earlier = json.loads(args.rerun.read_text("utf-8"))
@@ -363,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
             for p in (root / "tests").glob("test_*.py")
             if p.relative_to(root).as_posix() not in SLOW_TESTS
         }
+        if args.coverage:
+            args.coverage_map = _coverage(root, tests, args)
         results: list[dict[str, object]] = [
             {**r, "verdict": "equivalent"}
             if _key(r) in equivalent and r["verdict"] == "survived"
@@ -380,6 +396,31 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(root, ignore_errors=True)
     _report(results, total, elapsed, args.json)
     return 0
+
+
+def _coverage(root: Path, tests: dict[str, str], args: argparse.Namespace) -> object:
+    """Which test runs which line (every module's usual test files), measured now or read
+    from the file `--coverage` names when it was measured on the same code and tests."""
+    import hashlib
+
+    import mutation_coverage
+
+    modules = [p.relative_to(REPO).as_posix() for p in targets([])]
+    files = sorted({f for m in modules for f in tests_for(m, tests) if f.endswith(".py")})
+    digest = hashlib.sha256()
+    for path in sorted([*(REPO / "tests").rglob("*.py"), *(REPO / m for m in modules)]):
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    saved: Path = args.coverage
+    if saved.is_file():
+        data = json.loads(saved.read_text("utf-8"))
+        if data.get("digest") == digest.hexdigest():
+            return mutation_coverage.CoverageMap(data["tests"])
+    print(f"tracing which test runs which line ({len(files)} test files)...", flush=True)
+    mutation_coverage.measure(root, files, saved, args.timeout * 20)
+    data = json.loads(saved.read_text("utf-8"))
+    data.update(digest=digest.hexdigest(), files=files)
+    saved.write_text(json.dumps(data), "utf-8")
+    return mutation_coverage.CoverageMap(data["tests"])
 
 
 def read_equivalent(path: Path) -> set[str]:
@@ -423,7 +464,13 @@ def _test_all(
         target.write_text(mutated, "utf-8")
         try:
             files = tests_for(mutant.path, tests)
-            verdict = run_tests(root, files, args.timeout)
+            verdict = ""
+            if getattr(args, "coverage_map", None) is not None:
+                rel = installed_path(root, mutant.path).relative_to(root).as_posix()
+                chosen = args.coverage_map.covering(rel, mutant.line, mutant.end_line, files)
+                verdict = run_tests(root, chosen, args.timeout) if chosen else ""
+            if verdict in ("", "survived"):  # none ran the line, or one in a child process may
+                verdict = run_tests(root, files, args.timeout)
         finally:
             target.write_text(original, "utf-8")
         if mutant.key in equivalent:

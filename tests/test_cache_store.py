@@ -1,0 +1,61 @@
+"""A result-cache store that is not ours, whatever JSON it holds, is ignored: the run prints
+what a run without the cache prints and rewrites the store (issue 20: a mutation run found
+that a store holding a JSON list was not covered)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from floe_lint.cli import main
+from floe_lint.lint import cache
+from tests.conftest import write_files
+
+FILES = {
+    "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+    "floe.yaml": "name: p\nplatform: {ref: manifest.yaml}\n"
+    "transforms: [{type: dbt, path: models/a/, compute: spark}]\n",
+}
+OUTPUT = (
+    "floe.yaml:3:52: ERROR FL201 [compute-not-approved] transform 'models/a/' selects compute "
+    "'spark', which platform manifest manifest.yaml does not approve (no level of the "
+    "hierarchy approves it); approved: duckdb\n"
+)
+
+
+def check(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "store",
+    [
+        "[1, 2]",
+        '"results"',
+        "7",
+        "null",
+        '{"version": 2, "entries": {}}',
+        '{"version": 1, "entries": [1]}',
+        '{"version": 1}',
+    ],
+)
+def test_a_store_holding_other_json_is_ignored_and_rewritten(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "ws").mkdir()
+    monkeypatch.chdir(tmp_path / "ws")
+    write_files(tmp_path / "ws", FILES)
+    assert check(".")[:2] == (1, OUTPUT)
+    (path,) = cache.directory().glob("results-*.json")
+    path.write_text(store, "utf-8")
+    assert check(".")[:2] == (1, OUTPUT)
+    rewritten = json.loads(path.read_text("utf-8"))
+    assert rewritten["version"] == cache.STORE_VERSION
+    assert sorted(Path(k).name for k in rewritten["entries"]) == ["floe.yaml", "manifest.yaml"]
