@@ -116,3 +116,43 @@ def test_a_product_below_a_parent_that_cannot_be_loaded_is_not_judged_on_approve
         "approved_products of domain 'sales' (invoices); ask its owners to add it, or point "
         "platform.manifest at the domain that hosts it"
     ]
+
+
+ENTERPRISE = "scope: enterprise\nplugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+DOMAIN = "scope: domain\nparent_manifest: enterprise.yaml\nplugins:\n  compute:\n    approved: %s\n"
+
+
+def test_approved_not_subset_offers_no_fix_that_would_empty_the_list(tmp_path: Path) -> None:
+    write_files(
+        tmp_path, {"enterprise.yaml": ENTERPRISE, "domain.yaml": DOMAIN % "[spark, databricks]"}
+    )
+    run = run_cli("check", "--no-cache", ".", "--diff", "--unsafe-fixes")
+    assert (run.stdout, run.stderr) == ("", "floe-lint: nothing to fix\n")
+    (tmp_path / "domain.yaml").write_text(DOMAIN % "[duckdb, spark]", "utf-8")
+    run = run_cli("check", "--no-cache", ".", "--diff", "--unsafe-fixes")
+    assert run.stdout.splitlines()[-2:] == [
+        "-    approved: [duckdb, spark]",
+        "+    approved: [duckdb]",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overlay", "expected"),
+    [
+        ("parent_manifest:\n", []),  # left empty: sets nothing, as the base
+        (
+            "parent_manifest: other.yaml\n",
+            [
+                "manifest.dev.yaml:1:18: ERROR FL401 [environment-override] a per-environment "
+                "file sets parent_manifest, which the base manifest.yaml does not set; a domain's "
+                "parent, and so the policy it inherits, must be the same in every environment"
+            ],
+        ),
+        ("plugins: {compute: {aproved: [duckdb]}}\n", []),  # only `approved` is a list of computes
+    ],
+)
+def test_an_overlay_is_judged_on_what_it_really_changes(
+    overlay: str, expected: list[str], tmp_path: Path
+) -> None:
+    files = {"manifest.yaml": ENTERPRISE, "manifest.dev.yaml": overlay}
+    assert lint(tmp_path, files, "--select", "FL401") == expected
