@@ -59,3 +59,60 @@ def test_a_store_holding_other_json_is_ignored_and_rewritten(
     rewritten = json.loads(path.read_text("utf-8"))
     assert rewritten["version"] == cache.STORE_VERSION
     assert sorted(Path(k).name for k in rewritten["entries"]) == ["floe.yaml", "manifest.yaml"]
+
+
+def test_a_store_that_is_a_symlink_is_neither_read_nor_written_through(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store is a regular file of the cache folder: a symlink there (to a store planted
+    elsewhere) is never read, so its entries replay nothing, nor written through."""
+    from floe_lint.load import document
+
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "ws").mkdir()
+    monkeypatch.chdir(tmp_path / "ws")
+    write_files(tmp_path / "ws", FILES)
+    assert check(".")[:2] == (1, OUTPUT)
+    (path,) = cache.directory().glob("results-*.json")
+    planted = tmp_path / "planted.json"
+    path.rename(planted)
+    before = planted.read_bytes()
+    path.symlink_to(planted)
+    parsed: list[str] = []
+    load = document.load
+
+    def counting(file: Path) -> document.SourceFile:
+        parsed.append(file.name)
+        return load(file)
+
+    monkeypatch.setattr(document, "load", counting)
+    assert check(".")[:2] == (1, OUTPUT)
+    assert sorted(parsed) == ["floe.yaml", "manifest.yaml"]  # checked, not replayed
+    assert planted.read_bytes() == before
+
+
+def test_trimming_the_folder_never_counts_or_removes_what_is_not_a_store_file(
+    tmp_path: Path,
+) -> None:
+    import os
+
+    outside = tmp_path / "outside.json"
+    outside.write_text("y" * 1000)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    for n in range(3):
+        store = folder / f"results-{n}.json"
+        store.write_text("x" * 100)
+        os.utime(store, ns=((n + 10) * 10**9, (n + 10) * 10**9))
+    (folder / "results-link.json").symlink_to(outside)
+    os.utime(folder / "results-link.json", ns=(10**9, 10**9), follow_symlinks=False)
+    (folder / "results-dir.json").mkdir()
+    cache.trim(folder, limit=250)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "results-1.json",
+        "results-2.json",
+        "results-dir.json",
+        "results-link.json",
+    ]
+    assert outside.read_text() == "y" * 1000

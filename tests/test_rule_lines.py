@@ -156,3 +156,23 @@ def test_an_overlay_is_judged_on_what_it_really_changes(
 ) -> None:
     files = {"manifest.yaml": ENTERPRISE, "manifest.dev.yaml": overlay}
     assert lint(tmp_path, files, "--select", "FL401") == expected
+
+
+def test_a_stream_of_documents_that_are_not_floe_s_is_not_reported(tmp_path: Path) -> None:
+    """A Kubernetes stream that happens to be named manifest.yaml: not Floe's, so not one
+    document too many (multiple-documents judges Floe files only)."""
+    stream = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\n"
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: b}\n"
+    )
+    write_files(tmp_path, {"manifest.yaml": stream})
+    run = run_cli("check", "--no-cache", ".")
+    assert (run.code, run.stdout) == (0, "")
+    floe = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+    (tmp_path / "manifest.yaml").write_text(floe + "---\n" + stream, "utf-8")
+    assert run_cli("check", "--no-cache", ".", "--select", "FL004").stdout.splitlines() == [
+        "manifest.yaml:3:1: ERROR FL004 [multiple-documents] this file holds 3 YAML documents "
+        "(the second starts here); upstream Floe reads a manifest or floe.yaml with "
+        "yaml.safe_load, which refuses more than one, so it would not run what floe-lint "
+        "checked: keep one document per file"
+    ]
