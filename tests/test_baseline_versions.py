@@ -95,3 +95,21 @@ def test_a_secret_s_entry_hashes_no_part_of_the_secret(
     (tmp_path / "manifest.yaml").write_text(SECRET.replace("hunter2", "rotated9"), "utf-8")
     run = run_cli("check", ".", "--baseline", "bl.json")
     assert (run.code, run.stdout) == (0, "")
+
+
+def test_a_finding_on_the_whole_document_is_named_by_the_empty_pointer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The node of a finding on the document itself is "" (RFC 6901's whole document), as
+    baselines already written say: a baseline entry naming it "" still accepts it."""
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, {"floe.yaml": "a: 1\n"})
+    assert run_cli("check", ".", "--write-baseline", "bl.json").code == 0
+    entries = json.loads((tmp_path / "bl.json").read_text("utf-8"))["findings"]
+    assert [(e["rule"], e["node"], e["pointer"]) for e in entries] == [
+        ("FL103", "", ""),
+        ("FL103", "", ""),
+        ("FL101", "/a", "/a"),
+    ]
+    run = run_cli("check", ".", "--baseline", "bl.json")
+    assert (run.code, run.stdout) == (0, "")
