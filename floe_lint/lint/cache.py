@@ -10,8 +10,9 @@ directory and the environment. A manifest's rules may consult the whole run (whi
 name it), so a manifest is replayed only when no file of the run changed. An `oci://` ref of the
 hierarchy is keyed by the digest the run's fetcher resolves it to (see `replay.OciKey`), so a
 moved tag re-checks the files that reach it; a file whose hierarchy has an unresolved ref or a
-ref cycle is always checked again (a missing file may have appeared). Suppressions, the baseline and every report are
-applied after the replay, on every run, so a replayed run prints exactly what a cold one does.
+ref cycle is always checked again (a missing file may have appeared). Suppressions, the
+baseline and every report are applied after the replay, on every run, so a replayed run prints
+exactly what a cold one does.
 
 The store is JSON (never pickle: repository content is hostile), one file per run key in
 `FLOE_LINT_CACHE_DIR` (default: `$XDG_CACHE_HOME/floe-lint`, else `~/.cache/floe-lint`), outside
