@@ -107,7 +107,7 @@ class CheckRun:
 
     @staticmethod
     def silenced(result: Result) -> Silenced:
-        return Silenced.of([s.kind for s in result.suppressed])
+        return Silenced.of([s.by for s in result.suppressed])
 
     def report(self, result: Result, findings: Sequence[Finding], out: TextIO) -> None:
         if self.format == "sarif":
