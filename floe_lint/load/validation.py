@@ -21,7 +21,7 @@ from floe_lint.suggest import did_you_mean
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-Category = Literal["unknown-key", "type", "required", "enum", "empty-list", "invalid"]
+Category = Literal["unknown-key", "type", "required", "enum", "empty-list", "invalid", "coerced"]
 SCHEMA_NAMES = ("manifest", "floe", "report")
 #: Only the first unknown keys of one mapping get a "did you mean": each costs a fuzzy comparison
 #: with every allowed key, and a hostile file may hold 80,000 unknown keys (10 s of suggestions).
@@ -35,6 +35,8 @@ class SchemaProblem:
     at: Literal["key", "value"]
     message: str
     key: str | None = None  # the unknown or missing key of an unknown-key/required problem
+    #: the one type a type problem's value should have (`integer`, `date`, ...), for lax reading
+    wants: str | None = None
 
 
 @cache
@@ -158,14 +160,20 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
         got = _type_of(instance)
         if _shows_value(where, instance) and not isinstance(instance, str):
             got += f" ({instance!r})"
-        hint = ""
+        hint, wants = "", None
+        single = [t for t in wanted if t != "null"]
+        if isinstance(error.schema, dict) and error.schema.get("format") == "date":
+            wants = "date"
+        elif len(single) == 1:
+            wants = single[0]
         if (
             "string" in wanted
             and isinstance(instance, int | float)
             and not isinstance(instance, bool)
         ):
             hint = f'; quote it: "{instance}"'
-        return [SchemaProblem("type", where, "value", f"{name} must be {words}, not {got}{hint}")]
+        message = f"{name} must be {words}, not {got}{hint}"
+        return [SchemaProblem("type", where, "value", message, wants=wants)]
     if keyword in ("enum", "const"):
         options = [str(o) for o in (expected if keyword == "enum" else [expected])]
         shown = f" '{instance}'" if _shows_value(where, instance) else ""
@@ -213,9 +221,22 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
 
 
 def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
-    """All schema problems of `data`, one per node and category, in document order."""
+    """All schema problems of `data`, one per node and category, in document order; for
+    upstream's code dialect (`*-floe`), as floe-core's pydantic models read it (`lax`)."""
     if proves_valid(_quick_check(schema_name), data):
         return []  # the common case, without importing or running jsonschema
+    if not schema_name.endswith("-floe"):
+        return _pair_misspellings(_collect(data, schema_name))
+    from floe_lint.load import lax
+
+    def describe(pointer: str, value: Any, read: Any) -> str:
+        return lax.note(_describe(pointer), value, read, _shows_value(pointer, value))
+
+    found = lax.reread(data, lambda view: _collect(view, schema_name), describe)
+    return _pair_misspellings(found)
+
+
+def _collect(data: Any, schema_name: str) -> list[SchemaProblem]:
     seen: set[tuple[str, ...]] = set()
     found: list[SchemaProblem] = []
     for error in _validator(schema_name).iter_errors(data):
@@ -227,7 +248,7 @@ def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
             if key not in seen:
                 seen.add(key)
                 found.append(problem)
-    return _pair_misspellings(found)
+    return found
 
 
 def _pair_misspellings(found: list[SchemaProblem]) -> list[SchemaProblem]:
