@@ -191,7 +191,9 @@ def test_stdin_reports_what_the_same_text_on_disk_reports(
             (tree / at).write_bytes(original)
         os.chdir(cwd)
     # the same report, except that saved text is offered its fixes (`--fix` needs a file)
-    offered = "".join(line for line in saved[2].splitlines(True) if "fixable with --fix" not in line)
+    offered = "".join(
+        line for line in saved[2].splitlines(True) if "fixable with --fix" not in line
+    )
     assert piped == (saved[0], saved[1], offered)
     assert "fixable with --fix" not in piped[2]
 
