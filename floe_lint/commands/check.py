@@ -303,8 +303,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
     stderr.write(line + "\n")
     # standard input is no file to fix (--fix is refused there): fixes are not offered
-    stdin = getattr(args, "stdin_filename", None) is not None
-    if not stdin and (outcome is not None or any(f.fix is not None for f in findings)):
+    piped = getattr(args, "stdin_filename", None) is not None
+    if not piped and (outcome is not None or any(f.fix is not None for f in findings)):
         from floe_lint.commands import fixing
 
         fixes = fixing.summary(args, config, findings, outcome)
