@@ -31,6 +31,7 @@ from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
     from floe_lint.lint.replay import Replay
+    from floe_lint.lint.shared import Shared
     from floe_lint.model.reverse_index import Dependent
 
 
@@ -80,6 +81,7 @@ def run(
     parsed: dict[Path, SourceFile] | None = None,
     hook: bool = False,
     cache_dir: Path | None = None,
+    shared: Shared | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -89,7 +91,9 @@ def run(
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
     be linted as it was at another revision. With `hook`, files named in `paths` are taken as
     if discovered (see `discover`). `parsed` is shared by runs over the same files
-    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
+    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted);
+    `shared` (floe_lint.lint.shared) shares that and more (the dependents search, the findings
+    of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
     stored it is replayed, not checked; the output is the same.
     """
@@ -101,7 +105,7 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect, parsed)
+    workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [
@@ -133,7 +137,14 @@ def run(
         from floe_lint.lint import dependents as lint_dependents
 
         dependents = lint_dependents.add(
-            workspace, paths, found, dependents_root, config, overrides, jobs
+            workspace,
+            paths,
+            found,
+            dependents_root,
+            config,
+            overrides,
+            jobs,
+            shared.dependents if shared is not None else None,
         )
         # A ref that reaches a changed manifest through a lock file's digest is linted
         # against the changed file, not the published one.
@@ -146,6 +157,7 @@ def run(
         else None
     )
     ctx = Context(workspace, hierarchy, trust)
+    ctx.shared = shared
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
     products: list[Product] = []
@@ -319,7 +331,13 @@ def _checked(
     """A rule's findings on one subject, stamped with its id, name and configured severity
     (a mandatory finding keeps at least its rule's own)."""
     severity = selectors.most_specific(config.severity, rule) or rule.severity
-    for finding in rule.check(subject, ctx):
+    shared = ctx.shared
+    found = (
+        rule.check(subject, ctx)
+        if shared is None
+        else shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+    )
+    for finding in found:
         stamped = dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
 
