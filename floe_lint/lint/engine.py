@@ -45,6 +45,8 @@ class Result:
     dependents: list[Dependent] = dataclasses.field(default_factory=list)
     hierarchy: Hierarchy | None = None
     products: list[Product] = dataclasses.field(default_factory=list)
+    #: the run's use of the result cache, if any
+    replay: Replay | None = None
 
 
 def is_env_variant(doc: Document) -> bool:
@@ -135,6 +137,9 @@ def run(
         workspace, paths, found, dependents_root, replay
     ):
         from floe_lint.lint import dependents as lint_dependents
+
+        if replay is not None:
+            replay.complete = False  # the search read files beyond those found
 
         dependents = lint_dependents.add(
             workspace,
@@ -247,6 +252,7 @@ def run(
         dependents,
         hierarchy,
         products,
+        replay,
     )
 
 
