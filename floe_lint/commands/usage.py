@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -48,7 +47,7 @@ def with_manifest(config: Config, manifest: str | None) -> Config:
     if "://" not in manifest and not Path(manifest).exists():
         raise UsageError(f"--manifest {manifest}: no such file or directory")
     absolute = manifest if "://" in manifest else str(Path(manifest).resolve())
-    return dataclasses.replace(config, manifest=absolute)
+    return config.replace(manifest=absolute)
 
 
 def with_trusted_roots(config: Config, roots: Sequence[str] | None) -> Config:
@@ -57,7 +56,7 @@ def with_trusted_roots(config: Config, roots: Sequence[str] | None) -> Config:
     if not roots:
         return config
     absolute = [r if "://" in r else str(Path(r).absolute()) for r in roots]
-    return dataclasses.replace(config, trusted_roots=absolute)
+    return config.replace(trusted_roots=absolute)
 
 
 class ArgumentsError(Exception):

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import importlib
 import json
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint.load import pointer as ptr
 from floe_lint.load.fastschema import Check, compile_schema, proves_valid
+from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
 from floe_lint.suggest import did_you_mean
 
@@ -28,13 +28,27 @@ SCHEMA_NAMES = ("manifest", "floe", "report")
 MAX_KEY_SUGGESTIONS = 100
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaProblem:
+class SchemaProblem(Frozen):
+    __slots__ = ("at", "category", "key", "message", "pointer")
     category: Category
     pointer: str
     at: Literal["key", "value"]
     message: str
-    key: str | None = None  # the unknown or missing key of an unknown-key/required problem
+    key: str | None
+
+    def __init__(
+        self,
+        category: Category,
+        pointer: str,
+        at: Literal["key", "value"],
+        message: str,
+        key: str | None = None,
+    ) -> None:
+        set_field(self, "category", category)
+        set_field(self, "pointer", pointer)
+        set_field(self, "at", at)
+        set_field(self, "message", message)
+        set_field(self, "key", key)
 
 
 @cache

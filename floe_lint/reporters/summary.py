@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from floe_lint.findings import Finding
+from floe_lint.record import Frozen, set_field
 from floe_lint.reporters import printable
 
 
-@dataclass(frozen=True)
-class Silenced:
+class Silenced(Frozen):
     """Findings a run found but does not report: `# floe-lint: disable=` comments (SARIF's
     `inSource`) and baseline entries (`external`)."""
 
-    suppressed: int = 0
-    baselined: int = 0
+    __slots__ = ("baselined", "suppressed")
+    suppressed: int
+    baselined: int
+
+    def __init__(self, suppressed: int = 0, baselined: int = 0) -> None:
+        set_field(self, "suppressed", suppressed)
+        set_field(self, "baselined", baselined)
 
     @classmethod
     def of(cls, kinds: Sequence[str]) -> Silenced:
