@@ -12,7 +12,6 @@ to fix), naming where the chain really ends.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -163,6 +162,8 @@ def _is_manifest(path: Path) -> bool:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # here: only trusted roots given as oci:// refs need it
+
     try:
         return "sha256:" + hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:
