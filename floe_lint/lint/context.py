@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from floe_lint.compute.plugin import known_compute_names
 from floe_lint.findings import Applicability, Edit, Finding, Fix, Location, Related, Span
@@ -22,6 +22,9 @@ from floe_lint.model.level import Level
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
 from floe_lint.model.trust import Trust, Verdict
+
+if TYPE_CHECKING:
+    from floe_lint.lint.shared import Shared
 
 At = Literal["key", "value"]
 
@@ -50,6 +53,8 @@ class Context:
         #: the trusted roots (`--trusted-root`, the config's `trusted-roots`), if any
         self.trust = trust
         self._schema: dict[int, list[SchemaProblem]] = {}
+        #: what this run shares with another over the same tree (impact's two runs)
+        self.shared: Shared | None = None
 
     @property
     def known_computes(self) -> frozenset[str]:
