@@ -283,10 +283,11 @@ def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
     if tagged.has_tagged(data):
         data = tagged.pyyaml_view(data)
 
-    def describe(pointer: str, value: Any, read: Any) -> str:
+    def describe(pointer: str, value: Any, read: Any) -> SchemaProblem:
         secret = any(is_secret_key(t) for t in pointer.split("/"))
         shown = _shows_value(pointer, value) or (isinstance(value, bytes) and not secret)
-        return lax.note(_describe(pointer), value, read, shown)
+        message = lax.note(_describe(pointer), value, read, shown)
+        return SchemaProblem("coerced", pointer, "value", message)
 
     found = lax.reread(data, lambda view: _collect(view, schema_name), describe)
     return _pair_misspellings(found)
