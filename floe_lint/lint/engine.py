@@ -113,7 +113,7 @@ def run(
         for path, explicit in discover(paths, hook=hook)
         if filtering.selected(path, config)
     ]
-    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs)
+    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
     def add(path: Path, explicit: bool) -> None:
@@ -132,7 +132,7 @@ def run(
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     if dependents_root is not None and _may_have_dependents(
-        workspace, paths, found, dependents_root
+        workspace, paths, found, dependents_root, replay
     ):
         from floe_lint.lint import dependents as lint_dependents
 
@@ -203,7 +203,7 @@ def run(
             if replay is not None and produced:
                 owners.setdefault(replay.owner(subject), []).extend(produced)
     if replay is not None:
-        replay.record(hierarchy, owners, ctx.environment_overlays, strict)
+        replay.record(hierarchy, owners, ctx.environment_overlays, strict, resolver.overrides)
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
     findings.sort(key=_total_order)
@@ -272,6 +272,7 @@ def _replay(
     select: Sequence[str],
     ignore: Sequence[str],
     refs: Mapping[str, Path] | None,
+    fetch: OciFetcher | None,
 ) -> Replay | None:
     """The run's use of the result cache in `folder`, under a key of everything but the files."""
     if folder is None:
@@ -292,7 +293,8 @@ def _replay(
         list(ignore),
         sorted((k, str(v)) for k, v in (refs or {}).items()),
     ]
-    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace)
+    overrides = [*config.refs, *(refs or {})]
+    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace, fetch, overrides)
     replay.plan(found)
     return replay
 
@@ -314,14 +316,21 @@ def _total_order(f: Finding) -> tuple[Any, ...]:
 
 
 def _may_have_dependents(
-    workspace: Workspace, paths: Sequence[Path], found: Sequence[tuple[Path, bool]], root: Path
+    workspace: Workspace,
+    paths: Sequence[Path],
+    found: Sequence[tuple[Path, bool]],
+    root: Path,
+    replay: Replay | None = None,
 ) -> bool:
     """Only a manifest has dependents: a run given none (a product changed) searches nothing,
-    nor one given the whole workspace."""
+    nor one given the whole workspace. A replayed file is not parsed to tell: its entry says."""
     if any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths):
         return False
     return any(
-        doc.kind == "manifest" for path, _ in found for doc in workspace.load(path).documents
+        replay.holds_manifest(path)
+        if replay is not None and replay.replayable(path)
+        else any(doc.kind == "manifest" for doc in workspace.load(path).documents)
+        for path, _ in found
     )
 
 

@@ -24,11 +24,13 @@ from floe_lint.load.paths import glob_match, relative_posix
 
 @dataclass(frozen=True)
 class Suppressed:
-    """A finding that was silenced; `kind` uses SARIF's words (inSource, external)."""
+    """A finding that was silenced; `kind` uses SARIF's words (inSource, external), `by` says
+    what silenced it: a disable comment, the config's exceptions or the baseline."""
 
     finding: Finding
     kind: Literal["inSource", "external"]
     justification: str
+    by: Literal["comment", "exception", "baseline"]
 
 
 @dataclass
@@ -79,7 +81,7 @@ def apply(
     """
     control = control or Control()
     findings, excused = control.excused(findings)
-    suppressed = [Suppressed(f, "external", why) for f, why in excused]
+    suppressed = [Suppressed(f, "external", why, "exception") for f, why in excused]
     findings = [f for f in findings if control.why(f) is not None or not _path_ignored(f, config)]
     directives = [d for source in files for d in suppressions.directives(source)]
     kept, silenced = suppressions.apply(
@@ -90,7 +92,9 @@ def apply(
         why = control.why(s.finding)
         if why is None:
             suppressed.append(
-                Suppressed(s.finding, "inSource", s.directive.reason or "no reason given")
+                Suppressed(
+                    s.finding, "inSource", s.directive.reason or "no reason given", "comment"
+                )
             )
             continue
         kept.append(s.finding)  # a mandatory finding: the comment is refused, not obeyed
@@ -119,7 +123,7 @@ def apply(
         )
         kept = [*forced, *optional]
         suppressed.extend(
-            Suppressed(f, "external", f"accepted in baseline {baseline.path.name}")
+            Suppressed(f, "external", f"accepted in baseline {baseline.path.name}", "baseline")
             for f in known_findings
         )
     return Filtered(kept, suppressed, stale)
