@@ -78,13 +78,16 @@ def _reading(value: Any) -> str:
         return f"the number {value!r}"
     if isinstance(value, str):
         return f"the string {value!r}"
-    if isinstance(value, list):
-        return "a list, in no fixed order"
     return shown(value)
 
 
 def note(name: str, value: Any, read: Any, visible: bool) -> str:
     """The message of a value floe-core reads as another type."""
+    if isinstance(value, set | frozenset):
+        return (
+            f"{name}: floe-core reads the !!set as a list, in no fixed order (pydantic's lax "
+            "mode); write a list"
+        )
     if not visible:
         return f"{name}: floe-core reads this value as {type(read).__name__} (pydantic's lax mode)"
     return (
