@@ -55,6 +55,9 @@ __all__ = [
 ]
 
 
+_MISSING = object()
+
+
 @dataclass(slots=True)
 class Document:
     """One YAML document of a file, with its data and the span of every node.
@@ -111,8 +114,10 @@ class Document:
             return node
         for token in pointer.split("/")[1:]:
             key = token.replace("~1", "/").replace("~0", "~") if "~" in token else token
-            if isinstance(node, dict) and key in node:
-                node = node[key]
+            if type(node) is dict or isinstance(node, dict):  # the type test: most nodes
+                node = node.get(key, _MISSING)
+                if node is _MISSING:
+                    return default
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
                 node = node[int(key)]
             else:
