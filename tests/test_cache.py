@@ -164,7 +164,7 @@ def test_an_unchanged_tree_is_replayed_without_parsing_a_file(
     assert check(".") == cold
     assert parsed == []
     stores = list(cache.directory().glob("results-*.json"))
-    assert len(stores) == 1 and json.loads(stores[0].read_text())["version"] == 1
+    assert len(stores) == 1 and json.loads(stores[0].read_text())["version"] == cache.STORE_VERSION
     assert not any(cached.rglob("results-*.json"))  # outside the checkout
 
 
@@ -245,6 +245,6 @@ def test_concurrent_runs_share_the_store_safely(cached: Path) -> None:
     outputs = [run.communicate() for run in runs]
     assert all(out.decode() == cold.stdout for out, _ in outputs)
     [store] = cache.directory().glob("results-*.json")
-    assert json.loads(store.read_text())["version"] == 1
+    assert json.loads(store.read_text())["version"] == cache.STORE_VERSION
     again = subprocess.run(command, capture_output=True, text=True, env=env)
     assert again.stdout == cold.stdout

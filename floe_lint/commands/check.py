@@ -108,7 +108,7 @@ class CheckRun:
 
     @staticmethod
     def silenced(result: Result) -> Silenced:
-        return Silenced.of([s.kind for s in result.suppressed])
+        return Silenced.of([s.by for s in result.suppressed])
 
     def report(self, result: Result, findings: Sequence[Finding], out: TextIO) -> None:
         if self.format == "sarif":
@@ -303,7 +303,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
     stderr.write(line + "\n")
-    if outcome is not None or any(f.fix is not None for f in findings):
+    # standard input is no file to fix (--fix is refused there): fixes are not offered
+    piped = getattr(args, "stdin_filename", None) is not None
+    if not piped and (outcome is not None or any(f.fix is not None for f in findings)):
         from floe_lint.commands import fixing
 
         fixes = fixing.summary(args, config, findings, outcome)

@@ -30,6 +30,7 @@ from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
     from floe_lint.lint.replay import Replay
+    from floe_lint.lint.shared import Shared
     from floe_lint.model.reverse_index import Dependent
 
 
@@ -108,6 +109,7 @@ def run(
     parsed: dict[Path, SourceFile] | None = None,
     hook: bool = False,
     cache_dir: Path | None = None,
+    shared: Shared | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -117,7 +119,9 @@ def run(
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
     be linted as it was at another revision. With `hook`, files named in `paths` are taken as
     if discovered (see `discover`). `parsed` is shared by runs over the same files
-    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
+    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted);
+    `shared` (floe_lint.lint.shared) shares that and more (the dependents search, the findings
+    of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
     stored it is replayed, not checked; the output is the same.
     """
@@ -129,7 +133,7 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect, parsed)
+    workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     found = [
@@ -137,7 +141,7 @@ def run(
         for path, explicit in discover(paths, hook=hook)
         if filtering.selected(path, config)
     ]
-    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs)
+    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
     def add(path: Path, explicit: bool) -> None:
@@ -156,12 +160,19 @@ def run(
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     if dependents_root is not None and _may_have_dependents(
-        workspace, paths, found, dependents_root
+        workspace, paths, found, dependents_root, replay
     ):
         from floe_lint.lint import dependents as lint_dependents
 
         dependents = lint_dependents.add(
-            workspace, paths, found, dependents_root, config, overrides, jobs
+            workspace,
+            paths,
+            found,
+            dependents_root,
+            config,
+            overrides,
+            jobs,
+            shared.dependents if shared is not None else None,
         )
         # A ref that reaches a changed manifest through a lock file's digest is linted
         # against the changed file, not the published one.
@@ -174,6 +185,7 @@ def run(
         else None
     )
     ctx = Context(workspace, hierarchy, trust)
+    ctx.shared = shared
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
     products: list[Product] = []
@@ -219,7 +231,7 @@ def run(
             if replay is not None and produced:
                 owners.setdefault(replay.owner(subject), []).extend(produced)
     if replay is not None:
-        replay.record(hierarchy, owners, ctx.environment_overlays, strict)
+        replay.record(hierarchy, owners, ctx.environment_overlays, strict, resolver.overrides)
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
     findings.sort(key=_total_order)
@@ -282,6 +294,7 @@ def _replay(
     select: Sequence[str],
     ignore: Sequence[str],
     refs: Mapping[str, Path] | None,
+    fetch: OciFetcher | None,
 ) -> Replay | None:
     """The run's use of the result cache in `folder`, under a key of everything but the files."""
     if folder is None:
@@ -302,7 +315,8 @@ def _replay(
         list(ignore),
         sorted((k, str(v)) for k, v in (refs or {}).items()),
     ]
-    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace)
+    overrides = [*config.refs, *(refs or {})]
+    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace, fetch, overrides)
     replay.plan(found)
     return replay
 
@@ -324,14 +338,21 @@ def _total_order(f: Finding) -> tuple[Any, ...]:
 
 
 def _may_have_dependents(
-    workspace: Workspace, paths: Sequence[Path], found: Sequence[tuple[Path, bool]], root: Path
+    workspace: Workspace,
+    paths: Sequence[Path],
+    found: Sequence[tuple[Path, bool]],
+    root: Path,
+    replay: Replay | None = None,
 ) -> bool:
     """Only a manifest has dependents: a run given none (a product changed) searches nothing,
-    nor one given the whole workspace."""
+    nor one given the whole workspace. A replayed file is not parsed to tell: its entry says."""
     if any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths):
         return False
     return any(
-        doc.kind == "manifest" for path, _ in found for doc in workspace.load(path).documents
+        replay.holds_manifest(path)
+        if replay is not None and replay.replayable(path)
+        else any(doc.kind == "manifest" for doc in workspace.load(path).documents)
+        for path, _ in found
     )
 
 
@@ -341,7 +362,13 @@ def _checked(
     """A rule's findings on one subject, stamped with its id, name and configured severity
     (a mandatory finding keeps at least its rule's own)."""
     severity = selectors.most_specific(config.severity, rule) or rule.severity
-    for finding in rule.check(subject, ctx):
+    shared = ctx.shared
+    found = (
+        rule.check(subject, ctx)
+        if shared is None
+        else shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+    )
+    for finding in found:
         stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
 

@@ -23,19 +23,26 @@ from floe_lint.record import Frozen, Value, set_field
 
 
 class Suppressed(Frozen):
-    """A finding that was silenced; `kind` uses SARIF's words (inSource, external)."""
+    """A finding that was silenced; `kind` uses SARIF's words (inSource, external), `by` says
+    what silenced it: a disable comment, the config's exceptions or the baseline."""
 
-    __slots__ = ("finding", "justification", "kind")
+    __slots__ = ("by", "finding", "justification", "kind")
     finding: Finding
     kind: Literal["inSource", "external"]
     justification: str
+    by: Literal["comment", "exception", "baseline"]
 
     def __init__(
-        self, finding: Finding, kind: Literal["inSource", "external"], justification: str
+        self,
+        finding: Finding,
+        kind: Literal["inSource", "external"],
+        justification: str,
+        by: Literal["comment", "exception", "baseline"],
     ) -> None:
         set_field(self, "finding", finding)
         set_field(self, "kind", kind)
         set_field(self, "justification", justification)
+        set_field(self, "by", by)
 
 
 class Filtered(Value):
@@ -96,7 +103,7 @@ def apply(
     """
     control = control or Control()
     findings, excused = control.excused(findings)
-    suppressed = [Suppressed(f, "external", why) for f, why in excused]
+    suppressed = [Suppressed(f, "external", why, "exception") for f, why in excused]
     findings = [f for f in findings if control.why(f) is not None or not _path_ignored(f, config)]
     directives = [d for source in files for d in suppressions.directives(source)]
     kept, silenced = suppressions.apply(
@@ -107,7 +114,9 @@ def apply(
         why = control.why(s.finding)
         if why is None:
             suppressed.append(
-                Suppressed(s.finding, "inSource", s.directive.reason or "no reason given")
+                Suppressed(
+                    s.finding, "inSource", s.directive.reason or "no reason given", "comment"
+                )
             )
             continue
         kept.append(s.finding)  # a mandatory finding: the comment is refused, not obeyed
@@ -136,7 +145,7 @@ def apply(
         )
         kept = [*forced, *optional]
         suppressed.extend(
-            Suppressed(f, "external", f"accepted in baseline {baseline.path.name}")
+            Suppressed(f, "external", f"accepted in baseline {baseline.path.name}", "baseline")
             for f in known_findings
         )
     return Filtered(kept, suppressed, stale)

@@ -39,10 +39,10 @@ _CODE = re.compile(r"[A-Za-z0-9_*\-]*")
 
 class _Parsed(Frozen):
     __slots__ = ("codes", "columns", "kind", "reason", "start")
-    start: int
+    start: int  # index of the '#'
     kind: Literal["line", "file"]
     codes: tuple[str, ...]
-    columns: tuple[tuple[int, int], ...]
+    columns: tuple[tuple[int, int], ...]  # [start, end) of each code
     reason: str
 
     def __init__(
@@ -144,7 +144,7 @@ class Directive(
     reason: str
     span: Span
     own_line: bool
-    code_spans: tuple[Span, ...]
+    code_spans: tuple[Span, ...]  # where each code is written, in the order of `codes`
     used: set[str]
     _matches: dict[tuple[str, str], str | None]
 
@@ -195,7 +195,7 @@ class Unused(Frozen):
     directive: Directive
     code: str
     known: bool
-    span: Span
+    span: Span  # the code in the comment (not the whole comment: it may name thousands)
     #: `; did you mean 'x'?` for a code that names no rule.
     suggestion: str
 

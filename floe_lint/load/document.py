@@ -54,6 +54,9 @@ __all__ = [
 ]
 
 
+_MISSING = object()
+
+
 class Document(
     Value,
     compare=("path", "index", "data", "text", "kind", "dialect", "mixed", "_spans"),
@@ -149,8 +152,10 @@ class Document(
             return node
         for token in pointer.split("/")[1:]:
             key = token.replace("~1", "/").replace("~0", "~") if "~" in token else token
-            if isinstance(node, dict) and key in node:
-                node = node[key]
+            if type(node) is dict or isinstance(node, dict):  # the type test: most nodes
+                node = node.get(key, _MISSING)
+                if node is _MISSING:
+                    return default
             elif isinstance(node, list) and key.isdigit() and int(key) < len(node):
                 node = node[int(key)]
             else:

@@ -78,7 +78,7 @@ def _alias_places(text: str, roots: dict[int, yaml.Node]) -> dict[int, AliasPlac
     node is met again is the k-th alias of the file: the composer shares the anchored node
     at every alias, and an anchor always comes before its aliases.
     """
-    if "*" not in text:
+    if "*" not in text or "&" not in text:  # an alias names an anchor written before it
         return {}
     slots = {index: _repeated_slots(root) for index, root in sorted(roots.items())}
     if not any(slots.values()):

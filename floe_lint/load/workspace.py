@@ -12,6 +12,7 @@ from pathlib import Path
 
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.kinds import kind_by_name
 from floe_lint.load.paths import forget_links, resolved
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -25,8 +26,7 @@ SKIP_DIRS = frozenset(
 
 
 def _looks_ours(path: Path) -> bool:
-    name = path.name.lower()
-    return name.startswith("floe") or "manifest" in name
+    return kind_by_name(path.name) is not None
 
 
 def _declares_floe(path: Path) -> bool:

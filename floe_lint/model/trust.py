@@ -32,11 +32,11 @@ class Verdict(Frozen):
 
     __slots__ = ("end", "message", "node", "reason", "root", "trusted")
     trusted: bool
-    end: Level | None
-    root: str | None
-    node: Node | None
+    end: Level | None  # None: the product names no platform
+    root: str | None  # the trusted root it ends at, as given
+    node: Node | None  # untrusted: the ref to report
     message: str
-    reason: str
+    reason: str  # untrusted: why, without the ref (`the hierarchy ends at ...`)
 
     def __init__(
         self,

@@ -139,8 +139,6 @@ class StaleLock(NamedTuple):
 
 def stale(hierarchy: Hierarchy, product: Document) -> Iterator[StaleLock]:
     """Each ref of the product's hierarchy that its floe.lock does not record as used."""
-    from floe_lint.oci.pull import Fetcher  # a product with a lock file resolves through it
-
     name = LOCK_NAME
     try:
         path = lock_path(product.path)
@@ -150,6 +148,8 @@ def stale(hierarchy: Hierarchy, product: Document) -> Iterator[StaleLock]:
         return
     if locked is None:
         return
+    from floe_lint.oci.pull import Fetcher  # a product with a lock file resolves through it
+
     resolver = hierarchy.resolver
     fetch = resolver.fetch if isinstance(resolver.fetch, Fetcher) else None
     for site in hierarchy_refs(hierarchy, product):
