@@ -11,6 +11,7 @@ approved_plugins in the wrong place, governance out of range.
 from __future__ import annotations
 
 import copy
+import datetime
 import io
 import json
 import warnings
@@ -52,7 +53,7 @@ def upstream_refusal(path: Path) -> str | None:
     text = path.read_text("utf-8")
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date that does not exist
         return f"yaml: {str(error).splitlines()[0]}"
     model = FloeSpec if path.name.startswith("floe") else PlatformManifest
     try:
@@ -267,6 +268,14 @@ SCALARS = st.one_of(
             "raw.orders",
             "enterprise",
             "domain",
+            "1.0.0\n",
+            "duckdb\n",
+            # what yaml.safe_dump writes as a timestamp, !!binary and !!set
+            datetime.date(2024, 1, 1),
+            datetime.datetime(2024, 1, 1, 6, 0),
+            b"1.0.0",
+            b"\xff",
+            {"duckdb"},
         ]
     ),
 )

@@ -3,7 +3,6 @@ output, the baseline, and the exit status: `--fail-on`, `--exit-zero`)."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,8 @@ from floe_lint.lint.baseline import Baseline
 from floe_lint.reporters.summary import Silenced
 
 if TYPE_CHECKING:
+    import argparse
+
     from floe_lint.lint.engine import Result
 
 _FAILING = {"error": ("error",), "warning": ("error", "warning")}

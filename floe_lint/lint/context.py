@@ -7,6 +7,7 @@ a node. The engine fills in the rule's id, name and severity.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
@@ -42,6 +43,19 @@ def schema_name(doc: Document) -> str:
     """The bundled schema of a document: `manifest`/`floe`, or `manifest-floe`/`floe-floe`
     for upstream Floe's code dialect."""
     return f"{doc.kind}-floe" if doc.dialect == "floe" else str(doc.kind)
+
+
+def _siblings(folder: Path, pattern: str) -> list[Path]:
+    """`sorted(folder.glob(pattern))` for a pattern of one name, without pathlib's glob
+    machinery (a rule asks this of every product's folder): the same names, in the same
+    order, case-sensitive as pathlib is here."""
+    from fnmatch import fnmatchcase
+
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(folder / name for name in names if fnmatchcase(name, pattern))
 
 
 class Context:
@@ -123,7 +137,7 @@ class Context:
     def environment_overlays(self, doc: Document) -> Iterator[Document]:
         """The documents of `doc`'s per-environment files (`floe.prod.yaml` for `floe.yaml`)."""
         base_name = doc.path.name.rsplit(".", 1)[0]
-        for sibling in sorted(doc.path.parent.glob(f"{base_name}.*.y*ml")):
+        for sibling in _siblings(doc.path.parent, f"{base_name}.*.y*ml"):
             match = ENV_VARIANT.match(sibling.name)
             if match and match["base"] == base_name and sibling != doc.path:
                 loaded = self.load(Path(sibling)).documents
