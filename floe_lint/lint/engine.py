@@ -115,6 +115,7 @@ def run(
     hook: bool = False,
     cache_dir: Path | None = None,
     shared: Shared | None = None,
+    discovered: Sequence[tuple[Path, bool]] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -128,7 +129,8 @@ def run(
     `shared` (floe_lint.lint.shared) shares that and more (the dependents search, the findings
     of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
-    stored it is replayed, not checked; the output is the same.
+    stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
+    `paths` (after the config's include and exclude) found moments ago, so it is not walked again.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -141,11 +143,15 @@ def run(
     workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
-    found = [
-        (path, explicit)
-        for path, explicit in discover(paths, hook=hook)
-        if filtering.selected(path, config)
-    ]
+    found = (
+        list(discovered)
+        if discovered is not None
+        else [
+            (path, explicit)
+            for path, explicit in discover(paths, hook=hook)
+            if filtering.selected(path, config)
+        ]
+    )
     replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
