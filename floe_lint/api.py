@@ -75,6 +75,8 @@ from floe_lint.secrets import (
     is_templated,
     literal_credentials,
     mask_url_credentials,
+    may_hold_credentials,
+    may_hold_url_credentials,
 )
 from floe_lint.suggest import did_you_mean, same_name
 
@@ -134,6 +136,8 @@ __all__ = [
     "literal_credentials",
     "mask_url_credentials",
     "matches_naming",
+    "may_hold_credentials",
+    "may_hold_url_credentials",
     "normalized_path",
     "not_checked",
     "parse_oci",

@@ -106,6 +106,30 @@ def is_secret_key(key: str) -> bool:
     return False
 
 
+#: Every key `is_secret_key` accepts holds one of these (case aside): each secret word and
+#: singular contains one, and a qualified credential ends in `key`.
+_SECRET_NEEDLES = ("pw", "pass", "token", "secret", "credential", "key")
+
+
+def may_hold_credentials(text: str) -> bool:
+    """False only when no document parsed from `text` can hold a key `is_secret_key` accepts,
+    so `literal_credentials` would find nothing in it: without a backslash (an escape in a
+    quoted key) every key is written in the text as it reads, aliases and merges included.
+    An empty text (a document built without one) may hold anything."""
+    if not text or "\\" in text:
+        return True
+    lowered = text.lower()
+    return any(needle in lowered for needle in _SECRET_NEEDLES)
+
+
+def may_hold_url_credentials(text: str) -> bool:
+    """False only when no string value parsed from `text` holds both `://` and `@` (so none
+    carries a `scheme://user:password@` URL): without a backslash every value's characters
+    are in the text, and folding lines only ever joins them with a blank or a line break.
+    An empty text (a document built without one) may hold anything."""
+    return not text or "\\" in text or ("://" in text and "@" in text)
+
+
 def names_no_credential(key: str) -> bool:
     """Inside a credential's mapping, a key such as `type` or `secret_ref` holds no secret."""
     words = key_words(key)

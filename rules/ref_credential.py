@@ -25,7 +25,7 @@ Passes:
 from collections.abc import Iterator
 from typing import Any
 
-from floe_lint.api import Context, Document, Finding, mask_url_credentials
+from floe_lint.api import Context, Document, Finding, mask_url_credentials, may_hold_url_credentials
 
 ID, NAME, SEVERITY, SUBJECT = "FL311", "ref-credential", "error", "document"
 
@@ -45,6 +45,8 @@ def _strings(data: Any, pointer: str = "") -> Iterator[tuple[str, str]]:
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    if not may_hold_url_credentials(doc.text):
+        return
     for pointer, text in _strings(doc.data):
         masked = mask_url_credentials(text)
         if masked == text:

@@ -32,7 +32,7 @@ Passes:
 from collections.abc import Iterator
 from typing import Any
 
-from floe_lint.api import Context, Finding, SourceFile, literal_credentials
+from floe_lint.api import Context, Finding, SourceFile, literal_credentials, may_hold_credentials
 
 # A file, not a document: per-environment overlays (`manifest.prod.yaml`), which no other rule
 # lints alone, are scanned too.
@@ -56,6 +56,8 @@ def _owner(data: Any, path: tuple[str | int, ...]) -> str:
 
 
 def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:
+    if not may_hold_credentials(source.text):
+        return
     for doc in source.documents:
         if doc.kind is None or not isinstance(doc.data, dict):
             continue

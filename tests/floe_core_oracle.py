@@ -11,6 +11,7 @@ approved_plugins in the wrong place, governance out of range.
 from __future__ import annotations
 
 import copy
+import datetime
 import io
 import json
 import warnings
@@ -52,7 +53,7 @@ def upstream_refusal(path: Path) -> str | None:
     text = path.read_text("utf-8")
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
+    except (yaml.YAMLError, ValueError) as error:  # ValueError: a date that does not exist
         return f"yaml: {str(error).splitlines()[0]}"
     model = FloeSpec if path.name.startswith("floe") else PlatformManifest
     try:
@@ -267,6 +268,14 @@ SCALARS = st.one_of(
             "raw.orders",
             "enterprise",
             "domain",
+            "1.0.0\n",
+            "duckdb\n",
+            # what yaml.safe_dump writes as a timestamp, !!binary and !!set
+            datetime.date(2024, 1, 1),
+            datetime.datetime(2024, 1, 1, 6, 0),
+            b"1.0.0",
+            b"\xff",
+            {"duckdb"},
         ]
     ),
 )
@@ -302,6 +311,45 @@ def _set(data: Any, path: tuple[Any, ...], value: Any) -> Any:
     return data
 
 
+def _laxable(value: Any) -> bool:
+    return isinstance(value, bool | int | float)
+
+
+def _lax_forms(value: Any) -> list[Any]:
+    """Other ways of writing `value` that pydantic's lax mode may read as it (or not: a
+    fraction for an integer, 2 for a boolean), as users write them."""
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        return [
+            word,
+            word.title(),
+            "yes" if value else "no",
+            "on" if value else "off",
+            int(value),
+            float(value),
+            str(int(value)),
+            "y" if value else "n",
+            2,
+            "maybe",
+        ]
+    if isinstance(value, int):
+        return [
+            str(value),
+            f" {value} ",
+            f"{value}.0",
+            float(value),
+            f"+{value}",
+            value + 0.5,
+            f"{value:_}" if value < 1000 else f"{value // 1000}_{value % 1000:03}",
+            f"0{value}",
+            True,
+            False,
+            f"{value}e0",
+            "ten",
+        ]
+    return [str(value), f"{value}e0", True, int(value), "inf", "nan", "1,5"]
+
+
 @st.composite
 def mutated(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
     """`base` after one to three mutations of the kinds users make."""
@@ -310,10 +358,24 @@ def mutated(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
         places = _places(data)
         kind = draw(
             st.sampled_from(
-                ["add", "remove", "retype", "case", "environment", "approved", "governance"]
+                [
+                    "add",
+                    "remove",
+                    "retype",
+                    "case",
+                    "environment",
+                    "approved",
+                    "governance",
+                    "lax",
+                ]
             )
         )
-        if kind == "add":
+        if kind == "lax":
+            scalars = [p for p in places if p and _laxable(_at(data, p))]
+            if scalars:
+                path = draw(st.sampled_from(scalars))
+                data = _set(data, path, draw(st.sampled_from(_lax_forms(_at(data, path)))))
+        elif kind == "add":
             mappings = [p for p in places if isinstance(_at(data, p), dict)]
             target = _at(data, draw(st.sampled_from(mappings)))
             target[draw(st.sampled_from(KEYS))] = draw(VALUES)

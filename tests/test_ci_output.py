@@ -127,6 +127,7 @@ def test_the_json_summary_counts_silenced_findings(tree: Path) -> None:
         "notes": 0,
         "suppressed": 1,
         "baselined": 1,
+        "excused": 0,
         "rules": {"FL201": 1},
     }
 
@@ -134,7 +135,7 @@ def test_the_json_summary_counts_silenced_findings(tree: Path) -> None:
 def test_sarif_run_properties_count_silenced_findings(tree: Path) -> None:
     done = floe_lint(tree, "check", "--baseline", "baseline.json", "--format", "sarif", ".")
     run = json.loads(done.stdout)["runs"][0]
-    assert run["properties"] == {"suppressed": 1, "baselined": 1}
+    assert run["properties"] == {"suppressed": 1, "baselined": 1, "excused": 0}
     assert len(run["results"]) == 1
 
 
@@ -150,7 +151,7 @@ def test_junit_properties_count_silenced_findings(tree: Path) -> None:
     suite = ET.fromstring(done.stdout).find("testsuite")
     assert suite is not None
     properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
-    assert properties == {"suppressed": "1", "baselined": "1"}
+    assert properties == {"suppressed": "1", "baselined": "1", "excused": "0"}
 
 
 def test_a_run_whose_findings_are_all_silenced_says_how_many(tree: Path) -> None:

@@ -128,6 +128,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
             ("required-plugin-missing", "nightly/manifest.yaml", 8, 1),
             ("quality-provider-unknown", "nightly/manifest.yaml", 12, 15),
+            ("schema-coerced", "nightly/manifest.yaml", 13, 28),
             ("platform-not-checked", "standalone/floe.yaml", 6, 1),
             ("plugin-not-approved", "marketing/manifest.yaml", 13, 11),
             ("own-plugin-not-approved", "selfish/manifest.yaml", 6, 19),

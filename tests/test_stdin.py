@@ -22,7 +22,6 @@ from tests.conftest import write_files
 
 FLOE_LINT = shutil.which("floe-lint", path=str(Path(sys.executable).parent)) or "floe-lint"
 MANIFEST = "plugins:\n  compute:\n    approved: [duckdb, spark]\n    default: duckdb\n"
-FIX_HINT = "floe-lint: 0 fixable with --fix; 1 more with --unsafe-fixes\n"  # FL201's fix
 PRODUCT = """\
 name: {name}
 version: 1.0.0
@@ -66,10 +65,20 @@ def test_the_text_is_linted_where_it_would_be(tree: Path) -> None:
         "selects compute 'snowflake', which platform manifest manifest.yaml does not approve "
         "(no level of the hierarchy approves it); approved: duckdb, spark\n"
     )
-    assert done.stderr.decode() == "floe-lint: 1 error (2 files checked)\n" + FIX_HINT
+    # FL201 has an unsafe fix, but --fix is refused with standard input: it is not offered
+    assert done.stderr.decode() == "floe-lint: 1 error (2 files checked)\n"
     # the file on disk is clean: what was linted is the text
     clean = floe_lint(tree, b"", "check", "products/a/floe.yaml")
     assert (clean.returncode, clean.stdout) == (0, b"")
+
+
+def test_the_same_text_on_disk_offers_its_fixes(tree: Path) -> None:
+    (tree / "products/a/floe.yaml").write_text(PRODUCT.format(name="a", compute="snowflake"))
+    done = floe_lint(tree, b"", "check", "products/a/floe.yaml")
+    assert done.stderr.decode() == (
+        "floe-lint: 1 error (2 files checked)\n"
+        "floe-lint: 0 fixable with --fix; 1 more with --unsafe-fixes\n"
+    )
 
 
 def test_a_file_that_is_not_saved_yet(tree: Path) -> None:
@@ -181,7 +190,12 @@ def test_stdin_reports_what_the_same_text_on_disk_reports(
         else:
             (tree / at).write_bytes(original)
         os.chdir(cwd)
-    assert piped == saved
+    # the same report, except that saved text is offered its fixes (`--fix` needs a file)
+    offered = "".join(
+        line for line in saved[2].splitlines(True) if "fixable with --fix" not in line
+    )
+    assert piped == (saved[0], saved[1], offered)
+    assert "fixable with --fix" not in piped[2]
 
 
 def _lint_json(argv: list[str]) -> tuple[int, str, str]:

@@ -9,12 +9,14 @@ error), and to them are added the files that named a manifest the commit deletes
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from floe_lint.commands.usage import DEFAULT_PATHS
 from floe_lint.config import Config
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list[Path]:

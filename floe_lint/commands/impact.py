@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.config import load_config
     from floe_lint.lint import engine
     from floe_lint.lint.impact import measure
-    from floe_lint.load.document import SourceFile
+    from floe_lint.lint.shared import Shared
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import impact_report
 
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     refs = parse_ref_overrides(args.ref)
     fetch = fetcher(config, [manifest], offline=args.offline)
 
-    def lint(sources: dict[Path, bytes] | None, parsed: dict[Path, SourceFile]) -> engine.Result:
+    def lint(sources: dict[Path, bytes] | None, shared: Shared) -> engine.Result:
         return engine.run(
             [manifest],
             config,
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             fetch=fetch,
             dependents_root=root,
             sources=sources,
-            parsed=parsed,
+            shared=shared,
         )
 
     impact = measure(manifest, against, old, lint)

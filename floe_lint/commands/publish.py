@@ -139,7 +139,7 @@ def _breaks(
     """
     from floe_lint.lint import engine
     from floe_lint.lint.impact import measure
-    from floe_lint.load.document import SourceFile
+    from floe_lint.lint.shared import Shared
     from floe_lint.load.paths import relative_posix
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import sorted_findings
@@ -147,11 +147,9 @@ def _breaks(
     path: Path = args.manifest
     root = workspace_root(args.workspace, config.path, Path.cwd())
 
-    def lint(
-        sources: dict[Path, bytes] | None, parsed: dict[Path, SourceFile] | None = None
-    ) -> engine.Result:
+    def lint(sources: dict[Path, bytes] | None, shared: Shared | None = None) -> engine.Result:
         return engine.run(
-            [path], config, fetch=fetch, dependents_root=root, sources=sources, parsed=parsed
+            [path], config, fetch=fetch, dependents_root=root, sources=sources, shared=shared
         )
 
     previous = _published(config, ref)

@@ -7,10 +7,12 @@ one of those hashes, the run's key and the set of files checked are the same; an
 checked again. The run's key covers floe-lint's version (and its installed files), the effective
 config, the rule selection, the installed rule and compute plugins, the refs given, the working
 directory and the environment. A manifest's rules may consult the whole run (which products
-name it), so a manifest is replayed only when no file of the run changed; a file whose hierarchy
-has an unresolved ref, a ref cycle or an `oci://` ref is always checked again (a tag may have
-moved, a missing file may have appeared). Suppressions, the baseline and every report are
-applied after the replay, on every run, so a replayed run prints exactly what a cold one does.
+name it), so a manifest is replayed only when no file of the run changed. An `oci://` ref of the
+hierarchy is keyed by the digest the run's fetcher resolves it to (see `replay.OciKey`), so a
+moved tag re-checks the files that reach it; a file whose hierarchy has an unresolved ref or a
+ref cycle is always checked again (a missing file may have appeared). Suppressions, the
+baseline and every report are applied after the replay, on every run, so a replayed run prints
+exactly what a cold one does.
 
 The store is JSON (never pickle: repository content is hostile), one file per run key in
 `FLOE_LINT_CACHE_DIR` (default: `$XDG_CACHE_HOME/floe-lint`, else `~/.cache/floe-lint`), outside
@@ -22,7 +24,6 @@ folder is kept under `MAX_BYTES` by dropping the stores used least recently. `--
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -34,7 +35,7 @@ from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
-STORE_VERSION = 1
+STORE_VERSION = 3
 MAX_BYTES = 256 * 1024 * 1024  # the whole folder; the stores used least recently go first
 MAX_STORE_BYTES = 128 * 1024 * 1024  # one store larger than this is not read
 _PREFIX = "results-"
@@ -68,7 +69,7 @@ def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     if no_cache or environ.get(DISABLE_ENV, "") not in ("", "0"):
         return False
-    return tuple(f.name for f in dataclasses.fields(Finding)) == _FINDING_FIELDS
+    return Finding.FIELDS == _FINDING_FIELDS
 
 
 def digest(raw: bytes) -> str:

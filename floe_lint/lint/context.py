@@ -7,9 +7,10 @@ a node. The engine fills in the rule's id, name and severity.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from floe_lint.compute.plugin import known_compute_names
 from floe_lint.findings import Applicability, Edit, Finding, Fix, Location, Related, Span
@@ -22,6 +23,9 @@ from floe_lint.model.level import Level
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
 from floe_lint.model.trust import Trust, Verdict
+
+if TYPE_CHECKING:
+    from floe_lint.lint.shared import Shared
 
 At = Literal["key", "value"]
 
@@ -41,6 +45,19 @@ def schema_name(doc: Document) -> str:
     return f"{doc.kind}-floe" if doc.dialect == "floe" else str(doc.kind)
 
 
+def _siblings(folder: Path, pattern: str) -> list[Path]:
+    """`sorted(folder.glob(pattern))` for a pattern of one name, without pathlib's glob
+    machinery (a rule asks this of every product's folder): the same names, in the same
+    order, case-sensitive as pathlib is here."""
+    from fnmatch import fnmatchcase
+
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(folder / name for name in names if fnmatchcase(name, pattern))
+
+
 class Context:
     """What a rule may consult: the model, schema results, ref problems, known computes."""
 
@@ -50,6 +67,8 @@ class Context:
         #: the trusted roots (`--trusted-root`, the config's `trusted-roots`), if any
         self.trust = trust
         self._schema: dict[int, list[SchemaProblem]] = {}
+        #: what this run shares with another over the same tree (impact's two runs)
+        self.shared: Shared | None = None
 
     @property
     def known_computes(self) -> frozenset[str]:
@@ -118,7 +137,7 @@ class Context:
     def environment_overlays(self, doc: Document) -> Iterator[Document]:
         """The documents of `doc`'s per-environment files (`floe.prod.yaml` for `floe.yaml`)."""
         base_name = doc.path.name.rsplit(".", 1)[0]
-        for sibling in sorted(doc.path.parent.glob(f"{base_name}.*.y*ml")):
+        for sibling in _siblings(doc.path.parent, f"{base_name}.*.y*ml"):
             match = ENV_VARIANT.match(sibling.name)
             if match and match["base"] == base_name and sibling != doc.path:
                 loaded = self.load(Path(sibling)).documents

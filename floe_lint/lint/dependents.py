@@ -8,9 +8,9 @@ for the one-line formats), so a reader sees why a file they did not touch is rep
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from floe_lint.config import Config
 from floe_lint.findings import FILE_START, Finding, Location, Related
@@ -44,9 +44,12 @@ def add(
     config: Config,
     overrides: Mapping[str, Path],
     jobs: int | None,
+    memo: dict[tuple[Any, ...], list[Dependent]] | None = None,
 ) -> list[Dependent]:
     """Add the workspace's files that depend on the manifests among `found` (the files
-    discovered under `paths`); return them."""
+    discovered under `paths`); return them. With `memo` (shared by runs over the same tree
+    whose changed manifests differ in content only), the search runs once per set of changed
+    manifests: who references a manifest does not depend on what it says."""
     if any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths):
         return []  # the whole workspace is linted already
     given = {workspace.key(path) for path, _ in found}
@@ -60,6 +63,12 @@ def add(
     ]
     if not changed:
         return []
+    memo_key = (root, *changed, *sorted(given), *sorted((k, str(v)) for k, v in overrides.items()))
+    if memo is not None and memo_key in memo:
+        dependents = memo[memo_key]
+        for dependent in dependents:
+            workspace.add(dependent.path, False)
+        return list(dependents)
     index = ReverseIndex(
         root,
         workspace,
@@ -73,6 +82,8 @@ def add(
     dependents = [d for d in index.dependents(changed) if d.path not in given]
     for dependent in dependents:
         workspace.add(dependent.path, False)
+    if memo is not None:
+        memo[memo_key] = list(dependents)
     return dependents
 
 
@@ -95,8 +106,7 @@ def with_causes(
             f"checked because its hierarchy passes through the changed manifest {shown}",
         )
         out.append(
-            dataclasses.replace(
-                finding,
+            finding.replace(
                 related=(*finding.related, note),
                 extra={**finding.extra, "cause": shown},
             )

@@ -3,9 +3,7 @@ stamp id, name and severity, then filter. The rules come from `floe_lint.lint.re
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,23 +25,60 @@ from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.trust import Trust
+from floe_lint.record import Value
 from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
+    from floe_lint.lint.local import Local
     from floe_lint.lint.replay import Replay
+    from floe_lint.lint.shared import Shared
     from floe_lint.model.reverse_index import Dependent
 
 
-@dataclass
-class Result:
+class Result(Value):
+    __slots__ = (
+        "dependents",
+        "files",
+        "findings",
+        "hierarchy",
+        "products",
+        "replay",
+        "rules",
+        "stale",
+        "suppressed",
+    )
     findings: list[Finding]
     files: list[SourceFile]
     rules: list[Rule]
-    suppressed: list[filtering.Suppressed] = dataclasses.field(default_factory=list)
-    stale: list[Entry] = dataclasses.field(default_factory=list)
-    dependents: list[Dependent] = dataclasses.field(default_factory=list)
-    hierarchy: Hierarchy | None = None
-    products: list[Product] = dataclasses.field(default_factory=list)
+    suppressed: list[filtering.Suppressed]
+    stale: list[Entry]
+    dependents: list[Dependent]
+    hierarchy: Hierarchy | None
+    products: list[Product]
+    #: the run's use of the result cache, if any
+    replay: Replay | None
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        files: list[SourceFile],
+        rules: list[Rule],
+        suppressed: list[filtering.Suppressed] | None = None,
+        stale: list[Entry] | None = None,
+        dependents: list[Dependent] | None = None,
+        hierarchy: Hierarchy | None = None,
+        products: list[Product] | None = None,
+        replay: Replay | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.rules = rules
+        self.suppressed = [] if suppressed is None else suppressed
+        self.stale = [] if stale is None else stale
+        self.dependents = [] if dependents is None else dependents
+        self.hierarchy = hierarchy
+        self.products = [] if products is None else products
+        self.replay = replay
 
 
 def is_env_variant(doc: Document) -> bool:
@@ -80,6 +115,8 @@ def run(
     parsed: dict[Path, SourceFile] | None = None,
     hook: bool = False,
     cache_dir: Path | None = None,
+    shared: Shared | None = None,
+    discovered: Sequence[tuple[Path, bool]] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -89,9 +126,12 @@ def run(
     that manifest in `related`. `sources` replaces files' contents (by path), so a manifest can
     be linted as it was at another revision. With `hook`, files named in `paths` are taken as
     if discovered (see `discover`). `parsed` is shared by runs over the same files
-    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted).
+    (`impact`'s two): a file another run parsed is not parsed again (`sources` excepted);
+    `shared` (floe_lint.lint.shared) shares that and more (the dependents search, the findings
+    of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
-    stored it is replayed, not checked; the output is the same.
+    stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
+    `paths` (after the config's include and exclude) found moments ago, so it is not walked again.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -101,15 +141,19 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect, parsed)
+    workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
-    found = [
-        (path, explicit)
-        for path, explicit in discover(paths, hook=hook)
-        if filtering.selected(path, config)
-    ]
-    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs)
+    found = (
+        list(discovered)
+        if discovered is not None
+        else [
+            (path, explicit)
+            for path, explicit in discover(paths, hook=hook)
+            if filtering.selected(path, config)
+        ]
+    )
+    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
     def add(path: Path, explicit: bool) -> None:
@@ -128,12 +172,22 @@ def run(
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     if dependents_root is not None and _may_have_dependents(
-        workspace, paths, found, dependents_root
+        workspace, paths, found, dependents_root, replay
     ):
         from floe_lint.lint import dependents as lint_dependents
 
+        if replay is not None:
+            replay.complete = False  # the search read files beyond those found
+
         dependents = lint_dependents.add(
-            workspace, paths, found, dependents_root, config, overrides, jobs
+            workspace,
+            paths,
+            found,
+            dependents_root,
+            config,
+            overrides,
+            jobs,
+            shared.dependents if shared is not None else None,
         )
         # A ref that reaches a changed manifest through a lock file's digest is linted
         # against the changed file, not the published one.
@@ -146,6 +200,7 @@ def run(
         else None
     )
     ctx = Context(workspace, hierarchy, trust)
+    ctx.shared = shared
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
     products: list[Product] = []
@@ -184,14 +239,26 @@ def run(
     forced = [r for r in forced if control.may_be_mandatory(r)]
     findings: list[Finding] = list(replayed)
     owners: dict[str, list[Finding]] = {}
+    local = None
+    if replay is not None:
+        from floe_lint.lint.local import Local
+
+        local = Local(replay)
     for rule in [*rules, *forced]:
         for subject in subjects[rule.subject]:
-            produced = list(_checked(rule, subject, ctx, config, control))
+            produced = list(_checked(rule, subject, ctx, config, control, local))
             findings.extend(produced)
             if replay is not None and produced:
                 owners.setdefault(replay.owner(subject), []).extend(produced)
     if replay is not None:
-        replay.record(hierarchy, owners, ctx.environment_overlays, strict)
+        replay.record(
+            hierarchy,
+            owners,
+            ctx.environment_overlays,
+            strict,
+            resolver.overrides,
+            local.seen if local is not None else None,
+        )
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
     findings.sort(key=_total_order)
@@ -219,9 +286,7 @@ def run(
         ],
     )
     findings = [_masked(f) for f in filtered.findings]
-    filtered.suppressed = [
-        dataclasses.replace(s, finding=_masked(s.finding)) for s in filtered.suppressed
-    ]
+    filtered.suppressed = [s.replace(finding=_masked(s.finding)) for s in filtered.suppressed]
     if dependents:
         from floe_lint.lint.dependents import with_causes
 
@@ -235,6 +300,7 @@ def run(
         dependents,
         hierarchy,
         products,
+        replay,
     )
 
 
@@ -243,12 +309,8 @@ def _masked(finding: Finding) -> Finding:
     the password starred: every output format prints messages."""
     if "://" not in finding.message and not any("://" in r.message for r in finding.related):
         return finding
-    related = tuple(
-        dataclasses.replace(r, message=mask_url_credentials(r.message)) for r in finding.related
-    )
-    return dataclasses.replace(
-        finding, message=mask_url_credentials(finding.message), related=related
-    )
+    related = tuple(r.replace(message=mask_url_credentials(r.message)) for r in finding.related)
+    return finding.replace(message=mask_url_credentials(finding.message), related=related)
 
 
 def _replay(
@@ -260,6 +322,7 @@ def _replay(
     select: Sequence[str],
     ignore: Sequence[str],
     refs: Mapping[str, Path] | None,
+    fetch: OciFetcher | None,
 ) -> Replay | None:
     """The run's use of the result cache in `folder`, under a key of everything but the files."""
     if folder is None:
@@ -280,7 +343,8 @@ def _replay(
         list(ignore),
         sorted((k, str(v)) for k, v in (refs or {}).items()),
     ]
-    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace)
+    overrides = [*config.refs, *(refs or {})]
+    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace, fetch, overrides)
     replay.plan(found)
     return replay
 
@@ -302,25 +366,46 @@ def _total_order(f: Finding) -> tuple[Any, ...]:
 
 
 def _may_have_dependents(
-    workspace: Workspace, paths: Sequence[Path], found: Sequence[tuple[Path, bool]], root: Path
+    workspace: Workspace,
+    paths: Sequence[Path],
+    found: Sequence[tuple[Path, bool]],
+    root: Path,
+    replay: Replay | None = None,
 ) -> bool:
     """Only a manifest has dependents: a run given none (a product changed) searches nothing,
-    nor one given the whole workspace."""
+    nor one given the whole workspace. A replayed file is not parsed to tell: its entry says."""
     if any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths):
         return False
     return any(
-        doc.kind == "manifest" for path, _ in found for doc in workspace.load(path).documents
+        replay.holds_manifest(path)
+        if replay is not None and replay.replayable(path)
+        else any(doc.kind == "manifest" for doc in workspace.load(path).documents)
+        for path, _ in found
     )
 
 
 def _checked(
-    rule: Rule, subject: Any, ctx: Context, config: Config, control: Control | None = None
+    rule: Rule,
+    subject: Any,
+    ctx: Context,
+    config: Config,
+    control: Control | None = None,
+    local: Local | None = None,
 ) -> Iterator[Finding]:
     """A rule's findings on one subject, stamped with its id, name and configured severity
-    (a mandatory finding keeps at least its rule's own)."""
+    (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
+    findings of local rules (floe_lint.lint.local)."""
     severity = selectors.most_specific(config.severity, rule) or rule.severity
-    for finding in rule.check(subject, ctx):
-        stamped = dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
+    shared = ctx.shared
+
+    def check() -> Iterable[Finding]:
+        if shared is None:
+            return rule.check(subject, ctx)
+        return shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+
+    found = check() if local is None else local.findings(rule, subject, check)
+    for finding in found:
+        stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
 
 

@@ -17,7 +17,8 @@ from floe_lint.findings import Finding
 from floe_lint.lint.engine import Result
 from floe_lint.lint.governance_impact import DependentGovernance
 from floe_lint.lint.governance_impact import compare as compare_governance
-from floe_lint.load.document import Node, SourceFile
+from floe_lint.lint.shared import Shared
+from floe_lint.load.document import Node
 from floe_lint.load.paths import relative_posix
 
 IMPACT_VERSION = 1
@@ -163,13 +164,15 @@ def compare(
     return impact
 
 
-Linter = Callable[[dict[Path, bytes] | None, dict[Path, SourceFile]], Result]
+Linter = Callable[[dict[Path, bytes] | None, Shared], Result]
 
 
 def measure(manifest: Path, against: str, old: bytes, lint: Linter) -> Impact:
     """Lint with `old` in the manifest's place, then as it is, and compare. Both runs share
-    the files they parse (all but the manifest read the same), so each is parsed once."""
-    parsed: dict[Path, SourceFile] = {}
-    before = lint({manifest.resolve(): old}, parsed)
-    after = lint(None, parsed)
+    what does not depend on the manifest's content (see floe_lint.lint.shared): each file is
+    parsed once, the dependents searched once, and a rule that reads one document alone runs
+    once on it."""
+    shared = Shared()
+    before = lint({manifest.resolve(): old}, shared)
+    after = lint(None, shared)
     return compare(manifest, against, before, after)

@@ -10,7 +10,7 @@ depended on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,17 +21,37 @@ from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
-from floe_lint.model.refs import is_oci
+from floe_lint.model.product import Product
+from floe_lint.model.refs import OciFetcher, RefError, is_oci, parse_oci
 
 _LOCK_NAME = "floe.lock"
+#: what an `oci://` ref of a file's hierarchy stands for in a run: [the digest it resolved to,
+#: what its tag points to now when a floe.lock served it (None otherwise)]
+OciKey = list[str | None]
 
 
 class Replay:
     """One run's use of a cache store."""
 
-    def __init__(self, store: cache.Store, workspace: Workspace):
+    def __init__(
+        self,
+        store: cache.Store,
+        workspace: Workspace,
+        fetch: OciFetcher | None = None,
+        overrides: Collection[str] = (),
+    ):
         self.store = store
         self.workspace = workspace
+        #: the run's fetcher (oci:// refs are keyed by the digest it resolves them to) and the
+        #: refs that the config and --ref map to local files (part of the run's key)
+        self.fetch = fetch
+        self.overrides = frozenset(overrides)
+        self._oci: dict[str, OciKey | None] = {}
+        #: the files the run found, as discovery named them
+        self.found: list[tuple[Path, bool]] = []
+        #: whether every input of the run is known: each file it checked was stored, and no
+        #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
+        self.complete = True
         self._raw: dict[str, bytes | None] = {}
         self._hash: dict[str, str | None] = {}
         self._valid: dict[str, bool] = {}
@@ -78,10 +98,48 @@ class Replay:
             )
         return self._all_hash
 
+    def oci_now(self, text: str) -> OciKey | None:
+        """What `text` resolves to in this run, asked of the run's fetcher as the resolver asks
+        it (a tag within its time-to-live from the cache, else the registry; a floe.lock's
+        digest; a pinned digest as written); None when it cannot be resolved now."""
+        if text not in self._oci:
+            self._oci[text] = None
+            try:
+                ref = parse_oci(text)
+                if self.fetch is None:
+                    return None
+                path = self.fetch(ref)
+            except (RefError, OSError):
+                return None
+            from floe_lint.load.paths import name_fetched
+
+            name_fetched(path, str(ref))  # a replayed finding in it is named as the ref
+            self._oci[text] = self._used(text)
+        return self._oci[text]
+
+    def _used(self, text: str) -> OciKey | None:
+        """The key of an `oci://` ref that the run's fetcher resolved (see `OciKey`)."""
+        try:
+            ref = parse_oci(text)
+        except RefError:
+            return None
+        key = str(ref)
+        resolved = getattr(self.fetch, "resolved", None)
+        used = resolved.get(key) if isinstance(resolved, dict) else None
+        if not isinstance(used, str):
+            return None
+        current = None
+        locks = getattr(self.fetch, "locks", {})
+        ask = getattr(self.fetch, "current_digest", None)
+        if ref.digest is None and key in locks and callable(ask):
+            current = ask(ref)  # a lock served the digest; the lock rule compares the tag's
+        return [used, current if isinstance(current, str) else None]
+
     # -- planning ------------------------------------------------------------------------
 
     def plan(self, found: Sequence[tuple[Path, bool]]) -> None:
         self.store.load()
+        self.found = list(found)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
         self.set_hash = cache.digest(repr(sorted(self.explicit.items())).encode())
@@ -110,10 +168,28 @@ class Replay:
             and entry.get("x") == self.explicit.get(key, False)
             and (entry.get("all") is None or entry.get("all") == self.all_hash())
             and all(self.hash(dep) == value for dep, value in entry.get("deps", {}).items())
+            and all(self.oci_now(ref) == value for ref, value in entry.get("oci", {}).items())
             and all(self._is_valid(r, visiting) for r in entry.get("reach", []))
         )
+
         self._valid[key] = bool(valid)
         return bool(valid)
+
+    def local_findings(self, key: str) -> dict[str, Any] | None:
+        """The stored local findings of a file (floe_lint.lint.local), when its content and
+        whether it was named are what they were."""
+        entry = self.store.entries.get(key)
+        if not (isinstance(entry, dict) and isinstance(entry.get("loc"), dict)):
+            return None
+        h = entry.get("h")
+        if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):
+            return None
+        loc: dict[str, Any] = entry["loc"]
+        return loc
+
+    def holds_manifest(self, path: Path) -> bool:
+        """Whether a replayable file holds a manifest document (it has dependents)."""
+        return bool(self.store.entries[self.key(path)].get("man"))
 
     def replay(self, path: Path) -> list[Finding]:
         """Put a replayable file (and the files its hierarchy reached) in the workspace;
@@ -141,9 +217,13 @@ class Replay:
         owners: dict[str, list[Finding]],
         overlays: Callable[[Document], Iterable[Document]],
         strict: Sequence[Path],
+        overrides: Collection[str] = (),
+        local: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
         """Store an entry for every file of the run that was checked and can be replayed.
-        `strict`: the files a strict platform governs (mandatory rules), noted per file."""
+        `strict`: the files a strict platform governs (mandatory rules), noted per file;
+        `overrides`: every ref the run's resolver maps to a local file; `local`: the raw
+        findings of local rules per file (floe_lint.lint.local)."""
         found = set(self.explicit)
         governed: dict[str, list[str]] = {}
         for path in strict:
@@ -154,10 +234,11 @@ class Replay:
                 key in found or self.workspace.is_reported(source.path)
             ):
                 continue
-            facts = self._dependencies(source.documents, hierarchy, overlays)
+            facts = self._dependencies(source.documents, hierarchy, overlays, overrides)
             if facts is None:
+                self.complete = False
                 continue
-            deps, reach, run_wide = facts
+            deps, reach, run_wide, refs = facts
             deps.discard(key)
             fresh = True
             self.store.written[key] = {
@@ -171,7 +252,11 @@ class Replay:
                 "reach": sorted(r for r in reach - found - {key} if self.hash(r) is not None),
                 "f": [cache.encode(f) for f in owners.get(key, [])],
                 "strict": governed.get(key, []),
+                "man": any(d.kind == "manifest" for d in source.documents),
+                "loc": (local or {}).get(key, {}),
             }
+            if refs:
+                self.store.written[key]["oci"] = refs
         if fresh or self.store.written.keys() != self.store.entries.keys():
             self.store.save()  # else every entry was replayed: the store stays as it is
 
@@ -180,12 +265,30 @@ class Replay:
         documents: Iterable[Document],
         hierarchy: Hierarchy,
         overlays: Callable[[Document], Iterable[Document]],
-    ) -> tuple[set[str], set[str], bool] | None:
-        """(files depended on, files of the hierarchy reached, whether the whole run counts);
-        None when the file must always be checked again."""
+        overrides: Collection[str],
+    ) -> tuple[set[str], set[str], bool, dict[str, OciKey]] | None:
+        """(files depended on, files of the hierarchy reached, whether the whole run counts,
+        the key of each `oci://` ref of the hierarchy); None when the file must always be
+        checked again."""
         deps: set[str] = set()
         reach: set[str] = set()
         run_wide = False
+        refs: dict[str, OciKey] = {}
+
+        def keyed(text: object) -> bool:
+            """Whether the ref `text` is keyed (a path by the content of what it reached)."""
+            if not isinstance(text, str) or not is_oci(text.strip()):
+                return True
+            text = text.strip()
+            if text in overrides or _canonical(text) in overrides:
+                # a local stand-in: the config's and --ref's are in the run's key; one that the
+                # dependents search made for this run only is not
+                return text in self.overrides or _canonical(text) in self.overrides
+            used = self._used(text)
+            if used is not None:
+                refs[text] = used
+            return used is not None
+
         problem_docs = {id(p.doc) for p in hierarchy.problems}
         for doc in documents:
             if doc.kind is None:
@@ -199,7 +302,7 @@ class Replay:
                 product = hierarchy.product(doc)
                 if product.platform is None or product.unlinked:
                     return None  # a platform that may appear later, or a fallback
-                if product.platform_ref is not None and is_oci(product.platform_ref):
+                if not keyed(_platform_ref(product, hierarchy)):
                     return None
                 chain = product.platform.chain()
                 docs = [doc, *(level.doc for level in chain)]
@@ -213,9 +316,22 @@ class Replay:
             for level in chain:
                 if level.parent_status not in ("none", "resolved"):
                     return None
-                ref = level.ref_node.value
-                if isinstance(ref, str) and is_oci(ref.strip()):
+                if not keyed(level.ref_node.value):
                     return None
                 reach.add(self.key(level.doc.path))
         deps |= reach
-        return deps, reach, run_wide
+        return deps, reach, run_wide, refs
+
+
+def _canonical(text: str) -> str:
+    try:
+        return str(parse_oci(text))
+    except RefError:
+        return text
+
+
+def _platform_ref(product: Product, hierarchy: Hierarchy) -> object:
+    """The ref a product's platform came from: its own, else `--manifest` (the config's)."""
+    if product.platform_node.value is None and product.platform_optional:
+        return hierarchy.manifest
+    return product.platform_ref

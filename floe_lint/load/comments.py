@@ -3,7 +3,9 @@
 A `# floe-lint: disable=...` line inside a block scalar (`description: |`) or a quoted
 string is text, not a comment, and must not silence anything. libyaml's scanner drops
 comments, but it reports where every scalar starts and ends: a `#` that lies in no scalar,
-and before any syntax error, is a comment. Lines are counted as libyaml counts them (LF,
+and before any syntax error, is a comment. After a block scalar header that PyYAML refuses
+(`|\t# x`, `|# x`: see `floe_lint.load.divergence`) nothing on the line is a comment, since
+upstream Floe's `yaml.safe_load` sees none there. Lines are counted as libyaml counts them (LF,
 CRLF, CR, NEL, LS and PS end a line), so a comment's line is the line findings name.
 """
 
@@ -14,6 +16,7 @@ import re
 
 import yaml
 
+from floe_lint.load.divergence import header_fault
 from floe_lint.load.yaml_tree import scan
 
 #: one line break, as libyaml reads them (a fixed alternation: it cannot backtrack)
@@ -38,8 +41,8 @@ class Comments:
                 if isinstance(token, yaml.ScalarToken):
                     start, end = token.start_mark, token.end_mark
                     first = (start.line, start.column)
-                    if token.style in ("|", ">"):  # a comment may follow the `|` header
-                        first = (start.line + 1, 0)
+                    if token.style in ("|", ">") and header_fault(text, start.index) is None:
+                        first = (start.line + 1, 0)  # a comment may follow the `|` header
                     self._starts.append(first)
                     self._ends.append((end.line, end.column))
         except yaml.YAMLError as error:

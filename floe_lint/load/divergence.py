@@ -8,6 +8,10 @@
   key for Floe).
 - A tab outside quoted or block text and comments: PyYAML's scanner never skips one between
   tokens (nor ends a plain scalar's spaces with one) and refuses the file; libyaml accepts it.
+- A block scalar header (`description: |`) followed by a tab, or by a `#` with no space before
+  it (`|# note`): libyaml reads the rest of the line as a comment, PyYAML refuses the file. Such
+  a `#` is no comment for Floe, so no suppression comment may start there either
+  (`floe_lint.load.comments`).
 """
 
 from __future__ import annotations
@@ -17,16 +21,75 @@ import re
 import yaml
 
 from floe_lint.findings import Span
-from floe_lint.load.yaml_tree import LoadProblem, scan
+from floe_lint.load.problems import LoadProblem
+from floe_lint.load.yaml_tree import scan
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 _BREAK = re.compile("[\r\n\x85\u2028\u2029]")
 _BREAK_LINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # one line break each
 
 
+#: a block scalar indicator, its chomping/indentation indicators, spaces, then a tab or a `#`:
+#: the only headers that may diverge (one character class per run: it cannot backtrack far)
+_HEADER_SUSPECT = re.compile(r"[|>][-+0-9]* *[#\t]")
+
+
 def problems(text: str) -> list[LoadProblem]:
     """The first of each kind of divergence in `text`."""
-    return [p for p in (_line_start_bom(text), _tab(text)) if p is not None]
+    found = (_line_start_bom(text), _tab(text), _block_header(text))
+    return [p for p in found if p is not None]
+
+
+def header_fault(text: str, start: int) -> int | None:
+    """Where PyYAML's own scanner refuses the header of the block scalar whose `|` or `>` is at
+    `start` (a header libyaml accepted), or None when both read it alike. PyYAML wants the
+    indicators followed by a line break, or by spaces and then a `#` comment or a line break."""
+    end = len(text)
+    at = start + 1
+    while at < end and text[at] in "+-0123456789":
+        at += 1
+    if at == end or text[at] in _BREAKS:
+        return None
+    if text[at] != " ":
+        return at  # a tab, or `#` with no space before it
+    while at < end and text[at] == " ":
+        at += 1
+    if at == end or text[at] in _BREAKS or text[at] == "#":
+        return None
+    return at  # a tab after the spaces
+
+
+def block_headers(text: str) -> list[int]:
+    """The index of the `|` or `>` of every block scalar libyaml finds in `text` (none if it
+    refuses the text: that is a finding already)."""
+    try:
+        return [
+            token.start_mark.index
+            for token in scan(text)
+            if isinstance(token, yaml.ScalarToken) and token.style in ("|", ">")
+        ]
+    except yaml.YAMLError:
+        return []
+
+
+def _block_header(text: str) -> LoadProblem | None:
+    """The first block scalar header PyYAML's own parser refuses."""
+    if _HEADER_SUSPECT.search(text) is None:
+        return None
+    for start in block_headers(text):
+        fault = header_fault(text, start)
+        if fault is not None:
+            tab = text[fault] == "\t"
+            what = "a tab" if tab else "a '#' with no space before it"
+            fix = "use spaces" if tab else "put a space before the '#'"
+            return LoadProblem(
+                "yaml-syntax",
+                f"{what} after a block scalar's '{text[start]}': upstream Floe's yaml.safe_load "
+                "(PyYAML's own parser) refuses the file, although libyaml reads the rest of the "
+                f"line as a comment; {fix}",
+                _place(text, fault),
+            )
+    return None
 
 
 def _place(text: str, index: int) -> Span:

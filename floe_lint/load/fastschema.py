@@ -36,9 +36,11 @@ _ANNOTATIONS = frozenset(
         "else",
     }
 )
+#: exactly `str` and `dict`: a subclass is a value PyYAML reads as another type (`tagged`),
+#: which only the full check judges
 _TYPES: dict[str, Check] = {
-    "string": lambda v: isinstance(v, str),
-    "object": lambda v: isinstance(v, dict),
+    "string": lambda v: type(v) is str,
+    "object": lambda v: type(v) is dict,
     "array": lambda v: isinstance(v, list),
     "boolean": lambda v: isinstance(v, bool),
     "null": lambda v: v is None,
@@ -48,6 +50,31 @@ _TYPES: dict[str, Check] = {
     ),
     "number": lambda v: not isinstance(v, bool) and isinstance(v, int | float),
 }
+
+
+def ecma_pattern(pattern: str) -> str:
+    """`pattern` with JSON Schema's (ECMA-262's) end of input: Python's `$` also matches before
+    a final newline, so `^\\d+\\.\\d+\\.\\d+$` would pass "1.0.0\\n", which JSON Schema and
+    pydantic (floe-core's Rust regex) refuse. Every `$` outside a character class, not escaped,
+    becomes `\\Z` (the end of the text only)."""
+    if "$" not in pattern:
+        return pattern
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 class Undecided(Exception):
@@ -213,7 +240,7 @@ class _Compiler:
             return lambda v: not _is_number(v) or v <= bound
         if key == "pattern":
             try:
-                search = re.compile(expected).search
+                search = re.compile(ecma_pattern(expected)).search
             except (re.error, TypeError) as error:
                 raise _Unsupported(f"pattern {expected!r}") from error
             return lambda v: not isinstance(v, str) or search(v) is not None

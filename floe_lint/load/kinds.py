@@ -23,7 +23,8 @@ def _misspelt_kind(kind: object) -> bool:
 
 
 def classify(data: Any, path: Path) -> Kind | None:
-    """A document's kind from `kind:`, else its keys, else its file name; None means 'not ours'.
+    """A document's kind from `kind:`, else its keys, else its file name when that is a Floe
+    name (`kind_by_name`); None means 'not ours'.
 
     A document with a `kind:` of its own (`PlatformEnvironmentContract`, a Kubernetes resource)
     is not ours, unless the kind is a misspelling of ours. A sniffed `platform` key counts only
@@ -45,9 +46,32 @@ def classify(data: Any, path: Path) -> Kind | None:
         return "manifest"
     if keys & _FLOE_KEYS and not keys & _MANIFEST_KEYS:
         return "floe"
-    name = path.name.lower()
-    if name.startswith("floe"):
-        return "floe"
-    if "manifest" in name:
-        return "manifest"
+    return kind_by_name(path.name)
+
+
+_SUFFIXES = ("yaml", "yml", "json")
+_MANIFEST_ENDINGS = ("-manifest", "_manifest", ".manifest")
+
+
+def kind_by_name(name: str) -> Kind | None:
+    """The kind a file's name promises, or None: `floe.yaml` is a product and `manifest.yaml`,
+    `sales-manifest.yaml`, `enterprise.manifest.yaml` are manifests, each also with an
+    environment (`floe.prod.yaml`, `manifest.dev.yml`) and as `.json`.
+
+    Only these names decide a document whose keys do not: `floe-lint.yaml` (a CI workflow),
+    `floe-values.yaml` or `manifests.yaml` are someone else's unless their keys are Floe's.
+    These are the names the `floe-lint-compile-check` hook's `files:` pattern lists.
+    """
+    stem, dot, suffix = name.lower().rpartition(".")
+    if not dot or suffix not in _SUFFIXES:
+        return None
+    bases = [stem]
+    base, dot, env = stem.rpartition(".")
+    if dot and env and all(c.isascii() and (c.isalnum() or c in "_-") for c in env):
+        bases.append(base)  # floe.prod.yaml, sales-manifest.dev.yaml
+    for base in bases:
+        if base == "floe":
+            return "floe"
+        if base == "manifest" or base.endswith(_MANIFEST_ENDINGS):
+            return "manifest"
     return None

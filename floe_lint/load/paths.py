@@ -102,17 +102,41 @@ def shown_name(name: str) -> str:
 
 
 def glob_match(relative: str, patterns: Iterable[str]) -> bool:
-    """fnmatch semantics (`*` also crosses `/`); a pattern without `/` also matches a base name."""
+    """Whether a POSIX path relative to the config matches one of `patterns`.
+
+    `*`, `?` and `[...]` match within one folder name and never cross `/`; a `**` between
+    slashes matches any number of folders (`legacy/**`, `**/legacy/*`). A pattern without `/`
+    also matches a file's base name (`*.prod.yaml` at any depth), and one ending in `/` or
+    holding no wildcard also matches everything under the folder it names (`legacy`,
+    `products/*/`). Matching is folder by folder: linear in the path, never backtracking.
+    """
     from fnmatch import fnmatchcase
 
-    name = relative.rsplit("/", 1)[-1]
+    parts = relative.split("/")
     for pattern in patterns:
         pattern = pattern.removeprefix("./")
-        if fnmatchcase(relative, pattern) or fnmatchcase(relative, pattern.rstrip("/") + "/*"):
+        if "/" not in pattern and fnmatchcase(parts[-1], pattern):
             return True
-        if "/" not in pattern and fnmatchcase(name, pattern):
+        folder = pattern.endswith("/") or not any(c in pattern for c in "*?[")
+        reached = _reached(pattern.rstrip("/").split("/"), parts)
+        if len(parts) in reached or (folder and any(0 < at < len(parts) for at in reached)):
             return True
     return False
+
+
+def _reached(pattern: list[str], parts: list[str]) -> set[int]:
+    """How many leading names of `parts` the pattern's names can match, in every way."""
+    from fnmatch import fnmatchcase
+
+    reached = {0}
+    for name in pattern:
+        if name == "**":
+            reached = set(range(min(reached), len(parts) + 1))
+        else:
+            reached = {at + 1 for at in reached if at < len(parts) and fnmatchcase(parts[at], name)}
+        if not reached:
+            break
+    return reached
 
 
 def _read_lines(path: Path) -> list[str]:

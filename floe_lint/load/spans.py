@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 
 from floe_lint.findings import Span
+from floe_lint.load.problems import NodeSpans
 from floe_lint.load.yaml_tree import (
     AliasPlaces,
     Builder,
-    NodeSpans,
     TooDeep,
     TooManyNodes,
     compose_all,
@@ -78,7 +78,7 @@ def _alias_places(text: str, roots: dict[int, yaml.Node]) -> dict[int, AliasPlac
     node is met again is the k-th alias of the file: the composer shares the anchored node
     at every alias, and an anchor always comes before its aliases.
     """
-    if "*" not in text:
+    if "*" not in text or "&" not in text:  # an alias names an anchor written before it
         return {}
     slots = {index: _repeated_slots(root) for index, root in sorted(roots.items())}
     if not any(slots.values()):

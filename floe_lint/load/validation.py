@@ -6,35 +6,55 @@ The schemas in `schemas/` are the single source of truth; validators are built o
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint.load import pointer as ptr
-from floe_lint.load.fastschema import Check, compile_schema, proves_valid
+from floe_lint.load.fastschema import Check, compile_schema, ecma_pattern, proves_valid
+from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
 from floe_lint.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
 
-Category = Literal["unknown-key", "type", "required", "enum", "empty-list", "invalid"]
+Category = Literal["unknown-key", "type", "required", "enum", "empty-list", "invalid", "coerced"]
 SCHEMA_NAMES = ("manifest", "floe", "report")
 #: Only the first unknown keys of one mapping get a "did you mean": each costs a fuzzy comparison
 #: with every allowed key, and a hostile file may hold 80,000 unknown keys (10 s of suggestions).
 MAX_KEY_SUGGESTIONS = 100
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaProblem:
+class SchemaProblem(Frozen):
+    __slots__ = ("at", "category", "key", "message", "pointer", "wants")
     category: Category
     pointer: str
     at: Literal["key", "value"]
     message: str
-    key: str | None = None  # the unknown or missing key of an unknown-key/required problem
+    key: str | None  # the unknown or missing key of an unknown-key/required problem
+    #: the one type a type problem's value should have (`integer`, `date`, ...), for lax reading
+    wants: str | None
+
+    def __init__(
+        self,
+        category: Category,
+        pointer: str,
+        at: Literal["key", "value"],
+        message: str,
+        key: str | None = None,
+        wants: str | None = None,
+    ) -> None:
+        set_field(self, "category", category)
+        set_field(self, "pointer", pointer)
+        set_field(self, "at", at)
+        set_field(self, "message", message)
+        set_field(self, "key", key)
+        set_field(self, "wants", wants)
 
 
 @cache
@@ -53,10 +73,27 @@ def _quick_check(name: str) -> Check | None:
 
 
 @cache
+def _search(pattern: str) -> Any:
+    import re
+
+    return re.compile(ecma_pattern(pattern)).search
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Iterator[Any]:
+    """jsonschema's `pattern` with JSON Schema's `$` (see `ecma_pattern`)."""
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not _search(pattern)(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
 def _validator(name: str) -> Any:
     from jsonschema import Draft202012Validator
+    from jsonschema.validators import extend
 
-    return Draft202012Validator(schema(name))
+    validator = extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    return validator(schema(name))
 
 
 TYPE_WORDS = {
@@ -83,7 +120,27 @@ def _type_of(value: Any) -> str:
         return "a number"
     if value is None:
         return "null"
-    return "a string"
+    if isinstance(value, str):
+        return "a string"
+    return _PYYAML_TYPES.get(type(value), type(value).__name__)
+
+
+#: what upstream's `yaml.safe_load` builds from a timestamp, `!!binary` and `!!set`
+_PYYAML_TYPES = {datetime.date: "a date", datetime.datetime: "a timestamp", bytes: "binary data"}
+_PYYAML_TYPES[set] = "a set"
+
+
+def _pyyaml_hint(value: Any) -> str:
+    if isinstance(value, datetime.date):
+        written = str(value)
+        return (
+            f"; upstream Floe's yaml.safe_load reads {written} as {_type_of(value)}, not text: "
+            "quote it"
+        )
+    if isinstance(value, bytes | set):
+        tag = "!!binary" if isinstance(value, bytes) else "!!set"
+        return f"; upstream Floe's yaml.safe_load reads {tag} as {_type_of(value)}"
+    return ""
 
 
 def _describe(pointer: str) -> str:
@@ -115,6 +172,18 @@ def _smallest(key: str, error: ValidationError, root: dict[str, Any]) -> str:
         properties = root.get("properties", {})  # an if/then at the top names no properties
     text = snippet(key, properties.get(key), root)
     return f"; smallest valid: {text}" if text else ""
+
+
+def _line_break(instance: Any, pattern: Any) -> str:
+    """A hint for a value refused only for its final line break (a `|` block keeps one)."""
+    if not (isinstance(instance, str) and instance.endswith("\n") and isinstance(pattern, str)):
+        return ""
+    if _search(pattern)(instance[:-1]) is None:
+        return ""
+    return (
+        "; the value ends with a line break, which the pattern refuses (a '|' block "
+        "keeps it: write '|-' or a plain value)"
+    )
 
 
 def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProblem]:
@@ -158,14 +227,20 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
         got = _type_of(instance)
         if _shows_value(where, instance) and not isinstance(instance, str):
             got += f" ({instance!r})"
-        hint = ""
+        hint, wants = "", None
+        single = [t for t in wanted if t != "null"]
+        if isinstance(error.schema, dict) and error.schema.get("format") == "date":
+            wants = "date"
+        elif len(single) == 1:
+            wants = single[0]
         if (
             "string" in wanted
             and isinstance(instance, int | float)
             and not isinstance(instance, bool)
         ):
             hint = f'; quote it: "{instance}"'
-        return [SchemaProblem("type", where, "value", f"{name} must be {words}, not {got}{hint}")]
+        message = f"{name} must be {words}, not {got}{hint}{_pyyaml_hint(instance)}"
+        return [SchemaProblem("type", where, "value", message, wants=wants)]
     if keyword in ("enum", "const"):
         options = [str(o) for o in (expected if keyword == "enum" else [expected])]
         shown = f" '{instance}'" if _shows_value(where, instance) else ""
@@ -197,25 +272,44 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
                 "invalid", where, "value", f"{name}{shown} must not be {expected['description']}"
             )
         ]
-    if keyword in ("pattern", "maxLength") and isinstance(described, str):
+    if keyword == "pattern":
+        hint = _line_break(instance, expected)
+        if isinstance(described, str):
+            shown = f" '{instance}'" if _shows_value(where, instance) else ""
+            message = f"{name}{shown} must be {described}{hint}"
+            return [SchemaProblem("invalid", where, "value", message)]
+        if _shows_value(where, instance):
+            message = f"{name} '{instance}' does not match the pattern {expected}{hint}"
+            return [SchemaProblem("invalid", where, "value", message)]
+    if keyword == "maxLength" and isinstance(described, str):
         shown = f" '{instance}'" if _shows_value(where, instance) else ""
         return [SchemaProblem("invalid", where, "value", f"{name}{shown} must be {described}")]
-    if keyword == "pattern" and _shows_value(where, instance):
-        return [
-            SchemaProblem(
-                "invalid",
-                where,
-                "value",
-                f"{name} '{instance}' does not match the pattern {expected}",
-            )
-        ]
     return [SchemaProblem("invalid", where, "value", f"{name} is invalid: {error.message}")]
 
 
 def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
-    """All schema problems of `data`, one per node and category, in document order."""
+    """All schema problems of `data`, one per node and category, in document order; for
+    upstream's code dialect (`*-floe`), as floe-core's pydantic models read it (`lax`)."""
     if proves_valid(_quick_check(schema_name), data):
         return []  # the common case, without importing or running jsonschema
+    if not schema_name.endswith("-floe"):
+        return _pair_misspellings(_collect(data, schema_name))
+    from floe_lint.load import lax, tagged
+
+    if tagged.has_tagged(data):
+        data = tagged.pyyaml_view(data)
+
+    def describe(pointer: str, value: Any, read: Any) -> SchemaProblem:
+        secret = any(is_secret_key(t) for t in pointer.split("/"))
+        shown = _shows_value(pointer, value) or (isinstance(value, bytes) and not secret)
+        message = lax.note(_describe(pointer), value, read, shown)
+        return SchemaProblem("coerced", pointer, "value", message)
+
+    found = lax.reread(data, lambda view: _collect(view, schema_name), describe)
+    return _pair_misspellings(found)
+
+
+def _collect(data: Any, schema_name: str) -> list[SchemaProblem]:
     seen: set[tuple[str, ...]] = set()
     found: list[SchemaProblem] = []
     for error in _validator(schema_name).iter_errors(data):
@@ -227,7 +321,7 @@ def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
             if key not in seen:
                 seen.add(key)
                 found.append(problem)
-    return _pair_misspellings(found)
+    return found
 
 
 def _pair_misspellings(found: list[SchemaProblem]) -> list[SchemaProblem]:

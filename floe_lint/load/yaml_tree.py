@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
+from floe_lint.load import tagged
+from floe_lint.load.problems import LoadProblem, NodeSpans
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -70,25 +71,6 @@ _constructor = yaml.constructor.SafeConstructor()
 _SAFE_TAGS = frozenset(
     tag for tag in yaml.constructor.SafeConstructor.yaml_constructors if tag is not None
 )
-
-
-@dataclass(frozen=True, slots=True)
-class NodeSpans:
-    """Where a node sits: its key (for mapping entries) and its value."""
-
-    value: Span
-    key: Span | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
-    """A problem found while reading a file; `rule` names the rule that reports it."""
-
-    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents", "merge-key"]
-    message: str
-    span: Span
-    pointer: str = ""
-    related_span: Span | None = None
 
 
 class TooManyNodes(Exception):
@@ -160,7 +142,8 @@ class Builder:
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, pointer, place)
+            mapping = self._mapping(node, pointer, place)
+            return tagged.Set(mapping) if node.tag == tagged.SET_TAG else mapping
         self._enter(node)  # a sequence
         if self.pointers:
             items = [
@@ -281,9 +264,16 @@ class Builder:
                 return None
             return sys.intern(node.value)
         construct = _CONSTRUCTORS.get(tag)
+        if construct is None and tag in tagged.READ_AS:
+            try:  # the text written, with what PyYAML (upstream's loader) builds from it
+                return tagged.text(str(node.value), tagged.READ_AS[tag](node))
+            except (ValueError, TypeError, yaml.YAMLError):
+                why = tagged.unreadable(tag)
+                self.problems.append(LoadProblem("yaml-syntax", why, span_of(node, self.lines)))
+                return sys.intern(str(node.value))
         if construct is None:
-            # Timestamps, binary and custom tags stay the text the author wrote. Interned: keys
-            # and values repeat across thousands of files, and one copy each keeps memory flat.
+            # Custom tags stay the text the author wrote. Interned: keys and values repeat
+            # across thousands of files, and one copy each keeps memory flat.
             return sys.intern(str(node.value))
         name = tag[len(_SCALAR_TAGS) :]
         text = str(node.value)

@@ -67,6 +67,7 @@ def report(
             "notes": counts["note"],
             "suppressed": silenced.suppressed,
             "baselined": silenced.baselined,
+            "excused": silenced.excused,
             "rules": by_rule(findings),
         },
     }

@@ -1,35 +1,50 @@
 """What every format's summary says besides the findings: how many were silenced (by a
-suppression comment, by the baseline), and the counts per rule of `--statistics`."""
+suppression comment, by the baseline, excused by the config's exceptions), and the counts per
+rule of `--statistics`."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from floe_lint.findings import Finding
+from floe_lint.record import Frozen, set_field
 from floe_lint.reporters import printable
 
 
-@dataclass(frozen=True)
-class Silenced:
+class Silenced(Frozen):
     """Findings a run found but does not report: `# floe-lint: disable=` comments (SARIF's
-    `inSource`) and baseline entries (`external`)."""
+    `inSource`), baseline entries and the config's exceptions (both `external`)."""
 
-    suppressed: int = 0
-    baselined: int = 0
+    __slots__ = ("baselined", "excused", "suppressed")
+    suppressed: int
+    baselined: int
+    excused: int
+
+    def __init__(self, suppressed: int = 0, baselined: int = 0, excused: int = 0) -> None:
+        set_field(self, "suppressed", suppressed)
+        set_field(self, "baselined", baselined)
+        set_field(self, "excused", excused)
 
     @classmethod
-    def of(cls, kinds: Sequence[str]) -> Silenced:
-        return cls(kinds.count("inSource"), kinds.count("external"))
+    def of(cls, by: Sequence[str]) -> Silenced:
+        """From what silenced each finding: `comment`, `baseline` or `exception`."""
+        return cls(by.count("comment"), by.count("baseline"), by.count("exception"))
 
     def clause(self) -> str:
-        """`2 suppressed, 1 baselined not shown`, or empty when nothing was silenced."""
+        """`2 suppressed, 1 baselined, 1 excused by an exception not shown`, or empty when
+        nothing was silenced."""
         parts = [f"{n} {word}" for n, word in self.counts() if n]
+        if self.excused:
+            parts[-1] += " by an exception" if self.excused == 1 else " by exceptions"
         return f"{', '.join(parts)} not shown" if parts else ""
 
     def counts(self) -> list[tuple[int, str]]:
-        return [(self.suppressed, "suppressed"), (self.baselined, "baselined")]
+        return [
+            (self.suppressed, "suppressed"),
+            (self.baselined, "baselined"),
+            (self.excused, "excused"),
+        ]
 
 
 def line(findings: Sequence[Finding], files: int, dependents: int, silenced: Silenced) -> str:

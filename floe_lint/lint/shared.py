@@ -1,0 +1,83 @@
+"""What runs over the same tree share: `impact` lints the tree with a manifest as it was and as it
+is, and only that manifest differs between the two runs.
+
+- the files parsed (every file but the manifest is the same object in both runs);
+- the dependents search (who references the manifest does not depend on its content: the same
+  manifests changed give the same dependents);
+- the findings of rules that read one file or document and nothing else (schema, secrets,
+  syntax): such a rule says the same of the same document object, so the second run takes the
+  first one's answer. Findings are stamped (severity, mandatory controls) by each run itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from floe_lint.findings import Finding
+from floe_lint.load.document import SourceFile
+from floe_lint.record import Value
+
+if TYPE_CHECKING:
+    from floe_lint.model.reverse_index import Dependent
+
+#: Built-in rules whose findings on a subject depend on that file or document alone (not the
+#: hierarchy, other files, the workspace or the command line). A rule from a rule folder is
+#: never among them.
+LOCAL_RULES = frozenset(
+    {
+        "FL001",  # yaml-syntax
+        "FL002",  # duplicate-key
+        "FL004",  # multiple-documents
+        "FL005",  # merge-key
+        "FL101",  # schema-unknown-key
+        "FL102",  # schema-type
+        "FL103",  # schema-required
+        "FL104",  # schema-enum
+        "FL105",  # schema-empty-list
+        "FL106",  # schema-invalid
+        "FL108",  # mixed-dialect
+        "FL222",  # quality-provider-unknown
+        "FL311",  # ref-credential
+        "FL501",  # secret-literal
+        "FL701",  # upstream-refuses
+        "FL708",  # schema-coerced (a schema rule: the document alone)
+    }
+)
+
+
+class Shared(Value):
+    """Shared by runs over the same tree (see the module's docstring); pass one to each."""
+
+    __slots__ = ("_findings", "dependents", "parsed")
+    parsed: dict[Path, SourceFile]
+    #: the dependents found, by the search's inputs (see `dependents.add`)
+    dependents: dict[tuple[Any, ...], list[Dependent]]
+    #: (rule id, id of the subject) -> (the subject, kept so the id stays its own; findings)
+    _findings: dict[tuple[str, int], tuple[Any, list[Finding]]]
+
+    def __init__(
+        self,
+        parsed: dict[Path, SourceFile] | None = None,
+        dependents: dict[tuple[Any, ...], list[Dependent]] | None = None,
+        _findings: dict[tuple[str, int], tuple[Any, list[Finding]]] | None = None,
+    ) -> None:
+        self.parsed = {} if parsed is None else parsed
+        self.dependents = {} if dependents is None else dependents
+        self._findings = {} if _findings is None else _findings
+
+    def findings(
+        self, rule: Any, subject: Any, check: Callable[[], Iterable[Finding]]
+    ) -> list[Finding]:
+        """`check()` (the rule's raw findings on `subject`), remembered for local rules and
+        built-in rules only."""
+        if rule.id not in LOCAL_RULES or not str(rule.module).startswith("floe_lint.rules."):
+            return list(check())
+        key = (rule.id, id(subject))
+        entry = self._findings.get(key)
+        if entry is not None and entry[0] is subject:
+            return entry[1]
+        found = list(check())
+        self._findings[key] = (subject, found)
+        return found
