@@ -12,6 +12,7 @@ import pytest
 
 from floe_lint.cli import main
 from floe_lint.lint import cache
+from floe_lint.lint import whole as whole_run
 from tests.conftest import write_files
 
 FILES = {
@@ -24,6 +25,19 @@ OUTPUT = (
     "'spark', which platform manifest manifest.yaml does not approve (no level of the "
     "hierarchy approves it); approved: duckdb\n"
 )
+
+
+def per_file_store() -> Path:
+    """The per-file store, after the run stored whole is removed (so that the next run reads
+    the per-file store instead of printing the stored run)."""
+    stores = []
+    for path in cache.directory().glob("results-*.json"):
+        if path.name.startswith(whole_run.PREFIX):
+            path.unlink()
+        else:
+            stores.append(path)
+    (store,) = stores
+    return store
 
 
 def check(*args: str) -> tuple[int, str, str]:
@@ -53,7 +67,7 @@ def test_a_store_holding_other_json_is_ignored_and_rewritten(
     monkeypatch.chdir(tmp_path / "ws")
     write_files(tmp_path / "ws", FILES)
     assert check(".")[:2] == (1, OUTPUT)
-    (path,) = cache.directory().glob("results-*.json")
+    path = per_file_store()
     path.write_text(store, "utf-8")
     assert check(".")[:2] == (1, OUTPUT)
     rewritten = json.loads(path.read_text("utf-8"))
@@ -74,7 +88,7 @@ def test_a_store_that_is_a_symlink_is_neither_read_nor_written_through(
     monkeypatch.chdir(tmp_path / "ws")
     write_files(tmp_path / "ws", FILES)
     assert check(".")[:2] == (1, OUTPUT)
-    (path,) = cache.directory().glob("results-*.json")
+    path = per_file_store()
     planted = tmp_path / "planted.json"
     path.rename(planted)
     before = planted.read_bytes()
