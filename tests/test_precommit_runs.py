@@ -114,3 +114,19 @@ def test_a_deleted_manifest_is_reported_once_across_batches(tmp_path: Path, home
     for product in ("customers", "orders"):
         found = f"products/{product}/floe.yaml:2:17: ERROR FL301 [unresolved-ref]"
         assert out.count(found) == 1, out[-3000:]
+
+
+def test_only_a_later_process_of_the_same_pre_commit_run_leaves_the_removals_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from floe_lint.lint.hook_run import first_of_run
+
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("PRE_COMMIT", raising=False)
+    # typed in a shell, not under pre-commit: every run reports
+    assert first_of_run(tmp_path, "a.yaml") and first_of_run(tmp_path, "a.yaml")
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert first_of_run(tmp_path, "a.yaml")  # the first batch of this run
+    assert not first_of_run(tmp_path, "a.yaml")  # a later batch of the same run
+    assert first_of_run(tmp_path, "b.yaml")  # other removals: another commit attempt
+    assert first_of_run(tmp_path / "other", "b.yaml")  # another repository

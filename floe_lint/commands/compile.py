@@ -51,9 +51,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return max(codes)
 
 
-def _run(
-    args: argparse.Namespace, product: Path, out: Path, stdout: TextIO, stderr: TextIO
-) -> int:
+def _run(args: argparse.Namespace, product: Path, out: Path, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.fetching import fetcher
     from floe_lint.compute import artifacts
     from floe_lint.compute.compiler import CompileError, compile_product
