@@ -11,12 +11,14 @@ When pre-commit splits the files into several batches, only the first one does t
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from floe_lint.commands.usage import DEFAULT_PATHS
 from floe_lint.config import Config
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list[Path]:

@@ -24,7 +24,6 @@ folder is kept under `MAX_BYTES` by dropping the stores used least recently. `--
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -70,7 +69,7 @@ def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     if no_cache or environ.get(DISABLE_ENV, "") not in ("", "0"):
         return False
-    return tuple(f.name for f in dataclasses.fields(Finding)) == _FINDING_FIELDS
+    return Finding.FIELDS == _FINDING_FIELDS
 
 
 def digest(raw: bytes) -> str:

@@ -3,9 +3,7 @@ stamp id, name and severity, then filter. The rules come from `floe_lint.lint.re
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +25,7 @@ from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.trust import Trust
+from floe_lint.record import Value
 from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
@@ -35,16 +34,50 @@ if TYPE_CHECKING:
     from floe_lint.model.reverse_index import Dependent
 
 
-@dataclass
-class Result:
+class Result(Value):
+    __slots__ = (
+        "dependents",
+        "files",
+        "findings",
+        "hierarchy",
+        "products",
+        "replay",
+        "rules",
+        "stale",
+        "suppressed",
+    )
     findings: list[Finding]
     files: list[SourceFile]
     rules: list[Rule]
-    suppressed: list[filtering.Suppressed] = dataclasses.field(default_factory=list)
-    stale: list[Entry] = dataclasses.field(default_factory=list)
-    dependents: list[Dependent] = dataclasses.field(default_factory=list)
-    hierarchy: Hierarchy | None = None
-    products: list[Product] = dataclasses.field(default_factory=list)
+    suppressed: list[filtering.Suppressed]
+    stale: list[Entry]
+    dependents: list[Dependent]
+    hierarchy: Hierarchy | None
+    products: list[Product]
+    #: the run's use of the result cache, if any
+    replay: Replay | None
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        files: list[SourceFile],
+        rules: list[Rule],
+        suppressed: list[filtering.Suppressed] | None = None,
+        stale: list[Entry] | None = None,
+        dependents: list[Dependent] | None = None,
+        hierarchy: Hierarchy | None = None,
+        products: list[Product] | None = None,
+        replay: Replay | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.rules = rules
+        self.suppressed = [] if suppressed is None else suppressed
+        self.stale = [] if stale is None else stale
+        self.dependents = [] if dependents is None else dependents
+        self.hierarchy = hierarchy
+        self.products = [] if products is None else products
+        self.replay = replay
 
 
 def is_env_variant(doc: Document) -> bool:
@@ -135,6 +168,9 @@ def run(
         workspace, paths, found, dependents_root, replay
     ):
         from floe_lint.lint import dependents as lint_dependents
+
+        if replay is not None:
+            replay.complete = False  # the search read files beyond those found
 
         dependents = lint_dependents.add(
             workspace,
@@ -231,9 +267,7 @@ def run(
         ],
     )
     findings = [_masked(f) for f in filtered.findings]
-    filtered.suppressed = [
-        dataclasses.replace(s, finding=_masked(s.finding)) for s in filtered.suppressed
-    ]
+    filtered.suppressed = [s.replace(finding=_masked(s.finding)) for s in filtered.suppressed]
     if dependents:
         from floe_lint.lint.dependents import with_causes
 
@@ -247,6 +281,7 @@ def run(
         dependents,
         hierarchy,
         products,
+        replay,
     )
 
 
@@ -255,12 +290,8 @@ def _masked(finding: Finding) -> Finding:
     the password starred: every output format prints messages."""
     if "://" not in finding.message and not any("://" in r.message for r in finding.related):
         return finding
-    related = tuple(
-        dataclasses.replace(r, message=mask_url_credentials(r.message)) for r in finding.related
-    )
-    return dataclasses.replace(
-        finding, message=mask_url_credentials(finding.message), related=related
-    )
+    related = tuple(r.replace(message=mask_url_credentials(r.message)) for r in finding.related)
+    return finding.replace(message=mask_url_credentials(finding.message), related=related)
 
 
 def _replay(
@@ -347,7 +378,7 @@ def _checked(
         else shared.findings(rule, subject, lambda: rule.check(subject, ctx))
     )
     for finding in found:
-        stamped = dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
+        stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
 
 

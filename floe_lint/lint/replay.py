@@ -47,6 +47,11 @@ class Replay:
         self.fetch = fetch
         self.overrides = frozenset(overrides)
         self._oci: dict[str, OciKey | None] = {}
+        #: the files the run found, as discovery named them
+        self.found: list[tuple[Path, bool]] = []
+        #: whether every input of the run is known: each file it checked was stored, and no
+        #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
+        self.complete = True
         self._raw: dict[str, bytes | None] = {}
         self._hash: dict[str, str | None] = {}
         self._valid: dict[str, bool] = {}
@@ -134,6 +139,7 @@ class Replay:
 
     def plan(self, found: Sequence[tuple[Path, bool]]) -> None:
         self.store.load()
+        self.found = list(found)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
         self.set_hash = cache.digest(repr(sorted(self.explicit.items())).encode())
@@ -216,6 +222,7 @@ class Replay:
                 continue
             facts = self._dependencies(source.documents, hierarchy, overlays, overrides)
             if facts is None:
+                self.complete = False
                 continue
             deps, reach, run_wide, refs = facts
             deps.discard(key)

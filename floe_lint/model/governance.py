@@ -17,23 +17,27 @@ is allowed above it, and a name it adds is a widening.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from floe_lint.load.document import Node
+from floe_lint.record import Frozen, set_field
 
 #: upstream's symbolic orderings, weakest first
 _ENFORCEMENT = ("off", "warn", "strict")
 _SWITCH = (False, True)
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Frozen):
     """One ordered governance field: its dotted path under `governance` and its order
     (`values` weakest first; None: a number, higher is stricter)."""
 
+    __slots__ = ("path", "values")
     path: str
-    values: tuple[Any, ...] | None = None
+    values: tuple[Any, ...] | None
+
+    def __init__(self, path: str, values: tuple[Any, ...] | None = None) -> None:
+        set_field(self, "path", path)
+        set_field(self, "values", values)
 
     def rank(self, value: Any) -> float | None:
         """How strict `value` is (None: outside the field's domain, so not compared)."""
@@ -82,13 +86,18 @@ def shown(value: Any) -> str:
     return str(value) if isinstance(value, int | float) else f"'{value}'"
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(Frozen):
     """A governance value as one level writes it."""
 
+    __slots__ = ("field", "node", "value")
     field: Field
     value: Any
     node: Node
+
+    def __init__(self, field: Field, value: Any, node: Node) -> None:
+        set_field(self, "field", field)
+        set_field(self, "value", value)
+        set_field(self, "node", node)
 
     @property
     def rank(self) -> float:
@@ -97,12 +106,16 @@ class Setting:
         return rank
 
 
-@dataclass(frozen=True, slots=True)
-class InForce:
+class InForce(Frozen):
     """The value in force at a level, the level that writes it (its label) and where."""
 
+    __slots__ = ("label", "setting")
     setting: Setting
     label: str
+
+    def __init__(self, setting: Setting, label: str) -> None:
+        set_field(self, "setting", setting)
+        set_field(self, "label", label)
 
     @property
     def value(self) -> Any:
@@ -113,12 +126,16 @@ class InForce:
         return self.setting.node
 
 
-@dataclass(frozen=True, slots=True)
-class Weakening:
+class Weakening(Frozen):
     """A level writes a value weaker than the one in force above it."""
 
+    __slots__ = ("above", "setting")
     setting: Setting
     above: InForce
+
+    def __init__(self, setting: Setting, above: InForce) -> None:
+        set_field(self, "setting", setting)
+        set_field(self, "above", above)
 
 
 def settings(node: Node) -> tuple[Setting, ...]:
@@ -150,23 +167,34 @@ def resolve(
     return in_force, weakenings
 
 
-@dataclass(frozen=True, slots=True)
-class Allowed:
+class Allowed(Frozen):
     """What levels below may select in one plugin category, and the whitelist that says so."""
 
+    __slots__ = ("category", "label", "names", "node")
     category: str
     names: tuple[str, ...]
     node: Node
     label: str
 
+    def __init__(self, category: str, names: tuple[str, ...], node: Node, label: str) -> None:
+        set_field(self, "category", category)
+        set_field(self, "names", names)
+        set_field(self, "node", node)
+        set_field(self, "label", label)
 
-@dataclass(frozen=True, slots=True)
-class Widening:
+
+class Widening(Frozen):
     """A level's whitelist lists a plugin that the whitelist above it does not allow."""
 
+    __slots__ = ("above", "name", "node")
     name: str
     node: Node
     above: Allowed
+
+    def __init__(self, name: str, node: Node, above: Allowed) -> None:
+        set_field(self, "name", name)
+        set_field(self, "node", node)
+        set_field(self, "above", above)
 
 
 def narrow(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from floe_lint.load import bulk
@@ -29,23 +28,31 @@ from floe_lint.load.document import Document
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.refs import RefError, is_oci, parse_oci
+from floe_lint.record import Frozen, set_field
 
 _MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 
 
-@dataclass(frozen=True, slots=True)
-class Dependent:
+class Dependent(Frozen):
     """A file whose hierarchy passes through a changed manifest.
 
     `path` references `via` at `pointer` (a changed manifest or another dependent); `cause` is the
     changed manifest at the top of that chain. `ref` is the text as written.
     """
 
+    __slots__ = ("cause", "path", "pointer", "ref", "via")
     path: Path
     cause: Path
     via: Path
     pointer: str
     ref: str
+
+    def __init__(self, path: Path, cause: Path, via: Path, pointer: str, ref: str) -> None:
+        set_field(self, "path", path)
+        set_field(self, "cause", cause)
+        set_field(self, "via", via)
+        set_field(self, "pointer", pointer)
+        set_field(self, "ref", ref)
 
 
 def level_refs(doc: Document, fallback: str | None = None) -> Iterator[tuple[str, str]]:
