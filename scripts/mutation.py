@@ -400,27 +400,29 @@ def main(argv: list[str] | None = None) -> int:
 
 def _coverage(root: Path, tests: dict[str, str], args: argparse.Namespace) -> object:
     """Which test runs which line (every module's usual test files), measured now or read
-    from the file `--coverage` names when it was measured on the same code and tests."""
-    import hashlib
-
+    from the file `--coverage` names. In a module changed since it was measured, a line the
+    change did not touch takes the tests of its old line; a mutant on a changed line runs its
+    usual test files. (A stale map only costs time: picking the wrong tests makes a mutant
+    survive the covered run, and every survivor is tested again with its usual files.)"""
     import mutation_coverage
 
     modules = [p.relative_to(REPO).as_posix() for p in targets([])]
-    files = sorted({f for m in modules for f in tests_for(m, tests) if f.endswith(".py")})
-    digest = hashlib.sha256()
-    for path in sorted([*(REPO / "tests").rglob("*.py"), *(REPO / m for m in modules)]):
-        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
     saved: Path = args.coverage
-    if saved.is_file():
+    if not saved.is_file():
+        files = sorted({f for m in modules for f in tests_for(m, tests) if f.endswith(".py")})
+        print(f"tracing which test runs which line ({len(files)} test files)...", flush=True)
+        mutation_coverage.measure(root, files, saved, args.timeout * 20)
         data = json.loads(saved.read_text("utf-8"))
-        if data.get("digest") == digest.hexdigest():
-            return mutation_coverage.CoverageMap(data["tests"])
-    print(f"tracing which test runs which line ({len(files)} test files)...", flush=True)
-    mutation_coverage.measure(root, files, saved, args.timeout * 20)
+        data.update(files=files, sources={m: (REPO / m).read_text("utf-8") for m in modules})
+        saved.write_text(json.dumps(data), "utf-8")
     data = json.loads(saved.read_text("utf-8"))
-    data.update(digest=digest.hexdigest(), files=files)
-    saved.write_text(json.dumps(data), "utf-8")
-    return mutation_coverage.CoverageMap(data["tests"])
+    measured: dict[str, str] = data.get("sources", {})
+    moved = {
+        installed_path(root, m).relative_to(root).as_posix(): (measured.get(m, ""), text)
+        for m in modules
+        if measured.get(m) != (text := (REPO / m).read_text("utf-8"))
+    }
+    return mutation_coverage.CoverageMap(data["tests"], moved)
 
 
 def read_equivalent(path: Path) -> set[str]:

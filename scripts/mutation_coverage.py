@@ -20,7 +20,11 @@ from pathlib import Path
 
 
 class CoverageMap:
-    def __init__(self, tests: dict[str, dict[str, object]]):
+    def __init__(
+        self, tests: dict[str, dict[str, object]], moved: dict[str, tuple[str, str]] | None = None
+    ):
+        #: modules changed since they were measured: each line now -> its line then (or None)
+        self.old_line = {path: _line_map(*texts) for path, texts in (moved or {}).items()}
         self.seconds: dict[str, float] = {}
         self.by_line: dict[tuple[str, int], set[str]] = defaultdict(set)
         for nodeid, facts in tests.items():
@@ -36,7 +40,10 @@ class CoverageMap:
         names, rule = _files_and_rule(files)
         found: set[str] = set()
         for line in range(first, last + 1):
-            found |= self.by_line.get((path, line), set())
+            old = self.old_line[path].get(line) if path in self.old_line else line
+            if old is None:
+                return []  # a line changed since: the usual files decide
+            found |= self.by_line.get((path, old), set())
         chosen = [
             n
             for n in found
@@ -48,6 +55,18 @@ class CoverageMap:
             )
         ]
         return sorted(chosen, key=lambda n: (self.seconds.get(n, 0.0), n))
+
+
+def _line_map(then: str, now: str) -> dict[int, int]:
+    """Each line of `now` that is unchanged from `then` -> its line number in `then`."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, then.splitlines(), now.splitlines(), autojunk=False)
+    found = {}
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            found[block.b + offset + 1] = block.a + offset + 1
+    return found
 
 
 def _files_and_rule(files: list[str]) -> tuple[set[str], str]:
