@@ -471,8 +471,8 @@ def _test_all(
                 rel = installed_path(root, mutant.path).relative_to(root).as_posix()
                 chosen = args.coverage_map.covering(rel, mutant.line, mutant.end_line, files)
                 verdict = run_tests(root, chosen, args.timeout) if chosen else ""
-            if verdict in ("", "survived"):  # none ran the line, or one in a child process may
-                verdict = run_tests(root, files, args.timeout)
+            if verdict in ("", "survived", "error"):  # no test ran the line, one in a child
+                verdict = run_tests(root, files, args.timeout)  # process may, or a stale id
         finally:
             target.write_text(original, "utf-8")
         if mutant.key in equivalent:
