@@ -46,6 +46,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = ("rules", "floe_lint/model", "floe_lint/lint")
+#: the kinds of change (see the docstring); `drop` is numbered by the operand it drops
+OPERATORS = ("compare", "boolop", "drop", "true", "false", "not", "const")
 #: where each top-level folder lives inside the installed package
 PACKAGE_DIRS = {
     "floe_lint": "floe_lint",
