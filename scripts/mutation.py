@@ -286,7 +286,7 @@ def tests_for(rel: str, tests: dict[str, str]) -> list[str]:
     return sorted(files | set(CORE_TESTS))
 
 
-def run_tests(root: Path, files: list[str], timeout: float) -> str:
+def run_tests(root: Path, files: list[str], timeout: float, show: bool = False) -> str:
     env = {
         **os.environ,
         "PYTHONPATH": str(root),
@@ -309,6 +309,8 @@ def run_tests(root: Path, files: list[str], timeout: float) -> str:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout"
+    if show and done.returncode != 0:
+        print(done.stdout.decode(errors="replace")[-4000:], file=sys.stderr)
     return "survived" if done.returncode == 0 else "killed" if done.returncode == 1 else "error"
 
 
@@ -371,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
     root = scratch_copy()
     try:
         baseline_files = sorted(set(CORE_TESTS))
-        if run_tests(root, baseline_files, args.timeout * 4) != "survived":
+        if run_tests(root, baseline_files, args.timeout * 4, show=True) != "survived":
             print("the unmutated core tests fail: fix them first", file=sys.stderr)
             return 2
         tests = {
@@ -404,8 +406,8 @@ def _coverage(root: Path, tests: dict[str, str], args: argparse.Namespace) -> ob
     """Which test runs which line (every module's usual test files), measured now or read
     from the file `--coverage` names. In a module changed since it was measured, a line the
     change did not touch takes the tests of its old line; a mutant on a changed line runs its
-    usual test files. (A stale map only costs time: picking the wrong tests makes a mutant
-    survive the covered run, and every survivor is tested again with its usual files.)"""
+    usual test files. (A stale map picks the wrong tests, so a mutant survives the covered
+    run: survivors are tested again with their usual files by `--rerun` without --coverage.)"""
     import mutation_coverage
 
     modules = [p.relative_to(REPO).as_posix() for p in targets([])]
@@ -473,8 +475,8 @@ def _test_all(
                 rel = installed_path(root, mutant.path).relative_to(root).as_posix()
                 chosen = args.coverage_map.covering(rel, mutant.line, mutant.end_line, files)
                 verdict = run_tests(root, chosen, args.timeout) if chosen else ""
-            if verdict in ("", "survived", "error"):  # no test ran the line, one in a child
-                verdict = run_tests(root, files, args.timeout)  # process may, or a stale id
+            if verdict in ("", "error"):  # no test ran the line, or a test id went stale
+                verdict = run_tests(root, files, args.timeout)
         finally:
             target.write_text(original, "utf-8")
         if mutant.key in equivalent:

@@ -5,8 +5,8 @@ records which lines of the scratch package each test runs. A mutant is then test
 tests of its usual test files that execute one of its lines, fastest first, so a kill costs
 a few seconds instead of the whole set. Where no test of those files runs the line (code
 run at import time, or only in a child process), the usual files run as without --coverage.
-A test that runs floe-lint in a child process is not traced, so a survivor of a covered run
-is tested again with the usual files before it counts as a survivor.
+A test that runs floe-lint in a child process is not traced, so the survivors of a covered run
+are tested again with their usual files (`--rerun` without `--coverage`) before they count.
 """
 
 from __future__ import annotations
