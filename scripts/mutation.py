@@ -289,22 +289,12 @@ def tests_for(rel: str, tests: dict[str, str]) -> list[str]:
 def run_tests(root: Path, files: list[str], timeout: float, show: bool = False) -> str:
     env = {
         **os.environ,
-        "PYTHONPATH": str(root),
+        "PYTHONPATH": os.pathsep.join([str(root), str(root / "scripts")]),
         "PYTHONDONTWRITEBYTECODE": "1",
         "FLOE_LINT_OFFLINE": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-x",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        *files,
-    ]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    command += ["-p", "no:randomly", "-p", "mutation_settings", *files]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -88,7 +88,7 @@ def measure(root: Path, files: list[str], out: Path, timeout: float) -> Coverage
         "MUTATION_TRACE_OUT": str(out),
     }
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += ["-p", "no:randomly", "-p", "mutation_trace", *files]
+    command += ["-p", "no:randomly", "-p", "mutation_settings", "-p", "mutation_trace", *files]
     subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=timeout, check=False)
     data = json.loads(out.read_text("utf-8"))
     return CoverageMap(data["tests"])
