@@ -327,6 +327,13 @@ def main(argv: list[str] | None = None) -> int:
         "(reused while the code and tests are unchanged; see scripts/mutation_coverage.py)",
     )
     parser.add_argument(
+        "--cap",
+        type=int,
+        default=0,
+        help="with --coverage: run at most the N fastest tests that run the line (a first "
+        "pass; its survivors are tested again by --rerun without --cap)",
+    )
+    parser.add_argument(
         "--rerun",
         type=Path,
         help="a --json file of an earlier run: test its survivors again, keep its other verdicts",
@@ -464,6 +471,7 @@ def _test_all(
             if getattr(args, "coverage_map", None) is not None:
                 rel = installed_path(root, mutant.path).relative_to(root).as_posix()
                 chosen = args.coverage_map.covering(rel, mutant.line, mutant.end_line, files)
+                chosen = chosen[: args.cap] if args.cap else chosen
                 verdict = run_tests(root, chosen, args.timeout) if chosen else ""
             if verdict in ("", "error"):  # no test ran the line, or a test id went stale
                 verdict = run_tests(root, files, args.timeout)
