@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         "--coverage",
         type=Path,
         help="run only the tests that execute a mutant's line, as traced once into this file "
-        "(reused while the code and tests are unchanged; see scripts/mutation_coverage.py)",
+        "(a line moved since is followed; see scripts/mutation_coverage.py)",
     )
     parser.add_argument(
         "--cap",
