@@ -215,3 +215,14 @@ def test_a_product_below_a_parent_that_cannot_be_loaded_is_not_judged_on_its_com
         "manifest enterprise.yaml approves it, but domain manifest manifest.yaml removed it); "
         "approved: duckdb"
     ]
+
+
+def test_output_port_schemas_are_judged_only_in_upstream_products(tmp_path: Path) -> None:
+    product = (
+        "name: customers\nplatform: {ref: manifest.yaml}\n"
+        "transforms: [{type: dbt, path: models/a/}]\n"
+        "outputPorts:\n  - name: customers\n    schema: [{name: customer_id, type: string}]\n"
+    )
+    manifest = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+    found = lint(tmp_path, {"floe.yaml": product, "manifest.yaml": manifest}, "--select", "FL701")
+    assert found == []
