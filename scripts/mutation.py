@@ -94,6 +94,7 @@ FEATURE_TESTS = {
     "refs": ("oci_failures", "hostile", "first_messages"),
     "upstream_enforcement": ("upstream",),
     "removals": ("git_hardening", "hook_mode", "removals"),
+    "registry": ("config_file", "plugins"),
     "adr0010": ("adr_examples", "properties_dialects", "governance"),
     "level": ("governance", "own_whitelist", "properties_dialects"),
     "hierarchy": ("governance", "own_whitelist", "symlinks_out", "hostile_input"),
