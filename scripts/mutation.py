@@ -424,7 +424,7 @@ def _coverage(root: Path, tests: dict[str, str], args: argparse.Namespace) -> ob
         for m in modules
         if measured.get(m) != (text := (REPO / m).read_text("utf-8"))
     }
-    return mutation_coverage.CoverageMap(data["tests"], moved)
+    return mutation_coverage.CoverageMap(data["tests"], moved, set(data.get("files", [])) or None)
 
 
 def read_equivalent(path: Path) -> set[str]:

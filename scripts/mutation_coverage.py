@@ -21,8 +21,13 @@ from pathlib import Path
 
 class CoverageMap:
     def __init__(
-        self, tests: dict[str, dict[str, object]], moved: dict[str, tuple[str, str]] | None = None
+        self,
+        tests: dict[str, dict[str, object]],
+        moved: dict[str, tuple[str, str]] | None = None,
+        measured: set[str] | None = None,
     ):
+        #: the test files traced (a test file added since runs whole)
+        self.measured = measured if measured is not None else {n.split("::")[0] for n in tests}
         #: modules changed since they were measured: each line now -> its line then (or None)
         self.old_line = {path: _line_map(*texts) for path, texts in (moved or {}).items()}
         self.seconds: dict[str, float] = {}
@@ -36,7 +41,8 @@ class CoverageMap:
 
     def covering(self, path: str, first: int, last: int, files: list[str]) -> list[str]:
         """The node ids of the tests in `files` (file names, then pytest options such as
-        `-k EXPR` for a rule's own examples) that run a line from first to last."""
+        `-k EXPR` for a rule's own examples) that run a line from first to last, fastest
+        first, then the files of `files` added since the map was measured."""
         names, rule = _files_and_rule(files)
         found: set[str] = set()
         for line in range(first, last + 1):
@@ -54,7 +60,8 @@ class CoverageMap:
                 and f"[{rule}-" not in n
             )
         ]
-        return sorted(chosen, key=lambda n: (self.seconds.get(n, 0.0), n))
+        chosen = sorted(chosen, key=lambda n: (self.seconds.get(n, 0.0), n))
+        return chosen + sorted(names - self.measured) if chosen else chosen
 
 
 def _line_map(then: str, now: str) -> dict[int, int]:
