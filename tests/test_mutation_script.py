@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,3 +111,24 @@ def test_start_and_sample_split_one_seeded_order_between_processes() -> None:
 
     first, second = listed("--sample", "5"), listed("--start", "5", "--sample", "5")
     assert listed("--sample", "10") == first + second and len(set(first + second)) == 10
+
+
+def test_every_option_the_readme_gives_the_script_is_one_it_takes() -> None:
+    readme = (REPO / "README.md").read_text("utf-8")
+    commands = [
+        line for line in readme.splitlines() if line.startswith("python scripts/mutation.py")
+    ]
+    assert len(commands) >= 2
+    usage = subprocess.run(
+        [sys.executable, "scripts/mutation.py", "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    written = {w for line in commands for w in line.split() if w.startswith("--")}
+    section = readme.split("## Precision and mutation")[1].split("\n## ")[0]
+    written |= set(re.findall(r"`(--[a-z]+)", section))
+    assert written >= {"--coverage", "--cap", "--rerun", "--start", "--equivalent"}
+    for option in written:
+        assert f"{option} " in usage or f"{option}\n" in usage, option
