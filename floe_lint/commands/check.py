@@ -242,6 +242,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             sources={**stdin, **sources},
             hook=args.hook,
             cache_dir=cache_dir if not sources else None,
+            discovered=whole.found if whole is not None and not sources else None,
         )
 
     outcome = None

@@ -3,7 +3,7 @@ stamp id, name and severity, then filter. The rules come from `floe_lint.lint.re
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +29,7 @@ from floe_lint.record import Value
 from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
+    from floe_lint.lint.local import Local
     from floe_lint.lint.replay import Replay
     from floe_lint.lint.shared import Shared
     from floe_lint.model.reverse_index import Dependent
@@ -115,6 +116,7 @@ def run(
     hook: bool = False,
     cache_dir: Path | None = None,
     shared: Shared | None = None,
+    discovered: Sequence[tuple[Path, bool]] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -128,7 +130,8 @@ def run(
     `shared` (floe_lint.lint.shared) shares that and more (the dependents search, the findings
     of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
-    stored it is replayed, not checked; the output is the same.
+    stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
+    `paths` (after the config's include and exclude) found moments ago, so it is not walked again.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -141,11 +144,15 @@ def run(
     workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
-    found = [
-        (path, explicit)
-        for path, explicit in discover(paths, hook=hook)
-        if filtering.selected(path, config)
-    ]
+    found = (
+        list(discovered)
+        if discovered is not None
+        else [
+            (path, explicit)
+            for path, explicit in discover(paths, hook=hook)
+            if filtering.selected(path, config)
+        ]
+    )
     replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
@@ -232,14 +239,26 @@ def run(
     forced = [r for r in forced if control.may_be_mandatory(r)]
     findings: list[Finding] = list(replayed)
     owners: dict[str, list[Finding]] = {}
+    local = None
+    if replay is not None:
+        from floe_lint.lint.local import Local
+
+        local = Local(replay)
     for rule in [*rules, *forced]:
         for subject in subjects[rule.subject]:
-            produced = list(_checked(rule, subject, ctx, config, control))
+            produced = list(_checked(rule, subject, ctx, config, control, local))
             findings.extend(produced)
             if replay is not None and produced:
                 owners.setdefault(replay.owner(subject), []).extend(produced)
     if replay is not None:
-        replay.record(hierarchy, owners, ctx.environment_overlays, strict, resolver.overrides)
+        replay.record(
+            hierarchy,
+            owners,
+            ctx.environment_overlays,
+            strict,
+            resolver.overrides,
+            local.seen if local is not None else None,
+        )
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
     findings.sort(key=_total_order)
@@ -366,17 +385,25 @@ def _may_have_dependents(
 
 
 def _checked(
-    rule: Rule, subject: Any, ctx: Context, config: Config, control: Control | None = None
+    rule: Rule,
+    subject: Any,
+    ctx: Context,
+    config: Config,
+    control: Control | None = None,
+    local: Local | None = None,
 ) -> Iterator[Finding]:
     """A rule's findings on one subject, stamped with its id, name and configured severity
-    (a mandatory finding keeps at least its rule's own)."""
+    (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
+    findings of local rules (floe_lint.lint.local)."""
     severity = selectors.most_specific(config.severity, rule) or rule.severity
     shared = ctx.shared
-    found = (
-        rule.check(subject, ctx)
-        if shared is None
-        else shared.findings(rule, subject, lambda: rule.check(subject, ctx))
-    )
+
+    def check() -> Iterable[Finding]:
+        if shared is None:
+            return rule.check(subject, ctx)
+        return shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+
+    found = check() if local is None else local.findings(rule, subject, check)
     for finding in found:
         stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped

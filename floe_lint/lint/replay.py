@@ -10,7 +10,7 @@ depended on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +175,18 @@ class Replay:
         self._valid[key] = bool(valid)
         return bool(valid)
 
+    def local_findings(self, key: str) -> dict[str, Any] | None:
+        """The stored local findings of a file (floe_lint.lint.local), when its content and
+        whether it was named are what they were."""
+        entry = self.store.entries.get(key)
+        if not (isinstance(entry, dict) and isinstance(entry.get("loc"), dict)):
+            return None
+        h = entry.get("h")
+        if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):
+            return None
+        loc: dict[str, Any] = entry["loc"]
+        return loc
+
     def holds_manifest(self, path: Path) -> bool:
         """Whether a replayable file holds a manifest document (it has dependents)."""
         return bool(self.store.entries[self.key(path)].get("man"))
@@ -206,10 +218,12 @@ class Replay:
         overlays: Callable[[Document], Iterable[Document]],
         strict: Sequence[Path],
         overrides: Collection[str] = (),
+        local: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
         """Store an entry for every file of the run that was checked and can be replayed.
         `strict`: the files a strict platform governs (mandatory rules), noted per file;
-        `overrides`: every ref the run's resolver maps to a local file."""
+        `overrides`: every ref the run's resolver maps to a local file; `local`: the raw
+        findings of local rules per file (floe_lint.lint.local)."""
         found = set(self.explicit)
         governed: dict[str, list[str]] = {}
         for path in strict:
@@ -239,6 +253,7 @@ class Replay:
                 "f": [cache.encode(f) for f in owners.get(key, [])],
                 "strict": governed.get(key, []),
                 "man": any(d.kind == "manifest" for d in source.documents),
+                "loc": (local or {}).get(key, {}),
             }
             if refs:
                 self.store.written[key]["oci"] = refs

@@ -42,6 +42,7 @@ LOCAL_RULES = frozenset(
         "FL311",  # ref-credential
         "FL501",  # secret-literal
         "FL701",  # upstream-refuses
+        "FL708",  # schema-coerced (a schema rule: the document alone)
     }
 )
 

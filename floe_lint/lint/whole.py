@@ -137,6 +137,8 @@ class Whole:
         self.baseline = baseline
         self._out = io.StringIO()
         self._err = io.StringIO()
+        #: what the replay's walk found (a run that follows need not walk again)
+        self.found: list[tuple[Path, bool]] | None = None
 
     # -- replaying -------------------------------------------------------------------------
 
@@ -162,6 +164,8 @@ class Whole:
 
     def _same_inputs(self, record: dict[str, Any]) -> bool:
         found = self._found()
+        if found is not None:
+            self.found = [(Path(text), explicit) for text, explicit in found]
         if found is None or found != [[p, x] for p, x, _ in record["found"]]:
             return False
         baseline = record["baseline"]
