@@ -292,8 +292,9 @@ def _add_compile(build: argparse.ArgumentParser) -> None:
         "product",
         nargs="?",
         type=Path,
-        default=Path("floe.yaml"),
-        help="floe.yaml, or a folder holding it (default: ./floe.yaml)",
+        default=None,
+        help="floe.yaml, or a folder holding it (default: ./floe.yaml; with --check and no "
+        "./floe.yaml, every committed compiled_artifacts.json and the floe.yaml above it)",
     )
     build.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)"

@@ -20,7 +20,6 @@ SARIF reports (a warning of theirs goes straight to sys.stderr) are never stored
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import json
@@ -35,6 +34,8 @@ from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.walk import SKIP_DIRS, found_under
 
 if TYPE_CHECKING:
+    import argparse
+
     from floe_lint.config import Config
     from floe_lint.lint.replay import Replay
 

@@ -200,12 +200,18 @@ class Level(Record):
 
     def unloaded(self) -> Level | None:
         """The nearest level of the chain (this one or above) whose parent manifest could not
-        be loaded (an unresolved ref, a file that is not a manifest, a cycle): what it would
-        inherit is unknown, so nothing below it can be judged on inherited policy."""
+        be loaded (an unresolved ref, a file that is not a manifest, a cycle), or a domain that
+        names no parent at all: what it would inherit is unknown, so nothing below it can be
+        judged on inherited policy."""
         for level in self.chain():
-            if level.parent_status in ("unresolved", "cycle"):
+            if level.parent_status in ("unresolved", "cycle") or self._orphan(level):
                 return level
         return None
+
+    @staticmethod
+    def _orphan(level: Level) -> bool:
+        """A domain without a parent_manifest (scope-mismatch reports it): its parent is lost."""
+        return level.parent_status == "none" and level.scope == "domain"
 
     def remover_of(self, name: str) -> Level | None:
         """The level that dropped `name` from what its parent approved, if any level did."""
