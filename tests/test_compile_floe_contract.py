@@ -297,12 +297,53 @@ def test_the_enforcement_result_is_what_upstreams_compile_writes(
     }
 
 
+@pytest.mark.parametrize(
+    ("extra", "level", "warnings", "types"),
+    [
+        (
+            "  naming: {enforcement: warn, pattern: medallion}\n"
+            "  quality_gates: {require_descriptions: true}\n",
+            "warn",
+            4,
+            ["documentation", "naming", "plugin_instrumentation"],
+        ),
+        (
+            "  naming: {enforcement: strict, pattern: kimball}\n",
+            "warn",
+            2,
+            ["naming", "plugin_instrumentation"],
+        ),
+        ("  naming: {}\n", "strict", 2, ["naming", "plugin_instrumentation"]),
+        (
+            "  quality_gates: {minimum_test_coverage: 100, require_descriptions: false}\n",
+            "warn",
+            0,
+            ["coverage", "documentation", "naming", "plugin_instrumentation"],
+        ),
+    ],
+    ids=["naming-and-descriptions", "strict-naming-under-warn", "default-naming", "coverage"],
+)
+def test_the_enforcement_result_counts_upstreams_violations(
+    tmp_path: Path, extra: str, level: str, warnings: int, types: list[str]
+) -> None:
+    manifest = MANIFEST.replace("level: warn", f"level: {level}").replace(
+        "  data_retention_days: 365\n", "  data_retention_days: 365\n" + extra
+    )
+    ours, upstream = compile_both(tmp_path, manifest, PRODUCT)
+    theirs = json.loads(upstream.read_text())
+    assert ours["enforcement_result"] == theirs["enforcement_result"]
+    assert ours["enforcement_result"]["warning_count"] == warnings
+    assert ours["enforcement_result"]["policy_types_checked"] == types
+    assert ours["enforcement_result"]["error_count"] == 0
+
+
 def test_the_enforcement_result_is_null_where_upstream_counts_what_the_files_do_not_say(
     tmp_path: Path,
 ) -> None:
     manifest = MANIFEST.replace(
         "  data_retention_days: 365\n",
-        "  data_retention_days: 365\n  naming: {enforcement: warn, pattern: medallion}\n",
+        "  data_retention_days: 365\n  naming: {enforcement: warn, pattern: custom, "
+        "custom_patterns: ['^[a-z_]+$']}\n",
     )
     ours, _ = compile_both(tmp_path, manifest, PRODUCT)
     assert ours["enforcement_result"] is None
