@@ -109,25 +109,22 @@ transforms:
 """
 
 
+#: the dev output upstream's DuckDB plugin renders for MANIFEST's compute
+DEV = {
+    "type": "duckdb",
+    "path": "warehouse/daily_orders.duckdb",
+    "threads": 2,
+    "timeout_seconds": 3600,
+    "extensions": ["parquet"],
+    "settings": {"memory_limit": "2GB"},
+}
+
+
 def test_compile_writes_what_floe_platform_compile_writes(tmp_path: Path) -> None:
     ours, upstream = compile_both(tmp_path, MANIFEST, PRODUCT)
     theirs = json.loads(upstream.read_text())
     assert substance(ours) == substance(theirs)
-    assert ours["dbt_profiles"] == {
-        "daily-orders": {
-            "target": "dev",
-            "outputs": {
-                "dev": {
-                    "type": "duckdb",
-                    "path": "warehouse/daily_orders.duckdb",
-                    "threads": 2,
-                    "timeout_seconds": 3600,
-                    "extensions": ["parquet"],
-                    "settings": {"memory_limit": "2GB"},
-                }
-            },
-        }
-    }
+    assert ours["dbt_profiles"] == {"daily-orders": {"target": "dev", "outputs": {"dev": DEV}}}
     # the same bytes in, the same hash: upstream's source_hash is floe.yaml then the manifest
     assert ours["metadata"]["source_hash"] == theirs["metadata"]["source_hash"]
 
@@ -389,11 +386,4 @@ def test_a_storage_plugin_adds_nothing_floe_lint_would_have_to_invent(
     CompiledArtifacts.model_validate(artifacts)
     assert artifacts["deployment"] is None
     assert artifacts["plugins"]["storage"]["type"] == "minio"
-    assert artifacts["dbt_profiles"]["daily-orders"]["outputs"]["dev"] == {
-        "type": "duckdb",
-        "path": "warehouse/daily_orders.duckdb",
-        "threads": 2,
-        "timeout_seconds": 3600,
-        "extensions": ["parquet"],
-        "settings": {"memory_limit": "2GB"},
-    }
+    assert artifacts["dbt_profiles"]["daily-orders"]["outputs"]["dev"] == DEV
