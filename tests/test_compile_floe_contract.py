@@ -387,3 +387,11 @@ def test_a_storage_plugin_adds_nothing_floe_lint_would_have_to_invent(
     assert artifacts["deployment"] is None
     assert artifacts["plugins"]["storage"]["type"] == "minio"
     assert artifacts["dbt_profiles"]["daily-orders"]["outputs"]["dev"] == DEV
+
+
+def test_a_governance_value_floe_core_coerces_is_written_as_it_reads_it(tmp_path: Path) -> None:
+    manifest = MANIFEST.replace("data_retention_days: 365", 'data_retention_days: "365"')
+    ours, upstream = compile_both(tmp_path, manifest, PRODUCT)
+    assert ours["governance"]["data_retention_days"] == 365
+    assert substance(ours) == substance(json.loads(upstream.read_text()))
+    assert CompiledArtifacts.model_validate(ours).model_dump(mode="json", by_alias=True) == ours
