@@ -34,13 +34,19 @@ def _slot(rule: Rule, subject: Any) -> str:
     return f"{rule.id}/{type(subject).__name__}/{getattr(subject, 'index', -1)}"
 
 
+#: the key of a file's local findings that lists the local rules run on it (each on all of its
+#: subjects); the other keys are slots with findings (a slot of a rule run and absent: none)
+RAN = "ran"
+
+
 class Local:
-    """One run's use of stored local findings; what it saw is stored with each file's entry."""
+    """One run's use of stored local findings; what it saw is stored with each file's entry:
+    `{"ran": "FL001 FL101 ...", slot: [raw findings, encoded], ...}`, slots with findings only."""
 
     def __init__(self, replay: Replay):
         self.replay = replay
-        #: file key -> slot -> the raw findings (encoded) of every local rule run or replayed
-        self.seen: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        #: file key -> RAN -> the rules run; slot -> the raw findings (encoded), when any
+        self.seen: dict[str, dict[str, Any]] = {}
         self.served = 0
 
     def findings(
@@ -52,12 +58,17 @@ class Local:
         key = self.replay.owner(subject)
         slot = _slot(rule, subject)
         stored = self.replay.local_findings(key)
-        encoded = stored.get(slot) if stored is not None else None
-        if isinstance(encoded, list):
+        ran = stored.get(RAN) if stored is not None else None
+        if stored is not None and isinstance(ran, str) and rule.id in ran.split():
+            encoded = stored.get(slot, [])
             found = [cache.decode(f) for f in encoded]
             self.served += 1
         else:
             found = list(check())
             encoded = [cache.encode(f) for f in found]
-        self.seen.setdefault(key, {})[slot] = encoded
+        seen = self.seen.setdefault(key, {RAN: ""})
+        if rule.id not in seen[RAN].split():
+            seen[RAN] = f"{seen[RAN]} {rule.id}".strip()
+        if encoded:
+            seen[slot] = encoded
         return found
