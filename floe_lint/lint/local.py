@@ -48,6 +48,19 @@ class Local:
         #: file key -> RAN -> the rules run; slot -> the raw findings (encoded), when any
         self.seen: dict[str, dict[str, Any]] = {}
         self.served = 0
+        #: file key -> (its stored local findings, the rules they cover), looked up once
+        self._stored: dict[str, tuple[dict[str, Any], frozenset[str]] | None] = {}
+
+    def _stored_for(self, key: str) -> tuple[dict[str, Any], frozenset[str]] | None:
+        if key not in self._stored:
+            stored = self.replay.local_findings(key)
+            ran = stored.get(RAN) if stored is not None else None
+            self._stored[key] = (
+                (stored, frozenset(ran.split()))
+                if stored is not None and isinstance(ran, str)
+                else None
+            )
+        return self._stored[key]
 
     def findings(
         self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
@@ -57,18 +70,19 @@ class Local:
             return list(check())
         key = self.replay.owner(subject)
         slot = _slot(rule, subject)
-        stored = self.replay.local_findings(key)
-        ran = stored.get(RAN) if stored is not None else None
-        if stored is not None and isinstance(ran, str) and rule.id in ran.split():
-            encoded = stored.get(slot, [])
+        stored = self._stored_for(key)
+        if stored is not None and rule.id in stored[1]:
+            encoded = stored[0].get(slot, [])
             found = [cache.decode(f) for f in encoded]
             self.served += 1
         else:
             found = list(check())
             encoded = [cache.encode(f) for f in found]
-        seen = self.seen.setdefault(key, {RAN: ""})
-        if rule.id not in seen[RAN].split():
-            seen[RAN] = f"{seen[RAN]} {rule.id}".strip()
+        seen = self.seen.get(key)
+        if seen is None:
+            seen = self.seen[key] = {RAN: rule.id}
+        elif rule.id not in seen[RAN].split():
+            seen[RAN] = f"{seen[RAN]} {rule.id}"
         if encoded:
             seen[slot] = encoded
         return found
