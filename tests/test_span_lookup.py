@@ -62,6 +62,11 @@ def test_looking_up_one_node_gives_the_span_a_full_build_gives(text: str, order:
         order.shuffle(pointers)  # type: ignore[attr-defined]
         for pointer in pointers:
             assert lazy.lookup(doc.index, pointer) == every.get(pointer), (pointer, text)
+            step = order.random()  # type: ignore[attr-defined]
+            if step < 0.2:
+                lazy._tree = None  # dropped, as when other files were asked since
+            elif step < 0.25:
+                assert lazy.of(doc.index) == every  # every node's spans, asked meanwhile
 
 
 def test_a_document_places_findings_and_fixes_alike_either_way() -> None:

@@ -43,9 +43,16 @@ class FileSpans:
         self._found: dict[int, dict[str, NodeSpans]] = {}
         self._walked: dict[int, set[str]] = {}
         self._tree: _Tree | None = None
+        self._composed = False
+        #: per document: the spans of every node, once built (by `of`, or by `lookup` when
+        #: a file needs a second compose)
+        self._every: dict[int, dict[str, NodeSpans]] = {}
 
     def of(self, index: int) -> dict[str, NodeSpans]:
         """The span of every node of the `index`-th document, by JSON pointer."""
+        every = self._every.get(index)
+        if every is not None:
+            return every
         if self._roots is None:
             self._roots = _compose(self.text)
             self._lines = self.text.splitlines()
@@ -57,13 +64,19 @@ class FileSpans:
             # parse() reported a document too large or deep; the spans found so far still serve
             with contextlib.suppress(TooManyNodes, TooDeep):
                 builder.build(root, "")
+        self._every[index] = spans
         return spans
 
     def lookup(self, index: int, pointer: str) -> NodeSpans | None:
         """The spans of `pointer` in the `index`-th document, as `of(index)` would give them,
         found by walking from the root towards `pointer` alone: a finding needs its own node
         (and a fix its neighbours), not every node of the file. The composed tree is kept
-        for the few files asked last (`_RECENT`), since findings come in runs per file."""
+        for the few files asked last (`_RECENT`), since findings come in runs per file; a
+        file asked again once its tree was dropped gets every node's spans instead, so no file
+        is composed more than twice."""
+        every = self._every.get(index)
+        if every is not None:
+            return every.get(pointer)
         found = self._found.setdefault(index, {})
         spans = found.get(pointer)
         walked = self._walked.setdefault(index, set())
@@ -71,7 +84,10 @@ class FileSpans:
             return spans
         tree = self._tree
         if tree is None:
+            if self._composed:  # asked again after its tree was dropped: build them all once
+                return self.of(index).get(pointer)
             tree = self._tree = _Tree(self.text)
+            self._composed = True
             _RECENT.append(self)
             if len(_RECENT) > _RECENT_FILES:
                 _RECENT.pop(0)._tree = None
