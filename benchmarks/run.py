@@ -145,6 +145,10 @@ def tools(args: argparse.Namespace, work: Path) -> Path:
         print(f"creating {venv} with floe-lint[bench] ...", file=sys.stderr)
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
         subprocess.run([*pip, f"{REPO}[bench]"], check=True)
+    # A current pip, as the virtualenv that pre-commit installs hooks with seeds (pip 26): its
+    # console script does not `import re` (5 ms of `--version`), which the pip of
+    # `python -m venv` on Python 3.11 (23.2) still writes.
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
     subprocess.run([*pip, "--no-deps", "--force-reinstall", str(REPO)], check=True)
     return venv / "bin"
 
@@ -266,8 +270,13 @@ def main() -> None:
     parser.add_argument("--python", help="interpreter of an environment with both tools")
     parser.add_argument("--work", type=Path, help="folder for the venv and corpora")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--only",
+        choices=("startup",),
+        help="startup: only the start-up and pre-commit cases (as --sizes '')",
+    )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.only is None else []
     work = args.work or Path(tempfile.gettempdir()) / "floe-lint-bench"
     work.mkdir(parents=True, exist_ok=True)
     bin_dir = tools(args, work)

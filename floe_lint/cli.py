@@ -7,11 +7,10 @@ A command's module (floe_lint/commands/) is imported only when that command runs
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from floe_lint import __version__
 from floe_lint.commands.usage import (
@@ -19,18 +18,11 @@ from floe_lint.commands.usage import (
     EXIT_CLEAN,
     EXIT_USAGE,
     ArgumentsError,
-    Parser,
-    UsageError,
-    cache_options,
-    check_options,
     command_of,
-    config_options,
-    jobs_count,
-    trusted_root_option,
-    unknown_arguments,
 )
 
-EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
+if TYPE_CHECKING:
+    import argparse
 
 DEFAULT_OUT = Path("target/floe")
 
@@ -39,6 +31,8 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; with `command`, only that subcommand's sub-parser is built (the others
     cost start-up for nothing). Without one, every subcommand is listed by name and help only,
     for `--help` and for the "did you mean" of an unknown command."""
+    from floe_lint.commands.options import Parser
+
     parser = Parser(
         prog="floe-lint",
         description="Policy linter for Floe manifests and data products (ADR-0010).",
@@ -55,10 +49,14 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _add_rules(rules: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import config_options
+
     config_options(rules)
 
 
 def _add_rule(rule: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import config_options
+
     rule.add_argument("rule", help="rule id or name, e.g. FL201 or compute-not-approved")
     config_options(rule)
 
@@ -83,10 +81,16 @@ def _add_schema(schema: argparse.ArgumentParser) -> None:
 
 
 def _add_config(config: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import config_options
+
     config_options(config)
 
 
 def _add_check(check: argparse.ArgumentParser) -> None:
+    import argparse
+
+    from floe_lint.commands.options import check_options, jobs_count
+
     check.add_argument(
         "paths",
         nargs="*",
@@ -230,6 +234,8 @@ def _add_workspace(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_dependents(check: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import cache_options
+
     cache_options(check, for_check=True)
     check.add_argument(
         "--no-dependents",
@@ -269,6 +275,8 @@ def _add_explain(explain: argparse.ArgumentParser) -> None:
         "transform resolves to, with file:line. oci:// refs are read from the cache only."
     )
     explain.add_argument("path", type=Path, help="a floe.yaml or manifest.yaml")
+    from floe_lint.commands.options import trusted_root_option
+
     explain.add_argument("--format", choices=("text", "json"), default="text")
     _add_ref_and_config(explain)
     trusted_root_option(explain)
@@ -284,8 +292,9 @@ def _add_compile(build: argparse.ArgumentParser) -> None:
         "product",
         nargs="?",
         type=Path,
-        default=Path("floe.yaml"),
-        help="floe.yaml, or a folder holding it (default: ./floe.yaml)",
+        default=None,
+        help="floe.yaml, or a folder holding it (default: ./floe.yaml; with --check and no "
+        "./floe.yaml, every committed compiled_artifacts.json and the floe.yaml above it)",
     )
     build.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help=f"output folder (default: {DEFAULT_OUT}/)"
@@ -327,6 +336,8 @@ def _add_manifest(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_ref_and_config(parser: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import config_options
+
     _add_ref(parser)
     config_options(parser)
 
@@ -343,6 +354,8 @@ def _add_ref(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_lock(lock: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import config_options
+
     lock.add_argument("paths", nargs="*", type=Path, default=[Path(".")], help="files or folders")
     config_options(lock)
     lock.add_argument(
@@ -351,6 +364,8 @@ def _add_lock(lock: argparse.ArgumentParser) -> None:
 
 
 def _add_publish(publish: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import config_options
+
     publish.add_argument("manifest", type=Path, help="the manifest.yaml to publish")
     publish.add_argument("ref", help="where to push it: oci://host/repository:tag")
     config_options(publish)
@@ -367,6 +382,12 @@ def _add_publish(publish: argparse.ArgumentParser) -> None:
         help="publish even when the manifest breaks dependents in the workspace",
     )
     _add_workspace(publish)
+
+
+def _add_cache(cache: argparse.ArgumentParser) -> None:
+    from floe_lint.commands.options import cache_options
+
+    cache_options(cache)
 
 
 # subcommand -> (module of floe_lint.commands that runs it: `run(args, stdout, stderr) -> int`,
@@ -409,23 +430,8 @@ COMMANDS: dict[str, tuple[str, str, Callable[[argparse.ArgumentParser], None]]] 
     ),
     "config": ("config", "print the effective configuration", _add_config),
     "server": ("server", "a language server for editors, over stdio", _add_config),
-    "cache": ("cache", "the result cache: where it is, or clean it", cache_options),
+    "cache": ("cache", "the result cache: where it is, or clean it", _add_cache),
 }
-
-
-def _reader_went_away(stdout: TextIO) -> int:
-    """`floe-lint rules | head`: the reader closed the pipe, which is not an error of ours.
-
-    Exit like a Unix tool killed by SIGPIPE, and point fd 1 at /dev/null so that the
-    interpreter's final flush cannot raise again.
-    """
-    if stdout is sys.stdout:
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    return EXIT_BROKEN_PIPE
 
 
 def main(
@@ -437,6 +443,14 @@ def main(
     if words == ["--version"]:
         stdout.write(f"floe-lint {__version__}\n")  # without building any parser first
         return EXIT_CLEAN
+    if words[:1] == ["check"]:  # a plain check line is read without argparse
+        from floe_lint.commands.quick import check_arguments
+
+        quick = check_arguments(words)
+        if quick is not None:
+            from floe_lint.commands.dispatch import run
+
+            return run("check", quick, stdout, stderr)
     command = command_of(words)
     parser = _parser(command if command in COMMANDS else None)
     try:
@@ -447,6 +461,7 @@ def main(
         stderr.write(f"floe-lint: error: {printable(str(error))}\n")
         return EXIT_USAGE
     if unknown:
+        from floe_lint.commands.options import unknown_arguments
         from floe_lint.reporters import printable
 
         stderr.write(
@@ -456,41 +471,6 @@ def main(
     if args.command not in COMMANDS:
         parser.print_help(stderr)
         return EXIT_USAGE
-    try:
-        import importlib  # here, not at the top: `--version` and `--help` never need it
+    from floe_lint.commands.dispatch import run
 
-        module = importlib.import_module(f"floe_lint.commands.{COMMANDS[args.command][0]}")
-        status: int = module.run(args, stdout, stderr)
-        return status
-    except UsageError as error:
-        from floe_lint.reporters import printable
-
-        stderr.write(f"floe-lint: error: {printable(str(error))}\n")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        stderr.write("floe-lint: interrupted\n")
-        return EXIT_USAGE
-    except BrokenPipeError:
-        return _reader_went_away(stdout)
-    except Exception as error:
-        from floe_lint.errors import ConfigError
-        from floe_lint.reporters import printable
-
-        if isinstance(error, ConfigError):  # every problem of a config file, one line each
-            for message in getattr(error, "messages", None) or [str(error)]:
-                stderr.write(f"floe-lint: error: {printable(message)}\n")
-            return EXIT_USAGE
-        if isinstance(error, OSError) and error.filename is not None and not args.debug:
-            # A path the system refuses (too long, a loop, no permission): the user's to fix.
-            stderr.write(f"floe-lint: error: {error.filename}: {error.strerror or error}\n")
-            return EXIT_USAGE
-        if args.debug:
-            import traceback
-
-            traceback.print_exc(file=stderr)
-            return EXIT_USAGE
-        stderr.write(
-            f"floe-lint: internal error: {type(error).__name__}: {printable(str(error))} "
-            "(rerun with --debug)\n"
-        )
-        return EXIT_USAGE
+    return run(COMMANDS[args.command][0], args, stdout, stderr)

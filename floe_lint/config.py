@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -18,6 +17,7 @@ import yaml
 
 from floe_lint.errors import ConfigError, ConfigErrors
 from floe_lint.findings import Severity
+from floe_lint.record import Frozen, Value, set_field
 
 if TYPE_CHECKING:
     from floe_lint.lint.selectors import Named
@@ -29,11 +29,11 @@ FailOn = Literal["error", "warning"]
 Dialect = Literal["auto", "adr-0010", "floe"]
 
 
-@dataclass(frozen=True)
-class RuleException:
+class RuleException(Frozen):
     """One entry of the config's `exceptions`: excuses `rule` findings in files matching
     `path` (a glob relative to the config file) until the end of `expires`."""
 
+    __slots__ = ("expires", "path", "reason", "rule", "site")
     path: str
     rule: str
     reason: str
@@ -41,41 +41,101 @@ class RuleException:
     #: where the entry is written: the config file, line and column
     site: tuple[Path, int, int]
 
+    def __init__(
+        self, path: str, rule: str, reason: str, expires: date, site: tuple[Path, int, int]
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "rule", rule)
+        set_field(self, "reason", reason)
+        set_field(self, "expires", expires)
+        set_field(self, "site", site)
+
     def expired(self, today: date) -> bool:
         return today > self.expires
 
 
-@dataclass
-class Config:
-    path: Path | None = None
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    severity: dict[str, Severity] = field(default_factory=dict)
-    refs: dict[str, Path] = field(default_factory=dict)
-    per_path_ignores: dict[str, list[str]] = field(default_factory=dict)
-    include: list[str] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=list)
-    rule_folders: list[Path] = field(default_factory=list)
-    fail_on: FailOn = "error"
-    format: str | None = None
-    require_suppression_reason: bool = False
-    baseline: Path | None = None
-    oci: dict[str, Any] = field(default_factory=dict)
-    #: how documents are read: per document (`auto`), or all in one dialect
-    dialect: Dialect = "auto"
-    #: the platform of products that name none (a path relative to the config file, or a ref)
-    manifest: str | None = None
-    fail_on_empty: bool = False
-    #: the sanctioned enterprise manifests: absolute paths, or oci:// refs as written
-    trusted_roots: list[str] = field(default_factory=list)
-    #: rule selectors whose findings nothing but `exceptions` can silence
-    mandatory: list[str] = field(default_factory=list)
-    exceptions: list[RuleException] = field(default_factory=list)
-    #: the rules whose fixes `--fix` applies (empty: all) and those it never applies
-    fixable: list[str] = field(default_factory=list)
-    unfixable: list[str] = field(default_factory=list)
-    #: Every rule selector the config file writes, with where: (selector, "file:line:col").
-    selectors: list[tuple[str, str]] = field(default_factory=list)
+class Config(Value):
+    __slots__ = (
+        "baseline",
+        "dialect",
+        "exceptions",
+        "exclude",
+        "fail_on",
+        "fail_on_empty",
+        "fixable",
+        "format",
+        "ignore",
+        "include",
+        "mandatory",
+        "manifest",
+        "oci",
+        "path",
+        "per_path_ignores",
+        "refs",
+        "require_suppression_reason",
+        "rule_folders",
+        "select",
+        "selectors",
+        "severity",
+        "trusted_roots",
+        "unfixable",
+    )
+
+    def __init__(
+        self,
+        path: Path | None = None,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        severity: dict[str, Severity] | None = None,
+        refs: dict[str, Path] | None = None,
+        per_path_ignores: dict[str, list[str]] | None = None,
+        include: list[str] | None = None,
+        exclude: list[str] | None = None,
+        rule_folders: list[Path] | None = None,
+        fail_on: FailOn = "error",
+        format: str | None = None,
+        require_suppression_reason: bool = False,
+        baseline: Path | None = None,
+        oci: dict[str, Any] | None = None,
+        dialect: Dialect = "auto",
+        manifest: str | None = None,
+        fail_on_empty: bool = False,
+        trusted_roots: list[str] | None = None,
+        mandatory: list[str] | None = None,
+        exceptions: list[RuleException] | None = None,
+        fixable: list[str] | None = None,
+        unfixable: list[str] | None = None,
+        selectors: list[tuple[str, str]] | None = None,
+    ) -> None:
+        self.path = path
+        self.select = [] if select is None else select
+        self.ignore = [] if ignore is None else ignore
+        self.severity = {} if severity is None else severity
+        self.refs = {} if refs is None else refs
+        self.per_path_ignores = {} if per_path_ignores is None else per_path_ignores
+        self.include = [] if include is None else include
+        self.exclude = [] if exclude is None else exclude
+        self.rule_folders = [] if rule_folders is None else rule_folders
+        self.fail_on = fail_on
+        self.format = format
+        self.require_suppression_reason = require_suppression_reason
+        self.baseline = baseline
+        self.oci = {} if oci is None else oci
+        #: how documents are read: per document (`auto`), or all in one dialect
+        self.dialect = dialect
+        #: the platform of products that name none (a path relative to the config file, or a ref)
+        self.manifest = manifest
+        self.fail_on_empty = fail_on_empty
+        #: the sanctioned enterprise manifests: absolute paths, or oci:// refs as written
+        self.trusted_roots = [] if trusted_roots is None else trusted_roots
+        #: rule selectors whose findings nothing but `exceptions` can silence
+        self.mandatory = [] if mandatory is None else mandatory
+        self.exceptions = [] if exceptions is None else exceptions
+        #: the rules whose fixes `--fix` applies (empty: all) and those it never applies
+        self.fixable = [] if fixable is None else fixable
+        self.unfixable = [] if unfixable is None else unfixable
+        #: Every rule selector the config file writes, with where: (selector, "file:line:col").
+        self.selectors = [] if selectors is None else selectors
 
     def check_selectors(self, rules: Sequence[Named]) -> None:
         """Every selector of the config must name at least one of `rules` (else exit 2)."""

@@ -209,8 +209,8 @@ def _pinned(overlay_root: Node, base: Document, where: str, ctx: Context) -> Ite
             continue
         label, why = PINNED[match]
         base_node = base.node("/" + "/".join(match))
-        if base_node.exists and base_node.value == node.value:
-            continue
+        if (base_node.value if base_node.exists else None) == node.value:
+            continue  # the same value, or left empty (null) where the base sets nothing
         if base_node.exists:
             at = base_node.span()
             said = (

@@ -5,7 +5,8 @@ product may name no platform. floe-lint then looks for `check --manifest`, the c
 `manifest:`, or a `manifest.yaml` beside the product; with none of them, nothing governs the
 product's compute selections, and a clean run must not suggest otherwise. The same holds for a
 product whose platform's hierarchy could not be loaded (a parent manifest that is missing,
-unreachable, malformed or in a cycle): that cause is reported once where it is written, and
+unreachable, malformed or in a cycle), or a domain that names no parent at all: that cause is
+reported once where it is written, and
 the product is marked not checked instead of being blamed for a missing default or an
 unapproved compute that the lost parent might have supplied.
 
@@ -35,6 +36,16 @@ Fails:
     parent_manifest: enterprise/manifest.yaml
     plugins: {compute: {approved: [duckdb]}}
 
+Fails:
+    # expect: floe.yaml:2:17 were not checked: domain manifest manifest.yaml (line 1) is a domain that names no
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms: [{type: dbt, path: models/a/, compute: duckdb}]
+    # file: manifest.yaml
+    scope: domain
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+
 Passes:
     # file: floe.yaml
     apiVersion: floe.dev/v1
@@ -61,14 +72,22 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
     level = product.platform
     broken = level.unloaded() if level is not None else None
     if level is not None and broken is not None:
-        where = broken.parent_node.span()
         named = product.platform_node.exists
+        if broken.has_parent:
+            cause = broken.parent_node
+            where = cause.span().start_line
+            what = f"the parent_manifest of {broken.label} (line {where}) {_why(broken)}"
+            note = "the parent that could not be loaded"
+        else:  # a domain naming no parent at all
+            cause = broken.scope_node
+            where = cause.span().start_line
+            what = f"{broken.label} (line {where}) is a domain that names no parent_manifest"
+            note = "the domain without a parent"
         yield ctx.finding(
             product.platform_node if named else product.transforms[0].node.parent,
-            f"this product's compute selections were not checked: the parent_manifest of "
-            f"{broken.label} (line {where.start_line}) {_why(broken)}, as reported there",
+            f"this product's compute selections were not checked: {what}, as reported there",
             at="value" if named else "key",
-            related=[ctx.related(broken.parent_node, "the parent that could not be loaded")],
+            related=[ctx.related(cause, note)],
         )
     if not product.unlinked:
         return

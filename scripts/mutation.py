@@ -91,6 +91,10 @@ FEATURE_TESTS = {
     "reverse_index": ("dependents",),
     "refs": ("oci_failures", "hostile", "first_messages"),
     "upstream_enforcement": ("upstream",),
+    "removals": ("git_hardening", "hook_mode", "removals"),
+    "adr0010": ("adr_examples", "properties_dialects", "governance"),
+    "level": ("governance", "own_whitelist", "properties_dialects"),
+    "hierarchy": ("governance", "own_whitelist", "symlinks_out", "hostile_input"),
 }
 FLIP = {
     ast.Eq: ast.NotEq,
@@ -115,10 +119,21 @@ class Mutant:
     end_col: int
     operator: str
     replacement: str
+    scope: str = ""  # the enclosing class and function, `Class.method`, or "" at module level
+    original: str = ""  # the source text the mutant replaces
+    nth: int = 0  # how many earlier mutants of the module have the same scope, operator, text
 
     @property
     def id(self) -> str:
         return f"{self.path}:{self.line}:{self.col}:{self.operator}"
+
+    @property
+    def key(self) -> str:
+        """The mutant named by where it is, not by line: it survives edits elsewhere in the
+        module (the line numbers of `id` move with every edit above it)."""
+        text = " ".join(self.original.split())
+        tail = f"#{self.nth}" if self.nth else ""
+        return f"{self.path}::{self.scope}::{self.operator}::{text}{tail}"
 
 
 def _segment(node: ast.AST) -> tuple[int, int, int, int]:
@@ -148,9 +163,28 @@ def mutants_of(path: Path) -> Iterator[Mutant]:
         if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING"):
             skip.add(id(node))
 
+    scopes: dict[int, str] = {}
+
+    def name_scopes(node: ast.AST, scope: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = scope
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                inner = f"{scope}.{child.name}" if scope else child.name
+            scopes[id(child)] = inner
+            name_scopes(child, inner)
+
+    name_scopes(tree, "")
+    seen: dict[tuple[str, str, str], int] = {}
+
     def make(node: ast.AST, operator: str, new: ast.AST) -> Mutant:
         line, col, end_line, end_col = _segment(node)
-        return Mutant(rel, line, col, end_line, end_col, operator, ast.unparse(new))
+        original = ast.get_source_segment(source, node) or ast.unparse(node)
+        scope = scopes.get(id(node), "")
+        nth = seen.setdefault((scope, operator, original), 0)
+        seen[(scope, operator, original)] += 1
+        return Mutant(
+            rel, line, col, end_line, end_col, operator, ast.unparse(new), scope, original, nth
+        )
 
     for node in ast.walk(tree):
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in FLIP:
@@ -281,11 +315,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="path prefix, repeatable")
     parser.add_argument("--sample", type=int, help="test a seeded random sample of N mutants")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--start",
+        type=int,
+        default=0,
+        help="skip the first K mutants of the seeded order (a second process shares a sample)",
+    )
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds per mutant")
     parser.add_argument("--equivalent", type=Path, help="file of mutant ids judged equivalent")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--minutes", type=float, help="stop testing new mutants after this long")
     parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument(
+        "--coverage",
+        type=Path,
+        help="run only the tests that execute a mutant's line, as traced once into this file "
+        "(reused while the code and tests are unchanged; see scripts/mutation_coverage.py)",
+    )
     parser.add_argument(
         "--rerun",
         type=Path,
@@ -299,25 +345,26 @@ def main(argv: list[str] | None = None) -> int:
     # stopped early (Ctrl-C, SIGTERM, --minutes) still reports an unbiased score.
     mutants = random.Random(args.seed).sample(mutants, len(mutants))
     if args.sample is not None:
-        mutants = mutants[: args.sample]
+        mutants = mutants[args.start : args.start + args.sample]
+    else:
+        mutants = mutants[args.start :]
     earlier: list[dict[str, object]] = []
     if args.rerun:
         earlier = json.loads(args.rerun.read_text("utf-8"))
-        again = {r["id"] for r in earlier if r["verdict"] in ("survived", "equivalent")}
-        mutants = [m for m in mutants if m.id in again]
-        # a survivor whose line has moved since cannot be tested again: it stays a survivor
-        retested = {m.id for m in mutants}
-        earlier = [r for r in earlier if r["id"] not in retested]
+        again = {_key(r) for r in earlier if r["verdict"] in ("survived", "equivalent")}
+        mutants = [m for m in mutants if m.key in again]
+        # found by key (scope and text), so a survivor whose line has moved is tested again;
+        # one whose code has changed or gone cannot be, and stays a survivor
+        retested = {m.key for m in mutants}
+        earlier = [r for r in earlier if _key(r) not in retested]
     if args.list:
         for m in mutants:
-            print(m.id, "->", m.replacement)
+            print(m.id, "->", m.replacement, f"   [{m.key}]")
         print(f"{len(mutants)} of {total} mutants", file=sys.stderr)
         return 0
     equivalent: set[str] = set()
     if args.equivalent:
-        for line in args.equivalent.read_text("utf-8").splitlines():
-            if line.split("#")[0].strip():
-                equivalent.add(line.split("#")[0].strip())
+        equivalent = read_equivalent(args.equivalent)
 
     root = scratch_copy()
     try:
@@ -330,9 +377,11 @@ def main(argv: list[str] | None = None) -> int:
             for p in (root / "tests").glob("test_*.py")
             if p.relative_to(root).as_posix() not in SLOW_TESTS
         }
+        if args.coverage:
+            args.coverage_map = _coverage(root, tests, args)
         results: list[dict[str, object]] = [
             {**r, "verdict": "equivalent"}
-            if r["id"] in equivalent and r["verdict"] == "survived"
+            if _key(r) in equivalent and r["verdict"] == "survived"
             else r
             for r in earlier
         ]
@@ -347,6 +396,45 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(root, ignore_errors=True)
     _report(results, total, elapsed, args.json)
     return 0
+
+
+def _coverage(root: Path, tests: dict[str, str], args: argparse.Namespace) -> object:
+    """Which test runs which line (every module's usual test files), measured now or read
+    from the file `--coverage` names when it was measured on the same code and tests."""
+    import hashlib
+
+    import mutation_coverage
+
+    modules = [p.relative_to(REPO).as_posix() for p in targets([])]
+    files = sorted({f for m in modules for f in tests_for(m, tests) if f.endswith(".py")})
+    digest = hashlib.sha256()
+    for path in sorted([*(REPO / "tests").rglob("*.py"), *(REPO / m for m in modules)]):
+        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
+    saved: Path = args.coverage
+    if saved.is_file():
+        data = json.loads(saved.read_text("utf-8"))
+        if data.get("digest") == digest.hexdigest():
+            return mutation_coverage.CoverageMap(data["tests"])
+    print(f"tracing which test runs which line ({len(files)} test files)...", flush=True)
+    mutation_coverage.measure(root, files, saved, args.timeout * 20)
+    data = json.loads(saved.read_text("utf-8"))
+    data.update(digest=digest.hexdigest(), files=files)
+    saved.write_text(json.dumps(data), "utf-8")
+    return mutation_coverage.CoverageMap(data["tests"])
+
+
+def read_equivalent(path: Path) -> set[str]:
+    """The keys of a file of equivalent mutants: one `key  # why` a line (two spaces before
+    the `#`, since the source text in a key may hold one), `#` lines are comments."""
+    keys = set()
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            keys.add(line.split("  #")[0].strip())
+    return keys
+
+
+def _key(result: dict[str, object]) -> str:
+    return str(result.get("key") or result["id"])
 
 
 def _stop(signum: int, frame: object) -> None:
@@ -376,12 +464,18 @@ def _test_all(
         target.write_text(mutated, "utf-8")
         try:
             files = tests_for(mutant.path, tests)
-            verdict = run_tests(root, files, args.timeout)
+            verdict = ""
+            if getattr(args, "coverage_map", None) is not None:
+                rel = installed_path(root, mutant.path).relative_to(root).as_posix()
+                chosen = args.coverage_map.covering(rel, mutant.line, mutant.end_line, files)
+                verdict = run_tests(root, chosen, args.timeout) if chosen else ""
+            if verdict in ("", "survived"):  # none ran the line, or one in a child process may
+                verdict = run_tests(root, files, args.timeout)
         finally:
             target.write_text(original, "utf-8")
-        if mutant.id in equivalent:
+        if mutant.key in equivalent:
             verdict = "equivalent" if verdict == "survived" else verdict
-        results.append({**asdict(mutant), "id": mutant.id, "verdict": verdict})
+        results.append({**asdict(mutant), "id": mutant.id, "key": mutant.key, "verdict": verdict})
         print(
             f"[{index}/{len(mutants)}] {verdict:10} {mutant.id} -> {mutant.replacement}",
             flush=True,
@@ -410,7 +504,7 @@ def _report(results: list[dict[str, object]], total: int, elapsed: float, out: P
     )
     for r in results:
         if r["verdict"] == "survived":
-            print(f"survived: {r['id']} -> {r['replacement']}")
+            print(f"survived: {r['id']} -> {r['replacement']}\n    key: {_key(r)}")
     if out:
         out.write_text(json.dumps(results, indent=1), "utf-8")
 

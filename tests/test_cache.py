@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from floe_lint.cli import main
 from floe_lint.lint import cache
+from floe_lint.lint import whole as whole_run
 from tests.conftest import REPO, write_files
 
 ENTERPRISE = """
@@ -138,6 +139,11 @@ def test_a_replayed_run_prints_what_a_cold_run_prints(
         assert check(".", "--format", fmt) == cold, edit  # replays everything
 
 
+def _per_file_stores() -> list[Path]:
+    found = cache.directory().glob("results-*.json")
+    return [p for p in found if not p.name.startswith(whole_run.PREFIX)]
+
+
 def _parsed(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
     from floe_lint.load import document
 
@@ -163,8 +169,9 @@ def test_an_unchanged_tree_is_replayed_without_parsing_a_file(
     parsed = _parsed(monkeypatch, cached)
     assert check(".") == cold
     assert parsed == []
-    stores = list(cache.directory().glob("results-*.json"))
+    stores = _per_file_stores()
     assert len(stores) == 1 and json.loads(stores[0].read_text())["version"] == cache.STORE_VERSION
+    assert len(list(cache.directory().glob(f"{whole_run.PREFIX}*.json"))) == 1  # the run, whole
     assert not any(cached.rglob("results-*.json"))  # outside the checkout
 
 
@@ -207,7 +214,8 @@ def test_cache_dir_and_clean(cached: Path) -> None:
     assert out.getvalue() == f"{cache.directory()}\n"
     (cache.directory() / "keep.txt").write_text("not ours")
     assert main(["cache", "clean"], stdout=out, stderr=err) == 0
-    assert err.getvalue() == f"floe-lint: removed 1 stored result from {cache.directory()}\n"
+    # the per-file store and the run stored whole
+    assert err.getvalue() == f"floe-lint: removed 2 stored results from {cache.directory()}\n"
     assert [p.name for p in cache.directory().iterdir()] == ["keep.txt"]
 
 
@@ -244,7 +252,7 @@ def test_concurrent_runs_share_the_store_safely(cached: Path) -> None:
     ]
     outputs = [run.communicate() for run in runs]
     assert all(out.decode() == cold.stdout for out, _ in outputs)
-    [store] = cache.directory().glob("results-*.json")
+    [store] = _per_file_stores()
     assert json.loads(store.read_text())["version"] == cache.STORE_VERSION
     again = subprocess.run(command, capture_output=True, text=True, env=env)
     assert again.stdout == cold.stdout

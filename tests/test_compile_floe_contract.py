@@ -86,7 +86,7 @@ def compile_both(tmp_path: Path, manifest: str, product: str) -> tuple[dict[str,
 
 def substance(document: dict[str, Any]) -> dict[str, Any]:
     """The artifacts without what differs by construction: when and over which bytes they were
-    made, and upstream's enforcement summary (floe-lint foresees enforcement in `check`)."""
+    made, and upstream's enforcement summary (compared on its own where floe-lint decides it)."""
     out = json.loads(json.dumps(document))
     out["metadata"].pop("compiled_at")
     out["metadata"].pop("source_hash")
@@ -193,3 +193,166 @@ def test_compile_refuses_a_platform_without_an_orchestrator_before_writing(
     assert "manifest.yaml:4:1: ERROR FL221 [required-plugin-missing]" in run.stdout
     assert "compile refused: 1 error" in run.stderr
     assert not (tmp_path / "out").exists()
+
+
+QUALITY = """\
+  quality:
+    provider: great_expectations
+    quality_gates:
+      silver: {min_score: 60}
+      gold: {min_test_coverage: 95, required_tests: [not_null]}
+    thresholds: {warn_score: 90}
+    calculation: {baseline_score: 60, severity_weights: {critical: 4, warning: 1}}
+    check_timeout_seconds: "120"
+"""
+
+
+def test_the_quality_config_is_upstreams_with_every_default_filled_in(tmp_path: Path) -> None:
+    manifest = MANIFEST.replace(
+        "  orchestrator: {type: dagster}\n", "  orchestrator: {type: dagster}\n" + QUALITY
+    )
+    ours, upstream = compile_both(tmp_path, manifest, PRODUCT)
+    theirs = json.loads(upstream.read_text())
+    assert ours["quality_config"] == theirs["quality_config"]
+    assert substance(ours) == substance(theirs)
+    assert CompiledArtifacts.model_validate(ours).model_dump(mode="json", by_alias=True) == ours
+    gates = ours["quality_config"]["quality_gates"]
+    # a tier the manifest writes starts from a tier's defaults, not silver's
+    assert gates["silver"] == {
+        "min_test_coverage": 0.0,
+        "required_tests": [],
+        "min_score": 60,
+        "overridable": True,
+    }
+    assert gates["bronze"]["min_score"] == 0 and gates["gold"]["min_test_coverage"] == 95.0
+    assert ours["quality_config"]["check_timeout_seconds"] == 120  # read as floe-core reads it
+    assert ours["quality_config"]["dimension_weights"]["validity"] == 0.2
+
+
+def test_no_quality_plugin_no_quality_config(tmp_path: Path) -> None:
+    ours, upstream = compile_both(tmp_path, MANIFEST, PRODUCT)
+    assert ours["quality_config"] is None
+    assert json.loads(upstream.read_text())["quality_config"] is None
+
+
+GOVERNANCE_BLOCK = """\
+governance:
+  pii_encryption: required
+  audit_logging: enabled
+  policy_enforcement_level: warn
+  data_retention_days: 365
+"""
+
+
+@pytest.mark.parametrize(
+    ("governance", "types", "models", "level"),
+    [
+        ("", ["plugin_instrumentation"], 0, "warn"),
+        (
+            GOVERNANCE_BLOCK,
+            ["coverage", "documentation", "naming", "plugin_instrumentation"],
+            2,
+            "warn",
+        ),
+        (
+            GOVERNANCE_BLOCK.replace("level: warn", "level: strict"),
+            ["coverage", "documentation", "naming", "plugin_instrumentation"],
+            2,
+            "strict",
+        ),
+        (
+            GOVERNANCE_BLOCK.replace("level: warn", 'level: "off"'),
+            ["plugin_instrumentation"],
+            0,
+            "off",
+        ),
+        (
+            "governance: {data_retention_days: 30}\n",
+            ["coverage", "documentation", "naming", "plugin_instrumentation"],
+            2,
+            "warn",
+        ),
+    ],
+    ids=["none", "warn", "strict", "off", "no-level"],
+)
+def test_the_enforcement_result_is_what_upstreams_compile_writes(
+    tmp_path: Path, governance: str, types: list[str], models: int, level: str
+) -> None:
+    manifest = MANIFEST.replace(GOVERNANCE_BLOCK, governance)
+    assert (governance in manifest) and manifest.count("governance:") == governance.count(
+        "governance:"
+    )
+    ours, upstream = compile_both(tmp_path, manifest, PRODUCT)
+    theirs = json.loads(upstream.read_text())
+    assert ours["enforcement_result"] == theirs["enforcement_result"]
+    assert ours["enforcement_result"] == {
+        "passed": True,
+        "error_count": 0,
+        "warning_count": 0,
+        "policy_types_checked": types,
+        "models_validated": models,
+        "enforcement_level": level,
+        "rbac_principal": None,
+        "secrets_scanned": 0,
+    }
+
+
+def test_the_enforcement_result_is_null_where_upstream_counts_what_the_files_do_not_say(
+    tmp_path: Path,
+) -> None:
+    manifest = MANIFEST.replace(
+        "  data_retention_days: 365\n",
+        "  data_retention_days: 365\n  naming: {enforcement: warn, pattern: medallion}\n",
+    )
+    ours, _ = compile_both(tmp_path, manifest, PRODUCT)
+    assert ours["enforcement_result"] is None
+    CompiledArtifacts.model_validate(ours)
+
+
+def test_the_sink_whitelist_is_named_when_the_manifest_approves_sinks(tmp_path: Path) -> None:
+    manifest = MANIFEST + "scope: enterprise\napproved_sinks: [rest_api]\n"
+    product = PRODUCT + (
+        "destinations:\n  - {name: crm, sink_type: rest_api, connection_secret_ref: crm-key}\n"
+    )
+    ours, upstream = compile_both(tmp_path, manifest, product)
+    theirs = json.loads(upstream.read_text())
+    assert ours["enforcement_result"] == theirs["enforcement_result"]
+    assert ours["enforcement_result"]["policy_types_checked"] == [
+        "coverage",
+        "documentation",
+        "naming",
+        "plugin_instrumentation",
+        "sink_whitelist",
+    ]
+
+
+def test_a_storage_plugin_adds_nothing_floe_lint_would_have_to_invent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upstream merges storage and catalog settings from plugin packages floe-lint does not
+    reproduce (README): the deployment stays null and the profile is the compute's own."""
+    (tmp_path / "manifest.yaml").write_text(
+        MANIFEST.replace(
+            "  orchestrator: {type: dagster}\n",
+            "  orchestrator: {type: dagster}\n"
+            "  storage: {type: minio, config: {endpoint: 'http://minio:9000', bucket: lake}}\n"
+            "  catalog: {type: polaris, config: {uri: 'http://polaris:8181/api/catalog'}}\n",
+        )
+    )
+    (tmp_path / "daily-orders").mkdir()
+    (tmp_path / "daily-orders/floe.yaml").write_text(PRODUCT)
+    monkeypatch.chdir(tmp_path / "daily-orders")
+    run = run_cli("compile", "floe.yaml", "--out", "out")
+    assert run.code == 0, run.stdout + run.stderr
+    artifacts = json.loads(Path("out/compiled_artifacts.json").read_text())
+    CompiledArtifacts.model_validate(artifacts)
+    assert artifacts["deployment"] is None
+    assert artifacts["plugins"]["storage"]["type"] == "minio"
+    assert artifacts["dbt_profiles"]["daily-orders"]["outputs"]["dev"] == {
+        "type": "duckdb",
+        "path": "warehouse/daily_orders.duckdb",
+        "threads": 2,
+        "timeout_seconds": 3600,
+        "extensions": ["parquet"],
+        "settings": {"memory_limit": "2GB"},
+    }

@@ -260,14 +260,14 @@ def test_a_product_in_upstream_floes_dialect_is_explained_alike(
         "domain 'sales': sales/manifest.yaml",
         "  parent_manifest ../enterprise/manifest.json (sales/manifest.yaml:5)",
         "  approves spark (sales/manifest.yaml:8)",
-        "  removes duckdb (allowed by enterprise 'northwind')",
+        "  does not select duckdb (allowed by enterprise 'northwind')",
         "  default spark (sales/manifest.yaml:8)",
         "product 'invoices': sales/invoices/floe.yaml",
         "  platform.manifest ../manifest.yaml (sales/invoices/floe.yaml:5)",
         "  transform 'stg_invoices' at line 7 -> spark, default of domain 'sales' "
         "(sales/manifest.yaml:8)",
         "  transform 'fct_invoices' at line 8 -> duckdb, its own compute "
-        "(sales/invoices/floe.yaml:9): not approved, removed by domain 'sales'",
+        "(sales/invoices/floe.yaml:9): not approved: domain 'sales' does not select it",
     ]
     report = run_cli("explain", "sales/invoices/floe.yaml", "--format", "json").report
     jsonschema.validate(report, SCHEMA)

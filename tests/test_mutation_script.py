@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import REPO
 
@@ -57,3 +58,47 @@ def test_list_names_the_mutants_of_a_module_as_written_in_the_readme() -> None:
     ids = [line.split(" -> ")[0] for line in run.stdout.splitlines()]
     assert ids and all(i.startswith("rules/unpinned_ref.py:") for i in ids)
     assert run.stderr.strip().endswith(f"{len(ids)} of {len(ids)} mutants")
+
+
+def test_a_mutants_key_names_its_scope_and_text_and_survives_edits_above_it(
+    tmp_path: Path,
+) -> None:
+    source = (REPO / "rules" / "default_not_approved.py").read_text("utf-8")
+    moved = tmp_path / "default_not_approved.py"
+    moved.write_text("# one line more\n" + source, "utf-8")
+    before = list(mutation.mutants_of(REPO / "rules" / "default_not_approved.py"))
+    mutation.REPO, saved = tmp_path, mutation.REPO
+    try:
+        after = list(mutation.mutants_of(moved))
+    finally:
+        mutation.REPO = saved
+    assert [m.line + 1 for m in before] == [m.line for m in after]
+    assert [m.key.split("::", 1)[1] for m in before] == [m.key.split("::", 1)[1] for m in after]
+    assert len({m.key for m in before}) == len(before)  # one key per mutant
+    assert any("::check::compare::" in m.key for m in before)
+
+
+def test_every_key_in_the_equivalent_list_names_a_mutant_of_today() -> None:
+    keys = mutation.read_equivalent(REPO / "scripts" / "mutation-equivalent.txt")
+    mutants = {m.key for p in mutation.targets([]) for m in mutation.mutants_of(p)}
+    assert keys and keys <= mutants, sorted(keys - mutants)
+
+
+def test_start_and_sample_split_one_seeded_order_between_processes() -> None:
+    def listed(*args: str) -> list[str]:
+        command = [
+            sys.executable,
+            "scripts/mutation.py",
+            "--list",
+            "--only",
+            "rules/",
+            "--seed",
+            "3",
+        ]
+        run = subprocess.run(
+            [*command, *args], cwd=REPO, capture_output=True, text=True, check=True
+        )
+        return [line.split(" -> ")[0] for line in run.stdout.splitlines()]
+
+    first, second = listed("--sample", "5"), listed("--start", "5", "--sample", "5")
+    assert listed("--sample", "10") == first + second and len(set(first + second)) == 10

@@ -6,6 +6,7 @@ Each case runs in a fresh interpreter and reports which top-level packages it im
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -164,13 +165,96 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     commands = {m for m in modules if m.startswith("floe_lint.commands.")}
     assert commands == {
         "floe_lint.commands.check",
+        "floe_lint.commands.dispatch",
         "floe_lint.commands.fetching",
+        "floe_lint.commands.quick",
         "floe_lint.commands.usage",
     }
     unused = {"floe_lint.compute.compiler", "floe_lint.compute.artifacts", "floe_lint.oci.push"}
     # without an oci:// ref the registry client is set up, but never its network side
     unused |= {"floe_lint.oci.transport", "floe_lint.oci.credentials", "floe_lint.oci.artifact"}
     assert not modules & unused, modules & unused
+
+
+#: What the console script no longer loads for the pre-commit hook's check (issue 17): each was
+#: a measured part of its start-up. dataclasses (and inspect, ast, dis, tokenize with it):
+#: floe_lint.record's plain classes; argparse (and gettext, locale, shutil): a plain `check`
+#: line is read by floe_lint.commands.quick; pkgutil: the plugins folder is listed; hashlib:
+#: only an oci:// trusted root hashes a file.
+OFF_THE_HOOK_PATH = {
+    "dataclasses",
+    "inspect",
+    "ast",
+    "dis",
+    "tokenize",
+    "argparse",
+    "gettext",
+    "locale",
+    "shutil",
+    "pkgutil",
+    "hashlib",
+}
+LAUNCH_PROBE = """
+import json, sys
+before = set(sys.modules)
+sys.argv = ["floe-lint", *sys.argv[1:]]
+from floe_lint.launch import main
+status = main()
+print(json.dumps([status, sorted(set(sys.modules) - before)]))
+"""
+
+
+@pytest.mark.parametrize("flag", ["--hook", "--no-dependents"])
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_hooks_check_loads_neither_dataclasses_nor_argparse(
+    trio: list[str], flag: str, cached: bool, tmp_path: Path
+) -> None:
+    """The console script's `check` of a product and its manifests, as pre-commit runs it
+    (and as benchmarks/run.py times it, without the cache), in a fresh interpreter: what it
+    imported beyond what the interpreter had already loaded."""
+    cache = {"FLOE_LINT_CACHE_DIR": str(tmp_path)} if cached else {"FLOE_LINT_NO_CACHE": "1"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOE_LINT_")}
+    for _ in range(2 if cached else 1):  # cached: the run that fills it, then one replayed
+        result = subprocess.run(
+            [sys.executable, "-c", LAUNCH_PROBE, "check", flag, *trio],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env={**env, **cache},
+        )
+        assert result.returncode == 0, result.stderr
+        status, loaded = json.loads(result.stdout.splitlines()[-1])
+        assert status == 0
+        assert "floe_lint.commands.check" in loaded  # it did check
+        off = set(OFF_THE_HOOK_PATH)
+        if flag == "--hook":
+            off.discard("locale")  # it asks git for the staged deletions: subprocess imports it
+        if cached:
+            off.discard("hashlib")  # the cache hashes each file's content
+        assert not off & set(loaded), off & set(loaded)
+    env = {**env, "FLOE_LINT_NO_CACHE": "1"}
+    # the same line written otherwise goes to argparse, which is still there for it
+    result = subprocess.run(
+        [sys.executable, "-c", LAUNCH_PROBE, "check", *trio, flag],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert "argparse" in json.loads(result.stdout.splitlines()[-1])[1]
+
+
+def test_only_check_runs_without_the_garbage_collector() -> None:
+    """The console script turns the collector off for start-up; every command but `check`
+    (the language server runs for hours) turns it back on."""
+    probe = LAUNCH_PROBE.replace(
+        "print(json.dumps([", "import gc\nprint(json.dumps([gc.isenabled(), "
+    )
+    for args, enabled in ((["rules"], True), (["check", "--no-cache", "examples/broken"], False)):
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *args], cwd=REPO, capture_output=True, text=True
+        )
+        assert json.loads(result.stdout.splitlines()[-1])[0] is enabled, (args, result.stderr)
 
 
 def test_without_plugins_importlib_metadata_is_never_imported(trio: list[str]) -> None:

@@ -3,7 +3,6 @@ output, the baseline, and the exit status: `--fail-on`, `--exit-zero`)."""
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,8 @@ from floe_lint.lint.baseline import Baseline
 from floe_lint.reporters.summary import Silenced
 
 if TYPE_CHECKING:
+    import argparse
+
     from floe_lint.lint.engine import Result
 
 _FAILING = {"error": ("error",), "warning": ("error", "warning")}
@@ -202,6 +203,18 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         args.paths = hook_paths(args, config, stderr)
         if not args.paths:
             return EXIT_CLEAN  # nothing of Floe's in this commit
+    cache_dir = _cache_dir(args, bool(stdin))
+    whole = None
+    if cache_dir is not None:
+        from floe_lint.lint import whole as whole_run
+
+        if whole_run.eligible(args, resolve_format(args.format, config)):
+            baseline = args.baseline or config.baseline
+            whole = whole_run.Whole(cache_dir, args, config, baseline, stdout, stderr)
+            replayed = whole.replay(stdout, stderr)
+            if replayed is not None:
+                return replayed  # nothing it read changed: what it printed, again
+            stdout, stderr = whole.tee(stdout, stderr)
     from floe_lint.commands.fetching import fetcher
     from floe_lint.lint import engine
     from floe_lint.reporters import sorted_findings
@@ -213,7 +226,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
         root = workspace_root(args.workspace, config.path, Path.cwd())
     fetch = fetcher(config, args.paths, offline=args.offline)
-    cache_dir = _cache_dir(args, bool(stdin))
 
     def lint(sources: Mapping[Path, bytes]) -> Result:
         return engine.run(
@@ -230,6 +242,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             sources={**stdin, **sources},
             hook=args.hook,
             cache_dir=cache_dir if not sources else None,
+            discovered=whole.found if whole is not None and not sources else None,
         )
 
     outcome = None
@@ -312,7 +325,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stderr.write(fixes + "\n")
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
-    return EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
+    code = EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
+    if whole is not None:
+        whole.store(result.replay, code)
+    return code
 
 
 def _say_links_out(

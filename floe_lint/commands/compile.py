@@ -21,6 +21,37 @@ from floe_lint.commands.usage import (
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """Compile (or, with --check, compare) the product given, else ./floe.yaml. `--check`
+    given no product where there is no ./floe.yaml (the pre-commit hook, which passes no file
+    names, at the root of a repository of many products) compares every committed
+    compiled_artifacts.json with what its product compiles to (see
+    `targets.committed_outputs`)."""
+    from floe_lint.cli import DEFAULT_OUT
+    from floe_lint.reporters import display_path, printable
+
+    if args.product is not None:
+        return _run(args, targets.product_file(args.product), args.out, stdout, stderr)
+    here = [Path(name) for name in ("floe.yaml", "floe.yml") if Path(name).is_file()]
+    if here or not args.check or args.out != DEFAULT_OUT:
+        return _run(args, targets.product_file(Path("floe.yaml")), args.out, stdout, stderr)
+    found, orphans = targets.committed_outputs(Path.cwd())
+    for artifacts in orphans:
+        stderr.write(
+            f"floe-lint: no floe.yaml above {printable(display_path(artifacts))}: not compared "
+            "(name its product: compile --check PRODUCT --out FOLDER)\n"
+        )
+    if not found:
+        raise UsageError(
+            "no floe.yaml here, and git tracks no compiled_artifacts.json below it with a "
+            "floe.yaml above: name the product and its output folder, e.g. 'floe-lint compile "
+            "--check products/orders/floe.yaml --out products/orders/target/floe' (pre-commit: "
+            "args: [products/orders/floe.yaml, --out, products/orders/target/floe])"
+        )
+    codes = [_run(args, product, out, stdout, stderr) for product, out in found]
+    return max(codes)
+
+
+def _run(args: argparse.Namespace, product: Path, out: Path, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.fetching import fetcher
     from floe_lint.compute import artifacts
     from floe_lint.compute.compiler import CompileError, compile_product
@@ -28,7 +59,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.lint import engine
     from floe_lint.reporters import display_path, printable, sorted_findings
 
-    product = targets.product_file(args.product)
     config = with_manifest(
         load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest
     )
@@ -70,7 +100,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     for target, source in compiled.rendered_by.items():
         stdout.write(f"profile {printable(target)}: rendered by {printable(source)}\n")
-    out: Path = args.out
     if args.check:
         problems = [
             (name, why)
@@ -80,7 +109,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         for name, why in problems:
             stderr.write(
                 f"floe-lint: {display_path(out / name)} is {why}; run this and commit the "
-                f"result: {_rewrite_command(args, product)}\n"
+                f"result: {_rewrite_command(args, product, out)}\n"
             )
         if not problems:
             stdout.write(f"floe-lint: {display_path(out)} is up to date\n")
@@ -105,7 +134,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_CLEAN
 
 
-def _rewrite_command(args: argparse.Namespace, product: Path) -> str:
+def _rewrite_command(args: argparse.Namespace, product: Path, out: Path) -> str:
     """The `compile` command that rewrites exactly what `compile --check` compared."""
     import shlex
 
@@ -113,8 +142,8 @@ def _rewrite_command(args: argparse.Namespace, product: Path) -> str:
     from floe_lint.reporters import display_path
 
     words = ["floe-lint", "compile", display_path(product)]
-    if args.out != DEFAULT_OUT:
-        words += ["--out", display_path(args.out)]
+    if out != DEFAULT_OUT:
+        words += ["--out", display_path(out)]
     if args.config is not None:
         words += ["--config", display_path(args.config)]
     for ref in args.ref:

@@ -3,7 +3,6 @@ what the summary says about them. The fixing itself is `floe_lint.fix.runner`'s.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO, overload
@@ -13,6 +12,8 @@ from floe_lint.config import Config
 from floe_lint.findings import Applicability, Finding
 
 if TYPE_CHECKING:
+    import argparse
+
     from floe_lint.fix.runner import Outcome, Policy
     from floe_lint.lint.engine import Result
 

@@ -5,16 +5,20 @@ it on every commit (`always_run`), even one that only deletes files. Those files
 if discovered (one that is not Floe's, a `package.json` or a CI workflow, is skipped, never an
 error), and to them are added the files that named a manifest the commit deletes or renames
 (`floe_lint.lint.removals`): their refs now lead nowhere, so the commit is refused naming them.
+When pre-commit splits the files into several batches, only the first one does that
+(`floe_lint.lint.hook_run`).
 """
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from floe_lint.commands.usage import DEFAULT_PATHS
 from floe_lint.config import Config
+
+if TYPE_CHECKING:
+    import argparse
 
 
 def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list[Path]:
@@ -32,6 +36,11 @@ def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list
     removals = staged_removals(root)
     if not removals:
         return paths
+    from floe_lint.lint.hook_run import first_of_run
+
+    shown = "\n".join(f"{r.path}\0{r.renamed_to}" for r in removals)
+    if not first_of_run(root, shown):
+        return paths  # an earlier batch of this pre-commit run reported them (hook_run)
     former = former_dependents(removals, root, config)
     for removal in removals:
         named = sorted(relative_posix(p) for p, r in former if r is removal)

@@ -24,6 +24,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from floe_lint.compute.floe_enforcement import enforcement_result
+from floe_lint.compute.floe_quality import quality_config
 from floe_lint.load.document import Document
 from floe_lint.model.level import Level
 
@@ -361,7 +363,7 @@ def artifacts(
         "transforms": {"models": models(product, default), "default_compute": default},
         "dbt_profiles": dbt_profiles,
         "governance": governance(platform),
-        "enforcement_result": None,
+        "enforcement_result": enforcement_result(platform.doc, product),
         "data_contracts": [],
-        "quality_config": None,
+        "quality_config": quality_config(selection(platform, "quality")),
     }

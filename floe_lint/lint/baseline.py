@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,7 @@ from floe_lint.findings import Finding
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.reading import MAX_BYTES, json_value, read_text
+from floe_lint.record import Frozen, set_field
 
 #: The largest baseline `--baseline` reads, and so the largest `--write-baseline` writes.
 MAX_BASELINE_BYTES = MAX_BYTES
@@ -47,15 +47,31 @@ class BaselineError(ConfigError):
     """An unreadable or malformed baseline file (exit status 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Frozen):
+    __slots__ = ("file", "hash", "message", "node", "pointer", "rule")
     rule: str
     file: str
     pointer: str
     hash: str
-    message: str = ""
+    message: str
     #: The stable node (list items by name); None in a version 1 entry until matched.
-    node: str | None = None
+    node: str | None
+
+    def __init__(
+        self,
+        rule: str,
+        file: str,
+        pointer: str,
+        hash: str,
+        message: str = "",
+        node: str | None = None,
+    ) -> None:
+        set_field(self, "rule", rule)
+        set_field(self, "file", file)
+        set_field(self, "pointer", pointer)
+        set_field(self, "hash", hash)
+        set_field(self, "message", message)
+        set_field(self, "node", node)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -236,9 +252,7 @@ class Baseline:
             if entry.node is None:  # version 1: name the node as the file has it now
                 path = files.get(entry.file) if files is not None else None
                 path = path or self.path.parent / entry.file
-                entry = replace(
-                    entry, node=stable_node(data_of(path, entry.pointer), entry.pointer)
-                )
+                entry = entry.replace(node=stable_node(data_of(path, entry.pointer), entry.pointer))
             pending[entry.key].append(entry)
         new, known = [], []
         for finding in findings:

@@ -24,7 +24,6 @@ folder is kept under `MAX_BYTES` by dropping the stores used least recently. `--
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import os
@@ -36,7 +35,7 @@ from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
-STORE_VERSION = 2
+STORE_VERSION = 3
 MAX_BYTES = 256 * 1024 * 1024  # the whole folder; the stores used least recently go first
 MAX_STORE_BYTES = 128 * 1024 * 1024  # one store larger than this is not read
 _PREFIX = "results-"
@@ -70,7 +69,7 @@ def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     if no_cache or environ.get(DISABLE_ENV, "") not in ("", "0"):
         return False
-    return tuple(f.name for f in dataclasses.fields(Finding)) == _FINDING_FIELDS
+    return Finding.FIELDS == _FINDING_FIELDS
 
 
 def digest(raw: bytes) -> str:

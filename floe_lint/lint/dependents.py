@@ -8,7 +8,6 @@ for the one-line formats), so a reader sees why a file they did not touch is rep
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -107,8 +106,7 @@ def with_causes(
             f"checked because its hierarchy passes through the changed manifest {shown}",
         )
         out.append(
-            dataclasses.replace(
-                finding,
+            finding.replace(
                 related=(*finding.related, note),
                 extra={**finding.extra, "cause": shown},
             )

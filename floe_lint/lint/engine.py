@@ -3,9 +3,7 @@ stamp id, name and severity, then filter. The rules come from `floe_lint.lint.re
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,24 +25,60 @@ from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
 from floe_lint.model.trust import Trust
+from floe_lint.record import Value
 from floe_lint.secrets import mask_url_credentials
 
 if TYPE_CHECKING:
+    from floe_lint.lint.local import Local
     from floe_lint.lint.replay import Replay
     from floe_lint.lint.shared import Shared
     from floe_lint.model.reverse_index import Dependent
 
 
-@dataclass
-class Result:
+class Result(Value):
+    __slots__ = (
+        "dependents",
+        "files",
+        "findings",
+        "hierarchy",
+        "products",
+        "replay",
+        "rules",
+        "stale",
+        "suppressed",
+    )
     findings: list[Finding]
     files: list[SourceFile]
     rules: list[Rule]
-    suppressed: list[filtering.Suppressed] = dataclasses.field(default_factory=list)
-    stale: list[Entry] = dataclasses.field(default_factory=list)
-    dependents: list[Dependent] = dataclasses.field(default_factory=list)
-    hierarchy: Hierarchy | None = None
-    products: list[Product] = dataclasses.field(default_factory=list)
+    suppressed: list[filtering.Suppressed]
+    stale: list[Entry]
+    dependents: list[Dependent]
+    hierarchy: Hierarchy | None
+    products: list[Product]
+    #: the run's use of the result cache, if any
+    replay: Replay | None
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        files: list[SourceFile],
+        rules: list[Rule],
+        suppressed: list[filtering.Suppressed] | None = None,
+        stale: list[Entry] | None = None,
+        dependents: list[Dependent] | None = None,
+        hierarchy: Hierarchy | None = None,
+        products: list[Product] | None = None,
+        replay: Replay | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.rules = rules
+        self.suppressed = [] if suppressed is None else suppressed
+        self.stale = [] if stale is None else stale
+        self.dependents = [] if dependents is None else dependents
+        self.hierarchy = hierarchy
+        self.products = [] if products is None else products
+        self.replay = replay
 
 
 def is_env_variant(doc: Document) -> bool:
@@ -82,6 +116,7 @@ def run(
     hook: bool = False,
     cache_dir: Path | None = None,
     shared: Shared | None = None,
+    discovered: Sequence[tuple[Path, bool]] | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -95,7 +130,9 @@ def run(
     `shared` (floe_lint.lint.shared) shares that and more (the dependents search, the findings
     of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
-    stored it is replayed, not checked; the output is the same.
+    stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
+    `paths` (after the config's include and exclude) found moments ago, so it is not walked again;
+    a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -108,11 +145,17 @@ def run(
     workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
-    found = [
-        (path, explicit)
-        for path, explicit in discover(paths, hook=hook)
-        if filtering.selected(path, config)
-    ]
+    if discovered is not None:
+        workspace.know_keys(path for path, _ in discovered)
+    found = (
+        list(discovered)
+        if discovered is not None
+        else [
+            (path, explicit)
+            for path, explicit in discover(paths, hook=hook)
+            if filtering.selected(path, config)
+        ]
+    )
     replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
@@ -135,6 +178,9 @@ def run(
         workspace, paths, found, dependents_root, replay
     ):
         from floe_lint.lint import dependents as lint_dependents
+
+        if replay is not None:
+            replay.complete = False  # the search read files beyond those found
 
         dependents = lint_dependents.add(
             workspace,
@@ -196,14 +242,26 @@ def run(
     forced = [r for r in forced if control.may_be_mandatory(r)]
     findings: list[Finding] = list(replayed)
     owners: dict[str, list[Finding]] = {}
+    local = None
+    if replay is not None:
+        from floe_lint.lint.local import Local
+
+        local = Local(replay)
     for rule in [*rules, *forced]:
         for subject in subjects[rule.subject]:
-            produced = list(_checked(rule, subject, ctx, config, control))
+            produced = list(_checked(rule, subject, ctx, config, control, local))
             findings.extend(produced)
             if replay is not None and produced:
                 owners.setdefault(replay.owner(subject), []).extend(produced)
     if replay is not None:
-        replay.record(hierarchy, owners, ctx.environment_overlays, strict, resolver.overrides)
+        replay.record(
+            hierarchy,
+            owners,
+            ctx.environment_overlays,
+            strict,
+            resolver.overrides,
+            local.seen if local is not None else None,
+        )
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
     findings.sort(key=_total_order)
@@ -231,9 +289,7 @@ def run(
         ],
     )
     findings = [_masked(f) for f in filtered.findings]
-    filtered.suppressed = [
-        dataclasses.replace(s, finding=_masked(s.finding)) for s in filtered.suppressed
-    ]
+    filtered.suppressed = [s.replace(finding=_masked(s.finding)) for s in filtered.suppressed]
     if dependents:
         from floe_lint.lint.dependents import with_causes
 
@@ -247,6 +303,7 @@ def run(
         dependents,
         hierarchy,
         products,
+        replay,
     )
 
 
@@ -255,12 +312,8 @@ def _masked(finding: Finding) -> Finding:
     the password starred: every output format prints messages."""
     if "://" not in finding.message and not any("://" in r.message for r in finding.related):
         return finding
-    related = tuple(
-        dataclasses.replace(r, message=mask_url_credentials(r.message)) for r in finding.related
-    )
-    return dataclasses.replace(
-        finding, message=mask_url_credentials(finding.message), related=related
-    )
+    related = tuple(r.replace(message=mask_url_credentials(r.message)) for r in finding.related)
+    return finding.replace(message=mask_url_credentials(finding.message), related=related)
 
 
 def _replay(
@@ -335,19 +388,27 @@ def _may_have_dependents(
 
 
 def _checked(
-    rule: Rule, subject: Any, ctx: Context, config: Config, control: Control | None = None
+    rule: Rule,
+    subject: Any,
+    ctx: Context,
+    config: Config,
+    control: Control | None = None,
+    local: Local | None = None,
 ) -> Iterator[Finding]:
     """A rule's findings on one subject, stamped with its id, name and configured severity
-    (a mandatory finding keeps at least its rule's own)."""
+    (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
+    findings of local rules (floe_lint.lint.local)."""
     severity = selectors.most_specific(config.severity, rule) or rule.severity
     shared = ctx.shared
-    found = (
-        rule.check(subject, ctx)
-        if shared is None
-        else shared.findings(rule, subject, lambda: rule.check(subject, ctx))
-    )
+
+    def check() -> Iterable[Finding]:
+        if shared is None:
+            return rule.check(subject, ctx)
+        return shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+
+    found = check() if local is None else local.findings(rule, subject, check)
     for finding in found:
-        stamped = dataclasses.replace(finding, rule_id=rule.id, name=rule.name, severity=severity)
+        stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
 
 

@@ -8,7 +8,6 @@ them with `--include-suppressed`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -20,24 +19,47 @@ from floe_lint.lint.mandatory import Control, Refusal
 from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import glob_match, relative_posix
+from floe_lint.record import Frozen, Value, set_field
 
 
-@dataclass(frozen=True)
-class Suppressed:
+class Suppressed(Frozen):
     """A finding that was silenced; `kind` uses SARIF's words (inSource, external), `by` says
     what silenced it: a disable comment, the config's exceptions or the baseline."""
 
+    __slots__ = ("by", "finding", "justification", "kind")
     finding: Finding
     kind: Literal["inSource", "external"]
     justification: str
     by: Literal["comment", "exception", "baseline"]
 
+    def __init__(
+        self,
+        finding: Finding,
+        kind: Literal["inSource", "external"],
+        justification: str,
+        by: Literal["comment", "exception", "baseline"],
+    ) -> None:
+        set_field(self, "finding", finding)
+        set_field(self, "kind", kind)
+        set_field(self, "justification", justification)
+        set_field(self, "by", by)
 
-@dataclass
-class Filtered:
+
+class Filtered(Value):
+    __slots__ = ("findings", "stale", "suppressed")
     findings: list[Finding]
-    suppressed: list[Suppressed] = field(default_factory=list)
-    stale: list[Entry] = field(default_factory=list)
+    suppressed: list[Suppressed]
+    stale: list[Entry]
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        suppressed: list[Suppressed] | None = None,
+        stale: list[Entry] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.suppressed = [] if suppressed is None else suppressed
+        self.stale = [] if stale is None else stale
 
 
 def selected(path: Path, config: Config) -> bool:

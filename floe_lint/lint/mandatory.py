@@ -17,7 +17,6 @@ way to excuse it; an expired exception excuses nothing and is an `exception-expi
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
@@ -28,6 +27,7 @@ from floe_lint.lint import selectors
 from floe_lint.lint.selectors import Named
 from floe_lint.load.document import ENV_VARIANT
 from floe_lint.load.paths import glob_match, relative_posix, resolved
+from floe_lint.record import Frozen, Value, set_field
 
 #: The policy rules: what a strict enforcement level makes mandatory.
 POLICY_PREFIXES = ("FL2", "FL3", "FL4", "FL5")
@@ -38,35 +38,67 @@ READING = frozenset({"yaml-syntax", "multiple-documents", "merge-key"})
 _RANK = {"note": 0, "warning": 1, "error": 2}
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
+class Refusal(Frozen):
     """Something central control refused, the subject of the filter stage's control rules:
     a suppression comment of a mandatory rule (`code` at `span`), or an expired exception."""
 
+    __slots__ = ("code", "exception", "kind", "path", "span", "why")
     kind: Literal["suppression", "expired-exception"]
     path: Path
     span: Span
     code: str
     why: str
-    exception: RuleException | None = None
+    exception: RuleException | None
+
+    def __init__(
+        self,
+        kind: Literal["suppression", "expired-exception"],
+        path: Path,
+        span: Span,
+        code: str,
+        why: str,
+        exception: RuleException | None = None,
+    ) -> None:
+        set_field(self, "kind", kind)
+        set_field(self, "path", path)
+        set_field(self, "span", span)
+        set_field(self, "code", code)
+        set_field(self, "why", why)
+        set_field(self, "exception", exception)
 
 
 def is_policy_rule(rule_id: str) -> bool:
     return rule_id.upper().startswith(POLICY_PREFIXES)
 
 
-@dataclass
-class Control:
+class Control(Value):
     """The mandatory rules of a run and its exceptions."""
 
-    selectors: Sequence[str] = ()
+    __slots__ = ("exceptions", "root", "selectors", "strict", "today", "trusted")
+    selectors: Sequence[str]
     #: resolved paths of the documents a strict platform governs
-    strict: frozenset[Path] = frozenset()
-    exceptions: Sequence[RuleException] = ()
-    root: Path = field(default_factory=Path.cwd)
-    today: date = field(default_factory=lambda: datetime.now(UTC).date())
+    strict: frozenset[Path]
+    exceptions: Sequence[RuleException]
+    root: Path
+    today: date
     #: whether trusted roots are given (then untrusted-root, and so the reading rules, count)
-    trusted: bool = False
+    trusted: bool
+
+    def __init__(
+        self,
+        selectors: Sequence[str] = (),
+        strict: frozenset[Path] = frozenset(),
+        exceptions: Sequence[RuleException] = (),
+        root: Path | None = None,
+        today: date | None = None,
+        trusted: bool = False,
+    ) -> None:
+        self.selectors = selectors
+        self.strict = strict
+        self.exceptions = exceptions
+        self.root = Path.cwd() if root is None else root
+        self.today = datetime.now(UTC).date() if today is None else today
+        self.trusted = trusted
 
     @classmethod
     def of(cls, config: Config, strict: Iterable[Path] = ()) -> Control:
@@ -126,11 +158,10 @@ class Control:
 
     def severity(self, finding: Finding, default: str) -> Finding:
         """A mandatory finding keeps at least its rule's own severity."""
-        import dataclasses
 
         if _RANK.get(finding.severity, 2) >= _RANK.get(default, 2) or self.why(finding) is None:
             return finding
-        return dataclasses.replace(finding, severity=default)  # type: ignore[arg-type]
+        return finding.replace(severity=default)
 
     def excused(self, findings: list[Finding]) -> tuple[list[Finding], list[tuple[Finding, str]]]:
         """(findings no exception excuses, (finding, justification) of those one does)."""

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from floe_lint.load.revision import RevisionError, run_git, show_in
+from floe_lint.record import Frozen, set_field
 
 # A commit that deletes nothing (nearly every one) costs one `git diff`: the rest is imported
 # only when there is a removal to follow.
@@ -30,12 +30,16 @@ _SUFFIXES = (".yaml", ".yml", ".json")
 _MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 
 
-@dataclass(frozen=True, slots=True)
-class Removal:
+class Removal(Frozen):
     """A Floe manifest the index no longer has at `path` (absolute)."""
 
+    __slots__ = ("path", "renamed_to")
     path: Path
-    renamed_to: Path | None = None
+    renamed_to: Path | None
+
+    def __init__(self, path: Path, renamed_to: Path | None = None) -> None:
+        set_field(self, "path", path)
+        set_field(self, "renamed_to", renamed_to)
 
     def describe(self) -> str:
         from floe_lint.load.paths import relative_posix

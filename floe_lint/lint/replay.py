@@ -10,7 +10,7 @@ depended on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,11 @@ class Replay:
         self.fetch = fetch
         self.overrides = frozenset(overrides)
         self._oci: dict[str, OciKey | None] = {}
+        #: the files the run found, as discovery named them
+        self.found: list[tuple[Path, bool]] = []
+        #: whether every input of the run is known: each file it checked was stored, and no
+        #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
+        self.complete = True
         self._raw: dict[str, bytes | None] = {}
         self._hash: dict[str, str | None] = {}
         self._valid: dict[str, bool] = {}
@@ -69,7 +74,8 @@ class Replay:
     def owner(self, subject: Any) -> str:
         """The file a rule's subject comes from (its findings are stored with that file)."""
         doc = getattr(subject, "doc", None)
-        return self.key(Path(doc.path if doc is not None else subject.path))
+        path = doc.path if doc is not None else subject.path
+        return self.key(path if isinstance(path, Path) else Path(path))
 
     def raw(self, key: str) -> bytes | None:
         if key not in self._raw:
@@ -134,6 +140,7 @@ class Replay:
 
     def plan(self, found: Sequence[tuple[Path, bool]]) -> None:
         self.store.load()
+        self.found = list(found)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
         self.set_hash = cache.digest(repr(sorted(self.explicit.items())).encode())
@@ -169,6 +176,18 @@ class Replay:
         self._valid[key] = bool(valid)
         return bool(valid)
 
+    def local_findings(self, key: str) -> dict[str, Any] | None:
+        """The stored local findings of a file (floe_lint.lint.local), when its content and
+        whether it was named are what they were."""
+        entry = self.store.entries.get(key)
+        if not (isinstance(entry, dict) and isinstance(entry.get("loc"), dict)):
+            return None
+        h = entry.get("h")
+        if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):
+            return None
+        loc: dict[str, Any] = entry["loc"]
+        return loc
+
     def holds_manifest(self, path: Path) -> bool:
         """Whether a replayable file holds a manifest document (it has dependents)."""
         return bool(self.store.entries[self.key(path)].get("man"))
@@ -200,10 +219,12 @@ class Replay:
         overlays: Callable[[Document], Iterable[Document]],
         strict: Sequence[Path],
         overrides: Collection[str] = (),
+        local: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
         """Store an entry for every file of the run that was checked and can be replayed.
         `strict`: the files a strict platform governs (mandatory rules), noted per file;
-        `overrides`: every ref the run's resolver maps to a local file."""
+        `overrides`: every ref the run's resolver maps to a local file; `local`: the raw
+        findings of local rules per file (floe_lint.lint.local)."""
         found = set(self.explicit)
         governed: dict[str, list[str]] = {}
         for path in strict:
@@ -216,6 +237,7 @@ class Replay:
                 continue
             facts = self._dependencies(source.documents, hierarchy, overlays, overrides)
             if facts is None:
+                self.complete = False
                 continue
             deps, reach, run_wide, refs = facts
             deps.discard(key)
@@ -232,6 +254,7 @@ class Replay:
                 "f": [cache.encode(f) for f in owners.get(key, [])],
                 "strict": governed.get(key, []),
                 "man": any(d.kind == "manifest" for d in source.documents),
+                "loc": (local or {}).get(key, {}),
             }
             if refs:
                 self.store.written[key]["oci"] = refs

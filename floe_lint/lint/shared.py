@@ -12,12 +12,12 @@ is, and only that manifest differs between the two runs.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
 from floe_lint.load.document import SourceFile
+from floe_lint.record import Value
 
 if TYPE_CHECKING:
     from floe_lint.model.reverse_index import Dependent
@@ -42,19 +42,30 @@ LOCAL_RULES = frozenset(
         "FL311",  # ref-credential
         "FL501",  # secret-literal
         "FL701",  # upstream-refuses
+        "FL708",  # schema-coerced (a schema rule: the document alone)
     }
 )
 
 
-@dataclass
-class Shared:
+class Shared(Value):
     """Shared by runs over the same tree (see the module's docstring); pass one to each."""
 
-    parsed: dict[Path, SourceFile] = field(default_factory=dict)
+    __slots__ = ("_findings", "dependents", "parsed")
+    parsed: dict[Path, SourceFile]
     #: the dependents found, by the search's inputs (see `dependents.add`)
-    dependents: dict[tuple[Any, ...], list[Dependent]] = field(default_factory=dict)
+    dependents: dict[tuple[Any, ...], list[Dependent]]
     #: (rule id, id of the subject) -> (the subject, kept so the id stays its own; findings)
-    _findings: dict[tuple[str, int], tuple[Any, list[Finding]]] = field(default_factory=dict)
+    _findings: dict[tuple[str, int], tuple[Any, list[Finding]]]
+
+    def __init__(
+        self,
+        parsed: dict[Path, SourceFile] | None = None,
+        dependents: dict[tuple[Any, ...], list[Dependent]] | None = None,
+        _findings: dict[tuple[str, int], tuple[Any, list[Finding]]] | None = None,
+    ) -> None:
+        self.parsed = {} if parsed is None else parsed
+        self.dependents = {} if dependents is None else dependents
+        self._findings = {} if _findings is None else _findings
 
     def findings(
         self, rule: Any, subject: Any, check: Callable[[], Iterable[Finding]]

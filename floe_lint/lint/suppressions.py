@@ -14,11 +14,9 @@ suppressions do not pile up.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -27,6 +25,7 @@ from floe_lint.lint import selectors
 from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import resolved
+from floe_lint.record import Frozen, Value, set_field
 
 _MARKER = "floe-lint:"
 MAX_SUGGESTIONS = 20
@@ -38,13 +37,27 @@ _SPACES = re.compile(r"\s*")
 _CODE = re.compile(r"[A-Za-z0-9_*\-]*")
 
 
-@dataclass(frozen=True, slots=True)
-class _Parsed:
+class _Parsed(Frozen):
+    __slots__ = ("codes", "columns", "kind", "reason", "start")
     start: int  # index of the '#'
     kind: Literal["line", "file"]
     codes: tuple[str, ...]
     columns: tuple[tuple[int, int], ...]  # [start, end) of each code
     reason: str
+
+    def __init__(
+        self,
+        start: int,
+        kind: Literal["line", "file"],
+        codes: tuple[str, ...],
+        columns: tuple[tuple[int, int], ...],
+        reason: str,
+    ) -> None:
+        set_field(self, "start", start)
+        set_field(self, "kind", kind)
+        set_field(self, "codes", codes)
+        set_field(self, "columns", columns)
+        set_field(self, "reason", reason)
 
 
 def _parse(line: str, is_comment: Callable[[int], bool] = lambda at: True) -> _Parsed | None:
@@ -109,19 +122,53 @@ def _parse_at(line: str, at: int) -> _Parsed | None:
     return None
 
 
-@dataclass
-class Directive:
+class Directive(
+    Value, show=("source", "kind", "codes", "reason", "span", "own_line", "code_spans", "used")
+):
     """One `# floe-lint: disable...` comment and which of its codes silenced something."""
 
+    __slots__ = (
+        "_matches",
+        "code_spans",
+        "codes",
+        "kind",
+        "own_line",
+        "reason",
+        "source",
+        "span",
+        "used",
+    )
     source: SourceFile
     kind: Literal["line", "file"]
     codes: tuple[str, ...]
     reason: str
     span: Span
     own_line: bool
-    code_spans: tuple[Span, ...] = ()  # where each code is written, in the order of `codes`
-    used: set[str] = field(default_factory=set)
-    _matches: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    code_spans: tuple[Span, ...]  # where each code is written, in the order of `codes`
+    used: set[str]
+    _matches: dict[tuple[str, str], str | None]
+
+    def __init__(
+        self,
+        source: SourceFile,
+        kind: Literal["line", "file"],
+        codes: tuple[str, ...],
+        reason: str,
+        span: Span,
+        own_line: bool,
+        code_spans: tuple[Span, ...] = (),
+        used: set[str] | None = None,
+        _matches: dict[tuple[str, str], str | None] | None = None,
+    ) -> None:
+        self.source = source
+        self.kind = kind
+        self.codes = codes
+        self.reason = reason
+        self.span = span
+        self.own_line = own_line
+        self.code_spans = code_spans
+        self.used = set() if used is None else used
+        self._matches = {} if _matches is None else _matches
 
     @property
     def path(self) -> Path:
@@ -141,16 +188,25 @@ class Directive:
         return line == self.span.start_line or (self.own_line and line == self.span.start_line + 1)
 
 
-@dataclass(frozen=True)
-class Unused:
+class Unused(Frozen):
     """A code of a directive that silenced nothing; the subject of the unused-suppression rule."""
 
+    __slots__ = ("code", "directive", "known", "span", "suggestion")
     directive: Directive
     code: str
     known: bool
     span: Span  # the code in the comment (not the whole comment: it may name thousands)
     #: `; did you mean 'x'?` for a code that names no rule.
-    suggestion: str = ""
+    suggestion: str
+
+    def __init__(
+        self, directive: Directive, code: str, known: bool, span: Span, suggestion: str = ""
+    ) -> None:
+        set_field(self, "directive", directive)
+        set_field(self, "code", code)
+        set_field(self, "known", known)
+        set_field(self, "span", span)
+        set_field(self, "suggestion", suggestion)
 
 
 def directives(source: SourceFile) -> list[Directive]:
@@ -187,12 +243,16 @@ def code_matches(code: str, finding: Finding) -> bool:
     return selectors.names(code, finding.rule_id, finding.name)
 
 
-@dataclass
-class Silenced:
+class Silenced(Value):
     """A finding a directive silenced, with the directive's reason."""
 
+    __slots__ = ("directive", "finding")
     finding: Finding
     directive: Directive
+
+    def __init__(self, finding: Finding, directive: Directive) -> None:
+        self.finding = finding
+        self.directive = directive
 
 
 def apply(
@@ -224,8 +284,7 @@ def apply(
             silenced.append(Silenced(finding, hit))
         elif refused is not None:
             kept.append(
-                dataclasses.replace(
-                    finding,
+                finding.replace(
                     message=f"{finding.message} (the suppression at line "
                     f"{refused.span.start_line} is ignored: it gives no reason after '--', "
                     "and reasons are required)",

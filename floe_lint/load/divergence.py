@@ -21,7 +21,8 @@ import re
 import yaml
 
 from floe_lint.findings import Span
-from floe_lint.load.yaml_tree import LoadProblem, scan
+from floe_lint.load.problems import LoadProblem
+from floe_lint.load.yaml_tree import scan
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 _BREAK = re.compile("[\r\n\x85\u2028\u2029]")

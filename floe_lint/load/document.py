@@ -9,7 +9,6 @@ the loaded file and its documents.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -19,6 +18,7 @@ from floe_lint.findings import FILE_START, Span
 from floe_lint.load import divergence
 from floe_lint.load import pointer as ptr
 from floe_lint.load.kinds import ENV_VARIANT, Kind, classify
+from floe_lint.load.problems import LoadProblem, NodeSpans
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 from floe_lint.load.spans import FileSpans, locate
 from floe_lint.load.syntax import explain, inside, json_problem
@@ -27,14 +27,13 @@ from floe_lint.load.yaml_tree import (
     MAX_INT_BITS,
     MAX_INT_DIGITS,
     MAX_NODES,
-    LoadProblem,
-    NodeSpans,
     TooDeep,
     TooManyNodes,
     build,
     compose_all,
     span_of,
 )
+from floe_lint.record import Value
 
 __all__ = [
     "ENV_VARIANT",
@@ -58,8 +57,11 @@ __all__ = [
 _MISSING = object()
 
 
-@dataclass(slots=True)
-class Document:
+class Document(
+    Value,
+    compare=("path", "index", "data", "text", "kind", "dialect", "mixed", "_spans"),
+    show=("path", "index", "data", "kind", "dialect", "mixed"),
+):
     """One YAML document of a file, with its data and the span of every node.
 
     Spans are located on first use (see `floe_lint.load.spans`): most documents never get a
@@ -68,22 +70,58 @@ class Document:
     memory.
     """
 
+    __slots__ = (
+        "_models",
+        "_spans",
+        "data",
+        "dialect",
+        "index",
+        "kind",
+        "located",
+        "mixed",
+        "path",
+        "text",
+    )
     path: Path
     index: int
     data: Any
-    text: str = field(default="", repr=False)
-    kind: Kind | None = None
+    text: str
+    kind: Kind | None
     #: `adr-0010` or `floe`: which dialect the document is read in (see model.floe_dialect)
-    dialect: str = "adr-0010"
+    dialect: str
     #: for a document mixing both dialects: (pointer of the marker not followed, of the one
     #: followed); None otherwise
-    mixed: tuple[str, str] | None = None
-    _spans: dict[str, NodeSpans] | None = field(default=None, repr=False)
+    mixed: tuple[str, str] | None
+    _spans: dict[str, NodeSpans] | None
     #: shared by the documents of one file, which it composes once
-    located: FileSpans | None = field(default=None, repr=False, compare=False)
+    located: FileSpans | None
     #: the model read from this document, keyed by (what was read, dialect): rules, the
     #: hierarchy and the reverse index all ask for it, so it is read once
-    _models: dict[tuple[str, str], Any] = field(default_factory=dict, repr=False, compare=False)
+    _models: dict[tuple[str, str], Any]
+
+    def __init__(
+        self,
+        path: Path,
+        index: int,
+        data: Any,
+        text: str = "",
+        kind: Kind | None = None,
+        dialect: str = "adr-0010",
+        mixed: tuple[str, str] | None = None,
+        _spans: dict[str, NodeSpans] | None = None,
+        located: FileSpans | None = None,
+        _models: dict[tuple[str, str], Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.index = index
+        self.data = data
+        self.text = text
+        self.kind = kind
+        self.dialect = dialect
+        self.mixed = mixed
+        self._spans = _spans
+        self.located = located
+        self._models = {} if _models is None else _models
 
     @property
     def spans(self) -> dict[str, NodeSpans]:
@@ -181,12 +219,24 @@ class Node:
         return hash((id(self.doc), self.pointer))
 
 
-@dataclass(slots=True)
-class SourceFile:
+class SourceFile(Value):
+    __slots__ = ("documents", "path", "problems", "text")
     path: Path
     text: str
-    documents: list[Document] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
+    documents: list[Document]
+    problems: list[LoadProblem]
+
+    def __init__(
+        self,
+        path: Path,
+        text: str,
+        documents: list[Document] | None = None,
+        problems: list[LoadProblem] | None = None,
+    ) -> None:
+        self.path = path
+        self.text = text
+        self.documents = [] if documents is None else documents
+        self.problems = [] if problems is None else problems
 
     @property
     def lines(self) -> list[str]:

@@ -15,10 +15,19 @@ import copy
 import datetime
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
-if TYPE_CHECKING:
-    from floe_lint.load.validation import SchemaProblem
+
+class _Problem(Protocol):
+    @property
+    def category(self) -> str: ...
+    @property
+    def pointer(self) -> str: ...
+    @property
+    def wants(self) -> str | None: ...
+
+
+P = TypeVar("P", bound=_Problem)
 
 #: The Python type floe-core's field has, by the JSON type (or `format: date`) floe-lint's
 #: schema gives the same field.
@@ -127,16 +136,14 @@ def _at(data: Any, path: list[str | int]) -> Any:
 
 def reread(
     data: Any,
-    collect: Callable[[Any], list[SchemaProblem]],
-    describe: Callable[[str, Any, Any], str],
-) -> list[SchemaProblem]:
+    collect: Callable[[Any], list[P]],
+    describe: Callable[[str, Any, Any], P],
+) -> list[P]:
     """`collect`'s problems of `data` as floe-core reads it: a type problem at a value
     pydantic's lax mode reads becomes a `coerced` note (`describe(pointer, value, read)`),
     unless the value read is of the value's own type (a YAML date where floe-core wants a
     date), and the value read is checked in its place."""
-    from floe_lint.load.validation import SchemaProblem
-
-    view, notes, done = data, list[SchemaProblem](), set[str]()
+    view, notes, done = data, list[P](), set[str]()
     problems = collect(view)
     for _ in range(_ROUNDS):
         changed = False
@@ -157,11 +164,7 @@ def reread(
             done.add(problem.pointer)
             changed = True
             if type(read) is not type(value):
-                notes.append(
-                    SchemaProblem(
-                        "coerced", problem.pointer, "value", describe(problem.pointer, value, read)
-                    )
-                )
+                notes.append(describe(problem.pointer, value, read))
         if not changed:
             break
         problems = collect(view)

@@ -17,10 +17,10 @@ from typing import Any
 import yaml
 
 from floe_lint.findings import Span
+from floe_lint.load.problems import NodeSpans
 from floe_lint.load.yaml_tree import (
     AliasPlaces,
     Builder,
-    NodeSpans,
     TooDeep,
     TooManyNodes,
     compose_all,

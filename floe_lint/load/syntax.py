@@ -6,7 +6,7 @@ from __future__ import annotations
 import yaml
 
 from floe_lint.findings import FILE_START, Span
-from floe_lint.load.yaml_tree import LoadProblem
+from floe_lint.load.problems import LoadProblem
 
 
 def _problem_span(error: yaml.YAMLError, text: str) -> Span:

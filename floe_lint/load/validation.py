@@ -10,13 +10,13 @@ import datetime
 import importlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint.load import pointer as ptr
 from floe_lint.load.fastschema import Check, compile_schema, ecma_pattern, proves_valid
+from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
 from floe_lint.suggest import did_you_mean
 
@@ -30,15 +30,31 @@ SCHEMA_NAMES = ("manifest", "floe", "report")
 MAX_KEY_SUGGESTIONS = 100
 
 
-@dataclass(frozen=True, slots=True)
-class SchemaProblem:
+class SchemaProblem(Frozen):
+    __slots__ = ("at", "category", "key", "message", "pointer", "wants")
     category: Category
     pointer: str
     at: Literal["key", "value"]
     message: str
-    key: str | None = None  # the unknown or missing key of an unknown-key/required problem
+    key: str | None  # the unknown or missing key of an unknown-key/required problem
     #: the one type a type problem's value should have (`integer`, `date`, ...), for lax reading
-    wants: str | None = None
+    wants: str | None
+
+    def __init__(
+        self,
+        category: Category,
+        pointer: str,
+        at: Literal["key", "value"],
+        message: str,
+        key: str | None = None,
+        wants: str | None = None,
+    ) -> None:
+        set_field(self, "category", category)
+        set_field(self, "pointer", pointer)
+        set_field(self, "at", at)
+        set_field(self, "message", message)
+        set_field(self, "key", key)
+        set_field(self, "wants", wants)
 
 
 @cache
@@ -283,10 +299,11 @@ def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
     if tagged.has_tagged(data):
         data = tagged.pyyaml_view(data)
 
-    def describe(pointer: str, value: Any, read: Any) -> str:
+    def describe(pointer: str, value: Any, read: Any) -> SchemaProblem:
         secret = any(is_secret_key(t) for t in pointer.split("/"))
         shown = _shows_value(pointer, value) or (isinstance(value, bytes) and not secret)
-        return lax.note(_describe(pointer), value, read, shown)
+        message = lax.note(_describe(pointer), value, read, shown)
+        return SchemaProblem("coerced", pointer, "value", message)
 
     found = lax.reread(data, lambda view: _collect(view, schema_name), describe)
     return _pair_misspellings(found)

@@ -6,7 +6,6 @@ Every file is read and parsed once, however many products reference it.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -14,35 +13,13 @@ from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
 from floe_lint.load.paths import forget_links, resolved
+from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, declares_floe, found_under
 
-YAML_SUFFIXES = (".yaml", ".yml")
-JSON_SUFFIX = ".json"
-#: a discovered JSON file is read only if its first bytes declare Floe's API version
-_JSON_MARKER = b'"floe.dev/v1"'
-_JSON_SNIFF_BYTES = 4096
-SKIP_DIRS = frozenset(
-    {"node_modules", "target", "dbt_packages", "__pycache__", "venv", "site-packages"}
-)
+__all__ = ["JSON_SUFFIX", "SKIP_DIRS", "YAML_SUFFIXES", "Workspace", "discover", "holds_floe"]
 
 
 def _looks_ours(path: Path) -> bool:
     return kind_by_name(path.name) is not None
-
-
-def _declares_floe(path: Path) -> bool:
-    """A regular JSON file whose start names `"floe.dev/v1"` (most JSON in a repository is
-    not ours). Non-blocking, so a FIFO named `x.json` cannot hang discovery."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(path, flags)
-    except (OSError, ValueError):
-        return False
-    try:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and _JSON_MARKER in os.read(fd, _JSON_SNIFF_BYTES)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
 
 
 #: Names that promise a Floe document: such a file holding none is a finding, not a skip.
@@ -66,30 +43,15 @@ def discover(paths: Iterable[Path], *, hook: bool = False) -> Iterator[tuple[Pat
     """
     for path in paths:
         if path.is_dir():
-            inside = os.path.realpath(path)
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
-                for name in sorted(files):
-                    found = Path(root) / name
-                    if not (
-                        name.endswith(YAML_SUFFIXES)
-                        or (name.endswith(JSON_SUFFIX) and _declares_floe(found))
-                    ):
-                        continue
-                    if os.path.islink(found) and not _within(os.path.realpath(found), inside):
-                        continue  # a link out of the folder: its target is not ours to read
-                    yield found, False
+            for found in found_under(path):
+                yield Path(found), False
         elif hook:
             if path.name.endswith(YAML_SUFFIXES) or (
-                path.name.endswith(JSON_SUFFIX) and _declares_floe(path)
+                path.name.endswith(JSON_SUFFIX) and declares_floe(path)
             ):
                 yield path, False
         else:
             yield path, True
-
-
-def _within(target: str, folder: str) -> bool:
-    return target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _declares_another_kind(source: SourceFile) -> bool:
@@ -129,6 +91,13 @@ class Workspace:
         if key is None:
             key = self._keys[path] = resolved(path)
         return key
+
+    def know_keys(self, paths: Iterable[Path]) -> None:
+        """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
+        below folders that have none above them): each one's key is its absolute path."""
+        cwd = os.getcwd()
+        for path in paths:
+            self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
 
     def load(self, path: Path) -> SourceFile:
         key = self.key(path)

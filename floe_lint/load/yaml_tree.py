@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
+from floe_lint.load.problems import LoadProblem, NodeSpans
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -71,25 +71,6 @@ _constructor = yaml.constructor.SafeConstructor()
 _SAFE_TAGS = frozenset(
     tag for tag in yaml.constructor.SafeConstructor.yaml_constructors if tag is not None
 )
-
-
-@dataclass(frozen=True, slots=True)
-class NodeSpans:
-    """Where a node sits: its key (for mapping entries) and its value."""
-
-    value: Span
-    key: Span | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
-    """A problem found while reading a file; `rule` names the rule that reports it."""
-
-    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents", "merge-key"]
-    message: str
-    span: Span
-    pointer: str = ""
-    related_span: Span | None = None
 
 
 class TooManyNodes(Exception):

@@ -138,6 +138,9 @@ class TransformView:
     default_of: str | None
     approved: bool
     removed_by: str | None
+    #: the level that left it out selects from a whitelist (upstream's `approved_plugins`): it
+    #: does not select the compute rather than removing it from a list of its own
+    removed_from_whitelist: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +196,7 @@ def level_view(level: Level) -> LevelView:
         offer = parent.children_allowed
         names = offer.names if offer.names is not None else frozenset()
         ordered = [n for n in parent.approved if n in names] + sorted(names - set(parent.approved))
-        whitelisted = offer.node != offer.level.approved_node
+        whitelisted = _selects_from_whitelist(level)
         view.removes = [
             Removed(n, offer.level.label, whitelisted) for n in ordered if n not in listed
         ]
@@ -275,9 +278,19 @@ def _transform_views(product: Product, level: Level | None) -> list[TransformVie
                 default_of,
                 approved,
                 remover.label if remover is not None else None,
+                remover is not None and _selects_from_whitelist(remover),
             )
         )
     return views
+
+
+def _selects_from_whitelist(level: Level) -> bool:
+    """Whether what `level` may approve is a whitelist above it (upstream's `approved_plugins`,
+    possibly passed on by a domain between), not its parent's approved list."""
+    if level.parent is None:
+        return False
+    offer = level.parent.children_allowed
+    return offer.node != offer.level.approved_node
 
 
 def _problems(hierarchy: Hierarchy, docs: set[int]) -> list[tuple[Site, str]]:

@@ -8,7 +8,8 @@ force above it. A value a level does not write (absent or null) is inherited, ne
 weakening. The value in force at a level is the strictest along its chain: a weaker value is
 reported where it is written and does not take effect; on a tie the higher level keeps the
 credit, because that is where the value must change. Values outside a field's domain (a
-typo, a string for a number) are left to the schema rules and neither set nor compared.
+typo, a string for a number) are left to the schema rules and neither set nor compared, except
+in upstream's dialect, where a value floe-core reads into the domain (`"30"`) is that value.
 
 `approved_plugins` works the same way per category: what a level lists is narrowed to what
 is allowed above it, and a name it adds is a widening.
@@ -17,23 +18,27 @@ is allowed above it, and a name it adds is a widening.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from floe_lint.load.document import Node
+from floe_lint.record import Frozen, set_field
 
 #: upstream's symbolic orderings, weakest first
 _ENFORCEMENT = ("off", "warn", "strict")
 _SWITCH = (False, True)
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(Frozen):
     """One ordered governance field: its dotted path under `governance` and its order
     (`values` weakest first; None: a number, higher is stricter)."""
 
+    __slots__ = ("path", "values")
     path: str
-    values: tuple[Any, ...] | None = None
+    values: tuple[Any, ...] | None
+
+    def __init__(self, path: str, values: tuple[Any, ...] | None = None) -> None:
+        set_field(self, "path", path)
+        set_field(self, "values", values)
 
     def rank(self, value: Any) -> float | None:
         """How strict `value` is (None: outside the field's domain, so not compared)."""
@@ -82,13 +87,18 @@ def shown(value: Any) -> str:
     return str(value) if isinstance(value, int | float) else f"'{value}'"
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(Frozen):
     """A governance value as one level writes it."""
 
+    __slots__ = ("field", "node", "value")
     field: Field
     value: Any
     node: Node
+
+    def __init__(self, field: Field, value: Any, node: Node) -> None:
+        set_field(self, "field", field)
+        set_field(self, "value", value)
+        set_field(self, "node", node)
 
     @property
     def rank(self) -> float:
@@ -97,12 +107,16 @@ class Setting:
         return rank
 
 
-@dataclass(frozen=True, slots=True)
-class InForce:
+class InForce(Frozen):
     """The value in force at a level, the level that writes it (its label) and where."""
 
+    __slots__ = ("label", "setting")
     setting: Setting
     label: str
+
+    def __init__(self, setting: Setting, label: str) -> None:
+        set_field(self, "setting", setting)
+        set_field(self, "label", label)
 
     @property
     def value(self) -> Any:
@@ -113,12 +127,16 @@ class InForce:
         return self.setting.node
 
 
-@dataclass(frozen=True, slots=True)
-class Weakening:
+class Weakening(Frozen):
     """A level writes a value weaker than the one in force above it."""
 
+    __slots__ = ("above", "setting")
     setting: Setting
     above: InForce
+
+    def __init__(self, setting: Setting, above: InForce) -> None:
+        set_field(self, "setting", setting)
+        set_field(self, "above", above)
 
 
 def settings(node: Node) -> tuple[Setting, ...]:
@@ -130,9 +148,21 @@ def settings(node: Node) -> tuple[Setting, ...]:
     for field in FIELDS:
         child = node.child(*field.path.split("."))
         value = child.value
+        if value is not None and field.rank(value) is None and node.doc.dialect == "floe":
+            value = _as_floe_core_reads(field, value)
         if value is not None and field.rank(value) is not None:
             found.append(Setting(field, value, child))
     return tuple(found)
+
+
+def _as_floe_core_reads(field: Field, value: Any) -> Any:
+    """In upstream's dialect, a value floe-core's lax mode reads into the field's domain
+    (`"30"`, `"no"`; `schema-coerced` names it) counts as what floe-core reads."""
+    from floe_lint.load.lax import read_as
+
+    wants = "integer" if field.values is None else "boolean" if field.values is _SWITCH else None
+    ok, read = read_as(value, wants) if wants else (False, None)
+    return read if ok else value
 
 
 def resolve(
@@ -150,23 +180,34 @@ def resolve(
     return in_force, weakenings
 
 
-@dataclass(frozen=True, slots=True)
-class Allowed:
+class Allowed(Frozen):
     """What levels below may select in one plugin category, and the whitelist that says so."""
 
+    __slots__ = ("category", "label", "names", "node")
     category: str
     names: tuple[str, ...]
     node: Node
     label: str
 
+    def __init__(self, category: str, names: tuple[str, ...], node: Node, label: str) -> None:
+        set_field(self, "category", category)
+        set_field(self, "names", names)
+        set_field(self, "node", node)
+        set_field(self, "label", label)
 
-@dataclass(frozen=True, slots=True)
-class Widening:
+
+class Widening(Frozen):
     """A level's whitelist lists a plugin that the whitelist above it does not allow."""
 
+    __slots__ = ("above", "name", "node")
     name: str
     node: Node
     above: Allowed
+
+    def __init__(self, name: str, node: Node, above: Allowed) -> None:
+        set_field(self, "name", name)
+        set_field(self, "node", node)
+        set_field(self, "above", above)
 
 
 def narrow(

@@ -9,7 +9,6 @@ default inherits its parent's. Each manifest is resolved once, whatever referenc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,16 +20,25 @@ from floe_lint.model.governance import narrow, resolve
 from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import RefError, Resolver
+from floe_lint.record import Frozen, set_field
 
 
-@dataclass(frozen=True, slots=True)
-class RefProblem:
+class RefProblem(Frozen):
     """A ref that could not be followed, reported at the referencing node."""
 
+    __slots__ = ("cycle", "message", "node", "rule")
     node: Node
     message: str
-    cycle: bool = False
-    rule: str = "unresolved-ref"
+    cycle: bool
+    rule: str
+
+    def __init__(
+        self, node: Node, message: str, cycle: bool = False, rule: str = "unresolved-ref"
+    ) -> None:
+        set_field(self, "node", node)
+        set_field(self, "message", message)
+        set_field(self, "cycle", cycle)
+        set_field(self, "rule", rule)
 
     @property
     def doc(self) -> Document:

@@ -4,23 +4,37 @@ builds the levels): what it approves, its default, and what it lets the levels b
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import Allowed, InForce, Weakening, Widening
 from floe_lint.model.manifest import ComputeEntry, Manifest
+from floe_lint.record import Frozen, Record, set_field
 
 ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
 
 
-@dataclass(frozen=True, slots=True)
-class EffectiveCompute:
+class EffectiveCompute(Frozen):
+    __slots__ = ("config", "connection_secret_ref", "entry", "level", "name")
     name: str
     config: dict[str, Any]
     connection_secret_ref: str | None
     entry: ComputeEntry
     level: Level
+
+    def __init__(
+        self,
+        name: str,
+        config: dict[str, Any],
+        connection_secret_ref: str | None,
+        entry: ComputeEntry,
+        level: Level,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "config", config)
+        set_field(self, "connection_secret_ref", connection_secret_ref)
+        set_field(self, "entry", entry)
+        set_field(self, "level", level)
 
 
 class Allowance(NamedTuple):
@@ -32,24 +46,59 @@ class Allowance(NamedTuple):
     node: Node
 
 
-@dataclass(eq=False)
-class Level:
+class Level(Record):
     """One manifest in the hierarchy with its effective policy."""
 
+    __slots__ = (
+        "approved",
+        "default",
+        "default_level",
+        "governance",
+        "manifest",
+        "parent",
+        "parent_status",
+        "plugins_allowed",
+        "weakenings",
+        "widenings",
+    )
     manifest: Manifest
-    parent: Level | None = None
-    parent_status: ParentStatus = "none"
-    approved: dict[str, EffectiveCompute] = field(default_factory=dict)
-    default: str | None = None
-    default_level: Level | None = None
+    parent: Level | None
+    parent_status: ParentStatus
+    approved: dict[str, EffectiveCompute]
+    default: str | None
+    default_level: Level | None
     #: governance in force here (dotted field -> value and where it is written), and the
     #: values this level writes weaker than what is in force above it
-    governance: dict[str, InForce] = field(default_factory=dict)
-    weakenings: list[Weakening] = field(default_factory=list)
+    governance: dict[str, InForce]
+    weakenings: list[Weakening]
     #: per plugin category, what levels below may select, and the names this level's
     #: whitelists add to what is allowed above it
-    plugins_allowed: dict[str, Allowed] = field(default_factory=dict)
-    widenings: list[Widening] = field(default_factory=list)
+    plugins_allowed: dict[str, Allowed]
+    widenings: list[Widening]
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        parent: Level | None = None,
+        parent_status: ParentStatus = "none",
+        approved: dict[str, EffectiveCompute] | None = None,
+        default: str | None = None,
+        default_level: Level | None = None,
+        governance: dict[str, InForce] | None = None,
+        weakenings: list[Weakening] | None = None,
+        plugins_allowed: dict[str, Allowed] | None = None,
+        widenings: list[Widening] | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.parent = parent
+        self.parent_status = parent_status
+        self.approved = {} if approved is None else approved
+        self.default = default
+        self.default_level = default_level
+        self.governance = {} if governance is None else governance
+        self.weakenings = [] if weakenings is None else weakenings
+        self.plugins_allowed = {} if plugins_allowed is None else plugins_allowed
+        self.widenings = [] if widenings is None else widenings
 
     @property
     def doc(self) -> Document:
@@ -151,12 +200,18 @@ class Level:
 
     def unloaded(self) -> Level | None:
         """The nearest level of the chain (this one or above) whose parent manifest could not
-        be loaded (an unresolved ref, a file that is not a manifest, a cycle): what it would
-        inherit is unknown, so nothing below it can be judged on inherited policy."""
+        be loaded (an unresolved ref, a file that is not a manifest, a cycle), or a domain that
+        names no parent at all: what it would inherit is unknown, so nothing below it can be
+        judged on inherited policy."""
         for level in self.chain():
-            if level.parent_status in ("unresolved", "cycle"):
+            if level.parent_status in ("unresolved", "cycle") or self._orphan(level):
                 return level
         return None
+
+    @staticmethod
+    def _orphan(level: Level) -> bool:
+        """A domain without a parent_manifest (scope-mismatch reports it): its parent is lost."""
+        return level.parent_status == "none" and level.scope == "domain"
 
     def remover_of(self, name: str) -> Level | None:
         """The level that dropped `name` from what its parent approved, if any level did."""

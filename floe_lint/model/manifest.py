@@ -3,23 +3,39 @@ its parent ref, its approved computes and its default, each with the node it cam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import Setting
+from floe_lint.record import Frozen, set_field
 
 
-@dataclass(frozen=True, slots=True)
-class ComputeEntry:
+class ComputeEntry(Frozen):
     """One approved compute, as written (`node` is the item; `name_node` holds its name)."""
 
+    __slots__ = ("config", "config_node", "connection_secret_ref", "name", "name_node", "node")
     name: str
     node: Node
     name_node: Node
     config: dict[str, Any]
     connection_secret_ref: str | None
     config_node: Node
+
+    def __init__(
+        self,
+        name: str,
+        node: Node,
+        name_node: Node,
+        config: dict[str, Any],
+        connection_secret_ref: str | None,
+        config_node: Node,
+    ) -> None:
+        set_field(self, "name", name)
+        set_field(self, "node", node)
+        set_field(self, "name_node", name_node)
+        set_field(self, "config", config)
+        set_field(self, "connection_secret_ref", connection_secret_ref)
+        set_field(self, "config_node", config_node)
 
     @property
     def pointer(self) -> str:

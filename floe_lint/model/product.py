@@ -3,20 +3,28 @@ ref and its transforms, each naming the node it came from."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from floe_lint.load.document import Document, Node
+from floe_lint.record import Frozen, set_field
 
 if TYPE_CHECKING:
     from floe_lint.model.level import Level
 
 
-@dataclass(frozen=True, slots=True)
-class Transform:
+class Transform(Frozen):
     """One transform. `identity` is what makes two transforms the same step (ADR-0010: the
     dbt path); `compute` is the value as written (a name, or something rules explain)."""
 
+    __slots__ = (
+        "compute_node",
+        "data",
+        "identity",
+        "identity_key",
+        "identity_node",
+        "index",
+        "node",
+    )
     index: int
     data: dict[str, Any]
     node: Node
@@ -24,7 +32,25 @@ class Transform:
     identity_node: Node
     compute_node: Node
     #: what `identity` is, for messages: `path` (ADR-0010) or the dbt model `name` (upstream)
-    identity_key: str = "path"
+    identity_key: str
+
+    def __init__(
+        self,
+        index: int,
+        data: dict[str, Any],
+        node: Node,
+        identity: str | None,
+        identity_node: Node,
+        compute_node: Node,
+        identity_key: str = "path",
+    ) -> None:
+        set_field(self, "index", index)
+        set_field(self, "data", data)
+        set_field(self, "node", node)
+        set_field(self, "identity", identity)
+        set_field(self, "identity_node", identity_node)
+        set_field(self, "compute_node", compute_node)
+        set_field(self, "identity_key", identity_key)
 
     @property
     def pointer(self) -> str:

@@ -11,11 +11,11 @@ import os
 import re
 import stat
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from floe_lint.load.paths import name_fetched
 from floe_lint.load.reading import special_kind
+from floe_lint.record import Frozen, Value, set_field
 
 OCI_SCHEME = "oci://"
 MUTABLE_TAGS = frozenset({"latest", "main", "master", "stable", "edge", "nightly", "dev", "head"})
@@ -27,12 +27,18 @@ _OCI = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class OciRef:
+class OciRef(Frozen):
+    __slots__ = ("digest", "host", "repository", "tag")
     host: str
     repository: str
     tag: str | None
     digest: str | None
+
+    def __init__(self, host: str, repository: str, tag: str | None, digest: str | None) -> None:
+        set_field(self, "host", host)
+        set_field(self, "repository", repository)
+        set_field(self, "tag", tag)
+        set_field(self, "digest", digest)
 
     def __str__(self) -> str:
         text = f"{OCI_SCHEME}{self.host}/{self.repository}"
@@ -113,12 +119,16 @@ def host_problem(host: str) -> str | None:
 OciFetcher = Callable[[OciRef], Path]
 
 
-@dataclass
-class Resolver:
+class Resolver(Value):
     """Turns a ref, written in the file at `base`, into the path of a local file."""
 
+    __slots__ = ("fetch", "overrides")
     overrides: Mapping[str, Path]
-    fetch: OciFetcher | None = None
+    fetch: OciFetcher | None
+
+    def __init__(self, overrides: Mapping[str, Path], fetch: OciFetcher | None = None) -> None:
+        self.overrides = overrides
+        self.fetch = fetch
 
     def resolve(self, text: str, base: Path) -> Path:
         text = text.strip()

@@ -12,10 +12,8 @@ to fix), naming where the chain really ends.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from floe_lint.errors import ConfigError
@@ -25,19 +23,36 @@ from floe_lint.load.reading import read_regular
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.refs import RefError, Resolver, is_oci
+from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import mask_url_credentials
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(Frozen):
     """Whether a chain is trusted, where it ends, and (untrusted) the ref that leaves."""
 
+    __slots__ = ("end", "message", "node", "reason", "root", "trusted")
     trusted: bool
     end: Level | None  # None: the product names no platform
     root: str | None  # the trusted root it ends at, as given
-    node: Node | None = None  # untrusted: the ref to report
-    message: str = ""
-    reason: str = ""  # untrusted: why, without the ref (`the hierarchy ends at ...`)
+    node: Node | None  # untrusted: the ref to report
+    message: str
+    reason: str  # untrusted: why, without the ref (`the hierarchy ends at ...`)
+
+    def __init__(
+        self,
+        trusted: bool,
+        end: Level | None,
+        root: str | None,
+        node: Node | None = None,
+        message: str = "",
+        reason: str = "",
+    ) -> None:
+        set_field(self, "trusted", trusted)
+        set_field(self, "end", end)
+        set_field(self, "root", root)
+        set_field(self, "node", node)
+        set_field(self, "message", message)
+        set_field(self, "reason", reason)
 
 
 class Trust:
@@ -147,6 +162,8 @@ def _is_manifest(path: Path) -> bool:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib  # here: only trusted roots given as oci:// refs need it
+
     try:
         return "sha256:" + hashlib.sha256(read_regular(path)).hexdigest()
     except OSError:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +19,7 @@ from floe_lint.load.reading import json_value, read_text
 from floe_lint.model.dialects import product_of
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.refs import RefError, is_oci, parse_oci
+from floe_lint.record import Frozen, set_field
 from floe_lint.safe_write import write_file
 
 LOCK_NAME = "floe.lock"
@@ -31,14 +31,20 @@ class LockError(Exception):
     """A floe.lock that cannot be read; the message names the file."""
 
 
-@dataclass(frozen=True, slots=True)
-class RefSite:
+class RefSite(Frozen):
     """An `oci://` ref as written at `pointer` of `doc`; `key` is its normalized form."""
 
+    __slots__ = ("doc", "key", "pointer", "text")
     doc: Document
     pointer: str
     text: str
     key: str
+
+    def __init__(self, doc: Document, pointer: str, text: str, key: str) -> None:
+        set_field(self, "doc", doc)
+        set_field(self, "pointer", pointer)
+        set_field(self, "text", text)
+        set_field(self, "key", key)
 
     @property
     def node(self) -> Node:

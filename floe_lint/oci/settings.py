@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from floe_lint.errors import ConfigError
 from floe_lint.model.refs import host_problem
+from floe_lint.record import Frozen, set_field
 
 OFFLINE_ENV = "FLOE_LINT_OFFLINE"
 USERNAME_ENV, PASSWORD_ENV = "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"
@@ -18,18 +18,47 @@ HOSTS_ENV = "FLOE_LINT_REGISTRY_HOSTS"
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Frozen):
     """The `oci` table of the config, validated, with environment overrides applied."""
 
+    __slots__ = (
+        "budget",
+        "cache_dir",
+        "insecure",
+        "mirrors",
+        "offline",
+        "retries",
+        "tag_ttl",
+        "timeout",
+    )
     cache_dir: Path
-    mirrors: Mapping[str, str] = field(default_factory=dict)
-    insecure: frozenset[str] = frozenset()
-    timeout: float = 5.0
-    retries: int = 2
-    budget: float = 10.0
-    tag_ttl: float = 300.0
-    offline: bool = False
+    mirrors: Mapping[str, str]
+    insecure: frozenset[str]
+    timeout: float
+    retries: int
+    budget: float
+    tag_ttl: float
+    offline: bool
+
+    def __init__(
+        self,
+        cache_dir: Path,
+        mirrors: Mapping[str, str] | None = None,
+        insecure: frozenset[str] = frozenset(),
+        timeout: float = 5.0,
+        retries: int = 2,
+        budget: float = 10.0,
+        tag_ttl: float = 300.0,
+        offline: bool = False,
+    ) -> None:
+        set_field(self, "cache_dir", cache_dir)
+        set_field(self, "mirrors", {} if mirrors is None else mirrors)
+        set_field(self, "insecure", insecure)
+        set_field(self, "timeout", timeout)
+        set_field(self, "retries", retries)
+        set_field(self, "budget", budget)
+        set_field(self, "tag_ttl", tag_ttl)
+        set_field(self, "offline", offline)
 
     @classmethod
     def load(

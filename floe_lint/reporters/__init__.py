@@ -45,3 +45,29 @@ def printable(text: str) -> str:
 
         text = mask_url_credentials(text)
     return text.translate(_ESCAPES)
+
+
+def markdown_text(text: str) -> str:
+    """User text as Markdown that shows it literally, on one line: control characters escaped
+    (`printable`), and every character Markdown reads as emphasis, code, a link, HTML, a table
+    cell or a heading backslash-escaped."""
+    text = printable(text)
+    for char in "\\`*_[]<>|#!~":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def markdown_code(text: str) -> str:
+    """User text as a Markdown code span that shows it literally: fenced with one backtick more
+    than its longest run of them (backslashes do not escape inside a code span), padded with a
+    space where it starts or ends with a backtick or space, control characters escaped."""
+    text = printable(text)
+    if not text:
+        return "` `"  # CommonMark has no empty code span: a space shows there is nothing
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    fence = "`" * (longest + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"

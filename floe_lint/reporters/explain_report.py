@@ -46,8 +46,9 @@ def _level_lines(level: LevelView) -> list[str]:
     if level.inherits_from is not None:
         lines.append(f"  inherits its computes from {_p(level.inherits_from)}")
     lines += [
-        f"  removes {_p(r.name)} ({'allowed' if r.whitelisted else 'approved'} by "
-        f"{_p(r.approved_by)})"
+        f"  does not select {_p(r.name)} (allowed by {_p(r.approved_by)})"
+        if r.whitelisted
+        else f"  removes {_p(r.name)} (approved by {_p(r.approved_by)})"
         for r in level.removes
     ]
     lines += [
@@ -108,7 +109,11 @@ def _transform_line(t: TransformView) -> str:
         )
     line = f"{head} -> {_p(t.compute)}, {where}"
     if not t.approved:
-        line += ": not approved" + (f", removed by {_p(t.removed_by)}" if t.removed_by else "")
+        line += ": not approved"
+        if t.removed_by and t.removed_from_whitelist:
+            line += f": {_p(t.removed_by)} does not select it"
+        elif t.removed_by:
+            line += f", removed by {_p(t.removed_by)}"
     return line
 
 

@@ -15,7 +15,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint.governance_impact import DependentGovernance, Held
 from floe_lint.lint.impact import IMPACT_VERSION, Impact, ProductChange, TransformPolicy
 from floe_lint.model.governance import shown
-from floe_lint.reporters import display_path
+from floe_lint.reporters import display_path, markdown_text
 
 
 def _printable(text: str) -> str:
@@ -189,10 +189,7 @@ def write_json(impact: Impact, out: TextIO) -> None:
 
 def _md(text: str) -> str:
     """Text in a Markdown table cell: no HTML, no table or code breaks, one line."""
-    text = _printable(text)
-    for char in "\\`*_[]<>|#!~":
-        text = text.replace(char, "\\" + char)
-    return text
+    return markdown_text(text)
 
 
 def _md_findings(title: str, findings: Sequence[Finding], out: TextIO) -> None:

@@ -6,20 +6,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from floe_lint.findings import Finding
+from floe_lint.record import Frozen, set_field
 from floe_lint.reporters import printable
 
 
-@dataclass(frozen=True)
-class Silenced:
+class Silenced(Frozen):
     """Findings a run found but does not report: `# floe-lint: disable=` comments (SARIF's
     `inSource`), baseline entries and the config's exceptions (both `external`)."""
 
-    suppressed: int = 0
-    baselined: int = 0
-    excused: int = 0
+    __slots__ = ("baselined", "excused", "suppressed")
+    suppressed: int
+    baselined: int
+    excused: int
+
+    def __init__(self, suppressed: int = 0, baselined: int = 0, excused: int = 0) -> None:
+        set_field(self, "suppressed", suppressed)
+        set_field(self, "baselined", baselined)
+        set_field(self, "excused", excused)
 
     @classmethod
     def of(cls, by: Sequence[str]) -> Silenced:

@@ -17,6 +17,8 @@ from floe_lint.model import explain
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.reporters import display_path
+from floe_lint.reporters import markdown_code as _code
+from floe_lint.reporters import markdown_text as _text
 from floe_lint.server.session import Model, Session
 
 
@@ -97,16 +99,22 @@ def _manifest_subject(level: Level, pointer: str) -> Subject | None:
 
 
 def _at(site: explain.Site, root: Path) -> str:
-    return f"{display_path(site.path, root)}:{site.line}"
+    return _text(f"{display_path(site.path, root)}:{site.line}")
 
 
 def _chain(level: Level | None) -> list[Level]:
     return list(reversed(level.chain())) if level is not None else []
 
 
+def _where(level: Level, root: Path) -> str:
+    """`- LABEL (PATH)`, the start of a level's line, as Markdown."""
+    return f"- {_text(level.label)} ({_text(display_path(level.doc.path, root))})"
+
+
 def hover(subject: Subject, root: Path) -> str:
     """Markdown: the explain chain of what the cursor is on, top level first (paths relative
-    to the workspace `root`)."""
+    to the workspace `root`). Everything taken from the files (names, labels, values, paths)
+    is escaped: it shows as written and can never become a link, HTML or emphasis."""
     if subject.kind == "ref":
         return _ref_hover(subject, root)
     if subject.kind == "governance":
@@ -117,9 +125,9 @@ def hover(subject: Subject, root: Path) -> str:
 def _compute_hover(subject: Subject, root: Path) -> str:
     name, level = subject.name, subject.level
     if level is None:
-        return f"**compute `{name}`**: the platform does not resolve, so nothing approves it"
+        return f"**compute {_code(name)}**: the platform does not resolve, so nothing approves it"
     verdict = "approved" if name in level.approved else "not approved"
-    lines = [f"**compute `{name}`**: {verdict} at {level.label}", ""]
+    lines = [f"**compute {_code(name)}**: {verdict} at {_text(level.label)}", ""]
     for lvl in _chain(level):
         view = explain.level_view(lvl)
         what = "does not list it"
@@ -128,48 +136,56 @@ def _compute_hover(subject: Subject, root: Path) -> str:
             what = f"approves it ({_at(site, root)})"
         elif any(r.name == name for r in view.removes):
             removed = next(r for r in view.removes if r.name == name)
-            what = f"removes it (offered by {removed.approved_by})"
+            what = (
+                f"does not select it (allowed by {_text(removed.approved_by)})"
+                if removed.whitelisted
+                else f"removes it (offered by {_text(removed.approved_by)})"
+            )
         elif any(i.name == name for i in view.not_in_parent):
             site = next(i.site for i in view.not_in_parent if i.name == name)
             what = f"lists it, but its parent does not approve it ({_at(site, root)})"
         elif view.inherits_from is not None:
-            what = f"inherits its computes from {view.inherits_from}"
+            what = f"inherits its computes from {_text(view.inherits_from)}"
         if view.default is not None and view.default.name == name:
-            source = view.default.inherited_from or "itself"
+            source = _text(view.default.inherited_from or "itself")
             what += f"; default (set by {source}, {_at(view.default.site, root)})"
-        lines.append(f"- {lvl.label} ({display_path(lvl.doc.path, root)}): {what}")
+        lines.append(f"{_where(lvl, root)}: {what}")
     return "\n".join(lines)
 
 
 def _ref_hover(subject: Subject, root: Path) -> str:
-    text = subject.node.value
+    text = _code(str(subject.node.value))
     if subject.level is None:
-        return f"**`{text}`**: does not resolve to a manifest (see its diagnostic)"
-    lines = [f"**`{text}`** → {display_path(subject.level.doc.path, root)}", ""]
+        return f"**{text}**: does not resolve to a manifest (see its diagnostic)"
+    lines = [f"**{text}** → {_text(display_path(subject.level.doc.path, root))}", ""]
     for lvl in _chain(subject.level):
         view = explain.level_view(lvl)
-        approves = ", ".join(i.name for i in view.approves) or "nothing"
-        default = f"; default {view.default.name}" if view.default else ""
-        lines.append(
-            f"- {lvl.label} ({display_path(lvl.doc.path, root)}): approves {approves}{default}"
-        )
+        approves = ", ".join(_text(i.name) for i in view.approves) or "nothing"
+        default = f"; default {_text(view.default.name)}" if view.default else ""
+        lines.append(f"{_where(lvl, root)}: approves {approves}{default}")
     return "\n".join(lines)
 
 
 def _governance_hover(subject: Subject, root: Path) -> str:
     field = subject.name
-    lines = [f"**governance `{field}`**", ""]
+    lines = [f"**governance {_code(field)}**", ""]
     for lvl in _chain(subject.level):
         view = explain.level_view(lvl)
+        label = _text(lvl.label)
         for held in view.governance:
             if held.field == field:
-                who = f"inherited from {held.inherited_from}" if held.inherited_from else "set here"
-                lines.append(f"- {lvl.label}: `{held.value}` ({who}, {_at(held.site, root)})")
+                who = (
+                    f"inherited from {_text(held.inherited_from)}"
+                    if held.inherited_from
+                    else "set here"
+                )
+                lines.append(f"- {label}: {_code(str(held.value))} ({who}, {_at(held.site, root)})")
         for weak in view.not_in_force:
             if weak.field == field:
                 lines.append(
-                    f"- {lvl.label}: writes `{weak.value}` ({_at(weak.site, root)}), weaker than "
-                    f"`{weak.in_force}` in force from {weak.set_by}: ignored"
+                    f"- {label}: writes {_code(str(weak.value))} ({_at(weak.site, root)}), "
+                    f"weaker than {_code(str(weak.in_force))} in force from "
+                    f"{_text(weak.set_by)}: ignored"
                 )
     return "\n".join(lines)
 

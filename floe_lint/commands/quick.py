@@ -1,0 +1,95 @@
+"""`check`'s plain command lines read without argparse (the pre-commit hook's and CI's).
+
+Importing argparse and building `check`'s parser costs about as much CPU as checking one
+product (issue 17). A line made of `check`, then flags that take no value (below), then paths
+(`check --hook a/floe.yaml b/manifest.yaml`, as pre-commit runs the hook) is read here into the
+namespace argparse gives for it; any other line (an option with a value, `-`, `--`, a flag
+after a path, an abbreviation, a typo) returns None and argparse reads it, with its messages.
+tests/test_quick_arguments.py proves the two agree, with hypothesis, and that `DEFAULTS`
+holds every option of the real parser with its default: an option added to `check` fails it
+until it is added here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from floe_lint.commands.usage import DEFAULT_PATHS
+
+#: `check`'s flags that take no value, by option string: the dest they set to True
+FLAGS = {
+    "--statistics": "statistics",
+    "--isolated": "isolated",
+    "--hook": "hook",
+    "--no-cache": "no_cache",
+    "--no-dependents": "no_dependents",
+    "--fix": "fix",
+    "--unsafe-fixes": "unsafe_fixes",
+    "--diff": "diff",
+    "--include-suppressed": "include_suppressed",
+    "--exit-zero": "exit_zero",
+    "--fail-on-empty": "fail_on_empty",
+    "--require-suppression-reason": "require_suppression_reason",
+    "--offline": "offline",
+}
+
+
+def defaults() -> dict[str, Any]:
+    """What argparse sets for `floe-lint check` alone, in its order (fresh lists each call)."""
+    return {
+        "debug": False,
+        "command": "check",
+        "paths": DEFAULT_PATHS,  # the very object: `check --hook` alone is told from `check .`
+        "stdin_filename": None,
+        "format": None,
+        "statistics": False,
+        "output": None,
+        "ref": [],
+        "manifest": None,
+        "select": [],
+        "ignore": [],
+        "config": None,
+        "isolated": False,
+        "trusted_root": [],
+        "hook": False,
+        "show_source": None,
+        "color": "auto",
+        "jobs": None,
+        "no_cache": False,
+        "no_dependents": False,
+        "workspace": None,
+        "fix": False,
+        "unsafe_fixes": False,
+        "diff": False,
+        "sarif_category": None,
+        "sarif_file": None,
+        "include_suppressed": False,
+        "exit_zero": False,
+        "fail_on_empty": False,
+        "fail_on": None,
+        "baseline": None,
+        "write_baseline": None,
+        "require_suppression_reason": False,
+        "offline": False,
+    }
+
+
+def check_arguments(words: list[str]) -> SimpleNamespace | None:
+    """The namespace of `words` (`["check", ...]`), or None when argparse must read them."""
+    if words[:1] != ["check"]:
+        return None
+    values = defaults()
+    paths: list[Path] = []
+    for word in words[1:]:
+        dest = FLAGS.get(word)
+        if dest is not None and not paths:
+            values[dest] = True
+        elif word and not word.startswith("-"):
+            paths.append(Path(word))
+        else:  # an option argparse must read, or a flag after a path
+            return None
+    if paths:
+        values["paths"] = paths
+    return SimpleNamespace(**values)

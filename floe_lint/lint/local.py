@@ -1,0 +1,63 @@
+"""Findings of local rules across runs: a file whose content did not change keeps them even when
+its hierarchy did.
+
+A change to a manifest re-checks its dependents (floe_lint.lint.replay), but most of a product's
+checks read the product alone: its syntax, its schema, the secrets written in it (the built-in
+rules of `floe_lint.lint.shared.LOCAL_RULES`). Their raw findings (before the run stamps
+severity and mandatory controls on them) are stored per file, per rule and per subject, with the
+file's entry; a run that re-checks a file whose content hash is the stored one takes them from
+the store instead of running those rules (so it need not validate the file, nor import
+`jsonschema` for the messages). Every other rule runs as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from floe_lint.findings import Finding
+from floe_lint.lint import cache
+from floe_lint.lint.shared import LOCAL_RULES
+
+if TYPE_CHECKING:
+    from floe_lint.lint.registry import Rule
+    from floe_lint.lint.replay import Replay
+
+
+def is_local(rule: Rule) -> bool:
+    """A built-in rule whose findings on a subject depend on that file or document alone."""
+    return rule.id in LOCAL_RULES and str(rule.module).startswith("floe_lint.rules.")
+
+
+def _slot(rule: Rule, subject: Any) -> str:
+    """The rule and which subject of its file (a file, or its n-th document)."""
+    return f"{rule.id}/{type(subject).__name__}/{getattr(subject, 'index', -1)}"
+
+
+class Local:
+    """One run's use of stored local findings; what it saw is stored with each file's entry."""
+
+    def __init__(self, replay: Replay):
+        self.replay = replay
+        #: file key -> slot -> the raw findings (encoded) of every local rule run or replayed
+        self.seen: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self.served = 0
+
+    def findings(
+        self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
+    ) -> list[Finding]:
+        """`check()`, or for a local rule on an unchanged file, what it found before."""
+        if not is_local(rule):
+            return list(check())
+        key = self.replay.owner(subject)
+        slot = _slot(rule, subject)
+        stored = self.replay.local_findings(key)
+        encoded = stored.get(slot) if stored is not None else None
+        if isinstance(encoded, list):
+            found = [cache.decode(f) for f in encoded]
+            self.served += 1
+        else:
+            found = list(check())
+            encoded = [cache.encode(f) for f in found]
+        self.seen.setdefault(key, {})[slot] = encoded
+        return found

@@ -1,0 +1,277 @@
+"""A `check` replayed whole: when nothing it read has changed, its output is printed again.
+
+The per-file results (floe_lint.lint.replay) spare an unchanged tree its parsing and checks, but
+such a run still imports the lint machinery, resolves every path and rebuilds every finding.
+A run whose inputs are all known is also stored whole, next to the per-file store: its standard
+output, standard error and exit status, with the content hash of every file it read (each file
+found, each file their findings depend on, the baseline). The next run under the same key walks
+the tree, reads and hashes those files and, when the files found and every hash are the same,
+prints what was stored; anything else runs as usual (and replays per file).
+
+The key is the per-file store's (floe-lint's version and files, plugins, working directory,
+environment, effective config, rule folders) plus the whole command line, whether standard
+output and error are terminals (colour, excerpts) and the date (mandatory exceptions expire).
+A run is stored whole only when every file it found was stored per file and no `oci://` ref,
+dependents search, symbolic link or file outside the folders given took part; a walk that meets
+a symbolic link in a folder it lists is never replayed whole. Runs that write files (`--output`,
+`--sarif-file`, `--write-baseline`, fixes), read standard input or a hook's staged files, and
+SARIF reports (a warning of theirs goes straight to sys.stderr) are never stored whole.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO, cast
+
+from floe_lint.lint import cache
+from floe_lint.load.reading import ReadError, read_regular
+from floe_lint.load.walk import SKIP_DIRS, found_under
+
+if TYPE_CHECKING:
+    import argparse
+
+    from floe_lint.config import Config
+    from floe_lint.lint.replay import Replay
+
+VERSION = 1
+#: whole runs share the per-file stores' prefix: trimmed and cleaned with them
+PREFIX = "results-run-"
+
+
+def eligible(args: argparse.Namespace, output_format: str) -> bool:
+    """Whether a `check` run may be replayed (and stored) whole: see the module's docstring."""
+    return not (
+        args.hook
+        or args.fix
+        or args.diff
+        or args.output is not None
+        or args.sarif_file is not None
+        or args.write_baseline is not None
+        or getattr(args, "stdin_filename", None) is not None
+        or output_format == "sarif"
+    )
+
+
+def _arguments(args: argparse.Namespace) -> list[Any]:
+    plain = (str, int, float, bool, type(None), Path, list, tuple)
+    return sorted([k, v] for k, v in vars(args).items() if isinstance(v, plain))
+
+
+def _hash(path: str) -> str | None:
+    try:
+        return cache.digest(read_regular(path))
+    except ReadError:
+        return None
+
+
+def _absent(path: str) -> bool:
+    """Nothing at `path` (a file a run looked for and did not find)."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
+class _Tee:
+    """Writes through to a stream and keeps a copy (the output to store)."""
+
+    def __init__(self, stream: TextIO, copy: io.StringIO):
+        self._stream = stream
+        self._copy = copy
+
+    def write(self, text: str) -> int:
+        written = self._stream.write(text)
+        self._copy.write(text)
+        return written
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class Whole:
+    """One `check` invocation's whole-run record in the cache folder."""
+
+    def __init__(
+        self,
+        folder: Path,
+        args: argparse.Namespace,
+        config: Config,
+        baseline: Path | None,
+        stdout: TextIO,
+        stderr: TextIO,
+    ):
+        rule_files = [
+            [str(p), _hash(str(p))]
+            for folder_ in config.rule_folders
+            for p in sorted(Path(folder_).glob("*.py"))
+        ]
+        material = [
+            "whole",
+            VERSION,
+            repr(config),
+            rule_files,
+            _arguments(args),
+            stdout.isatty(),
+            stderr.isatty(),
+            datetime.now(UTC).date().isoformat(),
+        ]
+        self.folder = folder
+        self.path = folder / f"{PREFIX}{cache.run_key(material)}.json"
+        self.paths: list[Path] = list(args.paths)
+        self.config = config
+        self.baseline = baseline
+        self._out = io.StringIO()
+        self._err = io.StringIO()
+        #: what the replay's walk found (a run that follows need not walk again)
+        self.found: list[tuple[Path, bool]] | None = None
+
+    # -- replaying -------------------------------------------------------------------------
+
+    def replay(self, stdout: TextIO, stderr: TextIO) -> int | None:
+        """Print the stored output and return its exit status, when every input is the same."""
+        try:
+            raw = read_regular(self.path, cache.MAX_STORE_BYTES, follow_symlinks=False)
+            record = json.loads(raw)
+            if not (isinstance(record, dict) and record.get("version") == VERSION):
+                return None
+            if not self._same_inputs(record):
+                return None
+            out, err, code = record["out"], record["err"], record["code"]
+        except (ReadError, OSError, ValueError, RecursionError, TypeError, KeyError):
+            return None  # no record yet, or one that is not ours
+        if not (isinstance(out, str) and isinstance(err, str) and isinstance(code, int)):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
+        stdout.write(out)
+        stderr.write(err)
+        return code
+
+    def _same_inputs(self, record: dict[str, Any]) -> bool:
+        found = self._found()
+        if found is not None:
+            self.found = [(Path(text), explicit) for text, explicit in found]
+        if found is None or found != [[p, x] for p, x, _ in record["found"]]:
+            return False
+        baseline = record["baseline"]
+        if baseline != (None if self.baseline is None else [str(self.baseline), baseline[1]]):
+            return False
+        return (
+            all(_hash(path) == value for path, _, value in record["found"])
+            and all(_hash(path) == value for path, value in record["deps"].items())
+            and all(_absent(path) for path in record["absent"])
+            and (baseline is None or _hash(baseline[0]) == baseline[1])
+        )
+
+    def _found(self) -> list[list[Any]] | None:
+        """What discovery finds now, as the engine lists it; None when a symbolic link is
+        among the folders walked or above a path given."""
+        if not self._plain_paths():
+            return None
+        found: list[list[Any]] = []
+        links: list[str] = []
+        for path in self.paths:
+            if path.is_dir():
+                found.extend([text, False] for text in found_under(path, links))
+            else:
+                found.append([str(path), True])
+        if links:
+            return None
+        if self.config.include or self.config.exclude:
+            from floe_lint.lint.filtering import selected
+
+            found = [item for item in found if selected(Path(item[0]), self.config)]
+        return found
+
+    def _plain_paths(self) -> bool:
+        return all(os.path.realpath(p) == os.path.abspath(p) for p in self.paths)
+
+    # -- recording -------------------------------------------------------------------------
+
+    def tee(self, stdout: TextIO, stderr: TextIO) -> tuple[TextIO, TextIO]:
+        """The streams a run writes to, so that what it prints can be stored."""
+        return cast(TextIO, _Tee(stdout, self._out)), cast(TextIO, _Tee(stderr, self._err))
+
+    def store(self, replay: Replay | None, code: int) -> None:
+        """Store the run whole, if every input of it is known (see the module's docstring)."""
+        record = self._record(replay, code)
+        if record is None:
+            return
+        from floe_lint.safe_write import write_file
+
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            write_file(self.path, json.dumps(record, separators=(",", ":")))
+        except OSError:
+            return  # a read-only home or a full disk: the run's output is unaffected
+        cache.trim(self.folder)
+
+    def _record(self, replay: Replay | None, code: int) -> dict[str, Any] | None:
+        if replay is None or not replay.complete or not self._plain_paths():
+            return None
+        cwd = os.getcwd()
+        tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
+        found: list[list[Any]] = []
+        for path, explicit in replay.found:
+            key = replay.key(path)
+            digest = replay.hash(key)
+            if key != os.path.normpath(os.path.join(cwd, path)) or digest is None:
+                return None  # a symbolic link, or a file that cannot be read
+            found.append([str(path), explicit, digest])
+        entries = replay.store.written
+        deps: dict[str, str | None] = {}
+        todo = [replay.key(path) for path, _ in replay.found]
+        seen: set[str] = set()
+        while todo:
+            key = todo.pop()
+            if key in seen:
+                continue
+            seen.add(key)
+            entry = entries.get(key)
+            if not isinstance(entry, dict) or entry.get("oci"):
+                return None
+            deps.update(entry.get("deps", {}))
+            todo.extend(entry.get("reach", []))
+        if not all(_walked(key, tops) for key in deps):
+            return None
+        baseline = None
+        if self.baseline is not None:
+            baseline = [str(self.baseline), _hash(str(self.baseline))]
+        return {
+            "version": VERSION,
+            "found": found,
+            "deps": {k: v for k, v in sorted(deps.items()) if v is not None},
+            "absent": sorted(k for k, v in deps.items() if v is None),
+            "baseline": baseline,
+            "out": self._out.getvalue(),
+            "err": self._err.getvalue(),
+            "code": code,
+        }
+
+
+def _walked(key: str, tops: list[str]) -> bool:
+    """Whether `key` lies in a folder that a walk of `tops` lists (so a symbolic link on its
+    way would be seen)."""
+    for top in tops:
+        prefix = top.rstrip("/") + "/"
+        if key.startswith(prefix):
+            folders = key[len(prefix) :].split("/")[:-1]
+            if not any(name.startswith(".") or name in SKIP_DIRS for name in folders):
+                return True
+    return False

@@ -1,0 +1,45 @@
+"""What reading a file records: where each node sits, and the problems found on the way."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from floe_lint.findings import Span
+from floe_lint.record import Frozen, set_field
+
+
+class NodeSpans(Frozen):
+    """Where a node sits: its key (for mapping entries) and its value."""
+
+    __slots__ = ("key", "value")
+    value: Span
+    key: Span | None
+
+    def __init__(self, value: Span, key: Span | None = None) -> None:
+        set_field(self, "value", value)
+        set_field(self, "key", key)
+
+
+class LoadProblem(Frozen):
+    """A problem found while reading a file; `rule` names the rule that reports it."""
+
+    __slots__ = ("message", "pointer", "related_span", "rule", "span")
+    rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents", "merge-key"]
+    message: str
+    span: Span
+    pointer: str
+    related_span: Span | None
+
+    def __init__(
+        self,
+        rule: Literal["yaml-syntax", "duplicate-key", "multiple-documents", "merge-key"],
+        message: str,
+        span: Span,
+        pointer: str = "",
+        related_span: Span | None = None,
+    ) -> None:
+        set_field(self, "rule", rule)
+        set_field(self, "message", message)
+        set_field(self, "span", span)
+        set_field(self, "pointer", pointer)
+        set_field(self, "related_span", related_span)

@@ -1,0 +1,100 @@
+"""The files `discover` finds under a folder, in its order, from one `scandir` per folder.
+
+It is what `os.walk(top)` (top-down, symbolic links to folders not followed, unreadable folders
+skipped) visits with hidden folders and SKIP_DIRS left out and each folder's files and
+sub-folders sorted by name, but it knows from each folder's listing which entries are symbolic
+links, so no file costs an `lstat`; and it names files as `Path(root) / name` prints, without
+building a Path. This module imports nothing of floe-lint: the result cache's whole-run replay
+(floe_lint.lint.whole) walks a tree with it before anything else is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+
+YAML_SUFFIXES = (".yaml", ".yml")
+JSON_SUFFIX = ".json"
+#: a discovered JSON file is read only if its first bytes declare Floe's API version
+_JSON_MARKER = b'"floe.dev/v1"'
+_JSON_SNIFF_BYTES = 4096
+SKIP_DIRS = frozenset(
+    {"node_modules", "target", "dbt_packages", "__pycache__", "venv", "site-packages"}
+)
+
+
+def declares_floe(path: str | os.PathLike[str]) -> bool:
+    """A regular JSON file whose start names `"floe.dev/v1"` (most JSON in a repository is
+    not ours). Non-blocking, so a FIFO named `x.json` cannot hang discovery."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except (OSError, ValueError):
+        return False
+    try:
+        return stat.S_ISREG(os.fstat(fd).st_mode) and _JSON_MARKER in os.read(fd, _JSON_SNIFF_BYTES)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _child(folder: str, name: str) -> str:
+    """`str(Path(folder) / name)` for a folder already written as Path prints it."""
+    if folder == ".":
+        return name
+    return folder + name if folder.endswith("/") else folder + "/" + name
+
+
+def found_under(top: str | os.PathLike[str], links: list[str] | None = None) -> Iterator[str]:
+    """Each YAML file, and each JSON file declaring Floe's API version, under the folder `top`,
+    as `discover` yields them (a symbolic link whose target lies outside `top` is left out).
+    Every symbolic link met in a listed folder (to a file or a folder, followed or not) is
+    appended to `links` when given."""
+    from pathlib import Path
+
+    inside = os.path.realpath(top)
+    start = str(Path(top)) if os.sep == "/" else os.fspath(top)
+    yield from _visit(start, os.fspath(top), inside, links)
+
+
+def _visit(shown: str, folder: str, inside: str, links: list[str] | None) -> Iterator[str]:
+    """`shown`: the folder as Path prints it; `folder`: as os.walk joins it (what is opened)."""
+    dirs: list[tuple[str, bool]] = []
+    files: list[tuple[str, bool]] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                try:
+                    link = entry.is_symlink()
+                except OSError:
+                    link = os.path.islink(entry.path)
+                (dirs if is_dir else files).append((entry.name, link))
+    except OSError:
+        return  # as os.walk without onerror: an unreadable folder is skipped
+    for name, link in sorted(files):
+        if links is not None and link:
+            links.append(_child(shown, name))
+        if not (
+            name.endswith(YAML_SUFFIXES)
+            or (name.endswith(JSON_SUFFIX) and declares_floe(os.path.join(folder, name)))
+        ):
+            continue
+        if link and not _within(os.path.realpath(os.path.join(folder, name)), inside):
+            continue  # a link out of the folder: its target is not ours to read
+        yield _child(shown, name)
+    for name, link in sorted(dirs):
+        if links is not None and link:
+            links.append(_child(shown, name))
+        if link or name.startswith(".") or name in SKIP_DIRS:
+            continue  # os.walk does not follow a link to a folder
+        yield from _visit(_child(shown, name), os.path.join(folder, name), inside, links)
+
+
+def _within(target: str, folder: str) -> bool:
+    return target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)

@@ -1,0 +1,83 @@
+"""Local findings across runs (floe_lint.lint.local): when a manifest changes, its dependents are
+checked again against it, but what their local rules (syntax, schema, secrets) found in them is
+taken from the store, unless their own content changed; the output is a cold run's."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from floe_lint.cli import main
+from floe_lint.lint import cache, context
+from tests.conftest import write_files
+from tests.test_cache import tree
+
+
+def check(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    files = tree()
+    # p0: an unknown key (schema) and a password written in the file (secrets); sales domain
+    files["products/p0/floe.yaml"] += "colour: blue\nconfig: {password: hunter2-hunter2}\n"
+    write_files(tmp_path / "ws", files)
+    monkeypatch.chdir(tmp_path / "ws")
+    return tmp_path / "ws"
+
+
+@pytest.fixture
+def validated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The documents validated against a schema after the fixture was requested."""
+    seen: list[str] = []
+    real = context.validate
+
+    def counting(data: object, schema: str) -> object:
+        seen.append(schema)
+        return real(data, schema)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context, "validate", counting)
+    return seen
+
+
+def _edit_sales(root: Path, approved: str) -> None:
+    path = root / "platform/sales/manifest.yaml"
+    path.write_text(path.read_text().replace("[duckdb, spark]", approved))
+
+
+def test_a_dependent_keeps_its_local_findings_when_its_manifest_changes(
+    cached: Path, validated: list[str]
+) -> None:
+    cold = check(".", "--no-cache")
+    lines = cold[1].splitlines()
+    assert any(
+        line.startswith("products/p0/floe.yaml:6:1: ERROR FL101 [schema-unknown-key] unknown key")
+        for line in lines
+    ), cold[1]
+    assert "products/p0/floe.yaml:7:20: ERROR FL501 [secret-literal] 'password'" in cold[1]
+    assert check(".") == cold  # fills the store
+    _edit_sales(cached, "[duckdb, snowflake]")
+    validated.clear()
+    edited = check(".", "--no-cache")
+    assert "products/p0/floe.yaml:5:43: ERROR FL201" in edited[1], "p0 is checked again"
+    assert validated, "a cold run validates every document"
+    validated.clear()
+    assert check(".") == edited
+    assert validated == ["manifest"], "only the edited manifest: p0 and p1 keep their schema"
+
+
+def test_a_changed_file_runs_its_local_rules_again(cached: Path) -> None:
+    check(".")
+    _edit_sales(cached, "[duckdb]")
+    path = cached / "products/p0/floe.yaml"
+    path.write_text(path.read_text().replace("colour: blue", "color: blue"))
+    cold = check(".", "--no-cache")
+    assert "'color'" in cold[1] and "'colour'" not in cold[1]
+    assert check(".") == cold
