@@ -86,3 +86,18 @@ def test_a_document_places_findings_and_fixes_alike_either_way() -> None:
             assert lazy.span(pointer, at) == eager.span(pointer, at)  # type: ignore[arg-type]
         assert lazy.node_spans(pointer) == eager.node_spans(pointer)
     assert lazy.span("/transforms", "key").start_line == 6  # the repeated key wins, as YAML reads
+
+
+def test_many_nodes_of_one_wide_mapping_are_located_in_linear_time(tmp_path: Path) -> None:
+    """Each walk towards one node reads the siblings on its way: a document asked for many
+    nodes gets every node's spans built once instead (a walk per node would be quadratic)."""
+    from tests.test_linear_time import _on, assert_linear
+
+    def document(n: int) -> str:
+        return "plugins:\n" + "".join(f"  key{i}: [a, b]\n" for i in range(n))
+
+    def locate_each(text: str) -> object:
+        doc = parse(tmp_path / "floe.yaml", text.encode()).documents[0]
+        return [doc.span(f"/plugins/key{i}/1") for i in range(text.count("\n") - 1)]
+
+    assert_linear(_on(locate_each, document), 500, repeat=3)

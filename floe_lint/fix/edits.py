@@ -16,7 +16,7 @@ from floe_lint.findings import Edit
 from floe_lint.fix.text import LineTable
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document, Node
-from floe_lint.load.yaml_tree import NodeSpans
+from floe_lint.load.problems import NodeSpans
 
 # A plain scalar that reads back as this same string in block and flow context alike.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+-]*(?::[A-Za-z0-9_./@+-]+)*")

@@ -53,10 +53,10 @@ class FileSpans:
         every = self._every.get(index)
         if every is not None:
             return every
-        if self._roots is None:
-            self._roots = _compose(self.text)
-            self._lines = self.text.splitlines()
-            self._aliases = _alias_places(self.text, self._roots)
+        if self._roots is None:  # the tree `lookup` composed, if it is still at hand
+            tree = self._tree or _Tree(self.text)
+            self._roots, self._lines = dict(tree.roots), tree.lines
+            self._aliases = dict(tree.aliases)
         root = self._roots.pop(index, None)
         spans: dict[str, NodeSpans] = {}
         if root is not None:
@@ -72,8 +72,9 @@ class FileSpans:
         found by walking from the root towards `pointer` alone: a finding needs its own node
         (and a fix its neighbours), not every node of the file. The composed tree is kept
         for the few files asked last (`_RECENT`), since findings come in runs per file; a
-        file asked again once its tree was dropped gets every node's spans instead, so no file
-        is composed more than twice."""
+        file asked again once its tree was dropped, or a document asked for many nodes (each
+        walk reads the siblings on its way), gets every node's spans instead: no file is
+        composed more than twice, and the time stays linear in the document's size."""
         every = self._every.get(index)
         if every is not None:
             return every.get(pointer)
@@ -82,6 +83,8 @@ class FileSpans:
         walked = self._walked.setdefault(index, set())
         if spans is not None or pointer in walked:
             return spans
+        if len(walked) >= _WALKS:  # many nodes of one document: build them all, in linear time
+            return self.of(index).get(pointer)
         tree = self._tree
         if tree is None:
             if self._composed:  # asked again after its tree was dropped: build them all once
@@ -112,6 +115,8 @@ class _Tree:
 #: the files whose composed tree `lookup` keeps, the last asked last
 _RECENT: list[FileSpans] = []
 _RECENT_FILES = 8
+#: walks towards single nodes of one document before every node's spans are built instead
+_WALKS = 16
 
 
 class _Towards(Builder):
