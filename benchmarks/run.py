@@ -272,17 +272,23 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
         "--only",
-        choices=("startup",),
-        help="startup: only the start-up and pre-commit cases (as --sizes '')",
+        choices=("startup", "cache"),
+        help="startup: only the start-up and pre-commit cases (as --sizes ''); cache: only the "
+        "result cache's cases (warm, one domain edited, impact, the sibling tree) with their "
+        "references (the floor, a cold check)",
     )
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.only is None else []
+    only_cache = args.only == "cache"
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if args.only != "startup" else []
     work = args.work or Path(tempfile.gettempdir()) / "floe-lint-bench"
     work.mkdir(parents=True, exist_ok=True)
     bin_dir = tools(args, work)
     results: dict[str, object] = {"cores": os.cpu_count(), "sizes": {}}
     header = f"  {'':<34} {'wall ms':>10} {'cpu ms':>10} {'files/s':>10} {'RSS MB':>8}"
 
+    if only_cache:
+        cache_only(args, sizes, work, bin_dir, results)
+        return
     small = generate(work / "corpus-hook", 20, args.seed)
     start = startup_cases(small, bin_dir, work)
     measure(list(start.values()), args.startup_repeat, work, warmup=True)
@@ -365,14 +371,51 @@ def main() -> None:
         sizes_out[str(size)] = {k: c.as_dict() for k, c in cases.items()}
     results["sizes"] = sizes_out
     if 1000 in sizes:
-        twin = budgets.sibling_cases(Case, work, bin_dir, args.seed)
-        measure(list(twin.values()), args.repeat, work, warmup=True)
-        print(f"\na domain manifest checked with its dependents ({args.repeat} runs)\n{header}")
-        for case in twin.values():
+        sibling(args, work, bin_dir, results, header)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+def sibling(
+    args: argparse.Namespace, work: Path, bin_dir: Path, results: dict[str, object], header: str
+) -> None:
+    twin = budgets.sibling_cases(Case, work, bin_dir, args.seed)
+    measure(list(twin.values()), args.repeat, work, warmup=True)
+    print(f"\na domain manifest checked with its dependents ({args.repeat} runs)\n{header}")
+    for case in twin.values():
+        print(case.row())
+    ratio = twin["sibling"].cpu / twin["alone"].cpu
+    print(f"  {verdict(ratio <= 1.1)} twin beside / alone = {ratio:.2f} (cpu; budget <= 1.1)")
+    results["sibling"] = {k: c.as_dict() for k, c in twin.items()}
+
+
+def cache_only(
+    args: argparse.Namespace,
+    sizes: list[int],
+    work: Path,
+    bin_dir: Path,
+    results: dict[str, object],
+) -> None:
+    """`--only cache`: per size, the parse floor, a cold check and the result cache's cases."""
+    header = f"  {'':<34} {'wall ms':>10} {'cpu ms':>10} {'files/s':>10} {'RSS MB':>8}"
+    sizes_out: dict[str, object] = {}
+    for size in sizes:
+        corpus = generate(work / f"corpus-{size}", size, args.seed)
+        base = corpus_cases(corpus, bin_dir, work)
+        cases = {"ours": base["ours"], "floor": base["floor"]}
+        cases.update(budgets.cases(Case, corpus, bin_dir, work, args.seed))
+        cases["warm"].run(work)  # fill the cache (and the edit case's) before timing
+        cases["warm"].samples.clear()
+        measure(list(cases.values()), args.repeat, work, warmup=True)
+        print(f"\n{size} products, {len(corpus.files)} files ({args.repeat} runs)\n{header}")
+        for case in cases.values():
             print(case.row())
-        ratio = twin["sibling"].cpu / twin["alone"].cpu
-        print(f"  {verdict(ratio <= 1.1)} twin beside / alone = {ratio:.2f} (cpu; budget <= 1.1)")
-        results["sibling"] = {k: c.as_dict() for k, c in twin.items()}
+        ours, floor = cases["ours"], cases["floor"]
+        print("\n".join(budgets.report(verdict, size, cases, ours, floor, corpus)))
+        sizes_out[str(size)] = {k: c.as_dict() for k, c in cases.items()}
+    results["sizes"] = sizes_out
+    if 1000 in sizes:
+        sibling(args, work, bin_dir, results, header)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

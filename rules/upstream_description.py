@@ -47,10 +47,7 @@ ID, NAME, SEVERITY, SUBJECT = "FL705", "upstream-description", "error", "product
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
     enforcement = strict_enforcement(product)
-    if (
-        enforcement is None
-        or enforcement.setting("quality_gates", "require_descriptions") is not True
-    ):
+    if enforcement is None or not enforcement.switch("quality_gates", "require_descriptions"):
         return
     if not product.transforms:
         return

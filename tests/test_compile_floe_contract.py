@@ -109,25 +109,22 @@ transforms:
 """
 
 
+#: the dev output upstream's DuckDB plugin renders for MANIFEST's compute
+DEV = {
+    "type": "duckdb",
+    "path": "warehouse/daily_orders.duckdb",
+    "threads": 2,
+    "timeout_seconds": 3600,
+    "extensions": ["parquet"],
+    "settings": {"memory_limit": "2GB"},
+}
+
+
 def test_compile_writes_what_floe_platform_compile_writes(tmp_path: Path) -> None:
     ours, upstream = compile_both(tmp_path, MANIFEST, PRODUCT)
     theirs = json.loads(upstream.read_text())
     assert substance(ours) == substance(theirs)
-    assert ours["dbt_profiles"] == {
-        "daily-orders": {
-            "target": "dev",
-            "outputs": {
-                "dev": {
-                    "type": "duckdb",
-                    "path": "warehouse/daily_orders.duckdb",
-                    "threads": 2,
-                    "timeout_seconds": 3600,
-                    "extensions": ["parquet"],
-                    "settings": {"memory_limit": "2GB"},
-                }
-            },
-        }
-    }
+    assert ours["dbt_profiles"] == {"daily-orders": {"target": "dev", "outputs": {"dev": DEV}}}
     # the same bytes in, the same hash: upstream's source_hash is floe.yaml then the manifest
     assert ours["metadata"]["source_hash"] == theirs["metadata"]["source_hash"]
 
@@ -297,12 +294,53 @@ def test_the_enforcement_result_is_what_upstreams_compile_writes(
     }
 
 
+@pytest.mark.parametrize(
+    ("extra", "level", "warnings", "types"),
+    [
+        (
+            "  naming: {enforcement: warn, pattern: medallion}\n"
+            "  quality_gates: {require_descriptions: true}\n",
+            "warn",
+            4,
+            ["documentation", "naming", "plugin_instrumentation"],
+        ),
+        (
+            "  naming: {enforcement: strict, pattern: kimball}\n",
+            "warn",
+            2,
+            ["naming", "plugin_instrumentation"],
+        ),
+        ("  naming: {}\n", "strict", 2, ["naming", "plugin_instrumentation"]),
+        (
+            "  quality_gates: {minimum_test_coverage: 100, require_descriptions: false}\n",
+            "warn",
+            0,
+            ["coverage", "documentation", "naming", "plugin_instrumentation"],
+        ),
+    ],
+    ids=["naming-and-descriptions", "strict-naming-under-warn", "default-naming", "coverage"],
+)
+def test_the_enforcement_result_counts_upstreams_violations(
+    tmp_path: Path, extra: str, level: str, warnings: int, types: list[str]
+) -> None:
+    manifest = MANIFEST.replace("level: warn", f"level: {level}").replace(
+        "  data_retention_days: 365\n", "  data_retention_days: 365\n" + extra
+    )
+    ours, upstream = compile_both(tmp_path, manifest, PRODUCT)
+    theirs = json.loads(upstream.read_text())
+    assert ours["enforcement_result"] == theirs["enforcement_result"]
+    assert ours["enforcement_result"]["warning_count"] == warnings
+    assert ours["enforcement_result"]["policy_types_checked"] == types
+    assert ours["enforcement_result"]["error_count"] == 0
+
+
 def test_the_enforcement_result_is_null_where_upstream_counts_what_the_files_do_not_say(
     tmp_path: Path,
 ) -> None:
     manifest = MANIFEST.replace(
         "  data_retention_days: 365\n",
-        "  data_retention_days: 365\n  naming: {enforcement: warn, pattern: medallion}\n",
+        "  data_retention_days: 365\n  naming: {enforcement: warn, pattern: custom, "
+        "custom_patterns: ['^[a-z_]+$']}\n",
     )
     ours, _ = compile_both(tmp_path, manifest, PRODUCT)
     assert ours["enforcement_result"] is None
@@ -324,3 +362,36 @@ def test_the_sink_whitelist_is_named_when_the_manifest_approves_sinks(tmp_path: 
         "plugin_instrumentation",
         "sink_whitelist",
     ]
+
+
+def test_a_storage_plugin_adds_nothing_floe_lint_would_have_to_invent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Upstream merges storage and catalog settings from plugin packages floe-lint does not
+    reproduce (README): the deployment stays null and the profile is the compute's own."""
+    (tmp_path / "manifest.yaml").write_text(
+        MANIFEST.replace(
+            "  orchestrator: {type: dagster}\n",
+            "  orchestrator: {type: dagster}\n"
+            "  storage: {type: minio, config: {endpoint: 'http://minio:9000', bucket: lake}}\n"
+            "  catalog: {type: polaris, config: {uri: 'http://polaris:8181/api/catalog'}}\n",
+        )
+    )
+    (tmp_path / "daily-orders").mkdir()
+    (tmp_path / "daily-orders/floe.yaml").write_text(PRODUCT)
+    monkeypatch.chdir(tmp_path / "daily-orders")
+    run = run_cli("compile", "floe.yaml", "--out", "out")
+    assert run.code == 0, run.stdout + run.stderr
+    artifacts = json.loads(Path("out/compiled_artifacts.json").read_text())
+    CompiledArtifacts.model_validate(artifacts)
+    assert artifacts["deployment"] is None
+    assert artifacts["plugins"]["storage"]["type"] == "minio"
+    assert artifacts["dbt_profiles"]["daily-orders"]["outputs"]["dev"] == DEV
+
+
+def test_a_governance_value_floe_core_coerces_is_written_as_it_reads_it(tmp_path: Path) -> None:
+    manifest = MANIFEST.replace("data_retention_days: 365", 'data_retention_days: "365"')
+    ours, upstream = compile_both(tmp_path, manifest, PRODUCT)
+    assert ours["governance"]["data_retention_days"] == 365
+    assert substance(ours) == substance(json.loads(upstream.read_text()))
+    assert CompiledArtifacts.model_validate(ours).model_dump(mode="json", by_alias=True) == ours

@@ -495,3 +495,27 @@ def test_inf_is_read_as_a_number_and_refused_by_the_bound(tmp_path: Path) -> Non
         ("FL708", "warning", 119),
     ]
     assert "floe-core reads 'inf' as the number inf" in findings[1]["message"]
+
+
+def test_a_coerced_governance_value_is_compared_as_floe_core_reads_it(tmp_path: Path) -> None:
+    (tmp_path / "enterprise").mkdir()
+    (tmp_path / "sales").mkdir()
+    (tmp_path / "enterprise/manifest.yaml").write_text(
+        _HEAD.replace("acme", "acme-enterprise") + "scope: enterprise\n"
+        "governance: {data_retention_days: 90}\n",
+        "utf-8",
+    )
+    domain = tmp_path / "sales/manifest.yaml"
+    domain.write_text(
+        _HEAD.replace("acme", "sales")
+        + "scope: domain\nparent_manifest: ../enterprise/manifest.yaml\n"
+        'governance: {data_retention_days: "30"}\n',
+        "utf-8",
+    )
+    assert upstream_refusal(domain) is None
+    errors = [f for f in floe_lint(domain).on(domain) if f["severity"] == "error"]
+    assert [(f["rule"], f["line"], f["column"]) for f in errors] == [("FL604", 8, 35)]
+    assert errors[0]["message"].startswith(
+        "domain 'sales' sets governance.data_retention_days to 30, weaker than 90 set by "
+        "enterprise 'acme-enterprise'"
+    )

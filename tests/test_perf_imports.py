@@ -205,31 +205,41 @@ print(json.dumps([status, sorted(set(sys.modules) - before)]))
 
 
 @pytest.mark.parametrize("flag", ["--hook", "--no-dependents"])
-def test_the_hooks_check_loads_neither_dataclasses_nor_argparse(trio: list[str], flag: str) -> None:
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_hooks_check_loads_neither_dataclasses_nor_argparse(
+    trio: list[str], flag: str, cached: bool, tmp_path: Path
+) -> None:
     """The console script's `check` of a product and its manifests, as pre-commit runs it
-    (and as benchmarks/run.py times it), in a fresh interpreter: what it imported beyond
-    what the interpreter had already loaded."""
-    result = subprocess.run(
-        [sys.executable, "-c", LAUNCH_PROBE, "check", flag, *trio],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "FLOE_LINT_NO_CACHE": "1"},
-    )
-    assert result.returncode == 0, result.stderr
-    status, loaded = json.loads(result.stdout.splitlines()[-1])
-    assert status == 0
-    assert "floe_lint.lint.engine" in loaded  # it did check
-    # --hook asks git for the staged deletions: subprocess imports locale
-    off = OFF_THE_HOOK_PATH - ({"locale"} if flag == "--hook" else set())
-    assert not off & set(loaded), off & set(loaded)
+    (and as benchmarks/run.py times it, without the cache), in a fresh interpreter: what it
+    imported beyond what the interpreter had already loaded."""
+    cache = {"FLOE_LINT_CACHE_DIR": str(tmp_path)} if cached else {"FLOE_LINT_NO_CACHE": "1"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOE_LINT_")}
+    for _ in range(2 if cached else 1):  # cached: the run that fills it, then one replayed
+        result = subprocess.run(
+            [sys.executable, "-c", LAUNCH_PROBE, "check", flag, *trio],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env={**env, **cache},
+        )
+        assert result.returncode == 0, result.stderr
+        status, loaded = json.loads(result.stdout.splitlines()[-1])
+        assert status == 0
+        assert "floe_lint.commands.check" in loaded  # it did check
+        off = set(OFF_THE_HOOK_PATH)
+        if flag == "--hook":
+            off.discard("locale")  # it asks git for the staged deletions: subprocess imports it
+        if cached:
+            off.discard("hashlib")  # the cache hashes each file's content
+        assert not off & set(loaded), off & set(loaded)
+    env = {**env, "FLOE_LINT_NO_CACHE": "1"}
     # the same line written otherwise goes to argparse, which is still there for it
     result = subprocess.run(
         [sys.executable, "-c", LAUNCH_PROBE, "check", *trio, flag],
         cwd=REPO,
         capture_output=True,
         text=True,
-        env={**os.environ, "FLOE_LINT_NO_CACHE": "1"},
+        env=env,
     )
     assert "argparse" in json.loads(result.stdout.splitlines()[-1])[1]
 

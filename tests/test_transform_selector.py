@@ -31,7 +31,14 @@ def test_a_line_break_in_a_transform_path_is_a_finding_at_the_value(lint) -> Non
     assert found == [
         (4, 12, "'transforms[0].path' 'models/x\n--select models/y'" + rest),
         (5, 11, "'transforms[1].path' 'models/\x01z'" + rest),
-        (6, 11, "'transforms[2].path' 'models/trailing\n'" + rest),
+        (
+            6,
+            11,
+            "'transforms[2].path' 'models/trailing\n'"
+            + rest
+            + "; the value ends with a line break, which the pattern refuses (a '|' block keeps "
+            "it: write '|-' or a plain value)",
+        ),
     ]
     assert run.code == 1
 

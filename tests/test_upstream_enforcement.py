@@ -40,7 +40,9 @@ def cases(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             "pattern": draw(st.sampled_from(["medallion", "kimball"])),
         }
     if draw(st.booleans()):
-        governance["quality_gates"] = {"require_descriptions": draw(st.booleans())}
+        # what floe-core's lax mode reads as a boolean too ("yes", 1)
+        switch = draw(st.sampled_from([True, False, "yes", "no", "true", "off", 1, 0]))
+        governance["quality_gates"] = {"require_descriptions": switch}
     manifest = {
         "apiVersion": "floe.dev/v1",
         "kind": "Manifest",

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.load.walk import SKIP_DIRS, declares_floe, found_under
+from floe_lint.load.walk import SKIP_DIRS, Listing, declares_floe, found_under
 
 
 def reference(path: Path) -> Iterator[Path]:
@@ -88,7 +88,8 @@ def test_found_under_is_discoverys_os_walk(
         for given_path in (Path(top), base / "tree"):
             expected = [str(p) for p in reference(given_path)]
             links: list[str] = []
-            assert list(found_under(given_path, links)) == expected
+            listing = Listing()
+            assert list(found_under(given_path, links, listing)) == expected
             every = [
                 str(Path(r) / n)
                 for r, ds, fs in os.walk(given_path)
@@ -96,9 +97,31 @@ def test_found_under_is_discoverys_os_walk(
                 if os.path.islink(Path(r) / n) and not _skipped(Path(r).relative_to(given_path))
             ]
             assert sorted(links) == sorted(every)
+            walked = {
+                os.path.abspath(r)
+                for r, _, _ in os.walk(given_path)
+                if not _skipped(Path(r).relative_to(given_path))
+                and not any(os.path.islink(p) for p in _ancestors(Path(r), given_path))
+            }
+            assert listing.folders == walked
+            for folder in walked:
+                for name in [*os.listdir(folder), "floe.lock"]:
+                    path = os.path.join(folder, name)
+                    assert listing.absent(path) is (not os.path.lexists(path)), path
+            assert listing.absent(str(outside / "secret.yaml")) is None
     finally:
         os.chdir(old)
 
 
 def _skipped(relative: Path) -> bool:
     return any(part.startswith(".") or part in SKIP_DIRS for part in relative.parts)
+
+
+def _ancestors(folder: Path, top: Path) -> list[Path]:
+    """`folder` and the folders between it and `top` (os.walk lists a link to a folder only
+    when told to follow links)."""
+    found = []
+    while folder != top and folder != folder.parent:
+        found.append(folder)
+        folder = folder.parent
+    return found

@@ -27,6 +27,7 @@ from typing import Any
 from floe_lint.compute.floe_enforcement import enforcement_result
 from floe_lint.compute.floe_quality import quality_config
 from floe_lint.load.document import Document
+from floe_lint.load.lax import read_as
 from floe_lint.model.level import Level
 
 #: floe-core 0.1.0a1's COMPILED_ARTIFACTS_VERSION and FLOE_VERSION
@@ -77,6 +78,7 @@ _SECRET_CONFIG_KEYS = frozenset(
         "token",
     }
 )
+_WHOLE_NUMBERS = ("data_retention_days", "default_ttl_hours", "snapshot_keep_last")
 _SLUG_UNSAFE = re.compile(r"[^a-zA-Z0-9_]+")
 
 
@@ -157,10 +159,14 @@ def governance(level: Level) -> dict[str, Any] | None:
     blocks = [g for c in chain(level) if isinstance(g := c.doc.get("/governance"), dict)]
     if not blocks:
         return None
-    return {
+    found = {
         name: next((b[name] for b in blocks if b.get(name) is not None), None)
         for name in GOVERNANCE_FIELDS
     }
+    for name in _WHOLE_NUMBERS:  # as floe-core's lax mode reads them ("30" is 30)
+        ok, read = read_as(found[name], "integer") if found[name] is not None else (False, None)
+        found[name] = read if ok else found[name]
+    return found
 
 
 def compute_config(selected: dict[str, Any], product: str) -> tuple[int, int, dict[str, Any]]:

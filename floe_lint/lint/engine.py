@@ -131,7 +131,8 @@ def run(
     of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
     stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
-    `paths` (after the config's include and exclude) found moments ago, so it is not walked again.
+    `paths` (after the config's include and exclude) found moments ago, so it is not walked again;
+    a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -144,6 +145,8 @@ def run(
     workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
+    if discovered is not None:
+        workspace.know_keys(path for path, _ in discovered)
     found = (
         list(discovered)
         if discovered is not None

@@ -74,7 +74,8 @@ class Replay:
     def owner(self, subject: Any) -> str:
         """The file a rule's subject comes from (its findings are stored with that file)."""
         doc = getattr(subject, "doc", None)
-        return self.key(Path(doc.path if doc is not None else subject.path))
+        path = doc.path if doc is not None else subject.path
+        return self.key(path if isinstance(path, Path) else Path(path))
 
     def raw(self, key: str) -> bytes | None:
         if key not in self._raw:

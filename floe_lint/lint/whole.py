@@ -20,7 +20,6 @@ SARIF reports (a warning of theirs goes straight to sys.stderr) are never stored
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import json
@@ -32,9 +31,11 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from floe_lint.lint import cache
 from floe_lint.load.reading import ReadError, read_regular
-from floe_lint.load.walk import SKIP_DIRS, found_under
+from floe_lint.load.walk import SKIP_DIRS, Listing, found_under
 
 if TYPE_CHECKING:
+    import argparse
+
     from floe_lint.config import Config
     from floe_lint.lint.replay import Replay
 
@@ -139,6 +140,7 @@ class Whole:
         self._err = io.StringIO()
         #: what the replay's walk found (a run that follows need not walk again)
         self.found: list[tuple[Path, bool]] | None = None
+        self._listing = Listing()
 
     # -- replaying -------------------------------------------------------------------------
 
@@ -174,7 +176,7 @@ class Whole:
         return (
             all(_hash(path) == value for path, _, value in record["found"])
             and all(_hash(path) == value for path, value in record["deps"].items())
-            and all(_absent(path) for path in record["absent"])
+            and all(self._absent(path) for path in record["absent"])
             and (baseline is None or _hash(baseline[0]) == baseline[1])
         )
 
@@ -187,7 +189,7 @@ class Whole:
         links: list[str] = []
         for path in self.paths:
             if path.is_dir():
-                found.extend([text, False] for text in found_under(path, links))
+                found.extend([text, False] for text in found_under(path, links, self._listing))
             else:
                 found.append([str(path), True])
         if links:
@@ -197,6 +199,11 @@ class Whole:
 
             found = [item for item in found if selected(Path(item[0]), self.config)]
         return found
+
+    def _absent(self, path: str) -> bool:
+        """Nothing at `path`: known from the walk's listing of its folder, else asked."""
+        known = self._listing.absent(path)
+        return _absent(path) if known is None else known
 
     def _plain_paths(self) -> bool:
         return all(os.path.realpath(p) == os.path.abspath(p) for p in self.paths)

@@ -73,8 +73,6 @@ def shown(value: Any) -> str:
         return "the !!set"
     if isinstance(value, datetime.date):
         return value.isoformat()
-    if isinstance(value, str):
-        return repr(value)
     return repr(value)
 
 

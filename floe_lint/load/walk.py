@@ -47,20 +47,47 @@ def _child(folder: str, name: str) -> str:
     return folder + name if folder.endswith("/") else folder + "/" + name
 
 
-def found_under(top: str | os.PathLike[str], links: list[str] | None = None) -> Iterator[str]:
+class Listing:
+    """What a walk listed: each folder (absolute path) and every name in it (absolute paths)."""
+
+    def __init__(self) -> None:
+        self.folders: set[str] = set()
+        self.entries: set[str] = set()
+
+    def absent(self, path: str) -> bool | None:
+        """Whether nothing was at the absolute `path` when its folder was listed; None when its
+        folder was not listed."""
+        folder, _, name = path.rpartition("/")
+        if folder not in self.folders or not name:
+            return None
+        return path not in self.entries
+
+
+def found_under(
+    top: str | os.PathLike[str], links: list[str] | None = None, listing: Listing | None = None
+) -> Iterator[str]:
     """Each YAML file, and each JSON file declaring Floe's API version, under the folder `top`,
     as `discover` yields them (a symbolic link whose target lies outside `top` is left out).
     Every symbolic link met in a listed folder (to a file or a folder, followed or not) is
-    appended to `links` when given."""
+    appended to `links` when given; each folder listed and its entries, to `listing`."""
     from pathlib import Path
 
     inside = os.path.realpath(top)
     start = str(Path(top)) if os.sep == "/" else os.fspath(top)
-    yield from _visit(start, os.fspath(top), inside, links)
+    absolute = os.path.abspath(top) if listing is not None else ""
+    yield from _visit(start, os.fspath(top), inside, links, listing, absolute)
 
 
-def _visit(shown: str, folder: str, inside: str, links: list[str] | None) -> Iterator[str]:
-    """`shown`: the folder as Path prints it; `folder`: as os.walk joins it (what is opened)."""
+def _visit(
+    shown: str,
+    folder: str,
+    inside: str,
+    links: list[str] | None,
+    listing: Listing | None = None,
+    absolute: str = "",
+) -> Iterator[str]:
+    """`shown`: the folder as Path prints it; `folder`: as os.walk joins it (what is opened);
+    `absolute`: as os.path.abspath names it (for `listing`)."""
     dirs: list[tuple[str, bool]] = []
     files: list[tuple[str, bool]] = []
     try:
@@ -77,6 +104,11 @@ def _visit(shown: str, folder: str, inside: str, links: list[str] | None) -> Ite
                 (dirs if is_dir else files).append((entry.name, link))
     except OSError:
         return  # as os.walk without onerror: an unreadable folder is skipped
+    if listing is not None:
+        listing.folders.add(absolute)
+        prefix = absolute.rstrip("/") + "/"
+        listing.entries.update(prefix + name for name, _ in dirs)
+        listing.entries.update(prefix + name for name, _ in files)
     for name, link in sorted(files):
         if links is not None and link:
             links.append(_child(shown, name))
@@ -93,7 +125,14 @@ def _visit(shown: str, folder: str, inside: str, links: list[str] | None) -> Ite
             links.append(_child(shown, name))
         if link or name.startswith(".") or name in SKIP_DIRS:
             continue  # os.walk does not follow a link to a folder
-        yield from _visit(_child(shown, name), os.path.join(folder, name), inside, links)
+        yield from _visit(
+            _child(shown, name),
+            os.path.join(folder, name),
+            inside,
+            links,
+            listing,
+            (absolute.rstrip("/") + "/" + name) if listing is not None else "",
+        )
 
 
 def _within(target: str, folder: str) -> bool:

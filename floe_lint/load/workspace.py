@@ -5,6 +5,7 @@ Every file is read and parsed once, however many products reference it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -90,6 +91,13 @@ class Workspace:
         if key is None:
             key = self._keys[path] = resolved(path)
         return key
+
+    def know_keys(self, paths: Iterable[Path]) -> None:
+        """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
+        below folders that have none above them): each one's key is its absolute path."""
+        cwd = os.getcwd()
+        for path in paths:
+            self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
 
     def load(self, path: Path) -> SourceFile:
         key = self.key(path)

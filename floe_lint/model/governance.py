@@ -8,7 +8,8 @@ force above it. A value a level does not write (absent or null) is inherited, ne
 weakening. The value in force at a level is the strictest along its chain: a weaker value is
 reported where it is written and does not take effect; on a tie the higher level keeps the
 credit, because that is where the value must change. Values outside a field's domain (a
-typo, a string for a number) are left to the schema rules and neither set nor compared.
+typo, a string for a number) are left to the schema rules and neither set nor compared, except
+in upstream's dialect, where a value floe-core reads into the domain (`"30"`) is that value.
 
 `approved_plugins` works the same way per category: what a level lists is narrowed to what
 is allowed above it, and a name it adds is a widening.
@@ -147,9 +148,21 @@ def settings(node: Node) -> tuple[Setting, ...]:
     for field in FIELDS:
         child = node.child(*field.path.split("."))
         value = child.value
+        if value is not None and field.rank(value) is None and node.doc.dialect == "floe":
+            value = _as_floe_core_reads(field, value)
         if value is not None and field.rank(value) is not None:
             found.append(Setting(field, value, child))
     return tuple(found)
+
+
+def _as_floe_core_reads(field: Field, value: Any) -> Any:
+    """In upstream's dialect, a value floe-core's lax mode reads into the field's domain
+    (`"30"`, `"no"`; `schema-coerced` names it) counts as what floe-core reads."""
+    from floe_lint.load.lax import read_as
+
+    wants = "integer" if field.values is None else "boolean" if field.values is _SWITCH else None
+    ok, read = read_as(value, wants) if wants else (False, None)
+    return read if ok else value
 
 
 def resolve(

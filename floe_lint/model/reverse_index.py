@@ -203,6 +203,8 @@ class _Targets:
                 if form.parent.name:
                     self.needles.add(form.parent.name)
         self._real: dict[str, str] = {}
+        ascii_ = all(needle.isascii() for needle in self.needles)
+        self._bytes = [n.encode() for n in self.needles] if ascii_ else None
 
     def _resolves(self, folder: str, ref: str) -> bool:
         joined = os.path.normpath(os.path.join(folder, ref))
@@ -212,6 +214,11 @@ class _Targets:
         if real is None:  # through a symlink: one stat for most texts, which name nothing
             real = self._real[joined] = os.path.realpath(joined) if os.path.exists(joined) else ""
         return real in self.paths
+
+    def may_name(self, raw: bytes) -> bool:
+        """Whether the bytes hold a needle (so `named_by` may find one in their text); exact
+        for ASCII needles (UTF-8 decoding, even with replacements, keeps every ASCII byte)."""
+        return self._bytes is None or any(needle in raw for needle in self._bytes)
 
     def named_by(self, path: Path, text: str) -> bool:
         """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
@@ -252,15 +259,15 @@ class ReverseIndex:
         self.overrides = overrides
         #: folders and files the run was given: linted already, so not searched again
         self._given = [os.path.abspath(p) for p in given]
-        self._paths: list[Path] = []
+        #: the files searched, each with its absolute path
+        self._paths: list[tuple[Path, str]] = []
         #: files that passed a level's test (as absolute paths): parsed, so tested no more
         self._candidate: set[str] = set()
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
         self._scanned = False
         self._table: OciTable | None = None
 
-    def _outside_given(self, path: Path) -> bool:
-        text = os.path.abspath(path)
+    def _outside_given(self, text: str) -> bool:
         return not any(text == g or text.startswith(g + os.sep) for g in self._given)
 
     def _scan(self) -> None:
@@ -280,8 +287,9 @@ class ReverseIndex:
                 folders.add(path.parent)
                 for ref, digest in (self.read_lock(path.parent) or {}).items():
                     locks.setdefault(ref, digest)
-            if self._outside_given(path):
-                self._paths.append(path)
+            text = os.path.abspath(path)
+            if self._outside_given(text):
+                self._paths.append((path, text))
         self._table = OciTable(self.overrides, locks)
 
     @property
@@ -313,15 +321,17 @@ class ReverseIndex:
         holding ref text that resolves to one. Bytes are read, tested and dropped."""
         needles = self.table.needles(frontier)
         targets = _Targets(frontier)
-        folders = [str(t.parent) + os.sep for t in frontier]
+        folders = tuple(str(t.parent) + os.sep for t in frontier)
         found: list[Path] = []
-        for path in self._paths:
-            text = os.path.abspath(path)
-            if not (text in self._candidate or text.startswith(tuple(folders))):
+        for path, text in self._paths:
+            if not (text in self._candidate or text.startswith(folders)):
                 raw = read_bounded(path)
                 if raw is None or not (
                     any(n in raw for n in needles)
-                    or targets.named_by(path, raw.decode("utf-8", errors="replace"))
+                    or (
+                        targets.may_name(raw)
+                        and targets.named_by(path, raw.decode("utf-8", errors="replace"))
+                    )
                 ):
                     continue
             try:

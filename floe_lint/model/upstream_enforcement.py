@@ -40,6 +40,14 @@ class Enforcement(NamedTuple):
             value = value.get(key) if isinstance(value, dict) else None
         return value
 
+    def switch(self, *keys: str) -> bool:
+        """Whether a boolean setting is on as floe-core reads it (`"yes"` is, in lax mode)."""
+        from floe_lint.load.lax import read_as
+
+        value = self.setting(*keys)
+        ok, read = read_as(value, "boolean") if value is not None else (False, None)
+        return ok and read is True
+
     def node(self, *keys: str) -> Node:
         return self.level_node.parent.child(*keys)
 
