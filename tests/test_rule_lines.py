@@ -123,6 +123,7 @@ DOMAIN = "scope: domain\nparent_manifest: enterprise.yaml\nplugins:\n  compute:\
 
 
 def test_approved_not_subset_offers_no_fix_that_would_empty_the_list(tmp_path: Path) -> None:
+    """FL202's unsafe fix removes an unapproved compute, unless nothing would be left."""
     write_files(
         tmp_path, {"enterprise.yaml": ENTERPRISE, "domain.yaml": DOMAIN % "[spark, databricks]"}
     )
@@ -148,7 +149,7 @@ def test_approved_not_subset_offers_no_fix_that_would_empty_the_list(tmp_path: P
                 "parent, and so the policy it inherits, must be the same in every environment"
             ],
         ),
-        ("plugins: {compute: {aproved: [duckdb]}}\n", []),  # only `approved` is a list of computes
+        ("plugins: {compute: {aproved: [spark]}}\n", []),  # only `approved` lists computes
     ],
 )
 def test_an_overlay_is_judged_on_what_it_really_changes(
