@@ -187,18 +187,19 @@ def test_impact_parses_each_file_once_and_locates_only_what_it_reports(
 
     loaded: list[str] = []
     located: list[str] = []
-    load, locate = document.load, spans.locate
+    load, compose = document.load, spans._compose
 
     def counting_load(path: Path) -> document.SourceFile:
         loaded.append(path.resolve().relative_to(repo.resolve()).as_posix())
         return load(path)
 
-    def counting_locate(text: str, index: int, *shared: Any) -> dict[str, spans.NodeSpans]:
+    def counting_compose(text: str) -> Any:
+        """Spans are located by composing the file again (a lookup or every node's)."""
         located.append(text.splitlines()[0] if text else "")
-        return locate(text, index, *shared)
+        return compose(text)
 
     monkeypatch.setattr(document, "load", counting_load)
-    monkeypatch.setattr(document, "locate", counting_locate)
+    monkeypatch.setattr(spans, "_compose", counting_compose)
     run = run_cli("impact", ENTERPRISE)
     assert run.stdout.splitlines()[-len(PRODUCTS) :] == PRODUCTS
     assert sorted(loaded) == sorted(TREE)

@@ -389,4 +389,5 @@ def _cache_dir(args: argparse.Namespace, stdin: bool) -> Path | None:
         return None  # before importing the cache: a hook that turns it off pays nothing
     from floe_lint.lint import cache
 
+    cache.forget()  # the run's key lists floe-lint's files and the plugins once, afresh
     return cache.directory() if cache.enabled(False) else None

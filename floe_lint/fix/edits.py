@@ -16,6 +16,7 @@ from floe_lint.findings import Edit
 from floe_lint.fix.text import LineTable
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document, Node
+from floe_lint.load.problems import NodeSpans
 
 # A plain scalar that reads back as this same string in block and flow context alike.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+-]*(?::[A-Za-z0-9_./@+-]+)*")
@@ -33,11 +34,19 @@ def _table(doc: Document) -> LineTable:
     return table
 
 
+def _spans(doc: Document, pointer: str) -> NodeSpans:
+    """The spans of a node that exists (KeyError otherwise, as a dict of them would raise)."""
+    spans = doc.node_spans(pointer)
+    if spans is None:
+        raise KeyError(pointer)
+    return spans
+
+
 def raw_text(node: Node, at: str = "value") -> str | None:
     """The node's text as written (quotes included), or None when it cannot be located."""
     if not node.exists or not node.pointer:
         return None
-    spans = node.doc.spans.get(node.pointer)
+    spans = node.doc.node_spans(node.pointer)
     if spans is None:
         return None
     span = spans.key if at == "key" else spans.value
@@ -81,7 +90,7 @@ def replace_scalar(node: Node, value: str, at: str = "value") -> Edit | None:
         return None
     json_file = node.doc.path.suffix.lower() == ".json"
     new = written(value, '"' if json_file else style)
-    spans = node.doc.spans[node.pointer]
+    spans = _spans(node.doc, node.pointer)
     span = spans.key if at == "key" else spans.value
     return Edit(node.doc.path, span, new) if span is not None else None
 
@@ -101,20 +110,20 @@ def remove_item(node: Node) -> Edit | None:
         return None
     doc = node.doc
     table = _table(doc)
-    here = table.offsets(doc.spans[node.pointer].value)
+    here = table.offsets(_spans(doc, node.pointer).value)
     if here is None:
         return None
     if raw.startswith("["):
         if index > 0:
-            before = table.offsets(doc.spans[ptr.join(parent.pointer, index - 1)].value)
+            before = table.offsets(_spans(doc, ptr.join(parent.pointer, index - 1)).value)
             start, end = (before[1], here[1]) if before is not None else (-1, -1)
         else:
-            after = table.offsets(doc.spans[ptr.join(parent.pointer, 1)].value)
+            after = table.offsets(_spans(doc, ptr.join(parent.pointer, 1)).value)
             start, end = (here[0], after[0]) if after is not None else (-1, -1)
         if start < 0 or "#" in doc.text[start:end]:
             return None
         return Edit(doc.path, table.span(start, end), "")
-    span = doc.spans[node.pointer].value
+    span = _spans(doc, node.pointer).value
     line_start = table.starts[span.start_line - 1]
     lead = doc.text[line_start : here[0]]
     if lead.strip() != "-":

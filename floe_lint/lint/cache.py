@@ -35,7 +35,7 @@ from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
-STORE_VERSION = 3
+STORE_VERSION = 4
 MAX_BYTES = 256 * 1024 * 1024  # the whole folder; the stores used least recently go first
 MAX_STORE_BYTES = 128 * 1024 * 1024  # one store larger than this is not read
 _PREFIX = "results-"
@@ -76,8 +76,23 @@ def digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
+_MEMO: dict[str, list[Any]] = {}
+
+
+def forget() -> None:
+    """A new `check`: list floe-lint's files and the plugins again when next asked."""
+    _MEMO.clear()
+
+
 def _installation() -> list[Any]:
-    """floe-lint's own files (a development checkout changes them without a new version)."""
+    """floe-lint's own files (a development checkout changes them without a new version);
+    listed once per `check` (see `forget`), like the plugins."""
+    if "installation" not in _MEMO:
+        _MEMO["installation"] = _list_installation()
+    return _MEMO["installation"]
+
+
+def _list_installation() -> list[Any]:
     import floe_lint
 
     seen: list[Any] = [floe_lint.__version__]
@@ -96,6 +111,12 @@ def _installation() -> list[Any]:
 
 
 def _plugins() -> list[Any]:
+    if "plugins" not in _MEMO:
+        _MEMO["plugins"] = _list_plugins()
+    return _MEMO["plugins"]
+
+
+def _list_plugins() -> list[Any]:
     from floe_lint.entry_points import installed
 
     found: list[Any] = []

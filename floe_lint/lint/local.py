@@ -34,14 +34,33 @@ def _slot(rule: Rule, subject: Any) -> str:
     return f"{rule.id}/{type(subject).__name__}/{getattr(subject, 'index', -1)}"
 
 
+#: the key of a file's local findings that lists the local rules run on it (each on all of its
+#: subjects); the other keys are slots with findings (a slot of a rule run and absent: none)
+RAN = "ran"
+
+
 class Local:
-    """One run's use of stored local findings; what it saw is stored with each file's entry."""
+    """One run's use of stored local findings; what it saw is stored with each file's entry:
+    `{"ran": "FL001 FL101 ...", slot: [raw findings, encoded], ...}`, slots with findings only."""
 
     def __init__(self, replay: Replay):
         self.replay = replay
-        #: file key -> slot -> the raw findings (encoded) of every local rule run or replayed
-        self.seen: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        #: file key -> RAN -> the rules run; slot -> the raw findings (encoded), when any
+        self.seen: dict[str, dict[str, Any]] = {}
         self.served = 0
+        #: file key -> (its stored local findings, the rules they cover), looked up once
+        self._stored: dict[str, tuple[dict[str, Any], frozenset[str]] | None] = {}
+
+    def _stored_for(self, key: str) -> tuple[dict[str, Any], frozenset[str]] | None:
+        if key not in self._stored:
+            stored = self.replay.local_findings(key)
+            ran = stored.get(RAN) if stored is not None else None
+            self._stored[key] = (
+                (stored, frozenset(ran.split()))
+                if stored is not None and isinstance(ran, str)
+                else None
+            )
+        return self._stored[key]
 
     def findings(
         self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
@@ -51,13 +70,19 @@ class Local:
             return list(check())
         key = self.replay.owner(subject)
         slot = _slot(rule, subject)
-        stored = self.replay.local_findings(key)
-        encoded = stored.get(slot) if stored is not None else None
-        if isinstance(encoded, list):
+        stored = self._stored_for(key)
+        if stored is not None and rule.id in stored[1]:
+            encoded = stored[0].get(slot, [])
             found = [cache.decode(f) for f in encoded]
             self.served += 1
         else:
             found = list(check())
             encoded = [cache.encode(f) for f in found]
-        self.seen.setdefault(key, {})[slot] = encoded
+        seen = self.seen.get(key)
+        if seen is None:
+            seen = self.seen[key] = {RAN: rule.id}
+        elif rule.id not in seen[RAN].split():
+            seen[RAN] = f"{seen[RAN]} {rule.id}"
+        if encoded:
+            seen[slot] = encoded
         return found

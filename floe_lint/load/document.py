@@ -129,11 +129,18 @@ class Document(
             self._spans = locate(self.text, self.index, self.located)
         return self._spans
 
+    def node_spans(self, pointer: str) -> NodeSpans | None:
+        """The spans of the node at `pointer` (None where there is none): from the spans of
+        every node when they were built, else looked up for this node alone."""
+        if self._spans is not None or self.located is None:
+            return self.spans.get(pointer)
+        return self.located.lookup(self.index, pointer)
+
     def span(self, pointer: str, at: Literal["key", "value"] = "value") -> Span:
         """The span of `pointer`, falling back to the nearest ancestor that exists."""
         current = pointer
         while True:
-            spans = self.spans.get(current)
+            spans = self.node_spans(current)
             if spans is not None:
                 if at == "key" and spans.key is not None:
                     return spans.key

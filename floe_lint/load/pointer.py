@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from sys import intern
 
 
 def escape(token: str | int) -> str:
@@ -13,9 +14,11 @@ def escape(token: str | int) -> str:
 
 
 def join(base: str, *tokens: str | int) -> str:
+    """`base` and `tokens`, interned: the same pointers (`/transforms/3/compute`) recur in every
+    file of a tree, and the models and spans kept for the whole run hold one copy each."""
     if len(tokens) == 1:
-        return f"{base}/{escape(tokens[0])}"
-    return base + "".join("/" + escape(t) for t in tokens)
+        return intern(f"{base}/{escape(tokens[0])}")
+    return intern(base + "".join("/" + escape(t) for t in tokens))
 
 
 def from_path(tokens: Iterable[str | int]) -> str:

@@ -29,7 +29,8 @@ from floe_lint.load.yaml_tree import (
 
 
 class FileSpans:
-    """The spans of every document of one file's text, each document's built once."""
+    """The spans of every document of one file's text, each document's built once; or, asked
+    for one node (`lookup`), the spans of that node and its ancestors only."""
 
     def __init__(self, text: str):
         self.text = text
@@ -38,13 +39,24 @@ class FileSpans:
         self._aliases: dict[int, AliasPlaces] = {}
         #: what others derive from the whole text once per file (say, a fixer's line table)
         self.cache: dict[tuple[str, str], Any] = {}
+        #: per document: the spans found by `lookup`, and the pointers it has walked towards
+        self._found: dict[int, dict[str, NodeSpans]] = {}
+        self._walked: dict[int, set[str]] = {}
+        self._tree: _Tree | None = None
+        self._composed = False
+        #: per document: the spans of every node, once built (by `of`, or by `lookup` when
+        #: a file needs a second compose)
+        self._every: dict[int, dict[str, NodeSpans]] = {}
 
     def of(self, index: int) -> dict[str, NodeSpans]:
         """The span of every node of the `index`-th document, by JSON pointer."""
-        if self._roots is None:
-            self._roots = _compose(self.text)
-            self._lines = self.text.splitlines()
-            self._aliases = _alias_places(self.text, self._roots)
+        every = self._every.get(index)
+        if every is not None:
+            return every
+        if self._roots is None:  # the tree `lookup` composed, if it is still at hand
+            tree = self._tree or _Tree(self.text)
+            self._roots, self._lines = dict(tree.roots), tree.lines
+            self._aliases = dict(tree.aliases)
         root = self._roots.pop(index, None)
         spans: dict[str, NodeSpans] = {}
         if root is not None:
@@ -52,7 +64,97 @@ class FileSpans:
             # parse() reported a document too large or deep; the spans found so far still serve
             with contextlib.suppress(TooManyNodes, TooDeep):
                 builder.build(root, "")
+        self._every[index] = spans
         return spans
+
+    def lookup(self, index: int, pointer: str) -> NodeSpans | None:
+        """The spans of `pointer` in the `index`-th document, as `of(index)` would give them,
+        found by walking from the root towards `pointer` alone: a finding needs its own node
+        (and a fix its neighbours), not every node of the file. The composed tree is kept
+        for the few files asked last (`_RECENT`), since findings come in runs per file; a
+        file asked again once its tree was dropped, or a document asked for many nodes (each
+        walk reads the siblings on its way), gets every node's spans instead: no file is
+        composed more than twice, and the time stays linear in the document's size."""
+        every = self._every.get(index)
+        if every is not None:
+            return every.get(pointer)
+        found = self._found.setdefault(index, {})
+        spans = found.get(pointer)
+        walked = self._walked.setdefault(index, set())
+        if spans is not None or pointer in walked:
+            return spans
+        if len(walked) >= _WALKS:  # many nodes of one document: build them all, in linear time
+            return self.of(index).get(pointer)
+        tree = self._tree
+        if tree is None:
+            if self._composed:  # asked again after its tree was dropped: build them all once
+                return self.of(index).get(pointer)
+            tree = self._tree = _Tree(self.text)
+            self._composed = True
+            _RECENT.append(self)
+            if len(_RECENT) > _RECENT_FILES:
+                _RECENT.pop(0)._tree = None
+        root = tree.roots.get(index)
+        if root is not None:
+            builder = _Towards(tree.lines, found, tree.aliases.get(index), _prefixes(pointer))
+            with contextlib.suppress(TooManyNodes, TooDeep):
+                builder.build(root, "")
+        walked.add(pointer)
+        return found.get(pointer)
+
+
+class _Tree:
+    """One compose of a file: its documents' roots, lines and alias places."""
+
+    def __init__(self, text: str):
+        self.roots = _compose(text)
+        self.lines = text.splitlines()
+        self.aliases = _alias_places(text, self.roots)
+
+
+#: the files whose composed tree `lookup` keeps, the last asked last
+_RECENT: list[FileSpans] = []
+_RECENT_FILES = 8
+#: walks towards single nodes of one document before every node's spans are built instead
+_WALKS = 16
+
+
+class _Towards(Builder):
+    """A `Builder` that records spans on the way to some nodes only (`wanted`: their pointers
+    and those of their ancestors). It visits the wanted nodes in the order a full build does,
+    so each pointer gets the span a full build gives it."""
+
+    def __init__(
+        self,
+        lines: list[str],
+        spans: dict[str, NodeSpans],
+        aliases: AliasPlaces | None,
+        wanted: frozenset[str],
+    ):
+        super().__init__(lines, [], spans, aliases)
+        self.wanted = wanted
+
+    def build(
+        self,
+        node: yaml.Node,
+        pointer: str,
+        key_node: yaml.Node | None = None,
+        place: Span | None = None,
+        key_place: Span | None = None,
+    ) -> Any:
+        if pointer not in self.wanted:
+            return None
+        return super().build(node, pointer, key_node, place, key_place)
+
+
+def _prefixes(pointer: str) -> frozenset[str]:
+    """`pointer` and the pointer of each of its ancestors (the root's is '')."""
+    found = {"", pointer}
+    at = pointer.find("/", 1)
+    while at > 0:
+        found.add(pointer[:at])
+        at = pointer.find("/", at + 1)
+    return frozenset(found)
 
 
 def locate(text: str, index: int, shared: FileSpans | None = None) -> dict[str, NodeSpans]:
