@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import pytest
 import yaml
 
 from tests.conftest import run_cli
-from tests.test_compile_floe_contract import DEV, MANIFEST, PRODUCT, compile_both
+from tests.test_compile_floe_contract import DEV, FLOE, MANIFEST, PRODUCT, compile_both
 
 STORAGE = "  storage: {type: minio, config: {endpoint: 'http://minio:9000', bucket: lake}}\n"
 POLARIS = """\
@@ -162,7 +163,7 @@ def test_a_literal_credential_in_their_config_refuses_the_compile(tmp_path: Path
     assert "s3cr3t" not in run.stdout + run.stderr
 
 
-@pytest.mark.parametrize(
+REFUSED = pytest.mark.parametrize(
     ("selections", "message"),
     [
         (
@@ -194,6 +195,9 @@ def test_a_literal_credential_in_their_config_refuses_the_compile(tmp_path: Path
     ],
     ids=["minio-no-bucket", "minio-endpoint", "polaris-no-warehouse", "unknown-catalog", "aws"],
 )
+
+
+@REFUSED
 def test_a_config_the_plugin_refuses_is_refused_at_its_place(
     tmp_path: Path, selections: tuple[str, ...], message: str
 ) -> None:
@@ -213,3 +217,34 @@ def test_a_storage_floe_lint_does_not_translate_leaves_the_computes_profile(
     artifacts, _ = ours(tmp_path, platform("  storage: {type: gcs, config: {bucket: lake}}\n"))
     assert artifacts["dbt_profiles"]["daily-orders"]["outputs"]["dev"] == DEV
     assert artifacts["deployment"] is None
+
+
+@pytest.mark.skipif(not PUBLISHED, reason="the published storage/catalog plugins are absent")
+@REFUSED
+def test_floe_platform_compile_refuses_them_too(
+    tmp_path: Path, selections: tuple[str, ...], message: str
+) -> None:
+    (tmp_path / "daily-orders").mkdir()
+    (tmp_path / "manifest.yaml").write_text(platform(*selections))
+    (tmp_path / "daily-orders/floe.yaml").write_text(PRODUCT)
+    done = subprocess.run(
+        [
+            str(FLOE),
+            "platform",
+            "compile",
+            "--spec",
+            "floe.yaml",
+            "--manifest",
+            "../manifest.yaml",
+            "--output",
+            str(tmp_path / "up.json"),
+            "--no-lineage-emission",
+        ],
+        cwd=tmp_path / "daily-orders",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode != 0, message
+    assert not (tmp_path / "up.json").exists()
