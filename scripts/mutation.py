@@ -46,6 +46,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 TARGETS = ("rules", "floe_lint/model", "floe_lint/lint")
+#: the kinds of change (see the docstring); `drop` is numbered by the operand it drops
+OPERATORS = ("compare", "boolop", "drop", "true", "false", "not", "const")
 #: where each top-level folder lives inside the installed package
 PACKAGE_DIRS = {
     "floe_lint": "floe_lint",
@@ -92,6 +94,7 @@ FEATURE_TESTS = {
     "refs": ("oci_failures", "hostile", "first_messages"),
     "upstream_enforcement": ("upstream",),
     "removals": ("git_hardening", "hook_mode", "removals"),
+    "registry": ("config_file", "plugins"),
     "adr0010": ("adr_examples", "properties_dialects", "governance"),
     "level": ("governance", "own_whitelist", "properties_dialects"),
     "hierarchy": ("governance", "own_whitelist", "symlinks_out", "hostile_input"),
@@ -284,29 +287,21 @@ def tests_for(rel: str, tests: dict[str, str]) -> list[str]:
     return sorted(files | set(CORE_TESTS))
 
 
-def run_tests(root: Path, files: list[str], timeout: float) -> str:
+def run_tests(root: Path, files: list[str], timeout: float, show: bool = False) -> str:
     env = {
         **os.environ,
-        "PYTHONPATH": str(root),
+        "PYTHONPATH": os.pathsep.join([str(root), str(root / "scripts")]),
         "PYTHONDONTWRITEBYTECODE": "1",
         "FLOE_LINT_OFFLINE": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        "-x",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "-p",
-        "no:randomly",
-        *files,
-    ]
+    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"]
+    command += ["-p", "no:randomly", "-p", "mutation_settings", *files]
     try:
         done = subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout"
+    if show and done.returncode != 0:
+        print(done.stdout.decode(errors="replace")[-4000:], file=sys.stderr)
     return "survived" if done.returncode == 0 else "killed" if done.returncode == 1 else "error"
 
 
@@ -330,7 +325,14 @@ def main(argv: list[str] | None = None) -> int:
         "--coverage",
         type=Path,
         help="run only the tests that execute a mutant's line, as traced once into this file "
-        "(reused while the code and tests are unchanged; see scripts/mutation_coverage.py)",
+        "(a line moved since is followed; see scripts/mutation_coverage.py)",
+    )
+    parser.add_argument(
+        "--cap",
+        type=int,
+        default=0,
+        help="with --coverage: run at most the N fastest tests that run the line (a first "
+        "pass; its survivors are tested again by --rerun without --cap)",
     )
     parser.add_argument(
         "--rerun",
@@ -369,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     root = scratch_copy()
     try:
         baseline_files = sorted(set(CORE_TESTS))
-        if run_tests(root, baseline_files, args.timeout * 4) != "survived":
+        if run_tests(root, baseline_files, args.timeout * 4, show=True) != "survived":
             print("the unmutated core tests fail: fix them first", file=sys.stderr)
             return 2
         tests = {
@@ -400,27 +402,29 @@ def main(argv: list[str] | None = None) -> int:
 
 def _coverage(root: Path, tests: dict[str, str], args: argparse.Namespace) -> object:
     """Which test runs which line (every module's usual test files), measured now or read
-    from the file `--coverage` names when it was measured on the same code and tests."""
-    import hashlib
-
+    from the file `--coverage` names. In a module changed since it was measured, a line the
+    change did not touch takes the tests of its old line; a mutant on a changed line runs its
+    usual test files. (A stale map picks the wrong tests, so a mutant survives the covered
+    run: survivors are tested again with their usual files by `--rerun` without --coverage.)"""
     import mutation_coverage
 
     modules = [p.relative_to(REPO).as_posix() for p in targets([])]
-    files = sorted({f for m in modules for f in tests_for(m, tests) if f.endswith(".py")})
-    digest = hashlib.sha256()
-    for path in sorted([*(REPO / "tests").rglob("*.py"), *(REPO / m for m in modules)]):
-        digest.update(path.relative_to(REPO).as_posix().encode() + b"\0" + path.read_bytes())
     saved: Path = args.coverage
-    if saved.is_file():
+    if not saved.is_file():
+        files = sorted({f for m in modules for f in tests_for(m, tests) if f.endswith(".py")})
+        print(f"tracing which test runs which line ({len(files)} test files)...", flush=True)
+        mutation_coverage.measure(root, files, saved, args.timeout * 20)
         data = json.loads(saved.read_text("utf-8"))
-        if data.get("digest") == digest.hexdigest():
-            return mutation_coverage.CoverageMap(data["tests"])
-    print(f"tracing which test runs which line ({len(files)} test files)...", flush=True)
-    mutation_coverage.measure(root, files, saved, args.timeout * 20)
+        data.update(files=files, sources={m: (REPO / m).read_text("utf-8") for m in modules})
+        saved.write_text(json.dumps(data), "utf-8")
     data = json.loads(saved.read_text("utf-8"))
-    data.update(digest=digest.hexdigest(), files=files)
-    saved.write_text(json.dumps(data), "utf-8")
-    return mutation_coverage.CoverageMap(data["tests"])
+    measured: dict[str, str] = data.get("sources", {})
+    moved = {
+        installed_path(root, m).relative_to(root).as_posix(): (measured.get(m, ""), text)
+        for m in modules
+        if measured.get(m) != (text := (REPO / m).read_text("utf-8"))
+    }
+    return mutation_coverage.CoverageMap(data["tests"], moved, set(data.get("files", [])) or None)
 
 
 def read_equivalent(path: Path) -> set[str]:
@@ -468,8 +472,9 @@ def _test_all(
             if getattr(args, "coverage_map", None) is not None:
                 rel = installed_path(root, mutant.path).relative_to(root).as_posix()
                 chosen = args.coverage_map.covering(rel, mutant.line, mutant.end_line, files)
+                chosen = chosen[: args.cap] if args.cap else chosen
                 verdict = run_tests(root, chosen, args.timeout) if chosen else ""
-            if verdict in ("", "survived"):  # none ran the line, or one in a child process may
+            if verdict in ("", "error"):  # no test ran the line, or a test id went stale
                 verdict = run_tests(root, files, args.timeout)
         finally:
             target.write_text(original, "utf-8")

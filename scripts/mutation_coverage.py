@@ -5,8 +5,8 @@ records which lines of the scratch package each test runs. A mutant is then test
 tests of its usual test files that execute one of its lines, fastest first, so a kill costs
 a few seconds instead of the whole set. Where no test of those files runs the line (code
 run at import time, or only in a child process), the usual files run as without --coverage.
-A test that runs floe-lint in a child process is not traced, so a survivor of a covered run
-is tested again with the usual files before it counts as a survivor.
+A test that runs floe-lint in a child process is not traced, so the survivors of a covered run
+are tested again with their usual files (`--rerun` without `--coverage`) before they count.
 """
 
 from __future__ import annotations
@@ -20,7 +20,16 @@ from pathlib import Path
 
 
 class CoverageMap:
-    def __init__(self, tests: dict[str, dict[str, object]]):
+    def __init__(
+        self,
+        tests: dict[str, dict[str, object]],
+        moved: dict[str, tuple[str, str]] | None = None,
+        measured: set[str] | None = None,
+    ):
+        #: the test files traced (a test file added since runs whole)
+        self.measured = measured if measured is not None else {n.split("::")[0] for n in tests}
+        #: modules changed since they were measured: each line now -> its line then (or None)
+        self.old_line = {path: _line_map(*texts) for path, texts in (moved or {}).items()}
         self.seconds: dict[str, float] = {}
         self.by_line: dict[tuple[str, int], set[str]] = defaultdict(set)
         for nodeid, facts in tests.items():
@@ -32,11 +41,15 @@ class CoverageMap:
 
     def covering(self, path: str, first: int, last: int, files: list[str]) -> list[str]:
         """The node ids of the tests in `files` (file names, then pytest options such as
-        `-k EXPR` for a rule's own examples) that run a line from first to last."""
+        `-k EXPR` for a rule's own examples) that run a line from first to last, fastest
+        first, then the files of `files` added since the map was measured."""
         names, rule = _files_and_rule(files)
         found: set[str] = set()
         for line in range(first, last + 1):
-            found |= self.by_line.get((path, line), set())
+            old = self.old_line[path].get(line) if path in self.old_line else line
+            if old is None:
+                return []  # a line changed since: the usual files decide
+            found |= self.by_line.get((path, old), set())
         chosen = [
             n
             for n in found
@@ -47,7 +60,20 @@ class CoverageMap:
                 and f"[{rule}-" not in n
             )
         ]
-        return sorted(chosen, key=lambda n: (self.seconds.get(n, 0.0), n))
+        chosen = sorted(chosen, key=lambda n: (self.seconds.get(n, 0.0), n))
+        return chosen + sorted(names - self.measured) if chosen else chosen
+
+
+def _line_map(then: str, now: str) -> dict[int, int]:
+    """Each line of `now` that is unchanged from `then` -> its line number in `then`."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(None, then.splitlines(), now.splitlines(), autojunk=False)
+    found = {}
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            found[block.b + offset + 1] = block.a + offset + 1
+    return found
 
 
 def _files_and_rule(files: list[str]) -> tuple[set[str], str]:
@@ -69,7 +95,7 @@ def measure(root: Path, files: list[str], out: Path, timeout: float) -> Coverage
         "MUTATION_TRACE_OUT": str(out),
     }
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-    command += ["-p", "no:randomly", "-p", "mutation_trace", *files]
+    command += ["-p", "no:randomly", "-p", "mutation_settings", "-p", "mutation_trace", *files]
     subprocess.run(command, cwd=root, env=env, capture_output=True, timeout=timeout, check=False)
     data = json.loads(out.read_text("utf-8"))
     return CoverageMap(data["tests"])

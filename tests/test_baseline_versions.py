@@ -113,3 +113,19 @@ def test_a_finding_on_the_whole_document_is_named_by_the_empty_pointer(
     ]
     run = run_cli("check", ".", "--baseline", "bl.json")
     assert (run.code, run.stdout) == (0, "")
+
+
+def test_a_baseline_keeps_text_as_written_not_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The baseline is reviewed in diffs: a name in another script stays readable."""
+    monkeypatch.chdir(tmp_path)
+    product = (
+        "name: p\nplatform: {ref: manifest.yaml}\n"
+        "transforms: [{type: dbt, path: models/a/, compute: spärk}]\n"
+    )
+    write_files(tmp_path, {"manifest.yaml": MANIFEST, "floe.yaml": product})
+    assert run_cli("check", ".", "--write-baseline", "bl.json").code == 0
+    text = (tmp_path / "bl.json").read_text("utf-8")
+    assert "selects compute 'spärk'" in text and "\\u00e4" not in text
+    assert run_cli("check", ".", "--baseline", "bl.json").code == 0

@@ -176,3 +176,53 @@ def test_a_stream_of_documents_that_are_not_floe_s_is_not_reported(tmp_path: Pat
         "yaml.safe_load, which refuses more than one, so it would not run what floe-lint "
         "checked: keep one document per file"
     ]
+
+
+def test_no_floe_document_says_how_a_file_is_empty(tmp_path: Path) -> None:
+    files = {"a.yaml": "", "b.yaml": "# hi\n---\n", "c.yaml": "null\n", "d.yaml": "\n\n"}
+    found = lint(tmp_path, files, *files, "--select", "FL003")
+    expected = "expected a manifest (plugins:, scope:) or a product (name:, platform:, transforms:)"
+    assert found == [
+        f"a.yaml:1:1: ERROR FL003 [no-floe-document] a.yaml is empty: {expected}",
+        f"b.yaml:1:1: ERROR FL003 [no-floe-document] b.yaml holds only comments: {expected}",
+        f"c.yaml:1:1: ERROR FL003 [no-floe-document] c.yaml holds only a null value: {expected}",
+        f"d.yaml:1:1: ERROR FL003 [no-floe-document] d.yaml is empty: {expected}",
+    ]
+
+
+def test_a_product_below_a_parent_that_cannot_be_loaded_is_not_judged_on_its_computes(
+    tmp_path: Path,
+) -> None:
+    """The parent may approve the compute: platform-not-checked says the product was not
+    checked; compute-not-approved says nothing until the parent loads."""
+    domain = (
+        "scope: domain\nparent_manifest: enterprise.yaml\n"
+        "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+    )
+    product = (
+        "name: p\nplatform: {ref: manifest.yaml}\n"
+        "transforms: [{type: dbt, path: models/a/, compute: spark}]\n"
+    )
+    found = lint(tmp_path, {"manifest.yaml": domain, "floe.yaml": product}, "--select", "FL201")
+    assert found == []
+    (tmp_path / "enterprise.yaml").write_text(
+        "scope: enterprise\nplugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n",
+        "utf-8",
+    )
+    assert run_cli("check", "--no-cache", "--select", "FL201").stdout.splitlines() == [
+        "floe.yaml:3:52: ERROR FL201 [compute-not-approved] transform 'models/a/' selects "
+        "compute 'spark', which domain manifest manifest.yaml does not approve (enterprise "
+        "manifest enterprise.yaml approves it, but domain manifest manifest.yaml removed it); "
+        "approved: duckdb"
+    ]
+
+
+def test_output_port_schemas_are_judged_only_in_upstream_products(tmp_path: Path) -> None:
+    product = (
+        "name: customers\nplatform: {ref: manifest.yaml}\n"
+        "transforms: [{type: dbt, path: models/a/}]\n"
+        "outputPorts:\n  - name: customers\n    schema: [{name: customer_id, type: string}]\n"
+    )
+    manifest = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+    found = lint(tmp_path, {"floe.yaml": product, "manifest.yaml": manifest}, "--select", "FL701")
+    assert found == []

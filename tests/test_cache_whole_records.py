@@ -1,0 +1,47 @@
+"""A run stored whole whose record holds fields of the wrong type is not ours: the run is
+made again, as without the store (issue 20: a mutation run found the type check unguarded)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from floe_lint.cli import main
+from floe_lint.lint import cache
+from floe_lint.lint import whole as whole_run
+from tests.conftest import write_files
+
+FILES = {
+    "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+    "floe.yaml": "name: p\nplatform: {ref: manifest.yaml}\n"
+    "transforms: [{type: dbt, path: models/a/, compute: spark}]\n",
+}
+
+
+def check(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    "field", [{"out": 5}, {"err": 5}, {"code": "1"}, {"out": None, "err": None}, {"code": 1.0}]
+)
+def test_a_whole_run_record_of_the_wrong_types_is_not_replayed(
+    field: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "ws").mkdir()
+    monkeypatch.chdir(tmp_path / "ws")
+    write_files(tmp_path / "ws", FILES)
+    cold = check(".")
+    assert cold[0] == 1 and cold[1].startswith("floe.yaml:3:52: ERROR FL201"), cold
+    (record,) = cache.directory().glob(f"{whole_run.PREFIX}*.json")
+    data = json.loads(record.read_text("utf-8"))
+    assert (data["out"], data["err"], data["code"]) == (cold[1], cold[2], 1)
+    record.write_text(json.dumps({**data, **field}), "utf-8")
+    assert check(".") == cold

@@ -1,0 +1,39 @@
+"""How the dependents search finds ref text in a file it has not parsed (reverse_index's
+_ref_texts): a ref starts after a stop character or at the start of its line, never on the
+line above (issue 20: a mutation run found the line start unguarded)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, write_files
+
+MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+
+
+@pytest.mark.parametrize(
+    "platform",
+    [
+        "platform: {ref: ../platform/manifest.yaml}",
+        "platform: {ref:\n../platform/manifest.yaml}",  # a flow mapping's next line, at column 0
+        'platform: {ref: "../platform/manifest.yaml"}',
+    ],
+)
+def test_a_product_is_found_as_a_dependent_wherever_its_ref_text_starts(
+    platform: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    product = f"name: p\n{platform}\ntransforms: [{{type: dbt, path: models/a/, compute: spark}}]\n"
+    write_files(tmp_path, {"platform/manifest.yaml": MANIFEST, "p/floe.yaml": product})
+    line = product.count("\n")
+    run = run_cli("check", "--no-cache", "--workspace", ".", "platform/manifest.yaml")
+    assert run.stdout.splitlines()[0] == (
+        f"p/floe.yaml:{line}:52: ERROR FL201 [compute-not-approved] transform 'models/a/' "
+        "selects compute 'spark', which platform manifest manifest.yaml does not approve (no "
+        "level of the hierarchy approves it); approved: duckdb"
+    )
+    assert run.stderr.splitlines()[-1] == (
+        "floe-lint: 1 error (2 files checked, 1 of them dependent of the changed manifests)"
+    )
