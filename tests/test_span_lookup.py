@@ -101,3 +101,17 @@ def test_many_nodes_of_one_wide_mapping_are_located_in_linear_time(tmp_path: Pat
         return [doc.span(f"/plugins/key{i}/1") for i in range(text.count("\n") - 1)]
 
     assert_linear(_on(locate_each, document), 500, repeat=3)
+
+
+def test_within_every_node_the_first_lookup_builds_every_nodes_spans() -> None:
+    """impact asks for many nodes of most files: it builds each document's spans at once."""
+    from floe_lint.load import spans
+
+    text = "a: {b: 1}\nc: [2, 3]\n"
+    full = FileSpans(text).of(0)
+    with spans.every_node():
+        inside = FileSpans(text)
+        assert inside.lookup(0, "/a/b") == full["/a/b"]
+        assert inside._every[0] == full  # the rest are at hand, without another walk
+    outside = FileSpans(text)
+    assert outside.lookup(0, "/a/b") == full["/a/b"] and not outside._every

@@ -20,6 +20,7 @@ from floe_lint.lint.governance_impact import compare as compare_governance
 from floe_lint.lint.shared import Shared
 from floe_lint.load.document import Node
 from floe_lint.load.paths import relative_posix
+from floe_lint.load.spans import every_node
 
 IMPACT_VERSION = 1
 
@@ -173,6 +174,7 @@ def measure(manifest: Path, against: str, old: bytes, lint: Linter) -> Impact:
     parsed once, the dependents searched once, and a rule that reads one document alone runs
     once on it."""
     shared = Shared()
-    before = lint({manifest.resolve(): old}, shared)
-    after = lint(None, shared)
-    return compare(manifest, against, before, after)
+    with every_node():  # both runs and the comparison ask for many nodes of most files
+        before = lint({manifest.resolve(): old}, shared)
+        after = lint(None, shared)
+        return compare(manifest, against, before, after)
