@@ -364,31 +364,6 @@ def test_the_sink_whitelist_is_named_when_the_manifest_approves_sinks(tmp_path: 
     ]
 
 
-def test_a_storage_plugin_adds_nothing_floe_lint_would_have_to_invent(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Upstream merges storage and catalog settings from plugin packages floe-lint does not
-    reproduce (README): the deployment stays null and the profile is the compute's own."""
-    (tmp_path / "manifest.yaml").write_text(
-        MANIFEST.replace(
-            "  orchestrator: {type: dagster}\n",
-            "  orchestrator: {type: dagster}\n"
-            "  storage: {type: minio, config: {endpoint: 'http://minio:9000', bucket: lake}}\n"
-            "  catalog: {type: polaris, config: {uri: 'http://polaris:8181/api/catalog'}}\n",
-        )
-    )
-    (tmp_path / "daily-orders").mkdir()
-    (tmp_path / "daily-orders/floe.yaml").write_text(PRODUCT)
-    monkeypatch.chdir(tmp_path / "daily-orders")
-    run = run_cli("compile", "floe.yaml", "--out", "out")
-    assert run.code == 0, run.stdout + run.stderr
-    artifacts = json.loads(Path("out/compiled_artifacts.json").read_text())
-    CompiledArtifacts.model_validate(artifacts)
-    assert artifacts["deployment"] is None
-    assert artifacts["plugins"]["storage"]["type"] == "minio"
-    assert artifacts["dbt_profiles"]["daily-orders"]["outputs"]["dev"] == DEV
-
-
 def test_a_governance_value_floe_core_coerces_is_written_as_it_reads_it(tmp_path: Path) -> None:
     manifest = MANIFEST.replace("data_retention_days: 365", 'data_retention_days: "365"')
     ours, upstream = compile_both(tmp_path, manifest, PRODUCT)

@@ -16,6 +16,7 @@ from typing import Any
 
 from floe_lint.compute import artifacts as art
 from floe_lint.compute import floe_contract as contract
+from floe_lint.compute import floe_storage as storage_of
 from floe_lint.compute.compiler import Compiled, CompileError, _at, _relative, no_platform
 from floe_lint.compute.plugin import ComputeConfig, PluginError, render_profile
 from floe_lint.compute.upstream_plugins import preferring_upstream
@@ -70,6 +71,66 @@ def render(level: Level, product: str) -> tuple[dict[str, Any], str]:
     return output, f"{compute} {plugin.version} from {found.sources[compute]}"
 
 
+def _selected_at(level: Level, category: str) -> tuple[dict[str, Any], Document] | None:
+    selected = contract.selection(level, category)
+    if selected is None:
+        return None
+    where = next(
+        (c.doc for c in contract.chain(level) if c.doc.get(f"/plugins/{category}") is selected),
+        level.doc,
+    )
+    return selected, where
+
+
+def _refusal(where: Document, category: str, kind: str, error: ValueError) -> CompileError:
+    message = str(error)
+    pointer = f"/plugins/{category}"
+    if message.startswith("config "):
+        key = message[len("config ") :].split(":", 1)[0]
+        parts = [part.replace("~", "~0").replace("/", "~1") for part in key.split(".")]
+        pointer = "/".join([pointer, "config", *parts])
+    elif kind:
+        pointer += "/type"  # a composition floe-lint does not translate: the selection's type
+    if isinstance(error, storage_of.ConfigInvalid):
+        message = f"{category} plugin '{kind}' configuration is invalid: {message}"
+    return _at(where, pointer, message)
+
+
+def deployment(level: Level) -> tuple[storage_of.Storage, storage_of.Catalog | None] | None:
+    """The storage and catalog settings upstream's compile merges into each dbt output, or None
+    when the platform selects no storage floe-lint translates (see `floe_storage`)."""
+    found = _selected_at(level, "storage")
+    if found is None:
+        return None
+    selected, where = found
+    kind = str(selected.get("type"))
+    build = storage_of.STORAGES.get(kind)
+    if build is None:
+        return None  # upstream refuses it unless a package registers it (README)
+    try:
+        storage = build(selected.get("config"))
+    except ValueError as error:
+        raise _refusal(where, "storage", kind, error) from error
+    found = _selected_at(level, "catalog")
+    if found is None:
+        return storage, None
+    selected, where = found
+    kind = str(selected.get("type"))
+    translate = storage_of.CATALOGS.get(kind)
+    if translate is None:
+        raise _at(
+            where,
+            "/plugins/catalog/type",
+            f"floe-lint does not translate catalog '{kind}' into the dbt profile (it does "
+            f"{', '.join(storage_of.CATALOGS)}); upstream's compile needs that catalog's "
+            "plugin package",
+        )
+    try:
+        return storage, translate(selected.get("config"), storage)
+    except ValueError as error:
+        raise _refusal(where, "catalog", kind, error) from error
+
+
 def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
     platform = _platform_of(doc, level)
     name = doc.get("/metadata/name")
@@ -88,8 +149,16 @@ def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
             )
     outputs: dict[str, Any] = {}
     rendered_by: dict[str, str] = {}
+    bindings = deployment(platform)
     for environment in contract.ENVIRONMENTS:
-        outputs[environment], rendered_by[f"{name}.{environment}"] = render(platform, name)
+        output, rendered_by[f"{name}.{environment}"] = render(platform, name)
+        if bindings is not None:
+            try:
+                output = storage_of.merge(output, *bindings)
+            except storage_of.Unsupported as error:
+                found = _selected_at(platform, "compute")
+                raise _refusal(found[1] if found else platform.doc, "compute", "", error) from error
+        outputs[environment] = output
     dbt_profiles = {name: {"target": contract.ENVIRONMENTS[0], "outputs": outputs}}
     product_ref = model.platform_ref or _relative(platform.doc.path, doc.path.parent)
     document = contract.artifacts(doc, platform, product_ref, dbt_profiles)
