@@ -74,7 +74,9 @@ def add(
         workspace,
         overrides,
         read_lock=_read_lock,
-        selected=lambda p: filtering.selected(p, config),
+        selected=(
+            (lambda p: filtering.selected(p, config)) if config.include or config.exclude else None
+        ),
         jobs=jobs,
         fallback=config.manifest,
         given=paths,

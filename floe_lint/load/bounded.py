@@ -12,7 +12,7 @@ from pathlib import Path
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 
 
-def read_bounded(path: Path) -> bytes | None:
+def read_bounded(path: Path | str) -> bytes | None:
     """The bytes of a regular file no larger than the load limit, else None."""
     try:
         return read_regular(path, MAX_BYTES)

@@ -25,6 +25,7 @@ from pathlib import Path
 from floe_lint.load import bulk
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import Document
+from floe_lint.load.walk import found_under
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.refs import RefError, is_oci, parse_oci
@@ -220,7 +221,7 @@ class _Targets:
         for ASCII needles (UTF-8 decoding, even with replacements, keeps every ASCII byte)."""
         return self._bytes is None or any(needle in raw for needle in self._bytes)
 
-    def named_by(self, path: Path, text: str) -> bool:
+    def named_by(self, path: Path | str, text: str) -> bool:
         """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
         folder = ""
         for needle in self.needles:
@@ -245,7 +246,7 @@ class ReverseIndex:
         overrides: Mapping[str, Path],
         *,
         read_lock: Callable[[Path], Mapping[str, str] | None] = lambda _: None,
-        selected: Callable[[Path], bool] = lambda _: True,
+        selected: Callable[[Path], bool] | None = None,
         jobs: int | None = None,
         fallback: str | None = None,
         given: Sequence[Path] = (),
@@ -259,8 +260,8 @@ class ReverseIndex:
         self.overrides = overrides
         #: folders and files the run was given: linted already, so not searched again
         self._given = [os.path.abspath(p) for p in given]
-        #: the files searched, each with its absolute path
-        self._paths: list[tuple[Path, str]] = []
+        #: the files searched, each as discovery names it and as an absolute path
+        self._paths: list[tuple[str, str]] = []
         #: files that passed a level's test (as absolute paths): parsed, so tested no more
         self._candidate: set[str] = set()
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
@@ -280,16 +281,24 @@ class ReverseIndex:
         folders: set[Path] = set()
         # A lock file maps a ref to a digest, which only an `oci://` override key can match.
         wants_locks = any(is_oci(key.strip()) for key in self.overrides)
-        for path, _ in discover([self.root]):
-            if not self.selected(path):
+        # Names, not Paths: a Path is built only for a file that passes a level's test.
+        names = (
+            found_under(self.root)
+            if self.root.is_dir()
+            else (str(path) for path, _ in discover([self.root]))
+        )
+        for name in names:
+            if self.selected is not None and not self.selected(Path(name)):
                 continue
-            if wants_locks and path.parent not in folders:
-                folders.add(path.parent)
-                for ref, digest in (self.read_lock(path.parent) or {}).items():
-                    locks.setdefault(ref, digest)
-            text = os.path.abspath(path)
+            if wants_locks:
+                parent = Path(name).parent
+                if parent not in folders:
+                    folders.add(parent)
+                    for ref, digest in (self.read_lock(parent) or {}).items():
+                        locks.setdefault(ref, digest)
+            text = os.path.abspath(name)
             if self._outside_given(text):
-                self._paths.append((path, text))
+                self._paths.append((name, text))
         self._table = OciTable(self.overrides, locks)
 
     @property
@@ -323,17 +332,18 @@ class ReverseIndex:
         targets = _Targets(frontier)
         folders = tuple(str(t.parent) + os.sep for t in frontier)
         found: list[Path] = []
-        for path, text in self._paths:
+        for name, text in self._paths:
             if not (text in self._candidate or text.startswith(folders)):
-                raw = read_bounded(path)
+                raw = read_bounded(name)
                 if raw is None or not (
                     any(n in raw for n in needles)
                     or (
                         targets.may_name(raw)
-                        and targets.named_by(path, raw.decode("utf-8", errors="replace"))
+                        and targets.named_by(text, raw.decode("utf-8", errors="replace"))
                     )
                 ):
                     continue
+            path = Path(name)
             try:
                 key = self.workspace.key(path)
             except (OSError, RuntimeError):  # a symlink loop, a name the system refuses
