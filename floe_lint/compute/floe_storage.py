@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 #: pydantic's lax reading of a bool
 _BOOLS = {
@@ -30,6 +31,33 @@ _BOOLS = {
 }
 _URL = re.compile(r"^https?://")
 _CREDENTIAL_MODES = ("environment", "workload-identity", "kubernetes-secret")
+
+
+#: floe-core's `_SECRET_VALUE_MARKERS` and `_URL_CREDENTIAL_QUERY_KEYS` (schemas/compiled_artifacts)
+_SECRET_VALUES = (
+    "bearer",
+    "password",
+    "private-key",
+    "private_key",
+    "privatekey",
+    "raw-secret-value",
+    "secret-value",
+    "token",
+)
+_SECRET_FIELDS = (
+    "access-key",
+    "access_key",
+    "accesskey",
+    "bearer",
+    "credential",
+    "password",
+    "private-key",
+    "private_key",
+    "privatekey",
+    "secret",
+    "token",
+)
+_K8S_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
 
 
 class ConfigInvalid(ValueError):
@@ -48,20 +76,18 @@ class Field:
 
 
 def _read(name: str, spec: Field, value: Any) -> Any:
-    if value is None and not spec.required:
-        return None
+    if value is None and spec.default is None and not spec.required:
+        return None  # an optional field (`str | None`)
     if spec.kind == "bool":
         if isinstance(value, bool):
             return value
-        if isinstance(value, int) and value in (0, 1):
+        if isinstance(value, int | float) and value in (0, 1):
             return bool(value)
         if isinstance(value, str) and value.lower() in _BOOLS:
             return _BOOLS[value.lower()]
         raise ConfigInvalid(f"config {name}: must be a boolean")
     if spec.kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigInvalid(f"config {name}: must be an integer")
-        return value
+        return _integer(name, value)
     if not isinstance(value, str):
         raise ConfigInvalid(f"config {name}: must be a string")
     if spec.kind != "text" and not value:
@@ -71,6 +97,73 @@ def _read(name: str, spec: Field, value: Any) -> Any:
     if spec.kind == "mode" and value not in _CREDENTIAL_MODES:
         raise ConfigInvalid(f"config {name}: must be one of {', '.join(_CREDENTIAL_MODES)}")
     return value
+
+
+def _integer(name: str, value: Any) -> int:
+    """pydantic's lax reading of an int: a bool, a whole float, or text Python reads as one."""
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and len(value) <= 100:
+        try:
+            return int(value)
+        except ValueError:
+            pass
+    raise ConfigInvalid(f"config {name}: must be an integer")
+
+
+def _names_admin(text: str) -> bool:
+    """floe-core's `_DEFAULT_ADMIN_CREDENTIAL_PATTERN`: 'admin' (then digits) not followed by a
+    letter, without its regular expression (linear time)."""
+    start = text.find("admin")
+    while start != -1:
+        end = start + len("admin")
+        while end < len(text) and text[end].isdigit():
+            end += 1
+        if end == len(text) or not ("a" <= text[end] <= "z"):
+            return True
+        start = text.find("admin", start + 1)
+    return False
+
+
+def looks_secret(name: str, value: Any) -> None:
+    """Refuse a value upstream's deployment binding refuses as credential material (floe-core's
+    `_assert_no_secret_material` on the profile and runtime fragments it lands in)."""
+    if not isinstance(value, str):
+        return
+    parsed = urlsplit(value)
+    if parsed.scheme and parsed.netloc:
+        if parsed.username or parsed.password:
+            raise ConfigInvalid(f"config {name}: holds a credential in the URL")
+        for part in (parsed.query, parsed.fragment):
+            for key, _ in parse_qsl(part, keep_blank_values=True):
+                key = re.sub(r"[^a-z0-9]", "", key.lower())
+                if any(
+                    m.replace("_", "").replace("-", "") in key for m in _SECRET_FIELDS
+                ) or key in (
+                    "accesstoken",
+                    "apikey",
+                    "clientsecret",
+                    "credentials",
+                    "signature",
+                ):
+                    raise ConfigInvalid(f"config {name}: holds a credential in the URL")
+    lowered = value.lower()
+    if any(marker in lowered for marker in _SECRET_VALUES) or _names_admin(lowered):
+        raise ConfigInvalid(
+            f"config {name}: looks like a credential, which upstream's deployment binding refuses"
+        )
+
+
+def kubernetes_name(name: str, value: str, *, dotted: bool) -> None:
+    """A Secret's name (a DNS subdomain) or namespace (a DNS label), as floe-core checks them."""
+    parts = value.split(".") if dotted else [value]
+    limit = 253 if dotted else 63
+    if len(value) > limit or not all(_K8S_LABEL.fullmatch(part) for part in parts):
+        raise ConfigInvalid(
+            f"config {name}: must be a Kubernetes {'name' if dotted else 'namespace'}"
+        )
 
 
 def read_config(config: Any, fields: Mapping[str, Field]) -> dict[str, Any]:
@@ -137,6 +230,12 @@ MINIO = {
 def minio(config: Any) -> Storage:
     """floe-storage-minio's `get_deployment_binding().dbt`."""
     read = read_config(config, MINIO)
+    kubernetes_name("credential_secret_name", read["credential_secret_name"], dotted=True)
+    kubernetes_name(
+        "credential_secret_namespace", read["credential_secret_namespace"], dotted=False
+    )
+    for name in ("endpoint", "region", "bucket"):
+        looks_secret(name, read[name])
     fragment = {
         "s3_endpoint": read["endpoint"],
         "s3_region": read["region"],
@@ -187,6 +286,15 @@ def aws_s3(config: Any) -> Storage:
         raise ConfigInvalid(
             "config credential_mode: environment takes environment variable names only"
         )
+    if mode == "kubernetes-secret":
+        kubernetes_name("credential_secret_name", secret, dotted=True)
+        kubernetes_name(
+            "credential_secret_namespace", read["credential_secret_namespace"], dotted=False
+        )
+    endpoint = read["endpoint_override"] or f"https://s3.{read['region']}.amazonaws.com"
+    looks_secret("endpoint_override" if read["endpoint_override"] else "region", endpoint)
+    for name in ("region", "bucket"):
+        looks_secret(name, read[name])
     fragment: dict[str, Any] = {
         "s3_region": read["region"],
         "s3_path_style_access": read["path_style_access"],

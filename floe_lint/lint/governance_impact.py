@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from floe_lint.lint.engine import Result
-from floe_lint.load.paths import relative_posix
+from floe_lint.load.paths import relative_posix, resolved
 from floe_lint.model.governance import BY_PATH, FIELDS
 from floe_lint.model.level import Level
 
@@ -65,11 +65,11 @@ def snapshots(result: Result) -> dict[Path, Snapshot]:
     out: dict[Path, Snapshot] = {}
     if result.hierarchy is not None:
         for level in result.hierarchy.levels():
-            out[level.doc.path.resolve()] = (level.label, "manifest", _held(level))
+            out[resolved(level.doc.path)] = (level.label, "manifest", _held(level))
     for product in result.products:
         name = product.name if product.name is not None else product.doc.path.parent.name
         held = _held(product.platform) if product.platform is not None else {}
-        out[product.doc.path.resolve()] = (f"product '{name}'", "product", held)
+        out[resolved(product.doc.path)] = (f"product '{name}'", "product", held)
     return out
 
 

@@ -19,7 +19,7 @@ from floe_lint.lint.governance_impact import DependentGovernance
 from floe_lint.lint.governance_impact import compare as compare_governance
 from floe_lint.lint.shared import Shared
 from floe_lint.load.document import Node
-from floe_lint.load.paths import relative_posix
+from floe_lint.load.paths import relative_posix, resolved
 from floe_lint.load.spans import every_node
 
 IMPACT_VERSION = 1
@@ -120,7 +120,7 @@ def policies(result: Result) -> dict[Path, ProductPolicy]:
                 compute,
                 level is not None and compute in level.approved,
             )
-        out[product.doc.path.resolve()] = policy
+        out[resolved(product.doc.path)] = policy
     return out
 
 
