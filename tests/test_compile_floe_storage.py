@@ -198,7 +198,7 @@ REFUSED = pytest.mark.parametrize(
 
 
 @REFUSED
-def test_a_config_the_plugin_refuses_is_refused_at_its_place(
+def test_a_config_the_plugin_refuses_is_reported_by_check_and_refused_by_compile(
     tmp_path: Path, selections: tuple[str, ...], message: str
 ) -> None:
     (tmp_path / "daily-orders").mkdir()
@@ -206,7 +206,13 @@ def test_a_config_the_plugin_refuses_is_refused_at_its_place(
     (tmp_path / "daily-orders/floe.yaml").write_text(PRODUCT)
     run = run_cli("compile", str(tmp_path / "daily-orders/floe.yaml"), "--out", str(tmp_path / "o"))
     assert run.code == 1
-    assert run.stderr.strip().endswith(message), run.stderr
+    place, why = message.split(": ", 1)
+    found = [line.split("/manifest.yaml:")[-1] for line in run.stdout.splitlines()]
+    assert found == [
+        f"{place.removeprefix('manifest.yaml:')}: ERROR FL709 [upstream-storage-config] {why}; "
+        "every product on platform 'northwind-platform' fails to compile"
+    ], run.stdout
+    assert "compile refused: 1 error" in run.stderr
     assert not (tmp_path / "o").exists()
 
 
