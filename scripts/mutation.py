@@ -424,7 +424,10 @@ def _coverage(root: Path, tests: dict[str, str], args: argparse.Namespace) -> ob
         for m in modules
         if measured.get(m) != (text := (REPO / m).read_text("utf-8"))
     }
-    return mutation_coverage.CoverageMap(data["tests"], moved, set(data.get("files", [])) or None)
+    # a test file written since the trace (new, edited or merged) runs whole
+    traced = saved.stat().st_mtime
+    measured = {f for f in data.get("files", []) if (REPO / f).stat().st_mtime <= traced}
+    return mutation_coverage.CoverageMap(data["tests"], moved, measured)
 
 
 def read_equivalent(path: Path) -> set[str]:

@@ -26,7 +26,7 @@ class CoverageMap:
         moved: dict[str, tuple[str, str]] | None = None,
         measured: set[str] | None = None,
     ):
-        #: the test files traced (a test file added since runs whole)
+        #: the test files traced and unchanged since (any other runs whole)
         self.measured = measured if measured is not None else {n.split("::")[0] for n in tests}
         #: modules changed since they were measured: each line now -> its line then (or None)
         self.old_line = {path: _line_map(*texts) for path, texts in (moved or {}).items()}
@@ -42,7 +42,7 @@ class CoverageMap:
     def covering(self, path: str, first: int, last: int, files: list[str]) -> list[str]:
         """The node ids of the tests in `files` (file names, then pytest options such as
         `-k EXPR` for a rule's own examples) that run a line from first to last, fastest
-        first, then the files of `files` added since the map was measured."""
+        first, then the files of `files` written since the map was measured."""
         names, rule = _files_and_rule(files)
         found: set[str] = set()
         for line in range(first, last + 1):

@@ -122,8 +122,11 @@ def test_trimming_the_folder_never_counts_or_removes_what_is_not_a_store_file(
     (folder / "results-link.json").symlink_to(outside)
     os.utime(folder / "results-link.json", ns=(10**9, 10**9), follow_symlinks=False)
     (folder / "results-dir.json").mkdir()
+    (folder / "notes.json").write_text("z" * 1000)  # not a store: neither counted nor removed
+    os.utime(folder / "notes.json", ns=(10**9, 10**9))
     cache.trim(folder, limit=250)
     assert sorted(p.name for p in folder.iterdir()) == [
+        "notes.json",
         "results-1.json",
         "results-2.json",
         "results-dir.json",

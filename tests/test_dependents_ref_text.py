@@ -37,3 +37,19 @@ def test_a_product_is_found_as_a_dependent_wherever_its_ref_text_starts(
     assert run.stderr.splitlines()[-1] == (
         "floe-lint: 1 error (2 files checked, 1 of them dependent of the changed manifests)"
     )
+
+
+def test_a_ref_to_a_folder_finds_its_manifest_yml_as_a_dependent_target(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    product = "name: p\nplatform: {ref: ../platform}\n"
+    product += "transforms: [{type: dbt, path: models/a/, compute: spark}]\n"
+    write_files(tmp_path, {"platform/manifest.yml": MANIFEST, "p/floe.yaml": product})
+    run = run_cli("check", "--no-cache", "--workspace", ".", "platform/manifest.yml")
+    assert run.stdout.splitlines()[0] == (
+        "p/floe.yaml:3:52: ERROR FL201 [compute-not-approved] transform 'models/a/' selects "
+        "compute 'spark', which platform manifest manifest.yml does not approve (no level of "
+        "the hierarchy approves it); approved: duckdb"
+    )
+    assert "1 of them dependent of the changed manifests" in run.stderr

@@ -123,6 +123,7 @@ DOMAIN = "scope: domain\nparent_manifest: enterprise.yaml\nplugins:\n  compute:\
 
 
 def test_approved_not_subset_offers_no_fix_that_would_empty_the_list(tmp_path: Path) -> None:
+    """FL202's unsafe fix removes an unapproved compute, unless nothing would be left."""
     write_files(
         tmp_path, {"enterprise.yaml": ENTERPRISE, "domain.yaml": DOMAIN % "[spark, databricks]"}
     )
@@ -148,7 +149,7 @@ def test_approved_not_subset_offers_no_fix_that_would_empty_the_list(tmp_path: P
                 "parent, and so the policy it inherits, must be the same in every environment"
             ],
         ),
-        ("plugins: {compute: {aproved: [duckdb]}}\n", []),  # only `approved` is a list of computes
+        ("plugins: {compute: {aproved: [spark]}}\n", []),  # only `approved` lists computes
     ],
 )
 def test_an_overlay_is_judged_on_what_it_really_changes(
@@ -226,3 +227,41 @@ def test_output_port_schemas_are_judged_only_in_upstream_products(tmp_path: Path
     manifest = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
     found = lint(tmp_path, {"floe.yaml": product, "manifest.yaml": manifest}, "--select", "FL701")
     assert found == []
+
+
+UPSTREAM_DOMAIN = (
+    "apiVersion: floe.dev/v1\nkind: Manifest\n"
+    "metadata: {name: sales, version: 1.0.0, owner: sales@acme.example}\n"
+    "scope: domain\nparent_manifest: enterprise.yaml\nplugins:\n  compute: {type: duckdb}\n"
+)
+UPSTREAM_ORDERS = (
+    "apiVersion: floe.dev/v1\nkind: FloeSpec\nmetadata: {name: orders, version: 1.0.0}\n"
+    "transforms: [{name: stg_orders}]\n"
+)
+
+
+def test_required_plugin_missing_waits_for_a_parent_that_cannot_be_loaded(tmp_path: Path) -> None:
+    """The missing enterprise may select the orchestrator: FL221 judges a level only when its
+    whole hierarchy loaded."""
+    files = {"manifest.yaml": UPSTREAM_DOMAIN, "floe.yaml": UPSTREAM_ORDERS}
+    assert lint(tmp_path, files, "--select", "required-plugin-missing") == []
+    (tmp_path / "enterprise.yaml").write_text(
+        "apiVersion: floe.dev/v1\nkind: Manifest\n"
+        "metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}\n"
+        "scope: enterprise\nplugins: {compute: {type: duckdb}}\n",
+        "utf-8",
+    )
+    found = run_cli("check", "--no-cache", "--select", "required-plugin-missing").stdout
+    assert found.splitlines()[0].startswith(
+        "manifest.yaml:6:1: ERROR FL221 [required-plugin-missing] no level of domain 'sales' "
+        "selects plugins.orchestrator;"
+    ), found
+
+
+def test_a_destination_that_is_not_a_mapping_is_no_sink(tmp_path: Path) -> None:
+    manifest = UPSTREAM_MANIFEST.replace(", config: {path: %s}", "") % "duckdb"
+    product = UPSTREAM_ORDERS + "destinations: [warehouse, {name: lake, sink_type: iceberg}]\n"
+    run_files = {"manifest.yaml": manifest, "floe.yaml": product}
+    found = lint(tmp_path, run_files, "--select", "sink-not-approved")
+    assert all("'warehouse'" not in line for line in found), found
+    assert run_cli("check", "--no-cache", ".").code in (0, 1)
