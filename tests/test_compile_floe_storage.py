@@ -4,15 +4,12 @@ dbt profile (floe_lint/compute/floe_storage.py): the published plugins' `minio`,
 
 The expected profiles below are what the published `floe platform compile` wrote with
 floe-storage-minio, floe-storage-aws-s3, floe-catalog-polaris and floe-catalog-glue 0.1.0a1
-installed. Those packages are not in the test extras (pip's resolution of their dependencies,
-s3fs, aiobotocore and boto3 against the pinned floe-core, ran past two minutes without
-finishing); where they are installed, `test_the_profile_is_what_floe_platform_compile_writes`
-compares with the published compile itself, else it is skipped.
+installed; `test_the_profile_is_what_floe_platform_compile_writes` compares with the published
+compile itself. scripts/test installs those packages (scripts/oracle-plugins.txt).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 from pathlib import Path
@@ -116,13 +113,6 @@ def test_the_profile_merges_storage_and_catalog_settings(
     assert yaml.safe_load((out / "profiles.yml").read_text()) == expected
 
 
-PUBLISHED = all(
-    importlib.util.find_spec(name) is not None
-    for name in ("floe_storage_minio", "floe_storage_aws_s3", "floe_catalog_polaris")
-)
-
-
-@pytest.mark.skipif(not PUBLISHED, reason="the published storage/catalog plugins are absent")
 @pytest.mark.parametrize(("manifest", "dev"), CASES)
 def test_the_profile_is_what_floe_platform_compile_writes(
     tmp_path: Path, manifest: str, dev: dict[str, Any]
@@ -225,7 +215,6 @@ def test_a_storage_floe_lint_does_not_translate_leaves_the_computes_profile(
     assert artifacts["deployment"] is None
 
 
-@pytest.mark.skipif(not PUBLISHED, reason="the published storage/catalog plugins are absent")
 @REFUSED
 def test_floe_platform_compile_refuses_them_too(
     tmp_path: Path, selections: tuple[str, ...], message: str
