@@ -4,15 +4,12 @@ dbt profile (floe_lint/compute/floe_storage.py): the published plugins' `minio`,
 
 The expected profiles below are what the published `floe platform compile` wrote with
 floe-storage-minio, floe-storage-aws-s3, floe-catalog-polaris and floe-catalog-glue 0.1.0a1
-installed. Those packages are not in the test extras (pip's resolution of their dependencies,
-s3fs, aiobotocore and boto3 against the pinned floe-core, ran past two minutes without
-finishing); where they are installed, `test_the_profile_is_what_floe_platform_compile_writes`
-compares with the published compile itself, else it is skipped.
+installed; `test_the_profile_is_what_floe_platform_compile_writes` compares with the published
+compile itself. scripts/test installs those packages (scripts/oracle-plugins.txt).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 from pathlib import Path
@@ -116,13 +113,6 @@ def test_the_profile_merges_storage_and_catalog_settings(
     assert yaml.safe_load((out / "profiles.yml").read_text()) == expected
 
 
-PUBLISHED = all(
-    importlib.util.find_spec(name) is not None
-    for name in ("floe_storage_minio", "floe_storage_aws_s3", "floe_catalog_polaris")
-)
-
-
-@pytest.mark.skipif(not PUBLISHED, reason="the published storage/catalog plugins are absent")
 @pytest.mark.parametrize(("manifest", "dev"), CASES)
 def test_the_profile_is_what_floe_platform_compile_writes(
     tmp_path: Path, manifest: str, dev: dict[str, Any]
@@ -198,7 +188,7 @@ REFUSED = pytest.mark.parametrize(
 
 
 @REFUSED
-def test_a_config_the_plugin_refuses_is_refused_at_its_place(
+def test_a_config_the_plugin_refuses_is_reported_by_check_and_refused_by_compile(
     tmp_path: Path, selections: tuple[str, ...], message: str
 ) -> None:
     (tmp_path / "daily-orders").mkdir()
@@ -206,7 +196,13 @@ def test_a_config_the_plugin_refuses_is_refused_at_its_place(
     (tmp_path / "daily-orders/floe.yaml").write_text(PRODUCT)
     run = run_cli("compile", str(tmp_path / "daily-orders/floe.yaml"), "--out", str(tmp_path / "o"))
     assert run.code == 1
-    assert run.stderr.strip().endswith(message), run.stderr
+    place, why = message.split(": ", 1)
+    found = [line.split("/manifest.yaml:")[-1] for line in run.stdout.splitlines()]
+    assert found == [
+        f"{place.removeprefix('manifest.yaml:')}: ERROR FL709 [upstream-storage-config] {why}; "
+        "every product on platform 'northwind-platform' fails to compile"
+    ], run.stdout
+    assert "compile refused: 1 error" in run.stderr
     assert not (tmp_path / "o").exists()
 
 
@@ -219,7 +215,6 @@ def test_a_storage_floe_lint_does_not_translate_leaves_the_computes_profile(
     assert artifacts["deployment"] is None
 
 
-@pytest.mark.skipif(not PUBLISHED, reason="the published storage/catalog plugins are absent")
 @REFUSED
 def test_floe_platform_compile_refuses_them_too(
     tmp_path: Path, selections: tuple[str, ...], message: str

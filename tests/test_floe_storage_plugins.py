@@ -2,27 +2,17 @@
 pydantic model reads it and gives the profile what the plugin's deployment binding gives: a
 hypothesis property over generated configs (YAML's values: text, numbers, booleans, null, extra
 keys), against floe-storage-minio, floe-storage-aws-s3 and floe-catalog-polaris 0.1.0a1 in
-process. The plugins are not in the test extras (README); the property is skipped without them.
+process (scripts/test installs them from scripts/oracle-plugins.txt).
 """
 
 from __future__ import annotations
 
-import importlib.util
 from typing import Any
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from floe_lint.compute import floe_storage
-
-pytestmark = pytest.mark.skipif(
-    not all(
-        importlib.util.find_spec(name) is not None
-        for name in ("floe_storage_minio", "floe_storage_aws_s3", "floe_catalog_polaris")
-    ),
-    reason="the published storage/catalog plugins are absent",
-)
 
 #: values YAML gives, by the kind of field they are written for
 VALUES = {

@@ -82,7 +82,18 @@ def _selected_at(level: Level, category: str) -> tuple[dict[str, Any], Document]
     return selected, where
 
 
-def _refusal(where: Document, category: str, kind: str, error: ValueError) -> CompileError:
+class Refused(ValueError):
+    """Where in which document a storage or catalog selection is refused, and why."""
+
+    def __init__(self, doc: Document, pointer: str, message: str) -> None:
+        super().__init__(message)
+        self.doc, self.pointer, self.message = doc, pointer, message
+
+    def error(self) -> CompileError:
+        return _at(self.doc, self.pointer, self.message)
+
+
+def _refusal(where: Document, category: str, kind: str, error: ValueError) -> Refused:
     message = str(error)
     pointer = f"/plugins/{category}"
     if message.startswith("config "):
@@ -93,12 +104,13 @@ def _refusal(where: Document, category: str, kind: str, error: ValueError) -> Co
         pointer += "/type"  # a composition floe-lint does not translate: the selection's type
     if isinstance(error, storage_of.ConfigInvalid):
         message = f"{category} plugin '{kind}' configuration is invalid: {message}"
-    return _at(where, pointer, message)
+    return Refused(where, pointer, message)
 
 
 def deployment(level: Level) -> tuple[storage_of.Storage, storage_of.Catalog | None] | None:
     """The storage and catalog settings upstream's compile merges into each dbt output, or None
-    when the platform selects no storage floe-lint translates (see `floe_storage`)."""
+    when the platform selects no storage floe-lint translates (see `floe_storage`); `Refused`
+    where the plugin (or floe-lint) refuses the selection."""
     found = _selected_at(level, "storage")
     if found is None:
         return None
@@ -118,7 +130,7 @@ def deployment(level: Level) -> tuple[storage_of.Storage, storage_of.Catalog | N
     kind = str(selected.get("type"))
     translate = storage_of.CATALOGS.get(kind)
     if translate is None:
-        raise _at(
+        raise Refused(
             where,
             "/plugins/catalog/type",
             f"floe-lint does not translate catalog '{kind}' into the dbt profile (it does "
@@ -129,6 +141,15 @@ def deployment(level: Level) -> tuple[storage_of.Storage, storage_of.Catalog | N
         return storage, translate(selected.get("config"), storage)
     except ValueError as error:
         raise _refusal(where, "catalog", kind, error) from error
+
+
+def storage_problem(level: Level) -> Refused | None:
+    """Why `compile` refuses `level`'s storage or catalog selection, if it does (for check)."""
+    try:
+        deployment(level)
+    except Refused as refused:
+        return refused
+    return None
 
 
 def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
@@ -149,7 +170,10 @@ def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
             )
     outputs: dict[str, Any] = {}
     rendered_by: dict[str, str] = {}
-    bindings = deployment(platform)
+    try:
+        bindings = deployment(platform)
+    except Refused as refused:
+        raise refused.error() from None
     for environment in contract.ENVIRONMENTS:
         output, rendered_by[f"{name}.{environment}"] = render(platform, name)
         if bindings is not None:
@@ -157,7 +181,8 @@ def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
                 output = storage_of.merge(output, *bindings)
             except storage_of.Unsupported as error:
                 found = _selected_at(platform, "compute")
-                raise _refusal(found[1] if found else platform.doc, "compute", "", error) from error
+                where = found[1] if found else platform.doc
+                raise _refusal(where, "compute", "", error).error() from error
         outputs[environment] = output
     dbt_profiles = {name: {"target": contract.ENVIRONMENTS[0], "outputs": outputs}}
     product_ref = model.platform_ref or _relative(platform.doc.path, doc.path.parent)

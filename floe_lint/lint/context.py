@@ -115,6 +115,13 @@ class Context:
 
         return config_check.missing(name, config)
 
+    def storage_problem(self, level: Level) -> Any:
+        """Why `compile` refuses the storage or catalog `level` selects in upstream's dialect
+        (`doc`, `pointer`, `message`), or None."""
+        from floe_lint.compute import floe_compile
+
+        return floe_compile.storage_problem(level)
+
     def may_be_compiled_on(self, level: Level) -> bool:
         """Whether products may be compiled on `level`, so its merged config must be complete
         (see `Hierarchy.may_be_compiled_on`)."""
