@@ -67,6 +67,8 @@ class Context:
         #: the trusted roots (`--trusted-root`, the config's `trusted-roots`), if any
         self.trust = trust
         self._schema: dict[int, list[SchemaProblem]] = {}
+        #: the per-environment overlay documents of a base document, by its id
+        self._overlays: dict[int, list[Document]] = {}
         #: what this run shares with another over the same tree (impact's two runs)
         self.shared: Shared | None = None
 
@@ -80,6 +82,16 @@ class Context:
         key = id(doc)
         if key not in self._schema:
             self._schema[key] = validate(doc.data, schema_name(doc)) if doc.kind else []
+        return self._schema[key]
+
+    def overlay_schema_problems(self, overlay: Document, base: Document) -> list[SchemaProblem]:
+        """Schema problems of a per-environment overlay of `base`, read with the base's schema
+        and dialect; an overlay may omit anything, so none is a missing required key."""
+        key = id(overlay)
+        if key not in self._schema:
+            self._schema[key] = (
+                validate(overlay.data, schema_name(base), overlay=True) if base.kind else []
+            )
         return self._schema[key]
 
     def trust_verdict(self, doc: Document) -> Verdict | None:
@@ -143,6 +155,12 @@ class Context:
 
     def environment_overlays(self, doc: Document) -> Iterator[Document]:
         """The documents of `doc`'s per-environment files (`floe.prod.yaml` for `floe.yaml`)."""
+        key = id(doc)
+        if key not in self._overlays:
+            self._overlays[key] = list(self._find_overlays(doc))
+        return iter(self._overlays[key])
+
+    def _find_overlays(self, doc: Document) -> Iterator[Document]:
         base_name = doc.path.name.rsplit(".", 1)[0]
         for sibling in _siblings(doc.path.parent, f"{base_name}.*.y*ml"):
             match = ENV_VARIANT.match(sibling.name)

@@ -287,13 +287,20 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
     return [SchemaProblem("invalid", where, "value", f"{name} is invalid: {error.message}")]
 
 
-def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
+def validate(data: Any, schema_name: str, *, overlay: bool = False) -> list[SchemaProblem]:
     """All schema problems of `data`, one per node and category, in document order; for
-    upstream's code dialect (`*-floe`), as floe-core's pydantic models read it (`lax`)."""
+    upstream's code dialect (`*-floe`), as floe-core's pydantic models read it (`lax`).
+    An `overlay` (a per-environment file) may omit anything: no "required" problems, and an
+    unknown key is not paired with a missing required one."""
     if proves_valid(_quick_check(schema_name), data):
         return []  # the common case, without importing or running jsonschema
+
+    def collect(view: Any) -> list[SchemaProblem]:
+        found = _collect(view, schema_name)
+        return [p for p in found if p.category != "required"] if overlay else found
+
     if not schema_name.endswith("-floe"):
-        return _pair_misspellings(_collect(data, schema_name))
+        return _pair_misspellings(collect(data))
     from floe_lint.load import lax, tagged
 
     if tagged.has_tagged(data):
@@ -305,7 +312,7 @@ def validate(data: Any, schema_name: str) -> list[SchemaProblem]:
         message = lax.note(_describe(pointer), value, read, shown)
         return SchemaProblem("coerced", pointer, "value", message)
 
-    found = lax.reread(data, lambda view: _collect(view, schema_name), describe)
+    found = lax.reread(data, collect, describe)
     return _pair_misspellings(found)
 
 
