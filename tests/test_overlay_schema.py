@@ -9,9 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from floe_lint.cli import main
 from floe_lint.lint import cache
+from floe_lint.load.validation import validate
 from tests.conftest import write_files
 
 MANIFEST = "plugins:\n  compute:\n    approved: [duckdb]\n    default: duckdb\n"
@@ -178,3 +181,26 @@ def test_a_valid_environments_block_adds_nothing(lint) -> None:
     assert found(lint({"manifest.yaml": MANIFEST + block})) == []
     product = PRODUCT + "env_overrides:\n  prod: {description: orders in production}\n"
     assert found(lint({"manifest.yaml": MANIFEST, "floe.yaml": product})) == []
+
+
+FULL_MANIFEST: dict[str, Any] = {
+    "scope": "domain",
+    "parent_manifest": "../enterprise/manifest.yaml",
+    "plugins": {"compute": {"approved": ["duckdb"], "default": "duckdb"}},
+    "governance": {"data_retention_days": 90, "pii_encryption": "required"},
+}
+
+
+def _pruned(value: Any, keep: Any) -> Any:
+    """`value` with some of its mapping keys dropped, at any depth (`keep` decides)."""
+    if not isinstance(value, dict):
+        return value
+    return {k: _pruned(v, keep) for k, v in value.items() if keep(k)}
+
+
+@given(st.data())
+@settings(max_examples=60, deadline=None)
+def test_any_part_of_a_valid_document_is_a_valid_overlay(data: st.DataObject) -> None:
+    assert validate(FULL_MANIFEST, "manifest") == []
+    part = _pruned(FULL_MANIFEST, lambda _key: data.draw(st.booleans()))
+    assert validate(part, "manifest", overlay=True) == []
