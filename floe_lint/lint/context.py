@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from floe_lint.compute.plugin import known_compute_names
 from floe_lint.findings import Applicability, Edit, Finding, Fix, Location, Related, Span
+from floe_lint.load import pointer as ptr
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
 from floe_lint.load.validation import SchemaProblem, validate
 from floe_lint.load.workspace import Workspace
@@ -58,6 +59,10 @@ def _siblings(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder / name for name in names if fnmatchcase(name, pattern))
 
 
+#: a document's per-environment blocks (as the models' `environment_blocks` name them)
+ENVIRONMENT_BLOCKS = ("environments", "env_overrides", "overrides")
+
+
 class Context:
     """What a rule may consult: the model, schema results, ref problems, known computes."""
 
@@ -67,6 +72,10 @@ class Context:
         #: the trusted roots (`--trusted-root`, the config's `trusted-roots`), if any
         self.trust = trust
         self._schema: dict[int, list[SchemaProblem]] = {}
+        #: the schema problems of a document's environments: blocks, by its id
+        self._blocks: dict[int, list[SchemaProblem]] = {}
+        #: the per-environment overlay documents of a base document, by its id
+        self._overlays: dict[int, list[Document]] = {}
         #: what this run shares with another over the same tree (impact's two runs)
         self.shared: Shared | None = None
 
@@ -81,6 +90,36 @@ class Context:
         if key not in self._schema:
             self._schema[key] = validate(doc.data, schema_name(doc)) if doc.kind else []
         return self._schema[key]
+
+    def overlay_schema_problems(self, overlay: Document, base: Document) -> list[SchemaProblem]:
+        """Schema problems of a per-environment overlay of `base`, read with the base's schema
+        and dialect; an overlay may omit anything, so none is a missing required key."""
+        key = id(overlay)
+        if key not in self._schema:
+            self._schema[key] = (
+                validate(overlay.data, schema_name(base), overlay=True) if base.kind else []
+            )
+        return self._schema[key]
+
+    def environment_block_problems(self, doc: Document) -> list[SchemaProblem]:
+        """Schema problems of the environments of a document's `environments:` (or
+        `env_overrides:`, `overrides:`) blocks, each read as an overlay of the document; none in
+        upstream's dialect, which forbids the blocks (environment-key)."""
+        key = id(doc)
+        if key not in self._blocks:
+            found: list[SchemaProblem] = []
+            if doc.kind and doc.dialect != "floe" and isinstance(doc.data, dict):
+                name = schema_name(doc)
+                for block in ENVIRONMENT_BLOCKS:
+                    envs = doc.data.get(block)
+                    if not isinstance(envs, dict):
+                        continue
+                    for env, value in envs.items():
+                        if isinstance(value, dict):
+                            at = ptr.join("", block, str(env))
+                            found += validate(value, name, overlay=True, at=at)
+            self._blocks[key] = found
+        return self._blocks[key]
 
     def trust_verdict(self, doc: Document) -> Verdict | None:
         """Whether a product's or a domain's hierarchy ends at a trusted root (`verdict.node`
@@ -143,6 +182,12 @@ class Context:
 
     def environment_overlays(self, doc: Document) -> Iterator[Document]:
         """The documents of `doc`'s per-environment files (`floe.prod.yaml` for `floe.yaml`)."""
+        key = id(doc)
+        if key not in self._overlays:
+            self._overlays[key] = list(self._find_overlays(doc))
+        return iter(self._overlays[key])
+
+    def _find_overlays(self, doc: Document) -> Iterator[Document]:
         base_name = doc.path.name.rsplit(".", 1)[0]
         for sibling in _siblings(doc.path.parent, f"{base_name}.*.y*ml"):
             match = ENV_VARIANT.match(sibling.name)

@@ -400,6 +400,8 @@ def _checked(
     findings of local rules (floe_lint.lint.local)."""
     severity = selectors.most_specific(config.severity, rule) or rule.severity
     shared = ctx.shared
+    if (shared is not None or local is not None) and _reads_overlays(rule, subject, ctx):
+        shared = local = None  # its findings depend on another file: no cache serves them
 
     def check() -> Iterable[Finding]:
         if shared is None:
@@ -410,6 +412,18 @@ def _checked(
     for finding in found:
         stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
+
+
+def _reads_overlays(rule: Rule, subject: Any, ctx: Context) -> bool:
+    """Whether a local rule's findings on `subject` cover per-environment overlays too."""
+    from floe_lint.lint.shared import OVERLAY_RULES
+
+    return (
+        rule.id in OVERLAY_RULES
+        and isinstance(subject, Document)
+        and str(rule.module).startswith("floe_lint.rules.")
+        and next(ctx.environment_overlays(subject), None) is not None
+    )
 
 
 _LATE = ("suppression", "control")

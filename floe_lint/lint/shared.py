@@ -45,6 +45,9 @@ LOCAL_RULES = frozenset(
         "FL708",  # schema-coerced (a schema rule: the document alone)
     }
 )
+#: local rules that also report in a document's per-environment overlays (rules/_schema): on a
+#: document that has one, their findings depend on another file, so no cache serves them
+OVERLAY_RULES = frozenset({"FL101", "FL102", "FL104"})
 
 
 class Shared(Value):
