@@ -17,9 +17,17 @@ from typing import Any
 
 import pytest
 import yaml
+from floe_core.schemas.compiled_artifacts import CompiledArtifacts
 
 from tests.conftest import run_cli
-from tests.test_compile_floe_contract import DEV, FLOE, MANIFEST, PRODUCT, compile_both
+from tests.test_compile_floe_contract import (
+    DEV,
+    FLOE,
+    MANIFEST,
+    PRODUCT,
+    compile_both,
+    substance,
+)
 
 STORAGE = "  storage: {type: minio, config: {endpoint: 'http://minio:9000', bucket: lake}}\n"
 POLARIS = """\
@@ -114,16 +122,21 @@ def test_the_profile_merges_storage_and_catalog_settings(
 
 
 @pytest.mark.parametrize(("manifest", "dev"), CASES)
-def test_the_profile_is_what_floe_platform_compile_writes(
+def test_the_artifacts_are_what_floe_platform_compile_writes(
     tmp_path: Path, manifest: str, dev: dict[str, Any]
 ) -> None:
+    """The whole artifacts, `deployment` (the storage and catalog bindings) included."""
     mine, upstream = compile_both(tmp_path, manifest, PRODUCT)
-    theirs = json.loads(upstream.read_text())["dbt_profiles"]
+    theirs = json.loads(upstream.read_text())
     assert (
         mine["dbt_profiles"]
-        == theirs
+        == theirs["dbt_profiles"]
         == {"daily-orders": {"target": "dev", "outputs": {"dev": dev}}}
     )
+    assert mine["deployment"] is not None
+    assert substance(mine) == substance(theirs)
+    model = CompiledArtifacts.model_validate(mine)
+    assert model.model_dump(mode="json", by_alias=True)["deployment"] == mine["deployment"]
 
 
 def test_a_literal_credential_in_their_config_refuses_the_compile(tmp_path: Path) -> None:

@@ -1,5 +1,6 @@
 """floe_lint/compute/floe_storage.py reads a storage or catalog config as the published plugin's
-pydantic model reads it and gives the profile what the plugin's deployment binding gives: a
+pydantic model reads it and gives the profile (and the artifacts' `deployment`, the whole binding,
+floe_lint/compute/floe_deployment.py) what the plugin's deployment binding gives: a
 hypothesis property over generated configs (YAML's values: text, numbers, booleans, null, extra
 keys), against floe-storage-minio, floe-storage-aws-s3 and floe-catalog-polaris 0.1.0a1 in
 process (scripts/test installs them from scripts/oracle-plugins.txt).
@@ -48,7 +49,7 @@ def ours(build: Any, config: Any) -> Any:
         storage = build(config)
     except floe_storage.ConfigInvalid:
         return "refused"
-    return storage.fragment, storage.env_refs
+    return storage.fragment, storage.env_refs, storage.binding
 
 
 def theirs(model: Any, plugin: Any, config: Any) -> Any:
@@ -58,7 +59,8 @@ def theirs(model: Any, plugin: Any, config: Any) -> Any:
         binding = plugin(model.model_validate(config)).get_deployment_binding()
     except ValidationError:
         return "refused"
-    return binding.dbt.profile_fragment, binding.dbt.env_refs
+    whole = binding.model_dump(mode="json", by_alias=True)
+    return binding.dbt.profile_fragment, binding.dbt.env_refs, whole
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -117,7 +119,7 @@ def test_polaris_is_read_and_translated_as_the_published_plugin_does(
     storage_config = {"endpoint": "http://minio:9000", "bucket": "lake"}
     try:
         catalog = floe_storage.polaris(config, floe_storage.minio(storage_config))
-        mine: Any = catalog.iceberg_rest
+        mine: Any = (catalog.iceberg_rest, catalog.binding)
     except floe_storage.ConfigInvalid:
         mine = "refused"
     try:
@@ -126,9 +128,13 @@ def test_polaris_is_read_and_translated_as_the_published_plugin_does(
         published: Any = "refused"
     else:
         storage = MinIOStoragePlugin(MinIOStorageConfig.model_validate(storage_config))
-        dbt = plugin.build_catalog_deployment(storage.get_deployment_binding()).dbt
+        built = plugin.build_catalog_deployment(storage.get_deployment_binding())
+        dbt = built.dbt
         assert dbt is not None
         assert (dbt.profile_fragment, dbt.env_refs) == ({}, {})
         rest = dbt.iceberg_rest
-        published = rest.model_dump(mode="json") if rest is not None else None
+        published = (
+            rest.model_dump(mode="json") if rest is not None else None,
+            built.model_dump(mode="json", by_alias=True),
+        )
     assert mine == published

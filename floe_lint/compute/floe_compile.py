@@ -16,6 +16,7 @@ from typing import Any
 
 from floe_lint.compute import artifacts as art
 from floe_lint.compute import floe_contract as contract
+from floe_lint.compute import floe_deployment
 from floe_lint.compute import floe_storage as storage_of
 from floe_lint.compute.compiler import Compiled, CompileError, _at, _relative, no_platform
 from floe_lint.compute.plugin import ComputeConfig, PluginError, render_profile
@@ -186,7 +187,11 @@ def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
         outputs[environment] = output
     dbt_profiles = {name: {"target": contract.ENVIRONMENTS[0], "outputs": outputs}}
     product_ref = model.platform_ref or _relative(platform.doc.path, doc.path.parent)
-    document = contract.artifacts(doc, platform, product_ref, dbt_profiles)
+    bound = None
+    if bindings is not None:
+        storage, catalog = bindings
+        bound = floe_deployment.deployment(storage.binding, catalog.binding if catalog else None)
+    document = contract.artifacts(doc, platform, product_ref, dbt_profiles, bound)
     return Compiled(
         document,
         {

@@ -336,8 +336,10 @@ def artifacts(
     platform: Level,
     product_ref: str,
     dbt_profiles: dict[str, Any],
+    deployment: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The CompiledArtifacts document of a product whose profiles are already rendered."""
+    """The CompiledArtifacts document of a product whose profiles are already rendered
+    (`deployment`: the storage and catalog bindings, see `floe_deployment`)."""
     name = str(product.get("/metadata/name"))
     version = str(product.get("/metadata/version"))
     default = default_compute(platform) or ""
@@ -364,7 +366,7 @@ def artifacts(
         "plugins": {
             key: plugin_ref(selection(platform, category)) for key, category in PLUGIN_CATEGORIES
         },
-        "deployment": None,
+        "deployment": deployment,
         "ingestion_outputs": ingestion_outputs(product),
         "transforms": {"models": models(product, default), "default_compute": default},
         "dbt_profiles": dbt_profiles,

@@ -13,7 +13,8 @@ plugins `minio` and `aws-s3` (floe-storage-minio, floe-storage-aws-s3) and `pola
 type none of these is left alone (upstream's compile refuses it unless a package registers it);
 a catalog floe-lint does not compose with the selected storage is refused (`Unsupported`).
 Credentials only ever appear as `{{ env_var('NAME') }}`: the plugins' own config never reaches
-the profile.
+the profile. Each `Storage` and `Catalog` also carries the plugin's whole deployment binding
+(`floe_deployment`), which compile writes as the artifacts' `deployment`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from floe_lint.compute import floe_deployment
 
 #: pydantic's lax reading of a bool
 _BOOLS = {
@@ -194,6 +197,8 @@ class Storage:
     fragment: dict[str, Any]
     env_refs: dict[str, str]
     credential_mode: str
+    #: the plugin's whole `get_deployment_binding()` (see `floe_deployment`)
+    binding: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -204,6 +209,8 @@ class Catalog:
     env_refs: dict[str, str] = field(default_factory=dict)
     #: the Iceberg REST binding floe-compute-duckdb attaches (name, uri, warehouse, oauth2)
     iceberg_rest: dict[str, Any] | None = None
+    #: the plugin's whole `build_catalog_deployment(storage)` (see `floe_deployment`)
+    binding: dict[str, Any] | None = None
 
 
 _AWS_KEYS = {
@@ -241,7 +248,8 @@ def minio(config: Any) -> Storage:
         "s3_region": read["region"],
         "s3_path_style_access": read["path_style_access"],
     }
-    return Storage("minio", fragment, dict(_AWS_KEYS), "kubernetes-secret")
+    binding = floe_deployment.minio(read)
+    return Storage("minio", fragment, dict(_AWS_KEYS), "kubernetes-secret", binding)
 
 
 AWS_S3 = {
@@ -302,7 +310,10 @@ def aws_s3(config: Any) -> Storage:
     if read["endpoint_override"] is not None:
         fragment["s3_endpoint"] = read["endpoint_override"]
     env_refs = dict(_AWS_KEYS) if mode == "environment" else {}
-    return Storage("aws-s3", fragment, env_refs, mode)
+    for name in ("warehouse_prefix", "artifact_prefix"):
+        read[name] = floe_deployment.s3_prefix(read[name])
+    binding = floe_deployment.aws_s3(read)
+    return Storage("aws-s3", fragment, env_refs, mode, binding)
 
 
 POLARIS = {
@@ -352,22 +363,22 @@ def polaris(config: Any, storage: Storage) -> Catalog:
             f"'{storage.provider}' (upstream's compile checks that composition with its plugin "
             "packages)"
         )
-    return Catalog(
-        iceberg_rest={
-            "catalog_name": "iceberg",
-            "uri": read["uri"],
-            "warehouse": read["warehouse"],
-            "properties": {},
-            "oauth2": {
-                "secret_name": "polaris",
-                "client_id_env": "POLARIS_CLIENT_ID",
-                "client_secret_env": "POLARIS_CLIENT_SECRET",
-                "oauth2_server_uri_env": "POLARIS_OAUTH2_SERVER_URI",
-                "oauth2_scope_env": "POLARIS_SCOPE",
-                "oauth2_scope_default": "PRINCIPAL_ROLE:ALL",
-            },
-        }
-    )
+    rest = {
+        "catalog_name": "iceberg",
+        "uri": read["uri"],
+        "warehouse": read["warehouse"],
+        "properties": {},
+        "oauth2": {
+            "secret_name": "polaris",
+            "client_id_env": "POLARIS_CLIENT_ID",
+            "client_secret_env": "POLARIS_CLIENT_SECRET",
+            "oauth2_server_uri_env": "POLARIS_OAUTH2_SERVER_URI",
+            "oauth2_scope_env": "POLARIS_SCOPE",
+            "oauth2_scope_default": "PRINCIPAL_ROLE:ALL",
+        },
+    }
+    binding = floe_deployment.polaris(read, storage.binding, rest)
+    return Catalog(iceberg_rest=rest, binding=binding)
 
 
 STORAGES: dict[str, Callable[[Any], Storage]] = {"minio": minio, "aws-s3": aws_s3}
