@@ -72,6 +72,31 @@ def _quick_check(name: str) -> Check | None:
     return compile_schema(schema(name))
 
 
+#: keywords whose value maps names to schemas (a name there is not a keyword)
+_NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def _optional(node: Any, named: bool = False) -> Any:
+    """A schema with no key required, as an overlay is read; `if` and `not` keep theirs: there
+    `required` is a condition, not a demand."""
+    if isinstance(node, list):
+        return [_optional(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if named:
+        return {k: _optional(v) for k, v in node.items()}
+    return {
+        k: v if k in ("if", "not") else _optional(v, k in _NAMED)
+        for k, v in node.items()
+        if k != "required"
+    }
+
+
+@cache
+def _quick_overlay_check(name: str) -> Check | None:
+    return compile_schema(_optional(schema(name)))
+
+
 @cache
 def _search(pattern: str) -> Any:
     import re
@@ -292,7 +317,8 @@ def validate(data: Any, schema_name: str, *, overlay: bool = False) -> list[Sche
     upstream's code dialect (`*-floe`), as floe-core's pydantic models read it (`lax`).
     An `overlay` (a per-environment file) may omit anything: no "required" problems, and an
     unknown key is not paired with a missing required one."""
-    if proves_valid(_quick_check(schema_name), data):
+    quick = _quick_overlay_check(schema_name) if overlay else _quick_check(schema_name)
+    if proves_valid(quick, data):
         return []  # the common case, without importing or running jsonschema
 
     def collect(view: Any) -> list[SchemaProblem]:
