@@ -2,8 +2,7 @@
 
 The categories of `OVERLAY_CATEGORIES` are also reported in a document's per-environment files
 (`manifest.prod.yaml` for `manifest.yaml`), read with the base's schema: an unknown key or a
-wrong type there is the same mistake; so are the environments of an `environments:` block. An
-overlay may omit anything, so nothing is "required".
+wrong type there is the same mistake. An overlay may omit anything, so nothing is "required".
 """
 
 from __future__ import annotations
@@ -21,9 +20,6 @@ def findings(doc: Document, ctx: Context, category: SchemaCategory) -> Iterator[
             yield ctx.finding(doc.node(problem.pointer), problem.message, at=problem.at)
     if category not in OVERLAY_CATEGORIES:
         return
-    for problem in ctx.environment_block_problems(doc):  # each environment of `environments:`
-        if problem.category == category:
-            yield ctx.finding(doc.node(problem.pointer), problem.message, at=problem.at)
     for overlay in ctx.environment_overlays(doc):
         for problem in ctx.overlay_schema_problems(overlay, doc):
             if problem.category == category:

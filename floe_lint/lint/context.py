@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from floe_lint.compute.plugin import known_compute_names
 from floe_lint.findings import Applicability, Edit, Finding, Fix, Location, Related, Span
-from floe_lint.load import pointer as ptr
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
 from floe_lint.load.validation import SchemaProblem, validate
 from floe_lint.load.workspace import Workspace
@@ -59,10 +58,6 @@ def _siblings(folder: Path, pattern: str) -> list[Path]:
     return sorted(folder / name for name in names if fnmatchcase(name, pattern))
 
 
-#: a document's per-environment blocks (as the models' `environment_blocks` name them)
-ENVIRONMENT_BLOCKS = ("environments", "env_overrides", "overrides")
-
-
 class Context:
     """What a rule may consult: the model, schema results, ref problems, known computes."""
 
@@ -72,8 +67,6 @@ class Context:
         #: the trusted roots (`--trusted-root`, the config's `trusted-roots`), if any
         self.trust = trust
         self._schema: dict[int, list[SchemaProblem]] = {}
-        #: the schema problems of a document's environments: blocks, by its id
-        self._blocks: dict[int, list[SchemaProblem]] = {}
         #: the per-environment overlay documents of a base document, by its id
         self._overlays: dict[int, list[Document]] = {}
         #: what this run shares with another over the same tree (impact's two runs)
@@ -100,26 +93,6 @@ class Context:
                 validate(overlay.data, schema_name(base), overlay=True) if base.kind else []
             )
         return self._schema[key]
-
-    def environment_block_problems(self, doc: Document) -> list[SchemaProblem]:
-        """Schema problems of the environments of a document's `environments:` (or
-        `env_overrides:`, `overrides:`) blocks, each read as an overlay of the document; none in
-        upstream's dialect, which forbids the blocks (environment-key)."""
-        key = id(doc)
-        if key not in self._blocks:
-            found: list[SchemaProblem] = []
-            if doc.kind and doc.dialect != "floe" and isinstance(doc.data, dict):
-                name = schema_name(doc)
-                for block in ENVIRONMENT_BLOCKS:
-                    envs = doc.data.get(block)
-                    if not isinstance(envs, dict):
-                        continue
-                    for env, value in envs.items():
-                        if isinstance(value, dict):
-                            at = ptr.join("", block, str(env))
-                            found += validate(value, name, overlay=True, at=at)
-            self._blocks[key] = found
-        return self._blocks[key]
 
     def trust_verdict(self, doc: Document) -> Verdict | None:
         """Whether a product's or a domain's hierarchy ends at a trusted root (`verdict.node`

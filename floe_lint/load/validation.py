@@ -72,6 +72,31 @@ def _quick_check(name: str) -> Check | None:
     return compile_schema(schema(name))
 
 
+#: keywords whose value maps names to schemas (a name there is not a keyword)
+_NAMED = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def _optional(node: Any, named: bool = False) -> Any:
+    """A schema with no key required, as an overlay is read; `if` and `not` keep theirs: there
+    `required` is a condition, not a demand."""
+    if isinstance(node, list):
+        return [_optional(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    if named:
+        return {k: _optional(v) for k, v in node.items()}
+    return {
+        k: v if k in ("if", "not") else _optional(v, k in _NAMED)
+        for k, v in node.items()
+        if k != "required"
+    }
+
+
+@cache
+def _quick_overlay_check(name: str) -> Check | None:
+    return compile_schema(_optional(schema(name)))
+
+
 @cache
 def _search(pattern: str) -> Any:
     import re
@@ -186,8 +211,8 @@ def _line_break(instance: Any, pattern: Any) -> str:
     )
 
 
-def _problems(error: ValidationError, root: dict[str, Any], at: str = "") -> list[SchemaProblem]:
-    where = at + ptr.from_path(error.absolute_path)
+def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProblem]:
+    where = ptr.from_path(error.absolute_path)
     name = _describe(where)
     keyword, instance = error.validator, error.instance
     expected: Any = error.validator_value
@@ -287,26 +312,21 @@ def _problems(error: ValidationError, root: dict[str, Any], at: str = "") -> lis
     return [SchemaProblem("invalid", where, "value", f"{name} is invalid: {error.message}")]
 
 
-def validate(
-    data: Any, schema_name: str, *, overlay: bool = False, at: str = ""
-) -> list[SchemaProblem]:
+def validate(data: Any, schema_name: str, *, overlay: bool = False) -> list[SchemaProblem]:
     """All schema problems of `data`, one per node and category, in document order; for
     upstream's code dialect (`*-floe`), as floe-core's pydantic models read it (`lax`).
     An `overlay` (a per-environment file) may omit anything: no "required" problems, and an
-    unknown key is not paired with a missing required one. `at`: the pointer of `data` in its
-    document (an `environments:` block's environment), which problems' pointers and names start
-    with; the linter's dialect only (upstream's forbids such blocks)."""
-    if proves_valid(_quick_check(schema_name), data):
+    unknown key is not paired with a missing required one."""
+    quick = _quick_overlay_check(schema_name) if overlay else _quick_check(schema_name)
+    if proves_valid(quick, data):
         return []  # the common case, without importing or running jsonschema
 
     def collect(view: Any) -> list[SchemaProblem]:
-        found = _collect(view, schema_name, at)
+        found = _collect(view, schema_name)
         return [p for p in found if p.category != "required"] if overlay else found
 
     if not schema_name.endswith("-floe"):
         return _pair_misspellings(collect(data))
-    if at:
-        raise ValueError("a pointer prefix is for the linter's dialect only")
     from floe_lint.load import lax, tagged
 
     if tagged.has_tagged(data):
@@ -322,11 +342,11 @@ def validate(
     return _pair_misspellings(found)
 
 
-def _collect(data: Any, schema_name: str, at: str = "") -> list[SchemaProblem]:
+def _collect(data: Any, schema_name: str) -> list[SchemaProblem]:
     seen: set[tuple[str, ...]] = set()
     found: list[SchemaProblem] = []
     for error in _validator(schema_name).iter_errors(data):
-        for problem in _problems(error, schema(schema_name), at):
+        for problem in _problems(error, schema(schema_name)):
             # Alternatives (if/then/else) can report one wrong type twice; keep the first.
             key: tuple[str, ...] = (problem.category, problem.pointer)
             if problem.category != "type":
