@@ -13,13 +13,15 @@ the store instead of running those rules (so it need not validate the file, nor 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache
 from floe_lint.lint.shared import LOCAL_RULES
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.lint.registry import Rule
     from floe_lint.lint.replay import Replay
 

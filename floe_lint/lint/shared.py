@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
 from floe_lint.load.document import SourceFile
 from floe_lint.record import Value
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.model.reverse_index import Dependent
 
 #: Built-in rules whose findings on a subject depend on that file or document alone (not the
