@@ -21,8 +21,10 @@ from floe_lint.load.document import Document, Node
 from floe_lint.model.dialects import adr0010, floe
 
 KEYS = st.sampled_from(
-    ["compute", "platform", "ref", "manifest", "parent_manifest", "transforms", "path", "name"]
-    + ["defaults", "plugins", "approved", "default", "type", "a/b", "x~y", "dev", "prod"]
+    [
+        *("compute", "platform", "ref", "manifest", "parent_manifest", "transforms", "path"),
+        *("name", "defaults", "plugins", "approved", "default", "type", "a/b", "x~y", "dev"),
+    ]
 )
 ODD_KEYS = st.one_of(KEYS, st.sampled_from([1, True, None, 2.5]))
 SCALARS = st.one_of(
@@ -63,7 +65,9 @@ def test_a_transforms_compute_and_nodes_are_what_the_document_holds(
 def test_a_compute_node_elsewhere_is_read_there() -> None:
     doc = Document(Path("floe.yaml"), 0, {"transforms": [{"compute": "a"}], "x": "b"})
     (transform,) = adr0010.product(doc).transforms
-    moved = type(transform)(0, transform.data, transform.node, None, transform.node, Node(doc, "/x"))
+    moved = type(transform)(
+        0, transform.data, transform.node, None, transform.node, Node(doc, "/x")
+    )
     assert moved.compute == "b"
 
 
