@@ -1,0 +1,160 @@
+"""The result cache follows where refs lead, not only what the files hold: a symbolic link on a
+ref's way re-pointed, or a `manifest.yaml` created where a folder ref (or a product with no
+platform ref) found `manifest.yml`, changes the answer while no file's content changed. A
+replayed run must still print exactly what a cold run prints (floe_lint/lint/links.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from floe_lint.lint import cache
+from tests.conftest import write_files
+from tests.test_cache import cached, check  # noqa: F401 (a fixture)
+
+MANIFEST = """
+scope: enterprise
+metadata: {{name: {name}}}
+plugins:
+  compute:
+    approved: {approved}
+    default: duckdb
+"""
+DOMAIN = """
+scope: domain
+metadata: {name: dom}
+parent_manifest: ../current
+plugins:
+  compute:
+    approved: [duckdb, spark]
+    default: duckdb
+"""
+PRODUCT = """
+name: {name}
+{platform}transforms:
+  - {{type: dbt, path: models/a/, compute: spark}}
+"""
+WIDE, NARROW = "[duckdb, spark]", "[duckdb]"
+
+
+def _tree(root: Path) -> None:
+    write_files(
+        root,
+        {
+            "platform/a/manifest.yml": MANIFEST.format(name="a-yml", approved=WIDE),
+            "platform/b/manifest.yml": MANIFEST.format(name="b-yml", approved=NARROW),
+            "platform/dom/manifest.yaml": DOMAIN,
+            "products/folder/floe.yaml": PRODUCT.format(
+                name="folder", platform="platform: {ref: ../../platform/current}\n"
+            ),
+            "products/file/floe.yaml": PRODUCT.format(
+                name="file", platform="platform: {ref: ../../platform/current/manifest.yml}\n"
+            ),
+            "products/domain/floe.yaml": PRODUCT.format(
+                name="domain", platform="platform: {ref: ../../platform/dom/manifest.yaml}\n"
+            ),
+            "products/beside/floe.yaml": PRODUCT.format(name="beside", platform=""),
+            "products/beside/manifest.yml": MANIFEST.format(name="beside-yml", approved=WIDE),
+        },
+    )
+    os.symlink("a", root / "platform" / "current")
+
+
+def _repoint(root: Path, target: str) -> None:
+    link = root / "platform" / "current"
+    link.unlink()
+    os.symlink(target, link)
+
+
+def _toggle(path: Path, name: str) -> None:
+    if path.exists():
+        path.unlink()
+    else:
+        path.write_text(MANIFEST.format(name=name, approved=NARROW), encoding="utf-8")
+
+
+def _step(root: Path, step: str) -> None:
+    if step in ("a", "b"):
+        _repoint(root, step)
+    elif step == "folder manifest.yaml":
+        _toggle(root / "platform" / "a" / "manifest.yaml", "a-yaml")
+    else:
+        _toggle(root / "products" / "beside" / "manifest.yaml", "beside-yaml")
+
+
+def test_a_re_pointed_symbolic_link_is_not_replayed(cached: Path) -> None:  # noqa: F811
+    _tree(cached)
+    assert check(".")[0] == 0  # fills the cache: a approves spark
+    _repoint(cached, "b")
+    code, out, _ = check(".")
+    assert code == 1
+    for product, platform in (("folder", "enterprise 'b-yml'"), ("file", "enterprise 'b-yml'")):
+        assert (
+            f"products/{product}/floe.yaml:4:43: ERROR FL201 [compute-not-approved] transform "
+            f"'models/a/' selects compute 'spark', which {platform} does not approve"
+        ) in out, (product, out)
+    assert "products/domain/floe.yaml:4:43: ERROR FL201" in out  # its domain's parent moved
+    assert (
+        "platform/dom/manifest.yaml:6:24: ERROR FL202 [approved-not-subset] domain 'dom' approves "
+        "'spark', which its parent enterprise 'b-yml' does not approve"
+    ) in out
+    assert (code, out) == check(".", "--no-cache")[:2]
+
+
+def test_a_manifest_yaml_created_beside_manifest_yml_is_not_replayed(
+    cached: Path,  # noqa: F811
+) -> None:
+    _tree(cached)
+    assert check(".")[0] == 0
+    _toggle(cached / "products" / "beside" / "manifest.yaml", "beside-yaml")
+    code, out, _ = check(".")
+    assert (
+        "products/beside/floe.yaml:3:43: ERROR FL201 [compute-not-approved] transform "
+        "'models/a/' selects compute 'spark', which enterprise 'beside-yaml' does not approve"
+    ) in out, out
+    assert (code, out) == check(".", "--no-cache")[:2]
+
+
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.sampled_from(["a", "b", "folder manifest.yaml", "beside manifest.yaml"]),
+        min_size=1,
+        max_size=5,
+    )
+)
+def test_a_replayed_run_follows_the_refs_as_a_cold_run_does(
+    cached: Path,  # noqa: F811
+    steps: list[str],
+) -> None:
+    cache.clean(cache.directory())
+    for leftover in ("platform", "products"):
+        for path in sorted((cached / leftover).rglob("*"), reverse=True) if (
+            cached / leftover
+        ).exists() else []:
+            path.unlink() if path.is_symlink() or path.is_file() else path.rmdir()
+    _tree(cached)
+    check(".")  # fills the cache
+    for step in steps:
+        _step(cached, step)
+        cold = check(".", "--no-cache")
+        assert check(".") == cold, step
+        assert check(".") == cold, step
+
+
+@pytest.mark.parametrize("step", ["b", "folder manifest.yaml", "beside manifest.yaml"])
+def test_each_change_of_where_a_ref_leads_changes_the_answer(
+    cached: Path,  # noqa: F811
+    step: str,
+) -> None:
+    """The property above only bites if each step really changes what a cold run prints."""
+    _tree(cached)
+    before = check(".", "--no-cache")
+    _step(cached, step)
+    assert check(".", "--no-cache") != before
