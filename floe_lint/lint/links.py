@@ -41,7 +41,7 @@ def leads_there(link: object, key: Callable[[Path], str]) -> bool:
     (`key`: a path's resolved form, as the cache keys files)."""
     if not (isinstance(link, list) and len(link) == 3 and all(isinstance(v, str) for v in link)):
         return False
-    base, text, target = link
+    base, text, target = (str(v) for v in link)
     try:
         if text == SIBLING:
             for name in _SIBLINGS:
