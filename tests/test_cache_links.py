@@ -158,3 +158,26 @@ def test_each_change_of_where_a_ref_leads_changes_the_answer(
     before = check(*PRODUCTS, "--no-cache")
     _step(cached, step)
     assert check(*PRODUCTS, "--no-cache") != before
+
+
+def test_a_ref_mapped_by_ref_follows_a_re_pointed_link(cached: Path) -> None:  # noqa: F811
+    """`--ref` (and the config's `refs`) map a ref to a path: the run's key holds the path, the
+    links note where it leads."""
+    _tree(cached)
+    write_files(
+        cached,
+        {
+            "products/oci/floe.yaml": PRODUCT.format(
+                name="oci", platform="platform: {ref: 'oci://registry.example/floe/p:1.0'}\n"
+            )
+        },
+    )
+    args = ["products/oci/floe.yaml", "--ref", "oci://registry.example/floe/p:1.0=platform/current"]
+    assert check(*args)[0] == 0
+    _repoint(cached, "b")
+    code, out, _ = check(*args)
+    assert (
+        "products/oci/floe.yaml:4:43: ERROR FL201 [compute-not-approved] transform 'models/a/' "
+        "selects compute 'spark', which enterprise 'b-yml' does not approve"
+    ) in out, out
+    assert (code, out) == check(*args, "--no-cache")[:2]

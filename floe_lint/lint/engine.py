@@ -346,7 +346,7 @@ def _replay(
         list(ignore),
         sorted((k, str(v)) for k, v in (refs or {}).items()),
     ]
-    overrides = [*config.refs, *(refs or {})]
+    overrides = {**config.refs, **(refs or {})}
     replay = Replay(cache.Store(folder, cache.run_key(material)), workspace, fetch, overrides)
     replay.plan(found)
     return replay

@@ -8,6 +8,8 @@ found only `manifest.yml`, the same beside a product that names no platform. So 
 target is not simply its own text joined to its file's folder is noted with where it led, and
 a later run replays the file only when resolving the ref again leads to the same file. A ref
 that needs no note (no link on its way, a file named directly) costs the later run nothing.
+The same holds for a ref that the config's `refs` or `--ref` maps to a local file: the run's key
+holds the path it maps to, not where a link on that path leads.
 """
 
 from __future__ import annotations
@@ -36,9 +38,10 @@ def note(base: Path, text: str, target: str) -> Link | None:
     return [str(base), text, target]
 
 
-def leads_there(link: object, key: Callable[[Path], str]) -> bool:
+def leads_there(link: object, key: Callable[[Path], str], resolver: Resolver) -> bool:
     """Whether the noted ref resolves, in this run, to the file it led to when it was noted
-    (`key`: a path's resolved form, as the cache keys files)."""
+    (`key`: a path's resolved form, as the cache keys files; `resolver`: the run's refs that
+    the config and `--ref` map to local files)."""
     if not (isinstance(link, list) and len(link) == 3 and all(isinstance(v, str) for v in link)):
         return False
     base, text, target = (str(v) for v in link)
@@ -49,6 +52,6 @@ def leads_there(link: object, key: Callable[[Path], str]) -> bool:
                 if sibling.is_file():
                     return key(sibling) == target
             return False
-        return key(Resolver({}).resolve(text, Path(base))) == target
+        return key(resolver.resolve(text, Path(base))) == target
     except (RefError, OSError, RuntimeError, ValueError):
         return False

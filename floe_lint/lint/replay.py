@@ -22,7 +22,7 @@ from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
-from floe_lint.model.refs import OciFetcher, RefError, is_oci, parse_oci
+from floe_lint.model.refs import OciFetcher, RefError, Resolver, is_oci, parse_oci
 
 _LOCK_NAME = "floe.lock"
 #: what an `oci://` ref of a file's hierarchy stands for in a run: [the digest it resolved to,
@@ -46,6 +46,7 @@ class Replay:
         #: refs that the config and --ref map to local files (part of the run's key)
         self.fetch = fetch
         self.overrides = frozenset(overrides)
+        self._links = Resolver(dict(overrides) if isinstance(overrides, Mapping) else {})
         self._oci: dict[str, OciKey | None] = {}
         #: the files the run found, as discovery named them
         self.found: list[tuple[Path, bool]] = []
@@ -73,6 +74,13 @@ class Replay:
 
     def _path_key(self, path: Path) -> str:
         return str(self.workspace.key(path))
+
+    def _leads_there(self, link: object) -> bool:
+        return links.leads_there(link, self._path_key, self._links)
+
+    def _overridden(self, text: str) -> bool:
+        """Whether the config's `refs` or `--ref` map the `oci://` ref `text` to a local file."""
+        return text in self.overrides or _canonical(text) in self.overrides
 
     def owner(self, subject: Any) -> str:
         """The file a rule's subject comes from (its findings are stored with that file)."""
@@ -173,7 +181,7 @@ class Replay:
             and (entry.get("all") is None or entry.get("all") == self.all_hash())
             and all(self.hash(dep) == value for dep, value in entry.get("deps", {}).items())
             and all(self.oci_now(ref) == value for ref, value in entry.get("oci", {}).items())
-            and all(links.leads_there(link, self._path_key) for link in entry.get("links", []))
+            and all(self._leads_there(link) for link in entry.get("links", []))
             and all(self._is_valid(r, visiting) for r in entry.get("reach", []))
         )
 
@@ -287,8 +295,10 @@ class Replay:
             """Note where a local ref led, unless its text names its target directly."""
             if text is None:
                 text = links.SIBLING
-            elif not isinstance(text, str) or is_oci(text.strip()) or text.strip() in overrides:
-                return  # a digest keys an oci:// ref; the run's key covers the overrides
+            elif not isinstance(text, str):
+                return
+            elif is_oci(text.strip()) and not self._overridden(text.strip()):
+                return  # the digest it resolved to keys it
             link = links.note(base, text, self.key(target))
             if link is not None and link not in led:
                 led.append(link)
