@@ -181,3 +181,34 @@ def test_a_ref_mapped_by_ref_follows_a_re_pointed_link(cached: Path) -> None:  #
         "selects compute 'spark', which enterprise 'b-yml' does not approve"
     ) in out, out
     assert (code, out) == check(*args, "--no-cache")[:2]
+
+
+OVERLAY = "transforms:\n  - {path: models/a/, compute: duckdb}\n"
+DRIFT = (
+    "products/file/floe.prod.yaml:2:32: ERROR FL401 [environment-override] a per-environment "
+    "file changes the compute; a transform must run on the same compute in every environment"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "config"),
+    [
+        (["products/file/floe.yaml"], None),  # named: no walk sees the new file
+        (["."], "exclude: ['**/floe.prod.yaml']\n"),  # a walk that excludes it
+    ],
+)
+def test_a_new_per_environment_file_beside_a_product_is_not_replayed_past(
+    cached: Path,  # noqa: F811
+    args: list[str],
+    config: str | None,
+) -> None:
+    _tree(cached)
+    if config is not None:
+        (cached / ".floe-lint.yaml").write_text(config, "utf-8")
+    assert check(*args)[0] == 0
+    (cached / "products" / "file" / "floe.prod.yaml").write_text(OVERLAY, "utf-8")
+    code, out, _ = check(*args)
+    assert (code, DRIFT in out) == (1, True), out
+    assert (code, out) == check(*args, "--no-cache")[:2]
+    (cached / "products" / "file" / "floe.prod.yaml").unlink()
+    assert check(*args)[:2] == check(*args, "--no-cache")[:2]

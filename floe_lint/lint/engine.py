@@ -347,7 +347,8 @@ def _replay(
         sorted((k, str(v)) for k, v in (refs or {}).items()),
     ]
     overrides = {**config.refs, **(refs or {})}
-    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace, fetch, overrides)
+    store = cache.Store(folder, cache.run_key(material))
+    replay = Replay(store, workspace, fetch, overrides, exclusions=bool(config.exclude))
     replay.plan(found)
     return replay
 

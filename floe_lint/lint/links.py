@@ -9,7 +9,9 @@ target is not simply its own text joined to its file's folder is noted with wher
 a later run replays the file only when resolving the ref again leads to the same file. A ref
 that needs no note (no link on its way, a file named directly) costs the later run nothing.
 The same holds for a ref that the config's `refs` or `--ref` maps to a local file: the run's key
-holds the path it maps to, not where a link on that path leads.
+holds the path it maps to, not where a link on that path leads. And for a file named on the
+command line, not found by a walk, the per-environment files beside it: a new `floe.prod.yaml`
+changes no set of files found, so their names are noted too.
 """
 
 from __future__ import annotations
@@ -55,3 +57,20 @@ def leads_there(link: object, key: Callable[[Path], str], resolver: Resolver) ->
         return key(resolver.resolve(text, Path(base))) == target
     except (RefError, OSError, RuntimeError, ValueError):
         return False
+
+
+def overlays_beside(path: Path) -> list[object]:
+    """[the file, the names of the per-environment files beside it]."""
+    from floe_lint.lint.context import overlay_files
+
+    return [str(path), [sibling.name for sibling in overlay_files(path)]]
+
+
+def same_overlays(noted: object) -> bool:
+    """Whether the per-environment files beside a file are those `overlays_beside` noted."""
+    from floe_lint.lint.context import overlay_files
+
+    if not (isinstance(noted, list) and len(noted) == 2 and isinstance(noted[0], str)):
+        return False
+    names: object = [sibling.name for sibling in overlay_files(Path(noted[0]))]
+    return bool(names == noted[1])

@@ -39,6 +39,7 @@ class Replay:
         workspace: Workspace,
         fetch: OciFetcher | None = None,
         overrides: Collection[str] = (),
+        exclusions: bool = False,
     ):
         self.store = store
         self.workspace = workspace
@@ -48,6 +49,9 @@ class Replay:
         self.overrides = frozenset(overrides)
         self._links = Resolver(dict(overrides) if isinstance(overrides, Mapping) else {})
         self._oci: dict[str, OciKey | None] = {}
+        #: whether the config excludes files from walks (so that a walk may not see a new
+        #: per-environment file appear beside a product it found)
+        self.exclusions = exclusions
         #: the files the run found, as discovery named them
         self.found: list[tuple[Path, bool]] = []
         #: whether every input of the run is known: each file it checked was stored, and no
@@ -182,6 +186,7 @@ class Replay:
             and all(self.hash(dep) == value for dep, value in entry.get("deps", {}).items())
             and all(self.oci_now(ref) == value for ref, value in entry.get("oci", {}).items())
             and all(self._leads_there(link) for link in entry.get("links", []))
+            and ("ov" not in entry or links.same_overlays(entry["ov"]))
             and all(self._is_valid(r, visiting) for r in entry.get("reach", []))
         )
 
@@ -272,6 +277,11 @@ class Replay:
                 self.store.written[key]["oci"] = refs
             if led:
                 self.store.written[key]["links"] = led
+            named = self.explicit.get(key) or self.exclusions
+            if named and any(d.kind for d in source.documents):
+                # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
+                # it changes no set of files found, so the names beside it are noted
+                self.store.written[key]["ov"] = links.overlays_beside(source.path)
         if fresh or self.store.written.keys() != self.store.entries.keys():
             self.store.save()  # else every entry was replayed: the store stays as it is
 
