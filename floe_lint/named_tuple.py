@@ -8,8 +8,8 @@ makes the same class as `typing.NamedTuple` does, the way it does (Python 3.11's
 `typing.NamedTupleMeta`): `collections.namedtuple` of the annotated fields, with the
 defaults given, and the class body's other attributes (methods, properties, the docstring)
 copied onto it. (Only `__annotations__` differs: the annotations as written, where typing
-wraps each string in a `ForwardRef`.) Modules import it through `floe_lint.record`, where the type checker sees
-`typing.NamedTuple` itself. Generic named tuples are not supported.
+wraps each string in a `ForwardRef`.) Modules import it through `floe_lint.record`, where
+the type checker sees `typing.NamedTuple` itself. Generic named tuples are not supported.
 """
 
 from __future__ import annotations
