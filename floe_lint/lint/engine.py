@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
-from floe_lint.lint import filtering, selectors
+from floe_lint.lint import filtering, ordering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
@@ -305,12 +305,12 @@ def run(
         )
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
-    findings.sort(key=_total_order)
-    findings = _drop_shadowed_schema_findings(findings)
+    findings.sort(key=ordering.total_order)
+    findings = ordering.drop_shadowed_schema_findings(findings)
     late = [r for r in rules if r.subject == "suppression"]
     controls = [r for r in every if r.subject == "control"]  # whatever the config says
     filtered = filtering.apply(
-        _dedupe(findings),
+        ordering.dedupe(findings),
         workspace.files(),
         config,
         rule_keys=(
@@ -394,22 +394,6 @@ def _replay(
     return replay
 
 
-def _total_order(f: Finding) -> tuple[Any, ...]:
-    related = [
-        (str(r.location.path), r.location.span, r.location.pointer, r.message) for r in f.related
-    ]
-    return (
-        f.rule_id,
-        str(f.location.path),
-        f.location.span,
-        f.location.pointer,
-        f.message,
-        related,
-        f.sensitive,
-        sorted(f.extra.items()),
-    )
-
-
 def _covers(paths: Sequence[Path], root: Path) -> bool:
     """Whether a folder among `paths` holds the whole workspace: nothing outside can depend."""
     return any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths)
@@ -480,22 +464,3 @@ def _strict_files(products: Sequence[Product], hierarchy: Hierarchy) -> list[Pat
     """The documents a platform with a strict `policy_enforcement_level` governs."""
     found = [p.doc.path for p in products if is_strict(p.platform)]
     return found + [level.doc.path for level in hierarchy.levels() if is_strict(level)]
-
-
-def _drop_shadowed_schema_findings(findings: list[Finding]) -> list[Finding]:
-    """A schema finding is dropped when a semantic rule explains the same node more precisely."""
-    semantic = {
-        (f.path, f.pointer) for f in findings if not f.name.startswith("schema-") and f.pointer
-    }
-    return [
-        f
-        for f in findings
-        if not (f.name.startswith("schema-") and (f.path, f.pointer) in semantic)
-    ]
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    unique: dict[tuple[Any, ...], Finding] = {}
-    for f in findings:
-        unique.setdefault((f.rule_id, f.path, f.location.span, f.message), f)
-    return list(unique.values())
