@@ -157,6 +157,10 @@ class _Towards(Builder):
         key_place: Span | None = None,
     ) -> Any:
         if pointer not in self.wanted:
+            # a sibling on the way: its spans cost one mark each, and the next node asked is
+            # often one (another transform of the same list, when the tree is gone)
+            if self.spans is not None and pointer not in self.spans:
+                self.spans[pointer] = self._spans_of(node, key_node, place, key_place)
             return None
         return super().build(node, pointer, key_node, place, key_place)
 
