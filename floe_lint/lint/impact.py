@@ -191,7 +191,8 @@ def _products(before: Result, after: Result, shown: Callable[[Path], str]) -> li
                     found.append(ProductChange(path, name, approved_before, approved_after, ()))
                 continue
             written = _written(b)
-            p0, p1 = _policy(a, written), _policy(b, written)
+            p0: ProductPolicy | None = _policy(a, written)
+            p1: ProductPolicy | None = _policy(b, written)
         else:
             p0 = _policy(a, _written(a)) if a is not None else None
             p1 = _policy(b, _written(b)) if b is not None else None
