@@ -45,6 +45,18 @@ def schema_name(doc: Document) -> str:
     return f"{doc.kind}-floe" if doc.dialect == "floe" else str(doc.kind)
 
 
+def overlay_files(path: Path) -> list[Path]:
+    """The per-environment files beside `path` (`floe.prod.yaml` for `floe.yaml`), sorted."""
+    base_name = path.name.rsplit(".", 1)[0]
+    return [
+        sibling
+        for sibling in _siblings(path.parent, f"{base_name}.*.y*ml")
+        if (match := ENV_VARIANT.match(sibling.name)) is not None
+        and match["base"] == base_name
+        and sibling != path
+    ]
+
+
 def _siblings(folder: Path, pattern: str) -> list[Path]:
     """`sorted(folder.glob(pattern))` for a pattern of one name, without pathlib's glob
     machinery (a rule asks this of every product's folder): the same names, in the same
@@ -161,12 +173,9 @@ class Context:
         return iter(self._overlays[key])
 
     def _find_overlays(self, doc: Document) -> Iterator[Document]:
-        base_name = doc.path.name.rsplit(".", 1)[0]
-        for sibling in _siblings(doc.path.parent, f"{base_name}.*.y*ml"):
-            match = ENV_VARIANT.match(sibling.name)
-            if match and match["base"] == base_name and sibling != doc.path:
-                loaded = self.load(Path(sibling)).documents
-                yield from (d for d in loaded if isinstance(d.data, dict))
+        for sibling in overlay_files(doc.path):
+            loaded = self.load(sibling).documents
+            yield from (d for d in loaded if isinstance(d.data, dict))
 
     def load(self, path: Path) -> SourceFile:
         """A file by path (say, a per-environment overlay), loaded once per run."""

@@ -346,8 +346,9 @@ def _replay(
         list(ignore),
         sorted((k, str(v)) for k, v in (refs or {}).items()),
     ]
-    overrides = [*config.refs, *(refs or {})]
-    replay = Replay(cache.Store(folder, cache.run_key(material)), workspace, fetch, overrides)
+    overrides = {**config.refs, **(refs or {})}
+    store = cache.Store(folder, cache.run_key(material))
+    replay = Replay(store, workspace, fetch, overrides, exclusions=bool(config.exclude))
     replay.plan(found)
     return replay
 

@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 from floe_lint.findings import Finding
-from floe_lint.lint import cache
+from floe_lint.lint import cache, links
 from floe_lint.load.document import ENV_VARIANT, Document
 from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
-from floe_lint.model.refs import OciFetcher, RefError, is_oci, parse_oci
+from floe_lint.model.refs import OciFetcher, RefError, Resolver, is_oci, parse_oci
 
 _LOCK_NAME = "floe.lock"
 #: what an `oci://` ref of a file's hierarchy stands for in a run: [the digest it resolved to,
@@ -39,6 +39,7 @@ class Replay:
         workspace: Workspace,
         fetch: OciFetcher | None = None,
         overrides: Collection[str] = (),
+        exclusions: bool = False,
     ):
         self.store = store
         self.workspace = workspace
@@ -46,7 +47,11 @@ class Replay:
         #: refs that the config and --ref map to local files (part of the run's key)
         self.fetch = fetch
         self.overrides = frozenset(overrides)
+        self._links = Resolver(dict(overrides) if isinstance(overrides, Mapping) else {})
         self._oci: dict[str, OciKey | None] = {}
+        #: whether the config excludes files from walks (so that a walk may not see a new
+        #: per-environment file appear beside a product it found)
+        self.exclusions = exclusions
         #: the files the run found, as discovery named them
         self.found: list[tuple[Path, bool]] = []
         #: whether every input of the run is known: each file it checked was stored, and no
@@ -70,6 +75,16 @@ class Replay:
         if text is None:
             text = self._keys[path] = str(self.workspace.key(path))
         return text
+
+    def _path_key(self, path: Path) -> str:
+        return str(self.workspace.key(path))
+
+    def _leads_there(self, link: object) -> bool:
+        return links.leads_there(link, self._path_key, self._links)
+
+    def _overridden(self, text: str) -> bool:
+        """Whether the config's `refs` or `--ref` map the `oci://` ref `text` to a local file."""
+        return text in self.overrides or _canonical(text) in self.overrides
 
     def owner(self, subject: Any) -> str:
         """The file a rule's subject comes from (its findings are stored with that file)."""
@@ -170,6 +185,8 @@ class Replay:
             and (entry.get("all") is None or entry.get("all") == self.all_hash())
             and all(self.hash(dep) == value for dep, value in entry.get("deps", {}).items())
             and all(self.oci_now(ref) == value for ref, value in entry.get("oci", {}).items())
+            and all(self._leads_there(link) for link in entry.get("links", []))
+            and ("ov" not in entry or links.same_overlays(entry["ov"]))
             and all(self._is_valid(r, visiting) for r in entry.get("reach", []))
         )
 
@@ -239,7 +256,7 @@ class Replay:
             if facts is None:
                 self.complete = False
                 continue
-            deps, reach, run_wide, refs = facts
+            deps, reach, run_wide, refs, led = facts
             deps.discard(key)
             fresh = True
             self.store.written[key] = {
@@ -258,6 +275,13 @@ class Replay:
             }
             if refs:
                 self.store.written[key]["oci"] = refs
+            if led:
+                self.store.written[key]["links"] = led
+            named = self.explicit.get(key) or self.exclusions
+            if named and any(d.kind for d in source.documents):
+                # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
+                # it changes no set of files found, so the names beside it are noted
+                self.store.written[key]["ov"] = links.overlays_beside(source.path)
         if fresh or self.store.written.keys() != self.store.entries.keys():
             self.store.save()  # else every entry was replayed: the store stays as it is
 
@@ -267,14 +291,27 @@ class Replay:
         hierarchy: Hierarchy,
         overlays: Callable[[Document], Iterable[Document]],
         overrides: Collection[str],
-    ) -> tuple[set[str], set[str], bool, dict[str, OciKey]] | None:
+    ) -> tuple[set[str], set[str], bool, dict[str, OciKey], list[links.Link]] | None:
         """(files depended on, files of the hierarchy reached, whether the whole run counts,
-        the key of each `oci://` ref of the hierarchy); None when the file must always be
-        checked again."""
+        the key of each `oci://` ref of the hierarchy, the local refs that must still lead
+        where they led: see `links`); None when the file must always be checked again."""
         deps: set[str] = set()
         reach: set[str] = set()
         run_wide = False
         refs: dict[str, OciKey] = {}
+        led: list[links.Link] = []
+
+        def follow(base: Path, text: object, target: Path) -> None:
+            """Note where a local ref led, unless its text names its target directly."""
+            if text is None:
+                text = links.SIBLING
+            elif not isinstance(text, str):
+                return
+            elif is_oci(text.strip()) and not self._overridden(text.strip()):
+                return  # the digest it resolved to keys it
+            link = links.note(base, text, self.key(target))
+            if link is not None and link not in led:
+                led.append(link)
 
         def keyed(text: object) -> bool:
             """Whether the ref `text` is keyed (a path by the content of what it reached)."""
@@ -305,6 +342,7 @@ class Replay:
                     return None  # a platform that may appear later, or a fallback
                 if not keyed(_platform_ref(product, hierarchy)):
                     return None
+                follow(doc.path, _platform_ref(product, hierarchy), product.platform.doc.path)
                 chain = product.platform.chain()
                 docs = [doc, *(level.doc for level in chain)]
             else:
@@ -319,9 +357,11 @@ class Replay:
                     return None
                 if not keyed(level.ref_node.value):
                     return None
+                if level.parent is not None:
+                    follow(level.ref_node.doc.path, level.ref_node.value, level.parent.doc.path)
                 reach.add(self.key(level.doc.path))
         deps |= reach
-        return deps, reach, run_wide, refs
+        return deps, reach, run_wide, refs, led
 
 
 def _canonical(text: str) -> str:
