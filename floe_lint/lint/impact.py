@@ -151,14 +151,6 @@ def _same_effect(a: Level | None, b: Level | None) -> bool:
     return a.default == b.default and a.approved.keys() == b.approved.keys()
 
 
-def policies(result: Result) -> dict[Path, ProductPolicy]:
-    """Each linted product's approved list and transforms' effective computes."""
-    return {
-        resolved(product.doc.path): _policy(product, _written(product))
-        for product in result.products
-    }
-
-
 def _changes(a: ProductPolicy | None, b: ProductPolicy | None) -> list[TransformChange]:
     changes = []
     labels = list(dict.fromkeys([*(a.transforms if a else {}), *(b.transforms if b else {})]))

@@ -12,7 +12,6 @@ places of aliases come from libyaml's scanner, in the order the composed tree us
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -118,19 +117,6 @@ _RECENT: list[FileSpans] = []
 _RECENT_FILES = 8
 #: walks towards single nodes of one document before every node's spans are built instead
 _WALKS = 16
-
-
-@contextlib.contextmanager
-def every_node() -> Iterator[None]:
-    """Within it, the first lookup in a document builds every node's spans. For a run that
-    asks for many nodes of most files across its rules (`impact`, which reports on both
-    versions): walking towards each would compose most of them twice."""
-    global _WALKS
-    saved, _WALKS = _WALKS, 0
-    try:
-        yield
-    finally:
-        _WALKS = saved
 
 
 class _Towards(Builder):
