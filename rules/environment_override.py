@@ -122,44 +122,52 @@ def _inline(model: Product | Manifest, ctx: Context) -> Iterator[Finding]:
                 )
 
 
-def _walk(value: Any, node: Node, parent_key: str) -> Iterator[tuple[Node, str, Any, str]]:
+def _walk(
+    value: Any, keys: tuple[str | int, ...], parent_key: str, plain: bool
+) -> Iterator[tuple[tuple[str | int, ...], str, Any, Any, str, bool]]:
+    """Every mapping entry under `value`: (the tokens leading to it, its key as text, its value,
+    the mapping holding it, the key of that mapping, whether every key on the way is text).
+    Nodes are built only for what is reported (most overlays hold nothing to report)."""
     if isinstance(value, dict):
         for key, child in value.items():
-            child_node = node.child(str(key))
-            yield child_node, str(key), child, parent_key
-            yield from _walk(child, child_node, str(key))
+            text = str(key)
+            path = (*keys, text)
+            exact = plain and type(key) is str
+            yield path, text, child, value, parent_key, exact
+            yield from _walk(child, path, text, exact)
     elif isinstance(value, list):
         for index, child in enumerate(value):
-            yield from _walk(child, node.child(index), parent_key)
+            yield from _walk(child, (*keys, index), parent_key, plain)
 
 
 def _overlay(overlay: Document, base: Document, root: Node, ctx: Context) -> Iterator[Finding]:
     """Findings for an overlay (a block, or a per-environment file) compared with its base."""
     where = "a per-environment file" if overlay is not base else f"'{root.key}'"
     model = ctx.model_of(base)
+    base_paths: dict[str, Any] | None = None  # built when an overlay names a compute
     if isinstance(model, Product):
-        base_paths = {
-            normalized_path(t.identity): t.compute for t in model.transforms if t.identity
-        }
         base_names: list[str] = []
         base_default = None
     else:
         base_paths, base_names = {}, [e.name for e in model.entries]
         base_default = model.default
     yield from _pinned(root, base, where, ctx)
-    for node, key, value, parent_key in _walk(root.value, root, ""):
+    for keys, key, value, holder, parent_key, plain in _walk(root.value, (), "", True):
         if key == "compute" and parent_key == "defaults":
             continue  # a pinned setting, compared with the base above
         if key == "compute" and (
             isinstance(value, str) or (isinstance(value, dict) and parent_key != "plugins")
         ):
-            item = node.parent.value
+            node = root.child(*keys)
+            item = holder if plain else node.parent.value
             path = item.get("path", item.get("name")) if isinstance(item, dict) else None
+            if base_paths is None:
+                base_paths = _base_paths(model)
             if isinstance(path, str) and base_paths.get(normalized_path(path)) == value:
                 continue
             yield ctx.finding(node, f"{where} changes the compute; {PARITY}")
         elif key == "default" and parent_key == "compute" and value != base_default:
-            yield ctx.finding(node, f"{where} changes the default compute; {PARITY}")
+            yield ctx.finding(root.child(*keys), f"{where} changes the default compute; {PARITY}")
         elif key == "approved" and parent_key == "compute" and isinstance(value, list):
             names = [
                 v if isinstance(v, str) else v.get("name")
@@ -167,7 +175,16 @@ def _overlay(overlay: Document, base: Document, root: Node, ctx: Context) -> Ite
                 if isinstance(v, str | dict)
             ]
             if names != base_names:
-                yield ctx.finding(node, f"{where} changes the approved computes; {PARITY}")
+                yield ctx.finding(
+                    root.child(*keys), f"{where} changes the approved computes; {PARITY}"
+                )
+
+
+def _base_paths(model: Product | Manifest) -> dict[str, Any]:
+    """The compute of each of a product's transforms, by normalized path."""
+    if not isinstance(model, Product):
+        return {}
+    return {normalized_path(t.identity): t.compute for t in model.transforms if t.identity}
 
 
 SAME_PLATFORM = (
@@ -190,26 +207,38 @@ PINNED: dict[tuple[str, ...], tuple[str, str]] = {
 }
 
 
-def _paths(value: Any, node: Node, keys: tuple[str, ...]) -> Iterator[tuple[Node, tuple[str, ...]]]:
-    """Every mapping value under `value` with the keys that lead to it (lists skipped)."""
+#: the last key of each pinned setting: a mapping entry under any other is not one
+_PINNED_LAST = frozenset(p[-1] for p in PINNED)
+
+
+def _paths(
+    value: Any, keys: tuple[str, ...], plain: bool
+) -> Iterator[tuple[tuple[str, ...], Any, bool]]:
+    """Every mapping value under `value` with the keys that lead to it (lists skipped) and
+    whether every one of them is text (then the value is what its node reads)."""
     if isinstance(value, dict):
         for key, child in value.items():
-            child_node = node.child(str(key))
             path = (*keys, str(key))
-            yield child_node, path
-            yield from _paths(child, child_node, path)
+            exact = plain and type(key) is str
+            yield path, child, exact
+            yield from _paths(child, path, exact)
 
 
 def _pinned(overlay_root: Node, base: Document, where: str, ctx: Context) -> Iterator[Finding]:
     """An overlay that changes the platform, a parent or the compute selection: reported at
     the overlay's value, naming where the base file sets it."""
-    for node, keys in _paths(overlay_root.value, overlay_root, ()):
+    for keys, value, plain in _paths(overlay_root.value, (), True):
+        if keys[-1] not in _PINNED_LAST:
+            continue
         match = next((p for p in PINNED if keys[-len(p) :] == p), None)
         if match is None:
             continue
+        node = overlay_root.child(*keys)
+        if not plain:
+            value = node.value  # a key that is not text: what its pointer reads
         label, why = PINNED[match]
         base_node = base.node("/" + "/".join(match))
-        if (base_node.value if base_node.exists else None) == node.value:
+        if (base_node.value if base_node.exists else None) == value:
             continue  # the same value, or left empty (null) where the base sets nothing
         if base_node.exists:
             at = base_node.span()
@@ -224,10 +253,12 @@ def _pinned(overlay_root: Node, base: Document, where: str, ctx: Context) -> Ite
 
 
 def _blocks(doc: Document, names: tuple[str, ...]) -> Iterator[Node]:
+    data = doc.data
+    if not isinstance(data, dict):
+        return
     for block in names:
-        node = doc.node().child(block)
-        if isinstance(node.value, dict):
-            yield node
+        if isinstance(data.get(block), dict):
+            yield doc.node().child(block)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

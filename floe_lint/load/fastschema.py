@@ -255,6 +255,29 @@ def compile_schema(schema: dict[str, Any]) -> Check | None:
         return None
 
 
+#: per root schema (kept alive here, so ids are not reused): its compiler and the checks of
+#: the subschemas compiled so far, by id (each kept with its subschema)
+_WITHIN: dict[int, tuple[dict[str, Any], _Compiler, dict[int, tuple[Any, Check | None]]]] = {}
+
+
+def compile_within(root: dict[str, Any], schema: Any) -> Check | None:
+    """The check of `schema`, a part of `root` (its `$ref`s name `root`'s definitions), or
+    None if it is beyond the compiler; remembered for the life of both schemas."""
+    entry = _WITHIN.get(id(root))
+    if entry is None or entry[0] is not root:
+        entry = _WITHIN[id(root)] = (root, _Compiler(root), {})
+    _, compiler, compiled = entry
+    found = compiled.get(id(schema))
+    if found is None or found[0] is not schema:
+        try:
+            check: Check | None = compiler.compile(schema)
+        except _Unsupported:
+            check = None  # and a compiler that holds no half-compiled definition:
+            _WITHIN[id(root)] = (root, _Compiler(root), compiled)
+        found = compiled[id(schema)] = (schema, check)
+    return found[1]
+
+
 def proves_valid(check: Check | None, value: Any) -> bool:
     """True only when `value` is certainly valid."""
     if check is None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime
 import importlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint.load import pointer as ptr
+from floe_lint.load import schema_errors
 from floe_lint.load.fastschema import Check, compile_schema, ecma_pattern, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
@@ -343,10 +344,24 @@ def validate(data: Any, schema_name: str, *, overlay: bool = False) -> list[Sche
 
 
 def _collect(data: Any, schema_name: str) -> list[SchemaProblem]:
+    """The problems of `data`: from the errors `schema_errors` finds without `jsonschema`
+    when it can judge them all, else from `jsonschema`'s (the same, when both can)."""
+    root = schema(schema_name)
+    try:
+        return _collect_from(schema_errors.errors(root, data), root)
+    except schema_errors.Unsupported:
+        return _collect_jsonschema(data, schema_name)
+
+
+def _collect_jsonschema(data: Any, schema_name: str) -> list[SchemaProblem]:
+    return _collect_from(_validator(schema_name).iter_errors(data), schema(schema_name))
+
+
+def _collect_from(errors: Iterable[Any], root: dict[str, Any]) -> list[SchemaProblem]:
     seen: set[tuple[str, ...]] = set()
     found: list[SchemaProblem] = []
-    for error in _validator(schema_name).iter_errors(data):
-        for problem in _problems(error, schema(schema_name)):
+    for error in errors:
+        for problem in _problems(error, root):
             # Alternatives (if/then/else) can report one wrong type twice; keep the first.
             key: tuple[str, ...] = (problem.category, problem.pointer)
             if problem.category != "type":

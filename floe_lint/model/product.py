@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document, Node
 from floe_lint.record import Frozen, set_field
 
@@ -67,7 +68,13 @@ class Transform(Frozen):
 
     @property
     def compute(self) -> Any:
-        return self.compute_node.value
+        """The compute as written: `compute_node.value`. Both dialects point `compute_node` at
+        the `compute` key of `data` (the mapping at `node`): then it is read there, not by
+        walking the document from its root on every use (rules ask for it often)."""
+        node, compute = self.node, self.compute_node
+        if compute.doc is node.doc and compute.pointer == node.pointer + "/compute":
+            return self.data.get("compute")
+        return compute.value
 
     @property
     def names_compute(self) -> bool:
@@ -116,6 +123,24 @@ class Product(NamedTuple):
     def get(self, pointer: str, default: Any = None) -> Any:
         """Raw access to the document by JSON pointer, for rules written for one dialect."""
         return self.doc.get(pointer, default)
+
+
+_REMEMBERED = 256
+_POINTERS: dict[tuple[str, int, str], tuple[str, str, str]] = {}
+
+
+def transform_pointers(items: str, index: int, identity: str) -> tuple[str, str, str]:
+    """The pointers of transform `index` under `items` (an unescaped pointer such as
+    `/transforms`), of its `identity` key and of its `compute`: `ptr.join`'s, remembered (the
+    same few recur in every product of a tree)."""
+    key = (items, index, identity)
+    found = _POINTERS.get(key)
+    if found is None:
+        at = ptr.join(items, index)
+        found = (at, ptr.join(at, identity), ptr.join(at, "compute"))
+        if index < _REMEMBERED:  # bounded: a hostile file may list a million transforms
+            _POINTERS[key] = found
+    return found
 
 
 def normalized_path(path: str) -> str:

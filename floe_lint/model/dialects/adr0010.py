@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from floe_lint.load.document import Document
+from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import settings
 from floe_lint.model.manifest import ComputeEntry, Manifest
-from floe_lint.model.product import Product, Transform
+from floe_lint.model.product import Product, Transform, transform_pointers
 
 SCOPE = "/scope"
 NAME = "/metadata/name"
@@ -76,16 +76,16 @@ def product(doc: Document) -> Product:
     if isinstance(items, list):
         for index, item in enumerate(items):
             if isinstance(item, dict):
-                node = doc.node(TRANSFORMS).child(index)
+                at, path_at, compute_at = transform_pointers(TRANSFORMS, index, "path")
                 path = item.get("path")
                 transforms.append(
                     Transform(
                         index,
                         item,
-                        node,
+                        Node(doc, at),
                         path if isinstance(path, str) else None,
-                        node.child("path"),
-                        node.child("compute"),
+                        Node(doc, path_at),
+                        Node(doc, compute_at),
                     )
                 )
     return Product(

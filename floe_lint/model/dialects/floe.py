@@ -17,7 +17,7 @@ from typing import Any
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import settings
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
-from floe_lint.model.product import Product, Transform
+from floe_lint.model.product import Product, Transform, transform_pointers
 
 SCOPE = "/scope"
 NAME = "/metadata/name"
@@ -253,15 +253,15 @@ def product(doc: Document) -> Product:
     if isinstance(items, list):
         for index, item in enumerate(items):
             if isinstance(item, dict):
-                node = doc.node(TRANSFORMS).child(index)
+                at, name_at, compute_at = transform_pointers(TRANSFORMS, index, "name")
                 transforms.append(
                     Transform(
                         index,
                         item,
-                        node,
+                        Node(doc, at),
                         _text(item.get("name")),
-                        node.child("name"),
-                        node.child("compute"),
+                        Node(doc, name_at),
+                        Node(doc, compute_at),
                         identity_key="name",
                     )
                 )
