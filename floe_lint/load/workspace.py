@@ -146,6 +146,18 @@ class Workspace:
                 self._files.setdefault(self.key(path), source)
                 self._shared.setdefault(self.key(path), source)
 
+    def is_loaded(self, path: Path) -> bool:
+        return self._parsed(self.key(path))
+
+    def adopt(self, paths: Sequence[Path], sources: Sequence[SourceFile]) -> None:
+        """Take files parsed elsewhere (`bulk.load_groups`); one parsed already stays."""
+        for path, source in zip(paths, sources, strict=True):
+            key = self.key(path)
+            if key not in self._files:
+                self._read_dialects(source)
+                self._files[key] = source
+                self._shared.setdefault(key, source)
+
     def add(self, path: Path, explicit: bool) -> None:
         """Load a discovered file; keep it if it is a Floe document, was named explicitly, is
         called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding), or is
