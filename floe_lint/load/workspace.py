@@ -128,6 +128,8 @@ class Workspace:
     def overlay(self, path: Path) -> str | None:
         """The text given for `path` by `put` (an unsaved edit, a fix not yet written), if any:
         readers of side files (floe.lock) see it instead of the disk's."""
+        if not self._overlaid:  # the common case: nothing given, no path to resolve
+            return None
         key = self.key(path)
         return self._files[key].text if key in self._overlaid else None
 
