@@ -62,7 +62,7 @@ WITH_OVERLAYS = frozenset(
 class Shared(Value):
     """Shared by runs over the same tree (see the module's docstring); pass one to each."""
 
-    __slots__ = ("_findings", "dependents", "parsed")
+    __slots__ = ("_findings", "_kinds", "dependents", "parsed")
     parsed: dict[Path, SourceFile]
     #: the dependents found, by the search's inputs (see `dependents.add`)
     dependents: dict[tuple[Any, ...], list[Dependent]]
@@ -79,6 +79,8 @@ class Shared(Value):
         self.parsed = {} if parsed is None else parsed
         self.dependents = {} if dependents is None else dependents
         self._findings = {} if _findings is None else _findings
+        #: per rule object: whether and how its findings are shared (see `_kind`)
+        self._kinds: dict[Any, int] = {}
 
     def findings(
         self,
@@ -90,11 +92,12 @@ class Shared(Value):
         """`check()` (the rule's raw findings on `subject`), remembered for built-in rules
         that read the subject alone (`LOCAL_RULES`), or a document and the overlays `ctx`
         finds for it (`WITH_OVERLAYS`)."""
-        if not str(rule.module).startswith("floe_lint.rules."):
-            return list(check())
-        if rule.id in LOCAL_RULES:
+        kind = self._kinds.get(rule)
+        if kind is None:
+            kind = self._kinds[rule] = _kind(rule)
+        if kind == _LOCAL:
             kept: tuple[Any, ...] = (subject,)
-        elif rule.id in WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
+        elif kind == _WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
             kept = (subject, *ctx.environment_overlays(subject))
         else:
             return list(check())
@@ -105,3 +108,15 @@ class Shared(Value):
         found = list(check())
         self._findings[key] = (kept, found)  # kept alive, so that no other object takes an id
         return found
+
+
+_OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
+
+
+def _kind(rule: Any) -> int:
+    """Whether the findings of `rule` can be shared, and keyed by what."""
+    if not str(rule.module).startswith("floe_lint.rules."):
+        return _OTHER  # a rule from a rule folder or a plugin: never
+    if rule.id in LOCAL_RULES:
+        return _LOCAL
+    return _WITH_OVERLAYS if rule.id in WITH_OVERLAYS else _OTHER
