@@ -12,17 +12,24 @@ is, and only that manifest differs between the two runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from floe_lint.findings import Finding
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.record import Value
 
 if TYPE_CHECKING:
-    from floe_lint.lint.context import Context
     from floe_lint.model.reverse_index import Dependent
+
+
+class Overlays(Protocol):
+    """What finds a document's per-environment overlays (a run's `Context`; not imported here:
+    the context imports this module)."""
+
+    def environment_overlays(self, doc: Document) -> Iterator[Document]: ...
+
 
 #: Built-in rules whose findings on a subject depend on that file or document alone (not the
 #: hierarchy, other files, the workspace or the command line). A rule from a rule folder is
@@ -87,7 +94,7 @@ class Shared(Value):
         rule: Any,
         subject: Any,
         check: Callable[[], Iterable[Finding]],
-        ctx: Context | None = None,
+        ctx: Overlays | None = None,
     ) -> list[Finding]:
         """`check()` (the rule's raw findings on `subject`), remembered for built-in rules
         that read the subject alone (`LOCAL_RULES`), or a document and the overlays `ctx`
