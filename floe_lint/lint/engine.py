@@ -429,7 +429,6 @@ def _checked(
     """A rule's findings on one subject, stamped with its id, name and configured severity
     (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
     findings of local rules (floe_lint.lint.local)."""
-    severity = selectors.most_specific(config.severity, rule) or rule.severity
     shared = ctx.shared
     if (shared is not None or local is not None) and _reads_overlays(rule, subject, ctx):
         shared = local = None  # its findings depend on another file: no cache serves them
@@ -437,10 +436,13 @@ def _checked(
     def check() -> Iterable[Finding]:
         if shared is None:
             return rule.check(subject, ctx)
-        return shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+        return shared.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
 
     found = check() if local is None else local.findings(rule, subject, check)
+    severity = None
     for finding in found:
+        if severity is None:  # most subjects have no finding: looked up for those that do
+            severity = selectors.most_specific(config.severity, rule) or rule.severity
         stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
 
