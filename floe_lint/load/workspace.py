@@ -72,7 +72,8 @@ class Workspace:
 
     def __init__(self, dialect: str = "auto", shared: dict[Path, SourceFile] | None = None):
         self.dialect = dialect
-        forget_links()  # a new run: the tree may have changed since the last one
+        if not shared:  # a new run: the tree may have changed since the last one (a run
+            forget_links()  # that shares another's parse, as impact's second, sees its tree)
         self._files: dict[Path, SourceFile] = {}
         #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`)
         self._shared = shared if shared is not None else {}
