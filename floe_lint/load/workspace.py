@@ -97,8 +97,13 @@ class Workspace:
         """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
         below folders that have none above them): each one's key is its absolute path."""
         cwd = os.getcwd()
+        keys = self._keys
         for path in paths:
-            key = self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
+            text = os.fspath(path)
+            normal = os.path.normpath(os.path.join(cwd, text))
+            # an absolute path written as its key (what a walk from such a folder gives) is its
+            # own key: no second Path
+            key = keys.setdefault(path, path if normal == text else Path(normal))
             know(path, key, cwd)
 
     def load(self, path: Path) -> SourceFile:
