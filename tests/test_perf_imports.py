@@ -61,11 +61,26 @@ def test_checking_valid_files_does_not_import_jsonschema(trio: list[str]) -> Non
     assert not modules & set(HEAVY), modules & set(HEAVY)
 
 
-def test_an_invalid_file_still_gets_jsonschema_messages(tmp_path: Path, trio: list[str]) -> None:
+def test_an_invalid_file_is_explained_without_jsonschema(tmp_path: Path, trio: list[str]) -> None:
+    """A common mistake gets the message jsonschema's error would give (floe_lint/load/
+    schema_errors.py, compared with jsonschema in tests/test_schema_errors.py) without it;
+    what schema_errors does not judge still goes to jsonschema."""
     bad = tmp_path / "floe.yaml"
     bad.write_text(Path(trio[0]).read_text() + "colour: blue\n")  # not in the schema
     modules = imported("check", str(bad), *trio[1:])
-    assert "jsonschema" in modules
+    assert "jsonschema" not in modules
+    out = subprocess.run(
+        [sys.executable, "-m", "floe_lint", "check", "--no-cache", str(bad), *trio[1:]],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    assert "unknown key 'colour' in the document" in out
+    odd = tmp_path / "odd" / "floe.yaml"
+    odd.parent.mkdir()
+    odd.write_text(Path(trio[0]).read_text() + "1: blue\n")  # a key that is not text
+    assert "jsonschema" in imported("check", str(odd), *trio[1:])
 
 
 # A plugin that declares a required key (no built-in one does since 6a9310c: their connection

@@ -87,6 +87,11 @@ class Context:
         #: what this run shares with another over the same tree (impact's two runs)
         self.shared: Shared | None = None
 
+    def forget(self, doc: Document) -> None:
+        """Drop what was noted about `doc` (a released document: floe_lint.lint.stream)."""
+        self._schema.pop(id(doc), None)
+        self._overlays.pop(id(doc), None)
+
     @property
     def known_computes(self) -> frozenset[str]:
         """Every compute name that a plugin (built-in or installed) provides."""

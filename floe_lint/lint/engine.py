@@ -9,7 +9,7 @@ from pathlib import Path
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
-from floe_lint.lint import filtering, selectors
+from floe_lint.lint import filtering, ordering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
@@ -120,6 +120,7 @@ def run(
     cache_dir: Path | None = None,
     shared: Shared | None = None,
     discovered: Sequence[tuple[Path, bool]] | None = None,
+    release: bool = False,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -136,6 +137,10 @@ def run(
     stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
     `paths` (after the config's include and exclude) found moments ago, so it is not walked again;
     a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths.
+    With `release`, a run that can (no result cache, no shared parse, no replaced contents, no
+    trusted roots, no dependents search) checks the tree group by group and releases each file
+    once the rules of single files ran (floe_lint.lint.stream): memory stays flat, the output is
+    the same, and the result's `products` holds only those of files it kept.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -169,54 +174,80 @@ def run(
             workspace.add(path, explicit)
 
     fresh = [p for p, _ in found if replay is None or not replay.replayable(p)]
-    workspace.preload(fresh, bulk.jobs_for(len(fresh), jobs))
-    for path, explicit in found:
-        add(path, explicit)
-        base = _variant_base(path)
-        if base is not None:  # an overlay alone (say, from pre-commit) is checked against its base
-            add(base, False)
+    every = enabled_rules(select, ignore, extra)
+    enabled = {rule.id for rule in rules}
+    # (a rule the config disables may be mandatory: which depends on the whole run)
+    streamed = (
+        release
+        and (replay, shared, parsed) == (None, None, None)
+        and not (
+            sources
+            or config.trusted_roots
+            or (dependents_root is not None and not _covers(paths, dependents_root))
+            or any(r.id not in enabled and r.subject not in _LATE for r in every)
+        )
+    )
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
-    if dependents_root is not None and _may_have_dependents(
-        workspace, paths, found, dependents_root, replay
-    ):
-        from floe_lint.lint import dependents as lint_dependents
+    stream = None
+    if streamed:
+        from floe_lint.lint.stream import Stream
 
-        if replay is not None:
-            replay.complete = False  # the search read files beyond those found
+        resolver = Resolver(overrides, fetch)
+        hierarchy = Hierarchy(workspace, resolver, config.manifest)
+        ctx = Context(workspace, hierarchy)
+        stream = Stream(workspace, hierarchy, ctx, rules, lambda r, s: _checked(r, s, ctx, config))
+        stream.run(found, add, _variant_base, bulk.jobs_for(len(fresh), jobs))
+    else:
+        workspace.preload(fresh, bulk.jobs_for(len(fresh), jobs))
+        for path, explicit in found:
+            add(path, explicit)
+            base = _variant_base(path)
+            if (
+                base is not None
+            ):  # an overlay alone (say, from pre-commit) is checked against its base
+                add(base, False)
+        if dependents_root is not None and _may_have_dependents(
+            workspace, paths, found, dependents_root, replay
+        ):
+            from floe_lint.lint import dependents as lint_dependents
 
-        dependents = lint_dependents.add(
-            workspace,
-            paths,
-            found,
-            dependents_root,
-            config,
-            overrides,
-            jobs,
-            shared.dependents if shared is not None else None,
+            if replay is not None:
+                replay.complete = False  # the search read files beyond those found
+
+            dependents = lint_dependents.add(
+                workspace,
+                paths,
+                found,
+                dependents_root,
+                config,
+                overrides,
+                jobs,
+                shared.dependents if shared is not None else None,
+            )
+            # A ref that reaches a changed manifest through a lock file's digest is linted
+            # against the changed file, not the published one.
+            overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
+        resolver = Resolver(overrides, fetch)
+        hierarchy = Hierarchy(workspace, resolver, config.manifest)
+        trust = (
+            Trust(config.trusted_roots, resolver, workspace.is_reported)
+            if config.trusted_roots
+            else None
         )
-        # A ref that reaches a changed manifest through a lock file's digest is linted
-        # against the changed file, not the published one.
-        overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
-    resolver = Resolver(overrides, fetch)
-    hierarchy = Hierarchy(workspace, resolver, config.manifest)
-    trust = (
-        Trust(config.trusted_roots, resolver, workspace.is_reported)
-        if config.trusted_roots
-        else None
-    )
-    ctx = Context(workspace, hierarchy, trust)
-    ctx.shared = shared
+        ctx = Context(workspace, hierarchy, trust)
+        ctx.shared = shared
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
     products: list[Product] = []
     manifests: list[Level] = []
     pending = True
     seen: set[int] = set()
+    done = stream.done if stream is not None else set()
     while pending:
         pending = False
         for doc in list(workspace.documents()):
-            if id(doc) in seen or is_env_variant(doc):
+            if id(doc) in seen or is_env_variant(doc) or (done and workspace.key(doc.path) in done):
                 continue
             seen.add(id(doc))
             pending = True
@@ -226,8 +257,16 @@ def run(
                 manifests.append(hierarchy.level(doc))
 
     subjects: dict[Subject, list[Any]] = {
-        "file": [f for f in workspace.files() if workspace.key(f.path) not in workspace.replayed],
-        "document": [d for d in workspace.documents() if d.kind and not is_env_variant(d)],
+        "file": [
+            f
+            for f in workspace.files()
+            if workspace.key(f.path) not in workspace.replayed and workspace.key(f.path) not in done
+        ],
+        "document": [
+            d
+            for d in workspace.documents()
+            if d.kind and not is_env_variant(d) and workspace.key(d.path) not in done
+        ],
         "manifest": manifests,
         "product": products,
         "suppression": [],
@@ -236,14 +275,16 @@ def run(
     strict = _strict_files(products, hierarchy)
     if replay is not None:
         strict += replay.strict
+    if stream is not None:
+        strict = stream.strict + strict
     control = Control.of(config, strict)
     # Mandatory rules run whatever the config's select and ignore say (only their mandatory
     # findings stay); the command line's own --select/--ignore are the invoker's to decide.
-    enabled = {rule.id for rule in rules}
-    every = enabled_rules(select, ignore, extra)
     forced = [r for r in every if r.id not in enabled and r.subject not in _LATE]
     forced = [r for r in forced if control.may_be_mandatory(r)]
     findings: list[Finding] = list(replayed)
+    if stream is not None:
+        findings += [control.severity(f, severity) for f, severity in stream.findings]
     owners: dict[str, list[Finding]] = {}
     local = None
     if replay is not None:
@@ -267,12 +308,12 @@ def run(
         )
     findings = [f for f in findings if f.rule_id in enabled or control.why(f) is not None]
     # One order whatever was replayed: the deduplication below keeps the first of equals.
-    findings.sort(key=_total_order)
-    findings = _drop_shadowed_schema_findings(findings)
+    findings.sort(key=ordering.total_order)
+    findings = ordering.drop_shadowed_schema_findings(findings)
     late = [r for r in rules if r.subject == "suppression"]
     controls = [r for r in every if r.subject == "control"]  # whatever the config says
     filtered = filtering.apply(
-        _dedupe(findings),
+        ordering.dedupe(findings),
         workspace.files(),
         config,
         rule_keys=(
@@ -356,20 +397,9 @@ def _replay(
     return replay
 
 
-def _total_order(f: Finding) -> tuple[Any, ...]:
-    related = [
-        (str(r.location.path), r.location.span, r.location.pointer, r.message) for r in f.related
-    ]
-    return (
-        f.rule_id,
-        str(f.location.path),
-        f.location.span,
-        f.location.pointer,
-        f.message,
-        related,
-        f.sensitive,
-        sorted(f.extra.items()),
-    )
+def _covers(paths: Sequence[Path], root: Path) -> bool:
+    """Whether a folder among `paths` holds the whole workspace: nothing outside can depend."""
+    return any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths)
 
 
 def _may_have_dependents(
@@ -381,7 +411,7 @@ def _may_have_dependents(
 ) -> bool:
     """Only a manifest has dependents: a run given none (a product changed) searches nothing,
     nor one given the whole workspace. A replayed file is not parsed to tell: its entry says."""
-    if any(path.is_dir() and root.is_relative_to(path.resolve()) for path in paths):
+    if _covers(paths, root):
         return False
     return any(
         replay.holds_manifest(path)
@@ -402,7 +432,6 @@ def _checked(
     """A rule's findings on one subject, stamped with its id, name and configured severity
     (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
     findings of local rules (floe_lint.lint.local)."""
-    severity = selectors.most_specific(config.severity, rule) or rule.severity
     shared = ctx.shared
     if (shared is not None or local is not None) and _reads_overlays(rule, subject, ctx):
         shared = local = None  # its findings depend on another file: no cache serves them
@@ -410,10 +439,13 @@ def _checked(
     def check() -> Iterable[Finding]:
         if shared is None:
             return rule.check(subject, ctx)
-        return shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+        return shared.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
 
     found = check() if local is None else local.findings(rule, subject, check)
+    severity = None
     for finding in found:
+        if severity is None:  # most subjects have no finding: looked up for those that do
+            severity = selectors.most_specific(config.severity, rule) or rule.severity
         stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(stamped, rule.severity) if control is not None else stamped
 
@@ -437,22 +469,3 @@ def _strict_files(products: Sequence[Product], hierarchy: Hierarchy) -> list[Pat
     """The documents a platform with a strict `policy_enforcement_level` governs."""
     found = [p.doc.path for p in products if is_strict(p.platform)]
     return found + [level.doc.path for level in hierarchy.levels() if is_strict(level)]
-
-
-def _drop_shadowed_schema_findings(findings: list[Finding]) -> list[Finding]:
-    """A schema finding is dropped when a semantic rule explains the same node more precisely."""
-    semantic = {
-        (f.path, f.pointer) for f in findings if not f.name.startswith("schema-") and f.pointer
-    }
-    return [
-        f
-        for f in findings
-        if not (f.name.startswith("schema-") and (f.path, f.pointer) in semantic)
-    ]
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    unique: dict[tuple[Any, ...], Finding] = {}
-    for f in findings:
-        unique.setdefault((f.rule_id, f.path, f.location.span, f.message), f)
-    return list(unique.values())

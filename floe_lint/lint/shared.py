@@ -5,24 +5,32 @@ is, and only that manifest differs between the two runs.
 - the dependents search (who references the manifest does not depend on its content: the same
   manifests changed give the same dependents);
 - the findings of rules that read one file or document and nothing else (schema, secrets,
-  syntax): such a rule says the same of the same document object, so the second run takes the
-  first one's answer. Findings are stamped (severity, mandatory controls) by each run itself.
+  syntax), or a document and its per-environment overlays (environment-override): such a rule
+  says the same of the same objects, so the second run takes the first one's answer. Findings
+  are stamped (severity, mandatory controls) by each run itself.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from floe_lint.findings import Finding
-from floe_lint.load.document import SourceFile
+from floe_lint.load.document import Document, SourceFile
 from floe_lint.record import Value
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
 
     from floe_lint.model.reverse_index import Dependent
+
+    class Overlays(Protocol):
+        """What finds a document's per-environment overlays (a run's `Context`; not imported
+        here: the context imports this module)."""
+
+        def environment_overlays(self, doc: Document) -> Iterator[Document]: ...
+
 
 #: Built-in rules whose findings on a subject depend on that file or document alone (not the
 #: hierarchy, other files, the workspace or the command line). A rule from a rule folder is
@@ -50,39 +58,73 @@ LOCAL_RULES = frozenset(
 #: local rules that also report in a document's per-environment overlays (rules/_schema): on a
 #: document that has one, their findings depend on another file, so no cache serves them
 OVERLAY_RULES = frozenset({"FL101", "FL102", "FL104"})
+#: Built-in rules whose findings on a document depend on it and its per-environment overlays
+#: alone (`floe.prod.yaml` beside `floe.yaml`): shared when both runs read the same objects.
+WITH_OVERLAYS = frozenset(
+    {
+        "FL401",  # environment-override
+    }
+)
 
 
 class Shared(Value):
     """Shared by runs over the same tree (see the module's docstring); pass one to each."""
 
-    __slots__ = ("_findings", "dependents", "parsed")
+    __slots__ = ("_findings", "_kinds", "dependents", "parsed")
     parsed: dict[Path, SourceFile]
     #: the dependents found, by the search's inputs (see `dependents.add`)
     dependents: dict[tuple[Any, ...], list[Dependent]]
-    #: (rule id, id of the subject) -> (the subject, kept so the id stays its own; findings)
-    _findings: dict[tuple[str, int], tuple[Any, list[Finding]]]
+    #: (rule id, ids of the subject and what else it read) -> (those objects, kept so that
+    #: each id stays its own; findings)
+    _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]]
 
     def __init__(
         self,
         parsed: dict[Path, SourceFile] | None = None,
         dependents: dict[tuple[Any, ...], list[Dependent]] | None = None,
-        _findings: dict[tuple[str, int], tuple[Any, list[Finding]]] | None = None,
+        _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]] | None = None,
     ) -> None:
         self.parsed = {} if parsed is None else parsed
         self.dependents = {} if dependents is None else dependents
         self._findings = {} if _findings is None else _findings
+        #: per rule object: whether and how its findings are shared (see `_kind`)
+        self._kinds: dict[Any, int] = {}
 
     def findings(
-        self, rule: Any, subject: Any, check: Callable[[], Iterable[Finding]]
+        self,
+        rule: Any,
+        subject: Any,
+        check: Callable[[], Iterable[Finding]],
+        ctx: Overlays | None = None,
     ) -> list[Finding]:
-        """`check()` (the rule's raw findings on `subject`), remembered for local rules and
-        built-in rules only."""
-        if rule.id not in LOCAL_RULES or not str(rule.module).startswith("floe_lint.rules."):
+        """`check()` (the rule's raw findings on `subject`), remembered for built-in rules
+        that read the subject alone (`LOCAL_RULES`), or a document and the overlays `ctx`
+        finds for it (`WITH_OVERLAYS`)."""
+        kind = self._kinds.get(rule)
+        if kind is None:
+            kind = self._kinds[rule] = _kind(rule)
+        if kind == _LOCAL:
+            kept: tuple[Any, ...] = (subject,)
+        elif kind == _WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
+            kept = (subject, *ctx.environment_overlays(subject))
+        else:
             return list(check())
-        key = (rule.id, id(subject))
+        key = (rule.id, *map(id, kept))
         entry = self._findings.get(key)
-        if entry is not None and entry[0] is subject:
+        if entry is not None and all(a is b for a, b in zip(entry[0], kept, strict=True)):
             return entry[1]
         found = list(check())
-        self._findings[key] = (subject, found)
+        self._findings[key] = (kept, found)  # kept alive, so that no other object takes an id
         return found
+
+
+_OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
+
+
+def _kind(rule: Any) -> int:
+    """Whether the findings of `rule` can be shared, and keyed by what."""
+    if not str(rule.module).startswith("floe_lint.rules."):
+        return _OTHER  # a rule from a rule folder or a plugin: never
+    if rule.id in LOCAL_RULES:
+        return _LOCAL
+    return _WITH_OVERLAYS if rule.id in WITH_OVERLAYS else _OTHER

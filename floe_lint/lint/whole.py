@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from floe_lint.lint import cache
+from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.walk import SKIP_DIRS, Listing, found_under
 
@@ -65,10 +66,8 @@ def _arguments(args: argparse.Namespace) -> list[Any]:
 
 
 def _hash(path: str) -> str | None:
-    try:
-        return cache.digest(read_regular(path))
-    except ReadError:
-        return None
+    raw = read_bounded(path)
+    return None if raw is None else cache.digest(raw)
 
 
 def _absent(path: str) -> bool:
@@ -240,9 +239,12 @@ class Whole:
         for path, explicit in replay.found:
             key = replay.key(path)
             digest = replay.hash(key)
-            if key != os.path.normpath(os.path.join(cwd, path)) or digest is None:
+            text = str(path)
+            # its key is where it lies (no symbolic link): said at once of a found path that is
+            # absolute and normal, as a walk from such a folder writes it
+            if (key != text and key != os.path.normpath(os.path.join(cwd, text))) or digest is None:
                 return None  # a symbolic link, or a file that cannot be read
-            found.append([str(path), explicit, digest])
+            found.append([text, explicit, digest])
         entries = replay.store.written
         deps: dict[str, str | None] = {}
         todo = [replay.key(path) for path, _ in replay.found]

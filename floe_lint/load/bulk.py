@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from floe_lint.load import document
@@ -19,7 +19,7 @@ from floe_lint.load.document import SourceFile
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import ParamSpec, TypeVar
+    from typing import Any, ParamSpec, TypeVar
 
     P = ParamSpec("P")
     R = TypeVar("R")
@@ -61,6 +61,66 @@ def load_all(paths: Sequence[Path], jobs: int) -> list[SourceFile]:
         # No worker processes here (a sandbox without semaphores, a killed worker): parsing is
         # pure, so doing it in this process gives the same result, only later.
         return [document.load(path) for path in paths]
+
+
+def _load_chunk(paths: Sequence[Path]) -> list[SourceFile]:
+    return [document.load(path) for path in paths]
+
+
+def load_groups(groups: Sequence[Sequence[Path]], jobs: int) -> Iterator[list[SourceFile]]:
+    """`document.load` of each group's paths, one group at a time and in order, on up to `jobs`
+    processes: the workers parse ahead by a few chunks only, so however many groups there
+    are, only those few are held parsed and not yet taken (floe_lint.lint.stream)."""
+    if jobs <= 1 or sum(len(group) for group in groups) < 2:
+        for group in groups:
+            yield _load_chunk(group)
+        return
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    chunks = [
+        (number, group[at : at + CHUNK])
+        for number, group in enumerate(groups)
+        for at in range(0, len(group), CHUNK)
+    ]
+    done: dict[int, list[SourceFile]] = {number: [] for number in range(len(groups))}
+    taken = 0  # chunks whose files were handed to a group
+    try:
+        pool = ProcessPoolExecutor(jobs)
+    except (OSError, NotImplementedError):
+        pool = None
+    with pool if pool is not None else _no_pool():
+        pending: deque[Future[list[SourceFile]]] = deque()
+        ahead = jobs * 4
+
+        def submit() -> None:
+            while pool is not None and len(pending) < ahead and taken + len(pending) < len(chunks):
+                pending.append(pool.submit(_load_chunk, chunks[taken + len(pending)][1]))
+
+        current = 0
+        while taken < len(chunks):
+            number, paths = chunks[taken]
+            try:
+                submit()
+                loaded = pending.popleft().result() if pending else _load_chunk(paths)
+            except (OSError, BrokenProcessPool):
+                # A worker died or none can start: parsing is pure, so this process does the
+                # rest and the result is the same, only later.
+                pool = None
+                pending.clear()
+                loaded = _load_chunk(paths)
+            done[number].extend(loaded)
+            taken += 1
+            while current < len(groups) and (taken == len(chunks) or chunks[taken][0] > current):
+                yield done.pop(current)
+                current += 1
+
+
+def _no_pool() -> Any:
+    import contextlib
+
+    return contextlib.nullcontext()
 
 
 def gc_paused(function: Callable[P, R]) -> Callable[P, R]:

@@ -9,6 +9,7 @@ the loaded file and its documents.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import yaml
@@ -60,6 +61,18 @@ __all__ = [
 
 
 _MISSING = object()
+#: what `SourceFile.release` drops from each document (and `SourceFile.restore` puts back)
+_RELEASED = ("data", "text", "located")
+#: what a released file remembers it contains: the marker of suppression comments
+_NEEDLES = ("floe-lint:",)
+
+
+class ChangedWhileChecked(OSError):
+    """A released file (see `SourceFile.release`) whose text changed on disk before a late
+    reader (a report's excerpt, say) needed it again: the run cannot show what it checked."""
+
+    def __init__(self, path: Path):
+        super().__init__(0, "changed while floe-lint checked it; run it again", str(path))
 
 
 class Document(
@@ -77,6 +90,7 @@ class Document(
 
     __slots__ = (
         "_models",
+        "_owner",
         "_spans",
         "data",
         "dialect",
@@ -127,6 +141,21 @@ class Document(
         self._spans = _spans
         self.located = located
         self._models = {} if _models is None else _models
+        #: the file that holds this document while its contents are released (`SourceFile.release`)
+        self._owner: SourceFile | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        """A released document's data, text and spans, parsed again from its file on first use
+        (only a slot that `SourceFile.release` deleted reaches here)."""
+        if name in _RELEASED:
+            owner = self._owner
+            if owner is not None:
+                owner.restore()
+                return getattr(self, name)
+        elif name == "_models" and self._owner is not None:
+            self._models = {}
+            return self._models
+        raise AttributeError(name)
 
     @property
     def spans(self) -> dict[str, NodeSpans]:
@@ -225,11 +254,23 @@ class Node:
 
 
 class SourceFile(Value):
-    __slots__ = ("documents", "path", "problems", "text")
+    """A loaded file: its text, its documents and what loading noted.
+
+    Once the rules that read a file alone have run, `release` drops its text and each
+    document's data and spans (what makes a file ~20 KB in memory) and keeps only a hash of
+    the text: a late reader (a report's excerpt, a fix) gets them back by `restore`, which
+    reads and parses the file again and refuses a file whose text changed meanwhile. A run
+    over a large tree keeps only what cross-file rules need (floe_lint.lint.stream).
+    """
+
+    __slots__ = ("_held", "documents", "path", "problems", "text")
     path: Path
     text: str
     documents: list[Document]
     problems: list[LoadProblem]
+    #: while released: a hash of the text and its length, times 2**len(_NEEDLES), plus a bit
+    #: for each of _NEEDLES it contains (one int: this stays for every file of a run)
+    _held: int | None
 
     def __init__(
         self,
@@ -242,10 +283,71 @@ class SourceFile(Value):
         self.text = text
         self.documents = [] if documents is None else documents
         self.problems = [] if problems is None else problems
+        self._held = None
+
+    def __getattr__(self, name: str) -> Any:
+        """A released file's text, read and parsed again on first use (see `restore`)."""
+        if name == "text" and self._held is not None:
+            self.restore()
+            return self.text
+        raise AttributeError(name)
 
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    @property
+    def released(self) -> bool:
+        return self._held is not None
+
+    def mentions(self, needle: str) -> bool:
+        """`needle in self.text`, answered without restoring a released file for a needle
+        given to `release`."""
+        held = self._held
+        if held is not None and needle in _NEEDLES:
+            return bool(held >> _NEEDLES.index(needle) & 1)
+        return needle in self.text
+
+    def release(self) -> bool:
+        """Drop the text and every document's data and spans (see the class); False, and
+        nothing dropped, for a file without text or already released."""
+        if self._held is not None or type(self) is not SourceFile or not self.text:
+            return False
+        text = self.text
+        self._held = _fingerprint(text)
+        del self.text
+        for doc in self.documents:
+            doc._owner = self
+            doc._spans = None
+            with contextlib.suppress(AttributeError):  # never used since a restore
+                del doc._models  # a new one on first use (see Document.__getattr__)
+            for name in _RELEASED:
+                delattr(doc, name)
+        return True
+
+    def restore(self) -> None:
+        """Read and parse a released file again, putting back what `release` dropped."""
+        held = self._held
+        if held is None:
+            return
+        try:
+            raw = read_regular(self.path, MAX_BYTES)
+        except ReadError as error:
+            raise ChangedWhileChecked(self.path) from error
+        fresh = parse(self.path, raw)
+        if _fingerprint(fresh.text) != held or len(fresh.documents) != len(self.documents):
+            raise ChangedWhileChecked(self.path)
+        self.text = fresh.text
+        for doc, again in zip(self.documents, fresh.documents, strict=True):
+            doc.data, doc.text, doc.located = again.data, again.text, again.located
+            doc._owner = None
+        self._held = None
+
+
+def _fingerprint(text: str) -> int:
+    """What a released file keeps of its text (see `SourceFile._held`)."""
+    marks = sum(1 << at for at, needle in enumerate(_NEEDLES) if needle in text)
+    return (hash((text, len(text))) << len(_NEEDLES)) | marks
 
 
 class LazySourceFile(SourceFile):
@@ -256,6 +358,7 @@ class LazySourceFile(SourceFile):
 
     def __init__(self, path: Path, raw: bytes):  # no super().__init__: the fields are lazy
         self.path = path
+        self._held = None
         self._raw = raw
         self._parsed: SourceFile | None = None
 

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 
 # Keywords that never affect validity (in Draft 2020-12 without a format checker).
-_ANNOTATIONS = frozenset(
+ANNOTATIONS = frozenset(
     {
         "$schema",
         "$id",
@@ -89,7 +89,7 @@ class _Unsupported(Exception):
     """The schema uses a keyword or form the compiler does not handle."""
 
 
-def _is_number(value: Any) -> bool:
+def is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
@@ -118,7 +118,7 @@ class _Compiler:
         checks = [
             self.keyword(key, value, schema)
             for key, value in schema.items()
-            if key not in _ANNOTATIONS
+            if key not in ANNOTATIONS
         ]
         if not checks:
             return _true
@@ -237,11 +237,11 @@ class _Compiler:
             if key == "minProperties":
                 return lambda v: not isinstance(v, dict) or len(v) >= expected
             return lambda v: not isinstance(v, dict) or len(v) <= expected
-        if key in ("minimum", "maximum") and _is_number(expected):
+        if key in ("minimum", "maximum") and is_number(expected):
             bound = expected
             if key == "minimum":
-                return lambda v: not _is_number(v) or v >= bound
-            return lambda v: not _is_number(v) or v <= bound
+                return lambda v: not is_number(v) or v >= bound
+            return lambda v: not is_number(v) or v <= bound
         if key == "pattern":
             try:
                 search = re.compile(ecma_pattern(expected)).search

@@ -17,7 +17,18 @@ if TYPE_CHECKING:
 
 def resolved(path: Path) -> Path:
     """`path.resolve()`, cached (a relative path together with the cwd it depends on)."""
-    return _resolved(path, "" if path.is_absolute() else os.getcwd())
+    cwd = "" if path.is_absolute() else os.getcwd()
+    return _KNOWN.get((path, cwd)) or _resolved(path, cwd)
+
+
+#: keys a walk that met no symbolic link told (see `know`), by path and cwd like `_resolved`
+_KNOWN: dict[tuple[Path, str], Path] = {}
+
+
+def know(path: Path, key: Path, cwd: str) -> None:
+    """Note `key` as what `path` resolves to from `cwd` (no symbolic link on its way: a walk
+    listed every folder of it), so that reports naming its findings resolve nothing."""
+    _KNOWN[(path, "" if path.is_absolute() else cwd)] = key
 
 
 @cache
@@ -33,6 +44,7 @@ def forget_links() -> None:
     """Start the symlink memo over: a run sees the tree as it is when it starts."""
     _is_link.clear()
     _resolved.cache_clear()
+    _KNOWN.clear()
 
 
 def real(path: Path) -> Path:
@@ -45,7 +57,9 @@ def real(path: Path) -> Path:
     if not text.startswith("/"):
         text = os.getcwd() + "/" + text
     current = ""
-    for name in text.split("/"):
+    names = text.split("/")
+    last = len(names) - 1
+    for at, name in enumerate(names):
         if not name or name == ".":
             continue
         if name == "..":
@@ -57,7 +71,8 @@ def real(path: Path) -> Path:
             link = os.path.islink(candidate)
             if len(_is_link) >= _LINK_ENTRIES:
                 _is_link.clear()
-            _is_link[candidate] = link
+            if at < last:  # a folder, shared by the paths below it; a file's own name is not
+                _is_link[candidate] = link  # remembered (once per file: memory, no time saved)
         if link:  # rare: the exact answer, loops included, is Path.resolve's
             return path.resolve()
         current = candidate

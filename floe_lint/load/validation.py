@@ -115,6 +115,35 @@ def _quick_overlay_check(name: str) -> Check | None:
     return compile_schema(_optional(schema(name)))
 
 
+#: documents each quick check has judged, by (schema, overlay), until its code is written
+_judged: dict[tuple[str, bool], int] = {}
+
+
+def _quick(name: str, overlay: bool) -> Check | None:
+    """The quick check of a schema: its closures (`fastschema`), then, once it has judged
+    `schemacode.WRITE_AFTER` documents, its code written out (`schemacode`): the same answers."""
+    key = (name, overlay)
+    judged = _judged.get(key, 0)
+    if judged < _WRITE_AFTER:
+        _judged[key] = judged + 1
+    else:
+        written = _written(name, overlay)
+        if written is not None:
+            return written
+    return _quick_overlay_check(name) if overlay else _quick_check(name)
+
+
+#: see `schemacode.WRITE_AFTER` (kept here so that small runs never import it)
+_WRITE_AFTER = 256
+
+
+@cache
+def _written(name: str, overlay: bool) -> Check | None:
+    from floe_lint.load import schemacode
+
+    return schemacode.write(_optional(schema(name)) if overlay else schema(name))
+
+
 @cache
 def _search(pattern: str) -> Any:
     import re
@@ -335,8 +364,7 @@ def validate(data: Any, schema_name: str, *, overlay: bool = False) -> list[Sche
     upstream's code dialect (`*-floe`), as floe-core's pydantic models read it (`lax`).
     An `overlay` (a per-environment file) may omit anything: no "required" problems, and an
     unknown key is not paired with a missing required one."""
-    quick = _quick_overlay_check(schema_name) if overlay else _quick_check(schema_name)
-    if proves_valid(quick, data):
+    if proves_valid(_quick(schema_name, overlay), data):
         return []  # the common case, without importing or running jsonschema
 
     def collect(view: Any) -> list[SchemaProblem]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, resolved
+from floe_lint.load.paths import forget_links, know, real
 from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, declares_floe, found_under
 
 __all__ = ["JSON_SUFFIX", "SKIP_DIRS", "YAML_SUFFIXES", "Workspace", "discover", "holds_floe"]
@@ -72,7 +72,8 @@ class Workspace:
 
     def __init__(self, dialect: str = "auto", shared: dict[Path, SourceFile] | None = None):
         self.dialect = dialect
-        forget_links()  # a new run: the tree may have changed since the last one
+        if not shared:  # a new run: the tree may have changed since the last one (a run
+            forget_links()  # that shares another's parse, as impact's second, sees its tree)
         self._files: dict[Path, SourceFile] = {}
         #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`)
         self._shared = shared if shared is not None else {}
@@ -88,16 +89,22 @@ class Workspace:
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
-        if key is None:
-            key = self._keys[path] = resolved(path)
+        if key is None:  # not through `resolved`'s cache as well: one entry per file is enough
+            key = self._keys[path] = real(path)
         return key
 
     def know_keys(self, paths: Iterable[Path]) -> None:
         """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
         below folders that have none above them): each one's key is its absolute path."""
         cwd = os.getcwd()
+        keys = self._keys
         for path in paths:
-            self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
+            text = os.fspath(path)
+            normal = os.path.normpath(os.path.join(cwd, text))
+            # an absolute path written as its key (what a walk from such a folder gives) is its
+            # own key: no second Path
+            key = keys.setdefault(path, path if normal == text else Path(normal))
+            know(path, key, cwd)
 
     def load(self, path: Path) -> SourceFile:
         key = self.key(path)
@@ -127,6 +134,8 @@ class Workspace:
     def overlay(self, path: Path) -> str | None:
         """The text given for `path` by `put` (an unsaved edit, a fix not yet written), if any:
         readers of side files (floe.lock) see it instead of the disk's."""
+        if not self._overlaid:  # the common case: nothing given, no path to resolve
+            return None
         key = self.key(path)
         return self._files[key].text if key in self._overlaid else None
 
@@ -143,6 +152,18 @@ class Workspace:
                 self._read_dialects(source)
                 self._files.setdefault(self.key(path), source)
                 self._shared.setdefault(self.key(path), source)
+
+    def is_loaded(self, path: Path) -> bool:
+        return self._parsed(self.key(path))
+
+    def adopt(self, paths: Sequence[Path], sources: Sequence[SourceFile]) -> None:
+        """Take files parsed elsewhere (`bulk.load_groups`); one parsed already stays."""
+        for path, source in zip(paths, sources, strict=True):
+            key = self.key(path)
+            if key not in self._files:
+                self._read_dialects(source)
+                self._files[key] = source
+                self._shared.setdefault(key, source)
 
     def add(self, path: Path, explicit: bool) -> None:
         """Load a discovered file; keep it if it is a Floe document, was named explicitly, is

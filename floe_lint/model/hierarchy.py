@@ -66,6 +66,8 @@ class Hierarchy:
         self._platforms: dict[int, Level | None] = {}
         self._products: dict[int, Product] = {}
         self._unlinked: set[int] = set()
+        #: the platforms of forgotten products, by id
+        self._named: dict[int, Level] = {}
 
     def _follow(self, node: Node, what: str, text: Any = None) -> Document | None:
         text = node.value if text is None else text
@@ -169,12 +171,20 @@ class Hierarchy:
             )
         return self._products[key]
 
+    def forget(self, doc: Document) -> None:
+        """Drop the model of a product document whose rules ran (floe_lint.lint.stream); its
+        platform stays known (`is_platform`)."""
+        self._products.pop(id(doc), None)
+        platform = self._platforms.pop(id(doc), None)
+        if platform is not None:
+            self._named[id(platform)] = platform
+
     def levels(self) -> list[Level]:
         return list(self._levels.values())
 
     def is_platform(self, level: Level) -> bool:
         """Whether a product of this run names `level` as its platform."""
-        return any(found is level for found in self._platforms.values())
+        return id(level) in self._named or any(found is level for found in self._platforms.values())
 
     def may_be_compiled_on(self, level: Level) -> bool:
         """Whether products may be compiled on `level`, so its effective policy must be complete:

@@ -1,0 +1,154 @@
+"""Checking a tree group by group, so that memory does not grow with it (issue 17).
+
+A run that holds every file's documents until its report needs about 20 KB per file. Here the
+files are parsed a group at a time (in worker processes for large trees, a few chunks ahead:
+`bulk.load_groups`); each group's products are resolved, the rules that read one file, one
+document or one product run on them, and then each file is released (`SourceFile.release`):
+its text, data and spans are dropped, and only what later stages read stays (the documents'
+kinds and dialects, the loader's problems, the platform of each product, whether it holds a
+suppression comment). What reads a released file later (an excerpt of a report, a fix) gets it
+parsed again, the same, from disk.
+
+Files holding a manifest are not released: manifests are few, the products of every group
+read them, and their own rules run last (whether a product names a level is a question about
+the whole run). The engine then runs, as before, every rule on what the groups left
+(`Stream.done` says which files they checked). The output is the same as a run that holds
+everything: each rule's findings on each subject do not depend on when it ran, the engine
+sorts them all in one order, and the mandatory controls, which need the whole run's strict
+platforms, are applied to the held findings at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from floe_lint.findings import Finding
+from floe_lint.load import bulk
+from floe_lint.load.kinds import ENV_VARIANT
+from floe_lint.model.enforcement import is_strict
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.lint.context import Context
+    from floe_lint.lint.registry import Rule, Subject
+    from floe_lint.load.document import SourceFile
+    from floe_lint.load.workspace import Workspace
+    from floe_lint.model.hierarchy import Hierarchy
+
+    Check = Callable[[Rule, Any], Iterable[Finding]]
+
+#: files of one group, at least: the group then runs to the end of its folder, so a file's
+#: per-environment overlays (its siblings) are checked while it is held
+GROUP = 256
+
+
+def groups(
+    found: Sequence[tuple[Path, bool]], size: int | None = None
+) -> list[list[tuple[Path, bool]]]:
+    """`found` cut into consecutive groups of `size` (GROUP) files or more, each ending where
+    the folder changes."""
+    size = GROUP if size is None else size
+    cut: list[list[tuple[Path, bool]]] = []
+    current: list[tuple[Path, bool]] = []
+    for item in found:
+        if len(current) >= size and item[0].parent != current[-1][0].parent:
+            cut.append(current)
+            current = []
+        current.append(item)
+    if current:
+        cut.append(current)
+    return cut
+
+
+class Stream:
+    """The rules of single files, documents and products, run group by group (see above)."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        hierarchy: Hierarchy,
+        ctx: Context,
+        rules: Sequence[Rule],
+        check: Check,
+    ):
+        self.workspace = workspace
+        self.hierarchy = hierarchy
+        self.ctx = ctx
+        self.rules = rules
+        self._check = check
+        #: keys of the files checked here: the engine leaves them out of its own subjects
+        self.done: set[Path] = set()
+        #: (finding, its rule's own severity): the mandatory controls are applied at the end
+        self.findings: list[tuple[Finding, str]] = []
+        #: the products here that a strict platform governs
+        self.strict: list[Path] = []
+        #: files released (for tests and the benchmarks)
+        self.released = 0
+
+    def run(
+        self,
+        found: Sequence[tuple[Path, bool]],
+        add: Callable[[Path, bool], None],
+        variant_base: Callable[[Path], Path | None],
+        jobs: int,
+    ) -> None:
+        """Load `found` group by group on `jobs` processes, `add` each file (and the base of
+        an overlay) to the workspace, and check each group."""
+        workspace = self.workspace
+        cut = groups(found)
+        todo = [[p for p, _ in group if not workspace.is_loaded(p)] for group in cut]
+        loading = bulk.load_groups(todo, jobs)
+        for group, paths in zip(cut, todo, strict=True):
+            workspace.adopt(paths, next(loading))
+            keys = []
+            for path, explicit in group:
+                add(path, explicit)
+                keys.append(workspace.key(path))
+                base = variant_base(path)
+                if base is not None:
+                    add(base, False)
+                    keys.append(workspace.key(base))
+            self.check(keys)
+
+    def check(self, keys: Iterable[Path]) -> None:
+        """Resolve, check and release the reported files among `keys` that hold no manifest."""
+        batch: list[SourceFile] = []
+        for key in sorted(set(keys)):
+            source = self.workspace.reported.get(key)
+            if source is None or key in self.done or key in self.workspace.replayed:
+                continue
+            if any(doc.kind == "manifest" for doc in source.documents):
+                continue  # held for the end (see the module's docstring)
+            self.done.add(key)
+            batch.append(source)
+        subjects: dict[Subject, list[Any]] = {
+            "file": batch,
+            "document": [],
+            "product": [],
+            "manifest": [],
+            "suppression": [],
+            "control": [],
+        }
+        for source in batch:
+            for doc in source.documents:
+                if ENV_VARIANT.match(doc.path.name) is not None:
+                    continue
+                if doc.kind:
+                    subjects["document"].append(doc)
+                if doc.kind == "floe":
+                    product = self.hierarchy.product(doc)
+                    subjects["product"].append(product)
+                    if is_strict(product.platform):
+                        self.strict.append(doc.path)
+        for rule in self.rules:
+            for subject in subjects[rule.subject]:
+                self.findings.extend((f, rule.severity) for f in self._check(rule, subject))
+        del subjects
+        for source in batch:
+            for doc in source.documents:
+                self.ctx.forget(doc)
+                self.hierarchy.forget(doc)
+            self.released += source.release()
