@@ -186,8 +186,10 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
         "floe_lint.commands.usage",
     }
     unused = {"floe_lint.compute.compiler", "floe_lint.compute.artifacts", "floe_lint.oci.push"}
-    # without an oci:// ref the registry client is set up, but never its network side
+    # without an oci:// ref only the config's oci settings are read: the fetcher, its cache and
+    # the floe.lock reader are made when a ref needs them (commands.fetching.Deferred)
     unused |= {"floe_lint.oci.transport", "floe_lint.oci.credentials", "floe_lint.oci.artifact"}
+    unused |= {"floe_lint.oci.pull", "floe_lint.oci.cache", "floe_lint.oci.lockfile"}
     assert not modules & unused, modules & unused
 
 

@@ -216,7 +216,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if replayed is not None:
                 return replayed  # nothing it read changed: what it printed, again
             stdout, stderr = whole.tee(stdout, stderr)
-    from floe_lint.commands.fetching import fetcher
+    from floe_lint.commands.fetching import deferred
     from floe_lint.lint import engine
     from floe_lint.reporters import sorted_findings
 
@@ -226,7 +226,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from floe_lint.load.root import workspace_root
 
         root = workspace_root(args.workspace, config.path, Path.cwd())
-    fetch = fetcher(config, args.paths, offline=args.offline)
+    fetch = deferred(config, args.paths, offline=args.offline)
 
     def lint(sources: Mapping[Path, bytes]) -> Result:
         return engine.run(
