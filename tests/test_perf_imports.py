@@ -192,6 +192,13 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     unused |= {"floe_lint.oci.pull", "floe_lint.oci.cache", "floe_lint.oci.lockfile"}
     unused |= {"floe_lint.lint.baseline"}  # no baseline was given
     assert not modules & unused, modules & unused
+    # only the compute plugins the files name (compute.plugin.plugin_named)
+    from floe_lint.compute.plugin import BUILTIN_ENGINES
+
+    texts = [Path(path).read_text() for path in trio]
+    named = {name for name in BUILTIN_ENGINES if any(name in text for text in texts)}
+    plugins = {m.rpartition(".")[2] for m in modules if m.startswith("floe_lint.plugins.")}
+    assert plugins <= named < set(BUILTIN_ENGINES), (plugins, named)
 
 
 #: What the console script no longer loads for the pre-commit hook's check (issue 17): each was
