@@ -180,6 +180,9 @@ def test_a_released_file_is_read_again_only_unchanged(tmp_path: Path) -> None:
     data, spans = source.documents[0].data, source.documents[0].spans
     assert source.release()
     assert source.released and source.mentions("floe-lint:")
+    other = load(path)
+    other.text = other.text.replace("floe-lint:", "elsewhere")  # as if written without one
+    assert other.release() and not other.mentions("floe-lint:") and other.released
     assert source.documents[0].data == data  # read again, the same
     assert source.documents[0].spans == spans and not source.released
     assert source.release()
@@ -188,6 +191,15 @@ def test_a_released_file_is_read_again_only_unchanged(tmp_path: Path) -> None:
         source.documents[0].data  # noqa: B018
     assert raised.value.filename == str(path)
     assert "changed while floe-lint checked it" in str(raised.value)
+
+
+def test_a_released_file_knows_whether_it_holds_a_suppression_comment() -> None:
+    """The marker `suppressions.directives` asks a released file about is one it remembers,
+    so a tree without suppression comments is not read again for them."""
+    from floe_lint.lint.suppressions import _MARKER
+    from floe_lint.load import document
+
+    assert _MARKER in document._NEEDLES
 
 
 @settings(max_examples=60, deadline=None)
@@ -230,3 +242,18 @@ def test_places_found_again_are_the_places_found_first(
                 assert doc.span(pointer) == place.value
                 assert doc.span(pointer, "key") == (place.key or place.value)
             assert doc.data == data
+
+
+def test_resolving_files_remembers_their_folders_not_their_names(tmp_path: Path) -> None:
+    """The symlink memo holds a folder shared by many files once, and no file's own name:
+    such an entry per file of a run would grow with the tree and save nothing."""
+    from floe_lint.load import paths
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    paths.forget_links()
+    for number in range(50):
+        (folder / f"f{number}.yaml").write_text("a: 1\n", "utf-8")
+        assert paths.real(folder / f"f{number}.yaml") == (folder / f"f{number}.yaml").resolve()
+    assert str(folder) in paths._is_link
+    assert not any(name.endswith(".yaml") for name in paths._is_link)

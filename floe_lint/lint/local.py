@@ -45,11 +45,23 @@ class Local:
 
     def __init__(self, replay: Replay):
         self.replay = replay
-        #: file key -> RAN -> the rules run; slot -> the raw findings (encoded), when any
-        self.seen: dict[str, dict[str, Any]] = {}
+        #: file key -> the local rules run on it, in the order first run, and its slots with
+        #: findings (encoded); `seen` writes them as stored
+        self._ran: dict[str, dict[str, None]] = {}
+        self._slots: dict[str, dict[str, Any]] = {}
         self.served = 0
         #: file key -> (its stored local findings, the rules they cover), looked up once
         self._stored: dict[str, tuple[dict[str, Any], frozenset[str]] | None] = {}
+        #: id(rule) -> whether it is local (asked for every subject of every rule; the rules
+        #: live as long as the run)
+        self._local: dict[int, bool] = {}
+
+    @property
+    def seen(self) -> dict[str, dict[str, Any]]:
+        """File key -> `{RAN: the rules run, slot: encoded findings, ...}` (see the class)."""
+        return {
+            key: {RAN: " ".join(ran), **self._slots.get(key, {})} for key, ran in self._ran.items()
+        }
 
     def _stored_for(self, key: str) -> tuple[dict[str, Any], frozenset[str]] | None:
         if key not in self._stored:
@@ -66,23 +78,28 @@ class Local:
         self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
     ) -> list[Finding]:
         """`check()`, or for a local rule on an unchanged file, what it found before."""
-        if not is_local(rule):
+        local = self._local.get(id(rule))
+        if local is None:
+            local = self._local[id(rule)] = is_local(rule)
+        if not local:
             return list(check())
         key = self.replay.owner(subject)
         slot = _slot(rule, subject)
         stored = self._stored_for(key)
         if stored is not None and rule.id in stored[1]:
-            encoded = stored[0].get(slot, [])
-            found = [cache.decode(f) for f in encoded]
+            encoded = stored[0].get(slot)
+            found = [cache.decode(f) for f in encoded] if encoded else []
             self.served += 1
         else:
             found = list(check())
             encoded = [cache.encode(f) for f in found]
-        seen = self.seen.get(key)
-        if seen is None:
-            seen = self.seen[key] = {RAN: rule.id}
-        elif rule.id not in seen[RAN].split():
-            seen[RAN] = f"{seen[RAN]} {rule.id}"
+        ran = self._ran.get(key)
+        if ran is None:
+            ran = self._ran[key] = {}
+        ran[rule.id] = None  # a dict: ordered, each rule once
         if encoded:
-            seen[slot] = encoded
+            slots = self._slots.get(key)
+            if slots is None:
+                slots = self._slots[key] = {}
+            slots[slot] = encoded
         return found

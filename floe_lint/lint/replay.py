@@ -172,23 +172,32 @@ class Replay:
         if key in visiting:
             return False
         visiting.add(key)
-        entry = self.store.entries.get(key)
-        valid = (
-            isinstance(entry, dict)
-            and entry.get("set") == self.set_hash
-            and entry.get("h") is not None
-            and entry.get("h") == self.hash(key)
-            and entry.get("x") == self.explicit.get(key, False)
-            and (entry.get("all") is None or entry.get("all") == self.all_hash())
-            and all(self.hash(dep) == value for dep, value in entry.get("deps", {}).items())
-            and all(self.oci_now(ref) == value for ref, value in entry.get("oci", {}).items())
-            and all(self._leads_there(link) for link in entry.get("links", []))
-            and ("ov" not in entry or links.same_overlays(entry["ov"]))
-            and all(self._is_valid(r, visiting) for r in entry.get("reach", []))
-        )
+        valid = self._entry_holds(self.store.entries.get(key), key, visiting)
+        self._valid[key] = valid
+        return valid
 
-        self._valid[key] = bool(valid)
-        return bool(valid)
+    def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
+        """Whether a stored entry still stands for the file `key` (every input the same); asked
+        once per file of a run, so written as plain loops."""
+        if not isinstance(entry, dict) or entry.get("set") != self.set_hash:
+            return False
+        h = entry.get("h")
+        if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):
+            return False
+        if entry.get("all") is not None and entry.get("all") != self.all_hash():
+            return False
+        for dep, value in entry.get("deps", {}).items():
+            if self.hash(dep) != value:
+                return False
+        for ref, value in entry.get("oci", {}).items():
+            if self.oci_now(ref) != value:
+                return False
+        for link in entry.get("links", ()):
+            if not self._leads_there(link):
+                return False
+        if "ov" in entry and not links.same_overlays(entry["ov"]):
+            return False
+        return all(self._is_valid(r, visiting) for r in entry.get("reach", ()))
 
     def local_findings(self, key: str) -> dict[str, Any] | None:
         """The stored local findings of a file (floe_lint.lint.local), when its content and

@@ -236,9 +236,12 @@ class Whole:
         for path, explicit in replay.found:
             key = replay.key(path)
             digest = replay.hash(key)
-            if key != os.path.normpath(os.path.join(cwd, path)) or digest is None:
+            text = str(path)
+            # its key is where it lies (no symbolic link): said at once of a found path that is
+            # absolute and normal, as a walk from such a folder writes it
+            if (key != text and key != os.path.normpath(os.path.join(cwd, text))) or digest is None:
                 return None  # a symbolic link, or a file that cannot be read
-            found.append([str(path), explicit, digest])
+            found.append([text, explicit, digest])
         entries = replay.store.written
         deps: dict[str, str | None] = {}
         todo = [replay.key(path) for path, _ in replay.found]

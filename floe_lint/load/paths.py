@@ -57,7 +57,9 @@ def real(path: Path) -> Path:
     if not text.startswith("/"):
         text = os.getcwd() + "/" + text
     current = ""
-    for name in text.split("/"):
+    names = text.split("/")
+    last = len(names) - 1
+    for at, name in enumerate(names):
         if not name or name == ".":
             continue
         if name == "..":
@@ -69,7 +71,8 @@ def real(path: Path) -> Path:
             link = os.path.islink(candidate)
             if len(_is_link) >= _LINK_ENTRIES:
                 _is_link.clear()
-            _is_link[candidate] = link
+            if at < last:  # a folder, shared by the paths below it; a file's own name is not
+                _is_link[candidate] = link  # remembered (once per file: memory, no time saved)
         if link:  # rare: the exact answer, loops included, is Path.resolve's
             return path.resolve()
         current = candidate

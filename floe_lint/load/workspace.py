@@ -12,7 +12,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, know, resolved
+from floe_lint.load.paths import forget_links, know, real
 from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, declares_floe, found_under
 
 __all__ = ["JSON_SUFFIX", "SKIP_DIRS", "YAML_SUFFIXES", "Workspace", "discover", "holds_floe"]
@@ -89,16 +89,21 @@ class Workspace:
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
-        if key is None:
-            key = self._keys[path] = resolved(path)
+        if key is None:  # not through `resolved`'s cache as well: one entry per file is enough
+            key = self._keys[path] = real(path)
         return key
 
     def know_keys(self, paths: Iterable[Path]) -> None:
         """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
         below folders that have none above them): each one's key is its absolute path."""
         cwd = os.getcwd()
+        keys = self._keys
         for path in paths:
-            key = self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
+            text = os.fspath(path)
+            normal = os.path.normpath(os.path.join(cwd, text))
+            # an absolute path written as its key (what a walk from such a folder gives) is its
+            # own key: no second Path
+            key = keys.setdefault(path, path if normal == text else Path(normal))
             know(path, key, cwd)
 
     def load(self, path: Path) -> SourceFile:
