@@ -116,14 +116,18 @@ def _tree(tmp_path: Path, products: int) -> Path:
     return corpus.root
 
 
-def _held_after(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, int]:
-    """(files the run holds at its end, files it checked, its findings)."""
+def _held_after(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, int, int]:
+    """(files the run holds at its end, files it checked, its findings, paths it keys)."""
     monkeypatch.chdir(root)
     monkeypatch.setattr(stream, "GROUP", 8)
-    result = engine.run([Path(".")], Config(), jobs=1, release=True)
+    result = engine.run([Path(".")], Config(), jobs=2, release=True)
     held = [f for f in result.files if f.documents and not f.released]
     assert all(any(d.kind == "manifest" for d in f.documents) for f in held)
-    return len(held), len(result.files), len(result.findings)
+    # one path object per file, shared by its documents (not a second one from the worker)
+    assert all(doc.path is f.path for f in result.files for doc in f.documents)
+    assert result.hierarchy is not None
+    keyed = len(result.hierarchy.workspace._keys)
+    return len(held), len(result.files), len(result.findings), keyed
 
 
 def test_the_files_held_do_not_grow_with_the_tree(
@@ -133,6 +137,8 @@ def test_the_files_held_do_not_grow_with_the_tree(
     large = _held_after(_tree(tmp_path, 80), monkeypatch)
     assert large[1] == small[1] + 60 and large[2] > small[2] > 0
     assert large[0] == small[0] == 11  # the enterprise's and the domains' manifests
+    # one key per file: not one more per product for the spelling of its platform ref
+    assert large[3] - small[3] == 60
 
 
 def _parsed_documents() -> int:

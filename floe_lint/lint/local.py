@@ -7,19 +7,27 @@ rules of `floe_lint.lint.shared.LOCAL_RULES`). Their raw findings (before the ru
 severity and mandatory controls on them) are stored per file, per rule and per subject, with the
 file's entry; a run that re-checks a file whose content hash is the stored one takes them from
 the store instead of running those rules (so it need not validate the file, nor import
-`jsonschema` for the messages). Every other rule runs as usual.
+`jsonschema` for the messages). A built-in rule whose findings on a document depend on it and
+its per-environment files alone (`WITH_OVERLAYS`: environment-override) is served the same way
+when, besides, the files beside it that are its overlays are the same names with the same
+content hashes as when it ran (noted under `OVERLAYS`). Every other rule runs as usual.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache
-from floe_lint.lint.shared import LOCAL_RULES
+from floe_lint.lint.context import overlay_files
+from floe_lint.lint.shared import LOCAL_RULES, WITH_OVERLAYS
+from floe_lint.load.document import Document
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.lint.registry import Rule
     from floe_lint.lint.replay import Replay
 
@@ -27,6 +35,16 @@ if TYPE_CHECKING:
 def is_local(rule: Rule) -> bool:
     """A built-in rule whose findings on a subject depend on that file or document alone."""
     return rule.id in LOCAL_RULES and str(rule.module).startswith("floe_lint.rules.")
+
+
+def reads_overlays(rule: Rule) -> bool:
+    """A built-in rule whose findings on a document depend on it and its overlays alone."""
+    return rule.id in WITH_OVERLAYS and str(rule.module).startswith("floe_lint.rules.")
+
+
+_OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
+#: the key of a file's local findings that holds its overlays when they ran: [[key, hash], ...]
+OVERLAYS = "ovl"
 
 
 def _slot(rule: Rule, subject: Any) -> str:
@@ -52,9 +70,11 @@ class Local:
         self.served = 0
         #: file key -> (its stored local findings, the rules they cover), looked up once
         self._stored: dict[str, tuple[dict[str, Any], frozenset[str]] | None] = {}
+        #: file key -> its overlays and their hashes (see `_overlays`)
+        self._overlay_files: dict[str, list[list[str | None]]] = {}
         #: id(rule) -> whether it is local (asked for every subject of every rule; the rules
         #: live as long as the run)
-        self._local: dict[int, bool] = {}
+        self._local: dict[int, int] = {}
 
     @property
     def seen(self) -> dict[str, dict[str, Any]]:
@@ -62,6 +82,16 @@ class Local:
         return {
             key: {RAN: " ".join(ran), **self._slots.get(key, {})} for key, ran in self._ran.items()
         }
+
+    def _overlays(self, key: str, path: Path) -> list[list[str | None]]:
+        """The overlay files beside the file `key` (at `path`) with their content hashes."""
+        found = self._overlay_files.get(key)
+        if found is None:
+            found = self._overlay_files[key] = [
+                [self.replay.key(overlay), self.replay.hash(self.replay.key(overlay))]
+                for overlay in overlay_files(path)
+            ]
+        return found
 
     def _stored_for(self, key: str) -> tuple[dict[str, Any], frozenset[str]] | None:
         if key not in self._stored:
@@ -78,15 +108,26 @@ class Local:
         self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
     ) -> list[Finding]:
         """`check()`, or for a local rule on an unchanged file, what it found before."""
-        local = self._local.get(id(rule))
-        if local is None:
-            local = self._local[id(rule)] = is_local(rule)
-        if not local:
+        kind = self._local.get(id(rule))
+        if kind is None:
+            kind = self._local[id(rule)] = (
+                _LOCAL if is_local(rule) else _WITH_OVERLAYS if reads_overlays(rule) else _OTHER
+            )
+        if kind == _OTHER or (kind == _WITH_OVERLAYS and not isinstance(subject, Document)):
             return list(check())
         key = self.replay.owner(subject)
         slot = _slot(rule, subject)
         stored = self._stored_for(key)
-        if stored is not None and rule.id in stored[1]:
+        servable = stored is not None and rule.id in stored[1]
+        if kind == _WITH_OVERLAYS:
+            overlays = self._overlays(key, subject.path)
+            servable = servable and stored is not None and stored[0].get(OVERLAYS) == overlays
+            slots = self._slots.get(key)
+            if slots is None:
+                slots = self._slots[key] = {}
+            slots[OVERLAYS] = overlays
+        if servable:
+            assert stored is not None
             encoded = stored[0].get(slot)
             found = [cache.decode(f) for f in encoded] if encoded else []
             self.served += 1

@@ -12,20 +12,18 @@ places of aliases come from libyaml's scanner, in the order the composed tree us
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 import yaml
 
 from floe_lint.findings import Span
 from floe_lint.load.problems import NodeSpans
-from floe_lint.load.yaml_tree import (
-    AliasPlaces,
-    Builder,
-    TooDeep,
-    TooManyNodes,
-    compose_all,
-    scan,
-)
+from floe_lint.load.yaml_tree import Builder, TooDeep, TooManyNodes, compose_all, scan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.load.yaml_tree import AliasPlaces
 
 
 class FileSpans:

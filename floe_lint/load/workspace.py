@@ -107,7 +107,9 @@ class Workspace:
             know(path, key, cwd)
 
     def load(self, path: Path) -> SourceFile:
-        key = self.key(path)
+        return self._load(path, self.key(path))
+
+    def _load(self, path: Path, key: Path) -> SourceFile:
         source = self._files.get(key)
         if source is None:
             source = self._shared.get(key)
@@ -161,6 +163,10 @@ class Workspace:
         for path, source in zip(paths, sources, strict=True):
             key = self.key(path)
             if key not in self._files:
+                if source.path == path:  # one path object per file, not a second unpickled one
+                    source.path = path
+                    for doc in source.documents:
+                        doc.path = path
                 self._read_dialects(source)
                 self._files[key] = source
                 self._shared.setdefault(key, source)
@@ -196,9 +202,12 @@ class Workspace:
         reported at the referencing line only: a ref may name any file, such as a private key
         or /proc/self/environ, and its lines are never quoted in a report.
         """
-        source = self.load(path)
+        # A ref's own spelling (`../../platform/manifest.yaml`, one per product) is resolved,
+        # not remembered: the run keeps one key per file, not one per product's ref.
+        key = self._keys.get(path) or real(path)
+        source = self._load(path, key)
         if self._worth_reporting(path, source, False):
-            self.reported.setdefault(self.key(path), source)
+            self.reported.setdefault(key, source)
         return source
 
     def _worth_reporting(self, path: Path, source: SourceFile, explicit: bool) -> bool:
