@@ -481,10 +481,9 @@ def registry() -> Registry:
 
 
 def plugin_named(name: str) -> ComputePlugin | None:
-    """`registry().get(name)`, without importing every plugin: while the registry is not
-    built, a built-in plugin is imported alone (built-ins come first in the registry, so no
-    entry point can take their names; each built-in module is named after its engine, which
-    tests/test_plugins_registry.py holds). A check imports only the plugins its files name."""
+    """`registry().get(name)`; while the registry is not built, a built-in plugin imported
+    alone (built-ins come first in it, so no entry point takes their names; each is named
+    after its module: tests/test_plugins_registry.py). A check imports the plugins it names."""
     if registry.cache_info().currsize == 0 and name in _builtin_names():
         plugin = _builtin(name)
         if plugin.name == name:
