@@ -7,7 +7,6 @@ import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from floe_lint.commands.usage import (
     EXIT_CLEAN,
@@ -23,8 +22,10 @@ from floe_lint.findings import Finding
 from floe_lint.lint.baseline import Baseline
 from floe_lint.reporters.summary import Silenced
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, TextIO
 
     from floe_lint.lint.engine import Result
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from floe_lint.commands.usage import EXIT_FINDINGS
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import TextIO
+
     from floe_lint.config import Config
     from floe_lint.oci.pull import Fetcher
     from floe_lint.oci.settings import Settings

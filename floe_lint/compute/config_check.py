@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, Literal, NamedTuple
 
 from floe_lint.compute.plugin import expected, is_credential_schema, registry
-from floe_lint.load.fastschema import Check, compile_schema, proves_valid
+from floe_lint.load.fastschema import compile_schema, proves_valid
+from floe_lint.record import NamedTuple
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from floe_lint.load.fastschema import Check
 
 
 class ConfigProblem(NamedTuple):

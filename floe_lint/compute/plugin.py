@@ -18,7 +18,6 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar
 
 from floe_lint.compute.values import ComputeConfig as ComputeConfig
 from floe_lint.compute.values import ConnectionResult as ConnectionResult
@@ -28,8 +27,10 @@ from floe_lint.entry_points import source as entry_point_source
 from floe_lint.record import Value
 from floe_lint.secrets import REFERENCE_PATTERN, literal_credentials
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
+    from typing import Any, ClassVar
 
 ENTRY_POINT_GROUP = "floe_lint.compute"
 #: The seven engines of ADR-0010, each a module of `plugins/` named after it.

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
@@ -14,7 +13,7 @@ from floe_lint.lint import filtering, ordering, selectors
 from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
-from floe_lint.lint.registry import Rule, Subject, enabled_rules, folder_rules, installed_rules
+from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
@@ -28,8 +27,12 @@ from floe_lint.model.trust import Trust
 from floe_lint.record import Value
 from floe_lint.secrets import mask_url_credentials
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.lint.local import Local
+    from floe_lint.lint.registry import Subject
     from floe_lint.lint.replay import Replay
     from floe_lint.lint.shared import Shared
     from floe_lint.model.reverse_index import Dependent

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache
@@ -25,7 +24,10 @@ from floe_lint.lint.context import overlay_files
 from floe_lint.lint.shared import LOCAL_RULES, WITH_OVERLAYS
 from floe_lint.load.document import Document
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.lint.registry import Rule
     from floe_lint.lint.replay import Replay
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, links
@@ -23,6 +22,10 @@ from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, RefError, Resolver, is_oci, parse_oci
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _LOCK_NAME = "floe.lock"
 #: what an `oci://` ref of a file's hierarchy stands for in a run: [the digest it resolved to,

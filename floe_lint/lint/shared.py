@@ -14,21 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
 
 from floe_lint.findings import Finding
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.record import Value
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from floe_lint.model.reverse_index import Dependent
 
+    class Overlays(Protocol):
+        """What finds a document's per-environment overlays (a run's `Context`; not imported
+        here: the context imports this module)."""
 
-class Overlays(Protocol):
-    """What finds a document's per-environment overlays (a run's `Context`; not imported here:
-    the context imports this module)."""
-
-    def environment_overlays(self, doc: Document) -> Iterator[Document]: ...
+        def environment_overlays(self, doc: Document) -> Iterator[Document]: ...
 
 
 #: Built-in rules whose findings on a subject depend on that file or document alone (not the

@@ -22,25 +22,27 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
 from floe_lint.load import bulk
 from floe_lint.load.kinds import ENV_VARIANT
 from floe_lint.model.enforcement import is_strict
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.lint.context import Context
     from floe_lint.lint.registry import Rule, Subject
     from floe_lint.load.document import SourceFile
     from floe_lint.load.workspace import Workspace
     from floe_lint.model.hierarchy import Hierarchy
 
+    Check = Callable[[Rule, Any], Iterable[Finding]]
+
 #: files of one group, at least: the group then runs to the end of its folder, so a file's
 #: per-environment overlays (its siblings) are checked while it is held
 GROUP = 256
-
-Check = Callable[["Rule", Any], Iterable[Finding]]
 
 
 def groups(

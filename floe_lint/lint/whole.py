@@ -27,15 +27,16 @@ import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from floe_lint.lint import cache
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.walk import SKIP_DIRS, Listing, found_under
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, TextIO
 
     from floe_lint.config import Config
     from floe_lint.lint.replay import Replay
@@ -211,7 +212,9 @@ class Whole:
 
     def tee(self, stdout: TextIO, stderr: TextIO) -> tuple[TextIO, TextIO]:
         """The streams a run writes to, so that what it prints can be stored."""
-        return cast(TextIO, _Tee(stdout, self._out)), cast(TextIO, _Tee(stderr, self._err))
+        out: Any = _Tee(stdout, self._out)  # a TextIO to its callers: it writes through
+        err: Any = _Tee(stderr, self._err)
+        return out, err
 
     def store(self, replay: Replay | None, code: int) -> None:
         """Store the run whole, if every input of it is known (see the module's docstring)."""

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any, Literal
 
 import yaml
 
 from floe_lint.findings import FILE_START, Span
 from floe_lint.load import divergence
 from floe_lint.load import pointer as ptr
-from floe_lint.load.kinds import ENV_VARIANT, Kind, classify
+from floe_lint.load.kinds import ENV_VARIANT, classify
 from floe_lint.load.problems import LoadProblem, NodeSpans
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 from floe_lint.load.spans import FileSpans, locate
@@ -35,6 +34,12 @@ from floe_lint.load.yaml_tree import (
     span_of,
 )
 from floe_lint.record import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from floe_lint.load.kinds import Kind
 
 __all__ = [
     "ENV_VARIANT",

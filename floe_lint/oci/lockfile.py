@@ -12,14 +12,13 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from floe_lint.load.document import Document, Node
 from floe_lint.load.reading import json_value, read_text
 from floe_lint.model.dialects import product_of
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.refs import RefError, is_oci, parse_oci
-from floe_lint.record import Frozen, set_field
+from floe_lint.record import Frozen, NamedTuple, set_field
 from floe_lint.safe_write import write_file
 
 LOCK_NAME = "floe.lock"
