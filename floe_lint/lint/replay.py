@@ -16,7 +16,7 @@ from pathlib import Path
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, links
 from floe_lint.load.bounded import read_bounded
-from floe_lint.load.document import ENV_VARIANT, Document
+from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
@@ -61,6 +61,8 @@ class Replay:
         #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
         self.complete = True
         self._raw: dict[str, bytes | None] = {}
+        #: what `note` noted of released files, by key
+        self._noted: dict[str, Any] = {}
         self._hash: dict[str, str | None] = {}
         self._valid: dict[str, bool] = {}
         self.explicit: dict[str, bool] = {}
@@ -102,7 +104,8 @@ class Replay:
 
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
-            raw = self.raw(key)
+            # the bytes are kept only for a file the store may replay (its LazySourceFile)
+            raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
         return self._hash[key]
 
@@ -238,6 +241,19 @@ class Replay:
 
     # -- recording -----------------------------------------------------------------------
 
+    def note(
+        self,
+        source: SourceFile,
+        hierarchy: Hierarchy,
+        overlays: Callable[[Document], Iterable[Document]],
+    ) -> None:
+        """What `record` stores of a file's hierarchy, noted now: the file is about to be
+        released (floe_lint.lint.stream), and its products' models with it."""
+        key = self.key(source.path)
+        if key not in self.replayed:
+            overrides = hierarchy.resolver.overrides
+            self._noted[key] = self._dependencies(source.documents, hierarchy, overlays, overrides)
+
     def record(
         self,
         hierarchy: Hierarchy,
@@ -261,7 +277,11 @@ class Replay:
                 key in found or self.workspace.is_reported(source.path)
             ):
                 continue
-            facts = self._dependencies(source.documents, hierarchy, overlays, overrides)
+            facts = (
+                self._noted.pop(key)
+                if key in self._noted
+                else self._dependencies(source.documents, hierarchy, overlays, overrides)
+            )
             if facts is None:
                 self.complete = False
                 continue

@@ -103,9 +103,15 @@ class Shared(Value):
         kind = self._kinds.get(rule)
         if kind is None:
             kind = self._kinds[rule] = _kind(rule)
-        if kind == _LOCAL:
-            kept: tuple[Any, ...] = (subject,)
-        elif kind == _WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
+        if kind == _LOCAL:  # the common case, kept short: most subjects are asked twice
+            key: tuple[Any, ...] = (rule.id, id(subject))
+            entry = self._findings.get(key)
+            if entry is not None and entry[0][0] is subject:
+                return entry[1]
+            found = list(check())
+            self._findings[key] = ((subject,), found)
+            return found
+        if kind == _WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
             kept = (subject, *ctx.environment_overlays(subject))
         else:
             return list(check())
