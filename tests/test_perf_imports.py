@@ -186,9 +186,19 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
         "floe_lint.commands.usage",
     }
     unused = {"floe_lint.compute.compiler", "floe_lint.compute.artifacts", "floe_lint.oci.push"}
-    # without an oci:// ref the registry client is set up, but never its network side
+    # without an oci:// ref only the config's oci settings are read: the fetcher, its cache and
+    # the floe.lock reader are made when a ref needs them (commands.fetching.Deferred)
     unused |= {"floe_lint.oci.transport", "floe_lint.oci.credentials", "floe_lint.oci.artifact"}
+    unused |= {"floe_lint.oci.pull", "floe_lint.oci.cache", "floe_lint.oci.lockfile"}
+    unused |= {"floe_lint.lint.baseline"}  # no baseline was given
     assert not modules & unused, modules & unused
+    # only the compute plugins the files name (compute.plugin.plugin_named)
+    from floe_lint.compute.plugin import BUILTIN_ENGINES
+
+    texts = [Path(path).read_text() for path in trio]
+    named = {name for name in BUILTIN_ENGINES if any(name in text for text in texts)}
+    plugins = {m.rpartition(".")[2] for m in modules if m.startswith("floe_lint.plugins.")}
+    assert plugins <= named < set(BUILTIN_ENGINES), (plugins, named)
 
 
 #: What the console script no longer loads for the pre-commit hook's check (issue 17): each was

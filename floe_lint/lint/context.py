@@ -22,6 +22,7 @@ from floe_lint.model.level import Level
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
 from floe_lint.model.trust import Trust, Verdict
+from floe_lint.oci import LOCK_NAME
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -161,6 +162,9 @@ class Context:
 
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
+        path = product.doc.path.parent / LOCK_NAME
+        if self.hierarchy.workspace.overlay(path) is None and not os.path.lexists(path):
+            return iter(())  # no lock file (what `lockfile.read` says): none is imported
         from floe_lint.oci import lockfile
 
         return lockfile.stale(self.hierarchy, product.doc)

@@ -10,7 +10,6 @@ from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
 from floe_lint.lint import filtering, ordering, selectors
-from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
 from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
@@ -31,6 +30,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from floe_lint.lint.baseline import Baseline, Entry
     from floe_lint.lint.local import Local
     from floe_lint.lint.registry import Subject
     from floe_lint.lint.replay import Replay
