@@ -20,6 +20,7 @@ from floe_lint.cli import main
 from floe_lint.fix.text import LineTable
 from floe_lint.load.document import Document, Node
 from floe_lint.model.dialects import adr0010, floe
+from floe_lint.model.product import _normalized, normalized_path
 
 KEYS = st.sampled_from(
     [
@@ -248,3 +249,11 @@ def _line_starts(text: str) -> list[int]:
 @given(st.text(alphabet=st.sampled_from(list("ab \t#:\r\n\x85\u2028\u2029\u00e9")), max_size=40))
 def test_the_line_table_finds_the_breaks_the_loop_found(text: str) -> None:
     assert LineTable(text).starts == _line_starts(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("./ xm\t")), max_size=8), max_size=6))
+def test_normalized_paths_are_remembered_as_computed(paths: list[str]) -> None:
+    for path in paths * 2:  # the second time from the memo
+        assert normalized_path(path) == _normalized(path)
+    assert normalized_path(" ./././models/x// ") == "models/x"
