@@ -8,11 +8,27 @@ from collections.abc import Iterable
 _LOOKALIKE = str.maketrans("oil", "011")
 
 
+#: answers of `closest` by (word, candidates sorted): a rule asks the same question of every
+#: transform that names one compute; bounded, emptied when full
+_ANSWERS: dict[tuple[str, tuple[str, ...]], str | None] = {}
+_ANSWERS_KEPT = 4096
+
+
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate `word` is most likely a typo of, if any."""
+    options = tuple(sorted(set(candidates)))
+    key = (word, options)
+    if key in _ANSWERS:
+        return _ANSWERS[key]
+    if len(_ANSWERS) >= _ANSWERS_KEPT:
+        _ANSWERS.clear()
+    answer = _ANSWERS[key] = _closest(word, options)
+    return answer
+
+
+def _closest(word: str, options: tuple[str, ...]) -> str | None:
     import difflib  # only when there is a message to write; it costs 2 ms to import
 
-    options = sorted(set(candidates))
     if not options or len(word) > 2 * max(map(len, options)) + 8:
         return None  # too long to be a typo of any; comparing it would cost its length times theirs
     for option in options:

@@ -42,3 +42,26 @@ def test_real_is_resolve_over_symlinks(tmp_path: Path) -> None:
         same()
     finally:
         os.chdir(cwd)
+
+
+def test_a_key_a_link_free_walk_told_is_what_resolve_gives_until_the_next_run(
+    tmp_path: Path,
+) -> None:
+    """`Workspace.know_keys` tells `resolved` each discovered file's key (the walk met no
+    symbolic link): reports then resolve nothing, and get what resolving would give."""
+    from floe_lint.load.workspace import Workspace
+
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "floe.yaml").write_text("name: p\n")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        workspace = Workspace()
+        relative = Path("p/floe.yaml")
+        workspace.know_keys([relative, tmp_path / "p" / "floe.yaml"])
+        assert paths._KNOWN[(relative, str(tmp_path))] == (tmp_path / "p" / "floe.yaml").resolve()
+        assert paths.resolved(relative) == (tmp_path / "p" / "floe.yaml").resolve()
+        Workspace()  # a new run forgets what the last one was told
+        assert paths._KNOWN == {}
+    finally:
+        os.chdir(old)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -103,15 +104,31 @@ def test_many_nodes_of_one_wide_mapping_are_located_in_linear_time(tmp_path: Pat
     assert_linear(_on(locate_each, document), 500, repeat=3)
 
 
-def test_within_every_node_the_first_lookup_builds_every_nodes_spans() -> None:
-    """impact asks for many nodes of most files: it builds each document's spans at once."""
+def test_a_lookup_keeps_the_spans_of_the_siblings_on_its_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A walk towards one transform's compute also places the other transforms (and the other
+    keys on its way), so that asking for one of them later needs no second compose."""
     from floe_lint.load import spans
 
-    text = "a: {b: 1}\nc: [2, 3]\n"
+    composed: list[str] = []
+    compose = spans._compose
+
+    def counting(text: str) -> dict[int, object]:
+        composed.append(text)
+        return compose(text)  # type: ignore[return-value]
+
+    monkeypatch.setattr(spans, "_compose", counting)
+    text = (
+        "name: a\ntransforms:\n  - {path: x/, compute: spark}\n  - path: y/\n    compute: duckdb\n"
+    )
     full = FileSpans(text).of(0)
-    with spans.every_node():
-        inside = FileSpans(text)
-        assert inside.lookup(0, "/a/b") == full["/a/b"]
-        assert inside._every[0] == full  # the rest are at hand, without another walk
-    outside = FileSpans(text)
-    assert outside.lookup(0, "/a/b") == full["/a/b"] and not outside._every
+    composed.clear()
+    lazy = FileSpans(text)
+    assert lazy.lookup(0, "/transforms/0/compute") == full["/transforms/0/compute"]
+    lazy._tree = None  # dropped, as when other files were asked since
+    for pointer in ("/transforms/1", "/transforms/0", "/name", "/transforms"):
+        assert lazy.lookup(0, pointer) == full[pointer]
+    assert len(composed) == 1 and not lazy._every  # one walk; no other compose, no full build
+    assert lazy.lookup(0, "/transforms/1/compute") == full["/transforms/1/compute"]
+    assert len(composed) == 2  # a node below a sibling needs the tree again

@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.load.walk import SKIP_DIRS, Listing, declares_floe, found_under
+from floe_lint.load.walk import SKIP_DIRS, Listing, declares_floe, found_under, walk
 
 
 def reference(path: Path) -> Iterator[Path]:
@@ -90,6 +90,10 @@ def test_found_under_is_discoverys_os_walk(
             links: list[str] = []
             listing = Listing()
             assert list(found_under(given_path, links, listing)) == expected
+            # what the dependents search walks with: each name's absolute path and link flag
+            assert walk(given_path) == [
+                (name, os.path.abspath(name), os.path.islink(name)) for name in expected
+            ]
             every = [
                 str(Path(r) / n)
                 for r, ds, fs in os.walk(given_path)

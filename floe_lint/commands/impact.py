@@ -30,6 +30,14 @@ def old_version(manifest: Path, against: str | None) -> tuple[str, bytes]:
 
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from floe_lint.load.bulk import gc_paused
+
+    # as `check` does: the runs keep every document alive until the report, and each
+    # collection would walk them again for nothing (the comparison and the report included)
+    return gc_paused(_run)(args, stdout, stderr)
+
+
+def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.fetching import fetcher
     from floe_lint.commands.usage import parse_ref_overrides
     from floe_lint.config import load_config

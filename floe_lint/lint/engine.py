@@ -436,7 +436,7 @@ def _checked(
     def check() -> Iterable[Finding]:
         if shared is None:
             return rule.check(subject, ctx)
-        return shared.findings(rule, subject, lambda: rule.check(subject, ctx))
+        return shared.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
 
     found = check() if local is None else local.findings(rule, subject, check)
     severity = None

@@ -20,7 +20,8 @@ from floe_lint.lint.governance_impact import compare as compare_governance
 from floe_lint.lint.shared import Shared
 from floe_lint.load.document import Node
 from floe_lint.load.paths import relative_posix, resolved
-from floe_lint.load.spans import every_node
+from floe_lint.model.level import Level
+from floe_lint.model.product import Product
 
 IMPACT_VERSION = 1
 
@@ -91,37 +92,111 @@ class Impact:
         )
 
 
-def _key(finding: Finding) -> tuple[str, str, str, str]:
+class _Shown:
+    """`relative_posix` of each path asked, once: findings of both runs name the same few
+    files many times, and the working directory does not change while they are compared."""
+
+    def __init__(self) -> None:
+        self._names: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        name = self._names.get(path)
+        if name is None:
+            name = self._names[path] = relative_posix(path)
+        return name
+
+
+def _key(finding: Finding, shown: Callable[[Path], str]) -> tuple[str, str, str, str]:
     """Identity across versions: a moved line is the same finding, a new message is not."""
-    return (finding.rule_id, relative_posix(finding.path), finding.pointer, finding.message)
+    return (finding.rule_id, shown(finding.path), finding.pointer, finding.message)
 
 
-def _sorted(findings: list[Finding]) -> list[Finding]:
-    return sorted(findings, key=lambda f: f.sort_key(relative_posix(f.path)))
+def _sorted(findings: list[Finding], shown: Callable[[Path], str]) -> list[Finding]:
+    return sorted(findings, key=lambda f: f.sort_key(shown(f.path)))
 
 
-def policies(result: Result) -> dict[Path, ProductPolicy]:
-    """Each linted product's approved list and transforms' effective computes."""
-    out: dict[Path, ProductPolicy] = {}
-    for product in result.products:
-        level = product.platform
-        policy = ProductPolicy(
-            product.name if product.name is not None else product.doc.path.parent.name,
-            tuple(level.approved) if level is not None else None,
-            {},
-        )
-        for transform in product.transforms:
-            compute = transform.compute if isinstance(transform.compute, str) else None
-            if compute is None and level is not None:
-                compute = level.default
-            policy.transforms[transform.label] = TransformPolicy(
-                transform.label,
-                transform.node,
-                compute,
-                level is not None and compute in level.approved,
-            )
-        out[resolved(product.doc.path)] = policy
+#: a transform as written: its label, node and the compute it names (None: it names none)
+_Written = tuple[str, Node, str | None]
+
+
+def _written(product: Product) -> list[_Written]:
+    out = []
+    for transform in product.transforms:
+        compute = transform.compute
+        out.append((transform.label, transform.node, compute if isinstance(compute, str) else None))
     return out
+
+
+def _policy(product: Product, written: list[_Written]) -> ProductPolicy:
+    """The product's approved list and its transforms' effective computes (by label: the last
+    transform of a label stands for it) under the level it resolved to."""
+    level = product.platform
+    policy = ProductPolicy(
+        product.name if product.name is not None else product.doc.path.parent.name,
+        tuple(level.approved) if level is not None else None,
+        {},
+    )
+    for label, node, compute in written:
+        if compute is None and level is not None:
+            compute = level.default
+        approved = level is not None and compute in level.approved
+        policy.transforms[label] = TransformPolicy(label, node, compute, approved)
+    return policy
+
+
+def _same_effect(a: Level | None, b: Level | None) -> bool:
+    """Whether every transform gets the same effective compute and approval under both."""
+    if a is None or b is None:
+        return a is b
+    return a.default == b.default and a.approved.keys() == b.approved.keys()
+
+
+def _changes(a: ProductPolicy | None, b: ProductPolicy | None) -> list[TransformChange]:
+    changes = []
+    labels = list(dict.fromkeys([*(a.transforms if a else {}), *(b.transforms if b else {})]))
+    for label in labels:
+        t0 = a.transforms.get(label) if a else None
+        t1 = b.transforms.get(label) if b else None
+        known = t1 or t0
+        if known is not None and not (
+            t0 and t1 and (t0.compute, t0.approved) == (t1.compute, t1.approved)
+        ):
+            changes.append(TransformChange(label, known.line, t0, t1))
+    return changes
+
+
+def _products(before: Result, after: Result, shown: Callable[[Path], str]) -> list[ProductChange]:
+    """The products whose approved list or transforms' effective computes change. A product
+    read from the same document both times, whose level lets every compute through alike,
+    has no transform that changes: only its approved list is compared."""
+    was = {resolved(p.doc.path): p for p in before.products}
+    now = {resolved(p.doc.path): p for p in after.products}
+    found = []
+    for path in sorted(set(was) | set(now), key=shown):
+        a, b = was.get(path), now.get(path)
+        if a is not None and b is not None and a.transforms is b.transforms:
+            if _same_effect(a.platform, b.platform):
+                approved_before = tuple(a.platform.approved) if a.platform is not None else None
+                approved_after = tuple(b.platform.approved) if b.platform is not None else None
+                if approved_before != approved_after:
+                    name = b.name if b.name is not None else b.doc.path.parent.name
+                    found.append(ProductChange(path, name, approved_before, approved_after, ()))
+                continue
+            written = _written(b)
+            p0: ProductPolicy | None = _policy(a, written)
+            p1: ProductPolicy | None = _policy(b, written)
+        else:
+            p0 = _policy(a, _written(a)) if a is not None else None
+            p1 = _policy(b, _written(b)) if b is not None else None
+        changes = _changes(p0, p1)
+        approved_before = p0.approved if p0 else None
+        approved_after = p1.approved if p1 else None
+        either = p1 or p0
+        if either is not None and (changes or approved_before != approved_after):
+            found.append(
+                ProductChange(path, either.name, approved_before, approved_after, tuple(changes))
+            )
+    return found
 
 
 def compare(
@@ -131,36 +206,12 @@ def compare(
     after: Result,
 ) -> Impact:
     impact = Impact(manifest, against, sorted({d.path for d in after.dependents}))
-    old = {_key(f): f for f in before.findings}
-    new = {_key(f): f for f in after.findings}
-    impact.appeared = _sorted([f for k, f in new.items() if k not in old])
-    impact.disappeared = _sorted([f for k, f in old.items() if k not in new])
-    was, now = policies(before), policies(after)
-    for path in sorted(set(was) | set(now), key=relative_posix):
-        a, b = was.get(path), now.get(path)
-        changes = []
-        labels = list(dict.fromkeys([*(a.transforms if a else {}), *(b.transforms if b else {})]))
-        for label in labels:
-            t0 = a.transforms.get(label) if a else None
-            t1 = b.transforms.get(label) if b else None
-            known = t1 or t0
-            if known is not None and not (
-                t0 and t1 and (t0.compute, t0.approved) == (t1.compute, t1.approved)
-            ):
-                changes.append(TransformChange(label, known.line, t0, t1))
-        approved_before = a.approved if a else None
-        approved_after = b.approved if b else None
-        either = b or a
-        if either is not None and (changes or approved_before != approved_after):
-            impact.products.append(
-                ProductChange(
-                    path,
-                    either.name,
-                    approved_before,
-                    approved_after,
-                    tuple(changes),
-                )
-            )
+    shown = _Shown()
+    old = {_key(f, shown): f for f in before.findings}
+    new = {_key(f, shown): f for f in after.findings}
+    impact.appeared = _sorted([f for k, f in new.items() if k not in old], shown)
+    impact.disappeared = _sorted([f for k, f in old.items() if k not in new], shown)
+    impact.products = _products(before, after, shown)
     impact.governance = compare_governance(before, after)
     return impact
 
@@ -174,7 +225,6 @@ def measure(manifest: Path, against: str, old: bytes, lint: Linter) -> Impact:
     parsed once, the dependents searched once, and a rule that reads one document alone runs
     once on it."""
     shared = Shared()
-    with every_node():  # both runs and the comparison ask for many nodes of most files
-        before = lint({manifest.resolve(): old}, shared)
-        after = lint(None, shared)
-        return compare(manifest, against, before, after)
+    before = lint({manifest.resolve(): old}, shared)
+    after = lint(None, shared)
+    return compare(manifest, against, before, after)

@@ -16,8 +16,8 @@ from typing import Any
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, links
+from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import ENV_VARIANT, Document
-from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
@@ -94,10 +94,7 @@ class Replay:
 
     def raw(self, key: str) -> bytes | None:
         if key not in self._raw:
-            try:
-                self._raw[key] = read_regular(key)
-            except ReadError:
-                self._raw[key] = None
+            self._raw[key] = read_bounded(key)  # None: absent (a floe.lock), or not readable
         return self._raw[key]
 
     def hash(self, key: str) -> str | None:

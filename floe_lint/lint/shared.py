@@ -5,8 +5,9 @@ is, and only that manifest differs between the two runs.
 - the dependents search (who references the manifest does not depend on its content: the same
   manifests changed give the same dependents);
 - the findings of rules that read one file or document and nothing else (schema, secrets,
-  syntax): such a rule says the same of the same document object, so the second run takes the
-  first one's answer. Findings are stamped (severity, mandatory controls) by each run itself.
+  syntax), or a document and its per-environment overlays (environment-override): such a rule
+  says the same of the same objects, so the second run takes the first one's answer. Findings
+  are stamped (severity, mandatory controls) by each run itself.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
-from floe_lint.load.document import SourceFile
+from floe_lint.load.document import Document, SourceFile
 from floe_lint.record import Value
 
 if TYPE_CHECKING:
+    from floe_lint.lint.context import Context
     from floe_lint.model.reverse_index import Dependent
 
 #: Built-in rules whose findings on a subject depend on that file or document alone (not the
@@ -48,6 +50,13 @@ LOCAL_RULES = frozenset(
 #: local rules that also report in a document's per-environment overlays (rules/_schema): on a
 #: document that has one, their findings depend on another file, so no cache serves them
 OVERLAY_RULES = frozenset({"FL101", "FL102", "FL104"})
+#: Built-in rules whose findings on a document depend on it and its per-environment overlays
+#: alone (`floe.prod.yaml` beside `floe.yaml`): shared when both runs read the same objects.
+WITH_OVERLAYS = frozenset(
+    {
+        "FL401",  # environment-override
+    }
+)
 
 
 class Shared(Value):
@@ -57,30 +66,42 @@ class Shared(Value):
     parsed: dict[Path, SourceFile]
     #: the dependents found, by the search's inputs (see `dependents.add`)
     dependents: dict[tuple[Any, ...], list[Dependent]]
-    #: (rule id, id of the subject) -> (the subject, kept so the id stays its own; findings)
-    _findings: dict[tuple[str, int], tuple[Any, list[Finding]]]
+    #: (rule id, ids of the subject and what else it read) -> (those objects, kept so that
+    #: each id stays its own; findings)
+    _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]]
 
     def __init__(
         self,
         parsed: dict[Path, SourceFile] | None = None,
         dependents: dict[tuple[Any, ...], list[Dependent]] | None = None,
-        _findings: dict[tuple[str, int], tuple[Any, list[Finding]]] | None = None,
+        _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]] | None = None,
     ) -> None:
         self.parsed = {} if parsed is None else parsed
         self.dependents = {} if dependents is None else dependents
         self._findings = {} if _findings is None else _findings
 
     def findings(
-        self, rule: Any, subject: Any, check: Callable[[], Iterable[Finding]]
+        self,
+        rule: Any,
+        subject: Any,
+        check: Callable[[], Iterable[Finding]],
+        ctx: Context | None = None,
     ) -> list[Finding]:
-        """`check()` (the rule's raw findings on `subject`), remembered for local rules and
-        built-in rules only."""
-        if rule.id not in LOCAL_RULES or not str(rule.module).startswith("floe_lint.rules."):
+        """`check()` (the rule's raw findings on `subject`), remembered for built-in rules
+        that read the subject alone (`LOCAL_RULES`), or a document and the overlays `ctx`
+        finds for it (`WITH_OVERLAYS`)."""
+        if not str(rule.module).startswith("floe_lint.rules."):
             return list(check())
-        key = (rule.id, id(subject))
+        if rule.id in LOCAL_RULES:
+            kept: tuple[Any, ...] = (subject,)
+        elif rule.id in WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
+            kept = (subject, *ctx.environment_overlays(subject))
+        else:
+            return list(check())
+        key = (rule.id, *map(id, kept))
         entry = self._findings.get(key)
-        if entry is not None and entry[0] is subject:
+        if entry is not None and all(a is b for a, b in zip(entry[0], kept, strict=True)):
             return entry[1]
         found = list(check())
-        self._findings[key] = (subject, found)
+        self._findings[key] = (kept, found)  # kept alive, so that no other object takes an id
         return found

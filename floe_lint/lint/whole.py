@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from floe_lint.lint import cache
+from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.walk import SKIP_DIRS, Listing, found_under
 
@@ -64,10 +65,8 @@ def _arguments(args: argparse.Namespace) -> list[Any]:
 
 
 def _hash(path: str) -> str | None:
-    try:
-        return cache.digest(read_regular(path))
-    except ReadError:
-        return None
+    raw = read_bounded(path)
+    return None if raw is None else cache.digest(raw)
 
 
 def _absent(path: str) -> bool:

@@ -17,7 +17,18 @@ if TYPE_CHECKING:
 
 def resolved(path: Path) -> Path:
     """`path.resolve()`, cached (a relative path together with the cwd it depends on)."""
-    return _resolved(path, "" if path.is_absolute() else os.getcwd())
+    cwd = "" if path.is_absolute() else os.getcwd()
+    return _KNOWN.get((path, cwd)) or _resolved(path, cwd)
+
+
+#: keys a walk that met no symbolic link told (see `know`), by path and cwd like `_resolved`
+_KNOWN: dict[tuple[Path, str], Path] = {}
+
+
+def know(path: Path, key: Path, cwd: str) -> None:
+    """Note `key` as what `path` resolves to from `cwd` (no symbolic link on its way: a walk
+    listed every folder of it), so that reports naming its findings resolve nothing."""
+    _KNOWN[(path, "" if path.is_absolute() else cwd)] = key
 
 
 @cache
@@ -33,6 +44,7 @@ def forget_links() -> None:
     """Start the symlink memo over: a run sees the tree as it is when it starts."""
     _is_link.clear()
     _resolved.cache_clear()
+    _KNOWN.clear()
 
 
 def real(path: Path) -> Path:

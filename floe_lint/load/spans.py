@@ -12,7 +12,6 @@ places of aliases come from libyaml's scanner, in the order the composed tree us
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -120,19 +119,6 @@ _RECENT_FILES = 8
 _WALKS = 16
 
 
-@contextlib.contextmanager
-def every_node() -> Iterator[None]:
-    """Within it, the first lookup in a document builds every node's spans. For a run that
-    asks for many nodes of most files across its rules (`impact`, which reports on both
-    versions): walking towards each would compose most of them twice."""
-    global _WALKS
-    saved, _WALKS = _WALKS, 0
-    try:
-        yield
-    finally:
-        _WALKS = saved
-
-
 class _Towards(Builder):
     """A `Builder` that records spans on the way to some nodes only (`wanted`: their pointers
     and those of their ancestors). It visits the wanted nodes in the order a full build does,
@@ -157,6 +143,10 @@ class _Towards(Builder):
         key_place: Span | None = None,
     ) -> Any:
         if pointer not in self.wanted:
+            # a sibling on the way: its spans cost one mark each, and the next node asked is
+            # often one (another transform of the same list, when the tree is gone)
+            if self.spans is not None and pointer not in self.spans:
+                self.spans[pointer] = self._spans_of(node, key_node, place, key_place)
             return None
         return super().build(node, pointer, key_node, place, key_place)
 

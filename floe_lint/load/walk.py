@@ -40,13 +40,6 @@ def declares_floe(path: str | os.PathLike[str]) -> bool:
         os.close(fd)
 
 
-def _child(folder: str, name: str) -> str:
-    """`str(Path(folder) / name)` for a folder already written as Path prints it."""
-    if folder == ".":
-        return name
-    return folder + name if folder.endswith("/") else folder + "/" + name
-
-
 class Listing:
     """What a walk listed: each folder (absolute path) and every name in it (absolute paths)."""
 
@@ -70,69 +63,81 @@ def found_under(
     as `discover` yields them (a symbolic link whose target lies outside `top` is left out).
     Every symbolic link met in a listed folder (to a file or a folder, followed or not) is
     appended to `links` when given; each folder listed and its entries, to `listing`."""
+    for shown, _, _ in walk(top, links, listing):
+        yield shown
+
+
+def walk(
+    top: str | os.PathLike[str], links: list[str] | None = None, listing: Listing | None = None
+) -> list[tuple[str, str, bool]]:
+    """What `found_under` finds, each file as (its name as `discover` spells it, its absolute
+    path as `os.path.abspath` spells it, whether it is a symbolic link): one `scandir` per
+    folder, folders visited from a stack (no generator per level), no Path per entry."""
     from pathlib import Path
 
     inside = os.path.realpath(top)
     start = str(Path(top)) if os.sep == "/" else os.fspath(top)
-    absolute = os.path.abspath(top) if listing is not None else ""
-    yield from _visit(start, os.fspath(top), inside, links, listing, absolute)
-
-
-def _visit(
-    shown: str,
-    folder: str,
-    inside: str,
-    links: list[str] | None,
-    listing: Listing | None = None,
-    absolute: str = "",
-) -> Iterator[str]:
-    """`shown`: the folder as Path prints it; `folder`: as os.walk joins it (what is opened);
-    `absolute`: as os.path.abspath names it (for `listing`)."""
-    dirs: list[tuple[str, bool]] = []
-    files: list[tuple[str, bool]] = []
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                try:
-                    link = entry.is_symlink()
-                except OSError:
-                    link = os.path.islink(entry.path)
-                (dirs if is_dir else files).append((entry.name, link))
-    except OSError:
-        return  # as os.walk without onerror: an unreadable folder is skipped
-    if listing is not None:
-        listing.folders.add(absolute)
-        prefix = absolute.rstrip("/") + "/"
-        listing.entries.update(prefix + name for name, _ in dirs)
-        listing.entries.update(prefix + name for name, _ in files)
-    for name, link in sorted(files):
-        if links is not None and link:
-            links.append(_child(shown, name))
-        if not (
-            name.endswith(YAML_SUFFIXES)
-            or (name.endswith(JSON_SUFFIX) and declares_floe(os.path.join(folder, name)))
-        ):
-            continue
-        if link and not _within(os.path.realpath(os.path.join(folder, name)), inside):
-            continue  # a link out of the folder: its target is not ours to read
-        yield _child(shown, name)
-    for name, link in sorted(dirs):
-        if links is not None and link:
-            links.append(_child(shown, name))
-        if link or name.startswith(".") or name in SKIP_DIRS:
-            continue  # os.walk does not follow a link to a folder
-        yield from _visit(
-            _child(shown, name),
-            os.path.join(folder, name),
-            inside,
-            links,
-            listing,
-            (absolute.rstrip("/") + "/" + name) if listing is not None else "",
-        )
+    found: list[tuple[str, str, bool]] = []
+    # (as Path prints it, as os.walk joins it (what is opened), as os.path.abspath names it,
+    # as `listing` names it)
+    absolute_top = os.path.abspath(top)
+    stack = [(start, os.fspath(top), absolute_top, absolute_top)]
+    while stack:
+        shown, folder, absolute, listed = stack.pop()
+        dirs: list[tuple[str, str]] = []  # (name, path to open)
+        files: list[str] = []
+        linked: set[str] | None = None  # the names that are symbolic links (rare)
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    try:
+                        link = entry.is_symlink()
+                    except OSError:
+                        link = os.path.islink(entry.path)
+                    if link:
+                        linked = linked or set()
+                        linked.add(entry.name)
+                    try:
+                        is_dir = entry.is_dir()
+                    except OSError:
+                        is_dir = False
+                    if is_dir:
+                        dirs.append((entry.name, entry.path))
+                    else:
+                        files.append(entry.name)
+        except OSError:
+            continue  # as os.walk without onerror: an unreadable folder is skipped
+        if listing is not None:
+            listing.folders.add(listed)
+            prefix = listed.rstrip("/") + "/"
+            listing.entries.update(prefix + name for name, _ in dirs)
+            listing.entries.update(prefix + name for name in files)
+        shown_prefix = shown if shown.endswith("/") else "" if shown == "." else shown + "/"
+        absolute_prefix = absolute if absolute.endswith("/") else absolute + "/"
+        files.sort()
+        for name in files:
+            link = linked is not None and name in linked
+            if link and links is not None:
+                links.append(shown_prefix + name)
+            if not (
+                name.endswith(YAML_SUFFIXES)
+                or (name.endswith(JSON_SUFFIX) and declares_floe(os.path.join(folder, name)))
+            ):
+                continue
+            if link and not _within(os.path.realpath(os.path.join(folder, name)), inside):
+                continue  # a link out of the folder: its target is not ours to read
+            found.append((shown_prefix + name, absolute_prefix + name, link))
+        dirs.sort(reverse=True)  # popped from the stack in name order
+        for name, path in dirs:
+            if linked is not None and name in linked:
+                if links is not None:
+                    links.append(shown_prefix + name)
+                continue  # os.walk does not follow a link to a folder
+            if name.startswith(".") or name in SKIP_DIRS:
+                continue
+            below = listed.rstrip("/") + "/" + name if listing is not None else ""
+            stack.append((shown_prefix + name, path, absolute_prefix + name, below))
+    return found
 
 
 def _within(target: str, folder: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, resolved
+from floe_lint.load.paths import forget_links, know, resolved
 from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, declares_floe, found_under
 
 __all__ = ["JSON_SUFFIX", "SKIP_DIRS", "YAML_SUFFIXES", "Workspace", "discover", "holds_floe"]
@@ -97,7 +97,8 @@ class Workspace:
         below folders that have none above them): each one's key is its absolute path."""
         cwd = os.getcwd()
         for path in paths:
-            self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
+            key = self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
+            know(path, key, cwd)
 
     def load(self, path: Path) -> SourceFile:
         key = self.key(path)

@@ -18,14 +18,15 @@ A symlinked folder that a ref names by its link's name is not seen (the needle i
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from floe_lint.load import bulk
-from floe_lint.load.bounded import read_bounded
+from floe_lint.load.bounded import read_bounded, read_unlinked
 from floe_lint.load.document import Document
-from floe_lint.load.walk import found_under
+from floe_lint.load.walk import walk
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.refs import RefError, is_oci, parse_oci
@@ -169,6 +170,9 @@ def _ref_texts(text: str, needle: str) -> Iterator[str]:
     """The ref-like strings of `text` around each occurrence of `needle`: the run of characters
     on its line between stops (quotes, spaces, flow punctuation). A ref with a space inside (a
     rare folder name) is also tried as the line's value after `key:` or `- `."""
+    if _STOPS.isdisjoint(needle) and "\n" not in needle:
+        yield from _line_texts(text, needle)
+        return
     start = text.find(needle)
     while start >= 0:
         left = start
@@ -178,12 +182,47 @@ def _ref_texts(text: str, needle: str) -> Iterator[str]:
         while right < len(text) and text[right] not in _STOPS and text[right] != "\n":
             right += 1
         yield text[left:right]
+        yield _line_value(text, start)
+        start = text.find(needle, right)
+
+
+#: every stop as a line break: a line (which holds none) split at them gives its runs
+_TO_BREAK = str.maketrans(dict.fromkeys(_STOPS, "\n"))
+
+
+def _line_texts(text: str, needle: str) -> Iterator[str]:
+    """`_ref_texts` for a needle without a stop or a line break in it (so each occurrence lies
+    in one run): each line holding it is split at its stops once, in C, and gives the runs that
+    hold the needle and its value; the same strings, each distinct line's once (a tag or a
+    label repeats the needle on many lines alike)."""
+    seen: set[str] = set()
+    start = text.find(needle)
+    while start >= 0:
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", start)
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        value = line.split("#", 1)[0].strip().removeprefix("- ").split(": ", 1)[-1]
-        yield value.strip().strip("\"'")
-        start = text.find(needle, right)
+        if line_end < 0:
+            line_end = len(text)
+        line = text[line_start:line_end]
+        start = text.find(needle, line_end)
+        if line in seen:
+            continue
+        seen.add(line)
+        for run in line.translate(_TO_BREAK).split("\n"):
+            if needle in run:
+                yield run
+        yield _value(line)
+
+
+def _line_value(text: str, start: int) -> str:
+    """The value of the line holding `start`: after `- ` or `key: `, unquoted, comment cut."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    return _value(text[line_start : line_end if line_end >= 0 else len(text)])
+
+
+def _value(line: str) -> str:
+    value = line.split("#", 1)[0].strip().removeprefix("- ").split(": ", 1)[-1]
+    return value.strip().strip("\"'")
 
 
 class _Targets:
@@ -204,8 +243,14 @@ class _Targets:
                 if form.parent.name:
                     self.needles.add(form.parent.name)
         self._real: dict[str, str] = {}
-        ascii_ = all(needle.isascii() for needle in self.needles)
-        self._bytes = [n.encode() for n in self.needles] if ascii_ else None
+        #: the needles as UTF-8, which a file's bytes hold wherever its text (decoded with
+        #: replacements) holds the needle: each character decoded comes from its own bytes.
+        #: None (decode and look) for a needle with a replacement character or a lone
+        #: surrogate (an undecodable file name), which may come from other bytes.
+        self.byte_needles: tuple[bytes, ...] | None = None
+        if not any("\ufffd" in n for n in self.needles):
+            with contextlib.suppress(UnicodeEncodeError):
+                self.byte_needles = tuple(n.encode() for n in self.needles)
 
     def _resolves(self, folder: str, ref: str) -> bool:
         joined = os.path.normpath(os.path.join(folder, ref))
@@ -217,19 +262,20 @@ class _Targets:
         return real in self.paths
 
     def may_name(self, raw: bytes) -> bool:
-        """Whether the bytes hold a needle (so `named_by` may find one in their text); exact
-        for ASCII needles (UTF-8 decoding, even with replacements, keeps every ASCII byte)."""
-        return self._bytes is None or any(needle in raw for needle in self._bytes)
+        """Whether the bytes hold a needle (so `named_by` may find one in their text)."""
+        return self.byte_needles is None or any(needle in raw for needle in self.byte_needles)
 
     def named_by(self, path: Path | str, text: str) -> bool:
         """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
         folder = ""
+        tried: set[str] = set()  # a tag or a label repeats the needle on many lines
         for needle in self.needles:
             if needle not in text:
                 continue
             for ref in _ref_texts(text, needle):
-                if "://" in ref or needle not in ref.split("/"):
+                if ref in tried or "://" in ref or needle not in ref.split("/"):
                     continue  # the needle must be a whole folder or file name of the ref
+                tried.add(ref)
                 folder = folder or os.path.dirname(os.path.abspath(path))
                 if self._resolves(folder, ref):
                     return True
@@ -259,9 +305,11 @@ class ReverseIndex:
         self.selected = selected
         self.overrides = overrides
         #: folders and files the run was given: linted already, so not searched again
-        self._given = [os.path.abspath(p) for p in given]
-        #: the files searched, each as discovery names it and as an absolute path
-        self._paths: list[tuple[str, str]] = []
+        self._given = frozenset(os.path.abspath(p) for p in given)
+        self._given_folders = tuple(g.rstrip(os.sep) + os.sep for g in self._given)
+        #: the files searched, each as discovery names it, as an absolute path and whether it
+        #: is a symbolic link (one whose target lies in the workspace: the walk left out others)
+        self._paths: list[tuple[str, str, bool]] = []
         #: files that passed a level's test (as absolute paths): parsed, so tested no more
         self._candidate: set[str] = set()
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
@@ -269,7 +317,7 @@ class ReverseIndex:
         self._table: OciTable | None = None
 
     def _outside_given(self, text: str) -> bool:
-        return not any(text == g or text.startswith(g + os.sep) for g in self._given)
+        return not (text in self._given or text.startswith(self._given_folders))
 
     def _scan(self) -> None:
         """List the candidate files of the workspace (names only: each level of the search
@@ -282,12 +330,22 @@ class ReverseIndex:
         # A lock file maps a ref to a digest, which only an `oci://` override key can match.
         wants_locks = any(is_oci(key.strip()) for key in self.overrides)
         # Names, not Paths: a Path is built only for a file that passes a level's test.
-        names = (
-            found_under(self.root)
+        listed = (
+            walk(self.root)
             if self.root.is_dir()
-            else (str(path) for path, _ in discover([self.root]))
+            else [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
         )
-        for name in names:
+        if self.selected is None and not wants_locks:
+            given, folders_given = self._given, self._given_folders
+            self._paths = [
+                item
+                for item in listed
+                if not (item[1] in given or item[1].startswith(folders_given))
+            ]
+            self._table = OciTable(self.overrides, locks)
+            return
+        for item in listed:
+            name = item[0]
             if self.selected is not None and not self.selected(Path(name)):
                 continue
             if wants_locks:
@@ -296,9 +354,8 @@ class ReverseIndex:
                     folders.add(parent)
                     for ref, digest in (self.read_lock(parent) or {}).items():
                         locks.setdefault(ref, digest)
-            text = os.path.abspath(name)
-            if self._outside_given(text):
-                self._paths.append((name, text))
+            if self._outside_given(item[1]):
+                self._paths.append(item)
         self._table = OciTable(self.overrides, locks)
 
     @property
@@ -328,21 +385,30 @@ class ReverseIndex:
         """The files that may reference a file of `frontier`: parsed already, below one's
         folder (a ref of `..` alone), holding an `oci://` or override key that reaches one, or
         holding ref text that resolves to one. Bytes are read, tested and dropped."""
-        needles = self.table.needles(frontier)
+        needles = tuple(self.table.needles(frontier))
         targets = _Targets(frontier)
+        names = targets.byte_needles
         folders = tuple(str(t.parent) + os.sep for t in frontier)
         found: list[Path] = []
-        for name, text in self._paths:
-            if not (text in self._candidate or text.startswith(folders)):
-                raw = read_bounded(name)
-                if raw is None or not (
-                    any(n in raw for n in needles)
-                    or (
-                        targets.may_name(raw)
-                        and targets.named_by(text, raw.decode("utf-8", errors="replace"))
-                    )
-                ):
+        candidate = self._candidate
+        for name, text, link in self._paths:
+            if not (text in candidate or text.startswith(folders)):
+                # Bytes are tested, then dropped; a file without a needle costs its read alone.
+                raw = read_bounded(name) if link else read_unlinked(name)
+                if raw is None:
                     continue
+                for needle in needles:
+                    if needle in raw:
+                        break
+                else:
+                    if names is not None:
+                        for needle in names:
+                            if needle in raw:
+                                break
+                        else:
+                            continue
+                    if not targets.named_by(text, raw.decode("utf-8", errors="replace")):
+                        continue
             path = Path(name)
             try:
                 key = self.workspace.key(path)

@@ -1,0 +1,166 @@
+"""The dependents search (floe_lint.model.reverse_index) finds, on random trees, exactly what the
+straightforward search finds: parse every file of the workspace, resolve each level ref as the
+hierarchy does, and follow them level by level. The search reads each file's bytes once per
+level and parses only those whose ref text can name a file of the level (issue 17), so this
+property guards the byte test, the walk and the ref-text matching against ever dropping a
+dependent: refs to a file or a folder, with `./` and `x/../`, quoted or not, in flow or block
+style, through a symbolic link to a folder, from a twin of the tree beside it, with a folder
+name holding a space, and mentions of the same names that are no refs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from floe_lint.load.walk import found_under
+from floe_lint.load.workspace import Workspace
+from floe_lint.model.reverse_index import (
+    Dependent,
+    ReverseIndex,
+    _local_target,
+    level_refs,
+)
+
+DOMAINS = ("finance", "fin", "my fin", "sales")
+ENTERPRISE = "scope: enterprise\nmetadata: {name: acme}\nplugins: {compute: {approved: [duckdb]}}\n"
+
+
+def _domain(name: str, parent: str, style: int) -> str:
+    return f"scope: domain\nmetadata: {{name: {name!r}}}\n{_ref('parent_manifest', parent, style)}"
+
+
+def _ref(key: str, text: str, style: int) -> str:
+    """`key: text` as YAML writes it, in one of several forms (nested under platform for a
+    product's `ref`)."""
+    forms = [f"{key}: {text}", f'{key}: "{text}"', f"{key}: '{text}'  # the level above"]
+    line = forms[style % len(forms)]
+    if key != "ref":
+        return line + "\n"
+    if style % 2:
+        return "platform: {" + line.split("  #")[0] + "}\n"
+    return f"platform:\n  {line}\n"
+
+
+def _spelling(target: str, folder: bool, style: int) -> str:
+    """A relative spelling of `platform/<target>` from a file two folders below the root."""
+    if folder:
+        return [f"../../platform/{target}", f"../../platform/./{target}/"][style % 2]
+    spellings = [
+        f"../../platform/{target}/manifest.yaml",
+        f"../../platform/sales/../{target}/manifest.yaml",
+        f"../../link/{target}/manifest.yaml",
+        f"./../../platform/{target}/manifest.yaml",
+    ]
+    return spellings[style % len(spellings)]
+
+
+PRODUCT = st.tuples(
+    st.sampled_from(["products", "twin/products", "misc"]),  # where it lives
+    st.sampled_from((*DOMAINS, "enterprise")),  # the level it names
+    st.booleans(),  # by its folder
+    st.integers(0, 11),  # spelling and style
+    st.sampled_from(["", "finance", "../../platform/finance/manifest.yaml", "my fin/x"]),  # noise
+)
+
+
+def build(root: Path, domains: list[tuple[str, int]], products: list[tuple]) -> None:
+    files: dict[str, str] = {"platform/enterprise/manifest.yaml": ENTERPRISE}
+    for name, style in domains:
+        parent = ["../enterprise/manifest.yaml", "../enterprise", "../enterprise/"][style % 3]
+        files[f"platform/{name}/manifest.yaml"] = _domain(name, parent, style)
+    for number, (where, level, folder, style, noise) in enumerate(products):
+        ref = _spelling(level, folder, style)
+        text = f"name: p{number}\ndescription: {noise or 'none'}\n{_ref('ref', ref, style)}"
+        text += f"tags: [{noise or 'x'}, finance]\ntransforms: []\n"
+        files[f"{where}/p{number}/floe.yaml"] = text
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+        if relative.startswith("platform/") and (root / "twin").exists():
+            twin = root / "twin" / relative
+            twin.parent.mkdir(parents=True, exist_ok=True)
+            twin.write_text(text, "utf-8")
+    (root / "link").symlink_to("platform", target_is_directory=True)
+
+
+def straightforward(root: Path, changed: Path) -> list[Dependent]:
+    """Parse every file, resolve its level refs exactly, follow them level by level."""
+    workspace = Workspace()
+    keys = [workspace.key(Path(name)) for name in found_under(root)]
+    refs: dict[Path, list[tuple[str, str, Path]]] = {}
+    for key in keys:
+        refs[key] = [
+            (pointer, text, resolved)
+            for doc in workspace.load(key).documents
+            for pointer, text in level_refs(doc)
+            if (resolved := _local_target(text, key)) is not None
+        ]
+    start = changed.resolve()
+    causes = {start: start}
+    frontier = {start}
+    found: list[Dependent] = []
+    while frontier:
+        level = []
+        for key in keys:
+            if key in causes:
+                continue
+            for pointer, text, resolved in refs[key]:
+                if resolved in frontier:
+                    level.append(Dependent(key, causes[resolved], resolved, pointer, text))
+                    break
+        level.sort(key=lambda d: str(d.path))
+        frontier = set()
+        for dependent in level:
+            causes[dependent.path] = dependent.cause
+            found.append(dependent)
+            if any(d.kind == "manifest" for d in workspace.load(dependent.path).documents):
+                frontier.add(dependent.path)
+    return found
+
+
+def _fields(dependents: list[Dependent]) -> list[tuple[Path, Path, Path, str, str]]:
+    return [(d.path, d.cause, d.via, d.pointer, d.ref) for d in dependents]
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    domains=st.lists(
+        st.tuples(st.sampled_from(DOMAINS), st.integers(0, 5)),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda d: d[0],
+    ),
+    products=st.lists(PRODUCT, max_size=10),
+    twin=st.booleans(),
+    pick=st.integers(0, 10),
+)
+def test_the_search_finds_what_parsing_every_file_finds(
+    tmp_path_factory: pytest.TempPathFactory,
+    domains: list[tuple[str, int]],
+    products: list[tuple],
+    twin: bool,
+    pick: int,
+) -> None:
+    root = tmp_path_factory.mktemp("index") / "ws"
+    (root / "twin" if twin else root).mkdir(parents=True)
+    build(root, domains, products)
+    manifests = ["enterprise", *(name for name, _ in domains)]
+    changed = root / "platform" / manifests[pick % len(manifests)] / "manifest.yaml"
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        expected = straightforward(root, changed)
+        for given in (root, Path(".")):
+            index = ReverseIndex(given, Workspace(), {})
+            assert _fields(index.dependents([changed])) == _fields(expected)
+    finally:
+        os.chdir(old)
