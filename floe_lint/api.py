@@ -50,14 +50,13 @@ from floe_lint.compute.plugin import (
     sized,
     timed,
 )
-from floe_lint.findings import Edit, Finding, Fix, Location, Related, Severity, Span
+from floe_lint.findings import SEVERITIES, Edit, Finding, Fix, Location, Related, Span
 from floe_lint.lint.context import Context
 from floe_lint.lint.governance import weakenings as governance_weakenings
 from floe_lint.lint.mandatory import Refusal
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
-from floe_lint.load.validation import Category as SchemaCategory
-from floe_lint.load.validation import SchemaProblem
+from floe_lint.load.validation import CATEGORIES, SchemaProblem
 from floe_lint.model.hierarchy import RefProblem
 from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
@@ -79,6 +78,24 @@ from floe_lint.secrets import (
     may_hold_url_credentials,
 )
 from floe_lint.suggest import did_you_mean, same_name
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from floe_lint.findings import Severity
+    from floe_lint.load.validation import Category as SchemaCategory
+else:
+
+    def __getattr__(name: str) -> object:
+        """`Severity` and `SchemaCategory`, the `Literal` types of API 1, made when asked for:
+        `typing` is not imported on a run's hot path (3 ms of every start-up, issue 17)."""
+        values = {"Severity": SEVERITIES, "SchemaCategory": CATEGORIES}.get(name)
+        if values is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from typing import Literal
+
+        made = globals()[name] = Literal[values]
+        return made
+
 
 API_VERSION = 1
 #: The name API 1 gave `is_reference` (a bare `{{ env_var('NAME') }}`).

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from floe_lint import __version__
 from floe_lint.commands.usage import (
@@ -21,8 +20,10 @@ from floe_lint.commands.usage import (
     command_of,
 )
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import TextIO
 
 DEFAULT_OUT = Path("target/floe")
 

@@ -11,22 +11,25 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 
 from floe_lint.errors import ConfigError, ConfigErrors
-from floe_lint.findings import Severity
 from floe_lint.record import Frozen, Value, set_field
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from floe_lint.findings import Severity
     from floe_lint.lint.selectors import Named
+
+    FailOn = Literal["error", "warning"]
+    Dialect = Literal["auto", "adr-0010", "floe"]
 
 __all__ = ["Config", "ConfigError", "load_config", "render"]
 
 CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
-FailOn = Literal["error", "warning"]
-Dialect = Literal["auto", "adr-0010", "floe"]
 
 
 class RuleException(Frozen):

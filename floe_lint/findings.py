@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
-
 from floe_lint.record import Frozen, Ordered, set_field
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Literal
 
-Severity = Literal["error", "warning", "note"]
+    Severity = Literal["error", "warning", "note"]
+    #: ruff's model: `safe` keeps meaning and comments (`--fix`), `unsafe` may change behaviour
+    #: (only with `--unsafe-fixes`), `display-only` is shown and never applied
+    Applicability = Literal["safe", "unsafe", "display-only"]
+
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "note")
-#: ruff's model: `safe` keeps meaning and comments (`--fix`), `unsafe` may change behaviour
-#: (only with `--unsafe-fixes`), `display-only` is shown and never applied
-Applicability = Literal["safe", "unsafe", "display-only"]
 APPLICABILITIES: tuple[Applicability, ...] = ("safe", "unsafe", "display-only")
 
 

@@ -145,13 +145,15 @@ def shown_lines(source: SourceFile) -> list[str]:
 
 def reader(files: Sequence[SourceFile]) -> Callable[[Path], list[str]]:
     """Source lines by path, credentials starred (see `shown_lines`); read once per file."""
-    sources = {resolved(s.path): s for s in files}
+    sources: dict[Path, SourceFile] = {}  # by resolved path, once a report asks for lines
     fallback = lines_reader(files)
     cache: dict[Path, list[str]] = {}
 
     def read(path: Path) -> list[str]:
         key = resolved(path)
         if key not in cache:
+            if not sources:
+                sources.update((resolved(s.path), s) for s in files)
             source = sources.get(key)
             cache[key] = (
                 shown_lines(source)

@@ -10,7 +10,9 @@ here lists its fields in `__slots__` and writes its own `__init__` (frozen ones 
 - `Value`: also equality over the compared fields, only with an instance of the same class
   (unhashable, as a mutable dataclass);
 - `Frozen`: also a hash of the compared fields, no assignment after `__init__`, pickling;
-- `Ordered`: a `Frozen` value also ordered by its compared fields (`order=True`).
+- `Ordered`: a `Frozen` value also ordered by its compared fields (`order=True`);
+
+and `NamedTuple`, `typing.NamedTuple`'s class syntax without importing `typing`.
 
 The fields are the parameters of the class's `__init__`, in order (a subclass of a record
 keeps its parent's: its own slots are private); each is a slot of the same name.
@@ -20,11 +22,16 @@ keeps its parent's: its own slots are private); each is a slot of the same name.
 from __future__ import annotations
 
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, ClassVar
 
+#: `typing` is imported for the type checker only: it costs 3 ms of every start-up (issue
+#: 17), and `NamedTuple` below stands in for the one thing of it the hot path ran
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Self
+    from typing import Any, ClassVar, Self
+    from typing import NamedTuple as NamedTuple
+else:
+    from floe_lint.named_tuple import NamedTuple as NamedTuple
 
 #: what a frozen record's `__init__` assigns its fields with
 set_field = object.__setattr__

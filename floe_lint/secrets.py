@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: A key word that, on its own, names a credential (`dbPassword`, `pw`, `secret_token`).
 _SECRET_WORDS = frozenset(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from floe_lint.api import (
     REMOTE_RESOURCES,
@@ -18,6 +17,10 @@ from floe_lint.api import (
     profile_schema,
     shown,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class BigQueryPlugin(ComputePlugin):

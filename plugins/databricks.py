@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from floe_lint.api import (
     REMOTE_RESOURCES,
     SECRET,
@@ -17,6 +15,10 @@ from floe_lint.api import (
     profile_schema,
     shown,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class DatabricksPlugin(ComputePlugin):

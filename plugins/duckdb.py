@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from floe_lint.api import (
     ComputeConfig,
@@ -18,6 +17,10 @@ from floe_lint.api import (
     sized,
     timed,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_PATH = "/data/warehouse.duckdb"
 

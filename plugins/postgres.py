@@ -7,7 +7,6 @@ when the manifest leaves them out; the user and password always do.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 from floe_lint.api import (
     REMOTE_RESOURCES,
@@ -23,6 +22,10 @@ from floe_lint.api import (
     resolve_env,
     timed,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class PostgresPlugin(ComputePlugin):

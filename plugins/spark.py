@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from floe_lint.api import (
     SECRET,
     ComputeConfig,
@@ -17,6 +15,10 @@ from floe_lint.api import (
     shown,
     sized,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DEFAULT_HOST = "spark-thrift.floe-platform.svc.cluster.local"
 

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Document, Finding, SchemaCategory
+from floe_lint.api import Context, Document, Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from floe_lint.api import SchemaCategory
 
 OVERLAY_CATEGORIES: frozenset[SchemaCategory] = frozenset({"unknown-key", "type", "enum"})
 

@@ -72,8 +72,9 @@ Passes:
         default: duckdb
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
-from typing import Any
 
 from floe_lint.api import (
     Context,
@@ -85,6 +86,10 @@ from floe_lint.api import (
     is_templated,
     normalized_path,
 )
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ID, NAME, SEVERITY, SUBJECT = "FL401", "environment-override", "error", "document"
 

@@ -22,10 +22,15 @@ Passes:
     plugins: {compute: {approved: [duckdb], default: duckdb}}
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
-from typing import Any
 
 from floe_lint.api import Context, Document, Finding, mask_url_credentials, may_hold_url_credentials
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ID, NAME, SEVERITY, SUBJECT = "FL311", "ref-credential", "error", "document"
 

@@ -29,10 +29,15 @@ Passes:
         default: snowflake
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
-from typing import Any
 
 from floe_lint.api import Context, Finding, SourceFile, literal_credentials, may_hold_credentials
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # A file, not a document: per-environment overlays (`manifest.prod.yaml`), which no other rule
 # lints alone, are scanned too.

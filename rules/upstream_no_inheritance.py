@@ -50,10 +50,15 @@ Passes:
     plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterator
-from typing import Any
 
 from floe_lint.api import Context, Finding, Product
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 ID, NAME, SEVERITY, SUBJECT = "FL706", "upstream-no-inheritance", "warning", "product"
 

@@ -81,3 +81,70 @@ def test_a_changed_file_runs_its_local_rules_again(cached: Path) -> None:
     cold = check(".", "--no-cache")
     assert "'color'" in cold[1] and "'colour'" not in cold[1]
     assert check(".") == cold
+
+
+@pytest.fixture
+def overridden(cached: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """p0 with a per-environment file that changes a transform's compute (environment-override);
+    the paths environment-override was run on after the fixture was requested."""
+    from floe_lint.rules import environment_override
+
+    (cached / "products/p0/floe.prod.yaml").write_text(
+        "transforms:\n  - {path: models/a/, compute: spark}\n"
+    )
+    ran: list[str] = []
+    real = environment_override._blocks  # what its check asks first of each document
+
+    def counting(doc, names):  # type: ignore[no-untyped-def]
+        ran.append(doc.path.as_posix())
+        return real(doc, names)
+
+    monkeypatch.setattr(environment_override, "_blocks", counting)
+    return ran
+
+
+OVERRIDE = (
+    "products/p0/floe.prod.yaml:2:32: ERROR FL401 [environment-override] a per-environment "
+    "file changes the compute;"
+)
+
+
+def test_environment_override_is_served_while_the_file_and_its_overlays_are_the_same(
+    cached: Path, overridden: list[str]
+) -> None:
+    assert check(".")[1].count(OVERRIDE) == 1  # fills the store
+    _edit_sales(cached, "[duckdb, snowflake]")
+    cold = check(".", "--no-cache")
+    assert cold[1].count(OVERRIDE) == 1
+    overridden.clear()
+    assert check(".") == cold
+    # p0, p1 and the other manifests are checked again; but for the edited domain, their
+    # environment overrides come from the store
+    assert overridden == ["platform/sales/manifest.yaml"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "transforms:\n  - {path: models/a/, compute: snowflake}\n",  # the overlay's content
+        None,  # a second overlay beside it
+    ],
+)
+def test_environment_override_runs_again_when_an_overlay_changed(
+    cached: Path, overridden: list[str], change: str | None
+) -> None:
+    check(".")
+    _edit_sales(cached, "[duckdb, snowflake]")
+    check(".")  # p0 stored again, its overlay noted
+    if change is None:
+        (cached / "products/p0/floe.dev.yaml").write_text(
+            "transforms:\n  - {path: models/b/, compute: duckdb}\n"
+        )
+    else:
+        (cached / "products/p0/floe.prod.yaml").write_text(change)
+    cold = check(".", "--no-cache")
+    overridden.clear()
+    assert check(".") == cold
+    # p0 runs it again (reading its overlays); every other file is served from the store
+    assert "products/p0/floe.yaml" in overridden
+    assert {Path(p).parent.as_posix() for p in overridden} == {"products/p0"}, overridden

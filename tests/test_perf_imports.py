@@ -186,9 +186,19 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
         "floe_lint.commands.usage",
     }
     unused = {"floe_lint.compute.compiler", "floe_lint.compute.artifacts", "floe_lint.oci.push"}
-    # without an oci:// ref the registry client is set up, but never its network side
+    # without an oci:// ref only the config's oci settings are read: the fetcher, its cache and
+    # the floe.lock reader are made when a ref needs them (commands.fetching.Deferred)
     unused |= {"floe_lint.oci.transport", "floe_lint.oci.credentials", "floe_lint.oci.artifact"}
+    unused |= {"floe_lint.oci.pull", "floe_lint.oci.cache", "floe_lint.oci.lockfile"}
+    unused |= {"floe_lint.lint.baseline"}  # no baseline was given
     assert not modules & unused, modules & unused
+    # only the compute plugins the files name (compute.plugin.plugin_named)
+    from floe_lint.compute.plugin import BUILTIN_ENGINES
+
+    texts = [Path(path).read_text() for path in trio]
+    named = {name for name in BUILTIN_ENGINES if any(name in text for text in texts)}
+    plugins = {m.rpartition(".")[2] for m in modules if m.startswith("floe_lint.plugins.")}
+    assert plugins <= named < set(BUILTIN_ENGINES), (plugins, named)
 
 
 #: What the console script no longer loads for the pre-commit hook's check (issue 17): each was
@@ -259,17 +269,53 @@ def test_the_hooks_check_loads_neither_dataclasses_nor_argparse(
     assert "argparse" in json.loads(result.stdout.splitlines()[-1])[1]
 
 
+@pytest.mark.parametrize("flag", ["--hook", "--no-dependents"])
+@pytest.mark.parametrize("cached", [False, True])
+def test_the_hooks_check_does_not_import_typing(
+    trio: list[str], flag: str, cached: bool, tmp_path: Path
+) -> None:
+    """typing (3 ms of the hook's start-up): floe-lint's names of it are imported for the type
+    checker only (`TYPE_CHECKING = False`, then `if TYPE_CHECKING:`), a `NamedTuple` is
+    floe_lint.named_tuple's, floe_lint.api makes `Severity` and `SchemaCategory` when asked.
+    Run where the benchmark runs it, the corpus root: a pyproject.toml read for the config
+    (as in this repository) imports it, through tomllib. `--hook` is given the staged product
+    alone, as pre-commit does when only it changed (a staged manifest brings its dependents,
+    whose machinery still imports typing)."""
+    if flag == "--hook":
+        trio = trio[:1]
+    root = Path(trio[0]).parents[3]
+    assert (root / "platform").is_dir() and not (root / "pyproject.toml").exists()
+    cache = {"FLOE_LINT_CACHE_DIR": str(tmp_path)} if cached else {"FLOE_LINT_NO_CACHE": "1"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOE_LINT_")}
+    for _ in range(2 if cached else 1):  # cached: the run that fills it, then one replayed
+        result = subprocess.run(
+            [sys.executable, "-c", LAUNCH_PROBE, "check", flag, *trio],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            env={**env, **cache, "PYTHONPATH": str(REPO)},
+        )
+        assert result.returncode == 0, result.stderr
+        status, loaded = json.loads(result.stdout.splitlines()[-1])
+        assert status == 0 and "floe_lint.commands.check" in loaded
+        assert "typing" not in loaded
+
+
 def test_only_check_runs_without_the_garbage_collector() -> None:
     """The console script turns the collector off for start-up; every command but `check`
-    (the language server runs for hours) turns it back on."""
+    (the language server runs for hours) turns it back on. After `check`, what is left is
+    frozen, so that the interpreter's exit does not walk it again (6 ms of the hook's 60)."""
     probe = LAUNCH_PROBE.replace(
-        "print(json.dumps([", "import gc\nprint(json.dumps([gc.isenabled(), "
+        "print(json.dumps([",
+        "import gc\nprint(json.dumps([gc.isenabled(), gc.get_freeze_count() > 0, ",
     )
     for args, enabled in ((["rules"], True), (["check", "--no-cache", "examples/broken"], False)):
         result = subprocess.run(
             [sys.executable, "-c", probe, *args], cwd=REPO, capture_output=True, text=True
         )
-        assert json.loads(result.stdout.splitlines()[-1])[0] is enabled, (args, result.stderr)
+        on, frozen = json.loads(result.stdout.splitlines()[-1])[:2]
+        assert on is enabled, (args, result.stderr)
+        assert frozen is not enabled, (args, result.stderr)
 
 
 def test_without_plugins_importlib_metadata_is_never_imported(trio: list[str]) -> None:

@@ -31,6 +31,42 @@ def test_each_adr_engine_is_a_builtin_plugin_named_after_its_module() -> None:
     assert known_compute_names() >= set(BUILTIN_ENGINES)
 
 
+PLUGIN_NAMED_PROBE = """
+import json, sys
+from floe_lint.compute.plugin import BUILTIN_ENGINES, plugin_named, registry
+alone = {}
+for name in BUILTIN_ENGINES:
+    plugin = plugin_named(name)
+    loaded = sorted(m for m in sys.modules if m.startswith("floe_lint.plugins."))
+    alone[name] = [plugin.name, loaded[-1] if len(loaded) == len(alone) + 1 else loaded]
+    assert registry.cache_info().currsize == 0
+same = [plugin_named(n) is registry().get(n) for n in BUILTIN_ENGINES]
+print(json.dumps([alone, same, plugin_named("no-such-engine")]))
+"""
+
+
+def test_plugin_named_imports_that_builtin_alone_and_is_what_the_registry_holds() -> None:
+    """A check asks for the plugins its files name (`plugin_named`): each built-in is imported
+    alone while the registry is not built, and is the very object the registry then holds."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    result = subprocess.run(
+        [sys.executable, "-c", PLUGIN_NAMED_PROBE],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    alone, same, unknown = json.loads(result.stdout)
+    assert alone == {n: [n, f"floe_lint.plugins.{n}"] for n in sorted(BUILTIN_ENGINES)}
+    assert same == [True] * len(BUILTIN_ENGINES)
+    assert unknown is None
+
+
 def test_self_hosted_engines_are_duckdb_spark_and_postgres() -> None:
     hosted = {name for name, p in registry().plugins.items() if p.is_self_hosted}
     assert hosted == {"duckdb", "spark", "postgres"}

@@ -108,6 +108,69 @@ def test_a_released_run_prints_what_a_holding_run_prints(
     assert released == held
 
 
+def _store(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
+
+
+def _cached(root: Path, store: Path, hold: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A `check` of `root` with the result cache in `store` (a folder of the same name each
+    time: the store's names do not depend on it), holding or releasing; what it printed and
+    the store it left."""
+    import shutil
+
+    cache = root.parent / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    if store.exists():
+        shutil.copytree(store, cache)
+    with monkeypatch.context() as patch:
+        patch.setenv("FLOE_LINT_CACHE_DIR", str(cache))
+        patch.delenv("FLOE_LINT_NO_CACHE", raising=False)
+        patch.setattr(stream, "GROUP", 3)
+        if hold:
+            _holding(patch)
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["check", str(root), "--format", "json", "--jobs", "1"], out, err)
+    shutil.rmtree(store, ignore_errors=True)
+    shutil.copytree(cache, store)
+    return code, out.getvalue(), err.getvalue(), _store(store)
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 100_000), products=st.integers(2, 16), damaged=st.integers(0, 5))
+def test_a_released_run_stores_what_a_holding_run_stores(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    seed: int,
+    products: int,
+    damaged: int,
+) -> None:
+    """With the result cache: a cold run, then one after a product and a domain manifest
+    changed, print and store byte for byte the same whether files are released or held."""
+    base = tmp_path_factory.mktemp("cached")
+    corpus = generate(base / "repo", products, seed)
+    rng = random.Random(seed)
+    for path in rng.sample(corpus.products, min(damaged, len(corpus.products))):
+        path.write_text(rng.choice(DAMAGE)(path.read_text("utf-8")), "utf-8")
+    monkeypatch.chdir(base)
+    runs = {
+        hold: _cached(Path("repo"), base / f"store-{hold}", hold, monkeypatch) for hold in (0, 1)
+    }
+    assert runs[0][0] in (0, 1), runs[0][2]
+    assert runs[0] == runs[1] and runs[0][3]
+    product = rng.choice(corpus.products)
+    product.write_text(product.read_text("utf-8") + "# changed\n", "utf-8")
+    domain = corpus.parents(product)[0]
+    domain.write_text(domain.read_text("utf-8") + "# changed\n", "utf-8")
+    again = {
+        hold: _cached(Path("repo"), base / f"store-{hold}", hold, monkeypatch) for hold in (0, 1)
+    }
+    assert again[0] == again[1]
+
+
 def _tree(tmp_path: Path, products: int) -> Path:
     corpus = generate(tmp_path / f"repo{products}", products, 7)
     for path in corpus.products[::3]:  # findings in a third of the products
@@ -116,14 +179,18 @@ def _tree(tmp_path: Path, products: int) -> Path:
     return corpus.root
 
 
-def _held_after(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, int]:
-    """(files the run holds at its end, files it checked, its findings)."""
+def _held_after(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, int, int]:
+    """(files the run holds at its end, files it checked, its findings, paths it keys)."""
     monkeypatch.chdir(root)
     monkeypatch.setattr(stream, "GROUP", 8)
-    result = engine.run([Path(".")], Config(), jobs=1, release=True)
+    result = engine.run([Path(".")], Config(), jobs=2, release=True)
     held = [f for f in result.files if f.documents and not f.released]
     assert all(any(d.kind == "manifest" for d in f.documents) for f in held)
-    return len(held), len(result.files), len(result.findings)
+    # one path object per file, shared by its documents (not a second one from the worker)
+    assert all(doc.path is f.path for f in result.files for doc in f.documents)
+    assert result.hierarchy is not None
+    keyed = len(result.hierarchy.workspace._keys)
+    return len(held), len(result.files), len(result.findings), keyed
 
 
 def test_the_files_held_do_not_grow_with_the_tree(
@@ -133,6 +200,21 @@ def test_the_files_held_do_not_grow_with_the_tree(
     large = _held_after(_tree(tmp_path, 80), monkeypatch)
     assert large[1] == small[1] + 60 and large[2] > small[2] > 0
     assert large[0] == small[0] == 11  # the enterprise's and the domains' manifests
+    # one key per file: not one more per product for the spelling of its platform ref
+    assert large[3] - small[3] == 60
+
+
+def test_a_cached_run_holds_no_more(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the result cache, what its record needs of each file is noted before the file is
+    released (none is read again to record it), and no file's bytes are kept to hash it."""
+    root = _tree(tmp_path, 40)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(stream, "GROUP", 8)
+    result = engine.run([Path(".")], Config(), jobs=1, release=True, cache_dir=tmp_path / "c")
+    held = [f for f in result.files if f.documents and not f.released]
+    assert len(held) == 11 and len(result.files) == 51
+    assert result.replay is not None and not result.replay._raw
+    assert len(result.replay.store.written) == 51
 
 
 def _parsed_documents() -> int:
@@ -180,6 +262,9 @@ def test_a_released_file_is_read_again_only_unchanged(tmp_path: Path) -> None:
     data, spans = source.documents[0].data, source.documents[0].spans
     assert source.release()
     assert source.released and source.mentions("floe-lint:")
+    other = load(path)
+    other.text = other.text.replace("floe-lint:", "elsewhere")  # as if written without one
+    assert other.release() and not other.mentions("floe-lint:") and other.released
     assert source.documents[0].data == data  # read again, the same
     assert source.documents[0].spans == spans and not source.released
     assert source.release()
@@ -188,6 +273,15 @@ def test_a_released_file_is_read_again_only_unchanged(tmp_path: Path) -> None:
         source.documents[0].data  # noqa: B018
     assert raised.value.filename == str(path)
     assert "changed while floe-lint checked it" in str(raised.value)
+
+
+def test_a_released_file_knows_whether_it_holds_a_suppression_comment() -> None:
+    """The marker `suppressions.directives` asks a released file about is one it remembers,
+    so a tree without suppression comments is not read again for them."""
+    from floe_lint.lint.suppressions import _MARKER
+    from floe_lint.load import document
+
+    assert _MARKER in document._NEEDLES
 
 
 @settings(max_examples=60, deadline=None)
@@ -230,3 +324,18 @@ def test_places_found_again_are_the_places_found_first(
                 assert doc.span(pointer) == place.value
                 assert doc.span(pointer, "key") == (place.key or place.value)
             assert doc.data == data
+
+
+def test_resolving_files_remembers_their_folders_not_their_names(tmp_path: Path) -> None:
+    """The symlink memo holds a folder shared by many files once, and no file's own name:
+    such an entry per file of a run would grow with the tree and save nothing."""
+    from floe_lint.load import paths
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    paths.forget_links()
+    for number in range(50):
+        (folder / f"f{number}.yaml").write_text("a: 1\n", "utf-8")
+        assert paths.real(folder / f"f{number}.yaml") == (folder / f"f{number}.yaml").resolve()
+    assert str(folder) in paths._is_link
+    assert not any(name.endswith(".yaml") for name in paths._is_link)

@@ -70,6 +70,32 @@ def test_looking_up_one_node_gives_the_span_a_full_build_gives(text: str, order:
                 assert lazy.of(doc.index) == every  # every node's spans, asked meanwhile
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=files(), order=st.randoms(use_true_random=False))
+def test_a_walk_from_an_ancestor_met_before_gives_the_span_a_full_build_gives(
+    text: str, order: object
+) -> None:
+    """Deep nodes first, the tree kept: most walks start at the nearest ancestor an earlier
+    walk met (not at a repeated or merged key, which two nodes hold), as the walk from the
+    root would reach it."""
+    from floe_lint.load import spans
+
+    source = parse(Path("f.yaml"), text.encode())
+    full = FileSpans(text)
+    lazy = FileSpans(text)
+    saved, spans._WALKS = spans._WALKS, 10_000  # never fall back to building every node
+    try:
+        for doc in source.documents:
+            every = full.of(doc.index)
+            pointers = [*every, "/base/zz", "/a/nowhere/0"]
+            order.shuffle(pointers)  # type: ignore[attr-defined]
+            pointers.sort(key=lambda p: -p.count("/"))
+            for pointer in pointers:
+                assert lazy.lookup(doc.index, pointer) == every.get(pointer), (pointer, text)
+    finally:
+        spans._WALKS = saved
+
+
 def test_a_document_places_findings_and_fixes_alike_either_way() -> None:
     text = (
         "base: &c {compute: spark}\n"

@@ -7,7 +7,6 @@ import io
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
 
 from floe_lint.commands.usage import (
     EXIT_CLEAN,
@@ -20,12 +19,14 @@ from floe_lint.commands.usage import (
 )
 from floe_lint.config import Config, ConfigError
 from floe_lint.findings import Finding
-from floe_lint.lint.baseline import Baseline
 from floe_lint.reporters.summary import Silenced
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, TextIO
 
+    from floe_lint.lint.baseline import Baseline
     from floe_lint.lint.engine import Result
 
 _FAILING = {"error": ("error",), "warning": ("error", "warning")}
@@ -53,7 +54,11 @@ class CheckRun:
         path = args.baseline or (config.baseline if args.write_baseline is None else None)
         if args.baseline is not None and args.write_baseline is not None:
             raise ConfigError("--baseline and --write-baseline cannot be combined")
-        self.baseline = Baseline.load(path) if path is not None else None
+        self.baseline: Baseline | None = None
+        if path is not None:  # the baseline's code is imported only for a run that has one
+            from floe_lint.lint.baseline import Baseline
+
+            self.baseline = Baseline.load(path)
 
     def fails(self, findings: Sequence[Finding]) -> bool:
         if self.args.exit_zero:
@@ -64,7 +69,7 @@ class CheckRun:
         """Write every finding of the run; entries of files the run did not check are kept
         from the file being replaced (when they still exist), so a partial run drops none."""
         from floe_lint import masking
-        from floe_lint.lint.baseline import BaselineError, data_reader
+        from floe_lint.lint.baseline import Baseline, BaselineError, data_reader
 
         target: Path = self.args.write_baseline
         baseline = Baseline(target)
@@ -215,7 +220,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             if replayed is not None:
                 return replayed  # nothing it read changed: what it printed, again
             stdout, stderr = whole.tee(stdout, stderr)
-    from floe_lint.commands.fetching import fetcher
+    from floe_lint.commands.fetching import deferred
     from floe_lint.lint import engine
     from floe_lint.reporters import sorted_findings
 
@@ -225,7 +230,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from floe_lint.load.root import workspace_root
 
         root = workspace_root(args.workspace, config.path, Path.cwd())
-    fetch = fetcher(config, args.paths, offline=args.offline)
+    fetch = deferred(config, args.paths, offline=args.offline)
 
     def lint(sources: Mapping[Path, bytes]) -> Result:
         return engine.run(

@@ -7,13 +7,14 @@ Shared by both ways a command line is read (`floe_lint.cli`: argparse; and
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, TextIO
 
 from floe_lint.commands.usage import EXIT_USAGE, UsageError
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
     from types import SimpleNamespace
+    from typing import TextIO
 
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
 

@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, TextIO, overload
 
 from floe_lint.commands.usage import UsageError
 from floe_lint.config import Config
-from floe_lint.findings import Applicability, Finding
+from floe_lint.findings import Finding
 
 if TYPE_CHECKING:
     import argparse
 
+    from floe_lint.findings import Applicability
     from floe_lint.fix.runner import Outcome, Policy
     from floe_lint.lint.engine import Result
 

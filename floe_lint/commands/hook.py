@@ -12,13 +12,14 @@ When pre-commit splits the files into several batches, only the first one does t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
 
 from floe_lint.commands.usage import DEFAULT_PATHS
 from floe_lint.config import Config
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import TextIO
 
 
 def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list[Path]:

@@ -14,14 +14,15 @@ from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 def old_version(manifest: Path, against: str | None) -> tuple[str, bytes]:
     """(what it is compared with, its bytes): a file when one exists at `against`, else a rev."""
-    from floe_lint.load.bounded import read_bounded
-    from floe_lint.load.revision import RevisionError, show
-
     if against is not None and Path(against).is_file():
+        from floe_lint.load.bounded import read_bounded
+
         raw = read_bounded(Path(against))
         if raw is None:
             raise UsageError(f"--against {against}: not a regular file within the size limit")
         return against, raw
+    from floe_lint.load.revision import RevisionError, show  # git: a subprocess
+
     rev = against or "HEAD"
     try:
         return rev, show(rev, manifest)

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 from floe_lint.commands.usage import DEFAULT_PATHS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: `check`'s flags that take no value, by option string: the dest they set to True
 FLAGS = {

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, Literal, NamedTuple
 
-from floe_lint.compute.plugin import expected, is_credential_schema, registry
-from floe_lint.load.fastschema import Check, compile_schema, proves_valid
+from floe_lint.compute.plugin import expected, is_credential_schema, plugin_named
+from floe_lint.load.fastschema import compile_schema, proves_valid
+from floe_lint.record import NamedTuple
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from floe_lint.load.fastschema import Check
 
 
 class ConfigProblem(NamedTuple):
@@ -24,7 +30,7 @@ class ConfigProblem(NamedTuple):
 
 @cache
 def _quick(name: str) -> Check | None:
-    plugin = registry().get(name)
+    plugin = plugin_named(name)
     if plugin is None:
         return None
     # Missing required keys are not reported here (see below), so they must not send a config
@@ -39,7 +45,7 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     Missing required keys are left out: another level may supply them, so `missing` judges
     the merged config instead.
     """
-    plugin = registry().get(name)
+    plugin = plugin_named(name)
     if plugin is None or not config or proves_valid(_quick(name), config):
         return  # unknown-compute reports the name; a bare name has no config
     from jsonschema import Draft202012Validator
@@ -75,6 +81,6 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
 def missing(name: str, merged: dict[str, Any]) -> list[str]:
     """Keys the plugin `name` requires that the merged config of a level lacks: what
     `floe-lint compile` would refuse before rendering the profile."""
-    plugin = registry().get(name)
+    plugin = plugin_named(name)
     required = plugin.config_schema.get("required", []) if plugin is not None else []
     return [key for key in required if key not in merged]

@@ -18,7 +18,6 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
-from typing import TYPE_CHECKING, Any, ClassVar
 
 from floe_lint.compute.values import ComputeConfig as ComputeConfig
 from floe_lint.compute.values import ConnectionResult as ConnectionResult
@@ -28,8 +27,10 @@ from floe_lint.entry_points import source as entry_point_source
 from floe_lint.record import Value
 from floe_lint.secrets import REFERENCE_PATTERN, literal_credentials
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
+    from typing import Any, ClassVar
 
 ENTRY_POINT_GROUP = "floe_lint.compute"
 #: The seven engines of ADR-0010, each a module of `plugins/` named after it.
@@ -429,6 +430,11 @@ def _builtin_modules() -> list[str]:
     return sorted(n for n in names if n.isidentifier() and not n.startswith("_"))
 
 
+@cache
+def _builtin_names() -> frozenset[str]:
+    return frozenset(_builtin_modules())
+
+
 def _entry_points() -> list[EntryPoint]:
     return installed(ENTRY_POINT_GROUP)
 
@@ -445,12 +451,18 @@ def _as_plugin(obj: object) -> ComputePlugin:
 
 
 @cache
+def _builtin(module_name: str) -> ComputePlugin:
+    """The plugin of one built-in module (one instance, whoever asks first)."""
+    module = importlib.import_module(f"floe_lint.plugins.{module_name}")
+    return _as_plugin(module.PLUGIN)
+
+
+@cache
 def registry() -> Registry:
     """Built-in plugins, then entry point plugins; a broken entry point becomes an error line."""
     found = Registry()
     for module_name in _builtin_modules():
-        module = importlib.import_module(f"floe_lint.plugins.{module_name}")
-        found.add(_as_plugin(module.PLUGIN), "built-in")
+        found.add(_builtin(module_name), "built-in")
     for entry in _entry_points():
         source = entry_point_source(entry)
         try:
@@ -466,6 +478,17 @@ def registry() -> Registry:
             continue
         found.add(plugin, source)
     return found
+
+
+def plugin_named(name: str) -> ComputePlugin | None:
+    """`registry().get(name)`; while the registry is not built, a built-in plugin imported
+    alone (built-ins come first in it, so no entry point takes their names; each is named
+    after its module: tests/test_plugins_registry.py). A check imports the plugins it names."""
+    if registry.cache_info().currsize == 0 and name in _builtin_names():
+        plugin = _builtin(name)
+        if plugin.name == name:
+            return plugin
+    return registry().get(name)
 
 
 @cache

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from floe_lint.findings import Applicability, Edit, Finding
+from floe_lint.findings import Edit, Finding
 from floe_lint.fix.text import LineTable, Splice, join
 from floe_lint.lint import selectors
 
 if TYPE_CHECKING:
+    from floe_lint.findings import Applicability
     from floe_lint.lint.engine import Result
 
 MAX_PASSES = 10

@@ -25,7 +25,6 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 from floe_lint.config import ConfigError
 from floe_lint.findings import Finding
@@ -33,6 +32,10 @@ from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.reading import MAX_BYTES, json_value, read_text
 from floe_lint.record import Frozen, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: The largest baseline `--baseline` reads, and so the largest `--write-baseline` writes.
 MAX_BASELINE_BYTES = MAX_BYTES

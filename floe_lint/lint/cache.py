@@ -29,9 +29,12 @@ import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
@@ -196,13 +199,18 @@ def decode(data: dict[str, Any]) -> Finding:
 
 
 class Store:
-    """The stored results of one run key: entries by file (its resolved path)."""
+    """The stored results of one run key: entries by file (its resolved path).
+
+    The file is one JSON document with each entry on a line of its own (`_HEAD`, then
+    `"key":{entry}` lines joined by `,`, then `_TAIL`), so a run that replays most files writes
+    their lines as it read them and encodes only the entries it made."""
 
     def __init__(self, folder: Path, key: str):
         self.folder = folder
         self.path = folder / f"{_PREFIX}{key}.json"
         self.entries: dict[str, dict[str, Any]] = {}
         self.written: dict[str, dict[str, Any]] = {}
+        self._text = b""  # the store as read, for its lines
 
     def load(self) -> None:
         from floe_lint.load.reading import ReadError, read_regular
@@ -216,21 +224,57 @@ class Store:
             entries = data.get("entries")
             if isinstance(entries, dict):
                 self.entries = entries
+                self._text = raw
         with contextlib.suppress(OSError):
             os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
+
+    def _lines(self) -> dict[str, str]:
+        """Each loaded entry's line as read (`"key":{entry}`), when the store was written in
+        this layout (one line per entry, in order, each starting with its key); else none."""
+        try:
+            lines = self._text.decode("ascii").split("\n")
+        except UnicodeDecodeError:
+            return {}
+        if len(lines) != len(self.entries) + 2 or lines[0] + "\n" != _HEAD or lines[-1] != _TAIL:
+            return {}
+        found: dict[str, str] = {}
+        for key, line in zip(self.entries, lines[1:-1], strict=True):
+            line = line.removesuffix(",")
+            if not line.startswith(_encoded_key(key)):
+                return {}
+            found[key] = line
+        return found
 
     def save(self) -> None:
         from floe_lint.safe_write import write_file
 
-        text = json.dumps(
-            {"version": STORE_VERSION, "entries": self.written}, separators=(",", ":")
-        )
+        lines = self._lines() if self._text else {}
+        parts = []
+        for key, entry in self.written.items():
+            line = lines.get(key) if self.entries.get(key) is entry else None
+            parts.append(line if line is not None else _entry_line(key, entry))
+        text = _HEAD + ",\n".join(parts) + "\n" + _TAIL
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             write_file(self.path, text)
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
         trim(self.folder)
+
+
+_HEAD = f'{{"version":{STORE_VERSION},"entries":{{\n'
+_TAIL = "}}"
+
+
+def _encoded_key(key: str) -> str:
+    """`json.dumps(key) + ":"`, without the encoder for a key it would write as it is."""
+    if key.isascii() and key.isprintable() and '"' not in key and "\\" not in key:
+        return f'"{key}":'
+    return json.dumps(key) + ":"
+
+
+def _entry_line(key: str, entry: dict[str, Any]) -> str:
+    return _encoded_key(key) + json.dumps(entry, separators=(",", ":"))
 
 
 def trim(folder: Path, limit: int = MAX_BYTES) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, overload
 
 from floe_lint.compute.plugin import known_compute_names
-from floe_lint.findings import Applicability, Edit, Finding, Fix, Location, Related, Span
+from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
 from floe_lint.load.validation import SchemaProblem, validate
 from floe_lint.load.workspace import Workspace
@@ -23,11 +22,16 @@ from floe_lint.model.level import Level
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
 from floe_lint.model.trust import Trust, Verdict
+from floe_lint.oci import LOCK_NAME
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal, overload
+
+    from floe_lint.findings import Applicability
     from floe_lint.lint.shared import Shared
 
-At = Literal["key", "value"]
+    At = Literal["key", "value"]
 
 
 def _node(where: Any, pointer: str | None) -> Node:
@@ -158,6 +162,9 @@ class Context:
 
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
+        path = product.doc.path.parent / LOCK_NAME
+        if self.hierarchy.workspace.overlay(path) is None and not os.path.lexists(path):
+            return iter(())  # no lock file (what `lockfile.read` says): none is imported
         from floe_lint.oci import lockfile
 
         return lockfile.stale(self.hierarchy, product.doc)
@@ -190,13 +197,15 @@ class Context:
     def location(node: Node, at: At = "value") -> Location:
         return Location(node.doc.path, node.span(at), node.pointer)
 
-    @overload
-    def related(self, node: Node, message: str, /, *, at: At = "value") -> Related: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def related(
-        self, doc: Document | Product | Level, pointer: str, message: str, at: At = "value", /
-    ) -> Related: ...
+        @overload
+        def related(self, node: Node, message: str, /, *, at: At = "value") -> Related: ...
+
+        @overload
+        def related(
+            self, doc: Document | Product | Level, pointer: str, message: str, at: At = "value", /
+        ) -> Related: ...
 
     def related(
         self,
@@ -216,32 +225,34 @@ class Context:
             return Related(self.location(_node(where, None), at), first)
         return Related(self.location(_node(where, first), legacy_at), second)
 
-    @overload
-    def finding(
-        self,
-        node: Node,
-        message: str,
-        /,
-        *,
-        at: At = "value",
-        related: Sequence[Related] = (),
-        sensitive: bool = False,
-        fix: Fix | None = None,
-    ) -> Finding: ...
+    if TYPE_CHECKING:
 
-    @overload
-    def finding(
-        self,
-        doc: Document | Product | Level,
-        pointer: str,
-        message: str,
-        /,
-        *,
-        at: At = "value",
-        related: Sequence[Related] = (),
-        sensitive: bool = False,
-        fix: Fix | None = None,
-    ) -> Finding: ...
+        @overload
+        def finding(
+            self,
+            node: Node,
+            message: str,
+            /,
+            *,
+            at: At = "value",
+            related: Sequence[Related] = (),
+            sensitive: bool = False,
+            fix: Fix | None = None,
+        ) -> Finding: ...
+
+        @overload
+        def finding(
+            self,
+            doc: Document | Product | Level,
+            pointer: str,
+            message: str,
+            /,
+            *,
+            at: At = "value",
+            related: Sequence[Related] = (),
+            sensitive: bool = False,
+            fix: Fix | None = None,
+        ) -> Finding: ...
 
     def finding(
         self,

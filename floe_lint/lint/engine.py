@@ -5,16 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
 from floe_lint.lint import filtering, ordering, selectors
-from floe_lint.lint.baseline import Baseline, Entry
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
-from floe_lint.lint.registry import Rule, Subject, enabled_rules, folder_rules, installed_rules
+from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
@@ -28,8 +26,13 @@ from floe_lint.model.trust import Trust
 from floe_lint.record import Value
 from floe_lint.secrets import mask_url_credentials
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.lint.baseline import Baseline, Entry
     from floe_lint.lint.local import Local
+    from floe_lint.lint.registry import Subject
     from floe_lint.lint.replay import Replay
     from floe_lint.lint.shared import Shared
     from floe_lint.model.reverse_index import Dependent
@@ -134,8 +137,8 @@ def run(
     stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
     `paths` (after the config's include and exclude) found moments ago, so it is not walked again;
     a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths.
-    With `release`, a run that can (no result cache, no shared parse, no replaced contents, no
-    trusted roots, no dependents search) checks the tree group by group and releases each file
+    With `release`, a run that can (no shared parse, no replaced contents, no trusted roots, no
+    dependents search) checks the tree group by group and releases each file
     once the rules of single files ran (floe_lint.lint.stream): memory stays flat, the output is
     the same, and the result's `products` holds only those of files it kept.
     """
@@ -176,7 +179,7 @@ def run(
     # (a rule the config disables may be mandatory: which depends on the whole run)
     streamed = (
         release
-        and (replay, shared, parsed) == (None, None, None)
+        and (shared, parsed) == (None, None)
         and not (
             sources
             or config.trusted_roots
@@ -186,14 +189,19 @@ def run(
     )
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
-    stream = None
+    stream = local = None
+    if replay is not None:
+        from floe_lint.lint.local import Local
+
+        local = Local(replay)
     if streamed:
         from floe_lint.lint.stream import Stream
 
         resolver = Resolver(overrides, fetch)
         hierarchy = Hierarchy(workspace, resolver, config.manifest)
         ctx = Context(workspace, hierarchy)
-        stream = Stream(workspace, hierarchy, ctx, rules, lambda r, s: _checked(r, s, ctx, config))
+        checked = lambda r, s: _checked(r, s, ctx, config, None, local)  # noqa: E731
+        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay)
         stream.run(found, add, _variant_base, bulk.jobs_for(len(fresh), jobs))
     else:
         workspace.preload(fresh, bulk.jobs_for(len(fresh), jobs))
@@ -280,14 +288,11 @@ def run(
     forced = [r for r in every if r.id not in enabled and r.subject not in _LATE]
     forced = [r for r in forced if control.may_be_mandatory(r)]
     findings: list[Finding] = list(replayed)
-    if stream is not None:
-        findings += [control.severity(f, severity) for f, severity in stream.findings]
     owners: dict[str, list[Finding]] = {}
-    local = None
-    if replay is not None:
-        from floe_lint.lint.local import Local
-
-        local = Local(replay)
+    for f, severity, owner in stream.findings if stream is not None else ():
+        findings.append(control.severity(f, severity))
+        if owner is not None:  # in the order a run holding every file finds them
+            owners.setdefault(owner, []).append(findings[-1])
     for rule in [*rules, *forced]:
         for subject in subjects[rule.subject]:
             produced = list(_checked(rule, subject, ctx, config, control, local))

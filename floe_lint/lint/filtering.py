@@ -9,17 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Literal
 
 from floe_lint.config import Config
 from floe_lint.findings import Finding, Span
 from floe_lint.lint import suppressions
-from floe_lint.lint.baseline import Baseline, Entry, data_reader
 from floe_lint.lint.mandatory import Control, Refusal
-from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import glob_match, relative_posix
 from floe_lint.record import Frozen, Value, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from floe_lint.lint.baseline import Baseline, Entry
+    from floe_lint.lint.selectors import Named
 
 
 class Suppressed(Frozen):
@@ -137,6 +141,7 @@ def apply(
     stale: list[Entry] = []
     if baseline is not None:
         from floe_lint import masking  # hashed as written: credentials starred
+        from floe_lint.lint.baseline import data_reader
 
         forced = [f for f in kept if control.why(f) is not None]  # a baseline cannot accept these
         optional = [f for f in kept if control.why(f) is None]

@@ -7,19 +7,27 @@ rules of `floe_lint.lint.shared.LOCAL_RULES`). Their raw findings (before the ru
 severity and mandatory controls on them) are stored per file, per rule and per subject, with the
 file's entry; a run that re-checks a file whose content hash is the stored one takes them from
 the store instead of running those rules (so it need not validate the file, nor import
-`jsonschema` for the messages). Every other rule runs as usual.
+`jsonschema` for the messages). A built-in rule whose findings on a document depend on it and
+its per-environment files alone (`WITH_OVERLAYS`: environment-override) is served the same way
+when, besides, the files beside it that are its overlays are the same names with the same
+content hashes as when it ran (noted under `OVERLAYS`). Every other rule runs as usual.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache
-from floe_lint.lint.shared import LOCAL_RULES
+from floe_lint.lint.context import overlay_files
+from floe_lint.lint.shared import LOCAL_RULES, WITH_OVERLAYS
+from floe_lint.load.document import Document
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.lint.registry import Rule
     from floe_lint.lint.replay import Replay
 
@@ -27,6 +35,16 @@ if TYPE_CHECKING:
 def is_local(rule: Rule) -> bool:
     """A built-in rule whose findings on a subject depend on that file or document alone."""
     return rule.id in LOCAL_RULES and str(rule.module).startswith("floe_lint.rules.")
+
+
+def reads_overlays(rule: Rule) -> bool:
+    """A built-in rule whose findings on a document depend on it and its overlays alone."""
+    return rule.id in WITH_OVERLAYS and str(rule.module).startswith("floe_lint.rules.")
+
+
+_OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
+#: the key of a file's local findings that holds its overlays when they ran: [[key, hash], ...]
+OVERLAYS = "ovl"
 
 
 def _slot(rule: Rule, subject: Any) -> str:
@@ -45,11 +63,35 @@ class Local:
 
     def __init__(self, replay: Replay):
         self.replay = replay
-        #: file key -> RAN -> the rules run; slot -> the raw findings (encoded), when any
-        self.seen: dict[str, dict[str, Any]] = {}
+        #: file key -> the local rules run on it, in the order first run, and its slots with
+        #: findings (encoded); `seen` writes them as stored
+        self._ran: dict[str, dict[str, None]] = {}
+        self._slots: dict[str, dict[str, Any]] = {}
         self.served = 0
         #: file key -> (its stored local findings, the rules they cover), looked up once
         self._stored: dict[str, tuple[dict[str, Any], frozenset[str]] | None] = {}
+        #: file key -> its overlays and their hashes (see `_overlays`)
+        self._overlay_files: dict[str, list[list[str | None]]] = {}
+        #: id(rule) -> whether it is local (asked for every subject of every rule; the rules
+        #: live as long as the run)
+        self._local: dict[int, int] = {}
+
+    @property
+    def seen(self) -> dict[str, dict[str, Any]]:
+        """File key -> `{RAN: the rules run, slot: encoded findings, ...}` (see the class)."""
+        return {
+            key: {RAN: " ".join(ran), **self._slots.get(key, {})} for key, ran in self._ran.items()
+        }
+
+    def _overlays(self, key: str, path: Path) -> list[list[str | None]]:
+        """The overlay files beside the file `key` (at `path`) with their content hashes."""
+        found = self._overlay_files.get(key)
+        if found is None:
+            found = self._overlay_files[key] = [
+                [self.replay.key(overlay), self.replay.hash(self.replay.key(overlay))]
+                for overlay in overlay_files(path)
+            ]
+        return found
 
     def _stored_for(self, key: str) -> tuple[dict[str, Any], frozenset[str]] | None:
         if key not in self._stored:
@@ -66,23 +108,39 @@ class Local:
         self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
     ) -> list[Finding]:
         """`check()`, or for a local rule on an unchanged file, what it found before."""
-        if not is_local(rule):
+        kind = self._local.get(id(rule))
+        if kind is None:
+            kind = self._local[id(rule)] = (
+                _LOCAL if is_local(rule) else _WITH_OVERLAYS if reads_overlays(rule) else _OTHER
+            )
+        if kind == _OTHER or (kind == _WITH_OVERLAYS and not isinstance(subject, Document)):
             return list(check())
         key = self.replay.owner(subject)
         slot = _slot(rule, subject)
         stored = self._stored_for(key)
-        if stored is not None and rule.id in stored[1]:
-            encoded = stored[0].get(slot, [])
-            found = [cache.decode(f) for f in encoded]
+        servable = stored is not None and rule.id in stored[1]
+        if kind == _WITH_OVERLAYS:
+            overlays = self._overlays(key, subject.path)
+            servable = servable and stored is not None and stored[0].get(OVERLAYS) == overlays
+            slots = self._slots.get(key)
+            if slots is None:
+                slots = self._slots[key] = {}
+            slots[OVERLAYS] = overlays
+        if servable:
+            assert stored is not None
+            encoded = stored[0].get(slot)
+            found = [cache.decode(f) for f in encoded] if encoded else []
             self.served += 1
         else:
             found = list(check())
             encoded = [cache.encode(f) for f in found]
-        seen = self.seen.get(key)
-        if seen is None:
-            seen = self.seen[key] = {RAN: rule.id}
-        elif rule.id not in seen[RAN].split():
-            seen[RAN] = f"{seen[RAN]} {rule.id}"
+        ran = self._ran.get(key)
+        if ran is None:
+            ran = self._ran[key] = {}
+        ran[rule.id] = None  # a dict: ordered, each rule once
         if encoded:
-            seen[slot] = encoded
+            slots = self._slots.get(key)
+            if slots is None:
+                slots = self._slots[key] = {}
+            slots[slot] = encoded
         return found

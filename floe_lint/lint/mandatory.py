@@ -19,15 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Literal
 
 from floe_lint.config import Config, RuleException
 from floe_lint.findings import Finding, Span
 from floe_lint.lint import selectors
-from floe_lint.lint.selectors import Named
 from floe_lint.load.document import ENV_VARIANT
 from floe_lint.load.paths import glob_match, relative_posix, resolved
 from floe_lint.record import Frozen, Value, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from floe_lint.lint.selectors import Named
 
 #: The policy rules: what a strict enforcement level makes mandatory.
 POLICY_PREFIXES = ("FL2", "FL3", "FL4", "FL5")

@@ -3,9 +3,11 @@ findings a semantic rule explains more precisely."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from floe_lint.findings import Finding
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def total_order(f: Finding) -> tuple[Any, ...]:

@@ -17,22 +17,25 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint.entry_points import installed
 from floe_lint.entry_points import source as entry_point_source
 from floe_lint.errors import ConfigError, one_line
-from floe_lint.findings import APPLICABILITIES, SEVERITIES, Finding, Severity
+from floe_lint.findings import APPLICABILITIES, SEVERITIES, Finding
 from floe_lint.lint import selectors
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from importlib.metadata import EntryPoint
+    from typing import Any, Literal
 
+    from floe_lint.findings import Severity
     from floe_lint.lint.context import Context
+
+    Subject = Literal["file", "document", "manifest", "product", "suppression", "control"]
 
 ENTRY_POINT_GROUP = "floe_lint.rules"
 
-Subject = Literal["file", "document", "manifest", "product", "suppression", "control"]
 # `suppression` rules run in the filter stage, after every other rule, on each unused code;
 # `control` rules there too, on what central control refused (`floe_lint.lint.mandatory`).
 SUBJECTS: tuple[Subject, ...] = (

@@ -14,13 +14,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from floe_lint.load.revision import RevisionError, run_git, show_in
 from floe_lint.record import Frozen, set_field
 
 # A commit that deletes nothing (nearly every one) costs one `git diff`: the rest is imported
 # only when there is a removal to follow.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from floe_lint.config import Config
     from floe_lint.load.workspace import Workspace

@@ -12,17 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, links
 from floe_lint.load.bounded import read_bounded
-from floe_lint.load.document import ENV_VARIANT, Document
+from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, RefError, Resolver, is_oci, parse_oci
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _LOCK_NAME = "floe.lock"
 #: what an `oci://` ref of a file's hierarchy stands for in a run: [the digest it resolved to,
@@ -58,6 +61,8 @@ class Replay:
         #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
         self.complete = True
         self._raw: dict[str, bytes | None] = {}
+        #: what `note` noted of released files, by key
+        self._noted: dict[str, Any] = {}
         self._hash: dict[str, str | None] = {}
         self._valid: dict[str, bool] = {}
         self.explicit: dict[str, bool] = {}
@@ -99,7 +104,8 @@ class Replay:
 
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
-            raw = self.raw(key)
+            # the bytes are kept only for a file the store may replay (its LazySourceFile)
+            raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
         return self._hash[key]
 
@@ -172,23 +178,32 @@ class Replay:
         if key in visiting:
             return False
         visiting.add(key)
-        entry = self.store.entries.get(key)
-        valid = (
-            isinstance(entry, dict)
-            and entry.get("set") == self.set_hash
-            and entry.get("h") is not None
-            and entry.get("h") == self.hash(key)
-            and entry.get("x") == self.explicit.get(key, False)
-            and (entry.get("all") is None or entry.get("all") == self.all_hash())
-            and all(self.hash(dep) == value for dep, value in entry.get("deps", {}).items())
-            and all(self.oci_now(ref) == value for ref, value in entry.get("oci", {}).items())
-            and all(self._leads_there(link) for link in entry.get("links", []))
-            and ("ov" not in entry or links.same_overlays(entry["ov"]))
-            and all(self._is_valid(r, visiting) for r in entry.get("reach", []))
-        )
+        valid = self._entry_holds(self.store.entries.get(key), key, visiting)
+        self._valid[key] = valid
+        return valid
 
-        self._valid[key] = bool(valid)
-        return bool(valid)
+    def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
+        """Whether a stored entry still stands for the file `key` (every input the same); asked
+        once per file of a run, so written as plain loops."""
+        if not isinstance(entry, dict) or entry.get("set") != self.set_hash:
+            return False
+        h = entry.get("h")
+        if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):
+            return False
+        if entry.get("all") is not None and entry.get("all") != self.all_hash():
+            return False
+        for dep, value in entry.get("deps", {}).items():
+            if self.hash(dep) != value:
+                return False
+        for ref, value in entry.get("oci", {}).items():
+            if self.oci_now(ref) != value:
+                return False
+        for link in entry.get("links", ()):
+            if not self._leads_there(link):
+                return False
+        if "ov" in entry and not links.same_overlays(entry["ov"]):
+            return False
+        return all(self._is_valid(r, visiting) for r in entry.get("reach", ()))
 
     def local_findings(self, key: str) -> dict[str, Any] | None:
         """The stored local findings of a file (floe_lint.lint.local), when its content and
@@ -226,6 +241,19 @@ class Replay:
 
     # -- recording -----------------------------------------------------------------------
 
+    def note(
+        self,
+        source: SourceFile,
+        hierarchy: Hierarchy,
+        overlays: Callable[[Document], Iterable[Document]],
+    ) -> None:
+        """What `record` stores of a file's hierarchy, noted now: the file is about to be
+        released (floe_lint.lint.stream), and its products' models with it."""
+        key = self.key(source.path)
+        if key not in self.replayed:
+            overrides = hierarchy.resolver.overrides
+            self._noted[key] = self._dependencies(source.documents, hierarchy, overlays, overrides)
+
     def record(
         self,
         hierarchy: Hierarchy,
@@ -249,7 +277,11 @@ class Replay:
                 key in found or self.workspace.is_reported(source.path)
             ):
                 continue
-            facts = self._dependencies(source.documents, hierarchy, overlays, overrides)
+            facts = (
+                self._noted.pop(key)
+                if key in self._noted
+                else self._dependencies(source.documents, hierarchy, overlays, overrides)
+            )
             if facts is None:
                 self.complete = False
                 continue

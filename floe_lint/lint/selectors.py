@@ -18,21 +18,22 @@ Case never matters. A selector that names no rule is an error wherever it is wri
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol, TypeVar
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol, TypeVar
 
-class Named(Protocol):
-    """What a selector is matched against: a rule's id and name."""
+    class Named(Protocol):
+        """What a selector is matched against: a rule's id and name."""
 
-    @property
-    def id(self) -> str: ...
+        @property
+        def id(self) -> str: ...
 
-    @property
-    def name(self) -> str: ...
+        @property
+        def name(self) -> str: ...
 
-
-R = TypeVar("R", bound=Named)
-V = TypeVar("V")
+    R = TypeVar("R", bound=Named)
+    V = TypeVar("V")
 
 GRAMMAR = "a rule id (FL201), id prefix (FL2), name (compute-not-approved), name prefix " + (
     "(compute, schema-, schema-*) or ALL; case-insensitive"

@@ -12,17 +12,25 @@ is, and only that manifest differs between the two runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.record import Value
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from floe_lint.lint.context import Context
+    from typing import Any, Protocol
+
     from floe_lint.model.reverse_index import Dependent
+
+    class Overlays(Protocol):
+        """What finds a document's per-environment overlays (a run's `Context`; not imported
+        here: the context imports this module)."""
+
+        def environment_overlays(self, doc: Document) -> Iterator[Document]: ...
+
 
 #: Built-in rules whose findings on a subject depend on that file or document alone (not the
 #: hierarchy, other files, the workspace or the command line). A rule from a rule folder is
@@ -62,7 +70,7 @@ WITH_OVERLAYS = frozenset(
 class Shared(Value):
     """Shared by runs over the same tree (see the module's docstring); pass one to each."""
 
-    __slots__ = ("_findings", "dependents", "parsed")
+    __slots__ = ("_findings", "_kinds", "dependents", "parsed")
     parsed: dict[Path, SourceFile]
     #: the dependents found, by the search's inputs (see `dependents.add`)
     dependents: dict[tuple[Any, ...], list[Dependent]]
@@ -79,22 +87,31 @@ class Shared(Value):
         self.parsed = {} if parsed is None else parsed
         self.dependents = {} if dependents is None else dependents
         self._findings = {} if _findings is None else _findings
+        #: per rule object: whether and how its findings are shared (see `_kind`)
+        self._kinds: dict[Any, int] = {}
 
     def findings(
         self,
         rule: Any,
         subject: Any,
         check: Callable[[], Iterable[Finding]],
-        ctx: Context | None = None,
+        ctx: Overlays | None = None,
     ) -> list[Finding]:
         """`check()` (the rule's raw findings on `subject`), remembered for built-in rules
         that read the subject alone (`LOCAL_RULES`), or a document and the overlays `ctx`
         finds for it (`WITH_OVERLAYS`)."""
-        if not str(rule.module).startswith("floe_lint.rules."):
-            return list(check())
-        if rule.id in LOCAL_RULES:
-            kept: tuple[Any, ...] = (subject,)
-        elif rule.id in WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
+        kind = self._kinds.get(rule)
+        if kind is None:
+            kind = self._kinds[rule] = _kind(rule)
+        if kind == _LOCAL:  # the common case, kept short: most subjects are asked twice
+            key: tuple[Any, ...] = (rule.id, id(subject))
+            entry = self._findings.get(key)
+            if entry is not None and entry[0][0] is subject:
+                return entry[1]
+            found = list(check())
+            self._findings[key] = ((subject,), found)
+            return found
+        if kind == _WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
             kept = (subject, *ctx.environment_overlays(subject))
         else:
             return list(check())
@@ -105,3 +122,15 @@ class Shared(Value):
         found = list(check())
         self._findings[key] = (kept, found)  # kept alive, so that no other object takes an id
         return found
+
+
+_OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
+
+
+def _kind(rule: Any) -> int:
+    """Whether the findings of `rule` can be shared, and keyed by what."""
+    if not str(rule.module).startswith("floe_lint.rules."):
+        return _OTHER  # a rule from a rule folder or a plugin: never
+    if rule.id in LOCAL_RULES:
+        return _LOCAL
+    return _WITH_OVERLAYS if rule.id in WITH_OVERLAYS else _OTHER

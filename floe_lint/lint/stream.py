@@ -22,25 +22,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.findings import Finding
 from floe_lint.load import bulk
 from floe_lint.load.kinds import ENV_VARIANT
 from floe_lint.model.enforcement import is_strict
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.lint.context import Context
     from floe_lint.lint.registry import Rule, Subject
+    from floe_lint.lint.replay import Replay
     from floe_lint.load.document import SourceFile
     from floe_lint.load.workspace import Workspace
     from floe_lint.model.hierarchy import Hierarchy
 
+    Check = Callable[[Rule, Any], Iterable[Finding]]
+
 #: files of one group, at least: the group then runs to the end of its folder, so a file's
 #: per-environment overlays (its siblings) are checked while it is held
 GROUP = 256
-
-Check = Callable[["Rule", Any], Iterable[Finding]]
 
 
 def groups(
@@ -70,17 +73,23 @@ class Stream:
         hierarchy: Hierarchy,
         ctx: Context,
         rules: Sequence[Rule],
-        check: Check,
+        checked: Check,
+        replay: Replay | None = None,
     ):
         self.workspace = workspace
         self.hierarchy = hierarchy
         self.ctx = ctx
         self.rules = rules
-        self._check = check
+        #: the result cache's run: each file's findings are stored with it (`owner`), and what
+        #: its entry records of the hierarchy is noted before the file is released
+        self.replay = replay
+        #: a rule's findings on a subject, stamped (the engine's `_checked`)
+        self.checked = checked
         #: keys of the files checked here: the engine leaves them out of its own subjects
         self.done: set[Path] = set()
-        #: (finding, its rule's own severity): the mandatory controls are applied at the end
-        self.findings: list[tuple[Finding, str]] = []
+        #: (finding, its rule's own severity, the file the result cache stores it with): the
+        #: mandatory controls are applied at the end
+        self.findings: list[tuple[Finding, str, str | None]] = []
         #: the products here that a strict platform governs
         self.strict: list[Path] = []
         #: files released (for tests and the benchmarks)
@@ -94,10 +103,18 @@ class Stream:
         jobs: int,
     ) -> None:
         """Load `found` group by group on `jobs` processes, `add` each file (and the base of
-        an overlay) to the workspace, and check each group."""
-        workspace = self.workspace
+        an overlay) to the workspace, and check each group. A file the result cache replays
+        is not parsed."""
+        workspace, replay = self.workspace, self.replay
         cut = groups(found)
-        todo = [[p for p, _ in group if not workspace.is_loaded(p)] for group in cut]
+        todo = [
+            [
+                p
+                for p, _ in group
+                if not workspace.is_loaded(p) and (replay is None or not replay.replayable(p))
+            ]
+            for group in cut
+        ]
         loading = bulk.load_groups(todo, jobs)
         for group, paths in zip(cut, todo, strict=True):
             workspace.adopt(paths, next(loading))
@@ -141,11 +158,15 @@ class Stream:
                     subjects["product"].append(product)
                     if is_strict(product.platform):
                         self.strict.append(doc.path)
+        replay = self.replay
         for rule in self.rules:
             for subject in subjects[rule.subject]:
-                self.findings.extend((f, rule.severity) for f in self._check(rule, subject))
+                owner = replay.owner(subject) if replay is not None else None
+                self.findings.extend((f, rule.severity, owner) for f in self.checked(rule, subject))
         del subjects
         for source in batch:
+            if replay is not None:
+                replay.note(source, self.hierarchy, self.ctx.environment_overlays)
             for doc in source.documents:
                 self.ctx.forget(doc)
                 self.hierarchy.forget(doc)

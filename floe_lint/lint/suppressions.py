@@ -18,14 +18,18 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
 
 from floe_lint.findings import Finding, Span
 from floe_lint.lint import selectors
-from floe_lint.lint.selectors import Named
 from floe_lint.load.document import SourceFile
 from floe_lint.load.paths import resolved
 from floe_lint.record import Frozen, Value, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from floe_lint.lint.selectors import Named
 
 _MARKER = "floe-lint:"
 MAX_SUGGESTIONS = 20

@@ -27,15 +27,16 @@ import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from floe_lint.lint import cache
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.walk import SKIP_DIRS, Listing, found_under
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+    from typing import Any, TextIO
 
     from floe_lint.config import Config
     from floe_lint.lint.replay import Replay
@@ -211,7 +212,9 @@ class Whole:
 
     def tee(self, stdout: TextIO, stderr: TextIO) -> tuple[TextIO, TextIO]:
         """The streams a run writes to, so that what it prints can be stored."""
-        return cast(TextIO, _Tee(stdout, self._out)), cast(TextIO, _Tee(stderr, self._err))
+        out: Any = _Tee(stdout, self._out)  # a TextIO to its callers: it writes through
+        err: Any = _Tee(stderr, self._err)
+        return out, err
 
     def store(self, replay: Replay | None, code: int) -> None:
         """Store the run whole, if every input of it is known (see the module's docstring)."""
@@ -236,9 +239,12 @@ class Whole:
         for path, explicit in replay.found:
             key = replay.key(path)
             digest = replay.hash(key)
-            if key != os.path.normpath(os.path.join(cwd, path)) or digest is None:
+            text = str(path)
+            # its key is where it lies (no symbolic link): said at once of a found path that is
+            # absolute and normal, as a walk from such a folder writes it
+            if (key != text and key != os.path.normpath(os.path.join(cwd, text))) or digest is None:
                 return None  # a symbolic link, or a file that cannot be read
-            found.append([str(path), explicit, digest])
+            found.append([text, explicit, digest])
         entries = replay.store.written
         deps: dict[str, str | None] = {}
         todo = [replay.key(path) for path, _ in replay.found]

@@ -13,18 +13,21 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
 
 from floe_lint.load import document
 from floe_lint.load.document import SourceFile
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, ParamSpec, TypeVar
+
+    P = ParamSpec("P")
+    R = TypeVar("R")
 
 PARALLEL_FROM = 200  # files; below this one process is faster
 CHUNK = 32
 #: the most processes `--jobs` starts, whatever it asks for: each one costs memory and start-up
 MAX_JOBS = 64
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 def cores() -> int:

@@ -10,9 +10,15 @@ document from its markers, and a document showing both is read as one and report
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Literal, NamedTuple
 
-DialectName = Literal["adr-0010", "floe"]
+from floe_lint.record import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    DialectName = Literal["adr-0010", "floe"]
+
 DIALECTS: tuple[DialectName, ...] = ("adr-0010", "floe")
 
 # `governance` is read in both dialects (ADR-0010 defines none; floe-lint reads upstream's block).

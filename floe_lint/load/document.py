@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import Any, Literal
 
 import yaml
 
 from floe_lint.findings import FILE_START, Span
 from floe_lint.load import divergence
 from floe_lint.load import pointer as ptr
-from floe_lint.load.kinds import ENV_VARIANT, Kind, classify
+from floe_lint.load.kinds import ENV_VARIANT, classify
 from floe_lint.load.problems import LoadProblem, NodeSpans
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 from floe_lint.load.spans import FileSpans, locate
@@ -35,6 +34,12 @@ from floe_lint.load.yaml_tree import (
     span_of,
 )
 from floe_lint.record import Value
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    from floe_lint.load.kinds import Kind
 
 __all__ = [
     "ENV_VARIANT",
@@ -59,8 +64,7 @@ _MISSING = object()
 #: what `SourceFile.release` drops from each document (and `SourceFile.restore` puts back)
 _RELEASED = ("data", "text", "located")
 #: what a released file remembers it contains: the marker of suppression comments
-_NEEDLES = frozenset({"floe-lint:"})
-_NONE: frozenset[str] = frozenset()
+_NEEDLES = ("floe-lint:",)
 
 
 class ChangedWhileChecked(OSError):
@@ -264,8 +268,9 @@ class SourceFile(Value):
     text: str
     documents: list[Document]
     problems: list[LoadProblem]
-    #: while released: (hash and length of the text, the needles of `release` it contains)
-    _held: tuple[int, int, frozenset[str]] | None
+    #: while released: a hash of the text and its length, times 2**len(_NEEDLES), plus a bit
+    #: for each of _NEEDLES it contains (one int: this stays for every file of a run)
+    _held: int | None
 
     def __init__(
         self,
@@ -300,7 +305,7 @@ class SourceFile(Value):
         given to `release`."""
         held = self._held
         if held is not None and needle in _NEEDLES:
-            return needle in held[2]
+            return bool(held >> _NEEDLES.index(needle) & 1)
         return needle in self.text
 
     def release(self) -> bool:
@@ -309,8 +314,7 @@ class SourceFile(Value):
         if self._held is not None or type(self) is not SourceFile or not self.text:
             return False
         text = self.text
-        found = frozenset(n for n in _NEEDLES if n in text)
-        self._held = (hash(text), len(text), found or _NONE)
+        self._held = _fingerprint(text)
         del self.text
         for doc in self.documents:
             doc._owner = self
@@ -331,15 +335,19 @@ class SourceFile(Value):
         except ReadError as error:
             raise ChangedWhileChecked(self.path) from error
         fresh = parse(self.path, raw)
-        if (hash(fresh.text), len(fresh.text)) != held[:2] or len(fresh.documents) != len(
-            self.documents
-        ):
+        if _fingerprint(fresh.text) != held or len(fresh.documents) != len(self.documents):
             raise ChangedWhileChecked(self.path)
         self.text = fresh.text
         for doc, again in zip(self.documents, fresh.documents, strict=True):
             doc.data, doc.text, doc.located = again.data, again.text, again.located
             doc._owner = None
         self._held = None
+
+
+def _fingerprint(text: str) -> int:
+    """What a released file keeps of its text (see `SourceFile._held`)."""
+    marks = sum(1 << at for at, needle in enumerate(_NEEDLES) if needle in text)
+    return (hash((text, len(text))) << len(_NEEDLES)) | marks
 
 
 class LazySourceFile(SourceFile):

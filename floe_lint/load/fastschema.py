@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
-Check = Callable[[Any], bool]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    Check = Callable[[Any], bool]
+
 
 # Keywords that never affect validity (in Draft 2020-12 without a format checker).
 ANNOTATIONS = frozenset(

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
 
-Kind = Literal["manifest", "floe"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    Kind = Literal["manifest", "floe"]
+
 _MANIFEST_KEYS = frozenset({"plugins", "scope", "parent_manifest"})
 _FLOE_KEYS = frozenset({"transforms", "platform"})
 _KIND_NAMES: dict[str, Kind] = {"manifest": "manifest", "floespec": "floe", "floe": "floe"}

@@ -9,8 +9,8 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from floe_lint.load.document import SourceFile
 
@@ -57,7 +57,9 @@ def real(path: Path) -> Path:
     if not text.startswith("/"):
         text = os.getcwd() + "/" + text
     current = ""
-    for name in text.split("/"):
+    names = text.split("/")
+    last = len(names) - 1
+    for at, name in enumerate(names):
         if not name or name == ".":
             continue
         if name == "..":
@@ -69,7 +71,8 @@ def real(path: Path) -> Path:
             link = os.path.islink(candidate)
             if len(_is_link) >= _LINK_ENTRIES:
                 _is_link.clear()
-            _is_link[candidate] = link
+            if at < last:  # a folder, shared by the paths below it; a file's own name is not
+                _is_link[candidate] = link  # remembered (once per file: memory, no time saved)
         if link:  # rare: the exact answer, loops included, is Path.resolve's
             return path.resolve()
         current = candidate
@@ -166,11 +169,13 @@ def lines_reader(files: Sequence[SourceFile]) -> Callable[[Path], list[str]]:
     A loaded file is never read again: one that could not be read (a FIFO, /proc/...) has no
     lines, and its content must not reach a report through a second read.
     """
-    sources: dict[Path, SourceFile] = {resolved(s.path): s for s in files}
+    sources: dict[Path, SourceFile] = {}  # by resolved path, once lines are asked for
     split: dict[Path, list[str]] = {}  # each file's lines, split when first asked for
 
     def lines(path: Path) -> list[str]:
         key = resolved(path)
+        if not sources:
+            sources.update((resolved(s.path), s) for s in files)
         found = sources.get(key)
         if found is None:
             return _read_lines(path)

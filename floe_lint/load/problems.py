@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from floe_lint.findings import Span
 from floe_lint.record import Frozen, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Literal
 
 
 class NodeSpans(Frozen):

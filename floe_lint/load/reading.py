@@ -13,7 +13,10 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 MAX_BYTES = 5 * 1024 * 1024
 _CHUNK = 1 << 20

@@ -18,9 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
 
-from floe_lint.load.fastschema import Check, Undecided, compile_within, ecma_pattern
+from floe_lint.load.fastschema import Undecided, compile_within, ecma_pattern
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.load.fastschema import Check
 
 #: keywords without a validator in Draft 2020-12 (or, `format`, one that checks nothing
 #: without a format checker): they yield no error

@@ -13,9 +13,15 @@ tests/test_schemacode.py compares both checks on random documents.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from floe_lint.load.fastschema import ANNOTATIONS, Check, Undecided, ecma_pattern, is_number
+from floe_lint.load.fastschema import ANNOTATIONS, Undecided, ecma_pattern, is_number
+
+TYPE_CHECKING = False
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.load.fastschema import Check
 
 #: the Python test of each JSON type, as `fastschema._TYPES` decides it ({} is the value)
 _TYPE_TESTS = {

@@ -12,20 +12,18 @@ places of aliases come from libyaml's scanner, in the order the composed tree us
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
 import yaml
 
 from floe_lint.findings import Span
 from floe_lint.load.problems import NodeSpans
-from floe_lint.load.yaml_tree import (
-    AliasPlaces,
-    Builder,
-    TooDeep,
-    TooManyNodes,
-    compose_all,
-    scan,
-)
+from floe_lint.load.yaml_tree import Builder, TooDeep, TooManyNodes, compose_all, scan
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.load.yaml_tree import AliasPlaces
 
 
 class FileSpans:
@@ -96,9 +94,16 @@ class FileSpans:
                 _RECENT.pop(0)._tree = None
         root = tree.roots.get(index)
         if root is not None:
+            nodes = tree.nodes.setdefault(index, {})
             builder = _Towards(tree.lines, found, tree.aliases.get(index), _prefixes(pointer))
+            builder.nodes, builder.twice = nodes, tree.twice.setdefault(index, set())
+            start = _nearest(pointer, nodes, builder.twice)
             with contextlib.suppress(TooManyNodes, TooDeep):
-                builder.build(root, "")
+                if start is None:
+                    builder.build(root, "")
+                else:  # from the nearest ancestor an earlier walk met: the same call it made
+                    node, key_node, place, key_place, builder.depth = nodes[start]
+                    builder.build(node, start, key_node, place, key_place)
         walked.add(pointer)
         return found.get(pointer)
 
@@ -110,6 +115,27 @@ class _Tree:
         self.roots = _compose(text)
         self.lines = text.splitlines()
         self.aliases = _alias_places(text, self.roots)
+        #: per document: the nodes walks met, by pointer, with the call that built each (see
+        #: `_Towards.build`), and the pointers met at two nodes (a repeated key, a merged key
+        #: the mapping also sets): a later walk starts at the nearest one met once
+        self.nodes: dict[int, dict[str, _Call]] = {}
+        self.twice: dict[int, set[str]] = {}
+
+
+#: a `build` call: (node, key node, place, key place, nesting depth at the call)
+_Call = tuple[yaml.Node, "yaml.Node | None", "Span | None", "Span | None", int]
+
+
+def _nearest(pointer: str, nodes: dict[str, _Call], twice: set[str]) -> str | None:
+    """The deepest proper ancestor of `pointer` (the root excluded) that walks met at one node."""
+    at = len(pointer)
+    while True:
+        at = pointer.rfind("/", 0, at)
+        if at <= 0:
+            return None
+        prefix = pointer[:at]
+        if prefix in nodes and prefix not in twice:
+            return prefix
 
 
 #: the files whose composed tree `lookup` keeps, the last asked last
@@ -133,6 +159,8 @@ class _Towards(Builder):
     ):
         super().__init__(lines, [], spans, aliases)
         self.wanted = wanted
+        self.nodes: dict[str, _Call] | None = None
+        self.twice: set[str] = set()
 
     def build(
         self,
@@ -142,6 +170,12 @@ class _Towards(Builder):
         place: Span | None = None,
         key_place: Span | None = None,
     ) -> Any:
+        if self.nodes is not None:
+            met = self.nodes.get(pointer)
+            if met is None:
+                self.nodes[pointer] = (node, key_node, place, key_place, self.depth)
+            elif met[0] is not node or met[1] is not key_node or met[2:4] != (place, key_place):
+                self.twice.add(pointer)
         if pointer not in self.wanted:
             # a sibling on the way: its spans cost one mark each, and the next node asked is
             # often one (another transform of the same list, when the tree is gone)

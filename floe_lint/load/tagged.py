@@ -10,9 +10,15 @@ PyYAML builds it, for checking upstream's code dialect as floe-core reads it.
 
 from __future__ import annotations
 
-from typing import Any
-
 import yaml
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    _Mapping = dict[Any, Any]
+else:
+    _Mapping = dict
 
 _TAGS = "tag:yaml.org,2002:"
 SET_TAG = _TAGS + "set"
@@ -30,7 +36,7 @@ class Text(str):
     read: Any
 
 
-class Set(dict[Any, Any]):
+class Set(_Mapping):
     """A `!!set`, kept as the mapping written (its values are null); PyYAML builds a set."""
 
 

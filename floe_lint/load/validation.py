@@ -12,19 +12,36 @@ import json
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
 
 from floe_lint.load import pointer as ptr
 from floe_lint.load import schema_errors
-from floe_lint.load.fastschema import Check, compile_schema, ecma_pattern, proves_valid
+from floe_lint.load.fastschema import compile_schema, ecma_pattern, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
 from floe_lint.suggest import did_you_mean
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any, Literal
+
     from jsonschema.exceptions import ValidationError
 
-Category = Literal["unknown-key", "type", "required", "enum", "empty-list", "invalid", "coerced"]
+    from floe_lint.load.fastschema import Check
+
+    Category = Literal[
+        "unknown-key", "type", "required", "enum", "empty-list", "invalid", "coerced"
+    ]
+
+#: every `Category`, in its order (`floe_lint.api.SchemaCategory` is made from it)
+CATEGORIES: tuple[Category, ...] = (
+    "unknown-key",
+    "type",
+    "required",
+    "enum",
+    "empty-list",
+    "invalid",
+    "coerced",
+)
 SCHEMA_NAMES = ("manifest", "floe", "report")
 #: Only the first unknown keys of one mapping get a "did you mean": each costs a fuzzy comparison
 #: with every allowed key, and a hostile file may hold 80,000 unknown keys (10 s of suggestions).

@@ -41,19 +41,24 @@ def declares_floe(path: str | os.PathLike[str]) -> bool:
 
 
 class Listing:
-    """What a walk listed: each folder (absolute path) and every name in it (absolute paths)."""
+    """What a walk listed: each folder (absolute path) and the names in it."""
 
     def __init__(self) -> None:
-        self.folders: set[str] = set()
-        self.entries: set[str] = set()
+        #: each folder listed -> the names it held
+        self.names: dict[str, set[str]] = {}
+
+    @property
+    def folders(self) -> set[str]:
+        return set(self.names)
 
     def absent(self, path: str) -> bool | None:
         """Whether nothing was at the absolute `path` when its folder was listed; None when its
         folder was not listed."""
         folder, _, name = path.rpartition("/")
-        if folder not in self.folders or not name:
+        names = self.names.get(folder)
+        if names is None or not name:
             return None
-        return path not in self.entries
+        return name not in names
 
 
 def found_under(
@@ -108,10 +113,8 @@ def walk(
         except OSError:
             continue  # as os.walk without onerror: an unreadable folder is skipped
         if listing is not None:
-            listing.folders.add(listed)
-            prefix = listed.rstrip("/") + "/"
-            listing.entries.update(prefix + name for name, _ in dirs)
-            listing.entries.update(prefix + name for name in files)
+            names = listing.names[listed] = set(files)
+            names.update(name for name, _ in dirs)
         shown_prefix = shown if shown.endswith("/") else "" if shown == "." else shown + "/"
         absolute_prefix = absolute if absolute.endswith("/") else absolute + "/"
         files.sort()

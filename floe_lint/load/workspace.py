@@ -12,7 +12,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, know, resolved
+from floe_lint.load.paths import forget_links, know, real
 from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, declares_floe, found_under
 
 __all__ = ["JSON_SUFFIX", "SKIP_DIRS", "YAML_SUFFIXES", "Workspace", "discover", "holds_floe"]
@@ -72,7 +72,8 @@ class Workspace:
 
     def __init__(self, dialect: str = "auto", shared: dict[Path, SourceFile] | None = None):
         self.dialect = dialect
-        forget_links()  # a new run: the tree may have changed since the last one
+        if not shared:  # a new run: the tree may have changed since the last one (a run
+            forget_links()  # that shares another's parse, as impact's second, sees its tree)
         self._files: dict[Path, SourceFile] = {}
         #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`)
         self._shared = shared if shared is not None else {}
@@ -88,20 +89,27 @@ class Workspace:
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
-        if key is None:
-            key = self._keys[path] = resolved(path)
+        if key is None:  # not through `resolved`'s cache as well: one entry per file is enough
+            key = self._keys[path] = real(path)
         return key
 
     def know_keys(self, paths: Iterable[Path]) -> None:
         """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
         below folders that have none above them): each one's key is its absolute path."""
         cwd = os.getcwd()
+        keys = self._keys
         for path in paths:
-            key = self._keys.setdefault(path, Path(os.path.normpath(os.path.join(cwd, path))))
+            text = os.fspath(path)
+            normal = os.path.normpath(os.path.join(cwd, text))
+            # an absolute path written as its key (what a walk from such a folder gives) is its
+            # own key: no second Path
+            key = keys.setdefault(path, path if normal == text else Path(normal))
             know(path, key, cwd)
 
     def load(self, path: Path) -> SourceFile:
-        key = self.key(path)
+        return self._load(path, self.key(path))
+
+    def _load(self, path: Path, key: Path) -> SourceFile:
         source = self._files.get(key)
         if source is None:
             source = self._shared.get(key)
@@ -155,6 +163,10 @@ class Workspace:
         for path, source in zip(paths, sources, strict=True):
             key = self.key(path)
             if key not in self._files:
+                if source.path == path:  # one path object per file, not a second unpickled one
+                    source.path = path
+                    for doc in source.documents:
+                        doc.path = path
                 self._read_dialects(source)
                 self._files[key] = source
                 self._shared.setdefault(key, source)
@@ -190,9 +202,12 @@ class Workspace:
         reported at the referencing line only: a ref may name any file, such as a private key
         or /proc/self/environ, and its lines are never quoted in a report.
         """
-        source = self.load(path)
+        # A ref's own spelling (`../../platform/manifest.yaml`, one per product) is resolved,
+        # not remembered: the run keeps one key per file, not one per product's ref.
+        key = self._keys.get(path) or real(path)
+        source = self._load(path, key)
         if self._worth_reporting(path, source, False):
-            self.reported.setdefault(self.key(path), source)
+            self.reported.setdefault(key, source)
         return source
 
     def _worth_reporting(self, path: Path, source: SourceFile, explicit: bool) -> bool:

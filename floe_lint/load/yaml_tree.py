@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import yaml
 
@@ -16,6 +15,14 @@ from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
 from floe_lint.load.problems import LoadProblem, NodeSpans
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    #: where an alias is written, by the slot it fills: (id of the parent node, list index or
+    #: (pair index, 0 for the key / 1 for the value))
+    AliasPlaces = dict[tuple[int, Any], Span]
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -91,11 +98,6 @@ def span_of(node: yaml.Node, lines: list[str]) -> Span:
         end_line = end.line
         end_col = len(lines[end.line - 1]) + 1 if end.line - 1 < len(lines) else 1
     return Span(start.line + 1, start.column + 1, end_line, end_col)
-
-
-#: where an alias is written, by the slot it fills: (id of the parent node, list index or
-#: (pair index, 0 for the key / 1 for the value))
-AliasPlaces = dict[tuple[int, Any], Span]
 
 
 class Builder:

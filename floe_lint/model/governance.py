@@ -18,10 +18,13 @@ is allowed above it, and a name it adds is a widening.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from floe_lint.load.document import Node
 from floe_lint.record import Frozen, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: upstream's symbolic orderings, weakest first
 _ENFORCEMENT = ("off", "warn", "strict")

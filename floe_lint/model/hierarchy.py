@@ -10,7 +10,6 @@ default inherits its parent's. Each manifest is resolved once, whatever referenc
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from floe_lint.load.document import Document, Node, SourceFile
 from floe_lint.load.paths import relative_posix
@@ -21,6 +20,10 @@ from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import RefError, Resolver
 from floe_lint.record import Frozen, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class RefProblem(Frozen):

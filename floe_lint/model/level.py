@@ -4,14 +4,17 @@ builds the levels): what it approves, its default, and what it lets the levels b
 from __future__ import annotations
 
 import itertools
-from typing import Any, Literal, NamedTuple
 
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import Allowed, InForce, Weakening, Widening
 from floe_lint.model.manifest import ComputeEntry, Manifest
-from floe_lint.record import Frozen, Record, set_field
+from floe_lint.record import Frozen, NamedTuple, Record, set_field
 
-ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+    ParentStatus = Literal["none", "resolved", "unresolved", "cycle"]
 
 
 class EffectiveCompute(Frozen):

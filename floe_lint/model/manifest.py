@@ -3,11 +3,13 @@ its parent ref, its approved computes and its default, each with the node it cam
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import Setting
-from floe_lint.record import Frozen, set_field
+from floe_lint.record import Frozen, NamedTuple, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ComputeEntry(Frozen):

@@ -3,13 +3,14 @@ ref and its transforms, each naming the node it came from."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, NamedTuple
-
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document, Node
-from floe_lint.record import Frozen, set_field
+from floe_lint.record import Frozen, NamedTuple, set_field
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.model.level import Level
 
 

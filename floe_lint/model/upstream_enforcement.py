@@ -15,10 +15,13 @@ contracts, and anything a `policy_overrides` entry changes (the rules stay silen
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
 from floe_lint.load.document import Node
 from floe_lint.model.product import Product
+from floe_lint.record import NamedTuple
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 #: upstream's naming patterns (enforcement/patterns.py), linear-time (no nested quantifiers)
 NAMING_PATTERNS = {

@@ -12,17 +12,16 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import NamedTuple
 
 from floe_lint.load.document import Document, Node
 from floe_lint.load.reading import json_value, read_text
 from floe_lint.model.dialects import product_of
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.refs import RefError, is_oci, parse_oci
-from floe_lint.record import Frozen, set_field
+from floe_lint.oci import LOCK_NAME as LOCK_NAME
+from floe_lint.record import Frozen, NamedTuple, set_field
 from floe_lint.safe_write import write_file
 
-LOCK_NAME = "floe.lock"
 VERSION = 1
 _DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
 
@@ -151,7 +150,11 @@ def stale(hierarchy: Hierarchy, product: Document) -> Iterator[StaleLock]:
     from floe_lint.oci.pull import Fetcher  # a product with a lock file resolves through it
 
     resolver = hierarchy.resolver
-    fetch = resolver.fetch if isinstance(resolver.fetch, Fetcher) else None
+    fetch = resolver.fetch
+    made = getattr(fetch, "fetcher", None)
+    if callable(made):  # `check`'s, made on first use (floe_lint.commands.fetching.Deferred)
+        fetch = made()
+    fetch = fetch if isinstance(fetch, Fetcher) else None
     for site in hierarchy_refs(hierarchy, product):
         if site.text in resolver.overrides or site.key in resolver.overrides:
             continue  # a local stand-in, not a registry artifact

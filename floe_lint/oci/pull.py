@@ -19,7 +19,6 @@ import contextlib
 import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from floe_lint.model.refs import OciRef, RefError
 from floe_lint.oci.cache import Cache, IntegrityError, repository_of, sha256_digest
@@ -27,7 +26,10 @@ from floe_lint.oci.settings import OFFLINE_ENV, Settings
 
 # The transport and the artifact format are imported by the methods that reach a registry:
 # most runs have no oci:// ref, and a pre-commit hook's start-up counts.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from floe_lint.oci.transport import Deadline, Transport
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from floe_lint.errors import ConfigError
 from floe_lint.model.refs import host_problem
 from floe_lint.record import Frozen, set_field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 OFFLINE_ENV = "FLOE_LINT_OFFLINE"
 USERNAME_ENV, PASSWORD_ENV = "FLOE_LINT_REGISTRY_USERNAME", "FLOE_LINT_REGISTRY_PASSWORD"

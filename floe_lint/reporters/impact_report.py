@@ -7,7 +7,8 @@ Every value that comes from a user's file is escaped for the format it lands in.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from floe_lint import __version__
@@ -22,12 +23,31 @@ def _printable(text: str) -> str:
     from floe_lint.secrets import mask_url_credentials  # a ref may hold user:password@
 
     text = mask_url_credentials(text)
+    if text.isprintable():  # most text: nothing to escape
+        return text
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
-def _where(finding: Finding) -> str:
+Shown = Callable[[Path], str]
+
+
+def _names() -> Shown:
+    """`display_path` of each path, once per report: findings name the same files many times
+    (the working directory does not change while a report is written)."""
+    names: dict[Path, str] = {}
+
+    def shown(path: Path) -> str:
+        name = names.get(path)
+        if name is None:
+            name = names[path] = display_path(path)
+        return name
+
+    return shown
+
+
+def _where(finding: Finding, shown: Shown = display_path) -> str:
     span = finding.location.span
-    return f"{display_path(finding.path)}:{span.start_line}:{span.start_col}"
+    return f"{shown(finding.path)}:{span.start_line}:{span.start_col}"
 
 
 def _listed(names: Sequence[str] | None) -> str:
@@ -43,12 +63,14 @@ def _policy(t: TransformPolicy | None) -> str:
     return f"{compute} ({'approved' if t.approved else 'not approved'})"
 
 
-def _finding_line(f: Finding) -> str:
-    return f"{_where(f)}: {f.severity.upper()} {f.rule_id} [{f.name}] {_printable(f.message)}"
+def _finding_line(f: Finding, shown: Shown) -> str:
+    where = _where(f, shown)
+    return f"{where}: {f.severity.upper()} {f.rule_id} [{f.name}] {_printable(f.message)}"
 
 
 def write_text(impact: Impact, out: TextIO) -> None:
-    manifest = display_path(impact.manifest)
+    shown = _names()
+    manifest = shown(impact.manifest)
     count = len(impact.dependents)
     out.write(
         f"impact of {manifest} against {_printable(impact.against)}: "
@@ -56,13 +78,13 @@ def write_text(impact: Impact, out: TextIO) -> None:
     )
     out.write(f"findings that appear: {len(impact.appeared)}\n")
     for f in impact.appeared:
-        out.write(f"  + {_finding_line(f)}\n")
+        out.write(f"  + {_finding_line(f, shown)}\n")
     out.write(f"findings that disappear: {len(impact.disappeared)}\n")
     for f in impact.disappeared:
-        out.write(f"  - {_finding_line(f)}\n")
+        out.write(f"  - {_finding_line(f, shown)}\n")
     out.write(f"products whose policy changes: {len(impact.products)}\n")
     for product in impact.products:
-        out.write(f"  {display_path(product.path)} ({_printable(product.name)})\n")
+        out.write(f"  {shown(product.path)} ({_printable(product.name)})\n")
         if product.approved_before != product.approved_after:
             out.write(
                 f"    approved: {_listed(product.approved_before)} -> "
@@ -98,14 +120,14 @@ def _governance_text(changed: Sequence[DependentGovernance], out: TextIO) -> Non
             )
 
 
-def _finding_json(f: Finding) -> dict[str, Any]:
+def _finding_json(f: Finding, shown: Shown) -> dict[str, Any]:
     span = f.location.span
     return {
         "rule": f.rule_id,
         "name": f.name,
         "severity": f.severity,
         "message": f.message,
-        "file": display_path(f.path),
+        "file": shown(f.path),
         "line": span.start_line,
         "column": span.start_col,
         "pointer": f.pointer,
@@ -116,9 +138,9 @@ def _transform_json(t: TransformPolicy | None) -> dict[str, Any] | None:
     return None if t is None else {"compute": t.compute, "approved": t.approved}
 
 
-def _product_json(p: ProductChange) -> dict[str, Any]:
+def _product_json(p: ProductChange, shown: Shown) -> dict[str, Any]:
     return {
-        "file": display_path(p.path),
+        "file": shown(p.path),
         "name": p.name,
         "approved_before": list(p.approved_before) if p.approved_before is not None else None,
         "approved_after": list(p.approved_after) if p.approved_after is not None else None,
@@ -160,15 +182,16 @@ def _governance_json(d: DependentGovernance) -> dict[str, Any]:
 
 
 def report(impact: Impact) -> dict[str, Any]:
+    shown = _names()
     return {
         "version": IMPACT_VERSION,
         "tool": {"name": "floe-lint", "version": __version__},
         "manifest": display_path(impact.manifest),
         "against": impact.against,
-        "dependents": [display_path(p) for p in impact.dependents],
-        "appeared": [_finding_json(f) for f in impact.appeared],
-        "disappeared": [_finding_json(f) for f in impact.disappeared],
-        "products": [_product_json(p) for p in impact.products],
+        "dependents": [shown(p) for p in impact.dependents],
+        "appeared": [_finding_json(f, shown) for f in impact.appeared],
+        "disappeared": [_finding_json(f, shown) for f in impact.disappeared],
+        "products": [_product_json(p, shown) for p in impact.products],
         "governance": [_governance_json(d) for d in impact.governance],
         "summary": {
             "dependents": len(impact.dependents),
@@ -192,7 +215,7 @@ def _md(text: str) -> str:
     return markdown_text(text)
 
 
-def _md_findings(title: str, findings: Sequence[Finding], out: TextIO) -> None:
+def _md_findings(title: str, findings: Sequence[Finding], out: TextIO, shown: Shown) -> None:
     out.write(f"\n### {title} ({len(findings)})\n\n")
     if not findings:
         out.write("None.\n")
@@ -200,11 +223,13 @@ def _md_findings(title: str, findings: Sequence[Finding], out: TextIO) -> None:
     out.write("| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n")
     for f in findings:
         out.write(
-            f"| {f.severity} | {f.rule_id} {_md(f.name)} | {_md(_where(f))} | {_md(f.message)} |\n"
+            f"| {f.severity} | {f.rule_id} {_md(f.name)} | {_md(_where(f, shown))} "
+            f"| {_md(f.message)} |\n"
         )
 
 
 def write_markdown(impact: Impact, out: TextIO) -> None:
+    shown = _names()
     errors = sum(1 for f in impact.appeared if f.severity == "error")
     verdict = f"**{errors} new error{'s' if errors != 1 else ''}**" if errors else "no new errors"
     out.write(
@@ -216,8 +241,8 @@ def write_markdown(impact: Impact, out: TextIO) -> None:
     broken = impact.broken_products()
     if broken:
         out.write(f"\nBreaks: {', '.join(_md(b) for b in broken)}\n")
-    _md_findings("Findings that appear", impact.appeared, out)
-    _md_findings("Findings that disappear", impact.disappeared, out)
+    _md_findings("Findings that appear", impact.appeared, out, shown)
+    _md_findings("Findings that disappear", impact.disappeared, out, shown)
     if impact.governance:
         _md_governance(impact.governance, out)
     out.write(f"\n### Products whose policy changes ({len(impact.products)})\n\n")
@@ -226,7 +251,7 @@ def write_markdown(impact: Impact, out: TextIO) -> None:
         return
     out.write("| Product | Transform | Before | After |\n| --- | --- | --- | --- |\n")
     for p in impact.products:
-        product = f"{_md(p.name)} ({_md(display_path(p.path))})"
+        product = f"{_md(p.name)} ({_md(shown(p.path))})"
         if p.approved_before != p.approved_after:
             out.write(
                 f"| {product} | approved list | {_md(_listed(p.approved_before))} | "

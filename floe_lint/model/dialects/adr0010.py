@@ -4,12 +4,14 @@ field. The only module that knows these pointers; the hierarchy and the rules re
 
 from __future__ import annotations
 
-from typing import Any
-
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import settings
 from floe_lint.model.manifest import ComputeEntry, Manifest
 from floe_lint.model.product import Product, Transform, transform_pointers
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCOPE = "/scope"
 NAME = "/metadata/name"

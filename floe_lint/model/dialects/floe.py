@@ -12,12 +12,15 @@ transforms by dbt model `name`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import settings
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, transform_pointers
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SCOPE = "/scope"
 NAME = "/metadata/name"

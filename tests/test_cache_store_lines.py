@@ -1,0 +1,104 @@
+"""The result cache's store keeps each entry on a line of its own, so that a run replaying most
+files writes their lines as it read them (floe_lint.lint.cache.Store): whatever was stored, and
+whichever entries a run keeps, replaces or adds, the file read back holds exactly the entries
+the run wrote, and a store in another layout (or not ours) is never copied from."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from floe_lint.lint import cache
+
+KEYS = st.one_of(
+    st.sampled_from(["/ws/a/floe.yaml", "/ws/b/manifest.yaml", "/ws/c d/floe.yaml"]),
+    st.text(max_size=12),  # quotes, backslashes, line breaks, non-ASCII: written escaped
+)
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=6,
+)
+ENTRIES = st.dictionaries(KEYS, st.dictionaries(st.sampled_from(["h", "f", "deps"]), VALUES))
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    first=ENTRIES,
+    kept=st.lists(st.booleans(), max_size=12),
+    made=ENTRIES,
+    layout=st.sampled_from(["lines", "one line", "indented"]),
+)
+def test_a_store_read_back_holds_exactly_what_the_run_wrote(
+    tmp_path_factory: pytest.TempPathFactory,
+    first: dict[str, dict[str, object]],
+    kept: list[bool],
+    made: dict[str, dict[str, object]],
+    layout: str,
+) -> None:
+    folder = Path(tmp_path_factory.mktemp("store"))
+    store = cache.Store(folder, "k")
+    store.written = first
+    store.save()
+    if layout != "lines":  # a store written otherwise (an older floe-lint, by hand)
+        document = {"version": cache.STORE_VERSION, "entries": first}
+        store.path.write_text(json.dumps(document, indent=2 if layout == "indented" else None))
+    again = cache.Store(folder, "k")
+    again.load()
+    assert again.entries == first
+    # the run replays some entries (the same objects) and makes others (new objects)
+    for (key, entry), keep in zip(again.entries.items(), kept, strict=False):
+        if keep:
+            again.written[key] = entry
+    again.written.update({key: dict(entry) for key, entry in made.items()})
+    expected = json.loads(json.dumps(again.written))
+    again.save()
+    last = cache.Store(folder, "k")
+    last.load()
+    assert last.entries == expected
+    assert json.loads(last.path.read_text("utf-8"))["entries"] == expected
+
+
+def test_a_replayed_entry_is_written_as_it_was_read(tmp_path: Path) -> None:
+    store = cache.Store(tmp_path, "k")
+    store.written = {"/ws/a/floe.yaml": {"h": "1", "f": []}, "/ws/b/floe.yaml": {"h": "2"}}
+    store.save()
+    text = store.path.read_text("utf-8")
+    assert text.splitlines()[1:3] == [
+        '"/ws/a/floe.yaml":{"h":"1","f":[]},',
+        '"/ws/b/floe.yaml":{"h":"2"}',
+    ]
+    again = cache.Store(tmp_path, "k")
+    again.load()
+    again.written = {"/ws/a/floe.yaml": again.entries["/ws/a/floe.yaml"]}
+    again.written["/ws/c/floe.yaml"] = {"h": "3"}
+    again.save()
+    assert again.path.read_text("utf-8").splitlines() == [
+        f'{{"version":{cache.STORE_VERSION},"entries":{{',
+        '"/ws/a/floe.yaml":{"h":"1","f":[]},',
+        '"/ws/c/floe.yaml":{"h":"3"}',
+        "}}",
+    ]
+
+
+def test_a_store_whose_lines_do_not_hold_one_entry_each_is_not_copied_from(
+    tmp_path: Path,
+) -> None:
+    """As many lines as entries, but an entry's key ends the line above it: encoded again."""
+    store = cache.Store(tmp_path, "k")
+    store.path.write_text(
+        f'{{"version":{cache.STORE_VERSION},"entries":{{\n"a":{{"h":1}},"b":\n{{"h":2}}\n}}}}'
+    )
+    store.load()
+    assert store.entries == {"a": {"h": 1}, "b": {"h": 2}}
+    store.written = dict(store.entries)
+    store.save()
+    again = cache.Store(tmp_path, "k")
+    again.load()
+    assert again.entries == {"a": {"h": 1}, "b": {"h": 2}}
