@@ -17,7 +17,6 @@ import re
 from floe_lint.load.fastschema import ANNOTATIONS, Undecided, ecma_pattern, is_number
 
 TYPE_CHECKING = False
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
