@@ -106,12 +106,13 @@ def _per_environment(value: Any) -> bool:
 def _inline(model: Product | Manifest, ctx: Context) -> Iterator[Finding]:
     if isinstance(model, Product):
         for t in model.transforms:
-            if _per_environment(t.compute):
-                envs = ", ".join(str(k) for k in t.compute)
+            compute = t.compute
+            if _per_environment(compute):
+                envs = ", ".join(str(k) for k in compute)
                 yield ctx.finding(
                     t.compute_node, f"{t.label} selects compute per environment ({envs}); {PARITY}"
                 )
-            elif is_templated(t.compute):
+            elif is_templated(compute):
                 yield ctx.finding(
                     t.compute_node, f"{t.label} takes its compute from a template; {PARITY}"
                 )

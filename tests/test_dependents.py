@@ -347,14 +347,14 @@ def test_the_scan_parses_only_files_that_can_name_the_changed_manifest(
         files[f"products/p{n:03}/floe.yaml"] = CUSTOMERS.replace("customers", f"p{n:03}")
     write_files(tmp_path, files)
     parsed: list[str] = []
-    load = Workspace.load
+    load = Workspace._load  # what every load of the run goes through
 
-    def counting(self: Workspace, path: Path):  # type: ignore[no-untyped-def]
-        if self.key(path) not in self._files:
+    def counting(self: Workspace, path: Path, key: Path):  # type: ignore[no-untyped-def]
+        if key not in self._files:
             parsed.append(path.resolve().relative_to(tmp_path.resolve()).as_posix())
-        return load(self, path)
+        return load(self, path, key)
 
-    monkeypatch.setattr(Workspace, "load", counting)
+    monkeypatch.setattr(Workspace, "_load", counting)
     run = run_cli("check", "platform/lone/manifest.yaml", "--format", "json")
     assert run.code == 0, run.stdout
     assert sorted(parsed) == ["platform/enterprise/manifest.yaml", "platform/lone/manifest.yaml"]
@@ -389,14 +389,14 @@ def _counting_loads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
     from floe_lint.load.workspace import Workspace
 
     parsed: list[str] = []
-    load = Workspace.load
+    load = Workspace._load  # what every load of the run goes through
 
-    def counting(self: Workspace, path: Path):  # type: ignore[no-untyped-def]
-        if self.key(path) not in self._files:
+    def counting(self: Workspace, path: Path, key: Path):  # type: ignore[no-untyped-def]
+        if key not in self._files:
             parsed.append(path.resolve().relative_to(root.resolve()).as_posix())
-        return load(self, path)
+        return load(self, path, key)
 
-    monkeypatch.setattr(Workspace, "load", counting)
+    monkeypatch.setattr(Workspace, "_load", counting)
     return parsed
 
 

@@ -13,6 +13,7 @@ import io
 import random
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,6 @@ from floe_lint.lint import impact as impact_module
 from floe_lint.lint import shared as shared_module
 from floe_lint.lint.impact import (
     ProductChange,
-    ProductPolicy,
     TransformChange,
     TransformPolicy,
     compare,
@@ -192,6 +192,13 @@ def test_a_rule_shared_wrongly_changes_what_the_runs_report(
     monkeypatch.setattr(shared_module, "LOCAL_RULES", LOCAL_RULES | {rule})
     monkeypatch.setattr(shared_module, "WITH_OVERLAYS", frozenset())
     assert _report(path, before, corpus.root, share=True, config=config) != right
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPolicy:
+    name: str
+    approved: tuple[str, ...] | None  # None: the hierarchy did not resolve
+    transforms: dict[str, TransformPolicy]
 
 
 def _every_transform(before: engine.Result, after: engine.Result) -> list[ProductChange]:

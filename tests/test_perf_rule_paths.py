@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 
 import rules.environment_override as rule
 from floe_lint.cli import main
+from floe_lint.fix.text import LineTable
 from floe_lint.load.document import Document, Node
 from floe_lint.model.dialects import adr0010, floe
+from floe_lint.model.product import _normalized, normalized_path
 
 KEYS = st.sampled_from(
     [
@@ -227,3 +229,31 @@ def test_environment_override_reports_what_the_slow_walk_reported(
         slow.setattr(rule, "_overlay", _overlay)
         slow.setattr(rule, "_blocks", _blocks)
         assert _report(root) == fast
+
+
+def _line_starts(text: str) -> list[int]:
+    """LineTable's character loop before issue 17 (libyaml's line breaks, CRLF as one)."""
+    starts = [0]
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "\r\n\x85\u2028\u2029":
+            if c == "\r" and i + 1 < n and text[i + 1] == "\n":
+                i += 1
+            starts.append(i + 1)
+        i += 1
+    return starts
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \t#:\r\n\x85\u2028\u2029\u00e9")), max_size=40))
+def test_the_line_table_finds_the_breaks_the_loop_found(text: str) -> None:
+    assert LineTable(text).starts == _line_starts(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("./ xm\t")), max_size=8), max_size=6))
+def test_normalized_paths_are_remembered_as_computed(paths: list[str]) -> None:
+    for path in paths * 2:  # the second time from the memo
+        assert normalized_path(path) == _normalized(path)
+    assert normalized_path(" ./././models/x// ") == "models/x"

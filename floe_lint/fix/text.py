@@ -6,12 +6,15 @@ code points, so a node's span names the same characters here as in the parser.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from floe_lint.findings import Span
 
 _BREAKS = "\r\n\x85\u2028\u2029"
+#: fixed alternatives, no repetition: linear on any text
+_BREAK = re.compile("\r\n|[" + _BREAKS + "]")
 
 
 class LineTable:
@@ -19,16 +22,8 @@ class LineTable:
 
     def __init__(self, text: str):
         self.text = text
-        starts = [0]
-        i, n = 0, len(text)
-        while i < n:
-            c = text[i]
-            if c in _BREAKS:
-                if c == "\r" and i + 1 < n and text[i + 1] == "\n":
-                    i += 1
-                starts.append(i + 1)
-            i += 1
-        self.starts = starts
+        # one pass in C: a CRLF is one break (tried first), any other break character one
+        self.starts = [0, *(m.end() for m in _BREAK.finditer(text))]
 
     def line_end(self, line: int) -> int:
         """The offset just before the break that ends `line` (1-based), or the text's end."""

@@ -42,13 +42,6 @@ class TransformPolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class ProductPolicy:
-    name: str
-    approved: tuple[str, ...] | None  # None: the hierarchy did not resolve
-    transforms: dict[str, TransformPolicy]
-
-
-@dataclass(frozen=True, slots=True)
 class TransformChange:
     label: str
     line: int
@@ -127,21 +120,22 @@ def _written(product: Product) -> list[_Written]:
     return out
 
 
-def _policy(product: Product, written: list[_Written]) -> ProductPolicy:
+#: a product's policy under one version: its name, approved list (None: the hierarchy did not
+#: resolve) and, by label, each transform's node, effective compute and approval
+_Policy = tuple[str, tuple[str, ...] | None, dict[str, tuple[Node, str | None, bool]]]
+
+
+def _policy(product: Product, written: list[_Written]) -> _Policy:
     """The product's approved list and its transforms' effective computes (by label: the last
     transform of a label stands for it) under the level it resolved to."""
     level = product.platform
-    policy = ProductPolicy(
-        product.name if product.name is not None else product.doc.path.parent.name,
-        tuple(level.approved) if level is not None else None,
-        {},
-    )
+    transforms: dict[str, tuple[Node, str | None, bool]] = {}
     for label, node, compute in written:
         if compute is None and level is not None:
             compute = level.default
-        approved = level is not None and compute in level.approved
-        policy.transforms[label] = TransformPolicy(label, node, compute, approved)
-    return policy
+        transforms[label] = (node, compute, level is not None and compute in level.approved)
+    name = product.name if product.name is not None else product.doc.path.parent.name
+    return name, tuple(level.approved) if level is not None else None, transforms
 
 
 def _same_effect(a: Level | None, b: Level | None) -> bool:
@@ -151,17 +145,20 @@ def _same_effect(a: Level | None, b: Level | None) -> bool:
     return a.default == b.default and a.approved.keys() == b.approved.keys()
 
 
-def _changes(a: ProductPolicy | None, b: ProductPolicy | None) -> list[TransformChange]:
+def _changes(a: _Policy | None, b: _Policy | None) -> list[TransformChange]:
+    """The transforms whose effective compute or approval differ (or that one side lacks);
+    `TransformPolicy` values are made for those alone."""
+    was, now = a[2] if a else {}, b[2] if b else {}
     changes = []
-    labels = list(dict.fromkeys([*(a.transforms if a else {}), *(b.transforms if b else {})]))
-    for label in labels:
-        t0 = a.transforms.get(label) if a else None
-        t1 = b.transforms.get(label) if b else None
-        known = t1 or t0
-        if known is not None and not (
-            t0 and t1 and (t0.compute, t0.approved) == (t1.compute, t1.approved)
-        ):
-            changes.append(TransformChange(label, known.line, t0, t1))
+    for label in dict.fromkeys([*was, *now]):
+        t0, t1 = was.get(label), now.get(label)
+        if t0 is not None and t1 is not None and t0[1:] == t1[1:]:
+            continue
+        known = t1 if t1 is not None else t0
+        assert known is not None  # a label of either side
+        before = TransformPolicy(label, *t0) if t0 is not None else None
+        after = TransformPolicy(label, *t1) if t1 is not None else None
+        changes.append(TransformChange(label, known[0].span().start_line, before, after))
     return changes
 
 
@@ -183,18 +180,18 @@ def _products(before: Result, after: Result, shown: Callable[[Path], str]) -> li
                     found.append(ProductChange(path, name, approved_before, approved_after, ()))
                 continue
             written = _written(b)
-            p0: ProductPolicy | None = _policy(a, written)
-            p1: ProductPolicy | None = _policy(b, written)
+            p0: _Policy | None = _policy(a, written)
+            p1: _Policy | None = _policy(b, written)
         else:
             p0 = _policy(a, _written(a)) if a is not None else None
             p1 = _policy(b, _written(b)) if b is not None else None
         changes = _changes(p0, p1)
-        approved_before = p0.approved if p0 else None
-        approved_after = p1.approved if p1 else None
+        approved_before = p0[1] if p0 else None
+        approved_after = p1[1] if p1 else None
         either = p1 or p0
         if either is not None and (changes or approved_before != approved_after):
             found.append(
-                ProductChange(path, either.name, approved_before, approved_after, tuple(changes))
+                ProductChange(path, either[0], approved_before, approved_after, tuple(changes))
             )
     return found
 

@@ -47,11 +47,6 @@ _OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
 OVERLAYS = "ovl"
 
 
-def _slot(rule: Rule, subject: Any) -> str:
-    """The rule and which subject of its file (a file, or its n-th document)."""
-    return f"{rule.id}/{type(subject).__name__}/{getattr(subject, 'index', -1)}"
-
-
 #: the key of a file's local findings that lists the local rules run on it (each on all of its
 #: subjects); the other keys are slots with findings (a slot of a rule run and absent: none)
 RAN = "ran"
@@ -70,6 +65,9 @@ class Local:
         self.served = 0
         #: file key -> (its stored local findings, the rules they cover), looked up once
         self._stored: dict[str, tuple[dict[str, Any], frozenset[str]] | None] = {}
+        #: id(subject) -> (its file's key, the end of its slots); the subjects live as long as
+        #: the run
+        self._where: dict[int, tuple[str, str]] = {}
         #: file key -> its overlays and their hashes (see `_overlays`)
         self._overlay_files: dict[str, list[list[str | None]]] = {}
         #: id(rule) -> whether it is local (asked for every subject of every rule; the rules
@@ -115,8 +113,14 @@ class Local:
             )
         if kind == _OTHER or (kind == _WITH_OVERLAYS and not isinstance(subject, Document)):
             return list(check())
-        key = self.replay.owner(subject)
-        slot = _slot(rule, subject)
+        where = self._where.get(id(subject))
+        if where is None:  # the subject's file and which of its subjects it is, once
+            where = self._where[id(subject)] = (
+                self.replay.owner(subject),
+                f"/{type(subject).__name__}/{getattr(subject, 'index', -1)}",
+            )
+        key = where[0]
+        slot = rule.id + where[1]  # the rule and which subject of its file: "FL101/Document/0"
         stored = self._stored_for(key)
         servable = stored is not None and rule.id in stored[1]
         if kind == _WITH_OVERLAYS:

@@ -233,9 +233,12 @@ class Replay:
         assert raw is not None  # valid: its hash matched
         self.workspace.replay(path, raw, bool(entry.get("rep")), bool(entry.get("exp")))
         self.store.written[key] = entry
-        findings = [cache.decode(f) for f in entry.get("f", [])]
-        self.strict.extend(Path(p) for p in entry.get("strict", []))
-        for reached in entry.get("reach", []):
+        stored = entry.get("f")
+        findings = [cache.decode(f) for f in stored] if stored else []
+        strict = entry.get("strict")
+        if strict:
+            self.strict.extend(Path(p) for p in strict)
+        for reached in entry.get("reach", ()):
             findings.extend(self.replay(Path(reached)))
         return findings
 

@@ -17,7 +17,6 @@ import re
 from floe_lint.load.fastschema import ANNOTATIONS, Undecided, ecma_pattern, is_number
 
 TYPE_CHECKING = False
-TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
@@ -40,6 +39,11 @@ _TYPE_TESTS = {
 
 #: how deep blocks are inlined in one function
 _MAX_INLINE = 8
+
+
+#: the types whose test implies a keyword's guard (`type(v) is dict` implies `isinstance(v,
+#: dict)`), by JSON type
+_GUARDED = {"object": "dict", "array": "list", "string": "str"}
 
 
 class Unwritable(Exception):
@@ -84,9 +88,19 @@ class _Writer:
         if depth > _MAX_INLINE:  # Python nests at most 20 blocks: call a function instead
             return [f"{pad}if not {self.function(schema)}({var}):", f"{pad}    return False"]
         lines: list[str] = []
+        known = None  # the Python type `var` has once an earlier `type` keyword passed
         for key, expected in schema.items():
-            if key not in ANNOTATIONS:
-                lines += self.keyword(key, expected, schema, var, depth)
+            if key in ANNOTATIONS:
+                continue
+            written = self.keyword(key, expected, schema, var, depth)
+            if known is not None:  # its guards are true: dropped
+                guard = f"isinstance({var}, {known})"
+                written = [
+                    line.replace(f"{guard} and ", "").replace(guard, "True") for line in written
+                ]
+            lines += written
+            if key == "type" and isinstance(expected, str):
+                known = _GUARDED.get(expected)
         return lines
 
     def ref(self, target: Any) -> str:

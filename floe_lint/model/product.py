@@ -144,8 +144,22 @@ def transform_pointers(items: str, index: int, identity: str) -> tuple[str, str,
     return found
 
 
+#: normalized paths by path as written (the same few recur in every product); bounded
+_NORMALIZED: dict[str, str] = {}
+
+
 def normalized_path(path: str) -> str:
     """`./models/x/` and `models/x` name the same dbt selection."""
+    found = _NORMALIZED.get(path)
+    if found is None:
+        found = _normalized(path)
+        if len(_NORMALIZED) >= 65_536:
+            _NORMALIZED.clear()
+        _NORMALIZED[path] = found
+    return found
+
+
+def _normalized(path: str) -> str:
     path = path.strip()
     while path.startswith("./"):
         path = path[2:]
