@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -278,7 +279,9 @@ def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     return doc.data, where
 
 
-_TABLE_HEAD = re.compile(r"\s*tool\s*\.\s*[\"']?floe-lint[\"']?\s*")
+@cache
+def _table_head() -> re.Pattern[str]:
+    return re.compile(r"\s*tool\s*\.\s*[\"']?floe-lint[\"']?\s*")
 
 
 def _table_header(line: str) -> str | None:
@@ -291,7 +294,7 @@ def _table_header(line: str) -> str | None:
     if not (text.startswith("[") and text.endswith("]")):
         return None
     inner = text[1:-1]
-    head = _TABLE_HEAD.match(inner)
+    head = _table_head().match(inner)
     if head is None:
         return None
     rest = inner[head.end() :]

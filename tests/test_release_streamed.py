@@ -112,13 +112,13 @@ def _store(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())} if folder.exists() else {}
 
 
-def _cached(root: Path, store: Path, hold: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A `check` of `root` with the result cache in `store` (a folder of the same name each
-    time: the store's names do not depend on it), holding or releasing; what it printed and
-    the store it left."""
+def _cached(where: str, store: Path, hold: bool, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A `check` of `where` (paths in the workspace `repo`) with the result cache in `store`
+    (copied to a folder of the same name each time: the store's names do not depend on it),
+    holding or releasing; what it printed and the store it left."""
     import shutil
 
-    cache = root.parent / "cache"
+    cache = Path("cache").absolute()
     shutil.rmtree(cache, ignore_errors=True)
     if store.exists():
         shutil.copytree(store, cache)
@@ -129,7 +129,8 @@ def _cached(root: Path, store: Path, hold: bool, monkeypatch: pytest.MonkeyPatch
         if hold:
             _holding(patch)
         out, err = io.StringIO(), io.StringIO()
-        code = main(["check", str(root), "--format", "json", "--jobs", "1"], out, err)
+        args = ["check", *where.split(), "--workspace", "repo", "--format", "json", "--jobs", "1"]
+        code = main(args, out, err)
     shutil.rmtree(store, ignore_errors=True)
     shutil.copytree(cache, store)
     return code, out.getvalue(), err.getvalue(), _store(store)
@@ -140,13 +141,21 @@ def _cached(root: Path, store: Path, hold: bool, monkeypatch: pytest.MonkeyPatch
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(seed=st.integers(0, 100_000), products=st.integers(2, 16), damaged=st.integers(0, 5))
+@given(
+    seed=st.integers(0, 100_000),
+    products=st.integers(2, 16),
+    damaged=st.integers(0, 5),
+    # the workspace (no dependents to search), its products (a search that finds no manifest
+    # among them), a domain's manifests first (a search: the run stops and holds every file)
+    where=st.sampled_from(["repo", "repo/products", "repo/platform/domains repo/products"]),
+)
 def test_a_released_run_stores_what_a_holding_run_stores(
     tmp_path_factory: pytest.TempPathFactory,
     monkeypatch: pytest.MonkeyPatch,
     seed: int,
     products: int,
     damaged: int,
+    where: str,
 ) -> None:
     """With the result cache: a cold run, then one after a product and a domain manifest
     changed, print and store byte for byte the same whether files are released or held."""
@@ -156,18 +165,14 @@ def test_a_released_run_stores_what_a_holding_run_stores(
     for path in rng.sample(corpus.products, min(damaged, len(corpus.products))):
         path.write_text(rng.choice(DAMAGE)(path.read_text("utf-8")), "utf-8")
     monkeypatch.chdir(base)
-    runs = {
-        hold: _cached(Path("repo"), base / f"store-{hold}", hold, monkeypatch) for hold in (0, 1)
-    }
+    runs = {hold: _cached(where, base / f"store-{hold}", hold, monkeypatch) for hold in (0, 1)}
     assert runs[0][0] in (0, 1), runs[0][2]
     assert runs[0] == runs[1] and runs[0][3]
     product = rng.choice(corpus.products)
     product.write_text(product.read_text("utf-8") + "# changed\n", "utf-8")
     domain = corpus.parents(product)[0]
     domain.write_text(domain.read_text("utf-8") + "# changed\n", "utf-8")
-    again = {
-        hold: _cached(Path("repo"), base / f"store-{hold}", hold, monkeypatch) for hold in (0, 1)
-    }
+    again = {hold: _cached(where, base / f"store-{hold}", hold, monkeypatch) for hold in (0, 1)}
     assert again[0] == again[1]
 
 
@@ -215,6 +220,24 @@ def test_a_cached_run_holds_no_more(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert len(held) == 11 and len(result.files) == 51
     assert result.replay is not None and not result.replay._raw
     assert len(result.replay.store.written) == 51
+
+
+def test_a_folder_of_products_is_released_though_its_manifests_are_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check products/` in a larger workspace searches dependents only for a manifest it was
+    given: with none among its files, they are released as for the whole workspace; given one,
+    the run stops before any rule and holds every file (its dependents are searched first)."""
+    root = _tree(tmp_path, 40)
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(stream, "GROUP", 8)
+    result = engine.run([Path("products")], Config(), jobs=1, release=True, dependents_root=root)
+    held = [f for f in result.files if f.documents and not f.released]
+    assert len(result.files) == 51 and len(held) == 11  # the manifests its products reach
+    given = [Path("products"), Path("platform/domains")]
+    result = engine.run(given, Config(), jobs=1, release=True, dependents_root=root)
+    assert len(result.files) == 51
+    assert not any(f.released for f in result.files)
 
 
 def _parsed_documents() -> int:

@@ -138,9 +138,9 @@ def run(
     `paths` (after the config's include and exclude) found moments ago, so it is not walked again;
     a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths.
     With `release`, a run that can (no shared parse, no replaced contents, no trusted roots, no
-    dependents search) checks the tree group by group and releases each file
-    once the rules of single files ran (floe_lint.lint.stream): memory stays flat, the output is
-    the same, and the result's `products` holds only those of files it kept.
+    manifest among its files whose dependents it must search) checks the tree group by group and
+    releases each file once the rules of single files ran (floe_lint.lint.stream): memory stays
+    flat, the output is the same, and the result's `products` holds only those of files it kept.
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -183,13 +183,13 @@ def run(
         and not (
             sources
             or config.trusted_roots
-            or (dependents_root is not None and not _covers(paths, dependents_root))
             or any(r.id not in enabled and r.subject not in _LATE for r in every)
         )
     )
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     stream = local = None
+    added: int | None = None  # of `found`, by a stream that stopped
     if replay is not None:
         from floe_lint.lint.local import Local
 
@@ -202,10 +202,19 @@ def run(
         ctx = Context(workspace, hierarchy)
         checked = lambda r, s: _checked(r, s, ctx, config, None, local)  # noqa: E731
         stream = Stream(workspace, hierarchy, ctx, rules, checked, replay)
-        stream.run(found, add, _variant_base, bulk.jobs_for(len(fresh), jobs))
-    else:
+        # A found manifest has dependents to search before any rule runs: the run stops at
+        # its group and goes on as one that holds every file (a released file is read again).
+        searched = dependents_root is not None and not _covers(paths, dependents_root)
+        stops = (lambda path: _holds_manifest(workspace, path, replay)) if searched else None
+        added = stream.run(found, add, _variant_base, bulk.jobs_for(len(fresh), jobs), stops)
+        if added is not None:
+            stream = None
+            if replay is not None:
+                replay.forget_notes()
+                local = Local(replay)
+    if stream is None:
         workspace.preload(fresh, bulk.jobs_for(len(fresh), jobs))
-        for path, explicit in found:
+        for path, explicit in found[added or 0 :]:
             add(path, explicit)
             base = _variant_base(path)
             if (
@@ -415,12 +424,13 @@ def _may_have_dependents(
     nor one given the whole workspace. A replayed file is not parsed to tell: its entry says."""
     if _covers(paths, root):
         return False
-    return any(
-        replay.holds_manifest(path)
-        if replay is not None and replay.replayable(path)
-        else any(doc.kind == "manifest" for doc in workspace.load(path).documents)
-        for path, _ in found
-    )
+    return any(_holds_manifest(workspace, path, replay) for path, _ in found)
+
+
+def _holds_manifest(workspace: Workspace, path: Path, replay: Replay | None) -> bool:
+    if replay is not None and replay.replayable(path):
+        return replay.holds_manifest(path)
+    return any(doc.kind == "manifest" for doc in workspace.load(path).documents)
 
 
 def _checked(

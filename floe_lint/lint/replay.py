@@ -244,6 +244,10 @@ class Replay:
 
     # -- recording -----------------------------------------------------------------------
 
+    def forget_notes(self) -> None:
+        """Drop what `note` noted: the run starts its rules over, holding every file."""
+        self._noted.clear()
+
     def note(
         self,
         source: SourceFile,

@@ -101,10 +101,13 @@ class Stream:
         add: Callable[[Path, bool], None],
         variant_base: Callable[[Path], Path | None],
         jobs: int,
-    ) -> None:
+        stops: Callable[[Path], bool] | None = None,
+    ) -> int | None:
         """Load `found` group by group on `jobs` processes, `add` each file (and the base of
         an overlay) to the workspace, and check each group. A file the result cache replays
-        is not parsed."""
+        is not parsed. With `stops`, a group holding a found file it says yes to (a manifest,
+        whose dependents the run must search before any rule runs) is not checked: the run
+        stops, and says how many of `found` it added (None: it checked them all)."""
         workspace, replay = self.workspace, self.replay
         cut = groups(found)
         todo = [
@@ -115,9 +118,12 @@ class Stream:
             ]
             for group in cut
         ]
-        loading = bulk.load_groups(todo, jobs)
+        # in one process, each file is parsed as it is added (Workspace.load)
+        loading = bulk.load_groups(todo, jobs) if jobs > 1 else None
+        added = 0
         for group, paths in zip(cut, todo, strict=True):
-            workspace.adopt(paths, next(loading))
+            if loading is not None:
+                workspace.adopt(paths, next(loading))
             keys = []
             for path, explicit in group:
                 add(path, explicit)
@@ -126,7 +132,13 @@ class Stream:
                 if base is not None:
                     add(base, False)
                     keys.append(workspace.key(base))
+            added += len(group)
+            if stops is not None and any(stops(path) for path, _ in group):
+                if loading is not None:
+                    loading.close()
+                return added
             self.check(keys)
+        return None
 
     def check(self, keys: Iterable[Path]) -> None:
         """Resolve, check and release the reported files among `keys` that hold no manifest."""

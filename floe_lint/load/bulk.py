@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import gc
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 
 from floe_lint.load import document
@@ -67,7 +67,9 @@ def _load_chunk(paths: Sequence[Path]) -> list[SourceFile]:
     return [document.load(path) for path in paths]
 
 
-def load_groups(groups: Sequence[Sequence[Path]], jobs: int) -> Iterator[list[SourceFile]]:
+def load_groups(
+    groups: Sequence[Sequence[Path]], jobs: int
+) -> Generator[list[SourceFile], None, None]:
     """`document.load` of each group's paths, one group at a time and in order, on up to `jobs`
     processes: the workers parse ahead by a few chunks only, so however many groups there
     are, only those few are held parsed and not yet taken (floe_lint.lint.stream)."""

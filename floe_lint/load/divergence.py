@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import yaml
 
@@ -25,8 +26,12 @@ from floe_lint.load.problems import LoadProblem
 from floe_lint.load.yaml_tree import scan
 
 _BREAKS = "\r\n\x85\u2028\u2029"
-_BREAK = re.compile("[\r\n\x85\u2028\u2029]")
-_BREAK_LINES = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # one line break each
+
+
+@cache
+def _breaks(lines: bool = False) -> re.Pattern[str]:
+    """A line break, or (`lines`) one line break each; compiled when a file has a divergence."""
+    return re.compile("\r\n|[\r\n\x85\u2028\u2029]" if lines else "[\r\n\x85\u2028\u2029]")
 
 
 #: a block scalar indicator, its chomping/indentation indicators, spaces, then a tab or a `#`:
@@ -94,7 +99,7 @@ def _block_header(text: str) -> LoadProblem | None:
 
 def _place(text: str, index: int) -> Span:
     before = text[:index]
-    line = len(_BREAK_LINES.findall(before)) + 1
+    line = len(_breaks(lines=True).findall(before)) + 1
     start = max(before.rfind(c) for c in _BREAKS) + 1
     col = index - start + 1
     return Span(line, col, line, col + 1)
@@ -138,11 +143,11 @@ def _tab(text: str) -> LoadProblem | None:
         if inside and scalars[at][2]:
             index = text.find("\t", scalars[at][1])
             continue
-        for found in _BREAK.finditer(text, seen, index):
+        for found in _breaks().finditer(text, seen, index):
             line_start = found.end()
         seen = index
         if _comment_between(text, line_start, index, scalars, at):
-            after = _BREAK.search(text, index)
+            after = _breaks().search(text, index)
             index = text.find("\t", after.end()) if after else -1
             continue
         return LoadProblem(

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 
 from floe_lint.load import pointer as ptr
-from floe_lint.load import schema_errors
 from floe_lint.load.fastschema import compile_schema, ecma_pattern, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
@@ -391,6 +390,8 @@ def validate(data: Any, schema_name: str, *, overlay: bool = False) -> list[Sche
 def _collect(data: Any, schema_name: str) -> list[SchemaProblem]:
     """The problems of `data`: from the errors `schema_errors` finds without `jsonschema`
     when it can judge them all, else from `jsonschema`'s (the same, when both can)."""
+    from floe_lint.load import schema_errors  # only for a document the quick check doubts
+
     root = schema(schema_name)
     try:
         return _collect_from(schema_errors.errors(root, data), root)

@@ -11,6 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 
 from floe_lint.load.paths import name_fetched
@@ -19,12 +20,17 @@ from floe_lint.record import Frozen, Value, set_field
 
 OCI_SCHEME = "oci://"
 MUTABLE_TAGS = frozenset({"latest", "main", "master", "stable", "edge", "nightly", "dev", "head"})
-_OCI = re.compile(
-    r"^oci://(?P<host>[A-Za-z0-9.\-]+(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)"
-    r"/(?P<repository>[a-z0-9]+(?:[._\-/][a-z0-9]+)*)"
-    r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}))?"
-    r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$"
-)
+
+
+@cache
+def _oci() -> re.Pattern[str]:
+    """The pattern of an oci:// ref, compiled when a ref is first parsed (not at start-up)."""
+    return re.compile(
+        r"^oci://(?P<host>[A-Za-z0-9.\-]+(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)"
+        r"/(?P<repository>[a-z0-9]+(?:[._\-/][a-z0-9]+)*)"
+        r"(?::(?P<tag>[A-Za-z0-9_][A-Za-z0-9_.\-]{0,127}))?"
+        r"(?:@(?P<digest>sha256:[a-f0-9]{64}))?$"
+    )
 
 
 class OciRef(Frozen):
@@ -72,7 +78,7 @@ def is_oci(text: str) -> bool:
 
 
 def parse_oci(text: str) -> OciRef:
-    match = _OCI.match(text)
+    match = _oci().match(text)
     if not match:
         raise RefError(
             f"'{text}' is not a valid OCI reference; expected oci://host/repository:tag "
@@ -87,7 +93,7 @@ def parse_oci(text: str) -> OciRef:
 def host_problem(host: str) -> str | None:
     """Why `host[:port]` cannot name a registry (checked here, not first by the network).
 
-    `host` is what the `_OCI` pattern or a URL's netloc allows: a name or a bracketed address.
+    `host` is what the `_oci` pattern or a URL's netloc allows: a name or a bracketed address.
     """
     if host.startswith("["):
         address, _, port = host[1:].partition("]")

@@ -1,0 +1,168 @@
+"""Red-team cases for issue 17's fast paths, on hostile input:
+
+- the schema check written as code (`schemacode`, used once a schema judged 256 documents)
+  never proves valid a document that `jsonschema` (with JSON Schema's `$`, as `validation`
+  runs it) refuses: real documents with values a YAML file can hold in their place (a bool
+  where a number goes, 1.0, a huge int, NaN and infinities, keys that are not text, dates,
+  bytes, text with a final line break);
+- a file released by a streamed `check` and changed on disk before a report reads it again
+  is one clear error naming it, never a report of text the run did not check.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from floe_lint.cli import main
+from floe_lint.lint import engine, stream
+from floe_lint.load import document, schemacode
+from floe_lint.load.fastschema import proves_valid
+from floe_lint.load.validation import _optional, _validator, schema
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+#: (schema name, data) of every document of the examples, both dialects
+DOCS = [
+    (f"{doc.kind}-floe" if doc.dialect == "floe" else str(doc.kind), doc.data)
+    for path in sorted(EXAMPLES.rglob("*.y*ml"))
+    for doc in document.load(path).documents
+    if doc.kind in ("floe", "manifest") and isinstance(doc.data, dict)
+]
+HOSTILE = [
+    True,
+    False,
+    0,
+    1,
+    1.0,
+    2**70,
+    -(2**70),
+    math.nan,
+    math.inf,
+    -math.inf,
+    "",
+    "1.0.0\n",
+    "x" * 300,
+    None,
+    [],
+    {},
+    {1: "a"},
+    {True: 1},
+    {None: 1},
+    datetime.date(2024, 1, 1),
+    b"\x00",
+    "é\u0000",
+    [None],
+    {"": 1},
+    "duckdb",
+    "strict",
+]
+
+
+def _places(node: Any, at: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [at]
+    if isinstance(node, dict):
+        for key, value in node.items():
+            found += _places(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _places(value, (*at, index))
+    return found
+
+
+def _put(node: Any, at: tuple[Any, ...], value: Any) -> Any:
+    if not at:
+        return value
+    holder = node
+    for step in at[:-1]:
+        holder = holder[step]
+    holder[at[-1]] = value
+    return node
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    which=st.integers(0, len(DOCS) - 1),
+    changes=st.lists(st.tuples(st.integers(0), st.sampled_from(HOSTILE)), min_size=1, max_size=3),
+    overlay=st.booleans(),
+)
+def test_the_written_check_never_passes_what_jsonschema_refuses(
+    which: int, changes: list[tuple[int, Any]], overlay: bool
+) -> None:
+    name, data = DOCS[which]
+    data = copy.deepcopy(data)
+    for pick, value in changes:
+        places = _places(data)
+        data = _put(data, places[pick % len(places)], copy.deepcopy(value))
+    raw = _optional(schema(name)) if overlay else schema(name)
+    written = schemacode.write(raw)
+    assert written is not None
+    if proves_valid(written, data):
+        # the validator `validation` runs (JSON Schema's `$`), over the schema judged
+        validator = type(_validator(name))(raw)
+        assert validator.is_valid(data), data
+
+
+#: values that a YAML file can hold where a number, a text or a mapping goes
+CONFUSING = [True, 1.0, 2**70, math.nan, math.inf, {1: "a"}, datetime.date(2024, 1, 1), "1.0.0\n"]
+
+
+@pytest.mark.parametrize("name", sorted({name for name, _ in DOCS}))
+def test_each_place_of_each_example_holding_a_confusing_value(name: str) -> None:
+    """Every place of every example document in turn, with each value of CONFUSING."""
+    written = schemacode.write(schema(name))
+    validator = _validator(name)
+    passed = 0
+    for kind, data in DOCS:
+        if kind != name:
+            continue
+        for at in _places(data)[1:]:
+            for value in CONFUSING:
+                changed = _put(copy.deepcopy(data), at, value)
+                if proves_valid(written, changed):
+                    passed += 1
+                    assert validator.is_valid(changed), (at, value)
+    assert passed > 0
+
+
+def test_a_released_file_changed_before_the_report_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "repo"
+    (root / "products" / "orders").mkdir(parents=True)
+    (root / "manifest.yaml").write_text(
+        "scope: enterprise\nmetadata: {name: acme}\n"
+        "plugins:\n  compute:\n    approved: [duckdb]\n    default: duckdb\n",
+        "utf-8",
+    )
+    product = root / "products" / "orders" / "floe.yaml"
+    product.write_text(
+        "name: orders\nplatform: {ref: ../../manifest.yaml}\n"
+        "transforms:\n  - {type: dbt, path: models/a/, compute: spark}\n",
+        "utf-8",
+    )
+    run = engine.run
+
+    def then_edited(*args: Any, **kwargs: Any) -> engine.Result:
+        result = run(*args, **kwargs)
+        product.write_text(product.read_text("utf-8").replace("spark", "duckdb"), "utf-8")
+        return result
+
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(stream, "GROUP", 1)
+    monkeypatch.setattr(engine, "run", then_edited)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", ".", "--no-cache", "--jobs", "1", "--format", "sarif"], out, err)
+    assert code == 2
+    assert err.getvalue() == (
+        "floe-lint: error: products/orders/floe.yaml: changed while floe-lint checked it; "
+        "run it again\n"
+    )
+    assert out.getvalue() == ""
