@@ -445,13 +445,11 @@ def main(
         stdout.write(f"floe-lint {__version__}\n")  # without building any parser first
         return EXIT_CLEAN
     if words[:1] == ["check"]:  # a plain check line is read without argparse
-        from floe_lint.commands.quick import check_arguments
+        from floe_lint.commands.quick import run_plain
 
-        quick = check_arguments(words)
-        if quick is not None:
-            from floe_lint.commands.dispatch import run
-
-            return run("check", quick, stdout, stderr)
+        status = run_plain(words, stdout, stderr)
+        if status is not None:
+            return status
     command = command_of(words)
     parser = _parser(command if command in COMMANDS else None)
     try:

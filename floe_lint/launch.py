@@ -1,7 +1,9 @@
 """The `floe-lint` console script: `--version` answers before anything else is imported.
 
-Everything else goes to `floe_lint.cli.main`. The cyclic garbage collector is off from here
-on for `check` (`floe_lint.commands.dispatch` turns it back on for every other command): the
+A plain `check` line (`floe_lint.commands.quick`, as pre-commit runs the hook) is run without
+importing `floe_lint.cli`; everything else goes to `floe_lint.cli.main`. The cyclic garbage
+collector is off from here on for `check` (`floe_lint.commands.dispatch` turns it back on for
+every other command): the
 start-up's imports allocate only objects that live as long as the process, which each
 collection would walk again for nothing (5 ms of the pre-commit hook's 70 ms), and the lint
 run itself pauses the collector anyway (`floe_lint.load.bulk.gc_paused`). Reference counting
@@ -26,9 +28,13 @@ def main() -> int:
     import gc
 
     gc.disable()
-    from floe_lint.cli import main as run
+    from floe_lint.commands.quick import run_plain
 
-    status = run()
+    status = run_plain(sys.argv[1:], sys.stdout, sys.stderr)  # as pre-commit runs `check`
+    if status is None:
+        from floe_lint.cli import main as run
+
+        status = run()
     if not gc.isenabled():  # `check` ran: nothing but the interpreter's exit follows
         gc.freeze()
     return status

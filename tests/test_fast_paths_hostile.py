@@ -166,3 +166,38 @@ def test_a_released_file_changed_before_the_report_is_one_clear_error(
         "run it again\n"
     )
     assert out.getvalue() == ""
+
+
+def test_a_stream_that_stops_at_a_manifest_checks_its_released_overlays_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check products platform` in a workspace: the stream checks and releases the products'
+    group, stops at the manifest's (its dependents are searched first) and checks everything
+    again holding it, a released overlay included (read again, its models made anew): the
+    same findings as a run that never released, not an internal error."""
+    (tmp_path / "products" / "a").mkdir(parents=True)
+    (tmp_path / "platform").mkdir()
+    (tmp_path / "platform" / "manifest.yaml").write_text(
+        "scope: enterprise\nmetadata: {name: acme}\n"
+        "plugins:\n  compute:\n    approved: [duckdb, spark]\n    default: duckdb\n",
+        "utf-8",
+    )
+    (tmp_path / "products" / "a" / "floe.yaml").write_text(
+        "name: a\nplatform: {ref: ../../platform/manifest.yaml}\n"
+        "transforms:\n  - {type: dbt, path: models/a/, compute: spark}\n",
+        "utf-8",
+    )
+    (tmp_path / "products" / "a" / "floe.prod.yaml").write_text(
+        "transforms:\n  - {path: models/a/, compute: duckdb}\n", "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(stream, "GROUP", 1)  # the products' group is released before the stop
+    out, err = io.StringIO(), io.StringIO()
+    args = ["check", "products", "platform", "--workspace", ".", "--no-cache", "--jobs", "1"]
+    code = main(args, out, err)
+    assert (code, err.getvalue()) == (1, "floe-lint: 1 error (3 files checked)\n")
+    assert out.getvalue() == (
+        "products/a/floe.prod.yaml:2:32: ERROR FL401 [environment-override] a per-environment "
+        "file changes the compute; a transform must run on the same compute in every "
+        "environment (ADR-0010)\n"
+    )

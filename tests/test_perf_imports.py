@@ -258,6 +258,7 @@ def test_the_hooks_check_loads_neither_dataclasses_nor_argparse(
         if cached:
             off.discard("hashlib")  # the cache hashes each file's content
         assert not off & set(loaded), off & set(loaded)
+        assert "floe_lint.cli" not in loaded  # the plain line is run by commands.quick
     env = {**env, "FLOE_LINT_NO_CACHE": "1"}
     # the same line written otherwise goes to argparse, which is still there for it
     result = subprocess.run(
@@ -267,7 +268,7 @@ def test_the_hooks_check_loads_neither_dataclasses_nor_argparse(
         text=True,
         env=env,
     )
-    assert "argparse" in json.loads(result.stdout.splitlines()[-1])[1]
+    assert {"argparse", "floe_lint.cli"} <= set(json.loads(result.stdout.splitlines()[-1])[1])
 
 
 @pytest.mark.parametrize("flag", ["--hook", "--no-dependents"])

@@ -19,7 +19,7 @@ from floe_lint.commands.usage import DEFAULT_PATHS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TextIO
 
 #: `check`'s flags that take no value, by option string: the dest they set to True
 FLAGS = {
@@ -96,3 +96,17 @@ def check_arguments(words: list[str]) -> SimpleNamespace | None:
     if paths:
         values["paths"] = paths
     return SimpleNamespace(**values)
+
+
+def run_plain(words: list[str], stdout: TextIO, stderr: TextIO) -> int | None:
+    """Run a plain `check` line (`words` without the program name); None for any other line.
+    The console script calls it before importing `floe_lint.cli` (its command table and its
+    parser builders), which calls it too."""
+    if words[:1] != ["check"]:
+        return None
+    quick = check_arguments(words)
+    if quick is None:
+        return None
+    from floe_lint.commands.dispatch import run
+
+    return run("check", quick, stdout, stderr)

@@ -250,7 +250,9 @@ class Store:
 
         lines = self._lines() if self._text else {}
         parts = []
-        for key, entry in self.written.items():
+        # by key: the same store whatever order the run loaded its files in (a run that
+        # releases files loads a product's manifests when it first reaches them)
+        for key, entry in sorted(self.written.items()):
             line = lines.get(key) if self.entries.get(key) is entry else None
             parts.append(line if line is not None else _entry_line(key, entry))
         text = _HEAD + ",\n".join(parts) + "\n" + _TAIL

@@ -340,6 +340,7 @@ class SourceFile(Value):
         self.text = fresh.text
         for doc, again in zip(self.documents, fresh.documents, strict=True):
             doc.data, doc.text, doc.located = again.data, again.text, again.located
+            doc._models = {}  # release dropped them (models of the data read again are made anew)
             doc._owner = None
         self._held = None
 

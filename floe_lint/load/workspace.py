@@ -75,8 +75,9 @@ class Workspace:
         if not shared:  # a new run: the tree may have changed since the last one (a run
             forget_links()  # that shares another's parse, as impact's second, sees its tree)
         self._files: dict[Path, SourceFile] = {}
-        #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`)
-        self._shared = shared if shared is not None else {}
+        #: files parsed by another run over the same tree, by key (see `engine.run`'s `parsed`);
+        #: for a run that shares nothing, `_files` itself (one table per file, not two)
+        self._shared = shared if shared is not None else self._files
         self.reported: dict[Path, SourceFile] = {}
         #: Files that must hold a Floe document: named on the command line or by their name.
         self.expected: set[Path] = set()
