@@ -113,6 +113,14 @@ def walk(
     """What `found_under` finds, each file as (its name as `discover` spells it, its absolute
     path as `os.path.abspath` spells it, whether it is a symbolic link): one `scandir` per
     folder, folders visited from a stack (no generator per level), no Path per entry."""
+    return list(walking(top, links, listing))
+
+
+def walking(
+    top: str | os.PathLike[str], links: list[str] | None = None, listing: Listing | None = None
+) -> Iterator[tuple[str, str, bool]]:
+    """`walk`, each folder's files given as soon as it is listed (one generator for the whole
+    walk): a reader of each file reads it while the system still holds its folder close."""
     from pathlib import Path
 
     inside = os.path.realpath(top)
@@ -164,6 +172,9 @@ def walk(
             if link and not _within(os.path.realpath(os.path.join(folder, name)), inside):
                 continue  # a link out of the folder: its target is not ours to read
             found.append((shown_prefix + name, absolute_prefix + name, link))
+        if found:
+            yield from found
+            found.clear()
         dirs.sort(reverse=True)  # popped from the stack in name order
         for name, path in dirs:
             if linked is not None and name in linked:
@@ -174,7 +185,6 @@ def walk(
                 continue
             below = listed.rstrip("/") + "/" + name if listing is not None else ""
             stack.append((shown_prefix + name, path, absolute_prefix + name, below))
-    return found
 
 
 def _within(target: str, folder: str) -> bool:
