@@ -21,6 +21,7 @@ keeps its parent's: its own slots are private); each is a slot of the same name.
 
 from __future__ import annotations
 
+from _thread import get_ident
 from operator import attrgetter
 
 #: `typing` is imported for the type checker only: it costs 3 ms of every start-up (issue
@@ -56,6 +57,10 @@ def _key_of(names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
     return _no_key
 
 
+#: the records whose repr is being written, per thread (see `Record.__repr__`)
+_IN_REPR: set[tuple[int, int]] = set()
+
+
 class Record:
     """Fields, repr and `replace`; equality and hash by identity."""
 
@@ -84,7 +89,16 @@ class Record:
         cls._key = _key_of(cls.COMPARED)
 
     def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.SHOWN)
+        # a record that holds itself, directly or not (a level's computes name their level),
+        # shows `...` there, as a dataclass's repr does
+        key = (id(self), get_ident())
+        if key in _IN_REPR:
+            return "..."
+        _IN_REPR.add(key)
+        try:
+            shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.SHOWN)
+        finally:
+            _IN_REPR.discard(key)
         return f"{type(self).__qualname__}({shown})"
 
     def replace(self, **changes: Any) -> Self:

@@ -6,12 +6,14 @@ from __future__ import annotations
 import copy
 import dataclasses
 import pickle
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from floe_lint.record import Frozen, Ordered, Record, Value, set_field
+from tests.conftest import REPO
 
 
 @dataclasses.dataclass(frozen=True, order=True)
@@ -115,3 +117,20 @@ def test_values_of_another_class_are_never_equal() -> None:
     assert Pair(1, 2.0) != PairD(1, 2.0)
     with pytest.raises(TypeError):
         _ = Pair(1, 2.0) < PairD(1, 2.0)  # type: ignore[operator]
+
+
+def test_a_record_that_holds_itself_shows_dots_there_as_the_dataclass_does() -> None:
+    """A level's computes name their level: the repr must end, as a dataclass's does."""
+    ours, theirs = Box(), BoxD()
+    ours.items.append(ours)  # type: ignore[arg-type]
+    theirs.items.append(theirs)  # type: ignore[arg-type]
+    assert repr(ours) == repr(theirs).replace("BoxD(", "Box(") == "Box(items=[...])"
+    assert repr(Box([1, 2])) == "Box(items=[1, 2])"  # nothing left marked after a repr
+
+
+def test_the_repr_of_a_whole_run_ends(tmp_path: Path) -> None:
+    from floe_lint.config import Config
+    from floe_lint.lint import engine
+
+    result = engine.run([REPO / "examples" / "mesh"], Config())
+    assert repr(result).startswith("Result(findings=[")

@@ -47,6 +47,14 @@ class Listing:
         #: each folder listed -> the names it held
         self.names: dict[str, set[str]] = {}
 
+    def note(
+        self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
+    ) -> None:
+        """Record a folder listed (`absolute`, or `shown` as `discover` spells its files'
+        folder) and every name in it, files and folders (`(name, path)`) alike."""
+        names = self.names[absolute] = set(files)
+        names.update(name for name, _ in dirs)
+
     @property
     def folders(self) -> set[str]:
         return set(self.names)
@@ -59,6 +67,33 @@ class Listing:
         if names is None or not name:
             return None
         return name not in names
+
+
+class Beside(Listing):
+    """What a walk listed, kept for the per-environment files beside each file found
+    (floe_lint.lint.context.overlay_files): each folder listed, spelt as `str(Path(file).parent)`
+    spells it for a file the walk yields in it (a text names one folder, from the run's working
+    directory), with those of its names, files and folders alike, that such a file can have
+    (`BASE.*.y*ml`: two dots or more, ending in `ml`), in no order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.beside: dict[str, tuple[str, ...]] = {}
+
+    def note(
+        self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
+    ) -> None:
+        kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
+        kept.extend(name for name, _ in dirs if name.endswith("ml") and name.count(".") >= 2)
+        self.beside[shown] = tuple(kept) if kept else _NONE
+
+    def candidates(self, folder: str) -> tuple[str, ...] | None:
+        """The names in `folder` (spelt as `str(path.parent)`) that could be per-environment
+        files, when the walk listed it; None when it did not."""
+        return self.beside.get(folder)
+
+
+_NONE: tuple[str, ...] = ()
 
 
 def found_under(
@@ -78,6 +113,14 @@ def walk(
     """What `found_under` finds, each file as (its name as `discover` spells it, its absolute
     path as `os.path.abspath` spells it, whether it is a symbolic link): one `scandir` per
     folder, folders visited from a stack (no generator per level), no Path per entry."""
+    return list(walking(top, links, listing))
+
+
+def walking(
+    top: str | os.PathLike[str], links: list[str] | None = None, listing: Listing | None = None
+) -> Iterator[tuple[str, str, bool]]:
+    """`walk`, each folder's files given as soon as it is listed (one generator for the whole
+    walk): a reader of each file reads it while the system still holds its folder close."""
     from pathlib import Path
 
     inside = os.path.realpath(top)
@@ -113,8 +156,7 @@ def walk(
         except OSError:
             continue  # as os.walk without onerror: an unreadable folder is skipped
         if listing is not None:
-            names = listing.names[listed] = set(files)
-            names.update(name for name, _ in dirs)
+            listing.note(listed, shown, files, dirs)
         shown_prefix = shown if shown.endswith("/") else "" if shown == "." else shown + "/"
         absolute_prefix = absolute if absolute.endswith("/") else absolute + "/"
         files.sort()
@@ -130,6 +172,9 @@ def walk(
             if link and not _within(os.path.realpath(os.path.join(folder, name)), inside):
                 continue  # a link out of the folder: its target is not ours to read
             found.append((shown_prefix + name, absolute_prefix + name, link))
+        if found:
+            yield from found
+            found.clear()
         dirs.sort(reverse=True)  # popped from the stack in name order
         for name, path in dirs:
             if linked is not None and name in linked:
@@ -140,7 +185,6 @@ def walk(
                 continue
             below = listed.rstrip("/") + "/" + name if listing is not None else ""
             stack.append((shown_prefix + name, path, absolute_prefix + name, below))
-    return found
 
 
 def _within(target: str, folder: str) -> bool:

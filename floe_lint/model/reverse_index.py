@@ -26,7 +26,7 @@ from pathlib import Path
 from floe_lint.load import bulk
 from floe_lint.load.bounded import read_bounded, read_unlinked
 from floe_lint.load.document import Document
-from floe_lint.load.walk import walk
+from floe_lint.load.walk import walk, walking
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.refs import RefError, is_oci, parse_oci
@@ -315,6 +315,8 @@ class ReverseIndex:
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
         self._scanned = False
         self._table: OciTable | None = None
+        #: the rest of a walk that `_listed` has not given yet
+        self._unlisted: Iterator[tuple[str, str, bool]] | None = None
 
     def _outside_given(self, text: str) -> bool:
         return not (text in self._given or text.startswith(self._given_folders))
@@ -330,20 +332,17 @@ class ReverseIndex:
         # A lock file maps a ref to a digest, which only an `oci://` override key can match.
         wants_locks = any(is_oci(key.strip()) for key in self.overrides)
         # Names, not Paths: a Path is built only for a file that passes a level's test.
+        if self.selected is None and not wants_locks and self.root.is_dir():
+            # listed as the first level reads them (`_listed`): each file is read just after
+            # its folder was listed, and the files are walked once
+            self._unlisted = walking(self.root)
+            self._table = OciTable(self.overrides, locks)
+            return
         listed = (
             walk(self.root)
             if self.root.is_dir()
             else [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
         )
-        if self.selected is None and not wants_locks:
-            given, folders_given = self._given, self._given_folders
-            self._paths = [
-                item
-                for item in listed
-                if not (item[1] in given or item[1].startswith(folders_given))
-            ]
-            self._table = OciTable(self.overrides, locks)
-            return
         for item in listed:
             name = item[0]
             if self.selected is not None and not self.selected(Path(name)):
@@ -357,6 +356,20 @@ class ReverseIndex:
             if self._outside_given(item[1]):
                 self._paths.append(item)
         self._table = OciTable(self.overrides, locks)
+
+    def _listed(self) -> Iterator[tuple[str, str, bool]]:
+        """The files searched (see `_paths`): those listed already, then the rest of a walk
+        still under way, noted as they come."""
+        yield from self._paths
+        if self._unlisted is None:
+            return
+        given, folders_given = self._given, self._given_folders
+        paths = self._paths
+        for item in self._unlisted:
+            if not (item[1] in given or item[1].startswith(folders_given)):
+                paths.append(item)
+                yield item
+        self._unlisted = None
 
     @property
     def table(self) -> OciTable:
@@ -391,7 +404,7 @@ class ReverseIndex:
         folders = tuple(str(t.parent) + os.sep for t in frontier)
         found: list[Path] = []
         candidate = self._candidate
-        for name, text, link in self._paths:
+        for name, text, link in self._listed():
             if not (text in candidate or text.startswith(folders)):
                 # Bytes are tested, then dropped; a file without a needle costs its read alone.
                 raw = read_bounded(name) if link else read_unlinked(name)
