@@ -201,3 +201,51 @@ def test_a_stream_that_stops_at_a_manifest_checks_its_released_overlays_again(
         "file changes the compute; a transform must run on the same compute in every "
         "environment (ADR-0010)\n"
     )
+
+
+def test_a_served_finding_shadows_a_schema_finding_whatever_its_path_spelling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check .` stores the product's environment-override findings with the path a walk gave
+    (`products/a/floe.prod.yaml`); `check platform` reaches the product as a dependent (an
+    absolute path), is served those findings, and runs the schema rules on the overlay afresh
+    (an overlay's schema findings are never served). The schema finding on the node that
+    environment-override explains is dropped, as in a cold run: the same file whatever the
+    spelling of its findings' paths."""
+    (tmp_path / ".git").mkdir()  # the workspace's root
+    (tmp_path / "platform").mkdir()
+    (tmp_path / "products" / "a").mkdir(parents=True)
+    (tmp_path / "platform" / "manifest.yaml").write_text(
+        "scope: enterprise\nmetadata: {name: acme}\n"
+        "plugins:\n  compute:\n    approved: [duckdb, spark]\n    default: duckdb\n",
+        "utf-8",
+    )
+    (tmp_path / "products" / "a" / "floe.yaml").write_text(
+        "name: a\nplatform: {ref: ../../platform/manifest.yaml}\n"
+        "transforms:\n  - {type: dbt, path: models/a/, compute: duckdb}\n",
+        "utf-8",
+    )
+    (tmp_path / "products" / "a" / "floe.prod.yaml").write_text(
+        "transforms: [{path: models/a/, compute: {prod: spark}}]\n", "utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("FLOE_LINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+
+    def check(*args: str) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        return main(["check", *args, "--jobs", "1"], out, err), out.getvalue(), err.getvalue()
+
+    cold = check("platform", "--no-cache")
+    assert cold == (
+        1,
+        "products/a/floe.prod.yaml:1:41: ERROR FL401 [environment-override] a per-environment "
+        "file changes the compute; a transform must run on the same compute in every "
+        "environment (ADR-0010)\n"
+        "products/a/floe.prod.yaml:1:41: ERROR FL401 [environment-override] transform "
+        "'models/a/' selects compute per environment (prod); a transform must run on the same "
+        "compute in every environment (ADR-0010)\n",
+        "floe-lint: 2 errors (2 files checked, 1 of them dependent of the changed manifests)\n",
+    )
+    check(".")  # stores the product's findings, its paths as the walk spelled them
+    assert check("platform") == cold

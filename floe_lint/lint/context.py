@@ -15,6 +15,7 @@ from floe_lint.compute.plugin import known_compute_names
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
 from floe_lint.load.validation import SchemaProblem, validate
+from floe_lint.load.walk import Beside
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.hierarchy import Hierarchy, RefProblem
@@ -49,27 +50,34 @@ def schema_name(doc: Document) -> str:
     return f"{doc.kind}-floe" if doc.dialect == "floe" else str(doc.kind)
 
 
-def overlay_files(path: Path) -> list[Path]:
-    """The per-environment files beside `path` (`floe.prod.yaml` for `floe.yaml`), sorted."""
+def overlay_files(path: Path, listed: Beside | None = None) -> list[Path]:
+    """The per-environment files beside `path` (`floe.prod.yaml` for `floe.yaml`), sorted.
+    `listed`: what the run's walk listed (its folder's names are not listed again)."""
     base_name = path.name.rsplit(".", 1)[0]
     return [
         sibling
-        for sibling in _siblings(path.parent, f"{base_name}.*.y*ml")
+        for sibling in _siblings(path.parent, f"{base_name}.*.y*ml", listed)
         if (match := ENV_VARIANT.match(sibling.name)) is not None
         and match["base"] == base_name
         and sibling != path
     ]
 
 
-def _siblings(folder: Path, pattern: str) -> list[Path]:
+def _siblings(folder: Path, pattern: str, listed: Beside | None = None) -> list[Path]:
     """`sorted(folder.glob(pattern))` for a pattern of one name, without pathlib's glob
     machinery (a rule asks this of every product's folder): the same names, in the same
-    order, case-sensitive as pathlib is here."""
+    order, case-sensitive as pathlib is here. A folder the walk listed (`listed`, every name
+    of it that `pattern` can match) is not listed again; any other is (a file named on the
+    command line, a manifest reached through a ref from elsewhere)."""
     from fnmatch import fnmatchcase
 
-    try:
-        names = os.listdir(folder)
-    except OSError:
+    names: Sequence[str] | None = listed.candidates(str(folder)) if listed is not None else None
+    if names is None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return []
+    elif not names:  # the walk listed the folder: no name in it can be one
         return []
     return sorted(folder / name for name in names if fnmatchcase(name, pattern))
 
@@ -185,7 +193,7 @@ class Context:
         return iter(self._overlays[key])
 
     def _find_overlays(self, doc: Document) -> Iterator[Document]:
-        for sibling in overlay_files(doc.path):
+        for sibling in overlay_files(doc.path, self.workspace.listed):
             loaded = self.load(sibling).documents
             yield from (d for d in loaded if isinstance(d.data, dict))
 

@@ -160,7 +160,7 @@ def run(
         if discovered is not None
         else [
             (path, explicit)
-            for path, explicit in discover(paths, hook=hook)
+            for path, explicit in discover(paths, hook=hook, listing=workspace.listed)
             if filtering.selected(path, config)
         ]
     )

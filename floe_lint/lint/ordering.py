@@ -4,6 +4,7 @@ findings a semantic rule explains more precisely."""
 from __future__ import annotations
 
 from floe_lint.findings import Finding
+from floe_lint.load.paths import resolved
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -27,19 +28,25 @@ def total_order(f: Finding) -> tuple[Any, ...]:
 
 
 def drop_shadowed_schema_findings(findings: list[Finding]) -> list[Finding]:
-    """A schema finding is dropped when a semantic rule explains the same node more precisely."""
+    """A schema finding is dropped when a semantic rule explains the same node more precisely.
+    The same file is the same whatever its findings' paths are spelled as: a finding the result
+    cache serves keeps the spelling of the run that stored it (`products/a/floe.yaml`, found by
+    a walk), a fresh one has this run's (an absolute path, the file reached as a dependent)."""
     semantic = {
-        (f.path, f.pointer) for f in findings if not f.name.startswith("schema-") and f.pointer
+        (resolved(f.path), f.pointer)
+        for f in findings
+        if not f.name.startswith("schema-") and f.pointer
     }
     return [
         f
         for f in findings
-        if not (f.name.startswith("schema-") and (f.path, f.pointer) in semantic)
+        if not (f.name.startswith("schema-") and (resolved(f.path), f.pointer) in semantic)
     ]
 
 
 def dedupe(findings: list[Finding]) -> list[Finding]:
+    """One of equal findings (the first): a file's paths compared as above."""
     unique: dict[tuple[Any, ...], Finding] = {}
     for f in findings:
-        unique.setdefault((f.rule_id, f.path, f.location.span, f.message), f)
+        unique.setdefault((f.rule_id, resolved(f.path), f.location.span, f.message), f)
     return list(unique.values())

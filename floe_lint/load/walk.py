@@ -47,6 +47,14 @@ class Listing:
         #: each folder listed -> the names it held
         self.names: dict[str, set[str]] = {}
 
+    def note(
+        self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
+    ) -> None:
+        """Record a folder listed (`absolute`, or `shown` as `discover` spells its files'
+        folder) and every name in it, files and folders (`(name, path)`) alike."""
+        names = self.names[absolute] = set(files)
+        names.update(name for name, _ in dirs)
+
     @property
     def folders(self) -> set[str]:
         return set(self.names)
@@ -59,6 +67,33 @@ class Listing:
         if names is None or not name:
             return None
         return name not in names
+
+
+class Beside(Listing):
+    """What a walk listed, kept for the per-environment files beside each file found
+    (floe_lint.lint.context.overlay_files): each folder listed, spelt as `str(Path(file).parent)`
+    spells it for a file the walk yields in it (a text names one folder, from the run's working
+    directory), with those of its names, files and folders alike, that such a file can have
+    (`BASE.*.y*ml`: two dots or more, ending in `ml`), in no order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.beside: dict[str, tuple[str, ...]] = {}
+
+    def note(
+        self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
+    ) -> None:
+        kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
+        kept.extend(name for name, _ in dirs if name.endswith("ml") and name.count(".") >= 2)
+        self.beside[shown] = tuple(kept) if kept else _NONE
+
+    def candidates(self, folder: str) -> tuple[str, ...] | None:
+        """The names in `folder` (spelt as `str(path.parent)`) that could be per-environment
+        files, when the walk listed it; None when it did not."""
+        return self.beside.get(folder)
+
+
+_NONE: tuple[str, ...] = ()
 
 
 def found_under(
@@ -121,8 +156,7 @@ def walking(
         except OSError:
             continue  # as os.walk without onerror: an unreadable folder is skipped
         if listing is not None:
-            names = listing.names[listed] = set(files)
-            names.update(name for name, _ in dirs)
+            listing.note(listed, shown, files, dirs)
         shown_prefix = shown if shown.endswith("/") else "" if shown == "." else shown + "/"
         absolute_prefix = absolute if absolute.endswith("/") else absolute + "/"
         files.sort()

@@ -13,7 +13,15 @@ from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
 from floe_lint.load.paths import forget_links, know, real
-from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, declares_floe, found_under
+from floe_lint.load.walk import (
+    JSON_SUFFIX,
+    SKIP_DIRS,
+    YAML_SUFFIXES,
+    Beside,
+    Listing,
+    declares_floe,
+    found_under,
+)
 
 __all__ = ["JSON_SUFFIX", "SKIP_DIRS", "YAML_SUFFIXES", "Workspace", "discover", "holds_floe"]
 
@@ -31,7 +39,9 @@ def holds_floe(source: SourceFile) -> bool:
     return any(d.kind for d in source.documents)
 
 
-def discover(paths: Iterable[Path], *, hook: bool = False) -> Iterator[tuple[Path, bool]]:
+def discover(
+    paths: Iterable[Path], *, hook: bool = False, listing: Listing | None = None
+) -> Iterator[tuple[Path, bool]]:
     """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
     with whether it was named explicitly.
 
@@ -39,11 +49,11 @@ def discover(paths: Iterable[Path], *, hook: bool = False) -> Iterator[tuple[Pat
     symbolic link (to a folder or a file) whose target lies outside it is not followed. With
     `hook` (a pre-commit hook hands every staged YAML and JSON file), files are taken as if
     discovered: one that holds no Floe document is skipped, not reported, and JSON only
-    counts when it declares Floe's API version.
+    counts when it declares Floe's API version. Each folder walked is noted in `listing`.
     """
     for path in paths:
         if path.is_dir():
-            for found in found_under(path):
+            for found in found_under(path, None, listing):
                 yield Path(found), False
         elif hook:
             if path.name.endswith(YAML_SUFFIXES) or (
@@ -86,6 +96,9 @@ class Workspace:
         self.replayed: set[Path] = set()
         #: files whose content was given (`put`), not read from disk
         self._overlaid: set[Path] = set()
+        #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
+        #: per-environment files beside a file found are not looked for by listing its folder
+        self.listed = Beside()
 
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
