@@ -3,13 +3,13 @@ stamp id, name and severity, then filter. The rules come from `floe_lint.lint.re
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
-from floe_lint.lint import filtering, ordering, selectors
+from floe_lint.lint import filtering, ordering, selectors, stamp
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
 from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from floe_lint.lint.baseline import Baseline, Entry
-    from floe_lint.lint.local import Local
     from floe_lint.lint.registry import Subject
     from floe_lint.lint.replay import Replay
     from floe_lint.lint.shared import Shared
@@ -200,8 +199,11 @@ def run(
         resolver = Resolver(overrides, fetch)
         hierarchy = Hierarchy(workspace, resolver, config.manifest)
         ctx = Context(workspace, hierarchy)
-        checked = lambda r, s: _checked(r, s, ctx, config, None, local)  # noqa: E731
-        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay)
+        checked = lambda r, s: stamp.checked(r, s, ctx, config, None, local)  # noqa: E731
+        # without the result cache's stored findings, a rule's own findings, stamped
+        direct = stamp.DIRECT and local is None
+        stamps = (lambda r, found: stamp.stamped(r, found, config)) if direct else None
+        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps)
         # A found manifest has dependents to search before any rule runs: the run stops at
         # its group and goes on as one that holds every file (a released file is read again).
         searched = dependents_root is not None and not _covers(paths, dependents_root)
@@ -302,9 +304,15 @@ def run(
         findings.append(control.severity(f, severity))
         if owner is not None:  # in the order a run holding every file finds them
             owners.setdefault(owner, []).append(findings[-1])
+    direct = stamp.DIRECT and ctx.shared is None and local is None  # see `stamp.first`
     for rule in [*rules, *forced]:
         for subject in subjects[rule.subject]:
-            produced = list(_checked(rule, subject, ctx, config, control, local))
+            if not direct:
+                produced = list(stamp.checked(rule, subject, ctx, config, control, local))
+            elif (first := stamp.first(rule, subject, ctx)) is None:
+                continue
+            else:
+                produced = list(stamp.stamped(rule, first, config, control))
             findings.extend(produced)
             if replay is not None and produced:
                 owners.setdefault(replay.owner(subject), []).extend(produced)
@@ -332,7 +340,7 @@ def run(
             known,
         ),
         check_unused=(
-            (lambda unused: [f for r in late for f in _checked(r, unused, ctx, config)])
+            (lambda unused: [f for r in late for f in stamp.checked(r, unused, ctx, config)])
             if late
             else None
         ),
@@ -340,7 +348,7 @@ def run(
         require_reason=require_suppression_reason,
         control=control,
         check_control=lambda refusal: [
-            f for r in controls for f in _checked(r, refusal, ctx, config, control)
+            f for r in controls for f in stamp.checked(r, refusal, ctx, config, control)
         ],
     )
     findings = [_masked(f) for f in filtered.findings]
@@ -431,47 +439,6 @@ def _holds_manifest(workspace: Workspace, path: Path, replay: Replay | None) -> 
     if replay is not None and replay.replayable(path):
         return replay.holds_manifest(path)
     return any(doc.kind == "manifest" for doc in workspace.load(path).documents)
-
-
-def _checked(
-    rule: Rule,
-    subject: Any,
-    ctx: Context,
-    config: Config,
-    control: Control | None = None,
-    local: Local | None = None,
-) -> Iterator[Finding]:
-    """A rule's findings on one subject, stamped with its id, name and configured severity
-    (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
-    findings of local rules (floe_lint.lint.local)."""
-    shared = ctx.shared
-    if (shared is not None or local is not None) and _reads_overlays(rule, subject, ctx):
-        shared = local = None  # its findings depend on another file: no cache serves them
-
-    def check() -> Iterable[Finding]:
-        if shared is None:
-            return rule.check(subject, ctx)
-        return shared.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
-
-    found = check() if local is None else local.findings(rule, subject, check)
-    severity = None
-    for finding in found:
-        if severity is None:  # most subjects have no finding: looked up for those that do
-            severity = selectors.most_specific(config.severity, rule) or rule.severity
-        stamped = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
-        yield control.severity(stamped, rule.severity) if control is not None else stamped
-
-
-def _reads_overlays(rule: Rule, subject: Any, ctx: Context) -> bool:
-    """Whether a local rule's findings on `subject` cover per-environment overlays too."""
-    from floe_lint.lint.shared import OVERLAY_RULES
-
-    return (
-        rule.id in OVERLAY_RULES
-        and isinstance(subject, Document)
-        and str(rule.module).startswith("floe_lint.rules.")
-        and next(ctx.environment_overlays(subject), None) is not None
-    )
 
 
 _LATE = ("suppression", "control")

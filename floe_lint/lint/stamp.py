@@ -1,0 +1,82 @@
+"""A rule's findings on one subject, stamped with its id, name and configured severity: the
+call the engine (and floe_lint.lint.stream) makes for every rule on every subject it asks for,
+so the common case, a rule that finds nothing, is kept cheap (`first`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import chain
+
+from floe_lint.findings import Finding
+from floe_lint.lint import selectors
+from floe_lint.load.document import Document
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.config import Config
+    from floe_lint.lint.context import Context
+    from floe_lint.lint.local import Local
+    from floe_lint.lint.mandatory import Control
+    from floe_lint.lint.registry import Rule
+
+#: whether a run without stored findings calls each rule's `check` directly (`first`); off,
+#: every call goes through `checked`, as before (tests/test_rule_loop_direct.py compares both)
+DIRECT = True
+
+
+def checked(
+    rule: Rule,
+    subject: Any,
+    ctx: Context,
+    config: Config,
+    control: Control | None = None,
+    local: Local | None = None,
+) -> Iterator[Finding]:
+    """A rule's findings on one subject, stamped with its id, name and configured severity
+    (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
+    findings of local rules (floe_lint.lint.local)."""
+    shared = ctx.shared
+    if (shared is not None or local is not None) and _reads_overlays(rule, subject, ctx):
+        shared = local = None  # its findings depend on another file: no cache serves them
+
+    def check() -> Iterable[Finding]:
+        if shared is None:
+            return rule.check(subject, ctx)
+        return shared.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
+
+    found = check() if local is None else local.findings(rule, subject, check)
+    return stamped(rule, found, config, control)
+
+
+def first(rule: Rule, subject: Any, ctx: Context) -> Iterator[Finding] | None:
+    """A rule's own findings on one subject, or None when it finds none (most calls): what
+    `checked` stamps without the result cache or a shared parse, at a fraction of its cost."""
+    found = iter(rule.check(subject, ctx))
+    head = next(found, None)
+    return None if head is None else chain((head,), found)
+
+
+def stamped(
+    rule: Rule, found: Iterable[Finding], config: Config, control: Control | None = None
+) -> Iterator[Finding]:
+    """`found`, a rule's findings on one subject, stamped (see `checked`)."""
+    severity = None
+    for finding in found:
+        if severity is None:  # most subjects have no finding: looked up for those that do
+            severity = selectors.most_specific(config.severity, rule) or rule.severity
+        done = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
+        yield control.severity(done, rule.severity) if control is not None else done
+
+
+def _reads_overlays(rule: Rule, subject: Any, ctx: Context) -> bool:
+    """Whether a local rule's findings on `subject` cover per-environment overlays too."""
+    from floe_lint.lint.shared import OVERLAY_RULES
+
+    return (
+        rule.id in OVERLAY_RULES
+        and isinstance(subject, Document)
+        and str(rule.module).startswith("floe_lint.rules.")
+        and next(ctx.environment_overlays(subject), None) is not None
+    )
