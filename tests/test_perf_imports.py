@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.corpus import generate
-from tests.conftest import REPO
+from tests.conftest import REPO, write_files
 
 # one xdist worker runs this module: its corpus is built once (scripts/test, --dist loadgroup)
 pytestmark = pytest.mark.xdist_group("test_perf_imports")
@@ -376,3 +376,35 @@ def test_the_version_script_imports_no_floe_lint_module_but_the_package() -> Non
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout.splitlines()[-1]) == ["floe_lint", "floe_lint.launch"]
+
+
+def test_a_finding_with_a_fix_loads_no_dataclasses(tmp_path: Path) -> None:
+    """A fixable finding (its edits are floe_lint.fix.text's Splices) and the fix summary cost
+    the run no dataclasses (nor inspect, ast, dis, tokenize with it)."""
+    write_files(
+        tmp_path,
+        {
+            "platform/manifest.yaml": (
+                "scope: enterprise\nmetadata: {name: acme}\n"
+                "plugins:\n  compute:\n    approved: [duckdb]\n    default: duckdb\n"
+            ),
+            "products/p/floe.yaml": (
+                "name: p\nplatform: {ref: ../../platform/manifest.yaml}\n"
+                "transforms:\n  - {type: dbt, path: models/a/, compute: spark}\n"
+            ),
+        },
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOE_LINT_")}
+    result = subprocess.run(
+        [sys.executable, "-c", LAUNCH_PROBE, "check", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**env, "FLOE_LINT_NO_CACHE": "1", "PYTHONPATH": str(REPO)},
+    )
+    assert "products/p/floe.yaml:4:43: ERROR FL201 [compute-not-approved]" in result.stdout
+    assert "1 more with --unsafe-fixes" in result.stderr, result.stderr
+    status, loaded = json.loads(result.stdout.splitlines()[-1])
+    assert status == 1
+    assert "floe_lint.fix.text" in loaded  # the fix was made
+    assert not {"dataclasses", "inspect", "ast", "dis", "tokenize"} & set(loaded)

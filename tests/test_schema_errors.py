@@ -99,9 +99,11 @@ REPLACEMENTS = st.one_of(
     st.booleans(),
     st.integers(-1, 3),
     st.just(2.5),
-    st.just([]),
-    st.just({}),
-    st.just(["duckdb"]),
+    # a new object each draw: a later mistake may add to it, and a shared one would carry
+    # that into other examples (a flaky test)
+    st.builds(list),
+    st.builds(dict),
+    st.builds(lambda: ["duckdb"]),
 )
 NEW_KEYS = st.sampled_from(["comptue", "nmae", "extra", "compute", "name", "scope", "tier", "ref"])
 

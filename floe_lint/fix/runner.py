@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import codecs
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from floe_lint.findings import Edit, Finding
 from floe_lint.fix.text import LineTable, Splice, join
 from floe_lint.lint import selectors
+from floe_lint.record import Frozen, Value, set_field
 
 if TYPE_CHECKING:
     from floe_lint.findings import Applicability
@@ -26,14 +26,20 @@ if TYPE_CHECKING:
 MAX_PASSES = 10
 
 
-@dataclass
-class FileText:
+class FileText(Value):
     """A file being fixed: where it is, its bytes on disk, and its text now."""
 
+    __slots__ = ("bom", "original", "path", "text")
     path: Path
     original: bytes
     bom: bool
     text: str
+
+    def __init__(self, path: Path, original: bytes, bom: bool, text: str) -> None:
+        self.path = path
+        self.original = original
+        self.bom = bom
+        self.text = text
 
     @property
     def data(self) -> bytes:
@@ -44,23 +50,42 @@ class FileText:
         return self.original.decode("utf-8-sig")
 
 
-@dataclass(frozen=True, slots=True)
-class Pass:
+class Pass(Frozen):
     """What one pass did to one file (for tests and --diff): the text before, the edits."""
 
+    __slots__ = ("before", "path", "splices")
     path: Path
     before: str
     splices: tuple[Splice, ...]
 
+    def __init__(self, path: Path, before: str, splices: tuple[Splice, ...]) -> None:
+        set_field(self, "path", path)
+        set_field(self, "before", before)
+        set_field(self, "splices", splices)
 
-@dataclass
-class Outcome:
+
+class Outcome(Value):
+    __slots__ = ("files", "fixed", "initial", "passes", "result")
     #: the first run (the files as they are) and the last (as fixed)
     initial: Result
     result: Result
-    fixed: list[Finding] = field(default_factory=list)
-    files: dict[Path, FileText] = field(default_factory=dict)
-    passes: list[Pass] = field(default_factory=list)
+    fixed: list[Finding]
+    files: dict[Path, FileText]
+    passes: list[Pass]
+
+    def __init__(
+        self,
+        initial: Result,
+        result: Result,
+        fixed: list[Finding] | None = None,
+        files: dict[Path, FileText] | None = None,
+        passes: list[Pass] | None = None,
+    ) -> None:
+        self.initial = initial
+        self.result = result
+        self.fixed = [] if fixed is None else fixed
+        self.files = {} if files is None else files
+        self.passes = [] if passes is None else passes
 
     @property
     def changed(self) -> list[FileText]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from floe_lint.findings import Span
+from floe_lint.record import Frozen, set_field
 
 _BREAKS = "\r\n\x85\u2028\u2029"
 #: fixed alternatives, no repetition: linear on any text
@@ -59,13 +59,18 @@ class LineTable:
         return Span(*self.position(start), *self.position(end))
 
 
-@dataclass(frozen=True, slots=True)
-class Splice:
+class Splice(Frozen):
     """An edit as offsets into one text."""
 
+    __slots__ = ("end", "start", "text")
     start: int
     end: int
     text: str
+
+    def __init__(self, start: int, end: int, text: str) -> None:
+        set_field(self, "start", start)
+        set_field(self, "end", end)
+        set_field(self, "text", text)
 
 
 def splice(text: str, edits: Iterable[Splice]) -> tuple[str, list[Splice]]:

@@ -118,8 +118,9 @@ class Stream:
             ]
             for group in cut
         ]
-        # in one process, each file is parsed as it is added (Workspace.load)
-        loading = bulk.load_groups(todo, jobs) if jobs > 1 else None
+        # in one process, each file is parsed as it is added (Workspace.load); with more, this
+        # one checks while the others parse (bulk.load_groups)
+        loading = bulk.load_groups(todo, jobs - 1) if jobs > 1 else None
         added = 0
         for group, paths in zip(cut, todo, strict=True):
             if loading is not None:

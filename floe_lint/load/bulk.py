@@ -67,13 +67,58 @@ def _load_chunk(paths: Sequence[Path]) -> list[SourceFile]:
     return [document.load(path) for path in paths]
 
 
+def _load_compact(paths: Sequence[Path]) -> Any:
+    """`_load_chunk` in a worker, sent back compact: each file's text and its documents'
+    index, data and kind written by `marshal` (plain data only; several times cheaper to write
+    and read than pickled `SourceFile`s and `Document`s, whose fields this process sets again:
+    `_rebuilt`), the loader's problems pickled. `marshal` refuses a subclass of `str` or
+    `dict`, so such a chunk is sent as it is: exactly what was parsed comes back."""
+    sources = _load_chunk(paths)
+    import marshal
+
+    try:
+        texts = marshal.dumps(
+            [(s.text, [(d.index, d.data, d.kind) for d in s.documents]) for s in sources]
+        )
+    except ValueError:
+        return sources
+    return texts, [s.problems for s in sources]
+
+
+def _rebuilt(paths: Sequence[Path], sent: Any) -> list[SourceFile]:
+    """The files `_load_compact` sent, as `document.parse` made them in the worker."""
+    if isinstance(sent, list):
+        return sent
+    import marshal
+
+    from floe_lint.load.spans import FileSpans
+
+    texts, problems = sent
+    rebuilt = []
+    for path, (text, docs), found in zip(paths, marshal.loads(texts), problems, strict=True):
+        located = FileSpans(text)
+        documents = [
+            document.Document(path, index, data, text, kind=kind, located=located)
+            for index, data, kind in docs
+        ]
+        rebuilt.append(SourceFile(path, text, documents, found))
+    return rebuilt
+
+
 def load_groups(
-    groups: Sequence[Sequence[Path]], jobs: int
+    groups: Sequence[Sequence[Path]], workers: int
 ) -> Generator[list[SourceFile], None, None]:
-    """`document.load` of each group's paths, one group at a time and in order, on up to `jobs`
-    processes: the workers parse ahead by a few chunks only, so however many groups there
-    are, only those few are held parsed and not yet taken (floe_lint.lint.stream)."""
-    if jobs <= 1 or sum(len(group) for group in groups) < 2:
+    """`document.load` of each group's paths, one group at a time and in order, in `workers`
+    processes besides this one (0: in this one): the workers parse ahead by a few chunks only,
+    so however many groups there are, only those few are held parsed and not yet taken.
+
+    This process checks each group while the workers parse the next ones
+    (floe_lint.lint.stream), so it counts as one of a run's `--jobs` processes: on 2 cores one
+    worker parses while this process checks, and a second worker would only add what parallel
+    parsing costs in CPU (a process forked, each file pickled and unpickled, the parser's memos
+    warmed again) without shortening the run."""
+    jobs = workers
+    if jobs < 1 or sum(len(group) for group in groups) < 2:
         for group in groups:
             yield _load_chunk(group)
         return
@@ -93,19 +138,21 @@ def load_groups(
     except (OSError, NotImplementedError):
         pool = None
     with pool if pool is not None else _no_pool():
-        pending: deque[Future[list[SourceFile]]] = deque()
+        pending: deque[Future[Any]] = deque()
         ahead = jobs * 4
 
         def submit() -> None:
             while pool is not None and len(pending) < ahead and taken + len(pending) < len(chunks):
-                pending.append(pool.submit(_load_chunk, chunks[taken + len(pending)][1]))
+                pending.append(pool.submit(_load_compact, chunks[taken + len(pending)][1]))
 
         current = 0
         while taken < len(chunks):
             number, paths = chunks[taken]
             try:
                 submit()
-                loaded = pending.popleft().result() if pending else _load_chunk(paths)
+                loaded = (
+                    _rebuilt(paths, pending.popleft().result()) if pending else _load_chunk(paths)
+                )
             except (OSError, BrokenProcessPool):
                 # A worker died or none can start: parsing is pure, so this process does the
                 # rest and the result is the same, only later.
