@@ -79,6 +79,19 @@ class Beside(Listing):
     def __init__(self) -> None:
         super().__init__()
         self.beside: dict[str, tuple[str, ...]] = {}
+        #: each walk's first folder, as `discover` spells it: the only folders listed that may
+        #: be symbolic links (or hold `..`); every other one is a folder (no link) of the
+        #: folder above it (see `up`)
+        self.tops: set[str] = set()
+
+    def up(self, folder: str) -> str | None:
+        """The folder above `folder` (spelt as `str(path.parent)` spells it), when the walk
+        listed `folder` below one of its tops: then `folder/..` is that folder, by name; None
+        otherwise (a top may be a symbolic link, whose `..` is its target's parent)."""
+        if folder not in self.beside or folder in self.tops:
+            return None
+        prefix = folder[: folder.rfind("/") + 1]  # "", "a/", or "/" (or "//") at the root
+        return "." if not prefix else prefix if not prefix.strip("/") else prefix[:-1]
 
     def note(
         self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
@@ -130,6 +143,8 @@ def walking(
     # as `listing` names it)
     absolute_top = os.path.abspath(top)
     stack = [(start, os.fspath(top), absolute_top, absolute_top)]
+    if isinstance(listing, Beside):
+        listing.tops.add(start)
     while stack:
         shown, folder, absolute, listed = stack.pop()
         dirs: list[tuple[str, str]] = []  # (name, path to open)
