@@ -76,8 +76,10 @@ class Beside(Listing):
     directory), with those of its names, files and folders alike, that such a file can have
     (`BASE.*.y*ml`: two dots or more, ending in `ml`), in no order."""
 
-    def __init__(self) -> None:
+    def __init__(self, every_name: bool = False) -> None:
         super().__init__()
+        #: with `every_name`, every name is also kept as a `Listing` keeps it (`absent`)
+        self.every_name = every_name
         self.beside: dict[str, tuple[str, ...]] = {}
         #: each walk's first folder, as `discover` spells it: the only folders listed that may
         #: be symbolic links (or hold `..`); every other one is a folder (no link) of the
@@ -96,6 +98,8 @@ class Beside(Listing):
     def note(
         self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
     ) -> None:
+        if self.every_name:
+            super().note(absolute, shown, files, dirs)
         kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
         kept.extend(name for name, _ in dirs if name.endswith("ml") and name.count(".") >= 2)
         self.beside[shown] = tuple(kept) if kept else _NONE
