@@ -9,6 +9,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -150,3 +151,34 @@ def test_an_excluded_overlay_is_still_compared_with_its_base(
         "per-environment file changes the compute; a transform must run on the same compute "
         "in every environment (ADR-0010)"
     ]
+
+
+def test_a_cached_run_reads_overlays_from_its_own_walk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the result cache, the run that follows the cache's own walk reads the overlays from
+    that walk's listing: a new floe.dev.yaml is seen, as a run without the cache sees it."""
+    monkeypatch.delenv("FLOE_LINT_NO_CACHE")
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    tree = tmp_path / "tree"
+    (tree / "p").mkdir(parents=True)
+    (tree / "manifest.yaml").write_text(
+        "scope: enterprise\nplugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n"
+    )
+    (tree / "p" / "floe.yaml").write_text(
+        "name: orders\nplatform: {ref: ../manifest.yaml}\n"
+        "transforms: [{path: models/x/, compute: duckdb}]\n"
+    )
+    (tree / "p" / "floe.prod.yaml").write_text("transforms: [{path: models/x/}]\n")
+    with contextlib.chdir(tree):
+        assert run_cli("check", ".").stdout == ""
+        (tree / "p" / "floe.dev.yaml").write_text(
+            "transforms: [{path: models/x/, compute: spark}]\n"
+        )
+        cached = run_cli("check", ".")
+        assert cached.stdout.splitlines() == [
+            "p/floe.dev.yaml:1:41: ERROR FL401 [environment-override] a per-environment file "
+            "changes the compute; a transform must run on the same compute in every environment "
+            "(ADR-0010)"
+        ]
+        assert cached.stdout == run_cli("check", ".", "--no-cache").stdout

@@ -248,6 +248,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             hook=args.hook,
             cache_dir=cache_dir if not sources else None,
             discovered=whole.found if whole is not None and not sources else None,
+            listed=whole.listing if whole is not None and not sources else None,
             release=not (args.fix or args.diff),
         )
 

@@ -4,9 +4,10 @@ What a file's subjects (the file, its documents, its product or manifest) found 
 the content hash of every file it depended on: itself, each manifest of its hierarchy, its
 per-environment files and its folder's floe.lock. A later run replays those findings when every
 one of those hashes, the run's key and the set of files checked are the same; anything else is
-checked again. The run's key covers floe-lint's version (and its installed files), the effective
-config, the rule selection, the installed rule and compute plugins, the refs given, the working
-directory and the environment. A manifest's rules may consult the whole run (which products
+checked again. The run's key covers floe-lint's version (and its installed files), Python's
+version and the files of PyYAML and jsonschema, the effective config, the rule selection, the
+installed rule and compute plugins (with a third-party plugin's own files), the refs given, the
+working directory and the environment. A manifest's rules may consult the whole run (which products
 name it), so a manifest is replayed only when no file of the run changed. An `oci://` ref of the
 hierarchy is keyed by the digest the run's fetcher resolves it to (see `replay.OciKey`), so a
 moved tag re-checks the files that reach it; a file whose hierarchy has an unresolved ref or a
@@ -27,6 +28,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -98,19 +100,51 @@ def _installation() -> list[Any]:
 def _list_installation() -> list[Any]:
     import floe_lint
 
-    seen: list[Any] = [floe_lint.__version__]
+    seen: list[Any] = [floe_lint.__version__, sys.version]
     roots = [Path(floe_lint.__file__).parent]
     for package in ("floe_lint.rules", "floe_lint.plugins"):
         module = __import__(package, fromlist=["_"])
         roots.extend(Path(p) for p in module.__path__)
+    # and the libraries a finding depends on: how a file reads (PyYAML, with or without
+    # libyaml) and what a schema finding says (jsonschema); an upgrade re-checks everything
+    roots.extend(_package_files(name) for name in _LIBRARIES)
     for root in roots:
-        for folder, dirs, files in os.walk(root):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".py", ".json")):
-                    info = os.stat(os.path.join(folder, name))
-                    seen.append([os.path.join(folder, name), info.st_size, info.st_mtime_ns])
+        _stat_files(root, seen)
     return seen
+
+
+#: the libraries whose files are part of the run's key (see `_list_installation`)
+_LIBRARIES = ("yaml", "jsonschema")
+
+
+def _package_files(name: str) -> Path:
+    """The folder of the top-level package `name` (its file for a module), found without
+    importing it; a package that is not installed is keyed as such."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or spec.origin is None:
+        return Path(f"<{name}: not installed>")
+    origin = Path(spec.origin)
+    return origin.parent if spec.submodule_search_locations else origin
+
+
+def _stat_files(root: Path, seen: list[Any]) -> None:
+    """Note each source, data and extension file under `root` with its size and time (a
+    development checkout or an editable install changes them without a new version)."""
+    if root.is_file():
+        info = root.stat()
+        seen.append([str(root), info.st_size, info.st_mtime_ns])
+        return
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "tests"))
+        for name in sorted(files):
+            if name.endswith((".py", ".json", ".so", ".pyd")):
+                info = os.stat(os.path.join(folder, name))
+                seen.append([os.path.join(folder, name), info.st_size, info.st_mtime_ns])
 
 
 def _plugins() -> list[Any]:
@@ -127,6 +161,9 @@ def _list_plugins() -> list[Any]:
         for entry in installed(group):
             dist = entry.dist
             found.append([group, entry.name, entry.value, dist.version if dist else None])
+            top = entry.value.partition(":")[0].partition(".")[0].strip()
+            if top and top != "floe_lint":  # a plugin's own files: an edit re-checks
+                _stat_files(_package_files(top), found)
     return found
 
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from floe_lint.lint.registry import Subject
     from floe_lint.lint.replay import Replay
     from floe_lint.lint.shared import Shared
+    from floe_lint.load.walk import Beside
     from floe_lint.model.reverse_index import Dependent
 
 
@@ -119,6 +120,7 @@ def run(
     cache_dir: Path | None = None,
     shared: Shared | None = None,
     discovered: Sequence[tuple[Path, bool]] | None = None,
+    listed: Beside | None = None,
     release: bool = False,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
@@ -135,7 +137,8 @@ def run(
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
     stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
     `paths` (after the config's include and exclude) found moments ago, so it is not walked again;
-    a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths.
+    a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths;
+    `listed`: what that walk listed (floe_lint.load.walk.Beside), so no folder is listed again.
     With `release`, a run that can (no shared parse, no replaced contents, no trusted roots, no
     manifest among its files whose dependents it must search) checks the tree group by group and
     releases each file once the rules of single files ran (floe_lint.lint.stream): memory stays
@@ -154,6 +157,8 @@ def run(
         workspace.put(path, raw)
     if discovered is not None:
         workspace.know_keys(path for path, _ in discovered)
+        if listed is not None:
+            workspace.listed = listed
     found = (
         list(discovered)
         if discovered is not None

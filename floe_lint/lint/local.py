@@ -87,7 +87,7 @@ class Local:
         if found is None:
             found = self._overlay_files[key] = [
                 [self.replay.key(overlay), self.replay.hash(self.replay.key(overlay))]
-                for overlay in overlay_files(path)
+                for overlay in overlay_files(path, self.replay.workspace.listed)
             ]
         return found
 

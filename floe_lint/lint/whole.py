@@ -31,7 +31,7 @@ from pathlib import Path
 from floe_lint.lint import cache
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
-from floe_lint.load.walk import SKIP_DIRS, Listing, found_under
+from floe_lint.load.walk import SKIP_DIRS, Beside, found_under
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -140,7 +140,9 @@ class Whole:
         self._err = io.StringIO()
         #: what the replay's walk found (a run that follows need not walk again)
         self.found: list[tuple[Path, bool]] | None = None
-        self._listing = Listing()
+        #: what the walk listed: every name, by absolute folder (`_absent`), and the names
+        #: of per-environment files with the folders above (for the run that follows)
+        self.listing = Beside(every_name=True)
 
     # -- replaying -------------------------------------------------------------------------
 
@@ -189,7 +191,7 @@ class Whole:
         links: list[str] = []
         for path in self.paths:
             if path.is_dir():
-                found.extend([text, False] for text in found_under(path, links, self._listing))
+                found.extend([text, False] for text in found_under(path, links, self.listing))
             else:
                 found.append([str(path), True])
         if links:
@@ -202,7 +204,7 @@ class Whole:
 
     def _absent(self, path: str) -> bool:
         """Nothing at `path`: known from the walk's listing of its folder, else asked."""
-        known = self._listing.absent(path)
+        known = self.listing.absent(path)
         return _absent(path) if known is None else known
 
     def _plain_paths(self) -> bool:

@@ -76,13 +76,30 @@ class Beside(Listing):
     directory), with those of its names, files and folders alike, that such a file can have
     (`BASE.*.y*ml`: two dots or more, ending in `ml`), in no order."""
 
-    def __init__(self) -> None:
+    def __init__(self, every_name: bool = False) -> None:
         super().__init__()
+        #: with `every_name`, every name is also kept as a `Listing` keeps it (`absent`)
+        self.every_name = every_name
         self.beside: dict[str, tuple[str, ...]] = {}
+        #: each walk's first folder, as `discover` spells it: the only folders listed that may
+        #: be symbolic links (or hold `..`); every other one is a folder (no link) of the
+        #: folder above it (see `up`)
+        self.tops: set[str] = set()
+
+    def up(self, folder: str) -> str | None:
+        """The folder above `folder` (spelt as `str(path.parent)` spells it), when the walk
+        listed `folder` below one of its tops: then `folder/..` is that folder, by name; None
+        otherwise (a top may be a symbolic link, whose `..` is its target's parent)."""
+        if folder not in self.beside or folder in self.tops:
+            return None
+        prefix = folder[: folder.rfind("/") + 1]  # "", "a/", or "/" (or "//") at the root
+        return "." if not prefix else prefix if not prefix.strip("/") else prefix[:-1]
 
     def note(
         self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
     ) -> None:
+        if self.every_name:
+            super().note(absolute, shown, files, dirs)
         kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
         kept.extend(name for name, _ in dirs if name.endswith("ml") and name.count(".") >= 2)
         self.beside[shown] = tuple(kept) if kept else _NONE
@@ -130,6 +147,8 @@ def walking(
     # as `listing` names it)
     absolute_top = os.path.abspath(top)
     stack = [(start, os.fspath(top), absolute_top, absolute_top)]
+    if isinstance(listing, Beside):
+        listing.tops.add(start)
     while stack:
         shown, folder, absolute, listed = stack.pop()
         dirs: list[tuple[str, str]] = []  # (name, path to open)

@@ -216,9 +216,16 @@ class Workspace:
         reported at the referencing line only: a ref may name any file, such as a private key
         or /proc/self/environ, and its lines are never quoted in a report.
         """
+        return self.reach_as(path, self.reach_key(path))
+
+    def reach_key(self, path: Path) -> Path:
+        """The key of a file reached through a ref (`reach`)."""
         # A ref's own spelling (`../../platform/manifest.yaml`, one per product) is resolved,
         # not remembered: the run keeps one key per file, not one per product's ref.
-        key = self._keys.get(path) or real(path)
+        return self._keys.get(path) or real(path)
+
+    def reach_as(self, path: Path, key: Path) -> SourceFile:
+        """`reach(path)` for a path whose key (`reach_key`) is known."""
         source = self._load(path, key)
         if self._worth_reporting(path, source, False):
             self.reported.setdefault(key, source)

@@ -68,6 +68,8 @@ class Hierarchy:
         self._unlinked: set[int] = set()
         #: the platforms of forgotten products, by id
         self._named: dict[int, Level] = {}
+        #: (folder, relative ref) -> (the path it resolved to, its key): see `_resolved`
+        self._refs: dict[tuple[str, str], tuple[Path, Path]] = {}
 
     def _follow(self, node: Node, what: str, text: Any = None) -> Document | None:
         text = node.value if text is None else text
@@ -84,13 +86,13 @@ class Hierarchy:
                 )
             return None
         try:
-            path = self.resolver.resolve(text, node.doc.path)
+            path, key = self._resolved(text, node.doc.path)
         except RefError as error:
             self.problems.append(
                 RefProblem(node, f"cannot resolve {what} '{text}': {error}", rule=error.rule)
             )
             return None
-        source = self.workspace.reach(path)
+        source = self.workspace.reach_as(path, key)
         for target in source.documents:
             if target.kind == "manifest":
                 return target
@@ -102,6 +104,33 @@ class Hierarchy:
             )
         )
         return None
+
+    def _resolved(self, text: str, base: Path) -> tuple[Path, Path]:
+        """`resolver.resolve(text, base)` and its key (`Workspace.reach_key`). A relative ref
+        that resolved is remembered by (its folder, its text), each leading `../` taken off
+        while the folder is one the walk listed below its top (a folder, no symbolic link, so
+        its `..` is the folder above it by name): the products of a domain share one answer
+        however deep they lie. A ref that failed is resolved again (its message names it)."""
+        ref = text.strip()
+        memo = None
+        if "://" not in ref and ref not in self.resolver.overrides:
+            folder = str(base.parent)
+            listed = self.workspace.listed
+            # (not `..//x`: from the folder above, `/x` would be another file)
+            while ref.startswith("../") and ref[3:4] != "/":
+                above = listed.up(folder)
+                if above is None:
+                    break
+                folder, ref = above, ref[3:]
+            memo = (folder, ref)
+            found = self._refs.get(memo)
+            if found is not None:
+                return found
+        path = self.resolver.resolve(text, base)
+        found = path, self.workspace.reach_key(path)
+        if memo is not None:
+            self._refs[memo] = found
+        return found
 
     def level(self, doc: Document) -> Level:
         """The effective policy of a manifest document, resolving its parents first."""
