@@ -85,3 +85,87 @@ def test_a_chunk_of_plain_data_is_sent_compact_and_a_tagged_one_as_it_is(tmp_pat
     assert isinstance(sent, tuple) and isinstance(sent[0], bytes)
     assert bulk._load_compact([plain, tagged]) == [document.load(plain), document.load(tagged)]
     _same(bulk._rebuilt([plain], sent), [document.load(plain)])
+
+
+def _tree(root: Path, count: int) -> list[list[Path]]:
+    paths = []
+    for number in range(count):
+        path = root / f"p{number}" / "floe.yaml"
+        path.parent.mkdir(parents=True)
+        path.write_text(TEXTS[number % len(TEXTS)], "utf-8")
+        paths.append(path)
+    return [paths[at : at + 50] for at in range(0, count, 50)]
+
+
+def _serial(groups: list[list[Path]]) -> list[document.SourceFile]:
+    return [document.load(p) for group in groups for p in group]
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_workers_forked_or_pooled_give_what_this_process_parses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: bool
+) -> None:
+    monkeypatch.setattr(bulk, "_FORKS", forks and bulk._FORKS)
+    groups = _tree(tmp_path, 3 * bulk.CHUNK + 5)
+    loaded = list(bulk.load_groups(groups, 2))
+    assert [len(g) for g in loaded] == [len(g) for g in groups]
+    _same([s for g in loaded for s in g], _serial(groups))
+
+
+def test_a_worker_that_cannot_start_leaves_its_chunks_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(bulk.os, "fork", no_fork)
+    groups = _tree(tmp_path, 2 * bulk.CHUNK + 3)
+    _same([s for g in bulk.load_groups(groups, 2) for s in g], _serial(groups))
+
+
+def test_a_worker_that_dies_leaves_the_rest_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    calls = []
+    compact = bulk._load_compact
+
+    def dies_on_its_second_chunk(paths: list[Path]) -> Any:  # runs in the worker
+        calls.append(1)
+        if len(calls) == 2:
+            os._exit(3)
+        return compact(paths)
+
+    monkeypatch.setattr(bulk, "_load_compact", dies_on_its_second_chunk)
+    groups = _tree(tmp_path, 6 * bulk.CHUNK + 1)
+    _same([s for g in bulk.load_groups(groups, 2) for s in g], _serial(groups))
+    assert calls == []  # only the workers called it
+
+
+def test_a_run_that_stops_early_ends_and_reaps_its_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    if not bulk._FORKS:
+        pytest.skip("workers are forked on Linux only")
+    pids = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:
+            pids.append(pid)
+        return pid
+
+    monkeypatch.setattr(bulk.os, "fork", recorded)
+    groups = _tree(tmp_path, 12 * bulk.CHUNK)
+    loading = bulk.load_groups(groups, 2)
+    first = next(loading)
+    _same(first, _serial(groups[:1]))
+    loading.close()
+    assert len(pids) == 2
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped already: no zombie, no worker left

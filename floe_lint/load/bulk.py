@@ -8,9 +8,12 @@ would cost more than it saves.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import os
+import signal
+import sys
 from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 
@@ -19,7 +22,7 @@ from floe_lint.load.document import SourceFile
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, ParamSpec, TypeVar
+    from typing import Any, BinaryIO, ParamSpec, TypeVar
 
     P = ParamSpec("P")
     R = TypeVar("R")
@@ -117,39 +120,145 @@ def load_groups(
     worker parses while this process checks, and a second worker would only add what parallel
     parsing costs in CPU (a process forked, each file pickled and unpickled, the parser's memos
     warmed again) without shortening the run."""
-    jobs = workers
-    if jobs < 1 or sum(len(group) for group in groups) < 2:
+    if workers < 1 or sum(len(group) for group in groups) < 2:
         for group in groups:
             yield _load_chunk(group)
         return
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
     chunks = [
         (number, group[at : at + CHUNK])
         for number, group in enumerate(groups)
         for at in range(0, len(group), CHUNK)
     ]
+    parts = [paths for _, paths in chunks]
+    loaded = _forked(parts, workers) if _FORKS else _pooled(parts, workers)
     done: dict[int, list[SourceFile]] = {number: [] for number in range(len(groups))}
-    taken = 0  # chunks whose files were handed to a group
+    current = 0
     try:
-        pool = ProcessPoolExecutor(jobs)
+        for taken, files in enumerate(loaded, 1):
+            done[chunks[taken - 1][0]].extend(files)
+            while current < len(groups) and (taken == len(chunks) or chunks[taken][0] > current):
+                yield done.pop(current)
+                current += 1
+    finally:
+        loaded.close()  # a run that stops early (floe_lint.lint.stream) ends its workers
+
+
+#: Linux: workers forked directly, each writing its chunks to a pipe of its own (`_forked`);
+#: elsewhere a process pool (`_pooled`: macOS forks no worker, Windows cannot)
+_FORKS = sys.platform == "linux" and hasattr(os, "fork")
+
+
+def _forked(
+    chunks: Sequence[Sequence[Path]], workers: int
+) -> Generator[list[SourceFile], None, None]:
+    """Each chunk's files, in order, parsed by `workers` forked processes: worker k parses
+    chunks k, k + workers, ... and writes each (`_load_compact`, pickled, its length first) to
+    a pipe of its own, which this process reads in turn. A full pipe stops its worker, so the
+    workers are never more than about a megabyte ahead; no `concurrent.futures` or
+    `multiprocessing` (their import and their threads cost more CPU than the parse of 50 files).
+    A worker that cannot start or dies (a short frame) leaves its chunks to this process:
+    parsing is pure, so the result is the same, only later."""
+    import pickle
+
+    readers: list[tuple[int, BinaryIO] | None] = []
+    try:
+        for k in range(workers):
+            try:
+                read, write = os.pipe()
+            except OSError:
+                readers.append(None)
+                continue
+            _widen(write)
+            try:
+                pid = os.fork()
+            except OSError:
+                os.close(read)
+                os.close(write)
+                readers.append(None)
+                continue
+            if pid == 0:  # pragma: no cover - the worker (coverage does not follow a fork)
+                code = 1
+                try:
+                    os.close(read)
+                    for other in readers:
+                        if other is not None:
+                            other[1].close()
+                    with open(write, "wb") as out:
+                        for chunk in chunks[k::workers]:
+                            data = pickle.dumps(_load_compact(chunk), pickle.HIGHEST_PROTOCOL)
+                            out.write(len(data).to_bytes(8, "little") + data)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write)
+            readers.append((pid, open(read, "rb")))  # noqa: SIM115 - closed by _ended
+        for at, chunk in enumerate(chunks):
+            worker = readers[at % workers]
+            frame = _frame(worker[1]) if worker is not None else None
+            if frame is None:
+                _ended(worker)
+                readers[at % workers] = None
+                yield _load_chunk(chunk)
+            else:
+                yield _rebuilt(chunk, pickle.loads(frame))
+    finally:
+        for worker in readers:
+            _ended(worker)
+
+
+def _widen(fd: int) -> None:
+    """Let a pipe hold about a megabyte (a group of parsed files) before its writer waits."""
+    import fcntl
+
+    # (where the system's limit is lower, the default size)
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+
+
+def _frame(reader: BinaryIO) -> bytes | None:
+    """The next frame a worker wrote, or None if it ended before writing it whole."""
+    head = reader.read(8)
+    if len(head) < 8:
+        return None
+    size = int.from_bytes(head, "little")
+    frame = reader.read(size)
+    return frame if len(frame) == size else None
+
+
+def _ended(worker: tuple[int, BinaryIO] | None) -> None:
+    """Close a worker's pipe and reap it (killed first: it may still be parsing ahead)."""
+    if worker is None:
+        return
+    pid, reader = worker
+    reader.close()
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+
+
+def _pooled(
+    chunks: Sequence[Sequence[Path]], workers: int
+) -> Generator[list[SourceFile], None, None]:
+    """Each chunk's files, in order, parsed by a pool of `workers` processes a few chunks
+    ahead (where `_forked` cannot run)."""
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        pool = ProcessPoolExecutor(workers)
     except (OSError, NotImplementedError):
         pool = None
-    with pool if pool is not None else _no_pool():
+    with pool if pool is not None else contextlib.nullcontext():
         pending: deque[Future[Any]] = deque()
-        ahead = jobs * 4
-
-        def submit() -> None:
-            while pool is not None and len(pending) < ahead and taken + len(pending) < len(chunks):
-                pending.append(pool.submit(_load_compact, chunks[taken + len(pending)][1]))
-
-        current = 0
-        while taken < len(chunks):
-            number, paths = chunks[taken]
+        ahead = workers * 4
+        for taken, paths in enumerate(chunks):
             try:
-                submit()
+                while (
+                    pool is not None and len(pending) < ahead and taken + len(pending) < len(chunks)
+                ):
+                    pending.append(pool.submit(_load_compact, chunks[taken + len(pending)]))
                 loaded = (
                     _rebuilt(paths, pending.popleft().result()) if pending else _load_chunk(paths)
                 )
@@ -159,17 +268,7 @@ def load_groups(
                 pool = None
                 pending.clear()
                 loaded = _load_chunk(paths)
-            done[number].extend(loaded)
-            taken += 1
-            while current < len(groups) and (taken == len(chunks) or chunks[taken][0] > current):
-                yield done.pop(current)
-                current += 1
-
-
-def _no_pool() -> Any:
-    import contextlib
-
-    return contextlib.nullcontext()
+            yield loaded
 
 
 def gc_paused(function: Callable[P, R]) -> Callable[P, R]:
