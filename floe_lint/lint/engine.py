@@ -16,7 +16,7 @@ from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
-from floe_lint.load.workspace import Workspace, discover
+from floe_lint.load.workspace import Workspace, discover, plain
 from floe_lint.model.enforcement import is_strict
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
@@ -168,6 +168,8 @@ def run(
             if filtering.selected(path, config)
         ]
     )
+    if discovered is None and not hook and not workspace.listed.links_met and plain(paths):
+        workspace.know_keys(path for path, _ in found)  # as for `discovered`: no link met
     replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 

@@ -85,6 +85,8 @@ class Beside(Listing):
         #: be symbolic links (or hold `..`); every other one is a folder (no link) of the
         #: folder above it (see `up`)
         self.tops: set[str] = set()
+        #: whether a walk met a symbolic link (to a file or a folder), when `discover` says
+        self.links_met = False
 
     def up(self, folder: str) -> str | None:
         """The folder above `folder` (spelt as `str(path.parent)` spells it), when the walk

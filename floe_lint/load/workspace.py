@@ -18,12 +18,19 @@ from floe_lint.load.walk import (
     SKIP_DIRS,
     YAML_SUFFIXES,
     Beside,
-    Listing,
     declares_floe,
     found_under,
 )
 
-__all__ = ["JSON_SUFFIX", "SKIP_DIRS", "YAML_SUFFIXES", "Workspace", "discover", "holds_floe"]
+__all__ = [
+    "JSON_SUFFIX",
+    "SKIP_DIRS",
+    "YAML_SUFFIXES",
+    "Workspace",
+    "discover",
+    "holds_floe",
+    "plain",
+]
 
 
 def _looks_ours(path: Path) -> bool:
@@ -40,7 +47,7 @@ def holds_floe(source: SourceFile) -> bool:
 
 
 def discover(
-    paths: Iterable[Path], *, hook: bool = False, listing: Listing | None = None
+    paths: Iterable[Path], *, hook: bool = False, listing: Beside | None = None
 ) -> Iterator[tuple[Path, bool]]:
     """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
     with whether it was named explicitly.
@@ -49,12 +56,16 @@ def discover(
     symbolic link (to a folder or a file) whose target lies outside it is not followed. With
     `hook` (a pre-commit hook hands every staged YAML and JSON file), files are taken as if
     discovered: one that holds no Floe document is skipped, not reported, and JSON only
-    counts when it declares Floe's API version. Each folder walked is noted in `listing`.
+    counts when it declares Floe's API version. Each folder walked is noted in `listing`,
+    and whether a symbolic link was met (`listing.links_met`).
     """
     for path in paths:
         if path.is_dir():
-            for found in found_under(path, None, listing):
+            links: list[str] | None = [] if listing is not None else None
+            for found in found_under(path, links, listing):
                 yield Path(found), False
+            if links and listing is not None:
+                listing.links_met = True
         elif hook:
             if path.name.endswith(YAML_SUFFIXES) or (
                 path.name.endswith(JSON_SUFFIX) and declares_floe(path)
@@ -62,6 +73,11 @@ def discover(
                 yield path, False
         else:
             yield path, True
+
+
+def plain(paths: Iterable[Path]) -> bool:
+    """Whether no symbolic link lies on the way to any of `paths` (each resolves to itself)."""
+    return all(os.path.realpath(p) == os.path.abspath(p) for p in paths)
 
 
 def _declares_another_kind(source: SourceFile) -> bool:
