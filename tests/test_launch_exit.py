@@ -14,6 +14,7 @@ import pytest
 from benchmarks.corpus import generate
 from tests.conftest import REPO
 
+pytestmark = pytest.mark.xdist_group("test_launch_exit")  # its module fixture, built once
 USUAL = (
     "import sys\nsys.argv[0] = 'floe-lint'\nfrom floe_lint.launch import main\nsys.exit(main())\n"
 )
