@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from floe_lint.load.fastschema import Undecided, compile_within, ecma_pattern
+from floe_lint.load.fastschema import ANNOTATIONS, Undecided, compile_within, ecma_pattern
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -28,25 +28,8 @@ if TYPE_CHECKING:
     from floe_lint.load.fastschema import Check
 
 #: keywords without a validator in Draft 2020-12 (or, `format`, one that checks nothing
-#: without a format checker): they yield no error
-_SILENT = frozenset(
-    {
-        "$schema",
-        "$id",
-        "$comment",
-        "$defs",
-        "title",
-        "description",
-        "default",
-        "examples",
-        "format",
-        "deprecated",
-        "readOnly",
-        "writeOnly",
-        "then",
-        "else",
-    }
-)
+#: without a format checker): they yield no error, as they decide nothing in the quick check
+_SILENT = ANNOTATIONS
 _PLAIN = frozenset({dict, list, str, int, float, bool, type(None)})
 
 
