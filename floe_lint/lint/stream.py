@@ -129,23 +129,27 @@ class Stream:
         # one checks while the others parse (bulk.load_groups)
         loading = bulk.load_groups(todo, jobs - 1) if jobs > 1 else None
         added = 0
-        for group, paths in zip(cut, todo, strict=True):
-            if loading is not None:
-                workspace.adopt(paths, next(loading))
-            keys = []
-            for path, explicit in group:
-                add(path, explicit)
-                keys.append(workspace.key(path))
-                base = variant_base(path)
-                if base is not None:
-                    add(base, False)
-                    keys.append(workspace.key(base))
-            added += len(group)
-            if stops is not None and any(stops(path) for path, _ in group):
+        try:
+            for group, paths in zip(cut, todo, strict=True):
                 if loading is not None:
-                    loading.close()
-                return added
-            self.check(keys)
+                    workspace.adopt(paths, next(loading))
+                keys = []
+                for path, explicit in group:
+                    add(path, explicit)
+                    keys.append(workspace.key(path))
+                    base = variant_base(path)
+                    if base is not None:
+                        add(base, False)
+                        keys.append(workspace.key(base))
+                added += len(group)
+                if stops is not None and any(stops(path) for path, _ in group):
+                    return added
+                self.check(keys)
+        finally:
+            # the workers are reaped here, whatever happened: a generator left to be finalized
+            # may sit in a reference cycle that the paused collector never frees (zombies)
+            if loading is not None:
+                loading.close()
         return None
 
     def check(self, keys: Iterable[Path]) -> None:
