@@ -157,8 +157,8 @@ def _add_check(check: argparse.ArgumentParser) -> None:
         "-j",
         type=jobs_count,
         metavar="N",
-        help="parse files in N processes (default: all cores for 200+ files, else 1); "
-        "the output is the same",
+        help="use N processes for 200+ files (default: all cores; a streamed check parses in "
+        "N - 1 while it checks); the output is the same",
     )
     _add_dependents(check)
     _add_fix_arguments(check)

@@ -12,7 +12,6 @@ import contextlib
 import functools
 import gc
 import os
-import signal
 import sys
 from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
@@ -231,6 +230,8 @@ def _ended(worker: tuple[int, BinaryIO] | None) -> None:
         return
     pid, reader = worker
     reader.close()
+    import signal  # only a run with workers pays for it
+
     with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(OSError):
