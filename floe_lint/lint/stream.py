@@ -192,8 +192,8 @@ class Stream:
             check = rule.check
             for subject in subjects[rule.subject]:
                 found = iter(check(subject, ctx))
-                first = next(found, None)
-                if first is None:
+                first = next(found, _END)
+                if first is _END:  # (not None: a rule's None, stamped, stops the run)
                     continue
                 owner = replay.owner(subject) if replay is not None else None
                 stamped = stamp(rule, chain((first,), found))
@@ -206,3 +206,6 @@ class Stream:
                 self.ctx.forget(doc)
                 self.hierarchy.forget(doc)
             self.released += source.release()
+
+
+_END: Any = object()  # the end of a rule's findings (`Stream.check`)
