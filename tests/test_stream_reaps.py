@@ -11,14 +11,16 @@ prints."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_files
+from tests.conftest import run_cli, write_files
 
 #: a rule-folder rule that remembers the last exception it met (a cache of failed lookups
 #: does): its traceback keeps the frames that called it
@@ -98,3 +100,39 @@ def _check(tree: Path, jobs: str) -> tuple[str, str, str]:
     )
     code, left, out = done.stdout.split("\n", 2)
     return code, left, out
+
+
+def test_a_refused_registry_keeps_no_frame_of_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The OCI client's request runs in a thread (`Client._within_budget`); the error it hands
+    back was raised from a frame that held it (frame -> error -> traceback -> frame), a cycle
+    only the collector frees, which `check` pauses: every frame of the run, up to
+    `Stream.run` and its parse workers, stayed alive until the process ended."""
+    write_files(
+        tmp_path,
+        {
+            "p/floe.yaml": 'name: p\nplatform: {ref: "oci://127.0.0.1:9/floe/platform:1"}\n'
+            "transforms:\n  - {type: dbt, path: models/a/, compute: duckdb}\n"
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    enabled = gc.isenabled()
+    gc.collect()  # what earlier tests left in cycles is not this run's
+    gc.disable()  # as floe_lint.launch runs `check`
+    try:
+        run = run_cli("check", "p")
+        kept = {
+            (o.f_code.co_filename.rsplit("/", 1)[-1], o.f_code.co_name)
+            for o in gc.get_objects()
+            if isinstance(o, types.FrameType)
+        }
+    finally:
+        if enabled:
+            gc.enable()
+    assert run.code == 1
+    assert run.stdout.startswith(
+        "p/floe.yaml:2:17: ERROR FL301 [unresolved-ref] cannot resolve platform.ref "
+        "'oci://127.0.0.1:9/floe/platform:1': registry https://127.0.0.1:9 is unreachable"
+    ), run.stdout
+    assert not kept & {("stream.py", "run"), ("engine.py", "run"), ("hierarchy.py", "_follow")}

@@ -218,9 +218,13 @@ class Transport:
         worker.join(max(0.0, self.deadline.remaining()) + 0.05)
         if not outcome:
             raise Unavailable(self._budget_message())
-        if isinstance(outcome[0], BaseException):
-            raise outcome[0]
-        return outcome[0]
+        result = outcome.pop()
+        if isinstance(result, BaseException):
+            try:
+                raise result
+            finally:  # no cycle (this frame -> the error -> its traceback -> this frame) that
+                del result  # only the collector frees, which `check` pauses
+        return result
 
     def _authenticated(
         self, method: str, url: str, data: bytes | None, headers: dict[str, str], stream: bool
