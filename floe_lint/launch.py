@@ -24,6 +24,10 @@ import sys
 
 
 def main() -> int:
+    if sys.stdout is None or sys.stderr is None:  # started with one closed (`>&-`)
+        if sys.stderr is not None:
+            sys.stderr.write("floe-lint: error: standard output is closed: nothing can be shown\n")
+        return 2
     if sys.argv[1:] == ["--version"]:
         from floe_lint import __version__
 

@@ -94,3 +94,33 @@ def test_an_atexit_callback_gets_the_usual_exit(tmp_path: Path) -> None:
     env = {**os.environ, "FLOE_LINT_NO_CACHE": "1"}
     status, _, err = run(code, ["check", "examples/mesh"], REPO, env)
     assert status == 0 and err.endswith("<atexit>") and "<os._exit>" not in err
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_a_closed_standard_stream_is_one_clear_error(closed: int) -> None:
+    """`floe-lint check . >&-` ended in `internal error: AttributeError` (standard output
+    closed) or a silent exit 1 that read as findings (standard error closed)."""
+    status, shown = _run_closed(closed)
+    assert status == 2
+    if closed == 1:  # said on standard error
+        assert shown == "floe-lint: error: standard output is closed: nothing can be shown\n"
+    else:  # nothing can be said; nothing is printed as if it were a report either
+        assert shown == ""
+
+
+def _run_closed(fd: int) -> tuple[int, str]:
+    """The console script's exit status and what it wrote on the other stream, started with
+    file descriptor `fd` (1 or 2) closed."""
+    reader, writer = os.pipe()
+    other = {"stderr": writer} if fd == 1 else {"stdout": writer}
+    process = subprocess.Popen(
+        [str(Path(sys.executable).with_name("floe-lint")), "check", "examples/mesh"],
+        cwd=REPO,
+        stdin=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(fd),
+        **other,  # type: ignore[arg-type]
+    )
+    os.close(writer)
+    with os.fdopen(reader, encoding="utf-8") as shown:
+        text = shown.read()
+    return process.wait(), text
