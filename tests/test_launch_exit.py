@@ -108,13 +108,16 @@ def test_a_closed_standard_stream_is_one_clear_error(closed: int) -> None:
         assert shown == ""
 
 
+FLOE_LINT = str(Path(sys.executable).with_name("floe-lint"))  # the console script of this venv
+
+
 def _run_closed(fd: int) -> tuple[int, str]:
     """The console script's exit status and what it wrote on the other stream, started with
     file descriptor `fd` (1 or 2) closed."""
     reader, writer = os.pipe()
     other = {"stderr": writer} if fd == 1 else {"stdout": writer}
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("floe-lint")), "check", "examples/mesh"],
+        [FLOE_LINT, "check", "examples/mesh"],
         cwd=REPO,
         stdin=subprocess.DEVNULL,
         preexec_fn=lambda: os.close(fd),
