@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import io
 import random
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.corpus import generate
+from benchmarks.corpus import Corpus, generate
 from floe_lint.cli import main
 
 DAMAGE = (
@@ -25,6 +26,31 @@ DAMAGE = (
     lambda text: "just: [a, yaml, file]\n",
     lambda text: "",
 )
+
+
+def damaged_corpus(
+    folder: Path,
+    products: int,
+    seed: int,
+    damaged: int,
+    overlays: int = 0,
+    *,
+    among: str = "files",
+    damage: Sequence[Callable[[str], str]] = DAMAGE,
+) -> Corpus:
+    """A generated tree with `damaged` of its files (`among`: "files" or "products") broken by
+    one of `damage`, and `overlays` products given a per-environment file that changes a
+    compute; the same tree for the same arguments."""
+    corpus = generate(folder, products, seed)
+    rng = random.Random(seed)
+    pool = corpus.files if among == "files" else corpus.products
+    for path in rng.sample(pool, min(damaged, len(pool))):
+        path.write_text(rng.choice(damage)(path.read_text("utf-8")), "utf-8")
+    for path in rng.sample(corpus.products, min(overlays, len(corpus.products))):
+        path.with_name("floe.prod.yaml").write_text(
+            "transforms: [{path: models/staging/x/, compute: spark}]\n", "utf-8"
+        )
+    return corpus
 
 
 def _check(root: Path, fmt: str, jobs: str) -> tuple[int, str, str]:
@@ -52,14 +78,9 @@ def test_two_processes_print_what_one_prints(
     damaged: int,
     overlays: int,
 ) -> None:
-    corpus = generate(tmp_path_factory.mktemp("jobs") / "repo", products, seed)
-    rng = random.Random(seed)
-    for path in rng.sample(corpus.files, min(damaged, len(corpus.files))):
-        path.write_text(rng.choice(DAMAGE)(path.read_text("utf-8")), "utf-8")
-    for path in rng.sample(corpus.products, min(overlays, len(corpus.products))):
-        path.with_name("floe.prod.yaml").write_text(
-            "transforms: [{path: models/staging/x/, compute: spark}]\n", "utf-8"
-        )
+    corpus = damaged_corpus(
+        tmp_path_factory.mktemp("jobs") / "repo", products, seed, damaged, overlays
+    )
     monkeypatch.chdir(corpus.root.parent)
     for fmt in ("text", "json", "sarif"):
         serial = _check(Path("repo"), fmt, "1")

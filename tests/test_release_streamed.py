@@ -26,6 +26,7 @@ from floe_lint.cli import main
 from floe_lint.config import Config
 from floe_lint.lint import engine, stream
 from floe_lint.load.document import Document
+from tests.test_jobs_random_trees import damaged_corpus
 
 DAMAGE = (
     lambda text: text[: len(text) // 2] + "\n  - [unclosed\n",
@@ -81,14 +82,10 @@ def test_a_released_run_prints_what_a_holding_run_prints(
     strict: bool,
     group: int,
 ) -> None:
-    corpus = generate(tmp_path_factory.mktemp("release") / "repo", products, seed)
-    rng = random.Random(seed)
-    for path in rng.sample(corpus.products, min(damaged, len(corpus.products))):
-        path.write_text(rng.choice(DAMAGE)(path.read_text("utf-8")), "utf-8")
-    for path in rng.sample(corpus.products, min(overlays, len(corpus.products))):
-        path.with_name("floe.prod.yaml").write_text(
-            "transforms: [{path: models/staging/x/, compute: spark}]\n", "utf-8"
-        )
+    folder = tmp_path_factory.mktemp("release") / "repo"
+    corpus = damaged_corpus(
+        folder, products, seed, damaged, overlays, among="products", damage=DAMAGE
+    )
     if strict:
         with corpus.enterprise.open("a", encoding="utf-8") as out:
             out.write("governance:\n  policy_enforcement_level: strict\n")

@@ -8,7 +8,6 @@ disables (mandatory controls of a strict platform)."""
 from __future__ import annotations
 
 import io
-import random
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from hypothesis import strategies as st
 from benchmarks.corpus import generate
 from floe_lint.cli import main
 from floe_lint.lint import stamp
-from tests.test_jobs_random_trees import DAMAGE
+from tests.test_jobs_random_trees import damaged_corpus
 
 
 def _check(args: list[str], fmt: str) -> tuple[int, str, str]:
@@ -48,10 +47,7 @@ def test_direct_calls_print_what_checked_calls_print(
     strict: bool,
     ignore: bool,
 ) -> None:
-    corpus = generate(tmp_path_factory.mktemp("direct") / "repo", products, seed)
-    rng = random.Random(seed)
-    for path in rng.sample(corpus.files, min(damaged, len(corpus.files))):
-        path.write_text(rng.choice(DAMAGE)(path.read_text("utf-8")), "utf-8")
+    corpus = damaged_corpus(tmp_path_factory.mktemp("direct") / "repo", products, seed, damaged)
     if strict:
         text = corpus.enterprise.read_text("utf-8")
         strict_text = text + "governance: {policy_enforcement_level: strict}\n"
