@@ -26,7 +26,6 @@ folder is kept under `MAX_BYTES` by dropping the stores used least recently. `--
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -78,8 +77,14 @@ def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     return Finding.FIELDS == _FINDING_FIELDS
 
 
+try:  # hashlib's own blake2b, without importing hashlib, which loads OpenSSL (2.5 ms)
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
+
+
 def digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b(raw, digest_size=16).hexdigest()
 
 
 _MEMO: dict[str, list[Any]] = {}
