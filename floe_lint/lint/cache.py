@@ -13,7 +13,8 @@ hierarchy is keyed by the digest the run's fetcher resolves it to (see `replay.O
 moved tag re-checks the files that reach it; a file whose hierarchy has an unresolved ref or a
 ref cycle is always checked again (a missing file may have appeared). Suppressions, the
 baseline and every report are applied after the replay, on every run, so a replayed run prints
-exactly what a cold one does.
+exactly what a cold one does. A file checked again with the same content also keeps its parse
+in its entry (`floe_lint.lint.parsed`).
 
 The store is JSON (never pickle: repository content is hostile), one file per run key in
 `FLOE_LINT_CACHE_DIR` (default: `$XDG_CACHE_HOME/floe-lint`, else `~/.cache/floe-lint`), outside
@@ -25,7 +26,6 @@ folder is kept under `MAX_BYTES` by dropping the stores used least recently. `--
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import sys
@@ -77,8 +77,14 @@ def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     return Finding.FIELDS == _FINDING_FIELDS
 
 
+try:  # hashlib's own blake2b, without importing hashlib, which loads OpenSSL (2.5 ms)
+    from _blake2 import blake2b
+except ImportError:  # an interpreter built without it
+    from hashlib import blake2b
+
+
 def digest(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b(raw, digest_size=16).hexdigest()
 
 
 _MEMO: dict[str, list[Any]] = {}

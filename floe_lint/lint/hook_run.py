@@ -14,7 +14,6 @@ reports them: nothing is ever hidden from a run that could be the only one.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from pathlib import Path
@@ -30,13 +29,13 @@ def first_of_run(repository: Path, removals: str) -> bool:
     naming them) in `repository`. When anything is unknown or fails, True."""
     if os.environ.get("PRE_COMMIT") != "1":
         return True
-    from floe_lint.lint.cache import directory
+    from floe_lint.lint.cache import digest, directory  # blake2b: no hashlib (OpenSSL) import
 
     parent = os.getppid()
     run = f"{repository}\0{parent}\0{_started(parent)}"
     folder = directory() / "hook-runs"
-    marker = folder / hashlib.sha256(run.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-    content = hashlib.sha256(removals.encode("utf-8", "surrogateescape")).hexdigest().encode()
+    marker = folder / digest(run.encode("utf-8", "surrogateescape"))
+    content = digest(removals.encode("utf-8", "surrogateescape")).encode()
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         if _same_run(marker, content):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from floe_lint.errors import ConfigError
 from floe_lint.model.refs import host_problem
@@ -131,6 +130,8 @@ class Settings(Frozen):
         """(scheme, host[:port]) that serves `host`: its mirror, else itself over HTTPS."""
         mirror = self.mirrors.get(host)
         if mirror is not None:
+            from urllib.parse import urlsplit  # here: only a mirror needs it (start-up)
+
             parts = urlsplit(mirror)
             return parts.scheme, parts.netloc
         bare = host.rsplit(":", 1)[0] if not host.endswith("]") else host
@@ -139,6 +140,8 @@ class Settings(Frozen):
 
 
 def _check_mirror(host: str, url: object, where: str) -> None:
+    from urllib.parse import urlsplit  # here: only a config with mirrors needs it (start-up)
+
     if not isinstance(url, str):
         raise ConfigError(f"{where}: 'oci.mirrors.{host}' must be a URL such as https://host:5000")
     try:
