@@ -13,7 +13,8 @@ hierarchy is keyed by the digest the run's fetcher resolves it to (see `replay.O
 moved tag re-checks the files that reach it; a file whose hierarchy has an unresolved ref or a
 ref cycle is always checked again (a missing file may have appeared). Suppressions, the
 baseline and every report are applied after the replay, on every run, so a replayed run prints
-exactly what a cold one does.
+exactly what a cold one does. A file checked again with the same content also keeps its parse
+in its entry (`floe_lint.lint.parsed`).
 
 The store is JSON (never pickle: repository content is hostile), one file per run key in
 `FLOE_LINT_CACHE_DIR` (default: `$XDG_CACHE_HOME/floe-lint`, else `~/.cache/floe-lint`), outside

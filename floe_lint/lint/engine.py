@@ -179,7 +179,11 @@ def run(
         else:
             workspace.add(path, explicit)
 
-    fresh = [p for p, _ in found if replay is None or not replay.replayable(p)]
+    if replay is not None:
+        workspace.reuse = replay  # a file checked again is built from its stored parse
+    fresh = [
+        p for p, _ in found if replay is None or not (replay.replayable(p) or replay.servable(p))
+    ]
     every = enabled_rules(select, ignore, extra)
     enabled = {rule.id for rule in rules}
     # (a rule the config disables may be mandatory: which depends on the whole run)

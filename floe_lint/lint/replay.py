@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from floe_lint.findings import Finding
-from floe_lint.lint import cache, links
+from floe_lint.lint import cache, links, parsed
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
 from floe_lint.load.workspace import Workspace
@@ -72,6 +72,10 @@ class Replay:
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
         self._keys: dict[Path, str] = {}
+        #: file key -> its parse to store with its entry (`floe_lint.lint.parsed`), and how many
+        #: files were built from a stored parse
+        self.parses: dict[str, list[str]] = {}
+        self.served = 0
 
     # -- hashes --------------------------------------------------------------------------
 
@@ -242,6 +246,60 @@ class Replay:
             findings.extend(self.replay(Path(reached)))
         return findings
 
+    # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
+
+    def _stored_parse(self, path: Path, key: str) -> list[str] | None:
+        entry = self.store.entries.get(key)
+        stored = entry.get(parsed.PARSED) if isinstance(entry, dict) else None
+        if not (
+            isinstance(stored, list)
+            and len(stored) == 3
+            and all(isinstance(v, str) for v in stored)
+            and stored[1] == str(path)
+            and stored[0] == self.hash(key)
+        ):
+            return None
+        return stored
+
+    def servable(self, path: Path) -> bool:
+        """Whether checking `path` builds it from a stored parse (it need not be parsed)."""
+        try:
+            return self._stored_parse(path, self.key(path)) is not None
+        except (OSError, RuntimeError):
+            return False
+
+    def serve(self, path: Path, key: Path) -> SourceFile | None:
+        """The file at `path` built from its stored parse, when its content is the same."""
+        text = str(key)
+        stored = self._stored_parse(path, text)
+        raw = self._raw.get(text) if stored is not None else None
+        if stored is None or raw is None:
+            return None
+        source = parsed.built(path, raw, stored[2])
+        if source is not None:
+            self.parses[text] = stored
+            self.served += 1
+        return source
+
+    def fresh_parse(self, path: Path, key: Path, source: SourceFile) -> None:
+        """`source` was just parsed from disk: keep its parse for its entry when the store holds
+        one with its content hash (it is checked again for a dependency's sake)."""
+        text = str(key)
+        entry = self.store.entries.get(text)
+        if not isinstance(entry, dict) or entry.get("h") is None:
+            return
+        digest = self.hash(text)
+        raw = self._raw.get(text)
+        if entry["h"] != digest or digest is None or raw is None:
+            return
+        try:
+            same = raw.decode("utf-8-sig") == source.text  # the bytes hashed were parsed
+        except UnicodeDecodeError:
+            return
+        data = parsed.encoded(source) if same else None
+        if data is not None:
+            self.parses[text] = [digest, str(path), data]
+
     # -- recording -----------------------------------------------------------------------
 
     def forget_notes(self) -> None:
@@ -313,6 +371,8 @@ class Replay:
                 self.store.written[key]["oci"] = refs
             if led:
                 self.store.written[key]["links"] = led
+            if key in self.parses and self.parses[key][0] == self.store.written[key]["h"]:
+                self.store.written[key][parsed.PARSED] = self.parses[key]
             named = self.explicit.get(key) or self.exclusions
             if named and any(d.kind for d in source.documents):
                 # not found by a walk (or one that excludes files): a new floe.prod.yaml beside

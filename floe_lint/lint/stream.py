@@ -121,7 +121,8 @@ class Stream:
             [
                 p
                 for p, _ in group
-                if not workspace.is_loaded(p) and (replay is None or not replay.replayable(p))
+                if not workspace.is_loaded(p)
+                and (replay is None or not (replay.replayable(p) or replay.servable(p)))
             ]
             for group in cut
         ]

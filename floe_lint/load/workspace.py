@@ -22,6 +22,18 @@ from floe_lint.load.walk import (
     found_under,
 )
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Reuse(Protocol):
+        """What builds a file from a parse stored by an earlier run (floe_lint.lint.replay)."""
+
+        def serve(self, path: Path, key: Path) -> SourceFile | None: ...
+
+        def fresh_parse(self, path: Path, key: Path, source: SourceFile) -> None: ...
+
+
 __all__ = [
     "JSON_SUFFIX",
     "SKIP_DIRS",
@@ -115,6 +127,9 @@ class Workspace:
         #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
         #: per-environment files beside a file found are not looked for by listing its folder
         self.listed = Beside()
+        #: the result cache's run (floe_lint.lint.replay), which builds a file from a stored
+        #: parse (`serve`) and is told of each file parsed here (`fresh_parse`)
+        self.reuse: Reuse | None = None
 
     def key(self, path: Path) -> Path:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
@@ -144,7 +159,13 @@ class Workspace:
         if source is None:
             source = self._shared.get(key)
             if source is None:
-                source = self._shared[key] = document.load(path)
+                reuse = self.reuse
+                source = reuse.serve(path, key) if reuse is not None else None
+                if source is None:
+                    source = document.load(path)
+                    if reuse is not None:
+                        reuse.fresh_parse(path, key, source)
+                self._shared[key] = source
                 self._read_dialects(source)
             self._files[key] = source
         return source
@@ -181,6 +202,8 @@ class Workspace:
         ]
         if jobs > 1 and len(paths) > 1:
             for path, source in zip(paths, bulk.load_all(paths, jobs), strict=True):
+                if self.reuse is not None:
+                    self.reuse.fresh_parse(path, self.key(path), source)
                 self._read_dialects(source)
                 self._files.setdefault(self.key(path), source)
                 self._shared.setdefault(self.key(path), source)
@@ -197,6 +220,8 @@ class Workspace:
                     source.path = path
                     for doc in source.documents:
                         doc.path = path
+                if self.reuse is not None:
+                    self.reuse.fresh_parse(path, key, source)
                 self._read_dialects(source)
                 self._files[key] = source
                 self._shared.setdefault(key, source)
