@@ -8,7 +8,6 @@ would cost more than it saves.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import gc
 import os
@@ -218,8 +217,10 @@ def _widen(fd: int) -> None:
     import fcntl
 
     # (where the system's limit is lower, the default size)
-    with contextlib.suppress(OSError, AttributeError):
+    try:  # noqa: SIM105 - contextlib is off the hook's start-up path
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+    except (OSError, AttributeError):
+        pass
 
 
 def _frame(reader: BinaryIO) -> bytes | None:
@@ -240,10 +241,14 @@ def _ended(worker: tuple[int, BinaryIO] | None) -> None:
     reader.close()
     import signal  # only a run with workers pays for it
 
-    with contextlib.suppress(OSError):
+    try:  # noqa: SIM105 - contextlib is off the hook's start-up path
         os.kill(pid, signal.SIGKILL)
-    with contextlib.suppress(OSError):
+    except OSError:
+        pass
+    try:  # noqa: SIM105 - contextlib is off the hook's start-up path
         os.waitpid(pid, 0)
+    except OSError:
+        pass
 
 
 def _pooled(
@@ -259,6 +264,8 @@ def _pooled(
         pool = ProcessPoolExecutor(workers)
     except (OSError, NotImplementedError):
         pool = None
+    import contextlib  # (here: a pool's run only; off the hook's start-up path)
+
     with pool if pool is not None else contextlib.nullcontext():
         pending: deque[Future[Any]] = deque()
         ahead = workers * 4

@@ -9,7 +9,6 @@ the loaded file and its documents.
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 
 import yaml
@@ -319,8 +318,10 @@ class SourceFile(Value):
         for doc in self.documents:
             doc._owner = self
             doc._spans = None
-            with contextlib.suppress(AttributeError):  # never used since a restore
+            try:  # noqa: SIM105 - contextlib is off the hook's start-up path
                 del doc._models  # a new one on first use (see Document.__getattr__)
+            except AttributeError:  # never used since a restore
+                pass
             for name in _RELEASED:
                 delattr(doc, name)
         return True

@@ -11,8 +11,6 @@ places of aliases come from libyaml's scanner, in the order the composed tree us
 
 from __future__ import annotations
 
-import contextlib
-
 import yaml
 
 from floe_lint.findings import Span
@@ -65,8 +63,10 @@ class FileSpans:
         if root is not None:
             builder = Builder(self._lines, [], spans, self._aliases.pop(index, None))
             # parse() reported a document too large or deep; the spans found so far still serve
-            with contextlib.suppress(TooManyNodes, TooDeep):
+            try:  # noqa: SIM105 - contextlib is off the hook's start-up path
                 builder.build(root, "")
+            except (TooManyNodes, TooDeep):
+                pass
         self._every[index] = spans
         return spans
 
@@ -111,12 +111,14 @@ class FileSpans:
             builder = _Towards(tree.lines, found, tree.aliases.get(index), _prefixes(pointer))
             builder.nodes, builder.twice = nodes, tree.twice.setdefault(index, set())
             start = _nearest(pointer, nodes, builder.twice)
-            with contextlib.suppress(TooManyNodes, TooDeep):
+            try:
                 if start is None:
                     builder.build(root, "")
                 else:  # from the nearest ancestor an earlier walk met: the same call it made
                     node, key_node, place, key_place, builder.depth = nodes[start]
                     builder.build(node, start, key_node, place, key_place)
+            except (TooManyNodes, TooDeep):
+                pass
         walked.add(pointer)
         return found.get(pointer)
 
