@@ -152,7 +152,10 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
+    # runs that share a parse (`impact`'s two) place many findings: positions noted once
+    workspace = Workspace(
+        config.dialect, shared.parsed if shared is not None else parsed, shared is not None
+    )
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     if discovered is not None:
