@@ -318,10 +318,12 @@ def run(
         findings.append(control.severity(f, severity))
         if owner is not None:  # in the order a run holding every file finds them
             owners.setdefault(owner, []).append(findings[-1])
-    direct = stamp.DIRECT and ctx.shared is None and local is None  # see `stamp.first`
+    direct = stamp.DIRECT and local is None  # see `stamp.first`
     for rule in [*rules, *forced]:
+        # a rule whose findings runs share (floe_lint.lint.shared) is asked through `checked`
+        asked = direct and (ctx.shared is None or not ctx.shared.shares(rule))
         for subject in subjects[rule.subject]:
-            if not direct:
+            if not asked:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif (first := stamp.first(rule, subject, ctx)) is None:
                 continue

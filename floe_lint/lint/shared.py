@@ -90,6 +90,14 @@ class Shared(Value):
         #: per rule object: whether and how its findings are shared (see `_kind`)
         self._kinds: dict[Any, int] = {}
 
+    def shares(self, rule: Any) -> bool:
+        """Whether `findings` may serve `rule`'s findings from another run (else a run asks
+        the rule itself, as one that shares nothing)."""
+        kind = self._kinds.get(rule)
+        if kind is None:
+            kind = self._kinds[rule] = _kind(rule)
+        return kind != _OTHER
+
     def findings(
         self,
         rule: Any,
