@@ -214,10 +214,11 @@ def run(
         hierarchy = Hierarchy(workspace, resolver, config.manifest)
         ctx = Context(workspace, hierarchy)
         checked = lambda r, s: stamp.checked(r, s, ctx, config, None, local)  # noqa: E731
-        # without the result cache's stored findings, a rule's own findings, stamped
-        direct = stamp.DIRECT and local is None
-        stamps = (lambda r, found: stamp.stamped(r, found, config)) if direct else None
-        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps)
+        # a rule's own findings, stamped; with the result cache, only for the rules whose
+        # findings it does not store (`Local.handles`: the others go through `checked`)
+        stamps = (lambda r, found: stamp.stamped(r, found, config)) if stamp.DIRECT else None
+        handles = local.handles if local is not None else None
+        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles)
         # A found manifest has dependents to search before any rule runs: the run stops at
         # its group and goes on as one that holds every file (a released file is read again).
         searched = dependents_root is not None and not _covers(paths, dependents_root)
@@ -318,12 +319,18 @@ def run(
         findings.append(control.severity(f, severity))
         if owner is not None:  # in the order a run holding every file finds them
             owners.setdefault(owner, []).append(findings[-1])
-    direct = stamp.DIRECT and local is None  # see `stamp.first`
+    direct = stamp.DIRECT  # see `stamp.first`
+    shared_run = ctx.shared
     for rule in [*rules, *forced]:
-        # a rule whose findings runs share (floe_lint.lint.shared) is asked through `checked`
-        asked = direct and (ctx.shared is None or not ctx.shared.shares(rule))
+        # a rule whose findings the result cache stores (`local`) or runs share
+        # (floe_lint.lint.shared) goes through `checked`
+        through = (
+            not direct
+            or (local is not None and local.handles(rule))
+            or (shared_run is not None and shared_run.shares(rule))
+        )
         for subject in subjects[rule.subject]:
-            if not asked:
+            if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif (first := stamp.first(rule, subject, ctx)) is None:
                 continue
