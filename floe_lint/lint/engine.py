@@ -152,9 +152,12 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    # runs that share a parse (`impact`'s two) place many findings: positions noted once
-    workspace = Workspace(
-        config.dialect, shared.parsed if shared is not None else parsed, shared is not None
+    # runs that share a parse (`impact`'s two) place many findings (positions noted once) and
+    # resolve the same paths (their keys kept once)
+    workspace = (
+        Workspace(config.dialect, parsed)
+        if shared is None
+        else Workspace(config.dialect, shared.parsed, True, shared.keys)
     )
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
@@ -260,7 +263,8 @@ def run(
             # against the changed file, not the published one.
             overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
         resolver = Resolver(overrides, fetch)
-        hierarchy = Hierarchy(workspace, resolver, config.manifest)
+        known_refs = shared.resolved_refs(overrides) if shared is not None else None
+        hierarchy = Hierarchy(workspace, resolver, config.manifest, known_refs)
         trust = (
             Trust(config.trusted_roots, resolver, workspace.is_reported)
             if config.trusted_roots
