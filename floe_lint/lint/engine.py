@@ -152,7 +152,13 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
+    # runs that share a parse (`impact`'s two) place many findings (positions noted once) and
+    # resolve the same paths (their keys kept once)
+    workspace = (
+        Workspace(config.dialect, parsed)
+        if shared is None
+        else Workspace(config.dialect, shared.parsed, True, shared.keys)
+    )
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     if discovered is not None:
@@ -211,10 +217,11 @@ def run(
         hierarchy = Hierarchy(workspace, resolver, config.manifest)
         ctx = Context(workspace, hierarchy)
         checked = lambda r, s: stamp.checked(r, s, ctx, config, None, local)  # noqa: E731
-        # without the result cache's stored findings, a rule's own findings, stamped
-        direct = stamp.DIRECT and local is None
-        stamps = (lambda r, found: stamp.stamped(r, found, config)) if direct else None
-        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps)
+        # a rule's own findings, stamped; with the result cache, only for the rules whose
+        # findings it does not store (`Local.handles`: the others go through `checked`)
+        stamps = (lambda r, found: stamp.stamped(r, found, config)) if stamp.DIRECT else None
+        handles = local.handles if local is not None else None
+        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles)
         # A found manifest has dependents to search before any rule runs: the run stops at
         # its group and goes on as one that holds every file (a released file is read again).
         searched = dependents_root is not None and not _covers(paths, dependents_root)
@@ -256,7 +263,8 @@ def run(
             # against the changed file, not the published one.
             overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
         resolver = Resolver(overrides, fetch)
-        hierarchy = Hierarchy(workspace, resolver, config.manifest)
+        known_refs = shared.resolved_refs(overrides) if shared is not None else None
+        hierarchy = Hierarchy(workspace, resolver, config.manifest, known_refs)
         trust = (
             Trust(config.trusted_roots, resolver, workspace.is_reported)
             if config.trusted_roots
@@ -320,10 +328,18 @@ def run(
         findings.append(control.severity(f, severity))
         if owner is not None:  # in the order a run holding every file finds them
             owners.setdefault(owner, []).append(findings[-1])
-    direct = stamp.DIRECT and ctx.shared is None and local is None  # see `stamp.first`
+    direct = stamp.DIRECT  # see `stamp.first`
+    shared_run = ctx.shared
     for rule in [*rules, *forced]:
+        # a rule whose findings the result cache stores (`local`) or runs share
+        # (floe_lint.lint.shared) goes through `checked`
+        through = (
+            not direct
+            or (local is not None and local.handles(rule))
+            or (shared_run is not None and shared_run.shares(rule))
+        )
         for subject in subjects[rule.subject]:
-            if not direct:
+            if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif (first := stamp.first(rule, subject, ctx)) is None:
                 continue

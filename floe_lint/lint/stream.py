@@ -78,6 +78,7 @@ class Stream:
         checked: Check,
         replay: Replay | None = None,
         stamp: Stamp | None = None,
+        through: Callable[[Rule], bool] | None = None,
     ):
         self.workspace = workspace
         self.hierarchy = hierarchy
@@ -92,6 +93,9 @@ class Stream:
         #: findings are those of `checked` (without the result cache's stored ones), at a
         #: fraction of the cost of a call that finds nothing (most of them)
         self.stamp = stamp
+        #: the rules that go through `checked` even so: those whose findings the result cache
+        #: stores (floe_lint.lint.local); None: none
+        self.through = through
         #: keys of the files checked here, as text: the engine leaves them out of its subjects
         self.done: set[str] = set()
         #: whether a released file is then kept by its key's text alone (`Workspace.retire`):
@@ -191,11 +195,14 @@ class Stream:
                     if is_strict(product.platform):
                         self.strict.append(doc.path)
         replay, stamp, ctx, findings = self.replay, self.stamp, self.ctx, self.findings
+        through = self.through
         for rule in self.rules:
-            if stamp is None:
+            if stamp is None or (through is not None and through(rule)):
                 for subject in subjects[rule.subject]:
-                    owner = replay.owner(subject) if replay is not None else None
-                    findings.extend((f, rule.severity, owner) for f in self.checked(rule, subject))
+                    produced = list(self.checked(rule, subject))
+                    if produced:  # most subjects: none, and no owner to look up
+                        owner = replay.owner(subject) if replay is not None else None
+                        findings.extend((f, rule.severity, owner) for f in produced)
                 continue
             check = rule.check
             for subject in subjects[rule.subject]:

@@ -20,7 +20,6 @@ SARIF reports (a warning of theirs goes straight to sys.stderr) are never stored
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
@@ -160,8 +159,10 @@ class Whole:
             return None  # no record yet, or one that is not ours
         if not (isinstance(out, str) and isinstance(err, str) and isinstance(code, int)):
             return None
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105 - contextlib is off the hook's start-up path
             os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
+        except OSError:
+            pass
         stdout.write(out)
         stderr.write(err)
         return code

@@ -11,8 +11,6 @@ places of aliases come from libyaml's scanner, in the order the composed tree us
 
 from __future__ import annotations
 
-import contextlib
-
 import yaml
 
 from floe_lint.findings import Span
@@ -23,6 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from floe_lint.load.positions import Table
     from floe_lint.load.yaml_tree import AliasPlaces
 
 
@@ -45,6 +44,10 @@ class FileSpans:
         #: per document: the spans of every node, once built (by `of`, or by `lookup` when
         #: a file needs a second compose)
         self._every: dict[int, dict[str, NodeSpans]] = {}
+        #: per document: where its nodes sit, noted by the parse (floe_lint.load.positions),
+        #: so that `lookup` composes nothing
+        self.tables: dict[int, Table] = {}
+        self._text_lines: list[str] | None = None
 
     def of(self, index: int) -> dict[str, NodeSpans]:
         """The span of every node of the `index`-th document, by JSON pointer."""
@@ -60,8 +63,10 @@ class FileSpans:
         if root is not None:
             builder = Builder(self._lines, [], spans, self._aliases.pop(index, None))
             # parse() reported a document too large or deep; the spans found so far still serve
-            with contextlib.suppress(TooManyNodes, TooDeep):
+            try:  # noqa: SIM105 - contextlib is off the hook's start-up path
                 builder.build(root, "")
+            except (TooManyNodes, TooDeep):
+                pass
         self._every[index] = spans
         return spans
 
@@ -76,6 +81,14 @@ class FileSpans:
         every = self._every.get(index)
         if every is not None:
             return every.get(pointer)
+        table = self.tables.get(index) if self.tables else None
+        if table is not None:
+            lines = self._text_lines
+            if lines is None:
+                lines = self._text_lines = self.text.splitlines()
+            answer = table.lookup(pointer, lines)
+            if answer is not False:  # False: the table cannot say
+                return answer
         found = self._found.setdefault(index, {})
         spans = found.get(pointer)
         walked = self._walked.setdefault(index, set())
@@ -98,12 +111,14 @@ class FileSpans:
             builder = _Towards(tree.lines, found, tree.aliases.get(index), _prefixes(pointer))
             builder.nodes, builder.twice = nodes, tree.twice.setdefault(index, set())
             start = _nearest(pointer, nodes, builder.twice)
-            with contextlib.suppress(TooManyNodes, TooDeep):
+            try:
                 if start is None:
                     builder.build(root, "")
                 else:  # from the nearest ancestor an earlier walk met: the same call it made
                     node, key_node, place, key_place, builder.depth = nodes[start]
                     builder.build(node, start, key_node, place, key_place)
+            except (TooManyNodes, TooDeep):
+                pass
         walked.add(pointer)
         return found.get(pointer)
 

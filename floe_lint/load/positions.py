@@ -1,0 +1,213 @@
+"""Where each node of a document sits, noted while the parse builds its data, for runs that
+place many findings in files they parsed once (`impact`'s run of the old manifest places
+thousands that disappear): no file is composed a second time to find them.
+
+A `Recorder` is the loading `Builder` that also writes, for every node in the order it builds
+them, the marks of the node and of its key (libyaml's 0-based lines and columns), its kind and
+where its subtree's record ends, as a flat array of integers. `Table.lookup` walks the
+document's data towards a pointer, skipping whole subtrees of the record, and returns the spans
+`FileSpans` would give. A document whose data does not mirror its node tree one for one (a
+merge key, an alias, a duplicate or non-scalar key) has no table and is placed as before.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+import yaml
+
+from floe_lint.findings import Span
+from floe_lint.load import pointer as ptr
+from floe_lint.load.problems import LoadProblem, NodeSpans
+from floe_lint.load.yaml_tree import Builder, NeedPointers
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Literal
+
+#: integers per node: start line, column, end line, column; the key's four (-1: no key); the
+#: record's index (in integers) after the node's subtree
+_WIDTH = 9
+_NEXT = _WIDTH - 1
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+#: what `_find` answers when the record cannot say (the data is not what it recorded)
+_UNKNOWN: Any = object()
+_build = Builder.build
+
+
+class Recorder(Builder):
+    """A `Builder` (without pointers) that records every node's marks (see the module)."""
+
+    def __init__(self, lines: list[str], problems: list[LoadProblem], tags: bool) -> None:
+        super().__init__(lines, problems, pointers=False)
+        self.record: list[int] = []
+        #: whether the text has tags, one of which could make a key a merge key
+        self.tags = tags
+        #: whether the data mirrors the node tree (no merge key)
+        self.exact = True
+
+    def build(
+        self,
+        node: yaml.Node,
+        pointer: str,
+        key_node: yaml.Node | None = None,
+        place: Span | None = None,
+        key_place: Span | None = None,
+    ) -> Any:
+        record = self.record
+        at = len(record)
+        start, end = node.start_mark, node.end_mark
+        if key_node is None:
+            record += (start.line, start.column, end.line, end.column, -1, 0, 0, 0, 0)
+        else:
+            ks, ke = key_node.start_mark, key_node.end_mark
+            record += (start.line, start.column, end.line, end.column)
+            record += (ks.line, ks.column, ke.line, ke.column, 0)
+        if (
+            self.tags
+            and isinstance(node, yaml.MappingNode)
+            and any(key.tag == _MERGE_TAG for key, _ in node.value)
+        ):
+            self.exact = False
+        value = _build(self, node, pointer, key_node, place, key_place)
+        record[at + _NEXT] = len(record)
+        return value
+
+
+def recorded(
+    root: yaml.Node, lines: list[str], problems: list[LoadProblem], text: str
+) -> tuple[Any, bytes]:
+    """(`yaml_tree.build`'s data of a composed document of `text`, its record; b"" when it has
+    none)."""
+    found: list[LoadProblem] = []
+    try:
+        recorder = Recorder(lines, found, "!" in text)
+        data = recorder.build(root, "")
+    except NeedPointers:  # a duplicate key: built again as `yaml_tree.build` does, unrecorded
+        found = []
+        return Builder(lines, found).build(root, ""), b""
+    finally:
+        problems.extend(found)
+    if not recorder.exact:
+        return data, b""
+    try:
+        return data, array("i", recorder.record).tobytes()
+    except OverflowError:  # a line beyond 2**31: placed as before
+        return data, b""
+
+
+def may_record(text: str) -> bool:
+    """Whether a file's documents can be recorded. One with an alias places the aliased nodes
+    where the alias is written (see floe_lint.load.spans), and a merge key (a plain `<<`, or a
+    key tagged as one: `recorded` looks) builds nodes the data does not hold in their order:
+    the record knows neither."""
+    return ("*" not in text or "&" not in text) and "<<" not in text
+
+
+class Table:
+    """One document's record (see `Recorder`) and the data built with it."""
+
+    __slots__ = ("_index", "_view", "data", "raw")
+
+    def __init__(self, raw: bytes, data: Any) -> None:
+        self.raw = raw
+        self.data = data
+        self._view: memoryview | None = None
+        #: per collection met by a lookup (by where its record starts): its children (see
+        #: `_children`); a document's findings come in runs down the same few collections
+        self._index: dict[int, Any] = {}
+
+    def lookup(self, pointer: str, lines: list[str]) -> NodeSpans | Literal[False] | None:
+        """The spans of `pointer` (None: no such node), or False when the data is not what
+        was recorded (then the caller composes the file, as without a table)."""
+        view = self._view
+        if view is None:
+            view = self._view = memoryview(self.raw).cast("i")
+        try:
+            at = self._find(view, pointer)
+        except IndexError:
+            return False
+        if at is None:
+            return None
+        if at is _UNKNOWN:
+            return False
+        value_span = _span(view[at], view[at + 1], view[at + 2], view[at + 3], lines)
+        if view[at + 4] < 0:
+            return NodeSpans(value_span, None)
+        key_span = _span(view[at + 4], view[at + 5], view[at + 6], view[at + 7], lines)
+        return NodeSpans(value_span, key_span)
+
+    def _find(self, view: memoryview, pointer: str) -> Any:
+        """Where the record of the node at `pointer` starts, None when there is none, or
+        _UNKNOWN. (IndexError: the record is not one `Recorder` wrote.)"""
+        node, at, done = self.data, 0, 0  # the node, its record, how much of `pointer` names it
+        index = self._index
+        while done < len(pointer):
+            if pointer[done] != "/":
+                return None  # not a pointer the builder makes
+            slash = pointer.find("/", done + 1)
+            token = pointer[done + 1 :] if slash < 0 else pointer[done + 1 : slash]
+            children = index.get(at)
+            if children is None:
+                children = index[at] = _children(view, at, node)
+            if children is _UNKNOWN:
+                return _UNKNOWN
+            if type(children) is dict:
+                found = children.get(token)
+                if found is None:
+                    return None
+                if found is _UNKNOWN:
+                    return _UNKNOWN  # two keys name one pointer (`1` and `'1'`)
+                at, node = found
+            elif type(children) is list:
+                if not (token.isascii() and token.isdigit()) or str(int(token)) != token:
+                    return None
+                item = int(token)
+                if item >= len(children):
+                    return None
+                at, node = children[item], node[item]
+            else:
+                return None  # a node without children (a scalar)
+            done += 1 + len(token)
+        if at + _WIDTH > len(view):
+            raise IndexError(at)
+        return at
+
+
+def _children(view: memoryview, at: int, node: Any) -> Any:
+    """The children of the node whose record starts at `at`, built as `node`: for a mapping,
+    by pointer token, where each one's record starts and its value (_UNKNOWN for a token two
+    keys name); for a list, where each item's record starts; () for a node without children;
+    _UNKNOWN when `node` is not what was recorded."""
+    end = view[at + _NEXT]
+    child = at + _WIDTH
+    starts = []
+    while child < end:
+        starts.append(child)
+        following = view[child + _NEXT]
+        if following <= child:
+            raise IndexError(child)  # not a record `Recorder` wrote
+        child = following
+    if child != end:
+        raise IndexError(child)
+    if isinstance(node, dict):  # a `!!set` too: the mapping written
+        if len(node) != len(starts):
+            return _UNKNOWN
+        tokens: dict[str, Any] = {}
+        for start, (key, value) in zip(starts, node.items(), strict=True):
+            token = ptr.escape(key)
+            tokens[token] = _UNKNOWN if token in tokens else (start, value)
+        return tokens
+    if isinstance(node, list):
+        return starts if len(node) == len(starts) else _UNKNOWN
+    return () if not starts else _UNKNOWN  # a collection read as something else
+
+
+def _span(line: int, col: int, end_line: int, end_col: int, lines: list[str]) -> Span:
+    """`yaml_tree.span_of` of a node with these marks."""
+    last_line, last_col = end_line + 1, end_col + 1
+    # Block collections end at column 0 of the next line; clamp to the last real character.
+    if end_col == 0 and end_line > line:
+        last_line = end_line
+        last_col = len(lines[end_line - 1]) + 1 if end_line - 1 < len(lines) else 1
+    return Span(line + 1, col + 1, last_line, last_col)
