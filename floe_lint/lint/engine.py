@@ -10,6 +10,7 @@ from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
 from floe_lint.lint import filtering, ordering, selectors, stamp
+from floe_lint.lint.applicable import Applicable
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
 from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
@@ -316,8 +317,9 @@ def run(
         if owner is not None:  # in the order a run holding every file finds them
             owners.setdefault(owner, []).append(findings[-1])
     direct = stamp.DIRECT and ctx.shared is None and local is None  # see `stamp.first`
+    applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
     for rule in [*rules, *forced]:
-        for subject in subjects[rule.subject]:
+        for subject in applicable.targets(rule):
             if not direct:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif (first := stamp.first(rule, subject, ctx)) is None:
