@@ -124,10 +124,10 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     load = document.load
 
-    def counting(path: Path) -> document.SourceFile:
+    def counting(path: Path, positions: bool = False) -> document.SourceFile:
         if path.resolve().is_relative_to(Path.cwd().resolve() / "prod"):
             seen.append(path.resolve().relative_to(Path.cwd().resolve()).as_posix())
-        return load(path)
+        return load(path, positions)  # (publish's impact notes positions)
 
     monkeypatch.setattr(document, "load", counting)
     return seen

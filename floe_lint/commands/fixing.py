@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, overload
 
 from floe_lint.commands.usage import UsageError
 from floe_lint.config import Config
 from floe_lint.findings import Finding
 
-if TYPE_CHECKING:
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing for the type checker only: a run with fixable findings imports this
     import argparse
+    from typing import TextIO, overload
 
     from floe_lint.findings import Applicability
     from floe_lint.fix.runner import Outcome, Policy
@@ -95,16 +96,17 @@ def _count(n: int, what: str = "finding") -> str:
     return f"{n} {what}{'s' if n != 1 else ''}"
 
 
-@overload
-def summary(
-    args: argparse.Namespace, config: Config, findings: Sequence[Finding], outcome: Outcome
-) -> str: ...
+if TYPE_CHECKING:
 
+    @overload
+    def summary(
+        args: argparse.Namespace, config: Config, findings: Sequence[Finding], outcome: Outcome
+    ) -> str: ...
 
-@overload
-def summary(
-    args: argparse.Namespace, config: Config, findings: Sequence[Finding], outcome: None
-) -> str | None: ...
+    @overload
+    def summary(
+        args: argparse.Namespace, config: Config, findings: Sequence[Finding], outcome: None
+    ) -> str | None: ...
 
 
 def summary(

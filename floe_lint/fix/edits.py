@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
 
 from floe_lint.findings import Edit
 from floe_lint.fix.text import LineTable
 from floe_lint.load import pointer as ptr
 from floe_lint.load.document import Document, Node
 from floe_lint.load.problems import NodeSpans
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # A plain scalar that reads back as this same string in block and flow context alike.
 _PLAIN = re.compile(r"[A-Za-z_][A-Za-z0-9_./@+-]*(?::[A-Za-z0-9_./@+-]+)*")

@@ -12,13 +12,13 @@ from __future__ import annotations
 import codecs
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from floe_lint.findings import Edit, Finding
 from floe_lint.fix.text import LineTable, Splice, join
 from floe_lint.lint import selectors
 from floe_lint.record import Frozen, Value, set_field
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from floe_lint.findings import Applicability
     from floe_lint.lint.engine import Result

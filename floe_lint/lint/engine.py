@@ -153,7 +153,10 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    workspace = Workspace(config.dialect, shared.parsed if shared is not None else parsed)
+    # runs that share a parse (`impact`'s two) place many findings: positions noted once
+    workspace = Workspace(
+        config.dialect, shared.parsed if shared is not None else parsed, shared is not None
+    )
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     if discovered is not None:
@@ -212,10 +215,11 @@ def run(
         hierarchy = Hierarchy(workspace, resolver, config.manifest)
         ctx = Context(workspace, hierarchy)
         checked = lambda r, s: stamp.checked(r, s, ctx, config, None, local)  # noqa: E731
-        # without the result cache's stored findings, a rule's own findings, stamped
-        direct = stamp.DIRECT and local is None
-        stamps = (lambda r, found: stamp.stamped(r, found, config)) if direct else None
-        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps)
+        # a rule's own findings, stamped; with the result cache, only for the rules whose
+        # findings it does not store (`Local.handles`: the others go through `checked`)
+        stamps = (lambda r, found: stamp.stamped(r, found, config)) if stamp.DIRECT else None
+        handles = local.handles if local is not None else None
+        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles)
         # A found manifest has dependents to search before any rule runs: the run stops at
         # its group and goes on as one that holds every file (a released file is read again).
         searched = dependents_root is not None and not _covers(paths, dependents_root)
@@ -316,11 +320,13 @@ def run(
         findings.append(control.severity(f, severity))
         if owner is not None:  # in the order a run holding every file finds them
             owners.setdefault(owner, []).append(findings[-1])
-    direct = stamp.DIRECT and ctx.shared is None and local is None  # see `stamp.first`
+    direct = stamp.DIRECT and ctx.shared is None  # see `stamp.first`
     applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
     for rule in [*rules, *forced]:
+        # a rule whose findings the result cache stores goes through `checked` (`local`)
+        through = not direct or (local is not None and local.handles(rule))
         for subject in applicable.targets(rule):
-            if not direct:
+            if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif (first := stamp.first(rule, subject, ctx)) is None:
                 continue

@@ -102,15 +102,24 @@ class Local:
             )
         return self._stored[key]
 
-    def findings(
-        self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
-    ) -> list[Finding]:
-        """`check()`, or for a local rule on an unchanged file, what it found before."""
+    def _kind(self, rule: Rule) -> int:
         kind = self._local.get(id(rule))
         if kind is None:
             kind = self._local[id(rule)] = (
                 _LOCAL if is_local(rule) else _WITH_OVERLAYS if reads_overlays(rule) else _OTHER
             )
+        return kind
+
+    def handles(self, rule: Rule) -> bool:
+        """Whether `findings` may serve (and stores) what `rule` finds; for any other rule it
+        is `check()` itself, which a caller may as well call directly."""
+        return self._kind(rule) != _OTHER
+
+    def findings(
+        self, rule: Rule, subject: Any, check: Callable[[], Iterable[Finding]]
+    ) -> list[Finding]:
+        """`check()`, or for a local rule on an unchanged file, what it found before."""
+        kind = self._kind(rule)
         if kind == _OTHER or (kind == _WITH_OVERLAYS and not isinstance(subject, Document)):
             return list(check())
         where = self._where.get(id(subject))

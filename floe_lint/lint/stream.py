@@ -79,6 +79,7 @@ class Stream:
         checked: Check,
         replay: Replay | None = None,
         stamp: Stamp | None = None,
+        through: Callable[[Rule], bool] | None = None,
     ):
         self.workspace = workspace
         self.hierarchy = hierarchy
@@ -93,6 +94,9 @@ class Stream:
         #: findings are those of `checked` (without the result cache's stored ones), at a
         #: fraction of the cost of a call that finds nothing (most of them)
         self.stamp = stamp
+        #: the rules that go through `checked` even so: those whose findings the result cache
+        #: stores (floe_lint.lint.local); None: none
+        self.through = through
         #: keys of the files checked here: the engine leaves them out of its own subjects
         self.done: set[Path] = set()
         #: (finding, its rule's own severity, the file the result cache stores it with): the
@@ -186,11 +190,12 @@ class Stream:
                         self.strict.append(doc.path)
         replay, stamp, ctx, findings = self.replay, self.stamp, self.ctx, self.findings
         applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
+        through = self.through
         for rule in self.rules:
             targets = applicable.targets(rule)
             if not targets:
                 continue
-            if stamp is None:
+            if stamp is None or (through is not None and through(rule)):
                 for subject in targets:
                     owner = replay.owner(subject) if replay is not None else None
                     findings.extend((f, rule.severity, owner) for f in self.checked(rule, subject))

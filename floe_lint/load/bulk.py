@@ -47,43 +47,45 @@ def jobs_for(files: int, requested: int | None) -> int:
     return min(cores(), MAX_JOBS) if files >= PARALLEL_FROM else 1
 
 
-def load_all(paths: Sequence[Path], jobs: int) -> list[SourceFile]:
-    """`document.load` of every path, in order, using up to `jobs` processes."""
+def load_all(paths: Sequence[Path], jobs: int, positions: bool = False) -> list[SourceFile]:
+    """`document.load` of every path, in order, using up to `jobs` processes (`positions`:
+    see `document.parse`)."""
     if jobs <= 1 or len(paths) < 2:
-        return [document.load(path) for path in paths]
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
+        return _load_chunk(paths, positions)
     chunk = max(1, min(CHUNK, len(paths) // (jobs * 4)))
-    try:
-        with ProcessPoolExecutor(min(jobs, len(paths))) as pool:
-            return list(pool.map(document.load, paths, chunksize=chunk))
-    except (OSError, NotImplementedError, BrokenProcessPool):
-        # No worker processes here (a sandbox without semaphores, a killed worker): parsing is
-        # pure, so doing it in this process gives the same result, only later.
-        return [document.load(path) for path in paths]
+    chunks = [paths[at : at + chunk] for at in range(0, len(paths), chunk)]
+    workers = min(jobs, len(chunks))
+    loaded = _forked(chunks, workers, positions) if _FORKS else _pooled(chunks, workers, positions)
+    return [source for files in loaded for source in files]
 
 
-def _load_chunk(paths: Sequence[Path]) -> list[SourceFile]:
-    return [document.load(path) for path in paths]
+def _load_chunk(paths: Sequence[Path], positions: bool = False) -> list[SourceFile]:
+    return [document.load(path, positions) for path in paths]
 
 
-def _load_compact(paths: Sequence[Path]) -> Any:
+def _load_compact(paths: Sequence[Path], positions: bool = False) -> Any:
     """`_load_chunk` in a worker, sent back compact: each file's text and its documents'
     index, data and kind written by `marshal` (plain data only; several times cheaper to write
     and read than pickled `SourceFile`s and `Document`s, whose fields this process sets again:
     `_rebuilt`), the loader's problems pickled. `marshal` refuses a subclass of `str` or
     `dict`, so such a chunk is sent as it is: exactly what was parsed comes back."""
-    sources = _load_chunk(paths)
+    sources = _load_chunk(paths, positions)
     import marshal
 
     try:
         texts = marshal.dumps(
-            [(s.text, [(d.index, d.data, d.kind) for d in s.documents]) for s in sources]
+            [(s.text, [(d.index, d.data, d.kind, _table(d)) for d in s.documents]) for s in sources]
         )
     except ValueError:
         return sources
     return texts, [s.problems for s in sources]
+
+
+def _table(doc: document.Document) -> bytes | None:
+    """The document's positions (floe_lint.load.positions), as the bytes recorded."""
+    located = doc.located
+    table = located.tables.get(doc.index) if located is not None and located.tables else None
+    return table.raw if table is not None else None
 
 
 def _rebuilt(paths: Sequence[Path], sent: Any) -> list[SourceFile]:
@@ -100,8 +102,13 @@ def _rebuilt(paths: Sequence[Path], sent: Any) -> list[SourceFile]:
         located = FileSpans(text)
         documents = [
             document.Document(path, index, data, text, kind=kind, located=located)
-            for index, data, kind in docs
+            for index, data, kind, _ in docs
         ]
+        for index, data, _, table in docs:
+            if table is not None:
+                from floe_lint.load.positions import Table
+
+                located.tables[index] = Table(table, data)
         rebuilt.append(SourceFile(path, text, documents, found))
     return rebuilt
 
@@ -147,7 +154,7 @@ _FORKS = sys.platform == "linux" and hasattr(os, "fork")
 
 
 def _forked(
-    chunks: Sequence[Sequence[Path]], workers: int
+    chunks: Sequence[Sequence[Path]], workers: int, positions: bool = False
 ) -> Generator[list[SourceFile], None, None]:
     """Each chunk's files, in order, parsed by `workers` forked processes: worker k parses
     chunks k, k + workers, ... and writes each (`_load_compact`, pickled, its length first) to
@@ -183,7 +190,8 @@ def _forked(
                             other[1].close()
                     with open(write, "wb") as out:
                         for chunk in chunks[k::workers]:
-                            data = pickle.dumps(_load_compact(chunk), pickle.HIGHEST_PROTOCOL)
+                            sent = _load_compact(chunk, positions)
+                            data = pickle.dumps(sent, pickle.HIGHEST_PROTOCOL)
                             out.write(len(data).to_bytes(8, "little") + data)
                     code = 0
                 finally:
@@ -196,7 +204,7 @@ def _forked(
             if frame is None:
                 _ended(worker)
                 readers[at % workers] = None
-                yield _load_chunk(chunk)
+                yield _load_chunk(chunk, positions)
             else:
                 yield _rebuilt(chunk, pickle.loads(frame))
     finally:
@@ -244,7 +252,7 @@ def _ended(worker: tuple[int, BinaryIO] | None) -> None:
 
 
 def _pooled(
-    chunks: Sequence[Sequence[Path]], workers: int
+    chunks: Sequence[Sequence[Path]], workers: int, positions: bool = False
 ) -> Generator[list[SourceFile], None, None]:
     """Each chunk's files, in order, parsed by a pool of `workers` processes a few chunks
     ahead (where `_forked` cannot run)."""
@@ -266,16 +274,19 @@ def _pooled(
                 while (
                     pool is not None and len(pending) < ahead and taken + len(pending) < len(chunks)
                 ):
-                    pending.append(pool.submit(_load_compact, chunks[taken + len(pending)]))
+                    chunk = chunks[taken + len(pending)]
+                    pending.append(pool.submit(_load_compact, chunk, positions))
                 loaded = (
-                    _rebuilt(paths, pending.popleft().result()) if pending else _load_chunk(paths)
+                    _rebuilt(paths, pending.popleft().result())
+                    if pending
+                    else _load_chunk(paths, positions)
                 )
             except (OSError, BrokenProcessPool):
                 # A worker died or none can start: parsing is pure, so this process does the
                 # rest and the result is the same, only later.
                 pool = None
                 pending.clear()
-                loaded = _load_chunk(paths)
+                loaded = _load_chunk(paths, positions)
             yield loaded
 
 

@@ -388,8 +388,9 @@ class LazySourceFile(SourceFile):
         return self._source().problems
 
 
-def parse(path: Path, raw: bytes) -> SourceFile:
-    """Parse bytes into a SourceFile; every failure is recorded, nothing is raised."""
+def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
+    """Parse bytes into a SourceFile; every failure is recorded, nothing is raised. With
+    `positions`, where each node sits is noted as well (floe_lint.load.positions)."""
     if len(raw) > MAX_BYTES:
         source = SourceFile(path, "")
         source.problems.append(
@@ -421,6 +422,7 @@ def parse(path: Path, raw: bytes) -> SourceFile:
     starts: list[Span] = []
     count = 0
     located = FileSpans(text)
+    record = positions and _may_record(text)
     try:
         for index, root in enumerate(compose_all(text)):
             if root is None:
@@ -429,7 +431,10 @@ def parse(path: Path, raw: bytes) -> SourceFile:
             if count <= 2:
                 starts.append(span_of(root, lines))
             doc = Document(path, index, None, text, located=located)
-            doc.data = build(root, lines, source.problems)
+            if record:
+                doc.data = _recorded(root, lines, source, located, index)
+            else:
+                doc.data = build(root, lines, source.problems)
             doc.kind = classify(doc.data, path)
             source.documents.append(doc)
     except yaml.YAMLError as error:
@@ -457,6 +462,24 @@ def parse(path: Path, raw: bytes) -> SourceFile:
     return source
 
 
+def _may_record(text: str) -> bool:
+    from floe_lint.load.positions import may_record  # only runs that place many findings
+
+    return may_record(text)
+
+
+def _recorded(
+    root: yaml.Node, lines: list[str], source: SourceFile, located: FileSpans, index: int
+) -> Any:
+    """A document's data, its positions noted in `located` (floe_lint.load.positions)."""
+    from floe_lint.load.positions import Table, recorded
+
+    data, table = recorded(root, lines, source.problems, source.text)
+    if table:
+        located.tables[index] = Table(table, data)
+    return data
+
+
 def _several_documents(count: int, second: Span, lines: list[str]) -> LoadProblem:
     """The second document's first line is where the file stops being one document."""
     line = second.start_line
@@ -471,7 +494,7 @@ def _several_documents(count: int, second: Span, lines: list[str]) -> LoadProble
     )
 
 
-def load(path: Path) -> SourceFile:
+def load(path: Path, positions: bool = False) -> SourceFile:
     """Read and parse a file; an unreadable file becomes a yaml-syntax problem."""
     try:
         raw = read_regular(path, MAX_BYTES)
@@ -479,4 +502,4 @@ def load(path: Path) -> SourceFile:
         source = SourceFile(path, "")
         source.problems.append(LoadProblem("yaml-syntax", f"cannot read file: {error}", FILE_START))
         return source
-    return parse(path, raw)
+    return parse(path, raw, positions)

@@ -21,6 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from floe_lint.load.positions import Table
     from floe_lint.load.yaml_tree import AliasPlaces
 
 
@@ -43,6 +44,10 @@ class FileSpans:
         #: per document: the spans of every node, once built (by `of`, or by `lookup` when
         #: a file needs a second compose)
         self._every: dict[int, dict[str, NodeSpans]] = {}
+        #: per document: where its nodes sit, noted by the parse (floe_lint.load.positions),
+        #: so that `lookup` composes nothing
+        self.tables: dict[int, Table] = {}
+        self._text_lines: list[str] | None = None
 
     def of(self, index: int) -> dict[str, NodeSpans]:
         """The span of every node of the `index`-th document, by JSON pointer."""
@@ -76,6 +81,14 @@ class FileSpans:
         every = self._every.get(index)
         if every is not None:
             return every.get(pointer)
+        table = self.tables.get(index) if self.tables else None
+        if table is not None:
+            lines = self._text_lines
+            if lines is None:
+                lines = self._text_lines = self.text.splitlines()
+            answer = table.lookup(pointer, lines)
+            if answer is not False:  # False: the table cannot say
+                return answer
         found = self._found.setdefault(index, {})
         spans = found.get(pointer)
         walked = self._walked.setdefault(index, set())

@@ -108,8 +108,16 @@ def _api_version(doc: Document) -> bool:
 class Workspace:
     """Loaded files keyed by resolved path, plus which of them the run reports on."""
 
-    def __init__(self, dialect: str = "auto", shared: dict[Path, SourceFile] | None = None):
+    def __init__(
+        self,
+        dialect: str = "auto",
+        shared: dict[Path, SourceFile] | None = None,
+        positions: bool = False,
+    ):
         self.dialect = dialect
+        #: parse with each node's position noted (`document.parse`): for runs that place many
+        #: findings in files they hold (`impact`)
+        self.positions = positions
         if not shared:  # a new run: the tree may have changed since the last one (a run
             forget_links()  # that shares another's parse, as impact's second, sees its tree)
         self._files: dict[Path, SourceFile] = {}
@@ -162,7 +170,7 @@ class Workspace:
                 reuse = self.reuse
                 source = reuse.serve(path, key) if reuse is not None else None
                 if source is None:
-                    source = document.load(path)
+                    source = document.load(path, True) if self.positions else document.load(path)
                     if reuse is not None:
                         reuse.fresh_parse(path, key, source)
                 self._shared[key] = source
@@ -179,7 +187,7 @@ class Workspace:
 
     def put(self, path: Path, raw: bytes) -> None:
         """Use `raw` as the content of `path` (say, a manifest as committed), not the disk's."""
-        source = document.parse(path, raw)
+        source = document.parse(path, raw, self.positions)
         self._read_dialects(source)
         self._files[self.key(path)] = source
         self._overlaid.add(self.key(path))
@@ -201,7 +209,7 @@ class Workspace:
             p for p in paths if self.key(p) not in self._files and self.key(p) not in self._shared
         ]
         if jobs > 1 and len(paths) > 1:
-            for path, source in zip(paths, bulk.load_all(paths, jobs), strict=True):
+            for path, source in zip(paths, bulk.load_all(paths, jobs, self.positions), strict=True):
                 if self.reuse is not None:
                     self.reuse.fresh_parse(path, self.key(path), source)
                 self._read_dialects(source)
