@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -325,3 +326,55 @@ def test_the_dependents_search_and_local_rules_run_once(
     products = {id(d) for s in shared.parsed.values() for d in s.documents if d.kind == "floe"}
     schema = {key[1] for key in shared._findings if key[0] == "FL101"}
     assert products <= schema
+
+
+def test_the_second_run_resolves_and_lists_nothing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where paths lead is the tree's, not the manifest's: each file's key, each relative
+    ref's target and the per-environment files beside each document are found by the first
+    run and kept for the second (the property above shows the impact is unchanged)."""
+    import os
+
+    from floe_lint.lint import context as context_module
+    from floe_lint.load import workspace as workspace_module
+
+    corpus = generate(tmp_path / "repo", 12, 5)
+    _with_overlays(corpus, 5)
+    monkeypatch.chdir(corpus.root)
+    shared = Shared()
+    old = corpus.enterprise.read_text("utf-8").replace("snowflake", "spark").encode()
+    calls: list[str] = []
+    real, listdir = workspace_module.real, os.listdir
+
+    def counted_real(path: Path) -> Path:
+        calls.append(f"real {path}")
+        return real(path)
+
+    def counted_listdir(path: Any) -> list[str]:
+        calls.append(f"listdir {path}")
+        return listdir(path)
+
+    runs = []
+    for sources in ({corpus.enterprise.resolve(): old}, None):
+        if sources is None:  # the second run
+            calls.clear()
+            monkeypatch.setattr(workspace_module, "real", counted_real)
+            monkeypatch.setattr(context_module.os, "listdir", counted_listdir)
+        runs.append(
+            engine.run(
+                [corpus.enterprise],
+                Config(),
+                dependents_root=corpus.root,
+                sources=sources,
+                shared=shared,
+            )
+        )
+    assert calls == []
+    products = [p for p in runs[1].products if p.platform is not None]
+    assert len(products) == 12
+    assert len(shared.refs) == 1  # one set of overrides in force
+    (resolved_refs,) = shared.refs.values()
+    assert resolved_refs and all(key in shared.keys.values() for _, key in resolved_refs.values())
+    assert shared.resolved_refs({"oci://x/y:1": Path("a.yaml")}) == {}  # other overrides
+    assert any(shared.overlays.values())  # _with_overlays wrote some

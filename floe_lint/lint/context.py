@@ -193,7 +193,13 @@ class Context:
         return iter(self._overlays[key])
 
     def _find_overlays(self, doc: Document) -> Iterator[Document]:
-        for sibling in overlay_files(doc.path, self.workspace.listed):
+        memo = self.shared.overlays if self.shared is not None else None
+        files = memo.get(doc.path) if memo is not None else None
+        if files is None:  # (runs over the same tree list the same folders: `shared`)
+            files = overlay_files(doc.path, self.workspace.listed)
+            if memo is not None:
+                memo[doc.path] = files
+        for sibling in files:
             loaded = self.load(sibling).documents
             yield from (d for d in loaded if isinstance(d.data, dict))
 

@@ -153,9 +153,12 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    # runs that share a parse (`impact`'s two) place many findings: positions noted once
-    workspace = Workspace(
-        config.dialect, shared.parsed if shared is not None else parsed, shared is not None
+    # runs that share a parse (`impact`'s two) place many findings (positions noted once) and
+    # resolve the same paths (their keys kept once)
+    workspace = (
+        Workspace(config.dialect, parsed)
+        if shared is None
+        else Workspace(config.dialect, shared.parsed, True, shared.keys)
     )
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
@@ -261,7 +264,8 @@ def run(
             # against the changed file, not the published one.
             overrides.update({d.ref: d.via for d in dependents if is_oci(d.ref)})
         resolver = Resolver(overrides, fetch)
-        hierarchy = Hierarchy(workspace, resolver, config.manifest)
+        known_refs = shared.resolved_refs(overrides) if shared is not None else None
+        hierarchy = Hierarchy(workspace, resolver, config.manifest, known_refs)
         trust = (
             Trust(config.trusted_roots, resolver, workspace.is_reported)
             if config.trusted_roots
@@ -320,11 +324,17 @@ def run(
         findings.append(control.severity(f, severity))
         if owner is not None:  # in the order a run holding every file finds them
             owners.setdefault(owner, []).append(findings[-1])
-    direct = stamp.DIRECT and ctx.shared is None  # see `stamp.first`
+    direct = stamp.DIRECT  # see `stamp.first`
+    shared_run = ctx.shared
     applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
     for rule in [*rules, *forced]:
-        # a rule whose findings the result cache stores goes through `checked` (`local`)
-        through = not direct or (local is not None and local.handles(rule))
+        # a rule whose findings the result cache stores (`local`) or runs share
+        # (floe_lint.lint.shared) goes through `checked`
+        through = (
+            not direct
+            or (local is not None and local.handles(rule))
+            or (shared_run is not None and shared_run.shares(rule))
+        )
         for subject in applicable.targets(rule):
             if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))

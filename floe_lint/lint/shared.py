@@ -4,6 +4,9 @@ is, and only that manifest differs between the two runs.
 - the files parsed (every file but the manifest is the same object in both runs);
 - the dependents search (who references the manifest does not depend on its content: the same
   manifests changed give the same dependents);
+- where paths lead: each file's key (its resolved path), each relative ref's target as the
+  hierarchy resolved it (by the ref overrides in force), and the per-environment files beside
+  each document: all read the tree, never a file's content;
 - the findings of rules that read one file or document and nothing else (schema, secrets,
   syntax), or a document and its per-environment overlays (environment-override): such a rule
   says the same of the same objects, so the second run takes the first one's answer. Findings
@@ -12,7 +15,7 @@ is, and only that manifest differs between the two runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from floe_lint.findings import Finding
@@ -70,10 +73,16 @@ WITH_OVERLAYS = frozenset(
 class Shared(Value):
     """Shared by runs over the same tree (see the module's docstring); pass one to each."""
 
-    __slots__ = ("_findings", "_kinds", "dependents", "parsed")
+    __slots__ = ("_findings", "_kinds", "dependents", "keys", "overlays", "parsed", "refs")
     parsed: dict[Path, SourceFile]
     #: the dependents found, by the search's inputs (see `dependents.add`)
     dependents: dict[tuple[Any, ...], list[Dependent]]
+    #: each path's key (`Workspace.key`)
+    keys: dict[Path, Path]
+    #: by the ref overrides in force: the relative refs resolved (`Hierarchy._resolved`)
+    refs: dict[tuple[Any, ...], dict[tuple[str, str], tuple[Path, Path]]]
+    #: the per-environment files beside each document's path (`context.overlay_files`)
+    overlays: dict[Path, list[Path]]
     #: (rule id, ids of the subject and what else it read) -> (those objects, kept so that
     #: each id stays its own; findings)
     _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]]
@@ -83,12 +92,33 @@ class Shared(Value):
         parsed: dict[Path, SourceFile] | None = None,
         dependents: dict[tuple[Any, ...], list[Dependent]] | None = None,
         _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]] | None = None,
+        keys: dict[Path, Path] | None = None,
+        refs: dict[tuple[Any, ...], dict[tuple[str, str], tuple[Path, Path]]] | None = None,
+        overlays: dict[Path, list[Path]] | None = None,
     ) -> None:
         self.parsed = {} if parsed is None else parsed
         self.dependents = {} if dependents is None else dependents
+        self.keys = {} if keys is None else keys
+        self.refs = {} if refs is None else refs
+        self.overlays = {} if overlays is None else overlays
         self._findings = {} if _findings is None else _findings
         #: per rule object: whether and how its findings are shared (see `_kind`)
         self._kinds: dict[Any, int] = {}
+
+    def resolved_refs(
+        self, overrides: Mapping[str, Path]
+    ) -> dict[tuple[str, str], tuple[Path, Path]]:
+        """The relative refs resolved under `overrides` (see `Hierarchy`), for every run."""
+        key = tuple(sorted((name, str(path)) for name, path in overrides.items()))
+        return self.refs.setdefault(key, {})
+
+    def shares(self, rule: Any) -> bool:
+        """Whether `findings` may serve `rule`'s findings from another run (else a run asks
+        the rule itself, as one that shares nothing)."""
+        kind = self._kinds.get(rule)
+        if kind is None:
+            kind = self._kinds[rule] = _kind(rule)
+        return kind != _OTHER
 
     def findings(
         self,

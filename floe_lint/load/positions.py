@@ -32,7 +32,6 @@ _NEXT = _WIDTH - 1
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 #: what `_find` answers when the record cannot say (the data is not what it recorded)
 _UNKNOWN: Any = object()
-_MISSING: Any = object()
 _build = Builder.build
 
 
@@ -108,12 +107,15 @@ def may_record(text: str) -> bool:
 class Table:
     """One document's record (see `Recorder`) and the data built with it."""
 
-    __slots__ = ("_view", "data", "raw")
+    __slots__ = ("_index", "_view", "data", "raw")
 
     def __init__(self, raw: bytes, data: Any) -> None:
         self.raw = raw
         self.data = data
         self._view: memoryview | None = None
+        #: per collection met by a lookup (by where its record starts): its children (see
+        #: `_children`); a document's findings come in runs down the same few collections
+        self._index: dict[int, Any] = {}
 
     def lookup(self, pointer: str, lines: list[str]) -> NodeSpans | Literal[False] | None:
         """The spans of `pointer` (None: no such node), or False when the data is not what
@@ -122,7 +124,7 @@ class Table:
         if view is None:
             view = self._view = memoryview(self.raw).cast("i")
         try:
-            at = _find(view, self.data, pointer)
+            at = self._find(view, pointer)
         except IndexError:
             return False
         if at is None:
@@ -135,63 +137,70 @@ class Table:
         key_span = _span(view[at + 4], view[at + 5], view[at + 6], view[at + 7], lines)
         return NodeSpans(value_span, key_span)
 
-
-def _find(view: memoryview, node: Any, pointer: str) -> Any:
-    """Where the record of the node at `pointer` starts, None when there is none, or _UNKNOWN.
-    (IndexError: the record is not one `Recorder` wrote.)"""
-    at, done = 0, 0  # the node's record; how much of `pointer` names it
-    while done < len(pointer):
-        if pointer[done] != "/":
-            return None  # not a pointer the builder makes
-        slash = pointer.find("/", done + 1)
-        token = pointer[done + 1 :] if slash < 0 else pointer[done + 1 : slash]
-        child = at + _WIDTH
-        if isinstance(node, dict):  # a `!!set` too: the mapping written
-            if len(node) != _children(view, at):
+    def _find(self, view: memoryview, pointer: str) -> Any:
+        """Where the record of the node at `pointer` starts, None when there is none, or
+        _UNKNOWN. (IndexError: the record is not one `Recorder` wrote.)"""
+        node, at, done = self.data, 0, 0  # the node, its record, how much of `pointer` names it
+        index = self._index
+        while done < len(pointer):
+            if pointer[done] != "/":
+                return None  # not a pointer the builder makes
+            slash = pointer.find("/", done + 1)
+            token = pointer[done + 1 :] if slash < 0 else pointer[done + 1 : slash]
+            children = index.get(at)
+            if children is None:
+                children = index[at] = _children(view, at, node)
+            if children is _UNKNOWN:
                 return _UNKNOWN
-            found, at_found, following = _MISSING, 0, child
-            for key, value in node.items():
-                if ptr.escape(key) == token:
-                    if found is not _MISSING:
-                        return _UNKNOWN  # two keys name one pointer (`1` and `'1'`)
-                    found, at_found = value, following
-                following = view[following + _NEXT]
-            if found is _MISSING:
-                return None
-            node, child = found, at_found
-        elif isinstance(node, list):
-            if len(node) != _children(view, at):
-                return _UNKNOWN
-            if not (token.isascii() and token.isdigit()) or str(int(token)) != token:
-                return None
-            index = int(token)
-            if index >= len(node):
-                return None
-            for _ in range(index):
-                child = view[child + _NEXT]
-            node = node[index]
-        elif view[at + _NEXT] == child:
-            return None  # a node without children (a scalar)
-        else:
-            return _UNKNOWN  # a collection read as something else (a `!!set`)
-        at, done = child, done + 1 + len(token)
-    if at + _WIDTH > len(view):
-        raise IndexError(at)
-    return at
+            if type(children) is dict:
+                found = children.get(token)
+                if found is None:
+                    return None
+                if found is _UNKNOWN:
+                    return _UNKNOWN  # two keys name one pointer (`1` and `'1'`)
+                at, node = found
+            elif type(children) is list:
+                if not (token.isascii() and token.isdigit()) or str(int(token)) != token:
+                    return None
+                item = int(token)
+                if item >= len(children):
+                    return None
+                at, node = children[item], node[item]
+            else:
+                return None  # a node without children (a scalar)
+            done += 1 + len(token)
+        if at + _WIDTH > len(view):
+            raise IndexError(at)
+        return at
 
 
-def _children(view: memoryview, at: int) -> int:
-    """How many children the node whose record starts at `at` has in the record."""
+def _children(view: memoryview, at: int, node: Any) -> Any:
+    """The children of the node whose record starts at `at`, built as `node`: for a mapping,
+    by pointer token, where each one's record starts and its value (_UNKNOWN for a token two
+    keys name); for a list, where each item's record starts; () for a node without children;
+    _UNKNOWN when `node` is not what was recorded."""
     end = view[at + _NEXT]
-    child, found = at + _WIDTH, 0
+    child = at + _WIDTH
+    starts = []
     while child < end:
+        starts.append(child)
         following = view[child + _NEXT]
         if following <= child:
             raise IndexError(child)  # not a record `Recorder` wrote
-        child, found = following, found + 1
+        child = following
     if child != end:
         raise IndexError(child)
-    return found
+    if isinstance(node, dict):  # a `!!set` too: the mapping written
+        if len(node) != len(starts):
+            return _UNKNOWN
+        tokens: dict[str, Any] = {}
+        for start, (key, value) in zip(starts, node.items(), strict=True):
+            token = ptr.escape(key)
+            tokens[token] = _UNKNOWN if token in tokens else (start, value)
+        return tokens
+    if isinstance(node, list):
+        return starts if len(node) == len(starts) else _UNKNOWN
+    return () if not starts else _UNKNOWN  # a collection read as something else
 
 
 def _span(line: int, col: int, end_line: int, end_col: int, lines: list[str]) -> Span:

@@ -113,6 +113,7 @@ class Workspace:
         dialect: str = "auto",
         shared: dict[Path, SourceFile] | None = None,
         positions: bool = False,
+        keys: dict[Path, Path] | None = None,
     ):
         self.dialect = dialect
         #: parse with each node's position noted (`document.parse`): for runs that place many
@@ -127,7 +128,8 @@ class Workspace:
         self.reported: dict[Path, SourceFile] = {}
         #: Files that must hold a Floe document: named on the command line or by their name.
         self.expected: set[Path] = set()
-        self._keys: dict[Path, Path] = {}
+        #: each path's key; `keys`: those of another run over the same tree (`impact`'s)
+        self._keys: dict[Path, Path] = {} if keys is None else keys
         #: files replayed from the result cache: reported, but their documents are no subjects
         self.replayed: set[Path] = set()
         #: files whose content was given (`put`), not read from disk

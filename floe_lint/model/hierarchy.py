@@ -55,7 +55,13 @@ class RefProblem(Frozen):
 class Hierarchy:
     """Resolves refs lazily and memoizes one `Level` per manifest document."""
 
-    def __init__(self, workspace: Workspace, resolver: Resolver, manifest: str | None = None):
+    def __init__(
+        self,
+        workspace: Workspace,
+        resolver: Resolver,
+        manifest: str | None = None,
+        refs: dict[tuple[str, str], tuple[Path, Path]] | None = None,
+    ):
         self.workspace = workspace
         self.resolver = resolver
         #: the platform of products that name none (`--manifest`, the config's `manifest`)
@@ -68,8 +74,9 @@ class Hierarchy:
         self._unlinked: set[int] = set()
         #: the platforms of forgotten products, by id
         self._named: dict[int, Level] = {}
-        #: (folder, relative ref) -> (the path it resolved to, its key): see `_resolved`
-        self._refs: dict[tuple[str, str], tuple[Path, Path]] = {}
+        #: (folder, relative ref) -> (the path it resolved to, its key): see `_resolved`;
+        #: `refs`: those of another run over the same tree with the same overrides (`impact`)
+        self._refs: dict[tuple[str, str], tuple[Path, Path]] = {} if refs is None else refs
 
     def _follow(self, node: Node, what: str, text: Any = None) -> Document | None:
         text = node.value if text is None else text
