@@ -197,8 +197,10 @@ class Stream:
                 continue
             if stamp is None or (through is not None and through(rule)):
                 for subject in targets:
-                    owner = replay.owner(subject) if replay is not None else None
-                    findings.extend((f, rule.severity, owner) for f in self.checked(rule, subject))
+                    produced = list(self.checked(rule, subject))
+                    if produced:  # most subjects: none, and no owner to look up
+                        owner = replay.owner(subject) if replay is not None else None
+                        findings.extend((f, rule.severity, owner) for f in produced)
                 continue
             check = rule.check
             for subject in targets:
