@@ -10,6 +10,7 @@ from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
 from floe_lint.lint import filtering, ordering, selectors, stamp
+from floe_lint.lint.applicable import Applicable
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
 from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
@@ -330,6 +331,7 @@ def run(
             owners.setdefault(owner, []).append(findings[-1])
     direct = stamp.DIRECT  # see `stamp.first`
     shared_run = ctx.shared
+    applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
     for rule in [*rules, *forced]:
         # a rule whose findings the result cache stores (`local`) or runs share
         # (floe_lint.lint.shared) goes through `checked`
@@ -338,7 +340,7 @@ def run(
             or (local is not None and local.handles(rule))
             or (shared_run is not None and shared_run.shares(rule))
         )
-        for subject in subjects[rule.subject]:
+        for subject in applicable.targets(rule):
             if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif (first := stamp.first(rule, subject, ctx)) is None:

@@ -25,6 +25,7 @@ from itertools import chain
 from pathlib import Path
 
 from floe_lint.findings import Finding
+from floe_lint.lint.applicable import Applicable
 from floe_lint.load import bulk
 from floe_lint.load.kinds import ENV_VARIANT
 from floe_lint.model.enforcement import is_strict
@@ -195,17 +196,21 @@ class Stream:
                     if is_strict(product.platform):
                         self.strict.append(doc.path)
         replay, stamp, ctx, findings = self.replay, self.stamp, self.ctx, self.findings
+        applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
         through = self.through
         for rule in self.rules:
+            targets = applicable.targets(rule)
+            if not targets:
+                continue
             if stamp is None or (through is not None and through(rule)):
-                for subject in subjects[rule.subject]:
+                for subject in targets:
                     produced = list(self.checked(rule, subject))
                     if produced:  # most subjects: none, and no owner to look up
                         owner = replay.owner(subject) if replay is not None else None
                         findings.extend((f, rule.severity, owner) for f in produced)
                 continue
             check = rule.check
-            for subject in subjects[rule.subject]:
+            for subject in targets:
                 found = iter(check(subject, ctx))
                 first = next(found, _END)
                 if first is _END:  # (not None: a rule's None, stamped, stops the run)
@@ -213,7 +218,7 @@ class Stream:
                 owner = replay.owner(subject) if replay is not None else None
                 stamped = stamp(rule, chain((first,), found))
                 findings.extend((f, rule.severity, owner) for f in stamped)
-        del subjects
+        del subjects, applicable
         for key, source in zip(batch_keys, batch, strict=True):
             if replay is not None:
                 replay.note(source, self.hierarchy, self.ctx.environment_overlays)
