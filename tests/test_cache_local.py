@@ -148,3 +148,11 @@ def test_environment_override_runs_again_when_an_overlay_changed(
     # p0 runs it again (reading its overlays); every other file is served from the store
     assert "products/p0/floe.yaml" in overridden
     assert {Path(p).parent.as_posix() for p in overridden} == {"products/p0"}, overridden
+
+
+def test_the_rule_loop_knows_which_rules_report_in_overlays() -> None:
+    """floe_lint.lint.stamp asks `OVERLAY_RULES` of its own copy first (most calls then import
+    nothing); the copy must be the set itself."""
+    from floe_lint.lint import shared, stamp
+
+    assert stamp._OVERLAY_RULES == shared.OVERLAY_RULES

@@ -61,6 +61,9 @@ def first(rule: Rule, subject: Any, ctx: Context) -> Iterator[Finding] | None:
 
 
 NONE: Any = object()  # what `first` takes for the end of a rule's findings
+#: floe_lint.lint.shared's OVERLAY_RULES, written here so that most calls need not import it
+#: (tests/test_cache_local.py checks that the two are the same)
+_OVERLAY_RULES = frozenset({"FL101", "FL102", "FL104"})
 
 
 def stamped(
@@ -77,6 +80,8 @@ def stamped(
 
 def _reads_overlays(rule: Rule, subject: Any, ctx: Context) -> bool:
     """Whether a local rule's findings on `subject` cover per-environment overlays too."""
+    if rule.id not in _OVERLAY_RULES:  # (most calls: asked for every rule on every subject)
+        return False
     from floe_lint.lint.shared import OVERLAY_RULES
 
     return (
