@@ -283,7 +283,11 @@ def run(
     while pending:
         pending = False
         for doc in list(workspace.documents()):
-            if id(doc) in seen or is_env_variant(doc) or (done and workspace.key(doc.path) in done):
+            if (
+                id(doc) in seen
+                or is_env_variant(doc)
+                or (done and str(workspace.key(doc.path)) in done)
+            ):
                 continue
             seen.add(id(doc))
             pending = True
@@ -295,13 +299,14 @@ def run(
     subjects: dict[Subject, list[Any]] = {
         "file": [
             f
-            for f in workspace.files()
-            if workspace.key(f.path) not in workspace.replayed and workspace.key(f.path) not in done
+            for f in workspace.files(retired=False)  # (a retired file is done)
+            if workspace.key(f.path) not in workspace.replayed
+            and str(workspace.key(f.path)) not in done
         ],
         "document": [
             d
             for d in workspace.documents()
-            if d.kind and not is_env_variant(d) and workspace.key(d.path) not in done
+            if d.kind and not is_env_variant(d) and str(workspace.key(d.path)) not in done
         ],
         "manifest": manifests,
         "product": products,
