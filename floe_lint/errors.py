@@ -23,6 +23,22 @@ class UnknownRuleError(ConfigError):
     """A rule selector, on the command line or in the config, that names no rule."""
 
 
+class suppressed:
+    """`contextlib.suppress(*errors)` without importing contextlib (0.4 ms of the pre-commit
+    hook's start-up): the block's errors of these kinds end it silently."""
+
+    __slots__ = ("errors",)
+
+    def __init__(self, *errors: type[BaseException]):
+        self.errors = errors
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: object, trace: object) -> bool:
+        return kind is not None and issubclass(kind, self.errors)
+
+
 def one_line(text: str) -> str:
     """Third-party text fit for a one-line message: whitespace runs become one space, other
     control characters are escaped (a plugin's error must not rewrite the terminal)."""

@@ -485,3 +485,9 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "An exception of the config that has expired excuses nothing, and says so.\n\nWhy: the config's `exceptions` are the only way to excuse a mandatory finding, and each one\nis meant to end: it names the files, the rule, a reason and the day it expires. After that\nday it stops applying (its findings come back) and this warning, at the exception in the\nconfig file, names it, so that it is renewed on purpose or removed.\n\nFails:\n    # expect: .floe-lint.yaml:3:5 the exception for 'FL201' on 'floe.yaml' (pilot, OPS-7) expired on 2001-01-31: it excuses nothing now\n    # file: .floe-lint.yaml\n    mandatory: [compute-not-approved]\n    exceptions:\n      - {path: floe.yaml, rule: FL201, reason: \"pilot, OPS-7\", expires: 2001-01-31}\n    # file: floe.yaml\n    name: orders\n    platform: {ref: manifest.yaml}\n    transforms: [{type: dbt, path: models/a/, compute: duckdb}]\n    # file: manifest.yaml\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n\nPasses:\n    # file: .floe-lint.yaml\n    mandatory: [compute-not-approved]\n    exceptions:\n      - {path: floe.yaml, rule: FL201, reason: \"pilot, OPS-7\", expires: 2999-12-31}\n    # file: floe.yaml\n    name: orders\n    platform: {ref: manifest.yaml}\n    transforms: [{type: dbt, path: models/a/, compute: duckdb}]\n    # file: manifest.yaml\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
     ),
 )
+
+#: By dialect, the ids of the rules that find nothing unless their subject's own document is in
+#: it (their `DIALECT`): a run none of whose subjects is in it does not import them.
+DIALECTS: dict[str, str] = {
+    "floe": "FL221 FL222 FL701 FL702 FL703 FL704 FL705 FL706 FL707 FL709",
+}

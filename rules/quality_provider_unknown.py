@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL222", "quality-provider-unknown", "error", "document"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 #: floe-core's PLUGIN_REGISTRY["quality"] (floe_core/schemas/plugins.py).
 PROVIDERS = ("great_expectations", "soda", "dbt_expectations")

@@ -50,6 +50,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL221", "required-plugin-missing", "error", "product"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 #: The categories upstream's compile requires, with the plugins its registry knows for each.
 REQUIRED = {

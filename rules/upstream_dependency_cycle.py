@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product, Transform, depends_on, strict_enforcement
 
 ID, NAME, SEVERITY, SUBJECT = "FL703", "upstream-dependency-cycle", "error", "product"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

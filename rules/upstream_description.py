@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product, strict_enforcement
 
 ID, NAME, SEVERITY, SUBJECT = "FL705", "upstream-description", "error", "product"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

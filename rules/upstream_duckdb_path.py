@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL707", "upstream-duckdb-path", "error", "manifest"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 
 def _problem(path: str) -> str | None:

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product, depends_on, did_you_mean, strict_enforcement
 
 ID, NAME, SEVERITY, SUBJECT = "FL702", "upstream-missing-ref", "error", "product"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

@@ -45,6 +45,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product, matches_naming, strict_enforcement
 
 ID, NAME, SEVERITY, SUBJECT = "FL704", "upstream-naming", "error", "product"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 _PREFIXES = {
     "medallion": "bronze_, silver_ or gold_",

@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 ID, NAME, SEVERITY, SUBJECT = "FL706", "upstream-no-inheritance", "warning", "product"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 _REQUIRED = ("compute", "orchestrator")
 

@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding
 
 ID, NAME, SEVERITY, SUBJECT = "FL701", "upstream-refuses", "warning", "document"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 _PORTS = ("outputPorts", "output_ports")
 

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL709", "upstream-storage-config", "error", "manifest"
+DIALECT = "floe"  # upstream's code dialect only: a run without it does not import this
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

@@ -59,7 +59,9 @@ def test_a_key_a_link_free_walk_told_is_what_resolve_gives_until_the_next_run(
         workspace = Workspace()
         relative = Path("p/floe.yaml")
         workspace.know_keys([relative, tmp_path / "p" / "floe.yaml"])
-        assert paths._KNOWN[(relative, str(tmp_path))] == (tmp_path / "p" / "floe.yaml").resolve()
+        key = (tmp_path / "p" / "floe.yaml").resolve()
+        assert paths._KNOWN[str(tmp_path)]["p/floe.yaml"] == str(key)
+        assert paths.known(relative) == str(key)
         assert paths.resolved(relative) == (tmp_path / "p" / "floe.yaml").resolve()
         Workspace()  # a new run forgets what the last one was told
         assert paths._KNOWN == {}

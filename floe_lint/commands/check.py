@@ -170,12 +170,16 @@ class CheckRun:
         """Say which folders given held no Floe file; True when that fails the run."""
         from floe_lint.load.paths import relative_posix, resolved
 
-        checked = [resolved(source.path) for source in result.files]
-        empty = [
-            folder
-            for folder in self.args.paths
-            if folder.is_dir() and not any(p.is_relative_to(resolved(folder)) for p in checked)
-        ]
+        # the folders no file checked lies in, each file resolved until none is left (a list of
+        # every file's key would be one more `Path` per file at the end of a streamed run)
+        left = [(folder, resolved(folder)) for folder in self.args.paths if folder.is_dir()]
+        for source in result.files if left else ():
+            key = resolved(source.path)
+            left = [(folder, root) for folder, root in left if not key.is_relative_to(root)]
+            if not left:
+                break
+        empty = [folder for folder, _ in left]
+        checked = result.files
         for folder in empty:
             stderr.write(
                 f"floe-lint: {relative_posix(folder) or '.'} holds no manifest or floe.yaml "

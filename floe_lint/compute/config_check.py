@@ -1,6 +1,7 @@
 """A compute's `config` checked against its plugin's JSON Schema, as messages for the
 compute-config rule. Documents that the compiled quick check proves valid never import
-jsonschema (that import alone costs a pre-commit hook ~45 ms)."""
+jsonschema (that import alone costs a pre-commit hook ~45 ms), nor do most invalid ones: their
+errors come from `floe_lint.load.schema_errors` where it judges them exactly."""
 
 from __future__ import annotations
 
@@ -48,12 +49,9 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     plugin = plugin_named(name)
     if plugin is None or not config or proves_valid(_quick(name), config):
         return  # unknown-compute reports the name; a bare name has no config
-    from jsonschema import Draft202012Validator
-
     schema = plugin.config_schema
     allowed = list(schema.get("properties", {}))
-    errors = Draft202012Validator(schema).iter_errors(config)
-    for error in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path]):
+    for error in sorted(_errors(schema, config), key=lambda e: [str(p) for p in e.absolute_path]):
         path: tuple[str | int, ...] = tuple(error.absolute_path)
         key = str(path[-1]) if path else "config"
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
@@ -76,6 +74,19 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
             if error.validator == "enum":  # an allowed value close to the given one
                 hint = did_you_mean(str(error.instance), [str(o) for o in error.validator_value])
             yield ConfigProblem(path, f"compute '{name}' config '{key}' {expected(error)}{hint}")
+
+
+def _errors(schema: dict[str, Any], config: dict[str, Any]) -> list[Any]:
+    """jsonschema's errors of `config` (Draft 2020-12, in its order): found without importing
+    it where `schema_errors` can judge them exactly (an unknown key, a wrong type, ...)."""
+    from floe_lint.load.schema_errors import Unsupported, errors
+
+    try:
+        return errors(schema, config)
+    except Unsupported:
+        from jsonschema import Draft202012Validator
+
+        return list(Draft202012Validator(schema).iter_errors(config))
 
 
 def missing(name: str, merged: dict[str, Any]) -> list[str]:

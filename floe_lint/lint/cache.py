@@ -31,6 +31,7 @@ import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from floe_lint.errors import suppressed
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 
 TYPE_CHECKING = False
@@ -285,10 +286,8 @@ class Store:
             if isinstance(entries, dict):
                 self.entries = entries
                 self._text = raw
-        try:  # noqa: SIM105 - contextlib is off the hook's start-up path
+        with suppressed(OSError):
             os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
-        except OSError:
-            pass
 
     def _lines(self) -> dict[str, str]:
         """Each loaded entry's line as read (`"key":{entry}`), when the store was written in

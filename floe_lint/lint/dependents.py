@@ -96,17 +96,22 @@ def with_causes(
     if not dependents:
         return findings
     causes = {d.path: d.cause for d in dependents}
+    notes: dict[Path, tuple[str, Related]] = {}  # by cause: the few changed manifests
     out = []
     for finding in findings:
         cause = causes.get(workspace.key(finding.path))
         if cause is None:
             out.append(finding)
             continue
-        shown = relative_posix(cause)
-        note = Related(
-            Location(cause, FILE_START),
-            f"checked because its hierarchy passes through the changed manifest {shown}",
-        )
+        known = notes.get(cause)
+        if known is None:
+            shown = relative_posix(cause)
+            note = Related(
+                Location(cause, FILE_START),
+                f"checked because its hierarchy passes through the changed manifest {shown}",
+            )
+            known = notes[cause] = shown, note
+        shown, note = known
         out.append(
             finding.replace(
                 related=(*finding.related, note),

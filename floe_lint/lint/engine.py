@@ -10,6 +10,7 @@ from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
 from floe_lint.lint import filtering, ordering, selectors, stamp
+from floe_lint.lint.applicable import Applicable
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
 from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
@@ -282,7 +283,11 @@ def run(
     while pending:
         pending = False
         for doc in list(workspace.documents()):
-            if id(doc) in seen or is_env_variant(doc) or (done and workspace.key(doc.path) in done):
+            if (
+                id(doc) in seen
+                or is_env_variant(doc)
+                or (done and str(workspace.key(doc.path)) in done)
+            ):
                 continue
             seen.add(id(doc))
             pending = True
@@ -294,13 +299,14 @@ def run(
     subjects: dict[Subject, list[Any]] = {
         "file": [
             f
-            for f in workspace.files()
-            if workspace.key(f.path) not in workspace.replayed and workspace.key(f.path) not in done
+            for f in workspace.files(retired=False)  # (a retired file is done)
+            if workspace.key(f.path) not in workspace.replayed
+            and str(workspace.key(f.path)) not in done
         ],
         "document": [
             d
             for d in workspace.documents()
-            if d.kind and not is_env_variant(d) and workspace.key(d.path) not in done
+            if d.kind and not is_env_variant(d) and str(workspace.key(d.path)) not in done
         ],
         "manifest": manifests,
         "product": products,
@@ -325,6 +331,7 @@ def run(
             owners.setdefault(owner, []).append(findings[-1])
     direct = stamp.DIRECT  # see `stamp.first`
     shared_run = ctx.shared
+    applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
     for rule in [*rules, *forced]:
         # a rule whose findings the result cache stores (`local`) or runs share
         # (floe_lint.lint.shared) goes through `checked`
@@ -333,7 +340,7 @@ def run(
             or (local is not None and local.handles(rule))
             or (shared_run is not None and shared_run.shares(rule))
         )
-        for subject in subjects[rule.subject]:
+        for subject in applicable.targets(rule):
             if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif (first := stamp.first(rule, subject, ctx)) is None:

@@ -4,7 +4,10 @@ through the entry point group `floe_lint.rules`, the config's rule folders, and 
 
 A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, ctx)`; its
 docstring is its documentation. A rule that attaches fixes declares them in `FIXES`:
-applicability (`safe`, `unsafe`, `display-only`) -> what the fix does.
+applicability (`safe`, `unsafe`, `display-only`) -> what the fix does. A `document`, `product`
+or `manifest` rule that finds nothing unless its subject's own document is written in one
+dialect says so in `DIALECT` (`floe` or `adr-0010`): a run none of whose subjects is in it
+does not import it (floe_lint.lint.applicable).
 Subjects: `file` (a SourceFile), `document` (every Floe document), `manifest` (a hierarchy
 `Level`), `product` (a `Product` view with its platform).
 Rules import only `floe_lint.api` (see docs/extending.md).
@@ -60,7 +63,17 @@ class Rule:
     dataclass: defining one costs start-up.)
     """
 
-    __slots__ = ("_check", "_doc", "_fixes", "id", "module", "name", "severity", "subject")
+    __slots__ = (
+        "_check",
+        "_doc",
+        "_fixes",
+        "dialect",
+        "id",
+        "module",
+        "name",
+        "severity",
+        "subject",
+    )
 
     def __init__(
         self,
@@ -72,9 +85,12 @@ class Rule:
         doc: str,
         module: str | None = None,
         fixes: tuple[tuple[str, str], ...] | None = None,
+        dialect: str | None = None,
     ):
         self.id, self.name, self.severity, self.subject = id, name, severity, subject
         self._check, self._doc, self._fixes = check, doc, fixes
+        #: the one dialect of its subject's own document where it can find anything (None: any)
+        self.dialect = dialect
         #: the module that holds the rule (set for a built-in rule read from the table)
         self.module = module if module is not None else getattr(check, "__module__", None)
 
@@ -141,7 +157,32 @@ def rule_from_module(module: ModuleType) -> Rule:
         module.check,
         module.__doc__,
         fixes=fixes_of(module),
+        dialect=dialect_of(module),
     )
+
+
+#: the subjects whose own document a rule's `DIALECT` can name
+DIALECT_SUBJECTS = ("document", "product", "manifest")
+
+
+def dialect_of(module: ModuleType) -> str | None:
+    """A rule module's `DIALECT` (None when it has none), checked."""
+    dialect = getattr(module, "DIALECT", None)
+    if dialect is None:
+        return None
+    from floe_lint.load.dialect import DIALECTS
+
+    if dialect not in DIALECTS:
+        raise RuleError(
+            f"rule module {module.__name__} has unknown DIALECT {dialect!r} "
+            f"(one of: {', '.join(DIALECTS)})"
+        )
+    if module.SUBJECT not in DIALECT_SUBJECTS:
+        raise RuleError(
+            f"rule module {module.__name__} has a DIALECT, which only a rule of "
+            f"{', '.join(DIALECT_SUBJECTS)} may have"
+        )
+    return str(dialect)
 
 
 def fixes_of(module: ModuleType) -> tuple[tuple[str, str], ...]:
@@ -189,8 +230,22 @@ def _table_rules() -> tuple[Rule, ...] | None:
     rows = table.RULES
     if {row[4] for row in rows} != _module_names():
         return None
+    dialects = {
+        rule_id: dialect
+        for dialect, ids in getattr(table, "DIALECTS", {}).items()
+        for rule_id in ids.split()
+    }
     return tuple(
-        Rule(id, name, severity, subject, None, doc, f"{_PACKAGE}.{module}")
+        Rule(
+            id,
+            name,
+            severity,
+            subject,
+            None,
+            doc,
+            f"{_PACKAGE}.{module}",
+            dialect=dialects.get(id),
+        )
         for id, name, severity, subject, module, doc in rows
     )
 

@@ -1,6 +1,7 @@
 """The static table of built-in rules, so that listing and selecting rules needs no rule import.
 
-`rules/_table.py` records each built-in rule's id, name, severity, subject, module and docstring.
+`rules/_table.py` records each built-in rule's id, name, severity, subject, module and docstring,
+and the `DIALECT` of those that have one (floe_lint.lint.applicable).
 Selectors, `floe-lint rules`, `rule` and SARIF metadata read it; a rule's module is imported
 when the rule runs. The table is generated from the rule modules, never edited by hand:
 
@@ -26,6 +27,12 @@ One row per built-in rule: (id, name, severity, subject, module, docstring).
 
 RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
 '''
+#: after the rows: each rule's `DIALECT`, for the rules that have one
+DIALECTS_HEADER = """
+#: By dialect, the ids of the rules that find nothing unless their subject's own document is in
+#: it (their `DIALECT`): a run none of whose subjects is in it does not import them.
+DIALECTS: dict[str, str] = {
+"""
 
 
 def table_path() -> Path:
@@ -56,16 +63,25 @@ def render() -> str:
     """The table's source, from the rule modules as they are now (imports every one)."""
     from floe_lint.lint.registry import rule_from_module
 
-    rows = []
+    rows, rules = [], []
     for name in rule_modules():
         rule = rule_from_module(importlib.import_module(f"floe_lint.rules.{name}"))
         rows.append((rule.id, rule.name, rule.severity, rule.subject, name, rule.doc))
+        rules.append(rule)
     rows.sort()
     body = "".join(
         "    (\n" + "".join(f"        {_literal(cell)},\n" for cell in row) + "    ),\n"
         for row in rows
     )
-    return HEADER + body + ")\n"
+    by_dialect: dict[str, list[str]] = {}
+    for rule in sorted(rules, key=lambda r: r.id):
+        if rule.dialect is not None:
+            by_dialect.setdefault(rule.dialect, []).append(rule.id)
+    dialects = "".join(
+        f"    {_literal(dialect)}: {_literal(' '.join(ids))},\n"
+        for dialect, ids in sorted(by_dialect.items())
+    )
+    return HEADER + body + ")\n" + DIALECTS_HEADER + dialects + "}\n"
 
 
 def main() -> int:

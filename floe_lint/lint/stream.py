@@ -25,6 +25,7 @@ from itertools import chain
 from pathlib import Path
 
 from floe_lint.findings import Finding
+from floe_lint.lint.applicable import Applicable
 from floe_lint.load import bulk
 from floe_lint.load.kinds import ENV_VARIANT
 from floe_lint.model.enforcement import is_strict
@@ -96,8 +97,12 @@ class Stream:
         #: the rules that go through `checked` even so: those whose findings the result cache
         #: stores (floe_lint.lint.local); None: none
         self.through = through
-        #: keys of the files checked here: the engine leaves them out of its own subjects
-        self.done: set[Path] = set()
+        #: keys of the files checked here, as text: the engine leaves them out of its subjects
+        self.done: set[str] = set()
+        #: whether a released file is then kept by its key's text alone (`Workspace.retire`):
+        #: in a run that goes to its end (no `stops`) without the result cache, whose record
+        #: reads each file's entries in the workspace
+        self.retire = False
         #: (finding, its rule's own severity, the file the result cache stores it with): the
         #: mandatory controls are applied at the end
         self.findings: list[tuple[Finding, str, str | None]] = []
@@ -120,6 +125,7 @@ class Stream:
         whose dependents the run must search before any rule runs) is not checked: the run
         stops, and says how many of `found` it added (None: it checked them all)."""
         workspace, replay = self.workspace, self.replay
+        self.retire = stops is None and replay is None
         cut = groups(found)
         todo = [
             [
@@ -160,14 +166,16 @@ class Stream:
     def check(self, keys: Iterable[Path]) -> None:
         """Resolve, check and release the reported files among `keys` that hold no manifest."""
         batch: list[SourceFile] = []
+        batch_keys: list[Path] = []
         for key in sorted(set(keys)):
             source = self.workspace.reported.get(key)
-            if source is None or key in self.done or key in self.workspace.replayed:
+            if source is None or str(key) in self.done or key in self.workspace.replayed:
                 continue
             if any(doc.kind == "manifest" for doc in source.documents):
                 continue  # held for the end (see the module's docstring)
-            self.done.add(key)
+            self.done.add(self.workspace.text_of(key, source.path))
             batch.append(source)
+            batch_keys.append(key)
         subjects: dict[Subject, list[Any]] = {
             "file": batch,
             "document": [],
@@ -188,17 +196,21 @@ class Stream:
                     if is_strict(product.platform):
                         self.strict.append(doc.path)
         replay, stamp, ctx, findings = self.replay, self.stamp, self.ctx, self.findings
+        applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
         through = self.through
         for rule in self.rules:
+            targets = applicable.targets(rule)
+            if not targets:
+                continue
             if stamp is None or (through is not None and through(rule)):
-                for subject in subjects[rule.subject]:
+                for subject in targets:
                     produced = list(self.checked(rule, subject))
                     if produced:  # most subjects: none, and no owner to look up
                         owner = replay.owner(subject) if replay is not None else None
                         findings.extend((f, rule.severity, owner) for f in produced)
                 continue
             check = rule.check
-            for subject in subjects[rule.subject]:
+            for subject in targets:
                 found = iter(check(subject, ctx))
                 first = next(found, _END)
                 if first is _END:  # (not None: a rule's None, stamped, stops the run)
@@ -206,14 +218,17 @@ class Stream:
                 owner = replay.owner(subject) if replay is not None else None
                 stamped = stamp(rule, chain((first,), found))
                 findings.extend((f, rule.severity, owner) for f in stamped)
-        del subjects
-        for source in batch:
+        del subjects, applicable
+        for key, source in zip(batch_keys, batch, strict=True):
             if replay is not None:
                 replay.note(source, self.hierarchy, self.ctx.environment_overlays)
             for doc in source.documents:
                 self.ctx.forget(doc)
                 self.hierarchy.forget(doc)
-            self.released += source.release()
+            if source.release():
+                self.released += 1
+                if self.retire:
+                    self.workspace.retire(key, source)
 
 
 _END: Any = object()  # the end of a rule's findings (`Stream.check`)

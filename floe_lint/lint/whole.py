@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from floe_lint.errors import suppressed
 from floe_lint.lint import cache
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
@@ -159,10 +160,8 @@ class Whole:
             return None  # no record yet, or one that is not ours
         if not (isinstance(out, str) and isinstance(err, str) and isinstance(code, int)):
             return None
-        try:  # noqa: SIM105 - contextlib is off the hook's start-up path
+        with suppressed(OSError):
             os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
-        except OSError:
-            pass
         stdout.write(out)
         stderr.write(err)
         return code

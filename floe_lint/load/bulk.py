@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Generator, Sequence
 from pathlib import Path
 
+from floe_lint.errors import suppressed
 from floe_lint.load import document
 from floe_lint.load.document import SourceFile
 
@@ -217,10 +218,8 @@ def _widen(fd: int) -> None:
     import fcntl
 
     # (where the system's limit is lower, the default size)
-    try:  # noqa: SIM105 - contextlib is off the hook's start-up path
+    with suppressed(OSError, AttributeError):
         fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, 1 << 20)
-    except (OSError, AttributeError):
-        pass
 
 
 def _frame(reader: BinaryIO) -> bytes | None:
@@ -241,14 +240,10 @@ def _ended(worker: tuple[int, BinaryIO] | None) -> None:
     reader.close()
     import signal  # only a run with workers pays for it
 
-    try:  # noqa: SIM105 - contextlib is off the hook's start-up path
+    with suppressed(OSError):
         os.kill(pid, signal.SIGKILL)
-    except OSError:
-        pass
-    try:  # noqa: SIM105 - contextlib is off the hook's start-up path
+    with suppressed(OSError):
         os.waitpid(pid, 0)
-    except OSError:
-        pass
 
 
 def _pooled(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from floe_lint.errors import suppressed
 from floe_lint.findings import FILE_START, Span
 from floe_lint.load import divergence
 from floe_lint.load import pointer as ptr
@@ -318,10 +319,8 @@ class SourceFile(Value):
         for doc in self.documents:
             doc._owner = self
             doc._spans = None
-            try:  # noqa: SIM105 - contextlib is off the hook's start-up path
+            with suppressed(AttributeError):  # never used since a restore
                 del doc._models  # a new one on first use (see Document.__getattr__)
-            except AttributeError:  # never used since a restore
-                pass
             for name in _RELEASED:
                 delattr(doc, name)
         return True

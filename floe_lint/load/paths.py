@@ -18,17 +18,33 @@ if TYPE_CHECKING:
 def resolved(path: Path) -> Path:
     """`path.resolve()`, cached (a relative path together with the cwd it depends on)."""
     cwd = "" if path.is_absolute() else os.getcwd()
-    return _KNOWN.get((path, cwd)) or _resolved(path, cwd)
+    known = _KNOWN.get(cwd)
+    if known is not None and (key := known.get(os.fspath(path))) is not None:
+        return _as_path(key)
+    return _resolved(path, cwd)
 
 
-#: keys a walk that met no symbolic link told (see `know`), by path and cwd like `_resolved`
-_KNOWN: dict[tuple[Path, str], Path] = {}
+#: keys a walk that met no symbolic link told (see `know`): per cwd ("" for an absolute path),
+#: each path's text -> its key's text (strings, not `Path`s: this stays for every file of a
+#: run, and a streamed run keeps nothing else of a file it released but these texts)
+_KNOWN: dict[str, dict[str, str]] = {}
 
 
-def know(path: Path, key: Path, cwd: str) -> None:
+def know(path: Path, key: str, cwd: str) -> None:
     """Note `key` as what `path` resolves to from `cwd` (no symbolic link on its way: a walk
     listed every folder of it), so that reports naming its findings resolve nothing."""
-    _KNOWN[(path, "" if path.is_absolute() else cwd)] = key
+    _KNOWN.setdefault("" if path.is_absolute() else cwd, {})[os.fspath(path)] = key
+
+
+def known(path: Path) -> str | None:
+    """The text of `path`'s key, as `know` noted it (the same string object), if it did."""
+    known = _KNOWN.get("" if path.is_absolute() else os.getcwd())
+    return None if known is None else known.get(os.fspath(path))
+
+
+@lru_cache(maxsize=4096)  # findings come file by file: their files' keys, built once each
+def _as_path(key: str) -> Path:
+    return Path(key)
 
 
 @cache
@@ -44,6 +60,7 @@ def forget_links() -> None:
     """Start the symlink memo over: a run sees the tree as it is when it starts."""
     _is_link.clear()
     _resolved.cache_clear()
+    _as_path.cache_clear()
     _KNOWN.clear()
 
 

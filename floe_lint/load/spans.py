@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import yaml
 
+from floe_lint.errors import suppressed
 from floe_lint.findings import Span
 from floe_lint.load.problems import NodeSpans
 from floe_lint.load.yaml_tree import Builder, TooDeep, TooManyNodes, compose_all, scan
@@ -63,10 +64,8 @@ class FileSpans:
         if root is not None:
             builder = Builder(self._lines, [], spans, self._aliases.pop(index, None))
             # parse() reported a document too large or deep; the spans found so far still serve
-            try:  # noqa: SIM105 - contextlib is off the hook's start-up path
+            with suppressed(TooManyNodes, TooDeep):
                 builder.build(root, "")
-            except (TooManyNodes, TooDeep):
-                pass
         self._every[index] = spans
         return spans
 
@@ -111,14 +110,12 @@ class FileSpans:
             builder = _Towards(tree.lines, found, tree.aliases.get(index), _prefixes(pointer))
             builder.nodes, builder.twice = nodes, tree.twice.setdefault(index, set())
             start = _nearest(pointer, nodes, builder.twice)
-            try:
+            with suppressed(TooManyNodes, TooDeep):
                 if start is None:
                     builder.build(root, "")
                 else:  # from the nearest ancestor an earlier walk met: the same call it made
                     node, key_node, place, key_place, builder.depth = nodes[start]
                     builder.build(node, start, key_node, place, key_place)
-            except (TooManyNodes, TooDeep):
-                pass
         walked.add(pointer)
         return found.get(pointer)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, know, real
+from floe_lint.load.paths import forget_links, know, known, real
 from floe_lint.load.walk import (
     JSON_SUFFIX,
     SKIP_DIRS,
@@ -134,6 +134,11 @@ class Workspace:
         self.replayed: set[Path] = set()
         #: files whose content was given (`put`), not read from disk
         self._overlaid: set[Path] = set()
+        #: files a streamed run checked and released (`retire`), by their key's text, out of the
+        #: indexes above (which hold two `Path`s and four entries per file); and those of them
+        #: that are not `expected` (few)
+        self._retired: dict[str, SourceFile] = {}
+        self._retired_unexpected: set[str] = set()
         #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
         #: per-environment files beside a file found are not looked for by listing its folder
         self.listed = Beside()
@@ -145,21 +150,28 @@ class Workspace:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
         if key is None:  # not through `resolved`'s cache as well: one entry per file is enough
-            key = self._keys[path] = real(path)
+            text = known(path)  # (`know_keys`): no symbolic link on its way
+            if text is None:
+                key = real(path)
+            elif text == os.fspath(path):
+                key = path
+            else:
+                key = Path(text)
+            self._keys[path] = key
         return key
 
     def know_keys(self, paths: Iterable[Path]) -> None:
         """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
-        below folders that have none above them): each one's key is its absolute path."""
+        below folders that have none above them): each one's key is its absolute path, noted
+        as text (`paths.know`) and made a `Path` when `key` is first asked for it (a streamed
+        run holds a group's keys at a time, not one per file of the tree)."""
         cwd = os.getcwd()
-        keys = self._keys
         for path in paths:
             text = os.fspath(path)
             normal = os.path.normpath(os.path.join(cwd, text))
             # an absolute path written as its key (what a walk from such a folder gives) is its
             # own key: no second Path
-            key = keys.setdefault(path, path if normal == text else Path(normal))
-            know(path, key, cwd)
+            know(path, text if normal == text else normal, cwd)
 
     def load(self, path: Path) -> SourceFile:
         return self._load(path, self.key(path))
@@ -168,6 +180,8 @@ class Workspace:
         source = self._files.get(key)
         if source is None:
             source = self._shared.get(key)
+            if source is None:
+                source = self._revived(key)
             if source is None:
                 reuse = self.reuse
                 source = reuse.serve(path, key) if reuse is not None else None
@@ -179,6 +193,54 @@ class Workspace:
                 self._read_dialects(source)
             self._files[key] = source
         return source
+
+    def retire(self, key: Path, source: SourceFile) -> bool:
+        """Keep a file a streamed run checked and released (floe_lint.lint.stream) by its key's
+        text alone, out of the indexes by `Path`. `files` still gives it, in its place; a late
+        reader that loads it (`load`, `reach`) puts it back into the indexes as it was. False,
+        and nothing changed, for a file not reported, not released, or in a run that shares
+        its parse."""
+        name = str(key)
+        if (
+            self.reported.get(key) is not source
+            or not source.released
+            or self._shared is not self._files
+            or name.startswith("//")  # (`_order`: a key's text has one leading slash)
+        ):
+            return False
+        del self.reported[key], self._files[key]
+        if key in self.expected:
+            self.expected.discard(key)
+        else:
+            self._retired_unexpected.add(name)
+        if self._keys.get(source.path) == key:
+            del self._keys[source.path]
+        self._retired[self.text_of(key, source.path)] = source
+        return True
+
+    @staticmethod
+    def text_of(key: Path, path: Path) -> str:
+        """`str(key)` for `path`'s key: the string `know` holds when it noted `path` (one string
+        per file, not one more for each index that keeps it as text)."""
+        name, same = str(key), known(path)
+        return same if same == name else name
+
+    def _revived(self, key: Path) -> SourceFile | None:
+        """A retired file (`retire`) put back into the indexes, or None."""
+        if not self._retired:
+            return None
+        name = str(key)
+        source = self._retired.pop(name, None)
+        if source is not None:
+            self._shared[key] = self.reported[key] = source
+            if name in self._retired_unexpected:
+                self._retired_unexpected.discard(name)
+            else:
+                self.expected.add(key)
+        return source
+
+    def _is_retired(self, key: Path) -> bool:
+        return bool(self._retired) and str(key) in self._retired
 
     def _read_dialects(self, source: SourceFile) -> None:
         from floe_lint.load.dialect import read
@@ -203,7 +265,7 @@ class Workspace:
         return self._files[key].text if key in self._overlaid else None
 
     def _parsed(self, key: Path) -> bool:
-        return key in self._files or key in self._shared
+        return key in self._files or key in self._shared or self._is_retired(key)
 
     def preload(self, paths: Sequence[Path], jobs: int) -> None:
         """Parse `paths` ahead of `add`, on `jobs` processes when more than one."""
@@ -225,7 +287,7 @@ class Workspace:
         """Take files parsed elsewhere (`bulk.load_groups`); one parsed already stays."""
         for path, source in zip(paths, sources, strict=True):
             key = self.key(path)
-            if key not in self._files:
+            if key not in self._files and not self._is_retired(key):
                 if source.path == path:  # one path object per file, not a second unpickled one
                     source.path = path
                     for doc in source.documents:
@@ -258,7 +320,10 @@ class Workspace:
 
     def is_expected(self, path: Path) -> bool:
         """Whether `path` was named on the command line or is called floe.yaml/manifest.yaml."""
-        return self.key(path) in self.expected
+        key = self.key(path)
+        if key in self.expected:
+            return True
+        return self._is_retired(key) and str(key) not in self._retired_unexpected
 
     def reach(self, path: Path) -> SourceFile:
         """Load a file reached through a ref; it is reported on like a discovered file.
@@ -295,7 +360,8 @@ class Workspace:
         return _looks_ours(path if not source.text else self.key(path))
 
     def is_reported(self, path: Path) -> bool:
-        return self.key(path) in self.reported
+        key = self.key(path)
+        return key in self.reported or self._is_retired(key)
 
     def replay(self, path: Path, raw: bytes, reported: bool, expected: bool) -> None:
         """A file whose stored results stand for it (see floe_lint.lint.replay)."""
@@ -316,5 +382,21 @@ class Workspace:
             if key not in self.replayed:
                 yield from self.reported[key].documents
 
-    def files(self) -> list[SourceFile]:
-        return [self.reported[k] for k in sorted(self.reported)]
+    def files(self, retired: bool = True) -> list[SourceFile]:
+        """The files reported on, by key; with `retired`, those `retire` keeps as text too."""
+        if not (retired and self._retired):
+            return [self.reported[k] for k in sorted(self.reported)]
+        every = [(_order(str(key)), source) for key, source in self.reported.items()]
+        every.extend((_order(name), source) for name, source in self._retired.items())
+        every.sort(key=_first)
+        return [source for _, source in every]
+
+
+def _order(key: str) -> str:
+    """A key's text that sorts as its `Path` does (name by name: a slash below every character
+    of a name), for absolute keys with one leading slash (see `Workspace.retire`)."""
+    return key.replace("/", "\0")
+
+
+def _first(pair: tuple[str, SourceFile]) -> str:
+    return pair[0]

@@ -26,6 +26,7 @@ from pathlib import Path
 from floe_lint.load import bulk
 from floe_lint.load.bounded import read_bounded, read_unlinked
 from floe_lint.load.document import Document
+from floe_lint.load.paths import real
 from floe_lint.load.walk import walk, walking
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
@@ -143,7 +144,8 @@ class OciTable:
 
 
 def _key(path: Path) -> Path:
-    return path.resolve()
+    """`path.resolve()`, each folder's "is it a symlink?" remembered for the run (`real`)."""
+    return real(path)
 
 
 def _local_target(text: str, base: Path) -> Path | None:

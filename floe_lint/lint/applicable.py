@@ -1,0 +1,53 @@
+"""Which rules can find anything in a batch of subjects, decided before a rule's module is
+imported (a rule's module is imported when its `check` is first asked for: floe_lint.lint.registry).
+
+A rule with no subject of its kind in the batch finds nothing there: a run without suppressions
+never imports `unused-suppression`, a product's group of a streamed run no manifest rule. A rule
+with a `DIALECT` (its row of the static table) finds nothing on a subject whose own document (a
+document itself, a product's or a level's) is in the other dialect, so where no subject of the
+batch is in its dialect it is not asked either: the rules of upstream's code dialect are not
+imported for a tree written in ADR-0010's. Otherwise every subject of the batch is checked, as
+before. tests/test_rules_applicable.py holds both halves: each rule with a `DIALECT` finds
+nothing on a subject of the other dialect, and a run prints the same with this selection as
+without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from floe_lint.lint.registry import Rule, Subject
+
+#: whether rules are selected by dialect (off: every rule with a subject is asked, as before;
+#: tests/test_rules_applicable.py compares both)
+BY_DIALECT = True
+
+
+class Applicable:
+    """The subjects of one batch by kind, and what each rule is to check among them."""
+
+    __slots__ = ("_dialects", "subjects")
+
+    def __init__(self, subjects: Mapping[Subject, Sequence[Any]]):
+        self.subjects = subjects
+        #: subject kind -> the dialects of its subjects' own documents (worked out when asked)
+        self._dialects: dict[str, set[str]] = {}
+
+    def targets(self, rule: Rule) -> Sequence[Any]:
+        """The subjects `rule` is to check: those of its kind, or none when it can find
+        nothing in any of them (its `DIALECT` is none of theirs)."""
+        found = self.subjects[rule.subject]
+        if not found or rule.dialect is None or not BY_DIALECT:
+            return found
+        dialects = self._dialects.get(rule.subject)
+        if dialects is None:
+            if rule.subject == "document":
+                dialects = {doc.dialect for doc in found}
+            else:  # a product or a level: its own document
+                dialects = {subject.doc.dialect for subject in found}
+            self._dialects[rule.subject] = dialects
+        return found if rule.dialect in dialects else ()
