@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from floe_lint.cli import main
-from floe_lint.lint import cache, context
+from floe_lint.lint import cache
+from floe_lint.load import validation
 from tests.conftest import write_files
 from tests.test_cache import tree
 
@@ -37,13 +38,13 @@ def cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def validated(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The documents validated against a schema after the fixture was requested."""
     seen: list[str] = []
-    real = context.validate
+    real = validation.validate  # (floe_lint.lint.context imports it when it first validates)
 
     def counting(data: object, schema: str) -> object:
         seen.append(schema)
         return real(data, schema)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(context, "validate", counting)
+    monkeypatch.setattr(validation, "validate", counting)
     return seen
 
 

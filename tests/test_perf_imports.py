@@ -418,3 +418,23 @@ def test_a_finding_with_a_fix_loads_no_dataclasses(tmp_path: Path) -> None:
     assert status == 1
     assert "floe_lint.fix.text" in loaded  # the fix was made
     assert not {"dataclasses", "inspect", "ast", "dis", "tokenize"} & set(loaded)
+
+
+def test_a_check_the_cache_replays_imports_no_schema_check(trio: list[str], tmp_path: Path) -> None:
+    """Every file replayed from the result cache: nothing is validated, so neither the schema
+    checks nor the compute plugins are imported (floe_lint.lint.context imports them when a
+    document is first validated); the cold run that filled the cache imported them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOE_LINT_")}
+    env["FLOE_LINT_CACHE_DIR"] = str(tmp_path)
+    checks = {"floe_lint.load.validation", "floe_lint.load.fastschema", "floe_lint.compute.plugin"}
+    for replayed in (False, True):
+        result = subprocess.run(
+            [sys.executable, "-c", LAUNCH_PROBE, "check", "--no-dependents", *trio],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+        status, loaded = json.loads(result.stdout.splitlines()[-1])
+        assert status == 0, result.stderr
+        assert (checks & set(loaded)) == (set() if replayed else checks), checks & set(loaded)

@@ -11,10 +11,8 @@ import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from floe_lint.compute.plugin import known_compute_names
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
-from floe_lint.load.validation import SchemaProblem, validate
 from floe_lint.load.walk import Beside
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
@@ -31,6 +29,7 @@ if TYPE_CHECKING:
 
     from floe_lint.findings import Applicability
     from floe_lint.lint.shared import Shared
+    from floe_lint.load.validation import SchemaProblem
 
     At = Literal["key", "value"]
 
@@ -104,12 +103,17 @@ class Context:
     @property
     def known_computes(self) -> frozenset[str]:
         """Every compute name that a plugin (built-in or installed) provides."""
+        from floe_lint.compute.plugin import known_compute_names
+
         return known_compute_names()
 
     def schema_problems(self, doc: Document) -> list[SchemaProblem]:
         """Schema problems of a document, validated once and shared by the schema-* rules."""
         key = id(doc)
         if key not in self._schema:
+            # (imported here: a run whose every file the result cache replays validates none)
+            from floe_lint.load.validation import validate
+
             self._schema[key] = validate(doc.data, schema_name(doc)) if doc.kind else []
         return self._schema[key]
 
@@ -118,6 +122,8 @@ class Context:
         and dialect; an overlay may omit anything, so none is a missing required key."""
         key = id(overlay)
         if key not in self._schema:
+            from floe_lint.load.validation import validate
+
             self._schema[key] = (
                 validate(overlay.data, schema_name(base), overlay=True) if base.kind else []
             )

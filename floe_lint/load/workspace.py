@@ -150,22 +150,28 @@ class Workspace:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
         if key is None:  # not through `resolved`'s cache as well: one entry per file is enough
-            key = self._keys[path] = real(path)
+            text = known(path)  # (`know_keys`): no symbolic link on its way
+            if text is None:
+                key = real(path)
+            elif text == os.fspath(path):
+                key = path
+            else:
+                key = Path(text)
+            self._keys[path] = key
         return key
 
     def know_keys(self, paths: Iterable[Path]) -> None:
         """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
-        below folders that have none above them): each one's key is its absolute path."""
+        below folders that have none above them): each one's key is its absolute path, noted
+        as text (`paths.know`) and made a `Path` when `key` is first asked for it (a streamed
+        run holds a group's keys at a time, not one per file of the tree)."""
         cwd = os.getcwd()
-        keys = self._keys
         for path in paths:
             text = os.fspath(path)
             normal = os.path.normpath(os.path.join(cwd, text))
             # an absolute path written as its key (what a walk from such a folder gives) is its
             # own key: no second Path
-            own = normal == text
-            keys.setdefault(path, path if own else Path(normal))
-            know(path, text if own else normal, cwd)
+            know(path, text if normal == text else normal, cwd)
 
     def load(self, path: Path) -> SourceFile:
         return self._load(path, self.key(path))
