@@ -342,9 +342,9 @@ def run(
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
             elif shares:
                 assert shared_run is not None
-                if not (raw := shared_run.ask(rule, subject, ctx)):
+                if not (asked := shared_run.ask(rule, subject, ctx)):
                     continue
-                produced = list(stamp.stamped(rule, raw, config, control))
+                produced = list(stamp.stamped(rule, asked, config, control))
             elif (first := stamp.first(rule, subject, ctx)) is None:
                 continue
             else:
