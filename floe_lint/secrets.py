@@ -8,7 +8,7 @@ linear in its input: keys and values are user text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 TYPE_CHECKING = False
@@ -76,15 +76,34 @@ _NOT_A_CREDENTIAL = frozenset(
         "format",
     }
 )
-_PARTS = re.compile(r"[A-Za-z0-9]+")
+# The patterns of this module are compiled when first used (a check that the result cache
+# replays uses none of them: 0.3 ms of its start-up). Each `_first_*` compiles its pattern,
+# puts the compiled method in its name's place and answers; later calls go straight to it.
+_PARTS = r"[A-Za-z0-9]+"
 # One word of a part: `db`+`Password`, `HTTP`+`Token`, `password`+`1`. No alternative can
 # overlap another's text, so a scan is linear in the key's length.
-_WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+_WORD = r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+"
+
+
+def _first_parts(text: str) -> list[str]:
+    global _parts
+    _parts = re.compile(_PARTS).findall
+    return _parts(text)
+
+
+def _first_words(text: str) -> list[str]:
+    global _words
+    _words = re.compile(_WORD).findall
+    return _words(text)
+
+
+_parts: Callable[[str], list[str]] = _first_parts
+_words: Callable[[str], list[str]] = _first_words
 
 
 def key_words(key: str) -> list[str]:
     """A key split into lower-case words at `_`, `-`, `.`, case changes and digits."""
-    return [w.lower() for part in _PARTS.findall(key) for w in _WORD.findall(part)]
+    return [w.lower() for part in _parts(key) for w in _words(part)]
 
 
 def _singular(word: str) -> str:
@@ -146,7 +165,15 @@ REFERENCE_PATTERN = (
     r"\{\{\s*env_var\(\s*(?:'[A-Za-z_][A-Za-z0-9_]*'|\"[A-Za-z_][A-Za-z0-9_]*\")"
     r"\s*(?:,\s*(?:''|\"\")\s*)?\)\s*(?:\|\s*as_number\s*)?\}\}"
 )
-_REFERENCE = re.compile(REFERENCE_PATTERN)
+
+
+def _first_reference(text: str) -> re.Match[str] | None:
+    global _reference
+    _reference = re.compile(REFERENCE_PATTERN).fullmatch
+    return _reference(text)
+
+
+_reference: Callable[[str], re.Match[str] | None] = _first_reference
 
 
 def is_reference(value: object) -> bool:
@@ -156,7 +183,7 @@ def is_reference(value: object) -> bool:
     A default (`env_var('X', 's3cr3t')`), a literal template (`{{ 'x' }}`) or a shell form
     (`${X:-x}`) is not: each can carry the credential itself.
     """
-    return isinstance(value, str) and _REFERENCE.fullmatch(value.strip()) is not None
+    return isinstance(value, str) and _reference(value.strip()) is not None
 
 
 def is_templated(value: object) -> bool:

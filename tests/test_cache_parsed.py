@@ -291,3 +291,15 @@ def test_runs_that_build_dependents_from_stored_parses_print_what_a_cold_run_pri
         cold = check(".", "--no-cache")
         assert check(".") == cold, (name, old, new)
         assert check(".") == cold, (name, old, new)
+
+
+def test_a_floe_lock_created_beside_a_replayed_file_checks_it_again(
+    cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its absence is known from the run's walk (no read), its presence is read and hashed."""
+    check(".")
+    (cached / "products/p0/floe.lock").write_text("{}\n")
+    loads = _loads(monkeypatch, cached)
+    out = check(".")
+    assert "products/p0/floe.yaml" in loads and "products/p2/floe.yaml" not in loads
+    assert out == check(".", "--no-cache")

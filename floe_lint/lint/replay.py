@@ -108,6 +108,9 @@ class Replay:
 
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
+            if key not in self.store.entries and self.workspace.listed.absent(key) is True:
+                self._hash[key] = None  # not in its folder as the run's walk listed it (most
+                return None  # floe.lock files): what reading it would say, without a system call
             # the bytes are kept only for a file the store may replay (its LazySourceFile)
             raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)

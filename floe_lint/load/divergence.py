@@ -34,9 +34,12 @@ def _breaks(lines: bool = False) -> re.Pattern[str]:
     return re.compile("\r\n|[\r\n\x85\u2028\u2029]" if lines else "[\r\n\x85\u2028\u2029]")
 
 
-#: a block scalar indicator, its chomping/indentation indicators, spaces, then a tab or a `#`:
-#: the only headers that may diverge (one character class per run: it cannot backtrack far)
-_HEADER_SUSPECT = re.compile(r"[|>][-+0-9]* *[#\t]")
+@cache
+def _header_suspect() -> re.Pattern[str]:
+    """A block scalar indicator, its chomping/indentation indicators, spaces, then a tab or a
+    `#`: the only headers that may diverge (one character class per run: it cannot backtrack
+    far). Compiled when a file is first read (a check the result cache replays reads none)."""
+    return re.compile(r"[|>][-+0-9]* *[#\t]")
 
 
 def problems(text: str) -> list[LoadProblem]:
@@ -79,7 +82,7 @@ def block_headers(text: str) -> list[int]:
 
 def _block_header(text: str) -> LoadProblem | None:
     """The first block scalar header PyYAML's own parser refuses."""
-    if _HEADER_SUSPECT.search(text) is None:
+    if _header_suspect().search(text) is None:
         return None
     for start in block_headers(text):
         fault = header_fault(text, start)
