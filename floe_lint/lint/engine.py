@@ -333,16 +333,18 @@ def run(
     shared_run = ctx.shared
     applicable = Applicable(subjects)  # (a rule that can find nothing is not imported)
     for rule in [*rules, *forced]:
-        # a rule whose findings the result cache stores (`local`) or runs share
-        # (floe_lint.lint.shared) goes through `checked`
-        through = (
-            not direct
-            or (local is not None and local.handles(rule))
-            or (shared_run is not None and shared_run.shares(rule))
-        )
+        # a rule whose findings runs share (floe_lint.lint.shared) is asked through them; one
+        # the result cache stores (`local`) goes through `checked`
+        shares = shared_run is not None and shared_run.shares(rule)
+        through = not direct or (local is not None and (shares or local.handles(rule)))
         for subject in applicable.targets(rule):
             if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
+            elif shares:
+                assert shared_run is not None
+                if not (asked := shared_run.ask(rule, subject, ctx)):
+                    continue
+                produced = list(stamp.stamped(rule, asked, config, control))
             elif (first := stamp.first(rule, subject, ctx)) is None:
                 continue
             else:

@@ -120,6 +120,17 @@ class Shared(Value):
             kind = self._kinds[rule] = _kind(rule)
         return kind != _OTHER
 
+    def ask(self, rule: Any, subject: Any, ctx: Overlays) -> list[Finding]:
+        """`rule`'s raw findings on `subject`, as `stamp.checked` asks them in a run that
+        shares this (what the engine calls for a rule that `shares` says is shared)."""
+        if (
+            rule.id in OVERLAY_RULES
+            and isinstance(subject, Document)
+            and next(ctx.environment_overlays(subject), None) is not None
+        ):  # its findings cover another file: never shared (see `stamp._reads_overlays`)
+            return list(rule.check(subject, ctx))
+        return self.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
+
     def findings(
         self,
         rule: Any,

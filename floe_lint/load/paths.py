@@ -112,7 +112,21 @@ def relative_posix(path: Path, base: Path | None = None) -> str:
     target = resolved(path)
     if _FETCHED and (fetched := _FETCHED.get(target)) is not None:
         return fetched
-    return _relative(target, resolved(base if base is not None else Path(os.getcwd())))
+    return _relative(target, resolved(base if base is not None else _here()))
+
+
+_HERES: dict[str, Path] = {}
+
+
+def _here() -> Path:
+    """The working directory as a Path, one per directory (every finding is named from it)."""
+    cwd = os.getcwd()
+    here = _HERES.get(cwd)
+    if here is None:
+        if len(_HERES) >= 64:  # (a long-lived process that changes directory often)
+            _HERES.clear()
+        here = _HERES[cwd] = Path(cwd)
+    return here
 
 
 @lru_cache(maxsize=4096)  # every finding, filter and reporter names its file

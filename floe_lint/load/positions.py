@@ -107,7 +107,7 @@ def may_record(text: str) -> bool:
 class Table:
     """One document's record (see `Recorder`) and the data built with it."""
 
-    __slots__ = ("_index", "_view", "data", "raw")
+    __slots__ = ("_found", "_index", "_view", "data", "raw")
 
     def __init__(self, raw: bytes, data: Any) -> None:
         self.raw = raw
@@ -116,10 +116,18 @@ class Table:
         #: per collection met by a lookup (by where its record starts): its children (see
         #: `_children`); a document's findings come in runs down the same few collections
         self._index: dict[int, Any] = {}
+        #: the answers given, by pointer: a finding, its fix and its excerpt ask for one node
+        self._found: dict[str, Any] = {}
 
     def lookup(self, pointer: str, lines: list[str]) -> NodeSpans | Literal[False] | None:
         """The spans of `pointer` (None: no such node), or False when the data is not what
         was recorded (then the caller composes the file, as without a table)."""
+        found = self._found.get(pointer, _UNKNOWN)
+        if found is _UNKNOWN:
+            found = self._found[pointer] = self._lookup(pointer, lines)
+        return found  # type: ignore[no-any-return]
+
+    def _lookup(self, pointer: str, lines: list[str]) -> NodeSpans | Literal[False] | None:
         view = self._view
         if view is None:
             view = self._view = memoryview(self.raw).cast("i")
