@@ -26,6 +26,7 @@ from floe_lint.cli import main
 from floe_lint.config import Config
 from floe_lint.lint import engine, stream
 from floe_lint.load.document import Document
+from floe_lint.load.retired import Retired
 from tests.test_jobs_random_trees import damaged_corpus
 
 DAMAGE = (
@@ -42,9 +43,9 @@ DAMAGE = (
 )
 
 
-def _check(root: Path, fmt: str, *extra: str) -> tuple[int, str, str]:
+def _check(root: Path, fmt: str, *extra: str, jobs: int = 1) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    args = ["check", str(root), "--no-cache", "--format", fmt, "--jobs", "1", *extra]
+    args = ["check", str(root), "--no-cache", "--format", fmt, "--jobs", str(jobs), *extra]
     code = main(args, out, err)
     return code, out.getvalue(), err.getvalue()
 
@@ -71,6 +72,7 @@ def _holding(monkeypatch: pytest.MonkeyPatch) -> None:
     overlays=st.integers(0, 3),
     strict=st.booleans(),
     group=st.integers(1, 8),
+    jobs=st.integers(1, 2),
 )
 def test_a_released_run_prints_what_a_holding_run_prints(
     tmp_path_factory: pytest.TempPathFactory,
@@ -81,6 +83,7 @@ def test_a_released_run_prints_what_a_holding_run_prints(
     overlays: int,
     strict: bool,
     group: int,
+    jobs: int,
 ) -> None:
     folder = tmp_path_factory.mktemp("release") / "repo"
     corpus = damaged_corpus(
@@ -92,8 +95,8 @@ def test_a_released_run_prints_what_a_holding_run_prints(
     monkeypatch.chdir(corpus.root.parent)
     with monkeypatch.context() as patch:
         patch.setattr(stream, "GROUP", group)  # many groups: overlays apart from their base
-        released = [
-            _check(Path("repo"), fmt, *extra)
+        released = [  # (with 2 jobs: parsed by a worker process, `Workspace.adopt`)
+            _check(Path("repo"), fmt, *extra, jobs=jobs)
             for fmt, extra in (("text", ("--show-source",)), ("json", ()), ("sarif", ()))
         ]
     _holding(monkeypatch)
@@ -188,8 +191,11 @@ def _held_after(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int, 
     result = engine.run([Path(".")], Config(), jobs=2, release=True)
     held = [f for f in result.files if f.documents and not f.released]
     assert all(any(d.kind == "manifest" for d in f.documents) for f in held)
-    # one path object per file, shared by its documents (not a second one from the worker)
-    assert all(doc.path is f.path for f in result.files for doc in f.documents)
+    # one path object per file held, shared by its documents (not a second one from the
+    # worker); a file released and retired keeps its path as text, and makes it when asked
+    held_files = [f for f in result.files if not isinstance(f, Retired)]
+    assert all(doc.path is f.path for f in held_files for doc in f.documents)
+    assert all(doc.path == f.path for f in result.files for doc in f.documents)
     assert result.hierarchy is not None
     keyed = len(result.hierarchy.workspace._keys)
     return len(held), len(result.files), len(result.findings), keyed

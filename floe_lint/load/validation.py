@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import importlib
-import json
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -80,6 +79,18 @@ def schema(name: str) -> dict[str, Any]:
     # The package's folder, not importlib.resources: that costs 4 ms of imports at start-up.
     folder = Path(str(importlib.import_module("floe_lint.schemas").__file__)).parent
     text = (folder / f"{name}.json").read_text("utf-8")
+    # as Python data when the file is the one it was made from (floe_lint.load.schema_data):
+    # no import of json
+    try:
+        make = importlib.import_module("floe_lint.schemas._data").SCHEMAS.get(name)
+    except ImportError:
+        make = None
+    made = make() if make is not None else None
+    if made is not None and made[0] == text:
+        data: dict[str, Any] = made[1]
+        return data
+    import json
+
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -13,6 +13,7 @@ from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
 from floe_lint.load.paths import forget_links, know, known, real
+from floe_lint.load.retired import Retired
 from floe_lint.load.walk import (
     JSON_SUFFIX,
     SKIP_DIRS,
@@ -196,14 +197,15 @@ class Workspace:
 
     def retire(self, key: Path, source: SourceFile) -> bool:
         """Keep a file a streamed run checked and released (floe_lint.lint.stream) by its key's
-        text alone, out of the indexes by `Path`. `files` still gives it, in its place; a late
-        reader that loads it (`load`, `reach`) puts it back into the indexes as it was. False,
-        and nothing changed, for a file not reported, not released, or in a run that shares
-        its parse."""
-        name = str(key)
+        text alone, out of the indexes by `Path`, and small (`Retired`). `files` still gives it,
+        in its place; a late reader that loads it (`load`, `reach`) puts it back into the
+        indexes. False, and nothing changed, for a file not reported, not released, or in a
+        run that shares its parse."""
+        name = self.text_of(key, source.path)
+        retired = Retired.of(source, os.fspath(source.path))
         if (
-            self.reported.get(key) is not source
-            or not source.released
+            retired is None
+            or self.reported.get(key) is not source
             or self._shared is not self._files
             or name.startswith("//")  # (`_order`: a key's text has one leading slash)
         ):
@@ -215,7 +217,9 @@ class Workspace:
             self._retired_unexpected.add(name)
         if self._keys.get(source.path) == key:
             del self._keys[source.path]
-        self._retired[self.text_of(key, source.path)] = source
+        self._retired[name] = retired
+        for doc in source.documents:  # (their file and they would hold each other: a cycle,
+            doc._owner = None  # which the paused collector never frees)
         return True
 
     @staticmethod
