@@ -131,6 +131,28 @@ class Shared(Value):
             return list(rule.check(subject, ctx))
         return self.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
 
+    def asker(self, rule: Any) -> Callable[[Any, Overlays], list[Finding]]:
+        """`ask` for one rule whose findings are shared, its kind looked up once: the engine
+        asks it of every subject (a rule of one document alone, the common case, asks the
+        table directly, as `findings` does)."""
+        kind = self._kinds.get(rule)
+        if kind is None:
+            kind = self._kinds[rule] = _kind(rule)
+        if kind != _LOCAL or rule.id in OVERLAY_RULES:
+            return lambda subject, ctx: self.ask(rule, subject, ctx)
+        table, rule_id, check = self._findings, rule.id, rule.check
+
+        def ask(subject: Any, ctx: Overlays) -> list[Finding]:
+            key = (rule_id, id(subject))
+            entry = table.get(key)
+            if entry is not None and entry[0][0] is subject:
+                return entry[1]
+            found = list(check(subject, ctx))
+            table[key] = ((subject,), found)
+            return found
+
+        return ask
+
     def findings(
         self,
         rule: Any,
