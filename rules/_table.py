@@ -491,3 +491,9 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
 DIALECTS: dict[str, str] = {
     "floe": "FL221 FL222 FL701 FL702 FL703 FL704 FL705 FL706 FL707 FL709",
 }
+
+#: By the top-level keys their subject's own document must hold one of (their `KEYS`), the ids
+#: of the rules that find nothing otherwise.
+KEYS: dict[str, str] = {
+    "governance": "FL601 FL602 FL603 FL604 FL605 FL606 FL607",
+}
