@@ -177,8 +177,9 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("floe_lint.rules.
 
 
 def test_a_run_in_one_dialect_does_not_import_the_others_rules(tmp_path: Path) -> None:
-    """ADR-0010 files import no upstream-* rule, and a run without suppressions neither
-    suppression rule; an upstream file imports them."""
+    """ADR-0010 files import no upstream-* rule, a run without suppressions neither
+    suppression rule, manifests without governance no *-weakened rule; an upstream file
+    imports the upstream-* rules."""
     write_files(
         tmp_path,
         {
@@ -209,6 +210,7 @@ def test_a_run_in_one_dialect_does_not_import_the_others_rules(tmp_path: Path) -
     assert "compute_not_approved" in adr  # it did check
     assert not {m for m in adr if m.startswith("upstream_")}, adr
     assert not adr & {"unused_suppression", "suppression_not_allowed"}, adr
+    assert not {m for m in adr if m.endswith("_weakened")}, adr  # no governance: no KEYS
     upstream = imported("up/manifest.yaml")
     assert {"upstream_duckdb_path", "upstream_storage_config"} <= upstream, upstream
 
