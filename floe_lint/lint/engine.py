@@ -160,6 +160,8 @@ def run(
         if shared is None
         else Workspace(config.dialect, shared.parsed, True, shared.keys)
     )
+    if shared is not None:  # (what both runs' walks list is the same tree's)
+        workspace.listed = shared.listed
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     if discovered is not None:
