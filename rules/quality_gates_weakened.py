@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level, governance_weakenings
 
 ID, NAME, SEVERITY, SUBJECT = "FL606", "quality-gates-weakened", "error", "manifest"
+KEYS = ("governance",)  # only what the level writes under governance: can weaken
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

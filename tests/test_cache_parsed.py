@@ -303,3 +303,41 @@ def test_a_floe_lock_created_beside_a_replayed_file_checks_it_again(
     out = check(".")
     assert "products/p0/floe.yaml" in loads and "products/p2/floe.yaml" not in loads
     assert out == check(".", "--no-cache")
+
+
+def _holding(root: Path) -> list[str]:
+    import json
+
+    (store,) = [
+        p for p in cache.directory().glob("results-*.json") if not p.name.startswith("results-run")
+    ]
+    entries = json.loads(store.read_text())["entries"]
+    return sorted(
+        Path(k).relative_to(root.resolve()).as_posix()
+        for k, v in entries.items()
+        if parsed.PARSED in v
+    )
+
+
+def test_the_parses_a_store_holds_are_bounded(
+    cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond `MAX_STORED` bytes of parses (those replayed entries keep count), a file checked
+    again keeps none (a store too large to read would cost every file its replay); the output
+    is the same."""
+
+    def size(name: str) -> int:
+        return len(parsed.encoded(document.parse(Path(name), (cached / name).read_bytes())) or "")
+
+    enterprise, risk = "platform/enterprise/manifest.yaml", "platform/risk/manifest.yaml"
+    room = size(enterprise) + size(risk) + size("products/p0/floe.yaml") + 10
+    monkeypatch.setattr(parsed, "MAX_STORED", room)
+    check(".")
+    _edit(cached, SALES, "[duckdb, spark]", "[duckdb]")
+    assert check(".") == check(".", "--no-cache")
+    # checked again with the same bytes: the other manifests, p0 and p1; p1 finds no room
+    assert _holding(cached) == [enterprise, risk, "products/p0/floe.yaml"]
+    _edit(cached, "products/p2/floe.yaml", "compute: spark", "compute: snowflake")
+    assert check(".") == check(".", "--no-cache")
+    # p0 is replayed with its parse, which leaves no room for the sales manifest's
+    assert _holding(cached) == [enterprise, risk, "products/p0/floe.yaml"]

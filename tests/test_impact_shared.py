@@ -333,7 +333,8 @@ def test_the_second_run_resolves_and_lists_nothing_again(
 ) -> None:
     """Where paths lead is the tree's, not the manifest's: each file's key, each relative
     ref's target and the per-environment files beside each document are found by the first
-    run and kept for the second (the property above shows the impact is unchanged)."""
+    run (from what the dependents search's walk listed) and kept for the second (the property
+    above shows the impact is unchanged)."""
     import os
 
     from floe_lint.lint import context as context_module
@@ -356,11 +357,14 @@ def test_the_second_run_resolves_and_lists_nothing_again(
         return listdir(path)
 
     runs = []
+    monkeypatch.setattr(context_module.os, "listdir", counted_listdir)
     for sources in ({corpus.enterprise.resolve(): old}, None):
         if sources is None:  # the second run
+            # the first listed no product's folder for the files beside it: the dependents
+            # search's walk had listed them all
+            assert not [call for call in calls if "products" in call], calls
             calls.clear()
             monkeypatch.setattr(workspace_module, "real", counted_real)
-            monkeypatch.setattr(context_module.os, "listdir", counted_listdir)
         runs.append(
             engine.run(
                 [corpus.enterprise],

@@ -156,3 +156,19 @@ def test_positions_cross_the_parse_workers(tmp_path: Path) -> None:
         assert a.documents[0].span("/transforms/0/compute") == b.documents[0].span(
             "/transforms/0/compute"
         )
+
+
+def test_a_long_line_is_recorded_in_32_bits() -> None:
+    long = "x" * 40_000
+    text = f"a: {long}\nb: [1, {{c: {long}}}]\n"
+    source = parse(Path("f.yaml"), text.encode(), positions=True)
+    doc = source.documents[0]
+    located = doc.located
+    assert located is not None and located.tables[0].raw[:1] == b"i"
+    full = FileSpans(text).of(0)
+    for pointer in full:
+        assert located.tables[0].lookup(pointer, text.splitlines()) == full[pointer]
+    assert doc.span("/a").end_col == 40_004
+    assert (doc.span("/b/1/c").start_col, doc.span("/b/1/c").end_col) == (12, 40_012)
+    short = parse(Path("f.yaml"), b"a: 1\n", positions=True).documents[0].located
+    assert short is not None and short.tables[0].raw[:1] == b"h"

@@ -6,7 +6,8 @@ side by side, and products and manifests of different examples mixed in one fold
 each dialect (`auto`, or pinned by the config). Each set is checked with the selection and
 without it (`applicable.BY_DIALECT`); the output and exit status must be the same, and, without
 the selection, no rule with a `DIALECT` may find anything on a subject whose own document is in
-the other dialect (what the selection relies on).
+the other dialect, nor a rule with `KEYS` on one that holds none of them (what the selection
+relies on).
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ SCENARIOS = [files for rule in builtin_rules() for _, files, _ in examples(rule)
 PRODUCTS = sorted({t for files in SCENARIOS for n, t in files.items() if n == "floe.yaml"})
 MANIFESTS = sorted({t for files in SCENARIOS for n, t in files.items() if "manifest" in n})
 DIALECT_RULES = [rule for rule in builtin_rules() if rule.dialect is not None]
+KEYS_RULES = [rule for rule in builtin_rules() if rule.keys is not None]
+
+
+def test_the_governance_weakening_rules_need_a_governance_key() -> None:
+    weakening = {r.id for r in builtin_rules() if r.name.endswith("-weakened")}
+    assert weakening and weakening == {r.id for r in KEYS_RULES}
+    assert all(r.keys == ("governance",) for r in KEYS_RULES)
 
 
 def test_the_rules_of_upstreams_dialect_say_so() -> None:
@@ -52,11 +60,14 @@ def _check(root: Path, args: list[str], by_dialect: bool) -> tuple[int, str, str
 
 
 class _Recorder:
-    """Wraps each rule with a DIALECT: the dialects of the subjects it found anything on."""
+    """Wraps each rule with a DIALECT or KEYS: the dialects of the subjects it found anything
+    on, and (`outside`) each finding on a subject whose own document holds none of its KEYS."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.found: list[tuple[str, str, str]] = []  # (rule id, its dialect, subject's)
-        for rule in DIALECT_RULES:
+        self.outside: list[str] = []
+        self.keyed = 0  # findings of rules with KEYS (on subjects that hold one)
+        for rule in {*DIALECT_RULES, *KEYS_RULES}:
             monkeypatch.setattr(rule, "_check", self._wrap(rule))
 
     def _wrap(self, rule: Rule):  # type: ignore[no-untyped-def]
@@ -65,8 +76,13 @@ class _Recorder:
         def recorded(subject, ctx):  # type: ignore[no-untyped-def]
             found = list(check(subject, ctx))
             doc = subject if rule.subject == "document" else subject.doc
-            if found:
+            if found and rule.dialect is not None:
                 self.found.append((rule.id, str(rule.dialect), doc.dialect))
+            if found and rule.keys is not None:
+                data = doc.data if isinstance(doc.data, dict) else {}
+                if not any(key in data for key in rule.keys):
+                    self.outside.append(rule.id)
+                self.keyed += 1
             return found
 
         return recorded
@@ -114,6 +130,7 @@ def test_selecting_rules_by_dialect_changes_no_output(
     recorder = _Recorder(monkeypatch)
     without = _check(root, args, by_dialect=False)
     assert all(own == theirs for _, own, theirs in recorder.found), recorder.found
+    assert not recorder.outside, recorder.outside
     assert _check(root, args, by_dialect=True) == without
 
 
@@ -131,6 +148,7 @@ def test_every_example_side_by_side_prints_the_same_with_and_without_the_selecti
     without = _check(tmp_path, ["."], by_dialect=False)
     assert json.loads(without[1])["findings"]
     assert all(own == theirs for _, own, theirs in recorder.found), recorder.found
+    assert recorder.keyed and not recorder.outside, recorder.outside
     assert _check(tmp_path, ["."], by_dialect=True) == without
 
 
@@ -159,8 +177,9 @@ print(json.dumps(sorted(m for m in sys.modules if m.startswith("floe_lint.rules.
 
 
 def test_a_run_in_one_dialect_does_not_import_the_others_rules(tmp_path: Path) -> None:
-    """ADR-0010 files import no upstream-* rule, and a run without suppressions neither
-    suppression rule; an upstream file imports them."""
+    """ADR-0010 files import no upstream-* rule, a run without suppressions neither
+    suppression rule, manifests without governance no *-weakened rule; an upstream file
+    imports the upstream-* rules."""
     write_files(
         tmp_path,
         {
@@ -191,6 +210,7 @@ def test_a_run_in_one_dialect_does_not_import_the_others_rules(tmp_path: Path) -
     assert "compute_not_approved" in adr  # it did check
     assert not {m for m in adr if m.startswith("upstream_")}, adr
     assert not adr & {"unused_suppression", "suppression_not_allowed"}, adr
+    assert not {m for m in adr if m.endswith("_weakened")}, adr  # no governance: no KEYS
     upstream = imported("up/manifest.yaml")
     assert {"upstream_duckdb_path", "upstream_storage_config"} <= upstream, upstream
 
@@ -206,7 +226,7 @@ Passes:
 """
 
 ID, NAME, SEVERITY, SUBJECT = "ACME1", "counted", "warning", "{subject}"
-DIALECT = {dialect!r}
+{condition}
 CALLS = []
 
 
@@ -231,17 +251,28 @@ def _counted(root: Path) -> Any:
         ("product", "floe", None),
         ("product", "adr", "has unknown DIALECT 'adr' (one of: adr-0010, floe)"),
         ("file", "floe", "has a DIALECT, which only a rule of document, product, manifest"),
+        ("product", "keys:governance", None),
+        ("product", "keys:", "has malformed KEYS ()"),
+        ("file", "keys:governance", "has KEYS, which only a rule of document, product, manifest"),
     ],
 )
 def test_a_rule_folders_dialect(
     subject: str, dialect: str, error: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A folder's rule with a DIALECT is not asked about ADR-0010 files; a DIALECT that is not
-    a dialect, or on a subject without a document of its own, is refused (exit 2)."""
+    """A folder's rule with a DIALECT is not asked about ADR-0010 files, one with KEYS about
+    documents without them; a DIALECT that is not a dialect, KEYS that are not a tuple of keys,
+    or either on a subject without a document of its own, is refused (exit 2)."""
     write_files(
         tmp_path,
         {
-            "ci/rules/counted.py": FOLDER_RULE.format(subject=subject, dialect=dialect),
+            "ci/rules/counted.py": FOLDER_RULE.format(
+                subject=subject,
+                condition=(
+                    f"KEYS = {tuple(k for k in dialect[5:].split(',') if k)!r}"
+                    if dialect.startswith("keys:")
+                    else f"DIALECT = {dialect!r}"
+                ),
+            ),
             ".floe-lint.yaml": "rule-folders: [ci/rules]\n",
             "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
             "floe.yaml": "name: orders\nplatform: {ref: manifest.yaml}\ntransforms: []\n",

@@ -58,3 +58,18 @@ def test_reading_a_schema_imports_no_json() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert result.stdout == "False\n"
+
+
+def test_the_command_says_the_data_is_up_to_date() -> None:
+    """`python -m floe_lint.load.schema_data`, as the README and the module name it, writes
+    nothing when the data is current."""
+    before = (REPO / "schemas" / "_data.py").stat().st_mtime_ns
+    result = subprocess.run(
+        [sys.executable, "-m", "floe_lint.load.schema_data"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    assert result.stdout.endswith("_data.py: up to date\n"), result.stdout
+    assert (REPO / "schemas" / "_data.py").stat().st_mtime_ns == before

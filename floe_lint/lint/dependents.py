@@ -80,6 +80,9 @@ def add(
         jobs=jobs,
         fallback=config.manifest,
         given=paths,
+        # runs that share the search (`impact`'s) go on to read the tree it walked: what it
+        # listed serves them (the files beside each file, the folder above each folder)
+        listing=workspace.listed if memo is not None else None,
     )
     dependents = [d for d in index.dependents(changed) if d.path not in given]
     for dependent in dependents:

@@ -160,6 +160,8 @@ def run(
         if shared is None
         else Workspace(config.dialect, shared.parsed, True, shared.keys)
     )
+    if shared is not None:  # (what both runs' walks list is the same tree's)
+        workspace.listed = shared.listed
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     if discovered is not None:
@@ -348,12 +350,12 @@ def run(
         # the result cache stores (`local`) goes through `checked`
         shares = shared_run is not None and shared_run.shares(rule)
         through = not direct or (local is not None and (shares or local.handles(rule)))
+        ask = shared_run.asker(rule) if shares and shared_run is not None else None
         for subject in applicable.targets(rule):
             if through:
                 produced = list(stamp.checked(rule, subject, ctx, config, control, local))
-            elif shares:
-                assert shared_run is not None
-                if not (asked := shared_run.ask(rule, subject, ctx)):
+            elif ask is not None:
+                if not (asked := ask(subject, ctx)):
                     continue
                 produced = list(stamp.stamped(rule, asked, config, control))
             elif (first := stamp.first(rule, subject, ctx)) is None:

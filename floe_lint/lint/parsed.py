@@ -18,7 +18,8 @@ stored: no problem noted by loading, and data made of `dict` with `str` keys, `l
 `int`, finite `float`, `bool` and `None` only, those exact types (no timestamp or `!!set`
 value, whose classes carry more than JSON holds), no container reached twice; anything else is
 parsed each time. A file is also stored only when the text parsed is the text of the bytes
-hashed (a file changed between the two reads is not).
+hashed (a file changed between the two reads is not), and only while the parses a store holds
+stay under `MAX_STORED` bytes.
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 #: the key of a store entry that holds its file's parse: [content hash, path, JSON text]
 PARSED = "pd"
+#: the JSON text of parses one store holds at most (about 2.5 KB a product): a store larger
+#: than `cache.MAX_STORE_BYTES` is not read at all
+MAX_STORED = 48 * 1024 * 1024
 
 
 def encoded(source: SourceFile) -> str | None:

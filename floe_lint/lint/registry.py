@@ -6,8 +6,9 @@ A rule is a module with `ID`, `NAME`, `SEVERITY`, `SUBJECT` and `check(subject, 
 docstring is its documentation. A rule that attaches fixes declares them in `FIXES`:
 applicability (`safe`, `unsafe`, `display-only`) -> what the fix does. A `document`, `product`
 or `manifest` rule that finds nothing unless its subject's own document is written in one
-dialect says so in `DIALECT` (`floe` or `adr-0010`): a run none of whose subjects is in it
-does not import it (floe_lint.lint.applicable).
+dialect says so in `DIALECT` (`floe` or `adr-0010`), and one that finds nothing unless that
+document holds one of some top-level keys lists them in `KEYS`: a run none of whose subjects
+is in that dialect, or holds such a key, does not import it (floe_lint.lint.applicable).
 Subjects: `file` (a SourceFile), `document` (every Floe document), `manifest` (a hierarchy
 `Level`), `product` (a `Product` view with its platform).
 Rules import only `floe_lint.api` (see docs/extending.md).
@@ -69,6 +70,7 @@ class Rule:
         "_fixes",
         "dialect",
         "id",
+        "keys",
         "module",
         "name",
         "severity",
@@ -86,11 +88,14 @@ class Rule:
         module: str | None = None,
         fixes: tuple[tuple[str, str], ...] | None = None,
         dialect: str | None = None,
+        keys: tuple[str, ...] | None = None,
     ):
         self.id, self.name, self.severity, self.subject = id, name, severity, subject
         self._check, self._doc, self._fixes = check, doc, fixes
         #: the one dialect of its subject's own document where it can find anything (None: any)
         self.dialect = dialect
+        #: the top-level keys of its subject's own document of which it needs one (None: none)
+        self.keys = keys
         #: the module that holds the rule (set for a built-in rule read from the table)
         self.module = module if module is not None else getattr(check, "__module__", None)
 
@@ -158,6 +163,7 @@ def rule_from_module(module: ModuleType) -> Rule:
         module.__doc__,
         fixes=fixes_of(module),
         dialect=dialect_of(module),
+        keys=keys_of(module),
     )
 
 
@@ -183,6 +189,25 @@ def dialect_of(module: ModuleType) -> str | None:
             f"{', '.join(DIALECT_SUBJECTS)} may have"
         )
     return str(dialect)
+
+
+def keys_of(module: ModuleType) -> tuple[str, ...] | None:
+    """A rule module's `KEYS` (None when it has none), checked: a tuple of top-level keys."""
+    keys = getattr(module, "KEYS", None)
+    if keys is None:
+        return None
+    if (
+        not isinstance(keys, tuple)
+        or not keys
+        or not all(isinstance(k, str) and k.isprintable() and k and " " not in k for k in keys)
+    ):
+        raise RuleError(f"rule module {module.__name__} has malformed KEYS {keys!r}")
+    if module.SUBJECT not in DIALECT_SUBJECTS:
+        raise RuleError(
+            f"rule module {module.__name__} has KEYS, which only a rule of "
+            f"{', '.join(DIALECT_SUBJECTS)} may have"
+        )
+    return keys
 
 
 def fixes_of(module: ModuleType) -> tuple[tuple[str, str], ...]:
@@ -235,6 +260,11 @@ def _table_rules() -> tuple[Rule, ...] | None:
         for dialect, ids in getattr(table, "DIALECTS", {}).items()
         for rule_id in ids.split()
     }
+    keys = {
+        rule_id: tuple(needed.split())
+        for needed, ids in getattr(table, "KEYS", {}).items()
+        for rule_id in ids.split()
+    }
     return tuple(
         Rule(
             id,
@@ -245,6 +275,7 @@ def _table_rules() -> tuple[Rule, ...] | None:
             doc,
             f"{_PACKAGE}.{module}",
             dialect=dialects.get(id),
+            keys=keys.get(id),
         )
         for id, name, severity, subject, module, doc in rows
     )

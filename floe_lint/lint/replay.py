@@ -340,6 +340,11 @@ class Replay:
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
+        room = parsed.MAX_STORED  # for parses, less what replayed entries keep
+        for key in self.replayed:
+            held = self.store.written.get(key, {}).get(parsed.PARSED)
+            if isinstance(held, list) and len(held) == 3 and isinstance(held[2], str):
+                room -= len(held[2])
         for key, source in self.workspace.loaded():
             if key in self.replayed or not (
                 key in found or self.workspace.is_reported(source.path)
@@ -374,8 +379,11 @@ class Replay:
                 self.store.written[key]["oci"] = refs
             if led:
                 self.store.written[key]["links"] = led
-            if key in self.parses and self.parses[key][0] == self.store.written[key]["h"]:
-                self.store.written[key][parsed.PARSED] = self.parses[key]
+            kept = self.parses.get(key)
+            if kept is not None and kept[0] == self.store.written[key]["h"]:
+                room -= len(kept[2])
+                if room >= 0:  # (beyond it, the store would grow past what a run reads)
+                    self.store.written[key][parsed.PARSED] = kept
             named = self.explicit.get(key) or self.exclusions
             if named and any(d.kind for d in source.documents):
                 # not found by a walk (or one that excludes files): a new floe.prod.yaml beside

@@ -1,7 +1,7 @@
 """The static table of built-in rules, so that listing and selecting rules needs no rule import.
 
 `rules/_table.py` records each built-in rule's id, name, severity, subject, module and docstring,
-and the `DIALECT` of those that have one (floe_lint.lint.applicable).
+and the `DIALECT` and `KEYS` of those that have them (floe_lint.lint.applicable).
 Selectors, `floe-lint rules`, `rule` and SARIF metadata read it; a rule's module is imported
 when the rule runs. The table is generated from the rule modules, never edited by hand:
 
@@ -32,6 +32,11 @@ DIALECTS_HEADER = """
 #: By dialect, the ids of the rules that find nothing unless their subject's own document is in
 #: it (their `DIALECT`): a run none of whose subjects is in it does not import them.
 DIALECTS: dict[str, str] = {
+"""
+KEYS_HEADER = """
+#: By the top-level keys their subject's own document must hold one of (their `KEYS`), the ids
+#: of the rules that find nothing otherwise.
+KEYS: dict[str, str] = {
 """
 
 
@@ -81,7 +86,15 @@ def render() -> str:
         f"    {_literal(dialect)}: {_literal(' '.join(ids))},\n"
         for dialect, ids in sorted(by_dialect.items())
     )
-    return HEADER + body + ")\n" + DIALECTS_HEADER + dialects + "}\n"
+    by_keys: dict[str, list[str]] = {}
+    for rule in sorted(rules, key=lambda r: r.id):
+        if rule.keys is not None:
+            by_keys.setdefault(" ".join(rule.keys), []).append(rule.id)
+    keys = "".join(
+        f"    {_literal(needed)}: {_literal(' '.join(ids))},\n"
+        for needed, ids in sorted(by_keys.items())
+    )
+    return HEADER + body + ")\n" + DIALECTS_HEADER + dialects + "}\n" + KEYS_HEADER + keys + "}\n"
 
 
 def main() -> int:

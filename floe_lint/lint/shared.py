@@ -20,6 +20,7 @@ from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.walk import Beside
 from floe_lint.record import Value
 
 TYPE_CHECKING = False
@@ -73,7 +74,16 @@ WITH_OVERLAYS = frozenset(
 class Shared(Value):
     """Shared by runs over the same tree (see the module's docstring); pass one to each."""
 
-    __slots__ = ("_findings", "_kinds", "dependents", "keys", "overlays", "parsed", "refs")
+    __slots__ = (
+        "_findings",
+        "_kinds",
+        "dependents",
+        "keys",
+        "listed",
+        "overlays",
+        "parsed",
+        "refs",
+    )
     parsed: dict[Path, SourceFile]
     #: the dependents found, by the search's inputs (see `dependents.add`)
     dependents: dict[tuple[Any, ...], list[Dependent]]
@@ -83,6 +93,9 @@ class Shared(Value):
     refs: dict[tuple[Any, ...], dict[tuple[str, str], tuple[Path, Path]]]
     #: the per-environment files beside each document's path (`context.overlay_files`)
     overlays: dict[Path, list[Path]]
+    #: what the runs' walks listed (`Workspace.listed`): the dependents search's walk of the
+    #: whole tree, so the runs list no folder again
+    listed: Beside
     #: (rule id, ids of the subject and what else it read) -> (those objects, kept so that
     #: each id stays its own; findings)
     _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]]
@@ -95,12 +108,14 @@ class Shared(Value):
         keys: dict[Path, Path] | None = None,
         refs: dict[tuple[Any, ...], dict[tuple[str, str], tuple[Path, Path]]] | None = None,
         overlays: dict[Path, list[Path]] | None = None,
+        listed: Beside | None = None,
     ) -> None:
         self.parsed = {} if parsed is None else parsed
         self.dependents = {} if dependents is None else dependents
         self.keys = {} if keys is None else keys
         self.refs = {} if refs is None else refs
         self.overlays = {} if overlays is None else overlays
+        self.listed = Beside() if listed is None else listed
         self._findings = {} if _findings is None else _findings
         #: per rule object: whether and how its findings are shared (see `_kind`)
         self._kinds: dict[Any, int] = {}
@@ -130,6 +145,28 @@ class Shared(Value):
         ):  # its findings cover another file: never shared (see `stamp._reads_overlays`)
             return list(rule.check(subject, ctx))
         return self.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
+
+    def asker(self, rule: Any) -> Callable[[Any, Overlays], list[Finding]]:
+        """`ask` for one rule whose findings are shared, its kind looked up once: the engine
+        asks it of every subject (a rule of one document alone, the common case, asks the
+        table directly, as `findings` does)."""
+        kind = self._kinds.get(rule)
+        if kind is None:
+            kind = self._kinds[rule] = _kind(rule)
+        if kind != _LOCAL or rule.id in OVERLAY_RULES:
+            return lambda subject, ctx: self.ask(rule, subject, ctx)
+        table, rule_id, check = self._findings, rule.id, rule.check
+
+        def ask(subject: Any, ctx: Overlays) -> list[Finding]:
+            key = (rule_id, id(subject))
+            entry = table.get(key)
+            if entry is not None and entry[0][0] is subject:
+                return entry[1]
+            found = list(check(subject, ctx))
+            table[key] = ((subject,), found)
+            return found
+
+        return ask
 
     def findings(
         self,

@@ -28,6 +28,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint.applicable import Applicable
 from floe_lint.load import bulk
 from floe_lint.load.kinds import ENV_VARIANT
+from floe_lint.load.paths import order
 from floe_lint.model.enforcement import is_strict
 
 TYPE_CHECKING = False
@@ -197,7 +198,7 @@ class Stream:
         """Resolve, check and release the reported files among `keys` that hold no manifest."""
         batch: list[SourceFile] = []
         batch_keys: list[Path] = []
-        for key in sorted(set(keys)):
+        for key in sorted(set(keys), key=order):
             source = self.workspace.reported.get(key)
             if source is None or str(key) in self.done or key in self.workspace.replayed:
                 continue

@@ -30,6 +30,13 @@ def resolved(path: Path) -> Path:
 _KNOWN: dict[str, dict[str, str]] = {}
 
 
+def order(path: Path) -> tuple[str, ...]:
+    """What `sorted(paths, key=order)` compares each path by: its parts, name by name, which is
+    what `Path`'s own `<` compares (on POSIX), taken once per path and compared in C, not one
+    Python call per comparison (a run sorts its 1,000s of files' keys several times)."""
+    return path.parts
+
+
 def know(path: Path | str, key: str, cwd: str) -> None:
     """Note `key` as what `path` (a `Path`, or its text as it prints) resolves to from `cwd`
     (no symbolic link on its way: a walk listed every folder of it), so that reports naming

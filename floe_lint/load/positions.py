@@ -18,8 +18,9 @@ import yaml
 
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
+from floe_lint.load import tagged
 from floe_lint.load.problems import LoadProblem, NodeSpans
-from floe_lint.load.yaml_tree import Builder, NeedPointers
+from floe_lint.load.yaml_tree import MAX_NODES, SAFE_TAGS, Builder, NeedPointers, TooManyNodes
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -32,7 +33,8 @@ _NEXT = _WIDTH - 1
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 #: what `_find` answers when the record cannot say (the data is not what it recorded)
 _UNKNOWN: Any = object()
-_build = Builder.build
+_SHORT = 1 << 15
+_H = ord("h")
 
 
 class Recorder(Builder):
@@ -54,6 +56,8 @@ class Recorder(Builder):
         place: Span | None = None,
         key_place: Span | None = None,
     ) -> Any:
+        """`Builder.build` without pointers or spans (written out: it runs for every node),
+        each node's marks recorded first."""
         record = self.record
         at = len(record)
         start, end = node.start_mark, node.end_mark
@@ -63,13 +67,22 @@ class Recorder(Builder):
             ks, ke = key_node.start_mark, key_node.end_mark
             record += (start.line, start.column, end.line, end.column)
             record += (ks.line, ks.column, ke.line, ke.column, 0)
-        if (
-            self.tags
-            and isinstance(node, yaml.MappingNode)
-            and any(key.tag == _MERGE_TAG for key, _ in node.value)
-        ):
-            self.exact = False
-        value = _build(self, node, pointer, key_node, place, key_place)
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise TooManyNodes
+        if node.tag not in SAFE_TAGS:
+            self._unknown_tag(node)
+        if isinstance(node, yaml.ScalarNode):
+            value = self._scalar(node)
+        elif isinstance(node, yaml.MappingNode):
+            if self.tags and any(key.tag == _MERGE_TAG for key, _ in node.value):
+                self.exact = False
+            mapping = self._mapping(node, pointer, place)
+            value = tagged.Set(mapping) if node.tag == tagged.SET_TAG else mapping
+        else:  # a sequence
+            self._enter(node)
+            value = [self.build(item, "") for item in node.value]
+            self.depth -= 1
         record[at + _NEXT] = len(record)
         return value
 
@@ -78,7 +91,8 @@ def recorded(
     root: yaml.Node, lines: list[str], problems: list[LoadProblem], text: str
 ) -> tuple[Any, bytes]:
     """(`yaml_tree.build`'s data of a composed document of `text`, its record; b"" when it has
-    none)."""
+    none). The record is written as 16-bit integers when every line, column and index fits
+    (most files), else 32-bit; its first byte names which."""
     found: list[LoadProblem] = []
     try:
         recorder = Recorder(lines, found, "!" in text)
@@ -90,9 +104,14 @@ def recorded(
         problems.extend(found)
     if not recorder.exact:
         return data, b""
+    record = recorder.record
+    # a mark's line is at most the number of lines, its column at most a line's length
+    small = max(len(record), len(lines) + 1, max(map(len, lines), default=0) + 1) < _SHORT
     try:
-        return data, array("i", recorder.record).tobytes()
-    except OverflowError:  # a line beyond 2**31: placed as before
+        return data, (b"h" + array("h", record).tobytes()) if small else (
+            b"i" + array("i", record).tobytes()
+        )
+    except OverflowError:  # beyond 2**31: placed as before
         return data, b""
 
 
@@ -130,7 +149,8 @@ class Table:
     def _lookup(self, pointer: str, lines: list[str]) -> NodeSpans | Literal[False] | None:
         view = self._view
         if view is None:
-            view = self._view = memoryview(self.raw).cast("i")
+            raw = self.raw
+            view = self._view = memoryview(raw)[1:].cast("h" if raw[0] == _H else "i")
         try:
             at = self._find(view, pointer)
         except IndexError:

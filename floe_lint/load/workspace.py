@@ -12,7 +12,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, know, known, real
+from floe_lint.load.paths import forget_links, know, known, order, real
 from floe_lint.load.retired import Retired
 from floe_lint.load.walk import (
     JSON_SUFFIX,
@@ -399,14 +399,14 @@ class Workspace:
             yield str(key), source
 
     def documents(self) -> Iterator[Document]:
-        for key in sorted(self.reported):
+        for key in sorted(self.reported, key=order):
             if key not in self.replayed:
                 yield from self.reported[key].documents
 
     def files(self, retired: bool = True) -> list[SourceFile]:
         """The files reported on, by key; with `retired`, those `retire` keeps as text too."""
         if not (retired and self._retired):
-            return [self.reported[k] for k in sorted(self.reported)]
+            return [self.reported[k] for k in sorted(self.reported, key=order)]
         every = [(_order(str(key)), source) for key, source in self.reported.items()]
         every.extend((_order(name), source) for name, source in self._retired.items())
         every.sort(key=_first)

@@ -75,7 +75,7 @@ _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
 _constructor = yaml.constructor.SafeConstructor()
 #: Every tag a safe loader constructs; any other (`!custom`, `!!python/object`) is refused.
-_SAFE_TAGS = frozenset(
+SAFE_TAGS = _SAFE_TAGS = frozenset(
     tag for tag in yaml.constructor.SafeConstructor.yaml_constructors if tag is not None
 )
 

@@ -27,7 +27,7 @@ from floe_lint.load import bulk
 from floe_lint.load.bounded import read_bounded, read_unlinked
 from floe_lint.load.document import Document
 from floe_lint.load.paths import real
-from floe_lint.load.walk import walk, walking
+from floe_lint.load.walk import Beside, walk, walking
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.refs import RefError, is_oci, parse_oci
@@ -298,8 +298,11 @@ class ReverseIndex:
         jobs: int | None = None,
         fallback: str | None = None,
         given: Sequence[Path] = (),
+        listing: Beside | None = None,
     ):
         self.fallback = fallback
+        #: where the walk notes each folder it lists (`walk`'s `listing`), if anywhere
+        self.listing = listing
         self.read_lock = read_lock
         self.root = root
         self.jobs = jobs
@@ -337,11 +340,11 @@ class ReverseIndex:
         if self.selected is None and not wants_locks and self.root.is_dir():
             # listed as the first level reads them (`_listed`): each file is read just after
             # its folder was listed, and the files are walked once
-            self._unlisted = walking(self.root)
+            self._unlisted = walking(self.root, listing=self.listing)
             self._table = OciTable(self.overrides, locks)
             return
         listed = (
-            walk(self.root)
+            walk(self.root, listing=self.listing)
             if self.root.is_dir()
             else [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
         )
