@@ -489,7 +489,7 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
 #: By dialect, the ids of the rules that find nothing unless their subject's own document is in
 #: it (their `DIALECT`): a run none of whose subjects is in it does not import them.
 DIALECTS: dict[str, str] = {
-    "floe": "FL221 FL222 FL701 FL702 FL703 FL704 FL705 FL706 FL707 FL709",
+    "floe": "FL107 FL209 FL211 FL220 FL221 FL222 FL402 FL502 FL608 FL701 FL702 FL703 FL704 FL705 FL706 FL707 FL709",
 }
 
 #: By the top-level keys their subject's own document must hold one of (their `KEYS`), the ids

@@ -47,6 +47,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL608", "approved-plugins-widened", "error", "manifest"
+DIALECT = "floe"  # only upstream's dialect reads what it checks: ADR-0010 has none of it
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

@@ -47,6 +47,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL502", "connection-key", "error", "product"
+DIALECT = "floe"  # only upstream's dialect reads what it checks: ADR-0010 has none of it
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

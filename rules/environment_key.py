@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL402", "environment-key", "error", "manifest"
+DIALECT = "floe"  # only upstream's dialect reads what it checks: ADR-0010 has none of it
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

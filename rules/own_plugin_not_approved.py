@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level, Node, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL211", "own-plugin-not-approved", "error", "manifest"
+DIALECT = "floe"  # only upstream's dialect reads what it checks: ADR-0010 has none of it
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

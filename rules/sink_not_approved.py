@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL220", "sink-not-approved", "error", "product"
+DIALECT = "floe"  # only upstream's dialect reads what it checks: ADR-0010 has none of it
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:
