@@ -17,7 +17,7 @@ from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
-from floe_lint.load.workspace import Workspace, discover, plain
+from floe_lint.load.workspace import Workspace, discover, discover_names, plain
 from floe_lint.model.enforcement import is_strict
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
@@ -168,9 +168,33 @@ def run(
         workspace.know_keys(path for path, _ in discovered)
         if listed is not None:
             workspace.listed = listed
+    every = enabled_rules(select, ignore, extra)
+    enabled = {rule.id for rule in rules}
+    # (a rule the config disables may be mandatory: which depends on the whole run)
+    streamed = (
+        release
+        and (shared, parsed) == (None, None)
+        and not (
+            sources
+            or config.trusted_roots
+            or any(r.id not in enabled and r.subject not in _LATE for r in every)
+        )
+    )
+    # A found manifest has dependents to search before any rule runs: a streamed run stops at
+    # its group and goes on as one that holds every file (a released file is read again).
+    searched = streamed and dependents_root is not None and not _covers(paths, dependents_root)
+    # A streamed run to its end without the result cache keeps each file it found as the walk
+    # names it, until its group comes (floe_lint.lint.stream): not a `Path` per file up front.
+    by_name = streamed and not searched and cache_dir is None and discovered is None
+    named: list[tuple[Path | str, bool]] = []
+    if by_name:
+        walked = discover_names(paths, hook=hook, listing=workspace.listed)
+        named = [(path, explicit) for path, explicit in walked if filtering.selected(path, config)]
     found = (
         list(discovered)
         if discovered is not None
+        else []
+        if by_name
         else [
             (path, explicit)
             for path, explicit in discover(paths, hook=hook, listing=workspace.listed)
@@ -178,7 +202,8 @@ def run(
         ]
     )
     if discovered is None and not hook and not workspace.listed.links_met and plain(paths):
-        workspace.know_keys(path for path, _ in found)  # as for `discovered`: no link met
+        # as for `discovered`: no link met
+        workspace.know_keys(path for path, _ in (named if by_name else found))
     replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
@@ -193,18 +218,6 @@ def run(
     fresh = [
         p for p, _ in found if replay is None or not (replay.replayable(p) or replay.servable(p))
     ]
-    every = enabled_rules(select, ignore, extra)
-    enabled = {rule.id for rule in rules}
-    # (a rule the config disables may be mandatory: which depends on the whole run)
-    streamed = (
-        release
-        and (shared, parsed) == (None, None)
-        and not (
-            sources
-            or config.trusted_roots
-            or any(r.id not in enabled and r.subject not in _LATE for r in every)
-        )
-    )
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     stream = local = None
@@ -225,11 +238,9 @@ def run(
         stamps = (lambda r, found: stamp.stamped(r, found, config)) if stamp.DIRECT else None
         handles = local.handles if local is not None else None
         stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles)
-        # A found manifest has dependents to search before any rule runs: the run stops at
-        # its group and goes on as one that holds every file (a released file is read again).
-        searched = dependents_root is not None and not _covers(paths, dependents_root)
         stops = (lambda path: _holds_manifest(workspace, path, replay)) if searched else None
-        added = stream.run(found, add, _variant_base, bulk.jobs_for(len(fresh), jobs), stops)
+        workers = bulk.jobs_for(len(named if by_name else fresh), jobs)
+        added = stream.run(named if by_name else found, add, _variant_base, workers, stops)
         if added is not None:
             stream = None
             if replay is not None:

@@ -66,11 +66,12 @@ class Filtered(Value):
         self.stale = [] if stale is None else stale
 
 
-def selected(path: Path, config: Config) -> bool:
-    """Whether a discovered file passes the config's include and exclude globs."""
+def selected(path: Path | str, config: Config) -> bool:
+    """Whether a discovered file (its `Path`, or its text) passes the config's include and
+    exclude globs."""
     if not config.include and not config.exclude:
         return True
-    relative = relative_posix(path, config.root)
+    relative = relative_posix(Path(path), config.root)
     if config.include and not glob_match(relative, config.include):
         return False
     return not (config.exclude and glob_match(relative, config.exclude))

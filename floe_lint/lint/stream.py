@@ -51,21 +51,25 @@ GROUP = 256
 
 
 def groups(
-    found: Sequence[tuple[Path, bool]], size: int | None = None
-) -> list[list[tuple[Path, bool]]]:
+    found: Sequence[tuple[Path | str, bool]], size: int | None = None
+) -> list[list[tuple[Path | str, bool]]]:
     """`found` cut into consecutive groups of `size` (GROUP) files or more, each ending where
-    the folder changes."""
+    the folder changes (a file given as text: `discover_names`)."""
     size = GROUP if size is None else size
-    cut: list[list[tuple[Path, bool]]] = []
-    current: list[tuple[Path, bool]] = []
+    cut: list[list[tuple[Path | str, bool]]] = []
+    current: list[tuple[Path | str, bool]] = []
     for item in found:
-        if len(current) >= size and item[0].parent != current[-1][0].parent:
+        if len(current) >= size and _folder(item[0]) != _folder(current[-1][0]):
             cut.append(current)
             current = []
         current.append(item)
     if current:
         cut.append(current)
     return cut
+
+
+def _folder(path: Path | str) -> Path | str:
+    return path.rpartition("/")[0] if isinstance(path, str) else path.parent
 
 
 class Stream:
@@ -111,10 +115,12 @@ class Stream:
         self.strict: list[Path] = []
         #: files released (for tests and the benchmarks)
         self.released = 0
+        #: the group's paths made from names given as text, with those names (`run`)
+        self.names: dict[Path, str] = {}
 
     def run(
         self,
-        found: Sequence[tuple[Path, bool]],
+        found: list[tuple[Path, bool]] | list[tuple[Path | str, bool]],
         add: Callable[[Path, bool], None],
         variant_base: Callable[[Path], Path | None],
         jobs: int,
@@ -124,29 +130,39 @@ class Stream:
         an overlay) to the workspace, and check each group. A file the result cache replays
         is not parsed. With `stops`, a group holding a found file it says yes to (a manifest,
         whose dependents the run must search before any rule runs) is not checked: the run
-        stops, and says how many of `found` it added (None: it checked them all)."""
+        stops, and says how many of `found` it added (None: it checked them all).
+
+        A file of `found` may be given as text (`discover_names`): its `Path` is made when its
+        group comes. A run that goes to its end without the result cache (`retire`) takes
+        `found` over: the list is emptied, and each group is dropped once checked, so that
+        what stays of a file is what `Workspace.retire` keeps."""
         workspace, replay = self.workspace, self.replay
         self.retire = stops is None and replay is None
         cut = groups(found)
-        todo = [
-            [
-                p
-                for p, _ in group
-                if not workspace.is_loaded(p)
-                and (replay is None or not (replay.replayable(p) or replay.servable(p)))
-            ]
-            for group in cut
-        ]
+        if self.retire:
+            found.clear()
+        empty = workspace.empty  # (then no file is loaded: no key is made up front)
+        todo = [[p for p, _ in group if self._to_parse(p, empty)] for group in cut]
         # in one process, each file is parsed as it is added (Workspace.load); with more, this
         # one checks while the others parse (bulk.load_groups)
         loading = bulk.load_groups(todo, jobs - 1) if jobs > 1 else None
         added = 0
         try:
-            for group, paths in zip(cut, todo, strict=True):
+            for at, (group, given) in enumerate(zip(cut, todo, strict=True)):
+                made: dict[str, Path] = {}  # the paths the parse made of names given as text
                 if loading is not None:
-                    workspace.adopt(paths, next(loading))
+                    sources = next(loading)
+                    pairs = zip(given, sources, strict=True)
+                    made = {n: source.path for n, source in pairs if isinstance(n, str)}
+                    workspace.adopt([made[n] if isinstance(n, str) else n for n in given], sources)
                 keys = []
-                for path, explicit in group:
+                self.names = {}
+                for name, explicit in group:
+                    if isinstance(name, str):
+                        path = made.get(name) or Path(name)
+                        self.names[path] = name
+                    else:
+                        path = name
                     add(path, explicit)
                     keys.append(workspace.key(path))
                     base = variant_base(path)
@@ -154,15 +170,29 @@ class Stream:
                         add(base, False)
                         keys.append(workspace.key(base))
                 added += len(group)
-                if stops is not None and any(stops(path) for path, _ in group):
+                if stops is not None and any(stops(_path(name)) for name, _ in group):
                     return added
                 self.check(keys)
+                if self.retire:
+                    cut[at] = []
+                    todo[at] = []
         finally:
             # the workers are reaped here, whatever happened: a generator left to be finalized
             # may sit in a reference cycle that the paused collector never frees (zombies)
             if loading is not None:
                 loading.close()
         return None
+
+    def _to_parse(self, name: Path | str, empty: bool) -> bool:
+        """Whether a file of `found` is for the parse: not loaded yet (none is, when the
+        workspace is `empty`), nor replayed or built by the result cache."""
+        replay = self.replay
+        if empty and replay is None:
+            return True
+        path = _path(name)
+        return not self.workspace.is_loaded(path) and (
+            replay is None or not (replay.replayable(path) or replay.servable(path))
+        )
 
     def check(self, keys: Iterable[Path]) -> None:
         """Resolve, check and release the reported files among `keys` that hold no manifest."""
@@ -229,7 +259,11 @@ class Stream:
             if source.release():
                 self.released += 1
                 if self.retire:
-                    self.workspace.retire(key, source)
+                    self.workspace.retire(key, source, self.names.get(source.path))
+
+
+def _path(path: Path | str) -> Path:
+    return Path(path) if isinstance(path, str) else path
 
 
 _END: Any = object()  # the end of a rule's findings (`Stream.check`)

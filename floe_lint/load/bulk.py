@@ -60,11 +60,16 @@ def load_all(paths: Sequence[Path], jobs: int, positions: bool = False) -> list[
     return [source for files in loaded for source in files]
 
 
-def _load_chunk(paths: Sequence[Path], positions: bool = False) -> list[SourceFile]:
-    return [document.load(path, positions) for path in paths]
+def _load_chunk(paths: Sequence[Path | str], positions: bool = False) -> list[SourceFile]:
+    return [document.load(_path(path), positions) for path in paths]
 
 
-def _load_compact(paths: Sequence[Path], positions: bool = False) -> Any:
+def _path(path: Path | str) -> Path:
+    """A file to parse, given as its `Path` or its text (floe_lint.lint.stream's groups)."""
+    return Path(path) if isinstance(path, str) else path
+
+
+def _load_compact(paths: Sequence[Path | str], positions: bool = False) -> Any:
     """`_load_chunk` in a worker, sent back compact: each file's text and its documents'
     index, data and kind written by `marshal` (plain data only; several times cheaper to write
     and read than pickled `SourceFile`s and `Document`s, whose fields this process sets again:
@@ -89,7 +94,7 @@ def _table(doc: document.Document) -> bytes | None:
     return table.raw if table is not None else None
 
 
-def _rebuilt(paths: Sequence[Path], sent: Any) -> list[SourceFile]:
+def _rebuilt(paths: Sequence[Path | str], sent: Any) -> list[SourceFile]:
     """The files `_load_compact` sent, as `document.parse` made them in the worker."""
     if isinstance(sent, list):
         return sent
@@ -99,7 +104,8 @@ def _rebuilt(paths: Sequence[Path], sent: Any) -> list[SourceFile]:
 
     texts, problems = sent
     rebuilt = []
-    for path, (text, docs), found in zip(paths, marshal.loads(texts), problems, strict=True):
+    for given, (text, docs), found in zip(paths, marshal.loads(texts), problems, strict=True):
+        path = _path(given)
         located = FileSpans(text)
         documents = [
             document.Document(path, index, data, text, kind=kind, located=located)
@@ -115,7 +121,7 @@ def _rebuilt(paths: Sequence[Path], sent: Any) -> list[SourceFile]:
 
 
 def load_groups(
-    groups: Sequence[Sequence[Path]], workers: int
+    groups: Sequence[Sequence[Path | str]], workers: int
 ) -> Generator[list[SourceFile], None, None]:
     """`document.load` of each group's paths, one group at a time and in order, in `workers`
     processes besides this one (0: in this one): the workers parse ahead by a few chunks only,
@@ -155,7 +161,7 @@ _FORKS = sys.platform == "linux" and hasattr(os, "fork")
 
 
 def _forked(
-    chunks: Sequence[Sequence[Path]], workers: int, positions: bool = False
+    chunks: Sequence[Sequence[Path | str]], workers: int, positions: bool = False
 ) -> Generator[list[SourceFile], None, None]:
     """Each chunk's files, in order, parsed by `workers` forked processes: worker k parses
     chunks k, k + workers, ... and writes each (`_load_compact`, pickled, its length first) to
@@ -247,7 +253,7 @@ def _ended(worker: tuple[int, BinaryIO] | None) -> None:
 
 
 def _pooled(
-    chunks: Sequence[Sequence[Path]], workers: int, positions: bool = False
+    chunks: Sequence[Sequence[Path | str]], workers: int, positions: bool = False
 ) -> Generator[list[SourceFile], None, None]:
     """Each chunk's files, in order, parsed by a pool of `workers` processes a few chunks
     ahead (where `_forked` cannot run)."""

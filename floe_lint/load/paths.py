@@ -37,16 +37,19 @@ def order(path: Path) -> tuple[str, ...]:
     return path.parts
 
 
-def know(path: Path, key: str, cwd: str) -> None:
-    """Note `key` as what `path` resolves to from `cwd` (no symbolic link on its way: a walk
-    listed every folder of it), so that reports naming its findings resolve nothing."""
-    _KNOWN.setdefault("" if path.is_absolute() else cwd, {})[os.fspath(path)] = key
+def know(path: Path | str, key: str, cwd: str) -> None:
+    """Note `key` as what `path` (a `Path`, or its text as it prints) resolves to from `cwd`
+    (no symbolic link on its way: a walk listed every folder of it), so that reports naming
+    its findings resolve nothing."""
+    text = os.fspath(path)
+    _KNOWN.setdefault("" if os.path.isabs(text) else cwd, {})[text] = key
 
 
 def known(path: Path) -> str | None:
     """The text of `path`'s key, as `know` noted it (the same string object), if it did."""
-    known = _KNOWN.get("" if path.is_absolute() else os.getcwd())
-    return None if known is None else known.get(os.fspath(path))
+    text = os.fspath(path)
+    known = _KNOWN.get("" if os.path.isabs(text) else os.getcwd())
+    return None if known is None else known.get(text)
 
 
 @lru_cache(maxsize=4096)  # findings come file by file: their files' keys, built once each

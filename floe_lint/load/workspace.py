@@ -72,11 +72,21 @@ def discover(
     counts when it declares Floe's API version. Each folder walked is noted in `listing`,
     and whether a symbolic link was met (`listing.links_met`).
     """
+    for found, explicit in discover_names(paths, hook=hook, listing=listing):
+        yield (Path(found) if isinstance(found, str) else found), explicit
+
+
+def discover_names(
+    paths: Iterable[Path], *, hook: bool = False, listing: Beside | None = None
+) -> Iterator[tuple[Path | str, bool]]:
+    """`discover`, a file found in a folder given as the walk names it (text, as `Path`
+    prints it), one given as its `Path`: a run that checks a tree group by group makes each
+    file's `Path` when its group comes (floe_lint.lint.stream), not one per file up front."""
     for path in paths:
         if path.is_dir():
             links: list[str] | None = [] if listing is not None else None
             for found in found_under(path, links, listing):
-                yield Path(found), False
+                yield found, False
             if links and listing is not None:
                 listing.links_met = True
         elif hook:
@@ -161,7 +171,7 @@ class Workspace:
             self._keys[path] = key
         return key
 
-    def know_keys(self, paths: Iterable[Path]) -> None:
+    def know_keys(self, paths: Iterable[Path | str]) -> None:
         """Note that no symbolic link lies on the way to any of `paths` (a walk that met none,
         below folders that have none above them): each one's key is its absolute path, noted
         as text (`paths.know`) and made a `Path` when `key` is first asked for it (a streamed
@@ -195,14 +205,16 @@ class Workspace:
             self._files[key] = source
         return source
 
-    def retire(self, key: Path, source: SourceFile) -> bool:
+    def retire(self, key: Path, source: SourceFile, given: str | None = None) -> bool:
         """Keep a file a streamed run checked and released (floe_lint.lint.stream) by its key's
         text alone, out of the indexes by `Path`, and small (`Retired`). `files` still gives it,
         in its place; a late reader that loads it (`load`, `reach`) puts it back into the
         indexes. False, and nothing changed, for a file not reported, not released, or in a
-        run that shares its parse."""
+        run that shares its parse. `given`: the path's text as the walk gave it, if it did (kept
+        as it is: one string per file)."""
         name = self.text_of(key, source.path)
-        retired = Retired.of(source, os.fspath(source.path))
+        text = os.fspath(source.path)
+        retired = Retired.of(source, given if given == text else text)
         if (
             retired is None
             or self.reported.get(key) is not source
@@ -242,6 +254,11 @@ class Workspace:
             else:
                 self.expected.add(key)
         return source
+
+    @property
+    def empty(self) -> bool:
+        """Whether no file is loaded yet."""
+        return not (self._files or self._shared or self._retired)
 
     def _is_retired(self, key: Path) -> bool:
         return bool(self._retired) and str(key) in self._retired
