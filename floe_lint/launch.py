@@ -101,9 +101,8 @@ def _nothing_left_at_exit() -> bool:
     """Whether the interpreter's exit would only tear down: no `atexit` callback (a pool's
     clean-up, a temporary folder's finalizer), no thread but this one (nor any thread's
     exit callback: `concurrent.futures` registers one)."""
-    import atexit
-
-    if atexit._ncallbacks():
+    atexit = sys.modules.get("atexit")  # never imported: no callback was registered with it
+    if atexit is not None and atexit._ncallbacks():
         return False
     threading = sys.modules.get("threading")
     if threading is None:

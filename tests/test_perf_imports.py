@@ -192,6 +192,7 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     unused |= {"floe_lint.oci.pull", "floe_lint.oci.cache", "floe_lint.oci.lockfile"}
     unused |= {"floe_lint.lint.baseline"}  # no baseline was given
     unused |= {"floe_lint.load.schema_errors"}  # every document is proved valid
+    unused |= {"floe_lint.model.trust"}  # no trusted root was given
     assert not modules & unused, modules & unused
     # only the compute plugins the files name (compute.plugin.plugin_named)
     from floe_lint.compute.plugin import BUILTIN_ENGINES
