@@ -52,7 +52,6 @@ from floe_lint.compute.plugin import (
 )
 from floe_lint.findings import SEVERITIES, Edit, Finding, Fix, Location, Related, Span
 from floe_lint.lint.context import Context
-from floe_lint.lint.governance import weakenings as governance_weakenings
 from floe_lint.lint.mandatory import Refusal
 from floe_lint.lint.suppressions import Unused
 from floe_lint.load.document import Document, Node, SourceFile
@@ -62,12 +61,6 @@ from floe_lint.model.level import EffectiveCompute, Level
 from floe_lint.model.manifest import ComputeEntry, Manifest, Selection, Whitelist
 from floe_lint.model.product import Product, Transform, normalized_path
 from floe_lint.model.refs import OciRef, RefError, is_oci, parse_oci
-from floe_lint.model.upstream_enforcement import (
-    Enforcement,
-    depends_on,
-    matches_naming,
-    strict_enforcement,
-)
 from floe_lint.secrets import (
     is_reference,
     is_secret_key,
@@ -82,12 +75,36 @@ from floe_lint.suggest import did_you_mean, same_name
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from floe_lint.findings import Severity
+    from floe_lint.lint.governance import weakenings as governance_weakenings
     from floe_lint.load.validation import Category as SchemaCategory
+    from floe_lint.model.upstream_enforcement import (
+        Enforcement,
+        depends_on,
+        matches_naming,
+        strict_enforcement,
+    )
 else:
+    #: names whose module is imported when a rule first asks for them: only the rules of
+    #: governance weakenings and of upstream's enforcement use them, and a run that needs
+    #: none of those rules (floe_lint.lint.applicable) does not import them
+    _LATER = {
+        "governance_weakenings": ("floe_lint.lint.governance", "weakenings"),
+        "Enforcement": ("floe_lint.model.upstream_enforcement", "Enforcement"),
+        "depends_on": ("floe_lint.model.upstream_enforcement", "depends_on"),
+        "matches_naming": ("floe_lint.model.upstream_enforcement", "matches_naming"),
+        "strict_enforcement": ("floe_lint.model.upstream_enforcement", "strict_enforcement"),
+    }
 
     def __getattr__(name: str) -> object:
         """`Severity` and `SchemaCategory`, the `Literal` types of API 1, made when asked for:
-        `typing` is not imported on a run's hot path (3 ms of every start-up, issue 17)."""
+        `typing` is not imported on a run's hot path (3 ms of every start-up, issue 17); and
+        the names of `_LATER`, imported when first asked for."""
+        later = _LATER.get(name)
+        if later is not None:
+            import importlib
+
+            found = globals()[name] = getattr(importlib.import_module(later[0]), later[1])
+            return found
         values = {"Severity": SEVERITIES, "SchemaCategory": CATEGORIES}.get(name)
         if values is None:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

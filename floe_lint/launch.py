@@ -2,14 +2,14 @@
 
 A plain `check` line (`floe_lint.commands.quick`, as pre-commit runs the hook) is run without
 importing `floe_lint.cli`; everything else goes to `floe_lint.cli.main`. The cyclic garbage
-collector is off from here on for `check` (`floe_lint.commands.dispatch` turns it back on for
-every other command): the
+collector is off from here on for `check` and `impact` (`floe_lint.commands.dispatch` turns it
+back on for every other command): the
 start-up's imports allocate only objects that live as long as the process, which each
 collection would walk again for nothing (5 ms of the pre-commit hook's 70 ms), and the lint
 run itself pauses the collector anyway (`floe_lint.load.bulk.gc_paused`). Reference counting
 still frees everything as usual.
 
-When `check` returns with the collector still off, every object left is frozen
+When `check` (or `impact`) returns with the collector still off, every object left is frozen
 (`gc.freeze`) before the interpreter exits: its exit collects garbage twice whatever the
 collector's state, and each of those walks every object the run created (6 ms of the
 pre-commit hook's 60 ms CPU, measured in issue 17). The output is written and flushed as
@@ -44,7 +44,7 @@ def main() -> int:
         from floe_lint.cli import main as run
 
         status = run()
-    if not gc.isenabled():  # `check` ran: nothing but the interpreter's exit follows
+    if not gc.isenabled():  # `check` or `impact` ran: nothing but the interpreter's exit follows
         gc.freeze()
     return status
 
@@ -101,9 +101,8 @@ def _nothing_left_at_exit() -> bool:
     """Whether the interpreter's exit would only tear down: no `atexit` callback (a pool's
     clean-up, a temporary folder's finalizer), no thread but this one (nor any thread's
     exit callback: `concurrent.futures` registers one)."""
-    import atexit
-
-    if atexit._ncallbacks():
+    atexit = sys.modules.get("atexit")  # never imported: no callback was registered with it
+    if atexit is not None and atexit._ncallbacks():
         return False
     threading = sys.modules.get("threading")
     if threading is None:

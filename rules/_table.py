@@ -497,3 +497,6 @@ DIALECTS: dict[str, str] = {
 KEYS: dict[str, str] = {
     "governance": "FL601 FL602 FL603 FL604 FL605 FL606 FL607",
 }
+
+#: The ids of the file rules that report only the loader's problems noted for them.
+FROM_LOADER = "FL001 FL002 FL004 FL005"

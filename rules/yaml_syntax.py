@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, SourceFile
 
 ID, NAME, SEVERITY, SUBJECT = "FL001", "yaml-syntax", "error", "file"
+FROM_LOADER = True  # reports only the problems the loader noted for it
 
 
 def check(source: SourceFile, ctx: Context) -> Iterator[Finding]:

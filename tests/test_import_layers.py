@@ -32,6 +32,9 @@ def modules() -> dict[str, Path]:
 
 
 MAX_LINES = 500
+#: generated data, not a module with a responsibility: one row per rule (its test names the
+#: command that writes it)
+GENERATED = {"floe_lint.rules._table"}
 
 
 def imports_of(name: str, path: Path, known: dict[str, Path]) -> set[str]:
@@ -126,8 +129,9 @@ def test_no_module_is_over_500_lines() -> None:
     """One responsibility per module; a module past 500 lines holds two (split it by them)."""
     long = {
         str(path.relative_to(REPO)): lines
-        for path in modules().values()
-        if (lines := len(path.read_text("utf-8").splitlines())) > MAX_LINES
+        for name, path in modules().items()
+        if name not in GENERATED
+        and (lines := len(path.read_text("utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}, f"modules over {MAX_LINES} lines (split them by responsibility): {long}"
 

@@ -1,6 +1,6 @@
-"""The console script ends a `check` with `os._exit` once nothing is left to do at exit
-(floe_lint.launch.console): what it prints, writes and exits with is what `main` gives with
-the interpreter's usual exit."""
+"""The console script ends a `check` or an `impact` with `os._exit` once nothing is left to do
+at exit (floe_lint.launch.console): what it prints, writes and exits with is what `main` gives
+with the interpreter's usual exit."""
 
 from __future__ import annotations
 
@@ -41,8 +41,15 @@ def run(code: str, args: list[str], cwd: Path, env: dict[str, str]) -> tuple[int
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tree with findings and no oci:// ref."""
-    return generate(tmp_path_factory.mktemp("exit") / "repo", products=20, seed=1).root
+    """A tree with findings and no oci:// ref, and its enterprise manifest as it was
+    (`../before.yaml`: without snowflake)."""
+    corpus = generate(tmp_path_factory.mktemp("exit") / "repo", products=20, seed=1)
+    before = corpus.enterprise.read_text("utf-8").replace("snowflake", "spark")
+    (corpus.root.parent / "before.yaml").write_text(before, "utf-8")
+    return corpus.root
+
+
+IMPACT = ["impact", "platform/enterprise/manifest.yaml", "--against", "../before.yaml"]
 
 
 @pytest.mark.parametrize(
@@ -54,6 +61,8 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
         # its oci:// refs load the registry client (requests, logging, urllib3), whose
         # `atexit` callbacks get the usual exit
         (["check", str(REPO / "examples" / "broken")], False),
+        (IMPACT, True),  # findings that disappear, none that appear: exit 0
+        ([*IMPACT, "--format", "json"], True),
         (["rules"], False),  # not `check`: the collector is back on, the usual exit
         (["--version"], False),
     ],
@@ -72,6 +81,10 @@ def test_console_prints_and_exits_as_main_does(
         assert (code, out, err.removesuffix("<os._exit>")) == usual
     if args == ["check", "."]:
         assert usual[0] == 1 and "ERROR" in usual[1]
+    if args == IMPACT:
+        assert (
+            "findings that disappear: " in usual[1] and "findings that disappear: 0" not in usual[1]
+        )
 
 
 def test_a_report_written_to_a_file_is_whole(tmp_path: Path) -> None:
@@ -83,6 +96,17 @@ def test_a_report_written_to_a_file_is_whole(tmp_path: Path) -> None:
         assert status == 0
         reports.append((tmp_path / name).read_text())
     assert reports[0] == reports[1] and reports[0].rstrip().endswith("}")
+
+
+def test_an_impact_written_to_a_file_is_whole(corpus: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "FLOE_LINT_NO_CACHE": "1"}
+    reports = []
+    for code, name in ((USUAL, "usual.json"), (CONSOLE, "console.json")):
+        args = [*IMPACT, "--format", "json", "-o", str(tmp_path / name)]
+        status, _, err = run(code, args, corpus, env)
+        assert err.endswith("<os._exit>") is (code is CONSOLE)
+        reports.append((status, (tmp_path / name).read_text()))
+    assert reports[0] == reports[1] and reports[0][1].rstrip().endswith("}")
 
 
 def test_an_atexit_callback_gets_the_usual_exit(tmp_path: Path) -> None:

@@ -34,6 +34,16 @@ PRODUCTS = sorted({t for files in SCENARIOS for n, t in files.items() if n == "f
 MANIFESTS = sorted({t for files in SCENARIOS for n, t in files.items() if "manifest" in n})
 DIALECT_RULES = [rule for rule in builtin_rules() if rule.dialect is not None]
 KEYS_RULES = [rule for rule in builtin_rules() if rule.keys is not None]
+LOADER_RULES = [rule for rule in builtin_rules() if rule.from_loader]
+
+
+def test_the_rules_of_the_loaders_problems_say_so() -> None:
+    assert {r.name for r in LOADER_RULES} == {
+        "yaml-syntax",
+        "duplicate-key",
+        "multiple-documents",
+        "merge-key",
+    }
 
 
 def test_the_governance_weakening_rules_need_a_governance_key() -> None:
@@ -67,7 +77,8 @@ class _Recorder:
         self.found: list[tuple[str, str, str]] = []  # (rule id, its dialect, subject's)
         self.outside: list[str] = []
         self.keyed = 0  # findings of rules with KEYS (on subjects that hold one)
-        for rule in {*DIALECT_RULES, *KEYS_RULES}:
+        self.loaded = 0  # subjects a FROM_LOADER rule found anything on
+        for rule in {*DIALECT_RULES, *KEYS_RULES, *LOADER_RULES}:
             monkeypatch.setattr(rule, "_check", self._wrap(rule))
 
     def _wrap(self, rule: Rule):  # type: ignore[no-untyped-def]
@@ -75,6 +86,11 @@ class _Recorder:
 
         def recorded(subject, ctx):  # type: ignore[no-untyped-def]
             found = list(check(subject, ctx))
+            if rule.from_loader:
+                if found and rule.name not in {p.rule for p in subject.problems}:
+                    self.outside.append(rule.id)
+                self.loaded += bool(found)
+                return found
             doc = subject if rule.subject == "document" else subject.doc
             if found and rule.dialect is not None:
                 self.found.append((rule.id, str(rule.dialect), doc.dialect))
@@ -148,7 +164,7 @@ def test_every_example_side_by_side_prints_the_same_with_and_without_the_selecti
     without = _check(tmp_path, ["."], by_dialect=False)
     assert json.loads(without[1])["findings"]
     assert all(own == theirs for _, own, theirs in recorder.found), recorder.found
-    assert recorder.keyed and not recorder.outside, recorder.outside
+    assert recorder.keyed and recorder.loaded and not recorder.outside, recorder.outside
     assert _check(tmp_path, ["."], by_dialect=True) == without
 
 
@@ -254,6 +270,8 @@ def _counted(root: Path) -> Any:
         ("product", "keys:governance", None),
         ("product", "keys:", "has malformed KEYS ()"),
         ("file", "keys:governance", "has KEYS, which only a rule of document, product, manifest"),
+        ("file", "loader", None),
+        ("product", "loader", "has FROM_LOADER True: only True, on a rule of file"),
     ],
 )
 def test_a_rule_folders_dialect(
@@ -270,6 +288,8 @@ def test_a_rule_folders_dialect(
                 condition=(
                     f"KEYS = {tuple(k for k in dialect[5:].split(',') if k)!r}"
                     if dialect.startswith("keys:")
+                    else "FROM_LOADER = True"
+                    if dialect == "loader"
                     else f"DIALECT = {dialect!r}"
                 ),
             ),

@@ -24,9 +24,10 @@ def run(
 ) -> int:
     """Run `floe_lint.commands.<command>` (`run(args, stdout, stderr) -> int`).
 
-    Only `check` keeps the garbage collector off if the console script turned it off for the
-    start-up (`floe_lint.launch`); the language server, for one, runs for hours."""
-    if command != "check":
+    Only `check` and `impact` keep the garbage collector off if the console script turned it
+    off for the start-up (`floe_lint.launch`): both pause it for their whole run, and hold
+    every file until they exit; the language server, for one, runs for hours."""
+    if command not in ("check", "impact"):
         import gc
 
         gc.enable()

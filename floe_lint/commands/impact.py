@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TextIO
 
 from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
+    from typing import TextIO
 
 
 def old_version(manifest: Path, against: str | None) -> tuple[str, bytes]:

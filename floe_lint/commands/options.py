@@ -6,9 +6,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
 
 from floe_lint.commands.usage import HOOK_HELP, ArgumentsError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
+    from typing import Any, NoReturn
 
 
 class Parser(argparse.ArgumentParser):

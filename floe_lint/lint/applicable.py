@@ -8,7 +8,9 @@ document itself, a product's or a level's) is in the other dialect, so where no 
 batch is in its dialect it is not asked either: the rules of upstream's code dialect are not
 imported for a tree written in ADR-0010's. A rule with `KEYS` finds nothing on a subject whose
 own document holds none of these top-level keys (the governance-weakening rules: `governance`),
-so where no subject of the batch holds one it is not asked. Otherwise every subject of the
+so where no subject of the batch holds one it is not asked; a file rule `FROM_LOADER` reports
+only what the loader noted for it, so where no file of the batch noted a problem of its name it
+is not asked either. Otherwise every subject of the
 batch is checked, as before. tests/test_rules_applicable.py holds both halves: each rule with a
 `DIALECT` or `KEYS` finds nothing on a subject outside them, and a run prints the same with
 this selection as without it.
@@ -32,7 +34,7 @@ BY_DIALECT = True
 class Applicable:
     """The subjects of one batch by kind, and what each rule is to check among them."""
 
-    __slots__ = ("_dialects", "_keys", "subjects")
+    __slots__ = ("_dialects", "_keys", "_noted", "subjects")
 
     def __init__(self, subjects: Mapping[Subject, Sequence[Any]]):
         self.subjects = subjects
@@ -40,13 +42,21 @@ class Applicable:
         self._dialects: dict[str, set[str]] = {}
         #: subject kind -> the top-level keys of its subjects' own documents (when asked)
         self._keys: dict[str, set[str]] = {}
+        #: the rule names of the problems the loader noted in the batch's files (when asked)
+        self._noted: set[str] | None = None
 
     def targets(self, rule: Rule) -> Sequence[Any]:
         """The subjects `rule` is to check: those of its kind, or none when it can find
         nothing in any of them (its `DIALECT` is none of theirs, or none holds one of its
         `KEYS`)."""
         found = self.subjects[rule.subject]
-        if not found or not BY_DIALECT or (rule.dialect is None and rule.keys is None):
+        if not found or not BY_DIALECT:
+            return found
+        if rule.from_loader:
+            if self._noted is None:
+                self._noted = {problem.rule for source in found for problem in source.problems}
+            return found if rule.name in self._noted else ()
+        if rule.dialect is None and rule.keys is None:
             return found
         if rule.dialect is not None:
             dialects = self._dialects.get(rule.subject)

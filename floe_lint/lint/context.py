@@ -20,7 +20,6 @@ from floe_lint.model.hierarchy import Hierarchy, RefProblem
 from floe_lint.model.level import Level
 from floe_lint.model.manifest import Manifest
 from floe_lint.model.product import Product
-from floe_lint.model.trust import Trust, Verdict
 from floe_lint.oci import LOCK_NAME
 
 TYPE_CHECKING = False
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from floe_lint.findings import Applicability
     from floe_lint.lint.shared import Shared
     from floe_lint.load.validation import SchemaProblem
+    from floe_lint.model.trust import Trust, Verdict
 
     At = Literal["key", "value"]
 

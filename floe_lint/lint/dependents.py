@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from floe_lint.config import Config
 from floe_lint.findings import FILE_START, Finding, Location, Related
@@ -19,6 +18,10 @@ from floe_lint.load import document as documents
 from floe_lint.load.paths import relative_posix
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.reverse_index import Dependent, ReverseIndex
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
+    from typing import Any
 
 
 def is_env_variant(path: Path) -> bool:

@@ -23,7 +23,6 @@ from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
 from floe_lint.model.refs import OciFetcher, Resolver, is_oci
-from floe_lint.model.trust import Trust
 from floe_lint.record import Value
 from floe_lint.secrets import mask_url_credentials
 
@@ -37,6 +36,7 @@ if TYPE_CHECKING:
     from floe_lint.lint.shared import Shared
     from floe_lint.load.walk import Beside
     from floe_lint.model.reverse_index import Dependent
+    from floe_lint.model.trust import Trust
 
 
 class Result(Value):
@@ -279,11 +279,11 @@ def run(
         resolver = Resolver(overrides, fetch)
         known_refs = shared.resolved_refs(overrides) if shared is not None else None
         hierarchy = Hierarchy(workspace, resolver, config.manifest, known_refs)
-        trust = (
-            Trust(config.trusted_roots, resolver, workspace.is_reported)
-            if config.trusted_roots
-            else None
-        )
+        trust: Trust | None = None
+        if config.trusted_roots:  # (imported here: a run without trusted roots needs none of it)
+            from floe_lint.model.trust import Trust
+
+            trust = Trust(config.trusted_roots, resolver, workspace.is_reported)
         ctx = Context(workspace, hierarchy, trust)
         ctx.shared = shared
 

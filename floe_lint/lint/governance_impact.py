@@ -10,47 +10,67 @@ parent is the FL6xx findings that appear.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
 
 from floe_lint.lint.engine import Result
 from floe_lint.load.paths import relative_posix, resolved
 from floe_lint.model.governance import BY_PATH, FIELDS
 from floe_lint.model.level import Level
+from floe_lint.record import Frozen, set_field
 
-Change = Literal["weaker", "stronger", "changed"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
+    from typing import Any, Literal
+
+    Change = Literal["weaker", "stronger", "changed"]
+    Kind = Literal["manifest", "product"]
+    Snapshot = tuple[str, Kind, dict[str, "Held"]]
 
 
-@dataclass(frozen=True, slots=True)
-class Held:
+class Held(Frozen):
     """A value in force (a governance value, or a whitelist's names) and the level writing it."""
 
+    __slots__ = ("set_by", "value")
     value: Any
     set_by: str
 
+    def __init__(self, value: Any, set_by: str) -> None:
+        set_field(self, "value", value)
+        set_field(self, "set_by", set_by)
 
-@dataclass(frozen=True, slots=True)
-class GovernanceChange:
+
+class GovernanceChange(Frozen):
+    __slots__ = ("after", "before", "change", "field")
     field: str  # dotted under governance, or approved_plugins.<category>
     before: Held | None
     after: Held | None
     change: Change
 
+    def __init__(self, field: str, before: Held | None, after: Held | None, change: Change):
+        set_field(self, "field", field)
+        set_field(self, "before", before)
+        set_field(self, "after", after)
+        set_field(self, "change", change)
 
-@dataclass(frozen=True, slots=True)
-class DependentGovernance:
+
+class DependentGovernance(Frozen):
+    __slots__ = ("changes", "kind", "label", "path")
     path: Path
     label: str
-    kind: Literal["manifest", "product"]
+    kind: Kind
     changes: tuple[GovernanceChange, ...]
+
+    def __init__(
+        self, path: Path, label: str, kind: Kind, changes: tuple[GovernanceChange, ...]
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "label", label)
+        set_field(self, "kind", kind)
+        set_field(self, "changes", changes)
 
     @property
     def weakened(self) -> bool:
         return any(c.change == "weaker" for c in self.changes)
-
-
-Snapshot = tuple[str, Literal["manifest", "product"], dict[str, Held]]
 
 
 def _held(level: Level) -> dict[str, Held]:

@@ -10,7 +10,6 @@ and per manifest or product the governance in force that becomes weaker or stron
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from floe_lint.findings import Finding
@@ -22,18 +21,25 @@ from floe_lint.load.document import Node
 from floe_lint.load.paths import relative_posix, resolved
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
+from floe_lint.record import Frozen, Value, set_field
 
 IMPACT_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class TransformPolicy:
+class TransformPolicy(Frozen, compare=("label", "compute", "approved")):
     """A transform's effective compute under one version of the manifest."""
 
+    __slots__ = ("approved", "compute", "label", "node")
     label: str
-    node: Node = field(compare=False)
+    node: Node  # not compared
     compute: str | None
     approved: bool
+
+    def __init__(self, label: str, node: Node, compute: str | None, approved: bool) -> None:
+        set_field(self, "label", label)
+        set_field(self, "node", node)
+        set_field(self, "compute", compute)
+        set_field(self, "approved", approved)
 
     @property
     def line(self) -> int:
@@ -41,33 +47,85 @@ class TransformPolicy:
         return self.node.span().start_line
 
 
-@dataclass(frozen=True, slots=True)
-class TransformChange:
+class TransformChange(Frozen):
+    __slots__ = ("after", "before", "label", "line")
     label: str
     line: int
     before: TransformPolicy | None
     after: TransformPolicy | None
 
+    def __init__(
+        self,
+        label: str,
+        line: int,
+        before: TransformPolicy | None,
+        after: TransformPolicy | None,
+    ) -> None:
+        set_field(self, "label", label)
+        set_field(self, "line", line)
+        set_field(self, "before", before)
+        set_field(self, "after", after)
 
-@dataclass(frozen=True, slots=True)
-class ProductChange:
+
+class ProductChange(Frozen):
+    __slots__ = ("approved_after", "approved_before", "name", "path", "transforms")
     path: Path
     name: str
     approved_before: tuple[str, ...] | None
     approved_after: tuple[str, ...] | None
     transforms: tuple[TransformChange, ...]
 
+    def __init__(
+        self,
+        path: Path,
+        name: str,
+        approved_before: tuple[str, ...] | None,
+        approved_after: tuple[str, ...] | None,
+        transforms: tuple[TransformChange, ...],
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "name", name)
+        set_field(self, "approved_before", approved_before)
+        set_field(self, "approved_after", approved_after)
+        set_field(self, "transforms", transforms)
 
-@dataclass
-class Impact:
+
+class Impact(Value):
+    __slots__ = (
+        "against",
+        "appeared",
+        "dependents",
+        "disappeared",
+        "governance",
+        "manifest",
+        "products",
+    )
     manifest: Path
     against: str
     dependents: list[Path]
-    appeared: list[Finding] = field(default_factory=list)
-    disappeared: list[Finding] = field(default_factory=list)
-    products: list[ProductChange] = field(default_factory=list)
+    appeared: list[Finding]
+    disappeared: list[Finding]
+    products: list[ProductChange]
     #: manifests and products whose governance in force changes (see governance_impact)
-    governance: list[DependentGovernance] = field(default_factory=list)
+    governance: list[DependentGovernance]
+
+    def __init__(
+        self,
+        manifest: Path,
+        against: str,
+        dependents: list[Path],
+        appeared: list[Finding] | None = None,
+        disappeared: list[Finding] | None = None,
+        products: list[ProductChange] | None = None,
+        governance: list[DependentGovernance] | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.against = against
+        self.dependents = dependents
+        self.appeared = [] if appeared is None else appeared
+        self.disappeared = [] if disappeared is None else disappeared
+        self.products = [] if products is None else products
+        self.governance = [] if governance is None else governance
 
     @property
     def introduces_errors(self) -> bool:

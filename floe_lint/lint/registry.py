@@ -8,7 +8,9 @@ applicability (`safe`, `unsafe`, `display-only`) -> what the fix does. A `docume
 or `manifest` rule that finds nothing unless its subject's own document is written in one
 dialect says so in `DIALECT` (`floe` or `adr-0010`), and one that finds nothing unless that
 document holds one of some top-level keys lists them in `KEYS`: a run none of whose subjects
-is in that dialect, or holds such a key, does not import it (floe_lint.lint.applicable).
+is in that dialect, or holds such a key, does not import it (floe_lint.lint.applicable). A
+`file` rule that reports only what the loader noted for it (a file's `problems` whose `rule` is
+its NAME) says `FROM_LOADER = True`: a run whose files noted none is spared it too.
 Subjects: `file` (a SourceFile), `document` (every Floe document), `manifest` (a hierarchy
 `Level`), `product` (a `Product` view with its platform).
 Rules import only `floe_lint.api` (see docs/extending.md).
@@ -69,6 +71,7 @@ class Rule:
         "_doc",
         "_fixes",
         "dialect",
+        "from_loader",
         "id",
         "keys",
         "module",
@@ -89,6 +92,7 @@ class Rule:
         fixes: tuple[tuple[str, str], ...] | None = None,
         dialect: str | None = None,
         keys: tuple[str, ...] | None = None,
+        from_loader: bool = False,
     ):
         self.id, self.name, self.severity, self.subject = id, name, severity, subject
         self._check, self._doc, self._fixes = check, doc, fixes
@@ -96,6 +100,8 @@ class Rule:
         self.dialect = dialect
         #: the top-level keys of its subject's own document of which it needs one (None: none)
         self.keys = keys
+        #: it reports only the loader's problems noted for its name (a `file` rule)
+        self.from_loader = from_loader
         #: the module that holds the rule (set for a built-in rule read from the table)
         self.module = module if module is not None else getattr(check, "__module__", None)
 
@@ -164,6 +170,7 @@ def rule_from_module(module: ModuleType) -> Rule:
         fixes=fixes_of(module),
         dialect=dialect_of(module),
         keys=keys_of(module),
+        from_loader=from_loader_of(module),
     )
 
 
@@ -189,6 +196,18 @@ def dialect_of(module: ModuleType) -> str | None:
             f"{', '.join(DIALECT_SUBJECTS)} may have"
         )
     return str(dialect)
+
+
+def from_loader_of(module: ModuleType) -> bool:
+    """A rule module's `FROM_LOADER` (False when it has none), checked."""
+    value = getattr(module, "FROM_LOADER", False)
+    if value is False:
+        return False
+    if value is not True or module.SUBJECT != "file":
+        raise RuleError(
+            f"rule module {module.__name__} has FROM_LOADER {value!r}: only True, on a rule of file"
+        )
+    return True
 
 
 def keys_of(module: ModuleType) -> tuple[str, ...] | None:
@@ -265,6 +284,7 @@ def _table_rules() -> tuple[Rule, ...] | None:
         for needed, ids in getattr(table, "KEYS", {}).items()
         for rule_id in ids.split()
     }
+    from_loader = set(getattr(table, "FROM_LOADER", "").split())
     return tuple(
         Rule(
             id,
@@ -276,6 +296,7 @@ def _table_rules() -> tuple[Rule, ...] | None:
             f"{_PACKAGE}.{module}",
             dialect=dialects.get(id),
             keys=keys.get(id),
+            from_loader=id in from_loader,
         )
         for id, name, severity, subject, module, doc in rows
     )

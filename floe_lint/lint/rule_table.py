@@ -1,7 +1,7 @@
 """The static table of built-in rules, so that listing and selecting rules needs no rule import.
 
 `rules/_table.py` records each built-in rule's id, name, severity, subject, module and docstring,
-and the `DIALECT` and `KEYS` of those that have them (floe_lint.lint.applicable).
+and the `DIALECT`, `KEYS` and `FROM_LOADER` of those that have them (floe_lint.lint.applicable).
 Selectors, `floe-lint rules`, `rule` and SARIF metadata read it; a rule's module is imported
 when the rule runs. The table is generated from the rule modules, never edited by hand:
 
@@ -37,6 +37,9 @@ KEYS_HEADER = """
 #: By the top-level keys their subject's own document must hold one of (their `KEYS`), the ids
 #: of the rules that find nothing otherwise.
 KEYS: dict[str, str] = {
+"""
+LOADER_HEADER = """
+#: The ids of the file rules that report only the loader's problems noted for them.
 """
 
 
@@ -94,7 +97,20 @@ def render() -> str:
         f"    {_literal(needed)}: {_literal(' '.join(ids))},\n"
         for needed, ids in sorted(by_keys.items())
     )
-    return HEADER + body + ")\n" + DIALECTS_HEADER + dialects + "}\n" + KEYS_HEADER + keys + "}\n"
+    loader = " ".join(rule.id for rule in sorted(rules, key=lambda r: r.id) if rule.from_loader)
+    return (
+        HEADER
+        + body
+        + ")\n"
+        + DIALECTS_HEADER
+        + dialects
+        + "}\n"
+        + KEYS_HEADER
+        + keys
+        + "}\n"
+        + LOADER_HEADER
+        + f"FROM_LOADER = {_literal(loader)}\n"
+    )
 
 
 def main() -> int:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
 
 from floe_lint import __version__
 from floe_lint.findings import Finding
@@ -17,6 +16,10 @@ from floe_lint.lint.governance_impact import DependentGovernance, Held
 from floe_lint.lint.impact import IMPACT_VERSION, Impact, ProductChange, TransformPolicy
 from floe_lint.model.governance import shown
 from floe_lint.reporters import display_path, markdown_text
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
+    from typing import Any, TextIO
 
 
 def _printable(text: str) -> str:
