@@ -1,4 +1,4 @@
-"""The bundled schemas as Python data (schemas/_data.py, floe_lint.load.schema_data): current,
+"""The bundled schemas as Python data (schemas/_data_NAME.py, floe_lint.load.schema_data): current,
 the very data `json` reads from each file, taken only while the file is the one it was made
 from, and read without importing json."""
 
@@ -14,10 +14,12 @@ from floe_lint.load import schema_data, validation
 from tests.conftest import REPO
 
 
-def test_the_schema_data_is_current() -> None:
-    current = (REPO / "schemas" / "_data.py").read_text("utf-8")
-    assert current == schema_data.render(), (
-        "schemas/_data.py is stale (a bundled schema changed): regenerate it with "
+@pytest.mark.parametrize("name", schema_data.NAMES)
+def test_the_schema_data_is_current(name: str) -> None:
+    module = f"{schema_data.module_name(name)}.py"
+    current = (REPO / "schemas" / module).read_text("utf-8")
+    assert current == schema_data.render(name), (
+        f"schemas/{module} is stale (a bundled schema changed): regenerate it with "
         f"`{schema_data.COMMAND}` and commit the result"
     )
 
@@ -35,10 +37,10 @@ def test_a_schema_file_that_changed_is_read_from_the_file(
 ) -> None:
     """The data of a JSON text that is not the file's (a schema edited, the data not yet
     regenerated) is not used: the file is parsed."""
-    from floe_lint.schemas import _data  # type: ignore[import-not-found]
+    from floe_lint.schemas import _data_floe  # type: ignore[import-not-found]
 
-    stale = _data.SCHEMAS["floe"]
-    monkeypatch.setitem(_data.SCHEMAS, "floe", lambda: (stale()[0] + " ", {"stale": True}))
+    monkeypatch.setattr(_data_floe, "TEXT", _data_floe.TEXT + " ")
+    monkeypatch.setattr(_data_floe, "DATA", {"stale": True})
     validation.schema.cache_clear()
     try:
         text = (REPO / "schemas" / "floe.json").read_text("utf-8")
@@ -51,19 +53,23 @@ def test_reading_a_schema_imports_no_json() -> None:
     code = (
         "import sys\n"
         "from floe_lint.load import validation\n"
-        "assert validation.schema('floe')['title'] and validation.schema('manifest-floe')\n"
-        "print('json' in sys.modules)\n"
+        "assert validation.schema('floe')['title'] and validation.schema('manifest')\n"
+        "print('json' in sys.modules, sorted(m for m in sys.modules if '._data_' in m))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
-    assert result.stdout == "False\n"
+    # only the modules of the schemas asked for
+    assert result.stdout == (
+        "False ['floe_lint.schemas._data_floe', 'floe_lint.schemas._data_manifest']\n"
+    )
 
 
 def test_the_command_says_the_data_is_up_to_date() -> None:
     """`python -m floe_lint.load.schema_data`, as the README and the module name it, writes
     nothing when the data is current."""
-    before = (REPO / "schemas" / "_data.py").stat().st_mtime_ns
+    paths = [REPO / "schemas" / f"{schema_data.module_name(n)}.py" for n in schema_data.NAMES]
+    before = [path.stat().st_mtime_ns for path in paths]
     result = subprocess.run(
         [sys.executable, "-m", "floe_lint.load.schema_data"],
         capture_output=True,
@@ -71,5 +77,5 @@ def test_the_command_says_the_data_is_up_to_date() -> None:
         check=True,
         cwd=REPO,
     )
-    assert result.stdout.endswith("_data.py: up to date\n"), result.stdout
-    assert (REPO / "schemas" / "_data.py").stat().st_mtime_ns == before
+    assert result.stdout.count(": up to date\n") == len(paths), result.stdout
+    assert [path.stat().st_mtime_ns for path in paths] == before

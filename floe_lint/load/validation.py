@@ -82,12 +82,11 @@ def schema(name: str) -> dict[str, Any]:
     # as Python data when the file is the one it was made from (floe_lint.load.schema_data):
     # no import of json
     try:
-        make = importlib.import_module("floe_lint.schemas._data").SCHEMAS.get(name)
+        made = importlib.import_module(f"floe_lint.schemas._data_{name.replace('-', '_')}")
     except ImportError:
-        make = None
-    made = make() if make is not None else None
-    if made is not None and made[0] == text:
-        data: dict[str, Any] = made[1]
+        made = None
+    if made is not None and text == made.TEXT:
+        data: dict[str, Any] = made.DATA
         return data
     import json
 
