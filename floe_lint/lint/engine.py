@@ -153,15 +153,8 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    # runs that share a parse (`impact`'s two) place many findings (positions noted once) and
-    # resolve the same paths (their keys kept once)
-    workspace = (
-        Workspace(config.dialect, parsed)
-        if shared is None
-        else Workspace(config.dialect, shared.parsed, True, shared.keys)
-    )
-    if shared is not None:  # (what both runs' walks list is the same tree's)
-        workspace.listed = shared.listed
+    dialect = config.dialect
+    workspace = Workspace(dialect, parsed) if shared is None else shared.workspace(dialect)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     if discovered is not None:
@@ -292,14 +285,14 @@ def run(
     manifests: list[Level] = []
     pending = True
     seen: set[int] = set()
-    done = stream.done if stream is not None else set()
+    done = stream.is_done if stream is not None else None
     while pending:
         pending = False
         for doc in list(workspace.documents()):
             if (
                 id(doc) in seen
                 or is_env_variant(doc)
-                or (done and str(workspace.key(doc.path)) in done)
+                or (done is not None and done(workspace.key(doc.path)))
             ):
                 continue
             seen.add(id(doc))
@@ -314,12 +307,14 @@ def run(
             f
             for f in workspace.files(retired=False)  # (a retired file is done)
             if workspace.key(f.path) not in workspace.replayed
-            and str(workspace.key(f.path)) not in done
+            and not (done is not None and done(workspace.key(f.path)))
         ],
         "document": [
             d
             for d in workspace.documents()
-            if d.kind and not is_env_variant(d) and str(workspace.key(d.path)) not in done
+            if d.kind
+            and not is_env_variant(d)
+            and not (done is not None and done(workspace.key(d.path)))
         ],
         "manifest": manifests,
         "product": products,

@@ -80,11 +80,15 @@ def _refuse(name: str) -> Any:
     raise ValueError(name)  # NaN, Infinity: never written (allow_nan=False)
 
 
+#: one decoder for every stored parse (`json.loads` with an option builds one per call)
+_DECODER = json.JSONDecoder(parse_constant=_refuse)
+
+
 def built(path: Path, raw: bytes, text: str) -> SourceFile | None:
     """The file `parse(path, raw)` gives, from the JSON `text` that `encoded` made of it; None
     when the text is not such a record (a store written by something else)."""
     try:
-        documents = json.loads(text, parse_constant=_refuse)
+        documents = _DECODER.decode(text)
         decoded = raw.decode("utf-8-sig")
     except (ValueError, RecursionError):
         return None

@@ -102,7 +102,7 @@ class Stream:
         #: the rules that go through `checked` even so: those whose findings the result cache
         #: stores (floe_lint.lint.local); None: none
         self.through = through
-        #: keys of the files checked here, as text: the engine leaves them out of its subjects
+        #: keys of the files checked here and not retired, as text (`is_done`)
         self.done: set[str] = set()
         #: whether a released file is then kept by its key's text alone (`Workspace.retire`):
         #: in a run that goes to its end (no `stops`) without the result cache, whose record
@@ -200,7 +200,7 @@ class Stream:
         batch_keys: list[Path] = []
         for key in sorted(set(keys), key=order):
             source = self.workspace.reported.get(key)
-            if source is None or str(key) in self.done or key in self.workspace.replayed:
+            if source is None or self.is_done(key) or key in self.workspace.replayed:
                 continue
             if any(doc.kind == "manifest" for doc in source.documents):
                 continue  # held for the end (see the module's docstring)
@@ -258,8 +258,24 @@ class Stream:
                 self.hierarchy.forget(doc)
             if source.release():
                 self.released += 1
-                if self.retire:
-                    self.workspace.retire(key, source, self.names.get(source.path))
+                given = self.names.get(source.path)
+                if self.retire and self.workspace.retire(key, source, given):
+                    self.done.discard(str(key))  # (`is_done`: the workspace knows it)
+                    if given:
+                        # its folder is done (a group ends with its folder): what the walk
+                        # listed there is not kept for a late reader, who lists it again
+                        self.workspace.listed.forget(_parent(given))
+
+    def is_done(self, key: Path) -> bool:
+        """Whether the file of `key` was checked here (the engine leaves it out)."""
+        text = str(key)
+        return text in self.done or self.workspace.was_retired(text)
+
+
+def _parent(name: str) -> str:
+    """`str(Path(name).parent)` for a name as the walk spells it."""
+    head, slash, _ = name.rpartition("/")
+    return head or ("/" if slash else ".")
 
 
 def _path(path: Path | str) -> Path:

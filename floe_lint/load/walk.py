@@ -106,6 +106,11 @@ class Beside(Listing):
         kept.extend(name for name, _ in dirs if name.endswith("ml") and name.count(".") >= 2)
         self.beside[shown] = tuple(kept) if kept else _NONE
 
+    def forget(self, folder: str) -> None:
+        """Keep nothing of `folder` (its files were checked and released): `candidates` and
+        `up` answer None for it, as for a folder the walk did not list."""
+        self.beside.pop(folder, None)
+
     def candidates(self, folder: str) -> tuple[str, ...] | None:
         """The names in `folder` (spelt as `str(path.parent)`) that could be per-environment
         files, when the walk listed it; None when it did not."""

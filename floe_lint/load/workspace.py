@@ -6,6 +6,7 @@ Every file is read and parsed once, however many products reference it.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -150,6 +151,11 @@ class Workspace:
         #: that are not `expected` (few)
         self._retired: dict[str, SourceFile] = {}
         self._retired_unexpected: set[str] = set()
+        #: the sort text (`_order`) of the last file retired, while each came after the one
+        #: before in key order; None once one did not (`files`)
+        self._sorted: str | None = ""
+        #: the retired files a late reader put back (`_revived`)
+        self._put_back: set[str] = set()
         #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
         #: per-environment files beside a file found are not looked for by listing its folder
         self.listed = Beside()
@@ -230,6 +236,9 @@ class Workspace:
         if self._keys.get(source.path) == key:
             del self._keys[source.path]
         self._retired[name] = retired
+        if self._sorted is not None:
+            after = _order(name)
+            self._sorted = after if after > self._sorted else None
         for doc in source.documents:  # (their file and they would hold each other: a cycle,
             doc._owner = None  # which the paused collector never frees)
         return True
@@ -248,6 +257,7 @@ class Workspace:
         name = str(key)
         source = self._retired.pop(name, None)
         if source is not None:
+            self._put_back.add(name)
             self._shared[key] = self.reported[key] = source
             if name in self._retired_unexpected:
                 self._retired_unexpected.discard(name)
@@ -259,6 +269,12 @@ class Workspace:
     def empty(self) -> bool:
         """Whether no file is loaded yet."""
         return not (self._files or self._shared or self._retired)
+
+    def was_retired(self, text: str) -> bool:
+        """Whether `retire` took the file whose key is spelt `text`, put back since or not."""
+        return bool(self._retired or self._put_back) and (
+            text in self._retired or text in self._put_back
+        )
 
     def _is_retired(self, key: Path) -> bool:
         return bool(self._retired) and str(key) in self._retired
@@ -404,13 +420,26 @@ class Workspace:
                 yield from self.reported[key].documents
 
     def files(self, retired: bool = True) -> list[SourceFile]:
-        """The files reported on, by key; with `retired`, those `retire` keeps as text too."""
+        """The files reported on, by key; with `retired`, those `retire` keeps as text too.
+
+        Files are retired in key order when the walk gives them so (`_sorted`): then the few
+        held are put in their places among them, and nothing is made per file but the list;
+        otherwise all are sorted by their keys' texts (`_order`)."""
+        held = sorted(self.reported, key=order)
         if not (retired and self._retired):
-            return [self.reported[k] for k in sorted(self.reported, key=order)]
-        every = [(_order(str(key)), source) for key, source in self.reported.items()]
-        every.extend((_order(name), source) for name, source in self._retired.items())
-        every.sort(key=_first)
-        return [source for _, source in every]
+            return [self.reported[k] for k in held]
+        if self._sorted is not None:
+            names = list(self._retired)
+            every = list(self._retired.values())
+            # from the last: each inserted where it goes among the retired alone
+            for key in reversed(held):
+                at = bisect_left(names, _order(str(key)), key=_order)
+                every.insert(at, self.reported[key])
+            return every
+        pairs = [(_order(str(key)), source) for key, source in self.reported.items()]
+        pairs.extend((_order(name), source) for name, source in self._retired.items())
+        pairs.sort(key=_first)
+        return [source for _, source in pairs]
 
 
 def _order(key: str) -> str:
