@@ -42,7 +42,13 @@ def know(path: Path | str, key: str, cwd: str) -> None:
     (no symbolic link on its way: a walk listed every folder of it), so that reports naming
     its findings resolve nothing."""
     text = os.fspath(path)
-    _KNOWN.setdefault("" if os.path.isabs(text) else cwd, {})[text] = key
+    _KNOWN.setdefault("" if isabs(text) else cwd, {})[text] = key
+
+
+def isabs(text: str) -> bool:
+    """`os.path.isabs(text)` for a path's text (on POSIX one test, not four calls: once per file
+    found)."""
+    return text.startswith("/") if os.sep == "/" else os.path.isabs(text)
 
 
 def known_table(cwd: str) -> dict[str, str]:
@@ -53,7 +59,7 @@ def known_table(cwd: str) -> dict[str, str]:
 def known(path: Path) -> str | None:
     """The text of `path`'s key, as `know` noted it (the same string object), if it did."""
     text = os.fspath(path)
-    known = _KNOWN.get("" if os.path.isabs(text) else os.getcwd())
+    known = _KNOWN.get("" if isabs(text) else os.getcwd())
     return None if known is None else known.get(text)
 
 

@@ -41,9 +41,8 @@ class Retired(SourceFile):
         self._name = name
         self._held = source._held
         shape = tuple((d.index, d.kind, d.dialect, d.mixed) for d in source.documents)
-        self._shape = _SHAPES.get(shape, shape)
-        if len(_SHAPES) < _SHAPES_KEPT:
-            _SHAPES.setdefault(shape, shape)
+        kept = len(_SHAPES) < _SHAPES_KEPT
+        self._shape = _SHAPES.setdefault(shape, shape) if kept else _SHAPES.get(shape, shape)
         self._docs = None
         self._problems = source.problems or None
 

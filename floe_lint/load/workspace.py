@@ -13,7 +13,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, know, known, known_table, order, real
+from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
 from floe_lint.load.retired import Retired
 from floe_lint.load.walk import (
     JSON_SUFFIX,
@@ -199,7 +199,7 @@ class Workspace:
         if tables is None:
             return known(path)
         text = os.fspath(path)
-        return tables[0 if os.path.isabs(text) else 1].get(text)
+        return tables[0 if isabs(text) else 1].get(text)
 
     def load(self, path: Path) -> SourceFile:
         return self._load(path, self.key(path))
@@ -244,7 +244,7 @@ class Workspace:
             self.expected.discard(key)
         else:
             self._retired_unexpected.add(name)
-        if self._keys.get(source.path) == key:
+        if self._keys.get(source.path) is key:  # (the key `key` gave: another spelling stays)
             del self._keys[source.path]
         self._retired[name] = retired
         if self._sorted is not None:
