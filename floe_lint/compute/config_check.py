@@ -37,7 +37,7 @@ def _quick(name: str) -> Check | None:
     # Missing required keys are not reported here (see below), so they must not send a config
     # to jsonschema either.
     schema = {k: v for k, v in plugin.config_schema.items() if k != "required"}
-    return compile_schema(schema)
+    return compile_schema(schema, lazy=True)
 
 
 def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:

@@ -4,16 +4,15 @@ imported (a rule's module is imported when its `check` is first asked for: floe_
 A rule with no subject of its kind in the batch finds nothing there: a run without suppressions
 never imports `unused-suppression`, a product's group of a streamed run no manifest rule. A rule
 with a `DIALECT` (its row of the static table) finds nothing on a subject whose own document (a
-document itself, a product's or a level's) is in the other dialect, so where no subject of the
-batch is in its dialect it is not asked either: the rules of upstream's code dialect are not
-imported for a tree written in ADR-0010's. A rule with `KEYS` finds nothing on a subject whose
-own document holds none of these top-level keys (the governance-weakening rules: `governance`),
-so where no subject of the batch holds one it is not asked; a file rule `FROM_LOADER` reports
-only what the loader noted for it, so where no file of the batch noted a problem of its name it
-is not asked either. Otherwise every subject of the
-batch is checked, as before. tests/test_rules_applicable.py holds both halves: each rule with a
-`DIALECT` or `KEYS` finds nothing on a subject outside them, and a run prints the same with
-this selection as without it.
+document itself, a product's or a level's) is in the other dialect; a rule with `KEYS` finds
+nothing on a subject whose own document holds none of these top-level keys (the
+governance-weakening rules: `governance`); a file rule `FROM_LOADER` reports only what the
+loader noted for it in the file. None of them is asked about such a subject, and one with no
+other subject in the batch is not imported: the rules of upstream's code dialect are not
+imported for a tree written in ADR-0010's. Each subject is judged alone, so a file is checked
+alike in whatever batch a streamed run puts it (the result cache stores which rules ran on each
+file). tests/test_rules_applicable.py holds both halves: each such rule finds nothing on a
+subject it is not asked about, and a run prints the same with this selection as without it.
 """
 
 from __future__ import annotations
@@ -34,48 +33,40 @@ BY_DIALECT = True
 class Applicable:
     """The subjects of one batch by kind, and what each rule is to check among them."""
 
-    __slots__ = ("_dialects", "_keys", "_noted", "subjects")
+    __slots__ = ("_noted", "_own", "subjects")
 
     def __init__(self, subjects: Mapping[Subject, Sequence[Any]]):
         self.subjects = subjects
-        #: subject kind -> the dialects of its subjects' own documents (worked out when asked)
-        self._dialects: dict[str, set[str]] = {}
-        #: subject kind -> the top-level keys of its subjects' own documents (when asked)
-        self._keys: dict[str, set[str]] = {}
-        #: the rule names of the problems the loader noted in the batch's files (when asked)
-        self._noted: set[str] | None = None
+        #: subject kind -> per subject, its own document's dialect and data (when asked)
+        self._own: dict[str, list[tuple[str, Any]]] = {}
+        #: per file subject, the rule names of the problems the loader noted in it (when asked)
+        self._noted: list[frozenset[str]] | None = None
 
     def targets(self, rule: Rule) -> Sequence[Any]:
-        """The subjects `rule` is to check: those of its kind, or none when it can find
-        nothing in any of them (its `DIALECT` is none of theirs, or none holds one of its
-        `KEYS`)."""
+        """The subjects `rule` is to check: those of its kind, less those it can find nothing
+        in (its `DIALECT` is not their own document's, their own document holds none of its
+        `KEYS`, the loader noted no problem of its name in the file). Decided per subject, so
+        that a file's subjects are checked alike in whatever batch they are (the result cache
+        stores which rules ran on each file)."""
         found = self.subjects[rule.subject]
         if not found or not BY_DIALECT:
             return found
         if rule.from_loader:
             if self._noted is None:
-                self._noted = {problem.rule for source in found for problem in source.problems}
-            return found if rule.name in self._noted else ()
+                self._noted = [frozenset(p.rule for p in source.problems) for source in found]
+            return [s for s, noted in zip(found, self._noted, strict=True) if rule.name in noted]
         if rule.dialect is None and rule.keys is None:
             return found
-        if rule.dialect is not None:
-            dialects = self._dialects.get(rule.subject)
-            if dialects is None:
-                dialects = self._dialects[rule.subject] = {d.dialect for d in _docs(rule, found)}
-            if rule.dialect not in dialects:
-                return ()
-        if rule.keys is not None:
-            keys = self._keys.get(rule.subject)
-            if keys is None:
-                keys = self._keys[rule.subject] = {
-                    key
-                    for doc in _docs(rule, found)
-                    if isinstance(doc.data, dict)
-                    for key in doc.data
-                }
-            if not any(key in keys for key in rule.keys):
-                return ()
-        return found
+        own = self._own.get(rule.subject)
+        if own is None:
+            own = self._own[rule.subject] = [(doc.dialect, doc.data) for doc in _docs(rule, found)]
+        dialect, keys = rule.dialect, rule.keys
+        return [
+            subject
+            for subject, (its_dialect, data) in zip(found, own, strict=True)
+            if (dialect is None or its_dialect == dialect)
+            and (keys is None or (isinstance(data, dict) and any(key in data for key in keys)))
+        ]
 
 
 def _docs(rule: Rule, subjects: Sequence[Any]) -> Iterator[Any]:

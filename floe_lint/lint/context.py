@@ -8,7 +8,7 @@ a node. The engine fills in the rule's id, name and severity.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
@@ -53,23 +53,36 @@ def overlay_files(path: Path, listed: Beside | None = None) -> list[Path]:
     """The per-environment files beside `path` (`floe.prod.yaml` for `floe.yaml`), sorted.
     `listed`: what the run's walk listed (its folder's names are not listed again)."""
     base_name = path.name.rsplit(".", 1)[0]
+    if any(c in base_name for c in "*?["):  # a name fnmatch reads as a pattern: as before
+        pattern = f"{base_name}.*.y*ml"
+        from fnmatch import fnmatchcase
+
+        def keep(name: str) -> bool:
+            return fnmatchcase(name, pattern)
+
+    else:  # the test below implies `{base_name}.*.y*ml`: no pattern to compile (start-up)
+        prefix = f"{base_name}."
+
+        def keep(name: str) -> bool:
+            return name.startswith(prefix)
+
     return [
         sibling
-        for sibling in _siblings(path.parent, f"{base_name}.*.y*ml", listed)
+        for sibling in _siblings(path.parent, keep, listed)
         if (match := ENV_VARIANT.match(sibling.name)) is not None
         and match["base"] == base_name
         and sibling != path
     ]
 
 
-def _siblings(folder: Path, pattern: str, listed: Beside | None = None) -> list[Path]:
-    """`sorted(folder.glob(pattern))` for a pattern of one name, without pathlib's glob
-    machinery (a rule asks this of every product's folder): the same names, in the same
-    order, case-sensitive as pathlib is here. A folder the walk listed (`listed`, every name
-    of it that `pattern` can match) is not listed again; any other is (a file named on the
-    command line, a manifest reached through a ref from elsewhere)."""
-    from fnmatch import fnmatchcase
-
+def _siblings(
+    folder: Path, keep: Callable[[str], bool], listed: Beside | None = None
+) -> list[Path]:
+    """`sorted(folder.glob(pattern))` for a pattern of one name (`keep` tells a name it
+    matches), without pathlib's glob machinery (a rule asks this of every product's folder):
+    the same names, in the same order, case-sensitive as pathlib is here. A folder the walk
+    listed (`listed`, every name of it that `keep` can keep) is not listed again; any other is
+    (a file named on the command line, a manifest reached through a ref from elsewhere)."""
     names: Sequence[str] | None = listed.candidates(str(folder)) if listed is not None else None
     if names is None:
         try:
@@ -78,7 +91,7 @@ def _siblings(folder: Path, pattern: str, listed: Beside | None = None) -> list[
             return []
     elif not names:  # the walk listed the folder: no name in it can be one
         return []
-    return sorted(folder / name for name in names if fnmatchcase(name, pattern))
+    return sorted(folder / name for name in names if keep(name))
 
 
 class Context:

@@ -153,15 +153,8 @@ def run(
         if not selectors.names_a_rule(selector, known):
             raise UnknownRuleError(selectors.unknown_message(selector, known))
     rules = enabled_rules([*config.select, *select], [*config.ignore, *ignore], extra)
-    # runs that share a parse (`impact`'s two) place many findings (positions noted once) and
-    # resolve the same paths (their keys kept once)
-    workspace = (
-        Workspace(config.dialect, parsed)
-        if shared is None
-        else Workspace(config.dialect, shared.parsed, True, shared.keys)
-    )
-    if shared is not None:  # (what both runs' walks list is the same tree's)
-        workspace.listed = shared.listed
+    dialect = config.dialect
+    workspace = Workspace(dialect, parsed) if shared is None else shared.workspace(dialect)
     for path, raw in (sources or {}).items():
         workspace.put(path, raw)
     if discovered is not None:

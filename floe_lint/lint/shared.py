@@ -21,6 +21,7 @@ from pathlib import Path
 from floe_lint.findings import Finding
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.walk import Beside
+from floe_lint.load.workspace import Workspace
 from floe_lint.record import Value
 
 TYPE_CHECKING = False
@@ -119,6 +120,13 @@ class Shared(Value):
         self._findings = {} if _findings is None else _findings
         #: per rule object: whether and how its findings are shared (see `_kind`)
         self._kinds: dict[Any, int] = {}
+
+    def workspace(self, dialect: str) -> Workspace:
+        """A run's workspace: this parse, each node's position noted by it (such runs place
+        many findings), these keys, and what the walks listed (the same tree's)."""
+        workspace = Workspace(dialect, self.parsed, True, self.keys)
+        workspace.listed = self.listed
+        return workspace
 
     def resolved_refs(
         self, overrides: Mapping[str, Path]

@@ -421,7 +421,9 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
     starts: list[Span] = []
     count = 0
     located = FileSpans(text)
-    record = positions and _may_record(text)
+    if positions:  # only runs that place many findings (`impact`) note positions
+        from floe_lint.load import positions as noted
+    record = positions and noted.may_record(text)
     try:
         for index, root in enumerate(compose_all(text)):
             if root is None:
@@ -431,7 +433,7 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
                 starts.append(span_of(root, lines))
             doc = Document(path, index, None, text, located=located)
             if record:
-                doc.data = _recorded(root, lines, source, located, index)
+                doc.data = noted.noted(root, lines, source.problems, text, located.tables, index)
             else:
                 doc.data = build(root, lines, source.problems)
             doc.kind = classify(doc.data, path)
@@ -459,24 +461,6 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
     if len(starts) > 1:
         source.problems.append(_several_documents(count, inside(starts[1], lines), lines))
     return source
-
-
-def _may_record(text: str) -> bool:
-    from floe_lint.load.positions import may_record  # only runs that place many findings
-
-    return may_record(text)
-
-
-def _recorded(
-    root: yaml.Node, lines: list[str], source: SourceFile, located: FileSpans, index: int
-) -> Any:
-    """A document's data, its positions noted in `located` (floe_lint.load.positions)."""
-    from floe_lint.load.positions import Table, recorded
-
-    data, table = recorded(root, lines, source.problems, source.text)
-    if table:
-        located.tables[index] = Table(table, data)
-    return data
 
 
 def _several_documents(count: int, second: Span, lines: list[str]) -> LoadProblem:

@@ -45,6 +45,11 @@ def know(path: Path | str, key: str, cwd: str) -> None:
     _KNOWN.setdefault("" if os.path.isabs(text) else cwd, {})[text] = key
 
 
+def known_table(cwd: str) -> dict[str, str]:
+    """What `know` noted from `cwd` ("" for absolute paths): path text -> key text."""
+    return _KNOWN.setdefault(cwd, {})
+
+
 def known(path: Path) -> str | None:
     """The text of `path`'s key, as `know` noted it (the same string object), if it did."""
     text = os.fspath(path)

@@ -115,6 +115,22 @@ def recorded(
         return data, b""
 
 
+def noted(
+    root: yaml.Node,
+    lines: list[str],
+    problems: list[LoadProblem],
+    text: str,
+    tables: dict[int, Table],
+    index: int,
+) -> Any:
+    """The data of the `index`-th document of `text`, its positions noted in `tables` (its
+    file's `FileSpans.tables`) when it has a record."""
+    data, record = recorded(root, lines, problems, text)
+    if record:
+        tables[index] = Table(record, data)
+    return data
+
+
 def may_record(text: str) -> bool:
     """Whether a file's documents can be recorded. One with an alias places the aliased nodes
     where the alias is written (see floe_lint.load.spans), and a merge key (a plain `<<`, or a

@@ -96,7 +96,7 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def _quick_check(name: str) -> Check | None:
-    return compile_schema(schema(name))
+    return compile_schema(schema(name), lazy=True)
 
 
 #: keywords whose value maps names to schemas (a name there is not a keyword)
@@ -121,7 +121,7 @@ def _optional(node: Any, named: bool = False) -> Any:
 
 @cache
 def _quick_overlay_check(name: str) -> Check | None:
-    return compile_schema(_optional(schema(name)))
+    return compile_schema(_optional(schema(name)), lazy=True)
 
 
 #: documents each quick check has judged, by (schema, overlay), until its code is written
