@@ -13,7 +13,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
-from floe_lint.load.paths import forget_links, know, known, order, real
+from floe_lint.load.paths import forget_links, know, known, known_table, order, real
 from floe_lint.load.retired import Retired
 from floe_lint.load.walk import (
     JSON_SUFFIX,
@@ -154,6 +154,8 @@ class Workspace:
         #: the sort text (`_order`) of the last file retired, while each came after the one
         #: before in key order; None once one did not (`files`)
         self._sorted: str | None = ""
+        #: what `know_keys` noted (`paths.known_table`): for absolute paths, for relative ones
+        self._tables: tuple[dict[str, str], dict[str, str]] | None = None
         #: the retired files a late reader put back (`_revived`)
         self._put_back: set[str] = set()
         #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
@@ -167,7 +169,7 @@ class Workspace:
         """`path.resolve()`, once per path (it costs a system call per path component)."""
         key = self._keys.get(path)
         if key is None:  # not through `resolved`'s cache as well: one entry per file is enough
-            text = known(path)  # (`know_keys`): no symbolic link on its way
+            text = self._known(path)  # (`know_keys`): no symbolic link on its way
             if text is None:
                 key = real(path)
             elif text == os.fspath(path):
@@ -183,12 +185,21 @@ class Workspace:
         as text (`paths.know`) and made a `Path` when `key` is first asked for it (a streamed
         run holds a group's keys at a time, not one per file of the tree)."""
         cwd = os.getcwd()
+        self._tables = known_table(""), known_table(cwd)
         for path in paths:
             text = os.fspath(path)
             normal = os.path.normpath(os.path.join(cwd, text))
             # an absolute path written as its key (what a walk from such a folder gives) is its
             # own key: no second Path
             know(path, text if normal == text else normal, cwd)
+
+    def _known(self, path: Path) -> str | None:
+        """`paths.known(path)`, from the tables `know_keys` filled (no `getcwd` per file)."""
+        tables = self._tables
+        if tables is None:
+            return known(path)
+        text = os.fspath(path)
+        return tables[0 if os.path.isabs(text) else 1].get(text)
 
     def load(self, path: Path) -> SourceFile:
         return self._load(path, self.key(path))
@@ -243,11 +254,10 @@ class Workspace:
             doc._owner = None  # which the paused collector never frees)
         return True
 
-    @staticmethod
-    def text_of(key: Path, path: Path) -> str:
+    def text_of(self, key: Path, path: Path) -> str:
         """`str(key)` for `path`'s key: the string `know` holds when it noted `path` (one string
         per file, not one more for each index that keeps it as text)."""
-        name, same = str(key), known(path)
+        name, same = str(key), self._known(path)
         return same if same == name else name
 
     def _revived(self, key: Path) -> SourceFile | None:
