@@ -53,3 +53,33 @@ def test_a_ref_to_a_folder_finds_its_manifest_yml_as_a_dependent_target(
         "the hierarchy approves it); approved: duckdb"
     )
     assert "1 of them dependent of the changed manifests" in run.stderr
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\x85", "\u2028", "\u2029"])
+def test_a_product_with_other_line_breaks_is_found_as_a_dependent(
+    newline: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """YAML ends a line at CR, NEL, LS and PS as well as LF: a ref's text ends there too (a
+    product saved with classic Mac line ends was not searched, its errors not reported)."""
+    monkeypatch.chdir(tmp_path)
+    product = newline.join(
+        [
+            "name: p",
+            "platform:",
+            "  ref: ../platform/manifest.yaml",
+            "transforms: [{type: dbt, path: models/a/, compute: spark}]",
+            "",
+        ]
+    )
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p/floe.yaml").write_bytes(product.encode())
+    write_files(tmp_path, {"platform/manifest.yaml": MANIFEST})
+    run = run_cli("check", "--no-cache", "--workspace", ".", "platform/manifest.yaml")
+    assert run.stdout.splitlines()[0] == (
+        "p/floe.yaml:4:52: ERROR FL201 [compute-not-approved] transform 'models/a/' selects "
+        "compute 'spark', which platform manifest manifest.yaml does not approve (no level of "
+        "the hierarchy approves it); approved: duckdb"
+    )
+    assert run.stderr.splitlines()[-1] == (
+        "floe-lint: 1 error (2 files checked, 1 of them dependent of the changed manifests)"
+    )

@@ -198,16 +198,9 @@ def env_var(name: str, default: str | None = None) -> str:
     return f"{{{{ env_var('{name}', '{default}') }}}}"
 
 
-_ENV_VAR_REFERENCE = (
+_ENV_VAR = re.compile(
     r"\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*(?:\|\s*as_number\s*)?\}\}"
 )
-
-
-@cache
-def _env_var() -> re.Pattern[str]:
-    """`{{ env_var('X') }}` (with a default, `| as_number`), compiled when first used (a check
-    of valid files renders no profile and shows no config value)."""
-    return re.compile(_ENV_VAR_REFERENCE)
 
 
 def resolve_env(value: Any, environ: Mapping[str, str]) -> Any:
@@ -226,7 +219,7 @@ def resolve_env(value: Any, environ: Mapping[str, str]) -> Any:
             return default
         raise PluginError(f"environment variable {name} is not set")
 
-    return _env_var().sub(substitute, value)
+    return _ENV_VAR.sub(substitute, value)
 
 
 def shown(value: Any, key: str) -> str:
@@ -235,7 +228,7 @@ def shown(value: Any, key: str) -> str:
     if value is None or value == "":
         return f"(no {key} configured)"
     text = str(value)
-    return _env_var().sub(lambda match: "$" + match.group(1), text)
+    return _ENV_VAR.sub(lambda match: "$" + match.group(1), text)
 
 
 def missing_env(profile: Mapping[str, Any], environ: Mapping[str, str]) -> list[str]:
@@ -243,7 +236,7 @@ def missing_env(profile: Mapping[str, Any], environ: Mapping[str, str]) -> list[
     missing: list[str] = []
     for value in profile.values():
         if isinstance(value, str):
-            for match in _env_var().finditer(value):
+            for match in _ENV_VAR.finditer(value):
                 if match.group(2) is None and match.group(1) not in environ:
                     missing.append(match.group(1))
     return sorted(set(missing))

@@ -118,10 +118,11 @@ def with_causes(
             )
             known = notes[cause] = shown, note
         shown, note = known
-        out.append(
-            finding.replace(
-                related=(*finding.related, note),
-                extra={**finding.extra, "cause": shown},
-            )
-        )
+        related, extra = (*finding.related, note), {**finding.extra, "cause": shown}
+        if type(finding) is Finding:  # `replace`, written out (thousands of dependents' findings)
+            f = finding
+            fields = (f.rule_id, f.name, f.severity, f.message, f.location, related, f.sensitive)
+            out.append(Finding(*fields, extra, f.fix))
+        else:
+            out.append(finding.replace(related=related, extra=extra))
     return out

@@ -25,10 +25,16 @@ stay under `MAX_STORED` bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
+from floe_lint.errors import suppressed
+from floe_lint.lint import cache
+from floe_lint.load import document
+from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import classify
+from floe_lint.load.reading import MAX_BYTES
 from floe_lint.load.spans import FileSpans
 
 TYPE_CHECKING = False
@@ -108,3 +114,40 @@ def built(path: Path, raw: bytes, text: str) -> SourceFile | None:
         doc.kind = classify(data, path)
         source.documents.append(doc)
     return source
+
+
+def is_parse_of(source: SourceFile, raw: bytes) -> bool:
+    """Whether `source` (parsed from disk, maybe released since) holds the text of `raw`: a file
+    saved again while a run checked it does not, and what the run found in it must not be
+    stored under the hash of `raw` (the next run would replay it for content it never saw)."""
+    text = ""  # what `document.parse` keeps of a file too large or not UTF-8
+    if len(raw) <= MAX_BYTES:
+        with suppressed(UnicodeDecodeError):
+            text = raw.decode("utf-8-sig")
+    if source.released:
+        return document._fingerprint(text) == source._held
+    return source.text == text
+
+
+def moved(
+    loaded: Iterable[tuple[str, SourceFile]],
+    kept: dict[str, bytes | None],
+    hashes: dict[str, str | None],
+) -> set[str]:
+    """The keys of the files a run parsed from disk whose bytes are no longer what it parsed
+    (`is_parse_of`): the bytes the run `kept` (hashed when it planned) or, for a file the store
+    lacks, read now, as the run's hash of it would be, and noted in its `hashes`."""
+    found = set()
+    for key, source in loaded:
+        if type(source) is not SourceFile:
+            continue  # (built from bytes the run holds)
+        raw = kept.get(key)
+        if raw is None:
+            raw = read_bounded(key)
+            digest = None if raw is None else cache.digest(raw)
+            if raw is None or hashes.setdefault(key, digest) != digest:
+                found.add(key)
+                continue
+        if not is_parse_of(source, raw):
+            found.add(key)
+    return found

@@ -345,9 +345,13 @@ class Replay:
             held = self.store.written.get(key, {}).get(parsed.PARSED)
             if isinstance(held, list) and len(held) == 3 and isinstance(held[2], str):
                 room -= len(held[2])
+        moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash)
+        self.complete = self.complete and not moved  # saved again since parsed: not stored
         for key, source in self.workspace.loaded():
-            if key in self.replayed or not (
-                key in found or self.workspace.is_reported(source.path)
+            if (
+                key in self.replayed
+                or key in moved
+                or not (key in found or self.workspace.is_reported(source.path))
             ):
                 continue
             facts = (
@@ -359,6 +363,8 @@ class Replay:
                 self.complete = False
                 continue
             deps, reach, run_wide, refs, led = facts
+            if not moved.isdisjoint(deps) or not moved.isdisjoint(reach):
+                continue
             deps.discard(key)
             fresh = True
             self.store.written[key] = {

@@ -74,7 +74,14 @@ def stamped(
     for finding in found:
         if severity is None:  # most subjects have no finding: looked up for those that do
             severity = selectors.most_specific(config.severity, rule) or rule.severity
-        done = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
+        if type(finding) is Finding:  # `replace`, written out (a run may stamp thousands)
+            f = finding
+            done = Finding(
+                rule.id, rule.name, severity, f.message, f.location, f.related, f.sensitive,
+                f.extra, f.fix,
+            )  # fmt: skip
+        else:
+            done = finding.replace(rule_id=rule.id, name=rule.name, severity=severity)
         yield control.severity(done, rule.severity) if control is not None else done
 
 

@@ -152,6 +152,11 @@ def _here() -> Path:
 
 @lru_cache(maxsize=4096)  # every finding, filter and reporter names its file
 def _relative(target: Path, base: Path) -> str:
+    if os.sep == "/":  # a file below `base` (most): what relpath gives, without its walk
+        text, folder = str(target), str(base)
+        prefix = folder if folder.endswith("/") else folder + "/"
+        if len(text) > len(prefix) and text.startswith(prefix):
+            return shown_name(text[len(prefix) :])
     try:
         return shown_name(Path(os.path.relpath(target, base)).as_posix())
     except ValueError:  # another drive on Windows

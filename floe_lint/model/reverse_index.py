@@ -164,8 +164,9 @@ def _local_target(text: str, base: Path) -> Path | None:
         return None
 
 
-#: what ends a ref's text on its line: quotes, flow punctuation, a comment, spaces
-_STOPS = frozenset(" \t\"',[]{}#")
+#: what ends a ref's text on its line: quotes, flow punctuation, a comment, spaces, and the
+#: line breaks YAML has besides LF (CR, NEL, LS, PS: a file may end its lines with any of them)
+_STOPS = frozenset(" \t\"',[]{}#\r\x85\u2028\u2029")
 
 
 def _ref_texts(text: str, needle: str) -> Iterator[str]:
