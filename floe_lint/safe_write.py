@@ -1,7 +1,8 @@
 """The one way floe-lint writes a file: atomically, never through a symbolic link.
 
 Reports (`--output`, `--sarif-file`), compiled artifacts, profiles.yml, baselines, lock files
-and cache entries all go through `write_file`. A reader sees the old file or the new one,
+and cache entries all go through `write_file` (or `write_chunks`, for a store written as it is
+made). A reader sees the old file or the new one,
 never half of one; a link planted where output goes (`target/floe -> ~/.dbt`) is refused by
 name instead of followed; the file gets the usual mode for the user's umask.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -50,16 +52,35 @@ def write_file(path: Path, data: bytes | str, root: Path | None = None) -> bool:
     SymlinkRefused included, with a message fit for the user.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    check_no_symlink(path, root)
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    check_no_symlink(path, root)  # mkdir may have raced with a link; look again
+    folder = _checked_folder(path, root)
     try:
         with open(path, "rb", opener=_no_follow) as current:
             if current.read(len(payload) + 1) == payload:
                 return False
     except OSError:
         pass
+    _replace(path, folder, (payload,))
+    return True
+
+
+def write_chunks(path: Path, chunks: Iterable[str], root: Path | None = None) -> None:
+    """`write_file` of the text the chunks make, written as they come: a large file (the
+    result cache's store) is never held whole as text and again as bytes. Always written:
+    unlike `write_file`, the file's current content is not compared first."""
+    _replace(path, _checked_folder(path, root), (chunk.encode("utf-8") for chunk in chunks))
+
+
+def _checked_folder(path: Path, root: Path | None) -> Path:
+    """The folder `path` is written in, made if missing, with no link on the way."""
+    check_no_symlink(path, root)
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    check_no_symlink(path, root)  # mkdir may have raced with a link; look again
+    return folder
+
+
+def _replace(path: Path, folder: Path, payloads: Iterable[bytes]) -> None:
+    """Write the payloads to a new temporary file in `folder`, then rename it to `path`."""
     temporary = folder / f".{path.name}.{os.urandom(6).hex()}.tmp"
     # O_EXCL | O_NOFOLLOW: a name someone else created (or linked) is never opened; mode 0o666
     # lets the umask decide, as for any file the user creates.
@@ -67,14 +88,14 @@ def write_file(path: Path, data: bytes | str, root: Path | None = None) -> bool:
     handle = os.open(temporary, flags | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(payload)
+            for payload in payloads:
+                stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)  # replaces a link planted meanwhile, never follows it
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    return True
 
 
 def _no_follow(name: str, flags: int) -> int:
