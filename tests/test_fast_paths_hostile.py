@@ -168,15 +168,11 @@ def test_a_released_file_changed_before_the_report_is_one_clear_error(
     assert out.getvalue() == ""
 
 
-def test_a_stream_that_stops_at_a_manifest_checks_its_released_overlays_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """`check products platform` in a workspace: the stream checks and releases the products'
-    group, stops at the manifest's (its dependents are searched first) and checks everything
-    again holding it, a released overlay included (read again, its models made anew): the
-    same findings as a run that never released, not an internal error."""
-    (tmp_path / "products" / "a").mkdir(parents=True)
+def _enterprise_and_product(tmp_path: Path, compute: str, overlay: str) -> None:
+    """`platform/manifest.yaml` (an enterprise approving duckdb and spark) and product `a`
+    running its one transform on `compute`, with `overlay` as its `floe.prod.yaml`."""
     (tmp_path / "platform").mkdir()
+    (tmp_path / "products" / "a").mkdir(parents=True)
     (tmp_path / "platform" / "manifest.yaml").write_text(
         "scope: enterprise\nmetadata: {name: acme}\n"
         "plugins:\n  compute:\n    approved: [duckdb, spark]\n    default: duckdb\n",
@@ -184,11 +180,21 @@ def test_a_stream_that_stops_at_a_manifest_checks_its_released_overlays_again(
     )
     (tmp_path / "products" / "a" / "floe.yaml").write_text(
         "name: a\nplatform: {ref: ../../platform/manifest.yaml}\n"
-        "transforms:\n  - {type: dbt, path: models/a/, compute: spark}\n",
+        f"transforms:\n  - {{type: dbt, path: models/a/, compute: {compute}}}\n",
         "utf-8",
     )
-    (tmp_path / "products" / "a" / "floe.prod.yaml").write_text(
-        "transforms:\n  - {path: models/a/, compute: duckdb}\n", "utf-8"
+    (tmp_path / "products" / "a" / "floe.prod.yaml").write_text(overlay, "utf-8")
+
+
+def test_a_stream_that_stops_at_a_manifest_checks_its_released_overlays_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check products platform` in a workspace: the stream checks and releases the products'
+    group, stops at the manifest's (its dependents are searched first) and checks everything
+    again holding it, a released overlay included (read again, its models made anew): the
+    same findings as a run that never released, not an internal error."""
+    _enterprise_and_product(
+        tmp_path, compute="spark", overlay="transforms:\n  - {path: models/a/, compute: duckdb}\n"
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(stream, "GROUP", 1)  # the products' group is released before the stop
@@ -213,20 +219,10 @@ def test_a_served_finding_shadows_a_schema_finding_whatever_its_path_spelling(
     environment-override explains is dropped, as in a cold run: the same file whatever the
     spelling of its findings' paths."""
     (tmp_path / ".git").mkdir()  # the workspace's root
-    (tmp_path / "platform").mkdir()
-    (tmp_path / "products" / "a").mkdir(parents=True)
-    (tmp_path / "platform" / "manifest.yaml").write_text(
-        "scope: enterprise\nmetadata: {name: acme}\n"
-        "plugins:\n  compute:\n    approved: [duckdb, spark]\n    default: duckdb\n",
-        "utf-8",
-    )
-    (tmp_path / "products" / "a" / "floe.yaml").write_text(
-        "name: a\nplatform: {ref: ../../platform/manifest.yaml}\n"
-        "transforms:\n  - {type: dbt, path: models/a/, compute: duckdb}\n",
-        "utf-8",
-    )
-    (tmp_path / "products" / "a" / "floe.prod.yaml").write_text(
-        "transforms: [{path: models/a/, compute: {prod: spark}}]\n", "utf-8"
+    _enterprise_and_product(
+        tmp_path,
+        compute="duckdb",
+        overlay="transforms: [{path: models/a/, compute: {prod: spark}}]\n",
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FLOE_LINT_NO_CACHE", raising=False)
