@@ -187,10 +187,14 @@ class Context:
         (see `Hierarchy.may_be_compiled_on`)."""
         return self.hierarchy.may_be_compiled_on(level)
 
+    def holds_lock(self, doc: Document) -> bool:
+        """Whether a floe.lock lies beside `doc` (on disk or given in place of one's text)."""
+        path = doc.path.parent / LOCK_NAME
+        return self.hierarchy.workspace.overlay(path) is not None or os.path.lexists(path)
+
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
-        path = product.doc.path.parent / LOCK_NAME
-        if self.hierarchy.workspace.overlay(path) is None and not os.path.lexists(path):
+        if not self.holds_lock(product.doc):
             return iter(())  # no lock file (what `lockfile.read` says): none is imported
         from floe_lint.oci import lockfile
 
