@@ -278,8 +278,8 @@ def measure(manifest: Path, against: str, old: bytes, lint: Linter) -> Impact:
     """Lint with `old` in the manifest's place, then as it is, and compare. Both runs share
     what does not depend on the manifest's content (see floe_lint.lint.shared): each file is
     parsed once, the dependents searched once, and a rule that reads one document alone runs
-    once on it."""
-    shared = Shared()
+    once on it. No rule states a fix (nobody shows them: see `Shared.states_fixes`)."""
+    shared = Shared(fixes=False)
     before = lint({manifest.resolve(): old}, shared)
     after = lint(None, shared)
     return compare(manifest, against, before, after)
