@@ -182,8 +182,7 @@ def test_relative_refs_are_resolved_once_per_folder_and_text(
     files = {
         "platform/fin/manifest.yaml": ENTERPRISE,
         **{
-            f"products/p{n}/floe.yaml": product.format(name=f"p{n}", noise="none")
-            for n in range(3)
+            f"products/p{n}/floe.yaml": product.format(name=f"p{n}", noise="none") for n in range(3)
         },
         # the same ref text names deep/platform/fin (absent); the noise names the target
         "deep/products/d0/floe.yaml": product.format(name="d0", noise="../../../platform/fin"),
