@@ -330,10 +330,11 @@ def measure(
     """Lint with `old` in the manifest's place, then as it is, and compare. Both runs share
     what does not depend on the manifest's content (see floe_lint.lint.shared): each file is
     parsed once, the dependents searched once, and a rule that reads one document alone runs
-    once on it. Raises `Unmeasurable` when either version does not parse (or holds no
-    manifest while the other does): an impact of it would read as "nothing breaks".
-    `from_file`: `against` names a file, not a revision."""
-    shared = Shared()
+    once on it. No rule states a fix (nobody shows them: see `Shared.states_fixes`).
+    Raises `Unmeasurable` when either version does not parse (or holds no manifest while the
+    other does): an impact of it would read as "nothing breaks". `from_file`: `against` names
+    a file, not a revision."""
+    shared = Shared(fixes=False)
     before = lint({manifest.resolve(): old}, shared)
     after = lint(None, shared)
     _check_readable(manifest, against, from_file, before, after)
