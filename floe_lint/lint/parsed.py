@@ -141,9 +141,13 @@ def is_parse_of(source: SourceFile, raw: bytes) -> bool:
     if len(raw) <= MAX_BYTES:
         with suppressed(UnicodeDecodeError):
             text = raw.decode("utf-8-sig")
-    if source.released:
-        return document._fingerprint(text) == source._held
-    return source.text == text
+    if source.released:  # (a file without text is never released)
+        return bool(text) and document._fingerprint(text) == source._held
+    if text or source.text:  # a text parses one way: the same text, the same parse
+        return source.text == text
+    # No text: an empty file, or one too large or not UTF-8, whose problem says how and where
+    # (which bytes): the same only when parsing `raw` notes the same problems (it stops early).
+    return document.parse(source.path, raw).problems == source.problems
 
 
 def moved(

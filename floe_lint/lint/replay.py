@@ -15,6 +15,7 @@ from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, links, parsed
+from floe_lint.lint.side import SideFiles
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
 from floe_lint.load.workspace import Workspace
@@ -74,6 +75,8 @@ class Replay:
         self._keys: dict[Path, str] = {}
         #: the parses kept across runs (`floe_lint.lint.parsed`)
         self.parses = parsed.Parses(store, self.hash, self._raw)
+        #: the files rules read beside the documents (floe.lock), keyed as they were read
+        self.side = SideFiles()
 
     # -- hashes --------------------------------------------------------------------------
 
@@ -113,6 +116,10 @@ class Replay:
             raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
         return self._hash[key]
+
+    def side_text(self, path: Path) -> str | None:
+        """A floe.lock's text as a rule of this run reads it (see `floe_lint.lint.side`)."""
+        return self.side.text(self.key(path), self._hash)
 
     def all_hash(self) -> str:
         """Every found file's content: what a manifest's replay depends on."""
@@ -303,6 +310,7 @@ class Replay:
         fresh = False
         self.parses.start(self.replayed)
         moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash)
+        moved |= self.side.moved(self._hash)  # (floe.lock: no parse read it)
         self.complete = self.complete and not moved  # saved again since parsed: not stored
         for key, source in self.workspace.loaded():
             if (
