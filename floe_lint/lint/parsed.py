@@ -54,7 +54,8 @@ PARSED = "pd"
 MAX_STORED = 48 * 1024 * 1024
 #: the JSON text of parses a run keeps of files no entry held (a run filling the cache), at
 #: most: they are held until the run records its entries, so this bounds the memory they take
-MAX_FILLED = 48 * 1024 * 1024
+#: (about 2.2 KB a product: a tree of up to about 1,800 products is covered whole)
+MAX_FILLED = 4 * 1024 * 1024
 
 
 def encoded(source: SourceFile) -> str | None:
