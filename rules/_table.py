@@ -504,7 +504,6 @@ FROM_LOADER = "FL001 FL002 FL004 FL005"
 #: By the test a subject must pass before they can find anything on it (their `GUARD`), the ids
 #: of the rules whose module is imported only for a subject that passes it.
 GUARDS: dict[str, str] = {
-    "lock-file": "FL306",
     "mixed-dialect": "FL108",
     "ref-problems": "FL301 FL302 FL305",
     "schema:coerced": "FL708",

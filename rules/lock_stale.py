@@ -43,7 +43,6 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL306", "lock-stale", "error", "product"
-GUARD = "lock-file"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.load.walk import found_under
+from floe_lint.load.walk import Beside, found_under
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.reverse_index import (
     Dependent,
@@ -160,7 +160,49 @@ def test_the_search_finds_what_parsing_every_file_finds(
     try:
         expected = straightforward(root, changed)
         for given in (root, Path(".")):
-            index = ReverseIndex(given, Workspace(), {})
-            assert _fields(index.dependents([changed])) == _fields(expected)
+            # with a listing (`impact`'s search), relative refs are resolved once per folder
+            # and text, `../` taken off through the folders the walk listed
+            for listing in (None, Beside()):
+                index = ReverseIndex(given, Workspace(), {}, listing=listing)
+                assert _fields(index.dependents([changed])) == _fields(expected)
     finally:
         os.chdir(old)
+
+
+def test_relative_refs_are_resolved_once_per_folder_and_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the walk's listing (`impact`), the products of a folder that name their manifest
+    by the same text are resolved once; the same text from another depth is resolved again
+    (it names another file, here none, though the file mentions the target)."""
+    from floe_lint.model import reverse_index
+
+    root = tmp_path / "ws"
+    product = "name: {name}\ndescription: {noise}\nplatform: {{ref: ../../platform/fin}}\n"
+    files = {
+        "platform/fin/manifest.yaml": ENTERPRISE,
+        **{
+            f"products/p{n}/floe.yaml": product.format(name=f"p{n}", noise="none") for n in range(3)
+        },
+        # the same ref text names deep/platform/fin (absent); the noise names the target
+        "deep/products/d0/floe.yaml": product.format(name="d0", noise="../../../platform/fin"),
+    }
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, "utf-8")
+    resolved: list[tuple[str, Path]] = []
+
+    def counted(text: str, base: Path) -> Path | None:
+        resolved.append((text, base))
+        return _local_target(text, base)
+
+    monkeypatch.setattr(reverse_index, "_local_target", counted)
+    changed = root / "platform" / "fin" / "manifest.yaml"
+    index = ReverseIndex(root, Workspace(), {}, listing=Beside())
+    assert [d.path for d in index.dependents([changed])] == [
+        root / f"products/p{n}/floe.yaml" for n in range(3)
+    ]
+    assert resolved == [
+        ("../../platform/fin", root / "deep/products/d0/floe.yaml"),
+        ("../../platform/fin", root / "products/p0/floe.yaml"),
+    ]

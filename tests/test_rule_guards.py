@@ -2,7 +2,7 @@
 test (floe_lint.lint.applicable.guarded), and that never changes what a run prints.
 
 Both halves, on the rules' own docstring examples (both dialects, with their configs: trusted
-roots, floe.lock files, per-environment files, credentials in refs), mixed at random, and on
+roots, per-environment files, credentials in refs), mixed at random, and on
 examples/: with the tests off (`applicable.BY_GUARD`) every guarded rule's module is asked
 about every subject, and none finds anything on a subject whose test fails; the output (text,
 JSON, SARIF) and exit status are the same with the tests as without them. A fresh run over a
@@ -34,8 +34,8 @@ OWN = [files for rule in GUARDED for _, files, _ in examples(rule)]
 
 
 def test_the_guarded_rules() -> None:
-    """The schema rules, the ref rules, untrusted-root, mixed-dialect, ref-credential and
-    lock-stale: each module's own first step is the test its GUARD names."""
+    """The schema rules, the ref rules, untrusted-root, mixed-dialect and ref-credential: each
+    module's own first step is the test its GUARD names."""
     assert {r.name: r.guard for r in GUARDED} == {
         "schema-unknown-key": "schema:unknown-key",
         "schema-type": "schema:type",
@@ -50,7 +50,6 @@ def test_the_guarded_rules() -> None:
         "untrusted-root": "trusted-roots",
         "mixed-dialect": "mixed-dialect",
         "ref-credential": "url-credentials",
-        "lock-stale": "lock-file",
     }
 
 
@@ -218,8 +217,8 @@ def _imported(root: Path, *args: str) -> set[str]:
 
 
 def test_valid_files_import_no_guarded_rule(tmp_path: Path) -> None:
-    """A valid product and its manifest (no schema or ref problem, no trusted roots, no lock,
-    one dialect, no URL with a password): none of the 14 guarded modules, nor rules/_schema.py;
+    """A valid product and its manifest (no schema or ref problem, no trusted roots, one
+    dialect, no URL with a password): none of the 13 guarded modules, nor rules/_schema.py;
     a schema problem imports the schema rule of its category and no other."""
     write_files(
         tmp_path,
@@ -265,7 +264,7 @@ def check(subject, ctx):
     ("subject", "guard", "error"),
     [
         ("document", "ref-problems", None),
-        ("document", "refs", "has unknown GUARD 'refs' (one of: lock-file, mixed-dialect, "),
+        ("document", "refs", "has unknown GUARD 'refs' (one of: mixed-dialect, ref-problems, "),
         ("file", "ref-problems", "has GUARD 'ref-problems', which only a rule of document, "),
         ("manifest", "schema:type", "has GUARD 'schema:type', which only a rule of document"),
     ],

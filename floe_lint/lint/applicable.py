@@ -19,7 +19,7 @@ through `guarded`: a test of `GUARDS`, which asks the context exactly what the r
 step asks (a schema rule: the document's schema problems of its category, and of its overlays';
 a ref rule: the document's ref problems; untrusted-root: whether there are trusted roots), and
 imports the rule's module only for a subject that passes it. Most subjects of most runs pass
-none (a valid document has no schema problem), so 15 of the 29 rule modules a product and its
+none (a valid document has no schema problem), so 14 of the 29 rule modules a product and its
 two manifests used to import are not. tests/test_rule_guards.py holds both halves: a rule finds
 nothing on a subject its test fails, and a run prints the same with the tests as without them.
 """
@@ -133,7 +133,6 @@ TESTS: dict[str, Callable[[Document, Context], bool]] = {
     "trusted-roots": lambda doc, ctx: ctx.trust is not None,
     "mixed-dialect": lambda doc, ctx: ctx.mixed_dialect(doc) is not None,
     "url-credentials": lambda doc, ctx: _may_hold_url_credentials(doc.text),
-    "lock-file": lambda doc, ctx: ctx.holds_lock(doc),
 }
 GUARDS: dict[str, tuple[str, ...]] = {
     **{name: ("document",) for name in TESTS if name.startswith("schema:")},
@@ -141,7 +140,6 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "trusted-roots": ("document", "manifest", "product"),
     "mixed-dialect": ("document",),
     "url-credentials": ("document",),
-    "lock-file": ("product", "manifest"),
 }
 
 
