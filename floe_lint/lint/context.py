@@ -193,11 +193,12 @@ class Context:
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
         path = product.doc.path.parent / LOCK_NAME
-        if self.hierarchy.workspace.overlay(path) is None and not os.path.lexists(path):
+        text = self.hierarchy.workspace.side_text(path)
+        if text is None and not os.path.lexists(path):
             return iter(())  # no lock file (what `lockfile.read` says): none is imported
         from floe_lint.oci import lockfile
 
-        return lockfile.stale(self.hierarchy, product.doc)
+        return lockfile.stale(self.hierarchy, product.doc, text)
 
     @staticmethod
     def mixed_dialect(doc: Document) -> tuple[Node, Node] | None:
