@@ -34,12 +34,30 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
 
     from floe_lint.findings import Finding
     from floe_lint.lint.context import Context
-    from floe_lint.lint.registry import Rule, Subject
     from floe_lint.load.document import Document, SourceFile
+
+    class Rule(Protocol):
+        """What this module reads of a `floe_lint.lint.registry.Rule` (not imported here: the
+        registry imports this module)."""
+
+        @property
+        def name(self) -> str: ...
+        @property
+        def subject(self) -> str: ...
+        @property
+        def dialect(self) -> str | None: ...
+        @property
+        def keys(self) -> tuple[str, ...] | None: ...
+        @property
+        def from_loader(self) -> bool: ...
+        @property
+        def guard(self) -> str | None: ...
+        def module_check(self) -> Callable[[Any, Context], Iterable[Finding]]: ...
+
 
 #: whether rules are selected by dialect (off: every rule with a subject is asked, as before;
 #: tests/test_rules_applicable.py compares both)
@@ -54,7 +72,7 @@ class Applicable:
 
     __slots__ = ("_noted", "_own", "subjects")
 
-    def __init__(self, subjects: Mapping[Subject, Sequence[Any]]):
+    def __init__(self, subjects: Mapping[Any, Sequence[Any]]):
         self.subjects = subjects
         #: subject kind -> per subject, its own document's dialect and data (when asked)
         self._own: dict[str, list[tuple[str, Any]]] = {}
