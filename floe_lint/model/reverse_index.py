@@ -321,6 +321,7 @@ class ReverseIndex:
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
         #: relative refs resolved (`_target`), by folder and text
         self._targets: dict[tuple[str, str], Path | None] = {}
+        self._plain: bool | None = None  # see `_plain_root`
         self._scanned = False
         self._table: OciTable | None = None
         #: the rest of a walk that `_listed` has not given yet
@@ -415,6 +416,14 @@ class ReverseIndex:
             self._targets[memo] = _local_target(text, path)
         return self._targets[memo]
 
+    def _plain_root(self) -> bool:
+        """Whether no symbolic link lies on the way to the root folder, so none lies on the way
+        to a file the walk found that is not one itself (it follows no link to a folder)."""
+        if self._plain is None:
+            top = os.path.abspath(self.root)
+            self._plain = os.sep == "/" and self.root.is_dir() and os.path.realpath(top) == top
+        return self._plain
+
     def _is_manifest(self, path: Path) -> bool:
         return any(d.kind == "manifest" for d in self.workspace.load(path).documents)
 
@@ -446,6 +455,8 @@ class ReverseIndex:
                             continue
                     if not targets.named_by(text, raw.decode("utf-8", errors="replace")):
                         continue
+            if not link and self._plain_root():  # its key: its absolute path
+                self.workspace.know_keys((name,))
             path = Path(name)
             try:
                 key = self.workspace.key(path)
