@@ -101,12 +101,13 @@ def _same(a: Any, b: Any) -> bool:
 
 def _outcome(build: Any, root: yaml.Node, lines: list[str]) -> tuple[str, Any, list[Any]]:
     problems: list[Any] = []
+    odd: list[bool] = []
     try:
-        return "data", build(root, lines, problems), problems
+        return "data", build(root, lines, problems, odd), [*problems, odd]
     except yaml_tree.TooDeep as error:
-        return "deep", error.node, problems
+        return "deep", error.node, [*problems, odd]
     except yaml_tree.TooManyNodes:
-        return "many", None, problems
+        return "many", None, [*problems, odd]
 
 
 def _nodes(node: yaml.Node) -> list[tuple[str, str, Any]]:
@@ -146,7 +147,8 @@ def _compare(text: str) -> None:
         fast = _outcome(plain.build, root, lines)
         slow = _outcome(yaml_tree.build, root, lines)
         assert fast[0] == slow[0], text
-        assert fast[2] == slow[2], text  # the same problems, in the same order
+        # the same problems, in the same order, and the same note of data JSON does not hold
+        assert fast[2] == slow[2], text
         if fast[0] == "deep":
             assert fast[1] is slow[1]
         else:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, links, parsed
+from floe_lint.lint.side import SideFiles
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
 from floe_lint.load.workspace import Workspace
@@ -72,10 +73,10 @@ class Replay:
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
         self._keys: dict[Path, str] = {}
-        #: file key -> its parse to store with its entry (`floe_lint.lint.parsed`), and how many
-        #: files were built from a stored parse
-        self.parses: dict[str, list[str]] = {}
-        self.served = 0
+        #: the parses kept across runs (`floe_lint.lint.parsed`)
+        self.parses = parsed.Parses(store, self.hash, self._raw)
+        #: the files rules read beside the documents (floe.lock), keyed as they were read
+        self.side = SideFiles()
 
     # -- hashes --------------------------------------------------------------------------
 
@@ -115,6 +116,10 @@ class Replay:
             raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
         return self._hash[key]
+
+    def side_text(self, path: Path) -> str | None:
+        """A floe.lock's text as a rule of this run reads it (see `floe_lint.lint.side`)."""
+        return self.side.text(self.key(path), self._hash)
 
     def all_hash(self) -> str:
         """Every found file's content: what a manifest's replay depends on."""
@@ -251,57 +256,20 @@ class Replay:
 
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
 
-    def _stored_parse(self, path: Path, key: str) -> list[str] | None:
-        entry = self.store.entries.get(key)
-        stored = entry.get(parsed.PARSED) if isinstance(entry, dict) else None
-        if not (
-            isinstance(stored, list)
-            and len(stored) == 3
-            and all(isinstance(v, str) for v in stored)
-            and stored[1] == str(path)
-            and stored[0] == self.hash(key)
-        ):
-            return None
-        return stored
-
     def servable(self, path: Path) -> bool:
-        """Whether checking `path` builds it from a stored parse (it need not be parsed)."""
+        """Whether checking `path` builds it from a kept parse (it need not be parsed)."""
         try:
-            return self._stored_parse(path, self.key(path)) is not None
+            return self.parses.stored(path, self.key(path)) is not None
         except (OSError, RuntimeError):
             return False
 
     def serve(self, path: Path, key: Path) -> SourceFile | None:
-        """The file at `path` built from its stored parse, when its content is the same."""
-        text = str(key)
-        stored = self._stored_parse(path, text)
-        raw = self._raw.get(text) if stored is not None else None
-        if stored is None or raw is None:
-            return None
-        source = parsed.built(path, raw, stored[2])
-        if source is not None:
-            self.parses[text] = stored
-            self.served += 1
-        return source
+        """The file at `path` built from its kept parse, when its content is the same."""
+        return self.parses.serve(path, str(key))
 
     def fresh_parse(self, path: Path, key: Path, source: SourceFile) -> None:
-        """`source` was just parsed from disk: keep its parse for its entry when the store holds
-        one with its content hash (it is checked again for a dependency's sake)."""
-        text = str(key)
-        entry = self.store.entries.get(text)
-        if not isinstance(entry, dict) or entry.get("h") is None:
-            return
-        digest = self.hash(text)
-        raw = self._raw.get(text)
-        if entry["h"] != digest or digest is None or raw is None:
-            return
-        try:
-            same = raw.decode("utf-8-sig") == source.text  # the bytes hashed were parsed
-        except UnicodeDecodeError:
-            return
-        data = parsed.encoded(source) if same else None
-        if data is not None:
-            self.parses[text] = [digest, str(path), data]
+        """`source` was just parsed from disk (`parsed.Parses.fresh`)."""
+        self.parses.fresh(path, str(key), source)
 
     # -- recording -----------------------------------------------------------------------
 
@@ -340,12 +308,9 @@ class Replay:
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
-        room = parsed.MAX_STORED  # for parses, less what replayed entries keep
-        for key in self.replayed:
-            held = self.store.written.get(key, {}).get(parsed.PARSED)
-            if isinstance(held, list) and len(held) == 3 and isinstance(held[2], str):
-                room -= len(held[2])
+        self.parses.start(self.replayed)
         moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash)
+        moved |= self.side.moved(self._hash)  # (floe.lock: no parse read it)
         self.complete = self.complete and not moved  # saved again since parsed: not stored
         for key, source in self.workspace.loaded():
             if (
@@ -385,16 +350,13 @@ class Replay:
                 self.store.written[key]["oci"] = refs
             if led:
                 self.store.written[key]["links"] = led
-            kept = self.parses.get(key)
-            if kept is not None and kept[0] == self.store.written[key]["h"]:
-                room -= len(kept[2])
-                if room >= 0:  # (beyond it, the store would grow past what a run reads)
-                    self.store.written[key][parsed.PARSED] = kept
+            self.parses.keep(key, self.store.written[key])
             named = self.explicit.get(key) or self.exclusions
             if named and any(d.kind for d in source.documents):
                 # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
                 # it changes no set of files found, so the names beside it are noted
                 self.store.written[key]["ov"] = links.overlays_beside(source.path)
+        self.parses.save()
         if fresh or self.store.written.keys() != self.store.entries.keys():
             self.store.save()  # else every entry was replayed: the store stays as it is
 

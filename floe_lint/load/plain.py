@@ -5,10 +5,10 @@ located later, for the few files with a finding), so `Plain` is `yaml_tree.Build
 that case never uses left out: no pointer or span argument per node, no alias lookup per key, a
 mapping's merge keys gathered only when it has one, and a plain text scalar (most values and
 keys) taken at once. It counts nodes, nests, reports unknown tags, bad scalars and non-scalar
-keys, and reads merge keys exactly as `Builder` does (a merge is read by `Builder` itself), and
-a duplicate key sends the document to `Builder` with pointers, whose problem names one, as
-before. tests/test_plain_build.py compares the two on random documents, problems and limits
-included.
+keys, notes data JSON does not hold exactly (`plain`) and reads merge keys (through `Builder`
+itself) exactly as `Builder` does, and a duplicate key sends the document to `Builder` with
+pointers, whose problem names one, as before. tests/test_plain_build.py compares the two on
+random documents, problems, limits and `plain` included.
 """
 
 from __future__ import annotations
@@ -55,7 +55,10 @@ class Plain(Builder):
             return self._scalar(node)
         if isinstance(node, _MAPPING):
             mapping = self._data_of_mapping(node)
-            return tagged.Set(mapping) if tag == tagged.SET_TAG else mapping
+            if tag == tagged.SET_TAG:
+                self.plain = False
+                return tagged.Set(mapping)
+            return mapping
         self._enter(node)  # a sequence
         items = [self.data(item) for item in node.value]
         self.depth -= 1
@@ -87,8 +90,10 @@ class Plain(Builder):
                         span_of(key_node, self.lines),
                     )
                 )
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                key = str(key)
+            if type(key) is not str:
+                self.plain = False
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    key = str(key)
             if key in result:  # (the keys seen so far: each was given its value at once)
                 raise NeedPointers
             tag = value_node.tag
@@ -106,14 +111,21 @@ class Plain(Builder):
         return result
 
 
-def build(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> Any:
+def build(
+    root: yaml.Node, lines: list[str], problems: list[LoadProblem], odd: list[bool] | None = None
+) -> Any:
     """`yaml_tree.build`: the data of a composed document, its problems appended to
-    `problems`; a duplicate key builds it again with pointers, as there."""
+    `problems`, a True to `odd` when the data is not JSON's exactly; a duplicate key builds it
+    again with pointers, as there."""
     found: list[LoadProblem] = []
+    builder: Builder = Plain(lines, found, pointers=False)
     try:
-        return Plain(lines, found, pointers=False).data(root)
+        return builder.data(root)  # type: ignore[attr-defined]
     except NeedPointers:
         found = []
-        return Builder(lines, found).build(root, "")
+        builder = Builder(lines, found)
+        return builder.build(root, "")
     finally:
         problems.extend(found)
+        if odd is not None and not builder.plain:
+            odd.append(True)

@@ -141,6 +141,9 @@ class Builder:
         self.lines, self.problems, self.spans = lines, problems, spans
         self.aliases: AliasPlaces = aliases or {}
         self.count = self.depth = 0
+        #: whether the data built is JSON's exactly (see `SourceFile.plain`): no `Text`, no
+        #: `Set`, no key other than `str` (the builder never shares a container)
+        self.plain = True
         #: build each node's JSON pointer (spans need them; loading does not, unless a key
         #: is duplicated: then NeedPointers is raised and the caller builds again with them)
         self.pointers = pointers or spans is not None
@@ -165,7 +168,10 @@ class Builder:
             return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
             mapping = self._mapping(node, pointer, place)
-            return tagged.Set(mapping) if node.tag == tagged.SET_TAG else mapping
+            if node.tag == tagged.SET_TAG:
+                self.plain = False
+                return tagged.Set(mapping)
+            return mapping
         self._enter(node)  # a sequence
         if self.pointers:
             items = [
@@ -235,8 +241,10 @@ class Builder:
                         span_of(key_node, self.lines),
                     )
                 )
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                key = str(key)
+            if type(key) is not str:
+                self.plain = False
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    key = str(key)
             child = ptr.join(pointer, str(key)) if self.pointers else ""
             key_place = place or self._alias(node, (index, 0))
             value_place = place or self._alias(node, (index, 1))
@@ -287,6 +295,7 @@ class Builder:
             return sys.intern(node.value)
         construct = _CONSTRUCTORS.get(tag)
         if construct is None and tag in tagged.READ_AS:
+            self.plain = False
             try:  # the text written, with what PyYAML (upstream's loader) builds from it
                 return tagged.text(str(node.value), tagged.READ_AS[tag](node))
             except (ValueError, TypeError, yaml.YAMLError):
@@ -483,15 +492,22 @@ def scan(text: str) -> Iterator[yaml.Token]:
     return yaml.scan(text, Loader=_Loader)
 
 
-def build(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> Any:
+def build(
+    root: yaml.Node, lines: list[str], problems: list[LoadProblem], odd: list[bool] | None = None
+) -> Any:
     """The data of a composed document, its problems appended to `problems`; pointers are
-    built only when a duplicate key needs one. (Loading calls `floe_lint.load.plain.build`,
-    this written for that case alone; tests/test_plain_build.py holds the two equal.)"""
+    built only when a duplicate key needs one. `odd` gets a True when the data is not JSON's
+    exactly (`Builder.plain`). (Loading calls `floe_lint.load.plain.build`, this written for
+    that case alone; tests/test_plain_build.py holds the two equal.)"""
     found: list[LoadProblem] = []
+    builder = Builder(lines, found, pointers=False)
     try:
-        return Builder(lines, found, pointers=False).build(root, "")
+        return builder.build(root, "")
     except NeedPointers:
         found = []
-        return Builder(lines, found).build(root, "")
+        builder = Builder(lines, found)
+        return builder.build(root, "")
     finally:
         problems.extend(found)
+        if odd is not None and not builder.plain:
+            odd.append(True)
