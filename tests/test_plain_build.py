@@ -14,7 +14,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.load import plain, yaml_tree
+from floe_lint.load import plain, resolving, yaml_tree
 from floe_lint.load.document import parse
 
 KEYS = st.sampled_from(
@@ -201,7 +201,7 @@ VALUES = st.one_of(
 def test_the_resolver_answers_what_pyyaml_answers(
     kind: type[yaml.Node], value: str, implicit: tuple[bool, bool]
 ) -> None:
-    loader = yaml_tree._Loader("")
+    loader = resolving.Loader("")
     reference = yaml.CSafeLoader("")
     try:
         value_given = None if kind is not yaml.ScalarNode else value
@@ -221,9 +221,9 @@ def test_the_path_resolver_hooks_do_nothing() -> None:
     """Without path resolvers PyYAML's hooks do nothing; ours are C callables that look in an
     empty mapping (the composer ignores what they return: the property above compares trees)."""
     assert yaml.CSafeLoader.yaml_path_resolvers == {}
-    descend, ascend = yaml_tree._Loader.descend_resolver, yaml_tree._Loader.ascend_resolver
+    descend, ascend = resolving.Loader.descend_resolver, resolving.Loader.ascend_resolver
     assert descend.__self__ == {} and ascend.__self__ == ()  # type: ignore[attr-defined]
-    loader = yaml_tree._Loader("a: [1, {b: 2}]")
+    loader = resolving.Loader("a: [1, {b: 2}]")
     try:
         assert loader.descend_resolver is descend  # not bound to the loader
         loader.get_single_node()
