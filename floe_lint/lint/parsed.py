@@ -10,10 +10,12 @@ the entry notes its content hash (`PARSED`). A later run that must check the sam
 the same path again builds the file from it instead of parsing it (`Parses`).
 
 Which parses are kept: that of a file parsed although the store holds an entry with its content
-hash (it was checked again for a manifest's sake), and, in a run that fills the cache, that of
-every file holding a Floe document that no entry held yet (what the first edit of a manifest
-checks again), while those stay under `MAX_FILLED` bytes: they are held until the run records
-its entries. A parse is encoded as it is made, before the run releases the file's documents.
+hash (it was checked again for a manifest's sake), and, in a run that fills an empty store, that
+of every file holding a Floe document (what the first edit of a manifest checks again), while
+those stay under `MAX_FILLED` bytes: they are held until the run records its entries. Not that
+of a file new to a store that holds others (a run that replays the rest, a pre-commit hook's,
+would rewrite every kept parse for it). A parse is encoded as it is made, before the run
+releases the file's documents.
 
 What is served is what `floe_lint.load.document.parse` builds from those bytes: the same text
 (decoded from the bytes read now, whose hash is the stored one), the same documents (index,
@@ -319,10 +321,14 @@ class Parses:
 
     def fresh(self, path: Path, key: str, source: SourceFile) -> None:
         """`source` was just parsed from disk: keep its parse for its entry when the store holds
-        one with its content hash (it is checked again for a dependency's sake), or none."""
-        entry = self.store.entries.get(key)
-        if not isinstance(entry, dict) or entry.get("h") is None:
+        one with its content hash (it is checked again for a dependency's sake), or when the
+        run fills an empty store."""
+        entries = self.store.entries
+        if not entries:
             return self._first(path, key, source)
+        entry = entries.get(key)
+        if not isinstance(entry, dict) or entry.get("h") is None:
+            return  # (a new file: a run that replays the others rewrites no kept parse for it)
         digest = self._digest(key)
         raw = self._raw.get(key)
         if entry["h"] != digest or digest is None or raw is None:
@@ -337,9 +343,9 @@ class Parses:
             self._fresh.add(key)
 
     def _first(self, path: Path, key: str, source: SourceFile) -> None:
-        """`source` was parsed from disk and the store holds no entry of it (a run that fills
-        the cache, a new file): keep its parse too, so that the first run that checks it
-        again for a manifest's sake builds it instead of parsing it. Its content hash is its
+        """`source` was parsed from disk by a run that fills an empty store: keep its parse
+        too, so that the first run that checks it again for a manifest's sake builds it
+        instead of parsing it. Its content hash is its
         entry's, known when the run records it (`moved` proves, then, that the text parsed
         is the text of the bytes hashed); only a file holding a Floe document is kept (what
         a manifest's edit checks again), and only while the parses kept so stay under

@@ -255,10 +255,8 @@ class _Targets:
             with contextlib.suppress(UnicodeEncodeError):
                 self.byte_needles = tuple(n.encode() for n in self.needles)
 
-    def _resolves(self, folder: str, ref: str) -> bool:
-        joined = os.path.normpath(os.path.join(folder, ref))
-        if joined in self.paths:
-            return True
+    def _through_links(self, joined: str) -> bool:
+        """Whether the path `joined`, which names no target as it is written, resolves to one."""
         real = self._real.get(joined)
         if real is None:  # through a symlink: one stat for most texts, which name nothing
             real = self._real[joined] = os.path.realpath(joined) if os.path.exists(joined) else ""
@@ -272,6 +270,7 @@ class _Targets:
         """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
         folder = ""
         tried: set[str] = set()  # a tag or a label repeats the needle on many lines
+        later: list[str] = []  # what names no target as written: through links, once all failed
         for needle in self.needles:
             if needle not in text:
                 continue
@@ -280,9 +279,11 @@ class _Targets:
                     continue  # the needle must be a whole folder or file name of the ref
                 tried.add(ref)
                 folder = folder or os.path.dirname(os.path.abspath(path))
-                if self._resolves(folder, ref):
+                joined = os.path.normpath(os.path.join(folder, ref))
+                if joined in self.paths:
                     return True
-        return False
+                later.append(joined)
+        return any(self._through_links(joined) for joined in later)
 
 
 class ReverseIndex:
