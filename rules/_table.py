@@ -505,6 +505,7 @@ FROM_LOADER = "FL001 FL002 FL004 FL005"
 #: of the rules whose module is imported only for a subject that passes it.
 GUARDS: dict[str, str] = {
     "mixed-dialect": "FL108",
+    "oci-ref": "FL304",
     "ref-problems": "FL301 FL302 FL305",
     "schema:coerced": "FL708",
     "schema:empty-list": "FL105",
@@ -514,5 +515,6 @@ GUARDS: dict[str, str] = {
     "schema:type": "FL102",
     "schema:unknown-key": "FL101",
     "trusted-roots": "FL310",
+    "untyped-file": "FL003",
     "url-credentials": "FL311",
 }

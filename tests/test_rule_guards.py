@@ -34,8 +34,9 @@ OWN = [files for rule in GUARDED for _, files, _ in examples(rule)]
 
 
 def test_the_guarded_rules() -> None:
-    """The schema rules, the ref rules, untrusted-root, mixed-dialect and ref-credential: each
-    module's own first step is the test its GUARD names."""
+    """The schema rules, the ref rules, untrusted-root, mixed-dialect, ref-credential,
+    unpinned-ref and no-floe-document: each module's own first step is the test its GUARD
+    names."""
     assert {r.name: r.guard for r in GUARDED} == {
         "schema-unknown-key": "schema:unknown-key",
         "schema-type": "schema:type",
@@ -50,6 +51,8 @@ def test_the_guarded_rules() -> None:
         "untrusted-root": "trusted-roots",
         "mixed-dialect": "mixed-dialect",
         "ref-credential": "url-credentials",
+        "unpinned-ref": "oci-ref",
+        "no-floe-document": "untyped-file",
     }
 
 
@@ -85,7 +88,7 @@ class _Recorder:
 
         def recorded(subject, ctx):  # type: ignore[no-untyped-def]
             found = list(check(subject, ctx))
-            doc = subject if rule.subject == "document" else subject.doc
+            doc = subject.doc if rule.subject in ("manifest", "product") else subject
             if found and not test(doc, ctx):
                 self.outside.extend((rule.id, str(f.location)) for f in found)
             self.found += bool(found)
@@ -218,7 +221,7 @@ def _imported(root: Path, *args: str) -> set[str]:
 
 def test_valid_files_import_no_guarded_rule(tmp_path: Path) -> None:
     """A valid product and its manifest (no schema or ref problem, no trusted roots, one
-    dialect, no URL with a password): none of the 13 guarded modules, nor rules/_schema.py;
+    dialect, no URL with a password, no oci:// ref): none of the 15 guarded modules, nor rules/_schema.py;
     a schema problem imports the schema rule of its category and no other."""
     write_files(
         tmp_path,
@@ -264,7 +267,7 @@ def check(subject, ctx):
     ("subject", "guard", "error"),
     [
         ("document", "ref-problems", None),
-        ("document", "refs", "has unknown GUARD 'refs' (one of: mixed-dialect, ref-problems, "),
+        ("document", "refs", "has unknown GUARD 'refs' (one of: mixed-dialect, oci-ref, "),
         ("file", "ref-problems", "has GUARD 'ref-problems', which only a rule of document, "),
         ("manifest", "schema:type", "has GUARD 'schema:type', which only a rule of document"),
     ],
