@@ -206,3 +206,34 @@ def test_relative_refs_are_resolved_once_per_folder_and_text(
         ("../../platform/fin", root / "deep/products/d0/floe.yaml"),
         ("../../platform/fin", root / "products/p0/floe.yaml"),
     ]
+
+
+def test_a_found_file_is_keyed_by_its_path_only_below_a_real_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below a root with no symbolic link on its way, a file the walk found (not a link
+    itself) is its own key: it is not resolved (`impact` and its reports asked for each of
+    1,000 products' keys twice). Through a link to the root, every key is still resolved."""
+    from floe_lint.load import workspace as workspace_module
+
+    root = tmp_path / "ws"
+    build(
+        root, [("finance", 0)], [("products", "finance", False, 0, ""), ("misc", "sales", 1, 0, "")]
+    )
+    (tmp_path / "alias").symlink_to(root, target_is_directory=True)
+    changed = root / "platform" / "finance" / "manifest.yaml"
+    expected = [root / "products" / "p0" / "floe.yaml"]
+    resolved: list[Path] = []
+    real = workspace_module.real
+
+    def counted(path: Path) -> Path:
+        resolved.append(path)
+        return real(path)
+
+    monkeypatch.setattr(workspace_module, "real", counted)
+    index = ReverseIndex(root, Workspace(), {}, listing=Beside())
+    assert [d.path for d in index.dependents([changed])] == expected
+    assert not [path for path in resolved if path.name == "floe.yaml"], resolved
+    index = ReverseIndex(tmp_path / "alias", Workspace(), {}, listing=Beside())
+    assert [d.path for d in index.dependents([changed])] == expected
+    assert Path(tmp_path / "alias" / "products" / "p0" / "floe.yaml") in resolved

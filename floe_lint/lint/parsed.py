@@ -10,10 +10,12 @@ the entry notes its content hash (`PARSED`). A later run that must check the sam
 the same path again builds the file from it instead of parsing it (`Parses`).
 
 Which parses are kept: that of a file parsed although the store holds an entry with its content
-hash (it was checked again for a manifest's sake), and, in a run that fills the cache, that of
-every file holding a Floe document that no entry held yet (what the first edit of a manifest
-checks again), while those stay under `MAX_FILLED` bytes: they are held until the run records
-its entries. A parse is encoded as it is made, before the run releases the file's documents.
+hash (it was checked again for a manifest's sake), and, in a run that fills an empty store, that
+of every file holding a Floe document (what the first edit of a manifest checks again), while
+those stay under `MAX_FILLED` bytes: they are held until the run records its entries. Not that
+of a file new to a store that holds others (a run that replays the rest, a pre-commit hook's,
+would rewrite every kept parse for it). A parse is encoded as it is made, before the run
+releases the file's documents.
 
 What is served is what `floe_lint.load.document.parse` builds from those bytes: the same text
 (decoded from the bytes read now, whose hash is the stored one), the same documents (index,
@@ -54,7 +56,8 @@ PARSED = "pd"
 MAX_STORED = 48 * 1024 * 1024
 #: the JSON text of parses a run keeps of files no entry held (a run filling the cache), at
 #: most: they are held until the run records its entries, so this bounds the memory they take
-MAX_FILLED = 48 * 1024 * 1024
+#: (about 2.2 KB a product: a tree of up to about 1,800 products is covered whole)
+MAX_FILLED = 4 * 1024 * 1024
 
 
 def encoded(source: SourceFile) -> str | None:
@@ -290,19 +293,28 @@ class Parses:
         self._room = MAX_STORED
         self._held: list[str] = []  # the keys whose line stays as it is (`save`)
         self._made: dict[str, list[str]] = {}  # the lines to write
+        self._asked: dict[str, tuple[Path, list[str] | None]] = {}  # (`stored`)
 
     def stored(self, path: Path, key: str) -> list[str] | None:
         """[content hash, path, JSON text] of the parse kept of `key` as `path`, when its entry
-        says one is kept for the content the file has now and its line holds it."""
-        entry = self.store.entries.get(key)
+        says one is kept for the content the file has now and its line holds it (asked up to
+        three times a file: answered once per key and path)."""
+        entries = self.store.entries
+        if not entries:
+            return None  # (not loaded yet, or empty: nothing noted, nothing kept)
+        asked = self._asked.get(key)
+        if asked is not None and asked[0] == path:
+            return asked[1]
+        found = None
+        entry = entries.get(key)
         stored = entry.get(PARSED) if isinstance(entry, dict) else None
-        if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str)):
-            return None
-        digest = stored[0]
-        if digest != self._digest(key):
-            return None
-        text = self.kept.get(key, digest, str(path))
-        return None if text is None else [digest, str(path), text]
+        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str):
+            digest = stored[0]
+            if digest == self._digest(key):
+                text = self.kept.get(key, digest, str(path))
+                found = None if text is None else [digest, str(path), text]
+        self._asked[key] = (path, found)
+        return found
 
     def serve(self, path: Path, key: str) -> SourceFile | None:
         """The file at `path` built from its kept parse, when its content is the same."""
@@ -318,10 +330,14 @@ class Parses:
 
     def fresh(self, path: Path, key: str, source: SourceFile) -> None:
         """`source` was just parsed from disk: keep its parse for its entry when the store holds
-        one with its content hash (it is checked again for a dependency's sake), or none."""
-        entry = self.store.entries.get(key)
-        if not isinstance(entry, dict) or entry.get("h") is None:
+        one with its content hash (it is checked again for a dependency's sake), or when the
+        run fills an empty store."""
+        entries = self.store.entries
+        if not entries:
             return self._first(path, key, source)
+        entry = entries.get(key)
+        if not isinstance(entry, dict) or entry.get("h") is None:
+            return  # (a new file: a run that replays the others rewrites no kept parse for it)
         digest = self._digest(key)
         raw = self._raw.get(key)
         if entry["h"] != digest or digest is None or raw is None:
@@ -336,9 +352,9 @@ class Parses:
             self._fresh.add(key)
 
     def _first(self, path: Path, key: str, source: SourceFile) -> None:
-        """`source` was parsed from disk and the store holds no entry of it (a run that fills
-        the cache, a new file): keep its parse too, so that the first run that checks it
-        again for a manifest's sake builds it instead of parsing it. Its content hash is its
+        """`source` was parsed from disk by a run that fills an empty store: keep its parse
+        too, so that the first run that checks it again for a manifest's sake builds it
+        instead of parsing it. Its content hash is its
         entry's, known when the run records it (`moved` proves, then, that the text parsed
         is the text of the bytes hashed); only a file holding a Floe document is kept (what
         a manifest's edit checks again), and only while the parses kept so stay under
@@ -356,11 +372,13 @@ class Parses:
     def start(self, replayed: Collection[str]) -> None:
         """The run records its entries: the parses of those it replayed stay kept, and count
         against `MAX_STORED`."""
+        written, held = self.store.written, self._held
         for key in replayed:
-            kept = self.store.written.get(key, {}).get(PARSED)
-            if isinstance(kept, list) and len(kept) == 2 and type(kept[1]) is int:
+            entry = written.get(key)
+            kept = entry.get(PARSED) if entry is not None else None
+            if kept is not None and type(kept) is list and len(kept) == 2 and type(kept[1]) is int:
                 self._room -= kept[1]
-                self._held.append(key)
+                held.append(key)
 
     def keep(self, key: str, entry: dict[str, Any]) -> None:
         """Note in the `entry` the run made for `key` that its parse is kept, if the run has

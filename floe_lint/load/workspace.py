@@ -310,6 +310,11 @@ class Workspace:
         readers of side files (floe.lock) see it instead of the disk's."""
         if not self._overlaid:  # the common case: nothing given, no path to resolve
             return None
+        # a path to nothing resolves to a file of its own name: none given (`impact` asks for
+        # every product's floe.lock with the old manifest given)
+        names = {k.name for k in self._overlaid} | {"", ".", ".."}
+        if path.name not in names and not os.path.lexists(path):
+            return None
         key = self.key(path)
         return self._files[key].text if key in self._overlaid else None
 

@@ -15,6 +15,7 @@ from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
 from floe_lint.load.problems import LoadProblem, NodeSpans
+from floe_lint.load.resolving import Loader as _Loader
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,42 +24,6 @@ if TYPE_CHECKING:
     #: where an alias is written, by the slot it fills: (id of the parent node, list index or
     #: (pair index, 0 for the key / 1 for the value))
     AliasPlaces = dict[tuple[int, Any], Span]
-
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - libyaml is present in every supported wheel
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-_MEMO_ENTRIES = 8192  # distinct plain scalars remembered; then the memo starts over
-_MEMO_LENGTH = 256  # longer scalars are resolved each time (and not kept)
-_resolved: dict[tuple[str, bool], str] = {}
-
-
-class _Loader(_BaseLoader):
-    """libyaml's safe loader with PyYAML's implicit resolver (Python, called for every node)
-    memoized for plain scalars: keys and values repeat across files, and the tag of a plain
-    scalar depends on its text alone. The safe loader has no path resolvers, so descending
-    and ascending the node path is skipped."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _MEMO_LENGTH:
-            key = (value, implicit[1])
-            tag = _resolved.get(key)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-                if len(_resolved) >= _MEMO_ENTRIES:
-                    _resolved.clear()
-                _resolved[key] = tag
-            return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-
-    if not _BaseLoader.yaml_path_resolvers:
-
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
 
 
 class NeedPointers(Exception):
@@ -477,7 +442,8 @@ def build(
 ) -> Any:
     """The data of a composed document, its problems appended to `problems`; pointers are
     built only when a duplicate key needs one. `odd` gets a True when the data is not JSON's
-    exactly (`Builder.plain`)."""
+    exactly (`Builder.plain`). (Loading calls `floe_lint.load.plain.build`, this written for
+    that case alone; tests/test_plain_build.py holds the two equal.)"""
     found: list[LoadProblem] = []
     builder = Builder(lines, found, pointers=False)
     try:

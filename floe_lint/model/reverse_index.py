@@ -255,10 +255,8 @@ class _Targets:
             with contextlib.suppress(UnicodeEncodeError):
                 self.byte_needles = tuple(n.encode() for n in self.needles)
 
-    def _resolves(self, folder: str, ref: str) -> bool:
-        joined = os.path.normpath(os.path.join(folder, ref))
-        if joined in self.paths:
-            return True
+    def _through_links(self, joined: str) -> bool:
+        """Whether the path `joined`, which names no target as it is written, resolves to one."""
         real = self._real.get(joined)
         if real is None:  # through a symlink: one stat for most texts, which name nothing
             real = self._real[joined] = os.path.realpath(joined) if os.path.exists(joined) else ""
@@ -272,6 +270,7 @@ class _Targets:
         """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
         folder = ""
         tried: set[str] = set()  # a tag or a label repeats the needle on many lines
+        later: list[str] = []  # what names no target as written: through links, once all failed
         for needle in self.needles:
             if needle not in text:
                 continue
@@ -280,9 +279,11 @@ class _Targets:
                     continue  # the needle must be a whole folder or file name of the ref
                 tried.add(ref)
                 folder = folder or os.path.dirname(os.path.abspath(path))
-                if self._resolves(folder, ref):
+                joined = os.path.normpath(os.path.join(folder, ref))
+                if joined in self.paths:
                     return True
-        return False
+                later.append(joined)
+        return any(self._through_links(joined) for joined in later)
 
 
 class ReverseIndex:
@@ -321,6 +322,7 @@ class ReverseIndex:
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
         #: relative refs resolved (`_target`), by folder and text
         self._targets: dict[tuple[str, str], Path | None] = {}
+        self._plain: bool | None = None  # see `_plain_root`
         self._scanned = False
         self._table: OciTable | None = None
         #: the rest of a walk that `_listed` has not given yet
@@ -415,6 +417,14 @@ class ReverseIndex:
             self._targets[memo] = _local_target(text, path)
         return self._targets[memo]
 
+    def _plain_root(self) -> bool:
+        """Whether no symbolic link lies on the way to the root folder, so none lies on the way
+        to a file the walk found that is not one itself (it follows no link to a folder)."""
+        if self._plain is None:
+            top = os.path.abspath(self.root)
+            self._plain = os.sep == "/" and self.root.is_dir() and os.path.realpath(top) == top
+        return self._plain
+
     def _is_manifest(self, path: Path) -> bool:
         return any(d.kind == "manifest" for d in self.workspace.load(path).documents)
 
@@ -446,6 +456,8 @@ class ReverseIndex:
                             continue
                     if not targets.named_by(text, raw.decode("utf-8", errors="replace")):
                         continue
+            if not link and self._plain_root():  # its key: its absolute path
+                self.workspace.know_keys((name,))
             path = Path(name)
             try:
                 key = self.workspace.key(path)
