@@ -246,6 +246,7 @@ class _Targets:
                 if form.parent.name:
                     self.needles.add(form.parent.name)
         self._real: dict[str, str] = {}
+        self._alone = [(n, n) for n in self.needles]  # (see `named_by`)
         #: the needles as UTF-8, which a file's bytes hold wherever its text (decoded with
         #: replacements) holds the needle: each character decoded comes from its own bytes.
         #: None (decode and look) for a needle with a replacement character or a lone
@@ -271,10 +272,11 @@ class _Targets:
         folder = ""
         tried: set[str] = set()  # a tag or a label repeats the needle on many lines
         later: list[str] = []  # what names no target as written: through links, once all failed
-        for needle in self.needles:
-            if needle not in text:
+        # the texts through a folder of that name first (most files name their level so)
+        for mention, needle in [*(("/" + n, n) for n in self.needles), *self._alone]:
+            if mention not in text:
                 continue
-            for ref in _ref_texts(text, needle):
+            for ref in _ref_texts(text, mention):
                 if ref in tried or "://" in ref or needle not in ref.split("/"):
                     continue  # the needle must be a whole folder or file name of the ref
                 tried.add(ref)
@@ -402,14 +404,11 @@ class ReverseIndex:
         return refs
 
     def _target(self, text: str, path: Path) -> Path | None:
-        """`_local_target(text, path)`, remembered by (folder, text), each leading `../` taken
-        off while the folder is one the walk listed below its top (`Beside.up`: no symbolic
-        link, so its `..` is the folder above it by name), as the hierarchy's memo does: the
-        products of a domain name its manifest alike."""
+        """`_local_target(text, path)` by (folder, text), leading `../` taken off through folders
+        the walk listed (`Beside.up`), as the hierarchy's memo: a domain's products share one."""
         folder, ref = str(path.parent), text
         while self.listing is not None and ref.startswith("../") and ref[3:4] != "/":
-            above = self.listing.up(folder)
-            if above is None:
+            if (above := self.listing.up(folder)) is None:
                 break
             folder, ref = above, ref[3:]
         memo = (folder, ref)
@@ -418,8 +417,7 @@ class ReverseIndex:
         return self._targets[memo]
 
     def _plain_root(self) -> bool:
-        """Whether no symbolic link lies on the way to the root folder, so none lies on the way
-        to a file the walk found that is not one itself (it follows no link to a folder)."""
+        """Whether no symbolic link lies on the way to the root (so none to a file found)."""
         if self._plain is None:
             top = os.path.abspath(self.root)
             self._plain = os.sep == "/" and self.root.is_dir() and os.path.realpath(top) == top
