@@ -293,19 +293,28 @@ class Parses:
         self._room = MAX_STORED
         self._held: list[str] = []  # the keys whose line stays as it is (`save`)
         self._made: dict[str, list[str]] = {}  # the lines to write
+        self._asked: dict[str, tuple[Path, list[str] | None]] = {}  # (`stored`)
 
     def stored(self, path: Path, key: str) -> list[str] | None:
         """[content hash, path, JSON text] of the parse kept of `key` as `path`, when its entry
-        says one is kept for the content the file has now and its line holds it."""
-        entry = self.store.entries.get(key)
+        says one is kept for the content the file has now and its line holds it (asked up to
+        three times a file: answered once per key and path)."""
+        entries = self.store.entries
+        if not entries:
+            return None  # (not loaded yet, or empty: nothing noted, nothing kept)
+        asked = self._asked.get(key)
+        if asked is not None and asked[0] == path:
+            return asked[1]
+        found = None
+        entry = entries.get(key)
         stored = entry.get(PARSED) if isinstance(entry, dict) else None
-        if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str)):
-            return None
-        digest = stored[0]
-        if digest != self._digest(key):
-            return None
-        text = self.kept.get(key, digest, str(path))
-        return None if text is None else [digest, str(path), text]
+        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str):
+            digest = stored[0]
+            if digest == self._digest(key):
+                text = self.kept.get(key, digest, str(path))
+                found = None if text is None else [digest, str(path), text]
+        self._asked[key] = (path, found)
+        return found
 
     def serve(self, path: Path, key: str) -> SourceFile | None:
         """The file at `path` built from its kept parse, when its content is the same."""
@@ -363,11 +372,13 @@ class Parses:
     def start(self, replayed: Collection[str]) -> None:
         """The run records its entries: the parses of those it replayed stay kept, and count
         against `MAX_STORED`."""
+        written, held = self.store.written, self._held
         for key in replayed:
-            kept = self.store.written.get(key, {}).get(PARSED)
-            if isinstance(kept, list) and len(kept) == 2 and type(kept[1]) is int:
+            entry = written.get(key)
+            kept = entry.get(PARSED) if entry is not None else None
+            if kept is not None and type(kept) is list and len(kept) == 2 and type(kept[1]) is int:
                 self._room -= kept[1]
-                self._held.append(key)
+                held.append(key)
 
     def keep(self, key: str, entry: dict[str, Any]) -> None:
         """Note in the `entry` the run made for `key` that its parse is kept, if the run has

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from floe_lint.record import NamedTuple
+from floe_lint.record import Frozen, set_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,14 +36,21 @@ _TRANSFORM_FLOE_KEYS = ("dependsOn", "depends_on", "tier", "qualityChecks", "qua
 _TRANSFORM_ADR_KEYS = ("path", "type", "workload_size")
 
 
-class Markers(NamedTuple):
-    """The first node that shows each dialect in a document (None: no sign of it)."""
+class Markers(Frozen):
+    """The first node that shows each dialect in a document (None: no sign of it). (A record,
+    not a named tuple: defining one costs start-up, issue 17.)"""
 
+    __slots__ = ("adr", "floe", "hint")
     adr: str | None
     floe: str | None
     #: a sign of upstream's dialect that ADR-0010 also allows (a non-compute plugin's `type`):
     #: it decides only a document that shows no other marker
-    hint: bool = False
+    hint: bool
+
+    def __init__(self, adr: str | None, floe: str | None, hint: bool = False) -> None:
+        set_field(self, "adr", adr)
+        set_field(self, "floe", floe)
+        set_field(self, "hint", hint)
 
     @property
     def mixed(self) -> bool:

@@ -60,7 +60,15 @@ class Plain(Builder):
                 return tagged.Set(mapping)
             return mapping
         self._enter(node)  # a sequence
-        items = [self.data(item) for item in node.value]
+        items = []
+        for item in node.value:
+            if item.tag == _STR_TAG and type(item) is _SCALAR and item.value:
+                self.count += 1  # `data` of a plain text item, written out
+                if self.count > MAX_NODES:
+                    raise TooManyNodes
+                items.append(_intern(item.value))
+            else:
+                items.append(self.data(item))
         self.depth -= 1
         return items
 

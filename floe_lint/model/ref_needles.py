@@ -96,6 +96,7 @@ class _Targets:
                     self.needles.add(form.parent.name)
         if names is not None:
             self.needles = set(names)
+        self._alone = [(n, n) for n in self.needles]  # (see `named_by`)
         self._real: dict[str, str] = {}
         #: the needles as UTF-8, which a file's bytes hold wherever its text (decoded with
         #: replacements) holds the needle: each character decoded comes from its own bytes.
@@ -124,10 +125,11 @@ class _Targets:
         folder = ""
         tried: set[str] = set()  # a tag or a label repeats the needle on many lines
         later: list[str] = []  # what names no target as written: through links, once all failed
-        for needle in self.needles:
-            if needle not in text:
+        # the texts through a folder of that name first (most files name their level so)
+        for mention, needle in [*(("/" + n, n) for n in self.needles), *self._alone]:
+            if mention not in text:
                 continue
-            for ref in _ref_texts(text, needle):
+            for ref in _ref_texts(text, mention):
                 if ref in tried or "://" in ref or needle not in ref.split("/"):
                     continue  # the needle must be a whole folder or file name of the ref
                 tried.add(ref)

@@ -285,14 +285,11 @@ class ReverseIndex:
         return refs
 
     def _target(self, text: str, path: Path) -> Path | None:
-        """`_local_target(text, path)`, remembered by (folder, text), each leading `../` taken
-        off while the folder is one the walk listed below its top (`Beside.up`: no symbolic
-        link, so its `..` is the folder above it by name), as the hierarchy's memo does: the
-        products of a domain name its manifest alike."""
+        """`_local_target(text, path)` by (folder, text), leading `../` taken off through folders
+        the walk listed (`Beside.up`), as the hierarchy's memo: a domain's products share one."""
         folder, ref = str(path.parent), text
         while self.listing is not None and ref.startswith("../") and ref[3:4] != "/":
-            above = self.listing.up(folder)
-            if above is None:
+            if (above := self.listing.up(folder)) is None:
                 break
             folder, ref = above, ref[3:]
         memo = (folder, ref)
@@ -301,8 +298,7 @@ class ReverseIndex:
         return self._targets[memo]
 
     def _plain_root(self) -> bool:
-        """Whether no symbolic link lies on the way to the root folder, so none lies on the way
-        to a file the walk found that is not one itself (it follows no link to a folder)."""
+        """Whether no symbolic link lies on the way to the root (so none to a file found)."""
         if self._plain is None:
             top = os.path.abspath(self.root)
             self._plain = os.sep == "/" and self.root.is_dir() and os.path.realpath(top) == top
