@@ -19,9 +19,10 @@ through `guarded`: a test of `GUARDS`, which asks the context exactly what the r
 step asks (a schema rule: the document's schema problems of its category, and of its overlays';
 a ref rule: the document's ref problems; untrusted-root: whether there are trusted roots;
 unpinned-ref: whether the document's ref is an oci:// one; no-floe-document: whether the file
-parsed and holds no Floe document), and
+parsed and holds no Floe document; eight compute-policy rules: their own first steps, such as a
+default that is set and not approved), and
 imports the rule's module only for a subject that passes it. Most subjects of most runs pass
-none (a valid document has no schema problem), so 16 of the 29 rule modules a product and its
+none (a valid document has no schema problem), so 24 of the 29 rule modules a product and its
 two manifests used to import are not. tests/test_rule_guards.py holds both halves: a rule finds
 nothing on a subject its test fails, and a run prints the same with the tests as without them.
 A test has no effect of its own (lock-stale has none: it reads floe.lock through the run's
@@ -154,6 +155,93 @@ def _untyped(source: SourceFile, ctx: Context) -> bool:
     return not source.problems and not any(doc.kind for doc in source.documents)
 
 
+def _lists_products(product: Any, ctx: Context) -> bool:
+    """product-not-approved: a level above the product lists the products it approves."""
+    level = product.platform
+    return level is not None and any(
+        above.manifest.approved_products is not None for above in level.chain()
+    )
+
+
+def _no_default(product: Any, ctx: Context) -> bool:
+    """missing-default: the product's platform sets no default compute."""
+    level = product.platform
+    return level is not None and level.default is None
+
+
+def _unchecked(product: Any, ctx: Context) -> bool:
+    """platform-not-checked: a product with transforms whose platform could not be loaded or
+    that names none."""
+    if not product.transforms:
+        return False
+    level = product.platform
+    return (level is not None and level.unloaded() is not None) or bool(product.unlinked)
+
+
+def _repeats_compute(level: Any, ctx: Context) -> bool:
+    """duplicate-compute: the level approves a compute name twice."""
+    return len({entry.name for entry in level.entries}) < len(level.entries)
+
+
+def _default_unapproved(level: Any, ctx: Context) -> bool:
+    """default-not-approved: the rule's own first steps (a default that is set, not templated
+    and not in the level's effective approved list)."""
+    from floe_lint.secrets import is_templated
+
+    if not level.entries and not level.inherits:
+        return False
+    default = level.default
+    return not (
+        default is None
+        or level.default_level is None
+        or is_templated(default)
+        or default in level.approved
+    )
+
+
+def _approves_more(level: Any, ctx: Context) -> bool:
+    """approved-not-subset: the level approves a compute that its parent's allowance (a known
+    list) does not hold."""
+    parent = level.parent
+    if parent is None or parent.list_unknown:
+        return False
+    names = parent.children_allowed.names
+    return names is not None and any(entry.name not in names for entry in level.entries)
+
+
+def _unknown_compute(level: Any, ctx: Context) -> bool:
+    """unknown-compute: the level approves a name no compute plugin provides."""
+    known = ctx.known_computes
+    return any(entry.name not in known for entry in level.entries)
+
+
+def _repeats_transform(product: Any, ctx: Context) -> bool:
+    """duplicate-transform: two transforms select the same path (normalized) or name."""
+    from floe_lint.model.product import normalized_path
+
+    keys = [
+        normalized_path(t.identity) if t.identity_key == "path" else t.identity
+        for t in product.transforms
+        if t.identity is not None
+    ]
+    return len(set(keys)) < len(keys)
+
+
+#: the tests of `TESTS` that are given the subject itself (a `Product`, a `Level`), not its
+#: own document
+ON_SUBJECT = frozenset(
+    {
+        "approved-products",
+        "no-default",
+        "unchecked-platform",
+        "repeated-compute",
+        "default-unapproved",
+        "unapproved-compute",
+        "unknown-compute",
+        "repeated-transform",
+    }
+)
+
 #: each `GUARD` a rule may name: a test of its subject's own document (a file rule's: the file;
 #: False: the rule finds nothing on that subject), and the subjects of the rules that may name it
 TESTS: dict[str, Callable[[Any, Context], bool]] = {
@@ -170,6 +258,14 @@ TESTS: dict[str, Callable[[Any, Context], bool]] = {
     "url-credentials": lambda doc, ctx: _may_hold_url_credentials(doc.text),
     "oci-ref": _names_oci,
     "untyped-file": _untyped,
+    "approved-products": _lists_products,
+    "no-default": _no_default,
+    "unchecked-platform": _unchecked,
+    "repeated-compute": _repeats_compute,
+    "default-unapproved": _default_unapproved,
+    "unapproved-compute": _approves_more,
+    "unknown-compute": _unknown_compute,
+    "repeated-transform": _repeats_transform,
 }
 GUARDS: dict[str, tuple[str, ...]] = {
     **{name: ("document",) for name in TESTS if name.startswith("schema:")},
@@ -179,6 +275,14 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "url-credentials": ("document",),
     "oci-ref": ("document",),
     "untyped-file": ("file",),
+    "approved-products": ("product",),
+    "no-default": ("product",),
+    "unchecked-platform": ("product",),
+    "repeated-compute": ("manifest",),
+    "default-unapproved": ("manifest",),
+    "unapproved-compute": ("manifest",),
+    "unknown-compute": ("manifest",),
+    "repeated-transform": ("product",),
 }
 
 
@@ -186,7 +290,7 @@ def guarded(rule: Rule) -> Callable[[Any, Context], Iterable[Finding]]:
     """`rule`'s check behind the test its `GUARD` names: nothing for a subject that fails it,
     the module's own check (imported when first needed) for one that passes."""
     test = TESTS[str(rule.guard)]
-    own = rule.subject in ("manifest", "product")
+    own = rule.subject in ("manifest", "product") and rule.guard not in ON_SUBJECT
     found: list[Callable[[Any, Context], Iterable[Finding]]] = []
 
     def check(subject: Any, ctx: Context) -> Iterable[Finding]:

@@ -243,28 +243,37 @@ class Kept:
         from floe_lint.safe_write import write_chunks
 
         # by key: the same file whatever order the run parsed its files in
-        lines = {_field(k): self._line(_field(k)) for k in kept}
-        lines.update((_field(k), None) for k in fresh)
+        lines: dict[str, bytes | list[str] | None] = {}
+        for key in kept:
+            field = _text_field(key)
+            lines[field] = self._line(field.encode())
+        for key, parse in fresh.items():
+            lines[_text_field(key)] = parse
         try:
-            write_chunks(self.path, _chunks(fresh, sorted(lines.items())))
+            write_chunks(self.path, _chunks(sorted(lines.items())))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
 
 
+def _text_field(text: str) -> str:
+    """`json.dumps(text)`, without the encoder for a text it writes as it is (most paths)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text)
+
+
 def _field(text: str) -> bytes:
-    return json.dumps(text).encode()
+    return _text_field(text).encode()
 
 
-def _chunks(
-    fresh: Mapping[str, list[str]], lines: list[tuple[bytes, bytes | None]]
-) -> Iterator[str]:
-    """Each line, by its key's field: a fresh parse's made, a kept one's as it was read."""
-    by_field = {_field(key): key for key in fresh}
+def _chunks(lines: list[tuple[str, bytes | list[str] | None]]) -> Iterator[str]:
+    """Each line, by its key's field: a fresh parse's made ([digest, path, text]), a kept
+    one's as it was read."""
     for field, line in lines:
-        if field in by_field:
-            digest, path, text = fresh[by_field[field]]
-            yield f"{field.decode()}\t{digest}\t{json.dumps(path)}\t{text}\n"
-        elif line is not None and line.isascii():
+        if type(line) is list:
+            digest, path, text = line
+            yield f"{field}\t{digest}\t{_text_field(path)}\t{text}\n"
+        elif type(line) is bytes and line.isascii():
             yield line.decode("ascii") + "\n"
 
 
