@@ -29,6 +29,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from heapq import merge
 from pathlib import Path
 
 from floe_lint.errors import suppressed
@@ -306,17 +307,20 @@ class Store:
             found[key] = line
         return found
 
-    def save(self) -> None:
+    def save(self, lines: Iterable[tuple[str, str]] = ()) -> None:
+        """Write the store: the entries `written`, and among them, by key, the `lines` of
+        entries made as text (`(key, line)` by key, none of them `written`:
+        floe_lint.lint.spill)."""
         from floe_lint.safe_write import write_chunks
 
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_chunks(self.path, self._chunks())
+            write_chunks(self.path, self._chunks(lines))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
         trim(self.folder)
 
-    def _chunks(self) -> Iterator[str]:
+    def _chunks(self, made: Iterable[tuple[str, str]] = ()) -> Iterator[str]:
         """The store's text, an entry a line, made as it is written (at 10,000 products the
         lines joined, and that text as bytes, were a fifth of a first run's peak memory)."""
         lines = self._lines() if self._text else {}
@@ -324,11 +328,22 @@ class Store:
         separator = ""
         # by key: the same store whatever order the run loaded its files in (a run that
         # releases files loads a product's manifests when it first reaches them)
-        for key, entry in sorted(self.written.items()):
-            line = lines.get(key) if self.entries.get(key) is entry else None
-            yield separator + (line if line is not None else _entry_line(key, entry))
+        written = (
+            (key, self._line(key, entry, lines)) for key, entry in sorted(self.written.items())
+        )
+        for _, line in merge(written, made, key=_first):
+            yield separator + line
             separator = ",\n"
         yield "\n" + _TAIL
+
+    def _line(self, key: str, entry: dict[str, Any], lines: dict[str, str]) -> str:
+        """An entry's line: as read, for an entry replayed from a store in this layout."""
+        line = lines.get(key) if self.entries.get(key) is entry else None
+        return line if line is not None else entry_line(key, entry)
+
+
+def _first(pair: tuple[str, str]) -> str:
+    return pair[0]
 
 
 _HEAD = f'{{"version":{STORE_VERSION},"entries":{{\n'
@@ -342,7 +357,8 @@ def _encoded_key(key: str) -> str:
     return json.dumps(key) + ":"
 
 
-def _entry_line(key: str, entry: dict[str, Any]) -> str:
+def entry_line(key: str, entry: dict[str, Any]) -> str:
+    """An entry's line of the store (`"key":{entry}`)."""
     return _encoded_key(key) + json.dumps(entry, separators=(",", ":"))
 
 

@@ -161,6 +161,12 @@ def run(
         workspace.know_keys(path for path, _ in discovered)
         if listed is not None:
             workspace.listed = listed
+    elif cache_dir is not None and shared is None:
+        # every name listed: the result cache knows that a file is absent (most floe.lock
+        # files) without asking the system, nor noting it per file
+        from floe_lint.load.walk import Beside as Listed
+
+        workspace.listed = Listed(every_name=True)
     every = enabled_rules(select, ignore, extra)
     enabled = {rule.id for rule in rules}
     # (a rule the config disables may be mandatory: which depends on the whole run)
@@ -230,7 +236,7 @@ def run(
         # findings it does not store (`Local.handles`: the others go through `checked`)
         stamps = (lambda r, found: stamp.stamped(r, found, config)) if stamp.DIRECT else None
         handles = local.handles if local is not None else None
-        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles)
+        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles, local)
         stops = (lambda path: _holds_manifest(workspace, path, replay)) if searched else None
         workers = bulk.jobs_for(len(named if by_name else fresh), jobs)
         added = stream.run(named if by_name else found, add, _variant_base, workers, stops)

@@ -14,23 +14,19 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from floe_lint.findings import Finding
-from floe_lint.lint import cache, links, parsed
+from floe_lint.lint import cache, depends, links, parsed, spill
+from floe_lint.lint.depends import Facts, OciKey, canonical
 from floe_lint.load.bounded import read_bounded
-from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
+from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
-from floe_lint.model.level import Level
-from floe_lint.model.product import Product
-from floe_lint.model.refs import OciFetcher, RefError, Resolver, is_oci, parse_oci
+from floe_lint.model.refs import OciFetcher, RefError, Resolver, parse_oci
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 _LOCK_NAME = "floe.lock"
-#: what an `oci://` ref of a file's hierarchy stands for in a run: [the digest it resolved to,
-#: what its tag points to now when a floe.lock served it (None otherwise)]
-OciKey = list[str | None]
 
 
 class Replay:
@@ -71,19 +67,32 @@ class Replay:
         self.replayed: set[str] = set()
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
-        self._keys: dict[Path, str] = {}
         #: file key -> its parse to store with its entry (`floe_lint.lint.parsed`), and how many
         #: files were built from a stored parse
         self.parses: dict[str, list[str]] = {}
         self.served = 0
+        #: the entries of files a streamed run retired, written out as made (`settle`); the
+        #: keys of such files saved again since they were parsed (not stored); the text of the
+        #: stored parses replayed and settled entries keep (`parsed.MAX_STORED` bounds them)
+        self.spill = spill.Spill(store.folder)
+        self._moved: set[str] = set()
+        self._kept_parses = 0
 
     # -- hashes --------------------------------------------------------------------------
 
     def key(self, path: Path) -> str:
-        text = self._keys.get(path)
-        if text is None:
-            text = self._keys[path] = str(self.workspace.key(path))
-        return text
+        return self.workspace.key_text(path)
+
+    def lock_key(self, path: Path) -> str:
+        """The key of the floe.lock beside the file at `path`; for a file of a walk that met no
+        symbolic link whose folder holds none (most), its text, made from the file's key and
+        noted nowhere (one per product otherwise stayed for the whole run)."""
+        known = self.workspace.known_text(path)
+        if known is not None:
+            lock = known.rpartition("/")[0] + "/" + _LOCK_NAME
+            if self.workspace.listed.absent(lock) is True:
+                return lock
+        return self.key(path.parent / _LOCK_NAME)
 
     def _path_key(self, path: Path) -> str:
         return str(self.workspace.key(path))
@@ -93,7 +102,7 @@ class Replay:
 
     def _overridden(self, text: str) -> bool:
         """Whether the config's `refs` or `--ref` map the `oci://` ref `text` to a local file."""
-        return text in self.overrides or _canonical(text) in self.overrides
+        return text in self.overrides or canonical(text) in self.overrides
 
     def owner(self, subject: Any) -> str:
         """The file a rule's subject comes from (its findings are stored with that file)."""
@@ -109,8 +118,9 @@ class Replay:
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
             if key not in self.store.entries and self.workspace.listed.absent(key) is True:
-                self._hash[key] = None  # not in its folder as the run's walk listed it (most
-                return None  # floe.lock files): what reading it would say, without a system call
+                # not in its folder as the run's walk listed it (most floe.lock files): what
+                # reading it would say, without a system call (and not noted: one per product)
+                return None
             # the bytes are kept only for a file the store may replay (its LazySourceFile)
             raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
@@ -184,8 +194,11 @@ class Replay:
             return known
         if key in visiting:
             return False
+        entry = self.store.entries.get(key)
+        if entry is None:
+            return False  # (not noted: every file of a first run)
         visiting.add(key)
-        valid = self._entry_holds(self.store.entries.get(key), key, visiting)
+        valid = self._entry_holds(entry, key, visiting)
         self._valid[key] = valid
         return valid
 
@@ -240,6 +253,9 @@ class Replay:
         assert raw is not None  # valid: its hash matched
         self.workspace.replay(path, raw, bool(entry.get("rep")), bool(entry.get("exp")))
         self.store.written[key] = entry
+        held = entry.get(parsed.PARSED)
+        if isinstance(held, list) and len(held) == 3 and isinstance(held[2], str):
+            self._kept_parses += len(held[2])  # (room for the parses of files checked)
         stored = entry.get("f")
         findings = [cache.decode(f) for f in stored] if stored else []
         strict = entry.get("strict")
@@ -309,18 +325,105 @@ class Replay:
         """Drop what `note` noted: the run starts its rules over, holding every file."""
         self._noted.clear()
 
-    def note(
+    @property
+    def spilled(self) -> spill.Summary | None:
+        """What the entries `settle` made depend on (for floe_lint.lint.whole), or None."""
+        return self.spill.summary if self.complete else None
+
+    def keep(self, source: SourceFile, facts: Facts | None) -> None:
+        """What `record` stores of a file's hierarchy (`facts`), noted: the file was released
+        (floe_lint.lint.stream), and its products' models with it."""
+        key = self.key(source.path)
+        if key not in self.replayed:
+            self._noted[key] = facts
+
+    def facts(
         self,
         source: SourceFile,
         hierarchy: Hierarchy,
         overlays: Callable[[Document], Iterable[Document]],
+    ) -> Facts | None:
+        """What a file's entry records of its hierarchy (see `_dependencies`)."""
+        overrides = hierarchy.resolver.overrides
+        return self._dependencies(source.documents, hierarchy, overlays, overrides)
+
+    def settle(
+        self, key: str, source: SourceFile, facts: Facts | None, expected: bool, local: Any
     ) -> None:
-        """What `record` stores of a file's hierarchy, noted now: the file is about to be
-        released (floe_lint.lint.stream), and its products' models with it."""
-        key = self.key(source.path)
-        if key not in self.replayed:
-            overrides = hierarchy.resolver.overrides
-            self._noted[key] = self._dependencies(source.documents, hierarchy, overlays, overrides)
+        """The entry of a file a streamed run checked, released and retired, made now and
+        written out (`spill`), but for its findings and strict platforms, which `record` puts
+        in (see floe_lint.lint.spill). `facts`: what `facts` said before it was released;
+        `expected`: whether it must hold a Floe document; `local`: the run's
+        floe_lint.lint.local.Local (its findings of the file's local rules are taken)."""
+        loc = local.settle(key) if local is not None else None
+        kept = self.parses.pop(key, None)
+        if key in self.replayed:
+            return
+        if parsed.moved([(key, source)], self._raw, self._hash):
+            self._moved.add(key)  # saved again since parsed: not stored
+            self.complete = False
+            return
+        if facts is None:
+            self.complete = False
+            return
+        entry = self._entry(key, source, facts, True, expected, loc, kept, spilled=True)
+        self.spill.add(key, cache.entry_line(key, entry))
+
+    def _entry(
+        self,
+        key: str,
+        source: SourceFile,
+        facts: Facts,
+        reported: bool,
+        expected: bool,
+        loc: dict[str, Any] | None,
+        kept: list[str] | None,
+        found: list[Finding] | None = None,
+        strict: list[str] | None = None,
+        spilled: bool = False,
+    ) -> dict[str, Any]:
+        """A file's store entry (`found`, `strict`: see floe_lint.lint.spill; `spilled`: one
+        that `settle` makes)."""
+        deps, reach, run_wide, refs, led = facts
+        deps.discard(key)
+        entry: dict[str, Any] = {
+            "h": self.hash(key),
+            "x": self.explicit.get(key, False),
+            "rep": reported,
+            "exp": expected,
+            "set": self.set_hash,
+            "all": self.all_hash() if run_wide else None,
+            "deps": {dep: self.hash(dep) for dep in sorted(deps)},
+            "reach": sorted(
+                r for r in reach if r not in self.explicit and r != key and self.hash(r) is not None
+            ),
+            spill.FINDINGS: [cache.encode(f) for f in found or ()],
+            spill.STRICT: strict or [],
+            "man": any(d.kind == "manifest" for d in source.documents),
+            "loc": loc or {},
+        }
+        if refs:
+            entry["oci"] = refs
+        if led:
+            entry["links"] = led
+        if kept is not None and kept[0] == entry["h"]:
+            entry[parsed.PARSED] = kept  # (a settled entry's is weighed when the store is saved)
+            if not spilled:
+                self._keep_parse(entry)
+        named = self.explicit.get(key) or self.exclusions
+        if named and any(d.kind for d in source.documents):
+            # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
+            # it changes no set of files found, so the names beside it are noted
+            entry["ov"] = links.overlays_beside(source.path)
+        return entry
+
+    def _keep_parse(self, entry: dict[str, Any]) -> None:
+        """Drop the parse of an entry beyond the room `parsed.MAX_STORED` leaves (else the
+        store outgrows a read): the replayed entries' count first, then the files held to the
+        end, then those settled, by key."""
+        self._kept_parses += len(entry[parsed.PARSED][2])
+        if self._kept_parses > parsed.MAX_STORED:
+            del entry[parsed.PARSED]
 
     def record(
         self,
@@ -335,23 +438,17 @@ class Replay:
         `strict`: the files a strict platform governs (mandatory rules), noted per file;
         `overrides`: every ref the run's resolver maps to a local file; `local`: the raw
         findings of local rules per file (floe_lint.lint.local)."""
-        found = set(self.explicit)
         governed: dict[str, list[str]] = {}
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
-        room = parsed.MAX_STORED  # for parses, less what replayed entries keep
-        for key in self.replayed:
-            held = self.store.written.get(key, {}).get(parsed.PARSED)
-            if isinstance(held, list) and len(held) == 3 and isinstance(held[2], str):
-                room -= len(held[2])
-        moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash)
+        moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash) | self._moved
         self.complete = self.complete and not moved  # saved again since parsed: not stored
         for key, source in self.workspace.loaded():
             if (
                 key in self.replayed
                 or key in moved
-                or not (key in found or self.workspace.is_reported(source.path))
+                or not (key in self.explicit or self.workspace.is_reported(source.path))
             ):
                 continue
             facts = (
@@ -362,41 +459,25 @@ class Replay:
             if facts is None:
                 self.complete = False
                 continue
-            deps, reach, run_wide, refs, led = facts
+            deps, reach = facts[0], facts[1]
             if not moved.isdisjoint(deps) or not moved.isdisjoint(reach):
                 continue
-            deps.discard(key)
             fresh = True
-            self.store.written[key] = {
-                "h": self.hash(key),
-                "x": self.explicit.get(key, False),
-                "rep": self.workspace.is_reported(source.path),
-                "exp": self.workspace.is_expected(source.path),
-                "set": self.set_hash,
-                "all": self.all_hash() if run_wide else None,
-                "deps": {dep: self.hash(dep) for dep in sorted(deps)},
-                "reach": sorted(r for r in reach - found - {key} if self.hash(r) is not None),
-                "f": [cache.encode(f) for f in owners.get(key, [])],
-                "strict": governed.get(key, []),
-                "man": any(d.kind == "manifest" for d in source.documents),
-                "loc": (local or {}).get(key, {}),
-            }
-            if refs:
-                self.store.written[key]["oci"] = refs
-            if led:
-                self.store.written[key]["links"] = led
-            kept = self.parses.get(key)
-            if kept is not None and kept[0] == self.store.written[key]["h"]:
-                room -= len(kept[2])
-                if room >= 0:  # (beyond it, the store would grow past what a run reads)
-                    self.store.written[key][parsed.PARSED] = kept
-            named = self.explicit.get(key) or self.exclusions
-            if named and any(d.kind for d in source.documents):
-                # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
-                # it changes no set of files found, so the names beside it are noted
-                self.store.written[key]["ov"] = links.overlays_beside(source.path)
-        if fresh or self.store.written.keys() != self.store.entries.keys():
-            self.store.save()  # else every entry was replayed: the store stays as it is
+            self.store.written[key] = self._entry(
+                key,
+                source,
+                facts,
+                self.workspace.is_reported(source.path),
+                self.workspace.is_expected(source.path),
+                (local or {}).get(key),
+                self.parses.get(key),
+                owners.get(key),
+                governed.get(key),
+            )
+        settled = self.spill.merged(owners, governed, moved, self.complete, self._keep_parse)
+        if fresh or self.spill.count or self.store.written.keys() != self.store.entries.keys():
+            self.store.save(settled)  # else every entry was replayed: the store stays as it is
+        self.spill.close()
 
     def _dependencies(
         self,
@@ -404,88 +485,14 @@ class Replay:
         hierarchy: Hierarchy,
         overlays: Callable[[Document], Iterable[Document]],
         overrides: Collection[str],
-    ) -> tuple[set[str], set[str], bool, dict[str, OciKey], list[links.Link]] | None:
-        """(files depended on, files of the hierarchy reached, whether the whole run counts,
-        the key of each `oci://` ref of the hierarchy, the local refs that must still lead
-        where they led: see `links`); None when the file must always be checked again."""
-        deps: set[str] = set()
-        reach: set[str] = set()
-        run_wide = False
-        refs: dict[str, OciKey] = {}
-        led: list[links.Link] = []
-
-        def follow(base: Path, text: object, target: Path) -> None:
-            """Note where a local ref led, unless its text names its target directly."""
-            if text is None:
-                text = links.SIBLING
-            elif not isinstance(text, str):
-                return
-            elif is_oci(text.strip()) and not self._overridden(text.strip()):
-                return  # the digest it resolved to keys it
-            link = links.note(base, text, self.key(target))
-            if link is not None and link not in led:
-                led.append(link)
-
-        def keyed(text: object) -> bool:
-            """Whether the ref `text` is keyed (a path by the content of what it reached)."""
-            if not isinstance(text, str) or not is_oci(text.strip()):
-                return True
-            text = text.strip()
-            if text in overrides or _canonical(text) in overrides:
-                # a local stand-in: the config's and --ref's are in the run's key; one that the
-                # dependents search made for this run only is not
-                return text in self.overrides or _canonical(text) in self.overrides
-            used = self._used(text)
-            if used is not None:
-                refs[text] = used
-            return used is not None
-
-        problem_docs = {id(p.doc) for p in hierarchy.problems}
-        for doc in documents:
-            if doc.kind is None:
-                continue
-            if ENV_VARIANT.match(doc.path.name):
-                return None  # an overlay: checked with its base, every time
-            deps.add(self.key(doc.path.parent / _LOCK_NAME))
-            deps.update(self.key(d.path) for d in overlays(doc))
-            chain: list[Level]
-            if doc.kind == "floe":
-                product = hierarchy.product(doc)
-                if product.platform is None or product.unlinked:
-                    return None  # a platform that may appear later, or a fallback
-                if not keyed(_platform_ref(product, hierarchy)):
-                    return None
-                follow(doc.path, _platform_ref(product, hierarchy), product.platform.doc.path)
-                chain = product.platform.chain()
-                docs = [doc, *(level.doc for level in chain)]
-            else:
-                level = hierarchy.level(doc)
-                chain = level.chain()
-                docs = [level.doc for level in chain]
-                run_wide = True  # its rules may consult which products and levels name it
-            if any(id(d) in problem_docs for d in docs):
-                return None
-            for level in chain:
-                if level.parent_status not in ("none", "resolved"):
-                    return None
-                if not keyed(level.ref_node.value):
-                    return None
-                if level.parent is not None:
-                    follow(level.ref_node.doc.path, level.ref_node.value, level.parent.doc.path)
-                reach.add(self.key(level.doc.path))
-        deps |= reach
-        return deps, reach, run_wide, refs, led
-
-
-def _canonical(text: str) -> str:
-    try:
-        return str(parse_oci(text))
-    except RefError:
-        return text
-
-
-def _platform_ref(product: Product, hierarchy: Hierarchy) -> object:
-    """The ref a product's platform came from: its own, else `--manifest` (the config's)."""
-    if product.platform_node.value is None and product.platform_optional:
-        return hierarchy.manifest
-    return product.platform_ref
+    ) -> Facts | None:
+        return depends.dependencies(
+            documents,
+            hierarchy,
+            overlays,
+            overrides,
+            self.key,
+            self.lock_key,
+            self._overridden,
+            self._used,
+        )

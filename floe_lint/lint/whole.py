@@ -251,6 +251,13 @@ class Whole:
         deps: dict[str, str | None] = {}
         todo = [replay.key(path) for path, _ in replay.found]
         seen: set[str] = set()
+        spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
+        if spilled is not None:  # of them, read back when the store was saved
+            seen, spilled_deps, reach, oci = spilled
+            if oci:
+                return None
+            deps.update(spilled_deps)
+            todo.extend(reach)
         while todo:
             key = todo.pop()
             if key in seen:

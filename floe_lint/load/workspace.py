@@ -193,6 +193,21 @@ class Workspace:
             # own key: no second Path
             know(path, text if normal == text else normal, cwd)
 
+    def key_text(self, path: Path) -> str:
+        """`str(self.key(path))`, without a `Path` made and kept for a key `know_keys` noted
+        (the result cache keys each file by text)."""
+        key = self._keys.get(path)
+        if key is None:
+            text = self._known(path)
+            if text is not None:
+                return text
+            key = self.key(path)
+        return str(key)
+
+    def known_text(self, path: Path) -> str | None:
+        """`path`'s key as text when `know_keys` noted it (no symbolic link on its way)."""
+        return self._known(path)
+
     def _known(self, path: Path) -> str | None:
         """`paths.known(path)`, from the tables `know_keys` filled (no `getcwd` per file)."""
         tables = self._tables
