@@ -161,12 +161,8 @@ def run(
         workspace.know_keys(path for path, _ in discovered)
         if listed is not None:
             workspace.listed = listed
-    elif cache_dir is not None and shared is None:
-        # every name listed: the result cache knows that a file is absent (most floe.lock
-        # files) without asking the system, nor noting it per file
-        from floe_lint.load.walk import Beside as Listed
-
-        workspace.listed = Listed(every_name=True)
+    elif cache_dir is not None and shared is None:  # the result cache then knows a file absent
+        workspace.listed.every_name = True  # (most floe.lock files) without asking the system
     every = enabled_rules(select, ignore, extra)
     enabled = {rule.id for rule in rules}
     # (a rule the config disables may be mandatory: which depends on the whole run)
@@ -190,7 +186,7 @@ def run(
         walked = discover_names(paths, hook=hook, listing=workspace.listed)
         named = [(path, explicit) for path, explicit in walked if filtering.selected(path, config)]
     found = (
-        list(discovered)
+        (discovered if isinstance(discovered, list) else list(discovered))
         if discovered is not None
         else []
         if by_name
@@ -239,6 +235,7 @@ def run(
         stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles, local)
         stops = (lambda path: _holds_manifest(workspace, path, replay)) if searched else None
         workers = bulk.jobs_for(len(named if by_name else fresh), jobs)
+        fresh = fresh if stops is not None else []  # (a Path per file: made as groups come)
         added = stream.run(named if by_name else found, add, _variant_base, workers, stops)
         if added is not None:
             stream = None

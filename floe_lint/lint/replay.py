@@ -10,6 +10,7 @@ depended on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -51,8 +52,8 @@ class Replay:
         #: whether the config excludes files from walks (so that a walk may not see a new
         #: per-environment file appear beside a product it found)
         self.exclusions = exclusions
-        #: the files the run found, as discovery named them
-        self.found: list[tuple[Path, bool]] = []
+        #: the files the run found, as discovery named them (text)
+        self.found: list[tuple[str, bool]] = []
         #: whether every input of the run is known: each file it checked was stored, and no
         #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
         self.complete = True
@@ -175,7 +176,7 @@ class Replay:
 
     def plan(self, found: Sequence[tuple[Path, bool]]) -> None:
         self.store.load()
-        self.found = list(found)
+        self.found = [(os.fspath(path), explicit) for path, explicit in found]  # (no Paths)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
         self.set_hash = cache.digest(repr(sorted(self.explicit.items())).encode())

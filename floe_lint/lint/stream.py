@@ -273,7 +273,7 @@ class Stream:
                 expected = replay is not None and workspace.is_expected(source.path)
                 if self.retire and workspace.retire(key, source, given):
                     retired = True
-                    text = str(key)
+                    text = workspace.text_of(key, source.path)  # (the walk's string, shared)
                     self.done.discard(text)  # (`is_done`: the workspace knows it)
                     if replay is not None:
                         replay.settle(text, source, facts, expected, self.local)
