@@ -500,3 +500,19 @@ KEYS: dict[str, str] = {
 
 #: The ids of the file rules that report only the loader's problems noted for them.
 FROM_LOADER = "FL001 FL002 FL004 FL005"
+
+#: By the test a subject must pass before they can find anything on it (their `GUARD`), the ids
+#: of the rules whose module is imported only for a subject that passes it.
+GUARDS: dict[str, str] = {
+    "mixed-dialect": "FL108",
+    "ref-problems": "FL301 FL302 FL305",
+    "schema:coerced": "FL708",
+    "schema:empty-list": "FL105",
+    "schema:enum": "FL104",
+    "schema:invalid": "FL106",
+    "schema:required": "FL103",
+    "schema:type": "FL102",
+    "schema:unknown-key": "FL101",
+    "trusted-roots": "FL310",
+    "url-credentials": "FL311",
+}

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding
 
 ID, NAME, SEVERITY, SUBJECT = "FL108", "mixed-dialect", "error", "document"
+GUARD = "mixed-dialect"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 _NAMES = {"adr-0010": "ADR-0010's", "floe": "upstream Floe's code"}
 

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL302", "parent-cycle", "error", "manifest"
+GUARD = "ref-problems"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

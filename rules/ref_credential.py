@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 ID, NAME, SEVERITY, SUBJECT = "FL311", "ref-credential", "error", "document"
+GUARD = "url-credentials"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def _strings(data: Any, pointer: str = "") -> Iterator[tuple[str, str]]:

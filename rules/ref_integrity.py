@@ -47,6 +47,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding
 
 ID, NAME, SEVERITY, SUBJECT = "FL305", "ref-integrity", "error", "document"
+GUARD = "ref-problems"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

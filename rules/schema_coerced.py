@@ -34,6 +34,7 @@ from floe_lint.api import Context, Document, Finding
 from . import _schema
 
 ID, NAME, SEVERITY, SUBJECT = "FL708", "schema-coerced", "warning", "document"
+GUARD = "schema:coerced"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -21,6 +21,7 @@ from floe_lint.api import Context, Document, Finding
 from . import _schema
 
 ID, NAME, SEVERITY, SUBJECT = "FL104", "schema-enum", "error", "document"
+GUARD = "schema:enum"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -33,6 +33,7 @@ from floe_lint.api import Context, Document, Finding
 from . import _schema
 
 ID, NAME, SEVERITY, SUBJECT = "FL103", "schema-required", "error", "document"
+GUARD = "schema:required"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

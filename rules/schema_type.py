@@ -29,6 +29,7 @@ from floe_lint.api import Context, Document, Finding
 from . import _schema
 
 ID, NAME, SEVERITY, SUBJECT = "FL102", "schema-type", "error", "document"
+GUARD = "schema:type"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

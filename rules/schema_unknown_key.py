@@ -31,6 +31,7 @@ from floe_lint.api import Context, Document, Finding
 from . import _schema
 
 ID, NAME, SEVERITY, SUBJECT = "FL101", "schema-unknown-key", "error", "document"
+GUARD = "schema:unknown-key"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -33,6 +33,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding
 
 ID, NAME, SEVERITY, SUBJECT = "FL301", "unresolved-ref", "error", "document"
+GUARD = "ref-problems"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -42,6 +42,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding
 
 ID, NAME, SEVERITY, SUBJECT = "FL310", "untrusted-root", "error", "document"
+GUARD = "trusted-roots"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:

@@ -186,6 +186,10 @@ def test_an_unchanged_tree_is_replayed_without_parsing_a_file(
 def test_a_changed_manifest_rechecks_its_dependents_and_the_manifests(
     cached: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from floe_lint.lint import parsed as kept
+
+    # (the parses the filling run keeps would build the files checked again: none is parsed)
+    monkeypatch.setattr(kept, "MAX_FILLED", 0)
     write_files(cached, tree())
     check(".")
     _apply(files := tree(), ("platform/sales/manifest.yaml", "[duckdb]"))
@@ -222,8 +226,8 @@ def test_cache_dir_and_clean(cached: Path) -> None:
     assert out.getvalue() == f"{cache.directory()}\n"
     (cache.directory() / "keep.txt").write_text("not ours")
     assert main(["cache", "clean"], stdout=out, stderr=err) == 0
-    # the per-file store and the run stored whole
-    assert err.getvalue() == f"floe-lint: removed 2 stored results from {cache.directory()}\n"
+    # the per-file store, the parses kept beside it and the run stored whole
+    assert err.getvalue() == f"floe-lint: removed 3 stored results from {cache.directory()}\n"
     assert [p.name for p in cache.directory().iterdir()] == ["keep.txt"]
 
 

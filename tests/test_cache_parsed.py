@@ -175,9 +175,35 @@ def _edit(root: Path, name: str, old: str, new: str) -> None:
 SALES = "platform/sales/manifest.yaml"
 
 
+def test_a_dependent_checked_again_after_a_fill_is_built_from_the_fills_parse(
+    cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run that fills the cache keeps the parse of every file holding a Floe document, so
+    even the first edit of a manifest builds its dependents instead of parsing them."""
+    check(".")
+    loads = _loads(monkeypatch, cached)
+    _edit(cached, SALES, "[duckdb, spark]", "[duckdb]")
+    first = check(".")
+    # the products of sales and the other manifests (checked again: a manifest's rules see
+    # the whole run) are built from the parses the filling run kept: only the changed
+    # manifest is parsed
+    assert loads == [SALES]
+    assert first == check(".", "--no-cache")
+    assert "products/p0/floe.yaml:5:" in first[1] and "compute 'spark'" in first[1]
+    loads.clear()
+    _edit(cached, SALES, "[duckdb]", "[duckdb, snowflake]")
+    second = check(".")
+    assert loads == [SALES]  # and again
+    assert second == check(".", "--no-cache")
+    assert first != second
+
+
 def test_a_dependent_checked_again_twice_is_parsed_once(
     cached: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Without the fill's parses (a tree larger than `MAX_FILLED`), the first edit parses the
+    dependents and keeps their parses, and the next builds them."""
+    monkeypatch.setattr(parsed, "MAX_FILLED", 0)
     check(".")
     loads = _loads(monkeypatch, cached)
     _edit(cached, SALES, "[duckdb, spark]", "[duckdb]")
@@ -186,9 +212,6 @@ def test_a_dependent_checked_again_twice_is_parsed_once(
     loads.clear()
     _edit(cached, SALES, "[duckdb]", "[duckdb, snowflake]")
     second = check(".")
-    # the products of sales and the other manifests (checked again: a manifest's rules see
-    # the whole run) are built from the parses stored by the run before: only the changed
-    # manifest is parsed
     assert loads == [SALES]
     assert second == check(".", "--no-cache")
     assert first != second
@@ -210,30 +233,28 @@ def test_a_dependent_whose_own_content_changed_is_parsed_again(
     assert "products/p0/floe.yaml:5:" in out[1] and "products/p1/floe.yaml:5:" not in out[1]
 
 
-def test_only_a_file_checked_again_with_the_same_content_stores_its_parse(
-    cached: Path,
-) -> None:
-    import json
-
+def test_which_files_keep_their_parse(cached: Path) -> None:
     check(".")
+    # the filling run: every file holding a Floe document
+    assert _holding(cached) == [
+        "platform/enterprise/manifest.yaml",
+        "platform/risk/manifest.yaml",
+        SALES,
+        "products/p0/floe.yaml",
+        "products/p1/floe.yaml",
+        "products/p2/floe.yaml",
+    ]
     _edit(cached, SALES, "[duckdb, spark]", "[duckdb]")
     _edit(cached, "products/p1/floe.yaml", "compute: spark", "compute: snowflake")
     check(".")
-    (store,) = [
-        p for p in cache.directory().glob("results-*.json") if not p.name.startswith("results-run")
-    ]
-    entries = json.loads(store.read_text())["entries"]
-    holding = sorted(
-        Path(k).relative_to(cached.resolve()).as_posix()
-        for k, v in entries.items()
-        if parsed.PARSED in v
-    )
-    # p0 (same bytes, its manifest changed) and the manifests the run checked again; not the
-    # changed manifest nor the changed p1 (their next edit changes them again), nor p2
-    assert holding == [
+    # p0 (same bytes, its manifest changed), the manifests checked again and p2 (replayed)
+    # keep theirs; not the changed manifest nor the changed p1 (their next edit changes them
+    # again)
+    assert _holding(cached) == [
         "platform/enterprise/manifest.yaml",
         "platform/risk/manifest.yaml",
         "products/p0/floe.yaml",
+        "products/p2/floe.yaml",
     ]
 
 
@@ -248,13 +269,19 @@ def test_a_stored_parse_is_served_only_under_the_path_it_was_parsed_as(
     store = cache.Store(cached.parent / "cache", "unit")
     text = parsed.encoded(document.parse(Path(key), raw))
     assert text is not None
-    store.entries[key] = {"h": cache.digest(raw), parsed.PARSED: [cache.digest(raw), key, text]}
+    digest = cache.digest(raw)
+    parsed.Kept(store.path).save({key: [digest, key, text]}, [])
+    store.entries[key] = {"h": digest, parsed.PARSED: [digest, len(text)]}
     replay = Replay(store, Workspace())
     assert replay.servable(Path(key))
     assert not replay.servable(Path("products/p0/floe.yaml"))  # another spelling: parsed
     store.entries[key][parsed.PARSED][0] = cache.digest(raw + b"\n")
     replay = Replay(store, Workspace())
     assert not replay.servable(Path(key))  # other bytes
+    store.entries[key][parsed.PARSED][0] = digest
+    parsed.Kept(store.path).save({key: [cache.digest(raw + b"\n"), key, text]}, [])
+    replay = Replay(store, Workspace())
+    assert not replay.servable(Path(key))  # a line of other bytes (another run's)
 
 
 EDITS = st.sampled_from(
@@ -297,6 +324,7 @@ def test_a_floe_lock_created_beside_a_replayed_file_checks_it_again(
     cached: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its absence is known from the run's walk (no read), its presence is read and hashed."""
+    monkeypatch.setattr(parsed, "MAX_FILLED", 0)  # (so that a file checked again is parsed)
     check(".")
     (cached / "products/p0/floe.lock").write_text("{}\n")
     loads = _loads(monkeypatch, cached)
@@ -312,10 +340,15 @@ def _holding(root: Path) -> list[str]:
         p for p in cache.directory().glob("results-*.json") if not p.name.startswith("results-run")
     ]
     entries = json.loads(store.read_text())["entries"]
+    lines = {}  # the parses kept, beside the store: key -> content hash
+    for line in parsed.Kept(store).path.read_text("ascii").splitlines():
+        key, digest, _, _ = line.split("\t", 3)
+        lines[json.loads(key)] = digest
+    # an entry that says its parse is kept, and the line that holds it
     return sorted(
         Path(k).relative_to(root.resolve()).as_posix()
         for k, v in entries.items()
-        if parsed.PARSED in v
+        if parsed.PARSED in v and lines.get(k) == v[parsed.PARSED][0]
     )
 
 
@@ -332,6 +365,7 @@ def test_the_parses_a_store_holds_are_bounded(
     enterprise, risk = "platform/enterprise/manifest.yaml", "platform/risk/manifest.yaml"
     room = size(enterprise) + size(risk) + size("products/p0/floe.yaml") + 10
     monkeypatch.setattr(parsed, "MAX_STORED", room)
+    monkeypatch.setattr(parsed, "MAX_FILLED", 0)  # (parses kept when checked again only)
     check(".")
     _edit(cached, SALES, "[duckdb, spark]", "[duckdb]")
     assert check(".") == check(".", "--no-cache")
@@ -341,3 +375,16 @@ def test_the_parses_a_store_holds_are_bounded(
     assert check(".") == check(".", "--no-cache")
     # p0 is replayed with its parse, which leaves no room for the sales manifest's
     assert _holding(cached) == [enterprise, risk, "products/p0/floe.yaml"]
+
+
+def test_the_parses_a_filling_run_keeps_are_bounded(
+    cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run filling the cache holds the parses it keeps until it records them: it stops
+    keeping them once they reach `MAX_FILLED` bytes; the output is the same."""
+    monkeypatch.setattr(parsed, "MAX_FILLED", 1)
+    cold = check(".", "--no-cache")
+    assert check(".") == cold
+    assert _holding(cached) == ["platform/enterprise/manifest.yaml"]  # the first parsed
+    _edit(cached, SALES, "[duckdb, spark]", "[duckdb]")
+    assert check(".") == check(".", "--no-cache")

@@ -197,6 +197,12 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     # *-weakened rules (not run: floe_lint.lint.applicable) ask of floe_lint.api
     unused |= {"floe_lint.model.dialects.floe", "floe_lint.model.upstream_enforcement"}
     unused |= {"floe_lint.lint.governance"}
+    # rules whose GUARD valid files without trusted roots or ref problems fail
+    # (floe_lint.lint.applicable.guarded; tests/test_rule_guards.py)
+    guarded = "_schema schema_type schema_enum schema_required schema_unknown_key schema_invalid"
+    guarded += " schema_empty_list schema_coerced unresolved_ref ref_integrity parent_cycle"
+    guarded += " untrusted_root mixed_dialect"
+    unused |= {f"floe_lint.rules.{name}" for name in guarded.split()}
     assert not modules & unused, modules & unused
     # only the compute plugins the files name (compute.plugin.plugin_named)
     from floe_lint.compute.plugin import BUILTIN_ENGINES

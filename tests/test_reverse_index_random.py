@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.load.walk import found_under
+from floe_lint.load.walk import Beside, found_under
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.reverse_index import (
     Dependent,
@@ -160,7 +160,80 @@ def test_the_search_finds_what_parsing_every_file_finds(
     try:
         expected = straightforward(root, changed)
         for given in (root, Path(".")):
-            index = ReverseIndex(given, Workspace(), {})
-            assert _fields(index.dependents([changed])) == _fields(expected)
+            # with a listing (`impact`'s search), relative refs are resolved once per folder
+            # and text, `../` taken off through the folders the walk listed
+            for listing in (None, Beside()):
+                index = ReverseIndex(given, Workspace(), {}, listing=listing)
+                assert _fields(index.dependents([changed])) == _fields(expected)
     finally:
         os.chdir(old)
+
+
+def test_relative_refs_are_resolved_once_per_folder_and_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the walk's listing (`impact`), the products of a folder that name their manifest
+    by the same text are resolved once; the same text from another depth is resolved again
+    (it names another file, here none, though the file mentions the target)."""
+    from floe_lint.model import reverse_index
+
+    root = tmp_path / "ws"
+    product = "name: {name}\ndescription: {noise}\nplatform: {{ref: ../../platform/fin}}\n"
+    files = {
+        "platform/fin/manifest.yaml": ENTERPRISE,
+        **{
+            f"products/p{n}/floe.yaml": product.format(name=f"p{n}", noise="none") for n in range(3)
+        },
+        # the same ref text names deep/platform/fin (absent); the noise names the target
+        "deep/products/d0/floe.yaml": product.format(name="d0", noise="../../../platform/fin"),
+    }
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, "utf-8")
+    resolved: list[tuple[str, Path]] = []
+
+    def counted(text: str, base: Path) -> Path | None:
+        resolved.append((text, base))
+        return _local_target(text, base)
+
+    monkeypatch.setattr(reverse_index, "_local_target", counted)
+    changed = root / "platform" / "fin" / "manifest.yaml"
+    index = ReverseIndex(root, Workspace(), {}, listing=Beside())
+    assert [d.path for d in index.dependents([changed])] == [
+        root / f"products/p{n}/floe.yaml" for n in range(3)
+    ]
+    assert resolved == [
+        ("../../platform/fin", root / "deep/products/d0/floe.yaml"),
+        ("../../platform/fin", root / "products/p0/floe.yaml"),
+    ]
+
+
+def test_a_found_file_is_keyed_by_its_path_only_below_a_real_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below a root with no symbolic link on its way, a file the walk found (not a link
+    itself) is its own key: it is not resolved (`impact` and its reports asked for each of
+    1,000 products' keys twice). Through a link to the root, every key is still resolved."""
+    from floe_lint.load import workspace as workspace_module
+
+    root = tmp_path / "ws"
+    build(
+        root, [("finance", 0)], [("products", "finance", False, 0, ""), ("misc", "sales", 1, 0, "")]
+    )
+    (tmp_path / "alias").symlink_to(root, target_is_directory=True)
+    changed = root / "platform" / "finance" / "manifest.yaml"
+    expected = [root / "products" / "p0" / "floe.yaml"]
+    resolved: list[Path] = []
+    real = workspace_module.real
+
+    def counted(path: Path) -> Path:
+        resolved.append(path)
+        return real(path)
+
+    monkeypatch.setattr(workspace_module, "real", counted)
+    index = ReverseIndex(root, Workspace(), {}, listing=Beside())
+    assert [d.path for d in index.dependents([changed])] == expected
+    assert not [path for path in resolved if path.name == "floe.yaml"], resolved
+    index = ReverseIndex(tmp_path / "alias", Workspace(), {}, listing=Beside())
+    assert [d.path for d in index.dependents([changed])] == expected
+    assert Path(tmp_path / "alias" / "products" / "p0" / "floe.yaml") in resolved

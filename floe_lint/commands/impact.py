@@ -46,7 +46,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.usage import parse_ref_overrides
     from floe_lint.config import load_config
     from floe_lint.lint import engine
-    from floe_lint.lint.impact import measure
+    from floe_lint.lint.impact import Unmeasurable, measure
     from floe_lint.lint.shared import Shared
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import impact_report
@@ -71,7 +71,11 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             shared=shared,
         )
 
-    impact = measure(manifest, against, old, lint)
+    from_file = args.against is not None and Path(args.against).is_file()  # as old_version
+    try:
+        impact = measure(manifest, against, old, lint, from_file)
+    except Unmeasurable as error:  # a parse failure must never read as "no impact"
+        raise UsageError(str(error)) from error
     writer = {
         "text": impact_report.write_text,
         "json": impact_report.write_json,

@@ -13,21 +13,36 @@ imported for a tree written in ADR-0010's. Each subject is judged alone, so a fi
 alike in whatever batch a streamed run puts it (the result cache stores which rules ran on each
 file). tests/test_rules_applicable.py holds both halves: each such rule finds nothing on a
 subject it is not asked about, and a run prints the same with this selection as without it.
+
+A built-in rule with a `GUARD` (its row of the static table) is asked about every subject, but
+through `guarded`: a test of `GUARDS`, which asks the context exactly what the rule's own first
+step asks (a schema rule: the document's schema problems of its category, and of its overlays';
+a ref rule: the document's ref problems; untrusted-root: whether there are trusted roots), and
+imports the rule's module only for a subject that passes it. Most subjects of most runs pass
+none (a valid document has no schema problem), so 14 of the 29 rule modules a product and its
+two manifests used to import are not. tests/test_rule_guards.py holds both halves: a rule finds
+nothing on a subject its test fails, and a run prints the same with the tests as without them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from floe_lint.findings import Finding
+    from floe_lint.lint.context import Context
     from floe_lint.lint.registry import Rule, Subject
+    from floe_lint.load.document import Document
 
 #: whether rules are selected by dialect (off: every rule with a subject is asked, as before;
 #: tests/test_rules_applicable.py compares both)
 BY_DIALECT = True
+#: whether a rule's `GUARD` is tested before its module is imported (off: every subject goes to
+#: the module's check, as before; tests/test_rule_guards.py compares both)
+BY_GUARD = True
 
 
 class Applicable:
@@ -74,3 +89,72 @@ def _docs(rule: Rule, subjects: Sequence[Any]) -> Iterator[Any]:
     if rule.subject == "document":
         return iter(subjects)
     return (subject.doc for subject in subjects)
+
+
+#: the schema categories the schema rules also report in a document's per-environment files
+#: (rules/_schema.py's OVERLAY_CATEGORIES: tests/test_rule_guards.py checks they are the same)
+OVERLAY_CATEGORIES = frozenset({"unknown-key", "type", "enum"})
+
+
+def _schema(category: str) -> Callable[[Document, Context], bool]:
+    """A schema rule of `category` (rules/_schema.py's `findings`) finds something only in a
+    problem of its category: the document's, or an overlay's for an overlay category."""
+    overlays = category in OVERLAY_CATEGORIES
+
+    def test(doc: Document, ctx: Context) -> bool:
+        if any(p.category == category for p in ctx.schema_problems(doc)):
+            return True
+        return overlays and any(
+            p.category == category
+            for overlay in ctx.environment_overlays(doc)
+            for p in ctx.overlay_schema_problems(overlay, doc)
+        )
+
+    return test
+
+
+def _may_hold_url_credentials(text: str) -> bool:
+    from floe_lint.secrets import may_hold_url_credentials
+
+    return may_hold_url_credentials(text)
+
+
+#: each `GUARD` a rule may name: a test of its subject's own document (False: the rule finds
+#: nothing on that subject), and the subjects of the rules that may name it
+TESTS: dict[str, Callable[[Document, Context], bool]] = {
+    "schema:unknown-key": _schema("unknown-key"),
+    "schema:type": _schema("type"),
+    "schema:required": _schema("required"),
+    "schema:enum": _schema("enum"),
+    "schema:empty-list": _schema("empty-list"),
+    "schema:invalid": _schema("invalid"),
+    "schema:coerced": _schema("coerced"),
+    "ref-problems": lambda doc, ctx: bool(ctx.ref_problems(doc)),
+    "trusted-roots": lambda doc, ctx: ctx.trust is not None,
+    "mixed-dialect": lambda doc, ctx: ctx.mixed_dialect(doc) is not None,
+    "url-credentials": lambda doc, ctx: _may_hold_url_credentials(doc.text),
+}
+GUARDS: dict[str, tuple[str, ...]] = {
+    **{name: ("document",) for name in TESTS if name.startswith("schema:")},
+    "ref-problems": ("document", "manifest", "product"),
+    "trusted-roots": ("document", "manifest", "product"),
+    "mixed-dialect": ("document",),
+    "url-credentials": ("document",),
+}
+
+
+def guarded(rule: Rule) -> Callable[[Any, Context], Iterable[Finding]]:
+    """`rule`'s check behind the test its `GUARD` names: nothing for a subject that fails it,
+    the module's own check (imported when first needed) for one that passes."""
+    test = TESTS[str(rule.guard)]
+    own = rule.subject != "document"
+    found: list[Callable[[Any, Context], Iterable[Finding]]] = []
+
+    def check(subject: Any, ctx: Context) -> Iterable[Finding]:
+        if BY_GUARD and not test(subject.doc if own else subject, ctx):
+            return ()
+        if not found:
+            found.append(rule.module_check())
+        return found[0](subject, ctx)
+
+    return check

@@ -18,8 +18,9 @@ in its entry (`floe_lint.lint.parsed`).
 
 The store is JSON (never pickle: repository content is hostile), one file per run key in
 `FLOE_LINT_CACHE_DIR` (default: `$XDG_CACHE_HOME/floe-lint`, else `~/.cache/floe-lint`), outside
-the checkout, written atomically (`safe_write`), so concurrent runs each see a whole store; the
-folder is kept under `MAX_BYTES` by dropping the stores used least recently. `--no-cache` or
+the checkout, written atomically (`safe_write`) and only when its content changed, so concurrent
+runs each see a whole store; the folder is kept under `MAX_BYTES` by dropping the stores used
+least recently (a store's time of use is noted at most once an hour: `touch`). `--no-cache` or
 `FLOE_LINT_NO_CACHE=1` turn it off; `floe-lint cache clean` empties it.
 """
 
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
-STORE_VERSION = 4
+STORE_VERSION = 5
 MAX_BYTES = 256 * 1024 * 1024  # the whole folder; the stores used least recently go first
 MAX_STORE_BYTES = 128 * 1024 * 1024  # one store larger than this is not read
 _PREFIX = "results-"
@@ -287,8 +288,7 @@ class Store:
             if isinstance(entries, dict):
                 self.entries = entries
                 self._text = raw
-        with suppressed(OSError):
-            os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
+        touch(self.path)  # used: the last to be dropped when the folder is trimmed
 
     def _lines(self) -> dict[str, str]:
         """Each loaded entry's line as read (`"key":{entry}`), when the store was written in
@@ -307,30 +307,33 @@ class Store:
             found[key] = line
         return found
 
-    def save(self, lines: Iterable[tuple[str, str]] = ()) -> None:
-        """Write the store: the entries `written`, and among them, by key, the `lines` of
-        entries made as text (`(key, line)` by key, none of them `written`:
-        floe_lint.lint.spill)."""
+    def save(self, made: Iterable[tuple[str, str]] | None = None) -> None:
+        """Write the store, unless it would be the text it was read as: a run whose entries
+        are those it read (however many it checked again) writes nothing to disk. `made`: the
+        lines of entries made as text, by key, none of them `written` (floe_lint.lint.spill:
+        files checked, so the store is written)."""
         from floe_lint.safe_write import write_chunks
 
+        lines = self._lines() if self._text else {}
+        if made is None and self._text and _same(self._chunks(lines), self._text):
+            return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_chunks(self.path, self._chunks(lines))
+            write_chunks(self.path, self._chunks(lines, made or ()))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
         trim(self.folder)
 
-    def _chunks(self, made: Iterable[tuple[str, str]] = ()) -> Iterator[str]:
+    def _chunks(self, lines: dict[str, str], made: Iterable[tuple[str, str]] = ()) -> Iterator[str]:
         """The store's text, an entry a line, made as it is written (at 10,000 products the
-        lines joined, and that text as bytes, were a fifth of a first run's peak memory)."""
-        lines = self._lines() if self._text else {}
+        lines joined, and that text as bytes, were a fifth of a first run's peak memory);
+        `lines`: each loaded entry's line as read (`_lines`); `made`: see `save`."""
         yield _HEAD
         separator = ""
         # by key: the same store whatever order the run loaded its files in (a run that
         # releases files loads a product's manifests when it first reaches them)
-        written = (
-            (key, self._line(key, entry, lines)) for key, entry in sorted(self.written.items())
-        )
+        ordered = sorted(self.written.items())
+        written = ((key, self._line(key, entry, lines)) for key, entry in ordered)
         for _, line in merge(written, made, key=_first):
             yield separator + line
             separator = ",\n"
@@ -348,6 +351,29 @@ def _first(pair: tuple[str, str]) -> str:
 
 _HEAD = f'{{"version":{STORE_VERSION},"entries":{{\n'
 _TAIL = "}}"
+#: a store's (or whole run's) time says when it was last used, for `trim`; it is noted again
+#: only when older than this, so a run that replays everything writes nothing to disk
+TOUCH_AFTER_NS = 3600 * 10**9
+
+
+def touch(path: Path) -> None:
+    """Note that the file at `path` was used now, unless it was within `TOUCH_AFTER_NS`."""
+    import time
+
+    with suppressed(OSError):
+        if time.time_ns() - os.stat(path).st_mtime_ns > TOUCH_AFTER_NS:
+            os.utime(path)
+
+
+def _same(chunks: Iterable[str], data: bytes) -> bool:
+    """Whether the chunks, encoded, are `data` (compared as they come: never joined)."""
+    at = 0
+    for chunk in chunks:
+        encoded = chunk.encode("utf-8")
+        if data[at : at + len(encoded)] != encoded:
+            return False
+        at += len(encoded)
+    return at == len(data)
 
 
 def _encoded_key(key: str) -> str:

@@ -107,6 +107,9 @@ class Context:
         self._overlays: dict[int, list[Document]] = {}
         #: what this run shares with another over the same tree (impact's two runs)
         self.shared: Shared | None = None
+        #: whether rules state their fixes: not in runs whose findings' fixes nobody sees
+        #: (`impact`'s, with built-in rules only: see `Shared.states_fixes`)
+        self.fixes = True
 
     def forget(self, doc: Document) -> None:
         """Drop what was noted about `doc` (a released document: floe_lint.lint.stream)."""
@@ -190,11 +193,12 @@ class Context:
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
         path = product.doc.path.parent / LOCK_NAME
-        if self.hierarchy.workspace.overlay(path) is None and not os.path.lexists(path):
+        text = self.hierarchy.workspace.side_text(path)
+        if text is None and not os.path.lexists(path):
             return iter(())  # no lock file (what `lockfile.read` says): none is imported
         from floe_lint.oci import lockfile
 
-        return lockfile.stale(self.hierarchy, product.doc)
+        return lockfile.stale(self.hierarchy, product.doc, text)
 
     @staticmethod
     def mixed_dialect(doc: Document) -> tuple[Node, Node] | None:
@@ -310,27 +314,30 @@ class Context:
         location = self.location(node, at)
         return Finding("", "", "error", message, location, tuple(related), sensitive, fix=fix)
 
-    @staticmethod
-    def fix(applicability: Applicability, title: str, *edits: Edit | None) -> Fix | None:
+    def fix(self, applicability: Applicability, title: str, *edits: Edit | None) -> Fix | None:
         """A fix made of `edits`, or None when one of them could not be stated (see
-        `replace_value`, `remove_item`): a rule then reports its finding without a fix."""
-        if not edits or any(edit is None for edit in edits):
+        `replace_value`, `remove_item`): a rule then reports its finding without a fix. None
+        in a run that states no fixes (`fixes`)."""
+        if not self.fixes or not edits or any(edit is None for edit in edits):
             return None
         return Fix(applicability, title, tuple(e for e in edits if e is not None))
 
-    @staticmethod
-    def replace_value(node: Node, value: str) -> Edit | None:
+    def replace_value(self, node: Node, value: str) -> Edit | None:
         """An edit setting the string at `node` to `value`, quoted as it was written; None
-        when its text is not plainly its value (escapes, several lines)."""
+        when its text is not plainly its value (escapes, several lines), or in a run that
+        states no fixes (`fixes`: the file's text is not read for it)."""
+        if not self.fixes:
+            return None
         from floe_lint.fix.edits import replace_scalar
 
         return replace_scalar(node, value)
 
-    @staticmethod
-    def remove_item(node: Node) -> Edit | None:
+    def remove_item(self, node: Node) -> Edit | None:
         """An edit deleting the list item at `node` and its separator, keeping every comment
         and other line; None when it shares a line with something else, holds a comment,
-        or is the list's only item."""
+        or is the list's only item (or in a run that states no fixes: `fixes`)."""
+        if not self.fixes:
+            return None
         from floe_lint.fix import edits
 
         return edits.remove_item(node)

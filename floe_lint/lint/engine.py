@@ -282,6 +282,7 @@ def run(
             trust = Trust(config.trusted_roots, resolver, workspace.is_reported)
         ctx = Context(workspace, hierarchy, trust)
         ctx.shared = shared
+        ctx.fixes = shared is None or shared.states_fixes(known)
 
     # Resolve first: refs may reach manifests outside `paths`, which are then linted too.
     products: list[Product] = []

@@ -17,7 +17,7 @@ from floe_lint.lint.engine import Result
 from floe_lint.lint.governance_impact import DependentGovernance
 from floe_lint.lint.governance_impact import compare as compare_governance
 from floe_lint.lint.shared import Shared
-from floe_lint.load.document import Node
+from floe_lint.load.document import Node, SourceFile
 from floe_lint.load.paths import relative_posix, resolved
 from floe_lint.model.level import Level
 from floe_lint.model.product import Product
@@ -274,12 +274,68 @@ def compare(
 Linter = Callable[[dict[Path, bytes] | None, Shared], Result]
 
 
-def measure(manifest: Path, against: str, old: bytes, lint: Linter) -> Impact:
+class Unmeasurable(Exception):
+    """A version of the manifest that cannot be read as one: nothing can say what the change
+    does below it (its dependents are not even found), so no impact is reported."""
+
+
+def _manifest_file(result: Result, manifest: Path) -> SourceFile | None:
+    target = resolved(manifest)
+    return next((f for f in result.files if resolved(f.path) == target), None)
+
+
+def _holds_manifest(source: SourceFile | None) -> bool:
+    return source is not None and any(d.kind == "manifest" for d in source.documents)
+
+
+def _unreadable(source: SourceFile | None, other: SourceFile | None) -> tuple[str, str] | None:
+    """Why a version cannot be compared (`line:col`, reason), or None: it does not parse, or it
+    holds no manifest where the other version does."""
+    if _holds_manifest(source):
+        return None
+    problems = source.problems if source is not None else []
+    parsed = source is not None and any(d.data is not None for d in source.documents)
+    if problems and not parsed:
+        first = min(problems, key=lambda p: (p.span.start_line, p.span.start_col))
+        span = first.span
+        return f"{span.start_line}:{span.start_col}", f"cannot be parsed: {first.message}"
+    if _holds_manifest(other):
+        return "1:1", "holds no manifest (a mapping with plugins: or scope:)"
+    return None
+
+
+def _check_readable(
+    manifest: Path, against: str, from_file: bool, before: Result, after: Result
+) -> None:
+    was, now = _manifest_file(before, manifest), _manifest_file(after, manifest)
+    name = relative_posix(manifest)
+    why = _unreadable(now, was)
+    if why is not None:
+        raise Unmeasurable(
+            f"{name}:{why[0]}: the new version {why[1]}; the change's impact on its dependents "
+            "cannot be measured"
+        )
+    why = _unreadable(was, now)
+    if why is not None:
+        where = f"{against}:{why[0]}" if from_file else f"{name}:{why[0]} at revision {against}"
+        raise Unmeasurable(
+            f"{where}: the old version {why[1]}; the change's impact cannot be measured "
+            "against it: pass --against a revision or file that holds the manifest"
+        )
+
+
+def measure(
+    manifest: Path, against: str, old: bytes, lint: Linter, from_file: bool = False
+) -> Impact:
     """Lint with `old` in the manifest's place, then as it is, and compare. Both runs share
     what does not depend on the manifest's content (see floe_lint.lint.shared): each file is
     parsed once, the dependents searched once, and a rule that reads one document alone runs
-    once on it."""
-    shared = Shared()
+    once on it. No rule states a fix (nobody shows them: see `Shared.states_fixes`).
+    Raises `Unmeasurable` when either version does not parse (or holds no manifest while the
+    other does): an impact of it would read as "nothing breaks". `from_file`: `against` names
+    a file, not a revision."""
+    shared = Shared(fixes=False)
     before = lint({manifest.resolve(): old}, shared)
     after = lint(None, shared)
+    _check_readable(manifest, against, from_file, before, after)
     return compare(manifest, against, before, after)

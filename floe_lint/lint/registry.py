@@ -10,7 +10,10 @@ dialect says so in `DIALECT` (`floe` or `adr-0010`), and one that finds nothing 
 document holds one of some top-level keys lists them in `KEYS`: a run none of whose subjects
 is in that dialect, or holds such a key, does not import it (floe_lint.lint.applicable). A
 `file` rule that reports only what the loader noted for it (a file's `problems` whose `rule` is
-its NAME) says `FROM_LOADER = True`: a run whose files noted none is spared it too.
+its NAME) says `FROM_LOADER = True`: a run whose files noted none is spared it too. A rule
+that finds nothing on a subject unless a test of `floe_lint.lint.applicable.GUARDS` passes names
+it in `GUARD`: while its module is not imported, its `check` runs that test first and imports
+the module only for a subject that passes it.
 Subjects: `file` (a SourceFile), `document` (every Floe document), `manifest` (a hierarchy
 `Level`), `product` (a `Product` view with its platform).
 Rules import only `floe_lint.api` (see docs/extending.md).
@@ -72,6 +75,7 @@ class Rule:
         "_fixes",
         "dialect",
         "from_loader",
+        "guard",
         "id",
         "keys",
         "module",
@@ -93,6 +97,7 @@ class Rule:
         dialect: str | None = None,
         keys: tuple[str, ...] | None = None,
         from_loader: bool = False,
+        guard: str | None = None,
     ):
         self.id, self.name, self.severity, self.subject = id, name, severity, subject
         self._check, self._doc, self._fixes = check, doc, fixes
@@ -102,15 +107,30 @@ class Rule:
         self.keys = keys
         #: it reports only the loader's problems noted for its name (a `file` rule)
         self.from_loader = from_loader
+        #: what its subject must pass before it can find anything on it (`GUARD`; None: none)
+        self.guard = guard
         #: the module that holds the rule (set for a built-in rule read from the table)
         self.module = module if module is not None else getattr(check, "__module__", None)
 
     @property
     def check(self) -> Callable[[Any, Context], Iterable[Finding]]:
+        """Its module's `check`, imported now; for a rule with a `GUARD`, that check behind its
+        test (`floe_lint.lint.applicable.guarded`), the module imported when a subject passes."""
         if self._check is None:
-            module = importlib.import_module(str(self.module))
-            self._check = module.check
+            if self.guard is not None:
+                from floe_lint.lint.applicable import guarded
+
+                self._check = guarded(self)
+            else:
+                self._check = self.module_check()
         return self._check
+
+    def module_check(self) -> Callable[[Any, Context], Iterable[Finding]]:
+        """Its module's own `check` (the module imported if it was not)."""
+        check: Callable[[Any, Context], Iterable[Finding]] = importlib.import_module(
+            str(self.module)
+        ).check
+        return check
 
     @property
     def doc(self) -> str:
@@ -171,6 +191,7 @@ def rule_from_module(module: ModuleType) -> Rule:
         dialect=dialect_of(module),
         keys=keys_of(module),
         from_loader=from_loader_of(module),
+        guard=guard_of(module),
     )
 
 
@@ -208,6 +229,28 @@ def from_loader_of(module: ModuleType) -> bool:
             f"rule module {module.__name__} has FROM_LOADER {value!r}: only True, on a rule of file"
         )
     return True
+
+
+def guard_of(module: ModuleType) -> str | None:
+    """A rule module's `GUARD` (None when it has none), checked: a test of its subject that
+    `floe_lint.lint.applicable.GUARDS` knows, for a subject it applies to."""
+    guard = getattr(module, "GUARD", None)
+    if guard is None:
+        return None
+    from floe_lint.lint.applicable import GUARDS
+
+    subjects = GUARDS.get(guard) if isinstance(guard, str) else None
+    if subjects is None:
+        raise RuleError(
+            f"rule module {module.__name__} has unknown GUARD {guard!r} "
+            f"(one of: {', '.join(sorted(GUARDS))})"
+        )
+    if module.SUBJECT not in subjects:
+        raise RuleError(
+            f"rule module {module.__name__} has GUARD {guard!r}, which only a rule of "
+            f"{', '.join(subjects)} may have"
+        )
+    return str(guard)
 
 
 def keys_of(module: ModuleType) -> tuple[str, ...] | None:
@@ -285,6 +328,11 @@ def _table_rules() -> tuple[Rule, ...] | None:
         for rule_id in ids.split()
     }
     from_loader = set(getattr(table, "FROM_LOADER", "").split())
+    guards = {
+        rule_id: guard
+        for guard, ids in getattr(table, "GUARDS", {}).items()
+        for rule_id in ids.split()
+    }
     return tuple(
         Rule(
             id,
@@ -297,6 +345,7 @@ def _table_rules() -> tuple[Rule, ...] | None:
             dialect=dialects.get(id),
             keys=keys.get(id),
             from_loader=id in from_loader,
+            guard=guards.get(id),
         )
         for id, name, severity, subject, module, doc in rows
     )

@@ -17,6 +17,7 @@ from pathlib import Path
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, depends, links, parsed, spill
 from floe_lint.lint.depends import Facts, OciKey, canonical
+from floe_lint.lint.side import SideFiles
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace
@@ -68,16 +69,14 @@ class Replay:
         self.replayed: set[str] = set()
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
-        #: file key -> its parse to store with its entry (`floe_lint.lint.parsed`), and how many
-        #: files were built from a stored parse
-        self.parses: dict[str, list[str]] = {}
-        self.served = 0
-        #: the entries of files a streamed run retired, written out as made (`settle`); the
-        #: keys of such files saved again since they were parsed (not stored); the text of the
-        #: stored parses replayed and settled entries keep (`parsed.MAX_STORED` bounds them)
+        #: the parses kept across runs (`floe_lint.lint.parsed`)
+        self.parses = parsed.Parses(store, self.hash, self._raw)
+        #: the files rules read beside the documents (floe.lock), keyed as they were read
+        self.side = SideFiles()
+        #: the entries of files a streamed run retired, written out as made (`settle`), and
+        #: the keys of such files saved again since they were parsed (not stored)
         self.spill = spill.Spill(store.folder)
         self._moved: set[str] = set()
-        self._kept_parses = 0
 
     # -- hashes --------------------------------------------------------------------------
 
@@ -126,6 +125,10 @@ class Replay:
             raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
         return self._hash[key]
+
+    def side_text(self, path: Path) -> str | None:
+        """A floe.lock's text as a rule of this run reads it (see `floe_lint.lint.side`)."""
+        return self.side.text(self.key(path), self._hash)
 
     def all_hash(self) -> str:
         """Every found file's content: what a manifest's replay depends on."""
@@ -254,9 +257,6 @@ class Replay:
         assert raw is not None  # valid: its hash matched
         self.workspace.replay(path, raw, bool(entry.get("rep")), bool(entry.get("exp")))
         self.store.written[key] = entry
-        held = entry.get(parsed.PARSED)
-        if isinstance(held, list) and len(held) == 3 and isinstance(held[2], str):
-            self._kept_parses += len(held[2])  # (room for the parses of files checked)
         stored = entry.get("f")
         findings = [cache.decode(f) for f in stored] if stored else []
         strict = entry.get("strict")
@@ -268,57 +268,20 @@ class Replay:
 
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
 
-    def _stored_parse(self, path: Path, key: str) -> list[str] | None:
-        entry = self.store.entries.get(key)
-        stored = entry.get(parsed.PARSED) if isinstance(entry, dict) else None
-        if not (
-            isinstance(stored, list)
-            and len(stored) == 3
-            and all(isinstance(v, str) for v in stored)
-            and stored[1] == str(path)
-            and stored[0] == self.hash(key)
-        ):
-            return None
-        return stored
-
     def servable(self, path: Path) -> bool:
-        """Whether checking `path` builds it from a stored parse (it need not be parsed)."""
+        """Whether checking `path` builds it from a kept parse (it need not be parsed)."""
         try:
-            return self._stored_parse(path, self.key(path)) is not None
+            return self.parses.stored(path, self.key(path)) is not None
         except (OSError, RuntimeError):
             return False
 
     def serve(self, path: Path, key: Path) -> SourceFile | None:
-        """The file at `path` built from its stored parse, when its content is the same."""
-        text = str(key)
-        stored = self._stored_parse(path, text)
-        raw = self._raw.get(text) if stored is not None else None
-        if stored is None or raw is None:
-            return None
-        source = parsed.built(path, raw, stored[2])
-        if source is not None:
-            self.parses[text] = stored
-            self.served += 1
-        return source
+        """The file at `path` built from its kept parse, when its content is the same."""
+        return self.parses.serve(path, str(key))
 
     def fresh_parse(self, path: Path, key: Path, source: SourceFile) -> None:
-        """`source` was just parsed from disk: keep its parse for its entry when the store holds
-        one with its content hash (it is checked again for a dependency's sake)."""
-        text = str(key)
-        entry = self.store.entries.get(text)
-        if not isinstance(entry, dict) or entry.get("h") is None:
-            return
-        digest = self.hash(text)
-        raw = self._raw.get(text)
-        if entry["h"] != digest or digest is None or raw is None:
-            return
-        try:
-            same = raw.decode("utf-8-sig") == source.text  # the bytes hashed were parsed
-        except UnicodeDecodeError:
-            return
-        data = parsed.encoded(source) if same else None
-        if data is not None:
-            self.parses[text] = [digest, str(path), data]
+        """`source` was just parsed from disk (`parsed.Parses.fresh`)."""
+        self.parses.fresh(path, str(key), source)
 
     # -- recording -----------------------------------------------------------------------
 
@@ -344,7 +307,7 @@ class Replay:
         hierarchy: Hierarchy,
         overlays: Callable[[Document], Iterable[Document]],
     ) -> Facts | None:
-        """What a file's entry records of its hierarchy (see `_dependencies`)."""
+        """What a file's entry records of its hierarchy (see `depends.dependencies`)."""
         overrides = hierarchy.resolver.overrides
         return self._dependencies(source.documents, hierarchy, overlays, overrides)
 
@@ -352,12 +315,11 @@ class Replay:
         self, key: str, source: SourceFile, facts: Facts | None, expected: bool, local: Any
     ) -> None:
         """The entry of a file a streamed run checked, released and retired, made now and
-        written out (`spill`), but for its findings and strict platforms, which `record` puts
-        in (see floe_lint.lint.spill). `facts`: what `facts` said before it was released;
-        `expected`: whether it must hold a Floe document; `local`: the run's
+        written out (`spill`), but for its findings, strict platforms and kept parse, which
+        `record` puts in (see floe_lint.lint.spill). `facts`: what `facts` said before it was
+        released; `expected`: whether it must hold a Floe document; `local`: the run's
         floe_lint.lint.local.Local (its findings of the file's local rules are taken)."""
         loc = local.settle(key) if local is not None else None
-        kept = self.parses.pop(key, None)
         if key in self.replayed:
             return
         if parsed.moved([(key, source)], self._raw, self._hash):
@@ -367,7 +329,7 @@ class Replay:
         if facts is None:
             self.complete = False
             return
-        entry = self._entry(key, source, facts, True, expected, loc, kept, spilled=True)
+        entry = self._entry(key, source, facts, True, expected, loc)
         self.spill.add(key, cache.entry_line(key, entry))
 
     def _entry(
@@ -378,13 +340,10 @@ class Replay:
         reported: bool,
         expected: bool,
         loc: dict[str, Any] | None,
-        kept: list[str] | None,
         found: list[Finding] | None = None,
         strict: list[str] | None = None,
-        spilled: bool = False,
     ) -> dict[str, Any]:
-        """A file's store entry (`found`, `strict`: see floe_lint.lint.spill; `spilled`: one
-        that `settle` makes)."""
+        """A file's store entry (`found`, `strict`, its parse: see floe_lint.lint.spill)."""
         deps, reach, run_wide, refs, led = facts
         deps.discard(key)
         entry: dict[str, Any] = {
@@ -407,10 +366,6 @@ class Replay:
             entry["oci"] = refs
         if led:
             entry["links"] = led
-        if kept is not None and kept[0] == entry["h"]:
-            entry[parsed.PARSED] = kept  # (a settled entry's is weighed when the store is saved)
-            if not spilled:
-                self._keep_parse(entry)
         named = self.explicit.get(key) or self.exclusions
         if named and any(d.kind for d in source.documents):
             # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
@@ -418,13 +373,12 @@ class Replay:
             entry["ov"] = links.overlays_beside(source.path)
         return entry
 
-    def _keep_parse(self, entry: dict[str, Any]) -> None:
-        """Drop the parse of an entry beyond the room `parsed.MAX_STORED` leaves (else the
-        store outgrows a read): the replayed entries' count first, then the files held to the
-        end, then those settled, by key."""
-        self._kept_parses += len(entry[parsed.PARSED][2])
-        if self._kept_parses > parsed.MAX_STORED:
-            del entry[parsed.PARSED]
+    def _keep_parse(self, key: str, entry: dict[str, Any]) -> None:
+        """Note in `entry` that its file's parse is kept (`parsed.Parses.keep`), in its place."""
+        beside = entry.pop("ov", None)
+        self.parses.keep(key, entry)
+        if beside is not None:
+            entry["ov"] = beside
 
     def record(
         self,
@@ -435,15 +389,18 @@ class Replay:
         overrides: Collection[str] = (),
         local: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
-        """Store an entry for every file of the run that was checked and can be replayed.
-        `strict`: the files a strict platform governs (mandatory rules), noted per file;
-        `overrides`: every ref the run's resolver maps to a local file; `local`: the raw
-        findings of local rules per file (floe_lint.lint.local)."""
+        """Store an entry for every file of the run that was checked and can be replayed:
+        those held to the end, and those `settle` wrote out. `strict`: the files a strict
+        platform governs (mandatory rules), noted per file; `overrides`: every ref the run's
+        resolver maps to a local file; `local`: the raw findings of local rules per file
+        (floe_lint.lint.local)."""
         governed: dict[str, list[str]] = {}
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
+        self.parses.start(self.replayed)
         moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash) | self._moved
+        moved |= self.side.moved(self._hash)  # (floe.lock: no parse read it)
         self.complete = self.complete and not moved  # saved again since parsed: not stored
         for key, source in self.workspace.loaded():
             if (
@@ -460,24 +417,26 @@ class Replay:
             if facts is None:
                 self.complete = False
                 continue
-            deps, reach = facts[0], facts[1]
-            if not moved.isdisjoint(deps) or not moved.isdisjoint(reach):
+            if not moved.isdisjoint(facts[0]) or not moved.isdisjoint(facts[1]):
                 continue
             fresh = True
-            self.store.written[key] = self._entry(
+            self.store.written[key] = entry = self._entry(
                 key,
                 source,
                 facts,
                 self.workspace.is_reported(source.path),
                 self.workspace.is_expected(source.path),
                 (local or {}).get(key),
-                self.parses.get(key),
                 owners.get(key),
                 governed.get(key),
             )
-        settled = self.spill.merged(owners, governed, moved, self.complete, self._keep_parse)
+            self._keep_parse(key, entry)
+        kept = self.parses.parses
+        settled = self.spill.merged(owners, governed, moved, self.complete, kept, self._keep_parse)
         if fresh or self.spill.count or self.store.written.keys() != self.store.entries.keys():
-            self.store.save(settled)  # else every entry was replayed: the store stays as it is
+            # (else every entry was replayed: the store stays as it is)
+            self.store.save(settled if self.spill.count else None)
+        self.parses.save()
         self.spill.close()
 
     def _dependencies(

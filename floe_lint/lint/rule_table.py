@@ -1,7 +1,8 @@
 """The static table of built-in rules, so that listing and selecting rules needs no rule import.
 
 `rules/_table.py` records each built-in rule's id, name, severity, subject, module and docstring,
-and the `DIALECT`, `KEYS` and `FROM_LOADER` of those that have them (floe_lint.lint.applicable).
+and the `DIALECT`, `KEYS`, `FROM_LOADER` and `GUARD` of those that have them
+(floe_lint.lint.applicable).
 Selectors, `floe-lint rules`, `rule` and SARIF metadata read it; a rule's module is imported
 when the rule runs. The table is generated from the rule modules, never edited by hand:
 
@@ -40,6 +41,11 @@ KEYS: dict[str, str] = {
 """
 LOADER_HEADER = """
 #: The ids of the file rules that report only the loader's problems noted for them.
+"""
+GUARDS_HEADER = """
+#: By the test a subject must pass before they can find anything on it (their `GUARD`), the ids
+#: of the rules whose module is imported only for a subject that passes it.
+GUARDS: dict[str, str] = {
 """
 
 
@@ -98,6 +104,14 @@ def render() -> str:
         for needed, ids in sorted(by_keys.items())
     )
     loader = " ".join(rule.id for rule in sorted(rules, key=lambda r: r.id) if rule.from_loader)
+    by_guard: dict[str, list[str]] = {}
+    for rule in sorted(rules, key=lambda r: r.id):
+        if rule.guard is not None:
+            by_guard.setdefault(rule.guard, []).append(rule.id)
+    guards = "".join(
+        f"    {_literal(guard)}: {_literal(' '.join(ids))},\n"
+        for guard, ids in sorted(by_guard.items())
+    )
     return (
         HEADER
         + body
@@ -110,6 +124,9 @@ def render() -> str:
         + "}\n"
         + LOADER_HEADER
         + f"FROM_LOADER = {_literal(loader)}\n"
+        + GUARDS_HEADER
+        + guards
+        + "}\n"
     )
 
 

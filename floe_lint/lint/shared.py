@@ -79,6 +79,7 @@ class Shared(Value):
         "_findings",
         "_kinds",
         "dependents",
+        "fixes",
         "keys",
         "listed",
         "overlays",
@@ -100,6 +101,8 @@ class Shared(Value):
     #: (rule id, ids of the subject and what else it read) -> (those objects, kept so that
     #: each id stays its own; findings)
     _findings: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Finding]]]
+    #: whether anyone reads the runs' findings' fixes (`impact` and `publish` show none)
+    fixes: bool
 
     def __init__(
         self,
@@ -110,6 +113,7 @@ class Shared(Value):
         refs: dict[tuple[Any, ...], dict[tuple[str, str], tuple[Path, Path]]] | None = None,
         overlays: dict[Path, list[Path]] | None = None,
         listed: Beside | None = None,
+        fixes: bool = True,
     ) -> None:
         self.parsed = {} if parsed is None else parsed
         self.dependents = {} if dependents is None else dependents
@@ -118,6 +122,7 @@ class Shared(Value):
         self.overlays = {} if overlays is None else overlays
         self.listed = Beside() if listed is None else listed
         self._findings = {} if _findings is None else _findings
+        self.fixes = fixes
         #: per rule object: whether and how its findings are shared (see `_kind`)
         self._kinds: dict[Any, int] = {}
 
@@ -127,6 +132,12 @@ class Shared(Value):
         workspace = Workspace(dialect, self.parsed, True, self.keys)
         workspace.listed = self.listed
         return workspace
+
+    def states_fixes(self, rules: Iterable[Any]) -> bool:
+        """Whether a run's rules state their fixes (`Context.fixes`): unless nobody reads them
+        and every rule the run knows is built-in (whose messages never depend on a fix; a rule
+        from a rule folder or a plugin might word one by whether its edit could be stated)."""
+        return self.fixes or any(not _builtin(rule) for rule in rules)
 
     def resolved_refs(
         self, overrides: Mapping[str, Path]
@@ -213,9 +224,13 @@ class Shared(Value):
 _OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
 
 
+def _builtin(rule: Any) -> bool:
+    return str(rule.module).startswith("floe_lint.rules.")
+
+
 def _kind(rule: Any) -> int:
     """Whether the findings of `rule` can be shared, and keyed by what."""
-    if not str(rule.module).startswith("floe_lint.rules."):
+    if not _builtin(rule):
         return _OTHER  # a rule from a rule folder or a plugin: never
     if rule.id in LOCAL_RULES:
         return _LOCAL

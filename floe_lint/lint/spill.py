@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint.cache import encode, entry_line
-from floe_lint.lint.parsed import PARSED
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -36,8 +35,6 @@ Summary = tuple[set[str], dict[str, "str | None"], list[str], bool]
 FINDINGS, STRICT = "f", "strict"
 
 _DECODER = json.JSONDecoder()
-#: what the line of an entry holding its file's parse has (`Spill.merged`)
-_PARSE_MARK = f',"{PARSED}":['
 
 
 def key_of(line: str) -> str:
@@ -116,30 +113,31 @@ class Spill:
         governed: Mapping[str, list[str]],
         moved: AbstractSet[str],
         whole: bool,
-        weigh: Callable[[dict[str, Any]], None],
+        parses: Collection[str],
+        keep: Callable[[str, dict[str, Any]], None],
     ) -> Iterator[tuple[str, str]]:
         """The lines added, by key, each with its file's findings (`owners`) and strict
         platforms (`governed`) put in; without those that depend on a file `moved` (saved again
-        since parsed). `weigh` drops a parse beyond the store's room. With `whole`, what they
-        depend on is noted as they pass (`summary`, for floe_lint.lint.whole)."""
+        since parsed). `keep` notes in the entry of a file among `parses` that its parse is
+        kept (floe_lint.lint.parsed). With `whole`, what they depend on is noted as they pass
+        (`summary`, for floe_lint.lint.whole)."""
         keys: set[str] = set()
         deps: dict[str, str | None] = {}
         reach: list[str] = []
         oci = False
         for key, line in self.lines():
-            holds = _PARSE_MARK in line  # (maybe: a finding's extra may say it too)
-            if not (whole or moved or holds or key in owners or key in governed):
+            parsed = key in parses
+            if not (whole or moved or parsed or key in owners or key in governed):
                 yield key, line
                 continue
             key, entry = entry_of(line)
             if moved and (key in moved or not moved.isdisjoint(entry["deps"])):
                 continue
-            holds = holds and PARSED in entry
-            if holds or key in owners or key in governed:
+            if parsed or key in owners or key in governed:
                 entry[FINDINGS] = [encode(f) for f in owners.get(key, ())]
                 entry[STRICT] = governed.get(key, [])
-                if holds:
-                    weigh(entry)
+                if parsed:
+                    keep(key, entry)
                 line = entry_line(key, entry)
             if whole:
                 keys.add(key)

@@ -27,7 +27,6 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from floe_lint.errors import suppressed
 from floe_lint.lint import cache
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
@@ -160,8 +159,7 @@ class Whole:
             return None  # no record yet, or one that is not ours
         if not (isinstance(out, str) and isinstance(err, str) and isinstance(code, int)):
             return None
-        with suppressed(OSError):
-            os.utime(self.path)  # used: the last to be dropped when the folder is trimmed
+        cache.touch(self.path)  # used: the last to be dropped when the folder is trimmed
         stdout.write(out)
         stderr.write(err)
         return code

@@ -84,7 +84,7 @@ def _load_compact(paths: Sequence[Path | str], positions: bool = False) -> Any:
         )
     except ValueError:
         return sources
-    return texts, [s.problems for s in sources]
+    return texts, [s.problems for s in sources], [s.plain for s in sources]
 
 
 def _table(doc: document.Document) -> bytes | None:
@@ -102,9 +102,11 @@ def _rebuilt(paths: Sequence[Path | str], sent: Any) -> list[SourceFile]:
 
     from floe_lint.load.spans import FileSpans
 
-    texts, problems = sent
+    texts, problems, plain = sent
     rebuilt = []
-    for given, (text, docs), found in zip(paths, marshal.loads(texts), problems, strict=True):
+    for given, (text, docs), found, flat in zip(
+        paths, marshal.loads(texts), problems, plain, strict=True
+    ):
         path = _path(given)
         located = FileSpans(text)
         documents = [
@@ -116,7 +118,9 @@ def _rebuilt(paths: Sequence[Path | str], sent: Any) -> list[SourceFile]:
                 from floe_lint.load.positions import Table
 
                 located.tables[index] = Table(table, data)
-        rebuilt.append(SourceFile(path, text, documents, found))
+        source = SourceFile(path, text, documents, found)
+        source.plain = flat
+        rebuilt.append(source)
     return rebuilt
 
 

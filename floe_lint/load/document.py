@@ -18,6 +18,7 @@ from floe_lint.findings import FILE_START, Span
 from floe_lint.load import divergence
 from floe_lint.load import pointer as ptr
 from floe_lint.load.kinds import ENV_VARIANT, classify
+from floe_lint.load.plain import build
 from floe_lint.load.problems import LoadProblem, NodeSpans
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 from floe_lint.load.spans import FileSpans, locate
@@ -29,7 +30,6 @@ from floe_lint.load.yaml_tree import (
     MAX_NODES,
     TooDeep,
     TooManyNodes,
-    build,
     compose_all,
     span_of,
 )
@@ -263,11 +263,16 @@ class SourceFile(Value):
     over a large tree keeps only what cross-file rules need (floe_lint.lint.stream).
     """
 
-    __slots__ = ("_held", "documents", "path", "problems", "text")
+    __slots__ = ("_held", "documents", "path", "plain", "problems", "text")
     path: Path
     text: str
     documents: list[Document]
     problems: list[LoadProblem]
+    #: True when `parse` built every document's data of `dict` with `str` keys, `list`, `str`,
+    #: `int`, `float`, `bool` and `None` alone (no timestamp, `!!binary` or `!!set` value, no
+    #: key of another type; floe_lint.lint.parsed stores such a parse as JSON); False when
+    #: not; None when not noted (a file made otherwise)
+    plain: bool | None
     #: while released: a hash of the text and its length, times 2**len(_NEEDLES), plus a bit
     #: for each of _NEEDLES it contains (one int: this stays for every file of a run)
     _held: int | None
@@ -284,6 +289,7 @@ class SourceFile(Value):
         self.documents = [] if documents is None else documents
         self.problems = [] if problems is None else problems
         self._held = None
+        self.plain = None
 
     def __getattr__(self, name: str) -> Any:
         """A released file's text, read and parsed again on first use (see `restore`)."""
@@ -424,6 +430,7 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
     if positions:  # only runs that place many findings (`impact`) note positions
         from floe_lint.load import positions as noted
     record = positions and noted.may_record(text)
+    odd: list[bool] = []  # (`build` notes data JSON does not hold exactly)
     try:
         for index, root in enumerate(compose_all(text)):
             if root is None:
@@ -435,7 +442,7 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
             if record:
                 doc.data = noted.noted(root, lines, source.problems, text, located.tables, index)
             else:
-                doc.data = build(root, lines, source.problems)
+                doc.data = build(root, lines, source.problems, odd)
             doc.kind = classify(doc.data, path)
             source.documents.append(doc)
     except yaml.YAMLError as error:
@@ -460,6 +467,7 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
         )
     if len(starts) > 1:
         source.problems.append(_several_documents(count, inside(starts[1], lines), lines))
+    source.plain = None if record else not odd
     return source
 
 

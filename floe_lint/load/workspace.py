@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
         def fresh_parse(self, path: Path, key: Path, source: SourceFile) -> None: ...
 
+        def side_text(self, path: Path) -> str | None: ...
+
 
 __all__ = [
     "JSON_SUFFIX",
@@ -323,8 +325,22 @@ class Workspace:
         readers of side files (floe.lock) see it instead of the disk's."""
         if not self._overlaid:  # the common case: nothing given, no path to resolve
             return None
+        # a path to nothing resolves to a file of its own name: none given (`impact` asks for
+        # every product's floe.lock with the old manifest given)
+        names = {k.name for k in self._overlaid} | {"", ".", ".."}
+        if path.name not in names and not os.path.lexists(path):
+            return None
         key = self.key(path)
         return self._files[key].text if key in self._overlaid else None
+
+    def side_text(self, path: Path) -> str | None:
+        """The text of a file that rules read beside the documents (floe.lock): given by `put`,
+        else as the result cache read and keyed it for this run (so what an entry stores is
+        what its findings came from); None: read it from disk."""
+        text = self.overlay(path)
+        if text is None and self.reuse is not None:
+            text = self.reuse.side_text(path)
+        return text
 
     def _parsed(self, key: Path) -> bool:
         return key in self._files or key in self._shared or self._is_retired(key)

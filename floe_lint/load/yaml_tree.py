@@ -15,6 +15,7 @@ from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
 from floe_lint.load.problems import LoadProblem, NodeSpans
+from floe_lint.load.resolving import Loader as _Loader
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -23,42 +24,6 @@ if TYPE_CHECKING:
     #: where an alias is written, by the slot it fills: (id of the parent node, list index or
     #: (pair index, 0 for the key / 1 for the value))
     AliasPlaces = dict[tuple[int, Any], Span]
-
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - libyaml is present in every supported wheel
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-_MEMO_ENTRIES = 8192  # distinct plain scalars remembered; then the memo starts over
-_MEMO_LENGTH = 256  # longer scalars are resolved each time (and not kept)
-_resolved: dict[tuple[str, bool], str] = {}
-
-
-class _Loader(_BaseLoader):
-    """libyaml's safe loader with PyYAML's implicit resolver (Python, called for every node)
-    memoized for plain scalars: keys and values repeat across files, and the tag of a plain
-    scalar depends on its text alone. The safe loader has no path resolvers, so descending
-    and ascending the node path is skipped."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode and implicit[0] and len(value) <= _MEMO_LENGTH:
-            key = (value, implicit[1])
-            tag = _resolved.get(key)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-                if len(_resolved) >= _MEMO_ENTRIES:
-                    _resolved.clear()
-                _resolved[key] = tag
-            return tag
-        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-
-    if not _BaseLoader.yaml_path_resolvers:
-
-        def descend_resolver(self, current_node: Any, current_index: Any) -> None:
-            return None
-
-        def ascend_resolver(self) -> None:
-            return None
 
 
 class NeedPointers(Exception):
@@ -121,6 +86,9 @@ class Builder:
         self.lines, self.problems, self.spans = lines, problems, spans
         self.aliases: AliasPlaces = aliases or {}
         self.count = self.depth = 0
+        #: whether the data built is JSON's exactly (see `SourceFile.plain`): no `Text`, no
+        #: `Set`, no key other than `str` (the builder never shares a container)
+        self.plain = True
         #: build each node's JSON pointer (spans need them; loading does not, unless a key
         #: is duplicated: then NeedPointers is raised and the caller builds again with them)
         self.pointers = pointers or spans is not None
@@ -145,7 +113,10 @@ class Builder:
             return self._scalar(node)
         if isinstance(node, yaml.MappingNode):
             mapping = self._mapping(node, pointer, place)
-            return tagged.Set(mapping) if node.tag == tagged.SET_TAG else mapping
+            if node.tag == tagged.SET_TAG:
+                self.plain = False
+                return tagged.Set(mapping)
+            return mapping
         self._enter(node)  # a sequence
         if self.pointers:
             items = [
@@ -215,8 +186,10 @@ class Builder:
                         span_of(key_node, self.lines),
                     )
                 )
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                key = str(key)
+            if type(key) is not str:
+                self.plain = False
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    key = str(key)
             child = ptr.join(pointer, str(key)) if self.pointers else ""
             key_place = place or self._alias(node, (index, 0))
             value_place = place or self._alias(node, (index, 1))
@@ -267,6 +240,7 @@ class Builder:
             return sys.intern(node.value)
         construct = _CONSTRUCTORS.get(tag)
         if construct is None and tag in tagged.READ_AS:
+            self.plain = False
             try:  # the text written, with what PyYAML (upstream's loader) builds from it
                 return tagged.text(str(node.value), tagged.READ_AS[tag](node))
             except (ValueError, TypeError, yaml.YAMLError):
@@ -463,14 +437,22 @@ def scan(text: str) -> Iterator[yaml.Token]:
     return yaml.scan(text, Loader=_Loader)
 
 
-def build(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> Any:
+def build(
+    root: yaml.Node, lines: list[str], problems: list[LoadProblem], odd: list[bool] | None = None
+) -> Any:
     """The data of a composed document, its problems appended to `problems`; pointers are
-    built only when a duplicate key needs one."""
+    built only when a duplicate key needs one. `odd` gets a True when the data is not JSON's
+    exactly (`Builder.plain`). (Loading calls `floe_lint.load.plain.build`, this written for
+    that case alone; tests/test_plain_build.py holds the two equal.)"""
     found: list[LoadProblem] = []
+    builder = Builder(lines, found, pointers=False)
     try:
-        return Builder(lines, found, pointers=False).build(root, "")
+        return builder.build(root, "")
     except NeedPointers:
         found = []
-        return Builder(lines, found).build(root, "")
+        builder = Builder(lines, found)
+        return builder.build(root, "")
     finally:
         problems.extend(found)
+        if odd is not None and not builder.plain:
+            odd.append(True)

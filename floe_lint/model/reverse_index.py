@@ -319,6 +319,9 @@ class ReverseIndex:
         #: files that passed a level's test (as absolute paths): parsed, so tested no more
         self._candidate: set[str] = set()
         self._refs: dict[Path, list[tuple[str, str, Path]]] = {}
+        #: relative refs resolved (`_target`), by folder and text
+        self._targets: dict[tuple[str, str], Path | None] = {}
+        self._plain: bool | None = None  # see `_plain_root`
         self._scanned = False
         self._table: OciTable | None = None
         #: the rest of a walk that `_listed` has not given yet
@@ -391,11 +394,35 @@ class ReverseIndex:
             for doc in self.workspace.load(path).documents:
                 for pointer, text in level_refs(doc, self.fallback):
                     target = self.table.target(text)
-                    resolved = _key(target) if target is not None else _local_target(text, path)
+                    resolved = _key(target) if target is not None else self._target(text, path)
                     if resolved is not None:
                         refs.append((pointer, text, resolved))
             self._refs[path] = refs
         return refs
+
+    def _target(self, text: str, path: Path) -> Path | None:
+        """`_local_target(text, path)`, remembered by (folder, text), each leading `../` taken
+        off while the folder is one the walk listed below its top (`Beside.up`: no symbolic
+        link, so its `..` is the folder above it by name), as the hierarchy's memo does: the
+        products of a domain name its manifest alike."""
+        folder, ref = str(path.parent), text
+        while self.listing is not None and ref.startswith("../") and ref[3:4] != "/":
+            above = self.listing.up(folder)
+            if above is None:
+                break
+            folder, ref = above, ref[3:]
+        memo = (folder, ref)
+        if memo not in self._targets:
+            self._targets[memo] = _local_target(text, path)
+        return self._targets[memo]
+
+    def _plain_root(self) -> bool:
+        """Whether no symbolic link lies on the way to the root folder, so none lies on the way
+        to a file the walk found that is not one itself (it follows no link to a folder)."""
+        if self._plain is None:
+            top = os.path.abspath(self.root)
+            self._plain = os.sep == "/" and self.root.is_dir() and os.path.realpath(top) == top
+        return self._plain
 
     def _is_manifest(self, path: Path) -> bool:
         return any(d.kind == "manifest" for d in self.workspace.load(path).documents)
@@ -428,6 +455,8 @@ class ReverseIndex:
                             continue
                     if not targets.named_by(text, raw.decode("utf-8", errors="replace")):
                         continue
+            if not link and self._plain_root():  # its key: its absolute path
+                self.workspace.know_keys((name,))
             path = Path(name)
             try:
                 key = self.workspace.key(path)

@@ -136,12 +136,13 @@ class StaleLock(NamedTuple):
     site: RefSite | None = None
 
 
-def stale(hierarchy: Hierarchy, product: Document) -> Iterator[StaleLock]:
-    """Each ref of the product's hierarchy that its floe.lock does not record as used."""
+def stale(hierarchy: Hierarchy, product: Document, text: str | None = None) -> Iterator[StaleLock]:
+    """Each ref of the product's hierarchy that its floe.lock does not record as used (`text`:
+    the lock's content as the run read it, else it is read here)."""
     name = LOCK_NAME
     try:
         path = lock_path(product.path)
-        locked = read(path, hierarchy.workspace.overlay(path))
+        locked = read(path, text if text is not None else hierarchy.workspace.overlay(path))
     except LockError as error:
         yield StaleLock(str(error))
         return
