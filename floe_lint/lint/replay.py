@@ -84,15 +84,9 @@ class Replay:
         return self.workspace.key_text(path)
 
     def lock_key(self, path: Path) -> str:
-        """The key of the floe.lock beside the file at `path`; for a file of a walk that met no
-        symbolic link whose folder holds none (most), its text, made from the file's key and
-        noted nowhere (one per product otherwise stayed for the whole run)."""
-        known = self.workspace.known_text(path)
-        if known is not None:
-            lock = known.rpartition("/")[0] + "/" + _LOCK_NAME
-            if self.workspace.listed.absent(lock) is True:
-                return lock
-        return self.key(path.parent / _LOCK_NAME)
+        """The key of the floe.lock beside the file at `path` (`Workspace.side_key`: not a
+        `Path` per product kept for the whole run)."""
+        return self.workspace.side_key(path.parent / _LOCK_NAME)
 
     def _path_key(self, path: Path) -> str:
         return str(self.workspace.key(path))
@@ -128,7 +122,7 @@ class Replay:
 
     def side_text(self, path: Path) -> str | None:
         """A floe.lock's text as a rule of this run reads it (see `floe_lint.lint.side`)."""
-        return self.side.text(self.key(path), self._hash)
+        return self.side.text(self.workspace.side_key(path), self._hash)
 
     def all_hash(self) -> str:
         """Every found file's content: what a manifest's replay depends on."""
@@ -330,7 +324,24 @@ class Replay:
             self.complete = False
             return
         entry = self._entry(key, source, facts, True, expected, loc)
+        if not self._side_files_settle(entry["deps"]):
+            self.complete = False
+            return
         self.spill.add(key, cache.entry_line(key, entry))
+
+    def _side_files_settle(self, deps: Iterable[str]) -> bool:
+        """Whether the side files among `deps` (floe.lock) are what the run's rules read, told
+        now for a file retired (the end of the run need not keep them: `SideFiles.moved`)."""
+        side = self.side
+        for dep in deps:
+            if dep in side.read:
+                raw = read_bounded(dep)
+                digest = None if raw is None else cache.digest(raw)
+                if dep in side.unsure or digest != self._hash.get(dep):
+                    return False  # (kept: the end of the run finds it moved too)
+                side.read.discard(dep)
+                self._hash.pop(dep, None)
+        return True
 
     def _entry(
         self,
