@@ -504,8 +504,14 @@ FROM_LOADER = "FL001 FL002 FL004 FL005"
 #: By the test a subject must pass before they can find anything on it (their `GUARD`), the ids
 #: of the rules whose module is imported only for a subject that passes it.
 GUARDS: dict[str, str] = {
+    "approved-products": "FL308",
+    "default-unapproved": "FL203",
     "mixed-dialect": "FL108",
+    "no-default": "FL204",
+    "oci-ref": "FL304",
     "ref-problems": "FL301 FL302 FL305",
+    "repeated-compute": "FL206",
+    "repeated-transform": "FL207",
     "schema:coerced": "FL708",
     "schema:empty-list": "FL105",
     "schema:enum": "FL104",
@@ -514,5 +520,9 @@ GUARDS: dict[str, str] = {
     "schema:type": "FL102",
     "schema:unknown-key": "FL101",
     "trusted-roots": "FL310",
+    "unapproved-compute": "FL202",
+    "unchecked-platform": "FL307",
+    "unknown-compute": "FL205",
+    "untyped-file": "FL003",
     "url-credentials": "FL311",
 }

@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from floe_lint.api import ComputeEntry, Context, Finding, Fix, Level, did_you_mean, same_name
 
 ID, NAME, SEVERITY, SUBJECT = "FL202", "approved-not-subset", "error", "manifest"
+GUARD = "unapproved-compute"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 FIXES = {
     "safe": "write the parent's name, when the compute differs from it only in case or spaces",
     "unsafe": "remove the compute from the domain's approved list",

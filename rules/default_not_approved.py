@@ -38,6 +38,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level, did_you_mean, is_templated
 
 ID, NAME, SEVERITY, SUBJECT = "FL203", "default-not-approved", "error", "manifest"
+GUARD = "default-unapproved"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

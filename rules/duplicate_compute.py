@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from floe_lint.api import ComputeEntry, Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL206", "duplicate-compute", "error", "manifest"
+GUARD = "repeated-compute"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 FIXES = {"safe": "drop an entry written exactly like an earlier one (not one with another config)"}
 
 

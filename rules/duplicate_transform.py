@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product, Transform, normalized_path
 
 ID, NAME, SEVERITY, SUBJECT = "FL207", "duplicate-transform", "error", "product"
+GUARD = "repeated-transform"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL204", "missing-default", "error", "product"
+GUARD = "no-default"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

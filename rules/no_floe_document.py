@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, SourceFile, Span
 
 ID, NAME, SEVERITY, SUBJECT = "FL003", "no-floe-document", "error", "file"
+GUARD = "untyped-file"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 _FILE_START = Span(1, 1, 1, 1)
 _EXPECTED = "expected a manifest (plugins:, scope:) or a product (name:, platform:, transforms:)"

@@ -64,6 +64,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level, Product
 
 ID, NAME, SEVERITY, SUBJECT = "FL307", "platform-not-checked", "warning", "product"
+GUARD = "unchecked-platform"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

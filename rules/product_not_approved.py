@@ -55,6 +55,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Product, did_you_mean
 
 ID, NAME, SEVERITY, SUBJECT = "FL308", "product-not-approved", "error", "product"
+GUARD = "approved-products"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(product: Product, ctx: Context) -> Iterator[Finding]:

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level, did_you_mean, same_name
 
 ID, NAME, SEVERITY, SUBJECT = "FL205", "unknown-compute", "error", "manifest"
+GUARD = "unknown-compute"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 #: unknown names per level that get a "did you mean" (each compares the name with every known
 #: compute: a hostile list of 150,000 names must not cost seconds of suggestions)
 MAX_SUGGESTIONS = 100

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Document, Finding, RefError, is_oci, parse_oci
 
 ID, NAME, SEVERITY, SUBJECT = "FL304", "unpinned-ref", "warning", "document"
+GUARD = "oci-ref"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 FIXES = {"safe": "pin the tag to the digest the product's floe.lock records (and rename its entry)"}
 
 

@@ -201,3 +201,28 @@ def test_a_file_saved_while_the_filling_run_checked_it_keeps_no_parse(
         out = check("--jobs", jobs, ".")
         assert out == check("--jobs", jobs, "--no-cache", ".")
     assert "products/p0/floe.yaml:5:" not in out[1]  # snowflake: approved now
+
+
+def test_a_new_file_in_a_filled_tree_rewrites_no_kept_parse(
+    cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a run that fills an empty store keeps the parses of files no entry held: a run
+    that replays the others (a hook's) does not rewrite the file of kept parses for a new
+    product, whose next check for a manifest's sake keeps its parse then."""
+    check(".")
+    kept = _kept_file()
+    before = kept.stat()
+    write_files(cached, {"products/p3/floe.yaml": (cached / P0).read_text().replace("p0", "p3")})
+    assert check(".") == check(".", "--no-cache")
+    after = kept.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    loads = _loads(monkeypatch, cached)
+    _edit(cached, SALES, "[duckdb, spark]", "[duckdb]")
+    out = check(".")
+    assert sorted(loads) == [SALES, "products/p3/floe.yaml"]  # p0 and p1 built
+    assert out == check(".", "--no-cache")
+    loads.clear()
+    _edit(cached, SALES, "[duckdb]", "[duckdb, snowflake]")
+    out = check(".")
+    assert loads == [SALES]  # p3's parse kept the time before
+    assert out == check(".", "--no-cache")

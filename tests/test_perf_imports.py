@@ -197,11 +197,14 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     # *-weakened rules (not run: floe_lint.lint.applicable) ask of floe_lint.api
     unused |= {"floe_lint.model.dialects.floe", "floe_lint.model.upstream_enforcement"}
     unused |= {"floe_lint.lint.governance"}
-    # rules whose GUARD valid files without trusted roots or ref problems fail
+    # rules whose GUARD valid files without trusted roots, oci:// refs, ref problems or broken
+    # compute policy fail
     # (floe_lint.lint.applicable.guarded; tests/test_rule_guards.py)
     guarded = "_schema schema_type schema_enum schema_required schema_unknown_key schema_invalid"
     guarded += " schema_empty_list schema_coerced unresolved_ref ref_integrity parent_cycle"
-    guarded += " untrusted_root mixed_dialect"
+    guarded += " untrusted_root mixed_dialect unpinned_ref no_floe_document product_not_approved"
+    guarded += " missing_default platform_not_checked duplicate_compute default_not_approved"
+    guarded += " approved_not_subset unknown_compute duplicate_transform"
     unused |= {f"floe_lint.rules.{name}" for name in guarded.split()}
     assert not modules & unused, modules & unused
     # only the compute plugins the files name (compute.plugin.plugin_named)

@@ -174,6 +174,7 @@ def test_plain_build_is_the_general_builder(text: str) -> None:
         "a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 102)),
         "[" * 100 + "]" * 100,  # deep, within the limit
         "[" + "x, " * (yaml_tree.MAX_NODES) + "]",  # one node too many (the list is one)
+        "[" + "x, " * (yaml_tree.MAX_NODES - 1) + "]",  # just fits
         "{" + ", ".join(f"k{i}: v" for i in range(yaml_tree.MAX_NODES)) + "}",  # values
         "{" + ", ".join(f"k{i}: v" for i in range(yaml_tree.MAX_NODES - 1)) + "}",  # just fits
         "a: &a [x, y]\nb: &b [*a, *a, *a]\nc: &c [*b, *b, *b]\nd: [*c, *c, *c, *c]\n",

@@ -4,7 +4,8 @@ hierarchy does, and follow them level by level. The search reads each file's byt
 level and parses only those whose ref text can name a file of the level (issue 17), so this
 property guards the byte test, the walk and the ref-text matching against ever dropping a
 dependent: refs to a file or a folder, with `./` and `x/../`, quoted or not, in flow or block
-style, through a symbolic link to a folder, from a twin of the tree beside it, with a folder
+style, through a symbolic link to a folder (also one named unlike it, to the manifest itself, or
+named manifest.yaml in a folder of another name), from a twin of the tree beside it, with a folder
 name holding a space, and mentions of the same names that are no refs."""
 
 from __future__ import annotations
@@ -49,11 +50,16 @@ def _spelling(target: str, folder: bool, style: int) -> str:
     """A relative spelling of `platform/<target>` from a file two folders below the root."""
     if folder:
         return [f"../../platform/{target}", f"../../platform/./{target}/"][style % 2]
+    alias = f"via{(*DOMAINS, 'enterprise').index(target)}"  # a link named unlike the target
     spellings = [
         f"../../platform/{target}/manifest.yaml",
         f"../../platform/sales/../{target}/manifest.yaml",
         f"../../link/{target}/manifest.yaml",
         f"./../../platform/{target}/manifest.yaml",
+        f"../../{alias}/manifest.yaml",  # a link to the folder
+        f"../../{alias}",
+        f"../../files/{alias}.yml",  # a link to the manifest (not a YAML name: not walked)
+        f"../../alias/{alias}/manifest.yaml",  # a link named manifest.yaml
     ]
     return spellings[style % len(spellings)]
 
@@ -86,12 +92,24 @@ def build(root: Path, domains: list[tuple[str, int]], products: list[tuple]) -> 
             twin.parent.mkdir(parents=True, exist_ok=True)
             twin.write_text(text, "utf-8")
     (root / "link").symlink_to("platform", target_is_directory=True)
+    (root / "files").mkdir()
+    for number, name in enumerate((*DOMAINS, "enterprise")):
+        if not (root / "platform" / name).is_dir():
+            continue
+        alias = f"via{number}"
+        (root / alias).symlink_to(f"platform/{name}", target_is_directory=True)
+        (root / "files" / f"{alias}.yml").symlink_to(f"../platform/{name}/manifest.yaml")
+        (root / "alias" / alias).mkdir(parents=True)
+        (root / "alias" / alias / "manifest.yaml").symlink_to(
+            f"../../platform/{name}/manifest.yaml"
+        )
 
 
 def straightforward(root: Path, changed: Path) -> list[Dependent]:
     """Parse every file, resolve its level refs exactly, follow them level by level."""
     workspace = Workspace()
-    keys = [workspace.key(Path(name)) for name in found_under(root)]
+    # (a file found through a link and as itself is one file)
+    keys = list(dict.fromkeys(workspace.key(Path(name)) for name in found_under(root)))
     refs: dict[Path, list[tuple[str, str, Path]]] = {}
     for key in keys:
         refs[key] = [

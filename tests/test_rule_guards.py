@@ -34,8 +34,9 @@ OWN = [files for rule in GUARDED for _, files, _ in examples(rule)]
 
 
 def test_the_guarded_rules() -> None:
-    """The schema rules, the ref rules, untrusted-root, mixed-dialect and ref-credential: each
-    module's own first step is the test its GUARD names."""
+    """The schema rules, the ref rules, untrusted-root, mixed-dialect, ref-credential,
+    unpinned-ref, no-floe-document and eight compute-policy rules: each module's own first
+    steps are the test its GUARD names."""
     assert {r.name: r.guard for r in GUARDED} == {
         "schema-unknown-key": "schema:unknown-key",
         "schema-type": "schema:type",
@@ -50,6 +51,16 @@ def test_the_guarded_rules() -> None:
         "untrusted-root": "trusted-roots",
         "mixed-dialect": "mixed-dialect",
         "ref-credential": "url-credentials",
+        "unpinned-ref": "oci-ref",
+        "no-floe-document": "untyped-file",
+        "product-not-approved": "approved-products",
+        "missing-default": "no-default",
+        "platform-not-checked": "unchecked-platform",
+        "duplicate-compute": "repeated-compute",
+        "default-not-approved": "default-unapproved",
+        "approved-not-subset": "unapproved-compute",
+        "unknown-compute": "unknown-compute",
+        "duplicate-transform": "repeated-transform",
     }
 
 
@@ -85,7 +96,8 @@ class _Recorder:
 
         def recorded(subject, ctx):  # type: ignore[no-untyped-def]
             found = list(check(subject, ctx))
-            doc = subject if rule.subject == "document" else subject.doc
+            own = rule.subject in ("manifest", "product")
+            doc = subject.doc if own and rule.guard not in applicable.ON_SUBJECT else subject
             if found and not test(doc, ctx):
                 self.outside.extend((rule.id, str(f.location)) for f in found)
             self.found += bool(found)
@@ -218,8 +230,9 @@ def _imported(root: Path, *args: str) -> set[str]:
 
 def test_valid_files_import_no_guarded_rule(tmp_path: Path) -> None:
     """A valid product and its manifest (no schema or ref problem, no trusted roots, one
-    dialect, no URL with a password): none of the 13 guarded modules, nor rules/_schema.py;
-    a schema problem imports the schema rule of its category and no other."""
+    dialect, no URL with a password, no oci:// ref, no compute policy broken): none of the 23
+    guarded modules, nor rules/_schema.py; a schema problem imports the schema rule of its
+    category and no other."""
     write_files(
         tmp_path,
         {
@@ -264,7 +277,7 @@ def check(subject, ctx):
     ("subject", "guard", "error"),
     [
         ("document", "ref-problems", None),
-        ("document", "refs", "has unknown GUARD 'refs' (one of: mixed-dialect, ref-problems, "),
+        ("document", "refs", "has unknown GUARD 'refs' (one of: approved-products, default-"),
         ("file", "ref-problems", "has GUARD 'ref-problems', which only a rule of document, "),
         ("manifest", "schema:type", "has GUARD 'schema:type', which only a rule of document"),
     ],

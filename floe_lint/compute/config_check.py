@@ -10,7 +10,7 @@ from functools import cache
 
 from floe_lint.compute.plugin import expected, is_credential_schema, plugin_named
 from floe_lint.load.fastschema import compile_schema, proves_valid
-from floe_lint.record import NamedTuple
+from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key, is_templated
 from floe_lint.suggest import did_you_mean
 
@@ -21,12 +21,21 @@ if TYPE_CHECKING:
     from floe_lint.load.fastschema import Check
 
 
-class ConfigProblem(NamedTuple):
-    """A problem at `path` (keys and indexes below `config`), reported at its key or value."""
+class ConfigProblem(Frozen):
+    """A problem at `path` (keys and indexes below `config`), reported at its key or value.
+    (A record, not a named tuple: defining one costs start-up, issue 17.)"""
 
+    __slots__ = ("at", "message", "path")
     path: tuple[str | int, ...]
     message: str
-    at: Literal["key", "value"] = "value"
+    at: Literal["key", "value"]
+
+    def __init__(
+        self, path: tuple[str | int, ...], message: str, at: Literal["key", "value"] = "value"
+    ) -> None:
+        set_field(self, "path", path)
+        set_field(self, "message", message)
+        set_field(self, "at", at)
 
 
 @cache

@@ -198,7 +198,7 @@ def env_var(name: str, default: str | None = None) -> str:
     return f"{{{{ env_var('{name}', '{default}') }}}}"
 
 
-_ENV_VAR = re.compile(
+_ENV_VAR = (  # compiled when first used, through `re`'s cache (a check uses it for messages)
     r"\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*(?:\|\s*as_number\s*)?\}\}"
 )
 
@@ -219,7 +219,7 @@ def resolve_env(value: Any, environ: Mapping[str, str]) -> Any:
             return default
         raise PluginError(f"environment variable {name} is not set")
 
-    return _ENV_VAR.sub(substitute, value)
+    return re.sub(_ENV_VAR, substitute, value)
 
 
 def shown(value: Any, key: str) -> str:
@@ -228,7 +228,7 @@ def shown(value: Any, key: str) -> str:
     if value is None or value == "":
         return f"(no {key} configured)"
     text = str(value)
-    return _ENV_VAR.sub(lambda match: "$" + match.group(1), text)
+    return re.sub(_ENV_VAR, lambda match: "$" + match.group(1), text)
 
 
 def missing_env(profile: Mapping[str, Any], environ: Mapping[str, str]) -> list[str]:
@@ -236,7 +236,7 @@ def missing_env(profile: Mapping[str, Any], environ: Mapping[str, str]) -> list[
     missing: list[str] = []
     for value in profile.values():
         if isinstance(value, str):
-            for match in _ENV_VAR.finditer(value):
+            for match in re.finditer(_ENV_VAR, value):
                 if match.group(2) is None and match.group(1) not in environ:
                     missing.append(match.group(1))
     return sorted(set(missing))

@@ -17,11 +17,16 @@ subject it is not asked about, and a run prints the same with this selection as 
 A built-in rule with a `GUARD` (its row of the static table) is asked about every subject, but
 through `guarded`: a test of `GUARDS`, which asks the context exactly what the rule's own first
 step asks (a schema rule: the document's schema problems of its category, and of its overlays';
-a ref rule: the document's ref problems; untrusted-root: whether there are trusted roots), and
+a ref rule: the document's ref problems; untrusted-root: whether there are trusted roots;
+unpinned-ref: whether the document's ref is an oci:// one; no-floe-document: whether the file
+parsed and holds no Floe document; eight compute-policy rules: their own first steps, such as a
+default that is set and not approved), and
 imports the rule's module only for a subject that passes it. Most subjects of most runs pass
-none (a valid document has no schema problem), so 14 of the 29 rule modules a product and its
+none (a valid document has no schema problem), so 24 of the 29 rule modules a product and its
 two manifests used to import are not. tests/test_rule_guards.py holds both halves: a rule finds
 nothing on a subject its test fails, and a run prints the same with the tests as without them.
+A test has no effect of its own (lock-stale has none: it reads floe.lock through the run's
+replay, which the result cache keys).
 """
 
 from __future__ import annotations
@@ -30,12 +35,30 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
 
     from floe_lint.findings import Finding
     from floe_lint.lint.context import Context
-    from floe_lint.lint.registry import Rule, Subject
-    from floe_lint.load.document import Document
+    from floe_lint.load.document import Document, SourceFile
+
+    class Rule(Protocol):
+        """What this module reads of a `floe_lint.lint.registry.Rule` (not imported here: the
+        registry imports this module)."""
+
+        @property
+        def name(self) -> str: ...
+        @property
+        def subject(self) -> str: ...
+        @property
+        def dialect(self) -> str | None: ...
+        @property
+        def keys(self) -> tuple[str, ...] | None: ...
+        @property
+        def from_loader(self) -> bool: ...
+        @property
+        def guard(self) -> str | None: ...
+        def module_check(self) -> Callable[[Any, Context], Iterable[Finding]]: ...
+
 
 #: whether rules are selected by dialect (off: every rule with a subject is asked, as before;
 #: tests/test_rules_applicable.py compares both)
@@ -50,7 +73,7 @@ class Applicable:
 
     __slots__ = ("_noted", "_own", "subjects")
 
-    def __init__(self, subjects: Mapping[Subject, Sequence[Any]]):
+    def __init__(self, subjects: Mapping[Any, Sequence[Any]]):
         self.subjects = subjects
         #: subject kind -> per subject, its own document's dialect and data (when asked)
         self._own: dict[str, list[tuple[str, Any]]] = {}
@@ -119,9 +142,109 @@ def _may_hold_url_credentials(text: str) -> bool:
     return may_hold_url_credentials(text)
 
 
-#: each `GUARD` a rule may name: a test of its subject's own document (False: the rule finds
-#: nothing on that subject), and the subjects of the rules that may name it
-TESTS: dict[str, Callable[[Document, Context], bool]] = {
+def _names_oci(doc: Document, ctx: Context) -> bool:
+    """The ref to the level above (a product's platform, a manifest's parent) is an oci:// ref."""
+    from floe_lint.model.refs import is_oci
+
+    text = ctx.model_of(doc).ref_node.value
+    return isinstance(text, str) and is_oci(text)
+
+
+def _untyped(source: SourceFile, ctx: Context) -> bool:
+    """A file that parsed and holds no manifest or product document."""
+    return not source.problems and not any(doc.kind for doc in source.documents)
+
+
+def _lists_products(product: Any, ctx: Context) -> bool:
+    """product-not-approved: a level above the product lists the products it approves."""
+    level = product.platform
+    return level is not None and any(
+        above.manifest.approved_products is not None for above in level.chain()
+    )
+
+
+def _no_default(product: Any, ctx: Context) -> bool:
+    """missing-default: the product's platform sets no default compute."""
+    level = product.platform
+    return level is not None and level.default is None
+
+
+def _unchecked(product: Any, ctx: Context) -> bool:
+    """platform-not-checked: a product with transforms whose platform could not be loaded or
+    that names none."""
+    if not product.transforms:
+        return False
+    level = product.platform
+    return (level is not None and level.unloaded() is not None) or bool(product.unlinked)
+
+
+def _repeats_compute(level: Any, ctx: Context) -> bool:
+    """duplicate-compute: the level approves a compute name twice."""
+    return len({entry.name for entry in level.entries}) < len(level.entries)
+
+
+def _default_unapproved(level: Any, ctx: Context) -> bool:
+    """default-not-approved: the rule's own first steps (a default that is set, not templated
+    and not in the level's effective approved list)."""
+    from floe_lint.secrets import is_templated
+
+    if not level.entries and not level.inherits:
+        return False
+    default = level.default
+    return not (
+        default is None
+        or level.default_level is None
+        or is_templated(default)
+        or default in level.approved
+    )
+
+
+def _approves_more(level: Any, ctx: Context) -> bool:
+    """approved-not-subset: the level approves a compute that its parent's allowance (a known
+    list) does not hold."""
+    parent = level.parent
+    if parent is None or parent.list_unknown:
+        return False
+    names = parent.children_allowed.names
+    return names is not None and any(entry.name not in names for entry in level.entries)
+
+
+def _unknown_compute(level: Any, ctx: Context) -> bool:
+    """unknown-compute: the level approves a name no compute plugin provides."""
+    known = ctx.known_computes
+    return any(entry.name not in known for entry in level.entries)
+
+
+def _repeats_transform(product: Any, ctx: Context) -> bool:
+    """duplicate-transform: two transforms select the same path (normalized) or name."""
+    from floe_lint.model.product import normalized_path
+
+    keys = [
+        normalized_path(t.identity) if t.identity_key == "path" else t.identity
+        for t in product.transforms
+        if t.identity is not None
+    ]
+    return len(set(keys)) < len(keys)
+
+
+#: the tests of `TESTS` that are given the subject itself (a `Product`, a `Level`), not its
+#: own document
+ON_SUBJECT = frozenset(
+    {
+        "approved-products",
+        "no-default",
+        "unchecked-platform",
+        "repeated-compute",
+        "default-unapproved",
+        "unapproved-compute",
+        "unknown-compute",
+        "repeated-transform",
+    }
+)
+
+#: each `GUARD` a rule may name: a test of its subject's own document (a file rule's: the file;
+#: False: the rule finds nothing on that subject), and the subjects of the rules that may name it
+TESTS: dict[str, Callable[[Any, Context], bool]] = {
     "schema:unknown-key": _schema("unknown-key"),
     "schema:type": _schema("type"),
     "schema:required": _schema("required"),
@@ -133,6 +256,16 @@ TESTS: dict[str, Callable[[Document, Context], bool]] = {
     "trusted-roots": lambda doc, ctx: ctx.trust is not None,
     "mixed-dialect": lambda doc, ctx: ctx.mixed_dialect(doc) is not None,
     "url-credentials": lambda doc, ctx: _may_hold_url_credentials(doc.text),
+    "oci-ref": _names_oci,
+    "untyped-file": _untyped,
+    "approved-products": _lists_products,
+    "no-default": _no_default,
+    "unchecked-platform": _unchecked,
+    "repeated-compute": _repeats_compute,
+    "default-unapproved": _default_unapproved,
+    "unapproved-compute": _approves_more,
+    "unknown-compute": _unknown_compute,
+    "repeated-transform": _repeats_transform,
 }
 GUARDS: dict[str, tuple[str, ...]] = {
     **{name: ("document",) for name in TESTS if name.startswith("schema:")},
@@ -140,6 +273,16 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "trusted-roots": ("document", "manifest", "product"),
     "mixed-dialect": ("document",),
     "url-credentials": ("document",),
+    "oci-ref": ("document",),
+    "untyped-file": ("file",),
+    "approved-products": ("product",),
+    "no-default": ("product",),
+    "unchecked-platform": ("product",),
+    "repeated-compute": ("manifest",),
+    "default-unapproved": ("manifest",),
+    "unapproved-compute": ("manifest",),
+    "unknown-compute": ("manifest",),
+    "repeated-transform": ("product",),
 }
 
 
@@ -147,7 +290,7 @@ def guarded(rule: Rule) -> Callable[[Any, Context], Iterable[Finding]]:
     """`rule`'s check behind the test its `GUARD` names: nothing for a subject that fails it,
     the module's own check (imported when first needed) for one that passes."""
     test = TESTS[str(rule.guard)]
-    own = rule.subject != "document"
+    own = rule.subject in ("manifest", "product") and rule.guard not in ON_SUBJECT
     found: list[Callable[[Any, Context], Iterable[Finding]]] = []
 
     def check(subject: Any, ctx: Context) -> Iterable[Finding]:

@@ -10,10 +10,12 @@ the entry notes its content hash (`PARSED`). A later run that must check the sam
 the same path again builds the file from it instead of parsing it (`Parses`).
 
 Which parses are kept: that of a file parsed although the store holds an entry with its content
-hash (it was checked again for a manifest's sake), and, in a run that fills the cache, that of
-every file holding a Floe document that no entry held yet (what the first edit of a manifest
-checks again), while those stay under `MAX_FILLED` bytes: they are held until the run records
-its entries. A parse is encoded as it is made, before the run releases the file's documents.
+hash (it was checked again for a manifest's sake), and, in a run that fills an empty store, that
+of every file holding a Floe document (what the first edit of a manifest checks again), while
+those stay under `MAX_FILLED` bytes: they are held until the run records its entries. Not that
+of a file new to a store that holds others (a run that replays the rest, a pre-commit hook's,
+would rewrite every kept parse for it). A parse is encoded as it is made, before the run
+releases the file's documents.
 
 What is served is what `floe_lint.load.document.parse` builds from those bytes: the same text
 (decoded from the bytes read now, whose hash is the stored one), the same documents (index,
@@ -241,28 +243,37 @@ class Kept:
         from floe_lint.safe_write import write_chunks
 
         # by key: the same file whatever order the run parsed its files in
-        lines = {_field(k): self._line(_field(k)) for k in kept}
-        lines.update((_field(k), None) for k in fresh)
+        lines: dict[str, bytes | list[str] | None] = {}
+        for key in kept:
+            field = _text_field(key)
+            lines[field] = self._line(field.encode())
+        for key, parse in fresh.items():
+            lines[_text_field(key)] = parse
         try:
-            write_chunks(self.path, _chunks(fresh, sorted(lines.items())))
+            write_chunks(self.path, _chunks(sorted(lines.items())))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
 
 
+def _text_field(text: str) -> str:
+    """`json.dumps(text)`, without the encoder for a text it writes as it is (most paths)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text)
+
+
 def _field(text: str) -> bytes:
-    return json.dumps(text).encode()
+    return _text_field(text).encode()
 
 
-def _chunks(
-    fresh: Mapping[str, list[str]], lines: list[tuple[bytes, bytes | None]]
-) -> Iterator[str]:
-    """Each line, by its key's field: a fresh parse's made, a kept one's as it was read."""
-    by_field = {_field(key): key for key in fresh}
+def _chunks(lines: list[tuple[str, bytes | list[str] | None]]) -> Iterator[str]:
+    """Each line, by its key's field: a fresh parse's made ([digest, path, text]), a kept
+    one's as it was read."""
     for field, line in lines:
-        if field in by_field:
-            digest, path, text = fresh[by_field[field]]
-            yield f"{field.decode()}\t{digest}\t{json.dumps(path)}\t{text}\n"
-        elif line is not None and line.isascii():
+        if type(line) is list:
+            digest, path, text = line
+            yield f"{field}\t{digest}\t{_text_field(path)}\t{text}\n"
+        elif type(line) is bytes and line.isascii():
             yield line.decode("ascii") + "\n"
 
 
@@ -291,19 +302,28 @@ class Parses:
         self._room = MAX_STORED
         self._held: list[str] = []  # the keys whose line stays as it is (`save`)
         self._made: dict[str, list[str]] = {}  # the lines to write
+        self._asked: dict[str, tuple[Path, list[str] | None]] = {}  # (`stored`)
 
     def stored(self, path: Path, key: str) -> list[str] | None:
         """[content hash, path, JSON text] of the parse kept of `key` as `path`, when its entry
-        says one is kept for the content the file has now and its line holds it."""
-        entry = self.store.entries.get(key)
+        says one is kept for the content the file has now and its line holds it (asked up to
+        three times a file: answered once per key and path)."""
+        entries = self.store.entries
+        if not entries:
+            return None  # (not loaded yet, or empty: nothing noted, nothing kept)
+        asked = self._asked.get(key)
+        if asked is not None and asked[0] == path:
+            return asked[1]
+        found = None
+        entry = entries.get(key)
         stored = entry.get(PARSED) if isinstance(entry, dict) else None
-        if not (isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str)):
-            return None
-        digest = stored[0]
-        if digest != self._digest(key):
-            return None
-        text = self.kept.get(key, digest, str(path))
-        return None if text is None else [digest, str(path), text]
+        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str):
+            digest = stored[0]
+            if digest == self._digest(key):
+                text = self.kept.get(key, digest, str(path))
+                found = None if text is None else [digest, str(path), text]
+        self._asked[key] = (path, found)
+        return found
 
     def serve(self, path: Path, key: str) -> SourceFile | None:
         """The file at `path` built from its kept parse, when its content is the same."""
@@ -319,10 +339,14 @@ class Parses:
 
     def fresh(self, path: Path, key: str, source: SourceFile) -> None:
         """`source` was just parsed from disk: keep its parse for its entry when the store holds
-        one with its content hash (it is checked again for a dependency's sake), or none."""
-        entry = self.store.entries.get(key)
-        if not isinstance(entry, dict) or entry.get("h") is None:
+        one with its content hash (it is checked again for a dependency's sake), or when the
+        run fills an empty store."""
+        entries = self.store.entries
+        if not entries:
             return self._first(path, key, source)
+        entry = entries.get(key)
+        if not isinstance(entry, dict) or entry.get("h") is None:
+            return  # (a new file: a run that replays the others rewrites no kept parse for it)
         digest = self._digest(key)
         raw = self._raw.get(key)
         if entry["h"] != digest or digest is None or raw is None:
@@ -337,9 +361,9 @@ class Parses:
             self._fresh.add(key)
 
     def _first(self, path: Path, key: str, source: SourceFile) -> None:
-        """`source` was parsed from disk and the store holds no entry of it (a run that fills
-        the cache, a new file): keep its parse too, so that the first run that checks it
-        again for a manifest's sake builds it instead of parsing it. Its content hash is its
+        """`source` was parsed from disk by a run that fills an empty store: keep its parse
+        too, so that the first run that checks it again for a manifest's sake builds it
+        instead of parsing it. Its content hash is its
         entry's, known when the run records it (`moved` proves, then, that the text parsed
         is the text of the bytes hashed); only a file holding a Floe document is kept (what
         a manifest's edit checks again), and only while the parses kept so stay under
@@ -357,11 +381,13 @@ class Parses:
     def start(self, replayed: Collection[str]) -> None:
         """The run records its entries: the parses of those it replayed stay kept, and count
         against `MAX_STORED`."""
+        written, held = self.store.written, self._held
         for key in replayed:
-            kept = self.store.written.get(key, {}).get(PARSED)
-            if isinstance(kept, list) and len(kept) == 2 and type(kept[1]) is int:
+            entry = written.get(key)
+            kept = entry.get(PARSED) if entry is not None else None
+            if kept is not None and type(kept) is list and len(kept) == 2 and type(kept[1]) is int:
                 self._room -= kept[1]
-                self._held.append(key)
+                held.append(key)
 
     def keep(self, key: str, entry: dict[str, Any]) -> None:
         """Note in the `entry` the run made for `key` that its parse is kept, if the run has

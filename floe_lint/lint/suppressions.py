@@ -36,9 +36,10 @@ MAX_SUGGESTIONS = 20
 
 
 # Runs of one character class, matched at a given position: each reads its run once and
-# never backtracks, so the scanner below stays linear.
-_SPACES = re.compile(r"\s*")
-_CODE = re.compile(r"[A-Za-z0-9_*\-]*")
+# never backtracks, so the scanner below stays linear. (Compiled when first used, through
+# `re`'s own cache: most runs have no suppression comment to read.)
+_SPACES = r"\s*"
+_CODE = r"[A-Za-z0-9_*\-]*"
 
 
 class _Parsed(Frozen):
@@ -82,9 +83,9 @@ def _parse(line: str, is_comment: Callable[[int], bool] = lambda at: True) -> _P
     return None
 
 
-def _run_end(pattern: re.Pattern[str], line: str, i: int) -> int:
+def _run_end(pattern: str, line: str, i: int) -> int:
     """Where the run of `pattern` (a character class with `*`) starting at `i` ends."""
-    match = pattern.match(line, i)
+    match = re.compile(pattern).match(line, i)
     return match.end() if match else i
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from floe_lint.record import NamedTuple
+from floe_lint.record import Frozen, set_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -34,16 +34,26 @@ _MANIFEST_FLOE_KEYS = (
 _PRODUCT_FLOE_KEYS = ("schedule", "outputPorts", "output_ports", "destinations")
 _TRANSFORM_FLOE_KEYS = ("dependsOn", "depends_on", "tier", "qualityChecks", "quality_checks")
 _TRANSFORM_ADR_KEYS = ("path", "type", "workload_size")
+#: the same keys as sets: a transform holding none of them is passed over in one test (most
+#: transforms of a document show only their own dialect's keys)
+_FLOE_SET, _ADR_SET = frozenset(_TRANSFORM_FLOE_KEYS), frozenset(_TRANSFORM_ADR_KEYS)
 
 
-class Markers(NamedTuple):
-    """The first node that shows each dialect in a document (None: no sign of it)."""
+class Markers(Frozen):
+    """The first node that shows each dialect in a document (None: no sign of it). (A record,
+    not a named tuple: defining one costs start-up, issue 17.)"""
 
+    __slots__ = ("adr", "floe", "hint")
     adr: str | None
     floe: str | None
     #: a sign of upstream's dialect that ADR-0010 also allows (a non-compute plugin's `type`):
     #: it decides only a document that shows no other marker
-    hint: bool = False
+    hint: bool
+
+    def __init__(self, adr: str | None, floe: str | None, hint: bool = False) -> None:
+        set_field(self, "adr", adr)
+        set_field(self, "floe", floe)
+        set_field(self, "hint", hint)
 
     @property
     def mixed(self) -> bool:
@@ -90,6 +100,8 @@ def _product_markers(data: dict[str, Any]) -> Markers:
             if key in data:
                 yield f"/{key}"
         for index, item in enumerate(transforms):
+            if _ADR_SET.isdisjoint(item):
+                continue
             for key in _TRANSFORM_ADR_KEYS:
                 if key in item:
                     yield f"/transforms/{index}/{key}"
@@ -101,6 +113,8 @@ def _product_markers(data: dict[str, Any]) -> Markers:
             if key in data:
                 yield f"/{key}"
         for index, item in enumerate(transforms):
+            if _FLOE_SET.isdisjoint(item) and ("name" not in item or not _ADR_SET.isdisjoint(item)):
+                continue  # (what the two tests below find nothing in)
             for key in _TRANSFORM_FLOE_KEYS:
                 if key in item:
                     yield f"/transforms/{index}/{key}"

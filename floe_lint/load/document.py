@@ -3,9 +3,8 @@
 One libyaml parse serves both the data and the positions. Problems that PyYAML would hide or
 raise (syntax errors, duplicate keys, alias bombs, oversize or non-UTF-8 input) come back as
 values so that one bad file never stops the run. The parts: `yaml_tree` (nodes to data, spans,
-limits), `syntax` (syntax errors explained), `kinds` (what a document is); this module holds
-the loaded file and its documents.
-"""
+limits), `syntax` (syntax errors explained: imported for a file that has one), `kinds` (what a
+document is); this module holds the loaded file and its documents."""
 
 from __future__ import annotations
 
@@ -22,7 +21,6 @@ from floe_lint.load.plain import build
 from floe_lint.load.problems import LoadProblem, NodeSpans
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 from floe_lint.load.spans import FileSpans, locate
-from floe_lint.load.syntax import explain, inside, json_problem
 from floe_lint.load.yaml_tree import (
     MAX_DEPTH,
     MAX_INT_BITS,
@@ -108,8 +106,7 @@ class Document(
     kind: Kind | None
     #: `adr-0010` or `floe`: which dialect the document is read in (see model.floe_dialect)
     dialect: str
-    #: for a document mixing both dialects: (pointer of the marker not followed, of the one
-    #: followed); None otherwise
+    #: mixing both dialects: (pointer of the marker not followed, of the one followed), or None
     mixed: tuple[str, str] | None
     _spans: dict[str, NodeSpans] | None
     #: shared by the documents of one file, which it composes once
@@ -420,9 +417,12 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
         return source
     source = SourceFile(path, text)
     lines = source.lines
-    if path.suffix.lower() == ".json" and (problem := json_problem(text)) is not None:
-        source.problems.append(problem)
-        return source
+    if path.suffix.lower() == ".json":
+        from floe_lint.load.syntax import json_problem  # (a YAML file needs none of it)
+
+        if (problem := json_problem(text)) is not None:
+            source.problems.append(problem)
+            return source
     source.problems.extend(divergence.problems(text))
     starts: list[Span] = []
     count = 0
@@ -446,6 +446,8 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
             doc.kind = classify(doc.data, path)
             source.documents.append(doc)
     except yaml.YAMLError as error:
+        from floe_lint.load.syntax import explain, inside
+
         message, span = explain(error, lines, text)
         source.problems.append(LoadProblem("yaml-syntax", message, inside(span, lines)))
     except TooManyNodes:
@@ -466,6 +468,8 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
             )
         )
     if len(starts) > 1:
+        from floe_lint.load.syntax import inside
+
         source.problems.append(_several_documents(count, inside(starts[1], lines), lines))
     source.plain = None if record else not odd
     return source
@@ -478,9 +482,9 @@ def _several_documents(count: int, second: Span, lines: list[str]) -> LoadProble
     start = Span(line, second.start_col, line, max(end, second.start_col))
     return LoadProblem(
         "multiple-documents",
-        f"this file holds {count} YAML documents (the second starts here); upstream Floe reads "
-        "a manifest or floe.yaml with yaml.safe_load, which refuses more than one, so it "
-        "would not run what floe-lint checked: keep one document per file",
+        f"this file holds {count} YAML documents (the second starts here); upstream Floe reads a "
+        "manifest or floe.yaml with yaml.safe_load, which refuses more than one, so it would "
+        "not run what floe-lint checked: keep one document per file",
         start,
     )
 

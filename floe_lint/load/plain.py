@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 _SCALAR, _MAPPING = yaml.ScalarNode, yaml.MappingNode
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=`
 _intern = sys.intern
 
 
@@ -60,7 +61,15 @@ class Plain(Builder):
                 return tagged.Set(mapping)
             return mapping
         self._enter(node)  # a sequence
-        items = [self.data(item) for item in node.value]
+        items = []
+        for item in node.value:
+            if item.tag == _STR_TAG and type(item) is _SCALAR and item.value:
+                self.count += 1  # `data` of a plain text item, written out
+                if self.count > MAX_NODES:
+                    raise TooManyNodes
+                items.append(_intern(item.value))
+            else:
+                items.append(self.data(item))
         self.depth -= 1
         return items
 
@@ -79,6 +88,8 @@ class Plain(Builder):
                 if tag == _STR_TAG and key_node.value:
                     key = _intern(key_node.value)
                 else:
+                    if tag not in SAFE_TAGS and tag != _VALUE_TAG:
+                        self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
                     key = self._scalar(key_node)
             else:
                 key = str(key_node.value)

@@ -57,24 +57,37 @@ class Recorder(Builder):
         key_place: Span | None = None,
     ) -> Any:
         """`Builder.build` without pointers or spans (written out: it runs for every node),
-        each node's marks recorded first."""
+        each node's marks recorded first; a scalar's record ends where it is written."""
         record = self.record
-        at = len(record)
         start, end = node.start_mark, node.end_mark
         if key_node is None:
-            record += (start.line, start.column, end.line, end.column, -1, 0, 0, 0, 0)
+            marks = (start.line, start.column, end.line, end.column, -1, 0, 0, 0)
         else:
             ks, ke = key_node.start_mark, key_node.end_mark
-            record += (start.line, start.column, end.line, end.column)
-            record += (ks.line, ks.column, ke.line, ke.column, 0)
+            marks = (
+                start.line,
+                start.column,
+                end.line,
+                end.column,
+                ks.line,
+                ks.column,
+                ke.line,
+                ke.column,
+            )
         self.count += 1
         if self.count > MAX_NODES:
             raise TooManyNodes
         if node.tag not in SAFE_TAGS:
             self._unknown_tag(node)
-        if isinstance(node, yaml.ScalarNode):
-            value = self._scalar(node)
-        elif isinstance(node, yaml.MappingNode):
+        if isinstance(node, yaml.ScalarNode):  # most nodes
+            record += marks
+            record.append(len(record) + 1)
+            return self._scalar(node)
+        at = len(record)
+        record += marks
+        record.append(0)  # where its subtree's record ends: written below
+        value: Any
+        if isinstance(node, yaml.MappingNode):
             if self.tags and any(key.tag == _MERGE_TAG for key, _ in node.value):
                 self.exact = False
             mapping = self._mapping(node, pointer, place)

@@ -24,6 +24,7 @@ _resolved: dict[tuple[str, bool], str] = {}
 _FIRSTS = frozenset(_BaseLoader.yaml_implicit_resolvers)
 _DEFAULT = (_BaseLoader.DEFAULT_SCALAR_TAG, _BaseLoader.DEFAULT_MAPPING_TAG)
 _DEFAULT_SEQUENCE = _BaseLoader.DEFAULT_SEQUENCE_TAG
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
 
 class Loader(_BaseLoader):
@@ -57,13 +58,14 @@ class Loader(_BaseLoader):
         if None not in _BaseLoader.yaml_implicit_resolvers:  # no resolver for every scalar
 
             def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-                if kind is yaml.ScalarNode:
+                if kind is _SCALAR:
                     if not implicit[0] or value[:1] not in _FIRSTS:
                         return _DEFAULT[0]
                     if len(value) <= _MEMO_LENGTH:
-                        return self._memo(kind, value, implicit)
-                elif kind is yaml.MappingNode:
+                        tag = _resolved.get((value, implicit[1]))  # (`_memo`, written out)
+                        return self._memo(kind, value, implicit) if tag is None else tag
+                elif kind is _MAPPING:
                     return _DEFAULT[1]
-                elif kind is yaml.SequenceNode:
+                elif kind is _SEQUENCE:
                     return _DEFAULT_SEQUENCE
                 return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]

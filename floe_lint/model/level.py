@@ -8,7 +8,7 @@ import itertools
 from floe_lint.load.document import Document, Node
 from floe_lint.model.governance import Allowed, InForce, Weakening, Widening
 from floe_lint.model.manifest import ComputeEntry, Manifest
-from floe_lint.record import Frozen, NamedTuple, Record, set_field
+from floe_lint.record import Frozen, Record, set_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -40,13 +40,19 @@ class EffectiveCompute(Frozen):
         set_field(self, "level", level)
 
 
-class Allowance(NamedTuple):
+class Allowance(Frozen):
     """What a level lets the levels below it approve (`names` None: anything), and the level
-    and node that say so."""
+    and node that say so. (A record, not a named tuple: defining one costs start-up.)"""
 
+    __slots__ = ("level", "names", "node")
     names: frozenset[str] | None
     level: Level
     node: Node
+
+    def __init__(self, names: frozenset[str] | None, level: Level, node: Node) -> None:
+        set_field(self, "names", names)
+        set_field(self, "level", level)
+        set_field(self, "node", node)
 
 
 class Level(Record):

@@ -13,12 +13,14 @@ name a target:
 A file that passes this test is parsed (through the run's workspace, so the lint reuses it) and
 its refs are resolved exactly; the test only saves parsing. Dependents are followed level by level
 (enterprise -> domains -> products), each reported with the changed manifest it depends on.
-A symlinked folder that a ref names by its link's name is not seen (the needle is the target's).
+A ref through a symbolic link the walk met, to a target or its folder, need hold no needle of
+the target's: the files are tested again for the names of such links (`_aliases`). A file
+holding a backslash (an escape, a quoted scalar's line continuation can spell a ref without its
+names) is parsed; so is every file when a target is the manifest of products that name none.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -30,10 +32,9 @@ from floe_lint.load.paths import real
 from floe_lint.load.walk import Beside, walk, walking
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.ref_needles import _MANIFEST_NAMES, _Targets
 from floe_lint.model.refs import RefError, is_oci, parse_oci
 from floe_lint.record import Frozen, set_field
-
-_MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 
 
 class Dependent(Frozen):
@@ -164,127 +165,6 @@ def _local_target(text: str, base: Path) -> Path | None:
         return None
 
 
-#: what ends a ref's text on its line: quotes, flow punctuation, a comment, spaces, and the
-#: line breaks YAML has besides LF (CR, NEL, LS, PS: a file may end its lines with any of them)
-_STOPS = frozenset(" \t\"',[]{}#\r\x85\u2028\u2029")
-
-
-def _ref_texts(text: str, needle: str) -> Iterator[str]:
-    """The ref-like strings of `text` around each occurrence of `needle`: the run of characters
-    on its line between stops (quotes, spaces, flow punctuation). A ref with a space inside (a
-    rare folder name) is also tried as the line's value after `key:` or `- `."""
-    if _STOPS.isdisjoint(needle) and "\n" not in needle:
-        yield from _line_texts(text, needle)
-        return
-    start = text.find(needle)
-    while start >= 0:
-        left = start
-        while left > 0 and text[left - 1] not in _STOPS and text[left - 1] != "\n":
-            left -= 1
-        right = start + len(needle)
-        while right < len(text) and text[right] not in _STOPS and text[right] != "\n":
-            right += 1
-        yield text[left:right]
-        yield _line_value(text, start)
-        start = text.find(needle, right)
-
-
-#: every stop as a line break: a line (which holds none) split at them gives its runs
-_TO_BREAK = str.maketrans(dict.fromkeys(_STOPS, "\n"))
-
-
-def _line_texts(text: str, needle: str) -> Iterator[str]:
-    """`_ref_texts` for a needle without a stop or a line break in it (so each occurrence lies
-    in one run): each line holding it is split at its stops once, in C, and gives the runs that
-    hold the needle and its value; the same strings, each distinct line's once (a tag or a
-    label repeats the needle on many lines alike)."""
-    seen: set[str] = set()
-    start = text.find(needle)
-    while start >= 0:
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        if line_end < 0:
-            line_end = len(text)
-        line = text[line_start:line_end]
-        start = text.find(needle, line_end)
-        if line in seen:
-            continue
-        seen.add(line)
-        for run in line.translate(_TO_BREAK).split("\n"):
-            if needle in run:
-                yield run
-        yield _value(line)
-
-
-def _line_value(text: str, start: int) -> str:
-    """The value of the line holding `start`: after `- ` or `key: `, unquoted, comment cut."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    return _value(text[line_start : line_end if line_end >= 0 else len(text)])
-
-
-def _value(line: str) -> str:
-    value = line.split("#", 1)[0].strip().removeprefix("- ").split(": ", 1)[-1]
-    return value.strip().strip("\"'")
-
-
-class _Targets:
-    """The frontier of a dependents search as paths a relative ref's text can resolve to:
-    each changed manifest, and its folder when its name is generic (a ref may name the folder).
-    Folder resolutions are cached: the refs of a tree name the same few folders again and again."""
-
-    def __init__(self, targets: Iterable[Path]):
-        self.paths: set[str] = set()
-        self.needles: set[str] = set()
-        for target in targets:
-            for form in {target, target.resolve()}:
-                self.paths.add(str(form))
-                if form.name in _MANIFEST_NAMES:
-                    self.paths.add(str(form.parent))
-                else:
-                    self.needles.add(form.name)
-                if form.parent.name:
-                    self.needles.add(form.parent.name)
-        self._real: dict[str, str] = {}
-        #: the needles as UTF-8, which a file's bytes hold wherever its text (decoded with
-        #: replacements) holds the needle: each character decoded comes from its own bytes.
-        #: None (decode and look) for a needle with a replacement character or a lone
-        #: surrogate (an undecodable file name), which may come from other bytes.
-        self.byte_needles: tuple[bytes, ...] | None = None
-        if not any("\ufffd" in n for n in self.needles):
-            with contextlib.suppress(UnicodeEncodeError):
-                self.byte_needles = tuple(n.encode() for n in self.needles)
-
-    def _resolves(self, folder: str, ref: str) -> bool:
-        joined = os.path.normpath(os.path.join(folder, ref))
-        if joined in self.paths:
-            return True
-        real = self._real.get(joined)
-        if real is None:  # through a symlink: one stat for most texts, which name nothing
-            real = self._real[joined] = os.path.realpath(joined) if os.path.exists(joined) else ""
-        return real in self.paths
-
-    def may_name(self, raw: bytes) -> bool:
-        """Whether the bytes hold a needle (so `named_by` may find one in their text)."""
-        return self.byte_needles is None or any(needle in raw for needle in self.byte_needles)
-
-    def named_by(self, path: Path | str, text: str) -> bool:
-        """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
-        folder = ""
-        tried: set[str] = set()  # a tag or a label repeats the needle on many lines
-        for needle in self.needles:
-            if needle not in text:
-                continue
-            for ref in _ref_texts(text, needle):
-                if ref in tried or "://" in ref or needle not in ref.split("/"):
-                    continue  # the needle must be a whole folder or file name of the ref
-                tried.add(ref)
-                folder = folder or os.path.dirname(os.path.abspath(path))
-                if self._resolves(folder, ref):
-                    return True
-        return False
-
-
 class ReverseIndex:
     """The files of a workspace that depend, directly or not, on given manifests."""
 
@@ -326,6 +206,10 @@ class ReverseIndex:
         self._table: OciTable | None = None
         #: the rest of a walk that `_listed` has not given yet
         self._unlisted: Iterator[tuple[str, str, bool]] | None = None
+        #: every symbolic link the walk met (to a file or a folder), as discovery names it, and
+        #: where each leads (`_aliases`)
+        self._links: list[str] = []
+        self._link_targets: dict[str, str] = {}
 
     def _outside_given(self, text: str) -> bool:
         return not (text in self._given or text.startswith(self._given_folders))
@@ -344,11 +228,11 @@ class ReverseIndex:
         if self.selected is None and not wants_locks and self.root.is_dir():
             # listed as the first level reads them (`_listed`): each file is read just after
             # its folder was listed, and the files are walked once
-            self._unlisted = walking(self.root, listing=self.listing)
+            self._unlisted = walking(self.root, self._links, self.listing)
             self._table = OciTable(self.overrides, locks)
             return
         listed = (
-            walk(self.root, listing=self.listing)
+            walk(self.root, self._links, self.listing)
             if self.root.is_dir()
             else [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
         )
@@ -401,14 +285,11 @@ class ReverseIndex:
         return refs
 
     def _target(self, text: str, path: Path) -> Path | None:
-        """`_local_target(text, path)`, remembered by (folder, text), each leading `../` taken
-        off while the folder is one the walk listed below its top (`Beside.up`: no symbolic
-        link, so its `..` is the folder above it by name), as the hierarchy's memo does: the
-        products of a domain name its manifest alike."""
+        """`_local_target(text, path)` by (folder, text), leading `../` taken off through folders
+        the walk listed (`Beside.up`), as the hierarchy's memo: a domain's products share one."""
         folder, ref = str(path.parent), text
         while self.listing is not None and ref.startswith("../") and ref[3:4] != "/":
-            above = self.listing.up(folder)
-            if above is None:
+            if (above := self.listing.up(folder)) is None:
                 break
             folder, ref = above, ref[3:]
         memo = (folder, ref)
@@ -417,8 +298,7 @@ class ReverseIndex:
         return self._targets[memo]
 
     def _plain_root(self) -> bool:
-        """Whether no symbolic link lies on the way to the root folder, so none lies on the way
-        to a file the walk found that is not one itself (it follows no link to a folder)."""
+        """Whether no symbolic link lies on the way to the root (so none to a file found)."""
         if self._plain is None:
             top = os.path.abspath(self.root)
             self._plain = os.sep == "/" and self.root.is_dir() and os.path.realpath(top) == top
@@ -430,15 +310,38 @@ class ReverseIndex:
     def _candidates(self, frontier: set[Path], causes: Mapping[Path, Path]) -> list[Path]:
         """The files that may reference a file of `frontier`: parsed already, below one's
         folder (a ref of `..` alone), holding an `oci://` or override key that reaches one, or
-        holding ref text that resolves to one. Bytes are read, tested and dropped."""
-        needles = tuple(self.table.needles(frontier))
+        holding ref text that resolves to one (also through a symbolic link the walk met:
+        `_aliases`). Bytes are read, tested and dropped. Every file is one when the manifest
+        of products that name none is of `frontier` (`_fallback_in`)."""
         targets = _Targets(frontier)
+        every = self._fallback_in(frontier)
+        found = self._tested(frontier, causes, targets, self.table.needles(frontier), every)
+        aliases = self._aliases(frontier) - targets.needles
+        if aliases:  # (the walk is over: every link it met is known)
+            again = _Targets(frontier, aliases)
+            found += self._tested(frontier, causes, again, (), False, again=True)
+        return found
+
+    def _tested(
+        self,
+        frontier: set[Path],
+        causes: Mapping[Path, Path],
+        targets: _Targets,
+        oci_needles: Iterable[bytes],
+        every: bool,
+        again: bool = False,
+    ) -> list[Path]:
+        """`_candidates` by `targets`' needles; `again`: only the files not taken already."""
+        needles = tuple(oci_needles)
         names = targets.byte_needles
         folders = tuple(str(t.parent) + os.sep for t in frontier)
         found: list[Path] = []
         candidate = self._candidate
         for name, text, link in self._listed():
-            if not (text in candidate or text.startswith(folders)):
+            if text in candidate or text.startswith(folders):
+                if again:
+                    continue  # taken (or tested and parsed) by the first pass
+            elif not every:
                 # Bytes are tested, then dropped; a file without a needle costs its read alone.
                 raw = read_bounded(name) if link else read_unlinked(name)
                 if raw is None:
@@ -447,14 +350,17 @@ class ReverseIndex:
                     if needle in raw:
                         break
                 else:
-                    if names is not None:
-                        for needle in names:
-                            if needle in raw:
-                                break
-                        else:
+                    # (an escape in a quoted scalar can spell a ref without the names it
+                    # holds, or join its lines: such a file is parsed and its refs resolved)
+                    if b"\\" not in raw or again:
+                        if names is not None:
+                            for needle in names:
+                                if needle in raw:
+                                    break
+                            else:
+                                continue
+                        if not targets.named_by(text, raw.decode("utf-8", errors="replace")):
                             continue
-                    if not targets.named_by(text, raw.decode("utf-8", errors="replace")):
-                        continue
             if not link and self._plain_root():  # its key: its absolute path
                 self.workspace.know_keys((name,))
             path = Path(name)
@@ -466,6 +372,35 @@ class ReverseIndex:
             if key not in causes:
                 found.append(key)
         return found
+
+    def _aliases(self, frontier: set[Path]) -> set[str]:
+        """The names of the symbolic links the walk met that lead to a file of `frontier` or to
+        its folder (for a link named manifest.yaml, its folder's name): a ref through one need
+        hold none of the names `_Targets` looks for."""
+        wanted: set[str] = set()
+        for target in frontier:
+            real_target = os.path.realpath(target)
+            wanted.update((real_target, os.path.dirname(real_target)))
+        names: set[str] = set()
+        for link in self._links:
+            leads = self._link_targets.get(link)
+            if leads is None:
+                leads = self._link_targets[link] = os.path.realpath(link)
+            if leads in wanted:
+                name = os.path.basename(link)
+                above = os.path.basename(os.path.dirname(os.path.abspath(link)))
+                names.add(above if name in _MANIFEST_NAMES and above else name)
+        return names
+
+    def _fallback_in(self, frontier: set[Path]) -> bool:
+        """Whether the manifest of products that name none (`fallback`: `--manifest`, the
+        config's `manifest`) is one of `frontier`: such a product's text need not name it."""
+        if self.fallback is None:
+            return False
+        target = self.table.target(self.fallback)
+        if target is not None:
+            return _key(target) in frontier
+        return _local_target(self.fallback, Path(os.path.abspath("floe.yaml"))) in frontier
 
     def dependents(self, changed: Sequence[Path]) -> list[Dependent]:
         """Every file that references a changed manifest, or a file that does, and so on.
