@@ -10,6 +10,7 @@ is really saved by a rule of the run's rule folder (the run's own steps, nothing
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -162,5 +163,35 @@ def test_a_floe_lock_saved_during_a_run_is_not_stored_as_the_version_it_read(
     assert cold[1].splitlines() == [
         f"{where} ws/products/p0/floe.lock: not valid JSON (Expecting property name enclosed "
         "in double quotes: line 1 column 25 (char 24)); rerun `floe-lint lock`"
+    ]
+    assert warm == cold
+
+
+def test_a_baseline_saved_during_a_run_is_not_stored_as_the_one_it_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run applies a baseline that accepts p0's error, then the baseline is saved
+    empty: the run must not be stored whole under the empty baseline's hash (the next run
+    would print "no problems" where a cold one reports the error)."""
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    monkeypatch.chdir(workspace)
+    write_files(workspace, tree())
+    product = workspace / "products/p0/floe.yaml"
+    product.write_text(product.read_text("utf-8").replace("spark", "snowflake"), "utf-8")
+    baseline = tmp_path / "baseline.json"
+    assert run("check", "--no-cache", "--write-baseline", str(baseline), ".")[0] == 0
+    accepted = json.loads(baseline.read_text("utf-8"))
+    assert len(accepted["findings"]) == 1
+    _saver(tmp_path, baseline, json.dumps({**accepted, "findings": []}).encode())
+    (workspace / ".floe-lint.yaml").write_text(f"rule-folders: [{tmp_path}/ci/rules]\n", "utf-8")
+    first, cold, warm = _first_cold_warm(monkeypatch, "check", "--baseline", str(baseline), ".")
+    assert first[:2] == (0, "")  # the baseline it applied accepts the error
+    assert cold[1].splitlines() == [
+        "products/p0/floe.yaml:5:43: ERROR FL201 [compute-not-approved] transform 'models/b/' "
+        "selects compute 'snowflake', which domain 'sales' does not approve (enterprise 'acme' "
+        "approves it, but domain 'sales' removed it); approved: duckdb, spark"
     ]
     assert warm == cold

@@ -226,7 +226,8 @@ def test_a_served_finding_shadows_a_schema_finding_whatever_its_path_spelling(
     )
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("FLOE_LINT_NO_CACHE", raising=False)
-    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    # outside the checkout (tests/test_cache_trust.py: one inside it is not used)
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path.with_name(f"{tmp_path.name}-cache")))
 
     def check(*args: str) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()

@@ -131,7 +131,8 @@ def test_a_changed_overlay_is_judged_again_with_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
-    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    # outside the folder checked (one inside is not used: tests/test_cache_trust.py)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path.with_name(f"{tmp_path.name}-cache")))
     monkeypatch.chdir(tmp_path)
     write_files(tmp_path, {"manifest.yaml": MANIFEST, "manifest.prod.yaml": "plugins: {}\n"})
 

@@ -121,7 +121,8 @@ def test_only_a_later_process_of_the_same_pre_commit_run_leaves_the_removals_out
 ) -> None:
     from floe_lint.lint.hook_run import first_of_run
 
-    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    # outside the repositories (one inside is never read: tests/test_cache_trust.py)
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path.with_name(f"{tmp_path.name}-cache")))
     monkeypatch.delenv("PRE_COMMIT", raising=False)
     # typed in a shell, not under pre-commit: every run reports
     assert first_of_run(tmp_path, "a.yaml") and first_of_run(tmp_path, "a.yaml")

@@ -212,7 +212,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         args.paths = hook_paths(args, config, stderr)
         if not args.paths:
             return EXIT_CLEAN  # nothing of Floe's in this commit
-    cache_dir = _cache_dir(args, bool(stdin))
+    cache_dir = _cache_dir(args, bool(stdin), stderr)
     whole = None
     if cache_dir is not None:
         from floe_lint.lint import whole as whole_run
@@ -391,9 +391,10 @@ def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:
     return {named: raw}
 
 
-def _cache_dir(args: argparse.Namespace, stdin: bool) -> Path | None:
+def _cache_dir(args: argparse.Namespace, stdin: bool, stderr: TextIO) -> Path | None:
     """Where results are replayed from and stored, unless turned off (`--no-cache`,
-    FLOE_LINT_NO_CACHE) or unfit: a run that fixes files or reads one from stdin."""
+    FLOE_LINT_NO_CACHE) or unfit: a run that fixes files or reads one from stdin, or a folder
+    inside the checkout linted (what is linted could plant results there: said on stderr)."""
     if stdin or args.fix or args.diff or args.no_cache:
         return None
     if os.environ.get("FLOE_LINT_NO_CACHE", "") not in ("", "0"):
@@ -401,4 +402,17 @@ def _cache_dir(args: argparse.Namespace, stdin: bool) -> Path | None:
     from floe_lint.lint import cache
 
     cache.forget()  # the run's key lists floe-lint's files and the plugins once, afresh
-    return cache.directory() if cache.enabled(False) else None
+    if not cache.enabled(False):
+        return None
+    folder = cache.directory()
+    checkout = cache.checkout_holding(folder, args.paths, Path.cwd())
+    if checkout is not None:
+        from floe_lint.reporters import printable
+
+        stderr.write(
+            f"floe-lint: note: the result cache {printable(str(folder))} is inside the checkout "
+            f"{printable(str(checkout))}, where the files linted could plant results: not used "
+            f"(set {cache.CACHE_ENV} to a folder outside it, or pass --no-cache)\n"
+        )
+        return None
+    return folder

@@ -71,6 +71,22 @@ def directory(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "floe-lint"
 
 
+def checkout_holding(folder: Path, paths: Iterable[Path], cwd: Path) -> Path | None:
+    """The checkout that holds `folder`, if any: the git work tree of the working directory or
+    of a folder given, or a folder given. Results there could be planted by what is linted (a
+    pull request's files), so a run does not use a cache folder inside one."""
+    from floe_lint.load.root import git_root
+
+    target = os.path.realpath(folder)
+    tops = [cwd, *(p for p in paths if p.is_dir())]
+    roots = [git_root(top) for top in tops]
+    for top in [*(r for r in roots if r is not None), *tops[1:]]:
+        root = os.path.realpath(top)
+        if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
+            return Path(root)
+    return None
+
+
 def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     if no_cache or environ.get(DISABLE_ENV, "") not in ("", "0"):

@@ -29,8 +29,10 @@ def first_of_run(repository: Path, removals: str) -> bool:
     naming them) in `repository`. When anything is unknown or fails, True."""
     if os.environ.get("PRE_COMMIT") != "1":
         return True
-    from floe_lint.lint.cache import digest, directory  # blake2b: no hashlib (OpenSSL) import
+    from floe_lint.lint.cache import checkout_holding, digest, directory  # (blake2b: no OpenSSL)
 
+    if checkout_holding(directory(), [repository], repository) is not None:
+        return True  # a marker inside the checkout could be planted by what is committed
     parent = os.getppid()
     run = f"{repository}\0{parent}\0{_started(parent)}"
     folder = directory() / "hook-runs"

@@ -135,6 +135,9 @@ class Whole:
         self.paths: list[Path] = list(args.paths)
         self.config = config
         self.baseline = baseline
+        #: the baseline's hash before the run reads it: one saved again by the end of the
+        #: run may not be what the run applied, and the run is then not stored whole
+        self._baseline_hash = None if baseline is None else _hash(str(baseline))
         self._out = io.StringIO()
         self._err = io.StringIO()
         #: what the replay's walk found (a run that follows need not walk again)
@@ -264,6 +267,8 @@ class Whole:
         baseline = None
         if self.baseline is not None:
             baseline = [str(self.baseline), _hash(str(self.baseline))]
+            if baseline[1] != self._baseline_hash:
+                return None
         return {
             "version": VERSION,
             "found": found,

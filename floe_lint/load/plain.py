@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 _SCALAR, _MAPPING = yaml.ScalarNode, yaml.MappingNode
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=`
 _intern = sys.intern
 
 
@@ -87,6 +88,8 @@ class Plain(Builder):
                 if tag == _STR_TAG and key_node.value:
                     key = _intern(key_node.value)
                 else:
+                    if tag not in SAFE_TAGS and tag != _VALUE_TAG:
+                        self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
                     key = self._scalar(key_node)
             else:
                 key = str(key_node.value)

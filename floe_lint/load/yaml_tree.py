@@ -38,6 +38,7 @@ MAX_INT_BITS = 14_000  # about as many digits, for hexadecimal, octal and 1:2:3 
 _SCALAR_TAGS = "tag:yaml.org,2002:"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _STR_TAG = "tag:yaml.org,2002:str"
+_VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=`
 _constructor = yaml.constructor.SafeConstructor()
 #: Every tag a safe loader constructs; any other (`!custom`, `!!python/object`) is refused.
 SAFE_TAGS = _SAFE_TAGS = frozenset(
@@ -175,6 +176,8 @@ class Builder:
                 merges.add(index, key_node, value_node)
                 continue
             if isinstance(key_node, yaml.ScalarNode):
+                if key_node.tag not in _SAFE_TAGS and key_node.tag != _VALUE_TAG:
+                    self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
                 key = self._scalar(key_node)
             else:
                 key = str(key_node.value)
@@ -283,6 +286,8 @@ class Merges:
         self.builder, self.node, self.place = builder, node, place
         self.keys: list[yaml.Node] = []
         self.groups: list[list[tuple[yaml.MappingNode, Span | None]]] = []
+        self._pairs: list[tuple[yaml.Node, yaml.Node]] = []  # each `<<` and its value
+        self.reported: set[Any] = set()  # the keys reported as sources disagreeing
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -303,6 +308,7 @@ class Merges:
                 first,
             )
         self.keys.append(key_node)
+        self._pairs.append((key_node, value_node))
         place = self.place or builder._alias(self.node, (index, 1))
         if isinstance(value_node, yaml.SequenceNode):
             items = [
@@ -337,7 +343,41 @@ class Merges:
                     merged.setdefault(key, value)
             if len(built) > 1:
                 self._disagreements(key_node, built[::-1], explicit)
+        self._dropped(explicit)
         return merged
+
+    def _dropped(self, explicit: dict[Any, Any]) -> None:
+        """Merged pairs PyYAML 6.0.4 drops by their key's identity (floe_lint.load.merge_identity)
+        while earlier versions read them: reported once per key the mapping does not set."""
+        from floe_lint.load.merge_identity import dropped
+
+        reported = {str(key) for key in self.reported}
+        same = lambda a, b: _same(self._data(a), self._data(b))  # noqa: E731
+        for kept, key_node, value_node in dropped([v for _, v in self._pairs], same):
+            key = self._data(key_node)
+            if key in explicit or str(key) in reported:
+                continue
+            reported.add(str(key))
+            first, last = (span_of(node, self.builder.lines) for node in (kept, value_node))
+            self._problem(
+                f"'{key}' is merged here with the values at line {first.start_line}, column "
+                f"{first.start_col} and line {last.start_line}, column {last.start_col} (a source "
+                "sets it over its own merge): PyYAML 6.0.4 reads the first, earlier versions the "
+                f"last, so Floe may run either; set '{key}' in this mapping",
+                self.keys[0],
+                last,
+            )
+
+    def _data(self, node: yaml.Node) -> Any:
+        """`node`'s data, its problems not noted again (they are where it is built)."""
+        builder = Builder(self.builder.lines, [], pointers=False)
+        builder.count = self.builder.count
+        try:
+            return builder.build(node, "")
+        except NeedPointers:
+            return node  # (a duplicate key: only the same node is the same then)
+        finally:
+            self.builder.count = builder.count
 
     def _disagreements(
         self,
@@ -349,7 +389,7 @@ class Merges:
         key's first value against every later one, each key reported once. Linear in the
         sources' size (a hostile list of hundreds of agreeing sources must not be cubic)."""
         first: dict[Any, tuple[Any, yaml.MappingNode]] = {}
-        reported: set[Any] = set()
+        reported = self.reported
         places = _Places()
         for data, source in built:
             for key, value in data.items():
