@@ -184,7 +184,15 @@ class Replay:
         except (OSError, RuntimeError):
             return False
         known = self._valid.get(key)
-        return known if known is not None else self._is_valid(key, set())
+        valid = known if known is not None else self._is_valid(key, set())
+        return valid and self._checked_as(path, key)
+
+    def _checked_as(self, path: Path, key: str) -> bool:
+        """Whether a named file's entry was made for it under this path: the per-environment
+        files it noted (`ov`) are those beside the path it was checked as, and another path to
+        the same file (a symbolic link to it, or the file a link named) has others beside it."""
+        noted = self.store.entries[key].get("ov")
+        return not (isinstance(noted, list) and noted and noted[0] != str(path))
 
     def _is_valid(self, key: str, visiting: set[str]) -> bool:
         known = self._valid.get(key)
