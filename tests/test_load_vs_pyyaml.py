@@ -94,6 +94,8 @@ def test_a_merge_of_a_merge_reads_as_pyyaml_reads_it_or_is_reported(text: str) -
 @example(text="!custom k: duckdb\n")
 @example(text="!!python/name:os.system k: v\n")
 @example(text="=: a\nb: 1\n")  # PyYAML reads a key '=' as text
+@example(text="a: {k: [!, duckdb], m: duckdb}\n")  # PyYAML reads the tag '!,'
+@example(text="a: {k: !!str,m: 1}\n")
 def test_floe_lint_reads_what_pyyaml_reads(text: str) -> None:
     assume("!," not in text and "!]" not in text)
     _agree(text)
@@ -149,4 +151,29 @@ def test_a_compute_pyyaml_6_0_4_reads_from_a_merge_of_a_merge_is_reported(
         "line 4, column 24 and line 5, column 26 (a source sets it over its own merge): PyYAML "
         "6.0.4 reads the first, earlier versions the last, so Floe may run either; set "
         "'compute' in this mapping"
+    ) in out, out
+
+
+@pytest.mark.parametrize(
+    ("line", "col"),
+    [
+        ("  - {path: models/a/, tags: [!!str, daily]}", 30),
+        ("  - {path: models/a/, tags: [!, x]}", 30),
+    ],
+)
+def test_a_tag_against_a_comma_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, line: str, col: int
+) -> None:
+    """libyaml ends a tag at a ',' of a flow collection, PyYAML reads it into the tag and
+    refuses the file: floe-lint passed both (tags ['', 'daily'])."""
+    monkeypatch.chdir(tmp_path)
+    product = f"name: orders\nplatform: {{ref: manifest.yaml}}\ntransforms:\n{line}\n"
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(product)
+    code, out = _check(tmp_path, product)
+    assert code == 1
+    assert (
+        f"floe.yaml:4:{col}: ERROR FL001 [yaml-syntax] a tag written against a ',': libyaml ends "
+        "the tag there, but upstream Floe's yaml.safe_load (PyYAML's own parser) reads the ',' "
+        "into the tag and refuses the file; put a space after the tag"
     ) in out, out

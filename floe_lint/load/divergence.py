@@ -12,6 +12,9 @@
   it (`|# note`): libyaml reads the rest of the line as a comment, PyYAML refuses the file. Such
   a `#` is no comment for Floe, so no suppression comment may start there either
   (`floe_lint.load.comments`).
+- A tag written against a `,` in a flow collection (`[!!str, x]`, `{k: !,m: 1}`): libyaml ends
+  the tag at the `,`, PyYAML's scanner reads the `,` (and what follows) into the tag and refuses
+  the file (an unknown tag, or a flow collection left open).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def _header_suspect() -> re.Pattern[str]:
 
 def problems(text: str) -> list[LoadProblem]:
     """The first of each kind of divergence in `text`."""
-    found = (_line_start_bom(text), _tab(text), _block_header(text))
+    found = (_line_start_bom(text), _tab(text), _block_header(text), _tag_comma(text))
     return [p for p in found if p is not None]
 
 
@@ -178,3 +181,25 @@ def _comment_between(
             return True
         hash_at = text.rfind("#", start, scalars[back][0])
     return False
+
+
+def _tag_comma(text: str) -> LoadProblem | None:
+    """The first tag libyaml ends at a `,` (none without a `!` and a `,`: most files)."""
+    if "!" not in text or "," not in text:
+        return None
+    try:
+        for token in scan(text):
+            if (
+                isinstance(token, yaml.TagToken)
+                and text[token.end_mark.index : token.end_mark.index + 1] == ","
+            ):
+                return LoadProblem(
+                    "yaml-syntax",
+                    "a tag written against a ',': libyaml ends the tag there, but upstream Floe's "
+                    "yaml.safe_load (PyYAML's own parser) reads the ',' into the tag and refuses "
+                    "the file; put a space after the tag",
+                    _place(text, token.start_mark.index),
+                )
+    except yaml.YAMLError:
+        return None  # libyaml refuses the file too: that is a finding already
+    return None
