@@ -521,6 +521,7 @@ GUARDS: dict[str, str] = {
     "schema:unknown-key": "FL101",
     "trusted-roots": "FL310",
     "unapproved-compute": "FL202",
+    "unapproved-selection": "FL201",
     "unchecked-platform": "FL307",
     "unknown-compute": "FL205",
     "untyped-file": "FL003",

@@ -40,6 +40,7 @@ from floe_lint.api import (
 )
 
 ID, NAME, SEVERITY, SUBJECT = "FL201", "compute-not-approved", "error", "product"
+GUARD = "unapproved-selection"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 FIXES = {
     "safe": "write the approved name, when the compute differs from it only in case or spaces",
     "unsafe": "move the transform onto its platform's effective default compute",

@@ -35,7 +35,7 @@ OWN = [files for rule in GUARDED for _, files, _ in examples(rule)]
 
 def test_the_guarded_rules() -> None:
     """The schema rules, the ref rules, untrusted-root, mixed-dialect, ref-credential,
-    unpinned-ref, no-floe-document and eight compute-policy rules: each module's own first
+    unpinned-ref, no-floe-document and nine compute-policy rules: each module's own first
     steps are the test its GUARD names."""
     assert {r.name: r.guard for r in GUARDED} == {
         "schema-unknown-key": "schema:unknown-key",
@@ -61,6 +61,7 @@ def test_the_guarded_rules() -> None:
         "approved-not-subset": "unapproved-compute",
         "unknown-compute": "unknown-compute",
         "duplicate-transform": "repeated-transform",
+        "compute-not-approved": "unapproved-selection",
     }
 
 
@@ -230,7 +231,7 @@ def _imported(root: Path, *args: str) -> set[str]:
 
 def test_valid_files_import_no_guarded_rule(tmp_path: Path) -> None:
     """A valid product and its manifest (no schema or ref problem, no trusted roots, one
-    dialect, no URL with a password, no oci:// ref, no compute policy broken): none of the 23
+    dialect, no URL with a password, no oci:// ref, no compute policy broken): none of the 24
     guarded modules, nor rules/_schema.py; a schema problem imports the schema rule of its
     category and no other."""
     write_files(
@@ -244,7 +245,7 @@ def test_valid_files_import_no_guarded_rule(tmp_path: Path) -> None:
         },
     )
     modules = _imported(tmp_path, "floe.yaml", "manifest.yaml")
-    assert "floe_lint.rules.compute_not_approved" in modules  # it did check
+    assert "floe_lint.rules.secret_literal" in modules  # it did check
     guarded = {str(r.module) for r in GUARDED} | {"floe_lint.rules._schema"}
     assert not modules & guarded, modules & guarded
     (tmp_path / "floe.yaml").write_text(

@@ -68,7 +68,8 @@ def test_listing_and_selecting_rules_imports_no_rule_module(tmp_path) -> None:  
 
 def test_a_check_imports_the_rules_that_run_and_only_those(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "floe.yaml").write_text(
-        "name: orders\nplatform: {ref: manifest.yaml}\ntransforms: [{path: models/x/}]\n"
+        "name: orders\nplatform: {ref: manifest.yaml}\n"
+        "transforms: [{path: models/x/, compute: spark}]\n"
     )
     (tmp_path / "manifest.yaml").write_text(
         "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
@@ -78,10 +79,11 @@ def test_a_check_imports_the_rules_that_run_and_only_those(tmp_path) -> None:  #
         "from floe_lint.cli import main\n"
         "status = main(['check', '--select', 'FL201,yaml-syntax', 'floe.yaml'], "
         "io.StringIO(), io.StringIO())\n"
-        "assert status == 0, status\n"
+        "assert status == 1, status\n"
     )
     # (yaml-syntax is selected too, but reports only what the loader noted, and it noted
-    # nothing in these files: floe_lint.lint.applicable)
+    # nothing in these files; compute-not-approved's module is imported because a transform
+    # selects a compute the platform does not approve: floe_lint.lint.applicable)
     assert _modules_after(code, str(tmp_path)) == [
         "floe_lint.rules._table",
         "floe_lint.rules.compute_not_approved",

@@ -223,7 +223,7 @@ def test_a_run_in_one_dialect_does_not_import_the_others_rules(tmp_path: Path) -
         return {m.rpartition(".")[2] for m in json.loads(result.stdout.splitlines()[-1])}
 
     adr = imported("adr/floe.yaml", "adr/manifest.yaml")
-    assert "compute_not_approved" in adr  # it did check
+    assert "secret_literal" in adr  # it did check
     assert not {m for m in adr if m.startswith("upstream_")}, adr
     assert not adr & {"unused_suppression", "suppression_not_allowed"}, adr
     assert not {m for m in adr if m.endswith("_weakened")}, adr  # no governance: no KEYS

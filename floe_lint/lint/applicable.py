@@ -19,10 +19,10 @@ through `guarded`: a test of `GUARDS`, which asks the context exactly what the r
 step asks (a schema rule: the document's schema problems of its category, and of its overlays';
 a ref rule: the document's ref problems; untrusted-root: whether there are trusted roots;
 unpinned-ref: whether the document's ref is an oci:// one; no-floe-document: whether the file
-parsed and holds no Floe document; eight compute-policy rules: their own first steps, such as a
+parsed and holds no Floe document; nine compute-policy rules: their own first steps, such as a
 default that is set and not approved), and
 imports the rule's module only for a subject that passes it. Most subjects of most runs pass
-none (a valid document has no schema problem), so 24 of the 29 rule modules a product and its
+none (a valid document has no schema problem), so 23 of the 29 rule modules a product and its
 two manifests used to import are not. tests/test_rule_guards.py holds both halves: a rule finds
 nothing on a subject its test fails, and a run prints the same with the tests as without them.
 A test has no effect of its own (lock-stale has none: it reads floe.lock through the run's
@@ -227,6 +227,24 @@ def _repeats_transform(product: Any, ctx: Context) -> bool:
     return len(set(keys)) < len(keys)
 
 
+def _unapproved_selection(product: Any, ctx: Context) -> bool:
+    """compute-not-approved: the rule's own first steps (a loaded platform with computes, and a
+    transform naming one, not templated, that the platform does not approve)."""
+    from floe_lint.secrets import is_templated
+
+    level = product.platform
+    if level is None or level.unloaded() is not None:
+        return False
+    if not any(above.entries for above in level.chain()):
+        return False
+    return any(
+        isinstance(t.compute, str)
+        and t.compute not in level.approved
+        and not is_templated(t.compute)
+        for t in product.transforms
+    )
+
+
 #: the tests of `TESTS` that are given the subject itself (a `Product`, a `Level`), not its
 #: own document
 ON_SUBJECT = frozenset(
@@ -239,6 +257,7 @@ ON_SUBJECT = frozenset(
         "unapproved-compute",
         "unknown-compute",
         "repeated-transform",
+        "unapproved-selection",
     }
 )
 
@@ -266,6 +285,7 @@ TESTS: dict[str, Callable[[Any, Context], bool]] = {
     "unapproved-compute": _approves_more,
     "unknown-compute": _unknown_compute,
     "repeated-transform": _repeats_transform,
+    "unapproved-selection": _unapproved_selection,
 }
 GUARDS: dict[str, tuple[str, ...]] = {
     **{name: ("document",) for name in TESTS if name.startswith("schema:")},
@@ -283,6 +303,7 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "unapproved-compute": ("manifest",),
     "unknown-compute": ("manifest",),
     "repeated-transform": ("product",),
+    "unapproved-selection": ("product",),
 }
 
 
