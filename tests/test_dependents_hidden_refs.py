@@ -63,6 +63,7 @@ def test_check_of_a_manifest_finds_a_dependent_whose_ref_names_it_otherwise(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
+    monkeypatch.delenv("FLOE_LINT_NO_CACHE", raising=False)  # (conftest turns the cache off)
     _tree(tmp_path, ref)
     expected = f"products/p/floe.yaml:{line}:14: {MESSAGE}"
     whole = run_cli("check", "--no-cache", "--format", "concise", ".")
