@@ -10,6 +10,7 @@ depended on.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
@@ -173,7 +174,19 @@ class Replay:
         self.found = list(found)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
-        self.set_hash = cache.digest(repr(sorted(self.explicit.items())).encode())
+        self.set_hash = cache.digest(repr((sorted(self.explicit.items()), self._linked())).encode())
+
+    def _linked(self) -> list[str]:
+        """The files found under a path that is not their own (through a symbolic link), each
+        with it: a file read from there resolves its relative refs, and lists the files beside
+        it, from there, so its findings are those of this set of paths only. Looked for among
+        the files named and, when the walk met a link, among those it found."""
+        walked = self.workspace.listed.links_met
+        return sorted(
+            f"{path}\t{key}"
+            for path, explicit in self.found
+            if (explicit or walked) and os.path.abspath(path) != (key := self.key(path))
+        )
 
     def replayable(self, path: Path) -> bool:
         try:
