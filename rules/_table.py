@@ -519,6 +519,7 @@ GUARDS: dict[str, str] = {
     "schema:required": "FL103",
     "schema:type": "FL102",
     "schema:unknown-key": "FL101",
+    "scope-amiss": "FL303",
     "trusted-roots": "FL310",
     "unapproved-compute": "FL202",
     "unapproved-selection": "FL201",
