@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from floe_lint.cli import main
-from floe_lint.lint import cache
+from floe_lint.lint import cache, stream
 from floe_lint.lint import whole as whole_run
 from tests.conftest import REPO, write_files
 
@@ -123,20 +123,28 @@ def _write(root: Path, files: dict[str, str]) -> None:
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(edits=st.lists(EDITS, min_size=1, max_size=4), fmt=st.sampled_from(["json", "text"]))
+@given(
+    edits=st.lists(EDITS, min_size=1, max_size=4),
+    fmt=st.sampled_from(["json", "text"]),
+    group=st.sampled_from([1, 2, 256]),
+)
 def test_a_replayed_run_prints_what_a_cold_run_prints(
-    cached: Path, edits: list[tuple[str, object]], fmt: str
+    cached: Path, edits: list[tuple[str, object]], fmt: str, group: int
 ) -> None:
+    """`group`: the files a streamed run checks at a time (each then retired, its entry
+    written out: floe_lint.lint.spill)."""
     cache.clean(cache.directory())
     files = tree()
     _write(cached, files)
-    check(".", "--format", fmt)  # fills the cache
-    for edit in edits:
-        _apply(files, edit)
-        _write(cached, files)
-        cold = check(".", "--format", fmt, "--no-cache")
-        assert check(".", "--format", fmt) == cold, edit  # replays what did not change
-        assert check(".", "--format", fmt) == cold, edit  # replays everything
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stream, "GROUP", group)
+        check(".", "--format", fmt)  # fills the cache
+        for edit in edits:
+            _apply(files, edit)
+            _write(cached, files)
+            cold = check(".", "--format", fmt, "--no-cache")
+            assert check(".", "--format", fmt) == cold, edit  # replays what did not change
+            assert check(".", "--format", fmt) == cold, edit  # replays everything
 
 
 def _per_file_stores() -> list[Path]:

@@ -30,6 +30,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
+from heapq import merge
 from pathlib import Path
 
 from floe_lint.errors import suppressed
@@ -322,34 +323,46 @@ class Store:
             found[key] = line
         return found
 
-    def save(self) -> None:
+    def save(self, made: Iterable[tuple[str, str]] | None = None) -> None:
         """Write the store, unless it would be the text it was read as: a run whose entries
-        are those it read (however many it checked again) writes nothing to disk."""
+        are those it read (however many it checked again) writes nothing to disk. `made`: the
+        lines of entries made as text, by key, none of them `written` (floe_lint.lint.spill:
+        files checked, so the store is written)."""
         from floe_lint.safe_write import write_chunks
 
         lines = self._lines() if self._text else {}
-        if self._text and _same(self._chunks(lines), self._text):
+        if made is None and self._text and _same(self._chunks(lines), self._text):
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_chunks(self.path, self._chunks(lines))
+            write_chunks(self.path, self._chunks(lines, made or ()))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
         trim(self.folder)
 
-    def _chunks(self, lines: dict[str, str]) -> Iterator[str]:
+    def _chunks(self, lines: dict[str, str], made: Iterable[tuple[str, str]] = ()) -> Iterator[str]:
         """The store's text, an entry a line, made as it is written (at 10,000 products the
         lines joined, and that text as bytes, were a fifth of a first run's peak memory);
-        `lines`: each loaded entry's line as read (`_lines`)."""
+        `lines`: each loaded entry's line as read (`_lines`); `made`: see `save`."""
         yield _HEAD
         separator = ""
         # by key: the same store whatever order the run loaded its files in (a run that
         # releases files loads a product's manifests when it first reaches them)
-        for key, entry in sorted(self.written.items()):
-            line = lines.get(key) if self.entries.get(key) is entry else None
-            yield separator + (line if line is not None else _entry_line(key, entry))
+        ordered = sorted(self.written.items())
+        written = ((key, self._line(key, entry, lines)) for key, entry in ordered)
+        for _, line in merge(written, made, key=_first):
+            yield separator + line
             separator = ",\n"
         yield "\n" + _TAIL
+
+    def _line(self, key: str, entry: dict[str, Any], lines: dict[str, str]) -> str:
+        """An entry's line: as read, for an entry replayed from a store in this layout."""
+        line = lines.get(key) if self.entries.get(key) is entry else None
+        return line if line is not None else entry_line(key, entry)
+
+
+def _first(pair: tuple[str, str]) -> str:
+    return pair[0]
 
 
 _HEAD = f'{{"version":{STORE_VERSION},"entries":{{\n'
@@ -386,7 +399,8 @@ def _encoded_key(key: str) -> str:
     return json.dumps(key) + ":"
 
 
-def _entry_line(key: str, entry: dict[str, Any]) -> str:
+def entry_line(key: str, entry: dict[str, Any]) -> str:
+    """An entry's line of the store (`"key":{entry}`)."""
     return _encoded_key(key) + json.dumps(entry, separators=(",", ":"))
 
 

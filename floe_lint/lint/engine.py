@@ -161,6 +161,8 @@ def run(
         workspace.know_keys(path for path, _ in discovered)
         if listed is not None:
             workspace.listed = listed
+    elif cache_dir is not None and shared is None:  # the result cache then knows a file absent
+        workspace.listed.every_name = True  # (most floe.lock files) without asking the system
     every = enabled_rules(select, ignore, extra)
     enabled = {rule.id for rule in rules}
     # (a rule the config disables may be mandatory: which depends on the whole run)
@@ -184,7 +186,7 @@ def run(
         walked = discover_names(paths, hook=hook, listing=workspace.listed)
         named = [(path, explicit) for path, explicit in walked if filtering.selected(path, config)]
     found = (
-        list(discovered)
+        (discovered if isinstance(discovered, list) else list(discovered))
         if discovered is not None
         else []
         if by_name
@@ -230,9 +232,10 @@ def run(
         # findings it does not store (`Local.handles`: the others go through `checked`)
         stamps = (lambda r, found: stamp.stamped(r, found, config)) if stamp.DIRECT else None
         handles = local.handles if local is not None else None
-        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles)
+        stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles, local)
         stops = (lambda path: _holds_manifest(workspace, path, replay)) if searched else None
         workers = bulk.jobs_for(len(named if by_name else fresh), jobs)
+        fresh = fresh if stops is not None else []  # (a Path per file: made as groups come)
         added = stream.run(named if by_name else found, add, _variant_base, workers, stops)
         if added is not None:
             stream = None

@@ -65,8 +65,9 @@ class Local:
         self.served = 0
         #: file key -> (its stored local findings, the rules they cover), looked up once
         self._stored: dict[str, tuple[dict[str, Any], frozenset[str]] | None] = {}
-        #: id(subject) -> (its file's key, the end of its slots); the subjects live as long as
-        #: the run
+        #: id(subject) -> (its file's key, the end of its slots), for subjects alive: a streamed
+        #: run drops it once a group's rules ran (`settle`), before any of them can be freed and
+        #: its id() given to another object
         self._where: dict[int, tuple[str, str]] = {}
         #: file key -> its overlays and their hashes (see `_overlays`)
         self._overlay_files: dict[str, list[list[str | None]]] = {}
@@ -80,6 +81,20 @@ class Local:
         return {
             key: {RAN: " ".join(ran), **self._slots.get(key, {})} for key, ran in self._ran.items()
         }
+
+    def settle(self, key: str) -> dict[str, Any] | None:
+        """What `seen` would say of the file `key`, which a streamed run checked and retired,
+        taken out of this run's tables (its entry is made now: floe_lint.lint.replay)."""
+        self._stored.pop(key, None)
+        self._overlay_files.pop(key, None)
+        slots = self._slots.pop(key, {})
+        ran = self._ran.pop(key, None)
+        return None if ran is None else {RAN: " ".join(ran), **slots}
+
+    def forget_subjects(self) -> None:
+        """Drop what `findings` noted by subject (a streamed run's group was checked: its
+        subjects may be freed, and their id()s reused)."""
+        self._where.clear()
 
     def _overlays(self, key: str, path: Path) -> list[list[str | None]]:
         """The overlay files beside the file `key` (at `path`) with their content hashes."""

@@ -15,24 +15,20 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from floe_lint.findings import Finding
-from floe_lint.lint import cache, links, parsed
+from floe_lint.lint import cache, depends, links, parsed, spill
+from floe_lint.lint.depends import Facts, OciKey, canonical
 from floe_lint.lint.side import SideFiles
 from floe_lint.load.bounded import read_bounded
-from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
+from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
-from floe_lint.model.level import Level
-from floe_lint.model.product import Product
-from floe_lint.model.refs import OciFetcher, RefError, Resolver, is_oci, parse_oci
+from floe_lint.model.refs import OciFetcher, RefError, Resolver, parse_oci
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 _LOCK_NAME = "floe.lock"
-#: what an `oci://` ref of a file's hierarchy stands for in a run: [the digest it resolved to,
-#: what its tag points to now when a floe.lock served it (None otherwise)]
-OciKey = list[str | None]
 
 
 class Replay:
@@ -57,8 +53,8 @@ class Replay:
         #: whether the config excludes files from walks (so that a walk may not see a new
         #: per-environment file appear beside a product it found)
         self.exclusions = exclusions
-        #: the files the run found, as discovery named them
-        self.found: list[tuple[Path, bool]] = []
+        #: the files the run found, as discovery named them (text)
+        self.found: list[tuple[str, bool]] = []
         #: whether every input of the run is known: each file it checked was stored, and no
         #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
         self.complete = True
@@ -73,19 +69,24 @@ class Replay:
         self.replayed: set[str] = set()
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
-        self._keys: dict[Path, str] = {}
         #: the parses kept across runs (`floe_lint.lint.parsed`)
         self.parses = parsed.Parses(store, self.hash, self._raw)
         #: the files rules read beside the documents (floe.lock), keyed as they were read
         self.side = SideFiles()
+        #: the entries of files a streamed run retired, written out as made (`settle`), and
+        #: the keys of such files saved again since they were parsed (not stored)
+        self.spill = spill.Spill(store.folder)
+        self._moved: set[str] = set()
 
     # -- hashes --------------------------------------------------------------------------
 
     def key(self, path: Path) -> str:
-        text = self._keys.get(path)
-        if text is None:
-            text = self._keys[path] = str(self.workspace.key(path))
-        return text
+        return self.workspace.key_text(path)
+
+    def lock_key(self, path: Path) -> str:
+        """The key of the floe.lock beside the file at `path` (`Workspace.side_key`: not a
+        `Path` per product kept for the whole run)."""
+        return self.workspace.side_key(path.parent / _LOCK_NAME)
 
     def _path_key(self, path: Path) -> str:
         return str(self.workspace.key(path))
@@ -95,7 +96,7 @@ class Replay:
 
     def _overridden(self, text: str) -> bool:
         """Whether the config's `refs` or `--ref` map the `oci://` ref `text` to a local file."""
-        return text in self.overrides or _canonical(text) in self.overrides
+        return text in self.overrides or canonical(text) in self.overrides
 
     def owner(self, subject: Any) -> str:
         """The file a rule's subject comes from (its findings are stored with that file)."""
@@ -111,8 +112,9 @@ class Replay:
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
             if key not in self.store.entries and self.workspace.listed.absent(key) is True:
-                self._hash[key] = None  # not in its folder as the run's walk listed it (most
-                return None  # floe.lock files): what reading it would say, without a system call
+                # not in its folder as the run's walk listed it (most floe.lock files): what
+                # reading it would say, without a system call (and not noted: one per product)
+                return None
             # the bytes are kept only for a file the store may replay (its LazySourceFile)
             raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
@@ -120,7 +122,7 @@ class Replay:
 
     def side_text(self, path: Path) -> str | None:
         """A floe.lock's text as a rule of this run reads it (see `floe_lint.lint.side`)."""
-        return self.side.text(self.key(path), self._hash)
+        return self.side.text(self.workspace.side_key(path), self._hash)
 
     def all_hash(self) -> str:
         """Every found file's content: what a manifest's replay depends on."""
@@ -171,7 +173,7 @@ class Replay:
 
     def plan(self, found: Sequence[tuple[Path, bool]]) -> None:
         self.store.load()
-        self.found = list(found)
+        self.found = [(os.fspath(path), explicit) for path, explicit in found]  # (no Paths)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
         self.set_hash = cache.digest(repr((sorted(self.explicit.items()), self._linked())).encode())
@@ -210,8 +212,11 @@ class Replay:
             return known
         if key in visiting:
             return False
+        entry = self.store.entries.get(key)
+        if entry is None:
+            return False  # (not noted: every file of a first run)
         visiting.add(key)
-        valid = self._entry_holds(self.store.entries.get(key), key, visiting)
+        valid = self._entry_holds(entry, key, visiting)
         self._valid[key] = valid
         return valid
 
@@ -298,18 +303,113 @@ class Replay:
         """Drop what `note` noted: the run starts its rules over, holding every file."""
         self._noted.clear()
 
-    def note(
+    @property
+    def spilled(self) -> spill.Summary | None:
+        """What the entries `settle` made depend on (for floe_lint.lint.whole), or None."""
+        return self.spill.summary if self.complete else None
+
+    def keep(self, source: SourceFile, facts: Facts | None) -> None:
+        """What `record` stores of a file's hierarchy (`facts`), noted: the file was released
+        (floe_lint.lint.stream), and its products' models with it."""
+        key = self.key(source.path)
+        if key not in self.replayed:
+            self._noted[key] = facts
+
+    def facts(
         self,
         source: SourceFile,
         hierarchy: Hierarchy,
         overlays: Callable[[Document], Iterable[Document]],
+    ) -> Facts | None:
+        """What a file's entry records of its hierarchy (see `depends.dependencies`)."""
+        overrides = hierarchy.resolver.overrides
+        return self._dependencies(source.documents, hierarchy, overlays, overrides)
+
+    def settle(
+        self, key: str, source: SourceFile, facts: Facts | None, expected: bool, local: Any
     ) -> None:
-        """What `record` stores of a file's hierarchy, noted now: the file is about to be
-        released (floe_lint.lint.stream), and its products' models with it."""
-        key = self.key(source.path)
-        if key not in self.replayed:
-            overrides = hierarchy.resolver.overrides
-            self._noted[key] = self._dependencies(source.documents, hierarchy, overlays, overrides)
+        """The entry of a file a streamed run checked, released and retired, made now and
+        written out (`spill`), but for its findings, strict platforms and kept parse, which
+        `record` puts in (see floe_lint.lint.spill). `facts`: what `facts` said before it was
+        released; `expected`: whether it must hold a Floe document; `local`: the run's
+        floe_lint.lint.local.Local (its findings of the file's local rules are taken)."""
+        loc = local.settle(key) if local is not None else None
+        if key in self.replayed:
+            return
+        if parsed.moved([(key, source)], self._raw, self._hash):
+            self._moved.add(key)  # saved again since parsed: not stored
+            self.complete = False
+            return
+        if facts is None:
+            self.complete = False
+            return
+        entry = self._entry(key, source, facts, True, expected, loc)
+        if not self._side_files_settle(entry["deps"]):
+            self.complete = False
+            return
+        self.spill.add(key, cache.entry_line(key, entry))
+
+    def _side_files_settle(self, deps: Iterable[str]) -> bool:
+        """Whether the side files among `deps` (floe.lock) are what the run's rules read, told
+        now for a file retired (the end of the run need not keep them: `SideFiles.moved`)."""
+        side = self.side
+        for dep in deps:
+            if dep in side.read:
+                raw = read_bounded(dep)
+                digest = None if raw is None else cache.digest(raw)
+                if dep in side.unsure or digest != self._hash.get(dep):
+                    return False  # (kept: the end of the run finds it moved too)
+                side.read.discard(dep)
+                self._hash.pop(dep, None)
+        return True
+
+    def _entry(
+        self,
+        key: str,
+        source: SourceFile,
+        facts: Facts,
+        reported: bool,
+        expected: bool,
+        loc: dict[str, Any] | None,
+        found: list[Finding] | None = None,
+        strict: list[str] | None = None,
+    ) -> dict[str, Any]:
+        """A file's store entry (`found`, `strict`, its parse: see floe_lint.lint.spill)."""
+        deps, reach, run_wide, refs, led = facts
+        deps.discard(key)
+        entry: dict[str, Any] = {
+            "h": self.hash(key),
+            "x": self.explicit.get(key, False),
+            "rep": reported,
+            "exp": expected,
+            "set": self.set_hash,
+            "all": self.all_hash() if run_wide else None,
+            "deps": {dep: self.hash(dep) for dep in sorted(deps)},
+            "reach": sorted(
+                r for r in reach if r not in self.explicit and r != key and self.hash(r) is not None
+            ),
+            spill.FINDINGS: [cache.encode(f) for f in found or ()],
+            spill.STRICT: strict or [],
+            "man": any(d.kind == "manifest" for d in source.documents),
+            "loc": loc or {},
+        }
+        if refs:
+            entry["oci"] = refs
+        if led:
+            entry["links"] = led
+        named = self.explicit.get(key) or self.exclusions
+        if named and any(d.kind for d in source.documents):
+            # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
+            # it changes no set of files found, so the names beside it are noted
+            entry["ov"] = links.overlays_beside(source.path)
+        return entry
+
+    def _keep_parse(self, key: str, entry: dict[str, Any]) -> None:
+        """Note in `entry` that its file's parse is kept (`parsed.Parses.keep`), in its place."""
+        beside = entry.pop("ov", None)
+        self.parses.keep(key, entry)
+        if beside is not None:
+            entry["ov"] = beside
 
     def record(
         self,
@@ -320,24 +420,24 @@ class Replay:
         overrides: Collection[str] = (),
         local: Mapping[str, dict[str, Any]] | None = None,
     ) -> None:
-        """Store an entry for every file of the run that was checked and can be replayed.
-        `strict`: the files a strict platform governs (mandatory rules), noted per file;
-        `overrides`: every ref the run's resolver maps to a local file; `local`: the raw
-        findings of local rules per file (floe_lint.lint.local)."""
-        found = set(self.explicit)
+        """Store an entry for every file of the run that was checked and can be replayed:
+        those held to the end, and those `settle` wrote out. `strict`: the files a strict
+        platform governs (mandatory rules), noted per file; `overrides`: every ref the run's
+        resolver maps to a local file; `local`: the raw findings of local rules per file
+        (floe_lint.lint.local)."""
         governed: dict[str, list[str]] = {}
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
         self.parses.start(self.replayed)
-        moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash)
+        moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash) | self._moved
         moved |= self.side.moved(self._hash)  # (floe.lock: no parse read it)
         self.complete = self.complete and not moved  # saved again since parsed: not stored
         for key, source in self.workspace.loaded():
             if (
                 key in self.replayed
                 or key in moved
-                or not (key in found or self.workspace.is_reported(source.path))
+                or not (key in self.explicit or self.workspace.is_reported(source.path))
             ):
                 continue
             facts = (
@@ -348,38 +448,27 @@ class Replay:
             if facts is None:
                 self.complete = False
                 continue
-            deps, reach, run_wide, refs, led = facts
-            if not moved.isdisjoint(deps) or not moved.isdisjoint(reach):
+            if not moved.isdisjoint(facts[0]) or not moved.isdisjoint(facts[1]):
                 continue
-            deps.discard(key)
             fresh = True
-            self.store.written[key] = {
-                "h": self.hash(key),
-                "x": self.explicit.get(key, False),
-                "rep": self.workspace.is_reported(source.path),
-                "exp": self.workspace.is_expected(source.path),
-                "set": self.set_hash,
-                "all": self.all_hash() if run_wide else None,
-                "deps": {dep: self.hash(dep) for dep in sorted(deps)},
-                "reach": sorted(r for r in reach - found - {key} if self.hash(r) is not None),
-                "f": [cache.encode(f) for f in owners.get(key, [])],
-                "strict": governed.get(key, []),
-                "man": any(d.kind == "manifest" for d in source.documents),
-                "loc": (local or {}).get(key, {}),
-            }
-            if refs:
-                self.store.written[key]["oci"] = refs
-            if led:
-                self.store.written[key]["links"] = led
-            self.parses.keep(key, self.store.written[key])
-            named = self.explicit.get(key) or self.exclusions
-            if named and any(d.kind for d in source.documents):
-                # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
-                # it changes no set of files found, so the names beside it are noted
-                self.store.written[key]["ov"] = links.overlays_beside(source.path)
+            self.store.written[key] = entry = self._entry(
+                key,
+                source,
+                facts,
+                self.workspace.is_reported(source.path),
+                self.workspace.is_expected(source.path),
+                (local or {}).get(key),
+                owners.get(key),
+                governed.get(key),
+            )
+            self._keep_parse(key, entry)
+        kept = self.parses.parses
+        settled = self.spill.merged(owners, governed, moved, self.complete, kept, self._keep_parse)
+        if fresh or self.spill.count or self.store.written.keys() != self.store.entries.keys():
+            # (else every entry was replayed: the store stays as it is)
+            self.store.save(settled if self.spill.count else None)
         self.parses.save()
-        if fresh or self.store.written.keys() != self.store.entries.keys():
-            self.store.save()  # else every entry was replayed: the store stays as it is
+        self.spill.close()
 
     def _dependencies(
         self,
@@ -387,88 +476,14 @@ class Replay:
         hierarchy: Hierarchy,
         overlays: Callable[[Document], Iterable[Document]],
         overrides: Collection[str],
-    ) -> tuple[set[str], set[str], bool, dict[str, OciKey], list[links.Link]] | None:
-        """(files depended on, files of the hierarchy reached, whether the whole run counts,
-        the key of each `oci://` ref of the hierarchy, the local refs that must still lead
-        where they led: see `links`); None when the file must always be checked again."""
-        deps: set[str] = set()
-        reach: set[str] = set()
-        run_wide = False
-        refs: dict[str, OciKey] = {}
-        led: list[links.Link] = []
-
-        def follow(base: Path, text: object, target: Path) -> None:
-            """Note where a local ref led, unless its text names its target directly."""
-            if text is None:
-                text = links.SIBLING
-            elif not isinstance(text, str):
-                return
-            elif is_oci(text.strip()) and not self._overridden(text.strip()):
-                return  # the digest it resolved to keys it
-            link = links.note(base, text, self.key(target))
-            if link is not None and link not in led:
-                led.append(link)
-
-        def keyed(text: object) -> bool:
-            """Whether the ref `text` is keyed (a path by the content of what it reached)."""
-            if not isinstance(text, str) or not is_oci(text.strip()):
-                return True
-            text = text.strip()
-            if text in overrides or _canonical(text) in overrides:
-                # a local stand-in: the config's and --ref's are in the run's key; one that the
-                # dependents search made for this run only is not
-                return text in self.overrides or _canonical(text) in self.overrides
-            used = self._used(text)
-            if used is not None:
-                refs[text] = used
-            return used is not None
-
-        problem_docs = {id(p.doc) for p in hierarchy.problems}
-        for doc in documents:
-            if doc.kind is None:
-                continue
-            if ENV_VARIANT.match(doc.path.name):
-                return None  # an overlay: checked with its base, every time
-            deps.add(self.key(doc.path.parent / _LOCK_NAME))
-            deps.update(self.key(d.path) for d in overlays(doc))
-            chain: list[Level]
-            if doc.kind == "floe":
-                product = hierarchy.product(doc)
-                if product.platform is None or product.unlinked:
-                    return None  # a platform that may appear later, or a fallback
-                if not keyed(_platform_ref(product, hierarchy)):
-                    return None
-                follow(doc.path, _platform_ref(product, hierarchy), product.platform.doc.path)
-                chain = product.platform.chain()
-                docs = [doc, *(level.doc for level in chain)]
-            else:
-                level = hierarchy.level(doc)
-                chain = level.chain()
-                docs = [level.doc for level in chain]
-                run_wide = True  # its rules may consult which products and levels name it
-            if any(id(d) in problem_docs for d in docs):
-                return None
-            for level in chain:
-                if level.parent_status not in ("none", "resolved"):
-                    return None
-                if not keyed(level.ref_node.value):
-                    return None
-                if level.parent is not None:
-                    follow(level.ref_node.doc.path, level.ref_node.value, level.parent.doc.path)
-                reach.add(self.key(level.doc.path))
-        deps |= reach
-        return deps, reach, run_wide, refs, led
-
-
-def _canonical(text: str) -> str:
-    try:
-        return str(parse_oci(text))
-    except RefError:
-        return text
-
-
-def _platform_ref(product: Product, hierarchy: Hierarchy) -> object:
-    """The ref a product's platform came from: its own, else `--manifest` (the config's)."""
-    if product.platform_node.value is None and product.platform_optional:
-        return hierarchy.manifest
-    return product.platform_ref
+    ) -> Facts | None:
+        return depends.dependencies(
+            documents,
+            hierarchy,
+            overlays,
+            overrides,
+            self.key,
+            self.lock_key,
+            self._overridden,
+            self._used,
+        )

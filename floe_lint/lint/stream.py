@@ -20,6 +20,7 @@ platforms, are applied to the held findings at the end.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from floe_lint.lint.context import Context
+    from floe_lint.lint.local import Local
     from floe_lint.lint.registry import Rule, Subject
     from floe_lint.lint.replay import Replay
     from floe_lint.load.document import SourceFile
@@ -85,6 +87,7 @@ class Stream:
         replay: Replay | None = None,
         stamp: Stamp | None = None,
         through: Callable[[Rule], bool] | None = None,
+        local: Local | None = None,
     ):
         self.workspace = workspace
         self.hierarchy = hierarchy
@@ -102,11 +105,14 @@ class Stream:
         #: the rules that go through `checked` even so: those whose findings the result cache
         #: stores (floe_lint.lint.local); None: none
         self.through = through
+        #: the result cache's local findings (floe_lint.lint.local): a retired file's are taken
+        #: into its entry
+        self.local = local
         #: keys of the files checked here and not retired, as text (`is_done`)
         self.done: set[str] = set()
         #: whether a released file is then kept by its key's text alone (`Workspace.retire`):
-        #: in a run that goes to its end (no `stops`) without the result cache, whose record
-        #: reads each file's entries in the workspace
+        #: in a run that goes to its end (no `stops`); with the result cache, its entry is then
+        #: made and written out (`Replay.settle`)
         self.retire = False
         #: (finding, its rule's own severity, the file the result cache stores it with): the
         #: mandatory controls are applied at the end
@@ -136,8 +142,8 @@ class Stream:
         group comes. A run that goes to its end without the result cache (`retire`) takes
         `found` over: the list is emptied, and each group is dropped once checked, so that
         what stays of a file is what `Workspace.retire` keeps."""
-        workspace, replay = self.workspace, self.replay
-        self.retire = stops is None and replay is None
+        workspace = self.workspace
+        self.retire = stops is None
         cut = groups(found)
         if self.retire:
             found.clear()
@@ -250,21 +256,33 @@ class Stream:
                 stamped = stamp(rule, chain((first,), found))
                 findings.extend((f, rule.severity, owner) for f in stamped)
         del subjects, applicable
+        if self.local is not None:
+            self.local.forget_subjects()
+        workspace, overlays = self.workspace, self.ctx.environment_overlays
         for key, source in zip(batch_keys, batch, strict=True):
+            facts = None
             if replay is not None:
-                replay.note(source, self.hierarchy, self.ctx.environment_overlays)
+                facts = replay.facts(source, self.hierarchy, overlays)
             for doc in source.documents:
                 self.ctx.forget(doc)
                 self.hierarchy.forget(doc)
+            retired = False
             if source.release():
                 self.released += 1
                 given = self.names.get(source.path)
-                if self.retire and self.workspace.retire(key, source, given):
-                    self.done.discard(str(key))  # (`is_done`: the workspace knows it)
-                    if given:
-                        # its folder is done (a group ends with its folder): what the walk
-                        # listed there is not kept for a late reader, who lists it again
-                        self.workspace.listed.forget(_parent(given))
+                expected = replay is not None and workspace.is_expected(source.path)
+                if self.retire and workspace.retire(key, source, given):
+                    retired = True
+                    text = workspace.text_of(key, source.path)  # (the walk's string, shared)
+                    self.done.discard(text)  # (`is_done`: the workspace knows it)
+                    if replay is not None:
+                        replay.settle(text, source, facts, expected, self.local)
+                    # its folder is done (a group ends with its folder): what the walk listed
+                    # there is not kept for a late reader, who lists it again
+                    folder = _parent(given or os.fspath(source.path))
+                    workspace.listed.forget(folder, text.rpartition("/")[0] or "/")
+            if replay is not None and not retired:
+                replay.keep(source, facts)  # (its entry is made at the end: `Replay.record`)
 
     def is_done(self, key: Path) -> bool:
         """Whether the file of `key` was checked here (the engine leaves it out)."""

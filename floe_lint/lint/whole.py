@@ -239,10 +239,9 @@ class Whole:
         cwd = os.getcwd()
         tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
         found: list[list[Any]] = []
-        for path, explicit in replay.found:
-            key = replay.key(path)
+        for text, explicit in replay.found:
+            key = replay.key(Path(text))
             digest = replay.hash(key)
-            text = str(path)
             # its key is where it lies (no symbolic link): said at once of a found path that is
             # absolute and normal, as a walk from such a folder writes it
             if (key != text and key != os.path.normpath(os.path.join(cwd, text))) or digest is None:
@@ -250,8 +249,15 @@ class Whole:
             found.append([text, explicit, digest])
         entries = replay.store.written
         deps: dict[str, str | None] = {}
-        todo = [replay.key(path) for path, _ in replay.found]
+        todo = [replay.key(Path(text)) for text, _ in replay.found]
         seen: set[str] = set()
+        spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
+        if spilled is not None:  # of them, read back when the store was saved
+            seen, spilled_deps, reach, oci = spilled
+            if oci:
+                return None
+            deps.update(spilled_deps)
+            todo.extend(reach)
         while todo:
             key = todo.pop()
             if key in seen:

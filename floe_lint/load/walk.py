@@ -106,10 +106,13 @@ class Beside(Listing):
         kept.extend(name for name, _ in dirs if name.endswith("ml") and name.count(".") >= 2)
         self.beside[shown] = tuple(kept) if kept else _NONE
 
-    def forget(self, folder: str) -> None:
+    def forget(self, folder: str, absolute: str | None = None) -> None:
         """Keep nothing of `folder` (its files were checked and released): `candidates` and
-        `up` answer None for it, as for a folder the walk did not list."""
+        `up` answer None for it, as for a folder the walk did not list; nor, with `absolute`
+        (the folder's absolute path), `absent` of a name in it."""
         self.beside.pop(folder, None)
+        if absolute is not None and self.names:
+            self.names.pop(absolute, None)
 
     def candidates(self, folder: str) -> tuple[str, ...] | None:
         """The names in `folder` (spelt as `str(path.parent)`) that could be per-environment

@@ -158,6 +158,7 @@ class Workspace:
         self._sorted: str | None = ""
         #: what `know_keys` noted (`paths.known_table`): for absolute paths, for relative ones
         self._tables: tuple[dict[str, str], dict[str, str]] | None = None
+        self._cwd = ""
         #: the retired files a late reader put back (`_revived`)
         self._put_back: set[str] = set()
         #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
@@ -186,7 +187,7 @@ class Workspace:
         below folders that have none above them): each one's key is its absolute path, noted
         as text (`paths.know`) and made a `Path` when `key` is first asked for it (a streamed
         run holds a group's keys at a time, not one per file of the tree)."""
-        cwd = os.getcwd()
+        cwd = self._cwd = os.getcwd()
         self._tables = known_table(""), known_table(cwd)
         for path in paths:
             text = os.fspath(path)
@@ -194,6 +195,26 @@ class Workspace:
             # an absolute path written as its key (what a walk from such a folder gives) is its
             # own key: no second Path
             know(path, text if normal == text else normal, cwd)
+
+    def key_text(self, path: Path) -> str:
+        """`str(self.key(path))`, no `Path` made for a key `know_keys` noted (as text)."""
+        key = self._keys.get(path)
+        if key is None:
+            text = self._known(path)
+            if text is not None:
+                return text
+            key = self.key(path)
+        return str(key)
+
+    def side_key(self, path: Path) -> str:
+        """`key_text(path)` for a file beside those found (floe.lock): absent from a folder a
+        walk that met no symbolic link listed (most), its absolute path, no `Path` kept."""
+        if self._tables is not None:
+            text = os.fspath(path)
+            absolute = text if isabs(text) else os.path.normpath(os.path.join(self._cwd, text))
+            if self.listed.absent(absolute) is True:
+                return absolute
+        return self.key_text(path)
 
     def _known(self, path: Path) -> str | None:
         """`paths.known(path)`, from the tables `know_keys` filled (no `getcwd` per file)."""

@@ -211,6 +211,8 @@ class Hierarchy:
         """Drop the model of a product document whose rules ran (floe_lint.lint.stream); its
         platform stays known (`is_platform`)."""
         self._products.pop(id(doc), None)
+        # (once the document is freed, its id() may be another's: that one is not unlinked)
+        self._unlinked.discard(id(doc))
         platform = self._platforms.pop(id(doc), None)
         if platform is not None:
             self._named[id(platform)] = platform
