@@ -52,6 +52,7 @@ from collections.abc import Iterator
 from floe_lint.api import Context, Finding, Level
 
 ID, NAME, SEVERITY, SUBJECT = "FL303", "scope-mismatch", "error", "manifest"
+GUARD = "scope-amiss"  # what it needs to find anything (floe_lint.lint.applicable.TESTS)
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:

@@ -205,6 +205,7 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     guarded += " untrusted_root mixed_dialect unpinned_ref no_floe_document product_not_approved"
     guarded += " missing_default platform_not_checked duplicate_compute default_not_approved"
     guarded += " approved_not_subset unknown_compute duplicate_transform compute_not_approved"
+    guarded += " scope_mismatch"
     unused |= {f"floe_lint.rules.{name}" for name in guarded.split()}
     assert not modules & unused, modules & unused
     # only the compute plugins the files name (compute.plugin.plugin_named)

@@ -35,7 +35,7 @@ OWN = [files for rule in GUARDED for _, files, _ in examples(rule)]
 
 def test_the_guarded_rules() -> None:
     """The schema rules, the ref rules, untrusted-root, mixed-dialect, ref-credential,
-    unpinned-ref, no-floe-document and nine compute-policy rules: each module's own first
+    unpinned-ref, no-floe-document, scope-mismatch and nine compute-policy rules: each module's own first
     steps are the test its GUARD names."""
     assert {r.name: r.guard for r in GUARDED} == {
         "schema-unknown-key": "schema:unknown-key",
@@ -62,6 +62,7 @@ def test_the_guarded_rules() -> None:
         "unknown-compute": "unknown-compute",
         "duplicate-transform": "repeated-transform",
         "compute-not-approved": "unapproved-selection",
+        "scope-mismatch": "scope-amiss",
     }
 
 
@@ -231,7 +232,7 @@ def _imported(root: Path, *args: str) -> set[str]:
 
 def test_valid_files_import_no_guarded_rule(tmp_path: Path) -> None:
     """A valid product and its manifest (no schema or ref problem, no trusted roots, one
-    dialect, no URL with a password, no oci:// ref, no compute policy broken): none of the 24
+    dialect, no URL with a password, no oci:// ref, no compute policy or scope broken): none of the 25
     guarded modules, nor rules/_schema.py; a schema problem imports the schema rule of its
     category and no other."""
     write_files(

@@ -19,10 +19,10 @@ through `guarded`: a test of `GUARDS`, which asks the context exactly what the r
 step asks (a schema rule: the document's schema problems of its category, and of its overlays';
 a ref rule: the document's ref problems; untrusted-root: whether there are trusted roots;
 unpinned-ref: whether the document's ref is an oci:// one; no-floe-document: whether the file
-parsed and holds no Floe document; nine compute-policy rules: their own first steps, such as a
-default that is set and not approved), and
+parsed and holds no Floe document; nine compute-policy rules and scope-mismatch: their own
+first steps, such as a default that is set and not approved), and
 imports the rule's module only for a subject that passes it. Most subjects of most runs pass
-none (a valid document has no schema problem), so 23 of the 29 rule modules a product and its
+none (a valid document has no schema problem), so 24 of the 29 rule modules a product and its
 two manifests used to import are not. tests/test_rule_guards.py holds both halves: a rule finds
 nothing on a subject its test fails, and a run prints the same with the tests as without them.
 A test has no effect of its own (lock-stale has none: it reads floe.lock through the run's
@@ -245,6 +245,22 @@ def _unapproved_selection(product: Any, ctx: Context) -> bool:
     )
 
 
+def _scope_amiss(level: Any, ctx: Context) -> bool:
+    """scope-mismatch: each condition the rule reports (a blank parent ref; a parent where the
+    scope allows none, or none where it needs one; a domain under a central manifest; a key
+    placed at another scope)."""
+    written = level.parent_node.value
+    scope, has_parent = level.scope, level.has_parent
+    return (
+        (isinstance(written, str) and not written.strip())
+        or (scope == "enterprise" and has_parent)
+        or (scope == "domain" and not has_parent)
+        or (scope is None and has_parent)
+        or (scope == "domain" and level.parent is not None and level.parent.scope is None)
+        or bool(level.manifest.misplaced)
+    )
+
+
 #: the tests of `TESTS` that are given the subject itself (a `Product`, a `Level`), not its
 #: own document
 ON_SUBJECT = frozenset(
@@ -258,6 +274,7 @@ ON_SUBJECT = frozenset(
         "unknown-compute",
         "repeated-transform",
         "unapproved-selection",
+        "scope-amiss",
     }
 )
 
@@ -286,6 +303,7 @@ TESTS: dict[str, Callable[[Any, Context], bool]] = {
     "unknown-compute": _unknown_compute,
     "repeated-transform": _repeats_transform,
     "unapproved-selection": _unapproved_selection,
+    "scope-amiss": _scope_amiss,
 }
 GUARDS: dict[str, tuple[str, ...]] = {
     **{name: ("document",) for name in TESTS if name.startswith("schema:")},
@@ -304,6 +322,7 @@ GUARDS: dict[str, tuple[str, ...]] = {
     "unknown-compute": ("manifest",),
     "repeated-transform": ("product",),
     "unapproved-selection": ("product",),
+    "scope-amiss": ("manifest",),
 }
 
 

@@ -13,7 +13,7 @@ from floe_lint.lint import filtering, ordering, selectors, stamp
 from floe_lint.lint.applicable import Applicable
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
-from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
+from floe_lint.lint.registry import Rule, enabled_rules, folder_files, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
@@ -445,11 +445,7 @@ def _replay(
     from floe_lint.lint import cache
     from floe_lint.lint.replay import Replay
 
-    rule_files = [
-        [str(p), cache.digest(p.read_bytes())]
-        for folder_ in config.rule_folders
-        for p in sorted(Path(folder_).glob("*.py"))
-    ]
+    rule_files = folder_files(config.rule_folders)  # (a module as it was run)
     material = [
         repr(config),
         [[r.id, r.name, r.severity, r.subject, r.module] for r in rules],
