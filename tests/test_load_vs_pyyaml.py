@@ -96,6 +96,8 @@ def test_a_merge_of_a_merge_reads_as_pyyaml_reads_it_or_is_reported(text: str) -
 @example(text="=: a\nb: 1\n")  # PyYAML reads a key '=' as text
 @example(text="a: {k: [!, duckdb], m: duckdb}\n")  # PyYAML reads the tag '!,'
 @example(text="a: {k: !!str,m: 1}\n")
+@example(text="a: {u: https://h/p?q=1}\nb: [x?y]\n")  # PyYAML ends the text at the '?'
+@example(text="a: [?x]\nb: why?\n")  # a key of a flow sequence; a '?' in block text
 def test_floe_lint_reads_what_pyyaml_reads(text: str) -> None:
     assume("!," not in text and "!]" not in text)
     _agree(text)
@@ -176,4 +178,26 @@ def test_a_tag_against_a_comma_is_reported(
         f"floe.yaml:4:{col}: ERROR FL001 [yaml-syntax] a tag written against a ',': libyaml ends "
         "the tag there, but upstream Floe's yaml.safe_load (PyYAML's own parser) reads the ',' "
         "into the tag and refuses the file; put a space after the tag"
+    ) in out, out
+
+
+def test_a_question_mark_in_flow_text_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """libyaml reads `why?` in a flow mapping as text, PyYAML ends the text at the '?' and
+    refuses the file: floe-lint passed it."""
+    monkeypatch.chdir(tmp_path)
+    product = (
+        "name: orders\nplatform: {ref: manifest.yaml}\n"
+        "transforms:\n  - {path: models/a/, description: why?}\n"
+    )
+    with pytest.raises(yaml.YAMLError):
+        yaml.safe_load(product)
+    code, out = _check(tmp_path, product)
+    assert code == 1
+    assert (
+        "floe.yaml:4:39: ERROR FL001 [yaml-syntax] a '?' inside unquoted text in a flow "
+        "collection ('{...}' or '[...]'): libyaml reads it as text, but upstream Floe's "
+        "yaml.safe_load (PyYAML's own parser) ends the text there and refuses the file; quote "
+        "the text"
     ) in out, out

@@ -15,6 +15,8 @@
 - A tag written against a `,` in a flow collection (`[!!str, x]`, `{k: !,m: 1}`): libyaml ends
   the tag at the `,`, PyYAML's scanner reads the `,` (and what follows) into the tag and refuses
   the file (an unknown tag, or a flow collection left open).
+- A `?` inside a plain scalar of a flow collection (`{url: https://h/p?q=1}`, `[x?y]`): libyaml
+  reads it as part of the text, PyYAML's scanner ends the text there and refuses the file.
 """
 
 from __future__ import annotations
@@ -47,7 +49,13 @@ def _header_suspect() -> re.Pattern[str]:
 
 def problems(text: str) -> list[LoadProblem]:
     """The first of each kind of divergence in `text`."""
-    found = (_line_start_bom(text), _tab(text), _block_header(text), _tag_comma(text))
+    found = (
+        _line_start_bom(text),
+        _tab(text),
+        _block_header(text),
+        _tag_comma(text),
+        _flow_question(text),
+    )
     return [p for p in found if p is not None]
 
 
@@ -200,6 +208,37 @@ def _tag_comma(text: str) -> LoadProblem | None:
                     "the file; put a space after the tag",
                     _place(text, token.start_mark.index),
                 )
+    except yaml.YAMLError:
+        return None  # libyaml refuses the file too: that is a finding already
+    return None
+
+
+_FLOW_IN = (yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_FLOW_OUT = (yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+
+
+def _flow_question(text: str) -> LoadProblem | None:
+    """The first `?` libyaml reads inside a plain scalar of a flow collection (none without a
+    `?` and a flow collection: most files)."""
+    if "?" not in text or ("{" not in text and "[" not in text):
+        return None
+    level = 0
+    try:
+        for token in scan(text):
+            if isinstance(token, _FLOW_IN):
+                level += 1
+            elif isinstance(token, _FLOW_OUT):
+                level -= 1
+            elif level and isinstance(token, yaml.ScalarToken) and token.plain:
+                at = text.find("?", token.start_mark.index, token.end_mark.index)
+                if at >= 0:
+                    return LoadProblem(
+                        "yaml-syntax",
+                        "a '?' inside unquoted text in a flow collection ('{...}' or '[...]'): "
+                        "libyaml reads it as text, but upstream Floe's yaml.safe_load (PyYAML's "
+                        "own parser) ends the text there and refuses the file; quote the text",
+                        _place(text, at),
+                    )
     except yaml.YAMLError:
         return None  # libyaml refuses the file too: that is a finding already
     return None
