@@ -195,3 +195,52 @@ def test_a_baseline_saved_during_a_run_is_not_stored_as_the_one_it_applied(
         "approves it, but domain 'sales' removed it); approved: duckdb, spark"
     ]
     assert warm == cold
+
+
+#: a rule module that, as it is run, saves a new version of itself (as an editor would just
+#: after floe-lint read it): the run runs the old version
+SELF_SAVING_RULE = '''
+"""Says which version of it ran, and saves the next one as it is run.
+
+Why: a test of the result cache.
+"""
+from pathlib import Path
+
+ID, NAME, SEVERITY, SUBJECT = "ZZ100", "says-its-version", "warning", "product"
+VERSION = "old"
+
+_ME = Path(__file__)
+_TEXT = _ME.read_text("utf-8")
+if 'VERSION = "old"' in _TEXT:
+    _ME.write_text(_TEXT.replace('VERSION = "old"', 'VERSION = "new"'), "utf-8")
+
+
+def check(product, ctx):
+    yield ctx.finding(product.platform_node, f"rule version {VERSION}")
+'''
+
+
+def test_a_rule_module_saved_as_it_is_run_keys_the_run_by_the_version_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The run's key holds the hash of the rule module's bytes that ran, not of the file as
+    read after: the next run, which runs the new version, must not replay the old one's."""
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    workspace = tmp_path / "ws"
+    workspace.mkdir()
+    monkeypatch.chdir(workspace)
+    write_files(workspace, {"products/p0/floe.yaml": tree()["products/p0/floe.yaml"]})
+    write_files(workspace, {k: v for k, v in tree().items() if k.startswith("platform/")})
+    write_files(tmp_path, {"ci/rules/version.py": SELF_SAVING_RULE})
+    (workspace / ".floe-lint.yaml").write_text(f"rule-folders: [{tmp_path}/ci/rules]\n", "utf-8")
+    first = run("check", "products")
+    assert 'VERSION = "new"' in (tmp_path / "ci/rules/version.py").read_text("utf-8")
+    monkeypatch.setenv(cache.DISABLE_ENV, "1")
+    cold = run("check", "products")
+    monkeypatch.delenv(cache.DISABLE_ENV)
+    warm = run("check", "products")
+    where = "products/p0/floe.yaml:2:17: WARNING ZZ100 [says-its-version]"
+    assert first[1].splitlines() == [f"{where} rule version old"]
+    assert cold[1].splitlines() == [f"{where} rule version new"]
+    assert warm == cold

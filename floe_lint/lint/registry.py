@@ -437,6 +437,8 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
     import importlib.util
     import sys
 
+    from floe_lint.lint.cache import digest
+
     rules = []
     for folder in folders:
         if not folder.is_dir():
@@ -452,7 +454,10 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module
             try:
-                spec.loader.exec_module(module)
+                # the bytes hashed are the bytes run (never a stale __pycache__ of them)
+                raw = path.read_bytes()
+                RAN[str(path)] = digest(raw)
+                exec(compile(raw, str(path), "exec", dont_inherit=True), module.__dict__)
                 rules.append(rule_from_module(module))
             except RuleError as error:
                 raise ConfigError(f"{path}: {error}") from error
@@ -460,6 +465,23 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
                 raise ConfigError(f"{path}: rule module failed to load: {error!r}") from error
             _check_untaken(rules[-1], (*installed_rules(), *rules[:-1]), str(path))
     return tuple(rules)
+
+
+#: the content hash of each rule-folder module as `folder_rules` ran it, by path: what the
+#: result cache keys a run by (`folder_files`), never the file as read again later
+RAN: dict[str, str] = {}
+
+
+def folder_files(folders: Sequence[Path]) -> list[list[str]]:
+    """[path, content hash] of each `*.py` of the rule folders: a module as it was run, any
+    other file (a helper the modules import) as it is now."""
+    from floe_lint.lint.cache import digest
+
+    return [
+        [str(p), RAN.get(str(p)) or digest(p.read_bytes())]
+        for folder in folders
+        for p in sorted(Path(folder).glob("*.py"))
+    ]
 
 
 def enabled_rules(

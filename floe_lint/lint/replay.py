@@ -80,7 +80,7 @@ class Replay:
 
     # -- hashes --------------------------------------------------------------------------
 
-    def key(self, path: Path) -> str:
+    def key(self, path: Path | str) -> str:
         return self.workspace.key_text(path)
 
     def lock_key(self, path: Path) -> str:
@@ -171,14 +171,27 @@ class Replay:
 
     # -- planning ------------------------------------------------------------------------
 
-    def plan(self, found: Sequence[tuple[Path, bool]]) -> None:
+    def plan(self, found: Sequence[tuple[Path | str, bool]]) -> None:
         self.store.load()
         self.found = [(os.fspath(path), explicit) for path, explicit in found]  # (no Paths)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
-        self.set_hash = cache.digest(repr(sorted(self.explicit.items())).encode())
+        linked = self._linked(found)
+        self.set_hash = cache.digest(repr((sorted(self.explicit.items()), linked)).encode())
 
-    def replayable(self, path: Path) -> bool:
+    def _linked(self, found: Sequence[tuple[Path, bool]]) -> list[str]:
+        """The files found under a path that is not their own (through a symbolic link), each
+        with it: a file read from there resolves its relative refs, and lists the files beside
+        it, from there, so its findings are those of this set of paths only. Looked for among
+        the files named and, when the walk met a link, among those it found."""
+        walked = self.workspace.listed.links_met
+        return sorted(
+            f"{path}\t{key}"
+            for path, explicit in found
+            if (explicit or walked) and os.path.abspath(path) != (key := self.key(path))
+        )
+
+    def replayable(self, path: Path | str) -> bool:
         try:
             key = self.key(path)
         except (OSError, RuntimeError):
@@ -187,7 +200,7 @@ class Replay:
         valid = known if known is not None else self._is_valid(key, set())
         return valid and self._checked_as(path, key)
 
-    def _checked_as(self, path: Path, key: str) -> bool:
+    def _checked_as(self, path: Path | str, key: str) -> bool:
         """Whether a named file's entry was made for it under this path: the per-environment
         files it noted (`ov`) are those beside the path it was checked as, and another path to
         the same file (a symbolic link to it, or the file a link named) has others beside it."""
@@ -270,10 +283,11 @@ class Replay:
 
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
 
-    def servable(self, path: Path) -> bool:
+    def servable(self, path: Path | str) -> bool:
         """Whether checking `path` builds it from a kept parse (it need not be parsed)."""
         try:
-            return self.parses.stored(path, self.key(path)) is not None
+            named = Path(path) if isinstance(path, str) else path
+            return self.parses.stored(named, self.key(path)) is not None
         except (OSError, RuntimeError):
             return False
 

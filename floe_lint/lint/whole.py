@@ -132,6 +132,7 @@ class Whole:
         ]
         self.folder = folder
         self.path = folder / f"{PREFIX}{cache.run_key(material)}.json"
+        self._rule_files = rule_files  # (before the run ran them: compared at its end)
         self.paths: list[Path] = list(args.paths)
         self.config = config
         self.baseline = baseline
@@ -236,6 +237,11 @@ class Whole:
     def _record(self, replay: Replay | None, code: int) -> dict[str, Any] | None:
         if replay is None or not replay.complete or not self._plain_paths():
             return None
+        if self._rule_files:
+            from floe_lint.lint.registry import folder_files
+
+            if folder_files(self.config.rule_folders) != self._rule_files:
+                return None  # a rule module the run ran is not the one its key hashed
         cwd = os.getcwd()
         tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
         found: list[list[Any]] = []
