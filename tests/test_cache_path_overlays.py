@@ -84,3 +84,37 @@ def test_a_file_checked_through_a_link_then_as_itself_reports_its_own_overlays(
     for _ in range(2):  # the file itself: checked again, then its own entry replayed
         assert _lines(real) == [error]
     assert _lines(link) == []
+
+
+def test_a_link_to_a_manifest_that_a_walk_meets_makes_the_cache_check_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk that finds a file through a new symbolic link reads it from there (its relative
+    refs resolve from the link's folder): the entries stored for the tree without the link are
+    not replayed (a false pass before: the warm run printed no problems)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
+    monkeypatch.delenv("FLOE_LINT_NO_CACHE", raising=False)
+    write_files(
+        tmp_path,
+        {
+            "platform/ent/manifest.yaml": ENTERPRISE,
+            "platform/sales/manifest.yaml": DOMAIN,
+            "products/p/floe.yaml": PRODUCT.replace("ent/manifest", "sales/manifest"),
+        },
+    )
+    assert _lines(".") == []
+    (tmp_path / "platform/mlink.yaml").symlink_to("sales/manifest.yaml")
+    cold = _lines("--no-cache", ".")
+    assert cold == [
+        "platform/sales/manifest.yaml:3:18: ERROR FL301 [unresolved-ref] cannot resolve "
+        "parent_manifest '../ent/manifest.yaml': '../ent/manifest.yaml' points to a file that "
+        "does not exist: platform/../ent/manifest.yaml",
+        "products/p/floe.yaml:2:17: WARNING FL307 [platform-not-checked] this product's compute "
+        "selections were not checked: the parent_manifest of domain 'sales' (line 3) could not "
+        "be loaded, as reported there",
+    ]
+    assert _lines(".") == cold  # checked again, stored
+    assert _lines(".") == cold  # replayed
+    (tmp_path / "platform/mlink.yaml").unlink()
+    assert _lines(".") == []

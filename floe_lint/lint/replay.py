@@ -176,7 +176,20 @@ class Replay:
         self.found = [(os.fspath(path), explicit) for path, explicit in found]  # (no Paths)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
-        self.set_hash = cache.digest(repr(sorted(self.explicit.items())).encode())
+        linked = self._linked(found)
+        self.set_hash = cache.digest(repr((sorted(self.explicit.items()), linked)).encode())
+
+    def _linked(self, found: Sequence[tuple[Path, bool]]) -> list[str]:
+        """The files found under a path that is not their own (through a symbolic link), each
+        with it: a file read from there resolves its relative refs, and lists the files beside
+        it, from there, so its findings are those of this set of paths only. Looked for among
+        the files named and, when the walk met a link, among those it found."""
+        walked = self.workspace.listed.links_met
+        return sorted(
+            f"{path}\t{key}"
+            for path, explicit in found
+            if (explicit or walked) and os.path.abspath(path) != (key := self.key(path))
+        )
 
     def replayable(self, path: Path) -> bool:
         try:
