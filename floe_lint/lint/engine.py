@@ -178,9 +178,9 @@ def run(
     # A found manifest has dependents to search before any rule runs: a streamed run stops at
     # its group and goes on as one that holds every file (a released file is read again).
     searched = streamed and dependents_root is not None and not _covers(paths, dependents_root)
-    # A streamed run to its end without the result cache keeps each file it found as the walk
-    # names it, until its group comes (floe_lint.lint.stream): not a `Path` per file up front.
-    by_name = streamed and not searched and cache_dir is None and discovered is None
+    # A streamed run to its end keeps each file it found as the walk names it, until its group
+    # comes (floe_lint.lint.stream): not a `Path` per file up front.
+    by_name = streamed and not searched and discovered is None
     named: list[tuple[Path | str, bool]] = []
     if by_name:
         walked = discover_names(paths, hook=hook, listing=workspace.listed)
@@ -199,7 +199,8 @@ def run(
     if discovered is None and not hook and not workspace.listed.links_met and plain(paths):
         # as for `discovered`: no link met
         workspace.know_keys(path for path, _ in (named if by_name else found))
-    replay = _replay(cache_dir, workspace, found, config, rules, select, ignore, refs, fetch)
+    listing = named if by_name else found
+    replay = _replay(cache_dir, workspace, listing, config, rules, select, ignore, refs, fetch)
     replayed: list[Finding] = []
 
     def add(path: Path, explicit: bool) -> None:
@@ -210,8 +211,8 @@ def run(
 
     if replay is not None:
         workspace.reuse = replay  # a file checked again is built from its stored parse
-    fresh = [
-        p for p, _ in found if replay is None or not (replay.replayable(p) or replay.servable(p))
+    fresh: list[Any] = [  # (as `listing` names them)
+        p for p, _ in listing if replay is None or not (replay.replayable(p) or replay.servable(p))
     ]
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
@@ -234,7 +235,7 @@ def run(
         handles = local.handles if local is not None else None
         stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles, local)
         stops = (lambda path: _holds_manifest(workspace, path, replay)) if searched else None
-        workers = bulk.jobs_for(len(named if by_name else fresh), jobs)
+        workers = bulk.jobs_for(len(fresh), jobs)
         fresh = fresh if stops is not None else []  # (a Path per file: made as groups come)
         added = stream.run(named if by_name else found, add, _variant_base, workers, stops)
         if added is not None:
@@ -430,7 +431,7 @@ def _masked(finding: Finding) -> Finding:
 def _replay(
     folder: Path | None,
     workspace: Workspace,
-    found: Sequence[tuple[Path, bool]],
+    found: Sequence[tuple[Path | str, bool]],
     config: Config,
     rules: Sequence[Rule],
     select: Sequence[str],

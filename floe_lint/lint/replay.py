@@ -80,7 +80,7 @@ class Replay:
 
     # -- hashes --------------------------------------------------------------------------
 
-    def key(self, path: Path) -> str:
+    def key(self, path: Path | str) -> str:
         return self.workspace.key_text(path)
 
     def lock_key(self, path: Path) -> str:
@@ -171,7 +171,7 @@ class Replay:
 
     # -- planning ------------------------------------------------------------------------
 
-    def plan(self, found: Sequence[tuple[Path, bool]]) -> None:
+    def plan(self, found: Sequence[tuple[Path | str, bool]]) -> None:
         self.store.load()
         self.found = [(os.fspath(path), explicit) for path, explicit in found]  # (no Paths)
         for path, explicit in found:
@@ -179,7 +179,7 @@ class Replay:
         linked = self._linked(found)
         self.set_hash = cache.digest(repr((sorted(self.explicit.items()), linked)).encode())
 
-    def _linked(self, found: Sequence[tuple[Path, bool]]) -> list[str]:
+    def _linked(self, found: Sequence[tuple[Path | str, bool]]) -> list[str]:
         """The files found under a path that is not their own (through a symbolic link), each
         with it: a file read from there resolves its relative refs, and lists the files beside
         it, from there, so its findings are those of this set of paths only. Looked for among
@@ -191,7 +191,7 @@ class Replay:
             if (explicit or walked) and os.path.abspath(path) != (key := self.key(path))
         )
 
-    def replayable(self, path: Path) -> bool:
+    def replayable(self, path: Path | str) -> bool:
         try:
             key = self.key(path)
         except (OSError, RuntimeError):
@@ -200,7 +200,7 @@ class Replay:
         valid = known if known is not None else self._is_valid(key, set())
         return valid and self._checked_as(path, key)
 
-    def _checked_as(self, path: Path, key: str) -> bool:
+    def _checked_as(self, path: Path | str, key: str) -> bool:
         """Whether a named file's entry was made for it under this path: the per-environment
         files it noted (`ov`) are those beside the path it was checked as, and another path to
         the same file (a symbolic link to it, or the file a link named) has others beside it."""
@@ -283,10 +283,11 @@ class Replay:
 
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
 
-    def servable(self, path: Path) -> bool:
+    def servable(self, path: Path | str) -> bool:
         """Whether checking `path` builds it from a kept parse (it need not be parsed)."""
         try:
-            return self.parses.stored(path, self.key(path)) is not None
+            named = Path(path) if isinstance(path, str) else path
+            return self.parses.stored(named, self.key(path)) is not None
         except (OSError, RuntimeError):
             return False
 

@@ -16,8 +16,7 @@ the store is byte for byte what the same run holding every file writes.
 from __future__ import annotations
 
 import json
-import tempfile
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -35,6 +34,9 @@ Summary = tuple[set[str], dict[str, "str | None"], list[str], bool]
 FINDINGS, STRICT = "f", "strict"
 
 _DECODER = json.JSONDecoder()
+#: lines held in memory before they go to a file (a group's worth: a run of a few files, a
+#: pre-commit hook's, makes none)
+HELD = 256
 
 
 def key_of(line: str) -> str:
@@ -58,6 +60,8 @@ class Spill:
     def __init__(self, folder: Path):
         self.folder = folder
         self._file: IO[bytes] | None = None
+        #: the lines of a small run, held (no file made: `HELD`)
+        self._held: list[str] = []
         #: whether a line could not be written (the lines are then not stored: their files
         #: are checked again by the next run)
         self.broken = False
@@ -73,15 +77,22 @@ class Spill:
     def add(self, key: str, line: str) -> None:
         if self.broken:
             return
-        try:
-            if self._file is None:
-                self.folder.mkdir(parents=True, exist_ok=True)
-                # anonymous, readable by its owner alone, gone when closed or when the run ends
-                self._file = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115 (`close`)
-            self._file.write(line.encode("utf-8") + b"\n")  # (JSON: no newline within)
-        except OSError:
-            self.broken = True
-            return
+        if self._file is None and len(self._held) < HELD:
+            self._held.append(line)
+        else:
+            try:
+                if self._file is None:
+                    import tempfile  # (only here: a small run, a pre-commit hook's, makes none)
+
+                    self.folder.mkdir(parents=True, exist_ok=True)
+                    # anonymous, readable by its owner alone, gone when closed or the run ends
+                    self._file = tempfile.TemporaryFile(dir=self.folder)  # noqa: SIM115
+                    self._file.writelines(held.encode("utf-8") + b"\n" for held in self._held)
+                    self._held = []
+                self._file.write(line.encode("utf-8") + b"\n")  # (JSON: no newline within)
+            except OSError:
+                self.broken = True
+                return
         if key <= self._last:
             self.in_order = False
         self._last = key
@@ -90,15 +101,17 @@ class Spill:
     def lines(self) -> Iterator[tuple[str, str]]:
         """(key, line) of every line added, by key; none when one could not be written."""
         file = self._file
-        if file is None or self.broken:
+        if self.broken:
             return
-        try:
-            file.flush()
-            file.seek(0)
-        except OSError:
-            self.broken = True
-            return
-        read = (raw.decode("utf-8").rstrip("\n") for raw in file)
+        read: Iterable[str] = self._held
+        if file is not None:
+            try:
+                file.flush()
+                file.seek(0)
+            except OSError:
+                self.broken = True
+                return
+            read = (raw.decode("utf-8").rstrip("\n") for raw in file)
         if self.in_order:
             for line in read:
                 yield key_of(line), line
@@ -149,6 +162,7 @@ class Spill:
             self.summary = (keys, deps, reach, oci)
 
     def close(self) -> None:
+        self._held = []
         if self._file is not None:
             self._file.close()
             self._file = None

@@ -195,8 +195,8 @@ class Stream:
         replay = self.replay
         if empty and replay is None:
             return True
-        path = _path(name)
-        return not self.workspace.is_loaded(path) and (
+        path = _path(name)  # (a file of a run that starts `empty` is not loaded: no key noted)
+        return (empty or not self.workspace.is_loaded(path)) and (
             replay is None or not (replay.replayable(path) or replay.servable(path))
         )
 

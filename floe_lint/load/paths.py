@@ -56,7 +56,7 @@ def known_table(cwd: str) -> dict[str, str]:
     return _KNOWN.setdefault(cwd, {})
 
 
-def known(path: Path) -> str | None:
+def known(path: Path | str) -> str | None:
     """The text of `path`'s key, as `know` noted it (the same string object), if it did."""
     text = os.fspath(path)
     known = _KNOWN.get("" if isabs(text) else os.getcwd())

@@ -196,19 +196,18 @@ class Workspace:
             # own key: no second Path
             know(path, text if normal == text else normal, cwd)
 
-    def key_text(self, path: Path) -> str:
+    def key_text(self, path: Path | str) -> str:
         """`str(self.key(path))`, no `Path` made for a key `know_keys` noted (as text)."""
-        key = self._keys.get(path)
+        key = self._keys.get(path) if isinstance(path, Path) else None  # (str: a walk's name)
         if key is None:
             text = self._known(path)
             if text is not None:
                 return text
-            key = self.key(path)
+            key = self.key(Path(path) if isinstance(path, str) else path)
         return str(key)
 
     def side_key(self, path: Path) -> str:
-        """`key_text(path)` for a file beside those found (floe.lock): absent from a folder a
-        walk that met no symbolic link listed (most), its absolute path, no `Path` kept."""
+        """`key_text(path)` of a floe.lock absent from a link-free walk's folder: no `Path`."""
         if self._tables is not None:
             text = os.fspath(path)
             absolute = text if isabs(text) else os.path.normpath(os.path.join(self._cwd, text))
@@ -216,7 +215,7 @@ class Workspace:
                 return absolute
         return self.key_text(path)
 
-    def _known(self, path: Path) -> str | None:
+    def _known(self, path: Path | str) -> str | None:
         """`paths.known(path)`, from the tables `know_keys` filled (no `getcwd` per file)."""
         tables = self._tables
         if tables is None:
