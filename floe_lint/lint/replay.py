@@ -179,7 +179,7 @@ class Replay:
         linked = self._linked(found)
         self.set_hash = cache.digest(repr((sorted(self.explicit.items()), linked)).encode())
 
-    def _linked(self, found: Sequence[tuple[Path, bool]]) -> list[str]:
+    def _linked(self, found: Sequence[tuple[Path | str, bool]]) -> list[str]:
         """The files found under a path that is not their own (through a symbolic link), each
         with it: a file read from there resolves its relative refs, and lists the files beside
         it, from there, so its findings are those of this set of paths only. Looked for among
