@@ -118,3 +118,29 @@ def test_a_link_to_a_manifest_that_a_walk_meets_makes_the_cache_check_again(
     assert _lines(".") == cold  # replayed
     (tmp_path / "platform/mlink.yaml").unlink()
     assert _lines(".") == []
+
+
+def test_a_new_overlay_beside_a_reached_parent_manifest_makes_the_cache_check_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A product named alone reaches its platform's manifests: a per-environment file added
+    beside one of them is reported by a cold run, so the stored entries are not replayed (a
+    false pass before: the warm run printed no problems)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FLOE_LINT_CACHE_DIR", str(tmp_path.parent / f"{tmp_path.name}-cache"))
+    monkeypatch.delenv("FLOE_LINT_NO_CACHE", raising=False)
+    write_files(
+        tmp_path,
+        {
+            "platform/ent/manifest.yaml": ENTERPRISE,
+            "platform/sales/manifest.yaml": DOMAIN,
+            "products/p/floe.yaml": PRODUCT.replace("ent/manifest", "sales/manifest"),
+        },
+    )
+    assert _lines("products/p/floe.yaml") == []
+    assert _lines("products/p/floe.yaml") == []  # replayed
+    (tmp_path / "platform/ent/manifest.prod.yaml").write_text(OVERLAY, "utf-8")
+    error = MANIFEST_ERROR.replace("platform/sales/", "platform/ent/")
+    assert _lines("--no-cache", "products/p/floe.yaml") == [error]
+    assert _lines("products/p/floe.yaml") == [error]
+    assert _lines("products/p/floe.yaml") == [error]

@@ -400,7 +400,9 @@ class Replay:
         if led:
             entry["links"] = led
         named = self.explicit.get(key) or self.exclusions
-        if named and any(d.kind for d in source.documents):
+        # (a manifest the run did not find, reached as a level above: the same)
+        reached = key not in self.explicit and any(d.kind == "manifest" for d in source.documents)
+        if (named or reached) and any(d.kind for d in source.documents):
             # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
             # it changes no set of files found, so the names beside it are noted
             entry["ov"] = links.overlays_beside(source.path)
