@@ -208,13 +208,10 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     guarded += " scope_mismatch"
     unused |= {f"floe_lint.rules.{name}" for name in guarded.split()}
     assert not modules & unused, modules & unused
-    # only the compute plugins the files name (compute.plugin.plugin_named)
-    from floe_lint.compute.plugin import BUILTIN_ENGINES
-
-    texts = [Path(path).read_text() for path in trio]
-    named = {name for name in BUILTIN_ENGINES if any(name in text for text in texts)}
+    # no compute plugin: the configs are checked against the generated table of the built-in
+    # plugins' schemas (floe_lint.compute.schema_table; tests/test_plugin_schema_table.py)
     plugins = {m.rpartition(".")[2] for m in modules if m.startswith("floe_lint.plugins.")}
-    assert plugins <= named < set(BUILTIN_ENGINES), (plugins, named)
+    assert plugins == {"_schemas"}, plugins
 
 
 #: What the console script no longer loads for the pre-commit hook's check (issue 17): each was

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from floe_lint.compute.plugin import expected, is_credential_schema, plugin_named
+from floe_lint.compute.plugin import _builtin_names, expected, is_credential_schema, plugin_named
 from floe_lint.load.fastschema import compile_schema, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key, is_templated
@@ -38,14 +38,28 @@ class ConfigProblem(Frozen):
         set_field(self, "at", at)
 
 
+def config_schema(name: str) -> dict[str, Any] | None:
+    """The config schema of the plugin `name` (None: no plugin provides it). A built-in's comes
+    from the generated table (floe_lint.compute.schema_table), without importing its module:
+    built-ins come first in the registry, so no entry point takes their names."""
+    import importlib
+
+    table: dict[str, dict[str, Any]] = importlib.import_module("floe_lint.plugins._schemas").SCHEMAS
+    builtin = _builtin_names()
+    if name in builtin and builtin == table.keys():
+        return table[name]
+    plugin = plugin_named(name)
+    return None if plugin is None else plugin.config_schema
+
+
 @cache
 def _quick(name: str) -> Check | None:
-    plugin = plugin_named(name)
-    if plugin is None:
+    found = config_schema(name)
+    if found is None:
         return None
     # Missing required keys are not reported here (see below), so they must not send a config
     # to jsonschema either.
-    schema = {k: v for k, v in plugin.config_schema.items() if k != "required"}
+    schema = {k: v for k, v in found.items() if k != "required"}
     return compile_schema(schema, lazy=True)
 
 
@@ -55,10 +69,9 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     Missing required keys are left out: another level may supply them, so `missing` judges
     the merged config instead.
     """
-    plugin = plugin_named(name)
-    if plugin is None or not config or proves_valid(_quick(name), config):
+    schema = config_schema(name)
+    if schema is None or not config or proves_valid(_quick(name), config):
         return  # unknown-compute reports the name; a bare name has no config
-    schema = plugin.config_schema
     allowed = list(schema.get("properties", {}))
     for error in sorted(_errors(schema, config), key=lambda e: [str(p) for p in e.absolute_path]):
         path: tuple[str | int, ...] = tuple(error.absolute_path)
@@ -101,6 +114,6 @@ def _errors(schema: dict[str, Any], config: dict[str, Any]) -> list[Any]:
 def missing(name: str, merged: dict[str, Any]) -> list[str]:
     """Keys the plugin `name` requires that the merged config of a level lacks: what
     `floe-lint compile` would refuse before rendering the profile."""
-    plugin = plugin_named(name)
-    required = plugin.config_schema.get("required", []) if plugin is not None else []
+    schema = config_schema(name)
+    required = schema.get("required", []) if schema is not None else []
     return [key for key in required if key not in merged]
