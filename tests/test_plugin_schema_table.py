@@ -59,3 +59,14 @@ def test_a_check_of_configs_imports_no_plugin(tmp_path: Path) -> None:
     status, modules = json.loads(result.stdout.splitlines()[-1])
     assert status == 1  # spark's threads
     assert modules == ["floe_lint.plugins._schemas"], modules
+
+
+def test_the_command_as_written_finds_the_table_current() -> None:
+    result = subprocess.run(
+        [sys.executable, *schema_table.COMMAND.split()[1:]],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip().endswith("_schemas.py: up to date"), result.stdout
