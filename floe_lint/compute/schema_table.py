@@ -51,16 +51,7 @@ def main() -> int:
     from floe_lint.safe_write import write_file
 
     path = table_path()
-    text = render()
-    try:
-        current = path.read_text("utf-8")
-    except FileNotFoundError:
-        current = None
-    if current == text:
-        print(f"{path}: up to date")
-        return 0
-    write_file(path, text)
-    print(f"{path}: regenerated")
+    print(f"{path}: regenerated" if write_file(path, render()) else f"{path}: up to date")
     return 0
 
 

@@ -135,15 +135,10 @@ def main() -> int:
 
     path = table_path()
     text = render()
-    try:
-        current = path.read_text("utf-8")
-    except FileNotFoundError:
-        current = None
-    if current == text:
+    if write_file(path, text):  # (False: the file holds this text already)
+        print(f"{path}: regenerated ({text.count('    (')} rules)")
+    else:
         print(f"{path}: up to date")
-        return 0
-    write_file(path, text)
-    print(f"{path}: regenerated ({text.count('    (')} rules)")
     return 0
 
 

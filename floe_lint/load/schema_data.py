@@ -55,16 +55,7 @@ def main() -> int:
 
     for name in NAMES:
         path = folder() / f"{module_name(name)}.py"
-        text = render(name)
-        try:
-            current = path.read_text("utf-8")
-        except FileNotFoundError:
-            current = None
-        if current == text:
-            print(f"{path}: up to date")
-        else:
-            write_file(path, text)
-            print(f"{path}: regenerated")
+        print(f"{path}: regenerated" if write_file(path, render(name)) else f"{path}: up to date")
     return 0
 
 
