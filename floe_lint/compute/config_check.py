@@ -8,7 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from floe_lint.compute.plugin import _builtin_names, expected, is_credential_schema, plugin_named
+from floe_lint.compute.plugin import (
+    _builtin_names,
+    expected,
+    is_credential_schema,
+    plugin_named,
+    registry,
+)
 from floe_lint.load.fastschema import compile_schema, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key, is_templated
@@ -39,15 +45,20 @@ class ConfigProblem(Frozen):
 
 
 def config_schema(name: str) -> dict[str, Any] | None:
-    """The config schema of the plugin `name` (None: no plugin provides it). A built-in's comes
-    from the generated table (floe_lint.compute.schema_table), without importing its module:
-    built-ins come first in the registry, so no entry point takes their names."""
+    """The config schema of the plugin `name` (None: no plugin provides it). While the registry
+    is not built, a built-in's comes from the generated table (floe_lint.compute.schema_table),
+    without importing its module: built-ins come first in the registry, so no entry point takes
+    their names. Once it is built, the registry answers: what `compile` renders with (a plugin
+    object changed or replaced in the process, by a program or a test, is judged as it is)."""
     import importlib
 
-    table: dict[str, dict[str, Any]] = importlib.import_module("floe_lint.plugins._schemas").SCHEMAS
-    builtin = _builtin_names()
-    if name in builtin and builtin == table.keys():
-        return table[name]
+    if registry.cache_info().currsize == 0:
+        table: dict[str, dict[str, Any]] = importlib.import_module(
+            "floe_lint.plugins._schemas"
+        ).SCHEMAS
+        builtin = _builtin_names()
+        if name in builtin and builtin == table.keys():
+            return table[name]
     plugin = plugin_named(name)
     return None if plugin is None else plugin.config_schema
 
