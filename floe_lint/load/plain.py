@@ -18,7 +18,7 @@ import sys
 import yaml
 
 from floe_lint.load import tagged
-from floe_lint.load.problems import LoadProblem
+from floe_lint.load.problems import LoadProblem, collection_key
 from floe_lint.load.yaml_tree import (
     MAX_NODES,
     SAFE_TAGS,
@@ -93,14 +93,7 @@ class Plain(Builder):
                     key = self._scalar(key_node)
             else:
                 key = str(key_node.value)
-                self.problems.append(
-                    LoadProblem(
-                        "yaml-syntax",
-                        "a list or mapping as a key: upstream Floe's yaml.safe_load refuses the "
-                        "file (found unhashable key); use a plain key",
-                        span_of(key_node, self.lines),
-                    )
-                )
+                self.problems.append(collection_key(span_of(key_node, self.lines)))
             if type(key) is not str:
                 self.plain = False
                 if not isinstance(key, str | int | float | bool) and key is not None:

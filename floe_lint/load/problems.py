@@ -45,3 +45,14 @@ class LoadProblem(Frozen):
         set_field(self, "span", span)
         set_field(self, "pointer", pointer)
         set_field(self, "related_span", related_span)
+
+
+def collection_key(span: Span) -> LoadProblem:
+    """A list or mapping used as a key (at `span`): PyYAML's loader refuses the file, so both
+    builders (`yaml_tree.Builder`, `plain`) report it the same way."""
+    return LoadProblem(
+        "yaml-syntax",
+        "a list or mapping as a key: upstream Floe's yaml.safe_load refuses the "
+        "file (found unhashable key); use a plain key",
+        span,
+    )

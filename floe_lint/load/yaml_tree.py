@@ -14,7 +14,7 @@ import yaml
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
-from floe_lint.load.problems import LoadProblem, NodeSpans
+from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key
 from floe_lint.load.resolving import Loader as _Loader
 
 TYPE_CHECKING = False
@@ -181,14 +181,7 @@ class Builder:
                 key = self._scalar(key_node)
             else:
                 key = str(key_node.value)
-                self.problems.append(
-                    LoadProblem(
-                        "yaml-syntax",
-                        "a list or mapping as a key: upstream Floe's yaml.safe_load refuses the "
-                        "file (found unhashable key); use a plain key",
-                        span_of(key_node, self.lines),
-                    )
-                )
+                self.problems.append(collection_key(span_of(key_node, self.lines)))
             if type(key) is not str:
                 self.plain = False
                 if not isinstance(key, str | int | float | bool) and key is not None:
