@@ -142,7 +142,7 @@ class Whole:
         self._out = io.StringIO()
         self._err = io.StringIO()
         #: what the replay's walk found (a run that follows need not walk again)
-        self.found: list[tuple[Path, bool]] | None = None
+        self.found: list[tuple[str, bool]] | None = None
         #: what the walk listed: every name, by absolute folder (`_absent`), and the names
         #: of per-environment files with the folders above (for the run that follows)
         self.listing = Beside(every_name=True)
@@ -171,7 +171,7 @@ class Whole:
     def _same_inputs(self, record: dict[str, Any]) -> bool:
         found = self._found()
         if found is not None:
-            self.found = [(Path(text), explicit) for text, explicit in found]
+            self.found = [(text, explicit) for text, explicit in found]  # (no Path per file)
         if found is None or found != [[p, x] for p, x, _ in record["found"]]:
             return False
         baseline = record["baseline"]
@@ -246,7 +246,7 @@ class Whole:
         tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
         found: list[list[Any]] = []
         for text, explicit in replay.found:
-            key = replay.key(Path(text))
+            key = replay.key(text)
             digest = replay.hash(key)
             # its key is where it lies (no symbolic link): said at once of a found path that is
             # absolute and normal, as a walk from such a folder writes it
@@ -255,7 +255,7 @@ class Whole:
             found.append([text, explicit, digest])
         entries = replay.store.written
         deps: dict[str, str | None] = {}
-        todo = [replay.key(Path(text)) for text, _ in replay.found]
+        todo = [replay.key(text) for text, _ in replay.found]
         seen: set[str] = set()
         spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
         if spilled is not None:  # of them, read back when the store was saved

@@ -19,6 +19,7 @@ from floe_lint.load.kinds import (
     holds_floe,
     looks_ours,
 )
+from floe_lint.load.lazy import LazySourceFile
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
 from floe_lint.load.retired import Retired
 from floe_lint.load.walk import (
@@ -208,11 +209,9 @@ class Workspace:
         return self._load(path, self.key(path))
 
     def named(self, path: Path) -> Path:
-        """The path a file is known by: `path`, or, when `path`'s own name is a symbolic link,
-        where it leads (relative when `path` is). A file's relative refs, and the floe.lock and
-        per-environment files beside it, are its real folder's, whichever path reached it
-        first: a link at another depth (`platform/m.yaml -> ../sales/manifest.yaml`) must not
-        make the answer depend on the walk's order."""
+        """`path`, or where it leads when its own name is a symbolic link (relative if `path`
+        is): a file's refs, floe.lock and overlays are its real folder's, whichever path the
+        walk met first (`platform/m.yaml -> sales/manifest.yaml` is at another depth)."""
         if self._known(path) is not None or not os.path.islink(path):
             return path
         key = self.key(path)
@@ -448,14 +447,15 @@ class Workspace:
         key = self.key(path)
         return key in self.reported or self._is_retired(key)
 
-    def replay(self, path: Path, raw: bytes, reported: bool, expected: bool) -> None:
-        """A file whose stored results stand for it (see floe_lint.lint.replay)."""
+    def replay(self, path: Path, digest: str, marks: int, reported: bool, expected: bool) -> None:
+        """A file whose stored results stand for it (see floe_lint.lint.replay): its content
+        hash and what it mentions (`document.LazySourceFile`)."""
         key = self.key(path)
         self.replayed.add(key)
         if expected:
             self.expected.add(key)
         if reported:
-            self.reported.setdefault(key, document.LazySourceFile(path, raw))
+            self.reported.setdefault(key, LazySourceFile(path, digest, marks))
 
     def loaded(self) -> Iterator[tuple[str, SourceFile]]:
         """Every file parsed in this run, by resolved path."""
