@@ -464,8 +464,7 @@ class Workspace:
 
     def documents(self) -> Iterator[Document]:
         """The documents of the files reported on and not replayed (left out before sorting)."""
-        replayed = self.replayed
-        for key in sorted([k for k in self.reported if k not in replayed], key=order):
+        for key in sorted([k for k in self.reported if k not in self.replayed], key=order):
             yield from self.reported[key].documents
 
     def files(self, retired: bool = True) -> list[SourceFile]:
