@@ -463,9 +463,9 @@ class Workspace:
             yield str(key), source
 
     def documents(self) -> Iterator[Document]:
-        for key in sorted(self.reported, key=order):
-            if key not in self.replayed:
-                yield from self.reported[key].documents
+        """The documents of the files reported on and not replayed (left out before sorting)."""
+        for key in sorted([k for k in self.reported if k not in self.replayed], key=order):
+            yield from self.reported[key].documents
 
     def files(self, retired: bool = True) -> list[SourceFile]:
         """The files reported on, by key; with `retired`, those `retire` keeps as text too.
