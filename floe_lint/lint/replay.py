@@ -290,10 +290,10 @@ class Replay:
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
 
     def servable(self, path: Path | str) -> bool:
-        """Whether checking `path` builds it from a kept parse (it need not be parsed)."""
+        """Whether checking `path` (a `Path`, or a walk's name) builds it from a kept parse (it
+        need not be parsed)."""
         try:
-            named = Path(path) if isinstance(path, str) else path
-            return self.parses.stored(named, self.key(path)) is not None
+            return self.parses.stored(path, self.key(path)) is not None
         except (OSError, RuntimeError):
             return False
 
