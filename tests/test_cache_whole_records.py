@@ -28,7 +28,23 @@ def check(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(
-    "field", [{"out": 5}, {"err": 5}, {"code": "1"}, {"out": None, "err": None}, {"code": 1.0}]
+    "field",
+    [
+        {"out": 5},
+        {"err": 5},
+        {"code": "1"},
+        {"out": None, "err": None},
+        {"code": 1.0},
+        # a hostile or corrupted store stopped the run: 'internal error: AttributeError'
+        {"absent": [{}]},
+        {"absent": [5]},
+        {"absent": {"a": 1}},
+        {"deps": []},
+        {"deps": {"x": 5}},
+        {"found": {}},
+        {"found": [[{}, False, "x"]]},
+        {"baseline": [5, 5]},
+    ],
 )
 def test_a_whole_run_record_of_the_wrong_types_is_not_replayed(
     field: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
