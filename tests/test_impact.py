@@ -208,3 +208,42 @@ def test_impact_parses_each_file_once_and_locates_only_what_it_reports(
     # the sales manifest and orders have findings and a reported transform: they are placed
     # from the positions their parse noted, no file is composed again
     assert located == []
+
+
+def test_a_finding_the_change_leaves_alone_neither_appears_nor_disappears(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old version is linted under the path the new one is read from (as given, relative
+    here): a message that names a path made from the manifest's own (an unresolved
+    `parent_manifest`) reads the same in both runs, so the unchanged FL301 is no change, and
+    the exit status says the change introduces nothing (it said 1 when the old version sat
+    under its absolute path)."""
+    manifest = "platform/dom/manifest.yaml"
+    text = (
+        "apiVersion: floe.dev/v1\nkind: Manifest\nmetadata: {name: dom, owner: a@b.c}\n"
+        "scope: domain\nparent_manifest: ../missing/manifest.yaml\n"
+        "plugins:\n  compute:\n    approved: [{name: duckdb}]\n    default: duckdb\n"
+    )
+    write_files(
+        tmp_path,
+        {
+            manifest: text,
+            "products/p/floe.yaml": "apiVersion: floe.dev/v1\nname: p\n"
+            "platform: {ref: ../../platform/dom/manifest.yaml}\ntransforms: [{path: models/x/}]\n",
+            "old.yaml": text.replace("duckdb", "spark"),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    assert "FL301" in run_cli("check", manifest).stdout  # the finding both versions have
+    run = run_cli("impact", manifest, "--against", "old.yaml")
+    assert run.code == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        f"impact of {manifest} against old.yaml: 1 dependent",
+        "findings that appear: 0",
+        "findings that disappear: 0",
+        "products whose policy changes: 1",
+        "  products/p/floe.yaml (p)",
+        "    approved: spark -> duckdb",
+        "    transform 'models/x/' (line 4): spark (approved) -> duckdb (approved)",
+    ]
+    assert run.stderr == ""

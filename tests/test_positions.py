@@ -80,6 +80,8 @@ def _pointers(every: dict[str, object]) -> list[str]:
 @example(text="1: duckdb\n'1':\n  a: duckdb\n")  # two keys name the pointer /1
 @example(text="a: !!set {p, q}\n")
 @example(text="a: |\n  one\n\nb: [1, {c: 2}]\n")  # a block scalar ends on the next line
+@example(text="!!merge m: {a: 1}\nb: [x, {c: ''}]\n")  # a key tagged as a merge key: no table
+@example(text="a: !custom\nb: !!str\nc: [!!int 1x, '', !!binary x]\n")  # scalars read otherwise
 def test_positions_place_every_node_where_a_compose_of_the_file_does(text: str) -> None:
     raw = text.encode()
     plain = parse(Path("f.yaml"), raw)

@@ -327,15 +327,16 @@ def _check_readable(
 def measure(
     manifest: Path, against: str, old: bytes, lint: Linter, from_file: bool = False
 ) -> Impact:
-    """Lint with `old` in the manifest's place, then as it is, and compare. Both runs share
-    what does not depend on the manifest's content (see floe_lint.lint.shared): each file is
-    parsed once, the dependents searched once, and a rule that reads one document alone runs
-    once on it. No rule states a fix (nobody shows them: see `Shared.states_fixes`).
+    """Lint with `old` in the manifest's place (under the path the second run reads it by, so
+    a message that names a path made from it reads alike), then as it is, and compare. Both
+    runs share what does not depend on the manifest's content (see floe_lint.lint.shared):
+    each file is parsed once, the dependents searched once, and a rule that reads one document
+    alone runs once on it. No rule states a fix (nobody shows them: see `Shared.states_fixes`).
     Raises `Unmeasurable` when either version does not parse (or holds no manifest while the
     other does): an impact of it would read as "nothing breaks". `from_file`: `against` names
     a file, not a revision."""
     shared = Shared(fixes=False)
-    before = lint({manifest.resolve(): old}, shared)
+    before = lint({manifest: old}, shared)
     after = lint(None, shared)
     _check_readable(manifest, against, from_file, before, after)
     return compare(manifest, against, before, after)

@@ -2,16 +2,19 @@
 place many findings in files they parsed once (`impact`'s run of the old manifest places
 thousands that disappear): no file is composed a second time to find them.
 
-A `Recorder` is the loading `Builder` that also writes, for every node in the order it builds
-them, the marks of the node and of its key (libyaml's 0-based lines and columns), its kind and
-where its subtree's record ends, as a flat array of integers. `Table.lookup` walks the
-document's data towards a pointer, skipping whole subtrees of the record, and returns the spans
-`FileSpans` would give. A document whose data does not mirror its node tree one for one (a
-merge key, an alias, a duplicate or non-scalar key) has no table and is placed as before.
+A `Recorder` is the loading builder (`plain.Plain`) that also writes, for every node in the
+order it builds them, the marks of the node and of its key (libyaml's 0-based lines and
+columns), its kind and where its subtree's record ends, as a flat array of integers. It builds
+what `Plain` builds, at about twice its cost where `yaml_tree.Builder` with a record cost four
+times (the parse workers' share of `impact`). `Table.lookup` walks the document's data towards a
+pointer, skipping whole subtrees of the record, and returns the spans `FileSpans` would give.
+A document whose data does not mirror its node tree one for one (a merge key, an alias, a
+duplicate or non-scalar key) has no table and is placed as before.
 """
 
 from __future__ import annotations
 
+import sys
 from array import array
 
 import yaml
@@ -19,8 +22,17 @@ import yaml
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
-from floe_lint.load.problems import LoadProblem, NodeSpans
-from floe_lint.load.yaml_tree import MAX_NODES, SAFE_TAGS, Builder, NeedPointers, TooManyNodes
+from floe_lint.load.plain import Plain
+from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key
+from floe_lint.load.yaml_tree import (
+    MAX_NODES,
+    SAFE_TAGS,
+    Builder,
+    Merges,
+    NeedPointers,
+    TooManyNodes,
+    span_of,
+)
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -31,39 +43,102 @@ if TYPE_CHECKING:
 _WIDTH = 9
 _NEXT = _WIDTH - 1
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
+_VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=`
+_SCALAR, _MAPPING = yaml.ScalarNode, yaml.MappingNode
+_intern = sys.intern
 #: what `_find` answers when the record cannot say (the data is not what it recorded)
 _UNKNOWN: Any = object()
 _SHORT = 1 << 15
 _H = ord("h")
 
 
-class Recorder(Builder):
-    """A `Builder` (without pointers) that records every node's marks (see the module)."""
+class Recorder(Plain):
+    """The loading builder (`plain.Plain`) that also records every node's marks (see the
+    module): the same data and problems, each node's record written as it is built; a plain
+    text scalar (most nodes) is written out in its mapping's or list's loop, as `Plain` does."""
 
-    def __init__(self, lines: list[str], problems: list[LoadProblem], tags: bool) -> None:
+    def __init__(self, lines: list[str], problems: list[LoadProblem]) -> None:
         super().__init__(lines, problems, pointers=False)
         self.record: list[int] = []
-        #: whether the text has tags, one of which could make a key a merge key
-        self.tags = tags
         #: whether the data mirrors the node tree (no merge key)
         self.exact = True
 
-    def build(
-        self,
-        node: yaml.Node,
-        pointer: str,
-        key_node: yaml.Node | None = None,
-        place: Span | None = None,
-        key_place: Span | None = None,
-    ) -> Any:
-        """`Builder.build` without pointers or spans (written out: it runs for every node),
-        each node's marks recorded first; a scalar's record ends where it is written."""
+    def noted(self, node: yaml.Node, marks: tuple[int, ...]) -> Any:
+        """`Plain.data` of `node`, whose own and key's marks are `marks`, recorded first."""
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise TooManyNodes
+        tag = node.tag
+        if tag not in SAFE_TAGS:
+            self._unknown_tag(node)
         record = self.record
-        start, end = node.start_mark, node.end_mark
-        if key_node is None:
-            marks = (start.line, start.column, end.line, end.column, -1, 0, 0, 0)
-        else:
+        if isinstance(node, _SCALAR):
+            record += marks
+            record.append(len(record) + 1)
+            if tag == _STR_TAG and node.value:
+                return _intern(node.value)
+            return self._scalar(node)
+        at = len(record)
+        record += marks
+        record.append(0)  # where its subtree's record ends: written below
+        value: Any
+        if isinstance(node, _MAPPING):
+            value = self._noted_mapping(node)
+            if tag == tagged.SET_TAG:
+                self.plain = False
+                value = tagged.Set(value)
+        else:  # a sequence
+            self._enter(node)
+            value = []
+            for item in node.value:
+                start, end = item.start_mark, item.end_mark
+                if item.tag == _STR_TAG and type(item) is _SCALAR and item.value:
+                    self.count += 1  # `noted` of a plain text item, written out
+                    if self.count > MAX_NODES:
+                        raise TooManyNodes
+                    record += (start.line, start.column, end.line, end.column, -1, 0, 0, 0)
+                    record.append(len(record) + 1)
+                    value.append(_intern(item.value))
+                else:
+                    marks = (start.line, start.column, end.line, end.column, -1, 0, 0, 0)
+                    value.append(self.noted(item, marks))
+            self.depth -= 1
+        record[at + _NEXT] = len(record)
+        return value
+
+    def _noted_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
+        """`Plain._data_of_mapping`, each value recorded with its key's marks."""
+        self._enter(node)
+        result: dict[Any, Any] = {}
+        merges: Merges | None = None
+        record = self.record
+        for index, (key_node, value_node) in enumerate(node.value):
+            tag = key_node.tag
+            if tag == _MERGE_TAG:
+                self.exact = False  # merged keys are built where the record cannot follow
+                if merges is None:
+                    merges = Merges(self, node, None)
+                merges.add(index, key_node, value_node)
+                continue
+            if isinstance(key_node, _SCALAR):
+                if tag == _STR_TAG and key_node.value:
+                    key = _intern(key_node.value)
+                else:
+                    if tag not in SAFE_TAGS and tag != _VALUE_TAG:
+                        self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
+                    key = self._scalar(key_node)
+            else:
+                key = str(key_node.value)
+                self.problems.append(collection_key(span_of(key_node, self.lines)))
+            if type(key) is not str:
+                self.plain = False
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    key = str(key)
+            if key in result:  # (the keys seen so far: each was given its value at once)
+                raise NeedPointers
             ks, ke = key_node.start_mark, key_node.end_mark
+            start, end = value_node.start_mark, value_node.end_mark
             marks = (
                 start.line,
                 start.column,
@@ -74,42 +149,31 @@ class Recorder(Builder):
                 ke.line,
                 ke.column,
             )
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise TooManyNodes
-        if node.tag not in SAFE_TAGS:
-            self._unknown_tag(node)
-        if isinstance(node, yaml.ScalarNode):  # most nodes
-            record += marks
-            record.append(len(record) + 1)
-            return self._scalar(node)
-        at = len(record)
-        record += marks
-        record.append(0)  # where its subtree's record ends: written below
-        value: Any
-        if isinstance(node, yaml.MappingNode):
-            if self.tags and any(key.tag == _MERGE_TAG for key, _ in node.value):
-                self.exact = False
-            mapping = self._mapping(node, pointer, place)
-            value = tagged.Set(mapping) if node.tag == tagged.SET_TAG else mapping
-        else:  # a sequence
-            self._enter(node)
-            value = [self.build(item, "") for item in node.value]
-            self.depth -= 1
-        record[at + _NEXT] = len(record)
-        return value
+            if value_node.tag == _STR_TAG and type(value_node) is _SCALAR and value_node.value:
+                self.count += 1  # `noted` of a plain text value, written out
+                if self.count > MAX_NODES:
+                    raise TooManyNodes
+                record += marks
+                record.append(len(record) + 1)
+                result[key] = _intern(value_node.value)
+            else:
+                result[key] = self.noted(value_node, marks)
+        if merges is not None:
+            for key, value in merges.read("", result).items():
+                result.setdefault(key, value)  # explicit keys win over merged ones
+        self.depth -= 1
+        return result
 
 
-def recorded(
-    root: yaml.Node, lines: list[str], problems: list[LoadProblem], text: str
-) -> tuple[Any, bytes]:
-    """(`yaml_tree.build`'s data of a composed document of `text`, its record; b"" when it has
+def recorded(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> tuple[Any, bytes]:
+    """(`yaml_tree.build`'s data of a composed document, its record; b"" when it has
     none). The record is written as 16-bit integers when every line, column and index fits
     (most files), else 32-bit; its first byte names which."""
     found: list[LoadProblem] = []
     try:
-        recorder = Recorder(lines, found, "!" in text)
-        data = recorder.build(root, "")
+        recorder = Recorder(lines, found)
+        start, end = root.start_mark, root.end_mark
+        data = recorder.noted(root, (start.line, start.column, end.line, end.column, -1, 0, 0, 0))
     except NeedPointers:  # a duplicate key: built again as `yaml_tree.build` does, unrecorded
         found = []
         return Builder(lines, found).build(root, ""), b""
@@ -132,13 +196,12 @@ def noted(
     root: yaml.Node,
     lines: list[str],
     problems: list[LoadProblem],
-    text: str,
     tables: dict[int, Table],
     index: int,
 ) -> Any:
-    """The data of the `index`-th document of `text`, its positions noted in `tables` (its
+    """The data of a file's `index`-th document, its positions noted in `tables` (its
     file's `FileSpans.tables`) when it has a record."""
-    data, record = recorded(root, lines, problems, text)
+    data, record = recorded(root, lines, problems)
     if record:
         tables[index] = Table(record, data)
     return data
