@@ -18,6 +18,10 @@ script (`console`) then ends the process at once (`os._exit`, 2 ms of the same 5
 interpreter's teardown of every module and object) when nothing else could still act at exit:
 no `atexit` callback, no other thread, standard output and error flushed; otherwise it exits
 as usual. Every file floe-lint writes is written and closed before `main` returns.
+
+Every command but `--version` imports floe-lint's modules through `floe_lint.code_bundle`:
+their `.pyc` files read from one file, which is written after a run that imported a module
+it did not hold (12 system calls and 0.1 M instructions less per module, issue 17).
 """
 
 import sys
@@ -37,13 +41,19 @@ def main() -> int:
 
     gc.disable()
     _import_pathlib()
-    from floe_lint.commands.quick import run_plain
+    from floe_lint import code_bundle
 
-    status = run_plain(sys.argv[1:], sys.stdout, sys.stderr)  # as pre-commit runs `check`
-    if status is None:
-        from floe_lint.cli import main as run
+    bundle = code_bundle.install()  # floe-lint's modules from one file (issue 17)
+    try:
+        from floe_lint.commands.quick import run_plain
 
-        status = run()
+        status = run_plain(sys.argv[1:], sys.stdout, sys.stderr)  # as pre-commit runs `check`
+        if status is None:
+            from floe_lint.cli import main as run
+
+            status = run()
+    finally:
+        code_bundle.finish(bundle)  # and the modules it did not serve, for the next run
     if not gc.isenabled():  # `check` or `impact` ran: nothing but the interpreter's exit follows
         gc.freeze()
     return status

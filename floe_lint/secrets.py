@@ -7,8 +7,7 @@ linear in its input: keys and values are user text.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 
 TYPE_CHECKING = False
@@ -76,34 +75,43 @@ _NOT_A_CREDENTIAL = frozenset(
         "format",
     }
 )
-# The patterns of this module are compiled when first used (a check that the result cache
-# replays uses none of them: 0.3 ms of its start-up). Each `_first_*` compiles its pattern,
-# puts the compiled method in its name's place and answers; later calls go straight to it.
-_PARTS = r"[A-Za-z0-9]+"
-# One word of a part: `db`+`Password`, `HTTP`+`Token`, `password`+`1`. No alternative can
-# overlap another's text, so a scan is linear in the key's length.
-_WORD = r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+"
-
-
-def _first_parts(text: str) -> list[str]:
-    global _parts
-    _parts = re.compile(_PARTS).findall
-    return _parts(text)
-
-
-def _first_words(text: str) -> list[str]:
-    global _words
-    _words = re.compile(_WORD).findall
-    return _words(text)
-
-
-_parts: Callable[[str], list[str]] = _first_parts
-_words: Callable[[str], list[str]] = _first_words
+_DIGITS = frozenset("0123456789")
+_LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def key_words(key: str) -> list[str]:
-    """A key split into lower-case words at `_`, `-`, `.`, case changes and digits."""
-    return [w.lower() for part in _parts(key) for w in _words(part)]
+    """A key split into lower-case words at `_`, `-`, `.`, case changes and digits: what
+    `[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+` finds in each run of ASCII letters and digits
+    (`db`+`Password`, `HTTP`+`Token`, `password`+`1`), read by hand in one pass (compiling
+    the two patterns cost 0.8 M instructions of the pre-commit hook's start-up, issue 17;
+    tests/test_secrets_plain.py compares both on generated keys). No word crosses a
+    character outside the runs, so the key is read whole."""
+    words: list[str] = []
+    end = len(key)
+    at = 0
+    while at < end:
+        char = key[at]
+        stop = at + 1
+        if char in _LOWER or char in _DIGITS:
+            same = _LOWER if char in _LOWER else _DIGITS
+            while stop < end and key[stop] in same:
+                stop += 1
+        elif char in _UPPER:
+            if stop < end and key[stop] in _LOWER:  # `Password`: one capital, then lower case
+                while stop < end and key[stop] in _LOWER:
+                    stop += 1
+            else:  # `HTTP` of `HTTPToken`: capitals, but not the one a lower-case word takes
+                while stop < end and key[stop] in _UPPER:
+                    stop += 1
+                if stop < end and key[stop] in _LOWER:
+                    stop -= 1
+        else:
+            at = stop
+            continue
+        words.append(key[at:stop].lower())
+        at = stop
+    return words
 
 
 def _singular(word: str) -> str:
@@ -114,6 +122,9 @@ def _singular(word: str) -> str:
 def is_secret_key(key: str) -> bool:
     """True for `password`, `dbPassword`, `secretAccessKey`, `pw`, `password1`, `passwords`;
     false for `passthrough`, `bypass`, `password_env_var`, `private_key_path`."""
+    lowered = key.lower()
+    if not any(needle in lowered for needle in _SECRET_NEEDLES):  # (most keys)
+        return False
     words = key_words(key)
     if not words or words[-1] in _NOT_A_CREDENTIAL:
         return False
@@ -129,7 +140,8 @@ def is_secret_key(key: str) -> bool:
 
 
 #: Every key `is_secret_key` accepts holds one of these (case aside): each secret word and
-#: singular contains one, and a qualified credential ends in `key`.
+#: singular contains one, and a qualified credential ends in `key` (so `is_secret_key` splits
+#: only a key holding one; tests/test_secrets_plain.py compares it with splitting every key).
 _SECRET_NEEDLES = ("pw", "pass", "token", "secret", "credential", "key")
 
 
@@ -167,13 +179,56 @@ REFERENCE_PATTERN = (
 )
 
 
-def _first_reference(text: str) -> re.Match[str] | None:
-    global _reference
-    _reference = re.compile(REFERENCE_PATTERN).fullmatch
-    return _reference(text)
+_NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
+_NAME_CHARS = _NAME_START | frozenset("0123456789")
 
 
-_reference: Callable[[str], re.Match[str] | None] = _first_reference
+def _blanks(text: str, at: int) -> int:
+    """The index of the first non-blank (`\\s`: `str.isspace`) at or after `at`."""
+    end = len(text)
+    while at < end and text[at].isspace():
+        at += 1
+    return at
+
+
+def is_reference_text(text: str) -> bool:
+    """Whether `REFERENCE_PATTERN` matches the whole of `text`, read by hand: compiling the
+    pattern (`re`'s compiler is Python) cost 1.5 M instructions of the pre-commit hook's
+    start-up (issue 17). Each blank run of the pattern is followed by a character that cannot
+    be blank, so reading blanks greedily decides what the pattern decides
+    (tests/test_secrets_plain.py compares both on generated text)."""
+    if not text.startswith("{{"):
+        return False
+    at = _blanks(text, 2)
+    if not text.startswith("env_var(", at):
+        return False
+    at = _blanks(text, at + 8)
+    quote = text[at : at + 1]
+    if quote != "'" and quote != '"':
+        return False
+    at += 1
+    if at >= len(text) or text[at] not in _NAME_START:
+        return False
+    at += 1
+    while at < len(text) and text[at] in _NAME_CHARS:
+        at += 1
+    if not text.startswith(quote, at):
+        return False
+    at = _blanks(text, at + 1)
+    if text.startswith(",", at):  # the empty default: `''` or `""`
+        at = _blanks(text, at + 1)
+        if not (text.startswith("''", at) or text.startswith('""', at)):
+            return False
+        at = _blanks(text, at + 2)
+    if not text.startswith(")", at):
+        return False
+    at = _blanks(text, at + 1)
+    if text.startswith("|", at):
+        at = _blanks(text, at + 1)
+        if not text.startswith("as_number", at):
+            return False
+        at = _blanks(text, at + 9)
+    return at + 2 == len(text) and text.startswith("}}", at)
 
 
 def is_reference(value: object) -> bool:
@@ -183,7 +238,7 @@ def is_reference(value: object) -> bool:
     A default (`env_var('X', 's3cr3t')`), a literal template (`{{ 'x' }}`) or a shell form
     (`${X:-x}`) is not: each can carry the credential itself.
     """
-    return isinstance(value, str) and _reference(value.strip()) is not None
+    return isinstance(value, str) and is_reference_text(value.strip())
 
 
 def is_templated(value: object) -> bool:

@@ -193,6 +193,8 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     unused |= {"floe_lint.lint.baseline"}  # no baseline was given
     unused |= {"floe_lint.load.schema_errors"}  # every document is proved valid
     unused |= {"floe_lint.model.trust"}  # no trusted root was given
+    # no finding: no message to suggest a name in, no text report to write nor mask
+    unused |= {"floe_lint.suggest", "floe_lint.reporters.text", "floe_lint.masking"}
     # ADR-0010 files without governance: upstream's reader, and what only the upstream-* and
     # *-weakened rules (not run: floe_lint.lint.applicable) ask of floe_lint.api
     unused |= {"floe_lint.model.dialects.floe", "floe_lint.model.upstream_enforcement"}
@@ -459,3 +461,29 @@ def test_a_check_the_cache_replays_imports_no_schema_check(trio: list[str], tmp_
         status, loaded = json.loads(result.stdout.splitlines()[-1])
         assert status == 0, result.stderr
         assert (checks & set(loaded)) == (set() if replayed else checks), checks & set(loaded)
+
+
+def test_the_hooks_check_compiles_no_pattern_of_its_own(trio: list[str]) -> None:
+    """`re`'s compiler is Python (0.4 to 1.8 M instructions a pattern): the values of a product
+    and its manifests are checked by plain tests (floe_lint.load.plain_patterns, the key and
+    reference readers of floe_lint.secrets); only PyYAML's own patterns, compiled when it is
+    imported, are in `re`'s cache after the run."""
+    probe = LAUNCH_PROBE.replace(
+        "from floe_lint.launch import main",
+        "import re, yaml\nyamls = set(re._cache)\nfrom floe_lint.launch import main",
+    ).replace(
+        "print(json.dumps([status, ",
+        "print(json.dumps([status, sorted(str(k[1]) for k in set(re._cache) - yamls), ",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FLOE_LINT_")}
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "check", "--no-dependents", *trio],
+        cwd=Path(trio[0]).parents[3],  # the corpus root, as benchmarks/run.py runs it (no
+        capture_output=True,  # pyproject.toml: tomllib compiles patterns of its own)
+        text=True,
+        env={**env, "FLOE_LINT_NO_CACHE": "1", "PYTHONPATH": str(REPO)},
+    )
+    assert result.returncode == 0, result.stderr
+    status, compiled = json.loads(result.stdout.splitlines()[-1])[:2]
+    assert status == 0
+    assert compiled == [], compiled

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from floe_lint.errors import suppressed
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
+from floe_lint.load.digests import digest as digest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -93,16 +94,6 @@ def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     if no_cache or environ.get(DISABLE_ENV, "") not in ("", "0"):
         return False
     return Finding.FIELDS == _FINDING_FIELDS
-
-
-try:  # hashlib's own blake2b, without importing hashlib, which loads OpenSSL (2.5 ms)
-    from _blake2 import blake2b
-except ImportError:  # an interpreter built without it
-    from hashlib import blake2b
-
-
-def digest(raw: bytes) -> str:
-    return blake2b(raw, digest_size=16).hexdigest()
 
 
 _MEMO: dict[str, list[Any]] = {}

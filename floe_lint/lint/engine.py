@@ -120,7 +120,7 @@ def run(
     hook: bool = False,
     cache_dir: Path | None = None,
     shared: Shared | None = None,
-    discovered: Sequence[tuple[Path, bool]] | None = None,
+    discovered: Sequence[tuple[Path | str, bool]] | None = None,
     listed: Beside | None = None,
     release: bool = False,
 ) -> Result:
@@ -137,7 +137,8 @@ def run(
     of rules that read one document alone).
     With a `cache_dir` (floe_lint.lint.cache), a file whose inputs did not change since a run that
     stored it is replayed, not checked; the output is the same. `discovered`: what discovery of
-    `paths` (after the config's include and exclude) found moments ago, so it is not walked again;
+    `paths` (after the config's include and exclude) found moments ago, so it is not walked again
+    (a file found in a folder as the walk names it: text, made a `Path` when its group comes),
     a walk that met no symbolic link (floe_lint.lint.whole), so their keys are their absolute paths;
     `listed`: what that walk listed (floe_lint.load.walk.Beside), so no folder is listed again.
     With `release`, a run that can (no shared parse, no replaced contents, no trusted roots, no
@@ -180,14 +181,17 @@ def run(
     searched = streamed and dependents_root is not None and not _covers(paths, dependents_root)
     # A streamed run to its end keeps each file it found as the walk names it, until its group
     # comes (floe_lint.lint.stream): not a `Path` per file up front.
-    by_name = streamed and not searched and discovered is None
+    # (`discovered` names them as the walk does: a file found as text, one given as its `Path`)
+    by_name = streamed and not searched
     named: list[tuple[Path | str, bool]] = []
-    if by_name:
+    if by_name and discovered is not None:
+        named = [(Path(path) if explicit else path, explicit) for path, explicit in discovered]
+    elif by_name:
         walked = discover_names(paths, hook=hook, listing=workspace.listed)
         named = [(path, explicit) for path, explicit in walked if filtering.selected(path, config)]
     found = (
-        (discovered if isinstance(discovered, list) else list(discovered))
-        if discovered is not None
+        [(Path(path), explicit) for path, explicit in discovered]
+        if discovered is not None and not by_name
         else []
         if by_name
         else [

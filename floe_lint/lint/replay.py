@@ -18,6 +18,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint import cache, depends, links, parsed, spill
 from floe_lint.lint.depends import Facts, OciKey, canonical
 from floe_lint.lint.side import SideFiles
+from floe_lint.load import lazy
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace
@@ -62,6 +63,8 @@ class Replay:
         #: what `note` noted of released files, by key
         self._noted: dict[str, Any] = {}
         self._hash: dict[str, str | None] = {}
+        #: what each file's bytes mention (`lazy.marks`: it is replayed without them)
+        self._marks: dict[str, int] = {}
         self._valid: dict[str, bool] = {}
         self.explicit: dict[str, bool] = {}
         self.set_hash = ""
@@ -118,6 +121,8 @@ class Replay:
             # the bytes are kept only for a file the store may replay (its LazySourceFile)
             raw = self.raw(key) if key in self.store.entries else read_bounded(key)
             self._hash[key] = None if raw is None else cache.digest(raw)
+            if raw is not None and (marks := lazy.marks(raw)):
+                self._marks[key] = marks
         return self._hash[key]
 
     def side_text(self, path: Path) -> str | None:
@@ -217,8 +222,9 @@ class Replay:
         if entry is None:
             return False  # (not noted: every file of a first run)
         visiting.add(key)
-        valid = self._entry_holds(entry, key, visiting)
-        self._valid[key] = valid
+        valid = self._valid[key] = self._entry_holds(entry, key, visiting)
+        if valid:  # replayed: its bytes are read again only if a report needs its text
+            self._raw.pop(key, None)
         return valid
 
     def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
@@ -268,9 +274,9 @@ class Replay:
             return []
         self.replayed.add(key)
         entry = self.store.entries[key]
-        raw = self.raw(key)
-        assert raw is not None  # valid: its hash matched
-        self.workspace.replay(path, raw, bool(entry.get("rep")), bool(entry.get("exp")))
+        digest, marks = self._hash[key], self._marks.get(key, 0)
+        assert digest is not None  # valid: its hash matched
+        self.workspace.replay(path, digest, marks, bool(entry.get("rep")), bool(entry.get("exp")))
         self.store.written[key] = entry
         stored = entry.get("f")
         findings = [cache.decode(f) for f in stored] if stored else []
@@ -284,10 +290,10 @@ class Replay:
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
 
     def servable(self, path: Path | str) -> bool:
-        """Whether checking `path` builds it from a kept parse (it need not be parsed)."""
+        """Whether checking `path` (a `Path`, or a walk's name) builds it from a kept parse (it
+        need not be parsed)."""
         try:
-            named = Path(path) if isinstance(path, str) else path
-            return self.parses.stored(named, self.key(path)) is not None
+            return self.parses.stored(path, self.key(path)) is not None
         except (OSError, RuntimeError):
             return False
 
@@ -342,6 +348,7 @@ class Replay:
             self._moved.add(key)  # saved again since parsed: not stored
             self.complete = False
             return
+        self._raw.pop(key, None)  # (told: the end of the run need not keep its bytes)
         if facts is None:
             self.complete = False
             return

@@ -142,7 +142,7 @@ class Whole:
         self._out = io.StringIO()
         self._err = io.StringIO()
         #: what the replay's walk found (a run that follows need not walk again)
-        self.found: list[tuple[Path, bool]] | None = None
+        self.found: list[tuple[str, bool]] | None = None
         #: what the walk listed: every name, by absolute folder (`_absent`), and the names
         #: of per-environment files with the folders above (for the run that follows)
         self.listing = Beside(every_name=True)
@@ -171,7 +171,7 @@ class Whole:
     def _same_inputs(self, record: dict[str, Any]) -> bool:
         found = self._found()
         if found is not None:
-            self.found = [(Path(text), explicit) for text, explicit in found]
+            self.found = [(text, explicit) for text, explicit in found]  # (no Path per file)
         if found is None or found != [[p, x] for p, x, _ in record["found"]]:
             return False
         baseline = record["baseline"]
@@ -244,18 +244,25 @@ class Whole:
                 return None  # a rule module the run ran is not the one its key hashed
         cwd = os.getcwd()
         tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
+        prefix = cwd.rstrip("/") + "/"
         found: list[list[Any]] = []
+        todo: list[str] = []
         for text, explicit in replay.found:
-            key = replay.key(Path(text))
+            key = replay.key(text)
             digest = replay.hash(key)
             # its key is where it lies (no symbolic link): said at once of a found path that is
-            # absolute and normal, as a walk from such a folder writes it
-            if (key != text and key != os.path.normpath(os.path.join(cwd, text))) or digest is None:
+            # absolute and normal, as a walk from such a folder writes it, or of one below the
+            # working directory that a walk from there writes (a key is normal)
+            if (
+                key != text
+                and key != prefix + text
+                and key != os.path.normpath(os.path.join(cwd, text))
+            ) or digest is None:
                 return None  # a symbolic link, or a file that cannot be read
             found.append([text, explicit, digest])
+            todo.append(key)
         entries = replay.store.written
         deps: dict[str, str | None] = {}
-        todo = [replay.key(Path(text)) for text, _ in replay.found]
         seen: set[str] = set()
         spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
         if spilled is not None:  # of them, read back when the store was saved
@@ -274,8 +281,14 @@ class Whole:
                 return None
             deps.update(entry.get("deps", {}))
             todo.extend(entry.get("reach", []))
-        if not all(_walked(key, tops) for key in deps):
-            return None
+        walked: dict[str, bool] = {}  # by folder: what `_walked` says of every file in it
+        for key in deps:
+            folder = key.rpartition("/")[0]
+            known = walked.get(folder)
+            if known is None:
+                known = walked[folder] = _walked(key, tops)
+            if not known:
+                return None
         baseline = None
         if self.baseline is not None:
             baseline = [str(self.baseline), _hash(str(self.baseline))]

@@ -47,7 +47,6 @@ __all__ = [
     "MAX_NODES",
     "Document",
     "Kind",
-    "LazySourceFile",
     "LoadProblem",
     "Node",
     "NodeSpans",
@@ -352,42 +351,6 @@ def _fingerprint(text: str) -> int:
     """What a released file keeps of its text (see `SourceFile._held`)."""
     marks = sum(1 << at for at, needle in enumerate(_NEEDLES) if needle in text)
     return (hash((text, len(text))) << len(_NEEDLES)) | marks
-
-
-class LazySourceFile(SourceFile):
-    """A file replayed from the result cache (floe_lint.lint.cache): its text is at hand for
-    suppression comments and reports; it is parsed only if a report asks for its documents."""
-
-    __slots__ = ("_parsed", "_raw")
-
-    def __init__(self, path: Path, raw: bytes):  # no super().__init__: the fields are lazy
-        self.path = path
-        self._held = None
-        self._raw = raw
-        self._parsed: SourceFile | None = None
-
-    def _source(self) -> SourceFile:
-        if self._parsed is None:
-            self._parsed = parse(self.path, self._raw)
-        return self._parsed
-
-    @property
-    def text(self) -> str:  # type: ignore[override]
-        """What `parse` keeps: the decoded text, or nothing for an oversize or non-UTF-8 file."""
-        if self._parsed is None and len(self._raw) <= MAX_BYTES:
-            try:
-                return self._raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                pass
-        return self._source().text
-
-    @property
-    def documents(self) -> list[Document]:  # type: ignore[override]
-        return self._source().documents
-
-    @property
-    def problems(self) -> list[LoadProblem]:  # type: ignore[override]
-        return self._source().problems
 
 
 def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:

@@ -13,6 +13,7 @@ from pathlib import Path
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import kind_by_name
+from floe_lint.load.lazy import LazySourceFile
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
 from floe_lint.load.retired import Retired
 from floe_lint.load.walk import (
@@ -446,14 +447,15 @@ class Workspace:
         key = self.key(path)
         return key in self.reported or self._is_retired(key)
 
-    def replay(self, path: Path, raw: bytes, reported: bool, expected: bool) -> None:
-        """A file whose stored results stand for it (see floe_lint.lint.replay)."""
+    def replay(self, path: Path, digest: str, marks: int, reported: bool, expected: bool) -> None:
+        """A file whose stored results stand for it (see floe_lint.lint.replay): its content
+        hash and what it mentions (`document.LazySourceFile`)."""
         key = self.key(path)
         self.replayed.add(key)
         if expected:
             self.expected.add(key)
         if reported:
-            self.reported.setdefault(key, document.LazySourceFile(path, raw))
+            self.reported.setdefault(key, LazySourceFile(path, digest, marks))
 
     def loaded(self) -> Iterator[tuple[str, SourceFile]]:
         """Every file parsed in this run, by resolved path."""
@@ -461,9 +463,9 @@ class Workspace:
             yield str(key), source
 
     def documents(self) -> Iterator[Document]:
-        for key in sorted(self.reported, key=order):
-            if key not in self.replayed:
-                yield from self.reported[key].documents
+        """The documents of the files reported on and not replayed (left out before sorting)."""
+        for key in sorted([k for k in self.reported if k not in self.replayed], key=order):
+            yield from self.reported[key].documents
 
     def files(self, retired: bool = True) -> list[SourceFile]:
         """The files reported on, by key; with `retired`, those `retire` keeps as text too.

@@ -1,0 +1,89 @@
+"""A file the result cache replays (floe_lint.lint.replay), kept without its bytes: a run
+replaying a large tree held every file's (issue 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from floe_lint.load.document import (
+    _NEEDLES,
+    ChangedWhileChecked,
+    Document,
+    SourceFile,
+    parse,
+)
+from floe_lint.load.problems import LoadProblem
+from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
+
+
+class LazySourceFile(SourceFile):
+    """A file replayed from the result cache (floe_lint.lint.cache): its text is read again
+    for suppression comments and reports, and parsed only if a report asks for its documents.
+
+    It keeps no bytes (a run replaying a large tree held every file's): only the content hash
+    the run saw and whether those bytes mention each of `_NEEDLES` (a suppression comment), so
+    a file that mentions none is never read again. A late read whose bytes no longer have that
+    hash raises `ChangedWhileChecked`, as restoring a released file does."""
+
+    __slots__ = ("_digest", "_marks", "_parsed", "_raw")
+
+    def __init__(self, path: Path, digest: str, marks: int):
+        self.path = path
+        self._held = None
+        self._digest = digest
+        self._marks = marks
+        self._raw: bytes | None = None
+        self._parsed: SourceFile | None = None
+
+    def _bytes(self) -> bytes:
+        if self._raw is None:
+            from floe_lint.load.digests import digest
+
+            try:
+                raw = read_regular(self.path, MAX_BYTES)
+            except ReadError as error:
+                raise ChangedWhileChecked(self.path) from error
+            if digest(raw) != self._digest:
+                raise ChangedWhileChecked(self.path)
+            self._raw = raw
+        return self._raw
+
+    def _source(self) -> SourceFile:
+        if self._parsed is None:
+            self._parsed = parse(self.path, self._bytes())
+        return self._parsed
+
+    def mentions(self, needle: str) -> bool:
+        """`needle in self.text`, answered from the bytes hashed for a needle of `_NEEDLES`
+        they do not hold (their text, however decoded, then does not either)."""
+        if needle in _NEEDLES and not self._marks >> _NEEDLES.index(needle) & 1:
+            return False
+        return needle in self.text
+
+    @property
+    def text(self) -> str:  # type: ignore[override]
+        """What `parse` keeps: the decoded text, or nothing for an oversize or non-UTF-8 file."""
+        if self._parsed is None:
+            raw = self._bytes()
+            if len(raw) <= MAX_BYTES:
+                try:
+                    return raw.decode("utf-8-sig")
+                except UnicodeDecodeError:
+                    pass
+        return self._source().text
+
+    @property
+    def documents(self) -> list[Document]:  # type: ignore[override]
+        return self._source().documents
+
+    @property
+    def problems(self) -> list[LoadProblem]:  # type: ignore[override]
+        return self._source().problems
+
+
+def marks(raw: bytes) -> int:
+    """A bit for each of `_NEEDLES` that `raw` holds (see `LazySourceFile`)."""
+    return sum(1 << at for at, needle in enumerate(_NEEDLES_RAW) if needle in raw)
+
+
+_NEEDLES_RAW = tuple(needle.encode() for needle in _NEEDLES)
