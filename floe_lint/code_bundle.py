@@ -87,8 +87,13 @@ class _Loader(SourceFileLoader):
         if fullname != self.name or not self.pyc:  # another module's, or asked again: as usual
             return super().get_code(fullname)
         pyc, self.pyc = self.pyc, b""  # not kept for the life of the module
-        code: CodeType = marshal.loads(memoryview(pyc)[16:])
-        return code
+        try:
+            code = marshal.loads(memoryview(pyc)[16:])
+        except (EOFError, ValueError, TypeError):  # a damaged entry: the source, as usual
+            return super().get_code(fullname)
+        if type(code) is not type(self.get_code.__code__):
+            return super().get_code(fullname)
+        return code  # type: ignore[no-any-return]
 
 
 class Finder:
@@ -128,7 +133,7 @@ class Finder:
             pyc = os.pread(self.handle, length, self.base + offset)
         except OSError:
             pyc = b""
-        if not _current(pyc, source):
+        if len(pyc) != length or not _current(pyc, source):  # (a cut file reads short)
             self.missed.add(fullname)
             return None
         loader = _Loader(fullname, source)

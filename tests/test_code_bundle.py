@@ -207,3 +207,21 @@ def test_a_bundle_written_at_another_optimization_level_serves_nothing(tmp_path:
     ]  # fmt: skip
     tag = sys.implementation.cache_tag
     assert names == [f"bundle.{tag}.bin", f"bundle.{tag}.opt-1.bin", f"bundle.{tag}.opt-2.bin"]
+
+
+def test_a_cut_or_damaged_entry_is_imported_from_its_source(tmp_path: Path) -> None:
+    """A bundle cut short (a partial copy) or an entry whose code is damaged behind an intact
+    header: the run imports the source as usual, never stops with `EOFError`."""
+    toy_package(tmp_path)
+    bundle = tmp_path / "toy" / "__pycache__" / "bundle.bin"
+    run_toy(tmp_path, bundle)
+    os.truncate(bundle, bundle.stat().st_size - 8)  # the last entry (toy.sub.b) cut short
+    cut = run_toy(tmp_path, bundle)
+    assert cut["values"] == ["a", "bb"]
+    assert "toy.sub.b" not in cut["served"]
+    assert cut["missed"] == ["toy.sub.b"]
+    raw = bytearray(bundle.read_bytes())
+    raw[-20:] = b"\xff" * 20  # its code damaged, its `.pyc` header intact
+    bundle.write_bytes(bytes(raw))
+    damaged = run_toy(tmp_path, bundle)
+    assert damaged["values"] == ["a", "bb"]
