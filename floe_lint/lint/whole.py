@@ -253,7 +253,6 @@ class Whole:
             if (key != text and key != os.path.normpath(os.path.join(cwd, text))) or digest is None:
                 return None  # a symbolic link, or a file that cannot be read
             found.append([text, explicit, digest])
-        entries = replay.store.written
         deps: dict[str, str | None] = {}
         todo = [replay.key(text) for text, _ in replay.found]
         seen: set[str] = set()
@@ -269,7 +268,7 @@ class Whole:
             if key in seen:
                 continue
             seen.add(key)
-            entry = entries.get(key)
+            entry = replay.store.entry(key)
             if not isinstance(entry, dict) or entry.get("oci"):
                 return None
             deps.update(entry.get("deps", {}))
