@@ -70,7 +70,6 @@ from floe_lint.secrets import (
     may_hold_credentials,
     may_hold_url_credentials,
 )
-from floe_lint.suggest import did_you_mean, same_name
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,6 +82,7 @@ if TYPE_CHECKING:
         matches_naming,
         strict_enforcement,
     )
+    from floe_lint.suggest import did_you_mean, same_name
 else:
     #: names whose module is imported when a rule first asks for them: only the rules of
     #: governance weakenings and of upstream's enforcement use them, and a run that needs
@@ -93,6 +93,9 @@ else:
         "depends_on": ("floe_lint.model.upstream_enforcement", "depends_on"),
         "matches_naming": ("floe_lint.model.upstream_enforcement", "matches_naming"),
         "strict_enforcement": ("floe_lint.model.upstream_enforcement", "strict_enforcement"),
+        # the rules that suggest a name do so in a finding's message (a clean run has none)
+        "did_you_mean": ("floe_lint.suggest", "did_you_mean"),
+        "same_name": ("floe_lint.suggest", "same_name"),
     }
 
     def __getattr__(name: str) -> object:

@@ -193,6 +193,8 @@ def test_check_imports_no_other_command_and_nothing_of_compile_or_publish(
     unused |= {"floe_lint.lint.baseline"}  # no baseline was given
     unused |= {"floe_lint.load.schema_errors"}  # every document is proved valid
     unused |= {"floe_lint.model.trust"}  # no trusted root was given
+    # no finding: no message to suggest a name in, no text report to write nor mask
+    unused |= {"floe_lint.suggest", "floe_lint.reporters.text", "floe_lint.masking"}
     # ADR-0010 files without governance: upstream's reader, and what only the upstream-* and
     # *-weakened rules (not run: floe_lint.lint.applicable) ask of floe_lint.api
     unused |= {"floe_lint.model.dialects.floe", "floe_lint.model.upstream_enforcement"}

@@ -291,7 +291,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         from floe_lint.reporters import junit
 
         junit.write(findings, [f.path for f in result.files], out, run.silenced(result))
-    else:
+    elif findings:  # a text format (which writes nothing of no finding)
         from floe_lint import masking
         from floe_lint.reporters import text
 

@@ -18,7 +18,6 @@ from floe_lint.compute.plugin import (
 from floe_lint.load.fastschema import compile_schema, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key, is_templated
-from floe_lint.suggest import did_you_mean
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -83,6 +82,8 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     schema = config_schema(name)
     if schema is None or not config or proves_valid(_quick(name), config):
         return  # unknown-compute reports the name; a bare name has no config
+    from floe_lint.suggest import did_you_mean  # (messages only: a valid config has none)
+
     allowed = list(schema.get("properties", {}))
     for error in sorted(_errors(schema, config), key=lambda e: [str(p) for p in e.absolute_path]):
         path: tuple[str | int, ...] = tuple(error.absolute_path)

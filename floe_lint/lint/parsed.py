@@ -33,7 +33,12 @@ changed between the two reads is not), and only while the parses a store holds s
 from __future__ import annotations
 
 import json
+<<<<<<< HEAD
 from collections.abc import Callable, Iterable, Iterator, Mapping
+=======
+import os
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+>>>>>>> main
 from pathlib import Path
 
 from floe_lint.errors import suppressed
@@ -302,17 +307,19 @@ class Parses:
         self._room = MAX_STORED
         self._held: list[str] = []  # the keys whose line stays as it is (`save`)
         self._made: dict[str, list[str]] = {}  # the lines to write
-        self._asked: dict[str, tuple[Path, list[str] | None]] = {}  # (`stored`)
+        self._asked: dict[str, tuple[str, list[str] | None]] = {}  # (`stored`)
 
-    def stored(self, path: Path, key: str) -> list[str] | None:
-        """[content hash, path, JSON text] of the parse kept of `key` as `path`, when its entry
-        says one is kept for the content the file has now and its line holds it (asked up to
-        three times a file: answered once per key and path)."""
+    def stored(self, path: Path | str, key: str) -> list[str] | None:
+        """[content hash, path, JSON text] of the parse kept of `key` as `path` (its `Path`, or
+        a walk's name, which is spelt as its `Path` prints), when its entry says one is kept for
+        the content the file has now and its line holds it (asked up to three times a file:
+        answered once per key and path)."""
         entries = self.store.entries
         if not entries:
             return None  # (not loaded yet, or empty: nothing noted, nothing kept)
+        name = os.fspath(path)
         asked = self._asked.get(key)
-        if asked is not None and asked[0] == path:
+        if asked is not None and asked[0] == name:
             return asked[1]
         found = None
         entry = entries.get(key)
@@ -320,9 +327,9 @@ class Parses:
         if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str):
             digest = stored[0]
             if digest == self._digest(key):
-                text = self.kept.get(key, digest, str(path))
-                found = None if text is None else [digest, str(path), text]
-        self._asked[key] = (path, found)
+                text = self.kept.get(key, digest, name)
+                found = None if text is None else [digest, name, text]
+        self._asked[key] = (name, found)
         return found
 
     def serve(self, path: Path, key: str) -> SourceFile | None:

@@ -220,7 +220,7 @@ class Replay:
     def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
         """Whether a stored entry still stands for the file `key` (every input the same); asked
         once per file of a run, so written as plain loops."""
-        if not isinstance(entry, dict) or entry.get("set") != self.set_hash:
+        if not cache.well_formed(entry) or entry.get("set") != self.set_hash:
             return False
         h = entry.get("h")
         if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):
@@ -282,10 +282,10 @@ class Replay:
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
 
     def servable(self, path: Path | str) -> bool:
-        """Whether checking `path` builds it from a kept parse (it need not be parsed)."""
+        """Whether checking `path` (a `Path`, or a walk's name) builds it from a kept parse (it
+        need not be parsed)."""
         try:
-            named = Path(path) if isinstance(path, str) else path
-            return self.parses.stored(named, self.key(path)) is not None
+            return self.parses.stored(path, self.key(path)) is not None
         except (OSError, RuntimeError):
             return False
 

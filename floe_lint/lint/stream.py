@@ -195,10 +195,11 @@ class Stream:
         replay = self.replay
         if empty and replay is None:
             return True
-        path = _path(name)  # (a file of a run that starts `empty` is not loaded: no key noted)
-        return (empty or not self.workspace.is_loaded(path)) and (
-            replay is None or not (replay.replayable(path) or replay.servable(path))
-        )
+        # (a file of a run that starts `empty` is not loaded: no key noted, no `Path` made; the
+        # result cache asks of a walk's name as of its `Path`)
+        if not empty and self.workspace.is_loaded(_path(name)):
+            return False
+        return replay is None or not (replay.replayable(name) or replay.servable(name))
 
     def check(self, keys: Iterable[Path]) -> None:
         """Resolve, check and release the reported files among `keys` that hold no manifest."""

@@ -69,6 +69,22 @@ def _hash(path: str) -> str | None:
     return None if raw is None else cache.digest(raw)
 
 
+def _well_formed(record: dict[str, Any]) -> bool:
+    """Whether the record's inputs are of the types a run writes (a hostile or corrupted
+    store stopped the run with an internal error: `absent` holding a mapping, say)."""
+    found, deps, absent = record.get("found"), record.get("deps"), record.get("absent")
+    baseline = record.get("baseline")
+    return (
+        (baseline is None or (isinstance(baseline, list) and len(baseline) == 2))
+        and isinstance(found, list)
+        and all(isinstance(item, list) and len(item) == 3 for item in found)
+        and all(isinstance(path, str) for path, _, _ in found)
+        and isinstance(deps, dict)
+        and isinstance(absent, list)
+        and all(isinstance(path, str) for path in absent)
+    )
+
+
 def _absent(path: str) -> bool:
     """Nothing at `path` (a file a run looked for and did not find)."""
     try:
@@ -156,6 +172,8 @@ class Whole:
             record = json.loads(raw)
             if not (isinstance(record, dict) and record.get("version") == VERSION):
                 return None
+            if not _well_formed(record):
+                return None  # a store corrupted or planted: its paths are not all text
             if not self._same_inputs(record):
                 return None
             out, err, code = record["out"], record["err"], record["code"]
@@ -244,17 +262,24 @@ class Whole:
                 return None  # a rule module the run ran is not the one its key hashed
         cwd = os.getcwd()
         tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
+        prefix = cwd.rstrip("/") + "/"
         found: list[list[Any]] = []
+        todo: list[str] = []
         for text, explicit in replay.found:
             key = replay.key(text)
             digest = replay.hash(key)
             # its key is where it lies (no symbolic link): said at once of a found path that is
-            # absolute and normal, as a walk from such a folder writes it
-            if (key != text and key != os.path.normpath(os.path.join(cwd, text))) or digest is None:
+            # absolute and normal, as a walk from such a folder writes it, or of one below the
+            # working directory that a walk from there writes (a key is normal)
+            if (
+                key != text
+                and key != prefix + text
+                and key != os.path.normpath(os.path.join(cwd, text))
+            ) or digest is None:
                 return None  # a symbolic link, or a file that cannot be read
             found.append([text, explicit, digest])
+            todo.append(key)
         deps: dict[str, str | None] = {}
-        todo = [replay.key(text) for text, _ in replay.found]
         seen: set[str] = set()
         spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
         if spilled is not None:  # of them, read back when the store was saved
@@ -273,8 +298,14 @@ class Whole:
                 return None
             deps.update(entry.get("deps", {}))
             todo.extend(entry.get("reach", []))
-        if not all(_walked(key, tops) for key in deps):
-            return None
+        walked: dict[str, bool] = {}  # by folder: what `_walked` says of every file in it
+        for key in deps:
+            folder = key.rpartition("/")[0]
+            known = walked.get(folder)
+            if known is None:
+                known = walked[folder] = _walked(key, tops)
+            if not known:
+                return None
         baseline = None
         if self.baseline is not None:
             baseline = [str(self.baseline), _hash(str(self.baseline))]

@@ -7,7 +7,24 @@ from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Literal
+    from collections.abc import Sequence
+    from typing import Any, Literal, Protocol
+
+    class Document(Protocol):
+        """What the helpers below read of a `floe_lint.load.document.Document` (not imported:
+        document imports this module)."""
+
+        @property
+        def kind(self) -> Kind | None: ...
+
+        @property
+        def data(self) -> Any: ...
+
+    class SourceFile(Protocol):
+        """What they read of a `floe_lint.load.document.SourceFile`."""
+
+        @property
+        def documents(self) -> Sequence[Document]: ...
 
     Kind = Literal["manifest", "floe"]
 
@@ -95,3 +112,31 @@ def kind_by_name(name: str) -> Kind | None:
         if base == "manifest" or base.endswith(_MANIFEST_ENDINGS):
             return "manifest"
     return None
+
+
+def looks_ours(path: Path) -> bool:
+    """Whether a file's name promises a Floe document (`floe.yaml`, `sales-manifest.yaml`)."""
+    return kind_by_name(path.name) is not None
+
+
+#: Names that promise a Floe document: such a file holding none is a finding, not a skip.
+FLOE_NAMES = frozenset({"floe.yaml", "floe.yml", "manifest.yaml", "manifest.yml"})
+
+
+def holds_floe(source: SourceFile) -> bool:
+    """Whether a file holds at least one manifest or product document."""
+    return any(d.kind for d in source.documents)
+
+
+def declares_another_kind(source: SourceFile) -> bool:
+    """Every document names a `kind:` that is not Floe's (a Kubernetes `manifest.yaml`): the
+    file is someone else's, whatever its name promises."""
+    return bool(source.documents) and all(
+        doc.kind is None and isinstance(doc.data, dict) and isinstance(doc.data.get("kind"), str)
+        for doc in source.documents
+    )
+
+
+def has_api_version(doc: Document) -> bool:
+    """Whether a document declares Floe's API version (a discovered JSON file must)."""
+    return isinstance(doc.data, dict) and doc.data.get("apiVersion") == "floe.dev/v1"

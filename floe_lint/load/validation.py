@@ -16,7 +16,6 @@ from floe_lint.load import pointer as ptr
 from floe_lint.load.fastschema import compile_schema, ecma_pattern, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
-from floe_lint.suggest import did_you_mean
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -268,6 +267,8 @@ def _line_break(instance: Any, pattern: Any) -> str:
 
 
 def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProblem]:
+    from floe_lint.suggest import did_you_mean  # (messages only: a valid document has none)
+
     where = ptr.from_path(error.absolute_path)
     name = _describe(where)
     keyword, instance = error.validator, error.instance

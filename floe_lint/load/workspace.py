@@ -12,7 +12,13 @@ from pathlib import Path
 
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
-from floe_lint.load.kinds import kind_by_name
+from floe_lint.load.kinds import (
+    FLOE_NAMES,
+    declares_another_kind,
+    has_api_version,
+    holds_floe,
+    looks_ours,
+)
 from floe_lint.load.lazy import LazySourceFile
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
 from floe_lint.load.retired import Retired
@@ -40,6 +46,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
+    "FLOE_NAMES",
     "JSON_SUFFIX",
     "SKIP_DIRS",
     "YAML_SUFFIXES",
@@ -48,19 +55,6 @@ __all__ = [
     "holds_floe",
     "plain",
 ]
-
-
-def _looks_ours(path: Path) -> bool:
-    return kind_by_name(path.name) is not None
-
-
-#: Names that promise a Floe document: such a file holding none is a finding, not a skip.
-FLOE_NAMES = frozenset({"floe.yaml", "floe.yml", "manifest.yaml", "manifest.yml"})
-
-
-def holds_floe(source: SourceFile) -> bool:
-    """Whether a file holds at least one manifest or product document."""
-    return any(d.kind for d in source.documents)
 
 
 def discover(
@@ -105,19 +99,6 @@ def discover_names(
 def plain(paths: Iterable[Path]) -> bool:
     """Whether no symbolic link lies on the way to any of `paths` (each resolves to itself)."""
     return all(os.path.realpath(p) == os.path.abspath(p) for p in paths)
-
-
-def _declares_another_kind(source: SourceFile) -> bool:
-    """Every document names a `kind:` that is not Floe's (a Kubernetes `manifest.yaml`): the
-    file is someone else's, whatever its name promises."""
-    return bool(source.documents) and all(
-        doc.kind is None and isinstance(doc.data, dict) and isinstance(doc.data.get("kind"), str)
-        for doc in source.documents
-    )
-
-
-def _api_version(doc: Document) -> bool:
-    return isinstance(doc.data, dict) and doc.data.get("apiVersion") == "floe.dev/v1"
 
 
 class Workspace:
@@ -227,6 +208,24 @@ class Workspace:
     def load(self, path: Path) -> SourceFile:
         return self._load(path, self.key(path))
 
+    def named(self, path: Path) -> Path:
+        """`path`, or where it leads when its own name is a symbolic link (relative if `path`
+        is): a file's refs, floe.lock and overlays are its real folder's, whichever path the
+        walk met first (`platform/m.yaml -> sales/manifest.yaml` is at another depth)."""
+        if self._known(path) is not None or not os.path.islink(path):
+            return path
+        key = self.key(path)
+        return key if path.is_absolute() else Path(os.path.relpath(key))
+
+    def _as_named(self, path: Path, source: SourceFile) -> SourceFile:
+        """`source`, parsed from `path`, with its documents' path the one `named` gives."""
+        name = self.named(path)
+        if name is not path:
+            source.path = name
+            for doc in source.documents:
+                doc.path = name
+        return source
+
     def _load(self, path: Path, key: Path) -> SourceFile:
         source = self._files.get(key)
         if source is None:
@@ -240,6 +239,7 @@ class Workspace:
                     source = document.load(path, True) if self.positions else document.load(path)
                     if reuse is not None:
                         reuse.fresh_parse(path, key, source)
+                source = self._as_named(path, source)
                 self._shared[key] = source
                 self._read_dialects(source)
             self._files[key] = source
@@ -321,7 +321,7 @@ class Workspace:
 
     def put(self, path: Path, raw: bytes) -> None:
         """Use `raw` as the content of `path` (say, a manifest as committed), not the disk's."""
-        source = document.parse(path, raw, self.positions)
+        source = self._as_named(path, document.parse(path, raw, self.positions))
         self._read_dialects(source)
         self._files[self.key(path)] = source
         self._overlaid.add(self.key(path))
@@ -360,7 +360,7 @@ class Workspace:
             for path, source in zip(paths, bulk.load_all(paths, jobs, self.positions), strict=True):
                 if self.reuse is not None:
                     self.reuse.fresh_parse(path, self.key(path), source)
-                self._read_dialects(source)
+                self._read_dialects(self._as_named(path, source))
                 self._files.setdefault(self.key(path), source)
                 self._shared.setdefault(self.key(path), source)
 
@@ -378,7 +378,7 @@ class Workspace:
                         doc.path = path
                 if self.reuse is not None:
                     self.reuse.fresh_parse(path, key, source)
-                self._read_dialects(source)
+                self._read_dialects(self._as_named(path, source))
                 self._files[key] = source
                 self._shared.setdefault(key, source)
 
@@ -393,12 +393,12 @@ class Workspace:
         expected = explicit or (
             path.name.lower() in FLOE_NAMES
             and self.key(path).name.lower() in FLOE_NAMES
-            and not _declares_another_kind(source)
+            and not declares_another_kind(source)
         )
         if expected:
             self.expected.add(self.key(path))
         json = path.suffix == JSON_SUFFIX and not explicit
-        ours = any(d.kind and (not json or _api_version(d)) for d in source.documents)
+        ours = any(d.kind and (not json or has_api_version(d)) for d in source.documents)
         if ours or expected or (not json and self._worth_reporting(path, source, explicit)):
             self.reported.setdefault(self.key(path), source)
 
@@ -441,7 +441,7 @@ class Workspace:
             return False
         if explicit:
             return True
-        return _looks_ours(path if not source.text else self.key(path))
+        return looks_ours(path if not source.text else self.key(path))
 
     def is_reported(self, path: Path) -> bool:
         key = self.key(path)
@@ -463,9 +463,9 @@ class Workspace:
             yield str(key), source
 
     def documents(self) -> Iterator[Document]:
-        for key in sorted(self.reported, key=order):
-            if key not in self.replayed:
-                yield from self.reported[key].documents
+        """The documents of the files reported on and not replayed (left out before sorting)."""
+        for key in sorted([k for k in self.reported if k not in self.replayed], key=order):
+            yield from self.reported[key].documents
 
     def files(self, retired: bool = True) -> list[SourceFile]:
         """The files reported on, by key; with `retired`, those `retire` keeps as text too.

@@ -16,6 +16,10 @@ from floe_lint.model.refs import OciRef, RefError
 
 DIGEST = re.compile(r"^sha256:[a-f0-9]{64}$")
 MAX_BLOB = 16 * 1024 * 1024  # the largest manifest layer a registry may send (pull.py)
+#: seconds a tag lookup may be dated ahead of this machine's clock (another machine's, sharing
+#: the cache) and still count as just made
+FUTURE_SKEW = 60.0
+UNKNOWN_AGE = float("inf")  # the age `Cache.tag` gives a lookup of no believable date
 
 
 class IntegrityError(RefError):
@@ -101,7 +105,10 @@ class Cache:
         return self.root / f"tag-{key[:40]}.json"
 
     def tag(self, ref: OciRef) -> tuple[str, float] | None:
-        """(digest, seconds since it was looked up) for a tag ref, if cached."""
+        """(digest, seconds since it was looked up) for a tag ref, if cached. A lookup dated
+        more than `FUTURE_SKEW` ahead of the clock, or not at all (NaN, infinity), is of
+        unknown age: infinitely old, so a run online asks the registry again. Read as age 0,
+        it pinned a mutable tag's digest forever (a clock set back, a hostile cache entry)."""
         try:
             data = json_value(read_regular(self._tag_path(ref), 64 * 1024))
             digest, checked = data["digest"], float(data["checked"])
@@ -109,7 +116,10 @@ class Cache:
             return None
         if not isinstance(digest, str) or not DIGEST.match(digest):
             return None
-        return digest, max(0.0, time.time() - checked)
+        age = time.time() - checked
+        if not -FUTURE_SKEW <= age < UNKNOWN_AGE:  # (False for NaN too)
+            return digest, UNKNOWN_AGE
+        return digest, max(0.0, age)
 
     def set_tag(self, ref: OciRef, digest: str) -> None:
         entry = {"ref": str(ref), "digest": digest, "checked": time.time()}

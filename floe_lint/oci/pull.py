@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from floe_lint.model.refs import OciRef, RefError
-from floe_lint.oci.cache import Cache, IntegrityError, repository_of, sha256_digest
+from floe_lint.oci.cache import (
+    UNKNOWN_AGE,
+    Cache,
+    IntegrityError,
+    repository_of,
+    sha256_digest,
+)
 from floe_lint.oci.settings import OFFLINE_ENV, Settings
 
 # The transport and the artifact format are imported by the methods that reach a registry:
@@ -171,10 +177,9 @@ class Fetcher:
         except Unavailable as error:
             if cached is None:
                 raise
-            minutes = cached[1] / 60
+            when = f"{cached[1] / 60:.0f} min ago" if cached[1] < UNKNOWN_AGE else "an unknown date"
             raise Unavailable(
-                f"{error}; the cache knows this tag from {minutes:.0f} min ago: "
-                "--offline lints with that"
+                f"{error}; the cache knows this tag from {when}: --offline lints with that"
             ) from error
         digest = sha256_digest(body)
         claimed = headers.get("Docker-Content-Digest")
