@@ -33,12 +33,8 @@ changed between the two reads is not), and only while the parses a store holds s
 from __future__ import annotations
 
 import json
-<<<<<<< HEAD
-from collections.abc import Callable, Iterable, Iterator, Mapping
-=======
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
->>>>>>> main
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from floe_lint.errors import suppressed
