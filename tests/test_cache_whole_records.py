@@ -28,7 +28,23 @@ def check(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize(
-    "field", [{"out": 5}, {"err": 5}, {"code": "1"}, {"out": None, "err": None}, {"code": 1.0}]
+    "field",
+    [
+        {"out": 5},
+        {"err": 5},
+        {"code": "1"},
+        {"out": None, "err": None},
+        {"code": 1.0},
+        # a hostile or corrupted store stopped the run: 'internal error: AttributeError'
+        {"absent": [{}]},
+        {"absent": [5]},
+        {"absent": {"a": 1}},
+        {"deps": []},
+        {"deps": {"x": 5}},
+        {"found": {}},
+        {"found": [[{}, False, "x"]]},
+        {"baseline": [5, 5]},
+    ],
 )
 def test_a_whole_run_record_of_the_wrong_types_is_not_replayed(
     field: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -44,4 +60,29 @@ def test_a_whole_run_record_of_the_wrong_types_is_not_replayed(
     data = json.loads(record.read_text("utf-8"))
     assert (data["out"], data["err"], data["code"]) == (cold[1], cold[2], 1)
     record.write_text(json.dumps({**data, **field}), "utf-8")
+    assert check(".") == cold
+
+
+@pytest.mark.parametrize(
+    "field",
+    [{"f": 5}, {"f": [5]}, {"deps": []}, {"reach": 5}, {"oci": []}, {"links": 5}, {"strict": 5}],
+)
+def test_a_stored_entry_of_the_wrong_types_is_checked_again(
+    field: dict[str, object], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A per-file entry whose parts are not of the types a run writes (a corrupted or planted
+    store: `"f": 5` stopped the run with 'internal error: TypeError') is not replayed."""
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "ws").mkdir()
+    monkeypatch.chdir(tmp_path / "ws")
+    write_files(tmp_path / "ws", FILES)
+    cold = check(".")
+    assert cold[0] == 1 and cold[1].startswith("floe.yaml:3:52: ERROR FL201"), cold
+    for record in cache.directory().glob(f"{whole_run.PREFIX}*.json"):
+        record.unlink()  # the per-file store alone
+    (store,) = cache.directory().glob("results-*.json")
+    data = json.loads(store.read_text("utf-8"))
+    data["entries"] = {key: {**entry, **field} for key, entry in data["entries"].items()}
+    store.write_text(json.dumps(data), "utf-8")
     assert check(".") == cold

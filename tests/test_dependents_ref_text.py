@@ -83,3 +83,44 @@ def test_a_product_with_other_line_breaks_is_found_as_a_dependent(
     assert run.stderr.splitlines()[-1] == (
         "floe-lint: 1 error (2 files checked, 1 of them dependent of the changed manifests)"
     )
+
+
+@pytest.mark.parametrize(
+    "platform",
+    [
+        'platform: {ref: "../data platform/sales/manifest.yaml"}',
+        "platform: {ref: '../data platform/sales/manifest.yaml'}",
+        "platform: {ref: ../data platform/sales/manifest.yaml}",
+        'platform: {ref: "../data platform/sales"}  # sales, it says',
+        'platform: {\n  ref: "../data platform/sales/manifest.yaml" }',
+    ],
+)
+def test_a_flow_style_ref_through_a_folder_with_a_space_is_a_dependent(
+    platform: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ref in a flow mapping whose path holds a space: the line's value after `key: ` is the
+    whole flow mapping, and its runs split at the space, so the product was not searched
+    (`check` of the manifest passed while the product broke); a twin beside it is not named."""
+    monkeypatch.chdir(tmp_path)
+    twin = platform.replace("data platform", "data platform twin")
+    body = "transforms: [{type: dbt, path: models/a/, compute: spark}]\n"
+    write_files(
+        tmp_path,
+        {
+            "data platform/sales/manifest.yaml": MANIFEST,
+            "data platform twin/sales/manifest.yaml": MANIFEST,
+            "p/floe.yaml": f"name: p\n{platform}\n{body}",
+            "twin/floe.yaml": f"name: t\n{twin}\n{body}",
+        },
+    )
+    line = platform.count("\n") + 3
+    run = run_cli("check", "--no-cache", "--workspace", ".", "data platform/sales/manifest.yaml")
+    assert run.stdout.splitlines()[0] == (
+        f"p/floe.yaml:{line}:52: ERROR FL201 [compute-not-approved] transform 'models/a/' "
+        "selects compute 'spark', which platform manifest manifest.yaml does not approve (no "
+        "level of the hierarchy approves it); approved: duckdb"
+    )
+    assert "twin/" not in run.stdout
+    assert run.stderr.splitlines()[-1] == (
+        "floe-lint: 1 error (2 files checked, 1 of them dependent of the changed manifests)"
+    )

@@ -39,7 +39,7 @@ from floe_lint.load.digests import digest as digest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, TypeGuard
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
@@ -246,6 +246,23 @@ def encode(finding: Finding) -> dict[str, Any]:
 
 def _loc(data: list[Any]) -> Location:
     return Location(Path(data[0]), Span(*data[1]), data[2])
+
+
+def well_formed(entry: object) -> TypeGuard[dict[str, Any]]:
+    """Whether a stored entry's parts are of the types a run writes (a corrupted or planted
+    store, `"f": 5`, stopped the run with an internal error)."""
+    if not isinstance(entry, dict):
+        return False
+    found, deps, oci = entry.get("f", ()), entry.get("deps", {}), entry.get("oci", {})
+    return (
+        isinstance(found, list | tuple)
+        and all(isinstance(finding, dict) for finding in found)
+        and isinstance(deps, dict)
+        and isinstance(oci, dict)
+        and isinstance(entry.get("reach", ()), list | tuple)
+        and isinstance(entry.get("links", ()), list | tuple)
+        and isinstance(entry.get("strict", ()), list | tuple)
+    )
 
 
 def decode(data: dict[str, Any]) -> Finding:

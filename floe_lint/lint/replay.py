@@ -230,7 +230,7 @@ class Replay:
     def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
         """Whether a stored entry still stands for the file `key` (every input the same); asked
         once per file of a run, so written as plain loops."""
-        if not isinstance(entry, dict) or entry.get("set") != self.set_hash:
+        if not cache.well_formed(entry) or entry.get("set") != self.set_hash:
             return False
         h = entry.get("h")
         if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):

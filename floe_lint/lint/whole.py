@@ -69,6 +69,22 @@ def _hash(path: str) -> str | None:
     return None if raw is None else cache.digest(raw)
 
 
+def _well_formed(record: dict[str, Any]) -> bool:
+    """Whether the record's inputs are of the types a run writes (a hostile or corrupted
+    store stopped the run with an internal error: `absent` holding a mapping, say)."""
+    found, deps, absent = record.get("found"), record.get("deps"), record.get("absent")
+    baseline = record.get("baseline")
+    return (
+        (baseline is None or (isinstance(baseline, list) and len(baseline) == 2))
+        and isinstance(found, list)
+        and all(isinstance(item, list) and len(item) == 3 for item in found)
+        and all(isinstance(path, str) for path, _, _ in found)
+        and isinstance(deps, dict)
+        and isinstance(absent, list)
+        and all(isinstance(path, str) for path in absent)
+    )
+
+
 def _absent(path: str) -> bool:
     """Nothing at `path` (a file a run looked for and did not find)."""
     try:
@@ -156,6 +172,8 @@ class Whole:
             record = json.loads(raw)
             if not (isinstance(record, dict) and record.get("version") == VERSION):
                 return None
+            if not _well_formed(record):
+                return None  # a store corrupted or planted: its paths are not all text
             if not self._same_inputs(record):
                 return None
             out, err, code = record["out"], record["err"], record["code"]

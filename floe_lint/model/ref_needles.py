@@ -33,6 +33,7 @@ def _ref_texts(text: str, needle: str) -> Iterator[str]:
             right += 1
         yield text[left:right]
         yield _line_value(text, start)
+        yield from _flow_values(_line_of(text, start))
         start = text.find(needle, right)
 
 
@@ -61,13 +62,34 @@ def _line_texts(text: str, needle: str) -> Iterator[str]:
             if needle in run:
                 yield run
         yield _value(line)
+        yield from _flow_values(line)
 
 
 def _line_value(text: str, start: int) -> str:
     """The value of the line holding `start`: after `- ` or `key: `, unquoted, comment cut."""
+    return _value(_line_of(text, start))
+
+
+def _line_of(text: str, start: int) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", start)
-    return _value(text[line_start : line_end if line_end >= 0 else len(text)])
+    return text[line_start : line_end if line_end >= 0 else len(text)]
+
+
+#: flow punctuation as line breaks: a flow mapping's pieces, each `key: value`
+_FLOW_TO_BREAK = str.maketrans(dict.fromkeys(",[]{}", "\n"))
+
+
+def _flow_values(line: str) -> Iterator[str]:
+    """The values of a line in flow style and its quoted scalars, which may hold a space
+    (`{ref: "../data platform/manifest.yaml"}`: its runs split at the space, and `_value`
+    gives the whole mapping)."""
+    for quote in "\"'":
+        if quote in line:
+            yield from line.split(quote)[1::2]
+    if "," in line or "[" in line or "{" in line or "]" in line or "}" in line:
+        for piece in line.translate(_FLOW_TO_BREAK).split("\n"):
+            yield _value(piece)
 
 
 def _value(line: str) -> str:
