@@ -86,3 +86,44 @@ def test_a_stored_entry_of_the_wrong_types_is_checked_again(
     data["entries"] = {key: {**entry, **field} for key, entry in data["entries"].items()}
     store.write_text(json.dumps(data), "utf-8")
     assert check(".") == cold
+
+
+LISTED_RULE = '''
+"""Products must be named in allowed.txt beside this module.
+
+Why: a test of the result cache.
+"""
+from pathlib import Path
+
+ID, NAME, SEVERITY, SUBJECT = "ZZ902", "product-not-listed", "error", "product"
+
+
+def check(product, ctx):
+    if product.name not in (Path(__file__).parent / "lists/allowed.txt").read_text().split():
+        yield ctx.finding(product, "/name", f"product {product.name!r} is not listed")
+'''
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_a_file_a_rule_module_reads_beside_it_is_a_key_of_the_cache(
+    whole: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rule folder's module reads lists/allowed.txt: once p is taken off the list, a run
+    replayed the pass of the list before (its key hashed only the folder's `*.py`)."""
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    (tmp_path / "ws").mkdir()
+    monkeypatch.chdir(tmp_path / "ws")
+    files = {"rules/listed.py": LISTED_RULE, "rules/lists/allowed.txt": "p\nq\n"}
+    write_files(tmp_path / "ws", {**FILES, **files, ".floe-lint.yaml": "rule-folders: [rules]\n"})
+    assert "ZZ902" not in check(".")[1]
+    write_files(tmp_path / "ws", {"rules/lists/allowed.txt": "q\n"})
+    if not whole:
+        for record in cache.directory().glob(f"{whole_run.PREFIX}*.json"):
+            record.unlink()  # the per-file store alone
+    code, out, err = check(".")
+    assert out.splitlines()[0] == (
+        "floe.yaml:1:7: ERROR ZZ902 [product-not-listed] product 'p' is not listed"
+    )
+    monkeypatch.setenv(cache.DISABLE_ENV, "1")
+    assert check(".") == (code, out, err)

@@ -3,10 +3,10 @@
 Cases of the security reproducer: redos_template, redos_show_source, redos_suppression and
 sarif_many_codes.
 
-Each case times the same work on a 1x and an 8x input and asserts the ratio stays under 12:
-linear work gives about 8, quadratic work about 64. Timings are this process's CPU time (the
-machine's other work does not count, nor does the garbage collector), the best of a few
-runs, interleaved.
+Each case times the same work on a 1x and an 8x input and asserts the ratio stays under 20:
+linear work gives about 8 (up to 17 seen on a 2-core machine at load 15), quadratic work
+about 64. Timings are this process's CPU time (the machine's other work does not count, nor
+does the garbage collector), the best of a few runs, interleaved.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ PRODUCT = (
     "name: orders\nversion: '1.0.0'\nplatform: {ref: manifest.yaml}\n"
     "transforms:\n  - {type: dbt, path: models/a/}\n"
 )
-MAX_RATIO = 12
+MAX_RATIO = 20
 
 
 def cpu_time(work: Callable[[], object], inner: int) -> float:
@@ -54,8 +54,8 @@ def assert_linear(
     Work that takes a few milliseconds is repeated until the 1x side takes about 30 ms, so
     that the clock's granularity and the caches do not decide the ratio. Linear work measures
     8-10x here (a larger input misses the caches more), so a core shared with another test
-    worker can push one measurement past 12; the measurement is then taken again, at most
-    `attempts` times. Quadratic work (about 64x) fails every attempt.
+    worker can push one measurement well past that (16.9x, 12.5x and 13.1x in a row at load
+    15); the measurement is then taken again, at most `attempts` times. Quadratic work (about 64x) fails every attempt.
     """
     small, large = make(unit), make(8 * unit)
     once = cpu_time(small, 1)  # also a warm-up: imports and caches are not the input's cost
@@ -182,6 +182,17 @@ def _on(
         return lambda: run(text)
 
     return work_for
+
+
+def _quadratic(text: str) -> int:
+    """Work of about len(text)² steps: a fresh upper-case copy of the text per character."""
+    return sum(len(text.upper()) for _ in text)
+
+
+def test_the_measure_fails_quadratic_work() -> None:
+    """The ratio the other tests allow (MAX_RATIO) still tells quadratic work from linear."""
+    with pytest.raises(AssertionError, match="8x the input took"):
+        assert_linear(_on(_quadratic, lambda n: "b" * n), 2_000)
 
 
 TEMPLATE_INPUTS = {

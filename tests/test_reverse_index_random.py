@@ -5,8 +5,10 @@ level and parses only those whose ref text can name a file of the level (issue 1
 property guards the byte test, the walk and the ref-text matching against ever dropping a
 dependent: refs to a file or a folder, with `./` and `x/../`, quoted or not, in flow or block
 style, through a symbolic link to a folder (also one named unlike it, to the manifest itself, or
-named manifest.yaml in a folder of another name), from a twin of the tree beside it, with a folder
-name holding a space, and mentions of the same names that are no refs."""
+named manifest.yaml in a folder of another name), from a twin of the tree beside it (also out of
+the twin into the tree, with `..` through it, or above the workspace), a bare name through a link
+in the product's own folder, with a folder name holding a space, the workspace named through a
+link, and mentions of the same names that are no refs."""
 
 from __future__ import annotations
 
@@ -60,6 +62,14 @@ def _spelling(target: str, folder: bool, style: int) -> str:
         f"../../{alias}",
         f"../../files/{alias}.yml",  # a link to the manifest (not a YAML name: not walked)
         f"../../alias/{alias}/manifest.yaml",  # a link named manifest.yaml
+        # from the twin: the tree's own manifest (above the twin's top); from the tree:
+        # above the workspace (nothing there)
+        f"../../../platform/{target}/manifest.yaml",
+        target,  # a link of the target's name in the product's own folder (`build`)
+        f"../../twin/../platform/{target}/manifest.yaml",
+        # out of the workspace and back in by its name: through the link to the workspace
+        # (`test_the_search_...`), `..` is the folder above the workspace, not above the link
+        f"../../../ws/platform/{target}/manifest.yaml",
     ]
     return spellings[style % len(spellings)]
 
@@ -68,7 +78,7 @@ PRODUCT = st.tuples(
     st.sampled_from(["products", "twin/products", "misc"]),  # where it lives
     st.sampled_from((*DOMAINS, "enterprise")),  # the level it names
     st.booleans(),  # by its folder
-    st.integers(0, 11),  # spelling and style
+    st.integers(0, 23),  # spelling and style
     st.sampled_from(["", "finance", "../../platform/finance/manifest.yaml", "my fin/x"]),  # noise
 )
 
@@ -83,6 +93,11 @@ def build(root: Path, domains: list[tuple[str, int]], products: list[tuple]) -> 
         text = f"name: p{number}\ndescription: {noise or 'none'}\n{_ref('ref', ref, style)}"
         text += f"tags: [{noise or 'x'}, finance]\ntransforms: []\n"
         files[f"{where}/p{number}/floe.yaml"] = text
+        if not folder and style % 12 == 9:  # (`_spelling`'s bare name)
+            (root / where / f"p{number}").mkdir(parents=True, exist_ok=True)
+            (root / where / f"p{number}" / level).symlink_to(
+                root / "platform" / level, target_is_directory=True
+            )
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,7 +192,11 @@ def test_the_search_finds_what_parsing_every_file_finds(
     os.chdir(root)
     try:
         expected = straightforward(root, changed)
-        for given in (root, Path(".")):
+        alias = root.parent / "links" / "alias-ws"  # (its `..` is not the workspace's)
+        if not alias.exists():
+            alias.parent.mkdir()
+            alias.symlink_to(root, target_is_directory=True)
+        for given in (root, Path("."), alias):
             # with a listing (`impact`'s search), relative refs are resolved once per folder
             # and text, `../` taken off through the folders the walk listed
             for listing in (None, Beside()):
@@ -255,3 +274,28 @@ def test_a_found_file_is_keyed_by_its_path_only_below_a_real_root(
     index = ReverseIndex(tmp_path / "alias", Workspace(), {}, listing=Beside())
     assert [d.path for d in index.dependents([changed])] == expected
     assert Path(tmp_path / "alias" / "products" / "p0" / "floe.yaml") in resolved
+
+
+@pytest.mark.parametrize("style", range(12))
+@pytest.mark.parametrize("where", ["products", "twin/products"])
+def test_each_spelling_from_the_tree_and_its_twin(
+    tmp_path: Path, style: int, where: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every spelling of `_spelling` once, from the tree and from its twin, the workspace
+    given as itself, as "." and through a link in another folder (whose `..` is not the
+    workspace's parent: a ref that leaves the workspace and comes back by its name must be
+    resolved from the link's target, never by its name)."""
+    root = tmp_path / "ws"
+    (root / "twin").mkdir(parents=True)
+    build(root, [("finance", 0), ("my fin", 1)], [(where, "finance", False, style, "")])
+    assert (root / where / "p0" / "floe.yaml").is_file()
+    alias = tmp_path / "links" / "alias-ws"
+    alias.parent.mkdir()
+    alias.symlink_to(root, target_is_directory=True)
+    monkeypatch.chdir(root)
+    changed = root / "platform" / "finance" / "manifest.yaml"
+    expected = _fields(straightforward(root, changed))
+    for top in (root, Path("."), alias):
+        for listing in (None, Beside()):
+            index = ReverseIndex(top, Workspace(), {}, listing=listing)
+            assert _fields(index.dependents([changed])) == expected, (top, listing)

@@ -3,12 +3,14 @@ bytes hold no needle is one whose text (decoded with replacements) holds none ei
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from hypothesis import given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from floe_lint.model.reverse_index import _Targets
+from floe_lint.model.ref_needles import _real_target, _ref_texts, _Targets
 
 PIECES = st.sampled_from(
     [
@@ -68,3 +70,83 @@ def test_a_needle_that_utf_8_cannot_write_is_looked_for_in_the_text() -> None:
         targets = _Targets([Path(f"/ws/platform/{name}/manifest.yaml")])
         assert targets.byte_needles is None
         assert targets.may_name(b"nothing here")
+
+
+LINE_PIECES = st.sampled_from(
+    [
+        b"finance",
+        b"../../platform/finance",
+        b"../../platform/finance/manifest.yaml",
+        b"./finance/",
+        b"x/finance",
+        b"finance/",
+        b"finance/via",
+        b"platform/finance.yaml",
+        b"ref: ",
+        b"- ",
+        b"/",
+        b"\n",
+        b"\r",
+        b" ",
+        b"'",
+        b'"',
+        b"#",
+        b"[",
+        b"\xff",
+        b"\xe2\x82",
+        b"\xc2\x85",
+        b"oci://r/finance",
+    ]
+)
+
+
+def _old_named_by(targets: _Targets, folder: str, text: str) -> bool:
+    """The search's test before it read lines of bytes (issue 17, fourth round): every ref-like
+    run around each mention of a needle, and each such line's value, resolved in turn."""
+    for mention, needle in [*(("/" + n, n) for n in targets.needles), *_alone(targets)]:
+        if mention not in text:
+            continue
+        for ref in _ref_texts(text, mention):
+            if "://" in ref or needle not in ref.split("/"):
+                continue
+            joined = os.path.join(folder, ref)
+            if os.path.normpath(joined) in targets.paths or _real_target(joined) in targets.paths:
+                return True
+    return False
+
+
+def _alone(targets: _Targets) -> list[tuple[str, str]]:
+    return [(n, n) for n in targets.needles]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pieces=st.lists(LINE_PIECES, max_size=14),
+    linked=st.sampled_from(["", "platform/finance", "platform"]),
+)
+def test_lines_of_bytes_find_what_the_runs_of_the_text_find(
+    tmp_path_factory: pytest.TempPathFactory, pieces: list[bytes], linked: str
+) -> None:
+    """`named_in` reads only the lines holding `/needle` or `needle/` (as bytes, each decoded
+    alone) and the needle alone as the entry of that name in the file's folder; it answers
+    what resolving every run and line value around every mention answers, for bytes and for
+    their text alike (the entry of the needle's name is tried whenever the needle is there:
+    with a link of that name to the target's folder, such a file is a candidate, to be
+    parsed). A link of that name to the folder above the target's makes `finance/via` a ref
+    to it (through `platform/via`) with no `/finance` in it."""
+    root = tmp_path_factory.mktemp("lines") / "ws"
+    (root / "platform" / "finance").mkdir(parents=True)
+    (root / "platform" / "finance" / "manifest.yaml").write_text("scope: domain\n")
+    folder = root / "products" / "p"
+    folder.mkdir(parents=True)
+    (root / "platform" / "via").symlink_to("finance", target_is_directory=True)
+    if linked:
+        (folder / "finance").symlink_to(root / linked, target_is_directory=True)
+    targets = _Targets([root / "platform" / "finance" / "manifest.yaml"], top=str(root))
+    raw = b"".join(pieces)
+    text = raw.decode("utf-8", errors="replace")
+    bare = linked == "platform/finance" and "finance" in text
+    expected = _old_named_by(targets, str(folder), text) or bare
+    assert targets.named_in(str(folder), raw) is expected
+    fresh = _Targets([root / "platform" / "finance" / "manifest.yaml"], top=str(root))
+    assert fresh.named_in(str(folder), text) is expected

@@ -472,16 +472,12 @@ def folder_rules(folders: Sequence[Path]) -> tuple[Rule, ...]:
 RAN: dict[str, str] = {}
 
 
-def folder_files(folders: Sequence[Path]) -> list[list[str]]:
-    """[path, content hash] of each `*.py` of the rule folders: a module as it was run, any
-    other file (a helper the modules import) as it is now."""
-    from floe_lint.lint.cache import digest
+def folder_files(folders: Sequence[Path]) -> list[list[str | None]]:
+    """[path, content hash] of each file of the rule folders and below: a module as it was
+    run, any other file (a helper the modules import, a file one reads) as it is now."""
+    from floe_lint.lint.rule_files import content_hash, rule_folder_files
 
-    return [
-        [str(p), RAN.get(str(p)) or digest(p.read_bytes())]
-        for folder in folders
-        for p in sorted(Path(folder).glob("*.py"))
-    ]
+    return [[str(p), RAN.get(str(p)) or content_hash(str(p))] for p in rule_folder_files(folders)]
 
 
 def enabled_rules(

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from floe_lint.lint import cache
+from floe_lint.lint.rule_files import rule_folder_files
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.walk import SKIP_DIRS, Beside, found_under
@@ -131,11 +132,7 @@ class Whole:
         stdout: TextIO,
         stderr: TextIO,
     ):
-        rule_files = [
-            [str(p), _hash(str(p))]
-            for folder_ in config.rule_folders
-            for p in sorted(Path(folder_).glob("*.py"))
-        ]
+        rule_files = [[str(p), _hash(str(p))] for p in rule_folder_files(config.rule_folders)]
         material = [
             "whole",
             VERSION,

@@ -149,72 +149,123 @@ def walking(
 ) -> Iterator[tuple[str, str, bool]]:
     """`walk`, each folder's files given as soon as it is listed (one generator for the whole
     walk): a reader of each file reads it while the system still holds its folder close."""
+    return files_of(folder_files(top, links, listing))
+
+
+def files_of(folders: Iterable[Folder]) -> Iterator[tuple[str, str, bool]]:
+    """The files of `folder_files`' folders, each as `walk` gives it."""
+    for shown, absolute, _, names, linked in folders:
+        if linked is None:
+            for name in names:
+                yield shown + name, absolute + name, False
+        else:
+            for name in names:
+                yield shown + name, absolute + name, name in linked
+
+
+#: what `folder_files` gives for each folder that holds a file found: its files' names are
+#: prefixed as `discover` spells them, as `os.path.abspath` spells them and as the folder was
+#: opened (each prefix ends with a separator, or is empty for "."); then the names in order,
+#: and those of them that are symbolic links (None: none is)
+Folder = tuple[str, str, str, list[str], set[str] | None]
+
+
+def folder_files(
+    top: str | os.PathLike[str], links: list[str] | None = None, listing: Listing | None = None
+) -> Iterator[Folder]:
+    """`walking` by folder: each folder holding a file found, once listed, with the names of
+    those files (a scan of every file, the dependents search's, builds no string or tuple per
+    file it only reads). Most entries are told apart by the type the listing gave (a regular
+    file or a folder, neither a link: one test each, no system call); a link, or anything
+    else, is looked at as `os.walk` would."""
     from pathlib import Path
 
     inside = os.path.realpath(top)
     start = str(Path(top)) if os.sep == "/" else os.fspath(top)
-    found: list[tuple[str, str, bool]] = []
-    # (as Path prints it, as os.walk joins it (what is opened), as os.path.abspath names it,
-    # as `listing` names it)
-    absolute_top = os.path.abspath(top)
-    stack = [(start, os.fspath(top), absolute_top, absolute_top)]
     if isinstance(listing, Beside):
         listing.tops.add(start)
+    every = listing is not None  # (a listing notes every name)
+    # Each folder to list as prefixes of its names: as `discover` spells them (Path prints
+    # them), as os.walk joins them (what is opened), as os.path.abspath names them; and the
+    # folder as `listing` names it.
+    top_shown = start if start.endswith("/") else "" if start == "." else start + "/"
+    absolute_top = os.path.abspath(top)
+    stack = [(top_shown, os.path.join(top, ""), os.path.join(absolute_top, ""), absolute_top)]
     while stack:
-        shown, folder, absolute, listed = stack.pop()
+        shown, opened, absolute, listed = stack.pop()
+        names: list[str] = []  # regular files (no link) with a YAML name: found as they are
+        files: list[str] = []  # every other file (JSON, a link, anything else; with a
+        # listing, every name that is no folder)
         dirs: list[tuple[str, str]] = []  # (name, path to open)
-        files: list[str] = []
         linked: set[str] | None = None  # the names that are symbolic links (rare)
         try:
-            with os.scandir(folder) as entries:
+            with os.scandir(opened) as entries:
                 for entry in entries:
+                    try:
+                        if entry.is_file(follow_symlinks=False):
+                            name = entry.name
+                            if name.endswith(YAML_SUFFIXES):
+                                names.append(name)
+                            elif every or name.endswith(JSON_SUFFIX):
+                                files.append(name)
+                            continue
+                        if entry.is_dir(follow_symlinks=False):
+                            dirs.append((entry.name, entry.path))
+                            continue
+                    except OSError:
+                        pass
+                    # a symbolic link, or neither a regular file nor a folder
+                    name = entry.name
                     try:
                         link = entry.is_symlink()
                     except OSError:
                         link = os.path.islink(entry.path)
                     if link:
                         linked = linked or set()
-                        linked.add(entry.name)
+                        linked.add(name)
                     try:
                         is_dir = entry.is_dir()
                     except OSError:
                         is_dir = False
                     if is_dir:
-                        dirs.append((entry.name, entry.path))
+                        dirs.append((name, entry.path))
                     else:
-                        files.append(entry.name)
+                        files.append(name)
         except OSError:
             continue  # as os.walk without onerror: an unreadable folder is skipped
         if listing is not None:
-            listing.note(listed, shown, files, dirs)
-        shown_prefix = shown if shown.endswith("/") else "" if shown == "." else shown + "/"
-        absolute_prefix = absolute if absolute.endswith("/") else absolute + "/"
-        files.sort()
-        for name in files:
-            link = linked is not None and name in linked
-            if link and links is not None:
-                links.append(shown_prefix + name)
-            if not (
-                name.endswith(YAML_SUFFIXES)
-                or (name.endswith(JSON_SUFFIX) and declares_floe(os.path.join(folder, name)))
-            ):
-                continue
-            if link and not _within(os.path.realpath(os.path.join(folder, name)), inside):
-                continue  # a link out of the folder: its target is not ours to read
-            found.append((shown_prefix + name, absolute_prefix + name, link))
-        if found:
-            yield from found
-            found.clear()
-        dirs.sort(reverse=True)  # popped from the stack in name order
+            listing.note(listed, shown[:-1] if shown != top_shown else start, names + files, dirs)
+        if files:
+            files.sort()
+            for name in files:
+                link = linked is not None and name in linked
+                if link and links is not None:
+                    links.append(shown + name)
+                if not (
+                    name.endswith(YAML_SUFFIXES)
+                    or (name.endswith(JSON_SUFFIX) and declares_floe(opened + name))
+                ):
+                    continue
+                if link and not _within(os.path.realpath(opened + name), inside):
+                    continue  # a link out of the folder: its target is not ours to read
+                names.append(name)
+        if names:
+            if len(names) > 1:
+                names.sort()
+            yield shown, absolute, opened, names, linked
+        if not dirs:
+            continue
+        if len(dirs) > 1:
+            dirs.sort(reverse=True)  # popped from the stack in name order
         for name, path in dirs:
             if linked is not None and name in linked:
                 if links is not None:
-                    links.append(shown_prefix + name)
+                    links.append(shown + name)
                 continue  # os.walk does not follow a link to a folder
-            if name.startswith(".") or name in SKIP_DIRS:
+            if name[0] == "." or name in SKIP_DIRS:
                 continue
-            below = listed.rstrip("/") + "/" + name if listing is not None else ""
-            stack.append((shown_prefix + name, path, absolute_prefix + name, below))
+            below = listed.rstrip("/") + "/" + name if every else ""
+            stack.append((shown + name + "/", path + "/", absolute + name + "/", below))
 
 
 def _within(target: str, folder: str) -> bool:

@@ -9,6 +9,10 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
+    from typing import AnyStr
+
 _MANIFEST_NAMES = ("manifest.yaml", "manifest.yml")
 
 #: what ends a ref's text on its line: quotes, flow punctuation, a comment, spaces, and the
@@ -65,6 +69,24 @@ def _line_texts(text: str, needle: str) -> Iterator[str]:
         yield from _flow_values(line)
 
 
+def _line_refs(line: bytes | str, needle: str) -> tuple[str, ...]:
+    """`_line_texts(line, needle)` of one line (a needle without a stop; bytes are decoded
+    with replacements) that hold the needle as a whole folder or file name: the refs
+    `named_in` tries. The mention `/needle` that `_ref_texts` also looks for adds none: each
+    of its runs and lines is one of the needle's.
+
+    A line of bytes (split at LF) decodes to the same text as that line of the whole file's
+    text: LF is never part of a UTF-8 sequence, and the decoder replaces an incomplete one
+    alike whether a LF or the end of the bytes cuts it. A line whose bytes hold the needle's
+    UTF-8 but whose text does not (if any) gives no ref; one whose text holds it, holds its
+    UTF-8 (tests/test_scan_needles.py)."""
+    if isinstance(line, bytes):
+        line = line.decode("utf-8", errors="replace")
+    return tuple(
+        ref for ref in _line_texts(line, needle) if "://" not in ref and needle in ref.split("/")
+    )
+
+
 def _line_value(text: str, start: int) -> str:
     """The value of the line holding `start`: after `- ` or `key: `, unquoted, comment cut."""
     return _value(_line_of(text, start))
@@ -102,9 +124,14 @@ class _Targets:
     each changed manifest, and its folder when its name is generic (a ref may name the folder).
     Folder resolutions are cached: the refs of a tree name the same few folders again and again."""
 
-    def __init__(self, targets: Iterable[Path], names: Iterable[str] | None = None):
+    def __init__(
+        self, targets: Iterable[Path], names: Iterable[str] | None = None, top: str | None = None
+    ):
         """`names`: the needles, instead of those the targets' names give (the names of
-        symbolic links to a target or its folder, `ReverseIndex._aliases`)."""
+        symbolic links to a target or its folder, `ReverseIndex._aliases`). `top`: the walk's
+        top folder (absolute) when every file tested is one its walk found: the folders
+        between it and such a file are folders, no symbolic links (the walk follows none), so
+        a ref's leading `../` below it is the folder above by name (`_based`)."""
         self.paths: set[str] = set()
         self.needles: set[str] = set()
         for target in targets:
@@ -118,8 +145,17 @@ class _Targets:
                     self.needles.add(form.parent.name)
         if names is not None:
             self.needles = set(names)
-        self._alone = [(n, n) for n in self.needles]  # (see `named_by`)
+        #: needles without a stop or a line break: their refs are read a line at a time
+        #: (`_line_refs`, each line once: `_lines`); the others as runs around each mention
+        by_line = [n for n in self.needles if _STOPS.isdisjoint(n) and "\n" not in n]
+        self._others = [n for n in self.needles if n not in by_line]
+        #: a line's refs that hold the needle as a name, by (needle, line): the lines of a
+        #: tree's files repeat (the same ref text, owner, label in every product)
+        self._lines: dict[tuple[str, bytes | str], tuple[str, ...]] = {}
+        #: whether a ref (joined to its folder, `_based`) names a target as it is written
+        self._written: dict[str, bool] = {}
         self._real: dict[str, str] = {}
+        self._top = top if top is not None and top != os.sep else None
         #: the needles as UTF-8, which a file's bytes hold wherever its text (decoded with
         #: replacements) holds the needle: each character decoded comes from its own bytes.
         #: None (decode and look) for a needle with a replacement character or a lone
@@ -128,6 +164,11 @@ class _Targets:
         if not any("\ufffd" in n for n in self.needles):
             with contextlib.suppress(UnicodeEncodeError):
                 self.byte_needles = tuple(n.encode() for n in self.needles)
+        #: (needle, what a line of the content holds when it holds the needle: its UTF-8
+        #: when the content is bytes and there is one, else the needle)
+        self._by_line: list[tuple[str, bytes]] = [
+            (n, n.encode() if self.byte_needles is not None else b"") for n in by_line
+        ]
 
     def _through_links(self, joined: str) -> bool:
         """Whether the path `joined`, which names no target as it is written, resolves to one
@@ -139,28 +180,97 @@ class _Targets:
         return real in self.paths
 
     def may_name(self, raw: bytes) -> bool:
-        """Whether the bytes hold a needle (so `named_by` may find one in their text)."""
+        """Whether the bytes hold a needle (so `named_in` may find one in them)."""
         return self.byte_needles is None or any(needle in raw for needle in self.byte_needles)
 
-    def named_by(self, path: Path | str, text: str) -> bool:
-        """Whether a ref in `text` (the file at `path`) can resolve to one of the targets."""
-        folder = ""
-        tried: set[str] = set()  # a tag or a label repeats the needle on many lines
+    def named_in(self, folder: str, content: bytes | str) -> bool:
+        """Whether a ref in a file of `folder` (absolute) whose content is `content` (its
+        bytes, or its text decoded with replacements) can resolve to one of the targets.
+
+        A ref that holds a needle as a whole name and is more than the needle holds it next
+        to a `/`: only the lines holding `/needle` or `needle/` are read for them, each
+        line's refs found once for the search (`_lines`; bytes are decoded a line at a time,
+        only for a line not seen before). A run or a line's value that is the needle alone
+        (a label, a tag) names the entry of that name in the folder: tried once for any file
+        holding the needle (if no such run is there, one ref more is tried: the test only
+        saves parsing)."""
+        tried: set[str] = set()
         later: list[str] = []  # what names no target as written: through links, once all failed
-        # the texts through a folder of that name first (most files name their level so)
-        for mention, needle in [*(("/" + n, n) for n in self.needles), *self._alone]:
-            if mention not in text:
-                continue
-            for ref in _ref_texts(text, mention):
-                if ref in tried or "://" in ref or needle not in ref.split("/"):
-                    continue  # the needle must be a whole folder or file name of the ref
-                tried.add(ref)
-                folder = folder or os.path.dirname(os.path.abspath(path))
-                joined = os.path.join(folder, ref)
-                if os.path.normpath(joined) in self.paths:
-                    return True
-                later.append(joined)  # (its `..` after a link: the link's target's parent)
+        text: str | None = None
+        if isinstance(content, str):
+            text = content
+        elif self.byte_needles is None or self._others:
+            text = content.decode("utf-8", errors="replace")
+        for needle, encoded in self._by_line:
+            if text is None:
+                assert isinstance(content, bytes)
+                refs = self._refs_by_line(content, needle, encoded, b"/", b"\n")
+            else:
+                refs = self._refs_by_line(text, needle, needle, "/", "\n")
+            for ref in refs:
+                if ref not in tried:
+                    tried.add(ref)
+                    if self._written_as(self._based(folder, ref), later):
+                        return True
+        for needle in self._others:
+            assert text is not None
+            for mention in ("/" + needle, needle):  # (the first finds nothing the second
+                if mention not in text:  # does not; it may find it first)
+                    continue
+                for ref in _ref_texts(text, mention):
+                    if ref not in tried and "://" not in ref and needle in ref.split("/"):
+                        tried.add(ref)
+                        if self._written_as(self._based(folder, ref), later):
+                            return True
         return any(self._through_links(joined) for joined in later)
+
+    def _refs_by_line(
+        self, content: AnyStr, needle: str, encoded: AnyStr, slash: AnyStr, lf: AnyStr
+    ) -> list[str]:
+        """The refs of `content` (bytes or text: `encoded`, `slash` and `lf` of its type)
+        that hold the needle as a whole name (`named_in`); none if it does not hold it."""
+        if content.find(encoded) < 0:
+            return []
+        memo = self._lines
+        found: list[str] = []
+        for mention in (slash + encoded, encoded + slash):
+            start = content.find(mention)
+            while start >= 0:
+                line_start = content.rfind(lf, 0, start) + 1
+                line_end = content.find(lf, start)
+                if line_end < 0:
+                    line_end = len(content)
+                line = content[line_start:line_end]
+                start = content.find(mention, line_end)
+                refs = memo.get((needle, line))
+                if refs is None:
+                    refs = memo[needle, line] = _line_refs(line, needle)
+                found.extend(refs)
+        found.append(needle)
+        return found
+
+    def _written_as(self, joined: str, later: list[str]) -> bool:
+        """Whether the path `joined` names a target as it is written; if not, it is noted in
+        `later` (resolved through links once every ref of the file failed so)."""
+        written = self._written.get(joined)
+        if written is None:
+            written = self._written[joined] = os.path.normpath(joined) in self.paths
+        if not written:
+            later.append(joined)  # (its `..` after a link: the link's target's parent)
+        return written
+
+    def _based(self, folder: str, ref: str) -> str:
+        """`os.path.join(folder, ref)`, each leading `../` taken off (with a folder) while the
+        folder lies below the walk's top: the same file for the system (a folder the walk went
+        into is no link, so its `..` is the folder above it by name), one text for the refs of
+        every product of a domain (so one resolution, `_through_links`)."""
+        top = self._top
+        if top is not None and ref.startswith("../") and folder.startswith(top + os.sep):
+            size = len(top)
+            while ref.startswith("../") and ref[3:4] != "/" and len(folder) > size:
+                folder = folder[: folder.rfind("/")]
+                ref = ref[3:]
+        return os.path.join(folder, ref)
 
 
 def _real_target(joined: str) -> str:

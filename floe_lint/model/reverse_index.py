@@ -26,14 +26,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from floe_lint.load import bulk
-from floe_lint.load.bounded import read_bounded, read_unlinked
 from floe_lint.load.document import Document
 from floe_lint.load.paths import real
-from floe_lint.load.walk import Beside, walk, walking
+from floe_lint.load.walk import Beside, Folder, files_of, folder_files, walk
 from floe_lint.load.workspace import Workspace, discover
+from floe_lint.model.dependents_scan import first_pass, holds_ref, read_listed
 from floe_lint.model.dialects import manifest_of, product_of
+from floe_lint.model.oci_table import OciTable
 from floe_lint.model.ref_needles import _MANIFEST_NAMES, _Targets
-from floe_lint.model.refs import RefError, is_oci, parse_oci
+from floe_lint.model.refs import is_oci
 from floe_lint.record import Frozen, set_field
 
 
@@ -84,64 +85,6 @@ def level_refs(doc: Document, fallback: str | None = None) -> Iterator[tuple[str
     text = node.value
     if isinstance(text, str) and text.strip():
         yield node.pointer, text.strip()
-
-
-class OciTable:
-    """Maps `oci://` refs (and other override keys) to local files, as `check` resolves them.
-
-    A ref reaches a local file when it is an override key, or when its digest (pinned in the ref,
-    or recorded for it by a floe.lock) is the digest of an override key (pinned in the key, or
-    recorded for the key by a floe.lock).
-    """
-
-    def __init__(self, overrides: Mapping[str, Path], locks: Mapping[str, str]):
-        self.overrides = {key.strip(): path for key, path in overrides.items()}
-        self.locks = dict(locks)
-        self.by_digest: dict[str, Path] = {}
-        for key, path in self.overrides.items():
-            digest = self._digest(key)
-            if digest is not None:
-                self.by_digest.setdefault(digest, path)
-
-    def _digest(self, key: str) -> str | None:
-        if not is_oci(key):
-            return None
-        try:
-            ref = parse_oci(key)
-        except RefError:
-            return None
-        return ref.digest or self.locks.get(str(ref))
-
-    def target(self, text: str) -> Path | None:
-        if text in self.overrides:
-            return self.overrides[text]
-        if not is_oci(text):
-            return None
-        try:
-            normal = str(parse_oci(text))
-        except RefError:
-            return None
-        if normal in self.overrides:
-            return self.overrides[normal]
-        digest = self._digest(normal)
-        return self.by_digest.get(digest) if digest is not None else None
-
-    def needles(self, targets: Iterable[Path]) -> set[bytes]:
-        """Text that any ref reaching one of `targets` through this table must contain."""
-        wanted = set(targets)
-        found: set[bytes] = set()
-        for key, path in self.overrides.items():
-            if _key(path) not in wanted:
-                continue
-            if is_oci(key):
-                try:
-                    ref = parse_oci(key)
-                except RefError:
-                    continue
-                found.add(f"{ref.host}/{ref.repository}".encode())
-            else:
-                found.add(key.encode())
-        return found
 
 
 def _key(path: Path) -> Path:
@@ -204,8 +147,13 @@ class ReverseIndex:
         self._plain: bool | None = None  # see `_plain_root`
         self._scanned = False
         self._table: OciTable | None = None
-        #: the rest of a walk that `_listed` has not given yet
-        self._unlisted: Iterator[tuple[str, str, bool]] | None = None
+        #: the files of the walk's folders searched (`Folder`s, the given files left out),
+        #: when the walk was not listed into `_paths`
+        self._folders: list[Folder] = []
+        #: the rest of a walk that no pass has gone through yet (`_listed`, `first_pass`)
+        self._unlisted: Iterator[Folder] | None = None
+        #: the walk's top (absolute) when the files searched are its (`_Targets`' `top`)
+        self._top: str | None = None
         #: every symbolic link the walk met (to a file or a folder), as discovery names it, and
         #: where each leads (`_aliases`)
         self._links: list[str] = []
@@ -228,14 +176,15 @@ class ReverseIndex:
         if self.selected is None and not wants_locks and self.root.is_dir():
             # listed as the first level reads them (`_listed`): each file is read just after
             # its folder was listed, and the files are walked once
-            self._unlisted = walking(self.root, self._links, self.listing)
+            self._unlisted = folder_files(self.root, self._links, self.listing)
+            self._top = os.path.abspath(self.root)
             self._table = OciTable(self.overrides, locks)
             return
-        listed = (
-            walk(self.root, self._links, self.listing)
-            if self.root.is_dir()
-            else [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
-        )
+        if self.root.is_dir():
+            listed = walk(self.root, self._links, self.listing)
+            self._top = os.path.abspath(self.root)
+        else:
+            listed = [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
         for item in listed:
             name = item[0]
             if self.selected is not None and not self.selected(Path(name)):
@@ -254,11 +203,14 @@ class ReverseIndex:
         """The files searched (see `_paths`): those listed already, then the rest of a walk
         still under way, noted as they come."""
         yield from self._paths
+        for shown, absolute, _, names, linked in self._folders:
+            for name in names:
+                yield shown + name, absolute + name, linked is not None and name in linked
         if self._unlisted is None:
             return
         given, folders_given = self._given, self._given_folders
         paths = self._paths
-        for item in self._unlisted:
+        for item in files_of(self._unlisted):
             if not (item[1] in given or item[1].startswith(folders_given)):
                 paths.append(item)
                 yield item
@@ -313,12 +265,12 @@ class ReverseIndex:
         holding ref text that resolves to one (also through a symbolic link the walk met:
         `_aliases`). Bytes are read, tested and dropped. Every file is one when the manifest
         of products that name none is of `frontier` (`_fallback_in`)."""
-        targets = _Targets(frontier)
+        targets = _Targets(frontier, top=self._top)
         every = self._fallback_in(frontier)
         found = self._tested(frontier, causes, targets, self.table.needles(frontier), every)
         aliases = self._aliases(frontier) - targets.needles
         if aliases:  # (the walk is over: every link it met is known)
-            again = _Targets(frontier, aliases)
+            again = _Targets(frontier, aliases, top=self._top)
             found += self._tested(frontier, causes, again, (), False, again=True)
         return found
 
@@ -331,47 +283,56 @@ class ReverseIndex:
         every: bool,
         again: bool = False,
     ) -> list[Path]:
-        """`_candidates` by `targets`' needles; `again`: only the files not taken already."""
+        """`_candidates` by `targets`' needles; `again`: only the files not taken already.
+        Bytes are tested, then dropped; a file without a needle costs its read alone (the
+        first pass of a walk not gone through yet: `first_pass`)."""
         needles = tuple(oci_needles)
-        names = targets.byte_needles
         folders = tuple(str(t.parent) + os.sep for t in frontier)
         found: list[Path] = []
         candidate = self._candidate
-        for name, text, link in self._listed():
-            if text in candidate or text.startswith(folders):
+        if self._unlisted is not None and not every and not again:
+            given: dict[str, set[str]] = {}
+            for text in self._given:
+                folder, _, name = text.rpartition(os.sep)
+                given.setdefault(folder + os.sep, set()).add(name)
+            listed = first_pass(
+                self._unlisted,
+                self._folders,
+                {folder: frozenset(names) for folder, names in given.items()},
+                self._given_folders,
+                folders,
+                needles,
+                targets,
+            )
+            self._unlisted = None
+        else:
+            listed = ((*item, False) for item in self._listed())
+        for name, text, link, passed in listed:
+            if passed:
+                pass
+            elif text in candidate or text.startswith(folders):
                 if again:
                     continue  # taken (or tested and parsed) by the first pass
             elif not every:
-                # Bytes are tested, then dropped; a file without a needle costs its read alone.
-                raw = read_bounded(name) if link else read_unlinked(name)
-                if raw is None:
+                raw = read_listed(name, link)
+                if raw is None or not holds_ref(raw, text, needles, targets, again):
                     continue
-                for needle in needles:
-                    if needle in raw:
-                        break
-                else:
-                    # (an escape in a quoted scalar can spell a ref without the names it
-                    # holds, or join its lines: such a file is parsed and its refs resolved)
-                    if b"\\" not in raw or again:
-                        if names is not None:
-                            for needle in names:
-                                if needle in raw:
-                                    break
-                            else:
-                                continue
-                        if not targets.named_by(text, raw.decode("utf-8", errors="replace")):
-                            continue
-            if not link and self._plain_root():  # its key: its absolute path
-                self.workspace.know_keys((name,))
-            path = Path(name)
-            try:
-                key = self.workspace.key(path)
-            except (OSError, RuntimeError):  # a symlink loop, a name the system refuses
-                continue
-            self._candidate.add(text)
-            if key not in causes:
-                found.append(key)
+            self._take(name, text, link, causes, found)
         return found
+
+    def _take(
+        self, name: str, text: str, link: bool, causes: Mapping[Path, Path], found: list[Path]
+    ) -> None:
+        """Note a file that passed a level's test (`found`, unless it is a cause already)."""
+        if not link and self._plain_root():  # its key: its absolute path
+            self.workspace.know_keys((name,))
+        try:
+            key = self.workspace.key(Path(name))
+        except (OSError, RuntimeError):  # a symlink loop, a name the system refuses
+            return
+        self._candidate.add(text)
+        if key not in causes:
+            found.append(key)
 
     def _aliases(self, frontier: set[Path]) -> set[str]:
         """The names of the symbolic links the walk met that lead to a file of `frontier` or to
