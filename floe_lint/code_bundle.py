@@ -49,7 +49,14 @@ def bundle_path() -> str | None:
     if not hasattr(os, "pread"):  # (Windows)
         return None
     folder = os.path.dirname(os.path.abspath(__file__))
-    return os.path.join(folder, "__pycache__", f"bundle.{sys.implementation.cache_tag}.bin")
+    return os.path.join(folder, "__pycache__", f"bundle{_level()}.bin")
+
+
+def _level() -> str:
+    """The cache tag and optimization level a `.pyc` of this run is named by (`-O` code has
+    no asserts, `-OO` code no docstrings: Python keeps each level in its own `.pyc`)."""
+    optimize = sys.flags.optimize
+    return f".{sys.implementation.cache_tag}" + (f".opt-{optimize}" if optimize else "")
 
 
 def _stamp(source: str) -> bytes | None:
@@ -102,6 +109,8 @@ class Finder:
         self.base = base  # where the first `.pyc` starts in the file
         #: floe-lint modules asked for that the bundle did not serve: the next write takes them
         self.missed: set[str] = set()
+        #: how the `.pyc` of this run's optimization level is named (another level's: not served)
+        self.suffix = f"{_level()}.pyc"
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
@@ -112,6 +121,9 @@ class Finder:
                 self.missed.add(fullname)
             return None
         source, cached, locations, offset, length = entry
+        if not cached.endswith(self.suffix):  # written by a run of another optimization level
+            self.missed.add(fullname)
+            return None
         try:
             pyc = os.pread(self.handle, length, self.base + offset)
         except OSError:

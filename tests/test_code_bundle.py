@@ -182,3 +182,28 @@ def test_the_hooks_check_takes_every_module_it_imports_from_the_bundle(
     for run in runs:
         assert run.stdout.splitlines()[:-1] == plain.stdout.splitlines()
         assert run.stderr == plain.stderr
+
+
+def test_a_bundle_written_at_another_optimization_level_serves_nothing(tmp_path: Path) -> None:
+    """An `-OO` run's code has no docstrings and no asserts: a later plain run must not be
+    served it (Python keeps each level's `.pyc` apart), nor the reverse; each level names its
+    own bundle."""
+    toy_package(tmp_path)
+    bundle = tmp_path / "toy" / "__pycache__" / "bundle.bin"
+    run_toy(tmp_path, bundle, "-OO")  # written with the `-OO` code
+    plain = run_toy(tmp_path, bundle)
+    assert plain["served"] == []
+    assert plain["missed"] == ["toy.a", "toy.sub", "toy.sub.b"]
+    assert plain["files"][2].endswith(f".{sys.implementation.cache_tag}.pyc")  # type: ignore[index]
+    again = run_toy(tmp_path, bundle)  # written again with the plain code: served
+    assert again["served"] == ["toy.a", "toy.sub", "toy.sub.b"]
+    assert run_toy(tmp_path, bundle, "-O")["served"] == []
+    names = [
+        subprocess.run(
+            [sys.executable, *flags, "-c", "from floe_lint import code_bundle as c; print(c.bundle_path())"],
+            capture_output=True, text=True, env={"PYTHONPATH": str(REPO)}, check=True,
+        ).stdout.strip().rsplit("/", 1)[-1]
+        for flags in ([], ["-O"], ["-OO"])
+    ]  # fmt: skip
+    tag = sys.implementation.cache_tag
+    assert names == [f"bundle.{tag}.bin", f"bundle.{tag}.opt-1.bin", f"bundle.{tag}.opt-2.bin"]
