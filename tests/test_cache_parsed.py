@@ -266,19 +266,27 @@ def test_a_stored_parse_is_served_only_under_the_path_it_was_parsed_as(
 
     raw = (cached / "products/p0/floe.yaml").read_bytes()
     key = str((cached / "products/p0/floe.yaml").resolve())
-    store = cache.Store(cached.parent / "cache", "unit")
     text = parsed.encoded(document.parse(Path(key), raw))
     assert text is not None
     digest = cache.digest(raw)
+
+    def stored(noted: str) -> cache.Store:
+        """A store whose entry of `key` notes a parse kept of the bytes of hash `noted`."""
+        written = cache.Store(cached.parent / "cache", "unit")
+        written.written = {key: {"h": digest, parsed.PARSED: [noted, len(text)]}}
+        written.save()
+        store = cache.Store(cached.parent / "cache", "unit")
+        store.load()
+        return store
+
+    store = stored(digest)
     parsed.Kept(store.path).save({key: [digest, key, text]}, [])
-    store.entries[key] = {"h": digest, parsed.PARSED: [digest, len(text)]}
     replay = Replay(store, Workspace())
     assert replay.servable(Path(key))
     assert not replay.servable(Path("products/p0/floe.yaml"))  # another spelling: parsed
-    store.entries[key][parsed.PARSED][0] = cache.digest(raw + b"\n")
-    replay = Replay(store, Workspace())
+    replay = Replay(stored(cache.digest(raw + b"\n")), Workspace())
     assert not replay.servable(Path(key))  # other bytes
-    store.entries[key][parsed.PARSED][0] = digest
+    store = stored(digest)
     parsed.Kept(store.path).save({key: [cache.digest(raw + b"\n"), key, text]}, [])
     replay = Replay(store, Workspace())
     assert not replay.servable(Path(key))  # a line of other bytes (another run's)

@@ -339,6 +339,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     code = EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
     if whole is not None:
         whole.store(result.replay, code)
+    if result.replay is not None:
+        result.replay.store.close()  # (the whole run is stored: no entry is read again)
     return code
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from floe_lint.errors import suppressed
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
+from floe_lint.lint.lines import Lines
 from floe_lint.load.digests import digest as digest
 
 TYPE_CHECKING = False
@@ -289,47 +290,29 @@ class Store:
     """The stored results of one run key: entries by file (its resolved path).
 
     The file is one JSON document with each entry on a line of its own (`_HEAD`, then
-    `"key":{entry}` lines joined by `,`, then `_TAIL`), so a run that replays most files writes
-    their lines as it read them and encodes only the entries it made."""
+    `"key":{entry}` lines joined by `,`, then `_TAIL`), by key. A run notes where each line
+    lies and reads an entry when it asks for it (floe_lint.lint.lines: the store is never held
+    whole), and writes the lines of the entries it replayed as it read them (`AS_READ`),
+    encoding only the entries it made."""
 
     def __init__(self, folder: Path, key: str):
         self.folder = folder
         self.path = folder / f"{_PREFIX}{key}.json"
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries: Lines = _NO_LINES
+        #: the entries the store is written with, by key: made by this run, or `AS_READ`
         self.written: dict[str, dict[str, Any]] = {}
-        self._text = b""  # the store as read, for its lines
 
     def load(self) -> None:
-        from floe_lint.load.reading import ReadError, read_regular
-
-        try:
-            raw = read_regular(self.path, MAX_STORE_BYTES, follow_symlinks=False)
-            data = json.loads(raw)
-        except (ReadError, OSError, ValueError, RecursionError):
+        lines = Lines.open(str(self.path), _HEAD.encode(), _TAIL.encode(), MAX_STORE_BYTES)
+        if lines is None:
             return  # no store yet, or one that is not ours: start over
-        if isinstance(data, dict) and data.get("version") == STORE_VERSION:
-            entries = data.get("entries")
-            if isinstance(entries, dict):
-                self.entries = entries
-                self._text = raw
+        self.entries = lines
         touch(self.path)  # used: the last to be dropped when the folder is trimmed
 
-    def _lines(self) -> dict[str, str]:
-        """Each loaded entry's line as read (`"key":{entry}`), when the store was written in
-        this layout (one line per entry, in order, each starting with its key); else none."""
-        try:
-            lines = self._text.decode("ascii").split("\n")
-        except UnicodeDecodeError:
-            return {}
-        if len(lines) != len(self.entries) + 2 or lines[0] + "\n" != _HEAD or lines[-1] != _TAIL:
-            return {}
-        found: dict[str, str] = {}
-        for key, line in zip(self.entries, lines[1:-1], strict=True):
-            line = line.removesuffix(",")
-            if not line.startswith(_encoded_key(key)):
-                return {}
-            found[key] = line
-        return found
+    def entry(self, key: str) -> dict[str, Any] | None:
+        """The entry the store is written with for `key` (read again for one `AS_READ`)."""
+        entry = self.written.get(key)
+        return self.entries.get(key) if entry is AS_READ else entry
 
     def save(self, made: Iterable[tuple[str, str]] | None = None) -> None:
         """Write the store, unless it would be the text it was read as: a run whose entries
@@ -338,38 +321,47 @@ class Store:
         files checked, so the store is written)."""
         from floe_lint.safe_write import write_chunks
 
-        lines = self._lines() if self._text else {}
-        if made is None and self._text and _same(self._chunks(lines), self._text):
+        if made is None and self.entries and self.entries.same(self._chunks()):
             return
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_chunks(self.path, self._chunks(lines, made or ()))
+            write_chunks(self.path, self._chunks(made or ()))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
         trim(self.folder)
 
-    def _chunks(self, lines: dict[str, str], made: Iterable[tuple[str, str]] = ()) -> Iterator[str]:
+    def _chunks(self, made: Iterable[tuple[str, str]] = ()) -> Iterator[str]:
         """The store's text, an entry a line, made as it is written (at 10,000 products the
         lines joined, and that text as bytes, were a fifth of a first run's peak memory);
-        `lines`: each loaded entry's line as read (`_lines`); `made`: see `save`."""
+        `made`: see `save`."""
         yield _HEAD
         separator = ""
         # by key: the same store whatever order the run loaded its files in (a run that
         # releases files loads a product's manifests when it first reaches them)
         ordered = sorted(self.written.items())
-        written = ((key, self._line(key, entry, lines)) for key, entry in ordered)
+        written = ((key, self._line(key, entry)) for key, entry in ordered)
         for _, line in merge(written, made, key=_first):
+            if line is None:
+                continue  # (replayed, and its line not read again: its file is checked again)
             yield separator + line
             separator = ",\n"
         yield "\n" + _TAIL
 
-    def _line(self, key: str, entry: dict[str, Any], lines: dict[str, str]) -> str:
-        """An entry's line: as read, for an entry replayed from a store in this layout."""
-        line = lines.get(key) if self.entries.get(key) is entry else None
-        return line if line is not None else entry_line(key, entry)
+    def _line(self, key: str, entry: dict[str, Any]) -> str | None:
+        """An entry's line: as read, for an entry replayed (`AS_READ`)."""
+        return self.entries.line(key) if entry is AS_READ else entry_line(key, entry)
+
+    def close(self) -> None:
+        """Close the store's file (the run is over: no entry is read again)."""
+        self.entries.close()
 
 
-def _first(pair: tuple[str, str]) -> str:
+#: what `Store.written` holds for an entry replayed: its line is written as it was read
+AS_READ: dict[str, Any] = {}
+_NO_LINES = Lines(None, {}, 0)
+
+
+def _first(pair: tuple[str, str | None]) -> str:
     return pair[0]
 
 
@@ -387,17 +379,6 @@ def touch(path: Path) -> None:
     with suppressed(OSError):
         if time.time_ns() - os.stat(path).st_mtime_ns > TOUCH_AFTER_NS:
             os.utime(path)
-
-
-def _same(chunks: Iterable[str], data: bytes) -> bool:
-    """Whether the chunks, encoded, are `data` (compared as they come: never joined)."""
-    at = 0
-    for chunk in chunks:
-        encoded = chunk.encode("utf-8")
-        if data[at : at + len(encoded)] != encoded:
-            return False
-        at += len(encoded)
-    return at == len(data)
 
 
 def _encoded_key(key: str) -> str:

@@ -117,3 +117,22 @@ def _platform_ref(product: Product, hierarchy: Hierarchy) -> object:
     if product.platform_node.value is None and product.platform_optional:
         return hierarchy.manifest
     return product.platform_ref
+
+
+def oci_used(fetch: object, text: str) -> OciKey | None:
+    """The key of an `oci://` ref that the run's fetcher resolved (see `OciKey`)."""
+    try:
+        ref = parse_oci(text)
+    except RefError:
+        return None
+    key = str(ref)
+    resolved = getattr(fetch, "resolved", None)
+    used = resolved.get(key) if isinstance(resolved, dict) else None
+    if not isinstance(used, str):
+        return None
+    current = None
+    locks = getattr(fetch, "locks", {})
+    ask = getattr(fetch, "current_digest", None)
+    if ref.digest is None and key in locks and callable(ask):
+        current = ask(ref)  # a lock served the digest; the lock rule compares the tag's
+    return [used, current if isinstance(current, str) else None]

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from floe_lint.errors import suppressed
@@ -381,16 +381,13 @@ class Parses:
             self.parses[key] = [None, str(path), data]
             self._fresh.add(key)
 
-    def start(self, replayed: Collection[str]) -> None:
-        """The run records its entries: the parses of those it replayed stay kept, and count
-        against `MAX_STORED`."""
-        written, held = self.store.written, self._held
-        for key in replayed:
-            entry = written.get(key)
-            kept = entry.get(PARSED) if entry is not None else None
-            if kept is not None and type(kept) is list and len(kept) == 2 and type(kept[1]) is int:
-                self._room -= kept[1]
-                held.append(key)
+    def replayed(self, key: str, entry: dict[str, Any]) -> None:
+        """The run replayed `entry`: the parse it notes stays kept, and counts against
+        `MAX_STORED`."""
+        kept = entry.get(PARSED)
+        if kept is not None and type(kept) is list and len(kept) == 2 and type(kept[1]) is int:
+            self._room -= kept[1]
+            self._held.append(key)
 
     def keep(self, key: str, entry: dict[str, Any]) -> None:
         """Note in the `entry` the run made for `key` that its parse is kept, if the run has

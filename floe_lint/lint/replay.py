@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _LOCK_NAME = "floe.lock"
+_NOT_NOTED = object()
 
 
 class Replay:
@@ -66,6 +67,7 @@ class Replay:
         #: what each file's bytes mention (`lazy.marks`: it is replayed without them)
         self._marks: dict[str, int] = {}
         self._valid: dict[str, bool] = {}
+        self._as: dict[str, object] = {}  # the path a named file's entry was made under
         self.explicit: dict[str, bool] = {}
         self.set_hash = ""
         self._all_hash: str | None = None
@@ -157,22 +159,7 @@ class Replay:
         return self._oci[text]
 
     def _used(self, text: str) -> OciKey | None:
-        """The key of an `oci://` ref that the run's fetcher resolved (see `OciKey`)."""
-        try:
-            ref = parse_oci(text)
-        except RefError:
-            return None
-        key = str(ref)
-        resolved = getattr(self.fetch, "resolved", None)
-        used = resolved.get(key) if isinstance(resolved, dict) else None
-        if not isinstance(used, str):
-            return None
-        current = None
-        locks = getattr(self.fetch, "locks", {})
-        ask = getattr(self.fetch, "current_digest", None)
-        if ref.digest is None and key in locks and callable(ask):
-            current = ask(ref)  # a lock served the digest; the lock rule compares the tag's
-        return [used, current if isinstance(current, str) else None]
+        return depends.oci_used(self.fetch, text)
 
     # -- planning ------------------------------------------------------------------------
 
@@ -209,8 +196,8 @@ class Replay:
         """Whether a named file's entry was made for it under this path: the per-environment
         files it noted (`ov`) are those beside the path it was checked as, and another path to
         the same file (a symbolic link to it, or the file a link named) has others beside it."""
-        noted = self.store.entries[key].get("ov")
-        return not (isinstance(noted, list) and noted and noted[0] != str(path))
+        noted = self._as.get(key, _NOT_NOTED)
+        return noted is _NOT_NOTED or noted == str(path)
 
     def _is_valid(self, key: str, visiting: set[str]) -> bool:
         known = self._valid.get(key)
@@ -225,6 +212,9 @@ class Replay:
         valid = self._valid[key] = self._entry_holds(entry, key, visiting)
         if valid:  # replayed: its bytes are read again only if a report needs its text
             self._raw.pop(key, None)
+            noted = entry.get("ov")
+            if isinstance(noted, list) and noted:
+                self._as[key] = noted[0]  # (`_checked_as`: the entry is not read again)
         return valid
 
     def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
@@ -264,7 +254,8 @@ class Replay:
 
     def holds_manifest(self, path: Path) -> bool:
         """Whether a replayable file holds a manifest document (it has dependents)."""
-        return bool(self.store.entries[self.key(path)].get("man"))
+        entry = self.store.entries.get(self.key(path))
+        return bool(entry and entry.get("man"))
 
     def replay(self, path: Path) -> list[Finding]:
         """Put a replayable file (and the files its hierarchy reached) in the workspace;
@@ -273,11 +264,12 @@ class Replay:
         if key in self.replayed:
             return []
         self.replayed.add(key)
-        entry = self.store.entries[key]
+        entry = self.store.entries.get(key)
         digest, marks = self._hash[key], self._marks.get(key, 0)
-        assert digest is not None  # valid: its hash matched
+        assert entry is not None and digest is not None  # valid: read, and its hash matched
         self.workspace.replay(path, digest, marks, bool(entry.get("rep")), bool(entry.get("exp")))
-        self.store.written[key] = entry
+        self.store.written[key] = cache.AS_READ  # (its line is written as read)
+        self.parses.replayed(key, entry)
         stored = entry.get("f")
         findings = [cache.decode(f) for f in stored] if stored else []
         strict = entry.get("strict")
@@ -440,7 +432,6 @@ class Replay:
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
-        self.parses.start(self.replayed)
         moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash) | self._moved
         moved |= self.side.moved(self._hash)  # (floe.lock: no parse read it)
         self.complete = self.complete and not moved  # saved again since parsed: not stored
@@ -475,7 +466,13 @@ class Replay:
             self._keep_parse(key, entry)
         kept = self.parses.parses
         settled = self.spill.merged(owners, governed, moved, self.complete, kept, self._keep_parse)
-        if fresh or self.spill.count or self.store.written.keys() != self.store.entries.keys():
+        written, entries = self.store.written, self.store.entries
+        if (
+            fresh
+            or self.spill.count
+            or len(written) != len(entries)
+            or any(key not in entries for key in written)
+        ):
             # (else every entry was replayed: the store stays as it is)
             self.store.save(settled if self.spill.count else None)
         self.parses.save()

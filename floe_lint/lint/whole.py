@@ -276,7 +276,6 @@ class Whole:
                 return None  # a symbolic link, or a file that cannot be read
             found.append([text, explicit, digest])
             todo.append(key)
-        entries = replay.store.written
         deps: dict[str, str | None] = {}
         seen: set[str] = set()
         spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
@@ -291,7 +290,7 @@ class Whole:
             if key in seen:
                 continue
             seen.add(key)
-            entry = entries.get(key)
+            entry = replay.store.entry(key)
             if not isinstance(entry, dict) or entry.get("oci"):
                 return None
             deps.update(entry.get("deps", {}))

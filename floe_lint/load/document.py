@@ -381,11 +381,12 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
     source = SourceFile(path, text)
     lines = source.lines
     if path.suffix.lower() == ".json":
-        from floe_lint.load.syntax import json_problem  # (a YAML file needs none of it)
+        from floe_lint.load.syntax import json_ambiguities, json_problem  # (not for YAML)
 
         if (problem := json_problem(text)) is not None:
             source.problems.append(problem)
             return source
+        source.problems.extend(json_ambiguities(text))
     source.problems.extend(divergence.problems(text))
     starts: list[Span] = []
     count = 0

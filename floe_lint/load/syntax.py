@@ -3,6 +3,8 @@ people make (a tab in the indentation, a quote never closed), kept inside the fi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import yaml
 
 from floe_lint.findings import FILE_START, Span
@@ -53,7 +55,8 @@ def _syntax_message(error: yaml.YAMLError) -> str:
 
 def json_problem(text: str) -> LoadProblem | None:
     """JSON is read with the YAML parser (for its spans), which also accepts what JSON does not:
-    the problem that makes `text` invalid JSON, if any."""
+    the problem that makes `text` invalid JSON, if any. Python's json module also reads `NaN`,
+    `Infinity` and `-Infinity`, which JSON does not have (and PyYAML reads as text)."""
     import json
 
     try:
@@ -63,7 +66,78 @@ def json_problem(text: str) -> LoadProblem | None:
         return LoadProblem("yaml-syntax", f"invalid JSON: {error.msg}", span)
     except RecursionError:
         return LoadProblem("yaml-syntax", "document is nested too deeply", FILE_START)
+    except ValueError:  # an integer longer than Python converts (JSONDecodeError is caught)
+        for _, span in _json_tokens(text, _LONG_INT):
+            return LoadProblem("yaml-syntax", f"invalid JSON: {_TOO_LONG}", span)
+        return LoadProblem("yaml-syntax", f"invalid JSON: {_TOO_LONG}", FILE_START)
+    for token, span in _json_tokens(text, _CONSTANTS):
+        return LoadProblem(
+            "yaml-syntax",
+            f"invalid JSON: {token} is not a JSON value (Python's json module reads it as a "
+            "number; PyYAML's yaml.safe_load, with which upstream Floe reads this file, as the "
+            f"text '{token}'); write a number, or quote it as text",
+            span,
+        )
     return None
+
+
+def json_ambiguities(text: str) -> list[LoadProblem]:
+    """The numbers of a valid JSON text that PyYAML's yaml.safe_load (upstream Floe's loader,
+    which floe-lint reads as) does not read as numbers: an exponent without a `.` or a sign
+    (`1e3`, `1.5e3`) is text to YAML 1.1. A JSON tool and Floe would read different values."""
+    found = []
+    for token, span in _json_tokens(text, _EXPONENT):
+        if _yaml_tag(token) != "tag:yaml.org,2002:str":
+            continue
+        value = float(token)
+        fix = ""
+        if value not in (float("inf"), float("-inf")):
+            mantissa, _, exponent = repr(value).partition("e")
+            both = mantissa if "." in mantissa else f"{mantissa}.0"
+            both += f"e{exponent}" if exponent else ""
+            integral = value.is_integer() and abs(value) < 1e16
+            fix = f"; write {both}" + (f" (or {int(value)} for an integer)" if integral else "")
+        message = (
+            f"the JSON number {token} is the number {value!r} to a JSON reader, but the text "
+            f"'{token}' to PyYAML's yaml.safe_load, with which upstream Floe (and floe-lint) "
+            f"reads this file{fix}"
+        )
+        found.append(LoadProblem("yaml-syntax", message, span))
+    return found
+
+
+#: what `_json_tokens` looks for outside strings: the constants Python's json module adds to JSON,
+#: and numbers with an exponent (a string is matched whole, so nothing inside one counts)
+#: and integers longer than Python converts; a number starts only after no digit or `.` (each
+#: run of digits is tried once, not from each of its digits: linear on hostile input)
+_CONSTANTS = r"-?Infinity|NaN"
+_EXPONENT = r"(?<![0-9.])-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?[eE][-+]?[0-9]+"
+_LONG_INT = r"(?<![0-9.])-?[0-9]{4301,}(?![0-9.eE])"  # (MAX_INT_DIGITS + 1: yaml_tree's limit)
+_TOO_LONG = "an integer must have at most 4,300 digits"
+
+
+def _json_tokens(text: str, pattern: str) -> Iterator[tuple[str, Span]]:
+    """Each token of the valid (as Python reads it) JSON `text` that `pattern` matches outside
+    strings, with its span; nothing is scanned when no such token can be there (most files)."""
+    import re
+
+    if re.search(pattern, text) is None:
+        return
+    string = r'"[^"\\]*(?:\\.[^"\\]*)*"'  # (unrolled: linear, never backtracking)
+    for match in re.finditer(f"{string}|({pattern})", text):
+        token = match[1]
+        if token is not None:
+            at = match.start()
+            line = text.count("\n", 0, at) + 1
+            col = at - text.rfind("\n", 0, at)
+            yield token, Span(line, col, line, col + len(token))
+
+
+def _yaml_tag(token: str) -> str:
+    """The tag PyYAML's safe loader resolves a plain scalar `token` to."""
+    resolver = yaml.resolver.Resolver()  # (the safe loader's: no path resolvers, no state)
+    tag: str = resolver.resolve(yaml.ScalarNode, token, (True, False))  # type: ignore[no-untyped-call]
+    return tag
 
 
 def explain(error: yaml.YAMLError, lines: list[str], text: str) -> tuple[str, Span]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
@@ -269,3 +270,47 @@ def folder_files(
 
 def _within(target: str, folder: str) -> bool:
     return target == folder or target.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def discover(
+    paths: Iterable[Path], *, hook: bool = False, listing: Beside | None = None
+) -> Iterator[tuple[Path, bool]]:
+    """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
+    with whether it was named explicitly.
+
+    A folder's walk skips hidden folders and SKIP_DIRS, and never leaves the folder: a
+    symbolic link (to a folder or a file) whose target lies outside it is not followed. With
+    `hook` (a pre-commit hook hands every staged YAML and JSON file), files are taken as if
+    discovered: one that holds no Floe document is skipped, not reported, and JSON only
+    counts when it declares Floe's API version. Each folder walked is noted in `listing`,
+    and whether a symbolic link was met (`listing.links_met`).
+    """
+    for found, explicit in discover_names(paths, hook=hook, listing=listing):
+        yield (Path(found) if isinstance(found, str) else found), explicit
+
+
+def discover_names(
+    paths: Iterable[Path], *, hook: bool = False, listing: Beside | None = None
+) -> Iterator[tuple[Path | str, bool]]:
+    """`discover`, a file found in a folder given as the walk names it (text, as `Path`
+    prints it), one given as its `Path`: a run that checks a tree group by group makes each
+    file's `Path` when its group comes (floe_lint.lint.stream), not one per file up front."""
+    for path in paths:
+        if path.is_dir():
+            links: list[str] | None = [] if listing is not None else None
+            for found in found_under(path, links, listing):
+                yield found, False
+            if links and listing is not None:
+                listing.links_met = True
+        elif hook:
+            if path.name.endswith(YAML_SUFFIXES) or (
+                path.name.endswith(JSON_SUFFIX) and declares_floe(path)
+            ):
+                yield path, False
+        else:
+            yield path, True
+
+
+def plain(paths: Iterable[Path]) -> bool:
+    """Whether no symbolic link lies on the way to any of `paths` (each resolves to itself)."""
+    return all(os.path.realpath(p) == os.path.abspath(p) for p in paths)

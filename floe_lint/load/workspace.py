@@ -27,8 +27,9 @@ from floe_lint.load.walk import (
     SKIP_DIRS,
     YAML_SUFFIXES,
     Beside,
-    declares_floe,
-    found_under,
+    discover,
+    discover_names,
+    plain,
 )
 
 TYPE_CHECKING = False
@@ -52,53 +53,10 @@ __all__ = [
     "YAML_SUFFIXES",
     "Workspace",
     "discover",
+    "discover_names",
     "holds_floe",
     "plain",
 ]
-
-
-def discover(
-    paths: Iterable[Path], *, hook: bool = False, listing: Beside | None = None
-) -> Iterator[tuple[Path, bool]]:
-    """YAML files, and JSON files declaring `apiVersion: floe.dev/v1`, under `paths`, each
-    with whether it was named explicitly.
-
-    A folder's walk skips hidden folders and SKIP_DIRS, and never leaves the folder: a
-    symbolic link (to a folder or a file) whose target lies outside it is not followed. With
-    `hook` (a pre-commit hook hands every staged YAML and JSON file), files are taken as if
-    discovered: one that holds no Floe document is skipped, not reported, and JSON only
-    counts when it declares Floe's API version. Each folder walked is noted in `listing`,
-    and whether a symbolic link was met (`listing.links_met`).
-    """
-    for found, explicit in discover_names(paths, hook=hook, listing=listing):
-        yield (Path(found) if isinstance(found, str) else found), explicit
-
-
-def discover_names(
-    paths: Iterable[Path], *, hook: bool = False, listing: Beside | None = None
-) -> Iterator[tuple[Path | str, bool]]:
-    """`discover`, a file found in a folder given as the walk names it (text, as `Path`
-    prints it), one given as its `Path`: a run that checks a tree group by group makes each
-    file's `Path` when its group comes (floe_lint.lint.stream), not one per file up front."""
-    for path in paths:
-        if path.is_dir():
-            links: list[str] | None = [] if listing is not None else None
-            for found in found_under(path, links, listing):
-                yield found, False
-            if links and listing is not None:
-                listing.links_met = True
-        elif hook:
-            if path.name.endswith(YAML_SUFFIXES) or (
-                path.name.endswith(JSON_SUFFIX) and declares_floe(path)
-            ):
-                yield path, False
-        else:
-            yield path, True
-
-
-def plain(paths: Iterable[Path]) -> bool:
-    """Whether no symbolic link lies on the way to any of `paths` (each resolves to itself)."""
-    return all(os.path.realpath(p) == os.path.abspath(p) for p in paths)
 
 
 class Workspace:
@@ -386,7 +344,7 @@ class Workspace:
         """Load a discovered file; keep it if it is a Floe document, was named explicitly, is
         called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding), or is
         otherwise worth reporting (see `_worth_reporting`). A discovered JSON file must also
-        declare `apiVersion: floe.dev/v1`."""
+        declare `apiVersion: floe.dev/v1`, or fail to parse (its first 4 KiB name it)."""
         source = self.load(path)
         # The name counts where the file's symlinks lead: a `manifest.yaml` link to a private
         # key is not reported (and quoted) as a broken manifest.
@@ -399,7 +357,11 @@ class Workspace:
             self.expected.add(self.key(path))
         json = path.suffix == JSON_SUFFIX and not explicit
         ours = any(d.kind and (not json or has_api_version(d)) for d in source.documents)
-        if ours or expected or (not json and self._worth_reporting(path, source, explicit)):
+        if json:  # (it names floe.dev/v1: one that cannot be read is a syntax problem)
+            worth = not source.documents and bool(source.problems)
+        else:
+            worth = self._worth_reporting(path, source, explicit)
+        if ours or expected or worth:
             self.reported.setdefault(self.key(path), source)
 
     def is_expected(self, path: Path) -> bool:

@@ -1,0 +1,189 @@
+"""The result cache's store read a line at a time (issue 17: a run that checked a few files and
+replayed the rest read the whole store into memory, 315 MB at 30,000 products).
+
+The store holds an entry per line, by key (floe_lint.lint.cache.Store). Loading it notes only
+where each line lies, by the hash of its key (`Lines`: an int or two per file, not the entry);
+an entry is read from the open file and decoded when asked for, and a line replayed as read is
+copied from there when the store is saved. The file stays open for the run: a store another
+run renames over it meanwhile (written atomically) leaves this run reading the one it opened.
+A line that does not start with the key asked for, or is not JSON, is no entry: its file is
+checked again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import Any
+
+_OPEN = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+_OPEN |= getattr(os, "O_NONBLOCK", 0)
+#: a line's place in the file: its offset times 2**32, plus its length
+_SHIFT = 32
+#: two keys of the store whose hashes are the same (neither is found: their files are checked)
+_SHARED = -1
+_CHUNK = 1 << 18  # (read and split at a time: a bounded part of a run's peak)
+
+
+def _key(line: bytes) -> str | None:
+    """The key a store line (`"key":{entry}`) starts with, None when it is not one."""
+    end = line.find(b'"', 1)
+    if not line.startswith(b'"') or end < 0:
+        return None
+    if b"\\" not in line[1:end]:
+        if line[end + 1 : end + 2] != b":":
+            return None
+        try:
+            return line[1:end].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    try:  # an escape in the key: the JSON decoder reads it
+        text = line.decode("utf-8")
+        key, at = json.JSONDecoder().raw_decode(text)
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return key if isinstance(key, str) and text[at : at + 1] == ":" else None
+
+
+class Lines:
+    """Where each entry's line lies in an open store file (see the module)."""
+
+    def __init__(self, fd: int | None, places: dict[int, int], size: int):
+        self._fd: int | None = fd
+        self._places = places
+        self.count = len(places)
+        self.size = size
+        self._last: tuple[str, dict[str, Any]] | None = None
+
+    @classmethod
+    def open(cls, path: str, head: bytes, tail: bytes, limit: int) -> Lines | None:
+        """The lines of the store at `path` (a regular file, not through a link, of at most
+        `limit` bytes, `head` first and `tail` last); None when there is none or it is not
+        in this layout."""
+        try:
+            fd = os.open(path, _OPEN)
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+                places = _index(fd, head, tail, info.st_size)
+                if places is not None:
+                    return cls(fd, places, info.st_size)
+        except OSError:
+            pass
+        os.close(fd)
+        return None
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __contains__(self, key: object) -> bool:
+        """Whether the store has a line for `key` (told by its hash: a line is read only when
+        its entry is asked for, and its key checked then)."""
+        place = self._places.get(hash(key))
+        return place is not None and place != _SHARED
+
+    def line(self, key: str) -> str | None:
+        """The line of `key` as it lies in the file (`"key":{entry}`), or None."""
+        place = self._places.get(hash(key))
+        if place is None or place == _SHARED or self._fd is None:
+            return None
+        at, length = place >> _SHIFT, place & ((1 << _SHIFT) - 1)
+        try:
+            raw = os.pread(self._fd, length, at)
+        except OSError:
+            return None
+        if len(raw) != length or _key(raw) != key:
+            return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The entry of `key`, decoded from its line (the last one asked is kept)."""
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
+        line = self.line(key)
+        if line is None:
+            return None
+        try:
+            decoded = json.loads("{" + line + "}")
+        except (ValueError, RecursionError):
+            return None
+        entry = decoded.get(key) if isinstance(decoded, dict) and len(decoded) == 1 else None
+        if not isinstance(entry, dict):
+            return None
+        self._last = (key, entry)
+        return entry
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every entry, in the file's order (a line that holds none is left out)."""
+        if self._fd is None:
+            return
+        every = sorted(p for p in self._places.values() if p != _SHARED)
+        for place in every:
+            raw = os.pread(self._fd, place & ((1 << _SHIFT) - 1), place >> _SHIFT)
+            key = _key(raw)
+            entry = None if key is None else self.get(key)
+            if key is not None and entry is not None:
+                yield key, entry
+
+    def same(self, chunks: Iterable[str]) -> bool:
+        """Whether the chunks, encoded, are the file's bytes (compared as they come)."""
+        at = 0
+        for chunk in chunks:
+            encoded = chunk.encode("utf-8")
+            if self._fd is None or os.pread(self._fd, len(encoded), at) != encoded:
+                return False
+            at += len(encoded)
+        return at == self.size
+
+    def close(self) -> None:
+        self._last = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+
+def _index(fd: int, head: bytes, tail: bytes, size: int) -> dict[int, int] | None:
+    """Each entry line's place by its key's hash, read a chunk at a time; None when the file is
+    not `head`, entry lines (each but the last ending with `,`) and `tail`."""
+    if os.pread(fd, len(head), 0) != head or os.pread(fd, len(tail), size - len(tail)) != tail:
+        return None
+    places: dict[int, int] = {}
+    at, end = len(head), size - len(tail)
+    rest = b""
+    while at < end:
+        chunk = os.pread(fd, min(_CHUNK, end - at), at)
+        if not chunk:
+            return None
+        start = at - len(rest)
+        buffer = rest + chunk if rest else chunk
+        at += len(chunk)
+        lines = buffer.split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            if not line:  # (a store without entries)
+                start += 1
+                continue
+            length = len(line)
+            if line.endswith(b","):
+                length -= 1
+            key = _key(line)
+            if key is None or length >= 1 << _SHIFT:
+                return None
+            known = hash(key)
+            places[known] = _SHARED if known in places else start << _SHIFT | length
+            start += len(line) + 1
+    return places if not rest else None
