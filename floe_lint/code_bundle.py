@@ -163,6 +163,16 @@ def _well_formed(entry: object) -> bool:
     )
 
 
+def _own_folder(path: str) -> str:
+    """The folder that holds the package a bundle serves (`<folder>/<package>/__pycache__/
+    bundle...`: site-packages, or the checkout of an editable install, whose `rules/` and
+    `plugins/` are floe-lint's subpackages), with a trailing separator. Only modules whose
+    source lies in it are served or written, so a bundle copied with its install (`cp -a` of
+    a virtualenv, then upgraded there) never serves the original install's modules."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+    return os.path.join(os.path.dirname(package), "")
+
+
 def install(path: str | None = None, package: str = _PACKAGE) -> Finder | None:
     """Put the bundle's finder first on `sys.meta_path` (one that serves nothing and notes
     what the run imports, without a readable bundle); None where no bundle is kept. `path`
@@ -184,6 +194,8 @@ def install(path: str | None = None, package: str = _PACKAGE) -> Finder | None:
             index = marshal.loads(os.pread(handle, size, _HEADER))
             if not isinstance(index, dict) or not all(map(_well_formed, index.values())):
                 raise ValueError("not a bundle")
+            own = _own_folder(path)  # a copied install's bundle names the original's sources
+            index = {name: entry for name, entry in index.items() if entry[0].startswith(own)}
             finder = Finder(path, package, handle, index, _HEADER + size)
         except (OSError, ValueError, EOFError, TypeError):  # unreadable: replaced after the run
             os.close(handle)
@@ -204,7 +216,7 @@ def finish(finder: Finder | None) -> None:
             for name in finder.missed:
                 module = sys.modules.get(name)
                 made = None if module is None else _entry(module)
-                if made is not None:
+                if made is not None and made[0].startswith(_own_folder(finder.path)):
                     fresh[name] = made
             if fresh:
                 _write(finder, fresh)

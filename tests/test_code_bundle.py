@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import marshal
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -225,3 +226,23 @@ def test_a_cut_or_damaged_entry_is_imported_from_its_source(tmp_path: Path) -> N
     bundle.write_bytes(bytes(raw))
     damaged = run_toy(tmp_path, bundle)
     assert damaged["values"] == ["a", "bb"]
+
+
+def test_a_bundle_copied_with_its_install_serves_none_of_the_original_s_modules(
+    tmp_path: Path,
+) -> None:
+    """A virtualenv copied whole (`cp -a`), then upgraded in place: the copy's bundle names
+    the original's sources, which are unchanged, so only the bundle's own folder may count."""
+    first, copy = tmp_path / "first", tmp_path / "copy"
+    toy_package(first)
+    run_toy(first, first / "toy" / "__pycache__" / "bundle.bin")  # written
+    assert run_toy(first, first / "toy" / "__pycache__" / "bundle.bin")["served"]
+    shutil.copytree(first, copy, symlinks=True)
+    (copy / "toy" / "a.py").write_text("VALUE = 'upgraded'\n")  # the copy's upgrade
+    facts = run_toy(copy, copy / "toy" / "__pycache__" / "bundle.bin")
+    assert facts["served"] == []
+    assert facts["values"] == ["upgraded", "bb"]
+    assert facts["files"][0] == str(copy / "toy" / "a.py")
+    again = run_toy(copy, copy / "toy" / "__pycache__" / "bundle.bin")  # rewritten: its own
+    assert again["served"] == ["toy.a", "toy.sub", "toy.sub.b"]
+    assert again["values"] == ["upgraded", "bb"]
