@@ -73,6 +73,23 @@ class Plain(Builder):
         self.depth -= 1
         return items
 
+    def _other_key(self, key_node: yaml.Node) -> Any:
+        """A key that is not a plain non-empty text (the rare case of the mapping loops of
+        this builder and of `positions.Recorder`): a tagged, typed or empty scalar, or a
+        collection, which is a problem; anything but text makes the data not plain."""
+        if isinstance(key_node, _SCALAR):
+            if key_node.tag not in SAFE_TAGS and key_node.tag != _VALUE_TAG:
+                self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
+            key = self._scalar(key_node)
+        else:
+            key = str(key_node.value)
+            self.problems.append(collection_key(span_of(key_node, self.lines)))
+        if type(key) is not str:
+            self.plain = False
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                key = str(key)
+        return key
+
     def _data_of_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
         self._enter(node)
         result: dict[Any, Any] = {}
@@ -84,20 +101,10 @@ class Plain(Builder):
                     merges = Merges(self, node, None)
                 merges.add(index, key_node, value_node)
                 continue
-            if isinstance(key_node, _SCALAR):
-                if tag == _STR_TAG and key_node.value:
-                    key = _intern(key_node.value)
-                else:
-                    if tag not in SAFE_TAGS and tag != _VALUE_TAG:
-                        self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
-                    key = self._scalar(key_node)
+            if tag == _STR_TAG and type(key_node) is _SCALAR and key_node.value:
+                key = _intern(key_node.value)
             else:
-                key = str(key_node.value)
-                self.problems.append(collection_key(span_of(key_node, self.lines)))
-            if type(key) is not str:
-                self.plain = False
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)
+                key = self._other_key(key_node)
             if key in result:  # (the keys seen so far: each was given its value at once)
                 raise NeedPointers
             tag = value_node.tag

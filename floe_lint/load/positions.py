@@ -23,7 +23,7 @@ from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
 from floe_lint.load.plain import Plain
-from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key
+from floe_lint.load.problems import LoadProblem, NodeSpans
 from floe_lint.load.yaml_tree import (
     MAX_NODES,
     SAFE_TAGS,
@@ -31,7 +31,6 @@ from floe_lint.load.yaml_tree import (
     Merges,
     NeedPointers,
     TooManyNodes,
-    span_of,
 )
 
 TYPE_CHECKING = False
@@ -121,20 +120,10 @@ class Recorder(Plain):
                     merges = Merges(self, node, None)
                 merges.add(index, key_node, value_node)
                 continue
-            if isinstance(key_node, _SCALAR):
-                if tag == _STR_TAG and key_node.value:
-                    key = _intern(key_node.value)
-                else:
-                    if tag not in SAFE_TAGS and tag != _VALUE_TAG:
-                        self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
-                    key = self._scalar(key_node)
+            if tag == _STR_TAG and type(key_node) is _SCALAR and key_node.value:
+                key = _intern(key_node.value)
             else:
-                key = str(key_node.value)
-                self.problems.append(collection_key(span_of(key_node, self.lines)))
-            if type(key) is not str:
-                self.plain = False
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)
+                key = self._other_key(key_node)
             if key in result:  # (the keys seen so far: each was given its value at once)
                 raise NeedPointers
             ks, ke = key_node.start_mark, key_node.end_mark
