@@ -174,7 +174,8 @@ def files_of(folders: Iterable[Folder]) -> Iterator[tuple[str, str, bool]]:
 #: what `folder_files` gives for each folder that holds a file found: its files' names are
 #: prefixed as `discover` spells them, as `os.path.abspath` spells them and as the folder was
 #: opened (each prefix ends with a separator, or is empty for "."); then the names in order,
-#: and those of them that are symbolic links (None: none is)
+#: and those of them that are symbolic links (None: none is, and each YAML name was listed as
+#: a regular file; an empty set: a YAML name was listed as neither a regular file nor a link)
 Folder = tuple[str, str, str, list[str], set[str] | None]
 
 
@@ -231,6 +232,8 @@ def folder_files(
                     if link:
                         linked = linked or set()
                         linked.add(name)
+                    elif linked is None and name.endswith(YAML_SUFFIXES):
+                        linked = set()  # a FIFO, a device: its folder's files are looked at
                     try:
                         is_dir = entry.is_dir()
                     except OSError:
