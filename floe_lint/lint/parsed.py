@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from floe_lint.errors import suppressed
@@ -183,13 +183,13 @@ class Parses:
     """One run's parses across runs: built from the lines `Kept` holds (`stored`, `serve`),
     made from files parsed from disk (`fresh`), kept with the entries the run records
     (`start`, `keep`, `save`). `digest` is the run's content hash of a file by key, `raw`
-    the bytes the run read of the files its store held."""
+    the bytes the run hashed of a file (`Replay.raw`)."""
 
     def __init__(
         self,
         store: cache.Store,
         digest: Callable[[str], str | None],
-        raw: Mapping[str, bytes | None],
+        raw: Callable[[str], bytes | None],
     ):
         self.store = store
         self.kept = Kept(store.path)
@@ -232,7 +232,7 @@ class Parses:
     def serve(self, path: Path, key: str) -> SourceFile | None:
         """The file at `path` built from its kept parse, when its content is the same."""
         stored = self.stored(path, key)
-        raw = self._raw.get(key) if stored is not None else None
+        raw = self._raw(key) if stored is not None else None
         if stored is None or raw is None:
             return None
         source = built(path, raw, stored[2])
@@ -252,7 +252,7 @@ class Parses:
         if not isinstance(entry, dict) or entry.get("h") is None:
             return  # (a new file: a run that replays the others rewrites no kept parse for it)
         digest = self._digest(key)
-        raw = self._raw.get(key)
+        raw = self._raw(key) if entry["h"] == digest else None
         if entry["h"] != digest or digest is None or raw is None:
             return  # changed: the next run, if it checks it again for a manifest, keeps it
         try:

@@ -75,7 +75,7 @@ class Replay:
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
         #: the parses kept across runs (`floe_lint.lint.parsed`)
-        self.parses = parsed.Parses(store, self.hash, self._raw)
+        self.parses = parsed.Parses(store, self.hash, self.raw)
         #: the files rules read beside the documents (floe.lock), keyed as they were read
         self.side = SideFiles()
         #: the entries of files a streamed run retired, written out as made (`settle`), and
@@ -110,9 +110,18 @@ class Replay:
         return self.key(path if isinstance(path, Path) else Path(path))
 
     def raw(self, key: str) -> bytes | None:
-        if key not in self._raw:
-            self._raw[key] = read_bounded(key)  # None: absent (a floe.lock), or not readable
-        return self._raw[key]
+        """The bytes the run hashed of the file `key` (a file checked again is built from them,
+        or its parse kept): read again when first asked, and None when they no longer have
+        that hash. Not kept from hashing on: a run that hashed every file for a manifest's
+        sake (`all_hash`) held every file's bytes until it replayed it (issue 17)."""
+        raw = self._raw.get(key)
+        known = self._hash.get(key)
+        if raw is None and known is not None:
+            raw = read_bounded(key)
+            if raw is None or cache.digest(raw) != known:
+                return None
+            self._raw[key] = raw
+        return raw
 
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
@@ -120,8 +129,7 @@ class Replay:
                 # not in its folder as the run's walk listed it (most floe.lock files): what
                 # reading it would say, without a system call (and not noted: one per product)
                 return None
-            # the bytes are kept only for a file the store may replay (its LazySourceFile)
-            raw = self.raw(key) if key in self.store.entries else read_bounded(key)
+            raw = read_bounded(key)  # (not kept: see `raw`)
             self._hash[key] = None if raw is None else cache.digest(raw)
             if raw is not None and (marks := lazy.marks(raw)):
                 self._marks[key] = marks
