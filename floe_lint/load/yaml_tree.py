@@ -14,7 +14,7 @@ import yaml
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
-from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key
+from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key, key_text
 from floe_lint.load.resolving import Loader as _Loader
 
 TYPE_CHECKING = False
@@ -196,7 +196,7 @@ class Builder:
                 self.problems.append(
                     LoadProblem(
                         "duplicate-key",
-                        f"duplicate key '{key}': YAML keeps only the last value, "
+                        f"duplicate key '{key_text(key_node)}': YAML keeps only the last value, "
                         f"silently discarding the one at line {first.start_line}",
                         key_span,
                         child,
@@ -440,11 +440,6 @@ class Merges:
             return node  # (a duplicate key: only the same node is the same then)
         finally:
             self.builder.count = builder.count
-
-
-def key_text(key_node: yaml.Node) -> str:
-    """A key as its YAML text reads (`~` stays `~`, not Python's 'None')."""
-    return str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "<collection>"
 
 
 def _same(a: Any, b: Any) -> bool:
