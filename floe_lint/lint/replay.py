@@ -110,18 +110,13 @@ class Replay:
         return self.key(path if isinstance(path, Path) else Path(path))
 
     def raw(self, key: str) -> bytes | None:
-        """The bytes the run hashed of the file `key` (a file checked again is built from them,
-        or its parse kept): read again when first asked, and None when they no longer have
-        that hash. Not kept from hashing on: a run that hashed every file for a manifest's
-        sake (`all_hash`) held every file's bytes until it replayed it (issue 17)."""
-        raw = self._raw.get(key)
-        known = self._hash.get(key)
-        if raw is None and known is not None:
+        """The bytes the run hashed of `key` (a file checked again), read again: not held from
+        hashing on (`all_hash` held every file's, issue 17); None once they changed."""
+        if key not in self._raw and self._hash.get(key) is not None:
             raw = read_bounded(key)
-            if raw is None or cache.digest(raw) != known:
-                return None
-            self._raw[key] = raw
-        return raw
+            if raw is not None and cache.digest(raw) == self._hash[key]:
+                self._raw[key] = raw
+        return self._raw.get(key)
 
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
