@@ -8,11 +8,14 @@ style, through a symbolic link to a folder (also one named unlike it, to the man
 named manifest.yaml in a folder of another name), from a twin of the tree beside it (also out of
 the twin into the tree, with `..` through it, or above the workspace), a bare name through a link
 in the product's own folder, with a folder name holding a space, the workspace named through a
-link, and mentions of the same names that are no refs."""
+link, mentions of the same names that are no refs, and files of unusual kinds and sizes (a FIFO,
+a device, an empty file, a link to a FIFO, a dependent longer than the search's first read of a
+file, one larger than the load limit)."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -120,6 +123,45 @@ def build(root: Path, domains: list[tuple[str, int]], products: list[tuple]) -> 
         )
 
 
+#: files of unusual kinds or sizes, put in a product folder of the tree or its twin: a
+#: dependent whose ref lies past the first read of the search (`dependents_scan.CHUNK`), a
+#: FIFO, a device (a read never ends), an empty file, a dependent larger than the load limit
+#: (refused, as the parse refuses it), and a link to a FIFO
+ODD = st.tuples(
+    st.sampled_from(["huge", "fifo", "device", "empty", "too-large", "link-fifo"]),
+    st.sampled_from(["products", "twin/products"]),
+    st.sampled_from((*DOMAINS, "enterprise")),
+)
+
+
+def add_odd(root: Path, odd: list[tuple[str, str, str]]) -> None:
+    """`ODD`'s files, each in a folder of its own (`where/oddN`)."""
+    from floe_lint.load.reading import MAX_BYTES
+    from floe_lint.model.dependents_scan import CHUNK
+
+    for number, (kind, where, level) in enumerate(odd):
+        folder = root / where / f"odd{number}"
+        folder.mkdir(parents=True, exist_ok=True)
+        ref = f"platform:\n  ref: ../../platform/{level}/manifest.yaml\n"
+        if kind in ("huge", "too-large"):
+            size = CHUNK + 100 if kind == "huge" else MAX_BYTES
+            pad = "# " + "x" * 77 + "\n"
+            text = f"name: odd{number}\ndescription: none\n" + pad * (size // len(pad)) + ref
+            (folder / "floe.yaml").write_text(text, "utf-8")
+        elif kind == "fifo":
+            os.mkfifo(folder / "floe.yaml")
+        elif kind == "device":
+            try:  # (what /dev/zero is: a read of it never ends)
+                os.mknod(folder / "floe.yaml", 0o600 | stat.S_IFCHR, os.makedev(1, 5))
+            except OSError:
+                (folder / "floe.yaml").write_text("name: odd\n", "utf-8")
+        elif kind == "empty":
+            (folder / "floe.yaml").write_text("", "utf-8")
+        else:
+            os.mkfifo(folder / "pipe")
+            (folder / "floe.yaml").symlink_to("pipe")
+
+
 def straightforward(root: Path, changed: Path) -> list[Dependent]:
     """Parse every file, resolve its level refs exactly, follow them level by level."""
     workspace = Workspace()
@@ -175,6 +217,7 @@ def _fields(dependents: list[Dependent]) -> list[tuple[Path, Path, Path, str, st
     products=st.lists(PRODUCT, max_size=10),
     twin=st.booleans(),
     pick=st.integers(0, 10),
+    odd=st.lists(ODD, max_size=3),
 )
 def test_the_search_finds_what_parsing_every_file_finds(
     tmp_path_factory: pytest.TempPathFactory,
@@ -182,10 +225,12 @@ def test_the_search_finds_what_parsing_every_file_finds(
     products: list[tuple],
     twin: bool,
     pick: int,
+    odd: list[tuple[str, str, str]],
 ) -> None:
     root = tmp_path_factory.mktemp("index") / "ws"
     (root / "twin" if twin else root).mkdir(parents=True)
     build(root, domains, products)
+    add_odd(root, odd)
     manifests = ["enterprise", *(name for name, _ in domains)]
     changed = root / "platform" / manifests[pick % len(manifests)] / "manifest.yaml"
     old = os.getcwd()

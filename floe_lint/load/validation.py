@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 
 from floe_lint.load import pointer as ptr
-from floe_lint.load.fastschema import compile_schema, ecma_pattern, proves_valid
+from floe_lint.load.ecma_blank import ecma_pattern
+from floe_lint.load.fastschema import compile_schema, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
 
@@ -282,10 +283,10 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
                 "unknown-key",
                 ptr.join(where, str(key)),
                 "key",
-                f"unknown key '{key}' in {name}"
-                + (did_you_mean(str(key), allowed) if index < MAX_KEY_SUGGESTIONS else "")
+                f"unknown key '{_shown(key)}' in {name}"
+                + (did_you_mean(_shown(key), allowed) if index < MAX_KEY_SUGGESTIONS else "")
                 + (f" (allowed: {', '.join(allowed)})" if 0 < len(allowed) <= 8 else ""),
-                str(key),
+                _shown(key),
             )
             for index, key in enumerate(unknown)
         ]
@@ -427,6 +428,16 @@ def _collect_from(errors: Iterable[Any], root: dict[str, Any]) -> list[SchemaPro
                 seen.add(key)
                 found.append(problem)
     return found
+
+
+def _shown(key: Any) -> str:
+    """A key of the data as YAML writes it: a null key is 'null', not Python's 'None' (the
+    text written is not known here), a boolean one 'true' or 'false'."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 def _pair_misspellings(found: list[SchemaProblem]) -> list[SchemaProblem]:

@@ -56,6 +56,11 @@ def read_listed(name: str, link: bool) -> bytes | None:
     return read_bounded(name) if link else read_unlinked(name)
 
 
+#: what one read asks for: a file of the usual size (a product, a manifest) is read whole, and a
+#: shorter answer is its end (`first_pass`)
+CHUNK = 1 << 16
+
+
 def first_pass(
     folders: Iterable[Folder],
     kept: list[Folder],
@@ -71,45 +76,64 @@ def first_pass(
     paths) and is left out whole below one of `given_folders` (the run lints them already).
     Yields (name, absolute path, is a link, passed) for each file that passed the test
     (`holds_ref`, passed True) or that the caller tests itself (passed False): a symbolic link
-    and any file of a folder that holds one, and a file below one of `below` (the folders of
-    targets: a ref of `..` alone names them). Every other file costs one open without following
-    a link, one fstat on the same descriptor and one read; anything unusual about it (not a
-    regular file, too large, a size that changed) is left to `read_unlinked`, whose answer it
-    is, as for every other file of the search."""
+    and any file of a folder that holds one or a YAML name listed as neither a file nor a link,
+    and a file below one of `below` (the folders of targets: a ref of `..` alone names them).
+
+    Every other file was listed as a regular file (the type its folder's listing gave) and
+    costs three system calls: one open that follows no link and cannot block, one read of at
+    most CHUNK bytes, one close. A shorter answer is the whole file, and most files hold no
+    needle: they are dropped there, whatever the file had become since it was listed (what
+    `read_unlinked` answers for a file that is not regular, None, drops it too). A file whose
+    bytes hold a needle or a backslash, or that filled the read, is checked with fstat on the
+    same descriptor before anything more is done with it: a regular file, within the load
+    limit, of the size read (the rest read once); anything unusual is left to
+    `read_unlinked`, whose answer it is, as for every other file of the search."""
     names_in = targets.byte_needles
+    lone = names_in[0] if names_in is not None and len(names_in) == 1 else None
     any_oci = bool(oci)
-    for shown, absolute, opened, names, linked in folders:
-        if absolute.startswith(given_folders):
+    opening, reading, closing = os.open, os.read, os.close
+    for folder in folders:
+        shown, absolute, opened, names, linked = folder
+        if given_folders and absolute.startswith(given_folders):
             continue
-        skip = given.get(absolute)
+        skip = given.get(absolute) if given else None
         if skip is not None:
             names = [name for name in names if name not in skip]
-        kept.append((shown, absolute, opened, names, linked))
+            folder = (shown, absolute, opened, names, linked)
+        kept.append(folder)
         if linked is not None or absolute.startswith(below):
             for name in names:
                 yield shown + name, absolute + name, linked is not None and name in linked, False
             continue
         for name in names:
             try:
-                fd = os.open(opened + name, _UNLINKED)
+                fd = opening(opened + name, _UNLINKED)
             except (OSError, ValueError):
                 continue  # (what `read_unlinked` answers: None)
-            raw: bytes | None = None
+            raw: bytes | None
             try:
-                info = os.fstat(fd)
-                if S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
-                    raw = os.read(fd, info.st_size + 1)
-                    if len(raw) != info.st_size:
-                        raw = None
+                raw = reading(fd, CHUNK)
+                # (the tests of `holds_ref`, inline and first without the names'
+                # resolution: most files hold no needle)
+                if (
+                    len(raw) < CHUNK
+                    and b"\\" not in raw
+                    and not (any_oci and any(needle in raw for needle in oci))
+                ):
+                    if lone is not None:
+                        if lone not in raw:
+                            continue  # (closed below)
+                    elif names_in is not None and not any(n in raw for n in names_in):
+                        continue
+                raw = _checked(fd, raw)
             except OSError:
                 raw = None
             finally:
-                os.close(fd)
+                closing(fd)
             if raw is None:  # anything unusual: `read_unlinked` answers, as it always did
                 raw = read_unlinked(shown + name)
                 if raw is None:
                     continue
-            # (the tests of `holds_ref`, inline: most files hold no needle)
             if any_oci and any(needle in raw for needle in oci):
                 yield shown + name, absolute + name, False, True
                 continue
@@ -123,3 +147,15 @@ def first_pass(
                 if not targets.named_in(absolute[:-1] or os.sep, raw):
                     continue
             yield shown + name, absolute + name, False, True
+
+
+def _checked(fd: int, raw: bytes) -> bytes | None:
+    """The bytes of the file open at `fd`, of which `raw` was read first, when it is a regular
+    file within the load limit of the size read (the rest read once, when `raw` filled its
+    read); None otherwise."""
+    info = os.fstat(fd)
+    if not S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+        return None
+    if len(raw) >= CHUNK and info.st_size >= CHUNK:
+        raw += os.read(fd, info.st_size + 1 - len(raw))
+    return raw if len(raw) == info.st_size else None
