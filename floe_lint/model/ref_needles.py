@@ -9,6 +9,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from floe_lint.model.ref_spelling import spelled_otherwise
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
     from typing import AnyStr
@@ -115,7 +117,10 @@ def _flow_values(line: str) -> Iterator[str]:
 
 
 def _value(line: str) -> str:
-    value = line.split("#", 1)[0].strip().removeprefix("- ").split(": ", 1)[-1]
+    """A line's value after `- ` or `key: `, unquoted; a comment (a `#` after a space: one
+    inside a name, `a#b`, is the name's) cut."""
+    value = line.split(" #", 1)[0].split("\t#", 1)[0].strip().removeprefix("- ")
+    value = value.split(": ", 1)[-1]
     return value.strip().strip("\"'")
 
 
@@ -149,6 +154,9 @@ class _Targets:
         #: (`_line_refs`, each line once: `_lines`); the others as runs around each mention
         by_line = [n for n in self.needles if _STOPS.isdisjoint(n) and "\n" not in n]
         self._others = [n for n in self.needles if n not in by_line]
+        #: the pieces of each of the others that a file naming it holds however it spells
+        #: the name (`_pieces`): a space may be a folded line break, a `'` a single-quoted `''`
+        self._pieces = [_pieces(n) for n in self._others]
         #: a line's refs that hold the needle as a name, by (needle, line): the lines of a
         #: tree's files repeat (the same ref text, owner, label in every product)
         self._lines: dict[tuple[str, bytes | str], tuple[str, ...]] = {}
@@ -163,12 +171,18 @@ class _Targets:
         self.byte_needles: tuple[bytes, ...] | None = None
         if not any("\ufffd" in n for n in self.needles):
             with contextlib.suppress(UnicodeEncodeError):
-                self.byte_needles = tuple(n.encode() for n in self.needles)
+                self.byte_needles = tuple(
+                    [n.encode() for n in by_line]
+                    + [piece.encode() for pieces in self._pieces for piece in pieces or ("",)]
+                )
         #: (needle, what a line of the content holds when it holds the needle: its UTF-8
         #: when the content is bytes and there is one, else the needle)
         self._by_line: list[tuple[str, bytes]] = [
             (n, n.encode() if self.byte_needles is not None else b"") for n in by_line
         ]
+        #: what a file holds where a ref may name a target: the needles read by line, then
+        #: the pieces of the others (`spelled_otherwise` reads the lines around them)
+        self._spelled = [*by_line, *(piece for pieces in self._pieces for piece in pieces)]
         #: each line needle's two mentions (`/needle`, `needle/`), as bytes and as text
         self._mentions: dict[str, tuple[tuple[bytes, bytes], tuple[str, str]]] = {
             n: ((b"/" + code, code + b"/"), ("/" + n, n + "/")) for n, code in self._by_line
@@ -230,7 +244,19 @@ class _Targets:
                         tried.add(ref)
                         if self._written_as(self._based(folder, ref), later):
                             return True
-        return any(self._through_links(joined) for joined in later)
+        if any(self._through_links(joined) for joined in later):
+            return True
+        # a ref the lines do not spell as its value (a folded line break, a `''`): parsed
+        if text is None:
+            assert isinstance(content, bytes)
+            text = content.decode("utf-8", errors="replace")
+        return self.holds_needle(text) and spelled_otherwise(text, self._spelled)
+
+    def holds_needle(self, text: str) -> bool:
+        """Whether `text` holds a needle (or each piece of one, `_pieces`)."""
+        return any(needle in text for needle in self._spelled[: len(self._by_line)]) or any(
+            all(piece in text for piece in pieces) for pieces in self._pieces
+        )
 
     def _refs_by_line(
         self,
@@ -293,6 +319,13 @@ class _Targets:
                 count = below
             folder = folder.rsplit("/", count)[0]
         return os.path.join(folder, ref)
+
+
+def _pieces(needle: str) -> tuple[str, ...]:
+    """The runs of `needle` between spaces (any white space, a line break) and quotes: what a
+    file's text holds wherever a scalar's value holds the needle (a line break folded to a
+    space, `''` or an escape for a quote; a backslash makes the file parsed anyway)."""
+    return tuple(needle.replace("'", " ").replace('"', " ").split())
 
 
 def _real_target(joined: str) -> str:
