@@ -75,7 +75,7 @@ class Replay:
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
         #: the parses kept across runs (`floe_lint.lint.parsed`)
-        self.parses = parsed.Parses(store, self.hash, self._raw)
+        self.parses = parsed.Parses(store, self.hash, self.raw)
         #: the files rules read beside the documents (floe.lock), keyed as they were read
         self.side = SideFiles()
         #: the entries of files a streamed run retired, written out as made (`settle`), and
@@ -110,9 +110,13 @@ class Replay:
         return self.key(path if isinstance(path, Path) else Path(path))
 
     def raw(self, key: str) -> bytes | None:
-        if key not in self._raw:
-            self._raw[key] = read_bounded(key)  # None: absent (a floe.lock), or not readable
-        return self._raw[key]
+        """The bytes the run hashed of `key` (a file checked again), read again: not held from
+        hashing on (`all_hash` held every file's, issue 17); None once they changed."""
+        if key not in self._raw and self._hash.get(key) is not None:
+            raw = read_bounded(key)
+            if raw is not None and cache.digest(raw) == self._hash[key]:
+                self._raw[key] = raw
+        return self._raw.get(key)
 
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
@@ -120,8 +124,7 @@ class Replay:
                 # not in its folder as the run's walk listed it (most floe.lock files): what
                 # reading it would say, without a system call (and not noted: one per product)
                 return None
-            # the bytes are kept only for a file the store may replay (its LazySourceFile)
-            raw = self.raw(key) if key in self.store.entries else read_bounded(key)
+            raw = read_bounded(key)  # (not kept: see `raw`)
             self._hash[key] = None if raw is None else cache.digest(raw)
             if raw is not None and (marks := lazy.marks(raw)):
                 self._marks[key] = marks
