@@ -282,12 +282,12 @@ class Parses:
             self.parses[key] = [None, str(path), data]
             self._fresh.add(key)
 
-    def replayed(self, key: str, entry: dict[str, Any]) -> None:
-        """The run replayed `entry`: the parse it notes stays kept, and counts against
+    def replayed(self, key: str, length: int | None) -> None:
+        """The run replayed the entry of `key`, which notes a kept parse of `length` (None: it
+        notes none, or not as a run writes it): it stays kept, and counts against
         `MAX_STORED`."""
-        kept = entry.get(PARSED)
-        if kept is not None and type(kept) is list and len(kept) == 2 and type(kept[1]) is int:
-            self._room -= kept[1]
+        if length is not None:
+            self._room -= length
             self._held.append(key)
 
     def keep(self, key: str, entry: dict[str, Any]) -> None:

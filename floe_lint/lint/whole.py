@@ -289,9 +289,17 @@ class Whole:
                 return None
             deps.update(spilled_deps)
             todo.extend(reach)
+        # the entries replayed: what they depend on was noted as each was found to stand (each
+        # file they reached was replayed too), unless that is not exact; then read again
+        standing = replay.standing
+        replayed = replay.replayed if standing.exact(len(replay.replayed)) else ()
+        if replayed:
+            if standing.oci:
+                return None
+            deps.update(standing.deps)
         while todo:
             key = todo.pop()
-            if key in seen:
+            if key in seen or key in replayed:
                 continue
             seen.add(key)
             entry = replay.store.entry(key)
