@@ -153,6 +153,32 @@ def test_a_ref_through_a_link_of_another_name_names_the_deleted_manifest(
     ) in run.stderr
 
 
+def test_a_product_that_takes_the_configs_manifest_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A product naming no platform takes the config's `manifest`: its text names none."""
+    product = "name: o\ntransforms: [{type: dbt, path: m/}]\n"
+    _committed(
+        tmp_path,
+        {
+            "shared/base.yaml": MANIFEST,
+            ".floe-lint.yaml": "manifest: shared/base.yaml\n",
+            "p/floe.yaml": product,
+        },
+    )
+    _git(tmp_path, "rm", "-q", "shared/base.yaml")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--hook")
+    assert run.code == 1, (run.stdout, run.stderr)
+    assert run.stdout.startswith(
+        "p/floe.yaml:1:1: ERROR FL301 [unresolved-ref] cannot resolve --manifest "
+    ), run.stdout
+    assert (
+        "floe-lint: shared/base.yaml is deleted in this commit; checking the files "
+        "that named it: p/floe.yaml\n"
+    ) in run.stderr
+
+
 # --- property: random spellings of random refs, found iff a parse of the file finds them ---
 
 _NAME = st.text(string.ascii_lowercase[:4] + " '\"#", min_size=1, max_size=6).filter(

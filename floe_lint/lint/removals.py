@@ -125,6 +125,10 @@ def former_dependents(
         needles = _Targets([r.path for r in removals], needles.needles | aliases)
     written = {os.fsencode(name) for r in removals for name in (r.path.name, r.path.parent.name)}
     names = tuple(name for name in written | {os.fsencode(a) for a in aliases} if name)
+    # a product naming no platform takes the config's `manifest` (absolute): if it is removed,
+    # such a product's text need not name it, so every file is parsed
+    every = config.manifest is not None and "://" not in config.manifest
+    every = every and _real(config.manifest or "") in targets
     workspace = Workspace(config.dialect)
     found: list[tuple[Path, Removal]] = []
     for name, _, _ in files:
@@ -135,7 +139,7 @@ def former_dependents(
         if raw is None:
             continue
         sibling = targets.get(os.path.join(os.path.dirname(_real(path)), "manifest.yaml"))
-        if sibling is None and not _may_name(raw, names, needles):
+        if sibling is None and not every and not _may_name(raw, names, needles):
             continue
         hit = _named(workspace, path, targets, config, sibling)
         if hit is not None:
