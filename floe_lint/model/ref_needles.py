@@ -36,8 +36,8 @@ def _ref_texts(text: str, needle: str) -> Iterator[str]:
         while right < len(text) and text[right] not in _STOPS and text[right] != "\n":
             right += 1
         yield text[left:right]
-        yield _line_value(text, start)
-        yield from _flow_values(_line_of(text, start))
+        line = _line_of(text, start)
+        yield from _line_candidates(line)
         start = text.find(needle, right)
 
 
@@ -65,8 +65,7 @@ def _line_texts(text: str, needle: str) -> Iterator[str]:
         for run in line.translate(_TO_BREAK).split("\n"):
             if needle in run:
                 yield run
-        yield _value(line)
-        yield from _flow_values(line)
+        yield from _line_candidates(line)
 
 
 def _line_refs(line: bytes | str, needle: str) -> tuple[str, ...]:
@@ -83,13 +82,10 @@ def _line_refs(line: bytes | str, needle: str) -> tuple[str, ...]:
     if isinstance(line, bytes):
         line = line.decode("utf-8", errors="replace")
     return tuple(
-        ref for ref in _line_texts(line, needle) if "://" not in ref and needle in ref.split("/")
+        ref
+        for ref in _line_texts(line, needle)
+        if ref == DOUBT or ("://" not in ref and needle in ref.split("/"))
     )
-
-
-def _line_value(text: str, start: int) -> str:
-    """The value of the line holding `start`: after `- ` or `key: `, unquoted, comment cut."""
-    return _value(_line_of(text, start))
 
 
 def _line_of(text: str, start: int) -> str:
@@ -114,9 +110,84 @@ def _flow_values(line: str) -> Iterator[str]:
             yield _value(piece)
 
 
+#: what `_line_candidates` yields for a line whose ref the text alone cannot tell: the file is
+#: parsed (no ref holds a NUL)
+DOUBT = "\0"
+
+
+def _line_candidates(line: str) -> Iterator[str]:
+    """The values of a line (`_value`, `_flow_values`), its key (an anchored key may be a
+    ref's alias) and the line itself (a block scalar's text may hold `: `); DOUBT for a line
+    that holds no `key: ` (a multi-line scalar's continuation, a block scalar's text, a list
+    item): the ref may begin on a line before it, which the file's parse reads."""
+    stripped = line.strip()
+    yield _value(line)
+    yield from _flow_values(line)
+    yield _properties_off(stripped)
+    item = stripped
+    while item[:2] == "- " or item[:2] == "-\t":
+        item = item[2:].lstrip()
+    key, value = _key_and_value(item)
+    if key is not None:
+        yield _properties_off(key.strip()).strip("\"'")
+    elif not item.endswith(":"):
+        yield DOUBT
+
+
+def _key_and_value(text: str) -> tuple[str | None, str]:
+    """`text` split at its first `: ` or `:<tab>` (None and the text: neither is there)."""
+    at = text.find(": ")
+    tab = text.find(":\t")
+    if at < 0 or 0 <= tab < at:
+        at = tab
+    if at < 0:
+        return None, text
+    return text[:at], text[at + 2 :]
+
+
+def _properties_off(text: str) -> str:
+    """`text` without the node properties that may begin it (`&anchor`, `!tag`, each ending
+    at a space): what is left is the scalar's own text."""
+    while text[:1] in ("&", "!"):
+        space = text.find(" ")
+        if space < 0:
+            return text
+        text = text[space + 1 :].lstrip()
+    return text
+
+
 def _value(line: str) -> str:
-    value = line.split("#", 1)[0].strip().removeprefix("- ").split(": ", 1)[-1]
-    return value.strip().strip("\"'")
+    """The value of a line: after `- ` or `key: `, as one line of its scalar reads (`_scalar`)."""
+    text = line.strip()
+    if text.startswith("#"):
+        return ""
+    return _scalar(_key_and_value(text.removeprefix("- "))[1])
+
+
+def _scalar(value: str) -> str:
+    """The text of a scalar that begins `value` (node properties taken off): a single-quoted
+    one to its closing quote (`''` is `'`), a double-quoted one to its closing quote (a file
+    with a backslash is parsed anyway), a plain one to its comment (a `#` after a space or a
+    tab: one inside it is text). A quoted one that goes on to the next line: this line's."""
+    value = _properties_off(value.strip())
+    if value[:1] == "'":
+        end = 1
+        while True:
+            at = value.find("'", end)
+            if at < 0:
+                return value[1:].replace("''", "'")
+            if value[at + 1 : at + 2] != "'":
+                return value[1:at].replace("''", "'")
+            end = at + 2
+    if value[:1] == '"':
+        at = value.find('"', 1)
+        return value[1:at] if at >= 0 else value[1:]
+    cut = len(value)
+    for mark in (" #", "\t#"):
+        at = value.find(mark)
+        if 0 <= at < cut:
+            cut = at
+    return value[:cut].strip()
 
 
 class _Targets:
@@ -161,9 +232,20 @@ class _Targets:
         #: None (decode and look) for a needle with a replacement character or a lone
         #: surrogate (an undecodable file name), which may come from other bytes.
         self.byte_needles: tuple[bytes, ...] | None = None
+        #: needles a ref can spell otherwise than as they are: with a space (a line break in a
+        #: multi-line scalar folds into one) or a `'` (written `''` in single quotes); by
+        #: needle, the pieces between those, each of which such a ref's text holds
+        self._split: dict[str, list[str]] = {}
+        for n in self.needles:
+            pieces = n.replace("'", " ").split(" ")
+            if len(pieces) > 1 and any(pieces):
+                self._split[n] = [piece for piece in pieces if piece]
         if not any("\ufffd" in n for n in self.needles):
             with contextlib.suppress(UnicodeEncodeError):
-                self.byte_needles = tuple(n.encode() for n in self.needles)
+                self.byte_needles = tuple(
+                    max(self._split[n], key=len).encode() if n in self._split else n.encode()
+                    for n in self.needles
+                )
         #: (needle, what a line of the content holds when it holds the needle: its UTF-8
         #: when the content is bytes and there is one, else the needle)
         self._by_line: list[tuple[str, bytes]] = [
@@ -197,6 +279,7 @@ class _Targets:
         tried: set[str] = set()
         later: list[str] = []  # what names no target as written: through links, once all failed
         text: str | None = None
+        content = _lf_only(content)
         if isinstance(content, str):
             text = content
         elif self.byte_needles is None or self._others:
@@ -208,6 +291,8 @@ class _Targets:
             else:
                 refs = self._refs_by_line(text, needle, needle, "/", "\n")
             for ref in refs:
+                if ref == DOUBT:
+                    return True
                 if ref not in tried:
                     tried.add(ref)
                     if self._written_as(self._based(folder, ref), later):
@@ -218,11 +303,26 @@ class _Targets:
                 if mention not in text:  # does not; it may find it first)
                     continue
                 for ref in _ref_texts(text, mention):
+                    if ref == DOUBT:
+                        return True
                     if ref not in tried and "://" not in ref and needle in ref.split("/"):
                         tried.add(ref)
                         if self._written_as(self._based(folder, ref), later):
                             return True
+        if self._split and self._spelled_apart(content if text is None else text):
+            return True
         return any(self._through_links(joined) for joined in later)
+
+    def _spelled_apart(self, content: bytes | str) -> bool:
+        """Whether `content` holds every piece of a needle with a space or a `'` (`_split`):
+        a multi-line or single-quoted scalar may spell it so, which the file's parse reads."""
+        for pieces in self._split.values():
+            if isinstance(content, bytes):
+                if all(piece.encode(errors="surrogateescape") in content for piece in pieces):
+                    return True
+            elif all(piece in content for piece in pieces):
+                return True
+        return False
 
     def _refs_by_line(
         self, content: AnyStr, needle: str, encoded: AnyStr, slash: AnyStr, lf: AnyStr
@@ -271,6 +371,25 @@ class _Targets:
                 folder = folder[: folder.rfind("/")]
                 ref = ref[3:]
         return os.path.join(folder, ref)
+
+
+#: the line breaks YAML has besides LF (CR, NEL, LS, PS), as text and as UTF-8
+_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_BYTE_BREAKS = tuple(b.encode() for b in _BREAKS)
+
+
+def _lf_only(content: bytes | str) -> bytes | str:
+    """`content` with every YAML line break as LF: its refs are read a line at a time. (In
+    UTF-8, NEL, LS and PS are sequences whose first byte no other character continues.)"""
+    if isinstance(content, bytes):
+        for brk in _BYTE_BREAKS:
+            if brk in content:
+                content = content.replace(brk, b"\n")
+        return content
+    for brk in _BREAKS:
+        if brk in content:
+            content = content.replace(brk, "\n")
+    return content
 
 
 def _real_target(joined: str) -> str:
