@@ -150,9 +150,13 @@ def test_a_compute_pyyaml_6_0_4_reads_from_a_merge_of_a_merge_is_reported(
     assert code == 1
     assert (
         "floe.yaml:6:6: ERROR FL005 [merge-key] 'compute' is merged here with the values at "
-        "line 4, column 24 and line 5, column 26 (a source sets it over its own merge): PyYAML "
-        "6.0.4 reads the first, earlier versions the last, so Floe may run either; set "
-        "'compute' in this mapping"
+        "line 4, column 24 and line 5, column 26: PyYAML 6.0.4 reads the first, earlier "
+        "versions the last, so Floe may run either; set 'compute' in this mapping"
+    ) in out, out
+    # and what 6.0.4 reads is what is checked, placed where this transform takes it
+    assert (
+        "floe.yaml:6:10: ERROR FL201 [compute-not-approved] transform 'models/c/' selects "
+        "compute 'snowflake'"
     ) in out, out
 
 

@@ -150,3 +150,34 @@ def test_lines_of_bytes_find_what_the_runs_of_the_text_find(
     assert targets.named_in(str(folder), raw) is expected
     fresh = _Targets([root / "platform" / "finance" / "manifest.yaml"], top=str(root))
     assert fresh.named_in(str(folder), text) is expected
+
+
+def _based_by_loop(top: str, folder: str, ref: str) -> str:
+    """`_Targets._based` as it was written before it counted a ref's `../` once per text:
+    one `../` and one folder taken off at a time."""
+    if ref.startswith("../") and folder.startswith(top + os.sep):
+        while ref.startswith("../") and ref[3:4] != "/" and len(folder) > len(top):
+            folder = folder[: folder.rfind("/")]
+            ref = ref[3:]
+    return os.path.join(folder, ref)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    depth=st.integers(0, 4),
+    ups=st.integers(0, 6),
+    rest=st.sampled_from(["", "x", "/x", "./x", "../x", "..//x", "a/../b/manifest.yaml", ".."]),
+    outside=st.booleans(),
+)
+def test_leading_parents_are_taken_off_as_one_at_a_time_does(
+    depth: int, ups: int, rest: str, outside: bool
+) -> None:
+    """`_based` takes a ref's leading `../` off while its folder lies below the walk's top,
+    counting them once per ref text; it gives what taking them off one by one gives, also
+    past the top (the rest are kept), for a folder outside the top and a ref with `..//`."""
+    top = "/w/top"
+    folder = ("/w/else" if outside else top) + "".join(f"/d{n}" for n in range(depth))
+    ref = "../" * ups + rest
+    targets = _Targets([Path("/w/top/platform/manifest.yaml")], top=top)
+    assert targets._based(folder, ref) == _based_by_loop(top, folder, ref)
+    assert targets._based(folder, ref) == _based_by_loop(top, folder, ref)  # (counted once)

@@ -7,7 +7,7 @@ from floe_lint.record import Frozen, set_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Literal
+    from typing import Any, Literal
 
 
 class NodeSpans(Frozen):
@@ -56,3 +56,12 @@ def collection_key(span: Span) -> LoadProblem:
         "file (found unhashable key); use a plain key",
         span,
     )
+
+
+def key_text(key_node: Any) -> str:
+    """A key node's text as written, for messages (`~` stays `~`, not Python's 'None'; an
+    empty null is 'null')."""
+    text = key_node.value
+    if not isinstance(text, str):  # (a list or mapping as a key)
+        return str(text)
+    return text or ("null" if str(key_node.tag).endswith(":null") else "")

@@ -282,10 +282,10 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
                 "unknown-key",
                 ptr.join(where, str(key)),
                 "key",
-                f"unknown key '{key}' in {name}"
-                + (did_you_mean(str(key), allowed) if index < MAX_KEY_SUGGESTIONS else "")
+                f"unknown key '{_shown(key)}' in {name}"
+                + (did_you_mean(_shown(key), allowed) if index < MAX_KEY_SUGGESTIONS else "")
                 + (f" (allowed: {', '.join(allowed)})" if 0 < len(allowed) <= 8 else ""),
-                str(key),
+                _shown(key),
             )
             for index, key in enumerate(unknown)
         ]
@@ -427,6 +427,16 @@ def _collect_from(errors: Iterable[Any], root: dict[str, Any]) -> list[SchemaPro
                 seen.add(key)
                 found.append(problem)
     return found
+
+
+def _shown(key: Any) -> str:
+    """A key of the data as YAML writes it: a null key is 'null', not Python's 'None' (the
+    text written is not known here), a boolean one 'true' or 'false'."""
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    return str(key)
 
 
 def _pair_misspellings(found: list[SchemaProblem]) -> list[SchemaProblem]:

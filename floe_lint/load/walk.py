@@ -48,13 +48,11 @@ class Listing:
         #: each folder listed -> the names it held
         self.names: dict[str, set[str]] = {}
 
-    def note(
-        self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
-    ) -> None:
+    def note(self, absolute: str, shown: str, files: list[str], dirs: list[str]) -> None:
         """Record a folder listed (`absolute`, or `shown` as `discover` spells its files'
-        folder) and every name in it, files and folders (`(name, path)`) alike."""
+        folder) and every name in it, files and folders alike."""
         names = self.names[absolute] = set(files)
-        names.update(name for name, _ in dirs)
+        names.update(dirs)
 
     @property
     def folders(self) -> set[str]:
@@ -98,13 +96,11 @@ class Beside(Listing):
         prefix = folder[: folder.rfind("/") + 1]  # "", "a/", or "/" (or "//") at the root
         return "." if not prefix else prefix if not prefix.strip("/") else prefix[:-1]
 
-    def note(
-        self, absolute: str, shown: str, files: list[str], dirs: list[tuple[str, str]]
-    ) -> None:
+    def note(self, absolute: str, shown: str, files: list[str], dirs: list[str]) -> None:
         if self.every_name:
             super().note(absolute, shown, files, dirs)
         kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
-        kept.extend(name for name, _ in dirs if name.endswith("ml") and name.count(".") >= 2)
+        kept.extend(name for name in dirs if name.endswith("ml") and name.count(".") >= 2)
         self.beside[shown] = tuple(kept) if kept else _NONE
 
     def forget(self, folder: str, absolute: str | None = None) -> None:
@@ -187,17 +183,20 @@ def folder_files(
         listing.tops.add(start)
     every = listing is not None  # (a listing notes every name)
     # Each folder to list as prefixes of its names: as `discover` spells them (Path prints
-    # them), as os.walk joins them (what is opened), as os.path.abspath names them; and the
-    # folder as `listing` names it.
+    # them), as os.walk joins them (what is opened, as `DirEntry.path` joins a name to it),
+    # as os.path.abspath names them; and the folder as `listing` names it. A top spelt as its
+    # absolute path (a workspace's root) has one prefix for all three, below it too.
     top_shown = start if start.endswith("/") else "" if start == "." else start + "/"
     absolute_top = os.path.abspath(top)
-    stack = [(top_shown, os.path.join(top, ""), os.path.join(absolute_top, ""), absolute_top)]
+    opened_top, absolute_prefix = os.path.join(top, ""), os.path.join(absolute_top, "")
+    one = top_shown == opened_top == absolute_prefix
+    stack = [(top_shown, opened_top, absolute_prefix, absolute_top)]
     while stack:
         shown, opened, absolute, listed = stack.pop()
         names: list[str] = []  # regular files (no link) with a YAML name: found as they are
         files: list[str] = []  # every other file (JSON, a link, anything else; with a
         # listing, every name that is no folder)
-        dirs: list[tuple[str, str]] = []  # (name, path to open)
+        dirs: list[str] = []
         linked: set[str] | None = None  # the names that are symbolic links (rare)
         try:
             with os.scandir(opened) as entries:
@@ -211,7 +210,7 @@ def folder_files(
                                 files.append(name)
                             continue
                         if entry.is_dir(follow_symlinks=False):
-                            dirs.append((entry.name, entry.path))
+                            dirs.append(entry.name)
                             continue
                     except OSError:
                         pass
@@ -231,7 +230,7 @@ def folder_files(
                     except OSError:
                         is_dir = False
                     if is_dir:
-                        dirs.append((name, entry.path))
+                        dirs.append(name)
                     else:
                         files.append(name)
         except OSError:
@@ -260,7 +259,7 @@ def folder_files(
             continue
         if len(dirs) > 1:
             dirs.sort(reverse=True)  # popped from the stack in name order
-        for name, path in dirs:
+        for name in dirs:
             if linked is not None and name in linked:
                 if links is not None:
                     links.append(shown + name)
@@ -268,7 +267,11 @@ def folder_files(
             if name[0] == "." or name in SKIP_DIRS:
                 continue
             below = listed.rstrip("/") + "/" + name if every else ""
-            stack.append((shown + name + "/", path + "/", absolute + name + "/", below))
+            if one:
+                prefix = f"{shown}{name}/"
+                stack.append((prefix, prefix, prefix, below))
+            else:
+                stack.append((f"{shown}{name}/", f"{opened}{name}/", f"{absolute}{name}/", below))
 
 
 def _within(target: str, folder: str) -> bool:

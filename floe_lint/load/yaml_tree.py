@@ -14,7 +14,7 @@ import yaml
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
-from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key
+from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key, key_text
 from floe_lint.load.resolving import Loader as _Loader
 
 TYPE_CHECKING = False
@@ -196,7 +196,7 @@ class Builder:
                 self.problems.append(
                     LoadProblem(
                         "duplicate-key",
-                        f"duplicate key '{key}': YAML keeps only the last value, "
+                        f"duplicate key '{key_text(key_node)}': YAML keeps only the last value, "
                         f"silently discarding the one at line {first.start_line}",
                         key_span,
                         child,
@@ -265,22 +265,17 @@ class Builder:
 
 
 class Merges:
-    """The merge keys (`<<`) of one mapping, read as PyYAML reads them, and reported where
-    YAML loaders read them differently.
-
-    PyYAML lets a later `<<` win over an earlier one (every version), and within one
-    `<<: [a, b]` the first source wins up to 6.0.3 but the last from 6.0.4 on; upstream Floe
-    accepts any 6.x. So a second `<<`, sources of one list that disagree on a key the mapping
-    does not set itself, and a merge of something that is no mapping (PyYAML refuses the
-    file) are reported. The data read is 6.0.4's; the finding is what makes it safe.
+    """The merge keys (`<<`) of one mapping, read as PyYAML 6.0.4 reads them, and reported
+    where YAML loaders read them differently: a second `<<`, a merge of something that is no
+    mapping (PyYAML refuses the file), and each key the mapping does not set that PyYAML up
+    to 6.0.3 and 6.0.4 read differently (upstream Floe accepts any 6.x; see
+    floe_lint.load.merge_identity for how they differ).
     """
 
     def __init__(self, builder: Builder, node: yaml.MappingNode, place: Span | None):
         self.builder, self.node, self.place = builder, node, place
         self.keys: list[yaml.Node] = []
         self.groups: list[list[tuple[yaml.MappingNode, Span | None]]] = []
-        self._pairs: list[tuple[yaml.Node, yaml.Node]] = []  # each `<<` and its value
-        self.reported: set[Any] = set()  # the keys reported as sources disagreeing
 
     def __bool__(self) -> bool:
         return bool(self.keys)
@@ -295,13 +290,13 @@ class Merges:
             first = span_of(self.keys[0], builder.lines)
             self._problem(
                 f"a second merge key '<<' in one mapping (the first is at line "
-                f"{first.start_line}): PyYAML lets the later win where they overlap, other "
-                "loaders refuse a repeated key or keep the first; merge every source in one '<<'",
+                f"{first.start_line}): PyYAML lets the later win where they overlap (6.0.4 the "
+                "earlier for a key of one character or an anchored key), other loaders refuse "
+                "a repeated key or keep the first; merge every source in one '<<'",
                 key_node,
                 first,
             )
         self.keys.append(key_node)
-        self._pairs.append((key_node, value_node))
         place = self.place or builder._alias(self.node, (index, 1))
         if isinstance(value_node, yaml.SequenceNode):
             items = [
@@ -323,43 +318,117 @@ class Merges:
         self.groups.append(group)
 
     def read(self, pointer: str, explicit: dict[Any, Any]) -> dict[Any, Any]:
-        """The merged keys. The winning source is built first, so spans name where the value
-        read comes from."""
+        """The merged keys as PyYAML 6.0.4 reads them. The winning source is built first, so
+        spans name where the value read comes from."""
         merged: dict[Any, Any] = {}
-        for key_node, group in reversed(list(zip(self.keys, self.groups, strict=True))):
-            built = [
-                (self.builder._mapping(source, pointer, place), source)
-                for source, place in reversed(group)
-            ]
-            for data, _ in built:
-                for key, value in data.items():
+        for group in reversed(self.groups):
+            for source, place in reversed(group):
+                for key, value in self.builder._mapping(source, pointer, place).items():
                     merged.setdefault(key, value)
-            if len(built) > 1:
-                self._disagreements(key_node, built[::-1], explicit)
-        self._dropped(explicit)
+        self._releases(pointer, merged, explicit)
         return merged
 
-    def _dropped(self, explicit: dict[Any, Any]) -> None:
-        """Merged pairs PyYAML 6.0.4 drops by their key's identity (floe_lint.load.merge_identity)
-        while earlier versions read them: reported once per key the mapping does not set."""
-        from floe_lint.load.merge_identity import dropped
+    def _releases(self, pointer: str, merged: dict[Any, Any], explicit: dict[Any, Any]) -> None:
+        """What 6.0.4 reads where it drops pairs by their key's identity (`merged` holds the
+        last pair of each key), and a finding per key (not set here) that PyYAML releases read
+        differently (floe_lint.load.merge_identity)."""
+        from floe_lint.load.merge_identity import readings
 
-        reported = {str(key) for key in self.reported}
-        same = lambda a, b: _same(self._data(a), self._data(b))  # noqa: E731
-        for kept, key_node, value_node in dropped([v for _, v in self._pairs], same):
-            key = self._data(key_node)
-            if key in explicit or str(key) in reported:
+        found = readings([[source for source, _ in group] for group in self.groups])
+        if found is None or found[0] == found[1] == found[2]:
+            return
+        kept, older, unfiltered = found
+        keys: dict[int, Any] = {}
+
+        def key_of(node: yaml.Node) -> Any:
+            if id(node) not in keys:
+                keys[id(node)] = self._key(node)
+            return keys[id(node)]
+
+        latest = {key_of(pair[0]): pair for pair in kept}
+        built = {key_of(pair[0]): pair[1] for pair in unfiltered}
+        for key, value_node in built.items():
+            if key in explicit:
                 continue
-            reported.add(str(key))
-            first, last = (span_of(node, self.builder.lines) for node in (kept, value_node))
-            self._problem(
-                f"'{key}' is merged here with the values at line {first.start_line}, column "
-                f"{first.start_col} and line {last.start_line}, column {last.start_col} (a source "
-                "sets it over its own merge): PyYAML 6.0.4 reads the first, earlier versions the "
-                f"last, so Floe may run either; set '{key}' in this mapping",
-                self.keys[0],
-                last,
+            if key not in latest:
+                merged.pop(key, None)
+            elif latest[key][1] is not value_node:
+                merged[key] = self._rebuilt(pointer, key, latest[key])
+        read_604 = {id(pair[1]) for pair in kept}
+        for key, (key_node, value_node, number) in {key_of(p[0]): p for p in older}.items():
+            new = latest.get(key)
+            if key in explicit or (
+                new is not None
+                and (new[1] is value_node or _same(self._data(new[1]), self._data(value_node)))
+            ):
+                continue
+            dropped = id(value_node) not in read_604
+            self._differ(key_node, (value_node, number), new, dropped)
+
+    def _differ(self, key_node: yaml.Node, old: Any, new: Any, dropped: bool) -> None:
+        """Report a key that PyYAML up to 6.0.3 reads as `old` (a value node and the number of
+        its source) and 6.0.4 as `new` (a merged pair, or None when 6.0.4 drops the key);
+        `dropped`: 6.0.4 drops `old`'s pair."""
+        shown = key_text(key_node)
+        was = span_of(old[0], self.builder.lines)
+        at_old = f"line {was.start_line}, column {was.start_col}"
+        then = f", so Floe may run either; set '{shown}' in this mapping"
+        if new is None:
+            message = (
+                f"'{shown}' is merged here from {at_old}: PyYAML up to 6.0.3 reads it, 6.0.4 "
+                f"drops it (another key merged here has the same text){then}"
             )
+            self._problem(message, self.keys[0], was)
+            return
+        now = span_of(new[1], self.builder.lines)
+        at_new = f"line {now.start_line}, column {now.start_col}"
+        if dropped:
+            message = (
+                f"'{shown}' is merged here with the values at {at_new} and {at_old}: PyYAML "
+                f"6.0.4 reads the first, earlier versions the last{then}"
+            )
+            self._problem(message, self.keys[0], was)
+            return
+        group = self._group_of(new[2])
+        message = (
+            f"the sources merged here disagree on '{shown}' ({at_old} and {at_new})"
+            if old[1] != new[2]  # (else one source merged here reads it differently itself)
+            else f"'{shown}' is merged here with the values at {at_old} and {at_new}"
+        ) + f": PyYAML up to 6.0.3 reads the first, 6.0.4 the last{then}"
+        self._problem(message, self.keys[group], was)
+
+    def _group_of(self, number: int) -> int:
+        """The index of the `<<` whose sources hold source `number` (counted over them all)."""
+        for index, group in enumerate(self.groups):
+            if number < len(group):
+                return index
+            number -= len(group)
+        return 0
+
+    def _rebuilt(self, pointer: str, key: Any, pair: Any) -> Any:
+        """The value of `pair` (a merged pair 6.0.4 reads) at `key`, its spans recorded over
+        those of the value it replaces; its problems were noted where its source was built."""
+        key_node, value_node, number = pair
+        places = [place for group in self.groups for _, place in group]
+        place = places[number] if number < len(places) else None
+        builder = self.builder
+        spans: dict[str, NodeSpans] | None = None if builder.spans is None else {}
+        rebuilt = Builder(builder.lines, [], spans, builder.aliases, pointers=builder.pointers)
+        rebuilt.count, rebuilt.depth = builder.count, builder.depth
+        child = ptr.join(pointer, str(key)) if builder.pointers else ""
+        try:
+            return rebuilt.build(value_node, child, key_node, place, place)
+        finally:
+            builder.count = rebuilt.count
+            if builder.spans is not None and spans:
+                builder.spans.update(spans)
+
+    def _key(self, node: yaml.Node) -> Any:
+        """`node`'s data as a key, as `Builder._mapping` keeps it."""
+        key = self._data(node) if isinstance(node, yaml.ScalarNode) else str(node.value)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            key = str(key)
+        return key
 
     def _data(self, node: yaml.Node) -> Any:
         """`node`'s data, its problems not noted again (they are where it is built)."""
@@ -371,72 +440,6 @@ class Merges:
             return node  # (a duplicate key: only the same node is the same then)
         finally:
             self.builder.count = builder.count
-
-    def _disagreements(
-        self,
-        key_node: yaml.Node,
-        built: list[tuple[dict[Any, Any], yaml.MappingNode]],
-        explicit: dict[Any, Any],
-    ) -> None:
-        """Keys that sources of one `<<` list (in written order) give different values: each
-        key's first value against every later one, each key reported once. Linear in the
-        sources' size (a hostile list of hundreds of agreeing sources must not be cubic)."""
-        first: dict[Any, tuple[Any, yaml.MappingNode]] = {}
-        reported = self.reported
-        places = _Places()
-        for data, source in built:
-            for key, value in data.items():
-                if key in explicit or key in reported:
-                    continue
-                seen = first.setdefault(key, (value, source))
-                if seen[1] is source or _same(seen[0], value):
-                    continue
-                reported.add(key)
-                span_first = span_of(places.value_of(seen[1], key), self.builder.lines)
-                last = span_of(places.value_of(source, key), self.builder.lines)
-                self._problem(
-                    f"the sources merged here disagree on '{key}' (line {span_first.start_line}, "
-                    f"column {span_first.start_col} and line {last.start_line}, column "
-                    f"{last.start_col}): PyYAML up to 6.0.3 reads the first, 6.0.4 the last, so "
-                    f"Floe may run either; set '{key}' in this mapping",
-                    key_node,
-                    span_first,
-                )
-
-
-class _Places:
-    """The value node of each key of a merge source, looking through the source's own
-    merges (the last source first, as it is read), each node once: indexed once per source,
-    so reporting many keys of one source stays linear."""
-
-    def __init__(self) -> None:
-        self._index: dict[int, dict[str, yaml.Node]] = {}
-
-    def value_of(self, source: yaml.MappingNode, key: Any) -> yaml.Node:
-        index = self._index.get(id(source))
-        if index is None:
-            index = self._index[id(source)] = _key_nodes(source)
-        return index.get(str(key), source)
-
-
-def _key_nodes(source: yaml.MappingNode) -> dict[str, yaml.Node]:
-    found: dict[str, yaml.Node] = {}
-    seen: set[int] = set()
-    pending: list[yaml.Node] = [source]
-    while pending:
-        node = pending.pop()
-        if id(node) in seen or not isinstance(node, yaml.MappingNode):
-            continue
-        seen.add(id(node))
-        nested: list[yaml.Node] = []
-        for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
-                sequence = isinstance(value_node, yaml.SequenceNode)
-                nested.extend(value_node.value if sequence else [value_node])
-            elif isinstance(key_node, yaml.ScalarNode):
-                found.setdefault(key_node.value, value_node)
-        pending.extend(nested)  # the last source first, as it is read
-    return found
 
 
 def _same(a: Any, b: Any) -> bool:

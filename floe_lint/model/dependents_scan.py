@@ -94,9 +94,9 @@ def first_pass(
     opening, reading, closing = os.open, os.read, os.close
     for folder in folders:
         shown, absolute, opened, names, linked = folder
-        if absolute.startswith(given_folders):
+        if given_folders and absolute.startswith(given_folders):
             continue
-        skip = given.get(absolute)
+        skip = given.get(absolute) if given else None
         if skip is not None:
             names = [name for name in names if name not in skip]
             folder = (shown, absolute, opened, names, linked)

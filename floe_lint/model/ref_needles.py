@@ -251,6 +251,12 @@ class _Targets:
         self._by_line: list[tuple[str, bytes]] = [
             (n, n.encode() if self.byte_needles is not None else b"") for n in by_line
         ]
+        #: each line needle's two mentions (`/needle`, `needle/`), as bytes and as text
+        self._mentions: dict[str, tuple[tuple[bytes, bytes], tuple[str, str]]] = {
+            n: ((b"/" + code, code + b"/"), ("/" + n, n + "/")) for n, code in self._by_line
+        }
+        #: each ref read so far that begins with `../`: how many of them, and the rest
+        self._ups: dict[str, tuple[int, str]] = {}
 
     def _through_links(self, joined: str) -> bool:
         """Whether the path `joined`, which names no target as it is written, resolves to one
@@ -287,9 +293,11 @@ class _Targets:
         for needle, encoded in self._by_line:
             if text is None:
                 assert isinstance(content, bytes)
-                refs = self._refs_by_line(content, needle, encoded, b"/", b"\n")
+                mentions = self._mentions[needle][0]
+                refs = self._refs_by_line(content, needle, encoded, mentions, b"\n")
             else:
-                refs = self._refs_by_line(text, needle, needle, "/", "\n")
+                mentions_text = self._mentions[needle][1]
+                refs = self._refs_by_line(text, needle, needle, mentions_text, "\n")
             for ref in refs:
                 if ref == DOUBT:
                     return True
@@ -325,15 +333,21 @@ class _Targets:
         return False
 
     def _refs_by_line(
-        self, content: AnyStr, needle: str, encoded: AnyStr, slash: AnyStr, lf: AnyStr
+        self,
+        content: AnyStr,
+        needle: str,
+        encoded: AnyStr,
+        mentions: tuple[AnyStr, AnyStr],
+        lf: AnyStr,
     ) -> list[str]:
-        """The refs of `content` (bytes or text: `encoded`, `slash` and `lf` of its type)
-        that hold the needle as a whole name (`named_in`); none if it does not hold it."""
-        if content.find(encoded) < 0:
+        """The refs of `content` (bytes or text: `encoded`, `mentions` (`/needle` and
+        `needle/`) and `lf` of its type) that hold the needle as a whole name (`named_in`);
+        none if it does not hold it."""
+        if encoded not in content:
             return []
         memo = self._lines
         found: list[str] = []
-        for mention in (slash + encoded, encoded + slash):
+        for mention in mentions:
             start = content.find(mention)
             while start >= 0:
                 line_start = content.rfind(lf, 0, start) + 1
@@ -344,7 +358,7 @@ class _Targets:
                 start = content.find(mention, line_end)
                 refs = memo.get((needle, line))
                 if refs is None:
-                    refs = memo[needle, line] = _line_refs(line, needle)
+                    refs = memo[needle, line] = tuple(dict.fromkeys(_line_refs(line, needle)))
                 found.extend(refs)
         found.append(needle)
         return found
@@ -366,10 +380,18 @@ class _Targets:
         every product of a domain (so one resolution, `_through_links`)."""
         top = self._top
         if top is not None and ref.startswith("../") and folder.startswith(top + os.sep):
-            size = len(top)
-            while ref.startswith("../") and ref[3:4] != "/" and len(folder) > size:
-                folder = folder[: folder.rfind("/")]
-                ref = ref[3:]
+            ups = self._ups.get(ref)
+            if ups is None:
+                count, rest = 0, ref
+                while rest.startswith("../") and rest[3:4] != "/":
+                    count, rest = count + 1, rest[3:]
+                ups = self._ups[ref] = count, rest
+            count, ref = ups
+            below = folder.count("/", len(top))  # (folders between the top and this one)
+            if count > below:
+                ref = "../" * (count - below) + ref
+                count = below
+            folder = folder.rsplit("/", count)[0]
         return os.path.join(folder, ref)
 
 
