@@ -71,7 +71,9 @@ def test_check_of_a_manifest_finds_a_dependent_whose_ref_yaml_spells_otherwise(
     assert whole.stdout.splitlines() == [expected]  # what the hierarchy resolves
     changed = f"{folder}/manifest.yaml"
     run = run_cli("check", "--no-cache", "--format", "concise", changed)
-    assert run.stdout.splitlines() == [f"{expected} (a dependent of the changed manifest {changed})"]
+    assert run.stdout.splitlines() == [
+        f"{expected} (a dependent of the changed manifest {changed})"
+    ]
     assert run.code == 1
 
 
@@ -102,7 +104,7 @@ def _spelled(ref: str, style: str, fold: bool, prefix: str) -> str:
     fold=st.booleans(),
     prefix=st.sampled_from(["", "&a ", "!!str ", "&a !!str "]),
     brk=_BREAKS,
-    comment=st.sampled_from(["", " # it's \"x\"", "\n# a 'note"]),
+    comment=st.sampled_from(["", ' # it\'s "x"', "\n# a 'note"]),
     flow=st.booleans(),
 )
 def test_a_file_whose_ref_resolves_to_the_target_passes_the_search_test(

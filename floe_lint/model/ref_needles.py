@@ -127,7 +127,7 @@ def _line_candidates(line: str) -> Iterator[str]:
     item = stripped
     while item[:2] == "- " or item[:2] == "-\t":
         item = item[2:].lstrip()
-    key, value = _key_and_value(item)
+    key, _ = _key_and_value(item)
     if key is not None:
         yield _properties_off(key.strip()).strip("\"'")
     elif not item.endswith(":"):
@@ -232,18 +232,23 @@ class _Targets:
         #: None (decode and look) for a needle with a replacement character or a lone
         #: surrogate (an undecodable file name), which may come from other bytes.
         self.byte_needles: tuple[bytes, ...] | None = None
-        #: needles a ref can spell otherwise than as they are: with a space (a line break in a
-        #: multi-line scalar folds into one) or a `'` (written `''` in single quotes); by
-        #: needle, the pieces between those, each of which such a ref's text holds
-        self._split: dict[str, list[str]] = {}
+        #: needles a ref can spell otherwise than as they are, with what a file holds where
+        #: it does: a `'` written `''` (single quotes: the needle so), a line break in place of
+        #: a space (a multi-line scalar folds it into one: the needle's text before a space
+        #: at a line's end); by needle, the piece of it the file's bytes are tested for
+        self._split: dict[str, tuple[list[str], list[str]]] = {}
+        pieces: dict[str, str] = {}
         for n in self.needles:
-            pieces = n.replace("'", " ").split(" ")
-            if len(pieces) > 1 and any(pieces):
-                self._split[n] = [piece for piece in pieces if piece]
+            spelled = [n.replace("'", "''")] if "'" in n else []
+            ends = [n[:at] for at, char in enumerate(n) if char == " "]
+            ends += [end.replace("'", "''") for end in ends if "'" in end]
+            if spelled or ends:
+                self._split[n] = (spelled, ends)
+                pieces[n] = max(n.replace("'", " ").split(" "), key=len)
         if not any("\ufffd" in n for n in self.needles):
             with contextlib.suppress(UnicodeEncodeError):
                 self.byte_needles = tuple(
-                    max(self._split[n], key=len).encode() if n in self._split else n.encode()
+                    (pieces[n] or n).encode() if n in self._split else n.encode()
                     for n in self.needles
                 )
         #: (needle, what a line of the content holds when it holds the needle: its UTF-8
@@ -322,14 +327,20 @@ class _Targets:
         return any(self._through_links(joined) for joined in later)
 
     def _spelled_apart(self, content: bytes | str) -> bool:
-        """Whether `content` holds every piece of a needle with a space or a `'` (`_split`):
-        a multi-line or single-quoted scalar may spell it so, which the file's parse reads."""
-        for pieces in self._split.values():
-            if isinstance(content, bytes):
-                if all(piece.encode(errors="surrogateescape") in content for piece in pieces):
-                    return True
-            elif all(piece in content for piece in pieces):
+        """Whether `content` (its line breaks LF) may spell a needle with a `'` or a space
+        otherwise (`_split`): single-quoted, or folded at a space; the file's parse reads it."""
+        text = content if isinstance(content, str) else content.decode("utf-8", "replace")
+        for spelled, ends in self._split.values():
+            if any(form in text for form in spelled):
                 return True
+            for end in ends:
+                at = text.find(end)
+                while at >= 0:
+                    after = at + len(end)
+                    rest = text[after : after + 64].lstrip(" \t")
+                    if rest[:1] in ("\n", ""):  # (or blanks without end: parsed too)
+                        return True
+                    at = text.find(end, after)
         return False
 
     def _refs_by_line(
@@ -404,13 +415,13 @@ def _lf_only(content: bytes | str) -> bytes | str:
     """`content` with every YAML line break as LF: its refs are read a line at a time. (In
     UTF-8, NEL, LS and PS are sequences whose first byte no other character continues.)"""
     if isinstance(content, bytes):
-        for brk in _BYTE_BREAKS:
-            if brk in content:
-                content = content.replace(brk, b"\n")
+        for byte_break in _BYTE_BREAKS:
+            if byte_break in content:
+                content = content.replace(byte_break, b"\n")
         return content
-    for brk in _BREAKS:
-        if brk in content:
-            content = content.replace(brk, "\n")
+    for text_break in _BREAKS:
+        if text_break in content:
+            content = content.replace(text_break, "\n")
     return content
 
 
