@@ -183,26 +183,32 @@ _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
 
 
-def _blanks(text: str, at: int) -> int:
-    """The index of the first non-blank (`\\s`: `str.isspace`) at or after `at`."""
+def _blanks(text: str, at: int, blanks: str | None) -> int:
+    """The index of the first non-blank (`\\s`: `str.isspace`, or one of `blanks`) at or
+    after `at`."""
     end = len(text)
-    while at < end and text[at].isspace():
-        at += 1
+    if blanks is None:
+        while at < end and text[at].isspace():
+            at += 1
+    else:
+        while at < end and text[at] in blanks:
+            at += 1
     return at
 
 
-def is_reference_text(text: str) -> bool:
+def is_reference_text(text: str, blanks: str | None = None) -> bool:
     """Whether `REFERENCE_PATTERN` matches the whole of `text`, read by hand: compiling the
     pattern (`re`'s compiler is Python) cost 1.5 M instructions of the pre-commit hook's
     start-up (issue 17). Each blank run of the pattern is followed by a character that cannot
     be blank, so reading blanks greedily decides what the pattern decides
-    (tests/test_secrets_plain.py compares both on generated text)."""
+    (tests/test_secrets_plain.py compares both on generated text). `\\s` is Python's (as
+    Jinja reads the reference), or the characters of `blanks` (ECMA-262's, for a schema)."""
     if not text.startswith("{{"):
         return False
-    at = _blanks(text, 2)
+    at = _blanks(text, 2, blanks)
     if not text.startswith("env_var(", at):
         return False
-    at = _blanks(text, at + 8)
+    at = _blanks(text, at + 8, blanks)
     quote = text[at : at + 1]
     if quote != "'" and quote != '"':
         return False
@@ -214,20 +220,20 @@ def is_reference_text(text: str) -> bool:
         at += 1
     if not text.startswith(quote, at):
         return False
-    at = _blanks(text, at + 1)
+    at = _blanks(text, at + 1, blanks)
     if text.startswith(",", at):  # the empty default: `''` or `""`
-        at = _blanks(text, at + 1)
+        at = _blanks(text, at + 1, blanks)
         if not (text.startswith("''", at) or text.startswith('""', at)):
             return False
-        at = _blanks(text, at + 2)
+        at = _blanks(text, at + 2, blanks)
     if not text.startswith(")", at):
         return False
-    at = _blanks(text, at + 1)
+    at = _blanks(text, at + 1, blanks)
     if text.startswith("|", at):
-        at = _blanks(text, at + 1)
+        at = _blanks(text, at + 1, blanks)
         if not text.startswith("as_number", at):
             return False
-        at = _blanks(text, at + 9)
+        at = _blanks(text, at + 9, blanks)
     return at + 2 == len(text) and text.startswith("}}", at)
 
 

@@ -1,10 +1,10 @@
 """The result cache's trust boundary: nothing that is linted chooses where results come from.
 
-The cache folder comes from the environment only (`FLOE_LINT_CACHE_DIR`, else
-`XDG_CACHE_HOME` or the home folder): no config file, manifest or product can name it. A folder
-that lies inside the checkout being linted (the git work tree of the working directory or of a
-folder given, or a folder given) is not used, and the run says so: a pull request could commit
-a store there that replays a pass. The stores below are real ones, edited as an attacker would
+The cache folder comes from the environment only (`FLOE_LINT_CACHE_DIR`, else `XDG_CACHE_HOME`
+or the home folder): no config file, manifest or product can name it. A folder that lies inside
+the checkout being linted (the git work tree of the working directory or of a path given (a
+file's too), or a folder given) is not used, and the run says so: a pull request could commit a
+store there that replays a pass. The stores below are real ones, edited as an attacker would
 commit them.
 """
 
@@ -174,3 +174,27 @@ def test_a_pre_commit_marker_is_not_kept_in_the_checkout(
     assert hook_run.first_of_run(workspace, "removed") is True
     assert hook_run.first_of_run(workspace, "removed") is False  # outside: the same run
     assert os.listdir(workspace.parent / "cache" / "hook-runs")
+
+
+def test_a_store_planted_in_the_repository_of_a_file_given_is_not_replayed(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are named one by one from outside the repository (as an editor or a script
+    run from elsewhere names them): the repository that holds them is the checkout linted, so a
+    store it commits where the environment keeps the cache is not replayed."""
+    folder = workspace / ".cache" / "floe-lint"
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    monkeypatch.chdir(workspace.parent)
+    product = workspace / "products" / "a" / "floe.yaml"
+    finding = "ws/" + FINDING + "\n"
+    # the store a real run made before the folder was a repository, then forged: what a pull
+    # request would commit there
+    assert check(str(product))[:2] == (1, finding)
+    forge(folder)
+    assert check(str(product))[:2] == (0, "")  # replayed: what a planted store would do
+    subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
+    planted = {p: p.read_bytes() for p in folder.glob("results-*.json")}
+    run = check(str(product))
+    assert run[:2] == (1, finding)
+    assert run[2].startswith(note(folder, workspace) + "floe-lint: 1 error (2 files checked)\n")
+    assert {p: p.read_bytes() for p in folder.glob("results-*.json")} == planted

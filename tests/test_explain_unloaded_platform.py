@@ -29,6 +29,6 @@ def test_a_product_on_a_missing_platform_is_explained_without_a_level(
             "  transform 'models/a/' at line 4 -> duckdb, its own compute (r/floe.yaml:4): "
             "not approved",
             "r/floe.yaml:3: cannot resolve platform.ref '../missing.yaml': '../missing.yaml' "
-            "points to a file that does not exist: r/../missing.yaml",
+            "points to a file that does not exist: missing.yaml",
         ],
     )

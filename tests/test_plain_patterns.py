@@ -4,16 +4,25 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from floe_lint.load import fastschema
+from floe_lint.load.ecma_blank import BLANKS, ecma_pattern
 from floe_lint.load.plain_patterns import TESTS
+from tests.conftest import run_cli, write_files
 
+#: ECMA-262's `\s` (what a schema's pattern means): every WhiteSpace and LineTerminator
+ECMA_BLANKS = "\t\n\x0b\x0c\r \xa0\ufeff\u1680\u2028\u2029\u202f\u205f\u3000" + "".join(
+    map(chr, range(0x2000, 0x200B))
+)
+#: blank for Python's `\s` only
+PYTHON_ONLY_BLANKS = "\x1c\x1d\x1e\x1f\x85"
 # what the patterns turn on: their classes' edges, blanks, controls, separators, braces
-EDGES = "aZz09_.-/@ \t\n\r\x0b\x0c\x1c\x1f\x7f\x85\x9f\xa0\u2028\u2029\u3000{}()|,'\"é"
+EDGES = "aZz09_.-/@\x7f\x9f\u200b{}()|,'\"é" + ECMA_BLANKS + PYTHON_ONLY_BLANKS
 pieces = st.sampled_from(
     ["{{", "}}", "env_var(", "env_var", "(", ")", "'", '"', "''", '""', ",", "|",
      "as_number", "as_numbe", "X", "_A1", "1A", " ", "\t", "\u3000", "\n"]
@@ -36,7 +45,7 @@ def reference_like(blank: str, quote: str, name: str, default: bool, number: boo
 
 references = st.builds(
     reference_like,
-    st.sampled_from(["", " ", "  ", "\t", "\u3000", "\x1c", "\n "]),
+    st.sampled_from(["", " ", "  ", "\n ", *ECMA_BLANKS, *PYTHON_ONLY_BLANKS]),
     st.sampled_from(["'", '"', "`"]),
     st.text(st.sampled_from("aZ_09-é"), max_size=5),
     st.booleans(),
@@ -50,8 +59,11 @@ references = st.builds(
 @example(value="a")
 @example(value="ab\n")
 @example(value="{{ env_var('X') }}")
+@example(value="orders\ufeff")
+@example(value="{{ env_var('X') }}\ufeff")
+@example(value="{{\x1cenv_var('X') }}")
 def test_each_test_answers_what_its_pattern_answers(pattern: str, value: str) -> None:
-    search = re.compile(fastschema.ecma_pattern(pattern)).search
+    search = re.compile(ecma_pattern(pattern)).search
     assert TESTS[pattern](value) is (search(value) is not None), (pattern, value)
 
 
@@ -76,7 +88,53 @@ def test_the_listed_patterns_are_those_of_the_schemas_and_the_plugins() -> None:
 @pytest.mark.parametrize("pattern", sorted(TESTS))
 @given(value=texts | st.integers() | st.none())
 def test_fastschema_decides_a_listed_pattern_as_the_regex_does(pattern: str, value: object) -> None:
-    search = re.compile(fastschema.ecma_pattern(pattern)).search
+    search = re.compile(ecma_pattern(pattern)).search
     check = fastschema.compile_schema({"pattern": pattern})
     assert check is not None
     assert check(value) is (not isinstance(value, str) or search(value) is not None)
+
+
+def test_blank_in_a_schema_pattern_is_ecma_262s() -> None:
+    """JSON Schema patterns are ECMA-262's: `\\s` is its WhiteSpace and LineTerminator, U+FEFF
+    included, U+001C to U+001F and U+0085 not (Python's `\\s` is the other way round), in a
+    class or not, negated or not; `[\\s\\S]` is every character."""
+    assert set(BLANKS) == set(ECMA_BLANKS)
+    every = "".join(map(chr, range(0x110000)))
+    for pattern, wanted in [
+        (r"\s", set(ECMA_BLANKS)),
+        (r"[\s]", set(ECMA_BLANKS)),
+        (r"[^\S]", set(ECMA_BLANKS)),
+        (r"\S", set(every) - set(ECMA_BLANKS)),
+        (r"[\S]", set(every) - set(ECMA_BLANKS)),
+        (r"[^\s]", set(every) - set(ECMA_BLANKS)),
+        (r"[\s\S]", set(every)),
+        (r"[a\s]", set(ECMA_BLANKS) | {"a"}),
+    ]:
+        assert set(re.compile(ecma_pattern(pattern)).findall(every)) == wanted, pattern
+
+
+@pytest.mark.parametrize(("blank", "shown"), [("\ufeff", "\\ufeff"), ("\u205f", "\u205f")])
+def test_a_path_with_an_ecma_blank_is_refused_by_the_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blank: str, shown: str
+) -> None:
+    """A transform path holding U+FEFF passed: the schema's no-blank pattern was read with
+    Python's `\\s`, which misses it (and the message now shows it, escaped)."""
+    monkeypatch.chdir(tmp_path)
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
+            "floe.yaml": "name: orders\nplatform: {ref: manifest.yaml}\n"
+            f"transforms:\n  - {{path: 'models/a{blank}/'}}\n",
+        },
+    )
+    run = run_cli("check", "floe.yaml", "--format", "json")
+    [found] = run.findings
+    assert (found["name"], found["line"], found["column"]) == ("schema-invalid", 4, 12)
+    message = (
+        "'transforms[0].path' 'models/a{}/' must be a dbt path selector: one word, without "
+        "spaces (dbt reads a space as a second selector) or control characters"
+    )
+    assert found["message"] == message.format(blank)
+    text = run_cli("check", "floe.yaml").stdout
+    assert f"floe.yaml:4:12: ERROR FL106 [schema-invalid] {message.format(shown)}" in text, text

@@ -6,11 +6,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
+from floe_lint.load.ecma_blank import BLANKS
 from floe_lint.load.validation import validate
 
 MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
-#: what a selector path may not hold: control characters and anything Python calls a space
-FORBIDDEN = [chr(c) for c in range(0x3001) if chr(c).isspace() or c < 0x20 or 0x7F <= c < 0xA0]
+#: what a selector path may not hold: control characters and any blank of the schema's `\s`
+#: (ECMA-262's, U+FEFF included; Python's other blanks are control characters)
+FORBIDDEN = sorted({*map(chr, (*range(0x20), *range(0x7F, 0xA0))), *BLANKS})
 
 
 def test_a_line_break_in_a_transform_path_is_a_finding_at_the_value(lint) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from floe_lint.load.ecma_blank import ecma_pattern
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -54,31 +56,6 @@ _TYPES: dict[str, Check] = {
     ),
     "number": lambda v: not isinstance(v, bool) and isinstance(v, int | float),
 }
-
-
-def ecma_pattern(pattern: str) -> str:
-    """`pattern` with JSON Schema's (ECMA-262's) end of input: Python's `$` also matches before
-    a final newline, so `^\\d+\\.\\d+\\.\\d+$` would pass "1.0.0\\n", which JSON Schema and
-    pydantic (floe-core's Rust regex) refuse. Every `$` outside a character class, not escaped,
-    becomes `\\Z` (the end of the text only)."""
-    if "$" not in pattern:
-        return pattern
-    out: list[str] = []
-    escaped = in_class = False
-    for char in pattern:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "$":
-            out.append("\\Z")
-            continue
-        out.append(char)
-    return "".join(out)
 
 
 class Undecided(Exception):

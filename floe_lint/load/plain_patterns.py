@@ -1,6 +1,7 @@
 """The `pattern`s of floe-lint's own schemas that a pre-commit check meets, as plain tests.
 
-`fastschema` decides a `pattern` keyword with `re.compile(ecma_pattern(pattern)).search`, and
+`fastschema` decides a `pattern` keyword with `re.compile(ecma_pattern(pattern)).search`
+(`\\s` being ECMA-262's blanks, `floe_lint.load.ecma_blank`), and
 `re`'s compiler is Python: the four patterns the values of a product and its two manifests
 reach cost 4.4 M instructions of the hook's start-up (issue 17), more than checking every
 value with them. Each test here answers `search(value) is not None` for every string, without
@@ -10,6 +11,7 @@ not listed is compiled as before.
 
 from __future__ import annotations
 
+from floe_lint.load.ecma_blank import BLANKS
 from floe_lint.secrets import REFERENCE_PATTERN, is_reference_text
 
 TYPE_CHECKING = False
@@ -27,18 +29,18 @@ def _name(first: str, rest: str) -> Callable[[str], bool]:
 
 
 def _no_blank_or_control(value: str) -> bool:
-    """`^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*(?![\\s\\S])`: no blank (`\\s`
-    is `str.isspace`, which both line separators are) and no C0 or C1 control character."""
+    """`^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*(?![\\s\\S])`: no blank
+    (ECMA-262's `\\s`, `BLANKS`, U+FEFF included) and no C0 or C1 control character."""
     if value.isascii():  # printable ASCII is U+0020 to U+007E; the space is blank
         return value.isprintable() and " " not in value
-    return not any(c.isspace() or c <= "\x1f" or "\x7f" <= c <= "\x9f" for c in value)
+    return not any(c in BLANKS or c <= "\x1f" or "\x7f" <= c <= "\x9f" for c in value)
 
 
 #: pattern as the schema writes it -> the test `search` would be
 TESTS: dict[str, Callable[[str], bool]] = {
     # a plugin's SECRET (floe_lint.compute.plugin.ENV_VAR_PATTERN): `\s` both sides is
-    # what `str.strip` removes, and the reference starts and ends with a brace
-    rf"^\s*{REFERENCE_PATTERN}\s*$": lambda value: is_reference_text(value.strip()),
+    # what `str.strip(BLANKS)` removes, and the reference starts and ends with a brace
+    rf"^\s*{REFERENCE_PATTERN}\s*$": lambda value: is_reference_text(value.strip(BLANKS), BLANKS),
     # schemas/floe.json: names, and text without blanks or control characters
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*(?![\s\S])": _name(_LETTERS + _DIGITS, _LETTERS + _DIGITS + "_.-"),
     r"^[A-Za-z][A-Za-z0-9_.-]*(?![\s\S])": _name(_LETTERS, _LETTERS + _DIGITS + "_.-"),

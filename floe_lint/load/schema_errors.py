@@ -19,7 +19,8 @@ import re
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from floe_lint.load.fastschema import ANNOTATIONS, Undecided, compile_within, ecma_pattern
+from floe_lint.load.ecma_blank import ecma_pattern
+from floe_lint.load.fastschema import ANNOTATIONS, Undecided, compile_within
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from floe_lint.load.fastschema import ANNOTATIONS, Undecided, ecma_pattern, is_number
+from floe_lint.load.ecma_blank import ecma_pattern
+from floe_lint.load.fastschema import ANNOTATIONS, Undecided, is_number
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

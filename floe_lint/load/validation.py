@@ -13,7 +13,8 @@ from functools import cache
 from pathlib import Path
 
 from floe_lint.load import pointer as ptr
-from floe_lint.load.fastschema import compile_schema, ecma_pattern, proves_valid
+from floe_lint.load.ecma_blank import ecma_pattern
+from floe_lint.load.fastschema import compile_schema, proves_valid
 from floe_lint.record import Frozen, set_field
 from floe_lint.secrets import is_secret_key
 

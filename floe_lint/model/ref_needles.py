@@ -9,6 +9,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from floe_lint.model.ref_spelling import spelled_otherwise
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
     from typing import AnyStr
@@ -36,8 +38,8 @@ def _ref_texts(text: str, needle: str) -> Iterator[str]:
         while right < len(text) and text[right] not in _STOPS and text[right] != "\n":
             right += 1
         yield text[left:right]
-        line = _line_of(text, start)
-        yield from _line_candidates(line)
+        yield _line_value(text, start)
+        yield from _flow_values(_line_of(text, start))
         start = text.find(needle, right)
 
 
@@ -65,7 +67,8 @@ def _line_texts(text: str, needle: str) -> Iterator[str]:
         for run in line.translate(_TO_BREAK).split("\n"):
             if needle in run:
                 yield run
-        yield from _line_candidates(line)
+        yield _value(line)
+        yield from _flow_values(line)
 
 
 def _line_refs(line: bytes | str, needle: str) -> tuple[str, ...]:
@@ -82,10 +85,13 @@ def _line_refs(line: bytes | str, needle: str) -> tuple[str, ...]:
     if isinstance(line, bytes):
         line = line.decode("utf-8", errors="replace")
     return tuple(
-        ref
-        for ref in _line_texts(line, needle)
-        if ref == DOUBT or ("://" not in ref and needle in ref.split("/"))
+        ref for ref in _line_texts(line, needle) if "://" not in ref and needle in ref.split("/")
     )
+
+
+def _line_value(text: str, start: int) -> str:
+    """The value of the line holding `start`: after `- ` or `key: `, unquoted, comment cut."""
+    return _value(_line_of(text, start))
 
 
 def _line_of(text: str, start: int) -> str:
@@ -110,84 +116,12 @@ def _flow_values(line: str) -> Iterator[str]:
             yield _value(piece)
 
 
-#: what `_line_candidates` yields for a line whose ref the text alone cannot tell: the file is
-#: parsed (no ref holds a NUL)
-DOUBT = "\0"
-
-
-def _line_candidates(line: str) -> Iterator[str]:
-    """The values of a line (`_value`, `_flow_values`), its key (an anchored key may be a
-    ref's alias) and the line itself (a block scalar's text may hold `: `); DOUBT for a line
-    that holds no `key: ` (a multi-line scalar's continuation, a block scalar's text, a list
-    item): the ref may begin on a line before it, which the file's parse reads."""
-    stripped = line.strip()
-    yield _value(line)
-    yield from _flow_values(line)
-    yield _properties_off(stripped)
-    item = stripped
-    while item[:2] == "- " or item[:2] == "-\t":
-        item = item[2:].lstrip()
-    key, _ = _key_and_value(item)
-    if key is not None:
-        yield _properties_off(key.strip()).strip("\"'")
-    elif not item.endswith(":"):
-        yield DOUBT
-
-
-def _key_and_value(text: str) -> tuple[str | None, str]:
-    """`text` split at its first `: ` or `:<tab>` (None and the text: neither is there)."""
-    at = text.find(": ")
-    tab = text.find(":\t")
-    if at < 0 or 0 <= tab < at:
-        at = tab
-    if at < 0:
-        return None, text
-    return text[:at], text[at + 2 :]
-
-
-def _properties_off(text: str) -> str:
-    """`text` without the node properties that may begin it (`&anchor`, `!tag`, each ending
-    at a space): what is left is the scalar's own text."""
-    while text[:1] in ("&", "!"):
-        space = text.find(" ")
-        if space < 0:
-            return text
-        text = text[space + 1 :].lstrip()
-    return text
-
-
 def _value(line: str) -> str:
-    """The value of a line: after `- ` or `key: `, as one line of its scalar reads (`_scalar`)."""
-    text = line.strip()
-    if text.startswith("#"):
-        return ""
-    return _scalar(_key_and_value(text.removeprefix("- "))[1])
-
-
-def _scalar(value: str) -> str:
-    """The text of a scalar that begins `value` (node properties taken off): a single-quoted
-    one to its closing quote (`''` is `'`), a double-quoted one to its closing quote (a file
-    with a backslash is parsed anyway), a plain one to its comment (a `#` after a space or a
-    tab: one inside it is text). A quoted one that goes on to the next line: this line's."""
-    value = _properties_off(value.strip())
-    if value[:1] == "'":
-        end = 1
-        while True:
-            at = value.find("'", end)
-            if at < 0:
-                return value[1:].replace("''", "'")
-            if value[at + 1 : at + 2] != "'":
-                return value[1:at].replace("''", "'")
-            end = at + 2
-    if value[:1] == '"':
-        at = value.find('"', 1)
-        return value[1:at] if at >= 0 else value[1:]
-    cut = len(value)
-    for mark in (" #", "\t#"):
-        at = value.find(mark)
-        if 0 <= at < cut:
-            cut = at
-    return value[:cut].strip()
+    """A line's value after `- ` or `key: `, unquoted; a comment (a `#` after a space: one
+    inside a name, `a#b`, is the name's) cut."""
+    value = line.split(" #", 1)[0].split("\t#", 1)[0].strip().removeprefix("- ")
+    value = value.split(": ", 1)[-1]
+    return value.strip().strip("\"'")
 
 
 class _Targets:
@@ -220,6 +154,9 @@ class _Targets:
         #: (`_line_refs`, each line once: `_lines`); the others as runs around each mention
         by_line = [n for n in self.needles if _STOPS.isdisjoint(n) and "\n" not in n]
         self._others = [n for n in self.needles if n not in by_line]
+        #: the pieces of each of the others that a file naming it holds however it spells
+        #: the name (`_pieces`): a space may be a folded line break, a `'` a single-quoted `''`
+        self._pieces = [_pieces(n) for n in self._others]
         #: a line's refs that hold the needle as a name, by (needle, line): the lines of a
         #: tree's files repeat (the same ref text, owner, label in every product)
         self._lines: dict[tuple[str, bytes | str], tuple[str, ...]] = {}
@@ -232,30 +169,20 @@ class _Targets:
         #: None (decode and look) for a needle with a replacement character or a lone
         #: surrogate (an undecodable file name), which may come from other bytes.
         self.byte_needles: tuple[bytes, ...] | None = None
-        #: needles a ref can spell otherwise than as they are, with what a file holds where
-        #: it does: a `'` written `''` (single quotes: the needle so), a line break in place of
-        #: a space (a multi-line scalar folds it into one: the needle's text before a space
-        #: at a line's end); by needle, the piece of it the file's bytes are tested for
-        self._split: dict[str, tuple[list[str], list[str]]] = {}
-        pieces: dict[str, str] = {}
-        for n in self.needles:
-            spelled = [n.replace("'", "''")] if "'" in n else []
-            ends = [n[:at] for at, char in enumerate(n) if char == " "]
-            ends += [end.replace("'", "''") for end in ends if "'" in end]
-            if spelled or ends:
-                self._split[n] = (spelled, ends)
-                pieces[n] = max(n.replace("'", " ").split(" "), key=len)
         if not any("\ufffd" in n for n in self.needles):
             with contextlib.suppress(UnicodeEncodeError):
                 self.byte_needles = tuple(
-                    (pieces[n] or n).encode() if n in self._split else n.encode()
-                    for n in self.needles
+                    [n.encode() for n in by_line]
+                    + [piece.encode() for pieces in self._pieces for piece in pieces or ("",)]
                 )
         #: (needle, what a line of the content holds when it holds the needle: its UTF-8
         #: when the content is bytes and there is one, else the needle)
         self._by_line: list[tuple[str, bytes]] = [
             (n, n.encode() if self.byte_needles is not None else b"") for n in by_line
         ]
+        #: what a file holds where a ref may name a target: the needles read by line, then
+        #: the pieces of the others (`spelled_otherwise` reads the lines around them)
+        self._spelled = [*by_line, *(piece for pieces in self._pieces for piece in pieces)]
         #: each line needle's two mentions (`/needle`, `needle/`), as bytes and as text
         self._mentions: dict[str, tuple[tuple[bytes, bytes], tuple[str, str]]] = {
             n: ((b"/" + code, code + b"/"), ("/" + n, n + "/")) for n, code in self._by_line
@@ -290,7 +217,6 @@ class _Targets:
         tried: set[str] = set()
         later: list[str] = []  # what names no target as written: through links, once all failed
         text: str | None = None
-        content = _lf_only(content)
         if isinstance(content, str):
             text = content
         elif self.byte_needles is None or self._others:
@@ -304,8 +230,6 @@ class _Targets:
                 mentions_text = self._mentions[needle][1]
                 refs = self._refs_by_line(text, needle, needle, mentions_text, "\n")
             for ref in refs:
-                if ref == DOUBT:
-                    return True
                 if ref not in tried:
                     tried.add(ref)
                     if self._written_as(self._based(folder, ref), later):
@@ -316,32 +240,23 @@ class _Targets:
                 if mention not in text:  # does not; it may find it first)
                     continue
                 for ref in _ref_texts(text, mention):
-                    if ref == DOUBT:
-                        return True
                     if ref not in tried and "://" not in ref and needle in ref.split("/"):
                         tried.add(ref)
                         if self._written_as(self._based(folder, ref), later):
                             return True
-        if self._split and self._spelled_apart(content if text is None else text):
+        if any(self._through_links(joined) for joined in later):
             return True
-        return any(self._through_links(joined) for joined in later)
+        # a ref the lines do not spell as its value (a folded line break, a `''`): parsed
+        if text is None:
+            assert isinstance(content, bytes)
+            text = content.decode("utf-8", errors="replace")
+        return self.holds_needle(text) and spelled_otherwise(text, self._spelled)
 
-    def _spelled_apart(self, content: bytes | str) -> bool:
-        """Whether `content` (its line breaks LF) may spell a needle with a `'` or a space
-        otherwise (`_split`): single-quoted, or folded at a space; the file's parse reads it."""
-        text = content if isinstance(content, str) else content.decode("utf-8", "replace")
-        for spelled, ends in self._split.values():
-            if any(form in text for form in spelled):
-                return True
-            for end in ends:
-                at = text.find(end)
-                while at >= 0:
-                    after = at + len(end)
-                    rest = text[after : after + 64].lstrip(" \t")
-                    if rest[:1] in ("\n", ""):  # (or blanks without end: parsed too)
-                        return True
-                    at = text.find(end, after)
-        return False
+    def holds_needle(self, text: str) -> bool:
+        """Whether `text` holds a needle (or each piece of one, `_pieces`)."""
+        return any(needle in text for needle in self._spelled[: len(self._by_line)]) or any(
+            all(piece in text for piece in pieces) for pieces in self._pieces
+        )
 
     def _refs_by_line(
         self,
@@ -406,23 +321,11 @@ class _Targets:
         return os.path.join(folder, ref)
 
 
-#: the line breaks YAML has besides LF (CR, NEL, LS, PS), as text and as UTF-8
-_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
-_BYTE_BREAKS = tuple(b.encode() for b in _BREAKS)
-
-
-def _lf_only(content: bytes | str) -> bytes | str:
-    """`content` with every YAML line break as LF: its refs are read a line at a time. (In
-    UTF-8, NEL, LS and PS are sequences whose first byte no other character continues.)"""
-    if isinstance(content, bytes):
-        for byte_break in _BYTE_BREAKS:
-            if byte_break in content:
-                content = content.replace(byte_break, b"\n")
-        return content
-    for text_break in _BREAKS:
-        if text_break in content:
-            content = content.replace(text_break, "\n")
-    return content
+def _pieces(needle: str) -> tuple[str, ...]:
+    """The runs of `needle` between spaces (any white space, a line break) and quotes: what a
+    file's text holds wherever a scalar's value holds the needle (a line break folded to a
+    space, `''` or an escape for a quote; a backslash makes the file parsed anyway)."""
+    return tuple(needle.replace("'", " ").replace('"', " ").split())
 
 
 def _real_target(joined: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
-from floe_lint.load.paths import name_fetched
+from floe_lint.load.paths import name_fetched, relative_posix, resolved
 from floe_lint.load.reading import special_kind
 from floe_lint.record import Frozen, Value, set_field
 
@@ -154,23 +154,27 @@ class Resolver(Value):
             return path
         if "://" in text:
             raise RefError(f"unsupported ref scheme in '{text}'; use a relative path or oci://")
-        return self._existing(base.parent / text, f"'{text}'", base.parent)
+        return self._existing(base.parent / text, f"'{text}'", base)
 
     @staticmethod
-    def _existing(path: Path, what: str, relative_to: Path | None = None) -> Path:
+    def _existing(path: Path, what: str, referrer: Path | None = None) -> Path:
         """`path`, or the manifest in the folder it names, when that is a regular file.
 
         Nothing else is read: a FIFO would block and a device or /dev/zero has no end. A name
-        the system refuses (too long, a symlink loop) is a RefError that says so.
+        the system refuses (too long, a symlink loop) is a RefError that says so. A path that
+        does not exist is named as findings name files (from the working directory, whatever
+        spelling reached the file holding the ref); the suggestion, relative to the folder of
+        `referrer` (the file holding a relative ref), is never `referrer` itself.
         """
         mode = _mode(path, what)
         if mode is None:
             hint = ""
-            near = nearest_existing(path)
+            near = nearest_existing(path, referrer)
             if near is not None:
-                shown = Path(os.path.relpath(near, relative_to)) if relative_to else near
+                shown = Path(os.path.relpath(near, referrer.parent)) if referrer else near
                 hint = f"; did you mean '{shown.as_posix()}'?"
-            raise RefError(f"{what} points to a file that does not exist: {path}{hint}")
+            missing = relative_posix(path)
+            raise RefError(f"{what} points to a file that does not exist: {missing}{hint}")
         if stat.S_ISDIR(mode):
             for name in ("manifest.yaml", "manifest.yml"):
                 if _mode(path / name, what) is not None:
@@ -196,9 +200,10 @@ def _mode(path: Path, what: str) -> int | None:
 _MAX_ENTRIES = 2000  # a folder listed for a suggestion; larger ones are not searched
 
 
-def nearest_existing(path: Path) -> Path | None:
+def nearest_existing(path: Path, avoid: Path | None = None) -> Path | None:
     """The existing manifest (or folder holding one) whose path is closest to `path`, going
-    down from its deepest existing folder one close name at a time; None if none is close."""
+    down from its deepest existing folder one close name at a time; None if none is close.
+    What would lead to `avoid` (the file holding the ref) is never the answer."""
     from floe_lint.suggest import closest
 
     parts = path.parts
@@ -208,7 +213,7 @@ def nearest_existing(path: Path) -> Path | None:
     if depth == 0:
         return None
     current = Path(*parts[:depth])
-    for part in parts[depth:]:
+    for at, part in enumerate(parts[depth:], depth):
         if part in ("..", "."):
             return None
         try:
@@ -216,6 +221,8 @@ def nearest_existing(path: Path) -> Path | None:
                 names = [e.name for _, e in zip(range(_MAX_ENTRIES), entries, strict=False)]
         except OSError:
             return None
+        if avoid is not None and at == len(parts) - 1:  # (the last name: a file or folder)
+            names = [n for n in names if not _leads_to(current / n, avoid)]
         match = closest(part, names)
         if match is None:
             return None
@@ -223,3 +230,18 @@ def nearest_existing(path: Path) -> Path | None:
     if current.is_file() or any((current / n).is_file() for n in ("manifest.yaml", "manifest.yml")):
         return current
     return None
+
+
+def _leads_to(candidate: Path, avoid: Path) -> bool:
+    """Whether a ref to `candidate` (a file, or a folder's manifest) resolves to `avoid`."""
+    if candidate.name not in (avoid.name, avoid.parent.name) and not os.path.islink(candidate):
+        return False  # (a name not theirs, and no link: neither)
+    target = resolved(candidate)
+    if target == resolved(avoid):
+        return True
+    if target != resolved(avoid.parent):
+        return False
+    for name in ("manifest.yaml", "manifest.yml"):  # the one a ref to the folder reads
+        if (candidate / name).is_file():
+            return name == avoid.name
+    return False

@@ -22,7 +22,7 @@ def sorted_findings(findings: list[Finding]) -> list[Finding]:
 
 # Control characters (C0 but tab, DEL, C1), Unicode line and paragraph separators and bidi
 # controls: in user text they could start a forged line (a GitHub `::error` command), move the
-# cursor or recolour a terminal, or reorder what a reader sees.
+# cursor or recolour a terminal, or reorder what a reader sees. U+FEFF too: invisible.
 _ESCAPES: dict[int, str] = {
     code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09
 }
@@ -34,6 +34,7 @@ _ESCAPES.update(
     }
 )
 _ESCAPES.update({code: f"\\u{code:04x}" for code in range(0x2066, 0x206A)})
+_ESCAPES[0xFEFF] = "\\ufeff"  # (a blank to a schema's pattern: ECMA-262's `\\s`)
 
 
 def printable(text: str) -> str:

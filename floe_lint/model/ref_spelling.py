@@ -1,0 +1,238 @@
+"""Whether a file's text may spell a scalar otherwise than as its value, so that the dependents
+search (`floe_lint.model.ref_needles`) cannot read a ref from the text alone and must parse it.
+
+The search reads refs as runs of one line's text. YAML also writes a scalar's value
+- with escapes: a backslash in a double-quoted scalar (such a file is always parsed:
+  `floe_lint.model.dependents_scan.holds_ref`), `''` for `'` in a single-quoted one;
+- over several lines: a plain, quoted or block (`|`, `>`) scalar folds its line breaks into
+  spaces (or keeps them), so `../my\\n  team/sales/manifest.yaml` is `../my team/sales/...`.
+
+`spelled_otherwise` answers True for any text that may hold such a scalar, erring towards True
+(a file it names is parsed, which costs time, never a dependent): `''` anywhere, a block
+scalar's header, a quote that is not a whole one-line quoted scalar, and a line whose plain
+value may go on to the next non-blank line (one indented deeper than the line's key or item,
+or any indented line after a line that is a value alone).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable
+
+#: what a quoted scalar's opening quote follows on its line (or nothing): YAML starts a scalar
+#: there; a quote after anything else is inside a plain scalar or a comment
+_SCALAR_STARTS = frozenset(":-[{,?")
+#: what a line's content ends with when its last value is closed there (or there is none)
+_CLOSED_ENDS = frozenset(":{[,}]\"'")
+
+
+def spelled_otherwise(text: str, needles: Iterable[str]) -> bool:
+    """Whether `text` may hold a scalar whose value differs from its text on one line and
+    holds one of `needles` (a file the search parses, as it may name a target)."""
+    if "''" in text:
+        return True
+    if not any(mark in text for mark in _RARE) and _quotes_alone(text):
+        return _folded_near(text, needles)  # (most files: the lines around each needle)
+    lines = text.splitlines()  # (every YAML line break, and a few more: more lines, not fewer)
+    depth = 0  # how many flow collections are open (`{`, `[` outside quotes)
+    for number, line in enumerate(lines):
+        content = line.strip(" \t")
+        if not content or content[0] == "#":
+            continue
+        if not _FLOW.isdisjoint(content) or "'" in content or '"' in content:
+            found = _flow_depth(content, depth)
+            if found is None:  # a quote that is not a whole one-line scalar
+                return True
+            depth = found
+        body = _cut_comment(content) if "#" in content else content
+        if body[-1] in _CLOSED_ENDS or body in ("---", "..."):
+            continue
+        if _block_header(body):
+            return True
+        if _goes_on(lines, number, depth):
+            return True
+    return False
+
+
+#: what makes a file's lines read one by one (`spelled_otherwise`): a block scalar's header,
+#: a line break other than LF
+_RARE = ("|", ">", "\r", "\x85", "\u2028", "\u2029")  # (each looked for in C)
+_FLOW = frozenset("{}[]")
+
+
+def _goes_on(lines: list[str], number: int, depth: int) -> bool:
+    """Whether a plain value ending line `number` (open: no closing quote, flow punctuation
+    or `:` ends it) may go on on the next non-blank line: inside a flow collection always,
+    else when that line lies right of the value's key or item."""
+    below = _next_indent(lines, number + 1)
+    if below is None:
+        return False
+    if depth > 0:
+        return True
+    line = lines[number]
+    content = line.lstrip(" \t")
+    indent = len(line) - len(content)
+    return (below > indent or not _keyed(content)) and below > _parent_column(line)
+
+
+def _folded_near(text: str, needles: Iterable[str]) -> bool:
+    """`spelled_otherwise` of a text without block scalars or other line breaks than LF,
+    whose quotes and comments lie on lines without flow punctuation (`_quotes_alone`): a
+    plain scalar holding a needle over several lines has one line holding it that the line
+    before goes on to, or that goes on to the next (`_goes_on`). The depth of flow
+    collections before a line is counted from the start, never below 0 (a `]` in a plain
+    scalar never hides a `{` after it; a `{` in one errs towards True)."""
+    lines = text.split("\n")
+    depths: tuple[list[int], list[int]] | None = None  # (`_depths`, once a line needs them)
+    read: set[int] = set()  # (the lines read already)
+    for needle in needles:
+        at = text.find(needle)
+        while at >= 0:
+            number = text.count("\n", 0, at)
+            for line in (_non_blank_above(lines, number), number):
+                if line is None or line in read:
+                    continue
+                read.add(line)
+                body = lines[line].strip(" \t")
+                if "#" in body:
+                    body = _cut_comment(body)
+                if body and body[-1] not in _CLOSED_ENDS and body not in ("---", "..."):
+                    if depths is None:
+                        depths = _depths(text)
+                    end = text.find("\n", at)
+                    if line != number:
+                        end = text.rfind("\n", 0, at)
+                    if _goes_on(lines, line, _depth_at(depths, end if end >= 0 else len(text))):
+                        return True
+            end = text.find("\n", at)
+            at = text.find(needle, end) if end >= 0 else -1
+    return False
+
+
+def _quotes_alone(text: str) -> bool:
+    """Whether each line of `text` holding a quote or a `#` holds whole one-line quoted scalars
+    (`_flow_depth`) and no flow punctuation (so `_folded_near` counts flow punctuation, and
+    reads lines, with no regard to quotes and comments)."""
+    for mark in ("'", '"', "#"):
+        at = text.find(mark)
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            if end < 0:
+                end = len(text)
+            line = text[start:end]
+            if not _FLOW.isdisjoint(line) or _flow_depth(line.strip(" \t"), 0) is None:
+                return False
+            at = text.find(mark, end)
+    return True
+
+
+def _non_blank_above(lines: list[str], number: int) -> int | None:
+    for above in range(number - 1, -1, -1):
+        if lines[above].strip(" \t"):
+            return above
+    return None
+
+
+def _depths(text: str) -> tuple[list[int], list[int]]:
+    """The offsets of the flow punctuation of `text`, in order, and how many flow collections
+    are open after each (never below 0)."""
+    found: list[tuple[int, str]] = []
+    for char in "{}[]":
+        at = text.find(char)
+        while at >= 0:
+            found.append((at, char))
+            at = text.find(char, at + 1)
+    found.sort()
+    offsets: list[int] = []
+    after: list[int] = []
+    depth = 0
+    for at, char in found:
+        if char in "{[":
+            depth += 1
+        elif depth:
+            depth -= 1
+        offsets.append(at)
+        after.append(depth)
+    return offsets, after
+
+
+def _depth_at(depths: tuple[list[int], list[int]], end: int) -> int:
+    """How many flow collections are open at offset `end` (`_depths`)."""
+    index = bisect_right(depths[0], end) - 1
+    return depths[1][index] if index >= 0 else 0
+
+
+def _flow_depth(content: str, depth: int) -> int | None:
+    """How many flow collections are open after the line, `depth` before it (counted outside
+    quotes and before a comment, never below 0); None when a quote of the line does not open
+    a scalar where YAML starts one, or does not close it on the line."""
+    before = ""  # the last character outside quotes that is not a space
+    at, size = 0, len(content)
+    while at < size:
+        char = content[at]
+        if char == '"' or char == "'":
+            if before and before not in _SCALAR_STARTS:
+                return None
+            end = content.find(char, at + 1)
+            if end < 0:
+                return None
+            at, before = end + 1, char
+            continue
+        if char == "#" and (at == 0 or content[at - 1] in " \t"):
+            break
+        if char in "{[":
+            depth += 1
+        elif char in "}]" and depth:
+            depth -= 1
+        if char not in " \t":
+            before = char
+        at += 1
+    return depth
+
+
+def _cut_comment(content: str) -> str:
+    """The line without a comment (` #` on: a quoted `#` cut too errs towards more lines)."""
+    for mark in (" #", "\t#"):
+        content = content.split(mark, 1)[0]
+    return content.rstrip(" \t")
+
+
+def _block_header(body: str) -> bool:
+    """Whether the line ends with a block scalar's header (`|`, `>-`, `|2+`)."""
+    return body.rstrip("+-0123456789").endswith(("|", ">"))
+
+
+def _next_indent(lines: list[str], start: int) -> int | None:
+    """The indentation (spaces and tabs) of the first non-blank line from `start`, if any."""
+    for number in range(start, len(lines)):
+        line = lines[number]
+        content = line.lstrip(" \t")
+        if content:
+            return len(line) - len(content)
+    return None
+
+
+def _keyed(content: str) -> bool:
+    """Whether the line holds a key or a `- ` item (so a value ending it belongs to a column
+    at or right of the line's indentation)."""
+    return (
+        content.startswith(("- ", "-\t")) or content == "-" or ": " in content or ":\t" in content
+    )
+
+
+def _parent_column(line: str) -> int:
+    """The column a plain value ending `line` belongs to: its last key's (the first key after
+    the line's `- ` items), else its last item's dash; 0 for a value alone on its
+    line (any indented line may go on with it)."""
+    column = len(line) - len(line.lstrip(" \t"))
+    dash = -1
+    while line.startswith("-", column) and line[column + 1 : column + 2] in ("", " ", "\t"):
+        dash = column
+        column += 1
+        while line[column : column + 1] in (" ", "\t"):
+            column += 1
+    rest = line[column:]
+    if ": " in rest or ":\t" in rest or rest.rstrip(" \t").endswith(":"):
+        return column
+    return max(dash, 0)
