@@ -174,6 +174,8 @@ def test_a_pre_commit_marker_is_not_kept_in_the_checkout(
     assert hook_run.first_of_run(workspace, "removed") is True
     assert hook_run.first_of_run(workspace, "removed") is False  # outside: the same run
     assert os.listdir(workspace.parent / "cache" / "hook-runs")
+    (workspace.parent / "cache").chmod(0o777)  # another user could plant the marker
+    assert hook_run.first_of_run(workspace, "removed") is True
 
 
 def test_a_store_planted_in_the_repository_of_a_file_given_is_not_replayed(
@@ -198,3 +200,45 @@ def test_a_store_planted_in_the_repository_of_a_file_given_is_not_replayed(
     assert run[:2] == (1, finding)
     assert run[2].startswith(note(folder, workspace) + "floe-lint: 1 error (2 files checked)\n")
     assert {p: p.read_bytes() for p in folder.glob("results-*.json")} == planted
+
+
+def shared_note(folder: Path, reason: str) -> str:
+    return (
+        f"floe-lint: note: the result cache {folder} {reason}, who could plant results there: "
+        f"not used (set {cache.CACHE_ENV} to a folder of your own, or pass --no-cache)\n"
+    )
+
+
+@pytest.mark.parametrize("who", ["world-writable", "group-writable", "another owner"])
+def test_a_store_another_user_could_plant_is_not_replayed(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, who: str
+) -> None:
+    """A cache folder that other users can write to (`FLOE_LINT_CACHE_DIR=/tmp/cache`, a home
+    of `/tmp`) or that another user owns (and made first): whoever wrote a store there could
+    replay a pass, so it is not read, nor written."""
+    folder = workspace.parent / "cache"
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    assert check("products")[1].splitlines() == [FINDING]
+    forge(folder)
+    assert check("products")[:2] == (0, "")  # replayed: what a planted store would do
+    if who == "another owner":
+        if os.geteuid() != 0:
+            pytest.skip("only root can give a folder to another user")
+        os.chown(folder, 65534, -1)
+        reason = "is owned by another user (uid 65534)"
+    else:
+        mode = 0o777 if who == "world-writable" else 0o775
+        folder.chmod(mode)
+        if who == "group-writable":
+            if os.geteuid() != 0:
+                pytest.skip("only root can give a folder to another group")
+            os.chown(folder, -1, 65534)  # a group that is not the user's own
+        reason = f"can be written by other users (mode {mode:o})"
+    planted = {p: p.read_bytes() for p in folder.glob("results-*.json")}
+    run = check("products")
+    assert run[:2] == (1, FINDING + "\n")
+    assert run[2].startswith(shared_note(folder, reason) + "floe-lint: 1 error (2 files checked)\n")
+    assert {p: p.read_bytes() for p in folder.glob("results-*.json")} == planted
+    folder.chmod(0o775)  # writable by the user's own group (umask 002): the user's own
+    os.chown(folder, os.geteuid(), os.getegid())
+    assert check("products")[:2] == (0, "")  # trusted again

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,8 +60,28 @@ def test_a_whole_run_record_of_the_wrong_types_is_not_replayed(
     (record,) = cache.directory().glob(f"{whole_run.PREFIX}*.json")
     data = json.loads(record.read_text("utf-8"))
     assert (data["out"], data["err"], data["code"]) == (cold[1], cold[2], 1)
-    record.write_text(json.dumps({**data, **field}), "utf-8")
+    record.write_text(laid_out(data), "utf-8")  # (as the run wrote it: replayed)
+    assert check(".") == cold and record.read_text("utf-8") == laid_out(data)
+    record.write_text(laid_out({**data, **field}), "utf-8")
     assert check(".") == cold
+
+
+def laid_out(data: dict[str, Any]) -> str:
+    """A whole-run record's text as floe_lint.lint.whole_record lays it out, a part of the
+    wrong type written on a line of its own."""
+    parts = {name: data[name] for name in ("found", "deps", "absent")}
+    header = {k: v for k, v in data.items() if k not in parts}
+    lines: dict[str, list[str]] = {}
+    for name, part in parts.items():
+        if name == "deps" and isinstance(part, dict):
+            lines[name] = [f"{json.dumps(k)}:{json.dumps(v)}" for k, v in part.items()]
+        elif name != "deps" and isinstance(part, list):
+            lines[name] = [json.dumps(item) for item in part]
+        else:
+            lines[name] = [json.dumps(part)]
+    found, deps, absent = (",\n".join(lines[n]) + "\n" if lines[n] else "" for n in parts)
+    head = json.dumps(header, separators=(",", ":"))[:-1]
+    return f'{head},"found":[\n{found}],"deps":{{\n{deps}}},"absent":[\n{absent}]}}'
 
 
 @pytest.mark.parametrize(

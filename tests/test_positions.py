@@ -4,6 +4,7 @@ and problems with them as without, and they cross the parse workers intact."""
 
 from __future__ import annotations
 
+from array import array
 from pathlib import Path
 
 from hypothesis import example, given, settings
@@ -174,3 +175,16 @@ def test_a_long_line_is_recorded_in_32_bits() -> None:
     assert (doc.span("/b/1/c").start_col, doc.span("/b/1/c").end_col) == (12, 40_012)
     short = parse(Path("f.yaml"), b"a: 1\n", positions=True).documents[0].located
     assert short is not None and short.tables[0].raw[:1] == b"h"
+
+
+def test_a_scalar_is_recorded_with_its_marks_in_one_step() -> None:
+    """Each node's record is nine integers; a collection's ninth is where its subtree's record
+    ends, a scalar's is 0 (its record alone: no second write per node)."""
+    text = "a: x\nb: [1, {c: y}]\n"
+    source = parse(Path("f.yaml"), text.encode(), positions=True)
+    table = source.documents[0].located.tables[0]  # type: ignore[union-attr]
+    record = array("h", table.raw[1:]).tolist()
+    nodes = [record[at : at + 9] for at in range(0, len(record), 9)]
+    # the root, a: x, b: [...], 1, {c: y}, c: y
+    assert [node[8] for node in nodes] == [54, 0, 54, 0, 54, 0]
+    assert nodes[2][:8] == [1, 3, 1, 14, 1, 0, 1, 1]  # b's value and its key

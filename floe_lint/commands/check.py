@@ -417,4 +417,14 @@ def _cache_dir(args: argparse.Namespace, stdin: bool, stderr: TextIO) -> Path | 
             f"(set {cache.CACHE_ENV} to a folder outside it, or pass --no-cache)\n"
         )
         return None
+    shared = cache.shared_with_others(folder)
+    if shared is not None:
+        from floe_lint.reporters import printable
+
+        stderr.write(
+            f"floe-lint: note: the result cache {printable(str(folder))} {shared}, who could "
+            f"plant results there: not used (set {cache.CACHE_ENV} to a folder of your own, "
+            "or pass --no-cache)\n"
+        )
+        return None
     return folder

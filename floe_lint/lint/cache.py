@@ -91,6 +91,25 @@ def checkout_holding(folder: Path, paths: Iterable[Path], cwd: Path) -> Path | N
     return None
 
 
+def shared_with_others(folder: Path) -> str | None:
+    """Why another user could plant results in `folder` (it is theirs, every user may write to
+    it, or a group that is not the user's own may), None when it is the user's own or not there
+    yet (a run makes it, as its own). A folder its owner's own group may write to is the user's
+    (umask 002, one group per user)."""
+    if not hasattr(os, "geteuid"):
+        return None
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    mode = info.st_mode & 0o7777
+    if info.st_uid != os.geteuid():
+        return f"is owned by another user (uid {info.st_uid})"
+    if mode & 0o002 or (mode & 0o020 and info.st_gid != os.getegid()):
+        return f"can be written by other users (mode {mode:o})"
+    return None
+
+
 def enabled(no_cache: bool, environ: Mapping[str, str] | None = None) -> bool:
     environ = os.environ if environ is None else environ
     if no_cache or environ.get(DISABLE_ENV, "") not in ("", "0"):

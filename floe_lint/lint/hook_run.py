@@ -29,10 +29,13 @@ def first_of_run(repository: Path, removals: str) -> bool:
     naming them) in `repository`. When anything is unknown or fails, True."""
     if os.environ.get("PRE_COMMIT") != "1":
         return True
-    from floe_lint.lint.cache import checkout_holding, digest, directory  # (blake2b: no OpenSSL)
+    # (digest: blake2b, no OpenSSL)
+    from floe_lint.lint.cache import checkout_holding, digest, directory, shared_with_others
 
     if checkout_holding(directory(), [repository], repository) is not None:
         return True  # a marker inside the checkout could be planted by what is committed
+    if shared_with_others(directory()) is not None:
+        return True  # and one in a folder others may write to, by another user
     parent = os.getppid()
     run = f"{repository}\0{parent}\0{_started(parent)}"
     folder = directory() / "hook-runs"

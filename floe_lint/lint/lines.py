@@ -28,6 +28,8 @@ _SHIFT = 32
 #: two keys of the store whose hashes are the same (neither is found: their files are checked)
 _SHARED = -1
 _CHUNK = 1 << 18  # (read and split at a time: a bounded part of a run's peak)
+#: entries kept decoded for their next question (`hold`), at most: a few MB at the most
+HELD = 512
 
 
 def _key(line: bytes) -> str | None:
@@ -59,6 +61,7 @@ class Lines:
         self.count = len(places)
         self.size = size
         self._last: tuple[str, dict[str, Any]] | None = None
+        self._held: dict[str, dict[str, Any]] = {}
 
     @classmethod
     def open(cls, path: str, head: bytes, tail: bytes, limit: int) -> Lines | None:
@@ -107,10 +110,14 @@ class Lines:
             return None
 
     def get(self, key: str) -> dict[str, Any] | None:
-        """The entry of `key`, decoded from its line (the last one asked is kept)."""
+        """The entry of `key`, decoded from its line (the last one asked is kept, and those
+        `hold` kept)."""
         last = self._last
         if last is not None and last[0] == key:
             return last[1]
+        held = self._held.get(key)
+        if held is not None:
+            return held
         line = self.line(key)
         if line is None:
             return None
@@ -123,6 +130,13 @@ class Lines:
             return None
         self._last = (key, entry)
         return entry
+
+    def hold(self, key: str, entry: dict[str, Any]) -> None:
+        """Keep `entry`, as `get` decoded it, for the next questions about `key` (an entry
+        whose file the run checks again is asked about when it is checked: each line is
+        decoded once), while fewer than `HELD` are kept."""
+        if len(self._held) < HELD:
+            self._held[key] = entry
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every entry, in the file's order (a line that holds none is left out)."""
@@ -148,6 +162,7 @@ class Lines:
 
     def close(self) -> None:
         self._last = None
+        self._held = {}
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None

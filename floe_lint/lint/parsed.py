@@ -34,11 +34,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from floe_lint.errors import suppressed
 from floe_lint.lint import cache
+from floe_lint.lint.kept import Kept
 from floe_lint.load import document
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
@@ -178,117 +179,17 @@ def moved(
     return found
 
 
-#: what `Kept` reads of its file at most (the parses it holds are bounded by `MAX_STORED`)
-_MAX_FILE = MAX_STORED + MAX_STORED // 4
-
-
-class Kept:
-    """The parses kept with a store, in a file of their own beside it (`results-KEY.parses`),
-    so that a run reads them only when it builds a file from one, and the store (read by
-    every run that replays a file) stays as small as it was.
-
-    One line per file: its key and the path it was parsed under (each as JSON text), its
-    content hash, and its parse as `encoded` made it, separated by tabs (JSON text written
-    ASCII holds no tab or line break). A parse is served only when its line names the key,
-    the content hash of the bytes read now and the path asked for (`get`), so a line left by
-    another run, or a file changed by hand, builds nothing wrong: at worst the file is parsed.
-    """
-
-    def __init__(self, store: Path):
-        self.path = store.with_suffix(".parses")
-        self._raw = b""
-        self._lines: dict[bytes, tuple[int, int]] | None = None
-
-    def _index(self) -> dict[bytes, tuple[int, int]]:
-        """Where each line starts and ends, by its first field; read once, when first asked
-        (a run builds a few of the files whose parses are kept: the others' lines are not
-        copied out of the file's bytes)."""
-        if self._lines is None:
-            from floe_lint.load.bounded import read_unlinked
-
-            self._lines = {}
-            # (a regular file, not through a link, in one read of at most its size + 1 bytes)
-            raw = read_unlinked(str(self.path), _MAX_FILE)
-            if raw is None:
-                return self._lines
-            self._raw = raw
-            at, size, lines = 0, len(raw), self._lines
-            while at < size:
-                end = raw.find(b"\n", at)
-                end = size if end < 0 else end
-                tab = raw.find(b"\t", at, end)
-                lines[raw[at : end if tab < 0 else tab]] = (at, end)
-                at = end + 1
-        return self._lines
-
-    def _line(self, field: bytes) -> bytes | None:
-        place = self._index().get(field)
-        return None if place is None else self._raw[place[0] : place[1]]
-
-    def get(self, key: str, digest: str, path: str) -> str | None:
-        """The parse kept of the file `key` with content hash `digest`, parsed as `path`."""
-        line = self._line(_field(key))
-        if line is None:
-            return None
-        fields = line.split(b"\t", 3)
-        if len(fields) != 4 or fields[1] != digest.encode() or fields[2] != _field(path):
-            return None
-        try:
-            return fields[3].decode("ascii")
-        except UnicodeDecodeError:
-            return None
-
-    def save(self, fresh: Mapping[str, list[str]], kept: Iterable[str]) -> None:
-        """Write the lines of the `fresh` parses ([digest, path, text] by key) and those of
-        the keys `kept` as they were read; any other line is dropped."""
-        from floe_lint.safe_write import write_chunks
-
-        # by key: the same file whatever order the run parsed its files in
-        lines: dict[str, bytes | list[str] | None] = {}
-        for key in kept:
-            field = _text_field(key)
-            lines[field] = self._line(field.encode())
-        for key, parse in fresh.items():
-            lines[_text_field(key)] = parse
-        try:
-            write_chunks(self.path, _chunks(sorted(lines.items())))
-        except OSError:
-            return  # a read-only home or a full disk: the run's output is unaffected
-
-
-def _text_field(text: str) -> str:
-    """`json.dumps(text)`, without the encoder for a text it writes as it is (most paths)."""
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return json.dumps(text)
-
-
-def _field(text: str) -> bytes:
-    return _text_field(text).encode()
-
-
-def _chunks(lines: list[tuple[str, bytes | list[str] | None]]) -> Iterator[str]:
-    """Each line, by its key's field: a fresh parse's made ([digest, path, text]), a kept
-    one's as it was read."""
-    for field, line in lines:
-        if type(line) is list:
-            digest, path, text = line
-            yield f"{field}\t{digest}\t{_text_field(path)}\t{text}\n"
-        elif type(line) is bytes and line.isascii():
-            yield line.decode("ascii") + "\n"
-
-
 class Parses:
     """One run's parses across runs: built from the lines `Kept` holds (`stored`, `serve`),
     made from files parsed from disk (`fresh`), kept with the entries the run records
     (`start`, `keep`, `save`). `digest` is the run's content hash of a file by key, `raw`
-    the bytes the run read of the files its store held."""
+    the bytes the run hashed of a file (`Replay.raw`)."""
 
     def __init__(
         self,
         store: cache.Store,
         digest: Callable[[str], str | None],
-        raw: Mapping[str, bytes | None],
+        raw: Callable[[str], bytes | None],
     ):
         self.store = store
         self.kept = Kept(store.path)
@@ -331,7 +232,7 @@ class Parses:
     def serve(self, path: Path, key: str) -> SourceFile | None:
         """The file at `path` built from its kept parse, when its content is the same."""
         stored = self.stored(path, key)
-        raw = self._raw.get(key) if stored is not None else None
+        raw = self._raw(key) if stored is not None else None
         if stored is None or raw is None:
             return None
         source = built(path, raw, stored[2])
@@ -351,7 +252,7 @@ class Parses:
         if not isinstance(entry, dict) or entry.get("h") is None:
             return  # (a new file: a run that replays the others rewrites no kept parse for it)
         digest = self._digest(key)
-        raw = self._raw.get(key)
+        raw = self._raw(key) if entry["h"] == digest else None
         if entry["h"] != digest or digest is None or raw is None:
             return  # changed: the next run, if it checks it again for a manifest, keeps it
         try:
@@ -381,12 +282,12 @@ class Parses:
             self.parses[key] = [None, str(path), data]
             self._fresh.add(key)
 
-    def replayed(self, key: str, entry: dict[str, Any]) -> None:
-        """The run replayed `entry`: the parse it notes stays kept, and counts against
+    def replayed(self, key: str, length: int | None) -> None:
+        """The run replayed the entry of `key`, which notes a kept parse of `length` (None: it
+        notes none, or not as a run writes it): it stays kept, and counts against
         `MAX_STORED`."""
-        kept = entry.get(PARSED)
-        if kept is not None and type(kept) is list and len(kept) == 2 and type(kept[1]) is int:
-            self._room -= kept[1]
+        if length is not None:
+            self._room -= length
             self._held.append(key)
 
     def keep(self, key: str, entry: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint import cache, depends, links, parsed, spill
 from floe_lint.lint.depends import Facts, OciKey, canonical
 from floe_lint.lint.side import SideFiles
+from floe_lint.lint.standing import Standing
 from floe_lint.load import lazy
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import Document, SourceFile
@@ -74,8 +75,10 @@ class Replay:
         self.replayed: set[str] = set()
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
+        #: what the entries found to stand leave for their replay and the whole-run record
+        self.standing = Standing()
         #: the parses kept across runs (`floe_lint.lint.parsed`)
-        self.parses = parsed.Parses(store, self.hash, self._raw)
+        self.parses = parsed.Parses(store, self.hash, self.raw)
         #: the files rules read beside the documents (floe.lock), keyed as they were read
         self.side = SideFiles()
         #: the entries of files a streamed run retired, written out as made (`settle`), and
@@ -110,9 +113,13 @@ class Replay:
         return self.key(path if isinstance(path, Path) else Path(path))
 
     def raw(self, key: str) -> bytes | None:
-        if key not in self._raw:
-            self._raw[key] = read_bounded(key)  # None: absent (a floe.lock), or not readable
-        return self._raw[key]
+        """The bytes the run hashed of `key` (a file checked again), read again: not held from
+        hashing on (`all_hash` held every file's, issue 17); None once they changed."""
+        if key not in self._raw and self._hash.get(key) is not None:
+            raw = read_bounded(key)
+            if raw is not None and cache.digest(raw) == self._hash[key]:
+                self._raw[key] = raw
+        return self._raw.get(key)
 
     def hash(self, key: str) -> str | None:
         if key not in self._hash:
@@ -120,8 +127,7 @@ class Replay:
                 # not in its folder as the run's walk listed it (most floe.lock files): what
                 # reading it would say, without a system call (and not noted: one per product)
                 return None
-            # the bytes are kept only for a file the store may replay (its LazySourceFile)
-            raw = self.raw(key) if key in self.store.entries else read_bounded(key)
+            raw = read_bounded(key)  # (not kept: see `raw`)
             self._hash[key] = None if raw is None else cache.digest(raw)
             if raw is not None and (marks := lazy.marks(raw)):
                 self._marks[key] = marks
@@ -212,9 +218,12 @@ class Replay:
         valid = self._valid[key] = self._entry_holds(entry, key, visiting)
         if valid:  # replayed: its bytes are read again only if a report needs its text
             self._raw.pop(key, None)
+            self.standing.note(key, entry)  # (its line is not read again)
             noted = entry.get("ov")
             if isinstance(noted, list) and noted:
                 self._as[key] = noted[0]  # (`_checked_as`: the entry is not read again)
+        else:  # checked again: asked about again when it is (its local findings, its parse)
+            self.store.entries.hold(key, entry)
         return valid
 
     def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
@@ -254,29 +263,26 @@ class Replay:
 
     def holds_manifest(self, path: Path) -> bool:
         """Whether a replayable file holds a manifest document (it has dependents)."""
-        entry = self.store.entries.get(self.key(path))
-        return bool(entry and entry.get("man"))
+        return self.key(path) in self.standing.manifests
 
-    def replay(self, path: Path) -> list[Finding]:
-        """Put a replayable file (and the files its hierarchy reached) in the workspace;
+    def replay(self, path: Path, reached: bool = False) -> list[Finding]:
+        """Put a replayable file (and the files its hierarchy `reached`) in the workspace;
         return its stored findings."""
         key = self.key(path)
         if key in self.replayed:
             return []
         self.replayed.add(key)
-        entry = self.store.entries.get(key)
+        self.standing.outside |= not reached and key not in self.explicit
+        ready = self.standing.take(key)
         digest, marks = self._hash[key], self._marks.get(key, 0)
-        assert entry is not None and digest is not None  # valid: read, and its hash matched
-        self.workspace.replay(path, digest, marks, bool(entry.get("rep")), bool(entry.get("exp")))
+        assert ready is not None and digest is not None  # valid: read, and its hash matched
+        self.workspace.replay(path, digest, marks, ready.reported, ready.expected)
         self.store.written[key] = cache.AS_READ  # (its line is written as read)
-        self.parses.replayed(key, entry)
-        stored = entry.get("f")
-        findings = [cache.decode(f) for f in stored] if stored else []
-        strict = entry.get("strict")
-        if strict:
-            self.strict.extend(Path(p) for p in strict)
-        for reached in entry.get("reach", ()):
-            findings.extend(self.replay(Path(reached)))
+        self.parses.replayed(key, ready.parsed)
+        findings = [cache.decode(f) for f in ready.found]
+        self.strict.extend(Path(p) for p in ready.strict)
+        for other in ready.reach:
+            findings.extend(self.replay(Path(other), True))
         return findings
 
     # -- parses (floe_lint.lint.parsed) ---------------------------------------------------
@@ -345,24 +351,10 @@ class Replay:
             self.complete = False
             return
         entry = self._entry(key, source, facts, True, expected, loc)
-        if not self._side_files_settle(entry["deps"]):
+        if not self.side.settled(entry["deps"], self._hash):
             self.complete = False
             return
         self.spill.add(key, cache.entry_line(key, entry))
-
-    def _side_files_settle(self, deps: Iterable[str]) -> bool:
-        """Whether the side files among `deps` (floe.lock) are what the run's rules read, told
-        now for a file retired (the end of the run need not keep them: `SideFiles.moved`)."""
-        side = self.side
-        for dep in deps:
-            if dep in side.read:
-                raw = read_bounded(dep)
-                digest = None if raw is None else cache.digest(raw)
-                if dep in side.unsure or digest != self._hash.get(dep):
-                    return False  # (kept: the end of the run finds it moved too)
-                side.read.discard(dep)
-                self._hash.pop(dep, None)
-        return True
 
     def _entry(
         self,

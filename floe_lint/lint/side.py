@@ -11,6 +11,7 @@ whose content is another at the end of the run makes the entries that depend on 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 
 from floe_lint.lint import cache
 from floe_lint.load.bounded import read_bounded
@@ -50,3 +51,16 @@ class SideFiles:
             if (None if raw is None else cache.digest(raw)) != hashes.get(key):
                 found.add(key)
         return found
+
+    def settled(self, deps: Iterable[str], hashes: dict[str, str | None]) -> bool:
+        """Whether the files read among `deps` are what the run's rules read, told now for a
+        file retired (floe_lint.lint.spill: the end of the run need not keep them, `moved`)."""
+        for dep in deps:
+            if dep in self.read:
+                raw = read_bounded(dep)
+                digest = None if raw is None else cache.digest(raw)
+                if dep in self.unsure or digest != hashes.get(dep):
+                    return False  # (kept: the end of the run finds it moved too)
+                self.read.discard(dep)
+                hashes.pop(dep, None)
+        return True

@@ -21,27 +21,25 @@ SARIF reports (a warning of theirs goes straight to sys.stderr) are never stored
 from __future__ import annotations
 
 import io
-import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from floe_lint.lint import cache
+from floe_lint.lint import cache, whole_record
 from floe_lint.lint.rule_files import rule_folder_files
 from floe_lint.load.bounded import read_bounded
-from floe_lint.load.reading import ReadError, read_regular
 from floe_lint.load.walk import SKIP_DIRS, Beside, found_under
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
-    from typing import Any, TextIO
+    from typing import IO, Any, TextIO
 
     from floe_lint.config import Config
     from floe_lint.lint.replay import Replay
 
-VERSION = 1
+VERSION = 2  # (2: laid out a part a line, floe_lint.lint.whole_record)
 #: whole runs share the per-file stores' prefix: trimmed and cleaned with them
 PREFIX = "results-run-"
 
@@ -70,19 +68,19 @@ def _hash(path: str) -> str | None:
     return None if raw is None else cache.digest(raw)
 
 
-def _well_formed(record: dict[str, Any]) -> bool:
-    """Whether the record's inputs are of the types a run writes (a hostile or corrupted
-    store stopped the run with an internal error: `absent` holding a mapping, say)."""
-    found, deps, absent = record.get("found"), record.get("deps"), record.get("absent")
-    baseline = record.get("baseline")
+def _well_formed(header: dict[str, Any]) -> bool:
+    """Whether the record's header is of the types a run writes (a hostile or corrupted
+    store stopped the run with an internal error: `absent` holding a mapping, say; its items
+    are checked as they are read)."""
+    baseline = header.get("baseline")
     return (
-        (baseline is None or (isinstance(baseline, list) and len(baseline) == 2))
-        and isinstance(found, list)
-        and all(isinstance(item, list) and len(item) == 3 for item in found)
-        and all(isinstance(path, str) for path, _, _ in found)
-        and isinstance(deps, dict)
-        and isinstance(absent, list)
-        and all(isinstance(path, str) for path in absent)
+        header.get("version") == VERSION
+        and (baseline is None or (isinstance(baseline, list) and len(baseline) == 2))
+        and isinstance(header.get("out"), str)
+        and isinstance(header.get("err"), str)
+        and type(header.get("code")) is int
+        and type(header.get("count")) is int
+        and isinstance(header.get("walk"), str)
     )
 
 
@@ -165,52 +163,62 @@ class Whole:
     def replay(self, stdout: TextIO, stderr: TextIO) -> int | None:
         """Print the stored output and return its exit status, when every input is the same."""
         try:
-            raw = read_regular(self.path, cache.MAX_STORE_BYTES, follow_symlinks=False)
-            record = json.loads(raw)
-            if not (isinstance(record, dict) and record.get("version") == VERSION):
-                return None
-            if not _well_formed(record):
-                return None  # a store corrupted or planted: its paths are not all text
-            if not self._same_inputs(record):
-                return None
-            out, err, code = record["out"], record["err"], record["code"]
-        except (ReadError, OSError, ValueError, RecursionError, TypeError, KeyError):
+            header, file = whole_record.open_record(self.path, cache.MAX_STORE_BYTES)
+            with file:
+                if not _well_formed(header):
+                    return None  # a store corrupted or planted
+                if not self._same_inputs(header, file):
+                    return None
+            out: str = header["out"]
+            err: str = header["err"]
+            code: int = header["code"]
+        except (OSError, ValueError, RecursionError, TypeError, KeyError):
             return None  # no record yet, or one that is not ours
-        if not (isinstance(out, str) and isinstance(err, str) and isinstance(code, int)):
-            return None
         cache.touch(self.path)  # used: the last to be dropped when the folder is trimmed
         stdout.write(out)
         stderr.write(err)
         return code
 
-    def _same_inputs(self, record: dict[str, Any]) -> bool:
-        found = self._found()
-        if found is not None:
-            self.found = [(text, explicit) for text, explicit in found]  # (no Path per file)
-        if found is None or found != [[p, x] for p, x, _ in record["found"]]:
+    def _same_inputs(self, header: dict[str, Any], file: IO[bytes]) -> bool:
+        """Whether the files found are those the record lists, and every file it lists has
+        the hash it notes (or is absent), read from the record's `file` as it comes."""
+        found = self.found = self._found()  # (no Path per file)
+        if found is None or header["count"] != len(found):
             return False
-        baseline = record["baseline"]
+        if header["walk"] != whole_record.walk_digest(found):
+            return False  # (told before any file is hashed)
+        baseline = header["baseline"]
         if baseline != (None if self.baseline is None else [str(self.baseline), baseline[1]]):
             return False
-        return (
-            all(_hash(path) == value for path, _, value in record["found"])
-            and all(_hash(path) == value for path, value in record["deps"].items())
-            and all(self._absent(path) for path in record["absent"])
-            and (baseline is None or _hash(baseline[0]) == baseline[1])
-        )
+        at = 0
+        for part, items in whole_record.parts(file):
+            if part == whole_record.FOUND:
+                for item in items:
+                    if not (type(item) is list and len(item) == 3 and at < len(found)):
+                        return False
+                    path, explicit, value = item
+                    if (path, explicit) != found[at] or _hash(path) != value:
+                        return False
+                    at += 1
+            elif part == whole_record.DEPS:
+                if not all(_hash(path) == value for path, value in items.items()):
+                    return False
+            elif not all(isinstance(path, str) and self._absent(path) for path in items):
+                return False
+        return at == len(found) and (baseline is None or _hash(baseline[0]) == baseline[1])
 
-    def _found(self) -> list[list[Any]] | None:
+    def _found(self) -> list[tuple[str, bool]] | None:
         """What discovery finds now, as the engine lists it; None when a symbolic link is
         among the folders walked or above a path given."""
         if not self._plain_paths():
             return None
-        found: list[list[Any]] = []
+        found: list[tuple[str, bool]] = []
         links: list[str] = []
         for path in self.paths:
             if path.is_dir():
-                found.extend([text, False] for text in found_under(path, links, self.listing))
+                found.extend((text, False) for text in found_under(path, links, self.listing))
             else:
-                found.append([str(path), True])
+                found.append((str(path), True))
         if links:
             return None
         if self.config.include or self.config.exclude:
@@ -237,45 +245,41 @@ class Whole:
 
     def store(self, replay: Replay | None, code: int) -> None:
         """Store the run whole, if every input of it is known (see the module's docstring)."""
+        if replay is None:
+            return
         record = self._record(replay, code)
         if record is None:
             return
-        from floe_lint.safe_write import write_file
+        header, deps = record
+        from floe_lint.safe_write import write_chunks
 
+        present = ((k, v) for k, v in sorted(deps.items()) if v is not None)
+        absent = sorted(k for k, v in deps.items() if v is None)
+        found = (item for item in _found_items(replay) if item is not None)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_file(self.path, json.dumps(record, separators=(",", ":")))
+            write_chunks(self.path, whole_record.chunks(header, found, present, absent))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
         cache.trim(self.folder)
 
-    def _record(self, replay: Replay | None, code: int) -> dict[str, Any] | None:
-        if replay is None or not replay.complete or not self._plain_paths():
+    def _record(
+        self, replay: Replay, code: int
+    ) -> tuple[dict[str, Any], dict[str, str | None]] | None:
+        """The record's header and what its files found depend on (`deps`: a hash, or None
+        for a file absent), when the run can be stored whole; its files found are listed as
+        it is written (`_found_items`)."""
+        if not replay.complete or not self._plain_paths():
             return None
         if self._rule_files:
             from floe_lint.lint.registry import folder_files
 
             if folder_files(self.config.rule_folders) != self._rule_files:
                 return None  # a rule module the run ran is not the one its key hashed
-        cwd = os.getcwd()
         tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
-        prefix = cwd.rstrip("/") + "/"
-        found: list[list[Any]] = []
-        todo: list[str] = []
-        for text, explicit in replay.found:
-            key = replay.key(text)
-            digest = replay.hash(key)
-            # its key is where it lies (no symbolic link): said at once of a found path that is
-            # absolute and normal, as a walk from such a folder writes it, or of one below the
-            # working directory that a walk from there writes (a key is normal)
-            if (
-                key != text
-                and key != prefix + text
-                and key != os.path.normpath(os.path.join(cwd, text))
-            ) or digest is None:
-                return None  # a symbolic link, or a file that cannot be read
-            found.append([text, explicit, digest])
-            todo.append(key)
+        if not all(item is not None for item in _found_items(replay)):
+            return None  # a symbolic link, or a file that cannot be read
+        todo = [replay.key(text) for text, _ in replay.found]
         deps: dict[str, str | None] = {}
         seen: set[str] = set()
         spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
@@ -285,9 +289,17 @@ class Whole:
                 return None
             deps.update(spilled_deps)
             todo.extend(reach)
+        # the entries replayed: what they depend on was noted as each was found to stand (each
+        # file they reached was replayed too), unless that is not exact; then read again
+        standing = replay.standing
+        replayed = replay.replayed if standing.exact(len(replay.replayed)) else ()
+        if replayed:
+            if standing.oci:
+                return None
+            deps.update(standing.deps)
         while todo:
             key = todo.pop()
-            if key in seen:
+            if key in seen or key in replayed:
                 continue
             seen.add(key)
             entry = replay.store.entry(key)
@@ -308,16 +320,37 @@ class Whole:
             baseline = [str(self.baseline), _hash(str(self.baseline))]
             if baseline[1] != self._baseline_hash:
                 return None
-        return {
+        header = {
             "version": VERSION,
-            "found": found,
-            "deps": {k: v for k, v in sorted(deps.items()) if v is not None},
-            "absent": sorted(k for k, v in deps.items() if v is None),
             "baseline": baseline,
             "out": self._out.getvalue(),
             "err": self._err.getvalue(),
             "code": code,
+            "count": len(replay.found),
+            "walk": whole_record.walk_digest(replay.found),
         }
+        return header, deps
+
+
+def _found_items(replay: Replay) -> Iterator[list[Any] | None]:
+    """Each file the run found as the record lists it ([name, explicit, content hash]), or
+    None for one whose key is not where it lies (a symbolic link) or that cannot be read."""
+    cwd = os.getcwd()
+    prefix = cwd.rstrip("/") + "/"
+    for text, explicit in replay.found:
+        key = replay.key(text)
+        digest = replay.hash(key)
+        # its key is where it lies (no symbolic link): said at once of a found path that is
+        # absolute and normal, as a walk from such a folder writes it, or of one below the
+        # working directory that a walk from there writes (a key is normal)
+        if (
+            key != text
+            and key != prefix + text
+            and key != os.path.normpath(os.path.join(cwd, text))
+        ) or digest is None:
+            yield None
+        else:
+            yield [text, explicit, digest]
 
 
 def _walked(key: str, tops: list[str]) -> bool:

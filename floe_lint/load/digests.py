@@ -4,6 +4,8 @@ and for a file it replays, which checks a late read against the hash the run saw
 
 from __future__ import annotations
 
+__all__ = ["blake2b", "digest"]
+
 try:  # hashlib's own blake2b, without importing hashlib, which loads OpenSSL (2.5 ms)
     from _blake2 import blake2b
 except ImportError:  # an interpreter built without it

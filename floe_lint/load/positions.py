@@ -38,7 +38,8 @@ if TYPE_CHECKING:
     from typing import Any, Literal
 
 #: integers per node: start line, column, end line, column; the key's four (-1: no key); the
-#: record's index (in integers) after the node's subtree
+#: record's index (in integers) after the node's subtree, 0 for a scalar's (the next record
+#: follows at once: a scalar's nine are written in one step with its marks)
 _WIDTH = 9
 _NEXT = _WIDTH - 1
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -64,7 +65,8 @@ class Recorder(Plain):
         self.exact = True
 
     def noted(self, node: yaml.Node, marks: tuple[int, ...]) -> Any:
-        """`Plain.data` of `node`, whose own and key's marks are `marks`, recorded first."""
+        """`Plain.data` of `node`, recorded first: `marks` are its own and its key's marks and a
+        0 for where its subtree ends (a collection's is written once it is built)."""
         self.count += 1
         if self.count > MAX_NODES:
             raise TooManyNodes
@@ -74,13 +76,11 @@ class Recorder(Plain):
         record = self.record
         if isinstance(node, _SCALAR):
             record += marks
-            record.append(len(record) + 1)
             if tag == _STR_TAG and node.value:
                 return _intern(node.value)
             return self._scalar(node)
         at = len(record)
-        record += marks
-        record.append(0)  # where its subtree's record ends: written below
+        record += marks  # where its subtree's record ends: written below
         value: Any
         if isinstance(node, _MAPPING):
             value = self._noted_mapping(node)
@@ -96,11 +96,10 @@ class Recorder(Plain):
                     self.count += 1  # `noted` of a plain text item, written out
                     if self.count > MAX_NODES:
                         raise TooManyNodes
-                    record += (start.line, start.column, end.line, end.column, -1, 0, 0, 0)
-                    record.append(len(record) + 1)
+                    record += (start.line, start.column, end.line, end.column, -1, 0, 0, 0, 0)
                     value.append(_intern(item.value))
                 else:
-                    marks = (start.line, start.column, end.line, end.column, -1, 0, 0, 0)
+                    marks = (start.line, start.column, end.line, end.column, -1, 0, 0, 0, 0)
                     value.append(self.noted(item, marks))
             self.depth -= 1
         record[at + _NEXT] = len(record)
@@ -137,13 +136,13 @@ class Recorder(Plain):
                 ks.column,
                 ke.line,
                 ke.column,
+                0,
             )
             if value_node.tag == _STR_TAG and type(value_node) is _SCALAR and value_node.value:
                 self.count += 1  # `noted` of a plain text value, written out
                 if self.count > MAX_NODES:
                     raise TooManyNodes
                 record += marks
-                record.append(len(record) + 1)
                 result[key] = _intern(value_node.value)
             else:
                 result[key] = self.noted(value_node, marks)
@@ -162,7 +161,8 @@ def recorded(root: yaml.Node, lines: list[str], problems: list[LoadProblem]) -> 
     try:
         recorder = Recorder(lines, found)
         start, end = root.start_mark, root.end_mark
-        data = recorder.noted(root, (start.line, start.column, end.line, end.column, -1, 0, 0, 0))
+        marks = (start.line, start.column, end.line, end.column, -1, 0, 0, 0, 0)
+        data = recorder.noted(root, marks)
     except NeedPointers:  # a duplicate key: built again as `yaml_tree.build` does, unrecorded
         found = []
         return Builder(lines, found).build(root, ""), b""
@@ -288,12 +288,12 @@ def _children(view: memoryview, at: int, node: Any) -> Any:
     by pointer token, where each one's record starts and its value (_UNKNOWN for a token two
     keys name); for a list, where each item's record starts; () for a node without children;
     _UNKNOWN when `node` is not what was recorded."""
-    end = view[at + _NEXT]
     child = at + _WIDTH
+    end = view[at + _NEXT] or child
     starts = []
     while child < end:
         starts.append(child)
-        following = view[child + _NEXT]
+        following = view[child + _NEXT] or child + _WIDTH
         if following <= child:
             raise IndexError(child)  # not a record `Recorder` wrote
         child = following

@@ -41,18 +41,26 @@ def declares_floe(path: str | os.PathLike[str]) -> bool:
         os.close(fd)
 
 
+#: names of a folder kept as a tuple, at most (looked through in about the time a set takes)
+_FEW = 8
+
+
 class Listing:
     """What a walk listed: each folder (absolute path) and the names in it."""
 
     def __init__(self) -> None:
-        #: each folder listed -> the names it held
-        self.names: dict[str, set[str]] = {}
+        #: each folder listed -> the names it held (a few as a tuple: most folders of a large
+        #: tree hold one file, and a set of one takes four times the memory)
+        self.names: dict[str, tuple[str, ...] | set[str]] = {}
 
     def note(self, absolute: str, shown: str, files: list[str], dirs: list[str]) -> None:
         """Record a folder listed (`absolute`, or `shown` as `discover` spells its files'
         folder) and every name in it, files and folders alike."""
-        names = self.names[absolute] = set(files)
-        names.update(dirs)
+        if len(files) + len(dirs) <= _FEW:
+            self.names[absolute] = (*files, *dirs)
+        else:
+            names = self.names[absolute] = set(files)
+            names.update(dirs)
 
     @property
     def folders(self) -> set[str]:

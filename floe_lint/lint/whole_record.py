@@ -1,0 +1,132 @@
+"""The file of a whole-run record (floe_lint.lint.whole), written and read a line at a time
+(issue 17: it lists every file a run found and every floe.lock it looked for; a run stored it
+built whole in memory, and the next run read it whole, 64 MB of peak at 30,000 products).
+
+The file is one JSON document, laid out a part a line so that it is read as it comes: the
+header (`version`, `baseline`, `out`, `err`, `code`, and `count` and `walk`: how many files were
+found and `walk_digest` of them, compared before any file is hashed), then each file found
+(`[name, explicit, content hash]`), each file the findings depend on (`"key":hash`) and each
+file looked for and absent (`"key"`), one a line:
+
+    {"version":2,...,"walk":"…","found":[
+    ["a.yaml",false,"…"],
+    ["b.yaml",false,"…"]
+    ],"deps":{
+    "/abs/manifest.yaml":"…"
+    },"absent":[
+    "/abs/floe.lock"
+    ]}
+
+A file in any other layout is not a record (the run is made again).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterable, Iterator
+
+from floe_lint.load.digests import blake2b
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import IO, Any
+
+FOUND, DEPS, ABSENT = "found", "deps", "absent"
+_FOUND_START = ',"found":[\n'
+_DEPS_START = b'],"deps":{\n'
+_ABSENT_START = b'},"absent":[\n'
+_TAIL = b"]}"
+#: lines decoded at a time (one `json.loads` for many: a part's items stay a bounded batch)
+_BATCH = 512
+_ENCODER = json.JSONEncoder(separators=(",", ":"))
+_OPEN = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+_OPEN |= getattr(os, "O_NONBLOCK", 0)
+
+
+def walk_digest(found: Iterable[tuple[str, bool]]) -> str:
+    """A digest of the files found, as (name, explicit), in order."""
+    made = blake2b(digest_size=16)
+    for name, explicit in found:
+        made.update(name.encode("utf-8", "surrogatepass"))
+        made.update(b"\0\1\n" if explicit else b"\0\0\n")
+    return made.hexdigest()
+
+
+def chunks(
+    header: dict[str, Any],
+    found: Iterable[list[Any]],
+    deps: Iterable[tuple[str, str]],
+    absent: Iterable[str],
+) -> Iterator[str]:
+    """The record's text, made as it is written (see the module)."""
+    yield _ENCODER.encode(header)[:-1] + _FOUND_START
+    yield from _items(_ENCODER.encode(item) for item in found)
+    yield _DEPS_START.decode()
+    yield from _items(f"{_ENCODER.encode(key)}:{_ENCODER.encode(value)}" for key, value in deps)
+    yield _ABSENT_START.decode()
+    yield from _items(_ENCODER.encode(key) for key in absent)
+    yield _TAIL.decode()
+
+
+def _items(lines: Iterable[str]) -> Iterator[str]:
+    separator = ""
+    for line in lines:
+        yield separator + line
+        separator = ",\n"
+    if separator:
+        yield "\n"
+
+
+def open_record(path: os.PathLike[str] | str, limit: int) -> tuple[dict[str, Any], IO[bytes]]:
+    """The record's header and its file, open after it (a regular file of at most `limit`
+    bytes, not through a link). Raises OSError or ValueError when there is none."""
+    fd = os.open(path, _OPEN)
+    file = os.fdopen(fd, "rb")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise ValueError("not a record")
+        first = file.readline()
+        start = _FOUND_START.encode()
+        if not first.endswith(start):
+            raise ValueError("not a record")
+        header = json.loads(first[: -len(start)] + b"}")
+        if not isinstance(header, dict):
+            raise ValueError("not a record")
+    except BaseException:
+        file.close()
+        raise
+    return header, file
+
+
+def parts(file: IO[bytes]) -> Iterator[tuple[str, Any]]:
+    """The record's items after its header, a batch at a time: (FOUND, a list of items),
+    (DEPS, a dict), (ABSENT, a list), in that order. Raises ValueError where the file is not
+    in the layout (see the module)."""
+    ends = {FOUND: _DEPS_START, DEPS: _ABSENT_START, ABSENT: _TAIL}
+    for part in (FOUND, DEPS, ABSENT):
+        end = ends[part]
+        batch: list[bytes] = []
+        for line in file:
+            if line == end:
+                break
+            if not line.endswith(b"\n"):
+                raise ValueError("not a record")
+            batch.append(line[:-2] if line.endswith(b",\n") else line[:-1])
+            if len(batch) == _BATCH:
+                yield part, _decoded(part, batch)
+                batch = []
+        else:
+            raise ValueError("not a record")
+        if batch:
+            yield part, _decoded(part, batch)
+    if file.read(1):
+        raise ValueError("not a record")
+
+
+def _decoded(part: str, lines: list[bytes]) -> Any:
+    if part == DEPS:
+        return json.loads(b"{" + b",".join(lines) + b"}")
+    return json.loads(b"[" + b",".join(lines) + b"]")

@@ -1,0 +1,167 @@
+"""A run with the result cache decodes each store entry's line at most once (issue 17: since the
+store is read a line at a time, a replayed entry was decoded three times a run, to tell that it
+stands, to replay it and for the whole-run record, about a tenth of an edited run's
+instructions), and what it prints and records is what it did (floe_lint.lint.standing)."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.corpus import generate
+from floe_lint.cli import main
+from floe_lint.lint import cache, lines, stream, whole
+
+
+def _check(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+class _Counting:
+    """`json` for floe_lint.lint.lines: counts the store lines decoded, by their entry's key."""
+
+    def __init__(self) -> None:
+        self.decoded: Counter[str] = Counter()
+
+    def loads(self, text: str, **kwargs: Any) -> Any:
+        found = json.loads(text, **kwargs)
+        if isinstance(found, dict) and len(found) == 1:
+            self.decoded.update(list(found))
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(json, name)
+
+
+def _edit(manifest: Path, count: int) -> None:
+    manifest.write_text(manifest.read_text("utf-8") + f"# edited {count}\n", "utf-8")
+
+
+def _records(folder: Path) -> list[Any]:
+    return [json.loads(p.read_text("utf-8")) for p in sorted(folder.glob(whole.PREFIX + "*"))]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_an_edited_run_decodes_each_entry_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    root = generate(tmp_path / "tree", 60, 4).root
+    manifest = root / "platform" / "domains" / "finance" / "manifest.yaml"
+    folder = tmp_path / "cache"
+    monkeypatch.chdir(root)
+    monkeypatch.setattr(stream, "GROUP", 8)
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    _check(".", "--jobs", jobs)  # fills the store
+    _edit(manifest, 1)
+    _check(".", "--jobs", jobs)  # keeps the dependents' parses
+    _edit(manifest, 2)
+    counting = _Counting()
+    with monkeypatch.context() as patch:
+        patch.setattr(lines, "json", counting)
+        printed = _check(".", "--jobs", jobs)
+    files = len(list(root.rglob("*.yaml")))
+    assert len(counting.decoded) == files  # every file's entry was asked for
+    over = {key: n for key, n in counting.decoded.items() if n > 1}
+    assert over == {}, f"{len(over)} of {files} entries decoded more than once: {over}"
+    record = _records(folder)
+    assert record
+    # what it printed and recorded whole is what a run that reads the replayed entries again
+    # for the record (as before) prints and records for the same content
+    _edit(manifest, 3)
+    _check(".", "--jobs", jobs)
+    manifest.write_text(manifest.read_text("utf-8").replace("# edited 3\n", ""), "utf-8")
+    from floe_lint.lint.standing import Standing  # (here: the assertions above come first)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Standing, "exact", lambda self, replayed: False)
+        assert _check(".", "--jobs", jobs) == printed
+    assert _records(folder) == record
+    with monkeypatch.context() as patch:
+        patch.setenv(cache.DISABLE_ENV, "1")
+        assert _check(".", "--jobs", jobs) == printed
+
+
+def test_a_product_edited_decodes_each_entry_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = generate(tmp_path / "tree", 40, 5).root
+    product = sorted((root / "products").rglob("floe.yaml"))[7]
+    folder = tmp_path / "cache"
+    monkeypatch.chdir(root)
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    _check(".", "--jobs", "1")
+    _edit(product, 1)
+    counting = _Counting()
+    with monkeypatch.context() as patch:
+        patch.setattr(lines, "json", counting)
+        printed = _check(".", "--jobs", "1")
+    assert max(counting.decoded.values()) == 1
+    with monkeypatch.context() as patch:
+        patch.setenv(cache.DISABLE_ENV, "1")
+        assert _check(".", "--jobs", "1") == printed
+
+
+def test_the_record_of_a_replayed_run_is_that_of_the_run_that_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole-run record a run that replayed every file writes from what the entries that
+    stood noted is the one the run that checked them wrote."""
+    from floe_lint.lint.standing import Standing
+
+    root = generate(tmp_path / "tree", 30, 6).root
+    folder = tmp_path / "cache"
+    monkeypatch.chdir(root)
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(folder))
+    said: list[bool] = []
+    exact = Standing.exact
+
+    def telling(self: Standing, replayed: int) -> bool:
+        said.append(exact(self, replayed))
+        return said[-1]
+
+    monkeypatch.setattr(Standing, "exact", telling)
+    printed = _check(".")  # checks every file, and records the run whole
+    record = _records(folder)
+    assert record and said == [True]  # (nothing replayed: trivially)
+    for path in folder.glob(whole.PREFIX + "*"):
+        path.unlink()
+    said.clear()
+    assert _check(".") == printed  # replays every file
+    assert said == [True]
+    assert _records(folder) == record
+
+
+def _entry(**parts: Any) -> dict[str, Any]:
+    return {"rep": True, "exp": True, "deps": {}, "reach": [], "f": [], "strict": [], **parts}
+
+
+def test_standing_keeps_what_a_replay_reads_and_tells_when_its_deps_are_the_records() -> None:
+    from floe_lint.lint.parsed import PARSED
+    from floe_lint.lint.standing import Ready, Standing
+
+    noted = Standing()
+    noted.note("a", _entry(deps={"m": "1", "a.lock": None}, **{PARSED: ["h", 2914]}))
+    noted.note("b", _entry(rep=False, man=True, deps={"m": "1"}, reach=["c"]))
+    noted.note("c", _entry(exp=False, f=[{"r": "FL1"}], strict=["c"], **{PARSED: ["h", -3]}))
+    noted.note("d", _entry(oci={"oci://x": ["d"]}, **{PARSED: ["h", "2"]}))
+    assert noted.take("a") == Ready(True, True, 2914, (), (), ())
+    assert noted.take("a") is None  # (once)
+    assert noted.take("b") == Ready(False, True, None, (), (), ["c"])
+    assert noted.take("c") == Ready(True, False, -3, [{"r": "FL1"}], ["c"], ())
+    assert noted.take("d") == Ready(True, True, None, (), (), ())
+    assert noted.take("e") is None
+    assert noted.manifests == {"b"}
+    assert noted.deps == {"m": "1", "a.lock": None} and noted.oci
+    assert noted.exact(4) and not noted.exact(3)  # (an entry stood and was not replayed)
+    noted.outside = True  # (a file replayed that the run did not find)
+    assert not noted.exact(4)
