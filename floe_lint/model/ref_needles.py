@@ -121,7 +121,10 @@ def _value(line: str) -> str:
     inside a name, `a#b`, is the name's) cut."""
     value = line.split(" #", 1)[0].split("\t#", 1)[0].strip().removeprefix("- ")
     value = value.split(": ", 1)[-1]
-    return _properties_off(value.strip()).strip("\"'")
+    value = _properties_off(value.strip())
+    if value[:1] in ("'", '"'):  # (a quote ends a plain scalar's text: a name of it keeps it)
+        value = value[1:-1] if len(value) > 1 and value[-1] == value[0] else value[1:]
+    return value
 
 
 def _properties_off(text: str) -> str:
@@ -228,7 +231,7 @@ class _Targets:
         tried: set[str] = set()
         later: list[str] = []  # what names no target as written: through links, once all failed
         text: str | None = None
-        content = _lf_only(content)
+        written, content = content, _lf_only(content)
         if isinstance(content, str):
             text = content
         elif self.byte_needles is None or self._others:
@@ -259,6 +262,9 @@ class _Targets:
         if any(self._through_links(joined) for joined in later):
             return True
         # a ref the lines do not spell as its value (a folded line break, a `''`): parsed
+        if written is not content:  # (its own line breaks: `spelled_otherwise` reads them)
+            text = written if isinstance(written, str) else None
+            content = written
         if text is None:
             assert isinstance(content, bytes)
             text = content.decode("utf-8", errors="replace")
