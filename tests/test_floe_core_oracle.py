@@ -519,3 +519,35 @@ def test_a_coerced_governance_value_is_compared_as_floe_core_reads_it(tmp_path: 
         "domain 'sales' sets governance.data_retention_days to 30, weaker than 90 set by "
         "enterprise 'acme-enterprise'"
     )
+
+
+#: blanks on which Python's `str.strip` (floe-core's ingestion validators) and ECMA-262's
+#: `\s` disagree: Python strips U+001C to U+001F and U+0085, ECMA's `\s` has U+FEFF
+_BLANKS_PYTHON_AND_ECMA_READ_OTHERWISE = ("\x1c", "\x1f", "\x85", "\ufeff", "\xa0", " ")
+
+
+@pytest.mark.parametrize("blank", _BLANKS_PYTHON_AND_ECMA_READ_OTHERWISE, ids=ascii)
+@pytest.mark.parametrize(
+    ("field", "spelled"),
+    [
+        ("destinationTable", "{b}raw.orders"),
+        ("destinationTable", "raw{b}.orders"),
+        ("destinationTable", "raw.{b}orders"),
+        ("destinationTable", "raw.orders{b}"),
+        ("destinationTable", "raw.or{b}ders"),
+        ("path", "{b}data/orders.csv"),
+        ("path", "data/orders.csv{b}"),
+        ("path", "data/or{b}ders.csv"),
+        ("path", "s3://bucket/orders.csv{b}"),
+        ("path", "s3://buc{b}ket/orders.csv"),
+    ],
+)
+def test_blanks_in_ingestion_values_are_read_as_floe_core_reads_them(
+    tmp_path: Path, field: str, spelled: str, blank: str
+) -> None:
+    """The code dialect's ingestion `path` and `destinationTable` are judged by floe-core's
+    validators, which strip Python's blanks (`str.strip`), not by ECMA-262's `\\s`: U+FEFF is
+    text to floe-core, U+001C and U+0085 are blanks."""
+    data: Any = yaml.safe_load(yaml.safe_dump(PRODUCT))
+    data["ingestion"]["sources"][0][field] = spelled.format(b=blank)
+    agree(write(tmp_path, "floe.yaml", data))

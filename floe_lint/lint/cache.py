@@ -277,13 +277,22 @@ def well_formed(entry: object) -> TypeGuard[dict[str, Any]]:
     found, deps, oci = entry.get("f", ()), entry.get("deps", {}), entry.get("oci", {})
     return (
         isinstance(found, list | tuple)
-        and all(isinstance(finding, dict) for finding in found)
+        and decoded(found) is not None
         and isinstance(deps, dict)
         and isinstance(oci, dict)
         and isinstance(entry.get("reach", ()), list | tuple)
         and isinstance(entry.get("links", ()), list | tuple)
         and isinstance(entry.get("strict", ()), list | tuple)
     )
+
+
+def decoded(stored: Iterable[object]) -> list[Finding] | None:
+    """The stored findings, None when one is not of the shape a run writes (a store corrupted
+    at a byte, `"sen"` spelled otherwise, stopped the run with an internal error)."""
+    try:
+        return [decode(finding) for finding in stored]  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None
 
 
 def decode(data: dict[str, Any]) -> Finding:

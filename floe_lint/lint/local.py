@@ -154,10 +154,15 @@ class Local:
             if slots is None:
                 slots = self._slots[key] = {}
             slots[OVERLAYS] = overlays
+        served = None
         if servable:
             assert stored is not None
             encoded = stored[0].get(slot)
-            found = [cache.decode(f) for f in encoded] if encoded else []
+            served = (
+                cache.decoded(encoded) if isinstance(encoded, list) else None if encoded else []
+            )
+        if served is not None:  # (a slot not of the shape a run writes: checked again)
+            found = served
             self.served += 1
         else:
             found = list(check())

@@ -24,6 +24,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from floe_lint.config import Config
     from floe_lint.load.workspace import Workspace
+    from floe_lint.model.ref_needles import _Targets
 
 _SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -99,31 +100,64 @@ def former_dependents(
     removals: Sequence[Removal], root: Path, config: Config
 ) -> list[tuple[Path, Removal]]:
     """The workspace's files (with the removal they depended on) whose platform or parent
-    ref named a removed manifest: by its path, its folder, or as the manifest beside them."""
+    ref named a removed manifest: by its path, its folder, or as the manifest beside them.
+
+    A file is parsed when its text may name one (`_may_name`), and its refs are resolved as
+    the loader resolves them (`_real`): from the folder a linked file leads to, each `..`
+    taken after the link before it is followed."""
     from floe_lint.lint import filtering
     from floe_lint.load.bounded import read_bounded
     from floe_lint.load.workspace import Workspace, discover
+    from floe_lint.model.ref_needles import _Targets
 
     targets: dict[str, Removal] = {}
     for removal in removals:
-        targets[os.path.normpath(removal.path)] = removal
-        if removal.path.name in _MANIFEST_NAMES:
-            targets.setdefault(os.path.normpath(removal.path.parent), removal)
-    needles = {removal.path.name.encode() for removal in removals}
-    needles |= {removal.path.parent.name.encode() for removal in removals}
+        for form in {os.path.normpath(removal.path.absolute()), _real(removal.path)}:
+            targets[form] = removal
+            if removal.path.name in _MANIFEST_NAMES:
+                targets.setdefault(os.path.dirname(form), removal)
+    needles = _Targets([r.path for r in removals])
+    written = {os.fsencode(name) for r in removals for name in (r.path.name, r.path.parent.name)}
+    names = tuple(name for name in written if name)
     workspace = Workspace(config.dialect)
     found: list[tuple[Path, Removal]] = []
     for path, _ in discover([root]):
         if not filtering.selected(path, config):
             continue
         raw = read_bounded(path)
-        sibling = targets.get(os.path.normpath(path.parent.absolute() / "manifest.yaml"))
-        if raw is None or not (sibling or any(n in raw for n in needles if n)):
+        if raw is None:
+            continue
+        sibling = targets.get(os.path.join(os.path.dirname(_real(path)), "manifest.yaml"))
+        if sibling is None and not _may_name(raw, names, needles):
             continue
         hit = _named(workspace, path, targets, config, sibling)
         if hit is not None:
             found.append((path, hit))
     return found
+
+
+def _may_name(raw: bytes, names: tuple[bytes, ...], needles: _Targets) -> bool:
+    """Whether a file whose bytes are `raw` may name a removed manifest, so it is parsed: it
+    holds the manifest's or its folder's name as written (`names`), a backslash (a
+    double-quoted scalar's escape, `\\x27` or `\\u0066`, may spell any name), or each piece
+    of a name where a scalar may spell it otherwise (a `''`, a line break folded to a space:
+    `_Targets.spells_otherwise`)."""
+    if b"\\" in raw or any(name in raw for name in names):
+        return True
+    return needles.may_name(raw) and needles.spells_otherwise(raw.decode("utf-8", "replace"))
+
+
+def _real(path: Path | str) -> str:
+    """The path the system opens for `path` (every symbolic link followed, each `..` taken
+    after the link before it, as the loader's refs resolve: `Resolver`, `Workspace.named`);
+    the names that do not exist (a removed manifest) as written; a path through a symlink
+    loop or one the system refuses as written (it names nothing the loader reads)."""
+    from floe_lint.load.paths import real
+
+    try:
+        return os.fspath(real(Path(path)))
+    except (OSError, RuntimeError, ValueError):
+        return os.path.normpath(os.path.abspath(path))
 
 
 def _named(
@@ -145,7 +179,7 @@ def _named(
         for _, ref in level_refs(doc, config.manifest):
             if "://" in ref:
                 continue
-            target = os.path.normpath(path.parent.absolute() / ref)
+            target = _real(doc.path.parent / ref)  # (doc.path: where a linked file leads)
             if target in targets:
                 return targets[target]
     return None

@@ -268,6 +268,12 @@ class _Targets:
         if text is None:
             assert isinstance(content, bytes)
             text = content.decode("utf-8", errors="replace")
+        return self.spells_otherwise(text)
+
+    def spells_otherwise(self, text: str) -> bool:
+        """Whether `text` holds a needle (or each piece of one) where a scalar's value may
+        differ from its text on one line (a folded line break, a `''`: `spelled_otherwise`),
+        so that only a parse tells whether a ref in it names a target."""
         return self.holds_needle(text) and spelled_otherwise(text, self._spelled)
 
     def holds_needle(self, text: str) -> bool:
