@@ -130,6 +130,29 @@ def test_a_ref_through_a_linked_folder_takes_its_dots_from_the_links_target(
     ) in run.stderr
 
 
+def test_a_ref_through_a_link_of_another_name_names_the_deleted_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`../shop` with `shop -> platform/sales`: the ref holds no name of the manifest's path."""
+    product = PRODUCT.format(ref="../shop")
+    _committed(
+        tmp_path,
+        {"platform/sales/manifest.yaml": MANIFEST, "p/floe.yaml": product},
+        {"shop": "platform/sales"},
+    )
+    _git(tmp_path, "rm", "-q", "platform/sales/manifest.yaml")
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--hook")
+    assert run.code == 1, (run.stdout, run.stderr)
+    assert run.stdout.startswith(
+        "p/floe.yaml:3:8: ERROR FL301 [unresolved-ref] cannot resolve platform.ref '../shop'"
+    ), run.stdout
+    assert (
+        "floe-lint: platform/sales/manifest.yaml is deleted in this commit; checking the files "
+        "that named it: p/floe.yaml\n"
+    ) in run.stderr
+
+
 # --- property: random spellings of random refs, found iff a parse of the file finds them ---
 
 _NAME = st.text(string.ascii_lowercase[:4] + " '\"#", min_size=1, max_size=6).filter(

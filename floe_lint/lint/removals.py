@@ -107,7 +107,8 @@ def former_dependents(
     taken after the link before it is followed."""
     from floe_lint.lint import filtering
     from floe_lint.load.bounded import read_bounded
-    from floe_lint.load.workspace import Workspace, discover
+    from floe_lint.load.walk import walk
+    from floe_lint.load.workspace import Workspace
     from floe_lint.model.ref_needles import _Targets
 
     targets: dict[str, Removal] = {}
@@ -116,12 +117,18 @@ def former_dependents(
             targets[form] = removal
             if removal.path.name in _MANIFEST_NAMES:
                 targets.setdefault(os.path.dirname(form), removal)
+    links: list[str] = []
+    files = walk(root, links)
     needles = _Targets([r.path for r in removals])
+    aliases = _aliases(links, targets)
+    if aliases:
+        needles = _Targets([r.path for r in removals], needles.needles | aliases)
     written = {os.fsencode(name) for r in removals for name in (r.path.name, r.path.parent.name)}
-    names = tuple(name for name in written if name)
+    names = tuple(name for name in written | {os.fsencode(a) for a in aliases} if name)
     workspace = Workspace(config.dialect)
     found: list[tuple[Path, Removal]] = []
-    for path, _ in discover([root]):
+    for name, _, _ in files:
+        path = Path(name)
         if not filtering.selected(path, config):
             continue
         raw = read_bounded(path)
@@ -134,6 +141,19 @@ def former_dependents(
         if hit is not None:
             found.append((path, hit))
     return found
+
+
+def _aliases(links: list[str], targets: dict[str, Removal]) -> set[str]:
+    """The names of the symbolic links the walk met that lead to a removed manifest or its
+    folder (a link named manifest.yaml: its folder's name): a ref through one need hold no
+    name of the manifest's path (`ReverseIndex._aliases` does the same for the dependents)."""
+    names: set[str] = set()
+    for link in links:
+        if _real(link) in targets:
+            name = os.path.basename(link)
+            above = os.path.basename(os.path.dirname(os.path.abspath(link)))
+            names.add(above if name in _MANIFEST_NAMES and above else name)
+    return names
 
 
 def _may_name(raw: bytes, names: tuple[bytes, ...], needles: _Targets) -> bool:
