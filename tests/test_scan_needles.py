@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from floe_lint.model.ref_needles import _real_target, _ref_texts, _Targets
+from floe_lint.model.ref_needles import _lf_only, _real_target, _ref_texts, _Targets
 from floe_lint.model.ref_spelling import spelled_otherwise
 
 PIECES = st.sampled_from(
@@ -103,7 +103,9 @@ LINE_PIECES = st.sampled_from(
 
 def _old_named_by(targets: _Targets, folder: str, text: str) -> bool:
     """The search's test before it read lines of bytes (issue 17, fourth round): every ref-like
-    run around each mention of a needle, and each such line's value, resolved in turn."""
+    run around each mention of a needle, and each such line's value, resolved in turn (every
+    YAML line break read as one: `_lf_only`)."""
+    text = str(_lf_only(text))
     for mention, needle in [*(("/" + n, n) for n in targets.needles), *_alone(targets)]:
         if mention not in text:
             continue

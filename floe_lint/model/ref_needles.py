@@ -121,7 +121,21 @@ def _value(line: str) -> str:
     inside a name, `a#b`, is the name's) cut."""
     value = line.split(" #", 1)[0].split("\t#", 1)[0].strip().removeprefix("- ")
     value = value.split(": ", 1)[-1]
-    return value.strip().strip("\"'")
+    value = _properties_off(value.strip())
+    if value[:1] in ("'", '"'):  # (a quote ends a plain scalar's text: a name of it keeps it)
+        value = value[1:-1] if len(value) > 1 and value[-1] == value[0] else value[1:]
+    return value
+
+
+def _properties_off(text: str) -> str:
+    """`text` without the node properties that may begin it (`&anchor`, `!!str`, each ending
+    at a space): what is left is the scalar's own text."""
+    while text[:1] in ("&", "!"):
+        space = text.find(" ")
+        if space < 0:
+            return text
+        text = text[space + 1 :].lstrip()
+    return text
 
 
 class _Targets:
@@ -217,6 +231,7 @@ class _Targets:
         tried: set[str] = set()
         later: list[str] = []  # what names no target as written: through links, once all failed
         text: str | None = None
+        written, content = content, _lf_only(content)
         if isinstance(content, str):
             text = content
         elif self.byte_needles is None or self._others:
@@ -247,6 +262,9 @@ class _Targets:
         if any(self._through_links(joined) for joined in later):
             return True
         # a ref the lines do not spell as its value (a folded line break, a `''`): parsed
+        if written is not content:  # (its own line breaks: `spelled_otherwise` reads them)
+            text = written if isinstance(written, str) else None
+            content = written
         if text is None:
             assert isinstance(content, bytes)
             text = content.decode("utf-8", errors="replace")
@@ -332,6 +350,25 @@ def _pieces(needle: str) -> tuple[str, ...]:
     file's text holds wherever a scalar's value holds the needle (a line break folded to a
     space, `''` or an escape for a quote; a backslash makes the file parsed anyway)."""
     return tuple(needle.replace("'", " ").replace('"', " ").split())
+
+
+#: the line breaks YAML has besides LF (CR, NEL, LS, PS), as text and as UTF-8
+_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+_BYTE_BREAKS = tuple(b.encode() for b in _BREAKS)
+
+
+def _lf_only(content: bytes | str) -> bytes | str:
+    """`content` with every YAML line break as LF: its refs are read a line at a time. (In
+    UTF-8, NEL, LS and PS are sequences whose first byte no other character continues.)"""
+    if isinstance(content, bytes):
+        for byte_break in _BYTE_BREAKS:
+            if byte_break in content:
+                content = content.replace(byte_break, b"\n")
+        return content
+    for text_break in _BREAKS:
+        if text_break in content:
+            content = content.replace(text_break, "\n")
+    return content
 
 
 def _real_target(joined: str) -> str:
