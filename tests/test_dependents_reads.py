@@ -126,14 +126,17 @@ def test_a_ref_past_the_first_read_is_found(tmp_path: Path, extra: int) -> None:
     assert str(tmp_path / "products" / "x" / "floe.yaml") in _passed(tmp_path, manifest)
 
 
-def test_a_file_over_the_load_limit_is_refused(tmp_path: Path) -> None:
+def test_a_file_over_the_load_limit_is_taken_unread(tmp_path: Path) -> None:
+    """Its bytes are not read past the first read, so whether it names the manifest cannot be
+    told: it is taken (its check reports why it cannot be read; tests/test_dependents_too_large.py),
+    never passed by."""
     from floe_lint.load.reading import MAX_BYTES
 
     manifest = _tree(tmp_path)
     (tmp_path / "products" / "x").mkdir()
     tail = PRODUCT.format(name="x", ref="../../platform/fin/manifest.yaml").encode()
     (tmp_path / "products" / "x" / "floe.yaml").write_bytes(b"#" * MAX_BYTES + b"\n" + tail)
-    assert str(tmp_path / "products" / "x" / "floe.yaml") not in _passed(tmp_path, manifest)
+    assert str(tmp_path / "products" / "x" / "floe.yaml") in _passed(tmp_path, manifest)
 
 
 def test_a_fifo_named_as_yaml_leaves_its_folder_to_the_per_file_test(tmp_path: Path) -> None:

@@ -125,8 +125,8 @@ def build(root: Path, domains: list[tuple[str, int]], products: list[tuple]) -> 
 
 #: files of unusual kinds or sizes, put in a product folder of the tree or its twin: a
 #: dependent whose ref lies past the first read of the search (`dependents_scan.CHUNK`), a
-#: FIFO, a device (a read never ends), an empty file, a dependent larger than the load limit
-#: (refused, as the parse refuses it), and a link to a FIFO
+#: FIFO, a device (a read never ends), an empty file, a file larger than the load limit
+#: (taken unread: whether it names the manifest cannot be told), and a link to a FIFO
 ODD = st.tuples(
     st.sampled_from(["huge", "fifo", "device", "empty", "too-large", "link-fifo"]),
     st.sampled_from(["products", "twin/products"]),
@@ -188,6 +188,10 @@ def straightforward(root: Path, changed: Path) -> list[Dependent]:
                 if resolved in frontier:
                     level.append(Dependent(key, causes[resolved], resolved, pointer, text))
                     break
+            else:  # too large to read: whether it names one cannot be told, so it is taken
+                if not refs[key] and _too_large(key):
+                    first = min(frontier, key=str)
+                    level.append(Dependent(key, causes[first], first, "", ""))
         level.sort(key=lambda d: str(d.path))
         frontier = set()
         for dependent in level:
@@ -196,6 +200,12 @@ def straightforward(root: Path, changed: Path) -> list[Dependent]:
             if any(d.kind == "manifest" for d in workspace.load(dependent.path).documents):
                 frontier.add(dependent.path)
     return found
+
+
+def _too_large(path: Path) -> bool:
+    from floe_lint.load.reading import MAX_BYTES
+
+    return path.is_file() and path.stat().st_size > MAX_BYTES
 
 
 def _fields(dependents: list[Dependent]) -> list[tuple[Path, Path, Path, str, str]]:

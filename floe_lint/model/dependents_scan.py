@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from stat import S_ISREG
 
 from floe_lint.load.bounded import read_bounded, read_unlinked
+from floe_lint.load.kinds import kind_by_name
 from floe_lint.load.reading import MAX_BYTES
 from floe_lint.load.walk import Folder
 from floe_lint.model.ref_needles import _Targets
@@ -133,6 +134,8 @@ def first_pass(
             if raw is None:  # anything unusual: `read_unlinked` answers, as it always did
                 raw = read_unlinked(shown + name)
                 if raw is None:
+                    if too_large_to_search(shown + name, name, False):
+                        yield shown + name, absolute + name, False, True
                     continue
             if any_oci and any(needle in raw for needle in oci):
                 yield shown + name, absolute + name, False, True
@@ -147,6 +150,20 @@ def first_pass(
                 if not targets.named_in(absolute[:-1] or os.sep, raw):
                     continue
             yield shown + name, absolute + name, False, True
+
+
+def too_large_to_search(path: str, name: str, link: bool) -> bool:
+    """Whether `path` is a file named as a Floe document (`kind_by_name`) that is over the load
+    limit: its bytes are not read, so whether it names a changed manifest cannot be told, and
+    the search takes it (its check then reports why it cannot be read) rather than pass it by.
+    Asked only of a file whose read was refused."""
+    if kind_by_name(name) is None:
+        return False
+    try:
+        info = os.stat(path) if link else os.lstat(path)
+    except (OSError, ValueError):
+        return False
+    return S_ISREG(info.st_mode) and info.st_size > MAX_BYTES
 
 
 def _checked(fd: int, raw: bytes) -> bytes | None:

@@ -30,7 +30,12 @@ from floe_lint.load.document import Document
 from floe_lint.load.paths import real
 from floe_lint.load.walk import Beside, Folder, files_of, folder_files, walk
 from floe_lint.load.workspace import Workspace, discover
-from floe_lint.model.dependents_scan import first_pass, holds_ref, read_listed
+from floe_lint.model.dependents_scan import (
+    first_pass,
+    holds_ref,
+    read_listed,
+    too_large_to_search,
+)
 from floe_lint.model.dialects import manifest_of, product_of
 from floe_lint.model.oci_table import OciTable
 from floe_lint.model.ref_needles import _MANIFEST_NAMES, _Targets
@@ -315,7 +320,10 @@ class ReverseIndex:
                     continue  # taken (or tested and parsed) by the first pass
             elif not every:
                 raw = read_listed(name, link)
-                if raw is None or not holds_ref(raw, text, needles, targets, again):
+                if raw is None:
+                    if not too_large_to_search(name, os.path.basename(name), link):
+                        continue
+                elif not holds_ref(raw, text, needles, targets, again):
                     continue
             self._take(name, text, link, causes, found)
         return found
@@ -333,6 +341,12 @@ class ReverseIndex:
         self._candidate.add(text)
         if key not in causes:
             found.append(key)
+
+    def _unreadable(self, path: Path) -> bool:
+        """A candidate with no document that is a Floe-named file over the load limit."""
+        return not self.workspace.load(path).documents and too_large_to_search(
+            str(path), path.name, True
+        )
 
     def _aliases(self, frontier: set[Path]) -> set[str]:
         """The names of the symbolic links the walk met that lead to a file of `frontier` or to
@@ -383,6 +397,10 @@ class ReverseIndex:
                     if resolved in frontier:
                         level.append(Dependent(path, causes[resolved], resolved, pointer, ref))
                         break
+                else:
+                    if self._unreadable(path):  # (whether it names one cannot be told)
+                        first = min(frontier, key=str)
+                        level.append(Dependent(path, causes[first], first, "", ""))
             level.sort(key=lambda d: str(d.path))
             frontier = set()
             for dependent in level:
