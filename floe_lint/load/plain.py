@@ -18,7 +18,7 @@ import sys
 import yaml
 
 from floe_lint.load import tagged
-from floe_lint.load.problems import LoadProblem, collection_key
+from floe_lint.load.problems import LoadProblem
 from floe_lint.load.yaml_tree import (
     MAX_NODES,
     SAFE_TAGS,
@@ -26,7 +26,6 @@ from floe_lint.load.yaml_tree import (
     Merges,
     NeedPointers,
     TooManyNodes,
-    span_of,
 )
 
 TYPE_CHECKING = False
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 _SCALAR, _MAPPING = yaml.ScalarNode, yaml.MappingNode
 _STR_TAG = "tag:yaml.org,2002:str"
 _MERGE_TAG = "tag:yaml.org,2002:merge"
-_VALUE_TAG = "tag:yaml.org,2002:value"  # a plain `=`
 _intern = sys.intern
 
 
@@ -72,23 +70,6 @@ class Plain(Builder):
                 items.append(self.data(item))
         self.depth -= 1
         return items
-
-    def _other_key(self, key_node: yaml.Node) -> Any:
-        """A key that is not a plain non-empty text (the rare case of the mapping loops of
-        this builder and of `positions.Recorder`): a tagged, typed or empty scalar, or a
-        collection, which is a problem; anything but text makes the data not plain."""
-        if isinstance(key_node, _SCALAR):
-            if key_node.tag not in SAFE_TAGS and key_node.tag != _VALUE_TAG:
-                self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
-            key = self._scalar(key_node)
-        else:
-            key = str(key_node.value)
-            self.problems.append(collection_key(span_of(key_node, self.lines)))
-        if type(key) is not str:
-            self.plain = False
-            if not isinstance(key, str | int | float | bool) and key is not None:
-                key = str(key)
-        return key
 
     def _data_of_mapping(self, node: yaml.MappingNode) -> dict[Any, Any]:
         self._enter(node)

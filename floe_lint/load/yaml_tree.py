@@ -144,6 +144,22 @@ class Builder:
     def _alias(self, parent: yaml.Node, slot: Any) -> Span | None:
         return self.aliases.get((id(parent), slot)) if self.aliases else None
 
+    def _other_key(self, key_node: yaml.Node) -> Any:
+        """A mapping's key as data (plain.Plain's loop asks only for a key not plain text): a
+        tagged, typed or empty scalar, or a collection (a problem); not text: not plain."""
+        if isinstance(key_node, yaml.ScalarNode):
+            if key_node.tag not in _SAFE_TAGS and key_node.tag != _VALUE_TAG:
+                self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
+            key = self._scalar(key_node)
+        else:
+            key = str(key_node.value)
+            self.problems.append(collection_key(span_of(key_node, self.lines)))
+        if type(key) is not str:
+            self.plain = False
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                key = str(key)
+        return key
+
     def _unknown_tag(self, node: yaml.Node) -> None:
         """A tag a safe loader has no constructor for: upstream Floe's `yaml.safe_load` refuses
         the whole file, so the tag is reported where it is written (the value is still read)."""
@@ -175,17 +191,7 @@ class Builder:
             if key_node.tag == _MERGE_TAG:
                 merges.add(index, key_node, value_node)
                 continue
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.tag not in _SAFE_TAGS and key_node.tag != _VALUE_TAG:
-                    self._unknown_tag(key_node)  # (PyYAML reads a key '=' as text)
-                key = self._scalar(key_node)
-            else:
-                key = str(key_node.value)
-                self.problems.append(collection_key(span_of(key_node, self.lines)))
-            if type(key) is not str:
-                self.plain = False
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)
+            key = self._other_key(key_node)
             child = ptr.join(pointer, str(key)) if self.pointers else ""
             key_place = place or self._alias(node, (index, 0))
             value_place = place or self._alias(node, (index, 1))
