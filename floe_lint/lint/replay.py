@@ -30,6 +30,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from floe_lint.model.trust import Trust
+
 _LOCK_NAME = "floe.lock"
 _NOT_NOTED = object()
 
@@ -61,6 +63,10 @@ class Replay:
         #: whether every input of the run is known: each file it checked was stored, and no
         #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
         self.complete = True
+        #: whether the run stores what it checked (not when its trusted roots, `trust`, the
+        #: ones its key resolved, resolve otherwise by the time its rules ask: run_key)
+        self.stored = True
+        self.trust: Trust | None = None
         self._raw: dict[str, bytes | None] = {}
         #: what `note` noted of released files, by key
         self._noted: dict[str, Any] = {}
@@ -420,6 +426,8 @@ class Replay:
         platform governs (mandatory rules), noted per file; `overrides`: every ref the run's
         resolver maps to a local file; `local`: the raw findings of local rules per file
         (floe_lint.lint.local)."""
+        if not self.stored:
+            return self.spill.close()
         governed: dict[str, list[str]] = {}
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
