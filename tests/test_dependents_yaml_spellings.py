@@ -2,7 +2,8 @@
 MANIFEST` (a dependent missed is a false pass): a folder name with a space folded across lines
 (plain, quoted and `>` scalars), a `'` written `''` in single quotes, a `#` inside a plain
 scalar, node properties (`&anchor`, `!!str`) before a ref with a space, a block scalar's text
-holding `: `, and files whose lines end in CR, NEL or LS instead of LF.
+holding `: `, files whose lines end in CR, NEL or LS instead of LF, and a quoted ref with a
+space inside its quotes (the ref is read without it).
 
 The property compares the search's test (`holds_ref`) with what `yaml.safe_load` reads, on
 random folder names and spellings: a file whose ref resolves to the target must pass it."""
@@ -47,6 +48,8 @@ SPELLINGS = [
     ("my team/dom", "../../my team/dom/manifest.yaml", "\r", 7),
     ("my team/dom", "../../my team/dom/manifest.yaml", "\x85", 7),
     ("my team/dom", "../../my team/dom/manifest.yaml", "\u2028", 7),
+    ("o'brien/dom", '"../../o\'brien/dom/manifest.yaml "', "\n", 7),
+    ("o'brien/dom", '" ../../o\'brien/dom/manifest.yaml"', "\n", 7),
 ]
 
 

@@ -110,6 +110,7 @@ def _old_named_by(targets: _Targets, folder: str, text: str) -> bool:
         if mention not in text:
             continue
         for ref in _ref_texts(text, mention):
+            ref = ref.strip()  # (as `level_refs` reads a ref)
             if "://" in ref or needle not in ref.split("/"):
                 continue
             joined = os.path.join(folder, ref)

@@ -9,11 +9,11 @@ from pathlib import Path
 from floe_lint.config import Config
 from floe_lint.errors import UnknownRuleError
 from floe_lint.findings import Finding
-from floe_lint.lint import filtering, ordering, selectors, stamp
+from floe_lint.lint import filtering, ordering, run_key, selectors, stamp
 from floe_lint.lint.applicable import Applicable
 from floe_lint.lint.context import Context
 from floe_lint.lint.mandatory import Control
-from floe_lint.lint.registry import Rule, enabled_rules, folder_files, folder_rules, installed_rules
+from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed_rules
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from floe_lint.lint.shared import Shared
     from floe_lint.load.walk import Beside
     from floe_lint.model.reverse_index import Dependent
-    from floe_lint.model.trust import Trust
 
 
 class Result(Value):
@@ -204,7 +203,9 @@ def run(
         # as for `discovered`: no link met
         workspace.know_keys(path for path, _ in (named if by_name else found))
     listing = named if by_name else found
-    replay = _replay(cache_dir, workspace, listing, config, rules, select, ignore, refs, fetch)
+    replay = run_key.open_replay(
+        cache_dir, workspace, listing, config, rules, select, ignore, refs, fetch
+    )
     replayed: list[Finding] = []
 
     def add(path: Path, explicit: bool) -> None:
@@ -280,12 +281,7 @@ def run(
         resolver = Resolver(overrides, fetch)
         known_refs = shared.resolved_refs(overrides) if shared is not None else None
         hierarchy = Hierarchy(workspace, resolver, config.manifest, known_refs)
-        trust: Trust | None = None
-        if config.trusted_roots:  # (imported here: a run without trusted roots needs none of it)
-            from floe_lint.model.trust import Trust
-
-            trust = Trust(config.trusted_roots, resolver, workspace.is_reported)
-        ctx = Context(workspace, hierarchy, trust)
+        ctx = Context(workspace, hierarchy, run_key.run_trust(replay, config, resolver, workspace))
         ctx.shared = shared
         ctx.fixes = shared is None or shared.states_fixes(known)
 
@@ -430,39 +426,6 @@ def _masked(finding: Finding) -> Finding:
         return finding
     related = tuple(r.replace(message=mask_url_credentials(r.message)) for r in finding.related)
     return finding.replace(message=mask_url_credentials(finding.message), related=related)
-
-
-def _replay(
-    folder: Path | None,
-    workspace: Workspace,
-    found: Sequence[tuple[Path | str, bool]],
-    config: Config,
-    rules: Sequence[Rule],
-    select: Sequence[str],
-    ignore: Sequence[str],
-    refs: Mapping[str, Path] | None,
-    fetch: OciFetcher | None,
-) -> Replay | None:
-    """The run's use of the result cache in `folder`, under a key of everything but the files."""
-    if folder is None:
-        return None
-    from floe_lint.lint import cache
-    from floe_lint.lint.replay import Replay
-
-    rule_files = folder_files(config.rule_folders)  # (a module as it was run)
-    material = [
-        repr(config),
-        [[r.id, r.name, r.severity, r.subject, r.module] for r in rules],
-        rule_files,
-        list(select),
-        list(ignore),
-        sorted((k, str(v)) for k, v in (refs or {}).items()),
-    ]
-    overrides = {**config.refs, **(refs or {})}
-    store = cache.Store(folder, cache.run_key(material))
-    replay = Replay(store, workspace, fetch, overrides, exclusions=bool(config.exclude))
-    replay.plan(found)
-    return replay
 
 
 def _covers(paths: Sequence[Path], root: Path) -> bool:

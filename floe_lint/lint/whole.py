@@ -131,12 +131,16 @@ class Whole:
         stderr: TextIO,
     ):
         rule_files = [[str(p), _hash(str(p))] for p in rule_folder_files(config.rule_folders)]
+        #: what the trusted roots' files hold (a root is read only by a verdict, which a run
+        #: replayed whole asks none of); None: a root the fetcher or a `refs` entry resolves
+        self._roots = _roots(config)
         material = [
             "whole",
             VERSION,
             repr(config),
             rule_files,
             _arguments(args),
+            self._roots,
             stdout.isatty(),
             stderr.isatty(),
             datetime.now(UTC).date().isoformat(),
@@ -162,6 +166,8 @@ class Whole:
 
     def replay(self, stdout: TextIO, stderr: TextIO) -> int | None:
         """Print the stored output and return its exit status, when every input is the same."""
+        if self._roots is None:
+            return None
         try:
             header, file = whole_record.open_record(self.path, cache.MAX_STORE_BYTES)
             with file:
@@ -245,7 +251,7 @@ class Whole:
 
     def store(self, replay: Replay | None, code: int) -> None:
         """Store the run whole, if every input of it is known (see the module's docstring)."""
-        if replay is None:
+        if replay is None or self._roots is None:
             return
         record = self._record(replay, code)
         if record is None:
@@ -330,6 +336,23 @@ class Whole:
             "walk": whole_record.walk_digest(replay.found),
         }
         return header, deps
+
+
+def _roots(config: Config) -> list[list[str | None]] | None:
+    """Each trusted root given as a path, where it leads and the hash of the bytes there (of
+    the manifest.yaml and manifest.yml in it, for a folder); None when a root is an `oci://`
+    ref or one the config's `refs` map (resolved as refs are, which a replay does not do)."""
+    found: list[list[str | None]] = []
+    for root in config.trusted_roots:
+        if "://" in root or root.strip() in config.refs:
+            return None
+        real = os.path.realpath(root)
+        found.append([root, real, _hash(real)])
+        if os.path.isdir(real):
+            found[-1] += [
+                _hash(os.path.join(real, name)) for name in ("manifest.yaml", "manifest.yml")
+            ]
+    return found
 
 
 def _found_items(replay: Replay) -> Iterator[list[Any] | None]:

@@ -74,8 +74,9 @@ def _line_texts(text: str, needle: str) -> Iterator[str]:
 def _line_refs(line: bytes | str, needle: str) -> tuple[str, ...]:
     """`_line_texts(line, needle)` of one line (a needle without a stop; bytes are decoded
     with replacements) that hold the needle as a whole folder or file name: the refs
-    `named_in` tries. The mention `/needle` that `_ref_texts` also looks for adds none: each
-    of its runs and lines is one of the needle's.
+    `named_in` tries, each without white space at its ends as `level_refs` reads a ref (a
+    quoted one may hold a space before its closing quote). The mention `/needle` that
+    `_ref_texts` also looks for adds none: each of its runs and lines is one of the needle's.
 
     A line of bytes (split at LF) decodes to the same text as that line of the whole file's
     text: LF is never part of a UTF-8 sequence, and the decoder replaces an incomplete one
@@ -84,9 +85,8 @@ def _line_refs(line: bytes | str, needle: str) -> tuple[str, ...]:
     UTF-8 (tests/test_scan_needles.py)."""
     if isinstance(line, bytes):
         line = line.decode("utf-8", errors="replace")
-    return tuple(
-        ref for ref in _line_texts(line, needle) if "://" not in ref and needle in ref.split("/")
-    )
+    refs = (ref.strip() for ref in _line_texts(line, needle))  # (as `level_refs` reads it)
+    return tuple(ref for ref in refs if "://" not in ref and needle in ref.split("/"))
 
 
 def _line_value(text: str, start: int) -> str:
@@ -255,6 +255,7 @@ class _Targets:
                 if mention not in text:  # does not; it may find it first)
                     continue
                 for ref in _ref_texts(text, mention):
+                    ref = ref.strip()  # (as `level_refs` reads it)
                     if ref not in tried and "://" not in ref and needle in ref.split("/"):
                         tried.add(ref)
                         if self._written_as(self._based(folder, ref), later):

@@ -66,31 +66,54 @@ class Trust:
         self.reported = reported
         self._paths: dict[str, str] | None = None  # real path -> root as given
         self._digests: dict[str, str] = {}  # sha256 of the manifest's bytes -> root
+        #: why the roots cannot be resolved (raised again by every verdict), once tried
+        self._failure: Exception | None = None
 
     @property
     def shown(self) -> str:
         return ", ".join(_shown_root(r) for r in self.roots)
 
+    def material(self) -> list[object]:
+        """What the roots resolve to now, for the result cache's key (floe_lint.lint.run_key):
+        the real path of each root given as a path, the digest of the bytes of each given as an
+        `oci://` ref, or the error that resolving them raises (raised again when a verdict is
+        asked, as a run that does not use the cache raises it)."""
+        try:
+            paths = self._resolve()
+        except Exception as error:  # (any: a cold run would raise it at its first verdict)
+            return ["unresolved", type(error).__name__, str(error)]
+        return [sorted(paths.items()), sorted(self._digests.items())]
+
     def _resolve(self) -> dict[str, str]:
+        if self._failure is not None:
+            raise self._failure
         if self._paths is None:
-            self._paths = {}
-            for root in self.roots:
-                try:
-                    path = self.resolver.resolve(root, Path.cwd() / ".floe-lint")
-                except RefError as error:
-                    raise ConfigError(
-                        f"trusted root '{_shown_root(root)}' cannot be resolved: {error}"
-                    ) from error
-                if not _is_manifest(path):
-                    raise ConfigError(
-                        f"trusted root '{_shown_root(root)}' is not a Floe manifest (no document "
-                        "in it is one); name the enterprise manifest.yaml"
-                    )
-                if is_oci(root):
-                    self._digests[_sha256(path)] = root
-                else:
-                    self._paths[os.path.realpath(path)] = root
+            try:
+                self._paths = self._resolved()
+            except Exception as error:
+                self._failure = error
+                raise
         return self._paths
+
+    def _resolved(self) -> dict[str, str]:
+        paths: dict[str, str] = {}
+        for root in self.roots:
+            try:
+                path = self.resolver.resolve(root, Path.cwd() / ".floe-lint")
+            except RefError as error:
+                raise ConfigError(
+                    f"trusted root '{_shown_root(root)}' cannot be resolved: {error}"
+                ) from error
+            if not _is_manifest(path):
+                raise ConfigError(
+                    f"trusted root '{_shown_root(root)}' is not a Floe manifest (no document "
+                    "in it is one); name the enterprise manifest.yaml"
+                )
+            if is_oci(root):
+                self._digests[_sha256(path)] = root
+            else:
+                paths[os.path.realpath(path)] = root
+        return paths
 
     def root_of(self, level: Level) -> str | None:
         """The trusted root `level` is (as given), else None."""
