@@ -13,9 +13,8 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from floe_lint.errors import ConfigError, ConfigErrors
+from floe_lint.load.pyyaml import yaml
 from floe_lint.record import Frozen, Value, set_field
 
 TYPE_CHECKING = False

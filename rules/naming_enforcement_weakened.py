@@ -3,6 +3,8 @@
 Why: `naming.enforcement` decides whether a model name outside the convention (medallion,
 kimball, custom) fails the compile; a domain lowering it lets its products drift from the
 names the enterprise's catalogue and lineage rely on. Upstream Floe orders `strict > warn > off`.
+A written `naming` block without `enforcement` (`naming: {pattern: medallion}`) is floe-core's
+default `warn`, as its model reads it and its `validate_security_policy_not_weakened` compares it.
 
 Fails:
     # expect: manifest.yaml:6:25 domain 'sales' sets governance.naming.enforcement to 'warn', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')

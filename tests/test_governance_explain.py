@@ -63,7 +63,14 @@ DOMAIN_LINES = [
     "  governance pii_encryption required, inherited from enterprise 'acme' "
     "(enterprise/manifest.yaml:10)",
     "  governance data_retention_days 365 (sales/manifest.yaml:9)",
+    # floe-core fills in what the written quality_gates block leaves out
+    "  governance quality_gates.minimum_test_coverage 80, floe-core's default "
+    "(sales/manifest.yaml:10)",
     "  governance quality_gates.require_descriptions true (sales/manifest.yaml:10)",
+    "  governance quality_gates.require_column_descriptions false, floe-core's default "
+    "(sales/manifest.yaml:10)",
+    "  governance quality_gates.block_on_failure true, floe-core's default "
+    "(sales/manifest.yaml:10)",
     "  governance pii_encryption optional (sales/manifest.yaml:8): weaker than required of "
     "enterprise 'acme', not in force",
     "  approved_plugins orchestrator: dagster, inherited from enterprise 'acme' "
@@ -117,11 +124,35 @@ def test_explain_json_carries_the_governance_and_follows_its_schema(tree: Path) 
             "line": 9,
         },
         {
+            "field": "quality_gates.minimum_test_coverage",
+            "value": 80,
+            "inherited_from": None,
+            "file": "sales/manifest.yaml",
+            "line": 10,
+            "default": True,
+        },
+        {
             "field": "quality_gates.require_descriptions",
             "value": True,
             "inherited_from": None,
             "file": "sales/manifest.yaml",
             "line": 10,
+        },
+        {
+            "field": "quality_gates.require_column_descriptions",
+            "value": False,
+            "inherited_from": None,
+            "file": "sales/manifest.yaml",
+            "line": 10,
+            "default": True,
+        },
+        {
+            "field": "quality_gates.block_on_failure",
+            "value": True,
+            "inherited_from": None,
+            "file": "sales/manifest.yaml",
+            "line": 10,
+            "default": True,
         },
     ]
     assert domain["governance_not_in_force"] == [

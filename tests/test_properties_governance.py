@@ -4,7 +4,9 @@ child writes a value weaker than its parent's by upstream's ordering, at the chi
 The ordering here is written out again from upstream Floe (floe-core's `GovernanceConfig`,
 `validate_security_policy_not_weakened` and `DataContractsConfig`), not imported from
 floe-lint, so a wrong table in floe-lint fails this test. Values are drawn from upstream's
-domains; each side writes a random subset of the fields, in either dialect.
+domains; each side writes a random subset of the fields, in either dialect. A nested field a
+written block leaves out is what floe-core's own model fills in (`effective`, asked of
+floe-core's `GovernanceConfig`), reported at the block.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from floe_core.schemas.manifest import GovernanceConfig
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,6 +75,28 @@ def nested(flat: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def effective(flat: dict[str, Any]) -> dict[str, tuple[Any, str]]:
+    """Each ordered field floe-core reads from `flat`, with the pointer floe-lint reports it at:
+    the value where it is written, the innermost mapping written around a default floe-core fills
+    into a written block."""
+    read = GovernanceConfig.model_validate(nested(flat)).model_dump()
+    out: dict[str, tuple[Any, str]] = {}
+    for dotted in ORDERED:
+        if dotted in flat:
+            out[dotted] = (flat[dotted], "/governance/" + dotted.replace(".", "/"))
+            continue
+        value: Any = read
+        for part in dotted.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        parts = dotted.split(".")[:-1]
+        while len(parts) > 1 and not any(k.startswith(".".join(parts) + ".") for k in flat):
+            parts = parts[:-1]  # the innermost mapping the level writes around the field
+        out[dotted] = (value, "/governance/" + "/".join(parts))
+    return out
+
+
 def manifest(dialect: str, scope: str, flat: dict[str, Any]) -> dict[str, Any]:
     doc: dict[str, Any]
     if dialect == "floe":
@@ -118,10 +143,11 @@ def test_a_finding_exactly_when_the_child_is_weaker(
             "manifest.yaml": manifest(dialect, "domain", child),
         }
     )
+    above, own = effective(parent), effective(child)
     expected = sorted(
-        (ORDERED[field][1], "/governance/" + field.replace(".", "/"))
-        for field, value in child.items()
-        if field in parent and strength(field, value) < strength(field, parent[field])
+        (ORDERED[field][1], pointer)
+        for field, (value, pointer) in own.items()
+        if field in above and strength(field, value) < strength(field, above[field][0])
     )
     found = sorted(
         (f["name"], f["pointer"])
@@ -161,10 +187,13 @@ def test_each_level_is_compared_with_the_strictest_value_above_it(
     report = lint(files)
     expected = []
     for name, own, above in (("sales.yaml", middle, [top]), ("emea.yaml", bottom, [top, middle])):
-        for field, value in own.items():
-            strongest = max((strength(field, a[field]) for a in above if field in a), default=None)
+        for field, (value, pointer) in effective(own).items():
+            strongest = max(
+                (strength(field, a[field][0]) for a in map(effective, above) if field in a),
+                default=None,
+            )
             if strongest is not None and strength(field, value) < strongest:
-                expected.append((name, ORDERED[field][1], "/governance/" + field.replace(".", "/")))
+                expected.append((name, ORDERED[field][1], pointer))
     found = [
         (Path(f["file"]).name, f["name"], f["pointer"])
         for f in report["findings"]

@@ -13,9 +13,9 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.reading import read_regular
 
 SCHEMA_VERSION: Literal["1"] = "1"

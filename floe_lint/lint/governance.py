@@ -19,11 +19,18 @@ def weakenings(level: Level, ctx: Context, prefix: str) -> Iterator[Finding]:
         if field.path != prefix and not field.path.startswith(prefix + "."):
             continue
         above = weakening.above
+        value = shown(weakening.setting.value)
+        sets = (
+            f"leaves governance.{field.path} out of its `{field.block}` block, so floe-core "
+            f"reads its default {value}"
+            if weakening.setting.implied
+            else f"sets governance.{field.path} to {value}"
+        )
         yield ctx.finding(
             weakening.setting.node,
-            f"{level.label} sets governance.{field.path} to {shown(weakening.setting.value)}, "
-            f"weaker than {shown(above.value)} set by {above.label}; a level may keep or "
-            f"strengthen the governance above it, never weaken it ({field.domain})",
+            f"{level.label} {sets}, weaker than {shown(above.value)} set by {above.label}; a "
+            f"level may keep or strengthen the governance above it, never weaken it "
+            f"({field.domain})",
             related=[
                 ctx.related(
                     above.node, f"governance.{field.path} {shown(above.value)} of {above.label}"

@@ -14,9 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 
-import yaml
-
 from floe_lint.load.divergence import header_fault
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.yaml_tree import scan
 
 #: one line break, as libyaml reads them (a fixed alternation: it cannot backtrack)

@@ -24,10 +24,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import yaml
-
 from floe_lint.findings import Span
 from floe_lint.load.problems import LoadProblem
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.yaml_tree import scan
 
 _BREAKS = "\r\n\x85\u2028\u2029"

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from floe_lint.errors import suppressed
 from floe_lint.findings import FILE_START, Span
 from floe_lint.load import divergence
@@ -19,6 +17,7 @@ from floe_lint.load import pointer as ptr
 from floe_lint.load.kinds import ENV_VARIANT, classify
 from floe_lint.load.plain import build
 from floe_lint.load.problems import LoadProblem, NodeSpans
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
 from floe_lint.load.spans import FileSpans, locate
 from floe_lint.load.yaml_tree import (

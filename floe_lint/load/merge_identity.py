@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import yaml
+from floe_lint.load.pyyaml import yaml
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

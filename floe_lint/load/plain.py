@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import sys
 
-import yaml
-
 from floe_lint.load import tagged
 from floe_lint.load.problems import LoadProblem
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.yaml_tree import (
     MAX_NODES,
     SAFE_TAGS,

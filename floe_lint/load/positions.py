@@ -17,13 +17,12 @@ from __future__ import annotations
 import sys
 from array import array
 
-import yaml
-
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
 from floe_lint.load.plain import Plain
 from floe_lint.load.problems import LoadProblem, NodeSpans
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.yaml_tree import (
     MAX_NODES,
     SAFE_TAGS,

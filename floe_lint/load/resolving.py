@@ -6,7 +6,7 @@ so what the resolver answers without work is answered here without PyYAML's Pyth
 
 from __future__ import annotations
 
-import yaml
+from floe_lint.load.pyyaml import yaml
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -111,7 +111,7 @@ def snippet(key: str, node: Any, root: dict[str, Any]) -> str | None:
         value = PLACEHOLDERS[key]
     if isinstance(node, dict) and not _valid(value, node, root):
         return None
-    import yaml
+    from floe_lint.load.pyyaml import yaml
 
     text: str = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 16)
     return f"{key}: {text.removesuffix(_END).strip()}"

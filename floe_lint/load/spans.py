@@ -11,11 +11,10 @@ places of aliases come from libyaml's scanner, in the order the composed tree us
 
 from __future__ import annotations
 
-import yaml
-
 from floe_lint.errors import suppressed
 from floe_lint.findings import Span
 from floe_lint.load.problems import NodeSpans
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.yaml_tree import Builder, TooDeep, TooManyNodes, compose_all, scan
 
 TYPE_CHECKING = False

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import yaml
-
 from floe_lint.findings import FILE_START, Span
 from floe_lint.load.problems import LoadProblem
+from floe_lint.load.pyyaml import yaml
 
 
 def _problem_span(error: yaml.YAMLError, text: str) -> Span:

@@ -10,7 +10,7 @@ PyYAML builds it, for checking upstream's code dialect as floe-core reads it.
 
 from __future__ import annotations
 
-import yaml
+from floe_lint.load.pyyaml import yaml
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -9,12 +9,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 
-import yaml
-
 from floe_lint.findings import Span
 from floe_lint.load import pointer as ptr
 from floe_lint.load import tagged
 from floe_lint.load.problems import LoadProblem, NodeSpans, collection_key, key_text
+from floe_lint.load.pyyaml import yaml
 from floe_lint.load.resolving import Loader as _Loader
 
 TYPE_CHECKING = False

@@ -77,6 +77,7 @@ class Governed:
     value: Any
     site: Site
     inherited_from: str | None  # the label of the level that writes it, when not this one
+    default: bool = False  # floe-core's default for a field its written block leaves out
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +223,9 @@ def _governance(level: Level, view: LevelView) -> None:
     for path in (f.path for f in FIELDS if f.path in level.governance):
         held = level.governance[path]
         own = None if held.node.doc is level.doc else held.label
-        view.governance.append(Governed(path, held.value, _site(held.node), own))
+        view.governance.append(
+            Governed(path, held.value, _site(held.node), own, held.setting.implied)
+        )
     view.not_in_force = [
         NotInForce(
             w.setting.field.path,

@@ -33,15 +33,27 @@ _SWITCH = (False, True)
 
 class Field(Frozen):
     """One ordered governance field: its dotted path under `governance` and its order
-    (`values` weakest first; None: a number, higher is stricter)."""
+    (`values` weakest first; None: a number, higher is stricter). A nested field has the value
+    floe-core's model fills in (`default`) when the mapping `block` is written without it."""
 
-    __slots__ = ("path", "values")
+    __slots__ = ("block", "default", "path", "values")
     path: str
     values: tuple[Any, ...] | None
+    block: str | None
+    default: Any
 
-    def __init__(self, path: str, values: tuple[Any, ...] | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        values: tuple[Any, ...] | None = None,
+        *,
+        block: str | None = None,
+        default: Any = None,
+    ) -> None:
         set_field(self, "path", path)
         set_field(self, "values", values)
+        set_field(self, "block", block)
+        set_field(self, "default", default)
 
     def rank(self, value: Any) -> float | None:
         """How strict `value` is (None: outside the field's domain, so not compared)."""
@@ -61,22 +73,28 @@ class Field(Frozen):
         return " < ".join(shown(v) for v in self.values)
 
 
+_GATES = "quality_gates"
+_LAYERS = "quality_gates.layer_thresholds"
+_CONTRACTS = "data_contracts"
+
+#: floe-core 0.1.0a1's defaults (`NamingConfig`, `QualityGatesConfig`, `LayerThresholds`,
+#: `DataContractsConfig` with its default-made `auto_generation` and `drift_detection`)
 FIELDS: tuple[Field, ...] = (
     Field("pii_encryption", ("optional", "required")),
     Field("audit_logging", ("disabled", "enabled")),
     Field("policy_enforcement_level", _ENFORCEMENT),
     Field("data_retention_days"),
-    Field("naming.enforcement", _ENFORCEMENT),
-    Field("quality_gates.minimum_test_coverage"),
-    Field("quality_gates.require_descriptions", _SWITCH),
-    Field("quality_gates.require_column_descriptions", _SWITCH),
-    Field("quality_gates.block_on_failure", _SWITCH),
-    Field("quality_gates.layer_thresholds.bronze"),
-    Field("quality_gates.layer_thresholds.silver"),
-    Field("quality_gates.layer_thresholds.gold"),
-    Field("data_contracts.enforcement", _ENFORCEMENT),
-    Field("data_contracts.auto_generation.enabled", _SWITCH),
-    Field("data_contracts.drift_detection.enabled", _SWITCH),
+    Field("naming.enforcement", _ENFORCEMENT, block="naming", default="warn"),
+    Field("quality_gates.minimum_test_coverage", block=_GATES, default=80),
+    Field("quality_gates.require_descriptions", _SWITCH, block=_GATES, default=False),
+    Field("quality_gates.require_column_descriptions", _SWITCH, block=_GATES, default=False),
+    Field("quality_gates.block_on_failure", _SWITCH, block=_GATES, default=True),
+    Field("quality_gates.layer_thresholds.bronze", block=_LAYERS, default=50),
+    Field("quality_gates.layer_thresholds.silver", block=_LAYERS, default=80),
+    Field("quality_gates.layer_thresholds.gold", block=_LAYERS, default=100),
+    Field("data_contracts.enforcement", _ENFORCEMENT, block=_CONTRACTS, default="warn"),
+    Field("data_contracts.auto_generation.enabled", _SWITCH, block=_CONTRACTS, default=True),
+    Field("data_contracts.drift_detection.enabled", _SWITCH, block=_CONTRACTS, default=True),
 )
 BY_PATH = {f.path: f for f in FIELDS}
 
@@ -91,17 +109,21 @@ def shown(value: Any) -> str:
 
 
 class Setting(Frozen):
-    """A governance value as one level writes it."""
+    """A governance value as one level writes it (`implied`: the default floe-core fills in
+    where the level writes the field's block without it; `node` is then the innermost mapping
+    written around it)."""
 
-    __slots__ = ("field", "node", "value")
+    __slots__ = ("field", "implied", "node", "value")
     field: Field
     value: Any
     node: Node
+    implied: bool
 
-    def __init__(self, field: Field, value: Any, node: Node) -> None:
+    def __init__(self, field: Field, value: Any, node: Node, *, implied: bool = False) -> None:
         set_field(self, "field", field)
         set_field(self, "value", value)
         set_field(self, "node", node)
+        set_field(self, "implied", implied)
 
     @property
     def rank(self) -> float:
@@ -144,7 +166,10 @@ class Weakening(Frozen):
 
 def settings(node: Node) -> tuple[Setting, ...]:
     """Every ordered value written under a `governance` mapping, in FIELDS order; absent and
-    null values, and values outside a field's domain, are not settings."""
+    null values, and values outside a field's domain, are not settings, except that a nested
+    field a written block leaves out (`naming: {pattern: medallion}`) is floe-core's default:
+    its model fills it in, its compile runs with it and its `validate_security_policy_not_
+    weakened` compares it, so leaving it out below a stricter value is a weakening."""
     if not isinstance(node.value, dict):
         return ()
     found = []
@@ -155,7 +180,22 @@ def settings(node: Node) -> tuple[Setting, ...]:
             value = _as_floe_core_reads(field, value)
         if value is not None and field.rank(value) is not None:
             found.append(Setting(field, value, child))
+        elif (
+            value is None
+            and field.block is not None
+            and isinstance(node.child(*field.block.split(".")).value, dict)
+        ):
+            found.append(Setting(field, field.default, _written(child), implied=True))
     return tuple(found)
+
+
+def _written(node: Node) -> Node:
+    """The innermost mapping written around the absent `node` (`auto_generation` when a
+    `data_contracts` block writes it, else `data_contracts`)."""
+    parent = node.parent
+    while not isinstance(parent.value, dict):
+        parent = parent.parent
+    return parent
 
 
 def _as_floe_core_reads(field: Field, value: Any) -> Any:

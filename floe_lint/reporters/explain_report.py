@@ -79,7 +79,10 @@ def _governance_lines(level: LevelView) -> list[str]:
     lines = []
     for g in level.governance:
         inherited = f", inherited from {_p(g.inherited_from)}" if g.inherited_from else ""
-        lines.append(f"  governance {g.field} {_value(g.value)}{inherited} ({_at(g.site)})")
+        default = ", floe-core's default" if g.default else ""
+        lines.append(
+            f"  governance {g.field} {_value(g.value)}{default}{inherited} ({_at(g.site)})"
+        )
     lines += [
         f"  governance {n.field} {_value(n.value)} ({_at(n.site)}): weaker than "
         f"{_value(n.in_force)} of {_p(n.set_by)}, not in force"
@@ -193,6 +196,7 @@ def _level_json(level: LevelView) -> dict[str, Any]:
                 "value": g.value,
                 "inherited_from": g.inherited_from,
                 **(_site_json(g.site) or {}),
+                **({"default": True} if g.default else {}),
             }
             for g in level.governance
         ],

@@ -1,0 +1,81 @@
+"""PyYAML is imported through `floe_lint.load.pyyaml`, which spares the compile of its
+pure-Python reader's pattern (issue 17: ~5% of an edited run's instructions) and changes
+nothing that pattern matches."""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+import pytest
+
+from floe_lint.load import pyyaml
+from tests.conftest import REPO
+from tests.test_import_layers import modules
+
+#: every code point, in order
+EVERY = "".join(map(chr, range(0x110000)))
+
+
+def test_the_seeded_pattern_matches_what_pyyaml_spells_at_every_code_point() -> None:
+    # (a spelling of its own, so that `re` compiles PyYAML's class and not the seeded one)
+    spelt = re.compile(f"(?:{pyyaml.SPELT})")
+    same = re.compile(pyyaml.SAME)
+    assert [m.start() for m in same.finditer(EVERY)] == [m.start() for m in spelt.finditer(EVERY)]
+    assert len(spelt.findall(EVERY)) == 2111  # (the test itself is not vacuous)
+
+
+def test_pyyaml_reader_uses_the_seeded_pattern() -> None:
+    import yaml.reader
+
+    assert yaml.reader.Reader.NON_PRINTABLE.pattern == pyyaml.SAME
+
+
+@pytest.mark.parametrize(
+    "module", ["floe_lint.config", "floe_lint.load.document", "floe_lint.commands.check"]
+)
+def test_a_fresh_import_does_not_compile_pyyaml_s_own_spelling(module: str) -> None:
+    probe = (
+        f"import {module}, yaml.reader; "
+        "print(yaml.reader.Reader.NON_PRINTABLE.pattern.startswith('[^'))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert done.stdout.strip() == "False", done.stdout + done.stderr
+
+
+def test_pure_python_reader_reports_a_control_character_where_it_is() -> None:
+    import yaml
+
+    with pytest.raises(yaml.reader.ReaderError) as caught:
+        yaml.load("a: b\nc: \x07d\n", Loader=yaml.SafeLoader)
+    assert "#x0007" in str(caught.value)
+    assert caught.value.position == 8
+
+
+def test_every_module_imports_pyyaml_through_the_seed() -> None:
+    """`import yaml` anywhere else could come first and compile PyYAML's spelling."""
+    offenders = []
+    for name, path in modules().items():
+        if name == "floe_lint.load.pyyaml":
+            continue
+        seeded_at = None
+        for node in sorted(
+            (n for n in ast.walk(ast.parse(path.read_text("utf-8"))) if hasattr(n, "lineno")),
+            key=lambda n: n.lineno,
+        ):
+            if isinstance(node, ast.ImportFrom) and node.module == "floe_lint.load.pyyaml":
+                seeded_at = seeded_at or node.lineno
+            elif (
+                isinstance(node, ast.Import)
+                and any(a.name == "yaml" or a.name.startswith("yaml.") for a in node.names)
+            ) or (
+                isinstance(node, ast.ImportFrom)
+                and (node.module or "").split(".")[0] == "yaml"
+                and seeded_at is None
+            ):
+                offenders.append(f"{name}:{node.lineno}")
+    assert offenders == []
