@@ -17,6 +17,7 @@ from pathlib import Path
 from floe_lint.findings import Finding
 from floe_lint.lint import cache, depends, links, parsed, spill
 from floe_lint.lint.depends import Facts, OciKey, canonical
+from floe_lint.lint.entries import file_entry
 from floe_lint.lint.side import SideFiles
 from floe_lint.lint.standing import Standing
 from floe_lint.load import lazy
@@ -356,54 +357,11 @@ class Replay:
         if facts is None:
             self.complete = False
             return
-        entry = self._entry(key, source, facts, True, expected, loc)
+        entry = file_entry(self, key, source, facts, True, expected, loc)
         if not self.side.settled(entry["deps"], self._hash):
             self.complete = False
             return
         self.spill.add(key, cache.entry_line(key, entry))
-
-    def _entry(
-        self,
-        key: str,
-        source: SourceFile,
-        facts: Facts,
-        reported: bool,
-        expected: bool,
-        loc: dict[str, Any] | None,
-        found: list[Finding] | None = None,
-        strict: list[str] | None = None,
-    ) -> dict[str, Any]:
-        """A file's store entry (`found`, `strict`, its parse: see floe_lint.lint.spill)."""
-        deps, reach, run_wide, refs, led = facts
-        deps.discard(key)
-        entry: dict[str, Any] = {
-            "h": self.hash(key),
-            "x": self.explicit.get(key, False),
-            "rep": reported,
-            "exp": expected,
-            "set": self.set_hash,
-            "all": self.all_hash() if run_wide else None,
-            "deps": {dep: self.hash(dep) for dep in sorted(deps)},
-            "reach": sorted(
-                r for r in reach if r not in self.explicit and r != key and self.hash(r) is not None
-            ),
-            spill.FINDINGS: [cache.encode(f) for f in found or ()],
-            spill.STRICT: strict or [],
-            "man": any(d.kind == "manifest" for d in source.documents),
-            "loc": loc or {},
-        }
-        if refs:
-            entry["oci"] = refs
-        if led:
-            entry["links"] = led
-        named = self.explicit.get(key) or self.exclusions
-        # (a manifest the run did not find, reached as a level above: the same)
-        reached = key not in self.explicit and any(d.kind == "manifest" for d in source.documents)
-        if (named or reached) and any(d.kind for d in source.documents):
-            # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
-            # it changes no set of files found, so the names beside it are noted
-            entry["ov"] = links.overlays_beside(source.path)
-        return entry
 
     def _keep_parse(self, key: str, entry: dict[str, Any]) -> None:
         """Note in `entry` that its file's parse is kept (`parsed.Parses.keep`), in its place."""
@@ -432,28 +390,22 @@ class Replay:
         for path in strict:
             governed.setdefault(self.key(path), []).append(str(path))
         fresh = False
+        checked = self._checked(hierarchy, overlays, overrides)
+        # (after: a file loaded while the facts were gathered is among those loaded)
         moved = parsed.moved(self.workspace.loaded(), self._raw, self._hash) | self._moved
         moved |= self.side.moved(self._hash)  # (floe.lock: no parse read it)
         self.complete = self.complete and not moved  # saved again since parsed: not stored
-        for key, source in self.workspace.loaded():
-            if (
-                key in self.replayed
-                or key in moved
-                or not (key in self.explicit or self.workspace.is_reported(source.path))
-            ):
+        for key, source, facts in checked:
+            if key in moved:
                 continue
-            facts = (
-                self._noted.pop(key)
-                if key in self._noted
-                else self._dependencies(source.documents, hierarchy, overlays, overrides)
-            )
             if facts is None:
                 self.complete = False
                 continue
             if not moved.isdisjoint(facts[0]) or not moved.isdisjoint(facts[1]):
                 continue
             fresh = True
-            self.store.written[key] = entry = self._entry(
+            self.store.written[key] = entry = file_entry(
+                self,
                 key,
                 source,
                 facts,
@@ -477,6 +429,33 @@ class Replay:
             self.store.save(settled if self.spill.count else None)
         self.parses.save()
         self.spill.close()
+
+    def _checked(
+        self,
+        hierarchy: Hierarchy,
+        overlays: Callable[[Document], Iterable[Document]],
+        overrides: Collection[str],
+    ) -> list[tuple[str, SourceFile, Facts | None]]:
+        """Each file the run checked and can store, with its facts (`depends.dependencies`).
+        Gathering them may load files (a hierarchy that no rule resolved, or one forgotten by
+        a stream that stopped, resolved again): the workspace is listed again until no file is
+        new, never changed while it is iterated, and a file loaded meanwhile is stored too."""
+        checked: list[tuple[str, SourceFile, Facts | None]] = []
+        seen: set[str] = set()
+        while fresh := [(k, s) for k, s in self.workspace.loaded() if k not in seen]:
+            for key, source in fresh:
+                seen.add(key)
+                if key in self.replayed or not (
+                    key in self.explicit or self.workspace.is_reported(source.path)
+                ):
+                    continue
+                facts = (
+                    self._noted.pop(key)
+                    if key in self._noted
+                    else self._dependencies(source.documents, hierarchy, overlays, overrides)
+                )
+                checked.append((key, source, facts))
+        return checked
 
     def _dependencies(
         self,
