@@ -150,10 +150,10 @@ def test_standing_keeps_what_a_replay_reads_and_tells_when_its_deps_are_the_reco
     from floe_lint.lint.standing import Ready, Standing
 
     noted = Standing()
-    noted.note("a", _entry(deps={"m": "1", "a.lock": None}, **{PARSED: ["h", 2914]}))
+    noted.note("a", _entry(deps={"m": "1", "a.lock": None}, **{PARSED: ["h", 2914, "t"]}))
     noted.note("b", _entry(rep=False, man=True, deps={"m": "1"}, reach=["c"]))
-    noted.note("c", _entry(exp=False, f=[{"r": "FL1"}], strict=["c"], **{PARSED: ["h", -3]}))
-    noted.note("d", _entry(oci={"oci://x": ["d"]}, **{PARSED: ["h", "2"]}))
+    noted.note("c", _entry(exp=False, f=[{"r": "FL1"}], strict=["c"], **{PARSED: ["h", -3, "t"]}))
+    noted.note("d", _entry(oci={"oci://x": ["d"]}, **{PARSED: ["h", "2", "t"]}))
     assert noted.take("a") == Ready(True, True, 2914, (), (), ())
     assert noted.take("a") is None  # (once)
     assert noted.take("b") == Ready(False, True, None, (), (), ["c"])

@@ -16,6 +16,7 @@ from floe_lint.cli import main
 from floe_lint.lint import cache
 from floe_lint.lint.replay import Replay
 from floe_lint.load import lazy
+from floe_lint.load import lazy as lazy_module
 from floe_lint.load.document import ChangedWhileChecked
 from floe_lint.load.lazy import LazySourceFile
 from floe_lint.load.workspace import Workspace
@@ -51,6 +52,15 @@ def test_a_replayed_file_keeps_no_bytes_but_a_marked_ones(
             lazy.append(source)
 
     monkeypatch.setattr(Workspace, "replay", noting)
+    shelve = lazy_module.Shelved.of
+
+    def shelving(source: Any, *args: Any) -> lazy_module.Shelved | None:
+        shelved = shelve(source, *args)  # (what a streamed run keeps once its group is done)
+        if shelved is not None:
+            lazy.append(shelved)
+        return shelved
+
+    monkeypatch.setattr(lazy_module.Shelved, "of", shelving)
     held: list[set[str]] = []
     record = Replay.record
 

@@ -63,7 +63,16 @@ def test_a_store_read_back_holds_exactly_what_the_run_wrote(
     last = cache.Store(folder, "k")
     last.load()
     assert dict(last.entries.items()) == expected
-    assert json.loads(last.path.read_text("utf-8"))["entries"] == expected
+    assert _unsealed(json.loads(last.path.read_text("utf-8"))["entries"]) == expected
+
+
+def _unsealed(entries: dict[str, dict[str, object]]) -> dict[str, dict[str, object]]:
+    """The entries of a store's JSON without each line's seal (`floe_lint.lint.lines.sealed`)."""
+    return {key: {k: v for k, v in entry.items() if k != "#"} for key, entry in entries.items()}
+
+
+def _sealed(line: str) -> str:
+    return cache.sealed(line)
 
 
 def test_a_replayed_entry_is_written_as_it_was_read(tmp_path: Path) -> None:
@@ -72,8 +81,8 @@ def test_a_replayed_entry_is_written_as_it_was_read(tmp_path: Path) -> None:
     store.save()
     text = store.path.read_text("utf-8")
     assert text.splitlines()[1:3] == [
-        '"/ws/a/floe.yaml":{"h":"1","f":[]},',
-        '"/ws/b/floe.yaml":{"h":"2"}',
+        _sealed('"/ws/a/floe.yaml":{"h":"1","f":[]}') + ",",
+        _sealed('"/ws/b/floe.yaml":{"h":"2"}'),
     ]
     again = cache.Store(tmp_path, "k")
     again.load()
@@ -82,8 +91,8 @@ def test_a_replayed_entry_is_written_as_it_was_read(tmp_path: Path) -> None:
     again.save()
     assert again.path.read_text("utf-8").splitlines() == [
         f'{{"version":{cache.STORE_VERSION},"entries":{{',
-        '"/ws/a/floe.yaml":{"h":"1","f":[]},',
-        '"/ws/c/floe.yaml":{"h":"3"}',
+        _sealed('"/ws/a/floe.yaml":{"h":"1","f":[]}') + ",",
+        _sealed('"/ws/c/floe.yaml":{"h":"3"}'),
         "}}",
     ]
 
@@ -94,9 +103,8 @@ def test_a_store_whose_lines_do_not_hold_one_entry_each_is_not_read(
     """An entry's key ends the line above it: not a store of this layout, so not read (its
     files are checked again), and the run's entries replace it."""
     store = cache.Store(tmp_path, "k")
-    store.path.write_text(
-        f'{{"version":{cache.STORE_VERSION},"entries":{{\n"a":{{"h":1}},"b":\n{{"h":2}}\n}}}}'
-    )
+    a, b = _sealed('"a":{"h":1}'), _sealed('"b":{"h":2}')[4:]
+    store.path.write_text(f'{{"version":{cache.STORE_VERSION},"entries":{{\n{a},"b":\n{b}\n}}}}')
     store.load()
     assert len(store.entries) == 0 and store.entries.get("a") is None
     store.written = {"a": {"h": 1}, "b": {"h": 2}}
@@ -104,7 +112,7 @@ def test_a_store_whose_lines_do_not_hold_one_entry_each_is_not_read(
     again = cache.Store(tmp_path, "k")
     again.load()
     assert dict(again.entries.items()) == {"a": {"h": 1}, "b": {"h": 2}}
-    assert again.entries.line("b") == '"b":{"h":2}'
+    assert again.entries.line("b") == _sealed('"b":{"h":2}')
 
 
 def test_the_store_is_written_as_it_is_made(tmp_path: Path) -> None:
@@ -163,8 +171,9 @@ def test_a_store_is_read_a_line_at_a_time(tmp_path: Path) -> None:
     assert peak < size // 2, f"replaying a {size}-byte store took {peak} bytes"
     after = store.path.read_bytes()
     old = '"/ws/p00007/floe.yaml":{"h":"00000000000000000000000000000007","f":["'
-    old += "x" * 800 + '"]}'
-    assert after == before.replace(old.encode(), b'"/ws/p00007/floe.yaml":{"h":"made"}')
+    old = _sealed(old + "x" * 800 + '"]}')
+    made = _sealed('"/ws/p00007/floe.yaml":{"h":"made"}')
+    assert after == before.replace(old.encode(), made.encode())
     assert again.entry("/ws/p00008/floe.yaml") == store.written["/ws/p00008/floe.yaml"]
     again.close()
     assert again.entries.get("/ws/p00008/floe.yaml") is None  # (closed: nothing read)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from floe_lint.cli import main
-from floe_lint.lint import cache
+from floe_lint.lint import cache, whole_record
 from floe_lint.lint import whole as whole_run
 from tests.conftest import write_files
 
@@ -80,7 +80,7 @@ def laid_out(data: dict[str, Any]) -> str:
         else:
             lines[name] = [json.dumps(part)]
     found, deps, absent = (",\n".join(lines[n]) + "\n" if lines[n] else "" for n in parts)
-    head = json.dumps(header, separators=(",", ":"))[:-1]
+    head = whole_record.sealed_header(header)  # (its seal: a header of this text)
     return f'{head},"found":[\n{found}],"deps":{{\n{deps}}},"absent":[\n{absent}]}}'
 
 

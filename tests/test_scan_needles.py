@@ -150,9 +150,11 @@ def test_lines_of_bytes_find_what_the_runs_of_the_text_find(
     raw = b"".join(pieces)
     text = raw.decode("utf-8", errors="replace")
     bare = linked == "platform/finance" and "finance" in text
-    # (a file holding a needle whose text may spell a scalar otherwise than as its value, a
-    # `''` or a line break inside one, is parsed: tests/test_dependents_scalar_styles.py)
-    folds = "finance" in text and spelled_otherwise(text, ["finance"])
+    # (a file holding a mention of a needle, `/finance` or `finance/`, whose text may spell a
+    # scalar otherwise than as its value, a `''` or a line break inside one, is parsed:
+    # tests/test_dependents_scalar_styles.py, test_dependents_spelling_prefilter.py)
+    mentions = ["/finance", "finance/"]
+    folds = any(m in text for m in mentions) and spelled_otherwise(text, mentions)
     expected = _old_named_by(targets, str(folder), text) or bare or folds
     assert targets.named_in(str(folder), raw) is expected
     fresh = _Targets([root / "platform" / "finance" / "manifest.yaml"], top=str(root))

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from floe_lint.errors import suppressed
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
-from floe_lint.lint.lines import Lines
+from floe_lint.lint.lines import Lines, sealed
 from floe_lint.load.digests import digest as digest
 
 TYPE_CHECKING = False
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
-STORE_VERSION = 5
+STORE_VERSION = 6  # (6: a kept parse's entry notes the parse's own hash: floe_lint.lint.parsed)
 MAX_BYTES = 256 * 1024 * 1024  # the whole folder; the stores used least recently go first
 MAX_STORE_BYTES = 128 * 1024 * 1024  # one store larger than this is not read
 _PREFIX = "results-"
@@ -418,8 +418,8 @@ def _encoded_key(key: str) -> str:
 
 
 def entry_line(key: str, entry: dict[str, Any]) -> str:
-    """An entry's line of the store (`"key":{entry}`)."""
-    return _encoded_key(key) + json.dumps(entry, separators=(",", ":"))
+    """An entry's line of the store (`"key":{entry}`, sealed: `floe_lint.lint.lines.sealed`)."""
+    return sealed(_encoded_key(key) + json.dumps(entry, separators=(",", ":")))
 
 
 def trim(folder: Path, limit: int = MAX_BYTES) -> None:

@@ -6,8 +6,9 @@ where each line lies, by the hash of its key (`Lines`: an int or two per file, n
 an entry is read from the open file and decoded when asked for, and a line replayed as read is
 copied from there when the store is saved. The file stays open for the run: a store another
 run renames over it meanwhile (written atomically) leaves this run reading the one it opened.
-A line that does not start with the key asked for, or is not JSON, is no entry: its file is
-checked again.
+A line that does not start with the key asked for, is not JSON, or whose seal (the hash of
+its own text, the entry's last member: `sealed`) does not match it, is no entry: its file is
+checked again (a byte damaged on disk never changes what a run replays).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from __future__ import annotations
 import json
 import os
 import stat
+
+from floe_lint.load.digests import digest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,6 +33,33 @@ _SHARED = -1
 _CHUNK = 1 << 18  # (read and split at a time: a bounded part of a run's peak)
 #: entries kept decoded for their next question (`hold`), at most: a few MB at the most
 HELD = 512
+
+
+#: the member that ends each entry's line: the hash (32 hex digits) of the line without it
+_SEAL = b'"#":"'
+_SEALED_END = len(_SEAL) + 32 + 2  # (`"#":"`, the digits, `"}`)
+
+
+def sealed(line: str) -> str:
+    """A store line (`"key":{entry}`) with its seal: the hash of `line` as its entry's last
+    member, which `Lines.line` checks."""
+    separator = "" if line.endswith("{}") else ","
+    return f'{line[:-1]}{separator}"#":"{digest(line.encode())}"}}'
+
+
+def _unsealed(raw: bytes) -> bytes | None:
+    """The line `raw` was sealed from (`sealed`), None when its seal is missing or wrong."""
+    end = len(raw) - _SEALED_END
+    if end < 1 or raw[end : end + len(_SEAL)] != _SEAL or not raw.endswith(b'"}'):
+        return None
+    before = raw[end - 1 : end]
+    if before == b",":
+        line = raw[: end - 1] + b"}"
+    elif before == b"{":
+        line = raw[:end] + b"}"
+    else:
+        return None
+    return line if digest(line).encode() == raw[end + len(_SEAL) : -2] else None
 
 
 def _key(line: bytes) -> str | None:
@@ -102,7 +132,7 @@ class Lines:
             raw = os.pread(self._fd, length, at)
         except OSError:
             return None
-        if len(raw) != length or _key(raw) != key:
+        if len(raw) != length or _key(raw) != key or _unsealed(raw) is None:
             return None
         try:
             return raw.decode("utf-8")
@@ -128,6 +158,7 @@ class Lines:
         entry = decoded.get(key) if isinstance(decoded, dict) and len(decoded) == 1 else None
         if not isinstance(entry, dict):
             return None
+        entry.pop("#", None)  # (the seal, checked by `line`)
         self._last = (key, entry)
         return entry
 

@@ -51,7 +51,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-#: the key of a store entry whose file's parse is kept (`Kept`): [content hash, its length]
+#: the key of a store entry whose file's parse is kept (`Kept`): [content hash, the parse's
+#: length, the parse's own hash]
 PARSED = "pd"
 #: the JSON text of parses one store holds at most (about 2.5 KB a product): a store larger
 #: than `cache.MAX_STORE_BYTES` is not read at all
@@ -221,11 +222,14 @@ class Parses:
         found = None
         entry = entries.get(key)
         stored = entry.get(PARSED) if isinstance(entry, dict) else None
-        if isinstance(stored, list) and len(stored) == 2 and isinstance(stored[0], str):
+        if isinstance(stored, list) and len(stored) == 3 and isinstance(stored[0], str):
             digest = stored[0]
             if digest == self._digest(key):
                 text = self.kept.get(key, digest, name)
-                found = None if text is None else [digest, name, text]
+                # the parse's own hash, noted in the entry: a line damaged in its file (its
+                # JSON still JSON, a name or a number changed) is not served, the file is parsed
+                if text is not None and [len(text), cache.digest(text.encode())] == stored[1:]:
+                    found = [digest, name, text]
         self._asked[key] = (name, found)
         return found
 
@@ -304,7 +308,7 @@ class Parses:
         self._room -= len(text)
         if self._room < 0:  # (beyond it, the parses would grow past what a run reads)
             return
-        entry[PARSED] = [digest, len(text)]
+        entry[PARSED] = [digest, len(text), cache.digest(text.encode())]
         if key in self._fresh:
             self._made[key] = [digest, str(path), text]
         else:

@@ -51,6 +51,7 @@ def entry_of(line: str) -> tuple[str, dict[str, Any]]:
     """The key and entry of a store line."""
     decoded = json.loads("{" + line + "}")
     ((key, entry),) = decoded.items()
+    entry.pop("#", None)  # (its seal: `entry_line` seals it again)
     return key, entry
 
 

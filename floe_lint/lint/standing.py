@@ -63,7 +63,7 @@ class Standing:
         self.count += 1
         flags = (_REPORTED if entry.get("rep") else 0) | (_EXPECTED if entry.get("exp") else 0)
         kept = entry.get(PARSED)
-        length = kept[1] if type(kept) is list and len(kept) == 2 and type(kept[1]) is int else None
+        length = kept[1] if type(kept) is list and len(kept) == 3 and type(kept[1]) is int else None
         found, strict, reach = entry.get("f"), entry.get("strict"), entry.get("reach")
         if found or strict or reach or (length is not None and length < 0):
             self._ready[key] = Ready(

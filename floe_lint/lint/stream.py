@@ -205,9 +205,13 @@ class Stream:
         """Resolve, check and release the reported files among `keys` that hold no manifest."""
         batch: list[SourceFile] = []
         batch_keys: list[Path] = []
+        replayed: list[Path] = []  # (shelved once the group is checked: `_shelve`)
         for key in sorted(set(keys), key=order):
             source = self.workspace.reported.get(key)
-            if source is None or self.is_done(key) or key in self.workspace.replayed:
+            if source is None or self.is_done(key):
+                continue
+            if key in self.workspace.replayed:
+                replayed.append(key)
                 continue
             if any(doc.kind == "manifest" for doc in source.documents):
                 continue  # held for the end (see the module's docstring)
@@ -284,6 +288,21 @@ class Stream:
                     workspace.listed.forget(folder, text.rpartition("/")[0] or "/")
             if replay is not None and not retired:
                 replay.keep(source, facts)  # (its entry is made at the end: `Replay.record`)
+        if self.retire:
+            self._shelve(replayed)
+
+    def _shelve(self, keys: list[Path]) -> None:
+        """Keep the replayed files of a group checked by text alone (`Workspace.shelve`), and
+        forget what the walk listed in their folders, as for a file retired."""
+        workspace = self.workspace
+        for key in keys:
+            source = workspace.reported[key]
+            path = source.path
+            given = self.names.get(path)
+            if workspace.shelve(key, given):
+                text = workspace.text_of(key, path)
+                folder = _parent(given or os.fspath(path))
+                workspace.listed.forget(folder, text.rpartition("/")[0] or "/")
 
     def is_done(self, key: Path) -> bool:
         """Whether the file of `key` was checked here (the engine leaves it out)."""

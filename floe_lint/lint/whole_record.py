@@ -17,6 +17,10 @@ file looked for and absent (`"key"`), one a line:
     "/abs/floe.lock"
     ]}
 
+The header ends with its seal, `"#":"…"`: the hash of the header's text without it, so a byte
+of the header damaged on disk (`"code":1` read as `"code":0`, a finding's text) makes the file
+no record rather than a run replayed otherwise than it printed.
+
 A file in any other layout is not a record (the run is made again).
 """
 
@@ -27,7 +31,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator
 
-from floe_lint.load.digests import blake2b
+from floe_lint.load.digests import blake2b, digest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -38,6 +42,8 @@ _FOUND_START = ',"found":[\n'
 _DEPS_START = b'],"deps":{\n'
 _ABSENT_START = b'},"absent":[\n'
 _TAIL = b"]}"
+#: the length of the header's seal: `,"#":"`, 32 hex digits, `"`
+_SEALED = 6 + 32 + 1
 #: lines decoded at a time (one `json.loads` for many: a part's items stay a bounded batch)
 _BATCH = 512
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
@@ -61,13 +67,19 @@ def chunks(
     absent: Iterable[str],
 ) -> Iterator[str]:
     """The record's text, made as it is written (see the module)."""
-    yield _ENCODER.encode(header)[:-1] + _FOUND_START
+    yield sealed_header(header) + _FOUND_START
     yield from _items(_ENCODER.encode(item) for item in found)
     yield _DEPS_START.decode()
     yield from _items(f"{_ENCODER.encode(key)}:{_ENCODER.encode(value)}" for key, value in deps)
     yield _ABSENT_START.decode()
     yield from _items(_ENCODER.encode(key) for key in absent)
     yield _TAIL.decode()
+
+
+def sealed_header(header: dict[str, Any]) -> str:
+    """The header's text, its closing brace left off for the parts, ending with its seal."""
+    text = _ENCODER.encode({key: value for key, value in header.items() if key != "#"})
+    return f'{text[:-1]},"#":"{digest(text.encode())}"'
 
 
 def _items(lines: Iterable[str]) -> Iterator[str]:
@@ -92,7 +104,11 @@ def open_record(path: os.PathLike[str] | str, limit: int) -> tuple[dict[str, Any
         start = _FOUND_START.encode()
         if not first.endswith(start):
             raise ValueError("not a record")
-        header = json.loads(first[: -len(start)] + b"}")
+        seal = first[-len(start) - _SEALED : -len(start)]  # (`,"#":"`, 32 digits, `"`)
+        text = first[: -len(start) - _SEALED] + b"}"
+        if seal[:6] != b',"#":"' or digest(text).encode() != seal[6:-1]:
+            raise ValueError("not a record")  # (no seal, or not the header's)
+        header = json.loads(text)
         if not isinstance(header, dict):
             raise ValueError("not a record")
     except BaseException:

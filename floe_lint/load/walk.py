@@ -43,6 +43,8 @@ def declares_floe(path: str | os.PathLike[str]) -> bool:
 
 #: names of a folder kept as a tuple, at most (looked through in about the time a set takes)
 _FEW = 8
+#: the tuples of names a listing shares between folders, at most (`Listing._shared`)
+_SHARED_TUPLES = 4096
 
 
 class Listing:
@@ -52,12 +54,25 @@ class Listing:
         #: each folder listed -> the names it held (a few as a tuple: most folders of a large
         #: tree hold one file, and a set of one takes four times the memory)
         self.names: dict[str, tuple[str, ...] | set[str]] = {}
+        #: each few names a folder held, kept once for every folder that holds the same (most
+        #: folders of a large tree hold one file of the same name: `floe.yaml`), so a folder
+        #: costs its entry, not a tuple and a name string of its own (issue 17)
+        self._tuples: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def _shared(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """`names`, or the equal tuple a folder listed before held (see `_tuples`)."""
+        known = self._tuples.get(names)
+        if known is None:
+            known = names
+            if len(self._tuples) < _SHARED_TUPLES:
+                self._tuples[names] = names
+        return known
 
     def note(self, absolute: str, shown: str, files: list[str], dirs: list[str]) -> None:
         """Record a folder listed (`absolute`, or `shown` as `discover` spells its files'
         folder) and every name in it, files and folders alike."""
         if len(files) + len(dirs) <= _FEW:
-            self.names[absolute] = (*files, *dirs)
+            self.names[absolute] = self._shared((*files, *dirs))
         else:
             names = self.names[absolute] = set(files)
             names.update(dirs)
@@ -109,7 +124,7 @@ class Beside(Listing):
             super().note(absolute, shown, files, dirs)
         kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
         kept.extend(name for name in dirs if name.endswith("ml") and name.count(".") >= 2)
-        self.beside[shown] = tuple(kept) if kept else _NONE
+        self.beside[shown] = self._shared(tuple(kept)) if kept else _NONE
 
     def forget(self, folder: str, absolute: str | None = None) -> None:
         """Keep nothing of `folder` (its files were checked and released): `candidates` and

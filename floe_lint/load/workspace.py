@@ -6,12 +6,12 @@ Every file is read and parsed once, however many products reference it.
 from __future__ import annotations
 
 import os
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from floe_lint.load import bulk, document
 from floe_lint.load.document import Document, SourceFile
+from floe_lint.load.key_order import in_key_order, order_text
 from floe_lint.load.kinds import (
     FLOE_NAMES,
     declares_another_kind,
@@ -19,7 +19,7 @@ from floe_lint.load.kinds import (
     holds_floe,
     looks_ours,
 )
-from floe_lint.load.lazy import LazySourceFile
+from floe_lint.load.lazy import LazySourceFile, Shelved
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
 from floe_lint.load.retired import Retired
 from floe_lint.load.walk import (
@@ -93,7 +93,7 @@ class Workspace:
         #: that are not `expected` (few)
         self._retired: dict[str, SourceFile] = {}
         self._retired_unexpected: set[str] = set()
-        #: the sort text (`_order`) of the last file retired, while each came after the one
+        #: the sort text (`order_text`) of the last file retired, while each came after the one
         #: before in key order; None once one did not (`files`)
         self._sorted: str | None = ""
         #: what `know_keys` noted (`paths.known_table`): for absolute paths, for relative ones
@@ -101,6 +101,11 @@ class Workspace:
         self._cwd = ""
         #: the retired files a late reader put back (`_revived`)
         self._put_back: set[str] = set()
+        #: replayed files a streamed run is done with (`shelve`), by their key's text, out of
+        #: the indexes by `Path` (as `_retired`, but never put back: a late reader parses the
+        #: file, as it parses any replayed file); and the sort text of the last one, as `_sorted`
+        self._shelved: dict[str, Shelved] = {}
+        self._shelved_sorted: str | None = ""
         #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
         #: per-environment files beside a file found are not looked for by listing its folder
         self.listed = Beside()
@@ -217,7 +222,7 @@ class Workspace:
             retired is None
             or self.reported.get(key) is not source
             or self._shared is not self._files
-            or name.startswith("//")  # (`_order`: a key's text has one leading slash)
+            or name.startswith("//")  # (`order_text`: a key's text has one leading slash)
         ):
             return False
         del self.reported[key], self._files[key]
@@ -229,11 +234,45 @@ class Workspace:
             del self._keys[source.path]
         self._retired[name] = retired
         if self._sorted is not None:
-            after = _order(name)
+            after = order_text(name)
             self._sorted = after if after > self._sorted else None
         for doc in source.documents:  # (their file and they would hold each other: a cycle,
             doc._owner = None  # which the paused collector never frees)
         return True
+
+    def shelve(self, key: Path, given: str | None = None) -> bool:
+        """Keep a replayed file whose group a streamed run checked (floe_lint.lint.stream) by
+        its key's text alone, out of the indexes by `Path` (`Shelved`): `files`, `is_reported`
+        and `is_expected` still tell it. False, and nothing changed, for a file not replayed,
+        loaded in this run, or in a run that shares its parse. `given`: as for `retire`."""
+        source = self.reported.get(key)
+        if (
+            source is None
+            or key not in self.replayed
+            or key in self._files
+            or self._shared is not self._files
+        ):
+            return False
+        name = self.text_of(key, source.path)
+        if name.startswith("//"):  # (`order_text`: a key's text has one leading slash)
+            return False
+        text = os.fspath(source.path)
+        shelved = Shelved.of(source, given if given == text else text, key in self.expected)
+        if shelved is None:
+            return False
+        del self.reported[key]
+        self.replayed.discard(key)
+        self.expected.discard(key)
+        if self._keys.get(source.path) is key:
+            del self._keys[source.path]
+        self._shelved[name] = shelved
+        if self._shelved_sorted is not None:
+            after = order_text(name)
+            self._shelved_sorted = after if after > self._shelved_sorted else None
+        return True
+
+    def _is_shelved(self, key: Path) -> bool:
+        return bool(self._shelved) and str(key) in self._shelved
 
     def text_of(self, key: Path, path: Path) -> str:
         """`str(key)` for `path`'s key: the string `know` holds when it noted `path` (one string
@@ -259,7 +298,7 @@ class Workspace:
     @property
     def empty(self) -> bool:
         """Whether no file is loaded yet."""
-        return not (self._files or self._shared or self._retired)
+        return not (self._files or self._shared or self._retired or self._shelved)
 
     def was_retired(self, text: str) -> bool:
         """Whether `retire` took the file whose key is spelt `text`, put back since or not."""
@@ -369,6 +408,8 @@ class Workspace:
         key = self.key(path)
         if key in self.expected:
             return True
+        if self._shelved and (shelved := self._shelved.get(str(key))) is not None:
+            return shelved.expected
         return self._is_retired(key) and str(key) not in self._retired_unexpected
 
     def reach(self, path: Path) -> SourceFile:
@@ -389,8 +430,8 @@ class Workspace:
     def reach_as(self, path: Path, key: Path) -> SourceFile:
         """`reach(path)` for a path whose key (`reach_key`) is known."""
         source = self._load(path, key)
-        if self._worth_reporting(path, source, False):
-            self.reported.setdefault(key, source)
+        if self._worth_reporting(path, source, False) and not self._is_shelved(key):
+            self.reported.setdefault(key, source)  # (a shelved file is reported as replayed)
         return source
 
     def _worth_reporting(self, path: Path, source: SourceFile, explicit: bool) -> bool:
@@ -407,7 +448,7 @@ class Workspace:
 
     def is_reported(self, path: Path) -> bool:
         key = self.key(path)
-        return key in self.reported or self._is_retired(key)
+        return key in self.reported or self._is_retired(key) or self._is_shelved(key)
 
     def replay(self, path: Path, digest: str, marks: int, reported: bool, expected: bool) -> None:
         """A file whose stored results stand for it (see floe_lint.lint.replay): its content
@@ -434,29 +475,9 @@ class Workspace:
 
         Files are retired in key order when the walk gives them so (`_sorted`): then the few
         held are put in their places among them, and nothing is made per file but the list;
-        otherwise all are sorted by their keys' texts (`_order`)."""
-        held = sorted(self.reported, key=order)
-        if not (retired and self._retired):
-            return [self.reported[k] for k in held]
-        if self._sorted is not None:
-            names = list(self._retired)
-            every = list(self._retired.values())
-            # from the last: each inserted where it goes among the retired alone
-            for key in reversed(held):
-                at = bisect_left(names, _order(str(key)), key=_order)
-                every.insert(at, self.reported[key])
-            return every
-        pairs = [(_order(str(key)), source) for key, source in self.reported.items()]
-        pairs.extend((_order(name), source) for name, source in self._retired.items())
-        pairs.sort(key=_first)
-        return [source for _, source in pairs]
-
-
-def _order(key: str) -> str:
-    """A key's text that sorts as its `Path` does (name by name: a slash below every character
-    of a name), for absolute keys with one leading slash (see `Workspace.retire`)."""
-    return key.replace("/", "\0")
-
-
-def _first(pair: tuple[str, SourceFile]) -> str:
-    return pair[0]
+        otherwise all are sorted by their keys' texts (`key_order`)."""
+        if not (retired and (self._retired or self._shelved)):
+            return [self.reported[k] for k in sorted(self.reported, key=order)]
+        in_order = self._sorted is not None and self._shelved_sorted is not None
+        kept = tuple(t for t in (self._retired, self._shelved) if t)
+        return in_key_order(self.reported, kept, in_order)

@@ -194,9 +194,15 @@ class _Targets:
         self._by_line: list[tuple[str, bytes]] = [
             (n, n.encode() if self.byte_needles is not None else b"") for n in by_line
         ]
-        #: what a file holds where a ref may name a target: the needles read by line, then
-        #: the pieces of the others (`spelled_otherwise` reads the lines around them)
-        self._spelled = [*by_line, *(piece for pieces in self._pieces for piece in pieces)]
+        #: what a file holds where a scalar whose value differs from its text may name a
+        #: target (`spells_otherwise`): each line needle's mentions, `/needle` and `needle/`
+        #: (`named_in`), then the pieces of the others (the quotes of a name that has none, as
+        #: `'`: a value holding it holds them as written, as `''` or as an escape);
+        #: `spelled_otherwise` reads the lines around them
+        self._near = [mention for n in by_line for mention in ("/" + n, n + "/")]
+        for other, pieces in zip(self._others, self._pieces, strict=True):
+            self._near += pieces or [quote for quote in "'\"" if quote in other]
+        self._near_count = 2 * len(by_line)
         #: each line needle's two mentions (`/needle`, `needle/`), as bytes and as text
         self._mentions: dict[str, tuple[tuple[bytes, bytes], tuple[str, str]]] = {
             n: ((b"/" + code, code + b"/"), ("/" + n, n + "/")) for n, code in self._by_line
@@ -272,14 +278,16 @@ class _Targets:
         return self.spells_otherwise(text)
 
     def spells_otherwise(self, text: str) -> bool:
-        """Whether `text` holds a needle (or each piece of one) where a scalar's value may
-        differ from its text on one line (a folded line break, a `''`: `spelled_otherwise`),
-        so that only a parse tells whether a ref in it names a target."""
-        return self.holds_needle(text) and spelled_otherwise(text, self._spelled)
+        """Whether `text` holds a line needle's mention (`/needle`, `needle/`) or each piece of
+        another needle where a scalar's value may differ from its text on one line (a folded
+        line break, a `''`: `spelled_otherwise`), so that only a parse tells whether a ref in
+        it names a target."""
+        return self.holds_mention(text) and spelled_otherwise(text, self._near)
 
-    def holds_needle(self, text: str) -> bool:
-        """Whether `text` holds a needle (or each piece of one, `_pieces`)."""
-        return any(needle in text for needle in self._spelled[: len(self._by_line)]) or any(
+    def holds_mention(self, text: str) -> bool:
+        """Whether `text` holds a line needle's mention (`/needle`, `needle/`) or each piece
+        of another needle (`_pieces`)."""
+        return any(mention in text for mention in self._near[: self._near_count]) or any(
             all(piece in text for piece in pieces) for pieces in self._pieces
         )
 

@@ -31,8 +31,10 @@ def spelled_otherwise(text: str, needles: Iterable[str]) -> bool:
     holds one of `needles` (a file the search parses, as it may name a target)."""
     if "''" in text:
         return True
-    if not any(mark in text for mark in _RARE) and _quotes_alone(text):
-        return _folded_near(text, needles)  # (most files: the lines around each needle)
+    if not any(mark in text for mark in _RARE):
+        needles = tuple(needles)
+        if _plain_up_to(text, needles) or _quotes_alone(text):
+            return _folded_near(text, needles)  # (most files: the lines around each needle)
     lines = text.splitlines()  # (every YAML line break, and a few more: more lines, not fewer)
     depth = 0  # how many flow collections are open (`{`, `[` outside quotes)
     for number, line in enumerate(lines):
@@ -64,12 +66,15 @@ def _goes_on(lines: list[str], number: int, depth: int) -> bool:
     """Whether a plain value ending line `number` (open: no closing quote, flow punctuation
     or `:` ends it) may go on on the next non-blank line: inside a flow collection always,
     else when that line lies right of the value's key or item."""
-    below = _next_indent(lines, number + 1)
+    return _goes_on_to(lines[number], _next_indent(lines, number + 1), depth)
+
+
+def _goes_on_to(line: str, below: int | None, depth: int) -> bool:
+    """`_goes_on` of `line`, the next non-blank line indented by `below` (None: none)."""
     if below is None:
         return False
     if depth > 0:
         return True
-    line = lines[number]
     content = line.lstrip(" \t")
     indent = len(line) - len(content)
     return (below > indent or not _keyed(content)) and below > _parent_column(line)
@@ -81,32 +86,52 @@ def _folded_near(text: str, needles: Iterable[str]) -> bool:
     plain scalar holding a needle over several lines has one line holding it that the line
     before goes on to, or that goes on to the next (`_goes_on`). The depth of flow
     collections before a line is counted from the start, never below 0 (a `]` in a plain
-    scalar never hides a `{` after it; a `{` in one errs towards True)."""
-    lines = text.split("\n")
+    scalar never hides a `{` after it; a `{` in one errs towards True). Lines are found by
+    their offsets, only around the needles (most of a file is never split or read)."""
     depths: tuple[list[int], list[int]] | None = None  # (`_depths`, once a line needs them)
-    read: set[int] = set()  # (the lines read already)
+    read: set[int] = set()  # (the lines read already, by where they start)
+    size = len(text)
     for needle in needles:
         at = text.find(needle)
         while at >= 0:
-            number = text.count("\n", 0, at)
-            for line in (_non_blank_above(lines, number), number):
-                if line is None or line in read:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            if end < 0:
+                end = size
+            for line_start, line_end in (_non_blank_above(text, start), (start, end)):
+                if line_start < 0 or line_start in read:
                     continue
-                read.add(line)
-                body = lines[line].strip(" \t")
+                read.add(line_start)
+                line = text[line_start:line_end]
+                body = line.strip(" \t")
                 if "#" in body:
                     body = _cut_comment(body)
-                if body and body[-1] not in _CLOSED_ENDS and body not in ("---", "..."):
+                if not body or body[-1] in _CLOSED_ENDS or body in ("---", "..."):
+                    continue
+                if text.find("[", 0, line_end) < 0 and text.find("{", 0, line_end) < 0:
+                    depth = 0  # (no flow collection opened before the line's end)
+                else:
                     if depths is None:
                         depths = _depths(text)
-                    end = text.find("\n", at)
-                    if line != number:
-                        end = text.rfind("\n", 0, at)
-                    if _goes_on(lines, line, _depth_at(depths, end if end >= 0 else len(text))):
-                        return True
-            end = text.find("\n", at)
-            at = text.find(needle, end) if end >= 0 else -1
+                    depth = _depth_at(depths, line_end)
+                if _goes_on_to(line, _indent_after(text, line_end), depth):
+                    return True
+            at = text.find(needle, end) if end < size else -1
     return False
+
+
+def _plain_up_to(text: str, needles: tuple[str, ...]) -> bool:
+    """Whether `text` holds no quote and no `#` up to the end of the last line holding a
+    needle: `_folded_near` reads only those lines and the lines above them, so no quoted
+    scalar or comment can hold one of them or hide flow punctuation before them, as
+    `_quotes_alone` makes sure of for the whole text (a few searches in C instead)."""
+    if not needles:
+        return False
+    last = max(text.rfind(needle) for needle in needles)
+    end = text.find("\n", last) if last >= 0 else 0
+    if end < 0:
+        end = len(text)
+    return text.find("'", 0, end) < 0 and text.find('"', 0, end) < 0 and text.find("#", 0, end) < 0
 
 
 def _quotes_alone(text: str) -> bool:
@@ -121,16 +146,56 @@ def _quotes_alone(text: str) -> bool:
             if end < 0:
                 end = len(text)
             line = text[start:end]
-            if not _FLOW.isdisjoint(line) or _flow_depth(line.strip(" \t"), 0) is None:
+            if not _FLOW.isdisjoint(line):
+                return False
+            if not _one_quoted(line) and _flow_depth(line.strip(" \t"), 0) is None:
                 return False
             at = text.find(mark, end)
     return True
 
 
-def _non_blank_above(lines: list[str], number: int) -> int | None:
-    for above in range(number - 1, -1, -1):
-        if lines[above].strip(" \t"):
-            return above
+def _one_quoted(line: str) -> bool:
+    """Whether `line` (without flow punctuation) is one whole quoted scalar after its key or
+    item and no other quote or `#` (`- 'a'`, `key: "b"`): what `_flow_depth` tells of it
+    too (the quote opens where a scalar starts and closes on the line), by a few tests in C
+    instead of a loop over its characters."""
+    if "#" in line:
+        return False
+    for quote, other in (("'", '"'), ('"', "'")):
+        first = line.find(quote)
+        if first >= 0:
+            if other in line or line.count(quote) != 2 or line.rstrip(" \t")[-1] != quote:
+                return False
+            before = line[:first].rstrip(" \t")
+            return not before or before[-1] in _SCALAR_STARTS
+    return False
+
+
+def _non_blank_above(text: str, start: int) -> tuple[int, int]:
+    """The offsets (start, end) of the last line before the line starting at `start` that
+    is not blank (spaces and tabs only); (-1, -1) if none."""
+    end = start - 1
+    while end > 0:
+        line_start = text.rfind("\n", 0, end) + 1
+        if text[line_start:end].strip(" \t"):
+            return line_start, end
+        end = line_start - 1
+    return -1, -1
+
+
+def _indent_after(text: str, end: int) -> int | None:
+    """The indentation (spaces and tabs) of the first non-blank line after the line ending
+    at `end` (the offset of its line break, or the text's length), if any."""
+    size = len(text)
+    while end < size:
+        start = end + 1
+        end = text.find("\n", start)
+        if end < 0:
+            end = size
+        line = text[start:end]
+        content = line.lstrip(" \t")
+        if content:
+            return len(line) - len(content)
     return None
 
 
