@@ -1,10 +1,11 @@
 """Data-contract checks may only be kept or tightened below the level that sets them.
 
 Why: data contracts keep an output port's schema what its consumers expect; a domain that
-lowers `data_contracts.enforcement` (`strict > warn > off`) or turns off `auto_generation` or
-`drift_detection` that its parent turned on lets a breaking schema change through. Upstream
-Floe documents this ordering on `DataContractsConfig`. A written `data_contracts` block holds
-floe-core's default (`enforcement: warn`, both switches on) for what it leaves out.
+lowers `data_contracts.enforcement` (`strict > warn > off`) or turns off `auto_generation`,
+`drift_detection` or its `fail_on_type_mismatch` / `fail_on_missing_column` that its parent
+turned on lets a breaking schema change through. Upstream Floe documents this ordering on
+`DataContractsConfig`. A written `data_contracts` block holds floe-core's default (`enforcement:
+warn`, the switches on) for what it leaves out.
 
 Fails:
     # expect: manifest.yaml:6:33 domain 'sales' sets governance.data_contracts.enforcement to 'off', weaker than 'strict' set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it ('off' < 'warn' < 'strict')

@@ -71,6 +71,8 @@ DOMAIN_LINES = [
     "(sales/manifest.yaml:10)",
     "  governance quality_gates.block_on_failure true, floe-core's default "
     "(sales/manifest.yaml:10)",
+    "  governance quality_gates.zero_column_coverage_behavior report_na, floe-core's default "
+    "(sales/manifest.yaml:10)",
     "  governance pii_encryption optional (sales/manifest.yaml:8): weaker than required of "
     "enterprise 'acme', not in force",
     "  approved_plugins orchestrator: dagster, inherited from enterprise 'acme' "
@@ -149,6 +151,14 @@ def test_explain_json_carries_the_governance_and_follows_its_schema(tree: Path) 
         {
             "field": "quality_gates.block_on_failure",
             "value": True,
+            "inherited_from": None,
+            "file": "sales/manifest.yaml",
+            "line": 10,
+            "default": True,
+        },
+        {
+            "field": "quality_gates.zero_column_coverage_behavior",
+            "value": "report_na",
             "inherited_from": None,
             "file": "sales/manifest.yaml",
             "line": 10,

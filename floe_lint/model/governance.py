@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 #: upstream's symbolic orderings, weakest first
 _ENFORCEMENT = ("off", "warn", "strict")
 _SWITCH = (False, True)
+#: `stale_table_recovery_mode`: `repair` lets a runtime re-register a catalog table whose
+#: Iceberg metadata is missing and carry on; `strict` stops there (floe-core: "production
+#: manifests should normally use strict"), so repair is the weaker
+_RECOVERY = ("repair", "strict")
+#: `quality_gates.zero_column_coverage_behavior`: `report_100_percent` counts a model without
+#: columns as fully tested and lifts the coverage reported for it; `report_na` (floe-core's
+#: default) claims nothing for it, so claiming 100% is the weaker
+_ZERO_COLUMNS = ("report_100_percent", "report_na")
 
 
 class Field(Frozen):
@@ -78,23 +86,47 @@ _LAYERS = "quality_gates.layer_thresholds"
 _CONTRACTS = "data_contracts"
 
 #: floe-core 0.1.0a1's defaults (`NamingConfig`, `QualityGatesConfig`, `LayerThresholds`,
-#: `DataContractsConfig` with its default-made `auto_generation` and `drift_detection`)
+#: `DataContractsConfig` with its default-made `auto_generation` and `drift_detection`,
+#: `RBACConfig`, `SecretScanningConfig`, `NetworkPoliciesConfig`)
 FIELDS: tuple[Field, ...] = (
     Field("pii_encryption", ("optional", "required")),
     Field("audit_logging", ("disabled", "enabled")),
     Field("policy_enforcement_level", _ENFORCEMENT),
     Field("data_retention_days"),
+    Field("stale_table_recovery_mode", _RECOVERY),
     Field("naming.enforcement", _ENFORCEMENT, block="naming", default="warn"),
     Field("quality_gates.minimum_test_coverage", block=_GATES, default=80),
     Field("quality_gates.require_descriptions", _SWITCH, block=_GATES, default=False),
     Field("quality_gates.require_column_descriptions", _SWITCH, block=_GATES, default=False),
     Field("quality_gates.block_on_failure", _SWITCH, block=_GATES, default=True),
+    Field(
+        "quality_gates.zero_column_coverage_behavior",
+        _ZERO_COLUMNS,
+        block=_GATES,
+        default="report_na",
+    ),
     Field("quality_gates.layer_thresholds.bronze", block=_LAYERS, default=50),
     Field("quality_gates.layer_thresholds.silver", block=_LAYERS, default=80),
     Field("quality_gates.layer_thresholds.gold", block=_LAYERS, default=100),
     Field("data_contracts.enforcement", _ENFORCEMENT, block=_CONTRACTS, default="warn"),
     Field("data_contracts.auto_generation.enabled", _SWITCH, block=_CONTRACTS, default=True),
     Field("data_contracts.drift_detection.enabled", _SWITCH, block=_CONTRACTS, default=True),
+    Field(
+        "data_contracts.drift_detection.fail_on_type_mismatch",
+        _SWITCH,
+        block=_CONTRACTS,
+        default=True,
+    ),
+    Field(
+        "data_contracts.drift_detection.fail_on_missing_column",
+        _SWITCH,
+        block=_CONTRACTS,
+        default=True,
+    ),
+    Field("rbac.enabled", _SWITCH, block="rbac", default=False),
+    Field("secret_scanning.enabled", _SWITCH, block="secret_scanning", default=False),
+    Field("network_policies.enabled", _SWITCH, block="network_policies", default=False),
+    Field("network_policies.default_deny", _SWITCH, block="network_policies", default=True),
 )
 BY_PATH = {f.path: f for f in FIELDS}
 
