@@ -14,6 +14,7 @@ from floe_lint.cli import main
 from floe_lint.lint import cache, whole_record
 from floe_lint.lint import whole as whole_run
 from tests.conftest import write_files
+from tests.store_text import line_of, rewrite_store
 
 FILES = {
     "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
@@ -103,9 +104,8 @@ def test_a_stored_entry_of_the_wrong_types_is_checked_again(
     for record in cache.directory().glob(f"{whole_run.PREFIX}*.json"):
         record.unlink()  # the per-file store alone
     (store,) = cache.directory().glob("results-*.json")
-    data = json.loads(store.read_text("utf-8"))
-    data["entries"] = {key: {**entry, **field} for key, entry in data["entries"].items()}
-    store.write_text(json.dumps(data), "utf-8")
+    # sealed as a run seals it: the wrong types reach `cache.well_formed`
+    rewrite_store(store, lambda key, entry: line_of(key, {**entry, **field}))
     assert check(".") == cold
 
 
