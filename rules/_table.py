@@ -397,6 +397,14 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "Compile-time security controls may only be kept or tightened below the level that sets them.\n\nWhy: `rbac.enabled` (the compile checks the caller's role), `secret_scanning.enabled`,\n`network_policies.enabled` with `default_deny` (the pods floe deploys refuse traffic nobody\nallowed) and `stale_table_recovery_mode: strict` (a runtime stops at a catalog table whose\nIceberg metadata is missing instead of re-registering it) protect every product under the\nlevel that turns them on; a domain turning one off runs its compile and its products without\nit. Switches order `true > false`, the recovery mode `strict > repair`. A written `rbac`,\n`secret_scanning` or `network_policies` block holds floe-core's default for what it leaves out\n(`enabled: false`, `default_deny: true`), as its model reads it and its compile runs with it.\n\nFails:\n    # expect: manifest.yaml:6:30 domain 'sales' sets governance.secret_scanning.enabled to false, weaker than true set by enterprise 'acme'; a level may keep or strengthen the governance above it, never weaken it (false < true)\n    # file: enterprise.manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      secret_scanning: {enabled: true}\n    # file: manifest.yaml\n    scope: domain\n    metadata: {name: sales}\n    parent_manifest: enterprise.manifest.yaml\n    plugins: {compute: {approved: [duckdb]}}\n    governance:\n      secret_scanning: {enabled: false}\n\nPasses:\n    # file: enterprise.manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      secret_scanning: {enabled: true}\n    # file: manifest.yaml\n    scope: domain\n    metadata: {name: sales}\n    parent_manifest: enterprise.manifest.yaml\n    plugins: {compute: {approved: [duckdb]}}\n    governance:\n      secret_scanning: {enabled: true, severity: warning}\n",
     ),
     (
+        "FL610",
+        "policy-overrides-added",
+        "error",
+        "manifest",
+        "policy_overrides_added",
+        "A level may not add a `policy_overrides` entry that the level above it does not have.\n\nWhy: an override excludes the models its `pattern` matches from policy enforcement or\ndowngrades their errors to warnings; it is a weakening by nature. floe-core compiles a domain\nwith its own governance (it never merges the parent's), so an override a domain adds takes\neffect for its products, below an enterprise that allowed none. An entry identical to one\nabove (as floe-core's model reads it: `expires` and `policy_types` default to null) is kept,\nnot added.\n\nFails:\n    # expect: manifest.yaml:7:7 domain 'sales' adds governance.policy_overrides entry {pattern: '*', action: exclude, reason: legacy}, which enterprise 'acme' above it does not have; an override excludes or downgrades models, so a level may keep the overrides above it but never add one\n    # file: enterprise.manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      audit_logging: enabled\n    # file: manifest.yaml\n    scope: domain\n    metadata: {name: sales}\n    parent_manifest: enterprise.manifest.yaml\n    plugins: {compute: {approved: [duckdb]}}\n    governance:\n      policy_overrides:\n        - {pattern: '*', action: exclude, reason: legacy}\n\nPasses:\n    # file: enterprise.manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      policy_overrides:\n        - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123, expires: 2027-06-01}\n    # file: manifest.yaml\n    scope: domain\n    metadata: {name: sales}\n    parent_manifest: enterprise.manifest.yaml\n    plugins: {compute: {approved: [duckdb]}}\n    governance:\n      policy_overrides:\n        - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123, expires: 2027-06-01}\n",
+    ),
+    (
         "FL701",
         "upstream-refuses",
         "warning",
@@ -503,7 +511,7 @@ DIALECTS: dict[str, str] = {
 #: By the top-level keys their subject's own document must hold one of (their `KEYS`), the ids
 #: of the rules that find nothing otherwise.
 KEYS: dict[str, str] = {
-    "governance": "FL601 FL602 FL603 FL604 FL605 FL606 FL607 FL609",
+    "governance": "FL601 FL602 FL603 FL604 FL605 FL606 FL607 FL609 FL610",
 }
 
 #: The ids of the file rules that report only the loader's problems noted for them.

@@ -1,0 +1,85 @@
+"""Item B of the governance red team: a domain's `policy_overrides` entry excludes or downgrades
+models, and floe-core compiles the domain with its own list; an entry the level above does not
+have (as floe-core's model reads it) is a weakening, reported at the entry."""
+
+from __future__ import annotations
+
+import datetime
+
+from floe_core.schemas.manifest import GovernanceConfig
+
+from tests.test_governance_defaults import domain, governance_findings
+
+ENTERPRISE = """apiVersion: floe.dev/v1
+kind: Manifest
+metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+scope: enterprise
+plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+governance:
+  policy_overrides:
+    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123, expires: 2027-06-01}
+"""
+
+TAIL = (
+    "above it does not have; an override excludes or downgrades models, so a level may keep "
+    "the overrides above it but never add one"
+)
+
+
+def test_an_override_the_level_above_does_not_have_is_reported_at_the_entry(lint) -> None:
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE,
+            "manifest.yaml": domain(
+                "  policy_overrides:\n"
+                "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123,"
+                " expires: 2027-06-01}\n"
+                "    - pattern: '*'\n"
+                "      action: exclude\n"
+                "      reason: legacy\n"
+                "    - {pattern: 'legacy_*', action: exclude, reason: JIRA-123,"
+                " expires: 2027-06-01}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL610",
+            10,
+            7,
+            "domain 'sales' adds governance.policy_overrides entry {pattern: '*', action: "
+            f"exclude, reason: legacy}}, which enterprise 'acme' {TAIL}",
+        ),
+        (
+            "FL610",
+            13,
+            7,
+            "domain 'sales' adds governance.policy_overrides entry {pattern: 'legacy_*', "
+            f"action: exclude, reason: 'JIRA-123', expires: '2027-06-01'}}, which enterprise "
+            f"'acme' "
+            f"{TAIL}",
+        ),
+    ]
+
+
+def test_kept_overrides_defaults_written_out_and_no_overrides_pass(lint) -> None:
+    for governance in (
+        "  policy_overrides:\n"
+        "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123,"
+        " expires: '2027-06-01', policy_types: null}\n",
+        "  policy_overrides: []\n",
+        "  audit_logging: enabled\n",
+        "  policy_overrides: null\n",
+    ):
+        run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(governance)})
+        assert governance_findings(run) == [], governance
+
+
+def test_the_quoted_and_the_yaml_date_read_as_the_same_override() -> None:
+    """Why a quoted expiry is the same entry: floe-core's model reads both as one date."""
+    entry = {"pattern": "legacy_*", "action": "downgrade", "reason": "JIRA-123"}
+    read = [
+        GovernanceConfig(policy_overrides=[{**entry, "expires": e}]).policy_overrides[0]
+        for e in ("2027-06-01", datetime.date(2027, 6, 1))
+    ]
+    assert read[0] == read[1]
