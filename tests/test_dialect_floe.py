@@ -148,6 +148,8 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("naming-enforcement-weakened", "finance/manifest.yaml", 20, 25),
             ("quality-gates-weakened", "finance/manifest.yaml", 21, 37),
             ("data-contracts-weakened", "finance/manifest.yaml", 22, 47),
+            ("policy-overrides-added", "finance/manifest.yaml", 23, 22),
+            ("governance-list-dropped", "finance/manifest.yaml", 15, 1),
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
             ("upstream-description", "strict/payments/floe.yaml", 9, 3),
             ("upstream-dependency-cycle", "strict/payments/floe.yaml", 12, 17),

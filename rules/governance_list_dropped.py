@@ -1,0 +1,126 @@
+"""A level that writes its governance must keep every `custom_rules` and `policies` entry of
+the levels above it.
+
+Why: floe-core compiles a domain with its own governance and never merges its parent's; a
+domain's `custom_rules` or `policies` list replaces the one above it, and a governance block
+written without the list is floe-core's default, an empty list. An entry the domain drops
+(a required meta field, a required tag) is then not checked on its products. Entries compare
+by value, as floe-core's model reads them (`applies_to: '*'`, `required: true`,
+`min_columns: 1` and `config: {}` when left out). A governance block not written at all, or
+null, inherits the one above: nothing is dropped.
+
+Fails:
+    # expect: manifest.yaml:6:17 domain 'sales' drops governance.custom_rules entry {type: require_meta_field, field: owner} of enterprise 'acme'; floe-core compiles a level with its own list, not the one above it, so a level may add entries but must keep every entry above it
+    # file: enterprise.manifest.yaml
+    scope: enterprise
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      custom_rules: [{type: require_meta_field, field: owner}]
+    # file: manifest.yaml
+    scope: domain
+    metadata: {name: sales}
+    parent_manifest: enterprise.manifest.yaml
+    plugins: {compute: {approved: [duckdb]}}
+    governance:
+      custom_rules: [{type: require_tests_of_type, test_types: [unique]}]
+
+Passes:
+    # file: enterprise.manifest.yaml
+    scope: enterprise
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      custom_rules: [{type: require_meta_field, field: owner}]
+    # file: manifest.yaml
+    scope: domain
+    metadata: {name: sales}
+    parent_manifest: enterprise.manifest.yaml
+    plugins: {compute: {approved: [duckdb]}}
+    governance:
+      custom_rules:
+        - {type: require_meta_field, field: owner, required: true, applies_to: '*'}
+        - {type: require_tests_of_type, test_types: [unique]}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from floe_lint.api import Context, Finding, Level
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+ID, NAME, SEVERITY, SUBJECT = "FL611", "governance-list-dropped", "error", "manifest"
+KEYS = ("governance",)  # only a level that writes its governance replaces the lists above
+
+#: floe-core's defaults per list and entry type (`CustomRule`, `PolicyDefinitionConfig`)
+_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
+    "custom_rules": {
+        "require_tags_for_prefix": {"applies_to": "*"},
+        "require_meta_field": {"required": True, "applies_to": "*"},
+        "require_tests_of_type": {"min_columns": 1, "applies_to": "*"},
+    },
+    "policies": {"": {"config": {}}},
+}
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    governance = level.node.child("governance")
+    if level.parent is None or not isinstance(governance.value, dict):
+        return
+    for key in _DEFAULTS:
+        own = governance.child(key)
+        kept = [_read(key, e) for e in own.value] if isinstance(own.value, list) else []
+        where = own if own.exists else governance
+        for entry, node, owner in _above(level.parent, key):
+            if _read(key, entry) in kept:
+                continue
+            yield ctx.finding(
+                where,
+                f"{level.label} drops governance.{key} entry {_shown(entry)} of {owner.label}; "
+                "floe-core compiles a level with its own list, not the one above it, so a level "
+                "may add entries but must keep every entry above it",
+                at="key" if where is governance else "value",
+                related=[ctx.related(node, f"governance.{key} entry of {owner.label}")],
+            )
+
+
+def _above(level: Level, key: str) -> list[tuple[dict[str, Any], Any, Level]]:
+    """The entries in force at `level`: those its chain writes, each at the highest level
+    writing it (an entry a level drops stays in force; it is reported there)."""
+    found: list[tuple[dict[str, Any], Any, Level]] = []
+    seen: list[dict[str, Any]] = []
+    for each in reversed(level.chain()):
+        entries = each.node.child("governance", key)
+        if not isinstance(entries.value, list):
+            continue
+        for index, entry in enumerate(entries.value):
+            read = _read(key, entry)
+            if isinstance(entry, dict) and read not in seen:
+                seen.append(read)
+                found.append((entry, entries.child(index), each))
+    return found
+
+
+def _read(key: str, entry: Any) -> Any:
+    """An entry as floe-core's model reads it: its defaults filled in."""
+    if not isinstance(entry, dict):
+        return entry
+    defaults = _DEFAULTS[key]
+    kind = entry.get("type") if key == "custom_rules" else ""
+    filled = defaults.get(kind, {}) if isinstance(kind, str) else {}
+    return {**filled, **entry}
+
+
+def _shown(entry: dict[str, Any]) -> str:
+    """An entry as a message quotes it (flow style, its keys as written)."""
+    parts = []
+    for key, value in entry.items():
+        text = value if isinstance(value, str) else str(value)
+        if isinstance(value, str) and (not value or not value.replace("_", "a").isalnum()):
+            text = f"'{value}'"
+        parts.append(f"{key}: {text}")
+    return "{" + ", ".join(parts) + "}"

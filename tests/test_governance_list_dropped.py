@@ -1,0 +1,102 @@
+"""Item D of the governance red team: floe-core compiles a domain with its own `custom_rules`
+and `policies` (it never merges the parent's), so a written governance block replaces the lists
+above it, and leaving a list out of it is floe-core's default, an empty list. Each entry above
+that the domain drops is reported, at its list or at its governance block."""
+
+from __future__ import annotations
+
+from floe_core.schemas.manifest import GovernanceConfig
+
+from tests.test_governance_defaults import domain, governance_findings
+
+ENTERPRISE = """apiVersion: floe.dev/v1
+kind: Manifest
+metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+scope: enterprise
+plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+governance:
+  custom_rules:
+    - {type: require_meta_field, field: owner}
+    - {type: require_tests_of_type, test_types: [unique]}
+  policies:
+    - {name: tags, type: required_tags, action: error, message: tag it}
+"""
+
+TAIL = (
+    "floe-core compiles a level with its own list, not the one above it, so a level may add "
+    "entries but must keep every entry above it"
+)
+OWNER = "{type: require_meta_field, field: owner}"
+TESTS = "{type: require_tests_of_type, test_types: ['unique']}"
+TAGS = "{name: tags, type: required_tags, action: error, message: 'tag it'}"
+
+
+def test_each_entry_dropped_is_reported_at_the_list_or_at_the_block(lint) -> None:
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE,
+            "manifest.yaml": domain(
+                "  custom_rules:\n"
+                "    - {type: require_tests_of_type, test_types: [unique], min_columns: 1}\n"
+                "  audit_logging: enabled\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL611",
+            7,
+            1,
+            f"domain 'sales' drops governance.policies entry {TAGS} of enterprise 'acme'; {TAIL}",
+        ),
+        (
+            "FL611",
+            9,
+            5,
+            f"domain 'sales' drops governance.custom_rules entry {OWNER} of enterprise 'acme'; "
+            f"{TAIL}",
+        ),
+    ]
+
+
+def test_an_empty_or_null_list_drops_every_entry(lint) -> None:
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE,
+            "manifest.yaml": domain("  custom_rules: []\n  policies: null\n"),
+        }
+    )
+    assert [f[:3] for f in governance_findings(run)] == [
+        ("FL611", 8, 17),
+        ("FL611", 8, 17),
+        ("FL611", 9, 13),
+    ]
+
+
+def test_kept_entries_with_defaults_written_added_ones_and_no_block_pass(lint) -> None:
+    for governance in (
+        "  custom_rules:\n"
+        "    - {type: require_tests_of_type, test_types: [unique]}\n"
+        "    - {type: require_meta_field, field: owner, required: true, applies_to: '*'}\n"
+        "    - {type: require_meta_field, field: team}\n"
+        "  policies:\n"
+        "    - {name: tags, type: required_tags, action: error, message: tag it, config: {}}\n",
+        "  null\n",
+    ):
+        run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(governance)})
+        assert governance_findings(run) == [], governance
+    no_block = domain("").replace("governance:\n", "")
+    run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": no_block})
+    assert governance_findings(run) == []
+
+
+def test_floe_core_reads_a_block_without_the_lists_as_empty_and_fills_entry_defaults() -> None:
+    """Why leaving a list out drops it, and why a default written out keeps an entry."""
+    assert GovernanceConfig().custom_rules == [] and GovernanceConfig().policies is None
+    short = GovernanceConfig(custom_rules=[{"type": "require_meta_field", "field": "owner"}])
+    full = GovernanceConfig(
+        custom_rules=[
+            {"type": "require_meta_field", "field": "owner", "required": True, "applies_to": "*"}
+        ]
+    )
+    assert short.custom_rules == full.custom_rules
