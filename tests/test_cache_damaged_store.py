@@ -116,3 +116,28 @@ def test_a_run_over_a_store_damaged_at_random_bytes_prints_what_a_cold_run_print
         path.write_bytes(bytes(raw))
         assert check(".") == cold
         assert check(".") == cold
+
+
+def test_an_absent_file_damaged_in_its_record_is_not_replayed_once_it_exists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record's lines after its header are sealed too (the last line: a hash of every line
+    before it): `/abs/floe.lock` damaged into `/abs/floe.lodk` on an `absent` line replayed the
+    run after that floe.lock was created, a broken pin in it and not reported."""
+    cold = _filled(tmp_path, monkeypatch)
+    record = _record()
+    lock = tmp_path / "ws/products/a/floe.lock"
+    line = (str(lock).encode() + b'"').replace(b"\\", b"\\\\")
+    raw = record.read_bytes()
+    assert raw.count(b"\n" + b'"' + line) == 1, raw  # (an `absent` line of its own)
+    record.write_bytes(raw.replace(line, line.replace(b'floe.lock"', b'floe.lodk"')))
+    lock.write_text("not json", "utf-8")  # a broken pin
+    monkeypatch.setenv(cache.DISABLE_ENV, "1")
+    fresh = check(".")
+    monkeypatch.delenv(cache.DISABLE_ENV)
+    stale = (
+        "products/a/floe.yaml:2:17: ERROR FL306 [lock-stale] products/a/floe.lock: not valid JSON"
+    )
+    assert fresh[0] == cold[0] and fresh[1].startswith(stale + " ("), fresh
+    assert check(".") == fresh
+    assert check(".") == fresh

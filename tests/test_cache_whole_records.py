@@ -71,7 +71,7 @@ def laid_out(data: dict[str, Any]) -> str:
     """A whole-run record's text as floe_lint.lint.whole_record lays it out, a part of the
     wrong type written on a line of its own."""
     parts = {name: data[name] for name in ("found", "deps", "absent")}
-    header = {k: v for k, v in data.items() if k not in parts}
+    header = {k: v for k, v in data.items() if k not in parts and k != "sealed"}
     lines: dict[str, list[str]] = {}
     for name, part in parts.items():
         if name == "deps" and isinstance(part, dict):
@@ -82,7 +82,8 @@ def laid_out(data: dict[str, Any]) -> str:
             lines[name] = [json.dumps(part)]
     found, deps, absent = (",\n".join(lines[n]) + "\n" if lines[n] else "" for n in parts)
     head = whole_record.sealed_header(header)  # (its seal: a header of this text)
-    return f'{head},"found":[\n{found}],"deps":{{\n{deps}}},"absent":[\n{absent}]}}'
+    body = f'{head},"found":[\n{found}],"deps":{{\n{deps}}},"absent":[\n{absent}'
+    return "".join(whole_record.sealed_text([body]))  # (its last line: the seal of the rest)
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from floe_lint.config import Config
     from floe_lint.lint.replay import Replay
 
-VERSION = 2  # (2: laid out a part a line, floe_lint.lint.whole_record)
+VERSION = 3  # (2: laid out a part a line; 3: its lines sealed: floe_lint.lint.whole_record)
 #: whole runs share the per-file stores' prefix: trimmed and cleaned with them
 PREFIX = "results-run-"
 

@@ -15,11 +15,15 @@ file looked for and absent (`"key"`), one a line:
     "/abs/manifest.yaml":"…"
     },"absent":[
     "/abs/floe.lock"
-    ]}
+    ],"sealed":"…"}
 
 The header ends with its seal, `"#":"…"`: the hash of the header's text without it, so a byte
 of the header damaged on disk (`"code":1` read as `"code":0`, a finding's text) makes the file
-no record rather than a run replayed otherwise than it printed.
+no record rather than a run replayed otherwise than it printed. The last line seals the rest:
+`sealed` is a hash run over every line before it, the header's included (`parts` runs it as it
+reads them, holding no more than a batch), so a damaged line after the header (an absent
+`/abs/floe.lock` read as `/abs/floe.lodk`, which would replay the run once that file exists)
+makes the file no record too: the run is decided only once the last line has been checked.
 
 A file in any other layout is not a record (the run is made again).
 """
@@ -41,7 +45,8 @@ FOUND, DEPS, ABSENT = "found", "deps", "absent"
 _FOUND_START = ',"found":[\n'
 _DEPS_START = b'],"deps":{\n'
 _ABSENT_START = b'},"absent":[\n'
-_TAIL = b"]}"
+#: the last line: `],"sealed":"`, the hash of every line before it (32 hex digits), `"}`
+_SEAL_START = b'],"sealed":"'
 #: the length of the header's seal: `,"#":"`, 32 hex digits, `"`
 _SEALED = 6 + 32 + 1
 #: lines decoded at a time (one `json.loads` for many: a part's items stay a bounded batch)
@@ -67,13 +72,31 @@ def chunks(
     absent: Iterable[str],
 ) -> Iterator[str]:
     """The record's text, made as it is written (see the module)."""
+    return sealed_text(_body(header, found, deps, absent))
+
+
+def _body(
+    header: dict[str, Any],
+    found: Iterable[list[Any]],
+    deps: Iterable[tuple[str, str]],
+    absent: Iterable[str],
+) -> Iterator[str]:
     yield sealed_header(header) + _FOUND_START
     yield from _items(_ENCODER.encode(item) for item in found)
     yield _DEPS_START.decode()
     yield from _items(f"{_ENCODER.encode(key)}:{_ENCODER.encode(value)}" for key, value in deps)
     yield _ABSENT_START.decode()
     yield from _items(_ENCODER.encode(key) for key in absent)
-    yield _TAIL.decode()
+
+
+def sealed_text(body: Iterable[str]) -> Iterator[str]:
+    """`body` (a record's lines up to its last, each ending with a newline), then the last
+    line: its seal, the hash of all of `body` (see the module)."""
+    running = blake2b(digest_size=16)
+    for text in body:
+        running.update(text.encode("utf-8"))  # (as `write_chunks` writes it)
+        yield text
+    yield f'{_SEAL_START.decode()}{running.hexdigest()}"}}'
 
 
 def sealed_header(header: dict[str, Any]) -> str:
@@ -121,13 +144,16 @@ def parts(file: IO[bytes]) -> Iterator[tuple[str, Any]]:
     """The record's items after its header, a batch at a time: (FOUND, a list of items),
     (DEPS, a dict), (ABSENT, a list), in that order. Raises ValueError where the file is not
     in the layout (see the module)."""
-    ends = {FOUND: _DEPS_START, DEPS: _ABSENT_START, ABSENT: _TAIL}
+    file.seek(0)  # (the header's line, read again: the running hash starts with it)
+    running = blake2b(file.readline(), digest_size=16)
+    ends = {FOUND: _DEPS_START, DEPS: _ABSENT_START, ABSENT: _SEAL_START}
     for part in (FOUND, DEPS, ABSENT):
         end = ends[part]
         batch: list[bytes] = []
         for line in file:
-            if line == end:
+            if line.startswith(end):
                 break
+            running.update(line)
             if not line.endswith(b"\n"):
                 raise ValueError("not a record")
             batch.append(line[:-2] if line.endswith(b",\n") else line[:-1])
@@ -136,10 +162,16 @@ def parts(file: IO[bytes]) -> Iterator[tuple[str, Any]]:
                 batch = []
         else:
             raise ValueError("not a record")
+        if part == ABSENT:  # the last line: the seal of every line before it
+            seal = _SEAL_START + running.hexdigest().encode() + b'"}'
+            if line != seal or file.read(1):
+                raise ValueError("not a record")  # (no seal, a line damaged, or more)
+        elif line != end:
+            raise ValueError("not a record")
+        else:
+            running.update(line)
         if batch:
             yield part, _decoded(part, batch)
-    if file.read(1):
-        raise ValueError("not a record")
 
 
 def _decoded(part: str, lines: list[bytes]) -> Any:
