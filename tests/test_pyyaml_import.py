@@ -23,14 +23,25 @@ def test_the_seeded_pattern_matches_what_pyyaml_spells_at_every_code_point() -> 
     # (a spelling of its own, so that `re` compiles PyYAML's class and not the seeded one)
     spelt = re.compile(f"(?:{pyyaml.SPELT})")
     same = re.compile(pyyaml.SAME)
-    assert [m.start() for m in same.finditer(EVERY)] == [m.start() for m in spelt.finditer(EVERY)]
+    matched = [m.start() for m in same.finditer(EVERY)]
+    assert matched == [m.start() for m in spelt.finditer(EVERY)], (
+        "the patterns match other code points"
+    )
     assert len(spelt.findall(EVERY)) == 2111  # (the test itself is not vacuous)
 
 
 def test_pyyaml_reader_uses_the_seeded_pattern() -> None:
-    import yaml.reader
-
-    assert yaml.reader.Reader.NON_PRINTABLE.pattern == pyyaml.SAME
+    """In a fresh process: in this one, another test may have imported PyYAML first. The
+    patterns are compared as `ascii()` text, since a failure message holding their lone
+    surrogates cannot be sent back by pytest-xdist (it stopped the whole run once)."""
+    probe = (
+        "import floe_lint.load.pyyaml as p, yaml.reader; "
+        "print(ascii(yaml.reader.Reader.NON_PRINTABLE.pattern) == ascii(p.SAME))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    assert done.stdout.strip() == "True", ascii(done.stdout + done.stderr)
 
 
 @pytest.mark.parametrize(
@@ -44,7 +55,7 @@ def test_a_fresh_import_does_not_compile_pyyaml_s_own_spelling(module: str) -> N
     done = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, check=True
     )
-    assert done.stdout.strip() == "False", done.stdout + done.stderr
+    assert done.stdout.strip() == "False", ascii(done.stdout + done.stderr)
 
 
 def test_pure_python_reader_reports_a_control_character_where_it_is() -> None:
