@@ -74,6 +74,7 @@ from floe_lint.secrets import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from floe_lint.findings import Severity
+    from floe_lint.lint.governance import shown_entry as governance_entry_text
     from floe_lint.lint.governance import weakenings as governance_weakenings
     from floe_lint.load.validation import Category as SchemaCategory
     from floe_lint.model.upstream_enforcement import (
@@ -89,6 +90,7 @@ else:
     #: none of those rules (floe_lint.lint.applicable) does not import them
     _LATER = {
         "governance_weakenings": ("floe_lint.lint.governance", "weakenings"),
+        "governance_entry_text": ("floe_lint.lint.governance", "shown_entry"),
         "Enforcement": ("floe_lint.model.upstream_enforcement", "Enforcement"),
         "depends_on": ("floe_lint.model.upstream_enforcement", "depends_on"),
         "matches_naming": ("floe_lint.model.upstream_enforcement", "matches_naming"),
@@ -164,6 +166,7 @@ __all__ = [
     "driver_available",
     "env_var",
     "from_environment",
+    "governance_entry_text",
     "governance_weakenings",
     "is_env_var_reference",
     "is_oci",

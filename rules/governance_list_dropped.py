@@ -47,7 +47,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Finding, Level
+from floe_lint.api import Context, Finding, Level, governance_entry_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
                 continue
             yield ctx.finding(
                 where,
-                f"{level.label} drops governance.{key} entry {_shown(entry)} of {owner.label}; "
+                f"{level.label} drops governance.{key} entry {governance_entry_text(entry)} of {owner.label}; "
                 "floe-core compiles a level with its own list, not the one above it, so a level "
                 "may add entries but must keep every entry above it",
                 at="key" if where is governance else "value",
@@ -113,14 +113,3 @@ def _read(key: str, entry: Any) -> Any:
     kind = entry.get("type") if key == "custom_rules" else ""
     filled = defaults.get(kind, {}) if isinstance(kind, str) else {}
     return {**filled, **entry}
-
-
-def _shown(entry: dict[str, Any]) -> str:
-    """An entry as a message quotes it (flow style, its keys as written)."""
-    parts = []
-    for key, value in entry.items():
-        text = value if isinstance(value, str) else str(value)
-        if isinstance(value, str) and (not value or not value.replace("_", "a").isalnum()):
-            text = f"'{value}'"
-        parts.append(f"{key}: {text}")
-    return "{" + ", ".join(parts) + "}"

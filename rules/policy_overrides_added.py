@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from floe_lint.api import Context, Finding, Level
+from floe_lint.api import Context, Finding, Level, governance_entry_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             continue
         yield ctx.finding(
             entries.child(index),
-            f"{level.label} adds governance.policy_overrides entry {shown_entry(entry)}, which "
+            f"{level.label} adds governance.policy_overrides entry {governance_entry_text(entry)}, which "
             f"{level.parent.label} above it does not have; an override excludes or "
             "downgrades models, so a level may keep the overrides above it but never add one",
         )
@@ -94,14 +94,3 @@ def _normalised(entry: dict[str, Any]) -> dict[str, Any]:
     if expires is not None and not isinstance(expires, str):
         read["expires"] = str(expires)  # a YAML date reads as the ISO date floe-core parses
     return read
-
-
-def shown_entry(entry: dict[str, Any]) -> str:
-    """An entry as a message quotes it (flow style, the keys as written)."""
-    parts = []
-    for key, value in entry.items():
-        text = value if isinstance(value, str) else str(value)
-        if isinstance(value, str) and (not value or not value.replace("_", "a").isalnum()):
-            text = f"'{value}'"
-        parts.append(f"{key}: {text}")
-    return "{" + ", ".join(parts) + "}"

@@ -4,6 +4,7 @@ at the value the child writes, with the value in force above it as a related loc
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
@@ -37,3 +38,15 @@ def weakenings(level: Level, ctx: Context, prefix: str) -> Iterator[Finding]:
                 )
             ],
         )
+
+
+def shown_entry(entry: dict[str, Any]) -> str:
+    """A governance list's entry as a message quotes it (flow style, its keys as written):
+    the rules of dropped lists and added overrides name entries the same way."""
+    parts = []
+    for key, value in entry.items():
+        text = value if isinstance(value, str) else str(value)
+        if isinstance(value, str) and (not value or not value.replace("_", "a").isalnum()):
+            text = f"'{value}'"
+        parts.append(f"{key}: {text}")
+    return "{" + ", ".join(parts) + "}"
