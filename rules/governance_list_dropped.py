@@ -49,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import floe_lint.api as api
 from floe_lint.api import Context, Finding, Level, governance_entry_text
 
 TYPE_CHECKING = False
@@ -143,9 +144,7 @@ def _as_read(value: Any, wants: str) -> Any:
         return value
     if wants == "integer" and isinstance(value, int) and not isinstance(value, bool):
         return value
-    from floe_lint.load.lax import read_as  # only a value of another type asks pydantic
-
-    ok, read = read_as(value, wants)
+    ok, read = api.floe_core_reads(value, wants)  # only a value of another type asks pydantic
     return read if ok else value
 
 
