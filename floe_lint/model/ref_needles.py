@@ -368,15 +368,23 @@ _BYTE_BREAKS = tuple(b.encode() for b in _BREAKS)
 
 def _lf_only(content: bytes | str) -> bytes | str:
     """`content` with every YAML line break as LF: its refs are read a line at a time. (In
-    UTF-8, NEL, LS and PS are sequences whose first byte no other character continues.)"""
+    UTF-8, NEL, LS and PS are sequences whose first byte no other character continues.)
+    ASCII content holds none of them, and says so at once (`isascii`, in C): looking for a
+    sequence of two or three bytes takes about 3 ns a byte, 10 us for a product's bytes."""
     if isinstance(content, bytes):
-        for byte_break in _BYTE_BREAKS:
-            if byte_break in content:
-                content = content.replace(byte_break, b"\n")
+        if b"\r" in content:
+            content = content.replace(b"\r", b"\n")
+        if not content.isascii():
+            for byte_break in _BYTE_BREAKS[1:]:
+                if byte_break in content:
+                    content = content.replace(byte_break, b"\n")
         return content
-    for text_break in _BREAKS:
-        if text_break in content:
-            content = content.replace(text_break, "\n")
+    if "\r" in content:
+        content = content.replace("\r", "\n")
+    if not content.isascii():
+        for text_break in _BREAKS[1:]:
+            if text_break in content:
+                content = content.replace(text_break, "\n")
     return content
 
 
