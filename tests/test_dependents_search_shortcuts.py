@@ -6,16 +6,20 @@ tree's products each hold the domain's folder name, so each is read this way.
 - `_lf_only` replaces NEL, LS and PS only in text that is not ASCII (`isascii`, in C);
 - `_doubled_quote` is `"''" in text`, found from each quote (a one-character search);
 - `_plain_up_to` finds the first quote or `#` and looks for a needle from its line on, instead
-  of the last needle (`rfind`) and a quote or `#` above its line's end.
+  of the last needle (`rfind`) and a quote or `#` above its line's end;
+- `named_in` hands `spells_otherwise` the mention lines it found in the file's bytes, which
+  `_folded_near` read again from the text (two more searches of the whole text).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from floe_lint.model import ref_spelling
-from floe_lint.model.ref_needles import _lf_only
+from floe_lint.model.ref_needles import _lf_only, _Targets
 from floe_lint.model.ref_spelling import _doubled_quote, _lf_lines, _plain_up_to
 
 _BREAKS = ("\r", "\x85", "\u2028", "\u2029")
@@ -100,3 +104,69 @@ def test_a_quote_on_the_last_needles_line_is_seen() -> None:
     assert not _plain_up_to(f"a: b\n{ref} # mine\nc: d\n", needles)
     assert not _plain_up_to(f"a: 'b'\n{ref}\n", needles)
     assert not _plain_up_to(f"a: b\n{ref}\nc: '@hourly'\n{ref}\n", needles)
+
+
+#: pieces of a product's text around its ref: the folder's name and its mentions, line breaks
+#: and indentations, keys, items, comments, quotes and flow punctuation
+_PIECES = st.sampled_from(
+    [
+        "finance",
+        "/finance",
+        "finance/",
+        "x",
+        " ",
+        "\n",
+        "\n  ",
+        "\n    ",
+        "\n\n",
+        "\r\n",
+        ": ",
+        "- ",
+        "#",
+        "'",
+        '"',
+        "[",
+        "]",
+        "{",
+        ",",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(pieces=st.lists(_PIECES, max_size=30))
+def test_the_mention_lines_found_in_bytes_answer_as_a_search_of_the_text(
+    pieces: list[str],
+) -> None:
+    """`named_in` hands `spells_otherwise` where each line holding a mention starts, as it
+    found them in the file's bytes, instead of having it look for the mentions again in the
+    text: the answer is the same (for ASCII bytes, whose offsets are the text's; other bytes
+    are looked at again)."""
+    text = "".join(pieces)
+    raw = text.encode()
+    targets = _Targets({Path("/w/platform/domains/finance/manifest.yaml")}, top="/w")
+    lines: list[int] = []
+    content = _lf_only(raw)
+    assert isinstance(content, bytes)
+    targets._refs_by_line(content, "finance", b"finance", (b"/finance", b"finance/"), b"\n", lines)
+    if raw.isascii():
+        assert targets.spells_otherwise(text, lines) == targets.spells_otherwise(text), text
+        assert ref_spelling._folded_near(text, targets._near, lines) == ref_spelling._folded_near(
+            text, targets._near
+        )
+    # and `named_in` answers for the bytes as for their text (which finds its mentions itself)
+    folder = "/w/products/finance/p"
+    assert targets.named_in(folder, raw) == targets.named_in(folder, text), text
+
+
+def test_a_fold_after_a_mention_line_is_seen_from_the_lines_given() -> None:
+    targets = _Targets({Path("/w/platform/domains/finance/manifest.yaml")}, top="/w")
+    text = "platform:\n  ref: ../../platform/domains/finance/\n    manifest.yaml\nname: p\n"
+    raw = text.encode()
+    lines: list[int] = []
+    targets._refs_by_line(raw, "finance", b"finance", (b"/finance", b"finance/"), b"\n", lines)
+    assert lines == [10, 10]
+    assert targets.spells_otherwise(text, lines)
+    assert targets.named_in("/w/products/finance/p", raw)
+    assert not targets.spells_otherwise(text, [])
