@@ -47,22 +47,28 @@ class Dependent(Frozen):
     """A file whose hierarchy passes through a changed manifest.
 
     `path` references `via` at `pointer` (a changed manifest or another dependent); `cause` is the
-    changed manifest at the top of that chain. `ref` is the text as written.
+    changed manifest at the top of that chain. `ref` is the text as written. `unread`: a file
+    too large to read, taken because whether it names `via` cannot be told (it may be a
+    dependent; its pointer and ref are empty).
     """
 
-    __slots__ = ("cause", "path", "pointer", "ref", "via")
+    __slots__ = ("cause", "path", "pointer", "ref", "unread", "via")
     path: Path
     cause: Path
     via: Path
     pointer: str
     ref: str
+    unread: bool
 
-    def __init__(self, path: Path, cause: Path, via: Path, pointer: str, ref: str) -> None:
+    def __init__(
+        self, path: Path, cause: Path, via: Path, pointer: str, ref: str, unread: bool = False
+    ) -> None:
         set_field(self, "path", path)
         set_field(self, "cause", cause)
         set_field(self, "via", via)
         set_field(self, "pointer", pointer)
         set_field(self, "ref", ref)
+        set_field(self, "unread", unread)
 
 
 def level_refs(doc: Document, fallback: str | None = None) -> Iterator[tuple[str, str]]:
@@ -400,7 +406,7 @@ class ReverseIndex:
                 else:
                     if self._unreadable(path):  # (whether it names one cannot be told)
                         first = min(frontier, key=str)
-                        level.append(Dependent(path, causes[first], first, "", ""))
+                        level.append(Dependent(path, causes[first], first, "", "", unread=True))
             level.sort(key=lambda d: str(d.path))
             frontier = set()
             for dependent in level:
