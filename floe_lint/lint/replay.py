@@ -147,6 +147,19 @@ class Replay:
                 self._marks[key] = marks
         return self._hash[key]
 
+    def _nothing_at(self, key: str) -> bool:
+        """Nothing at `key`: a dep noted absent (None) is not one now unreadable (a folder
+        named floe.lock hashes None too, and a rule reports it)."""
+        if self.workspace.listed.absent(key) is True:
+            return True
+        try:
+            os.stat(key)
+        except (FileNotFoundError, NotADirectoryError):
+            return True
+        except (OSError, ValueError):
+            return False
+        return False
+
     def side_text(self, path: Path) -> str | None:
         """A floe.lock's text as a rule of this run reads it (see `floe_lint.lint.side`)."""
         return self.side.text(self.workspace.side_key(path), self._hash)
@@ -252,8 +265,8 @@ class Replay:
         if entry.get("all") is not None and entry.get("all") != self.all_hash():
             return False
         for dep, value in entry.get("deps", {}).items():
-            if self.hash(dep) != value:
-                return False
+            if self.hash(dep) != value or (value is None and not self._nothing_at(dep)):
+                return False  # (a file unread, None too: a folder or a FIFO where none was)
         for ref, value in entry.get("oci", {}).items():
             if self.oci_now(ref) != value:
                 return False
