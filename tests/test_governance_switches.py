@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from floe_lint.cli import main
 from floe_lint.model.governance import BY_PATH
+from tests.test_governance_defaults import ONLY_FLOE_LINT as ONLY
 from tests.test_governance_defaults import domain, governance_findings, manifest
 
 ENTERPRISE = """apiVersion: floe.dev/v1
@@ -55,7 +56,7 @@ def test_each_switch_and_mode_turned_down_below_is_reported_where_written(lint) 
             ),
         }
     )
-    switch = " (false < true)"
+    switch = " (false < true)" + ONLY
     assert governance_findings(run) == [
         (
             "FL606",
@@ -64,7 +65,8 @@ def test_each_switch_and_mode_turned_down_below_is_reported_where_written(lint) 
             "domain 'sales' sets governance.quality_gates.zero_column_coverage_behavior to "
             "'report_100_percent', weaker than 'report_na' set by enterprise 'acme'"
             + TAIL
-            + " ('report_100_percent' < 'report_na')",
+            + " ('report_100_percent' < 'report_na')"
+            + ONLY,
         ),
         (
             "FL607",
@@ -78,7 +80,7 @@ def test_each_switch_and_mode_turned_down_below_is_reported_where_written(lint) 
             8,
             30,
             "domain 'sales' sets governance.stale_table_recovery_mode to 'repair', weaker than "
-            "'strict' set by enterprise 'acme'" + TAIL + " ('repair' < 'strict')",
+            "'strict' set by enterprise 'acme'" + TAIL + " ('repair' < 'strict')" + ONLY,
         ),
         (
             "FL609",
@@ -129,7 +131,8 @@ def test_a_block_written_without_the_switch_is_floe_cores_default_and_weaker(lin
             "domain 'sales' leaves governance.rbac.enabled out of its `rbac` block, so "
             "floe-core reads its default false, weaker than true set by enterprise 'acme'"
             + TAIL
-            + " (false < true)",
+            + " (false < true)"
+            + ONLY,
         )
     ]
 
@@ -153,6 +156,112 @@ def test_kept_strengthened_or_not_written_passes(lint) -> None:
     assert governance_findings(run) == []
 
 
+LOOSER = """apiVersion: floe.dev/v1
+kind: Manifest
+metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+scope: enterprise
+plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+governance:
+  data_contracts: {drift_detection: {warn_on_extra_column: true}}
+  rbac: {enabled: true, allow_principal_fallback: false}
+  secret_scanning: {enabled: true, severity: error}
+"""
+
+
+def test_principal_fallback_scan_severity_and_extra_column_loosened_below_are_reported(
+    lint,
+) -> None:
+    """floe-core's validator compares none of the three; its model reads them (RBACConfig,
+    SecretScanningConfig, DriftDetectionConfig) and its compile runs with the child's."""
+    run = lint(
+        {
+            "enterprise.yaml": LOOSER,
+            "manifest.yaml": domain(
+                "  data_contracts: {drift_detection: {warn_on_extra_column: false}}\n"
+                "  rbac: {enabled: true, allow_principal_fallback: true}\n"
+                "  secret_scanning: {enabled: true, severity: warning}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL607",
+            8,
+            60,
+            "domain 'sales' sets governance.data_contracts.drift_detection.warn_on_extra_column"
+            " to false, weaker than true set by enterprise 'acme'"
+            + TAIL
+            + " (false < true)"
+            + ONLY,
+        ),
+        (
+            "FL609",
+            9,
+            51,
+            "domain 'sales' sets governance.rbac.allow_principal_fallback to true, weaker than "
+            "false set by enterprise 'acme'" + TAIL + " (true < false)" + ONLY,
+        ),
+        (
+            "FL609",
+            10,
+            46,
+            "domain 'sales' sets governance.secret_scanning.severity to 'warning', weaker than "
+            "'error' set by enterprise 'acme'" + TAIL + " ('warning' < 'error')" + ONLY,
+        ),
+    ]
+    related = [f["related"][0]["line"] for f in run.findings if f["rule"].startswith("FL6")]
+    assert sorted(related) == [7, 8, 9]
+
+
+def test_an_rbac_block_without_the_fallback_allows_it_by_default(lint) -> None:
+    """`RBACConfig.allow_principal_fallback` defaults to true: `rbac: {enabled: true}` below a
+    level that turned the fallback off turns it back on."""
+    run = lint({"enterprise.yaml": LOOSER, "manifest.yaml": domain("  rbac: {enabled: true}\n")})
+    assert governance_findings(run) == [
+        (
+            "FL609",
+            8,
+            9,
+            "domain 'sales' leaves governance.rbac.allow_principal_fallback out of its `rbac` "
+            "block, so floe-core reads its default true, weaker than false set by enterprise "
+            "'acme'" + TAIL + " (true < false)" + ONLY,
+        )
+    ]
+
+
+def test_the_three_kept_or_tightened_pass(lint) -> None:
+    parent = LOOSER.replace("warn_on_extra_column: true", "warn_on_extra_column: false")
+    parent = parent.replace("allow_principal_fallback: false", "allow_principal_fallback: true")
+    parent = parent.replace("severity: error", "severity: warning")
+    for child in (
+        "  data_contracts: {drift_detection: {warn_on_extra_column: true}}\n"
+        "  rbac: {enabled: true, allow_principal_fallback: false}\n"
+        "  secret_scanning: {enabled: true, severity: error}\n",
+        "  data_contracts: {drift_detection: {warn_on_extra_column: false}}\n"
+        "  rbac: {enabled: true}\n"
+        "  secret_scanning: {enabled: true}\n",
+    ):
+        assert (
+            governance_findings(lint({"enterprise.yaml": parent, "manifest.yaml": domain(child)}))
+            == []
+        )
+    assert (
+        governance_findings(
+            lint(
+                {
+                    "enterprise.yaml": LOOSER,
+                    "manifest.yaml": domain(
+                        "  data_contracts: {drift_detection: {warn_on_extra_column: true}}\n"
+                        "  rbac: {enabled: true, allow_principal_fallback: false}\n"
+                        "  secret_scanning: {enabled: true}\n"
+                    ),
+                }
+            )
+        )
+        == []
+    )
+
+
 SWITCH = st.booleans()
 GOVERNANCE = st.fixed_dictionaries(
     {},
@@ -171,12 +280,20 @@ GOVERNANCE = st.fixed_dictionaries(
             optional={
                 "drift_detection": st.fixed_dictionaries(
                     {},
-                    optional={"fail_on_type_mismatch": SWITCH, "fail_on_missing_column": SWITCH},
+                    optional={
+                        "fail_on_type_mismatch": SWITCH,
+                        "fail_on_missing_column": SWITCH,
+                        "warn_on_extra_column": SWITCH,
+                    },
                 )
             },
         ),
-        "rbac": st.fixed_dictionaries({}, optional={"enabled": SWITCH}),
-        "secret_scanning": st.fixed_dictionaries({}, optional={"enabled": SWITCH}),
+        "rbac": st.fixed_dictionaries(
+            {}, optional={"enabled": SWITCH, "allow_principal_fallback": SWITCH}
+        ),
+        "secret_scanning": st.fixed_dictionaries(
+            {}, optional={"enabled": SWITCH, "severity": st.sampled_from(["error", "warning"])}
+        ),
         "network_policies": st.fixed_dictionaries(
             {}, optional={"enabled": SWITCH, "default_deny": SWITCH}
         ),
@@ -187,8 +304,11 @@ PATHS = (
     "quality_gates.zero_column_coverage_behavior",
     "data_contracts.drift_detection.fail_on_type_mismatch",
     "data_contracts.drift_detection.fail_on_missing_column",
+    "data_contracts.drift_detection.warn_on_extra_column",
     "rbac.enabled",
+    "rbac.allow_principal_fallback",
     "secret_scanning.enabled",
+    "secret_scanning.severity",
     "network_policies.enabled",
     "network_policies.default_deny",
 )

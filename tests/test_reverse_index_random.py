@@ -191,7 +191,7 @@ def straightforward(root: Path, changed: Path) -> list[Dependent]:
             else:  # too large to read: whether it names one cannot be told, so it is taken
                 if not refs[key] and _too_large(key):
                     first = min(frontier, key=str)
-                    level.append(Dependent(key, causes[first], first, "", ""))
+                    level.append(Dependent(key, causes[first], first, "", "", unread=True))
         level.sort(key=lambda d: str(d.path))
         frontier = set()
         for dependent in level:

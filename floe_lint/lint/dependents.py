@@ -2,8 +2,10 @@
 workspace, and named as the cause of their findings.
 
 `check` of a manifest also lints every domain and product whose hierarchy passes through it;
-each of their findings carries a `related` location at the changed manifest (and `extra["cause"]`
-for the one-line formats), so a reader sees why a file they did not touch is reported.
+each of their findings carries a `related` location at the changed manifest (and
+`extra["dependent"]`, the note of the one-line formats), so a reader sees why a file they did not
+touch is reported. A file too large to read is taken because whether it names the manifest cannot
+be told (`Dependent.unread`): its notes say it may be a dependent.
 """
 
 from __future__ import annotations
@@ -101,8 +103,9 @@ def with_causes(
     """A dependent's findings name the changed manifest that brought it in, in `related`."""
     if not dependents:
         return findings
-    causes = {d.path: d.cause for d in dependents}
-    notes: dict[Path, tuple[str, Related]] = {}  # by cause: the few changed manifests
+    causes = {d.path: (d.cause, d.unread) for d in dependents}
+    #: by cause: the few changed manifests (and whether the file could not be read)
+    notes: dict[tuple[Path, bool], tuple[str, Related]] = {}
     out = []
     for finding in findings:
         cause = causes.get(workspace.key(finding.path))
@@ -111,14 +114,9 @@ def with_causes(
             continue
         known = notes.get(cause)
         if known is None:
-            shown = relative_posix(cause)
-            note = Related(
-                Location(cause, FILE_START),
-                f"checked because its hierarchy passes through the changed manifest {shown}",
-            )
-            known = notes[cause] = shown, note
-        shown, note = known
-        related, extra = (*finding.related, note), {**finding.extra, "cause": shown}
+            known = notes[cause] = _notes(*cause)
+        text, note = known
+        related, extra = (*finding.related, note), {**finding.extra, "dependent": text}
         if type(finding) is Finding:  # `replace`, written out (thousands of dependents' findings)
             f = finding
             fields = (f.rule_id, f.name, f.severity, f.message, f.location, related, f.sensitive)
@@ -126,3 +124,17 @@ def with_causes(
         else:
             out.append(finding.replace(related=related, extra=extra))
     return out
+
+
+def _notes(cause: Path, unread: bool) -> tuple[str, Related]:
+    """What the one-line formats add to a dependent's finding, and its related location."""
+    shown = relative_posix(cause)
+    if unread:  # (its bytes were never read: it may name the manifest, or not)
+        why = "it is too large to read, so its hierarchy may pass through the changed manifest"
+        return f"may be a dependent of the changed manifest {shown}", Related(
+            Location(cause, FILE_START), f"checked because {why} {shown}"
+        )
+    return f"a dependent of the changed manifest {shown}", Related(
+        Location(cause, FILE_START),
+        f"checked because its hierarchy passes through the changed manifest {shown}",
+    )

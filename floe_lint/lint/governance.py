@@ -1,5 +1,6 @@
 """Findings of the strengthen-only governance rules (FL6xx), stated one way for all of them:
-at the value the child writes, with the value in force above it as a related location."""
+at the value the child writes, with the value in force above it as a related location. A field
+floe-core's own validator does not compare says so: only floe-lint reports its weakening."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.model.governance import shown
 from floe_lint.model.level import Level
+
+#: the plain word on a field floe-core's `validate_security_policy_not_weakened` leaves out
+_NOT_JUDGED = (
+    "; floe-core's validate_security_policy_not_weakened leaves this field out, so only "
+    "floe-lint reports it"
+)
 
 
 def weakenings(level: Level, ctx: Context, prefix: str) -> Iterator[Finding]:
@@ -31,7 +38,7 @@ def weakenings(level: Level, ctx: Context, prefix: str) -> Iterator[Finding]:
             weakening.setting.node,
             f"{level.label} {sets}, weaker than {shown(above.value)} set by {above.label}; a "
             f"level may keep or strengthen the governance above it, never weaken it "
-            f"({field.domain})",
+            f"({field.domain}){'' if field.judged else _NOT_JUDGED}",
             related=[
                 ctx.related(
                     above.node, f"governance.{field.path} {shown(above.value)} of {above.label}"
@@ -45,7 +52,13 @@ def shown_entry(entry: dict[str, Any]) -> str:
     the rules of dropped lists and added overrides name entries the same way."""
     parts = []
     for key, value in entry.items():
-        text = value if isinstance(value, str) else str(value)
+        text = (
+            value
+            if isinstance(value, str)
+            else shown(value)
+            if isinstance(value, bool)
+            else str(value)
+        )
         if isinstance(value, str) and (not value or not value.replace("_", "a").isalnum()):
             text = f"'{value}'"
         parts.append(f"{key}: {text}")

@@ -326,11 +326,14 @@ def discover_names(
     file's `Path` when its group comes (floe_lint.lint.stream), not one per file up front."""
     for path in paths:
         if path.is_dir():
-            links: list[str] | None = [] if listing is not None else None
+            links: list[str] = []
             for found in found_under(path, links, listing):
                 yield found, False
-            if links and listing is not None:
-                listing.links_met = True
+            if links:
+                for found, _, _ in files_of(linked_folder_files(path, links, listing)):
+                    yield found, False
+                if listing is not None:
+                    listing.links_met = True
         elif hook:
             if path.name.endswith(YAML_SUFFIXES) or (
                 path.name.endswith(JSON_SUFFIX) and declares_floe(path)
@@ -338,6 +341,34 @@ def discover_names(
                 yield path, False
         else:
             yield path, True
+
+
+def linked_folder_files(
+    top: str | os.PathLike[str], links: list[str], listing: Listing | None = None
+) -> Iterator[Folder]:
+    """`folder_files` of the targets of the links to folders that a walk of `top` met
+    (`links`, extended by those met below them) where they lie inside `top` in a folder its
+    walk enters nowhere else (a hidden one, `node_modules/`, ...): a product folder linked
+    there is a product Floe reads through the link, and would pass unlinted. Each is walked
+    by its own name (`.hidden/orders`, so no link lies on the way to a file found), each
+    folder once; a link out of `top`, or to a folder its walk lists anyway, is not followed."""
+    inside = os.path.realpath(top)
+    targets: set[str] = set()
+    done: set[str] = set()
+    at = 0
+    while at < len(links):
+        target = os.path.realpath(links[at])
+        at += 1
+        if target in targets or not _within(target, inside) or not os.path.isdir(target):
+            continue
+        targets.add(target)
+        below = os.path.relpath(target, inside)
+        if not any(part[:1] == "." or part in SKIP_DIRS for part in below.split(os.sep)):
+            continue  # the walk lists it by its own name
+        for folder in folder_files(os.path.join(top, below), links, listing):
+            if folder[1] not in done:
+                done.add(folder[1])
+                yield folder
 
 
 def plain(paths: Iterable[Path]) -> bool:

@@ -37,18 +37,27 @@ _RECOVERY = ("repair", "strict")
 #: columns as fully tested and lifts the coverage reported for it; `report_na` (floe-core's
 #: default) claims nothing for it, so claiming 100% is the weaker
 _ZERO_COLUMNS = ("report_100_percent", "report_na")
+#: `rbac.allow_principal_fallback`: true lets a caller without an OIDC token pass the compile's
+#: RBAC check by naming a principal (`--principal`, FLOE_PRINCIPAL); false demands the token
+_FALLBACK = (True, False)
+#: `secret_scanning.severity`: `warning` makes floe-core's scanner allow the secrets it finds
+#: (`allow_secrets`), `error` refuses them
+_SEVERITY = ("warning", "error")
 
 
 class Field(Frozen):
     """One ordered governance field: its dotted path under `governance` and its order
     (`values` weakest first; None: a number, higher is stricter). A nested field has the value
-    floe-core's model fills in (`default`) when the mapping `block` is written without it."""
+    floe-core's model fills in (`default`) when the mapping `block` is written without it.
+    `judged`: floe-core's `validate_security_policy_not_weakened` compares the field too (the
+    others only floe-lint holds to the order, and its message says so)."""
 
-    __slots__ = ("block", "default", "path", "values")
+    __slots__ = ("block", "default", "judged", "path", "values")
     path: str
     values: tuple[Any, ...] | None
     block: str | None
     default: Any
+    judged: bool
 
     def __init__(
         self,
@@ -57,11 +66,13 @@ class Field(Frozen):
         *,
         block: str | None = None,
         default: Any = None,
+        judged: bool = False,
     ) -> None:
         set_field(self, "path", path)
         set_field(self, "values", values)
         set_field(self, "block", block)
         set_field(self, "default", default)
+        set_field(self, "judged", judged)
 
     def rank(self, value: Any) -> float | None:
         """How strict `value` is (None: outside the field's domain, so not compared)."""
@@ -87,27 +98,34 @@ _CONTRACTS = "data_contracts"
 
 #: floe-core 0.1.0a1's defaults (`NamingConfig`, `QualityGatesConfig`, `LayerThresholds`,
 #: `DataContractsConfig` with its default-made `auto_generation` and `drift_detection`,
-#: `RBACConfig`, `SecretScanningConfig`, `NetworkPoliciesConfig`)
+#: `RBACConfig`, `SecretScanningConfig`, `NetworkPoliciesConfig`); `judged` marks what its
+#: `validate_security_policy_not_weakened` compares (schemas/validation.py)
 FIELDS: tuple[Field, ...] = (
-    Field("pii_encryption", ("optional", "required")),
-    Field("audit_logging", ("disabled", "enabled")),
-    Field("policy_enforcement_level", _ENFORCEMENT),
-    Field("data_retention_days"),
+    Field("pii_encryption", ("optional", "required"), judged=True),
+    Field("audit_logging", ("disabled", "enabled"), judged=True),
+    Field("policy_enforcement_level", _ENFORCEMENT, judged=True),
+    Field("data_retention_days", judged=True),
     Field("stale_table_recovery_mode", _RECOVERY),
-    Field("naming.enforcement", _ENFORCEMENT, block="naming", default="warn"),
-    Field("quality_gates.minimum_test_coverage", block=_GATES, default=80),
-    Field("quality_gates.require_descriptions", _SWITCH, block=_GATES, default=False),
-    Field("quality_gates.require_column_descriptions", _SWITCH, block=_GATES, default=False),
-    Field("quality_gates.block_on_failure", _SWITCH, block=_GATES, default=True),
+    Field("naming.enforcement", _ENFORCEMENT, block="naming", default="warn", judged=True),
+    Field("quality_gates.minimum_test_coverage", block=_GATES, default=80, judged=True),
+    Field("quality_gates.require_descriptions", _SWITCH, block=_GATES, default=False, judged=True),
+    Field(
+        "quality_gates.require_column_descriptions",
+        _SWITCH,
+        block=_GATES,
+        default=False,
+        judged=True,
+    ),
+    Field("quality_gates.block_on_failure", _SWITCH, block=_GATES, default=True, judged=True),
     Field(
         "quality_gates.zero_column_coverage_behavior",
         _ZERO_COLUMNS,
         block=_GATES,
         default="report_na",
     ),
-    Field("quality_gates.layer_thresholds.bronze", block=_LAYERS, default=50),
-    Field("quality_gates.layer_thresholds.silver", block=_LAYERS, default=80),
-    Field("quality_gates.layer_thresholds.gold", block=_LAYERS, default=100),
+    Field("quality_gates.layer_thresholds.bronze", block=_LAYERS, default=50, judged=True),
+    Field("quality_gates.layer_thresholds.silver", block=_LAYERS, default=80, judged=True),
+    Field("quality_gates.layer_thresholds.gold", block=_LAYERS, default=100, judged=True),
     Field("data_contracts.enforcement", _ENFORCEMENT, block=_CONTRACTS, default="warn"),
     Field("data_contracts.auto_generation.enabled", _SWITCH, block=_CONTRACTS, default=True),
     Field("data_contracts.drift_detection.enabled", _SWITCH, block=_CONTRACTS, default=True),
@@ -123,8 +141,16 @@ FIELDS: tuple[Field, ...] = (
         block=_CONTRACTS,
         default=True,
     ),
+    Field(
+        "data_contracts.drift_detection.warn_on_extra_column",
+        _SWITCH,
+        block=_CONTRACTS,
+        default=True,
+    ),
     Field("rbac.enabled", _SWITCH, block="rbac", default=False),
+    Field("rbac.allow_principal_fallback", _FALLBACK, block="rbac", default=True),
     Field("secret_scanning.enabled", _SWITCH, block="secret_scanning", default=False),
+    Field("secret_scanning.severity", _SEVERITY, block="secret_scanning", default="error"),
     Field("network_policies.enabled", _SWITCH, block="network_policies", default=False),
     Field("network_policies.default_deny", _SWITCH, block="network_policies", default=True),
 )
@@ -235,7 +261,9 @@ def _as_floe_core_reads(field: Field, value: Any) -> Any:
     (`"30"`, `"no"`; `schema-coerced` names it) counts as what floe-core reads."""
     from floe_lint.load.lax import read_as
 
-    wants = "integer" if field.values is None else "boolean" if field.values is _SWITCH else None
+    values = field.values
+    switch = values is not None and all(isinstance(v, bool) for v in values)
+    wants = "integer" if values is None else "boolean" if switch else None
     ok, read = read_as(value, wants) if wants else (False, None)
     return read if ok else value
 

@@ -17,7 +17,7 @@ or any indented line after a line that is a value alone).
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 #: what a quoted scalar's opening quote follows on its line (or nothing): YAML starts a scalar
 #: there; a quote after anything else is inside a plain scalar or a comment
@@ -26,15 +26,19 @@ _SCALAR_STARTS = frozenset(":-[{,?")
 _CLOSED_ENDS = frozenset(":{[,}]\"'")
 
 
-def spelled_otherwise(text: str, needles: Iterable[str]) -> bool:
+def spelled_otherwise(
+    text: str, needles: Iterable[str], starts: Iterable[int] | None = None
+) -> bool:
     """Whether `text` may hold a scalar whose value differs from its text on one line and
-    holds one of `needles` (a file the search parses, as it may name a target)."""
-    if "''" in text:
+    holds one of `needles` (a file the search parses, as it may name a target). `starts`:
+    where each line holding a needle starts, when the caller found them already."""
+    if "'" in text and _doubled_quote(text):
         return True
-    if not any(mark in text for mark in _RARE):
+    # (a block scalar's header or a line break other than LF: the lines are read one by one)
+    if "|" not in text and ">" not in text and "\r" not in text and _lf_lines(text):
         needles = tuple(needles)
         if _plain_up_to(text, needles) or _quotes_alone(text):
-            return _folded_near(text, needles)  # (most files: the lines around each needle)
+            return _folded_near(text, needles, starts)  # (most files: around each needle)
     lines = text.splitlines()  # (every YAML line break, and a few more: more lines, not fewer)
     depth = 0  # how many flow collections are open (`{`, `[` outside quotes)
     for number, line in enumerate(lines):
@@ -56,10 +60,30 @@ def spelled_otherwise(text: str, needles: Iterable[str]) -> bool:
     return False
 
 
-#: what makes a file's lines read one by one (`spelled_otherwise`): a block scalar's header,
-#: a line break other than LF
-_RARE = ("|", ">", "\r", "\x85", "\u2028", "\u2029")  # (each looked for in C)
 _FLOW = frozenset("{}[]")
+
+
+def _lf_lines(text: str) -> bool:
+    """Whether `text` holds no line break but LF and CR (NEL, LS, PS): each test of one
+    character is a C search, but an ASCII text says it holds none at once (`isascii`)."""
+    return text.isascii() or ("\x85" not in text and "\u2028" not in text and "\u2029" not in text)
+
+
+#: how many quotes `_doubled_quote` looks at one by one before it looks for `''` in the rest
+_FEW_QUOTES = 16
+
+
+def _doubled_quote(text: str) -> bool:
+    """`"''" in text`, found from each quote (a one-character search in C is a `memchr`; one
+    of two characters walks the text, about 3 ns a byte in CPython 3.11), up to a few."""
+    at = text.find("'")
+    for _ in range(_FEW_QUOTES):
+        if at < 0:
+            return False
+        if text.startswith("'", at + 1):
+            return True
+        at = text.find("'", at + 2)
+    return at >= 0 and "''" in text[at:]
 
 
 def _goes_on(lines: list[str], number: int, depth: int) -> bool:
@@ -80,44 +104,53 @@ def _goes_on_to(line: str, below: int | None, depth: int) -> bool:
     return (below > indent or not _keyed(content)) and below > _parent_column(line)
 
 
-def _folded_near(text: str, needles: Iterable[str]) -> bool:
+def _folded_near(text: str, needles: Iterable[str], starts: Iterable[int] | None = None) -> bool:
     """`spelled_otherwise` of a text without block scalars or other line breaks than LF,
     whose quotes and comments lie on lines without flow punctuation (`_quotes_alone`): a
     plain scalar holding a needle over several lines has one line holding it that the line
     before goes on to, or that goes on to the next (`_goes_on`). The depth of flow
     collections before a line is counted from the start, never below 0 (a `]` in a plain
     scalar never hides a `{` after it; a `{` in one errs towards True). Lines are found by
-    their offsets, only around the needles (most of a file is never split or read)."""
+    their offsets, only around the needles (most of a file is never split or read); `starts`:
+    where each line holding a needle starts, when the caller found them already."""
     depths: tuple[list[int], list[int]] | None = None  # (`_depths`, once a line needs them)
     read: set[int] = set()  # (the lines read already, by where they start)
+    size = len(text)
+    for start in _needle_lines(text, needles) if starts is None else starts:
+        end = text.find("\n", start)
+        if end < 0:
+            end = size
+        for line_start, line_end in (_non_blank_above(text, start), (start, end)):
+            if line_start < 0 or line_start in read:
+                continue
+            read.add(line_start)
+            line = text[line_start:line_end]
+            body = line.strip(" \t")
+            if "#" in body:
+                body = _cut_comment(body)
+            if not body or body[-1] in _CLOSED_ENDS or body in ("---", "..."):
+                continue
+            if text.find("[", 0, line_end) < 0 and text.find("{", 0, line_end) < 0:
+                depth = 0  # (no flow collection opened before the line's end)
+            else:
+                if depths is None:
+                    depths = _depths(text)
+                depth = _depth_at(depths, line_end)
+            if _goes_on_to(line, _indent_after(text, line_end), depth):
+                return True
+    return False
+
+
+def _needle_lines(text: str, needles: Iterable[str]) -> Iterator[int]:
+    """Where each line holding a needle starts, needle by needle, in order (a line holding
+    two is given twice)."""
     size = len(text)
     for needle in needles:
         at = text.find(needle)
         while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
             end = text.find("\n", at)
-            if end < 0:
-                end = size
-            for line_start, line_end in (_non_blank_above(text, start), (start, end)):
-                if line_start < 0 or line_start in read:
-                    continue
-                read.add(line_start)
-                line = text[line_start:line_end]
-                body = line.strip(" \t")
-                if "#" in body:
-                    body = _cut_comment(body)
-                if not body or body[-1] in _CLOSED_ENDS or body in ("---", "..."):
-                    continue
-                if text.find("[", 0, line_end) < 0 and text.find("{", 0, line_end) < 0:
-                    depth = 0  # (no flow collection opened before the line's end)
-                else:
-                    if depths is None:
-                        depths = _depths(text)
-                    depth = _depth_at(depths, line_end)
-                if _goes_on_to(line, _indent_after(text, line_end), depth):
-                    return True
-            at = text.find(needle, end) if end < size else -1
-    return False
+            yield text.rfind("\n", 0, at) + 1
+            at = text.find(needle, end) if 0 <= end < size else -1
 
 
 def _plain_up_to(text: str, needles: tuple[str, ...]) -> bool:
@@ -127,11 +160,15 @@ def _plain_up_to(text: str, needles: tuple[str, ...]) -> bool:
     `_quotes_alone` makes sure of for the whole text (a few searches in C instead)."""
     if not needles:
         return False
-    last = max(text.rfind(needle) for needle in needles)
-    end = text.find("\n", last) if last >= 0 else 0
-    if end < 0:
-        end = len(text)
-    return text.find("'", 0, end) < 0 and text.find('"', 0, end) < 0 and text.find("#", 0, end) < 0
+    first = -1  # the first quote or `#`: none may lie on or above the last needle's line,
+    for mark in ("'", '"', "#"):  # so no needle may begin on its line or below it
+        at = text.find(mark)
+        if at >= 0 and (first < 0 or at < first):
+            first = at
+    if first < 0:
+        return True
+    below = text.rfind("\n", 0, first) + 1
+    return all(text.find(needle, below) < 0 for needle in needles)
 
 
 def _quotes_alone(text: str) -> bool:
@@ -139,19 +176,29 @@ def _quotes_alone(text: str) -> bool:
     (`_flow_depth`) and no flow punctuation (so `_folded_near` counts flow punctuation, and
     reads lines, with no regard to quotes and comments)."""
     for mark in ("'", '"', "#"):
-        at = text.find(mark)
-        while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            if end < 0:
-                end = len(text)
-            line = text[start:end]
+        for line in lines_holding(text, mark):
             if not _FLOW.isdisjoint(line):
                 return False
             if not _one_quoted(line) and _flow_depth(line.strip(" \t"), 0) is None:
                 return False
-            at = text.find(mark, end)
     return True
+
+
+def lines_holding(text: str, mark: str) -> Iterator[str]:
+    """Each line of `text` (split at LF) that holds `mark` (no LF in it), once, in order: found
+    by offsets (a few searches in C per line), the rest of the text never split or copied."""
+    at = text.find(mark)
+    while at >= 0:
+        start, end = line_bounds(text, at)
+        yield text[start:end]
+        at = text.find(mark, end)
+
+
+def line_bounds(text: str, at: int) -> tuple[int, int]:
+    """The offsets (start, end) of the line of `text` holding offset `at`: its first
+    character's and its LF's (or the text's length)."""
+    end = text.find("\n", at)
+    return text.rfind("\n", 0, at) + 1, end if end >= 0 else len(text)
 
 
 def _one_quoted(line: str) -> bool:

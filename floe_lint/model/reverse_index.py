@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 
 from floe_lint.load import bulk
 from floe_lint.load.document import Document
 from floe_lint.load.paths import real
-from floe_lint.load.walk import Beside, Folder, files_of, folder_files, walk
+from floe_lint.load.walk import Beside, Folder, files_of, folder_files, linked_folder_files, walk
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dependents_scan import (
     first_pass,
@@ -47,22 +48,28 @@ class Dependent(Frozen):
     """A file whose hierarchy passes through a changed manifest.
 
     `path` references `via` at `pointer` (a changed manifest or another dependent); `cause` is the
-    changed manifest at the top of that chain. `ref` is the text as written.
+    changed manifest at the top of that chain. `ref` is the text as written. `unread`: a file
+    too large to read, taken because whether it names `via` cannot be told (it may be a
+    dependent; its pointer and ref are empty).
     """
 
-    __slots__ = ("cause", "path", "pointer", "ref", "via")
+    __slots__ = ("cause", "path", "pointer", "ref", "unread", "via")
     path: Path
     cause: Path
     via: Path
     pointer: str
     ref: str
+    unread: bool
 
-    def __init__(self, path: Path, cause: Path, via: Path, pointer: str, ref: str) -> None:
+    def __init__(
+        self, path: Path, cause: Path, via: Path, pointer: str, ref: str, unread: bool = False
+    ) -> None:
         set_field(self, "path", path)
         set_field(self, "cause", cause)
         set_field(self, "via", via)
         set_field(self, "pointer", pointer)
         set_field(self, "ref", ref)
+        set_field(self, "unread", unread)
 
 
 def level_refs(doc: Document, fallback: str | None = None) -> Iterator[tuple[str, str]]:
@@ -181,12 +188,16 @@ class ReverseIndex:
         if self.selected is None and not wants_locks and self.root.is_dir():
             # listed as the first level reads them (`_listed`): each file is read just after
             # its folder was listed, and the files are walked once
-            self._unlisted = folder_files(self.root, self._links, self.listing)
+            self._unlisted = chain(
+                folder_files(self.root, self._links, self.listing),
+                linked_folder_files(self.root, self._links, self.listing),  # (after: links met)
+            )
             self._top = os.path.abspath(self.root)
             self._table = OciTable(self.overrides, locks)
             return
         if self.root.is_dir():
             listed = walk(self.root, self._links, self.listing)
+            listed += files_of(linked_folder_files(self.root, self._links, self.listing))
             self._top = os.path.abspath(self.root)
         else:
             listed = [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
@@ -400,7 +411,7 @@ class ReverseIndex:
                 else:
                     if self._unreadable(path):  # (whether it names one cannot be told)
                         first = min(frontier, key=str)
-                        level.append(Dependent(path, causes[first], first, "", ""))
+                        level.append(Dependent(path, causes[first], first, "", "", unread=True))
             level.sort(key=lambda d: str(d.path))
             frontier = set()
             for dependent in level:

@@ -44,9 +44,9 @@ def annotation(finding: Finding, root: Path) -> str:
         del properties["endColumn"]  # GitHub honours columns only within one line
     props = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties.items())
     message = finding.message
-    cause = finding.extra.get("cause")
-    if cause:
-        message += f" (a dependent of the changed manifest {cause})"
+    dependent = finding.extra.get("dependent")  # (`floe_lint.lint.dependents`)
+    if dependent:
+        message += f" ({dependent})"
     return f"::{COMMANDS[finding.severity]} {props}::{escape_data(message)}"
 
 

@@ -60,18 +60,18 @@ def write(
         span = finding.location.span
         where = f"{printable(display_path(finding.path))}:{span.start_line}:{span.start_col}:"
         severity = paint(_COLOURS[finding.severity], finding.severity.upper())
-        cause = finding.extra.get("cause")
+        dependent = finding.extra.get("dependent")  # (`floe_lint.lint.dependents`)
         message = finding.message
-        if concise and cause:
-            message += f" (a dependent of the changed manifest {cause})"
+        if concise and dependent:
+            message += f" ({dependent})"
         out.write(
             f"{paint(_BOLD, where)} {severity} {printable(finding.rule_id)} "
             f"{paint(_DIM, f'[{printable(finding.name)}]')} {printable(message)}\n"
         )
         if concise and not show_source:
             continue
-        if cause and not show_source:
-            out.write(f"      {paint(_DIM, 'note:')} a dependent of the changed manifest {cause}\n")
+        if dependent and not show_source:
+            out.write(f"      {paint(_DIM, 'note:')} {printable(dependent)}\n")
         if show_source:
             for line in _excerpt(finding, read_lines(finding.path)):
                 out.write(line + "\n")
