@@ -180,3 +180,42 @@ def test_a_version_1_baseline_still_loads_and_matches(two_products: Path) -> Non
     # a's entry was rewritten by name; b's, not checked, is kept with its node to be named
     assert nodes == {"a/floe.yaml": '/transforms/[path="models/a/"]/compute', "b/floe.yaml": None}
     assert run_cli("check", ".", "--baseline", "bl.json").code == 0
+
+
+OVERLAID = {
+    "manifest.yaml": "plugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n",
+    "floe.yaml": (
+        "name: p\nplatform: {ref: manifest.yaml}\n"
+        "transforms:\n  - {type: dbt, path: models/x/, compute: spark}\n"
+    ),
+    "floe.prod.yaml": "transforms:\n  - {path: models/x/, compute: duckdb}\n",
+}
+OVERLAY_FINDING = (
+    "floe.prod.yaml:2:32: ERROR FL401 [environment-override] a per-environment file changes "
+    "the compute; a transform must run on the same compute in every environment (ADR-0010)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("written_by", "checked_by"),
+    [(".", "floe.yaml"), ("floe.yaml", "."), ("floe.yaml", "floe.yaml")],
+)
+def test_a_per_environment_files_finding_has_one_node_whether_its_base_or_its_folder_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, written_by: str, checked_by: str
+) -> None:
+    """The pre-commit hook checks a staged floe.yaml alone, whose per-environment file is
+    loaded beside it, not given: its finding's node must be named by the transform's path as
+    `check .` names it, or a baseline written by one run fails the other (a false error)."""
+    monkeypatch.chdir(tmp_path)
+    write_files(tmp_path, OVERLAID)
+    run = run_cli("check", checked_by, "--no-cache")
+    assert (run.code, run.stdout) == (1, OVERLAY_FINDING)
+    assert run_cli("check", written_by, "--write-baseline", "bl.json").code == 0
+    [entry] = json.loads((tmp_path / "bl.json").read_text("utf-8"))["findings"]
+    assert (entry["file"], entry["node"]) == (
+        "floe.prod.yaml",
+        '/transforms/[path="models/x/"]/compute',
+    )
+    run = run_cli("check", checked_by, "--baseline", "bl.json")
+    assert (run.code, run.stdout) == (0, ""), run.stderr
+    assert "1 baselined not shown" in run.stderr and "stale" not in run.stderr, run.stderr

@@ -126,14 +126,22 @@ def _node(item: Any) -> str | None:
 
 
 def data_reader(files: Iterable[SourceFile]) -> Callable[[Path, str], Any]:
-    """The data of the document of a loaded file that holds a pointer (None if not loaded)."""
+    """The data of the document of a file that holds a pointer: a file of the run, or a
+    per-environment file read now (beside a base given alone, as the pre-commit hook gives a
+    staged floe.yaml: its findings' nodes are named as `check .` names them); else None."""
+    from floe_lint.load.kinds import ENV_VARIANT
     from floe_lint.load.paths import resolved
 
     documents = {resolved(source.path): source.documents for source in files}
     missing = object()
 
     def data_of(path: Path, pointer: str) -> Any:
-        found = documents.get(resolved(path), [])
+        key = resolved(path)
+        if key not in documents and ENV_VARIANT.match(Path(path).name):
+            from floe_lint.load.document import load
+
+            documents[key] = load(Path(path)).documents
+        found = documents.get(key, [])
         for doc in found:
             if doc.get(pointer, missing) is not missing:
                 return doc.data

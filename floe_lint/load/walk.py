@@ -326,11 +326,14 @@ def discover_names(
     file's `Path` when its group comes (floe_lint.lint.stream), not one per file up front."""
     for path in paths:
         if path.is_dir():
-            links: list[str] | None = [] if listing is not None else None
+            links: list[str] = []
             for found in found_under(path, links, listing):
                 yield found, False
-            if links and listing is not None:
-                listing.links_met = True
+            if links:
+                for found in _linked_folders(path, links, listing):
+                    yield found, False
+                if listing is not None:
+                    listing.links_met = True
         elif hook:
             if path.name.endswith(YAML_SUFFIXES) or (
                 path.name.endswith(JSON_SUFFIX) and declares_floe(path)
@@ -338,6 +341,29 @@ def discover_names(
                 yield path, False
         else:
             yield path, True
+
+
+def _linked_folders(top: Path, links: list[str], listing: Listing | None) -> Iterator[str]:
+    """The files under the links to folders the walk of `top` met whose targets lie inside
+    `top` where the walk enters no folder (a hidden one, `node_modules/`, ...): a product
+    folder linked there is a product Floe reads through the link, and would pass unlinted.
+    Each target once (a loop or a second link to it adds nothing); a link out of `top`, or to
+    a folder the walk lists anyway, is not followed."""
+    inside = os.path.realpath(top)
+    seen = {inside}
+    pending = list(links)
+    while pending:
+        link = pending.pop(0)
+        target = os.path.realpath(link)
+        if target in seen or not _within(target, inside) or not os.path.isdir(target):
+            continue
+        seen.add(target)
+        parts = os.path.relpath(target, inside).split(os.sep)
+        if not any(part[:1] == "." or part in SKIP_DIRS for part in parts):
+            continue  # the walk lists it by its own name
+        more: list[str] = []
+        yield from found_under(link, more, listing)
+        pending.extend(more)
 
 
 def plain(paths: Iterable[Path]) -> bool:

@@ -1,0 +1,69 @@
+"""A product folder that is a symbolic link to a folder the walk would not enter (a hidden one,
+`node_modules/`, `target/`) is a product Floe runs (its floe.yaml is read through the link), so
+`check` lints it: a link to a folder inside the tree is walked when its target lies where the
+walk goes nowhere else, once (a loop or a second link to it adds nothing); a link out of the
+tree is still not followed (tests/test_symlinks_out.py)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, write_files
+
+MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+PRODUCT = (
+    "name: orders\nversion: 1.0.0\nplatform: {ref: ../../plat/manifest.yaml}\n"
+    "transforms:\n  - {path: models/x/, compute: spark}\n"
+)
+FINDING = (
+    "FL201 [compute-not-approved] transform 'models/x/' selects compute 'spark', which "
+    "platform manifest manifest.yaml does not approve (no level of the hierarchy approves it); "
+    "approved: duckdb\n"
+)
+
+
+@pytest.fixture
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_files(tmp_path, {"plat/manifest.yaml": MANIFEST, ".hidden/orders/floe.yaml": PRODUCT})
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "products").mkdir()
+    os.symlink("../.hidden/orders", tmp_path / "products/orders")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_a_linked_product_folder_in_a_hidden_folder_is_linted(tree: Path) -> None:
+    run = run_cli("check", ".", "--no-cache")
+    assert (run.code, run.stdout) == (1, f".hidden/orders/floe.yaml:5:32: ERROR {FINDING}")
+
+
+def test_a_loop_and_a_second_link_add_nothing(tree: Path) -> None:
+    os.symlink("..", tree / ".hidden/orders/up")  # a loop back to .hidden
+    os.symlink(".hidden/orders", tree / "again")
+    run = run_cli("check", ".", "--no-cache")
+    assert (run.code, run.stdout) == (1, f".hidden/orders/floe.yaml:5:32: ERROR {FINDING}")
+    assert "(2 files checked)" in run.stderr
+
+
+def test_a_link_to_a_walked_folder_is_not_walked_twice(tree: Path) -> None:
+    os.symlink("plat", tree / "plat-alias")
+    run = run_cli("check", ".", "--no-cache")
+    assert "(2 files checked)" in run.stderr, run.stderr
+
+
+def test_the_cached_run_prints_what_a_cold_one_prints(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from floe_lint.lint import cache
+
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    cold = run_cli("check", ".", "--no-cache")
+    assert run_cli("check", ".") == cold
+    assert run_cli("check", ".") == cold
+    (tree / ".hidden/orders/floe.yaml").write_text(PRODUCT.replace("spark", "duckdb"), "utf-8")
+    cold = run_cli("check", ".", "--no-cache")
+    assert cold.code == 0
+    assert run_cli("check", ".") == cold
