@@ -202,3 +202,56 @@ def test_a_run_replayed_whole_notices_a_trusted_root_it_did_not_find(
     _step(cached, "spare not a manifest")
     assert check(".") == (2, "", NOT_A_MANIFEST)
     assert check(".", "--no-cache") == (2, "", NOT_A_MANIFEST)
+
+
+REMAPPED_CONFIG = f"""
+oci: {{offline: true, cache-dir: oci-cache}}
+exclude: ["oci-cache/**"]
+trusted-roots: [{OCI_ROOT}]
+refs:
+  "oci://registry.example.com/floe/platform:next@sha256:{ROOT_DIGEST}": platform/ent/manifest.yaml
+"""
+#: the local enterprise manifest: not the bytes published as the trusted root (its default
+#: differs), so a product under it is trusted only when the root's ref is mapped to it
+LOCAL_ENTERPRISE = MANIFEST.format(name="acme").replace("default: duckdb", "default: spark")
+LOCAL_UNTRUSTED = (
+    "products/local/floe.yaml:2:17: ERROR FL310 [untrusted-root] platform.ref "
+    "'../../platform/ent/manifest.yaml' leaves the trusted tree: this hierarchy ends at "
+    "enterprise 'acme' (platform/ent/manifest.yaml), which is not a trusted root (trusted: "
+    f"{OCI_ROOT})\n"
+)
+
+
+def test_a_root_re_mapped_by_the_dependents_search_is_not_replayed_past(
+    cached: Path,  # noqa: F811
+) -> None:
+    """The config maps a ref pinned to the trusted root's digest to the local enterprise
+    manifest. Checking that manifest, the dependents search finds a product naming the
+    trusted root by its digest, and maps the root's own ref to the local manifest (a
+    dependent is linted against the changed file): the root now resolves to it, and a
+    product under it is trusted. Its result, stored by a run whose search found no such
+    product (the root resolved to the published copy: untrusted), was replayed before the
+    search, with FL310, where a cold run reports nothing."""
+    write_files(
+        cached,
+        {
+            ".floe-lint.yaml": REMAPPED_CONFIG,
+            "platform/ent/manifest.yaml": LOCAL_ENTERPRISE,
+            "products/local/floe.yaml": PRODUCT.format(
+                name="local", ref="../../platform/ent/manifest.yaml"
+            ),
+        },
+    )
+    shutil.copytree(EXAMPLE_OCI, cached / "oci-cache")
+    given = ("platform/ent/manifest.yaml", "products/local/floe.yaml")
+    assert check(*given) == (1, LOCAL_UNTRUSTED, "floe-lint: 1 error (2 files checked)\n")
+    stores = {p: p.read_bytes() for p in cache.directory().glob("results-*.json")}
+    assert stores  # (the product's result, which the next run replays)
+    write_files(cached, {"products/remote/floe.yaml": PRODUCT.format(name="remote", ref=OCI_ROOT)})
+    passed = (
+        "floe-lint: no problems (3 files checked, 1 of them dependent of the changed manifests)\n"
+    )
+    assert check(*given, "--no-cache") == (0, "", passed)
+    assert check(*given) == (0, "", passed)
+    assert {p: p.read_bytes() for p in cache.directory().glob("results-*.json")} == stores
+    assert check(*given) == (0, "", passed)

@@ -126,20 +126,27 @@ def check(product, ctx):
 '''
 
 
+@pytest.mark.parametrize("linked", [False, True])
 @pytest.mark.parametrize("whole", [True, False])
 def test_a_file_a_rule_module_reads_beside_it_is_a_key_of_the_cache(
-    whole: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    whole: bool, linked: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rule folder's module reads lists/allowed.txt: once p is taken off the list, a run
-    replayed the pass of the list before (its key hashed only the folder's `*.py`)."""
+    replayed the pass of the list before (its key hashed only the folder's `*.py`); and so it
+    did when lists/ is a symbolic link to the platform team's policy folder (the rule folder's
+    files were listed without following it)."""
     monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     (tmp_path / "ws").mkdir()
     monkeypatch.chdir(tmp_path / "ws")
-    files = {"rules/listed.py": LISTED_RULE, "rules/lists/allowed.txt": "p\nq\n"}
+    allowed = "policy/allowed.txt" if linked else "rules/lists/allowed.txt"
+    files = {"rules/listed.py": LISTED_RULE, allowed: "p\nq\n"}
     write_files(tmp_path / "ws", {**FILES, **files, ".floe-lint.yaml": "rule-folders: [rules]\n"})
+    if linked:
+        (tmp_path / "ws/rules/lists").symlink_to("../policy", target_is_directory=True)
+        (tmp_path / "ws/policy/loop").symlink_to("..", target_is_directory=True)
     assert "ZZ902" not in check(".")[1]
-    write_files(tmp_path / "ws", {"rules/lists/allowed.txt": "q\n"})
+    write_files(tmp_path / "ws", {allowed: "q\n"})
     if not whole:
         for record in cache.directory().glob(f"{whole_run.PREFIX}*.json"):
             record.unlink()  # the per-file store alone

@@ -67,3 +67,24 @@ def test_the_cached_run_prints_what_a_cold_one_prints(
     cold = run_cli("check", ".", "--no-cache")
     assert cold.code == 0
     assert run_cli("check", ".") == cold
+
+
+@pytest.mark.parametrize("depth", ["orders", "deep/er/orders"])
+def test_the_changed_manifest_rechecks_a_product_under_such_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, depth: str
+) -> None:
+    """`check MANIFEST` (the pre-commit hook's staged manifest) finds what `check .` lints, at
+    any depth of the link's target (its refs resolve from the target's folder)."""
+    ups = "../" * (depth.count("/") + 2)
+    product = PRODUCT.replace("../../plat/", f"{ups}plat/")
+    write_files(tmp_path, {"plat/manifest.yaml": MANIFEST, f".hidden/{depth}/floe.yaml": product})
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "products").mkdir()
+    os.symlink(f"../.hidden/{depth}", tmp_path / "products/orders")
+    monkeypatch.chdir(tmp_path)
+    finding = f".hidden/{depth}/floe.yaml:5:32: ERROR {FINDING}"
+    cold = run_cli("check", ".", "--no-cache")
+    assert (cold.code, cold.stdout) == (1, finding)
+    run = run_cli("check", "plat/manifest.yaml", "--no-cache")
+    note = "      note: a dependent of the changed manifest plat/manifest.yaml\n"
+    assert (run.code, run.stdout) == (1, finding + note), run.stderr

@@ -281,7 +281,30 @@ def run(
         resolver = Resolver(overrides, fetch)
         known_refs = shared.resolved_refs(overrides) if shared is not None else None
         hierarchy = Hierarchy(workspace, resolver, config.manifest, known_refs)
-        ctx = Context(workspace, hierarchy, run_key.run_trust(replay, config, resolver, workspace))
+        trust = run_key.run_trust(replay, config, resolver, workspace)
+        if replay is not None and not replay.stored and replay.replayed:
+            # the search mapped a trusted root's ref anew: the findings replayed above were
+            # found under the roots the store's key resolved; so is checked again, cold
+            return run(
+                paths,
+                config,
+                select=select,
+                ignore=ignore,
+                refs=refs,
+                fetch=fetch,
+                baseline=baseline,
+                require_suppression_reason=require_suppression_reason,
+                jobs=jobs,
+                dependents_root=dependents_root,
+                sources=sources,
+                parsed=parsed,
+                hook=hook,
+                shared=shared,
+                discovered=discovered,
+                listed=listed,
+                release=release,
+            )
+        ctx = Context(workspace, hierarchy, trust)
         ctx.shared = shared
         ctx.fixes = shared is None or shared.states_fixes(known)
 

@@ -13,10 +13,18 @@ from floe_lint.load.digests import digest
 
 
 def rule_folder_files(folders: Iterable[Path]) -> list[Path]:
-    """Every file of the rule folders and below (but `__pycache__`), in order."""
+    """Every file of the rule folders and below (but `__pycache__`), in order, through
+    symbolic links to folders too (a module may read `lists/` linked to a policy folder),
+    each folder once (a link back up adds nothing)."""
     found: list[Path] = []
     for folder in folders:
-        for top, dirs, files in os.walk(folder):
+        seen: set[str] = set()
+        for top, dirs, files in os.walk(folder, followlinks=True):
+            real = os.path.realpath(top)
+            if real in seen:
+                dirs[:] = []
+                continue
+            seen.add(real)
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             found.extend(Path(top, name) for name in sorted(files))
     return found

@@ -77,7 +77,8 @@ def run_trust(
     """The trusted roots the run's rules ask: those its store's key resolved, when the run
     resolves refs as the key did; else resolved anew, and then, when they resolve otherwise
     (a dependents search mapped a root's ref to the changed manifest), nothing the run found
-    is stored (`Replay.complete`, `Replay.stored`)."""
+    is stored (`Replay.complete`, `Replay.stored`), and a run that replayed files before the
+    search is run again without the cache (`engine.run`): they were found under the old roots."""
     keyed = replay.trust if replay is not None else None
     if keyed is None or replay is None:
         return trust_of(config, resolver, workspace)

@@ -330,7 +330,7 @@ def discover_names(
             for found in found_under(path, links, listing):
                 yield found, False
             if links:
-                for found in _linked_folders(path, links, listing):
+                for found, _, _ in files_of(linked_folder_files(path, links, listing)):
                     yield found, False
                 if listing is not None:
                     listing.links_met = True
@@ -343,27 +343,32 @@ def discover_names(
             yield path, True
 
 
-def _linked_folders(top: Path, links: list[str], listing: Listing | None) -> Iterator[str]:
-    """The files under the links to folders the walk of `top` met whose targets lie inside
-    `top` where the walk enters no folder (a hidden one, `node_modules/`, ...): a product
-    folder linked there is a product Floe reads through the link, and would pass unlinted.
-    Each target once (a loop or a second link to it adds nothing); a link out of `top`, or to
-    a folder the walk lists anyway, is not followed."""
+def linked_folder_files(
+    top: str | os.PathLike[str], links: list[str], listing: Listing | None = None
+) -> Iterator[Folder]:
+    """`folder_files` of the targets of the links to folders that a walk of `top` met
+    (`links`, extended by those met below them) where they lie inside `top` in a folder its
+    walk enters nowhere else (a hidden one, `node_modules/`, ...): a product folder linked
+    there is a product Floe reads through the link, and would pass unlinted. Each is walked
+    by its own name (`.hidden/orders`, so no link lies on the way to a file found), each
+    folder once; a link out of `top`, or to a folder its walk lists anyway, is not followed."""
     inside = os.path.realpath(top)
-    seen = {inside}
-    pending = list(links)
-    while pending:
-        link = pending.pop(0)
-        target = os.path.realpath(link)
-        if target in seen or not _within(target, inside) or not os.path.isdir(target):
+    targets: set[str] = set()
+    done: set[str] = set()
+    at = 0
+    while at < len(links):
+        target = os.path.realpath(links[at])
+        at += 1
+        if target in targets or not _within(target, inside) or not os.path.isdir(target):
             continue
-        seen.add(target)
-        parts = os.path.relpath(target, inside).split(os.sep)
-        if not any(part[:1] == "." or part in SKIP_DIRS for part in parts):
+        targets.add(target)
+        below = os.path.relpath(target, inside)
+        if not any(part[:1] == "." or part in SKIP_DIRS for part in below.split(os.sep)):
             continue  # the walk lists it by its own name
-        more: list[str] = []
-        yield from found_under(link, more, listing)
-        pending.extend(more)
+        for folder in folder_files(os.path.join(top, below), links, listing):
+            if folder[1] not in done:
+                done.add(folder[1])
+                yield folder
 
 
 def plain(paths: Iterable[Path]) -> bool:

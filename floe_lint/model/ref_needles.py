@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from floe_lint.model.ref_spelling import spelled_otherwise
+from floe_lint.model.ref_spelling import line_bounds, lines_holding, spelled_otherwise
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
@@ -53,14 +53,7 @@ def _line_texts(text: str, needle: str) -> Iterator[str]:
     hold the needle and its value; the same strings, each distinct line's once (a tag or a
     label repeats the needle on many lines alike)."""
     seen: set[str] = set()
-    start = text.find(needle)
-    while start >= 0:
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        if line_end < 0:
-            line_end = len(text)
-        line = text[line_start:line_end]
-        start = text.find(needle, line_end)
+    for line in lines_holding(text, needle):
         if line in seen:
             continue
         seen.add(line)
@@ -95,9 +88,8 @@ def _line_value(text: str, start: int) -> str:
 
 
 def _line_of(text: str, start: int) -> str:
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    return text[line_start : line_end if line_end >= 0 else len(text)]
+    line_start, line_end = line_bounds(text, start)
+    return text[line_start:line_end]
 
 
 #: flow punctuation as line breaks: a flow mapping's pieces, each `key: value`

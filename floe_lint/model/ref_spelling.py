@@ -176,19 +176,29 @@ def _quotes_alone(text: str) -> bool:
     (`_flow_depth`) and no flow punctuation (so `_folded_near` counts flow punctuation, and
     reads lines, with no regard to quotes and comments)."""
     for mark in ("'", '"', "#"):
-        at = text.find(mark)
-        while at >= 0:
-            start = text.rfind("\n", 0, at) + 1
-            end = text.find("\n", at)
-            if end < 0:
-                end = len(text)
-            line = text[start:end]
+        for line in lines_holding(text, mark):
             if not _FLOW.isdisjoint(line):
                 return False
             if not _one_quoted(line) and _flow_depth(line.strip(" \t"), 0) is None:
                 return False
-            at = text.find(mark, end)
     return True
+
+
+def lines_holding(text: str, mark: str) -> Iterator[str]:
+    """Each line of `text` (split at LF) that holds `mark` (no LF in it), once, in order: found
+    by offsets (a few searches in C per line), the rest of the text never split or copied."""
+    at = text.find(mark)
+    while at >= 0:
+        start, end = line_bounds(text, at)
+        yield text[start:end]
+        at = text.find(mark, end)
+
+
+def line_bounds(text: str, at: int) -> tuple[int, int]:
+    """The offsets (start, end) of the line of `text` holding offset `at`: its first
+    character's and its LF's (or the text's length)."""
+    end = text.find("\n", at)
+    return text.rfind("\n", 0, at) + 1, end if end >= 0 else len(text)
 
 
 def _one_quoted(line: str) -> bool:

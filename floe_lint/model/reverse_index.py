@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from pathlib import Path
 
 from floe_lint.load import bulk
 from floe_lint.load.document import Document
 from floe_lint.load.paths import real
-from floe_lint.load.walk import Beside, Folder, files_of, folder_files, walk
+from floe_lint.load.walk import Beside, Folder, files_of, folder_files, linked_folder_files, walk
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dependents_scan import (
     first_pass,
@@ -187,12 +188,16 @@ class ReverseIndex:
         if self.selected is None and not wants_locks and self.root.is_dir():
             # listed as the first level reads them (`_listed`): each file is read just after
             # its folder was listed, and the files are walked once
-            self._unlisted = folder_files(self.root, self._links, self.listing)
+            self._unlisted = chain(
+                folder_files(self.root, self._links, self.listing),
+                linked_folder_files(self.root, self._links, self.listing),  # (after: links met)
+            )
             self._top = os.path.abspath(self.root)
             self._table = OciTable(self.overrides, locks)
             return
         if self.root.is_dir():
             listed = walk(self.root, self._links, self.listing)
+            listed += files_of(linked_folder_files(self.root, self._links, self.listing))
             self._top = os.path.abspath(self.root)
         else:
             listed = [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
