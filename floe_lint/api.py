@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from floe_lint.findings import Severity
     from floe_lint.lint.governance import shown_entry as governance_entry_text
     from floe_lint.lint.governance import weakenings as governance_weakenings
+    from floe_lint.load.lax import read_as as floe_core_reads
     from floe_lint.load.validation import Category as SchemaCategory
     from floe_lint.model.upstream_enforcement import (
         Enforcement,
@@ -91,6 +92,8 @@ else:
     _LATER = {
         "governance_weakenings": ("floe_lint.lint.governance", "weakenings"),
         "governance_entry_text": ("floe_lint.lint.governance", "shown_entry"),
+        # what pydantic's lax mode (floe-core's models) reads a value of another type as
+        "floe_core_reads": ("floe_lint.load.lax", "read_as"),
         "Enforcement": ("floe_lint.model.upstream_enforcement", "Enforcement"),
         "depends_on": ("floe_lint.model.upstream_enforcement", "depends_on"),
         "matches_naming": ("floe_lint.model.upstream_enforcement", "matches_naming"),
@@ -165,6 +168,7 @@ __all__ = [
     "did_you_mean",
     "driver_available",
     "env_var",
+    "floe_core_reads",
     "from_environment",
     "governance_entry_text",
     "governance_weakenings",

@@ -6,7 +6,9 @@ domain's `custom_rules` or `policies` list replaces the one above it, and a gove
 written without the list is floe-core's default, an empty list. An entry the domain drops
 (a required meta field, a required tag) is then not checked on its products. Entries compare
 by value, as floe-core's model reads them (`applies_to: '*'`, `required: true`,
-`min_columns: 1` and `config: {}` when left out). A governance block not written at all, or
+`min_columns: 1` and `config: {}` when left out; `min_columns: "1"` is 1 and `required: "yes"`
+true, as its lax mode reads them) and its validators use them (`required_tags` and
+`test_types` in any order, each name once). A governance block not written at all, or
 null, inherits the one above: nothing is dropped.
 
 Fails:
@@ -47,6 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import floe_lint.api as api
 from floe_lint.api import Context, Finding, Level, governance_entry_text
 
 TYPE_CHECKING = False
@@ -65,6 +68,10 @@ _DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     },
     "policies": {"": {"config": {}}},
 }
+#: the fields pydantic's lax mode reads into another type (`required: "yes"`, `min_columns:
+#: "2"`), and the lists floe-core's validators use as sets (`required_tags`, `test_types`)
+_READ_AS = {"required": "boolean", "min_columns": "integer"}
+_SETS = ("required_tags", "test_types")
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
@@ -106,10 +113,43 @@ def _above(level: Level, key: str) -> list[tuple[dict[str, Any], Any, Level]]:
 
 
 def _read(key: str, entry: Any) -> Any:
-    """An entry as floe-core's model reads it: its defaults filled in."""
+    """An entry as floe-core reads and uses it: its defaults filled in, a value its lax mode
+    reads into the field's type as that value, and the lists it checks as sets (a model must
+    carry every tag or test named, in any order) as sets. Two entries floe-core reads the same
+    are the same entry, whatever their spelling."""
     if not isinstance(entry, dict):
         return entry
     defaults = _DEFAULTS[key]
     kind = entry.get("type") if key == "custom_rules" else ""
     filled = defaults.get(kind, {}) if isinstance(kind, str) else {}
-    return {**filled, **entry}
+    read = {**filled, **entry}
+    if key == "custom_rules":
+        for name, wants in _READ_AS.items():
+            if name in read:
+                read[name] = _as_read(read[name], wants)
+        for name in _SETS:
+            if name in read:
+                read[name] = _as_set(read[name])
+    elif read.get("type") == "required_tags" and isinstance(read.get("config"), dict):
+        tags = read["config"].get("required_tags")
+        # floe-core's policy evaluator checks each tag of `config.required_tags` on each model
+        if tags is not None:
+            read["config"] = {**read["config"], "required_tags": _as_set(tags)}
+    return read
+
+
+def _as_read(value: Any, wants: str) -> Any:
+    """`value` as pydantic's lax mode reads it as `wants` (unchanged when it does not)."""
+    if wants == "boolean" and isinstance(value, bool):
+        return value
+    if wants == "integer" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    ok, read = api.floe_core_reads(value, wants)  # only a value of another type asks pydantic
+    return read if ok else value
+
+
+def _as_set(value: Any) -> Any:
+    """A list of strings as the set floe-core checks (anything else as written)."""
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return frozenset(value)
+    return value

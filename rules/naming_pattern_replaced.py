@@ -3,11 +3,14 @@ is enforced there.
 
 Why: `naming.enforcement` above holds model names to the convention the level above chose;
 floe-core compiles a domain with its own `naming` block, so a domain that switches a preset
-(`medallion`, `kimball`) to `pattern: custom`, or a custom convention to other
-`custom_patterns`, checks its products against regexes of its own choosing (`.*` passes
-every name) while the enforcement level looks untouched. Kept exactly (the same pattern and,
-for `custom`, the same patterns) it passes; a preset for another preset is a choice upstream
-leaves to the domain, and an `enforcement: off` above enforces nothing.
+(`medallion`, `kimball`) to `pattern: custom`, or adds custom patterns to the ones above it,
+checks its products against regexes of its own choosing (`.*` passes every name) while the
+enforcement level looks untouched. floe-core's `validate_security_policy_not_weakened`
+compares `naming.enforcement` only: this rule is floe-lint's. A name passes floe-core's custom
+convention when any pattern matches it, so the patterns above kept in any order, or only some
+of them (fewer names pass), are no weakening; nor is a preset, whatever the convention above:
+its regex is upstream's, fixed, and cannot be widened. A preset's own regex written as its
+custom pattern is that preset. An `enforcement: off` above enforces nothing.
 
 Fails:
     # expect: manifest.yaml:6:42 domain 'sales' replaces governance.naming.pattern 'medallion' of enterprise 'acme' by 'custom' (custom_patterns: ['.*']) while naming is enforced there ('strict'); a level may keep the naming convention above it, not substitute patterns of its own
@@ -54,7 +57,12 @@ if TYPE_CHECKING:
 ID, NAME, SEVERITY, SUBJECT = "FL612", "naming-pattern-replaced", "error", "manifest"
 KEYS = ("governance",)  # only what the level writes under governance: can replace
 
-_PATTERNS = ("medallion", "kimball", "custom")
+#: upstream's preset regexes (floe_core.enforcement.patterns MEDALLION_PATTERN, KIMBALL_PATTERN),
+#: compared as text only: never run here
+_PRESETS = {
+    "medallion": r"^(bronze|silver|gold)_[a-z][a-z0-9_]*$",
+    "kimball": r"^(dim|fact|bridge|hub|link|sat)_[a-z][a-z0-9_]*$",
+}
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
@@ -67,10 +75,10 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     if enforcement is None or enforcement.value == "off":
         return
     own, theirs = _convention(naming.value), _convention(above_naming.value)
-    if own is None or theirs is None or own == theirs:
-        return
-    if own[0] != "custom" and theirs[0] != "custom":
-        return  # one preset for another: upstream leaves the choice to the domain
+    if own is None or theirs is None or own[0] != "custom":
+        return  # a preset is upstream's fixed regex, whatever the convention above
+    if set(own[1]) <= set(_patterns(theirs)):
+        return  # the patterns above, or some of them: no name passes that did not above
     pattern = naming.child("pattern")
     yield ctx.finding(
         pattern if pattern.exists else naming,
@@ -95,14 +103,22 @@ def _convention(naming: dict[str, Any]) -> tuple[str, tuple[Any, ...]] | None:
     """The pattern (floe-core's default `medallion`) and, for `custom`, its patterns; None
     when floe-core's model would not read it (the schema rules report it)."""
     pattern = naming.get("pattern", "medallion")
-    if pattern not in _PATTERNS:
+    if pattern not in _PRESETS and pattern != "custom":
         return None
     if pattern != "custom":
         return pattern, ()
     patterns = naming.get("custom_patterns")
     if not isinstance(patterns, list) or not patterns:
         return None
+    if not all(isinstance(p, str) for p in patterns):
+        return None  # floe-core's model refuses it (list[str]); the schema rules report it
     return pattern, tuple(patterns)
+
+
+def _patterns(convention: tuple[str, tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The regexes a convention lets a name match (a preset: upstream's one regex)."""
+    pattern, patterns = convention
+    return patterns if pattern == "custom" else (_PRESETS[pattern],)
 
 
 def _shown(convention: tuple[str, tuple[Any, ...]]) -> str:

@@ -4,8 +4,8 @@ Why: an override excludes the models its `pattern` matches from policy enforceme
 downgrades their errors to warnings; it is a weakening by nature. floe-core compiles a domain
 with its own governance (it never merges the parent's), so an override a domain adds takes
 effect for its products, below an enterprise that allowed none. An entry identical to one
-above (as floe-core's model reads it: `expires` and `policy_types` default to null) is kept,
-not added.
+above (as floe-core's model reads it: `expires` and `policy_types` default to null, and
+`policy_types` is the set a violation's type must be in, in any order) is kept, not added.
 
 Fails:
     # expect: manifest.yaml:7:7 domain 'sales' adds governance.policy_overrides entry {pattern: '*', action: exclude, reason: legacy}, which enterprise 'acme' above it does not have; an override excludes or downgrades models, so a level may keep the overrides above it but never add one
@@ -89,8 +89,13 @@ def _above(level: Level) -> list[dict[str, Any]]:
 
 
 def _normalised(entry: dict[str, Any]) -> dict[str, Any]:
+    """An override as floe-core reads and uses it: defaults filled in, a YAML date as its ISO
+    text, `policy_types` as the set its enforcer asks a violation's type to be in."""
     read = {**_DEFAULTS, **entry}
     expires = read["expires"]
     if expires is not None and not isinstance(expires, str):
         read["expires"] = str(expires)  # a YAML date reads as the ISO date floe-core parses
+    types = read["policy_types"]
+    if isinstance(types, list) and all(isinstance(t, str) for t in types):
+        read["policy_types"] = frozenset(types)
     return read

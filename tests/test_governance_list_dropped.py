@@ -100,3 +100,73 @@ def test_floe_core_reads_a_block_without_the_lists_as_empty_and_fills_entry_defa
         ]
     )
     assert short.custom_rules == full.custom_rules
+
+
+SPELLED = """apiVersion: floe.dev/v1
+kind: Manifest
+metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+scope: enterprise
+plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+governance:
+  custom_rules:
+    - {type: require_tests_of_type, test_types: [unique, not_null], min_columns: 2}
+    - {type: require_meta_field, field: owner, required: true}
+    - {type: require_tags_for_prefix, prefix: gold_, required_tags: [tested, documented]}
+  policies:
+    - {name: tags, type: required_tags, action: error, message: m, config: {required_tags: [a, b]}}
+"""
+
+
+def test_entries_floe_core_reads_the_same_are_kept_whatever_their_spelling(lint) -> None:
+    """`min_columns: "2"` is 2 and `required: "yes"` true to floe-core's lax mode; its
+    validators check `test_types`, `required_tags` and a policy's `config.required_tags` as
+    sets. Spelled so, every entry above is kept: no FL611."""
+    run = lint(
+        {
+            "enterprise.yaml": SPELLED,
+            "manifest.yaml": domain(
+                "  custom_rules:\n"
+                "    - {type: require_tests_of_type, test_types: [not_null, unique], min_columns: '2'}\n"
+                "    - {type: require_meta_field, field: owner, required: 'yes'}\n"
+                "    - {type: require_tags_for_prefix, prefix: gold_,"
+                " required_tags: [documented, tested, tested]}\n"
+                "  policies:\n"
+                "    - {name: tags, type: required_tags, action: error, message: m,"
+                " config: {required_tags: [b, a]}}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == []
+    assert {f["rule"] for f in run.findings} == {"FL708"}  # schema-coerced names the spelling
+
+
+def test_an_entry_read_to_another_value_is_still_dropped(lint) -> None:
+    run = lint(
+        {
+            "enterprise.yaml": SPELLED,
+            "manifest.yaml": domain(
+                "  custom_rules:\n"
+                "    - {type: require_tests_of_type, test_types: [not_null], min_columns: '2'}\n"
+                "    - {type: require_meta_field, field: owner, required: 'no'}\n"
+                "    - {type: require_tags_for_prefix, prefix: gold_, required_tags: [tested]}\n"
+                "  policies:\n"
+                "    - {name: tags, type: required_tags, action: error, message: m,"
+                " config: {required_tags: [b, a]}}\n"
+            ),
+        }
+    )
+    entries = (
+        "{type: require_meta_field, field: owner, required: true}",
+        "{type: require_tags_for_prefix, prefix: gold_, required_tags: ['tested', 'documented']}",
+        "{type: require_tests_of_type, test_types: ['unique', 'not_null'], min_columns: 2}",
+    )
+    assert governance_findings(run) == [
+        (
+            "FL611",
+            9,
+            5,
+            f"domain 'sales' drops governance.custom_rules entry {entry} of enterprise 'acme'; "
+            f"{TAIL}",
+        )
+        for entry in entries
+    ]

@@ -1,8 +1,8 @@
 """Item C of the governance red team: floe-core compiles a domain with its own `naming` block, so
-a domain that swaps the preset above it for `pattern: custom`, or the custom patterns above it
-for others, checks its model names against regexes of its own while naming is enforced above.
-Reported at the child's pattern; the convention kept exactly, a preset for a preset, or an
-`enforcement: off` above pass."""
+a domain that swaps the preset above it for `pattern: custom`, or adds custom patterns to the
+ones above it, checks its model names against regexes of its own while naming is enforced
+above. Reported at the child's pattern; the patterns above kept (in any order) or only some of
+them, any preset (upstream's fixed regex), or an `enforcement: off` above pass."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def test_a_preset_or_custom_patterns_replaced_by_other_patterns_is_reported(lint
         {
             "enterprise.yaml": ENTERPRISE,
             "manifest.yaml": domain(
-                "  naming: {enforcement: strict, pattern: custom, custom_patterns: ['^raw_']}\n"
+                "  naming: {enforcement: strict, pattern: custom, custom_patterns: ['^raw_', '^stg_']}\n"
             ),
         }
     )
@@ -56,16 +56,19 @@ def test_a_preset_or_custom_patterns_replaced_by_other_patterns_is_reported(lint
             8,
             42,
             "domain 'sales' replaces governance.naming.pattern 'custom' (custom_patterns: "
-            "['^raw_', '^agg_']) of enterprise 'acme' by 'custom' (custom_patterns: ['^raw_']) "
-            f"while naming is enforced there ('strict'){TAIL}",
+            "['^raw_', '^agg_']) of enterprise 'acme' by 'custom' (custom_patterns: ['^raw_', "
+            f"'^stg_']) while naming is enforced there ('strict'){TAIL}",
         )
     ]
 
 
 def test_the_convention_kept_a_preset_for_a_preset_or_naming_off_above_pass(lint) -> None:
-    kept = "  naming: {enforcement: strict, pattern: custom, custom_patterns: ['^raw_', '^agg_']}\n"
-    run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(kept)})
-    assert governance_findings(run) == []
+    for kept in ("['^raw_', '^agg_']", "['^agg_', '^raw_', '^agg_']", "['^raw_']"):
+        governance = (
+            f"  naming: {{enforcement: strict, pattern: custom, custom_patterns: {kept}}}\n"
+        )
+        run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(governance)})
+        assert governance_findings(run) == [], kept
     preset = ENTERPRISE.replace(
         "{enforcement: strict, pattern: custom, custom_patterns: ['^raw_', '^agg_']}",
         "{enforcement: strict, pattern: medallion}",
@@ -73,10 +76,36 @@ def test_the_convention_kept_a_preset_for_a_preset_or_naming_off_above_pass(lint
     for governance in ("  naming: {enforcement: strict, pattern: kimball}\n", "  naming: null\n"):
         run = lint({"enterprise.yaml": preset, "manifest.yaml": domain(governance)})
         assert governance_findings(run) == [], governance
+    medallion = "'^(bronze|silver|gold)_[a-z][a-z0-9_]*$'"
+    own_regex = (
+        f"  naming: {{enforcement: strict, pattern: custom, custom_patterns: [{medallion}]}}\n"
+    )
+    run = lint({"enterprise.yaml": preset, "manifest.yaml": domain(own_regex)})
+    assert governance_findings(run) == []
     off = ENTERPRISE.replace("enforcement: strict", "enforcement: 'off'")
     swapped = "  naming: {enforcement: 'off', pattern: custom, custom_patterns: ['.*']}\n"
     run = lint({"enterprise.yaml": off, "manifest.yaml": domain(swapped)})
     assert governance_findings(run) == []
+
+
+def test_custom_patterns_above_replaced_by_a_preset_pass(lint) -> None:
+    """floe-core orders `naming.enforcement` only, and a preset is upstream's fixed regex: a
+    domain choosing medallion or kimball under an enterprise's custom patterns cannot widen it
+    to pass every name, as it cannot under another preset (was reported, a false error)."""
+    for preset in ("medallion", "kimball"):
+        governance = f"  naming: {{enforcement: strict, pattern: {preset}}}\n"
+        run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(governance)})
+        assert governance_findings(run) == [], preset
+    run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain("  naming: {}\n")})
+    assert [f[0] for f in governance_findings(run)] == ["FL605"]  # enforcement: warn, not FL612
+
+
+def test_floe_core_matches_a_name_against_any_custom_pattern() -> None:
+    """Why some of the patterns above are no weakening: fewer alternatives pass fewer names."""
+    from floe_core.enforcement.patterns import matches_custom_patterns
+
+    assert matches_custom_patterns("agg_orders", ["^raw_", "^agg_"])
+    assert not matches_custom_patterns("agg_orders", ["^raw_"])
 
 
 def test_floe_core_reads_a_naming_block_without_pattern_as_medallion() -> None:

@@ -83,3 +83,31 @@ def test_the_quoted_and_the_yaml_date_read_as_the_same_override() -> None:
         for e in ("2027-06-01", datetime.date(2027, 6, 1))
     ]
     assert read[0] == read[1]
+
+
+def test_policy_types_compare_as_the_set_floe_core_checks_membership_in(lint) -> None:
+    """floe-core's enforcer applies an override when a violation's type is in `policy_types`:
+    `[naming, coverage]` and `[coverage, naming, naming]` are one override; another set is not."""
+    above = ENTERPRISE.replace("expires: 2027-06-01}", "policy_types: [naming, coverage]}")
+    run = lint(
+        {
+            "enterprise.yaml": above,
+            "manifest.yaml": domain(
+                "  policy_overrides:\n"
+                "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123,"
+                " policy_types: [coverage, naming, naming]}\n"
+                "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123,"
+                " policy_types: [naming, custom]}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL610",
+            10,
+            7,
+            "domain 'sales' adds governance.policy_overrides entry {pattern: 'legacy_*', action: "
+            "downgrade, reason: 'JIRA-123', policy_types: ['naming', 'custom']}, which enterprise "
+            f"'acme' {TAIL}",
+        )
+    ]

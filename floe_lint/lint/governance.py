@@ -52,7 +52,13 @@ def shown_entry(entry: dict[str, Any]) -> str:
     the rules of dropped lists and added overrides name entries the same way."""
     parts = []
     for key, value in entry.items():
-        text = value if isinstance(value, str) else str(value)
+        text = (
+            value
+            if isinstance(value, str)
+            else shown(value)
+            if isinstance(value, bool)
+            else str(value)
+        )
         if isinstance(value, str) and (not value or not value.replace("_", "a").isalnum()):
             text = f"'{value}'"
         parts.append(f"{key}: {text}")

@@ -1,0 +1,348 @@
+"""Properties of the list and naming rules (FL610 policy-overrides-added, FL611
+governance-list-dropped, FL612 naming-pattern-replaced) against floe-core 0.1.0a1.
+
+floe-core compiles a domain with its own governance and compares none of these in its
+`validate_security_policy_not_weakened`; what it does judge is what an entry *is*: its models
+read each entry (defaults filled in, lax-mode values such as `min_columns: "2"`), and its
+validators use some lists as sets (`required_tags`, `test_types`, `policy_types`: membership) and
+match a name against any custom naming pattern. So floe-core's models are the oracle of which
+entries are the same, and the documented rule of each (an override added, an entry dropped, a
+naming pattern added) is the strictness floe-lint adds beyond floe-core.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from floe_core.enforcement.patterns import get_pattern_for_type
+from floe_core.schemas.governance import (
+    CustomRule,
+    NamingConfig,
+    PolicyDefinitionConfig,
+    PolicyOverride,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
+
+from floe_lint.cli import main
+from floe_lint.lint.governance import shown_entry
+from tests.test_governance_defaults import manifest
+
+PROPERTY = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def findings(parent: dict[str, Any], child: dict[str, Any], rule: str) -> list[dict[str, Any]]:
+    """floe-lint's findings of `rule` on an enterprise with governance `parent` and a domain
+    with governance `child`, through the real CLI on real files."""
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, doc in (
+            ("enterprise.yaml", manifest("enterprise", parent)),
+            ("manifest.yaml", manifest("domain", child)),
+        ):
+            Path(tmp, name).write_text(yaml.safe_dump(doc, sort_keys=False), "utf-8")
+        out, err = io.StringIO(), io.StringIO()
+        code = main(["check", tmp, "--format", "json", "--no-cache"], stdout=out, stderr=err)
+        assert code in (0, 1), err.getvalue()
+        return [f for f in json.loads(out.getvalue())["findings"] if f["rule"] == rule]
+
+
+def as_sets(read: dict[str, Any], *names: str) -> dict[str, Any]:
+    """A model's dump with the lists floe-core uses as sets made sets."""
+    return {k: frozenset(v) if k in names and isinstance(v, list) else v for k, v in read.items()}
+
+
+def as_read(entry: dict[str, Any]) -> dict[str, Any]:
+    """`entry` as floe-lint loads it from the file written, a message quoting that (its loader
+    keeps a YAML date as its text)."""
+    loaded: dict[str, Any] = yaml.safe_load(yaml.safe_dump(entry, sort_keys=False))
+    return {k: v.isoformat() if isinstance(v, datetime.date) else v for k, v in loaded.items()}
+
+
+def frozen(value: Any) -> Any:
+    """A hashable value equal exactly when `value`s are (a set compares as its sorted items)."""
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((k, frozen(v)) for k, v in value.items())))
+    if isinstance(value, frozenset | set):
+        return ("set", tuple(sorted(repr(v) for v in value)))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(frozen(v) for v in value))
+    return (type(value).__name__, repr(value))
+
+
+_SPELLINGS: dict[Any, list[Any]] = {
+    True: [True, "yes", "true", 1, "on"],
+    False: [False, "no", "false", 0, "off"],
+}
+
+
+@st.composite
+def respelled(draw: st.DrawFn, entry: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+    """`entry` spelled another way floe-core reads the same: lax-mode values, lists in another
+    order or with a name twice, a default written out or left out."""
+    out: dict[str, Any] = {}
+    for key, value in {**defaults, **entry}.items():
+        if key in defaults and key not in entry and draw(st.booleans()):
+            continue  # a default left out stays left out
+        if key in entry and defaults.get(key, object()) == value and draw(st.booleans()):
+            continue  # a default written out is left out
+        if isinstance(value, bool):
+            value = draw(st.sampled_from(_SPELLINGS[value]))
+        elif isinstance(value, int):
+            value = draw(st.sampled_from([value, str(value), float(value)]))
+        elif isinstance(value, list) and value:
+            value = draw(st.permutations(value))
+            value = [*value, value[0]] if draw(st.booleans()) else list(value)
+        elif isinstance(value, datetime.date):
+            value = draw(st.sampled_from([value, value.isoformat()]))
+        elif isinstance(value, str) and key == "expires":
+            value = draw(st.sampled_from([value, datetime.date.fromisoformat(value)]))
+        out[key] = value
+    keys = draw(st.permutations(list(out)))
+    return {key: out[key] for key in keys}
+
+
+@st.composite
+def pair(
+    draw: st.DrawFn, entries: st.SearchStrategy[Any], defaults: Any
+) -> tuple[list[Any], list[Any]]:
+    """Lists above and below: below keeps, respells or drops each entry above, and adds some."""
+    above = draw(st.lists(entries, max_size=3))
+    below = []
+    for entry in above:
+        fate = draw(st.sampled_from(["keep", "respell", "drop"]))
+        if fate == "keep":
+            below.append(entry)
+        elif fate == "respell":
+            below.append(draw(respelled(entry, defaults(entry))))
+    below += draw(st.lists(entries, max_size=2))
+    return above, list(draw(st.permutations(below)))
+
+
+# -- FL610: an override the level above does not have ---------------------------------------
+
+OVERRIDE = st.fixed_dictionaries(
+    {
+        "pattern": st.sampled_from(["legacy_*", "tmp_*"]),
+        "action": st.sampled_from(["downgrade", "exclude"]),
+        "reason": st.just("JIRA-1"),
+    },
+    optional={
+        "expires": st.sampled_from([None, "2027-06-01", datetime.date(2027, 6, 1)]),
+        "policy_types": st.sampled_from(
+            [None, ["naming"], ["naming", "coverage"], ["coverage", "naming", "naming"]]
+        ),
+    },
+)
+
+
+def override_key(entry: dict[str, Any]) -> Any:
+    """An override as floe-core reads (`PolicyOverride`) and uses it (policy types: membership)."""
+    return frozen(as_sets(PolicyOverride.model_validate(entry).model_dump(), "policy_types"))
+
+
+@PROPERTY
+@given(lists=pair(OVERRIDE, lambda entry: {"expires": None, "policy_types": None}))
+def test_fl610_reports_exactly_the_overrides_floe_core_reads_as_new(
+    lists: tuple[list[dict[str, Any]], list[dict[str, Any]]],
+) -> None:
+    above, below = lists
+    kept = {override_key(e) for e in above}
+    expected = Counter(shown_entry(as_read(e)) for e in below if override_key(e) not in kept)
+    reported = findings({"policy_overrides": above}, {"policy_overrides": below}, "FL610")
+    assert Counter(f["message"].split(" entry ", 1)[1].split(", which ")[0] for f in reported) == (
+        expected
+    ), (above, below, reported)
+
+
+# -- FL611: an entry of the level above that the level drops --------------------------------
+
+SPELLED_TRUE = st.sampled_from([True, "yes", "true", 1])
+RULE = st.one_of(
+    st.fixed_dictionaries(
+        {"type": st.just("require_meta_field"), "field": st.sampled_from(["owner", "team"])},
+        optional={
+            "required": st.one_of(SPELLED_TRUE, st.sampled_from([False, "no"])),
+            "applies_to": st.sampled_from(["*", "gold_*"]),
+        },
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("require_tests_of_type"),
+            "test_types": st.sampled_from(
+                [["unique"], ["unique", "not_null"], ["not_null", "unique", "unique"]]
+            ),
+        },
+        optional={"min_columns": st.sampled_from([1, "1", 1.0, 2, "2"])},
+    ),
+    st.fixed_dictionaries(
+        {
+            "type": st.just("require_tags_for_prefix"),
+            "prefix": st.just("gold_"),
+            "required_tags": st.sampled_from([["a"], ["a", "b"], ["b", "a"]]),
+        },
+        optional={"applies_to": st.just("*")},
+    ),
+)
+POLICY = st.fixed_dictionaries(
+    {
+        "name": st.just("tags"),
+        "type": st.just("required_tags"),
+        "action": st.sampled_from(["error", "warn"]),
+        "message": st.just("tag it"),
+    },
+    optional={
+        "config": st.sampled_from(
+            [{}, {"required_tags": ["a", "b"]}, {"required_tags": ["b", "a"]}]
+        )
+    },
+)
+#: floe-core's defaults of each entry (`CustomRule` by type, `PolicyDefinitionConfig`)
+RULE_DEFAULTS = {
+    "require_meta_field": {"required": True, "applies_to": "*"},
+    "require_tests_of_type": {"min_columns": 1, "applies_to": "*"},
+    "require_tags_for_prefix": {"applies_to": "*"},
+}
+
+
+@st.composite
+def lists_pair(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Governance above and below; below leaves a list out now and then (floe-core: empty)."""
+    rules = draw(pair(RULE, lambda entry: RULE_DEFAULTS[entry["type"]]))
+    policies = draw(pair(POLICY, lambda entry: {"config": {}}))
+    above: dict[str, Any] = {}
+    below: dict[str, Any] = {}
+    for key, (up, down) in (("custom_rules", rules), ("policies", policies)):
+        if up or draw(st.booleans()):
+            above[key] = up
+        if down or draw(st.booleans()):
+            below[key] = down
+    return above, below
+
+
+_RULE = TypeAdapter(CustomRule)
+
+
+def entry_key(key: str, entry: dict[str, Any]) -> Any:
+    """An entry as floe-core's model reads it, with the lists its validators use as sets."""
+    if key == "custom_rules":
+        return frozen(
+            as_sets(_RULE.validate_python(entry).model_dump(), "required_tags", "test_types")
+        )
+    read = PolicyDefinitionConfig.model_validate(entry).model_dump()
+    if read["type"] == "required_tags" and "required_tags" in read["config"]:
+        read["config"] = frozen(as_sets(read["config"], "required_tags"))
+    else:
+        read["config"] = frozen(read["config"])
+    return frozen(read)
+
+
+@PROPERTY
+@given(blocks=lists_pair())
+def test_fl611_reports_exactly_the_entries_floe_core_reads_below_no_more(
+    blocks: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """A written governance block replaces each list (left out: floe-core's empty default); an
+    entry above is dropped unless the level writes one floe-core reads the same."""
+    above, below = blocks
+    expected: Counter[str] = Counter()
+    for key in ("custom_rules", "policies"):
+        kept = {entry_key(key, e) for e in below.get(key) or []}
+        seen = set()
+        for entry in above.get(key) or []:
+            read = entry_key(key, entry)
+            if read not in seen and read not in kept:
+                expected[f"{key} entry {shown_entry(as_read(entry))}"] += 1
+            seen.add(read)
+    reported = findings(above, below, "FL611")
+    got = Counter(
+        f["message"].split("governance.", 1)[1].split(" of enterprise", 1)[0] for f in reported
+    )
+    assert got == expected, (above, below, reported)
+
+
+# -- FL612: naming patterns of the level's own ---------------------------------------------
+
+CUSTOM = ["^raw_", "^agg_", ".*", get_pattern_for_type("medallion")]
+NAMING = st.fixed_dictionaries(
+    {},
+    optional={
+        "enforcement": st.sampled_from(["off", "warn", "strict"]),
+        "pattern": st.sampled_from(["medallion", "kimball", "custom"]),
+        "custom_patterns": st.lists(st.sampled_from(CUSTOM), max_size=3),
+    },
+)
+
+
+def naming_read(naming: dict[str, Any] | None) -> NamingConfig | None:
+    """floe-core's reading of a naming block (None: absent, or refused by its model)."""
+    if naming is None:
+        return None
+    try:
+        return NamingConfig.model_validate(naming)
+    except ValidationError:
+        return None
+
+
+def allowed(naming: NamingConfig) -> set[str]:
+    """The regexes a name may match to pass (floe-core: any custom pattern, or the preset's)."""
+    if naming.pattern == "custom":
+        return set(naming.custom_patterns or ())
+    return {get_pattern_for_type(naming.pattern)}
+
+
+@st.composite
+def naming_pair(draw: st.DrawFn) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """Naming above and below; below is often the patterns above reordered, thinned or grown,
+    or a preset."""
+    above = draw(st.one_of(st.none(), NAMING))
+    patterns = list((above or {}).get("custom_patterns") or [])
+    near = st.fixed_dictionaries(
+        {
+            "pattern": st.just("custom"),
+            "custom_patterns": st.permutations(patterns).flatmap(
+                lambda kept: st.lists(st.sampled_from(CUSTOM), max_size=1).map(
+                    lambda extra: list(kept[: max(1, len(kept) - 1)]) + extra
+                )
+            ),
+        },
+        optional={"enforcement": st.sampled_from(["off", "warn", "strict"])},
+    )
+    preset = st.fixed_dictionaries(
+        {"pattern": st.sampled_from(["medallion", "kimball"])},
+        optional={"enforcement": st.sampled_from(["warn", "strict"])},
+    )
+    below = draw(st.one_of(st.none(), NAMING, near, preset))
+    return above, below
+
+
+@PROPERTY
+@given(blocks=naming_pair())
+def test_fl612_reports_a_custom_pattern_added_below_an_enforced_convention(
+    blocks: tuple[dict[str, Any] | None, dict[str, Any] | None],
+) -> None:
+    """floe-core orders `naming.enforcement` only; floe-lint adds: while naming is enforced
+    above, a level's custom patterns must be among the regexes the convention above allows (a
+    preset, upstream's fixed regex, always passes; so do fewer patterns)."""
+    above, below = blocks
+    parent, child = naming_read(above), naming_read(below)
+    expected = (
+        parent is not None
+        and child is not None
+        and parent.enforcement != "off"
+        and child.pattern == "custom"
+        and not set(child.custom_patterns or ()) <= allowed(parent)
+    )
+    reported = findings(
+        {} if above is None else {"naming": above},
+        {} if below is None else {"naming": below},
+        "FL612",
+    )
+    assert len(reported) == int(expected), (above, below, reported)
