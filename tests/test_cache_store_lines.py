@@ -195,3 +195,52 @@ def test_a_store_is_never_written_through_a_link(tmp_path: Path) -> None:
     plain = tmp_path / "plain.json"
     write_chunks(plain, iter(['{"a":', "1}"]))
     assert plain.read_text() == '{"a":1}'
+
+
+def _index_bytes(folder: Path, count: int) -> int:
+    """The bytes a loaded store of `count` small entries keeps (its index of lines)."""
+    import tracemalloc
+
+    store = cache.Store(folder, "k")
+    store.written = {f"/ws/p{i:05}/floe.yaml": {"h": f"{i:032x}"} for i in range(count)}
+    store.save()
+    tracemalloc.start()
+    try:
+        again = cache.Store(folder, "k")
+        again.load()
+        kept = tracemalloc.get_traced_memory()[0]
+        assert len(again.entries) == count
+        assert again.entries.get("/ws/p00003/floe.yaml") == {"h": f"{3:032x}"}
+    finally:
+        tracemalloc.stop()
+    again.close()
+    return kept
+
+
+def test_the_index_of_lines_takes_a_few_words_an_entry(tmp_path: Path) -> None:
+    """Where each line lies, by its key's hash, is kept for the whole run: as a `dict` of two
+    `int`s it took about 120 bytes an entry (issue 17, memory with the result cache on, fifth
+    round); two arrays of machine words take 16."""
+    small = _index_bytes(tmp_path / "small", 5000)  # (beyond `places.SMALL`: see there)
+    large = _index_bytes(tmp_path / "large", 9000)
+    per_entry = (large - small) / 4000
+    assert per_entry < 40, (small, large)
+
+
+@pytest.mark.parametrize("small", [0, 2, 4096])
+def test_keys_of_the_same_hash_are_not_found(small: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two lines whose keys' hashes are the same: neither entry is found (their files are
+    checked again), the others are, and the store's count is of the hashes; in a `dict` and
+    in arrays alike (`SMALL`: the lines a `dict` indexes)."""
+    from floe_lint.lint import places as module
+    from floe_lint.lint.places import SHARED, Places
+
+    monkeypatch.setattr(module, "SMALL", small)
+    places = Places()
+    for known, place in [(5, 50), (-3, 30), (5, 51), (9, 90), (5, 52), (-3 << 60, 1)]:
+        places.add(known, place)
+    places.frozen()
+    assert [places.get(k) for k in (5, -3, 9, -3 << 60, 7)] == [SHARED, 30, 90, 1, None]
+    assert len(places) == 4
+    assert sorted(places.values()) == [SHARED, 1, 30, 90]
+    assert Places().frozen().get(0) is None

@@ -111,7 +111,11 @@ def test_found_under_is_discoverys_os_walk(
             for folder in walked:
                 for name in [*os.listdir(folder), "floe.lock"]:
                     path = os.path.join(folder, name)
-                    assert listing.absent(path) is (not os.path.lexists(path)), path
+                    told = listing.absent(path)
+                    if os.path.lexists(path):  # (None: a folder of many names, `_hashed`)
+                        assert told is False or (told is None and len(os.listdir(folder)) > 8)
+                    else:
+                        assert told is True, path
             assert listing.absent(str(outside / "secret.yaml")) is None
     finally:
         os.chdir(old)

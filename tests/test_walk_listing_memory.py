@@ -52,3 +52,59 @@ def test_folders_of_the_same_names_share_them(tmp_path: Path) -> None:
     assert first is last
     assert listing.absent(str(tmp_path / "large" / "products" / "p00007" / "floe.lock"))
     assert not listing.absent(str(tmp_path / "large" / "products" / "p00007" / "floe.yaml"))
+
+
+def test_a_walk_holds_no_list_of_every_file_while_it_is_read(tmp_path: Path) -> None:
+    """`found_under` gives each folder's files as the folder is listed: it built a list of the
+    whole walk first, each file with its absolute path too (about 240 bytes a file at the peak
+    of a run replayed whole, issue 17)."""
+
+    def peak(root: Path) -> int:
+        listing = Beside(every_name=True)
+        tracemalloc.start()
+        try:
+            count = 0
+            for _ in found_under(root, [], listing):
+                count += 1
+            current, top = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert count == len(listing.names) - 2  # (a product a folder; the top, `products`)
+        return top - current
+
+    _tree(tmp_path / "small", 300)
+    _tree(tmp_path / "large", 900)
+    per_file = (peak(tmp_path / "large") - peak(tmp_path / "small")) / 600
+    assert per_file < 40, per_file
+
+
+def test_a_folder_of_many_names_keeps_their_hashes(tmp_path: Path) -> None:
+    """A folder of products (one name a product) kept each name as a string in a set, about
+    90 bytes a product for the whole run (issue 17): its names' hashes take 8; a name there is
+    never told absent, one not there is (but for another of the same hash: then not known)."""
+
+    def kept(root: Path) -> tuple[int, Beside]:
+        tracemalloc.start()
+        try:
+            listing = Beside(every_name=True)
+            found = list(found_under(root, [], listing))
+            del found
+            for absolute in [a for a, names in listing.names.items() if len(names) == 1]:
+                listing.forget(absolute, absolute)  # (as a streamed run does: shown so here)
+            listing.compact()
+            size = tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+        return size, listing
+
+    _tree(tmp_path / "small", 300)
+    _tree(tmp_path / "large", 900)
+    small, _ = kept(tmp_path / "small")
+    large, listing = kept(tmp_path / "large")
+    assert (large - small) / 600 < 20, (small, large)
+    products = tmp_path / "large" / "products"
+    for n in (0, 7, 899):
+        assert listing.absent(str(products / f"p{n:05}")) is None  # (there: asked)
+    assert listing.absent(str(products / "p00900")) is True
+    assert listing.absent(str(products / "floe.lock")) is True
+    assert listing.absent(str(products / "p\0")) is True

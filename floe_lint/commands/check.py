@@ -337,10 +337,16 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     run.warn_stale(result, stderr)
     empty = run.warn_empty(result, stderr)
     code = EXIT_FINDINGS if run.fails(findings) or empty else EXIT_CLEAN
+    replay = result.replay
     if whole is not None:
-        whole.store(result.replay, code)
-    if result.replay is not None:
-        result.replay.store.close()  # (the whole run is stored: no entry is read again)
+        # the run's files and findings, printed: not held while the whole-run record is made
+        # (the run's peak with the result cache on, issue 17)
+        del result, findings
+        if replay is not None:
+            replay.workspace.drop_files()
+        whole.store(replay, code)
+    if replay is not None:
+        replay.store.close()  # (the whole run is stored: no entry is read again)
     return code
 
 

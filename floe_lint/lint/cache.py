@@ -36,6 +36,7 @@ from pathlib import Path
 from floe_lint.errors import suppressed
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.lint.lines import Lines, sealed
+from floe_lint.lint.places import Places
 from floe_lint.load.digests import digest as digest
 
 TYPE_CHECKING = False
@@ -396,7 +397,7 @@ class Store:
 CHUNK_BYTES = 32768
 #: what `Store.written` holds for an entry replayed: its line is written as it was read
 AS_READ: dict[str, Any] = {}
-_NO_LINES = Lines(None, {}, 0)
+_NO_LINES = Lines(None, Places().frozen(), 0)
 
 
 def _first(pair: tuple[str, object]) -> str:

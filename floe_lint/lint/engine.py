@@ -184,7 +184,8 @@ def run(
     by_name = streamed and not searched
     named: list[tuple[Path | str, bool]] = []
     if by_name and discovered is not None:
-        named = [(Path(path) if explicit else path, explicit) for path, explicit in discovered]
+        # (a walk's name keeps its tuple: the result cache's list of files found shares it)
+        named = [(Path(f[0]), True) if f[1] else f for f in discovered]
     elif by_name:
         walked = discover_names(paths, hook=hook, listing=workspace.listed)
         named = [(path, explicit) for path, explicit in walked if filtering.selected(path, config)]

@@ -17,12 +17,13 @@ import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
+from floe_lint.lint.places import SHARED as _SHARED
+from floe_lint.lint.places import Places
+
 _OPEN = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _OPEN |= getattr(os, "O_NONBLOCK", 0)
 #: a line's place in the file: its offset times 2**32, plus its length
 _SHIFT = 32
-#: two lines whose first fields' hashes are the same (neither is found: their files are parsed)
-_SHARED = -1
 _CHUNK = 1 << 18  # (read and split at a time: a bounded part of a run's peak)
 #: what `Kept` reads of its file at most: the parses a store holds (`parsed.MAX_STORED`, 48 MB)
 #: with their keys, paths and hashes
@@ -56,13 +57,13 @@ class Kept:
         self.path = store.with_suffix(".parses")
         self._limit = limit
         self._fd: int | None = None
-        self._places: dict[int, int] | None = None
+        self._places: Places | None = None
 
-    def _index(self) -> dict[int, int]:
+    def _index(self) -> Places:
         """Where each line lies, by the hash of its first field; noted once, when first asked
         (a run builds a few of the files whose parses are kept)."""
         if self._places is None:
-            self._places = {}
+            self._places = Places()
             try:
                 fd = os.open(self.path, _OPEN)
             except OSError:
@@ -73,7 +74,7 @@ class Kept:
                     self._places = _places(fd, info.st_size)
                     self._fd, fd = fd, -1
             except OSError:
-                self._places = {}
+                self._places = Places()
             finally:
                 if fd >= 0:
                     os.close(fd)
@@ -150,9 +151,9 @@ class Kept:
         self.close()
 
 
-def _places(fd: int, size: int) -> dict[int, int]:
+def _places(fd: int, size: int) -> Places:
     """Each line's place (`_SHIFT`) by the hash of its first field, read a chunk at a time."""
-    places: dict[int, int] = {}
+    places = Places()
     at, rest = 0, b""
     while at < size:
         chunk = os.pread(fd, min(_CHUNK, size - at), at)
@@ -166,13 +167,12 @@ def _places(fd: int, size: int) -> dict[int, int]:
         for line in lines:
             _note(places, line, start)
             start += len(line) + 1
-    return places
+    return places.frozen()
 
 
-def _note(places: dict[int, int], line: bytes, start: int) -> None:
+def _note(places: Places, line: bytes, start: int) -> None:
     length = len(line)
     if not line or length >= 1 << _SHIFT:
         return
     tab = line.find(b"\t")
-    known = hash(line if tab < 0 else line[:tab])
-    places[known] = _SHARED if known in places else start << _SHIFT | length
+    places.add(hash(line if tab < 0 else line[:tab]), start << _SHIFT | length)

@@ -17,6 +17,8 @@ import json
 import os
 import stat
 
+from floe_lint.lint.places import SHARED as _SHARED
+from floe_lint.lint.places import Places
 from floe_lint.load.digests import digest
 
 TYPE_CHECKING = False
@@ -28,8 +30,6 @@ _OPEN = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _OPEN |= getattr(os, "O_NONBLOCK", 0)
 #: a line's place in the file: its offset times 2**32, plus its length
 _SHIFT = 32
-#: two keys of the store whose hashes are the same (neither is found: their files are checked)
-_SHARED = -1
 _CHUNK = 1 << 18  # (read and split at a time: a bounded part of a run's peak)
 #: entries kept decoded for their next question (`hold`), at most: a few MB at the most
 HELD = 512
@@ -85,7 +85,7 @@ def _key(line: bytes) -> str | None:
 class Lines:
     """Where each entry's line lies in an open store file (see the module)."""
 
-    def __init__(self, fd: int | None, places: dict[int, int], size: int):
+    def __init__(self, fd: int | None, places: Places, size: int):
         self._fd: int | None = fd
         self._places = places
         self.count = len(places)
@@ -230,12 +230,12 @@ class Lines:
         self.close()
 
 
-def _index(fd: int, head: bytes, tail: bytes, size: int) -> dict[int, int] | None:
+def _index(fd: int, head: bytes, tail: bytes, size: int) -> Places | None:
     """Each entry line's place by its key's hash, read a chunk at a time; None when the file is
     not `head`, entry lines (each but the last ending with `,`) and `tail`."""
     if os.pread(fd, len(head), 0) != head or os.pread(fd, len(tail), size - len(tail)) != tail:
         return None
-    places: dict[int, int] = {}
+    places = Places()
     at, end = len(head), size - len(tail)
     rest = b""
     while at < end:
@@ -257,7 +257,6 @@ def _index(fd: int, head: bytes, tail: bytes, size: int) -> dict[int, int] | Non
             key = _key(line)
             if key is None or length >= 1 << _SHIFT:
                 return None
-            known = hash(key)
-            places[known] = _SHARED if known in places else start << _SHIFT | length
+            places.add(hash(key), start << _SHIFT | length)
             start += len(line) + 1
-    return places if not rest else None
+    return places.frozen() if not rest else None

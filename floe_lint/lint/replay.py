@@ -34,6 +34,13 @@ if TYPE_CHECKING:
     from floe_lint.model.trust import Trust
 
 _LOCK_NAME = "floe.lock"
+
+
+def _named(found: tuple[Path | str, bool]) -> tuple[str, bool]:
+    """A walk's (name, explicit), its name text (as `plan` asked)."""
+    return found  # type: ignore[return-value]
+
+
 _NOT_NOTED = object()
 
 
@@ -178,7 +185,8 @@ class Replay:
 
     def plan(self, found: Sequence[tuple[Path | str, bool]]) -> None:
         self.store.load()
-        self.found = [(os.fspath(path), explicit) for path, explicit in found]  # (no Paths)
+        # (no Paths; a walk's name keeps the engine's tuple: not a second one per file)
+        self.found = [_named(f) if type(f[0]) is str else (os.fspath(f[0]), f[1]) for f in found]
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
         linked = self._linked(found)

@@ -71,6 +71,9 @@ class Spill:
         self.in_order = True
         self._last = ""
         self.count = 0
+        #: the keys of the lines added, as the run gave them (its own strings, not a copy per
+        #: file decoded from each line: issue 17)
+        self.keys: set[str] = set()
         #: what the lines `merged` gave depend on: (their keys, the files they depend on with
         #: their hashes, the files they reach, whether one has an `oci://` ref)
         self.summary: Summary | None = None
@@ -98,6 +101,7 @@ class Spill:
             self.in_order = False
         self._last = key
         self.count += 1
+        self.keys.add(key)
 
     def lines(self) -> Iterator[tuple[str, str]]:
         """(key, line) of every line added, by key; none when one could not be written."""
@@ -135,7 +139,7 @@ class Spill:
         since parsed). `keep` notes in the entry of a file among `parses` that its parse is
         kept (floe_lint.lint.parsed). With `whole`, what they depend on is noted as they pass
         (`summary`, for floe_lint.lint.whole)."""
-        keys: set[str] = set()
+        keys = self.keys  # (less those left out below)
         deps: dict[str, str | None] = {}
         reach: list[str] = []
         oci = False
@@ -146,6 +150,7 @@ class Spill:
                 continue
             key, entry = entry_of(line)
             if moved and (key in moved or not moved.isdisjoint(entry["deps"])):
+                keys.discard(key)
                 continue
             if parsed or key in owners or key in governed:
                 entry[FINDINGS] = [encode(f) for f in owners.get(key, ())]
@@ -154,7 +159,6 @@ class Spill:
                     keep(key, entry)
                 line = entry_line(key, entry)
             if whole:
-                keys.add(key)
                 deps.update(entry["deps"])
                 reach.extend(entry["reach"])
                 oci = oci or bool(entry.get("oci"))
@@ -164,6 +168,7 @@ class Spill:
 
     def close(self) -> None:
         self._held = []
+        self.keys = set()
         if self._file is not None:
             self._file.close()
             self._file = None

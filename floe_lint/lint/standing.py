@@ -85,6 +85,8 @@ class Standing:
     def take(self, key: str) -> Ready | None:
         """What replaying the entry of `key` reads (once: it is dropped), None if not noted."""
         ready = self._ready.pop(key, None)
+        if not self._ready:
+            self._ready = {}  # (a table emptied keeps its size: not to the end of the run)
         if ready is None or isinstance(ready, Ready):
             return ready
         length = (ready >> _FLAGS) - 1

@@ -259,7 +259,10 @@ class Whole:
         header, deps = record
         from floe_lint.safe_write import write_chunks
 
-        present = ((k, v) for k, v in sorted(deps.items()) if v is not None)
+        # (not a sorted list of every item: most are absent floe.lock files, and this is the
+        # run's peak, issue 17)
+        keys = sorted(k for k, v in deps.items() if v is not None)
+        present = ((k, v) for k in keys if (v := deps[k]) is not None)
         absent = sorted(k for k, v in deps.items() if v is None)
         found = (item for item in _found_items(replay) if item is not None)
         try:
@@ -293,7 +296,7 @@ class Whole:
             seen, spilled_deps, reach, oci = spilled
             if oci:
                 return None
-            deps.update(spilled_deps)
+            deps = spilled_deps  # (made for this: not copied)
             todo.extend(reach)
         # the entries replayed: what they depend on was noted as each was found to stand (each
         # file they reached was replayed too), unless that is not exact; then read again
@@ -302,7 +305,11 @@ class Whole:
         if replayed:
             if standing.oci:
                 return None
-            deps.update(standing.deps)
+            # (the smaller into the larger: a file's hash is the same in both)
+            deps, more = (
+                (standing.deps, deps) if len(standing.deps) > len(deps) else (deps, standing.deps)
+            )
+            deps.update(more)
         while todo:
             key = todo.pop()
             if key in seen or key in replayed:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import stat
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -52,8 +54,9 @@ class Listing:
 
     def __init__(self) -> None:
         #: each folder listed -> the names it held (a few as a tuple: most folders of a large
-        #: tree hold one file, and a set of one takes four times the memory)
-        self.names: dict[str, tuple[str, ...] | set[str]] = {}
+        #: tree hold one file, and a set of one takes four times the memory; more as the sorted
+        #: hashes of the names, `_hashed`)
+        self.names: dict[str, tuple[str, ...] | array[int]] = {}
         #: each few names a folder held, kept once for every folder that holds the same (most
         #: folders of a large tree hold one file of the same name: `floe.yaml`), so a folder
         #: costs its entry, not a tuple and a name string of its own (issue 17)
@@ -74,8 +77,13 @@ class Listing:
         if len(files) + len(dirs) <= _FEW:
             self.names[absolute] = self._shared((*files, *dirs))
         else:
-            names = self.names[absolute] = set(files)
-            names.update(dirs)
+            self.names[absolute] = _hashed([*files, *dirs])
+
+    def compact(self) -> None:
+        """Let go of the room of the folders forgotten (a table keeps its size as entries
+        are taken out: a streamed run's forgotten folders cost it to the end, issue 17)."""
+        self.names = dict(self.names)
+        self._tuples = dict(self._tuples)
 
     @property
     def folders(self) -> set[str]:
@@ -83,12 +91,27 @@ class Listing:
 
     def absent(self, path: str) -> bool | None:
         """Whether nothing was at the absolute `path` when its folder was listed; None when its
-        folder was not listed."""
+        folder was not listed (or, in a folder of many names, when one had the hash of its
+        name: then the system is asked)."""
         folder, _, name = path.rpartition("/")
         names = self.names.get(folder)
         if names is None or not name:
             return None
-        return name not in names
+        if type(names) is tuple:
+            return name not in names
+        if "\0" in name:
+            return True  # (no name holds one)
+        known = hash(name)
+        at = bisect_left(names, known)
+        # a name of its hash was there: it, or another of the same hash (unknown: asked)
+        return None if at < len(names) and names[at] == known else True
+
+
+def _hashed(names: list[str]) -> array[int]:
+    """The names of a folder of many (a folder of products: one a product) as the sorted
+    hashes of their text, 8 bytes a name, not a set of their strings (about 90, issue 17):
+    a name is told absent when no name had its hash, else not known (`absent`: None)."""
+    return array("q", sorted(hash(name) for name in names))
 
 
 class Beside(Listing):
@@ -126,6 +149,10 @@ class Beside(Listing):
         kept.extend(name for name in dirs if name.endswith("ml") and name.count(".") >= 2)
         self.beside[shown] = self._shared(tuple(kept)) if kept else _NONE
 
+    def compact(self) -> None:
+        super().compact()
+        self.beside = dict(self.beside)
+
     def forget(self, folder: str, absolute: str | None = None) -> None:
         """Keep nothing of `folder` (its files were checked and released): `candidates` and
         `up` answer None for it, as for a folder the walk did not list; nor, with `absolute`
@@ -149,9 +176,12 @@ def found_under(
     """Each YAML file, and each JSON file declaring Floe's API version, under the folder `top`,
     as `discover` yields them (a symbolic link whose target lies outside `top` is left out).
     Every symbolic link met in a listed folder (to a file or a folder, followed or not) is
-    appended to `links` when given; each folder listed and its entries, to `listing`."""
-    for shown, _, _ in walk(top, links, listing):
-        yield shown
+    appended to `links` when given; each folder listed and its entries, to `listing`.
+    Given as each folder is listed, by name only: not a list of the whole walk with each
+    file's absolute path too (about 240 bytes a file at once, issue 17)."""
+    for shown, _, _, names, _ in folder_files(top, links, listing):
+        for name in names:
+            yield shown + name
 
 
 def walk(

@@ -300,6 +300,13 @@ class Workspace:
         """Whether no file is loaded yet."""
         return not (self._files or self._shared or self._retired or self._shelved)
 
+    def drop_files(self) -> None:
+        """Hold no file any more: the run's output is printed, and what follows (the result
+        cache's whole-run record, the run's peak at 30,000 products) asks only for keys."""
+        self._files, self.reported, self._retired, self._shelved = {}, {}, {}, {}
+        self._shared = self._files
+        self.listed.compact()
+
     def was_retired(self, text: str) -> bool:
         """Whether `retire` took the file whose key is spelt `text`, put back since or not."""
         return bool(self._retired or self._put_back) and (
