@@ -63,11 +63,13 @@ def write_file(path: Path, data: bytes | str, root: Path | None = None) -> bool:
     return True
 
 
-def write_chunks(path: Path, chunks: Iterable[str], root: Path | None = None) -> None:
-    """`write_file` of the text the chunks make, written as they come: a large file (the
-    result cache's store) is never held whole as text and again as bytes. Always written:
-    unlike `write_file`, the file's current content is not compared first."""
-    _replace(path, _checked_folder(path, root), (chunk.encode("utf-8") for chunk in chunks))
+def write_chunks(path: Path, chunks: Iterable[str | bytes], root: Path | None = None) -> None:
+    """`write_file` of the text the chunks make (text encoded as UTF-8, bytes as they are),
+    written as they come: a large file (the result cache's store) is never held whole as text
+    and again as bytes. Always written: unlike `write_file`, the file's current content is not
+    compared first."""
+    encoded = (chunk if isinstance(chunk, bytes) else chunk.encode("utf-8") for chunk in chunks)
+    _replace(path, _checked_folder(path, root), encoded)
 
 
 def _checked_folder(path: Path, root: Path | None) -> Path:

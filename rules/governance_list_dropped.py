@@ -8,7 +8,9 @@ written without the list is floe-core's default, an empty list. An entry the dom
 by value, as floe-core's model reads them (`applies_to: '*'`, `required: true`,
 `min_columns: 1` and `config: {}` when left out; `min_columns: "1"` is 1 and `required: "yes"`
 true, as its lax mode reads them) and its validators use them (`required_tags` and
-`test_types` in any order, each name once). A governance block not written at all, or
+`test_types` in any order, each name once). A custom rule kept but tightened keeps it: more
+`required_tags`, `required: true` for false, a higher `min_columns` (not other `test_types`:
+floe-core counts the columns with any of them). A governance block not written at all, or
 null, inherits the one above: nothing is dropped.
 
 Fails:
@@ -71,6 +73,14 @@ _DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
 #: the fields pydantic's lax mode reads into another type (`required: "yes"`, `min_columns:
 #: "2"`), and the lists floe-core's validators use as sets (`required_tags`, `test_types`)
 _READ_AS = {"required": "boolean", "min_columns": "integer"}
+#: per custom rule type, the one field a level may tighten and still keep the entry (floe-core's
+#: validator then fails every model the entry above fails): more tags required, a meta field
+#: required non-empty, tests on more columns
+_TIGHTER = {
+    "require_tags_for_prefix": "required_tags",
+    "require_meta_field": "required",
+    "require_tests_of_type": "min_columns",
+}
 _SETS = ("required_tags", "test_types")
 
 
@@ -83,7 +93,8 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
         kept = [_read(key, e) for e in own.value] if isinstance(own.value, list) else []
         where = own if own.exists else governance
         for entry, node, owner in _above(level.parent, key):
-            if _read(key, entry) in kept:
+            read = _read(key, entry)
+            if any(_covers(key, mine, read) for mine in kept):
                 continue
             yield ctx.finding(
                 where,
@@ -136,6 +147,29 @@ def _read(key: str, entry: Any) -> Any:
         if tags is not None:
             read["config"] = {**read["config"], "required_tags": _as_set(tags)}
     return read
+
+
+def _covers(key: str, mine: Any, theirs: Any) -> bool:
+    """Whether the entry `mine` (read) keeps `theirs`: the same, or a custom rule the same but
+    in its `_TIGHTER` field, which is at least as strict (a superset of tags, `required: true`,
+    as many columns or more; other test types are not stricter: floe-core counts a column
+    with any of them)."""
+    if mine == theirs:
+        return True
+    if key != "custom_rules" or not isinstance(mine, dict) or not isinstance(theirs, dict):
+        return False
+    kind = theirs.get("type")
+    field = _TIGHTER.get(kind) if isinstance(kind, str) else None
+    if field is None or {**mine, field: None} != {**theirs, field: None}:
+        return False
+    own: Any = mine.get(field)
+    above: Any = theirs.get(field)
+    if field == "required_tags":
+        return isinstance(own, frozenset) and isinstance(above, frozenset) and own >= above
+    if field == "required":
+        return own is True and above is False
+    whole = all(isinstance(n, int) and not isinstance(n, bool) for n in (own, above))
+    return whole and own >= above
 
 
 def _as_read(value: Any, wants: str) -> Any:

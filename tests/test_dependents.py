@@ -217,6 +217,28 @@ def test_dependents_through_the_config_refs_table(
     assert orders["related"][-1]["file"] == "platform/sales/manifest.yaml"
 
 
+@pytest.mark.parametrize("folder", ["platform/sales", "platform/sales/"])
+@pytest.mark.parametrize("where", ["config", "command line"])
+def test_dependents_through_a_ref_mapped_to_the_manifests_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str, where: str
+) -> None:
+    """`refs` / `--ref` may map a ref to a folder, which `check` resolves to its manifest.yaml:
+    a change of that manifest re-checks the products on the ref (the pre-commit hook passed
+    one it broke, while `check .` refused it)."""
+    monkeypatch.chdir(tmp_path)
+    config = {".floe-lint.yaml": f"refs:\n  {REF}: {folder}\n"} if where == "config" else {}
+    _oci_tree(tmp_path, REF, config)
+    options = ["--ref", f"{REF}={folder}"] if where == "command line" else []
+    whole = run_cli("check", ".", "--format", "json", "--offline", *options)
+    assert ("products/orders/floe.yaml", 5, "compute-not-approved") in _where(whole)
+    run = run_cli(
+        "check", "platform/sales/manifest.yaml", "--format", "json", "--offline", *options
+    )
+    assert ("products/orders/floe.yaml", 5, "compute-not-approved") in _where(run)
+    orders = next(f for f in run.findings if f["file"] == "products/orders/floe.yaml")
+    assert orders["related"][-1]["file"] == "platform/sales/manifest.yaml"
+
+
 def test_dependents_through_a_lock_file_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -170,3 +170,55 @@ def test_an_entry_read_to_another_value_is_still_dropped(lint) -> None:
         )
         for entry in entries
     ]
+
+
+def test_a_custom_rule_kept_but_tightened_keeps_the_entry_above(lint) -> None:
+    """floe-core's validator fails every model the entry above fails under more required tags,
+    `required: true` for false, or a higher `min_columns`: the entry is kept. Another test type
+    is not stricter (a column with any of them counts toward `min_columns`): dropped."""
+    above = SPELLED.replace("field: owner, required: true", "field: owner, required: false")
+    run = lint(
+        {
+            "enterprise.yaml": above,
+            "manifest.yaml": domain(
+                "  custom_rules:\n"
+                "    - {type: require_tests_of_type, test_types: [unique, not_null], min_columns: 3}\n"
+                "    - {type: require_meta_field, field: owner}\n"
+                "    - {type: require_tags_for_prefix, prefix: gold_,"
+                " required_tags: [tested, documented, owned]}\n"
+                "  policies:\n"
+                "    - {name: tags, type: required_tags, action: error, message: m,"
+                " config: {required_tags: [a, b]}}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == []
+    run = lint(
+        {
+            "enterprise.yaml": above,
+            "manifest.yaml": domain(
+                "  custom_rules:\n"
+                "    - {type: require_tests_of_type, test_types: [unique, not_null, accepted_values],"
+                " min_columns: 2}\n"
+                "    - {type: require_meta_field, field: owner, required: false, applies_to: 'gold_*'}\n"
+                "    - {type: require_tags_for_prefix, prefix: gold_, required_tags: [tested, documented]}\n"
+                "  policies:\n"
+                "    - {name: tags, type: required_tags, action: error, message: m,"
+                " config: {required_tags: [a, b]}}\n"
+            ),
+        }
+    )
+    entries = (
+        "{type: require_meta_field, field: owner, required: false}",
+        "{type: require_tests_of_type, test_types: ['unique', 'not_null'], min_columns: 2}",
+    )
+    assert governance_findings(run) == [
+        (
+            "FL611",
+            9,
+            5,
+            f"domain 'sales' drops governance.custom_rules entry {entry} of enterprise 'acme'; "
+            f"{TAIL}",
+        )
+        for entry in entries
+    ]

@@ -111,17 +111,21 @@ def respelled(draw: st.DrawFn, entry: dict[str, Any], defaults: dict[str, Any]) 
 
 @st.composite
 def pair(
-    draw: st.DrawFn, entries: st.SearchStrategy[Any], defaults: Any
+    draw: st.DrawFn, entries: st.SearchStrategy[Any], defaults: Any, tighten: Any = None
 ) -> tuple[list[Any], list[Any]]:
-    """Lists above and below: below keeps, respells or drops each entry above, and adds some."""
+    """Lists above and below: below keeps, respells, tightens or drops each entry above, and
+    adds some."""
     above = draw(st.lists(entries, max_size=3))
     below = []
+    fates = ["keep", "respell", "drop", *(["tighten"] if tighten else [])]
     for entry in above:
-        fate = draw(st.sampled_from(["keep", "respell", "drop"]))
+        fate = draw(st.sampled_from(fates))
         if fate == "keep":
             below.append(entry)
         elif fate == "respell":
             below.append(draw(respelled(entry, defaults(entry))))
+        elif fate == "tighten":
+            below.append(tighten(entry))
     below += draw(st.lists(entries, max_size=2))
     return above, list(draw(st.permutations(below)))
 
@@ -212,10 +216,45 @@ RULE_DEFAULTS = {
 }
 
 
+def tightened(entry: dict[str, Any]) -> dict[str, Any]:
+    """A custom rule made stricter in its one field: another tag, required, more columns; or,
+    for tests, another test type (not stricter: floe-core counts a column with any of them)."""
+    kind = entry["type"]
+    if kind == "require_tags_for_prefix":
+        return {**entry, "required_tags": [*entry["required_tags"], "c"]}
+    if kind == "require_meta_field":
+        return {**entry, "required": True}
+    if len(set(entry["test_types"])) == 1:
+        return {**entry, "test_types": [*entry["test_types"], "accepted_values"]}
+    return {**entry, "min_columns": int(float(entry.get("min_columns", 1))) + 1}
+
+
+def covers(key: str, mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether an entry below keeps one above, by floe-core's validators: the same entry, or a
+    custom rule failing every model the one above fails (more required tags; required non-empty;
+    the same test types on at least as many columns)."""
+    if frozen(mine) == frozen(theirs):
+        return True
+    if key != "custom_rules" or mine["type"] != theirs["type"]:
+        return False
+    field = {
+        "require_tags_for_prefix": "required_tags",
+        "require_meta_field": "required",
+        "require_tests_of_type": "min_columns",
+    }[theirs["type"]]
+    if frozen({**mine, field: None}) != frozen({**theirs, field: None}):
+        return False
+    if field == "required_tags":
+        return bool(mine[field] >= theirs[field])
+    if field == "required":
+        return bool(mine[field] or not theirs[field])
+    return bool(mine[field] >= theirs[field])
+
+
 @st.composite
 def lists_pair(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     """Governance above and below; below leaves a list out now and then (floe-core: empty)."""
-    rules = draw(pair(RULE, lambda entry: RULE_DEFAULTS[entry["type"]]))
+    rules = draw(pair(RULE, lambda entry: RULE_DEFAULTS[entry["type"]], tightened))
     policies = draw(pair(POLICY, lambda entry: {"config": {}}))
     above: dict[str, Any] = {}
     below: dict[str, Any] = {}
@@ -230,18 +269,14 @@ def lists_pair(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
 _RULE = TypeAdapter(CustomRule)
 
 
-def entry_key(key: str, entry: dict[str, Any]) -> Any:
+def entry_read(key: str, entry: dict[str, Any]) -> dict[str, Any]:
     """An entry as floe-core's model reads it, with the lists its validators use as sets."""
     if key == "custom_rules":
-        return frozen(
-            as_sets(_RULE.validate_python(entry).model_dump(), "required_tags", "test_types")
-        )
+        return as_sets(_RULE.validate_python(entry).model_dump(), "required_tags", "test_types")
     read = PolicyDefinitionConfig.model_validate(entry).model_dump()
     if read["type"] == "required_tags" and "required_tags" in read["config"]:
-        read["config"] = frozen(as_sets(read["config"], "required_tags"))
-    else:
-        read["config"] = frozen(read["config"])
-    return frozen(read)
+        read["config"] = as_sets(read["config"], "required_tags")
+    return read
 
 
 @PROPERTY
@@ -250,17 +285,18 @@ def test_fl611_reports_exactly_the_entries_floe_core_reads_below_no_more(
     blocks: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
     """A written governance block replaces each list (left out: floe-core's empty default); an
-    entry above is dropped unless the level writes one floe-core reads the same."""
+    entry above is dropped unless the level writes one floe-core reads the same, or a custom
+    rule its validator holds at least as strictly."""
     above, below = blocks
     expected: Counter[str] = Counter()
     for key in ("custom_rules", "policies"):
-        kept = {entry_key(key, e) for e in below.get(key) or []}
+        kept = [entry_read(key, e) for e in below.get(key) or []]
         seen = set()
         for entry in above.get(key) or []:
-            read = entry_key(key, entry)
-            if read not in seen and read not in kept:
+            read = entry_read(key, entry)
+            if frozen(read) not in seen and not any(covers(key, k, read) for k in kept):
                 expected[f"{key} entry {shown_entry(as_read(entry))}"] += 1
-            seen.add(read)
+            seen.add(frozen(read))
     reported = findings(above, below, "FL611")
     got = Counter(
         f["message"].split("governance.", 1)[1].split(" of enterprise", 1)[0] for f in reported

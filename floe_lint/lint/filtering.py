@@ -14,7 +14,7 @@ from floe_lint.config import Config
 from floe_lint.findings import Finding, Span
 from floe_lint.lint import suppressions
 from floe_lint.lint.mandatory import Control, Refusal
-from floe_lint.load.document import SourceFile
+from floe_lint.load.document import SourceFile, load
 from floe_lint.load.paths import glob_match, relative_posix
 from floe_lint.record import Frozen, Value, set_field
 
@@ -88,6 +88,25 @@ def _path_ignored(finding: Finding, config: Config) -> bool:
     )
 
 
+def _overlay_directives(
+    findings: Sequence[Finding], files: Sequence[SourceFile]
+) -> list[suppressions.Directive]:
+    """The suppression comments of the per-environment files that hold findings but are no
+    files of the run (beside a base given alone, as the pre-commit hook gives a staged
+    floe.yaml), read as `check .` reads them: their findings are silenced alike."""
+    from floe_lint.load.kinds import ENV_VARIANT
+    from floe_lint.load.paths import resolved
+
+    known = {resolved(source.path) for source in files}
+    extra: dict[Path, SourceFile] = {}
+    for finding in findings:
+        path = finding.path
+        key = resolved(path) if ENV_VARIANT.match(path.name) else None
+        if key is not None and key not in known and key not in extra:
+            extra[key] = load(path)
+    return [d for source in extra.values() for d in suppressions.directives(source)]
+
+
 def apply(
     findings: list[Finding],
     files: Sequence[SourceFile],
@@ -111,6 +130,7 @@ def apply(
     suppressed = [Suppressed(f, "external", why, "exception") for f, why in excused]
     findings = [f for f in findings if control.why(f) is not None or not _path_ignored(f, config)]
     directives = [d for source in files for d in suppressions.directives(source)]
+    directives += _overlay_directives(findings, files)
     kept, silenced = suppressions.apply(
         findings, directives, require_reason=require_reason or config.require_suppression_reason
     )

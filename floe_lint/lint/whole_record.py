@@ -51,6 +51,8 @@ _SEAL_START = b'],"sealed":"'
 _SEALED = 6 + 32 + 1
 #: lines decoded at a time (one `json.loads` for many: a part's items stay a bounded batch)
 _BATCH = 512
+#: characters written a chunk at a time, about (see `_items`)
+_CHUNK = 32768
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 _OPEN = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _OPEN |= getattr(os, "O_NONBLOCK", 0)
@@ -82,11 +84,32 @@ def _body(
     absent: Iterable[str],
 ) -> Iterator[str]:
     yield sealed_header(header) + _FOUND_START
-    yield from _items(_ENCODER.encode(item) for item in found)
+    yield from _items(map(_found_line, found))
     yield _DEPS_START.decode()
-    yield from _items(f"{_ENCODER.encode(key)}:{_ENCODER.encode(value)}" for key, value in deps)
+    yield from _items(f"{_string(key)}:{_string(value)}" for key, value in deps)
     yield _ABSENT_START.decode()
-    yield from _items(_ENCODER.encode(key) for key in absent)
+    yield from _items(map(_string, absent))
+
+
+def _string(value: Any) -> str:
+    """`_ENCODER.encode(value)`, without the encoder for text it writes as it is (ASCII from
+    space to `~`, no quote or backslash: a path, a hash): 3,000 lines at 1,000 products."""
+    if (
+        type(value) is str
+        and value.isascii()
+        and value.isprintable()
+        and '"' not in value
+        and "\\" not in value
+    ):
+        return f'"{value}"'
+    return _ENCODER.encode(value)
+
+
+def _found_line(item: list[Any]) -> str:
+    """`_ENCODER.encode(item)` of a file found (`[name, explicit, content hash]`)."""
+    if len(item) == 3 and type(item[1]) is bool:
+        return f"[{_string(item[0])},{'true' if item[1] else 'false'},{_string(item[2])}]"
+    return _ENCODER.encode(item)
 
 
 def sealed_text(body: Iterable[str]) -> Iterator[str]:
@@ -106,11 +129,19 @@ def sealed_header(header: dict[str, Any]) -> str:
 
 
 def _items(lines: Iterable[str]) -> Iterator[str]:
-    separator = ""
+    """The lines joined by `,\\n`, then a newline after the last, about `_CHUNK` characters a
+    chunk (one chunk per line cost a generator step, an encode, a hash update and a write)."""
+    batch: list[str] = []  # (after the first chunk, starting with "": its separator)
+    size = 0
     for line in lines:
-        yield separator + line
-        separator = ",\n"
-    if separator:
+        batch.append(line)
+        size += len(line)
+        if size >= _CHUNK:
+            yield ",\n".join(batch)
+            batch, size = [""], 0
+    if batch and batch != [""]:
+        yield ",\n".join(batch) + "\n"
+    elif batch:
         yield "\n"
 
 

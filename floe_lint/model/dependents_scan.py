@@ -57,6 +57,11 @@ def read_listed(name: str, link: bool) -> bytes | None:
     return read_bounded(name) if link else read_unlinked(name)
 
 
+#: a backslash, as `bytes` hold it: `92 in raw` is one `memchr`, where `b"\\" in raw` first
+#: fails to read its operand as an int (an exception raised and cleared: 0.3 us a file);
+#: likewise `raw.find(needle)` answers for a longer needle without that detour
+_BACKSLASH = ord("\\")
+
 #: what one read asks for: a file of the usual size (a product, a manifest) is read whole, and a
 #: shorter answer is its end (`first_pass`)
 CHUNK = 1 << 16
@@ -118,11 +123,11 @@ def first_pass(
                 # resolution: most files hold no needle)
                 if (
                     len(raw) < CHUNK
-                    and b"\\" not in raw
+                    and _BACKSLASH not in raw
                     and not (any_oci and any(needle in raw for needle in oci))
                 ):
                     if lone is not None:
-                        if lone not in raw:
+                        if raw.find(lone) < 0:
                             continue  # (closed below)
                     elif names_in is not None and not any(n in raw for n in names_in):
                         continue

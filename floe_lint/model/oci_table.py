@@ -20,7 +20,7 @@ class OciTable:
     """
 
     def __init__(self, overrides: Mapping[str, Path], locks: Mapping[str, str]):
-        self.overrides = {key.strip(): path for key, path in overrides.items()}
+        self.overrides = {key.strip(): _manifest_in(path) for key, path in overrides.items()}
         self.locks = dict(locks)
         self.by_digest: dict[str, Path] = {}
         for key, path in self.overrides.items():
@@ -67,3 +67,16 @@ class OciTable:
             else:
                 found.add(key.encode())
         return found
+
+
+def _manifest_in(path: Path) -> Path:
+    """The file an override names: a folder's manifest.yaml (else manifest.yml), as `check`'s
+    resolver reads it (`Resolver._existing`); a key mapped to the folder reaches that file."""
+    try:
+        if path.is_dir():
+            for name in ("manifest.yaml", "manifest.yml"):
+                if (path / name).is_file():
+                    return path / name
+    except OSError:
+        pass
+    return path

@@ -148,9 +148,9 @@ def _needle_lines(text: str, needles: Iterable[str]) -> Iterator[int]:
     for needle in needles:
         at = text.find(needle)
         while at >= 0:
-            end = text.find("\n", at)
-            yield text.rfind("\n", 0, at) + 1
-            at = text.find(needle, end) if 0 <= end < size else -1
+            start, end = line_bounds(text, at)
+            yield start
+            at = text.find(needle, end) if end < size else -1
 
 
 def _plain_up_to(text: str, needles: tuple[str, ...]) -> bool:
