@@ -97,12 +97,16 @@ def _overlay_directives(
     from floe_lint.load.kinds import ENV_VARIANT
     from floe_lint.load.paths import resolved
 
+    variants: dict[Path, Path] = {}  # (each file's first spelling, as findings come)
+    for finding in findings:
+        if ENV_VARIANT.match(finding.path.name):
+            variants.setdefault(resolved(finding.path), finding.path)
+    if not variants:
+        return []  # (the run's files are not resolved for nothing: a Path each, issue 17)
     known = {resolved(source.path) for source in files}
     extra: dict[Path, SourceFile] = {}
-    for finding in findings:
-        path = finding.path
-        key = resolved(path) if ENV_VARIANT.match(path.name) else None
-        if key is not None and key not in known and key not in extra:
+    for key, path in variants.items():
+        if key not in known:
             extra[key] = load(path)
     return [d for source in extra.values() for d in suppressions.directives(source)]
 
