@@ -24,6 +24,7 @@ from floe_lint.config import Config, RuleException
 from floe_lint.findings import Finding, Span
 from floe_lint.lint import selectors
 from floe_lint.load.document import ENV_VARIANT
+from floe_lint.load.kinds import BASE_SUFFIXES
 from floe_lint.load.paths import glob_match, relative_posix, resolved
 from floe_lint.record import Frozen, Value, set_field
 
@@ -157,7 +158,7 @@ class Control(Value):
             return True
         match = ENV_VARIANT.match(path.name)  # an overlay is governed as its base file
         return match is not None and any(
-            resolved(path.with_name(match["base"] + s)) in self.strict for s in (".yaml", ".yml")
+            resolved(path.with_name(match["base"] + s)) in self.strict for s in BASE_SUFFIXES
         )
 
     def severity(self, finding: Finding, default: str) -> Finding:

@@ -50,6 +50,10 @@ class _Variant:
 
 
 ENV_VARIANT = _Variant()
+#: The suffixes of the base file a per-environment file is compared with (`floe.prod.yaml`
+#: beside `floe.yaml`, `floe.yml` or the JSON `floe.json`: the rules pair an overlay with any
+#: document whose name is its base's, so every lookup of a base must try the same three).
+BASE_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 def _misspelt_kind(kind: object) -> bool:
