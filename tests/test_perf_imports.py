@@ -329,6 +329,16 @@ def test_the_hooks_check_does_not_import_typing(
         assert "typing" not in loaded
 
 
+def test_an_impact_without_oci_refs_makes_no_fetcher(trio: list[str]) -> None:
+    """As `check`'s: the fetcher, its cache and the floe.lock reader (shutil, bz2 and lzma
+    among their imports) are made when an oci:// ref first needs them; `impact` made them
+    at every start."""
+    manifest = trio[-1]  # the enterprise manifest of a 20-product tree, compared with itself
+    modules = floe_lint_modules("impact", manifest, "--against", manifest)
+    assert "floe_lint.lint.impact" in modules
+    assert not modules & {"floe_lint.oci.pull", "floe_lint.oci.cache", "floe_lint.oci.lockfile"}
+
+
 def test_only_check_and_impact_run_without_the_garbage_collector() -> None:
     """The console script turns the collector off for start-up; every command but `check` and
     `impact` (the language server runs for hours) turns it back on. After them, what is left is

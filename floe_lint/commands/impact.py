@@ -42,7 +42,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    from floe_lint.commands.fetching import fetcher
+    from floe_lint.commands.fetching import deferred
     from floe_lint.commands.usage import parse_ref_overrides
     from floe_lint.config import load_config
     from floe_lint.lint import engine
@@ -58,7 +58,8 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     against, old = old_version(manifest, args.against)
     root = workspace_root(args.workspace, config.path, Path.cwd())
     refs = parse_ref_overrides(args.ref)
-    fetch = fetcher(config, [manifest], offline=args.offline)
+    # made when a ref first needs it (oras, the cache and the floe.lock reader), as `check`'s
+    fetch = deferred(config, [manifest], offline=args.offline)
 
     def lint(sources: dict[Path, bytes] | None, shared: Shared) -> engine.Result:
         return engine.run(

@@ -220,6 +220,41 @@ def _changes(a: _Policy | None, b: _Policy | None) -> list[TransformChange]:
     return changes
 
 
+def _one_document(path: Path, a: Product, b: Product) -> ProductChange | None:
+    """`_products`' answer for a product read from the same document both times (whose
+    transforms are those of both versions): each transform's effective compute and approval
+    under either level taken in one pass over its transforms, a `TransformPolicy` and a line
+    looked up only for those that differ (what `_policy` and `_changes` give, without a
+    policy table per version: most of a tree's products are such)."""
+    la, lb = a.platform, b.platform
+    ok_a = la.approved if la is not None else None
+    ok_b = lb.approved if lb is not None else None
+    default_a = la.default if la is not None else None
+    default_b = lb.default if lb is not None else None
+    # by label, the last transform of a label standing for it, in the order labels come first
+    written: dict[str, tuple[Node, str | None]] = {}
+    for transform in b.transforms:
+        compute = transform.compute
+        written[transform.label] = (transform.node, compute if isinstance(compute, str) else None)
+    changes = []
+    for label, (node, compute) in written.items():
+        c0 = compute if compute is not None or la is None else default_a
+        c1 = compute if compute is not None or lb is None else default_b
+        approved0 = ok_a is not None and c0 in ok_a
+        approved1 = ok_b is not None and c1 in ok_b
+        if c0 == c1 and approved0 == approved1:
+            continue
+        before = TransformPolicy(label, node, c0, approved0)
+        after = TransformPolicy(label, node, c1, approved1)
+        changes.append(TransformChange(label, node.span().start_line, before, after))
+    approved_before = tuple(ok_a) if ok_a is not None else None
+    approved_after = tuple(ok_b) if ok_b is not None else None
+    if not changes and approved_before == approved_after:
+        return None
+    name = b.name if b.name is not None else b.doc.path.parent.name
+    return ProductChange(path, name, approved_before, approved_after, tuple(changes))
+
+
 def _products(before: Result, after: Result, shown: Callable[[Path], str]) -> list[ProductChange]:
     """The products whose approved list or transforms' effective computes change. A product
     read from the same document both times, whose level lets every compute through alike,
@@ -237,9 +272,10 @@ def _products(before: Result, after: Result, shown: Callable[[Path], str]) -> li
                     name = b.name if b.name is not None else b.doc.path.parent.name
                     found.append(ProductChange(path, name, approved_before, approved_after, ()))
                 continue
-            written = _written(b)
-            p0: _Policy | None = _policy(a, written)
-            p1: _Policy | None = _policy(b, written)
+            product = _one_document(path, a, b)
+            if product is not None:
+                found.append(product)
+            continue
         else:
             p0 = _policy(a, _written(a)) if a is not None else None
             p1 = _policy(b, _written(b)) if b is not None else None
