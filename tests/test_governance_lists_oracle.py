@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 from floe_core.enforcement.patterns import get_pattern_for_type
+from floe_core.enforcement.policy_enforcer import PolicyEnforcer
+from floe_core.enforcement.result import Violation
 from floe_core.schemas.governance import (
     CustomRule,
     NamingConfig,
@@ -132,34 +134,124 @@ def pair(
 
 # -- FL610: an override the level above does not have ---------------------------------------
 
+TODAY = datetime.date.today()
+#: globs whose inclusions the model names of `_NAMES` decide (each pair that differs has a
+#: name one matches and the other does not); a `[...]` set is compared as text only
+_GLOBS = [
+    "legacy_*",
+    "tmp_*",
+    "legacy_orders_*",
+    "legacy_orders",
+    "legacy*",
+    "*",
+    "leg?cy_*",
+    "?egacy_*",
+    "*_x",
+]
+_NAMES = [
+    "legacy_",
+    "legacy_x",
+    "legacy_orders",
+    "legacy_orders_x",
+    "legacyx",
+    "legxcy_x",
+    "tmp_x",
+    "tmp_y",
+    "pegacy_x",
+    "legacy_orders_y",
+    "x",
+]
+_DAYS = [TODAY + datetime.timedelta(days=n) for n in (-30, 0, 20, 50)]
+_EXPIRES = [None, *(TODAY + datetime.timedelta(days=n) for n in (-10, 10, 40))]
+_TYPES = [None, ["naming"], ["naming", "coverage"], ["coverage", "naming", "naming"], ["custom"]]
 OVERRIDE = st.fixed_dictionaries(
     {
-        "pattern": st.sampled_from(["legacy_*", "tmp_*"]),
+        "pattern": st.sampled_from(_GLOBS),
         "action": st.sampled_from(["downgrade", "exclude"]),
-        "reason": st.just("JIRA-1"),
+        "reason": st.sampled_from(["JIRA-1", "JIRA-2"]),
     },
     optional={
-        "expires": st.sampled_from([None, "2027-06-01", datetime.date(2027, 6, 1)]),
-        "policy_types": st.sampled_from(
-            [None, ["naming"], ["naming", "coverage"], ["coverage", "naming", "naming"]]
+        "expires": st.sampled_from(_EXPIRES).map(
+            lambda day: day if day is None else st_date_or_text(day)
         ),
+        "policy_types": st.sampled_from(_TYPES),
     },
 )
 
 
-def override_key(entry: dict[str, Any]) -> Any:
-    """An override as floe-core reads (`PolicyOverride`) and uses it (policy types: membership)."""
-    return frozen(as_sets(PolicyOverride.model_validate(entry).model_dump(), "policy_types"))
+def st_date_or_text(day: datetime.date) -> Any:
+    """A day as YAML writes it (a date) or quoted (its ISO text): floe-core reads both."""
+    return day if day.day % 2 else day.isoformat()
+
+
+@st.composite
+def overrides_pair(draw: st.DrawFn) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Overrides above and below: below narrows or widens entries above in one field (glob,
+    action, types, expiry, reason) or adds fresh ones."""
+    above = draw(st.lists(OVERRIDE, max_size=3))
+    below = []
+    for entry in above:
+        fate = draw(st.sampled_from(["keep", "drop", "field"]))
+        if fate == "keep":
+            below.append(entry)
+        elif fate == "field":
+            key = draw(st.sampled_from(["pattern", "action", "expires", "policy_types", "reason"]))
+            other = draw(OVERRIDE)
+            changed = {**entry, key: other.get(key)}
+            below.append({k: v for k, v in changed.items() if v is not None or k in entry})
+    below += draw(st.lists(OVERRIDE, max_size=2))
+    return above, list(draw(st.permutations(below)))
+
+
+def _mildness(entry: PolicyOverride, name: str, kind: str, severity: str, day: Any) -> int:
+    """What floe-core's enforcer does on `day` to a violation of `kind` and `severity` on the
+    model `name` with only `entry`: 0 kept, 1 made a warning, 2 removed. The day is the real
+    today with the entry's expiry moved by as much (its `_filter_expired_overrides` compares
+    with `date.today()`)."""
+    shift = day - TODAY
+    moved = entry.model_copy(
+        update={"expires": None if entry.expires is None else entry.expires - shift}
+    )
+    violation = Violation(
+        error_code="FLOE-E201",
+        severity=severity,
+        policy_type=kind,
+        model_name=name,
+        message="m",
+        expected="e",
+        actual="a",
+        suggestion="s",
+        documentation_url="https://floe.dev/docs",
+    )
+    out = PolicyEnforcer.apply_overrides([violation], [moved])
+    return 2 if not out else int(out[0].severity != severity)
+
+
+def within(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
+    """Whether floe-core's enforcer does no more with the override `mine` than with `theirs`, on
+    every model name, policy type, severity and day of the universe above."""
+    own, above = PolicyOverride.model_validate(mine), PolicyOverride.model_validate(theirs)
+    return all(
+        _mildness(own, name, kind, severity, day) <= _mildness(above, name, kind, severity, day)
+        for name in _NAMES
+        for kind in ("naming", "coverage", "custom")
+        for severity in ("error", "warning")
+        for day in _DAYS
+    )
 
 
 @PROPERTY
-@given(lists=pair(OVERRIDE, lambda entry: {"expires": None, "policy_types": None}))
-def test_fl610_reports_exactly_the_overrides_floe_core_reads_as_new(
+@given(lists=overrides_pair())
+def test_fl610_reports_exactly_the_overrides_that_do_more_than_one_above(
     lists: tuple[list[dict[str, Any]], list[dict[str, Any]]],
 ) -> None:
+    """An override below is added unless one above already does all it does, by floe-core's own
+    enforcer: a narrower glob, a downgrade under an exclude, fewer policy types, an earlier
+    expiry, another reason, are kept; a wider one in any field is added."""
     above, below = lists
-    kept = {override_key(e) for e in above}
-    expected = Counter(shown_entry(as_read(e)) for e in below if override_key(e) not in kept)
+    expected = Counter(
+        shown_entry(as_read(e)) for e in below if not any(within(e, a) for a in above)
+    )
     reported = findings({"policy_overrides": above}, {"policy_overrides": below}, "FL610")
     assert Counter(f["message"].split(" entry ", 1)[1].split(", which ")[0] for f in reported) == (
         expected

@@ -111,3 +111,44 @@ def test_policy_types_compare_as_the_set_floe_core_checks_membership_in(lint) ->
             f"'acme' {TAIL}",
         )
     ]
+
+
+def test_an_override_narrower_than_one_above_is_kept_a_wider_one_reported(lint) -> None:
+    """floe-core's enforcer does less with a narrower glob, a downgrade where the one above
+    excludes, fewer policy types, an earlier expiry or a reworded reason: those are kept; a
+    later expiry, or no expiry, under one that expires does more, at the entry."""
+    above = ENTERPRISE.replace("action: downgrade", "action: exclude")
+    run = lint(
+        {
+            "enterprise.yaml": above,
+            "manifest.yaml": domain(
+                "  policy_overrides:\n"
+                "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-123,"
+                " expires: 2027-06-01}\n"
+                "    - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-9,"
+                " expires: '2027-01-01', policy_types: [naming]}\n"
+                "    - {pattern: 'legacy_*', action: exclude, reason: JIRA-123,"
+                " expires: 2028-06-01}\n"
+                "    - {pattern: 'legacy*', action: exclude, reason: JIRA-123,"
+                " expires: 2027-06-01}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL610",
+            11,
+            7,
+            "domain 'sales' adds governance.policy_overrides entry {pattern: 'legacy_*', "
+            "action: exclude, reason: 'JIRA-123', expires: '2028-06-01'}, which enterprise "
+            f"'acme' {TAIL}",
+        ),
+        (
+            "FL610",
+            12,
+            7,
+            "domain 'sales' adds governance.policy_overrides entry {pattern: 'legacy*', "
+            "action: exclude, reason: 'JIRA-123', expires: '2027-06-01'}, which enterprise "
+            f"'acme' {TAIL}",
+        ),
+    ]
