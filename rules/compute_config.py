@@ -9,6 +9,10 @@ environment at run time, as the seed's plugins do (snowflake's `database` become
 Only a third-party plugin that declares `required` keys is judged on the merged config of each
 level products may be compiled on, since `floe-lint compile` refuses it there. Each plugin
 publishes a JSON Schema of its config: `floe-lint plugins --schema NAME` prints it.
+dbt renders profiles.yml as a Jinja template, so a config value holding Jinja other than
+`{{ env_var('NAME') }}` (a default and `| as_number` allowed) is run when dbt reads the
+profile (`{{ log(env_var('SNOWFLAKE_PASSWORD'), info=true) }}` prints a credential): reported at
+the value, and `compile` refuses it.
 
 Fails:
     # expect: manifest.yaml:5:30 compute 'duckdb' has no config key 'memory_limt'; did you mean 'memory_limit'? (keys:
@@ -30,6 +34,16 @@ Fails:
             config: {warehouse: [WH]}
         default: snowflake
 
+Fails:
+    # expect: manifest.yaml:5:24 compute 'duckdb' config 'path' holds Jinja that dbt would run
+    # file: manifest.yaml
+    plugins:
+      compute:
+        approved:
+          - name: duckdb
+            config: {path: "{{ log(env_var('DUCKDB_TOKEN'), info=true) }}.db"}
+        default: duckdb
+
 Passes:
     # file: manifest.yaml
     plugins:
@@ -38,7 +52,7 @@ Passes:
           - name: duckdb
             config: {threads: 8, memory_limit: 4GB}
           - name: snowflake
-            config: {warehouse: COMPUTE_WH}
+            config: {warehouse: COMPUTE_WH, database: "{{ env_var('SF_DB', 'ANALYTICS') }}"}
           - bigquery
         default: duckdb
 """

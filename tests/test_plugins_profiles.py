@@ -17,13 +17,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from floe_lint.compute.plugin import (
-    BUILTIN_ENGINES,
-    ComputeConfig,
-    literal_secrets,
-    registry,
-    render_profile,
-)
+from floe_lint.compute.plugin import BUILTIN_ENGINES, ComputeConfig, registry
+from floe_lint.compute.render import literal_secrets, render_profile
 from floe_lint.secrets import is_reference, is_secret_key
 
 # (engine, config, adapter module) - every auth method each plugin can emit

@@ -16,8 +16,8 @@ from floe_lint.compute.plugin import (
     ResourceSpec,
     known_compute_names,
     registry,
-    render_profile,
 )
+from floe_lint.compute.render import render_profile
 from tests.conftest import run_cli
 
 

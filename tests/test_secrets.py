@@ -189,7 +189,8 @@ def test_a_literal_hidden_in_a_template_is_reported_and_never_compiled_or_printe
 
 
 def test_a_plugin_refuses_a_literal_credential_even_when_lint_is_skipped() -> None:
-    from floe_lint.compute.plugin import ComputeConfig, PluginError, registry, render_profile
+    from floe_lint.compute.plugin import ComputeConfig, PluginError, registry
+    from floe_lint.compute.render import render_profile
 
     plugin = registry().get("duckdb")
     assert plugin is not None

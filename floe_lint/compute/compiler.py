@@ -22,8 +22,8 @@ from floe_lint.compute.plugin import (
     ComputePlugin,
     PluginError,
     registry,
-    render_profile,
 )
+from floe_lint.compute.render import render_profile
 from floe_lint.load.document import Document
 from floe_lint.model.dialects import product_of
 from floe_lint.model.level import Level

@@ -80,8 +80,11 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     the merged config instead.
     """
     schema = config_schema(name)
-    if schema is None or not config or proves_valid(_quick(name), config):
+    if schema is None or not config:
         return  # unknown-compute reports the name; a bare name has no config
+    yield from _jinja(name, config)
+    if proves_valid(_quick(name), config):
+        return
     from floe_lint.suggest import did_you_mean  # (messages only: a valid config has none)
 
     allowed = list(schema.get("properties", {}))
@@ -108,6 +111,17 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
             if error.validator == "enum":  # an allowed value close to the given one
                 hint = did_you_mean(str(error.instance), [str(o) for o in error.validator_value])
             yield ConfigProblem(path, f"compute '{name}' config '{key}' {expected(error)}{hint}")
+
+
+def _jinja(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
+    """Values dbt would run as Jinja beyond `env_var()` (a credential's are secret-literal's)."""
+    from floe_lint.compute import jinja
+
+    for path in jinja.jinja_paths(config):
+        if not any(isinstance(part, str) and is_secret_key(part) for part in path):
+            yield ConfigProblem(
+                path, f"compute '{name}' config '{jinja.dotted(path)}' {jinja.MESSAGE}"
+            )
 
 
 def _errors(schema: dict[str, Any], config: dict[str, Any]) -> list[Any]:

@@ -19,7 +19,8 @@ from floe_lint.compute import floe_contract as contract
 from floe_lint.compute import floe_deployment
 from floe_lint.compute import floe_storage as storage_of
 from floe_lint.compute.compiler import Compiled, CompileError, _at, _relative, no_platform
-from floe_lint.compute.plugin import ComputeConfig, PluginError, render_profile
+from floe_lint.compute.plugin import ComputeConfig, PluginError
+from floe_lint.compute.render import render_profile
 from floe_lint.compute.upstream_plugins import preferring_upstream
 from floe_lint.load.document import Document
 from floe_lint.model.dialects import product_of

@@ -5,8 +5,9 @@ exposing `PLUGIN`. Third parties add engines through the entry point group `floe
 an entry point names a `ComputePlugin` subclass (or instance) and is loaded only when a
 command needs plugins, so linting stays fast: `known_compute_names()` reads names only.
 
-A plugin never emits a literal secret: `render_profile()` is the one way a profile leaves a
-plugin, and it refuses any credential-like key whose value is not `{{ env_var('…') }}`.
+A plugin never emits a literal secret: `floe_lint.compute.render.render_profile()` is the one
+way a profile leaves a plugin, and it refuses any credential-like key whose value is not
+`{{ env_var('…') }}`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import os
 import re
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 
 from floe_lint.compute.values import ComputeConfig as ComputeConfig
@@ -25,7 +26,7 @@ from floe_lint.compute.values import ResourceSpec as ResourceSpec
 from floe_lint.entry_points import installed
 from floe_lint.entry_points import source as entry_point_source
 from floe_lint.record import Value
-from floe_lint.secrets import REFERENCE_PATTERN, literal_credentials
+from floe_lint.secrets import REFERENCE_PATTERN
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -288,49 +289,6 @@ def timed(check: Callable[[], str]) -> ConnectionResult:
         text = " ".join(str(error).split()) or type(error).__name__
         return ConnectionResult(False, f"{type(error).__name__}: {text}", round(elapsed, 1))
     return ConnectionResult(True, message, round((time.perf_counter() - start) * 1000, 1))
-
-
-def literal_secrets(profile: Mapping[str, Any]) -> Iterator[str]:
-    """Where `profile` holds a credential not deferred to the environment (`a.b[0]` form)."""
-    for path in literal_credentials(profile):
-        yield "".join(f"[{s}]" if isinstance(s, int) else f".{s}" for s in path).lstrip(".")
-
-
-def render_profile(plugin: ComputePlugin, config: ComputeConfig) -> dict[str, Any]:
-    """A plugin's dbt output, validated against its config schema and free of literal secrets."""
-    held = list(literal_secrets(config.properties))
-    if held:  # the config is copied into compiled_artifacts.json too: refuse it whole
-        raise PluginError(
-            f"compute '{config.name}' config holds a literal credential in {', '.join(held)}; "
-            "a credential may only be {{ env_var('NAME') }}"
-        )
-    problems = config_problems(plugin, config.properties)
-    if problems:
-        raise PluginError(f"compute '{config.name}': {'; '.join(problems)}")
-    profile = plugin.generate_dbt_profile(config)
-    leaked = list(literal_secrets(profile))
-    if leaked:
-        raise PluginError(
-            f"plugin '{plugin.name}' put a literal credential in {', '.join(leaked)}; "
-            "a profile may only carry secrets as {{ env_var('...') }}"
-        )
-    return profile
-
-
-def config_problems(plugin: ComputePlugin, properties: Mapping[str, Any]) -> list[str]:
-    """Every way `properties` break the plugin's config schema, as short sentences."""
-    from floe_lint.load.fastschema import compile_schema, proves_valid
-
-    if proves_valid(compile_schema(plugin.config_schema), dict(properties)):
-        return []  # the common case, without importing jsonschema
-    from jsonschema import Draft202012Validator
-
-    validator = Draft202012Validator(plugin.config_schema)
-    problems = []
-    for error in sorted(validator.iter_errors(dict(properties)), key=lambda e: list(e.path)):
-        where = ".".join(str(p) for p in error.absolute_path)
-        problems.append(f"config {where + ': ' if where else ''}{expected(error)}")
-    return problems
 
 
 def is_credential_schema(schema: object) -> bool:
