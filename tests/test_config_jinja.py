@@ -123,3 +123,39 @@ def test_text_and_env_var_references_run_no_other_jinja(parts: list[str]) -> Non
 )
 def test_any_other_jinja_runs(before: list[str], jinja: str, after: list[str]) -> None:
     assert runs_jinja("".join([*before, jinja, *after]))
+
+
+UPSTREAM = """\
+apiVersion: floe.dev/v1
+kind: Manifest
+metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+plugins:
+  compute: {type: duckdb}
+  orchestrator: {type: dagster}
+  storage: {type: minio, config: {endpoint: 'http://minio:9000', bucket: lake, region: "REGION"}}
+"""
+UPSTREAM_PRODUCT = """\
+apiVersion: floe.dev/v1
+kind: FloeSpec
+metadata: {name: orders, version: 1.0.0}
+platform: {manifest: manifest.yaml}
+transforms:
+  - {name: stg_orders}
+"""
+
+
+def test_a_storage_setting_the_profile_takes_may_not_run_jinja_either(tmp_path: Path) -> None:
+    """minio's `region` becomes the profile's `s3_region` (upstream's storage binding)."""
+    manifest = UPSTREAM.replace("REGION", LOG)
+    write_files(tmp_path, {"manifest.yaml": manifest, "floe.yaml": UPSTREAM_PRODUCT})
+    run = run_cli("check", ".", "--format", "concise")
+    assert run.code == 1
+    assert run.stdout == (
+        "manifest.yaml:7:88: ERROR FL709 [upstream-storage-config] storage plugin 'minio' "
+        "configuration is invalid: config region: holds Jinja that dbt would run when it reads "
+        "profiles.yml; a config value may take Jinja only as {{ env_var('NAME') }} (a default "
+        "and | as_number allowed); every product on platform 'acme' fails to compile\n"
+    )
+    write_files(tmp_path, {"manifest.yaml": UPSTREAM.replace("REGION", "eu-west-1")})
+    assert run_cli("compile", "floe.yaml", "--out", "out").code == 0
+    assert "s3_region: eu-west-1" in (tmp_path / "out" / "profiles.yml").read_text()

@@ -93,6 +93,10 @@ def _read(name: str, spec: Field, value: Any) -> Any:
         return _integer(name, value)
     if not isinstance(value, str):
         raise ConfigInvalid(f"config {name}: must be a string")
+    from floe_lint.compute import jinja
+
+    if jinja.runs_jinja(value):  # it lands in the dbt profile, which dbt renders as Jinja
+        raise ConfigInvalid(f"config {name}: {jinja.MESSAGE}")
     if spec.kind != "text" and not value:
         raise ConfigInvalid(f"config {name}: must not be empty")
     if spec.kind == "url" and not _URL.match(value):
