@@ -100,8 +100,9 @@ def replace_scalar(node: Node, value: str, at: str = "value") -> Edit | None:
 
 def remove_item(node: Node) -> Edit | None:
     """Delete one item of a list that keeps at least one other, with its separator (flow:
-    `, item`; block: the item's whole lines). None when the deletion would take a comment or
-    part of a line that holds something else."""
+    `, item`; block: the item's whole lines). None when the deletion would take a comment, an
+    anchor (`&name`: an alias later in the file may name it) or part of a line that holds
+    something else."""
     parent = node.parent
     items = parent.value
     token = ptr.last(node.pointer)
@@ -123,7 +124,7 @@ def remove_item(node: Node) -> Edit | None:
         else:
             after = table.offsets(_spans(doc, ptr.join(parent.pointer, 1)).value)
             start, end = (here[0], after[0]) if after is not None else (-1, -1)
-        if start < 0 or "#" in doc.text[start:end]:
+        if start < 0 or "#" in doc.text[start:end] or "&" in doc.text[start:end]:
             return None
         return Edit(doc.path, table.span(start, end), "")
     span = _spans(doc, node.pointer).value
@@ -135,4 +136,6 @@ def remove_item(node: Node) -> Edit | None:
     if not _TRAILER.fullmatch(doc.text[here[1] : tail_end]):
         return None
     end = table.starts[span.end_line] if span.end_line < len(table.starts) else len(doc.text)
+    if "&" in doc.text[line_start:end]:
+        return None  # an anchor an alias may name further on: deleting it breaks the file
     return Edit(doc.path, table.span(line_start, end), "")
