@@ -8,9 +8,12 @@ written without the list is floe-core's default, an empty list. An entry the dom
 by value, as floe-core's model reads them (`applies_to: '*'`, `required: true`,
 `min_columns: 1` and `config: {}` when left out; `min_columns: "1"` is 1 and `required: "yes"`
 true, as its lax mode reads them) and its validators use them (`required_tags` and
-`test_types` in any order, each name once). A custom rule kept but tightened keeps it: more
-`required_tags`, `required: true` for false, a higher `min_columns` (not other `test_types`:
-floe-core counts the columns with any of them). A governance block not written at all, or
+`test_types` in any order, each name once; a policy's `action: block` is `error`, the severity
+`PolicyEvaluator._map_action_to_severity` gives both). A custom rule kept but tightened keeps
+it: more `required_tags`, `required: true` for false, a higher `min_columns` (not other
+`test_types`: floe-core counts the columns with any of them); so does a policy kept with
+`error` or `block` for `warn`. A policy kept with `warn` for `error` or `block` is dropped:
+its violations no longer fail the compile. A governance block not written at all, or
 null, inherits the one above: nothing is dropped.
 
 Fails:
@@ -82,6 +85,8 @@ _TIGHTER = {
     "require_tests_of_type": "min_columns",
 }
 _SETS = ("required_tags", "test_types")
+#: a policy's `action` as the violation severity floe-core's policy evaluator gives it
+_SEVERITY = {"warn": "warning", "error": "error", "block": "error"}
 
 
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
@@ -141,7 +146,11 @@ def _read(key: str, entry: Any) -> Any:
         for name in _SETS:
             if name in read:
                 read[name] = _as_set(read[name])
-    elif read.get("type") == "required_tags" and isinstance(read.get("config"), dict):
+        return read
+    action = read.get("action")
+    if isinstance(action, str) and action in _SEVERITY:
+        read["action"] = _SEVERITY[action]
+    if read.get("type") == "required_tags" and isinstance(read.get("config"), dict):
         tags = read["config"].get("required_tags")
         # floe-core's policy evaluator checks each tag of `config.required_tags` on each model
         if tags is not None:
@@ -153,10 +162,15 @@ def _covers(key: str, mine: Any, theirs: Any) -> bool:
     """Whether the entry `mine` (read) keeps `theirs`: the same, or a custom rule the same but
     in its `_TIGHTER` field, which is at least as strict (a superset of tags, `required: true`,
     as many columns or more; other test types are not stricter: floe-core counts a column
-    with any of them)."""
+    with any of them), or a policy the same but failing with `error` where `theirs` warns."""
     if mine == theirs:
         return True
-    if key != "custom_rules" or not isinstance(mine, dict) or not isinstance(theirs, dict):
+    if not isinstance(mine, dict) or not isinstance(theirs, dict):
+        return False
+    if key == "policies":
+        same = {**mine, "action": None} == {**theirs, "action": None}
+        return same and (mine.get("action"), theirs.get("action")) == ("error", "warning")
+    if key != "custom_rules":
         return False
     kind = theirs.get("type")
     field = _TIGHTER.get(kind) if isinstance(kind, str) else None

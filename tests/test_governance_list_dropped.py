@@ -222,3 +222,41 @@ def test_a_custom_rule_kept_but_tightened_keeps_the_entry_above(lint) -> None:
         )
         for entry in entries
     ]
+
+
+def test_a_policy_action_floe_core_reads_as_the_same_severity_keeps_it_warn_drops_it(
+    lint,
+) -> None:
+    """floe-core's policy evaluator gives `error` and `block` one severity, error: either
+    keeps the policy above, and so does a failing action for one that warns; `warn` for
+    `error` turns its violations into warnings, so the policy above is dropped."""
+    above = ENTERPRISE.replace(
+        "    - {name: tags, type: required_tags, action: error, message: tag it}\n",
+        "    - {name: tags, type: required_tags, action: block, message: tag it}\n"
+        "    - {name: few, type: max_transforms, action: warn, message: m}\n"
+        "    - {name: named, type: naming_convention, action: error, message: m}\n",
+    )
+    run = lint(
+        {
+            "enterprise.yaml": above,
+            "manifest.yaml": domain(
+                "  custom_rules:\n"
+                "    - {type: require_meta_field, field: owner}\n"
+                "    - {type: require_tests_of_type, test_types: [unique]}\n"
+                "  policies:\n"
+                "    - {name: tags, type: required_tags, action: error, message: tag it}\n"
+                "    - {name: few, type: max_transforms, action: block, message: m}\n"
+                "    - {name: named, type: naming_convention, action: warn, message: m}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL611",
+            12,
+            5,
+            "domain 'sales' drops governance.policies entry {name: named, type: "
+            "naming_convention, action: error, message: m} of enterprise 'acme'; "
+            f"{TAIL}",
+        )
+    ]

@@ -24,6 +24,7 @@ import yaml
 from floe_core.enforcement.patterns import get_pattern_for_type
 from floe_core.enforcement.policy_enforcer import PolicyEnforcer
 from floe_core.enforcement.result import Violation
+from floe_core.governance.policy_evaluator import PolicyEvaluator
 from floe_core.schemas.governance import (
     CustomRule,
     NamingConfig,
@@ -291,7 +292,7 @@ POLICY = st.fixed_dictionaries(
     {
         "name": st.just("tags"),
         "type": st.just("required_tags"),
-        "action": st.sampled_from(["error", "warn"]),
+        "action": st.sampled_from(["error", "warn", "block"]),
         "message": st.just("tag it"),
     },
     optional={
@@ -321,12 +322,21 @@ def tightened(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "min_columns": int(float(entry.get("min_columns", 1))) + 1}
 
 
+def stricter_policy(entry: dict[str, Any]) -> dict[str, Any]:
+    """A policy with the other failing action (`error` and `block`), or one for `warn`."""
+    return {**entry, "action": "error" if entry["action"] == "block" else "block"}
+
+
 def covers(key: str, mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
     """Whether an entry below keeps one above, by floe-core's validators: the same entry, or a
     custom rule failing every model the one above fails (more required tags; required non-empty;
-    the same test types on at least as many columns)."""
+    the same test types on at least as many columns), or a policy the same but its violations
+    errors where the one above's are warnings (floe-core's severity of each action)."""
     if frozen(mine) == frozen(theirs):
         return True
+    if key == "policies":
+        same = frozen({**mine, "action": None}) == frozen({**theirs, "action": None})
+        return same and (mine["action"], theirs["action"]) == ("error", "warning")
     if key != "custom_rules" or mine["type"] != theirs["type"]:
         return False
     field = {
@@ -347,7 +357,7 @@ def covers(key: str, mine: dict[str, Any], theirs: dict[str, Any]) -> bool:
 def lists_pair(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     """Governance above and below; below leaves a list out now and then (floe-core: empty)."""
     rules = draw(pair(RULE, lambda entry: RULE_DEFAULTS[entry["type"]], tightened))
-    policies = draw(pair(POLICY, lambda entry: {"config": {}}))
+    policies = draw(pair(POLICY, lambda entry: {"config": {}}, stricter_policy))
     above: dict[str, Any] = {}
     below: dict[str, Any] = {}
     for key, (up, down) in (("custom_rules", rules), ("policies", policies)):
@@ -366,6 +376,7 @@ def entry_read(key: str, entry: dict[str, Any]) -> dict[str, Any]:
     if key == "custom_rules":
         return as_sets(_RULE.validate_python(entry).model_dump(), "required_tags", "test_types")
     read = PolicyDefinitionConfig.model_validate(entry).model_dump()
+    read["action"] = PolicyEvaluator(policies=[])._map_action_to_severity(read["action"])
     if read["type"] == "required_tags" and "required_tags" in read["config"]:
         read["config"] = as_sets(read["config"], "required_tags")
     return read
