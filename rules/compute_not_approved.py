@@ -34,6 +34,7 @@ from floe_lint.api import (
     Level,
     Node,
     Product,
+    Related,
     did_you_mean,
     is_templated,
     same_name,
@@ -74,27 +75,42 @@ def check(product: Product, ctx: Context) -> Iterator[Finding]:
     if not any(lvl.entries for lvl in level.chain()):
         return  # no compute at all: the schema or required-plugin-missing names that cause
     approved = list(level.approved)
+    #: by compute: what every transform selecting it is told (its message's end and related
+    #: places), said once per product: `impact`'s old version has thousands such transforms
+    said: dict[str, tuple[str, list[Related]]] = {}
     for transform in product.transforms:
         compute = transform.compute
         if not isinstance(compute, str) or compute in level.approved or is_templated(compute):
             continue
-        related = [
-            ctx.related(
-                level.approver.approved_node,
-                f"effective approved list of {level.label}",
-                at="key",
-            )
-        ]
-        remover = level.remover_of(compute)
-        if remover is not None and remover is not level:
-            related.append(
-                ctx.related(remover.approved_node, f"{remover.label} removes it", at="key")
-            )
+        known = said.get(compute)
+        if known is None:
+            known = said[compute] = _said(level, compute, approved, ctx)
         yield ctx.finding(
             transform.compute_node,
-            f"{transform.label} selects compute '{compute}', which {level.label} does not approve "
-            f"({_why(level, compute)}); approved: {', '.join(approved) or 'none'}"
-            f"{did_you_mean(compute, approved) or did_you_mean(compute, ctx.known_computes)}",
-            related=related,
+            f"{transform.label} selects compute '{compute}', {known[0]}",
+            related=known[1],
             fix=_fix(ctx, level, transform.compute_node, compute),
         )
+
+
+def _said(
+    level: Level, compute: str, approved: list[str], ctx: Context
+) -> tuple[str, list[Related]]:
+    """What a transform of `level` selecting `compute` is told after its own name: why the
+    compute is not approved, the approved list, a likely name; and the related places."""
+    related = [
+        ctx.related(
+            level.approver.approved_node,
+            f"effective approved list of {level.label}",
+            at="key",
+        )
+    ]
+    remover = level.remover_of(compute)
+    if remover is not None and remover is not level:
+        related.append(ctx.related(remover.approved_node, f"{remover.label} removes it", at="key"))
+    message = (
+        f"which {level.label} does not approve ({_why(level, compute)}); approved: "
+        f"{', '.join(approved) or 'none'}"
+        f"{did_you_mean(compute, approved) or did_you_mean(compute, ctx.known_computes)}"
+    )
+    return message, related
