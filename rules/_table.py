@@ -421,6 +421,14 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "A level may not replace the naming convention above it by patterns of its own while naming\nis enforced there.\n\nWhy: `naming.enforcement` above holds model names to the convention the level above chose;\nfloe-core compiles a domain with its own `naming` block, so a domain that switches a preset\n(`medallion`, `kimball`) to `pattern: custom`, or adds custom patterns to the ones above it,\nchecks its products against regexes of its own choosing (`.*` passes every name) while the\nenforcement level looks untouched. floe-core's `validate_security_policy_not_weakened`\ncompares `naming.enforcement` only: this rule is floe-lint's. A name passes floe-core's custom\nconvention when any pattern matches it, so the patterns above kept in any order, or only some\nof them (fewer names pass), are no weakening; nor is a preset, whatever the convention above:\nits regex is upstream's, fixed, and cannot be widened. A preset's own regex written as its\ncustom pattern is that preset. An `enforcement: off` above enforces nothing.\n\nFails:\n    # expect: manifest.yaml:6:42 domain 'sales' replaces governance.naming.pattern 'medallion' of enterprise 'acme' by 'custom' (custom_patterns: ['.*']) while naming is enforced there ('strict'); a level may keep the naming convention above it, not substitute patterns of its own\n    # file: enterprise.manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      naming: {enforcement: strict, pattern: medallion}\n    # file: manifest.yaml\n    scope: domain\n    metadata: {name: sales}\n    parent_manifest: enterprise.manifest.yaml\n    plugins: {compute: {approved: [duckdb]}}\n    governance:\n      naming: {enforcement: strict, pattern: custom, custom_patterns: ['.*']}\n\nPasses:\n    # file: enterprise.manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^raw_', '^agg_']}\n    # file: manifest.yaml\n    scope: domain\n    metadata: {name: sales}\n    parent_manifest: enterprise.manifest.yaml\n    plugins: {compute: {approved: [duckdb]}}\n    governance:\n      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^raw_', '^agg_']}\n",
     ),
     (
+        "FL613",
+        "naming-pattern-invalid",
+        "error",
+        "manifest",
+        "naming_pattern_invalid",
+        "A custom naming pattern must be a regular expression floe-core can compile.\n\nWhy: floe-core's `NamingConfig` compiles each of `governance.naming.custom_patterns` (with\n`pattern: custom`) when it loads the manifest and refuses the whole file on the first one\nPython's `re` cannot compile (`Invalid regex pattern ...`); without this rule the file passes\nfloe-lint and fails at `floe platform compile`. The pattern is only compiled here, never run\non any text, and only up to 500 characters, floe-core's own bound for a custom pattern\n(`floe_core.enforcement.patterns.MAX_PATTERN_LENGTH`): a longer one is reported unchecked.\n\nFails:\n    # expect: manifest.yaml:5:77 governance.naming.custom_patterns[1] '^(raw|agg_' is not a regular expression floe-core can compile (missing ), unterminated subpattern at position 1): its NamingConfig refuses the manifest when it loads it\n    # file: manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^stg_', '^(raw|agg_']}\n\nPasses:\n    # file: manifest.yaml\n    scope: enterprise\n    metadata: {name: acme}\n    plugins: {compute: {approved: [duckdb], default: duckdb}}\n    governance:\n      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^stg_', '^(raw|agg)_']}\n",
+    ),
+    (
         "FL701",
         "upstream-refuses",
         "warning",
@@ -527,7 +535,7 @@ DIALECTS: dict[str, str] = {
 #: By the top-level keys their subject's own document must hold one of (their `KEYS`), the ids
 #: of the rules that find nothing otherwise.
 KEYS: dict[str, str] = {
-    "governance": "FL601 FL602 FL603 FL604 FL605 FL606 FL607 FL609 FL610 FL611 FL612",
+    "governance": "FL601 FL602 FL603 FL604 FL605 FL606 FL607 FL609 FL610 FL611 FL612 FL613",
 }
 
 #: The ids of the file rules that report only the loader's problems noted for them.

@@ -1,0 +1,87 @@
+"""A custom naming pattern must be a regular expression floe-core can compile.
+
+Why: floe-core's `NamingConfig` compiles each of `governance.naming.custom_patterns` (with
+`pattern: custom`) when it loads the manifest and refuses the whole file on the first one
+Python's `re` cannot compile (`Invalid regex pattern ...`); without this rule the file passes
+floe-lint and fails at `floe platform compile`. The pattern is only compiled here, never run
+on any text, and only up to 500 characters, floe-core's own bound for a custom pattern
+(`floe_core.enforcement.patterns.MAX_PATTERN_LENGTH`): a longer one is reported unchecked.
+
+Fails:
+    # expect: manifest.yaml:5:77 governance.naming.custom_patterns[1] '^(raw|agg_' is not a regular expression floe-core can compile (missing ), unterminated subpattern at position 1): its NamingConfig refuses the manifest when it loads it
+    # file: manifest.yaml
+    scope: enterprise
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^stg_', '^(raw|agg_']}
+
+Passes:
+    # file: manifest.yaml
+    scope: enterprise
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^stg_', '^(raw|agg)_']}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from floe_lint.api import Context, Finding, Level
+
+ID, NAME, SEVERITY, SUBJECT = "FL613", "naming-pattern-invalid", "error", "manifest"
+KEYS = ("governance",)  # custom patterns live under governance only
+
+#: floe-core's bound on a custom pattern (floe_core.enforcement.patterns.MAX_PATTERN_LENGTH)
+_LONGEST = 500
+_SHOWN = 60  # characters of a pattern a message quotes
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    naming = level.node.child("governance", "naming")
+    if not isinstance(naming.value, dict) or naming.value.get("pattern") != "custom":
+        return  # floe-core compiles custom patterns only for `pattern: custom`
+    patterns = naming.child("custom_patterns")
+    if not isinstance(patterns.value, list):
+        return
+    for index, pattern in enumerate(patterns.value):
+        if not isinstance(pattern, str):
+            continue  # not a string: the schema rules report it
+        problem = _problem(pattern)
+        if problem is not None:
+            yield ctx.finding(
+                patterns.child(index),
+                f"governance.naming.custom_patterns[{index}] {_quoted(pattern)} {problem}",
+            )
+
+
+def _problem(pattern: str) -> str | None:
+    """Why floe-core cannot use `pattern` (None: it compiles); compiled, never matched."""
+    if len(pattern) > _LONGEST:
+        return (
+            f"is {len(pattern)} characters long, over floe-core's bound of {_LONGEST} for a "
+            "custom pattern: floe-lint does not compile it, shorten it"
+        )
+    import re
+
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        where = "" if error.pos is None else f" at position {error.pos}"
+        return (
+            f"is not a regular expression floe-core can compile ({error.msg}{where}): its "
+            "NamingConfig refuses the manifest when it loads it"
+        )
+    except (RecursionError, OverflowError, MemoryError, ValueError):
+        return (
+            "is not a regular expression floe-core can compile (Python's re gives up on it): "
+            "its NamingConfig refuses the manifest when it loads it"
+        )
+    return None
+
+
+def _quoted(pattern: str) -> str:
+    """The pattern as a message quotes it (cut short when long)."""
+    return repr(pattern if len(pattern) <= _SHOWN else pattern[:_SHOWN] + "...")
