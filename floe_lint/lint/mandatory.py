@@ -7,7 +7,11 @@ platform whose effective `governance.policy_enforcement_level` is `strict`. The 
 (`yaml-syntax`, `multiple-documents`, `merge-key`: floe-lint and upstream Floe's
 `yaml.safe_load` would read the file differently, or Floe refuses it) are mandatory wherever
 anything is (any `mandatory` selector, trusted roots, a strict file): every verdict on a file
-rests on reading it as Floe does, so silencing them would forge the rest. A mandatory
+rests on reading it as Floe does, so silencing them would forge the rest. So are the
+resolving rules (`unresolved-ref`, `ref-integrity`) wherever anything is mandatory or some
+platform of the run is strict: a file whose hierarchy floe-lint cannot resolve (an `oci://`
+ref it cannot pull, which Floe's runtime may) is judged by no other rule, and a disable comment
+on its ref would pass it whatever it runs. A mandatory
 finding is not silenced by suppression comments (each such comment is itself a
 `suppression-not-allowed` error), `per-path-ignores`, `ignore`/`select`, a lowered
 `severity` or a baseline. The config's `exceptions` (files, rule, reason, expiry) are the one
@@ -40,6 +44,8 @@ POLICY_PREFIXES = ("FL2", "FL3", "FL4", "FL5")
 ALWAYS = frozenset({"untrusted-root"})
 #: Rules whose findings say that Floe would not read the file as floe-lint did.
 READING = frozenset({"yaml-syntax", "multiple-documents", "merge-key"})
+#: Rules whose findings say that floe-lint could not follow the file's hierarchy.
+RESOLVING = frozenset({"unresolved-ref", "ref-integrity"})
 _RANK = {"note": 0, "warning": 1, "error": 2}
 
 
@@ -143,6 +149,11 @@ class Control(Value):
             return (
                 "floe-lint and upstream Floe would not read this file alike, and mandatory "
                 "verdicts rest on how it is read"
+            )
+        if finding.name in RESOLVING and (self._guarded or self.strict):
+            return (
+                "floe-lint cannot follow this file's hierarchy, so no mandatory rule can judge "
+                "it; Floe may resolve it otherwise"
             )
         if is_policy_rule(finding.rule_id) and self._strict_file(finding.path):
             return (
