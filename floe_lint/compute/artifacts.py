@@ -132,6 +132,9 @@ def profiles_text(document: dict[str, Any], outputs: str = PER_COMPUTE) -> str:
         + "# Credentials come only from environment variables (env_var).\n"
     )
     body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
+    if yaml.safe_load(body) != document:  # PyYAML writes NEL, LS, PS raw in a quoted scalar:
+        # read back (as dbt reads the file) each is a line break folded into a space
+        body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False)
     return header + body
 
 
