@@ -88,3 +88,75 @@ def test_the_changed_manifest_rechecks_a_product_under_such_a_link(
     run = run_cli("check", "plat/manifest.yaml", "--no-cache")
     note = "      note: a dependent of the changed manifest plat/manifest.yaml\n"
     assert (run.code, run.stdout) == (1, finding + note), run.stderr
+
+
+@pytest.fixture
+def vendored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """products/orders -> ../vendor/orders: a link out of the folder given, into the repository."""
+    write_files(tmp_path, {"plat/manifest.yaml": MANIFEST, "vendor/orders/floe.yaml": PRODUCT})
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "products").mkdir()
+    os.symlink("../vendor/orders", tmp_path / "products/orders")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("given", ["products", "products/", "./products"])
+def test_a_folder_given_follows_a_link_out_of_it_into_the_workspace(
+    vendored: Path, given: str
+) -> None:
+    """`check products` lints the product Floe reads through products/orders, as `check .`
+    does; it passed with 'products holds no manifest or floe.yaml' (a forged pass)."""
+    run = run_cli("check", given, "--no-cache", "--fail-on-empty")
+    assert (run.code, run.stdout) == (1, f"vendor/orders/floe.yaml:5:32: ERROR {FINDING}")
+    assert "holds no manifest" not in run.stderr, run.stderr
+    assert "(2 files checked)" in run.stderr, run.stderr
+
+
+def test_from_inside_the_folder_given(vendored: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(vendored / "products")
+    run = run_cli("check", ".", "--no-cache")
+    assert (run.code, run.stdout) == (1, f"../vendor/orders/floe.yaml:5:32: ERROR {FINDING}")
+
+
+def test_a_loop_above_the_folder_given_adds_nothing(vendored: Path) -> None:
+    """A link to a folder holding the one given (the workspace) is a loop: not walked, else
+    `check products` would lint the whole repository."""
+    write_files(vendored, {"other/floe.yaml": PRODUCT.replace("orders", "other")})
+    os.symlink("..", vendored / "products/up")
+    os.symlink("../vendor", vendored / "products/vendor")  # holds orders: each folder once
+    run = run_cli("check", "products", "--no-cache")
+    assert (run.code, run.stdout) == (1, f"vendor/orders/floe.yaml:5:32: ERROR {FINDING}")
+    assert "(2 files checked)" in run.stderr, run.stderr
+
+
+def test_a_link_out_of_the_workspace_is_still_not_followed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As `check .` (tests/test_symlinks_out.py): the folder is said to hold nothing."""
+    write_files(tmp_path, {"plat/manifest.yaml": MANIFEST, "outside/orders/floe.yaml": PRODUCT})
+    ws = tmp_path / "ws"
+    (ws / ".git").mkdir(parents=True)
+    (ws / "products").mkdir()
+    os.symlink("../../outside/orders", ws / "products/orders")
+    monkeypatch.chdir(ws)
+    for given in (".", "products"):
+        run = run_cli("check", given, "--no-cache")
+        assert (run.code, run.stdout) == (0, ""), given
+        assert f"floe-lint: {given} holds no manifest or floe.yaml" in run.stderr, run.stderr
+
+
+def test_the_cached_run_of_a_folder_given_prints_what_a_cold_one_prints(
+    vendored: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from floe_lint.lint import cache
+
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    cold = run_cli("check", "products", "--no-cache")
+    assert cold.code == 1
+    assert run_cli("check", "products") == cold
+    assert run_cli("check", "products") == cold
+    (vendored / "vendor/orders/floe.yaml").write_text(PRODUCT.replace("spark", "duckdb"), "utf-8")
+    cold = run_cli("check", "products", "--no-cache")
+    assert cold.code == 0
+    assert run_cli("check", "products") == cold

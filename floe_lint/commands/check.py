@@ -55,6 +55,8 @@ class CheckRun:
         if args.baseline is not None and args.write_baseline is not None:
             raise ConfigError("--baseline and --write-baseline cannot be combined")
         self.baseline: Baseline | None = None
+        #: the workspace (floe_lint.load.root), once `run` chose it
+        self.workspace: Path | None = None
         if path is not None:  # the baseline's code is imported only for a run that has one
             from floe_lint.lint.baseline import Baseline
 
@@ -178,6 +180,20 @@ class CheckRun:
             left = [(folder, root) for folder, root in left if not key.is_relative_to(root)]
             if not left:
                 break
+        if left and self.workspace is not None:  # (rare: a folder of links, or of nothing)
+            from floe_lint.load.walk import linked_targets
+
+            # its files may lie where links in it lead (`discover`'s `within`)
+            keys = [resolved(source.path) for source in result.files]
+            left = [
+                (folder, root)
+                for folder, root in left
+                if not any(
+                    key.is_relative_to(target)
+                    for target in linked_targets(folder, self.workspace)
+                    for key in keys
+                )
+            ]
         empty = [folder for folder, _ in left]
         checked = result.files
         for folder in empty:
@@ -226,14 +242,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout, stderr = whole.tee(stdout, stderr)
     from floe_lint.commands.fetching import deferred
     from floe_lint.lint import engine
+    from floe_lint.load.root import workspace_root
     from floe_lint.reporters import sorted_findings
 
     run = CheckRun(args, config)
-    root = None
-    if not args.no_dependents:
-        from floe_lint.load.root import workspace_root
-
-        root = workspace_root(args.workspace, config.path, Path.cwd())
+    # (a folder's walk follows a link to a folder in it: `discover`'s `within`)
+    run.workspace = workspace_root(args.workspace, config.path, Path.cwd())
+    root = None if args.no_dependents else run.workspace
     fetch = deferred(config, args.paths, offline=args.offline)
 
     def lint(sources: Mapping[Path, bytes]) -> Result:
@@ -254,6 +269,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             discovered=whole.found if whole is not None and not sources else None,
             listed=whole.listing if whole is not None and not sources else None,
             release=not (args.fix or args.diff),
+            within=run.workspace,
         )
 
     outcome = None

@@ -123,6 +123,7 @@ def run(
     discovered: Sequence[tuple[Path | str, bool]] | None = None,
     listed: Beside | None = None,
     release: bool = False,
+    within: Path | None = None,
 ) -> Result:
     """Lint `paths`: load, resolve the hierarchy, run the enabled rules, return sorted findings.
 
@@ -145,6 +146,7 @@ def run(
     manifest among its files whose dependents it must search) checks the tree group by group and
     releases each file once the rules of single files ran (floe_lint.lint.stream): memory stays
     flat, the output is the same, and the result's `products` holds only those of files it kept.
+    `within`: the workspace, where a walk follows a link out of a folder given (`discover`).
     """
     extra = folder_rules(config.rule_folders) if config.rule_folders else ()
     known = (*installed_rules(), *extra)
@@ -188,7 +190,7 @@ def run(
         # (a walk's name keeps its tuple: the result cache's list of files found shares it)
         named = [(Path(f[0]), True) if f[1] else f for f in discovered]
     elif by_name:
-        walked = discover_names(paths, hook=hook, listing=workspace.listed)
+        walked = discover_names(paths, hook=hook, listing=workspace.listed, within=within)
         named = [(path, explicit) for path, explicit in walked if filtering.selected(path, config)]
     found = (
         [(Path(path), explicit) for path, explicit in discovered]
@@ -197,7 +199,9 @@ def run(
         if by_name
         else [
             (path, explicit)
-            for path, explicit in discover(paths, hook=hook, listing=workspace.listed)
+            for path, explicit in discover(
+                paths, hook=hook, listing=workspace.listed, within=within
+            )
             if filtering.selected(path, config)
         ]
     )
