@@ -230,7 +230,8 @@ def _add_workspace(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="DIR",
         help="where dependents are searched for (default: the git root, else the config "
-        "file's folder, else the working directory)",
+        "file's folder, else the working directory; for paths given outside it, the nearest "
+        "folder above them holding .git, else a floe-lint config)",
     )
 
 

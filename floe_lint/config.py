@@ -13,6 +13,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from floe_lint.config_files import find_config, read_config, read_toml
 from floe_lint.errors import ConfigError, ConfigErrors
 from floe_lint.load.pyyaml import yaml
 from floe_lint.record import Frozen, Value, set_field
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     Dialect = Literal["auto", "adr-0010", "floe"]
 
 __all__ = ["Config", "ConfigError", "load_config", "render"]
-
-CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 
 
 class RuleException(Frozen):
@@ -211,47 +210,11 @@ class Config(Value):
         }
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest config file upwards from `start` (pyproject.toml only with our table)."""
-    for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if not candidate.is_file():
-                continue
-            if name != "pyproject.toml" or "floe-lint" in _read_toml(candidate).get("tool", {}):
-                return candidate
-    return None
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    import tomllib  # only when a pyproject.toml is read; a hook's start-up counts
-
-    text = _read(path)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from error
-    except (ValueError, RecursionError) as error:  # an integer too long, nesting too deep
-        raise ConfigError(
-            f"{path}: invalid TOML: it is nested too deeply or holds a number too large"
-        ) from error
-
-
-def _read(path: Path) -> str:
-    """The text of a config file: a regular UTF-8 file within the size limit."""
-    from floe_lint.load.reading import read_text
-
-    try:
-        return read_text(path)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read config: {error}") from error
-
-
 def _raw(path: Path) -> tuple[dict[str, Any], Any]:
     """The config table and a `where(pointer) -> (line, col)` function for messages."""
     if path.name == "pyproject.toml":
-        table = _read_toml(path).get("tool", {}).get("floe-lint", {})
-        text = _read(path)
+        table = read_toml(path).get("tool", {}).get("floe-lint", {})
+        text = read_config(path)
         return table, lambda pointer: (_toml_line(text, pointer), 1)
     from floe_lint.load import document
     from floe_lint.load.reading import read_regular

@@ -242,12 +242,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout, stderr = whole.tee(stdout, stderr)
     from floe_lint.commands.fetching import deferred
     from floe_lint.lint import engine
-    from floe_lint.load.root import workspace_root
+    from floe_lint.load.root import choose_workspace
     from floe_lint.reporters import sorted_findings
 
     run = CheckRun(args, config)
     # (a folder's walk follows a link to a folder in it: `discover`'s `within`)
-    run.workspace = workspace_root(args.workspace, config.path, Path.cwd())
+    run.workspace, chosen = choose_workspace(args.workspace, config.path, Path.cwd(), args.paths)
     root = None if args.no_dependents else run.workspace
     fetch = deferred(config, args.paths, offline=args.offline)
 
@@ -342,6 +342,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
     stderr.write(line + "\n")
+    if chosen is not None and result.dependents:  # (where it matters: the dependents found)
+        from floe_lint.reporters import printable
+
+        stderr.write(f"floe-lint: note: {printable(chosen)}\n")
     # standard input is no file to fix (--fix is refused there): fixes are not offered
     piped = getattr(args, "stdin_filename", None) is not None
     if not piped and (outcome is not None or any(f.fix is not None for f in findings)):
@@ -377,7 +381,7 @@ def _say_links_out(
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import printable
 
-    root = workspace_root(workspace, config.path, Path.cwd())
+    root = workspace_root(workspace, config.path, Path.cwd(), paths)
     for link in links:
         target = link.resolve()
         if not target.is_relative_to(root):

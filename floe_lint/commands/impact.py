@@ -56,7 +56,7 @@ def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         raise UsageError(f"no such file: {manifest}")
     config = load_config(args.config, Path.cwd(), isolated=args.isolated)
     against, old = old_version(manifest, args.against)
-    root = workspace_root(args.workspace, config.path, Path.cwd())
+    root = workspace_root(args.workspace, config.path, Path.cwd(), [manifest])
     refs = parse_ref_overrides(args.ref)
     # made when a ref first needs it (oras, the cache and the floe.lock reader), as `check`'s
     fetch = deferred(config, [manifest], offline=args.offline)

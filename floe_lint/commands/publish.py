@@ -145,7 +145,7 @@ def _breaks(
     from floe_lint.reporters import sorted_findings
 
     path: Path = args.manifest
-    root = workspace_root(args.workspace, config.path, Path.cwd())
+    root = workspace_root(args.workspace, config.path, Path.cwd(), [path])
 
     def lint(sources: dict[Path, bytes] | None, shared: Shared | None = None) -> engine.Result:
         return engine.run(

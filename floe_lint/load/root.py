@@ -1,12 +1,16 @@
 """The workspace: the folder whose files may depend on a changed manifest.
 
 Dependents are searched for in the whole repository, not only among the files a command was
-given: git's root, else the config file's folder, else the working directory. `--workspace`
-overrides it. Finding git's root is a walk up the folders, not a `git` process.
+given: git's root, else the config file's folder, else the working directory; for paths given
+outside that folder, their own repository (a run from elsewhere must not search, and report, an
+unrelated tree). `--workspace` overrides it. Finding git's root is a walk up the folders, not a
+`git` process.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from floe_lint.errors import ConfigError
@@ -25,15 +29,69 @@ def git_root(start: Path) -> Path | None:
     return None
 
 
-def workspace_root(explicit: Path | None, config_path: Path | None, cwd: Path) -> Path:
-    """`explicit`, else git's root above `cwd`, else the config file's folder, else `cwd`."""
+def workspace_root(
+    explicit: Path | None,
+    config_path: Path | None,
+    cwd: Path,
+    targets: Sequence[Path] = (),
+) -> Path:
+    """`explicit`, else git's root above `cwd`, else the config file's folder, else `cwd`;
+    but when a path of `targets` lies outside that folder (`cd /tmp && floe-lint check
+    ~/repo/platform`), the root of the targets' own project (`target_root`), if they have one:
+    their repository is searched for their dependents, not the working directory's tree."""
+    return choose_workspace(explicit, config_path, cwd, targets)[0]
+
+
+def choose_workspace(
+    explicit: Path | None,
+    config_path: Path | None,
+    cwd: Path,
+    targets: Sequence[Path] = (),
+) -> tuple[Path, str | None]:
+    """`workspace_root`, and what to say of it when a target lay outside the working
+    directory's workspace (None otherwise: the usual case says nothing)."""
     if explicit is not None:
         if not explicit.is_dir():
             raise WorkspaceError(f"--workspace {explicit}: not a folder")
-        return explicit.resolve()
+        return explicit.resolve(), None
     found = git_root(cwd)
+    if found is None:
+        found = config_path.parent.resolve() if config_path is not None else cwd.resolve()
+    here = os.fspath(cwd)
+    # as spelt first (no system call: a hook hands every staged file), then where they lead
+    spelt = (os.path.normpath(os.path.join(here, t)) for t in targets)
+    outside = [Path(t).resolve() for t in spelt if not Path(t).is_relative_to(found)]
+    outside = [t for t in outside if not t.is_relative_to(found)]
+    if not outside:
+        return found, None
+    root = target_root(outside)
+    if root is None:
+        return found, (
+            f"dependents were searched for in {found}, the working directory's workspace, "
+            "which does not hold every path given (pass --workspace to name another)"
+        )
+    return root, (
+        f"dependents were searched for in {root}, the project of the paths given (a folder "
+        "holding .git or a floe-lint config), not the working directory's"
+    )
+
+
+def target_root(targets: Sequence[Path]) -> Path | None:
+    """The root of the project `targets` (real paths) lie in: the nearest folder above them
+    holding `.git`, else one holding a floe-lint config file (as ruff and pre-commit find a
+    project from its files); None when there is none, or when the targets' roots differ."""
+    roots = {_project_root(t if t.is_dir() else t.parent) for t in targets}
+    return roots.pop() if len(roots) == 1 else None
+
+
+def _project_root(start: Path) -> Path | None:
+    found = git_root(start)
     if found is not None:
         return found
-    if config_path is not None:
-        return config_path.parent.resolve()
-    return cwd.resolve()
+    from floe_lint.config_files import find_config
+
+    try:
+        config = find_config(start)
+    except ConfigError:
+        return None  # (a pyproject.toml that does not parse: no project known)
+    return None if config is None else config.parent.resolve()
