@@ -190,3 +190,24 @@ def test_the_dependent_note_escapes_the_manifest_path(
     assert run.stdout.splitlines()[3] == (
         "      note: a dependent of the changed manifest platform/dom\\u202e/manifest.yaml"
     )
+
+
+def test_the_summary_counts_a_file_too_large_as_a_possible_dependent_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The closing line does not call the unread file a dependent (it said '4 files checked, 2
+    of them dependents' of p, unread, and q); with it alone, it is a possible one."""
+    monkeypatch.chdir(tmp_path)
+    _mixed_tree(tmp_path)
+    run = run_cli("check", "--no-cache", "platform/dom/manifest.yaml")
+    assert run.stderr.splitlines()[0] == (
+        "floe-lint: 2 errors (4 files checked, 1 of them dependent of the changed manifests "
+        "and 1 possible dependent (too large to read))"
+    ), run.stderr
+    (tmp_path / "products/q/floe.yaml").unlink()
+    run = run_cli("check", "--no-cache", "platform/dom/manifest.yaml")
+    assert (run.stdout.splitlines()[0], run.stderr.splitlines()[0]) == (
+        CANNOT_READ,
+        "floe-lint: 1 error (3 files checked, 1 of them possible dependent of the changed "
+        "manifests (too large to read))",
+    ), run.stderr

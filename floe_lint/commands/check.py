@@ -340,7 +340,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     run.write_sarif_file(result, findings)
     from floe_lint.reporters import summary
 
-    line = summary.line(findings, len(result.files), len(result.dependents), run.silenced(result))
+    maybe = sum(1 for d in result.dependents if d.unread)  # (too large: may be dependents)
+    line = summary.line(
+        findings, len(result.files), len(result.dependents) - maybe, run.silenced(result), maybe
+    )
     stderr.write(line + "\n")
     if chosen is not None and result.dependents:  # (where it matters: the dependents found)
         from floe_lint.reporters import printable

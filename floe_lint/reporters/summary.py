@@ -47,14 +47,24 @@ class Silenced(Frozen):
         ]
 
 
-def line(findings: Sequence[Finding], files: int, dependents: int, silenced: Silenced) -> str:
-    """The closing line on stderr: `floe-lint: 1 error, 2 warnings (3 files checked; ...)`."""
+def line(
+    findings: Sequence[Finding], files: int, dependents: int, silenced: Silenced, maybe: int = 0
+) -> str:
+    """The closing line on stderr: `floe-lint: 1 error, 2 warnings (3 files checked; ...)`.
+    `maybe`: files taken by the dependents search because they were too large to read (whether
+    they name a changed manifest cannot be told), not counted among `dependents`."""
     checked = f"{files} file{'s' if files != 1 else ''} checked"
     if dependents:
         checked += (
             f", {dependents} of them dependent{'s' if dependents != 1 else ''} "
             "of the changed manifests"
         )
+    if maybe:
+        kind = f"possible dependent{'s' if maybe != 1 else ''}"
+        if dependents:
+            checked += f" and {maybe} {kind} (too large to read)"
+        else:
+            checked += f", {maybe} of them {kind} of the changed manifests (too large to read)"
     if silenced.clause():
         checked += f"; {silenced.clause()}"
     if not findings:
