@@ -21,6 +21,11 @@ so two processes), `floe-lint --version` and `--help`, and
 time (user + system, steadier on a shared machine), files/s, peak RSS and the ratios of the
 budgets in issue 6.
 
+With 1,000 products it also times the floors of issue 17's two missed budgets in the same
+rounds (benchmarks/floors.py): what any content-keyed replay of one edited domain must do
+before checking anything, and a bare loop that lists and reads a sibling tree; each reported
+as a lower bound beside the measured ratio and its budget.
+
 By default the tools run from a throwaway virtualenv with a regular (non-editable) install of
 this checkout plus the `bench` extra, as a pre-commit hook would install them; `--python`
 uses an existing environment instead.
@@ -41,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks import budgets
+from benchmarks import budgets, floors
 from benchmarks.budgets import COLD
 from benchmarks.corpus import Corpus, generate
 
@@ -329,6 +334,8 @@ def main() -> None:
             cases.update(budgets.cases(Case, corpus, bin_dir, work, args.seed))
             cases["warm"].run(work)  # fill the cache (and the edit case's) before timing
             cases["warm"].samples.clear()
+            if "edit" in cases:
+                cases.update(floors.edit_cases(Case, cases, bin_dir, work))
         repeat = args.repeat if size < 10_000 else max(1, min(args.repeat, 3))
         measure(list(cases.values()), repeat, work, warmup=size < 10_000)
         ours, serial, cj, floor = cases["ours"], cases["serial"], cases["cj"], cases["floor"]
@@ -360,6 +367,7 @@ def main() -> None:
             )
         if size >= 1000:
             print("\n".join(budgets.report(verdict, size, cases, ours, floor, corpus)))
+            print("\n".join(floors.edit_report(cases, corpus)))
             print(f"  peak RSS {ours.rss:.0f} MB (budget at 10,000 products <= 150 MB)")
         if size >= 10_000 and 1000 in per_file:
             growth = per_file[size] / per_file[1000]
@@ -380,12 +388,15 @@ def sibling(
     args: argparse.Namespace, work: Path, bin_dir: Path, results: dict[str, object], header: str
 ) -> None:
     twin = budgets.sibling_cases(Case, work, bin_dir, args.seed)
+    needle = Path(twin["alone"].commands[0][-1]).parent.name  # (the domain checked)
+    twin.update(floors.sibling_cases(Case, twin, bin_dir, needle))
     measure(list(twin.values()), args.repeat, work, warmup=True)
     print(f"\na domain manifest checked with its dependents ({args.repeat} runs)\n{header}")
     for case in twin.values():
         print(case.row())
     ratio = twin["sibling"].cpu / twin["alone"].cpu
     print(f"  {verdict(ratio <= 1.1)} twin beside / alone = {ratio:.2f} (cpu; budget <= 1.1)")
+    print("\n".join(floors.sibling_report(twin)))
     results["sibling"] = {k: c.as_dict() for k, c in twin.items()}
 
 
@@ -406,12 +417,15 @@ def cache_only(
         cases.update(budgets.cases(Case, corpus, bin_dir, work, args.seed))
         cases["warm"].run(work)  # fill the cache (and the edit case's) before timing
         cases["warm"].samples.clear()
+        if "edit" in cases:
+            cases.update(floors.edit_cases(Case, cases, bin_dir, work))
         measure(list(cases.values()), args.repeat, work, warmup=True)
         print(f"\n{size} products, {len(corpus.files)} files ({args.repeat} runs)\n{header}")
         for case in cases.values():
             print(case.row())
         ours, floor = cases["ours"], cases["floor"]
         print("\n".join(budgets.report(verdict, size, cases, ours, floor, corpus)))
+        print("\n".join(floors.edit_report(cases, corpus)))
         sizes_out[str(size)] = {k: c.as_dict() for k, c in cases.items()}
     results["sizes"] = sizes_out
     if 1000 in sizes:
