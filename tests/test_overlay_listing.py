@@ -169,7 +169,7 @@ def test_a_cached_run_reads_overlays_from_its_own_walk(
         "name: orders\nplatform: {ref: ../manifest.yaml}\n"
         "transforms: [{path: models/x/, compute: duckdb}]\n"
     )
-    (tree / "p" / "floe.prod.yaml").write_text("transforms: [{path: models/x/}]\n")
+    (tree / "p" / "floe.prod.yaml").write_text("transforms: [{path: models/x/, compute: duckdb}]\n")
     with contextlib.chdir(tree):
         assert run_cli("check", ".").stdout == ""
         (tree / "p" / "floe.dev.yaml").write_text(

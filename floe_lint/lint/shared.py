@@ -68,6 +68,7 @@ OVERLAY_RULES = frozenset({"FL101", "FL102", "FL104"})
 WITH_OVERLAYS = frozenset(
     {
         "FL401",  # environment-override
+        "FL403",  # overlay-merge-ambiguous
     }
 )
 

@@ -1,0 +1,89 @@
+"""A per-environment file that names a transform should restate the compute its base gives it.
+
+Why: where YAML readers disagree, report the ambiguity. Upstream Floe defines no per-environment
+file: floe-core never reads `floe.prod.yaml` (its manifests are environment-agnostic and the
+runtime picks the environment with `FLOE_ENV`), and ADR-0010 does not say how one merges with
+its base. A tool that replaces lists wholesale (a plain dict update, Helm values, most YAML
+merge tools) reads `transforms: [{path: models/x/}]` as the environment's whole list: the
+transform loses the compute the base gives it and runs on the default compute there, the
+drift floe-lint exists to catch. A tool that merges list entries by path keeps the base's
+compute. floe-lint cannot know which one runs: writing the compute again (or leaving the
+transform out of the file) means the same under both.
+
+Fails:
+    # expect: floe.prod.yaml:2:5 a per-environment file names transform 'models/x/' without the compute 'spark' that floe.yaml gives it at line 4: where the environment's list replaces the base's, it runs on the default compute there; where entries merge by path, on 'spark'. Upstream Floe defines no merge of per-environment files: write `compute: spark` here
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms:
+      - {path: models/x/, compute: spark, tags: [daily]}
+    # file: floe.prod.yaml
+    transforms:
+      - {path: models/x/, tags: [hourly]}
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb, spark], default: duckdb}}
+
+Passes:
+    # file: floe.yaml
+    name: orders
+    platform: {ref: manifest.yaml}
+    transforms:
+      - {path: models/x/, compute: spark, tags: [daily]}
+    # file: floe.prod.yaml
+    transforms:
+      - {path: models/x/, compute: spark, tags: [hourly]}
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb, spark], default: duckdb}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from floe_lint.api import Context, Document, Finding, Node, Product, normalized_path
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+ID, NAME, SEVERITY, SUBJECT = "FL403", "overlay-merge-ambiguous", "warning", "document"
+
+
+def check(doc: Document, ctx: Context) -> Iterator[Finding]:
+    model = ctx.model_of(doc)
+    if not isinstance(model, Product) or not model.transforms:
+        return
+    computes: dict[str, tuple[Any, Node]] = {}
+    key = model.transforms[0].identity_key
+    for t in model.transforms:
+        if t.identity and "compute" in t.data and isinstance(t.compute, str):
+            computes.setdefault(_same(key, t.identity), (t.compute, t.compute_node))
+    if not computes:
+        return
+    for variant in ctx.environment_overlays(doc):
+        entries = variant.node().child("transforms")
+        if not isinstance(entries.value, list):
+            continue
+        for index, entry in enumerate(entries.value):
+            if not isinstance(entry, dict) or "compute" in entry:
+                continue
+            identity = entry.get(key)
+            found = computes.get(_same(key, identity)) if isinstance(identity, str) else None
+            if found is None:
+                continue  # a transform the base does not give a compute: one reading
+            compute, node = found
+            line = node.span().start_line
+            yield ctx.finding(
+                entries.child(index),
+                f"a per-environment file names transform '{identity}' without the compute "
+                f"'{compute}' that {doc.path.name} gives it at line {line}: where the "
+                "environment's list replaces the base's, it runs on the default compute there; "
+                f"where entries merge by {key}, on '{compute}'. Upstream Floe defines no merge "
+                f"of per-environment files: write `compute: {compute}` here",
+                related=[ctx.related(node, f"the compute of transform '{identity}' in the base")],
+            )
+
+
+def _same(key: str, identity: str) -> str:
+    """A transform's identity as the base and its overlay compare it (`path`: normalized)."""
+    return normalized_path(identity) if key == "path" else identity

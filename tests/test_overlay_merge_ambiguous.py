@@ -1,0 +1,91 @@
+"""FL403: upstream Floe defines no merge of a per-environment file with its base (floe-core never
+reads `floe.prod.yaml`), so an overlay entry that names a transform without the compute the base
+gives it reads two ways: the environment's list replacing the base's (the default compute) or
+entries merged by path (the base's compute). Reported at the entry, as a warning."""
+
+from __future__ import annotations
+
+from tests.conftest import run_cli
+
+BASE = """name: orders
+platform: {ref: manifest.yaml}
+transforms:
+  - {path: models/x/, compute: spark}
+  - {path: models/y/}
+  - {path: models/z/, compute: duckdb}
+"""
+MANIFEST = "plugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n"
+
+
+def _fl403(run) -> list[tuple[str, int, int, str]]:  # type: ignore[no-untyped-def]
+    return [
+        (f["file"], f["line"], f["column"], f["message"])
+        for f in run.findings
+        if f["rule"] == "FL403"
+    ]
+
+
+def test_an_overlay_entry_without_the_base_compute_is_reported_at_the_entry(lint) -> None:
+    run = lint(
+        {
+            "floe.yaml": BASE,
+            "manifest.yaml": MANIFEST,
+            "floe.prod.yaml": "transforms:\n"
+            "  - {path: ./models/x, tags: [hourly]}\n"
+            "  - {path: models/y/, tags: [hourly]}\n"
+            "  - {path: models/z/, compute: duckdb, tags: [hourly]}\n"
+            "  - {path: models/new/}\n",
+        }
+    )
+    assert _fl403(run) == [
+        (
+            "floe.prod.yaml",
+            2,
+            5,
+            "a per-environment file names transform './models/x' without the compute 'spark' "
+            "that floe.yaml gives it at line 4: where the environment's list replaces the "
+            "base's, it runs on the default compute there; where entries merge by path, on "
+            "'spark'. Upstream Floe defines no merge of per-environment files: write "
+            "`compute: spark` here",
+        )
+    ]
+    assert [f["severity"] for f in run.findings if f["rule"] == "FL403"] == ["warning"]
+    assert run.code == 0  # a warning: the run passes
+
+
+def test_upstream_dialect_transforms_are_named_and_the_overlay_alone_is_checked(lint) -> None:
+    files = {
+        "floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\n"
+        "metadata: {name: orders, version: 1.0.0}\nplatform: {manifest: manifest.yaml}\n"
+        "transforms:\n  - {name: bronze_orders, compute: duckdb}\n",
+        "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
+        "metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}\n"
+        "plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}\n",
+        "floe.dev.yaml": "transforms:\n  - name: bronze_orders\n    tags: [dev]\n",
+    }
+    expected = [
+        (
+            "floe.dev.yaml",
+            2,
+            5,
+            "a per-environment file names transform 'bronze_orders' without the compute "
+            "'duckdb' that floe.yaml gives it at line 6: where the environment's list replaces "
+            "the base's, it runs on the default compute there; where entries merge by name, on "
+            "'duckdb'. Upstream Floe defines no merge of per-environment files: write "
+            "`compute: duckdb` here",
+        )
+    ]
+    assert _fl403(lint(files)) == expected
+    alone = run_cli("check", "floe.dev.yaml", "--format", "json", "--no-cache")
+    assert _fl403(alone) == expected
+
+
+def test_entries_that_read_one_way_pass(lint) -> None:
+    for overlay in (
+        "transforms:\n  - {path: models/x/, compute: spark, tags: [hourly]}\n",
+        "transforms:\n  - {path: models/y/, tags: [hourly]}\n",  # no compute in the base
+        "transforms:\n  - {path: models/other/}\n",  # not in the base
+        "schedule: {cron: '0 * * * *'}\n",
+    ):
+        run = lint({"floe.yaml": BASE, "manifest.yaml": MANIFEST, "floe.prod.yaml": overlay})
+        assert _fl403(run) == [], overlay
