@@ -190,21 +190,20 @@ def run(
         # (a walk's name keeps its tuple: the result cache's list of files found shares it)
         named = [(Path(f[0]), True) if f[1] else f for f in discovered]
     elif by_name:
-        walked = discover_names(paths, hook=hook, listing=workspace.listed, within=within)
-        named = [(path, explicit) for path, explicit in walked if filtering.selected(path, config)]
+        named = list(discover_names(paths, hook=hook, listing=workspace.listed, within=within))
+        if config.include or config.exclude:  # (the links met are known once it is walked)
+            keep = filtering.selector(config, workspace.listed.links)
+            named = [(path, explicit) for path, explicit in named if keep(path)]
     found = (
         [(Path(path), explicit) for path, explicit in discovered]
         if discovered is not None and not by_name
         else []
         if by_name
-        else [
-            (path, explicit)
-            for path, explicit in discover(
-                paths, hook=hook, listing=workspace.listed, within=within
-            )
-            if filtering.selected(path, config)
-        ]
+        else list(discover(paths, hook=hook, listing=workspace.listed, within=within))
     )
+    if found and discovered is None and (config.include or config.exclude):
+        keep = filtering.selector(config, workspace.listed.links)
+        found = [(path, explicit) for path, explicit in found if keep(path)]
     if discovered is None and not hook and not workspace.listed.links_met and plain(paths):
         # as for `discovered`: no link met
         workspace.know_keys(path for path, _ in (named if by_name else found))

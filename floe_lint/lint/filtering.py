@@ -77,6 +77,45 @@ def selected(path: Path | str, config: Config) -> bool:
     return not (config.exclude and glob_match(relative, config.exclude))
 
 
+def selector(config: Config, links: Sequence[str]) -> Callable[[Path | str], bool]:
+    """`selected`, where a file the globs leave out by its own name is kept when it is also
+    spelt, through one of the symbolic links a walk met (`links`) or as given, as a path they
+    select: Floe reads a product through a link (`products/new -> ../sandbox/new`), so
+    `exclude: [sandbox/**]` must not pass it unlinted (a forged pass)."""
+    if not config.include and not config.exclude:
+        return lambda path: True
+    import os
+
+    root = os.path.realpath(config.root)
+    spellings = [(os.path.realpath(link), link) for link in links]
+
+    def passes(spelt: str) -> bool:
+        relative = Path(os.path.relpath(spelt, root)).as_posix()
+        if config.include and not glob_match(relative, config.include):
+            return False
+        return not (config.exclude and glob_match(relative, config.exclude))
+
+    def literal(path: str) -> str:  # its folder's links resolved, its own name kept
+        return os.path.join(
+            os.path.realpath(os.path.dirname(os.path.abspath(path))), os.path.basename(path)
+        )
+
+    def keep(path: Path | str) -> bool:
+        if selected(path, config):
+            return True
+        text = os.fspath(path)
+        if passes(os.path.abspath(text)):  # as given (a file named through a link)
+            return True
+        real = os.path.realpath(text)
+        return any(
+            passes(literal(link) + real[len(target) :])
+            for target, link in spellings
+            if real == target or real.startswith(target + os.sep)
+        )
+
+    return keep
+
+
 def _path_ignored(finding: Finding, config: Config) -> bool:
     if not config.per_path_ignores:
         return False

@@ -132,6 +132,8 @@ class Beside(Listing):
         self.tops: set[str] = set()
         #: whether a walk met a symbolic link (to a file or a folder), when `discover` says
         self.links_met = False
+        #: the symbolic links the walks met, as they spell them (when `discover` says)
+        self.links: list[str] = []
 
     def up(self, folder: str) -> str | None:
         """The folder above `folder` (spelt as `str(path.parent)` spells it), when the walk
@@ -375,6 +377,8 @@ def discover_names(
                     yield found, False
                 if listing is not None:
                     listing.links_met = True
+                    if isinstance(listing, Beside):
+                        listing.links.extend(links)
         elif hook:
             if path.name.endswith(YAML_SUFFIXES) or (
                 path.name.endswith(JSON_SUFFIX) and declares_floe(path)
