@@ -1,7 +1,8 @@
 """A product the config's `exclude` leaves out by its own name (`sandbox/**`) is linted when a
 symbolic link spells it as a path the globs select (`products/new -> ../sandbox/new`): Floe
-reads the product through the link. Before, `check .` and `check products/new/floe.yaml`
-passed it unlinted ("no problems", exit 0) whatever compute it ran (a forged pass)."""
+reads the product through the link. Before, `check .`, `check products/new/floe.yaml` and the
+dependents search of `check platform/manifest.yaml` (the pre-commit hook's) passed it unlinted
+("no problems", exit 0) whatever compute it ran (a forged pass)."""
 
 from __future__ import annotations
 
@@ -47,6 +48,18 @@ def test_a_product_linked_from_a_selected_folder_is_linted(tree: Path, given: st
     os.symlink("../sandbox/new", tree / "products/new")
     run = run_cli("check", given, "--no-cache")
     assert (run.code, run.stdout) == (1, FINDING), run.stderr
+
+
+@pytest.mark.parametrize("hook", [[], ["--hook"]])
+def test_the_dependents_search_of_its_manifest_finds_it_through_the_link(
+    tree: Path, hook: list[str]
+) -> None:
+    """The pre-commit hook given the changed manifest alone: `check .` refuses the change."""
+    (tree / "products").mkdir()
+    os.symlink("../sandbox/new", tree / "products/new")
+    run = run_cli("check", *hook, "platform/manifest.yaml", "--no-cache")
+    note = "      note: a dependent of the changed manifest platform/manifest.yaml\n"
+    assert (run.code, run.stdout) == (1, FINDING + note), run.stderr
 
 
 def test_without_the_link_the_excluded_folder_stays_excluded(tree: Path) -> None:

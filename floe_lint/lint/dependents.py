@@ -82,6 +82,7 @@ def add(
         selected=(
             (lambda p: filtering.selected(p, config)) if config.include or config.exclude else None
         ),
+        selector=lambda links: filtering.selector(config, links),
         jobs=jobs,
         fallback=config.manifest,
         given=paths,

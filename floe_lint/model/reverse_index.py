@@ -131,6 +131,7 @@ class ReverseIndex:
         *,
         read_lock: Callable[[Path], Mapping[str, str] | None] = lambda _: None,
         selected: Callable[[Path], bool] | None = None,
+        selector: Callable[[Sequence[str]], Callable[[Path], bool]] | None = None,
         jobs: int | None = None,
         fallback: str | None = None,
         given: Sequence[Path] = (),
@@ -144,6 +145,8 @@ class ReverseIndex:
         self.jobs = jobs
         self.workspace = workspace
         self.selected = selected
+        #: `selected` made knowing the links the walk met (`filtering.selector`), if given
+        self.selector = selector
         self.overrides = overrides
         #: folders and files the run was given: linted already, so not searched again
         self._given = frozenset(os.path.abspath(p) for p in given)
@@ -201,9 +204,13 @@ class ReverseIndex:
             self._top = os.path.abspath(self.root)
         else:
             listed = [(str(path), os.path.abspath(path), True) for path, _ in discover([self.root])]
+        selected = self.selected
+        if selected is not None and self.selector is not None and self._links:
+            selected = self.selector(self._links)  # a file excluded by name, linked from a
+            # selected folder, is Floe's through the link
         for item in listed:
             name = item[0]
-            if self.selected is not None and not self.selected(Path(name)):
+            if selected is not None and not selected(Path(name)):
                 continue
             if wants_locks:
                 parent = Path(name).parent
