@@ -205,7 +205,12 @@ class Parses:
         self._room = MAX_STORED
         self._held: list[str] = []  # the keys whose line stays as it is (`save`)
         self._made: dict[str, list[str]] = {}  # the lines to write
-        self._asked: dict[str, tuple[str, list[str] | None]] = {}  # (`stored`)
+        #: (`stored`) what was told of a key asked for, by the path asked: the parse's content
+        #: hash, length and own hash, not its text (read again when served: every file checked
+        #: again held its text from the first question to the end, issue 17)
+        self._asked: dict[str, tuple[str, list[Any] | None]] = {}
+        #: the length and own hash of each parse served (`keep`), not its text
+        self._sums: dict[str, list[Any]] = {}
 
     def stored(self, path: Path | str, key: str) -> list[str] | None:
         """[content hash, path, JSON text] of the parse kept of `key` as `path` (its `Path`, or
@@ -218,20 +223,30 @@ class Parses:
         name = os.fspath(path)
         asked = self._asked.get(key)
         if asked is not None and asked[0] == name:
-            return asked[1]
+            return None if asked[1] is None else self._read(key, name, asked[1])
         found = None
         entry = entries.get(key)
         stored = entry.get(PARSED) if isinstance(entry, dict) else None
-        if isinstance(stored, list) and len(stored) == 3 and isinstance(stored[0], str):
-            digest = stored[0]
-            if digest == self._digest(key):
-                text = self.kept.get(key, digest, name)
-                # the parse's own hash, noted in the entry: a line damaged in its file (its
-                # JSON still JSON, a name or a number changed) is not served, the file is parsed
-                if text is not None and [len(text), cache.digest(text.encode())] == stored[1:]:
-                    found = [digest, name, text]
-        self._asked[key] = (name, found)
+        if (
+            isinstance(stored, list)
+            and len(stored) == 3
+            and isinstance(stored[0], str)
+            and stored[0] == self._digest(key)
+        ):
+            found = self._read(key, name, stored)
+        self._asked[key] = (name, None if found is None else stored)
         return found
+
+    def _read(self, key: str, name: str, stored: list[Any]) -> list[str] | None:
+        """[content hash, path, JSON text] of the parse kept of `key` as `name`, when its line
+        holds the parse its entry notes (`stored`: content hash, length, own hash)."""
+        digest = stored[0]
+        text = self.kept.get(key, digest, name)
+        # the parse's own hash, noted in the entry: a line damaged in its file (its JSON still
+        # JSON, a name or a number changed) is not served, the file is parsed
+        if text is not None and [len(text), cache.digest(text.encode())] == stored[1:]:
+            return [digest, name, text]
+        return None
 
     def serve(self, path: Path, key: str) -> SourceFile | None:
         """The file at `path` built from its kept parse, when its content is the same."""
@@ -241,7 +256,8 @@ class Parses:
             return None
         source = built(path, raw, stored[2])
         if source is not None:
-            self.parses[key] = [*stored]  # (kept already: not `_fresh`)
+            self.parses[key] = [stored[0], stored[1], None]  # (kept already: not `_fresh`)
+            self._sums[key] = [len(stored[2]), cache.digest(stored[2].encode())]
             self.served += 1
         return source
 
@@ -267,6 +283,7 @@ class Parses:
         if data is not None:
             self.parses[key] = [digest, str(path), data]
             self._fresh.add(key)
+            self._sums.pop(key, None)
 
     def _first(self, path: Path, key: str, source: SourceFile) -> None:
         """`source` was parsed from disk by a run that fills an empty store: keep its parse
@@ -285,6 +302,7 @@ class Parses:
             self._filled += len(data)
             self.parses[key] = [None, str(path), data]
             self._fresh.add(key)
+            self._sums.pop(key, None)
 
     def replayed(self, key: str, length: int | None) -> None:
         """The run replayed the entry of `key`, which notes a kept parse of `length` (None: it
@@ -302,14 +320,17 @@ class Parses:
         if parse is None or not digest:
             return
         made, path, text = parse
+        sums = self._sums.get(key)  # (a parse served: its text is not held)
         # (None: parsed here, and its text is that of the bytes hashed: `moved`)
-        if text is None or (made is not None and made != digest):
+        if sums is None and text is not None:
+            sums = [len(text), cache.digest(text.encode())]
+        if sums is None or (made is not None and made != digest):
             return
-        self._room -= len(text)
+        self._room -= sums[0]
         if self._room < 0:  # (beyond it, the parses would grow past what a run reads)
             return
-        entry[PARSED] = [digest, len(text), cache.digest(text.encode())]
-        if key in self._fresh:
+        entry[PARSED] = [digest, *sums]
+        if key in self._fresh and text is not None:
             self._made[key] = [digest, str(path), text]
         else:
             self._held.append(key)

@@ -19,9 +19,10 @@ from floe_lint.lint import cache, depends, links, parsed, spill
 from floe_lint.lint.depends import Facts, OciKey, canonical
 from floe_lint.lint.entries import file_entry
 from floe_lint.lint.side import SideFiles
-from floe_lint.lint.standing import Standing
+from floe_lint.lint.standing import Replayed, Standing
 from floe_lint.load import lazy
 from floe_lint.load.bounded import read_bounded
+from floe_lint.load.digests import digest_listed
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
@@ -86,7 +87,7 @@ class Replay:
         self.explicit: dict[str, bool] = {}
         self.set_hash = ""
         self._all_hash: str | None = None
-        self.replayed: set[str] = set()
+        self.replayed = Replayed(store.written)  # (each: its line written as read)
         #: the replayed files that a strict platform governs (see engine's Control)
         self.strict: list[Path] = []
         #: what the entries found to stand leave for their replay and the whole-run record
@@ -165,11 +166,11 @@ class Replay:
         return self.side.text(self.workspace.side_key(path), self._hash)
 
     def all_hash(self) -> str:
-        """Every found file's content: what a manifest's replay depends on."""
+        """Every found file's content: what a manifest's replay depends on (the digest of the
+        `repr` of the sorted pairs, made a pair at a time: issue 17)."""
         if self._all_hash is None:
-            self._all_hash = cache.digest(
-                repr(sorted((k, self.hash(k)) for k in self.explicit)).encode()
-            )
+            pairs = (repr((k, self.hash(k))) for k in sorted(self.explicit))
+            self._all_hash = digest_listed(pairs)
         return self._all_hash
 
     def oci_now(self, text: str) -> OciKey | None:
@@ -305,7 +306,6 @@ class Replay:
         digest, marks = self._hash[key], self._marks.get(key, 0)
         assert ready is not None and digest is not None  # valid: read, and its hash matched
         self.workspace.replay(path, digest, marks, ready.reported, ready.expected)
-        self.store.written[key] = cache.AS_READ  # (its line is written as read)
         self.parses.replayed(key, ready.parsed)
         findings = [cache.decode(f) for f in ready.found]
         self.strict.extend(Path(p) for p in ready.strict)

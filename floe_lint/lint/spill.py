@@ -22,13 +22,14 @@ from pathlib import Path
 
 from floe_lint.findings import Finding
 from floe_lint.lint.cache import encode, entry_line
+from floe_lint.lint.standing import add_deps
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import IO, Any
 
 #: see `Spill.summary`
-Summary = tuple[set[str], dict[str, "str | None"], list[str], bool]
+Summary = tuple[dict[str, str], dict[str, "str | None"], list[str], bool, list[str]]
 
 #: the entry's keys whose values the end of the run gives (see the module's docstring)
 FINDINGS, STRICT = "f", "strict"
@@ -72,10 +73,12 @@ class Spill:
         self._last = ""
         self.count = 0
         #: the keys of the lines added, as the run gave them (its own strings, not a copy per
-        #: file decoded from each line: issue 17)
-        self.keys: set[str] = set()
+        #: file decoded from each line: issue 17), each by itself (`merged` finds the run's
+        #: string of a key it decoded)
+        self.keys: dict[str, str] = {}
         #: what the lines `merged` gave depend on: (their keys, the files they depend on with
-        #: their hashes, the files they reach, whether one has an `oci://` ref)
+        #: their hashes, the files they reach, whether one has an `oci://` ref, the keys of
+        #: those with a floe.lock noted absent beside them: `standing.add_deps`)
         self.summary: Summary | None = None
 
     def add(self, key: str, line: str) -> None:
@@ -101,7 +104,7 @@ class Spill:
             self.in_order = False
         self._last = key
         self.count += 1
-        self.keys.add(key)
+        self.keys[key] = key
 
     def lines(self) -> Iterator[tuple[str, str]]:
         """(key, line) of every line added, by key; none when one could not be written."""
@@ -142,6 +145,7 @@ class Spill:
         keys = self.keys  # (less those left out below)
         deps: dict[str, str | None] = {}
         reach: list[str] = []
+        locks: list[str] = []
         oci = False
         for key, line in self.lines():
             parsed = key in parses
@@ -150,7 +154,7 @@ class Spill:
                 continue
             key, entry = entry_of(line)
             if moved and (key in moved or not moved.isdisjoint(entry["deps"])):
-                keys.discard(key)
+                keys.pop(key, None)
                 continue
             if parsed or key in owners or key in governed:
                 entry[FINDINGS] = [encode(f) for f in owners.get(key, ())]
@@ -159,16 +163,16 @@ class Spill:
                     keep(key, entry)
                 line = entry_line(key, entry)
             if whole:
-                deps.update(entry["deps"])
+                add_deps(keys.get(key, key), entry["deps"], deps, locks)
                 reach.extend(entry["reach"])
                 oci = oci or bool(entry.get("oci"))
             yield key, line
         if whole and not self.broken and keys:
-            self.summary = (keys, deps, reach, oci)
+            self.summary = (keys, deps, reach, oci, locks)
 
     def close(self) -> None:
         self._held = []
-        self.keys = set()
+        self.keys = {}
         if self._file is not None:
             self._file.close()
             self._file = None

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 
 from floe_lint.lint import cache, whole_record
@@ -157,7 +158,7 @@ class Whole:
         self._out = io.StringIO()
         self._err = io.StringIO()
         #: what the replay's walk found (a run that follows need not walk again)
-        self.found: list[tuple[str, bool]] | None = None
+        self.found: Sequence[tuple[str, bool]] | None = None
         #: what the walk listed: every name, by absolute folder (`_absent`), and the names
         #: of per-environment files with the folders above (for the run that follows)
         self.listing = Beside(every_name=True)
@@ -213,24 +214,27 @@ class Whole:
                 return False
         return at == len(found) and (baseline is None or _hash(baseline[0]) == baseline[1])
 
-    def _found(self) -> list[tuple[str, bool]] | None:
+    def _found(self) -> Sequence[tuple[str, bool]] | None:
         """What discovery finds now, as the engine lists it; None when a symbolic link is
         among the folders walked or above a path given."""
         if not self._plain_paths():
             return None
-        found: list[tuple[str, bool]] = []
+        names: list[str] = []
+        explicit: set[int] = set()  # (the positions of the paths given as files)
         links: list[str] = []
         for path in self.paths:
             if path.is_dir():
-                found.extend((text, False) for text in found_under(path, links, self.listing))
+                names.extend(found_under(path, links, self.listing))
             else:
-                found.append((str(path), True))
+                explicit.add(len(names))
+                names.append(str(path))
         if links:
             return None
+        found = whole_record.Found(names, explicit)
         if self.config.include or self.config.exclude:
             from floe_lint.lint.filtering import selected
 
-            found = [item for item in found if selected(Path(item[0]), self.config)]
+            return [item for item in found if selected(Path(item[0]), self.config)]
         return found
 
     def _absent(self, path: str) -> bool:
@@ -256,14 +260,14 @@ class Whole:
         record = self._record(replay, code)
         if record is None:
             return
-        header, deps = record
+        header, deps, locks = record
         from floe_lint.safe_write import write_chunks
 
         # (not a sorted list of every item: most are absent floe.lock files, and this is the
-        # run's peak, issue 17)
+        # run's peak, issue 17; those beside a file found are spelt as they are written)
         keys = sorted(k for k, v in deps.items() if v is not None)
         present = ((k, v) for k in keys if (v := deps[k]) is not None)
-        absent = sorted(k for k, v in deps.items() if v is None)
+        absent = chain(sorted(k for k, v in deps.items() if v is None), _locks(locks, deps))
         found = (item for item in _found_items(replay) if item is not None)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -274,12 +278,15 @@ class Whole:
 
     def _record(
         self, replay: Replay, code: int
-    ) -> tuple[dict[str, Any], dict[str, str | None]] | None:
+    ) -> tuple[dict[str, Any], dict[str, str | None], list[str]] | None:
         """The record's header and what its files found depend on (`deps`: a hash, or None
-        for a file absent), when the run can be stored whole; its files found are listed as
-        it is written (`_found_items`)."""
+        for a file absent; and the files with an absent floe.lock beside them, `locks`:
+        floe_lint.lint.standing), when the run can be stored whole; its files found are
+        listed as it is written (`_found_items`)."""
         if not replay.complete or not self._plain_paths():
             return None
+        from floe_lint.lint.standing import add_deps  # (loaded by the run: not by a replay)
+
         if self._rule_files:
             from floe_lint.lint.registry import folder_files
 
@@ -290,10 +297,11 @@ class Whole:
             return None  # a symbolic link, or a file that cannot be read
         todo = [replay.key(text) for text, _ in replay.found]
         deps: dict[str, str | None] = {}
-        seen: set[str] = set()
+        locks: list[str] = []
+        seen: dict[str, str] = {}
         spilled = replay.spilled  # the entries of files retired (floe_lint.lint.spill), all
         if spilled is not None:  # of them, read back when the store was saved
-            seen, spilled_deps, reach, oci = spilled
+            seen, spilled_deps, reach, oci, locks = spilled
             if oci:
                 return None
             deps = spilled_deps  # (made for this: not copied)
@@ -310,18 +318,19 @@ class Whole:
                 (standing.deps, deps) if len(standing.deps) > len(deps) else (deps, standing.deps)
             )
             deps.update(more)
+            locks.extend(standing.locks)
         while todo:
             key = todo.pop()
             if key in seen or key in replayed:
                 continue
-            seen.add(key)
+            seen[key] = key
             entry = replay.store.entry(key)
             if not isinstance(entry, dict) or entry.get("oci"):
                 return None
-            deps.update(entry.get("deps", {}))
+            add_deps(key, entry.get("deps", {}), deps, locks)
             todo.extend(entry.get("reach", []))
         walked: dict[str, bool] = {}  # by folder: what `_walked` says of every file in it
-        for key in deps:
+        for key in chain(deps, locks):
             folder = key.rpartition("/")[0]
             known = walked.get(folder)
             if known is None:
@@ -342,7 +351,21 @@ class Whole:
             "count": len(replay.found),
             "walk": whole_record.walk_digest(replay.found),
         }
-        return header, deps
+        return header, deps, locks
+
+
+def _locks(locks: list[str], deps: dict[str, str | None]) -> Iterator[str]:
+    """The floe.lock beside each of `locks` (`standing.lock_path`), by the key of the file
+    beside it (the same record however the run gathered them), each once, but for those
+    `deps` has (written with them)."""
+    from floe_lint.lint.standing import lock_path
+
+    last = None
+    for key in sorted(locks):
+        path = lock_path(key)
+        if path != last and path not in deps:
+            yield path
+        last = path
 
 
 def _roots(config: Config) -> list[list[str | None]] | None:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from floe_lint.load.digests import blake2b, digest
 
@@ -56,6 +56,29 @@ _CHUNK = 32768
 _ENCODER = json.JSONEncoder(separators=(",", ":"))
 _OPEN = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _OPEN |= getattr(os, "O_NONBLOCK", 0)
+
+
+class Found(Sequence[tuple[str, bool]]):
+    """The files a walk found, as (name, explicit) pairs: the names and which of them were
+    named explicitly, a pair made when asked (a tuple per file was about a tenth of a run
+    replayed whole, issue 17)."""
+
+    def __init__(self, names: list[str], explicit: set[int]) -> None:
+        self._names = names
+        self._explicit = explicit  # (positions)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __getitem__(self, at: int) -> tuple[str, bool]:  # type: ignore[override]
+        if at < 0:
+            at += len(self._names)
+        return self._names[at], at in self._explicit
+
+    def __iter__(self) -> Iterator[tuple[str, bool]]:
+        if not self._explicit:
+            return ((name, False) for name in self._names)
+        return ((name, n in self._explicit) for n, name in enumerate(self._names))
 
 
 def walk_digest(found: Iterable[tuple[str, bool]]) -> str:

@@ -74,10 +74,13 @@ class Listing:
     def note(self, absolute: str, shown: str, files: list[str], dirs: list[str]) -> None:
         """Record a folder listed (`absolute`, or `shown` as `discover` spells its files'
         folder) and every name in it, files and folders alike."""
+        self.names[absolute] = self._kept(files, dirs)
+
+    def _kept(self, files: list[str], dirs: list[str]) -> tuple[str, ...] | array[int]:
+        """What `names` keeps of a folder's names (see there)."""
         if len(files) + len(dirs) <= _FEW:
-            self.names[absolute] = self._shared((*files, *dirs))
-        else:
-            self.names[absolute] = _hashed([*files, *dirs])
+            return self._shared((*files, *dirs))
+        return _hashed([*files, *dirs])
 
     def compact(self) -> None:
         """Let go of the room of the folders forgotten (a table keeps its size as entries
@@ -94,7 +97,11 @@ class Listing:
         folder was not listed (or, in a folder of many names, when one had the hash of its
         name: then the system is asked)."""
         folder, _, name = path.rpartition("/")
-        names = self.names.get(folder)
+        return self._absent(self.names.get(folder), name)
+
+    @staticmethod
+    def _absent(names: tuple[str, ...] | array[int] | None, name: str) -> bool | None:
+        """`absent` of `name` in a folder that held `names` (None: not listed)."""
         if names is None or not name:
             return None
         if type(names) is tuple:
@@ -134,6 +141,29 @@ class Beside(Listing):
         self.links_met = False
         #: the symbolic links the walks met, as they spell them (when `discover` says)
         self.links: list[str] = []
+        #: each walk's first folder: (its absolute path, as `discover` spells it, the prefix
+        #: of the folders below it): with `every_name`, `names` keys a folder as `beside` does
+        #: (its absolute path was a string of its own, about 100 bytes a folder for the whole
+        #: run, issue 17), and `absent` spells a folder so from its absolute path
+        self.roots: list[tuple[str, str, str]] = []
+
+    def root(self, absolute: str, start: str, prefix: str) -> None:
+        """A walk starts at the folder `start` (see `roots`)."""
+        if (absolute, start, prefix) not in self.roots:
+            self.roots.append((absolute, start, prefix))
+
+    def absent(self, path: str) -> bool | None:
+        folder, _, name = path.rpartition("/")
+        for absolute, start, prefix in self.roots:
+            if folder == absolute:
+                shown = start
+            elif folder.startswith(absolute) and folder[len(absolute.rstrip("/"))] == "/":
+                shown = prefix + folder[len(absolute.rstrip("/")) + 1 :]
+            else:
+                continue
+            if shown in self.names:
+                return self._absent(self.names[shown], name)
+        return None
 
     def up(self, folder: str) -> str | None:
         """The folder above `folder` (spelt as `str(path.parent)` spells it), when the walk
@@ -146,7 +176,7 @@ class Beside(Listing):
 
     def note(self, absolute: str, shown: str, files: list[str], dirs: list[str]) -> None:
         if self.every_name:
-            super().note(absolute, shown, files, dirs)
+            self.names[shown] = self._kept(files, dirs)  # (by the string `beside` keys it by)
         kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
         kept.extend(name for name in dirs if name.endswith("ml") and name.count(".") >= 2)
         self.beside[shown] = self._shared(tuple(kept)) if kept else _NONE
@@ -161,7 +191,7 @@ class Beside(Listing):
         (the folder's absolute path), `absent` of a name in it."""
         self.beside.pop(folder, None)
         if absolute is not None and self.names:
-            self.names.pop(absolute, None)
+            self.names.pop(folder, None)
 
     def candidates(self, folder: str) -> tuple[str, ...] | None:
         """The names in `folder` (spelt as `str(path.parent)`) that could be per-environment
@@ -234,15 +264,18 @@ def folder_files(
 
     inside = os.path.realpath(top)
     start = str(Path(top)) if os.sep == "/" else os.fspath(top)
-    if isinstance(listing, Beside):
-        listing.tops.add(start)
     every = listing is not None  # (a listing notes every name)
+    # (a `Beside` names a folder as it is shown: no absolute path of each, `Beside.roots`)
+    absolutes = every and not isinstance(listing, Beside)
     # Each folder to list as prefixes of its names: as `discover` spells them (Path prints
     # them), as os.walk joins them (what is opened, as `DirEntry.path` joins a name to it),
     # as os.path.abspath names them; and the folder as `listing` names it. A top spelt as its
     # absolute path (a workspace's root) has one prefix for all three, below it too.
     top_shown = start if start.endswith("/") else "" if start == "." else start + "/"
     absolute_top = os.path.abspath(top)
+    if isinstance(listing, Beside):
+        listing.tops.add(start)
+        listing.root(absolute_top, start, top_shown)
     opened_top, absolute_prefix = os.path.join(top, ""), os.path.join(absolute_top, "")
     one = top_shown == opened_top == absolute_prefix
     stack = [(top_shown, opened_top, absolute_prefix, absolute_top)]
@@ -321,7 +354,7 @@ def folder_files(
                 continue  # os.walk does not follow a link to a folder
             if name[0] == "." or name in SKIP_DIRS:
                 continue
-            below = listed.rstrip("/") + "/" + name if every else ""
+            below = listed.rstrip("/") + "/" + name if absolutes else ""
             if one:
                 prefix = f"{shown}{name}/"
                 stack.append((prefix, prefix, prefix, below))
