@@ -95,19 +95,41 @@ def test_env_var_references_compile_into_the_profile_as_written(tmp_path: Path) 
     assert "- '{{ env_var(''DUCKDB_EXT'') }}'" in profile  # (YAML's quoting of the quote)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "{{ env_var('DBT_THREADS', 4) | int }}",
+        "{{ env_var('DBT_PORT', 5432) | as_number }}",
+        "{{ env_var('DBT_SSL', true) | as_bool }}",
+        "{{ env_var('DBT_TIMEOUT', 2.5) | float }}",
+        "{{ env_var('DBT_ROLE', none) }}",
+    ],
+)
+def test_a_reference_with_a_bare_default_or_a_conversion_is_not_a_finding(
+    tmp_path: Path, value: str
+) -> None:
+    """What real profiles write (`threads: "{{ env_var('DBT_THREADS', 4) | int }}"`): a
+    number or constant default runs no code; it was reported at the value, a false error."""
+    tree(tmp_path, value)
+    run = run_cli("check", ".", "--format", "concise")
+    assert (run.code, run.stdout) == (0, ""), run.stdout
+    assert run_cli("compile", "products/orders/floe.yaml", "--out", "out").code == 0
+    assert value.replace("'", "''") in (tmp_path / "out" / "profiles.yml").read_text()
+
+
 _NAME = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True)
 _BLANK = st.sampled_from(["", " ", "  "])
 _TEXT = st.text(alphabet="ab/.:-_ 0", max_size=6)
+_CONSTANT = st.sampled_from(["true", "False", "none", "None", "4", "-1", "+5432", "2.5", "0.0"])
+_FILTER = st.sampled_from(["as_number", "as_bool", "int", "float", "string"])
 
 
 @st.composite
 def _reference(draw: st.DrawFn) -> str:
     b = draw(_BLANK)
-    default = draw(st.none() | _TEXT)
-    args = f"'{draw(_NAME)}'" + ("" if default is None else f",{b}'{default}'")
-    filters = "".join(
-        f"{b}|{b}{f}" for f in draw(st.lists(st.sampled_from(["as_number", "int"]), max_size=2))
-    )
+    default = draw(st.none() | _TEXT.map(lambda t: f"'{t}'") | _CONSTANT)
+    args = f"'{draw(_NAME)}'" + ("" if default is None else f",{b}{default}")
+    filters = "".join(f"{b}|{b}{f}" for f in draw(st.lists(_FILTER, max_size=2)))
     return f"{{{{{draw(st.sampled_from(['', '-']))}{b}env_var({args}){filters}{b}{draw(st.sampled_from(['', '-']))}}}}}"
 
 
@@ -118,7 +140,19 @@ def test_text_and_env_var_references_run_no_other_jinja(parts: list[str]) -> Non
 
 @given(
     st.lists(_TEXT | _reference(), max_size=3),
-    st.sampled_from(["{% if x %}", "{# c #}", "{{ x }}", "{{ env_var('A') ~ 'b' }}", LOG, "{{"]),
+    st.sampled_from(
+        [
+            "{% if x %}",
+            "{# c #}",
+            "{{ x }}",
+            "{{ env_var('A') ~ 'b' }}",
+            LOG,
+            "{{",
+            "{{ env_var('A', none.__class__) }}",
+            "{{ env_var('A', 4).real }}",
+            "{{ env_var('A', 1e9) }}",
+        ]
+    ),
     st.lists(_TEXT | _reference(), max_size=3),
 )
 def test_any_other_jinja_runs(before: list[str], jinja: str, after: list[str]) -> None:

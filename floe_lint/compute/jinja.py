@@ -2,7 +2,8 @@
 Jinja template when it reads the profile, so a config value is run, not just read.
 
 `{{ env_var('NAME') }}` is how a profile takes a value from the environment (with a default,
-`env_var('PORT', '5432')`, and a conversion filter such as `| as_number`); any other Jinja
+`env_var('PORT', '5432')` or a bare `env_var('DBT_THREADS', 4)` as real profiles write it, and
+a conversion filter such as `| as_number`); any other Jinja
 (`{{ log(env_var('SNOWFLAKE_PASSWORD'), info=true) }}` prints a credential into dbt's log, a
 `{% ... %}` statement, a `{# #}` comment) is something no policy of floe-lint approved, so
 `compute-config` reports it and `compile` refuses it. Read by hand, in time linear in the
@@ -18,7 +19,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: the filters a reference may end with: dbt's conversions of an environment string
-_FILTERS = ("as_number", "as_bool", "as_text", "as_native", "int")
+_FILTERS = ("as_number", "as_bool", "as_text", "as_native", "int", "float", "string")
+#: the bare constants a default may be besides a quoted string (`env_var('DBT_THREADS', 4)`)
+_CONSTANTS = ("true", "false", "none", "True", "False", "None")
 _OPENERS = ("{{", "{%", "{#")
 
 
@@ -37,8 +40,30 @@ def _quoted(text: str, at: int) -> int:
     return -1 if end < 0 or "\n" in text[at:end] else end + 1
 
 
+def _default(text: str, at: int) -> int:
+    """The index after a default starting at `at`: a quoted string, a number (`4`, `-1.5`)
+    or a constant (`true`, `none`), or -1. What follows is checked by the caller."""
+    if text[at : at + 1] in ("'", '"'):
+        return _quoted(text, at)
+    word = next((c for c in _CONSTANTS if text.startswith(c, at)), None)
+    if word is not None:
+        return at + len(word)
+    at = _digits(text, at + 1 if text[at : at + 1] in ("-", "+") else at)
+    if at >= 0 and text.startswith(".", at):
+        at = _digits(text, at + 1)
+    return at
+
+
+def _digits(text: str, at: int) -> int:
+    """The index after the ASCII digits (at least one) starting at `at`, or -1."""
+    end = at
+    while end < len(text) and text[end] in "0123456789":
+        end += 1
+    return end if end > at else -1
+
+
 def _is_reference(inner: str) -> bool:
-    """Whether the text between `{{` and `}}` is `env_var('NAME'[, 'default'])`, optionally
+    """Whether the text between `{{` and `}}` is `env_var('NAME'[, default])`, optionally
     followed by conversion filters, with Jinja's whitespace control (`{{-`, `-}}`) allowed."""
     at = _blanks(inner, 1 if inner.startswith("-") else 0)
     if not inner.startswith("env_var", at):
@@ -51,7 +76,7 @@ def _is_reference(inner: str) -> bool:
         return False
     at = _blanks(inner, at)
     if inner.startswith(",", at):
-        at = _quoted(inner, _blanks(inner, at + 1))
+        at = _default(inner, _blanks(inner, at + 1))
         if at < 0:
             return False
         at = _blanks(inner, at)
