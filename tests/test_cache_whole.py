@@ -177,3 +177,35 @@ def test_a_product_folder_beside_its_platform_is_stored_but_not_its_outside_mani
     assert check("products") == cold
     assert stored() == []
     assert check("products") == cold
+
+
+def test_a_run_whose_two_notes_of_a_file_disagree_is_not_stored_whole(
+    cached: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file noted with one hash by the entries replayed (`Replay.standing`) and another by
+    those checked afresh (`Replay.spilled`) was edited during the run: what it printed may have
+    read either version, so the run is not stored whole (the smaller table's hash won)."""
+    check(".")
+    product = cached / "products/p2/floe.yaml"
+    product.write_text(product.read_text("utf-8") + "# edited\n", "utf-8")  # checked afresh
+    for record in stored():
+        record.unlink()
+    real = whole_run.Whole._record
+    manifest = str((cached / "platform/enterprise/manifest.yaml").resolve())
+    noted: list[object] = []
+
+    def edited_during_the_run(self: whole_run.Whole, replay: object, code: int) -> object:
+        spilled, standing = replay.spilled, replay.standing  # type: ignore[attr-defined]
+        assert spilled is not None and standing.exact(len(replay.replayed))  # type: ignore[attr-defined]
+        noted.append((spilled[1][manifest], standing.deps[manifest]))
+        spilled[1][manifest] = cache.digest(b"what the fresh check read after an edit")
+        return real(self, replay, code)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(whole_run.Whole, "_record", edited_during_the_run)
+    code, out, _ = check(".")
+    [(fresh, replayed)] = noted
+    assert fresh == replayed  # (both notes of the manifest agreed as the run found them)
+    assert stored() == [], "stored whole, one of the two hashes chosen"
+    monkeypatch.setattr(whole_run.Whole, "_record", real)
+    assert check(".")[:2] == (code, out)
+    assert len(stored()) == 1  # (an agreeing run is stored)

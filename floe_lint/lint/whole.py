@@ -313,10 +313,13 @@ class Whole:
         if replayed:
             if standing.oci:
                 return None
-            # (the smaller into the larger: a file's hash is the same in both)
+            # (the smaller into the larger; a file whose hash differs in the two was edited
+            # during the run: what the run printed may have read either, so none is stored)
             deps, more = (
                 (standing.deps, deps) if len(standing.deps) > len(deps) else (deps, standing.deps)
             )
+            if not _agree(deps, more):
+                return None
             deps.update(more)
             locks.extend(standing.locks)
         while todo:
@@ -327,7 +330,10 @@ class Whole:
             entry = replay.store.entry(key)
             if not isinstance(entry, dict) or entry.get("oci"):
                 return None
-            add_deps(key, entry.get("deps", {}), deps, locks)
+            noted = entry.get("deps", {})
+            if not _agree(deps, noted):
+                return None
+            add_deps(key, noted, deps, locks)
             todo.extend(entry.get("reach", []))
         walked: dict[str, bool] = {}  # by folder: what `_walked` says of every file in it
         for key in chain(deps, locks):
@@ -366,6 +372,11 @@ def _locks(locks: list[str], deps: dict[str, str | None]) -> Iterator[str]:
         if path != last and path not in deps:
             yield path
         last = path
+
+
+def _agree(deps: dict[str, str | None], more: dict[str, str | None]) -> bool:
+    """Whether every file both note has the same hash (or absence) in each."""
+    return all(deps[key] == more[key] for key in deps.keys() & more.keys())
 
 
 def _roots(config: Config) -> list[list[str | None]] | None:
