@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 def resolved(path: Path) -> Path:
     """`path.resolve()`, cached (a relative path together with the cwd it depends on)."""
-    cwd = "" if path.is_absolute() else os.getcwd()
+    return _resolved_from(path, "" if path.is_absolute() else os.getcwd())
+
+
+def _resolved_from(path: Path, cwd: str) -> Path:
+    """`resolved`, `cwd` being the working directory ("" for an absolute `path`)."""
     known = _KNOWN.get(cwd)
     if known is not None and (key := known.get(os.fspath(path))) is not None:
         return _as_path(key)
@@ -130,18 +134,19 @@ def relative_posix(path: Path, base: Path | None = None) -> str:
 
     A file fetched for an `oci://` ref is shown as that ref: its cache path means nothing to users.
     """
-    target = resolved(path)
+    cwd = os.getcwd()  # (once: every finding, filter and reporter names its file)
+    target = _resolved_from(path, "" if path.is_absolute() else cwd)
     if _FETCHED and (fetched := _FETCHED.get(target)) is not None:
         return fetched
-    return _relative(target, resolved(base if base is not None else _here()))
+    return _relative(target, resolved(base if base is not None else _here(cwd)))
 
 
 _HERES: dict[str, Path] = {}
 
 
-def _here() -> Path:
-    """The working directory as a Path, one per directory (every finding is named from it)."""
-    cwd = os.getcwd()
+def _here(cwd: str) -> Path:
+    """The working directory `cwd` as a Path, one per directory (every finding is named from
+    it)."""
     here = _HERES.get(cwd)
     if here is None:
         if len(_HERES) >= 64:  # (a long-lived process that changes directory often)
