@@ -105,5 +105,27 @@ def test_the_choice(tmp_path: Path) -> None:
     # in two projects: the working directory's, said
     root, said = choose_workspace(None, None, cwd, [one / "x", two / "x"])
     assert root == cwd.resolve() and said is not None and "--workspace" in said
+    # one inside the working directory's workspace, one in another project: still its own
+    root, said = choose_workspace(None, None, one, [one / "x", two / "x/f.yaml"])
+    assert root == one.resolve() and said is not None and "--workspace" in said
     # --workspace always wins
     assert choose_workspace(two, None, cwd, [one / "x"]) == (two.resolve(), None)
+
+
+def test_paths_in_the_working_directory_s_project_and_another_keep_its_dependents(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check platform/manifest.yaml ../b/platform/manifest.yaml` from repository a: a's own
+    manifest's dependents are searched for in a, as they were. The other project's root was
+    taken for every path, and a's failing dependent passed unseen (a forged pass, exit 0)."""
+    _project(tmp_path / "a", ".git")
+    write_files(tmp_path / "b", {"platform/manifest.yaml": ENTERPRISE})
+    (tmp_path / "b/.git").mkdir()
+    monkeypatch.chdir(tmp_path / "a")
+    run = run_cli("check", "--no-cache", "platform/manifest.yaml", "../b/platform/manifest.yaml")
+    assert (run.code, run.stdout) == (1, FINDING.format(manifest="platform/manifest.yaml"))
+    assert (
+        f"floe-lint: note: dependents were searched for in {(tmp_path / 'a').resolve()}, the "
+        "working directory's workspace, which does not hold every path given (pass "
+        "--workspace to name another)\n"
+    ) in run.stderr

@@ -60,11 +60,17 @@ def choose_workspace(
     here = os.fspath(cwd)
     # as spelt first (no system call: a hook hands every staged file), then where they lead
     spelt = (os.path.normpath(os.path.join(here, t)) for t in targets)
-    outside = [Path(t).resolve() for t in spelt if not Path(t).is_relative_to(found)]
+    given = [Path(t) for t in spelt]
+    outside = [t.resolve() for t in given if not t.is_relative_to(found)]
     outside = [t for t in outside if not t.is_relative_to(found)]
     if not outside:
         return found, None
     root = target_root(outside)
+    if root is not None and len(outside) < len(given):
+        # some paths lie in the working directory's workspace: theirs is searched too, or the
+        # dependents of `platform/manifest.yaml` in `check platform/manifest.yaml ../b/m.yaml`
+        # went unsearched (a forged pass); a root holding them all is taken, never a narrower
+        root = root if all(t.resolve().is_relative_to(root) for t in given) else None
     if root is None:
         return found, (
             f"dependents were searched for in {found}, the working directory's workspace, "
