@@ -64,9 +64,14 @@ def _problem(pattern: str) -> str | None:
     if len(pattern) > _LONGEST:
         return None  # not compiled (its cost is unbounded), and floe-core may accept it
     import re
+    import warnings
 
     try:
-        re.compile(pattern)
+        with (
+            warnings.catch_warnings()
+        ):  # "Possible nested set" and the like: not floe-core's concern
+            warnings.simplefilter("ignore")
+            re.compile(pattern)
     except re.error as error:
         where = "" if error.pos is None else f" at position {error.pos}"
         return (

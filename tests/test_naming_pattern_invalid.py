@@ -130,3 +130,25 @@ def test_fl613_reports_exactly_the_patterns_floe_core_s_naming_config_refuses(
     assert [f["message"].split("] ", 1)[1].split(" is ")[0] for f in reported] == [
         repr(p) for p in refused
     ], (patterns, reported)
+
+
+def test_a_pattern_re_warns_about_compiles_silently_even_when_warnings_are_errors(lint) -> None:
+    """`[[a]` compiles with a FutureWarning ("Possible nested set"): floe-core accepts it, so no
+    finding, and nothing on stderr; under `-W error` (PYTHONWARNINGS) the warning would have
+    been raised out of the rule."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = lint(
+            {
+                "enterprise.yaml": ENTERPRISE,
+                "manifest.yaml": domain(
+                    "  naming:\n"
+                    "    enforcement: strict\n"
+                    "    pattern: custom\n"
+                    "    custom_patterns: ['^raw_', '[[a]_fl613_warns']\n"
+                ),
+            }
+        )
+    assert [f for f in governance_findings(run) if f[0] in {"FL613", "FL000"}] == []
