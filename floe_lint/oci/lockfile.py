@@ -54,6 +54,15 @@ def lock_path(product: Path) -> Path:
     return product.parent / LOCK_NAME
 
 
+def _shown(path: Path) -> str:
+    """The lock's path as findings show paths (relative to the working directory, resolved), so
+    that a message replayed from the result cache reads as a cold run's, however the run spelt
+    the product's path (`products/p1/..`, an absolute root)."""
+    from floe_lint.load.paths import relative_posix
+
+    return relative_posix(path)
+
+
 def read(path: Path, text: str | None = None) -> dict[str, str] | None:
     """ref -> manifest digest, or None when there is no lock file (`text`: its content as
     given, not as on disk)."""
@@ -63,21 +72,24 @@ def read(path: Path, text: str | None = None) -> dict[str, str] | None:
         except FileNotFoundError:
             return None
         except OSError as error:
-            raise LockError(f"{path}: cannot read the lock file: {error}") from error
+            raise LockError(f"{_shown(path)}: cannot read the lock file: {error}") from error
     try:
         data = json_value(text)
     except ValueError as error:
-        raise LockError(f"{path}: not valid JSON ({error}); rerun `floe-lint lock`") from error
+        raise LockError(
+            f"{_shown(path)}: not valid JSON ({error}); rerun `floe-lint lock`"
+        ) from error
     refs = data.get("refs") if isinstance(data, dict) else None
     if not isinstance(data, dict) or data.get("version") != VERSION or not isinstance(refs, dict):
         raise LockError(
-            f"{path}: expected {{'version': {VERSION}, 'refs': {{...}}}}; rerun `floe-lint lock`"
+            f"{_shown(path)}: expected {{'version': {VERSION}, 'refs': {{...}}}}; "
+            "rerun `floe-lint lock`"
         )
     locked: dict[str, str] = {}
     for ref, entry in refs.items():
         digest = entry.get("digest") if isinstance(entry, dict) else None
         if not isinstance(digest, str) or not _DIGEST.match(digest):
-            raise LockError(f"{path}: the entry for '{ref}' has no valid sha256 digest")
+            raise LockError(f"{_shown(path)}: the entry for '{ref}' has no valid sha256 digest")
         locked[str(ref)] = digest
     return locked
 
