@@ -385,3 +385,35 @@ def test_the_second_run_resolves_and_lists_nothing_again(
     assert resolved_refs and all(key in shared.keys.values() for _, key in resolved_refs.values())
     assert shared.resolved_refs({"oci://x/y:1": Path("a.yaml")}) == {}  # other overrides
     assert any(shared.overlays.values())  # _with_overlays wrote some
+
+
+def test_each_floe_lock_is_looked_for_once_for_both_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a floe.lock is beside a product is the tree's: the first run asks the system
+    (`Context.stale_locks`), the second takes its answer (`Shared.locks`); a floe.lock that is
+    there is still read and judged by each run, so the impact is that of separate runs."""
+    import os
+
+    corpus = generate(tmp_path / "repo", 12, 5)
+    monkeypatch.chdir(corpus.root)
+    locked = sorted(corpus.products)[0]
+    (locked.parent / "floe.lock").write_text('{"version": 1, "refs": ', "utf-8")
+    old = corpus.enterprise.read_text("utf-8").replace("snowflake", "spark").encode()
+    asked: list[str] = []
+    lexists = os.path.lexists
+
+    def counted(path: Any) -> bool:
+        if os.fspath(path).endswith("floe.lock"):
+            asked.append(os.fspath(path))
+        return lexists(path)
+
+    monkeypatch.setattr(os.path, "lexists", counted)
+    shared = _report(corpus.enterprise, old, corpus.root, share=True)
+    # (the floe.lock that is there is read, as before: `lockfile.stale` asks for it)
+    absent = [path for path in asked if path != str(locked.parent / "floe.lock")]
+    assert len(absent) == len(set(absent)) == 11, asked
+    monkeypatch.setattr(os.path, "lexists", lexists)
+    assert shared == _report(corpus.enterprise, old, corpus.root, share=False)
+    where = relative_posix(locked.parent / "floe.lock")
+    assert f'"rule": "FL306"' in shared and where in shared, shared

@@ -192,10 +192,21 @@ class Context:
 
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
-        path = product.doc.path.parent / LOCK_NAME
-        text = self.hierarchy.workspace.side_text(path)
-        if text is None and not os.path.lexists(path):
-            return iter(())  # no lock file (what `lockfile.read` says): none is imported
+        if self.shared is None:
+            path = product.doc.path.parent / LOCK_NAME
+            text = self.hierarchy.workspace.side_text(path)
+            if text is None and not os.path.lexists(path):
+                return iter(())  # no lock file (what `lockfile.read` says): none is imported
+        else:  # runs over the same tree ask of the same folders (`shared`): once
+            memo = self.shared.locks
+            known = memo.get(product.doc.path)
+            if known is None:
+                path = product.doc.path.parent / LOCK_NAME
+                known = memo[product.doc.path] = (path, os.path.lexists(path))
+            path = known[0]
+            text = self.hierarchy.workspace.side_text(path, known[1])  # (each run's own)
+            if text is None and not known[1]:
+                return iter(())  # no lock file (what `lockfile.read` says): none is imported
         from floe_lint.oci import lockfile
 
         return lockfile.stale(self.hierarchy, product.doc, text)

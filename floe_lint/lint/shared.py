@@ -5,8 +5,9 @@ is, and only that manifest differs between the two runs.
 - the dependents search (who references the manifest does not depend on its content: the same
   manifests changed give the same dependents);
 - where paths lead: each file's key (its resolved path), each relative ref's target as the
-  hierarchy resolved it (by the ref overrides in force), and the per-environment files beside
-  each document: all read the tree, never a file's content;
+  hierarchy resolved it (by the ref overrides in force), the per-environment files beside
+  each document, and whether a floe.lock is beside each product: all read the tree, never a
+  file's content;
 - the findings of rules that read one file or document and nothing else (schema, secrets,
   syntax), or a document and its per-environment overlays (environment-override): such a rule
   says the same of the same objects, so the second run takes the first one's answer. Findings
@@ -83,6 +84,7 @@ class Shared(Value):
         "fixes",
         "keys",
         "listed",
+        "locks",
         "overlays",
         "parsed",
         "refs",
@@ -96,6 +98,9 @@ class Shared(Value):
     refs: dict[tuple[Any, ...], dict[tuple[str, str], tuple[Path, Path]]]
     #: the per-environment files beside each document's path (`context.overlay_files`)
     overlays: dict[Path, list[Path]]
+    #: by a product document's path: the path of the floe.lock beside it, and whether anything
+    #: is there (`Context.stale_locks`: one `Path` and one `lstat` per product, not per run)
+    locks: dict[Path, tuple[Path, bool]]
     #: what the runs' walks listed (`Workspace.listed`): the dependents search's walk of the
     #: whole tree, so the runs list no folder again
     listed: Beside
@@ -121,6 +126,7 @@ class Shared(Value):
         self.keys = {} if keys is None else keys
         self.refs = {} if refs is None else refs
         self.overlays = {} if overlays is None else overlays
+        self.locks: dict[Path, tuple[Path, bool]] = {}
         self.listed = Beside() if listed is None else listed
         self._findings = {} if _findings is None else _findings
         self.fixes = fixes

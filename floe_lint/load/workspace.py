@@ -330,24 +330,25 @@ class Workspace:
         self._files[self.key(path)] = source
         self._overlaid.add(self.key(path))
 
-    def overlay(self, path: Path) -> str | None:
+    def overlay(self, path: Path, there: bool | None = None) -> str | None:
         """The text given for `path` by `put` (an unsaved edit, a fix not yet written), if any:
-        readers of side files (floe.lock) see it instead of the disk's."""
+        readers of side files (floe.lock) see it instead of the disk's. `there`: whether
+        anything is at `path`, when the caller knows (None: asked)."""
         if not self._overlaid:  # the common case: nothing given, no path to resolve
             return None
         # a path to nothing resolves to a file of its own name: none given (`impact` asks for
         # every product's floe.lock with the old manifest given)
         names = {k.name for k in self._overlaid} | {"", ".", ".."}
-        if path.name not in names and not os.path.lexists(path):
+        if path.name not in names and not (os.path.lexists(path) if there is None else there):
             return None
         key = self.key(path)
         return self._files[key].text if key in self._overlaid else None
 
-    def side_text(self, path: Path) -> str | None:
+    def side_text(self, path: Path, there: bool | None = None) -> str | None:
         """The text of a file that rules read beside the documents (floe.lock): given by `put`,
         else as the result cache read and keyed it for this run (so what an entry stores is
         what its findings came from); None: read it from disk."""
-        text = self.overlay(path)
+        text = self.overlay(path, there)
         if text is None and self.reuse is not None:
             text = self.reuse.side_text(path)
         return text
