@@ -416,4 +416,4 @@ def test_each_floe_lock_is_looked_for_once_for_both_runs(
     monkeypatch.setattr(os.path, "lexists", lexists)
     assert shared == _report(corpus.enterprise, old, corpus.root, share=False)
     where = relative_posix(locked.parent / "floe.lock")
-    assert f'"rule": "FL306"' in shared and where in shared, shared
+    assert '"rule": "FL306"' in shared and where in shared, shared
