@@ -40,6 +40,8 @@ INDIRECT = {
     "pre_commit": "pre-commit of this venv, found with shutil.which",
     "EXE": "floe-lint of this venv (test_server_command)",
     "str(FLOE)": "upstream's floe CLI of this venv (floe-core, the test extra)",
+    "str(found)": "a Python 3.10 if the machine has one (pyenv, /usr/bin); optional, else skipped",
+    "PYTHON_310": "that Python 3.10 (test_naming_pattern_invalid: floe-core supports 3.10)",
 }
 
 
