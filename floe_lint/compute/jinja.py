@@ -32,12 +32,19 @@ def _blanks(text: str, at: int) -> int:
 
 
 def _quoted(text: str, at: int) -> int:
-    """The index after a quoted string starting at `at` (no escape, no line break), or -1."""
+    """The index after a quoted string starting at `at` (no line break), or -1. A backslash
+    escapes the next character, as Jinja's lexer reads a string literal: `'A\\', '` is one
+    string there, so a reading that ended it at the second quote took the code after it for
+    another argument (and the `}}` inside it for the reference's end)."""
     quote = text[at : at + 1]
     if quote not in ("'", '"'):
         return -1
-    end = text.find(quote, at + 1)
-    return -1 if end < 0 or "\n" in text[at:end] else end + 1
+    end = at + 1
+    while end < len(text) and text[end] != quote:
+        if text[end] == "\n":
+            return -1
+        end += 2 if text[end] == "\\" else 1
+    return end + 1 if end < len(text) else -1
 
 
 def _default(text: str, at: int) -> int:
