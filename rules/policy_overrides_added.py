@@ -4,12 +4,15 @@ Why: an override excludes the models its `pattern` matches from policy enforceme
 downgrades their errors to warnings; it is a weakening by nature. floe-core compiles a domain
 with its own governance (it never merges the parent's, and its
 `validate_security_policy_not_weakened` compares no override), so an override a domain adds
-takes effect for its products, below an enterprise that allowed none. An entry is kept, not
-added, when one override above already allows all it does, as floe-core's enforcer applies
-them (`PolicyEnforcer._find_matching_override`, `_filter_expired_overrides`): its glob matches
-no model the one above does not (`legacy_orders_*` under `legacy_*`), it downgrades or the one
-above excludes too, its `policy_types` are among those above (null: every type), and it
-expires no later (null: never). The `reason` is audit text only and may be reworded.
+takes effect for its products, below an enterprise that allowed none. Each list is judged as
+floe-core's enforcer applies it (`PolicyEnforcer.apply_overrides`: of the overrides
+`_filter_expired_overrides` keeps, the first that `_find_matching_override` finds for a
+violation wins): an entry is reported when, for some model name, policy type and day, it is the
+one applied and the list of every level above does less to that violation. So an entry inside
+one above (`legacy_orders_*` under `legacy_*`, a downgrade under an exclude, fewer
+`policy_types`, an earlier expiry) is kept, one that never applies is not reported, and the
+same entries reordered so that an exclude comes before the downgrade that shadowed it above are.
+The `reason` is audit text only and may be reworded.
 
 Fails:
     # expect: manifest.yaml:7:7 domain 'sales' adds governance.policy_overrides entry {pattern: '*', action: exclude, reason: legacy}, which enterprise 'acme' above it does not have; an override excludes or downgrades models, so a level may keep the overrides above it but never add one
@@ -27,6 +30,26 @@ Fails:
     governance:
       policy_overrides:
         - {pattern: '*', action: exclude, reason: legacy}
+
+Fails:
+    # expect: manifest.yaml:7:7 domain 'sales' orders governance.policy_overrides so that entry {pattern: 'legacy_orders_*', action: exclude, reason: 'JIRA-2'} excludes violations of model 'legacy_orders_', which enterprise 'acme' above it only downgrades; floe-core applies only the first override that matches, so a level may keep the overrides above it but not reorder them to act on more
+    # file: enterprise.manifest.yaml
+    scope: enterprise
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      policy_overrides:
+        - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}
+        - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}
+    # file: manifest.yaml
+    scope: domain
+    metadata: {name: sales}
+    parent_manifest: enterprise.manifest.yaml
+    plugins: {compute: {approved: [duckdb]}}
+    governance:
+      policy_overrides:
+        - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}
+        - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}
 
 Passes:
     # file: enterprise.manifest.yaml
@@ -53,6 +76,7 @@ Passes:
 
 from __future__ import annotations
 
+import collections
 import datetime
 from collections.abc import Iterator
 
@@ -76,28 +100,47 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     entries = level.node.child("governance", "policy_overrides")
     if level.parent is None or not isinstance(entries.value, list):
         return
-    above = _above(level.parent)
-    for index, entry in enumerate(entries.value):
-        if not isinstance(entry, dict) or entry.get("action") not in _ACTIONS:
-            continue  # not an override floe-core reads: the schema rules report it
-        mine = _normalised(entry)
-        if any(_within(mine, theirs) for theirs in above):
-            continue
-        yield ctx.finding(
-            entries.child(index),
-            f"{level.label} adds governance.policy_overrides entry {governance_entry_text(entry)}, which "
-            f"{level.parent.label} above it does not have; an override excludes or "
-            "downgrades models, so a level may keep the overrides above it but never add one",
-        )
+    mine = [
+        (index, _normalised(entry))
+        for index, entry in enumerate(entries.value)
+        if isinstance(entry, dict) and entry.get("action") in _ACTIONS
+    ]  # others are not overrides floe-core reads: the schema rules report them
+    levels = _levels(level.parent)
+    above = [entry for entries_above in levels for entry in entries_above]
+    for index, entry, witness in _acting_more(mine, levels):
+        shown = governance_entry_text(entries.value[index])
+        if not any(_within(entry, theirs) for theirs in above):
+            message = (
+                f"{level.label} adds governance.policy_overrides entry {shown}, which "
+                f"{level.parent.label} above it does not have; an override excludes or "
+                "downgrades models, so a level may keep the overrides above it but never add one"
+            )
+        elif witness is None:
+            message = (
+                f"{level.label} orders governance.policy_overrides so that entry {shown} may "
+                f"act on models that {level.parent.label} above it treats more strictly (its "
+                "globs are too many or too complex to compare exactly); floe-core applies only "
+                "the first override that matches, so a level may keep the overrides above it but "
+                "not reorder them to act on more"
+            )
+        else:
+            name, kinds, theirs = witness
+            message = (
+                f"{level.label} orders governance.policy_overrides so that entry {shown} "
+                f"{entry['action']}s {kinds} of model '{name}', which {level.parent.label} above "
+                f"it {theirs}; floe-core applies only the first override that matches, so a "
+                "level may keep the overrides above it but not reorder them to act on more"
+            )
+        yield ctx.finding(entries.child(index), message)
 
 
-def _above(level: Level) -> list[dict[str, Any]]:
-    """Every override written along the chain from `level` up, as floe-core reads it."""
-    found: list[dict[str, Any]] = []
+def _levels(level: Level) -> list[list[dict[str, Any]]]:
+    """Each level's overrides along the chain from `level` up, as floe-core reads them."""
+    found = []
     for each in level.chain():
         entries = each.node.child("governance", "policy_overrides").value
         if isinstance(entries, list):
-            found.extend(_normalised(e) for e in entries if isinstance(e, dict))
+            found.append([_normalised(e) for e in entries if isinstance(e, dict)])
     return found
 
 
@@ -112,6 +155,135 @@ def _normalised(entry: dict[str, Any]) -> dict[str, Any]:
     if isinstance(types, list) and all(isinstance(t, str) for t in types):
         read["policy_types"] = frozenset(types)
     return read
+
+
+def _acting_more(
+    mine: list[tuple[int, dict[str, Any]]], levels: list[list[dict[str, Any]]]
+) -> list[tuple[int, dict[str, Any], tuple[str, str, str] | None]]:
+    """The level's entries that floe-core's enforcer applies, on some model name, policy type and
+    day, where every level above treats the violation more strictly, each with one such
+    (model, types, what the level above does). Each level is judged as floe-core applies its
+    own list (`PolicyEnforcer.apply_overrides`): the first active override that matches wins.
+    Names are walked as classes of the globs they match (`_name_classes`); when that is beyond
+    its bounds, an entry passes only inside one above that nothing milder shadows there."""
+    readings = [(index, _reading(entry)) for index, entry in mine]
+    above = [[_reading(entry) for entry in entries] for entries in levels]
+    every = [reading for _, reading in readings] + [r for entries in above for r in entries]
+    classes = _name_classes([reading[0] for reading in every])
+    if classes is None:
+        own = [entry for _, entry in mine]
+        return [
+            (i, e, None) for at, (i, e) in enumerate(mine) if not _kept_in_order(at, own, levels)
+        ]
+    named = {kind for reading in every if isinstance(reading[2], frozenset) for kind in reading[2]}
+    kinds: list[str | None] = [*sorted(named), None]  # None: a type no entry names
+    dates = {reading[3] for reading in every if reading[3] is not None}
+    days: list[datetime.date | None] = [
+        *sorted(dates | {day + datetime.timedelta(days=1) for day in dates})
+    ] or [None]
+    found: dict[int, tuple[str, str, str]] = {}
+    for name, matched in classes:
+        for kind in kinds:
+            for day in days:
+                hit = _first([reading for _, reading in readings], matched, kind, day)
+                if hit is None or readings[hit][0] in found:
+                    continue
+                allowed = max(
+                    (_applied(entries, matched, kind, day) for entries in above), default=0
+                )
+                if readings[hit][1][1] > allowed:
+                    kinds_text = "violations" if kind is None else f"'{kind}' violations"
+                    found[readings[hit][0]] = (name, kinds_text, _THEIRS[allowed])
+    return [(i, e, found[i]) for i, e in mine if i in found]
+
+
+#: what floe-core does to a violation, by how mild it makes it (the enforcer's actions)
+_MILDNESS = {"downgrade": 1, "exclude": 2}
+_THEIRS = ("leaves as they are", "only downgrades")
+
+
+def _reading(entry: dict[str, Any]) -> tuple[Any, int, Any, datetime.date | None]:
+    """An override as the enforcer uses it: glob, mildness, policy types, expiry date (None:
+    never; a date floe-core's model cannot read is refused there, by the schema rules here)."""
+    expires = entry.get("expires")
+    return (
+        entry.get("pattern"),
+        _MILDNESS.get(str(entry.get("action")), 0),
+        entry.get("policy_types"),
+        None if expires is None else _date(expires),
+    )
+
+
+def _first(
+    readings: list[tuple[Any, int, Any, Any]], matched: frozenset[str], kind: Any, day: Any
+) -> int | None:
+    """The index of the override the enforcer applies (`_find_matching_override` after
+    `_filter_expired_overrides`) to a violation of type `kind` on `day` of a model whose name
+    the globs `matched` match."""
+    for index, (pattern, _, types, expires) in enumerate(readings):
+        if pattern not in matched or (expires is not None and day is not None and expires < day):
+            continue
+        if isinstance(types, frozenset) and kind not in types:
+            continue
+        return index
+    return None
+
+
+def _applied(
+    readings: list[tuple[Any, int, Any, Any]], matched: frozenset[str], kind: Any, day: Any
+) -> int:
+    """How mild one level's list makes that violation (0: no override applies)."""
+    hit = _first(readings, matched, kind, day)
+    return 0 if hit is None else int(readings[hit][1])
+
+
+def _kept_in_order(at: int, own: list[dict[str, Any]], levels: list[list[dict[str, Any]]]) -> bool:
+    """Whether the level's entry `own[at]` does no more than the list above, whatever globs are
+    written: the entries up to it are those of a list above in the same order (the reasons
+    aside), or it is inside an override above that no downgrade before it shadows (an exclude
+    or another downgrade first is as mild)."""
+    unreasoned = [{**entry, "reason": None} for entry in own[: at + 1]]
+    return any(
+        [{**entry, "reason": None} for entry in entries[: at + 1]] == unreasoned
+        for entries in levels
+    ) or any(
+        _within(own[at], theirs)
+        and (
+            theirs["action"] == "downgrade"
+            or all(e.get("action") != "downgrade" for e in entries[:k])
+        )
+        for entries in levels
+        for k, theirs in enumerate(entries)
+    )
+
+
+def _name_classes(patterns: list[Any]) -> list[tuple[str, frozenset[str]]] | None:
+    """Each set of the globs `patterns` that some non-empty model name is matched by exactly,
+    with the shortest such name: the globs walked together as automata over the characters they
+    name and one standing for any other, never run. None beyond `_STEPS` states, `_LONGEST`
+    characters, or with a `[...]` set."""
+    globs = sorted({p for p in patterns if isinstance(p, str)})
+    if sum(map(len, globs)) > _LONGEST or any("[" in glob for glob in globs):
+        return None
+    literals = sorted(set("".join(globs)) - {"*", "?"})
+    other = next(c for c in "xyzq_0123456789abc\u00e9" if c not in literals or c == "\u00e9")
+    symbols: list[str | None] = [*literals, None]
+    start = tuple(_closure(glob, {0}) for glob in globs)
+    seen, todo = {start}, collections.deque([(start, "")])
+    found: dict[frozenset[str], str] = {}
+    while todo:
+        states, name = todo.popleft()
+        for symbol in symbols:
+            after = tuple(_step(g, s, symbol) for g, s in zip(globs, states, strict=True))
+            longer = name + (other if symbol is None else symbol)
+            matched = frozenset(g for g, s in zip(globs, after, strict=True) if len(g) in s)
+            found.setdefault(matched, longer)
+            if after not in seen:
+                if len(seen) >= _STEPS:
+                    return None
+                seen.add(after)
+                todo.append((after, longer))
+    return [(name, matched) for matched, name in found.items()]
 
 
 def _within(mine: dict[str, Any], theirs: dict[str, Any]) -> bool:

@@ -27,6 +27,9 @@ TAIL = (
 
 
 def test_an_override_the_level_above_does_not_have_is_reported_at_the_entry(lint) -> None:
+    """The exclude of `legacy_*` (third) is not reported: the kept downgrade of the same glob,
+    expiring the same day, comes first, and floe-core applies only the first override that
+    matches, so it never applies (the `*` exclude applies to every other model: reported)."""
     run = lint(
         {
             "enterprise.yaml": ENTERPRISE,
@@ -50,16 +53,105 @@ def test_an_override_the_level_above_does_not_have_is_reported_at_the_entry(lint
             "domain 'sales' adds governance.policy_overrides entry {pattern: '*', action: "
             f"exclude, reason: legacy}}, which enterprise 'acme' {TAIL}",
         ),
+    ]
+
+
+ORDERED = """apiVersion: floe.dev/v1
+kind: Manifest
+metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+scope: enterprise
+plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+governance:
+  policy_overrides:
+    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}
+    - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}
+"""
+ORDER_TAIL = (
+    "floe-core applies only the first override that matches, so a level may keep the "
+    "overrides above it but not reorder them to act on more"
+)
+
+
+def test_the_same_overrides_reordered_to_act_on_more_are_reported_at_the_entry(lint) -> None:
+    """Above, `legacy_*` comes first: legacy_orders_* models are only downgraded (the exclude
+    after it never applies). The same two entries with the exclude first exclude them: a
+    weakening made of entries the level above has, reported at the entry moved."""
+    run = lint(
+        {
+            "enterprise.yaml": ORDERED,
+            "manifest.yaml": domain(
+                "  policy_overrides:\n"
+                "    - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}\n"
+                "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
         (
             "FL610",
-            13,
+            9,
             7,
-            "domain 'sales' adds governance.policy_overrides entry {pattern: 'legacy_*', "
-            f"action: exclude, reason: 'JIRA-123', expires: '2027-06-01'}}, which enterprise "
-            f"'acme' "
-            f"{TAIL}",
-        ),
+            "domain 'sales' orders governance.policy_overrides so that entry {pattern: "
+            "'legacy_orders_*', action: exclude, reason: 'JIRA-2'} excludes violations of model "
+            f"'legacy_orders_', which enterprise 'acme' above it only downgrades; {ORDER_TAIL}",
+        )
     ]
+
+
+def test_an_override_moved_out_from_under_a_narrower_one_is_reported(lint) -> None:
+    """Above, a downgrade of `tmp_*` comes before an exclude of every model: tmp_ models are
+    only downgraded. Below, the exclude is kept but put first: it now excludes them too."""
+    above = ORDERED.replace(
+        "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}\n"
+        "    - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}\n",
+        "    - {pattern: 'tmp_*', action: downgrade, reason: JIRA-1}\n"
+        "    - {pattern: '*', action: exclude, reason: JIRA-2, policy_types: [coverage]}\n",
+    )
+    run = lint(
+        {
+            "enterprise.yaml": above,
+            "manifest.yaml": domain(
+                "  policy_overrides:\n"
+                "    - {pattern: '*', action: exclude, reason: JIRA-2, policy_types: [coverage]}\n"
+                "    - {pattern: 'tmp_*', action: downgrade, reason: JIRA-1}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL610",
+            9,
+            7,
+            "domain 'sales' orders governance.policy_overrides so that entry {pattern: '*', "
+            "action: exclude, reason: 'JIRA-2', policy_types: ['coverage']} excludes 'coverage' "
+            f"violations of model 'tmp_', which enterprise 'acme' above it only downgrades; "
+            f"{ORDER_TAIL}",
+        )
+    ]
+
+
+def test_overrides_that_together_do_what_the_list_above_does_pass(lint) -> None:
+    """Judged as floe-core applies each list, not entry by entry: one override for two types
+    where the level above writes one per type, the order above kept with an entry narrowed,
+    and an entry that never applies (a kept one before it matches first) pass."""
+    above = ORDERED.replace(
+        "    - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}\n",
+        "    - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}\n"
+        "    - {pattern: 'tmp_*', action: exclude, reason: JIRA-3, policy_types: [naming]}\n"
+        "    - {pattern: 'tmp_*', action: exclude, reason: JIRA-3, policy_types: [coverage]}\n",
+    )
+    for governance in (
+        "  policy_overrides:\n"
+        "    - {pattern: 'tmp_*', action: exclude, reason: x, policy_types: [coverage, naming]}\n",
+        "  policy_overrides:\n"
+        "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}\n"
+        "    - {pattern: 'legacy_orders_x*', action: exclude, reason: JIRA-2}\n",
+        "  policy_overrides:\n"
+        "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}\n"
+        "    - {pattern: 'legacy_*', action: exclude, reason: JIRA-1}\n",
+    ):
+        run = lint({"enterprise.yaml": above, "manifest.yaml": domain(governance)})
+        assert governance_findings(run) == [], governance
 
 
 def test_kept_overrides_defaults_written_out_and_no_overrides_pass(lint) -> None:
@@ -151,4 +243,49 @@ def test_an_override_narrower_than_one_above_is_kept_a_wider_one_reported(lint) 
             "action: exclude, reason: 'JIRA-123', expires: '2027-06-01'}, which enterprise "
             f"'acme' {TAIL}",
         ),
+    ]
+
+
+def test_globs_with_a_set_are_judged_by_what_holds_in_any_order(lint) -> None:
+    """A `[...]` set is not walked (`_name_classes` gives up): the list above kept in its order
+    passes, an entry inside one above that no downgrade shadows passes, and an exclude moved
+    before the downgrade that shadowed it above is reported, at the entry."""
+    above = ORDERED.replace(
+        "    - {pattern: 'legacy_*', action: downgrade, reason: JIRA-1}\n"
+        "    - {pattern: 'legacy_orders_*', action: exclude, reason: JIRA-2}\n",
+        "    - {pattern: 'tmp_[0-9]*', action: downgrade, reason: JIRA-1}\n"
+        "    - {pattern: '*', action: exclude, reason: JIRA-2}\n",
+    )
+    kept = (
+        "  policy_overrides:\n"
+        "    - {pattern: 'tmp_[0-9]*', action: downgrade, reason: JIRA-1}\n"
+        "    - {pattern: '*', action: exclude, reason: reworded}\n"
+    )
+    narrowed = (
+        "  policy_overrides:\n"
+        "    - {pattern: 'tmp_[0-9]*', action: downgrade, reason: JIRA-1, policy_types: [naming]}\n"
+    )
+    for governance in (kept, narrowed):
+        run = lint({"enterprise.yaml": above, "manifest.yaml": domain(governance)})
+        assert governance_findings(run) == [], governance
+    run = lint(
+        {
+            "enterprise.yaml": above,
+            "manifest.yaml": domain(
+                "  policy_overrides:\n"
+                "    - {pattern: '*', action: exclude, reason: JIRA-2}\n"
+                "    - {pattern: 'tmp_[0-9]*', action: downgrade, reason: JIRA-1}\n"
+            ),
+        }
+    )
+    assert governance_findings(run) == [
+        (
+            "FL610",
+            9,
+            7,
+            "domain 'sales' orders governance.policy_overrides so that entry {pattern: '*', "
+            "action: exclude, reason: 'JIRA-2'} may act on models that enterprise 'acme' above "
+            "it treats more strictly (its globs are too many or too complex to compare "
+            f"exactly); {ORDER_TAIL}",
+        )
     ]
