@@ -10,7 +10,8 @@ Only a third-party plugin that declares `required` keys is judged on the merged 
 level products may be compiled on, since `floe-lint compile` refuses it there. Each plugin
 publishes a JSON Schema of its config: `floe-lint plugins --schema NAME` prints it.
 dbt renders profiles.yml as a Jinja template, so a config value holding Jinja other than
-`{{ env_var('NAME') }}` (a default and `| as_number` allowed) is run when dbt reads the
+`{{ env_var('NAME') }}` (a default, `~` joins with literals and pure filters such as
+`| as_number`, `| lower` or `| default('dev')` allowed) is run when dbt reads the
 profile (`{{ log(env_var('SNOWFLAKE_PASSWORD'), info=true) }}` prints a credential): reported at
 the value, and `compile` refuses it.
 

@@ -1,13 +1,17 @@
 """Jinja in the values of a compute's config: dbt renders every string of profiles.yml as a
 Jinja template when it reads the profile, so a config value is run, not just read.
 
-`{{ env_var('NAME') }}` is how a profile takes a value from the environment (with a default,
-`env_var('PORT', '5432')` or a bare `env_var('DBT_THREADS', 4)` as real profiles write it, and
-a conversion filter such as `| as_number`); any other Jinja
-(`{{ log(env_var('SNOWFLAKE_PASSWORD'), info=true) }}` prints a credential into dbt's log, a
-`{% ... %}` statement, a `{# #}` comment) is something no policy of floe-lint approved, so
-`compute-config` reports it and `compile` refuses it. Read by hand, in time linear in the
-value (no regular expression over file text).
+`{{ env_var('NAME') }}` is how a profile takes a value from the environment, and real profiles
+dress it up without running anything else: a default (`env_var('PORT', '5432')`, a bare
+`env_var('DBT_THREADS', 4)`, `env_var('DBT_SCHEMA', 'dbt_' ~ env_var('USER'))`), pure filters
+with literal arguments (`| as_number`, `| lower`, `| default('dev')`, `| replace('-', '_')`) and
+`~` joins with literals (`'dbt_' ~ env_var('USER')`). Any other Jinja is something no policy of
+floe-lint approved: a call (`{{ log(env_var('SNOWFLAKE_PASSWORD'), info=true) }}` prints a
+credential into dbt's log), an attribute or another variable (`var`, `modules`, `.__class__`), a
+name that is not a literal (`env_var(env_var('X'))`), a `{% ... %}` statement, a `{# #}`
+comment: `compute-config` reports it and `compile` refuses it. Read by hand, token by token as
+Jinja's lexer reads them (a quote escaped with a backslash does not end a string), in time
+linear in the value: no regular expression over file text, no backtracking.
 """
 
 from __future__ import annotations
@@ -18,11 +22,19 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-#: the filters a reference may end with: dbt's conversions of an environment string
-_FILTERS = ("as_number", "as_bool", "as_text", "as_native", "int", "float", "string")
-#: the bare constants a default may be besides a quoted string (`env_var('DBT_THREADS', 4)`)
-_CONSTANTS = ("true", "false", "none", "True", "False", "None")
-_OPENERS = ("{{", "{%", "{#")
+#: filters that only convert or reshape a string (dbt's conversions, Jinja's pure string
+#: filters); their arguments may only be literals
+_FILTERS = frozenset(
+    (
+        "as_number", "as_bool", "as_text", "as_native", "int", "float", "string",
+        "default", "d", "lower", "upper", "trim", "title", "capitalize", "replace",
+    )
+)  # fmt: skip
+#: the bare constants a literal may be besides a quoted string or a number
+_CONSTANTS = frozenset(("true", "false", "none", "True", "False", "None"))
+_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+#: how deep defaults and parentheses may nest (each level is a call of the reader)
+_DEPTH = 8
 
 
 def _blanks(text: str, at: int) -> int:
@@ -31,34 +43,29 @@ def _blanks(text: str, at: int) -> int:
     return at
 
 
+def _word(text: str, at: int) -> int:
+    """The index after the name characters (ASCII letters, digits, `_`) starting at `at`."""
+    while at < len(text) and text[at] in _WORD:
+        at += 1
+    return at
+
+
 def _quoted(text: str, at: int) -> int:
-    """The index after a quoted string starting at `at` (no line break), or -1. A backslash
-    escapes the next character, as Jinja's lexer reads a string literal: `'A\\', '` is one
-    string there, so a reading that ended it at the second quote took the code after it for
-    another argument (and the `}}` inside it for the reference's end)."""
+    """The index after a quoted string starting at `at`, or -1. A backslash escapes the next
+    character, as in Jinja's lexer (`'a\\'` does not end at its second quote); a line break
+    is refused."""
     quote = text[at : at + 1]
     if quote not in ("'", '"'):
         return -1
-    end = at + 1
-    while end < len(text) and text[end] != quote:
-        if text[end] == "\n":
+    at += 1
+    while at < len(text):
+        char = text[at]
+        if char == quote:
+            return at + 1
+        if char == "\n":
             return -1
-        end += 2 if text[end] == "\\" else 1
-    return end + 1 if end < len(text) else -1
-
-
-def _default(text: str, at: int) -> int:
-    """The index after a default starting at `at`: a quoted string, a number (`4`, `-1.5`)
-    or a constant (`true`, `none`), or -1. What follows is checked by the caller."""
-    if text[at : at + 1] in ("'", '"'):
-        return _quoted(text, at)
-    word = next((c for c in _CONSTANTS if text.startswith(c, at)), None)
-    if word is not None:
-        return at + len(word)
-    at = _digits(text, at + 1 if text[at : at + 1] in ("-", "+") else at)
-    if at >= 0 and text.startswith(".", at):
-        at = _digits(text, at + 1)
-    return at
+        at += 2 if char == "\\" else 1
+    return -1
 
 
 def _digits(text: str, at: int) -> int:
@@ -69,54 +76,111 @@ def _digits(text: str, at: int) -> int:
     return end if end > at else -1
 
 
-def _is_reference(inner: str) -> bool:
-    """Whether the text between `{{` and `}}` is `env_var('NAME'[, default])`, optionally
-    followed by conversion filters, with Jinja's whitespace control (`{{-`, `-}}`) allowed."""
-    at = _blanks(inner, 1 if inner.startswith("-") else 0)
-    if not inner.startswith("env_var", at):
-        return False
-    at = _blanks(inner, at + len("env_var"))
-    if not inner.startswith("(", at):
-        return False
-    at = _quoted(inner, _blanks(inner, at + 1))
-    if at < 0:
-        return False
-    at = _blanks(inner, at)
-    if inner.startswith(",", at):
-        at = _default(inner, _blanks(inner, at + 1))
+def _literal(text: str, at: int) -> int:
+    """The index after a literal starting at `at`: a quoted string, a number (`4`, `-1.5`) or
+    a constant (`true`, `none`), or -1. What follows is checked by the caller."""
+    if text[at : at + 1] in ("'", '"'):
+        return _quoted(text, at)
+    end = _word(text, at)
+    if text[at:end] in _CONSTANTS:
+        return end
+    at = _digits(text, at + 1 if text[at : at + 1] in ("-", "+") else at)
+    if at >= 0 and text.startswith(".", at):
+        at = _digits(text, at + 1)
+    return -1 if at < 0 or _word(text, at) > at else at
+
+
+def _arguments(text: str, at: int) -> int:
+    """The index after a filter's `(literal, ...)` starting at `at`, or -1."""
+    at = _blanks(text, at + 1)
+    while not text.startswith(")", at):
+        at = _literal(text, at)
         if at < 0:
-            return False
-        at = _blanks(inner, at)
-    if not inner.startswith(")", at):
-        return False
-    at = _blanks(inner, at + 1)
-    while inner.startswith("|", at):
-        at = _blanks(inner, at + 1)
-        name = next((f for f in _FILTERS if inner.startswith(f, at)), None)
-        if name is None:
-            return False
-        at = _blanks(inner, at + len(name))
-    if at == len(inner) - 1 and inner[at] == "-":
-        at += 1
-    return at == len(inner)
+            return -1
+        at = _blanks(text, at)
+        if text.startswith(",", at):
+            at = _blanks(text, at + 1)
+        elif not text.startswith(")", at):
+            return -1
+    return at + 1
+
+
+def _primary(text: str, at: int, depth: int) -> int:
+    """The index after `env_var('NAME'[, expression])`, `(expression)` or a literal, or -1."""
+    if text.startswith("(", at):
+        at = _expression(text, at + 1, depth - 1)
+        return at + 1 if at >= 0 and text.startswith(")", at) else -1
+    end = _word(text, at)
+    if text[at:end] != "env_var":
+        return _literal(text, at)
+    at = _blanks(text, end)
+    if not text.startswith("(", at):
+        return -1
+    at = _quoted(text, _blanks(text, at + 1))
+    if at < 0:
+        return -1
+    at = _blanks(text, at)
+    if text.startswith(",", at):
+        at = _expression(text, at + 1, depth - 1)
+        if at < 0:
+            return -1
+    return at + 1 if text.startswith(")", at) else -1
+
+
+def _operand(text: str, at: int, depth: int) -> int:
+    """The index after a primary and its filters (`| name` or `| name(literal, ...)`), or -1."""
+    at = _primary(text, _blanks(text, at), depth)
+    while at >= 0:
+        at = _blanks(text, at)
+        if not text.startswith("|", at):
+            return at
+        start = _blanks(text, at + 1)
+        end = _word(text, start)
+        if text[start:end] not in _FILTERS:
+            return -1
+        at = _blanks(text, end)
+        if text.startswith("(", at):
+            at = _arguments(text, at)
+    return -1
+
+
+def _expression(text: str, at: int, depth: int) -> int:
+    """The index after operands joined by `~` (blanks after it skipped), or -1."""
+    if depth <= 0:
+        return -1
+    at = _operand(text, at, depth)
+    while at >= 0 and text.startswith("~", at):
+        at = _operand(text, at + 1, depth)
+    return at
+
+
+def _reference_end(value: str, start: int) -> int:
+    """The index after the `{{ ... }}` starting at `start` when all it holds is an allowed
+    expression (Jinja's whitespace control `{{-`, `-}}` allowed), or -1."""
+    at = start + 3 if value.startswith("-", start + 2) else start + 2
+    at = _expression(value, at, _DEPTH)
+    if at < 0:
+        return -1
+    if value.startswith("-}}", at):
+        return at + 3
+    return at + 2 if value.startswith("}}", at) else -1
 
 
 def runs_jinja(value: str) -> bool:
     """Whether dbt would run Jinja in `value` beyond `{{ env_var(...) }}` references."""
-    if "{" not in value:
-        return False
-    at = 0
-    while True:
-        starts = [i for i in (value.find(o, at) for o in _OPENERS) if i >= 0]
-        if not starts:
-            return False
-        start = min(starts)
-        if not value.startswith("{{", start):
+    at = value.find("{")
+    while at >= 0:
+        opener = value[at + 1 : at + 2]
+        if opener in ("%", "#"):
             return True  # a statement or a comment
-        end = value.find("}}", start + 2)
-        if end < 0 or not _is_reference(value[start + 2 : end]):
-            return True
-        at = end + 2
+        if opener == "{":
+            at = _reference_end(value, at)
+            if at < 0:
+                return True
+        else:
+            at += 1
+        at = value.find("{", at)
+    return False
 
 
 def jinja_paths(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
