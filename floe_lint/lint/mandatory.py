@@ -2,8 +2,10 @@
 
 A finding is mandatory when its rule is named by the config's `mandatory` selectors, when it
 is `untrusted-root` (a root of trust that a pull request could silence would protect
-nothing), or when it is a policy rule's (FL2xx, FL3xx, FL4xx, FL5xx) in a file governed by a
-platform whose effective `governance.policy_enforcement_level` is `strict`. The reading rules
+nothing), or when it is a policy rule's (FL2xx, FL3xx, FL4xx, FL5xx, and
+`upstream-storage-config`, which also refuses Jinja in a storage or catalog setting that lands
+in the dbt profile) in a file governed by a platform whose effective
+`governance.policy_enforcement_level` is `strict`. The reading rules
 (`yaml-syntax`, `multiple-documents`, `merge-key`: floe-lint and upstream Floe's
 `yaml.safe_load` would read the file differently, or Floe refuses it) are mandatory wherever
 anything is (any `mandatory` selector, trusted roots, a strict file): every verdict on a file
@@ -40,6 +42,10 @@ if TYPE_CHECKING:
 
 #: The policy rules: what a strict enforcement level makes mandatory.
 POLICY_PREFIXES = ("FL2", "FL3", "FL4", "FL5")
+#: Rules outside those prefixes that hold policy too: FL709 refuses Jinja in a storage or
+#: catalog setting (upstream's compile writes it into the dbt profile, where dbt runs it), the
+#: policy FL208 holds a compute's config to; silenced in a strict domain, it ran there.
+POLICY_NAMES = frozenset({"upstream-storage-config"})
 #: Rules that are always mandatory.
 ALWAYS = frozenset({"untrusted-root"})
 #: Rules whose findings say that Floe would not read the file as floe-lint did.
@@ -78,8 +84,8 @@ class Refusal(Frozen):
         set_field(self, "exception", exception)
 
 
-def is_policy_rule(rule_id: str) -> bool:
-    return rule_id.upper().startswith(POLICY_PREFIXES)
+def is_policy_rule(rule_id: str, name: str = "") -> bool:
+    return rule_id.upper().startswith(POLICY_PREFIXES) or name in POLICY_NAMES
 
 
 class Control(Value):
@@ -136,7 +142,7 @@ class Control(Value):
         """Whether some finding of `rule` could be mandatory in this run (so it must run)."""
         return self.names_mandatory("", rule.id, rule.name) or (
             (bool(self.strict) or self._guarded)
-            and (is_policy_rule(rule.id) or rule.name in READING)
+            and (is_policy_rule(rule.id, rule.name) or rule.name in READING)
         )
 
     def why(self, finding: Finding) -> str | None:
@@ -155,7 +161,7 @@ class Control(Value):
                 "floe-lint cannot follow this file's hierarchy, so no mandatory rule can judge "
                 "it; Floe may resolve it otherwise"
             )
-        if is_policy_rule(finding.rule_id) and self._strict_file(finding.path):
+        if is_policy_rule(finding.rule_id, finding.name) and self._strict_file(finding.path):
             return (
                 "its platform enforces policy strictly (governance.policy_enforcement_level: "
                 "strict)"
