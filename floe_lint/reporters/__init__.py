@@ -37,6 +37,24 @@ _ESCAPES.update({code: f"\\u{code:04x}" for code in range(0x2066, 0x206A)})
 _ESCAPES[0xFEFF] = "\\ufeff"  # (a blank to a schema's pattern: ECMA-262's `\\s`)
 
 
+#: what `json_text` writes as a `\\u` escape: the characters above that JSON leaves raw when
+#: it keeps non-ASCII text (DEL, C1 controls, line separators, bidi controls, U+FEFF)
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _ESCAPES if code >= 0x7F}
+
+
+def json_text(data: object, **options: object) -> str:
+    """`data` as JSON with non-ASCII text kept, each character `printable` escapes written as a
+    `\\u` escape: the same data, but a C1 control (U+009B starts a terminal's control sequence),
+    a line separator or a bidi control of user text reaches no terminal or reader raw, as
+    `json.dumps(ensure_ascii=False)` left them. Such characters occur only inside strings."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, **options)  # type: ignore[arg-type]
+    if text.isascii() and "\x7f" not in text:
+        return text
+    return text.translate(_JSON_ESCAPES)
+
+
 def printable(text: str) -> str:
     """`text` with every control character written as an escape (`\\n`, `\\x1b`), so that user
     text (keys, values, paths, messages) can never end a line or drive a terminal, nor show

@@ -5,7 +5,6 @@ Names and refs come from users' files: control characters are escaped in the tex
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -21,7 +20,7 @@ from floe_lint.model.explain import (
     TrustView,
 )
 from floe_lint.model.governance import shown
-from floe_lint.reporters import display_path
+from floe_lint.reporters import display_path, json_text
 
 
 def _p(text: str) -> str:
@@ -284,5 +283,4 @@ def _trust_json(trust: TrustView | None) -> dict[str, Any] | None:
 
 
 def write_json(explanation: Explanation, out: TextIO) -> None:
-    json.dump(report(explanation), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_text(report(explanation), indent=2) + "\n")

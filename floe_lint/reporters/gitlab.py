@@ -9,7 +9,6 @@ a counter so that every issue is unique, as GitLab requires.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,7 +16,7 @@ from typing import Any, TextIO
 
 from floe_lint.findings import Finding
 from floe_lint.lint.baseline import offending_text
-from floe_lint.reporters import display_path
+from floe_lint.reporters import display_path, json_text
 
 SEVERITY = {"error": "major", "warning": "minor", "note": "info"}
 
@@ -62,5 +61,4 @@ def build(
 
 
 def write(findings: Sequence[Finding], out: TextIO, lines_of: Callable[[Path], list[str]]) -> None:
-    json.dump(build(findings, lines_of), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_text(build(findings, lines_of), indent=2) + "\n")

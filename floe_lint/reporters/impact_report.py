@@ -6,7 +6,6 @@ Every value that comes from a user's file is escaped for the format it lands in.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint.governance_impact import DependentGovernance, Held
 from floe_lint.lint.impact import IMPACT_VERSION, Impact, ProductChange, TransformPolicy
 from floe_lint.model.governance import shown
-from floe_lint.reporters import display_path, markdown_text
+from floe_lint.reporters import display_path, json_text, markdown_text
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
@@ -209,8 +208,7 @@ def report(impact: Impact) -> dict[str, Any]:
 
 
 def write_json(impact: Impact, out: TextIO) -> None:
-    json.dump(report(impact), out, indent=2, ensure_ascii=False)
-    out.write("\n")
+    out.write(json_text(report(impact), indent=2) + "\n")
 
 
 def _md(text: str) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from floe_lint import __version__
 from floe_lint.findings import Finding, Location
-from floe_lint.reporters import display_path
+from floe_lint.reporters import display_path, json_text
 from floe_lint.reporters.summary import NOTHING_SILENCED, Silenced, by_rule
 
 REPORT_VERSION = 1
@@ -78,4 +77,4 @@ def write(
 ) -> None:
     # One write: json.dump writes each token on its own, a call per few bytes.
     data = report(findings, files_checked, silenced)
-    out.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    out.write(json_text(data, indent=2) + "\n")

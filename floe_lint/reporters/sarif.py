@@ -352,8 +352,8 @@ def automation_id(category: str) -> str:
 
 
 def write(data: Mapping[str, Any], out: TextIO) -> None:
-    import json
+    from floe_lint.reporters import json_text
 
     # Compact, in one write: SARIF is read by tools, and json encodes indented output in
     # Python (six times slower: seconds for a comment naming 20,000 codes).
-    out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+    out.write(json_text(data, separators=(",", ":")) + "\n")
