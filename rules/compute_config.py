@@ -68,7 +68,9 @@ ID, NAME, SEVERITY, SUBJECT = "FL208", "compute-config", "error", "manifest"
 def check(level: Level, ctx: Context) -> Iterator[Finding]:
     yield from _incomplete(level, ctx)
     for entry in level.entries:
-        for problem in ctx.compute_config_problems(entry.name, entry.config):
+        # upstream's compile fills {product_name} and {product_slug} before dbt reads a value
+        upstream = entry.config_node.doc.dialect == "floe"
+        for problem in ctx.compute_config_problems(entry.name, entry.config, upstream):
             yield ctx.finding(
                 entry.config_node.child(*problem.path), problem.message, at=problem.at
             )

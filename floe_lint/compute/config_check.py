@@ -73,8 +73,12 @@ def _quick(name: str) -> Check | None:
     return compile_schema(schema, lazy=True)
 
 
-def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
-    """What is wrong with `config` for the plugin `name` (nothing when no plugin provides it).
+def problems(
+    name: str, config: dict[str, Any], placeholders: bool = False
+) -> Iterator[ConfigProblem]:
+    """What is wrong with `config` for the plugin `name` (nothing when no plugin provides it);
+    with `placeholders` (upstream's dialect), Jinja is looked for once `{product_name}` and
+    `{product_slug}` are filled, as floe-core's compile fills them before dbt reads the value.
 
     Missing required keys are left out: another level may supply them, so `missing` judges
     the merged config instead.
@@ -82,7 +86,7 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
     schema = config_schema(name)
     if schema is None or not config:
         return  # unknown-compute reports the name; a bare name has no config
-    yield from _jinja(name, config)
+    yield from _jinja(name, config, placeholders)
     if proves_valid(_quick(name), config):
         return
     from floe_lint.suggest import did_you_mean  # (messages only: a valid config has none)
@@ -113,11 +117,11 @@ def problems(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
             yield ConfigProblem(path, f"compute '{name}' config '{key}' {expected(error)}{hint}")
 
 
-def _jinja(name: str, config: dict[str, Any]) -> Iterator[ConfigProblem]:
+def _jinja(name: str, config: dict[str, Any], placeholders: bool) -> Iterator[ConfigProblem]:
     """Values dbt would run as Jinja beyond `env_var()` (a credential's are secret-literal's)."""
     from floe_lint.compute import jinja
 
-    for path in jinja.jinja_paths(config):
+    for path in jinja.jinja_paths(config, placeholders=placeholders):
         if not any(isinstance(part, str) and is_secret_key(part) for part in path):
             yield ConfigProblem(
                 path, f"compute '{name}' config '{jinja.dotted(path)}' {jinja.MESSAGE}"

@@ -183,17 +183,33 @@ def runs_jinja(value: str) -> bool:
     return False
 
 
-def jinja_paths(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
-    """The paths (keys and indexes) of the strings under `value` that run such Jinja."""
+#: what upstream's compile puts for `{product_name}` and `{product_slug}` when checking: a
+#: product name (`^[a-z][a-z0-9-]*$`) that is part of no word the reader allows, so where a
+#: placeholder stands in code (`env_var('X', {product_name})`) the value is refused for every
+#: product, and where it stands in text or in a string it changes no opener or string end
+PRODUCT = "q"
+
+
+def filled(value: str) -> str:
+    """`value` as upstream's compile hands it to the compute plugin (floe-core's
+    `_expand_product_placeholders`, name first, then slug), for any product."""
+    return value.replace("{product_name}", PRODUCT).replace("{product_slug}", PRODUCT)
+
+
+def jinja_paths(
+    value: Any, path: tuple[str | int, ...] = (), placeholders: bool = False
+) -> Iterator[tuple[str | int, ...]]:
+    """The paths (keys and indexes) of the strings under `value` that run such Jinja; with
+    `placeholders`, once upstream's compile has filled `{product_name}` (`filled`)."""
     if isinstance(value, str):
-        if runs_jinja(value):
+        if runs_jinja(filled(value) if placeholders else value):
             yield path
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from jinja_paths(item, (*path, str(key)))
+            yield from jinja_paths(item, (*path, str(key)), placeholders)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from jinja_paths(item, (*path, index))
+            yield from jinja_paths(item, (*path, index), placeholders)
 
 
 def dotted(path: tuple[str | int, ...]) -> str:

@@ -161,11 +161,14 @@ class Context:
         """What a product or manifest document says, read in its dialect (unresolved)."""
         return product_of(doc) if doc.kind == "floe" else manifest_of(doc)
 
-    def compute_config_problems(self, name: str, config: dict[str, Any]) -> Iterator[Any]:
-        """Problems of a compute's config under its plugin's schema (`path`, `message`, `at`)."""
+    def compute_config_problems(
+        self, name: str, config: dict[str, Any], placeholders: bool = False
+    ) -> Iterator[Any]:
+        """Problems of a compute's config under its plugin's schema (`path`, `message`, `at`);
+        `placeholders`: upstream's compile fills `{product_name}` in it first."""
         from floe_lint.compute import config_check
 
-        return config_check.problems(name, config)
+        return config_check.problems(name, config, placeholders)
 
     def must_hold_floe(self, source: SourceFile) -> bool:
         """Whether a file was named on the command line or is called floe.yaml or
