@@ -20,6 +20,7 @@ from floe_lint.lint.depends import Facts, OciKey, canonical
 from floe_lint.lint.entries import file_entry
 from floe_lint.lint.side import SideFiles
 from floe_lint.lint.standing import Replayed, Standing
+from floe_lint.lint.whole_record import Found
 from floe_lint.load import lazy
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.digests import digest_listed
@@ -37,12 +38,13 @@ if TYPE_CHECKING:
 _LOCK_NAME = "floe.lock"
 
 
-def _named(found: tuple[Path | str, bool]) -> tuple[str, bool]:
-    """A walk's (name, explicit), its name text (as `plan` asked)."""
-    return found  # type: ignore[return-value]
-
-
 _NOT_NOTED = object()
+
+
+def _compact(found: Sequence[tuple[Path | str, bool]]) -> Found:
+    """The files found as a walk names them (text), kept as names and explicit positions."""
+    names = [f if type(f) is str else os.fspath(f) for f, _ in found]
+    return Found(names, {at for at, (_, explicit) in enumerate(found) if explicit})
 
 
 class Replay:
@@ -67,8 +69,9 @@ class Replay:
         #: whether the config excludes files from walks (so that a walk may not see a new
         #: per-environment file appear beside a product it found)
         self.exclusions = exclusions
-        #: the files the run found, as discovery named them (text)
-        self.found: list[tuple[str, bool]] = []
+        #: the files the run found, as discovery named them (text): their names and which
+        #: were named explicitly, not a tuple per file (issue 17)
+        self.found: Sequence[tuple[str, bool]] = Found([], set())
         #: whether every input of the run is known: each file it checked was stored, and no
         #: dependents search read other files (floe_lint.lint.whole stores such a run whole)
         self.complete = True
@@ -199,8 +202,8 @@ class Replay:
 
     def plan(self, found: Sequence[tuple[Path | str, bool]]) -> None:
         self.store.load()
-        # (no Paths; a walk's name keeps the engine's tuple: not a second one per file)
-        self.found = [_named(f) if type(f[0]) is str else (os.fspath(f[0]), f[1]) for f in found]
+        # (no Paths, and no tuple per file: the engine's are dropped as their groups are checked)
+        self.found = _compact(found)
         for path, explicit in found:
             self.explicit[self.key(path)] = explicit
         linked = self._linked(found)
