@@ -445,7 +445,7 @@ def main(
     if words == ["--version"]:
         stdout.write(f"floe-lint {__version__}\n")  # without building any parser first
         return EXIT_CLEAN
-    if words[:1] == ["check"]:  # a plain check line is read without argparse
+    if words[:1] in (["check"], ["impact"]):  # a plain line is read without argparse
         from floe_lint.commands.quick import run_plain
 
         status = run_plain(words, stdout, stderr)

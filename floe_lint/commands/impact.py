@@ -5,14 +5,18 @@ Exit 1 when the change introduces error findings (in the manifest or any depende
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from floe_lint.commands.usage import EXIT_CLEAN, EXIT_FINDINGS, UsageError
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (`typing` is not imported at run time: issue 17's start-up)
+    import argparse
+    from types import SimpleNamespace
     from typing import TextIO
+
+    # a plain line is read without argparse (floe_lint.commands.quick)
+    Arguments = argparse.Namespace | SimpleNamespace
 
 
 def old_version(manifest: Path, against: str | None) -> tuple[str, bytes]:
@@ -33,7 +37,7 @@ def old_version(manifest: Path, against: str | None) -> tuple[str, bytes]:
         raise UsageError(f"{error}; pass --against FILE to compare with a file") from error
 
 
-def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def run(args: Arguments, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.load.bulk import gc_paused
 
     # as `check` does: the runs keep every document alive until the report, and each
@@ -41,7 +45,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return gc_paused(_run)(args, stdout, stderr)
 
 
-def _run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+def _run(args: Arguments, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.fetching import deferred
     from floe_lint.commands.usage import parse_ref_overrides
     from floe_lint.config import load_config
