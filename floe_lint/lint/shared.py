@@ -9,9 +9,11 @@ is, and only that manifest differs between the two runs.
   each document, and whether a floe.lock is beside each product: all read the tree, never a
   file's content;
 - the findings of rules that read one file or document and nothing else (schema, secrets,
-  syntax), or a document and its per-environment overlays (environment-override): such a rule
-  says the same of the same objects, so the second run takes the first one's answer. Findings
-  are stamped (severity, mandatory controls) by each run itself.
+  syntax), or a document and its per-environment overlays (environment-override), or a
+  product's transforms alone (duplicate-transform: each run builds its own product, but from
+  the same document's model, whose transforms are one tuple in both): such a rule says the
+  same of the same objects, so the second run takes the first one's answer. Findings are
+  stamped (severity, mandatory controls) by each run itself.
 """
 
 from __future__ import annotations
@@ -61,6 +63,9 @@ LOCAL_RULES = frozenset(
         "FL708",  # schema-coerced (a schema rule: the document alone)
     }
 )
+#: Built-in product rules whose findings depend on the product's `transforms` alone (the
+#: tuple its document's model holds: the same object in both runs when the document is)
+ON_TRANSFORMS = frozenset({"FL207"})  # duplicate-transform
 #: local rules that also report in a document's per-environment overlays (rules/_schema): on a
 #: document that has one, their findings depend on another file, so no cache serves them
 OVERLAY_RULES = frozenset({"FL101", "FL102", "FL104"})
@@ -202,8 +207,8 @@ class Shared(Value):
         ctx: Overlays | None = None,
     ) -> list[Finding]:
         """`check()` (the rule's raw findings on `subject`), remembered for built-in rules
-        that read the subject alone (`LOCAL_RULES`), or a document and the overlays `ctx`
-        finds for it (`WITH_OVERLAYS`)."""
+        that read the subject alone (`LOCAL_RULES`), a document and the overlays `ctx`
+        finds for it (`WITH_OVERLAYS`), or a product's transforms (`ON_TRANSFORMS`)."""
         kind = self._kinds.get(rule)
         if kind is None:
             kind = self._kinds[rule] = _kind(rule)
@@ -217,6 +222,8 @@ class Shared(Value):
             return found
         if kind == _WITH_OVERLAYS and ctx is not None and isinstance(subject, Document):
             kept = (subject, *ctx.environment_overlays(subject))
+        elif kind == _ON_TRANSFORMS and isinstance(getattr(subject, "transforms", None), tuple):
+            kept = (subject.transforms,)
         else:
             return list(check())
         key = (rule.id, *map(id, kept))
@@ -228,7 +235,7 @@ class Shared(Value):
         return found
 
 
-_OTHER, _LOCAL, _WITH_OVERLAYS = 0, 1, 2
+_OTHER, _LOCAL, _WITH_OVERLAYS, _ON_TRANSFORMS = 0, 1, 2, 3
 
 
 def _builtin(rule: Any) -> bool:
@@ -241,4 +248,6 @@ def _kind(rule: Any) -> int:
         return _OTHER  # a rule from a rule folder or a plugin: never
     if rule.id in LOCAL_RULES:
         return _LOCAL
+    if rule.id in ON_TRANSFORMS:
+        return _ON_TRANSFORMS
     return _WITH_OVERLAYS if rule.id in WITH_OVERLAYS else _OTHER
