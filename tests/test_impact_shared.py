@@ -33,7 +33,7 @@ from floe_lint.lint.impact import (
     compare,
     measure,
 )
-from floe_lint.lint.shared import LOCAL_RULES, WITH_OVERLAYS, Shared
+from floe_lint.lint.shared import LOCAL_RULES, ON_TRANSFORMS, WITH_OVERLAYS, Shared
 from floe_lint.load.paths import relative_posix, resolved
 from floe_lint.model.level import Level
 from floe_lint.reporters import impact_report, json_report
@@ -323,7 +323,7 @@ def test_the_dependents_search_and_local_rules_run_once(
     # one search for both versions, which found every other file of the tree
     assert [len(found) for found in shared.dependents.values()] == [len(corpus.files) - 1]
     remembered = {key[0] for key in shared._findings}
-    assert remembered and remembered <= LOCAL_RULES | WITH_OVERLAYS
+    assert remembered and remembered <= LOCAL_RULES | WITH_OVERLAYS | ON_TRANSFORMS
     assert "FL401" in remembered  # environment-override, keyed by the overlays too
     # every product's local rules ran on the same document object in both runs: remembered once
     products = {id(d) for s in shared.parsed.values() for d in s.documents if d.kind == "floe"}
