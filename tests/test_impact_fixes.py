@@ -11,6 +11,7 @@ import io
 from pathlib import Path
 
 import pytest
+from floe_lint.rules import compute_not_approved
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -76,6 +77,7 @@ def test_impact_prints_what_runs_that_state_every_fix_print(
     with monkeypatch.context() as patched:  # (each example's patches undone at its end)
         patched.setattr(edits, "replace_scalar", refused)
         patched.setattr(edits, "remove_item", refused)
+        patched.setattr(compute_not_approved, "same_name", refused)  # (what a fix would write)
         impact, runs = _measured(manifest, old, corpus.root)
     assert _printed(impact) == _printed(stated)
     for run, stating in zip(runs, stating_runs, strict=True):
@@ -85,6 +87,34 @@ def test_impact_prints_what_runs_that_state_every_fix_print(
     if removed != added:  # snowflake's transforms lose or gain their engine: FL201 has fixes
         fixed = [f for run in stating_runs for f in run.findings if f.fix is not None]
         assert removed != "snowflake" or fixed
+
+
+def test_compute_not_approved_looks_for_no_fix_in_a_run_that_states_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its `_fix` looked for an approved name spelt alike (`same_name`) for each of the old
+    run's findings, to give a fix that `ctx.fix` then dropped: none is looked for now; a run
+    that states fixes still looks for one per finding."""
+    corpus = generate(tmp_path / "repo", 16, 3)
+    monkeypatch.chdir(corpus.root)
+    manifest = corpus.enterprise
+    old = manifest.read_text("utf-8").replace("snowflake", "spark").encode()
+    looked: list[str] = []
+    same_name = compute_not_approved.same_name
+
+    def counted(compute: str, approved: object) -> str | None:
+        looked.append(compute)
+        return same_name(compute, approved)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compute_not_approved, "same_name", counted)
+    impact, runs = _measured(manifest, old, corpus.root)
+    found = [f for f in runs[0].findings if f.rule_id == "FL201"]
+    assert len(found) > 16 and looked == []
+    assert any(f.rule_id == "FL201" for f in impact.disappeared)
+    with monkeypatch.context() as patched:  # every fix stated, as `check` states them
+        patched.setattr(impact_module, "Shared", lambda fixes: Shared(fixes=True))
+        _, stating = _measured(manifest, old, corpus.root)
+    assert len(looked) == sum(f.rule_id == "FL201" for run in stating for f in run.findings)
 
 
 WORDED = '''
