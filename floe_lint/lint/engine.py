@@ -4,6 +4,7 @@ stamp id, name and severity, then filter. The rules come from `floe_lint.lint.re
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from floe_lint.config import Config
@@ -221,9 +222,11 @@ def run(
 
     if replay is not None:
         workspace.reuse = replay  # a file checked again is built from its stored parse
-    fresh: list[Any] = [  # (as `listing` names them)
-        p for p, _ in listing if replay is None or not (replay.replayable(p) or replay.servable(p))
-    ]
+
+    def to_parse() -> list[Any]:  # (as `listing` names them): not replayed, nor built
+        on = replay
+        return [p for p, _ in listing if on is None or not (on.replayable(p) or on.servable(p))]
+
     overrides = {**config.refs, **(refs or {})}
     dependents: list[Dependent] = []
     stream = local = None
@@ -245,8 +248,10 @@ def run(
         handles = local.handles if local is not None else None
         stream = Stream(workspace, hierarchy, ctx, rules, checked, replay, stamps, handles, local)
         stops = (lambda path: _holds_manifest(workspace, path, replay)) if searched else None
-        workers = bulk.jobs_for(len(fresh), jobs)
-        fresh = fresh if stops is not None else []  # (a Path per file: made as groups come)
+        # for a stream that stops; else the stream asks of each file as its group comes, and
+        # counts them for its workers (not asked of every file once more up front, issue 17)
+        fresh = to_parse() if stops is not None else []
+        workers = partial(bulk.jobs_for, requested=jobs)
         added = stream.run(named if by_name else found, add, _variant_base, workers, stops)
         if added is not None:
             stream = None
@@ -254,6 +259,8 @@ def run(
                 replay.forget_notes()
                 local = Local(replay)
     if stream is None:
+        if added is None:  # (not streamed)
+            fresh = to_parse()
         workspace.preload(fresh, bulk.jobs_for(len(fresh), jobs))
         for path, explicit in found[added or 0 :]:
             add(path, explicit)

@@ -129,14 +129,15 @@ class Stream:
         found: list[tuple[Path, bool]] | list[tuple[Path | str, bool]],
         add: Callable[[Path, bool], None],
         variant_base: Callable[[Path], Path | None],
-        jobs: int,
+        jobs: Callable[[int], int],
         stops: Callable[[Path], bool] | None = None,
     ) -> int | None:
-        """Load `found` group by group on `jobs` processes, `add` each file (and the base of
-        an overlay) to the workspace, and check each group. A file the result cache replays
-        is not parsed. With `stops`, a group holding a found file it says yes to (a manifest,
-        whose dependents the run must search before any rule runs) is not checked: the run
-        stops, and says how many of `found` it added (None: it checked them all).
+        """Load `found` group by group on `jobs(files to parse)` processes, `add` each file
+        (and the base of an overlay) to the workspace, and check each group. A file the result
+        cache replays is not parsed. With `stops`, a group holding a found file it says yes
+        to (a manifest, whose dependents the run must search before any rule runs) is not
+        checked: the run stops, and says how many of `found` it added (None: it checked them
+        all).
 
         A file of `found` may be given as text (`discover_names`): its `Path` is made when its
         group comes. A run that goes to its end without the result cache (`retire`) takes
@@ -149,9 +150,10 @@ class Stream:
             found.clear()
         empty = workspace.empty  # (then no file is loaded: no key is made up front)
         todo = [[p for p, _ in group if self._to_parse(p, empty)] for group in cut]
+        workers = jobs(sum(map(len, todo)))
         # in one process, each file is parsed as it is added (Workspace.load); with more, this
         # one checks while the others parse (bulk.load_groups)
-        loading = bulk.load_groups(todo, jobs - 1) if jobs > 1 else None
+        loading = bulk.load_groups(todo, workers - 1) if workers > 1 else None
         added = 0
         try:
             for at, (group, given) in enumerate(zip(cut, todo, strict=True)):
