@@ -268,11 +268,11 @@ class Whole:
         keys = sorted(k for k, v in deps.items() if v is not None)
         present = ((k, v) for k in keys if (v := deps[k]) is not None)
         absent = chain(sorted(k for k, v in deps.items() if v is None), _locks(locks, deps))
-        found = (item for item in _found_items(replay) if item is not None)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            write_chunks(self.path, whole_record.chunks(header, found, present, absent))
-        except OSError:
+            chunks = whole_record.chunks(header, _found_items(replay), present, absent)
+            write_chunks(self.path, chunks)  # (none written when a file found is `_NotWhole`)
+        except (OSError, _NotWhole):
             return  # a read-only home or a full disk: the run's output is unaffected
         cache.trim(self.folder)
 
@@ -282,7 +282,8 @@ class Whole:
         """The record's header and what its files found depend on (`deps`: a hash, or None
         for a file absent; and the files with an absent floe.lock beside them, `locks`:
         floe_lint.lint.standing), when the run can be stored whole; its files found are
-        listed as it is written (`_found_items`)."""
+        listed as it is written (`_found_items`: a symbolic link among them, or a file that
+        cannot be read, and the record is not written)."""
         if not replay.complete or not self._plain_paths():
             return None
         from floe_lint.lint.standing import add_deps  # (loaded by the run: not by a replay)
@@ -293,8 +294,6 @@ class Whole:
             if folder_files(self.config.rule_folders) != self._rule_files:
                 return None  # a rule module the run ran is not the one its key hashed
         tops = [os.path.abspath(p) for p in self.paths if p.is_dir()]
-        if not all(item is not None for item in _found_items(replay)):
-            return None  # a symbolic link, or a file that cannot be read
         todo = [replay.key(text) for text, _ in replay.found]
         deps: dict[str, str | None] = {}
         locks: list[str] = []
@@ -396,9 +395,15 @@ def _roots(config: Config) -> list[list[str | None]] | None:
     return found
 
 
-def _found_items(replay: Replay) -> Iterator[list[Any] | None]:
-    """Each file the run found as the record lists it ([name, explicit, content hash]), or
-    None for one whose key is not where it lies (a symbolic link) or that cannot be read."""
+class _NotWhole(Exception):
+    """A file found whose key is not where it lies (a symbolic link) or that cannot be read:
+    the run is not stored whole (raised as its record is written: the found files are keyed
+    and hashed once, not once to ask and again to write, issue 17)."""
+
+
+def _found_items(replay: Replay) -> Iterator[list[Any]]:
+    """Each file the run found as the record lists it ([name, explicit, content hash]);
+    `_NotWhole` for one whose key is not where it lies or that cannot be read."""
     cwd = os.getcwd()
     prefix = cwd.rstrip("/") + "/"
     for text, explicit in replay.found:
@@ -412,9 +417,8 @@ def _found_items(replay: Replay) -> Iterator[list[Any] | None]:
             and key != prefix + text
             and key != os.path.normpath(os.path.join(cwd, text))
         ) or digest is None:
-            yield None
-        else:
-            yield [text, explicit, digest]
+            raise _NotWhole(text)
+        yield [text, explicit, digest]
 
 
 def _walked(key: str, tops: list[str]) -> bool:
