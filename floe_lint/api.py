@@ -76,6 +76,7 @@ if TYPE_CHECKING:
     from floe_lint.findings import Severity
     from floe_lint.lint.governance import shown_entry as governance_entry_text
     from floe_lint.lint.governance import weakenings as governance_weakenings
+    from floe_lint.lint.naming_compared import compare_naming, naming_text
     from floe_lint.load.lax import read_as as floe_core_reads
     from floe_lint.load.validation import Category as SchemaCategory
     from floe_lint.model.upstream_enforcement import (
@@ -97,6 +98,9 @@ else:
         "Enforcement": ("floe_lint.model.upstream_enforcement", "Enforcement"),
         "depends_on": ("floe_lint.model.upstream_enforcement", "depends_on"),
         "matches_naming": ("floe_lint.model.upstream_enforcement", "matches_naming"),
+        # a level's custom naming patterns against the convention above (FL612, FL614)
+        "compare_naming": ("floe_lint.lint.naming_compared", "compare_naming"),
+        "naming_text": ("floe_lint.lint.naming_compared", "naming_text"),
         "strict_enforcement": ("floe_lint.model.upstream_enforcement", "strict_enforcement"),
         # the rules that suggest a name do so in a finding's message (a clean run has none)
         "did_you_mean": ("floe_lint.suggest", "did_you_mean"),
@@ -162,6 +166,7 @@ __all__ = [
     "Transform",
     "Unused",
     "Whitelist",
+    "compare_naming",
     "config_schema",
     "copied",
     "depends_on",
@@ -182,6 +187,7 @@ __all__ = [
     "matches_naming",
     "may_hold_credentials",
     "may_hold_url_credentials",
+    "naming_text",
     "normalized_path",
     "not_checked",
     "parse_oci",

@@ -23,7 +23,7 @@ from typing import Any
 
 import structlog
 import yaml
-from floe_core.enforcement.patterns import get_pattern_for_type
+from floe_core.enforcement.patterns import get_pattern_for_type, matches_custom_patterns
 from floe_core.enforcement.policy_enforcer import PolicyEnforcer
 from floe_core.enforcement.result import Violation
 from floe_core.governance.policy_evaluator import PolicyEvaluator
@@ -33,7 +33,7 @@ from floe_core.schemas.governance import (
     PolicyDefinitionConfig,
     PolicyOverride,
 )
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
@@ -471,9 +471,20 @@ def allowed(naming: NamingConfig) -> set[str]:
 
 
 @st.composite
-def naming_pair(draw: st.DrawFn) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def naming_pair(
+    draw: st.DrawFn, vocabulary: list[str] = CUSTOM
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Naming above and below; below is often the patterns above reordered, thinned or grown,
     or a preset."""
+    NAMING = st.fixed_dictionaries(
+        {},
+        optional={
+            "enforcement": st.sampled_from(["off", "warn", "strict"]),
+            "pattern": st.sampled_from(["medallion", "kimball", "custom"]),
+            "custom_patterns": st.lists(st.sampled_from(vocabulary), max_size=3),
+        },
+    )
+    CUSTOM = vocabulary
     above = draw(st.one_of(st.none(), NAMING))
     patterns = list((above or {}).get("custom_patterns") or [])
     near = st.fixed_dictionaries(
@@ -511,6 +522,7 @@ def test_fl612_reports_a_custom_pattern_added_below_an_enforced_convention(
         and parent.enforcement != "off"
         and child.pattern == "custom"
         and not set(child.custom_patterns or ()) <= allowed(parent)
+        and ".*" not in allowed(parent)  # a pattern above that every name matches: nothing wider
     )
     reported = findings(
         {} if above is None else {"naming": above},
@@ -518,3 +530,92 @@ def test_fl612_reports_a_custom_pattern_added_below_an_enforced_convention(
         "FL612",
     )
     assert len(reported) == int(expected), (above, below, reported)
+
+
+#: patterns stricter, looser or other than those of `CUSTOM`, as people write them
+RICHER = [
+    *CUSTOM,
+    "^raw_[a-z]+$",
+    "(?=.*_v2$)^raw_",
+    "^(raw|agg)_",
+    "^r.w_",
+    "^stg_",
+    "agg_.*",
+    "^bronze_",
+]
+#: model names that tell those patterns apart (each wider pair has one here)
+UNIVERSE = [
+    "x",
+    "zz_x",
+    "raw_",
+    "raw_x",
+    "raw_orders",
+    "raw_orders_v2",
+    "agg_",
+    "agg_x",
+    "stg_",
+    "stg_x",
+    "rxw_x",
+    "bronze_",
+    "bronze_orders",
+    "dim_x",
+    "raw_X",
+]
+
+
+def passes(naming: NamingConfig, name: str) -> bool:
+    """floe-core's naming check of one model name (`NamingValidator._matches_pattern`)."""
+    if naming.pattern == "custom":
+        return matches_custom_patterns(name, list(naming.custom_patterns or ()))
+    return re.match(get_pattern_for_type(naming.pattern), name) is not None
+
+
+@PROPERTY
+@given(blocks=naming_pair(RICHER))
+@example(
+    blocks=(
+        {"enforcement": "strict", "pattern": "custom", "custom_patterns": ["^raw_"]},
+        {"pattern": "custom", "custom_patterns": ["^raw_[a-z]+$"]},
+    )
+)
+@example(
+    blocks=(
+        {"pattern": "custom", "custom_patterns": [".*"]},
+        {"pattern": "custom", "custom_patterns": ["^r.w_"]},
+    )
+)
+def test_fl612_is_sure_fl614_is_unsure_and_no_wider_convention_passes_silently(
+    blocks: tuple[dict[str, Any] | None, dict[str, Any] | None],
+) -> None:
+    """Against floe-core's own matching of a universe of names: an FL612 error only when a name
+    passes below that fails above (no false error); a convention below that lets such a name
+    pass gets FL612 or FL614 (no silent weakening); never both; neither where floe-lint has no
+    business (no convention above, `off` there, a preset below)."""
+    above, below = blocks
+    parent, child = naming_read(above), naming_read(below)
+    wider = [
+        name
+        for name in UNIVERSE
+        if parent is not None
+        and child is not None
+        and passes(child, name)
+        and not passes(parent, name)
+    ]
+    applies = (
+        parent is not None
+        and child is not None
+        and parent.enforcement != "off"
+        and child.pattern == "custom"
+    )
+    governance = (
+        {} if above is None else {"naming": above},
+        {} if below is None else {"naming": below},
+    )
+    errors = findings(*governance, "FL612")
+    warnings = findings(*governance, "FL614")
+    assert applies or not (errors or warnings), (above, below, errors, warnings)
+    assert not (errors and warnings), (above, below)
+    if errors:
+        assert wider, (above, below, errors)
+    if applies and wider:
+        assert errors or warnings, (above, below, wider)

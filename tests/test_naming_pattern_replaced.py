@@ -112,3 +112,58 @@ def test_floe_core_reads_a_naming_block_without_pattern_as_medallion() -> None:
     """Why a child's block without `pattern` is the preset: floe-core's default."""
     naming = GovernanceConfig(naming={"enforcement": "strict"}).naming
     assert naming is not None and naming.pattern == "medallion"
+
+
+def test_a_pattern_above_made_stricter_is_kept(lint) -> None:
+    """floe-core passes a name when `re.match` of a pattern succeeds: a pattern above followed by
+    more, or behind a lookahead, or spelled without its `^`, matches no name it does not (was
+    reported as a replacement, a false error)."""
+    for kept in (
+        "['^raw_[a-z0-9_]+$', '(?!agg_tmp)^agg_']",
+        "['raw_', '^(?=.*_v[0-9]+$)agg_[a-z]']",
+        "['\\A^raw_orders$']",
+    ):
+        governance = (
+            f"  naming: {{enforcement: strict, pattern: custom, custom_patterns: {kept}}}\n"
+        )
+        run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(governance)})
+        assert governance_findings(run) == [], kept
+
+
+def test_a_pattern_not_provably_within_those_above_is_a_warning_at_the_pattern(lint) -> None:
+    """`^(raw|agg)_[a-z]+$` is in fact stricter, `^r.w_` is not: floe-lint decides neither
+    (it never runs a user's regex), and floe-core compares nothing, so each is FL614's warning,
+    at the pattern; a surely wider pattern beside them makes it FL612's error instead."""
+    governance = (
+        "  naming:\n"
+        "    enforcement: strict\n"
+        "    pattern: custom\n"
+        "    custom_patterns:\n"
+        "      - '^raw_'\n"
+        "      - '^(raw|agg)_[a-z]+$'\n"
+        "      - '^r.w_'\n"
+    )
+    run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(governance)})
+    tail = (
+        "which floe-lint cannot prove matches no name the convention of enterprise 'acme' "
+        "above it refuses ('custom' (custom_patterns: ['^raw_', '^agg_'])) while naming is "
+        "enforced there ('strict'); floe-core does not compare the two: check it, or write a "
+        "pattern above followed by more"
+    )
+    assert governance_findings(run) == [
+        (
+            "FL614",
+            13,
+            9,
+            f"domain 'sales' writes governance.naming.custom_patterns[1] '^(raw|agg)_[a-z]+$', {tail}",
+        ),
+        (
+            "FL614",
+            14,
+            9,
+            f"domain 'sales' writes governance.naming.custom_patterns[2] '^r.w_', {tail}",
+        ),
+    ]
+    wider = governance + "      - '^stg_'\n"
+    run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(wider)})
+    assert [f[:3] for f in governance_findings(run)] == [("FL612", 10, 14)]

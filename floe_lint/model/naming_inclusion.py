@@ -1,0 +1,185 @@
+"""Whether a custom naming pattern lets through only names the convention above it lets through.
+
+floe-core passes a model name when `re.match` of any custom pattern succeeds (a prefix match,
+`enforcement.patterns.matches_custom_patterns`). Whether one regex matches no more than others
+is hard in general, and running a user's regex on any text may backtrack without bound, so
+this decides on the parse trees `re` builds (patterns of up to 500 characters, never run):
+
+- kept: after leading `^`/`\\A` (always true at the start) and, in the pattern below only,
+  leading lookarounds (dropping them can only widen it), a pattern above is the start of the
+  pattern below, item by item, under the same flags: a name the longer one matches, the shorter
+  one matches too (`^raw_` above `raw_[a-z]+$`, `(?!tmp)^raw_.*`);
+- wider: the pattern below is literal text, then maybe `.*`/`.+`, maybe `$`, so it surely
+  matches a name, and every pattern above surely refuses that name: its own literal start
+  differs (or, for a preset, upstream's check refuses it);
+- unproven: anything else.
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+#: upstream's preset regexes (floe_core.enforcement.patterns MEDALLION_PATTERN, KIMBALL_PATTERN),
+#: compared on their parse trees only: never run here (upstream's check is `matches_naming`)
+PRESETS = {
+    "medallion": r"^(bronze|silver|gold)_[a-z][a-z0-9_]*$",
+    "kimball": r"^(dim|fact|bridge|hub|link|sat)_[a-z][a-z0-9_]*$",
+}
+KEPT, WIDER, UNPROVEN, INVALID = "kept", "wider", "unproven", "invalid"
+#: floe-core's bound on a custom pattern (enforcement.patterns.MAX_PATTERN_LENGTH): a longer one
+#: is not parsed here (its cost is not linear)
+_LONGEST = 500
+#: endings tried after the literal start of a pattern below, to find a name it matches
+_ENDINGS = ("", "x", "z", "q", "0", "_", "zz_x")
+
+
+def naming_within(
+    pattern: str, above: list[str], presets: dict[str, str]
+) -> tuple[str, str | None]:
+    """(KEPT, None), (WIDER, a name `pattern` matches and nothing above does), (UNPROVEN,
+    None), or (INVALID, None) when `re` cannot parse it (FL613 reports it); `above` are custom
+    regexes above, `presets` the presets above (`medallion`, `kimball`) with their regexes."""
+    if len(pattern) > _LONGEST:
+        return UNPROVEN, None
+    own = _parsed(pattern)
+    if own is None:
+        return INVALID, None
+    flags, items = own
+    items = _without_assertions(items)
+    for theirs in map(_parsed, [*above, *presets.values()]):
+        if theirs is not None and theirs[0] == flags:
+            start = _without_anchor(theirs[1])
+            if items[: len(start)] == start or _matches_all(start):
+                return KEPT, None
+    for name in _preset_names(items) or _names_matched(items):
+        if all(_refuses(text, name) for text in above) and all(
+            not _preset_matches(name, preset) for preset in presets
+        ):
+            return WIDER, name
+    return UNPROVEN, None
+
+
+def _parsed(pattern: str) -> tuple[int, tuple[Any, ...]] | None:
+    """The global flags and top-level items of `pattern` as `re` parses it (None: it does
+    not, or it is longer than floe-core's bound)."""
+    if len(pattern) > _LONGEST:
+        return None
+    from re import _parser  # type: ignore[attr-defined]
+
+    try:
+        parsed = _parser.parse(pattern)
+    except Exception:  # re.error, RecursionError, OverflowError: FL613 reports what it can
+        return None
+    return int(parsed.state.flags), _frozen(parsed)
+
+
+def _frozen(node: Any) -> Any:
+    """A parse tree as nested tuples, equal exactly when the trees are."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    if isinstance(node, _parser.SubPattern):
+        node = node.data
+    if isinstance(node, list | tuple):
+        return tuple(_frozen(item) for item in node)
+    return node
+
+
+def _opcode(item: Any) -> str:
+    return str(item[0]) if isinstance(item, tuple) and len(item) == 2 else ""
+
+
+def _without_anchor(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`items` without leading `^` or `\\A`, always true where `re.match` starts."""
+    while items and _opcode(items[0]) == "AT" and str(items[0][1]) in _STARTS:
+        items = items[1:]
+    return items
+
+
+_STARTS = ("AT_BEGINNING", "AT_BEGINNING_STRING")
+_ENDS = ("AT_END", "AT_END_STRING")
+
+
+def _without_assertions(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`items` without leading anchors and lookarounds: what is left matches every name the
+    whole does, and maybe more."""
+    while items and (
+        _opcode(items[0]) in ("ASSERT", "ASSERT_NOT")
+        or (_opcode(items[0]) == "AT" and str(items[0][1]) in _STARTS)
+    ):
+        items = items[1:]
+    return items
+
+
+def _matches_all(items: tuple[Any, ...]) -> bool:
+    """Whether `re.match` of the items succeeds on every name: nothing, or `.*` (`.*?`)."""
+    if not items:
+        return True
+    if len(items) != 1 or _opcode(items[0]) not in ("MAX_REPEAT", "MIN_REPEAT"):
+        return False
+    low, _, body = items[0][1]
+    return bool(low == 0 and len(body) == 1 and _opcode(body[0]) == "ANY")
+
+
+def _literal_start(items: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """The literal text `items` begin with, and the items after it."""
+    text = []
+    while items and _opcode(items[0]) == "LITERAL":
+        text.append(chr(items[0][1]))
+        items = items[1:]
+    return "".join(text), items
+
+
+def _names_matched(items: tuple[Any, ...]) -> list[str]:
+    """Names the items surely match: literal text, then at most `.*`/`.+` and `$` (none when
+    the pattern has any other shape)."""
+    text, rest = _literal_start(items)
+    ending = (
+        bool(rest) and _opcode(rest[-1]) == "AT" and str(rest[-1][1]) in ("AT_END", "AT_END_STRING")
+    )
+    if ending:
+        rest = rest[:-1]
+    least = 0
+    if rest:
+        if len(rest) != 1 or _opcode(rest[0]) != "MAX_REPEAT":
+            return []
+        low, high, body = rest[0][1]
+        if low > 1 or str(high) != "MAXREPEAT" or len(body) != 1 or _opcode(body[0]) != "ANY":
+            return []
+        least = int(low)
+    elif ending:
+        return [text] if text else []
+    return [text + end for end in _ENDINGS if len(end) >= least and text + end]
+
+
+def _preset_names(items: tuple[Any, ...]) -> list[str]:
+    """Names a pattern that is a preset's regex surely matches (none when it is not one)."""
+    from floe_lint.model.upstream_enforcement import NAMING_PATTERNS
+
+    for preset, regex in PRESETS.items():
+        parsed = _parsed(regex)
+        if parsed is not None and _without_assertions(parsed[1]) == items:
+            return [f"{prefix}_x" for prefix in NAMING_PATTERNS[preset]]
+    return []
+
+
+def _refuses(pattern: str, name: str) -> bool:
+    """Whether `re.match(pattern, name)` surely fails: the pattern is a preset's regex and
+    upstream's check of that preset refuses `name`, or the pattern's literal start (after `^`)
+    is not the start of `name`. Decided on the parse tree; case-insensitive patterns never."""
+    parsed = _parsed(pattern)
+    if parsed is None or parsed[0] & 2:  # re.IGNORECASE
+        return False
+    for preset, regex in PRESETS.items():
+        known = _parsed(regex)
+        if known is not None and known == parsed:
+            return not _preset_matches(name, preset)
+    text, _ = _literal_start(_without_anchor(parsed[1]))
+    return bool(text) and not name.startswith(text)
+
+
+def _preset_matches(name: str, preset: str) -> bool:
+    from floe_lint.model.upstream_enforcement import matches_naming
+
+    return matches_naming(name, preset)
