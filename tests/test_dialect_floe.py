@@ -152,6 +152,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("governance-list-dropped", "finance/manifest.yaml", 15, 1),
             ("naming-pattern-replaced", "finance/manifest.yaml", 20, 41),
             ("naming-pattern-invalid", "finance/manifest.yaml", 20, 73),
+            ("naming-pattern-unproven", "naming/manifest.yaml", 23, 66),
             ("security-controls-weakened", "finance/manifest.yaml", 24, 30),
             ("upstream-refuses", "marketing/leads/floe.yaml", 20, 5),
             ("upstream-description", "strict/payments/floe.yaml", 9, 3),
