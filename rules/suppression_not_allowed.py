@@ -2,8 +2,9 @@
 
 Why: inline suppressions let whoever edits a file silence the policy that governs it. A
 finding is mandatory when the config's `mandatory` selectors name its rule, when it is
-`untrusted-root`, or when it is a policy rule's (FL2xx to FL5xx) in a file governed by a
-platform whose effective `governance.policy_enforcement_level` is `strict`. Such a finding
+`untrusted-root`, or when it is a policy rule's (FL2xx to FL5xx, and FL709's refusal of
+Jinja in a storage setting) in a file governed by a platform whose effective
+`governance.policy_enforcement_level` is `strict`. Such a finding
 stays, and the comment that tried to silence it is this error, at the code it names. Only
 the config's `exceptions` (with a reason and an expiry) excuse a mandatory finding.
 
