@@ -2,8 +2,8 @@
 cache on, seventh round): `Replay.found` was a list of the walk's (name, explicit) tuples, kept
 to the end of the run for the whole-run record (about 64 bytes a file beyond its name); it is
 now the names and the positions of those named explicitly (`whole_record.Found`), the same
-pairs, in the same order. Measured in-process with tracemalloc at N and 3N files (beyond the 2,000 tuples of two that
-CPython keeps for reuse when they are dropped: they are not freed)."""
+pairs, in the same order. Measured in-process with tracemalloc at N and 3N files (beyond the
+2,000 tuples of two that CPython keeps for reuse when they are dropped: they are not freed)."""
 
 from __future__ import annotations
 
