@@ -7,8 +7,11 @@ its base. A tool that replaces lists wholesale (a plain dict update, Helm values
 merge tools) reads `transforms: [{path: models/x/}]` as the environment's whole list: the
 transform loses the compute the base gives it and runs on the default compute there, the
 drift floe-lint exists to catch. A tool that merges list entries by path keeps the base's
-compute. floe-lint cannot know which one runs: writing the compute again (or leaving the
-transform out of the file) means the same under both.
+compute. floe-lint cannot know which one runs: writing the compute again means the same under
+both. So does the list itself: a transform of the base the file's `transforms` leave out does
+not run in that environment where the list replaces the base's, and runs as in the base where
+entries merge; each is reported at the file's `transforms`. A file without `transforms` is one
+reading.
 
 Fails:
     # expect: floe.prod.yaml:2:5 a per-environment file names transform 'models/x/' without the compute 'spark' that floe.yaml gives it at line 4: where the environment's list replaces the base's, it runs on the default compute there; where entries merge by path, on 'spark'. Upstream Floe defines no merge of per-environment files: write `compute: spark` here
@@ -54,23 +57,27 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     if not isinstance(model, Product) or not model.transforms:
         return
     computes: dict[str, tuple[Any, Node]] = {}
+    named: dict[str, tuple[str, Node]] = {}
     key = model.transforms[0].identity_key
     for t in model.transforms:
+        if t.identity:
+            named.setdefault(_same(key, t.identity), (t.identity, t.node))
         if t.identity and "compute" in t.data and isinstance(t.compute, str):
             computes.setdefault(_same(key, t.identity), (t.compute, t.compute_node))
-    if not computes:
-        return
     for variant in ctx.environment_overlays(doc):
         entries = variant.node().child("transforms")
         if not isinstance(entries.value, list):
             continue
+        written = set()
         for index, entry in enumerate(entries.value):
-            if not isinstance(entry, dict) or "compute" in entry:
+            identity = entry.get(key) if isinstance(entry, dict) else None
+            if isinstance(identity, str):
+                written.add(_same(key, identity))
+            if not isinstance(identity, str) or "compute" in entry:
                 continue
-            identity = entry.get(key)
-            found = computes.get(_same(key, identity)) if isinstance(identity, str) else None
+            found = computes.get(_same(key, identity))
             if found is None:
-                continue  # a transform the base does not give a compute: one reading
+                continue  # a transform the base does not give another compute: one reading
             compute, node = found
             line = node.span().start_line
             yield ctx.finding(
@@ -82,6 +89,18 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                 f"of per-environment files: write `compute: {compute}` here",
                 related=[ctx.related(node, f"the compute of transform '{identity}' in the base")],
             )
+        for same, (identity, node) in named.items():
+            if same not in written:
+                yield ctx.finding(
+                    entries,
+                    f"a per-environment file's transforms leave out transform '{identity}' of "
+                    f"{doc.path.name} (line {node.span().start_line}): where the environment's "
+                    "list replaces the base's, it does not run there; where entries merge by "
+                    f"{key}, it runs as in the base. Upstream Floe defines no merge of "
+                    "per-environment files: list it here too",
+                    at="key",
+                    related=[ctx.related(node, f"transform '{identity}' in the base")],
+                )
 
 
 def _same(key: str, identity: str) -> str:

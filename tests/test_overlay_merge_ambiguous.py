@@ -81,11 +81,50 @@ def test_upstream_dialect_transforms_are_named_and_the_overlay_alone_is_checked(
 
 
 def test_entries_that_read_one_way_pass(lint) -> None:
+    """Every transform of the base listed, each with the compute the base gives it (or none
+    there), or no transforms list at all."""
     for overlay in (
-        "transforms:\n  - {path: models/x/, compute: spark, tags: [hourly]}\n",
-        "transforms:\n  - {path: models/y/, tags: [hourly]}\n",  # no compute in the base
-        "transforms:\n  - {path: models/other/}\n",  # not in the base
+        "transforms:\n  - {path: models/x/, compute: spark, tags: [hourly]}\n"
+        "  - {path: models/y/, tags: [hourly]}\n  - {path: models/z/, compute: duckdb}\n"
+        "  - {path: models/other/}\n",
         "schedule: {cron: '0 * * * *'}\n",
     ):
         run = lint({"floe.yaml": BASE, "manifest.yaml": MANIFEST, "floe.prod.yaml": overlay})
         assert _fl403(run) == [], overlay
+
+
+def test_a_base_transform_left_out_of_an_overlay_list_is_reported_at_the_list(lint) -> None:
+    """Where the environment's list replaces the base's, a transform it leaves out does not run
+    there; where entries merge, it runs as in the base: one warning per transform left out, at
+    the overlay's `transforms`, pointing at the transform in the base."""
+    run = lint(
+        {
+            "floe.yaml": BASE,
+            "manifest.yaml": MANIFEST,
+            "floe.prod.yaml": "schedule: {cron: '0 * * * *'}\n"
+            "transforms:\n  - {path: ./models/x, compute: spark}\n",
+        }
+    )
+    tail = (
+        "where the environment's list replaces the base's, it does not run there; where "
+        "entries merge by path, it runs as in the base. Upstream Floe defines no merge of "
+        "per-environment files: list it here too"
+    )
+    assert _fl403(run) == [
+        (
+            "floe.prod.yaml",
+            2,
+            1,
+            "a per-environment file's transforms leave out transform 'models/y/' of floe.yaml "
+            f"(line 5): {tail}",
+        ),
+        (
+            "floe.prod.yaml",
+            2,
+            1,
+            "a per-environment file's transforms leave out transform 'models/z/' of floe.yaml "
+            f"(line 6): {tail}",
+        ),
+    ]
+    related = [f["related"] for f in run.findings if f["rule"] == "FL403"]
+    assert [r[0]["line"] for r in related] == [5, 6], related
