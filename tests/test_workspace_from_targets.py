@@ -129,3 +129,42 @@ def test_paths_in_the_working_directory_s_project_and_another_keep_its_dependent
         "working directory's workspace, which does not hold every path given (pass "
         "--workspace to name another)\n"
     ) in run.stderr
+
+
+@pytest.mark.parametrize("marker", [".git", ".floe-lint.yaml"])
+def test_from_a_folder_of_no_project_a_project_below_it_is_searched_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, marker: str
+) -> None:
+    """`cd ~ && floe-lint check work/repo/platform/manifest.yaml`: the home folder holds no .git
+    and no config, so the search took all of it: every too-large floe.yaml of other trees was
+    a possible dependent (FL001, a false error) and every tree under it was walked. The
+    repository is searched, as from inside it."""
+    _project(tmp_path / "work/repo", marker)
+    write_files(tmp_path, {"junk/big/floe.yaml": LARGE})
+    monkeypatch.chdir(tmp_path)  # no .git, no config above
+    run = run_cli("check", "--no-cache", "work/repo/platform/manifest.yaml")
+    finding = FINDING.replace("products/", "work/repo/products/")
+    assert (run.code, run.stdout) == (
+        1,
+        finding.format(manifest="work/repo/platform/manifest.yaml"),
+    ), run.stderr
+    assert (
+        f"floe-lint: note: dependents were searched for in {(tmp_path / 'work/repo').resolve()}, "
+        "the project of the paths given (a folder holding .git or a floe-lint config), not the "
+        "working directory's\n"
+    ) in run.stderr
+
+
+def test_from_a_folder_of_no_project_paths_of_none_or_of_two_keep_it(tmp_path: Path) -> None:
+    for repo in ("one", "two"):
+        (tmp_path / repo / "x").mkdir(parents=True)
+        (tmp_path / repo / ".git").mkdir()
+    (tmp_path / "loose").mkdir()
+    one = tmp_path / "one"
+    assert choose_workspace(None, None, tmp_path, [one / "x"])[0] == one.resolve()
+    assert choose_workspace(None, None, tmp_path, []) == (tmp_path.resolve(), None)
+    for paths in ([tmp_path / "loose"], [one / "x", tmp_path / "two/x"], [one, tmp_path / "loose"]):
+        assert choose_workspace(None, None, tmp_path, paths) == (tmp_path.resolve(), None)
+    # a working directory of a project keeps it, as before
+    config = tmp_path / ".floe-lint.yaml"
+    assert choose_workspace(None, config, tmp_path, [one / "x"]) == (tmp_path.resolve(), None)

@@ -3,7 +3,8 @@
 Dependents are searched for in the whole repository, not only among the files a command was
 given: git's root, else the config file's folder, else the working directory; for paths given
 outside that folder, their own repository (a run from elsewhere must not search, and report, an
-unrelated tree). `--workspace` overrides it. Finding git's root is a walk up the folders, not a
+unrelated tree), and so for paths of one project below a working directory of none (`cd ~`).
+`--workspace` overrides it. Finding git's root is a walk up the folders, not a
 `git` process.
 """
 
@@ -55,6 +56,7 @@ def choose_workspace(
             raise WorkspaceError(f"--workspace {explicit}: not a folder")
         return explicit.resolve(), None
     found = git_root(cwd)
+    bare = found is None and config_path is None  # the working directory is no project's
     if found is None:
         found = config_path.parent.resolve() if config_path is not None else cwd.resolve()
     here = os.fspath(cwd)
@@ -63,9 +65,15 @@ def choose_workspace(
     given = [Path(t) for t in spelt]
     outside = [t.resolve() for t in given if not t.is_relative_to(found)]
     outside = [t for t in outside if not t.is_relative_to(found)]
-    if not outside:
+    if not outside and not bare:
         return found, None
-    root = target_root(outside)
+    # from a folder of no project (`cd ~ && floe-lint check work/repo/platform`), paths of one
+    # project below it are that project's, as from inside it: not every tree under the folder
+    root = target_root(outside or [t.resolve() for t in given])
+    if not outside:
+        if root is None or root == found or not root.is_relative_to(found):
+            return found, None
+        return root, _THEIRS.format(root)
     if root is not None and len(outside) < len(given):
         # some paths lie in the working directory's workspace: theirs is searched too, or the
         # dependents of `platform/manifest.yaml` in `check platform/manifest.yaml ../b/m.yaml`
@@ -76,10 +84,13 @@ def choose_workspace(
             f"dependents were searched for in {found}, the working directory's workspace, "
             "which does not hold every path given (pass --workspace to name another)"
         )
-    return root, (
-        f"dependents were searched for in {root}, the project of the paths given (a folder "
-        "holding .git or a floe-lint config), not the working directory's"
-    )
+    return root, _THEIRS.format(root)
+
+
+_THEIRS = (
+    "dependents were searched for in {}, the project of the paths given (a folder holding .git "
+    "or a floe-lint config), not the working directory's"
+)
 
 
 def target_root(targets: Sequence[Path]) -> Path | None:
