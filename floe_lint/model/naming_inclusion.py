@@ -17,6 +17,8 @@ this decides on the parse trees `re` builds (patterns of up to 500 characters, n
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -61,6 +63,10 @@ def naming_within(
     return UNPROVEN, None
 
 
+#: parsed once a run: every pattern of a level is compared with every pattern above (and each
+#: name found with each above), so parsing anew each time made a level of 160 patterns under
+#: 160 cost 17 s (quadratic in the file); the trees are tuples, shared safely
+@lru_cache(maxsize=1 << 14)
 def _parsed(pattern: str) -> tuple[int, tuple[Any, ...]] | None:
     """The global flags and top-level items of `pattern` as `re` parses it (None: it does
     not, or it is longer than floe-core's bound)."""
