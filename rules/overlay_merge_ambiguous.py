@@ -8,7 +8,7 @@ merge tools) reads `transforms: [{path: models/x/}]` as the environment's whole 
 transform loses the compute the base gives it and runs on the default compute there, the
 drift floe-lint exists to catch. A tool that merges list entries by path keeps the base's
 compute. floe-lint cannot know which one runs: writing the compute again means the same under
-both. So does the list itself: a transform of the base the file's `transforms` leave out does
+both, and so does leaving out the compute that is the platform's default anyway. So does the list itself: a transform of the base the file's `transforms` leave out does
 not run in that environment where the list replaces the base's, and runs as in the base where
 entries merge; each is reported at the file's `transforms`. A file without `transforms` is one
 reading.
@@ -56,6 +56,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     model = ctx.model_of(doc)
     if not isinstance(model, Product) or not model.transforms:
         return
+    platform = ctx.product_of(doc).platform
+    default = platform.default if platform is not None and not platform.unloaded() else None
     computes: dict[str, tuple[Any, Node]] = {}
     named: dict[str, tuple[str, Node]] = {}
     key = model.transforms[0].identity_key
@@ -63,6 +65,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
         if t.identity:
             named.setdefault(_same(key, t.identity), (t.identity, t.node))
         if t.identity and "compute" in t.data and isinstance(t.compute, str):
+            if t.compute == default:
+                continue  # the platform's default: both readings run it on that compute
             computes.setdefault(_same(key, t.identity), (t.compute, t.compute_node))
     for variant in ctx.environment_overlays(doc):
         entries = variant.node().child("transforms")

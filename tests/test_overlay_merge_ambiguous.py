@@ -57,7 +57,7 @@ def test_upstream_dialect_transforms_are_named_and_the_overlay_alone_is_checked(
     files = {
         "floe.yaml": "apiVersion: floe.dev/v1\nkind: FloeSpec\n"
         "metadata: {name: orders, version: 1.0.0}\nplatform: {manifest: manifest.yaml}\n"
-        "transforms:\n  - {name: bronze_orders, compute: duckdb}\n",
+        "transforms:\n  - {name: bronze_orders, compute: spark}\n",
         "manifest.yaml": "apiVersion: floe.dev/v1\nkind: Manifest\n"
         "metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}\n"
         "plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}\n",
@@ -69,23 +69,29 @@ def test_upstream_dialect_transforms_are_named_and_the_overlay_alone_is_checked(
             2,
             5,
             "a per-environment file names transform 'bronze_orders' without the compute "
-            "'duckdb' that floe.yaml gives it at line 6: where the environment's list replaces "
+            "'spark' that floe.yaml gives it at line 6: where the environment's list replaces "
             "the base's, it runs on the default compute there; where entries merge by name, on "
-            "'duckdb'. Upstream Floe defines no merge of per-environment files: write "
-            "`compute: duckdb` here",
+            "'spark'. Upstream Floe defines no merge of per-environment files: write "
+            "`compute: spark` here",
         )
     ]
     assert _fl403(lint(files)) == expected
     alone = run_cli("check", "floe.dev.yaml", "--format", "json", "--no-cache")
     assert _fl403(alone) == expected
+    # on duckdb, the platform's compute (`plugins.compute.type`, upstream's default): the
+    # environment's list replacing the base's runs it on duckdb too, one reading
+    files["floe.yaml"] = files["floe.yaml"].replace("compute: spark", "compute: duckdb")
+    assert _fl403(lint(files)) == []
 
 
 def test_entries_that_read_one_way_pass(lint) -> None:
     """Every transform of the base listed, each with the compute the base gives it (or none
-    there), or no transforms list at all."""
+    there), or without it where that compute is the platform's default (`models/z/` on duckdb:
+    the environment's list replacing the base's runs it on duckdb too; was a false warning),
+    or no transforms list at all."""
     for overlay in (
         "transforms:\n  - {path: models/x/, compute: spark, tags: [hourly]}\n"
-        "  - {path: models/y/, tags: [hourly]}\n  - {path: models/z/, compute: duckdb}\n"
+        "  - {path: models/y/, tags: [hourly]}\n  - {path: models/z/}\n"
         "  - {path: models/other/}\n",
         "schedule: {cron: '0 * * * *'}\n",
     ):

@@ -161,6 +161,11 @@ class Context:
         """What a product or manifest document says, read in its dialect (unresolved)."""
         return product_of(doc) if doc.kind == "floe" else manifest_of(doc)
 
+    def product_of(self, doc: Document) -> Product:
+        """A product document's model with the level its platform ref resolves to (a result
+        cache entry of the file already depends on every manifest of its hierarchy)."""
+        return self.hierarchy.product(doc)
+
     def compute_config_problems(
         self, name: str, config: dict[str, Any], placeholders: bool = False
     ) -> Iterator[Any]:
