@@ -1,6 +1,7 @@
 """Run configuration: `[tool.floe-lint]` in pyproject.toml or `.floe-lint.yaml`, plus CLI flags.
 
-The nearest config file to the working directory wins; `--config FILE` overrides the search.
+The nearest config file to the working directory wins, or, for paths given outside its
+workspace, the one their project's root reads; `--config FILE` overrides the search.
 The config is validated by `schemas/config.json`: an unknown key or a bad value is an error
 that names the file, the line and the closest valid key.
 """
@@ -292,14 +293,25 @@ def _toml_line(text: str, pointer: str) -> int:
     return best
 
 
-def load_config(explicit: Path | None, cwd: Path, *, isolated: bool = False) -> Config:
-    """The config: `explicit` (--config), else the nearest discovered file, else defaults.
+def load_config(
+    explicit: Path | None, cwd: Path, *, isolated: bool = False, targets: Sequence[Path] = ()
+) -> Config:
+    """The config: `explicit` (--config), else the discovered file, else defaults. The file
+    is discovered from the paths a command was given (`targets`): the nearest above `cwd`, or
+    their own project's when they lie outside its workspace (floe_lint.load.root).
 
     Precedence is command line > `--config` > discovered file: a discovered file is read only
     when no `--config` is given, and never with `isolated` (`--isolated`: CI that passes its
     own config from a protected place must not take keys from files a pull request edits).
     """
-    path = explicit if explicit is not None else (None if isolated else find_config(cwd))
+    if explicit is not None or isolated:
+        path = explicit
+    elif targets:
+        from floe_lint.load.root import project_config
+
+        path = project_config(cwd, targets)
+    else:
+        path = find_config(cwd)
     if path is None:
         return Config()
     if not path.is_file():

@@ -143,14 +143,16 @@ def compile_where_check_passed(args: list[str]) -> None:
         return
     if getattr(ns, "trusted_root", None):  # replaces the config's, which compile reads
         return
-    config = load_config(ns.config, Path.cwd())
+    config = load_config(ns.config, Path.cwd(), targets=ns.paths)
     if config.baseline or config.select or config.ignore or config.per_path_ignores:
         return
     if config.exceptions:  # an exception excuses findings that compile would refuse
         return
     if any(level != "error" for level in config.severity.values()):
         return
-    sources = [load(path) for path, _ in discover(ns.paths)]
+    from floe_lint.lint.filtering import selected
+
+    sources = [load(path) for path, _ in discover(ns.paths) if selected(path, config)]
     if any("floe-lint: disable" in source.text for source in sources):
         return
     products = [

@@ -87,7 +87,12 @@ def test_nearest_config_wins_and_pyproject_without_our_table_is_skipped(
     monkeypatch.chdir(sub)
     assert run_cli("check", "..").code == 0  # the parent's .floe-lint.yaml applies
     (sub / "pyproject.toml").write_text('[tool.floe-lint]\nselect = ["ALL"]\n', "utf-8")
-    assert run_cli("check", "..").code == 1  # now the nearer pyproject.toml wins
+    assert f"(from {sub / 'pyproject.toml'})" in run_cli("config").stdout  # the nearer one wins
+    # but `..` lies outside sub's workspace (no .git: its config's folder), in the project
+    # above: as its dependents are searched for there, its own config is read
+    # (tests/test_config_from_targets.py), not one of a folder below it
+    assert run_cli("check", "..").code == 0
+    assert run_cli("check", "..", "--config", "pyproject.toml").code == 1
 
 
 def test_explicit_config_overrides_the_search(project: Path) -> None:

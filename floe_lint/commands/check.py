@@ -218,10 +218,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
     config = with_trusted_roots(
-        with_manifest(load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest),
+        with_manifest(
+            load_config(args.config, Path.cwd(), isolated=args.isolated, targets=args.paths),
+            args.manifest,
+        ),
         args.trusted_root,
     )
-    _say_links_out(args.paths, args.workspace, config, stderr)
+    _say_links_out(args.paths, args.workspace, config, stderr, discovered=args.config is None)
     if args.hook:
         from floe_lint.commands.hook import hook_paths
 
@@ -247,7 +250,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     run = CheckRun(args, config)
     # (a folder's walk follows a link to a folder in it: `discover`'s `within`)
-    run.workspace, chosen = choose_workspace(args.workspace, config.path, Path.cwd(), args.paths)
+    run.workspace, chosen = choose_workspace(
+        args.workspace, config.path, Path.cwd(), args.paths, discovered=args.config is None
+    )
     root = None if args.no_dependents else run.workspace
     fetch = deferred(config, args.paths, offline=args.offline)
 
@@ -374,7 +379,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
 
 def _say_links_out(
-    paths: Sequence[Path], workspace: Path | None, config: Config, stderr: TextIO
+    paths: Sequence[Path],
+    workspace: Path | None,
+    config: Config,
+    stderr: TextIO,
+    *,
+    discovered: bool,
 ) -> None:
     """A file named on the command line is read even through a symbolic link that leads out
     of the workspace (a walk of a folder never follows one): say so."""
@@ -384,7 +394,7 @@ def _say_links_out(
     from floe_lint.load.root import workspace_root
     from floe_lint.reporters import printable
 
-    root = workspace_root(workspace, config.path, Path.cwd(), paths)
+    root = workspace_root(workspace, config.path, Path.cwd(), paths, discovered=discovered)
     for link in links:
         target = link.resolve()
         if not target.is_relative_to(root):

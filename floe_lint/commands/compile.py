@@ -60,7 +60,8 @@ def _run(args: argparse.Namespace, product: Path, out: Path, stdout: TextIO, std
     from floe_lint.reporters import display_path, printable, sorted_findings
 
     config = with_manifest(
-        load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest
+        load_config(args.config, Path.cwd(), isolated=args.isolated, targets=[product]),
+        args.manifest,
     )
     refs = parse_ref_overrides(args.ref)
     fetch = fetcher(config, [product])

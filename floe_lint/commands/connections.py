@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
     config = with_manifest(
-        load_config(args.config, Path.cwd(), isolated=args.isolated), args.manifest
+        load_config(args.config, Path.cwd(), isolated=args.isolated, targets=[path]), args.manifest
     )
     hierarchy = targets.hierarchy(config, parse_ref_overrides(args.ref), fetcher(config, [path]))
     doc = targets.first(hierarchy, path, ("floe", "manifest"))

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     path: Path = args.path
     if not path.is_file():
         raise UsageError(f"no such file: {path}")
-    config = load_config(args.config, Path.cwd(), isolated=args.isolated)
+    config = load_config(args.config, Path.cwd(), isolated=args.isolated, targets=[path])
     workspace = Workspace(config.dialect)
     source = workspace.reach(path)
     docs = [d for d in source.documents if d.kind and not is_env_variant(d)]

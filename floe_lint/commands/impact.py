@@ -58,9 +58,12 @@ def _run(args: Arguments, stdout: TextIO, stderr: TextIO) -> int:
     manifest: Path = args.manifest
     if not manifest.is_file():
         raise UsageError(f"no such file: {manifest}")
-    config = load_config(args.config, Path.cwd(), isolated=args.isolated)
+    config = load_config(args.config, Path.cwd(), isolated=args.isolated, targets=[manifest])
     against, old = old_version(manifest, args.against)
-    root = workspace_root(args.workspace, config.path, Path.cwd(), [manifest])
+    discovered = args.config is None
+    root = workspace_root(
+        args.workspace, config.path, Path.cwd(), [manifest], discovered=discovered
+    )
     refs = parse_ref_overrides(args.ref)
     # made when a ref first needs it (oras, the cache and the floe.lock reader), as `check`'s
     fetch = deferred(config, [manifest], offline=args.offline)

@@ -17,7 +17,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.fetching import reporting_ref_errors
     from floe_lint.config import load_config
 
-    config = load_config(args.config, Path.cwd(), isolated=args.isolated)
+    config = load_config(args.config, Path.cwd(), isolated=args.isolated, targets=args.paths)
     return reporting_ref_errors(lambda: _lock(args, config, stdout, stderr), stderr)
 
 

@@ -20,7 +20,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.fetching import reporting_ref_errors
     from floe_lint.config import load_config
 
-    config = load_config(args.config, Path.cwd(), isolated=args.isolated)
+    targets = [args.manifest]
+    config = load_config(args.config, Path.cwd(), isolated=args.isolated, targets=targets)
     return reporting_ref_errors(lambda: _publish(args, config, stdout, stderr), stderr)
 
 
@@ -145,7 +146,8 @@ def _breaks(
     from floe_lint.reporters import sorted_findings
 
     path: Path = args.manifest
-    root = workspace_root(args.workspace, config.path, Path.cwd(), [path])
+    discovered = args.config is None
+    root = workspace_root(args.workspace, config.path, Path.cwd(), [path], discovered=discovered)
 
     def lint(sources: dict[Path, bytes] | None, shared: Shared | None = None) -> engine.Result:
         return engine.run(
