@@ -225,6 +225,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         args.trusted_root,
     )
     _say_links_out(args.paths, args.workspace, config, stderr, discovered=args.config is None)
+    if config.include or config.exclude:
+        from floe_lint.commands.excluded import say_excluded
+
+        say_excluded(args.paths, config, stderr)
     if args.hook:
         from floe_lint.commands.hook import hook_paths
 
