@@ -98,16 +98,20 @@ class Impact(Value):
         "disappeared",
         "governance",
         "manifest",
+        "possible",
         "products",
     )
     manifest: Path
     against: str
+    #: the files whose hierarchy passes through the manifest (each one read)
     dependents: list[Path]
     appeared: list[Finding]
     disappeared: list[Finding]
     products: list[ProductChange]
     #: manifests and products whose governance in force changes (see governance_impact)
     governance: list[DependentGovernance]
+    #: files too large to read, so never parsed: whether they depend on it cannot be told
+    possible: list[Path]
 
     def __init__(
         self,
@@ -118,6 +122,7 @@ class Impact(Value):
         disappeared: list[Finding] | None = None,
         products: list[ProductChange] | None = None,
         governance: list[DependentGovernance] | None = None,
+        possible: list[Path] | None = None,
     ) -> None:
         self.manifest = manifest
         self.against = against
@@ -126,6 +131,7 @@ class Impact(Value):
         self.disappeared = [] if disappeared is None else disappeared
         self.products = [] if products is None else products
         self.governance = [] if governance is None else governance
+        self.possible = [] if possible is None else possible
 
     @property
     def introduces_errors(self) -> bool:
@@ -296,7 +302,9 @@ def compare(
     before: Result,
     after: Result,
 ) -> Impact:
-    impact = Impact(manifest, against, sorted({d.path for d in after.dependents}))
+    read = sorted({d.path for d in after.dependents if not d.unread})
+    unread = sorted({d.path for d in after.dependents if d.unread} - set(read))
+    impact = Impact(manifest, against, read, possible=unread)
     shown = _Shown()
     old = {_key(f, shown): f for f in before.findings}
     new = {_key(f, shown): f for f in after.findings}

@@ -76,7 +76,7 @@ def write_text(impact: Impact, out: TextIO) -> None:
     count = len(impact.dependents)
     out.write(
         f"impact of {manifest} against {_printable(impact.against)}: "
-        f"{count} dependent{'s' if count != 1 else ''}\n"
+        f"{count} dependent{'s' if count != 1 else ''}{_possible(impact, shown)}\n"
     )
     out.write(f"findings that appear: {len(impact.appeared)}\n")
     for f in impact.appeared:
@@ -99,6 +99,18 @@ def write_text(impact: Impact, out: TextIO) -> None:
             )
     if impact.governance:
         _governance_text(impact.governance, out)
+
+
+def _possible(impact: Impact, shown: Shown) -> str:
+    """The files too large to read, never parsed: not counted as dependents, but named (whether
+    they are ones cannot be told; `check` reports each)."""
+    if not impact.possible:
+        return ""
+    count = len(impact.possible)
+    names = ", ".join(_printable(shown(p)) for p in impact.possible)
+    return (
+        f", and {count} file{'s' if count != 1 else ''} too large to read that may be one ({names})"
+    )
 
 
 def _held(held: Held | None) -> str:
@@ -191,6 +203,7 @@ def report(impact: Impact) -> dict[str, Any]:
         "manifest": display_path(impact.manifest),
         "against": impact.against,
         "dependents": [shown(p) for p in impact.dependents],
+        **({"possible_dependents": [shown(p) for p in impact.possible]} if impact.possible else {}),
         "appeared": [_finding_json(f, shown) for f in impact.appeared],
         "disappeared": [_finding_json(f, shown) for f in impact.disappeared],
         "products": [_product_json(p, shown) for p in impact.products],
@@ -235,7 +248,8 @@ def write_markdown(impact: Impact, out: TextIO) -> None:
     verdict = f"**{errors} new error{'s' if errors != 1 else ''}**" if errors else "no new errors"
     out.write(
         f"## floe-lint impact: {_md(display_path(impact.manifest))}\n\n"
-        f"Against {_md(impact.against)}: {len(impact.dependents)} dependents, {verdict}, "
+        f"Against {_md(impact.against)}: {len(impact.dependents)} dependents"
+        f"{_md(_possible(impact, shown))}, {verdict}, "
         f"{len(impact.disappeared)} findings fixed, {len(impact.products)} products whose "
         "policy changes.\n"
     )
