@@ -258,7 +258,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         args.workspace, config.path, Path.cwd(), args.paths, discovered=args.config is None
     )
     root = None if args.no_dependents else run.workspace
-    fetch = deferred(config, args.paths, offline=args.offline)
+    fetch = deferred(config, args.paths, offline=args.offline, within=run.workspace)
 
     def lint(sources: Mapping[Path, bytes]) -> Result:
         return engine.run(

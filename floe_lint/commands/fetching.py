@@ -60,16 +60,19 @@ class Deferred:
         return getattr(self.fetcher(), name)
 
 
-def deferred(config: Config, paths: Sequence[Path], *, offline: bool = False) -> Deferred:
+def deferred(
+    config: Config, paths: Sequence[Path], *, offline: bool = False, within: Path | None = None
+) -> Deferred:
     """`fetcher(config, paths, offline=...)`, made when a ref first needs it; the settings are
-    read now, so a config they refuse fails the run as before."""
+    read now, so a config they refuse fails the run as before. `within`: the workspace, where
+    the walk of a folder given follows a link out of it (as `check`'s)."""
     oci = settings(config, offline=offline)
 
     def make() -> Fetcher:
         from floe_lint.oci import lockfile
         from floe_lint.oci.pull import Fetcher
 
-        return Fetcher(oci, lambda: lockfile.collect(paths))
+        return Fetcher(oci, lambda: lockfile.collect(paths, within))
 
     return Deferred(make)
 

@@ -24,7 +24,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: TextIO) -> int:
     from floe_lint.commands.fetching import settings
     from floe_lint.lint.engine import is_env_variant
-    from floe_lint.load.workspace import Workspace, discover
+    from floe_lint.load.workspace import Workspace
     from floe_lint.model.hierarchy import Hierarchy
     from floe_lint.model.refs import Resolver
     from floe_lint.oci import lockfile
@@ -37,7 +37,11 @@ def _lock(args: argparse.Namespace, config: Config, stdout: TextIO, stderr: Text
             return EXIT_USAGE
     fetch = Fetcher(settings(config), refresh_tags=True)
     workspace = Workspace(config.dialect)
-    for path, explicit in discover(args.paths):
+    from floe_lint.lint.walking import selected_files
+    from floe_lint.load.root import workspace_root
+
+    root = workspace_root(None, config.path, Path.cwd(), args.paths, discovered=args.config is None)
+    for path, explicit in selected_files(args.paths, config, root):
         workspace.add(path, explicit)
     hierarchy = Hierarchy(workspace, Resolver(dict(config.refs), fetch), config.manifest)
     products = [d for d in workspace.documents() if d.kind == "floe" and not is_env_variant(d)]

@@ -19,7 +19,7 @@ from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
 from floe_lint.load.kinds import BASE_SUFFIXES
-from floe_lint.load.workspace import Workspace, discover, discover_names, plain
+from floe_lint.load.workspace import Workspace, discover_names, plain
 from floe_lint.model.enforcement import is_strict
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.level import Level
@@ -195,16 +195,14 @@ def run(
         if config.include or config.exclude:  # (the links met are known once it is walked)
             keep = filtering.selector(config, workspace.listed.links)
             named = [(path, explicit) for path, explicit in named if keep(path)]
-    found = (
-        [(Path(path), explicit) for path, explicit in discovered]
-        if discovered is not None and not by_name
-        else []
-        if by_name
-        else list(discover(paths, hook=hook, listing=workspace.listed, within=within))
-    )
-    if found and discovered is None and (config.include or config.exclude):
-        keep = filtering.selector(config, workspace.listed.links)
-        found = [(path, explicit) for path, explicit in found if keep(path)]
+    if by_name:
+        found = []
+    elif discovered is not None:
+        found = [(Path(path), explicit) for path, explicit in discovered]
+    else:  # (the walk and the globs of every command)
+        from floe_lint.lint.walking import selected_files
+
+        found = selected_files(paths, config, within, hook=hook, listing=workspace.listed)
     if discovered is None and not hook and not workspace.listed.links_met and plain(paths):
         # as for `discovered`: no link met
         workspace.know_keys(path for path, _ in (named if by_name else found))

@@ -103,8 +103,9 @@ def write(path: Path, refs: Mapping[str, str]) -> None:
     write_file(path, render(refs))
 
 
-def collect(paths: Iterable[Path]) -> dict[str, str]:
-    """Every ref locked by a floe.lock beside the given files or in the given folders.
+def collect(paths: Iterable[Path], within: Path | None = None) -> dict[str, str]:
+    """Every ref locked by a floe.lock beside the given files or in the given folders (walked
+    as `check` walks them: a link out of one is followed into `within`, the workspace).
 
     The first lock to name a ref wins; `lock-stale` reports products whose own lock disagrees.
     Unreadable lock files are skipped here and reported by `lock-stale`.
@@ -112,7 +113,7 @@ def collect(paths: Iterable[Path]) -> dict[str, str]:
     from floe_lint.load.workspace import discover
 
     folders: dict[Path, None] = {}
-    for path, _ in discover(paths):
+    for path, _ in discover(paths, within=within):
         folders.setdefault(path.parent.resolve(), None)
     locks: dict[str, str] = {}
     for folder in folders:

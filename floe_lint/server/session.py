@@ -191,14 +191,12 @@ class Session:
     def index(self) -> tuple[Model, list[Product]]:
         """Every product of the workspace, resolved (built once until something changes)."""
         if self._index is None:
-            from floe_lint.lint import filtering
             from floe_lint.lint.engine import is_env_variant
-            from floe_lint.load.workspace import discover
+            from floe_lint.lint.walking import selected_files
 
             workspace, hierarchy = self._workspace()
-            for path, explicit in discover([self.root]):
-                if filtering.selected(path, self.config):
-                    workspace.add(path, explicit)
+            for path, explicit in selected_files([self.root], self.config, self.root):
+                workspace.add(path, explicit)
             docs = [d for d in workspace.documents() if d.kind and not is_env_variant(d)]
             products = [hierarchy.product(d) for d in docs if d.kind == "floe"]
             self._index = (Model(workspace, hierarchy, docs), products)
