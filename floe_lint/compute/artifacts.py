@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from floe_lint.load.pyyaml import yaml
 from floe_lint.load.reading import read_regular
+from floe_lint.reporters import json_text
 
 SCHEMA_VERSION: Literal["1"] = "1"
 ARTIFACTS_FILE = "compiled_artifacts.json"
@@ -105,7 +106,11 @@ def schema_text() -> str:
 
 
 def artifacts_text(artifacts: CompiledArtifacts) -> str:
-    return json.dumps(artifacts.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    """The artifacts as JSON, a bidi or control character of user text (a transform path
+    `models/\\u202efdp.exe/` in dbt_select) written as a `\\u` escape (`json_text`): a
+    reviewer of the file sees the escape, never text reordered (Trojan Source), and the data
+    read back, dbt's --select included, is the same."""
+    return json_text(artifacts.model_dump(mode="json"), indent=2) + "\n"
 
 
 def profiles_document(
@@ -132,8 +137,13 @@ def profiles_text(document: dict[str, Any], outputs: str = PER_COMPUTE) -> str:
         + "# Credentials come only from environment variables (env_var).\n"
     )
     body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False, allow_unicode=True)
-    if yaml.safe_load(body) != document:  # PyYAML writes NEL, LS, PS raw in a quoted scalar:
-        # read back (as dbt reads the file) each is a line break folded into a space
+    if not body.isascii() and (
+        yaml.safe_load(body) != document  # PyYAML writes NEL, LS, PS raw in a quoted scalar:
+        # read back (as dbt reads the file) each is a line break folded into a space; and it
+        # writes a bidi override (U+202E) or a zero-width character raw, which reorders or
+        # hides what a reviewer sees (Trojan Source): then every non-ASCII character is escaped
+        or not all(c.isprintable() or c == "\n" for c in body)
+    ):
         body = yaml.safe_dump(document, sort_keys=False, default_flow_style=False)
     return header + body
 

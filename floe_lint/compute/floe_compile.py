@@ -11,7 +11,6 @@ else floe-lint's built-in one of the same name; `Compiled.rendered_by` says whic
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from floe_lint.compute import artifacts as art
@@ -25,6 +24,7 @@ from floe_lint.compute.upstream_plugins import preferring_upstream
 from floe_lint.load.document import Document
 from floe_lint.model.dialects import product_of
 from floe_lint.model.level import Level
+from floe_lint.reporters import json_text
 
 #: the categories upstream's compile cannot do without
 REQUIRED = ("compute", "orchestrator")
@@ -196,7 +196,7 @@ def compile_floe_product(doc: Document, level: Level | None) -> Compiled:
     return Compiled(
         document,
         {
-            art.ARTIFACTS_FILE: json.dumps(document, indent=2, ensure_ascii=False) + "\n",
+            art.ARTIFACTS_FILE: json_text(document, indent=2) + "\n",
             art.PROFILES_FILE: art.profiles_text(dbt_profiles, art.PER_ENVIRONMENT),
         },
         rendered_by,
