@@ -56,17 +56,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     model = ctx.model_of(doc)
     if not isinstance(model, Product) or not model.transforms:
         return
-    platform = ctx.product_of(doc).platform
-    default = platform.default if platform is not None and not platform.unloaded() else None
     computes: dict[str, tuple[Any, Node]] = {}
-    named: dict[str, tuple[str, Node]] = {}
     key = model.transforms[0].identity_key
     for t in model.transforms:
-        if t.identity:
-            named.setdefault(_same(key, t.identity), (t.identity, t.node))
         if t.identity and "compute" in t.data and isinstance(t.compute, str):
-            if t.compute == default:
-                continue  # the platform's default: both readings run it on that compute
             computes.setdefault(_same(key, t.identity), (t.compute, t.compute_node))
     for variant in ctx.environment_overlays(doc):
         entries = variant.node().child("transforms")
@@ -80,8 +73,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             if not isinstance(identity, str) or "compute" in entry:
                 continue
             found = computes.get(_same(key, identity))
-            if found is None:
-                continue  # a transform the base does not give another compute: one reading
+            if found is None or found[0] == _default(doc, ctx):
+                continue  # no compute in the base, or the platform's default: one reading
             compute, node = found
             line = node.span().start_line
             yield ctx.finding(
@@ -93,6 +86,10 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                 f"of per-environment files: write `compute: {compute}` here",
                 related=[ctx.related(node, f"the compute of transform '{identity}' in the base")],
             )
+        named: dict[str, tuple[str, Node]] = {}
+        for t in model.transforms:
+            if t.identity:
+                named.setdefault(_same(key, t.identity), (t.identity, t.node))
         for same, (identity, node) in named.items():
             if same not in written:
                 yield ctx.finding(
@@ -105,6 +102,13 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
                     at="key",
                     related=[ctx.related(node, f"transform '{identity}' in the base")],
                 )
+
+
+def _default(doc: Document, ctx: Context) -> Any:
+    """The effective default compute of the base's platform (None: unknown); asked only for an
+    entry that leaves a compute out, as resolving the platform is not free."""
+    platform = ctx.product_of(doc).platform
+    return platform.default if platform is not None and not platform.unloaded() else None
 
 
 def _same(key: str, identity: str) -> str:
