@@ -103,6 +103,10 @@ ELSEWHERE = {
         "tests/test_plugins_entry_point.py::test_rules_and_rule_show_the_installed_rule"
     ),
     "floe-lint server": "tests/test_server_command.py",
+    "cd ~ && floe-lint check work/repo/platform/manifest.yaml": (
+        "tests/test_workspace_from_targets.py::"
+        "test_from_a_folder_of_no_project_a_project_below_it_is_searched_alone"
+    ),
     "floe-lint server --config FILE": "tests/test_server_command.py",
 }
 # Not run by any test, and why.
