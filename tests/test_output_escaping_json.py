@@ -2,7 +2,9 @@
 escapes as a JSON `\\u` escape: json.dumps(ensure_ascii=False) left C1 controls (U+009B is a
 terminal's control sequence introducer), DEL, U+2028 and bidi controls of a key raw, so
 `check --format json` shown in a terminal or a review could be driven by the file's text. The
-data is unchanged: the escape reads back as the same character."""
+data is unchanged: the escape reads back as the same character. A SARIF message is text a
+viewer (GitHub code scanning) decodes and shows a reviewer: it is escaped as the text format
+escapes it, so a bidi control cannot reorder what the reviewer reads."""
 
 from __future__ import annotations
 
@@ -33,6 +35,13 @@ def test_a_key_s_control_characters_are_escaped_in_json(
     run = run_cli("check", "floe.yaml", "--format", fmt)
     assert run.code == 1
     assert [c for c in RAW if c in run.stdout] == []
-    assert "\\u009b2J\\u007f\\u0085\\u2028\\u202eü" in run.stdout  # (ü kept as it is)
-    # (sarif writes "Unknown key ... in the document.")
-    assert f"nown key '{KEY}'" in json.dumps(json.loads(run.stdout), ensure_ascii=False)
+    decoded = json.dumps(json.loads(run.stdout), ensure_ascii=False)
+    if fmt == "sarif":  # a viewer shows the decoded message: escaped as the text format does
+        assert (
+            "Unknown key 'z\\x9b2J\\x7f\\x85\\u2028\\u202eü' in the document."
+            in (json.loads(run.stdout)["runs"][0]["results"][0]["message"]["text"])
+        )
+        assert not any(c in decoded for c in RAW)
+    else:
+        assert "\\u009b2J\\u007f\\u0085\\u2028\\u202eü" in run.stdout  # (ü kept as it is)
+        assert f"nown key '{KEY}'" in decoded

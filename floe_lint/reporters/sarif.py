@@ -31,6 +31,7 @@ from floe_lint.lint.baseline import offending_text
 from floe_lint.lint.filtering import Suppressed
 from floe_lint.lint.registry import Rule
 from floe_lint.load import paths
+from floe_lint.reporters import printable
 from floe_lint.reporters.summary import Silenced
 
 HOMEPAGE = "https://github.com/floe-dev/floe-lint"
@@ -185,8 +186,11 @@ def _descriptor(rule: Rule, level: str) -> Any:
 
 
 def alert_text(message: str) -> str:
-    """A finding's message as an alert title: capitalised, ending with a full stop."""
-    text = message.strip()
+    """A finding's message as an alert title: capitalised, ending with a full stop, each control
+    or bidi character of user text escaped (`printable`) as the text format shows it: a SARIF
+    viewer (GitHub code scanning) decodes the JSON and shows the message to a reviewer, where a
+    raw U+202E would reorder what they read."""
+    text = printable(message.strip())
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "?", "!")) else text + "."
 
