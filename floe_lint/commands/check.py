@@ -181,7 +181,7 @@ class CheckRun:
             if not left:
                 break
         if left and self.workspace is not None:  # (rare: a folder of links, or of nothing)
-            from floe_lint.load.walk import linked_targets
+            from floe_lint.load.linked import linked_targets
 
             # its files may lie where links in it lead (`discover`'s `within`)
             keys = [resolved(source.path) for source in result.files]
@@ -197,6 +197,15 @@ class CheckRun:
         empty = [folder for folder, _ in left]
         checked = result.files
         for folder in empty:
+            if self.workspace is not None:
+                from floe_lint.load.linked import links_out
+                from floe_lint.reporters import printable
+
+                for link in links_out(folder, self.workspace):
+                    stderr.write(
+                        f"floe-lint: {printable(link)} is a symbolic link out of the workspace: "
+                        "not read (name it on the command line to check it)\n"
+                    )
             stderr.write(
                 f"floe-lint: {relative_posix(folder) or '.'} holds no manifest or floe.yaml "
                 "(nothing checked there)\n"

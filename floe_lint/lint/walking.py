@@ -14,7 +14,8 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from floe_lint.load.walk import Beside, discover
+from floe_lint.load.linked import discover
+from floe_lint.load.walk import Beside
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

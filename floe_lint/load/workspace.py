@@ -20,17 +20,10 @@ from floe_lint.load.kinds import (
     looks_ours,
 )
 from floe_lint.load.lazy import LazySourceFile, Shelved
+from floe_lint.load.linked import discover, discover_names, plain
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
 from floe_lint.load.retired import Retired
-from floe_lint.load.walk import (
-    JSON_SUFFIX,
-    SKIP_DIRS,
-    YAML_SUFFIXES,
-    Beside,
-    discover,
-    discover_names,
-    plain,
-)
+from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, Beside
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

@@ -28,8 +28,9 @@ from pathlib import Path
 
 from floe_lint.load import bulk
 from floe_lint.load.document import Document
+from floe_lint.load.linked import linked_folder_files
 from floe_lint.load.paths import real
-from floe_lint.load.walk import Beside, Folder, files_of, folder_files, linked_folder_files, walk
+from floe_lint.load.walk import Beside, Folder, files_of, folder_files, walk
 from floe_lint.load.workspace import Workspace, discover
 from floe_lint.model.dependents_scan import (
     first_pass,
