@@ -1,0 +1,135 @@
+"""FL610 on long `policy_overrides` lists: every entry below was compared with every entry above
+by walking both globs as automata (up to 4,096 states a pair), so 400 random globs under 400 took
+28.7 s of CPU from a 36 KB manifest (a red team's denial of a CI job). Now a pair whose literal
+start or end cannot fit is decided without a walk, each pair is walked once, and a level's walks
+share a budget of states: past it, an entry not yet shown inside one above is reported as too
+many to compare, never passed unproven."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.test_governance_defaults import domain, governance_findings
+from tests.test_policy_overrides_added import TAIL
+
+ENTERPRISE_HEAD = """apiVersion: floe.dev/v1
+kind: Manifest
+metadata: {name: acme, version: 1.0.0, owner: platform@acme.example}
+scope: enterprise
+plugins: {compute: {type: duckdb}, orchestrator: {type: dagster}}
+governance:
+  policy_overrides:
+"""
+
+
+def _entries(globs: list[str], action: str = "downgrade") -> str:
+    return "".join(
+        f"    - {{pattern: '{glob}', action: {action}, reason: R{i}}}\n"
+        for i, glob in enumerate(globs)
+    )
+
+
+def _red_team_list(draw: random.Random, count: int) -> str:
+    """The red team's generator: random globs, actions and expiry dates."""
+    lines = []
+    for i in range(count):
+        glob = "".join(draw.choice("*ab?_") for _ in range(draw.randint(3, 30)))
+        action = draw.choice(["exclude", "downgrade"])
+        lines.append(
+            f"    - {{pattern: '{glob}', action: {action}, reason: R{i}, "
+            f"expires: 2027-0{draw.randint(1, 9)}-01}}\n"
+        )
+    return "".join(lines)
+
+
+def test_hostile_long_lists_walk_a_bounded_number_of_states(
+    lint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """400 random globs under 400: main before walked about 25 M glob steps (28.7 s)."""
+    from floe_lint.rules import policy_overrides_added as rule
+
+    steps = 0
+    step = rule._step
+
+    def counted(glob: str, states: frozenset[int], symbol: str | None) -> frozenset[int]:
+        nonlocal steps
+        steps += 1
+        return step(glob, states, symbol)
+
+    monkeypatch.setattr(rule, "_step", counted)
+    draw = random.Random(1)
+    above = _red_team_list(draw, 400)
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE_HEAD + above,
+            "manifest.yaml": domain("  policy_overrides:\n" + _red_team_list(draw, 400)),
+        },
+        "--select",
+        "FL610",
+    )
+    assert run.code == 1
+    assert 0 < steps <= 20 * rule._BUDGET, steps
+    # the unbounded comparison reported 289 of these entries; past the budget, more are reported
+    assert len(governance_findings(run)) >= 289
+
+
+def test_a_long_list_of_narrower_entries_is_still_judged_exactly(lint) -> None:
+    """150 team overrides above, each narrowed below in the same order, and one entry added at
+    the end: only that entry is reported, with the message that says so (a budget spent on
+    pairs that cannot fit would report the narrower ones too)."""
+    teams = [f"team{i:03d}" for i in range(150)]
+    above = _entries([f"{team}_*" for team in teams])
+    below = _entries([f"{team}_legacy_*" for team in teams]) + (
+        "    - {pattern: 'orders_*', action: exclude, reason: new}\n"
+    )
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE_HEAD + above,
+            "manifest.yaml": domain("  policy_overrides:\n" + below),
+        },
+        "--select",
+        "FL610",
+    )
+    assert governance_findings(run) == [
+        (
+            "FL610",
+            159,
+            7,
+            "domain 'sales' adds governance.policy_overrides entry {pattern: 'orders_*', action: "
+            f"exclude, reason: new}}, which enterprise 'acme' {TAIL}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "fits"),
+    [
+        ("legacy_orders_*", "legacy_*", True),
+        ("ab?", "abc", False),  # ab? matches abd
+        ("a*c", "ab*", False),  # a*c matches ac
+        ("x_*_y", "x*y", True),
+        ("abc", "a*c", True),
+        ("*_legacy", "*legacy", True),
+        ("*legacy", "*_legacy", False),
+    ],
+)
+def test_the_literal_ends_never_refuse_a_glob_inside(mine: str, theirs: str, fits: bool) -> None:
+    """`_ends_fit` refuses only pairs the walk refuses too (it is a shortcut, not a judge)."""
+    from floe_lint.rules import policy_overrides_added as rule
+
+    walked = rule._walked_within(mine, theirs, rule._Budget())
+    assert walked is fits
+    assert rule._ends_fit(mine, theirs) or not walked
+
+
+@given(st.text("*?ab_", min_size=1, max_size=12), st.text("*?ab_", min_size=1, max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_a_pair_the_ends_refuse_is_one_the_walk_refuses(mine: str, theirs: str) -> None:
+    from floe_lint.rules import policy_overrides_added as rule
+
+    if not rule._ends_fit(mine, theirs):
+        assert rule._walked_within(mine, theirs, rule._Budget()) is False
