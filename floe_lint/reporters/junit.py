@@ -2,7 +2,9 @@
 
 Each checked file is a test case named after the file; each finding in it is a `<failure>`
 whose type is the rule id. A clean file is a passing test case, so the report also shows
-what was checked. XML 1.0 cannot carry most control characters: they are written as `\\xNN`.
+what was checked. User text is written as the text format shows it (`printable`: C1 controls,
+line separators and bidi controls escaped, which XML would carry raw to a CI page), and what
+XML 1.0 cannot carry at all as `\\xNN`.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from floe_lint.findings import Finding
-from floe_lint.reporters import display_path
+from floe_lint.reporters import display_path, printable
 from floe_lint.reporters.summary import NOTHING_SILENCED, Silenced
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def _xml_text(text: str) -> str:
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m[0]):02x}", printable(text))
 
 
 def _line(finding: Finding) -> str:
