@@ -170,17 +170,30 @@ def names_no_credential(key: str) -> bool:
     return bool(words) and words[-1] in _NOT_A_CREDENTIAL
 
 
-# `{{ env_var('NAME') }}`, optionally `| as_number`: nothing else, no default value but the
-# empty one (an optional passphrase). Each quantifier is followed by a character it cannot
-# match, so matching is linear. The same text is the JSON Schema pattern of a plugin's SECRET.
+#: Filters that only convert or reshape the variable's value (dbt's conversions, Jinja's pure
+#: string filters), written without arguments: none can add text of its own, so a reference
+#: through them is still not a credential. `default` may take only the empty literal (as
+#: `env_var` may): `| default('s3cr3t')` carries the credential itself.
+PURE_FILTERS = (
+    "as_number", "as_bool", "as_text", "as_native", "int", "float", "string",
+    "lower", "upper", "trim", "title", "capitalize",
+)  # fmt: skip
+_EMPTY = r"(?:''|\"\")"
+# `{{ env_var('NAME') }}`, then any of those filters (`| trim | lower`, `| default('')`):
+# nothing else, no default value but the empty one (an optional passphrase). Each quantifier
+# is followed by a character it cannot match, and a filter's name by a blank, `|`, `(` or `}`
+# (none a name's character), so matching is linear. The same text is the JSON Schema pattern
+# of a plugin's SECRET.
 REFERENCE_PATTERN = (
     r"\{\{\s*env_var\(\s*(?:'[A-Za-z_][A-Za-z0-9_]*'|\"[A-Za-z_][A-Za-z0-9_]*\")"
-    r"\s*(?:,\s*(?:''|\"\")\s*)?\)\s*(?:\|\s*as_number\s*)?\}\}"
+    rf"\s*(?:,\s*{_EMPTY}\s*)?\)\s*"
+    rf"(?:\|\s*(?:{'|'.join(PURE_FILTERS)}|default\s*\(\s*{_EMPTY}\s*\))\s*)*\}}\}}"
 )
 
 
 _NAME_START = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_")
 _NAME_CHARS = _NAME_START | frozenset("0123456789")
+_PURE = frozenset(PURE_FILTERS)
 
 
 def _blanks(text: str, at: int, blanks: str | None) -> int:
@@ -222,24 +235,43 @@ def is_reference_text(text: str, blanks: str | None = None) -> bool:
         return False
     at = _blanks(text, at + 1, blanks)
     if text.startswith(",", at):  # the empty default: `''` or `""`
-        at = _blanks(text, at + 1, blanks)
-        if not (text.startswith("''", at) or text.startswith('""', at)):
+        at = _empty_literal(text, at + 1, blanks)
+        if at < 0:
             return False
-        at = _blanks(text, at + 2, blanks)
     if not text.startswith(")", at):
         return False
     at = _blanks(text, at + 1, blanks)
-    if text.startswith("|", at):
-        at = _blanks(text, at + 1, blanks)
-        if not text.startswith("as_number", at):
+    while text.startswith("|", at):  # a filter: a whole name (a longer one is none of them)
+        start = _blanks(text, at + 1, blanks)
+        at = start
+        while at < len(text) and text[at] in _NAME_CHARS:
+            at += 1
+        name = text[start:at]
+        if name == "default":
+            at = _blanks(text, at, blanks)
+            if not text.startswith("(", at):
+                return False
+            at = _empty_literal(text, at + 1, blanks)
+            if at < 0 or not text.startswith(")", at):
+                return False
+            at += 1
+        elif name not in _PURE:
             return False
-        at = _blanks(text, at + 9, blanks)
+        at = _blanks(text, at, blanks)
     return at + 2 == len(text) and text.startswith("}}", at)
 
 
+def _empty_literal(text: str, at: int, blanks: str | None) -> int:
+    """The index after blanks, `''` or `""`, and blanks, starting at `at`; or -1."""
+    at = _blanks(text, at, blanks)
+    if not (text.startswith("''", at) or text.startswith('""', at)):
+        return -1
+    return _blanks(text, at + 2, blanks)
+
+
 def is_reference(value: object) -> bool:
-    """True when the whole value is `{{ env_var('NAME') }}` (optionally `| as_number`, or an
-    empty default).
+    """True when the whole value is `{{ env_var('NAME') }}` (optionally through pure filters,
+    `| as_number`, `| trim`, `| default('')`, or with an empty default).
 
     A default (`env_var('X', 's3cr3t')`), a literal template (`{{ 'x' }}`) or a shell form
     (`${X:-x}`) is not: each can carry the credential itself.

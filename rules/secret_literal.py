@@ -2,8 +2,10 @@
 
 Why: a password committed to a manifest is leaked to everyone who can read the repository
 and every registry it is published to. Values must come from `{{ env_var('NAME') }}`
-(optionally `| as_number`) or the compute's `connection_secret_ref`. A default value
-(`env_var('PW', 's3cr3t')`), a literal template (`{{ 'x' }}`) or `${PW:-x}` is a literal.
+(optionally through filters that add no text: `| as_number`, `| as_text`, `| trim`, `| lower`,
+`| default('')`) or the compute's `connection_secret_ref`. A default value
+(`env_var('PW', 's3cr3t')`, `| default('s3cr3t')`), a literal template (`{{ 'x' }}`) or
+`${PW:-x}` is a literal.
 Keys match word by word (`dbPassword`, `secretAccessKey`, `pw`, `password1`), values nested
 under them in mappings or lists count, and per-environment overlays are scanned too.
 floe-lint never prints the value, not even with `--show-source`.

@@ -25,22 +25,30 @@ PYTHON_ONLY_BLANKS = "\x1c\x1d\x1e\x1f\x85"
 EDGES = "aZz09_.-/@\x7f\x9f\u200b{}()|,'\"é" + ECMA_BLANKS + PYTHON_ONLY_BLANKS
 pieces = st.sampled_from(
     ["{{", "}}", "env_var(", "env_var", "(", ")", "'", '"', "''", '""', ",", "|",
-     "as_number", "as_numbe", "X", "_A1", "1A", " ", "\t", "\u3000", "\n"]
+     "as_number", "as_numbe", "trim", "lower", "default", "default(", "as_text1", "X", "_A1",
+     "1A", " ", "\t", "\u3000", "\n"]
 )  # fmt: skip
 near_references = st.lists(pieces | st.text(EDGES, max_size=2), max_size=14).map("".join)
 texts = st.text(st.sampled_from(EDGES) | st.characters(), max_size=30) | near_references
 
 
-def reference_like(blank: str, quote: str, name: str, default: bool, number: bool) -> str:
-    """A text the reference pattern's grammar makes (or nearly, with an odd name)."""
+def reference_like(blank: str, quote: str, name: str, default: bool, filters: list[str]) -> str:
+    """A text the reference pattern's grammar makes (or nearly, with an odd name or filter)."""
     b = blank
     text = f"{b}{{{{{b}env_var({b}{quote}{name}{quote}{b}"
     if default:
         text += f",{b}{quote}{quote}{b}"
     text += f"){b}"
-    if number:
-        text += f"|{b}as_number{b}"
+    for filter_ in filters:
+        text += f"|{b}{filter_.replace(' ', b)}{b}"
     return text + "}}" + b
+
+
+#: filters as a reference writes them (blanks inside stand for the blank drawn), and near ones
+filters = st.sampled_from(
+    ["as_number", "as_text", "trim", "lower", "capitalize", "default('')", 'default ( "" )',
+     "default('x')", "default()", "default", "replace('a', 'b')", "trim()", "as_numbe", "Trim"]
+)  # fmt: skip
 
 
 references = st.builds(
@@ -49,7 +57,7 @@ references = st.builds(
     st.sampled_from(["'", '"', "`"]),
     st.text(st.sampled_from("aZ_09-é"), max_size=5),
     st.booleans(),
-    st.booleans(),
+    st.lists(filters, max_size=3),
 )
 
 

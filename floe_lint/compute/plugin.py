@@ -112,7 +112,8 @@ ENV_VAR_PATTERN = rf"^\s*{REFERENCE_PATTERN}\s*$"
 SECRET = {
     "type": "string",
     "pattern": ENV_VAR_PATTERN,
-    "description": "Only as {{ env_var('NAME') }}, without a default value; "
+    "description": "Only as {{ env_var('NAME') }}, without a default value (pure filters "
+    "such as | trim or | as_text allowed); "
     "default: the PREFIX_KEY variable.",
 }
 _COMMON_PROPERTIES: dict[str, Any] = {
