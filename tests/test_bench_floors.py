@@ -149,3 +149,37 @@ def test_edit_floor_refuses_to_time_less_than_it_says(tmp_path: Path) -> None:
     modules.write_text("json\nfloe_lint.no_such_module\n", "utf-8")
     done = subprocess.run([sys.executable, script, "imports", str(modules)], capture_output=True)
     assert done.returncode == 3 and b"1 recorded modules could not be imported" in done.stderr
+
+
+def test_edit_floor_imports_in_the_order_the_run_began_them(tmp_path: Path) -> None:
+    """`record` lists the modules in the order their imports began, so that the floor imports
+    them as the run does: floe-lint's PyYAML seed (floe_lint.load.pyyaml) before PyYAML. In
+    `sys.modules`' order (the order they ended in) `yaml.reader` came first and the floor
+    compiled PyYAML's NON_PRINTABLE pattern, 53 M instructions that the run does not spend."""
+    corpus = generate(tmp_path / "c", 3, 6)
+    modules = tmp_path / "modules.txt"
+    record = [sys.executable, str(floors.EDIT_FLOOR), "record", str(modules), "--"]
+    done = subprocess.run(
+        [*record, "check", str(corpus.root)],
+        cwd=corpus.root,
+        env=cached_env(tmp_path, "record"),
+        capture_output=True,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    names = modules.read_text("utf-8").split()
+    assert len(names) == len(set(names))
+    assert names.index("floe_lint.load.pyyaml") < names.index("yaml") < names.index("yaml.reader")
+    assert names.index("floe_lint.commands.check") < names.index("floe_lint.config")
+    probe = (
+        "import sys\nfrom benchmarks import edit_floor\nedit_floor.start(sys.argv[1])\n"
+        "import yaml.reader\nfrom floe_lint.load.pyyaml import SAME\n"
+        "print(yaml.reader.Reader.NON_PRINTABLE.pattern == SAME)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe, str(modules)],
+        cwd=Path(edit_floor.__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "True"
