@@ -207,7 +207,7 @@ def render(value: str) -> list[str]:
 
 _NAME = st.from_regex(r"[A-Z_][A-Z0-9_]{0,6}", fullmatch=True)
 _BLANK = st.sampled_from(["", " ", "  ", "\t"])
-_CHARS = st.text(alphabet="ab_-/.: {}|~%#\\'\"", max_size=6)
+_CHARS = st.text(alphabet="ab_-/.: {}|~%#\\'\"\n", max_size=6)
 
 
 @st.composite
@@ -292,7 +292,7 @@ _TOKENS = st.sampled_from(
         "{{", "}}", "{{-", "-}}", "{%", "{#", "{", "}", "env_var", "(", ")", ",", "~", "|",
         "'A'", '"B"', "'a\\'", "\\", "'", '"', "lower", "default", "attr", "map", "'__class__'",
         ".", "__class__", "log", "var", "modules", "x", "1", "none", "[", "]", " ", "+", "-",
-        "*", "=", "info", ":", "is", "defined", "if", "else",
+        "*", "=", "info", ":", "is", "defined", "if", "else", "\n", "'a\nb'",
     ]
 )  # fmt: skip
 

@@ -53,7 +53,7 @@ def _word(text: str, at: int) -> int:
 def _quoted(text: str, at: int) -> int:
     """The index after a quoted string starting at `at`, or -1. A backslash escapes the next
     character, as in Jinja's lexer (`'a\\'` does not end at its second quote); a line break
-    is refused."""
+    is a character of the string, as there (its pattern is read with `re.S`)."""
     quote = text[at : at + 1]
     if quote not in ("'", '"'):
         return -1
@@ -62,8 +62,6 @@ def _quoted(text: str, at: int) -> int:
         char = text[at]
         if char == quote:
             return at + 1
-        if char == "\n":
-            return -1
         at += 2 if char == "\\" else 1
     return -1
 
