@@ -133,3 +133,73 @@ def test_a_pair_the_ends_refuse_is_one_the_walk_refuses(mine: str, theirs: str) 
 
     if not rule._ends_fit(mine, theirs):
         assert rule._walked_within(mine, theirs, rule._Budget()) is False
+
+
+def test_thousands_of_entries_compare_a_bounded_number_of_pairs(
+    lint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """1,200 random globs under 1,200: every entry was compared with every entry above (1.4 M
+    pairs here; 4,000 under 4,000 took 45 s of CPU). Past the level's allowance of pairs, an
+    entry not yet shown inside one above is reported as too many to compare."""
+    from floe_lint.rules import policy_overrides_added as rule
+
+    pairs = 0
+    within = rule._within
+
+    def counted(mine: dict[str, object], theirs: dict[str, object], budget: object) -> object:
+        nonlocal pairs
+        pairs += 1
+        return within(mine, theirs, budget)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rule, "_within", counted)
+    draw = random.Random(7)
+    above = _red_team_list(draw, 1200)
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE_HEAD + above,
+            "manifest.yaml": domain("  policy_overrides:\n" + _red_team_list(draw, 1200)),
+        },
+        "--select",
+        "FL610",
+    )
+    assert run.code == 1
+    assert 0 < pairs <= rule._PAIRS + 2 * 1200, pairs
+    findings = governance_findings(run)
+    assert len(findings) >= 900
+    too_many = [f for f in findings if "too many or too complex to compare exactly" in f[3]]
+    assert too_many, findings[:3]
+
+
+def test_a_long_list_kept_as_above_is_compared_once(lint, monkeypatch: pytest.MonkeyPatch) -> None:
+    """4,000 overrides kept below in the enterprise's order (reasons reworded): no finding, and
+    the two lists' common start is found once, not again for every entry (3.1 s before)."""
+    from floe_lint.rules import policy_overrides_added as rule
+
+    prefixes = []
+    budgets = set()
+    kept_prefix = rule._kept_prefix
+
+    def counted(
+        own: list[dict[str, object]], entries: list[dict[str, object]], budget: object
+    ) -> int:
+        found = kept_prefix(own, entries, budget)  # type: ignore[arg-type]
+        prefixes.append(found)
+        budgets.add(budget)
+        return found
+
+    monkeypatch.setattr(rule, "_kept_prefix", counted)
+    globs = [f"team{i:04d}_*" for i in range(4000)]
+    below = _entries(globs).replace("reason: R", "reason: kept R")
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE_HEAD + _entries(globs),
+            "manifest.yaml": domain("  policy_overrides:\n" + below),
+        },
+        "--select",
+        "FL610",
+    )
+    assert governance_findings(run) == []
+    assert run.code == 0
+    assert len(prefixes) == 4000 and set(prefixes) == {4000}, sorted(set(prefixes))[:5]
+    # one level above, one budget: its common start with the level's list worked out once
+    assert [len(budget.prefixes) for budget in budgets] == [1]  # type: ignore[attr-defined]
