@@ -151,3 +151,57 @@ def test_globs_that_leave_out_both_spellings_leave_it_out(resolving: Path) -> No
     run = run_cli("check", "--no-cache", "products")
     assert (run.code, run.stdout) == (0, "")
     assert "products holds no manifest or floe.yaml (nothing checked there)\n" in run.stderr
+
+
+@pytest.fixture
+def hidden(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The link's target in a folder no walk enters (`.templates/`, `node_modules/`), at
+    another depth than the link: its ref names the manifest from the target's folder only."""
+    ws = tmp_path / "ws"
+    product = PRODUCT.replace("../../platform", "../platform")
+    write_files(ws, {"platform/manifest.yaml": MANIFEST, ".templates/campaigns.yaml": product})
+    (ws / ".git").mkdir()
+    (ws / "products/campaigns").mkdir(parents=True)
+    os.symlink("../../.templates/campaigns.yaml", ws / "products/campaigns/floe.yaml")
+    monkeypatch.chdir(ws)
+    return ws
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        ("platform/manifest.yaml",),
+        ("--hook", "platform/manifest.yaml"),  # (a commit that narrows the manifest)
+        (".",),
+    ],
+)
+def test_the_changed_manifest_finds_it_from_the_target_folder(
+    hidden: Path, given: tuple[str, ...]
+) -> None:
+    """The dependents search read a linked file's refs from the link's folder
+    (`products/campaigns/../platform/manifest.yaml`: nothing), where the hierarchy reads them
+    from the target's; the target itself lies where the walk does not go, so `check
+    platform/manifest.yaml` (the pre-commit hook's run) passed: '1 file checked', exit 0."""
+    run = run_cli("check", "--no-cache", *given)
+    message = NOT_APPROVED.replace("templates/campaigns/floe.yaml", ".templates/campaigns.yaml")
+    note = "      note: a dependent of the changed manifest platform/manifest.yaml\n"
+    expected = message + (note if given != (".",) else "")
+    assert (run.code, run.stdout) == (1, expected)
+    assert run.stderr.startswith("floe-lint: 1 error (2 files checked")
+
+
+def test_a_link_below_the_changed_manifest_folder_by_its_target(hidden: Path) -> None:
+    """A linked file whose target lies below the changed manifest's folder, naming it by `..`
+    alone (no needle of its name), is a dependent too."""
+    os.replace(hidden / ".templates", hidden / "platform/.templates")
+    (hidden / "platform/.templates/campaigns.yaml").write_text(
+        PRODUCT.replace("../../platform/manifest.yaml", "../manifest.yaml"), "utf-8"
+    )
+    os.remove(hidden / "products/campaigns/floe.yaml")
+    os.symlink("../../platform/.templates/campaigns.yaml", hidden / "products/campaigns/floe.yaml")
+    run = run_cli("check", "--no-cache", "platform/manifest.yaml")
+    message = NOT_APPROVED.replace(
+        "templates/campaigns/floe.yaml", "platform/.templates/campaigns.yaml"
+    )
+    note = "      note: a dependent of the changed manifest platform/manifest.yaml\n"
+    assert (run.code, run.stdout) == (1, message + note)

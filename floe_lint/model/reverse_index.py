@@ -332,9 +332,11 @@ class ReverseIndex:
         else:
             listed = ((*item, False) for item in self._listed())
         for name, text, link, passed in listed:
+            # a linked file's refs resolve from the folder it leads to, as the hierarchy's do
+            where = os.path.realpath(text) if link else text
             if passed:
                 pass
-            elif text in candidate or text.startswith(folders):
+            elif text in candidate or where.startswith(folders):
                 if again:
                     continue  # taken (or tested and parsed) by the first pass
             elif not every:
@@ -342,7 +344,7 @@ class ReverseIndex:
                 if raw is None:
                     if not too_large_to_search(name, os.path.basename(name), link):
                         continue
-                elif not holds_ref(raw, text, needles, targets, again):
+                elif not holds_ref(raw, where, needles, targets, again):
                     continue
             self._take(name, text, link, causes, found)
         return found
