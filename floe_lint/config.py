@@ -1,6 +1,7 @@
 """Run configuration: `[tool.floe-lint]` in pyproject.toml or `.floe-lint.yaml`, plus CLI flags.
 
-The nearest config file to the working directory wins, or, for paths given outside its
+The working directory's project's config file wins (`find_config`: inside a repository its
+outermost, else the nearest), or, for paths given outside its
 workspace, the one their project's root reads; `--config FILE` overrides the search.
 The config is validated by `schemas/config.json`: an unknown key or a bad value is an error
 that names the file, the line and the closest valid key.
@@ -297,7 +298,7 @@ def load_config(
     explicit: Path | None, cwd: Path, *, isolated: bool = False, targets: Sequence[Path] = ()
 ) -> Config:
     """The config: `explicit` (--config), else the discovered file, else defaults. The file
-    is discovered from the paths a command was given (`targets`): the nearest above `cwd`, or
+    is discovered from the paths a command was given (`targets`): `cwd`'s (`find_config`), or
     their own project's when they lie outside its workspace (floe_lint.load.root).
 
     Precedence is command line > `--config` > discovered file: a discovered file is read only

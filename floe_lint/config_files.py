@@ -18,14 +18,33 @@ CONFIG_NAMES = (".floe-lint.yaml", ".floe-lint.yml", "pyproject.toml")
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest config file upwards from `start` (pyproject.toml only with our table)."""
-    for folder in (start, *start.parents):
-        for name in CONFIG_NAMES:
-            candidate = folder / name
-            if not candidate.is_file():
-                continue
-            if name != "pyproject.toml" or "floe-lint" in read_toml(candidate).get("tool", {}):
-                return candidate
+    """The config file of `start`'s project (pyproject.toml only with our table): inside a
+    repository (a folder at or above `start` holding `.git`), the outermost one from `start`
+    up to its root, so that a folder below the root's config (a product's own) cannot relax
+    the repository's mandatory rules from a run there; else the nearest upwards."""
+    folders = (start, *start.parents)
+    root = next((at for at, f in enumerate(folders) if (f / ".git").exists()), None)
+    if root is not None:
+        for folder in reversed(folders[: root + 1]):
+            config = _config_in(folder)
+            if config is not None:
+                return config
+        folders = folders[root + 1 :]
+    for folder in folders:
+        config = _config_in(folder)
+        if config is not None:
+            return config
+    return None
+
+
+def _config_in(folder: Path) -> Path | None:
+    """The config file `folder` holds, if any."""
+    for name in CONFIG_NAMES:
+        candidate = folder / name
+        if not candidate.is_file():
+            continue
+        if name != "pyproject.toml" or "floe-lint" in read_toml(candidate).get("tool", {}):
+            return candidate
     return None
 
 

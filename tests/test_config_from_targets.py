@@ -116,3 +116,22 @@ def test_paths_of_two_projects_with_different_configs_are_refused(
     b_config.unlink()
     run = run_cli("check", "--no-cache", "products/orders/floe.yaml", str(b))
     assert (run.code, run.stdout) == (0, ""), run.stderr
+
+
+@pytest.mark.parametrize("given", [(), (".",), ("floe.yaml",)])
+def test_a_product_folder_s_own_config_is_not_read_from_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: tuple[str, ...]
+) -> None:
+    """From the product's folder (a developer's `cd products/orders && floe-lint check`, a CI
+    step run there) the nearest config was the product's own: `mandatory: []` and
+    `ignore: [FL201]` beside the floe.yaml passed its suppressed unapproved compute (exit 0).
+    Inside a repository the config is its outermost one (the root's), as from the root."""
+    _repo(tmp_path / "repo")
+    write_files(
+        tmp_path / "repo/products/orders", {".floe-lint.yaml": "mandatory: []\nignore: [FL201]\n"}
+    )
+    monkeypatch.chdir(tmp_path / "repo/products/orders")
+    run = run_cli("check", "--no-cache", "--format=concise", *given)
+    expected = [line.replace("products/orders/", "", 1) for line in _expected("")]
+    assert (run.code, _lines(run.stdout)) == (1, expected), run.stderr
+    assert f"(from {tmp_path / 'repo/.floe-lint.yaml'})" in run_cli("config").stdout

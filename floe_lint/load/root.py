@@ -115,8 +115,8 @@ def _outside(found: Path, cwd: Path, targets: Sequence[Path]) -> tuple[list[Path
 
 
 def project_config(cwd: Path, targets: Sequence[Path] = ()) -> Path | None:
-    """The config file a run on `targets` discovers: the working directory's (the nearest
-    above it), unless the targets lie outside its workspace (or below a working directory of
+    """The config file a run on `targets` discovers: the working directory's (`find_config`:
+    its project's), unless the targets lie outside its workspace (or below a working directory of
     no project, as `choose_workspace` takes them) in a project of their own; then
     that project's, found from its root as a run from there finds it (so a product folder's
     own config, nearer to the target than the root, is never read: it cannot relax the
