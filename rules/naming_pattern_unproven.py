@@ -5,14 +5,15 @@ Why: floe-core checks no level's naming against the level above (its
 `validate_security_policy_not_weakened` compares `naming.enforcement` only), and deciding
 whether one regex matches no more names than others is hard in general; running a user's
 pattern to find out may backtrack without bound. FL612 `naming-pattern-replaced` reports what
-is surely wider; a pattern neither kept (it begins with a pattern above, maybe after a
-lookahead) nor surely wider (`floe_lint.model.naming_inclusion`) is this warning: it may be
-stricter, as `^raw_[a-z0-9]+(_v[0-9]+)?$` under `^raw_[a-z]` is not, or not. Write it as a
-pattern above followed by more, or behind a lookahead (`(?=...)` then the pattern above), and
-it is kept.
+is surely wider; a pattern neither kept (each of its alternatives begins with a pattern above
+or with narrower items, maybe after a lookahead, under the same flags or below a pattern that
+ignores case: `^(raw|agg)_[a-z]+$` under `^raw_` and `^agg_`) nor surely wider
+(`floe_lint.model.naming_inclusion`) is this warning: it may be stricter, as
+`^raw_[a-z0-9]+(_v[0-9]+)?$` under `^raw_[a-z]` is not, or not. Write it as a pattern above
+followed by more, or behind a lookahead (`(?=...)` then the pattern above), and it is kept.
 
 Fails:
-    # expect: manifest.yaml:6:68 domain 'sales' writes governance.naming.custom_patterns[0] '^(raw|agg)_[a-z]+$', which floe-lint cannot prove matches no name the convention of enterprise 'acme' above it refuses ('custom' (custom_patterns: ['^raw_', '^agg_'])) while naming is enforced there ('strict'); floe-core does not compare the two: check it, or write a pattern above followed by more
+    # expect: manifest.yaml:6:68 domain 'sales' writes governance.naming.custom_patterns[0] '^r.w_[a-z]+$', which floe-lint cannot prove matches no name the convention of enterprise 'acme' above it refuses ('custom' (custom_patterns: ['^raw_', '^agg_'])) while naming is enforced there ('strict'); floe-core does not compare the two: check it, or write a pattern above followed by more
     # file: enterprise.manifest.yaml
     scope: enterprise
     metadata: {name: acme}
@@ -25,7 +26,7 @@ Fails:
     parent_manifest: enterprise.manifest.yaml
     plugins: {compute: {approved: [duckdb]}}
     governance:
-      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^(raw|agg)_[a-z]+$']}
+      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^r.w_[a-z]+$']}
 
 Passes:
     # file: enterprise.manifest.yaml
@@ -40,7 +41,7 @@ Passes:
     parent_manifest: enterprise.manifest.yaml
     plugins: {compute: {approved: [duckdb]}}
     governance:
-      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^raw_[a-z]+$', '(?!agg_tmp)^agg_']}
+      naming: {enforcement: strict, pattern: custom, custom_patterns: ['^(raw|agg)_[a-z]+$', '(?!agg_tmp)^agg_']}
 """
 
 from __future__ import annotations

@@ -131,16 +131,17 @@ def test_a_pattern_above_made_stricter_is_kept(lint) -> None:
 
 
 def test_a_pattern_not_provably_within_those_above_is_a_warning_at_the_pattern(lint) -> None:
-    """`^(raw|agg)_[a-z]+$` is in fact stricter, `^r.w_` is not: floe-lint decides neither
+    """`^r(?=aw_)` is in fact stricter, `^r.w_` is not: floe-lint decides neither
     (it never runs a user's regex), and floe-core compares nothing, so each is FL614's warning,
-    at the pattern; a surely wider pattern beside them makes it FL612's error instead."""
+    at the pattern; a surely wider pattern beside them makes it FL612's error instead.
+    (`^(raw|agg)_[a-z]+$` is proven stricter: tests/test_naming_inclusion_proofs.py.)"""
     governance = (
         "  naming:\n"
         "    enforcement: strict\n"
         "    pattern: custom\n"
         "    custom_patterns:\n"
         "      - '^raw_'\n"
-        "      - '^(raw|agg)_[a-z]+$'\n"
+        "      - '^r(?=aw_)'\n"
         "      - '^r.w_'\n"
     )
     run = lint({"enterprise.yaml": ENTERPRISE, "manifest.yaml": domain(governance)})
@@ -155,7 +156,7 @@ def test_a_pattern_not_provably_within_those_above_is_a_warning_at_the_pattern(l
             "FL614",
             13,
             9,
-            f"domain 'sales' writes governance.naming.custom_patterns[1] '^(raw|agg)_[a-z]+$', {tail}",
+            f"domain 'sales' writes governance.naming.custom_patterns[1] '^r(?=aw_)', {tail}",
         ),
         (
             "FL614",

@@ -5,19 +5,26 @@ floe-core passes a model name when `re.match` of any custom pattern succeeds (a 
 is hard in general, and running a user's regex on any text may backtrack without bound, so
 this decides on the parse trees `re` builds (patterns of up to 500 characters, never run):
 
-- kept: after leading `^`/`\\A` (always true at the start) and, in the pattern below only,
-  leading lookarounds (dropping them can only widen it), a pattern above is the start of the
-  pattern below, item by item, under the same flags: a name the longer one matches, the shorter
-  one matches too (`^raw_` above `raw_[a-z]+$`, `(?!tmp)^raw_.*`);
-- wider: the pattern below is literal text, then maybe `.*`/`.+`, maybe `$`, so it surely
-  matches a name, and every pattern above surely refuses that name: its own literal start
-  differs (or, for a preset, upstream's check refuses it);
+- kept: after leading `^`/`\\A` (always true at the start), trailing `*`/`?` repeats of a
+  pattern above (zero of them always do) and, in the pattern below only, leading lookarounds
+  (dropping them can only widen it), each variant of the pattern below (its groups and
+  alternations spelt out: `(raw|agg)_` is `raw_` or `agg_`) begins, item by item, with a
+  variant of a pattern above or with items that match no more (`[a-c]` in `[a-z]`), under the
+  same flags or below a case-insensitive one (`floe_lint.model.regex_items`): a name the longer
+  one matches, the shorter one matches too (`^raw_` above `raw_[a-z]+$`, `(?!tmp)^raw_.*`,
+  `^(raw|agg)_` below `^raw_` and `^agg_`, `^raw_x` below `(?i)^RAW_.*?`);
+- wider: the pattern below is literal text, then maybe `.*`/`.+` (or lazy), maybe `$`, so it
+  surely matches a name (also with its ASCII letters in upper case, when it ignores case), and
+  every pattern above surely refuses that name: its own literal start differs (or, for a
+  preset, upstream's check refuses it);
 - unproven: anything else.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
+
+from floe_lint.model.regex_items import case_safe, flags_cover, starts_with, variants
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -49,13 +56,18 @@ def naming_within(
     if own is None:
         return INVALID, None
     flags, items = own
-    items = _without_assertions(items)
-    for theirs in map(_parsed, [*above, *presets.values()]):
-        if theirs is not None and theirs[0] == flags:
-            start = _without_anchor(theirs[1])
-            if items[: len(start)] == start or _matches_all(start):
-                return KEPT, None
-    for name in _preset_names(items) or _names_matched(items):
+    whole, items = _without_anchor(items), _without_assertions(items)
+    starts: list[tuple[int, tuple[Any, ...]]] = []
+    for theirs in map(_starts, [*above, *presets.values()]):
+        if theirs is not None and flags_cover(theirs[0], flags, theirs[2]):
+            starts += [(flags | theirs[0], variant) for variant in theirs[1]]
+    for candidate in (items, *_lookaheads(whole)):  # each holds every name the pattern does
+        if all(
+            any(starts_with(v, s, f, f & 2 > 0) for f, s in starts) for v in variants(candidate)
+        ):
+            return KEPT, None
+    # names from the whole pattern: a lookaround dropped above may refuse them
+    for name in _preset_names(whole) or _names_matched(whole, flags):
         if all(_refuses(text, name) for text in above) and all(
             not _preset_matches(name, preset) for preset in presets
         ):
@@ -79,6 +91,17 @@ def _parsed(pattern: str) -> tuple[int, tuple[Any, ...]] | None:
     except Exception:  # re.error, RecursionError, OverflowError: FL613 reports what it can
         return None
     return int(parsed.state.flags), _frozen(parsed)
+
+
+@lru_cache(maxsize=1 << 14)
+def _starts(pattern: str) -> tuple[int, tuple[tuple[Any, ...], ...], bool] | None:
+    """A pattern above as patterns below are compared with it, once a run: its flags, the
+    variants of what a name must begin with, and whether ignoring case widens them."""
+    parsed = _parsed(pattern)
+    if parsed is None:
+        return None
+    start = _without_tail(_without_anchor(parsed[1]))
+    return parsed[0], tuple(variants(start)), case_safe(start)
 
 
 def _frozen(node: Any) -> Any:
@@ -118,14 +141,25 @@ def _without_assertions(items: tuple[Any, ...]) -> tuple[Any, ...]:
     return items
 
 
-def _matches_all(items: tuple[Any, ...]) -> bool:
-    """Whether `re.match` of the items succeeds on every name: nothing, or `.*` (`.*?`)."""
-    if not items:
-        return True
-    if len(items) != 1 or _opcode(items[0]) not in ("MAX_REPEAT", "MIN_REPEAT"):
-        return False
-    low, _, body = items[0][1]
-    return bool(low == 0 and len(body) == 1 and _opcode(body[0]) == "ANY")
+def _lookaheads(items: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    """The bodies of the lookaheads `items` begin with (`(?=raw_)`): a name the pattern
+    matches begins with a text each body matches."""
+    found = []
+    while items and (_opcode(items[0]) in ("ASSERT", "ASSERT_NOT") or _opcode(items[0]) == "AT"):
+        if _opcode(items[0]) == "AT" and str(items[0][1]) not in _STARTS:
+            break
+        if _opcode(items[0]) == "ASSERT" and items[0][1][0] == 1:  # ahead, not behind
+            found.append(tuple(items[0][1][1]))
+        items = items[1:]
+    return found
+
+
+def _without_tail(items: tuple[Any, ...]) -> tuple[Any, ...]:
+    """`items` without trailing repeats that may repeat zero times (`.*`, `[a-z]?`): a prefix
+    search that matches the whole matches without them, and the other way round."""
+    while items and _opcode(items[-1]) in ("MAX_REPEAT", "MIN_REPEAT") and items[-1][1][0] == 0:
+        items = items[:-1]
+    return items
 
 
 def _literal_start(items: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
@@ -137,9 +171,20 @@ def _literal_start(items: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
     return "".join(text), items
 
 
-def _names_matched(items: tuple[Any, ...]) -> list[str]:
+def _names_matched(items: tuple[Any, ...], flags: int) -> list[str]:
     """Names the items surely match: literal text, then at most `.*`/`.+` and `$` (none when
-    the pattern has any other shape)."""
+    the pattern has any other shape); with `re.IGNORECASE`, also in upper case (ASCII)."""
+    names = _names_spelt(items)
+    if flags & 2:  # re.IGNORECASE: `r` matches `R`
+        names += [_ascii_upper(name) for name in names if _ascii_upper(name) != name]
+    return names
+
+
+def _ascii_upper(name: str) -> str:
+    return "".join(c.upper() if "a" <= c <= "z" else c for c in name)
+
+
+def _names_spelt(items: tuple[Any, ...]) -> list[str]:
     text, rest = _literal_start(items)
     ending = (
         bool(rest) and _opcode(rest[-1]) == "AT" and str(rest[-1][1]) in ("AT_END", "AT_END_STRING")
@@ -148,7 +193,7 @@ def _names_matched(items: tuple[Any, ...]) -> list[str]:
         rest = rest[:-1]
     least = 0
     if rest:
-        if len(rest) != 1 or _opcode(rest[0]) != "MAX_REPEAT":
+        if len(rest) != 1 or _opcode(rest[0]) not in ("MAX_REPEAT", "MIN_REPEAT"):
             return []
         low, high, body = rest[0][1]
         if low > 1 or str(high) != "MAXREPEAT" or len(body) != 1 or _opcode(body[0]) != "ANY":
