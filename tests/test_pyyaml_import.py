@@ -8,6 +8,7 @@ import ast
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,36 @@ def test_every_module_imports_pyyaml_through_the_seed() -> None:
             ):
                 offenders.append(f"{name}:{node.lineno}")
     assert offenders == []
+
+
+def test_a_check_compiles_neither_spelling(tmp_path: Path) -> None:
+    """floe-lint reads through libyaml: the seeded pattern is compiled only when PyYAML's
+    pure-Python reader first reads (3.9 M instructions of every run, issue 17), then it is
+    PyYAML's class attribute and `re`'s cached pattern itself."""
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text("apiVersion: floe.dev/v1\nkind: Manifest\nscope: enterprise\n", "utf-8")
+    probe = (
+        "import io, re, sys\n"
+        "from floe_lint.cli import main\n"
+        "try:\n"
+        "    main(['check', '--no-cache', sys.argv[1]], stdout=io.StringIO(), stderr=io.StringIO())\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "import yaml, yaml.reader\n"
+        "from floe_lint.load.pyyaml import SAME, SPELT\n"
+        "seeded = yaml.reader.Reader.__dict__['NON_PRINTABLE']\n"
+        "compiled = [p for p in list(re._cache.values()) if type(p) is re.Pattern\n"
+        "            and p.pattern in (SAME, SPELT)]\n"
+        "print(type(seeded).__name__, len(compiled))\n"
+        "yaml.load('a: b', Loader=yaml.SafeLoader)\n"
+        "made = yaml.reader.Reader.__dict__['NON_PRINTABLE']\n"
+        "print(type(made).__name__, made.pattern == SAME, re.compile(SPELT) is made)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(manifest)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+    )
+    assert done.stdout.split("\n")[:2] == ["Later 0", "Pattern True True"], ascii(done.stdout)
