@@ -1,6 +1,6 @@
 """A check whose findings carry fixes (the summary "N fixable with --fix") imports no `typing`
 (2 ms): floe_lint.commands.fixing, floe_lint.fix.runner and floe_lint.fix.edits name it for the
-type checker only. Measured on the edited-domain case of issue 17, where such a run re-checks a
+type checker only; nor the fixer (floe_lint.fix.runner) when it fixes nothing. Measured on the edited-domain case of issue 17, where such a run re-checks a
 domain's products with the result cache."""
 
 from __future__ import annotations
@@ -44,3 +44,6 @@ def test_a_check_with_fixable_findings_does_not_import_typing(tmp_path: Path, ca
         assert status == 1 and "floe_lint.commands.fixing" in loaded, loaded
         assert cached or "floe_lint.fix.edits" in loaded  # a rule made a fix in this run
         assert "typing" not in loaded
+        # the summary asks the policy (floe_lint.fix.policy); nothing is fixed: no fixer
+        assert "floe_lint.fix.policy" in loaded and "floe_lint.fix.runner" not in loaded
+        assert "encodings.utf_8_sig" not in loaded  # (floe_lint.load.reading.utf8_text)

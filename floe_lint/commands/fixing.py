@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # typing for the type checker only: a run with fixable findin
     from typing import TextIO, overload
 
     from floe_lint.findings import Applicability
-    from floe_lint.fix.runner import Outcome, Policy
+    from floe_lint.fix.policy import Policy
+    from floe_lint.fix.runner import Outcome
     from floe_lint.lint.engine import Result
 
 
@@ -60,7 +61,7 @@ def _scope(paths: Sequence[Path]) -> Callable[[Path, Path], bool]:
 
 
 def policy(args: argparse.Namespace, config: Config, *, unsafe: bool | None = None) -> Policy:
-    from floe_lint.fix.runner import Policy
+    from floe_lint.fix.policy import Policy
 
     allowed: list[Applicability] = ["safe"]
     if args.unsafe_fixes if unsafe is None else unsafe:

@@ -10,17 +10,16 @@ Nothing is written here; the caller writes the texts (or shows a diff).
 from __future__ import annotations
 
 import codecs
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from floe_lint.findings import Edit, Finding
+from floe_lint.fix.policy import Policy as Policy
 from floe_lint.fix.text import LineTable, Splice, join
-from floe_lint.lint import selectors
 from floe_lint.record import Frozen, Value, set_field
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from floe_lint.findings import Applicability
     from floe_lint.lint.engine import Result
 
 MAX_PASSES = 10
@@ -90,38 +89,6 @@ class Outcome(Value):
     @property
     def changed(self) -> list[FileText]:
         return [f for _, f in sorted(self.files.items()) if f.data != f.original]
-
-
-class Policy:
-    """Which findings' fixes a run may apply: by applicability, `fixable`/`unfixable`
-    selectors of the config, and the files it may change (`may_edit`)."""
-
-    def __init__(
-        self,
-        allowed: Iterable[Applicability],
-        fixable: Sequence[str],
-        unfixable: Sequence[str],
-        may_edit: Callable[[Path, Path], bool],
-    ):
-        self.allowed = frozenset(allowed)
-        self.fixable = list(fixable) or ["ALL"]
-        self.unfixable = list(unfixable)
-        self.may_edit = may_edit
-
-    def selects(self, finding: Finding) -> bool:
-        def named(selector: str) -> bool:
-            return selectors.names(selector, finding.rule_id, finding.name)
-
-        return any(map(named, self.fixable)) and not any(map(named, self.unfixable))
-
-    def applies(self, finding: Finding) -> bool:
-        fix = finding.fix
-        return (
-            fix is not None
-            and fix.applicability in self.allowed
-            and self.selects(finding)
-            and all(self.may_edit(finding.path, edit.path) for edit in fix.edits)
-        )
 
 
 def _key(path: Path) -> Path:
