@@ -243,6 +243,9 @@ OFF_THE_HOOK_PATH = {
     # without importlib.util, which imports it
     "contextlib",
     "importlib.util",
+    # files are decoded by floe_lint.load.reading.utf8_text, not through the utf-8-sig codec
+    # (a Python module, and a Python function a call)
+    "encodings.utf_8_sig",
 }
 LAUNCH_PROBE = """
 import json, sys

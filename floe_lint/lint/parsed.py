@@ -44,7 +44,7 @@ from floe_lint.load import document
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.document import ENV_VARIANT, Document, SourceFile
 from floe_lint.load.kinds import classify
-from floe_lint.load.reading import MAX_BYTES
+from floe_lint.load.reading import MAX_BYTES, utf8_text
 from floe_lint.load.spans import FileSpans
 
 TYPE_CHECKING = False
@@ -118,7 +118,7 @@ def built(path: Path, raw: bytes, text: str) -> SourceFile | None:
     when the text is not such a record (a store written by something else)."""
     try:
         documents = _DECODER.decode(text)
-        decoded = raw.decode("utf-8-sig")
+        decoded = utf8_text(raw)
     except (ValueError, RecursionError):
         return None
     if not isinstance(documents, list):
@@ -146,7 +146,7 @@ def is_parse_of(source: SourceFile, raw: bytes) -> bool:
     text = ""  # what `document.parse` keeps of a file too large or not UTF-8
     if len(raw) <= MAX_BYTES:
         with suppressed(UnicodeDecodeError):
-            text = raw.decode("utf-8-sig")
+            text = utf8_text(raw)
     if source.released:  # (a file without text is never released)
         return bool(text) and document._fingerprint(text) == source._held
     if text or source.text:  # a text parses one way: the same text, the same parse
@@ -276,7 +276,7 @@ class Parses:
         if entry["h"] != digest or digest is None or raw is None:
             return  # changed: the next run, if it checks it again for a manifest, keeps it
         try:
-            same = raw.decode("utf-8-sig") == source.text  # the bytes hashed were parsed
+            same = utf8_text(raw) == source.text  # the bytes hashed were parsed
         except UnicodeDecodeError:
             return
         data = encoded(source) if same else None

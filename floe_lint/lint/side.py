@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from floe_lint.lint import cache
 from floe_lint.load.bounded import read_bounded
+from floe_lint.load.reading import utf8_text
 
 
 class SideFiles:
@@ -37,7 +38,7 @@ class SideFiles:
                 self.unsure.add(key)  # there, but not as bytes the run can key
             return None
         try:
-            return raw.decode("utf-8-sig")  # (floe_lint.load.reading.read_text)
+            return utf8_text(raw)  # (floe_lint.load.reading.read_text)
         except UnicodeDecodeError:
             self.unsure.add(key)
             return None

@@ -18,7 +18,7 @@ from floe_lint.load.kinds import ENV_VARIANT, classify
 from floe_lint.load.plain import build
 from floe_lint.load.problems import LoadProblem, NodeSpans
 from floe_lint.load.pyyaml import yaml
-from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
+from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular, utf8_text
 from floe_lint.load.spans import FileSpans, locate
 from floe_lint.load.yaml_tree import (
     MAX_DEPTH,
@@ -364,7 +364,7 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
         )
         return source
     try:
-        text = raw.decode("utf-8-sig")
+        text = utf8_text(raw)
     except UnicodeDecodeError as error:
         body = error.object  # after the byte-order mark, which error.start does not count
         line = body[: error.start].count(b"\n") + 1

@@ -13,7 +13,7 @@ from floe_lint.load.document import (
     parse,
 )
 from floe_lint.load.problems import LoadProblem
-from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular
+from floe_lint.load.reading import MAX_BYTES, ReadError, read_regular, utf8_text
 
 
 class LazySourceFile(SourceFile):
@@ -67,7 +67,7 @@ class LazySourceFile(SourceFile):
             raw = self._bytes()
             if len(raw) <= MAX_BYTES:
                 try:
-                    return raw.decode("utf-8-sig")
+                    return utf8_text(raw)
                 except UnicodeDecodeError:
                     pass
         return self._source().text

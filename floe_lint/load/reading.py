@@ -106,11 +106,22 @@ def read_regular(
     return data
 
 
+_BOM = b"\xef\xbb\xbf"
+
+
+def utf8_text(raw: bytes) -> str:
+    """`raw.decode("utf-8-sig")`: UTF-8, a leading byte-order mark dropped, and on bytes that
+    are not UTF-8 the same UnicodeDecodeError (its object and positions after the mark). The
+    codec by that name is a Python module and a Python function per call (issue 17: a check
+    imports nothing else for it); this is the C decoder's own."""
+    return raw[3:].decode("utf-8") if raw[:3] == _BOM else raw.decode("utf-8")
+
+
 def read_text(path: Path | str, limit: int = MAX_BYTES) -> str:
     """`read_regular` decoded as UTF-8 (a BOM is dropped); ReadError when it is not UTF-8."""
     data = read_regular(path, limit)
     try:
-        return data.decode("utf-8-sig")
+        return utf8_text(data)
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ReadError(f"it is not valid UTF-8 (line {line})") from error
