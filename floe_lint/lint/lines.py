@@ -67,7 +67,9 @@ def _key(line: bytes) -> str | None:
     end = line.find(b'"', 1)
     if not line.startswith(b'"') or end < 0:
         return None
-    if b"\\" not in line[1:end]:
+    # (`find`, not `b"\\" not in line[1:end]`: `in` first fails to read its operand as an int,
+    # an exception raised and cleared each line, and the slice is a copy)
+    if line.find(b"\\", 1, end) < 0:
         if line[end + 1 : end + 2] != b":":
             return None
         try:
