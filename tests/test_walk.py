@@ -21,9 +21,10 @@ def reference(path: Path) -> Iterator[Path]:
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(files):
             found = Path(root) / name
+            folded = name.lower()  # (`floe.YAML` is Floe's where names fold case)
             if not (
-                name.endswith((".yaml", ".yml"))
-                or (name.endswith(".json") and declares_floe(found))
+                folded.endswith((".yaml", ".yml"))
+                or (folded.endswith(".json") and declares_floe(found))
             ):
                 continue
             target = os.path.realpath(found)
@@ -35,7 +36,10 @@ def reference(path: Path) -> Iterator[Path]:
 
 
 NAMES = st.sampled_from(
-    ["a", "b", "floe.yaml", "manifest.yml", "x.json", "y.JSON", ".hidden", "target", "z.txt"]
+    [
+        *("a", "b", "floe.yaml", "manifest.yml", "x.json", "y.JSON", "floe.YAML", "m.Yml"),
+        *(".hidden", "target", "z.txt"),
+    ]
 )
 ENTRY = st.tuples(
     st.lists(NAMES, min_size=0, max_size=3),  # folders

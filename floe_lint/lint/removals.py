@@ -80,7 +80,7 @@ def staged_removals(root: Path) -> list[Removal]:
         return []
     found = []
     for status, old, new in _entries(output):
-        if status[:1] not in ("D", "R") or not old.endswith(_SUFFIXES):
+        if status[:1] not in ("D", "R") or not old.lower().endswith(_SUFFIXES):
             continue
         try:
             raw = show_in(root, "HEAD", old)

@@ -11,9 +11,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from floe_lint.load.walk import (
-    JSON_SUFFIX,
     SKIP_DIRS,
-    YAML_SUFFIXES,
     Beside,
     Folder,
     Listing,
@@ -21,7 +19,9 @@ from floe_lint.load.walk import (
     files_of,
     folder_files,
     found_under,
+    json_name,
     within_folder,
+    yaml_name,
 )
 
 
@@ -72,9 +72,7 @@ def discover_names(
                     if isinstance(listing, Beside):
                         listing.links.extend(links)
         elif hook:
-            if path.name.endswith(YAML_SUFFIXES) or (
-                path.name.endswith(JSON_SUFFIX) and declares_floe(path)
-            ):
+            if yaml_name(path.name) or (json_name(path.name) and declares_floe(path)):
                 yield path, False
         else:
             yield path, True
@@ -148,7 +146,7 @@ def linked_folder_files(
 def _floe_name(link: str) -> bool:
     """Whether a walk takes a file of the name of `link` (a YAML name, or JSON declaring
     Floe's API version)."""
-    return link.endswith(YAML_SUFFIXES) or (link.endswith(JSON_SUFFIX) and declares_floe(link))
+    return yaml_name(link) or (json_name(link) and declares_floe(link))
 
 
 def links_out(top: str | os.PathLike[str], within: str | os.PathLike[str]) -> list[str]:

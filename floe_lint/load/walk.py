@@ -18,12 +18,24 @@ from collections.abc import Iterable, Iterator
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
+_SUFFIXES = (*YAML_SUFFIXES, JSON_SUFFIX)
 #: a discovered JSON file is read only if its first bytes declare Floe's API version
 _JSON_MARKER = b'"floe.dev/v1"'
 _JSON_SNIFF_BYTES = 4096
 SKIP_DIRS = frozenset(
     {"node_modules", "target", "dbt_packages", "__pycache__", "venv", "site-packages"}
 )
+
+
+def yaml_name(name: str) -> bool:
+    """Whether `name` ends in `.yaml` or `.yml`, in any case: where names fold case (macOS,
+    Windows), Floe opening `floe.yaml` reads `floe.YAML`, and pre-commit hands it over."""
+    return name.endswith(YAML_SUFFIXES) or name.lower().endswith(YAML_SUFFIXES)
+
+
+def json_name(name: str) -> bool:
+    """Whether `name` ends in `.json`, in any case (see `yaml_name`)."""
+    return name.endswith(JSON_SUFFIX) or name.lower().endswith(JSON_SUFFIX)
 
 
 def declares_floe(path: str | os.PathLike[str]) -> bool:
@@ -293,8 +305,12 @@ def folder_files(
                             name = entry.name
                             if name.endswith(YAML_SUFFIXES):
                                 names.append(name)
-                            elif every or name.endswith(JSON_SUFFIX):
-                                files.append(name)
+                            elif (
+                                every
+                                or name.endswith(JSON_SUFFIX)
+                                or (not name.islower() and name.lower().endswith(_SUFFIXES))
+                            ):
+                                files.append(name)  # (`floe.YAML` too: tested below)
                             continue
                         if entry.is_dir(follow_symlinks=False):
                             dirs.append(entry.name)
@@ -310,7 +326,7 @@ def folder_files(
                     if link:
                         linked = linked or set()
                         linked.add(name)
-                    elif linked is None and name.endswith(YAML_SUFFIXES):
+                    elif linked is None and yaml_name(name):
                         linked = set()  # a FIFO, a device: its folder's files are looked at
                     try:
                         is_dir = entry.is_dir()
@@ -331,8 +347,7 @@ def folder_files(
                 if link and links is not None:
                     links.append(shown + name)
                 if not (
-                    name.endswith(YAML_SUFFIXES)
-                    or (name.endswith(JSON_SUFFIX) and declares_floe(opened + name))
+                    yaml_name(name) or (json_name(name) and declares_floe(opened + name))
                 ):
                     continue
                 if link and not within_folder(os.path.realpath(opened + name), inside):

@@ -1,0 +1,60 @@
+"""A Floe file whose suffix is not in lower case (`floe.YAML`, `manifest.Yml`) is found as
+`floe.yaml` is. The walk and the pre-commit hook took only `.yaml`/`.yml`/`.json` as written,
+so `check .` and `check --hook products/p/floe.YAML` (pre-commit hands it over: identify reads
+suffixes in any case) passed it unlinted, exit 0; where names fold case (macOS, Windows),
+`floe platform compile --spec products/p/floe.yaml` reads that very file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli, write_files
+
+MANIFEST = "plugins: {compute: {approved: [duckdb], default: duckdb}}\n"
+PRODUCT = (
+    "name: p\nversion: 1.0.0\nplatform: {ref: ../../platform/manifest.yaml}\n"
+    "transforms: [{type: dbt, path: models/a/, compute: spark}]\n"
+)
+
+
+def _finding(name: str) -> str:
+    return (
+        f"products/p/{name}:4:52: ERROR FL201 [compute-not-approved] transform 'models/a/' "
+        "selects compute 'spark', which platform manifest manifest.yaml does not approve (no "
+        "level of the hierarchy approves it); approved: duckdb\n"
+    )
+
+
+@pytest.mark.parametrize("name", ["floe.YAML", "floe.Yml", "Floe.yAmL"])
+@pytest.mark.parametrize(
+    "given",
+    [(), ("products",), ("--hook", "products/p/{}"), ("platform/manifest.yaml",)],
+)
+def test_a_floe_file_is_found_whatever_the_case_of_its_suffix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, given: tuple[str, ...]
+) -> None:
+    write_files(tmp_path, {"platform/manifest.yaml": MANIFEST, f"products/p/{name}": PRODUCT})
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--no-cache", *(g.format(name) for g in given))
+    note = "      note: a dependent of the changed manifest platform/manifest.yaml\n"
+    expected = _finding(name) + (note if given == ("platform/manifest.yaml",) else "")
+    assert (run.code, run.stdout) == (1, expected), run.stderr
+
+
+def test_a_manifest_of_another_case_is_found_and_judged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_files(
+        tmp_path,
+        {"platform/manifest.YML": "plugins: {compute: {approved: [duckdb], default: spark}}\n"},
+    )
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--no-cache", "platform")
+    assert (run.code, run.stdout) == (
+        1,
+        "platform/manifest.YML:1:50: ERROR FL203 [default-not-approved] default compute 'spark' "
+        "is not in the effective approved list of platform manifest manifest.YML (duckdb)\n",
+    ), run.stderr
