@@ -11,7 +11,8 @@ compute. floe-lint cannot know which one runs: writing the compute again means t
 both, and so does leaving out the compute that is the platform's default anyway. So does the list itself: a transform of the base the file's `transforms` leave out does
 not run in that environment where the list replaces the base's, and runs as in the base where
 entries merge; each is reported at the file's `transforms`. A file without `transforms` is one
-reading.
+reading. An environment of an `environments:` block (`env_overrides:`, `overrides:`) that lists
+`transforms` is read the same way, as environment-override reads those blocks.
 
 Fails:
     # expect: floe.prod.yaml:2:5 a per-environment file names transform 'models/x/' without the compute 'spark' that floe.yaml gives it at line 4: where the environment's list replaces the base's, it runs on the default compute there; where entries merge by path, on 'spark'. Upstream Floe defines no merge of per-environment files: write `compute: spark` here
@@ -61,8 +62,8 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     for t in model.transforms:
         if t.identity and "compute" in t.data and isinstance(t.compute, str):
             computes.setdefault(_same(key, t.identity), (t.compute, t.compute_node))
-    for variant in ctx.environment_overlays(doc):
-        entries = variant.node().child("transforms")
+    for overlay, where, listing, what in _overlays(doc, model.environment_blocks, ctx):
+        entries = overlay.child("transforms")
         if not isinstance(entries.value, list):
             continue
         written = set()
@@ -79,11 +80,11 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             line = node.span().start_line
             yield ctx.finding(
                 entries.child(index),
-                f"a per-environment file names transform '{identity}' without the compute "
+                f"{where} names transform '{identity}' without the compute "
                 f"'{compute}' that {doc.path.name} gives it at line {line}: where the "
                 "environment's list replaces the base's, it runs on the default compute there; "
                 f"where entries merge by {key}, on '{compute}'. Upstream Floe defines no merge "
-                f"of per-environment files: write `compute: {compute}` here",
+                f"of {what}: write `compute: {compute}` here",
                 related=[ctx.related(node, f"the compute of transform '{identity}' in the base")],
             )
         named: dict[str, tuple[str, Node]] = {}
@@ -94,14 +95,50 @@ def check(doc: Document, ctx: Context) -> Iterator[Finding]:
             if same not in written:
                 yield ctx.finding(
                     entries,
-                    f"a per-environment file's transforms leave out transform '{identity}' of "
+                    f"{listing} leave out transform '{identity}' of "
                     f"{doc.path.name} (line {node.span().start_line}): where the environment's "
                     "list replaces the base's, it does not run there; where entries merge by "
                     f"{key}, it runs as in the base. Upstream Floe defines no merge of "
-                    "per-environment files: list it here too",
+                    f"{what}: list it here too",
                     at="key",
                     related=[ctx.related(node, f"transform '{identity}' in the base")],
                 )
+
+
+_FILES = "per-environment files"
+_BLOCKS = "environment blocks"
+
+
+def _overlays(
+    doc: Document, blocks: tuple[str, ...], ctx: Context
+) -> Iterator[tuple[Node, str, str, str]]:
+    """Each overlay of the base `doc`'s transforms, with how messages name it and its list, and
+    its kind:
+    per-environment files (`floe.prod.yaml`), and each environment of the blocks the dialect
+    reads (`environments: {prod: {transforms: ...}}`) in the base or in such a file, as
+    environment-override (FL401) reads them."""
+    holders = [doc]
+    for variant in ctx.environment_overlays(doc):
+        yield (
+            variant.node(),
+            "a per-environment file",
+            "a per-environment file's transforms",
+            _FILES,
+        )
+        holders.append(variant)
+    for holder in holders:
+        data = holder.data
+        if not isinstance(data, dict):
+            continue
+        for block in blocks:
+            environments = data.get(block)
+            if not isinstance(environments, dict):
+                continue
+            for name, environment in environments.items():
+                if isinstance(environment, dict) and "transforms" in environment:
+                    node = holder.node().child(block, str(name))
+                    where = f"environment '{name}' in '{block}'"
+                    yield node, where, f"the transforms of {where}", _BLOCKS
 
 
 def _default(doc: Document, ctx: Context) -> Any:

@@ -134,3 +134,53 @@ def test_a_base_transform_left_out_of_an_overlay_list_is_reported_at_the_list(li
     ]
     related = [f["related"] for f in run.findings if f["rule"] == "FL403"]
     assert [r[0]["line"] for r in related] == [5, 6], related
+
+
+def test_an_environments_block_is_read_as_a_per_environment_file_is(lint) -> None:
+    """An `environments:` block that lists transforms reads the same two ways (the block's
+    list replacing the base's, or entries merged by path); it passed silently before."""
+    block = (
+        "environments:\n"
+        "  prod:\n"
+        "    transforms:\n"
+        "      - {path: models/x/, tags: [hourly]}\n"
+        "      - {path: models/y/}\n"
+        "  dev: {schedule: '@hourly'}\n"
+        "  test:\n"
+        "    transforms:\n"
+        "      - {path: models/x/, compute: spark}\n"
+        "      - {path: models/y/}\n"
+        "      - {path: models/z/, compute: duckdb}\n"
+    )
+    run = lint({"floe.yaml": BASE + block, "manifest.yaml": MANIFEST})
+    assert _fl403(run) == [
+        (
+            "floe.yaml",
+            9,
+            5,
+            "the transforms of environment 'prod' in 'environments' leave out transform "
+            "'models/z/' of floe.yaml (line 6): where the environment's list replaces the "
+            "base's, it does not run there; where entries merge by path, it runs as in the "
+            "base. Upstream Floe defines no merge of environment blocks: list it here too",
+        ),
+        (
+            "floe.yaml",
+            10,
+            9,
+            "environment 'prod' in 'environments' names transform 'models/x/' without the "
+            "compute 'spark' that floe.yaml gives it at line 4: where the environment's list "
+            "replaces the base's, it runs on the default compute there; where entries merge by "
+            "path, on 'spark'. Upstream Floe defines no merge of environment blocks: write "
+            "`compute: spark` here",
+        ),
+    ]
+
+
+def test_a_block_in_a_per_environment_file_is_read_too(lint) -> None:
+    overlay = "env_overrides:\n  prod:\n    transforms: [{path: models/x/}, {path: models/y/}, {path: models/z/}]\n"
+    run = lint({"floe.yaml": BASE, "manifest.yaml": MANIFEST, "floe.prod.yaml": overlay})
+    assert [f[:3] for f in _fl403(run)] == [("floe.prod.yaml", 3, 18)]
+    assert _fl403(run)[0][3].startswith(
+        "environment 'prod' in 'env_overrides' names transform 'models/x/' without the compute "
+        "'spark'"
+    )
