@@ -82,8 +82,10 @@ class LazySourceFile(SourceFile):
 
 
 def marks(raw: bytes) -> int:
-    """A bit for each of `_NEEDLES` that `raw` holds (see `LazySourceFile`)."""
-    return sum(1 << at for at, needle in enumerate(_NEEDLES_RAW) if needle in raw)
+    """A bit for each of `_NEEDLES` that `raw` holds (see `LazySourceFile`). (`find`, not
+    `needle in raw`, which first fails to read its operand as an int: an exception raised and
+    cleared for each file a run with the result cache hashes.)"""
+    return sum(1 << at for at, needle in enumerate(_NEEDLES_RAW) if raw.find(needle) >= 0)
 
 
 _NEEDLES_RAW = tuple(needle.encode() for needle in _NEEDLES)
