@@ -123,7 +123,8 @@ def read_text(path: Path | str, limit: int = MAX_BYTES) -> str:
     try:
         return utf8_text(data)
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        body = error.object  # after a byte-order mark, which error.start does not count
+        line = body[: error.start].count(b"\n") + 1
         raise ReadError(f"it is not valid UTF-8 (line {line})") from error
 
 
