@@ -188,3 +188,42 @@ def test_a_scalar_is_recorded_with_its_marks_in_one_step() -> None:
     # the root, a: x, b: [...], 1, {c: y}, c: y
     assert [node[8] for node in nodes] == [54, 0, 54, 0, 54, 0]
     assert nodes[2][:8] == [1, 3, 1, 14, 1, 0, 1, 1]  # b's value and its key
+
+
+def _written_before(text: str) -> bytes:
+    """The record as `array(...).tobytes()` wrote it, 16-bit when the record's length, the
+    number of lines and every line's length plus one stay below 2**15 (before the struct
+    packing and the text's length taken for the lines' when shorter)."""
+    from floe_lint.load.positions import Recorder
+    from floe_lint.load.yaml_tree import compose_all
+
+    lines = text.splitlines()
+    (root,) = compose_all(text)
+    recorder = Recorder(lines, [])
+    start, end = root.start_mark, root.end_mark
+    recorder.noted(root, (start.line, start.column, end.line, end.column, -1, 0, 0, 0, 0))
+    record = recorder.record
+    small = max(len(record), len(lines) + 1, max(map(len, lines), default=0) + 1) < 1 << 15
+    return b"h" + array("h", record).tobytes() if small else b"i" + array("i", record).tobytes()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    width=st.integers(32_740, 32_790),  # around 2**15 characters: the text's length decides
+    lines=st.integers(1, 4),
+    newline=st.sampled_from(["\n", "\r\n"]),
+)
+@example(width=32_765, lines=1, newline="\n")  # one line of 32,766 characters with its key
+@example(width=32_766, lines=1, newline="\n")  # a line of 2**15 - 1: 32-bit, as before
+def test_the_record_is_written_as_before_around_the_16_bit_limit(
+    width: int, lines: int, newline: str
+) -> None:
+    """A text shorter than 2**15 - 1 characters is written in 16 bits without measuring its
+    lines; a longer one measures them: the bytes are those the array wrote, either way."""
+    body = "x" * max(1, width // lines - 8)
+    text = newline.join(f"k{i}: {body}" for i in range(lines)) + newline
+    source = parse(Path("f.yaml"), text.encode(), positions=True)
+    located = source.documents[0].located
+    assert located is not None
+    assert located.tables[0].raw == _written_before(text)
+    assert source.documents[0].span(f"/k{lines - 1}").end_col == len(body) + 4 + len(str(lines - 1))

@@ -403,7 +403,9 @@ def parse(path: Path, raw: bytes, positions: bool = False) -> SourceFile:
                 starts.append(span_of(root, lines))
             doc = Document(path, index, None, text, located=located)
             if record:
-                doc.data = noted.noted(root, lines, source.problems, located.tables, index)
+                doc.data = noted.noted(
+                    root, lines, source.problems, located.tables, index, len(text)
+                )
             else:
                 doc.data = build(root, lines, source.problems, odd)
             doc.kind = classify(doc.data, path)
