@@ -107,3 +107,56 @@ def test_a_label_written_twice_reports_the_last_transform_of_it(
     assert change.before is not None and change.after is not None
     assert (change.before.compute, change.before.approved) == ("spark", False)
     assert (change.after.compute, change.after.approved) == ("spark", True)
+
+
+def test_the_lines_of_changed_transforms_are_read_from_the_record_without_spans(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The comparison gives each changed transform's line from the parse's positions record
+    (`Document.start_line`): no span is made for them (before, each of the benchmark's 4,222
+    lines went through `Table.lookup`, two spans and a `NodeSpans`), and no file is composed."""
+    from floe_lint.lint import impact as impact_module
+    from floe_lint.load import positions, spans
+
+    monkeypatch.chdir(tmp_path)
+    manifest = tmp_path / "manifest.yaml"
+    manifest.write_text(_manifest(["duckdb", "spark"], "spark"), "utf-8")
+    for name in ("p", "q"):
+        (tmp_path / name).mkdir()
+        text = _product(name, [("models/a/", None), ("models/b/", "duckdb"), ("models/c/", None)])
+        (tmp_path / name / "floe.yaml").write_text(text, "utf-8")
+    lookups: list[str] = []
+    comparing = [False]
+    lookup, compare = positions.Table.lookup, impact_module.compare
+
+    def counting(self: positions.Table, pointer: str, lines: list[str]) -> object:
+        if comparing[0]:
+            lookups.append(pointer)
+        return lookup(self, pointer, lines)
+
+    def watched(*args: object) -> impact_module.Impact:
+        comparing[0] = True
+        try:
+            return compare(*args)  # type: ignore[arg-type]
+        finally:
+            comparing[0] = False
+
+    def no_compose(text: str) -> object:
+        raise AssertionError("a file was composed again")
+
+    monkeypatch.setattr(positions.Table, "lookup", counting)
+    monkeypatch.setattr(impact_module, "compare", watched)
+    monkeypatch.setattr(spans, "_compose", no_compose)
+
+    def lint(sources: dict[Path, bytes] | None, shared: Shared) -> engine.Result:
+        return engine.run(
+            [manifest], Config(), dependents_root=tmp_path, sources=sources, shared=shared
+        )
+
+    # the default moves from duckdb to spark: the transforms naming none change
+    impact = measure(manifest, "old", _manifest(["duckdb", "spark"], "duckdb").encode(), lint)
+    assert [(p.name, [(t.label, t.line) for t in p.transforms]) for p in impact.products] == [
+        ("p", [("transform 'models/a/'", 4), ("transform 'models/c/'", 6)]),
+        ("q", [("transform 'models/a/'", 4), ("transform 'models/c/'", 6)]),
+    ]
+    assert lookups == []

@@ -44,7 +44,7 @@ class TransformPolicy(Frozen, compare=("label", "compute", "approved")):
     @property
     def line(self) -> int:
         """Located on demand: only the transforms an impact reports need a place."""
-        return self.node.span().start_line
+        return self.node.start_line
 
 
 class TransformChange(Frozen):
@@ -222,7 +222,7 @@ def _changes(a: _Policy | None, b: _Policy | None) -> list[TransformChange]:
         assert known is not None  # a label of either side
         before = TransformPolicy(label, *t0) if t0 is not None else None
         after = TransformPolicy(label, *t1) if t1 is not None else None
-        changes.append(TransformChange(label, known[0].span().start_line, before, after))
+        changes.append(TransformChange(label, known[0].start_line, before, after))
     return changes
 
 
@@ -252,7 +252,7 @@ def _one_document(path: Path, a: Product, b: Product) -> ProductChange | None:
             continue
         before = TransformPolicy(label, node, c0, approved0)
         after = TransformPolicy(label, node, c1, approved1)
-        changes.append(TransformChange(label, node.span().start_line, before, after))
+        changes.append(TransformChange(label, node.start_line, before, after))
     approved_before = tuple(ok_a) if ok_a is not None else None
     approved_after = tuple(ok_b) if ok_b is not None else None
     if not changes and approved_before == approved_after:

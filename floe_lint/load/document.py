@@ -178,6 +178,16 @@ class Document(
                 return FILE_START
             current = ptr.parent(current)
 
+    def start_line(self, pointer: str) -> int:
+        """`span(pointer).start_line`, read from the parse's positions when it noted them (no
+        span made: `impact` gives the line of thousands of transforms)."""
+        located = self.located
+        if self._spans is None and located is not None:
+            line = located.start_line(self.index, pointer)
+            if line is not None:
+                return line
+        return self.span(pointer).start_line
+
     def node(self, pointer: str = "") -> Node:
         """The place `pointer` names in this document (it need not exist)."""
         return Node(self, pointer)
@@ -240,6 +250,11 @@ class Node:
 
     def span(self, at: Literal["key", "value"] = "value") -> Span:
         return self.doc.span(self.pointer, at)
+
+    @property
+    def start_line(self) -> int:
+        """`span().start_line` (see `Document.start_line`)."""
+        return self.doc.start_line(self.pointer)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Node) and other.doc is self.doc and other.pointer == self.pointer

@@ -236,11 +236,27 @@ class Table:
             found = self._found[pointer] = self._lookup(pointer, lines)
         return found  # type: ignore[no-any-return]
 
+    def start_line(self, pointer: str) -> int | None:
+        """The line `lookup(pointer)` starts its value at, read from the record alone (no
+        span made); None when there is no such node or the record cannot say (`lookup` then
+        answers): `impact` gives the line of each of thousands of transforms that change."""
+        found = self._found.get(pointer)
+        if found:  # (a lookup answered before)
+            return found.value.start_line  # type: ignore[no-any-return]
+        view = self._view or self._viewed()
+        try:
+            at = self._find(view, pointer)
+        except IndexError:
+            return None
+        return None if at is None or at is _UNKNOWN else view[at] + 1
+
+    def _viewed(self) -> memoryview:
+        raw = self.raw
+        view = self._view = memoryview(raw)[1:].cast("h" if raw[0] == _H else "i")
+        return view
+
     def _lookup(self, pointer: str, lines: list[str]) -> NodeSpans | Literal[False] | None:
-        view = self._view
-        if view is None:
-            raw = self.raw
-            view = self._view = memoryview(raw)[1:].cast("h" if raw[0] == _H else "i")
+        view = self._view or self._viewed()
         try:
             at = self._find(view, pointer)
         except IndexError:

@@ -118,6 +118,14 @@ class FileSpans:
         walked.add(pointer)
         return found.get(pointer)
 
+    def start_line(self, index: int, pointer: str) -> int | None:
+        """The line `lookup(index, pointer)` starts its value at, when the parse's positions
+        say it without making spans (floe_lint.load.positions); None: ask `lookup`."""
+        table = self.tables.get(index) if self.tables else None
+        if table is None or index in self._every:
+            return None
+        return table.start_line(pointer)
+
 
 class _Tree:
     """One compose of a file: its documents' roots, lines and alias places."""
