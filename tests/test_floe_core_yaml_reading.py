@@ -108,6 +108,23 @@ def test_a_date_that_does_not_exist_is_refused_where_it_is_written(tmp_path: Pat
     )
 
 
+def test_a_timestamp_tag_on_text_of_no_date_is_refused_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    """`!!timestamp 1.0.0`: PyYAML's constructor matches no date and stops with an
+    AttributeError (upstream's compile fails); floe-lint stopped with one too (exit 2,
+    'internal error'), checking nothing else of the run."""
+    path = _manifest(tmp_path, "!!timestamp 1.0.0")
+    with pytest.raises(AttributeError):
+        upstream_refusal(path)
+    errors = _errors(path)
+    assert [(e["rule"], e["line"], e["column"]) for e in errors] == [("FL001", 3, 33)]
+    assert errors[0]["message"] == (
+        "the value reads as !!timestamp but is not a date that exists: upstream Floe's "
+        "yaml.safe_load refuses the file; quote it"
+    )
+
+
 def test_an_expiry_date_is_a_date_to_both(tmp_path: Path) -> None:
     rest = (
         "governance:\n  policy_overrides:\n"

@@ -242,9 +242,9 @@ class Builder:
         construct = _CONSTRUCTORS.get(tag)
         if construct is None and tag in tagged.READ_AS:
             self.plain = False
-            try:  # the text written, with what PyYAML (upstream's loader) builds from it
+            try:  # the text, with what PyYAML builds (text of no date: it raises AttributeError)
                 return tagged.text(str(node.value), tagged.READ_AS[tag](node))
-            except (ValueError, TypeError, yaml.YAMLError):
+            except (ValueError, TypeError, AttributeError, yaml.YAMLError):
                 why = tagged.unreadable(tag)
                 self.problems.append(LoadProblem("yaml-syntax", why, span_of(node, self.lines)))
                 return sys.intern(str(node.value))
