@@ -5,12 +5,14 @@ it on every commit (`always_run`), even one that only deletes files. Those files
 if discovered (one that is not Floe's, a `package.json` or a CI workflow, is skipped, never an
 error), and to them are added the files that named a manifest the commit deletes or renames
 (`floe_lint.lint.removals`): their refs now lead nowhere, so the commit is refused naming them.
-When pre-commit splits the files into several batches, only the first one does that
+So are the files of a submodule whose commit the commit adds or moves (pre-commit hands over
+none of them). When pre-commit splits the files into several batches, only the first one does that
 (`floe_lint.lint.hook_run`).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from floe_lint.commands.usage import DEFAULT_PATHS
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
 def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list[Path]:
     """The files to lint: those pre-commit handed over, and the former dependents of every
     manifest the staged changes delete or rename (each named on stderr with why)."""
-    from floe_lint.lint.removals import former_dependents, staged_removals
+    from floe_lint.lint.removals import former_dependents, staged_changes
     from floe_lint.load.paths import relative_posix
     from floe_lint.load.root import git_root
     from floe_lint.reporters import printable
@@ -34,14 +36,28 @@ def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list
     root = git_root(Path.cwd())
     if root is None:
         return paths
-    removals = staged_removals(root)
-    if not removals:
+    removals, submodules = staged_changes(root)
+    if not removals and not submodules:
         return paths
     from floe_lint.lint.hook_run import first_of_run
 
-    shown = "\n".join(f"{r.path}\0{r.renamed_to}" for r in removals)
+    shown = "\n".join(
+        [f"{r.path}\0{r.renamed_to}" for r in removals] + [f"{s}\0" for s in submodules]
+    )
     if not first_of_run(root, shown):
         return paths  # an earlier batch of this pre-commit run reported them (hook_run)
+    if submodules:
+        from floe_lint.load.linked import discover
+
+        for folder in submodules:
+            stderr.write(
+                f"floe-lint: the submodule {printable(relative_posix(folder))} moves to another "
+                "commit; checking its files\n"
+            )
+            here = Path(os.path.relpath(folder))  # (as a walk from here names its files)
+            paths.extend(found for found, _ in discover([here]))
+    if not removals:
+        return paths
     former = former_dependents(removals, root, config)
     for removal in removals:
         named = sorted(relative_posix(p) for p, r in former if r is removal)

@@ -69,6 +69,13 @@ def _entries(output: bytes) -> Iterator[tuple[str, str, str | None]]:
 def staged_removals(root: Path) -> list[Removal]:
     """The Floe manifests that the staged changes of the repository at `root` delete or rename
     away; none outside a git repository or before its first commit."""
+    return staged_changes(root)[0]
+
+
+def staged_changes(root: Path) -> tuple[list[Removal], list[Path]]:
+    """`staged_removals`, and the folders of the submodules whose commit the staged changes
+    add or move (a gitlink: a folder in the work tree): pre-commit hands the hook none of the
+    files in them, though the products there change with the commit."""
     try:
         output = run_git(
             root,
@@ -77,9 +84,14 @@ def staged_removals(root: Path) -> list[Removal]:
             "list the staged changes",
         )
     except RevisionError:
-        return []
+        return [], []
     found = []
+    submodules = []
     for status, old, new in _entries(output):
+        if status[:1] in ("A", "M") and not old.lower().endswith(_SUFFIXES):
+            if os.path.isdir(root / old):  # (git stages no folder but a submodule's commit)
+                submodules.append(root / old)
+            continue
         if status[:1] not in ("D", "R") or not old.lower().endswith(_SUFFIXES):
             continue
         try:
@@ -93,7 +105,7 @@ def staged_removals(root: Path) -> list[Removal]:
         workspace.put(path, raw)
         if any(d.kind == "manifest" for d in workspace.load(path).documents):
             found.append(Removal(path, root / new if new is not None else None))
-    return found
+    return found, submodules
 
 
 def former_dependents(
