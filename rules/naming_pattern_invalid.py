@@ -8,6 +8,9 @@ on any text, and only up to 500 characters (`floe_core.enforcement.patterns.MAX_
 a bound NamingConfig itself does not apply): compiling is not linear in a pattern's length (a
 case-insensitive class of every character, repeated), so a longer one is not compiled, and not
 reported either: NamingConfig accepts a long valid pattern, and an error on it would be false.
+Compiling also walks every character of a class's ranges (`(?i)[\\u0000-\\uffff]`: 3-4 ms), so
+a level's patterns are compiled within a budget of ranges summed on the parse tree (2,000,000
+characters); a pattern past what is left is reported as not judged, never compiled nor passed.
 floe-core supports Python 3.10 (`Requires-Python: >=3.10`), whose `re` refuses the possessive
 quantifiers (`a++`) and atomic groups (`(?>a)`) that 3.11 added; floe-lint runs on 3.11, so such
 a pattern compiles here and is reported from the parse tree `re` built: on 3.10 NamingConfig
@@ -56,10 +59,11 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
     patterns = naming.child("custom_patterns")
     if not isinstance(patterns.value, list):
         return
+    left = _BUDGET
     for index, pattern in enumerate(patterns.value):
         if not isinstance(pattern, str):
             continue  # not a string: the schema rules report it
-        problem = _problem(pattern)
+        problem, left = _problem(pattern, left)
         if problem is not None:
             yield ctx.finding(
                 patterns.child(index),
@@ -67,58 +71,105 @@ def check(level: Level, ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _problem(pattern: str) -> str | None:
-    """Why floe-core cannot use `pattern` (None: it compiles); compiled, never matched."""
+#: characters of classes' ranges a level's patterns may make `re` compile: compiling walks
+#: every character of a range (`[\u0000-\uffff]`: 3-4 ms each), so 359 patterns of 30 such
+#: classes (163 KB) took 43 s; this is about 30 of them
+_BUDGET = 2_000_000
+
+
+def _problem(pattern: str, left: int) -> tuple[str | None, int]:
+    """Why floe-core cannot use `pattern` (None: it compiles), and what is left of the budget
+    after compiling it; compiled, never matched."""
     if len(pattern) > _LONGEST:
-        return None  # not compiled (its cost is unbounded), and floe-core may accept it
+        return None, left  # not compiled (its cost is unbounded), and floe-core may accept it
     import re
     import warnings
 
+    parser, constants = _sre()
     try:
         with (
             warnings.catch_warnings()
         ):  # "Possible nested set" and the like: not floe-core's concern
             warnings.simplefilter("ignore")
+            tree = None if parser is None else parser.parse(pattern)
+            cost = 0 if tree is None else _ranges(tree, parser)
+            if cost > left:
+                return (
+                    f"is not judged: its character classes span {cost:,} characters, which "
+                    f"`re` compiles one by one, more than floe-lint's budget ({_BUDGET:,} for "
+                    "a level's patterns) leaves; check that floe-core compiles it, or write "
+                    "narrower classes"
+                ), left
             re.compile(pattern)
-            newer = _newer_than_310(pattern)
+            newer = None if tree is None else _newer_than_310(tree, parser, constants)
     except re.error as error:
         where = "" if error.pos is None else f" at position {error.pos}"
         return (
             f"is not a regular expression floe-core can compile ({error.msg}{where}): its "
             "NamingConfig refuses the manifest when it loads it"
-        )
+        ), left
     except (RecursionError, OverflowError, MemoryError, ValueError):
         return (
             "is not a regular expression floe-core can compile (Python's re gives up on it): "
             "its NamingConfig refuses the manifest when it loads it"
-        )
+        ), left
     if newer is not None:
         return (
             f"is not a regular expression floe-core can compile on Python 3.10 ({newer}, new in "
             "Python 3.11): floe-core supports 3.10, where its NamingConfig refuses the manifest "
             "when it loads it"
-        )
-    return None
+        ), left - cost
+    return None, left - cost
 
 
-def _newer_than_310(pattern: str) -> str | None:
-    """What of `pattern`'s parse tree Python 3.10's `re` does not know (None: nothing)."""
-    from re import _constants, _parser  # type: ignore[attr-defined]
+def _sre() -> tuple[Any, Any]:
+    """`re`'s private parser and constants (`re._parser`, `re._constants`; `sre_parse`,
+    `sre_constants` before Python 3.11), or (None, None) where this Python has neither: then
+    patterns are only compiled, with no budget and no check for 3.10 (never a traceback)."""
+    import importlib
 
-    newer = {
-        _constants.POSSESSIVE_REPEAT: "a possessive quantifier",
-        _constants.ATOMIC_GROUP: "an atomic group",
-    }
-    todo: list[Any] = [_parser.parse(pattern)]
+    for parser, constants in (("re._parser", "re._constants"), ("sre_parse", "sre_constants")):
+        try:
+            return importlib.import_module(parser), importlib.import_module(constants)
+        except ImportError:
+            continue
+    return None, None
+
+
+def _nodes(tree: Any, parser: Any) -> Iterator[Any]:
+    """Every node of a parse tree (a stack: trees may nest deeply)."""
+    todo: list[Any] = [tree]
     while todo:
         node = todo.pop()
-        if isinstance(node, _parser.SubPattern):
+        if isinstance(node, parser.SubPattern):
             node = node.data
-        if not isinstance(node, list | tuple):
-            continue
+        if isinstance(node, list | tuple):
+            yield node
+            todo.extend(node)
+
+
+def _ranges(tree: Any, parser: Any) -> int:
+    """How many characters the ranges of the pattern's classes span."""
+    return sum(
+        node[1][1] - node[1][0] + 1
+        for node in _nodes(tree, parser)
+        if len(node) == 2
+        and str(node[0]) == "RANGE"
+        and isinstance(node[1], tuple)
+        and len(node[1]) == 2
+    )
+
+
+def _newer_than_310(tree: Any, parser: Any, constants: Any) -> str | None:
+    """What of a pattern's parse tree Python 3.10's `re` does not know (None: nothing)."""
+    newer = {
+        getattr(constants, "POSSESSIVE_REPEAT", None): "a possessive quantifier",
+        getattr(constants, "ATOMIC_GROUP", None): "an atomic group",
+    }
+    newer.pop(None, None)
+    for node in _nodes(tree, parser):
         if len(node) == 2 and any(node[0] is op for op in newer):
             return newer[node[0]]
-        todo.extend(node)
     return None
 
 

@@ -54,7 +54,7 @@ def naming_within(
         return UNPROVEN, None
     own = _parsed(pattern)
     if own is None:
-        return INVALID, None
+        return (INVALID, None) if sre_parser() is not None else (UNPROVEN, None)
     flags, items = own
     whole, items = _without_anchor(items), _without_assertions(items)
     starts: list[tuple[int, tuple[Any, ...]]] = []
@@ -82,15 +82,30 @@ def naming_within(
 def _parsed(pattern: str) -> tuple[int, tuple[Any, ...]] | None:
     """The global flags and top-level items of `pattern` as `re` parses it (None: it does
     not, or it is longer than floe-core's bound)."""
-    if len(pattern) > _LONGEST:
+    parser = sre_parser()
+    if len(pattern) > _LONGEST or parser is None:
         return None
-    from re import _parser  # type: ignore[attr-defined]
-
     try:
-        parsed = _parser.parse(pattern)
+        parsed = parser.parse(pattern)
     except Exception:  # re.error, RecursionError, OverflowError: FL613 reports what it can
         return None
-    return int(parsed.state.flags), _frozen(parsed)
+    return int(parsed.state.flags), _frozen(parsed, parser.SubPattern)
+
+
+def sre_parser() -> Any:
+    """`re`'s own parser (`re._parser`; `sre_parse` before Python 3.11), or None where this
+    Python has neither: a private module, so its absence makes every pattern unproven (FL614's
+    warning), never a traceback."""
+    import importlib
+
+    for name in ("re._parser", "sre_parse"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if hasattr(module, "parse") and hasattr(module, "SubPattern"):
+            return module
+    return None
 
 
 @lru_cache(maxsize=1 << 14)
@@ -104,14 +119,12 @@ def _starts(pattern: str) -> tuple[int, tuple[tuple[Any, ...], ...], bool] | Non
     return parsed[0], tuple(variants(start)), case_safe(start)
 
 
-def _frozen(node: Any) -> Any:
+def _frozen(node: Any, subpattern: Any) -> Any:
     """A parse tree as nested tuples, equal exactly when the trees are."""
-    from re import _parser  # type: ignore[attr-defined]
-
-    if isinstance(node, _parser.SubPattern):
+    if isinstance(node, subpattern):
         node = node.data
     if isinstance(node, list | tuple):
-        return tuple(_frozen(item) for item in node)
+        return tuple(_frozen(item, subpattern) for item in node)
     return node
 
 
