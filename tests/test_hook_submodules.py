@@ -3,7 +3,8 @@
 pre-commit hands the hook the staged files, and a submodule's new commit is no file of the
 superproject (a gitlink): a commit moving `products/vendor` to a commit whose floe.yaml selects
 a compute the platform does not approve reached the hook with nothing to check and passed
-(exit 0), and so did adding such a submodule. Real git and a real submodule below."""
+(exit 0), and so did adding such a submodule. Likewise a staged symbolic link of a Floe name
+(identify tags it `symlink`, never `yaml`). Real git and a real submodule below."""
 
 from __future__ import annotations
 
@@ -113,3 +114,48 @@ def test_a_commit_that_moves_no_submodule_checks_nothing_more(
     code = main(["check", "--no-cache", "--hook"], out, err)  # compile, and is not committed)
     assert (code, out.getvalue()) == (0, "")
     assert "submodule" not in err.getvalue()
+
+
+@pytest.mark.parametrize("how", ["added", "a file turned into a link"])
+def test_a_staged_link_of_a_floe_name_is_checked(
+    superproject: Path, how: str, tmp_path: Path
+) -> None:
+    """`products/c/floe.yaml -> ../../.templates/c.tmpl`: neither the link (a symlink to
+    identify) nor its target (no YAML name) is handed over, so the hook checked nothing and
+    passed, while Floe reads the product through the link."""
+    from identify import identify
+
+    (superproject / ".templates").mkdir()
+    (superproject / ".templates/c.tmpl").write_text(
+        PRODUCT.replace("../../platform", "../platform").replace("duckdb}", "spark}"), "utf-8"
+    )
+    link = superproject / "products/c/floe.yaml"
+    link.parent.mkdir(parents=True)
+    if how != "added":
+        link.write_text(PRODUCT.replace("vendor", "c"), "utf-8")
+        _git(superproject, "add", "-A")
+        _git(superproject, "commit", "-qm", "c")
+        link.unlink()
+    link.symlink_to("../../.templates/c.tmpl")
+    _git(superproject, "add", "-A")
+    assert identify.tags_from_path(str(link)) == {"symlink"}
+    run = run_cli("check", "--no-cache", "--hook")
+    assert (run.code, run.stdout) == (
+        1,
+        FINDING.replace("products/vendor/floe.yaml", ".templates/c.tmpl"),
+    ), run.stderr
+
+
+def test_a_staged_link_out_of_the_repository_is_not_read(
+    superproject: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("password: hunter2-secret\n", "utf-8")
+    link = superproject / "products/c/floe.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to(secret)
+    _git(superproject, "add", "-A")
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "--no-cache", "--hook"], out, err)
+    assert (code, out.getvalue()) == (0, "")
+    assert "hunter2" not in err.getvalue()

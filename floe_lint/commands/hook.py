@@ -5,9 +5,9 @@ it on every commit (`always_run`), even one that only deletes files. Those files
 if discovered (one that is not Floe's, a `package.json` or a CI workflow, is skipped, never an
 error), and to them are added the files that named a manifest the commit deletes or renames
 (`floe_lint.lint.removals`): their refs now lead nowhere, so the commit is refused naming them.
-So are the files of a submodule whose commit the commit adds or moves (pre-commit hands over
-none of them). When pre-commit splits the files into several batches, only the first one does that
-(`floe_lint.lint.hook_run`).
+So are the files of a submodule whose commit the commit adds or moves, and the symbolic links
+of Floe names it stages (pre-commit hands over none of them). When pre-commit splits the files
+into several batches, only the first one does that (`floe_lint.lint.hook_run`).
 """
 
 from __future__ import annotations
@@ -36,26 +36,30 @@ def hook_paths(args: argparse.Namespace, config: Config, stderr: TextIO) -> list
     root = git_root(Path.cwd())
     if root is None:
         return paths
-    removals, submodules = staged_changes(root)
-    if not removals and not submodules:
+    removals, unhanded = staged_changes(root)
+    if not removals and not unhanded:
         return paths
     from floe_lint.lint.hook_run import first_of_run
 
     shown = "\n".join(
-        [f"{r.path}\0{r.renamed_to}" for r in removals] + [f"{s}\0" for s in submodules]
+        [f"{r.path}\0{r.renamed_to}" for r in removals] + [f"{s}\0" for s in unhanded]
     )
     if not first_of_run(root, shown):
         return paths  # an earlier batch of this pre-commit run reported them (hook_run)
-    if submodules:
+    if unhanded:
         from floe_lint.load.linked import discover
 
-        for folder in submodules:
-            stderr.write(
-                f"floe-lint: the submodule {printable(relative_posix(folder))} moves to another "
-                "commit; checking its files\n"
-            )
-            here = Path(os.path.relpath(folder))  # (as a walk from here names its files)
-            paths.extend(found for found, _ in discover([here]))
+        for path in unhanded:
+            here = Path(os.path.relpath(path))  # (as a walk from here names its files)
+            if not here.is_symlink():  # (a staged link: pre-commit left it out, no more)
+                stderr.write(
+                    f"floe-lint: the submodule {printable(relative_posix(path))} moves to "
+                    "another commit; checking its files\n"
+                )
+            if here.is_dir():
+                paths.extend(found for found, _ in discover([here]))
+            else:
+                paths.append(here)
     if not removals:
         return paths
     former = former_dependents(removals, root, config)

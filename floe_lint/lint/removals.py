@@ -73,9 +73,11 @@ def staged_removals(root: Path) -> list[Removal]:
 
 
 def staged_changes(root: Path) -> tuple[list[Removal], list[Path]]:
-    """`staged_removals`, and the folders of the submodules whose commit the staged changes
-    add or move (a gitlink: a folder in the work tree): pre-commit hands the hook none of the
-    files in them, though the products there change with the commit."""
+    """`staged_removals`, and what the staged changes bring that pre-commit hands the hook
+    none of: the folders of the submodules whose commit they add or move (a gitlink: a folder
+    in the work tree), though the products there change with the commit, and the symbolic links
+    of a Floe file's name they add, rename or turn a file into (identify tags a link `symlink`
+    alone, never `yaml`), though Floe reads the product through the link."""
     try:
         output = run_git(
             root,
@@ -86,11 +88,17 @@ def staged_changes(root: Path) -> tuple[list[Removal], list[Path]]:
     except RevisionError:
         return [], []
     found = []
-    submodules = []
+    unhanded = []
     for status, old, new in _entries(output):
-        if status[:1] in ("A", "M") and not old.lower().endswith(_SUFFIXES):
-            if os.path.isdir(root / old):  # (git stages no folder but a submodule's commit)
-                submodules.append(root / old)
+        now = old if new is None else new
+        if status[:1] in ("A", "M", "T", "R", "C") and now.lower().endswith(_SUFFIXES):
+            # (a link out of the repository is not read, as a walk reads none)
+            if os.path.islink(root / now) and _inside(os.path.realpath(root / now), root):
+                unhanded.append(root / now)
+        elif status[:1] in ("A", "M"):
+            if os.path.isdir(root / old):  # (git stages no folder but a submodule's commit, or
+                # a link to a folder)
+                unhanded.append(root / old)
             continue
         if status[:1] not in ("D", "R") or not old.lower().endswith(_SUFFIXES):
             continue
@@ -105,7 +113,12 @@ def staged_changes(root: Path) -> tuple[list[Removal], list[Path]]:
         workspace.put(path, raw)
         if any(d.kind == "manifest" for d in workspace.load(path).documents):
             found.append(Removal(path, root / new if new is not None else None))
-    return found, submodules
+    return found, unhanded
+
+
+def _inside(path: str, root: Path) -> bool:
+    top = os.path.realpath(root)
+    return path == top or path.startswith(top.rstrip(os.sep) + os.sep)
 
 
 def former_dependents(
