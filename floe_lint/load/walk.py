@@ -346,9 +346,7 @@ def folder_files(
                 link = linked is not None and name in linked
                 if link and links is not None:
                     links.append(shown + name)
-                if not (
-                    yaml_name(name) or (json_name(name) and declares_floe(opened + name))
-                ):
+                if not (yaml_name(name) or (json_name(name) and declares_floe(opened + name))):
                     continue
                 if link and not within_folder(os.path.realpath(opened + name), inside):
                     continue  # a link out of the folder: its target is not ours to read
