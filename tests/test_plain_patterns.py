@@ -22,7 +22,11 @@ ECMA_BLANKS = "\t\n\x0b\x0c\r \xa0\ufeff\u1680\u2028\u2029\u202f\u205f\u3000" + 
 #: blank for Python's `\s` only
 PYTHON_ONLY_BLANKS = "\x1c\x1d\x1e\x1f\x85"
 # what the patterns turn on: their classes' edges, blanks, controls, separators, braces
-EDGES = "aZz09_.-/@\x7f\x9f\u200b{}()|,'\"é" + ECMA_BLANKS + PYTHON_ONLY_BLANKS
+EDGES = (
+    "aZz09_.-/@\x7f\x9f\u200b{}()|,'\"é\u2029\u202a\u202e\u202f\u2065\u2066\u2069\u206a"
+    + ECMA_BLANKS
+    + PYTHON_ONLY_BLANKS
+)
 pieces = st.sampled_from(
     ["{{", "}}", "env_var(", "env_var", "(", ")", "'", '"', "''", '""', ",", "|",
      "as_number", "as_numbe", "trim", "lower", "default", "default(", "as_text1", "X", "_A1",
