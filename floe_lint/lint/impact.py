@@ -100,6 +100,7 @@ class Impact(Value):
         "manifest",
         "possible",
         "products",
+        "shown",
     )
     manifest: Path
     against: str
@@ -112,6 +113,9 @@ class Impact(Value):
     governance: list[DependentGovernance]
     #: files too large to read, so never parsed: whether they depend on it cannot be told
     possible: list[Path]
+    #: each path as the comparison showed it (`relative_posix`, once a path): the report names
+    #: the same files (not compared)
+    shown: Callable[[Path], str] | None
 
     def __init__(
         self,
@@ -132,21 +136,29 @@ class Impact(Value):
         self.products = [] if products is None else products
         self.governance = [] if governance is None else governance
         self.possible = [] if possible is None else possible
+        self.shown = None
 
     @property
     def introduces_errors(self) -> bool:
         return any(f.severity == "error" for f in self.appeared)
 
     def broken_products(self) -> list[str]:
-        """Display paths of the dependents that gain an error finding."""
-        dependents = {relative_posix(p) for p in self.dependents}
-        return sorted(
-            {
-                relative_posix(f.path)
-                for f in self.appeared
-                if f.severity == "error" and relative_posix(f.path) in dependents
-            }
-        )
+        """Display paths of the dependents that gain an error finding (a finding's path that is
+        one of theirs is one; only another spelling needs every dependent's shown)."""
+        paths = set(self.dependents)
+        shown: set[str] | None = None
+        broken = set()
+        for f in self.appeared:
+            if f.severity != "error":
+                continue
+            name = relative_posix(f.path)
+            if f.path not in paths:
+                if shown is None:
+                    shown = {relative_posix(p) for p in self.dependents}
+                if name not in shown:
+                    continue
+            broken.add(name)
+        return sorted(broken)
 
 
 class _Shown:
@@ -305,7 +317,7 @@ def compare(
     read = sorted({d.path for d in after.dependents if not d.unread})
     unread = sorted({d.path for d in after.dependents if d.unread} - set(read))
     impact = Impact(manifest, against, read, possible=unread)
-    shown = _Shown()
+    shown = impact.shown = _Shown()
     old = {_key(f, shown): f for f in before.findings}
     new = {_key(f, shown): f for f in after.findings}
     impact.appeared = _sorted([f for k, f in new.items() if k not in old], shown)

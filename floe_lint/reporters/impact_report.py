@@ -7,6 +7,7 @@ Every value that comes from a user's file is escaped for the format it lands in.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from io import StringIO
 from pathlib import Path
 
 from floe_lint import __version__
@@ -33,9 +34,12 @@ def _printable(text: str) -> str:
 Shown = Callable[[Path], str]
 
 
-def _names() -> Shown:
+def _names(impact: Impact) -> Shown:
     """`display_path` of each path, once per report: findings name the same files many times
-    (the working directory does not change while a report is written)."""
+    (the working directory does not change while a report is written); the comparison's
+    names when it kept them (`relative_posix`, which `display_path` is)."""
+    if impact.shown is not None:
+        return impact.shown
     names: dict[Path, str] = {}
 
     def shown(path: Path) -> str:
@@ -71,7 +75,15 @@ def _finding_line(f: Finding, shown: Shown) -> str:
 
 
 def write_text(impact: Impact, out: TextIO) -> None:
-    shown = _names()
+    """The report in text, written to `out` at once (`impact` of a tree's root manifest writes
+    thousands of lines: one write of the whole, not a console write per line)."""
+    buffer = StringIO()
+    _text(impact, buffer)
+    out.write(buffer.getvalue())
+
+
+def _text(impact: Impact, out: TextIO) -> None:
+    shown = _names(impact)
     manifest = shown(impact.manifest)
     count = len(impact.dependents)
     out.write(
@@ -196,7 +208,7 @@ def _governance_json(d: DependentGovernance) -> dict[str, Any]:
 
 
 def report(impact: Impact) -> dict[str, Any]:
-    shown = _names()
+    shown = _names(impact)
     return {
         "version": IMPACT_VERSION,
         "tool": {"name": "floe-lint", "version": __version__},
@@ -243,7 +255,7 @@ def _md_findings(title: str, findings: Sequence[Finding], out: TextIO, shown: Sh
 
 
 def write_markdown(impact: Impact, out: TextIO) -> None:
-    shown = _names()
+    shown = _names(impact)
     errors = sum(1 for f in impact.appeared if f.severity == "error")
     verdict = f"**{errors} new error{'s' if errors != 1 else ''}**" if errors else "no new errors"
     out.write(
