@@ -171,7 +171,8 @@ def apply(
     control = control or Control()
     findings, excused = control.excused(findings)
     suppressed = [Suppressed(f, "external", why, "exception") for f, why in excused]
-    findings = [f for f in findings if control.why(f) is not None or not _path_ignored(f, config)]
+    # (a path no per-path ignore names keeps its findings: why one is mandatory is not asked)
+    findings = [f for f in findings if not _path_ignored(f, config) or control.why(f) is not None]
     directives = [d for source in files for d in suppressions.directives(source)]
     directives += _overlay_directives(findings, files)
     kept, silenced = suppressions.apply(

@@ -81,6 +81,9 @@ class Workspace:
         self.replayed: set[Path] = set()
         #: files whose content was given (`put`), not read from disk
         self._overlaid: set[Path] = set()
+        #: the names of the paths given and "", ".", "..": `overlay` asks for each product's
+        #: floe.lock whether one is given by its name
+        self._overlaid_names = {"", ".", ".."}
         #: files a streamed run checked and released (`retire`), by their key's text, out of the
         #: indexes above (which hold two `Path`s and four entries per file); and those of them
         #: that are not `expected` (few)
@@ -321,7 +324,8 @@ class Workspace:
         source = self._as_named(path, document.parse(path, raw, self.positions))
         self._read_dialects(source)
         self._files[self.key(path)] = source
-        self._overlaid.add(self.key(path))
+        self._overlaid.add(key := self.key(path))
+        self._overlaid_names.add(key.name)
 
     def overlay(self, path: Path, there: bool | None = None) -> str | None:
         """The text given for `path` by `put` (an unsaved edit, a fix not yet written), if any:
@@ -331,8 +335,9 @@ class Workspace:
             return None
         # a path to nothing resolves to a file of its own name: none given (`impact` asks for
         # every product's floe.lock with the old manifest given)
-        names = {k.name for k in self._overlaid} | {"", ".", ".."}
-        if path.name not in names and not (os.path.lexists(path) if there is None else there):
+        if path.name not in self._overlaid_names and not (
+            os.path.lexists(path) if there is None else there
+        ):
             return None
         key = self.key(path)
         return self._files[key].text if key in self._overlaid else None
