@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     DialectName = Literal["adr-0010", "floe"]
 
 DIALECTS: tuple[DialectName, ...] = ("adr-0010", "floe")
+#: upstream's `apiVersion`, by its alias or by its field name (floe-core validates by both)
+_API_VERSION = frozenset({"apiVersion", "api_version"})
 
 # `governance` is read in both dialects (ADR-0010 defines none; floe-lint reads upstream's block).
 _MANIFEST_FLOE_KEYS = (
@@ -143,7 +145,7 @@ def read(data: Any, kind: str, pinned: str = "auto") -> tuple[DialectName, tuple
     if pinned in DIALECTS:
         return pinned, None  # type: ignore[return-value]
     found = markers(data, kind)
-    upstream = isinstance(data, dict) and "apiVersion" in data and "kind" in data
+    upstream = isinstance(data, dict) and "kind" in data and not _API_VERSION.isdisjoint(data)
     if found.adr is None or found.floe is None:
         shows_floe = found.floe is not None or (found.adr is None and (found.hint or upstream))
         return ("floe" if shows_floe else "adr-0010"), None

@@ -143,4 +143,8 @@ def declares_another_kind(source: SourceFile) -> bool:
 
 def has_api_version(doc: Document) -> bool:
     """Whether a document declares Floe's API version (a discovered JSON file must)."""
-    return isinstance(doc.data, dict) and doc.data.get("apiVersion") == "floe.dev/v1"
+    data = doc.data
+    return isinstance(data, dict) and "floe.dev/v1" in (
+        data.get("apiVersion"),
+        data.get("api_version"),
+    )

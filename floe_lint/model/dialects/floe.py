@@ -203,7 +203,11 @@ def manifest(doc: Document) -> Manifest:
         approved_sinks_node=doc.node(SINKS),
         environment_nodes=tuple(node for key, node in keys if key in ENVIRONMENT_KEYS),
         unknown_nodes=tuple(
-            node for key, node in keys if key not in MANIFEST_KEYS and key not in ENVIRONMENT_KEYS
+            node
+            for key, node in keys
+            if key not in MANIFEST_KEYS
+            and key not in ENVIRONMENT_KEYS
+            and not (key == "api_version" and doc.get("/apiVersion") is None)
         ),
         known_keys=MANIFEST_KEYS,
         misplaced=tuple(
