@@ -75,14 +75,11 @@ def test_products_drawn_from_floe_spec_agree_with_floe_core(data: Any) -> None:
 #: blocks of a manifest whose model validators floe-lint does not reproduce yet (a forged pass
 #: each: floe-core refuses, floe-lint is silent), left out of the drawn manifests so that the
 #: property bites on the rest: a `fulcio_url` not http(s), a `verification` with neither
-#: `trusted_issuers` nor `public_key_ref`, an `auth` type without its `credentials_ref`,
-#: promotion environments named twice, `policy_overrides[].policy_types` not floe-core's
+#: `trusted_issuers` nor `public_key_ref`, promotion environments named twice
 KNOWN_GAPS = (
     ("artifacts", "registry", "signing"),
     ("artifacts", "registry", "verification"),
-    ("artifacts", "registry", "auth"),
     ("artifacts", "promotion"),
-    ("governance", "policy_overrides"),
 )
 
 
@@ -251,3 +248,54 @@ def test_the_quality_plugin_block_is_read_as_floe_core_reads_it(
         assert upstream_refusal(path) is not None
         assert [f[:2] for f in found] == [expected[:2]], found
         assert found[0][2].startswith(expected[2]), found
+
+
+def _manifest_with(path: Path, block: str, value: Any) -> Path:
+    data: dict[str, Any] = yaml.safe_load(yaml.safe_dump(MANIFEST))
+    if block == "auth":
+        data["artifacts"]["registry"]["auth"] = value
+    else:
+        data["governance"]["policy_overrides"] = [
+            {"pattern": "legacy_*", "action": "downgrade", "reason": "r", "policy_types": value}
+        ]
+    return write(path, "manifest.yaml", data)
+
+
+MANIFEST_VALIDATORS = [
+    # a field validator that runs on a written null: floe-core requires the secret
+    (
+        "auth",
+        {"type": "basic", "credentials_ref": None},
+        "'artifacts.registry.auth.credentials_ref' must be a mapping, not null",
+    ),
+    ("auth", {"type": "basic"}, None),  # absent: the validator does not run
+    ("auth", {"type": "token", "credentials_ref": {"name": "registry-creds"}}, None),
+    (
+        "policy_overrides",
+        ["naming", "nope"],
+        "'governance.policy_overrides[0].policy_types[1]' must be one of naming, coverage, "
+        "documentation, semantic, custom, data_contract, rbac, secret_scanning, network_policy, "
+        "not 'nope'",
+    ),
+    ("policy_overrides", ["naming", "network_policy"], None),
+]
+
+
+@pytest.mark.parametrize(("block", "value", "message"), MANIFEST_VALIDATORS)
+def test_what_floe_core_validators_refuse_in_registry_auth_and_policy_overrides(
+    tmp_path: Path, block: str, value: Any, message: str | None
+) -> None:
+    """Both passed floe-lint while floe-core refused them (its `validate_credentials_ref`,
+    `validate_policy_types`)."""
+    path = _manifest_with(tmp_path, block, value)
+    errors = [f for f in floe_lint(path).on(path) if f["severity"] == "error"]
+    if message is None:
+        assert upstream_refusal(path) is None
+        assert errors == []
+        return
+    assert upstream_refusal(path) is not None
+    text = path.read_text("utf-8").splitlines()
+    key = "credentials_ref:" if block == "auth" else "- nope"
+    line = next(n for n, row in enumerate(text, 1) if row.strip().startswith(key))
+    column = text[line - 1].index("null" if block == "auth" else "nope") + 1
+    assert [(f["line"], f["column"], f["message"]) for f in errors] == [(line, column, message)]
