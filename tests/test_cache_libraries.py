@@ -67,3 +67,19 @@ def test_a_third_party_plugins_own_files_are_in_the_key(
     monkeypatch.undo()  # sys.path as it was, and nothing remembered of the plugin
     entry_points._declared_groups.cache_clear()
     cache.forget()
+
+
+def test_the_key_lists_each_bundled_schema_once() -> None:
+    """An editable install maps floe_lint.schemas to the checkout's schemas/, outside the
+    package's folder: a schema edited there replayed answers of the schema before (found by a
+    helper whose edit took effect only with a fresh cache folder). A regular install has them
+    inside the package: listed once."""
+    import floe_lint.schemas
+
+    cache.forget()
+    listed = [entry[0] for entry in cache._installation() if isinstance(entry, list)]
+    schemas = Path(next(iter(floe_lint.schemas.__path__)))
+    floe = str(schemas / "floe.json")
+    assert listed.count(floe) == 1, [path for path in listed if "schemas" in path][:5]
+    data = [path for path in listed if Path(path).parent == schemas and "_data_" in path]
+    assert data and len(data) == len(set(data)), data[:5]

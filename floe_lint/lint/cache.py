@@ -139,9 +139,10 @@ def _list_installation() -> list[Any]:
 
     seen: list[Any] = [floe_lint.__version__, sys.version]
     roots = [Path(floe_lint.__file__).parent]
-    for package in ("floe_lint.rules", "floe_lint.plugins"):
+    for package in ("floe_lint.rules", "floe_lint.plugins", "floe_lint.schemas"):
         module = __import__(package, fromlist=["_"])
-        roots.extend(Path(p) for p in module.__path__)
+        # an editable install maps them to the checkout's rules/, plugins/ and schemas/
+        roots.extend(Path(p) for p in module.__path__ if not Path(p).is_relative_to(roots[0]))
     # and the libraries a finding depends on: how a file reads (PyYAML, with or without
     # libyaml) and what a schema finding says (jsonschema); an upgrade re-checks everything
     roots.extend(_package_files(name) for name in _LIBRARIES)
