@@ -80,9 +80,10 @@ def test_a_cached_stream_keeps_no_record_per_file(
     def more(what: str) -> int:
         return alive_large[what] - alive_small[what]
 
-    # 200 more files checked, released and retired: as many more Retired shells and entries
-    # written out, and nothing else per file but its hash
-    assert more("Retired") == 200 and more("spilled") == 200
+    # 200 more files checked, released and retired: as many more entries written out, an int
+    # each kept by the workspace (no Retired shell: 200 more before), and nothing else per
+    # file but its hash
+    assert more("Retired") <= 5 and more("spilled") == 200, more("Retired")
     more_findings = found_large - found_small
     assert 0 < more_findings < 100
     assert more("PurePath") <= more_findings + 5  # not a Path per file (nor per floe.lock)

@@ -60,9 +60,10 @@ def test_no_path_or_shell_per_file_is_kept_while_the_stream_runs(
     alive_small, files_small, found_small = _alive_after_stream(small, monkeypatch, jobs)
     alive_large, files_large, found_large = _alive_after_stream(large, monkeypatch, jobs)
     assert files_large - files_small == 200
-    # 200 more files checked and released: as many more Retired shells, and nothing else but
-    # the findings (each names its file with a Path): not a Path per file
-    assert alive_large["Retired"] - alive_small["Retired"] == 200
+    # 200 more files checked and released: an int each (`retired.RetiredFiles`), no Retired
+    # shell (112 bytes a file; 200 more before), and nothing else but the findings (each names
+    # its file with a Path): not a Path per file
+    assert alive_large["Retired"] - alive_small["Retired"] <= 5, alive_large["Retired"]
     more_findings = found_large - found_small
     assert 0 < more_findings < 100
     assert alive_large["PurePath"] - alive_small["PurePath"] <= more_findings + 5

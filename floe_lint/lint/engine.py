@@ -53,7 +53,7 @@ class Result(Value):
         "suppressed",
     )
     findings: list[Finding]
-    files: list[SourceFile]
+    files: Sequence[SourceFile]
     rules: list[Rule]
     suppressed: list[filtering.Suppressed]
     stale: list[Entry]
@@ -66,7 +66,7 @@ class Result(Value):
     def __init__(
         self,
         findings: list[Finding],
-        files: list[SourceFile],
+        files: Sequence[SourceFile],
         rules: list[Rule],
         suppressed: list[filtering.Suppressed] | None = None,
         stale: list[Entry] | None = None,

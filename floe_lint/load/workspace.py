@@ -22,7 +22,7 @@ from floe_lint.load.kinds import (
 from floe_lint.load.lazy import LazySourceFile, Shelved
 from floe_lint.load.linked import discover, discover_names, plain
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
-from floe_lint.load.retired import Retired
+from floe_lint.load.retired import RetiredFiles
 from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, Beside
 
 TYPE_CHECKING = False
@@ -85,9 +85,9 @@ class Workspace:
         #: floe.lock whether one is given by its name
         self._overlaid_names = {"", ".", ".."}
         #: files a streamed run checked and released (`retire`), by their key's text, out of the
-        #: indexes above (which hold two `Path`s and four entries per file); and those of them
-        #: that are not `expected` (few)
-        self._retired: dict[str, SourceFile] = {}
+        #: indexes above (which hold two `Path`s and four entries per file), an int each; and
+        #: those of them that are not `expected` (few)
+        self._retired = RetiredFiles()
         self._retired_unexpected: set[str] = set()
         #: the sort text (`order_text`) of the last file retired, while each came after the one
         #: before in key order; None once one did not (`files`)
@@ -212,10 +212,8 @@ class Workspace:
         run that shares its parse. `given`: the path's text as the walk gave it, if it did (kept
         as it is: one string per file)."""
         name = self.text_of(key, source.path)
-        text = os.fspath(source.path)
-        retired = Retired.of(source, given if given == text else text)
         if (
-            retired is None
+            not RetiredFiles.takes(source)
             or self.reported.get(key) is not source
             or self._shared is not self._files
             or name.startswith("//")  # (`order_text`: a key's text has one leading slash)
@@ -228,7 +226,8 @@ class Workspace:
             self._retired_unexpected.add(name)
         if self._keys.get(source.path) is key:  # (the key `key` gave: another spelling stays)
             del self._keys[source.path]
-        self._retired[name] = retired
+        text = os.fspath(source.path)
+        self._retired.add(name, source, given if given == text else text)
         if self._sorted is not None:
             after = order_text(name)
             self._sorted = after if after > self._sorted else None
@@ -281,7 +280,7 @@ class Workspace:
         if not self._retired:
             return None
         name = str(key)
-        source = self._retired.pop(name, None)
+        source = self._retired.pop(name)
         if source is not None:
             self._put_back.add(name)
             self._shared[key] = self.reported[key] = source
@@ -299,7 +298,8 @@ class Workspace:
     def drop_files(self) -> None:
         """Hold no file any more: the run's output is printed, and what follows (the result
         cache's whole-run record, the run's peak at 30,000 products) asks only for keys."""
-        self._files, self.reported, self._retired, self._shelved = {}, {}, {}, {}
+        self._files, self.reported, self._shelved = {}, {}, {}
+        self._retired = RetiredFiles()
         self._shared = self._files
         self.listed.compact()
 
@@ -476,7 +476,7 @@ class Workspace:
         for key in sorted([k for k in self.reported if k not in self.replayed], key=order):
             yield from self.reported[key].documents
 
-    def files(self, retired: bool = True) -> list[SourceFile]:
+    def files(self, retired: bool = True) -> Sequence[SourceFile]:
         """The files reported on, by key; with `retired`, those `retire` keeps as text too.
 
         Files are retired in key order when the walk gives them so (`_sorted`): then the few
