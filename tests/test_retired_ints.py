@@ -1,17 +1,20 @@
 """What a workspace keeps of each file a streamed run retired (issue 17, memory with the result
 cache on, eighth round): one int by its key's text (`retired.RetiredFiles`), a `Retired` made
 again when asked for, not a `Retired` shell per file to the end of the run (112 bytes each, and
-its fingerprint int). Measured in-process with tracemalloc at N and 3N files."""
+its fingerprint int); and a walk's listing made again at its size once its folders are
+forgotten. Measured in-process with tracemalloc at N and 3N files."""
 
 from __future__ import annotations
 
 import os
+import sys
 import tracemalloc
 from pathlib import Path
 
 import pytest
 
 from floe_lint.load.retired import Retired
+from floe_lint.load.walk import Beside
 from floe_lint.load.workspace import Workspace
 
 TEXT = "name: p{n}\ntransforms: [{{path: models/x/, compute: duckdb}}]\n"
@@ -95,3 +98,19 @@ def test_a_retired_file_reads_as_it_was_retired(
     # the list made before still gives it (put back), and every file in its place
     assert files[2] is revived and workspace.files()[2] is revived
     assert [os.fspath(f.path) for f in files] == [os.fspath(f.path) for f in workspace.files()]
+
+
+def test_a_listing_is_made_again_once_its_folders_are_forgotten() -> None:
+    """A streamed run forgets each folder of the walk once its files are checked; a table
+    kept the room of every folder to the end of the run (about 30 bytes a folder each)."""
+    listing = Beside(every_name=True)
+    folders = [f"products/p{n:05}" for n in range(8000)]
+    for folder in folders:
+        listing.note("/w/" + folder, folder, ["floe.yaml", "floe.prod.yaml"], [])
+    full = sys.getsizeof(listing.beside) + sys.getsizeof(listing.names)
+    for folder in folders[:-10]:
+        listing.forget(folder, "/w/" + folder)
+    assert listing.candidates(folders[-1]) == ("floe.prod.yaml",)
+    assert listing.candidates(folders[0]) is None
+    left = sys.getsizeof(listing.beside) + sys.getsizeof(listing.names)
+    assert left < full / 4, (left, full)  # (made again at most each 1,024 forgotten)

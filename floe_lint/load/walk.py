@@ -157,6 +157,8 @@ class Beside(Listing):
         #: (its absolute path was a string of its own, about 100 bytes a folder for the whole
         #: run, issue 17), and `absent` spells a folder so from its absolute path
         self.roots: list[tuple[str, str, str]] = []
+        #: folders forgotten since the tables were last made again (`forget`)
+        self._forgotten = 0
 
     def root(self, absolute: str, start: str, prefix: str) -> None:
         """A walk starts at the folder `start` (see `roots`)."""
@@ -195,14 +197,21 @@ class Beside(Listing):
     def compact(self) -> None:
         super().compact()
         self.beside = dict(self.beside)
+        self._forgotten = 0
 
     def forget(self, folder: str, absolute: str | None = None) -> None:
         """Keep nothing of `folder` (its files were checked and released): `candidates` and
         `up` answer None for it, as for a folder the walk did not list; nor, with `absolute`
-        (the folder's absolute path), `absent` of a name in it."""
-        self.beside.pop(folder, None)
+        (the folder's absolute path), `absent` of a name in it. Once more folders were
+        forgotten than are left, the tables are made again at their size (`compact`): a
+        streamed run forgets every folder of the walk, and a table keeps the room of its
+        entries taken out (about 30 bytes a folder each, to the end of the run: issue 17)."""
+        if self.beside.pop(folder, None) is not None:
+            self._forgotten += 1
         if absolute is not None and self.names:
             self.names.pop(folder, None)
+        if self._forgotten > _ROOM and self._forgotten > len(self.beside):
+            self.compact()
 
     def candidates(self, folder: str) -> tuple[str, ...] | None:
         """The names in `folder` (spelt as `str(path.parent)`) that could be per-environment
@@ -211,6 +220,8 @@ class Beside(Listing):
 
 
 _NONE: tuple[str, ...] = ()
+#: folders forgotten, at least, before a listing's tables are made again (`Beside.forget`)
+_ROOM = 1024
 
 
 def found_under(
