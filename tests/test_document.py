@@ -117,3 +117,21 @@ def test_the_resolver_memo_tags_every_scalar_as_pyyaml_does() -> None:
             assert tags(root) == tags(expected)
 
     same()
+
+
+def test_a_text_that_is_no_pointer_falls_back_to_the_file_start() -> None:
+    """`span` climbs to the nearest ancestor that exists; from a text without a leading `/`
+    the parent of "a" was "a" again, and the climb never ended (noticed by imp6)."""
+    import signal
+
+    from floe_lint.load.document import FILE_START
+
+    doc = parse(Path("m.yaml"), b"a: 1\nb: {c: 2}\n").documents[0]
+    signal.signal(signal.SIGALRM, signal.default_int_handler)
+    signal.alarm(5)
+    try:
+        assert doc.span("a") == FILE_START
+        assert doc.span("b/c") == FILE_START
+        assert doc.span("/b/zz").start_line == 2  # an existing ancestor still answers
+    finally:
+        signal.alarm(0)

@@ -174,9 +174,10 @@ class Document(
                 if at == "key" and spans.key is not None:
                     return spans.key
                 return spans.value
-            if not current:
+            above = ptr.parent(current)
+            if above == current:  # "" or a text that is no pointer ("a"): nothing above
                 return FILE_START
-            current = ptr.parent(current)
+            current = above
 
     def start_line(self, pointer: str) -> int:
         """`span(pointer).start_line`, read from the parse's positions when it noted them (no
