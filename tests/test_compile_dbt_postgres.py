@@ -224,3 +224,42 @@ def _plain(text: str) -> str:
     import re
 
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_check_connections_resolves_a_password_through_a_pure_filter(
+    postgres: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`password: "{{ env_var('PG_PW') | trim }}"` passes check (a filter that adds no text);
+    check-connections sent the template's own text as the password (only `| as_number` was
+    read), so the real server refused a connection dbt would make."""
+    write_files(
+        tmp_path,
+        {
+            "manifest.yaml": """\
+                plugins:
+                  compute:
+                    approved:
+                      - name: postgres
+                        config:
+                          host: 127.0.0.1
+                          dbname: postgres
+                          password: "{{ env_var('PG_PW') | trim }}"
+                    default: postgres
+            """,
+            "floe.yaml": """\
+                name: sales-analytics
+                platform: {ref: manifest.yaml}
+                transforms:
+                  - {type: dbt, path: models/marts/, compute: postgres}
+            """,
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    for name, value in postgres.env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("PG_PW", f"  {postgres.password}\n")
+    assert run_cli("check").code == 0
+    run = run_cli("check-connections")
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.stdout.splitlines()[1].split()[:2] == ["postgres", "yes"]
+    assert postgres.password not in run.stdout

@@ -201,12 +201,23 @@ def env_var(name: str, default: str | None = None) -> str:
 
 
 _ENV_VAR = (  # compiled when first used, through `re`'s cache (a check uses it for messages)
-    r"\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*(?:\|\s*as_number\s*)?\}\}"
+    r"\{\{\s*env_var\(\s*'([^']+)'\s*(?:,\s*'([^']*)'\s*)?\)\s*"
+    r"((?:\|\s*(?:[a-z_]+|default\s*\(\s*(?:''|\"\")\s*\))\s*)*)\}\}"
 )
+#: what dbt's pure filters (secrets.PURE_FILTERS) make of a variable's text; the conversions
+#: (`as_number`, `int`, ...) hand a connection the same text
+_FILTERED: dict[str, Callable[[str], str]] = {
+    "lower": str.lower,
+    "upper": str.upper,
+    "trim": str.strip,
+    "title": str.title,
+    "capitalize": str.capitalize,
+}
 
 
 def resolve_env(value: Any, environ: Mapping[str, str]) -> Any:
-    """Substitute `{{ env_var('X') }}` the way dbt would, for connection checks.
+    """Substitute `{{ env_var('X') }}` the way dbt would, for connection checks, through the
+    pure filters a credential may pass (`| trim`, `| lower`, `| as_text`, `| default('')`).
 
     Raises PluginError naming the variable when it is unset and has no default.
     """
@@ -216,10 +227,16 @@ def resolve_env(value: Any, environ: Mapping[str, str]) -> Any:
     def substitute(match: re.Match[str]) -> str:
         name, default = match.group(1), match.group(2)
         if name in environ:
-            return environ[name]
-        if default is not None:
-            return default
-        raise PluginError(f"environment variable {name} is not set")
+            text = environ[name]
+        elif default is not None:
+            text = default
+        elif "default" in match.group(3):
+            text = ""  # `| default('')`: an unset variable is the empty text
+        else:
+            raise PluginError(f"environment variable {name} is not set")
+        for written in match.group(3).split("|")[1:]:
+            text = _FILTERED.get(written.strip(), str)(text)
+        return text
 
     return re.sub(_ENV_VAR, substitute, value)
 
@@ -239,7 +256,8 @@ def missing_env(profile: Mapping[str, Any], environ: Mapping[str, str]) -> list[
     for value in profile.values():
         if isinstance(value, str):
             for match in re.finditer(_ENV_VAR, value):
-                if match.group(2) is None and match.group(1) not in environ:
+                unset = match.group(1) not in environ
+                if unset and match.group(2) is None and "default" not in match.group(3):
                     missing.append(match.group(1))
     return sorted(set(missing))
 
