@@ -99,10 +99,13 @@ def test_entries_that_read_one_way_pass(lint) -> None:
         assert _fl403(run) == [], overlay
 
 
-def test_a_base_transform_left_out_of_an_overlay_list_is_reported_at_the_list(lint) -> None:
+def test_the_base_transforms_left_out_of_an_overlay_list_are_reported_once_at_the_list(
+    lint,
+) -> None:
     """Where the environment's list replaces the base's, a transform it leaves out does not run
-    there; where entries merge, it runs as in the base: one warning per transform left out, at
-    the overlay's `transforms`, pointing at the transform in the base."""
+    there; where entries merge, it runs as in the base: one warning at the overlay's
+    `transforms` naming every transform left out, pointing at each in the base (one warning per
+    transform tripled the output of a tree whose products override one transform each)."""
     run = lint(
         {
             "floe.yaml": BASE,
@@ -111,29 +114,39 @@ def test_a_base_transform_left_out_of_an_overlay_list_is_reported_at_the_list(li
             "transforms:\n  - {path: ./models/x, compute: spark}\n",
         }
     )
-    tail = (
-        "where the environment's list replaces the base's, it does not run there; where "
-        "entries merge by path, it runs as in the base. Upstream Floe defines no merge of "
-        "per-environment files: list it here too"
-    )
     assert _fl403(run) == [
         (
             "floe.prod.yaml",
             2,
             1,
-            "a per-environment file's transforms leave out transform 'models/y/' of floe.yaml "
-            f"(line 5): {tail}",
-        ),
-        (
-            "floe.prod.yaml",
-            2,
-            1,
-            "a per-environment file's transforms leave out transform 'models/z/' of floe.yaml "
-            f"(line 6): {tail}",
+            "a per-environment file's transforms leave out 2 transforms of floe.yaml: "
+            "'models/y/' (line 5), 'models/z/' (line 6): where the environment's list replaces "
+            "the base's, they do not run there; where entries merge by path, they run as in the "
+            "base. Upstream Floe defines no merge of per-environment files: list them here too",
         ),
     ]
     related = [f["related"] for f in run.findings if f["rule"] == "FL403"]
-    assert [r[0]["line"] for r in related] == [5, 6], related
+    assert [[r["line"] for r in each] for each in related] == [[5, 6]], related
+
+
+def test_a_long_list_left_out_names_ten_and_counts_the_rest(lint) -> None:
+    many = "".join(f"  - {{path: models/t{i:02d}/, compute: spark}}\n" for i in range(13))
+    run = lint(
+        {
+            "floe.yaml": BASE + many,
+            "manifest.yaml": MANIFEST,
+            "floe.prod.yaml": "transforms:\n  - {path: models/x/, compute: spark}\n",
+        }
+    )
+    [(path, line, column, message)] = _fl403(run)
+    assert (path, line, column) == ("floe.prod.yaml", 1, 1)
+    assert message.startswith(
+        "a per-environment file's transforms leave out 15 transforms of floe.yaml: "
+        "'models/y/' (line 5), 'models/z/' (line 6), 'models/t00/' (line 7), "
+    ), message
+    assert "'models/t07/' (line 14) and 5 more: where the environment's list" in message
+    related = [f["related"] for f in run.findings if f["rule"] == "FL403"]
+    assert [len(each) for each in related] == [10]
 
 
 def test_an_environments_block_is_read_as_a_per_environment_file_is(lint) -> None:
