@@ -58,3 +58,64 @@ def test_a_manifest_of_another_case_is_found_and_judged(
         "platform/manifest.YML:1:50: ERROR FL203 [default-not-approved] default compute 'spark' "
         "is not in the effective approved list of platform manifest manifest.YML (duckdb)\n",
     ), run.stderr
+
+
+OVERLAY_BASE = (
+    "name: p\nversion: 1.0.0\nplatform: {ref: ../../platform/manifest.yaml}\n"
+    "transforms: [{type: dbt, path: models/a/, compute: duckdb}]\n"
+)
+#: a whole product, so that read alone (as before) it is a product that passes
+OVERLAY = OVERLAY_BASE.replace("compute: duckdb", "compute: spark")
+
+
+@pytest.mark.parametrize("name", ["floe.prod.YAML", "floe.PROD.Yml", "floe.prod.yML"])
+@pytest.mark.parametrize(
+    "given",
+    [(), ("products",), ("products/p/floe.yaml",), ("--hook", "products/p/{}")],
+)
+def test_a_per_environment_file_is_one_whatever_the_case_of_its_suffix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, given: tuple[str, ...]
+) -> None:
+    """`floe.prod.YAML` beside `floe.yaml` is its prod overlay, as `floe.prod.yaml` is (where
+    names fold case, reading `floe.prod.yaml` reads it): it was read as a product of its own,
+    which approves spark, so its compute change passed, exit 0."""
+    write_files(
+        tmp_path,
+        {
+            "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb, spark], "
+            "default: duckdb}}\n",
+            "products/p/floe.yaml": OVERLAY_BASE,
+            f"products/p/{name}": OVERLAY,
+        },
+    )
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--no-cache", *(g.format(name) for g in given))
+    assert (run.code, run.stdout) == (
+        1,
+        f"products/p/{name}:4:52: ERROR FL401 [environment-override] a per-environment file "
+        "changes the compute; a transform must run on the same compute in every environment "
+        "(ADR-0010)\n",
+    ), run.stderr
+
+
+def test_a_manifest_overlay_of_another_case_is_compared_with_its_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_files(
+        tmp_path,
+        {
+            "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb, spark], "
+            "default: duckdb}}\n",
+            "platform/manifest.dev.YAML": "plugins: {compute: {approved: [duckdb, spark], "
+            "default: spark}}\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--no-cache", "platform")
+    assert (run.code, run.stdout) == (
+        1,
+        "platform/manifest.dev.YAML:1:57: ERROR FL401 [environment-override] a per-environment "
+        "file changes the default compute; a transform must run on the same compute in every "
+        "environment (ADR-0010)\n",
+    ), run.stderr

@@ -38,9 +38,11 @@ class _Variant:
     `floe.prod.yaml`, `manifest.dev.yml`), compiled when first given a name that could match,
     one with two dots; most names (`floe.yaml`, `manifest.yaml`) cannot, and a run that sees
     none compiles nothing (1 ms of the pre-commit hook's start-up, issue 17). From then on,
-    `match` is the compiled pattern's own (tests/test_env_variant.py compares both)."""
+    `match` is the compiled pattern's own (tests/test_env_variant.py compares both). The
+    suffix is read in any case, as the walk reads it: where names fold case, reading
+    `floe.prod.yaml` reads `floe.prod.YAML` (tests/test_suffix_case.py)."""
 
-    pattern = r"^(?P<base>floe|manifest|.*[-_.]manifest)\.(?P<env>[A-Za-z0-9_-]+)\.ya?ml$"
+    pattern = r"^(?P<base>floe|manifest|.*[-_.]manifest)\.(?P<env>[A-Za-z0-9_-]+)\.(?i:ya?ml)$"
 
     def match(self, name: str) -> re.Match[str] | None:
         if name.count(".") < 2:  # the pattern's two `\.`

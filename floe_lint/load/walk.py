@@ -190,8 +190,8 @@ class Beside(Listing):
     def note(self, absolute: str, shown: str, files: list[str], dirs: list[str]) -> None:
         if self.every_name:
             self.names[shown] = self._kept(files, dirs)  # (by the string `beside` keys it by)
-        kept = [name for name in files if name.endswith("ml") and name.count(".") >= 2]
-        kept.extend(name for name in dirs if name.endswith("ml") and name.count(".") >= 2)
+        kept = [name for name in files if name.endswith(_ML) and name.count(".") >= 2]
+        kept.extend(name for name in dirs if name.endswith(_ML) and name.count(".") >= 2)
         self.beside[shown] = self._shared(tuple(kept)) if kept else _NONE
 
     def compact(self) -> None:
@@ -220,6 +220,8 @@ class Beside(Listing):
 
 
 _NONE: tuple[str, ...] = ()
+#: how a per-environment file's name ends, in any case (`floe.prod.YAML`: `ENV_VARIANT`)
+_ML = ("ml", "ML", "mL", "Ml")
 #: folders forgotten, at least, before a listing's tables are made again (`Beside.forget`)
 _ROOM = 1024
 
