@@ -205,3 +205,21 @@ def test_suppression_comments_use_the_same_grammar(
     unknown = run.named("unused-suppression")
     assert unknown and "names no known rule 'compte'" in unknown[0]["message"]
     assert "did you mean 'compute" in unknown[0]["message"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    selector=st.one_of(selectors_of_a_rule(), st.text(max_size=12)),
+    chosen=st.lists(st.sampled_from(RULES), max_size=6),
+)
+def test_the_prefix_set_answers_as_matching_every_rule_does(
+    selector: str, chosen: list[Rule]
+) -> None:
+    """`names_any` over `prefixes(rules)` (one set lookup per code of a suppression comment,
+    which may name twenty thousand) agrees with matching each rule, for any text and any rule
+    set, the empty one included (where even ALL names nothing)."""
+    from floe_lint.lint import selectors
+
+    for rules in (RULES, chosen):
+        expected = selectors.names_a_rule(selector, rules)
+        assert selectors.names_any(selector, selectors.prefixes(rules)) == expected

@@ -71,6 +71,24 @@ def names_a_rule(selector: str, rules: Iterable[Named]) -> bool:
     return any(matches(selector, rule) for rule in rules)
 
 
+def prefixes(rules: Iterable[Named]) -> frozenset[str]:
+    """Every selector that names at least one of `rules`, bare (see `names_any`): each prefix of
+    each id and name, and `all` when there is a rule. One set lookup then answers
+    `names_a_rule` for a code, where a comment may name twenty thousand codes against every rule.
+    """
+    found = set()
+    for rule in rules:
+        found.add("all")
+        for key in (rule.id.lower(), rule.name.lower()):
+            found.update(key[:end] for end in range(1, len(key) + 1))
+    return frozenset(found)
+
+
+def names_any(selector: str, known: frozenset[str]) -> bool:
+    """`names_a_rule(selector, rules)` for `known = prefixes(rules)`, in constant time."""
+    return _bare(selector) in known
+
+
 def specificity(selector: str, rule: Named) -> tuple[int, int]:
     """How precisely `selector` names `rule`: exact beats prefix, longer beats shorter, ALL last."""
     bare = _bare(selector)

@@ -347,13 +347,14 @@ def unused(
     name twenty thousand codes.
     """
     result = []
+    known_names, enabled_names = selectors.prefixes(known), selectors.prefixes(enabled)
     for directive in all_directives:
         suggested = 0
         for index, code in enumerate(directive.codes):
             if code in directive.used:
                 continue
-            is_known = selectors.names_a_rule(code, known)
-            if is_known and not selectors.names_a_rule(code, enabled):
+            is_known = selectors.names_any(code, known_names)
+            if is_known and not selectors.names_any(code, enabled_names):
                 continue
             hint = ""
             if not is_known and suggested < MAX_SUGGESTIONS:
