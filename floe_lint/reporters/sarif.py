@@ -67,6 +67,11 @@ def make(cls: Callable[..., T], extra: Mapping[str, Any] | None = None, **fields
 
 def to_json(value: Any) -> Any:
     """Plain JSON data of a sarif-om tree: every field that was set, under its SARIF name."""
+    kind = type(value)
+    if kind in _SCALARS:  # the exact types first: a log of 20,000 results holds 400,000 values
+        return value
+    if kind is list:
+        return [to_json(v) for v in value]
     if isinstance(value, str | int | float) or value is None:
         return value
     if isinstance(value, list | tuple):
@@ -75,12 +80,17 @@ def to_json(value: Any) -> Any:
         return {str(k): to_json(v) for k, v in value.items()}
     explicit = getattr(value, _SET, None)
     if explicit is None:
-        if attr.has(type(value)):
-            raise TypeError(f"{type(value).__name__} was not built with make()")
+        if attr.has(kind):
+            raise TypeError(f"{kind.__name__} was not built with make()")
         return value
     out = {prop: to_json(getattr(value, name)) for name, prop in _set(value.__class__, explicit)}
-    out.update({k: to_json(v) for k, v in getattr(value, _EXTRA).items()})
+    extra = getattr(value, _EXTRA)
+    if extra:
+        out.update({k: to_json(v) for k, v in extra.items()})
     return out
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 @functools.cache
@@ -195,8 +205,21 @@ def alert_text(message: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _physical(location: Location, root: Path) -> Any:
-    uri, inside = _uri(location.path, root)
+class _Uris(dict[Path, tuple[str, bool]]):
+    """`_uri` of each path under one root, worked out once per file of a log rather than twice
+    per result (a log may hold 20,000 results in a few files)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, path: Path) -> tuple[str, bool]:
+        value = self[path] = _uri(path, self.root)
+        return value
+
+
+def _physical(location: Location, uris: _Uris) -> Any:
+    uri, inside = uris[location.path]
     span = location.span
     start_line, start_col = max(span.start_line, 1), max(span.start_col, 1)
     end_line = max(span.end_line, start_line)
@@ -221,9 +244,9 @@ def _physical(location: Location, root: Path) -> Any:
     )
 
 
-def fingerprint(finding: Finding, root: Path, lines: list[str]) -> str:
+def fingerprint(finding: Finding, uris: _Uris, lines: list[str]) -> str:
     """Stable across line shifts: rule, file, JSON pointer and the offending text, no line."""
-    uri, _ = _uri(finding.path, root)
+    uri, _ = uris[finding.path]
     value = "<sensitive>" if finding.sensitive else offending_text(finding, lines)
     key = "\0".join((finding.rule_id, uri, finding.pointer, value))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
@@ -232,7 +255,7 @@ def fingerprint(finding: Finding, root: Path, lines: list[str]) -> str:
 def _result(
     finding: Finding,
     index: int,
-    root: Path,
+    uris: _Uris,
     lines: list[str],
     suppressed: Suppressed | None = None,
 ) -> Any:
@@ -242,15 +265,15 @@ def _result(
         "level": finding.severity,
         "kind": "fail",
         "message": make(om.Message, text=alert_text(finding.message)),
-        "locations": [make(om.Location, physical_location=_physical(finding.location, root))],
-        "partial_fingerprints": {"floeLintFingerprint/v1": fingerprint(finding, root, lines)},
+        "locations": [make(om.Location, physical_location=_physical(finding.location, uris))],
+        "partial_fingerprints": {"floeLintFingerprint/v1": fingerprint(finding, uris, lines)},
     }
     if finding.related:
         fields["related_locations"] = [
             make(
                 om.Location,
                 id=i,
-                physical_location=_physical(r.location, root),
+                physical_location=_physical(r.location, uris),
                 message=make(om.Message, text=alert_text(r.message)),
             )
             for i, r in enumerate(finding.related)
@@ -289,10 +312,11 @@ def build(
     descriptors = [
         _descriptor(r, selectors.most_specific(overrides, r) or r.severity) for r in rules
     ]
-    results = [_result(f, index.get(f.rule_id, -1), root, lines_of(f.path)) for f in findings]
+    uris = _Uris(root)
+    results = [_result(f, index.get(f.rule_id, -1), uris, lines_of(f.path)) for f in findings]
     if include_suppressed:
         results += [
-            _result(s.finding, index.get(s.finding.rule_id, -1), root, lines_of(s.finding.path), s)
+            _result(s.finding, index.get(s.finding.rule_id, -1), uris, lines_of(s.finding.path), s)
             for s in suppressed
         ]
     run_fields: dict[str, Any] = {}
