@@ -24,8 +24,7 @@ PYTHON_ONLY_BLANKS = "\x1c\x1d\x1e\x1f\x85"
 # what the patterns turn on: their classes' edges, blanks, controls, separators, braces
 EDGES = (
     "aZz09_.-/@\x7f\x9f\u200b{}()|,'\"é\u2029\u202a\u202e\u202f\u2065\u2066\u2069\u206a"
-    + ECMA_BLANKS
-    + PYTHON_ONLY_BLANKS
+    "\u061b\u061c\u061d\u200d\u200e\u200f\u2010" + ECMA_BLANKS + PYTHON_ONLY_BLANKS
 )
 pieces = st.sampled_from(
     ["{{", "}}", "env_var(", "env_var", "(", ")", "'", '"', "''", '""', ",", "|",

@@ -1,8 +1,10 @@
 """A transform path holding a bidirectional control (U+202A-U+202E embeddings and overrides,
-U+2066-U+2069 isolates) is a finding at the path: such a path reads reordered in a review
-(Trojan Source), so `models/<U+202E>lave/` shows as another folder than dbt selects. Before,
-schemas/floe.json refused blanks and C0/C1 controls in `transforms[].path` but let these pass.
-The message writes each control escaped, as the text format shows user text."""
+U+2066-U+2069 isolates, the marks U+200E, U+200F and U+061C) is a finding at the path: such a
+path reads reordered in a review (Trojan Source), so `models/<U+202E>lave/` shows as another
+folder than dbt selects. Before, schemas/floe.json refused blanks and C0/C1 controls in
+`transforms[].path` but let these pass (the marks, which reorder the neutral characters around
+them such as `/`, until later). The message writes each control escaped, as the text format
+shows user text."""
 
 from __future__ import annotations
 
@@ -21,7 +23,11 @@ TAIL = (
 
 @pytest.mark.parametrize(
     "control",
-    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"],
+    [
+        *("\u202a", "\u202b", "\u202c", "\u202d", "\u202e"),
+        *("\u2066", "\u2067", "\u2068", "\u2069"),
+        *("\u200e", "\u200f", "\u061c"),
+    ],
 )
 def test_a_bidi_control_in_a_transform_path_is_reported_at_the_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, control: str
@@ -52,6 +58,9 @@ def test_text_beside_the_bidi_controls_still_passes() -> None:
         "models/\u2065/",
         "models/\u206a/",
         "models/\u200b/",
+        "models/\u200d/",
+        "models/\u2010/",
+        "models/\u061b/",
     ):
-        expected = path in ("models/ü/", "models/\u2065/", "models/\u206a/", "models/\u200b/")
+        expected = path != "models/\u2029x"
         assert _no_blank_or_control(path) is expected, path

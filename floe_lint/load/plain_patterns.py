@@ -28,15 +28,16 @@ def _name(first: str, rest: str) -> Callable[[str], bool]:
     return lambda value: value[:1] in starts and not value[1:].strip(rest)
 
 
+#: U+061C, U+200E, U+200F (the Arabic letter, left-to-right and right-to-left marks),
 #: U+202A-U+202E (embeddings, overrides, their end) and U+2066-U+2069 (isolates)
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def _no_blank_or_control(value: str) -> bool:
-    """`^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]*`
-    `(?![\\s\\S])`: no blank (ECMA-262's `\\s`, `BLANKS`, U+FEFF included), no C0 or C1
-    control character and no bidirectional embedding, override or isolate (a Trojan Source
-    path reads reordered)."""
+    """`^[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029`
+    `\\u202a-\\u202e\\u2066-\\u2069]*(?![\\s\\S])`: no blank (ECMA-262's `\\s`, `BLANKS`,
+    U+FEFF included), no C0 or C1 control character and no bidirectional mark, embedding,
+    override or isolate (a Trojan Source path reads reordered)."""
     if value.isascii():  # printable ASCII is U+0020 to U+007E; the space is blank
         return value.isprintable() and " " not in value
     return not any(c in BLANKS or c <= "\x1f" or "\x7f" <= c <= "\x9f" or c in _BIDI for c in value)
@@ -50,7 +51,6 @@ TESTS: dict[str, Callable[[str], bool]] = {
     # schemas/floe.json: names, and text without blanks or control characters
     r"^[A-Za-z0-9][A-Za-z0-9_.-]*(?![\s\S])": _name(_LETTERS + _DIGITS, _LETTERS + _DIGITS + "_.-"),
     r"^[A-Za-z][A-Za-z0-9_.-]*(?![\s\S])": _name(_LETTERS, _LETTERS + _DIGITS + "_.-"),
-    r"^[^\s\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*(?![\s\S])": (
-        _no_blank_or_control
-    ),
+    r"^[^\s\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+    r"\u2066-\u2069]*(?![\s\S])": _no_blank_or_control,
 }
