@@ -119,3 +119,72 @@ def test_a_manifest_overlay_of_another_case_is_compared_with_its_base(
         "file changes the default compute; a transform must run on the same compute in every "
         "environment (ADR-0010)\n",
     ), run.stderr
+
+
+@pytest.mark.parametrize(
+    ("base", "overlay"),
+    [
+        ("floe.yaml", "Floe.prod.yaml"),
+        ("FLOE.yaml", "floe.prod.yaml"),
+        ("floe.YAML", "FLOE.PROD.YML"),
+    ],
+)
+@pytest.mark.parametrize(
+    "given", [(), ("products/p/{overlay}",), ("--hook", "products/p/{overlay}")]
+)
+def test_a_per_environment_file_pairs_with_its_base_whatever_the_case_of_their_names(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    base: str,
+    overlay: str,
+    given: tuple[str, ...],
+) -> None:
+    """`Floe.prod.yaml` beside `floe.yaml`, or `floe.prod.yaml` beside `FLOE.yaml`: where names
+    fold case they are one product and its prod overlay. The first was read as a product of its
+    own, the second as an overlay of no base, checked never: both passed, exit 0."""
+    write_files(
+        tmp_path,
+        {
+            "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb, spark], "
+            "default: duckdb}}\n",
+            f"products/p/{base}": OVERLAY_BASE,
+            f"products/p/{overlay}": OVERLAY,
+        },
+    )
+    (tmp_path / ".git").mkdir()
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--no-cache", *(g.format(overlay=overlay) for g in given))
+    assert (run.code, run.stdout) == (
+        1,
+        f"products/p/{overlay}:4:52: ERROR FL401 [environment-override] a per-environment file "
+        "changes the compute; a transform must run on the same compute in every environment "
+        "(ADR-0010)\n",
+    ), run.stderr
+
+
+def test_a_suppression_in_an_overlay_of_another_case_is_refused_under_a_strict_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An overlay is governed as its base: under a strict platform its compute change may not be
+    silenced by a comment, whatever the case of either name."""
+    write_files(
+        tmp_path,
+        {
+            "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb, spark], "
+            "default: duckdb}}\ngovernance: {policy_enforcement_level: strict}\n",
+            "products/p/FLOE.yaml": OVERLAY_BASE,
+            "products/p/floe.prod.yaml": OVERLAY.rstrip("\n") + "  # floe-lint: disable=FL401\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    run = run_cli("check", "--no-cache", ".")
+    assert (run.code, run.stdout) == (
+        1,
+        "products/p/floe.prod.yaml:4:52: ERROR FL401 [environment-override] a per-environment "
+        "file changes the compute; a transform must run on the same compute in every environment "
+        "(ADR-0010)\n"
+        "products/p/floe.prod.yaml:4:82: ERROR FL902 [suppression-not-allowed] suppression of "
+        "'FL401' is not allowed: its platform enforces policy strictly "
+        "(governance.policy_enforcement_level: strict); the finding stays (only the config's "
+        "exceptions can excuse it)\n",
+    ), run.stderr

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
+from floe_lint.load.kinds import same_base
 from floe_lint.load.walk import Beside
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
@@ -62,15 +63,16 @@ def overlay_files(path: Path, listed: Beside | None = None) -> list[Path]:
 
     else:  # the test below implies `{base_name}.*.y*ml`: no pattern to compile (start-up)
         prefix = f"{base_name}."
+        folded = prefix.lower()  # (`Floe.prod.yaml` is `floe.yaml`'s where names fold case)
 
         def keep(name: str) -> bool:
-            return name.startswith(prefix)
+            return name.startswith(prefix) or name[: len(folded)].lower() == folded
 
     return [
         sibling
         for sibling in _siblings(path.parent, keep, listed)
         if (match := ENV_VARIANT.match(sibling.name)) is not None
-        and match["base"] == base_name
+        and same_base(match["base"], base_name)
         and sibling != path
     ]
 

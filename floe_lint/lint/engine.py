@@ -18,7 +18,7 @@ from floe_lint.lint.registry import Rule, enabled_rules, folder_rules, installed
 from floe_lint.load import bulk
 from floe_lint.load import document as documents
 from floe_lint.load.document import Document, SourceFile
-from floe_lint.load.kinds import BASE_SUFFIXES
+from floe_lint.load.kinds import overlay_base
 from floe_lint.load.workspace import Workspace, discover_names, plain
 from floe_lint.model.enforcement import is_strict
 from floe_lint.model.hierarchy import Hierarchy
@@ -92,15 +92,9 @@ def is_env_variant(doc: Document) -> bool:
 
 
 def _variant_base(path: Path) -> Path | None:
-    """`floe.yaml` (else `floe.yml`, else `floe.json`) for `floe.prod.yaml`, when it exists."""
-    match = documents.ENV_VARIANT.match(path.name)
-    if match is None:
-        return None
-    for suffix in BASE_SUFFIXES:
-        base = path.with_name(match["base"] + suffix)
-        if base.is_file():
-            return base
-    return None
+    """`floe.yaml` (else `floe.yml`, else `floe.json`) for `floe.prod.yaml`, when it exists
+    (in any case: `FLOE.yaml`)."""
+    return overlay_base(path)
 
 
 @bulk.gc_paused

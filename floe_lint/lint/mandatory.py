@@ -30,7 +30,7 @@ from floe_lint.config import Config, RuleException
 from floe_lint.findings import Finding, Span
 from floe_lint.lint import selectors
 from floe_lint.load.document import ENV_VARIANT
-from floe_lint.load.kinds import BASE_SUFFIXES
+from floe_lint.load.kinds import overlay_base
 from floe_lint.load.paths import glob_match, relative_posix, resolved
 from floe_lint.record import Frozen, Value, set_field
 
@@ -173,10 +173,10 @@ class Control(Value):
             return False
         if resolved(path) in self.strict:
             return True
-        match = ENV_VARIANT.match(path.name)  # an overlay is governed as its base file
-        return match is not None and any(
-            resolved(path.with_name(match["base"] + s)) in self.strict for s in BASE_SUFFIXES
-        )
+        if ENV_VARIANT.match(path.name) is None:
+            return False
+        base = overlay_base(path)  # an overlay is governed as its base file
+        return base is not None and resolved(base) in self.strict
 
     def severity(self, finding: Finding, default: str) -> Finding:
         """A mandatory finding keeps at least its rule's own severity."""

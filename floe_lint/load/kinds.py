@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -39,10 +40,10 @@ class _Variant:
     one with two dots; most names (`floe.yaml`, `manifest.yaml`) cannot, and a run that sees
     none compiles nothing (1 ms of the pre-commit hook's start-up, issue 17). From then on,
     `match` is the compiled pattern's own (tests/test_env_variant.py compares both). The
-    suffix is read in any case, as the walk reads it: where names fold case, reading
-    `floe.prod.yaml` reads `floe.prod.YAML` (tests/test_suffix_case.py)."""
+    name is read in any case, as `kind_by_name` and the walk read it: where names fold case,
+    reading `floe.prod.yaml` reads `Floe.prod.YAML` (tests/test_suffix_case.py)."""
 
-    pattern = r"^(?P<base>floe|manifest|.*[-_.]manifest)\.(?P<env>[A-Za-z0-9_-]+)\.(?i:ya?ml)$"
+    pattern = r"^(?P<base>(?i:floe|manifest|.*[-_.]manifest))\.(?P<env>[A-Za-z0-9_-]+)\.(?i:ya?ml)$"
 
     def match(self, name: str) -> re.Match[str] | None:
         if name.count(".") < 2:  # the pattern's two `\.`
@@ -56,6 +57,35 @@ ENV_VARIANT = _Variant()
 #: beside `floe.yaml`, `floe.yml` or the JSON `floe.json`: the rules pair an overlay with any
 #: document whose name is its base's, so every lookup of a base must try the same three).
 BASE_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def overlay_base(path: Path) -> Path | None:
+    """The base file of the per-environment file `path` (`floe.yaml`, else `floe.yml`, else
+    `floe.json` for `floe.prod.yaml`) when it exists; named in another case (`FLOE.yaml`),
+    the first such name of its folder: where names fold case, it is the file Floe reads."""
+    match = ENV_VARIANT.match(path.name)
+    if match is None:
+        return None
+    for suffix in BASE_SUFFIXES:
+        base = path.with_name(match["base"] + suffix)
+        if base.is_file():
+            return base
+    try:
+        names = sorted(os.listdir(path.parent))
+    except OSError:
+        return None
+    for suffix in BASE_SUFFIXES:
+        wanted = (match["base"] + suffix).lower()
+        for name in names:
+            if name.lower() == wanted and (path.parent / name).is_file():
+                return path.parent / name
+    return None
+
+
+def same_base(overlay_base_name: str, base_name: str) -> bool:
+    """Whether an overlay's base (`Floe` of `Floe.prod.yaml`) names `base_name` (`floe` of
+    `floe.yaml`), in any case (see `overlay_base`)."""
+    return overlay_base_name == base_name or overlay_base_name.lower() == base_name.lower()
 
 
 def _misspelt_kind(kind: object) -> bool:
