@@ -38,6 +38,7 @@ from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.lint.lines import Lines, sealed
 from floe_lint.lint.places import Places
 from floe_lint.load.digests import digest as digest
+from floe_lint.load.paths import made
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ def encode(finding: Finding) -> dict[str, Any]:
 
 
 def _loc(data: list[Any]) -> Location:
-    return Location(Path(data[0]), Span(*data[1]), data[2])
+    return Location(made(data[0]), Span(*data[1]), data[2])
 
 
 def well_formed(entry: object) -> TypeGuard[dict[str, Any]]:

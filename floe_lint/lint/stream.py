@@ -29,6 +29,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint.applicable import Applicable
 from floe_lint.load import bulk
 from floe_lint.load.kinds import ENV_VARIANT
+from floe_lint.load.paths import made as made_path
 from floe_lint.load.paths import order
 from floe_lint.model.enforcement import is_strict
 
@@ -167,7 +168,7 @@ class Stream:
                 self.names = {}
                 for name, explicit in group:
                     if isinstance(name, str):
-                        path = made.get(name) or Path(name)
+                        path = made.get(name) or made_path(name)
                         self.names[path] = name
                     else:
                         path = name

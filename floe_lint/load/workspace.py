@@ -22,6 +22,7 @@ from floe_lint.load.kinds import (
 from floe_lint.load.lazy import LazySourceFile, Shelved
 from floe_lint.load.linked import discover, discover_names, plain
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
+from floe_lint.load.paths import made as made_path
 from floe_lint.load.retired import RetiredFiles
 from floe_lint.load.walk import JSON_SUFFIX, SKIP_DIRS, YAML_SUFFIXES, Beside
 
@@ -119,7 +120,7 @@ class Workspace:
             elif text == os.fspath(path):
                 key = path
             else:
-                key = Path(text)
+                key = made_path(text)
             self._keys[path] = key
         return key
 
