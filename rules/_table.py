@@ -109,6 +109,14 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
         "A document must be written in one dialect: ADR-0010's or upstream Floe's code.\n\nWhy: floe-lint reads each document in the dialect its keys show (or the config's `dialect:`).\nA document that mixes both, such as `plugins.compute` with both `type` and `approved`, or a\nproduct with both `platform.ref` and `platform.manifest`, means different things to different\ntools; floe-lint reads it one way and says which, instead of guessing silently.\n\nFails:\n    # expect: manifest.yaml:5:27 this document mixes two dialects: 'plugins.compute.approved' is ADR-0010's shape\n    # file: manifest.yaml\n    apiVersion: floe.dev/v1\n    kind: Manifest\n    metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}\n    plugins:\n      compute: {type: duckdb, approved: [duckdb, spark]}\n\nPasses:\n    # file: manifest.yaml\n    apiVersion: floe.dev/v1\n    kind: Manifest\n    metadata: {name: acme-platform, version: 1.0.0, owner: platform@acme.example}\n    plugins:\n      compute: {type: duckdb}\n",
     ),
     (
+        "FL109",
+        "duplicate-name",
+        "error",
+        "document",
+        "duplicate_name",
+        "A name that identifies one entry of a list is given to one entry only.\n\nWhy: upstream Floe keys these entries by name, and floe-core refuses a file that repeats one\n(`floe platform compile` fails at load): a product's destination names, its ingestion source\nnames and the tables they write (`destinationTable`: two sources loading one table overwrite\neach other), and the environments of a manifest's `artifacts.promotion` (the promotion path\nwould pass the same environment twice). Names are compared exactly, as floe-core compares them.\nA product's transforms are `duplicate-transform`'s (FL207).\n\nFails:\n    # expect: floe.yaml:7:12 destination name 'crm' is already used by destinations[0]; floe-core refuses a repeated one\n    # file: floe.yaml\n    apiVersion: floe.dev/v1\n    kind: FloeSpec\n    metadata: {name: orders, version: 1.0.0}\n    transforms: [{name: stg_orders}]\n    destinations:\n      - {name: crm, sink_type: rest_api, connection_secret_ref: crm-key}\n      - {name: crm, sink_type: rest_api, connection_secret_ref: crm-key-2}\n\nFails:\n    # expect: floe.yaml:9:27 destination table 'raw.orders' is already written by ingestion.sources[0]; floe-core refuses a repeated one\n    # file: floe.yaml\n    apiVersion: floe.dev/v1\n    kind: FloeSpec\n    metadata: {name: orders, version: 1.0.0}\n    transforms: [{name: stg_orders}]\n    ingestion:\n      sources:\n        - {name: a, sourceType: filesystem, format: csv, path: a.csv, destinationTable: raw.orders}\n        - {name: b, sourceType: filesystem, format: csv, path: b.csv,\n           destination_table: raw.orders}\n\nPasses:\n    # file: floe.yaml\n    apiVersion: floe.dev/v1\n    kind: FloeSpec\n    metadata: {name: orders, version: 1.0.0}\n    transforms: [{name: stg_orders}]\n    destinations:\n      - {name: crm, sink_type: rest_api, connection_secret_ref: crm-key}\n      - {name: CRM, sink_type: rest_api, connection_secret_ref: crm-key-2}\n",
+    ),
+    (
         "FL201",
         "compute-not-approved",
         "error",
@@ -545,12 +553,13 @@ RULES: tuple[tuple[str, str, str, str, str, str], ...] = (
 #: By dialect, the ids of the rules that find nothing unless their subject's own document is in
 #: it (their `DIALECT`): a run none of whose subjects is in it does not import them.
 DIALECTS: dict[str, str] = {
-    "floe": "FL107 FL209 FL211 FL220 FL221 FL222 FL402 FL502 FL608 FL701 FL702 FL703 FL704 FL705 FL706 FL707 FL709",
+    "floe": "FL107 FL109 FL209 FL211 FL220 FL221 FL222 FL402 FL502 FL608 FL701 FL702 FL703 FL704 FL705 FL706 FL707 FL709",
 }
 
 #: By the top-level keys their subject's own document must hold one of (their `KEYS`), the ids
 #: of the rules that find nothing otherwise.
 KEYS: dict[str, str] = {
+    "destinations ingestion artifacts": "FL109",
     "governance": "FL601 FL602 FL603 FL604 FL605 FL606 FL607 FL609 FL610 FL611 FL612 FL613 FL614",
 }
 

@@ -199,3 +199,37 @@ def laxed(documents: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
         return data
 
     return draw_laxed()
+
+
+def repeated(documents: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    """`documents`, one time in two with an entry of one of their lists of mappings written
+    twice, or with its name given to another entry of the list (floe-core keys destinations,
+    ingestion sources and their tables, transforms and promotion environments by name, and
+    refuses a repeated one: drawn at random, two names hardly ever meet)."""
+    import copy
+
+    from tests.floe_core_oracle import _at, _places
+
+    @st.composite
+    def draw_repeated(draw: st.DrawFn) -> Any:
+        data = draw(documents)
+        lists = [
+            p
+            for p in _places(data)
+            if isinstance(_at(data, p), list) and any(isinstance(i, dict) for i in _at(data, p))
+        ]
+        if not lists or draw(st.booleans()):
+            return data
+        items = _at(data, draw(st.sampled_from(lists)))
+        entries = [i for i in items if isinstance(i, dict)]
+        entry = draw(st.sampled_from(entries))
+        others = [i for i in entries if i is not entry]
+        if others and draw(st.booleans()):
+            key = draw(st.sampled_from(sorted(entry, key=str))) if entry else None
+            if key is not None:
+                draw(st.sampled_from(others))[key] = copy.deepcopy(entry[key])
+        else:
+            items.append(copy.deepcopy(entry))
+        return data
+
+    return draw_repeated()

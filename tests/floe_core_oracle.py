@@ -38,6 +38,7 @@ SCHEMA_RULES = frozenset(
         "FL105",
         "FL106",
         "FL108",
+        "FL109",  # duplicate-name: floe-core's models refuse a repeated name
     }
 )
 #: The warning that names what upstream refuses where floe-lint deliberately accepts it.
@@ -367,10 +368,16 @@ def mutated(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
                     "approved",
                     "governance",
                     "lax",
+                    "repeat",
                 ]
             )
         )
-        if kind == "lax":
+        if kind == "repeat":  # an entry of a list written twice: floe-core keys them by name
+            lists = [p for p in places if isinstance(_at(data, p), list) and _at(data, p)]
+            if lists:
+                items = _at(data, draw(st.sampled_from(lists)))
+                items.append(copy.deepcopy(draw(st.sampled_from(items))))
+        elif kind == "lax":
             scalars = [p for p in places if p and _laxable(_at(data, p))]
             if scalars:
                 path = draw(st.sampled_from(scalars))

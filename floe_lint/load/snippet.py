@@ -27,6 +27,8 @@ PLACEHOLDERS = {
     "destinationTable": "raw.orders",
     "destination_table": "raw.orders",
     "custom_patterns": "^[a-z][a-z0-9_]*$",
+    "oidc_issuer": "https://token.actions.githubusercontent.com",
+    "issuer": "https://token.actions.githubusercontent.com",
 }
 _MAX_DEPTH = 6
 _END = "...\n"  # what safe_dump ends a lone scalar with

@@ -248,11 +248,16 @@ def _smallest(key: str, error: ValidationError, root: dict[str, Any]) -> str:
     """`; smallest valid: KEY: VALUE`, the least a reader must write, from the schema."""
     from floe_lint.load.snippet import snippet
 
+    text = snippet(key, _properties(key, error, root).get(key), root)
+    return f"; smallest valid: {text}" if text else ""
+
+
+def _properties(key: str, error: ValidationError, root: dict[str, Any]) -> dict[str, Any]:
+    """The properties of the mapping a `required` error is about, as far as the schema says."""
     properties = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
     if key not in properties and error.absolute_path == error.path and not error.path:
         properties = root.get("properties", {})  # an if/then at the top names no properties
-    text = snippet(key, properties.get(key), root)
-    return f"; smallest valid: {text}" if text else ""
+    return properties if isinstance(properties, dict) else {}
 
 
 def _line_break(instance: Any, pattern: Any) -> str:
@@ -291,7 +296,9 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
             for index, key in enumerate(unknown)
         ]
     if keyword == "required" and isinstance(instance, dict):
-        present = [k for k in instance if isinstance(k, str)]
+        # a key the mapping may hold is no typo of the missing one (`ingestion` for apiVersion)
+        known = _properties(next(iter(expected), ""), error, root)
+        present = [k for k in instance if isinstance(k, str) and k not in known]
         return [
             SchemaProblem(
                 "required",
