@@ -159,3 +159,34 @@ def test_a_staged_link_out_of_the_repository_is_not_read(
     code = main(["check", "--no-cache", "--hook"], out, err)
     assert (code, out.getvalue()) == (0, "")
     assert "hunter2" not in err.getvalue()
+
+
+def test_a_staged_target_of_a_committed_link_is_checked_through_the_link(
+    superproject: Path,
+) -> None:
+    """`products/c/floe.yaml -> ../../.templates/c.tmpl` committed; the commit changes only
+    the target (no YAML name: not handed over, nor the link, which does not change). Floe
+    reads the product through the link, so the hook checks it; before, it passed (exit 0)."""
+    (superproject / ".templates").mkdir()
+    template = superproject / ".templates/c.tmpl"
+    template.write_text(PRODUCT.replace("../../platform", "../platform"), "utf-8")
+    link = superproject / "products/c/floe.yaml"
+    link.parent.mkdir(parents=True)
+    link.symlink_to("../../.templates/c.tmpl")
+    (superproject / "products/d.tmpl").write_text("not linked\n", "utf-8")
+    _git(superproject, "add", "-A")
+    _git(superproject, "commit", "-qm", "c")
+    template.write_text(template.read_text("utf-8").replace("duckdb}", "spark}"), "utf-8")
+    (superproject / "products/d.tmpl").write_text("still not linked\n", "utf-8")
+    _git(superproject, "add", ".templates/c.tmpl", "products/d.tmpl")
+    run = run_cli("check", "--no-cache", "--hook")
+    assert (run.code, run.stdout) == (
+        1,
+        FINDING.replace("products/vendor/floe.yaml", ".templates/c.tmpl"),
+    ), run.stderr
+    _git(superproject, "commit", "-qm", "spark")
+    (superproject / "products/d.tmpl").write_text("again\n", "utf-8")
+    _git(superproject, "add", "products/d.tmpl")  # (a file no link leads to: nothing more)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", "--no-cache", "--hook"], out, err)
+    assert (code, out.getvalue()) == (0, ""), err.getvalue()

@@ -6,8 +6,9 @@ if discovered (one that is not Floe's, a `package.json` or a CI workflow, is ski
 error), and to them are added the files that named a manifest the commit deletes or renames
 (`floe_lint.lint.removals`): their refs now lead nowhere, so the commit is refused naming them.
 So are the files of a submodule whose commit the commit adds or moves, and the symbolic links
-of Floe names it stages (pre-commit hands over none of them). When pre-commit splits the files
-into several batches, only the first one does that (`floe_lint.lint.hook_run`).
+of Floe names it stages or whose target it changes (pre-commit hands over none of them).
+When pre-commit splits the files into several batches, only the first one does that
+(`floe_lint.lint.hook_run`).
 """
 
 from __future__ import annotations

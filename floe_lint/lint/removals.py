@@ -77,7 +77,8 @@ def staged_changes(root: Path) -> tuple[list[Removal], list[Path]]:
     none of: the folders of the submodules whose commit they add or move (a gitlink: a folder
     in the work tree), though the products there change with the commit, and the symbolic links
     of a Floe file's name they add, rename or turn a file into (identify tags a link `symlink`
-    alone, never `yaml`), though Floe reads the product through the link."""
+    alone, never `yaml`), or whose target of another name they change (`_links_to`), though
+    Floe reads the product through the link."""
     try:
         output = run_git(
             root,
@@ -89,17 +90,21 @@ def staged_changes(root: Path) -> tuple[list[Removal], list[Path]]:
         return [], []
     found = []
     unhanded = []
+    changed = []  # staged files of no Floe name: a Floe link's target may be one
     for status, old, new in _entries(output):
         now = old if new is None else new
         if status[:1] in ("A", "M", "T", "R", "C") and now.lower().endswith(_SUFFIXES):
             # (a link out of the repository is not read, as a walk reads none)
             if os.path.islink(root / now) and _inside(os.path.realpath(root / now), root):
                 unhanded.append(root / now)
-        elif status[:1] in ("A", "M"):
-            if os.path.isdir(root / old):  # (git stages no folder but a submodule's commit, or
-                # a link to a folder)
+        elif status[:1] in ("A", "M", "T", "R", "C"):
+            if status[:1] in ("A", "M") and os.path.isdir(root / old):  # (git stages no folder
+                # but a submodule's commit, or a link to a folder)
                 unhanded.append(root / old)
-            continue
+            elif os.path.isfile(root / now):
+                changed.append(now)
+            if status[:1] in ("A", "M"):
+                continue
         if status[:1] not in ("D", "R") or not old.lower().endswith(_SUFFIXES):
             continue
         try:
@@ -113,7 +118,37 @@ def staged_changes(root: Path) -> tuple[list[Removal], list[Path]]:
         workspace.put(path, raw)
         if any(d.kind == "manifest" for d in workspace.load(path).documents):
             found.append(Removal(path, root / new if new is not None else None))
+    if changed:
+        unhanded += [link for link in _links_to(root, changed) if link not in unhanded]
     return found, unhanded
+
+
+#: the index's names a walk takes as Floe's, in any case (git's pathspec magic)
+_FLOE_PATHSPECS = tuple(f":(glob,icase)**/*{suffix}" for suffix in _SUFFIXES)
+
+
+def _links_to(root: Path, changed: list[str]) -> list[Path]:
+    """The symbolic links of a Floe name in the index that lead to one of `changed` (staged
+    files of another name: `products/c/floe.yaml -> ../../templates/c.tmpl`). pre-commit hands
+    over neither, though Floe reads the product through the link: it is checked again."""
+    targets = {os.path.realpath(root / name) for name in changed}
+    try:
+        output = run_git(
+            root,
+            ("ls-files", "-s", "-z", "--", *_FLOE_PATHSPECS),
+            "the index's Floe files",
+            "list the index's symbolic links",
+        )
+    except RevisionError:
+        return []
+    found = []
+    for entry in output.split(b"\0"):
+        info, tab, name = entry.partition(b"\t")
+        if tab and info.startswith(b"120000 "):  # (git's mode of a symbolic link)
+            link = root / os.fsdecode(name)
+            if os.path.islink(link) and os.path.realpath(link) in targets:
+                found.append(link)
+    return found
 
 
 def _inside(path: str, root: Path) -> bool:
