@@ -179,6 +179,13 @@ REGISTRY = [
         f"{SIGNING[:-1]}.fulcio_url' 'ftp://fulcio.example' must be an http:// or https:// "
         "URL with a host",
     ),
+    (  # one finding: the URL's, not also "not valid under any of the given schemas"
+        {"mode": "keyless", "oidc_issuer": "ftp://issuer.example"},
+        None,
+        "oidc_issuer: ^ftp://",
+        f"{SIGNING[:-1]}.oidc_issuer' 'ftp://issuer.example' must be an http:// or https:// "
+        "URL with a host",
+    ),
     (
         None,
         {"enforcement": "enforce"},
