@@ -135,6 +135,8 @@ def test_a_floe_lock_saved_during_a_run_is_not_stored_as_the_version_it_read(
     finding (the next run would replay it instead of the cut lock's)."""
     isolate(tmp_path, monkeypatch)
     monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    # outside the workspace (tmp_path, the config's folder): a result cache inside it is unused
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path.parent / f"{tmp_path.name}-cache"))
     host = registry.host
     write_files(
         tmp_path,

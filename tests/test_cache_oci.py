@@ -60,6 +60,8 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, registry: Registr
     the result cache on (it shares FLOE_LINT_CACHE_DIR with the OCI cache)."""
     isolate(tmp_path, monkeypatch)
     monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    # outside the workspace (tmp_path, the config's folder): a result cache inside it is unused
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path.parent / f"{tmp_path.name}-cache"))
     host = registry.host
     domain = DOMAIN.replace("HOST", host)
     write_files(

@@ -3,7 +3,7 @@
 The cache folder comes from the environment only (`FLOE_LINT_CACHE_DIR`, else `XDG_CACHE_HOME`
 or the home folder): no config file, manifest or product can name it. A folder that lies inside
 the checkout being linted (the git work tree of the working directory or of a path given (a
-file's too), or a folder given) is not used, and the run says so: a pull request could commit a
+file's too), a folder given, or the workspace walked) is not used, and the run says so: a pull request could commit a
 store there that replays a pass. The stores below are real ones, edited as an attacker would
 commit them.
 """
@@ -82,10 +82,12 @@ def test_a_store_planted_in_the_checkout_is_not_replayed(
     monkeypatch.delenv(cache.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(workspace / ".cache"))
     folder = workspace / ".cache" / "floe-lint"
-    # the store, made by a real run before the folder was a checkout, then forged
-    assert check("products")[1].splitlines() == [FINDING]
-    forge(folder)
-    assert check("products")[:2] == (0, "")  # replayed: what a planted store would do
+    # the store, made by a real run with the folder trusted (as elsewhere), then forged
+    with monkeypatch.context() as trusted:
+        trusted.setattr(cache, "checkout_holding", lambda *_args: None)
+        assert check("products")[1].splitlines() == [FINDING]
+        forge(folder)
+        assert check("products")[:2] == (0, "")  # replayed: what a planted store would do
     subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
     planted = {p: p.read_bytes() for p in folder.glob("results-*.json")}
     run = check("products")
@@ -106,6 +108,27 @@ def test_a_cache_folder_inside_a_folder_given_is_not_used(
     run = check("products")
     assert run[1].splitlines() == [FINDING]
     assert run[2].startswith(note(folder, workspace / "products"))
+    assert not folder.exists()
+
+
+@pytest.mark.parametrize("config", [False, True])
+def test_a_cache_folder_inside_a_workspace_of_no_repository_is_not_used(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, config: bool
+) -> None:
+    """No repository and no folder given (a CI job on a tarball of the pull request, its
+    `XDG_CACHE_HOME` in the project folder): the tree walked is the working directory, or the
+    folder of the config file above it. Before, only a git work tree or a folder given counted,
+    and a store committed at `.cache/floe-lint/` was replayed."""
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(workspace / ".cache"))
+    folder = workspace / ".cache" / "floe-lint"
+    if config:
+        (workspace / ".floe-lint.yaml").write_text("exclude: []\n", "utf-8")
+        monkeypatch.chdir(workspace / "products")
+    run = check(str(workspace / "products" / "a" / "floe.yaml"))
+    shown = FINDING if not config else FINDING.replace("products/a/", "a/", 1)
+    assert run[1].splitlines() == [shown]
+    assert run[2].startswith(note(folder, workspace) + "floe-lint: 1 error (")
     assert not folder.exists()
 
 
@@ -189,11 +212,13 @@ def test_a_store_planted_in_the_repository_of_a_file_given_is_not_replayed(
     monkeypatch.chdir(workspace.parent)
     product = workspace / "products" / "a" / "floe.yaml"
     finding = "ws/" + FINDING + "\n"
-    # the store a real run made before the folder was a repository, then forged: what a pull
-    # request would commit there
-    assert check(str(product))[:2] == (1, finding)
-    forge(folder)
-    assert check(str(product))[:2] == (0, "")  # replayed: what a planted store would do
+    # the store a real run made with the folder trusted, then forged: what a pull request
+    # would commit there
+    with monkeypatch.context() as trusted:
+        trusted.setattr(cache, "checkout_holding", lambda *_args: None)
+        assert check(str(product))[:2] == (1, finding)
+        forge(folder)
+        assert check(str(product))[:2] == (0, "")  # replayed: what a planted store would do
     subprocess.run(["git", "init", "-q"], cwd=workspace, check=True)
     planted = {p: p.read_bytes() for p in folder.glob("results-*.json")}
     run = check(str(product))

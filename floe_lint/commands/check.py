@@ -244,7 +244,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         args.paths = hook_paths(args, config, stderr)
         if not args.paths:
             return EXIT_CLEAN  # nothing of Floe's in this commit
-    cache_dir = _cache_dir(args, bool(stdin), stderr)
+    from floe_lint.load.root import choose_workspace
+
+    # (before the cache is chosen: a cache folder inside the tree walked is not used)
+    workspace, chosen = choose_workspace(
+        args.workspace, config.path, Path.cwd(), args.paths, discovered=args.config is None
+    )
+    cache_dir = _cache_dir(args, bool(stdin), stderr, workspace)
     whole = None
     if cache_dir is not None:
         from floe_lint.lint import whole as whole_run
@@ -258,14 +264,11 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout, stderr = whole.tee(stdout, stderr)
     from floe_lint.commands.fetching import deferred
     from floe_lint.lint import engine
-    from floe_lint.load.root import choose_workspace
     from floe_lint.reporters import sorted_findings
 
     run = CheckRun(args, config)
     # (a folder's walk follows a link to a folder in it: `discover`'s `within`)
-    run.workspace, chosen = choose_workspace(
-        args.workspace, config.path, Path.cwd(), args.paths, discovered=args.config is None
-    )
+    run.workspace = workspace
     root = None if args.no_dependents else run.workspace
     fetch = deferred(config, args.paths, offline=args.offline, within=run.workspace)
 
@@ -445,7 +448,9 @@ def _stdin_source(args: argparse.Namespace) -> dict[Path, bytes]:
     return {named: raw}
 
 
-def _cache_dir(args: argparse.Namespace, stdin: bool, stderr: TextIO) -> Path | None:
+def _cache_dir(
+    args: argparse.Namespace, stdin: bool, stderr: TextIO, workspace: Path
+) -> Path | None:
     """Where results are replayed from and stored, unless turned off (`--no-cache`,
     FLOE_LINT_NO_CACHE) or unfit: a run that fixes files or reads one from stdin, or a folder
     inside the checkout linted (what is linted could plant results there: said on stderr)."""
@@ -459,7 +464,7 @@ def _cache_dir(args: argparse.Namespace, stdin: bool, stderr: TextIO) -> Path | 
     if not cache.enabled(False):
         return None
     folder = cache.directory()
-    checkout = cache.checkout_holding(folder, args.paths, Path.cwd())
+    checkout = cache.checkout_holding(folder, args.paths, Path.cwd(), workspace)
     if checkout is not None:
         from floe_lint.reporters import printable
 

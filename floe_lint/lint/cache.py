@@ -76,17 +76,22 @@ def directory(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "floe-lint"
 
 
-def checkout_holding(folder: Path, paths: Iterable[Path], cwd: Path) -> Path | None:
+def checkout_holding(
+    folder: Path, paths: Iterable[Path], cwd: Path, workspace: Path | None = None
+) -> Path | None:
     """The checkout that holds `folder`, if any: the git work tree of the working directory or
-    of a path given (a file's too), or a folder given. Results there could be planted by what is
-    linted (a pull request's files), so a run does not use a cache folder inside one."""
+    of a path given (a file's too), a folder given, or the run's `workspace` (the tree it walks
+    and searches: outside git, the config's folder or the working directory, which a tarball's
+    CI job may hold its cache in). Results there could be planted by what is linted (a pull
+    request's files), so a run does not use a cache folder inside one."""
     from floe_lint.load.root import git_root
 
     target = os.path.realpath(folder)
     given = list(paths)
     tops = [cwd, *(p for p in given if p.is_dir())]
     roots = [git_root(top) for top in [*tops, *(p.parent for p in given if not p.is_dir())]]
-    for top in [*(r for r in roots if r is not None), *tops[1:]]:
+    trees = [*(r for r in roots if r is not None), *tops[1:]]
+    for top in trees if workspace is None else [*trees, workspace]:
         root = os.path.realpath(top)
         if target == root or target.startswith(root.rstrip(os.sep) + os.sep):
             return Path(root)
