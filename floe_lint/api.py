@@ -74,6 +74,7 @@ from floe_lint.secrets import (
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from floe_lint.findings import Severity
+    from floe_lint.lint.governance import overlay_weakenings as governance_overlay_weakenings
     from floe_lint.lint.governance import shown_entry as governance_entry_text
     from floe_lint.lint.governance import weakenings as governance_weakenings
     from floe_lint.lint.naming_compared import compare_naming, naming_text
@@ -93,6 +94,7 @@ else:
     _LATER = {
         "governance_weakenings": ("floe_lint.lint.governance", "weakenings"),
         "governance_entry_text": ("floe_lint.lint.governance", "shown_entry"),
+        "governance_overlay_weakenings": ("floe_lint.lint.governance", "overlay_weakenings"),
         # what pydantic's lax mode (floe-core's models) reads a value of another type as
         "floe_core_reads": ("floe_lint.load.lax", "read_as"),
         "Enforcement": ("floe_lint.model.upstream_enforcement", "Enforcement"),
@@ -176,6 +178,7 @@ __all__ = [
     "floe_core_reads",
     "from_environment",
     "governance_entry_text",
+    "governance_overlay_weakenings",
     "governance_weakenings",
     "is_env_var_reference",
     "is_oci",

@@ -10,7 +10,9 @@ compute's connection `config` is how credentials should vary, and is fine. Nor m
 environment change what decides the compute: a product's `platform.ref`/`platform.manifest`,
 a domain's `parent_manifest`, upstream's `plugins.compute.type` or `defaults.compute`. A mapping that
 describes one compute (`compute: {type: duckdb}`) is not per environment: it is the wrong type,
-reported by `schema-type` at the value.
+reported by `schema-type` at the value. Nor may a per-environment manifest (or an environment's
+block) weaken a governance value its base file writes (`manifest.prod.yaml` making
+`pii_encryption` optional): the strengthen-only rules compare levels, and an overlay is none.
 
 Fails:
     # expect: floe.yaml:5:14 transform 'models/x/' selects compute per environment (dev, prod); a transform must run
@@ -56,6 +58,16 @@ Fails:
     platform: {ref: lenient.yaml}
     # file: manifest.yaml
     plugins: {compute: {approved: [duckdb], default: duckdb}}
+
+Fails:
+    # expect: manifest.prod.yaml:2:19 a per-environment file sets governance.pii_encryption to 'optional', weaker than 'required' set by the base manifest.yaml
+    # file: manifest.yaml
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    governance:
+      pii_encryption: required
+    # file: manifest.prod.yaml
+    governance:
+      pii_encryption: optional
 
 Passes:
     # file: floe.yaml
@@ -270,11 +282,36 @@ def _blocks(doc: Document, names: tuple[str, ...]) -> Iterator[Node]:
 def check(doc: Document, ctx: Context) -> Iterator[Finding]:
     model = ctx.model_of(doc)
     names = model.environment_blocks  # none where the dialect forbids them outright
+    governed = isinstance(model, Manifest)
     yield from _inline(model, ctx)
     for block in _blocks(doc, names):
         yield from _overlay(doc, doc, block, ctx)
+        if governed:
+            yield from _environments_governance(block, doc, ctx)
     for variant in ctx.environment_overlays(doc):
         yield from _inline(ctx.model_of(variant), ctx)
         yield from _overlay(variant, doc, variant.node(), ctx)
         for block in _blocks(variant, names):
             yield from _overlay(variant, doc, block, ctx)
+            if governed:
+                yield from _environments_governance(block, doc, ctx)
+        if governed:
+            yield from _governance(variant.node(), doc, "a per-environment file", ctx)
+
+
+def _environments_governance(block: Node, base: Document, ctx: Context) -> Iterator[Finding]:
+    for env in block.value:
+        if type(env) is str:
+            yield from _governance(block.child(env), base, f"'{block.key}'", ctx)
+
+
+def _governance(root: Node, base: Document, where: str, ctx: Context) -> Iterator[Finding]:
+    """Governance values an overlay at `root` weakens below its base file's."""
+    if not isinstance(root.value, dict) or not isinstance(root.value.get("governance"), dict):
+        return
+    from floe_lint.api import governance_overlay_weakenings  # (when needed: start-up)
+
+    yield from governance_overlay_weakenings(root, base, where, SAME_GOVERNANCE, ctx)
+
+
+SAME_GOVERNANCE = "an environment may keep or strengthen its platform's governance, never weaken it"

@@ -130,3 +130,98 @@ def test_an_overlay_may_not_widen_the_enterprise_whitelist(lint) -> None:
     assert found(run)[0][3].startswith(
         "a per-environment file changes approved_plugins.compute, which the base manifest.yaml"
     )
+
+
+GOVERNED = MANIFEST + (
+    "governance:\n  pii_encryption: required\n  audit_logging: enabled\n"
+    "  quality_gates: {minimum_test_coverage: 90}\n"
+)
+WHY = "an environment may keep or strengthen its platform's governance, never weaken it"
+
+
+def test_a_per_environment_manifest_may_not_weaken_its_governance(lint) -> None:
+    """manifest.prod.yaml turning encryption, audit and the coverage gate down passed: the
+    strengthen-only rules compare levels, and an overlay is none. A value the base does not
+    write (data_retention_days) is not compared."""
+    run = lint(
+        {
+            "manifest.yaml": GOVERNED,
+            "manifest.prod.yaml": "governance:\n  pii_encryption: optional\n"
+            "  audit_logging: disabled\n  quality_gates: {minimum_test_coverage: 0}\n"
+            "  data_retention_days: 1\n",
+        }
+    )
+    assert found(run) == [
+        (
+            "manifest.prod.yaml",
+            2,
+            19,
+            "a per-environment file sets governance.pii_encryption to 'optional', weaker than "
+            f"'required' set by the base manifest.yaml; {WHY} ('optional' < 'required')",
+            [("manifest.yaml", 3)],
+        ),
+        (
+            "manifest.prod.yaml",
+            3,
+            18,
+            "a per-environment file sets governance.audit_logging to 'disabled', weaker than "
+            f"'enabled' set by the base manifest.yaml; {WHY} ('disabled' < 'enabled')",
+            [("manifest.yaml", 4)],
+        ),
+        (
+            "manifest.prod.yaml",
+            4,
+            42,
+            "a per-environment file sets governance.quality_gates.minimum_test_coverage to 0, "
+            f"weaker than 90 set by the base manifest.yaml; {WHY} (a whole number, higher is "
+            "stricter)",
+            [("manifest.yaml", 5)],
+        ),
+    ]
+    assert run.code == 1
+
+
+def test_an_upstream_overlay_may_not_lower_the_enforcement_level(lint) -> None:
+    run = lint(
+        {
+            "manifest.yaml": ENTERPRISE + "governance: {policy_enforcement_level: strict}\n",
+            "manifest.dev.yaml": "governance:\n  policy_enforcement_level: 'off'\n",
+        }
+    )
+    assert [(f[0], f[1], f[2], f[4]) for f in found(run)] == [
+        ("manifest.dev.yaml", 2, 29, [("manifest.yaml", 7)])
+    ]
+    assert found(run)[0][3].startswith(
+        "a per-environment file sets governance.policy_enforcement_level to 'off', weaker than "
+        "'strict' set by the base manifest.yaml"
+    )
+
+
+def test_an_overlay_keeping_or_strengthening_its_governance_passes(lint) -> None:
+    run = lint(
+        {
+            "manifest.yaml": GOVERNED,
+            "manifest.prod.yaml": "governance: {pii_encryption: required, audit_logging: enabled, "
+            "quality_gates: {minimum_test_coverage: 95}, data_retention_days: 30}\n",
+        }
+    )
+    assert found(run) == []
+
+
+def test_an_environments_block_may_not_weaken_the_governance_either(lint) -> None:
+    run = lint(
+        {
+            "manifest.yaml": GOVERNED
+            + "environments:\n  prod:\n    governance: {audit_logging: disabled}\n",
+        }
+    )
+    assert found(run) == [
+        (
+            "manifest.yaml",
+            8,
+            33,
+            "'environments' sets governance.audit_logging to 'disabled', weaker than 'enabled' "
+            f"set by the base manifest.yaml; {WHY} ('disabled' < 'enabled')",
+            [("manifest.yaml", 4)],
+        )
+    ]

@@ -9,7 +9,8 @@ from typing import Any
 
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
-from floe_lint.model.governance import shown
+from floe_lint.load.document import Document, Node
+from floe_lint.model.governance import InForce, resolve, settings, shown
 from floe_lint.model.level import Level
 
 #: the plain word on a field floe-core's `validate_security_policy_not_weakened` leaves out
@@ -44,6 +45,36 @@ def weakenings(level: Level, ctx: Context, prefix: str) -> Iterator[Finding]:
                     above.node, f"governance.{field.path} {shown(above.value)} of {above.label}"
                 )
             ],
+        )
+
+
+def overlay_weakenings(
+    root: Node, base: Document, where: str, why: str, ctx: Context
+) -> Iterator[Finding]:
+    """A per-environment manifest (or an environment's block) at `root` that writes a
+    governance value weaker than its base file's: at the value, the base's as related. Only
+    the base's own values are compared: they are what the overlay replaces, and what the
+    result cache keys environment-override's findings by (the base and its overlays)."""
+    if not isinstance(root.value, dict) or not isinstance(root.value.get("governance"), dict):
+        return
+    own = {
+        s.field.path: InForce(s, f"the base {base.path.name}")
+        for s in settings(base.node("/governance"))
+    }
+    for weakening in resolve(settings(root.child("governance")), own, "")[1]:
+        setting, above = weakening.setting, weakening.above
+        field = setting.field
+        sets = (
+            f"leaves governance.{field.path} out of its `{field.block}` block, so floe-core "
+            f"reads its default {shown(setting.value)}"
+            if setting.implied
+            else f"sets governance.{field.path} to {shown(setting.value)}"
+        )
+        yield ctx.finding(
+            setting.node,
+            f"{where} {sets}, weaker than {shown(above.value)} set by {above.label}; {why} "
+            f"({field.domain})",
+            related=[ctx.related(above.node, f"governance.{field.path} in the base file")],
         )
 
 
