@@ -15,6 +15,7 @@ import pytest
 
 from benchmarks.corpus import generate
 from floe_lint.cli import main
+from floe_lint.findings import Finding, Location, Span
 from floe_lint.lint import cache, lines, stream, whole
 
 
@@ -110,6 +111,36 @@ def test_a_product_edited_decodes_each_entry_once(
         assert _check(".", "--jobs", "1") == printed
 
 
+def test_a_replayed_finding_is_decoded_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replayed entry's findings are made once, when it is found to stand, and kept as such
+    until it is replayed (issue 17: they were decoded to tell that it is well formed, then kept
+    as their JSON, about twice the `Finding`, and decoded again)."""
+    root = generate(tmp_path / "tree", 40, 5).root
+    product = sorted((root / "products").rglob("floe.yaml"))[7]
+    monkeypatch.chdir(root)
+    monkeypatch.delenv(cache.DISABLE_ENV, raising=False)
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    _check(".", "--jobs", "1")
+    _edit(product, 1)
+    made: Counter[str] = Counter()
+    decode = cache.decode
+
+    def counted(data: dict[str, Any]) -> Any:
+        finding = decode(data)
+        made[f"{finding.location.path}:{finding.location.span}:{finding.message}"] += 1
+        return finding
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "decode", counted)
+        printed = _check(".", "--jobs", "1")
+    assert made and max(made.values()) == 1, made.most_common(3)
+    with monkeypatch.context() as patch:
+        patch.setenv(cache.DISABLE_ENV, "1")
+        assert _check(".", "--jobs", "1") == printed
+
+
 def test_the_record_of_a_replayed_run_is_that_of_the_run_that_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -141,6 +172,9 @@ def test_the_record_of_a_replayed_run_is_that_of_the_run_that_checked(
     assert _records(folder) == record
 
 
+_FINDING = Finding("FL1", "n", "error", "m", Location(Path("c"), Span(1, 1, 1, 2), "/a"))
+
+
 def _entry(**parts: Any) -> dict[str, Any]:
     return {"rep": True, "exp": True, "deps": {}, "reach": [], "f": [], "strict": [], **parts}
 
@@ -152,12 +186,14 @@ def test_standing_keeps_what_a_replay_reads_and_tells_when_its_deps_are_the_reco
     noted = Standing()
     noted.note("a", _entry(deps={"m": "1", "a.lock": None}, **{PARSED: ["h", 2914, "t"]}))
     noted.note("b", _entry(rep=False, man=True, deps={"m": "1"}, reach=["c"]))
-    noted.note("c", _entry(exp=False, f=[{"r": "FL1"}], strict=["c"], **{PARSED: ["h", -3, "t"]}))
+    found = cache.stored_findings(_entry(f=[cache.encode(_FINDING)]))
+    assert found == [_FINDING]
+    noted.note("c", _entry(exp=False, strict=["c"], **{PARSED: ["h", -3, "t"]}), found)
     noted.note("d", _entry(oci={"oci://x": ["d"]}, **{PARSED: ["h", "2", "t"]}))
     assert noted.take("a") == Ready(True, True, 2914, (), (), ())
     assert noted.take("a") is None  # (once)
     assert noted.take("b") == Ready(False, True, None, (), (), ["c"])
-    assert noted.take("c") == Ready(True, False, -3, [{"r": "FL1"}], ["c"], ())
+    assert noted.take("c") == Ready(True, False, -3, [_FINDING], ["c"], ())
     assert noted.take("d") == Ready(True, True, None, (), (), ())
     assert noted.take("e") is None
     assert noted.manifests == {"b"}

@@ -280,18 +280,26 @@ def _loc(data: list[Any]) -> Location:
 def well_formed(entry: object) -> TypeGuard[dict[str, Any]]:
     """Whether a stored entry's parts are of the types a run writes (a corrupted or planted
     store, `"f": 5`, stopped the run with an internal error)."""
+    return stored_findings(entry) is not None
+
+
+def stored_findings(entry: object) -> list[Finding] | None:
+    """A stored entry's findings, decoded, when its parts are of the types a run writes
+    (`well_formed`), else None: a replay keeps these, not the entry's JSON (a dict, three
+    lists and a string per part of each finding, about twice the `Finding`, issue 17)."""
     if not isinstance(entry, dict):
-        return False
+        return None
     found, deps, oci = entry.get("f", ()), entry.get("deps", {}), entry.get("oci", {})
-    return (
+    if not (
         isinstance(found, list | tuple)
-        and decoded(found) is not None
         and isinstance(deps, dict)
         and isinstance(oci, dict)
         and isinstance(entry.get("reach", ()), list | tuple)
         and isinstance(entry.get("links", ()), list | tuple)
         and isinstance(entry.get("strict", ()), list | tuple)
-    )
+    ):
+        return None
+    return decoded(found)
 
 
 def decoded(stored: Iterable[object]) -> list[Finding] | None:

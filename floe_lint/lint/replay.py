@@ -36,8 +36,6 @@ if TYPE_CHECKING:
     from floe_lint.model.trust import Trust
 
 _LOCK_NAME = "floe.lock"
-
-
 _NOT_NOTED = object()
 
 
@@ -247,10 +245,10 @@ class Replay:
         if entry is None:
             return False  # (not noted: every file of a first run)
         visiting.add(key)
-        valid = self._valid[key] = self._entry_holds(entry, key, visiting)
-        if valid:  # replayed: its bytes are read again only if a report needs its text
+        valid = self._valid[key] = (found := self._entry_holds(entry, key, visiting)) is not None
+        if found is not None:  # replayed: its bytes are read again only if a report needs them
             self._raw.pop(key, None)
-            self.standing.note(key, entry)  # (its line is not read again)
+            self.standing.note(key, entry, found)  # (its line is not read again)
             noted = entry.get("ov")
             if isinstance(noted, list) and noted:
                 self._as[key] = noted[0]  # (`_checked_as`: the entry is not read again)
@@ -258,28 +256,29 @@ class Replay:
             self.store.entries.hold(key, entry)
         return valid
 
-    def _entry_holds(self, entry: object, key: str, visiting: set[str]) -> bool:
-        """Whether a stored entry still stands for the file `key` (every input the same); asked
-        once per file of a run, so written as plain loops."""
-        if not cache.well_formed(entry) or entry.get("set") != self.set_hash:
-            return False
+    def _entry_holds(self, entry: Any, key: str, visiting: set[str]) -> list[Finding] | None:
+        """An entry's findings (`cache.stored_findings`) if it still stands for the file `key`
+        (every input the same), else None; asked once per file of a run: plain loops."""
+        found = cache.stored_findings(entry)
+        if found is None or entry.get("set") != self.set_hash:
+            return None
         h = entry.get("h")
         if h is None or h != self.hash(key) or entry.get("x") != self.explicit.get(key, False):
-            return False
+            return None
         if entry.get("all") is not None and entry.get("all") != self.all_hash():
-            return False
+            return None
         for dep, value in entry.get("deps", {}).items():
             if self.hash(dep) != value or (value is None and not self._nothing_at(dep)):
-                return False  # (a file unread, None too: a folder or a FIFO where none was)
+                return None  # (a file unread, None too: a folder or a FIFO where none was)
         for ref, value in entry.get("oci", {}).items():
             if self.oci_now(ref) != value:
-                return False
+                return None
         for link in entry.get("links", ()):
             if not self._leads_there(link):
-                return False
+                return None
         if "ov" in entry and not links.same_overlays(entry["ov"]):
-            return False
-        return all(self._is_valid(r, visiting) for r in entry.get("reach", ()))
+            return None
+        return found if all(self._is_valid(r, visiting) for r in entry.get("reach", ())) else None
 
     def local_findings(self, key: str) -> dict[str, Any] | None:
         """The stored local findings of a file (floe_lint.lint.local), when its content and
@@ -310,7 +309,7 @@ class Replay:
         assert ready is not None and digest is not None  # valid: read, and its hash matched
         self.workspace.replay(path, digest, marks, ready.reported, ready.expected)
         self.parses.replayed(key, ready.parsed)
-        findings = [cache.decode(f) for f in ready.found]
+        findings = list(ready.found)
         self.strict.extend(Path(p) for p in ready.strict)
         for other in ready.reach:
             findings.extend(self.replay(Path(other), True))

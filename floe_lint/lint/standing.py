@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Sequence
     from typing import Any
 
+    from floe_lint.findings import Finding
+
 _REPORTED = 1
 _EXPECTED = 2
 _FLAGS = 2  # bits of the flags above; a compact note is flags | (parse length + 1) << _FLAGS
@@ -65,7 +67,7 @@ class Ready(NamedTuple):
     reported: bool
     expected: bool
     parsed: int | None  # the length of its kept parse (floe_lint.lint.parsed), if noted
-    found: Sequence[dict[str, Any]]  # its stored findings, encoded
+    found: Sequence[Finding]  # its stored findings, decoded once (`cache.stored_findings`)
     strict: Sequence[str]
     reach: Sequence[str]
 
@@ -89,13 +91,14 @@ class Standing:
         #: whether a file was replayed that the run did not find (see `exact`)
         self.outside = False
 
-    def note(self, key: str, entry: dict[str, Any]) -> None:
-        """`entry`, of the file `key`, stands (it is well formed: `cache.well_formed`)."""
+    def note(self, key: str, entry: dict[str, Any], found: Sequence[Finding] = ()) -> None:
+        """`entry`, of the file `key`, stands (it is well formed: `cache.well_formed`);
+        `found`: its findings (`cache.stored_findings`), kept as such, not as their JSON."""
         self.count += 1
         flags = (_REPORTED if entry.get("rep") else 0) | (_EXPECTED if entry.get("exp") else 0)
         kept = entry.get(PARSED)
         length = kept[1] if type(kept) is list and len(kept) == 3 and type(kept[1]) is int else None
-        found, strict, reach = entry.get("f"), entry.get("strict"), entry.get("reach")
+        strict, reach = entry.get("strict"), entry.get("reach")
         if found or strict or reach or (length is not None and length < 0):
             self._ready[key] = Ready(
                 bool(flags & _REPORTED),
