@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.corpus import generate
 from floe_lint.cli import main
-from floe_lint.findings import Finding, Location, Span
+from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.lint import cache, lines, stream, whole
 
 
@@ -127,8 +127,8 @@ def test_a_replayed_finding_is_decoded_once(
     made: Counter[str] = Counter()
     decode = cache.decode
 
-    def counted(data: dict[str, Any]) -> Any:
-        finding = decode(data)
+    def counted(data: dict[str, Any], paths: Any = None) -> Any:
+        finding = decode(data, paths)
         made[f"{finding.location.path}:{finding.location.span}:{finding.message}"] += 1
         return finding
 
@@ -139,6 +139,23 @@ def test_a_replayed_finding_is_decoded_once(
     with monkeypatch.context() as patch:
         patch.setenv(cache.DISABLE_ENV, "1")
         assert _check(".", "--jobs", "1") == printed
+
+
+def test_the_findings_of_an_entry_share_a_path_per_file() -> None:
+    """The findings decoded from one entry hold one `Path` per file they name (their places,
+    related places and fixes' edits), not one per place: a replayed run keeps them all."""
+    here, there = Location(Path("p"), Span(1, 1, 1, 2), "/a"), Location(Path("m"), Span(2, 1, 2, 2))
+    fix = Fix("safe", "t", (Edit(Path("p"), Span(1, 1, 1, 2), "x"),))
+    stored = [
+        cache.encode(Finding("FL1", "n", "error", "m", here, (Related(there, "r"),), fix=fix)),
+        cache.encode(Finding("FL2", "n", "error", "m", here, (Related(here, "r"),))),
+    ]
+    found = cache.stored_findings(_entry(f=stored))
+    assert found is not None and [cache.encode(f) for f in found] == stored
+    at_p = [found[0].location.path, found[0].fix.edits[0].path, found[1].location.path]  # type: ignore[union-attr]
+    at_p.append(found[1].related[0].location.path)
+    assert {id(p) for p in at_p} == {id(at_p[0])} and at_p[0] == Path("p")
+    assert found[0].related[0].location.path == Path("m")
 
 
 def test_the_record_of_a_replayed_run_is_that_of_the_run_that_checked(

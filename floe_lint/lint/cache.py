@@ -273,8 +273,17 @@ def encode(finding: Finding) -> dict[str, Any]:
     }
 
 
-def _loc(data: list[Any]) -> Location:
-    return Location(made(data[0]), Span(*data[1]), data[2])
+def _loc(data: list[Any], paths: dict[str, Path]) -> Location:
+    return Location(_path(data[0], paths), Span(*data[1]), data[2])
+
+
+def _path(text: str, paths: dict[str, Path]) -> Path:
+    """`made(text)`, one per text of the findings decoded together (`paths`): they name a few
+    files, and a `Path` per place (about 400 bytes) was kept to a replayed run's end."""
+    path = paths.get(text)
+    if path is None:
+        path = paths[text] = made(text)
+    return path
 
 
 def well_formed(entry: object) -> TypeGuard[dict[str, Any]]:
@@ -284,9 +293,8 @@ def well_formed(entry: object) -> TypeGuard[dict[str, Any]]:
 
 
 def stored_findings(entry: object) -> list[Finding] | None:
-    """A stored entry's findings, decoded, when its parts are of the types a run writes
-    (`well_formed`), else None: a replay keeps these, not the entry's JSON (a dict, three
-    lists and a string per part of each finding, about twice the `Finding`, issue 17)."""
+    """An entry's findings, decoded, if its parts are of the types a run writes, else None: a
+    replay keeps these, not their JSON (about twice the `Finding`s, issue 17)."""
     if not isinstance(entry, dict):
         return None
     found, deps, oci = entry.get("f", ()), entry.get("deps", {}), entry.get("oci", {})
@@ -305,26 +313,28 @@ def stored_findings(entry: object) -> list[Finding] | None:
 def decoded(stored: Iterable[object]) -> list[Finding] | None:
     """The stored findings, None when one is not of the shape a run writes (a store corrupted
     at a byte, `"sen"` spelled otherwise, stopped the run with an internal error)."""
+    paths: dict[str, Path] = {}
     try:
-        return [decode(finding) for finding in stored]  # type: ignore[arg-type]
+        return [decode(finding, paths) for finding in stored]  # type: ignore[arg-type]
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
         return None
 
 
-def decode(data: dict[str, Any]) -> Finding:
-    fix = data["fix"]
+def decode(data: dict[str, Any], paths: dict[str, Path] | None = None) -> Finding:
+    """A stored finding; `paths`: the `Path`s of those decoded with it, by text (`_path`)."""
+    paths, fix = {} if paths is None else paths, data["fix"]
     return Finding(
         data["r"],
         data["n"],
         data["s"],
         data["m"],
-        _loc(data["l"]),
-        tuple(Related(_loc(location), message) for location, message in data["rel"]),
+        _loc(data["l"], paths),
+        tuple(Related(_loc(location, paths), message) for location, message in data["rel"]),
         bool(data["sen"]),
         {str(k): str(v) for k, v in data["x"].items()},
         None
         if fix is None
-        else Fix(fix[0], fix[1], tuple(Edit(Path(p), Span(*s), t) for p, s, t in fix[2])),
+        else Fix(fix[0], fix[1], tuple(Edit(_path(p, paths), Span(*s), t) for p, s, t in fix[2])),
     )
 
 
