@@ -124,6 +124,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("compute-not-approved", "quickstart/floe.yaml", 10, 14),
             ("default-not-approved", "marketing/manifest.yaml", 21, 12),
             ("duplicate-transform", "marketing/leads/floe.yaml", 10, 11),
+            ("duplicate-name", "repeats/floe.yaml", 15, 11),
             ("environment-key", "enterprise/manifest.yaml", 18, 1),
             ("mixed-dialect", "mixed/manifest.yaml", 11, 5),
             ("required-plugin-missing", "nightly/manifest.yaml", 8, 1),

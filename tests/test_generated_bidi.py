@@ -19,16 +19,17 @@ from floe_lint.compute import artifacts
 from tests.conftest import run_cli, write_files
 
 RLO = "\u202e"
-RLM = "\u200f"
+ZWSP = "\u200b"  # a zero-width space: Cf, shows nothing, not a bidi control
 PRODUCT = (
     "name: orders\nplatform: {{ref: ../../manifest.yaml}}\n"
     'transforms:\n  - {{type: dbt, path: "models/{odd}fdp.exe/", compute: duckdb}}\n'
 )
 
 
-# U+202A-U+202E and U+2066-U+2069 in a transform path are FL106's error (check refuses them,
-# tests/test_transform_path_bidi.py); the marks still pass and must still be escaped
-@pytest.mark.parametrize("odd", ["\u200f", "\u061c"])
+# every bidi control in a transform path is FL106's error (check refuses them,
+# tests/test_transform_path_bidi.py; the marks U+200E, U+200F, U+061C too since 5238aeb);
+# other characters that show nothing still pass and must still be escaped
+@pytest.mark.parametrize("odd", ["\u200b", "\u2060"])
 def test_compiled_artifacts_write_it_escaped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str
 ) -> None:
@@ -58,16 +59,16 @@ def test_check_shows_it_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         tmp_path,
         {
             "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
-            "floe.yaml": PRODUCT.replace("../../", "").replace("duckdb}", "spark}").format(odd=RLM),
+            "floe.yaml": PRODUCT.replace("../../", "").replace("duckdb}", "spark}").format(odd=ZWSP),
         },
     )
     run = run_cli("check", "floe.yaml")
     assert run.stdout.startswith(
-        "floe.yaml:4:52: ERROR FL201 [compute-not-approved] transform 'models/\\u200ffdp.exe/'"
+        "floe.yaml:4:52: ERROR FL201 [compute-not-approved] transform 'models/\\u200bfdp.exe/'"
     ), run.stdout
     run = run_cli("check", "floe.yaml", "--format", "sarif")
     # a SARIF viewer shows the decoded message: escaped as the text format shows it (1e95bea)
-    assert RLM not in run.stdout and "models/\\\\u200ffdp.exe/" in run.stdout
+    assert ZWSP not in run.stdout and "models/\\\\u200bfdp.exe/" in run.stdout
 
 
 def test_profiles_yml_escapes_it() -> None:
