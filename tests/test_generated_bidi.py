@@ -19,18 +19,18 @@ from floe_lint.compute import artifacts
 from tests.conftest import run_cli, write_files
 
 RLO = "\u202e"
-ZWSP = "\u200b"  # a zero-width space: Cf, shows nothing, not a bidi control
+RLM = "\u200f"
 PRODUCT = (
     "name: orders\nplatform: {{ref: ../../manifest.yaml}}\n"
     'transforms:\n  - {{type: dbt, path: "models/{odd}fdp.exe/", compute: duckdb}}\n'
 )
 
 
-# every bidi control in a transform path is FL106's error (check refuses them,
-# tests/test_transform_path_bidi.py; the marks U+200E, U+200F, U+061C too since 5238aeb);
-# other characters that show nothing still pass and must still be escaped
-@pytest.mark.parametrize("odd", ["\u200b", "\u2060"])
-def test_compiled_artifacts_write_it_escaped(
+# Every bidi control in a transform path is FL106's error (tests/test_transform_path_bidi.py;
+# the marks U+200E, U+200F and U+061C too since 5238aeb): compile refuses such a product and
+# writes nothing, and what reaches the generated files otherwise goes through `json_text`
+@pytest.mark.parametrize("odd", ["\u200f", "\u061c", RLO])
+def test_compile_refuses_it_and_writes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -42,15 +42,18 @@ def test_compiled_artifacts_write_it_escaped(
         },
     )
     run = run_cli("compile", "products/p/floe.yaml", "--out", "out")
-    assert run.code == 0, run.stderr
-    text = (tmp_path / "out/compiled_artifacts.json").read_text("utf-8")
-    assert text.isascii()
-    escaped = json.dumps(odd)[1:-1]  # \u202e
-    assert f'"dbt_select": "path:models/{escaped}fdp.exe"' in text
-    data = json.loads(text)
-    assert data["transforms"][0]["dbt_select"] == f"path:models/{odd}fdp.exe"
-    profiles = (tmp_path / "out/profiles.yml").read_text("utf-8")
-    assert all(c.isprintable() or c == "\n" for c in profiles)
+    assert run.code == 1 and "compile refused: 1 error in products/p/floe.yaml" in run.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("odd", ["\u200f", "\u061c", RLO])
+def test_compiled_artifacts_json_escapes_it(odd: str) -> None:
+    from floe_lint.reporters import json_text
+
+    text = json_text({"dbt_select": f"path:models/{odd}fdp.exe"}, indent=2)
+    escaped = json.dumps(odd)[1:-1]  # \u200f
+    assert text.isascii() and f'"dbt_select": "path:models/{escaped}fdp.exe"' in text
+    assert json.loads(text) == {"dbt_select": f"path:models/{odd}fdp.exe"}
 
 
 def test_check_shows_it_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,16 +62,18 @@ def test_check_shows_it_escaped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         tmp_path,
         {
             "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
-            "floe.yaml": PRODUCT.replace("../../", "").replace("duckdb}", "spark}").format(odd=ZWSP),
+            "floe.yaml": PRODUCT.replace("../../", "").replace("duckdb}", "spark}").format(odd=RLM),
         },
     )
     run = run_cli("check", "floe.yaml")
     assert run.stdout.startswith(
-        "floe.yaml:4:52: ERROR FL201 [compute-not-approved] transform 'models/\\u200bfdp.exe/'"
+        "floe.yaml:4:23: ERROR FL106 [schema-invalid] 'transforms[0].path' "
+        "'models/\\u200ffdp.exe/' must be a dbt path selector"
     ), run.stdout
+    assert RLM not in run.stdout
     run = run_cli("check", "floe.yaml", "--format", "sarif")
     # a SARIF viewer shows the decoded message: escaped as the text format shows it (1e95bea)
-    assert ZWSP not in run.stdout and "models/\\\\u200bfdp.exe/" in run.stdout
+    assert RLM not in run.stdout and "models/\\\\u200ffdp.exe/" in run.stdout
 
 
 def test_profiles_yml_escapes_it() -> None:
