@@ -10,7 +10,7 @@ from typing import Any
 from floe_lint.findings import Finding
 from floe_lint.lint.context import Context
 from floe_lint.load.document import Document, Node
-from floe_lint.model.governance import InForce, resolve, settings, shown
+from floe_lint.model.governance import InForce, Setting, resolve, settings, shown
 from floe_lint.model.level import Level
 
 #: the plain word on a field floe-core's `validate_security_policy_not_weakened` leaves out
@@ -28,24 +28,42 @@ def weakenings(level: Level, ctx: Context, prefix: str) -> Iterator[Finding]:
         if field.path != prefix and not field.path.startswith(prefix + "."):
             continue
         above = weakening.above
-        value = shown(weakening.setting.value)
-        sets = (
-            f"leaves governance.{field.path} out of its `{field.block}` block, so floe-core "
-            f"reads its default {value}"
-            if weakening.setting.implied
-            else f"sets governance.{field.path} to {value}"
+        yield _weaker(
+            ctx,
+            weakening.setting,
+            level.label,
+            above,
+            "a level may keep or strengthen the governance above it, never weaken it",
+            f"governance.{field.path} {shown(above.value)} of {above.label}",
+            judged=field.judged,
         )
-        yield ctx.finding(
-            weakening.setting.node,
-            f"{level.label} {sets}, weaker than {shown(above.value)} set by {above.label}; a "
-            f"level may keep or strengthen the governance above it, never weaken it "
-            f"({field.domain}){'' if field.judged else _NOT_JUDGED}",
-            related=[
-                ctx.related(
-                    above.node, f"governance.{field.path} {shown(above.value)} of {above.label}"
-                )
-            ],
-        )
+
+
+def _weaker(
+    ctx: Context,
+    setting: Setting,
+    who: str,
+    above: InForce,
+    why: str,
+    related: str,
+    judged: bool = True,
+) -> Finding:
+    """The one wording of a weakening, at the value `who` writes, with the value in force
+    above it (`related` names it); a field floe-core does not compare says so."""
+    field = setting.field
+    value = shown(setting.value)
+    sets = (
+        f"leaves governance.{field.path} out of its `{field.block}` block, so floe-core "
+        f"reads its default {value}"
+        if setting.implied
+        else f"sets governance.{field.path} to {value}"
+    )
+    return ctx.finding(
+        setting.node,
+        f"{who} {sets}, weaker than {shown(above.value)} set by {above.label}; {why} "
+        f"({field.domain}){'' if judged else _NOT_JUDGED}",
+        related=[ctx.related(above.node, related)],
+    )
 
 
 def overlay_weakenings(
@@ -62,19 +80,13 @@ def overlay_weakenings(
         for s in settings(base.node("/governance"))
     }
     for weakening in resolve(settings(root.child("governance")), own, "")[1]:
-        setting, above = weakening.setting, weakening.above
-        field = setting.field
-        sets = (
-            f"leaves governance.{field.path} out of its `{field.block}` block, so floe-core "
-            f"reads its default {shown(setting.value)}"
-            if setting.implied
-            else f"sets governance.{field.path} to {shown(setting.value)}"
-        )
-        yield ctx.finding(
-            setting.node,
-            f"{where} {sets}, weaker than {shown(above.value)} set by {above.label}; {why} "
-            f"({field.domain})",
-            related=[ctx.related(above.node, f"governance.{field.path} in the base file")],
+        yield _weaker(
+            ctx,
+            weakening.setting,
+            where,
+            weakening.above,
+            why,
+            f"governance.{weakening.setting.field.path} in the base file",
         )
 
 
