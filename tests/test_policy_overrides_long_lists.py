@@ -232,3 +232,132 @@ def test_a_lists_first_downgrade_is_found_once(lint, monkeypatch: pytest.MonkeyP
     )
     assert (run.code, governance_findings(run)) == (0, [])
     assert searches == 1, searches  # one level above: its list searched once, to its end
+
+
+def test_a_long_list_reordered_below_compares_no_pair(
+    lint, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """4,000 excludes kept below in another order: each is one above (an exclude before any
+    downgrade), so none acts on more. Each entry scanned the list above for its equal, so the
+    level's allowance of pairs ran out and 3,742 entries were reported as too many to compare
+    (8.4 s of CPU); an entry's equal above is now looked up, and no pair is compared."""
+    from floe_lint.rules import policy_overrides_added as rule
+
+    pairs = 0
+    within = rule._within
+
+    def counted(mine: dict[str, object], theirs: dict[str, object], budget: object) -> object:
+        nonlocal pairs
+        pairs += 1
+        return within(mine, theirs, budget)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rule, "_within", counted)
+    globs = [f"team{i:04d}_*" for i in range(4000)]
+    shuffled = list(globs)
+    random.Random(3).shuffle(shuffled)
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE_HEAD + _entries(globs, "exclude"),
+            "manifest.yaml": domain("  policy_overrides:\n" + _entries(shuffled, "exclude")),
+        },
+        "--select",
+        "FL610",
+    )
+    assert (run.code, governance_findings(run)) == (0, [])
+    assert pairs == 0, pairs
+
+
+def test_an_entry_whose_equal_follows_a_downgrade_above_is_still_reported(lint) -> None:
+    """The looked-up equal counts only where the scan accepted it: an exclude equal to one that
+    a downgrade above shadows is not kept by it. A glob longer than the names walked (256
+    characters) leaves the entries to `_kept_in_order`, which reports the exclude reordered
+    before the downgrade (at 10:7), and keeps the downgrade (its equal above)."""
+    long = "x" * 300 + "*"
+    above = (
+        f"    - {{pattern: '{long}', action: exclude, reason: A}}\n"
+        "    - {pattern: 'legacy_*', action: downgrade, reason: A}\n"
+        "    - {pattern: 'legacy_orders_*', action: exclude, reason: B}\n"
+    )
+    below = (
+        f"    - {{pattern: '{long}', action: exclude, reason: A}}\n"
+        "    - {pattern: 'legacy_orders_*', action: exclude, reason: B}\n"
+        "    - {pattern: 'legacy_*', action: downgrade, reason: A}\n"
+    )
+    run = lint(
+        {
+            "enterprise.yaml": ENTERPRISE_HEAD + above,
+            "manifest.yaml": domain("  policy_overrides:\n" + below),
+        },
+        "--select",
+        "FL610",
+    )
+    assert governance_findings(run) == [
+        (
+            "FL610",
+            10,
+            7,
+            "domain 'sales' orders governance.policy_overrides so that entry {pattern: "
+            "'legacy_orders_*', action: exclude, reason: B} may act on models that enterprise "
+            "'acme' above it treats more strictly (its globs are too many or too complex to "
+            "compare exactly); floe-core applies only the first override that matches, so a "
+            "level may keep the overrides above it but not reorder them to act on more",
+        )
+    ]
+
+
+_OVERRIDE = st.fixed_dictionaries(
+    {
+        "pattern": st.sampled_from(["*", "a*", "ab*", "a?", "b", "*b", "[ab]*"]),
+        "action": st.sampled_from(["exclude", "downgrade"]),
+        "reason": st.sampled_from(["R1", "R2"]),
+        "expires": st.sampled_from([None, "2027-01-01", "2027-06-01"]),
+        "policy_types": st.sampled_from([None, ["naming"], ["naming", "coverage"], [["x"]]]),
+    }
+)
+
+
+def _kept_in_order_scanned(
+    at: int, own: list[dict[str, object]], levels: list[list[dict[str, object]]]
+) -> bool:
+    """`_kept_in_order` as it was defined before the look-up: every entry above scanned."""
+    from floe_lint.rules import policy_overrides_added as rule
+
+    budget = rule._Budget()
+    for entries in levels:
+        same = 0
+        for mine, theirs in zip(own, entries, strict=False):
+            if {**mine, "reason": None} != {**theirs, "reason": None}:
+                break
+            same += 1
+        if at < same:
+            return True
+    for entries in levels:
+        first = next(
+            (k for k, e in enumerate(entries) if e.get("action") == "downgrade"), len(entries)
+        )
+        for k, theirs in enumerate(entries):
+            if rule._within(own[at], theirs, budget) is True and (
+                theirs["action"] == "downgrade" or k <= first
+            ):
+                return True
+    return False
+
+
+@given(st.lists(st.lists(_OVERRIDE, max_size=6), min_size=1, max_size=3), st.data())
+@settings(max_examples=300, deadline=None)
+def test_kept_in_order_is_the_scan_over_every_entry_above(
+    levels: list[list[dict[str, object]]], data: st.DataObject
+) -> None:
+    """On small lists (no budget spent), the look-up of an entry's equal above decides as the
+    scan of every entry above did; the level's entries are often those above, reordered."""
+    from floe_lint.rules import policy_overrides_added as rule
+
+    pool = [entry for entries in levels for entry in entries]
+    drawn = st.sampled_from(pool) | _OVERRIDE if pool else _OVERRIDE
+    own = data.draw(st.lists(drawn, min_size=1, max_size=6))
+    mine = [rule._normalised(e) for e in own]
+    above = [[rule._normalised(e) for e in entries] for entries in levels]
+    for at in range(len(mine)):
+        assert rule._kept_in_order(at, mine, above, rule._Budget()) is _kept_in_order_scanned(
+            at, mine, above
+        )
