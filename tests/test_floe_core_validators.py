@@ -196,6 +196,22 @@ REGISTRY = [
     (None, {"enabled": False}, None, None),
     (None, {"public_key_ref": KEY}, None, None),
     (None, {"trusted_issuers": [{"issuer": ISSUER, "subject_regex": "^repo:acme/"}]}, None, None),
+    (  # floe-core's TrustedIssuer compiles the pattern (FL615)
+        None,
+        {"trusted_issuers": [{"issuer": ISSUER, "subject_regex": "^repo:(acme"}]},
+        "subject_regex: ^",
+        "artifacts.registry.verification.trusted_issuers[0].subject_regex '^repo:(acme' is not "
+        "a regular expression floe-core can compile (missing ), unterminated subpattern at "
+        "position 6): its TrustedIssuer refuses the manifest when it loads it",
+    ),
+    (  # and refuses one its ReDoS heuristics find unsafe (FL615)
+        None,
+        {"trusted_issuers": [{"issuer": ISSUER, "subject_regex": "^repo:(acme/.*)+$"}]},
+        "subject_regex: ^",
+        "artifacts.registry.verification.trusted_issuers[0].subject_regex '^repo:(acme/.*)+$' "
+        "is a pattern floe-core refuses as unsafe (it contains nested quantifiers, which may "
+        "backtrack without end): its TrustedIssuer refuses the manifest when it loads it",
+    ),
     (
         None,
         {"trusted_issuers": [{"issuer": ISSUER, "subject": "", "subject_regex": None}]},

@@ -1,0 +1,115 @@
+"""A trusted issuer's `subject_regex` must be a regular expression floe-core accepts.
+
+Why: floe-core's `TrustedIssuer` (`artifacts.registry.verification.trusted_issuers[]`) refuses
+the manifest when it loads it if a `subject_regex` trips its ReDoS heuristics
+(`floe_core.enforcement.patterns._check_redos_safety`: nested quantifiers such as `(a+)+`, an
+alternation repeated, a group repeated without bound) or if Python's `re` cannot compile it;
+without this rule the file passed floe-lint and failed at `floe platform compile`. The
+heuristics are floe-core's own fixed expressions, run on the pattern's text (up to the 1,000
+characters its model allows; a longer one is the schema rules' to report); the pattern is then
+compiled as FL613 compiles a naming pattern, within the same budget of class ranges per level,
+never run on any text. A pattern using what Python 3.11 added (`a++`, `(?>a)`) is reported too:
+floe-core supports 3.10, where `re` refuses it.
+
+Fails:
+    # expect: manifest.yaml:7:74 artifacts.registry.verification.trusted_issuers[0].subject_regex '^repo:(acme+)+/' is a pattern floe-core refuses as unsafe (it contains nested quantifiers, which may backtrack without end): its TrustedIssuer refuses the manifest when it loads it
+    # file: manifest.yaml
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    artifacts:
+      registry:
+        uri: oci://registry.acme.example/floe
+        verification:
+          trusted_issuers: [{issuer: 'https://token.example', subject_regex: '^repo:(acme+)+/'}]
+
+Passes:
+    # file: manifest.yaml
+    metadata: {name: acme}
+    plugins: {compute: {approved: [duckdb], default: duckdb}}
+    artifacts:
+      registry:
+        uri: oci://registry.acme.example/floe
+        verification:
+          trusted_issuers: [{issuer: 'https://token.example', subject_regex: '^repo:acme/'}]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from floe_lint.api import Context, Finding, Level
+
+from .naming_pattern_invalid import _BUDGET, _newer_than_310, _quoted, _ranges, _sre
+
+ID, NAME, SEVERITY, SUBJECT = "FL615", "subject-regex-invalid", "error", "manifest"
+
+#: floe-core's `_REDOS_PATTERNS` and the heuristic after them (tests/test_subject_regex_invalid.py
+#: compares them with the installed floe-core's), searched in the pattern's text in this order
+_UNSAFE = (
+    r"\(([^)]*\+)+",
+    r"\(([^)]*\*)+",
+    r"\([^)]*\|[^)]*\)\+",
+    r"\([^)]*\)\{[0-9]+,\}",
+    r"\([^)]*[+*]\)[+*]",
+)
+#: floe-core's `TrustedIssuer.subject_regex` max_length: a longer one is the schema's to report
+_LONGEST = 1000
+_WHERE = "artifacts.registry.verification.trusted_issuers"
+_REFUSES = "its TrustedIssuer refuses the manifest when it loads it"
+
+
+def check(level: Level, ctx: Context) -> Iterator[Finding]:
+    issuers = level.node.child("artifacts", "registry", "verification", "trusted_issuers")
+    if not isinstance(issuers.value, list):
+        return
+    left = _BUDGET
+    for index, issuer in enumerate(issuers.value):
+        pattern = issuer.get("subject_regex") if isinstance(issuer, dict) else None
+        if not isinstance(pattern, str) or len(pattern) > _LONGEST:
+            continue  # not a string, or too long: the schema rules report it
+        problem, left = _problem(pattern, left)
+        if problem is not None:
+            yield ctx.finding(
+                issuers.child(index, "subject_regex"),
+                f"{_WHERE}[{index}].subject_regex {_quoted(pattern)} {problem}",
+            )
+
+
+def _problem(pattern: str, left: int) -> tuple[str | None, int]:
+    """Why floe-core refuses `pattern` (None: it accepts it), and what is left of the budget."""
+    if any(re.search(unsafe, pattern) for unsafe in _UNSAFE):
+        return (
+            "is a pattern floe-core refuses as unsafe (it contains nested quantifiers, which "
+            f"may backtrack without end): {_REFUSES}"
+        ), left
+    import warnings
+
+    parser, constants = _sre()
+    try:
+        with warnings.catch_warnings():  # "Possible nested set" and the like: not floe-core's
+            warnings.simplefilter("ignore")
+            tree = None if parser is None else parser.parse(pattern)
+            cost = 0 if tree is None else _ranges(tree, parser)
+            if cost > left:
+                return (
+                    f"is not judged: its character classes span {cost:,} characters, which "
+                    f"`re` compiles one by one, more than floe-lint's budget ({_BUDGET:,} for "
+                    "a level's patterns) leaves; check that floe-core compiles it"
+                ), left
+            re.compile(pattern)
+            newer = None if tree is None else _newer_than_310(tree, parser, constants)
+    except re.error as error:
+        where = "" if error.pos is None else f" at position {error.pos}"
+        return (
+            f"is not a regular expression floe-core can compile ({error.msg}{where}): {_REFUSES}",
+            left,
+        )
+    except (RecursionError, OverflowError, MemoryError, ValueError):
+        return f"is not a regular expression floe-core can compile: {_REFUSES}", left
+    if newer is not None:
+        return (
+            f"is not a regular expression floe-core can compile on Python 3.10 ({newer}, new in "
+            f"Python 3.11): floe-core supports 3.10, where {_REFUSES}"
+        ), left - cost
+    return None, left - cost
