@@ -19,7 +19,7 @@ from floe_core.schemas.manifest import PlatformManifest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.floe_core_models import document, laxed, repeated
+from tests.floe_core_models import HTTP_URLS, document, laxed, repeated
 from tests.floe_core_oracle import MANIFEST, PRODUCT, floe_lint, upstream_refusal, write
 from tests.test_floe_core_oracle import agree
 
@@ -57,6 +57,23 @@ def _without_empty_names(data: Any) -> Any:
 @PROFILE
 @given(laxed(repeated(document(PlatformManifest)).map(_without_empty_names)))
 def test_manifests_drawn_from_platform_manifest_agree_with_floe_core(data: Any) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        agree(write(Path(folder), "manifest.yaml", data))
+
+
+@settings(PROFILE, max_examples=80)
+@given(HTTP_URLS, st.sampled_from(["issuer", "oidc_issuer", "rekor_url"]))
+def test_urls_are_read_as_pydantics_http_url_reads_them(url: str, field: str) -> None:
+    """A URL where floe-core wants an HttpUrl: floe-lint refused a tab or line break inside one
+    (pydantic drops them: a false error) and passed a space in the host, a port past 65535 and
+    one past 2,083 characters (pydantic refuses them: a forged pass)."""
+    data: dict[str, Any] = yaml.safe_load(yaml.safe_dump(MANIFEST))
+    if field == "issuer":
+        block = {"verification": {"trusted_issuers": [{"issuer": url, "subject": "repo:a"}]}}
+    else:
+        block = {"signing": {"mode": "keyless", "oidc_issuer": "https://token.example"}}
+        block["signing"][field] = url
+    data["artifacts"]["registry"].update(block)
     with tempfile.TemporaryDirectory() as folder:
         agree(write(Path(folder), "manifest.yaml", data))
 

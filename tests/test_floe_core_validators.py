@@ -196,6 +196,41 @@ REGISTRY = [
     (None, {"enabled": False}, None, None),
     (None, {"public_key_ref": KEY}, None, None),
     (None, {"trusted_issuers": [{"issuer": ISSUER, "subject_regex": "^repo:acme/"}]}, None, None),
+    # URLs as pydantic's HttpUrl reads them: tabs and line breaks dropped, a port up to 65535
+    (
+        None,
+        {"trusted_issuers": [{"issuer": "ht\ttps://token.example", "subject": "a"}]},
+        None,
+        None,
+    ),
+    (
+        None,
+        {"trusted_issuers": [{"issuer": "https://token.example:65535", "subject": "a"}]},
+        None,
+        None,
+    ),
+    (None, {"trusted_issuers": [{"issuer": "https://1.2.3.4/a b", "subject": "a"}]}, None, None),
+    (
+        None,
+        {"trusted_issuers": [{"issuer": "https://token.example:65536", "subject": "a"}]},
+        "- issuer: ^",
+        "'artifacts.registry.verification.trusted_issuers[0].issuer' "
+        "'https://token.example:65536' must be an http:// or https:// URL with a host",
+    ),
+    (
+        None,
+        {"trusted_issuers": [{"issuer": "https://token example", "subject": "a"}]},
+        "- issuer: ^",
+        "'artifacts.registry.verification.trusted_issuers[0].issuer' 'https://token example' "
+        "must be an http:// or https:// URL with a host",
+    ),
+    (
+        None,
+        {"trusted_issuers": [{"issuer": "https://token.example/" + "a" * 2062, "subject": "a"}]},
+        "- issuer: ^",
+        "'artifacts.registry.verification.trusted_issuers[0].issuer' must be an http:// or "
+        "https:// URL with a host",
+    ),
     (  # floe-core's TrustedIssuer compiles the pattern (FL615)
         None,
         {"trusted_issuers": [{"issuer": ISSUER, "subject_regex": "^repo:(acme"}]},

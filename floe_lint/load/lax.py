@@ -168,3 +168,23 @@ def reread(
         problems = collect(view)
     kept = [p for p in problems if not (p.category == "type" and p.pointer in done)]
     return kept + notes
+
+
+def reads_http_url(value: str) -> bool:
+    """Whether pydantic's `HttpUrl` (floe-core's type of every URL it reads) accepts `value`:
+    it drops tabs and line breaks anywhere and spaces around, refuses a port past 65535, a host
+    with a space, one that ends in a number but is no IPv4 address, or past 2,083 characters."""
+    from pydantic import HttpUrl, ValidationError
+
+    try:
+        _url_adapter(HttpUrl).validate_python(value)
+    except (ValidationError, ValueError, TypeError):
+        return False
+    return True
+
+
+@cache
+def _url_adapter(kind: Any) -> Any:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(kind)

@@ -363,6 +363,11 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
             )
         ]
     if keyword == "pattern":
+        if described == HTTP_URL and isinstance(instance, str):
+            from floe_lint.load.lax import reads_http_url
+
+            if reads_http_url(instance):
+                return []  # past the plain URLs the pattern proves, pydantic's HttpUrl judges
         hint = _line_break(instance, expected)
         if isinstance(described, str):
             shown = f" '{instance}'" if _shows_value(where, instance) else ""
@@ -375,6 +380,11 @@ def _problems(error: ValidationError, root: dict[str, Any]) -> list[SchemaProble
         shown = f" '{instance}'" if _shows_value(where, instance) else ""
         return [SchemaProblem("invalid", where, "value", f"{name}{shown} must be {described}")]
     return [SchemaProblem("invalid", where, "value", f"{name} is invalid: {error.message}")]
+
+
+#: the description of the `httpUrl` pattern (manifest-floe.json): plain URLs floe-core's HttpUrl
+#: surely reads; any other value is put to pydantic's HttpUrl itself, as floe-core reads it
+HTTP_URL = "an http:// or https:// URL with a host"
 
 
 def validate(data: Any, schema_name: str, *, overlay: bool = False) -> list[SchemaProblem]:
