@@ -11,8 +11,9 @@ environment change what decides the compute: a product's `platform.ref`/`platfor
 a domain's `parent_manifest`, upstream's `plugins.compute.type` or `defaults.compute`. A mapping that
 describes one compute (`compute: {type: duckdb}`) is not per environment: it is the wrong type,
 reported by `schema-type` at the value. Nor may a per-environment manifest (or an environment's
-block) weaken a governance value its base file writes (`manifest.prod.yaml` making
-`pii_encryption` optional): the strengthen-only rules compare levels, and an overlay is none.
+block) weaken a governance value in force at its base file, written there or inherited from
+its parents (`manifest.prod.yaml` making `pii_encryption` optional): the strengthen-only rules
+compare levels, and an overlay is none.
 
 Fails:
     # expect: floe.yaml:5:14 transform 'models/x/' selects compute per environment (dev, prod); a transform must run
@@ -311,7 +312,9 @@ def _governance(root: Node, base: Document, where: str, ctx: Context) -> Iterato
         return
     from floe_lint.api import governance_overlay_weakenings  # (when needed: start-up)
 
-    yield from governance_overlay_weakenings(root, base, where, SAME_GOVERNANCE, ctx)
+    parent = ctx.hierarchy.level(base).parent
+    inherited = parent.governance if parent is not None else None
+    yield from governance_overlay_weakenings(root, base, where, SAME_GOVERNANCE, ctx, inherited)
 
 
 SAME_GOVERNANCE = "an environment may keep or strengthen its platform's governance, never weaken it"

@@ -157,3 +157,4 @@ def test_the_rule_loop_knows_which_rules_report_in_overlays() -> None:
     from floe_lint.lint import shared, stamp
 
     assert stamp._OVERLAY_RULES == shared.OVERLAY_RULES
+    assert stamp._PARENT_RULES == shared.WITH_PARENTS

@@ -67,26 +67,37 @@ def _weaker(
 
 
 def overlay_weakenings(
-    root: Node, base: Document, where: str, why: str, ctx: Context
+    root: Node,
+    base: Document,
+    where: str,
+    why: str,
+    ctx: Context,
+    inherited: dict[str, InForce] | None = None,
 ) -> Iterator[Finding]:
     """A per-environment manifest (or an environment's block) at `root` that writes a
-    governance value weaker than its base file's: at the value, the base's as related. Only
-    the base's own values are compared: they are what the overlay replaces, and what the
-    result cache keys environment-override's findings by (the base and its overlays)."""
+    governance value weaker than the one in force at its base file: the base's own value, or
+    what the base inherits from its parents (`inherited`, the parent level's in force) where
+    the base writes nothing as strong. At the value, the value it weakens as related."""
     if not isinstance(root.value, dict) or not isinstance(root.value.get("governance"), dict):
         return
-    own = {
-        s.field.path: InForce(s, f"the base {base.path.name}")
-        for s in settings(base.node("/governance"))
-    }
-    for weakening in resolve(settings(root.child("governance")), own, "")[1]:
+    own_label = f"the base {base.path.name}"
+    in_force = dict(inherited or {})
+    for s in settings(base.node("/governance")):
+        held = in_force.get(s.field.path)
+        if held is None or s.rank >= held.setting.rank:
+            in_force[s.field.path] = InForce(s, own_label)
+    for weakening in resolve(settings(root.child("governance")), in_force, "")[1]:
+        above, path = weakening.above, weakening.setting.field.path
         yield _weaker(
             ctx,
             weakening.setting,
             where,
-            weakening.above,
+            above,
             why,
-            f"governance.{weakening.setting.field.path} in the base file",
+            f"governance.{path} in the base file"
+            if above.label == own_label
+            else f"governance.{path} {shown(above.value)} of {above.label}, which the base "
+            "inherits",
         )
 
 

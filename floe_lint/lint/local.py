@@ -10,7 +10,8 @@ the store instead of running those rules (so it need not validate the file, nor 
 `jsonschema` for the messages). A built-in rule whose findings on a document depend on it and
 its per-environment files alone (`WITH_OVERLAYS`: environment-override) is served the same way
 when, besides, the files beside it that are its overlays are the same names with the same
-content hashes as when it ran (noted under `OVERLAYS`). Every other rule runs as usual.
+content hashes as when it ran (noted under `OVERLAYS`), except on a manifest that names a
+parent (`shared.WITH_PARENTS`: its findings read the parents too). Every other rule runs as usual.
 """
 
 from __future__ import annotations

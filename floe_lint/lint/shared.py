@@ -77,6 +77,28 @@ WITH_OVERLAYS = frozenset(
         "FL403",  # overlay-merge-ambiguous
     }
 )
+#: Of those, the rules whose findings on a manifest that names a parent read its parents too
+#: (environment-override compares an overlay's governance with what the base inherits): there
+#: neither another run nor the result cache's local findings serve them (the file's whole
+#: entry, keyed by its hierarchy, still does)
+WITH_PARENTS = frozenset({"FL401"})
+
+
+def reads_parents(rule: Any, subject: Any, ctx: Overlays) -> bool:
+    """Whether `rule`'s findings on `subject` depend on the manifests above it (`WITH_PARENTS`):
+    a manifest naming a parent that has an overlay (a per-environment file, or a block)."""
+    if rule.id not in WITH_PARENTS or not isinstance(subject, Document) or subject.kind == "floe":
+        return False
+    from floe_lint.model.dialects import manifest_of
+
+    model = manifest_of(subject)
+    if not (_builtin(rule) and model.has_parent):
+        return False
+    data = subject.data
+    blocks = isinstance(data, dict) and any(
+        isinstance(data.get(name), dict) for name in model.environment_blocks
+    )
+    return blocks or next(ctx.environment_overlays(subject), None) is not None
 
 
 class Shared(Value):
@@ -173,7 +195,8 @@ class Shared(Value):
             rule.id in OVERLAY_RULES
             and isinstance(subject, Document)
             and next(ctx.environment_overlays(subject), None) is not None
-        ):  # its findings cover another file: never shared (see `stamp._reads_overlays`)
+        ) or reads_parents(rule, subject, ctx):
+            # its findings cover another file: never shared (see `stamp._reads_overlays`)
             return list(rule.check(subject, ctx))
         return self.findings(rule, subject, lambda: rule.check(subject, ctx), ctx)
 

@@ -38,7 +38,9 @@ def checked(
     (a mandatory finding keeps at least its rule's own). `local`: the result cache's stored
     findings of local rules (floe_lint.lint.local)."""
     shared = ctx.shared
-    if (shared is not None or local is not None) and _reads_overlays(rule, subject, ctx):
+    if (shared is not None or local is not None) and (
+        _reads_overlays(rule, subject, ctx) or _reads_parents(rule, subject, ctx)
+    ):
         shared = local = None  # its findings depend on another file: no cache serves them
 
     def check() -> Iterable[Finding]:
@@ -64,6 +66,8 @@ NONE: Any = object()  # what `first` takes for the end of a rule's findings
 #: floe_lint.lint.shared's OVERLAY_RULES, written here so that most calls need not import it
 #: (tests/test_cache_local.py checks that the two are the same)
 _OVERLAY_RULES = frozenset({"FL101", "FL102", "FL104"})
+#: and its WITH_PARENTS (the same test checks them)
+_PARENT_RULES = frozenset({"FL401"})
 
 
 def stamped(
@@ -97,3 +101,12 @@ def _reads_overlays(rule: Rule, subject: Any, ctx: Context) -> bool:
         and str(rule.module).startswith("floe_lint.rules.")
         and next(ctx.environment_overlays(subject), None) is not None
     )
+
+
+def _reads_parents(rule: Rule, subject: Any, ctx: Context) -> bool:
+    """Whether a rule's findings on `subject` read the manifests above it (`WITH_PARENTS`)."""
+    if rule.id not in _PARENT_RULES:
+        return False
+    from floe_lint.lint.shared import reads_parents
+
+    return reads_parents(rule, subject, ctx)
