@@ -19,9 +19,13 @@ from collections.abc import Iterable, Iterator
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
 _SUFFIXES = (*YAML_SUFFIXES, JSON_SUFFIX)
-#: a discovered JSON file is read only if its first bytes declare Floe's API version
-_JSON_MARKER = b'"floe.dev/v1"'
+#: a discovered JSON file is read only if it names Floe's API version: PyYAML (which Floe reads
+#: JSON with) takes it quoted or not (YAML in a .json file), or with an escaped slash
+_JSON_MARKERS = (b"floe.dev/v1", b"floe.dev\\/v1")
 _JSON_SNIFF_BYTES = 4096
+#: the most a discovered JSON file is read in full to find the version past its first bytes
+#: or spelt with \\u escapes (the load limit: `reading.MAX_BYTES`)
+_JSON_READ_BYTES = 5 * 1024 * 1024
 SKIP_DIRS = frozenset(
     {"node_modules", "target", "dbt_packages", "__pycache__", "venv", "site-packages"}
 )
@@ -39,19 +43,47 @@ def json_name(name: str) -> bool:
 
 
 def declares_floe(path: str | os.PathLike[str]) -> bool:
-    """A regular JSON file whose start names `"floe.dev/v1"` (most JSON in a repository is
-    not ours). Non-blocking, so a FIFO named `x.json` cannot hang discovery."""
+    """A regular JSON file that names Floe's API version (most JSON in a repository is not
+    ours): in its first bytes, as most do; else past them, or as its decoded top-level
+    `apiVersion` when it writes \\u escapes (`"floe.dev\\u002fv1"`), which only a read of the
+    whole file (to the load limit) finds. Non-blocking, so a FIFO named `x.json` cannot hang
+    discovery."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
     except (OSError, ValueError):
         return False
     try:
-        return stat.S_ISREG(os.fstat(fd).st_mode) and _JSON_MARKER in os.read(fd, _JSON_SNIFF_BYTES)
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, _JSON_SNIFF_BYTES)
+        if _names_version(head):
+            return True
+        if len(head) < _JSON_SNIFF_BYTES and b"\\u" not in head:
+            return False  # the whole file, read: no version, no escape that could spell it
+        data = head + os.read(fd, _JSON_READ_BYTES + 1 - len(head))
+        return len(data) <= _JSON_READ_BYTES and (_names_version(data) or _decoded(data))
     except OSError:
         return False
     finally:
         os.close(fd)
+
+
+def _names_version(data: bytes) -> bool:
+    return any(marker in data for marker in _JSON_MARKERS)
+
+
+def _decoded(data: bytes) -> bool:
+    """Whether JSON written with \\u escapes declares `apiVersion: floe.dev/v1` at its top."""
+    if b"\\u" not in data:
+        return False
+    import json  # (rare: only such a file)
+
+    try:
+        value = json.loads(data)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and value.get("apiVersion") == "floe.dev/v1"
 
 
 #: names of a folder kept as a tuple, at most (looked through in about the time a set takes)

@@ -390,7 +390,7 @@ class Workspace:
         """Load a discovered file; keep it if it is a Floe document, was named explicitly, is
         called floe.yaml or manifest.yaml (an empty or non-Floe one is then a finding), or is
         otherwise worth reporting (see `_worth_reporting`). A discovered JSON file must also
-        declare `apiVersion: floe.dev/v1`, or fail to parse (its first 4 KiB name it)."""
+        declare `apiVersion: floe.dev/v1`, or fail to parse (it names it: `walk.declares_floe`)."""
         source = self.load(path)
         # The name counts where the file's symlinks lead: a `manifest.yaml` link to a private
         # key is not reported (and quoted) as a broken manifest.
