@@ -35,10 +35,16 @@ _ESCAPES.update(
 )
 _ESCAPES.update({code: f"\\u{code:04x}" for code in range(0x2066, 0x206A)})
 _ESCAPES[0xFEFF] = "\\ufeff"  # (a blank to a schema's pattern: ECMA-262's `\\s`)
+# Invisible format characters (zero-width space, non-joiner, joiner, word joiner, the invisible
+# operators, the Mongolian vowel separator, the soft hyphen): a name or path holding one shows
+# as another (`spa<U+200B>rk` as `spark`, `models/<U+200B>x/` as `models/x/`) to a reviewer.
+_INVISIBLE = (0x00AD, 0x180E, *range(0x200B, 0x200E), *range(0x2060, 0x2065))
+_ESCAPES.update({code: f"\\u{code:04x}" for code in _INVISIBLE})
 
 
 #: what `json_text` writes as a `\\u` escape: the characters above that JSON leaves raw when
-#: it keeps non-ASCII text (DEL, C1 controls, line separators, bidi controls, U+FEFF)
+#: it keeps non-ASCII text (DEL, C1 controls, line separators, bidi controls, U+FEFF, the
+#: invisible format characters)
 _JSON_ESCAPES = {code: f"\\u{code:04x}" for code in _ESCAPES if code >= 0x7F}
 
 
