@@ -226,30 +226,33 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if path not in stdin and not path.exists():
             raise UsageError(f"no such file or directory: {path}")
     select, ignore = split_list(args.select), split_list(args.ignore)
-    config = with_trusted_roots(
-        with_manifest(
-            load_config(args.config, Path.cwd(), isolated=args.isolated, targets=args.paths),
-            args.manifest,
-        ),
-        args.trusted_root,
-    )
-    _say_links_out(args.paths, args.workspace, config, stderr, discovered=args.config is None)
-    if config.include or config.exclude:
-        from floe_lint.commands.excluded import say_excluded
+    from floe_lint.config_files import Remembered
 
-        say_excluded(args.paths, config, stderr)
-    if args.hook:
-        from floe_lint.commands.hook import hook_paths
+    with Remembered():  # the folders above the paths given are walked once, not for each
+        config = with_trusted_roots(
+            with_manifest(
+                load_config(args.config, Path.cwd(), isolated=args.isolated, targets=args.paths),
+                args.manifest,
+            ),
+            args.trusted_root,
+        )
+        _say_links_out(args.paths, args.workspace, config, stderr, discovered=args.config is None)
+        if config.include or config.exclude:
+            from floe_lint.commands.excluded import say_excluded
 
-        args.paths = hook_paths(args, config, stderr)
-        if not args.paths:
-            return EXIT_CLEAN  # nothing of Floe's in this commit
-    from floe_lint.load.root import choose_workspace
+            say_excluded(args.paths, config, stderr)
+        if args.hook:
+            from floe_lint.commands.hook import hook_paths
 
-    # (before the cache is chosen: a cache folder inside the tree walked is not used)
-    workspace, chosen = choose_workspace(
-        args.workspace, config.path, Path.cwd(), args.paths, discovered=args.config is None
-    )
+            args.paths = hook_paths(args, config, stderr)
+            if not args.paths:
+                return EXIT_CLEAN  # nothing of Floe's in this commit
+        from floe_lint.load.root import choose_workspace
+
+        # (before the cache is chosen: a cache folder inside the tree walked is not used)
+        workspace, chosen = choose_workspace(
+            args.workspace, config.path, Path.cwd(), args.paths, discovered=args.config is None
+        )
     cache_dir = _cache_dir(args, bool(stdin), stderr, workspace)
     whole = None
     if cache_dir is not None:

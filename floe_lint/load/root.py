@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from floe_lint.config_files import find_config, probe, remembered
 from floe_lint.errors import ConfigError
 
 
@@ -23,9 +24,13 @@ class WorkspaceError(ConfigError):
 
 def git_root(start: Path) -> Path | None:
     """The nearest folder at or above `start` that holds `.git` (a folder, or a worktree's file)."""
+    return remembered(("git", start), _git_root)
+
+
+def _git_root(start: Path) -> Path | None:
     here = start.resolve()
     for folder in (here, *here.parents):
-        if (folder / ".git").exists():
+        if probe(folder, ".git") is not None:
             return folder
     return None
 
@@ -156,9 +161,7 @@ def project_config(cwd: Path, targets: Sequence[Path] = ()) -> Path | None:
 
 
 def _find_config(start: Path) -> Path | None:
-    from floe_lint.config_files import find_config
-
-    return find_config(start)
+    return remembered(("config", start), find_config)
 
 
 def target_root(targets: Sequence[Path]) -> Path | None:
