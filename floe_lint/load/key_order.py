@@ -6,9 +6,7 @@ is looked up when it is read (`Files`): a table that makes it again each time it
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
-from heapq import merge
 from pathlib import Path
 
 from floe_lint.load.document import SourceFile
@@ -32,12 +30,22 @@ def in_key_order(
     them (few are held), else all are sorted."""
     every: list[str | SourceFile]
     if in_order:
-        names: list[str] = list(merge(*kept, key=order_text)) if len(kept) > 1 else list(kept[0])
+        # (heapq and bisect imported when needed: a pre-commit check, one table and nothing
+        # held, loads neither, issue 17)
+        if len(kept) > 1:
+            from heapq import merge
+
+            names: list[str] = list(merge(*kept, key=order_text))
+        else:
+            names = list(kept[0])
         every = list(names)
-        # from the last: each inserted where it goes among the kept alone
-        for key in reversed(sorted(held, key=order)):
-            at = bisect_left(names, order_text(str(key)), key=order_text)
-            every.insert(at, held[key])
+        if held:
+            from bisect import bisect_left
+
+            # from the last: each inserted where it goes among the kept alone
+            for key in reversed(sorted(held, key=order)):
+                at = bisect_left(names, order_text(str(key)), key=order_text)
+                every.insert(at, held[key])
         return Files(every, kept)
     pairs: list[tuple[str, str | SourceFile]] = [
         (order_text(str(key)), source) for key, source in held.items()

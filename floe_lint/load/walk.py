@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import os
 import stat
-from array import array
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (array and bisect: only a folder of many names needs them, issue 17)
+    from array import array
 
 YAML_SUFFIXES = (".yaml", ".yml")
 JSON_SUFFIX = ".json"
@@ -151,6 +153,8 @@ class Listing:
             return name not in names
         if "\0" in name:
             return True  # (no name holds one)
+        from bisect import bisect_left
+
         known = hash(name)
         at = bisect_left(names, known)
         # a name of its hash was there: it, or another of the same hash (unknown: asked)
@@ -161,6 +165,8 @@ def _hashed(names: list[str]) -> array[int]:
     """The names of a folder of many (a folder of products: one a product) as the sorted
     hashes of their text, 8 bytes a name, not a set of their strings (about 90, issue 17):
     a name is told absent when no name had its hash, else not known (`absent`: None)."""
+    from array import array
+
     return array("q", sorted(hash(name) for name in names))
 
 
