@@ -18,8 +18,11 @@ def oracle(path: Path) -> list[Path]:
     from fnmatch import fnmatchcase
 
     base_name = path.name.rsplit(".", 1)[0]
-    pattern = f"{base_name}.*.y*ml"
-    names = sorted(path.parent / n for n in _names(path.parent) if fnmatchcase(n, pattern))
+    if any(c in base_name for c in "*?["):  # fnmatch read it as a pattern: see below
+        names = sorted(path.parent / n for n in _names(path.parent))
+    else:
+        pattern = f"{base_name}.*.y*ml"
+        names = sorted(path.parent / n for n in _names(path.parent) if fnmatchcase(n, pattern))
     return [
         s
         for s in names
@@ -62,3 +65,22 @@ def test_the_same_overlays_as_the_glob_found(
     bases = sorted(found | {"floe.yaml", "manifest.yaml", "a[b].manifest.yaml"})
     path = folder / data.draw(st.sampled_from(bases))
     assert overlay_files(path) == oracle(path)
+
+
+def test_a_base_named_with_glob_characters_pairs_its_overlays_in_any_case(tmp_path: Path) -> None:
+    """A base whose name holds `*?[` was paired through fnmatch, which read the name as a
+    pattern, case-sensitive: `a[b]-manifest.prod.yaml` was no overlay of `a[b]-manifest.yaml`
+    (`[b]` matches `b`, not itself) and `X*Y-MANIFEST.prod.yaml` none of `x*y-manifest.yaml`,
+    while every other name pairs in any case (`FLOE.prod.yaml` with `floe.yaml`)."""
+    names = [
+        "a[b]-manifest.yaml",
+        "a[b]-manifest.prod.yaml",
+        "ab-manifest.prod.yaml",
+        "x*y-manifest.yaml",
+        "X*Y-MANIFEST.prod.yaml",
+        "xzy-manifest.dev.yaml",
+    ]
+    for name in names:
+        (tmp_path / name).write_text("x: 1\n")
+    assert overlay_files(tmp_path / "a[b]-manifest.yaml") == [tmp_path / "a[b]-manifest.prod.yaml"]
+    assert overlay_files(tmp_path / "x*y-manifest.yaml") == [tmp_path / "X*Y-MANIFEST.prod.yaml"]

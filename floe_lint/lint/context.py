@@ -54,19 +54,14 @@ def overlay_files(path: Path, listed: Beside | None = None) -> list[Path]:
     """The per-environment files beside `path` (`floe.prod.yaml` for `floe.yaml`), sorted.
     `listed`: what the run's walk listed (its folder's names are not listed again)."""
     base_name = path.name.rsplit(".", 1)[0]
-    if any(c in base_name for c in "*?["):  # a name fnmatch reads as a pattern: as before
-        pattern = f"{base_name}.*.y*ml"
-        from fnmatch import fnmatchcase
+    # the test below implies `{base_name}.*.y*ml`, in any case (`Floe.prod.yaml` is
+    # `floe.yaml`'s where names fold case), a base with `*?[` too: fnmatch read it as a
+    # pattern, case-sensitive, and `[x]` matched no name of the base's own spelling
+    prefix = f"{base_name}."
+    folded = prefix.lower()
 
-        def keep(name: str) -> bool:
-            return fnmatchcase(name, pattern)
-
-    else:  # the test below implies `{base_name}.*.y*ml`: no pattern to compile (start-up)
-        prefix = f"{base_name}."
-        folded = prefix.lower()  # (`Floe.prod.yaml` is `floe.yaml`'s where names fold case)
-
-        def keep(name: str) -> bool:
-            return name.startswith(prefix) or name[: len(folded)].lower() == folded
+    def keep(name: str) -> bool:
+        return name.startswith(prefix) or name[: len(folded)].lower() == folded
 
     return [
         sibling

@@ -85,7 +85,7 @@ def overlay_base(path: Path) -> Path | None:
 def same_base(overlay_base_name: str, base_name: str) -> bool:
     """Whether an overlay's base (`Floe` of `Floe.prod.yaml`) names `base_name` (`floe` of
     `floe.yaml`), in any case (see `overlay_base`)."""
-    return overlay_base_name == base_name or overlay_base_name.lower() == base_name.lower()
+    return overlay_base_name.lower() == base_name.lower()
 
 
 def _misspelt_kind(kind: object) -> bool:
