@@ -99,9 +99,10 @@ def test_a_floe_name_still_decides_a_document_whose_keys_do_not() -> None:
     assert classify({"name": "x"}, Path("floe.yaml.bak")) is None
 
 
-@given(st.text(alphabet="abcfloemanifst-_.yaml", max_size=30))
+@given(st.text(alphabet="abcfloemanifst-_.yamlFLOEMANIYAML", max_size=30))
 def test_kind_by_name_agrees_with_the_compile_check_hooks_files_pattern(name: str) -> None:
-    """One list of Floe names: what the hook's `files:` pattern watches (its YAML part)."""
+    """One list of Floe names: what the hook's `files:` pattern watches (its YAML part), in
+    any case as written (the pattern was case-sensitive: floe.YAML did not trigger the hook)."""
     import re
 
     import yaml
@@ -116,5 +117,18 @@ def test_kind_by_name_agrees_with_the_compile_check_hooks_files_pattern(name: st
         or name.lower() == "profiles.yml"
     ):
         return
-    watched = re.search(pattern, name.lower()) is not None
+    watched = re.search(pattern, name) is not None
     assert (kind_by_name(name) is not None) == watched, name
+
+
+def test_the_compile_check_hook_watches_floe_names_in_any_case() -> None:
+    import re
+
+    import yaml
+
+    from tests.conftest import REPO
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    [pattern] = [h["files"] for h in hooks if h["id"] == "floe-lint-compile-check"]
+    for name in ("p/floe.YAML", "p/Floe.Prod.yml", "MANIFEST.yaml", "t/Compiled_Artifacts.JSON"):
+        assert re.search(pattern, name), name

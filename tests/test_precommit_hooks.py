@@ -288,3 +288,16 @@ def test_files_that_are_not_floes_never_fail_the_hook(tmp_path: Path, hook_home:
         "deploy",
     ):
         assert name not in run.stdout
+
+
+def test_the_compile_check_hook_runs_for_a_product_named_in_another_case(
+    tmp_path: Path, hook_home: Path
+) -> None:
+    """Real pre-commit hands floe.YAML to the compile check (its `files:` pattern was
+    case-sensitive, so the staleness check was skipped while floe-lint reads the product)."""
+    target = tmp_path / "target"
+    _committed_tree(target, {"manifest.yaml": MANIFEST, "floe.YAML": GOOD})
+    run = _try_repo(target, hook_home, "floe-lint-compile-check", "--files", "floe.YAML")
+    out = run.stdout + run.stderr
+    assert not re.search(r"^floe-lint compile --check\.+\(no files to check\)Skipped$", out, re.M)
+    assert re.search(r"^floe-lint compile --check\.+(Passed|Failed)$", out, re.M), out
