@@ -336,6 +336,11 @@ class Parses:
             self._held.append(key)
 
     def save(self) -> None:
-        """Write the parses kept, when the run made any (else the file stays as it is)."""
+        """Write the parses kept, when the run made any (else the file stays as it is), and
+        drop their texts: the run's end (its filtering and report, the whole-run record) does
+        not read them (a run filling the cache held `MAX_FILLED` of them to its end, issue 17)."""
         if self._made:
             self.kept.save(self._made, self._held)
+        self.parses = {}
+        self._made = {}
+        self._held = []
