@@ -3,6 +3,8 @@ replaying a large tree held every file's (issue 17)."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from floe_lint.load.document import (
@@ -120,3 +122,49 @@ class Shelved(LazySourceFile):
     @property
     def path(self) -> Path:  # type: ignore[override]
         return Path(self._name)
+
+
+class ShelvedFiles(Mapping[str, Shelved]):
+    """The files a workspace shelved (`Workspace.shelve`), by their key's text: most by their
+    content hash alone, a `Shelved` made again each time one is asked for (a file whose bytes
+    hold no suppression mark, that must hold a Floe document and whose path is its key relative
+    to the working directory: a `Shelved` each cost 128 bytes to the end of the run, issue 17),
+    the others as the `Shelved` they are. One made again reads the file again if asked to, as
+    the first did (its bytes are checked against the hash each time)."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, str | Shelved] = {}
+        #: the working directory as a prefix of the keys below it ("" until a file is added)
+        self._prefix = ""
+
+    def add(self, name: str, shelved: Shelved) -> None:
+        """Keep `shelved` under its key's text `name`."""
+        if shelved._marks == 0 and shelved.expected and type(shelved._digest) is str:
+            prefix = self._prefix
+            if not prefix:
+                cwd = os.getcwd()
+                prefix = self._prefix = cwd if cwd.endswith("/") else cwd + "/"
+            text = shelved._name
+            if (
+                len(name) == len(prefix) + len(text)
+                and name.endswith(text)
+                and name.startswith(prefix)
+            ):
+                self._rows[name] = shelved._digest
+                return
+        self._rows[name] = shelved
+
+    def __getitem__(self, name: str) -> Shelved:
+        row = self._rows[name]
+        if isinstance(row, Shelved):
+            return row
+        return Shelved(name[len(self._prefix) :], row, 0, True)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)

@@ -19,7 +19,7 @@ from floe_lint.load.kinds import (
     holds_floe,
     looks_ours,
 )
-from floe_lint.load.lazy import LazySourceFile, Shelved
+from floe_lint.load.lazy import LazySourceFile, Shelved, ShelvedFiles
 from floe_lint.load.linked import discover, discover_names, plain
 from floe_lint.load.paths import forget_links, isabs, know, known, known_table, order, real
 from floe_lint.load.paths import made as made_path
@@ -101,7 +101,7 @@ class Workspace:
         #: replayed files a streamed run is done with (`shelve`), by their key's text, out of
         #: the indexes by `Path` (as `_retired`, but never put back: a late reader parses the
         #: file, as it parses any replayed file); and the sort text of the last one, as `_sorted`
-        self._shelved: dict[str, Shelved] = {}
+        self._shelved = ShelvedFiles()
         self._shelved_sorted: str | None = ""
         #: what the run's walk listed (`discover(..., listing=workspace.listed)`), so the
         #: per-environment files beside a file found are not looked for by listing its folder
@@ -261,7 +261,7 @@ class Workspace:
         self.expected.discard(key)
         if self._keys.get(source.path) is key:
             del self._keys[source.path]
-        self._shelved[name] = shelved
+        self._shelved.add(name, shelved)
         if self._shelved_sorted is not None:
             after = order_text(name)
             self._shelved_sorted = after if after > self._shelved_sorted else None
@@ -299,7 +299,7 @@ class Workspace:
     def drop_files(self) -> None:
         """Hold no file any more: the run's output is printed, and what follows (the result
         cache's whole-run record, the run's peak at 30,000 products) asks only for keys."""
-        self._files, self.reported, self._shelved = {}, {}, {}
+        self._files, self.reported, self._shelved = {}, {}, ShelvedFiles()
         self._retired = RetiredFiles()
         self._shared = self._files
         self.listed.compact()
