@@ -46,7 +46,7 @@ if TYPE_CHECKING:
 
 CACHE_ENV = "FLOE_LINT_CACHE_DIR"
 DISABLE_ENV = "FLOE_LINT_NO_CACHE"
-STORE_VERSION = 6  # (6: a kept parse's entry notes the parse's own hash: floe_lint.lint.parsed)
+STORE_VERSION = 7  # (7: store lines and kept parses summed by CRC-32: floe_lint.lint.lines)
 MAX_BYTES = 256 * 1024 * 1024  # the whole folder; the stores used least recently go first
 MAX_STORE_BYTES = 128 * 1024 * 1024  # one store larger than this is not read
 _PREFIX = "results-"

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+from binascii import crc32  # (loaded with PyYAML's `base64` anyway)
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 #: the key of a store entry whose file's parse is kept (`Kept`): [content hash, the parse's
-#: length, the parse's own hash]
+#: length, the parse's own sum (`own_sum`)]
 PARSED = "pd"
 #: the JSON text of parses one store holds at most (about 2.5 KB a product): a store larger
 #: than `cache.MAX_STORE_BYTES` is not read at all
@@ -180,6 +181,15 @@ def moved(
     return found
 
 
+def own_sum(text: str) -> str:
+    """A kept parse's own sum, noted in its entry (`PARSED`): the CRC-32 of its text, which
+    finds a line damaged in the file of parses (a name or a number changed, its JSON still
+    JSON). It guards against damage, not forgery, like a store line's seal
+    (`floe_lint.lint.lines`), and costs a fraction of the reference blake2b it was: a parse
+    served is read and summed twice a run (asked whether it is kept, then built), issue 17."""
+    return f"{crc32(text.encode()):08x}"
+
+
 class Parses:
     """One run's parses across runs: built from the lines `Kept` holds (`stored`, `serve`),
     made from files parsed from disk (`fresh`), kept with the entries the run records
@@ -239,12 +249,12 @@ class Parses:
 
     def _read(self, key: str, name: str, stored: list[Any]) -> list[str] | None:
         """[content hash, path, JSON text] of the parse kept of `key` as `name`, when its line
-        holds the parse its entry notes (`stored`: content hash, length, own hash)."""
+        holds the parse its entry notes (`stored`: content hash, length, own sum)."""
         digest = stored[0]
         text = self.kept.get(key, digest, name)
-        # the parse's own hash, noted in the entry: a line damaged in its file (its JSON still
+        # the parse's own sum, noted in the entry: a line damaged in its file (its JSON still
         # JSON, a name or a number changed) is not served, the file is parsed
-        if text is not None and [len(text), cache.digest(text.encode())] == stored[1:]:
+        if text is not None and [len(text), own_sum(text)] == stored[1:]:
             return [digest, name, text]
         return None
 
@@ -257,7 +267,9 @@ class Parses:
         source = built(path, raw, stored[2])
         if source is not None:
             self.parses[key] = [stored[0], stored[1], None]  # (kept already: not `_fresh`)
-            self._sums[key] = [len(stored[2]), cache.digest(stored[2].encode())]
+            # (the length and sum its entry notes, which `stored` just found its text to have)
+            noted = self._asked[key][1]
+            self._sums[key] = noted[1:] if noted else [len(stored[2]), own_sum(stored[2])]
             self.served += 1
         return source
 
@@ -323,7 +335,7 @@ class Parses:
         sums = self._sums.get(key)  # (a parse served: its text is not held)
         # (None: parsed here, and its text is that of the bytes hashed: `moved`)
         if sums is None and text is not None:
-            sums = [len(text), cache.digest(text.encode())]
+            sums = [len(text), own_sum(text)]
         if sums is None or (made is not None and made != digest):
             return
         self._room -= sums[0]
