@@ -14,6 +14,7 @@ from pathlib import Path
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.load.document import ENV_VARIANT, Document, Node, SourceFile
 from floe_lint.load.kinds import same_base
+from floe_lint.load.paths import beside, made
 from floe_lint.load.walk import Beside
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.dialects import manifest_of, product_of
@@ -65,15 +66,21 @@ def overlay_files(path: Path, listed: Beside | None = None) -> list[Path]:
 
     return [
         sibling
-        for sibling in _siblings(path.parent, keep, listed)
+        for sibling in _siblings(_folder(path), keep, listed)
         if (match := ENV_VARIANT.match(sibling.name)) is not None
         and same_base(match["base"], base_name)
         and sibling != path
     ]
 
 
+def _folder(path: Path) -> Path | str:
+    """`path.parent`, as its text on POSIX: a `Path` made so prints by catching an exception
+    (`paths.made`), twice a product checked."""
+    return (os.path.dirname(os.fspath(path)) or ".") if os.sep == "/" else path.parent
+
+
 def _siblings(
-    folder: Path, keep: Callable[[str], bool], listed: Beside | None = None
+    folder: Path | str, keep: Callable[[str], bool], listed: Beside | None = None
 ) -> list[Path]:
     """`sorted(folder.glob(pattern))` for a pattern of one name (`keep` tells a name it
     matches), without pathlib's glob machinery (a rule asks this of every product's folder):
@@ -88,7 +95,8 @@ def _siblings(
             return []
     elif not names:  # the walk listed the folder: no name in it can be one
         return []
-    return sorted(folder / name for name in names if keep(name))
+    base = folder if isinstance(folder, Path) else Path(folder)
+    return sorted(base / name for name in names if keep(name))
 
 
 class Context:
@@ -197,8 +205,8 @@ class Context:
 
     def stale_locks(self, product: Product) -> Iterator[Any]:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
-        if self.shared is None:
-            path = product.doc.path.parent / LOCK_NAME
+        if self.shared is None:  # (`made`: no slot of it filled by catching an exception)
+            path = made(beside(product.doc.path, LOCK_NAME))
             text = self.hierarchy.workspace.side_text(path)
             if text is None and not os.path.lexists(path):
                 return iter(())  # no lock file (what `lockfile.read` says): none is imported

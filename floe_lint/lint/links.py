@@ -34,7 +34,9 @@ def note(base: Path, text: str, target: str) -> Link | None:
     `base` again could lead elsewhere; None when the text names its target directly (no
     symbolic link on the way, no folder looked into), so that only the target's content counts."""
     if text != SIBLING:
-        joined = os.path.normpath(os.path.join(os.getcwd(), base.parent, text.strip()))
+        # (the folder's text, not `base.parent`: a new `Path` prints by catching an exception)
+        folder = os.path.dirname(os.fspath(base))
+        joined = os.path.normpath(os.path.join(os.getcwd(), folder, text.strip()))
         if joined == target:
             return None
     return [str(base), text, target]

@@ -23,7 +23,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint import cache
 from floe_lint.lint.context import overlay_files
 from floe_lint.lint.shared import LOCAL_RULES, WITH_OVERLAYS
-from floe_lint.load.document import Document
+from floe_lint.load.document import Document, SourceFile
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -142,7 +142,7 @@ class Local:
         if where is None:  # the subject's file and which of its subjects it is, once
             where = self._where[id(subject)] = (
                 self.replay.owner(subject),
-                f"/{type(subject).__name__}/{getattr(subject, 'index', -1)}",
+                f"/{type(subject).__name__}/{_index(subject)}",
             )
         key = where[0]
         slot = rule.id + where[1]  # the rule and which subject of its file: "FL101/Document/0"
@@ -178,3 +178,9 @@ class Local:
                 slots = self._slots[key] = {}
             slots[slot] = encoded
         return found
+
+
+def _index(subject: Any) -> int:
+    """`getattr(subject, "index", -1)`, without the exception a file's `__getattr__` raises and
+    `getattr` clears (a `SourceFile` has no index: once a file checked)."""
+    return -1 if isinstance(subject, SourceFile) else getattr(subject, "index", -1)

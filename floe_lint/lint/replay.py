@@ -21,7 +21,7 @@ from floe_lint.lint.entries import file_entry
 from floe_lint.lint.side import SideFiles
 from floe_lint.lint.standing import Replayed, Standing
 from floe_lint.lint.whole_record import Found
-from floe_lint.load import lazy
+from floe_lint.load import lazy, paths
 from floe_lint.load.bounded import read_bounded
 from floe_lint.load.digests import digest_listed
 from floe_lint.load.document import Document, SourceFile
@@ -109,8 +109,8 @@ class Replay:
 
     def lock_key(self, path: Path) -> str:
         """The key of the floe.lock beside the file at `path` (`Workspace.side_key`: not a
-        `Path` per product kept for the whole run)."""
-        return self.workspace.side_key(path.parent / _LOCK_NAME)
+        `Path` per product kept for the whole run, nor made: `paths.beside`)."""
+        return self.workspace.side_key(paths.beside(path, _LOCK_NAME))
 
     def _path_key(self, path: Path) -> str:
         return str(self.workspace.key(path))
@@ -123,8 +123,9 @@ class Replay:
         return text in self.overrides or canonical(text) in self.overrides
 
     def owner(self, subject: Any) -> str:
-        """The file a rule's subject comes from (its findings are stored with that file)."""
-        doc = getattr(subject, "doc", None)
+        """The file a rule's subject comes from (its findings are stored with that file; a
+        file's and a document's `__getattr__` raise for "doc": `getattr` would clear that)."""
+        doc = None if isinstance(subject, (Document, SourceFile)) else getattr(subject, "doc", None)
         path = doc.path if doc is not None else subject.path
         return self.key(path if isinstance(path, Path) else Path(path))
 

@@ -9,8 +9,6 @@ document from its markers, and a document showing both is read as one and report
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from floe_lint.record import Frozen, set_field
 
 TYPE_CHECKING = False
@@ -62,32 +60,30 @@ class Markers(Frozen):
         return self.adr is not None and self.floe is not None
 
 
-def _first(pointers: Iterator[str]) -> str | None:
-    return next(pointers, None)
-
-
 def _manifest_markers(data: dict[str, Any]) -> Markers:
     plugins = data.get("plugins")
     compute = plugins.get("compute") if isinstance(plugins, dict) else None
 
-    def adr() -> Iterator[str]:
+    def adr() -> str | None:
         if isinstance(compute, dict):
             for key in ("approved", "default"):
                 if key in compute:
-                    yield f"/plugins/compute/{key}"
+                    return f"/plugins/compute/{key}"
+        return None
 
-    def floe() -> Iterator[str]:
+    def floe() -> str | None:
         if isinstance(compute, dict) and "type" in compute:
-            yield "/plugins/compute/type"
+            return "/plugins/compute/type"
         for key in _MANIFEST_FLOE_KEYS:
             if key in data:
-                yield f"/{key}"
+                return f"/{key}"
+        return None
 
     hint = isinstance(plugins, dict) and any(
         isinstance(selection, dict) and ("type" in selection or "provider" in selection)
         for selection in plugins.values()
     )
-    return Markers(_first(adr()), _first(floe()), hint)
+    return Markers(adr(), floe(), hint)
 
 
 def _product_markers(data: dict[str, Any]) -> Markers:
@@ -95,35 +91,37 @@ def _product_markers(data: dict[str, Any]) -> Markers:
     items = data.get("transforms")
     transforms = [t for t in items if isinstance(t, dict)] if isinstance(items, list) else []
 
-    def adr() -> Iterator[str]:
+    def adr() -> str | None:
         if isinstance(platform, dict) and "ref" in platform:
-            yield "/platform/ref"
+            return "/platform/ref"
         for key in ("name", "version"):
             if key in data:
-                yield f"/{key}"
+                return f"/{key}"
         for index, item in enumerate(transforms):
             if _ADR_SET.isdisjoint(item):
                 continue
             for key in _TRANSFORM_ADR_KEYS:
                 if key in item:
-                    yield f"/transforms/{index}/{key}"
+                    return f"/transforms/{index}/{key}"
+        return None
 
-    def floe() -> Iterator[str]:
+    def floe() -> str | None:
         if isinstance(platform, dict) and "manifest" in platform:
-            yield "/platform/manifest"
+            return "/platform/manifest"
         for key in _PRODUCT_FLOE_KEYS:
             if key in data:
-                yield f"/{key}"
+                return f"/{key}"
         for index, item in enumerate(transforms):
             if _FLOE_SET.isdisjoint(item) and ("name" not in item or not _ADR_SET.isdisjoint(item)):
                 continue  # (what the two tests below find nothing in)
             for key in _TRANSFORM_FLOE_KEYS:
                 if key in item:
-                    yield f"/transforms/{index}/{key}"
-            if "name" in item and not any(k in item for k in _TRANSFORM_ADR_KEYS):
-                yield f"/transforms/{index}/name"
+                    return f"/transforms/{index}/{key}"
+            if "name" in item and _ADR_SET.isdisjoint(item):
+                return f"/transforms/{index}/name"
+        return None
 
-    return Markers(_first(adr()), _first(floe()))
+    return Markers(adr(), floe())
 
 
 def markers(data: Any, kind: str) -> Markers:

@@ -160,8 +160,12 @@ FLOE_NAMES = frozenset({"floe.yaml", "floe.yml", "manifest.yaml", "manifest.yml"
 
 
 def holds_floe(source: SourceFile) -> bool:
-    """Whether a file holds at least one manifest or product document."""
-    return any(d.kind for d in source.documents)
+    """Whether a file holds at least one manifest or product document (a loop: `any` over a
+    generator stopped early raises and clears a GeneratorExit, once a file checked)."""
+    for doc in source.documents:  # noqa: SIM110 - see the docstring
+        if doc.kind:
+            return True
+    return False
 
 
 def declares_another_kind(source: SourceFile) -> bool:

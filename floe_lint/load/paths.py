@@ -74,6 +74,15 @@ _PRIMED = sys.version_info[:2] == (3, 11) and {
 } <= set(getattr(PurePath, "__slots__", ()))
 
 
+def beside(path: Path, name: str) -> str:
+    """`str(path.parent / name)`, from `path`'s text on POSIX: a `Path` made so prints by
+    catching the AttributeError of its empty slot (`made`), once per file checked again."""
+    if os.sep != "/":  # pragma: no cover - Windows: drives and UNC names
+        return str(path.parent / name)
+    folder, slash, _ = os.fspath(path).rpartition("/")
+    return f"{folder}/{name}" if slash else name
+
+
 def know(path: Path | str, key: str, cwd: str) -> None:
     """Note `key` as what `path` (a `Path`, or its text as it prints) resolves to from `cwd`
     (no symbolic link on its way: a walk listed every folder of it), so that reports naming

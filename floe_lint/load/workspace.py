@@ -148,8 +148,9 @@ class Workspace:
             key = self.key(Path(path) if isinstance(path, str) else path)
         return str(key)
 
-    def side_key(self, path: Path) -> str:
-        """`key_text(path)` of a floe.lock absent from a link-free walk's folder: no `Path`."""
+    def side_key(self, path: Path | str) -> str:
+        """`key_text(path)` of a floe.lock absent from a link-free walk's folder: no `Path`
+        (`path`: a `Path`, or its text)."""
         if self._tables is not None:
             text = os.fspath(path)
             absolute = text if isabs(text) else os.path.normpath(os.path.join(self._cwd, text))
