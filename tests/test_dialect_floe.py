@@ -163,6 +163,7 @@ def test_the_broken_upstream_style_example_fires_every_governance_rule_at_its_pl
             ("upstream-no-inheritance", "inherits/manifest.yaml", 13, 1),
             ("upstream-duckdb-path", "inherits/manifest.yaml", 17, 13),
             ("upstream-storage-config", "inherits/manifest.yaml", 20, 13),
+            ("subject-regex-invalid", "enterprise/manifest.yaml", 36, 96),
             # from examples/broken/.floe-lint.yaml (its trusted roots and expired exception)
             ("untrusted-root", "standalone/floe.yaml", 1, 1),
             ("exception-expired", "../.floe-lint.yaml", 20, 5),

@@ -112,3 +112,38 @@ def test_the_finding_is_at_the_pattern(lint) -> None:
             "at position 6): its TrustedIssuer refuses the manifest when it loads it",
         )
     ]
+
+
+def _searched(pattern: str) -> bool:
+    from floe_lint.rules import subject_regex_invalid as rule
+
+    return any(re.search(unsafe, pattern) for unsafe in rule._UNSAFE)
+
+
+@given(st.text("ab()|+*{},09\n", max_size=40))
+@settings(max_examples=2000, deadline=None)
+def test_one_pass_finds_what_searching_floe_cores_expressions_finds(pattern: str) -> None:
+    """The heuristics are decided without running them (they backtrack on hostile text): the
+    one pass agrees with searching each of floe-core's expressions, on any text of their
+    alphabet."""
+    from floe_lint.rules import subject_regex_invalid as rule
+
+    assert rule._unsafe(pattern) is _searched(pattern), pattern
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "(" * 500 + "|" * 500,  # searching the third expression took 0.22 s
+        "(|" * 500,
+        "(" + "|" * 998 + ")",
+        "(a|b){12,}x",
+        "(a|b)+",
+        "(a){3,",
+        "x(a)",
+    ],
+)
+def test_hostile_patterns_are_judged_as_searching_judges_them(pattern: str) -> None:
+    from floe_lint.rules import subject_regex_invalid as rule
+
+    assert rule._unsafe(pattern) is _searched(pattern)
