@@ -82,14 +82,19 @@ def _problem(pattern: str, left: int) -> tuple[str | None, int]:
     after compiling it; compiled, never matched."""
     if len(pattern) > _LONGEST:
         return None, left  # not compiled (its cost is unbounded), and floe-core may accept it
+    return compile_problem(pattern, left, "its NamingConfig refuses the manifest when it loads it")
+
+
+def compile_problem(pattern: str, left: int, refuses: str) -> tuple[str | None, int]:
+    """Why Python's `re` on floe-core's oldest Python cannot compile `pattern` (None: it can),
+    and what is left of the level's budget of class ranges; `refuses` says what floe-core then
+    does. Shared by FL613 and FL615: compiled within the budget, never matched."""
     import re
     import warnings
 
     parser, constants = _sre()
     try:
-        with (
-            warnings.catch_warnings()
-        ):  # "Possible nested set" and the like: not floe-core's concern
+        with warnings.catch_warnings():  # "Possible nested set" and the like: not floe-core's
             warnings.simplefilter("ignore")
             tree = None if parser is None else parser.parse(pattern)
             cost = 0 if tree is None else _ranges(tree, parser)
@@ -105,19 +110,18 @@ def _problem(pattern: str, left: int) -> tuple[str | None, int]:
     except re.error as error:
         where = "" if error.pos is None else f" at position {error.pos}"
         return (
-            f"is not a regular expression floe-core can compile ({error.msg}{where}): its "
-            "NamingConfig refuses the manifest when it loads it"
-        ), left
+            f"is not a regular expression floe-core can compile ({error.msg}{where}): {refuses}",
+            left,
+        )
     except (RecursionError, OverflowError, MemoryError, ValueError):
         return (
             "is not a regular expression floe-core can compile (Python's re gives up on it): "
-            "its NamingConfig refuses the manifest when it loads it"
+            f"{refuses}"
         ), left
     if newer is not None:
         return (
             f"is not a regular expression floe-core can compile on Python 3.10 ({newer}, new in "
-            "Python 3.11): floe-core supports 3.10, where its NamingConfig refuses the manifest "
-            "when it loads it"
+            f"Python 3.11): floe-core supports 3.10, where {refuses}"
         ), left - cost
     return None, left - cost
 

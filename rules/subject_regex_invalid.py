@@ -36,12 +36,11 @@ Passes:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from floe_lint.api import Context, Finding, Level
 
-from .naming_pattern_invalid import _BUDGET, _newer_than_310, _quoted, _ranges, _sre
+from .naming_pattern_invalid import _BUDGET, _quoted, compile_problem
 
 ID, NAME, SEVERITY, SUBJECT = "FL615", "subject-regex-invalid", "error", "manifest"
 
@@ -116,33 +115,4 @@ def _problem(pattern: str, left: int) -> tuple[str | None, int]:
             "is a pattern floe-core refuses as unsafe (it contains nested quantifiers, which "
             f"may backtrack without end): {_REFUSES}"
         ), left
-    import warnings
-
-    parser, constants = _sre()
-    try:
-        with warnings.catch_warnings():  # "Possible nested set" and the like: not floe-core's
-            warnings.simplefilter("ignore")
-            tree = None if parser is None else parser.parse(pattern)
-            cost = 0 if tree is None else _ranges(tree, parser)
-            if cost > left:
-                return (
-                    f"is not judged: its character classes span {cost:,} characters, which "
-                    f"`re` compiles one by one, more than floe-lint's budget ({_BUDGET:,} for "
-                    "a level's patterns) leaves; check that floe-core compiles it"
-                ), left
-            re.compile(pattern)
-            newer = None if tree is None else _newer_than_310(tree, parser, constants)
-    except re.error as error:
-        where = "" if error.pos is None else f" at position {error.pos}"
-        return (
-            f"is not a regular expression floe-core can compile ({error.msg}{where}): {_REFUSES}",
-            left,
-        )
-    except (RecursionError, OverflowError, MemoryError, ValueError):
-        return f"is not a regular expression floe-core can compile: {_REFUSES}", left
-    if newer is not None:
-        return (
-            f"is not a regular expression floe-core can compile on Python 3.10 ({newer}, new in "
-            f"Python 3.11): floe-core supports 3.10, where {_REFUSES}"
-        ), left - cost
-    return None, left - cost
+    return compile_problem(pattern, left, _REFUSES)

@@ -73,11 +73,11 @@ def test_a_pattern_is_refused_as_floe_core_refuses_it(pattern: str, why: str | N
 def test_refused_here_exactly_when_floe_core_refuses(pattern: str) -> None:
     """Differential: on short patterns of regex syntax, floe-lint refuses what floe-core's
     model refuses and nothing else (but what Python 3.10's `re` would refuse)."""
-    from floe_lint.rules import subject_regex_invalid as rule
+    from floe_lint.rules import naming_pattern_invalid as compiling
 
-    parser, constants = rule._sre()
+    parser, constants = compiling._sre()
     try:
-        newer = rule._newer_than_310(parser.parse(pattern), parser, constants)
+        newer = compiling._newer_than_310(parser.parse(pattern), parser, constants)
     except re.error:
         newer = None
     if newer is None:
