@@ -207,8 +207,9 @@ class Context:
         """How a product's floe.lock disagrees with its refs (`message`, `site.node`)."""
         if self.shared is None:  # (`made`: no slot of it filled by catching an exception)
             path = made(beside(product.doc.path, LOCK_NAME))
-            text = self.hierarchy.workspace.side_text(path)
-            if text is None and not os.path.lexists(path):
+            workspace = self.hierarchy.workspace
+            text = workspace.side_text(path)
+            if text is None and not workspace.side_there(path):
                 return iter(())  # no lock file (what `lockfile.read` says): none is imported
         else:  # runs over the same tree ask of the same folders (`shared`): once
             memo = self.shared.locks

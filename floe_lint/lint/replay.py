@@ -142,7 +142,7 @@ class Replay:
         if key not in self._hash:
             if key not in self.store.entries and self.workspace.listed.absent(key) is True:
                 # not in its folder as the run's walk listed it (most floe.lock files): what
-                # reading it would say, without a system call (and not noted: one per product)
+                # reading it would say, with no system call (not noted: one per product)
                 return None
             raw = read_bounded(key)  # (not kept: see `raw`)
             self._hash[key] = None if raw is None else cache.digest(raw)
@@ -165,7 +165,15 @@ class Replay:
 
     def side_text(self, path: Path) -> str | None:
         """A floe.lock's text as a rule of this run reads it (see `floe_lint.lint.side`)."""
-        return self.side.text(self.workspace.side_key(path), self._hash)
+        key = self.workspace.side_key(path)
+        absent = key not in self._hash and key not in self.store.entries  # (as `hash` keys it)
+        absent = absent and self.workspace.listed.absent(key) is True
+        self.side.unread = path if absent else None
+        return self.side.text(key, self._hash, absent)
+
+    def side_absent(self, path: Path) -> bool:
+        """Whether `side_text` just read `path` as nothing there, unread (the walk's listing)."""
+        return self.side.unread is path
 
     def all_hash(self) -> str:
         """Every found file's content: what a manifest's replay depends on (the digest of the
@@ -488,13 +496,5 @@ class Replay:
         overlays: Callable[[Document], Iterable[Document]],
         overrides: Collection[str],
     ) -> Facts | None:
-        return depends.dependencies(
-            documents,
-            hierarchy,
-            overlays,
-            overrides,
-            self.key,
-            self.lock_key,
-            self._overridden,
-            self._used,
-        )
+        found = (documents, hierarchy, overlays, overrides, self.key, self.lock_key)
+        return depends.dependencies(*found, self._overridden, self._used)

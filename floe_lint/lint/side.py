@@ -24,10 +24,17 @@ class SideFiles:
     def __init__(self) -> None:
         self.read: set[str] = set()
         self.unsure: set[str] = set()
+        #: the path of the floe.lock last read as nothing there, unread (`text`'s `absent`)
+        self.unread: object = None
 
-    def text(self, key: str, hashes: dict[str, str | None]) -> str | None:
+    def text(self, key: str, hashes: dict[str, str | None], absent: bool = False) -> str | None:
         """The text of the file `key` (decoded as `lockfile.read` decodes it), its hash noted
-        in the run's `hashes`; None when there is none (absent, or read by the caller)."""
+        in the run's `hashes`; None when there is none (absent, or read by the caller).
+        `absent`: the run's walk listed its folder without it, and the run keys it so (the
+        result cache's hash of it is None, unread): nor is it read here, or again at the end
+        (most products have no floe.lock: 4 system calls each, issue 17)."""
+        if absent:
+            return None
         self.read.add(key)
         raw = read_bounded(key)
         digest = None if raw is None else cache.digest(raw)

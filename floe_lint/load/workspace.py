@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 
         def side_text(self, path: Path) -> str | None: ...
 
+        def side_absent(self, path: Path) -> bool: ...
+
 
 __all__ = [
     "FLOE_NAMES",
@@ -352,6 +354,13 @@ class Workspace:
         if text is None and self.reuse is not None:
             text = self.reuse.side_text(path)
         return text
+
+    def side_there(self, path: Path) -> bool:
+        """Whether anything is at `path`, a file `side_text` read as None: as the result cache
+        keys it (nothing, by the walk's listing of its folder), else asked of the system."""
+        if self.reuse is not None and self.reuse.side_absent(path):
+            return False
+        return os.path.lexists(path)
 
     def _parsed(self, key: Path) -> bool:
         return key in self._files or key in self._shared or self._is_retired(key)
