@@ -20,7 +20,6 @@ SARIF reports (a warning of theirs goes straight to sys.stderr) are never stored
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -99,7 +98,7 @@ def _absent(path: str) -> bool:
 class _Tee:
     """Writes through to a stream and keeps a copy (the output to store)."""
 
-    def __init__(self, stream: TextIO, copy: io.StringIO):
+    def __init__(self, stream: TextIO, copy: IO[str]):
         self._stream = stream
         self._copy = copy
 
@@ -155,8 +154,9 @@ class Whole:
         #: the baseline's hash before the run reads it: one saved again by the end of the
         #: run may not be what the run applied, and the run is then not stored whole
         self._baseline_hash = None if baseline is None else _hash(str(baseline))
-        self._out = io.StringIO()
-        self._err = io.StringIO()
+        #: copies of what the run prints (`tee`), for its record: in files, not in memory
+        self._out: IO[str] | None = None
+        self._err: IO[str] | None = None
         #: what the replay's walk found (a run that follows need not walk again)
         self.found: Sequence[tuple[str, bool]] | None = None
         #: what the walk listed: every name, by absolute folder (`_absent`), and the names
@@ -248,14 +248,36 @@ class Whole:
     # -- recording -------------------------------------------------------------------------
 
     def tee(self, stdout: TextIO, stderr: TextIO) -> tuple[TextIO, TextIO]:
-        """The streams a run writes to, so that what it prints can be stored."""
+        """The streams a run writes to, so that what it prints can be stored: the copies are
+        kept in temporary files of the cache folder (`_spooled`), not in memory (the output
+        is 1.2 MB at 30,000 products, held at the run's peak: issue 17). Where none can be
+        made, the run writes to its streams alone and is not stored whole."""
+        try:
+            self._out = _spooled(self.folder)
+            self._err = _spooled(self.folder)
+        except OSError:
+            self.close()
+            return stdout, stderr
         out: Any = _Tee(stdout, self._out)  # a TextIO to its callers: it writes through
         err: Any = _Tee(stderr, self._err)
         return out, err
 
+    def close(self) -> None:
+        """Let the copies of the run's output go (their files are then gone from the disk)."""
+        for copy in (self._out, self._err):
+            if copy is not None:
+                copy.close()
+        self._out = self._err = None
+
     def store(self, replay: Replay | None, code: int) -> None:
         """Store the run whole, if every input of it is known (see the module's docstring)."""
-        if replay is None or self._roots is None:
+        try:
+            self._store(replay, code)
+        finally:
+            self.close()
+
+    def _store(self, replay: Replay | None, code: int) -> None:
+        if replay is None or self._roots is None or self._out is None or self._err is None:
             return
         record = self._record(replay, code)
         if record is None:
@@ -347,16 +369,43 @@ class Whole:
             baseline = [str(self.baseline), _hash(str(self.baseline))]
             if baseline[1] != self._baseline_hash:
                 return None
+        assert self._out is not None and self._err is not None  # (`_store` asked)
         header = {
             "version": VERSION,
             "baseline": baseline,
-            "out": self._out.getvalue(),
-            "err": self._err.getvalue(),
+            "out": self._out,  # (read a slice at a time as the record is written)
+            "err": self._err,
             "code": code,
             "count": len(replay.found),
             "walk": whole_record.walk_digest(replay.found),
         }
         return header, deps, locks
+
+
+def _spooled(folder: Path) -> IO[str]:
+    """A temporary file in `folder` for a copy of what a run prints, read back as it was
+    written (`newline=""`: no line ending translated; `surrogatepass`: any text a stream
+    took). It has no name in the folder (`O_TMPFILE`; else unlinked as soon as it is made,
+    opened with `O_EXCL` and `O_NOFOLLOW`: never a file or link someone put there), only its
+    user may read it, and it is gone once closed or when the process ends. (Not `tempfile`:
+    importing it costs a run that may be replayed whole a few milliseconds.)"""
+    folder.mkdir(parents=True, exist_ok=True)
+    flags = os.O_RDWR | getattr(os, "O_CLOEXEC", 0)
+    fd = -1
+    if hasattr(os, "O_TMPFILE"):
+        try:
+            fd = os.open(folder, flags | os.O_TMPFILE, 0o600)
+        except OSError:  # (a file system without it)
+            fd = -1
+    if fd < 0:
+        name = folder / f".tee-{os.urandom(8).hex()}.tmp"
+        fd = os.open(name, flags | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            os.unlink(name)
+        except OSError:
+            os.close(fd)
+            raise
+    return open(fd, "w+", encoding="utf-8", errors="surrogatepass", newline="")
 
 
 def _locks(locks: list[str], deps: dict[str, str | None]) -> Iterator[str]:

@@ -175,7 +175,16 @@ def header_chunks(header: dict[str, Any]) -> Iterator[str]:
 
 def _value(value: Any) -> Iterator[str]:
     """`_ENCODER.encode(value)`, a long string's `_CHUNK` characters at a time (each character
-    is escaped alone: the slices' escapes joined are the whole's)."""
+    is escaped alone: the slices' escapes joined are the whole's); a text file (the run's
+    output, copied to one: floe_lint.lint.whole) as the string it holds, read from its start a
+    slice at a time."""
+    if callable(getattr(value, "read", None)):
+        value.seek(0)
+        yield '"'
+        while piece := value.read(_CHUNK):
+            yield _ENCODER.encode(piece)[1:-1]
+        yield '"'
+        return
     if type(value) is not str or len(value) <= _CHUNK:
         yield _ENCODER.encode(value)
         return
