@@ -166,7 +166,7 @@ def test_a_fold_after_a_mention_line_is_seen_from_the_lines_given() -> None:
     raw = text.encode()
     lines: list[int] = []
     targets._refs_by_line(raw, "finance", b"finance", (b"/finance", b"finance/"), b"\n", lines)
-    assert lines == [10, 10]
+    assert lines == [10]  # (the line holds both mentions: given once)
     assert targets.spells_otherwise(text, lines)
     assert targets.named_in("/w/products/finance/p", raw)
     assert not targets.spells_otherwise(text, [])

@@ -229,14 +229,21 @@ class _Targets:
         tried: set[str] = set()
         later: list[str] = []  # what names no target as written: through links, once all failed
         text: str | None = None
-        written, content = content, _lf_only(content)
+        ascii, written = False, content
+        if isinstance(content, bytes) and content.isascii():
+            # (`_lf_only` without its own `isascii`: no NEL, LS or PS in ASCII bytes)
+            ascii = True
+            if _CR in content:
+                content = content.replace(b"\r", b"\n")
+        else:
+            content = _lf_only(content)
         if isinstance(content, str):
             text = content
         elif self.byte_needles is None or self._others:
             text = content.decode("utf-8", errors="replace")
         # where each line holding a mention starts, as found in bytes: the same offsets in the
         # text of ASCII bytes (each break other than LF is one character, CR one byte)
-        lines: list[int] | None = [] if text is None and content.isascii() else None
+        lines: list[int] | None = [] if text is None and ascii else None
         for needle, encoded in self._by_line:
             if text is None:
                 assert isinstance(content, bytes)
@@ -302,10 +309,13 @@ class _Targets:
         `needle/`) and `lf` of its type) that hold the needle as a whole name (`named_in`);
         none if it does not hold it. Where each line holding a mention starts is added to
         `lines`, when given."""
-        if encoded not in content:
+        if content.find(encoded) < 0:  # (for bytes, `in` first tries `encoded` as an int)
             return []
         memo = self._lines
         found: list[str] = []
+        #: where each line found starts: a ref holds both mentions (`../finance/x.yaml`), so
+        #: its line is found again by the second, and read once
+        seen: set[int] = set()
         for mention in mentions:
             start = content.find(mention)
             while start >= 0:
@@ -313,8 +323,11 @@ class _Targets:
                 line_end = content.find(lf, start)
                 if line_end < 0:
                     line_end = len(content)
-                line = content[line_start:line_end]
                 start = content.find(mention, line_end)
+                if line_start in seen:
+                    continue
+                seen.add(line_start)
+                line = content[line_start:line_end]
                 if lines is not None:
                     lines.append(line_start)
                 refs = memo.get((needle, line))
@@ -365,6 +378,9 @@ def _pieces(needle: str) -> tuple[str, ...]:
     return tuple(needle.replace("'", " ").replace('"', " ").split())
 
 
+#: a carriage return, as `bytes` hold it (`13 in raw`: no detour through `int()`, see
+#: `floe_lint.model.dependents_scan._BACKSLASH`)
+_CR = ord("\r")
 #: the line breaks YAML has besides LF (CR, NEL, LS, PS), as text and as UTF-8
 _BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 _BYTE_BREAKS = tuple(b.encode() for b in _BREAKS)
@@ -395,7 +411,10 @@ def _lf_only(content: bytes | str) -> bytes | str:
 def _real_target(joined: str) -> str:
     """What the path `joined` names once every link is followed; a folder that is no target
     names its manifest (a link named manifest.yaml in a folder of another name); "": nothing."""
-    if not os.path.exists(joined):
+    try:  # (`os.path.exists` without the exception it raises and drops for most texts)
+        if not os.access(joined, os.F_OK):
+            return ""
+    except ValueError:  # (a NUL in the text)
         return ""
     real = os.path.realpath(joined)
     if os.path.isdir(real):
