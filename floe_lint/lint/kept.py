@@ -14,11 +14,15 @@ from __future__ import annotations
 import json
 import os
 import stat
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from floe_lint.lint.places import SHARED as _SHARED
 from floe_lint.lint.places import Places
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _OPEN = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
 _OPEN |= getattr(os, "O_NONBLOCK", 0)
@@ -111,32 +115,41 @@ class Kept:
         except UnicodeDecodeError:
             return None
 
-    def save(self, fresh: Mapping[str, list[str]], kept: Iterable[str]) -> None:
-        """Write the lines of the `fresh` parses ([digest, path, text] by key) and those of
-        the keys `kept` as they were read (copied from the file as it is written); any other
-        line is dropped."""
+    def save(
+        self,
+        fresh: Mapping[str, list[Any]],
+        kept: Iterable[str],
+        text: Callable[[Any], str | None] = str,
+    ) -> None:
+        """Write the lines of the `fresh` parses ([digest, path, what `text` reads the parse's
+        JSON text from] by key) and those of the keys `kept` as they were read (copied from the
+        file as it is written); any other line is dropped (a fresh one `text` cannot read)."""
         from floe_lint.safe_write import write_chunks
 
         # by key: the same file whatever order the run parsed its files in
-        lines: dict[str, str | list[str]] = {}
+        lines: dict[str, str | list[Any]] = {}
         for key in kept:
             lines[text_field(key)] = key
         for key, parse in fresh.items():
             lines[text_field(key)] = parse
         try:
-            write_chunks(self.path, self._chunks(sorted(lines.items())))
+            write_chunks(self.path, self._chunks(sorted(lines.items()), text))
         except OSError:
             return  # a read-only home or a full disk: the run's output is unaffected
         finally:
             self.close()
 
-    def _chunks(self, lines: list[tuple[str, str | list[str]]]) -> Iterator[str]:
-        """Each line, by its key's field: a fresh parse's made ([digest, path, text]), a kept
-        one's (its key) as it is read."""
+    def _chunks(
+        self, lines: list[tuple[str, str | list[Any]]], text: Callable[[Any], str | None]
+    ) -> Iterator[str]:
+        """Each line, by its key's field: a fresh parse's made ([digest, path, its text as
+        `text` reads it]), a kept one's (its key) as it is read."""
         for first, line in lines:
             if type(line) is list:
-                digest, path, text = line
-                yield f"{first}\t{digest}\t{text_field(path)}\t{text}\n"
+                digest, path, held = line
+                made = text(held)
+                if made is not None:
+                    yield f"{first}\t{digest}\t{text_field(path)}\t{made}\n"
             else:
                 read = self._line(first.encode())
                 if read is not None and read.isascii():

@@ -40,6 +40,7 @@ from pathlib import Path
 
 from floe_lint.errors import suppressed
 from floe_lint.lint import cache
+from floe_lint.lint.fresh_parses import FreshParses
 from floe_lint.lint.kept import Kept
 from floe_lint.load import document
 from floe_lint.load.bounded import read_bounded
@@ -206,20 +207,23 @@ class Parses:
         self.kept = Kept(store.path)
         self._digest = digest
         self._raw = raw
-        #: key -> [content hash, path, JSON text] of each parse the run built or made (a
-        #: parse from disk that no entry held: its content hash None until `keep`)
-        self.parses: dict[str, list[str | None]] = {}
+        #: key -> [content hash, path, its JSON text as `_texts` holds it] of each parse the
+        #: run built or made (None: built, kept already; a parse from disk that no entry held:
+        #: its content hash None until `keep`)
+        self.parses: dict[str, list[Any]] = {}
+        #: the JSON texts of the parses made here, held until `save` (the file's, when many)
+        self._texts = FreshParses(store.folder)
         self.served = 0  # files built from a kept parse
         self._fresh: set[str] = set()  # the keys of parses made here (not yet kept)
         self._filled = 0  # the bytes of those that no entry held (`_first`)
         self._room = MAX_STORED
         self._held: list[str] = []  # the keys whose line stays as it is (`save`)
-        self._made: dict[str, list[str]] = {}  # the lines to write
+        self._made: dict[str, list[Any]] = {}  # the lines to write (their texts as held)
         #: (`stored`) what was told of a key asked for, by the path asked: the parse's content
         #: hash, length and own hash, not its text (read again when served: every file checked
         #: again held its text from the first question to the end, issue 17)
         self._asked: dict[str, tuple[str, list[Any] | None]] = {}
-        #: the length and own hash of each parse served (`keep`), not its text
+        #: the length and own hash of each parse served or made (`keep`), not its text
         self._sums: dict[str, list[Any]] = {}
 
     def stored(self, path: Path | str, key: str) -> list[str] | None:
@@ -293,9 +297,19 @@ class Parses:
             return
         data = encoded(source) if same else None
         if data is not None:
-            self.parses[key] = [digest, str(path), data]
-            self._fresh.add(key)
+            self._made_here(key, digest, path, data)
+
+    def _made_here(self, key: str, digest: str | None, path: Path, data: str) -> None:
+        """Hold the parse `data` just made of `key` at `path` until `save` (its text in
+        `_texts`, its length and own sum noted now: `keep` does not read it back)."""
+        text = self._texts.add(data)
+        if text is None:
+            self.parses.pop(key, None)
             self._sums.pop(key, None)
+            return
+        self.parses[key] = [digest, str(path), text]
+        self._fresh.add(key)
+        self._sums[key] = [len(data), own_sum(data)]
 
     def _first(self, path: Path, key: str, source: SourceFile) -> None:
         """`source` was parsed from disk by a run that fills an empty store: keep its parse
@@ -312,9 +326,7 @@ class Parses:
         data = encoded(source)
         if data is not None:
             self._filled += len(data)
-            self.parses[key] = [None, str(path), data]
-            self._fresh.add(key)
-            self._sums.pop(key, None)
+            self._made_here(key, None, path, data)
 
     def replayed(self, key: str, length: int | None) -> None:
         """The run replayed the entry of `key`, which notes a kept parse of `length` (None: it
@@ -332,10 +344,8 @@ class Parses:
         if parse is None or not digest:
             return
         made, path, text = parse
-        sums = self._sums.get(key)  # (a parse served: its text is not held)
-        # (None: parsed here, and its text is that of the bytes hashed: `moved`)
-        if sums is None and text is not None:
-            sums = [len(text), own_sum(text)]
+        sums = self._sums.get(key)  # (noted when it was served or made)
+        # (made None: parsed here, and its text is that of the bytes hashed: `moved`)
         if sums is None or (made is not None and made != digest):
             return
         self._room -= sums[0]
@@ -352,7 +362,8 @@ class Parses:
         drop their texts: the run's end (its filtering and report, the whole-run record) does
         not read them (a run filling the cache held `MAX_FILLED` of them to its end, issue 17)."""
         if self._made:
-            self.kept.save(self._made, self._held)
+            self.kept.save(self._made, self._held, self._texts.get)
+        self._texts.close()
         self.parses = {}
         self._made = {}
         self._held = []
