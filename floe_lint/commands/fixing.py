@@ -46,7 +46,10 @@ def _scope(paths: Sequence[Path]) -> Callable[[Path, Path], bool]:
 
     def inside(path: Path) -> bool:
         key = resolved(path)
-        return any(key == root or key.is_relative_to(root) for root in roots)
+        for root in roots:  # noqa: SIM110 - `any` of a generator throws it a GeneratorExit
+            if key == root or key.is_relative_to(root):
+                return True
+        return False
 
     def may_edit(finding: Path, edit: Path) -> bool:
         if not inside(finding) or not (inside(edit) or edit.parent == finding.parent):

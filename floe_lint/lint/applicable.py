@@ -151,8 +151,14 @@ def _names_oci(doc: Document, ctx: Context) -> bool:
 
 
 def _untyped(source: SourceFile, ctx: Context) -> bool:
-    """A file that parsed and holds no manifest or product document."""
-    return not source.problems and not any(doc.kind for doc in source.documents)
+    """A file that parsed and holds no manifest or product document (plain loops on a file's
+    path here: `any` of a generator stopped early throws it a GeneratorExit, issue 17)."""
+    if source.problems:
+        return False
+    for doc in source.documents:  # noqa: SIM110 - see the docstring
+        if doc.kind:
+            return False
+    return True
 
 
 def _lists_products(product: Any, ctx: Context) -> bool:
@@ -235,14 +241,16 @@ def _unapproved_selection(product: Any, ctx: Context) -> bool:
     level = product.platform
     if level is None or level.unloaded() is not None:
         return False
-    if not any(above.entries for above in level.chain()):
+    for above in level.chain():  # (loops: see `_untyped`)
+        if above.entries:
+            break
+    else:
         return False
-    return any(
-        isinstance(t.compute, str)
-        and t.compute not in level.approved
-        and not is_templated(t.compute)
-        for t in product.transforms
-    )
+    for t in product.transforms:
+        compute = t.compute
+        if isinstance(compute, str) and compute not in level.approved and not is_templated(compute):
+            return True
+    return False
 
 
 def _scope_amiss(level: Any, ctx: Context) -> bool:

@@ -7,6 +7,7 @@ from floe_lint.findings import Finding
 from floe_lint.lint import cache, links, spill
 from floe_lint.lint.depends import Facts
 from floe_lint.load.document import SourceFile
+from floe_lint.load.kinds import holds_manifest
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # (typing is not imported at run time: tests/test_perf_imports.py)
@@ -51,7 +52,7 @@ def file_entry(
         ),
         spill.FINDINGS: [cache.encode(f) for f in found or ()],
         spill.STRICT: strict or [],
-        "man": any(d.kind == "manifest" for d in source.documents),
+        "man": holds_manifest(source),
         "loc": loc or {},
     }
     if refs:
@@ -60,7 +61,7 @@ def file_entry(
         entry["links"] = led
     named = replay.explicit.get(key) or replay.exclusions
     # (a manifest the run did not find, reached as a level above: the same)
-    reached = key not in replay.explicit and any(d.kind == "manifest" for d in source.documents)
+    reached = key not in replay.explicit and holds_manifest(source)
     if (named or reached) and any(d.kind for d in source.documents):
         # not found by a walk (or one that excludes files): a new floe.prod.yaml beside
         # it changes no set of files found, so the names beside it are noted

@@ -28,7 +28,7 @@ from pathlib import Path
 from floe_lint.findings import Finding
 from floe_lint.lint.applicable import Applicable
 from floe_lint.load import bulk
-from floe_lint.load.kinds import ENV_VARIANT
+from floe_lint.load.kinds import ENV_VARIANT, holds_manifest
 from floe_lint.load.paths import made as made_path
 from floe_lint.load.paths import order
 from floe_lint.model.enforcement import is_strict
@@ -216,7 +216,7 @@ class Stream:
             if key in self.workspace.replayed:
                 replayed.append(key)
                 continue
-            if any(doc.kind == "manifest" for doc in source.documents):
+            if holds_manifest(source):
                 continue  # held for the end (see the module's docstring)
             self.done.add(self.workspace.text_of(key, source.path))
             batch.append(source)

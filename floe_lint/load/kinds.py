@@ -168,13 +168,31 @@ def holds_floe(source: SourceFile) -> bool:
     return False
 
 
+def holds_manifest(source: SourceFile) -> bool:
+    """Whether a file holds a manifest document (a loop, as `holds_floe`)."""
+    for doc in source.documents:  # noqa: SIM110 - see holds_floe
+        if doc.kind == "manifest":
+            return True
+    return False
+
+
+def holds_ours(source: SourceFile, json: bool) -> bool:
+    """Whether a file holds a manifest or product document that, in a JSON file (`json`: one
+    a walk found), declares Floe's API version (a loop, as `holds_floe`)."""
+    for doc in source.documents:  # noqa: SIM110 - see holds_floe
+        if doc.kind and (not json or has_api_version(doc)):
+            return True
+    return False
+
+
 def declares_another_kind(source: SourceFile) -> bool:
     """Every document names a `kind:` that is not Floe's (a Kubernetes `manifest.yaml`): the
-    file is someone else's, whatever its name promises."""
-    return bool(source.documents) and all(
-        doc.kind is None and isinstance(doc.data, dict) and isinstance(doc.data.get("kind"), str)
-        for doc in source.documents
-    )
+    file is someone else's, whatever its name promises (a loop, as `holds_floe`)."""
+    for doc in source.documents:
+        data = doc.data
+        if not (doc.kind is None and isinstance(data, dict) and isinstance(data.get("kind"), str)):
+            return False
+    return bool(source.documents)
 
 
 def has_api_version(doc: Document) -> bool:

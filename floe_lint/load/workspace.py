@@ -15,8 +15,8 @@ from floe_lint.load.key_order import in_key_order, order_text
 from floe_lint.load.kinds import (
     FLOE_NAMES,
     declares_another_kind,
-    has_api_version,
     holds_floe,
+    holds_ours,
     looks_ours,
 )
 from floe_lint.load.lazy import LazySourceFile, Shelved, ShelvedFiles
@@ -356,8 +356,7 @@ class Workspace:
         return text
 
     def side_there(self, path: Path) -> bool:
-        """Whether anything is at `path`, a file `side_text` read as None: as the result cache
-        keys it (nothing, by the walk's listing of its folder), else asked of the system."""
+        """Whether anything is at `path` (`side_text` read None): the result cache's answer."""
         if self.reuse is not None and self.reuse.side_absent(path):
             return False
         return os.path.lexists(path)
@@ -412,7 +411,7 @@ class Workspace:
         if expected:
             self.expected.add(self.key(path))
         json = path.suffix == JSON_SUFFIX and not explicit
-        ours = any(d.kind and (not json or has_api_version(d)) for d in source.documents)
+        ours = holds_ours(source, json)
         if json:  # (it names floe.dev/v1: one that cannot be read is a syntax problem)
             worth = not source.documents and bool(source.problems)
         else:

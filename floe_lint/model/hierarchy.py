@@ -9,6 +9,7 @@ default inherits its parent's. Each manifest is resolved once, whatever referenc
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from floe_lint.load.document import Document, Node, SourceFile
@@ -121,7 +122,7 @@ class Hierarchy:
         ref = text.strip()
         memo = None
         if "://" not in ref and ref not in self.resolver.overrides:
-            folder = str(base.parent)
+            folder = os.path.dirname(os.fspath(base)) or "."  # (`str(base.parent)`, no Path)
             listed = self.workspace.listed
             # (not `..//x`: from the folder above, `/x` would be another file)
             while ref.startswith("../") and ref[3:4] != "/":
