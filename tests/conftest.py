@@ -105,6 +105,13 @@ class Run:
         return [f for f in self.findings if f["name"] == name]
 
 
+def check(*args: str) -> tuple[int, str, str]:
+    """`floe-lint check ARGS` in this process: (exit status, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["check", *args], stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
 def run_cli(*args: str) -> Run:
     out, err = io.StringIO(), io.StringIO()
     code = main(list(args), stdout=out, stderr=err)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from floe_lint.cli import main
 from floe_lint.lint import cache, stream
 from floe_lint.lint import whole as whole_run
-from tests.conftest import REPO, write_files
+from tests.conftest import REPO, check, write_files
 
 ENTERPRISE = """
 scope: enterprise
@@ -57,12 +57,6 @@ def tree() -> dict[str, str]:
             name=f"p{n}", domain=domain, compute="spark", comment=""
         )
     return files
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

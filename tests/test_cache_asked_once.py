@@ -6,26 +6,18 @@ output is a cold run's, and the parse workers are as many as the files to parse 
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache, stream
 from floe_lint.lint.replay import Replay
 from floe_lint.load import bulk
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
 
 SALES = "platform/sales/manifest.yaml"
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

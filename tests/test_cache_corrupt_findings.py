@@ -4,15 +4,13 @@ never an internal error (`KeyError: 'sen'` from a replayed finding or a local ru
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.store_text import line_of, rewrite_store
 
 FILES = {
@@ -20,12 +18,6 @@ FILES = {
     "products/a/floe.yaml": "name: a\nplatform: {ref: ../../platform/manifest.yaml}\n"
     "transforms: [{type: dbt, path: models/a/, compute: spark}]\nbogus: 1\n",
 }
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("damage", ['"sen":', '"l":[', '"m":'])

@@ -7,7 +7,6 @@ a finding's text damaged in the store was printed as stored, and a record whose 
 
 from __future__ import annotations
 
-import io
 import tempfile
 from pathlib import Path
 
@@ -15,10 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 
 FILES = {
     "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
@@ -32,12 +30,6 @@ FINDING = (
     "selects compute 'spark', which platform manifest manifest.yaml does not approve (no level "
     "of the hierarchy approves it); approved: duckdb\n"
 )
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _filled(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:

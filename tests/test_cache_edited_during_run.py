@@ -4,14 +4,12 @@ for content they were never computed from (an error a cold run reports would be 
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
 
 #: a rule-folder rule that, the first time it checks product p0, saves a new version of its
@@ -35,12 +33,6 @@ def check(product, ctx):
             path.write_text(text, "utf-8")
     return iter(())
 '''
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])

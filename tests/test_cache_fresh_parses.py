@@ -5,20 +5,13 @@ there is what it wrote holding them, and the next run builds its files from them
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
 from benchmarks.corpus import generate
-from floe_lint.cli import main
 from floe_lint.lint import cache, fresh_parses, parsed
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.conftest import check
 
 
 def test_parses_made_by_an_edited_run_are_held_in_a_file_and_kept_the_same(

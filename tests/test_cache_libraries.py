@@ -11,8 +11,8 @@ import pytest
 
 from floe_lint import entry_points
 from floe_lint.lint import cache
-from tests.conftest import write_files
-from tests.test_cache import _parsed, cached, check, tree  # noqa: F401 (a fixture)
+from tests.conftest import check, write_files
+from tests.test_cache import _parsed, cached, tree  # noqa: F401 (a fixture)
 
 
 def test_the_key_lists_the_yaml_reader_and_the_schema_validator() -> None:

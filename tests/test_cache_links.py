@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from floe_lint.lint import cache
-from tests.conftest import write_files
-from tests.test_cache import cached, check  # noqa: F401 (a fixture)
+from tests.conftest import check, write_files
+from tests.test_cache import cached  # noqa: F401 (a fixture)
 
 MANIFEST = """
 scope: enterprise

@@ -4,22 +4,14 @@ taken from the store, unless their own content changed; the output is a cold run
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
 from floe_lint.load import validation
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ built is exactly what parsing its bytes gives, and the output is a cold run's.""
 
 from __future__ import annotations
 
-import io
 import math
 from pathlib import Path
 from typing import Any
@@ -14,18 +13,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.cli import main
 from floe_lint.lint import cache, parsed
 from floe_lint.load import document
 from floe_lint.load.document import SourceFile
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def same(a: Any, b: Any) -> bool:

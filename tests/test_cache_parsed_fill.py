@@ -6,7 +6,6 @@ parse of the text it no longer has."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -16,22 +15,15 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from floe_lint.cli import main
 from floe_lint.lint import cache, parsed
 from floe_lint.load import bulk, document
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
 from tests.test_cache_edited_during_run import EDITOR_RULE
 from tests.test_cache_parsed import SNIPPETS, values
 
 SALES = "platform/sales/manifest.yaml"
 P0 = "products/p0/floe.yaml"
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def walked(source: document.SourceFile) -> bool:

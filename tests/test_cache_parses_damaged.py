@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from floe_lint.lint import cache
-from tests.conftest import write_files
-from tests.test_cache import ENTERPRISE, cached, check, tree  # noqa: F401 (a fixture)
+from tests.conftest import check, write_files
+from tests.test_cache import ENTERPRISE, cached, tree  # noqa: F401 (a fixture)
 
 
 def _parses() -> Path:

@@ -5,28 +5,20 @@ cold run prints, a finding placed in a file whose parse lies beyond line 4,096 i
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache, places
 from floe_lint.load import document
 from floe_lint.load.document import SourceFile
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import DOMAIN, ENTERPRISE, PRODUCT
 
 COUNT = places.SMALL + 40
 SALES = "platform/sales/manifest.yaml"
 #: the products that select spark, which the edit of sales removes (their findings)
 SPARK = (0, COUNT // 2, COUNT - 1)
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_a_dependent_whose_kept_parse_lies_past_the_small_index_is_built_from_it(

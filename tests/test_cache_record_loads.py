@@ -17,8 +17,8 @@ from floe_lint.lint.replay import Replay
 from floe_lint.load.workspace import Workspace
 from floe_lint.model.hierarchy import Hierarchy
 from floe_lint.model.refs import Resolver
-from tests.conftest import write_files
-from tests.test_cache import cached, check  # noqa: F401 (a fixture)
+from tests.conftest import check, write_files
+from tests.test_cache import cached  # noqa: F401 (a fixture)
 
 ENTERPRISE = """scope: enterprise
 metadata: {name: ent}

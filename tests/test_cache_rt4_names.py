@@ -4,24 +4,15 @@ named with unicode, escapes or newlines: a cached run prints what `--no-cache` p
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
 
 LOCK_BAD = "not: [a lock\n"
 

@@ -8,7 +8,6 @@ edits (hypothesis) and each concrete case."""
 
 from __future__ import annotations
 
-import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -17,9 +16,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from floe_lint.cli import main
 from floe_lint.lint import cache, stream
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
 
 OVERLAY = "transforms:\n  - {path: models/b/, compute: snowflake}\n"
@@ -80,12 +78,6 @@ FORMS = [
     (".", "--format", "json"),
     (".", "--select", "FL201"),
 ]
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -4,16 +4,14 @@ that a store holding a JSON list was not covered)."""
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 
 FILES = {
     "manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
@@ -38,12 +36,6 @@ def per_file_store() -> Path:
             stores.append(path)
     (store,) = stores
     return store
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(

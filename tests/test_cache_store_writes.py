@@ -9,17 +9,15 @@ folder is trimmed least recently used first, which needs no finer clock.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 
 FILES = {
     "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb, spark], default: duckdb}}\n",
@@ -29,12 +27,6 @@ FILES = {
     "transforms: [{type: dbt, path: models/b/, compute: duckdb}]\n",
 }
 HOOK = ["--hook", "products/a/floe.yaml", "products/b/floe.yaml"]
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def stamp(path: Path) -> tuple[int, int, int]:

@@ -9,27 +9,19 @@ run's listing: read, and reported as a cold run reports it."""
 
 from __future__ import annotations
 
-import io
 import os
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
 
 SALES = "platform/sales/manifest.yaml"
 #: what a run asks of the system about a path, counted (`asked`)
 ASKING = ("open", "stat", "lstat", "scandir", "listdir", "readlink")
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ commit them.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -18,10 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache, hook_run
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 
 FILES = {
     "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
@@ -33,12 +31,6 @@ FINDING = (
     "selects compute 'spark', which platform manifest manifest.yaml does not approve (no level "
     "of the hierarchy approves it); approved: duckdb"
 )
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def note(folder: Path, checkout: Path) -> str:

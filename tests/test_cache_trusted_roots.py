@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from floe_lint.lint import cache
-from tests.conftest import write_files
-from tests.test_cache import cached, check  # noqa: F401 (a fixture)
+from tests.conftest import check, write_files
+from tests.test_cache import cached  # noqa: F401 (a fixture)
 
 EXAMPLE_OCI = Path(__file__).resolve().parent.parent / "examples" / "broken" / "oci-cache"
 ROOT_DIGEST = "a0715119799b072896bbe862671d2fbc240e91d20fe9a577763fadab0f26577f"

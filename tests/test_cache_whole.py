@@ -14,14 +14,8 @@ import pytest
 from floe_lint.cli import main
 from floe_lint.lint import cache, engine
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.test_cache import tree
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

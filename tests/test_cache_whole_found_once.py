@@ -6,17 +6,15 @@ a cold run prints."""
 
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 
 FILES = {
     "platform/manifest.yaml": "plugins: {compute: {approved: [duckdb], default: duckdb}}\n",
@@ -30,12 +28,6 @@ FINDING = (
     "selects compute 'spark', which platform manifest manifest.yaml does not approve (no level "
     "of the hierarchy approves it); approved: duckdb\n"
 )
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -3,17 +3,15 @@ made again, as without the store (issue 20: a mutation run found the type check 
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from floe_lint.cli import main
 from floe_lint.lint import cache, whole_record
 from floe_lint.lint import whole as whole_run
-from tests.conftest import write_files
+from tests.conftest import check, write_files
 from tests.store_text import line_of, rewrite_store
 
 FILES = {
@@ -21,12 +19,6 @@ FILES = {
     "floe.yaml": "name: p\nplatform: {ref: manifest.yaml}\n"
     "transforms: [{type: dbt, path: models/a/, compute: spark}]\n",
 }
-
-
-def check(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(["check", *args], stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(

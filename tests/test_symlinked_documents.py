@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 from floe_lint.cli import main
 from floe_lint.lint import cache
-from tests.conftest import write_files
-from tests.test_cache import check
+from tests.conftest import check, write_files
 
 ENTERPRISE = """
 scope: enterprise
