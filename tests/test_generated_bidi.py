@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from floe_lint.compute import artifacts
@@ -86,6 +86,8 @@ def test_profiles_yml_escapes_it() -> None:
     assert "é" in artifacts.profiles_text(plain)
 
 
+# (no deadline: an example dumps and reads back YAML twice, past 200 ms on a loaded CI core)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.recursive(st.text(), lambda inner: st.dictionaries(st.text(), inner, max_size=3)))
 def test_profiles_yml_reads_back_and_shows_every_character(data: object) -> None:
     document = {"p": {"target": "duckdb", "outputs": {"duckdb": data}}}
