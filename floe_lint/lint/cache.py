@@ -35,6 +35,7 @@ from pathlib import Path
 
 from floe_lint.errors import suppressed
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
+from floe_lint.lint.installed_files import stat_files as _stat_files
 from floe_lint.lint.lines import Lines, sealed
 from floe_lint.lint.places import Places
 from floe_lint.load.digests import digest as digest
@@ -192,21 +193,6 @@ def _find_spec(name: str) -> Any:
         if spec is not None:
             return spec
     return None
-
-
-def _stat_files(root: Path, seen: list[Any]) -> None:
-    """Note each source, data and extension file under `root` with its size and time (a
-    development checkout or an editable install changes them without a new version)."""
-    if root.is_file():
-        info = root.stat()
-        seen.append([str(root), info.st_size, info.st_mtime_ns])
-        return
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "tests"))
-        for name in sorted(files):
-            if name.endswith((".py", ".json", ".so", ".pyd")):
-                info = os.stat(os.path.join(folder, name))
-                seen.append([os.path.join(folder, name), info.st_size, info.st_mtime_ns])
 
 
 def _plugins() -> list[Any]:
