@@ -18,6 +18,9 @@ from floe_lint.cli import main
 from floe_lint.findings import Edit, Finding, Fix, Location, Related, Span
 from floe_lint.lint import cache, lines, stream, whole
 
+#: (a checkout saved during the test must not make its runs miss the store: conftest)
+pytestmark = pytest.mark.usefixtures("steady_installation")
+
 
 def _check(*args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()

@@ -15,6 +15,9 @@ from floe_lint.load.document import SourceFile
 from tests.conftest import check, write_files
 from tests.test_cache import DOMAIN, ENTERPRISE, PRODUCT
 
+#: (a checkout saved during the test must not make its runs miss the store: conftest)
+pytestmark = pytest.mark.usefixtures("steady_installation")
+
 COUNT = places.SMALL + 40
 SALES = "platform/sales/manifest.yaml"
 #: the products that select spark, which the edit of sales removes (their findings)

@@ -24,6 +24,9 @@ from floe_lint.lint import whole as whole_run
 from floe_lint.lint.standing import Replayed, Standing, lock_beside, lock_path
 from floe_lint.load.walk import Beside, found_under
 
+#: (a checkout saved during the test must not make its runs miss the store: conftest)
+pytestmark = pytest.mark.usefixtures("steady_installation")
+
 _MANIFEST = "/w/platform/enterprise/manifest.yaml"
 
 
