@@ -74,3 +74,20 @@ def test_floe_lints_own_files_are_listed_as_os_walk_lists_them() -> None:
     seen: list[Any] = []
     cache._stat_files(root, seen)
     assert seen == walked(root) and len(seen) > 100
+
+
+def test_a_file_gone_or_linked_to_nothing_is_noted_without_stopping_the_run(
+    tmp_path: Path,
+) -> None:
+    """A `.py` link to nothing (or a file removed between the listing and its `stat`, as a
+    checkout or an editor saving does) stopped every cached run with FileNotFoundError, exit
+    2: it is noted as such, a key of its own that a file there again changes."""
+    (tmp_path / "a.py").write_text("x = 1\n", "utf-8")
+    (tmp_path / "b.py").symlink_to(tmp_path / "gone.py")
+    info = (tmp_path / "a.py").stat()
+    assert listed(tmp_path) == [
+        [str(tmp_path / "a.py"), info.st_size, info.st_mtime_ns],
+        [str(tmp_path / "b.py"), None, None],
+    ]
+    (tmp_path / "gone.py").write_text("", "utf-8")
+    assert listed(tmp_path)[1][1:] == [0, (tmp_path / "gone.py").stat().st_mtime_ns]

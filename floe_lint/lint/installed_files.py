@@ -37,7 +37,11 @@ def stat_files(root: Path | str, seen: list[Any]) -> None:
         if _is_dir(entry):
             folders.append(entry)
         elif entry.name.endswith(_NOTED):
-            info = entry.stat()  # (follows a link, as `os.stat` of its path)
+            try:
+                info = entry.stat()  # (follows a link, as `os.stat` of its path)
+            except OSError:  # a link to nothing, or a file removed since listed (a checkout
+                seen.append([entry.path, None, None])  # or an editor saving): no crash
+                continue
             seen.append([entry.path, info.st_size, info.st_mtime_ns])
     for entry in folders:
         if entry.name not in _SKIPPED and not entry.is_symlink():
